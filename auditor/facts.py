@@ -1,0 +1,129 @@
+"""Encode: the asset graph, the settings and the knowledge base as facts, each with its evidence.
+
+Assets get integer ids in sorted order (compact facts, deterministic output). Every input fact
+keeps the Evidence it was read from, so a finding's chain ends at files, fields and lines.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from auditor import schema
+from auditor.config import Settings
+from auditor.licenses import UNKNOWN, KnowledgeBase, LicenseReading, interpret
+from auditor.model import AssetGraph, Evidence
+from auditor.profiles import Profile, normalise_heading
+
+S = schema.SCHEMA
+UNREADABLE = {"too-large", "binary", "not-utf8", "unreadable", "bad-front-matter"}
+
+
+@dataclass
+class FactBase:
+    facts: dict[tuple, list[Evidence]] = field(default_factory=dict)  # fact -> where it was read
+    keys: list[str] = field(default_factory=lambda: [""])  # asset id -> asset key (ids start at 1)
+    readings: dict[str, LicenseReading] = field(default_factory=dict)
+    release: str | None = None
+    release_basis: str = ""
+
+    def add(self, fact: tuple, *evidence: Evidence) -> None:
+        self.facts.setdefault(fact, []).extend(e for e in evidence if e is not None)
+
+    def program(self) -> str:
+        return "\n".join(schema.render(f) for f in self.facts) + "\n"
+
+
+class ReleaseError(ValueError):
+    """The configured release asset is not in the graph."""
+
+
+def encode(graph: AssetGraph, settings: Settings, kb: KnowledgeBase, profiles: dict[str, Profile]) -> FactBase:
+    fb = FactBase()
+    ids = {}
+    for key in graph.assets:
+        ids[key] = len(fb.keys)
+        fb.keys.append(key)
+    _knowledge(fb, kb, profiles)
+    for key, asset in graph.assets.items():
+        a = ids[key]
+        fb.add(S["asset"](a, asset.kind), *(Evidence(src, "card") for src in asset.sources))
+        if not asset.resolved:
+            fb.add(S["unresolved"](a))
+            fb.add(S["unlicensed"](a, "unknown"))
+            continue
+        _licenses(fb, a, key, asset, graph, kb)
+        for record in asset.records:
+            if record.sections is not None:
+                fb.add(S["card"](a), Evidence(record.source, "card"))
+                for section in record.sections:
+                    fb.add(S["heading"](a, normalise_heading(section.heading), section.status), section.evidence)
+            if not record.has_metadata:
+                fb.add(S["no_metadata"](a), Evidence(record.source, "front matter", 1))
+    for edge in graph.edges:
+        fb.add(S["edge"](ids[edge.child], ids[edge.parent], edge.relation), edge.evidence)
+    for problem in graph.harvest.problems:
+        if problem.asset in ids:
+            fb.add(S["problem"](ids[problem.asset], problem.evidence.file, problem.code.replace("-", "_"),
+                                problem.message), problem.evidence)
+    _release(fb, graph, settings, ids)
+    return fb
+
+
+def _licenses(fb: FactBase, a: int, key: str, asset, graph: AssetGraph, kb: KnowledgeBase) -> None:
+    reading = interpret(asset.licenses, kb)
+    fb.readings[key] = reading
+    evidence = [s.evidence for s in asset.licenses] or [Evidence(src, "license") for src in asset.sources]
+    for lid in reading.licenses:
+        fb.add(S["licensed"](a, lid), *evidence)
+    for text in reading.unrecognised:
+        fb.add(S["unrecognised"](a, text), *evidence)
+    if not reading.licenses and not reading.unrecognised:
+        unreadable = any(p.asset == key and p.code in UNREADABLE for p in graph.harvest.problems)
+        reason = "unreadable" if unreadable else reading.status
+        fb.add(S["unlicensed"](a, reason if reason != "ok" else "missing"), *evidence)
+
+
+def _knowledge(fb: FactBase, kb: KnowledgeBase, profiles: dict[str, Profile]) -> None:
+    for term, info in kb.term_kinds.items():
+        fb.add(S["term_kind"](term, info["kind"]))
+        if "use_rank" in info:
+            fb.add(S["use_rank"](term, info["use_rank"]))
+    for lic in kb.licenses.values():
+        fb.add(S["license"](lic.id, lic.family.replace("-", "_")))
+        for term in {t.term for t in lic.terms}:
+            fb.add(S["term"](lic.id, term))
+        for relation in lic.reaches:
+            fb.add(S["binds"](lic.id, relation))
+        if lic.training == "binds":
+            fb.add(S["training_binding"](lic.id))
+    fb.add(S["term"](UNKNOWN, "unknown_terms"))
+    for profile in profiles.values():
+        for section, headings in profile.sections:
+            for heading in headings:
+                fb.add(S["section_alias"](section, normalise_heading(heading)))
+        for section in profile.required:
+            fb.add(S["expects"](profile.applies_to, section))
+
+
+def _release(fb: FactBase, graph: AssetGraph, settings: Settings, ids: dict[str, int]) -> None:
+    if settings.asset:
+        kinds = [settings.kind] if settings.kind else ["model", "dataset", "code", "other"]
+        key = next((f"{k}:{settings.asset.lower()}" for k in kinds if f"{k}:{settings.asset.lower()}" in ids), None)
+        if key is None or not graph.assets[key].resolved:
+            raise ReleaseError(f"the release asset {settings.asset!r} named in {settings.origin.get('asset', 'the settings')} "
+                               "is not described by any manifest in the audit folder")
+        basis = f"named in {settings.origin.get('asset', 'the settings')}"
+    else:
+        parents = {e.parent for e in graph.edges}
+        sinks = [k for k, a in graph.assets.items() if a.resolved and k not in parents]
+        if len(sinks) != 1:
+            for k in sinks:
+                fb.add(S["release_candidate"](ids[k]))
+            fb.release_basis = (f"not identified: {len(sinks)} described assets have no downstream asset; "
+                                "name one as [release] asset in mlaudit.toml")
+            return
+        key, basis = sinks[0], "inferred: the only described asset that nothing else derives from"
+    fb.release, fb.release_basis = key, basis
+    fb.add(S["release"](ids[key], settings.use.replace("-", "_"), settings.distribution),
+           Evidence("mlaudit.toml", "release") if settings.origin.get("asset") == "mlaudit.toml" else None)

@@ -1,0 +1,93 @@
+"""Card front matter: YAML read as plain text values, with the line of every field.
+
+The Hub's cards are YAML, but YAML 1.1 resolution would turn `no` into False, `2024-01-01` into a
+date and `1.10` into 1.1. We compose the YAML into nodes and keep every scalar as the string the
+author wrote (only YAML nulls, `null`, `~` or nothing, become None), so nothing is coerced. A node
+budget stops alias bombs ("billion laughs") from expanding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyYAML without libyaml
+    from yaml import SafeLoader as _Loader
+
+MAX_NODES = 50_000
+_NULL_TAG = "tag:yaml.org,2002:null"
+
+
+class FrontMatterError(ValueError):
+    """The front matter cannot be used; the message says why and where."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass
+class FrontMatter:
+    data: dict
+    lines: dict[str, int] = field(default_factory=dict)  # pointer -> 1-based line in the file
+    duplicates: list[tuple[str, int]] = field(default_factory=list)
+
+    def line(self, pointer: str) -> int | None:
+        return self.lines.get(pointer)
+
+
+def split(text: str) -> tuple[str | None, int, str, int]:
+    """Split a card into (front matter or None, its first line, body, body's first line)."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return None, 0, text, 1
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:i]), 2, "\n".join(lines[i + 1:]), i + 2
+    raise FrontMatterError("front matter opened with '---' on line 1 is never closed", 1)
+
+
+def parse(source: str, first_line: int) -> FrontMatter:
+    """Parse front matter text whose first line is `first_line` of the file."""
+    try:
+        node = yaml.compose(source, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark else None
+        raise FrontMatterError(f"invalid YAML: {exc.problem or exc.context}", line) from None
+    except yaml.YAMLError as exc:
+        raise FrontMatterError(f"invalid YAML: {exc}") from None
+    if node is None:
+        return FrontMatter({})
+    if not isinstance(node, yaml.MappingNode):
+        shape = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
+        raise FrontMatterError(f"front matter is {shape}, expected a mapping of fields", first_line)
+    result = FrontMatter({})
+    budget = [MAX_NODES]
+    result.data = _plain(node, "", first_line, result, budget)
+    return result
+
+
+def _plain(node: yaml.Node, pointer: str, offset: int, out: FrontMatter, budget: list[int]):
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise FrontMatterError(f"front matter has more than {MAX_NODES} values (alias expansion?)")
+    out.lines.setdefault(pointer, node.start_mark.line + offset)
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == _NULL_TAG:
+            return None
+        return node.value
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(item, f"{pointer}[{i}]", offset, out, budget) for i, item in enumerate(node.value)]
+    mapping: dict = {}
+    for key_node, value_node in node.value:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.start_mark)
+        child = f"{pointer}.{key}" if pointer else key
+        if key in mapping:
+            out.duplicates.append((child, key_node.start_mark.line + offset))
+        mapping[key] = _plain(value_node, child, offset, out, budget)
+        out.lines[child] = key_node.start_mark.line + offset
+    return mapping

@@ -1,0 +1,165 @@
+"""Hugging Face model and dataset cards: README.md with YAML front matter and Markdown sections."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from auditor.harvest import frontmatter, markdown
+from auditor.harvest.layout import Placement
+from auditor.harvest.text import read_text
+from auditor.model import AssetRecord, Evidence, LicenseStatement, Problem, Reference, asset_key
+
+DATASET_FIELDS = frozenset({
+    "size_categories", "task_categories", "task_ids", "source_datasets", "configs", "dataset_info",
+    "annotations_creators", "language_creators", "multilinguality", "paperswithcode_id",
+})
+RELATIONS = frozenset({"adapter", "merge", "quantized", "finetune"})
+QUANTIZED_TAGS = frozenset({"gguf", "gptq", "awq", "exl2", "quantized", "4-bit", "8-bit", "bitsandbytes"})
+
+
+def read_card(path: Path, rel: str, place: Placement) -> tuple[AssetRecord, list[Problem]]:
+    """One card file -> the record of the asset it describes, and the problems met reading it."""
+    record = AssetRecord(id=place.asset_id or rel, kind=place.kind or "model", source=rel,
+                         revision=place.revision, kind_basis="layout" if place.kind else "default")
+    problems: list[Problem] = []
+
+    def problem(code: str, message: str, pointer: str = "", line: int | None = None) -> None:
+        problems.append(Problem(code, message, Evidence(rel, pointer, line)))
+
+    text, error = read_text(path)
+    if error:
+        problem(*error)
+        record.has_metadata = False
+        return _keyed(record, problems)
+    try:
+        source, fm_line, body, body_line = frontmatter.split(text)
+        meta = frontmatter.parse(source, fm_line) if source is not None else None
+    except frontmatter.FrontMatterError as exc:
+        problem("bad-front-matter", str(exc), "front matter", exc.line)
+        record.has_metadata = False
+        source, meta, body, body_line = None, None, text, 1
+    else:
+        if meta is None:
+            record.has_metadata = False
+        else:
+            for pointer, line in meta.duplicates:
+                problem("duplicate-key", f"field '{pointer}' is given twice; the last value is used",
+                        pointer, line)
+    record.sections = markdown.sections(body, body_line, rel)
+    if meta is not None:
+        _read_metadata(record, meta, path.parent, problem)
+    return _keyed(record, problems)
+
+
+def _keyed(record: AssetRecord, problems: list[Problem]) -> tuple[AssetRecord, list[Problem]]:
+    key = asset_key(record.kind, record.id)
+    return record, [Problem(p.code, p.message, p.evidence, key) for p in problems]
+
+
+def _read_metadata(record: AssetRecord, meta: frontmatter.FrontMatter, folder: Path, problem) -> None:
+    data = meta.data
+    if record.kind_basis != "layout":
+        dataset_fields = sorted(DATASET_FIELDS & data.keys())
+        if dataset_fields:
+            record.kind, record.kind_basis = "dataset", f"dataset-card field {dataset_fields[0]}"
+        else:
+            record.kind_basis = "no dataset-card fields"
+    ev = lambda pointer: Evidence(record.source, pointer, meta.line(pointer))  # noqa: E731
+    record.licenses = _licenses(data, ev, problem)
+    record.references = (
+        _bases(data, ev, folder, problem)
+        + _listed(data, "datasets", "trained_on", ev, problem)
+        + _source_datasets(data, ev, problem)
+        + _evaluations(data, ev, problem)
+    )
+
+
+def _strings(data: dict, key: str, ev, problem) -> list[tuple[str, str]]:
+    """A field that may be a string or a list of strings, as (value, pointer) pairs."""
+    value = data.get(key)
+    if value is None:
+        return []
+    items = [(value, key)] if not isinstance(value, list) else [(v, f"{key}[{i}]") for i, v in enumerate(value)]
+    found = []
+    for item, pointer in items:
+        if isinstance(item, str) and item.strip():
+            found.append((item.strip(), pointer))
+        elif item is not None:
+            problem("bad-field", f"'{pointer}' should be a string, found {type(item).__name__}",
+                    pointer, ev(pointer).line)
+    return found
+
+
+def _licenses(data: dict, ev, problem) -> list[LicenseStatement]:
+    name = data.get("license_name") if isinstance(data.get("license_name"), str) else None
+    link = data.get("license_link") if isinstance(data.get("license_link"), str) else None
+    found = _strings(data, "license", ev, problem) + _strings(data, "licenses", ev, problem)
+    statements = [
+        LicenseStatement(raw, ev(pointer), name if raw.lower() == "other" else None,
+                         link if raw.lower() == "other" else None)
+        for raw, pointer in found
+    ]
+    if not statements and (name or link):
+        statements.append(LicenseStatement(None, ev("license_name" if name else "license_link"), name, link))
+    return statements
+
+
+def _bases(data: dict, ev, folder: Path, problem) -> list[Reference]:
+    bases = _strings(data, "base_model", ev, problem)
+    declared = data.get("base_model_relation")
+    if isinstance(declared, str) and declared.strip().lower() in RELATIONS:
+        relation, basis = declared.strip().lower(), "declared in base_model_relation"
+    else:
+        if declared is not None:
+            problem("bad-field", f"base_model_relation '{declared}' is not one of "
+                    f"{', '.join(sorted(RELATIONS))}; the relation is inferred instead",
+                    "base_model_relation", ev("base_model_relation").line)
+        relation, basis = _infer_relation(data, bases, folder)
+    return [Reference(target, "model", relation, ev(pointer), basis) for target, pointer in bases]
+
+
+def _infer_relation(data: dict, bases: list, folder: Path) -> tuple[str, str]:
+    """The Hub's inference when base_model_relation is absent."""
+    tags = {t.lower() for t in data.get("tags") or [] if isinstance(t, str)} if isinstance(data.get("tags"), list) else set()
+    library = str(data.get("library_name") or "").lower()
+    if len(bases) > 1:
+        return "merge", "inferred: several base models"
+    if library == "peft" or (folder / "adapter_config.json").is_file():
+        return "adapter", "inferred: PEFT adapter (library_name peft or adapter_config.json)"
+    quantized = sorted(tags & QUANTIZED_TAGS) or ([library] if library in QUANTIZED_TAGS else [])
+    if quantized:
+        return "quantized", f"inferred: quantization tag {quantized[0]}"
+    return "finetune", "inferred: single base model"
+
+
+def _listed(data: dict, key: str, relation: str, ev, problem) -> list[Reference]:
+    return [Reference(t, "dataset", relation, ev(p)) for t, p in _strings(data, key, ev, problem)]
+
+
+def _source_datasets(data: dict, ev, problem) -> list[Reference]:
+    refs = []
+    for value, pointer in _strings(data, "source_datasets", ev, problem):
+        target = value.split("|", 1)[1].strip() if value.lower().startswith("extended|") else value
+        if target.lower() not in ("original", "extended", ""):
+            refs.append(Reference(target, "dataset", "derived_from", ev(pointer)))
+    return refs
+
+
+def _evaluations(data: dict, ev, problem) -> list[Reference]:
+    index = data.get("model-index")
+    if index is None:
+        return []
+    if not isinstance(index, list):
+        problem("bad-field", "'model-index' should be a list", "model-index", ev("model-index").line)
+        return []
+    refs, seen = [], set()
+    for i, entry in enumerate(index):
+        results = entry.get("results") if isinstance(entry, dict) else None
+        for j, result in enumerate(results if isinstance(results, list) else []):
+            dataset = result.get("dataset") if isinstance(result, dict) else None
+            target = dataset.get("type") if isinstance(dataset, dict) else None
+            pointer = f"model-index[{i}].results[{j}].dataset.type"
+            if isinstance(target, str) and target.strip() and target.strip().lower() not in seen:
+                seen.add(target.strip().lower())
+                refs.append(Reference(target.strip(), "dataset", "evaluated_on", ev(pointer)))
+    return refs

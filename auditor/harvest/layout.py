@@ -1,0 +1,48 @@
+"""Asset identity from where a card sits, following the Hugging Face Hub's layouts.
+
+  <root>/<org>/<name>/README.md          -> org/name
+  <root>/<name>/README.md                -> name
+  <root>/models/<org>/<name>/README.md   -> model org/name (datasets/ likewise)
+  <root>/models--org--name/snapshots/<rev>/README.md  -> model org/name at revision rev
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+_CACHE = re.compile(r"^(models|datasets)--(.+)$")
+_NAMESPACES = {"models": "model", "datasets": "dataset"}
+
+
+@dataclass(frozen=True)
+class Placement:
+    asset_id: str | None  # None: the folder layout does not name an asset
+    kind: str | None  # None: the card's own metadata decides
+    revision: str | None = None
+    reason: str = ""
+
+
+def place(relative_dir: str, root_name: str) -> Placement:
+    """Identity of the card in `relative_dir` (POSIX, relative to the audit root)."""
+    parts = [p for p in PurePosixPath(relative_dir).parts if p not in ("", ".")]
+    for i, part in enumerate(parts):
+        cached = _CACHE.match(part)
+        if cached:
+            rest = parts[i + 1:]
+            revision = rest[1] if len(rest) >= 2 and rest[0] == "snapshots" else None
+            if rest and not (rest[0] == "snapshots" and len(rest) == 2):
+                return Placement(None, None, reason="inside a Hub cache folder but not a snapshot")
+            return Placement(cached.group(2).replace("--", "/"), _NAMESPACES[cached.group(1)], revision)
+    kind = None
+    if parts and parts[0] in _NAMESPACES:
+        kind = _NAMESPACES[parts[0]]
+        parts = parts[1:]
+        if not parts:
+            return Placement(None, None, reason=f"the {kind}s/ folder itself is not an asset")
+    if len(parts) > 2:
+        return Placement(None, None, reason="nested more than <org>/<name> deep: not an asset card")
+    if not parts:
+        return Placement(root_name, kind)
+    return Placement("/".join(parts), kind)

@@ -1,0 +1,206 @@
+"""The license knowledge base (rules/licenses/*.yaml) and the normalisation of declared licenses.
+
+Manifests name licenses in many ways: Hub ids, SPDX expressions, URLs, free text, or strings that
+are no license at all. `interpret` turns what one asset declares into a LicenseReading that says
+which known licenses apply, how the statement was read, and what could not be recognised.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+from license_expression import ExpressionError, LicenseSymbol, LicenseWithExceptionSymbol, Licensing
+
+from auditor.model import LicenseStatement
+from auditor.resources import rules_dir
+
+UNKNOWN = "NOASSERTION"  # pseudo-license of assets whose terms are not known
+
+
+@dataclass(frozen=True)
+class Term:
+    term: str
+    kind: str
+    text: str
+    clause: str
+    source: str
+    value: str | None = None
+
+
+@dataclass(frozen=True)
+class License:
+    id: str
+    name: str
+    family: str
+    use: str
+    source: str
+    training: str
+    terms: tuple[Term, ...]
+    reaches: tuple[str, ...] = ()
+    share_alike_compatible: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NotLicense:
+    match: str
+    outcome: str  # unknown | not_a_license | other_unnamed | family
+    explanation: str
+
+
+@dataclass
+class KnowledgeBase:
+    licenses: dict[str, License]
+    term_kinds: dict[str, dict]
+    aliases: dict[str, str]
+    not_licenses: dict[str, NotLicense]
+    licensing: Licensing = field(repr=False, default=None)
+
+    def term(self, license_id: str, term: str) -> Term | None:
+        lic = self.licenses.get(license_id)
+        return next((t for t in lic.terms if t.term == term), None) if lic else None
+
+
+@dataclass(frozen=True)
+class LicenseReading:
+    """How an asset's declared licenses were read."""
+
+    status: str  # ok | missing | not_a_license | unknown | unrecognised
+    licenses: tuple[str, ...]  # known licenses taken to apply
+    expression: str | None
+    reading: str
+    unrecognised: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@cache
+def load(folder: Path | None = None) -> KnowledgeBase:
+    folder = folder or rules_dir() / "licenses"
+    term_kinds = yaml.safe_load((folder / "terms.yaml").read_text(encoding="utf-8"))
+    licenses, aliases = {}, {}
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name in ("terms.yaml", "not-licenses.yaml"):
+            continue
+        lic = _license(yaml.safe_load(path.read_text(encoding="utf-8")), term_kinds, path)
+        licenses[lic.id] = lic
+        for alias in (lic.id, *yaml.safe_load(path.read_text(encoding="utf-8")).get("aliases", [])):
+            aliases[_alias_key(str(alias))] = lic.id
+    not_licenses = {}
+    nl_path = folder / "not-licenses.yaml"
+    if nl_path.exists():
+        for entry in yaml.safe_load(nl_path.read_text(encoding="utf-8")) or []:
+            not_licenses[_alias_key(str(entry["match"]))] = NotLicense(
+                str(entry["match"]), entry["outcome"], entry.get("explanation", ""))
+    symbols = [LicenseSymbol(lid, aliases=tuple(a for a, target in aliases.items() if target == lid and a != lid))
+               for lid in licenses]
+    return KnowledgeBase(licenses, term_kinds, aliases, not_licenses, Licensing(symbols))
+
+
+def _license(data: dict, term_kinds: dict, path: Path) -> License:
+    terms = []
+    for t in data.get("terms", []):
+        if t["term"] not in term_kinds:
+            raise ValueError(f"{path.name}: term {t['term']!r} is not in terms.yaml")
+        value = t.get("value")
+        terms.append(Term(t["term"], term_kinds[t["term"]]["kind"], t["text"], t["clause"],
+                          t.get("source", data["source"]), None if value is None else str(value)))
+    return License(
+        id=data["id"], name=data["name"], family=data["family"], use=data["use"], source=data["source"],
+        training=data.get("training", "silent"), terms=tuple(terms),
+        reaches=tuple(r["relation"] for r in data.get("reaches", [])),
+        share_alike_compatible=tuple(data.get("share_alike_compatible", [])),
+    )
+
+
+_URL = re.compile(r"^https?://(www\.)?", re.I)
+
+
+def _alias_key(text: str) -> str:
+    """Aliases compare case-insensitively, URLs without scheme, www. or trailing slash."""
+    key = " ".join(text.strip().split()).lower()
+    if _URL.match(key):
+        key = _URL.sub("", key).rstrip("/")
+        key = re.sub(r"/legalcode(\.[a-z-]+)?$", "", key)
+    return key
+
+
+def interpret(statements: list[LicenseStatement], kb: KnowledgeBase) -> LicenseReading:
+    """Read every license an asset declares; several statements are read as all applying."""
+    if not statements:
+        return LicenseReading("missing", (), None, "no license declared")
+    parts = [_one(s, kb) for s in statements]
+    known = tuple(dict.fromkeys(l for p in parts for l in p.licenses))
+    unrecognised = tuple(dict.fromkeys(u for p in parts for u in p.unrecognised))
+    notes = tuple(n for p in parts for n in p.notes)
+    if len(parts) == 1:
+        return parts[0]
+    statuses = {p.status for p in parts}
+    status = "ok" if statuses == {"ok"} else next(s for s in ("unrecognised", "unknown", "not_a_license", "missing", "ok") if s in statuses)
+    expression = " AND ".join(f"({p.expression})" if " OR " in (p.expression or "") else p.expression
+                              for p in parts if p.expression) or None
+    return LicenseReading(status, known, expression,
+                          "several licenses listed: read as all applying (conjunctive reading)",
+                          unrecognised, notes)
+
+
+def _one(statement: LicenseStatement, kb: KnowledgeBase) -> LicenseReading:
+    raw = statement.raw
+    if raw is None or raw.strip().lower() == "other":
+        for candidate in (statement.name, statement.link):
+            if candidate:
+                reading = _text(candidate, kb)
+                if reading.status in ("ok", "unrecognised"):
+                    return reading
+        if statement.name:
+            ref = "LicenseRef-" + re.sub(r"[^A-Za-z0-9.-]+", "-", statement.name).strip("-")
+            return LicenseReading("unrecognised", (), ref, "license: other, named by license_name",
+                                  (statement.name,))
+        return LicenseReading("unknown", (), None, "license 'other' without license_name",
+                              notes=("'other' names no license: set license_name and license_link",))
+    return _text(raw, kb)
+
+
+def _text(raw: str, kb: KnowledgeBase) -> LicenseReading:
+    key = _alias_key(raw)
+    if key in kb.aliases:
+        lid = kb.aliases[key]
+        return LicenseReading("ok", (lid,), lid, "single license")
+    if key in kb.not_licenses:
+        nl = kb.not_licenses[key]
+        status = {"not_a_license": "not_a_license", "family": "unrecognised"}.get(nl.outcome, "unknown")
+        return LicenseReading(status, (), None, f"'{raw}' is not a license", (raw,) if status == "unrecognised" else (),
+                              (nl.explanation,))
+    try:
+        expr = kb.licensing.parse(raw, validate=False)
+    except ExpressionError:
+        return LicenseReading("unrecognised", (), None, "not a known license name or SPDX expression", (raw,))
+    if expr is None:
+        return LicenseReading("missing", (), None, "empty license")
+    alternatives = _alternatives(kb.licensing.dnf(expr), kb)
+    known = tuple(dict.fromkeys(l for alt in alternatives for l in alt if l in kb.licenses))
+    unknown = tuple(dict.fromkeys(l for alt in alternatives for l in alt if l not in kb.licenses))
+    reading = ("alternatives stated (OR): every alternative is read as applying"
+               if len(alternatives) > 1 else "SPDX expression")
+    return LicenseReading("unrecognised" if unknown else "ok", known, str(expr), reading, unknown)
+
+
+def _alternatives(expr, kb: KnowledgeBase) -> list[list[str]]:
+    """An expression in disjunctive normal form as a list of conjunctions of license keys."""
+    disjuncts = expr.args if type(expr).__name__ == "OR" else (expr,)
+    result = []
+    for d in disjuncts:
+        symbols = d.args if type(d).__name__ == "AND" else (d,)
+        result.append([_key(s, kb) for s in symbols])
+    return result
+
+
+def _key(symbol, kb: KnowledgeBase) -> str:
+    if isinstance(symbol, LicenseWithExceptionSymbol):
+        symbol = symbol.license_symbol
+    key = symbol.key
+    if key.endswith("+") and kb.aliases.get(_alias_key(key[:-1] + "-or-later")):
+        return kb.aliases[_alias_key(key[:-1] + "-or-later")]
+    return kb.aliases.get(_alias_key(key), key)

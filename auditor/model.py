@@ -1,0 +1,142 @@
+"""The records that flow between stages: what harvest finds, and the asset graph built from it.
+
+Every statement carries an Evidence pointer to the file, field and line it came from, so that any
+finding can be traced back to the manifest text that caused it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+KINDS = ("model", "dataset", "code", "other")
+RELATIONS = (
+    "finetune", "adapter", "quantized", "merge", "distill", "trained_on", "evaluated_on",
+    "generated_by", "derived_from", "contains", "depends_on",
+)
+
+
+def asset_key(kind: str, asset_id: str) -> str:
+    """Identity of an asset: Hub ids are case-insensitive, models and datasets separate namespaces."""
+    return f"{kind}:{asset_id.lower()}"
+
+
+@dataclass(frozen=True, order=True)
+class Evidence:
+    """Where a statement was read: file relative to the audit root, field pointer, 1-based line."""
+
+    file: str
+    pointer: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class LicenseStatement:
+    """A license as a manifest states it, before any interpretation."""
+
+    raw: str | None
+    evidence: Evidence
+    name: str | None = None
+    link: str | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A manifest's mention of an upstream asset, by Hub id, with the relation it implies."""
+
+    target: str
+    kind: str
+    relation: str
+    evidence: Evidence
+    basis: str = "declared"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A Markdown heading of a card and whether its content is filled in."""
+
+    heading: str
+    level: int
+    status: str  # filled | placeholder | empty
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An input that could not be read, or only in part; becomes an `input` finding."""
+
+    code: str
+    message: str
+    evidence: Evidence
+    asset: str | None = None  # key of the asset the file describes, where the layout tells
+
+
+@dataclass
+class AssetRecord:
+    """What one manifest says about one asset."""
+
+    id: str
+    kind: str
+    source: str
+    licenses: list[LicenseStatement] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    sections: list[Section] | None = None
+    has_metadata: bool = True
+    revision: str | None = None
+    kind_basis: str = "layout"
+
+
+@dataclass(frozen=True)
+class InventoryEntry:
+    file: str
+    format: str
+    status: str  # read | skipped | unreadable
+    reason: str = ""
+
+
+@dataclass
+class Harvest:
+    """Everything read from one release folder."""
+
+    root: str
+    records: list[AssetRecord] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    inventory: list[InventoryEntry] = field(default_factory=list)
+
+
+@dataclass
+class Asset:
+    """One asset of the graph: every record that describes it, merged by identity."""
+
+    id: str
+    kind: str
+    records: list[AssetRecord] = field(default_factory=list)
+
+    @property
+    def resolved(self) -> bool:
+        return bool(self.records)
+
+    @property
+    def licenses(self) -> list[LicenseStatement]:
+        return [s for r in self.records for s in r.licenses]
+
+    @property
+    def sources(self) -> list[str]:
+        return sorted({r.source for r in self.records})
+
+
+@dataclass(frozen=True, order=True)
+class Edge:
+    child: str
+    parent: str
+    relation: str
+    evidence: Evidence
+    basis: str = "declared"
+
+
+@dataclass
+class AssetGraph:
+    """Assets keyed by `kind:id`, typed lineage edges, and the harvest they came from."""
+
+    assets: dict[str, Asset]
+    edges: list[Edge]
+    harvest: Harvest

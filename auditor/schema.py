@@ -1,0 +1,102 @@
+"""The fact schema: every predicate exchanged between Python and the rule base, defined once.
+
+Input facts describe the asset graph and the audit's settings; knowledge facts come from
+rules/licenses/ and rules/profiles/; derived predicates are what the rules conclude and Python
+reads back. Nothing else builds ASP text: `render` is the only writer, `value` the only reader.
+
+Argument types: `asset` an interned integer id, `symbol` a lowercase constant from a fixed
+vocabulary, `string` free text (quoted), `int` a number, `term` any ground term.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import clingo
+
+
+@dataclass(frozen=True)
+class Predicate:
+    name: str
+    args: tuple[str, ...]  # "name:type" pairs
+    doc: str
+    role: str  # input | knowledge | derived
+
+    @property
+    def arity(self) -> int:
+        return len(self.args)
+
+    @property
+    def types(self) -> tuple[str, ...]:
+        return tuple(a.split(":")[1] for a in self.args)
+
+    def __call__(self, *values) -> tuple:
+        if len(values) != self.arity:
+            raise TypeError(f"{self.name}/{self.arity} given {len(values)} arguments")
+        return (self.name, *values)
+
+
+def _p(name: str, args: str, doc: str, role: str) -> Predicate:
+    return Predicate(name, tuple(args.split()), doc, role)
+
+
+PREDICATES = [
+    # -- the audit's input: asset graph and release settings
+    _p("asset", "a:asset kind:symbol", "an asset of the graph (model, dataset, code, other)", "input"),
+    _p("release", "a:asset use:symbol distribution:symbol", "the asset being released and how", "input"),
+    _p("release_candidate", "a:asset", "an asset that could be the release when none is configured", "input"),
+    _p("edge", "child:asset parent:asset relation:symbol", "a typed lineage edge", "input"),
+    _p("licensed", "a:asset license:string", "a known license the asset is read to be under", "input"),
+    _p("unlicensed", "a:asset reason:symbol", "no usable license: missing, not_a_license, unknown, unreadable", "input"),
+    _p("unrecognised", "a:asset text:string", "a declared license the knowledge base does not know", "input"),
+    _p("unresolved", "a:asset", "referenced as an upstream but described by no manifest", "input"),
+    _p("card", "a:asset", "the asset has a readable card", "input"),
+    _p("no_metadata", "a:asset", "the asset's card has no YAML front matter", "input"),
+    _p("heading", "a:asset heading:string status:symbol", "a card heading (normalised) and its fill status", "input"),
+    _p("problem", "a:asset file:string code:symbol message:string", "a manifest that could not be read, or only in part", "input"),
+    # -- knowledge: licenses, terms, documentation profiles
+    _p("license", "license:string family:symbol", "a license of the knowledge base", "knowledge"),
+    _p("term", "license:string term:symbol", "a term (permission, condition, limitation) of a license", "knowledge"),
+    _p("term_kind", "term:symbol kind:symbol", "permission, condition or limitation", "knowledge"),
+    _p("use_rank", "term:symbol rank:int", "a limitation that sets the use category (1 unspecified .. 3 academic-only)", "knowledge"),
+    _p("binds", "license:string relation:symbol", "the license's own text reaches across this relation", "knowledge"),
+    _p("training_binding", "license:string", "the license's own text reaches models trained on the material", "knowledge"),
+    _p("expects", "kind:symbol section:string", "a card section the documentation profile requires", "knowledge"),
+    _p("section_alias", "section:string heading:string", "a normalised heading that counts as the section", "knowledge"),
+    # -- derived by the rules and read back
+    _p("finding", "rule:string a:asset detail:term", "a finding; arity 2 + number of detail values", "derived"),
+    _p("because", "rule:string a:asset detail:term fact:term", "a fact a finding rests on", "derived"),
+    _p("carries", "a:asset license:string term:symbol", "the asset is bound by a term of a license", "derived"),
+    _p("via", "child:asset parent:asset license:string term:symbol", "the term reached the child through this parent", "derived"),
+    _p("use_category", "a:asset category:symbol", "commercial, unspecified, non-commercial or academic-only", "derived"),
+]
+SCHEMA = {p.name: p for p in PREDICATES}
+
+
+def render(fact: tuple) -> str:
+    """One fact as ASP text, checked against the schema."""
+    pred = SCHEMA[fact[0]]
+    if pred.role == "derived":
+        raise ValueError(f"{pred.name} is derived by the rules, not given as input")
+    return f"{pred.name}({','.join(_term(v, t) for v, t in zip(fact[1:], pred.types))})."
+
+
+def _term(value, kind: str) -> str:
+    if kind in ("asset", "int"):
+        return str(int(value))
+    if kind == "symbol":
+        if not value.replace("_", "a").isalnum() or not value[0].islower():
+            raise ValueError(f"{value!r} is not a valid symbol")
+        return value
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def value(symbol: clingo.Symbol):
+    """A clingo symbol as a plain Python value: int, str, or a tuple for compound terms."""
+    if symbol.type == clingo.SymbolType.Number:
+        return symbol.number
+    if symbol.type == clingo.SymbolType.String:
+        return symbol.string
+    if symbol.type == clingo.SymbolType.Function and not symbol.arguments:
+        return symbol.name
+    return (symbol.name, *(value(a) for a in symbol.arguments))
