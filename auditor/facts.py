@@ -55,7 +55,7 @@ def encode(graph: AssetGraph, settings: Settings, kb: KnowledgeBase, profiles: d
         _licenses(fb, a, key, asset, graph, kb)
         for record in asset.records:
             if record.sections is not None:
-                fb.add(S["card"](a), Evidence(record.source, "card"))
+                fb.add(S["card"](a), Evidence(record.source, ""))
                 for section in record.sections:
                     fb.add(S["heading"](a, normalise_heading(section.heading), section.status), section.evidence)
             if not record.has_metadata:

@@ -41,6 +41,9 @@ def _card(path: Path, rel: str, root_name: str, result: Harvest) -> None:
         result.inventory.append(InventoryEntry(rel, "hf-card", "skipped", placement.reason))
         return
     record, problems = read_card(path, rel, placement)
+    if not folder and not record.has_metadata and not problems:
+        result.inventory.append(InventoryEntry(rel, "markdown", "skipped", ROOT_NOTES))
+        return
     result.records.append(record)
     result.problems.extend(problems)
     status = "unreadable" if any(p.code in UNREADABLE for p in problems) else "read"
@@ -48,6 +51,8 @@ def _card(path: Path, rel: str, root_name: str, result: Harvest) -> None:
     result.inventory.append(InventoryEntry(rel, "hf-card", status, reason))
 
 
+ROOT_NOTES = ("README.md at the audit root without card metadata: read as notes on the release "
+              "folder, not as an asset card")
 UNREADABLE = {"too-large", "binary", "not-utf8", "unreadable"}
 
 

@@ -1,0 +1,43 @@
+"""The pipeline, composed: harvest -> resolve -> encode -> reason -> interpret.
+
+Each stage is a function of the previous stage's output; this module only wires them together
+and is what the CLI and the tests call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from auditor import config, engine, facts, findings, licenses, profiles, rulebase
+from auditor.graph import resolve
+from auditor.harvest import harvest
+from auditor.model import AssetGraph
+
+
+class InputError(ValueError):
+    """The audit input cannot be read at all (exit code 3)."""
+
+
+@dataclass
+class Audit:
+    settings: config.Settings
+    graph: AssetGraph
+    facts: facts.FactBase
+    result: findings.Interpretation
+    kb: licenses.KnowledgeBase
+
+
+def run(root: Path, exclude: Path | None = None, **overrides) -> Audit:
+    """Audit the release folder `root`; `overrides` are settings given on the command line."""
+    if not root.exists():
+        raise InputError(f"{root}: no such file or folder")
+    if not root.is_dir():
+        raise InputError(f"{root}: not a folder (an audit reads a release folder of manifests)")
+    settings = config.load(root).override(**overrides)
+    rulebase.program_files(settings.position)  # fail fast on an unknown position
+    graph = resolve(harvest(root, settings.asset, exclude))
+    kb = licenses.load()
+    fb = facts.encode(graph, settings, kb, profiles.load())
+    atoms = engine.solve(rulebase.program_files(settings.position), fb.program())
+    return Audit(settings, graph, fb, findings.interpret(atoms, fb, graph, kb, rulebase.rules()), kb)

@@ -1,0 +1,101 @@
+"""Command line: parse options, call the pipeline, write the reports, set the exit code.
+
+Exit codes: 0 no open finding at or above --fail-on; 1 open findings at or above it;
+2 usage or configuration error; 3 the input could not be read at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from auditor import __version__, rulebase
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
+FAIL_ON = ("error", "warning", "info", "never")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return EXIT_USAGE if exc.code else EXIT_OK
+    return args.handler(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mlaudit", description="Compliance and provenance audit of ML assets.")
+    parser.add_argument("--version", action="version", version=f"mlaudit {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    audit = sub.add_parser("audit", help="audit a release folder and write the reports")
+    audit.add_argument("path", type=Path, help="folder holding the release's manifests (and mlaudit.toml)")
+    audit.add_argument("--out", type=Path, default=Path("mlaudit-report"),
+                       help="folder for report.html and report.json (default: ./mlaudit-report)")
+    audit.add_argument("--fail-on", choices=FAIL_ON, default="error",
+                       help="exit 1 when an open finding has this severity or a higher one (default: error)")
+    audit.add_argument("--format", choices=("text", "json"), default="text", help="terminal summary format")
+    audit.add_argument("--position", help="legal position (overrides mlaudit.toml)")
+    audit.add_argument("--use", help="release use: commercial, non-commercial or research")
+    audit.add_argument("--distribution", help="weights, api or internal")
+    audit.add_argument("--asset", help="the asset being released (overrides mlaudit.toml)")
+    audit.set_defaults(handler=_audit)
+
+    rules = sub.add_parser("rules", help="list the rules or show one")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True)
+    rules_sub.add_parser("list", help="one line per rule").set_defaults(handler=_rules_list)
+    show = rules_sub.add_parser("show", help="a rule's metadata")
+    show.add_argument("rule_id")
+    show.set_defaults(handler=_rules_show)
+    return parser
+
+
+def _audit(args) -> int:
+    from auditor import audit, config, document, facts
+    from auditor.report import html, jsonfile, text
+
+    try:
+        result = audit.run(args.path, exclude=args.out, position=args.position, use=args.use,
+                           distribution=args.distribution, asset=args.asset)
+    except audit.InputError as exc:
+        print(f"mlaudit: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except (config.ConfigError, facts.ReleaseError, rulebase.RuleBaseError) as exc:
+        print(f"mlaudit: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    doc = document.build(result)
+    args.out.mkdir(parents=True, exist_ok=True)
+    outputs = []
+    for name, body in (("report.json", jsonfile.render(doc)), ("report.html", html.render(doc))):
+        (args.out / name).write_text(body, encoding="utf-8")
+        outputs.append(str(args.out / name))
+    sys.stdout.write(text.render(doc, outputs, args.format))
+    return EXIT_FINDINGS if _over_threshold(doc, args.fail_on) else EXIT_OK
+
+
+def _over_threshold(doc: dict, fail_on: str) -> bool:
+    if fail_on == "never":
+        return False
+    levels = FAIL_ON[: FAIL_ON.index(fail_on) + 1]
+    return any(f["status"] == "open" and f["severity"] in levels for f in doc["findings"])
+
+
+def _rules_list(args) -> int:
+    for rule in rulebase.rules().values():
+        print(f"{rule.id}  {rule.severity:<8} {rule.family:<14} {rule.name:<32} {rule.summary}")
+    return EXIT_OK
+
+
+def _rules_show(args) -> int:
+    rule = rulebase.rules().get(args.rule_id.upper())
+    if rule is None:
+        print(f"mlaudit: no rule {args.rule_id!r}; see 'mlaudit rules list'", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{rule.id} {rule.name} ({rule.family}, {rule.severity})\n")
+    print(f"{rule.summary}\n\nWhy it matters:\n  {rule.why}\n\nHow to fix:\n  {rule.how_to_fix}")
+    if rule.references:
+        print("\nReferences:\n" + "\n".join(f"  {r}" for r in rule.references))
+    print(f"\nSource: rules/{rule.path.parent.name}/{rule.path.name}")
+    return EXIT_OK

@@ -1,0 +1,79 @@
+"""The report document: the audit's outcome as plain data, the shape report.json publishes.
+
+Formatters (JSON, HTML, terminal) render this dictionary and nothing else, so `report.json` can
+be rendered again later without re-running the audit. Its schema is report.schema.json.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from auditor import __version__, rulebase
+from auditor.audit import Audit
+from auditor.findings import SEVERITY_ORDER, display_id
+
+SCHEMA_VERSION = "1.0.0"
+
+
+def build(audit: Audit) -> dict:
+    graph, fb, result, settings = audit.graph, audit.facts, audit.result, audit.settings
+    position = rulebase.positions()[settings.position]
+    findings = [_finding(f) for f in result.findings]
+    open_ = [f for f in findings if f["status"] == "open"]
+    counts = {s: sum(1 for f in open_ if f["severity"] == s) for s in SEVERITY_ORDER}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "mlaudit", "version": __version__},
+        "position": settings.position,
+        "position_summary": position.summary,
+        "verdict": "fail" if counts["error"] else "pass",
+        "release": {
+            "asset": display_id(fb.release, graph) if fb.release else None,
+            "use": settings.use,
+            "distribution": settings.distribution,
+            "basis": fb.release_basis,
+        },
+        "counts": {"open": len(open_), "resolved": len(findings) - len(open_), **counts},
+        "assets": [_asset(key, audit) for key in graph.assets],
+        "edges": [
+            {"child": display_id(e.child, graph), "parent": display_id(e.parent, graph), "relation": e.relation,
+             "basis": e.basis, "file": e.evidence.file, "pointer": e.evidence.pointer, "line": e.evidence.line}
+            for e in graph.edges
+        ],
+        "findings": findings,
+        "obligations": [
+            {"term": o.term, "kind": o.kind, "license": o.license, "text": o.text, "clause": o.clause, "source": o.source,
+             "imposed_by": list(o.imposed_by)}
+            for o in result.obligations
+        ],
+        "inventory": [asdict(i) for i in sorted(graph.harvest.inventory, key=lambda i: i.file)],
+    }
+
+
+def _asset(key: str, audit: Audit) -> dict:
+    asset = audit.graph.assets[key]
+    reading = audit.facts.readings.get(key)
+    return {
+        "id": display_id(key, audit.graph),
+        "kind": asset.kind,
+        "name": asset.id,
+        "resolved": asset.resolved,
+        "declared_licenses": [
+            {"raw": s.raw, "name": s.name, "link": s.link, "file": s.evidence.file,
+             "pointer": s.evidence.pointer, "line": s.evidence.line}
+            for s in asset.licenses
+        ],
+        "license": reading.expression if reading and reading.status == "ok" else None,
+        "license_status": reading.status if reading else "unknown",
+        "license_reading": reading.reading if reading else "no manifest describes this asset",
+        "use_category": audit.result.use_categories.get(key, "unspecified"),
+        "sources": asset.sources,
+    }
+
+
+def _finding(f) -> dict:
+    return {
+        "id": f.id, "rule": f.rule, "family": f.family, "severity": f.severity, "asset": f.asset,
+        "message": f.message, "how_to_fix": f.how_to_fix, "detail": f.detail,
+        "evidence": [asdict(s) for s in f.evidence], "status": f.status,
+    }

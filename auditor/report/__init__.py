@@ -1,0 +1,1 @@
+"""Formatters: render the report document (auditor.document) and nothing else."""
