@@ -119,7 +119,7 @@ def _release(fb: FactBase, graph: AssetGraph, settings: Settings, ids: dict[str,
         sinks = [k for k, a in graph.assets.items() if a.resolved and k not in parents]
         if len(sinks) != 1:
             for k in sinks:
-                fb.add(S["release_candidate"](ids[k]))
+                fb.add(S["release_candidate"](ids[k]), *(Evidence(src, "") for src in graph.assets[k].sources))
             fb.release_basis = (f"not identified: {len(sinks)} described assets have no downstream asset; "
                                 "name one as [release] asset in mlaudit.toml")
             return

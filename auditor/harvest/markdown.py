@@ -29,31 +29,31 @@ def sections(body: str, first_line: int, file: str) -> list[Section]:
     body = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), body)
     lines = body.split("\n")
     heads: list[tuple[int, str, int]] = []  # (index of first content line, heading, level)
-    content: list[list[str]] = []
+    content: list[list[str]] = [[]]  # content[0] is the text before the first heading
     fence = None
     for i, line in enumerate(lines):
         opened = _FENCE.match(line)
         if fence:
             if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
                 fence = None
-            _add(content, line)
+            content[-1].append(line)
             continue
         if opened:
             fence = opened.group(1)
-            _add(content, line)
+            content[-1].append(line)
             continue
         atx = _ATX.match(line)
         setext = _SETEXT.match(line) if i and lines[i - 1].strip() and not _ATX.match(lines[i - 1]) else None
         if atx and (atx.group(2) or "").strip():
             heads.append((i, atx.group(2).strip(), len(atx.group(1))))
             content.append([])
-        elif setext and content and content[-1] and content[-1][-1] == lines[i - 1]:
+        elif setext and content[-1] and content[-1][-1] == lines[i - 1]:
             content[-1].pop()
             heads.append((i - 1, lines[i - 1].strip(), 1 if setext.group(1)[0] == "=" else 2))
             content.append([])
         else:
-            _add(content, line)
-    own = [_status(c) for c in content]
+            content[-1].append(line)
+    own = [_status(c) for c in content[1:]]
     result = []
     for n, (index, heading, level) in enumerate(heads):
         status = own[n]
@@ -63,11 +63,6 @@ def sections(body: str, first_line: int, file: str) -> list[Section]:
             status = _better(status, own[m])
         result.append(Section(heading, level, status, Evidence(file, f"heading '{heading}'", index + first_line)))
     return result
-
-
-def _add(content: list[list[str]], line: str) -> None:
-    if content:
-        content[-1].append(line)
 
 
 def _status(lines: list[str]) -> str:

@@ -1,0 +1,48 @@
+"""Shared helpers: build release folders from text, run the pipeline, read its report document."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from auditor import audit, document
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Create `files` (relative path -> text or bytes) under root; text is dedented."""
+    for rel, body in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(body, bytes):
+            path.write_bytes(body)
+        else:
+            path.write_text(textwrap.dedent(body).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+def card(front: str = "", body: str = "# Card\n") -> str:
+    """A README.md with the given YAML front matter (dedented) and Markdown body."""
+    return "---\n" + textwrap.dedent(front).strip("\n") + "\n---\n" + textwrap.dedent(body)
+
+
+def run_audit(root: Path, **overrides) -> dict:
+    return document.build(audit.run(root, **overrides))
+
+
+def findings_of(doc: dict, rule: str) -> list[dict]:
+    return [f for f in doc["findings"] if f["rule"] == rule]
+
+
+@pytest.fixture
+def release(tmp_path):
+    """Factory: release(files) writes a release folder and returns its report document."""
+
+    def make(files: dict, **overrides) -> dict:
+        return run_audit(write_tree(tmp_path / "release", files), **overrides)
+
+    return make

@@ -1,0 +1,103 @@
+"""The command line: exit codes, outputs, rule catalog."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from auditor.cli import main
+from conftest import FIXTURES, card, write_tree
+
+DEMO = FIXTURES / "releases" / "demo"
+
+
+def test_demo_fails_the_default_gate_and_writes_both_reports(tmp_path, capsys):
+    assert main(["audit", str(DEMO), "--out", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "verdict: FAIL" in out and "CMP001" in out
+    assert (tmp_path / "report.json").is_file() and (tmp_path / "report.html").is_file()
+
+
+@pytest.mark.parametrize("fail_on, code", [("never", 0), ("error", 1), ("warning", 1), ("info", 1)])
+def test_fail_on_thresholds_on_the_demo(tmp_path, fail_on, code):
+    assert main(["audit", str(DEMO), "--out", str(tmp_path), "--fail-on", fail_on]) == code
+
+
+def test_warnings_only_pass_the_error_gate_but_not_the_warning_gate(tmp_path):
+    root = write_tree(tmp_path / "r", {
+        "mlaudit.toml": '[release]\nasset = "org/m"\n',
+        "org/m/README.md": card("license: mit\nbase_model: org/missing", "## Uses\nChat.\n"),
+    })
+    out = tmp_path / "out"
+    assert main(["audit", str(root), "--out", str(out), "--fail-on", "error"]) == 0
+    assert main(["audit", str(root), "--out", str(out), "--fail-on", "warning"]) == 1
+
+
+def test_missing_input_is_exit_3(tmp_path, capsys):
+    assert main(["audit", str(tmp_path / "nope"), "--out", str(tmp_path / "o")]) == 3
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_file_instead_of_folder_is_exit_3(tmp_path):
+    (tmp_path / "x.json").write_text("{}")
+    assert main(["audit", str(tmp_path / "x.json"), "--out", str(tmp_path / "o")]) == 3
+
+
+@pytest.mark.parametrize("toml, message", [
+    ("[release\nasset=", "not valid TOML"),
+    ('[release]\nuse = "sometimes"\n', "use = 'sometimes'"),
+    ('[release]\nasset = "org/absent"\n', "not described by any manifest"),
+    ('[audit]\nposition = "adventurous"\n', "unknown legal position"),
+    ('[releases]\nasset = "x"\n', "unknown table"),
+])
+def test_configuration_errors_are_exit_2(tmp_path, capsys, toml, message):
+    root = write_tree(tmp_path / "r", {"mlaudit.toml": toml, "org/m/README.md": card("license: mit")})
+    assert main(["audit", str(root), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+
+
+def test_usage_error_is_exit_2(capsys):
+    assert main(["audit"]) == 2
+    assert main(["audit", ".", "--fail-on", "sometimes"]) == 2
+
+
+def test_json_summary(tmp_path, capsys):
+    main(["audit", str(DEMO), "--out", str(tmp_path), "--format", "json"])
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["verdict"] == "fail" and summary["counts"]["error"] >= 1
+    assert {f["rule"] for f in summary["findings"]} >= {"CMP001", "OBL001", "PRV001", "DOC001", "LIC001", "INP002"}
+
+
+def test_command_line_overrides_the_toml(tmp_path, capsys):
+    assert main(["audit", str(DEMO), "--out", str(tmp_path), "--use", "research"]) == 0
+    doc = json.loads((tmp_path / "report.json").read_text())
+    assert doc["release"]["use"] == "research" and not [f for f in doc["findings"] if f["rule"] == "CMP001"]
+
+
+def test_rules_list_and_show(capsys):
+    assert main(["rules", "list"]) == 0
+    listing = capsys.readouterr().out
+    assert "CMP001" in listing and "non-commercial-upstream" in listing
+    assert main(["rules", "show", "cmp001"]) == 0
+    shown = capsys.readouterr().out
+    assert "Why it matters" in shown and "How to fix" in shown and "rules/conflict/" in shown
+    assert main(["rules", "show", "XYZ999"]) == 2
+
+
+def test_python_dash_m_and_console_script_agree():
+    result = subprocess.run([sys.executable, "-m", "auditor", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith("mlaudit ")
+
+
+def test_terminal_output_neutralises_control_characters(tmp_path, capsys):
+    root = write_tree(tmp_path / "r", {
+        "mlaudit.toml": '[release]\nasset = "org/m"\n',
+        "org/m/README.md": card('license: other\nlicense_name: "evil\\u202e\\u001b[31mred"'),
+    })
+    main(["audit", str(root), "--out", str(tmp_path / "o")])
+    out = capsys.readouterr().out
+    assert "\u202e" not in out and "\x1b" not in out and "evil" in out

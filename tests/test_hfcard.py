@@ -1,0 +1,260 @@
+"""Harvesting Hugging Face cards: YAML pitfalls, license forms, lineage fields, sections, bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from auditor.harvest import harvest
+from auditor.harvest.frontmatter import FrontMatterError, parse
+from auditor.harvest.text import MAX_TEXT_BYTES
+from auditor.model import asset_key
+from conftest import card, write_tree
+
+
+def harvest_one(tmp_path: Path, text: str | bytes, where: str = "org/m/README.md", extra: dict | None = None):
+    root = write_tree(tmp_path / "r", {where: text, **(extra or {})})
+    result = harvest(root)
+    records = [r for r in result.records if r.source == where]
+    return (records[0] if records else None), result
+
+
+# --- YAML pitfalls ------------------------------------------------------------------------------
+
+def test_norway_problem_and_friends_stay_strings():
+    data = parse("license: no\nflag: yes\nmode: on\nother: off\n", 2).data
+    assert data == {"license": "no", "flag": "yes", "mode": "on", "other": "off"}
+
+
+def test_dates_and_versions_are_not_coerced():
+    data = parse("date: 2024-01-01\nversion: 1.10\nratio: 1e3\nsha: 0123\n", 2).data
+    assert data == {"date": "2024-01-01", "version": "1.10", "ratio": "1e3", "sha": "0123"}
+
+
+def test_null_forms_are_none_but_quoted_null_is_text():
+    data = parse('a: null\nb: ~\nc:\nd: "null"\n', 2).data
+    assert data == {"a": None, "b": None, "c": None, "d": "null"}
+
+
+def test_field_lines_are_file_lines():
+    fm = parse("license: mit\nbase_model:\n  - a/b\n  - c/d\n", 2)
+    assert fm.line("license") == 2 and fm.line("base_model[1]") == 5
+
+
+def test_alias_bomb_is_refused():
+    lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    for i in range(1, 9):
+        prev, cur = chr(96 + i), chr(97 + i)
+        lines.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    with pytest.raises(FrontMatterError, match="more than"):
+        parse("\n".join(lines) + "\n", 2)
+
+
+def test_bom_and_crlf_are_accepted(tmp_path):
+    text = "\ufeff---\r\nlicense: mit\r\nbase_model: a/b\r\n---\r\n# T\r\n## Uses\r\nChat.\r\n"
+    record, result = harvest_one(tmp_path, text.encode("utf-8"))
+    assert [s.raw for s in record.licenses] == ["mit"]
+    assert record.licenses[0].evidence.line == 2
+    assert record.references[0].target == "a/b"
+    assert [(s.heading, s.status) for s in record.sections] == [("T", "filled"), ("Uses", "filled")]
+    assert result.problems == []
+
+
+def test_no_front_matter_is_a_documentation_fact_not_a_crash(tmp_path):
+    record, result = harvest_one(tmp_path, "# Just a readme\n\nSome text.\n")
+    assert record.has_metadata is False and record.licenses == [] and result.problems == []
+
+
+def test_front_matter_that_is_a_list_is_a_problem(tmp_path):
+    record, result = harvest_one(tmp_path, "---\n- license: mit\n---\n# x\n")
+    assert [p.code for p in result.problems] == ["bad-front-matter"]
+    assert "a list" in result.problems[0].message and result.problems[0].evidence.file == "org/m/README.md"
+    assert record is not None  # the asset still exists (from the layout)
+
+
+def test_broken_yaml_names_the_line(tmp_path):
+    _, result = harvest_one(tmp_path, "---\nlicense: mit\nbase_model: [a/b\n---\n")
+    problem = result.problems[0]
+    assert problem.code == "bad-front-matter" and problem.evidence.line in (3, 4)
+
+
+def test_unclosed_front_matter(tmp_path):
+    _, result = harvest_one(tmp_path, "---\nlicense: mit\n")
+    assert "never closed" in result.problems[0].message
+
+
+def test_duplicate_key_is_reported(tmp_path):
+    record, result = harvest_one(tmp_path, "---\nlicense: mit\nlicense: apache-2.0\n---\n")
+    assert [s.raw for s in record.licenses] == ["apache-2.0"]
+    assert result.problems[0].code == "duplicate-key" and result.problems[0].evidence.line == 3
+
+
+def test_binary_file(tmp_path):
+    _, result = harvest_one(tmp_path, b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR")
+    assert result.problems[0].code == "binary"
+    assert [i.status for i in result.inventory] == ["unreadable"]
+
+
+def test_invalid_utf8(tmp_path):
+    _, result = harvest_one(tmp_path, b"---\nlicense: caf\xe9\n---\n")
+    assert result.problems[0].code == "not-utf8" and "0xe9" in result.problems[0].message
+
+
+def test_huge_card_is_refused_without_reading_it(tmp_path):
+    root = tmp_path / "r"
+    path = root / "org" / "m" / "README.md"
+    path.parent.mkdir(parents=True)
+    with open(path, "wb") as fh:
+        fh.truncate(50 * 1024 * 1024)  # sparse 50 MB file
+    result = harvest(root)
+    assert result.problems[0].code == "too-large" and "50.0 MB" in result.problems[0].message
+    assert MAX_TEXT_BYTES < 50 * 1024 * 1024
+
+
+# --- license forms ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("front, expected", [
+    ("license: mit", ["mit"]),
+    ("license: [mit, cc-by-4.0]", ["mit", "cc-by-4.0"]),
+    ("license:", []),
+    ("license: ''", []),
+    ("license: unknown", ["unknown"]),
+    ("licenses:\n  - cc-by-sa-3.0", ["cc-by-sa-3.0"]),
+])
+def test_license_field_forms(tmp_path, front, expected):
+    record, _ = harvest_one(tmp_path, card(front))
+    assert [s.raw for s in record.licenses] == expected
+
+
+def test_license_other_keeps_name_and_link(tmp_path):
+    record, _ = harvest_one(tmp_path, card("license: other\nlicense_name: acme-1\nlicense_link: LICENSE.md"))
+    (s,) = record.licenses
+    assert (s.raw, s.name, s.link) == ("other", "acme-1", "LICENSE.md")
+
+
+def test_license_that_is_not_a_string_is_a_field_problem(tmp_path):
+    record, result = harvest_one(tmp_path, card("license: {name: mit}"))
+    assert record.licenses == [] and result.problems[0].code == "bad-field"
+
+
+# --- lineage fields -----------------------------------------------------------------------------
+
+def refs(record):
+    return [(r.target, r.kind, r.relation) for r in record.references]
+
+
+def test_single_base_model_is_a_finetune(tmp_path):
+    record, _ = harvest_one(tmp_path, card("base_model: meta-llama/Llama-2-7b-hf"))
+    assert refs(record) == [("meta-llama/Llama-2-7b-hf", "model", "finetune")]
+    assert record.references[0].basis.startswith("inferred")
+
+
+def test_several_bases_are_a_merge(tmp_path):
+    record, _ = harvest_one(tmp_path, card("base_model:\n  - a/x\n  - b/y"))
+    assert [r[2] for r in refs(record)] == ["merge", "merge"]
+
+
+def test_declared_relation_wins(tmp_path):
+    record, _ = harvest_one(tmp_path, card("base_model: a/x\nbase_model_relation: quantized"))
+    assert refs(record) == [("a/x", "model", "quantized")]
+    assert record.references[0].basis == "declared in base_model_relation"
+
+
+def test_peft_adapter_is_an_adapter(tmp_path):
+    record, _ = harvest_one(tmp_path, card("base_model: a/x\nlibrary_name: peft"))
+    assert refs(record)[0][2] == "adapter"
+
+
+def test_adapter_config_makes_an_adapter(tmp_path):
+    record, result = harvest_one(tmp_path, card("base_model: a/x"), extra={"org/m/adapter_config.json": "{}"})
+    assert refs(record)[0][2] == "adapter"
+    assert any(i.file == "org/m/adapter_config.json" and i.status == "read" for i in result.inventory)
+
+
+def test_gguf_tag_makes_a_quantized_copy(tmp_path):
+    record, _ = harvest_one(tmp_path, card("base_model: a/x\ntags: [gguf, llama]"))
+    assert refs(record)[0][2] == "quantized"
+
+
+def test_unknown_relation_is_reported_and_inferred(tmp_path):
+    record, result = harvest_one(tmp_path, card("base_model: a/x\nbase_model_relation: quantised"))
+    assert refs(record)[0][2] == "finetune" and result.problems[0].code == "bad-field"
+
+
+def test_datasets_source_datasets_and_model_index(tmp_path):
+    front = """
+        datasets: [tatsu-lab/alpaca, OpenAssistant/oasst1]
+        model-index:
+          - name: m
+            results:
+              - dataset: {name: TruthfulQA, type: truthful_qa}
+              - dataset: {name: TruthfulQA again, type: truthful_qa}
+              - dataset: {name: no type}
+    """
+    record, _ = harvest_one(tmp_path, card(front))
+    assert refs(record) == [
+        ("tatsu-lab/alpaca", "dataset", "trained_on"),
+        ("OpenAssistant/oasst1", "dataset", "trained_on"),
+        ("truthful_qa", "dataset", "evaluated_on"),
+    ]
+
+
+def test_source_datasets_extended_and_original(tmp_path):
+    record, _ = harvest_one(tmp_path, card("source_datasets:\n  - original\n  - extended|squad\n  - wikipedia"),
+                            where="datasets/org/d/README.md")
+    assert refs(record) == [("squad", "dataset", "derived_from"), ("wikipedia", "dataset", "derived_from")]
+
+
+# --- sections -----------------------------------------------------------------------------------
+
+def test_section_status_filled_placeholder_empty(tmp_path):
+    body = """
+        # Model Card
+        ## Model Details
+        - **Developed by:** [More Information Needed]
+        - **License:** mit
+        ## Uses
+        ### Direct Use
+        [More Information Needed]
+        ## Bias, Risks, and Limitations
+        <!-- explain -->
+        ## Evaluation
+        ```
+        # not a heading
+        ```
+    """
+    record, _ = harvest_one(tmp_path, card("license: mit", body))
+    assert [(s.heading, s.status) for s in record.sections] == [
+        ("Model Card", "filled"), ("Model Details", "filled"), ("Uses", "placeholder"),
+        ("Direct Use", "placeholder"), ("Bias, Risks, and Limitations", "empty"), ("Evaluation", "filled"),
+    ]
+    assert record.sections[2].evidence.line == 9  # front matter takes lines 1-3
+
+
+def test_template_labels_without_values_are_placeholders(tmp_path):
+    body = "## Model Details\n- **Developed by:** [More Information Needed]\n- **Funded by [optional]:** [More Information Needed]\n"
+    record, _ = harvest_one(tmp_path, card("license: mit", body))
+    assert record.sections[0].status == "placeholder"
+
+
+def test_setext_headings(tmp_path):
+    record, _ = harvest_one(tmp_path, card("license: mit", "Title\n=====\n\nUses\n----\nChat.\n"))
+    assert [(s.heading, s.level, s.status) for s in record.sections] == [("Title", 1, "filled"), ("Uses", 2, "filled")]
+
+
+# --- kind -----------------------------------------------------------------------------------------
+
+def test_dataset_fields_make_a_dataset_outside_the_datasets_folder(tmp_path):
+    record, _ = harvest_one(tmp_path, card("license: mit\ntask_categories: [text-generation]"))
+    assert record.kind == "dataset" and "task_categories" in record.kind_basis
+
+
+def test_models_folder_overrides_dataset_fields(tmp_path):
+    record, _ = harvest_one(tmp_path, card("task_categories: [x]"), where="models/org/m/README.md")
+    assert record.kind == "model" and record.id == "org/m"
+
+
+def test_problems_carry_the_asset_key(tmp_path):
+    _, result = harvest_one(tmp_path, b"\x00\x01", where="datasets/org/d/README.md")
+    assert result.problems[0].asset == asset_key("dataset", "org/d")

@@ -1,0 +1,74 @@
+"""Asset identity from the folder layout, as on the Hugging Face Hub."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditor.harvest import harvest
+from auditor.harvest.layout import place
+from conftest import card, write_tree
+
+
+@pytest.mark.parametrize("folder, expected", [
+    ("org/name", ("org/name", None, None)),
+    ("name", ("name", None, None)),
+    ("models/org/name", ("org/name", "model", None)),
+    ("datasets/org/name", ("org/name", "dataset", None)),
+    ("datasets/squad", ("squad", "dataset", None)),
+    ("models--meta-llama--Llama-2-7b-hf/snapshots/abc123", ("meta-llama/Llama-2-7b-hf", "model", "abc123")),
+    ("hub/datasets--org--data/snapshots/r1", ("org/data", "dataset", "r1")),
+    ("", ("release", None, None)),
+])
+def test_placement(folder, expected):
+    p = place(folder, "release")
+    assert (p.asset_id, p.kind, p.revision) == expected
+
+
+@pytest.mark.parametrize("folder", ["org/name/docs", "models", "models--a--b/refs", "models--a--b/snapshots/r/sub"])
+def test_places_that_are_not_asset_cards(folder):
+    assert place(folder, "release").asset_id is None
+
+
+def test_nested_readme_is_listed_as_skipped(tmp_path):
+    root = write_tree(tmp_path, {"org/m/README.md": card("license: mit"), "org/m/docs/README.md": "# docs\n"})
+    result = harvest(root)
+    statuses = {i.file: (i.status, i.reason) for i in result.inventory}
+    assert statuses["org/m/docs/README.md"][0] == "skipped"
+    assert "nested" in statuses["org/m/docs/README.md"][1]
+    assert [r.id for r in result.records] == ["org/m"]
+
+
+def test_every_file_is_in_the_inventory(tmp_path):
+    root = write_tree(tmp_path, {
+        "org/m/README.md": card("license: mit"),
+        "org/m/config.json": "{}",
+        "org/m/model.safetensors": b"\x00" * 16,
+        "mlaudit.toml": "[release]\nasset = 'org/m'\n",
+        ".git/HEAD": "ref: refs/heads/main\n",
+    })
+    inventory = {i.file: i.status for i in harvest(root).inventory}
+    assert inventory == {
+        ".git/": "skipped", "mlaudit.toml": "read", "org/m/README.md": "read",
+        "org/m/config.json": "skipped", "org/m/model.safetensors": "skipped",
+    }
+
+
+def test_root_readme_without_metadata_is_folder_notes(tmp_path):
+    root = write_tree(tmp_path, {"README.md": "# About this release\n", "org/m/README.md": card("license: mit")})
+    result = harvest(root)
+    assert [r.id for r in result.records] == ["org/m"]
+    assert next(i for i in result.inventory if i.file == "README.md").status == "skipped"
+
+
+def test_root_card_with_metadata_describes_the_named_asset(tmp_path):
+    root = write_tree(tmp_path / "my-model", {"README.md": card("license: mit")})
+    assert [r.id for r in harvest(root).records] == ["my-model"]
+    assert [r.id for r in harvest(root, root_name="acme/x").records] == ["acme/x"]
+
+
+def test_symlink_out_of_the_folder_is_not_followed(tmp_path):
+    outside = write_tree(tmp_path / "outside", {"secret.txt": "x"})
+    root = write_tree(tmp_path / "r", {"org/m/README.md": card("license: mit")})
+    (root / "org" / "m" / "leak.txt").symlink_to(outside / "secret.txt")
+    entry = next(i for i in harvest(root).inventory if i.file == "org/m/leak.txt")
+    assert entry.status == "skipped" and "outside" in entry.reason

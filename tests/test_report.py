@@ -1,0 +1,95 @@
+"""The report: golden demo, determinism, the JSON contract, and untrusted text in the HTML."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+import jsonschema
+
+from auditor import document
+from auditor.cli import main
+from auditor.resources import schema_path
+from conftest import FIXTURES, ROOT, card, run_audit, write_tree
+
+DEMO = FIXTURES / "releases" / "demo"
+GOLDEN = ROOT / "tests" / "golden" / "demo.report.json"
+
+
+def render_demo(tmp_path, name="out"):
+    out = tmp_path / name
+    main(["audit", str(DEMO), "--out", str(out), "--fail-on", "never"])
+    return (out / "report.json").read_text(encoding="utf-8"), (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_demo_matches_the_golden_report(tmp_path):
+    """Set MLAUDIT_UPDATE_GOLDEN=1 to accept a deliberate change (and review the diff)."""
+    produced, _ = render_demo(tmp_path)
+    if os.environ.get("MLAUDIT_UPDATE_GOLDEN"):
+        GOLDEN.parent.mkdir(exist_ok=True)
+        GOLDEN.write_text(produced, encoding="utf-8")
+    assert produced == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_reports_are_byte_identical_across_runs(tmp_path):
+    assert render_demo(tmp_path, "a") == render_demo(tmp_path, "b")
+
+
+def test_demo_report_follows_the_schema():
+    doc = run_audit(DEMO)
+    jsonschema.Draft202012Validator(json.loads(schema_path().read_text())).validate(doc)
+    assert doc["schema_version"] == document.SCHEMA_VERSION
+
+
+def test_demo_shows_every_family_with_evidence():
+    doc = run_audit(DEMO)
+    families = {f["family"] for f in doc["findings"]}
+    assert families == {"license", "obligation", "conflict", "provenance", "documentation", "input"}
+    for f in doc["findings"]:
+        assert f["evidence"] and f["id"].startswith(f["rule"] + "-")
+
+
+def test_demo_conflict_chain_reaches_the_dataset_card_line():
+    doc = run_audit(DEMO)
+    (conflict,) = [f for f in doc["findings"] if f["rule"] == "CMP001"]
+    where = [(s["file"], s["pointer"], s["line"]) for s in conflict["evidence"]]
+    assert ("acme/support-chat-7b/README.md", "datasets[0]", 9) in where
+    assert ("datasets/tatsu-lab/alpaca/README.md", "license", 2) in where
+    assert any("Section 1(i)" in s["fact"] for s in conflict["evidence"])
+
+
+def test_obligations_name_who_imposes_them():
+    doc = run_audit(DEMO)
+    notice = next(o for o in doc["obligations"] if o["term"] == "include_notice" and o["license"].startswith("LicenseRef-Llama-2"))
+    assert notice["imposed_by"] == ["acme/support-chat-7b", "meta-llama/Llama-2-7b-chat-hf"]
+    assert notice["clause"] == "Section 1(b)(iii)"
+
+
+def test_every_input_file_is_in_the_inventory():
+    doc = run_audit(DEMO)
+    on_disk = sorted(p.relative_to(DEMO).as_posix() for p in DEMO.rglob("*") if p.is_file())
+    assert sorted(i["file"] for i in doc["inventory"]) == on_disk
+
+
+def test_hostile_strings_are_text_in_the_html(tmp_path):
+    hostile = '<script>alert(1)</script>{{ 7*7 }}<img src=x onerror=alert(2)>'
+    root = write_tree(tmp_path / "r", {
+        "mlaudit.toml": '[release]\nasset = "org/m"\n',
+        "org/m/README.md": card(f"license: other\nlicense_name: '{hostile}'\nbase_model: '<b>x</b>/y'",
+                                "## <script>bad()</script>\n[More Information Needed]\n"),
+    })
+    out = tmp_path / "out"
+    main(["audit", str(root), "--out", str(out)])
+    html = (out / "report.html").read_text()
+    assert "<script" not in html and "<img" not in html and "<b>x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;{{ 7*7 }}" in html
+    assert "{{ 7*7 }}" in html
+
+
+def test_html_is_self_contained():
+    from auditor.report import html
+    page = html.render(run_audit(DEMO))
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+    assert "<link" not in page and "@import" not in page
+    assert "Content-Security-Policy" in page

@@ -1,0 +1,69 @@
+"""Every rule has fixtures that must fire (with exactly the expected findings) and must not fire."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from auditor import rulebase
+from conftest import FIXTURES, findings_of, run_audit
+
+RULE_FIXTURES = FIXTURES / "rules"
+RULES = rulebase.rules()
+
+
+def cases(prefix: str) -> list:
+    return [
+        pytest.param(rule_id, path, id=f"{rule_id}/{path.name}")
+        for rule_id, rule in RULES.items()
+        for path in sorted((RULE_FIXTURES / rule.path.stem).glob(f"{prefix}*"))
+        if path.is_dir()
+    ]
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULES))
+def test_every_rule_has_fire_and_nofire_fixtures(rule_id):
+    folder = RULE_FIXTURES / RULES[rule_id].path.stem
+    assert list(folder.glob("fire*")), f"{rule_id}: add fixtures/rules/{folder.name}/fire*/"
+    assert list(folder.glob("nofire*")), f"{rule_id}: add fixtures/rules/{folder.name}/nofire*/"
+
+
+@pytest.mark.parametrize("rule_id, path", cases("fire"))
+def test_rule_fires(rule_id: str, path: Path):
+    expected = yaml.safe_load((path / "expect.yaml").read_text())
+    found = findings_of(run_audit(path), rule_id)
+    got = sorted((f["asset"], sorted((k, str(v)) for k, v in f["detail"].items() if k in e["detail"]))
+                 for f in found for e in expected if e["asset"] == f["asset"])
+    want = sorted((e["asset"], sorted((k, str(v)) for k, v in e["detail"].items())) for e in expected)
+    assert len(found) == len(expected), [f["message"] for f in found]
+    assert all(w in got for w in want), (want, [(f["asset"], f["detail"]) for f in found])
+    for f in found:
+        assert f["evidence"], f"{rule_id}: finding without evidence"
+        assert any(step["file"] for step in f["evidence"]), f"{rule_id}: evidence names no file"
+
+
+@pytest.mark.parametrize("rule_id, path", cases("nofire"))
+def test_rule_does_not_fire(rule_id: str, path: Path):
+    found = findings_of(run_audit(path), rule_id)
+    assert found == [], [f["message"] for f in found]
+
+
+def test_rule_metadata_is_complete():
+    for rule in RULES.values():
+        assert rule.path.name.startswith(f"{rule.id}-{rule.name}.")
+        assert rule.why and rule.how_to_fix and rule.summary
+        placeholders = {p.split("}")[0] for p in rule.message.split("{")[1:]}
+        assert placeholders <= {"asset", "term_text", *rule.detail}, rule.id
+
+
+def test_positions_are_documented():
+    positions = rulebase.positions()
+    assert {"conservative", "permissive"} <= set(positions)
+    assert all(p.summary and p.description for p in positions.values())
+
+
+def test_unknown_position_is_refused():
+    with pytest.raises(rulebase.RuleBaseError, match="unknown legal position"):
+        rulebase.program_files("adventurous")
