@@ -36,8 +36,9 @@ def run(root: Path, exclude: Path | None = None, **overrides) -> Audit:
         raise InputError(f"{root}: not a folder (an audit reads a release folder of manifests)")
     settings = config.load(root).override(**overrides)
     rulebase.program_files(settings.position)  # fail fast on an unknown position
-    graph = resolve(harvest(root, settings.asset, exclude))
+    graph = resolve(harvest(root, settings.asset, exclude), settings.lineage)
     kb = licenses.load()
-    fb = facts.encode(graph, settings, kb, profiles.load())
+    severities = {rule.id: rule.severity for rule in rulebase.rules().values()}
+    fb = facts.encode(graph, settings, kb, profiles.load(), severities)
     atoms = engine.solve(rulebase.program_files(settings.position), fb.program())
     return Audit(settings, graph, fb, findings.interpret(atoms, fb, graph, kb, rulebase.rules()), kb)

@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _audit(args) -> int:
-    from auditor import audit, config, document, facts
+    from auditor import audit, config, document, facts, graph
     from auditor.report import html, jsonfile, text
 
     try:
@@ -62,7 +62,7 @@ def _audit(args) -> int:
     except audit.InputError as exc:
         print(f"mlaudit: {exc}", file=sys.stderr)
         return EXIT_INPUT
-    except (config.ConfigError, facts.ReleaseError, rulebase.RuleBaseError) as exc:
+    except (config.ConfigError, facts.ReleaseError, graph.LineageError, rulebase.RuleBaseError) as exc:
         print(f"mlaudit: {exc}", file=sys.stderr)
         return EXIT_USAGE
     doc = document.build(result)

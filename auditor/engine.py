@@ -1,7 +1,9 @@
 """Reason: ground and solve the rule base over the facts with clingo.
 
-The rule base is stratified, so it has exactly one answer set; we read back only the shown
-atoms (findings, their evidence, use categories and the release cone's propagation).
+The Datalog core is stratified and has one answer set; the only choices are which alternative
+of an SPDX OR each asset is taken under (rules/lib/choice.lp), optimised so that the release
+has as few error-level conflicts as possible. Ties between optimal answers are broken in Python
+by the smallest list of choices, so the result never depends on the solver's search order.
 """
 
 from __future__ import annotations
@@ -19,19 +21,26 @@ def declarations() -> str:
     return "".join(f"#defined {p.name}/{p.arity}." for p in schema.PREDICATES if p.role != "derived")
 
 
-def solve(files: list[Path], facts: str) -> dict[str, list[tuple]]:
-    """Atoms of the answer set, grouped by predicate name, as plain Python tuples."""
-    ctl = clingo.Control(["--warn=none"])
+def solve(files: list[Path], facts: str, extra: str = "") -> dict[str, list[tuple]]:
+    """Atoms of the chosen optimal answer set, grouped by predicate name, as plain Python tuples."""
+    ctl = clingo.Control(["--warn=none", "--opt-mode=optN", "--models=0"])
     for path in files:
         ctl.load(str(path))
-    ctl.add("base", [], declarations())
+    ctl.add("base", [], declarations() + extra)
     ctl.add("base", [], facts)
     ctl.ground([("base", [])])
-    atoms: dict[str, list[tuple]] = defaultdict(list)
+    best = None
     with ctl.solve(yield_=True) as handle:
-        model = next(iter(handle), None)
-        if model is None:
-            raise RuntimeError("the rule base has no answer set for these facts (inconsistent rules)")
-        for symbol in model.symbols(shown=True):
-            atoms[symbol.name].append(tuple(schema.value(a) for a in symbol.arguments))
+        for model in handle:
+            if model.cost and not model.optimality_proven:
+                continue  # an intermediate answer of the optimisation
+            symbols = model.symbols(shown=True)
+            key = sorted(str(s) for s in symbols if s.name == "chosen")
+            if best is None or key < best[0]:
+                best = (key, symbols)
+    if best is None:
+        raise RuntimeError("the rule base has no answer set for these facts (inconsistent rules)")
+    atoms: dict[str, list[tuple]] = defaultdict(list)
+    for symbol in best[1]:
+        atoms[symbol.name].append(tuple(schema.value(a) for a in symbol.arguments))
     return atoms

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from auditor import schema
 from auditor.config import Settings
+from auditor.graph import find
 from auditor.licenses import UNKNOWN, KnowledgeBase, LicenseReading, interpret
 from auditor.model import AssetGraph, Evidence
 from auditor.profiles import Profile, normalise_heading
@@ -38,13 +39,16 @@ class ReleaseError(ValueError):
     """The configured release asset is not in the graph."""
 
 
-def encode(graph: AssetGraph, settings: Settings, kb: KnowledgeBase, profiles: dict[str, Profile]) -> FactBase:
+def encode(graph: AssetGraph, settings: Settings, kb: KnowledgeBase, profiles: dict[str, Profile],
+           severities: dict[str, str]) -> FactBase:
     fb = FactBase()
     ids = {}
     for key in graph.assets:
         ids[key] = len(fb.keys)
         fb.keys.append(key)
     _knowledge(fb, kb, profiles)
+    for rule, severity in severities.items():
+        fb.add(S["rule_severity"](rule, severity))
     for key, asset in graph.assets.items():
         a = ids[key]
         fb.add(S["asset"](a, asset.kind), *(Evidence(src, "card") for src in asset.sources))
@@ -66,7 +70,7 @@ def encode(graph: AssetGraph, settings: Settings, kb: KnowledgeBase, profiles: d
         if problem.asset in ids:
             fb.add(S["problem"](ids[problem.asset], problem.evidence.file, problem.code.replace("-", "_"),
                                 problem.message), problem.evidence)
-    _release(fb, graph, settings, ids)
+    _release(fb, graph, settings, ids, kb)
     return fb
 
 
@@ -76,9 +80,12 @@ def _licenses(fb: FactBase, a: int, key: str, asset, graph: AssetGraph, kb: Know
     evidence = [s.evidence for s in asset.licenses] or [Evidence(src, "license") for src in asset.sources]
     for lid in reading.licenses:
         fb.add(S["licensed"](a, lid), *evidence)
+    for i, alternative in enumerate(reading.alternatives, start=1):
+        for lid in alternative:
+            fb.add(S["alternative"](a, i, lid), *evidence)
     for text in reading.unrecognised:
         fb.add(S["unrecognised"](a, text), *evidence)
-    if not reading.licenses and not reading.unrecognised:
+    if not reading.licenses and not reading.unrecognised and not reading.alternatives:
         unreadable = any(p.asset == key and p.code in UNREADABLE for p in graph.harvest.problems)
         reason = "unreadable" if unreadable else reading.status
         fb.add(S["unlicensed"](a, reason if reason != "ok" else "missing"), *evidence)
@@ -89,6 +96,8 @@ def _knowledge(fb: FactBase, kb: KnowledgeBase, profiles: dict[str, Profile]) ->
         fb.add(S["term_kind"](term, info["kind"]))
         if "use_rank" in info:
             fb.add(S["use_rank"](term, info["use_rank"]))
+        if info.get("persists"):
+            fb.add(S["persists"](term))
     for lic in kb.licenses.values():
         fb.add(S["license"](lic.id, lic.family.replace("-", "_")))
         for term in {t.term for t in lic.terms}:
@@ -97,6 +106,11 @@ def _knowledge(fb: FactBase, kb: KnowledgeBase, profiles: dict[str, Profile]) ->
             fb.add(S["binds"](lic.id, relation))
         if lic.training == "binds":
             fb.add(S["training_binding"](lic.id))
+        for other in lic.share_alike_compatible:
+            fb.add(S["share_alike_compatible"](lic.id, other))
+        for term in lic.terms:
+            for value in term.values or kb.term_kinds[term.term].get("default_values", []):
+                fb.add(S["term_value"](lic.id, term.term, value))
     fb.add(S["term"](UNKNOWN, "unknown_terms"))
     for profile in profiles.values():
         for section, headings in profile.sections:
@@ -106,11 +120,10 @@ def _knowledge(fb: FactBase, kb: KnowledgeBase, profiles: dict[str, Profile]) ->
             fb.add(S["expects"](profile.applies_to, section))
 
 
-def _release(fb: FactBase, graph: AssetGraph, settings: Settings, ids: dict[str, int]) -> None:
+def _release(fb: FactBase, graph: AssetGraph, settings: Settings, ids: dict[str, int], kb: KnowledgeBase) -> None:
     if settings.asset:
-        kinds = [settings.kind] if settings.kind else ["model", "dataset", "code", "other"]
-        key = next((f"{k}:{settings.asset.lower()}" for k in kinds if f"{k}:{settings.asset.lower()}" in ids), None)
-        if key is None or not graph.assets[key].resolved:
+        key = find(graph.assets, settings.asset)
+        if key is None:
             raise ReleaseError(f"the release asset {settings.asset!r} named in {settings.origin.get('asset', 'the settings')} "
                                "is not described by any manifest in the audit folder")
         basis = f"named in {settings.origin.get('asset', 'the settings')}"
@@ -127,3 +140,21 @@ def _release(fb: FactBase, graph: AssetGraph, settings: Settings, ids: dict[str,
     fb.release, fb.release_basis = key, basis
     fb.add(S["release"](ids[key], settings.use.replace("-", "_"), settings.distribution),
            Evidence("mlaudit.toml", "release") if settings.origin.get("asset") == "mlaudit.toml" else None)
+    _release_text(fb, ids[key], graph.assets[key], kb)
+
+
+def _release_text(fb: FactBase, a: int, asset, kb: KnowledgeBase) -> None:
+    """What the release's name and card say, for the phrases and prefixes licenses prescribe."""
+    values = {(t.term, v) for lic in kb.licenses.values() for t in lic.terms
+              for v in t.values or kb.term_kinds[t.term].get("default_values", [])}
+    name = _words(asset.id.rsplit("/", 1)[-1])
+    for term, value in sorted(values):
+        if term == "naming_prefix" and name.startswith(_words(value)):
+            fb.add(S["name_starts"](a, value))
+        for record in asset.records:
+            if term != "naming_prefix" and record.text and value.lower() in record.text.lower():
+                fb.add(S["card_mentions"](a, value), Evidence(record.source, f"text '{value}'"))
+
+
+def _words(text: str) -> str:
+    return " ".join(text.lower().replace("-", " ").replace("_", " ").split())

@@ -179,14 +179,18 @@ def _finding(rule: Rule, row: tuple, facts: list[tuple], chains: _Chains) -> Fin
     a, values = row[1], row[2:]
     if len(values) != len(rule.detail):
         raise ValueError(f"{rule.id}: finding has {len(values)} detail values, metadata names {len(rule.detail)}")
-    detail = dict(zip(rule.detail, values))
+    detail, identity = {}, []
+    for spec, value in zip(rule.detail, values):
+        name, _, kind = spec.partition(":")
+        detail[name] = chains.name(value) if kind == "asset" else value
+        identity.append(chains.fb.keys[value] if kind == "asset" else str(value))
     asset = chains.name(a)
-    fields = {k: (v.replace("_", "-") if k == "term" else v) for k, v in detail.items()}
+    fields = {k: (v.replace("_", "-") if k in ("term", "use", "reason") else v) for k, v in detail.items()}
     if "term" in detail:
         term = chains.kb.term(detail.get("license"), detail["term"])
         fields["term_text"] = term.text if term else chains.kb.term_kinds[detail["term"]]["summary"]
     message = rule.message.format(asset=asset, **fields)
-    key = "|".join([rule.id, chains.fb.keys[a], *map(str, values)])
+    key = "|".join([rule.id, chains.fb.keys[a], *identity])
     fingerprint = hashlib.sha256(key.encode()).hexdigest()[:12]
     evidence = [step for fact in facts for step in chains.steps(fact)]
     return Finding(f"{rule.id}-{fingerprint}", rule.id, rule.family, rule.severity, asset, message,

@@ -7,10 +7,15 @@ report it rather than lose it.
 
 from __future__ import annotations
 
-from auditor.model import Asset, AssetGraph, Edge, Harvest, asset_key
+from auditor.model import Asset, AssetGraph, Edge, Evidence, Harvest, asset_key
 
 
-def resolve(harvest: Harvest) -> AssetGraph:
+class LineageError(ValueError):
+    """A declared lineage entry names a child no manifest describes."""
+
+
+def resolve(harvest: Harvest, declared: tuple[tuple[str, str, str], ...] = ()) -> AssetGraph:
+    """Merge records by identity; `declared` adds (child, parent, relation) edges from mlaudit.toml."""
     assets: dict[str, Asset] = {}
     for record in sorted(harvest.records, key=lambda r: (r.kind, r.id.lower(), r.source)):
         key = asset_key(record.kind, record.id)
@@ -22,5 +27,29 @@ def resolve(harvest: Harvest) -> AssetGraph:
             parent = asset_key(ref.kind, ref.target)
             assets.setdefault(parent, Asset(ref.target, ref.kind))
             edges.add(Edge(child, parent, ref.relation, ref.evidence, ref.basis))
+    for i, (child_id, parent_id, relation) in enumerate(declared):
+        child = find(assets, child_id)
+        if child is None:
+            raise LineageError(f"mlaudit.toml: lineage[{i}] child {child_id!r} is not described by any manifest")
+        parent = find(assets, parent_id) or asset_key(*split_id(parent_id))
+        assets.setdefault(parent, Asset(split_id(parent_id)[1], split_id(parent_id)[0]))
+        edges.add(Edge(child, parent, relation, Evidence("mlaudit.toml", f"lineage[{i}]"), "declared in mlaudit.toml"))
     ordered = dict(sorted(assets.items()))
     return AssetGraph(ordered, sorted(edges), harvest)
+
+
+def split_id(display_id: str) -> tuple[str, str]:
+    """`datasets/org/x` -> (dataset, org/x); `models/org/x` and `org/x` -> (model, org/x)."""
+    for prefix, kind in (("datasets/", "dataset"), ("models/", "model")):
+        if display_id.startswith(prefix):
+            return kind, display_id[len(prefix):]
+    return "model", display_id
+
+
+def find(assets: dict[str, Asset], display_id: str) -> str | None:
+    """The key of a described asset named as reports name it (an unprefixed id may be a dataset)."""
+    kind, asset_id = split_id(display_id)
+    candidates = [asset_key(kind, asset_id)]
+    if not display_id.startswith(("datasets/", "models/")):
+        candidates.append(asset_key("dataset", asset_id))
+    return next((k for k in candidates if k in assets and assets[k].resolved), None)

@@ -28,7 +28,7 @@ class Term:
     text: str
     clause: str
     source: str
-    value: str | None = None
+    values: tuple[str, ...] = ()  # what the term prescribes: a name prefix, a statement, phrases
 
 
 @dataclass(frozen=True)
@@ -69,11 +69,25 @@ class LicenseReading:
     """How an asset's declared licenses were read."""
 
     status: str  # ok | missing | not_a_license | unknown | unrecognised
-    licenses: tuple[str, ...]  # known licenses taken to apply
+    licenses: tuple[str, ...]  # known licenses that apply (all of them)
     expression: str | None
     reading: str
     unrecognised: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    alternatives: tuple[tuple[str, ...], ...] = ()  # when the manifest offers a choice (SPDX OR)
+
+
+@dataclass(frozen=True)
+class _Part:
+    status: str
+    dnf: tuple[tuple[str, ...], ...]  # alternatives, each a conjunction of license keys
+    expression: str | None
+    reading: str
+    notes: tuple[str, ...] = ()
+
+
+MAX_ALTERNATIVES = 16
+_SEVERITY = ("unrecognised", "unknown", "not_a_license", "missing", "ok")
 
 
 @cache
@@ -104,9 +118,9 @@ def _license(data: dict, term_kinds: dict, path: Path) -> License:
     for t in data.get("terms", []):
         if t["term"] not in term_kinds:
             raise ValueError(f"{path.name}: term {t['term']!r} is not in terms.yaml")
-        value = t.get("value")
+        values = t.get("values", [t["value"]] if "value" in t else [])
         terms.append(Term(t["term"], term_kinds[t["term"]]["kind"], t["text"], t["clause"],
-                          t.get("source", data["source"]), None if value is None else str(value)))
+                          t.get("source", data["source"]), tuple(str(v) for v in values)))
     return License(
         id=data["id"], name=data["name"], family=data["family"], use=data["use"], source=data["source"],
         training=data.get("training", "silent"), terms=tuple(terms),
@@ -132,67 +146,71 @@ def interpret(statements: list[LicenseStatement], kb: KnowledgeBase) -> LicenseR
     if not statements:
         return LicenseReading("missing", (), None, "no license declared")
     parts = [_one(s, kb) for s in statements]
-    known = tuple(dict.fromkeys(l for p in parts for l in p.licenses))
-    unrecognised = tuple(dict.fromkeys(u for p in parts for u in p.unrecognised))
-    notes = tuple(n for p in parts for n in p.notes)
-    if len(parts) == 1:
-        return parts[0]
+    dnf: list[tuple[str, ...]] = [()]
+    for part in parts:
+        if part.dnf:
+            dnf = [tuple(dict.fromkeys(a + b)) for a in dnf for b in part.dnf][:MAX_ALTERNATIVES]
     statuses = {p.status for p in parts}
-    status = "ok" if statuses == {"ok"} else next(s for s in ("unrecognised", "unknown", "not_a_license", "missing", "ok") if s in statuses)
-    expression = " AND ".join(f"({p.expression})" if " OR " in (p.expression or "") else p.expression
-                              for p in parts if p.expression) or None
-    return LicenseReading(status, known, expression,
-                          "several licenses listed: read as all applying (conjunctive reading)",
-                          unrecognised, notes)
+    status = next(s for s in _SEVERITY if s in statuses)
+    expressions = [f"({p.expression})" if " OR " in p.expression and len(parts) > 1 else p.expression
+                   for p in parts if p.expression]
+    reading = parts[0].reading if len(parts) == 1 else "several licenses listed: read as all applying (conjunctive reading)"
+    notes = tuple(n for p in parts for n in p.notes)
+    unknown = tuple(dict.fromkeys(k for alt in dnf for k in alt if k not in kb.licenses))
+    if status == "ok" and unknown:
+        status = "unrecognised"
+    expression = " AND ".join(expressions) or None
+    if len(dnf) > 1:
+        choices = tuple(tuple(k if k in kb.licenses else UNKNOWN for k in alt) for alt in dnf)
+        return LicenseReading(status, (), expression, reading + "; alternatives offered: one is chosen", (),
+                              notes + tuple(f"'{k}' is not a known license" for k in unknown), choices)
+    known = tuple(k for k in dnf[0] if k in kb.licenses)
+    return LicenseReading(status, known, expression, reading, unknown, notes)
 
 
-def _one(statement: LicenseStatement, kb: KnowledgeBase) -> LicenseReading:
+def _one(statement: LicenseStatement, kb: KnowledgeBase) -> _Part:
     raw = statement.raw
     if raw is None or raw.strip().lower() == "other":
         for candidate in (statement.name, statement.link):
             if candidate:
-                reading = _text(candidate, kb)
-                if reading.status in ("ok", "unrecognised"):
-                    return reading
+                part = _text(candidate, kb)
+                if part.status == "ok":
+                    return part
         if statement.name:
-            ref = "LicenseRef-" + re.sub(r"[^A-Za-z0-9.-]+", "-", statement.name).strip("-")
-            return LicenseReading("unrecognised", (), ref, "license: other, named by license_name",
-                                  (statement.name,))
-        return LicenseReading("unknown", (), None, "license 'other' without license_name",
-                              notes=("'other' names no license: set license_name and license_link",))
+            return _Part("unrecognised", ((statement.name,),), statement.name, "license: other, named by license_name")
+        return _Part("unknown", (), None, "license 'other' without license_name",
+                     ("'other' names no license: set license_name and license_link",))
     return _text(raw, kb)
 
 
-def _text(raw: str, kb: KnowledgeBase) -> LicenseReading:
+def _text(raw: str, kb: KnowledgeBase) -> _Part:
     key = _alias_key(raw)
     if key in kb.aliases:
         lid = kb.aliases[key]
-        return LicenseReading("ok", (lid,), lid, "single license")
+        return _Part("ok", ((lid,),), lid, "single license")
     if key in kb.not_licenses:
         nl = kb.not_licenses[key]
-        status = {"not_a_license": "not_a_license", "family": "unrecognised"}.get(nl.outcome, "unknown")
-        return LicenseReading(status, (), None, f"'{raw}' is not a license", (raw,) if status == "unrecognised" else (),
-                              (nl.explanation,))
+        if nl.outcome == "family":
+            return _Part("unrecognised", ((raw,),), raw, f"'{raw}' names a license family, not one license", (nl.explanation,))
+        status = "not_a_license" if nl.outcome == "not_a_license" else "unknown"
+        return _Part(status, (), None, f"'{raw}' is not a license", (nl.explanation,))
     try:
         expr = kb.licensing.parse(raw, validate=False)
     except ExpressionError:
-        return LicenseReading("unrecognised", (), None, "not a known license name or SPDX expression", (raw,))
+        return _Part("unrecognised", ((raw,),), raw, "not a known license name or SPDX expression")
     if expr is None:
-        return LicenseReading("missing", (), None, "empty license")
-    alternatives = _alternatives(kb.licensing.dnf(expr), kb)
-    known = tuple(dict.fromkeys(l for alt in alternatives for l in alt if l in kb.licenses))
-    unknown = tuple(dict.fromkeys(l for alt in alternatives for l in alt if l not in kb.licenses))
-    reading = ("alternatives stated (OR): every alternative is read as applying"
-               if len(alternatives) > 1 else "SPDX expression")
-    return LicenseReading("unrecognised" if unknown else "ok", known, str(expr), reading, unknown)
+        return _Part("missing", (), None, "empty license")
+    dnf = tuple(tuple(dict.fromkeys(alt)) for alt in _alternatives(kb.licensing.dnf(expr), kb))
+    reading = "SPDX expression with alternatives (OR)" if len(dnf) > 1 else "SPDX expression"
+    return _Part("ok", dnf, str(expr), reading)
 
 
 def _alternatives(expr, kb: KnowledgeBase) -> list[list[str]]:
     """An expression in disjunctive normal form as a list of conjunctions of license keys."""
-    disjuncts = expr.args if type(expr).__name__ == "OR" else (expr,)
+    disjuncts = expr.args if isinstance(expr, kb.licensing.OR) else (expr,)
     result = []
     for d in disjuncts:
-        symbols = d.args if type(d).__name__ == "AND" else (d,)
+        symbols = d.args if isinstance(d, kb.licensing.AND) else (d,)
         result.append([_key(s, kb) for s in symbols])
     return result
 

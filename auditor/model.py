@@ -80,6 +80,7 @@ class AssetRecord:
     licenses: list[LicenseStatement] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     sections: list[Section] | None = None
+    text: str | None = None  # the card's Markdown body, for phrases a license requires it to state
     has_metadata: bool = True
     revision: str | None = None
     kind_basis: str = "layout"

@@ -30,7 +30,7 @@ class Rule:
     severity: str
     summary: str
     message: str
-    detail: tuple[str, ...]
+    detail: tuple[str, ...]  # names of the finding's detail values; "name:asset" marks an asset id
     why: str
     how_to_fix: str
     references: tuple[str, ...]

@@ -47,6 +47,7 @@ PREDICATES = [
     _p("release_candidate", "a:asset", "an asset that could be the release when none is configured", "input"),
     _p("edge", "child:asset parent:asset relation:symbol", "a typed lineage edge", "input"),
     _p("licensed", "a:asset license:string", "a known license the asset is read to be under", "input"),
+    _p("alternative", "a:asset choice:int license:string", "a license of one alternative the asset is offered under (SPDX OR)", "input"),
     _p("unlicensed", "a:asset reason:symbol", "no usable license: missing, not_a_license, unknown, unreadable", "input"),
     _p("unrecognised", "a:asset text:string", "a declared license the knowledge base does not know", "input"),
     _p("unresolved", "a:asset", "referenced as an upstream but described by no manifest", "input"),
@@ -54,6 +55,8 @@ PREDICATES = [
     _p("no_metadata", "a:asset", "the asset's card has no YAML front matter", "input"),
     _p("heading", "a:asset heading:string status:symbol", "a card heading (normalised) and its fill status", "input"),
     _p("problem", "a:asset file:string code:symbol message:string", "a manifest that could not be read, or only in part", "input"),
+    _p("card_mentions", "a:asset phrase:string", "the asset's card contains the phrase (case-insensitive)", "input"),
+    _p("name_starts", "a:asset prefix:string", "the asset's name begins with the prefix (ignoring case and separators)", "input"),
     # -- knowledge: licenses, terms, documentation profiles
     _p("license", "license:string family:symbol", "a license of the knowledge base", "knowledge"),
     _p("term", "license:string term:symbol", "a term (permission, condition, limitation) of a license", "knowledge"),
@@ -61,6 +64,10 @@ PREDICATES = [
     _p("use_rank", "term:symbol rank:int", "a limitation that sets the use category (1 unspecified .. 3 academic-only)", "knowledge"),
     _p("binds", "license:string relation:symbol", "the license's own text reaches across this relation", "knowledge"),
     _p("training_binding", "license:string", "the license's own text reaches models trained on the material", "knowledge"),
+    _p("term_value", "license:string term:symbol value:string", "the value a term prescribes (a name prefix, a statement, a phrase)", "knowledge"),
+    _p("persists", "term:symbol", "a term every derivative's license must keep", "knowledge"),
+    _p("share_alike_compatible", "license:string other:string", "adaptations under the license may also be shared under the other", "knowledge"),
+    _p("rule_severity", "rule:string severity:symbol", "the severity a rule's metadata gives", "knowledge"),
     _p("expects", "kind:symbol section:string", "a card section the documentation profile requires", "knowledge"),
     _p("section_alias", "section:string heading:string", "a normalised heading that counts as the section", "knowledge"),
     # -- derived by the rules and read back
@@ -69,6 +76,7 @@ PREDICATES = [
     _p("carries", "a:asset license:string term:symbol", "the asset is bound by a term of a license", "derived"),
     _p("via", "child:asset parent:asset license:string term:symbol", "the term reached the child through this parent", "derived"),
     _p("use_category", "a:asset category:symbol", "commercial, unspecified, non-commercial or academic-only", "derived"),
+    _p("chosen", "a:asset choice:int", "the alternative the solver relied on for an asset offered under several", "derived"),
 ]
 SCHEMA = {p.name: p for p in PREDICATES}
 

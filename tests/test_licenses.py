@@ -38,7 +38,13 @@ def test_spdx_and_expression():
 
 def test_spdx_or_expression_is_stated_as_alternatives():
     reading = read("Apache-2.0 OR MIT")
-    assert reading.licenses == ("Apache-2.0", "MIT") and "alternatives" in reading.reading
+    assert reading.licenses == () and "alternatives" in reading.reading
+    assert reading.alternatives == (("Apache-2.0",), ("MIT",))
+
+
+def test_alternatives_distribute_over_a_list():
+    reading = read("Apache-2.0 OR CC-BY-NC-4.0", "CC-BY-4.0")
+    assert sorted(reading.alternatives) == [("Apache-2.0", "CC-BY-4.0"), ("CC-BY-NC-4.0", "CC-BY-4.0")]
 
 
 def test_with_exception_keeps_the_license():

@@ -46,6 +46,7 @@ def read_card(path: Path, rel: str, place: Placement) -> tuple[AssetRecord, list
                 problem("duplicate-key", f"field '{pointer}' is given twice; the last value is used",
                         pointer, line)
     record.sections = markdown.sections(body, body_line, rel)
+    record.text = body
     if meta is not None:
         _read_metadata(record, meta, path.parent, problem)
     return _keyed(record, problems)
