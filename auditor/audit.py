@@ -40,5 +40,10 @@ def run(root: Path, exclude: Path | None = None, **overrides) -> Audit:
     kb = licenses.load()
     severities = {rule.id: rule.severity for rule in rulebase.rules().values()}
     fb = facts.encode(graph, settings, kb, profiles.load(), severities)
-    atoms = engine.solve(rulebase.program_files(settings.position), fb.program())
-    return Audit(settings, graph, fb, findings.interpret(atoms, fb, graph, kb, rulebase.rules()), kb)
+    files, program = rulebase.program_files(settings.position), fb.program()
+    result = findings.interpret(engine.solve(files, program), fb, graph, kb, rulebase.rules())
+    if fb.release and result.blocks_release(findings.display_id(fb.release, graph)):
+        sets = engine.repairs(files + rulebase.repair_files(), program)
+        result.repairs = None if sets is None else [
+            sorted(findings.display_id(fb.keys[a], graph) for a in removal) for removal in sets]
+    return Audit(settings, graph, fb, result, kb)

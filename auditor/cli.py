@@ -43,6 +43,14 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--asset", help="the asset being released (overrides mlaudit.toml)")
     audit.set_defaults(handler=_audit)
 
+    lic = sub.add_parser("licenses", help="license questions about a release")
+    lic_sub = lic.add_subparsers(dest="licenses_command", required=True)
+    suggest = lic_sub.add_parser("suggest", help="licenses the release may be published under")
+    suggest.add_argument("path", type=Path, help="the release folder")
+    suggest.add_argument("--position", help="legal position (overrides mlaudit.toml)")
+    suggest.add_argument("--asset", help="the asset being released (overrides mlaudit.toml)")
+    suggest.set_defaults(handler=_licenses_suggest)
+
     rules = sub.add_parser("rules", help="list the rules or show one")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
     rules_sub.add_parser("list", help="one line per rule").set_defaults(handler=_rules_list)
@@ -52,20 +60,26 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _audit(args) -> int:
+def _document(args, **overrides) -> dict | int:
+    """Run the audit and build its report document, or return the exit code of the error met."""
     from auditor import audit, config, document, facts, graph
-    from auditor.report import html, jsonfile, text
 
     try:
-        result = audit.run(args.path, exclude=args.out, position=args.position, use=args.use,
-                           distribution=args.distribution, asset=args.asset)
+        return document.build(audit.run(args.path, position=args.position, asset=args.asset, **overrides))
     except audit.InputError as exc:
         print(f"mlaudit: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except (config.ConfigError, facts.ReleaseError, graph.LineageError, rulebase.RuleBaseError) as exc:
         print(f"mlaudit: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    doc = document.build(result)
+
+
+def _audit(args) -> int:
+    from auditor.report import html, jsonfile, text
+
+    doc = _document(args, exclude=args.out, use=args.use, distribution=args.distribution)
+    if isinstance(doc, int):
+        return doc
     args.out.mkdir(parents=True, exist_ok=True)
     outputs = []
     for name, body in (("report.json", jsonfile.render(doc)), ("report.html", html.render(doc))):
@@ -73,6 +87,16 @@ def _audit(args) -> int:
         outputs.append(str(args.out / name))
     sys.stdout.write(text.render(doc, outputs, args.format))
     return EXIT_FINDINGS if _over_threshold(doc, args.fail_on) else EXIT_OK
+
+
+def _licenses_suggest(args) -> int:
+    from auditor.report import text
+
+    doc = _document(args)
+    if isinstance(doc, int):
+        return doc
+    sys.stdout.write(text.outbound(doc))
+    return EXIT_OK
 
 
 def _over_threshold(doc: dict, fail_on: str) -> bool:

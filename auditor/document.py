@@ -13,6 +13,7 @@ from auditor.audit import Audit
 from auditor.findings import SEVERITY_ORDER, display_id
 
 SCHEMA_VERSION = "1.0.0"
+OUTBOUND_TERMS = ("share_alike", "no_derivatives")  # besides the persisting limitations
 
 
 def build(audit: Audit) -> dict:
@@ -32,6 +33,7 @@ def build(audit: Audit) -> dict:
             "use": settings.use,
             "distribution": settings.distribution,
             "basis": fb.release_basis,
+            "use_category": result.use_categories.get(fb.release) if fb.release else None,
         },
         "counts": {"open": len(open_), "resolved": len(findings) - len(open_), **counts},
         "assets": [_asset(key, audit) for key in graph.assets],
@@ -46,8 +48,30 @@ def build(audit: Audit) -> dict:
              "imposed_by": list(o.imposed_by)}
             for o in result.obligations
         ],
+        "outbound_licenses": result.outbound,
+        "outbound_requirements": [
+            {"term": o.term, "license": o.license, "imposed_by": list(o.imposed_by)}
+            for o in result.obligations if o.term in OUTBOUND_TERMS or audit.kb.term_kinds[o.term].get("persists")
+        ],
+        "license_choices": [
+            {"asset": c.asset, "chosen": list(c.chosen), "alternatives": [list(a) for a in c.alternatives]}
+            for c in result.choices
+        ],
+        "repairs": _repairs(result, fb),
         "inventory": [asdict(i) for i in sorted(graph.harvest.inventory, key=lambda i: i.file)],
     }
+
+
+def _repairs(result, fb) -> dict:
+    """What would make the release compliant: the smallest sets of upstream assets to remove or relicense."""
+    if result.repairs is None:
+        return {"status": "impossible", "sets": [], "note": "no removal of upstream assets clears the "
+                "release's errors: they come from its own license, card or settings"}
+    if not result.repairs:
+        return {"status": "not-needed", "sets": [], "note": "the release has no error-level findings"
+                if fb.release else "no release asset was identified"}
+    return {"status": "found", "sets": result.repairs, "note": "removing (or relicensing) every asset of "
+            "any one set clears the release's error-level findings"}
 
 
 def _asset(key: str, audit: Audit) -> dict:

@@ -21,14 +21,19 @@ def declarations() -> str:
     return "".join(f"#defined {p.name}/{p.arity}." for p in schema.PREDICATES if p.role != "derived")
 
 
-def solve(files: list[Path], facts: str, extra: str = "") -> dict[str, list[tuple]]:
-    """Atoms of the chosen optimal answer set, grouped by predicate name, as plain Python tuples."""
+def _grounded(files: list[Path], facts: str) -> clingo.Control:
     ctl = clingo.Control(["--warn=none", "--opt-mode=optN", "--models=0"])
     for path in files:
         ctl.load(str(path))
-    ctl.add("base", [], declarations() + extra)
+    ctl.add("base", [], declarations())
     ctl.add("base", [], facts)
     ctl.ground([("base", [])])
+    return ctl
+
+
+def solve(files: list[Path], facts: str) -> dict[str, list[tuple]]:
+    """Atoms of the chosen optimal answer set, grouped by predicate name, as plain Python tuples."""
+    ctl = _grounded(files, facts)
     best = None
     with ctl.solve(yield_=True) as handle:
         for model in handle:
@@ -44,3 +49,19 @@ def solve(files: list[Path], facts: str, extra: str = "") -> dict[str, list[tupl
     for symbol in best[1]:
         atoms[symbol.name].append(tuple(schema.value(a) for a in symbol.arguments))
     return atoms
+
+
+def repairs(files: list[Path], facts: str, limit: int = 10) -> list[list[int]] | None:
+    """The smallest sets of upstream assets whose removal leaves the release without error-level
+    findings (at most `limit` of them), or None when no removal can."""
+    ctl = _grounded(files, facts)
+    found: set[tuple[int, ...]] = set()
+    with ctl.solve(yield_=True) as handle:
+        for model in handle:
+            if model.optimality_proven:
+                found.add(tuple(sorted(s.arguments[0].number for s in model.symbols(shown=True) if s.name == "removed")))
+            if len(found) >= limit:
+                break
+        if not found and handle.get().unsatisfiable:
+            return None
+    return [list(r) for r in sorted(found, key=lambda r: (len(r), r))]

@@ -61,11 +61,24 @@ class Obligation:
     imposed_by: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Choice:
+    asset: str
+    chosen: tuple[str, ...]
+    alternatives: tuple[tuple[str, ...], ...]
+
+
 @dataclass
 class Interpretation:
     findings: list[Finding] = field(default_factory=list)
     obligations: list[Obligation] = field(default_factory=list)
     use_categories: dict[str, str] = field(default_factory=dict)
+    outbound: list[str] = field(default_factory=list)
+    choices: list[Choice] = field(default_factory=list)
+    repairs: list[list[str]] | None = field(default_factory=list)  # None: no removal helps
+
+    def blocks_release(self, release: str | None) -> bool:
+        return any(f.severity == "error" and f.asset == release for f in self.findings)
 
 
 def display_id(key: str, graph: AssetGraph) -> str:
@@ -172,6 +185,10 @@ def interpret(atoms: dict, fb: FactBase, graph: AssetGraph, kb: KnowledgeBase, r
     result.use_categories = {fb.keys[a]: c.replace("_", "-") for a, c in atoms.get("use_category", [])}
     if fb.release:
         result.obligations = _obligations(atoms, fb, chains, kb)
+        result.outbound = sorted(lic for (lic,) in atoms.get("outbound", []))
+    for a, i in sorted(atoms.get("chosen", []), key=lambda c: fb.keys[c[0]]):
+        alternatives = fb.readings[fb.keys[a]].alternatives
+        result.choices.append(Choice(chains.name(a), alternatives[i - 1], alternatives))
     return result
 
 

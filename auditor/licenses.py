@@ -200,7 +200,10 @@ def _text(raw: str, kb: KnowledgeBase) -> _Part:
         return _Part("unrecognised", ((raw,),), raw, "not a known license name or SPDX expression")
     if expr is None:
         return _Part("missing", (), None, "empty license")
-    dnf = tuple(tuple(dict.fromkeys(alt)) for alt in _alternatives(kb.licensing.dnf(expr), kb))
+    # keep the order in which the manifest states licenses: "first alternative" means what it wrote first
+    order = {_key(sym, kb): i for i, sym in reversed(list(enumerate(kb.licensing.license_symbols(expr))))}
+    alternatives = [tuple(sorted(dict.fromkeys(alt), key=order.get)) for alt in _alternatives(kb.licensing.dnf(expr), kb)]
+    dnf = tuple(sorted(alternatives, key=lambda alt: [order[k] for k in alt]))
     reading = "SPDX expression with alternatives (OR)" if len(dnf) > 1 else "SPDX expression"
     return _Part("ok", dnf, str(expr), reading)
 

@@ -87,6 +87,11 @@ def positions(folder: Path | None = None) -> dict[str, Position]:
     return found
 
 
+def repair_files(folder: Path | None = None) -> list[Path]:
+    """The extra programs of the repair search (ASP only)."""
+    return sorted(((folder or rules_dir()) / "repair").glob("*.lp"))
+
+
 def program_files(position: str, folder: Path | None = None) -> list[Path]:
     """Every file the engine loads for an audit under `position`, in a fixed order."""
     folder = folder or rules_dir()

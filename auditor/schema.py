@@ -77,6 +77,8 @@ PREDICATES = [
     _p("via", "child:asset parent:asset license:string term:symbol", "the term reached the child through this parent", "derived"),
     _p("use_category", "a:asset category:symbol", "commercial, unspecified, non-commercial or academic-only", "derived"),
     _p("chosen", "a:asset choice:int", "the alternative the solver relied on for an asset offered under several", "derived"),
+    _p("outbound", "license:string", "a license the release may be published under", "derived"),
+    _p("removed", "a:asset", "an upstream asset a repair removes (or relicenses)", "derived"),
 ]
 SCHEMA = {p.name: p for p in PREDICATES}
 

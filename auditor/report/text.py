@@ -26,7 +26,27 @@ def render(document: dict, outputs: list[str], fmt: str = "text") -> str:
         lines.append(f"{f['severity']:<8}{f['rule']}  {_clean(f['message'])}")
         for step in f["evidence"]:
             lines.append(f"          ↳ {_clean(step['fact'])}{_where(step)}")
+    repairs = document["repairs"]
+    if repairs["status"] == "found":
+        lines += ["", "what would fix the errors (remove or relicense every asset of one set):"]
+        lines += [f"  - {', '.join(s)}" for s in repairs["sets"]]
+    elif repairs["status"] == "impossible":
+        lines += ["", repairs["note"]]
     lines += ["", *(f"wrote {o}" for o in outputs)]
+    return "\n".join(lines) + "\n"
+
+
+def outbound(document: dict) -> str:
+    """`mlaudit licenses suggest`: licenses the release may be published under, and why not others."""
+    release = document["release"]["asset"]
+    if not release:
+        return "no release asset identified: name one as [release] asset in mlaudit.toml\n"
+    lines = [f"release: {release} · position: {document['position']}", "", "must keep:"]
+    lines += [f"  {r['term'].replace('_', '-')} of {r['license']} (from {', '.join(r['imposed_by'])})"
+              for r in document["outbound_requirements"]] or ["  nothing that restricts the choice"]
+    lines += ["", "may be published under:"]
+    lines += [f"  {lic}" for lic in document["outbound_licenses"]] or [
+        "  no license of the knowledge base keeps every requirement above"]
     return "\n".join(lines) + "\n"
 
 

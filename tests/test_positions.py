@@ -1,0 +1,75 @@
+"""Legal positions: the same lineage gives different, explained answers, and the report names the position."""
+
+from __future__ import annotations
+
+from conftest import FIXTURES, card, run_audit, write_tree
+
+DEMO = FIXTURES / "releases" / "demo"
+
+
+def rules_of(doc):
+    return {f["rule"] for f in doc["findings"]}
+
+
+def test_positions_disagree_on_training_data_and_say_which_was_used():
+    conservative = run_audit(DEMO, position="conservative")
+    permissive = run_audit(DEMO, position="permissive")
+    assert conservative["position"] == "conservative" and permissive["position"] == "permissive"
+    assert conservative["position_summary"] != permissive["position_summary"]
+    # CC BY-NC training data binds the model only under the conservative position
+    assert {"CMP001", "CMP012"} <= rules_of(conservative)
+    assert not {"CMP001", "CMP012"} & rules_of(permissive)
+    assert conservative["release"]["use_category"] == "non-commercial"
+    assert permissive["release"]["use_category"] == "commercial"
+
+
+def test_license_whose_text_reaches_trained_models_binds_under_both(tmp_path):
+    """Llama 2 forbids using its outputs to improve other models: data generated with it carries that
+    term into a model trained on the data, whatever the position."""
+    root = write_tree(tmp_path, {
+        "mlaudit.toml": '[release]\nasset = "acme/m"\n[[lineage]]\nchild = "datasets/acme/synth"\n'
+                        'parent = "meta-llama/Llama-2-70b-chat-hf"\nrelation = "generated_by"\n',
+        "acme/m/README.md": card("license: apache-2.0\nbase_model: org/base\ndatasets: [acme/synth]"),
+        "org/base/README.md": card("license: apache-2.0"),
+        "datasets/acme/synth/README.md": card("license: apache-2.0"),
+        "meta-llama/Llama-2-70b-chat-hf/README.md": card("license: llama2"),
+    })
+    for position in ("conservative", "permissive"):
+        doc = run_audit(root, position=position)
+        assert "CMP011" in rules_of(doc), position
+
+
+def test_repairs_name_the_smallest_removal():
+    doc = run_audit(DEMO)
+    assert doc["repairs"]["status"] == "found"
+    assert doc["repairs"]["sets"] == [["datasets/acme/support-tickets", "datasets/tatsu-lab/alpaca"]]
+
+
+def test_repair_is_impossible_when_the_release_itself_is_the_problem(tmp_path):
+    root = write_tree(tmp_path, {
+        "mlaudit.toml": '[release]\nasset = "acme/m"\nuse = "commercial"\n',
+        "acme/m/README.md": card("license: cc-by-nc-4.0"),
+    })
+    assert run_audit(root)["repairs"]["status"] == "impossible"
+
+
+def test_choice_avoids_the_conflict_and_is_reported(tmp_path):
+    root = write_tree(tmp_path, {
+        "mlaudit.toml": '[release]\nasset = "acme/m"\n',
+        "acme/m/README.md": card("license: apache-2.0\nbase_model: org/dual"),
+        "org/dual/README.md": card('license: "CC-BY-NC-4.0 OR Apache-2.0"'),
+    })
+    doc = run_audit(root)
+    assert doc["license_choices"] == [{"asset": "org/dual", "chosen": ["Apache-2.0"],
+                                       "alternatives": [["CC-BY-NC-4.0"], ["Apache-2.0"]]}]
+    assert "CMP001" not in rules_of(doc)
+    assert "Apache-2.0" in doc["outbound_licenses"] and "MIT" in doc["outbound_licenses"]
+
+
+def test_choice_prefers_the_first_alternative_when_it_does_not_matter(tmp_path):
+    root = write_tree(tmp_path, {
+        "mlaudit.toml": '[release]\nasset = "acme/m"\n',
+        "acme/m/README.md": card('license: "MIT OR Apache-2.0"'),
+    })
+    (choice,) = run_audit(root)["license_choices"]
+    assert choice["alternatives"] == [["MIT"], ["Apache-2.0"]] and choice["chosen"] == ["MIT"]
