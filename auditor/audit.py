@@ -41,9 +41,10 @@ def run(root: Path, exclude: Path | None = None, **overrides) -> Audit:
     severities = {rule.id: rule.severity for rule in rulebase.rules().values()}
     fb = facts.encode(graph, settings, kb, profiles.load(), severities)
     files, program = rulebase.program_files(settings.position), fb.program()
-    result = findings.interpret(engine.solve(files, program), fb, graph, kb, rulebase.rules())
+    choices = any(fact[0] == "alternative" for fact in fb.facts)
+    result = findings.interpret(engine.solve(files, program, choices), fb, graph, kb, rulebase.rules())
     if fb.release and result.blocks_release(findings.display_id(fb.release, graph)):
-        sets = engine.repairs(files + rulebase.repair_files(), program)
+        sets = engine.repairs(files + rulebase.repair_files(), fb.program(only_cone=True))
         result.repairs = None if sets is None else [
             sorted(findings.display_id(fb.keys[a], graph) for a in removal) for removal in sets]
     return Audit(settings, graph, fb, result, kb)

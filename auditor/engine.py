@@ -21,8 +21,9 @@ def declarations() -> str:
     return "".join(f"#defined {p.name}/{p.arity}." for p in schema.PREDICATES if p.role != "derived")
 
 
-def _grounded(files: list[Path], facts: str) -> clingo.Control:
-    ctl = clingo.Control(["--warn=none", "--opt-mode=optN", "--models=0"])
+def _grounded(files: list[Path], facts: str, optimise: bool) -> clingo.Control:
+    options = ["--warn=none"] + (["--opt-mode=optN", "--models=0"] if optimise else [])
+    ctl = clingo.Control(options)
     for path in files:
         ctl.load(str(path))
     ctl.add("base", [], declarations())
@@ -31,30 +32,33 @@ def _grounded(files: list[Path], facts: str) -> clingo.Control:
     return ctl
 
 
-def solve(files: list[Path], facts: str) -> dict[str, list[tuple]]:
-    """Atoms of the chosen optimal answer set, grouped by predicate name, as plain Python tuples."""
-    ctl = _grounded(files, facts)
+def solve(files: list[Path], facts: str, choices: bool = True) -> dict[str, list[tuple]]:
+    """Atoms of the answer set (the chosen optimal one when `choices`), grouped by predicate name."""
+    ctl = _grounded(files, facts, choices)
     best = None
     with ctl.solve(yield_=True) as handle:
         for model in handle:
-            if model.cost and not model.optimality_proven:
+            if choices and model.cost and not model.optimality_proven:
                 continue  # an intermediate answer of the optimisation
-            symbols = model.symbols(shown=True)
-            key = sorted(str(s) for s in symbols if s.name == "chosen")
+            texts = [str(s) for s in model.symbols(shown=True)]
+            key = sorted(t for t in texts if t.startswith("chosen("))
             if best is None or key < best[0]:
-                best = (key, symbols)
+                best = (key, texts)
+            if not choices:
+                break
     if best is None:
         raise RuntimeError("the rule base has no answer set for these facts (inconsistent rules)")
     atoms: dict[str, list[tuple]] = defaultdict(list)
-    for symbol in best[1]:
-        atoms[symbol.name].append(tuple(schema.value(a) for a in symbol.arguments))
+    for text in best[1]:
+        name, args = schema.atom(text)
+        atoms[name].append(args)
     return atoms
 
 
 def repairs(files: list[Path], facts: str, limit: int = 10) -> list[list[int]] | None:
     """The smallest sets of upstream assets whose removal leaves the release without error-level
     findings (at most `limit` of them), or None when no removal can."""
-    ctl = _grounded(files, facts)
+    ctl = _grounded(files, facts, True)
     found: set[tuple[int, ...]] = set()
     with ctl.solve(yield_=True) as handle:
         for model in handle:

@@ -27,12 +27,25 @@ class FactBase:
     readings: dict[str, LicenseReading] = field(default_factory=dict)
     release: str | None = None
     release_basis: str = ""
+    cone: set[int] | None = None  # ids of the release and its ancestors (None: no release)
 
-    def add(self, fact: tuple, *evidence: Evidence) -> None:
-        self.facts.setdefault(fact, []).extend(e for e in evidence if e is not None)
+    def add(self, fact: tuple, *evidence: Evidence | None) -> None:
+        known = self.facts.get(fact)
+        if known is None:
+            self.facts[fact] = known = []
+        for e in evidence:
+            if e is not None:
+                known.append(e)
 
-    def program(self) -> str:
-        return "\n".join(schema.render(f) for f in self.facts) + "\n"
+    def program(self, only_cone: bool = False) -> str:
+        """The facts as ASP text; `only_cone` keeps the facts about the release's lineage (and the
+        knowledge base), all a question about the release alone needs."""
+        facts = self.facts if not only_cone or self.cone is None else filter(self._in_cone, self.facts)
+        return "\n".join(map(schema.render, facts)) + "\n"
+
+    def _in_cone(self, fact: tuple) -> bool:
+        types = schema.SCHEMA[fact[0]].types
+        return all(v in self.cone for v, t in zip(fact[1:], types) if t == "asset")
 
 
 class ReleaseError(ValueError):
@@ -49,32 +62,59 @@ def encode(graph: AssetGraph, settings: Settings, kb: KnowledgeBase, profiles: d
     _knowledge(fb, kb, profiles)
     for rule, severity in severities.items():
         fb.add(S["rule_severity"](rule, severity))
+    _release(fb, graph, settings, ids, kb)
+    documented = _cone(graph, fb.release)
+    fb.cone = None if documented is None else {ids[k] for k in documented}
+    headings = {h for profile in profiles.values() for _, names in profile.sections for h in map(normalise_heading, names)}
+    unreadable = {p.asset for p in graph.harvest.problems if p.code in UNREADABLE}
     for key, asset in graph.assets.items():
         a = ids[key]
-        fb.add(S["asset"](a, asset.kind), *(Evidence(src, "card") for src in asset.sources))
+        fb.add(S["asset"](a, asset.kind), *(Evidence(src, "") for src in asset.sources))
         if not asset.resolved:
             fb.add(S["unresolved"](a))
             fb.add(S["unlicensed"](a, "unknown"))
             continue
-        _licenses(fb, a, key, asset, graph, kb)
+        _licenses(fb, a, key, asset, key in unreadable, kb)
         for record in asset.records:
-            if record.sections is not None:
-                fb.add(S["card"](a), Evidence(record.source, ""))
-                for section in record.sections:
-                    fb.add(S["heading"](a, normalise_heading(section.heading), section.status), section.evidence)
             if not record.has_metadata:
                 fb.add(S["no_metadata"](a), Evidence(record.source, "front matter", 1))
+            if record.sections is not None and (documented is None or key in documented):
+                fb.add(S["card"](a), Evidence(record.source, ""))
+                for section in record.sections:
+                    heading = normalise_heading(section.heading)
+                    if heading in headings:
+                        fb.add(S["heading"](a, heading, section.status), section.evidence)
     for edge in graph.edges:
         fb.add(S["edge"](ids[edge.child], ids[edge.parent], edge.relation), edge.evidence)
     for problem in graph.harvest.problems:
         if problem.asset in ids:
             fb.add(S["problem"](ids[problem.asset], problem.evidence.file, problem.code.replace("-", "_"),
                                 problem.message), problem.evidence)
-    _release(fb, graph, settings, ids, kb)
     return fb
 
 
-def _licenses(fb: FactBase, a: int, key: str, asset, graph: AssetGraph, kb: KnowledgeBase) -> None:
+def _cone(graph: AssetGraph, release: str | None) -> set[str] | None:
+    """The release and its ancestors (None: no release).
+
+    Cards and their headings are most of the facts of a large graph; those of assets outside the
+    release's lineage never matter to its audit (the documentation rules read the release's cone),
+    so they are not encoded. The rules compute the same cone (`cone/1`) for everything else.
+    """
+    if release is None:
+        return None
+    parents: dict[str, list[str]] = defaultdict(list)
+    for edge in graph.edges:
+        parents[edge.child].append(edge.parent)
+    seen, stack = set(), [release]
+    while stack:
+        key = stack.pop()
+        if key not in seen:
+            seen.add(key)
+            stack.extend(parents[key])
+    return seen
+
+
+def _licenses(fb: FactBase, a: int, key: str, asset, unreadable: bool, kb: KnowledgeBase) -> None:
     reading = interpret(asset.licenses, kb)
     fb.readings[key] = reading
     evidence = [s.evidence for s in asset.licenses] or [Evidence(src, "license") for src in asset.sources]
@@ -86,7 +126,6 @@ def _licenses(fb: FactBase, a: int, key: str, asset, graph: AssetGraph, kb: Know
     for text in reading.unrecognised:
         fb.add(S["unrecognised"](a, text), *evidence)
     if not reading.licenses and not reading.unrecognised and not reading.alternatives:
-        unreadable = any(p.asset == key and p.code in UNREADABLE for p in graph.harvest.problems)
         reason = "unreadable" if unreadable else reading.status
         fb.add(S["unlicensed"](a, reason if reason != "ok" else "missing"), *evidence)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -51,7 +51,7 @@ class NotLicense:
     explanation: str
 
 
-@dataclass
+@dataclass(eq=False)
 class KnowledgeBase:
     licenses: dict[str, License]
     term_kinds: dict[str, dict]
@@ -143,9 +143,15 @@ def _alias_key(text: str) -> str:
 
 def interpret(statements: list[LicenseStatement], kb: KnowledgeBase) -> LicenseReading:
     """Read every license an asset declares; several statements are read as all applying."""
+    return _interpret(tuple((s.raw, s.name, s.link) for s in statements), kb)
+
+
+@lru_cache(maxsize=65536)
+def _interpret(statements: tuple[tuple[str | None, str | None, str | None], ...], kb: KnowledgeBase) -> LicenseReading:
+    """The reading depends only on the texts, which repeat across a large graph: cached."""
     if not statements:
         return LicenseReading("missing", (), None, "no license declared")
-    parts = [_one(s, kb) for s in statements]
+    parts = [_one(LicenseStatement(raw, None, name, link), kb) for raw, name, link in statements]
     dnf: list[tuple[str, ...]] = [()]
     for part in parts:
         if part.dnf:

@@ -21,6 +21,7 @@ class Profile:
     required: tuple[str, ...]
 
 
+@cache
 def normalise_heading(text: str) -> str:
     """Headings compare without case, punctuation or markup: 'Bias, Risks & Limitations' -> 'bias risks limitations'."""
     text = re.sub(r"\[optional\]", " ", text.lower()).replace("&", " and ")

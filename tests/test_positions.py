@@ -20,7 +20,7 @@ def test_positions_disagree_on_training_data_and_say_which_was_used():
     assert {"CMP001", "CMP012"} <= rules_of(conservative)
     assert not {"CMP001", "CMP012"} & rules_of(permissive)
     assert conservative["release"]["use_category"] == "non-commercial"
-    assert permissive["release"]["use_category"] == "commercial"
+    assert permissive["release"]["use_category"] == "unspecified"  # its own license is unrecognised
 
 
 def test_license_whose_text_reaches_trained_models_binds_under_both(tmp_path):
