@@ -6,6 +6,8 @@ and is what the CLI and the tests call.
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,8 +30,27 @@ class Audit:
     kb: licenses.KnowledgeBase
 
 
+@contextmanager
+def _no_cycle_collection():
+    """Pause Python's cyclic garbage collector: a large audit allocates millions of small
+    containers and none of them form cycles, yet the collector would rescan them again and again
+    (a third of the run time at 100k assets)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def run(root: Path, exclude: Path | None = None, **overrides) -> Audit:
     """Audit the release folder `root`; `overrides` are settings given on the command line."""
+    with _no_cycle_collection():
+        return _run(root, exclude, **overrides)
+
+
+def _run(root: Path, exclude: Path | None, **overrides) -> Audit:
     if not root.exists():
         raise InputError(f"{root}: no such file or folder")
     if not root.is_dir():

@@ -6,8 +6,6 @@ be rendered again later without re-running the audit. Its schema is report.schem
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from auditor import __version__, rulebase
 from auditor.audit import Audit
 from auditor.findings import SEVERITY_ORDER, display_id
@@ -58,7 +56,8 @@ def build(audit: Audit) -> dict:
             for c in result.choices
         ],
         "repairs": _repairs(result, fb),
-        "inventory": [asdict(i) for i in sorted(graph.harvest.inventory, key=lambda i: i.file)],
+        "inventory": [{"file": i.file, "format": i.format, "status": i.status, "reason": i.reason}
+                      for i in sorted(graph.harvest.inventory, key=lambda i: i.file)],
     }
 
 
@@ -99,5 +98,7 @@ def _finding(f) -> dict:
     return {
         "id": f.id, "rule": f.rule, "family": f.family, "severity": f.severity, "asset": f.asset,
         "message": f.message, "how_to_fix": f.how_to_fix, "detail": f.detail,
-        "evidence": [asdict(s) for s in f.evidence], "status": f.status,
+        "evidence": [{"asset": s.asset, "fact": s.fact, "file": s.file, "pointer": s.pointer, "line": s.line}
+                     for s in f.evidence],
+        "status": f.status,
     }

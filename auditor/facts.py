@@ -22,7 +22,7 @@ UNREADABLE = {"too-large", "binary", "not-utf8", "unreadable", "bad-front-matter
 
 @dataclass
 class FactBase:
-    facts: dict[tuple, list[Evidence]] = field(default_factory=dict)  # fact -> where it was read
+    facts: dict[tuple, tuple[Evidence, ...]] = field(default_factory=dict)  # fact -> where it was read
     keys: list[str] = field(default_factory=lambda: [""])  # asset id -> asset key (ids start at 1)
     readings: dict[str, LicenseReading] = field(default_factory=dict)
     release: str | None = None
@@ -30,12 +30,9 @@ class FactBase:
     cone: set[int] | None = None  # ids of the release and its ancestors (None: no release)
 
     def add(self, fact: tuple, *evidence: Evidence | None) -> None:
+        found = tuple(e for e in evidence if e is not None) if None in evidence else evidence
         known = self.facts.get(fact)
-        if known is None:
-            self.facts[fact] = known = []
-        for e in evidence:
-            if e is not None:
-                known.append(e)
+        self.facts[fact] = found if known is None else known + found
 
     def program(self, only_cone: bool = False) -> str:
         """The facts as ASP text; `only_cone` keeps the facts about the release's lineage (and the
@@ -69,7 +66,7 @@ def encode(graph: AssetGraph, settings: Settings, kb: KnowledgeBase, profiles: d
     unreadable = {p.asset for p in graph.harvest.problems if p.code in UNREADABLE}
     for key, asset in graph.assets.items():
         a = ids[key]
-        fb.add(S["asset"](a, asset.kind), *(Evidence(src, "") for src in asset.sources))
+        fb.add(S["asset"](a, asset.kind), *[Evidence(r.source, "") for r in asset.records])
         if not asset.resolved:
             fb.add(S["unresolved"](a))
             fb.add(S["unlicensed"](a, "unknown"))
@@ -115,9 +112,10 @@ def _cone(graph: AssetGraph, release: str | None) -> set[str] | None:
 
 
 def _licenses(fb: FactBase, a: int, key: str, asset, unreadable: bool, kb: KnowledgeBase) -> None:
-    reading = interpret(asset.licenses, kb)
+    statements = asset.licenses
+    reading = interpret(statements, kb)
     fb.readings[key] = reading
-    evidence = [s.evidence for s in asset.licenses] or [Evidence(src, "license") for src in asset.sources]
+    evidence = [s.evidence for s in statements] or [Evidence(r.source, "license") for r in asset.records]
     for lid in reading.licenses:
         fb.add(S["licensed"](a, lid), *evidence)
     for i, alternative in enumerate(reading.alternatives, start=1):

@@ -35,7 +35,11 @@ def resolve(harvest: Harvest, declared: tuple[tuple[str, str, str], ...] = ()) -
         assets.setdefault(parent, Asset(split_id(parent_id)[1], split_id(parent_id)[0]))
         edges.add(Edge(child, parent, relation, Evidence("mlaudit.toml", f"lineage[{i}]"), "declared in mlaudit.toml"))
     ordered = dict(sorted(assets.items()))
-    return AssetGraph(ordered, sorted(edges), harvest)
+    return AssetGraph(ordered, sorted(edges, key=_edge_order), harvest)
+
+
+def _edge_order(e: Edge) -> tuple:
+    return e.child, e.parent, e.relation, e.evidence.file, e.evidence.pointer, e.evidence.line or 0, e.basis
 
 
 def split_id(display_id: str) -> tuple[str, str]:

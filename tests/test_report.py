@@ -24,12 +24,13 @@ def render_demo(tmp_path, name="out"):
 
 
 def test_demo_matches_the_golden_report(tmp_path):
-    """Set MLAUDIT_UPDATE_GOLDEN=1 to accept a deliberate change (and review the diff)."""
-    produced, _ = render_demo(tmp_path)
+    """Set MLAUDIT_UPDATE_GOLDEN=1 to accept a deliberate change (and review the diff). The golden
+    file is kept indented so that such diffs are readable."""
+    produced = json.loads(render_demo(tmp_path)[0])
     if os.environ.get("MLAUDIT_UPDATE_GOLDEN"):
         GOLDEN.parent.mkdir(exist_ok=True)
-        GOLDEN.write_text(produced, encoding="utf-8")
-    assert produced == GOLDEN.read_text(encoding="utf-8")
+        GOLDEN.write_text(json.dumps(produced, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert produced == json.loads(GOLDEN.read_text(encoding="utf-8"))
 
 
 def test_reports_are_byte_identical_across_runs(tmp_path):

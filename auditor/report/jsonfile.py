@@ -1,4 +1,8 @@
-"""report.json: the report document, serialised deterministically."""
+"""report.json: the report document, serialised deterministically.
+
+Compact (no indentation) so that the C encoder writes it: a 100k-asset report is written in a
+fraction of the time pretty-printing takes. `python -m json.tool report.json` indents it.
+"""
 
 from __future__ import annotations
 
@@ -6,4 +10,4 @@ import json
 
 
 def render(document: dict) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
