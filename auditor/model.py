@@ -41,13 +41,46 @@ class LicenseStatement:
 
 @dataclass(frozen=True)
 class Reference:
-    """A manifest's mention of an upstream asset, by Hub id, with the relation it implies."""
+    """A manifest's mention of an upstream asset, with the relation it implies.
+
+    `scheme` says what `target` is: a Hub id (`hub`), a package URL (`purl`), a URL (`url`), or
+    the id of another record read from the same file (`record`). Resolution matches it against
+    every identifier the records carry."""
 
     target: str
     kind: str
     relation: str
     evidence: Evidence
     basis: str = "declared"
+    scheme: str = "hub"
+    revision: str | None = None  # the pinned revision or version, where the manifest gives one
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """Another name of an asset (purl, URL, sameAs, DOI, checksum...), to recognise it across manifests."""
+
+    scheme: str  # hub | purl | url | doi | sha256 | name
+    value: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Checksum:
+    algorithm: str  # lowercase: sha256, sha1, md5, ...
+    value: str  # lowercase hex
+    file: str | None  # the file it is the checksum of, as the manifest names it
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A documentation field a manifest fills (for the documentation profiles), e.g.
+    `rai:dataCollection`, `description`, `supplier`; `value` is its text, shortened."""
+
+    field: str
+    value: str
+    evidence: Evidence
 
 
 @dataclass(frozen=True)
@@ -84,6 +117,12 @@ class AssetRecord:
     has_metadata: bool = True
     revision: str | None = None
     kind_basis: str = "layout"
+    format: str = "hf-card"
+    version: str | None = None
+    concluded: list[LicenseStatement] = field(default_factory=list)  # e.g. SPDX licenseConcluded
+    identifiers: list[Identifier] = field(default_factory=list)
+    checksums: list[Checksum] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,12 @@
 """Harvest: walk a release folder and read every manifest it holds into asset records.
 
+Hub cards (README.md) are read by `hfcard`; every other file is offered to the format readers in
+READERS, each a module with:
+
+    FORMAT: str                                    # name shown in the inventory
+    detect(path: Path, head: bytes) -> bool        # cheap test on the name and first 4 KB
+    read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]]
+
 Every file found gets an inventory entry saying whether it was read, skipped (and why) or could
 not be read; nothing is dropped silently.
 """
@@ -7,14 +14,29 @@ not be read; nothing is dropped silently.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.harvest.hfcard import read_card
-from auditor.harvest.layout import place
+from auditor.harvest.layout import Placement, place
 from auditor.model import Harvest, InventoryEntry
 
 CONFIG_FILES = {"mlaudit.toml": "mlaudit config"}
-HELPER_FILES = {"adapter_config.json": "marks its folder as a PEFT adapter"}
+HEAD_BYTES = 4096
+ROOT_NOTES = ("README.md at the audit root without card metadata: read as notes on the release "
+              "folder, not as an asset card")
+UNREADABLE = {"too-large", "binary", "not-utf8", "unreadable", "bad-front-matter", "malformed", "refused"}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a reader knows besides the file: its path in the audit and the asset its folder names."""
+
+    rel: str
+    placement: Placement
+
+
+READERS: list = []
 
 
 def harvest(root: Path, root_name: str | None = None, exclude: Path | None = None) -> Harvest:
@@ -22,20 +44,17 @@ def harvest(root: Path, root_name: str | None = None, exclude: Path | None = Non
     root = root.resolve()
     result = Harvest(root=str(root))
     for path, rel in _walk(root, result, exclude.resolve() if exclude else None):
-        name = path.name
-        if name == "README.md":
-            _card(path, rel, root_name or root.name, result)
-        elif name in CONFIG_FILES and "/" not in rel:
-            result.inventory.append(InventoryEntry(rel, CONFIG_FILES[name], "read"))
-        elif name in HELPER_FILES:
-            result.inventory.append(InventoryEntry(rel, "peft adapter config", "read", HELPER_FILES[name]))
+        folder = rel.rpartition("/")[0]
+        if path.name == "README.md":
+            _card(path, rel, folder, root_name or root.name, result)
+        elif path.name in CONFIG_FILES and not folder:
+            result.inventory.append(InventoryEntry(rel, CONFIG_FILES[path.name], "read"))
         else:
-            result.inventory.append(InventoryEntry(rel, "unknown", "skipped", "not a manifest format mlaudit reads"))
+            _other(path, Context(rel, place(folder, root_name or root.name)), result)
     return result
 
 
-def _card(path: Path, rel: str, root_name: str, result: Harvest) -> None:
-    folder = rel.rpartition("/")[0]
+def _card(path: Path, rel: str, folder: str, root_name: str, result: Harvest) -> None:
     placement = place(folder, root_name)
     if placement.asset_id is None:
         result.inventory.append(InventoryEntry(rel, "hf-card", "skipped", placement.reason))
@@ -44,16 +63,30 @@ def _card(path: Path, rel: str, root_name: str, result: Harvest) -> None:
     if not folder and not record.has_metadata and not problems:
         result.inventory.append(InventoryEntry(rel, "markdown", "skipped", ROOT_NOTES))
         return
-    result.records.append(record)
+    _add(result, rel, "hf-card", [record], problems)
+
+
+def _other(path: Path, context: Context, result: Harvest) -> None:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(HEAD_BYTES)
+    except OSError as exc:
+        result.inventory.append(InventoryEntry(context.rel, "unknown", "unreadable", f"cannot read file: {exc.strerror}"))
+        return
+    for reader in READERS:
+        if reader.detect(path, head):
+            records, problems = reader.read(path, context)
+            _add(result, context.rel, reader.FORMAT, records, problems)
+            return
+    result.inventory.append(InventoryEntry(context.rel, "unknown", "skipped", "not a manifest format mlaudit reads"))
+
+
+def _add(result: Harvest, rel: str, fmt: str, records: list, problems: list) -> None:
+    result.records.extend(records)
     result.problems.extend(problems)
     status = "unreadable" if any(p.code in UNREADABLE for p in problems) else "read"
     reason = "; ".join(p.message for p in problems)
-    result.inventory.append(InventoryEntry(rel, "hf-card", status, reason))
-
-
-ROOT_NOTES = ("README.md at the audit root without card metadata: read as notes on the release "
-              "folder, not as an asset card")
-UNREADABLE = {"too-large", "binary", "not-utf8", "unreadable"}
+    result.inventory.append(InventoryEntry(rel, fmt, status, reason))
 
 
 def _walk(root: Path, result: Harvest, exclude: Path | None):
