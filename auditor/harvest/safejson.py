@@ -1,0 +1,71 @@
+"""JSON from untrusted manifests: bounded size and nesting, strict parsing, clear errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+MAX_JSON_BYTES = 64 * 1024 * 1024
+MAX_DEPTH = 200
+
+
+class JSONRefused(ValueError):
+    """The file is not JSON mlaudit will read; `code` is malformed or refused, the message says why."""
+
+    def __init__(self, code: str, message: str, line: int | None = None):
+        super().__init__(message)
+        self.code, self.line = code, line
+
+
+def load(path: Path, limit: int = MAX_JSON_BYTES):
+    """The parsed JSON value of `path`, or JSONRefused naming the problem."""
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise JSONRefused("refused", f"file is {size / 1048576:.1f} MB, over the {limit // 1048576} MB limit for JSON manifests")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise JSONRefused("malformed", f"cannot read file: {exc.strerror or exc}") from None
+    return loads(data)
+
+
+def loads(data: bytes):
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise JSONRefused("malformed", f"not UTF-8 text (invalid byte at offset {exc.start})") from None
+    depth = _depth(text)
+    if depth > MAX_DEPTH:
+        raise JSONRefused("refused", f"JSON nested {depth} levels deep, over the limit of {MAX_DEPTH}")
+    try:
+        return json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise JSONRefused("malformed", f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", exc.lineno) from None
+    except ValueError as exc:
+        raise JSONRefused("malformed", f"invalid JSON: {exc}") from None
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _depth(text: str) -> int:
+    """Deepest nesting of [ and { outside strings, found without recursion."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
