@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 MAX_JSON_BYTES = 64 * 1024 * 1024
@@ -49,23 +50,18 @@ def _no_constant(name: str):
     raise ValueError(f"{name} is not valid JSON")
 
 
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
 def _depth(text: str) -> int:
-    """Deepest nesting of [ and { outside strings, found without recursion."""
+    """Deepest nesting of [ and { outside strings, found without recursion (strings skipped by the regex engine)."""
     depth = deepest = 0
-    in_string = escaped = False
-    for ch in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
+    for match in _TOKENS.finditer(text):
+        ch = match.group(0)
+        if ch in "[{":
             depth += 1
-            deepest = max(deepest, depth)
+            if depth > deepest:
+                deepest = depth
         elif ch in "]}":
             depth -= 1
     return deepest
