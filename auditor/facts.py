@@ -7,13 +7,13 @@ keeps the Evidence it was read from, so a finding's chain ends at files, fields 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from auditor import schema
 from auditor.config import Settings
 from auditor.graph import find
 from auditor.licenses import UNKNOWN, KnowledgeBase, LicenseReading, interpret
-from auditor.model import AssetGraph, Evidence
+from auditor.model import AssetGraph, Evidence, LicenseStatement
 from auditor.profiles import Profile, normalise_heading
 
 S = schema.SCHEMA
@@ -72,6 +72,8 @@ def encode(graph: AssetGraph, settings: Settings, kb: KnowledgeBase, profiles: d
             fb.add(S["unlicensed"](a, "unknown"))
             continue
         _licenses(fb, a, key, asset, key in unreadable, kb)
+        for aspect, detail, evidence in disagreements(asset, kb):
+            fb.add(S["disagrees"](a, aspect, detail), *evidence)
         for record in asset.records:
             if not record.has_metadata:
                 fb.add(S["no_metadata"](a), Evidence(record.source, "front matter", 1))
@@ -83,6 +85,8 @@ def encode(graph: AssetGraph, settings: Settings, kb: KnowledgeBase, profiles: d
                         fb.add(S["heading"](a, heading, section.status), section.evidence)
     for edge in graph.edges:
         fb.add(S["edge"](ids[edge.child], ids[edge.parent], edge.relation), edge.evidence)
+    for child, detail, evidence in upstream_disagreements(graph):
+        fb.add(S["disagrees"](ids[child], "upstream", detail), *evidence)
     for problem in graph.harvest.problems:
         if problem.asset in ids:
             fb.add(S["problem"](ids[problem.asset], problem.evidence.file, problem.code.replace("-", "_"),
@@ -111,21 +115,71 @@ def _cone(graph: AssetGraph, release: str | None) -> set[str] | None:
     return seen
 
 
+def effective_licenses(asset) -> tuple[list[LicenseStatement], str]:
+    """The license statements the audit reasons with: a concluded license (SPDX licenseConcluded,
+    CycloneDX acknowledgement "concluded") where a manifest gives one, else the declared ones."""
+    concluded = [s for r in asset.records for s in r.concluded if (s.raw or "").upper() != "NOASSERTION"]
+    if concluded:
+        return concluded, "the concluded license takes precedence over the declared one"
+    return asset.licenses, ""
+
+
 def _licenses(fb: FactBase, a: int, key: str, asset, unreadable: bool, kb: KnowledgeBase) -> None:
-    statements = asset.licenses
+    statements, note = effective_licenses(asset)
     reading = interpret(statements, kb)
+    if note:
+        reading = replace(reading, reading=f"{reading.reading}; {note}")
     fb.readings[key] = reading
     evidence = [s.evidence for s in statements] or [Evidence(r.source, "license") for r in asset.records]
+    by_license = defaultdict(list)  # each license's own statements, so its evidence is exact
+    for statement in statements:
+        one = interpret([statement], kb)
+        for lid in {*one.licenses, *one.unrecognised, *(l for alt in one.alternatives for l in alt)}:
+            by_license[lid].append(statement.evidence)
     for lid in reading.licenses:
-        fb.add(S["licensed"](a, lid), *evidence)
+        fb.add(S["licensed"](a, lid), *(by_license.get(lid) or evidence))
     for i, alternative in enumerate(reading.alternatives, start=1):
         for lid in alternative:
-            fb.add(S["alternative"](a, i, lid), *evidence)
+            fb.add(S["alternative"](a, i, lid), *(by_license.get(lid) or evidence))
     for text in reading.unrecognised:
-        fb.add(S["unrecognised"](a, text), *evidence)
+        fb.add(S["unrecognised"](a, text), *(by_license.get(text) or evidence))
     if not reading.licenses and not reading.unrecognised and not reading.alternatives:
         reason = "unreadable" if unreadable else reading.status
         fb.add(S["unlicensed"](a, reason if reason != "ok" else "missing"), *evidence)
+
+
+def disagreements(asset, kb: KnowledgeBase):
+    """(aspect, detail, evidence) where the manifests describing one asset contradict each other:
+    license (declared by one, or declared and concluded) and version."""
+    said = []  # (source, what it says, evidence) per license statement set
+    for record in asset.records:
+        for label, statements in (("declared", record.licenses), ("concluded", record.concluded)):
+            if statements and not (label == "concluded" and all((s.raw or "").upper() == "NOASSERTION" for s in statements)):
+                reading = interpret(statements, kb)
+                value = reading.expression or reading.status
+                said.append((f"{record.source} ({label})", value, [s.evidence for s in statements]))
+    if len({value for _, value, _ in said}) > 1:
+        yield "license", _side_by_side(said), [e for _, _, ev in said for e in ev]
+    versions = [(r.source, r.version, [Evidence(r.source, "version")]) for r in asset.records if r.version]
+    if len({v for _, v, _ in versions}) > 1:
+        yield "version", _side_by_side(versions), [e for _, _, ev in versions for e in ev]
+
+
+def upstream_disagreements(graph: AssetGraph):
+    """(child, detail, evidence) where two manifests of one asset name different upstream assets."""
+    stated = defaultdict(lambda: defaultdict(list))  # child -> file -> edges
+    for edge in graph.edges:
+        if edge.relation != "evaluated_on" and edge.evidence.file != "mlaudit.toml":
+            stated[edge.child][edge.evidence.file].append(edge)
+    for child, by_file in stated.items():
+        if len(by_file) > 1 and len({frozenset(e.parent for e in edges) for edges in by_file.values()}) > 1:
+            said = [(f, ", ".join(sorted(graph.assets[e.parent].id for e in edges)), [e.evidence for e in edges])
+                    for f, edges in sorted(by_file.items())]
+            yield child, _side_by_side(said), [e for _, _, ev in said for e in ev]
+
+
+def _side_by_side(said) -> str:
+    return " | ".join(f"{source}: {value}" for source, value, _ in said)
 
 
 def _knowledge(fb: FactBase, kb: KnowledgeBase, profiles: dict[str, Profile]) -> None:

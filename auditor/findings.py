@@ -157,6 +157,7 @@ class _Chains:
             "no_metadata": lambda: f"{subject}'s card has no YAML front matter",
             "heading": lambda: f"{subject}'s card has this section, but {_STATUS[args[2]]}",
             "problem": lambda: f"{args[1]}: {args[3]}",
+            "disagrees": lambda: f"a statement of {subject}'s {args[1]} that another manifest contradicts",
         }
         return texts[name]() if name in texts else f"{name}{args}"
 

@@ -1,13 +1,22 @@
 """Resolve: merge the records of one harvest into an asset graph with typed lineage edges.
 
-Records describing the same asset (same namespace and Hub id, compared case-insensitively) become
-one asset; a reference that no record describes becomes an unresolved asset, kept so the rules can
-report it rather than lose it.
+Records describing the same asset become one asset: the same Hub id in the same namespace (Hub
+ids compare case-insensitively), or a shared purl, URL, sameAs, DOI or sha256 checksum. A plain
+name is not an identity: two manifests that only share a name stay two assets. A reference is
+matched by the same keys, then by name as a last resort, and the edge says when that happened;
+one that matches nothing becomes an unresolved asset, kept so the rules can report it.
 """
 
 from __future__ import annotations
 
-from auditor.model import Asset, AssetGraph, Edge, Evidence, Harvest, asset_key
+from collections import defaultdict
+
+from auditor.identity import hub_id, keys
+from auditor.model import Asset, AssetGraph, AssetRecord, Edge, Evidence, Harvest, Reference, asset_key
+
+KIND_STRENGTH = {"model": 2, "dataset": 2, "code": 1, "other": 0}
+# A card or a manifest that says what kind an asset is outranks one whose reader had to guess.
+FORMAT_ORDER = ("hf-card", "croissant", "spdx3", "spdx2", "cyclonedx", "openml", "schema.org", "mof", "model-folder")
 
 
 class LineageError(ValueError):
@@ -16,17 +25,26 @@ class LineageError(ValueError):
 
 def resolve(harvest: Harvest, declared: tuple[tuple[str, str, str], ...] = ()) -> AssetGraph:
     """Merge records by identity; `declared` adds (child, parent, relation) edges from mlaudit.toml."""
+    records = sorted(harvest.records, key=_record_order)
+    groups = _groups(records)
     assets: dict[str, Asset] = {}
-    for record in sorted(harvest.records, key=lambda r: (r.kind, r.id.lower(), r.source)):
-        key = asset_key(record.kind, record.id)
-        assets.setdefault(key, Asset(record.id, record.kind)).records.append(record)
+    owner: dict[int, str] = {}
+    index: dict[tuple, str] = {}
+    for members in groups:
+        key, asset = _asset(records, members)
+        if key in assets:  # same name, no shared identity: keep both, told apart by their file
+            asset.id = f"{asset.id} ({asset.records[0].source})"
+            key = asset_key(asset.kind, asset.id)
+        assets[key] = asset
+        for i in members:
+            owner[i] = key
+            for k in _record_keys(records[i]):
+                index.setdefault(k, key)
     edges = set()
-    for record in harvest.records:
-        child = asset_key(record.kind, record.id)
+    for i, record in enumerate(records):
         for ref in record.references:
-            parent = asset_key(ref.kind, ref.target)
-            assets.setdefault(parent, Asset(ref.target, ref.kind))
-            edges.add(Edge(child, parent, ref.relation, ref.evidence, ref.basis))
+            parent, how = _target(ref, record, index, assets)
+            edges.add(Edge(owner[i], parent, ref.relation, ref.evidence, ref.basis + how))
     for i, (child_id, parent_id, relation) in enumerate(declared):
         child = find(assets, child_id)
         if child is None:
@@ -34,8 +52,90 @@ def resolve(harvest: Harvest, declared: tuple[tuple[str, str, str], ...] = ()) -
         parent = find(assets, parent_id) or asset_key(*split_id(parent_id))
         assets.setdefault(parent, Asset(split_id(parent_id)[1], split_id(parent_id)[0]))
         edges.add(Edge(child, parent, relation, Evidence("mlaudit.toml", f"lineage[{i}]"), "declared in mlaudit.toml"))
-    ordered = dict(sorted(assets.items()))
-    return AssetGraph(ordered, sorted(edges, key=_edge_order), harvest)
+    return AssetGraph(dict(sorted(assets.items())), sorted(edges, key=_edge_order), harvest)
+
+
+def _record_order(r: AssetRecord) -> tuple:
+    rank = FORMAT_ORDER.index(r.format) if r.format in FORMAT_ORDER else len(FORMAT_ORDER)
+    return rank, r.kind, r.id.lower(), r.source
+
+
+HUB_LAYOUT = ("hf-card", "model-folder")  # formats whose record id is the Hub id by construction
+
+
+def _record_keys(r: AssetRecord) -> list[tuple]:
+    """Every key that identifies the record's asset (`name` and `record` keys match references only)."""
+    found = [("record", r.source, r.id), ("name", r.kind, r.id.lower())]
+    if r.format in HUB_LAYOUT:
+        found.append(("hub", r.kind, r.id.lower()))
+    for ident in r.identifiers:
+        found += keys(ident.scheme, ident.value)
+    found += [("sha256", c.value) for c in r.checksums if c.algorithm == "sha256"]
+    return found
+
+
+def _groups(records: list[AssetRecord]) -> list[list[int]]:
+    """Records that share any identity key, as groups of indices (union-find)."""
+    parent = list(range(len(records)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[tuple, int] = {}
+    for i, record in enumerate(records):
+        for k in _record_keys(record):
+            if k[0] in ("record", "name"):
+                continue
+            j = first.setdefault(k, i)
+            if j != i:
+                a, b = root(i), root(j)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    groups = defaultdict(list)
+    for i in range(len(records)):
+        groups[root(i)].append(i)
+    return list(groups.values())
+
+
+def _asset(records: list[AssetRecord], members: list[int]) -> tuple[str, Asset]:
+    """The merged asset: its kind from the most specific record, its id the Hub id if any names one."""
+    group = [records[i] for i in members]
+    kind = max(group, key=lambda r: KIND_STRENGTH.get(r.kind, 0)).kind
+    hub = next((h for r in group for h in _hub_ids(r) if h[0] == kind), None)
+    asset_id = hub[1] if hub else group[0].id
+    return asset_key(kind, asset_id), Asset(asset_id, kind, group)
+
+
+def _hub_ids(r: AssetRecord):
+    if r.format in HUB_LAYOUT:
+        yield r.kind, r.id
+    for ident in r.identifiers:
+        found = hub_id(ident.scheme, ident.value, r.kind)
+        if found:
+            yield found
+
+
+def _target(ref: Reference, record: AssetRecord, index: dict[tuple, str], assets: dict[str, Asset]) -> tuple[str, str]:
+    """The asset a reference names (or a new unresolved one), and how it was matched if only by name."""
+    if ref.scheme == "record":
+        candidates = [("record", record.source, ref.target)]
+    elif ref.scheme == "hub":
+        candidates = [("hub", ref.kind, ref.target.lower())]
+    else:
+        candidates = keys(ref.scheme, ref.target)
+    for k in candidates:
+        if k in index:
+            return index[k], ""
+    kind, name = hub_id(ref.scheme, ref.target, ref.kind) or (ref.kind, ref.target)
+    by_name = index.get(("name", kind, name.lower()))
+    if by_name:
+        return by_name, f"; matched by name only to {assets[by_name].records[0].source}"
+    key = asset_key(kind, name)
+    assets.setdefault(key, Asset(name, kind))
+    return key, ""
 
 
 def _edge_order(e: Edge) -> tuple:

@@ -55,6 +55,7 @@ PREDICATES = [
     _p("no_metadata", "a:asset", "the asset's card has no YAML front matter", "input"),
     _p("heading", "a:asset heading:string status:symbol", "a card heading (normalised) and its fill status", "input"),
     _p("problem", "a:asset file:string code:symbol message:string", "a manifest that could not be read, or only in part", "input"),
+    _p("disagrees", "a:asset aspect:symbol detail:string", "manifests of one asset contradict each other (license, version, upstream)", "input"),
     _p("card_mentions", "a:asset phrase:string", "the asset's card contains the phrase (case-insensitive)", "input"),
     _p("name_starts", "a:asset prefix:string", "the asset's name begins with the prefix (ignoring case and separators)", "input"),
     # -- knowledge: licenses, terms, documentation profiles

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import itertools
 import json
 import os
 import platform
@@ -70,7 +71,7 @@ class Mix:
 
     def __init__(self, weights: dict[str, float]):
         self.names = list(weights)
-        self.cum = [sum(list(weights.values())[: i + 1]) for i in range(len(weights))]
+        self.cum = list(itertools.accumulate(weights.values()))
 
 
 FOUNDATION_LICENSES = Mix({

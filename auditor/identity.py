@@ -1,0 +1,62 @@
+"""Identity: the names under which manifests refer to one asset, normalised for matching.
+
+A Hub id, a package URL (pkg:huggingface/org/name@rev), a Hub URL (https://huggingface.co/...),
+a DOI, a sameAs link or a file checksum can all name the same asset; `keys` turns each into a
+comparable key and `hub_id` recovers the Hub id hidden in a purl or URL.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+
+_HUB_HOSTS = ("huggingface.co", "hf.co")
+_PURL = re.compile(r"^pkg:(?P<type>[a-z0-9.+-]+)/(?P<path>[^@?#]+)(?:@(?P<version>[^?#]+))?", re.I)
+
+
+def hub_id(scheme: str, value: str, kind: str = "model") -> tuple[str, str] | None:
+    """(kind, Hub id) named by a purl or URL, or None."""
+    if scheme == "hub":
+        return kind, value
+    if scheme == "purl":
+        m = _PURL.match(value.strip())
+        if m and m.group("type").lower() == "huggingface":
+            parts = [unquote(p) for p in m.group("path").split("/") if p]
+            if parts and parts[0] in ("datasets", "models") and len(parts) > 1:
+                return ("dataset" if parts[0] == "datasets" else "model"), "/".join(parts[1:3])
+            return kind, "/".join(parts[:2])
+    if scheme == "url":
+        url = urlsplit(value.strip())
+        if url.hostname in _HUB_HOSTS:
+            parts = [p for p in url.path.split("/") if p]
+            if parts and parts[0] in ("datasets", "spaces"):
+                return ("dataset", "/".join(parts[1:3])) if parts[0] == "datasets" and len(parts) > 1 else None
+            if parts and parts[0] not in ("docs", "blog", "api", "models"):
+                return "model", "/".join(parts[:2])
+    return None
+
+
+def keys(scheme: str, value: str) -> list[tuple]:
+    """Comparable keys for one identifier (a purl or URL also yields its Hub id's key)."""
+    value = value.strip()
+    found = []
+    if scheme == "purl":
+        m = _PURL.match(value)
+        if m:
+            found.append(("purl", f"pkg:{m.group('type').lower()}/{m.group('path').lower()}"))
+    elif scheme == "url":
+        found.append(("url", normalise_url(value)))
+    elif scheme in ("doi", "sha256"):
+        found.append((scheme, value.lower().removeprefix("https://doi.org/")))
+    hub = hub_id(scheme, value) if scheme in ("purl", "url") else None
+    if hub:
+        found.append(("hub",) + (hub[0], hub[1].lower()))
+    return found
+
+
+def normalise_url(url: str) -> str:
+    """URLs compare without scheme, www., trailing slash, fragment or case of the host."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").removeprefix("www.")
+    path = parts.path.rstrip("/")
+    return f"{host}{path}" + (f"?{parts.query}" if parts.query else "")
