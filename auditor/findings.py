@@ -111,6 +111,8 @@ class _Chains:
     def steps(self, fact: tuple) -> list[Step]:
         if fact[0] == "carries":
             return self.carries(*fact[1:])
+        if fact[0] == "inherited":
+            return self.carries(*fact[1:], from_parent=True)
         if fact[0] == "edge":
             return self.edge(fact[1], fact[2], fact[3], self.fb.facts.get(fact, []))
         text = self.describe(fact)
@@ -118,9 +120,12 @@ class _Chains:
         subject = self.name(fact[1]) if isinstance(fact[1], int) else None
         return [_step(subject, text, e) for e in evidence]
 
-    def carries(self, a: int, lic: str, term: str) -> list[Step]:
+    def carries(self, a: int, lic: str, term: str, from_parent: bool = False) -> list[Step]:
+        """The chain from `a` back to an asset whose own license holds the term (`from_parent`:
+        the term came from upstream, so the walk leaves `a` even if `a` holds the license too)."""
         chain, seen = [], set()
-        while (a, lic) not in self.holds and a not in seen:
+        while (from_parent or (a, lic) not in self.holds) and a not in seen:
+            from_parent = False
             seen.add(a)
             parents = sorted(self.via.get((a, lic, term), ()), key=lambda p: self.fb.keys[p])
             if not parents:
