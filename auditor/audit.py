@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor import config, engine, facts, findings, licenses, profiles, rulebase
+from auditor import config, engine, facts, findings, licenses, profiles, rulebase, snapshot
 from auditor.graph import resolve
 from auditor.harvest import harvest
 from auditor.model import AssetGraph
@@ -45,7 +45,7 @@ def _no_cycle_collection():
 
 
 def run(root: Path, exclude: Path | None = None, **overrides) -> Audit:
-    """Audit the release folder `root`; `overrides` are settings given on the command line."""
+    """Audit the release folder (or harvest snapshot) `root`; `overrides` are command-line settings."""
     with _no_cycle_collection():
         return _run(root, exclude, **overrides)
 
@@ -53,11 +53,19 @@ def run(root: Path, exclude: Path | None = None, **overrides) -> Audit:
 def _run(root: Path, exclude: Path | None, **overrides) -> Audit:
     if not root.exists():
         raise InputError(f"{root}: no such file or folder")
-    if not root.is_dir():
-        raise InputError(f"{root}: not a folder (an audit reads a release folder of manifests)")
-    settings = config.load(root).override(**overrides)
+    if snapshot.is_snapshot(root):
+        try:
+            harvested, config_text = snapshot.load(root)
+        except snapshot.SnapshotError as exc:
+            raise InputError(str(exc)) from None
+        settings = config.parse(config_text, f"{root} (its mlaudit.toml)").override(**overrides)
+    elif root.is_dir():
+        settings = config.load(root).override(**overrides)
+        harvested = harvest(root, settings.asset, exclude)
+    else:
+        raise InputError(f"{root}: not a folder of manifests nor a harvest snapshot (mlaudit harvest -o)")
     rulebase.program_files(settings.position)  # fail fast on an unknown position
-    graph = resolve(harvest(root, settings.asset, exclude), settings.lineage)
+    graph = resolve(harvested, settings.lineage)
     kb = licenses.load()
     severities = {rule.id: rule.severity for rule in rulebase.rules().values()}
     fb = facts.encode(graph, settings, kb, profiles.load(), severities)
@@ -69,3 +77,14 @@ def _run(root: Path, exclude: Path | None, **overrides) -> Audit:
         result.repairs = None if sets is None else [
             sorted(findings.display_id(fb.keys[a], graph) for a in removal) for removal in sets]
     return Audit(settings, graph, fb, result, kb)
+
+
+def harvest_to(root: Path, out: Path) -> int:
+    """Harvest a release folder into a snapshot file; returns the number of records."""
+    if not root.is_dir():
+        raise InputError(f"{root}: not a folder of manifests")
+    settings = config.load(root)
+    harvested = harvest(root, settings.asset)
+    toml = root / "mlaudit.toml"
+    out.write_text(snapshot.dump(harvested, toml.read_text(encoding="utf-8") if toml.is_file() else None), encoding="utf-8")
+    return len(harvested.records)

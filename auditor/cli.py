@@ -31,7 +31,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     audit = sub.add_parser("audit", help="audit a release folder and write the reports")
-    audit.add_argument("path", type=Path, help="folder holding the release's manifests (and mlaudit.toml)")
+    audit.add_argument("path", type=Path, help="folder holding the release's manifests (and mlaudit.toml), "
+                       "or a snapshot written by mlaudit harvest")
     audit.add_argument("--out", type=Path, default=Path("mlaudit-report"),
                        help="folder for report.html and report.json (default: ./mlaudit-report)")
     audit.add_argument("--fail-on", choices=FAIL_ON, default="error",
@@ -42,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--distribution", help="weights, api or internal")
     audit.add_argument("--asset", help="the asset being released (overrides mlaudit.toml)")
     audit.set_defaults(handler=_audit)
+
+    harvest = sub.add_parser("harvest", help="read a release folder's manifests into a snapshot to audit later")
+    harvest.add_argument("path", type=Path, help="the release folder")
+    harvest.add_argument("-o", "--output", type=Path, required=True, help="snapshot file to write (graph.json)")
+    harvest.set_defaults(handler=_harvest)
 
     lic = sub.add_parser("licenses", help="license questions about a release")
     lic_sub = lic.add_subparsers(dest="licenses_command", required=True)
@@ -87,6 +93,21 @@ def _audit(args) -> int:
         outputs.append(str(args.out / name))
     sys.stdout.write(text.render(doc, outputs, args.format))
     return EXIT_FINDINGS if _over_threshold(doc, args.fail_on) else EXIT_OK
+
+
+def _harvest(args) -> int:
+    from auditor import audit, config
+
+    try:
+        count = audit.harvest_to(args.path, args.output)
+    except audit.InputError as exc:
+        print(f"mlaudit: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except config.ConfigError as exc:
+        print(f"mlaudit: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"harvested {count} records from {args.path} into {args.output}")
+    return EXIT_OK
 
 
 def _licenses_suggest(args) -> int:

@@ -101,3 +101,17 @@ def test_terminal_output_neutralises_control_characters(tmp_path, capsys):
     main(["audit", str(root), "--out", str(tmp_path / "o")])
     out = capsys.readouterr().out
     assert "\u202e" not in out and "\x1b" not in out and "evil" in out
+
+
+def test_harvest_snapshot_audits_like_the_folder(tmp_path, capsys):
+    snapshot = tmp_path / "graph.json"
+    assert main(["harvest", str(DEMO), "-o", str(snapshot)]) == 0
+    assert "harvested" in capsys.readouterr().out
+    main(["audit", str(DEMO), "--out", str(tmp_path / "a"), "--fail-on", "never"])
+    main(["audit", str(snapshot), "--out", str(tmp_path / "b"), "--fail-on", "never"])
+    assert (tmp_path / "a" / "report.json").read_text() == (tmp_path / "b" / "report.json").read_text()
+
+
+def test_a_json_file_that_is_not_a_snapshot_is_exit_3(tmp_path):
+    (tmp_path / "graph.json").write_text('{"format": "mlaudit-harvest", "version": 99}')
+    assert main(["audit", str(tmp_path / "graph.json"), "--out", str(tmp_path / "o")]) == 3

@@ -7,6 +7,10 @@ rules/licenses/texts/ (named by the license id the knowledge base knows) picks t
 accepted at THRESHOLD or above. Shingles make the score robust to reflowed lines, filled-in names
 and small edits, while a short header or notice that only mentions a license scores low against
 the full text and is not mistaken for it.
+
+Texts under texts/other/ are close variants the knowledge base does not know (MIT-0 beside MIT):
+they are compared too, so that such a text is reported as unidentified rather than taken for its
+better-known neighbour.
 """
 
 from __future__ import annotations
@@ -32,20 +36,21 @@ class Match:
 
     license: str | None
     score: float
+    known: bool = True  # False: a variant the knowledge base does not know (texts/other/)
 
     @property
     def accepted(self) -> bool:
-        return self.license is not None and self.score >= THRESHOLD
+        return self.license is not None and self.known and self.score >= THRESHOLD
 
 
 def identify(text: str) -> Match:
     """The best-matching reference license for `text`, with its Dice score (0..1)."""
     shingles = _shingles(text)
     best = Match(None, 0.0)
-    for license_id, reference in _references().items():
+    for (license_id, known), reference in _references().items():
         score = _dice(shingles, reference)
-        if score > best.score or best.license is None:
-            best = Match(license_id, score)
+        if score > best.score:
+            best = Match(license_id, score, known)
     return best
 
 
@@ -54,8 +59,13 @@ def texts_dir() -> Path:
 
 
 @cache
-def _references() -> dict[str, frozenset]:
-    return {path.stem: _shingles(path.read_text(encoding="utf-8")) for path in sorted(texts_dir().glob("*.txt"))}
+def _references() -> dict[tuple[str, bool], frozenset]:
+    """Shingles of every reference text, keyed by (license id, known to the knowledge base)."""
+    found = {}
+    for folder, known in ((texts_dir(), True), (texts_dir() / "other", False)):
+        for path in sorted(folder.glob("*.txt")):
+            found[path.stem, known] = _shingles(path.read_text(encoding="utf-8"))
+    return found
 
 
 def normalise(text: str) -> list[str]:
@@ -67,7 +77,7 @@ def normalise(text: str) -> list[str]:
 
 def _shingles(text: str) -> frozenset:
     words = normalise(text)
-    return frozenset(tuple(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1))
+    return frozenset(zip(*(words[i:] for i in range(SHINGLE))))
 
 
 def _dice(a: frozenset, b: frozenset) -> float:

@@ -42,7 +42,8 @@ CANONICAL = (
 RAI_08 = frozenset({"dataBiases", "dataCollection", "personalSensitiveInformation"})  # RAI fields of 0.8
 
 STATEMENT_FIELDS = ("description", "citeAs", "citation", "creator", "publisher", "usageInfo")
-NODE_TEXT = ("name", "prov:label", "description", "prov:description", "url", "@id")
+NODE_TEXT = ("name", "prov:label", "description", "prov:description", "url", "prov:atLocation", "prov:locatedAt",
+             "@id")
 LOCATIONS = ("url", "prov:atLocation", "prov:locatedAt", "sameAs", "contentUrl", "identifier", "@id")
 DIGESTS = {"md5": 16, "sha1": 20, "sha256": 32, "sha512": 64}  # algorithm -> digest length in bytes
 MAX_VALUE = 200
@@ -111,12 +112,13 @@ def json_lines(text: str, max_depth: int = MAX_INDEX_DEPTH) -> dict[str, int]:
         if token in "}]":
             if stack:
                 stack.pop()
-        elif token == ":":
-            if top:
-                top[4] = False
-        elif token == ",":
-            if top:
-                top[4], top[3] = top[1], top[3] + (not top[1])
+        elif token == ":" and top:
+            top[4] = False
+        elif token == "," and top:
+            if top[1]:
+                top[4] = True
+            else:
+                top[3] += 1
         elif top and top[1] and top[4]:
             top[2] = _json_string(token)
         else:
@@ -262,6 +264,11 @@ def shorten(text: str, limit: int = MAX_VALUE) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
+def label(pointer: str) -> str:
+    """A JSON pointer as a field path for messages: `/distribution/0/sha256` -> `distribution/0/sha256`."""
+    return pointer.lstrip("/") or "(root)"
+
+
 def shape(value) -> str:
     """The JSON type name of a value, for messages."""
     return {dict: "object", list: "list", str: "string", bool: "boolean", type(None): "null"}.get(type(value), "number")
@@ -294,16 +301,12 @@ class Document:
 
     def datasets(self) -> list[Node]:
         """Dataset nodes: the root, members of @graph or of a root list, and a root catalog's datasets."""
-        candidates = []
         if isinstance(self.root, dict):
             root = Node(self.root, "", self.vocab)
-            candidates.append(root)
-            candidates += [(d, p) for d, p in root.items("@graph")]
-            candidates += [(d, p) for d, p in root.items("dataset")]
-        elif isinstance(self.root, list):
-            candidates += values(self.root, "")
-        nodes = [c if isinstance(c, Node) else self.node(c[0], c[1])
-                 for c in candidates if isinstance(c, Node) or isinstance(c[0], dict)]
+            candidates = [(self.root, "")] + root.items("@graph") + root.items("dataset")
+        else:
+            candidates = values(self.root, "") if isinstance(self.root, list) else []
+        nodes = [self.node(data, pointer) for data, pointer in candidates if isinstance(data, dict)]
         return [n for n in nodes if "Dataset" in n.types]
 
     def root_types(self) -> str:
@@ -397,7 +400,7 @@ def _identifiers(doc: Document, node: Node) -> list[Identifier]:
                 text = text_of(value.get("value")) or text_of(value.get("url")) or text_of(value.get("@id"))
             kinds = classify(text.strip()) if text else []
             if not kinds:
-                doc.problem("bad-field", f"'{pointer.lstrip('/')}' should be a URL, DOI or purl, found "
+                doc.problem("bad-field", f"'{label(pointer)}' should be a URL, DOI or purl, found "
                             f"{repr(shorten(text, 80)) if text else shape(value)}", pointer)
             found += [Identifier(s, v, doc.ev(pointer)) for s, v in kinds]
     return list({(i.scheme, i.value): i for i in found}.values())
@@ -456,10 +459,10 @@ def _licenses(doc: Document, node: Node) -> list[LicenseStatement]:
             if statement:
                 found.append(statement)
             else:
-                doc.problem("bad-field", f"'{pointer.lstrip('/')}' is an object without an identifier, "
+                doc.problem("bad-field", f"'{label(pointer)}' is an object without an identifier, "
                             "@id, name or url", pointer)
         else:
-            doc.problem("bad-field", f"'{pointer.lstrip('/')}' should be a string or object, found {shape(value)}",
+            doc.problem("bad-field", f"'{label(pointer)}' should be a string or object, found {shape(value)}",
                         pointer)
     return found
 
@@ -478,7 +481,7 @@ def _checksums(doc: Document, node: Node) -> list[Checksum]:
     found = []
     for value, pointer in node.items("distribution"):
         if not isinstance(value, dict):
-            doc.problem("bad-field", f"'{pointer.lstrip('/')}' should be a FileObject or FileSet object, "
+            doc.problem("bad-field", f"'{label(pointer)}' should be a FileObject or FileSet object, "
                         f"found {shape(value)}", pointer)
             continue
         part = doc.node(value, pointer)
@@ -487,7 +490,7 @@ def _checksums(doc: Document, node: Node) -> list[Checksum]:
             for digest, at in part.items(algorithm):
                 hex_value, error = _digest(digest, size)
                 if error:
-                    doc.problem("bad-field", f"'{at.lstrip('/')}' should be a {algorithm} digest "
+                    doc.problem("bad-field", f"'{label(at)}' should be a {algorithm} digest "
                                 f"({size * 2} hex digits), found {error}", at)
                 else:
                     found.append(Checksum(algorithm, hex_value, target, doc.ev(at)))
@@ -518,13 +521,16 @@ def _statements(doc: Document, node: Node) -> list[Statement]:
     found = []
     for name in names:
         for value, pointer in node.items(name):
-            text = text_of(value)
-            if text is None and isinstance(value, dict):
+            text = str(value).lower() if isinstance(value, bool) else text_of(value)
+            if isinstance(value, dict) and text is None:
                 text = node_text(doc.node(value, pointer))
-            if text is None:
-                doc.problem("bad-field", f"'{pointer.lstrip('/')}' should be text or an object, found {shape(value)}",
+                if text is None:
+                    doc.problem("bad-field", f"'{label(pointer)}' is an object without a name, label, "
+                                "description, url or @id", pointer)
+            elif text is None:
+                doc.problem("bad-field", f"'{label(pointer)}' should be text or an object, found {shape(value)}",
                             pointer)
-            elif text.strip():
+            if text and text.strip():
                 found.append(Statement(name, shorten(text), doc.ev(pointer)))
     return found
 

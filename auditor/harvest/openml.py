@@ -1,0 +1,179 @@
+"""OpenML dataset descriptions, as the OpenML API serves them in XML (oml:data_set_description) or JSON.
+
+OpenML hosts tabular datasets that are mostly copies of older collections (UCI, StatLib, Kaggle):
+the description gives the OpenML id and name, the licence (OpenML's spelling; "Public" is common
+and is no license, but the raw string is kept for the license reading to judge), the data file and
+its MD5, and where the data originally came from, which becomes a derived_from reference.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from auditor.harvest import safejson, safexml
+from auditor.harvest.schemaorg import hub_ref, json_lines, label, shape, shorten
+from auditor.model import (AssetRecord, Checksum, Evidence, Identifier, LicenseStatement, Problem, Reference,
+                           Statement, asset_key)
+
+FORMAT = "openml"
+NAMESPACE = "http://openml.org/openml"
+ROOT = "data_set_description"
+STATEMENT_FIELDS = ("description", "url", "original_data_url", "paper_url", "citation", "creator", "contributor",
+                    "collection_date", "default_target_attribute", "upload_date")
+_MD5 = re.compile(r"[0-9a-fA-F]{32}")
+
+
+def detect(path: Path, head: bytes) -> bool:
+    """An .xml file with oml:data_set_description in the OpenML namespace, or a .json one with that key."""
+    suffix = path.suffix.lower()
+    if suffix == ".xml":
+        return b"data_set_description" in head and NAMESPACE.encode() in head
+    return suffix == ".json" and b'"data_set_description"' in head
+
+
+def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
+    """The dataset record of one description file, and the problems met reading it."""
+    problems: list[Problem] = []
+    if path.suffix.lower() == ".xml":
+        fields = _xml_fields(path, context.rel, problems)
+    else:
+        fields = _json_fields(path, context.rel, problems)
+    if fields is None:
+        return [], problems
+    record = _record(fields, context, problems)
+    key = asset_key(record.kind, record.id)
+    return [record], [Problem(p.code, p.message, p.evidence, key) for p in problems]
+
+
+# --- the two serialisations -> field name: [(text, evidence)] ------------------------------------------
+
+Fields = dict[str, list[tuple[str, Evidence]]]
+
+
+def _xml_fields(path: Path, rel: str, problems: list[Problem]) -> Fields | None:
+    try:
+        root = safexml.load(path)
+    except safexml.XMLRefused as exc:
+        problems.append(Problem(exc.code, str(exc), Evidence(rel, "", exc.line)))
+        return None
+    tag = _local(root.tag)
+    if tag != ROOT:
+        problems.append(Problem("malformed", f"root element is <{tag}>, expected <oml:{ROOT}>",
+                                Evidence(rel, f"/{tag}", root.sourceline)))
+        return None
+    if _namespace(root.tag) != NAMESPACE:
+        problems.append(Problem("invalid", f"<{ROOT}> is not in the OpenML namespace {NAMESPACE} "
+                                f"(found {_namespace(root.tag) or 'no namespace'}); read anyway",
+                                Evidence(rel, f"/{ROOT}", root.sourceline)))
+    fields: Fields = {}
+    for child in root:
+        if not isinstance(child.tag, str):
+            continue
+        name = _local(child.tag)
+        pointer = f"/oml:{ROOT}/oml:{name}[{len(fields.get(name, [])) + 1}]"
+        evidence = Evidence(rel, pointer, child.sourceline)
+        if len(child):
+            problems.append(Problem("bad-field", f"'oml:{name}' should hold text, found child elements", evidence))
+            continue
+        fields.setdefault(name, []).append(((child.text or "").strip(), evidence))
+    return fields
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _namespace(tag: str) -> str:
+    return tag[1:].partition("}")[0] if tag.startswith("{") else ""
+
+
+def _json_fields(path: Path, rel: str, problems: list[Problem]) -> Fields | None:
+    try:
+        data = safejson.load(path)
+        lines = json_lines(path.read_text(encoding="utf-8-sig", errors="replace"))
+    except safejson.JSONRefused as exc:
+        problems.append(Problem(exc.code, str(exc), Evidence(rel, "", exc.line)))
+        return None
+    description = data.get(ROOT) if isinstance(data, dict) else None
+    if not isinstance(description, dict):
+        found = shape(description) if isinstance(data, dict) and ROOT in data else f"a JSON {shape(data)} without it"
+        problems.append(Problem("malformed", f"expected an object under '{ROOT}', found {found}", Evidence(rel, f"/{ROOT}")))
+        return None
+    fields: Fields = {}
+    for name, value in description.items():
+        pointer = f"/{ROOT}/{name}"
+        items = [(v, f"{pointer}/{i}") for i, v in enumerate(value)] if isinstance(value, list) else [(value, pointer)]
+        for item, at in items:
+            evidence = Evidence(rel, at, lines.get(at))
+            if isinstance(item, (str, int, float)) and not isinstance(item, bool):
+                fields.setdefault(name, []).append((str(item).strip(), evidence))
+            elif item is not None:
+                problems.append(Problem("bad-field", f"'{label(at)}' should be text, found {shape(item)}", evidence))
+    return fields
+
+
+# --- fields -> record -----------------------------------------------------------------------------------
+
+def _record(fields: Fields, context, problems: list[Problem]) -> AssetRecord:
+    first = {name: next(((t, e) for t, e in values if t), None) for name, values in fields.items()}
+    record = AssetRecord(id="", kind="dataset", source=context.rel, format=FORMAT,
+                         kind_basis="OpenML dataset description")
+    record.identifiers = _identifiers(first.get("id"), problems)
+    record.id = _record_id(first.get("name"), record.identifiers, context, problems)
+    record.version = first["version"][0] if first.get("version") else None
+    record.licenses = [LicenseStatement(text, ev) for text, ev in fields.get("licence", []) if text]
+    data_file = first["url"][0] if first.get("url") else None
+    record.checksums = _checksums(fields.get("md5_checksum", []), data_file, problems)
+    record.statements = [Statement(name, shorten(text), ev) for name in STATEMENT_FIELDS
+                         for text, ev in fields.get(name, []) if text]
+    record.references = [ref for text, ev in fields.get("original_data_url", []) for ref in _origins(text, ev)]
+    return record
+
+
+def _identifiers(dataset_id: tuple[str, Evidence] | None, problems: list[Problem]) -> list[Identifier]:
+    """https://www.openml.org/d/<id> for a positive integer id."""
+    if dataset_id is None:
+        return []
+    text, evidence = dataset_id
+    if not text.isdigit() or int(text) <= 0:
+        problems.append(Problem("invalid", f"'id' should be a positive integer, found '{shorten(text, 40)}'", evidence))
+        return []
+    return [Identifier("url", f"https://www.openml.org/d/{int(text)}", evidence)]
+
+
+def _record_id(name: tuple[str, Evidence] | None, identifiers: list[Identifier], context,
+               problems: list[Problem]) -> str:
+    """The OpenML name; without one, the OpenML URL or what the folder layout tells."""
+    if name is not None:
+        return name[0]
+    fallback = identifiers[0].value if identifiers else context.placement.asset_id or context.rel
+    problems.append(Problem("invalid", f"the description has no 'name'; the dataset is identified as '{fallback}'",
+                            Evidence(context.rel, "name")))
+    return fallback
+
+
+def _checksums(values: list[tuple[str, Evidence]], data_file: str | None, problems: list[Problem]) -> list[Checksum]:
+    """The MD5 of the data file (an empty md5_checksum is no checksum, not an error)."""
+    found = []
+    for text, evidence in values:
+        if _MD5.fullmatch(text):
+            found.append(Checksum("md5", text.lower(), data_file, evidence))
+        elif text:
+            problems.append(Problem("bad-field", f"'md5_checksum' should be 32 hex digits, found "
+                                    f"'{shorten(text, 80)}'", evidence))
+    return found
+
+
+def _origins(text: str, evidence: Evidence) -> list[Reference]:
+    """original_data_url: one or more URLs (OpenML separates several with commas) the data was copied from."""
+    refs = []
+    for url in re.split(r"[\s,]+", text):
+        if not re.match(r"^https?://", url, re.I):
+            continue
+        hub = hub_ref(url)
+        if hub:
+            refs.append(Reference(hub[1], hub[0], "derived_from", evidence, revision=hub[2]))
+        else:
+            refs.append(Reference(url, "dataset", "derived_from", evidence, scheme="url"))
+    return refs

@@ -1,0 +1,77 @@
+"""The harvest stage's output on disk: `mlaudit harvest PATH -o graph.json` writes it, and
+`mlaudit audit graph.json` audits it later without reading the manifests again.
+
+The file holds every record, problem and inventory entry the harvest produced, plus the
+release folder's mlaudit.toml, so that an audit of the snapshot equals an audit of the folder.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+from auditor.model import (AssetRecord, Checksum, Evidence, Harvest, Identifier, InventoryEntry, LicenseStatement,
+                           Problem, Reference, Section, Statement)
+
+FORMAT = "mlaudit-harvest"
+VERSION = 1
+
+
+class SnapshotError(ValueError):
+    """The file is not a harvest snapshot this version reads."""
+
+
+def dump(harvest: Harvest, config_text: str | None) -> str:
+    body = {"format": FORMAT, "version": VERSION, "root": Path(harvest.root).name, "config": config_text,
+            "records": [asdict(r) for r in harvest.records], "problems": [asdict(p) for p in harvest.problems],
+            "inventory": [asdict(i) for i in harvest.inventory]}
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def is_snapshot(path: Path) -> bool:
+    if not path.is_file() or path.suffix != ".json":
+        return False
+    with open(path, "rb") as fh:
+        return FORMAT.encode() in fh.read(256)
+
+
+def load(path: Path) -> tuple[Harvest, str | None]:
+    """The harvest stored in `path`, and the mlaudit.toml text it carried."""
+    try:
+        body = json.loads(path.read_text(encoding="utf-8"))
+        if body.get("format") != FORMAT or body.get("version") != VERSION:
+            raise SnapshotError(f"{path}: not a version-{VERSION} mlaudit harvest snapshot")
+        harvest = Harvest(root=body["root"], records=[_record(r) for r in body["records"]],
+                          problems=[_problem(p) for p in body["problems"]],
+                          inventory=[InventoryEntry(**i) for i in body["inventory"]])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise SnapshotError(f"{path}: cannot read harvest snapshot: {exc}") from None
+    return harvest, body.get("config")
+
+
+def _ev(d: dict) -> Evidence:
+    return Evidence(**d)
+
+
+def _problem(d: dict) -> Problem:
+    return Problem(d["code"], d["message"], _ev(d["evidence"]), d.get("asset"))
+
+
+def _license(d: dict) -> LicenseStatement:
+    return LicenseStatement(d["raw"], _ev(d["evidence"]), d.get("name"), d.get("link"))
+
+
+def _record(d: dict) -> AssetRecord:
+    return AssetRecord(
+        id=d["id"], kind=d["kind"], source=d["source"],
+        licenses=[_license(s) for s in d["licenses"]],
+        references=[Reference(**{**r, "evidence": _ev(r["evidence"])}) for r in d["references"]],
+        sections=None if d["sections"] is None else [Section(**{**s, "evidence": _ev(s["evidence"])}) for s in d["sections"]],
+        text=d["text"], has_metadata=d["has_metadata"], revision=d["revision"], kind_basis=d["kind_basis"],
+        format=d["format"], version=d["version"],
+        concluded=[_license(s) for s in d["concluded"]],
+        identifiers=[Identifier(**{**i, "evidence": _ev(i["evidence"])}) for i in d["identifiers"]],
+        checksums=[Checksum(**{**c, "evidence": _ev(c["evidence"])}) for c in d["checksums"]],
+        statements=[Statement(**{**s, "evidence": _ev(s["evidence"])}) for s in d["statements"]],
+    )
