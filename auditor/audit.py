@@ -31,22 +31,24 @@ class Audit:
 
 
 @contextmanager
-def _no_cycle_collection():
+def no_cycle_collection():
     """Pause Python's cyclic garbage collector: a large audit allocates millions of small
     containers and none of them form cycles, yet the collector would rescan them again and again
-    (a third of the run time at 100k assets)."""
+    (a third of the run time at 100k assets). On the way out the survivors are frozen, so that
+    turning the collector back on does not start by scanning them all."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
 
 
 def run(root: Path, exclude: Path | None = None, **overrides) -> Audit:
     """Audit the release folder (or harvest snapshot) `root`; `overrides` are command-line settings."""
-    with _no_cycle_collection():
+    with no_cycle_collection():
         return _run(root, exclude, **overrides)
 
 

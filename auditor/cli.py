@@ -81,6 +81,13 @@ def _document(args, **overrides) -> dict | int:
 
 
 def _audit(args) -> int:
+    from auditor.audit import no_cycle_collection
+
+    with no_cycle_collection():
+        return _audit_and_report(args)
+
+
+def _audit_and_report(args) -> int:
     from auditor.report import html, jsonfile, text
 
     doc = _document(args, exclude=args.out, use=args.use, distribution=args.distribution)

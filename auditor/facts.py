@@ -41,8 +41,7 @@ class FactBase:
         return "\n".join(map(schema.render, facts)) + "\n"
 
     def _in_cone(self, fact: tuple) -> bool:
-        types = schema.SCHEMA[fact[0]].types
-        return all(v in self.cone for v, t in zip(fact[1:], types) if t == "asset")
+        return all(fact[i] in self.cone for i in schema.SCHEMA[fact[0]].asset_positions)
 
 
 class ReleaseError(ValueError):

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Predicate:
     name: str
     args: tuple[str, ...]  # "name:type" pairs
@@ -26,9 +26,14 @@ class Predicate:
     def arity(self) -> int:
         return len(self.args)
 
-    @property
+    @cached_property
     def types(self) -> tuple[str, ...]:
         return tuple(a.split(":")[1] for a in self.args)
+
+    @cached_property
+    def asset_positions(self) -> tuple[int, ...]:
+        """Indices (in the fact tuple, name at 0) of the arguments that are asset ids."""
+        return tuple(i + 1 for i, t in enumerate(self.types) if t == "asset")
 
     def __call__(self, *values) -> tuple:
         if len(values) != self.arity:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
@@ -143,7 +144,8 @@ def _json_lines(text: str) -> dict[str, int]:
             stack.append([_child(stack[-1]) if stack else "", 0 if token == "[" else None, None])
             expect_key = token == "{"
         elif token in "}]":
-            stack.pop() if stack else None
+            if stack:
+                stack.pop()
         elif token == ",":
             if stack and stack[-1][1] is not None:
                 stack[-1][1] += 1
@@ -179,14 +181,17 @@ def _load_xml(path: Path) -> _Doc:
     return doc
 
 
-def _xml_children(el, xpath: str, namespace: str):
-    """(local name, element, XPath) of the children in the BOM's namespace (extensions are skipped)."""
+def _xml_children(el, xpath: str, namespace: str) -> list[tuple[str, object, str, bool]]:
+    """(local name, element, XPath, repeated?) of the children in the BOM's namespace (extensions skipped)."""
     children = [c for c in el if isinstance(c.tag, str) and etree.QName(c).namespace == namespace]
     names = [etree.QName(c).localname for c in children]
-    seen: dict[str, int] = {}
+    counts, seen = Counter(names), Counter()
+    found = []
     for name, child in zip(names, children):
-        seen[name] = seen.get(name, 0) + 1
-        yield name, child, f"{xpath}/{name}" + (f"[{seen[name]}]" if names.count(name) > 1 else "")
+        seen[name] += 1
+        step = f"{name}[{seen[name]}]" if counts[name] > 1 else name
+        found.append((name, child, f"{xpath}/{step}", counts[name] > 1))
+    return found
 
 
 def _xml_value(name: str, el, pointer: str, xpath: str, namespace: str, doc: _Doc):
@@ -196,7 +201,7 @@ def _xml_value(name: str, el, pointer: str, xpath: str, namespace: str, doc: _Do
         return _xml_dependency(el, pointer, xpath, namespace, doc)
     if name in _XML_LISTS:
         return _xml_list(el, pointer, xpath, namespace, doc)
-    has_children = any(True for _ in _xml_children(el, xpath, namespace))
+    has_children = bool(_xml_children(el, xpath, namespace))
     if not has_children and not el.attrib and name not in _XML_TEXT_KEYS:
         return (el.text or "").strip()
     value = _xml_object(el, pointer, xpath, namespace, doc)
@@ -213,10 +218,8 @@ def _xml_object(el, pointer: str, xpath: str, namespace: str, doc: _Doc) -> dict
         attr = etree.QName(attr).localname
         value[attr] = text
         doc.lines[f"{pointer}/{attr}"], doc.xpaths[f"{pointer}/{attr}"] = el.sourceline, f"{xpath}/@{attr}"
-    children = list(_xml_children(el, xpath, namespace))
-    counts = {name: sum(1 for n, _, _ in children if n == name) for name, _, _ in children}
-    for name, child, child_xpath in children:
-        if name in _XML_REPEATED or counts[name] > 1:
+    for name, child, child_xpath, repeated in _xml_children(el, xpath, namespace):
+        if name in _XML_REPEATED or repeated:
             items = value.setdefault(name, [])
             items.append(_xml_value(name, child, f"{pointer}/{name}/{len(items)}", child_xpath, namespace, doc))
         else:
@@ -226,7 +229,7 @@ def _xml_object(el, pointer: str, xpath: str, namespace: str, doc: _Doc) -> dict
 
 def _xml_list(el, pointer: str, xpath: str, namespace: str, doc: _Doc) -> list:
     items = []
-    for i, (name, child, child_xpath) in enumerate(_xml_children(el, xpath, namespace)):
+    for i, (name, child, child_xpath, _) in enumerate(_xml_children(el, xpath, namespace)):
         item_pointer = f"{pointer}/{i}"
         if name in _XML_WRAPPED_ITEMS:
             doc.lines[item_pointer], doc.xpaths[item_pointer] = child.sourceline, child_xpath
@@ -240,7 +243,7 @@ def _xml_dependency(el, pointer: str, xpath: str, namespace: str, doc: _Doc) -> 
     """<dependency ref="a"><dependency ref="b"/></dependency> -> {"ref": "a", "dependsOn": ["b"]}."""
     doc.lines[f"{pointer}/ref"], doc.xpaths[f"{pointer}/ref"] = el.sourceline, f"{xpath}/@ref"
     depends = []
-    for name, child, child_xpath in _xml_children(el, xpath, namespace):
+    for name, child, child_xpath, _ in _xml_children(el, xpath, namespace):
         if name == "dependency":
             item = f"{pointer}/dependsOn/{len(depends)}"
             doc.lines[item], doc.xpaths[item] = child.sourceline, f"{child_xpath}/@ref"
@@ -293,9 +296,9 @@ class _Reader:
 
     def _problems(self) -> list[Problem]:
         """Each problem is about the component whose subtree holds it, else about the BOM's subject."""
-        owners = sorted(((p, asset_key(r.kind, r.id)) for p, r in self.records), key=lambda o: -len(o[0]))
-        default = owners[-1][1] if owners else _placement_key(self.context)
-        subject = next((k for p, k in owners if p == "/metadata/component"), default)
+        owners = [(p, asset_key(r.kind, r.id)) for p, r in self.records]
+        subject = dict(owners).get("/metadata/component") or (owners[0][1] if owners else _placement_key(self.context))
+        owners.sort(key=lambda owner: -len(owner[0]))
         found = []
         for code, message, pointer in self.problems:
             key = next((k for p, k in owners if pointer == p or pointer.startswith(p + "/")), subject)
@@ -329,7 +332,7 @@ class _Reader:
             found = "missing" if "bomFormat" not in data else f"{json.dumps(data['bomFormat'])[:60]}"
             self.problem("invalid", f"'bomFormat' should be \"CycloneDX\", found {found}", "/bomFormat")
         if self.spec not in VERSIONS:
-            found = "missing" if self.spec is None else f"'{self.spec}'"
+            found = "missing" if "specVersion" not in data else json.dumps(self.spec)[:60]
             self.problem("invalid", f"'specVersion' is {found}; this reader reads CycloneDX {', '.join(VERSIONS)} "
                          "(the BOM is read as far as it goes)", "/specVersion")
 
@@ -362,11 +365,12 @@ class _Reader:
         for record, ref, relation, pointer in self.pending:
             target = self.bom_refs.get(ref)
             if target is None or target[1] is None:
-                self.problem("invalid", f"'{ref}' names no component in this BOM", pointer)
+                self.problem("invalid", f"model-card dataset ref '{ref}' names no component in this BOM", pointer)
             else:
                 self.link(record, target[1], relation, pointer)
 
     def _dependencies(self, data: dict) -> None:
+        """depends_on between components; services are not assets, so edges from or to them are not kept."""
         for i, entry in self.array(data, "dependencies", ""):
             pointer = f"/dependencies/{i}"
             if not isinstance(entry, dict) or not isinstance(entry.get("ref"), str):
@@ -406,7 +410,7 @@ class _Reader:
             return None
         record = AssetRecord(id=hub[0] if hub else name, kind=kind, source=self.rel, format=FORMAT, kind_basis=basis,
                              version=self._version(node, pointer), revision=hub[1] if hub else None,
-                             identifiers=identifiers, checksums=self._checksums(node, pointer, kind))
+                             identifiers=identifiers, checksums=self._checksums(node, pointer))
         self.records.append((pointer, record))
         self.register(node, pointer, record)
         self._licenses(record, node, pointer)
@@ -453,7 +457,7 @@ class _Reader:
                 found.append(Identifier("url", ref["url"].strip(), self.ev(f"{where}/url")))
         return found
 
-    def _checksums(self, node: dict, pointer: str, kind: str) -> list[Checksum]:
+    def _checksums(self, node: dict, pointer: str) -> list[Checksum]:
         found = []
         file = node.get("name") if node.get("type") == "file" and isinstance(node.get("name"), str) else None
         for i, item in self.array(node, "hashes", pointer, "bad-field"):
@@ -614,8 +618,9 @@ class _Reader:
 
 
 def _derivation(child: AssetRecord, parent: AssetRecord, key: str) -> tuple[str, str]:
+    """(relation, basis) of a pedigree link: a model derived from a model is read as a fine-tune."""
     if key != "variants" and child.kind == parent.kind == "model":
-        return "finetune", f"inferred: a model whose pedigree {key} names a model"
+        return "finetune", f"inferred: pedigree.{key} links two models"
     return "derived_from", f"declared in pedigree.{key}"
 
 

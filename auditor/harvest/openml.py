@@ -9,10 +9,11 @@ its MD5, and where the data originally came from, which becomes a derived_from r
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 from auditor.harvest import safejson, safexml
-from auditor.harvest.schemaorg import hub_ref, json_lines, label, shape, shorten
+from auditor.harvest.schemaorg import hub_ref, label, load_json, shape, shorten
 from auditor.model import (AssetRecord, Checksum, Evidence, Identifier, LicenseStatement, Problem, Reference,
                            Statement, asset_key)
 
@@ -36,12 +37,12 @@ def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
     """The dataset record of one description file, and the problems met reading it."""
     problems: list[Problem] = []
     if path.suffix.lower() == ".xml":
-        fields = _xml_fields(path, context.rel, problems)
+        fields, prefix = _xml_fields(path, context.rel, problems), f"/oml:{ROOT}/oml:"
     else:
-        fields = _json_fields(path, context.rel, problems)
+        fields, prefix = _json_fields(path, context.rel, problems), f"/{ROOT}/"
     if fields is None:
         return [], problems
-    record = _record(fields, context, problems)
+    record = _record(fields, context, Evidence(context.rel, prefix + "name"), problems)
     key = asset_key(record.kind, record.id)
     return [record], [Problem(p.code, p.message, p.evidence, key) for p in problems]
 
@@ -66,12 +67,13 @@ def _xml_fields(path: Path, rel: str, problems: list[Problem]) -> Fields | None:
         problems.append(Problem("invalid", f"<{ROOT}> is not in the OpenML namespace {NAMESPACE} "
                                 f"(found {_namespace(root.tag) or 'no namespace'}); read anyway",
                                 Evidence(rel, f"/{ROOT}", root.sourceline)))
+    children = [child for child in root if isinstance(child.tag, str)]  # unresolved entities have no tag
+    counts = Counter(_local(child.tag) for child in children)
     fields: Fields = {}
-    for child in root:
-        if not isinstance(child.tag, str):
-            continue
+    for child in children:
         name = _local(child.tag)
-        pointer = f"/oml:{ROOT}/oml:{name}[{len(fields.get(name, [])) + 1}]"
+        index = f"[{len(fields.get(name, [])) + 1}]" if counts[name] > 1 else ""
+        pointer = f"/oml:{ROOT}/oml:{name}{index}"
         evidence = Evidence(rel, pointer, child.sourceline)
         if len(child):
             problems.append(Problem("bad-field", f"'oml:{name}' should hold text, found child elements", evidence))
@@ -90,8 +92,7 @@ def _namespace(tag: str) -> str:
 
 def _json_fields(path: Path, rel: str, problems: list[Problem]) -> Fields | None:
     try:
-        data = safejson.load(path)
-        lines = json_lines(path.read_text(encoding="utf-8-sig", errors="replace"))
+        data, lines = load_json(path)
     except safejson.JSONRefused as exc:
         problems.append(Problem(exc.code, str(exc), Evidence(rel, "", exc.line)))
         return None
@@ -115,12 +116,12 @@ def _json_fields(path: Path, rel: str, problems: list[Problem]) -> Fields | None
 
 # --- fields -> record -----------------------------------------------------------------------------------
 
-def _record(fields: Fields, context, problems: list[Problem]) -> AssetRecord:
+def _record(fields: Fields, context, name_at: Evidence, problems: list[Problem]) -> AssetRecord:
     first = {name: next(((t, e) for t, e in values if t), None) for name, values in fields.items()}
     record = AssetRecord(id="", kind="dataset", source=context.rel, format=FORMAT,
                          kind_basis="OpenML dataset description")
     record.identifiers = _identifiers(first.get("id"), problems)
-    record.id = _record_id(first.get("name"), record.identifiers, context, problems)
+    record.id = _record_id(first.get("name"), record.identifiers, context, name_at, problems)
     record.version = first["version"][0] if first.get("version") else None
     record.licenses = [LicenseStatement(text, ev) for text, ev in fields.get("licence", []) if text]
     data_file = first["url"][0] if first.get("url") else None
@@ -142,14 +143,14 @@ def _identifiers(dataset_id: tuple[str, Evidence] | None, problems: list[Problem
     return [Identifier("url", f"https://www.openml.org/d/{int(text)}", evidence)]
 
 
-def _record_id(name: tuple[str, Evidence] | None, identifiers: list[Identifier], context,
+def _record_id(name: tuple[str, Evidence] | None, identifiers: list[Identifier], context, name_at: Evidence,
                problems: list[Problem]) -> str:
     """The OpenML name; without one, the OpenML URL or what the folder layout tells."""
     if name is not None:
         return name[0]
     fallback = identifiers[0].value if identifiers else context.placement.asset_id or context.rel
     problems.append(Problem("invalid", f"the description has no 'name'; the dataset is identified as '{fallback}'",
-                            Evidence(context.rel, "name")))
+                            name_at))
     return fallback
 
 
