@@ -393,7 +393,7 @@ class _Reader:
         """A reference from `record` to another record of this file (none to itself: same kind and id)."""
         if (target.kind, target.id) != (record.kind, record.id):
             record.references.append(Reference(target.id, target.kind, relation, self.ev(pointer), basis,
-                                               "record", target.version))
+                                               "record", target.revision or target.version))
 
     # --- one component
 
@@ -664,8 +664,10 @@ def _summary(value) -> str:
         return str(value)
     if isinstance(value, list):
         return ", ".join(filter(None, map(_summary, value)))
-    parts = ((k, _summary(v)) for k, v in value.items() if k not in _NOT_SUMMARISED)
-    return "; ".join(f"{k}: {text}" for k, text in parts if text)
+    parts = [(k, text) for k, v in value.items() if k not in _NOT_SUMMARISED for text in [_summary(v)] if text]
+    if len(parts) == 1:
+        return parts[0][1]  # {"type": "supervised"} -> supervised, {"organization": {"name": "X"}} -> X
+    return "; ".join(f"{k}: {text}" for k, text in parts)
 
 
 def _shorten(text: str) -> str:

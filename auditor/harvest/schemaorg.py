@@ -80,7 +80,7 @@ def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
     if not nodes:
         return [], [Problem("malformed", f"no schema.org Dataset node found ({doc.root_types()})",
                             Evidence(context.rel, "/@type", doc.lines.get("/@type")))]
-    records = [read_dataset(doc, node, FORMAT, "schema.org Dataset", context.placement) for node in nodes]
+    records = read_datasets(doc, nodes, FORMAT, "schema.org Dataset", context.placement)
     return records, doc.keyed_problems(records)
 
 
@@ -248,14 +248,10 @@ def values(value, pointer: str) -> list[tuple[object, str]]:
 
 
 def text_of(value) -> str | None:
-    """The text of a literal (string, number, or {"@value": ...}); None for nodes and other shapes."""
+    """The text of a string literal (plain or {"@value": ...}); None for numbers, nodes and other shapes."""
     if isinstance(value, dict) and "@value" in value:
         value = value["@value"]
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    return None
+    return value if isinstance(value, str) else None
 
 
 def shorten(text: str, limit: int = MAX_VALUE) -> str:
@@ -285,6 +281,7 @@ class Document:
     lines: dict[str, int]
     vocab: Vocab
     ids: dict[str, tuple[dict, str]] = field(default_factory=dict)
+    records: dict[str, str] = field(default_factory=dict)  # @id of a Dataset node -> id of its record
     problems: list[Problem] = field(default_factory=list)
 
     def ev(self, pointer: str) -> Evidence:
@@ -354,24 +351,30 @@ def _id_index(root) -> dict[str, tuple[dict, str]]:
 
 # --- a Dataset node -> a record ------------------------------------------------------------------------
 
-def read_dataset(doc: Document, node: Node, fmt: str, basis: str, placement) -> AssetRecord:
-    """The dataset record of one Dataset node: identity, licenses, checksums, documentation, lineage."""
-    record = AssetRecord(id="", kind="dataset", source=doc.rel, format=fmt, kind_basis=basis)
-    record.identifiers = _identifiers(doc, node)
-    record.id = _record_id(doc, node, record.identifiers, placement)
-    record.version = _single_text(doc, node, "version")
-    record.licenses = _licenses(doc, node)
-    record.checksums = _checksums(doc, node)
-    record.statements = _statements(doc, node)
-    record.references = _lineage(doc, node)
-    return record
+def read_datasets(doc: Document, nodes: list[Node], fmt: str, basis: str, placement) -> list[AssetRecord]:
+    """The dataset records of Dataset nodes: identities first, so that lineage between the file's own
+    datasets can name the record it points to; then licenses, checksums, documentation, lineage."""
+    records = [AssetRecord(id="", kind="dataset", source=doc.rel, format=fmt, kind_basis=basis) for _ in nodes]
+    for node, record in zip(nodes, records):
+        record.identifiers = _identifiers(doc, node)
+        record.id = _record_id(doc, node, record.identifiers, placement)
+    doc.records = {node.id: record.id for node, record in zip(nodes, records) if node.id}
+    for node, record in zip(nodes, records):
+        record.version = _single_text(doc, node, "version")
+        record.licenses = _licenses(doc, node)
+        record.checksums = _checksums(doc, node)
+        record.statements = _statements(doc, node)
+        record.references = _lineage(doc, node)
+    return records
 
 
 def _single_text(doc: Document, node: Node, name: str) -> str | None:
+    """A property that holds one string (a number is taken as written: schema.org versions may be numbers)."""
     value = node.get(name)
     if value is None:
         return None
-    text = text_of(value)
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    text = str(value) if number else text_of(value)
     if text is None:
         doc.problem("bad-field", f"'{name}' should be a string, found {shape(value)}", node.at(name))
         return None
@@ -390,16 +393,18 @@ def _record_id(doc: Document, node: Node, identifiers: list[Identifier], placeme
 
 
 def _identifiers(doc: Document, node: Node) -> list[Identifier]:
+    """The dataset's URL, sameAs links, identifiers and IRI @id, as url / doi / purl / hub identifiers."""
     found: list[Identifier] = []
     if node.id and _IRI.match(node.id) and not node.id.startswith("_:"):
         found += [Identifier(s, v, doc.ev(node.at("@id"))) for s, v in classify(node.id)]
     for name in ("url", "sameAs", "identifier"):
         for value, pointer in node.items(name):
             text = text_of(value)
-            if isinstance(value, dict) and text is None:
-                text = text_of(value.get("value")) or text_of(value.get("url")) or text_of(value.get("@id"))
+            if isinstance(value, dict) and text is None:  # a PropertyValue or a node with a URL
+                part = doc.node(value, pointer)
+                text = next((t for t in (text_of(part.get(k)) for k in ("value", "url", "@id")) if t), None)
             kinds = classify(text.strip()) if text else []
-            if not kinds:
+            if not kinds and name != "identifier":  # schema.org allows any text as an identifier
                 doc.problem("bad-field", f"'{label(pointer)}' should be a URL, DOI or purl, found "
                             f"{repr(shorten(text, 80)) if text else shape(value)}", pointer)
             found += [Identifier(s, v, doc.ev(pointer)) for s, v in kinds]
@@ -598,6 +603,8 @@ def _refs(doc: Document, value, pointer: str, relation: str, kind: str) -> list[
     text = text_of(value)
     if text is not None:
         target = _upstream(text.strip()) if text.strip() else None
+    elif isinstance(value, dict) and doc.records.get(value.get("@id")):
+        target = Target(doc.records[value["@id"]], "record", "dataset")
     elif isinstance(value, dict):
         target = _node_target(doc.node(value, pointer))
     else:

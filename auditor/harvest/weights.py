@@ -80,11 +80,11 @@ def safetensors_header(path: Path) -> dict:
     except JSONRefused as exc:
         raise WeightsError(exc.code, f"safetensors header: {exc}") from None
     if not isinstance(header, dict):
-        raise WeightsError("malformed", f"safetensors header should be a JSON object, found {_json_type(header)}")
+        raise WeightsError("malformed", f"safetensors header should be a JSON object, found {json_type(header)}")
     return header
 
 
-def _json_type(value) -> str:
+def json_type(value) -> str:
     names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
     return names.get(type(value), "number")
 

@@ -1,0 +1,328 @@
+"""Model folders as they sit on disk or in a Hub snapshot: the files beside the card.
+
+A folder whose layout names an asset (see layout.py) often says more in its other files than in
+its card: adapter_config.json names the base model of a PEFT adapter, the LICENSE text is the
+license actually shipped, a GGUF header names base models and a license, and every weight file
+can be pinned by its checksum. Each file becomes one record with the folder's asset id, so that
+it merges with the card's record.
+"""
+
+from __future__ import annotations
+
+import re
+import stat
+from pathlib import Path
+
+from auditor.harvest import licensetext, safejson, weights
+from auditor.harvest.text import read_text
+from auditor.model import (AssetRecord, Checksum, Evidence, LicenseStatement, Problem, Reference, Statement,
+                           asset_key)
+
+FORMAT = "model-folder"
+CONFIGS = ("config.json", "generation_config.json", "adapter_config.json")
+WEIGHTS = (".safetensors", ".gguf", ".bin", ".pt", ".pth", ".ckpt", ".onnx", ".h5", ".msgpack")
+MAX_LICENSE_BYTES = 1024 * 1024
+MAX_VALUE = 200
+MAX_STATEMENTS = 200
+MAX_REFERENCES = 64
+
+_LICENSE_FILE = re.compile(r"^(LICEN[CS]E|COPYING|NOTICE)([-_. ][\w. -]*)?$", re.I)
+_NOT_TEXT = (".pdf", ".doc", ".docx", ".odt")
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?$")
+_HUB_URL = re.compile(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(datasets/)?([\w.-]+/[\w.-]+)/?(?:[?#].*|/.*)?$", re.I)
+_NOT_REPOS = ("spaces/", "docs/", "blog/", "api/", "models/", "papers/")
+
+
+def detect(path: Path, head: bytes) -> bool:
+    """Configs by name (a JSON object), license and notice files by name, weights by extension."""
+    name = path.name
+    if name.startswith("."):
+        return False
+    if name in CONFIGS:
+        return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+    if _LICENSE_FILE.match(name):
+        return not name.lower().endswith(_NOT_TEXT)
+    return name.lower().endswith(WEIGHTS)
+
+
+def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
+    """One file of a model folder -> one record of the folder's asset (none outside an asset folder)."""
+    placement = context.placement
+    if placement.asset_id is None:
+        return [], [Problem("not-an-asset-folder", f"{path.name} is not read: {placement.reason}",
+                            Evidence(context.rel, ""))]
+    record = AssetRecord(id=placement.asset_id, kind=placement.kind or "model", source=context.rel,
+                         revision=placement.revision, format=FORMAT,
+                         kind_basis="layout" if placement.kind else "default")
+    problems: list[Problem] = []
+    name = path.name
+    if name in CONFIGS:
+        ok = _read_config(path, record, problems)
+    elif _LICENSE_FILE.match(name):
+        ok = _read_license(path, record, problems)
+    else:
+        ok = _read_weights(path, record, problems)
+    key = asset_key(record.kind, record.id)
+    problems = [Problem(p.code, p.message, p.evidence, key) for p in problems]
+    return ([record] if ok else []), problems
+
+
+def hub_id(url: str) -> tuple[str, str] | None:
+    """(kind, Hub id) of a huggingface.co repository URL, else None."""
+    match = _HUB_URL.match(url.strip())
+    if not match or (match.group(1) is None and match.group(2).lower().startswith(_NOT_REPOS)):
+        return None
+    return ("dataset" if match.group(1) else "model"), match.group(2)
+
+
+def looks_like_hub_id(value: str) -> bool:
+    return bool(_HUB_ID.match(value)) and ".." not in value
+
+
+def shorten(value) -> str:
+    text = value if isinstance(value, str) else str(value)
+    return text if len(text) <= MAX_VALUE else text[:MAX_VALUE - 1] + "…"
+
+
+# --- configs -----------------------------------------------------------------------------------
+
+def _read_config(path: Path, record: AssetRecord, problems: list) -> bool:
+    rel = record.source
+    try:
+        data = safejson.load(path)
+    except safejson.JSONRefused as exc:
+        problems.append(Problem(exc.code, str(exc), Evidence(rel, "", exc.line)))
+        return False
+    if not isinstance(data, dict):
+        problems.append(Problem("malformed", f"{path.name} should hold a JSON object, found "
+                                f"{weights.json_type(data)}", Evidence(rel, "")))
+        return False
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
+
+    def ev(key: str) -> Evidence:
+        return Evidence(rel, f"/{key}", _line_of(text, key))
+
+    def bad(key: str, expected: str) -> None:
+        problems.append(Problem("bad-field", f"'{key}' should be {expected}, found "
+                                f"{weights.json_type(data[key])}", ev(key)))
+
+    if path.name == "config.json":
+        _config(data, record, ev, bad)
+    elif path.name == "generation_config.json":
+        _generation_config(data, record, ev)
+    else:
+        _adapter_config(data, record, problems, ev, bad)
+    return True
+
+
+def _line_of(text: str, key: str) -> int | None:
+    """Line of the first `"key":` in the JSON text (top-level keys are what we point at)."""
+    match = re.search(r'"' + re.escape(key) + r'"\s*:', text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _string(data: dict, key: str, bad) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        bad(key, "a string")
+        return None
+    return value.strip() or None
+
+
+def _config(data: dict, record: AssetRecord, ev, bad) -> None:
+    for key in ("model_type", "_name_or_path"):
+        value = _string(data, key, bad)
+        if value:
+            record.statements.append(Statement(key, shorten(value), ev(key)))
+    architectures = data.get("architectures")
+    if architectures is not None:
+        if isinstance(architectures, list) and all(isinstance(a, str) for a in architectures):
+            record.statements.append(Statement("architectures", shorten(", ".join(architectures)), ev("architectures")))
+        else:
+            bad("architectures", "a list of strings")
+    quantization = data.get("quantization_config")
+    if isinstance(quantization, dict) and isinstance(quantization.get("quant_method"), str):
+        record.statements.append(Statement("quantization_config.quant_method",
+                                           shorten(quantization["quant_method"]), ev("quantization_config")))
+
+
+def _generation_config(data: dict, record: AssetRecord, ev) -> None:
+    for key, value in list(data.items())[:MAX_STATEMENTS]:
+        if isinstance(value, (str, int, float, bool)):
+            record.statements.append(Statement(key, shorten(value), ev(key)))
+
+
+def _adapter_config(data: dict, record: AssetRecord, problems: list, ev, bad) -> None:
+    for key in ("peft_type", "task_type"):
+        value = _string(data, key, bad)
+        if value:
+            record.statements.append(Statement(key, shorten(value), ev(key)))
+    base = _string(data, "base_model_name_or_path", bad)
+    revision = _string(data, "revision", bad)
+    if base is None:
+        if "base_model_name_or_path" not in data or data["base_model_name_or_path"] is None:
+            problems.append(Problem("invalid", "adapter_config.json gives no base_model_name_or_path: "
+                                    "the adapter's base model is unknown", Evidence(record.source, "")))
+        return
+    if not looks_like_hub_id(base):
+        problems.append(Problem("bad-field", f"'base_model_name_or_path' is '{shorten(base)}', a local path "
+                                "rather than a Hub id: the adapter's base model cannot be identified",
+                                ev("base_model_name_or_path")))
+        return
+    record.references.append(Reference(base, "model", "adapter", ev("base_model_name_or_path"),
+                                       "declared in adapter_config.json", "hub", revision))
+
+
+# --- license and notice files ------------------------------------------------------------------
+
+def _read_license(path: Path, record: AssetRecord, problems: list) -> bool:
+    rel = record.source
+    text, error = read_text(path, MAX_LICENSE_BYTES)
+    if error:
+        problems.append(Problem(error[0], error[1], Evidence(rel, "")))
+        return False
+    notice = path.name.upper().startswith("NOTICE")
+    if notice and text.strip():
+        record.statements.append(Statement("notice", shorten(text.strip()), Evidence(rel, "text", 1)))
+    match = licensetext.identify(text)
+    if match.accepted:
+        pointer = f"license text (match {match.score:.2f} with {match.license})"
+        record.licenses.append(LicenseStatement(match.license, Evidence(rel, pointer, 1)))
+    elif not notice:
+        problems.append(Problem("unidentified-license", f"{path.name} text matches no known license "
+                                f"(best: {_best(match)})", Evidence(rel, "license text", 1)))
+    return True
+
+
+def _best(match: licensetext.Match) -> str:
+    if match.license is None:
+        return "none"
+    unknown = "" if match.known else ", a license the knowledge base does not cover"
+    return f"{match.license} at {match.score:.2f}{unknown}"
+
+
+# --- weight files ------------------------------------------------------------------------------
+
+def _read_weights(path: Path, record: AssetRecord, problems: list) -> bool:
+    rel = record.source
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            problems.append(Problem("refused", "not a regular file: not read", Evidence(rel, "")))
+            return False
+        if path.name.lower().endswith(".safetensors"):
+            _safetensors(weights.safetensors_header(path), record, problems)
+        elif path.name.lower().endswith(".gguf"):
+            _gguf(weights.gguf_header(path), record, problems)
+        digest = weights.sha256(path)
+    except weights.WeightsError as exc:
+        problems.append(Problem(exc.code, str(exc), Evidence(rel, "header")))
+        return False
+    except OSError as exc:
+        problems.append(Problem("unreadable", f"cannot read file: {exc.strerror or exc}", Evidence(rel, "")))
+        return False
+    record.checksums.append(Checksum("sha256", digest, rel, Evidence(rel, "file content")))
+    return True
+
+
+def _safetensors(header: dict, record: AssetRecord, problems: list) -> None:
+    rel = record.source
+    metadata = header.get("__metadata__")
+    if metadata is None:
+        return
+    if not isinstance(metadata, dict):
+        problems.append(Problem("bad-field", "'__metadata__' should be an object of strings, found "
+                                f"{weights.json_type(metadata)}", Evidence(rel, "/__metadata__")))
+        return
+    for key, value in list(metadata.items())[:MAX_STATEMENTS]:
+        pointer = f"/__metadata__/{key}"
+        if isinstance(value, str):
+            record.statements.append(Statement(f"__metadata__.{key}", shorten(value), Evidence(rel, pointer)))
+        else:
+            problems.append(Problem("bad-field", f"'__metadata__.{key}' should be a string, found "
+                                    f"{weights.json_type(value)}", Evidence(rel, pointer)))
+
+
+_LISTED = re.compile(r"^general\.(base_model|dataset)\.(\d+)\.(\w+)$")
+
+
+def _gguf(info: weights.GGUF, record: AssetRecord, problems: list) -> None:
+    meta, rel = info.metadata, record.source
+    _gguf_license(meta, record, problems)
+    listed: dict[tuple[str, int], dict] = {}
+    for key, value in meta.items():
+        match = _LISTED.match(key)
+        if match:
+            listed.setdefault((match.group(1), int(match.group(2))), {})[match.group(3)] = value
+        elif key.startswith("general.") and not key.startswith("general.license") and not key.endswith(".count"):
+            statement = _gguf_statement(key, value)
+            if statement is not None:
+                record.statements.append(Statement(key, statement, Evidence(rel, key)))
+    relation = "quantized" if info.quantized else "finetune"
+    for (group, index), fields in sorted(listed.items())[:MAX_REFERENCES]:
+        reference = _gguf_reference(group, index, fields, relation, rel)
+        if reference is not None:
+            record.references.append(reference)
+    for group in ("base_model", "dataset"):
+        _check_count(meta, group, sum(1 for g, _ in listed if g == group), rel, problems)
+
+
+def _gguf_license(meta: dict, record: AssetRecord, problems: list) -> None:
+    rel = record.source
+    values = {}
+    for key in ("general.license", "general.license.name", "general.license.link"):
+        value = meta.get(key)
+        if value is not None and not isinstance(value, str):
+            problems.append(Problem("bad-field", f"'{key}' should be a string", Evidence(rel, key)))
+        elif value and value.strip():
+            values[key] = value.strip()
+    raw, name, link = (values.get(k) for k in ("general.license", "general.license.name", "general.license.link"))
+    if raw or name or link:
+        pointer = "general.license" if raw else ("general.license.name" if name else "general.license.link")
+        record.licenses.append(LicenseStatement(raw, Evidence(rel, pointer), name, link))
+
+
+def _gguf_statement(key: str, value) -> str | None:
+    if key == "general.file_type" and isinstance(value, int) and value in weights.FILE_TYPES:
+        return f"{value} ({weights.FILE_TYPES[value]})"
+    if isinstance(value, list):
+        return shorten(", ".join(str(v) for v in value)) if value else None
+    return shorten(value) if value is not None and str(value).strip() else None
+
+
+def _gguf_reference(group: str, index: int, fields: dict, relation: str, rel: str) -> Reference | None:
+    """A general.base_model.N or general.dataset.N entry as a reference; its Hub id from repo_url."""
+    prefix = f"general.{group}.{index}"
+    kind = "model" if group == "base_model" else "dataset"
+    relation = relation if group == "base_model" else "trained_on"
+    revision = fields.get("version") if isinstance(fields.get("version"), str) else None
+    url = fields.get("repo_url") if isinstance(fields.get("repo_url"), str) else None
+    name = fields.get("name") if isinstance(fields.get("name"), str) else None
+    on_hub = hub_id(url) if url else None
+    if on_hub:
+        return Reference(on_hub[1], kind, relation, Evidence(rel, f"{prefix}.repo_url"),
+                         "declared in GGUF metadata", "hub", revision)
+    if url:
+        return Reference(url.strip(), kind, relation, Evidence(rel, f"{prefix}.repo_url"),
+                         "declared in GGUF metadata", "url", revision)
+    if name and name.strip():
+        organization = fields.get("organization")
+        target = name.strip()
+        basis = "declared in GGUF metadata (a name, no repo_url)"
+        if isinstance(organization, str) and organization.strip() and "/" not in target:
+            basis += f"; organization {organization.strip()}"
+        return Reference(target, kind, relation, Evidence(rel, f"{prefix}.name"), basis, "hub", revision)
+    return None
+
+
+def _check_count(meta: dict, group: str, found: int, rel: str, problems: list) -> None:
+    key = f"general.{group}.count"
+    declared = meta.get(key)
+    if declared is None:
+        return
+    if not isinstance(declared, int) or isinstance(declared, bool):
+        problems.append(Problem("bad-field", f"'{key}' should be an integer", Evidence(rel, key)))
+    elif declared != found:
+        problems.append(Problem("bad-field", f"'{key}' is {declared} but {found} "
+                                f"{group.replace('_', ' ')} entries are described", Evidence(rel, key)))
