@@ -59,7 +59,10 @@ def _parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="list the rules or show one")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
-    rules_sub.add_parser("list", help="one line per rule").set_defaults(handler=_rules_list)
+    listing = rules_sub.add_parser("list", help="one line per rule")
+    listing.add_argument("--format", choices=("text", "markdown"), default="text",
+                         help="markdown writes the rule catalog (rules/README.md)")
+    listing.set_defaults(handler=_rules_list)
     show = rules_sub.add_parser("show", help="a rule's metadata")
     show.add_argument("rule_id")
     show.set_defaults(handler=_rules_show)
@@ -135,6 +138,9 @@ def _over_threshold(doc: dict, fail_on: str) -> bool:
 
 
 def _rules_list(args) -> int:
+    if args.format == "markdown":
+        sys.stdout.write(rulebase.catalog())
+        return EXIT_OK
     for rule in rulebase.rules().values():
         print(f"{rule.id}  {rule.severity:<8} {rule.family:<14} {rule.name:<32} {rule.summary}")
     return EXIT_OK

@@ -99,3 +99,21 @@ def program_files(position: str, folder: Path | None = None) -> list[Path]:
     if chosen is None:
         raise RuleBaseError(f"unknown legal position {position!r}; known: {', '.join(positions(folder))}")
     return sorted((folder / "lib").glob("*.lp")) + [chosen.path] + [r.path for r in rules(folder).values()]
+
+
+def catalog() -> str:
+    """The rule catalog in Markdown, generated from the rules' metadata (rules/README.md)."""
+    lines = ["# Rule catalog", "",
+             "Generated from the metadata of each rule file by `mlaudit rules list --format markdown`;",
+             "do not edit by hand. Each rule is one `.lp` file in the folder of its family, with",
+             "fixtures that must fire and must not fire under `fixtures/rules/<ID>-<name>/`.", "",
+             "| id | name | family | severity | summary |", "|---|---|---|---|---|"]
+    lines += [f"| {r.id} | {r.name} | {r.family} | {r.severity} | {r.summary} |" for r in rules().values()]
+    for r in rules().values():
+        lines += ["", f"## {r.id} {r.name}", "", f"*{r.family}, {r.severity}* · `rules/{r.path.parent.name}/{r.path.name}`",
+                  "", r.summary, "", f"**Why it matters.** {r.why}", "", f"**How to fix.** {r.how_to_fix}"]
+        if r.references:
+            lines += ["", "**References.** " + ", ".join(r.references)]
+    lines += ["", "## Legal positions", ""]
+    lines += [f"- **{p.name}**: {p.description}" for p in positions().values()]
+    return "\n".join(lines) + "\n"

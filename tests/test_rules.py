@@ -67,3 +67,8 @@ def test_positions_are_documented():
 def test_unknown_position_is_refused():
     with pytest.raises(rulebase.RuleBaseError, match="unknown legal position"):
         rulebase.program_files("adventurous")
+
+
+def test_rule_catalog_is_up_to_date():
+    """rules/README.md is generated: `mlaudit rules list --format markdown > rules/README.md`."""
+    assert (RULE_FIXTURES.parent.parent / "rules" / "README.md").read_text() == rulebase.catalog()

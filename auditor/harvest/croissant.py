@@ -32,7 +32,7 @@ def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
         return [], [Problem("malformed", f"not a Croissant dataset: {doc.root_types()}, expected an object "
                             "with @type sc:Dataset", doc.ev(""))]
     records = schemaorg.read_datasets(doc, [node], FORMAT, _basis(node), context.placement)
-    return records, doc.keyed_problems(records)
+    return records, doc.problems
 
 
 def _dataset_node(doc: schemaorg.Document) -> schemaorg.Node | None:

@@ -390,8 +390,8 @@ class _Reader:
                     self.link(source[1], target[1], "depends_on", f"{pointer}/dependsOn/{j}")
 
     def link(self, record: AssetRecord, target: AssetRecord, relation: str, pointer: str, basis: str = "declared") -> None:
-        """A reference from `record` to another record of this file (none to itself: same kind and id)."""
-        if (target.kind, target.id) != (record.kind, record.id):
+        """A reference from `record` to another record of this file."""
+        if target is not record:
             record.references.append(Reference(target.id, target.kind, relation, self.ev(pointer), basis,
                                                "record", target.revision or target.version))
 
@@ -408,8 +408,9 @@ class _Reader:
         if hub is None and name is None:
             self.problem("invalid", "component has no 'name'; it is skipped with everything nested in it", pointer)
             return None
-        record = AssetRecord(id=hub[0] if hub else name, kind=kind, source=self.rel, format=FORMAT, kind_basis=basis,
-                             version=self._version(node, pointer), revision=hub[1] if hub else None,
+        version = self._version(node, pointer)
+        record = AssetRecord(id=self._unique(hub[0] if hub else name, version), kind=kind, source=self.rel,
+                             format=FORMAT, kind_basis=basis, version=version, revision=hub[1] if hub else None,
                              identifiers=identifiers, checksums=self._checksums(node, pointer))
         self.records.append((pointer, record))
         self.register(node, pointer, record)
@@ -423,6 +424,16 @@ class _Reader:
                 self.link(record, nested, "contains", f"{pointer}/components/{i}")
         self._pedigree(record, node, pointer)
         return record
+
+    def _unique(self, asset_id: str, version: str | None) -> str:
+        """Record ids are unique in the file, so that references to records resolve: a second
+        acme/lib becomes acme/lib@<version> (or acme/lib#2 without a version)."""
+        taken = {r.id for _, r in self.records}
+        if asset_id not in taken:
+            return asset_id
+        if version and f"{asset_id}@{version}" not in taken:
+            return f"{asset_id}@{version}"
+        return next(f"{asset_id}#{n}" for n in range(2, len(taken) + 3) if f"{asset_id}#{n}" not in taken)
 
     def _kind(self, node: dict, pointer: str) -> tuple[str, str]:
         ctype = node.get("type")
@@ -578,7 +589,7 @@ class _Reader:
         if name is None:
             self.problem("bad-field", "an inline dataset should have a 'name' or 'contents.url'", pointer)
             return
-        inline = AssetRecord(id=name, kind="dataset", source=self.rel, format=FORMAT, identifiers=identifiers,
+        inline = AssetRecord(id=self._unique(name, None), kind="dataset", source=self.rel, format=FORMAT, identifiers=identifiers,
                              kind_basis="CycloneDX model-card dataset")
         self.records.append((pointer, inline))
         self.register(dataset, pointer, inline)

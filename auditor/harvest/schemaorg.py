@@ -81,7 +81,7 @@ def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
         return [], [Problem("malformed", f"no schema.org Dataset node found ({doc.root_types()})",
                             Evidence(context.rel, "/@type", doc.lines.get("/@type")))]
     records = read_datasets(doc, nodes, FORMAT, "schema.org Dataset", context.placement)
-    return records, doc.keyed_problems(records)
+    return records, doc.problems
 
 
 # --- JSON documents with line numbers ------------------------------------------------------------
@@ -312,10 +312,10 @@ class Document:
         types = sorted(Node(self.root, "", self.vocab).types)
         return f"root @type is {', '.join(repr(t) for t in types)}" if types else "the root object has no @type"
 
-    def keyed_problems(self, records: list[AssetRecord]) -> list[Problem]:
-        """The problems met, tagged with the asset of the file's (first) record."""
-        key = asset_key(records[0].kind, records[0].id) if records else None
-        return [Problem(p.code, p.message, p.evidence, key) for p in self.problems]
+    def tag(self, start: int, key: str) -> None:
+        """Tag the problems from index `start` on that no asset claims yet with asset `key`."""
+        self.problems[start:] = [p if p.asset else Problem(p.code, p.message, p.evidence, key)
+                                 for p in self.problems[start:]]
 
 
 def open_document(path: Path, rel: str) -> tuple[Document | None, list[Problem]]:
@@ -353,18 +353,25 @@ def _id_index(root) -> dict[str, tuple[dict, str]]:
 
 def read_datasets(doc: Document, nodes: list[Node], fmt: str, basis: str, placement) -> list[AssetRecord]:
     """The dataset records of Dataset nodes: identities first, so that lineage between the file's own
-    datasets can name the record it points to; then licenses, checksums, documentation, lineage."""
+    datasets can name the record it points to; then licenses, checksums, documentation, lineage.
+    Each problem is tagged with the asset it concerns (file-level ones with the first dataset)."""
     records = [AssetRecord(id="", kind="dataset", source=doc.rel, format=fmt, kind_basis=basis) for _ in nodes]
     for node, record in zip(nodes, records):
+        start = len(doc.problems)
         record.identifiers = _identifiers(doc, node)
         record.id = _record_id(doc, node, record.identifiers, placement)
+        doc.tag(start, asset_key(record.kind, record.id))
     doc.records = {node.id: record.id for node, record in zip(nodes, records) if node.id}
     for node, record in zip(nodes, records):
+        start = len(doc.problems)
         record.version = _single_text(doc, node, "version")
         record.licenses = _licenses(doc, node)
         record.checksums = _checksums(doc, node)
         record.statements = _statements(doc, node)
         record.references = _lineage(doc, node)
+        doc.tag(start, asset_key(record.kind, record.id))
+    if records:
+        doc.tag(0, asset_key(records[0].kind, records[0].id))
     return records
 
 
