@@ -41,15 +41,15 @@ def test_nested_readme_is_listed_as_skipped(tmp_path):
 def test_every_file_is_in_the_inventory(tmp_path):
     root = write_tree(tmp_path, {
         "org/m/README.md": card("license: mit"),
-        "org/m/config.json": "{}",
-        "org/m/model.safetensors": b"\x00" * 16,
+        "org/m/notes.txt": "some notes",
+        "org/m/plot.png": b"\x89PNG\r\n\x1a\n",
         "mlaudit.toml": "[release]\nasset = 'org/m'\n",
         ".git/HEAD": "ref: refs/heads/main\n",
     })
     inventory = {i.file: i.status for i in harvest(root).inventory}
     assert inventory == {
         ".git/": "skipped", "mlaudit.toml": "read", "org/m/README.md": "read",
-        "org/m/config.json": "skipped", "org/m/model.safetensors": "skipped",
+        "org/m/notes.txt": "skipped", "org/m/plot.png": "skipped",
     }
 
 
