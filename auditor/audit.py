@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor import config, engine, facts, findings, licenses, profiles, rulebase, snapshot
+from auditor import config, datalog, engine, facts, findings, licenses, profiles, rulebase, snapshot
 from auditor.graph import resolve
 from auditor.harvest import harvest
 from auditor.model import AssetGraph
@@ -71,14 +71,45 @@ def _run(root: Path, exclude: Path | None, **overrides) -> Audit:
     kb = licenses.load()
     severities = {rule.id: rule.severity for rule in rulebase.rules().values()}
     fb = facts.encode(graph, settings, kb, profiles.load(), severities)
-    files, program = rulebase.program_files(settings.position), fb.program()
-    choices = any(fact[0] == "alternative" for fact in fb.facts)
-    result = findings.interpret(engine.solve(files, program, choices), fb, graph, kb, rulebase.rules())
+    files = rulebase.program_files(settings.position)
+    atoms, differences = reason(settings.engine, files, fb)
+    result = findings.interpret(atoms, fb, graph, kb, rulebase.rules())
+    result.engines = ENGINE_NAMES[settings.engine]
+    result.findings[:0] = findings.engine_disagreements(differences, rulebase.rules()["INP004"])
     if fb.release and result.blocks_release(findings.display_id(fb.release, graph)):
         sets = engine.repairs(files + rulebase.repair_files(), fb.program(only_cone=True))
         result.repairs = None if sets is None else [
             sorted(findings.display_id(fb.keys[a], graph) for a in removal) for removal in sets]
     return Audit(settings, graph, fb, result, kb)
+
+
+ENGINE_NAMES = {"clingo": ("clingo",), "pydatalog": ("pyDatalog",), "both": ("clingo", "pyDatalog")}
+COMPARED = ("finding", "because", "use_category", "outbound", "carries", "via")
+
+
+def reason(which: str, files: list[Path], fb: facts.FactBase) -> tuple[dict, list[tuple[str, list, list]]]:
+    """The atoms the rules derive, on clingo, pyDatalog or both; with both, also every predicate
+    on which they differ as (predicate, only clingo, only pyDatalog).
+
+    License choices are ASP: pyDatalog takes clingo's choices as input facts."""
+    choices = any(fact[0] == "alternative" for fact in fb.facts)
+    clingo_atoms = engine.solve(files, fb.program(), choices) if which != "pydatalog" or choices else {}
+    if which == "clingo":
+        return clingo_atoms, []
+    pydatalog_atoms = datalog.solve(files, list(fb.facts), clingo_atoms.get("chosen", []))
+    pydatalog_atoms["chosen"] = clingo_atoms.get("chosen", [])
+    if which == "pydatalog":
+        return pydatalog_atoms, []
+    return clingo_atoms, differences(clingo_atoms, pydatalog_atoms)
+
+
+def differences(a: dict, b: dict) -> list[tuple[str, list, list]]:
+    found = []
+    for name in COMPARED:
+        left, right = set(a.get(name, [])), set(b.get(name, []))
+        if left != right:
+            found.append((name, sorted(left - right, key=repr), sorted(right - left, key=repr)))
+    return found
 
 
 def harvest_to(root: Path, out: Path) -> int:

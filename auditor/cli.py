@@ -42,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--use", help="release use: commercial, non-commercial or research")
     audit.add_argument("--distribution", help="weights, api or internal")
     audit.add_argument("--asset", help="the asset being released (overrides mlaudit.toml)")
+    audit.add_argument("--engine", choices=("clingo", "pydatalog", "both"),
+                       help="reasoning engine; both cross-checks clingo with pyDatalog (default: clingo)")
     audit.set_defaults(handler=_audit)
 
     harvest = sub.add_parser("harvest", help="read a release folder's manifests into a snapshot to audit later")
@@ -93,7 +95,7 @@ def _audit(args) -> int:
 def _audit_and_report(args) -> int:
     from auditor.report import html, jsonfile, text
 
-    doc = _document(args, exclude=args.out, use=args.use, distribution=args.distribution)
+    doc = _document(args, exclude=args.out, use=args.use, distribution=args.distribution, engine=args.engine)
     if isinstance(doc, int):
         return doc
     args.out.mkdir(parents=True, exist_ok=True)

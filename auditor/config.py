@@ -11,6 +11,7 @@ from auditor.model import RELATIONS
 USES = ("commercial", "non-commercial", "research")
 DISTRIBUTIONS = ("weights", "api", "internal")
 DEFAULT_POSITION = "conservative"
+ENGINES = ("clingo", "pydatalog", "both")
 
 
 class ConfigError(ValueError):
@@ -24,6 +25,7 @@ class Settings:
     distribution: str = "weights"
     position: str = DEFAULT_POSITION
     profiles: tuple[str, ...] = ()
+    engine: str = "clingo"
     lineage: tuple[tuple[str, str, str], ...] = ()  # (child, parent, relation) the manifests do not state
     origin: dict = field(default_factory=dict, compare=False)  # setting -> where it came from
 
@@ -57,12 +59,12 @@ def parse(text: str | None, path: Path | str) -> Settings:
     if unknown:
         raise ConfigError(f"{path}: unknown table(s) {', '.join(unknown)}; expected [release], [audit] "
                           "and [[lineage]]")
-    for table, allowed in ((release, {"asset", "use", "distribution"}), (audit, {"position", "profiles"})):
+    for table, allowed in ((release, {"asset", "use", "distribution"}), (audit, {"position", "profiles", "engine"})):
         extra = sorted(set(table) - allowed)
         if extra:
             raise ConfigError(f"{path}: unknown setting(s) {', '.join(extra)}")
     values = {k: release[k] for k in ("asset", "use", "distribution") if k in release}
-    values.update({k: audit[k] for k in ("position",) if k in audit})
+    values.update({k: audit[k] for k in ("position", "engine") if k in audit})
     if "profiles" in audit:
         values["profiles"] = tuple(audit["profiles"])
     values["lineage"] = tuple(_lineage(entry, i, path) for i, entry in enumerate(data.get("lineage", [])))
@@ -85,7 +87,8 @@ def _lineage(entry, i: int, path: Path | str) -> tuple[str, str, str]:
 
 
 def _checked(s: Settings, where: str) -> Settings:
-    for name, value, allowed in (("use", s.use, USES), ("distribution", s.distribution, DISTRIBUTIONS)):
+    for name, value, allowed in (("use", s.use, USES), ("distribution", s.distribution, DISTRIBUTIONS),
+                                 ("engine", s.engine, ENGINES)):
         if value not in allowed:
             raise ConfigError(f"{where}: {name} = {value!r} is not one of "
                               f"{', '.join(a for a in allowed if a)}")

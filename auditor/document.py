@@ -24,6 +24,7 @@ def build(audit: Audit) -> dict:
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "mlaudit", "version": __version__},
         "position": settings.position,
+        "engines": list(result.engines),
         "position_summary": position.summary,
         "verdict": "fail" if counts["error"] else "pass",
         "release": {

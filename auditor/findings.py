@@ -76,6 +76,7 @@ class Interpretation:
     outbound: list[str] = field(default_factory=list)
     choices: list[Choice] = field(default_factory=list)
     repairs: list[list[str]] | None = field(default_factory=list)  # None: no removal helps
+    engines: tuple[str, ...] = ("clingo",)
 
     def blocks_release(self, release: str | None) -> bool:
         return any(f.severity == "error" and f.asset == release for f in self.findings)
@@ -196,6 +197,26 @@ def interpret(atoms: dict, fb: FactBase, graph: AssetGraph, kb: KnowledgeBase, r
         alternatives = fb.readings[fb.keys[a]].alternatives
         result.choices.append(Choice(chains.name(a), alternatives[i - 1], alternatives))
     return result
+
+
+def engine_disagreements(differences: list[tuple[str, list, list]], rule: Rule) -> list[Finding]:
+    """INP004 findings for the predicates on which clingo and pyDatalog differ, with the atoms."""
+    found = []
+    for predicate, only_clingo, only_pydatalog in differences:
+        difference = (f"only clingo derives {_atoms(predicate, only_clingo)}; "
+                      f"only pyDatalog derives {_atoms(predicate, only_pydatalog)}")
+        fingerprint = hashlib.sha256(f"{rule.id}|{predicate}|{difference}".encode()).hexdigest()[:12]
+        steps = [Step(None, f"clingo: {predicate}{row}", None, None, None) for row in only_clingo[:20]]
+        steps += [Step(None, f"pyDatalog: {predicate}{row}", None, None, None) for row in only_pydatalog[:20]]
+        found.append(Finding(f"{rule.id}-{fingerprint}", rule.id, rule.family, rule.severity, None,
+                             rule.message.format(predicate=predicate, difference=difference), rule.how_to_fix,
+                             {"predicate": predicate, "difference": difference}, steps))
+    return found
+
+
+def _atoms(predicate: str, rows: list) -> str:
+    shown = ", ".join(f"{predicate}{row}" for row in rows[:5])
+    return (shown + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")) or "nothing"
 
 
 def _finding(rule: Rule, row: tuple, facts: list[tuple], chains: _Chains) -> Finding:

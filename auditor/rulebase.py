@@ -35,6 +35,7 @@ class Rule:
     how_to_fix: str
     references: tuple[str, ...]
     path: Path
+    raised_by: str = ""  # set when Python raises the finding instead of a rule body
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,8 @@ def rules(folder: Path | None = None) -> dict[str, Rule]:
             found[meta["id"]] = Rule(
                 meta["id"], meta["name"], family, meta["severity"], meta["summary"].strip(),
                 meta["message"], tuple(meta.get("detail") or ()), " ".join(meta["why"].split()),
-                " ".join(meta["how_to_fix"].split()), tuple(meta.get("references") or ()), path)
+                " ".join(meta["how_to_fix"].split()), tuple(meta.get("references") or ()), path,
+                meta.get("raised_by", ""))
     return found
 
 

@@ -1,0 +1,270 @@
+"""pyDatalog as a second, independent engine for the Datalog core of the rule base.
+
+The rules are written once, for clingo. This module parses them with clingo's own parser and
+translates each rule into pyDatalog at run time:
+
+    finding("CMP001", A, L, T, U) :- release(A, U, _), carries(A, L, T), not x(A), R > M.
+    finding__5('CMP001', A, L, T, U) <= release__3(A, U, Anon1) & carries__3(A, L, T) & ~x__1(A) & (R > M)
+
+Predicates are renamed `name__arity` (0-ary atoms get one dummy argument), and a function term in
+a head (`because(..., carries(A, L, T))`) is flattened into the predicate's name and arguments, so
+the results read back exactly as clingo's. Files whose metadata says `engine: asp` (choices,
+optimisation, repairs) are not translated: their results come from clingo. Anything else the
+translation could not render faithfully (choice rules, aggregates, constraints, arithmetic,
+tuples, function terms in bodies) is refused with the file, line and construct.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from clingo import SymbolType, ast
+
+from auditor import rulebase
+
+_OPERATORS = {
+    ast.ComparisonOperator.Equal: "==", ast.ComparisonOperator.NotEqual: "!=",
+    ast.ComparisonOperator.LessThan: "<", ast.ComparisonOperator.LessEqual: "<=",
+    ast.ComparisonOperator.GreaterThan: ">", ast.ComparisonOperator.GreaterEqual: ">=",
+}
+DUMMY = 0  # the argument 0-ary atoms get, since pyDatalog predicates need one
+
+
+class TranslationError(ValueError):
+    """A rule uses a construct pyDatalog cannot run faithfully."""
+
+
+@dataclass
+class _Rule:
+    head: tuple[str, list[str]]  # (pyDatalog predicate, argument texts)
+    body: list[tuple[str, str, list[str]]]  # (kind: pos | neg | cmp, predicate or operator, arguments)
+
+
+@dataclass
+class Translation:
+    """The rule base as pyDatalog: rules, facts stated in rule files, and what to read back."""
+
+    rules: list[_Rule] = field(default_factory=list)
+    facts: list[tuple] = field(default_factory=list)  # (pyDatalog predicate, *values)
+    shapes: dict[str, tuple[str, int, dict[int, tuple[str, int]]]] = field(default_factory=dict)
+    shown: list[tuple[str, int]] = field(default_factory=list)  # (name, arity) read back
+
+    def source(self, defined: set[str]) -> str:
+        """pyDatalog program text; rules needing a predicate nobody defines are dropped, and
+        negations of such predicates are always true (both as in clingo)."""
+        lines = []
+        for rule in self.rules:
+            if any(kind == "pos" and pred not in defined for kind, pred, _ in rule.body):
+                continue
+            body = [_literal(kind, pred, args) for kind, pred, args in rule.body if not (kind == "neg" and pred not in defined)]
+            lines.append(f"{rule.head[0]}({', '.join(rule.head[1])}) <= {' & '.join(body)}")
+        return "\n".join(lines)
+
+
+def _literal(kind: str, pred: str, args: list[str]) -> str:
+    if kind == "cmp":
+        return f"({args[0]} {pred} {args[1]})"
+    return f"{'~' if kind == 'neg' else ''}{pred}({', '.join(args)})"
+
+
+def translate(files: list[Path]) -> Translation:
+    """Translate the Datalog files of the rule base (ASP-only files are skipped)."""
+    result = Translation()
+    for path in files:
+        if _asp_only(path):
+            continue
+        statements: list = []
+        ast.parse_files([str(path)], statements.append)
+        for statement in statements:
+            for unpooled in statement.unpool():
+                _statement(unpooled, path, result)
+    return result
+
+
+def _asp_only(path: Path) -> bool:
+    try:
+        return rulebase.metadata(path).get("engine") == "asp"
+    except rulebase.RuleBaseError:
+        return False  # a library file without metadata is plain Datalog
+
+
+def _refuse(node, path: Path, what: str) -> TranslationError:
+    return TranslationError(f"{path.name}:{node.location.begin.line}: cannot translate {what} to pyDatalog: {node}")
+
+
+def _statement(node, path: Path, out: Translation) -> None:
+    kind = node.ast_type
+    if kind in (ast.ASTType.Program, ast.ASTType.Defined, ast.ASTType.Comment):
+        return
+    if kind == ast.ASTType.ShowSignature:
+        out.shown.append((node.name, node.arity))
+        return
+    if kind == ast.ASTType.ShowTerm:
+        _show_term(node, path, out)
+        return
+    if kind != ast.ASTType.Rule:
+        raise _refuse(node, path, f"a {kind.name} statement")
+    head = node.head
+    if head.ast_type != ast.ASTType.Literal or head.atom.ast_type != ast.ASTType.SymbolicAtom:
+        raise _refuse(node, path, "a rule whose head is not a plain atom (choice, disjunction or constraint)")
+    names = _Variables()
+    pred, args, shape = _head(head.atom.symbol, path, node, names)
+    out.shapes.setdefault(pred, shape)
+    body = [_body_literal(lit, path, node, names) for lit in node.body]
+    body = [b for b in body if b is not None]
+    if not body:
+        out.facts.append((pred, *(_value(a) for a in args)))
+    else:
+        out.rules.append(_Rule((pred, args), body))
+
+
+def _show_term(node, path: Path, out: Translation) -> None:
+    """`#show f(X) : body.` becomes a rule deriving a predicate read back under the name f."""
+    term = node.term
+    if term.ast_type != ast.ASTType.Function:
+        raise _refuse(node, path, "a #show of something other than an atom")
+    names = _Variables()
+    args = [_term(a, path, node, names) for a in term.arguments]
+    pred = f"show__{term.name}__{len(args)}"
+    out.shapes[pred] = (term.name, len(args), {})
+    out.rules.append(_Rule((pred, args), [_body_literal(lit, path, node, names) for lit in node.body]))
+    out.shown.append((f"show__{term.name}", len(args)))
+
+
+class _Variables:
+    """Fresh names for anonymous variables, one set per rule."""
+
+    def __init__(self):
+        self.counter = itertools.count(1)
+
+    def rename(self, name: str) -> str:
+        return f"Anon{next(self.counter)}" if name == "_" else name
+
+
+def _head(symbol, path: Path, node, names: _Variables):
+    if symbol.ast_type != ast.ASTType.Function:
+        raise _refuse(node, path, "a head that is not an atom")
+    args, nested = [], {}
+    for i, arg in enumerate(symbol.arguments):
+        if arg.ast_type == ast.ASTType.Function and arg.arguments:
+            nested[i] = (arg.name, len(arg.arguments))
+            args += [_term(a, path, node, names) for a in arg.arguments]
+        else:
+            args.append(_term(arg, path, node, names))
+    arity = len(symbol.arguments)
+    suffix = "".join(f"__{i}{f}{n}" for i, (f, n) in sorted(nested.items()))
+    pred = f"{symbol.name}__{arity}{suffix}"
+    return pred, args or [str(DUMMY)], (symbol.name, arity, nested)
+
+
+def _body_literal(literal, path: Path, node, names: _Variables):
+    if literal.ast_type != ast.ASTType.Literal:
+        raise _refuse(node, path, "a conditional literal")
+    atom = literal.atom
+    if atom.ast_type == ast.ASTType.BooleanConstant:
+        if atom.value:
+            return None
+        raise _refuse(node, path, "#false in a body")
+    if literal.sign == ast.Sign.DoubleNegation:
+        raise _refuse(node, path, "double negation")
+    if atom.ast_type == ast.ASTType.Comparison:
+        if literal.sign != ast.Sign.NoSign or len(atom.guards) != 1:
+            raise _refuse(node, path, "a negated or chained comparison")
+        guard = atom.guards[0]
+        return "cmp", _OPERATORS[guard.comparison], [_term(atom.term, path, node, names), _term(guard.term, path, node, names)]
+    if atom.ast_type in (ast.ASTType.BodyAggregate, ast.ASTType.Aggregate):
+        raise _refuse(node, path, "an aggregate")
+    if atom.ast_type != ast.ASTType.SymbolicAtom or atom.symbol.ast_type != ast.ASTType.Function:
+        raise _refuse(node, path, "a body atom that is not a plain predicate")
+    symbol = atom.symbol
+    args = [_term(a, path, node, names) for a in symbol.arguments] or [str(DUMMY)]
+    kind = "neg" if literal.sign == ast.Sign.Negation else "pos"
+    return kind, f"{symbol.name}__{len(symbol.arguments)}", args
+
+
+def _term(term, path: Path, node, names: _Variables) -> str:
+    kind = term.ast_type
+    if kind == ast.ASTType.Variable:
+        return names.rename(term.name)
+    if kind == ast.ASTType.SymbolicTerm:
+        symbol = term.symbol
+        if symbol.type == SymbolType.Number:
+            return str(symbol.number)
+        if symbol.type == SymbolType.String:
+            return repr(symbol.string)
+        if symbol.type == SymbolType.Function and not symbol.arguments:
+            return repr(symbol.name)
+    if kind == ast.ASTType.Function and not term.arguments:
+        return repr(term.name)
+    raise _refuse(node, path, f"the term {term} (function terms, tuples and arithmetic are not Datalog)")
+
+
+def _value(text: str):
+    """A constant argument text of a fact as its Python value."""
+    return int(text) if text.lstrip("-").isdigit() else eval(text, {"__builtins__": {}})  # noqa: S307 - our own repr()
+
+
+def solve(files: list[Path], facts: list[tuple], clingo_choices: list[tuple] = ()) -> dict[str, list[tuple]]:
+    """Atoms of the Datalog core computed by pyDatalog, in the shape engine.solve returns.
+
+    `facts` are the input facts (name, *values); `clingo_choices` the `chosen` atoms clingo's
+    optimisation produced, since choices are ASP and not translated."""
+    from pyDatalog import pyDatalog
+
+    program = translate(files)
+    inputs = [(f"{f[0]}__{len(f) - 1}", *f[1:]) for f in facts]
+    inputs += [("chosen__2", *c) for c in clingo_choices]
+    defined = _defined(program, {f[0] for f in inputs} | {f[0] for f in program.facts})
+    pyDatalog.clear()
+    for fact in itertools.chain(program.facts, inputs):
+        pyDatalog.assert_fact(fact[0], *(fact[1:] or (DUMMY,)))
+    pyDatalog.load(program.source(defined))
+    atoms: dict[str, list[tuple]] = defaultdict(list)
+    for pred, (name, arity, nested) in sorted(program.shapes.items()):
+        if not _is_shown(name, arity, pred, program.shown) or pred not in defined:
+            continue
+        for row in _ask(pyDatalog, pred, arity, nested):
+            atoms[name].append(row)
+    return atoms
+
+
+def _defined(program: Translation, given: set[str]) -> set[str]:
+    """Predicates that can hold at all: given facts, and heads of rules whose positive body
+    predicates can (a fixpoint: a rule needing an undefined predicate never fires, as in clingo)."""
+    defined = set(given)
+    changed = True
+    while changed:
+        changed = False
+        for rule in program.rules:
+            if rule.head[0] not in defined and all(p in defined for k, p, _ in rule.body if k == "pos"):
+                defined.add(rule.head[0])
+                changed = True
+    return defined
+
+
+def _is_shown(name: str, arity: int, pred: str, shown: list[tuple[str, int]]) -> bool:
+    if pred.startswith("show__"):
+        return True
+    return (name, arity) in shown
+
+
+def _ask(engine, pred: str, arity: int, nested: dict[int, tuple[str, int]]) -> list[tuple]:
+    width = arity + sum(n - 1 for _, n in nested.values()) if arity else 1
+    variables = ", ".join(f"V{i}" for i in range(width))
+    answer = engine.ask(f"{pred}({variables})")
+    rows = []
+    for flat in (answer.answers if answer else []):
+        row, i = [], 0
+        for position in range(arity):
+            if position in nested:
+                fname, n = nested[position]
+                row.append((fname, *flat[i:i + n]))
+                i += n
+            else:
+                row.append(flat[i])
+                i += 1
+        rows.append(tuple(row))
+    return rows

@@ -1,0 +1,83 @@
+"""pyDatalog as an independent second engine: same findings as clingo on every fixture, and any
+difference (here provoked by altering the translation) is caught and reported."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from auditor import audit, datalog
+from conftest import FIXTURES, run_audit, write_tree
+from test_properties import cards, lineages
+
+SCENARIOS = sorted(p for p in (FIXTURES / "rules").glob("*/*") if p.is_dir()) + sorted(
+    p for p in (FIXTURES / "releases").glob("*") if p.is_dir())
+
+
+@pytest.mark.parametrize("folder", SCENARIOS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_both_engines_agree(folder):
+    doc = run_audit(folder, engine="both")
+    assert doc["engines"] == ["clingo", "pyDatalog"]
+    assert [f["message"] for f in doc["findings"] if f["rule"] == "INP004"] == []
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lineages())
+def test_both_engines_agree_on_random_lineages(assets):
+    root = Path(tempfile.mkdtemp())
+    try:
+        doc = run_audit(write_tree(root, cards(assets)), engine="both")
+    finally:
+        shutil.rmtree(root)
+    assert not [f for f in doc["findings"] if f["rule"] == "INP004"]
+
+
+def test_pydatalog_alone_gives_the_same_report(tmp_path):
+    demo = FIXTURES / "releases" / "demo"
+    by_clingo, by_pydatalog = run_audit(demo, engine="clingo"), run_audit(demo, engine="pydatalog")
+    assert by_pydatalog["engines"] == ["pyDatalog"]
+    assert by_pydatalog["findings"] == by_clingo["findings"]
+    assert by_pydatalog["obligations"] == by_clingo["obligations"]
+
+
+def test_an_altered_translation_is_caught(monkeypatch):
+    real = datalog.translate
+
+    def without_one_rule(files):
+        translation = real(files)
+        translation.rules = [r for r in translation.rules if not r.head[0].startswith("finding__5")]
+        return translation
+
+    monkeypatch.setattr(datalog, "translate", without_one_rule)
+    doc = run_audit(FIXTURES / "releases" / "demo", engine="both")
+    disagreements = {f["detail"]["predicate"]: f for f in doc["findings"] if f["rule"] == "INP004"}
+    assert set(disagreements) == {"finding", "because"}  # the evidence of the lost findings differs too
+    disagreement = disagreements["finding"]
+    assert disagreement["severity"] == "error" and doc["verdict"] == "fail"
+    assert "only clingo derives finding('CMP001'" in disagreement["message"]
+    assert any(step["fact"].startswith("clingo: finding") for step in disagreement["evidence"])
+
+
+@pytest.mark.parametrize("program, construct", [
+    ("{ p(X) : q(X) }.", "choice, disjunction or constraint"),
+    (":- p(X), q(X).", "choice, disjunction or constraint"),
+    ("p(N) :- N = #count { X : q(X) }.", "an aggregate"),
+    ("p(X) :- q(X) : r(X); s(X).", "conditional literal"),
+    ("p(X+1) :- q(X).", "function terms, tuples and arithmetic"),
+    ("#minimize { 1, X : q(X) }.", "Minimize statement"),
+])
+def test_untranslatable_constructs_are_refused_with_file_and_line(tmp_path, program, construct):
+    path = tmp_path / "X001-example.lp"
+    path.write_text("% a rule\n" + program + "\n")
+    with pytest.raises(datalog.TranslationError) as error:
+        datalog.translate([path])
+    assert "X001-example.lp:2" in str(error.value) and construct in str(error.value)
+
+
+def test_asp_only_files_are_not_translated():
+    files = [p for p in audit.rulebase.program_files("conservative") if p.name == "choice.lp"]
+    assert datalog.translate(files).rules == []
