@@ -687,6 +687,31 @@ def check(seed: int, size: int = 600) -> int:
     return 1 if wrong or problems or len(read.records) != len(expected.records) else 0
 
 
+def engine_timings(sizes: list[int], seed: int) -> str:
+    """The reasoning stage alone on clingo and on pyDatalog (the cross-check engine), for the
+    sizes where pyDatalog finishes in reasonable time, so the README can say when to use it."""
+    from auditor import audit, config, datalog, engine, facts, licenses, profiles, rulebase
+    from auditor.graph import resolve
+
+    rows = ["| assets | facts | clingo | pyDatalog |", "|---:|---:|---:|---:|"]
+    for size in sizes:
+        lineage = Lineage(size, seed)
+        specs = lineage.build()
+        release, _ = choose_release(specs)
+        graph = resolve(in_memory_harvest(specs))
+        severities = {r.id: r.severity for r in rulebase.rules().values()}
+        with audit.no_cycle_collection():
+            fb = facts.encode(graph, config.Settings(asset=release.id), licenses.load(), profiles.load(), severities)
+            files = rulebase.program_files("conservative")
+            start = time.perf_counter()
+            engine.solve(files, fb.program(), False)
+            middle = time.perf_counter()
+            datalog.solve(files, list(fb.facts))
+            end = time.perf_counter()
+        rows.append(f"| {size:,} | {len(fb.facts):,} | {middle - start:.2f} s | {end - middle:.2f} s |")
+    return "\n".join(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES),
@@ -696,10 +721,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", action="store_true", help="also print every run's raw measurements as JSON")
     parser.add_argument("--check", action="store_true", help="verify in-memory records equal harvested ones")
+    parser.add_argument("--engines", type=int, nargs="+", metavar="SIZE",
+                        help="instead: time the reasoning on clingo and on pyDatalog at these sizes")
     parser.add_argument("--child", nargs=2, metavar=("SIZE", "MODE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.check:
         return check(args.seed)
+    if args.engines:
+        print(engine_timings(args.engines, args.seed))
+        return 0
     if args.child:
         print(json.dumps(run_once(int(args.child[0]), args.child[1], args.seed)))
         return 0
