@@ -99,7 +99,8 @@ def _json_fields(path: Path, rel: str, problems: list[Problem]) -> Fields | None
     description = data.get(ROOT) if isinstance(data, dict) else None
     if not isinstance(description, dict):
         found = shape(description) if isinstance(data, dict) and ROOT in data else f"a JSON {shape(data)} without it"
-        problems.append(Problem("malformed", f"expected an object under '{ROOT}', found {found}", Evidence(rel, f"/{ROOT}")))
+        problems.append(Problem("malformed", f"expected an object under '{ROOT}', found {found}",
+                                Evidence(rel, f"/{ROOT}")))
         return None
     fields: Fields = {}
     for name, value in description.items():
@@ -117,6 +118,7 @@ def _json_fields(path: Path, rel: str, problems: list[Problem]) -> Fields | None
 # --- fields -> record -----------------------------------------------------------------------------------
 
 def _record(fields: Fields, context, name_at: Evidence, problems: list[Problem]) -> AssetRecord:
+    """The dataset record; single-valued fields take their first non-empty value."""
     first = {name: next(((t, e) for t, e in values if t), None) for name, values in fields.items()}
     record = AssetRecord(id="", kind="dataset", source=context.rel, format=FORMAT,
                          kind_basis="OpenML dataset description")

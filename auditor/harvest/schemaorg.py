@@ -4,7 +4,7 @@ JSON-LD is read as plain JSON and no remote @context is ever fetched. The few vo
 needs (schema.org over http and https, Croissant, its RAI extension, PROV-O, Dublin Core) are
 resolved here from the prefixes and terms a file declares plus their well-known IRIs, so that
 `license`, `sc:license` and `http://schema.org/license` all read as the same field. The Croissant
-reader is this reader with a stricter idea of what a file is; both share `read_dataset`.
+reader is this reader with a stricter idea of what a file is; both share `read_datasets`.
 """
 
 from __future__ import annotations
@@ -290,11 +290,11 @@ class Document:
     def problem(self, code: str, message: str, pointer: str) -> None:
         self.problems.append(Problem(code, message, self.ev(pointer)))
 
-    def node(self, data: dict, pointer: str, vocab: Vocab | None = None) -> Node:
+    def node(self, data: dict, pointer: str) -> Node:
         """A node, or the node a bare {"@id": ...} reference points to elsewhere in the file."""
         if set(data) == {"@id"} and isinstance(data["@id"], str) and data["@id"] in self.ids:
             data, pointer = self.ids[data["@id"]]
-        return Node(data, pointer, vocab or self.vocab)
+        return Node(data, pointer, self.vocab)
 
     def datasets(self) -> list[Node]:
         """Dataset nodes: the root, members of @graph or of a root list, and a root catalog's datasets."""
@@ -610,7 +610,7 @@ def _refs(doc: Document, value, pointer: str, relation: str, kind: str) -> list[
     text = text_of(value)
     if text is not None:
         target = _upstream(text.strip()) if text.strip() else None
-    elif isinstance(value, dict) and doc.records.get(value.get("@id")):
+    elif isinstance(value, dict) and isinstance(value.get("@id"), str) and value["@id"] in doc.records:
         target = Target(doc.records[value["@id"]], "record", "dataset")
     elif isinstance(value, dict):
         target = _node_target(doc.node(value, pointer))
