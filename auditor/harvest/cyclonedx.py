@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,8 @@ from lxml import etree
 
 from auditor.harvest import safejson, safexml
 from auditor.identity import hub_id
-from auditor.model import AssetRecord, Checksum, Evidence, Identifier, LicenseStatement, Problem, Reference, Statement, asset_key
+from auditor.model import (AssetRecord, Checksum, Evidence, Identifier, LicenseStatement, Problem, Reference, Statement,
+                           asset_key)
 
 FORMAT = "cyclonedx"
 VERSIONS = ("1.5", "1.6", "1.7")
@@ -86,7 +88,8 @@ def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
     except (safejson.JSONRefused, safexml.XMLRefused) as exc:
         return [], [Problem(exc.code, str(exc), Evidence(context.rel, "", exc.line), _placement_key(context))]
     except _NotABom as exc:
-        return [], [Problem("malformed", str(exc), Evidence(context.rel, exc.pointer, exc.line), _placement_key(context))]
+        evidence = Evidence(context.rel, exc.pointer, exc.line)
+        return [], [Problem("malformed", str(exc), evidence, _placement_key(context))]
     return _Reader(doc, context).run()
 
 
@@ -128,42 +131,47 @@ def _load_json(path: Path) -> _Doc:
     return _Doc(data, _json_lines(path.read_bytes().decode("utf-8-sig")))
 
 
-_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},]|\n')
+_JSON_TOKENS = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"(\s*:)?|([\[{])|[\]}]|(,)')
+_NEWLINE = re.compile("\n")
 
 
 def _json_lines(text: str) -> dict[str, int]:
-    """The line where each member and array item starts, by JSON pointer (scalars in arrays excepted)."""
-    lines, stack, line, expect_key = {"": 1}, [], 1, False
+    """The line where each member and array item starts, by JSON pointer (scalars in arrays excepted).
+
+    One pass over strings, brackets and commas; a line number is looked up only where one is kept."""
+    newlines = [m.start() for m in _NEWLINE.finditer(text)]
+    lines: dict[str, int] = {"": 1}
+    stack: list[list] = []  # open containers: [pointer, item index (None in an object), pointer of the current child]
+    item_starts = False  # the next value starts an item of the innermost array
     for match in _JSON_TOKENS.finditer(text):
-        token = match.group(0)
-        if token == "\n":
-            line += 1
-        elif token in "{[":
-            if stack and stack[-1][1] is not None:
-                lines.setdefault(_child(stack[-1]), line)
-            stack.append([_child(stack[-1]) if stack else "", 0 if token == "[" else None, None])
-            expect_key = token == "{"
-        elif token in "}]":
-            if stack:
-                stack.pop()
-        elif token == ",":
-            if stack and stack[-1][1] is not None:
-                stack[-1][1] += 1
-            expect_key = bool(stack) and stack[-1][1] is None
-        elif stack and expect_key:
-            stack[-1][2] = json.loads(token) if "\\" in token else token[1:-1]
-            lines[_child(stack[-1])] = line
-            expect_key = False
-        elif stack and stack[-1][1] is not None:
-            lines.setdefault(_child(stack[-1]), line)
+        key, colon, opening, comma = match.groups()
+        top = stack[-1] if stack else None
+        if colon:
+            top[2] = f"{top[0]}/{_pointer_step(key)}"
+            lines[top[2]] = bisect_right(newlines, match.start()) + 1
+            continue
+        if comma:
+            if top and top[1] is not None:
+                top[1] += 1
+                item_starts = True
+            continue
+        if item_starts and (key is not None or opening):
+            top[2] = f"{top[0]}/{top[1]}"
+            lines[top[2]] = bisect_right(newlines, match.start()) + 1
+        item_starts = False
+        if opening:
+            stack.append([top[2] if top else "", 0 if opening == "[" else None, None])
+            item_starts = opening == "["
+        elif key is None and stack:
+            stack.pop()
     return lines
 
 
-def _child(frame: list) -> str:
-    """JSON pointer of the current member or item of an open container [pointer, index, key]."""
-    pointer, index, key = frame
-    step = str(index) if index is not None else str(key).replace("~", "~0").replace("/", "~1")
-    return f"{pointer}/{step}"
+def _pointer_step(key: str) -> str:
+    """A JSON object key (as written between its quotes) as one step of a JSON pointer."""
+    if "\\" in key:
+        key = json.loads(f'"{key}"')
+    return key.replace("~", "~0").replace("/", "~1")
 
 
 def _load_xml(path: Path) -> _Doc:
@@ -260,11 +268,13 @@ class _Reader:
         self.doc, self.rel, self.context = doc, context.rel, context
         self.spec = doc.data.get("specVersion")
         self.records: list[tuple[str, AssetRecord]] = []  # (JSON pointer of the component, record)
+        self.ids: set[str] = set()
         self.problems: list[tuple[str, str, str]] = []  # (code, message, JSON pointer)
         self.bom_refs: dict[str, tuple[str, AssetRecord | None]] = {}  # bom-ref -> (pointer, record; None: a service)
         self.pending: list[tuple[AssetRecord, str, str, str]] = []  # (record, bom-ref, relation, pointer)
 
     def run(self) -> tuple[list[AssetRecord], list[Problem]]:
+        """The subject (metadata.component) first, then every component; references between them last."""
         data = self.doc.data
         self._check_header(data)
         metadata = data.get("metadata")
@@ -296,13 +306,15 @@ class _Reader:
 
     def _problems(self) -> list[Problem]:
         """Each problem is about the component whose subtree holds it, else about the BOM's subject."""
-        owners = [(p, asset_key(r.kind, r.id)) for p, r in self.records]
-        subject = dict(owners).get("/metadata/component") or (owners[0][1] if owners else _placement_key(self.context))
-        owners.sort(key=lambda owner: -len(owner[0]))
+        owners = {p: asset_key(r.kind, r.id) for p, r in self.records}
+        first = next(iter(owners.values()), None) or _placement_key(self.context)
+        subject = owners.get("/metadata/component", first)
         found = []
         for code, message, pointer in self.problems:
-            key = next((k for p, k in owners if pointer == p or pointer.startswith(p + "/")), subject)
-            found.append(Problem(code, message, self.ev(pointer), key))
+            owner = pointer
+            while owner and owner not in owners:
+                owner = owner.rpartition("/")[0]
+            found.append(Problem(code, message, self.ev(pointer), owners.get(owner, subject)))
         return found
 
     def array(self, node: dict, key: str, pointer: str, code: str = "invalid") -> list[tuple[int, object]]:
@@ -329,7 +341,7 @@ class _Reader:
 
     def _check_header(self, data: dict) -> None:
         if data.get("bomFormat") != "CycloneDX":
-            found = "missing" if "bomFormat" not in data else f"{json.dumps(data['bomFormat'])[:60]}"
+            found = "missing" if "bomFormat" not in data else json.dumps(data["bomFormat"])[:60]
             self.problem("invalid", f"'bomFormat' should be \"CycloneDX\", found {found}", "/bomFormat")
         if self.spec not in VERSIONS:
             found = "missing" if "specVersion" not in data else json.dumps(self.spec)[:60]
@@ -354,7 +366,8 @@ class _Reader:
         if ref is None:
             return
         if not isinstance(ref, str) or not ref:
-            self.problem("invalid", f"'bom-ref' should be a non-empty string, found {_type_name(ref)}", f"{pointer}/bom-ref")
+            self.problem("invalid", f"'bom-ref' should be a non-empty string, found {_type_name(ref)}",
+                         f"{pointer}/bom-ref")
         elif ref in self.bom_refs:
             self.problem("invalid", f"bom-ref '{ref}' is used twice (first at {self.bom_refs[ref][0]}); "
                          "every bom-ref must be unique, references to it go to the first", f"{pointer}/bom-ref")
@@ -389,7 +402,8 @@ class _Reader:
                 elif source[1] is not None and target[1] is not None:
                     self.link(source[1], target[1], "depends_on", f"{pointer}/dependsOn/{j}")
 
-    def link(self, record: AssetRecord, target: AssetRecord, relation: str, pointer: str, basis: str = "declared") -> None:
+    def link(self, record: AssetRecord, target: AssetRecord, relation: str, pointer: str,
+             basis: str = "declared") -> None:
         """A reference from `record` to another record of this file."""
         if target is not record:
             record.references.append(Reference(target.id, target.kind, relation, self.ev(pointer), basis,
@@ -428,17 +442,20 @@ class _Reader:
     def _unique(self, asset_id: str, version: str | None) -> str:
         """Record ids are unique in the file, so that references to records resolve: a second
         acme/lib becomes acme/lib@<version> (or acme/lib#2 without a version)."""
-        taken = {r.id for _, r in self.records}
-        if asset_id not in taken:
-            return asset_id
-        if version and f"{asset_id}@{version}" not in taken:
-            return f"{asset_id}@{version}"
-        return next(f"{asset_id}#{n}" for n in range(2, len(taken) + 3) if f"{asset_id}#{n}" not in taken)
+        found = asset_id
+        if found in self.ids and version:
+            found = f"{asset_id}@{version}"
+        n = 1
+        while found in self.ids:
+            n += 1
+            found = f"{asset_id}#{n}"
+        self.ids.add(found)
+        return found
 
     def _kind(self, node: dict, pointer: str) -> tuple[str, str]:
         ctype = node.get("type")
         if ctype not in _TYPES:
-            found = "missing" if ctype is None else f"'{ctype}'" if isinstance(ctype, str) else _type_name(ctype)
+            found = f"'{ctype}'" if isinstance(ctype, str) else "missing" if ctype is None else _type_name(ctype)
             self.problem("invalid", f"component 'type' is {found}, not a CycloneDX component type", f"{pointer}/type")
             return "other", "CycloneDX component without a known type"
         return _KINDS.get(ctype, "other"), f"CycloneDX component type {ctype}"
@@ -476,7 +493,8 @@ class _Reader:
             alg = item.get("alg") if isinstance(item, dict) else None
             content = item.get("content") if isinstance(item, dict) else None
             if not isinstance(alg, str) or not isinstance(content, str) or not _HEX.match(content.strip()):
-                self.problem("bad-field", "a hash should be an object with a string 'alg' and hexadecimal 'content'", where)
+                self.problem("bad-field", "a hash should be an object with a string 'alg' and hexadecimal 'content'",
+                             where)
                 continue
             found.append(Checksum(_algorithm(alg), content.strip().lower(), file, self.ev(f"{where}/content")))
         return found
@@ -509,7 +527,8 @@ class _Reader:
                 self.problem("invalid", "a license should have a string 'id' or 'name'", inner)
                 if link is None:
                     return None, None
-            return LicenseStatement(raw, self.ev(f"{inner}/{key}" if raw else inner), link=link), lic.get("acknowledgement")
+            statement = LicenseStatement(raw, self.ev(f"{inner}/{key}" if raw else inner), link=link)
+            return statement, lic.get("acknowledgement")
         if isinstance(entry, dict) and isinstance(entry.get("expression"), str) and entry["expression"].strip():
             return LicenseStatement(entry["expression"], self.ev(f"{where}/expression")), entry.get("acknowledgement")
         self.problem("bad-field", "a 'licenses' entry should be {\"license\": {...}} or {\"expression\": \"...\"}, "
@@ -547,7 +566,8 @@ class _Reader:
                 continue
             name = f"{prefix}.{path.replace('/', '.')}"
             if not isinstance(value, expected):
-                self.problem("bad-field", f"'{name}' should be {_JSON_NAMES[expected]}, found {_type_name(value)}", where)
+                self.problem("bad-field", f"'{name}' should be {_JSON_TYPES[expected]}, found {_type_name(value)}",
+                             where)
                 continue
             items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
             for i, item in items:
@@ -575,8 +595,8 @@ class _Reader:
             if isinstance(dataset["ref"], str) and dataset["ref"]:
                 self.pending.append((record, dataset["ref"], "trained_on", f"{pointer}/ref"))
             else:
-                self.problem("bad-field", f"a dataset 'ref' should be a bom-ref string, found {_type_name(dataset['ref'])}",
-                             f"{pointer}/ref")
+                self.problem("bad-field", "a dataset 'ref' should be a bom-ref string, found "
+                             f"{_type_name(dataset['ref'])}", f"{pointer}/ref")
             return
         if not isinstance(dataset, dict):
             self.problem("bad-field", f"a model-card dataset should be an object, found {_type_name(dataset)}", pointer)
@@ -589,8 +609,8 @@ class _Reader:
         if name is None:
             self.problem("bad-field", "an inline dataset should have a 'name' or 'contents.url'", pointer)
             return
-        inline = AssetRecord(id=self._unique(name, None), kind="dataset", source=self.rel, format=FORMAT, identifiers=identifiers,
-                             kind_basis="CycloneDX model-card dataset")
+        inline = AssetRecord(id=self._unique(name, None), kind="dataset", source=self.rel, format=FORMAT,
+                             identifiers=identifiers, kind_basis="CycloneDX model-card dataset")
         self.records.append((pointer, inline))
         self.register(dataset, pointer, inline)
         self._fields(inline, dataset, _DATA, pointer, "data")
@@ -675,7 +695,8 @@ def _summary(value) -> str:
         return str(value)
     if isinstance(value, list):
         return ", ".join(filter(None, map(_summary, value)))
-    parts = [(k, text) for k, v in value.items() if k not in _NOT_SUMMARISED for text in [_summary(v)] if text]
+    parts = [(k, _summary(v)) for k, v in value.items() if k not in _NOT_SUMMARISED]
+    parts = [(k, text) for k, text in parts if text]
     if len(parts) == 1:
         return parts[0][1]  # {"type": "supervised"} -> supervised, {"organization": {"name": "X"}} -> X
     return "; ".join(f"{k}: {text}" for k, text in parts)
@@ -685,12 +706,10 @@ def _shorten(text: str) -> str:
     return text if len(text) <= MAX_VALUE else text[:MAX_VALUE - 1] + "…"
 
 
-_JSON_NAMES = {dict: "an object", list: "an array", str: "a string"}
+_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "a number",
+               float: "a number", type(None): "null"}
 
 
 def _type_name(value) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    return {dict: "an object", list: "an array", str: "a string", type(None): "null"}.get(type(value), type(value).__name__)
+    """What a JSON value is, for messages: 'an object', 'a number'..."""
+    return _JSON_TYPES.get(type(value), type(value).__name__)
