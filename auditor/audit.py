@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from auditor import config, datalog, engine, facts, findings, licenses, profiles, rulebase, snapshot
@@ -67,13 +67,14 @@ def _run(root: Path, exclude: Path | None, **overrides) -> Audit:
     else:
         raise InputError(f"{root}: not a folder of manifests nor a harvest snapshot (mlaudit harvest -o)")
     rulebase.program_files(settings.position)  # fail fast on an unknown position
+    settings = replace(settings, profiles=profiles.selected(settings.profiles))
     graph = resolve(harvested, settings.lineage)
     kb = licenses.load()
     severities = {rule.id: rule.severity for rule in rulebase.rules().values()}
     fb = facts.encode(graph, settings, kb, profiles.load(), severities)
     files = rulebase.program_files(settings.position)
     atoms, differences = reason(settings.engine, files, fb)
-    result = findings.interpret(atoms, fb, graph, kb, rulebase.rules())
+    result = findings.interpret(atoms, fb, graph, kb, rulebase.rules(), profiles.load())
     result.engines = ENGINE_NAMES[settings.engine]
     result.findings[:0] = findings.engine_disagreements(differences, rulebase.rules()["INP004"])
     if fb.release and result.blocks_release(findings.display_id(fb.release, graph)):

@@ -42,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--use", help="release use: commercial, non-commercial or research")
     audit.add_argument("--distribution", help="weights, api or internal")
     audit.add_argument("--asset", help="the asset being released (overrides mlaudit.toml)")
+    audit.add_argument("--profile", action="append", dest="profiles", metavar="NAME",
+                       help="documentation profile to apply (repeatable; default: hf-model-card, hf-dataset-card)")
     audit.add_argument("--engine", choices=("clingo", "pydatalog", "both"),
                        help="reasoning engine; both cross-checks clingo with pyDatalog (default: clingo)")
     audit.set_defaults(handler=_audit)
@@ -73,14 +75,15 @@ def _parser() -> argparse.ArgumentParser:
 
 def _document(args, **overrides) -> dict | int:
     """Run the audit and build its report document, or return the exit code of the error met."""
-    from auditor import audit, config, document, facts, graph
+    from auditor import audit, config, document, facts, graph, profiles
 
     try:
         return document.build(audit.run(args.path, position=args.position, asset=args.asset, **overrides))
     except audit.InputError as exc:
         print(f"mlaudit: {exc}", file=sys.stderr)
         return EXIT_INPUT
-    except (config.ConfigError, facts.ReleaseError, graph.LineageError, rulebase.RuleBaseError) as exc:
+    except (config.ConfigError, facts.ReleaseError, graph.LineageError, rulebase.RuleBaseError,
+            profiles.ProfileError) as exc:
         print(f"mlaudit: {exc}", file=sys.stderr)
         return EXIT_USAGE
 
@@ -95,7 +98,8 @@ def _audit(args) -> int:
 def _audit_and_report(args) -> int:
     from auditor.report import html, jsonfile, text
 
-    doc = _document(args, exclude=args.out, use=args.use, distribution=args.distribution, engine=args.engine)
+    doc = _document(args, exclude=args.out, use=args.use, distribution=args.distribution, engine=args.engine,
+                    profiles=tuple(args.profiles or ()))
     if isinstance(doc, int):
         return doc
     args.out.mkdir(parents=True, exist_ok=True)

@@ -66,6 +66,8 @@ def parse(text: str | None, path: Path | str) -> Settings:
     values = {k: release[k] for k in ("asset", "use", "distribution") if k in release}
     values.update({k: audit[k] for k in ("position", "engine") if k in audit})
     if "profiles" in audit:
+        if not isinstance(audit["profiles"], list) or not all(isinstance(p, str) for p in audit["profiles"]):
+            raise ConfigError(f"{path}: profiles must be a list of profile names")
         values["profiles"] = tuple(audit["profiles"])
     values["lineage"] = tuple(_lineage(entry, i, path) for i, entry in enumerate(data.get("lineage", [])))
     origin = {k: "mlaudit.toml" for k in values}

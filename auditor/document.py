@@ -6,6 +6,8 @@ be rendered again later without re-running the audit. Its schema is report.schem
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from auditor import __version__, rulebase
 from auditor.audit import Audit
 from auditor.findings import SEVERITY_ORDER, display_id
@@ -24,6 +26,7 @@ def build(audit: Audit) -> dict:
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "mlaudit", "version": __version__},
         "position": settings.position,
+        "profiles": list(settings.profiles),
         "engines": list(result.engines),
         "position_summary": position.summary,
         "verdict": "fail" if counts["error"] else "pass",
@@ -57,9 +60,23 @@ def build(audit: Audit) -> dict:
             for c in result.choices
         ],
         "repairs": _repairs(result, fb),
+        "documentation": [
+            {"asset": d.asset, "profile": d.profile, "score": d.score,
+             "missing": [{"item": i, "expected": e, "how_to_fix": h} for i, e, h in d.missing]}
+            for d in result.documentation
+        ],
+        "documentation_summary": _documentation_summary(result.documentation),
         "inventory": [{"file": i.file, "format": i.format, "status": i.status, "reason": i.reason}
                       for i in sorted(graph.harvest.inventory, key=lambda i: i.file)],
     }
+
+
+def _documentation_summary(documentation) -> list[dict]:
+    """Per profile, the mean score over the assets it applies to (the release and its lineage)."""
+    by_profile = defaultdict(list)
+    for d in documentation:
+        by_profile[d.profile].append(d.score)
+    return [{"profile": p, "score": round(sum(s) / len(s)), "assets": len(s)} for p, s in sorted(by_profile.items())]
 
 
 def _repairs(result, fb) -> dict:

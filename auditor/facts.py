@@ -61,7 +61,9 @@ def encode(graph: AssetGraph, settings: Settings, kb: KnowledgeBase, profiles: d
     _release(fb, graph, settings, ids, kb)
     documented = _cone(graph, fb.release)
     fb.cone = None if documented is None else {ids[k] for k in documented}
-    headings = {h for profile in profiles.values() for _, names in profile.sections for h in map(normalise_heading, names)}
+    headings = {normalise_heading(h) for profile in profiles.values() for item in profile.items for h in item.headings}
+    for name in settings.profiles:
+        fb.add(S["selected"](name))
     unreadable = {p.asset for p in graph.harvest.problems if p.code in UNREADABLE}
     for key, asset in graph.assets.items():
         a = ids[key]
@@ -76,7 +78,11 @@ def encode(graph: AssetGraph, settings: Settings, kb: KnowledgeBase, profiles: d
         for record in asset.records:
             if not record.has_metadata:
                 fb.add(S["no_metadata"](a), Evidence(record.source, "front matter", 1))
-            if record.sections is not None and (documented is None or key in documented):
+            if documented is not None and key not in documented:
+                continue
+            for statement in record.statements:
+                fb.add(S["states"](a, statement.field), statement.evidence)
+            if record.sections is not None:
                 fb.add(S["card"](a), Evidence(record.source, ""))
                 for section in record.sections:
                     heading = normalise_heading(section.heading)
@@ -203,11 +209,18 @@ def _knowledge(fb: FactBase, kb: KnowledgeBase, profiles: dict[str, Profile]) ->
                 fb.add(S["term_value"](lic.id, term.term, value))
     fb.add(S["term"](UNKNOWN, "unknown_terms"))
     for profile in profiles.values():
-        for section, headings in profile.sections:
-            for heading in headings:
-                fb.add(S["section_alias"](section, normalise_heading(heading)))
-        for section in profile.required:
-            fb.add(S["expects"](profile.applies_to, section))
+        for kind in profile.applies_to:
+            fb.add(S["profile"](profile.id, kind))
+        for item in profile.items:
+            fb.add(S["item"](profile.id, item.id))
+            for heading in item.headings:
+                fb.add(S["item_heading"](profile.id, item.id, normalise_heading(heading)))
+            for name in item.fields:
+                fb.add(S["item_field"](profile.id, item.id, name))
+            if item.license:
+                fb.add(S["item_license"](profile.id, item.id))
+            if item.required:
+                fb.add(S["required_item"](profile.id, item.id))
 
 
 def _release(fb: FactBase, graph: AssetGraph, settings: Settings, ids: dict[str, int], kb: KnowledgeBase) -> None:

@@ -68,6 +68,16 @@ class Choice:
     alternatives: tuple[tuple[str, ...], ...]
 
 
+@dataclass(frozen=True)
+class Documentation:
+    """How well one asset meets one documentation profile."""
+
+    asset: str
+    profile: str
+    score: int  # 0-100: share of the profile's items met
+    missing: tuple[tuple[str, str, str], ...]  # (item, expected, how to fix)
+
+
 @dataclass
 class Interpretation:
     findings: list[Finding] = field(default_factory=list)
@@ -77,6 +87,7 @@ class Interpretation:
     choices: list[Choice] = field(default_factory=list)
     repairs: list[list[str]] | None = field(default_factory=list)  # None: no removal helps
     engines: tuple[str, ...] = ("clingo",)
+    documentation: list[Documentation] = field(default_factory=list)
 
     def blocks_release(self, release: str | None) -> bool:
         return any(f.severity == "error" and f.asset == release for f in self.findings)
@@ -177,7 +188,8 @@ def _step(asset: str | None, text: str, evidence: Evidence | None) -> Step:
     return Step(asset, text, evidence.file, evidence.pointer or None, evidence.line)
 
 
-def interpret(atoms: dict, fb: FactBase, graph: AssetGraph, kb: KnowledgeBase, rules: dict[str, Rule]) -> Interpretation:
+def interpret(atoms: dict, fb: FactBase, graph: AssetGraph, kb: KnowledgeBase, rules: dict[str, Rule],
+              profiles: dict | None = None) -> Interpretation:
     chains = _Chains(fb, graph, kb, atoms)
     because = defaultdict(list)
     for row in atoms.get("because", []):
@@ -193,6 +205,7 @@ def interpret(atoms: dict, fb: FactBase, graph: AssetGraph, kb: KnowledgeBase, r
     if fb.release:
         result.obligations = _obligations(atoms, fb, chains, kb)
         result.outbound = sorted(lic for (lic,) in atoms.get("outbound", []))
+    result.documentation = _documentation(atoms, chains, profiles or {})
     for a, i in sorted(atoms.get("chosen", []), key=lambda c: fb.keys[c[0]]):
         alternatives = fb.readings[fb.keys[a]].alternatives
         result.choices.append(Choice(chains.name(a), alternatives[i - 1], alternatives))
@@ -217,6 +230,23 @@ def engine_disagreements(differences: list[tuple[str, list, list]], rule: Rule) 
 def _atoms(predicate: str, rows: list) -> str:
     shown = ", ".join(f"{predicate}{row}" for row in rows[:5])
     return (shown + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")) or "nothing"
+
+
+def _documentation(atoms: dict, chains: _Chains, profiles: dict) -> list[Documentation]:
+    """Per asset and profile: the score and what is missing, from the meets/lacks atoms."""
+    met, lacking = defaultdict(set), defaultdict(set)
+    for a, profile, item in atoms.get("meets", []):
+        met[(a, profile)].add(item)
+    for a, profile, item in atoms.get("lacks", []):
+        lacking[(a, profile)].add(item)
+    found = []
+    for a, profile in sorted(set(met) | set(lacking), key=lambda k: (chains.name(k[0]), k[1])):
+        items = {i.id: i for i in profiles[profile].items}
+        total = len(met[(a, profile)]) + len(lacking[(a, profile)])
+        missing = tuple((i, items[i].expected, items[i].how_to_fix)
+                        for i in (x.id for x in profiles[profile].items) if i in lacking[(a, profile)])
+        found.append(Documentation(chains.name(a), profile, round(100 * len(met[(a, profile)]) / total), missing))
+    return found
 
 
 def _finding(rule: Rule, row: tuple, facts: list[tuple], chains: _Chains) -> Finding:

@@ -1,4 +1,7 @@
-"""Documentation profiles (rules/profiles/*.yaml): the card sections each kind of asset needs."""
+"""Documentation profiles (rules/profiles/*.yaml): the documentation items an asset should carry.
+
+Profiles are data; the rules decide which items each asset meets (rules/lib/documentation.lp).
+"""
 
 from __future__ import annotations
 
@@ -11,14 +14,38 @@ import yaml
 
 from auditor.resources import rules_dir
 
+DEFAULT_PROFILES = ("hf-model-card", "hf-dataset-card")
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    headings: tuple[str, ...]
+    fields: tuple[str, ...]
+    license: bool
+    required: bool
+    how_to_fix: str
+
+    @property
+    def expected(self) -> str:
+        """What would meet the item, as a reader should look for it."""
+        parts = [f"a filled-in section headed {' or '.join(repr(h) for h in self.headings[:3])}"] if self.headings else []
+        parts += [f"the field {' or '.join(repr(f) for f in self.fields[:3])}"] if self.fields else []
+        parts += ["a declared license"] if self.license else []
+        return "; or ".join(parts)
+
 
 @dataclass(frozen=True)
 class Profile:
     id: str
-    applies_to: str
+    name: str
+    applies_to: tuple[str, ...]
     source: str
-    sections: tuple[tuple[str, tuple[str, ...]], ...]  # (section, accepted headings)
-    required: tuple[str, ...]
+    items: tuple[Item, ...]
+
+
+class ProfileError(ValueError):
+    """An unknown profile was selected."""
 
 
 @cache
@@ -31,11 +58,24 @@ def normalise_heading(text: str) -> str:
 
 @cache
 def load(folder: Path | None = None) -> dict[str, Profile]:
+    """Checklist profiles by id (the mof classification profile is computed elsewhere)."""
     folder = folder or rules_dir() / "profiles"
     profiles = {}
     for path in sorted(folder.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        sections = tuple((s["section"], tuple(s.get("headings", [s["section"]]))) for s in data["sections"])
-        required = tuple(s["section"] for s in data["sections"] if s.get("required"))
-        profiles[data["id"]] = Profile(data["id"], data["applies_to"], data["source"], sections, required)
+        if "items" not in data:
+            continue
+        items = tuple(Item(i["item"], tuple(i.get("headings", ())), tuple(i.get("fields", ())), bool(i.get("license")),
+                           bool(i.get("required")), " ".join(i["how_to_fix"].split())) for i in data["items"])
+        profiles[data["id"]] = Profile(data["id"], data.get("name", data["id"]), tuple(data["applies_to"]),
+                                       data["source"], items)
     return profiles
+
+
+def selected(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The profiles an audit uses (the defaults when none is named); unknown names are an error."""
+    known = set(load()) | {"mof"}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ProfileError(f"unknown documentation profile(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    return tuple(names) or DEFAULT_PROFILES

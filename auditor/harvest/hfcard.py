@@ -7,7 +7,7 @@ from pathlib import Path
 from auditor.harvest import frontmatter, markdown
 from auditor.harvest.layout import Placement
 from auditor.harvest.text import read_text
-from auditor.model import AssetRecord, Evidence, LicenseStatement, Problem, Reference, asset_key
+from auditor.model import AssetRecord, Evidence, LicenseStatement, Problem, Reference, Statement, asset_key
 
 DATASET_FIELDS = frozenset({
     "size_categories", "task_categories", "task_ids", "source_datasets", "configs", "dataset_info",
@@ -73,6 +73,18 @@ def _read_metadata(record: AssetRecord, meta: frontmatter.FrontMatter, folder: P
         + _source_datasets(data, ev, problem)
         + _evaluations(data, ev, problem)
     )
+    record.statements = [Statement(key, _summary(value), ev(key)) for key, value in data.items() if value not in (None, "", [], {})]
+
+
+def _summary(value) -> str:
+    """A metadata value as short text: lists joined, mappings by their keys."""
+    if isinstance(value, list):
+        text = ", ".join(_summary(v) for v in value)
+    elif isinstance(value, dict):
+        text = "{" + ", ".join(map(str, value)) + "}"
+    else:
+        text = str(value)
+    return text[:200]
 
 
 def _strings(data: dict, key: str, ev, problem) -> list[tuple[str, str]]:
