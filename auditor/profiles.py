@@ -25,6 +25,7 @@ class Item:
     license: bool
     required: bool
     how_to_fix: str
+    clause: str = ""  # where the profile's source asks for the item
 
     @property
     def expected(self) -> str:
@@ -32,7 +33,7 @@ class Item:
         parts = [f"a filled-in section headed {' or '.join(repr(h) for h in self.headings[:3])}"] if self.headings else []
         parts += [f"the field {' or '.join(repr(f) for f in self.fields[:3])}"] if self.fields else []
         parts += ["a declared license"] if self.license else []
-        return "; or ".join(parts)
+        return "; or ".join(parts) + (f" ({self.clause})" if self.clause else "")
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,8 @@ def load(folder: Path | None = None) -> dict[str, Profile]:
         if "items" not in data:
             continue
         items = tuple(Item(i["item"], tuple(i.get("headings", ())), tuple(i.get("fields", ())), bool(i.get("license")),
-                           bool(i.get("required")), " ".join(i["how_to_fix"].split())) for i in data["items"])
+                           bool(i.get("required")), " ".join(i["how_to_fix"].split()), i.get("clause", ""))
+                      for i in data["items"])
         profiles[data["id"]] = Profile(data["id"], data.get("name", data["id"]), tuple(data["applies_to"]),
                                        data["source"], items)
     return profiles
