@@ -70,14 +70,13 @@ def _run(root: Path, exclude: Path | None, **overrides) -> Audit:
     settings = replace(settings, profiles=profiles.selected(settings.profiles))
     graph = resolve(harvested, settings.lineage)
     kb = licenses.load()
-    severities = {rule.id: rule.severity for rule in rulebase.rules().values()}
-    fb = facts.encode(graph, settings, kb, profiles.load(), severities)
+    fb = facts.encode(graph, settings, kb, profiles.load(), rulebase.rules())
     files = rulebase.program_files(settings.position)
     atoms, differences = reason(settings.engine, files, fb)
     result = findings.interpret(atoms, fb, graph, kb, rulebase.rules(), profiles.load())
     result.engines = ENGINE_NAMES[settings.engine]
     result.findings[:0] = findings.engine_disagreements(differences, rulebase.rules()["INP004"])
-    if fb.release and result.blocks_release(findings.display_id(fb.release, graph)):
+    if fb.release and result.conflicts_block(findings.display_id(fb.release, graph)):
         sets = engine.repairs(files + rulebase.repair_files(), fb.program(only_cone=True))
         result.repairs = None if sets is None else [
             sorted(findings.display_id(fb.keys[a], graph) for a in removal) for removal in sets]

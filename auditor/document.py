@@ -83,12 +83,12 @@ def _repairs(result, fb) -> dict:
     """What would make the release compliant: the smallest sets of upstream assets to remove or relicense."""
     if result.repairs is None:
         return {"status": "impossible", "sets": [], "note": "no removal of upstream assets clears the "
-                "release's errors: they come from its own license, card or settings"}
+                "release's license conflicts: they come from its own license or settings"}
     if not result.repairs:
-        return {"status": "not-needed", "sets": [], "note": "the release has no error-level findings"
+        return {"status": "not-needed", "sets": [], "note": "the release has no error-level license conflict"
                 if fb.release else "no release asset was identified"}
     return {"status": "found", "sets": result.repairs, "note": "removing (or relicensing) every asset of "
-            "any one set clears the release's error-level findings"}
+            "any one set clears the release's error-level license conflicts"}
 
 
 def _asset(key: str, audit: Audit) -> dict:

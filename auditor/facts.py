@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-from auditor import schema
+from auditor import provenance, schema
 from auditor.config import Settings
 from auditor.graph import find
 from auditor.licenses import UNKNOWN, KnowledgeBase, LicenseReading, interpret
@@ -49,15 +49,16 @@ class ReleaseError(ValueError):
 
 
 def encode(graph: AssetGraph, settings: Settings, kb: KnowledgeBase, profiles: dict[str, Profile],
-           severities: dict[str, str]) -> FactBase:
+           rules: dict) -> FactBase:
     fb = FactBase()
     ids = {}
     for key in graph.assets:
         ids[key] = len(fb.keys)
         fb.keys.append(key)
     _knowledge(fb, kb, profiles)
-    for rule, severity in severities.items():
-        fb.add(S["rule_severity"](rule, severity))
+    for rule in rules.values():
+        fb.add(S["rule_severity"](rule.id, rule.severity))
+        fb.add(S["rule_family"](rule.id, rule.family))
     _release(fb, graph, settings, ids, kb)
     documented = _cone(graph, fb.release)
     fb.cone = None if documented is None else {ids[k] for k in documented}
@@ -80,6 +81,7 @@ def encode(graph: AssetGraph, settings: Settings, kb: KnowledgeBase, profiles: d
                 fb.add(S["no_metadata"](a), Evidence(record.source, "front matter", 1))
             if documented is not None and key not in documented:
                 continue
+            fb.add(S["described_in"](a, record.format), Evidence(record.source, ""))
             for statement in record.statements:
                 fb.add(S["states"](a, statement.field), statement.evidence)
             if record.sections is not None:
@@ -92,6 +94,7 @@ def encode(graph: AssetGraph, settings: Settings, kb: KnowledgeBase, profiles: d
         fb.add(S["edge"](ids[edge.child], ids[edge.parent], edge.relation), edge.evidence)
     for child, detail, evidence in upstream_disagreements(graph):
         fb.add(S["disagrees"](ids[child], "upstream", detail), *evidence)
+    _provenance(fb, graph, ids, documented)
     for problem in graph.harvest.problems:
         if problem.asset in ids:
             fb.add(S["problem"](ids[problem.asset], problem.evidence.file, problem.code.replace("-", "_"),
@@ -118,6 +121,32 @@ def _cone(graph: AssetGraph, release: str | None) -> set[str] | None:
             seen.add(key)
             stack.extend(parents[key])
     return seen
+
+
+def _provenance(fb: FactBase, graph: AssetGraph, ids: dict[str, int], scope: set[str] | None) -> None:
+    """Facts for the provenance rules, for the release's lineage (or every asset without a release)."""
+    for key, asset in graph.assets.items():
+        if not asset.resolved or (scope is not None and key not in scope):
+            continue
+        a = ids[key]
+        for name, evidence in (("has_source", provenance.source(asset)), ("has_supplier", provenance.supplier(asset)),
+                               ("machine_generated", provenance.machine_generated(asset))):
+            if evidence:
+                fb.add(S[name](a), evidence)
+        if provenance.has_checksum(asset):
+            fb.add(S["has_checksum"](a), *(c.evidence for r in asset.records for c in r.checksums))
+    for key, file, declared, actual, evidence in provenance.checksum_mismatches(graph):
+        if scope is None or key in scope:
+            fb.add(S["checksum_mismatch"](ids[key], file, declared, actual), *evidence)
+    for edge in provenance.unpinned(graph):
+        fb.add(S["unpinned"](ids[edge.child], ids[edge.parent]), edge.evidence)
+    for edge in graph.edges:
+        if edge.name_match:
+            fb.add(S["name_match"](ids[edge.child], ids[edge.parent], edge.name_match), edge.evidence)
+    for members in provenance.cycles(graph):
+        for member in members:
+            fb.add(S["in_cycle"](ids[member], ids[members[0]]),
+                   *(e.evidence for e in graph.edges if e.child == member and e.parent in members))
 
 
 def effective_licenses(asset) -> tuple[list[LicenseStatement], str]:
@@ -211,6 +240,8 @@ def _knowledge(fb: FactBase, kb: KnowledgeBase, profiles: dict[str, Profile]) ->
     for profile in profiles.values():
         for kind in profile.applies_to:
             fb.add(S["profile"](profile.id, kind))
+        for fmt in profile.formats:
+            fb.add(S["profile_format"](profile.id, fmt))
         for item in profile.items:
             fb.add(S["item"](profile.id, item.id))
             for heading in item.headings:

@@ -17,6 +17,9 @@ from auditor.model import AssetGraph, Evidence
 from auditor.rulebase import Rule
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+RELATION_NOUNS = {"quantized": "quantized copy", "finetune": "fine-tune", "merge": "merge", "adapter": "adapter",
+                  "distill": "distillation", "derived_from": "derivative", "trained_on": "training",
+                  "evaluated_on": "evaluation", "generated_by": "generation", "contains": "container", "depends_on": "dependency"}
 RELATION_PHRASES = {
     "finetune": "is a fine-tune of", "adapter": "is an adapter on", "quantized": "is a quantized copy of",
     "merge": "is a merge including", "distill": "is distilled from", "trained_on": "was trained on",
@@ -89,8 +92,9 @@ class Interpretation:
     engines: tuple[str, ...] = ("clingo",)
     documentation: list[Documentation] = field(default_factory=list)
 
-    def blocks_release(self, release: str | None) -> bool:
-        return any(f.severity == "error" and f.asset == release for f in self.findings)
+    def conflicts_block(self, release: str | None) -> bool:
+        """Whether error-level license conflicts block the release (what a repair can address)."""
+        return any(f.severity == "error" and f.family == "conflict" and f.asset == release for f in self.findings)
 
 
 def display_id(key: str, graph: AssetGraph) -> str:
@@ -175,6 +179,13 @@ class _Chains:
             "heading": lambda: f"{subject}'s card has this section, but {_STATUS[args[2]]}",
             "problem": lambda: f"{args[1]}: {args[3]}",
             "disagrees": lambda: f"a statement of {subject}'s {args[1]} that another manifest contradicts",
+            "asset": lambda: f"{subject} is described here ({args[1]})",
+            "name_match": lambda: f"{subject}'s upstream {self.name(args[1])} matched by name to {args[2]}",
+            "checksum_mismatch": lambda: f"{args[1]}: declared sha256 {args[2]}, file has {args[3]}",
+            "unpinned": lambda: f"{subject} references {self.name(args[1])} without a version or revision",
+            "in_cycle": lambda: f"{subject} is on the lineage cycle",
+            "machine_generated": lambda: f"{subject} says it was machine-generated",
+            "alternative": lambda: f"{subject} is offered under {args[2]} (alternative {args[1]})",
         }
         return texts[name]() if name in texts else f"{name}{args}"
 
@@ -260,6 +271,8 @@ def _finding(rule: Rule, row: tuple, facts: list[tuple], chains: _Chains) -> Fin
         identity.append(chains.fb.keys[value] if kind == "asset" else str(value))
     asset = chains.name(a)
     fields = {k: (v.replace("_", "-") if k in ("term", "use", "reason") else v) for k, v in detail.items()}
+    if "relation" in fields:
+        fields["relation"] = RELATION_NOUNS.get(fields["relation"], fields["relation"])
     if "term" in detail:
         term = chains.kb.term(detail.get("license"), detail["term"])
         fields["term_text"] = term.text if term else chains.kb.term_kinds[detail["term"]]["summary"]

@@ -43,15 +43,17 @@ def resolve(harvest: Harvest, declared: tuple[tuple[str, str, str], ...] = ()) -
     edges = set()
     for i, record in enumerate(records):
         for ref in record.references:
-            parent, how = _target(ref, record, index, assets)
-            edges.add(Edge(owner[i], parent, ref.relation, ref.evidence, ref.basis + how))
+            parent, matched = _target(ref, record, index, assets)
+            basis = ref.basis + (f"; matched by name only to {matched}" if matched else "")
+            edges.add(Edge(owner[i], parent, ref.relation, ref.evidence, basis, ref.revision, record.format, matched))
     for i, (child_id, parent_id, relation) in enumerate(declared):
         child = find(assets, child_id)
         if child is None:
             raise LineageError(f"mlaudit.toml: lineage[{i}] child {child_id!r} is not described by any manifest")
         parent = find(assets, parent_id) or asset_key(*split_id(parent_id))
         assets.setdefault(parent, Asset(split_id(parent_id)[1], split_id(parent_id)[0]))
-        edges.add(Edge(child, parent, relation, Evidence("mlaudit.toml", f"lineage[{i}]"), "declared in mlaudit.toml"))
+        edges.add(Edge(child, parent, relation, Evidence("mlaudit.toml", f"lineage[{i}]"), "declared in mlaudit.toml",
+                       format="mlaudit.toml"))
     return AssetGraph(dict(sorted(assets.items())), sorted(edges, key=_edge_order), harvest)
 
 
@@ -68,6 +70,8 @@ def _record_keys(r: AssetRecord) -> list[tuple]:
     found = [("record", r.source, r.id), ("name", r.kind, r.id.lower())]
     if r.format in HUB_LAYOUT:
         found.append(("hub", r.kind, r.id.lower()))
+        # a card and the files beside it describe one asset, even when only the card knows its kind
+        found.append(("folder", r.source.rpartition("/")[0], r.id.lower()))
     for ident in r.identifiers:
         found += keys(ident.scheme, ident.value)
     found += [("sha256", c.value) for c in r.checksums if c.algorithm == "sha256"]
@@ -118,8 +122,8 @@ def _hub_ids(r: AssetRecord):
             yield found
 
 
-def _target(ref: Reference, record: AssetRecord, index: dict[tuple, str], assets: dict[str, Asset]) -> tuple[str, str]:
-    """The asset a reference names (or a new unresolved one), and how it was matched if only by name."""
+def _target(ref: Reference, record: AssetRecord, index: dict[tuple, str], assets: dict[str, Asset]) -> tuple[str, str | None]:
+    """The asset a reference names (or a new unresolved one), and the file it was matched to if only by name."""
     if ref.scheme == "record":
         candidates = [("record", record.source, ref.target)]
     elif ref.scheme == "hub":
@@ -128,14 +132,14 @@ def _target(ref: Reference, record: AssetRecord, index: dict[tuple, str], assets
         candidates = keys(ref.scheme, ref.target)
     for k in candidates:
         if k in index:
-            return index[k], ""
+            return index[k], None
     kind, name = hub_id(ref.scheme, ref.target, ref.kind) or (ref.kind, ref.target)
     by_name = index.get(("name", kind, name.lower()))
     if by_name:
-        return by_name, f"; matched by name only to {assets[by_name].records[0].source}"
+        return by_name, assets[by_name].records[0].source
     key = asset_key(kind, name)
     assets.setdefault(key, Asset(name, kind))
-    return key, ""
+    return key, None
 
 
 def _edge_order(e: Edge) -> tuple:

@@ -171,6 +171,9 @@ class Edge:
     relation: str
     evidence: Evidence
     basis: str = "declared"
+    revision: str | None = None  # the upstream's pinned revision or version, where the manifest gives one
+    format: str = "hf-card"  # the format of the manifest that states the edge
+    name_match: str | None = None  # the file of the asset matched by name only (no identifier in common)
 
 
 @dataclass

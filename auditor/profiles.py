@@ -43,6 +43,7 @@ class Profile:
     applies_to: tuple[str, ...]
     source: str
     items: tuple[Item, ...]
+    formats: tuple[str, ...] = ()  # when set, only assets described in one of these formats
 
 
 class ProfileError(ValueError):
@@ -70,7 +71,7 @@ def load(folder: Path | None = None) -> dict[str, Profile]:
                            bool(i.get("required")), " ".join(i["how_to_fix"].split()), i.get("clause", ""))
                       for i in data["items"])
         profiles[data["id"]] = Profile(data["id"], data.get("name", data["id"]), tuple(data["applies_to"]),
-                                       data["source"], items)
+                                       data["source"], items, tuple(data.get("formats", ())))
     return profiles
 
 

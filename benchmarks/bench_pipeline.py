@@ -699,9 +699,9 @@ def engine_timings(sizes: list[int], seed: int) -> str:
         specs = lineage.build()
         release, _ = choose_release(specs)
         graph = resolve(in_memory_harvest(specs))
-        severities = {r.id: r.severity for r in rulebase.rules().values()}
         with audit.no_cycle_collection():
-            fb = facts.encode(graph, config.Settings(asset=release.id), licenses.load(), profiles.load(), severities)
+            fb = facts.encode(graph, config.Settings(asset=release.id, profiles=profiles.DEFAULT_PROFILES),
+                              licenses.load(), profiles.load(), rulebase.rules())
             files = rulebase.program_files("conservative")
             start = time.perf_counter()
             engine.solve(files, fb.program(), False)

@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.harvest import croissant, cyclonedx, openml, schemaorg
+from auditor.harvest import croissant, cyclonedx, modelfolder, mof, openml, schemaorg
 from auditor.harvest.hfcard import read_card
 from auditor.harvest.layout import Placement, place
 from auditor.model import Harvest, InventoryEntry
@@ -37,7 +37,7 @@ class Context:
     placement: Placement
 
 
-READERS: list = [croissant, cyclonedx, openml, schemaorg]
+READERS: list = [modelfolder, croissant, cyclonedx, openml, schemaorg, mof]
 
 
 def harvest(root: Path, root_name: str | None = None, exclude: Path | None = None) -> Harvest:

@@ -3,8 +3,8 @@
 A folder whose layout names an asset (see layout.py) often says more in its other files than in
 its card: adapter_config.json names the base model of a PEFT adapter, the LICENSE text is the
 license actually shipped, a GGUF header names base models and a license, and every weight file
-can be pinned by its checksum. Each file becomes one record with the folder's asset id, so that
-it merges with the card's record.
+can be pinned by its checksum (or by the sha256 a Git LFS pointer names). Each file becomes one
+record with the folder's asset id, so that it merges with the card's record.
 """
 
 from __future__ import annotations
@@ -208,9 +208,17 @@ def _best(match: licensetext.Match) -> str:
 def _read_weights(path: Path, record: AssetRecord, problems: list) -> bool:
     rel = record.source
     try:
-        if not stat.S_ISREG(path.stat().st_mode):
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
             problems.append(Problem("refused", "not a regular file: not read", Evidence(rel, "")))
             return False
+        if info.st_size == 0:
+            problems.append(Problem("malformed", "weight file is empty", Evidence(rel, "")))
+            return False
+        oid = weights.lfs_oid(path)
+        if oid is not None:
+            record.checksums.append(Checksum("sha256", oid, rel, Evidence(rel, "git-lfs pointer oid")))
+            return True
         if path.name.lower().endswith(".safetensors"):
             _safetensors(weights.safetensors_header(path), record, problems)
         elif path.name.lower().endswith(".gguf"):

@@ -60,9 +60,10 @@ def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
     except frontmatter.FrontMatterError as exc:
         return [], [Problem("malformed", str(exc).replace("front matter", "the file"), Evidence(rel, "", exc.line))]
     problems: list[Problem] = []
+    ev = lambda pointer: Evidence(rel, pointer, doc.line(pointer))  # noqa: E731
 
     def problem(code: str, message: str, pointer: str) -> None:
-        problems.append(Problem(code, message, Evidence(rel, pointer, doc.line(pointer))))
+        problems.append(Problem(code, message, ev(pointer)))
 
     for pointer, line in doc.duplicates:
         problems.append(Problem("duplicate-key", f"field '{pointer}' is given twice; the last value is used",
@@ -70,15 +71,14 @@ def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
     release = doc.data.get("release")
     if not isinstance(release, dict):
         return [], [Problem("malformed", "'release' should be a mapping of the model's fields, found "
-                            f"{_shape(release)}", Evidence(rel, "release", doc.line("release")))]
-    record = _record(release, rel, doc, problem)
+                            f"{_shape(release)}", ev("release"))]
+    record = _record(release, rel, ev, problem)
     if record is None:
         return [], problems
     _framework(doc.data.get("framework"), problem)
     for required in ("license", "producer", "components"):
         if required not in release:
             problem("invalid", f"'release.{required}' is missing (the MOF schema requires it)", "release")
-    ev = lambda pointer: Evidence(rel, pointer, doc.line(pointer))  # noqa: E731
     record.statements.extend(_release_fields(release, ev))
     globals_ = _global_licenses(release.get("license"), ev, problem)
     components = _components(release.get("components"), ev, problem)
@@ -99,7 +99,7 @@ def _text(value) -> str | None:
     return (value.strip() or None) if isinstance(value, str) else None
 
 
-def _record(release: dict, rel: str, doc, problem) -> AssetRecord | None:
+def _record(release: dict, rel: str, ev, problem) -> AssetRecord | None:
     """The record named by release.huggingface (a Hub model URL) or release.name."""
     name = _text(release.get("name"))
     url = _text(release.get("huggingface"))
@@ -108,7 +108,6 @@ def _record(release: dict, rel: str, doc, problem) -> AssetRecord | None:
     if asset_id is None:
         problem("malformed", "'release.name' is missing or empty: the model is not named", "release.name")
         return None
-    ev = lambda pointer: Evidence(rel, pointer, doc.line(pointer))  # noqa: E731
     record = AssetRecord(id=asset_id, kind="model", source=rel, format=FORMAT, kind_basis="MOF model file",
                          version=_text(release.get("version")))
     if name and looks_like_hub_id(name) and "/" in name:

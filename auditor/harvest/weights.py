@@ -2,13 +2,15 @@
 
 Weights are large and untrusted. Only the headers are read, each read bounded (header size, counts,
 string lengths, total bytes); anything out of bounds is refused with the exact reason, and the
-checksum is computed in 1 MB chunks so that no file is ever held in memory whole.
+checksum is computed in 1 MB chunks so that no file is ever held in memory whole. A Git LFS
+pointer (a repository cloned without its large files) is not the weights: it names their sha256.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +22,7 @@ MAX_HEADER_BYTES = 100 * 1024 * 1024
 MAX_GGUF_STRING = 1024 * 1024
 MAX_GGUF_KEYS = 100_000
 MAX_GGUF_ARRAY = 4_000_000
+MAX_GGUF_ITEMS = 3_000_000  # array items parsed one by one (strings, nested arrays) in one header
 MAX_GGUF_TENSORS = 1_000_000
 MAX_GGUF_DIMS = 8
 MAX_NESTING = 3
@@ -47,6 +50,23 @@ class WeightsError(ValueError):
     def __init__(self, code: str, message: str):
         super().__init__(message)
         self.code = code
+
+
+# --- checksums ---------------------------------------------------------------------------------
+
+LFS_POINTER = b"version https://git-lfs.github.com/spec/v1\n"
+MAX_POINTER_BYTES = 1024
+_LFS_OID = re.compile(rb"^oid sha256:([0-9a-f]{64})$", re.M)
+
+
+def lfs_oid(path: Path) -> str | None:
+    """The sha256 a Git LFS pointer file stands for (a clone without `git lfs pull`), else None."""
+    if path.stat().st_size > MAX_POINTER_BYTES:
+        return None
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_POINTER_BYTES)
+    match = _LFS_OID.search(data) if data.startswith(LFS_POINTER) else None
+    return match.group(1).decode() if match else None
 
 
 def sha256(path: Path) -> str:
@@ -136,12 +156,15 @@ class _Reader:
     """Bounded little-endian reads from a GGUF file: every byte read counts against a budget."""
 
     def __init__(self, fh, size: int):
-        self.fh, self.size, self.used, self.wide = fh, size, 0, True
+        self.fh, self.size, self.used, self.wide, self.items = fh, size, 0, True, 0
 
-    def take(self, n: int) -> bytes:
+    def charge(self, n: int) -> None:
         self.used += n
         if self.used > MAX_HEADER_BYTES:
             raise WeightsError("refused", f"GGUF header is over the {MAX_HEADER_BYTES // 1048576} MB limit")
+
+    def take(self, n: int) -> bytes:
+        self.charge(n)
         data = self.fh.read(n)
         if len(data) < n:
             raise WeightsError("malformed", f"GGUF header ends early: the file stops at byte {self.size}")
@@ -183,17 +206,36 @@ class _Reader:
             raise WeightsError("refused", f"GGUF key '{key}' nests arrays over {MAX_NESTING} deep")
         kind = self.scalar("<I")
         length = self.bounded(MAX_GGUF_ARRAY, f"array length of '{key}'")
+        if kind in _SCALARS and length > KEPT_ARRAY:
+            self.skip(length * struct.calcsize(_SCALARS[kind]))
+            return None
+        self.items += length
+        if self.items > MAX_GGUF_ITEMS:
+            raise WeightsError("refused", f"GGUF header has over {MAX_GGUF_ITEMS} array items")
         if length <= KEPT_ARRAY:
             return [self.value(kind, key, depth) for _ in range(length)]
-        if kind in _SCALARS:
-            self.skip(length * struct.calcsize(_SCALARS[kind]))
-        elif kind == _STRING:
-            for _ in range(length):
-                self.skip(self.bounded(MAX_GGUF_STRING, "string length"))
+        if kind == _STRING:
+            self.skip_strings(length)
         else:
             for _ in range(length):
                 self.value(kind, key, depth)
         return None
+
+    def skip_strings(self, count: int) -> None:
+        """Skip `count` strings (a tokenizer vocabulary): the hot loop, kept free of method calls."""
+        read, seek, fmt = self.fh.read, self.fh.seek, "<Q" if self.wide else "<I"
+        width, unpack = struct.calcsize(fmt), struct.Struct(fmt).unpack
+        for _ in range(count):
+            raw = read(width)
+            if len(raw) < width:
+                raise WeightsError("malformed", f"GGUF header ends early: the file stops at byte {self.size}")
+            (length,) = unpack(raw)
+            if length > MAX_GGUF_STRING:
+                raise WeightsError("refused", f"GGUF string length {length} is over the limit of {MAX_GGUF_STRING}")
+            seek(length, os.SEEK_CUR)
+        self.charge(count * width)
+        if self.fh.tell() > self.size:
+            raise WeightsError("malformed", f"GGUF header ends early: the file stops at byte {self.size}")
 
     def tensor_type(self) -> int:
         self.string()

@@ -1,0 +1,142 @@
+"""Provenance facts: what the manifests say about where each asset comes from.
+
+Computed from the records and the graph for the provenance rules: whether an asset has a source
+location and a supplier, whether its files carry checksums and whether those match the files on
+disk, which upstream references are pinned, which assets sit on a lineage cycle, and which
+datasets say they were machine-generated.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+import posixpath
+from pathlib import PurePosixPath
+
+from auditor.model import Asset, AssetGraph, Evidence
+
+HUB_LAYOUT = ("hf-card", "model-folder")
+SOURCE_FIELDS = frozenset({"downloadLocation", "url", "contentUrl", "homepage", "software_downloadLocation",
+                           "original_data_url", "repo_url"})
+SUPPLIER_FIELDS = frozenset({"supplier", "originator", "creator", "publisher", "manufacturer", "authors", "author",
+                             "prov:wasAttributedTo", "suppliedBy", "originatedBy", "contributor"})
+NO_VALUE = frozenset({"NOASSERTION", "NONE", ""})
+PINNABLE = frozenset({"spdx2", "spdx3", "cyclonedx", "model-folder"})  # formats whose references can carry a version
+GENERATED_MARKERS = ("machine-generated", "synthetic")
+
+
+def source(asset: Asset) -> Evidence | None:
+    """Where the asset's source location is stated, if anywhere (a Hub id is one)."""
+    for r in asset.records:
+        if r.format in HUB_LAYOUT:
+            return Evidence(r.source, "Hub id")
+        for ident in r.identifiers:
+            if ident.scheme in ("url", "purl", "hub"):
+                return ident.evidence
+        for s in r.statements:
+            if s.field in SOURCE_FIELDS and s.value.strip().upper() not in NO_VALUE:
+                return s.evidence
+    return None
+
+
+def supplier(asset: Asset) -> Evidence | None:
+    """Where the asset's supplier or creator is stated (the organisation of an org/name Hub id counts)."""
+    for r in asset.records:
+        if r.format in HUB_LAYOUT and "/" in r.id:
+            return Evidence(r.source, "Hub organisation")
+        for s in r.statements:
+            if s.field in SUPPLIER_FIELDS and s.value.strip().upper() not in NO_VALUE:
+                return s.evidence
+    return None
+
+
+def checksum_mismatches(graph: AssetGraph):
+    """(asset key, file, declared, actual, evidence) where a manifest's sha256 of a file differs from
+    the sha256 of that file on disk (a file named relative to the manifest's folder, or the audit root)."""
+    computed = {}  # file path -> (asset key, checksum)
+    for key, asset in graph.assets.items():
+        for r in asset.records:
+            if r.format == "model-folder":
+                for c in r.checksums:
+                    if c.algorithm == "sha256" and c.file:
+                        computed[c.file] = (key, c)
+    for asset in graph.assets.values():
+        for r in asset.records:
+            if r.format == "model-folder":
+                continue
+            folder = PurePosixPath(r.source).parent
+            for c in r.checksums:
+                if c.algorithm != "sha256" or not c.file or "://" in c.file:
+                    continue
+                for candidate in (posixpath.normpath(str(folder / c.file)), posixpath.normpath(c.file)):
+                    if candidate in computed and computed[candidate][1].value != c.value:
+                        key, actual = computed[candidate]
+                        yield key, candidate, c.value, actual.value, (c.evidence, actual.evidence)
+                        break
+
+
+def has_checksum(asset: Asset) -> bool:
+    return any(r.checksums for r in asset.records)
+
+
+def unpinned(graph: AssetGraph):
+    """Edges whose manifest could pin the upstream's version but does not."""
+    for edge in graph.edges:
+        if edge.format in PINNABLE and not edge.revision and edge.relation != "evaluated_on":
+            parent = graph.assets[edge.parent]
+            if not any(r.version or r.revision for r in parent.records):
+                yield edge
+
+
+def cycles(graph: AssetGraph) -> list[list[str]]:
+    """Strongly connected components of more than one asset (Tarjan's algorithm, iterative)."""
+    parents = defaultdict(list)
+    for edge in graph.edges:
+        if edge.child != edge.parent:
+            parents[edge.child].append(edge.parent)
+    index, low, on_stack, stack, found, counter = {}, {}, set(), [], [], [0]
+    for start in graph.assets:
+        if start in index:
+            continue
+        work = [(start, iter(parents[start]))]
+        index[start] = low[start] = counter[0]
+        counter[0] += 1
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is None:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    if len(component) > 1:
+                        found.append(sorted(component))
+            elif child not in index:
+                index[child] = low[child] = counter[0]
+                counter[0] += 1
+                stack.append(child)
+                on_stack.add(child)
+                work.append((child, iter(parents[child])))
+            elif child in on_stack:
+                low[node] = min(low[node], index[child])
+    return sorted(found)
+
+
+def machine_generated(asset: Asset) -> Evidence | None:
+    """Where a dataset says it was generated by a model (HF card creators or tags, Croissant)."""
+    for r in asset.records:
+        for s in r.statements:
+            if s.field in ("annotations_creators", "language_creators", "tags") and any(
+                    m in s.value.lower() for m in GENERATED_MARKERS):
+                return s.evidence
+            if s.field == "prov:wasGeneratedBy":
+                return s.evidence
+    return None
