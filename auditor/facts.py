@@ -17,6 +17,8 @@ from auditor.model import AssetGraph, Evidence, LicenseStatement
 from auditor.profiles import Profile, normalise_heading
 
 S = schema.SCHEMA
+LINEAGE_RELATIONS = frozenset({"finetune", "adapter", "quantized", "merge", "distill", "trained_on", "derived_from",
+                               "generated_by"})  # what an asset is made from (not what it contains or runs with)
 UNREADABLE = {"too-large", "binary", "not-utf8", "unreadable", "bad-front-matter"}
 
 
@@ -191,7 +193,9 @@ def disagreements(asset, kb: KnowledgeBase):
             if statements and not (label == "concluded" and all((s.raw or "").upper() == "NOASSERTION" for s in statements)):
                 reading = interpret(statements, kb)
                 value = reading.expression or reading.status
-                said.append((f"{record.source} ({label})", value, [s.evidence for s in statements]))
+                entry = (f"{record.source} ({label})", value, [s.evidence for s in statements])
+                if not any(e[:2] == entry[:2] for e in said):
+                    said.append(entry)
     if len({value for _, value, _ in said}) > 1:
         yield "license", _side_by_side(said), [e for _, _, ev in said for e in ev]
     versions = [(r.source, r.version, [Evidence(r.source, "version")]) for r in asset.records if r.version]
@@ -203,7 +207,7 @@ def upstream_disagreements(graph: AssetGraph):
     """(child, detail, evidence) where two manifests of one asset name different upstream assets."""
     stated = defaultdict(lambda: defaultdict(list))  # child -> file -> edges
     for edge in graph.edges:
-        if edge.relation != "evaluated_on" and edge.evidence.file != "mlaudit.toml":
+        if edge.relation in LINEAGE_RELATIONS and edge.evidence.file != "mlaudit.toml":
             stated[edge.child][edge.evidence.file].append(edge)
     for child, by_file in stated.items():
         if len(by_file) > 1 and len({frozenset(e.parent for e in edges) for edges in by_file.values()}) > 1:

@@ -44,6 +44,8 @@ def resolve(harvest: Harvest, declared: tuple[tuple[str, str, str], ...] = ()) -
     for i, record in enumerate(records):
         for ref in record.references:
             parent, matched = _target(ref, record, index, assets)
+            if parent == owner[i] and ref.scheme == "record" and ref.target != record.id:
+                continue  # two records of one file turned out to describe one asset (e.g. a model and its weights file)
             basis = ref.basis + (f"; matched by name only to {matched}" if matched else "")
             edges.add(Edge(owner[i], parent, ref.relation, ref.evidence, basis, ref.revision, record.format, matched))
     for i, (child_id, parent_id, relation) in enumerate(declared):

@@ -7,6 +7,7 @@ import os
 import re
 
 import jsonschema
+import pytest
 
 from auditor import document
 from auditor.cli import main
@@ -14,23 +15,41 @@ from auditor.resources import schema_path
 from conftest import FIXTURES, ROOT, card, run_audit, write_tree
 
 DEMO = FIXTURES / "releases" / "demo"
-GOLDEN = ROOT / "tests" / "golden" / "demo.report.json"
+SCENARIOS = sorted(p.name for p in (FIXTURES / "releases").iterdir() if p.is_dir())
 
 
-def render_demo(tmp_path, name="out"):
+def render(tmp_path, scenario="demo", name="out"):
     out = tmp_path / name
-    main(["audit", str(DEMO), "--out", str(out), "--fail-on", "never"])
+    main(["audit", str(FIXTURES / "releases" / scenario), "--out", str(out), "--fail-on", "never"])
     return (out / "report.json").read_text(encoding="utf-8"), (out / "report.html").read_text(encoding="utf-8")
 
 
-def test_demo_matches_the_golden_report(tmp_path):
-    """Set MLAUDIT_UPDATE_GOLDEN=1 to accept a deliberate change (and review the diff). The golden
-    file is kept indented so that such diffs are readable."""
-    produced = json.loads(render_demo(tmp_path)[0])
+def render_demo(tmp_path, name="out"):
+    return render(tmp_path, "demo", name)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_scenario_matches_its_golden_report(tmp_path, scenario):
+    """Set MLAUDIT_UPDATE_GOLDEN=1 to accept a deliberate change (and review the diff). Golden
+    files are kept indented so that such diffs are readable."""
+    golden = ROOT / "tests" / "golden" / f"{scenario}.report.json"
+    produced = json.loads(render(tmp_path, scenario)[0])
     if os.environ.get("MLAUDIT_UPDATE_GOLDEN"):
-        GOLDEN.parent.mkdir(exist_ok=True)
-        GOLDEN.write_text(json.dumps(produced, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    assert produced == json.loads(GOLDEN.read_text(encoding="utf-8"))
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(json.dumps(produced, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert produced == json.loads(golden.read_text(encoding="utf-8"))
+
+
+def test_multi_format_scenario_crosses_formats_and_shows_disagreement():
+    doc = run_audit(FIXTURES / "releases" / "credit-risk")
+    formats = {i["format"] for i in doc["inventory"] if i["status"] == "read"}
+    assert {"hf-card", "model-folder", "cyclonedx", "croissant", "openml"} <= formats
+    edges = {(e["child"], e["relation"], e["parent"], e["file"].split("/")[0]) for e in doc["edges"]}
+    assert ("acme/credit-risk-v2", "trained_on", "datasets/credit-g", "sbom") in edges  # CycloneDX -> OpenML
+    assert ("acme/credit-risk-v2", "trained_on", "datasets/acme/loan-applications", "acme") in edges  # card -> Croissant
+    disagreement = next(f for f in doc["findings"] if f["rule"] == "PRV003" and f["detail"]["aspect"] == "license")
+    assert "README.md (declared): Apache-2.0" in disagreement["message"] and "cdx.json (declared): MIT" in disagreement["message"]
+    assert {s["file"] for s in disagreement["evidence"]} == {"acme/credit-risk-v2/README.md", "sbom/credit-risk-v2.cdx.json"}
 
 
 def test_reports_are_byte_identical_across_runs(tmp_path):
