@@ -113,3 +113,23 @@ def test_html_is_self_contained():
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
     assert "<link" not in page and "@import" not in page
     assert "Content-Security-Policy" in page
+
+
+def test_lineage_diagram_shows_the_release_lineage_with_findings_marked():
+    from auditor.report import lineage
+    svg = lineage.render(run_audit(DEMO))
+    assert svg.startswith("<svg") and svg.count('class="asset"') == 7
+    assert ">acme/support-chat-7b-GGUF<" in svg and ">quantized<" in svg and ">trained on<" in svg
+    assert 'stroke="#b3261e"' in svg  # the release has error findings
+    assert 'stroke-dasharray' in svg  # the unresolved evaluation dataset
+
+
+def test_lineage_diagram_escapes_names_and_stays_readable_at_fifty_assets(tmp_path):
+    from auditor.report import lineage
+    files = {"mlaudit.toml": '[release]\nasset = "org/top"\n',
+             "org/top/README.md": card("license: mit\nbase_model: [" + ", ".join(f"org/p{i}" for i in range(49)) + "]")}
+    files.update({f"org/p{i}/README.md": card(f"license: mit\ndatasets: ['<script>{i}']") for i in range(49)})
+    svg = lineage.render(run_audit(write_tree(tmp_path / "r", files)))
+    assert "<script" not in svg and "&lt;script&gt;" in svg
+    assert svg.count('class="asset"') == 60  # capped, with a note
+    assert "showing 60 assets nearest the release" in svg

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
+from auditor.report import lineage
 from auditor.resources import templates_dir
 
 
@@ -16,4 +18,5 @@ def render(document: dict) -> str:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    return env.get_template("report.html.j2").render(report=document)
+    diagram = Markup(lineage.render(document))  # built with every label escaped (see lineage.py)
+    return env.get_template("report.html.j2").render(report=document, lineage_svg=diagram)

@@ -1,0 +1,134 @@
+"""The release's lineage as an SVG diagram, for the HTML and PDF reports.
+
+Assets are boxes (name, kind, license), edges are arrows from an asset to its upstream labelled
+with the relation; assets with open findings get a coloured border. The layout is layered: the
+release at the bottom, each upstream one row above its lowest child, rows ordered to keep edges
+short (one barycentre pass). Every label is escaped: manifests are untrusted text.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from xml.sax.saxutils import escape
+
+BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 190, 54, 26, 64, 16
+MAX_ASSETS = 60
+COLOURS = {"error": "#b3261e", "warning": "#a15c00", "info": "#1d5fa8"}
+
+
+def render(document: dict) -> str:
+    """An SVG of the release and its upstream lineage (the whole graph when no release is known)."""
+    assets = {a["id"]: a for a in document["assets"]}
+    edges = [e for e in document["edges"] if e["child"] in assets and e["parent"] in assets]
+    shown = _lineage(document["release"]["asset"], edges, assets)
+    layers = _layers(shown, [e for e in edges if e["child"] in shown and e["parent"] in shown],
+                     document["release"]["asset"])
+    position = {}
+    width = max(len(row) for row in layers) * (BOX_W + GAP_X) - GAP_X + 2 * MARGIN
+    height = len(layers) * (BOX_H + GAP_Y) - GAP_Y + 2 * MARGIN
+    for depth, row in enumerate(layers):
+        offset = (width - (len(row) * (BOX_W + GAP_X) - GAP_X)) / 2
+        for i, asset_id in enumerate(row):
+            position[asset_id] = (offset + i * (BOX_W + GAP_X), height - MARGIN - BOX_H - depth * (BOX_H + GAP_Y))
+    severity = _worst_severity(document)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="lineage" viewBox="0 0 {width:.0f} {height:.0f}" '
+             f'width="{width:.0f}" height="{height:.0f}" role="img" aria-label="Lineage of the release">',
+             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
+             'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#5b6470"/></marker></defs>']
+    for e in sorted(edges, key=lambda e: (e["child"], e["parent"], e["relation"])):
+        if e["child"] in position and e["parent"] in position:
+            parts.append(_edge(position[e["child"]], position[e["parent"]], e["relation"]))
+    for asset_id, (x, y) in sorted(position.items()):
+        parts.append(_box(assets[asset_id], x, y, severity.get(asset_id), asset_id == document["release"]["asset"]))
+    if len(shown) < len(_lineage(document["release"]["asset"], edges, assets, limit=None)):
+        parts.append(f'<text x="{MARGIN}" y="{MARGIN}" class="note">showing {len(shown)} assets nearest the release</text>')
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def _lineage(release: str | None, edges: list[dict], assets: dict, limit: int | None = MAX_ASSETS) -> list[str]:
+    """The release and its ancestors, nearest first (breadth-first), at most `limit` of them."""
+    if release is None:
+        return sorted(assets)[:limit]
+    parents = defaultdict(list)
+    for e in edges:
+        parents[e["child"]].append(e["parent"])
+    seen, queue = [release], [release]
+    while queue and (limit is None or len(seen) < limit):
+        for parent in sorted(parents[queue.pop(0)]):
+            if parent not in seen and (limit is None or len(seen) < limit):
+                seen.append(parent)
+                queue.append(parent)
+    return seen
+
+
+def _layers(shown: list[str], edges: list[dict], release: str | None) -> list[list[str]]:
+    """Rows from the release upwards: an asset sits one row above the highest child below it."""
+    parents, children = defaultdict(set), defaultdict(set)
+    for e in edges:
+        if e["child"] != e["parent"]:
+            parents[e["child"]].add(e["parent"])
+            children[e["parent"]].add(e["child"])
+    depth = {a: 0 for a in shown}
+    for _ in range(len(shown)):  # longest path from the release, bounded so cycles end
+        changed = False
+        for child in shown:
+            for parent in parents[child]:
+                if depth[parent] < depth[child] + 1 <= len(shown):
+                    depth[parent] = depth[child] + 1
+                    changed = True
+        if not changed:
+            break
+    rows = defaultdict(list)
+    for a in shown:
+        rows[depth[a]].append(a)
+    ordered, placed = [], {}
+    for d in range(max(rows) + 1):
+        row = sorted(rows[d], key=lambda a: (_barycentre(a, children, placed), a))
+        placed.update({a: i for i, a in enumerate(row)})
+        ordered.append(row)
+    return ordered
+
+
+def _barycentre(asset: str, children: dict, placed: dict) -> float:
+    below = [placed[c] for c in children[asset] if c in placed]
+    return sum(below) / len(below) if below else 0.0
+
+
+def _worst_severity(document: dict) -> dict[str, str]:
+    worst = {}
+    for f in document["findings"]:
+        if f["status"] == "open" and f["asset"]:
+            current = worst.get(f["asset"])
+            if current is None or list(COLOURS).index(f["severity"]) < list(COLOURS).index(current):
+                worst[f["asset"]] = f["severity"]
+    return worst
+
+
+def _box(asset: dict, x: float, y: float, severity: str | None, release: bool) -> str:
+    stroke = COLOURS.get(severity, "#8b949e")
+    width = 3 if severity in ("error", "warning") else 1.2
+    fill = "#fff8e6" if release else ("#f6f7f9" if asset["resolved"] else "#ffffff")
+    dash = "" if asset["resolved"] else ' stroke-dasharray="5 3"'
+    license_text = asset["license"] or asset["license_status"].replace("_", " ")
+    title = f'{asset["id"]} ({asset["kind"]}, {license_text}){": " + severity + " findings" if severity else ""}'
+    return (f'<g class="asset"><title>{escape(title)}</title>'
+            f'<rect x="{x:.0f}" y="{y:.0f}" width="{BOX_W}" height="{BOX_H}" rx="6" fill="{fill}" stroke="{stroke}" '
+            f'stroke-width="{width}"{dash}/>'
+            f'<text x="{x + 8:.0f}" y="{y + 19:.0f}" class="name">{escape(_short(asset["id"], 30))}</text>'
+            f'<text x="{x + 8:.0f}" y="{y + 35:.0f}" class="kind">{escape(asset["kind"])}'
+            f'{"" if asset["resolved"] else " · unresolved"}</text>'
+            f'<text x="{x + 8:.0f}" y="{y + 49:.0f}" class="license">{escape(_short(license_text, 32))}</text></g>')
+
+
+def _edge(child: tuple[float, float], parent: tuple[float, float], relation: str) -> str:
+    x1, y1 = child[0] + BOX_W / 2, child[1]
+    x2, y2 = parent[0] + BOX_W / 2, parent[1] + BOX_H
+    label = relation.replace("_", " ")
+    return (f'<g class="edge"><line x1="{x1:.0f}" y1="{y1:.0f}" x2="{x2:.0f}" y2="{y2:.0f}" stroke="#5b6470" '
+            f'stroke-width="1.2" marker-end="url(#arrow)"/>'
+            f'<text x="{(x1 + x2) / 2 + 4:.0f}" y="{(y1 + y2) / 2:.0f}" class="relation">{escape(label)}</text></g>')
+
+
+def _short(text: str, size: int) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
