@@ -113,8 +113,7 @@ def _statement(node, path: Path, out: Translation) -> None:
     names = _Variables()
     pred, args, shape = _head(head.atom.symbol, path, node, names)
     out.shapes.setdefault(pred, shape)
-    body = [_body_literal(lit, path, node, names) for lit in node.body]
-    body = [b for b in body if b is not None]
+    body = _flat(_body_literal(lit, path, node, names) for lit in node.body)
     if not body:
         out.facts.append((pred, *(_value(a) for a in args)))
     else:
@@ -130,8 +129,13 @@ def _show_term(node, path: Path, out: Translation) -> None:
     args = [_term(a, path, node, names) for a in term.arguments]
     pred = f"show__{term.name}__{len(args)}"
     out.shapes[pred] = (term.name, len(args), {})
-    out.rules.append(_Rule((pred, args), [_body_literal(lit, path, node, names) for lit in node.body]))
+    out.rules.append(_Rule((pred, args), _flat(_body_literal(lit, path, node, names) for lit in node.body)))
     out.shown.append((f"show__{term.name}", len(args)))
+
+
+def _flat(literals) -> list:
+    """Body literals in order, without the ones that are always true."""
+    return [literal for literal in literals if literal is not None]
 
 
 class _Variables:
