@@ -74,6 +74,8 @@ def _run(root: Path, exclude: Path | None, **overrides) -> Audit:
     files = rulebase.program_files(settings.position)
     atoms, differences = reason(settings.engine, files, fb)
     result = findings.interpret(atoms, fb, graph, kb, rulebase.rules(), profiles.load())
+    if "mof" in settings.profiles:
+        result.documentation += findings.openness(graph, fb)
     result.engines = ENGINE_NAMES[settings.engine]
     result.findings[:0] = findings.engine_disagreements(differences, rulebase.rules()["INP004"])
     if fb.release and result.conflicts_block(findings.display_id(fb.release, graph)):

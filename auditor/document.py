@@ -60,15 +60,19 @@ def build(audit: Audit) -> dict:
             for c in result.choices
         ],
         "repairs": _repairs(result, fb),
-        "documentation": [
-            {"asset": d.asset, "profile": d.profile, "score": d.score,
-             "missing": [{"item": i, "expected": e, "how_to_fix": h} for i, e, h in d.missing]}
-            for d in result.documentation
-        ],
+        "documentation": [_documentation(d) for d in result.documentation],
         "documentation_summary": _documentation_summary(result.documentation),
         "inventory": [{"file": i.file, "format": i.format, "status": i.status, "reason": i.reason}
                       for i in sorted(graph.harvest.inventory, key=lambda i: i.file)],
     }
+
+
+def _documentation(d) -> dict:
+    entry = {"asset": d.asset, "profile": d.profile, "score": d.score,
+             "missing": [{"item": i, "expected": e, "how_to_fix": h} for i, e, h in d.missing]}
+    if d.openness_class is not None:
+        entry.update({"class": d.openness_class, "progress": d.progress})
+    return entry
 
 
 def _documentation_summary(documentation) -> list[dict]:

@@ -77,8 +77,10 @@ class Documentation:
 
     asset: str
     profile: str
-    score: int  # 0-100: share of the profile's items met
+    score: int  # 0-100: share of the profile's items met (mof: progress towards the next class)
     missing: tuple[tuple[str, str, str], ...]  # (item, expected, how to fix)
+    openness_class: int | None = None  # mof only: 0 unclassified, else 3, 2 or 1
+    progress: dict | None = None  # mof only: percent of each class met
 
 
 @dataclass
@@ -310,3 +312,26 @@ def _origins(a: int, lic: str, term: str, chains: _Chains) -> set[int]:
             origins.add(x)
         stack.extend(chains.via.get((x, lic, term), ()))
     return origins
+
+
+def openness(graph: AssetGraph, fb: FactBase) -> list[Documentation]:
+    """The `mof` profile: the Model Openness Framework class of every model in scope that a MOF
+    file describes (a classification computed in Python, see auditor/openness.py)."""
+    from auditor import openness as mof
+
+    found = []
+    for i, key in enumerate(fb.keys[1:], start=1):
+        if fb.cone is not None and i not in fb.cone:
+            continue
+        statements = [s for r in graph.assets[key].records if r.format == "mof" for s in r.statements]
+        if not statements:
+            continue
+        result = mof.from_statements(statements)
+        next_class = str(result.class_ - 1 if result.class_ > 1 else (3 if result.class_ == 0 else 1))
+        score = 100 if result.class_ == 1 else round(result.progress[next_class])
+        missing = tuple((component, f"the component '{component}' in the release, under an open license",
+                         f"Release {component} ({why}) under an open license suited to its content type.")
+                        for component, why in result.missing.get(next_class, ()))
+        found.append(Documentation(display_id(key, graph), "mof", score, missing, result.class_,
+                                   {k: round(v) for k, v in result.progress.items()}))
+    return found

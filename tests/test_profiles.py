@@ -58,3 +58,14 @@ def test_profiles_are_selected_on_the_command_line_and_unknown_ones_refused(tmp_
 def test_eu_items_cite_the_regulation():
     items = profiles.load()["eu-ai-act-gpai"].items
     assert all("Annex" in i.clause for i in items)
+
+
+def test_mof_profile_reports_class_and_progress(tmp_path):
+    """A MOF model file in the release: its Model Openness Framework class and progress per class."""
+    oracle = FIXTURES / "mof-oracle"
+    source = next(oracle.glob("Class2RTestFile*.yml"))
+    (tmp_path / "model.yml").write_bytes(source.read_bytes())
+    doc = run_audit(tmp_path, profiles=("mof",))
+    (entry,) = [d for d in doc["documentation"] if d["profile"] == "mof"]
+    assert entry["class"] == 2 and entry["progress"] == {"1": 77, "2": 100, "3": 100}
+    assert entry["score"] == 77 and {m["item"] for m in entry["missing"]} >= {"Datasets"}
