@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import argparse
 import sys
+from importlib import import_module
 from pathlib import Path
 
 from auditor import __version__, rulebase
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
 FAIL_ON = ("error", "warning", "info", "never")
+# Outputs written on request, besides report.json and report.html: flag -> (file, formatter module,
+# help). Each module has render(document) -> str. --all writes every one: a new output is one entry.
+OUTPUTS = {
+    "sarif": ("report.sarif", "auditor.report.sarif", "SARIF 2.1.0 log for code scanning"),
+    "lines": ("findings.txt", "auditor.report.lines", "one open finding a line, for grep"),
+    "junit": ("junit.xml", "auditor.report.junit", "JUnit XML: a testcase per rule, errors fail"),
+    "notice": ("NOTICE", "auditor.report.notice", "attribution and notice text to ship (review it)"),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,11 +55,20 @@ def _parser() -> argparse.ArgumentParser:
                        help="documentation profile to apply (repeatable; default: hf-model-card, hf-dataset-card)")
     audit.add_argument("--engine", choices=("clingo", "pydatalog", "both"),
                        help="reasoning engine; both cross-checks clingo with pyDatalog (default: clingo)")
+    for name, (filename, _, description) in OUTPUTS.items():
+        audit.add_argument(f"--{name}", action="store_true", help=f"also write {filename}: {description}")
+    audit.add_argument("--all", action="store_true", help="write every output above")
     audit.set_defaults(handler=_audit)
 
-    harvest = sub.add_parser("harvest", help="read a release folder's manifests into a snapshot to audit later")
-    harvest.add_argument("path", type=Path, help="the release folder")
-    harvest.add_argument("-o", "--output", type=Path, required=True, help="snapshot file to write (graph.json)")
+    harvest = sub.add_parser("harvest", help="read a release folder's manifests into a snapshot to audit later, "
+                             "or fetch a Hub repository and its upstream into a release folder")
+    harvest.add_argument("path", help="the release folder, or hf://org/name (a model) or hf://datasets/org/name")
+    harvest.add_argument("-o", "--output", type=Path, required=True,
+                         help="snapshot file to write (graph.json); for hf:// the release folder to write")
+    harvest.add_argument("--revision", default="main", help="hf:// only: branch, tag or commit to pin (default: main)")
+    harvest.add_argument("--depth", type=int, default=3, help="hf:// only: upstream links to follow (default: 3)")
+    harvest.add_argument("--max-assets", type=int, default=50,
+                         help="hf:// only: most repositories to fetch (default: 50)")
     harvest.set_defaults(handler=_harvest)
 
     lic = sub.add_parser("licenses", help="license questions about a release")
@@ -104,7 +122,10 @@ def _audit_and_report(args) -> int:
         return doc
     args.out.mkdir(parents=True, exist_ok=True)
     outputs = []
-    for name, body in (("report.json", jsonfile.render(doc)), ("report.html", html.render(doc))):
+    reports = [("report.json", jsonfile.render(doc)), ("report.html", html.render(doc))]
+    reports += [(filename, import_module(module).render(doc))
+                for flag, (filename, module, _) in OUTPUTS.items() if args.all or getattr(args, flag)]
+    for name, body in reports:
         (args.out / name).write_text(body, encoding="utf-8")
         outputs.append(str(args.out / name))
     sys.stdout.write(text.render(doc, outputs, args.format))
@@ -114,8 +135,10 @@ def _audit_and_report(args) -> int:
 def _harvest(args) -> int:
     from auditor import audit, config
 
+    if args.path.startswith("hf://"):
+        return _harvest_hub(args)
     try:
-        count = audit.harvest_to(args.path, args.output)
+        count = audit.harvest_to(Path(args.path), args.output)
     except audit.InputError as exc:
         print(f"mlaudit: {exc}", file=sys.stderr)
         return EXIT_INPUT
@@ -123,6 +146,19 @@ def _harvest(args) -> int:
         print(f"mlaudit: {exc}", file=sys.stderr)
         return EXIT_USAGE
     print(f"harvested {count} records from {args.path} into {args.output}")
+    return EXIT_OK
+
+
+def _harvest_hub(args) -> int:
+    from auditor import hubcrawl
+
+    try:
+        log = hubcrawl.crawl(args.path, args.output, revision=args.revision, depth=args.depth,
+                             max_assets=args.max_assets)
+    except hubcrawl.HubError as exc:
+        print(f"mlaudit: {exc}", file=sys.stderr)
+        return EXIT_USAGE if exc.usage else EXIT_INPUT
+    print(hubcrawl.summary(log, args.output))
     return EXIT_OK
 
 

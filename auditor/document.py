@@ -46,8 +46,8 @@ def build(audit: Audit) -> dict:
         ],
         "findings": findings,
         "obligations": [
-            {"term": o.term, "kind": o.kind, "license": o.license, "text": o.text, "clause": o.clause, "source": o.source,
-             "imposed_by": list(o.imposed_by)}
+            {"term": o.term, "kind": o.kind, "license": o.license, "license_name": o.license_name, "text": o.text,
+             "clause": o.clause, "source": o.source, "values": list(o.values), "imposed_by": list(o.imposed_by)}
             for o in result.obligations
         ],
         "outbound_licenses": result.outbound,

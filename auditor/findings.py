@@ -62,6 +62,8 @@ class Obligation:
     clause: str
     source: str
     imposed_by: tuple[str, ...]
+    values: tuple[str, ...] = ()  # what the term prescribes verbatim (a notice, a "Built with" line, a name prefix)
+    license_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -280,7 +282,7 @@ def _finding(rule: Rule, row: tuple, facts: list[tuple], chains: _Chains) -> Fin
         fields["term_text"] = term.text if term else chains.kb.term_kinds[detail["term"]]["summary"]
     message = rule.message.format(asset=asset, **fields)
     key = "|".join([rule.id, chains.fb.keys[a], *identity])
-    fingerprint = hashlib.sha256(key.encode()).hexdigest()[:12]
+    fingerprint = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:12]
     evidence = [step for fact in facts for step in chains.steps(fact)]
     return Finding(f"{rule.id}-{fingerprint}", rule.id, rule.family, rule.severity, asset, message,
                    rule.how_to_fix, detail, list(dict.fromkeys(evidence)))
@@ -296,7 +298,8 @@ def _obligations(atoms: dict, fb: FactBase, chains: _Chains, kb: KnowledgeBase) 
         t = kb.term(lic, term)
         origins = sorted(chains.name(o) for o in _origins(release, lic, term, chains))
         found.append(Obligation(term, kind, lic, t.text if t else kb.term_kinds[term]["summary"],
-                                t.clause if t else "", t.source if t else "", tuple(origins)))
+                                t.clause if t else "", t.source if t else "", tuple(origins),
+                                t.values if t else (), kb.licenses[lic].name if lic in kb.licenses else lic))
     return found
 
 

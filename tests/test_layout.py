@@ -72,3 +72,13 @@ def test_symlink_out_of_the_folder_is_not_followed(tmp_path):
     (root / "org" / "m" / "leak.txt").symlink_to(outside / "secret.txt")
     entry = next(i for i in harvest(root).inventory if i.file == "org/m/leak.txt")
     assert entry.status == "skipped" and "outside" in entry.reason
+
+
+def test_names_that_are_not_utf8_are_listed_not_crashed_on(tmp_path):
+    import os
+    root = write_tree(tmp_path / "r", {"org/m/README.md": card("license: mit")})
+    os.makedirs(os.path.join(bytes(root), b"org", b"bad\xff"))
+    open(os.path.join(bytes(root), b"org", b"m", b"notes\xfe.txt"), "wb").write(b"x")
+    inventory = {i.file: (i.status, i.reason) for i in harvest(root).inventory}
+    assert inventory["org/bad\ufffd/"][0] == "skipped" and "UTF-8" in inventory["org/bad\ufffd/"][1]
+    assert inventory["org/m/notes\ufffd.txt"][0] == "skipped"

@@ -98,7 +98,10 @@ def _walk(root: Path, result: Harvest, exclude: Path | None):
         for d in sorted(dirnames):
             full = here / d
             rel = full.relative_to(root).as_posix()
-            if d.startswith("."):
+            if not _utf8(d):
+                result.inventory.append(InventoryEntry(_printable(rel) + "/", "folder", "skipped",
+                                                       "folder name is not valid UTF-8; not searched"))
+            elif d.startswith("."):
                 result.inventory.append(InventoryEntry(rel + "/", "folder", "skipped", "hidden folder"))
             elif full.is_symlink():
                 result.inventory.append(InventoryEntry(rel + "/", "folder", "skipped", "symbolic link not followed"))
@@ -110,8 +113,25 @@ def _walk(root: Path, result: Harvest, exclude: Path | None):
         for name in sorted(filenames):
             full = here / name
             rel = full.relative_to(root).as_posix()
+            if not _utf8(name):
+                result.inventory.append(InventoryEntry(_printable(rel), "unknown", "skipped",
+                                                       "file name is not valid UTF-8; not read"))
+                continue
             if full.is_symlink() and not full.resolve().is_relative_to(root):
                 result.inventory.append(InventoryEntry(rel, "unknown", "skipped",
                                                        "symbolic link pointing outside the audit folder"))
                 continue
             yield full, rel
+
+
+def _utf8(name: str) -> bool:
+    """File names that are not UTF-8 arrive with surrogate escapes, which no report can carry."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _printable(rel: str) -> str:
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

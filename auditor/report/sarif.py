@@ -1,0 +1,106 @@
+"""report.sarif: the findings as a SARIF 2.1.0 log, for code-scanning dashboards and CI annotations.
+
+One run of the driver `mlaudit`. Its rules are every rule of the rule base, so a dashboard can
+show what was checked as well as what fired. Each result points at the first evidence step in the
+audited folder (URIs relative to that folder) and names its asset as a logical location; the whole
+evidence chain rides in its properties. The finding id is the partial fingerprint, so results keep
+their identity across runs; resolved findings carry an accepted suppression. Nothing depends on
+time or machine: the same document gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from urllib.parse import quote
+
+from auditor import rulebase
+from auditor.report.lines import local_step, plain
+
+SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+INFORMATION_URI = "https://mlaudit.dev/"
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+FINGERPRINT = "mlauditFindingId/v1"
+
+
+def render(document: dict, rules: Iterable[rulebase.Rule] | None = None) -> str:
+    """`rules` defaults to the installed rule base (the document names only the rules that fired)."""
+    descriptors = [_descriptor(r) for r in (rules if rules is not None else rulebase.rules().values())]
+    index = {d["id"]: i for i, d in enumerate(descriptors)}
+    tool = document["tool"]
+    log = {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": tool["name"], "version": tool["version"],
+                                "informationUri": INFORMATION_URI, "rules": descriptors}},
+            "results": [_result(f, index) for f in document["findings"]],
+            "properties": _clean({"position": document["position"], "verdict": document["verdict"],
+                                  "release": document["release"], "counts": document["counts"]}),
+        }],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _descriptor(rule: rulebase.Rule) -> dict:
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.why},
+        "help": {"text": rule.how_to_fix},
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": {"family": rule.family, "tags": [rule.family]},
+    }
+
+
+def _result(finding: dict, index: dict[str, int]) -> dict:
+    result = {"ruleId": finding["rule"]}
+    if finding["rule"] in index:
+        result["ruleIndex"] = index[finding["rule"]]
+    result |= {"level": LEVELS[finding["severity"]], "message": {"text": plain(finding["message"])}}
+    location = _location(finding)
+    if location:
+        result["locations"] = [location]
+    result["partialFingerprints"] = {FINGERPRINT: finding["id"]}
+    if finding["status"] == "resolved":
+        result["suppressions"] = [{"kind": "external", "status": "accepted",
+                                   "justification": "resolved in the audit's configuration"}]
+    result["properties"] = _clean({"family": finding["family"], "status": finding["status"],
+                                   "howToFix": finding["how_to_fix"], "detail": finding["detail"],
+                                   "evidence": finding["evidence"]})
+    return result
+
+
+def _location(finding: dict) -> dict | None:
+    location = {}
+    step = local_step(finding)
+    if step:
+        physical = {"artifactLocation": {"uri": _uri(step["file"])}}
+        if step["line"]:
+            physical["region"] = {"startLine": step["line"]}
+        location["physicalLocation"] = physical
+    if finding["asset"]:
+        name = plain(finding["asset"])
+        location["logicalLocations"] = [{"name": name, "fullyQualifiedName": name, "kind": "resource"}]
+    return location or None
+
+
+def _uri(path: str) -> str:
+    """A relative URI for a path; a file name the OS could not decode keeps its original bytes."""
+    try:
+        raw = path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = path.encode("utf-8", "replace")
+    return quote(raw, safe="/")
+
+
+def _clean(value: object) -> object:
+    """Manifest text in property bags, made safe to display like the messages."""
+    if isinstance(value, str):
+        return plain(value)
+    if isinstance(value, dict):
+        return {plain(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value

@@ -1,0 +1,238 @@
+"""The machine outputs and the NOTICE: SARIF, JUnit XML, findings.txt, NOTICE, and their CLI flags."""
+
+from __future__ import annotations
+
+import copy
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from auditor import rulebase
+from auditor.cli import OUTPUTS, main
+from auditor.report import junit, lines, notice, sarif
+from conftest import FIXTURES, card, run_audit, write_tree
+
+DEMO = FIXTURES / "releases" / "demo"
+SARIF_SCHEMA = Path(sarif.__file__).resolve().parents[1] / "sarif-2.1.0.schema.json"
+LLAMA2_NOTICE = ("Llama 2 is licensed under the LLAMA 2 Community License, Copyright (c) Meta Platforms, Inc. "
+                 "All Rights Reserved.")
+HOSTILE = "evil\u202e\x1b[31mred\x00\x07\nsecond line\u2028third\ud800"
+
+
+@pytest.fixture(scope="module")
+def demo() -> dict:
+    return run_audit(DEMO)
+
+
+def validate_sarif(text: str) -> dict:
+    log = json.loads(text)
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator(schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER).validate(log)
+    return log
+
+
+def open_findings(doc: dict) -> list[dict]:
+    return [f for f in doc["findings"] if f["status"] == "open"]
+
+
+def hostile_document(doc: dict) -> dict:
+    """The demo with untrusted text in every place a manifest can reach."""
+    doc = copy.deepcopy(doc)
+    for f in doc["findings"]:
+        f["message"] += HOSTILE
+        f["asset"] = (f["asset"] or "") + HOSTILE
+        f["evidence"][0] |= {"fact": HOSTILE, "file": f"dir with space/{HOSTILE}.md", "line": 3}
+    for o in doc["obligations"]:
+        o["imposed_by"] = [a + HOSTILE for a in o["imposed_by"]]
+        o["text"] += HOSTILE
+    doc["release"]["asset"] += HOSTILE
+    return doc
+
+
+# SARIF
+
+def test_bundled_sarif_schema_is_the_oasis_one():
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator.check_schema(schema)
+    assert schema["id"].endswith("/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json")
+
+
+def test_sarif_validates_and_carries_the_demo_findings(demo):
+    log = validate_sarif(sarif.render(demo))
+    assert log["version"] == "2.1.0" and len(log["runs"]) == 1
+    driver = log["runs"][0]["tool"]["driver"]
+    assert driver["name"] == "mlaudit" and driver["version"] == demo["tool"]["version"] and driver["informationUri"]
+    assert [r["id"] for r in driver["rules"]] == list(rulebase.rules())
+    results = log["runs"][0]["results"]
+    assert [r["partialFingerprints"][sarif.FINGERPRINT] for r in results] == [f["id"] for f in demo["findings"]]
+    for result in results:
+        rule = driver["rules"][result["ruleIndex"]]
+        assert rule["id"] == result["ruleId"]
+        assert rule["defaultConfiguration"]["level"] == result["level"]
+    assert {r["level"] for r in results} == {"error", "warning", "note"}
+
+
+def test_sarif_rules_carry_the_rule_metadata(demo):
+    rules = {r["id"]: r for r in json.loads(sarif.render(demo))["runs"][0]["tool"]["driver"]["rules"]}
+    meta = rulebase.rules()["CMP001"]
+    assert rules["CMP001"] == {
+        "id": "CMP001", "name": meta.name, "shortDescription": {"text": meta.summary},
+        "fullDescription": {"text": meta.why}, "help": {"text": meta.how_to_fix},
+        "defaultConfiguration": {"level": "error"}, "properties": {"family": "conflict", "tags": ["conflict"]},
+    }
+
+
+def test_sarif_locates_a_result_at_its_first_file_and_names_the_asset(demo):
+    results = json.loads(sarif.render(demo))["runs"][0]["results"]
+    quantised = next(r for r in results if r["ruleId"] == "INP002")
+    location = quantised["locations"][0]
+    assert location["physicalLocation"] == {"artifactLocation": {"uri": "acme/support-chat-7b-GGUF/README.md"},
+                                            "region": {"startLine": 6}}
+    assert location["logicalLocations"][0]["name"] == "acme/support-chat-7b-GGUF"
+    conflict = next(r for r in results if r["ruleId"] == "CMP001")
+    assert conflict["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": "mlaudit.toml"}}
+    assert conflict["properties"]["family"] == "conflict"
+    assert conflict["properties"]["evidence"][-1]["file"].startswith("https://creativecommons.org/")
+
+
+def test_sarif_suppresses_resolved_findings(demo):
+    doc = copy.deepcopy(demo)
+    doc["findings"][0]["status"] = "resolved"
+    results = validate_sarif(sarif.render(doc))["runs"][0]["results"]
+    assert results[0]["suppressions"] == [{"kind": "external", "status": "accepted",
+                                           "justification": "resolved in the audit's configuration"}]
+    assert all("suppressions" not in r for r in results[1:])
+
+
+def test_sarif_is_deterministic(demo):
+    assert sarif.render(demo) == sarif.render(run_audit(DEMO))
+
+
+# JUnit
+
+def test_junit_has_a_testcase_per_rule_and_a_failure_per_open_error(demo):
+    root = ET.fromstring(junit.render(demo))
+    suite = root.find("testsuite")
+    errors = [f for f in open_findings(demo) if f["severity"] == "error"]
+    assert suite.get("name") == "mlaudit" and len(root.findall("testsuite")) == 1
+    assert int(suite.get("failures")) == len(suite.findall(".//failure")) == len(errors) == demo["counts"]["error"]
+    cases = suite.findall("testcase")
+    assert int(suite.get("tests")) == len(cases) == len(rulebase.rules())
+    cmp001 = next(c for c in cases if c.get("name").startswith("CMP001 "))
+    assert cmp001.get("classname") == "conflict"
+    assert cmp001.find("failure").get("type") == "CMP001"
+    assert "datasets/tatsu-lab/alpaca/README.md:2" in cmp001.find("failure").text
+
+
+def test_junit_lists_warnings_in_system_out_without_failing(demo):
+    suite = ET.fromstring(junit.render(demo)).find("testsuite")
+    lic001 = next(c for c in suite.findall("testcase") if c.get("name").startswith("LIC001 "))
+    assert lic001.find("failure") is None
+    assert lic001.find("system-out").text.startswith("WARNING LIC001 acme/support-chat-7b-GGUF: ")
+
+
+# findings.txt
+
+def test_lines_are_one_per_open_finding_in_report_order(demo):
+    text = lines.render(demo)
+    assert text.endswith("\n")
+    rows = text.splitlines()
+    assert len(rows) == len(open_findings(demo))
+    for row, finding in zip(rows, open_findings(demo)):
+        head = f"{finding['severity'].upper()} {finding['rule']} {finding['asset']}: {finding['message']}"
+        assert row.startswith(head)
+    assert any(r.endswith("[datasets/acme/support-tickets/README.md:1]") for r in rows)
+
+
+# NOTICE
+
+def test_notice_carries_the_llama_notice_and_the_cc_by_nc_attribution(demo):
+    text = notice.render(demo)
+    assert text.startswith("NOTICE for acme/support-chat-7b-GGUF\n")
+    assert "Generated by mlaudit" in text and "Review it before shipping" in text
+    assert f"\n  {LLAMA2_NOTICE}\n" in text
+    assert "datasets/tatsu-lab/alpaca, licensed under CC-BY-NC-4.0 (attribution: Section 3(a)(1)(A))" in text
+    assert "https://creativecommons.org/licenses/by-nc/4.0/legalcode" in text
+    assert "Section 1(b)(iv): https://ai.meta.com/llama/use-policy" in text
+    assert "  - datasets/acme/support-tickets" in text.split("Terms unknown")[1]
+    sections = [line for line in text.splitlines() if line in ("Apache-2.0", "CC-BY-NC-4.0",
+                                                                 "LicenseRef-Llama-2-Community")]
+    assert sections == sorted(sections) and len(sections) == 3
+
+
+def test_notice_uses_prescribed_values_and_marks_missing_text_for_review():
+    doc = {"tool": {"version": "0"}, "position": "p", "release": {"asset": "org/m"},
+           "assets": [{"id": "meta-llama/Meta-Llama-3-8B", "license": "LicenseRef-Llama-3-Community"}],
+           "obligations": [
+               {"term": "display_notice", "license": "LicenseRef-Llama-3-Community", "clause": "Section 1(b)(i)(B)",
+                "text": 'Prominently display "Built with Meta Llama 3" on a related website.', "source": "u",
+                "imposed_by": ["meta-llama/Meta-Llama-3-8B"], "values": ["Built with Meta Llama 3"]},
+               {"term": "include_notice", "license": "Apache-2.0", "clause": "Section 4(d)", "source": "u",
+                "text": "If the work has a NOTICE file, include its attribution notices.", "imposed_by": ["org/c"]},
+           ]}
+    text = notice.render(doc)
+    assert "\n  Built with Meta Llama 3\n" in text
+    assert "  [review] If the work has a NOTICE file, include its attribution notices." in text
+
+
+def test_notice_is_deterministic(demo):
+    assert notice.render(demo) == notice.render(run_audit(DEMO))
+
+
+# hostile text
+
+@pytest.mark.parametrize("render", [sarif.render, junit.render, lines.render, notice.render])
+def test_hostile_strings_do_not_reach_any_output(demo, render):
+    out = render(hostile_document(demo))
+    for bad in ("\u202e", "\x1b", "\x00", "\x07", "\u2028", "\ud800"):
+        assert bad not in out
+    assert "evil" in out and "red" in out
+
+
+def test_hostile_strings_keep_every_output_well_formed(demo):
+    doc = hostile_document(demo)
+    log = validate_sarif(sarif.render(doc))
+    assert log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith(
+        "dir%20with%20space/evil%E2%80%AE%1B")
+    ET.fromstring(junit.render(doc))
+    assert len(lines.render(doc).splitlines()) == len(open_findings(doc))
+
+
+def test_hostile_license_name_end_to_end(tmp_path):
+    root = write_tree(tmp_path / "r", {
+        "mlaudit.toml": '[release]\nasset = "org/m"\n',
+        "org/m/README.md": card('license: other\nlicense_name: "evil\\u202e\\u001b[31mred"'),
+    })
+    out = tmp_path / "out"
+    main(["audit", str(root), "--out", str(out), "--all"])
+    for name, _, _ in OUTPUTS.values():
+        body = (out / name).read_text(encoding="utf-8")
+        assert "\u202e" not in body and "\x1b" not in body
+    validate_sarif((out / "report.sarif").read_text(encoding="utf-8"))
+    ET.parse(out / "junit.xml")
+
+
+# command line
+
+@pytest.mark.parametrize("flag, name", [("--sarif", "report.sarif"), ("--lines", "findings.txt"),
+                                        ("--junit", "junit.xml"), ("--notice", "NOTICE")])
+def test_each_flag_writes_its_file_only(tmp_path, capsys, flag, name):
+    assert main(["audit", str(DEMO), "--out", str(tmp_path), flag]) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["report.json", "report.html", name])
+    assert f"wrote {tmp_path / name}" in capsys.readouterr().out
+
+
+def test_all_writes_every_output(tmp_path, demo):
+    main(["audit", str(DEMO), "--out", str(tmp_path), "--all", "--fail-on", "never"])
+    written = {p.name for p in tmp_path.iterdir()}
+    assert written == {"report.json", "report.html", *(name for name, _, _ in OUTPUTS.values())}
+    assert (tmp_path / "findings.txt").read_text(encoding="utf-8") == lines.render(demo)
+    assert (tmp_path / "NOTICE").read_text(encoding="utf-8") == notice.render(demo)
+
+
+def test_without_flags_only_the_two_reports_are_written(tmp_path):
+    main(["audit", str(DEMO), "--out", str(tmp_path)])
+    assert {p.name for p in tmp_path.iterdir()} == {"report.json", "report.html"}
