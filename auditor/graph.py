@@ -33,7 +33,11 @@ def resolve(harvest: Harvest, declared: tuple[tuple[str, str, str], ...] = ()) -
     for members in groups:
         key, asset = _asset(records, members)
         if key in assets:  # same name, no shared identity: keep both, told apart by their file
-            asset.id = f"{asset.id} ({asset.records[0].source})"
+            base, n = f"{asset.id} ({asset.records[0].source})", 1
+            asset.id = base
+            while asset_key(asset.kind, asset.id) in assets:
+                n += 1
+                asset.id = f"{base} #{n}"
             key = asset_key(asset.kind, asset.id)
         assets[key] = asset
         for i in members:

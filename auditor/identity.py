@@ -26,8 +26,8 @@ def hub_id(scheme: str, value: str, kind: str = "model") -> tuple[str, str] | No
                 return ("dataset" if parts[0] == "datasets" else "model"), "/".join(parts[1:3])
             return kind, "/".join(parts[:2])
     if scheme == "url":
-        url = urlsplit(value.strip())
-        if url.hostname in _HUB_HOSTS:
+        url = _split(value)
+        if url is not None and url.hostname in _HUB_HOSTS:
             parts = [p for p in url.path.split("/") if p]
             if parts and parts[0] in ("datasets", "spaces"):
                 return ("dataset", "/".join(parts[1:3])) if parts[0] == "datasets" and len(parts) > 1 else None
@@ -56,7 +56,19 @@ def keys(scheme: str, value: str) -> list[tuple]:
 
 def normalise_url(url: str) -> str:
     """URLs compare without scheme, www., trailing slash, fragment or case of the host."""
-    parts = urlsplit(url.strip())
+    parts = _split(url)
+    if parts is None:
+        return url.strip()
     host = (parts.hostname or "").removeprefix("www.")
     path = parts.path.rstrip("/")
     return f"{host}{path}" + (f"?{parts.query}" if parts.query else "")
+
+
+def _split(url: str):
+    """The parts of a URL, or None for text that only looks like one (e.g. 'http://[x')."""
+    try:
+        parts = urlsplit(url.strip())
+        parts.hostname  # noqa: B018 - raises on a malformed host
+        return parts
+    except ValueError:
+        return None

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.harvest import croissant, cyclonedx, modelfolder, mof, openml, schemaorg
+from auditor.harvest import spdx2, spdx3
 from auditor.harvest.hfcard import read_card
 from auditor.harvest.layout import Placement, place
 from auditor.model import Harvest, InventoryEntry
@@ -37,7 +38,7 @@ class Context:
     placement: Placement
 
 
-READERS: list = [modelfolder, croissant, cyclonedx, openml, schemaorg, mof]
+READERS: list = [modelfolder, croissant, spdx3, spdx2, cyclonedx, openml, schemaorg, mof]
 
 
 def harvest(root: Path, root_name: str | None = None, exclude: Path | None = None) -> Harvest:

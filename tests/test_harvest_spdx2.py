@@ -1,0 +1,452 @@
+"""Harvesting SPDX 2.2/2.3 through spdx-tools: every serialization, licenses as written, identity,
+lineage from relationships (with their direction), validation messages, hostile and broken files, and
+a conformance pass over the shared corpus."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from license_expression import Licensing
+
+from auditor.graph import resolve
+from auditor.harvest import Context, harvest, spdx2
+from auditor.harvest.layout import place
+from conftest import FIXTURES, ROOT, write_tree
+
+HERE = FIXTURES / "formats" / "spdx2"
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "manifests"
+RDF = '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:spdx="http://spdx.org/rdf/terms#">'
+SERIALIZATIONS = ["ml-release.spdx.json", "ml-release.spdx", "ml-release.spdx.yaml", "ml-release.spdx.xml",
+                  "ml-release.spdx.rdf.xml"]
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """Any attempt to open a connection (a remote DTD, an RDF import) fails the test."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("the reader tried to use the network")
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+
+
+def read(path: Path, rel: str | None = None):
+    return spdx2.read(path, Context(rel or path.name, place("", "release")))
+
+
+def by_id(records) -> dict:
+    return {r.id: r for r in records}
+
+
+def refs(record) -> list[tuple]:
+    return sorted((r.relation, r.target, r.kind, r.scheme) for r in record.references)
+
+
+def line_of(path: Path, text: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def document(packages: list[dict], relationships: list[dict] | None = None) -> str:
+    """A minimal valid SPDX 2.3 JSON document around `packages`."""
+    return json.dumps({
+        "spdxVersion": "SPDX-2.3", "dataLicense": "CC0-1.0", "SPDXID": "SPDXRef-DOCUMENT", "name": "t",
+        "documentNamespace": "https://example.com/t", "documentDescribes": [p["SPDXID"] for p in packages],
+        "creationInfo": {"created": "2024-01-01T00:00:00Z", "creators": ["Tool: test"]},
+        "packages": [{"downloadLocation": "NOASSERTION", "filesAnalyzed": False, **p} for p in packages],
+        "relationships": relationships or [],
+    })
+
+
+def relationship(a: str, kind: str, b: str) -> dict:
+    return {"spdxElementId": a, "relationshipType": kind, "relatedSpdxElement": b}
+
+
+def read_text(tmp_path: Path, name: str, text: str | bytes):
+    path = tmp_path / name
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    return read(path)
+
+
+# --- detection ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, head, expected", [
+    ("sbom.spdx", b"SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\n", True),
+    ("sbom.spdx.json", b'{\n  "spdxVersion": "SPDX-2.3",', True),
+    ("sbom.json", b'{"files": [{"SPDXID": "SPDXRef-File-1"}]}', True),
+    ("sbom.spdx.yaml", b"spdxVersion: SPDX-2.2\nSPDXID: SPDXRef-DOCUMENT\n", True),
+    ("sbom.yml", b"SPDXID: SPDXRef-DOCUMENT\n", True),
+    ("sbom.spdx.xml", b"<?xml version='1.0'?>\n<Document>\n  <SPDXID>SPDXRef-DOCUMENT</SPDXID>", True),
+    ("sbom.rdf", b'<rdf:RDF xmlns:spdx="http://spdx.org/rdf/terms#">', True),
+    ("sbom.spdx.rdf.xml", b'<rdf:RDF xmlns:spdx="http://spdx.org/rdf/terms#">', True),
+    ("sbom.spdx3.json", b'{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "spdxId": "x"}', False),
+    ("bom.json", b'{"bomFormat": "CycloneDX", "specVersion": "1.6", "metadata": {"licenses": ["SPDX-2.0"]}}',
+     False),
+    ("croissant.json", b'{"@context": {"@vocab": "https://schema.org/"}, "name": "d"}', False),
+    ("notes.txt", b"SPDXVersion: SPDX-2.3\n", False),
+    ("sbom.json", b"SPDXVersion: SPDX-2.3\n", False),
+    ("sbom.spdx", b'{"spdxVersion": "SPDX-2.3"}', False),
+    ("config.xml", b"<configuration><name>x</name></configuration>", False),
+])
+def test_detect_is_specific(name, head, expected):
+    assert spdx2.detect(Path(name), head) is expected
+
+
+def test_detect_and_module_import_leave_spdx_tools_unimported():
+    code = ("import sys; from pathlib import Path; from auditor.harvest import spdx2; "
+            "spdx2.detect(Path('a.spdx.json'), b'{\"spdxVersion\": \"SPDX-2.3\"}'); "
+            "print('spdx_tools' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# --- one document, five serializations -----------------------------------------------------------
+
+def summary(records, *, licenses: bool = True) -> dict:
+    return {r.id: (r.kind, r.kind_basis, r.version, r.revision,
+                   [s.raw for s in r.licenses] if licenses else None, [s.raw for s in r.concluded],
+                   sorted((i.scheme, i.value) for i in r.identifiers),
+                   sorted((c.algorithm, c.value, c.file) for c in r.checksums),
+                   sorted((s.field, s.value) for s in r.statements), refs(r))
+            for r in records}
+
+
+@pytest.mark.parametrize("name", SERIALIZATIONS[1:])
+def test_every_serialization_reads_the_same(name):
+    expected, problems = read(HERE / SERIALIZATIONS[0])
+    records, other_problems = read(HERE / name)
+    assert problems == other_problems == []
+    rdf = name.endswith(".rdf.xml")
+    assert summary(records, licenses=not rdf) == summary(expected, licenses=not rdf)
+    if rdf:  # RDF/XML has no expression strings: spdx-tools renders the parsed expression
+        licensing = Licensing()
+        for a, b in zip(sorted(records, key=lambda r: r.id), sorted(expected, key=lambda r: r.id)):
+            assert [licensing.parse(s.raw) for s in a.licenses] == [licensing.parse(s.raw) for s in b.licenses]
+
+
+@pytest.mark.parametrize("name, text", [
+    ("ml-release.spdx.json", '"licenseDeclared": "Apache-2.0 AND LicenseRef-Llama-2"'),
+    ("ml-release.spdx", "PackageLicenseDeclared: Apache-2.0 AND LicenseRef-Llama-2"),
+    ("ml-release.spdx.yaml", "SPDXID: SPDXRef-chat"),
+    ("ml-release.spdx.xml", "<SPDXID>SPDXRef-chat</SPDXID>"),
+    ("ml-release.spdx.rdf.xml", "#SPDXRef-chat"),
+])
+def test_evidence_points_at_the_package_or_the_field(name, text):
+    records, _ = read(HERE / name, f"sboms/{name}")
+    chat = by_id(records)["acme/support-chat-7b"]
+    declared = chat.licenses[0].evidence
+    assert (declared.file, declared.pointer) == (f"sboms/{name}", "packages[SPDXRef-chat].licenseDeclared")
+    if name != "ml-release.spdx.json":  # JSON: the line of the package's SPDXID, not of the field
+        assert declared.line == line_of(HERE / name, text)
+    supplier = next(s for s in chat.statements if s.field == "supplier")
+    assert supplier.evidence.pointer == "packages[SPDXRef-chat].supplier" and supplier.evidence.line
+
+
+# --- records ------------------------------------------------------------------------------------
+
+def test_hub_package_becomes_the_hub_asset():
+    records, problems = read(HERE / "ml-release.spdx.json")
+    assert problems == []
+    chat = by_id(records)["acme/support-chat-7b"]
+    assert (chat.kind, chat.kind_basis, chat.format, chat.source) == (
+        "model", "purl pkg:huggingface", "spdx2", "ml-release.spdx.json")
+    assert (chat.version, chat.revision) == ("1.2.0", "3f2a9c1")
+    assert sorted((i.scheme, i.value) for i in chat.identifiers) == [
+        ("hub", "acme/support-chat-7b"),
+        ("purl", "pkg:huggingface/acme/support-chat-7b@3f2a9c1"),
+        ("url", "https://huggingface.co/acme/support-chat-7b/resolve/3f2a9c1/model.safetensors"),
+    ]
+    assert [(c.algorithm, c.value[:8], c.file) for c in chat.checksums] == [
+        ("sha256", "9f86d081", "model.safetensors"), ("blake2b-256", "0e5751c0", "model.safetensors")]
+    statements = {s.field: s.value for s in chat.statements}
+    assert statements["supplier"] == "Organization: ACME Corp (oss@acme.example)"
+    assert statements["originator"] == "Person: Jane Doe"
+    assert statements["homepage"] == "https://huggingface.co/acme/support-chat-7b"
+    assert statements["primaryPackagePurpose"] == "OTHER"
+    assert statements["releaseDate"] == "2024-05-01T00:00:00"
+    dataset = by_id(records)["acme/support-tickets"]
+    assert (dataset.kind, dataset.kind_basis) == ("dataset", "Hugging Face Hub URL in downloadLocation")
+
+
+def test_license_states_stay_distinct():
+    records = by_id(read(HERE / "ml-release.spdx.json")[0])
+    licenses = {i: ([s.raw for s in r.licenses], [s.raw for s in r.concluded]) for i, r in records.items()}
+    assert licenses == {
+        "acme/support-chat-7b": (["Apache-2.0 AND LicenseRef-Llama-2"], ["NOASSERTION"]),
+        "meta-llama/Llama-2-7b-chat-hf": (["LicenseRef-Llama-2"], []),
+        "acme/support-tickets": (["CC-BY-NC-4.0"], ["CC-BY-4.0"]),  # declared and concluded disagree
+        "synthetic-dialogues": (["NONE"], []),
+        "transformers": (["Apache-2.0"], ["Apache-2.0"]),
+        "acme-serving": ([], []),  # absent: no statement at all
+    }
+
+
+def test_license_strings_are_kept_as_written_and_text_blocks_are_skipped():
+    records = by_id(read(HERE / "lineage.spdx")[0])
+    assert [s.raw for s in records["google/vit-base-patch16-224"].licenses] == ["(Apache-2.0)"]
+    finetuned = records["vision-example/vit-finetuned"]
+    assert [s.raw for s in finetuned.licenses] == ["(MIT OR Apache-2.0)"]
+    assert finetuned.licenses[0].evidence.line == line_of(HERE / "lineage.spdx", "(MIT OR Apache-2.0)")
+    assert [s.raw for s in records["vision-example/vit-int8"].licenses] == ["NOASSERTION"]
+
+
+@pytest.mark.parametrize("package, kind, basis", [
+    ({"primaryPackagePurpose": "LIBRARY"}, "code", "primaryPackagePurpose LIBRARY"),
+    ({"primaryPackagePurpose": "OPERATING-SYSTEM"}, "code", "primaryPackagePurpose OPERATING_SYSTEM"),
+    ({"externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
+                        "referenceLocator": "pkg:npm/left-pad@1.3.0"}]}, "code", "purl type npm"),
+    ({"primaryPackagePurpose": "ARCHIVE"}, "other",
+     "primaryPackagePurpose ARCHIVE, no purl or Hub URL telling what it is"),
+    ({}, "other", "no primaryPackagePurpose, no purl or Hub URL telling what it is"),
+    ({"primaryPackagePurpose": "LIBRARY", "downloadLocation": "https://huggingface.co/datasets/org/data"},
+     "dataset", "Hugging Face Hub URL in downloadLocation"),
+    ({"externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
+                        "referenceLocator": "pkg:huggingface/datasets/org/data@abc"}]},
+     "dataset", "purl pkg:huggingface"),
+])
+def test_kind(tmp_path, package, kind, basis):
+    records, _ = read_text(tmp_path, "k.spdx.json", document([{"SPDXID": "SPDXRef-p", "name": "p", **package}]))
+    assert (records[0].kind, records[0].kind_basis) == (kind, basis)
+
+
+def test_repeated_names_get_distinct_record_ids(tmp_path):
+    text = document([
+        {"SPDXID": "SPDXRef-a", "name": "lmdb", "versionInfo": "1.0.0"},
+        {"SPDXID": "SPDXRef-b", "name": "lmdb", "versionInfo": "3.2.1"},
+        {"SPDXID": "SPDXRef-c", "name": "model"},
+        {"SPDXID": "SPDXRef-d", "name": "model"},
+        {"SPDXID": "SPDXRef-e", "name": "app"},
+    ], [relationship("SPDXRef-e", "DEPENDS_ON", "SPDXRef-b")])
+    records, _ = read_text(tmp_path, "dup.spdx.json", text)
+    assert sorted(r.id for r in records) == ["app", "lmdb@1.0.0", "lmdb@3.2.1", "model (SPDXRef-c)",
+                                             "model (SPDXRef-d)"]
+    assert refs(by_id(records)["app"]) == [("depends_on", "lmdb@3.2.1", "other", "record")]
+
+
+def test_a_download_url_shared_by_packages_identifies_none_of_them():
+    records, _ = read(HERE / "fails-validation.spdx.json")
+    assert all(i.scheme != "url" for r in records for i in r.identifiers)
+    assert {s.value for r in records for s in r.statements if s.field == "downloadLocation"} == {
+        "https://models.acme.example/tiny-classifier-1.0.tar.gz"}
+
+
+# --- lineage ------------------------------------------------------------------------------------
+
+def test_relationships_become_references_in_the_right_direction():
+    records = by_id(read(HERE / "ml-release.spdx.json")[0])
+    assert refs(records["acme/support-chat-7b"]) == [
+        ("depends_on", "acme/support-tickets", "dataset", "record"),  # tickets DATA_FILE_OF chat
+        ("depends_on", "https://acme.example/spdx/tokenizers-0.15.2#SPDXRef-tokenizers", "other", "url"),
+        ("depends_on", "transformers", "code", "record"),  # transformers RUNTIME_DEPENDENCY_OF chat
+        ("finetune", "meta-llama/Llama-2-7b-chat-hf", "model", "record"),  # chat DESCENDANT_OF llama
+    ]  # chat CONTAINS a file, chat DEPENDS_ON NOASSERTION: nothing
+    assert refs(records["acme-serving"]) == [("contains", "acme/support-chat-7b", "model", "record")]
+    assert refs(records["synthetic-dialogues"]) == [
+        ("generated_by", "meta-llama/Llama-2-7b-chat-hf", "model", "record")]
+    assert refs(records["meta-llama/Llama-2-7b-chat-hf"]) == refs(records["transformers"]) == []
+    finetune = next(r for r in records["acme/support-chat-7b"].references if r.relation == "finetune")
+    assert finetune.revision == "08751db2aca9bf2f7f80d2e516117a53d7450235"
+    assert finetune.evidence.pointer == "relationships[SPDXRef-chat DESCENDANT_OF SPDXRef-llama]"
+
+
+def test_reverse_relationship_types_and_tag_value_lines():
+    path = HERE / "lineage.spdx"
+    records = by_id(read(path)[0])
+    assert refs(records["vision-example/vit-finetuned"]) == [
+        ("finetune", "google/vit-base-patch16-224", "model", "record")]  # base ANCESTOR_OF ft
+    assert refs(records["vision-example/vit-int8"]) == [
+        ("derived_from", "vision-example/vit-finetuned", "model", "record")]  # VARIANT_OF
+    assert refs(records["vit-int8-mirror"]) == [
+        ("contains", "onnxruntime", "code", "record"),  # onnxruntime OPTIONAL_COMPONENT_OF mirror
+        ("derived_from", "vision-example/vit-int8", "model", "record"),  # COPY_OF
+    ]
+    assert refs(records["vision-example/imagenet-subset"]) == [
+        ("generated_by", "vision-example/vit-finetuned", "model", "record")]  # ft GENERATES data
+    assert records["vision-example/vit-finetuned"].references[0].evidence.line == line_of(
+        path, "Relationship: SPDXRef-base ANCESTOR_OF SPDXRef-ft")
+
+
+def test_descendant_between_non_models_is_derived_from(tmp_path):
+    text = document([{"SPDXID": "SPDXRef-a", "name": "fork"}, {"SPDXID": "SPDXRef-b", "name": "upstream"}],
+                    [relationship("SPDXRef-a", "DESCENDANT_OF", "SPDXRef-b"),
+                     relationship("SPDXRef-a", "GENERATED_FROM", "SPDXRef-b")])
+    records, _ = read_text(tmp_path, "d.spdx.json", text)
+    assert refs(by_id(records)["fork"]) == [("derived_from", "upstream", "other", "record")]
+
+
+# --- validation ---------------------------------------------------------------------------------
+
+def test_validation_messages_become_invalid_problems_and_records_stay():
+    records, problems = read(HERE / "fails-validation.spdx.json")
+    assert sorted(r.id for r in records) == ["tiny-classifier", "tiny-tokenizer"]
+    assert {p.code for p in problems} == {"invalid"}
+    found = {(p.evidence.pointer, p.asset) for p in problems}
+    assert ("packages[SPDXRef-model]", "other:tiny-classifier") in found
+    assert ("relationships[SPDXRef-model DESCENDANT_OF SPDXRef-missing]", "other:tiny-classifier") in found
+    messages = " | ".join(p.message for p in problems)
+    assert "LicenseRef-Undefined" in messages and "64 lowercase hexadecimal digits" in messages
+    assert '"DocumentRef-nowhere"' in messages and "DESCRIBES" in messages
+    assert refs(by_id(records)["tiny-classifier"]) == [("depends_on", "tiny-tokenizer", "other", "record")]
+
+
+def test_large_documents_are_validated_element_by_element(monkeypatch):
+    monkeypatch.setattr(spdx2, "FULL_VALIDATION_COST", 1)
+    records, problems = read(HERE / "fails-validation.spdx.json")
+    assert len(records) == 2
+    assert [p.code for p in problems][0] == "partly-validated"
+    messages = " | ".join(p.message for p in problems)
+    assert "64 lowercase hexadecimal digits" in messages  # element checks still run
+    assert "SPDXRef-missing" not in messages  # cross-references are not checked
+
+
+# --- bad and hostile input ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, code, fragment, line", [
+    ("xxe.spdx.xml", "refused", "DOCTYPE", None),
+    ("billion-laughs.spdx.rdf.xml", "refused", "DOCTYPE", None),
+    ("alias-bomb.spdx.yaml", "refused", "aliases", None),
+    ("truncated.spdx.json", "malformed", "invalid JSON", 7),
+    ("bad-purpose.spdx.json", "malformed", "Invalid PrimaryPackagePurpose: MACHINE_LEARNING_MODEL", None),
+])
+def test_unreadable_fixtures(name, code, fragment, line):
+    records, problems = read(HERE / name)
+    assert records == []
+    assert [(p.code, p.evidence.file, p.evidence.line) for p in problems] == [(code, name, line)]
+    assert fragment in problems[0].message
+
+
+def test_broken_tag_value_names_each_problem_once_with_its_line():
+    records, problems = read(HERE / "garbage.spdx")
+    assert records == [] and {p.code for p in problems} == {"malformed"}
+    assert [p.evidence.line for p in problems if "Unknown tag" in p.message] == [4]
+    assert any("(MIT AND" in p.message for p in problems)
+    assert any(p.evidence.line == 7 and "Relationship" in p.message for p in problems)
+
+
+@pytest.mark.parametrize("name, text, code, fragment", [
+    ("rec.spdx.yaml", "spdxVersion: SPDX-2.3\na: &a [1, *a]\n", "refused", "enclosing anchor"),
+    ("deep.spdx.yaml", "spdxVersion: SPDX-2.3\nx: " + "[" * 2000 + "]" * 2000 + "\n", "malformed", "nesting"),
+    ("list.spdx.yaml", "- spdxVersion: SPDX-2.3\n", "malformed", "should be an object, found list"),
+    ("bad.spdx.yaml", "spdxVersion: [unclosed\n", "malformed", "invalid YAML"),
+    ("list.spdx.json", '["spdxVersion"]', "malformed", "should be an object, found list"),
+    ("deep.spdx.json", '{"spdxVersion": ' + "[" * 300 + "]" * 300 + "}", "refused", "nested"),
+    ("shapes.spdx.json", '{"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT", "packages": "x"}',
+     "malformed", "'packages' should be a list of objects, found string"),
+    ("shapes2.spdx.json", '{"spdxVersion": "SPDX-2.3", "packages": [{"name": 5}, null], "relationships": 3}',
+     "malformed", "'packages[1]' should be an object, found no value"),
+    ("shapes3.spdx.json", '{"spdxVersion": "SPDX-2.3", "packages": [{"name": 5, "checksums": "x"}]}',
+     "malformed", "'packages[0].checksums' should be a list of objects, found string"),
+    ("root.spdx.xml", "<?xml version='1.0'?><SPDXID>x</SPDXID>", "malformed", "expected <Document>"),
+    ("broken.spdx.xml", "<Document><SPDXID>x</Document>", "malformed", "invalid XML"),
+    ("empty.spdx.rdf.xml", RDF + "</rdf:RDF>", "malformed", "exactly one spdx:SpdxDocument, found 0"),
+    ("two.spdx.rdf.xml", RDF + '<spdx:SpdxDocument rdf:about="https://x.example/d#A"/>'
+     '<spdx:SpdxDocument rdf:about="https://x.example/d#B"/></rdf:RDF>', "malformed", "found 2"),
+    ("nohash.rdf", RDF + '<spdx:SpdxDocument rdf:about="https://x.example/d"/></rdf:RDF>', "malformed",
+     "should be the document namespace, '#' and its SPDX id"),
+    ("latin1.spdx", "SPDXVersion: SPDX-2.3\nPackageName: caf\xe9\n".encode("latin-1"), "not-utf8", "UTF-8"),
+    ("nul.spdx", b"SPDXVersion: SPDX-2.3\n\x00\x00", "binary", "binary"),
+])
+def test_bad_input_is_a_problem_not_a_crash(tmp_path, name, text, code, fragment):
+    records, problems = read_text(tmp_path, name, text)
+    assert records == []
+    assert problems and problems[0].code == code and fragment in problems[0].message, problems
+    assert all(p.evidence.file == name for p in problems)
+
+
+def test_yaml_dates_and_decimal_versions_stay_as_written(tmp_path):
+    text = (HERE / "ml-release.spdx.yaml").read_text()
+    text = text.replace("created: '2024-05-02T10:00:00Z'", "created: 2024-05-02T10:00:00Z")
+    text = text.replace("versionInfo: 1.2.0", "versionInfo: 1.20")
+    records, problems = read_text(tmp_path, "dates.spdx.yaml", text)
+    assert problems == [] and by_id(records)["acme/support-chat-7b"].version == "1.20"
+
+
+def test_yaml_tags_that_would_build_objects_are_refused(tmp_path):
+    text = "spdxVersion: SPDX-2.3\nSPDXID: !!python/object/apply:os.system ['echo hi']\n"
+    records, problems = read_text(tmp_path, "tag.spdx.yaml", text)
+    assert records == [] and problems[0].code == "malformed" and "python/object" in problems[0].message
+    assert problems[0].evidence.line == 2
+
+
+def test_too_large_files_are_refused_before_reading(tmp_path, monkeypatch):
+    monkeypatch.setattr(spdx2, "MAX_BYTES", 100)
+    records, problems = read_text(tmp_path, "big.spdx.json", document([{"SPDXID": "SPDXRef-a", "name": "a"}]))
+    assert records == [] and problems[0].code == "refused" and "limit" in problems[0].message
+
+
+def test_urls_that_cannot_be_taken_apart_are_not_identifiers(tmp_path):
+    text = document([{"SPDXID": "SPDXRef-a", "name": "a", "downloadLocation": "https://[broken/x",
+                      "homepage": "https://huggingface.co/org/model"}])
+    (record,), _ = read_text(tmp_path, "u.spdx.json", text)
+    assert (record.id, record.kind_basis) == ("org/model", "Hugging Face Hub URL in homepage")
+    assert [(i.scheme, i.value, i.evidence.pointer) for i in record.identifiers] == [
+        ("hub", "org/model", "packages[SPDXRef-a].homepage")]
+    resolve(harvest(write_tree(tmp_path / "r", {"u.spdx.json": text})))  # nothing downstream trips on it
+
+
+_json = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+                     lambda inner: st.lists(inner, max_size=3)
+                     | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+                     max_leaves=12)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(package=st.dictionaries(st.sampled_from(["name", "SPDXID", "licenseDeclared", "checksums", "externalRefs",
+                                                "supplier", "versionInfo", "primaryPackagePurpose"]), _json),
+       relationships=_json)
+def test_arbitrary_shapes_never_crash(tmp_path, package, relationships):
+    text = json.dumps({"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT", "packages": [package],
+                       "relationships": relationships})
+    records, problems = read_text(tmp_path, "fuzz.spdx.json", text)
+    assert records or problems
+
+
+# --- in the pipeline ----------------------------------------------------------------------------
+
+def test_harvest_routes_every_serialization_here_and_resolve_links_the_lineage(tmp_path):
+    root = write_tree(tmp_path / "release", {f"sbom/{n}": (HERE / n).read_bytes() for n in SERIALIZATIONS})
+    result = harvest(root)
+    assert {(e.file, e.format, e.status) for e in result.inventory} == {
+        (f"sbom/{n}", "spdx2", "read") for n in SERIALIZATIONS}
+    graph = resolve(result)
+    edges = {(e.child, e.parent, e.relation) for e in graph.edges}
+    assert ("model:acme/support-chat-7b", "model:meta-llama/llama-2-7b-chat-hf", "finetune") in edges
+    assert ("model:acme/support-chat-7b", "dataset:acme/support-tickets", "depends_on") in edges
+    assert ("other:synthetic-dialogues", "model:meta-llama/llama-2-7b-chat-hf", "generated_by") in edges
+    assert graph.assets["model:acme/support-chat-7b"].sources == sorted(f"sbom/{n}" for n in SERIALIZATIONS)
+
+
+# --- conformance over the shared corpus ----------------------------------------------------------
+
+def corpus_files(folder: str) -> list[Path]:
+    path = CORPUS / folder
+    return sorted(p for p in path.iterdir() if p.is_file() and p.suffix != ".md") if path.is_dir() else []
+
+
+@pytest.mark.skipif(not (CORPUS / "spdx2").is_dir(), reason=f"shared corpus not found at {CORPUS / 'spdx2'}")
+@pytest.mark.parametrize("path", corpus_files("spdx2"), ids=lambda p: p.name)
+def test_corpus_conformance(path):
+    assert spdx2.detect(path, path.read_bytes()[:4096])
+    records, problems = read(path, f"corpus/{path.name}")
+    assert records, problems  # every corpus document describes packages
+    for record in records:
+        assert record.format == "spdx2" and record.id and record.kind in ("model", "dataset", "code", "other")
+    for problem in problems:
+        assert problem.evidence.file == f"corpus/{path.name}" and problem.code == "invalid" and problem.message
+
+
+@pytest.mark.skipif(not (CORPUS / "spdx2").is_dir(), reason=f"shared corpus not found at {CORPUS / 'spdx2'}")
+def test_corpus_documents_that_fail_validation_on_purpose():
+    failing = {p.name for p in corpus_files("spdx2") if read(p)[1]}
+    assert failing == {"ACME-v2.3.spdx.json", "example9-appbomination.spdx.json"}
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared corpus not found at {CORPUS}")
+@pytest.mark.parametrize("folder", ["spdx3", "cyclonedx", "croissant", "openml", "hf-model-cards"])
+def test_corpus_files_of_other_formats_are_not_claimed(folder):
+    for path in corpus_files(folder):
+        assert not spdx2.detect(path, path.read_bytes()[:4096]), path.name
