@@ -14,7 +14,7 @@ import yaml
 
 from auditor.resources import rules_dir
 
-DEFAULT_PROFILES = ("hf-model-card", "hf-dataset-card")
+DEFAULT_PROFILES = ("hf-model-card", "hf-dataset-card", "spdx3-ai", "spdx3-dataset")
 
 
 @dataclass(frozen=True)
