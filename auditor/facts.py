@@ -17,8 +17,9 @@ from auditor.model import AssetGraph, Evidence, LicenseStatement
 from auditor.profiles import Profile, normalise_heading
 
 S = schema.SCHEMA
-LINEAGE_RELATIONS = frozenset({"finetune", "adapter", "quantized", "merge", "distill", "trained_on", "derived_from",
-                               "generated_by"})  # what an asset is made from (not what it contains or runs with)
+# What an asset is made from (not what it contains or runs with), by sort: its base models, its data.
+LINEAGE_RELATIONS = {**dict.fromkeys(("finetune", "adapter", "quantized", "merge", "distill"), "base"),
+                     **dict.fromkeys(("trained_on", "derived_from", "generated_by"), "data")}
 UNREADABLE = {"too-large", "binary", "not-utf8", "unreadable", "bad-front-matter"}
 
 
@@ -204,12 +205,15 @@ def disagreements(asset, kb: KnowledgeBase):
 
 
 def upstream_disagreements(graph: AssetGraph):
-    """(child, detail, evidence) where two manifests of one asset name different upstream assets."""
-    stated = defaultdict(lambda: defaultdict(list))  # child -> file -> edges
+    """(child, detail, evidence) where two manifests of one asset name different upstream assets of
+    the same sort (base models, or data): a manifest that only names the base model (an adapter
+    config) does not contradict a card that also lists the training data."""
+    stated = defaultdict(lambda: defaultdict(list))  # (child, sort) -> file -> edges
     for edge in graph.edges:
-        if edge.relation in LINEAGE_RELATIONS and edge.evidence.file != "mlaudit.toml":
-            stated[edge.child][edge.evidence.file].append(edge)
-    for child, by_file in stated.items():
+        sort = LINEAGE_RELATIONS.get(edge.relation)
+        if sort and edge.evidence.file != "mlaudit.toml":
+            stated[(edge.child, sort)][edge.evidence.file].append(edge)
+    for (child, _), by_file in sorted(stated.items()):
         if len(by_file) > 1 and len({frozenset(e.parent for e in edges) for edges in by_file.values()}) > 1:
             said = [(f, ", ".join(sorted(graph.assets[e.parent].id for e in edges)), [e.evidence for e in edges])
                     for f, edges in sorted(by_file.items())]
