@@ -46,3 +46,15 @@ def release(tmp_path):
         return run_audit(write_tree(tmp_path / "release", files), **overrides)
 
     return make
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Any attempt to open a connection (a remote @context, a DTD, an RDF import) fails the test;
+    modules that read manifests opt in with `pytestmark = pytest.mark.usefixtures("no_network")`."""
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the reader tried to use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)

@@ -4,7 +4,6 @@ catalogs, @id references, license objects, identifiers, lineage, and the JSON li
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import pytest
@@ -18,11 +17,7 @@ HERE = FIXTURES / "formats" / "schemaorg"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "manifests"
 
 
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch):
-    def refuse(*args, **kwargs):
-        raise AssertionError("the reader tried to use the network")
-    monkeypatch.setattr(socket.socket, "connect", refuse)
+pytestmark = pytest.mark.usefixtures("no_network")
 
 
 def read(path: Path):

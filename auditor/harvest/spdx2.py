@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from auditor.harvest import safejson, safexml
-from auditor.harvest.text import read_text
+from auditor.harvest.text import id_lines, read_text
 from auditor.identity import hub_id
 from auditor.model import (AssetRecord, Checksum, Evidence, Identifier, LicenseStatement, Problem, Reference,
                            Statement, asset_key)
@@ -202,7 +202,7 @@ def _from_dict(data, text: str) -> _Loaded:
         raise _Unreadable([("malformed", f"an SPDX document should be an object, found {shape(data)}", None)])
     _check_lists(data)
     document = _parsed(JsonLikeDictParser().parse, data)
-    lines = _id_lines(text)
+    lines = id_lines(_ID_LINE, text)
     raw = {}
     for package in data.get("packages") or []:
         if isinstance(package, dict) and isinstance(package.get("SPDXID"), str):
@@ -325,7 +325,7 @@ def _load_rdf(data: bytes, text: str) -> _Loaded:
 
     graph = _parsed(Graph().parse, data=data, format="xml")  # safexml has already refused DOCTYPE entities
     _check_rdf_document(graph)
-    return _Loaded(_parsed(translate_graph_to_document, graph), {}, _id_lines(text))
+    return _Loaded(_parsed(translate_graph_to_document, graph), {}, id_lines(_ID_LINE, text))
 
 
 def _check_rdf_document(graph) -> None:
@@ -382,16 +382,6 @@ def _scan_tagvalue(text: str, loaded: _Loaded) -> None:
             parts = value.split()
             if len(parts) >= 3:
                 loaded.relationship_lines.setdefault((parts[0], parts[1], parts[2]), number)
-
-
-def _id_lines(text: str) -> dict[str, int]:
-    lines: dict[str, int] = {}
-    line, last = 1, 0
-    for match in _ID_LINE.finditer(text):
-        line += text.count("\n", last, match.start())
-        last = match.start()
-        lines.setdefault(match.group(1), line)
-    return lines
 
 
 # --- records ------------------------------------------------------------------------------------

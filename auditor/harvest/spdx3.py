@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditor.harvest import safejson
+from auditor.harvest.text import id_lines
 from auditor.harvest.spdx2 import Hub, hub_of, is_url, lineage_relation, record_ids, shape, shared_values, shorten
 from auditor.model import (AssetRecord, Checksum, Evidence, Identifier, LicenseStatement, Problem, Reference,
                            Statement, asset_key)
@@ -91,7 +92,7 @@ def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
     problem = _collect(data, graph)
     if problem:
         return [], [Problem("malformed", problem, Evidence(context.rel, ""))]
-    graph.lines = _id_lines(path.read_text(encoding="utf-8-sig", errors="replace"))
+    graph.lines = id_lines(_ID_LINE, path.read_text(encoding="utf-8-sig", errors="replace"))
     records = _records(graph)
     _relationships(graph, records)
     return list(records.values()), graph.problems
@@ -160,16 +161,6 @@ def _vocab(value) -> str | None:
     if not isinstance(value, str):
         return None
     return value.rstrip("/").rsplit("/", 1)[-1] if "://" in value else value
-
-
-def _id_lines(text: str) -> dict[str, int]:
-    lines: dict[str, int] = {}
-    line, last = 1, 0
-    for match in _ID_LINE.finditer(text):
-        line += text.count("\n", last, match.start())
-        last = match.start()
-        lines.setdefault(match.group(1), line)
-    return lines
 
 
 # --- package records ----------------------------------------------------------------------------

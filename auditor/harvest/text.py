@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 MAX_TEXT_BYTES = 5 * 1024 * 1024
@@ -25,3 +26,14 @@ def read_text(path: Path, limit: int = MAX_TEXT_BYTES) -> tuple[str, tuple[str, 
         return "", ("not-utf8", f"file is not UTF-8 text (invalid byte 0x{data[exc.start]:02x} "
                     f"at offset {exc.start})")
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def id_lines(pattern: re.Pattern, text: str) -> dict[str, int]:
+    """The 1-based line on which each id captured by `pattern` first appears in `text`."""
+    lines: dict[str, int] = {}
+    line, last = 1, 0
+    for match in pattern.finditer(text):
+        line += text.count("\n", last, match.start())
+        last = match.start()
+        lines.setdefault(match.group(1), line)
+    return lines
