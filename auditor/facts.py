@@ -77,8 +77,9 @@ def encode(graph: AssetGraph, settings: Settings, kb: KnowledgeBase, profiles: d
             fb.add(S["unlicensed"](a, "unknown"))
             continue
         _licenses(fb, a, key, asset, key in unreadable, kb)
-        for aspect, detail, evidence in disagreements(asset, kb):
-            fb.add(S["disagrees"](a, aspect, detail), *evidence)
+        if len(asset.records) > 1 and (documented is None or key in documented):
+            for aspect, detail, evidence in disagreements(asset, kb):
+                fb.add(S["disagrees"](a, aspect, detail), *evidence)
         for record in asset.records:
             if not record.has_metadata:
                 fb.add(S["no_metadata"](a), Evidence(record.source, "front matter", 1))
@@ -95,7 +96,7 @@ def encode(graph: AssetGraph, settings: Settings, kb: KnowledgeBase, profiles: d
                         fb.add(S["heading"](a, heading, section.status), section.evidence)
     for edge in graph.edges:
         fb.add(S["edge"](ids[edge.child], ids[edge.parent], edge.relation), edge.evidence)
-    for child, detail, evidence in upstream_disagreements(graph):
+    for child, detail, evidence in upstream_disagreements(graph, documented):
         fb.add(S["disagrees"](ids[child], "upstream", detail), *evidence)
     _provenance(fb, graph, ids, documented)
     for problem in graph.harvest.problems:
@@ -141,12 +142,13 @@ def _provenance(fb: FactBase, graph: AssetGraph, ids: dict[str, int], scope: set
     for key, file, declared, actual, evidence in provenance.checksum_mismatches(graph):
         if scope is None or key in scope:
             fb.add(S["checksum_mismatch"](ids[key], file, declared, actual), *evidence)
-    for edge in provenance.unpinned(graph):
+    edges = graph.edges if scope is None else [e for e in graph.edges if e.child in scope]
+    for edge in provenance.unpinned(graph, edges):
         fb.add(S["unpinned"](ids[edge.child], ids[edge.parent]), edge.evidence)
-    for edge in graph.edges:
+    for edge in edges:
         if edge.name_match:
             fb.add(S["name_match"](ids[edge.child], ids[edge.parent], edge.name_match), edge.evidence)
-    for members in provenance.cycles(graph):
+    for members in provenance.cycles(edges):
         for member in members:
             fb.add(S["in_cycle"](ids[member], ids[members[0]]),
                    *(e.evidence for e in graph.edges if e.child == member and e.parent in members))
@@ -170,7 +172,7 @@ def _licenses(fb: FactBase, a: int, key: str, asset, unreadable: bool, kb: Knowl
     evidence = [s.evidence for s in statements] or [Evidence(r.source, "license") for r in asset.records]
     by_license = defaultdict(list)  # each license's own statements, so its evidence is exact
     for statement in statements:
-        one = interpret([statement], kb)
+        one = reading if len(statements) == 1 else interpret([statement], kb)
         for lid in {*one.licenses, *one.unrecognised, *(l for alt in one.alternatives for l in alt)}:
             by_license[lid].append(statement.evidence)
     for lid in reading.licenses:
@@ -204,14 +206,14 @@ def disagreements(asset, kb: KnowledgeBase):
         yield "version", _side_by_side(versions), [e for _, _, ev in versions for e in ev]
 
 
-def upstream_disagreements(graph: AssetGraph):
+def upstream_disagreements(graph: AssetGraph, scope: set[str] | None = None):
     """(child, detail, evidence) where two manifests of one asset name different upstream assets of
     the same sort (base models, or data): a manifest that only names the base model (an adapter
     config) does not contradict a card that also lists the training data."""
     stated = defaultdict(lambda: defaultdict(list))  # (child, sort) -> file -> edges
     for edge in graph.edges:
         sort = LINEAGE_RELATIONS.get(edge.relation)
-        if sort and edge.evidence.file != "mlaudit.toml":
+        if sort and edge.evidence.file != "mlaudit.toml" and (scope is None or edge.child in scope):
             stated[(edge.child, sort)][edge.evidence.file].append(edge)
     for (child, _), by_file in sorted(stated.items()):
         if len(by_file) > 1 and len({frozenset(e.parent for e in edges) for edges in by_file.values()}) > 1:

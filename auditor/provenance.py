@@ -61,7 +61,7 @@ def checksum_mismatches(graph: AssetGraph):
                         computed[c.file] = (key, c)
     for asset in graph.assets.values():
         for r in asset.records:
-            if r.format == "model-folder":
+            if r.format == "model-folder" or not r.checksums:
                 continue
             folder = PurePosixPath(r.source).parent
             for c in r.checksums:
@@ -78,23 +78,24 @@ def has_checksum(asset: Asset) -> bool:
     return any(r.checksums for r in asset.records)
 
 
-def unpinned(graph: AssetGraph):
-    """Edges whose manifest could pin the upstream's version but does not."""
-    for edge in graph.edges:
+def unpinned(graph: AssetGraph, edges: list):
+    """Edges (of those given) whose manifest could pin the upstream's version but does not."""
+    for edge in edges:
         if edge.format in PINNABLE and not edge.revision and edge.relation != "evaluated_on":
             parent = graph.assets[edge.parent]
             if not any(r.version or r.revision for r in parent.records):
                 yield edge
 
 
-def cycles(graph: AssetGraph) -> list[list[str]]:
-    """Strongly connected components of more than one asset (Tarjan's algorithm, iterative)."""
+def cycles(edges: list) -> list[list[str]]:
+    """Strongly connected components of more than one asset over the given edges (Tarjan's
+    algorithm, iterative); a cycle through the release's lineage lies wholly inside it."""
     parents = defaultdict(list)
-    for edge in graph.edges:
+    for edge in edges:
         if edge.child != edge.parent:
             parents[edge.child].append(edge.parent)
     index, low, on_stack, stack, found, counter = {}, {}, set(), [], [], [0]
-    for start in graph.assets:
+    for start in sorted(parents):
         if start in index:
             continue
         work = [(start, iter(parents[start]))]
