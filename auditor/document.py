@@ -35,7 +35,7 @@ def build(audit: Audit) -> dict:
             "use": settings.use,
             "distribution": settings.distribution,
             "basis": fb.release_basis,
-            "use_category": result.use_categories.get(fb.release) if fb.release else None,
+            "use_category": result.use_categories.get(fb.release, "unspecified") if fb.release else None,
         },
         "counts": {"open": len(open_), "resolved": len(findings) - len(open_), **counts},
         "assets": [_asset(key, audit) for key in graph.assets],
