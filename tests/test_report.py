@@ -133,3 +133,11 @@ def test_lineage_diagram_escapes_names_and_stays_readable_at_fifty_assets(tmp_pa
     assert "<script" not in svg and "&lt;script&gt;" in svg
     assert svg.count('class="asset"') == 60  # capped, with a note
     assert "showing 60 assets nearest the release" in svg
+
+
+def test_scenarios_show_provenance_and_documentation_findings_with_evidence():
+    for scenario in ("demo", "credit-risk"):
+        doc = run_audit(FIXTURES / "releases" / scenario)
+        for family in ("provenance", "documentation"):
+            found = [f for f in doc["findings"] if f["family"] == family]
+            assert found and all(any(s["file"] for s in f["evidence"]) for f in found), (scenario, family)
