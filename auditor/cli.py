@@ -71,6 +71,12 @@ def _parser() -> argparse.ArgumentParser:
                          help="hf:// only: most repositories to fetch (default: 50)")
     harvest.set_defaults(handler=_harvest)
 
+    explain = sub.add_parser("explain", help="print one finding of a report with its evidence chain and rule")
+    explain.add_argument("finding_id", help="the finding's id (e.g. CMP001-ce3405676116), or a unique prefix")
+    explain.add_argument("--report", type=Path, default=Path("mlaudit-report/report.json"),
+                         help="the report.json to read (default: ./mlaudit-report/report.json)")
+    explain.set_defaults(handler=_explain)
+
     lic = sub.add_parser("licenses", help="license questions about a release")
     lic_sub = lic.add_subparsers(dest="licenses_command", required=True)
     suggest = lic_sub.add_parser("suggest", help="licenses the release may be published under")
@@ -159,6 +165,24 @@ def _harvest_hub(args) -> int:
         print(f"mlaudit: {exc}", file=sys.stderr)
         return EXIT_USAGE if exc.usage else EXIT_INPUT
     print(hubcrawl.summary(log, args.output))
+    return EXIT_OK
+
+
+def _explain(args) -> int:
+    import json
+
+    from auditor.report import text
+
+    try:
+        doc = json.loads(args.report.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        print(f"mlaudit: cannot read {args.report}: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    matches = [f for f in doc.get("findings", []) if f["id"].startswith(args.finding_id)]
+    if len(matches) != 1:
+        print(f"mlaudit: {len(matches)} findings of {args.report} match {args.finding_id!r}", file=sys.stderr)
+        return EXIT_USAGE
+    sys.stdout.write(text.explain(matches[0], rulebase.rules().get(matches[0]["rule"]), doc))
     return EXIT_OK
 
 

@@ -115,3 +115,16 @@ def test_harvest_snapshot_audits_like_the_folder(tmp_path, capsys):
 def test_a_json_file_that_is_not_a_snapshot_is_exit_3(tmp_path):
     (tmp_path / "graph.json").write_text('{"format": "mlaudit-harvest", "version": 99}')
     assert main(["audit", str(tmp_path / "graph.json"), "--out", str(tmp_path / "o")]) == 3
+
+
+def test_explain_prints_a_finding_with_its_chain(tmp_path, capsys):
+    main(["audit", str(DEMO), "--out", str(tmp_path), "--fail-on", "never"])
+    report = tmp_path / "report.json"
+    finding = next(f for f in json.loads(report.read_text())["findings"] if f["rule"] == "CMP001")
+    capsys.readouterr()
+    assert main(["explain", finding["id"][:10], "--report", str(report)]) == 0
+    out = capsys.readouterr().out
+    assert finding["id"] in out and "Evidence" in out and "datasets/tatsu-lab/alpaca/README.md:2" in out
+    assert "What would fix" in out and "rules/conflict/CMP001" in out
+    assert main(["explain", "XYZ", "--report", str(report)]) == 2
+    assert main(["explain", "CMP001", "--report", str(tmp_path / "missing.json")]) == 3

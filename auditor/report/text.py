@@ -62,3 +62,20 @@ def _where(step: dict) -> str:
 def _clean(text: str) -> str:
     """Terminal output must not carry control characters from untrusted manifests."""
     return "".join(c if c.isprintable() else "\ufffd" for c in text)
+
+
+def explain(finding: dict, rule, document: dict) -> str:
+    """`mlaudit explain`: one finding, the chain of facts behind it, its rule and what would fix it."""
+    lines = [f"{finding['id']}  {finding['severity']}  {finding['rule']}"
+             + (f" {rule.name}" if rule else "") + f"  ({finding['status']})", "", _clean(finding["message"]), "",
+             "Evidence (from the finding back to the files and clauses):"]
+    for i, step in enumerate(finding["evidence"], start=1):
+        lines.append(f"  {i}. {_clean(step['fact'])}{_where(step)}")
+    if rule:
+        lines += ["", f"Rule: rules/{rule.path.parent.name}/{rule.path.name}", f"Why it matters: {rule.why}"]
+    lines += ["", f"How to fix: {finding['how_to_fix']}"]
+    repairs = document.get("repairs", {})
+    if finding["family"] == "conflict" and repairs.get("status") == "found":
+        lines += ["", "What would fix the release's license conflicts (remove or relicense every asset of one set):"]
+        lines += [f"  - {', '.join(s)}" for s in repairs["sets"]]
+    return "\n".join(lines) + "\n"
