@@ -26,7 +26,7 @@ def hub_id(scheme: str, value: str, kind: str = "model") -> tuple[str, str] | No
                 return ("dataset" if parts[0] == "datasets" else "model"), "/".join(parts[1:3])
             return kind, "/".join(parts[:2])
     if scheme == "url":
-        url = _split(value)
+        url = split_url(value)
         if url is not None and url.hostname in _HUB_HOSTS:
             parts = [p for p in url.path.split("/") if p]
             if parts and parts[0] in ("datasets", "spaces"):
@@ -56,7 +56,7 @@ def keys(scheme: str, value: str) -> list[tuple]:
 
 def normalise_url(url: str) -> str:
     """URLs compare without scheme, www., trailing slash, fragment or case of the host."""
-    parts = _split(url)
+    parts = split_url(url)
     if parts is None:
         return url.strip()
     host = (parts.hostname or "").removeprefix("www.")
@@ -64,7 +64,7 @@ def normalise_url(url: str) -> str:
     return f"{host}{path}" + (f"?{parts.query}" if parts.query else "")
 
 
-def _split(url: str):
+def split_url(url: str):
     """The parts of a URL, or None for text that only looks like one (e.g. 'http://[x')."""
     try:
         parts = urlsplit(url.strip())

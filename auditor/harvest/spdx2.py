@@ -23,13 +23,12 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import NamedTuple
-from urllib.parse import urlsplit
 
 import yaml
 
 from auditor.harvest import safejson, safexml
 from auditor.harvest.text import id_lines, read_text
-from auditor.identity import hub_id
+from auditor.identity import hub_id, split_url
 from auditor.model import (AssetRecord, Checksum, Evidence, Identifier, LicenseStatement, Problem, Reference,
                            Statement, asset_key)
 
@@ -526,13 +525,7 @@ def shorten(text: str, limit: int = MAX_VALUE) -> str:
 
 def is_url(value) -> bool:
     """A URL that can be taken apart: urlsplit raises on some strings (an unclosed '[' host)."""
-    if not isinstance(value, str) or "://" not in value:
-        return False
-    try:
-        urlsplit(value.strip()).hostname
-    except ValueError:
-        return False
-    return True
+    return isinstance(value, str) and "://" in value and split_url(value) is not None
 
 
 def shape(value) -> str:
