@@ -13,14 +13,13 @@ from auditor import provenance, schema
 from auditor.config import Settings
 from auditor.graph import find
 from auditor.licenses import UNKNOWN, KnowledgeBase, LicenseReading, interpret
-from auditor.model import AssetGraph, Evidence, LicenseStatement
+from auditor.model import UNREADABLE, AssetGraph, Evidence, LicenseStatement
 from auditor.profiles import Profile, normalise_heading
 
 S = schema.SCHEMA
 # What an asset is made from (not what it contains or runs with), by sort: its base models, its data.
 LINEAGE_RELATIONS = {**dict.fromkeys(("finetune", "adapter", "quantized", "merge", "distill"), "base"),
                      **dict.fromkeys(("trained_on", "derived_from", "generated_by"), "data")}
-UNREADABLE = {"too-large", "binary", "not-utf8", "unreadable", "bad-front-matter"}
 
 
 @dataclass

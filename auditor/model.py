@@ -93,6 +93,10 @@ class Section:
     evidence: Evidence
 
 
+# Problem codes meaning a file could not be read at all (the rest were read in part).
+UNREADABLE = frozenset({"too-large", "binary", "not-utf8", "unreadable", "bad-front-matter", "malformed", "refused"})
+
+
 @dataclass(frozen=True)
 class Problem:
     """An input that could not be read, or only in part; becomes an `input` finding."""

@@ -12,9 +12,9 @@ from collections import defaultdict
 import posixpath
 from pathlib import PurePosixPath
 
+from auditor.graph import HUB_LAYOUT
 from auditor.model import Asset, AssetGraph, Evidence
 
-HUB_LAYOUT = ("hf-card", "model-folder")
 SOURCE_FIELDS = frozenset({"downloadLocation", "url", "contentUrl", "homepage", "software_downloadLocation",
                            "original_data_url", "repo_url"})
 SUPPLIER_FIELDS = frozenset({"supplier", "originator", "creator", "publisher", "manufacturer", "authors", "author",

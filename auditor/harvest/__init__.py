@@ -21,13 +21,12 @@ from auditor.harvest import croissant, cyclonedx, modelfolder, mof, openml, sche
 from auditor.harvest import spdx2, spdx3
 from auditor.harvest.hfcard import read_card
 from auditor.harvest.layout import Placement, place
-from auditor.model import Harvest, InventoryEntry
+from auditor.model import UNREADABLE, Harvest, InventoryEntry
 
 CONFIG_FILES = {"mlaudit.toml": "mlaudit config"}
 HEAD_BYTES = 4096
 ROOT_NOTES = ("README.md at the audit root without card metadata: read as notes on the release "
               "folder, not as an asset card")
-UNREADABLE = {"too-large", "binary", "not-utf8", "unreadable", "bad-front-matter", "malformed", "refused"}
 
 
 @dataclass(frozen=True)
