@@ -12,7 +12,7 @@ from auditor import __version__, rulebase
 from auditor.audit import Audit
 from auditor.findings import SEVERITY_ORDER, display_id
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 OUTBOUND_TERMS = ("share_alike", "no_derivatives")  # besides the persisting limitations
 
 
@@ -28,6 +28,8 @@ def build(audit: Audit) -> dict:
         "position": settings.position,
         "profiles": list(settings.profiles),
         "engines": list(result.engines),
+        "rule_base": {"version": __version__, "sha256": rulebase.fingerprint()},
+        "input": {"sha256": graph.harvest.fingerprint, "files": len(graph.harvest.inventory)},
         "position_summary": position.summary,
         "verdict": "fail" if counts["error"] else "pass",
         "release": {

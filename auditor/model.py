@@ -145,6 +145,7 @@ class Harvest:
     records: list[AssetRecord] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     inventory: list[InventoryEntry] = field(default_factory=list)
+    fingerprint: str = ""  # SHA-256 of the input files (harvest.fingerprint)
 
 
 @dataclass

@@ -7,6 +7,7 @@ clingo) gives the id, severity and texts; its body derives `finding` and `becaus
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -101,6 +102,18 @@ def program_files(position: str, folder: Path | None = None) -> list[Path]:
     if chosen is None:
         raise RuleBaseError(f"unknown legal position {position!r}; known: {', '.join(positions(folder))}")
     return sorted((folder / "lib").glob("*.lp")) + [chosen.path] + [r.path for r in rules(folder).values()]
+
+
+@cache
+def fingerprint(folder: Path | None = None) -> str:
+    """SHA-256 over every file of the rule base (rules, positions, license knowledge, profiles):
+    printed on the report so a reader knows exactly which rules and knowledge judged the release."""
+    folder = folder or rules_dir()
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def catalog() -> str:

@@ -25,7 +25,7 @@ class SnapshotError(ValueError):
 def dump(harvest: Harvest, config_text: str | None) -> str:
     body = {"format": FORMAT, "version": VERSION, "root": Path(harvest.root).name, "config": config_text,
             "records": [asdict(r) for r in harvest.records], "problems": [asdict(p) for p in harvest.problems],
-            "inventory": [asdict(i) for i in harvest.inventory]}
+            "inventory": [asdict(i) for i in harvest.inventory], "fingerprint": harvest.fingerprint}
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
@@ -44,7 +44,8 @@ def load(path: Path) -> tuple[Harvest, str | None]:
             raise SnapshotError(f"{path}: not a version-{VERSION} mlaudit harvest snapshot")
         harvest = Harvest(root=body["root"], records=[_record(r) for r in body["records"]],
                           problems=[_problem(p) for p in body["problems"]],
-                          inventory=[InventoryEntry(**i) for i in body["inventory"]])
+                          inventory=[InventoryEntry(**i) for i in body["inventory"]],
+                          fingerprint=body.get("fingerprint", ""))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise SnapshotError(f"{path}: cannot read harvest snapshot: {exc}") from None
     return harvest, body.get("config")

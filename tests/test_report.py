@@ -141,3 +141,24 @@ def test_scenarios_show_provenance_and_documentation_findings_with_evidence():
         for family in ("provenance", "documentation"):
             found = [f for f in doc["findings"] if f["family"] == family]
             assert found and all(any(s["file"] for s in f["evidence"]) for f in found), (scenario, family)
+
+
+def test_input_fingerprint_follows_every_input_byte(tmp_path, monkeypatch):
+    from auditor import harvest as harvest_module
+
+    root = write_tree(tmp_path / "r", {"acme/m/README.md": card("license: mit"), "notes.txt": "a"})
+    first = harvest_module.harvest(root).fingerprint
+    assert first == harvest_module.harvest(root).fingerprint
+    (root / "notes.txt").write_text("b")  # a skipped file still counts: it was part of what was handed in
+    second = harvest_module.harvest(root).fingerprint
+    assert second != first
+    monkeypatch.setattr(harvest_module, "FINGERPRINT_LIMIT", 0)  # now every file counts by size only
+    (root / "notes.txt").write_text("c")
+    assert harvest_module.harvest(root).fingerprint == harvest_module.harvest(root).fingerprint != second
+
+
+def test_report_names_the_rule_base_and_input(tmp_path):
+    doc = json.loads(render_demo(tmp_path)[0])
+    assert re.fullmatch(r"[0-9a-f]{64}", doc["rule_base"]["sha256"])
+    assert re.fullmatch(r"[0-9a-f]{64}", doc["input"]["sha256"])
+    assert doc["input"]["files"] == len(doc["inventory"])

@@ -13,6 +13,7 @@ not be read; nothing is dropped silently.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from auditor.model import UNREADABLE, Harvest, InventoryEntry
 
 CONFIG_FILES = {"mlaudit.toml": "mlaudit config"}
 HEAD_BYTES = 4096
+FINGERPRINT_LIMIT = 64 * 1024 * 1024  # larger files (weights) enter the input fingerprint by size
 ROOT_NOTES = ("README.md at the audit root without card metadata: read as notes on the release "
               "folder, not as an asset card")
 
@@ -52,6 +54,7 @@ def harvest(root: Path, root_name: str | None = None, exclude: Path | None = Non
             result.inventory.append(InventoryEntry(rel, CONFIG_FILES[path.name], "read"))
         else:
             _other(path, Context(rel, place(folder, root_name or root.name)), result)
+    result.fingerprint = fingerprint(result)
     return result
 
 
@@ -80,6 +83,30 @@ def _other(path: Path, context: Context, result: Harvest) -> None:
             _add(result, context.rel, reader.FORMAT, records, problems)
             return
     result.inventory.append(InventoryEntry(context.rel, "unknown", "skipped", "not a manifest format mlaudit reads"))
+
+
+def fingerprint(harvested: Harvest) -> str:
+    """SHA-256 naming the audit's input: every inventoried file's path and content, so a signed-off
+    report can be matched to the exact files it judged. Files over FINGERPRINT_LIMIT (weights)
+    count by path and size only, to keep the audit's reading bounded."""
+    root, digest = Path(harvested.root), hashlib.sha256()
+    for entry in sorted(harvested.inventory, key=lambda e: e.file):
+        path = root / entry.file
+        digest.update(f"{entry.file}\0{_file_digest(path)}\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        if path.is_dir():
+            return "folder"
+        size = path.stat().st_size
+        if size > FINGERPRINT_LIMIT:
+            return f"size:{size}"
+        with path.open("rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError as exc:
+        return f"unreadable:{exc.errno}"
 
 
 def _add(result: Harvest, rel: str, fmt: str, records: list, problems: list) -> None:
