@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from auditor import config, datalog, engine, facts, findings, licenses, profiles, rulebase, snapshot
+from auditor import config, datalog, engine, facts, findings, licenses, profiles, review, rulebase, snapshot
 from auditor.graph import resolve
 from auditor.harvest import harvest
 from auditor.model import AssetGraph
@@ -28,6 +28,8 @@ class Audit:
     facts: facts.FactBase
     result: findings.Interpretation
     kb: licenses.KnowledgeBase
+    review: review.Review
+    orphaned_curations: list[dict]
 
 
 @contextmanager
@@ -46,29 +48,36 @@ def no_cycle_collection():
             gc.enable()
 
 
-def run(root: Path, exclude: Path | None = None, **overrides) -> Audit:
-    """Audit the release folder (or harvest snapshot) `root`; `overrides` are command-line settings."""
+def run(root: Path, exclude: Path | None = None, review_paths: dict[str, Path] | None = None,
+        **overrides) -> Audit:
+    """Audit the release folder (or harvest snapshot) `root`; `overrides` are command-line settings,
+    `review_paths` review files ("resolutions"/"curations") given instead of the folder's own."""
     with no_cycle_collection():
-        return _run(root, exclude, **overrides)
+        return _run(root, exclude, review_paths or {}, **overrides)
 
 
-def _run(root: Path, exclude: Path | None, **overrides) -> Audit:
+def _run(root: Path, exclude: Path | None, review_paths: dict[str, Path], **overrides) -> Audit:
     if not root.exists():
         raise InputError(f"{root}: no such file or folder")
     if snapshot.is_snapshot(root):
         try:
-            harvested, config_text = snapshot.load(root)
+            harvested, config_text, stored = snapshot.load(root)
         except snapshot.SnapshotError as exc:
             raise InputError(str(exc)) from None
         settings = config.parse(config_text, f"{root} (its mlaudit.toml)").override(**overrides)
+        texts = {kind: (name, stored[name]) for kind, name in REVIEW_FILES.items() if name in stored}
     elif root.is_dir():
         settings = config.load(root).override(**overrides)
         harvested = harvest(root, settings.asset, exclude)
+        texts = review_texts({kind: root / name for kind, name in REVIEW_FILES.items()}, root)
     else:
         raise InputError(f"{root}: not a folder of manifests nor a harvest snapshot (mlaudit harvest -o)")
+    texts.update(review_texts(review_paths))
     rulebase.program_files(settings.position)  # fail fast on an unknown position
     settings = replace(settings, profiles=profiles.selected(settings.profiles))
+    decisions = review.load(texts, set(rulebase.rules()))
     graph = resolve(harvested, settings.lineage)
+    orphaned = review.curate(graph, decisions, lambda key: findings.display_id(key, graph))
     kb = licenses.load()
     fb = facts.encode(graph, settings, kb, profiles.load(), rulebase.rules())
     files = rulebase.program_files(settings.position)
@@ -82,7 +91,24 @@ def _run(root: Path, exclude: Path | None, **overrides) -> Audit:
         sets = engine.repairs(files + rulebase.repair_files(), fb.program(only_cone=True))
         result.repairs = None if sets is None else [
             sorted(findings.display_id(fb.keys[a], graph) for a in removal) for removal in sets]
-    return Audit(settings, graph, fb, result, kb)
+    return Audit(settings, graph, fb, result, kb, decisions, orphaned)
+
+
+REVIEW_FILES = {"resolutions": review.RESOLUTIONS_FILE, "curations": review.CURATIONS_FILE}
+
+
+def review_texts(paths: dict[str, Path], root: Path | None = None) -> dict[str, tuple[str, str]]:
+    """kind -> (name as reports give it, text) of the review files that exist; a file that exists
+    but cannot be read stops the audit, since its decisions would silently go missing."""
+    texts = {}
+    for kind, path in paths.items():
+        if root is not None and not path.is_file():
+            continue
+        try:
+            texts[kind] = (path.name if root is not None else str(path), path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise config.ConfigError(f"{path}: cannot read {kind} file: {exc}") from None
+    return texts
 
 
 ENGINE_NAMES = {"clingo": ("clingo",), "pydatalog": ("pyDatalog",), "both": ("clingo", "pyDatalog")}
@@ -121,5 +147,8 @@ def harvest_to(root: Path, out: Path) -> int:
     settings = config.load(root)
     harvested = harvest(root, settings.asset)
     toml = root / "mlaudit.toml"
-    out.write_text(snapshot.dump(harvested, toml.read_text(encoding="utf-8") if toml.is_file() else None), encoding="utf-8")
+    stored = {name: text for name, text in review_texts(
+        {kind: root / name for kind, name in REVIEW_FILES.items()}, root).values()}
+    out.write_text(snapshot.dump(harvested, toml.read_text(encoding="utf-8") if toml.is_file() else None, stored),
+                   encoding="utf-8")
     return len(harvested.records)

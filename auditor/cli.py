@@ -39,14 +39,23 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"mlaudit {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    audit = sub.add_parser("audit", help="audit a release folder and write the reports")
+    outputs = argparse.ArgumentParser(add_help=False)
+    outputs.add_argument("--out", type=Path, default=Path("mlaudit-report"),
+                         help="folder for report.html, report.json and the outputs asked for (default: ./mlaudit-report)")
+    outputs.add_argument("--fail-on", choices=FAIL_ON, default="error",
+                         help="exit 1 when an open (unresolved) finding has this severity or a higher one (default: error)")
+    outputs.add_argument("--format", choices=("text", "json"), default="text", help="terminal summary format")
+    for name, (filename, _, description) in OUTPUTS.items():
+        outputs.add_argument(f"--{name}", action="store_true", help=f"also write {filename}: {description}")
+    outputs.add_argument("--all", action="store_true", help="write every output above")
+    outputs.add_argument("--resolutions", type=Path, help="resolutions file to apply (default: resolutions.yaml "
+                         "in the release folder)")
+    outputs.add_argument("--baseline", type=Path, help="an earlier report.json: mark findings new, unchanged or gone")
+    outputs.add_argument("--as-of", type=_date, help="judge resolution expiry on this date, YYYY-MM-DD (default: today)")
+
+    audit = sub.add_parser("audit", parents=[outputs], help="audit a release folder and write the reports")
     audit.add_argument("path", type=Path, help="folder holding the release's manifests (and mlaudit.toml), "
                        "or a snapshot written by mlaudit harvest")
-    audit.add_argument("--out", type=Path, default=Path("mlaudit-report"),
-                       help="folder for report.html and report.json (default: ./mlaudit-report)")
-    audit.add_argument("--fail-on", choices=FAIL_ON, default="error",
-                       help="exit 1 when an open finding has this severity or a higher one (default: error)")
-    audit.add_argument("--format", choices=("text", "json"), default="text", help="terminal summary format")
     audit.add_argument("--position", help="legal position (overrides mlaudit.toml)")
     audit.add_argument("--use", help="release use: commercial, non-commercial or research")
     audit.add_argument("--distribution", help="weights, api or internal")
@@ -55,10 +64,14 @@ def _parser() -> argparse.ArgumentParser:
                        help="documentation profile to apply (repeatable; default: hf-model-card, hf-dataset-card)")
     audit.add_argument("--engine", choices=("clingo", "pydatalog", "both"),
                        help="reasoning engine; both cross-checks clingo with pyDatalog (default: clingo)")
-    for name, (filename, _, description) in OUTPUTS.items():
-        audit.add_argument(f"--{name}", action="store_true", help=f"also write {filename}: {description}")
-    audit.add_argument("--all", action="store_true", help="write every output above")
+    audit.add_argument("--curations", type=Path, help="curations file to apply (default: curations.yaml "
+                       "in the release folder)")
     audit.set_defaults(handler=_audit)
+
+    report = sub.add_parser("report", parents=[outputs], help="render a stored audit again without reasoning: "
+                            "a report.json (resolutions and baseline can be applied anew)")
+    report.add_argument("path", type=Path, help="the report.json of an earlier audit")
+    report.set_defaults(handler=_report)
 
     harvest = sub.add_parser("harvest", help="read a release folder's manifests into a snapshot to audit later, "
                              "or fetch a Hub repository and its upstream into a release folder")
@@ -97,17 +110,39 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _document(args, **overrides) -> dict | int:
+def _document(args, baseline=None, as_of=None, **overrides) -> dict | int:
     """Run the audit and build its report document, or return the exit code of the error met."""
     from auditor import audit, config, document, facts, graph, profiles
 
     try:
-        return document.build(audit.run(args.path, position=args.position, asset=args.asset, **overrides))
+        return document.build(audit.run(args.path, position=args.position, asset=args.asset, **overrides),
+                              as_of, baseline)
     except audit.InputError as exc:
         print(f"mlaudit: {exc}", file=sys.stderr)
         return EXIT_INPUT
     except (config.ConfigError, facts.ReleaseError, graph.LineageError, rulebase.RuleBaseError,
             profiles.ProfileError) as exc:
+        print(f"mlaudit: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _baseline(args) -> tuple[str, dict] | None | int:
+    from auditor import review
+
+    if args.baseline is None:
+        return None
+    try:
+        return args.baseline.name, review.read_report(args.baseline)
+    except review.ReviewError as exc:
         print(f"mlaudit: {exc}", file=sys.stderr)
         return EXIT_USAGE
 
@@ -120,20 +155,53 @@ def _audit(args) -> int:
 
 
 def _audit_and_report(args) -> int:
-    from auditor.report import html, jsonfile, text
-
-    doc = _document(args, exclude=args.out, use=args.use, distribution=args.distribution, engine=args.engine,
-                    profiles=tuple(args.profiles or ()))
+    baseline = _baseline(args)
+    if isinstance(baseline, int):
+        return baseline
+    paths = {k: v for k, v in (("resolutions", args.resolutions), ("curations", args.curations)) if v}
+    doc = _document(args, baseline, args.as_of, exclude=args.out, review_paths=paths, use=args.use,
+                    distribution=args.distribution, engine=args.engine, profiles=tuple(args.profiles or ()))
     if isinstance(doc, int):
         return doc
+    return _write(doc, args)
+
+
+def _report(args) -> int:
+    """Re-render a stored report.json, applying a new resolutions file or baseline if given."""
+    from auditor import audit, config, document, review
+
+    baseline = _baseline(args)
+    if isinstance(baseline, int):
+        return baseline
+    try:
+        doc = review.read_report(args.path)
+        texts = audit.review_texts({"resolutions": args.resolutions} if args.resolutions else {})
+    except review.ReviewError as exc:
+        print(f"mlaudit: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except config.ConfigError as exc:
+        print(f"mlaudit: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    decisions = review.load(texts, set(rulebase.rules())) if texts else None
+    return _write(document.apply_review(doc, decisions, args.as_of, baseline), args)
+
+
+def _write(doc: dict, args) -> int:
+    """Write report.json, report.html and the outputs asked for; print the summary; the exit code."""
+    from auditor.report import html, jsonfile, text
+
     args.out.mkdir(parents=True, exist_ok=True)
     outputs = []
     reports = [("report.json", jsonfile.render(doc)), ("report.html", html.render(doc))]
     reports += [(filename, import_module(module).render(doc))
                 for flag, (filename, module, _) in OUTPUTS.items() if args.all or getattr(args, flag)]
     for name, body in reports:
-        (args.out / name).write_text(body, encoding="utf-8")
-        outputs.append(str(args.out / name))
+        path = args.out / name
+        path.write_bytes(body) if isinstance(body, bytes) else path.write_text(body, encoding="utf-8")
+        outputs.append(str(path))
+    for problem in doc["review"]["problems"]:
+        where = f"{problem['file']}:{problem['line']}" if problem["line"] else problem["file"]
+        print(f"mlaudit: {where}: {problem['message']}", file=sys.stderr)
     sys.stdout.write(text.render(doc, outputs, args.format))
     return EXIT_FINDINGS if _over_threshold(doc, args.fail_on) else EXIT_OK
 

@@ -6,22 +6,51 @@ be rendered again later without re-running the audit. Its schema is report.schem
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
-from auditor import __version__, rulebase
+from auditor import __version__, review, rulebase
 from auditor.audit import Audit
+from auditor.facts import effective_licenses
 from auditor.findings import SEVERITY_ORDER, display_id
+from auditor.licenses import interpret
 
 SCHEMA_VERSION = "1.1.0"
 OUTBOUND_TERMS = ("share_alike", "no_derivatives")  # besides the persisting limitations
 
 
-def build(audit: Audit) -> dict:
+def build(audit: Audit, as_of: dt.date | None = None, baseline: tuple[str, dict] | None = None) -> dict:
+    """The document of `audit`, with its resolutions applied (expiry judged on `as_of`, default
+    today) and, given an earlier report (name, document), each finding marked new or unchanged."""
+    doc = _document(audit)
+    doc["review"] = {
+        "as_of": None, "problems": audit.review.problems_of("curations"), "baseline": None,
+        "resolutions": {"file": None, "applied": 0, "orphaned": []},
+        "curations": {"file": audit.review.files.get("curations"),
+                      "applied": sorted(a["id"] for a in doc["assets"] if a["curation"]),
+                      "orphaned": audit.orphaned_curations},
+    }
+    return apply_review(doc, audit.review, as_of, baseline)
+
+
+def apply_review(doc: dict, decisions: review.Review | None, as_of: dt.date | None = None,
+                 baseline: tuple[str, dict] | None = None) -> dict:
+    """Apply resolutions (when `decisions` is given) and a baseline to a document, then count again:
+    shared by the audit and by `mlaudit report`, which re-renders a stored document."""
+    if decisions is not None:
+        review.resolve(doc, decisions, as_of or dt.datetime.now(dt.timezone.utc).date())
+    if baseline is not None:
+        review.compare(doc, baseline[1], baseline[0])
+    open_ = [f for f in doc["findings"] if f["status"] == "open"]
+    counts = {s: sum(1 for f in open_ if f["severity"] == s) for s in SEVERITY_ORDER}
+    doc["counts"] = {"open": len(open_), "resolved": len(doc["findings"]) - len(open_), **counts}
+    doc["verdict"] = "fail" if counts["error"] else "pass"
+    return doc
+
+
+def _document(audit: Audit) -> dict:
     graph, fb, result, settings = audit.graph, audit.facts, audit.result, audit.settings
     position = rulebase.positions()[settings.position]
-    findings = [_finding(f) for f in result.findings]
-    open_ = [f for f in findings if f["status"] == "open"]
-    counts = {s: sum(1 for f in open_ if f["severity"] == s) for s in SEVERITY_ORDER}
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "mlaudit", "version": __version__},
@@ -31,7 +60,7 @@ def build(audit: Audit) -> dict:
         "rule_base": {"version": __version__, "sha256": rulebase.fingerprint()},
         "input": {"sha256": graph.harvest.fingerprint, "files": len(graph.harvest.inventory)},
         "position_summary": position.summary,
-        "verdict": "fail" if counts["error"] else "pass",
+        "verdict": None,  # set by apply_review, with the counts
         "release": {
             "asset": display_id(fb.release, graph) if fb.release else None,
             "use": settings.use,
@@ -39,14 +68,14 @@ def build(audit: Audit) -> dict:
             "basis": fb.release_basis,
             "use_category": result.use_categories.get(fb.release, "unspecified") if fb.release else None,
         },
-        "counts": {"open": len(open_), "resolved": len(findings) - len(open_), **counts},
+        "counts": None,
         "assets": [_asset(key, audit) for key in graph.assets],
         "edges": [
             {"child": display_id(e.child, graph), "parent": display_id(e.parent, graph), "relation": e.relation,
              "basis": e.basis, "file": e.evidence.file, "pointer": e.evidence.pointer, "line": e.evidence.line}
             for e in graph.edges
         ],
-        "findings": findings,
+        "findings": [_finding(f) for f in result.findings],
         "obligations": [
             {"term": o.term, "kind": o.kind, "license": o.license, "license_name": o.license_name, "text": o.text,
              "clause": o.clause, "source": o.source, "values": list(o.values), "imposed_by": list(o.imposed_by)}
@@ -115,7 +144,18 @@ def _asset(key: str, audit: Audit) -> dict:
         "license_reading": reading.reading if reading else "no manifest describes this asset",
         "use_category": audit.result.use_categories.get(key, "unspecified"),
         "sources": asset.sources,
+        "curation": _curation(asset, audit),
     }
+
+
+def _curation(asset, audit: Audit) -> dict | None:
+    """The reviewer's correction beside the value the manifests gave, so both stay visible."""
+    c = asset.curation
+    if c is None:
+        return None
+    original = interpret(effective_licenses(asset, curated=False)[0], audit.kb)
+    return {"license": c.license, "original": original.expression or f"({original.status})", "comment": c.comment,
+            "curator": c.curator, "date": c.date, "file": c.evidence.file, "line": c.evidence.line}
 
 
 def _finding(f) -> dict:
@@ -124,5 +164,7 @@ def _finding(f) -> dict:
         "message": f.message, "how_to_fix": f.how_to_fix, "detail": f.detail,
         "evidence": [{"asset": s.asset, "fact": s.fact, "file": s.file, "pointer": s.pointer, "line": s.line}
                      for s in f.evidence],
-        "status": f.status,
+        "status": "open",
+        "resolution": None,
+        "baseline": None,
     }

@@ -153,9 +153,13 @@ def _provenance(fb: FactBase, graph: AssetGraph, ids: dict[str, int], scope: set
                    *(e.evidence for e in graph.edges if e.child == member and e.parent in members))
 
 
-def effective_licenses(asset) -> tuple[list[LicenseStatement], str]:
-    """The license statements the audit reasons with: a concluded license (SPDX licenseConcluded,
-    CycloneDX acknowledgement "concluded") where a manifest gives one, else the declared ones."""
+def effective_licenses(asset, curated: bool = True) -> tuple[list[LicenseStatement], str]:
+    """The license statements the audit reasons with: a reviewer's curation, else a concluded
+    license (SPDX licenseConcluded, CycloneDX acknowledgement "concluded") where a manifest gives
+    one, else the declared ones."""
+    if curated and asset.curation:
+        c = asset.curation
+        return [LicenseStatement(c.license, c.evidence)], f"curated by {c.curator} on {c.date}: {c.comment}"
     concluded = [s for r in asset.records for s in r.concluded if (s.raw or "").upper() != "NOASSERTION"]
     if concluded:
         return concluded, "the concluded license takes precedence over the declared one"

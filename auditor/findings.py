@@ -50,7 +50,6 @@ class Finding:
     how_to_fix: str
     detail: dict
     evidence: list[Step]
-    status: str = "open"
 
 
 @dataclass(frozen=True)

@@ -148,6 +148,18 @@ class Harvest:
     fingerprint: str = ""  # SHA-256 of the input files (harvest.fingerprint)
 
 
+@dataclass(frozen=True)
+class Curation:
+    """A reviewer's correction of an asset's harvested license (curations.yaml)."""
+
+    asset: str
+    license: str
+    comment: str
+    curator: str
+    date: str
+    evidence: Evidence
+
+
 @dataclass
 class Asset:
     """One asset of the graph: every record that describes it, merged by identity."""
@@ -155,6 +167,7 @@ class Asset:
     id: str
     kind: str
     records: list[AssetRecord] = field(default_factory=list)
+    curation: Curation | None = None
 
     @property
     def resolved(self) -> bool:

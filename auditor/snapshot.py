@@ -22,8 +22,10 @@ class SnapshotError(ValueError):
     """The file is not a harvest snapshot this version reads."""
 
 
-def dump(harvest: Harvest, config_text: str | None) -> str:
+def dump(harvest: Harvest, config_text: str | None, review_texts: dict[str, str]) -> str:
+    """The snapshot text: the harvest plus the release folder's mlaudit.toml and review files."""
     body = {"format": FORMAT, "version": VERSION, "root": Path(harvest.root).name, "config": config_text,
+            "review": review_texts,
             "records": [asdict(r) for r in harvest.records], "problems": [asdict(p) for p in harvest.problems],
             "inventory": [asdict(i) for i in harvest.inventory], "fingerprint": harvest.fingerprint}
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n"
@@ -36,8 +38,8 @@ def is_snapshot(path: Path) -> bool:
         return FORMAT.encode() in fh.read(256)
 
 
-def load(path: Path) -> tuple[Harvest, str | None]:
-    """The harvest stored in `path`, and the mlaudit.toml text it carried."""
+def load(path: Path) -> tuple[Harvest, str | None, dict[str, str]]:
+    """The harvest stored in `path`, and the mlaudit.toml and review file texts it carried."""
     try:
         body = json.loads(path.read_text(encoding="utf-8"))
         if body.get("format") != FORMAT or body.get("version") != VERSION:
@@ -48,7 +50,10 @@ def load(path: Path) -> tuple[Harvest, str | None]:
                           fingerprint=body.get("fingerprint", ""))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise SnapshotError(f"{path}: cannot read harvest snapshot: {exc}") from None
-    return harvest, body.get("config")
+    review = body.get("review") or {}
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in review.items()):
+        raise SnapshotError(f"{path}: its review files are not texts")
+    return harvest, body.get("config"), review
 
 
 def _ev(d: dict) -> Evidence:

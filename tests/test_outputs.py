@@ -98,13 +98,27 @@ def test_sarif_locates_a_result_at_its_first_file_and_names_the_asset(demo):
     assert conflict["properties"]["evidence"][-1]["file"].startswith("https://creativecommons.org/")
 
 
-def test_sarif_suppresses_resolved_findings(demo):
+def test_sarif_suppresses_resolved_findings_with_the_decision(demo):
     doc = copy.deepcopy(demo)
-    doc["findings"][0]["status"] = "resolved"
+    doc["findings"][0] |= {"status": "resolved", "resolution": {
+        "reason": "legal-approved", "comment": "Counsel cleared it.", "reviewer": "J. Roe", "date": "2026-11-01",
+        "expires": None, "expired": False, "file": "resolutions.yaml", "line": 2}}
     results = validate_sarif(sarif.render(doc))["runs"][0]["results"]
     assert results[0]["suppressions"] == [{"kind": "external", "status": "accepted",
-                                           "justification": "resolved in the audit's configuration"}]
+                                           "justification": "legal-approved (J. Roe, 2026-11-01): Counsel cleared it."}]
     assert all("suppressions" not in r for r in results[1:])
+
+
+def test_sarif_carries_the_baseline_state_and_the_findings_gone(demo):
+    doc = copy.deepcopy(demo)
+    for f, state in zip(doc["findings"], ["new", "unchanged"]):
+        f["baseline"] = state
+    gone = {"id": "CMP004-0123456789ab", "rule": "CMP004", "severity": "error", "asset": "a/b", "message": HOSTILE}
+    doc["review"]["baseline"] = {"file": "old.json", "new": 1, "unchanged": 1, "gone": [gone]}
+    results = validate_sarif(sarif.render(doc))["runs"][0]["results"]
+    assert [r.get("baselineState") for r in results[:3]] == ["new", "unchanged", None]
+    assert results[-1]["baselineState"] == "absent" and results[-1]["partialFingerprints"] == {
+        "mlauditFindingId/v1": "CMP004-0123456789ab"}
 
 
 def test_sarif_is_deterministic(demo):

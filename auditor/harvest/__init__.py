@@ -24,7 +24,8 @@ from auditor.harvest.hfcard import read_card
 from auditor.harvest.layout import Placement, place
 from auditor.model import UNREADABLE, Harvest, InventoryEntry
 
-CONFIG_FILES = {"mlaudit.toml": "mlaudit config"}
+CONFIG_FILES = {"mlaudit.toml": "mlaudit config", "resolutions.yaml": "mlaudit resolutions",
+                "curations.yaml": "mlaudit curations"}
 HEAD_BYTES = 4096
 FINGERPRINT_LIMIT = 64 * 1024 * 1024  # larger files (weights) enter the input fingerprint by size
 ROOT_NOTES = ("README.md at the audit root without card metadata: read as notes on the release "

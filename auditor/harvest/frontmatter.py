@@ -50,8 +50,9 @@ def split(text: str) -> tuple[str | None, int, str, int]:
     raise FrontMatterError("front matter opened with '---' on line 1 is never closed", 1)
 
 
-def parse(source: str, first_line: int) -> FrontMatter:
-    """Parse front matter text whose first line is `first_line` of the file."""
+def parse(source: str, first_line: int, what: str = "front matter") -> FrontMatter:
+    """Parse front matter text whose first line is `first_line` of the file; `what` names the
+    text in messages (other YAML files of mlaudit's are read the same way)."""
     try:
         node = yaml.compose(source, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -64,7 +65,7 @@ def parse(source: str, first_line: int) -> FrontMatter:
         return FrontMatter({})
     if not isinstance(node, yaml.MappingNode):
         shape = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
-        raise FrontMatterError(f"front matter is {shape}, expected a mapping of fields", first_line)
+        raise FrontMatterError(f"{what} is {shape}, expected a mapping of fields", first_line)
     result = FrontMatter({})
     budget = [MAX_NODES]
     result.data = _plain(node, "", first_line, result, budget)

@@ -21,6 +21,7 @@ SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas
 INFORMATION_URI = "https://mlaudit.dev/"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 FINGERPRINT = "mlauditFindingId/v1"
+BASELINE_STATES = {"new": "new", "unchanged": "unchanged"}
 
 
 def render(document: dict, rules: Iterable[rulebase.Rule] | None = None) -> str:
@@ -34,7 +35,8 @@ def render(document: dict, rules: Iterable[rulebase.Rule] | None = None) -> str:
         "runs": [{
             "tool": {"driver": {"name": tool["name"], "version": tool["version"],
                                 "informationUri": INFORMATION_URI, "rules": descriptors}},
-            "results": [_result(f, index) for f in document["findings"]],
+            "results": [_result(f, index) for f in document["findings"]] + [
+                _gone(f, index) for f in (document["review"]["baseline"] or {}).get("gone", [])],
             "properties": _clean({"position": document["position"], "verdict": document["verdict"],
                                   "release": document["release"], "counts": document["counts"]}),
         }],
@@ -63,13 +65,25 @@ def _result(finding: dict, index: dict[str, int]) -> dict:
     if location:
         result["locations"] = [location]
     result["partialFingerprints"] = {FINGERPRINT: finding["id"]}
+    decision = finding["resolution"]
     if finding["status"] == "resolved":
-        result["suppressions"] = [{"kind": "external", "status": "accepted",
-                                   "justification": "resolved in the audit's configuration"}]
+        result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": plain(
+            f"{decision['reason']} ({decision['reviewer']}, {decision['date']}): {decision['comment']}")}]
+    if finding["baseline"]:
+        result["baselineState"] = BASELINE_STATES[finding["baseline"]]
     result["properties"] = _clean({"family": finding["family"], "status": finding["status"],
                                    "howToFix": finding["how_to_fix"], "detail": finding["detail"],
                                    "evidence": finding["evidence"]})
     return result
+
+
+def _gone(finding: dict, index: dict[str, int]) -> dict:
+    """A finding of the baseline that this audit no longer raises (SARIF's "absent" state)."""
+    result = {"ruleId": finding["rule"]}
+    if finding["rule"] in index:
+        result["ruleIndex"] = index[finding["rule"]]
+    return result | {"level": LEVELS.get(finding["severity"], "warning"), "message": {"text": plain(finding["message"])},
+                     "partialFingerprints": {FINGERPRINT: finding["id"]}, "baselineState": "absent"}
 
 
 def _location(finding: dict) -> dict | None:

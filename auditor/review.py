@@ -1,0 +1,238 @@
+"""The review workflow: decisions a reviewer keeps beside the release, applied on every audit.
+
+- curations.yaml corrects harvested metadata (today: an asset's license) before reasoning, so the
+  rules judge the corrected value and the report shows both;
+- resolutions.yaml accepts findings after reasoning, keyed by rule id + asset (never by message
+  text, which may be reworded), with a reason from a closed list, a comment, the reviewer, the
+  date and an optional expiry;
+- a baseline (an earlier report.json) marks findings new, unchanged or gone.
+
+Resolutions and the baseline act on the report document, so `mlaudit report` can re-apply them to a
+stored audit without reasoning again. A malformed entry is listed as a problem and not applied:
+the finding it meant stays open, which is the safe way to fail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from auditor.harvest import safejson
+from auditor.harvest.frontmatter import FrontMatterError, parse
+from auditor.model import AssetGraph, Curation, Evidence
+
+RESOLUTIONS_FILE, CURATIONS_FILE = "resolutions.yaml", "curations.yaml"
+# The closed list of reasons a finding may be accepted for (README: "Review workflow").
+REASONS = {
+    "legal-approved": "counsel reviewed the finding and approved the release as it is",
+    "license-obtained": "a separate license or written permission was obtained from the licensor",
+    "not-applicable": "the rule's premise does not hold for this release (e.g. the upstream is not shipped)",
+    "false-positive": "the finding is wrong; prefer a curation when the harvested metadata is the cause",
+    "risk-accepted": "the owner accepts the risk knowingly, for a limited time (give an expiry)",
+    "documented-elsewhere": "the documentation asked for exists outside the audited files",
+}
+REPORT_LIMIT = 1024 * 1024 * 1024  # a 100k-asset report.json is about 80 MB
+_RESOLUTION_KEYS = {"rule", "asset", "detail", "reason", "comment", "reviewer", "date", "expires"}
+_CURATION_KEYS = {"asset", "license", "comment", "curator", "date"}
+
+
+@dataclass(frozen=True)
+class Resolution:
+    rule: str
+    asset: str
+    detail: tuple[tuple[str, str], ...]  # optional narrowing to findings with these detail values
+    reason: str
+    comment: str
+    reviewer: str
+    date: str
+    expires: str | None
+    file: str
+    line: int | None
+
+    def matches(self, finding: dict) -> bool:
+        details = {k: str(v) for k, v in finding["detail"].items()}
+        return (finding["rule"] == self.rule and (finding["asset"] or "").lower() == self.asset.lower()
+                and all(details.get(k) == v for k, v in self.detail))
+
+    def record(self, expired: bool) -> dict:
+        return {"reason": self.reason, "comment": self.comment, "reviewer": self.reviewer, "date": self.date,
+                "expires": self.expires, "expired": expired, "file": self.file, "line": self.line}
+
+
+class Review:
+    """The parsed review files: what to apply, and the entries that could not be used."""
+
+    def __init__(self):
+        self.resolutions: list[Resolution] = []
+        self.curations: list[Curation] = []
+        self.problems: list[dict] = []  # {kind, file, line, message}
+        self.files: dict[str, str] = {}  # kind -> file name as the report names it
+
+    def problem(self, kind: str, file: str, line: int | None, message: str) -> None:
+        self.problems.append({"kind": kind, "file": file, "line": line, "message": message})
+
+    def problems_of(self, kind: str) -> list[dict]:
+        return [p for p in self.problems if p["kind"] == kind]
+
+
+def load(texts: dict[str, tuple[str, str]], rule_ids: set[str]) -> Review:
+    """Parse the review files; `texts` maps "resolutions"/"curations" to (file name, text)."""
+    review = Review()
+    for kind, (name, text) in sorted(texts.items()):
+        review.files[kind] = name
+        entries = _entries(name, text, kind, review)
+        for i, (entry, lines) in enumerate(entries):
+            where = f"{kind}[{i}]"
+            if kind == "resolutions":
+                _resolution(entry, lines, where, name, rule_ids, review)
+            else:
+                _curation(entry, lines, where, name, review)
+    return review
+
+
+def _entries(name: str, text: str, kind: str, review: Review) -> list[tuple[dict, dict]]:
+    try:
+        front = parse(text, 1, f"the {kind} file")
+    except FrontMatterError as exc:
+        review.problem(kind, name, exc.line, f"{exc}; no {kind} applied")
+        return []
+    items = front.data.get(kind)
+    if set(front.data) != {kind} or not isinstance(items, list):
+        review.problem(kind, name, 1, f"expected one top-level key '{kind}:' holding a list; no {kind} applied")
+        return []
+    return [(item, {k.partition(".")[2]: v for k, v in front.lines.items() if k.startswith(f"{kind}[{i}]")}
+             | {"": front.line(f"{kind}[{i}]")}) for i, item in enumerate(items)]
+
+
+def _required(entry, lines: dict, where: str, name: str, keys: set[str], optional: set[str],
+              review: Review) -> bool:
+    kind = where.partition("[")[0]
+    if not isinstance(entry, dict):
+        review.problem(kind, name, lines.get(""), f"{where} is not a mapping of fields; not applied")
+        return False
+    missing = sorted(k for k in keys - optional if not str(entry.get(k) or "").strip())
+    unknown = sorted(set(entry) - keys)
+    if missing or unknown:
+        said = "; ".join(s for s in (missing and f"missing or empty: {', '.join(missing)}",
+                                     unknown and f"unknown field(s): {', '.join(unknown)}") if s)
+        review.problem(kind, name, lines.get(""), f"{where}: {said}; not applied")
+        return False
+    return True
+
+
+def _date(value, field: str, where: str, name: str, line, review: Review) -> str | None:
+    kind = where.partition("[")[0]
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        review.problem(kind, name, line, f"{where}: {field} {str(value)[:40]!r} is not a date (YYYY-MM-DD); not applied")
+        return None
+
+
+def _resolution(entry, lines, where, name, rule_ids, review: Review) -> None:
+    if not _required(entry, lines, where, name, _RESOLUTION_KEYS, {"detail", "expires"}, review):
+        return
+    line, kind = lines.get(""), "resolutions"
+    if entry["rule"] not in rule_ids:
+        review.problem(kind, name, line, f"{where}: no rule {str(entry['rule'])[:40]!r}; not applied")
+        return
+    if entry["reason"] not in REASONS:
+        review.problem(kind, name, line, f"{where}: reason {str(entry['reason'])[:40]!r} is not one of "
+                       f"{', '.join(REASONS)}; not applied")
+        return
+    detail = entry.get("detail") or {}
+    if not isinstance(detail, dict) or not all(isinstance(v, str) for v in detail.values()):
+        review.problem(kind, name, line, f"{where}: detail must map detail names to values; not applied")
+        return
+    date = _date(entry["date"], "date", where, name, line, review)
+    expires = entry.get("expires") and _date(entry["expires"], "expires", where, name, line, review)
+    if date is None or expires is None and entry.get("expires"):
+        return
+    if expires is not None and expires < date:
+        review.problem(kind, name, line, f"{where}: expires {expires} is before its date {date}; not applied")
+        return
+    review.resolutions.append(Resolution(entry["rule"], entry["asset"], tuple(sorted(detail.items())),
+                                         entry["reason"], " ".join(entry["comment"].split()), entry["reviewer"],
+                                         date, expires, name, line))
+
+
+def _curation(entry, lines, where, name, review: Review) -> None:
+    if not _required(entry, lines, where, name, _CURATION_KEYS, set(), review):
+        return
+    date = _date(entry["date"], "date", where, name, lines.get(""), review)
+    if date is not None:
+        review.curations.append(Curation(entry["asset"], entry["license"], " ".join(entry["comment"].split()),
+                                         entry["curator"], date,
+                                         Evidence(name, f"{where}.license", lines.get("license"))))
+
+
+def curate(graph: AssetGraph, review: Review, display) -> list[dict]:
+    """Attach each curation to its asset (named as reports name it); returns the orphaned ones."""
+    by_name = {display(key).lower(): asset for key, asset in graph.assets.items()}
+    orphaned = []
+    for curation in review.curations:
+        asset = by_name.get(curation.asset.lower())
+        if asset is None:
+            orphaned.append({"asset": curation.asset, "license": curation.license, "file": curation.evidence.file,
+                             "line": curation.evidence.line})
+        elif asset.curation is not None:
+            review.problem("curations", curation.evidence.file, curation.evidence.line,
+                           f"a second curation of {curation.asset}; the first one is applied")
+        else:
+            asset.curation = curation
+    return orphaned
+
+
+def resolve(doc: dict, review: Review, as_of: dt.date) -> None:
+    """Mark the findings the resolutions accept; an expired resolution leaves its finding open."""
+    used = set()
+    expiring = any(r.expires for r in review.resolutions)
+    for finding in doc["findings"]:
+        matching = [r for r in review.resolutions if r.matches(finding)]
+        used.update(matching)
+        active = [r for r in matching if r.expires is None or r.expires >= as_of.isoformat()]
+        chosen = (active or matching or [None])[0]
+        finding["resolution"] = chosen and chosen.record(expired=not active)
+        finding["status"] = "resolved" if active else "open"
+    doc["review"].update({
+        "as_of": as_of.isoformat() if expiring else None,
+        "resolutions": {"file": review.files.get("resolutions"), "applied": len(used),
+                        "orphaned": [_orphan(r) for r in review.resolutions if r not in used]},
+    })
+    kept = [p for p in doc["review"]["problems"] if p["kind"] != "resolutions"]
+    doc["review"]["problems"] = kept + review.problems_of("resolutions")
+
+
+def _orphan(r: Resolution) -> dict:
+    return {"rule": r.rule, "asset": r.asset, "detail": dict(r.detail), "reason": r.reason, "reviewer": r.reviewer,
+            "file": r.file, "line": r.line}
+
+
+def compare(doc: dict, baseline: dict, name: str) -> None:
+    """Mark each finding new or unchanged against an earlier report, and list the findings gone."""
+    try:
+        before = {f["id"]: f for f in baseline["findings"]}
+    except (KeyError, TypeError) as exc:
+        raise ReviewError(f"{name}: not an mlaudit report.json (no findings list: {exc})") from None
+    now = {f["id"] for f in doc["findings"]}
+    for finding in doc["findings"]:
+        finding["baseline"] = "unchanged" if finding["id"] in before else "new"
+    gone = [{k: None if f.get(k) is None else str(f[k]) for k in ("id", "rule", "severity", "asset", "message")}
+            for i, f in sorted(before.items(), key=lambda item: str(item[0])) if i not in now]
+    doc["review"]["baseline"] = {"file": name, "new": sum(f["baseline"] == "new" for f in doc["findings"]),
+                                 "unchanged": len(now & before.keys()), "gone": gone}
+
+
+class ReviewError(ValueError):
+    """A review input (baseline or stored report) cannot be used at all; the message names it."""
+
+
+def read_report(path) -> dict:
+    """A stored report.json, bounded in size like any untrusted JSON."""
+    try:
+        doc = safejson.load(path, limit=REPORT_LIMIT)
+    except safejson.JSONRefused as exc:
+        raise ReviewError(f"{path}: {exc}") from None
+    if not isinstance(doc, dict) or not str(doc.get("schema_version", "")).startswith("1."):
+        raise ReviewError(f"{path}: not an mlaudit report.json of schema version 1")
+    return doc

@@ -1,0 +1,251 @@
+"""The review workflow: resolutions, curations, baseline, and re-rendering a stored report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+
+import pytest
+
+from auditor import audit, document, review
+from auditor.cli import main
+from conftest import FIXTURES
+
+DEMO = FIXTURES / "releases" / "demo"
+RELEASE = "acme/support-chat-7b-GGUF"
+NC = "CMP001"  # the demo's error: commercial release bound by alpaca's CC-BY-NC-4.0
+
+ACCEPT_NC = f"""\
+resolutions:
+  - rule: {NC}
+    asset: {RELEASE}
+    detail: {{license: CC-BY-NC-4.0}}
+    reason: license-obtained
+    comment: Stanford granted a commercial license for Alpaca, contract C-2291.
+    reviewer: Jane Roe (Legal)
+    date: 2026-11-01
+"""
+
+
+@pytest.fixture
+def release(tmp_path):
+    """A writable copy of the demo release, to add review files to."""
+    return shutil.copytree(DEMO, tmp_path / "demo")
+
+
+def audit_doc(root, as_of=dt.date(2026, 11, 28), baseline=None, **paths) -> dict:
+    return document.build(audit.run(root, review_paths=paths), as_of, baseline)
+
+
+def findings(doc, rule=NC, asset=RELEASE):
+    return [f for f in doc["findings"] if f["rule"] == rule and f["asset"] == asset]
+
+
+# Resolutions
+
+def test_resolution_accepts_its_finding_and_keeps_it_in_the_report(release):
+    before = audit_doc(release)
+    (release / "resolutions.yaml").write_text(ACCEPT_NC)
+    doc = audit_doc(release)
+    [finding] = findings(doc)
+    assert finding["status"] == "resolved"
+    assert finding["resolution"] == {
+        "reason": "license-obtained", "comment": "Stanford granted a commercial license for Alpaca, contract C-2291.",
+        "reviewer": "Jane Roe (Legal)", "date": "2026-11-01", "expires": None, "expired": False,
+        "file": "resolutions.yaml", "line": 2}
+    assert doc["counts"]["resolved"] == 1 and doc["counts"]["open"] == before["counts"]["open"] - 1
+    assert doc["counts"]["error"] == before["counts"]["error"] - 1
+    assert doc["review"]["resolutions"] == {"file": "resolutions.yaml", "applied": 1, "orphaned": []}
+    assert {"file": "resolutions.yaml", "format": "mlaudit resolutions", "status": "read", "reason": ""} in doc["inventory"]
+
+
+def test_resolution_matches_rule_and_asset_not_message_text(release):
+    (release / "resolutions.yaml").write_text(ACCEPT_NC.replace("    detail: {license: CC-BY-NC-4.0}\n", ""))
+    doc = audit_doc(release)
+    assert all(f["status"] == "resolved" for f in findings(doc))
+    assert all(f["status"] == "open" for f in doc["findings"] if f["rule"] != NC or f["asset"] != RELEASE)
+
+
+def test_resolution_narrowed_by_detail_leaves_other_findings_open_and_is_orphaned(release):
+    (release / "resolutions.yaml").write_text(ACCEPT_NC.replace("CC-BY-NC-4.0", "CC-BY-NC-SA-4.0"))
+    doc = audit_doc(release)
+    assert [f["status"] for f in findings(doc)] == ["open"]
+    [orphan] = doc["review"]["resolutions"]["orphaned"]
+    assert orphan["detail"] == {"license": "CC-BY-NC-SA-4.0"} and orphan["line"] == 2
+
+
+def test_expired_resolution_reopens_its_finding(release):
+    (release / "resolutions.yaml").write_text(ACCEPT_NC + "    expires: 2026-12-31\n")
+    assert findings(audit_doc(release, as_of=dt.date(2026, 12, 31)))[0]["status"] == "resolved"
+    doc = audit_doc(release, as_of=dt.date(2027, 1, 1))
+    [finding] = findings(doc)
+    assert finding["status"] == "open" and finding["resolution"]["expired"] is True
+    assert doc["review"]["as_of"] == "2027-01-01" and doc["verdict"] == "fail"
+    assert doc["review"]["resolutions"]["orphaned"] == []  # it matched; it is just no longer in force
+
+
+def test_no_date_in_the_report_unless_an_expiry_depends_on_it(release):
+    (release / "resolutions.yaml").write_text(ACCEPT_NC)
+    assert audit_doc(release, as_of=dt.date(2030, 1, 1)) == audit_doc(release, as_of=dt.date(2020, 1, 1))
+
+
+@pytest.mark.parametrize("entry, message", [
+    ({"comment": ""}, "missing or empty: comment"),
+    ({"comment": None}, "missing or empty: comment"),
+    ({"reason": "because"}, "reason 'because' is not one of legal-approved"),
+    ({"rule": "XYZ999"}, "no rule 'XYZ999'"),
+    ({"date": "last week"}, "date 'last week' is not a date"),
+    ({"expires": "2026-10-01"}, "expires 2026-10-01 is before its date 2026-11-01"),
+    ({"message": "the text of the finding"}, "unknown field(s): message"),
+    ({"reviewer": "  "}, "missing or empty: reviewer"),
+])
+def test_malformed_resolution_is_listed_with_file_and_line_and_not_applied(release, entry, message):
+    fields = {"rule": NC, "asset": RELEASE, "reason": "legal-approved", "comment": "Counsel cleared it.",
+              "reviewer": "J. Roe", "date": "2026-11-01"} | entry
+    body = "".join(f"    {k}: {json.dumps(v)}\n" for k, v in fields.items()).replace("    ", "  - ", 1)
+    (release / "resolutions.yaml").write_text("resolutions:\n  - rule: PRV001\n    asset: x\n    reason: not-applicable\n"
+                                              "    comment: fine\n    reviewer: J\n    date: 2026-01-01\n" + body)
+    doc = audit_doc(release)
+    [problem] = doc["review"]["problems"]
+    assert problem["file"] == "resolutions.yaml" and problem["line"] == 8 and message in problem["message"]
+    assert findings(doc)[0]["status"] == "open"
+    assert len(doc["review"]["resolutions"]["orphaned"]) == 1  # the good entry is still read
+
+
+def test_resolutions_file_that_is_not_a_list_is_one_problem(release):
+    (release / "resolutions.yaml").write_text("- rule: CMP001\n")
+    assert [p["message"] for p in audit_doc(release)["review"]["problems"]] == [
+        "the resolutions file is a list, expected a mapping of fields; no resolutions applied"]
+    (release / "resolutions.yaml").write_text("resolution:\n  - rule: CMP001\n")
+    assert [p["message"] for p in audit_doc(release)["review"]["problems"]] == [
+        "expected one top-level key 'resolutions:' holding a list; no resolutions applied"]
+
+
+def test_resolutions_file_given_on_the_command_line_replaces_the_folders(release, tmp_path):
+    (release / "resolutions.yaml").write_text("resolutions: []\n")
+    elsewhere = tmp_path / "legal-decisions.yaml"
+    elsewhere.write_text(ACCEPT_NC)
+    doc = audit_doc(release, resolutions=elsewhere)
+    assert findings(doc)[0]["resolution"]["file"] == str(elsewhere)
+
+
+# Curations
+
+CURATE_ALPACA = """\
+curations:
+  - asset: datasets/tatsu-lab/alpaca
+    license: Apache-2.0
+    comment: Hypothetical - legal found the data relicensed under Apache-2.0 (letter of 2026-10-30).
+    curator: Jane Roe (Legal)
+    date: 2026-11-02
+"""
+
+
+def test_curation_changes_what_the_rules_see_and_shows_both_values(release):
+    (release / "curations.yaml").write_text(CURATE_ALPACA)
+    doc = audit_doc(release)
+    assert findings(doc) == []  # the non-commercial conflict came from alpaca's license
+    alpaca = next(a for a in doc["assets"] if a["id"] == "datasets/tatsu-lab/alpaca")
+    assert alpaca["license"] == "Apache-2.0"
+    assert alpaca["curation"] == {
+        "license": "Apache-2.0", "original": "CC-BY-NC-4.0", "comment": CURATE_ALPACA.split("comment: ")[1].split("\n")[0],
+        "curator": "Jane Roe (Legal)", "date": "2026-11-02", "file": "curations.yaml", "line": 3}
+    assert "curated by Jane Roe (Legal)" in alpaca["license_reading"]
+    assert doc["review"]["curations"] == {"file": "curations.yaml", "applied": ["datasets/tatsu-lab/alpaca"],
+                                          "orphaned": []}
+
+
+def test_curated_license_is_the_evidence_of_findings_it_causes(release):
+    (release / "curations.yaml").write_text(CURATE_ALPACA.replace("Apache-2.0", "CC-BY-ND-4.0"))
+    doc = audit_doc(release)
+    steps = [s for f in doc["findings"] for s in f["evidence"] if s["file"] == "curations.yaml"]
+    assert steps and all(s["line"] == 3 and s["pointer"] == "curations[0].license" for s in steps)
+
+
+def test_curation_of_an_unknown_asset_is_orphaned_and_a_second_one_is_a_problem(release):
+    second = CURATE_ALPACA.split("curations:\n")[1].replace("Apache-2.0", "MIT")
+    (release / "curations.yaml").write_text(CURATE_ALPACA + second + CURATE_ALPACA.split("curations:\n")[1]
+                                            .replace("tatsu-lab/alpaca", "nobody/nothing"))
+    doc = audit_doc(release)
+    assert doc["review"]["curations"]["orphaned"] == [
+        {"asset": "datasets/nobody/nothing", "license": "Apache-2.0", "file": "curations.yaml", "line": 13}]
+    assert [p["line"] for p in doc["review"]["problems"]] == [8]
+    assert next(a for a in doc["assets"] if a["id"] == "datasets/tatsu-lab/alpaca")["license"] == "Apache-2.0"
+
+
+def test_snapshot_carries_the_review_files(release, tmp_path):
+    (release / "resolutions.yaml").write_text(ACCEPT_NC)
+    (release / "curations.yaml").write_text(CURATE_ALPACA.replace("Apache-2.0", "CC-BY-ND-4.0"))
+    snapshot = tmp_path / "graph.json"
+    assert main(["harvest", str(release), "-o", str(snapshot)]) == 0
+    assert audit_doc(snapshot) == audit_doc(release)
+
+
+# Baseline
+
+def test_baseline_marks_findings_new_unchanged_and_gone(release):
+    old = audit_doc(release)
+    (release / "curations.yaml").write_text(CURATE_ALPACA.replace("Apache-2.0", "CC-BY-ND-4.0"))
+    doc = audit_doc(release, baseline=("old.json", old))
+    states = {f["id"]: f["baseline"] for f in doc["findings"]}
+    old_ids = {f["id"] for f in old["findings"]}
+    assert {i for i, s in states.items() if s == "unchanged"} == old_ids & states.keys()
+    assert {i for i, s in states.items() if s == "new"} == states.keys() - old_ids != set()
+    gone = doc["review"]["baseline"]["gone"]
+    assert {g["id"] for g in gone} == old_ids - states.keys() and any(g["rule"] == NC for g in gone)
+    assert doc["review"]["baseline"]["new"] == len(states.keys() - old_ids)
+
+
+def test_baseline_that_is_not_a_report_is_a_usage_error(tmp_path, capsys):
+    bad = tmp_path / "old.json"
+    bad.write_text('{"schema_version": "0.9"}')
+    assert main(["audit", str(DEMO), "--out", str(tmp_path / "o"), "--baseline", str(bad)]) == 2
+    assert "old.json: not an mlaudit report.json" in capsys.readouterr().err
+
+
+# The CI gate and re-rendering
+
+def test_fail_on_counts_only_unresolved_findings(release, tmp_path):
+    out = tmp_path / "out"
+    assert main(["audit", str(release), "--out", str(out), "--format", "json"]) == 1
+    errors = [f for f in json.loads((out / "report.json").read_text())["findings"] if f["severity"] == "error"]
+    entries = "".join(f"  - rule: {f['rule']}\n    asset: {f['asset']}\n    reason: legal-approved\n"
+                      f"    comment: Counsel cleared it.\n    reviewer: J. Roe\n    date: 2026-11-01\n" for f in errors)
+    (release / "resolutions.yaml").write_text("resolutions:\n" + entries)
+    assert main(["audit", str(release), "--out", str(out), "--format", "json"]) == 0
+    assert main(["audit", str(release), "--out", str(out), "--fail-on", "warning", "--format", "json"]) == 1
+
+
+def test_report_re_renders_a_stored_audit_byte_for_byte(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    main(["audit", str(DEMO), "--out", str(first), "--fail-on", "never", "--sarif"])
+    assert main(["report", str(first / "report.json"), "--out", str(second), "--fail-on", "never", "--sarif"]) == 0
+    for name in ("report.json", "report.html", "report.sarif"):
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_report_applies_new_resolutions_and_baseline_without_reasoning(tmp_path, monkeypatch):
+    first, second = tmp_path / "a", tmp_path / "b"
+    main(["audit", str(DEMO), "--out", str(first), "--fail-on", "never"])
+    decisions = tmp_path / "resolutions.yaml"
+    decisions.write_text(ACCEPT_NC)
+    monkeypatch.setattr(audit, "run", lambda *a, **k: pytest.fail("mlaudit report reasoned again"))
+    code = main(["report", str(first / "report.json"), "--out", str(second), "--resolutions", str(decisions),
+                 "--baseline", str(first / "report.json")])
+    doc = json.loads((second / "report.json").read_text())
+    assert findings(doc)[0]["status"] == "resolved" and doc["counts"]["resolved"] == 1
+    assert {f["baseline"] for f in doc["findings"]} == {"unchanged"} and doc["review"]["baseline"]["gone"] == []
+    assert code == (1 if doc["counts"]["error"] else 0)
+
+
+def test_report_of_a_file_that_is_not_a_report_is_exit_3(tmp_path, capsys):
+    (tmp_path / "x.json").write_text("[1, 2]")
+    assert main(["report", str(tmp_path / "x.json"), "--out", str(tmp_path / "o")]) == 3
+    assert "x.json: not an mlaudit report.json" in capsys.readouterr().err
+
+
+def test_reasons_are_the_documented_closed_list():
+    readme = (FIXTURES.parent / "README.md").read_text(encoding="utf-8")
+    for reason, meaning in review.REASONS.items():
+        assert f"`{reason}`" in readme, reason
