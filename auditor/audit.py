@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from auditor import config, datalog, engine, facts, findings, licenses, profiles, review, rulebase, snapshot
+from auditor import config, datalog, engine, facts, findings, licenses, profiles, repair, review, rulebase, snapshot
 from auditor.graph import resolve
 from auditor.harvest import harvest
 from auditor.model import AssetGraph
@@ -87,10 +87,7 @@ def _run(root: Path, exclude: Path | None, review_paths: dict[str, Path], **over
         result.documentation += findings.openness(graph, fb)
     result.engines = ENGINE_NAMES[settings.engine]
     result.findings[:0] = findings.engine_disagreements(differences, rulebase.rules()["INP004"])
-    if fb.release and result.conflicts_block(findings.display_id(fb.release, graph)):
-        sets = engine.repairs(files + rulebase.repair_files(), fb.program(only_cone=True))
-        result.repairs = None if sets is None else [
-            sorted(findings.display_id(fb.keys[a], graph) for a in removal) for removal in sets]
+    repair.search(result, fb, graph, files, atoms, from_clingo=settings.engine != "pydatalog")
     return Audit(settings, graph, fb, result, kb, decisions, orphaned)
 
 

@@ -115,15 +115,29 @@ def _documentation_summary(documentation) -> list[dict]:
 
 
 def _repairs(result, fb) -> dict:
-    """What would make the release compliant: the smallest sets of upstream assets to remove or relicense."""
+    """What would make the release compliant: the smallest changes upstream."""
     if result.repairs is None:
-        return {"status": "impossible", "sets": [], "note": "no removal of upstream assets clears the "
+        return {"status": "impossible", "sets": [], "changes": [], "note": "no change upstream clears the "
                 "release's license conflicts: they come from its own license or settings"}
     if not result.repairs:
-        return {"status": "not-needed", "sets": [], "note": "the release has no error-level license conflict"
-                if fb.release else "no release asset was identified"}
-    return {"status": "found", "sets": result.repairs, "note": "removing (or relicensing) every asset of "
-            "any one set clears the release's error-level license conflicts"}
+        return {"status": "not-needed", "sets": [], "changes": [], "note": "the release has no error-level "
+                "license conflict" if fb.release else "no release asset was identified"}
+    return {"status": "found", "sets": [list(f.remove) for f in result.repairs],
+            "changes": [_change(f) for f in result.repairs],
+            "note": "any one change clears the release's error-level license conflicts: remove every asset it "
+                    "names (or relicense it, or curate its license if it was misread) and take the licenses it names"}
+
+
+def _change(fix) -> dict:
+    return {"remove": list(fix.remove), "choose": [{"asset": a, "license": lic} for a, lic in fix.choose],
+            "raises": list(fix.raises)}
+
+
+def _fix(f) -> dict | None:
+    """A conflict's own "what would fix it"; None for findings of other families."""
+    if not f.fix_status:
+        return None
+    return {"status": f.fix_status, "changes": [_change(x) for x in f.fixes or []], "note": f.fix_note}
 
 
 def _asset(key: str, audit: Audit) -> dict:
@@ -164,6 +178,7 @@ def _finding(f) -> dict:
         "message": f.message, "how_to_fix": f.how_to_fix, "detail": f.detail,
         "evidence": [{"asset": s.asset, "fact": s.fact, "file": s.file, "pointer": s.pointer, "line": s.line}
                      for s in f.evidence],
+        "fix": _fix(f),
         "status": "open",
         "resolution": None,
         "baseline": None,

@@ -9,6 +9,7 @@ by the smallest list of choices, so the result never depends on the solver's sea
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import clingo
@@ -55,17 +56,49 @@ def solve(files: list[Path], facts: str, choices: bool = True) -> dict[str, list
     return atoms
 
 
-def repairs(files: list[Path], facts: str, limit: int = 10) -> list[list[int]] | None:
-    """The smallest sets of upstream assets whose removal leaves the release without error-level
-    findings (at most `limit` of them), or None when no removal can."""
+@dataclass(frozen=True)
+class Change:
+    """One smallest repair: upstream assets removed (or relicensed), assets taken under another
+    alternative (asset id, 1-based alternative), and the rules of the error-level conflicts the
+    change brings about."""
+
+    removed: tuple[int, ...]
+    choices: tuple[tuple[int, int], ...]
+    raises: tuple[str, ...] = ()
+
+
+def repairs(files: list[Path], facts: str, questions: list[str], limit: int = 10) -> dict[str, list[Change] | None]:
+    """For each question (an external atom of rules/repair/: `whole_release` or `aim(N)`), the
+    smallest changes that answer it (at most `limit`), or None when no change can. The program is
+    grounded once and each question is one solve with its external atom set true."""
     ctl = _grounded(files, facts, True)
-    found: set[tuple[int, ...]] = set()
+    return {q: _smallest(ctl, clingo.parse_term(q), limit) for q in questions}
+
+
+def _smallest(ctl: clingo.Control, question: clingo.Symbol, limit: int) -> list[Change] | None:
+    ctl.assign_external(question, True)
+    try:
+        return _optimal(ctl, limit)
+    finally:
+        ctl.assign_external(question, False)
+
+
+def _optimal(ctl: clingo.Control, limit: int) -> list[Change] | None:
+    found: set[Change] = set()
     with ctl.solve(yield_=True) as handle:
         for model in handle:
             if model.optimality_proven:
-                found.add(tuple(sorted(s.arguments[0].number for s in model.symbols(shown=True) if s.name == "removed")))
+                found.add(_change(model.symbols(shown=True)))
             if len(found) >= limit:
                 break
         if not found and handle.get().unsatisfiable:
             return None
-    return [list(r) for r in sorted(found, key=lambda r: (len(r), r))]
+    return sorted(found, key=lambda c: (bool(c.raises), len(c.removed) + len(c.choices), c.removed, c.choices))
+
+
+def _change(symbols) -> Change:
+    changed = {s.arguments[0].number for s in symbols if s.name == "changed"}
+    return Change(tuple(sorted(s.arguments[0].number for s in symbols if s.name == "removed")),
+                  tuple(sorted((s.arguments[0].number, s.arguments[1].number) for s in symbols
+                               if s.name == "chosen" and s.arguments[0].number in changed)),
+                  tuple(sorted(s.arguments[0].string for s in symbols if s.name == "raises")))

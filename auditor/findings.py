@@ -39,6 +39,17 @@ class Step:
     line: int | None
 
 
+@dataclass(frozen=True)
+class Fix:
+    """A smallest change that clears a conflict: upstream assets removed (or relicensed, or
+    curated), and assets taken under another of their license alternatives (asset, licenses);
+    `raises` names the rules of error-level conflicts the change would bring about."""
+
+    remove: tuple[str, ...]
+    choose: tuple[tuple[str, str], ...]
+    raises: tuple[str, ...] = ()
+
+
 @dataclass
 class Finding:
     id: str
@@ -50,6 +61,10 @@ class Finding:
     how_to_fix: str
     detail: dict
     evidence: list[Step]
+    atom: tuple = field(default=(), compare=False, repr=False)  # as derived, for the repair search
+    fixes: list[Fix] | None = field(default_factory=list)  # conflicts: smallest changes; None: none can
+    fix_status: str = ""  # conflicts: found | impossible | not-computed (and why, in fix_note)
+    fix_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,7 +106,7 @@ class Interpretation:
     use_categories: dict[str, str] = field(default_factory=dict)
     outbound: list[str] = field(default_factory=list)
     choices: list[Choice] = field(default_factory=list)
-    repairs: list[list[str]] | None = field(default_factory=list)  # None: no removal helps
+    repairs: list[Fix] | None = field(default_factory=list)  # None: no change helps
     engines: tuple[str, ...] = ("clingo",)
     documentation: list[Documentation] = field(default_factory=list)
 
@@ -284,7 +299,7 @@ def _finding(rule: Rule, row: tuple, facts: list[tuple], chains: _Chains) -> Fin
     fingerprint = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:12]
     evidence = [step for fact in facts for step in chains.steps(fact)]
     return Finding(f"{rule.id}-{fingerprint}", rule.id, rule.family, rule.severity, asset, message,
-                   rule.how_to_fix, detail, list(dict.fromkeys(evidence)))
+                   rule.how_to_fix, detail, list(dict.fromkeys(evidence)), tuple(row))
 
 
 def _obligations(atoms: dict, fb: FactBase, chains: _Chains, kb: KnowledgeBase) -> list[Obligation]:

@@ -20,7 +20,7 @@ class Predicate:
     name: str
     args: tuple[str, ...]  # "name:type" pairs
     doc: str
-    role: str  # input | knowledge | derived
+    role: str  # input | knowledge | derived | repair (input of the repair search)
 
     @property
     def arity(self) -> int:
@@ -104,6 +104,11 @@ PREDICATES = [
     _p("chosen", "a:asset choice:int", "the alternative the solver relied on for an asset offered under several", "derived"),
     _p("outbound", "license:string", "a license the release may be published under", "derived"),
     _p("removed", "a:asset", "an upstream asset a repair removes (or relicenses)", "derived"),
+    _p("changed", "a:asset", "an asset a repair takes under another of its license alternatives", "derived"),
+    _p("raises", "rule:string", "an error-level conflict of the release that a repair brings about", "derived"),
+    # -- inputs of the repair search only (rules/repair/), never of the audit
+    _p("aimed", "n:int rule:string a:asset detail:ground", "finding n, which the repair search tries to clear", "repair"),
+    _p("was_chosen", "a:asset choice:int", "the alternative the audit chose, so a repair can count changes", "repair"),
 ]
 SCHEMA = {p.name: p for p in PREDICATES}
 
@@ -144,7 +149,27 @@ def _string(value) -> str:
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-_CONVERTERS = {"asset": _number, "int": _number, "symbol": _symbol, "string": _string, "term": _string}
+class Constant(str):
+    """A symbolic constant read back from clingo (`commercial`), told apart from a string
+    (`"commercial"`) so that a read-back atom can be written again exactly (see `_ground`)."""
+
+    __slots__ = ()
+
+
+def _ground(value) -> str:
+    """Any read-back value as a term: constants bare, strings quoted, tuples as tuples."""
+    if isinstance(value, Constant):
+        return value
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, int):
+        return str(value)
+    name, *args = value
+    return f"{name}({','.join(map(_ground, args))}{',' if not name and len(args) == 1 else ''})"
+
+
+_CONVERTERS = {"asset": _number, "int": _number, "symbol": _symbol, "string": _string, "term": _string,
+               "ground": _ground}
 
 
 _TOKEN = re.compile(r'"(?:\\.|[^"\\])*"|-?\d+|[A-Za-z_][A-Za-z0-9_\']*|[(),]')
@@ -188,4 +213,4 @@ def _parse_term(tokens: list[str], i: int):
     if i + 1 < len(tokens) and tokens[i + 1] == "(":
         args, i = _arguments(tokens, i + 2)
         return (token, *args), i
-    return token, i + 1
+    return Constant(token), i + 1
