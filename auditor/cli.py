@@ -16,12 +16,15 @@ from auditor import __version__, rulebase
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
 FAIL_ON = ("error", "warning", "info", "never")
 # Outputs written on request, besides report.json and report.html: flag -> (file, formatter module,
-# help). Each module has render(document) -> str. --all writes every one: a new output is one entry.
+# help). Each module has render(document) -> str (bytes for a binary file). --all writes every one:
+# a new output is one entry.
 OUTPUTS = {
     "sarif": ("report.sarif", "auditor.report.sarif", "SARIF 2.1.0 log for code scanning"),
     "lines": ("findings.txt", "auditor.report.lines", "one open finding a line, for grep"),
     "junit": ("junit.xml", "auditor.report.junit", "JUnit XML: a testcase per rule, errors fail"),
     "notice": ("NOTICE", "auditor.report.notice", "attribution and notice text to ship (review it)"),
+    "cyclonedx": ("release.cdx.json", "auditor.report.cyclonedx", "the release as a CycloneDX 1.6 ML-BOM"),
+    "spdx": ("release.spdx.json", "auditor.report.spdx3", "the release as SPDX 3.0.1 JSON-LD"),
 }
 
 
@@ -168,8 +171,12 @@ def _audit_and_report(args) -> int:
 
 def _report(args) -> int:
     """Re-render a stored report.json, applying a new resolutions file or baseline if given."""
-    from auditor import audit, config, document, review
+    from auditor import audit, config, document, review, snapshot
 
+    if snapshot.is_snapshot(args.path):
+        print(f"mlaudit: {args.path} is a harvest snapshot, not an audit: 'mlaudit audit {args.path}' "
+              "reasons over it and writes the reports", file=sys.stderr)
+        return EXIT_USAGE
     baseline = _baseline(args)
     if isinstance(baseline, int):
         return baseline

@@ -16,7 +16,7 @@ from auditor.report import junit, lines, notice, sarif
 from conftest import FIXTURES, card, run_audit, write_tree
 
 DEMO = FIXTURES / "releases" / "demo"
-SARIF_SCHEMA = Path(sarif.__file__).resolve().parents[1] / "sarif-2.1.0.schema.json"
+SARIF_SCHEMA = Path(sarif.__file__).resolve().parents[1] / "schemas" / "sarif-2.1.0.schema.json"
 LLAMA2_NOTICE = ("Llama 2 is licensed under the LLAMA 2 Community License, Copyright (c) Meta Platforms, Inc. "
                  "All Rights Reserved.")
 HOSTILE = "evil\u202e\x1b[31mred\x00\x07\nsecond line\u2028third\ud800"

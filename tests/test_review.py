@@ -249,3 +249,10 @@ def test_reasons_are_the_documented_closed_list():
     readme = (FIXTURES.parent / "README.md").read_text(encoding="utf-8")
     for reason, meaning in review.REASONS.items():
         assert f"`{reason}`" in readme, reason
+
+
+def test_report_of_a_harvest_snapshot_points_to_audit(tmp_path, capsys):
+    snapshot = tmp_path / "graph.json"
+    main(["harvest", str(DEMO), "-o", str(snapshot)])
+    assert main(["report", str(snapshot), "--out", str(tmp_path / "o")]) == 2
+    assert f"'mlaudit audit {snapshot}' reasons over it" in capsys.readouterr().err

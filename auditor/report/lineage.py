@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from xml.sax.saxutils import escape
 
-BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 190, 54, 26, 64, 16
+BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 224, 54, 26, 64, 16  # 30 bold 12 px characters fit a box
 MAX_ASSETS = 60
 COLOURS = {"error": "#b3261e", "warning": "#a15c00", "info": "#1d5fa8"}
 
@@ -112,13 +112,16 @@ def _box(asset: dict, x: float, y: float, severity: str | None, release: bool) -
     dash = "" if asset["resolved"] else ' stroke-dasharray="5 3"'
     license_text = asset["license"] or asset["license_status"].replace("_", " ")
     title = f'{asset["id"]} ({asset["kind"]}, {license_text}){": " + severity + " findings" if severity else ""}'
+    # The labels sit in a nested viewport the size of the box, so a wide label is clipped at its
+    # edge instead of running over its neighbours; the full text is in the <title>.
     return (f'<g class="asset"><title>{escape(title)}</title>'
             f'<rect x="{x:.0f}" y="{y:.0f}" width="{BOX_W}" height="{BOX_H}" rx="6" fill="{fill}" stroke="{stroke}" '
             f'stroke-width="{width}"{dash}/>'
-            f'<text x="{x + 8:.0f}" y="{y + 19:.0f}" class="name">{escape(_short(asset["id"], 30))}</text>'
-            f'<text x="{x + 8:.0f}" y="{y + 35:.0f}" class="kind">{escape(asset["kind"])}'
+            f'<svg x="{x:.0f}" y="{y:.0f}" width="{BOX_W - 4}" height="{BOX_H}" overflow="hidden">'
+            f'<text x="8" y="19" class="name">{escape(_short(asset["id"], 30))}</text>'
+            f'<text x="8" y="35" class="kind">{escape(asset["kind"])}'
             f'{"" if asset["resolved"] else " · unresolved"}</text>'
-            f'<text x="{x + 8:.0f}" y="{y + 49:.0f}" class="license">{escape(_short(license_text, 32))}</text></g>')
+            f'<text x="8" y="49" class="license">{escape(_short(license_text, 32))}</text></svg></g>')
 
 
 def _edge(child: tuple[float, float], parent: tuple[float, float], relation: str) -> str:

@@ -1,4 +1,8 @@
-"""The terminal summary: verdict, counts and every open finding with its evidence chain."""
+"""The terminal summary: verdict, counts and every open finding with its evidence chain.
+
+Asset names, files and messages come from untrusted manifests, so every line is cleaned as a whole
+(`_clean`): no escape sequence, bidi control or line break of theirs reaches the terminal.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ def render(document: dict, outputs: list[str], fmt: str = "text") -> str:
             "position": document["position"], "reports": outputs,
             "findings": [{k: f[k] for k in ("id", "rule", "severity", "asset", "message", "status")}
                          for f in document["findings"]],
-        }, indent=2, ensure_ascii=False) + "\n"
+        }, indent=2, ensure_ascii=True) + "\n"  # \uXXXX escapes: no raw bidi control reaches a terminal
     release, counts = document["release"], document["counts"]
     lines = [
         f"mlaudit {document['tool']['version']} · position: {document['position']}",
@@ -23,9 +27,8 @@ def render(document: dict, outputs: list[str], fmt: str = "text") -> str:
         "",
     ]
     for f in document["findings"]:
-        lines.append(f"{f['severity']:<8}{f['rule']}  {_clean(f['message'])}")
-        for step in f["evidence"]:
-            lines.append(f"          ↳ {_clean(step['fact'])}{_where(step)}")
+        lines.append(f"{f['severity']:<8}{f['rule']}  {f['message']}")
+        lines += [f"          ↳ {step['fact']}{_where(step)}" for step in f["evidence"]]
     repairs = document["repairs"]
     if repairs["status"] == "found":
         lines += ["", "what would fix the errors (remove or relicense every asset of one set):"]
@@ -33,7 +36,7 @@ def render(document: dict, outputs: list[str], fmt: str = "text") -> str:
     elif repairs["status"] == "impossible":
         lines += ["", repairs["note"]]
     lines += ["", *(f"wrote {o}" for o in outputs)]
-    return "\n".join(lines) + "\n"
+    return _join(lines)
 
 
 def outbound(document: dict) -> str:
@@ -47,7 +50,7 @@ def outbound(document: dict) -> str:
     lines += ["", "may be published under:"]
     lines += [f"  {lic}" for lic in document["outbound_licenses"]] or [
         "  no license of the knowledge base keeps every requirement above"]
-    return "\n".join(lines) + "\n"
+    return _join(lines)
 
 
 def _where(step: dict) -> str:
@@ -59,18 +62,23 @@ def _where(step: dict) -> str:
     return "  [" + " ".join(parts) + "]"
 
 
+def _join(lines: list[str]) -> str:
+    return "".join(_clean(line) + "\n" for line in lines)
+
+
 def _clean(text: str) -> str:
-    """Terminal output must not carry control characters from untrusted manifests."""
-    return "".join(c if c.isprintable() else "\ufffd" for c in text)
+    """Terminal output must not carry control characters from untrusted manifests: whitespace of
+    any kind becomes a space (one line stays one line), anything else unprintable a U+FFFD."""
+    return "".join(c if c.isprintable() else " " if c.isspace() else "\ufffd" for c in text)
 
 
 def explain(finding: dict, rule, document: dict) -> str:
     """`mlaudit explain`: one finding, the chain of facts behind it, its rule and what would fix it."""
     lines = [f"{finding['id']}  {finding['severity']}  {finding['rule']}"
-             + (f" {rule.name}" if rule else "") + f"  ({finding['status']})", "", _clean(finding["message"]), "",
+             + (f" {rule.name}" if rule else "") + f"  ({finding['status']})", "", finding["message"], "",
              "Evidence (from the finding back to the files and clauses):"]
     for i, step in enumerate(finding["evidence"], start=1):
-        lines.append(f"  {i}. {_clean(step['fact'])}{_where(step)}")
+        lines.append(f"  {i}. {step['fact']}{_where(step)}")
     if rule:
         lines += ["", f"Rule: rules/{rule.path.parent.name}/{rule.path.name}", f"Why it matters: {rule.why}"]
     lines += ["", f"How to fix: {finding['how_to_fix']}"]
@@ -78,4 +86,4 @@ def explain(finding: dict, rule, document: dict) -> str:
     if finding["family"] == "conflict" and repairs.get("status") == "found":
         lines += ["", "What would fix the release's license conflicts (remove or relicense every asset of one set):"]
         lines += [f"  - {', '.join(s)}" for s in repairs["sets"]]
-    return "\n".join(lines) + "\n"
+    return _join(lines)
