@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+from auditor.cli import main
+
 from conftest import FIXTURES, card, run_audit, write_tree
 
 DEMO = FIXTURES / "releases" / "demo"
@@ -62,3 +64,14 @@ def test_a_conflict_of_the_release_itself_cannot_be_fixed_upstream(tmp_path):
     conflicts = [f for f in doc["findings"] if f["family"] == "conflict" and f["severity"] == "error"]
     assert conflicts and all(f["fix"]["status"] == "impossible" and f["fix"]["changes"] == [] for f in conflicts)
 
+
+
+def test_explain_prints_the_findings_own_fix(tmp_path, capsys):
+    out = tmp_path / "out"
+    main(["audit", str(DEMO), "--out", str(out), "--fail-on", "never"])
+    capsys.readouterr()
+    doc_id = next(f["id"] for f in run_audit(DEMO)["findings"] if f["rule"] == "CMP012")
+    assert main(["explain", doc_id, "--report", str(out / "report.json")]) == 0
+    text = capsys.readouterr().out
+    assert "What would fix it" in text and "datasets/acme/support-tickets" in text
+    assert "datasets/tatsu-lab/alpaca" not in text.split("What would fix it")[1]

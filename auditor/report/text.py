@@ -27,16 +27,46 @@ def render(document: dict, outputs: list[str], fmt: str = "text") -> str:
         "",
     ]
     for f in document["findings"]:
-        lines.append(f"{f['severity']:<8}{f['rule']}  {f['message']}")
+        marks = "".join(f" [{m}]" for m in (f["status"] == "resolved" and "resolved", f["baseline"] == "new" and "new")
+                        if m)
+        lines.append(f"{f['severity']:<8}{f['rule']}  {f['message']}{marks}")
         lines += [f"          ↳ {step['fact']}{_where(step)}" for step in f["evidence"]]
     repairs = document["repairs"]
     if repairs["status"] == "found":
-        lines += ["", "what would fix the errors (remove or relicense every asset of one set):"]
-        lines += [f"  - {', '.join(s)}" for s in repairs["sets"]]
+        lines += ["", "what would fix the errors (any one change):", *_changes(repairs["changes"])]
     elif repairs["status"] == "impossible":
         lines += ["", repairs["note"]]
+    lines += _review(document["review"])
     lines += ["", *(f"wrote {o}" for o in outputs)]
     return _join(lines)
+
+
+def _changes(changes: list[dict]) -> list[str]:
+    """One line a change: the assets to remove (or relicense), the alternatives to take."""
+    lines = []
+    for c in changes:
+        parts = [f"remove {', '.join(c['remove'])}"] if c["remove"] else []
+        parts += [f"take {x['asset']} under {x['license']}" for x in c["choose"]]
+        lines.append("  - " + "; ".join(parts) + (f" (brings {', '.join(c['raises'])})" if c["raises"] else ""))
+    return lines
+
+
+def _review(review: dict) -> list[str]:
+    """What the review files and the baseline did, and what in them could not be used."""
+    lines = []
+    if review["resolutions"]["file"]:
+        lines.append(f"resolutions: {review['resolutions']['applied']} applied from {review['resolutions']['file']}"
+                     + (f" as of {review['as_of']}" if review["as_of"] else ""))
+        lines += [f"  orphaned: {o['rule']} on {o['asset']} ({o['file']}:{o['line']})" for o in review["resolutions"]["orphaned"]]
+    if review["curations"]["file"]:
+        lines.append(f"curations: {len(review['curations']['applied'])} applied from {review['curations']['file']}")
+        lines += [f"  orphaned: {o['asset']} ({o['file']}:{o['line']})" for o in review["curations"]["orphaned"]]
+    lines += [f"  not applied: {p['file']}:{p['line'] or '-'}: {p['message']}" for p in review["problems"]]
+    if review["baseline"]:
+        b = review["baseline"]
+        lines.append(f"baseline {b['file']}: {b['new']} new, {b['unchanged']} unchanged, {len(b['gone'])} gone")
+        lines += [f"  gone: {g['rule']} {g['asset'] or '-'}: {g['message']}" for g in b["gone"]]
+    return [""] + lines if lines else []
 
 
 def outbound(document: dict) -> str:
@@ -82,8 +112,16 @@ def explain(finding: dict, rule, document: dict) -> str:
     if rule:
         lines += ["", f"Rule: rules/{rule.path.parent.name}/{rule.path.name}", f"Why it matters: {rule.why}"]
     lines += ["", f"How to fix: {finding['how_to_fix']}"]
-    repairs = document.get("repairs", {})
-    if finding["family"] == "conflict" and repairs.get("status") == "found":
-        lines += ["", "What would fix the release's license conflicts (remove or relicense every asset of one set):"]
-        lines += [f"  - {', '.join(s)}" for s in repairs["sets"]]
+    fix = finding["fix"]
+    if fix and fix["status"] == "found":
+        lines += ["", "What would fix it (the smallest changes upstream; any one of them):", *_changes(fix["changes"])]
+    elif fix:
+        lines += ["", f"What would fix it: no change upstream was found ({fix['note']})."]
+    decision = finding["resolution"]
+    if decision:
+        state = "expired on " + decision["expires"] if decision["expired"] else "in force"
+        lines += ["", f"Resolution ({state}): {decision['reason']} by {decision['reviewer']} on {decision['date']} "
+                      f"({decision['file']}:{decision['line']}): {decision['comment']}"]
+    if finding["baseline"]:
+        lines += ["", f"Against the baseline: {finding['baseline']}"]
     return _join(lines)
