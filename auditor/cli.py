@@ -19,6 +19,7 @@ FAIL_ON = ("error", "warning", "info", "never")
 # help). Each module has render(document) -> str (bytes for a binary file). --all writes every one:
 # a new output is one entry.
 OUTPUTS = {
+    "pdf": ("report.pdf", "auditor.report.pdf", "the report paged for legal review and sign-off (WeasyPrint)"),
     "sarif": ("report.sarif", "auditor.report.sarif", "SARIF 2.1.0 log for code scanning"),
     "lines": ("findings.txt", "auditor.report.lines", "one open finding a line, for grep"),
     "junit": ("junit.xml", "auditor.report.junit", "JUnit XML: a testcase per rule, errors fail"),
@@ -195,13 +196,17 @@ def _report(args) -> int:
 
 def _write(doc: dict, args) -> int:
     """Write report.json, report.html and the outputs asked for; print the summary; the exit code."""
-    from auditor.report import html, jsonfile, text
+    from auditor.report import OutputError, html, jsonfile, text
 
-    args.out.mkdir(parents=True, exist_ok=True)
     outputs = []
     reports = [("report.json", jsonfile.render(doc)), ("report.html", html.render(doc))]
-    reports += [(filename, import_module(module).render(doc))
-                for flag, (filename, module, _) in OUTPUTS.items() if args.all or getattr(args, flag)]
+    try:
+        reports += [(filename, import_module(module).render(doc))
+                    for flag, (filename, module, _) in OUTPUTS.items() if args.all or getattr(args, flag)]
+    except OutputError as exc:
+        print(f"mlaudit: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    args.out.mkdir(parents=True, exist_ok=True)
     for name, body in reports:
         path = args.out / name
         path.write_bytes(body) if isinstance(body, bytes) else path.write_text(body, encoding="utf-8")

@@ -1,6 +1,12 @@
-"""report.html: one self-contained page (inline CSS, no scripts or fonts fetched), autoescaped."""
+"""report.html: one self-contained page (inline CSS and SVG, no scripts, nothing fetched), autoescaped.
+
+The same template renders the PDF (see pdf.py): `paged=True` adds the cover, the table of contents,
+the sign-off page and the print stylesheet. Every document string is treated as untrusted text.
+"""
 
 from __future__ import annotations
+
+import re
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -8,8 +14,17 @@ from markupsafe import Markup
 from auditor.report import lineage
 from auditor.resources import templates_dir
 
+# Replaced by U+FFFD: C0 and C1 controls (tab, line feed and carriage return aside) are not allowed
+# in HTML text, the line and paragraph separators would break a one-line field where a newline would
+# not, and a lone surrogate cannot be encoded at all.
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# Bidirectional controls are shown as what they are, e.g. ⟨U+202E⟩: an override would otherwise
+# reverse the rest of the message it sits in (a name spoofing "exe.pdf"), and a reviewer should see
+# that a manifest carries one.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
-def render(document: dict) -> str:
+
+def render(document: dict, paged: bool = False) -> str:
     env = Environment(
         loader=FileSystemLoader(str(templates_dir())),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -18,5 +33,35 @@ def render(document: dict) -> str:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    diagram = Markup(lineage.render(document))  # built with every label escaped (see lineage.py)
-    return env.get_template("report.html.j2").render(report=document, lineage_svg=diagram)
+    env.filters["bdi"] = _isolated
+    document = map_strings(document, _showable)
+    diagram = _styled(lineage.render(document), env.get_template("lineage.css").render())
+    return env.get_template("report.html.j2").render(report=document, lineage_svg=diagram, paged=paged)
+
+
+def _showable(text: str) -> str:
+    return _BIDI.sub(lambda c: f"\u27e8U+{ord(c[0]):04X}\u27e9", _UNSHOWABLE.sub("\ufffd", text))
+
+
+def _styled(svg: str, css: str) -> Markup:
+    """The lineage SVG (built with every label escaped, see lineage.py) carrying its own stylesheet,
+    the only one WeasyPrint applies to an SVG."""
+    opening, _, rest = svg.partition(">")
+    return Markup(f"{opening}><style>\n{css}</style>{rest}")
+
+
+def map_strings(value, change):
+    """The document with `change` applied to every string in it."""
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, dict):
+        return {key: map_strings(item, change) for key, item in value.items()}
+    if isinstance(value, list):
+        return [map_strings(item, change) for item in value]
+    return value
+
+
+def _isolated(text: str) -> Markup:
+    """Manifest text, escaped, in its own <bdi>: a right-to-left override inside it cannot reorder
+    the text that follows, and the stylesheet lets it wrap anywhere."""
+    return Markup("<bdi>{}</bdi>").format(text)

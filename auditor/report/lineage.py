@@ -20,9 +20,9 @@ def render(document: dict) -> str:
     """An SVG of the release and its upstream lineage (the whole graph when no release is known)."""
     assets = {a["id"]: a for a in document["assets"]}
     edges = [e for e in document["edges"] if e["child"] in assets and e["parent"] in assets]
-    shown = _lineage(document["release"]["asset"], edges, assets)
-    layers = _layers(shown, [e for e in edges if e["child"] in shown and e["parent"] in shown],
-                     document["release"]["asset"])
+    release = document["release"]["asset"] if document["release"]["asset"] in assets else None
+    shown = _lineage(release, edges, assets)
+    layers = _layers(shown, [e for e in edges if e["child"] in shown and e["parent"] in shown], release)
     position = {}
     width = max(len(row) for row in layers) * (BOX_W + GAP_X) - GAP_X + 2 * MARGIN
     height = len(layers) * (BOX_H + GAP_Y) - GAP_Y + 2 * MARGIN
@@ -39,8 +39,8 @@ def render(document: dict) -> str:
         if e["child"] in position and e["parent"] in position:
             parts.append(_edge(position[e["child"]], position[e["parent"]], e["relation"]))
     for asset_id, (x, y) in sorted(position.items()):
-        parts.append(_box(assets[asset_id], x, y, severity.get(asset_id), asset_id == document["release"]["asset"]))
-    if len(shown) < len(_lineage(document["release"]["asset"], edges, assets, limit=None)):
+        parts.append(_box(assets[asset_id], x, y, severity.get(asset_id), asset_id == release))
+    if len(shown) < len(_lineage(release, edges, assets, limit=None)):
         parts.append(f'<text x="{MARGIN}" y="{MARGIN}" class="note">showing {len(shown)} assets nearest the release</text>')
     parts.append("</svg>")
     return "\n".join(parts)

@@ -1,0 +1,186 @@
+"""The PDF report, read back as text with poppler's pdftotext: cover, contents whose page numbers are
+where the sections really start, running header and page numbers, findings with their evidence
+chains, the sign-off page, untrusted text, and byte-identical output.
+
+Needs WeasyPrint with the Pango library and pdftotext (Debian: libpango-1.0-0 libpangoft2-1.0-0
+fonts-dejavu-core poppler-utils). Where they are missing the tests are skipped, except in CI (CI
+set), where they must run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from auditor.report import pdf
+from conftest import FIXTURES, run_audit
+from test_outputs import hostile_document
+
+DEMO = FIXTURES / "releases" / "demo"
+RELEASE = "acme/support-chat-7b-GGUF"
+CONTENTS = ["Findings", "Error", "Warning", "Info", "What would fix the errors",
+            "Licenses the release may be published under", "Obligations and restrictions inherited by the release",
+            "Documentation completeness", "Assets", "Lineage", "Input inventory", "Sign-off"]
+MARKUP = "<script>alert(1)</script>{{ 7*7 }}"
+LONG = "Ж" * 20_000  # cut to pdf.LONGEST_RUN characters: WeasyPrint would take minutes over it
+
+
+def _missing() -> str:
+    if not shutil.which("pdftotext"):
+        return "no pdftotext (apt-get install poppler-utils)"
+    try:
+        import weasyprint  # noqa: F401
+    except OSError as exc:
+        return f"WeasyPrint cannot load Pango (apt-get install libpango-1.0-0 libpangoft2-1.0-0): {exc}"
+    return ""
+
+
+if _missing() and not os.environ.get("CI"):
+    pytest.skip(_missing() + "; these tests are required in CI", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def demo() -> dict:
+    return run_audit(DEMO)
+
+
+@pytest.fixture(scope="module")
+def demo_pdf(demo) -> bytes:
+    return pdf.render(demo)
+
+
+@pytest.fixture(scope="module")
+def pages(demo_pdf, tmp_path_factory) -> list[str]:
+    return page_texts(demo_pdf, tmp_path_factory.mktemp("pdf"))
+
+
+@pytest.fixture(scope="module")
+def content(demo_pdf, tmp_path_factory) -> str:
+    return squashed("".join(page_texts(demo_pdf, tmp_path_factory.mktemp("pdf"), "-raw")))
+
+
+def page_texts(data: bytes, folder, mode: str = "-layout") -> list[str]:
+    """The text of each page: laid out as printed (-layout), or in drawing order (-raw), which
+    keeps the lines of one table cell together."""
+    path = folder / "report.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", mode, str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def squashed(text: str) -> str:
+    """Text without whitespace, so that words wrapped across lines still match."""
+    return re.sub(r"\s+", "", text)
+
+
+def heading_at(page: str, title: str) -> bool:
+    return re.search(rf"^\s*{re.escape(title)}( \(.*\))?\s*$", page, re.MULTILINE) is not None
+
+
+def test_cover_names_release_verdict_counts_position_rule_base_and_input(demo, pages):
+    cover = pages[0]
+    flat = " ".join(cover.split())
+    assert squashed(f"Compliance audit: {RELEASE}") in squashed(cover)
+    assert re.search(r"^\s*FAIL\s*$", cover, re.MULTILINE)
+    c = demo["counts"]
+    numbers = r"\s+".join(str(c[key]) for key in ("error", "warning", "info", "open", "resolved"))
+    assert re.search(rf"^\s*{numbers}\s*\n\s*errors\s+warnings\s+info\s+open\s+resolved\s*$", cover, re.MULTILINE)
+    assert f"legal position conservative: {demo['position_summary']}" in flat
+    assert ", ".join(demo["profiles"]) in flat
+    assert f"version {demo['rule_base']['version']} · SHA-256 {demo['rule_base']['sha256']}" in flat
+    assert f"{demo['input']['files']} files · SHA-256 {demo['input']['sha256']}" in flat
+    assert f"mlaudit {demo['tool']['version']}" in flat
+    assert "page 1 of" not in cover and "Contents" not in cover
+
+
+def test_contents_page_numbers_are_where_the_sections_start(pages):
+    assert heading_at(pages[1], "Contents")
+    entries = re.findall(r"^\s*(\S.*?) ?[ .]*\.{3,} *(\d+)\s*$", pages[1], re.MULTILINE)
+    assert [title for title, _ in entries] == CONTENTS
+    for title, number in entries:
+        start = int(number)
+        assert heading_at(pages[start - 1], title), (title, start)
+        assert not any(heading_at(page, title) for page in pages[2:start - 1]), (title, start)
+    assert int(entries[-1][1]) > int(entries[0][1]) > 2
+
+
+def test_every_page_after_the_cover_has_the_running_header_and_page_n_of_m(pages):
+    assert len(pages) > 5
+    for number, page in enumerate(pages[1:], start=2):
+        header = page.strip().splitlines()[0]
+        assert RELEASE in header and "mlaudit compliance report" in header, number
+        assert re.search(rf"^\s*page {number} of {len(pages)}\s*$", page, re.MULTILINE), number
+
+
+def test_the_conflict_appears_whole_with_its_evidence_chain(demo, demo_pdf, tmp_path):
+    conflict = next(f for f in demo["findings"] if f["rule"] == "CMP001" and f["asset"] == RELEASE)
+    (page,) = [p for p in page_texts(demo_pdf, tmp_path, "-raw") if conflict["id"] in p]  # kept on one page
+    flat = squashed(page)
+    at = [flat.index(squashed(text)) for text in (
+        f"ERROR CMP001 · conflict · {conflict['id']} · open {RELEASE}", conflict["message"],
+        "acme/support-chat-7b was trained on datasets/tatsu-lab/alpaca"
+        " — acme/support-chat-7b/README.md:9 · datasets[0]",
+        "datasets/tatsu-lab/alpaca is licensed CC-BY-NC-4.0 — datasets/tatsu-lab/alpaca/README.md:2 · license",
+        "How to fix: " + conflict["how_to_fix"])]
+    assert at == sorted(at)
+
+
+def test_findings_are_grouped_by_severity(demo, content):
+    sizes = {s: sum(f["severity"] == s for f in demo["findings"]) for s in ("error", "warning", "info")}
+    body = content[content.index(f"Error({sizes['error']})"):]
+    heads = [body.index(f"{s.capitalize()}({n})") for s, n in sizes.items()]
+    assert heads == sorted(heads)
+    for f in demo["findings"]:
+        at = body.index(f["id"])
+        assert heads[["error", "warning", "info"].index(f["severity"])] < at
+
+
+def test_sections_for_the_archive_are_there(demo, content):
+    notice = next(o for o in demo["obligations"] if o["clause"] == "Section 1(b)(iii)")
+    assert squashed(notice["text"]) in content
+    assert squashed("datasets/acme/support-tickets, datasets/tatsu-lab/alpaca") in content  # the repair set
+    assert "dataset·unresolved" in content  # drawn by the lineage diagram only
+    first = demo["documentation"][0]
+    assert squashed(f"{first['profile']} {first['score']} % {first['missing'][0]['item']}") in content
+    for i in demo["inventory"]:
+        assert squashed(i["file"]) in content
+
+
+def test_sign_off_is_on_the_last_page_and_names_the_input(demo, pages):
+    last = pages[-1]
+    assert heading_at(last, "Sign-off")
+    for label in ("Reviewer name", "Role", "Decision", "Conditions", "Date", "Signature"):
+        assert re.search(rf"^\s*{label}\b", last, re.MULTILINE), label
+    assert re.search(r"approved\s+approved with conditions\s+rejected", last)
+    assert demo["input"]["sha256"] in last and demo["rule_base"]["sha256"] in squashed(last)
+
+
+def test_same_document_gives_the_same_bytes_with_no_date_and_a_content_identifier(demo, demo_pdf, tmp_path):
+    assert pdf.render(demo) == demo_pdf
+    path = tmp_path / "report.pdf"
+    path.write_bytes(demo_pdf)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "CreationDate" not in info and "ModDate" not in info
+    assert re.search(rb"/ID \[\((\w{32})\) \(\1\)\]", demo_pdf)
+
+
+def test_hostile_text_is_shown_as_text_and_stays_on_the_page(demo, tmp_path):
+    doc = hostile_document(demo)  # its release is renamed: no longer among the assets
+    doc["inventory"][0]["reason"] = MARKUP
+    doc["inventory"][1]["file"] = LONG
+    doc["obligations"][0]["imposed_by"] = ["org/spoof\u202e", "org/next"]
+    data = pdf.render(doc)
+    text = squashed("".join(page_texts(data, tmp_path, "-raw")))
+    assert "evil" in text and squashed(MARKUP) in text
+    assert text.count("Ж") == pdf.LONGEST_RUN and f"…[{len(LONG) - pdf.LONGEST_RUN}morecharacters" in text
+    # a right-to-left override is shown, not obeyed: the next name on its line reads as written
+    assert "org/spoof\u27e8U+202E\u27e9,org/next" in text
+    boxes = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "report.pdf"), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    for page in boxes.split("<page ")[1:]:
+        width = float(re.match(r'width="([\d.]+)"', page)[1])
+        assert max(float(x) for x in re.findall(r'xMax="([\d.]+)"', page)) <= width, "a word runs off the page"
