@@ -256,3 +256,24 @@ def test_report_of_a_harvest_snapshot_points_to_audit(tmp_path, capsys):
     main(["harvest", str(DEMO), "-o", str(snapshot)])
     assert main(["report", str(snapshot), "--out", str(tmp_path / "o")]) == 2
     assert f"'mlaudit audit {snapshot}' reasons over it" in capsys.readouterr().err
+
+
+def test_html_shows_the_decision_the_curation_and_the_baseline(release):
+    import html as html_lib
+    import re
+
+    from auditor.report import html
+
+    old = audit_doc(release)
+    (release / "resolutions.yaml").write_text(ACCEPT_NC + "  - rule: PRV001\n    asset: nothing/here\n"
+                                              "    reason: not-applicable\n    comment: old\n    reviewer: J\n"
+                                              "    date: 2026-01-01\n")
+    (release / "curations.yaml").write_text(CURATE_ALPACA.replace("tatsu-lab/alpaca", "acme/support-tickets"))
+    page = html.render(audit_doc(release, baseline=("old.json", old)))
+    shown = " ".join(html_lib.unescape(re.sub(r"<(/?)(td|th|li|p|div|h\d)\b[^>]*>", " ", page)).split())
+    shown = re.sub(r"<[^>]+>", "", shown)
+    assert ("Resolved · license-obtained · Jane Roe (Legal), 2026-11-01: Stanford granted a commercial license "
+            "for Alpaca, contract C-2291. — resolutions.yaml:2") in shown
+    assert "Resolutions that match no finding" in shown and "nothing/here" in shown
+    assert "datasets/acme/support-tickets (missing) Apache-2.0 Jane Roe (Legal), 2026-11-02" in shown
+    assert "Compared with old.json:" in shown and "gone" in shown
