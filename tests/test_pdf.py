@@ -22,7 +22,7 @@ from test_outputs import hostile_document
 
 DEMO = FIXTURES / "releases" / "demo"
 RELEASE = "acme/support-chat-7b-GGUF"
-CONTENTS = ["Findings", "Error", "Warning", "Info", "What would fix the errors",
+CONTENTS = ["Findings", "Error", "Warning", "Info", "What would fix the errors", "Review decisions",
             "Licenses the release may be published under", "Obligations and restrictions inherited by the release",
             "Documentation completeness", "Assets", "Lineage", "Input inventory", "Sign-off"]
 MARKUP = "<script>alert(1)</script>{{ 7*7 }}"
