@@ -16,7 +16,7 @@ from auditor.findings import SEVERITY_ORDER, display_id
 from auditor.licenses import interpret
 
 SCHEMA_VERSION = "1.1.0"
-OUTBOUND_TERMS = ("share_alike", "no_derivatives")  # besides the persisting limitations
+OUTBOUND_TERMS = ("share_alike", "no_derivatives", "unknown_terms")  # besides the persisting limitations
 
 
 def build(audit: Audit, as_of: dt.date | None = None, baseline: tuple[str, dict] | None = None) -> dict:

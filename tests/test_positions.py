@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import FIXTURES, card, run_audit, write_tree
 
 DEMO = FIXTURES / "releases" / "demo"
@@ -73,3 +75,15 @@ def test_choice_prefers_the_first_alternative_when_it_does_not_matter(tmp_path):
     })
     (choice,) = run_audit(root)["license_choices"]
     assert choice["alternatives"] == [["MIT"], ["Apache-2.0"]] and choice["chosen"] == ["MIT"]
+
+
+@pytest.mark.parametrize("upstream, outbound", [("license: mit", True), ("license: other", False), ("", False)])
+def test_unknown_upstream_terms_leave_no_license_to_vouch_for(tmp_path, upstream, outbound):
+    root = write_tree(tmp_path, {
+        "mlaudit.toml": '[release]\nasset = "acme/m"\n',
+        "acme/m/README.md": card("license: apache-2.0\nbase_model: org/base"),
+        "org/base/README.md": card(upstream),
+    })
+    doc = run_audit(root)
+    assert bool(doc["outbound_licenses"]) is outbound
+    assert any(q["term"] == "unknown_terms" for q in doc["outbound_requirements"]) is not outbound
