@@ -184,3 +184,13 @@ def test_hostile_text_is_shown_as_text_and_stays_on_the_page(demo, tmp_path):
     for page in boxes.split("<page ")[1:]:
         width = float(re.match(r'width="([\d.]+)"', page)[1])
         assert max(float(x) for x in re.findall(r'xMax="([\d.]+)"', page)) <= width, "a word runs off the page"
+
+
+def test_a_hostile_release_audited_end_to_end_prints_its_attacks_as_text(tmp_path):
+    data = pdf.render(run_audit(FIXTURES / "hostile"))
+    text = squashed("".join(page_texts(data, tmp_path, "-raw")))
+    assert squashed("<script>window.pwned=1</script>") in text
+    assert squashed('<img src=x onerror="window.pwned=1">') in text
+    assert squashed("</style><style>body{display:none}</style>") in text
+    assert "invoice\u27e8U+202E\u27e9fdp.exe" in text  # the override is shown, not obeyed
+    assert re.search(r"A…\[40\d\dmorecharacters\]", text)  # the 5,000 A's, cut to pdf.LONGEST_RUN
