@@ -122,12 +122,15 @@ def _document(args, baseline=None, as_of=None, **overrides) -> dict | int:
         return document.build(audit.run(args.path, position=args.position, asset=args.asset, **overrides),
                               as_of, baseline)
     except audit.InputError as exc:
-        print(f"mlaudit: {exc}", file=sys.stderr)
-        return EXIT_INPUT
+        return _error(exc, EXIT_INPUT)
     except (config.ConfigError, facts.ReleaseError, graph.LineageError, rulebase.RuleBaseError,
             profiles.ProfileError) as exc:
-        print(f"mlaudit: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _error(exc, EXIT_USAGE)
+
+
+def _error(problem, code: int) -> int:
+    print(f"mlaudit: {problem}", file=sys.stderr)
+    return code
 
 
 def _date(text: str):
@@ -147,8 +150,7 @@ def _baseline(args) -> tuple[str, dict] | None | int:
     try:
         return args.baseline.name, review.read_report(args.baseline)
     except review.ReviewError as exc:
-        print(f"mlaudit: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _error(exc, EXIT_USAGE)
 
 
 def _audit(args) -> int:
@@ -175,9 +177,8 @@ def _report(args) -> int:
     from auditor import audit, config, document, review, snapshot
 
     if snapshot.is_snapshot(args.path):
-        print(f"mlaudit: {args.path} is a harvest snapshot, not an audit: 'mlaudit audit {args.path}' "
-              "reasons over it and writes the reports", file=sys.stderr)
-        return EXIT_USAGE
+        return _error(f"{args.path} is a harvest snapshot, not an audit: 'mlaudit audit {args.path}' "
+                      "reasons over it and writes the reports", EXIT_USAGE)
     baseline = _baseline(args)
     if isinstance(baseline, int):
         return baseline
@@ -185,11 +186,9 @@ def _report(args) -> int:
         doc = review.read_report(args.path)
         texts = audit.review_texts({"resolutions": args.resolutions} if args.resolutions else {})
     except review.ReviewError as exc:
-        print(f"mlaudit: {exc}", file=sys.stderr)
-        return EXIT_INPUT
+        return _error(exc, EXIT_INPUT)
     except config.ConfigError as exc:
-        print(f"mlaudit: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _error(exc, EXIT_USAGE)
     decisions = review.load(texts, set(rulebase.rules())) if texts else None
     return _write(document.apply_review(doc, decisions, args.as_of, baseline), args)
 
@@ -204,8 +203,7 @@ def _write(doc: dict, args) -> int:
         reports += [(filename, import_module(module).render(doc))
                     for flag, (filename, module, _) in OUTPUTS.items() if args.all or getattr(args, flag)]
     except OutputError as exc:
-        print(f"mlaudit: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _error(exc, EXIT_USAGE)
     args.out.mkdir(parents=True, exist_ok=True)
     for name, body in reports:
         path = args.out / name
@@ -226,11 +224,9 @@ def _harvest(args) -> int:
     try:
         count = audit.harvest_to(Path(args.path), args.output)
     except audit.InputError as exc:
-        print(f"mlaudit: {exc}", file=sys.stderr)
-        return EXIT_INPUT
+        return _error(exc, EXIT_INPUT)
     except config.ConfigError as exc:
-        print(f"mlaudit: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _error(exc, EXIT_USAGE)
     print(f"harvested {count} records from {args.path} into {args.output}")
     return EXIT_OK
 
@@ -242,8 +238,7 @@ def _harvest_hub(args) -> int:
         log = hubcrawl.crawl(args.path, args.output, revision=args.revision, depth=args.depth,
                              max_assets=args.max_assets)
     except hubcrawl.HubError as exc:
-        print(f"mlaudit: {exc}", file=sys.stderr)
-        return EXIT_USAGE if exc.usage else EXIT_INPUT
+        return _error(exc, EXIT_USAGE if exc.usage else EXIT_INPUT)
     print(hubcrawl.summary(log, args.output))
     return EXIT_OK
 
@@ -256,12 +251,10 @@ def _explain(args) -> int:
     try:
         doc = json.loads(args.report.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        print(f"mlaudit: cannot read {args.report}: {exc}", file=sys.stderr)
-        return EXIT_INPUT
+        return _error(f"cannot read {args.report}: {exc}", EXIT_INPUT)
     matches = [f for f in doc.get("findings", []) if f["id"].startswith(args.finding_id)]
     if len(matches) != 1:
-        print(f"mlaudit: {len(matches)} findings of {args.report} match {args.finding_id!r}", file=sys.stderr)
-        return EXIT_USAGE
+        return _error(f"{len(matches)} findings of {args.report} match {args.finding_id!r}", EXIT_USAGE)
     sys.stdout.write(text.explain(matches[0], rulebase.rules().get(matches[0]["rule"]), doc))
     return EXIT_OK
 
@@ -295,8 +288,7 @@ def _rules_list(args) -> int:
 def _rules_show(args) -> int:
     rule = rulebase.rules().get(args.rule_id.upper())
     if rule is None:
-        print(f"mlaudit: no rule {args.rule_id!r}; see 'mlaudit rules list'", file=sys.stderr)
-        return EXIT_USAGE
+        return _error(f"no rule {args.rule_id!r}; see 'mlaudit rules list'", EXIT_USAGE)
     print(f"{rule.id} {rule.name} ({rule.family}, {rule.severity})\n")
     print(f"{rule.summary}\n\nWhy it matters:\n  {rule.why}\n\nHow to fix:\n  {rule.how_to_fix}")
     if rule.references:
