@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime, timezone
 from importlib import import_module
 from pathlib import Path
 
@@ -68,6 +69,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="documentation profile to apply (repeatable; default: hf-model-card, hf-dataset-card)")
     audit.add_argument("--engine", choices=("clingo", "pydatalog", "both"),
                        help="reasoning engine; both cross-checks clingo with pyDatalog (default: clingo)")
+    audit.add_argument("--timestamp", action="store_true", help="record the time of the audit in the reports and "
+                       "exports (without it, the same input gives byte-identical files)")
     audit.add_argument("--curations", type=Path, help="curations file to apply (default: curations.yaml "
                        "in the release folder)")
     audit.set_defaults(handler=_audit)
@@ -114,13 +117,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _document(args, baseline=None, as_of=None, **overrides) -> dict | int:
+def _document(args, baseline=None, as_of=None, created=None, **overrides) -> dict | int:
     """Run the audit and build its report document, or return the exit code of the error met."""
     from auditor import audit, config, document, facts, graph, profiles
 
     try:
         return document.build(audit.run(args.path, position=args.position, asset=args.asset, **overrides),
-                              as_of, baseline)
+                              as_of, baseline, created)
     except audit.InputError as exc:
         return _error(exc, EXIT_INPUT)
     except (config.ConfigError, facts.ReleaseError, graph.LineageError, rulebase.RuleBaseError,
@@ -165,7 +168,8 @@ def _audit_and_report(args) -> int:
     if isinstance(baseline, int):
         return baseline
     paths = {k: v for k, v in (("resolutions", args.resolutions), ("curations", args.curations)) if v}
-    doc = _document(args, baseline, args.as_of, exclude=args.out, review_paths=paths, use=args.use,
+    created = datetime.now(timezone.utc) if args.timestamp else None
+    doc = _document(args, baseline, args.as_of, created, exclude=args.out, review_paths=paths, use=args.use,
                     distribution=args.distribution, engine=args.engine, profiles=tuple(args.profiles or ()))
     if isinstance(doc, int):
         return doc

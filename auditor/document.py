@@ -19,10 +19,13 @@ SCHEMA_VERSION = "1.1.0"
 OUTBOUND_TERMS = ("share_alike", "no_derivatives", "unknown_terms")  # besides the persisting limitations
 
 
-def build(audit: Audit, as_of: dt.date | None = None, baseline: tuple[str, dict] | None = None) -> dict:
+def build(audit: Audit, as_of: dt.date | None = None, baseline: tuple[str, dict] | None = None,
+          created: dt.datetime | None = None) -> dict:
     """The document of `audit`, with its resolutions applied (expiry judged on `as_of`, default
-    today) and, given an earlier report (name, document), each finding marked new or unchanged."""
+    today) and, given an earlier report (name, document), each finding marked new or unchanged.
+    `created` is recorded only when asked for: otherwise the same input gives the same bytes."""
     doc = _document(audit)
+    doc["created"] = created.astimezone(dt.timezone.utc).isoformat(timespec="seconds") if created else None
     doc["review"] = {
         "as_of": None, "problems": audit.review.problems_of("curations"), "baseline": None,
         "resolutions": {"file": None, "applied": 0, "orphaned": []},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -252,3 +253,18 @@ def test_all_writes_every_output(tmp_path, demo):
 def test_without_flags_only_the_two_reports_are_written(tmp_path):
     main(["audit", str(DEMO), "--out", str(tmp_path)])
     assert {p.name for p in tmp_path.iterdir()} == {"report.json", "report.html"}
+
+
+def test_timestamp_is_recorded_only_when_asked_for(tmp_path):
+    plain_run, stamped = tmp_path / "a", tmp_path / "b"
+    main(["audit", str(DEMO), "--out", str(plain_run), "--cyclonedx", "--spdx", "--fail-on", "never"])
+    main(["audit", str(DEMO), "--out", str(stamped), "--cyclonedx", "--spdx", "--timestamp", "--fail-on", "never"])
+    assert json.loads((plain_run / "report.json").read_text())["created"] is None
+    assert "timestamp" not in json.loads((plain_run / "release.cdx.json").read_text())["metadata"]
+    created = json.loads((stamped / "report.json").read_text())["created"]
+    moment = dt.datetime.fromisoformat(created)
+    assert moment.tzinfo is not None and abs(dt.datetime.now(dt.timezone.utc) - moment) < dt.timedelta(minutes=5)
+    assert json.loads((stamped / "release.cdx.json").read_text())["metadata"]["timestamp"].startswith(created[:19])
+    [info] = [e for e in json.loads((stamped / "release.spdx.json").read_text())["@graph"]
+              if e["type"] == "CreationInfo"]
+    assert info["created"].startswith(created[:19])

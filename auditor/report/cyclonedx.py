@@ -7,7 +7,7 @@ CycloneDX 1.6 lets a `licenses` array hold license entries or one expression, ne
 the concluded license is an expression, the declared ones go to `evidence.licenses`.
 
 Lineage goes where CycloneDX has a place for it: every edge in `dependencies` (child depends on
-parent), the data a model was trained or evaluated on in its model card's datasets, and each edge
+parent), the data a model was trained on in its model card's datasets, and each edge
 as an `mlaudit:relation:<relation>` property naming the parent, so no relation is lost.
 `pedigree.ancestors` is left out: it takes whole components, not references, and a second copy
 of an asset would be read back as a second asset. The audit's conclusions are `mlaudit:`
@@ -15,7 +15,7 @@ properties of the release component.
 
 Manifest text is untrusted: control and format characters are dropped from every string. The
 serial number is derived from the document's content and no timestamp is written unless the
-document has one, so the same document gives the same bytes.
+audit recorded one (--timestamp), so the same document gives the same bytes.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def render(document: dict) -> str:
     release = document["release"]["asset"]
     components = {i: _component(a, parents.get(i, []), assets, refs) for i, a in assets.items()}
     metadata = {"tools": {"components": [_tool(document["tool"])]}}
-    timestamp = _timestamp(document.get("created"))
+    timestamp = _timestamp(document["created"])
     if timestamp:
         metadata = {"timestamp": timestamp} | metadata
     conclusions = _conclusions(document)

@@ -132,7 +132,7 @@ def _element(kind: str, spdx_id: str, **properties) -> dict:
 
 
 def _creation_info(document: dict, agent: str, tool: str) -> dict:
-    created = _created(document.get("created"))
+    created = _created(document["created"])
     info = {"type": "CreationInfo", "@id": CREATION_INFO, "specVersion": SPEC_VERSION, "created": created or EPOCH,
             "createdBy": [agent], "createdUsing": [tool]}
     if created is None:
