@@ -54,6 +54,7 @@ def apply_review(doc: dict, decisions: review.Review | None, as_of: dt.date | No
 def _document(audit: Audit) -> dict:
     graph, fb, result, settings = audit.graph, audit.facts, audit.result, audit.settings
     position = rulebase.positions()[settings.position]
+    names = {key: display_id(key, graph) for key in graph.assets}  # each edge names two of them
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "mlaudit", "version": __version__},
@@ -72,9 +73,9 @@ def _document(audit: Audit) -> dict:
             "use_category": result.use_categories.get(fb.release, "unspecified") if fb.release else None,
         },
         "counts": None,
-        "assets": [_asset(key, audit) for key in graph.assets],
+        "assets": [_asset(key, names[key], audit) for key in graph.assets],
         "edges": [
-            {"child": display_id(e.child, graph), "parent": display_id(e.parent, graph), "relation": e.relation,
+            {"child": names[e.child], "parent": names[e.parent], "relation": e.relation,
              "basis": e.basis, "file": e.evidence.file, "pointer": e.evidence.pointer, "line": e.evidence.line}
             for e in graph.edges
         ],
@@ -143,11 +144,11 @@ def _fix(f) -> dict | None:
     return {"status": f.fix_status, "changes": [_change(x) for x in f.fixes or []], "note": f.fix_note}
 
 
-def _asset(key: str, audit: Audit) -> dict:
+def _asset(key: str, name: str, audit: Audit) -> dict:
     asset = audit.graph.assets[key]
     reading = audit.facts.readings.get(key)
     return {
-        "id": display_id(key, audit.graph),
+        "id": name,
         "kind": asset.kind,
         "name": asset.id,
         "resolved": asset.resolved,
