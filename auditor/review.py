@@ -145,8 +145,8 @@ def _resolution(entry, lines, where, name, rule_ids, review: Review) -> None:
         review.problem(kind, name, line, f"{where}: detail must map detail names to values; not applied")
         return
     date = _date(entry["date"], "date", where, name, line, review)
-    expires = entry.get("expires") and _date(entry["expires"], "expires", where, name, line, review)
-    if date is None or expires is None and entry.get("expires"):
+    expires = _date(entry["expires"], "expires", where, name, line, review) if entry.get("expires") else None
+    if date is None or (entry.get("expires") and expires is None):
         return
     if expires is not None and expires < date:
         review.problem(kind, name, line, f"{where}: expires {expires} is before its date {date}; not applied")

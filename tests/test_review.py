@@ -85,6 +85,12 @@ def test_expired_resolution_reopens_its_finding(release):
     assert doc["review"]["resolutions"]["orphaned"] == []  # it matched; it is just no longer in force
 
 
+def test_an_empty_expiry_is_no_expiry(release):
+    (release / "resolutions.yaml").write_text(ACCEPT_NC + '    expires: ""\n')
+    doc = audit_doc(release)
+    assert findings(doc)[0]["status"] == "resolved" and doc["review"]["problems"] == []
+
+
 def test_no_date_in_the_report_unless_an_expiry_depends_on_it(release):
     (release / "resolutions.yaml").write_text(ACCEPT_NC)
     assert audit_doc(release, as_of=dt.date(2030, 1, 1)) == audit_doc(release, as_of=dt.date(2020, 1, 1))
