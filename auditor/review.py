@@ -112,9 +112,11 @@ def _required(entry, lines: dict, where: str, name: str, keys: set[str], optiona
         return False
     missing = sorted(k for k in keys - optional if not str(entry.get(k) or "").strip())
     unknown = sorted(set(entry) - keys)
-    if missing or unknown:
+    not_text = sorted(k for k in keys - optional - set(missing) if not isinstance(entry.get(k), str))
+    if missing or unknown or not_text:
         said = "; ".join(s for s in (missing and f"missing or empty: {', '.join(missing)}",
-                                     unknown and f"unknown field(s): {', '.join(unknown)}") if s)
+                                     unknown and f"unknown field(s): {', '.join(unknown)}",
+                                     not_text and f"not text: {', '.join(not_text)}") if s)
         review.problem(kind, name, lines.get(""), f"{where}: {said}; not applied")
         return False
     return True

@@ -105,6 +105,7 @@ def test_no_date_in_the_report_unless_an_expiry_depends_on_it(release):
     ({"expires": "2026-10-01"}, "expires 2026-10-01 is before its date 2026-11-01"),
     ({"message": "the text of the finding"}, "unknown field(s): message"),
     ({"reviewer": "  "}, "missing or empty: reviewer"),
+    ({"asset": ["a/b", "c/d"]}, "not text: asset"),
 ])
 def test_malformed_resolution_is_listed_with_file_and_line_and_not_applied(release, entry, message):
     fields = {"rule": NC, "asset": RELEASE, "reason": "legal-approved", "comment": "Counsel cleared it.",
