@@ -139,9 +139,9 @@ def _change(fix) -> dict:
 
 def _fix(f) -> dict | None:
     """A conflict's own "what would fix it"; None for findings of other families."""
-    if not f.fix_status:
+    if f.remedy is None:
         return None
-    return {"status": f.fix_status, "changes": [_change(x) for x in f.fixes or []], "note": f.fix_note}
+    return {"status": f.remedy.status, "changes": [_change(x) for x in f.remedy.changes], "note": f.remedy.note}
 
 
 def _asset(key: str, name: str, audit: Audit) -> dict:

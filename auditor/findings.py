@@ -50,6 +50,16 @@ class Fix:
     raises: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Remedy:
+    """The outcome of the repair search for one conflict: found (with its smallest changes),
+    impossible, or not-computed; the note says what the changes mean or why there are none."""
+
+    status: str
+    changes: tuple[Fix, ...]
+    note: str
+
+
 @dataclass
 class Finding:
     id: str
@@ -62,9 +72,7 @@ class Finding:
     detail: dict
     evidence: list[Step]
     atom: tuple = field(default=(), compare=False, repr=False)  # as derived, for the repair search
-    fixes: list[Fix] | None = field(default_factory=list)  # conflicts: smallest changes; None: none can
-    fix_status: str = ""  # conflicts: found | impossible | not-computed (and why, in fix_note)
-    fix_note: str = ""
+    remedy: Remedy | None = None  # conflicts only: what would fix it (auditor.repair)
 
 
 @dataclass(frozen=True)

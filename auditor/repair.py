@@ -13,7 +13,7 @@ from pathlib import Path
 
 from auditor import engine, rulebase, schema
 from auditor.facts import FactBase
-from auditor.findings import Finding, Fix, Interpretation, display_id
+from auditor.findings import Finding, Fix, Interpretation, Remedy, display_id
 from auditor.model import AssetGraph
 
 MAX_AIMED = 50  # conflict findings searched one by one; beyond this the report says "not computed"
@@ -46,20 +46,20 @@ def search(result: Interpretation, fb: FactBase, graph: AssetGraph, files: list[
 
 def _record(finding: Finding, fixes: list[Fix] | None) -> None:
     if fixes is None:
-        finding.fixes, finding.fix_status = None, "impossible"
-        finding.fix_note = "no change upstream clears it: it comes from the release's own license or settings"
+        finding.remedy = Remedy("impossible", (), "no change upstream clears it: it comes from the release's own "
+                                "license or settings")
     elif any(not f.remove and not f.choose for f in fixes):
         # The finding does not arise on the release's lineage alone: nothing upstream to change.
         _unsearched([finding], "it does not arise from the release's lineage alone")
     else:
-        finding.fixes, finding.fix_status = fixes, "found"
-        finding.fix_note = ("any one change clears this finding: remove every asset it names from the lineage (or "
-                            "relicense it, or curate its license if it was misread) and take the licenses it names")
+        finding.remedy = Remedy("found", tuple(fixes), "any one change clears this finding: remove every asset it "
+                                "names from the lineage (or relicense it, or curate its license if it was misread) "
+                                "and take the licenses it names")
 
 
 def _unsearched(findings: list[Finding], why: str) -> None:
     for finding in findings:
-        finding.fixes, finding.fix_status, finding.fix_note = [], "not-computed", why
+        finding.remedy = Remedy("not-computed", (), why)
 
 
 def _fixes(changes: list[engine.Change] | None, fb: FactBase, graph: AssetGraph) -> list[Fix] | None:

@@ -97,13 +97,7 @@ def render(document: dict) -> str:
 def _visible(text: str) -> str:
     """Invisible characters (a right-to-left override, zero-width marks) as JSON escapes: the data
     is kept, but nothing in the file displays other than it reads."""
-    return "".join(c if c.isprintable() or c == "\n" else "".join(
-        f"\\u{unit:04x}" for unit in _utf16(c)) for c in text)
-
-
-def _utf16(c: str) -> list[int]:
-    data = c.encode("utf-16-be")
-    return [int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2)]
+    return "".join(c if c.isprintable() or c == "\n" else json.dumps(c)[1:-1] for c in text)
 
 
 def _namespace(document: dict) -> str:
