@@ -323,7 +323,8 @@ def test_broken_tag_value_names_each_problem_once_with_its_line():
 
 @pytest.mark.parametrize("name, text, code, fragment", [
     ("rec.spdx.yaml", "spdxVersion: SPDX-2.3\na: &a [1, *a]\n", "refused", "enclosing anchor"),
-    ("deep.spdx.yaml", "spdxVersion: SPDX-2.3\nx: " + "[" * 2000 + "]" * 2000 + "\n", "malformed", "nesting"),
+    ("deep.spdx.yaml", "spdxVersion: SPDX-2.3\nx: " + "[" * 600_000 + "]" * 600_000 + "\n", "refused", "nesting"),
+    ("deep-block.spdx.yaml", "spdxVersion: SPDX-2.3\nx:\n" + "".join(" " * i + "- \n" for i in range(1, 1500)), "refused", "nesting"),
     ("list.spdx.yaml", "- spdxVersion: SPDX-2.3\n", "malformed", "should be an object, found list"),
     ("bad.spdx.yaml", "spdxVersion: [unclosed\n", "malformed", "invalid YAML"),
     ("list.spdx.json", '["spdxVersion"]', "malformed", "should be an object, found list"),

@@ -51,6 +51,18 @@ def test_alias_bomb_is_refused():
         parse("\n".join(lines) + "\n", 2)
 
 
+@pytest.mark.parametrize("yaml_text", [
+    "x: " + "[" * 600_000 + "]" * 600_000 + "\n",  # flow nesting: crashed libyaml's composer
+    "x:\n" + "".join(" " * i + "- \n" for i in range(1, 1500)),  # block nesting, 1.1 MB
+    "x:\n  " + "- " * 600_000 + "y\n",  # compact block nesting on one line
+])
+def test_deep_nesting_is_refused_with_its_line(yaml_text):
+    assert len(yaml_text) > 1_000_000
+    with pytest.raises(FrontMatterError, match="nesting deeper than 64") as caught:
+        parse(yaml_text, 2)
+    assert caught.value.line is not None and caught.value.line >= 2
+
+
 def test_bom_and_crlf_are_accepted(tmp_path):
     text = "\ufeff---\r\nlicense: mit\r\nbase_model: a/b\r\n---\r\n# T\r\n## Uses\r\nChat.\r\n"
     record, result = harvest_one(tmp_path, text.encode("utf-8"))

@@ -12,10 +12,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
-try:
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - PyYAML without libyaml
-    from yaml import SafeLoader as _Loader
+from auditor.harvest.safeyaml import Loader as _Loader
+from auditor.harvest.safeyaml import TooDeep, check_depth
 
 MAX_NODES = 50_000
 _NULL_TAG = "tag:yaml.org,2002:null"
@@ -54,7 +52,10 @@ def parse(source: str, first_line: int, what: str = "front matter") -> FrontMatt
     """Parse front matter text whose first line is `first_line` of the file; `what` names the
     text in messages (other YAML files of mlaudit's are read the same way)."""
     try:
+        check_depth(source)
         node = yaml.compose(source, Loader=_Loader)
+    except TooDeep as exc:
+        raise FrontMatterError(str(exc), exc.line + first_line - 1) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else None

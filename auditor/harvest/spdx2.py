@@ -28,6 +28,7 @@ import yaml
 
 from auditor.harvest import safejson, safexml
 from auditor.harvest.text import id_lines, read_text
+from auditor.harvest.safeyaml import TooDeep, check_depth
 from auditor.identity import hub_id, split_url
 from auditor.model import (AssetRecord, Checksum, Evidence, Identifier, LicenseStatement, Problem, Reference,
                            Statement, asset_key)
@@ -250,6 +251,7 @@ for _tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float"):
 
 def _yaml(text: str):
     try:
+        check_depth(text)
         node = yaml.compose(text, Loader=_YAMLLoader)
         if node is None:
             raise _Unreadable([("malformed", "empty YAML document", None)])
@@ -257,6 +259,8 @@ def _yaml(text: str):
             raise _Unreadable([("refused", f"YAML expands to more than {MAX_YAML_NODES} values through its "
                                 "aliases; refused", None)])
         return _YAMLLoader("").construct_document(node)
+    except TooDeep as exc:
+        raise _Unreadable([("refused", str(exc), exc.line)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise _Unreadable([("malformed", f"invalid YAML: {exc.problem or exc.context}",
