@@ -6,8 +6,10 @@ keeps the Evidence it was read from, so a finding's chain ends at files, fields 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from auditor import provenance, schema
 from auditor.config import Settings
@@ -76,6 +78,8 @@ def encode(graph: AssetGraph, settings: Settings, kb: KnowledgeBase, profiles: d
             fb.add(S["unlicensed"](a, "unknown"))
             continue
         _licenses(fb, a, key, asset, key in unreadable, kb)
+        if "/" in asset.id and (documented is None or key in documented):
+            fb.add(S["publisher"](a, asset.id.split("/", 1)[0].lower()), *[Evidence(r.source, "") for r in asset.records])
         if len(asset.records) > 1 and (documented is None or key in documented):
             for aspect, detail, evidence in disagreements(asset, kb):
                 fb.add(S["disagrees"](a, aspect, detail), *evidence)
@@ -236,6 +240,8 @@ def _knowledge(fb: FactBase, kb: KnowledgeBase, profiles: dict[str, Profile]) ->
             fb.add(S["use_rank"](term, info["use_rank"]))
         if info.get("persists"):
             fb.add(S["persists"](term))
+        if info.get("adaptation_only"):
+            fb.add(S["adaptation_only"](term))
     for lic in kb.licenses.values():
         fb.add(S["license"](lic.id, lic.family.replace("-", "_")))
         for term in {t.term for t in lic.terms}:
@@ -244,6 +250,14 @@ def _knowledge(fb: FactBase, kb: KnowledgeBase, profiles: dict[str, Profile]) ->
             fb.add(S["binds"](lic.id, relation))
         if lic.training == "binds":
             fb.add(S["training_binding"](lic.id))
+        if lic.training == "frees":
+            fb.add(S["training_frees"](lic.id))
+        if lic.outputs == "frees":
+            fb.add(S["outputs_frees"](lic.id))
+        for distribution in lic.copyleft_triggers:
+            fb.add(S["copyleft_trigger"](lic.id, distribution))
+        for org in lic.licensor_orgs:
+            fb.add(S["licensor_org"](lic.id, org.lower()))
         for other in lic.share_alike_compatible:
             fb.add(S["share_alike_compatible"](lic.id, other))
         for term in lic.terms:
@@ -294,14 +308,24 @@ def _release_text(fb: FactBase, a: int, asset, kb: KnowledgeBase) -> None:
     """What the release's name and card say, for the phrases and prefixes licenses prescribe."""
     values = {(t.term, v) for lic in kb.licenses.values() for t in lic.terms
               for v in t.values or kb.term_kinds[t.term].get("default_values", [])}
-    name = _words(asset.id.rsplit("/", 1)[-1])
+    name = asset.id.rsplit("/", 1)[-1]
     for term, value in sorted(values):
-        if term == "naming_prefix" and name.startswith(_words(value)):
+        if term == "naming_prefix" and begins_with(name, value):
             fb.add(S["name_starts"](a, value))
         for record in asset.records:
             if term != "naming_prefix" and record.text and value.lower() in record.text.lower():
                 fb.add(S["card_mentions"](a, value), Evidence(record.source, f"text '{value}'"))
 
 
-def _words(text: str) -> str:
-    return " ".join(text.lower().replace("-", " ").replace("_", " ").split())
+def begins_with(name: str, prefix: str) -> bool:
+    """Whether a model name begins with a prescribed prefix as the prefix is read in practice: any
+    case, and spaces, hyphens or underscores (or none) between its words ("Llama3-ChatQA" begins
+    with "Llama 3"); a prefix ending in a number is not met by a longer number ("Llama-30b")."""
+    return re.match(_prefix_pattern(prefix), name, re.I) is not None
+
+
+@cache
+def _prefix_pattern(prefix: str) -> str:
+    chunks = re.findall(r"[^\W\d_]+|\d+|[^\w\s-]", prefix)
+    tail = r"(?!\d)" if chunks and chunks[-1].isdigit() else ""
+    return r"[\s_-]*".join(map(re.escape, chunks)) + tail

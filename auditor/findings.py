@@ -129,6 +129,9 @@ def display_id(key: str, graph: AssetGraph) -> str:
     return f"datasets/{asset.id}" if asset.kind == "dataset" else asset.id
 
 
+CHAINED = ("carries", "inherited", "embodies", "adapts")  # facts explained by a walk up the lineage
+
+
 class _Chains:
     """Evidence lookups over the input facts and the derived propagation atoms."""
 
@@ -153,7 +156,7 @@ class _Chains:
     def steps(self, fact: tuple) -> list[Step]:
         if fact[0] == "carries":
             return self.carries(*fact[1:])
-        if fact[0] == "inherited":
+        if fact[0] in CHAINED[1:]:
             return self.carries(*fact[1:], from_parent=True)
         if fact[0] == "edge":
             return self.edge(fact[1], fact[2], fact[3], self.fb.facts.get(fact, []))
@@ -234,7 +237,7 @@ def interpret(atoms: dict, fb: FactBase, graph: AssetGraph, kb: KnowledgeBase, r
     result = Interpretation()
     for row in atoms.get("finding", []):
         rule = rules[row[0]]
-        facts = sorted(because[tuple(row)], key=lambda fact: (fact[0] == "carries", repr(fact)))
+        facts = sorted(because[tuple(row)], key=lambda fact: (fact[0] in CHAINED, repr(fact)))
         result.findings.append(_finding(rule, row, facts, chains))
     result.findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.rule, f.asset or "",
                                         [str(v) for v in f.detail.values()]))
@@ -313,7 +316,7 @@ def _finding(rule: Rule, row: tuple, facts: list[tuple], chains: _Chains) -> Fin
 def _obligations(atoms: dict, fb: FactBase, chains: _Chains, kb: KnowledgeBase) -> list[Obligation]:
     release = fb.keys.index(fb.release)
     found = []
-    for a, lic, term in sorted(atoms.get("carries", []), key=lambda c: (kb.term_kinds[c[2]]["kind"], c[1], c[2])):
+    for a, lic, term in sorted(atoms.get("inherited", []), key=lambda c: (kb.term_kinds[c[2]]["kind"], c[1], c[2])):
         kind = kb.term_kinds[term]["kind"]
         if a != release or kind not in ("condition", "limitation"):
             continue
@@ -326,14 +329,15 @@ def _obligations(atoms: dict, fb: FactBase, chains: _Chains, kb: KnowledgeBase) 
 
 
 def _origins(a: int, lic: str, term: str, chains: _Chains) -> set[int]:
-    """Every asset upstream of `a` whose own license holds the term that reaches `a`."""
+    """Every asset upstream of `a` whose own license holds the term that reaches `a` (never `a`
+    itself: a license binds its licensees, not the asset's own publisher)."""
     origins, stack, seen = set(), [a], set()
     while stack:
         x = stack.pop()
         if x in seen:
             continue
         seen.add(x)
-        if (x, lic) in chains.holds:
+        if x != a and (x, lic) in chains.holds:
             origins.add(x)
         stack.extend(chains.via.get((x, lic, term), ()))
     return origins

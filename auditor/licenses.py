@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 from license_expression import ExpressionError, LicenseSymbol, LicenseWithExceptionSymbol, Licensing
 
+from auditor.config import DISTRIBUTIONS
 from auditor.model import LicenseStatement
 from auditor.resources import rules_dir
 
@@ -31,6 +32,10 @@ class Term:
     values: tuple[str, ...] = ()  # what the term prescribes: a name prefix, a statement, phrases
 
 
+STATEMENTS = ("binds", "frees", "silent")  # what a license's own text says of trained models and outputs
+COPYLEFT_TERMS = ("share_alike", "no_added_restrictions")  # terms whose duty arises only when shared
+
+
 @dataclass(frozen=True)
 class License:
     id: str
@@ -38,10 +43,14 @@ class License:
     family: str
     use: str
     source: str
-    training: str
+    training: str  # binds | frees | silent: models trained on the material, by the license's own text
     terms: tuple[Term, ...]
     reaches: tuple[str, ...] = ()
     share_alike_compatible: tuple[str, ...] = ()
+    outputs: str = "silent"  # binds | frees | silent: what is generated with the material
+    copyleft_triggers: tuple[str, ...] = ()  # release distributions that trigger the copyleft terms
+    licensor: str | None = None  # who grants a model family's license (never bound by it)
+    licensor_orgs: tuple[str, ...] = ()  # the licensor's Hub organisations
 
 
 @dataclass(frozen=True)
@@ -121,12 +130,35 @@ def _license(data: dict, term_kinds: dict, path: Path) -> License:
         values = t.get("values", [t["value"]] if "value" in t else [])
         terms.append(Term(t["term"], term_kinds[t["term"]]["kind"], t["text"], t["clause"],
                           t.get("source", data["source"]), tuple(str(v) for v in values)))
+    for key in ("training", "outputs"):
+        if data.get(key, "silent") not in STATEMENTS:
+            raise ValueError(f"{path.name}: {key} must be one of {', '.join(STATEMENTS)}")
+        if data.get(key, "silent") != "silent" and not data.get(f"{key}_basis"):
+            raise ValueError(f"{path.name}: {key}: {data[key]} needs {key}_basis citing the clause")
     return License(
         id=data["id"], name=data["name"], family=data["family"], use=data["use"], source=data["source"],
         training=data.get("training", "silent"), terms=tuple(terms),
         reaches=tuple(r["relation"] for r in data.get("reaches", [])),
         share_alike_compatible=tuple(data.get("share_alike_compatible", [])),
+        outputs=data.get("outputs", "silent"),
+        copyleft_triggers=_copyleft_triggers(data, {t.term for t in terms}, path),
+        licensor=data.get("licensor"),
+        licensor_orgs=tuple(str(o) for o in data.get("licensor_orgs", [])),
     )
+
+
+def _copyleft_triggers(data: dict, terms: set[str], path: Path) -> tuple[str, ...]:
+    """The release distributions that make a copyleft term bite. A license with such terms must say
+    (with its clause) whether conveying copies, network use or both trigger them."""
+    if not terms & set(COPYLEFT_TERMS):
+        return ()
+    triggers = tuple(data.get("copyleft_triggers", ()))
+    if not triggers or not data.get("copyleft_basis"):
+        raise ValueError(f"{path.name}: a license with {' or '.join(COPYLEFT_TERMS)} needs copyleft_triggers "
+                         "and copyleft_basis")
+    if not set(triggers) <= set(DISTRIBUTIONS) - {"internal"}:
+        raise ValueError(f"{path.name}: copyleft_triggers must be among weights, api")
+    return triggers
 
 
 _URL = re.compile(r"^https?://(www\.)?", re.I)

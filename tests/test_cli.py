@@ -29,7 +29,7 @@ def test_fail_on_thresholds_on_the_demo(tmp_path, fail_on, code):
 def test_warnings_only_pass_the_error_gate_but_not_the_warning_gate(tmp_path):
     root = write_tree(tmp_path / "r", {
         "mlaudit.toml": '[release]\nasset = "org/m"\n[audit]\nposition = "permissive"\n',
-        "org/m/README.md": card("license: mit\nbase_model: org/missing", "## Uses\nChat.\n"),
+        "org/m/README.md": card("license: mit\ndatasets: [org/missing]", "## Uses\nChat.\n"),
     })
     out = tmp_path / "out"
     assert main(["audit", str(root), "--out", str(out), "--fail-on", "error"]) == 0

@@ -47,12 +47,16 @@ def test_repairs_name_the_smallest_removal():
     assert doc["repairs"]["sets"] == [["datasets/acme/support-tickets", "datasets/tatsu-lab/alpaca"]]
 
 
-def test_repair_is_impossible_when_the_release_itself_is_the_problem(tmp_path):
+def test_the_release_is_not_bound_by_its_own_license(tmp_path):
+    """CC BY-NC 4.0 Section 2(a)(1) grants rights to the licensee: the owner releasing its own model
+    under it, for commercial use, breaks nothing, and owes itself no attribution."""
     root = write_tree(tmp_path, {
         "mlaudit.toml": '[release]\nasset = "acme/m"\nuse = "commercial"\n',
         "acme/m/README.md": card("license: cc-by-nc-4.0"),
     })
-    assert run_audit(root)["repairs"]["status"] == "impossible"
+    doc = run_audit(root)
+    assert not rules_of(doc) & {"CMP001", "OBL001"}
+    assert doc["repairs"]["status"] == "not-needed" and doc["obligations"] == []
 
 
 def test_choice_avoids_the_conflict_and_is_reported(tmp_path):

@@ -65,8 +65,20 @@ def cards(assets) -> dict[str, str]:
 
 
 def oracle(assets) -> set[tuple[str, str]]:
-    """(license, term) pairs binding asset 0 under the conservative position, computed directly."""
+    """(license, term) pairs binding asset 0 under the conservative position, computed directly: what
+    reaches it from upstream (its own license binds its licensees, not asset 0 itself)."""
     memo: dict[int, set] = {}
+
+    def inherited(i: int) -> set:
+        found = set()
+        for j, relation in assets[i]["edges"]:
+            for lic_p, term in carried(j):
+                known = KB.licenses.get(lic_p)
+                binds = known.reaches if known else ()
+                trains = relation == "trained_on" and not (known and known.training == "frees")
+                if relation in DERIVATIVE or trains or relation in binds:
+                    found.add((lic_p, term))
+        return found
 
     def carried(i: int) -> set:
         if i in memo:
@@ -74,16 +86,10 @@ def oracle(assets) -> set[tuple[str, str]]:
         raw = assets[i]["license"]
         lic = KB.aliases[raw] if raw else licenses.UNKNOWN
         terms = {t.term for t in KB.licenses[lic].terms} if raw else {"unknown_terms"}
-        own = {(lic, t) for t in terms if KB.term_kinds[t]["kind"] in ("condition", "limitation")}
-        for j, relation in assets[i]["edges"]:
-            for lic_p, term in carried(j):
-                binds = KB.licenses[lic_p].reaches if lic_p in KB.licenses else ()
-                if relation in DERIVATIVE or relation == "trained_on" or relation in binds:
-                    own.add((lic_p, term))
-        memo[i] = own
-        return own
+        memo[i] = {(lic, t) for t in terms if KB.term_kinds[t]["kind"] in ("condition", "limitation")} | inherited(i)
+        return memo[i]
 
-    return carried(0)
+    return inherited(0)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

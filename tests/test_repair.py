@@ -54,18 +54,6 @@ def test_a_license_alternative_is_a_fix_and_says_what_it_brings(tmp_path):
     ]
 
 
-def test_a_conflict_of_the_release_itself_cannot_be_fixed_upstream(tmp_path):
-    root = write_tree(tmp_path / "r", {
-        "mlaudit.toml": '[release]\nasset = "acme/model"\nuse = "commercial"\n',
-        "acme/model/README.md": card("license: cc-by-nc-4.0\nbase_model: org/base"),
-        "org/base/README.md": card("license: mit"),
-    })
-    doc = run_audit(root)
-    conflicts = [f for f in doc["findings"] if f["family"] == "conflict" and f["severity"] == "error"]
-    assert conflicts and all(f["fix"]["status"] == "impossible" and f["fix"]["changes"] == [] for f in conflicts)
-
-
-
 def test_explain_prints_the_findings_own_fix(tmp_path, capsys):
     out = tmp_path / "out"
     main(["audit", str(DEMO), "--out", str(out), "--fail-on", "never"])
