@@ -50,7 +50,7 @@ def resolve(harvest: Harvest, declared: tuple[tuple[str, str, str], ...] = ()) -
     edges = set()
     for i, record in enumerate(records):
         for ref in record.references:
-            parents, matched = _targets(ref, record, index, assets)
+            parents, matched = _targets(ref, record, owner[i], index, assets)
             basis = ref.basis + (f"; matched by name only to {matched}" if matched else "")
             if len(parents) > 1:
                 basis += f"; {len(parents)} distinct assets carry this URL: each is an upstream"
@@ -134,13 +134,15 @@ def _hub_ids(r: AssetRecord):
             yield found
 
 
-def _targets(ref: Reference, record: AssetRecord, index: dict[tuple, list[str]],
+def _targets(ref: Reference, record: AssetRecord, own: str, index: dict[tuple, list[str]],
              assets: dict[str, Asset]) -> tuple[list[str], str | None]:
     """The assets a reference names (or a new unresolved one), and the file it was matched to if only by name.
 
     A URL that several distinct assets carry (the subsets of one repository) names all of them: the
     reference does not say which one was used, so each one's terms apply. Choosing one would hide
-    licences that may bind; only the manifest can narrow it, by naming the subset."""
+    licences that may bind; only the manifest can narrow it, by naming the subset. A record that
+    carries the URL itself names its own place, not its neighbours there: the reference is to its
+    own asset (a self-reference), so one subset never inherits another's licence."""
     if ref.scheme == "record":
         candidates = [("record", record.source, ref.target)]
     elif ref.scheme == "hub":
@@ -149,7 +151,7 @@ def _targets(ref: Reference, record: AssetRecord, index: dict[tuple, list[str]],
         candidates = keys(ref.scheme, ref.target)
     for k in candidates:
         if k in index:
-            return index[k], None
+            return ([own] if own in index[k] else index[k]), None
     kind, name = hub_id(ref.scheme, ref.target, ref.kind) or (ref.kind, ref.target)
     by_name = index.get(("name", kind, name.lower()))
     if by_name:

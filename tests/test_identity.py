@@ -104,3 +104,13 @@ def test_a_dataset_based_on_the_repository_carries_every_subset_license(release)
     assert {e["parent"] for e in doc["edges"] if e["child"] == "datasets/code-instructions"} == set(subsets)
     assert {assets[i]["use_category"] for i in (*subsets, "datasets/code-instructions")} == {"commercial"}
     assert not [f for f in doc["findings"] if f["rule"] in ("LIC001", "CMP012", "PRV003")]
+
+
+def test_a_subset_based_on_its_own_repository_names_itself_not_its_neighbours(release):
+    doc = release({"python.json": dataset("commitpackft-python", license="MIT", isBasedOn=REPO),
+                   "java.json": dataset("commitpackft-java", license="CC-BY-NC-4.0", isBasedOn=REPO)})
+    assert {(e["child"], e["parent"]) for e in doc["edges"]} == {
+        ("datasets/commitpackft-python", "datasets/commitpackft-python"),
+        ("datasets/commitpackft-java", "datasets/commitpackft-java")}
+    assert {a["id"]: a["use_category"] for a in doc["assets"]} == {
+        "datasets/commitpackft-python": "commercial", "datasets/commitpackft-java": "non-commercial"}
