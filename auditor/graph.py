@@ -1,9 +1,10 @@
 """Resolve: merge the records of one harvest into an asset graph with typed lineage edges.
 
 Records describing the same asset become one asset: the same Hub id in the same namespace (Hub
-ids compare case-insensitively), or a shared purl, URL, sameAs, DOI or sha256 checksum. A plain
-name is not an identity: two manifests that only share a name stay two assets. A reference is
-matched by the same keys, then by name as a last resort, and the edge says when that happened;
+ids compare case-insensitively), or a shared purl, DOI or sha256 checksum, or a shared URL or sameAs
+together with the same name (a URL is a place that may hold several assets, see `identity`). A
+plain name is not an identity: two manifests that only share a name stay two assets. A reference
+is matched by the same keys, then by name as a last resort, and the edge says when that happened;
 one that matches nothing becomes an unresolved asset, kept so the rules can report it.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from auditor.identity import hub_id, keys
+from auditor.identity import hub_id, keys, located
 from auditor.model import Asset, AssetGraph, AssetRecord, Edge, Evidence, Harvest, Reference, asset_key
 
 KIND_STRENGTH = {"model": 2, "dataset": 2, "code": 1, "other": 0}
@@ -29,7 +30,7 @@ def resolve(harvest: Harvest, declared: tuple[tuple[str, str, str], ...] = ()) -
     groups = _groups(records)
     assets: dict[str, Asset] = {}
     owner: dict[int, str] = {}
-    index: dict[tuple, str] = {}
+    index: dict[tuple, list[str]] = {}
     for members in groups:
         key, asset = _asset(records, members)
         if key in assets:  # same name, no shared identity: keep both, told apart by their file
@@ -43,15 +44,20 @@ def resolve(harvest: Harvest, declared: tuple[tuple[str, str, str], ...] = ()) -
         for i in members:
             owner[i] = key
             for k in _record_keys(records[i]):
-                index.setdefault(k, key)
+                carriers = index.setdefault(k, [])
+                if key not in carriers:
+                    carriers.append(key)
     edges = set()
     for i, record in enumerate(records):
         for ref in record.references:
-            parent, matched = _target(ref, record, index, assets)
-            if parent == owner[i] and ref.scheme == "record" and ref.target != record.id:
-                continue  # two records of one file turned out to describe one asset (e.g. a model and its weights file)
+            parents, matched = _targets(ref, record, owner[i], index, assets)
             basis = ref.basis + (f"; matched by name only to {matched}" if matched else "")
-            edges.add(Edge(owner[i], parent, ref.relation, ref.evidence, basis, ref.revision, record.format, matched))
+            if len(parents) > 1:
+                basis += f"; {len(parents)} distinct assets carry this URL: each is an upstream"
+            for parent in parents:
+                if parent == owner[i] and ref.scheme == "record" and ref.target != record.id:
+                    continue  # two records of one file turned out to describe one asset (e.g. a model and its weights file)
+                edges.add(Edge(owner[i], parent, ref.relation, ref.evidence, basis, ref.revision, record.format, matched))
     for i, (child_id, parent_id, relation) in enumerate(declared):
         child = find(assets, child_id)
         if child is None:
@@ -99,7 +105,7 @@ def _groups(records: list[AssetRecord]) -> list[list[int]]:
         for k in _record_keys(record):
             if k[0] in ("record", "name"):
                 continue
-            j = first.setdefault(k, i)
+            j = first.setdefault(located(k, record.id), i)
             if j != i:
                 a, b = root(i), root(j)
                 if a != b:
@@ -128,8 +134,15 @@ def _hub_ids(r: AssetRecord):
             yield found
 
 
-def _target(ref: Reference, record: AssetRecord, index: dict[tuple, str], assets: dict[str, Asset]) -> tuple[str, str | None]:
-    """The asset a reference names (or a new unresolved one), and the file it was matched to if only by name."""
+def _targets(ref: Reference, record: AssetRecord, own: str, index: dict[tuple, list[str]],
+             assets: dict[str, Asset]) -> tuple[list[str], str | None]:
+    """The assets a reference names (or a new unresolved one), and the file it was matched to if only by name.
+
+    A URL that several distinct assets carry (the subsets of one repository) names all of them: the
+    reference does not say which one was used, so each one's terms apply. Choosing one would hide
+    licences that may bind; only the manifest can narrow it, by naming the subset. A record that
+    carries the URL itself names its own place, not its neighbours there: the reference is to its
+    own asset (a self-reference), so one subset never inherits another's licence."""
     if ref.scheme == "record":
         candidates = [("record", record.source, ref.target)]
     elif ref.scheme == "hub":
@@ -138,14 +151,14 @@ def _target(ref: Reference, record: AssetRecord, index: dict[tuple, str], assets
         candidates = keys(ref.scheme, ref.target)
     for k in candidates:
         if k in index:
-            return index[k], None
+            return ([own] if own in index[k] else index[k]), None
     kind, name = hub_id(ref.scheme, ref.target, ref.kind) or (ref.kind, ref.target)
     by_name = index.get(("name", kind, name.lower()))
     if by_name:
-        return by_name, assets[by_name].records[0].source
+        return by_name[:1], assets[by_name[0]].records[0].source
     key = asset_key(kind, name)
     assets.setdefault(key, Asset(name, kind))
-    return key, None
+    return [key], None
 
 
 def _edge_order(e: Edge) -> tuple:

@@ -3,6 +3,10 @@
 A Hub id, a package URL (pkg:huggingface/org/name@rev), a Hub URL (https://huggingface.co/...),
 a DOI, a sameAs link or a file checksum can all name the same asset; `keys` turns each into a
 comparable key and `hub_id` recovers the Hub id hidden in a purl or URL.
+
+A URL (repository, homepage, download, sameAs page) says where an asset is found, and one place can
+hold several assets: the language subsets of one repository, the members of one archive. It names
+one asset only together with the asset's name (`located`); the other keys name one asset on their own.
 """
 
 from __future__ import annotations
@@ -52,6 +56,18 @@ def keys(scheme: str, value: str) -> list[tuple]:
     if hub:
         found.append(("hub",) + (hub[0], hub[1].lower()))
     return found
+
+
+def located(key: tuple, name: str) -> tuple:
+    """A URL key narrowed to the asset of that name found there; other keys as they are."""
+    return key + (name_key(name),) if key[0] == "url" else key
+
+
+def name_key(name: str) -> str:
+    """What records sharing a URL must agree on: the name's last segment, case and punctuation aside
+    (`acme/Loan_Applications` and `loan-applications` agree; `commitpackft-python` and `-java` do not)."""
+    last = name.strip().rstrip("/").rpartition("/")[2]
+    return re.sub(r"[\W_]+", "-", last.lower()).strip("-") or name.strip().lower()
 
 
 def normalise_url(url: str) -> str:
