@@ -300,10 +300,15 @@ def test_notice_is_cut_to_200_characters(tmp_path):
 
 
 def test_a_variant_the_knowledge_base_does_not_know_is_not_taken_for_its_neighbour(tmp_path):
-    record, problems, _ = read_one(tmp_path, "LICENSE", (TEXTS / "other" / "MIT-0.txt").read_text())
+    record, problems, _ = read_one(tmp_path, "LICENSE", (TEXTS / "other" / "0BSD.txt").read_text())
     assert record.licenses == []
-    assert problems[0].message == ("LICENSE text matches no known license (best: MIT-0 at 1.00, "
+    assert problems[0].message == ("LICENSE text matches no known license (best: 0BSD at 1.00, "
                                    "a license the knowledge base does not cover)")
+
+
+def test_a_known_variant_is_told_from_its_neighbour(tmp_path):
+    record, problems, _ = read_one(tmp_path, "LICENSE", (TEXTS / "MIT-0.txt").read_text())
+    assert [s.raw for s in record.licenses] == ["MIT-0"] and problems == []
 
 
 def test_empty_license_file(tmp_path):

@@ -98,3 +98,88 @@ def test_license_use_category_matches_its_terms():
     for lic in KB.licenses.values():
         rank = max((KB.term_kinds[t.term].get("use_rank", 0) for t in lic.terms), default=0)
         assert lic.use == names[rank], lic.id
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("mit-0", "MIT-0"), ("MIT No Attribution", "MIT-0"), ("https://choosealicense.com/licenses/mit-0/", "MIT-0"),
+    ("qwen", "LicenseRef-Qwen"), ("Qwen LICENSE AGREEMENT", "LicenseRef-Qwen"),
+    ("qwen-research", "LicenseRef-Qwen-Research"), ("Qwen RESEARCH LICENSE AGREEMENT", "LicenseRef-Qwen-Research"),
+    ("GFDL-1.1-only", "GFDL-1.1-only"), ("GFDL-1.1-or-later", "GFDL-1.1-or-later"), ("GFDL-1.2-or-later", "GFDL-1.2-or-later"),
+    ("gfdl-1.3", "GFDL-1.3-only"), ("gfdl-1.3-or-later", "GFDL-1.3-or-later"), ("GFDL-1.3+", "GFDL-1.3-or-later"),
+    ("GNU Free Documentation License v1.3", "GFDL-1.3-only"), ("GFDL-1.1+", "GFDL-1.1-or-later"),
+    ("openai", "LicenseRef-OpenAI-Terms"), ("openai-terms-of-use", "LicenseRef-OpenAI-Terms"),
+    ("openai-tos", "LicenseRef-OpenAI-Terms"), ("https://openai.com/policies/terms-of-use", "LicenseRef-OpenAI-Terms"),
+    ("https://openai.com/policies/row-terms-of-use", "LicenseRef-OpenAI-Terms"), ("https://openai.com/terms", "LicenseRef-OpenAI-Terms"),
+    ("https://choosealicense.com/licenses/cc-by-sa-4.0/", "CC-BY-SA-4.0"), ("https://choosealicense.com/licenses/cc-by-3.0/", "CC-BY-3.0"),
+    ("https://choosealicense.com/licenses/cc-by-4.0/", "CC-BY-4.0"), ("https://choosealicense.com/licenses/cc0-1.0/", "CC0-1.0"),
+    ("https://choosealicense.com/licenses/odc-by/", "ODC-By-1.0"), ("https://choosealicense.com/licenses/odbl/", "ODbL-1.0"),
+    ("https://choosealicense.com/licenses/odbl-1.0/", "ODbL-1.0"), ("https://choosealicense.com/licenses/gpl-3.0/", "GPL-3.0-only"),
+    ("https://choosealicense.com/licenses/llama2/", "LicenseRef-Llama-2-Community"),
+    ("https://choosealicense.com/licenses/gfdl-1.3/", "GFDL-1.3-only"),
+    ("apache-2", "Apache-2.0"), ("apache2", "Apache-2.0"),
+    ("llama4", "LicenseRef-Llama-4-Community"), ("Llama 4 Community License Agreement", "LicenseRef-Llama-4-Community"),
+    ("https://choosealicense.com/licenses/llama4/", "LicenseRef-Llama-4-Community"),
+    ("falcon-llm-license", "LicenseRef-TII-Falcon-License"),
+    ("https://falconllm.tii.ae/falcon-terms-and-conditions.html", "LicenseRef-TII-Falcon-License"),
+    ("https://falconllm.tii.ae/falcon-2-terms-and-conditions.html", "LicenseRef-Falcon-2-11B-TII-1.0"),
+    ("mrl", "LicenseRef-Mistral-Research-License-0.1"), ("https://mistral.ai/licenses/MRL-0.1.md", "LicenseRef-Mistral-Research-License-0.1"),
+    ("https://github.com/Tencent/HunyuanVideo/blob/main/LICENSE.txt", "LicenseRef-Tencent-HunyuanVideo-Community"),
+])
+def test_new_aliases(raw, expected):
+    reading = read(raw)
+    assert (reading.status, reading.licenses) == ("ok", (expected,))
+
+
+def test_qwen_license_caps_users_and_prescribes_a_statement():
+    assert KB.term("LicenseRef-Qwen", "user_cap").values == ("100000000",)
+    assert KB.term("LicenseRef-Qwen", "display_notice").values == ("Built with Qwen",)
+    assert "Improved using Qwen" in KB.term("LicenseRef-Qwen", "display_notice").text
+
+
+def test_qwen_research_is_non_commercial():
+    lic = KB.licenses["LicenseRef-Qwen-Research"]
+    assert lic.use == "non-commercial" and KB.term(lic.id, "non_commercial") and not KB.term(lic.id, "commercial_use")
+
+
+def test_hunyuan_is_limited_to_its_territory_and_its_shared_slug_is_a_family():
+    term = KB.term("LicenseRef-Tencent-HunyuanVideo-Community", "territory_restriction")
+    assert term and "Section 1(l)" in term.clause
+    assert KB.not_licenses[licenses._alias_key("tencent-hunyuan-community")].outcome == "family"
+
+
+def test_croissant_urls_of_hub_family_ids_are_not_guessed():
+    assert read("https://choosealicense.com/licenses/unknown/").status == "unknown"
+    assert read("https://choosealicense.com/licenses/gpl/").status == "unrecognised"
+
+
+def _files():
+    import yaml
+    folder = licenses.rules_dir() / "licenses"
+    return {p.name: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.yaml"))
+            if p.name not in ("terms.yaml", "not-licenses.yaml")}
+
+
+def test_every_licensor_names_its_hub_organisations():
+    for name, data in _files().items():
+        if "licensor" in data:
+            assert data.get("licensor_orgs"), name
+
+
+def test_verified_files_carry_their_provenance():
+    for name, data in _files().items():
+        if "verified_at" in data:
+            assert len(str(data["text_sha256"])) == 64 and data["text_read"], name
+            for field in ("training", "outputs"):
+                assert data[field] in ("binds", "frees", "silent"), (name, field)
+                assert data[field] == "silent" or data.get(f"{field}_basis"), (name, field)
+            terms = {t["term"] for t in data["terms"]}
+            if terms & {"share_alike", "no_added_restrictions"}:
+                assert data.get("copyleft_triggers") and data.get("copyleft_basis"), name
+
+
+def test_no_alias_names_two_licenses():
+    owner = {}
+    for name, data in _files().items():
+        for alias in (data["id"], *data.get("aliases", [])):
+            key = licenses._alias_key(str(alias))
+            assert owner.setdefault(key, data["id"]) == data["id"], (alias, owner[key], data["id"])
