@@ -165,16 +165,23 @@ def test_every_licensor_names_its_hub_organisations():
             assert data.get("licensor_orgs"), name
 
 
-def test_verified_files_carry_their_provenance():
+# Entries whose text could not be found again; SOURCES.md says why.
+TEXT_NOT_AVAILABLE = {"ai2-impact-lr.yaml", "ai2-impact-mr.yaml", "ai2-impact-hr.yaml", "anthropic-terms.yaml"}
+
+
+def test_every_entry_is_dated_and_hashed_where_its_text_was_read():
     for name, data in _files().items():
-        if "verified_at" in data:
+        assert data.get("verified_at"), name
+        if name in TEXT_NOT_AVAILABLE:
+            assert "text_sha256" not in data and "text_read" not in data, name
+        else:
             assert len(str(data["text_sha256"])) == 64 and data["text_read"], name
-            for field in ("training", "outputs"):
-                assert data[field] in ("binds", "frees", "silent"), (name, field)
-                assert data[field] == "silent" or data.get(f"{field}_basis"), (name, field)
-            terms = {t["term"] for t in data["terms"]}
-            if terms & {"share_alike", "no_added_restrictions"}:
-                assert data.get("copyleft_triggers") and data.get("copyleft_basis"), name
+
+
+def test_copyleft_licenses_say_what_triggers_them():
+    for lic in licenses.load().licenses.values():
+        if {t.term for t in lic.terms} & set(licenses.COPYLEFT_TERMS):
+            assert lic.copyleft_triggers, lic.id
 
 
 def test_no_alias_names_two_licenses():
