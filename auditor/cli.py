@@ -101,13 +101,20 @@ def _parser() -> argparse.ArgumentParser:
                          help="the report.json to read (default: ./mlaudit-report/report.json)")
     explain.set_defaults(handler=_explain)
 
-    lic = sub.add_parser("licenses", help="license questions about a release")
+    lic = sub.add_parser("licenses", help="license questions about a release, and the license knowledge base")
     lic_sub = lic.add_subparsers(dest="licenses_command", required=True)
     suggest = lic_sub.add_parser("suggest", help="licenses the release may be published under")
     suggest.add_argument("path", type=Path, help="the release folder")
     suggest.add_argument("--position", help="legal position (overrides mlaudit.toml)")
     suggest.add_argument("--asset", help="the asset being released (overrides mlaudit.toml)")
     suggest.set_defaults(handler=_licenses_suggest)
+    kb_list = lic_sub.add_parser("list", help="the license knowledge base: one line per entry")
+    kb_list.add_argument("--format", choices=("text", "json"), default="text")
+    kb_list.set_defaults(handler=_licenses_list)
+    kb_show = lic_sub.add_parser("show", help="one entry of the license knowledge base, with every term")
+    kb_show.add_argument("license", help="its SPDX id or any spelling a manifest may use (apache-2.0, a URL, ...)")
+    kb_show.add_argument("--format", choices=("text", "json"), default="text")
+    kb_show.set_defaults(handler=_licenses_show)
 
     rules = sub.add_parser("rules", help="list the rules or show one")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
@@ -281,6 +288,27 @@ def _licenses_suggest(args) -> int:
     if isinstance(doc, int):
         return doc
     sys.stdout.write(text.outbound(doc))
+    return EXIT_OK
+
+
+def _licenses_list(args) -> int:
+    from auditor import licenses
+    from auditor.report import text
+
+    kb = licenses.load()
+    entries = [licenses.summary(kb.licenses[lid]) for lid in sorted(kb.licenses, key=str.lower)]
+    sys.stdout.write(text.knowledge_list(entries, args.format))
+    return EXIT_OK
+
+
+def _licenses_show(args) -> int:
+    from auditor import config, licenses
+    from auditor.report import text
+
+    lic = licenses.lookup(args.license, licenses.load())
+    if lic is None:
+        return _error(f"no license {args.license!r} in the knowledge base; see 'mlaudit licenses list'", EXIT_USAGE)
+    sys.stdout.write(text.knowledge_entry(licenses.details(lic, config.today()), args.format))
     return EXIT_OK
 
 
