@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from auditor import provenance, schema
-from auditor.config import Settings
+from auditor.config import Settings, today
 from auditor.graph import find
 from auditor.licenses import NEVER, UNKNOWN, KnowledgeBase, LicenseReading, interpret, stale
 from auditor.model import UNREADABLE, AssetGraph, Evidence, LicenseStatement
@@ -270,9 +270,10 @@ def _knowledge(fb: FactBase, kb: KnowledgeBase, profiles: dict[str, Profile]) ->
 
 def _staleness(fb: FactBase, kb: KnowledgeBase, settings: Settings) -> None:
     """Which entries are too old to rely on without a fresh look, judged here so that no date
-    reaches the rules: `settings.as_of` is set by the time facts are encoded."""
+    reaches the rules (on the audit's as-of date, today when none is set)."""
+    as_of = settings.as_of or today()
     for lic in kb.licenses.values():
-        if stale(lic, settings.as_of, settings.knowledge_max_age_months):
+        if stale(lic, as_of, settings.knowledge_max_age_months):
             fb.add(S["stale"](lic.id, lic.verified_at or NEVER), Evidence(lic.file, "verified_at"))
 
 
