@@ -74,7 +74,7 @@ def _run(root: Path, exclude: Path | None, review_paths: dict[str, Path], **over
         raise InputError(f"{root}: not a folder of manifests nor a harvest snapshot (mlaudit harvest -o)")
     texts.update(review_texts(review_paths))
     rulebase.program_files(settings.position)  # fail fast on an unknown position
-    settings = replace(settings, profiles=profiles.selected(settings.profiles))
+    settings = replace(settings, profiles=profiles.selected(settings.profiles), as_of=settings.as_of or config.today())
     decisions = review.load(texts, set(rulebase.rules()))
     graph = resolve(harvested, settings.lineage)
     orphaned = review.curate(graph, decisions, lambda key: findings.display_id(key, graph))

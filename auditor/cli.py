@@ -56,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     outputs.add_argument("--resolutions", type=Path, help="resolutions file to apply (default: resolutions.yaml "
                          "in the release folder)")
     outputs.add_argument("--baseline", type=Path, help="an earlier report.json: mark findings new, unchanged or gone")
-    outputs.add_argument("--as-of", type=_date, help="judge resolution expiry on this date, YYYY-MM-DD (default: today)")
+    outputs.add_argument("--as-of", type=_date, help="judge resolution expiry (and, for audit, the age of license "
+                         "knowledge) on this date, YYYY-MM-DD (default: today)")
 
     audit = sub.add_parser("audit", parents=[outputs], help="audit a release folder and write the reports")
     audit.add_argument("path", type=Path, help="folder holding the release's manifests (and mlaudit.toml), "
@@ -69,6 +70,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="documentation profile to apply (repeatable; default: hf-model-card, hf-dataset-card)")
     audit.add_argument("--engine", choices=("clingo", "pydatalog", "both"),
                        help="reasoning engine; both cross-checks clingo with pyDatalog (default: clingo)")
+    audit.add_argument("--knowledge-max-age", type=_months, metavar="MONTHS", dest="knowledge_max_age_months",
+                       help="license knowledge verified longer ago than this is reported stale (LIC003; "
+                       "overrides mlaudit.toml; default: 12)")
     audit.add_argument("--timestamp", action="store_true", help="record the time of the audit in the reports and "
                        "exports (without it, the same input gives byte-identical files)")
     audit.add_argument("--curations", type=Path, help="curations file to apply (default: curations.yaml "
@@ -97,13 +101,20 @@ def _parser() -> argparse.ArgumentParser:
                          help="the report.json to read (default: ./mlaudit-report/report.json)")
     explain.set_defaults(handler=_explain)
 
-    lic = sub.add_parser("licenses", help="license questions about a release")
+    lic = sub.add_parser("licenses", help="license questions about a release, and the license knowledge base")
     lic_sub = lic.add_subparsers(dest="licenses_command", required=True)
     suggest = lic_sub.add_parser("suggest", help="licenses the release may be published under")
     suggest.add_argument("path", type=Path, help="the release folder")
     suggest.add_argument("--position", help="legal position (overrides mlaudit.toml)")
     suggest.add_argument("--asset", help="the asset being released (overrides mlaudit.toml)")
     suggest.set_defaults(handler=_licenses_suggest)
+    kb_list = lic_sub.add_parser("list", help="the license knowledge base: one line per entry")
+    kb_list.add_argument("--format", choices=("text", "json"), default="text")
+    kb_list.set_defaults(handler=_licenses_list)
+    kb_show = lic_sub.add_parser("show", help="one entry of the license knowledge base, with every term")
+    kb_show.add_argument("license", help="its SPDX id or any spelling a manifest may use (apache-2.0, a URL, ...)")
+    kb_show.add_argument("--format", choices=("text", "json"), default="text")
+    kb_show.set_defaults(handler=_licenses_show)
 
     rules = sub.add_parser("rules", help="list the rules or show one")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
@@ -117,13 +128,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _document(args, baseline=None, as_of=None, created=None, **overrides) -> dict | int:
+def _document(args, baseline=None, created=None, **overrides) -> dict | int:
     """Run the audit and build its report document, or return the exit code of the error met."""
     from auditor import audit, config, document, facts, graph, profiles
 
     try:
         return document.build(audit.run(args.path, position=args.position, asset=args.asset, **overrides),
-                              as_of, baseline, created)
+                              baseline=baseline, created=created)
     except audit.InputError as exc:
         return _error(exc, EXIT_INPUT)
     except (config.ConfigError, facts.ReleaseError, graph.LineageError, rulebase.RuleBaseError,
@@ -143,6 +154,12 @@ def _date(text: str):
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _months(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of months (0 or more)")
+    return int(text)
 
 
 def _baseline(args) -> tuple[str, dict] | None | int:
@@ -169,8 +186,9 @@ def _audit_and_report(args) -> int:
         return baseline
     paths = {k: v for k, v in (("resolutions", args.resolutions), ("curations", args.curations)) if v}
     created = datetime.now(timezone.utc) if args.timestamp else None
-    doc = _document(args, baseline, args.as_of, created, exclude=args.out, review_paths=paths, use=args.use,
-                    distribution=args.distribution, engine=args.engine, profiles=tuple(args.profiles or ()))
+    doc = _document(args, baseline, created, exclude=args.out, review_paths=paths, use=args.use,
+                    distribution=args.distribution, engine=args.engine, profiles=tuple(args.profiles or ()),
+                    as_of=args.as_of, knowledge_max_age_months=args.knowledge_max_age_months)
     if isinstance(doc, int):
         return doc
     return _write(doc, args)
@@ -270,6 +288,27 @@ def _licenses_suggest(args) -> int:
     if isinstance(doc, int):
         return doc
     sys.stdout.write(text.outbound(doc))
+    return EXIT_OK
+
+
+def _licenses_list(args) -> int:
+    from auditor import licenses
+    from auditor.report import text
+
+    kb = licenses.load()
+    entries = [licenses.summary(kb.licenses[lid]) for lid in sorted(kb.licenses, key=str.lower)]
+    sys.stdout.write(text.knowledge_list(entries, args.format))
+    return EXIT_OK
+
+
+def _licenses_show(args) -> int:
+    from auditor import config, licenses
+    from auditor.report import text
+
+    lic = licenses.lookup(args.license, licenses.load())
+    if lic is None:
+        return _error(f"no license {args.license!r} in the knowledge base; see 'mlaudit licenses list'", EXIT_USAGE)
+    sys.stdout.write(text.knowledge_entry(licenses.details(lic, config.today()), args.format))
     return EXIT_OK
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -12,6 +13,12 @@ USES = ("commercial", "non-commercial", "research")
 DISTRIBUTIONS = ("weights", "api", "internal")
 DEFAULT_POSITION = "conservative"
 ENGINES = ("clingo", "pydatalog", "both")
+KNOWLEDGE_MAX_AGE_MONTHS = 12
+
+
+def today() -> dt.date:
+    """The default date an audit judges expiry and staleness on (UTC, the same worldwide)."""
+    return dt.datetime.now(dt.timezone.utc).date()
 
 
 class ConfigError(ValueError):
@@ -27,6 +34,8 @@ class Settings:
     profiles: tuple[str, ...] = ()
     engine: str = "clingo"
     lineage: tuple[tuple[str, str, str], ...] = ()  # (child, parent, relation) the manifests do not state
+    knowledge_max_age_months: int = KNOWLEDGE_MAX_AGE_MONTHS  # license knowledge older than this is stale
+    as_of: dt.date | None = None  # the date staleness (and resolution expiry) is judged on; None: today
     origin: dict = field(default_factory=dict, compare=False)  # setting -> where it came from
 
     def override(self, **options) -> Settings:
@@ -59,12 +68,13 @@ def parse(text: str | None, path: Path | str) -> Settings:
     if unknown:
         raise ConfigError(f"{path}: unknown table(s) {', '.join(unknown)}; expected [release], [audit] "
                           "and [[lineage]]")
-    for table, allowed in ((release, {"asset", "use", "distribution"}), (audit, {"position", "profiles", "engine"})):
+    for table, allowed in ((release, {"asset", "use", "distribution"}),
+                           (audit, {"position", "profiles", "engine", "knowledge_max_age_months"})):
         extra = sorted(set(table) - allowed)
         if extra:
             raise ConfigError(f"{path}: unknown setting(s) {', '.join(extra)}")
     values = {k: release[k] for k in ("asset", "use", "distribution") if k in release}
-    values.update({k: audit[k] for k in ("position", "engine") if k in audit})
+    values.update({k: audit[k] for k in ("position", "engine", "knowledge_max_age_months") if k in audit})
     if "profiles" in audit:
         if not isinstance(audit["profiles"], list) or not all(isinstance(p, str) for p in audit["profiles"]):
             raise ConfigError(f"{path}: profiles must be a list of profile names")
@@ -94,6 +104,9 @@ def _checked(s: Settings, where: str) -> Settings:
         if value not in allowed:
             raise ConfigError(f"{where}: {name} = {value!r} is not one of "
                               f"{', '.join(a for a in allowed if a)}")
+    months = s.knowledge_max_age_months
+    if isinstance(months, bool) or not isinstance(months, int) or months < 0:
+        raise ConfigError(f"{where}: knowledge_max_age_months = {months!r} is not a number of months (0 or more)")
     if s.asset is not None and (not isinstance(s.asset, str) or not s.asset.strip()):
         raise ConfigError(f"{where}: release asset must be a non-empty string")
     return s

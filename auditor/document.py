@@ -9,21 +9,22 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from auditor import __version__, review, rulebase
+from auditor import __version__, config, review, rulebase
 from auditor.audit import Audit
 from auditor.facts import effective_licenses
 from auditor.findings import SEVERITY_ORDER, display_id
-from auditor.licenses import interpret
+from auditor.licenses import NEVER, interpret
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
+STALE_RULE = "LIC003"  # the finding that an answer rests on stale license knowledge
 OUTBOUND_TERMS = ("share_alike", "no_derivatives", "unknown_terms")  # besides the persisting limitations
 
 
 def build(audit: Audit, as_of: dt.date | None = None, baseline: tuple[str, dict] | None = None,
           created: dt.datetime | None = None) -> dict:
     """The document of `audit`, with its resolutions applied (expiry judged on `as_of`, default
-    today) and, given an earlier report (name, document), each finding marked new or unchanged.
-    `created` is recorded only when asked for: otherwise the same input gives the same bytes."""
+    the audit's own date) and, given an earlier report (name, document), each finding marked new or
+    unchanged. `created` is recorded only when asked for: otherwise the same input gives the same bytes."""
     doc = _document(audit)
     doc["created"] = created.astimezone(dt.timezone.utc).isoformat(timespec="seconds") if created else None
     doc["review"] = {
@@ -33,7 +34,7 @@ def build(audit: Audit, as_of: dt.date | None = None, baseline: tuple[str, dict]
                       "applied": sorted(a["id"] for a in doc["assets"] if a["curation"]),
                       "orphaned": audit.orphaned_curations},
     }
-    return apply_review(doc, audit.review, as_of, baseline)
+    return apply_review(doc, audit.review, as_of or audit.settings.as_of, baseline)
 
 
 def apply_review(doc: dict, decisions: review.Review | None, as_of: dt.date | None = None,
@@ -41,7 +42,7 @@ def apply_review(doc: dict, decisions: review.Review | None, as_of: dt.date | No
     """Apply resolutions (when `decisions` is given) and a baseline to a document, then count again:
     shared by the audit and by `mlaudit report`, which re-renders a stored document."""
     if decisions is not None:
-        review.resolve(doc, decisions, as_of or dt.datetime.now(dt.timezone.utc).date())
+        review.resolve(doc, decisions, as_of or config.today())
     if baseline is not None:
         review.compare(doc, baseline[1], baseline[0])
     open_ = [f for f in doc["findings"] if f["status"] == "open"]
@@ -63,6 +64,7 @@ def _document(audit: Audit) -> dict:
         "engines": list(result.engines),
         "rule_base": {"version": __version__, "sha256": rulebase.fingerprint()},
         "input": {"sha256": graph.harvest.fingerprint, "files": len(graph.harvest.inventory)},
+        "knowledge": _knowledge(audit),
         "position_summary": position.summary,
         "verdict": None,  # set by apply_review, with the counts
         "release": {
@@ -100,6 +102,14 @@ def _document(audit: Audit) -> dict:
         "inventory": [{"file": i.file, "format": i.format, "status": i.status, "reason": i.reason}
                       for i in sorted(graph.harvest.inventory, key=lambda i: i.file)],
     }
+
+
+def _knowledge(audit: Audit) -> dict | None:
+    """The date and age license knowledge was judged stale by, recorded only when a finding rests
+    on an entry verified too long ago: otherwise the report does not depend on the day it is run."""
+    if not any(f.rule == STALE_RULE and f.detail["verified_at"] != NEVER for f in audit.result.findings):
+        return None
+    return {"as_of": audit.settings.as_of.isoformat(), "max_age_months": audit.settings.knowledge_max_age_months}
 
 
 def _documentation(d) -> dict:

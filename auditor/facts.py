@@ -12,9 +12,9 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 
 from auditor import provenance, schema
-from auditor.config import Settings
+from auditor.config import Settings, today
 from auditor.graph import find
-from auditor.licenses import UNKNOWN, KnowledgeBase, LicenseReading, interpret
+from auditor.licenses import NEVER, UNKNOWN, KnowledgeBase, LicenseReading, interpret, stale
 from auditor.model import UNREADABLE, AssetGraph, Evidence, LicenseStatement
 from auditor.profiles import Profile, normalise_heading
 
@@ -60,6 +60,7 @@ def encode(graph: AssetGraph, settings: Settings, kb: KnowledgeBase, profiles: d
         ids[key] = len(fb.keys)
         fb.keys.append(key)
     _knowledge(fb, kb, profiles)
+    _staleness(fb, kb, settings)
     for rule in rules.values():
         fb.add(S["rule_severity"](rule.id, rule.severity))
         fb.add(S["rule_family"](rule.id, rule.family))
@@ -279,6 +280,15 @@ def _knowledge(fb: FactBase, kb: KnowledgeBase, profiles: dict[str, Profile]) ->
                 fb.add(S["item_license"](profile.id, item.id))
             if item.required:
                 fb.add(S["required_item"](profile.id, item.id))
+
+
+def _staleness(fb: FactBase, kb: KnowledgeBase, settings: Settings) -> None:
+    """Which entries are too old to rely on without a fresh look, judged here so that no date
+    reaches the rules (on the audit's as-of date, today when none is set)."""
+    as_of = settings.as_of or today()
+    for lic in kb.licenses.values():
+        if stale(lic, as_of, settings.knowledge_max_age_months):
+            fb.add(S["stale"](lic.id, lic.verified_at or NEVER), Evidence(lic.file, "verified_at"))
 
 
 def _release(fb: FactBase, graph: AssetGraph, settings: Settings, ids: dict[str, int], kb: KnowledgeBase) -> None:

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from auditor.facts import FactBase
-from auditor.licenses import UNKNOWN, KnowledgeBase
+from auditor.licenses import NEVER, UNKNOWN, KnowledgeBase
 from auditor.model import AssetGraph, Evidence
 from auditor.rulebase import Rule
 
@@ -215,6 +215,9 @@ class _Chains:
             "in_cycle": lambda: f"{subject} is on the lineage cycle",
             "machine_generated": lambda: f"{subject} says it was machine-generated",
             "alternative": lambda: f"{subject} is offered under {args[2]} (alternative {args[1]})",
+            "stale": lambda: f"the knowledge base's entry for {args[0]} " + (
+                "was never verified against the license text" if args[1] == NEVER
+                else f"was last verified against the license text on {args[1]}"),
         }
         return texts[name]() if name in texts else f"{name}{args}"
 

@@ -7,6 +7,8 @@ which known licenses apply, how the statement was read, and what could not be re
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -20,6 +22,8 @@ from auditor.model import LicenseStatement
 from auditor.resources import rules_dir
 
 UNKNOWN = "NOASSERTION"  # pseudo-license of assets whose terms are not known
+NEVER = "never"  # the verification date of an entry nobody checked against its text
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,12 @@ class License:
     copyleft_triggers: tuple[str, ...] = ()  # release distributions that trigger the copyleft terms
     licensor: str | None = None  # who grants a model family's license (never bound by it)
     licensor_orgs: tuple[str, ...] = ()  # the licensor's Hub organisations
+    aliases: tuple[str, ...] = ()  # spellings manifests use for it, as the file gives them
+    training_basis: str | None = None
+    file: str = ""  # where the entry is kept, as rules/licenses/<name>.yaml
+    verified_at: str | None = None  # ISO date the entry was checked against the text; None: never
+    text_read: str | None = None  # where that text was read
+    text_sha256: str | None = None  # of that text
 
 
 @dataclass(frozen=True)
@@ -109,7 +119,7 @@ def load(folder: Path | None = None) -> KnowledgeBase:
             continue
         lic = _license(yaml.safe_load(path.read_text(encoding="utf-8")), term_kinds, path)
         licenses[lic.id] = lic
-        for alias in (lic.id, *yaml.safe_load(path.read_text(encoding="utf-8")).get("aliases", [])):
+        for alias in (lic.id, *lic.aliases):
             aliases[_alias_key(str(alias))] = lic.id
     not_licenses = {}
     nl_path = folder / "not-licenses.yaml"
@@ -144,6 +154,10 @@ def _license(data: dict, term_kinds: dict, path: Path) -> License:
         copyleft_triggers=_copyleft_triggers(data, {t.term for t in terms}, path),
         licensor=data.get("licensor"),
         licensor_orgs=tuple(str(o) for o in data.get("licensor_orgs", [])),
+        aliases=tuple(str(a) for a in data.get("aliases", [])),
+        training_basis=" ".join(data["training_basis"].split()) if data.get("training_basis") else None,
+        file=f"rules/licenses/{path.name}", verified_at=_verified_at(data, path),
+        text_read=str(data["text_read"]) if data.get("text_read") else None, text_sha256=_sha256(data, path),
     )
 
 
@@ -159,6 +173,46 @@ def _copyleft_triggers(data: dict, terms: set[str], path: Path) -> tuple[str, ..
     if not set(triggers) <= set(DISTRIBUTIONS) - {"internal"}:
         raise ValueError(f"{path.name}: copyleft_triggers must be among weights, api")
     return triggers
+
+
+def _verified_at(data: dict, path: Path) -> str | None:
+    """YAML reads an unquoted date as a date and a quoted one as text: both become YYYY-MM-DD."""
+    value = data.get("verified_at")
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise ValueError(f"{path.name}: verified_at {str(value)[:40]!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _sha256(data: dict, path: Path) -> str | None:
+    value = data.get("text_sha256")
+    if value is not None and not (isinstance(value, str) and _SHA256.match(value)):
+        raise ValueError(f"{path.name}: text_sha256 must be 64 lowercase hexadecimal digits")
+    return value
+
+
+def stale(lic: License, as_of: dt.date, max_age_months: int) -> bool:
+    """Never verified, or verified more than `max_age_months` before `as_of`: the license text or
+    its reading may have changed since, so answers resting on the entry need a fresh look."""
+    if lic.verified_at is None:
+        return True
+    return as_of > add_months(dt.date.fromisoformat(lic.verified_at), max_age_months)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, or the month's last day when it is shorter (Jan 31 -> Feb 28)."""
+    years, month = divmod(day.month - 1 + months, 12)
+    year = day.year + years
+    return day.replace(year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def age_months(verified_at: str, as_of: dt.date) -> int:
+    """Whole months from `verified_at` to `as_of` (negative when verified after it)."""
+    day = dt.date.fromisoformat(verified_at)
+    months = (as_of.year - day.year) * 12 + as_of.month - day.month
+    return months - 1 if add_months(day, months) > as_of else months
 
 
 _URL = re.compile(r"^https?://(www\.)?", re.I)
@@ -263,3 +317,35 @@ def _key(symbol, kb: KnowledgeBase) -> str:
     if key.endswith("+") and kb.aliases.get(_alias_key(key[:-1] + "-or-later")):
         return kb.aliases[_alias_key(key[:-1] + "-or-later")]
     return kb.aliases.get(_alias_key(key), key)
+
+
+def lookup(text: str, kb: KnowledgeBase) -> License | None:
+    """The entry a name, alias, URL or SPDX id stands for, read as a manifest's license is."""
+    part = _text(text, kb)
+    if part.status == "ok" and len(part.dnf) == 1 and len(part.dnf[0]) == 1:
+        return kb.licenses.get(part.dnf[0][0])
+    return None
+
+
+def clause_level(lic: License) -> bool:
+    """Whether each clause the entry cites can be checked against one identified text: the text
+    read is recorded with its SHA-256."""
+    return bool(lic.text_read and lic.text_sha256)
+
+
+def summary(lic: License) -> dict:
+    """One line of `mlaudit licenses list`."""
+    return {"id": lic.id, "name": lic.name, "family": lic.family, "use": lic.use,
+            "verified_at": lic.verified_at, "clause_level": clause_level(lic)}
+
+
+def details(lic: License, as_of: dt.date) -> dict:
+    """Everything the knowledge base holds about one license, for `mlaudit licenses show`."""
+    return {
+        **summary(lic), "file": lic.file, "source": lic.source, "text_read": lic.text_read,
+        "text_sha256": lic.text_sha256, "as_of": as_of.isoformat(),
+        "age_months": age_months(lic.verified_at, as_of) if lic.verified_at else None,
+        "aliases": list(lic.aliases), "training": lic.training, "training_basis": lic.training_basis,
+        "terms": [{"term": t.term, "kind": t.kind, "text": t.text, "clause": t.clause, "source": t.source,
+                   "values": list(t.values)} for t in lic.terms],
+    }

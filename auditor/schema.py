@@ -87,6 +87,8 @@ PREDICATES = [
     _p("term_value", "license:string term:symbol value:string", "the value a term prescribes (a name prefix, a statement, a phrase)", "knowledge"),
     _p("persists", "term:symbol", "a term every derivative's license must keep", "knowledge"),
     _p("share_alike_compatible", "license:string other:string", "adaptations under the license may also be shared under the other", "knowledge"),
+    _p("stale", "license:string verified_at:string",
+       "the entry was never verified (\"never\") or verified longer ago than the audit allows", "knowledge"),
     _p("rule_severity", "rule:string severity:symbol", "the severity a rule's metadata gives", "knowledge"),
     _p("rule_family", "rule:string family:symbol", "the family a rule's metadata gives", "knowledge"),
     _p("profile", "profile:string kind:symbol", "a documentation profile applies to assets of the kind", "knowledge"),

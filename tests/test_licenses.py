@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import pytest
 
 from auditor import licenses
@@ -190,3 +193,79 @@ def test_no_alias_names_two_licenses():
         for alias in (data["id"], *data.get("aliases", [])):
             key = licenses._alias_key(str(alias))
             assert owner.setdefault(key, data["id"]) == data["id"], (alias, owner[key], data["id"])
+
+
+SHA = "a" * 64
+
+
+def kb_with(tmp_path, mit_keys: str):
+    """A knowledge base of terms.yaml and mit.yaml, with `mit_keys` (YAML lines) added to the entry."""
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    real = licenses.rules_dir() / "licenses"
+    (folder / "terms.yaml").write_text((real / "terms.yaml").read_text())
+    undated = re.sub(r"^(verified_at|text_read|text_sha256):.*\n", "", (real / "mit.yaml").read_text(), flags=re.M)
+    (folder / "mit.yaml").write_text(undated + mit_keys)
+    return licenses.load(folder)
+
+
+@pytest.mark.parametrize("keys", [
+    f"verified_at: 2025-01-31\ntext_read: 'github:spdx/license-list-data@abc:text/MIT.txt'\ntext_sha256: {SHA}\n",
+    f"verified_at: '2025-01-31'\ntext_read: 'github:spdx/license-list-data@abc:text/MIT.txt'\ntext_sha256: '{SHA}'\n",
+])
+def test_verification_keys_are_loaded(tmp_path, keys):
+    mit = kb_with(tmp_path, keys).licenses["MIT"]
+    assert mit.verified_at == "2025-01-31" and mit.text_sha256 == SHA
+    assert mit.text_read == "github:spdx/license-list-data@abc:text/MIT.txt"
+    assert mit.file == "rules/licenses/mit.yaml" and licenses.clause_level(mit)
+
+
+def test_an_entry_without_verified_at_was_never_verified(tmp_path):
+    mit = kb_with(tmp_path, "").licenses["MIT"]
+    assert (mit.verified_at, mit.text_read, mit.text_sha256) == (None, None, None)
+    assert not licenses.clause_level(mit)
+    assert licenses.stale(mit, dt.date(2000, 1, 1), 1200)
+
+
+@pytest.mark.parametrize("keys, message", [
+    (f"text_sha256: {SHA.upper()}\n", "text_sha256 must be 64 lowercase hexadecimal digits"),
+    (f"text_sha256: {SHA[:63]}\n", "text_sha256 must be 64 lowercase hexadecimal digits"),
+    ("text_sha256: 12345\n", "text_sha256 must be 64 lowercase hexadecimal digits"),
+    ("verified_at: '2025-13-01'\n", "verified_at '2025-13-01' is not a date"),
+    ("verified_at: last spring\n", "verified_at 'last spring' is not a date"),
+])
+def test_malformed_verification_keys_are_refused_naming_the_file(tmp_path, keys, message):
+    with pytest.raises(ValueError, match=f"mit.yaml: {message}"):
+        kb_with(tmp_path, keys)
+
+
+@pytest.mark.parametrize("verified, months, as_of, stale", [
+    ("2025-12-05", 12, "2026-12-05", False),  # exactly the age allowed
+    ("2025-12-05", 12, "2026-12-06", True),
+    ("2025-01-31", 1, "2025-02-28", False),  # a month later is the shorter month's last day
+    ("2025-01-31", 1, "2025-03-01", True),
+    ("2026-12-05", 0, "2026-12-05", False),
+    ("2026-12-05", 0, "2026-12-06", True),
+    ("2026-12-05", 12, "2026-01-01", False),  # verified after the date judged on
+])
+def test_staleness_is_measured_in_calendar_months(verified, months, as_of, stale):
+    lic = licenses.License("X", "X", "data", "commercial", "https://x", "silent", (), verified_at=verified)
+    assert licenses.stale(lic, dt.date.fromisoformat(as_of), months) is stale
+
+
+@pytest.mark.parametrize("verified, as_of, months", [
+    ("2025-12-05", "2026-12-05", 12), ("2025-12-05", "2026-12-04", 11), ("2025-01-31", "2025-02-28", 1),
+    ("2026-12-05", "2026-12-05", 0), ("2026-12-05", "2026-11-20", -1),
+])
+def test_age_in_whole_months(verified, as_of, months):
+    assert licenses.age_months(verified, dt.date.fromisoformat(as_of)) == months
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("apache-2.0", "Apache-2.0"), ("MIT", "MIT"), ("https://spdx.org/licenses/MIT.html", "MIT"),
+    ("llama2", "LicenseRef-Llama-2-Community"), ("GPL-2.0+", "GPL-2.0-or-later"),
+    ("acme-license", None), ("MIT OR Apache-2.0", None), ("MIT AND Apache-2.0", None), ("unknown", None),
+])
+def test_lookup_reads_an_id_as_a_manifest_license(text, expected):
+    lic = licenses.lookup(text, KB)
+    assert (lic.id if lic else None) == expected

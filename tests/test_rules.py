@@ -32,18 +32,19 @@ def test_every_rule_has_fire_and_nofire_fixtures(rule_id):
     assert list(folder.glob("nofire*")), f"{rule_id}: add fixtures/rules/{folder.name}/nofire*/"
 
 
-def expectation(rule_id: str, path: Path) -> list[dict]:
-    """A fixture's expect.yaml: the rule it is for and the findings that rule must raise there."""
+def expectation(rule_id: str, path: Path) -> tuple[list[dict], dict]:
+    """A fixture's expect.yaml: the rule it is for, the findings that rule must raise there and the
+    audit's options (`as_of`, the date the audit is judged on, for rules that depend on one)."""
     data = yaml.safe_load((path / "expect.yaml").read_text())
     assert data["rule"] == rule_id, f"{path}/expect.yaml names {data['rule']}, the folder is for {rule_id}"
-    return data["findings"]
+    return data["findings"], {k: data[k] for k in ("as_of",) if k in data}
 
 
 @pytest.mark.parametrize("rule_id, path", cases("fire"))
 def test_rule_fires(rule_id: str, path: Path):
-    expected = expectation(rule_id, path)
+    expected, options = expectation(rule_id, path)
     assert expected, f"{path}: a fire fixture must expect at least one finding"
-    found = findings_of(run_audit(path), rule_id)
+    found = findings_of(run_audit(path, **options), rule_id)
     got = sorted((f["asset"], sorted((k, str(v)) for k, v in f["detail"].items() if k in e["detail"]))
                  for f in found for e in expected if e["asset"] == f["asset"])
     want = sorted((e["asset"], sorted((k, str(v)) for k, v in e["detail"].items())) for e in expected)
@@ -56,8 +57,9 @@ def test_rule_fires(rule_id: str, path: Path):
 
 @pytest.mark.parametrize("rule_id, path", cases("nofire"))
 def test_rule_does_not_fire(rule_id: str, path: Path):
-    assert expectation(rule_id, path) == []
-    found = findings_of(run_audit(path), rule_id)
+    expected, options = expectation(rule_id, path)
+    assert expected == []
+    found = findings_of(run_audit(path, **options), rule_id)
     assert found == [], [f["message"] for f in found]
 
 

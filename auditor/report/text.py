@@ -83,6 +83,50 @@ def outbound(document: dict) -> str:
     return _join(lines)
 
 
+KNOWLEDGE_SCHEMA_VERSION = "1.0.0"  # of the JSON `mlaudit licenses list` and `show` print
+
+
+def knowledge_list(entries: list[dict], fmt: str = "text") -> str:
+    """`mlaudit licenses list`: one line per entry of the knowledge base."""
+    if fmt == "json":
+        return _json({"licenses": entries})
+    header = {"id": "ID", "family": "FAMILY", "use": "USE", "verified_at": "VERIFIED", "clause_level": "CLAUSES",
+              "name": "NAME"}  # the name last: it is the longest
+    rows = [header] + [{**e, "verified_at": e["verified_at"] or "never",
+                        "clause_level": "clause-level" if e["clause_level"] else "-"} for e in entries]
+    widths = {k: max(len(r[k]) for r in rows) for k in header}
+    return _join(["  ".join(r[k].ljust(widths[k]) for k in header).rstrip() for r in rows])
+
+
+def knowledge_entry(entry: dict, fmt: str = "text") -> str:
+    """`mlaudit licenses show`: one entry with its provenance, its age and every term."""
+    if fmt == "json":
+        return _json({"license": entry})
+    verified = (f"{entry['verified_at']} ({entry['age_months']} months before {entry['as_of']})"
+                if entry["verified_at"] else "never verified against the license text")
+    lines = [f"{entry['id']}  {entry['name']}", "",
+             f"family: {entry['family']} · use: {entry['use']}",
+             f"source: {entry['source']}",
+             f"kept in: {entry['file']}",
+             f"text read: {entry['text_read'] or 'not recorded'}",
+             f"text sha256: {entry['text_sha256'] or 'not recorded'}",
+             f"verified_at: {verified}",
+             f"clause-level: {'yes' if entry['clause_level'] else 'no'}",
+             f"aliases: {', '.join(entry['aliases']) or 'none'}",
+             f"training: {entry['training']}" + (f" ({entry['training_basis']})" if entry["training_basis"] else ""),
+             "", "terms:"]
+    for t in entry["terms"]:
+        lines += [f"  {t['term']} ({t['kind']}) · {t['clause']}", f"    {t['text']}"]
+        lines += [f"    value: {v}" for v in t["values"]]
+        lines.append(f"    source: {t['source']}")
+    return _join(lines)
+
+
+def _json(payload: dict) -> str:
+    """ASCII-escaped JSON: no raw control or bidi character reaches a terminal."""
+    return json.dumps({"schema_version": KNOWLEDGE_SCHEMA_VERSION, **payload}, indent=2, ensure_ascii=True) + "\n"
+
+
 def _where(step: dict) -> str:
     if not step["file"]:
         return ""
