@@ -14,7 +14,7 @@ from functools import cache
 from auditor import provenance, schema
 from auditor.config import Settings, today
 from auditor.graph import find
-from auditor.licenses import NEVER, UNKNOWN, KnowledgeBase, LicenseReading, interpret, stale
+from auditor.licenses import NEVER, UNKNOWN, KnowledgeBase, LicenseReading, interpret, known_readings, stale
 from auditor.model import UNREADABLE, AssetGraph, Evidence, LicenseStatement
 from auditor.profiles import Profile, normalise_heading
 
@@ -81,7 +81,8 @@ def encode(graph: AssetGraph, settings: Settings, kb: KnowledgeBase, profiles: d
         _licenses(fb, a, key, asset, key in unreadable, kb)
         if "/" in asset.id and (documented is None or key in documented):
             fb.add(S["publisher"](a, asset.id.split("/", 1)[0].lower()), *[Evidence(r.source, "") for r in asset.records])
-        if len(asset.records) > 1 and (documented is None or key in documented):
+        several = len(asset.records) > 1 or any(s.name or s.link for s in asset.licenses)
+        if several and (documented is None or key in documented):
             for aspect, detail, evidence in disagreements(asset, kb):
                 fb.add(S["disagrees"](a, aspect, detail), *evidence)
         for record in asset.records:
@@ -181,8 +182,9 @@ def _licenses(fb: FactBase, a: int, key: str, asset, unreadable: bool, kb: Knowl
     by_license = defaultdict(list)  # each license's own statements, so its evidence is exact
     for statement in statements:
         one = reading if len(statements) == 1 else interpret([statement], kb)
+        evidence_of = statement.field_evidence(one.decided_by[0] if one.decided_by else "license")
         for lid in {*one.licenses, *one.unrecognised, *(l for alt in one.alternatives for l in alt)}:
-            by_license[lid].append(statement.evidence)
+            by_license[lid].append(evidence_of)
     for lid in reading.licenses:
         fb.add(S["licensed"](a, lid), *(by_license.get(lid) or evidence))
     for i, alternative in enumerate(reading.alternatives, start=1):
@@ -190,6 +192,8 @@ def _licenses(fb: FactBase, a: int, key: str, asset, unreadable: bool, kb: Knowl
             fb.add(S["alternative"](a, i, lid), *(by_license.get(lid) or evidence))
     for text in reading.unrecognised:
         fb.add(S["unrecognised"](a, text), *(by_license.get(text) or evidence))
+        if kb.family(text):
+            fb.add(S["unversioned"](a, text), *(by_license.get(text) or evidence))
     if not reading.licenses and not reading.unrecognised and not reading.alternatives:
         reason = "unreadable" if unreadable else reading.status
         fb.add(S["unlicensed"](a, reason if reason != "ok" else "missing"), *evidence)
@@ -209,6 +213,12 @@ def disagreements(asset, kb: KnowledgeBase):
                     said.append(entry)
     if len({value for _, value, _ in said}) > 1:
         yield "license", _side_by_side(said), [e for _, _, ev in said for e in ev]
+    for record in asset.records:
+        for statement in (s for s in record.licenses if s.name or s.link):
+            fields = known_readings(statement, kb)
+            if len({expression for _, expression in fields}) > 1:
+                within = [(f"{record.source} ({f})", expression, [statement.field_evidence(f)]) for f, expression in fields]
+                yield "license", _side_by_side(within), [e for _, _, ev in within for e in ev]
     versions = [(r.source, r.version, [Evidence(r.source, "version")]) for r in asset.records if r.version]
     if len({v for _, v, _ in versions}) > 1:
         yield "version", _side_by_side(versions), [e for _, _, ev in versions for e in ev]

@@ -201,6 +201,8 @@ class _Chains:
             "licensed": lambda: f"{subject} is licensed {args[1]}",
             "unlicensed": lambda: f"{subject} has no usable license ({args[1].replace('_', ' ')})",
             "unrecognised": lambda: f"{subject} declares '{args[1]}', not a known license",
+            "unversioned": lambda: f"{subject} declares '{args[1]}', a license family without a version",
+            "publisher": lambda: f"{subject} is published by the Hub organisation {args[1]}",
             "release": lambda: f"{subject} is released for {args[1].replace('_', '-')} use as {args[2]}",
             "release_candidate": lambda: f"{subject} has no downstream asset in the audit",
             "card": lambda: f"{subject} has a card",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -70,6 +70,15 @@ class NotLicense:
     explanation: str
 
 
+@dataclass(frozen=True)
+class DualLicense:
+    """A set of licenses its holder offers as a choice (rules/licenses/dual-licenses.yaml)."""
+
+    members: tuple[frozenset[str], ...]  # per member, the license keys that count as it
+    holder: str
+    source: str
+
+
 @dataclass(eq=False)
 class KnowledgeBase:
     licenses: dict[str, License]
@@ -77,6 +86,12 @@ class KnowledgeBase:
     aliases: dict[str, str]
     not_licenses: dict[str, NotLicense]
     licensing: Licensing = field(repr=False, default=None)
+    dual: tuple[DualLicense, ...] = ()
+
+    def family(self, text: str) -> NotLicense | None:
+        """The family entry of not-licenses.yaml that `text` names (`cc`, `gpl`, ...), if any."""
+        entry = self.not_licenses.get(_alias_key(text))
+        return entry if entry and entry.outcome == "family" else None
 
     def term(self, license_id: str, term: str) -> Term | None:
         lic = self.licenses.get(license_id)
@@ -94,6 +109,7 @@ class LicenseReading:
     unrecognised: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     alternatives: tuple[tuple[str, ...], ...] = ()  # when the manifest offers a choice (SPDX OR)
+    decided_by: tuple[str, ...] = ()  # per statement, the field read: license, license_name or license_link
 
 
 @dataclass(frozen=True)
@@ -103,6 +119,8 @@ class _Part:
     expression: str | None
     reading: str
     notes: tuple[str, ...] = ()
+    field: str = "license"  # which field of the statement the reading comes from
+    unnamed: bool = False  # `license: other` whose name and link the knowledge base does not know
 
 
 MAX_ALTERNATIVES = 16
@@ -115,7 +133,7 @@ def load(folder: Path | None = None) -> KnowledgeBase:
     term_kinds = yaml.safe_load((folder / "terms.yaml").read_text(encoding="utf-8"))
     licenses, aliases = {}, {}
     for path in sorted(folder.glob("*.yaml")):
-        if path.name in ("terms.yaml", "not-licenses.yaml"):
+        if path.name in ("terms.yaml", "not-licenses.yaml", "dual-licenses.yaml"):
             continue
         lic = _license(yaml.safe_load(path.read_text(encoding="utf-8")), term_kinds, path)
         licenses[lic.id] = lic
@@ -129,7 +147,18 @@ def load(folder: Path | None = None) -> KnowledgeBase:
                 str(entry["match"]), entry["outcome"], entry.get("explanation", ""))
     symbols = [LicenseSymbol(lid, aliases=tuple(a for a, target in aliases.items() if target == lid and a != lid))
                for lid in licenses]
-    return KnowledgeBase(licenses, term_kinds, aliases, not_licenses, Licensing(symbols))
+    kb = KnowledgeBase(licenses, term_kinds, aliases, not_licenses, Licensing(symbols))
+    dual_path = folder / "dual-licenses.yaml"
+    if dual_path.exists():
+        kb.dual = tuple(DualLicense(tuple(frozenset(_resolve(str(s), kb) for s in member) for member in entry["members"]),
+                                    entry["holder"], entry["source"])
+                        for entry in yaml.safe_load(dual_path.read_text(encoding="utf-8")) or [])
+    return kb
+
+
+def _resolve(text: str, kb: KnowledgeBase) -> str:
+    """A spelling as a license id where the knowledge base knows it, else as its alias key."""
+    return kb.aliases.get(_alias_key(text), _alias_key(text))
 
 
 def _license(data: dict, term_kinds: dict, path: Path) -> License:
@@ -228,7 +257,9 @@ def _alias_key(text: str) -> str:
 
 
 def interpret(statements: list[LicenseStatement], kb: KnowledgeBase) -> LicenseReading:
-    """Read every license an asset declares; several statements are read as all applying."""
+    """Read every license an asset declares. Several statements are read as all applying, unless
+    they form a known dual license (a choice); a statement the knowledge base cannot read gives way
+    to a known statement of the same license (license_name, license_link, the LICENSE text)."""
     return _interpret(tuple((s.raw, s.name, s.link) for s in statements), kb)
 
 
@@ -237,7 +268,14 @@ def _interpret(statements: tuple[tuple[str | None, str | None, str | None], ...]
     """The reading depends only on the texts, which repeat across a large graph: cached."""
     if not statements:
         return LicenseReading("missing", (), None, "no license declared")
+    dual = _dual(statements, kb)
+    if dual:
+        return dual
     parts = [_one(LicenseStatement(raw, None, name, link), kb) for raw, name, link in statements]
+    if any(_known(p, kb) for p in parts) and any(p.unnamed for p in parts):
+        parts = [replace(p, status="ok", dnf=(), expression=None, notes=p.notes + (
+            f"{p.reading}: another statement of the asset names the license the knowledge base knows",))
+            if p.unnamed else p for p in parts]
     dnf: list[tuple[str, ...]] = [()]
     for part in parts:
         if part.dnf:
@@ -248,6 +286,7 @@ def _interpret(statements: tuple[tuple[str | None, str | None, str | None], ...]
                    for p in parts if p.expression]
     reading = parts[0].reading if len(parts) == 1 else "several licenses listed: read as all applying (conjunctive reading)"
     notes = tuple(n for p in parts for n in p.notes)
+    decided = tuple(p.field for p in parts)
     unknown = tuple(dict.fromkeys(k for alt in dnf for k in alt if k not in kb.licenses))
     if status == "ok" and unknown:
         status = "unrecognised"
@@ -255,24 +294,68 @@ def _interpret(statements: tuple[tuple[str | None, str | None, str | None], ...]
     if len(dnf) > 1:
         choices = tuple(tuple(k if k in kb.licenses else UNKNOWN for k in alt) for alt in dnf)
         return LicenseReading(status, (), expression, reading + "; alternatives offered: one is chosen", (),
-                              notes + tuple(f"'{k}' is not a known license" for k in unknown), choices)
+                              notes + tuple(f"'{k}' is not a known license" for k in unknown), choices, decided)
     known = tuple(k for k in dnf[0] if k in kb.licenses)
-    return LicenseReading(status, known, expression, reading, unknown, notes)
+    return LicenseReading(status, known, expression, reading, unknown, notes, (), decided)
+
+
+def _dual(statements, kb: KnowledgeBase) -> LicenseReading | None:
+    """A list of plain license values that is a known dual license, read as alternatives."""
+    if len(statements) < 2 or any(name or link or not raw for raw, name, link in statements):
+        return None
+    keys = [_resolve(raw, kb) for raw, _, _ in statements]
+    for dual in kb.dual:
+        if len(keys) == len(dual.members) and all(sum(k in m for k in keys) == 1 for m in dual.members) \
+                and all(any(k in m for m in dual.members) for k in keys):
+            choices = tuple((k if k in kb.licenses else UNKNOWN,) for k in keys)
+            reading = (f"a dual license of {dual.holder} ({dual.source}): the licensee complies with one of "
+                       f"{', '.join(raw for raw, _, _ in statements)}; alternatives offered: one is chosen")
+            notes = tuple(f"'{raw}' is not a known license" for (raw, _, _), k in zip(statements, keys)
+                          if k not in kb.licenses)
+            return LicenseReading("ok", (), " OR ".join(k if k in kb.licenses else raw for (raw, _, _), k
+                                                        in zip(statements, keys)),
+                                  reading, (), notes, choices, ("license",) * len(statements))
+    return None
+
+
+def known_readings(statement: LicenseStatement, kb: KnowledgeBase) -> list[tuple[str, str]]:
+    """(field, expression) of every field of one statement that the knowledge base can read, to show
+    statements that disagree (a card's license against its license_link, say)."""
+    return [(f, part.expression) for f, text in _fields(statement)
+            if _known(part := _text(text, kb), kb) and part.expression]
+
+
+def _fields(statement: LicenseStatement) -> list[tuple[str, str]]:
+    raw = statement.raw
+    fields = [] if raw is None or raw.strip().lower() == "other" else [("license", raw)]
+    return fields + [(f, v) for f, v in (("license_name", statement.name), ("license_link", statement.link)) if v]
+
+
+def _known(part: _Part, kb: KnowledgeBase) -> bool:
+    return part.status == "ok" and bool(part.dnf) and all(k in kb.licenses for alt in part.dnf for k in alt)
 
 
 def _one(statement: LicenseStatement, kb: KnowledgeBase) -> _Part:
+    """The first field of the statement the knowledge base can read decides; the evidence names it."""
+    fields = _fields(statement)
+    for i, (field_name, text) in enumerate(fields):
+        part = _text(text, kb)
+        if _known(part, kb):
+            if field_name == "license":
+                return part
+            skipped = "".join(f"; {f} '{t}' is not a license the knowledge base knows" for f, t in fields[:i])
+            return replace(part, field=field_name, reading=f"{part.reading}, read from {field_name}{skipped}")
     raw = statement.raw
-    if raw is None or raw.strip().lower() == "other":
-        for candidate in (statement.name, statement.link):
-            if candidate:
-                part = _text(candidate, kb)
-                if part.status == "ok":
-                    return part
-        if statement.name:
-            return _Part("unrecognised", ((statement.name,),), statement.name, "license: other, named by license_name")
-        return _Part("unknown", (), None, "license 'other' without license_name",
-                     ("'other' names no license: set license_name and license_link",))
-    return _text(raw, kb)
+    if raw is not None and raw.strip().lower() != "other":
+        return _text(raw, kb)
+    if statement.name:
+        return _Part("unrecognised", ((statement.name,),), statement.name, "license: other, named by license_name",
+                     field="license_name", unnamed=True)
+    if statement.link:
+        return _Part("unknown", (), None, "license: other, with a license_link the knowledge base does not know",
+                     ("the license is only linked: read it and curate the asset's license",), "license_link", True)
+    return _Part("unknown", (), None, "license 'other' without license_name",
+                 ("'other' names no license: set license_name and license_link",), unnamed=True)
 
 
 def _text(raw: str, kb: KnowledgeBase) -> _Part:

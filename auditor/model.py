@@ -35,8 +35,15 @@ class LicenseStatement:
 
     raw: str | None
     evidence: Evidence
-    name: str | None = None
-    link: str | None = None
+    name: str | None = None  # a card's license_name
+    link: str | None = None  # a card's license_link
+    name_evidence: Evidence | None = None
+    link_evidence: Evidence | None = None
+
+    def field_evidence(self, field: str) -> Evidence:
+        """Where the field that decided the reading was written (license, license_name or license_link)."""
+        chosen = {"license_name": self.name_evidence, "license_link": self.link_evidence}.get(field)
+        return chosen or self.evidence
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,7 @@ PREDICATES = [
     _p("alternative", "a:asset choice:int license:string", "a license of one alternative the asset is offered under (SPDX OR)", "input"),
     _p("unlicensed", "a:asset reason:symbol", "no usable license: missing, not_a_license, unknown, unreadable", "input"),
     _p("unrecognised", "a:asset text:string", "a declared license the knowledge base does not know", "input"),
+    _p("unversioned", "a:asset text:string", "a declared license names a license family without its version or variant", "input"),
     _p("unresolved", "a:asset", "referenced as an upstream but described by no manifest", "input"),
     _p("card", "a:asset", "the asset has a readable card", "input"),
     _p("no_metadata", "a:asset", "the asset's card has no YAML front matter", "input"),

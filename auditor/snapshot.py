@@ -65,7 +65,8 @@ def _problem(d: dict) -> Problem:
 
 
 def _license(d: dict) -> LicenseStatement:
-    return LicenseStatement(d["raw"], _ev(d["evidence"]), d.get("name"), d.get("link"))
+    return LicenseStatement(d["raw"], _ev(d["evidence"]), d.get("name"), d.get("link"),
+                            *(_ev(d[k]) if d.get(k) else None for k in ("name_evidence", "link_evidence")))
 
 
 def _record(d: dict) -> AssetRecord:

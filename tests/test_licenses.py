@@ -79,6 +79,64 @@ def test_other_with_an_unknown_name_is_unrecognised():
     assert reading.status == "unrecognised" and reading.unrecognised == ("ACME Research License v2",)
 
 
+QWEN_LINK = "https://github.com/QwenLM/Qwen/blob/main/Tongyi%20Qianwen%20LICENSE%20AGREEMENT"
+
+
+@pytest.mark.parametrize("raw, name, link, expected, field", [
+    # a slug the knowledge base does not know gives way to a link it knows
+    ("other", "tongyi-qianwen-license-agreement", QWEN_LINK, "LicenseRef-Tongyi-Qianwen", "license_link"),
+    (None, "tongyi-qianwen-license-agreement", QWEN_LINK, "LicenseRef-Tongyi-Qianwen", "license_link"),
+    ("other", "openai-terms-of-use", None, "LicenseRef-OpenAI-Terms", "license_name"),
+    # a license value the knowledge base does not know, with a known name
+    ("acme-slug", "Llama 2 Community License", None, "LicenseRef-Llama-2-Community", "license_name"),
+    # the license value decides when known, whatever the link says
+    ("apache-2.0", None, "https://opensource.org/licenses/MIT", "Apache-2.0", "license"),
+])
+def test_every_field_of_a_card_statement_is_tried(raw, name, link, expected, field):
+    reading = read(raw, name=name, link=link)
+    assert (reading.status, reading.licenses, reading.decided_by) == ("ok", (expected,), (field,))
+    if field != "license":
+        assert f"read from {field}" in reading.reading
+
+
+def test_the_deciding_field_is_the_evidence():
+    statement = LicenseStatement("other", EV, "acme-slug", QWEN_LINK, Evidence("x/README.md", "license_name", 3),
+                                 Evidence("x/README.md", "license_link", 4))
+    reading = licenses.interpret([statement], KB)
+    assert statement.field_evidence(reading.decided_by[0]) == Evidence("x/README.md", "license_link", 4)
+
+
+def test_known_fields_that_disagree_are_all_listed():
+    statement = LicenseStatement("apache-2.0", EV, None, "https://opensource.org/licenses/MIT")
+    assert licenses.known_readings(statement, KB) == [("license", "Apache-2.0"), ("license_link", "MIT")]
+
+
+def test_an_unnamed_other_gives_way_to_a_known_statement_of_the_asset():
+    """A card's `other` whose name nobody knows, and a LICENSE file read as Qwen: the LICENSE decides."""
+    reading = licenses.interpret([LicenseStatement("other", EV, "acme-slug"),
+                                  LicenseStatement("LicenseRef-Qwen", Evidence("x/LICENSE", "license text", 1))], KB)
+    assert (reading.status, reading.licenses, reading.unrecognised) == ("ok", ("LicenseRef-Qwen",), ())
+    assert any("another statement of the asset names the license" in n for n in reading.notes)
+
+
+def test_a_list_of_licenses_of_parts_all_apply():
+    reading = read("mit", "cc-by-sa-3.0")
+    assert reading.licenses == ("MIT", "CC-BY-SA-3.0") and reading.alternatives == ()
+
+
+@pytest.mark.parametrize("raws", [("cc-by-sa-3.0", "gfdl"), ("gfdl", "cc-by-sa-4.0"), ("CC-BY-SA-3.0", "GFDL-1.3-or-later")])
+def test_a_known_dual_license_is_a_choice(raws):
+    """Wikipedia's text: CC BY-SA and the GFDL, either at the reuser's choice."""
+    reading = read(*raws)
+    assert reading.licenses == () and len(reading.alternatives) == 2
+    assert "dual license of Wikipedia" in reading.reading and "en.wikipedia.org" in reading.reading
+
+
+def test_a_dual_set_needs_all_its_members_and_nothing_else():
+    assert read("cc-by-sa-3.0", "gfdl", "mit").alternatives == ()
+    assert read("cc-by-sa-3.0", "cc-by-sa-4.0").alternatives == ()
+
+
 def test_unknown_symbol_in_expression():
     reading = read("MIT AND LicenseRef-acme")
     assert reading.status == "unrecognised" and reading.unrecognised == ("LicenseRef-acme",)
@@ -159,7 +217,7 @@ def _files():
     import yaml
     folder = licenses.rules_dir() / "licenses"
     return {p.name: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.yaml"))
-            if p.name not in ("terms.yaml", "not-licenses.yaml")}
+            if p.name not in ("terms.yaml", "not-licenses.yaml", "dual-licenses.yaml")}
 
 
 def test_every_licensor_names_its_hub_organisations():

@@ -104,16 +104,17 @@ def _strings(data: dict, key: str, ev, problem) -> list[tuple[str, str]]:
 
 
 def _licenses(data: dict, ev, problem) -> list[LicenseStatement]:
+    """The card's license statements. license_name and license_link name the same license as a single
+    `license:` value (the Hub's form for `other`), so they travel with it and every one is tried."""
     name = data.get("license_name") if isinstance(data.get("license_name"), str) else None
     link = data.get("license_link") if isinstance(data.get("license_link"), str) else None
     found = _strings(data, "license", ev, problem) + _strings(data, "licenses", ev, problem)
-    statements = [
-        LicenseStatement(raw, ev(pointer), name if raw.lower() == "other" else None,
-                         link if raw.lower() == "other" else None)
-        for raw, pointer in found
-    ]
+    named = dict(name=name, link=link, name_evidence=ev("license_name") if name else None,
+                 link_evidence=ev("license_link") if link else None)
+    statements = [LicenseStatement(raw, ev(pointer), **(named if len(found) == 1 or raw.lower() == "other" else {}))
+                  for raw, pointer in found]
     if not statements and (name or link):
-        statements.append(LicenseStatement(None, ev("license_name" if name else "license_link"), name, link))
+        statements.append(LicenseStatement(None, ev("license_name" if name else "license_link"), **named))
     return statements
 
 
