@@ -274,6 +274,8 @@ def _knowledge(fb: FactBase, kb: KnowledgeBase, profiles: dict[str, Profile]) ->
         for term in lic.terms:
             for value in term.values or kb.term_kinds[term.term].get("default_values", []):
                 fb.add(S["term_value"](lic.id, term.term, value))
+            for value in term.accepts:
+                fb.add(S["term_accepts"](lic.id, term.term, value))
     fb.add(S["term"](UNKNOWN, "unknown_terms"))
     for profile in profiles.values():
         for kind in profile.applies_to:
@@ -327,7 +329,7 @@ def _release(fb: FactBase, graph: AssetGraph, settings: Settings, ids: dict[str,
 def _release_text(fb: FactBase, a: int, asset, kb: KnowledgeBase) -> None:
     """What the release's name and card say, for the phrases and prefixes licenses prescribe."""
     values = {(t.term, v) for lic in kb.licenses.values() for t in lic.terms
-              for v in t.values or kb.term_kinds[t.term].get("default_values", [])}
+              for v in (*(t.values or kb.term_kinds[t.term].get("default_values", [])), *t.accepts)}
     name = asset.id.rsplit("/", 1)[-1]
     for term, value in sorted(values):
         if term == "naming_prefix" and begins_with(name, value):

@@ -34,6 +34,7 @@ class Term:
     clause: str
     source: str
     values: tuple[str, ...] = ()  # what the term prescribes: a name prefix, a statement, phrases
+    accepts: tuple[str, ...] = ()  # other statements the license accepts in place of the prescribed one
 
 
 STATEMENTS = ("binds", "frees", "silent")  # what a license's own text says of trained models and outputs
@@ -168,7 +169,8 @@ def _license(data: dict, term_kinds: dict, path: Path) -> License:
             raise ValueError(f"{path.name}: term {t['term']!r} is not in terms.yaml")
         values = t.get("values", [t["value"]] if "value" in t else [])
         terms.append(Term(t["term"], term_kinds[t["term"]]["kind"], t["text"], t["clause"],
-                          t.get("source", data["source"]), tuple(str(v) for v in values)))
+                          t.get("source", data["source"]), tuple(str(v) for v in values),
+                          tuple(str(v) for v in t.get("accepts", []))))
     for key in ("training", "outputs"):
         if data.get(key, "silent") not in STATEMENTS:
             raise ValueError(f"{path.name}: {key} must be one of {', '.join(STATEMENTS)}")

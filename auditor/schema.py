@@ -86,6 +86,7 @@ PREDICATES = [
     _p("adaptation_only", "term:symbol", "a term that binds adaptations of the material, not unchanged copies in a collection", "knowledge"),
     _p("licensor_org", "license:string org:string", "a Hub organisation of the license's licensor (lowercase)", "knowledge"),
     _p("term_value", "license:string term:symbol value:string", "the value a term prescribes (a name prefix, a statement, a phrase)", "knowledge"),
+    _p("term_accepts", "license:string term:symbol value:string", "a statement the license accepts in place of the prescribed one", "knowledge"),
     _p("persists", "term:symbol", "a term every derivative's license must keep", "knowledge"),
     _p("share_alike_compatible", "license:string other:string", "adaptations under the license may also be shared under the other", "knowledge"),
     _p("stale", "license:string verified_at:string",
