@@ -58,6 +58,8 @@ class License:
     licensor_orgs: tuple[str, ...] = ()  # the licensor's Hub organisations
     aliases: tuple[str, ...] = ()  # spellings manifests use for it, as the file gives them
     training_basis: str | None = None
+    outputs_basis: str | None = None
+    copyleft_basis: str | None = None
     file: str = ""  # where the entry is kept, as rules/licenses/<name>.yaml
     verified_at: str | None = None  # ISO date the entry was checked against the text; None: never
     text_read: str | None = None  # where that text was read
@@ -171,25 +173,36 @@ def _license(data: dict, term_kinds: dict, path: Path) -> License:
         terms.append(Term(t["term"], term_kinds[t["term"]]["kind"], t["text"], t["clause"],
                           t.get("source", data["source"]), tuple(str(v) for v in values),
                           tuple(str(v) for v in t.get("accepts", []))))
-    for key in ("training", "outputs"):
-        if data.get(key, "silent") not in STATEMENTS:
+    reaches = tuple(r["relation"] for r in data.get("reaches", []))
+    outputs = data.get("outputs", "binds" if "generated_by" in reaches else "silent")
+    for key, value in (("training", data.get("training", "silent")), ("outputs", outputs)):
+        if value not in STATEMENTS:
             raise ValueError(f"{path.name}: {key} must be one of {', '.join(STATEMENTS)}")
-        if data.get(key, "silent") != "silent" and not data.get(f"{key}_basis"):
-            raise ValueError(f"{path.name}: {key}: {data[key]} needs {key}_basis citing the clause")
+        if key in data and value != "silent" and not data.get(f"{key}_basis"):
+            raise ValueError(f"{path.name}: {key}: {value} needs {key}_basis citing the clause")
+    if (outputs == "binds") != ("generated_by" in reaches):
+        raise ValueError(f"{path.name}: outputs: binds and reaches: generated_by state the same clause; give both")
     return License(
         id=data["id"], name=data["name"], family=data["family"], use=data["use"], source=data["source"],
         training=data.get("training", "silent"), terms=tuple(terms),
-        reaches=tuple(r["relation"] for r in data.get("reaches", [])),
-        share_alike_compatible=tuple(data.get("share_alike_compatible", [])),
-        outputs=data.get("outputs", "silent"),
+        reaches=reaches, share_alike_compatible=tuple(data.get("share_alike_compatible", [])), outputs=outputs,
         copyleft_triggers=_copyleft_triggers(data, {t.term for t in terms}, path),
         licensor=data.get("licensor"),
         licensor_orgs=tuple(str(o) for o in data.get("licensor_orgs", [])),
         aliases=tuple(str(a) for a in data.get("aliases", [])),
-        training_basis=" ".join(data["training_basis"].split()) if data.get("training_basis") else None,
+        training_basis=_basis(data, "training"), outputs_basis=_basis(data, "outputs"),
+        copyleft_basis=_basis(data, "copyleft"),
         file=f"rules/licenses/{path.name}", verified_at=_verified_at(data, path),
         text_read=str(data["text_read"]) if data.get("text_read") else None, text_sha256=_sha256(data, path),
     )
+
+
+def _basis(data: dict, key: str) -> str | None:
+    """The clause-citing sentence behind a statement (training, outputs, copyleft), on one line."""
+    if data.get(f"{key}_basis"):
+        return " ".join(str(data[f"{key}_basis"]).split())
+    clauses = [r["clause"] for r in data.get("reaches", []) if r["relation"] == "generated_by"]
+    return f"reaches data generated with the material ({clauses[0]})" if key == "outputs" and clauses else None
 
 
 def _copyleft_triggers(data: dict, terms: set[str], path: Path) -> tuple[str, ...]:
@@ -431,6 +444,9 @@ def details(lic: License, as_of: dt.date) -> dict:
         "text_sha256": lic.text_sha256, "as_of": as_of.isoformat(),
         "age_months": age_months(lic.verified_at, as_of) if lic.verified_at else None,
         "aliases": list(lic.aliases), "training": lic.training, "training_basis": lic.training_basis,
+        "outputs": lic.outputs, "outputs_basis": lic.outputs_basis,
+        "copyleft_triggers": list(lic.copyleft_triggers), "copyleft_basis": lic.copyleft_basis,
+        "licensor": lic.licensor, "licensor_orgs": list(lic.licensor_orgs),
         "terms": [{"term": t.term, "kind": t.kind, "text": t.text, "clause": t.clause, "source": t.source,
-                   "values": list(t.values)} for t in lic.terms],
+                   "values": list(t.values), "accepts": list(t.accepts)} for t in lic.terms],
     }

@@ -114,10 +114,16 @@ def knowledge_entry(entry: dict, fmt: str = "text") -> str:
              f"clause-level: {'yes' if entry['clause_level'] else 'no'}",
              f"aliases: {', '.join(entry['aliases']) or 'none'}",
              f"training: {entry['training']}" + (f" ({entry['training_basis']})" if entry["training_basis"] else ""),
-             "", "terms:"]
+             f"outputs: {entry['outputs']}" + (f" ({entry['outputs_basis']})" if entry["outputs_basis"] else "")]
+    if entry["copyleft_triggers"]:
+        lines.append(f"copyleft triggered by: {', '.join(entry['copyleft_triggers'])} ({entry['copyleft_basis']})")
+    if entry["licensor"]:
+        lines.append(f"licensor: {entry['licensor']} (Hub organisations: {', '.join(entry['licensor_orgs'])})")
+    lines += ["", "terms:"]
     for t in entry["terms"]:
         lines += [f"  {t['term']} ({t['kind']}) · {t['clause']}", f"    {t['text']}"]
         lines += [f"    value: {v}" for v in t["values"]]
+        lines += [f"    also accepted: {v}" for v in t["accepts"]]
         lines.append(f"    source: {t['source']}")
     return _join(lines)
 
