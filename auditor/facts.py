@@ -266,7 +266,7 @@ def _knowledge(fb: FactBase, kb: KnowledgeBase, profiles: dict[str, Profile]) ->
         if lic.outputs == "frees":
             fb.add(S["outputs_frees"](lic.id))
         for distribution in lic.copyleft_triggers:
-            fb.add(S["copyleft_trigger"](lic.id, distribution))
+            fb.add(S["copyleft_trigger"](lic.id, distribution), Evidence(lic.file, "copyleft_triggers"))
         for org in lic.licensor_orgs:
             fb.add(S["licensor_org"](lic.id, org.lower()))
         for other in lic.share_alike_compatible:

@@ -217,6 +217,8 @@ class _Chains:
             "in_cycle": lambda: f"{subject} is on the lineage cycle",
             "machine_generated": lambda: f"{subject} says it was machine-generated",
             "alternative": lambda: f"{subject} is offered under {args[2]} (alternative {args[1]})",
+            "copyleft_trigger": lambda: (f"{args[0]}'s copyleft binds a release distributed as {args[1]}: "
+                                         f"{self.kb.licenses[args[0]].copyleft_basis}"),
             "stale": lambda: f"the knowledge base's entry for {args[0]} " + (
                 "was never verified against the license text" if args[1] == NEVER
                 else f"was last verified against the license text on {args[1]}"),
