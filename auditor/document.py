@@ -131,8 +131,8 @@ def _documentation_summary(documentation) -> list[dict]:
 def _repairs(result, fb) -> dict:
     """What would make the release compliant: the smallest changes upstream."""
     if result.repairs is None:
-        return {"status": "impossible", "sets": [], "changes": [], "note": "no change upstream clears the "
-                "release's license conflicts: they come from its own license or settings"}
+        return {"status": "impossible", "sets": [], "changes": [], "note": "no change to the upstream assets or their "
+                "license choices clears the release's license conflicts"}
     if not result.repairs:
         return {"status": "not-needed", "sets": [], "changes": [], "note": "the release has no error-level "
                 "license conflict" if fb.release else "no release asset was identified"}

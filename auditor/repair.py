@@ -46,8 +46,8 @@ def search(result: Interpretation, fb: FactBase, graph: AssetGraph, files: list[
 
 def _record(finding: Finding, fixes: list[Fix] | None) -> None:
     if fixes is None:
-        finding.remedy = Remedy("impossible", (), "no change upstream clears it: it comes from the release's own "
-                                "license or settings")
+        finding.remedy = Remedy("impossible", (), "no change to the upstream assets or their license "
+                                "choices clears it")
     elif any(not f.remove and not f.choose for f in fixes):
         # The finding does not arise on the release's lineage alone: nothing upstream to change.
         _unsearched([finding], "it does not arise from the release's lineage alone")
