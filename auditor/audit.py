@@ -109,7 +109,7 @@ def review_texts(paths: dict[str, Path], root: Path | None = None) -> dict[str, 
 
 
 ENGINE_NAMES = {"clingo": ("clingo",), "pydatalog": ("pyDatalog",), "both": ("clingo", "pyDatalog")}
-COMPARED = ("finding", "because", "use_category", "outbound", "carries", "via")
+COMPARED = ("finding", "because", "use_category", "outbound", "carries", "via", "obligation_status", "status_basis")
 
 
 def reason(which: str, files: list[Path], fb: facts.FactBase) -> tuple[dict, list[tuple[str, list, list]]]:

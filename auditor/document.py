@@ -15,8 +15,9 @@ from auditor.facts import effective_licenses
 from auditor.findings import SEVERITY_ORDER, display_id
 from auditor.licenses import NEVER, interpret
 
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
 STALE_RULE = "LIC003"  # the finding that an answer rests on stale license knowledge
+OBLIGATION_STATUSES = ("met", "unmet", "cannot-tell")
 OUTBOUND_TERMS = ("share_alike", "no_derivatives", "unknown_terms")  # besides the persisting limitations
 
 
@@ -84,9 +85,12 @@ def _document(audit: Audit) -> dict:
         "findings": [_finding(f) for f in result.findings],
         "obligations": [
             {"term": o.term, "kind": o.kind, "license": o.license, "license_name": o.license_name, "text": o.text,
-             "clause": o.clause, "source": o.source, "values": list(o.values), "imposed_by": list(o.imposed_by)}
+             "clause": o.clause, "source": o.source, "values": list(o.values), "imposed_by": list(o.imposed_by),
+             "status": o.status, "status_evidence": _steps(o.status_evidence),
+             "notices": [{"asset": n.asset, "file": n.file, "text": n.text} for n in o.notices]}
             for o in result.obligations
         ],
+        "obligation_counts": {s: sum(1 for o in result.obligations if o.status == s) for s in OBLIGATION_STATUSES},
         "outbound_licenses": result.outbound,
         "outbound_requirements": [
             {"term": o.term, "license": o.license, "imposed_by": list(o.imposed_by)}
@@ -190,10 +194,13 @@ def _finding(f) -> dict:
     return {
         "id": f.id, "rule": f.rule, "family": f.family, "severity": f.severity, "asset": f.asset,
         "message": f.message, "how_to_fix": f.how_to_fix, "detail": f.detail,
-        "evidence": [{"asset": s.asset, "fact": s.fact, "file": s.file, "pointer": s.pointer, "line": s.line}
-                     for s in f.evidence],
+        "evidence": _steps(f.evidence),
         "fix": _fix(f),
         "status": "open",
         "resolution": None,
         "baseline": None,
     }
+
+
+def _steps(steps) -> list[dict]:
+    return [{"asset": s.asset, "fact": s.fact, "file": s.file, "pointer": s.pointer, "line": s.line} for s in steps]

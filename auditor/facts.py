@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from functools import cache
 
-from auditor import provenance, schema
+from auditor import provenance, schema, shipped
 from auditor.config import Settings, today
 from auditor.graph import find
 from auditor.licenses import NEVER, UNKNOWN, KnowledgeBase, LicenseReading, interpret, known_readings, stale
@@ -64,6 +64,8 @@ def encode(graph: AssetGraph, settings: Settings, kb: KnowledgeBase, profiles: d
     for rule in rules.values():
         fb.add(S["rule_severity"](rule.id, rule.severity))
         fb.add(S["rule_family"](rule.id, rule.family))
+        if rule.reports_check:
+            fb.add(S["reports_check"](rule.id, rule.reports_check))
     _release(fb, graph, settings, ids, kb)
     documented = _cone(graph, fb.release)
     fb.cone = None if documented is None else {ids[k] for k in documented}
@@ -104,6 +106,8 @@ def encode(graph: AssetGraph, settings: Settings, kb: KnowledgeBase, profiles: d
     for child, detail, evidence in upstream_disagreements(graph, documented):
         fb.add(S["disagrees"](ids[child], "upstream", detail), *evidence)
     _provenance(fb, graph, ids, documented)
+    if documented is not None:
+        _shipped(fb, graph, ids, documented, kb)
     for problem in graph.harvest.problems:
         if problem.asset in ids:
             fb.add(S["problem"](ids[problem.asset], problem.evidence.file, problem.code.replace("-", "_"),
@@ -157,6 +161,28 @@ def _provenance(fb: FactBase, graph: AssetGraph, ids: dict[str, int], scope: set
         for member in members:
             fb.add(S["in_cycle"](ids[member], ids[members[0]]),
                    *(e.evidence for e in graph.edges if e.child == member and e.parent in members))
+
+
+def _shipped(fb: FactBase, graph: AssetGraph, ids: dict[str, int], cone: set[str], kb: KnowledgeBase) -> None:
+    """What the folders of the release and its upstream hold, for the obligation checks: the files
+    each distributes and its NOTICE; for the release, also its license and use policy files and
+    which upstream NOTICE texts its own NOTICE carries."""
+    release = graph.assets[fb.release]
+    own = shipped.notices(release)
+    for key in sorted(cone):
+        asset, a = graph.assets[key], ids[key]
+        files, notices = shipped.distributed(asset), shipped.notices(asset)
+        if files:
+            fb.add(S["ships_files"](a), *files)
+        if notices:
+            fb.add(S["has_notice"](a), *(where for _, where in notices))
+        if notices and key != fb.release and shipped.repeats(own, notices):
+            fb.add(S["repeats_notice"](ids[fb.release], a), *(where for _, where in own))
+    for lid, evidence in shipped.licenses(release, kb).items():
+        fb.add(S["ships_license"](ids[fb.release], lid), *evidence)
+    policies = shipped.policies(release)
+    if policies:
+        fb.add(S["ships_policy"](ids[fb.release]), *policies)
 
 
 def effective_licenses(asset, curated: bool = True) -> tuple[list[LicenseStatement], str]:
@@ -253,6 +279,8 @@ def _knowledge(fb: FactBase, kb: KnowledgeBase, profiles: dict[str, Profile]) ->
             fb.add(S["persists"](term))
         if info.get("adaptation_only"):
             fb.add(S["adaptation_only"](term))
+        if "check" in info:
+            fb.add(S["term_check"](term, info["check"]))
     for lic in kb.licenses.values():
         fb.add(S["license"](lic.id, lic.family.replace("-", "_")))
         for term in {t.term for t in lic.terms}:
@@ -276,6 +304,8 @@ def _knowledge(fb: FactBase, kb: KnowledgeBase, profiles: dict[str, Profile]) ->
                 fb.add(S["term_value"](lic.id, term.term, value))
             for value in term.accepts:
                 fb.add(S["term_accepts"](lic.id, term.term, value))
+            if term.uri_suffices:
+                fb.add(S["uri_suffices"](lic.id, term.term))
     fb.add(S["term"](UNKNOWN, "unknown_terms"))
     for profile in profiles.values():
         for kind in profile.applies_to:
@@ -335,7 +365,7 @@ def _release_text(fb: FactBase, a: int, asset, kb: KnowledgeBase) -> None:
         if term == "naming_prefix" and begins_with(name, value):
             fb.add(S["name_starts"](a, value))
         for record in asset.records:
-            if term != "naming_prefix" and record.text and value.lower() in record.text.lower():
+            if term != "naming_prefix" and record.role is None and record.text and value.lower() in record.text.lower():
                 fb.add(S["card_mentions"](a, value), Evidence(record.source, f"text '{value}'"))
 
 

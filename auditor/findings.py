@@ -11,6 +11,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from auditor import shipped
 from auditor.facts import FactBase
 from auditor.licenses import NEVER, UNKNOWN, KnowledgeBase
 from auditor.model import AssetGraph, Evidence
@@ -76,6 +77,15 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """An upstream asset's NOTICE text, which a derivative must carry (Apache-2.0 Section 4(d))."""
+
+    asset: str
+    file: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Obligation:
     term: str
     kind: str  # condition (something to do) | limitation (something not to do)
@@ -86,6 +96,11 @@ class Obligation:
     imposed_by: tuple[str, ...]
     values: tuple[str, ...] = ()  # what the term prescribes verbatim (a notice, a "Built with" line, a name prefix)
     license_name: str = ""
+    status: str = "cannot-tell"  # met | unmet | cannot-tell, as the rules judged the release's files
+    status_evidence: tuple[Step, ...] = ()
+    notices: tuple[Notice, ...] = ()  # the upstream NOTICE texts the release must carry
+
+
 
 
 @dataclass(frozen=True)
@@ -161,9 +176,13 @@ class _Chains:
         if fact[0] == "edge":
             return self.edge(fact[1], fact[2], fact[3], self.fb.facts.get(fact, []))
         text = self.describe(fact)
-        evidence = self.fb.facts.get(fact) or [None]
+        evidence = self.fb.facts.get(fact if fact[0] != "no_files" else self.asset_fact(fact[1])) or [None]
         subject = self.name(fact[1]) if isinstance(fact[1], int) else None
         return [_step(subject, text, e) for e in evidence]
+
+    def asset_fact(self, a: int) -> tuple:
+        """The fact that an asset is described, whose evidence is the manifests describing it."""
+        return "asset", a, self.graph.assets[self.fb.keys[a]].kind
 
     def carries(self, a: int, lic: str, term: str, from_parent: bool = False) -> list[Step]:
         """The chain from `a` back to an asset whose own license holds the term (`from_parent`:
@@ -219,6 +238,17 @@ class _Chains:
             "alternative": lambda: f"{subject} is offered under {args[2]} (alternative {args[1]})",
             "copyleft_trigger": lambda: (f"{args[0]}'s copyleft binds a release distributed as {args[1]}: "
                                          f"{self.kb.licenses[args[0]].copyleft_basis}"),
+            "ships_files": lambda: f"{subject}'s folder holds the files it distributes",
+            "no_files": lambda: f"{subject} is described without the files it distributes (no weights or config "
+                                "beside its card), so a missing file cannot be seen",
+            "ships_license": lambda: f"{subject}'s folder ships a license file that holds or names {args[1]}",
+            "has_notice": lambda: f"{subject}'s folder holds a NOTICE file",
+            "repeats_notice": lambda: f"{subject}'s NOTICE carries the NOTICE text of {self.name(args[1])}",
+            "ships_policy": lambda: f"{subject}'s folder ships a use policy file",
+            "unchecked": lambda: f"no file mlaudit reads shows whether {args[0].replace('_', '-')} is met: "
+                                 "a person must check it",
+            "name_starts": lambda: f"{subject}'s name begins with '{args[1]}'",
+            "card_mentions": lambda: f"{subject}'s card states '{args[1]}'",
             "stale": lambda: f"the knowledge base's entry for {args[0]} " + (
                 "was never verified against the license text" if args[1] == NEVER
                 else f"was last verified against the license text on {args[1]}"),
@@ -322,6 +352,10 @@ def _finding(rule: Rule, row: tuple, facts: list[tuple], chains: _Chains) -> Fin
 
 def _obligations(atoms: dict, fb: FactBase, chains: _Chains, kb: KnowledgeBase) -> list[Obligation]:
     release = fb.keys.index(fb.release)
+    status = {tuple(row[:3]): row[3].replace("_", "-") for row in atoms.get("obligation_status", [])}
+    basis = defaultdict(list)
+    for a, lic, term, fact in atoms.get("status_basis", []):
+        basis[(a, lic, term)].append(fact)
     found = []
     for a, lic, term in sorted(atoms.get("inherited", []), key=lambda c: (kb.term_kinds[c[2]]["kind"], c[1], c[2])):
         kind = kb.term_kinds[term]["kind"]
@@ -329,10 +363,20 @@ def _obligations(atoms: dict, fb: FactBase, chains: _Chains, kb: KnowledgeBase) 
             continue
         t = kb.term(lic, term)
         origins = sorted(chains.name(o) for o in _origins(release, lic, term, chains))
+        facts = sorted(basis[(a, lic, term)], key=repr)
         found.append(Obligation(term, kind, lic, t.text if t else kb.term_kinds[term]["summary"],
                                 t.clause if t else "", t.source if t else "", tuple(origins),
-                                t.values if t else (), kb.licenses[lic].name if lic in kb.licenses else lic))
+                                t.values if t else (), kb.licenses[lic].name if lic in kb.licenses else lic,
+                                status[(a, lic, term)],
+                                tuple(dict.fromkeys(step for fact in facts for step in chains.steps(fact))),
+                                _notices(facts, chains)))
     return found
+
+
+def _notices(facts: list[tuple], chains: _Chains) -> tuple[Notice, ...]:
+    """The NOTICE texts of the upstream assets an obligation's status rests on."""
+    return tuple(Notice(chains.name(fact[1]), where.file, text) for fact in facts if fact[0] == "has_notice"
+                 for text, where in shipped.notices(chains.graph.assets[chains.fb.keys[fact[1]]]))
 
 
 def _origins(a: int, lic: str, term: str, chains: _Chains) -> set[int]:

@@ -35,6 +35,7 @@ class Term:
     source: str
     values: tuple[str, ...] = ()  # what the term prescribes: a name prefix, a statement, phrases
     accepts: tuple[str, ...] = ()  # other statements the license accepts in place of the prescribed one
+    uri_suffices: bool = False  # include_license: the license's URI or a link meets it (CC 4.0 s3(a)(1)(C))
 
 
 STATEMENTS = ("binds", "frees", "silent")  # what a license's own text says of trained models and outputs
@@ -172,7 +173,7 @@ def _license(data: dict, term_kinds: dict, path: Path) -> License:
         values = t.get("values", [t["value"]] if "value" in t else [])
         terms.append(Term(t["term"], term_kinds[t["term"]]["kind"], t["text"], t["clause"],
                           t.get("source", data["source"]), tuple(str(v) for v in values),
-                          tuple(str(v) for v in t.get("accepts", []))))
+                          tuple(str(v) for v in t.get("accepts", [])), bool(t.get("uri_suffices", False))))
     reaches = tuple(r["relation"] for r in data.get("reaches", []))
     outputs = data.get("outputs", "binds" if "generated_by" in reaches else "silent")
     for key, value in (("training", data.get("training", "silent")), ("outputs", outputs)):

@@ -124,7 +124,7 @@ class AssetRecord:
     licenses: list[LicenseStatement] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     sections: list[Section] | None = None
-    text: str | None = None  # the card's Markdown body, for phrases a license requires it to state
+    text: str | None = None  # a card's Markdown body, or a license, notice or policy file's text
     has_metadata: bool = True
     revision: str | None = None
     kind_basis: str = "layout"
@@ -134,6 +134,10 @@ class AssetRecord:
     identifiers: list[Identifier] = field(default_factory=list)
     checksums: list[Checksum] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
+    role: str | None = None  # a model folder's file: weights, config, license, notice or policy
+
+
+DISTRIBUTABLE = ("weights", "config")  # the roles of the files a release distributes beside its card
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ class Rule:
     references: tuple[str, ...]
     path: Path
     raised_by: str = ""  # set when Python raises the finding instead of a rule body
+    reports_check: str = ""  # the obligation check whose unmet outcome this rule reports (terms.yaml `check`)
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def rules(folder: Path | None = None) -> dict[str, Rule]:
                 meta["id"], meta["name"], family, meta["severity"], meta["summary"].strip(),
                 meta["message"], tuple(meta.get("detail") or ()), " ".join(meta["why"].split()),
                 " ".join(meta["how_to_fix"].split()), tuple(meta.get("references") or ()), path,
-                meta.get("raised_by", ""))
+                meta.get("raised_by", ""), meta.get("reports_check", ""))
     return found
 
 

@@ -81,4 +81,5 @@ def _record(d: dict) -> AssetRecord:
         identifiers=[Identifier(**{**i, "evidence": _ev(i["evidence"])}) for i in d["identifiers"]],
         checksums=[Checksum(**{**c, "evidence": _ev(c["evidence"])}) for c in d["checksums"]],
         statements=[Statement(**{**s, "evidence": _ev(s["evidence"])}) for s in d["statements"]],
+        role=d.get("role"),
     )

@@ -131,7 +131,7 @@ def test_the_release_is_the_subject_with_the_audit_conclusions(validator):
     found = properties(subject)
     for expected in [("mlaudit:verdict", "fail"), ("mlaudit:position", "conservative"),
                      ("mlaudit:release:use", "commercial"), ("mlaudit:release:use-category", "non-commercial"),
-                     ("mlaudit:findings:open", "18"), ("mlaudit:findings:error", "4"),
+                     ("mlaudit:findings:open", "19"), ("mlaudit:findings:error", "5"),
                      ("mlaudit:outbound-license", "CC-BY-NC-4.0")]:
         assert expected in found
     assert [v for n, v in found if n == "mlaudit:outbound-license"] == document["outbound_licenses"]

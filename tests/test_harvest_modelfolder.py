@@ -541,3 +541,18 @@ def test_reader_works_on_a_single_file(tmp_path):
     path.write_text('{"base_model_name_or_path": "org/base"}', encoding="utf-8")
     records, problems = modelfolder.read(path, Context("acme/x/adapter_config.json", place("acme/x", "root")))
     assert [r.id for r in records] == ["acme/x"] and problems == []
+
+
+@pytest.mark.parametrize("name, body, role", [
+    ("config.json", '{"model_type": "llama"}', "config"),
+    ("model.safetensors", safetensors({"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}, b"\0" * 4), "weights"),
+    ("LICENSE", "See the MIT terms.\n", "license"),
+    ("NOTICE", "Acme\n", "notice"),
+    ("USE_POLICY.md", "# Acceptable use\n", "policy"),
+    ("Acceptable-Use-Policy.md", "# Acceptable use\n", "policy"),
+])
+def test_each_file_of_a_folder_has_its_role(tmp_path, name, body, role):
+    """What a folder ships is what a release's obligations are checked against; texts are kept whole."""
+    record, _, entry = read_one(tmp_path, name, body)
+    assert record.role == role and entry.status == "read"
+    assert record.text == (body if role in ("license", "notice", "policy") else None)

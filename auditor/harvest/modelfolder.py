@@ -4,7 +4,9 @@ A folder whose layout names an asset (see layout.py) often says more in its othe
 its card: adapter_config.json names the base model of a PEFT adapter, the LICENSE text is the
 license actually shipped, a GGUF header names base models and a license, and every weight file
 can be pinned by its checksum (or by the sha256 a Git LFS pointer names). Each file becomes one
-record with the folder's asset id, so that it merges with the card's record.
+record with the folder's asset id, so that it merges with the card's record, and with its role
+(weights, config, license, notice, policy): what the folder ships is what the obligations of a
+release are checked against. License, NOTICE and use-policy files keep their text.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ MAX_STATEMENTS = 200
 MAX_REFERENCES = 64
 
 _LICENSE_FILE = re.compile(r"^(LICEN[CS]E|COPYING|NOTICE)([-_. ][\w. -]*)?$", re.I)
+# Use policies a license makes part of its terms (Llama's USE_POLICY.md, Acceptable-Use-Policy.md).
+_POLICY_FILE = re.compile(r"^((acceptable|prohibited|responsible)[-_ ]?)?use[-_ ]?policy(\.(md|txt))?$", re.I)
 _NOT_TEXT = (".pdf", ".doc", ".docx", ".odt")
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?$")
 _HUB_URL = re.compile(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(datasets/)?([\w.-]+/[\w.-]+)/?(?:[?#].*|/.*)?$", re.I)
@@ -42,7 +46,7 @@ def detect(path: Path, head: bytes) -> bool:
         return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
     if _LICENSE_FILE.match(name):
         return not name.lower().endswith(_NOT_TEXT)
-    return name.lower().endswith(WEIGHTS)
+    return bool(_POLICY_FILE.match(name)) or name.lower().endswith(WEIGHTS)
 
 
 def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
@@ -57,11 +61,13 @@ def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
     problems: list[Problem] = []
     name = path.name
     if name in CONFIGS:
-        ok = _read_config(path, record, problems)
+        record.role, ok = "config", _read_config(path, record, problems)
     elif _LICENSE_FILE.match(name):
         ok = _read_license(path, record, problems)
+    elif _POLICY_FILE.match(name):
+        record.role, ok = "policy", _read_policy(path, record, problems)
     else:
-        ok = _read_weights(path, record, problems)
+        record.role, ok = "weights", _read_weights(path, record, problems)
     key = asset_key(record.kind, record.id)
     problems = [Problem(p.code, p.message, p.evidence, key) for p in problems]
     return ([record] if ok else []), problems
@@ -184,6 +190,7 @@ def _read_license(path: Path, record: AssetRecord, problems: list) -> bool:
         problems.append(Problem(error[0], error[1], Evidence(rel, "")))
         return False
     notice = path.name.upper().startswith("NOTICE")
+    record.role, record.text = ("notice" if notice else "license"), text
     if notice and text.strip():
         record.statements.append(Statement("notice", shorten(text.strip()), Evidence(rel, "text", 1)))
     match = licensetext.identify(text)
@@ -193,6 +200,15 @@ def _read_license(path: Path, record: AssetRecord, problems: list) -> bool:
     elif not notice:
         problems.append(Problem("unidentified-license", f"{path.name} text matches no known license "
                                 f"(best: {_best(match)})", Evidence(rel, "license text", 1)))
+    return True
+
+
+def _read_policy(path: Path, record: AssetRecord, problems: list) -> bool:
+    text, error = read_text(path, MAX_LICENSE_BYTES)
+    if error:
+        problems.append(Problem(error[0], error[1], Evidence(record.source, "")))
+        return False
+    record.text = text
     return True
 
 

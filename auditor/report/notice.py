@@ -61,7 +61,7 @@ def _section(lic: str, terms: dict[str, dict], licenses: dict[str, str | None]) 
         lines.append(f"  [review] {attribution['text']}")
     if "include_notice" in terms:
         lines += ["", f"Notice required by {lic} {terms['include_notice']['clause']}:"]
-        lines += _prescribed(terms["include_notice"])
+        lines += _upstream_notices(terms["include_notice"]) or _prescribed(terms["include_notice"])
     if "display_notice" in terms:
         lines += ["", f"To display with the release ({lic} {terms['display_notice']['clause']}):"]
         lines += _prescribed(terms["display_notice"])
@@ -80,6 +80,14 @@ def _section(lic: str, terms: dict[str, dict], licenses: dict[str, str | None]) 
 def _prescribed(obligation: dict) -> list[str]:
     texts = obligation.get("values") or _QUOTED.findall(obligation["text"])[:1]
     return [f"  {t}" for t in texts] or [f"  [review] {obligation['text']}"]
+
+
+def _upstream_notices(obligation: dict) -> list[str]:
+    """The NOTICE texts of the upstream assets, each verbatim under the file it comes from."""
+    lines = []
+    for n in obligation.get("notices", ()):  # reports before schema 1.3 have none
+        lines += [f"  From {n['asset']} ({n['file']}):", *(f"    {line}".rstrip() for line in n["text"].strip().splitlines())]
+    return lines
 
 
 def _unknown(document: dict) -> list[str]:

@@ -24,6 +24,7 @@ def render(document: dict, outputs: list[str], fmt: str = "text") -> str:
         f"distribution: {release['distribution']}",
         f"verdict: {document['verdict'].upper()} · {counts['error']} error, {counts['warning']} warning, "
         f"{counts['info']} info ({counts['open']} open, {counts['resolved']} resolved)",
+        *_obligations(document),
         "",
     ]
     for f in document["findings"]:
@@ -39,6 +40,15 @@ def render(document: dict, outputs: list[str], fmt: str = "text") -> str:
     lines += _review(document["review"])
     lines += ["", *(f"wrote {o}" for o in outputs)]
     return _join(lines)
+
+
+def _obligations(document: dict) -> list[str]:
+    """One line: how many of the release's obligations its files show unmet, or cannot show."""
+    if not document["obligations"]:
+        return []
+    c = document["obligation_counts"]
+    return [f"obligations: {len(document['obligations'])} · {c['unmet']} unmet, {c['cannot-tell']} cannot tell, "
+            f"{c['met']} met"]
 
 
 def _changes(changes: list[dict]) -> list[str]:

@@ -1,0 +1,72 @@
+"""What the folders of the release and its upstream ship: the files the obligation checks rest on.
+
+A release must carry the license texts and NOTICE texts its lineage requires. The model-folder
+reader gives each file of a folder its role; here the license files are matched to the licenses
+they hold or name, and NOTICE texts are compared (whitespace aside), so that the rules see only
+facts.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import islice
+
+from auditor.licenses import KnowledgeBase, lookup
+from auditor.model import DISTRIBUTABLE, Asset, Evidence
+
+_LICENSE_NAME = re.compile(r"^(?:LICEN[CS]E|COPYING)[-_. ](.+?)(?:\.(?:md|txt))?$", re.I)
+_SPDX_LINE = re.compile(r"SPDX-License-Identifier:[ \t]*([^\s]+)", re.I)
+_URL = re.compile(r"https?://[^\s<>\"')\]]+")
+MAX_NAMES = 20  # license names read from one file's text: bounds the lookups on hostile input
+
+
+def distributed(asset: Asset) -> list[Evidence]:
+    """The files beside the card that the asset distributes (weights, configs)."""
+    return [Evidence(r.source, "") for r in asset.records if r.role in DISTRIBUTABLE]
+
+
+def notices(asset: Asset) -> list[tuple[str, Evidence]]:
+    """(text, where) of every NOTICE file of the asset's folder that holds text."""
+    return [(r.text, Evidence(r.source, "text", 1)) for r in asset.records if r.role == "notice" and r.text.strip()]
+
+
+def policies(asset: Asset) -> list[Evidence]:
+    return [Evidence(r.source, "") for r in asset.records if r.role == "policy"]
+
+
+def licenses(asset: Asset, kb: KnowledgeBase) -> dict[str, list[Evidence]]:
+    """License id -> the license files of the asset's folder that hold its text (identified by
+    the text itself) or name it (by the file's name, an SPDX-License-Identifier line or its URL)."""
+    found: dict[str, list[Evidence]] = {}
+    for record in (r for r in asset.records if r.role == "license"):
+        named = [(s.raw, s.evidence) for s in record.licenses]
+        named += [(text, Evidence(record.source, f"names {text}", line)) for text, line in _names(record)]
+        for text, evidence in named:
+            lic = lookup(text, kb)
+            if lic is not None and evidence not in found.setdefault(lic.id, []):
+                found[lic.id].append(evidence)
+    return found
+
+
+def _names(record) -> list[tuple[str, int | None]]:
+    """The license names a license file carries: its name's suffix (LICENSE-MIT), and the SPDX
+    identifiers and URLs of its text, each with its line."""
+    names = []
+    suffix = _LICENSE_NAME.match(record.source.rsplit("/", 1)[-1])
+    if suffix:
+        names.append((suffix.group(1), None))
+    for pattern in (_SPDX_LINE, _URL):
+        for match in islice(pattern.finditer(record.text), MAX_NAMES):
+            value = match.group(match.lastindex or 0).rstrip(".,;")
+            names.append((value, record.text.count("\n", 0, match.start()) + 1))
+    return names
+
+
+def repeats(own: list[tuple[str, Evidence]], upstream: list[tuple[str, Evidence]]) -> bool:
+    """Whether the asset's NOTICE texts carry every upstream NOTICE text, whitespace aside."""
+    carried = "\n".join(_flat(text) for text, _ in own)
+    return bool(own) and all(_flat(text) in carried for text, _ in upstream)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())

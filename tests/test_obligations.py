@@ -1,0 +1,125 @@
+"""Obligation status: what the release's files show met, unmet or cannot tell, with the evidence,
+in report.json, the HTML checklist, the terminal summary and the generated NOTICE."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+from hypothesis import given
+from hypothesis import strategies as st
+
+from auditor import shipped
+from auditor.model import Evidence
+from auditor.report import html, notice, text
+from auditor.resources import schema_path
+from conftest import FIXTURES, card, run_audit, write_tree
+
+CASES = FIXTURES / "rules" / "OBL002-obligation-unmet"
+LLAMA_BASE = card("license: llama3\nlicense_name: Meta Llama 3 Community License")
+CONFIG = '{"model_type": "llama"}'
+
+
+def obligation(doc: dict, term: str, license_id: str = "Apache-2.0") -> dict:
+    (found,) = [o for o in doc["obligations"] if o["term"] == term and o["license"] == license_id]
+    return found
+
+
+def files(o: dict) -> set[str]:
+    return {step["file"] for step in o["status_evidence"]}
+
+
+def test_a_shipped_license_text_meets_the_obligation():
+    o = obligation(run_audit(CASES / "nofire-license-shipped"), "include_license")
+    assert o["status"] == "met" and files(o) == {"acme/m/LICENSE"}
+    assert "holds or names Apache-2.0" in o["status_evidence"][0]["fact"]
+
+
+def test_weights_without_the_license_text_are_unmet():
+    doc = run_audit(CASES / "fire-license-missing")
+    o = obligation(doc, "include_license")
+    assert o["status"] == "unmet" and files(o) == {"acme/m/config.json", "acme/m/model.safetensors"}
+    assert doc["obligation_counts"]["unmet"] == 1
+    jsonschema.validate(json.loads(json.dumps(doc)), json.loads(schema_path().read_text()))
+
+
+def test_a_card_alone_cannot_tell():
+    o = obligation(run_audit(CASES / "nofire-card-only"), "include_license")
+    assert o["status"] == "cannot-tell" and files(o) == {"acme/m/README.md"}
+    assert "a missing file cannot be seen" in o["status_evidence"][0]["fact"]
+
+
+def test_terms_without_a_check_cannot_be_told():
+    o = obligation(run_audit(CASES / "nofire-license-shipped"), "state_changes")
+    assert o["status"] == "cannot-tell" and o["status_evidence"][0]["fact"].startswith("no file mlaudit reads")
+
+
+def test_a_notice_that_carries_the_upstream_notice_meets_it():
+    o = obligation(run_audit(CASES / "nofire-notice-carried"), "include_notice")
+    assert o["status"] == "met" and {"acme/base/NOTICE", "acme/m/NOTICE"} <= files(o)
+    assert [n["asset"] for n in o["notices"]] == ["acme/base"]
+
+
+def test_the_generated_notice_carries_the_upstream_notice_text():
+    doc = run_audit(CASES / "fire-notice-omitted")
+    assert obligation(doc, "include_notice")["status"] == "unmet"
+    generated = notice.render(doc)
+    assert "From acme/base (acme/base/NOTICE):" in generated
+    assert "    The Apache Software Foundation (http://www.apache.org/)." in generated
+
+
+def test_the_html_checklist_and_the_terminal_show_the_status():
+    doc = run_audit(CASES / "fire-license-missing")
+    page = html.render(doc)
+    checklist = page[page.index('<section id="obligations">'):page.index('<section id="documentation">')]
+    assert '<span class="status unmet">unmet</span>' in checklist
+    assert '<span class="status cannot-tell">cannot tell</span>' in checklist
+    summary = text.render(doc, [])
+    assert f"1 unmet, {doc['obligation_counts']['cannot-tell']} cannot tell" in summary
+
+
+def test_a_use_policy_file_passes_the_restrictions_on(release):
+    files_ = {"mlaudit.toml": '[release]\nasset = "acme/Llama-3-m"\n',
+              "meta-llama/Meta-Llama-3-8B/README.md": LLAMA_BASE,
+              "acme/Llama-3-m/README.md": card("license: llama3\nbase_model: meta-llama/Meta-Llama-3-8B"),
+              "acme/Llama-3-m/config.json": CONFIG}
+    without = release(files_)
+    assert obligation(without, "pass_on_restrictions", "LicenseRef-Llama-3-Community")["status"] == "unmet"
+    assert [f["detail"]["term"] for f in without["findings"] if f["rule"] == "OBL002"] == ["include_license"]
+    with_policy = release({**files_, "acme/Llama-3-m/USE_POLICY.md": "# Meta Llama 3 Acceptable Use Policy\n"})
+    o = obligation(with_policy, "pass_on_restrictions", "LicenseRef-Llama-3-Community")
+    assert o["status"] == "met" and "acme/Llama-3-m/USE_POLICY.md" in files(o)
+    assert not [f for f in with_policy["findings"] if f["rule"] == "CMP007"]
+    assert {"file": "acme/Llama-3-m/USE_POLICY.md", "format": "model-folder", "status": "read", "reason": ""} in \
+        with_policy["inventory"]
+
+
+def test_a_license_file_met_by_its_name_or_an_spdx_line(tmp_path):
+    base = {"mlaudit.toml": '[release]\nasset = "acme/m"\n', "acme/base/README.md": card("license: mit"),
+            "acme/m/README.md": card("license: mit\nbase_model: acme/base"), "acme/m/config.json": CONFIG}
+    for name, body in (("LICENSE-MIT", "See the MIT terms.\n"), ("LICENSE.txt", "SPDX-License-Identifier: MIT\n")):
+        o = obligation(run_audit(write_tree(tmp_path / name, {**base, f"acme/m/{name}": body})), "include_license", "MIT")
+        assert o["status"] == "met" and files(o) == {f"acme/m/{name}"}, name
+
+
+def test_the_shared_checks_are_met_by_an_internal_release(release):
+    doc = release({"mlaudit.toml": '[release]\nasset = "acme/m"\ndistribution = "internal"\n',
+                   "meta-llama/Meta-Llama-3-8B/README.md": LLAMA_BASE,
+                   "acme/m/README.md": card("license: llama3\nbase_model: meta-llama/Meta-Llama-3-8B")})
+    for term in ("naming_prefix", "display_notice"):
+        o = obligation(doc, term, "LicenseRef-Llama-3-Community")
+        assert o["status"] == "met" and "mlaudit.toml" in files(o), term
+
+
+_LINES = st.lists(st.text(st.characters(categories=("L", "N")), min_size=1, max_size=8), min_size=1, max_size=12)
+
+
+@given(_LINES, _LINES, st.sampled_from([" ", "\n", "  \n\t"]))
+def test_a_notice_is_carried_whatever_its_line_breaks(upstream, before, gap):
+    """Carrying a NOTICE is a matter of its words: reflowing them keeps it carried, dropping one does not."""
+    where = Evidence("NOTICE", "text", 1)
+    theirs = [("\n".join(upstream), where)]
+    assert shipped.repeats([(" ".join(before) + gap + gap.join(upstream), where)], theirs)
+    if len(upstream) > 1:
+        assert not shipped.repeats([(" ".join(before) + "\n" + " ".join(upstream[1:]), where)],
+                                   [(" ".join(upstream[:1] + ["\u00a7"] + upstream[1:]), where)])
