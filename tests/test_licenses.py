@@ -185,6 +185,18 @@ def test_license_use_category_matches_its_terms():
     ("https://falconllm.tii.ae/falcon-2-terms-and-conditions.html", "LicenseRef-Falcon-2-11B-TII-1.0"),
     ("mrl", "LicenseRef-Mistral-Research-License-0.1"), ("https://mistral.ai/licenses/MRL-0.1.md", "LicenseRef-Mistral-Research-License-0.1"),
     ("https://github.com/Tencent/HunyuanVideo/blob/main/LICENSE.txt", "LicenseRef-Tencent-HunyuanVideo-Community"),
+    ("apple-amlr", "LicenseRef-Apple-AMLR"), ("Apple Machine Learning Research Model License", "LicenseRef-Apple-AMLR"),
+    ("fair-noncommercial-research-license", "LicenseRef-FAIR-Noncommercial-Research"),
+    ("FAIR Noncommercial Research License", "LicenseRef-FAIR-Noncommercial-Research"),
+    ("openmdw-1.1", "LicenseRef-OpenMDW-1.1"), ("OpenMDW License Agreement v1.1", "LicenseRef-OpenMDW-1.1"),
+    ("openmdw-1.0", "OpenMDW-1.0"),
+    ("grok2-community", "LicenseRef-Grok-2-Community"), ("Grok 2 Community License Agreement", "LicenseRef-Grok-2-Community"),
+    ("mnpl", "LicenseRef-Mistral-Non-Production-License-0.1"),
+    ("https://mistral.ai/licenses/MNPL-0.1.md", "LicenseRef-Mistral-Non-Production-License-0.1"),
+    ("stabilityai-ai-community", "LicenseRef-Stability-AI-Community"),
+    ("Stability AI Community License Agreement", "LicenseRef-Stability-AI-Community"),
+    ("https://github.com/meta-llama/codellama/blob/main/LICENSE", "LicenseRef-Llama-2-Community"),
+    ("sai-nc-community", "LicenseRef-Stability-AI-NC-Research-Community"),
 ])
 def test_new_aliases(raw, expected):
     reading = read(raw)
@@ -206,6 +218,50 @@ def test_hunyuan_is_limited_to_its_territory_and_its_shared_slug_is_a_family():
     term = KB.term("LicenseRef-Tencent-HunyuanVideo-Community", "territory_restriction")
     assert term and "Section 1(l)" in term.clause
     assert KB.not_licenses[licenses._alias_key("tencent-hunyuan-community")].outcome == "family"
+
+
+def test_apple_amlr_is_research_only_down_to_its_derivatives():
+    lic = KB.licenses["LicenseRef-Apple-AMLR"]
+    assert lic.use == "academic-only" and KB.term(lic.id, "research_only") and not KB.term(lic.id, "commercial_use")
+    assert lic.training == "binds" and "Apple Machine Learning Research Model is licensed" in KB.term(lic.id, "include_notice").text
+
+
+def test_fair_noncommercial_research_is_research_only_and_keeps_its_terms_on_derivatives():
+    lic = KB.licenses["LicenseRef-FAIR-Noncommercial-Research"]
+    assert lic.use == "academic-only" and KB.term(lic.id, "research_only") and not KB.term(lic.id, "commercial_use")
+    assert KB.term(lic.id, "share_alike").clause == "Section 1(b)(ii)" and lic.copyleft_triggers == ("weights",)
+    assert lic.outputs == "binds"
+
+
+def test_openmdw_1_1_frees_outputs_and_asks_only_for_the_agreement_and_notices():
+    lic = KB.licenses["LicenseRef-OpenMDW-1.1"]
+    assert lic.use == "commercial" and lic.outputs == "frees"
+    assert {t.term for t in lic.terms if t.kind == "limitation"} == set()
+
+
+def test_grok_2_bars_training_other_models_and_prescribes_its_statements():
+    lic = KB.licenses["LicenseRef-Grok-2-Community"]
+    assert KB.term(lic.id, "no_output_training").clause.startswith("Section 2(b)")
+    assert KB.term(lic.id, "display_notice").values == ("Powered by xAI",)
+    assert KB.term(lic.id, "revocable") and KB.term(lic.id, "use_restrictions") and lic.licensor_orgs == ("xai-org",)
+
+
+def test_mistral_non_production_license_is_non_commercial_and_not_for_hosting():
+    lic = KB.licenses["LicenseRef-Mistral-Non-Production-License-0.1"]
+    assert lic.use == "non-commercial" and KB.term(lic.id, "non_commercial") and KB.term(lic.id, "no_hosted_service")
+
+
+def test_stability_ai_community_license_caps_revenue_and_bars_training_foundation_models():
+    lic = KB.licenses["LicenseRef-Stability-AI-Community"]
+    assert KB.term(lic.id, "revenue_cap").values == ("1000000",) and KB.term_kinds["revenue_cap"]["kind"] == "limitation"
+    assert KB.term(lic.id, "display_notice").values == ("Powered by Stability AI",)
+    assert KB.term(lic.id, "no_output_training") and lic.use == "commercial"
+
+
+def test_stability_ai_nc_research_community_license_is_non_commercial_and_not_for_hosting():
+    lic = KB.licenses["LicenseRef-Stability-AI-NC-Research-Community"]
+    assert lic.use == "non-commercial" and KB.term(lic.id, "non_commercial") and not KB.term(lic.id, "commercial_use")
+    assert KB.term(lic.id, "no_hosted_service").clause == "Section 1(b)"
 
 
 def test_croissant_urls_of_hub_family_ids_are_not_guessed():
