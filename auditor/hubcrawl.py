@@ -36,9 +36,11 @@ from auditor.harvest.layout import place
 from auditor.model import Reference
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
-# Fetched when the repository holds them, in this order (adapter_config.json first: it may pin its base).
-FILES = ("adapter_config.json", "README.md", "config.json", "generation_config.json",
-         "LICENSE", "LICENSE.md", "LICENSE.txt", "NOTICE")
+# Fetched when the repository holds them, in this order (adapter_config.json first: it may pin its base),
+# then its top-level license, notice and use-policy files (LICENSE-MODEL, USE_POLICY.md, ...), at most
+# MAX_TERMS_FILES of them: whether the release ships them is an obligation's status.
+FILES = ("adapter_config.json", "README.md", "config.json", "generation_config.json")
+MAX_TERMS_FILES = 8
 FOLLOWED = frozenset({"finetune", "adapter", "quantized", "merge", "trained_on", "derived_from"})
 MAX_BYTES = 5 * 1024 * 1024  # per answer, API or file; the harvester reads no larger manifest
 CONNECT_TIMEOUT, READ_TIMEOUT, DEADLINE = 5.0, 15.0, 60.0  # seconds; DEADLINE bounds one whole answer
@@ -172,7 +174,8 @@ class _Crawler:
         entry.update(sha=info["sha"], gated=info["gated"], files={})
         folder = self.out / asset.cache_folder / "snapshots" / info["sha"]
         upstream, written = [], 0
-        for name in [f for f in FILES if f in info["files"]]:
+        terms_files = sorted(f for f in info["files"] if "/" not in f and modelfolder.is_terms_file(f))
+        for name in [f for f in FILES if f in info["files"]] + terms_files[:MAX_TERMS_FILES]:
             try:
                 body = self.hub.file(asset, info["sha"], name)
             except _Failed as exc:

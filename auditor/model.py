@@ -137,7 +137,8 @@ class AssetRecord:
     role: str | None = None  # a model folder's file: weights, config, license, notice or policy
 
 
-DISTRIBUTABLE = ("weights", "config")  # the roles of the files a release distributes beside its card
+DISTRIBUTABLE = ("weights",)  # the files that show a folder holds what the release distributes (a metadata
+# harvest of the Hub fetches configs but never weights, so configs alone show nothing missing)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ MAX_NAMES = 20  # license names read from one file's text: bounds the lookups on
 
 
 def distributed(asset: Asset) -> list[Evidence]:
-    """The files beside the card that the asset distributes (weights, configs)."""
+    """The files beside the card that show the folder holds what the asset distributes (its weights)."""
     return [Evidence(r.source, "") for r in asset.records if r.role in DISTRIBUTABLE]
 
 

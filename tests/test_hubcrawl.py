@@ -144,6 +144,8 @@ def test_the_log_says_what_was_fetched_from_where_and_what_failed(hub, tmp_path)
     assert instruct["gated"] == "manual" and instruct["relation"] == "adapter" and instruct["depth"] == 1
     assert instruct["files"]["README.md"].startswith("fetched: ")
     assert instruct["files"]["config.json"].startswith("gated: ") and "HTTP 401 GatedRepo" in instruct["files"]["config.json"]
+    # the license and use-policy files a release must ship are fetched with the card (never the weights)
+    assert {"LICENSE", "USE_POLICY.md"} <= set(instruct["files"])
     assert "gated" in found["datasets/example-org/chat-pairs"]["reason"]
     raw = found["datasets/example-org/raw-tickets"]
     assert raw["via"] == "datasets/example-org/support-tickets" and raw["relation"] == "derived_from"

@@ -18,6 +18,7 @@ from conftest import FIXTURES, card, run_audit, write_tree
 CASES = FIXTURES / "rules" / "OBL002-obligation-unmet"
 LLAMA_BASE = card("license: llama3\nlicense_name: Meta Llama 3 Community License")
 CONFIG = '{"model_type": "llama"}'
+WEIGHTS = (CASES / "fire-license-missing" / "acme" / "m" / "model.safetensors").read_text()  # a Git LFS pointer
 
 
 def obligation(doc: dict, term: str, license_id: str = "Apache-2.0") -> dict:
@@ -38,7 +39,7 @@ def test_a_shipped_license_text_meets_the_obligation():
 def test_weights_without_the_license_text_are_unmet():
     doc = run_audit(CASES / "fire-license-missing")
     o = obligation(doc, "include_license")
-    assert o["status"] == "unmet" and files(o) == {"acme/m/config.json", "acme/m/model.safetensors"}
+    assert o["status"] == "unmet" and files(o) == {"acme/m/model.safetensors"}
     assert doc["obligation_counts"]["unmet"] == 1
     jsonschema.validate(json.loads(json.dumps(doc)), json.loads(schema_path().read_text()))
 
@@ -82,7 +83,7 @@ def test_a_use_policy_file_passes_the_restrictions_on(release):
     files_ = {"mlaudit.toml": '[release]\nasset = "acme/Llama-3-m"\n',
               "meta-llama/Meta-Llama-3-8B/README.md": LLAMA_BASE,
               "acme/Llama-3-m/README.md": card("license: llama3\nbase_model: meta-llama/Meta-Llama-3-8B"),
-              "acme/Llama-3-m/config.json": CONFIG}
+              "acme/Llama-3-m/config.json": CONFIG, "acme/Llama-3-m/model.safetensors": WEIGHTS}
     without = release(files_)
     assert obligation(without, "pass_on_restrictions", "LicenseRef-Llama-3-Community")["status"] == "unmet"
     assert [f["detail"]["term"] for f in without["findings"] if f["rule"] == "OBL002"] == ["include_license"]
@@ -100,6 +101,14 @@ def test_a_license_file_met_by_its_name_or_an_spdx_line(tmp_path):
     for name, body in (("LICENSE-MIT", "See the MIT terms.\n"), ("LICENSE.txt", "SPDX-License-Identifier: MIT\n")):
         o = obligation(run_audit(write_tree(tmp_path / name, {**base, f"acme/m/{name}": body})), "include_license", "MIT")
         assert o["status"] == "met" and files(o) == {f"acme/m/{name}"}, name
+
+
+def test_configs_alone_show_no_file_missing(release):
+    """A metadata harvest of the Hub fetches configs, never weights: a missing file cannot be told."""
+    doc = release({"mlaudit.toml": '[release]\nasset = "acme/m"\n', "acme/base/README.md": card("license: apache-2.0"),
+                   "acme/m/README.md": card("license: apache-2.0\nbase_model: acme/base"), "acme/m/config.json": CONFIG})
+    assert obligation(doc, "include_license")["status"] == "cannot-tell"
+    assert not [f for f in doc["findings"] if f["rule"] == "OBL002"]
 
 
 def test_the_shared_checks_are_met_by_an_internal_release(release):

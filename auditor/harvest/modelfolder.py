@@ -37,6 +37,11 @@ _HUB_URL = re.compile(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(datasets
 _NOT_REPOS = ("spaces/", "docs/", "blog/", "api/", "models/", "papers/")
 
 
+def is_terms_file(name: str) -> bool:
+    """A license, notice or use-policy file by its name: what a release must ship with its weights."""
+    return bool(_LICENSE_FILE.match(name) or _POLICY_FILE.match(name)) and not name.lower().endswith(_NOT_TEXT)
+
+
 def detect(path: Path, head: bytes) -> bool:
     """Configs by name (a JSON object), license and notice files by name, weights by extension."""
     name = path.name
