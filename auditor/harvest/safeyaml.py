@@ -30,7 +30,8 @@ class TooDeep(ValueError):
 
 def check_depth(text: str, loader: type = Loader) -> None:
     """Raise TooDeep if `text` nests collections deeper than MAX_DEPTH (syntax errors are left
-    to the composer, which reports them with their line)."""
+    to the composer, which reports them with their line). Newer libyaml builds stop at their own
+    nesting limit while scanning ahead, before the events get that deep: that is the same refusal."""
     depth = 0
     try:
         for event in yaml.parse(text, Loader=loader):
@@ -40,5 +41,8 @@ def check_depth(text: str, loader: type = Loader) -> None:
                     raise TooDeep(event.start_mark.line + 1)
             elif isinstance(event, _CLOSE):
                 depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        if "nesting depth" in str(exc.problem):
+            raise TooDeep(exc.problem_mark.line + 1 if exc.problem_mark else 1) from None
     except yaml.YAMLError:
         return
