@@ -209,7 +209,7 @@ def _licenses(fb: FactBase, a: int, key: str, asset, unreadable: bool, kb: Knowl
     for statement in statements:
         one = reading if len(statements) == 1 else interpret([statement], kb)
         evidence_of = statement.field_evidence(one.decided_by[0] if one.decided_by else "license")
-        for lid in {*one.licenses, *one.unrecognised, *(l for alt in one.alternatives for l in alt)}:
+        for lid in {*one.licenses, *one.unrecognised, *(k for alt in one.alternatives for k in alt)}:
             by_license[lid].append(evidence_of)
     for lid in reading.licenses:
         fb.add(S["licensed"](a, lid), *(by_license.get(lid) or evidence))

@@ -101,8 +101,6 @@ class Obligation:
     notices: tuple[Notice, ...] = ()  # the upstream NOTICE texts the release must carry
 
 
-
-
 @dataclass(frozen=True)
 class Choice:
     asset: str
@@ -239,8 +237,8 @@ class _Chains:
             "copyleft_trigger": lambda: (f"{args[0]}'s copyleft binds a release distributed as {args[1]}: "
                                          f"{self.kb.licenses[args[0]].copyleft_basis}"),
             "ships_files": lambda: f"{subject}'s folder holds the files it distributes",
-            "no_files": lambda: f"{subject} is described without the files it distributes (no weights or config "
-                                "beside its card), so a missing file cannot be seen",
+            "no_files": lambda: f"{subject} is described without the files it distributes (no weights beside "
+                                "its card), so a missing file cannot be seen",
             "ships_license": lambda: f"{subject}'s folder ships a license file that holds or names {args[1]}",
             "has_notice": lambda: f"{subject}'s folder holds a NOTICE file",
             "repeats_notice": lambda: f"{subject}'s NOTICE carries the NOTICE text of {self.name(args[1])}",
