@@ -12,6 +12,10 @@ the results read back exactly as clingo's. Files whose metadata says `engine: as
 optimisation, repairs) are not translated: their results come from clingo. Anything else the
 translation could not render faithfully (choice rules, aggregates, constraints, arithmetic,
 tuples, function terms in bodies) is refused with the file, line and construct.
+
+pyDatalog's resolution loops for ever on a right-recursive rule over cyclic data (a 3-node lineage
+cycle never ends) and ends when the recursive literal comes first, so the translation moves the body
+literals of a rule's own recursion (its head's strongly connected component) to the front.
 """
 
 from __future__ import annotations
@@ -81,7 +85,36 @@ def translate(files: list[Path]) -> Translation:
         for statement in statements:
             for unpooled in statement.unpool():
                 _statement(unpooled, path, result)
+    result.rules = _recursion_first(result.rules)
     return result
+
+
+def _recursion_first(rules: list[_Rule]) -> list[_Rule]:
+    """The rules with each body's recursive positive literals moved first, in their order."""
+    graph: dict[str, set[str]] = defaultdict(set)
+    for rule in rules:
+        graph[rule.head[0]] |= {pred for kind, pred, _ in rule.body if kind != "cmp"}
+    reach = _reachable(graph)
+    ordered = []
+    for rule in rules:
+        recursive = [lit[0] == "pos" and rule.head[0] in reach.get(lit[1], ()) for lit in rule.body]
+        body = [lit for lit, r in zip(rule.body, recursive) if r] + [lit for lit, r in zip(rule.body, recursive) if not r]
+        ordered.append(_Rule(rule.head, body))
+    return ordered
+
+
+def _reachable(graph: dict[str, set[str]]) -> dict[str, set[str]]:
+    """For each predicate, every predicate its rules depend on, directly or not."""
+    reach = {}
+    for start in graph:
+        seen, stack = set(), [start]
+        while stack:
+            for nxt in graph.get(stack.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+        reach[start] = seen
+    return reach
 
 
 def _asp_only(path: Path) -> bool:

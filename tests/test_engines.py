@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,25 @@ def test_untranslatable_constructs_are_refused_with_file_and_line(tmp_path, prog
 def test_asp_only_files_are_not_translated():
     files = [p for p in audit.rulebase.program_files("conservative") if p.name == "choice.lp"]
     assert datalog.translate(files).rules == []
+
+
+def _cycle(n: int) -> dict[str, str]:
+    """Fine-tunes a0 -> a1 -> ... -> a(n-1) -> a0: a lineage cycle of n assets (n=1: a self-loop)."""
+    files = {"mlaudit.toml": '[release]\nasset = "org/a0"\nuse = "commercial"\n'}
+    for i in range(n):
+        files[f"org/a{i}/README.md"] = (f"---\nlicense: {'cc-by-nc-4.0' if i == n - 1 else 'apache-2.0'}\n"
+                                        f"base_model: org/a{(i + 1) % n}\nbase_model_relation: finetune\n---\n# Card\n")
+    return files
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 6])
+def test_both_engines_terminate_and_agree_on_lineage_cycles(tmp_path, n):
+    folder = write_tree(tmp_path / "release", _cycle(n))
+    started = time.monotonic()
+    by_pydatalog = run_audit(folder, engine="pydatalog")
+    assert time.monotonic() - started < 10
+    by_clingo = run_audit(folder, engine="clingo")
+    assert _without_fix(by_pydatalog) == _without_fix(by_clingo)
+    assert n == 1 or "org/a0" in {f["asset"] for f in by_clingo["findings"] if f["rule"] == "PRV010"}
+    assert not [f for f in run_audit(folder, engine="both")["findings"] if f["rule"] == "INP004"]
