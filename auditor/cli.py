@@ -266,15 +266,14 @@ def _harvest_hub(args) -> int:
 
 
 def _explain(args) -> int:
-    import json
-
+    from auditor import review
     from auditor.report import text
 
     try:
-        doc = json.loads(args.report.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        return _error(f"cannot read {args.report}: {exc}", EXIT_INPUT)
-    matches = [f for f in doc.get("findings", []) if f["id"].startswith(args.finding_id)]
+        doc = review.read_report(args.report)
+    except review.ReviewError as exc:
+        return _error(exc, EXIT_INPUT)
+    matches = [f for f in doc["findings"] if f["id"].startswith(args.finding_id)]
     if len(matches) != 1:
         return _error(f"{len(matches)} findings of {args.report} match {args.finding_id!r}", EXIT_USAGE)
     sys.stdout.write(text.explain(matches[0], rulebase.rules().get(matches[0]["rule"]), doc))

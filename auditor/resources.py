@@ -29,5 +29,6 @@ def templates_dir() -> Path:
     return _find("templates", "reports/templates")
 
 
-def schema_path() -> Path:
-    return _PACKAGE / "report.schema.json"
+def schema_path(name: str = "report") -> Path:
+    """The JSON Schema of a file mlaudit writes and reads back: report or snapshot."""
+    return _PACKAGE / f"{name}.schema.json"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from auditor import shape
 from auditor.harvest import safejson
 from auditor.harvest.frontmatter import FrontMatterError, parse
 from auditor.model import AssetGraph, Curation, Evidence
@@ -230,11 +231,12 @@ class ReviewError(ValueError):
 
 
 def read_report(path) -> dict:
-    """A stored report.json, bounded in size like any untrusted JSON."""
+    """A stored report.json, bounded in size like any untrusted JSON and checked against its schema."""
     try:
         doc = safejson.load(path, limit=REPORT_LIMIT)
     except safejson.JSONRefused as exc:
         raise ReviewError(f"{path}: {exc}") from None
-    if not isinstance(doc, dict) or not str(doc.get("schema_version", "")).startswith("1."):
-        raise ReviewError(f"{path}: not an mlaudit report.json of schema version 1")
+    wrong = shape.problem(doc, "report")
+    if wrong:
+        raise ReviewError(f"{path}: not an mlaudit report.json of schema version 1: {wrong}")
     return doc

@@ -11,11 +11,14 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
+from auditor import shape
+from auditor.harvest import safejson
 from auditor.model import (AssetRecord, Checksum, Evidence, Harvest, Identifier, InventoryEntry, LicenseStatement,
                            Problem, Reference, Section, Statement)
 
 FORMAT = "mlaudit-harvest"
 VERSION = 1
+LIMIT = 1024 * 1024 * 1024  # bytes; like a report.json, a 100k-asset snapshot is tens of MB
 
 
 class SnapshotError(ValueError):
@@ -39,21 +42,20 @@ def is_snapshot(path: Path) -> bool:
 
 
 def load(path: Path) -> tuple[Harvest, str | None, dict[str, str]]:
-    """The harvest stored in `path`, and the mlaudit.toml and review file texts it carried."""
+    """The harvest stored in `path`, and the mlaudit.toml and review file texts it carried; the file
+    is bounded in size and checked against snapshot.schema.json before anything is built from it."""
     try:
-        body = json.loads(path.read_text(encoding="utf-8"))
-        if body.get("format") != FORMAT or body.get("version") != VERSION:
-            raise SnapshotError(f"{path}: not a version-{VERSION} mlaudit harvest snapshot")
-        harvest = Harvest(root=body["root"], records=[_record(r) for r in body["records"]],
-                          problems=[_problem(p) for p in body["problems"]],
-                          inventory=[InventoryEntry(**i) for i in body["inventory"]],
-                          fingerprint=body.get("fingerprint", ""))
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        body = safejson.load(path, limit=LIMIT)
+    except safejson.JSONRefused as exc:
         raise SnapshotError(f"{path}: cannot read harvest snapshot: {exc}") from None
-    review = body.get("review") or {}
-    if not all(isinstance(k, str) and isinstance(v, str) for k, v in review.items()):
-        raise SnapshotError(f"{path}: its review files are not texts")
-    return harvest, body.get("config"), review
+    wrong = shape.problem(body, "snapshot")
+    if wrong:
+        raise SnapshotError(f"{path}: not a version-{VERSION} mlaudit harvest snapshot: {wrong}")
+    harvest = Harvest(root=body["root"], records=[_record(r) for r in body["records"]],
+                      problems=[_problem(p) for p in body["problems"]],
+                      inventory=[InventoryEntry(**i) for i in body["inventory"]],
+                      fingerprint=body.get("fingerprint", ""))
+    return harvest, body.get("config"), body.get("review") or {}
 
 
 def _ev(d: dict) -> Evidence:
