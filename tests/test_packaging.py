@@ -17,7 +17,8 @@ def test_wheel_ships_rules_templates_and_schema_and_runs_from_them(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in ("auditor/_data/rules/lib/lineage.lp", "auditor/_data/rules/licenses/terms.yaml",
                      "auditor/_data/rules/conflict/CMP001-non-commercial-upstream.lp",
-                     "auditor/_data/templates/report.html.j2", "auditor/report.schema.json"):
+                     "auditor/_data/templates/report.html.j2", "auditor/report.schema.json",
+                     "auditor/snapshot.schema.json"):
         assert required in names
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
