@@ -6,6 +6,7 @@ keeps the Evidence it was read from, so a finding's chain ends at files, fields 
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -13,7 +14,7 @@ from functools import cache
 
 from auditor import provenance, schema, shipped
 from auditor.config import Settings, today
-from auditor.graph import find
+from auditor.graph import display_id, find
 from auditor.licenses import NEVER, UNKNOWN, KnowledgeBase, LicenseReading, interpret, known_readings, stale
 from auditor.model import UNREADABLE, AssetGraph, Evidence, LicenseStatement
 from auditor.profiles import Profile, normalise_heading
@@ -338,7 +339,7 @@ def _release(fb: FactBase, graph: AssetGraph, settings: Settings, ids: dict[str,
         key = find(graph.assets, settings.asset)
         if key is None:
             raise ReleaseError(f"the release asset {settings.asset!r} named in {settings.origin.get('asset', 'the settings')} "
-                               "is not described by any manifest in the audit folder")
+                               f"is not described by any manifest in the audit folder{_closest(settings.asset, graph)}")
         basis = f"named in {settings.origin.get('asset', 'the settings')}"
     else:
         parents = {e.parent for e in graph.edges}
@@ -354,6 +355,13 @@ def _release(fb: FactBase, graph: AssetGraph, settings: Settings, ids: dict[str,
     fb.add(S["release"](ids[key], settings.use.replace("-", "_"), settings.distribution),
            Evidence("mlaudit.toml", "release") if settings.origin.get("asset") == "mlaudit.toml" else None)
     _release_text(fb, ids[key], graph.assets[key], kb)
+
+
+def _closest(name: str, graph: AssetGraph) -> str:
+    """The described assets whose names are nearest a mistyped one, as a hint to append."""
+    names = {display_id(k, graph).lower(): display_id(k, graph) for k, a in graph.assets.items() if a.resolved}
+    close = difflib.get_close_matches(name.lower(), names, n=3, cutoff=0.6)
+    return f"; did you mean {' or '.join(repr(names[c]) for c in close)}?" if close else ""
 
 
 def _release_text(fb: FactBase, a: int, asset, kb: KnowledgeBase) -> None:

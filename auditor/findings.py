@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from auditor import shipped
 from auditor.facts import FactBase
+from auditor.graph import display_id
 from auditor.licenses import NEVER, UNKNOWN, KnowledgeBase
 from auditor.model import AssetGraph, Evidence
 from auditor.rulebase import Rule
@@ -134,12 +135,6 @@ class Interpretation:
     def conflicts_block(self, release: str | None) -> bool:
         """Whether error-level license conflicts block the release (what a repair can address)."""
         return any(f.severity == "error" and f.family == "conflict" and f.asset == release for f in self.findings)
-
-
-def display_id(key: str, graph: AssetGraph) -> str:
-    """How reports name an asset: its Hub id, datasets prefixed as in Hub URLs."""
-    asset = graph.assets[key]
-    return f"datasets/{asset.id}" if asset.kind == "dataset" else asset.id
 
 
 CHAINED = ("carries", "inherited", "embodies", "adapts")  # facts explained by a walk up the lineage

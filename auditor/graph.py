@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from auditor.identity import hub_id, keys, located
-from auditor.model import Asset, AssetGraph, AssetRecord, Edge, Evidence, Harvest, Reference, asset_key
+from auditor.model import (KINDS, Asset, AssetGraph, AssetRecord, Edge, Evidence, Harvest, Reference,
+                           asset_key)
 
 KIND_STRENGTH = {"model": 2, "dataset": 2, "code": 1, "other": 0}
 # A card or a manifest that says what kind an asset is outranks one whose reader had to guess.
@@ -173,10 +174,15 @@ def split_id(display_id: str) -> tuple[str, str]:
     return "model", display_id
 
 
-def find(assets: dict[str, Asset], display_id: str) -> str | None:
-    """The key of a described asset named as reports name it (an unprefixed id may be a dataset)."""
-    kind, asset_id = split_id(display_id)
-    candidates = [asset_key(kind, asset_id)]
-    if not display_id.startswith(("datasets/", "models/")):
-        candidates.append(asset_key("dataset", asset_id))
-    return next((k for k in candidates if k in assets and assets[k].resolved), None)
+def display_id(key: str, graph: AssetGraph) -> str:
+    """How reports name an asset: its Hub id, datasets prefixed as in Hub URLs."""
+    asset = graph.assets[key]
+    return f"datasets/{asset.id}" if asset.kind == "dataset" else asset.id
+
+
+def find(assets: dict[str, Asset], name: str) -> str | None:
+    """The key of a described asset named as reports name it; an unprefixed id may be of any kind
+    (a model, a `code` asset of an SBOM, or a dataset named without its `datasets/`)."""
+    kind, asset_id = split_id(name)
+    kinds = [kind] if name.startswith(("datasets/", "models/")) else KINDS
+    return next((k for k in (asset_key(c, asset_id) for c in kinds) if k in assets and assets[k].resolved), None)

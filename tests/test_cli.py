@@ -128,3 +128,32 @@ def test_explain_prints_a_finding_with_its_chain(tmp_path, capsys):
     assert "What would fix" in out and "rules/conflict/CMP001" in out
     assert main(["explain", "XYZ", "--report", str(report)]) == 2
     assert main(["explain", "CMP001", "--report", str(tmp_path / "missing.json")]) == 3
+
+
+def _sbom_with_code(tmp_path):
+    """A CycloneDX BOM whose only components are a library and a model that nothing derives from."""
+    bom = {"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": [
+        {"type": "library", "bom-ref": "htr", "name": "SimpleHTR", "licenses": [{"license": {"id": "MIT"}}]},
+        {"type": "machine-learning-model", "bom-ref": "m", "name": "word-model",
+         "licenses": [{"license": {"id": "MIT"}}]}]}
+    return write_tree(tmp_path / "r", {"bom.cdx.json": json.dumps(bom)})
+
+
+def test_asset_accepts_every_candidate_the_audit_names(tmp_path, capsys):
+    root = _sbom_with_code(tmp_path)
+    main(["audit", str(root), "--out", str(tmp_path / "o"), "--fail-on", "never"])
+    doc = json.loads((tmp_path / "o" / "report.json").read_text())
+    candidates = {f["asset"] for f in doc["findings"] if f["rule"] == "INP003"}
+    assert candidates == {"SimpleHTR", "word-model"}
+    for name in candidates:
+        assert main(["audit", str(root), "--out", str(tmp_path / "o"), "--asset", name, "--fail-on", "never"]) == 0
+        assert json.loads((tmp_path / "o" / "report.json").read_text())["release"]["asset"] == name
+
+
+def test_an_unknown_asset_is_answered_with_the_closest_ids(tmp_path, capsys):
+    root = _sbom_with_code(tmp_path)
+    capsys.readouterr()
+    assert main(["audit", str(root), "--out", str(tmp_path / "o"), "--asset", "SimpelHTR"]) == 2
+    assert "did you mean 'SimpleHTR'?" in capsys.readouterr().err
+    assert main(["audit", str(root), "--out", str(tmp_path / "o"), "--asset", "zzz"]) == 2
+    assert "did you mean" not in capsys.readouterr().err
