@@ -13,6 +13,7 @@ from importlib import import_module
 from pathlib import Path
 
 from auditor import __version__, rulebase
+from auditor.report.lines import terminal
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
 FAIL_ON = ("error", "warning", "info", "never")
@@ -39,8 +40,15 @@ def main(argv: list[str] | None = None) -> int:
     return args.handler(args)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse echoes the values it refuses: cleaned like every other message (subcommands too)."""
+
+    def _print_message(self, message: str, file=None) -> None:
+        super()._print_message(terminal(message) if message else message, file)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mlaudit", description="Compliance and provenance audit of ML assets.")
+    parser = _Parser(prog="mlaudit", description="Compliance and provenance audit of ML assets.")
     parser.add_argument("--version", action="version", version=f"mlaudit {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -143,7 +151,7 @@ def _document(args, baseline=None, created=None, **overrides) -> dict | int:
 
 
 def _error(problem, code: int) -> int:
-    print(f"mlaudit: {problem}", file=sys.stderr)
+    print(terminal(f"mlaudit: {problem}"), file=sys.stderr)
     return code
 
 
@@ -233,7 +241,7 @@ def _write(doc: dict, args) -> int:
         outputs.append(str(path))
     for problem in doc["review"]["problems"]:
         where = f"{problem['file']}:{problem['line']}" if problem["line"] else problem["file"]
-        print(f"mlaudit: {where}: {problem['message']}", file=sys.stderr)
+        print(terminal(f"mlaudit: {where}: {problem['message']}"), file=sys.stderr)
     sys.stdout.write(text.render(doc, outputs, args.format))
     return EXIT_FINDINGS if _over_threshold(doc, args.fail_on) else EXIT_OK
 
@@ -249,7 +257,7 @@ def _harvest(args) -> int:
         return _error(exc, EXIT_INPUT)
     except config.ConfigError as exc:
         return _error(exc, EXIT_USAGE)
-    print(f"harvested {count} records from {args.path} into {args.output}")
+    print(terminal(f"harvested {count} records from {args.path} into {args.output}"))
     return EXIT_OK
 
 
@@ -261,7 +269,7 @@ def _harvest_hub(args) -> int:
                              max_assets=args.max_assets)
     except hubcrawl.HubError as exc:
         return _error(exc, EXIT_USAGE if exc.usage else EXIT_INPUT)
-    print(hubcrawl.summary(log, args.output))
+    print(terminal(hubcrawl.summary(log, args.output)))
     return EXIT_OK
 
 

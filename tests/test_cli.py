@@ -157,3 +157,42 @@ def test_an_unknown_asset_is_answered_with_the_closest_ids(tmp_path, capsys):
     assert "did you mean 'SimpleHTR'?" in capsys.readouterr().err
     assert main(["audit", str(root), "--out", str(tmp_path / "o"), "--asset", "zzz"]) == 2
     assert "did you mean" not in capsys.readouterr().err
+
+
+HOSTILE = "\x1b[2J\x1b]0;x\x07\u202e"
+TOML_HOSTILE = "\\u001b[2J\\u001b]0;x\\u0007\\u202e"  # the same, as a TOML or YAML string escapes it
+
+
+def _clean(captured) -> bool:
+    text = captured.out + captured.err
+    return not any(c in text for c in "\x1b\x07\x9b\x9d\u202e")
+
+
+@pytest.mark.parametrize("argv", [
+    ["audit", HOSTILE], ["audit", str(DEMO), "--as-of", HOSTILE], ["audit", str(DEMO), "--knowledge-max-age", HOSTILE],
+    ["audit", str(DEMO), "--engine", HOSTILE], [HOSTILE], ["rules", "show", HOSTILE], ["licenses", "show", HOSTILE],
+    ["audit", str(DEMO), "--asset", HOSTILE], ["audit", str(DEMO), "--position", HOSTILE],
+    ["explain", HOSTILE, "--report", HOSTILE], ["report", HOSTILE],
+])
+def test_usage_errors_echo_no_escape_sequence(tmp_path, capsys, argv):
+    assert main([*argv, "--out", str(tmp_path)] if argv[0] in ("audit", "report") and len(argv) > 2 else argv) in (2, 3)
+    assert _clean(capsys.readouterr())
+
+
+def test_config_errors_print_no_escape_sequence(tmp_path, capsys):
+    root = write_tree(tmp_path / "r", {"mlaudit.toml": f'[release]\n"{TOML_HOSTILE}" = 1\nasset = "{TOML_HOSTILE}"\n',
+                                       "org/m/README.md": card("license: mit")})
+    assert main(["audit", str(root), "--out", str(tmp_path / "o")]) == 2
+    captured = capsys.readouterr()
+    assert "mlaudit.toml" in captured.err and _clean(captured)
+
+
+def test_review_file_problems_print_no_escape_sequence(tmp_path, capsys):
+    root = write_tree(tmp_path / "r", {
+        "mlaudit.toml": '[release]\nasset = "org/m"\n', "org/m/README.md": card("license: mit"),
+        "resolutions.yaml": f'resolutions:\n- rule: "{TOML_HOSTILE}"\n  asset: "{TOML_HOSTILE}"\n'
+                            f'  reason: "{TOML_HOSTILE}"\n  comment: "{TOML_HOSTILE}"\n',
+    })
+    main(["audit", str(root), "--out", str(tmp_path / "o"), "--fail-on", "never"])
+    captured = capsys.readouterr()
+    assert "resolutions.yaml" in captured.err and _clean(captured)

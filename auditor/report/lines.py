@@ -4,7 +4,8 @@ Lines follow the report's order (severity, then rule). Resolved findings are lef
 keeps them. Manifest text is untrusted, so control, format (e.g. a right-to-left override) and line
 separator characters are stripped: one finding stays one line and reads as the file says.
 
-`plain`, `where` and `local_step` are shared with the other machine outputs (SARIF, JUnit, NOTICE).
+`plain`, `where` and `local_step` are shared with the other machine outputs (SARIF, JUnit, NOTICE);
+`terminal` cleans every message the command line prints.
 """
 
 from __future__ import annotations
@@ -32,6 +33,12 @@ def where(step: dict) -> str:
 def local_step(finding: dict) -> dict | None:
     """The first evidence step that points into the audited folder (not at a license's URL)."""
     return next((s for s in finding["evidence"] if s["file"] and not _URL.match(s["file"])), None)
+
+
+def terminal(text: str) -> str:
+    """Text for stdout or stderr: each line plain, so nothing read can move the cursor, clear the
+    screen, retitle the window or reorder what follows."""
+    return "\n".join(plain(line) for line in text.split("\n"))
 
 
 def plain(text: str) -> str:
