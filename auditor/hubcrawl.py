@@ -12,8 +12,9 @@ Upstream is what the harvester itself reads from the fetched files (base_model, 
 source_datasets, adapter_config.json's base_model_name_or_path), so the crawl follows exactly the
 lineage the audit will see. Every answer is untrusted: bodies are streamed and cut off at MAX_BYTES,
 JSON goes through safejson, and ids and shas are checked before they name a folder. The crawl talks
-only to HF_ENDPOINT (default https://huggingface.co), sends a token only when HF_TOKEN is set, makes
-no retries, and gives up at once (HubError) when the endpoint cannot be reached.
+only to HF_ENDPOINT (default https://huggingface.co), follows redirects only on its host, sends a
+token only when HF_TOKEN is set, makes no retries, and gives up at once (HubError) when the endpoint
+cannot be reached.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ FILES = ("adapter_config.json", "README.md", "config.json", "generation_config.j
 MAX_TERMS_FILES = 8
 FOLLOWED = frozenset({"finetune", "adapter", "quantized", "merge", "trained_on", "derived_from"})
 MAX_BYTES = 5 * 1024 * 1024  # per answer, API or file; the harvester reads no larger manifest
+MAX_REDIRECTS = 5  # a renamed repository redirects once; more is a loop
 CONNECT_TIMEOUT, READ_TIMEOUT, DEADLINE = 5.0, 15.0, 60.0  # seconds; DEADLINE bounds one whole answer
 LOG_FILE = "crawl.json"
 HUB_EXTRA = "harvesting from the Hub needs huggingface_hub: pip install 'mlaudit[hub]'"
@@ -244,6 +246,7 @@ class _Hub:
         if self.token:
             self.headers["Authorization"] = f"Bearer {self.token}"
         self.session, self.url, self.httpx = get_session(), hf_hub_url, httpx2
+        self.host = httpx2.URL(self.endpoint)
 
     def info(self, asset: Asset) -> dict:
         """sha, gated and file names of `asset` at its revision (the default branch when None)."""
@@ -260,27 +263,47 @@ class _Hub:
         return self._get(self.url(asset.repo_id, name, repo_type=asset.kind, revision=sha, endpoint=self.endpoint))
 
     def _get(self, url: str) -> bytes:
-        """The body of a 200 answer, at most MAX_BYTES read within DEADLINE; _Failed otherwise."""
+        """The body of a 200 answer, at most MAX_BYTES read within DEADLINE; _Failed otherwise.
+        Redirects are followed by hand, at most MAX_REDIRECTS and only on HF_ENDPOINT's host."""
         timeout = self.httpx.Timeout(READ_TIMEOUT, connect=CONNECT_TIMEOUT)
         started = time.monotonic()
         try:
-            with self.session.stream("GET", url, headers=self.headers, timeout=timeout) as response:
-                if response.status_code != 200:
-                    raise _Failed(_refusal(response.status_code, response.headers))
-                declared = response.headers.get("content-length", "")
-                if declared.isdigit() and int(declared) > MAX_BYTES:
-                    raise _Failed(_too_large(int(declared)))
-                body = bytearray()
-                for chunk in response.iter_bytes():
-                    body += chunk
-                    if len(body) > MAX_BYTES:
-                        raise _Failed(_too_large(None))
-                    if time.monotonic() - started > DEADLINE:
-                        raise _Failed(f"the answer took over {DEADLINE:.0f} s; not saved")
-                return bytes(body)
+            for _ in range(MAX_REDIRECTS + 1):
+                with self.session.stream("GET", url, headers=self.headers, timeout=timeout,
+                                         follow_redirects=False) as response:
+                    if response.is_redirect:
+                        url = self._redirect(response)
+                        continue
+                    return self._body(response, started)
+            raise _Failed(f"redirected more than {MAX_REDIRECTS} times (a redirect loop); not saved")
+        except self.httpx.DecodingError as exc:
+            raise _Failed(f"the answer cannot be decoded ({exc}); not saved") from None
         except (self.httpx.TransportError, OSError) as exc:
             raise HubError(f"cannot reach the Hub at {self.endpoint}, or it stopped answering "
                            f"({type(exc).__name__}: {exc}); check the network connection or HF_ENDPOINT") from None
+
+    def _redirect(self, response) -> str:
+        """Where a redirect leads, when that is HF_ENDPOINT's own host (a renamed repository)."""
+        target = response.next_request.url if response.next_request else None
+        if target is None or (target.scheme, target.netloc) != (self.host.scheme, self.host.netloc):
+            where = modelfolder.shorten(str(target) if target else response.headers.get("location", ""))
+            raise _Failed(f"redirected to {where!r}, not on {self.endpoint}; not followed")
+        return str(target)
+
+    def _body(self, response, started: float) -> bytes:
+        if response.status_code != 200:
+            raise _Failed(_refusal(response.status_code, response.headers))
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_BYTES:
+            raise _Failed(_too_large(int(declared)))
+        body = bytearray()
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) > MAX_BYTES:
+                raise _Failed(_too_large(None))
+            if time.monotonic() - started > DEADLINE:
+                raise _Failed(f"the answer took over {DEADLINE:.0f} s; not saved")
+        return bytes(body)
 
 
 def _checked_info(data) -> dict:

@@ -322,3 +322,33 @@ def test_hostile_ids_and_shas_never_name_a_folder(hub, tmp_path):
     assert found["meta-llama/Meta-Llama-3-8B"]["status"] == "fetched"  # a Hub URL is followed as its id
     assert "no commit sha" in found["datasets/example-org/support-tickets"]["reason"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["release"]
+
+
+def test_a_redirect_loop_leaves_the_upstream_unresolved(hub, tmp_path):
+    hub.routes[INSTRUCT_README] = {"status": 302, "headers": {"Location": INSTRUCT_README}}
+    code, log = crawl(tmp_path)
+    assert code == 0
+    instruct = entries(log)["meta-llama/Meta-Llama-3-8B-Instruct"]
+    assert instruct["status"] == "unresolved" and "redirect loop" in instruct["reason"]
+
+
+def test_a_redirect_to_another_host_is_refused_and_logged(hub, tmp_path):
+    elsewhere = "http://localhost:9/README.md"
+    hub.routes[INSTRUCT_README] = {"status": 302, "headers": {"Location": elsewhere}}
+    code, log = crawl(tmp_path)
+    assert code == 0
+    instruct = entries(log)["meta-llama/Meta-Llama-3-8B-Instruct"]
+    assert instruct["status"] == "unresolved" and f"redirected to '{elsewhere}'" in instruct["reason"]
+
+
+def test_an_undecodable_answer_is_a_clean_outcome(hub, tmp_path, capsys):
+    garbage = {"bytes": b"not gzip at all", "headers": {"Content-Encoding": "gzip"}}
+    hub.routes[INSTRUCT_README] = garbage
+    code, log = crawl(tmp_path)
+    assert code == 0 and "cannot be decoded" in entries(log)["meta-llama/Meta-Llama-3-8B-Instruct"]["reason"]
+    hub.routes[ROOT_README] = garbage
+    hub.routes["/api/models/example-org/llama3-support-lora/revision/main"] = {"status": 302, "headers": {
+        "Location": "http://localhost:9/api"}}
+    assert crawl(tmp_path / "root")[0] == 3
+    err = capsys.readouterr().err
+    assert "not followed" in err and "\x1b" not in err and "\u202e" not in err and "Traceback" not in err
