@@ -1,7 +1,8 @@
 """Command line: parse options, call the pipeline, write the reports, set the exit code.
 
-Exit codes: 0 no open finding at or above --fail-on; 1 open findings at or above it;
-2 usage or configuration error; 3 the input could not be read at all.
+Exit codes (the README's table): 0 the gate passes; 1 open findings at or above --fail-on, or
+no release identified; 2 usage or configuration error, or an output that cannot be written; 3 the
+input could not be read at all; 4 an internal error (a bug of mlaudit's, never a verdict).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from auditor import __version__, rulebase
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
 FAIL_ON = ("error", "warning", "info", "never")
 # Outputs written on request, besides report.json and report.html: flag -> (file, formatter module,
 # help). Each module has render(document) -> str (bytes for a binary file). --all writes every one:
@@ -36,12 +37,28 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return EXIT_USAGE if exc.code else EXIT_OK
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except Exception as exc:  # a bug of mlaudit's: its own exit code, so CI tells a crash from a failed gate
+        return _internal_error(exc, args.debug)
+
+
+def _internal_error(exc: Exception, debug: bool) -> int:
+    """One line naming the error and how to report it; the traceback only when --debug asks."""
+    import traceback
+
+    from auditor.report import text
+
+    if debug:
+        traceback.print_exc()
+    sys.stderr.write(text.internal_error(exc))
+    return EXIT_INTERNAL
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mlaudit", description="Compliance and provenance audit of ML assets.")
     parser.add_argument("--version", action="version", version=f"mlaudit {__version__}")
+    parser.add_argument("--debug", action="store_true", help="on an internal error, show the Python traceback")
     sub = parser.add_subparsers(dest="command", required=True)
 
     outputs = argparse.ArgumentParser(add_help=False)

@@ -152,6 +152,12 @@ def _where(step: dict) -> str:
     return "  [" + " ".join(parts) + "]"
 
 
+def internal_error(exc: Exception) -> str:
+    """The one line an internal error prints: what failed and how to report it, no traceback."""
+    return _join([f"mlaudit: internal error: {type(exc).__name__}: {exc}. This is a bug in mlaudit: please "
+                  "report it with the output of the same command run as 'mlaudit --debug ...'"])
+
+
 def _join(lines: list[str]) -> str:
     return "".join(_clean(line) + "\n" for line in lines)
 
