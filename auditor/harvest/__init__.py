@@ -22,7 +22,7 @@ from auditor.harvest import croissant, cyclonedx, modelfolder, mof, openml, sche
 from auditor.harvest import spdx2, spdx3
 from auditor.harvest.hfcard import read_card
 from auditor.harvest.layout import Placement, place
-from auditor.model import UNREADABLE, Harvest, InventoryEntry
+from auditor.model import UNREADABLE, Evidence, Harvest, InventoryEntry, Problem
 
 CONFIG_FILES = {"mlaudit.toml": "mlaudit config", "resolutions.yaml": "mlaudit resolutions",
                 "curations.yaml": "mlaudit curations"}
@@ -76,7 +76,8 @@ def _other(path: Path, context: Context, result: Harvest) -> None:
         with open(path, "rb") as fh:
             head = fh.read(HEAD_BYTES)
     except OSError as exc:
-        result.inventory.append(InventoryEntry(context.rel, "unknown", "unreadable", f"cannot read file: {exc.strerror}"))
+        _add(result, context.rel, "unknown", [],
+             [Problem("unreadable", f"cannot read file: {exc.strerror}", Evidence(context.rel, ""))])
         return
     for reader in READERS:
         if reader.detect(path, head):
