@@ -330,8 +330,11 @@ def _licenses_show(args) -> int:
 
 
 def _over_threshold(doc: dict, fail_on: str) -> bool:
+    """Whether the gate fails: an incomplete audit fails it at every threshold but never."""
     if fail_on == "never":
         return False
+    if doc["verdict"] == "incomplete":
+        return True
     levels = FAIL_ON[: FAIL_ON.index(fail_on) + 1]
     return any(f["status"] == "open" and f["severity"] in levels for f in doc["findings"])
 

@@ -354,7 +354,8 @@ def _release(fb: FactBase, graph: AssetGraph, settings: Settings, ids: dict[str,
         if len(sinks) != 1:
             for k in sinks:
                 fb.add(S["release_candidate"](ids[k]), *(Evidence(src, "") for src in graph.assets[k].sources))
-            fb.release_basis = (f"not identified: {len(sinks)} described assets have no downstream asset; "
+            fb.release_basis = ("not identified: no manifest describes an asset" if not sinks and not graph.assets
+                                else f"not identified: {len(sinks)} described assets have no downstream asset; "
                                 "name one as [release] asset in mlaudit.toml")
             return
         key, basis = sinks[0], "inferred: the only described asset that nothing else derives from"

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from auditor import audit
+from auditor.report import html
 from auditor.cli import main
 from conftest import FIXTURES, card, findings_of, run_audit, write_tree
 
@@ -63,3 +64,36 @@ def test_a_broken_manifest_no_asset_owns_is_a_finding_of_the_audit(tmp_path, nam
     root = write_tree(tmp_path / "r", {name: BROKEN[name]})
     found = findings_of(run_audit(root), "INP001")
     assert [(f["asset"], f["severity"], f["detail"]["file"]) for f in found] == [(None, "error", name)]
+
+
+@pytest.mark.parametrize("fail_on, code", [("error", 1), ("warning", 1), ("info", 1), ("never", 0)])
+def test_no_release_identified_is_incomplete_and_fails_the_gate(tmp_path, fail_on, code, capsys):
+    root = write_tree(tmp_path / "r", {"org/a/README.md": card("license: mit"), "org/b/README.md": card("license: mit")})
+    out = tmp_path / "o"
+    assert main(["audit", str(root), "--out", str(out), "--fail-on", fail_on]) == code
+    assert "verdict: INCOMPLETE" in capsys.readouterr().out
+    assert json.loads((out / "report.json").read_text())["verdict"] == "incomplete"
+    assert '<span class="verdict incomplete">INCOMPLETE</span>' in (out / "report.html").read_text()
+
+
+def test_the_sign_off_page_never_offers_to_approve_an_unidentified_release(tmp_path):
+    doc = run_audit(write_tree(tmp_path / "r", {"org/a/README.md": card(), "org/b/README.md": card()}))
+    page = html.render(doc, paged=True)
+    assert "Nothing to approve" in page and "approved with conditions" not in page
+
+
+@pytest.mark.parametrize("files", [{}, {"notes.txt": "hello\n", "data.csv": "a,b\n"}], ids=["empty", "no-manifest"])
+def test_a_folder_without_manifests_gives_every_output(tmp_path, files, capsys):
+    root = write_tree(tmp_path / "r", files)
+    root.mkdir(exist_ok=True)
+    assert main(["audit", str(root), "--out", str(tmp_path / "o"), "--all", "--fail-on", "never"]) == 0
+    assert "verdict: INCOMPLETE" in capsys.readouterr().out
+    assert "no asset is described" in (tmp_path / "o" / "report.html").read_text()
+
+
+def test_asset_ids_that_differ_only_in_case_each_get_their_filter(tmp_path):
+    doc = run_audit(write_tree(tmp_path / "r", {"org/a/README.md": card(), "org/b/README.md": card()}))
+    for finding, name in zip(doc["findings"], ["Foo", "foo"] * len(doc["findings"])):
+        finding["asset"] = name
+    page = html.render(doc)
+    assert 'id="f-asset-1"' in page and 'id="f-asset-2"' in page and 'id="f-asset-3"' not in page

@@ -20,7 +20,7 @@ def render(document: dict, outputs: list[str], fmt: str = "text") -> str:
     release, counts = document["release"], document["counts"]
     lines = [
         f"mlaudit {document['tool']['version']} · position: {document['position']}",
-        f"release: {release['asset'] or '(not identified)'} · use: {release['use']} · "
+        f"release: {release['asset'] or '(' + release['basis'] + ')'} · use: {release['use']} · "
         f"distribution: {release['distribution']}",
         f"verdict: {document['verdict'].upper()} · {counts['error']} error, {counts['warning']} warning, "
         f"{counts['info']} info ({counts['open']} open, {counts['resolved']} resolved)",
