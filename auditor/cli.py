@@ -17,6 +17,7 @@ from auditor import __version__, rulebase
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
 FAIL_ON = ("error", "warning", "info", "never")
+REPORTS = ("report.json", "report.html")  # written by every audit
 # Outputs written on request, besides report.json and report.html: flag -> (file, formatter module,
 # help). Each module has render(document) -> str (bytes for a binary file). --all writes every one:
 # a new output is one entry.
@@ -201,14 +202,26 @@ def _audit_and_report(args) -> int:
     baseline = _baseline(args)
     if isinstance(baseline, int):
         return baseline
+    if (args.notice or args.all) and args.out.resolve() == args.path.resolve():
+        return _error(f"--notice would replace the NOTICE of the audited folder {args.path}: choose another --out",
+                      EXIT_USAGE)
     paths = {k: v for k, v in (("resolutions", args.resolutions), ("curations", args.curations)) if v}
     created = datetime.now(timezone.utc) if args.timestamp else None
-    doc = _document(args, baseline, created, exclude=args.out, review_paths=paths, use=args.use,
+    doc = _document(args, baseline, created, exclude=_own_outputs(args.out), review_paths=paths, use=args.use,
                     distribution=args.distribution, engine=args.engine, profiles=tuple(args.profiles or ()),
                     as_of=args.as_of, knowledge_max_age_months=args.knowledge_max_age_months)
     if isinstance(doc, int):
         return doc
     return _write(doc, args)
+
+
+def _own_outputs(out: Path) -> frozenset[Path]:
+    """What audits write into --out, which no audit reads: the folder, when it lies inside the
+    audited folder, and, when it is the audited folder, the files an earlier audit wrote there (so
+    a rerun gives the same bytes). The release's own NOTICE stays input: --notice may not replace it."""
+    out = out.resolve()
+    names = [*REPORTS, *(filename for flag, (filename, _, _) in OUTPUTS.items() if flag != "notice")]
+    return frozenset({out, *(out / name for name in names)})
 
 
 def _report(args) -> int:
@@ -234,20 +247,19 @@ def _report(args) -> int:
 
 def _write(doc: dict, args) -> int:
     """Write report.json, report.html and the outputs asked for; print the summary; the exit code."""
+    from auditor import writing
     from auditor.report import OutputError, html, jsonfile, text
 
-    outputs = []
-    reports = [("report.json", jsonfile.render(doc)), ("report.html", html.render(doc))]
+    reports = list(zip(REPORTS, (jsonfile.render(doc), html.render(doc))))
     try:
         reports += [(filename, import_module(module).render(doc))
                     for flag, (filename, module, _) in OUTPUTS.items() if args.all or getattr(args, flag)]
     except OutputError as exc:
         return _error(exc, EXIT_USAGE)
-    args.out.mkdir(parents=True, exist_ok=True)
-    for name, body in reports:
-        path = args.out / name
-        path.write_bytes(body) if isinstance(body, bytes) else path.write_text(body, encoding="utf-8")
-        outputs.append(str(path))
+    try:
+        outputs = [str(path) for path in writing.write_files(args.out, dict(reports))]
+    except writing.WriteError as exc:
+        return _error(exc, EXIT_USAGE)
     for problem in doc["review"]["problems"]:
         where = f"{problem['file']}:{problem['line']}" if problem["line"] else problem["file"]
         print(f"mlaudit: {where}: {problem['message']}", file=sys.stderr)
@@ -256,7 +268,7 @@ def _write(doc: dict, args) -> int:
 
 
 def _harvest(args) -> int:
-    from auditor import audit, config
+    from auditor import audit, config, writing
 
     if args.path.startswith("hf://"):
         return _harvest_hub(args)
@@ -264,7 +276,7 @@ def _harvest(args) -> int:
         count = audit.harvest_to(Path(args.path), args.output)
     except audit.InputError as exc:
         return _error(exc, EXIT_INPUT)
-    except config.ConfigError as exc:
+    except (config.ConfigError, writing.WriteError) as exc:
         return _error(exc, EXIT_USAGE)
     print(f"harvested {count} records from {args.path} into {args.output}")
     return EXIT_OK

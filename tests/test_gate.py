@@ -3,14 +3,21 @@ no verdict without a release, no report lost or half-written."""
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
 
 import pytest
 
-from auditor import audit
+from auditor import audit, writing
 from auditor.report import html
 from auditor.cli import main
-from conftest import FIXTURES, card, findings_of, run_audit, write_tree
+from conftest import FIXTURES, ROOT, card, findings_of, run_audit, write_tree
 
 
 @pytest.fixture
@@ -97,3 +104,91 @@ def test_asset_ids_that_differ_only_in_case_each_get_their_filter(tmp_path):
         finding["asset"] = name
     page = html.render(doc)
     assert 'id="f-asset-1"' in page and 'id="f-asset-2"' in page and 'id="f-asset-3"' not in page
+
+
+DEMO = FIXTURES / "releases" / "demo"
+
+
+def _contents(folder):
+    return {p.name: p.read_bytes() if p.is_file() else "folder" for p in sorted(folder.iterdir())}
+
+
+def test_out_naming_a_file_is_exit_2_and_leaves_it(tmp_path, capsys):
+    (tmp_path / "o").write_text("mine")
+    assert main(["audit", str(DEMO), "--out", str(tmp_path / "o")]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err and (tmp_path / "o").read_text() == "mine"
+
+
+def test_harvest_output_naming_a_folder_is_exit_2(tmp_path, capsys):
+    (tmp_path / "g").mkdir()
+    assert main(["harvest", str(DEMO), "-o", str(tmp_path / "g")]) == 2
+    assert "is a folder: name a file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("error", [errno.ENOSPC, errno.EACCES], ids=["full-disk", "read-only"])
+def test_a_write_that_fails_is_exit_2_and_leaves_the_earlier_reports_whole(tmp_path, monkeypatch, capsys, error):
+    out = tmp_path / "o"
+    assert main(["audit", str(DEMO), "--out", str(out)]) == 1
+    before = _contents(out)
+
+    def fail_half_way(path, data):
+        path.write_bytes(data[: len(data) // 2])
+        raise OSError(error, os.strerror(error))
+
+    monkeypatch.setattr(writing, "_write", fail_half_way)
+    assert main(["audit", str(DEMO), "--out", str(out), "--all"]) == 2
+    assert os.strerror(error) in capsys.readouterr().err
+    assert _contents(out) == before  # no truncated file, no temporary file left
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder")
+def test_a_read_only_out_folder_is_exit_2(tmp_path, capsys):
+    (tmp_path / "o").mkdir(mode=0o555)
+    assert main(["audit", str(DEMO), "--out", str(tmp_path / "o")]) == 2
+    assert "Permission denied" in capsys.readouterr().err
+
+
+def test_a_kill_while_writing_leaves_the_earlier_file_whole(tmp_path):
+    writing.write_file(tmp_path / "report.json", "earlier\n")
+    script = ("import os, signal, sys; from pathlib import Path; from auditor import writing\n"
+              "def killed(path, data):\n"
+              "    path.write_bytes(data[:3]); os.kill(os.getpid(), signal.SIGKILL)\n"
+              "writing._write = killed\n"
+              f"writing.write_file(Path({str(tmp_path / 'report.json')!r}), 'later and longer\\n')\n")
+    assert subprocess.run([sys.executable, "-c", script], cwd=ROOT).returncode == -signal.SIGKILL
+    assert (tmp_path / "report.json").read_text() == "earlier\n"
+
+
+def test_audits_writing_into_one_folder_leave_a_matching_pair(tmp_path):
+    def audit_n(n):
+        for _ in range(20):
+            writing.write_files(tmp_path, {"report.json": f"{n}\n" * 1000, "report.html": f"{n}\n"})
+
+    threads = [threading.Thread(target=audit_n, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert (tmp_path / "report.json").read_text().split()[0] == (tmp_path / "report.html").read_text().split()[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "report.json"]
+
+
+def test_out_equal_to_the_input_folder_reruns_byte_identical(tmp_path):
+    root = tmp_path / "r"
+    shutil.copytree(DEMO, root)
+    flags = ["--out", str(root), "--sarif", "--lines", "--junit", "--cyclonedx", "--spdx"]
+    main(["audit", str(root), *flags])
+    first = _contents(root)
+    main(["audit", str(root), *flags])
+    assert _contents(root) == first
+    fresh = tmp_path / "elsewhere"
+    shutil.copytree(DEMO, fresh)
+    main(["audit", str(fresh), "--out", str(tmp_path / "o")])
+    assert json.loads(first["report.json"])["inventory"] == json.loads((tmp_path / "o" / "report.json").read_bytes())["inventory"]
+
+
+def test_notice_may_not_replace_the_audited_folders_own(tmp_path, capsys):
+    root = tmp_path / "r"
+    shutil.copytree(DEMO, root)
+    assert main(["audit", str(root), "--out", str(root), "--notice"]) == 2
+    assert "--notice would replace the NOTICE" in capsys.readouterr().err
