@@ -11,7 +11,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from auditor import config, datalog, engine, facts, findings, licenses, profiles, repair, review, rulebase, snapshot
+from auditor import (config, datalog, engine, facts, findings, licenses, profiles, repair, review, rulebase,
+                     snapshot, writing)
 from auditor.graph import resolve
 from auditor.harvest import harvest
 from auditor.model import AssetGraph
@@ -48,15 +49,16 @@ def no_cycle_collection():
             gc.enable()
 
 
-def run(root: Path, exclude: Path | None = None, review_paths: dict[str, Path] | None = None,
+def run(root: Path, exclude: frozenset[Path] = frozenset(), review_paths: dict[str, Path] | None = None,
         **overrides) -> Audit:
     """Audit the release folder (or harvest snapshot) `root`; `overrides` are command-line settings,
-    `review_paths` review files ("resolutions"/"curations") given instead of the folder's own."""
+    `review_paths` review files ("resolutions"/"curations") given instead of the folder's own,
+    `exclude` the absolute paths of files and folders not to read (the audit's own outputs)."""
     with no_cycle_collection():
         return _run(root, exclude, review_paths or {}, **overrides)
 
 
-def _run(root: Path, exclude: Path | None, review_paths: dict[str, Path], **overrides) -> Audit:
+def _run(root: Path, exclude: frozenset[Path], review_paths: dict[str, Path], **overrides) -> Audit:
     if not root.exists():
         raise InputError(f"{root}: no such file or folder")
     if snapshot.is_snapshot(root):
@@ -146,6 +148,6 @@ def harvest_to(root: Path, out: Path) -> int:
     toml = root / "mlaudit.toml"
     stored = {name: text for name, text in review_texts(
         {kind: root / name for kind, name in REVIEW_FILES.items()}, root).values()}
-    out.write_text(snapshot.dump(harvested, toml.read_text(encoding="utf-8") if toml.is_file() else None, stored),
-                   encoding="utf-8")
+    writing.write_file(out, snapshot.dump(harvested, toml.read_text(encoding="utf-8") if toml.is_file() else None,
+                                          stored))
     return len(harvested.records)

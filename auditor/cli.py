@@ -1,7 +1,8 @@
 """Command line: parse options, call the pipeline, write the reports, set the exit code.
 
-Exit codes: 0 no open finding at or above --fail-on; 1 open findings at or above it;
-2 usage or configuration error; 3 the input could not be read at all.
+Exit codes (the README's table): 0 the gate passes; 1 open findings at or above --fail-on, or
+no release identified; 2 usage or configuration error, or an output that cannot be written; 3 the
+input could not be read at all; 4 an internal error (a bug of mlaudit's, never a verdict).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from pathlib import Path
 from auditor import __version__, rulebase
 from auditor.report.lines import terminal
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
 FAIL_ON = ("error", "warning", "info", "never")
+REPORTS = ("report.json", "report.html")  # written by every audit
 # Outputs written on request, besides report.json and report.html: flag -> (file, formatter module,
 # help). Each module has render(document) -> str (bytes for a binary file). --all writes every one:
 # a new output is one entry.
@@ -37,7 +39,22 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return EXIT_USAGE if exc.code else EXIT_OK
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except Exception as exc:  # a bug of mlaudit's: its own exit code, so CI tells a crash from a failed gate
+        return _internal_error(exc, args.debug)
+
+
+def _internal_error(exc: Exception, debug: bool) -> int:
+    """One line naming the error and how to report it; the traceback only when --debug asks."""
+    import traceback
+
+    from auditor.report import text
+
+    if debug:
+        traceback.print_exc()
+    sys.stderr.write(text.internal_error(exc))
+    return EXIT_INTERNAL
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,6 +67,7 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="mlaudit", description="Compliance and provenance audit of ML assets.")
     parser.add_argument("--version", action="version", version=f"mlaudit {__version__}")
+    parser.add_argument("--debug", action="store_true", help="on an internal error, show the Python traceback")
     sub = parser.add_subparsers(dest="command", required=True)
 
     outputs = argparse.ArgumentParser(add_help=False)
@@ -192,14 +210,26 @@ def _audit_and_report(args) -> int:
     baseline = _baseline(args)
     if isinstance(baseline, int):
         return baseline
+    if (args.notice or args.all) and args.out.resolve() == args.path.resolve():
+        return _error(f"--notice would replace the NOTICE of the audited folder {args.path}: choose another --out",
+                      EXIT_USAGE)
     paths = {k: v for k, v in (("resolutions", args.resolutions), ("curations", args.curations)) if v}
     created = datetime.now(timezone.utc) if args.timestamp else None
-    doc = _document(args, baseline, created, exclude=args.out, review_paths=paths, use=args.use,
+    doc = _document(args, baseline, created, exclude=_own_outputs(args.out), review_paths=paths, use=args.use,
                     distribution=args.distribution, engine=args.engine, profiles=tuple(args.profiles or ()),
                     as_of=args.as_of, knowledge_max_age_months=args.knowledge_max_age_months)
     if isinstance(doc, int):
         return doc
     return _write(doc, args)
+
+
+def _own_outputs(out: Path) -> frozenset[Path]:
+    """What audits write into --out, which no audit reads: the folder, when it lies inside the
+    audited folder, and, when it is the audited folder, the files an earlier audit wrote there (so
+    a rerun gives the same bytes). The release's own NOTICE stays input: --notice may not replace it."""
+    out = out.resolve()
+    names = [*REPORTS, *(filename for flag, (filename, _, _) in OUTPUTS.items() if flag != "notice")]
+    return frozenset({out, *(out / name for name in names)})
 
 
 def _report(args) -> int:
@@ -225,20 +255,19 @@ def _report(args) -> int:
 
 def _write(doc: dict, args) -> int:
     """Write report.json, report.html and the outputs asked for; print the summary; the exit code."""
+    from auditor import writing
     from auditor.report import OutputError, html, jsonfile, text
 
-    outputs = []
-    reports = [("report.json", jsonfile.render(doc)), ("report.html", html.render(doc))]
+    reports = list(zip(REPORTS, (jsonfile.render(doc), html.render(doc))))
     try:
         reports += [(filename, import_module(module).render(doc))
                     for flag, (filename, module, _) in OUTPUTS.items() if args.all or getattr(args, flag)]
     except OutputError as exc:
         return _error(exc, EXIT_USAGE)
-    args.out.mkdir(parents=True, exist_ok=True)
-    for name, body in reports:
-        path = args.out / name
-        path.write_bytes(body) if isinstance(body, bytes) else path.write_text(body, encoding="utf-8")
-        outputs.append(str(path))
+    try:
+        outputs = [str(path) for path in writing.write_files(args.out, dict(reports))]
+    except writing.WriteError as exc:
+        return _error(exc, EXIT_USAGE)
     for problem in doc["review"]["problems"]:
         where = f"{problem['file']}:{problem['line']}" if problem["line"] else problem["file"]
         print(terminal(f"mlaudit: {where}: {problem['message']}"), file=sys.stderr)
@@ -247,7 +276,7 @@ def _write(doc: dict, args) -> int:
 
 
 def _harvest(args) -> int:
-    from auditor import audit, config
+    from auditor import audit, config, writing
 
     if args.path.startswith("hf://"):
         return _harvest_hub(args)
@@ -255,7 +284,7 @@ def _harvest(args) -> int:
         count = audit.harvest_to(Path(args.path), args.output)
     except audit.InputError as exc:
         return _error(exc, EXIT_INPUT)
-    except config.ConfigError as exc:
+    except (config.ConfigError, writing.WriteError) as exc:
         return _error(exc, EXIT_USAGE)
     print(terminal(f"harvested {count} records from {args.path} into {args.output}"))
     return EXIT_OK
@@ -320,8 +349,11 @@ def _licenses_show(args) -> int:
 
 
 def _over_threshold(doc: dict, fail_on: str) -> bool:
+    """Whether the gate fails: an incomplete audit fails it at every threshold but never."""
     if fail_on == "never":
         return False
+    if doc["verdict"] == "incomplete":
+        return True
     levels = FAIL_ON[: FAIL_ON.index(fail_on) + 1]
     return any(f["status"] == "open" and f["severity"] in levels for f in doc["findings"])
 

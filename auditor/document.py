@@ -15,9 +15,12 @@ from auditor.facts import effective_licenses
 from auditor.findings import SEVERITY_ORDER, display_id
 from auditor.licenses import NEVER, interpret
 
-SCHEMA_VERSION = "1.3.0"
+SCHEMA_VERSION = "1.4.0"
 STALE_RULE = "LIC003"  # the finding that an answer rests on stale license knowledge
 OBLIGATION_STATUSES = ("met", "unmet", "cannot-tell")
+# pass: no open error; fail: an open error; incomplete: no release identified, so the release checks
+# did not run and nothing can be approved (it fails the gate like an error, see cli._over_threshold)
+VERDICTS = ("pass", "fail", "incomplete")
 OUTBOUND_TERMS = ("share_alike", "no_derivatives", "unknown_terms")  # besides the persisting limitations
 
 
@@ -49,8 +52,14 @@ def apply_review(doc: dict, decisions: review.Review | None, as_of: dt.date | No
     open_ = [f for f in doc["findings"] if f["status"] == "open"]
     counts = {s: sum(1 for f in open_ if f["severity"] == s) for s in SEVERITY_ORDER}
     doc["counts"] = {"open": len(open_), "resolved": len(doc["findings"]) - len(open_), **counts}
-    doc["verdict"] = "fail" if counts["error"] else "pass"
+    doc["verdict"] = _verdict(doc, counts)
     return doc
+
+
+def _verdict(doc: dict, counts: dict) -> str:
+    if doc["release"]["asset"] is None:
+        return "incomplete"
+    return "fail" if counts["error"] else "pass"
 
 
 def _document(audit: Audit) -> dict:

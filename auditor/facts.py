@@ -20,6 +20,7 @@ from auditor.model import UNREADABLE, AssetGraph, Evidence, LicenseStatement
 from auditor.profiles import Profile, normalise_heading
 
 S = schema.SCHEMA
+AUDIT = 0  # the id that stands for the audit as a whole: a problem no asset owns is the audit's
 # What an asset is made from (not what it contains or runs with), by sort: its base models, its data.
 LINEAGE_RELATIONS = {**dict.fromkeys(("finetune", "adapter", "quantized", "merge", "distill"), "base"),
                      **dict.fromkeys(("trained_on", "derived_from", "generated_by"), "data")}
@@ -28,7 +29,7 @@ LINEAGE_RELATIONS = {**dict.fromkeys(("finetune", "adapter", "quantized", "merge
 @dataclass
 class FactBase:
     facts: dict[tuple, tuple[Evidence, ...]] = field(default_factory=dict)  # fact -> where it was read
-    keys: list[str] = field(default_factory=lambda: [""])  # asset id -> asset key (ids start at 1)
+    keys: list[str] = field(default_factory=lambda: [""])  # asset id -> asset key (ids start at 1; 0 is AUDIT)
     readings: dict[str, LicenseReading] = field(default_factory=dict)
     release: str | None = None
     release_basis: str = ""
@@ -109,11 +110,18 @@ def encode(graph: AssetGraph, settings: Settings, kb: KnowledgeBase, profiles: d
     _provenance(fb, graph, ids, documented)
     if documented is not None:
         _shipped(fb, graph, ids, documented, kb)
-    for problem in graph.harvest.problems:
-        if problem.asset in ids:
-            fb.add(S["problem"](ids[problem.asset], problem.evidence.file, problem.code.replace("-", "_"),
-                                problem.message), problem.evidence)
+    _problems(fb, graph, ids)
     return fb
+
+
+def _problems(fb: FactBase, graph: AssetGraph, ids: dict[str, int]) -> None:
+    """Every problem of the harvest, owned by its asset; one that no asset of the graph owns (a
+    manifest too broken to name its asset) by the release, or by the audit when there is none:
+    a broken file can never pass the gate unseen."""
+    owner = ids[fb.release] if fb.release else AUDIT
+    for problem in graph.harvest.problems:
+        fb.add(S["problem"](ids.get(problem.asset, owner), problem.evidence.file, problem.code.replace("-", "_"),
+                            problem.message), problem.evidence)
 
 
 def _cone(graph: AssetGraph, release: str | None) -> set[str] | None:
@@ -347,7 +355,8 @@ def _release(fb: FactBase, graph: AssetGraph, settings: Settings, ids: dict[str,
         if len(sinks) != 1:
             for k in sinks:
                 fb.add(S["release_candidate"](ids[k]), *(Evidence(src, "") for src in graph.assets[k].sources))
-            fb.release_basis = (f"not identified: {len(sinks)} described assets have no downstream asset; "
+            fb.release_basis = ("not identified: no manifest describes an asset" if not sinks and not graph.assets
+                                else f"not identified: {len(sinks)} described assets have no downstream asset; "
                                 "name one as [release] asset in mlaudit.toml")
             return
         key, basis = sinks[0], "inferred: the only described asset that nothing else derives from"

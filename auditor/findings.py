@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from auditor import shipped
-from auditor.facts import FactBase
+from auditor.facts import AUDIT, FactBase
 from auditor.graph import display_id
 from auditor.licenses import NEVER, UNKNOWN, KnowledgeBase
 from auditor.model import AssetGraph, Evidence
@@ -158,8 +158,9 @@ class _Chains:
             elif fact[0] in ("unlicensed", "unrecognised"):
                 self.holds[(fact[1], UNKNOWN)].append((fact, evidence))
 
-    def name(self, a: int) -> str:
-        return display_id(self.fb.keys[a], self.graph)
+    def name(self, a: int) -> str | None:
+        """How reports name asset `a`; None for AUDIT, a finding about the audit as a whole."""
+        return None if a == AUDIT else display_id(self.fb.keys[a], self.graph)
 
     def steps(self, fact: tuple) -> list[Step]:
         if fact[0] == "carries":

@@ -22,7 +22,7 @@ from auditor.harvest import croissant, cyclonedx, modelfolder, mof, openml, sche
 from auditor.harvest import spdx2, spdx3
 from auditor.harvest.hfcard import read_card
 from auditor.harvest.layout import Placement, place
-from auditor.model import UNREADABLE, Harvest, InventoryEntry
+from auditor.model import UNREADABLE, Evidence, Harvest, InventoryEntry, Problem
 
 CONFIG_FILES = {"mlaudit.toml": "mlaudit config", "resolutions.yaml": "mlaudit resolutions",
                 "curations.yaml": "mlaudit curations"}
@@ -43,11 +43,12 @@ class Context:
 READERS: list = [modelfolder, croissant, spdx3, spdx2, cyclonedx, openml, schemaorg, mof]
 
 
-def harvest(root: Path, root_name: str | None = None, exclude: Path | None = None) -> Harvest:
-    """Read every manifest under `root`; `root_name` names the asset of a card at the root itself."""
+def harvest(root: Path, root_name: str | None = None, exclude: frozenset[Path] = frozenset()) -> Harvest:
+    """Read every manifest under `root`; `root_name` names the asset of a card at the root itself;
+    the folders and files of `exclude` (absolute paths: mlaudit's own outputs) are passed over unlisted."""
     root = root.resolve()
     result = Harvest(root=str(root))
-    for path, rel in _walk(root, result, exclude.resolve() if exclude else None):
+    for path, rel in _walk(root, result, exclude):
         folder = rel.rpartition("/")[0]
         if path.name == "README.md":
             _card(path, rel, folder, root_name or root.name, result)
@@ -76,7 +77,8 @@ def _other(path: Path, context: Context, result: Harvest) -> None:
         with open(path, "rb") as fh:
             head = fh.read(HEAD_BYTES)
     except OSError as exc:
-        result.inventory.append(InventoryEntry(context.rel, "unknown", "unreadable", f"cannot read file: {exc.strerror}"))
+        _add(result, context.rel, "unknown", [],
+             [Problem("unreadable", f"cannot read file: {exc.strerror}", Evidence(context.rel, ""))])
         return
     for reader in READERS:
         if reader.detect(path, head):
@@ -118,7 +120,7 @@ def _add(result: Harvest, rel: str, fmt: str, records: list, problems: list) -> 
     result.inventory.append(InventoryEntry(rel, fmt, status, reason))
 
 
-def _walk(root: Path, result: Harvest, exclude: Path | None):
+def _walk(root: Path, result: Harvest, exclude: frozenset[Path]):
     """Files under root in sorted order, without following links out of it or into hidden folders."""
     for dirpath, dirnames, filenames in os.walk(root):
         here = Path(dirpath)
@@ -133,7 +135,7 @@ def _walk(root: Path, result: Harvest, exclude: Path | None):
                 result.inventory.append(InventoryEntry(rel + "/", "folder", "skipped", "hidden folder"))
             elif full.is_symlink():
                 result.inventory.append(InventoryEntry(rel + "/", "folder", "skipped", "symbolic link not followed"))
-            elif exclude is not None and full.resolve() == exclude:
+            elif full.resolve() in exclude:
                 continue
             else:
                 keep.append(d)
@@ -141,6 +143,8 @@ def _walk(root: Path, result: Harvest, exclude: Path | None):
         for name in sorted(filenames):
             full = here / name
             rel = full.relative_to(root).as_posix()
+            if full in exclude:
+                continue
             if not _utf8(name):
                 result.inventory.append(InventoryEntry(_printable(rel), "unknown", "skipped",
                                                        "file name is not valid UTF-8; not read"))

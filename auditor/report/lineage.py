@@ -13,6 +13,8 @@ from xml.sax.saxutils import escape
 
 BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 224, 54, 26, 64, 16  # 30 bold 12 px characters fit a box
 MAX_ASSETS = 60
+NOTHING_SHOWN = ('<svg xmlns="http://www.w3.org/2000/svg" class="lineage" viewBox="0 0 320 40" width="320" height="40" '
+                 'role="img" aria-label="No lineage"><text x="16" y="24" class="note">no asset is described</text></svg>')
 COLOURS = {"error": "#b3261e", "warning": "#a15c00", "info": "#1d5fa8"}
 
 
@@ -22,6 +24,8 @@ def render(document: dict) -> str:
     edges = [e for e in document["edges"] if e["child"] in assets and e["parent"] in assets]
     release = document["release"]["asset"] if document["release"]["asset"] in assets else None
     shown = _lineage(release, edges, assets)
+    if not shown:
+        return NOTHING_SHOWN
     layers = _layers(shown, [e for e in edges if e["child"] in shown and e["parent"] in shown], release)
     position = {}
     width = max(len(row) for row in layers) * (BOX_W + GAP_X) - GAP_X + 2 * MARGIN
@@ -83,7 +87,7 @@ def _layers(shown: list[str], edges: list[dict], release: str | None) -> list[li
     for a in shown:
         rows[depth[a]].append(a)
     ordered, placed = [], {}
-    for d in range(max(rows) + 1):
+    for d in sorted(rows):
         row = sorted(rows[d], key=lambda a: (_barycentre(a, children, placed), a))
         placed.update({a: i for i, a in enumerate(row)})
         ordered.append(row)

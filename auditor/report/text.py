@@ -20,7 +20,7 @@ def render(document: dict, outputs: list[str], fmt: str = "text") -> str:
     release, counts = document["release"], document["counts"]
     lines = [
         f"mlaudit {document['tool']['version']} · position: {document['position']}",
-        f"release: {release['asset'] or '(not identified)'} · use: {release['use']} · "
+        f"release: {release['asset'] or '(' + release['basis'] + ')'} · use: {release['use']} · "
         f"distribution: {release['distribution']}",
         f"verdict: {document['verdict'].upper()} · {counts['error']} error, {counts['warning']} warning, "
         f"{counts['info']} info ({counts['open']} open, {counts['resolved']} resolved)",
@@ -150,6 +150,12 @@ def _where(step: dict) -> str:
     if step["pointer"]:
         parts.append(step["pointer"])
     return "  [" + " ".join(parts) + "]"
+
+
+def internal_error(exc: Exception) -> str:
+    """The one line an internal error prints: what failed and how to report it, no traceback."""
+    return _join([f"mlaudit: internal error: {type(exc).__name__}: {exc}. This is a bug in mlaudit: please "
+                  "report it with the output of the same command run as 'mlaudit --debug ...'"])
 
 
 def _join(lines: list[str]) -> str:

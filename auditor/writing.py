@@ -1,0 +1,77 @@
+"""Writing outputs so that none is ever lost or half-written: every file mlaudit writes goes through here.
+
+Each file is first written whole to a temporary file beside its target (same folder, so the same
+file system) and then renamed over it: a rename is atomic, so a kill at any moment leaves either the
+earlier file or the new one, never a truncated one. The files of one audit are renamed together,
+under a lock on their folder, so two audits writing into one folder cannot interleave their renames
+(report.json and report.html come from the same audit). A failure (read-only folder, full disk)
+removes the temporary files and leaves the earlier outputs as they were.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import secrets
+from contextlib import contextmanager
+from pathlib import Path
+
+
+class WriteError(ValueError):
+    """An output cannot be written; the message names the file or folder and why."""
+
+
+def write_files(folder: Path, files: dict[str, str | bytes]) -> list[Path]:
+    """Write name -> body (text as UTF-8) into `folder`, creating it; the paths written."""
+    _make_folder(folder)
+    targets = [folder / name for name in files]
+    for target in targets:
+        if target.is_dir():
+            raise WriteError(f"{target} is a folder: name a file to write")
+    temporary = {}
+    try:
+        for target, body in zip(targets, files.values()):
+            temporary[target] = folder / f".{target.name}.{secrets.token_hex(6)}.tmp"
+            _write(temporary[target], body.encode("utf-8") if isinstance(body, str) else body)
+        with _locked(folder) as descriptor:
+            for target, temp in temporary.items():
+                os.replace(temp, target)
+            os.fsync(descriptor)  # the renames themselves reach the disk
+    except OSError as exc:
+        raise WriteError(f"cannot write into {folder}: {exc.strerror or exc}") from None
+    finally:
+        for temp in temporary.values():
+            temp.unlink(missing_ok=True)
+    return targets
+
+
+def write_file(path: Path, body: str | bytes) -> Path:
+    """One file, written the same way."""
+    return write_files(path.parent, {path.name: body})[0]
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise WriteError(f"{folder} is a file, not a folder to write the outputs into") from None
+    except OSError as exc:
+        raise WriteError(f"cannot create the folder {folder}: {exc.strerror or exc}") from None
+
+
+def _write(path: Path, data: bytes) -> None:
+    with open(path, "xb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())  # the content is on disk before the rename can publish it
+
+
+@contextmanager
+def _locked(folder: Path):
+    """An exclusive lock on the folder itself (no lock file to leave behind), held for the renames."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield descriptor
+    finally:
+        os.close(descriptor)

@@ -1,0 +1,194 @@
+"""What the gate promises on any input: its own exit code for a crash, no broken manifest passing,
+no verdict without a release, no report lost or half-written."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from auditor import audit, writing
+from auditor.report import html
+from auditor.cli import main
+from conftest import FIXTURES, ROOT, card, findings_of, run_audit, write_tree
+
+
+@pytest.fixture
+def passing(tmp_path):
+    """A release folder that passes the default gate (warnings only)."""
+    return write_tree(tmp_path / "r", {
+        "mlaudit.toml": '[release]\nasset = "org/m"\n[audit]\nposition = "permissive"\n',
+        "org/m/README.md": card("license: mit", "## Uses\nChat.\n"),
+    })
+
+
+def _broken(*args, **kwargs):
+    raise KeyError("no such thing")
+
+
+def test_an_internal_error_exits_4_with_one_line(passing, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(audit, "reason", _broken)
+    assert main(["audit", str(passing), "--out", str(tmp_path / "o")]) == 4
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "internal error: KeyError" in err and "--debug" in err
+    assert "Traceback" not in err
+
+
+def test_debug_shows_the_traceback(passing, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(audit, "reason", _broken)
+    assert main(["--debug", "audit", str(passing), "--out", str(tmp_path / "o")]) == 4
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "_broken" in err and err.rstrip().endswith("mlaudit --debug ...'")
+
+
+SPDX2 = (FIXTURES / "formats" / "spdx2" / "ml-release.spdx.json").read_text(encoding="utf-8")
+CROISSANT = (FIXTURES / "formats" / "croissant" / "synthetic-instructions.json").read_text(encoding="utf-8")
+BROKEN = {  # a manifest of each format, cut short: none names the asset it describes
+    "sbom.cdx.json": (FIXTURES / "formats" / "cyclonedx" / "truncated.cdx.json").read_text(encoding="utf-8"),
+    "sbom.spdx.json": SPDX2[:300],
+    "croissant.json": CROISSANT[:200],
+}
+
+
+@pytest.mark.parametrize("name", BROKEN)
+def test_a_broken_manifest_of_the_release_folder_fails_the_gate(passing, tmp_path, name, capsys):
+    (passing / name).write_text(BROKEN[name], encoding="utf-8")
+    assert main(["audit", str(passing), "--out", str(tmp_path / "o"), "--format", "json"]) == 1
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["verdict"] == "fail"
+    assert [f["asset"] for f in summary["findings"] if f["rule"] == "INP001" and name in f["message"]] == ["org/m"]
+
+
+@pytest.mark.parametrize("name", BROKEN)
+def test_a_broken_manifest_no_asset_owns_is_a_finding_of_the_audit(tmp_path, name):
+    root = write_tree(tmp_path / "r", {name: BROKEN[name]})
+    found = findings_of(run_audit(root), "INP001")
+    assert [(f["asset"], f["severity"], f["detail"]["file"]) for f in found] == [(None, "error", name)]
+
+
+@pytest.mark.parametrize("fail_on, code", [("error", 1), ("warning", 1), ("info", 1), ("never", 0)])
+def test_no_release_identified_is_incomplete_and_fails_the_gate(tmp_path, fail_on, code, capsys):
+    root = write_tree(tmp_path / "r", {"org/a/README.md": card("license: mit"), "org/b/README.md": card("license: mit")})
+    out = tmp_path / "o"
+    assert main(["audit", str(root), "--out", str(out), "--fail-on", fail_on]) == code
+    assert "verdict: INCOMPLETE" in capsys.readouterr().out
+    assert json.loads((out / "report.json").read_text())["verdict"] == "incomplete"
+    assert '<span class="verdict incomplete">INCOMPLETE</span>' in (out / "report.html").read_text()
+
+
+def test_the_sign_off_page_never_offers_to_approve_an_unidentified_release(tmp_path):
+    doc = run_audit(write_tree(tmp_path / "r", {"org/a/README.md": card(), "org/b/README.md": card()}))
+    page = html.render(doc, paged=True)
+    assert "Nothing to approve" in page and "approved with conditions" not in page
+
+
+@pytest.mark.parametrize("files", [{}, {"notes.txt": "hello\n", "data.csv": "a,b\n"}], ids=["empty", "no-manifest"])
+def test_a_folder_without_manifests_gives_every_output(tmp_path, files, capsys):
+    root = write_tree(tmp_path / "r", files)
+    root.mkdir(exist_ok=True)
+    assert main(["audit", str(root), "--out", str(tmp_path / "o"), "--all", "--fail-on", "never"]) == 0
+    assert "verdict: INCOMPLETE" in capsys.readouterr().out
+    assert "no asset is described" in (tmp_path / "o" / "report.html").read_text()
+
+
+def test_asset_ids_that_differ_only_in_case_each_get_their_filter(tmp_path):
+    doc = run_audit(write_tree(tmp_path / "r", {"org/a/README.md": card(), "org/b/README.md": card()}))
+    for finding, name in zip(doc["findings"], ["Foo", "foo"] * len(doc["findings"])):
+        finding["asset"] = name
+    page = html.render(doc)
+    assert 'id="f-asset-1"' in page and 'id="f-asset-2"' in page and 'id="f-asset-3"' not in page
+
+
+DEMO = FIXTURES / "releases" / "demo"
+
+
+def _contents(folder):
+    return {p.name: p.read_bytes() if p.is_file() else "folder" for p in sorted(folder.iterdir())}
+
+
+def test_out_naming_a_file_is_exit_2_and_leaves_it(tmp_path, capsys):
+    (tmp_path / "o").write_text("mine")
+    assert main(["audit", str(DEMO), "--out", str(tmp_path / "o")]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err and (tmp_path / "o").read_text() == "mine"
+
+
+def test_harvest_output_naming_a_folder_is_exit_2(tmp_path, capsys):
+    (tmp_path / "g").mkdir()
+    assert main(["harvest", str(DEMO), "-o", str(tmp_path / "g")]) == 2
+    assert "is a folder: name a file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("error", [errno.ENOSPC, errno.EACCES], ids=["full-disk", "read-only"])
+def test_a_write_that_fails_is_exit_2_and_leaves_the_earlier_reports_whole(tmp_path, monkeypatch, capsys, error):
+    out = tmp_path / "o"
+    assert main(["audit", str(DEMO), "--out", str(out)]) == 1
+    before = _contents(out)
+
+    def fail_half_way(path, data):
+        path.write_bytes(data[: len(data) // 2])
+        raise OSError(error, os.strerror(error))
+
+    monkeypatch.setattr(writing, "_write", fail_half_way)
+    assert main(["audit", str(DEMO), "--out", str(out), "--all"]) == 2
+    assert os.strerror(error) in capsys.readouterr().err
+    assert _contents(out) == before  # no truncated file, no temporary file left
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder")
+def test_a_read_only_out_folder_is_exit_2(tmp_path, capsys):
+    (tmp_path / "o").mkdir(mode=0o555)
+    assert main(["audit", str(DEMO), "--out", str(tmp_path / "o")]) == 2
+    assert "Permission denied" in capsys.readouterr().err
+
+
+def test_a_kill_while_writing_leaves_the_earlier_file_whole(tmp_path):
+    writing.write_file(tmp_path / "report.json", "earlier\n")
+    script = ("import os, signal, sys; from pathlib import Path; from auditor import writing\n"
+              "def killed(path, data):\n"
+              "    path.write_bytes(data[:3]); os.kill(os.getpid(), signal.SIGKILL)\n"
+              "writing._write = killed\n"
+              f"writing.write_file(Path({str(tmp_path / 'report.json')!r}), 'later and longer\\n')\n")
+    assert subprocess.run([sys.executable, "-c", script], cwd=ROOT).returncode == -signal.SIGKILL
+    assert (tmp_path / "report.json").read_text() == "earlier\n"
+
+
+def test_audits_writing_into_one_folder_leave_a_matching_pair(tmp_path):
+    def audit_n(n):
+        for _ in range(20):
+            writing.write_files(tmp_path, {"report.json": f"{n}\n" * 1000, "report.html": f"{n}\n"})
+
+    threads = [threading.Thread(target=audit_n, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert (tmp_path / "report.json").read_text().split()[0] == (tmp_path / "report.html").read_text().split()[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "report.json"]
+
+
+def test_out_equal_to_the_input_folder_reruns_byte_identical(tmp_path):
+    root = tmp_path / "r"
+    shutil.copytree(DEMO, root)
+    flags = ["--out", str(root), "--sarif", "--lines", "--junit", "--cyclonedx", "--spdx"]
+    main(["audit", str(root), *flags])
+    first = _contents(root)
+    main(["audit", str(root), *flags])
+    assert _contents(root) == first
+    fresh = tmp_path / "elsewhere"
+    shutil.copytree(DEMO, fresh)
+    main(["audit", str(fresh), "--out", str(tmp_path / "o")])
+    assert json.loads(first["report.json"])["inventory"] == json.loads((tmp_path / "o" / "report.json").read_bytes())["inventory"]
+
+
+def test_notice_may_not_replace_the_audited_folders_own(tmp_path, capsys):
+    root = tmp_path / "r"
+    shutil.copytree(DEMO, root)
+    assert main(["audit", str(root), "--out", str(root), "--notice"]) == 2
+    assert "--notice would replace the NOTICE" in capsys.readouterr().err
