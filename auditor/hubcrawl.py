@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import re
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -263,8 +264,28 @@ class _Hub:
         return self._get(self.url(asset.repo_id, name, repo_type=asset.kind, revision=sha, endpoint=self.endpoint))
 
     def _get(self, url: str) -> bytes:
-        """The body of a 200 answer, at most MAX_BYTES read within DEADLINE; _Failed otherwise.
-        Redirects are followed by hand, at most MAX_REDIRECTS and only on HF_ENDPOINT's host."""
+        """The body of a 200 answer, at most MAX_BYTES, within DEADLINE from the first connect to the
+        last byte; _Failed otherwise. The HTTP library's timeouts bound each read, not a server that
+        drips its headers a byte at a time, so the request runs in a daemon thread the crawl stops
+        waiting for at the deadline."""
+        outcome: dict = {}
+        worker = threading.Thread(target=self._fetch, args=(url, outcome), daemon=True)
+        worker.start()
+        worker.join(DEADLINE)
+        if worker.is_alive():
+            raise _Failed(f"the answer took over {DEADLINE:.0f} s, connecting and headers included; not saved")
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["body"]
+
+    def _fetch(self, url: str, outcome: dict) -> None:
+        try:
+            outcome["body"] = self._request(url)
+        except (_Failed, HubError) as exc:
+            outcome["error"] = exc
+
+    def _request(self, url: str) -> bytes:
+        """Redirects are followed by hand, at most MAX_REDIRECTS and only on HF_ENDPOINT's host."""
         timeout = self.httpx.Timeout(READ_TIMEOUT, connect=CONNECT_TIMEOUT)
         started = time.monotonic()
         try:

@@ -45,7 +45,11 @@ class HubServer:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 (http.server's naming)
                 server.requests.append((self.path, dict(self.headers)))
-                status, headers, body, with_length = _answer(server.routes.get(self.path.split("?")[0]))
+                route = server.routes.get(self.path.split("?")[0])
+                if route and "drip_seconds" in route:  # a server that sends its headers a byte at a time
+                    _drip(self.wfile, route["drip_seconds"])
+                    return
+                status, headers, body, with_length = _answer(route)
                 self.send_response(status)
                 for key, value in headers.items():
                     self.send_header(key, value)
@@ -64,6 +68,18 @@ class HubServer:
 
     def paths(self) -> list[str]:
         return [path for path, _ in self.requests]
+
+
+def _drip(out, seconds: float) -> None:
+    out.write(b"HTTP/1.1 200 OK\r\n")
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            out.write(b"X")
+            out.flush()
+        except OSError:
+            return
+        time.sleep(0.05)
 
 
 def _answer(route: dict | None) -> tuple[int, dict, bytes, bool]:
@@ -352,3 +368,12 @@ def test_an_undecodable_answer_is_a_clean_outcome(hub, tmp_path, capsys):
     assert crawl(tmp_path / "root")[0] == 3
     err = capsys.readouterr().err
     assert "not followed" in err and "\x1b" not in err and "\u202e" not in err and "Traceback" not in err
+
+
+def test_a_server_dripping_its_headers_is_cut_off_at_the_deadline(hub, tmp_path, monkeypatch):
+    from auditor import hubcrawl
+    monkeypatch.setattr(hubcrawl, "DEADLINE", 1.0)
+    hub.routes["/api/models/example-org/llama3-support-lora/revision/main"] = {"drip_seconds": 8}
+    started = time.monotonic()
+    code, log = crawl(tmp_path)
+    assert code == 3 and time.monotonic() - started < 4
