@@ -14,6 +14,7 @@ from pathlib import Path
 from auditor import config, datalog, engine, facts, findings, licenses, profiles, repair, review, rulebase, snapshot
 from auditor.graph import resolve
 from auditor.harvest import harvest
+from auditor.harvest.folder import refusal
 from auditor.model import AssetGraph
 
 
@@ -99,7 +100,7 @@ def review_texts(paths: dict[str, Path], root: Path | None = None) -> dict[str, 
     but cannot be read stops the audit, since its decisions would silently go missing."""
     texts = {}
     for kind, path in paths.items():
-        if root is not None and not path.is_file():
+        if root is not None and refusal(path, root.resolve()) is not None:
             continue
         try:
             texts[kind] = (path.name if root is not None else str(path), path.read_text(encoding="utf-8"))
@@ -143,9 +144,8 @@ def harvest_to(root: Path, out: Path) -> int:
         raise InputError(f"{root}: not a folder of manifests")
     settings = config.load(root)
     harvested = harvest(root, settings.asset)
-    toml = root / "mlaudit.toml"
     stored = {name: text for name, text in review_texts(
         {kind: root / name for kind, name in REVIEW_FILES.items()}, root).values()}
-    out.write_text(snapshot.dump(harvested, toml.read_text(encoding="utf-8") if toml.is_file() else None, stored),
+    out.write_text(snapshot.dump(harvested, config.text(root), stored),
                    encoding="utf-8")
     return len(harvested.records)
