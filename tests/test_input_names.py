@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from auditor import licenses
 from auditor.graph import resolve
 from auditor.harvest import harvest
+from auditor.harvest.spdx2 import plain
 from auditor.identity import plain_id
 from auditor.model import Evidence, LicenseStatement
 from conftest import FIXTURES, write_tree
@@ -83,3 +86,33 @@ def test_a_merged_assets_license_does_not_repeat():
     reading = licenses.interpret([LicenseStatement("CC-BY-4.0", ev)] * 3 + [LicenseStatement("cc-by-4.0", ev)],
                                  licenses.load())
     assert reading.expression == "CC-BY-4.0"
+
+
+@pytest.mark.parametrize("message, expected", [
+    ("license_info_from_files must be None if files_analyzed is False, but is: [LicenseSymbol('Apache-2.0', "
+     "aliases=('LicenseRef-Apache',), is_exception=False)]",
+     "the package says its files were not analyzed (FilesAnalyzed: false), so it must not give license info from "
+     "files; it gives Apache-2.0"),
+    ("package must contain no elements if files_analyzed is False, but found [Relationship(spdx_element_id="
+     "'SPDXRef-4', relationship_type=<RelationshipType.CONTAINED_BY: 5>, related_spdx_element_id='SPDXRef-5', "
+     "comment=None)]",
+     "the package says its files were not analyzed (FilesAnalyzed: false), yet the document puts files in it: "
+     "SPDXRef-4 CONTAINED_BY SPDXRef-5"),
+    ("RelationshipType.REQUIREMENT_DESCRIPTION_FOR is not supported in SPDX-2.2",
+     "REQUIREMENT_DESCRIPTION_FOR is not part of SPDX 2.2 (declare SPDX-2.3 or leave it out)"),
+    ("value of ChecksumAlgorithm.SHA256 must consist of 64 lowercase hexadecimal digits, but is: 12",
+     "value of SHA256 must consist of 64 lowercase hexadecimal digits, but is: 12"),
+    ("Error while parsing Relationship: [\"Relationship couldn't be split\"]",
+     "Error while parsing Relationship: Relationship couldn't be split"),
+    ("x is: [LicenseWithExceptionSymbol(license_symbol=LicenseSymbol('GPL-2.0-only', aliases=('GPL-2.0',), "
+     "is_exception=False), exception_symbol=LicenseSymbol('Classpath-exception-2.0', is_exception=True))]",
+     "x is: GPL-2.0-only WITH Classpath-exception-2.0"),
+])
+def test_spdx_messages_speak_the_users_language(message, expected):
+    assert plain(message) == expected
+
+
+def test_spdx_fixture_messages_carry_no_python_repr():
+    problems = harvest(FIXTURES / "formats" / "spdx2").problems
+    assert problems and not [p.message for p in problems
+                             if re.search(r"<\w+\.\w+: |Symbol\(|\w+\(\w+=|\bNone\b|\b[a-z]+_[a-z_]+\b", p.message)]
