@@ -90,6 +90,11 @@ HOSTILE_FILES = {
     "d.xml": '<oml:data_set_description xmlns:oml="http://openml.org/openml">' + "<!--" * (MB // 4),
     "m.yml": "release:\n  components:\n" + "\n" * MB,
     "models/o/m/README.md": "---\nlicense: mit\n---\n" + "<!--" * (MB // 4),
+    # valid JSON, so the line indexes run over the whole text too
+    "valid.cdx.json": '{"bomFormat": "CycloneDX", "specVersion": "1.5", "x": "' + '\\"' * (MB // 2) + '"}',
+    "valid.schema.json": '{"@context": "https://schema.org/", "@type": "Dataset", "name": "' + '\\"' * (MB // 2) + '"}',
+    "valid.spdx3.json": '{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": ['
+                        + '{"spdxId": "\\"\\"", "type": "x"},' * (MB // 36) + "{}]}",
 }
 
 
