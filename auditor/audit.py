@@ -15,6 +15,7 @@ from auditor import (config, datalog, engine, facts, findings, licenses, profile
                      snapshot, writing)
 from auditor.graph import resolve
 from auditor.harvest import harvest
+from auditor.harvest.folder import refusal
 from auditor.model import AssetGraph
 
 
@@ -101,7 +102,7 @@ def review_texts(paths: dict[str, Path], root: Path | None = None) -> dict[str, 
     but cannot be read stops the audit, since its decisions would silently go missing."""
     texts = {}
     for kind, path in paths.items():
-        if root is not None and not path.is_file():
+        if root is not None and refusal(path, root.resolve()) is not None:
             continue
         try:
             texts[kind] = (path.name if root is not None else str(path), path.read_text(encoding="utf-8"))
@@ -145,9 +146,7 @@ def harvest_to(root: Path, out: Path) -> int:
         raise InputError(f"{root}: not a folder of manifests")
     settings = config.load(root)
     harvested = harvest(root, settings.asset)
-    toml = root / "mlaudit.toml"
     stored = {name: text for name, text in review_texts(
         {kind: root / name for kind, name in REVIEW_FILES.items()}, root).values()}
-    writing.write_file(out, snapshot.dump(harvested, toml.read_text(encoding="utf-8") if toml.is_file() else None,
-                                          stored))
+    writing.write_file(out, snapshot.dump(harvested, config.text(root), stored))
     return len(harvested.records)

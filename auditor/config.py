@@ -7,8 +7,10 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from auditor.harvest.folder import refusal
 from auditor.model import RELATIONS
 
+CONFIG_NAME = "mlaudit.toml"
 USES = ("commercial", "non-commercial", "research")
 DISTRIBUTIONS = ("weights", "api", "internal")
 DEFAULT_POSITION = "conservative"
@@ -45,14 +47,21 @@ class Settings:
 
 
 def load(folder: Path) -> Settings:
-    path = folder / "mlaudit.toml"
-    if not path.is_file():
-        return DEFAULT
+    return parse(text(folder), folder / CONFIG_NAME)
+
+
+def text(folder: Path) -> str | None:
+    """The folder's mlaudit.toml, or None when it has none, or only a link leading out of it (the
+    audited folder is the boundary) or something other than a regular file."""
+    path = folder / CONFIG_NAME
+    if refusal(path, folder.resolve()) is not None:
+        return None
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text: {exc}") from None
-    return parse(text, path)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
 def parse(text: str | None, path: Path | str) -> Settings:

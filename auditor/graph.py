@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from auditor.identity import hub_id, keys, located
+from auditor.identity import hub_id, keys, located, plain_id
 from auditor.model import (KINDS, Asset, AssetGraph, AssetRecord, Edge, Evidence, Harvest, Reference,
                            asset_key)
 
@@ -122,7 +122,7 @@ def _asset(records: list[AssetRecord], members: list[int]) -> tuple[str, Asset]:
     group = [records[i] for i in members]
     kind = max(group, key=lambda r: KIND_STRENGTH.get(r.kind, 0)).kind
     hub = next((h for r in group for h in _hub_ids(r) if h[0] == kind), None)
-    asset_id = hub[1] if hub else group[0].id
+    asset_id = hub[1] if hub else plain_id(group[0].id)
     return asset_key(kind, asset_id), Asset(asset_id, kind, group)
 
 
@@ -153,7 +153,7 @@ def _targets(ref: Reference, record: AssetRecord, own: str, index: dict[tuple, l
     for k in candidates:
         if k in index:
             return ([own] if own in index[k] else index[k]), None
-    kind, name = hub_id(ref.scheme, ref.target, ref.kind) or (ref.kind, ref.target)
+    kind, name = hub_id(ref.scheme, ref.target, ref.kind) or (ref.kind, plain_id(ref.target))
     by_name = index.get(("name", kind, name.lower()))
     if by_name:
         return by_name[:1], assets[by_name[0]].records[0].source

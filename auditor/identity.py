@@ -70,6 +70,16 @@ def name_key(name: str) -> str:
     return re.sub(r"[\W_]+", "-", last.lower()).strip("-") or name.strip().lower()
 
 
+def plain_id(value: str) -> str:
+    """A URL is never an asset id: the Hub id a Hub URL names, or the place another URL names
+    (host and path, as `normalise_url`); any other value as it is."""
+    url = split_url(value) if "://" in value else None
+    if url is None or not url.hostname:
+        return value
+    named = hub_id("url", value)
+    return named[1] if named else normalise_url(value)
+
+
 def normalise_url(url: str) -> str:
     """URLs compare without scheme, www., trailing slash, fragment or case of the host."""
     parts = split_url(url)

@@ -281,7 +281,9 @@ def interpret(statements: list[LicenseStatement], kb: KnowledgeBase) -> LicenseR
 
 @lru_cache(maxsize=65536)
 def _interpret(statements: tuple[tuple[str | None, str | None, str | None], ...], kb: KnowledgeBase) -> LicenseReading:
-    """The reading depends only on the texts, which repeat across a large graph: cached."""
+    """The reading depends only on the texts, which repeat across a large graph: cached. Manifests
+    merged into one asset often state the same license: it counts once."""
+    statements = tuple(dict.fromkeys(statements))
     if not statements:
         return LicenseReading("missing", (), None, "no license declared")
     dual = _dual(statements, kb)
@@ -298,8 +300,8 @@ def _interpret(statements: tuple[tuple[str | None, str | None, str | None], ...]
             dnf = [tuple(dict.fromkeys(a + b)) for a in dnf for b in part.dnf][:MAX_ALTERNATIVES]
     statuses = {p.status for p in parts}
     status = next(s for s in _SEVERITY if s in statuses)
-    expressions = [f"({p.expression})" if " OR " in p.expression and len(parts) > 1 else p.expression
-                   for p in parts if p.expression]
+    expressions = list(dict.fromkeys(f"({p.expression})" if " OR " in p.expression and len(parts) > 1
+                                     else p.expression for p in parts if p.expression))
     reading = parts[0].reading if len(parts) == 1 else "several licenses listed: read as all applying (conjunctive reading)"
     notes = tuple(n for p in parts for n in p.notes)
     decided = tuple(p.field for p in parts)

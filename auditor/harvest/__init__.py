@@ -20,6 +20,7 @@ from pathlib import Path
 
 from auditor.harvest import croissant, cyclonedx, modelfolder, mof, openml, schemaorg
 from auditor.harvest import spdx2, spdx3
+from auditor.harvest.folder import refusal, walk
 from auditor.harvest.hfcard import read_card
 from auditor.harvest.layout import Placement, place
 from auditor.model import UNREADABLE, Evidence, Harvest, InventoryEntry, Problem
@@ -48,7 +49,7 @@ def harvest(root: Path, root_name: str | None = None, exclude: frozenset[Path] =
     the folders and files of `exclude` (absolute paths: mlaudit's own outputs) are passed over unlisted."""
     root = root.resolve()
     result = Harvest(root=str(root))
-    for path, rel in _walk(root, result, exclude):
+    for path, rel in walk(root, result.inventory, exclude):
         folder = rel.rpartition("/")[0]
         if path.name == "README.md":
             _card(path, rel, folder, root_name or root.name, result)
@@ -95,14 +96,15 @@ def fingerprint(harvested: Harvest) -> str:
     root, digest = Path(harvested.root), hashlib.sha256()
     for entry in sorted(harvested.inventory, key=lambda e: e.file):
         path = root / entry.file
-        digest.update(f"{entry.file}\0{_file_digest(path)}\n".encode("utf-8", "surrogateescape"))
+        digest.update(f"{entry.file}\0{_file_digest(path, root)}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
-def _file_digest(path: Path) -> str:
+def _file_digest(path: Path, root: Path) -> str:
+    refused = refusal(path, root)
+    if refused:
+        return "folder" if os.path.isdir(path) else refused[1]
     try:
-        if path.is_dir():
-            return "folder"
         size = path.stat().st_size
         if size > FINGERPRINT_LIMIT:
             return f"size:{size}"
@@ -118,52 +120,3 @@ def _add(result: Harvest, rel: str, fmt: str, records: list, problems: list) -> 
     status = "unreadable" if any(p.code in UNREADABLE for p in problems) else "read"
     reason = "; ".join(p.message for p in problems)
     result.inventory.append(InventoryEntry(rel, fmt, status, reason))
-
-
-def _walk(root: Path, result: Harvest, exclude: frozenset[Path]):
-    """Files under root in sorted order, without following links out of it or into hidden folders."""
-    for dirpath, dirnames, filenames in os.walk(root):
-        here = Path(dirpath)
-        keep = []
-        for d in sorted(dirnames):
-            full = here / d
-            rel = full.relative_to(root).as_posix()
-            if not _utf8(d):
-                result.inventory.append(InventoryEntry(_printable(rel) + "/", "folder", "skipped",
-                                                       "folder name is not valid UTF-8; not searched"))
-            elif d.startswith("."):
-                result.inventory.append(InventoryEntry(rel + "/", "folder", "skipped", "hidden folder"))
-            elif full.is_symlink():
-                result.inventory.append(InventoryEntry(rel + "/", "folder", "skipped", "symbolic link not followed"))
-            elif full.resolve() in exclude:
-                continue
-            else:
-                keep.append(d)
-        dirnames[:] = keep
-        for name in sorted(filenames):
-            full = here / name
-            rel = full.relative_to(root).as_posix()
-            if full in exclude:
-                continue
-            if not _utf8(name):
-                result.inventory.append(InventoryEntry(_printable(rel), "unknown", "skipped",
-                                                       "file name is not valid UTF-8; not read"))
-                continue
-            if full.is_symlink() and not full.resolve().is_relative_to(root):
-                result.inventory.append(InventoryEntry(rel, "unknown", "skipped",
-                                                       "symbolic link pointing outside the audit folder"))
-                continue
-            yield full, rel
-
-
-def _utf8(name: str) -> bool:
-    """File names that are not UTF-8 arrive with surrogate escapes, which no report can carry."""
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _printable(rel: str) -> str:
-    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

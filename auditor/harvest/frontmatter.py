@@ -8,6 +8,7 @@ budget stops alias bombs ("billion laughs") from expanding.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -16,6 +17,9 @@ from auditor.harvest.safeyaml import Loader as _Loader
 from auditor.harvest.safeyaml import TooDeep, check_depth
 
 MAX_NODES = 50_000
+# huggingface_hub.repocard.REGEX_YAML_BLOCK (text arrives with LF newlines)
+_YAML_BLOCK = re.compile(r"^(\s*---\n)([\S\s]*?)(\n---[ \t]*(?:\n|$))")
+_OPENING = re.compile(r"\s*---\n")
 _NULL_TAG = "tag:yaml.org,2002:null"
 
 
@@ -38,14 +42,17 @@ class FrontMatter:
 
 
 def split(text: str) -> tuple[str | None, int, str, int]:
-    """Split a card into (front matter or None, its first line, body, body's first line)."""
-    lines = text.split("\n")
-    if not lines or lines[0].rstrip() != "---":
+    """Split a card into (front matter or None, its first line, body, body's first line) as the Hub
+    does: its REGEX_YAML_BLOCK, so blank lines may precede the opening '---'. Linear: the pattern is
+    anchored at the start and its lazy block stops at the first closing '---'."""
+    block = _YAML_BLOCK.match(text)
+    if block is None:
+        opened = _OPENING.match(text)
+        if opened and "\n---" not in text[opened.end() - 1:]:
+            raise FrontMatterError("front matter opened with '---' is never closed", opened.group(0).count("\n"))
         return None, 0, text, 1
-    for i in range(1, len(lines)):
-        if lines[i].rstrip() in ("---", "..."):
-            return "\n".join(lines[1:i]), 2, "\n".join(lines[i + 1:]), i + 2
-    raise FrontMatterError("front matter opened with '---' on line 1 is never closed", 1)
+    first = block.group(1).count("\n") + 1
+    return block.group(2), first, text[block.end():], first + block.group(0).count("\n") - block.group(1).count("\n")
 
 
 def parse(source: str, first_line: int, what: str = "front matter") -> FrontMatter:

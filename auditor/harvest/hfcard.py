@@ -6,6 +6,8 @@ from pathlib import Path
 
 from auditor.harvest import frontmatter, markdown
 from auditor.harvest.layout import Placement
+from auditor.harvest.modelfolder import looks_like_hub_id, shorten
+from auditor.identity import hub_id
 from auditor.harvest.text import read_text
 from auditor.model import AssetRecord, Evidence, LicenseStatement, Problem, Reference, Statement, asset_key
 
@@ -46,6 +48,9 @@ def read_card(path: Path, rel: str, place: Placement) -> tuple[AssetRecord, list
                 problem("duplicate-key", f"field '{pointer}' is given twice; the last value is used",
                         pointer, line)
     record.sections = markdown.sections(body, body_line, rel)
+    if len(body) > markdown.MAX_BODY:
+        problem("truncated", f"card body is {len(body) // 1024} KB; sections are read from its first "
+                f"{markdown.MAX_BODY // 1024} KB only", "body")
     record.text = body
     if meta is not None:
         _read_metadata(record, meta, path.parent, problem)
@@ -118,8 +123,22 @@ def _licenses(data: dict, ev, problem) -> list[LicenseStatement]:
     return statements
 
 
+def _hub_ids(data: dict, key: str, ev, problem) -> list[tuple[str, str]]:
+    """(Hub id, pointer) of each entry of a field naming Hub repositories. A Hub URL names its
+    repository; prose, local paths and other URLs name none and are flagged, not followed."""
+    found = []
+    for value, pointer in _strings(data, key, ev, problem):
+        named = (hub_id("url", value) or (None, ""))[1] if "://" in value else value
+        if looks_like_hub_id(named):
+            found.append((named, pointer))
+        else:
+            problem("bad-field", f"'{pointer}' is not a Hub id ('{shorten(value)}' is prose, a local path "
+                    "or a URL outside the Hub); not followed as an upstream", pointer, ev(pointer).line)
+    return found
+
+
 def _bases(data: dict, ev, folder: Path, problem) -> list[Reference]:
-    bases = _strings(data, "base_model", ev, problem)
+    bases = _hub_ids(data, "base_model", ev, problem)
     declared = data.get("base_model_relation")
     if isinstance(declared, str) and declared.strip().lower() in RELATIONS:
         relation, basis = declared.strip().lower(), "declared in base_model_relation"
@@ -147,7 +166,7 @@ def _infer_relation(data: dict, bases: list, folder: Path) -> tuple[str, str]:
 
 
 def _listed(data: dict, key: str, relation: str, ev, problem) -> list[Reference]:
-    return [Reference(t, "dataset", relation, ev(p)) for t, p in _strings(data, key, ev, problem)]
+    return [Reference(t, "dataset", relation, ev(p)) for t, p in _hub_ids(data, key, ev, problem)]
 
 
 def _source_datasets(data: dict, ev, problem) -> list[Reference]:

@@ -36,6 +36,7 @@ COMPONENTS = frozenset({
 RELEASE_FIELDS = ("date", "type", "architecture", "treatment", "origin", "producer", "contact",
                   "repository", "huggingface")
 NONE = "NONE"
+_PAGE_TITLE = " · Hugging Face"  # a name pasted from the Hub page's title
 
 _RELEASE = re.compile(rb"^release:", re.M)
 _COMPONENTS = re.compile(rb"^\s+components:", re.M)
@@ -102,6 +103,10 @@ def _text(value) -> str | None:
 def _record(release: dict, rel: str, ev, problem) -> AssetRecord | None:
     """The record named by release.huggingface (a Hub model URL) or release.name."""
     name = _text(release.get("name"))
+    if name and name.endswith(_PAGE_TITLE) and looks_like_hub_id(name.removesuffix(_PAGE_TITLE)):
+        problem("bad-field", f"'release.name' is a Hub page title ('{name}'); read as the id it names",
+                "release.name")
+        name = name.removesuffix(_PAGE_TITLE)
     url = _text(release.get("huggingface"))
     on_hub = hub_id(url) if url else None
     asset_id = on_hub[1] if on_hub and on_hub[0] == "model" else name

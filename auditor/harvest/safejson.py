@@ -50,11 +50,14 @@ def _no_constant(name: str):
     raise ValueError(f"{name} is not valid JSON")
 
 
-_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+# A string runs to its closing quote, or to the end of the text when unterminated, so no scan
+# restarts inside it: each character is looked at once (the unrolled loop cannot backtrack).
+_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)|[\[\]{}]', re.S)
 
 
 def _depth(text: str) -> int:
-    """Deepest nesting of [ and { outside strings, found without recursion (strings skipped by the regex engine)."""
+    """Deepest nesting of [ and { outside strings, without recursion. Linear in the text: strings are
+    skipped by the regex engine in one pass (json.loads then reports an unterminated one)."""
     depth = deepest = 0
     for match in _TOKENS.finditer(text):
         ch = match.group(0)

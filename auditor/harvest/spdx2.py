@@ -59,6 +59,31 @@ _MESSAGE_LINE = re.compile(r"\b[Ll]ine:? (\d+)")
 # Where an element is declared: JSON, YAML, tag-value and XML SPDXID fields, RDF/XML rdf:about.
 _ID_LINE = re.compile(r"""(?:"SPDXID"\s*:\s*"|SPDXID\s*:\s*["']?|<SPDXID>\s*|about=["'][^"'#]*#)"""
                       r"(SPDXRef-[A-Za-z0-9.\-+]+)")
+# spdx-tools' sentences that name its own model rather than the document, as the document says it.
+_UNANALYSED = "the package says its files were not analyzed (FilesAnalyzed: false)"
+_SENTENCES = [(re.compile(pattern, re.S), sentence) for pattern, sentence in (
+    (r"^package must contain no elements if files_analyzed is False, but found (.*)$",
+     _UNANALYSED + r", yet the document puts files in it: \1"),
+    (r"^(\w+) must be None if files_analyzed is False, but is: (.*)$",
+     _UNANALYSED + r", so it must not give \1; it gives \2"),
+    (r"^(.*) is not supported in SPDX-2\.2$", r"\1 is not part of SPDX 2.2 (declare SPDX-2.3 or leave it out)"),
+    (r'^did not find the referenced spdx_id "([^"]*)" in the SPDX document(.*)$',
+     r"no element of the document has the SPDX id \1 named here"),
+)]
+# Python reprs of spdx-tools and license-expression objects, as SPDX writes those values.
+_REPRS = [(re.compile(pattern), spelled) for pattern, spelled in (
+    (r"Relationship\(spdx_element_id='([^']*)', relationship_type=<\w+\.(\w+): \d+>, "
+     r"related_spdx_element_id='([^']*)'[^()]*\)", r"\1 \2 \3"),
+    (r"LicenseSymbol\('([^']*)'[^()]*(?:\([^()]*\)[^()]*)?\)", r"\1"),
+    (r"LicenseWithExceptionSymbol\(license_symbol=([^,()]*), exception_symbol=([^,()]*)\)", r"\1 WITH \2"),
+    (r"SpdxNoAssertion\(\)", "NOASSERTION"),
+    (r"SpdxNone\(\)", "NONE"),
+    (r"<\w+\.(\w+): [^<>]*>", r"\1"),  # an enum's repr: <RelationshipType.CONTAINED_BY: 5>
+    (r"\b[A-Z]\w*(?:Type|Algorithm|Category|Purpose)\.(\w+)", r"\1"),  # its str: ChecksumAlgorithm.SHA256
+    (r"\[([^\[\]]*)\]", lambda m: ", ".join(i.strip("'\"") for i in m.group(1).split(", "))),  # ['a', 'b']
+    (r"\bNone\b", "nothing"),
+)]
+_FIELD = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")  # license_info_from_files
 
 # Purposes that make a package software; the others (DEVICE, ARCHIVE, FILE, OTHER) leave the kind to the purl.
 _CODE_PURPOSES = frozenset({"APPLICATION", "FRAMEWORK", "LIBRARY", "SOURCE", "CONTAINER", "OPERATING_SYSTEM",
@@ -181,11 +206,22 @@ def _parsed(parse, *args, **kwargs):
         return parse(*args, **kwargs)
     except SPDXParsingError as exc:
         messages = list(dict.fromkeys(exc.get_messages())) or ["no details given"]
-        raise _Unreadable([("malformed", f"not a valid SPDX 2 document: {shorten(m, 300)}", _line_in(m))
+        raise _Unreadable([("malformed", f"not a valid SPDX 2 document: {shorten(plain(m), 300)}", _line_in(m))
                            for m in messages[:MAX_MESSAGES]]) from None
     except (Exception, SystemExit) as exc:  # untrusted shapes spdx-tools does not expect (it may even exit)
         raise _Unreadable([("malformed", f"not a readable SPDX 2 document ({type(exc).__name__}: "
-                            f"{shorten(str(exc), 300)})", None)]) from None
+                            f"{shorten(plain(str(exc)), 300)})", None)]) from None
+
+
+def plain(message: str) -> str:
+    """An spdx-tools message in the user's words: its known sentences rephrased (_SENTENCES), then
+    any Python repr left spelled as SPDX writes it (_REPRS) and field names as words. Linear: every
+    pattern is anchored or stops at the next bracket or quote."""
+    for pattern, sentence in _SENTENCES:
+        message = pattern.sub(sentence, message)
+    for pattern, spelled in _REPRS:
+        message = pattern.sub(spelled, message)
+    return _FIELD.sub(lambda m: m.group(0).replace("_", " "), message)
 
 
 def _line_in(message: str) -> int | None:
@@ -642,5 +678,5 @@ def _invalid(message, loaded: _Loaded, rel: str, packages: dict[str, str]) -> Pr
     else:
         pointer = f"packages[{named}]" if named in packages else named or ""
     what = element.lower().replace("_", " ") + (f" {named}" if named else "")
-    text = f"SPDX validation, {what}: {shorten(message.validation_message, 300)}"
+    text = f"SPDX validation, {what}: {shorten(plain(message.validation_message), 300)}"
     return Problem("invalid", text, Evidence(rel, pointer, line), packages.get(named or ""))

@@ -1,0 +1,107 @@
+"""Walking the audited folder, which is the boundary of the audit.
+
+No link out of it is followed and only regular files are ever opened: a FIFO named like a manifest
+would block its reader forever, /dev/zero would never end. Every other entry gets an inventory
+entry saying why it was not read. Bound: the walk is iterative and stops MAX_DEPTH folders down,
+so neither the recursion limit nor PATH_MAX is reached; each entry is looked at once.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+from auditor.model import InventoryEntry
+
+MAX_DEPTH = 32  # the Hub's deepest layout (a cache snapshot's sub-folders) is a handful of levels
+OUTSIDE = "symbolic link pointing outside the audit folder"
+_SPECIAL = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+            (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
+
+
+def refusal(path: Path, root: Path) -> tuple[str, str] | None:
+    """(inventory status, reason) if the file at `path` must not be opened, None if it is a regular
+    file inside `root` (resolved) after following every link."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "skipped", "symbolic link loop"
+        return "unreadable", f"cannot read file: {exc.strerror or exc}"
+    if not Path(os.path.realpath(path)).is_relative_to(root):
+        return "skipped", OUTSIDE
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _SPECIAL if test(mode)), "not a file")
+        return "skipped", f"not a regular file ({kind}); never opened"
+    return None
+
+
+def walk(root: Path, inventory: list[InventoryEntry], exclude: frozenset[Path] = frozenset()):
+    """(path, relative POSIX path) of the regular files under `root` (resolved) in sorted order,
+    top-down; folders not searched and files not opened are added to `inventory` with the reason.
+    The folders and files of `exclude` (mlaudit's own outputs) are passed over unlisted."""
+    stack = [(root, 0)]
+    while stack:
+        folder, depth = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            inventory.append(InventoryEntry(_rel(folder, root) + "/", "folder", "unreadable",
+                                            f"cannot list folder: {exc.strerror or exc}"))
+            continue
+        folders = []
+        for entry in entries:
+            path, rel = Path(entry.path), _rel(Path(entry.path), root)
+            if path in exclude:
+                continue
+            if _is_folder(entry):
+                reason = _folder_refusal(entry, path, depth)
+                if reason:
+                    inventory.append(InventoryEntry(rel + "/", "folder", "skipped", reason))
+                else:
+                    folders.append((path, depth + 1))
+                continue
+            refused = ("skipped", "file name is not valid UTF-8; not read") if not _utf8(entry.name) \
+                else refusal(path, root)
+            if refused:
+                inventory.append(InventoryEntry(rel, "unknown", *refused))
+            else:
+                yield path, rel
+        stack.extend(reversed(folders))
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link loop is a file that cannot be read
+        return False
+
+
+def _folder_refusal(entry: os.DirEntry, path: Path, depth: int) -> str | None:
+    if not _utf8(entry.name):
+        return "folder name is not valid UTF-8; not searched"
+    if entry.name.startswith("."):
+        return "hidden folder"
+    if entry.is_symlink():
+        return "symbolic link not followed"
+    if depth + 1 > MAX_DEPTH:
+        return f"nested more than {MAX_DEPTH} folders deep; not searched"
+    return None
+
+
+def _rel(path: Path, root: Path) -> str:
+    """`path` relative to root, printable: names that are not UTF-8 arrive with surrogate escapes."""
+    rel = path.relative_to(root).as_posix()
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _utf8(name: str) -> bool:
+    """File names that are not UTF-8 arrive with surrogate escapes, which no report can carry."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

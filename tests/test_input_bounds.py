@@ -1,0 +1,202 @@
+"""Every parser of untrusted text is linear or bounded: worst cases of at least 1 MB finish fast,
+and the audited folder is the boundary (only regular files inside it are ever opened)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+repr = lambda value: ascii(value[:24])  # noqa: E731 - short test ids for megabyte parameters
+
+from auditor.harvest import harvest, safejson
+from auditor.harvest.folder import MAX_DEPTH
+from auditor.harvest.frontmatter import FrontMatterError, split
+from auditor.harvest.markdown import sections
+
+MB = 1_100_000
+LIMIT = 2.0
+
+
+def timed(fn, *args):
+    start = time.perf_counter()
+    result = fn(*args)
+    elapsed = time.perf_counter() - start
+    assert elapsed < LIMIT, f"took {elapsed:.1f} s"
+    return result
+
+
+@pytest.mark.parametrize("text", [
+    '"' + '\\"' * (MB // 2),  # an unterminated string of escaped quotes: was quadratic
+    '\\"' * (MB // 2),
+    '"' * MB,
+    "[" * MB,
+    '["a",' * (MB // 5),
+    '"' + "\\" * MB,
+], ids=repr)
+def test_json_depth_scan_is_linear(text):
+    with pytest.raises(safejson.JSONRefused):
+        timed(safejson.loads, text.encode())
+
+
+@pytest.mark.parametrize("body", [
+    "<!--" * (MB // 4),
+    "<!--\n" * (MB // 5),
+    "{" * MB,
+    "## a\n" + "{{ " * (MB // 3),
+    "## a\n" + "[More Information Needed] " * (MB // 26),  # one long line of placeholders
+    "## a\n" + " " * MB + "x",
+    "## a\n- **" + "a" * MB,
+    "## a\n" + "1" * MB + ".",
+    "# a\n" * (MB // 4),  # bare headings: the most tokens per byte
+    "a\n=\n" * (MB // 4),
+    "[" * MB,
+    "*a" * (MB // 2),
+    "- a\n" * (MB // 4),
+    "1. a\n" * (MB // 5),
+], ids=repr)
+def test_card_body_is_read_in_bounded_time(body):
+    assert len(body) >= 1_000_000
+    timed(sections, body, 1, "README.md")
+
+
+@pytest.mark.parametrize("text", [
+    "\n" * MB,
+    "\n" * MB + "---\n" + "a: b\n" * 10,
+    "---\n" + "\n---   x" * (MB // 8),
+    " " * MB + "---",
+], ids=repr)
+def test_front_matter_split_is_linear(text):
+    def attempt():
+        try:
+            split(text)
+        except FrontMatterError:
+            pass
+    timed(attempt)
+
+
+HOSTILE_FILES = {
+    "config.json": '{"architectures": ["x"], "a": "' + '\\"' * (MB // 2),
+    "dataset.croissant.json": '{"@context": {"cr": "http://mlcommons.org/croissant/"}, "name": "' + '\\"' * (MB // 2),
+    "schema.json": '{"@context": "https://schema.org/", "@type": "Dataset", "name": "' + '\\"' * (MB // 2),
+    "bom.json": '{"bomFormat": "CycloneDX", "x": "' + '\\"' * (MB // 2),
+    "doc.spdx.json": '{"spdxVersion": "SPDX-2.3", "SPDXID": "' + '\\"' * (MB // 2),
+    "doc.spdx": "SPDXVersion: SPDX-2.3\n" + "SPDXID: " * (MB // 8),
+    "sbom.spdx3.json": '{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "x": "' + '"spdxId": "\\"' * (MB // 14),
+    "d.xml": '<oml:data_set_description xmlns:oml="http://openml.org/openml">' + "<!--" * (MB // 4),
+    "m.yml": "release:\n  components:\n" + "\n" * MB,
+    "models/o/m/README.md": "---\nlicense: mit\n---\n" + "<!--" * (MB // 4),
+    # valid JSON, so the line indexes run over the whole text too
+    "valid.cdx.json": '{"bomFormat": "CycloneDX", "specVersion": "1.5", "x": "' + '\\"' * (MB // 2) + '"}',
+    "valid.schema.json": '{"@context": "https://schema.org/", "@type": "Dataset", "name": "' + '\\"' * (MB // 2) + '"}',
+    "valid.spdx3.json": '{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": ['
+                        + '{"spdxId": "\\"\\"", "type": "x"},' * (MB // 36) + "{}]}",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_FILES))
+def test_each_reader_finishes_fast_on_a_hostile_megabyte(tmp_path, name):
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(HOSTILE_FILES[name], encoding="utf-8")
+    result = timed(harvest, tmp_path)
+    assert [e.file for e in result.inventory] == [name]
+
+
+# --- the folder is the boundary ---------------------------------------------------------------------
+
+def inventory(root: Path) -> dict[str, tuple[str, str]]:
+    return {e.file: (e.status, e.reason) for e in harvest(root).inventory}
+
+
+def test_a_fifo_named_like_a_manifest_is_listed_never_opened(tmp_path):
+    for name in ("README.md", "config.json", "mlaudit.toml"):
+        os.mkfifo(tmp_path / name)
+    found = timed(inventory, tmp_path)
+    assert all(found[n] == ("skipped", "not a regular file (a FIFO); never opened") for n in found) and len(found) == 3
+
+
+def test_a_socket_and_a_device_are_never_opened(tmp_path):
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(str(tmp_path / "bom.json"))
+        (tmp_path / "README.md").symlink_to("/dev/zero")
+        found = timed(inventory, tmp_path)
+    finally:
+        server.close()
+    assert found["bom.json"] == ("skipped", "not a regular file (a socket); never opened")
+    assert found["README.md"][0] == "skipped"  # a link out of the folder, and a device
+
+
+def test_a_file_symlink_loop_is_an_inventory_entry(tmp_path):
+    (tmp_path / "a.json").symlink_to(tmp_path / "b.json")
+    (tmp_path / "b.json").symlink_to(tmp_path / "a.json")
+    assert inventory(tmp_path) == {"a.json": ("skipped", "symbolic link loop"),
+                                   "b.json": ("skipped", "symbolic link loop")}
+
+
+@pytest.fixture
+def nest(tmp_path):
+    """Make `levels` folders named `name`, one in the other, relative to each parent (past PATH_MAX);
+    removed bottom-up afterwards (pytest's recursive cleanup would exceed the recursion limit)."""
+    fds = [os.open(tmp_path, os.O_RDONLY)]
+
+    def make(name: str, levels: int) -> None:
+        for _ in range(levels):
+            os.mkdir(name, dir_fd=fds[-1])
+            fds.append(os.open(name, os.O_RDONLY, dir_fd=fds[-1]))
+        os.close(fds.pop())
+        fds.append(name)
+
+    yield make
+    name = fds.pop()
+    while fds:
+        fd = fds.pop()
+        os.rmdir(name, dir_fd=fd)
+        os.close(fd)
+
+
+def test_a_tree_deeper_than_the_recursion_limit_is_cut_cleanly(tmp_path, nest):
+    nest("d", sys.getrecursionlimit() + 10)
+    (tmp_path / "README.md").write_text("---\nlicense: mit\n---\n")
+    found = inventory(tmp_path)
+    assert found.pop("README.md")[0] == "read"
+    assert list(found.values()) == [("skipped", f"nested more than {MAX_DEPTH} folders deep; not searched")]
+
+
+def test_a_tree_deeper_than_path_max_is_cut_cleanly(tmp_path, nest):
+    nest("d" * 250, 30)  # 7.5 KB of path, past PATH_MAX (4 KB) before MAX_DEPTH
+    found = inventory(tmp_path)
+    assert [(status, reason) for status, reason in found.values()] == [
+        ("unreadable", "cannot list folder: File name too long")]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every folder")
+def test_an_unreadable_subfolder_is_listed_with_its_reason(tmp_path):
+    locked = tmp_path / "org" / "m"
+    locked.mkdir(parents=True)
+    locked.chmod(0)
+    try:
+        assert inventory(tmp_path)["org/m/"] == ("unreadable", "cannot list folder: Permission denied")
+    finally:
+        locked.chmod(0o755)
+
+
+def test_review_and_config_files_leading_out_of_the_folder_are_not_applied(tmp_path):
+    from auditor import audit, config
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "mlaudit.toml").write_text('[release]\nasset = "nobody/nothing"\n')
+    (outside / "resolutions.yaml").write_text("not: [valid\n")
+    release = tmp_path / "release"
+    release.mkdir()
+    for name in ("mlaudit.toml", "resolutions.yaml"):
+        (release / name).symlink_to(outside / name)
+    assert config.load(release) == config.DEFAULT
+    assert audit.review_texts({"resolutions": release / "resolutions.yaml"}, release) == {}
+    assert inventory(release)["mlaudit.toml"] == ("skipped", "symbolic link pointing outside the audit folder")
