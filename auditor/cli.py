@@ -291,13 +291,15 @@ def _harvest(args) -> int:
 
 
 def _harvest_hub(args) -> int:
-    from auditor import hubcrawl
+    from auditor import hubcrawl, writing
 
     try:
         log = hubcrawl.crawl(args.path, args.output, revision=args.revision, depth=args.depth,
                              max_assets=args.max_assets)
     except hubcrawl.HubError as exc:
         return _error(exc, EXIT_USAGE if exc.usage else EXIT_INPUT)
+    except writing.WriteError as exc:
+        return _error(exc, EXIT_USAGE)
     print(terminal(hubcrawl.summary(log, args.output)))
     return EXIT_OK
 

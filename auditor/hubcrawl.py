@@ -31,7 +31,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import quote
 
-from auditor import __version__
+from auditor import __version__, writing
 from auditor.harvest import Context, modelfolder, safejson
 from auditor.harvest.hfcard import read_card
 from auditor.harvest.layout import place
@@ -118,7 +118,7 @@ def crawl(source: str, out: Path, revision: str = "main", depth: int = 3, max_as
         raise
     finally:
         if out.is_dir():
-            (out / LOG_FILE).write_text(json.dumps(log, indent=2) + "\n", encoding="utf-8")
+            writing.write_file(out / LOG_FILE, json.dumps(log, indent=2) + "\n")
     _write_config(out, root.name)
     return log
 
@@ -184,8 +184,7 @@ class _Crawler:
             except _Failed as exc:
                 entry["files"][name] = str(exc)
                 continue
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / name).write_bytes(body)
+            writing.write_file(folder / name, body)
             written += 1
             entry["files"][name] = f"fetched: {len(body)} bytes, sha256 {hashlib.sha256(body).hexdigest()}"
             upstream += self._upstream(folder / name, asset)
@@ -366,4 +365,4 @@ def _write_config(out: Path, asset: str) -> None:
     """mlaudit.toml naming the crawled asset as the release, unless the folder already has one."""
     config = out / "mlaudit.toml"
     if not config.exists():
-        config.write_text(f'[release]\nasset = "{asset}"\n', encoding="utf-8")
+        writing.write_file(config, f'[release]\nasset = "{asset}"\n')

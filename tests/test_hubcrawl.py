@@ -376,3 +376,10 @@ def test_a_server_dripping_its_headers_is_cut_off_at_the_deadline(hub, tmp_path,
     started = time.monotonic()
     code, log = crawl(tmp_path)
     assert code == 3 and time.monotonic() - started < 4
+
+
+def test_harvest_into_a_file_is_a_clean_error(hub, tmp_path, capsys):
+    target = tmp_path / "release"
+    target.write_text("not a folder")
+    assert main(["harvest", ROOT, "-o", str(target)]) == 2
+    assert "release" in capsys.readouterr().err and target.read_text() == "not a folder"
