@@ -36,12 +36,20 @@ def test_text_before_the_front_matter_means_there_is_none(tmp_path):
 
 @pytest.mark.parametrize("value", ["array of dataset identifiers", "C:\\Users\\me\\data", "/home/me/data",
                                    "https://github.com/org/data", "./data", "org/name/extra"])
-@pytest.mark.parametrize("field", ["datasets", "base_model"])
+@pytest.mark.parametrize("field", ["datasets", "base_model", "source_datasets"])
 def test_prose_paths_and_foreign_urls_are_input_problems_not_upstreams(tmp_path, field, value):
     record, problems = one_card(tmp_path, f"---\nlicense: mit\n{field}:\n- '{value}'\n---\n")
     assert record.references == []
     assert [(p.code, p.evidence.pointer, p.evidence.line) for p in problems] == [("bad-field", f"{field}[0]", 4)]
     assert "is not a Hub id" in problems[0].message
+
+
+def test_an_evaluation_dataset_that_is_not_a_hub_id_is_an_input_problem(tmp_path):
+    card = ("---\nmodel-index:\n- name: m\n  results:\n  - dataset:\n      type: /home/me/eval\n"
+            "  - dataset:\n      type: squad\n---\n")
+    record, problems = one_card(tmp_path, card)
+    assert [(r.target, r.relation) for r in record.references] == [("squad", "evaluated_on")]
+    assert [p.evidence.pointer for p in problems] == ["model-index[0].results[0].dataset.type"]
 
 
 @pytest.mark.parametrize("field, url, target", [

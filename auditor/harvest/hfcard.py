@@ -128,13 +128,21 @@ def _hub_ids(data: dict, key: str, ev, problem) -> list[tuple[str, str]]:
     repository; prose, local paths and other URLs name none and are flagged, not followed."""
     found = []
     for value, pointer in _strings(data, key, ev, problem):
-        named = (hub_id("url", value) or (None, ""))[1] if "://" in value else value
-        if looks_like_hub_id(named):
+        named = _hub_target(value, pointer, ev, problem)
+        if named:
             found.append((named, pointer))
-        else:
-            problem("bad-field", f"'{pointer}' is not a Hub id ('{shorten(value)}' is prose, a local path "
-                    "or a URL outside the Hub); not followed as an upstream", pointer, ev(pointer).line)
     return found
+
+
+def _hub_target(value: str, pointer: str, ev, problem) -> str | None:
+    """The Hub id one entry names (a Hub URL names its repository), or None, flagged, for prose,
+    a local path or a URL outside the Hub."""
+    named = (hub_id("url", value) or (None, ""))[1] if "://" in value else value
+    if looks_like_hub_id(named):
+        return named
+    problem("bad-field", f"'{pointer}' is not a Hub id ('{shorten(value)}' is prose, a local path "
+            "or a URL outside the Hub); not followed as an upstream", pointer, ev(pointer).line)
+    return None
 
 
 def _bases(data: dict, ev, folder: Path, problem) -> list[Reference]:
@@ -173,8 +181,8 @@ def _source_datasets(data: dict, ev, problem) -> list[Reference]:
     refs = []
     for value, pointer in _strings(data, "source_datasets", ev, problem):
         target = value.split("|", 1)[1].strip() if value.lower().startswith("extended|") else value
-        if target.lower() not in ("original", "extended", ""):
-            refs.append(Reference(target, "dataset", "derived_from", ev(pointer)))
+        if target.lower() not in ("original", "extended", "") and (named := _hub_target(target, pointer, ev, problem)):
+            refs.append(Reference(named, "dataset", "derived_from", ev(pointer)))
     return refs
 
 
@@ -194,5 +202,6 @@ def _evaluations(data: dict, ev, problem) -> list[Reference]:
             pointer = f"model-index[{i}].results[{j}].dataset.type"
             if isinstance(target, str) and target.strip() and target.strip().lower() not in seen:
                 seen.add(target.strip().lower())
-                refs.append(Reference(target.strip(), "dataset", "evaluated_on", ev(pointer)))
+                if named := _hub_target(target.strip(), pointer, ev, problem):
+                    refs.append(Reference(named, "dataset", "evaluated_on", ev(pointer)))
     return refs
