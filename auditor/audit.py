@@ -79,6 +79,7 @@ def _run(root: Path, exclude: frozenset[Path], review_paths: dict[str, Path], **
     rulebase.program_files(settings.position)  # fail fast on an unknown position
     settings = replace(settings, profiles=profiles.selected(settings.profiles), as_of=settings.as_of or config.today())
     decisions = review.load(texts, set(rulebase.rules()))
+    harvested = replace(harvested, problems=[*harvested.problems, *decisions.input_problems()])
     graph = resolve(harvested, settings.lineage)
     orphaned = review.curate(graph, decisions, lambda key: findings.display_id(key, graph))
     kb = licenses.load()

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from auditor import shape
 from auditor.harvest import safejson
 from auditor.harvest.frontmatter import FrontMatterError, parse
-from auditor.model import AssetGraph, Curation, Evidence
+from auditor.model import AssetGraph, Curation, Evidence, Problem
 
 RESOLUTIONS_FILE, CURATIONS_FILE = "resolutions.yaml", "curations.yaml"
 # The closed list of reasons a finding may be accepted for (README: "Review workflow").
@@ -66,14 +66,23 @@ class Review:
     def __init__(self):
         self.resolutions: list[Resolution] = []
         self.curations: list[Curation] = []
-        self.problems: list[dict] = []  # {kind, file, line, message}
+        self.problems: list[dict] = []  # {kind, file, line, message, fatal}
         self.files: dict[str, str] = {}  # kind -> file name as the report names it
 
-    def problem(self, kind: str, file: str, line: int | None, message: str) -> None:
-        self.problems.append({"kind": kind, "file": file, "line": line, "message": message})
+    def problem(self, kind: str, file: str, line: int | None, message: str, fatal: bool = False) -> None:
+        """An entry that cannot be used; `fatal`: the whole file cannot be."""
+        self.problems.append({"kind": kind, "file": file, "line": line, "message": message, "fatal": fatal})
+
+    def input_problems(self) -> list[Problem]:
+        """The problems as input problems of the audit: a review file that cannot be read is as
+        broken as an unreadable manifest (it fails the gate); an entry that cannot be used is a
+        field problem. No asset owns them: they are the release's."""
+        return [Problem("malformed" if p["fatal"] else "bad-field", p["message"], Evidence(p["file"], p["kind"], p["line"]))
+                for p in self.problems]
 
     def problems_of(self, kind: str) -> list[dict]:
-        return [p for p in self.problems if p["kind"] == kind]
+        """The problems of one review file, as the report lists them."""
+        return [{k: v for k, v in p.items() if k != "fatal"} for p in self.problems if p["kind"] == kind]
 
 
 def load(texts: dict[str, tuple[str, str]], rule_ids: set[str]) -> Review:
@@ -95,11 +104,12 @@ def _entries(name: str, text: str, kind: str, review: Review) -> list[tuple[dict
     try:
         front = parse(text, 1, f"the {kind} file")
     except FrontMatterError as exc:
-        review.problem(kind, name, exc.line, f"{exc}; no {kind} applied")
+        review.problem(kind, name, exc.line, f"{exc}; no {kind} applied", fatal=True)
         return []
     items = front.data.get(kind)
     if set(front.data) != {kind} or not isinstance(items, list):
-        review.problem(kind, name, 1, f"expected one top-level key '{kind}:' holding a list; no {kind} applied")
+        review.problem(kind, name, 1, f"expected one top-level key '{kind}:' holding a list; no {kind} applied",
+                       fatal=True)
         return []
     return [(item, {k.partition(".")[2]: v for k, v in front.lines.items() if k.startswith(f"{kind}[{i}]")}
              | {"": front.line(f"{kind}[{i}]")}) for i, item in enumerate(items)]

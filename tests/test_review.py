@@ -120,6 +120,22 @@ def test_malformed_resolution_is_listed_with_file_and_line_and_not_applied(relea
     assert len(doc["review"]["resolutions"]["orphaned"]) == 1  # the good entry is still read
 
 
+@pytest.mark.parametrize("kind", ["resolutions", "curations"])
+def test_an_unreadable_review_file_is_an_input_error_and_a_bad_entry_a_field_problem(release, kind):
+    """A review file nobody can read fails the gate like an unreadable manifest; an entry that cannot
+    be used is a field problem. Both name the file and line, and belong to the release."""
+    (release / f"{kind}.yaml").write_text(f"{kind}:\n  - rule: [unclosed\n")
+    broken = audit_doc(release)
+    [finding] = [f for f in broken["findings"] if f["rule"] == "INP001"]
+    assert finding["asset"] == RELEASE and finding["severity"] == "error"
+    assert finding["evidence"][0]["file"] == f"{kind}.yaml" and finding["evidence"][0]["line"] == 3
+    (release / f"{kind}.yaml").write_text(f"{kind}:\n  - 5\n")
+    entry = audit_doc(release)
+    assert [f["evidence"][0]["file"] for f in entry["findings"]
+            if f["rule"] == "INP002" and f["evidence"][0]["file"] == f"{kind}.yaml"] == [f"{kind}.yaml"]
+    assert not [f for f in entry["findings"] if f["rule"] == "INP001"]
+
+
 def test_resolutions_file_that_is_not_a_list_is_one_problem(release):
     (release / "resolutions.yaml").write_text("- rule: CMP001\n")
     assert [p["message"] for p in audit_doc(release)["review"]["problems"]] == [
