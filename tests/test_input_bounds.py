@@ -175,15 +175,23 @@ def test_a_tree_deeper_than_path_max_is_cut_cleanly(tmp_path, nest):
         ("unreadable", "cannot list folder: File name too long")]
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every folder")
-def test_an_unreadable_subfolder_is_listed_with_its_reason(tmp_path):
+def test_an_unreadable_subfolder_is_listed_with_its_reason(tmp_path, monkeypatch):
+    """A folder the user may not list (simulated: tests may run as root, who lists every folder)."""
+    from auditor.harvest import folder
+
     locked = tmp_path / "org" / "m"
     locked.mkdir(parents=True)
-    locked.chmod(0)
-    try:
-        assert inventory(tmp_path)["org/m/"] == ("unreadable", "cannot list folder: Permission denied")
-    finally:
-        locked.chmod(0o755)
+    (tmp_path / "org" / "x").mkdir()
+    listing = os.scandir
+
+    def scandir(path):
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return listing(path)
+
+    monkeypatch.setattr(folder.os, "scandir", scandir)
+    found = inventory(tmp_path)
+    assert found["org/m/"] == ("unreadable", "cannot list folder: Permission denied")
 
 
 def test_review_and_config_files_leading_out_of_the_folder_are_not_applied(tmp_path):
