@@ -17,7 +17,7 @@ from auditor.config import Settings, today
 from auditor.graph import display_id, find
 from auditor.licenses import NEVER, UNKNOWN, KnowledgeBase, LicenseReading, interpret, known_readings, stale
 from auditor.model import UNREADABLE, AssetGraph, Evidence, LicenseStatement
-from auditor.profiles import Profile, normalise_heading
+from auditor.profiles import Profile, items_meant, normalise_heading
 
 S = schema.SCHEMA
 AUDIT = 0  # the id that stands for the audit as a whole: a problem no asset owns is the audit's
@@ -71,7 +71,6 @@ def encode(graph: AssetGraph, settings: Settings, kb: KnowledgeBase, profiles: d
     _release(fb, graph, settings, ids, kb)
     documented = _cone(graph, fb.release)
     fb.cone = None if documented is None else {ids[k] for k in documented}
-    headings = {normalise_heading(h) for profile in profiles.values() for item in profile.items for h in item.headings}
     for name in settings.profiles:
         fb.add(S["selected"](name))
     unreadable = {p.asset for p in graph.harvest.problems if p.code in UNREADABLE}
@@ -99,10 +98,13 @@ def encode(graph: AssetGraph, settings: Settings, kb: KnowledgeBase, profiles: d
                 fb.add(S["states"](a, statement.field), statement.evidence)
             if record.sections is not None:
                 fb.add(S["card"](a), Evidence(record.source, ""))
-                for section in record.sections:
+                for n, section in enumerate(record.sections):
                     heading = normalise_heading(section.heading)
-                    if heading in headings:
+                    meant = items_meant(profiles, heading, title=n == 0 and section.level == 1)
+                    if meant:
                         fb.add(S["heading"](a, heading, section.status), section.evidence)
+                    for profile_id, item_id in meant:
+                        fb.add(S["item_heading"](profile_id, item_id, heading))
     for edge in graph.edges:
         fb.add(S["edge"](ids[edge.child], ids[edge.parent], edge.relation), edge.evidence)
     for child, detail, evidence in upstream_disagreements(graph, documented):

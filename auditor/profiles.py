@@ -26,11 +26,14 @@ class Item:
     required: bool
     how_to_fix: str
     clause: str = ""  # where the profile's source asks for the item
+    keywords: tuple[str, ...] = ()  # normalised; a heading that mentions one means the item too
 
     @property
     def expected(self) -> str:
         """What would meet the item, as a reader should look for it."""
-        parts = [f"a filled-in section headed {' or '.join(repr(h) for h in self.headings[:3])}"] if self.headings else []
+        named = ' or '.join(repr(h) for h in self.headings[:3])
+        also = f" (or any heading with {' or '.join(repr(k) for k in self.keywords[:3])})" if self.keywords else ""
+        parts = [f"a filled-in section headed {named}{also}"] if self.headings else []
         parts += [f"the field {' or '.join(repr(f) for f in self.fields[:3])}"] if self.fields else []
         parts += ["a declared license"] if self.license else []
         return "; or ".join(parts) + (f" ({self.clause})" if self.clause else "")
@@ -52,10 +55,29 @@ class ProfileError(ValueError):
 
 @cache
 def normalise_heading(text: str) -> str:
-    """Headings compare without case, punctuation or markup: 'Bias, Risks & Limitations' -> 'bias risks limitations'."""
+    """Headings compare without case, punctuation, markup or numbering:
+    '2.1 **Bias, Risks & Limitations**' -> 'bias risks limitations'."""
     text = re.sub(r"\[optional\]", " ", text.lower()).replace("&", " and ")
     words = re.sub(r"[^0-9a-z]+", " ", text).split()
+    while words and words[0].isdigit():
+        words.pop(0)
     return " ".join(w for w in words if w != "and")
+
+
+def mentions(heading: str, keyword: str) -> bool:
+    """Whether the normalised `heading` holds the normalised `keyword`'s words in a row, each as the
+    start of a word, so that 'limitation' is in 'known limitations' and 'cite' in 'citing'."""
+    words, key = heading.split(), keyword.split()
+    return any(all(w.startswith(k) for w, k in zip(words[i:], key)) for i in range(len(words) - len(key) + 1))
+
+
+def items_meant(profiles: dict[str, Profile], heading: str, title: bool = False) -> list[tuple[str, str]]:
+    """(profile, item) pairs a card section under the normalised `heading` can meet: those that list
+    the heading, and those with a keyword it mentions (real cards word headings in many ways). A
+    card's title names the asset, not a section ('credit-risk-v1' says nothing of risks): only listed
+    headings count there."""
+    return [(p.id, i.id) for p in profiles.values() for i in p.items
+            if heading in map(normalise_heading, i.headings) or not title and any(mentions(heading, k) for k in i.keywords)]
 
 
 @cache
@@ -68,7 +90,8 @@ def load(folder: Path | None = None) -> dict[str, Profile]:
         if "items" not in data:
             continue
         items = tuple(Item(i["item"], tuple(i.get("headings", ())), tuple(i.get("fields", ())), bool(i.get("license")),
-                           bool(i.get("required")), " ".join(i["how_to_fix"].split()), i.get("clause", ""))
+                           bool(i.get("required")), " ".join(i["how_to_fix"].split()), i.get("clause", ""),
+                           tuple(normalise_heading(k) for k in i.get("keywords", ())))
                       for i in data["items"])
         profiles[data["id"]] = Profile(data["id"], data.get("name", data["id"]), tuple(data["applies_to"]),
                                        data["source"], items, tuple(data.get("formats", ())))

@@ -106,7 +106,7 @@ PREDICATES = [
     _p("profile_format", "profile:string format:string", "the profile applies only to assets described in this format", "knowledge"),
     _p("described_in", "a:asset format:string", "a manifest of this format describes the asset", "input"),
     _p("item", "profile:string item:string", "a documentation item of a profile", "knowledge"),
-    _p("item_heading", "profile:string item:string heading:string", "a (normalised) card heading that meets the item", "knowledge"),
+    _p("item_heading", "profile:string item:string heading:string", "a (normalised) card heading that meets the item: listed in the profile or mentioning one of its keywords", "knowledge"),
     _p("item_field", "profile:string item:string field:string", "a manifest field that meets the item", "knowledge"),
     _p("item_license", "profile:string item:string", "a usable license meets the item", "knowledge"),
     _p("required_item", "profile:string item:string", "the release lacking the item is a finding", "knowledge"),

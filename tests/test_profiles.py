@@ -69,3 +69,57 @@ def test_mof_profile_reports_class_and_progress(tmp_path):
     (entry,) = [d for d in doc["documentation"] if d["profile"] == "mof"]
     assert entry["class"] == 2 and entry["progress"] == {"1": 77, "2": 100, "3": 100}
     assert entry["score"] == 77 and {m["item"] for m in entry["missing"]} >= {"Datasets"}
+
+
+def test_a_heading_with_commas_stays_one_heading():
+    """YAML flow lists split on commas: 'Bias, Risks, and Limitations' must be quoted to stay whole."""
+    (item,) = [i for i in profiles.load()["hf-model-card"].items if i.id == "Bias, Risks, and Limitations"]
+    assert item.headings[0] == "Bias, Risks, and Limitations"
+    assert "'Bias, Risks, and Limitations'" in item.expected
+    assert not [h for p in profiles.load().values() for i in p.items for h in i.headings if h.lower().startswith("and ")]
+
+
+CARD_SHAPES = FIXTURES / "cards"
+
+
+@pytest.mark.parametrize("shape", sorted(p.name for p in CARD_SHAPES.iterdir()))
+def test_real_card_shapes_score_what_they_say(shape):
+    """Cards in the shapes the Hub's tools write: template boilerplate earns nothing, real sections
+    under their usual headings ("BibTeX entry and citation info", "Limitations and bias") count."""
+    expected = yaml.safe_load((CARD_SHAPES / shape / "expect.yaml").read_text())
+    entry = release_documentation(run_audit(CARD_SHAPES / shape), expected["profile"])
+    assert (entry["score"], [m["item"] for m in entry["missing"]]) == (expected["score"], expected["missing"])
+
+
+def test_an_untouched_template_scores_almost_nothing():
+    expected = yaml.safe_load((CARD_SHAPES / "hub-template" / "expect.yaml").read_text())
+    assert expected["score"] <= 10
+
+
+@pytest.mark.parametrize(("heading", "item"), [
+    ("BibTeX entry and citation info", "Citation"), ("**3. Citing this work**", "Citation"),
+    ("Limitations and bias", "Bias, Risks, and Limitations"), ("Known risks", "Bias, Risks, and Limitations"),
+    ("Getting started", "How to Get Started with the Model"), ("Framework versions", "Technical Specifications"),
+])
+def test_headings_are_matched_by_meaning(heading, item):
+    assert ("hf-model-card", item) in profiles.items_meant(profiles.load(), profiles.normalise_heading(heading))
+
+
+@pytest.mark.parametrize(("text", "status"), [
+    ("Use the code below to get started with the model.\n\n[More Information Needed]", "placeholder"),
+    ("*use the code below   to get started\nwith the model.*", "placeholder"),
+    ("**BibTeX:**\n\n[More Information Needed]\n\n**APA:**", "placeholder"),
+    ("[TODO: provide examples of latent issues and potential remediations]", "placeholder"),
+    ("```python\n# TODO: add an example code snippet for running this diffusion pipeline\n```", "placeholder"),
+    ("Carbon emissions can be estimated using the [Machine Learning Impact calculator](https://mlco2.github.io/impact#compute)"
+     " presented in [Lacoste et al. (2019)](https://arxiv.org/abs/1910.09700).\n\n- **Hardware Type:** [More Information Needed]",
+     "placeholder"),
+    ("<!-- a comment -->\n\n", "empty"),
+    ("Use the code below to get started with the model.\n\n```python\nmodel = load('acme/m')\n```", "filled"),
+    ("The following hyperparameters were used during training:\n- learning_rate: 2e-05", "filled"),
+    ("- **Hardware Type:** 8 A100", "filled"),
+])
+def test_template_boilerplate_is_a_placeholder(text, status):
+    from auditor.harvest.markdown import sections
+    (section,) = sections(f"## Section\n\n{text}\n", 1, "README.md")
+    assert section.status == status

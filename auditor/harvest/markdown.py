@@ -14,22 +14,49 @@ on whitespace-collapsed text with regexes that cannot backtrack more than a boun
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from functools import cache
+
+import yaml
 from markdown_it import MarkdownIt
 
 from auditor.model import Evidence, Section
+from auditor.resources import rules_dir
 
 MAX_BODY = 64 * 1024  # Hub cards are a few KB; 1 MB of one-line list items would take seconds
 MAX_LABEL = 80  # a template label ("**Funded by [optional]:**") is short
 _PARSER = MarkdownIt("commonmark").disable("inline")
 _TEXT_BLOCKS = frozenset({"inline", "fence", "code_block", "html_block"})
-_PLACEHOLDER = re.compile(
-    r"\[? ?(?:more information needed|needs more information|more info needed|optional"
-    r"|todo|tbd|to be (?:added|completed)|\{\{[^{}]*\}\}) ?\]?\.?",
-    re.I,
-)
 _LABEL = re.compile(r"(?:[-*+]|\d+[.)])? ?(?:\*\*|__)?[^*_:]{0,60}:?(?:\*\*|__)?:?")
 _DECORATION = re.compile(r"[\s\-*+>#|=_`~:.]*")
+_LINK_TARGET = re.compile(r"\]\([^()\s]{0,2000}\)")
+_EMPHASIS = re.compile(r"[*_`]+")
+
+
+@dataclass(frozen=True)
+class Boilerplate:
+    """What the card templates write where the author wrote nothing (rules/profiles/placeholders.yaml)."""
+    placeholder: re.Pattern  # a placeholder phrase or an unrendered "{{ field }}"
+    note: re.Pattern  # "[TODO: ...]" anywhere, or a line that starts with "TODO"
+    sentences: tuple[str, ...]  # the templates' default sentences, as plain() gives them
+
+
+@cache
+def boilerplate() -> Boilerplate:
+    """The placeholders and template sentences, read once from the rules' data."""
+    data = yaml.safe_load((rules_dir() / "profiles" / "placeholders.yaml").read_text(encoding="utf-8"))
+    phrases = "|".join(re.escape(p) for p in data["phrases"])
+    notes = "|".join(re.escape(n) for n in data["notes"])
+    sentences = {plain(s).rstrip(".") for t in data["templates"] for s in t["sentences"]}
+    return Boilerplate(re.compile(rf"\[? ?(?:{phrases}|\{{\{{[^{{}}]*\}}\}}) ?\]?\.?", re.I),
+                       re.compile(rf"\[ ?(?:{notes})\b[^\]]{{0,{MAX_LABEL * 4}}}\]|^[#/ ]*(?:{notes})\b.*", re.I),
+                       tuple(sorted(sentences, key=len, reverse=True)))
+
+
+def plain(text: str) -> str:
+    """`text` as compared with the templates: lower case, links without targets, no emphasis, one space."""
+    return " ".join(_EMPHASIS.sub("", _LINK_TARGET.sub("]", text)).lower().split())
 
 
 def sections(body: str, first_line: int, file: str) -> list[Section]:
@@ -42,6 +69,8 @@ def sections(body: str, first_line: int, file: str) -> list[Section]:
         if heading:
             heads.append((token.map[0], heading, int(token.tag[1])))
             texts.append([])
+        elif token.type == "inline" and tokens[i - 1].type != "heading_open":
+            texts[-1].append(" ".join(_uncomment(token.content).split()))  # a paragraph is judged whole
         elif token.type in _TEXT_BLOCKS and tokens[i - 1].type != "heading_open":
             texts[-1].append(_uncomment(token.content))
     own = [_status(t) for t in texts[1:]]
@@ -68,18 +97,30 @@ def _uncomment(text: str) -> str:
 
 
 def _status(texts: list[str]) -> str:
+    """filled as soon as one line says something; placeholder when lines only hold boilerplate."""
     status = "empty"
     for text in texts:
         for line in text.split("\n"):
-            line = " ".join(line.split())
-            if _DECORATION.fullmatch(line):
-                continue
-            rest = _PLACEHOLDER.sub("", line).strip()
-            if rest != line and (_DECORATION.fullmatch(rest) or len(rest) <= MAX_LABEL and _LABEL.fullmatch(rest)):
-                status = "placeholder"
-                continue
-            return "filled"
+            judged = _judge(line)
+            if judged == "filled":
+                return judged
+            status = judged or status
     return status
+
+
+def _judge(line: str) -> str | None:
+    """None for decoration; placeholder for template boilerplate, placeholders and bare labels
+    ("**BibTeX:**", "- **Model type:** [More Information Needed]"); filled otherwise."""
+    line = plain(line)
+    if _DECORATION.fullmatch(line):
+        return None
+    known = boilerplate()
+    rest = line
+    for sentence in known.sentences:
+        rest = rest.replace(sentence, " ")
+    rest = known.placeholder.sub("", known.note.sub("", rest)).strip()
+    label = len(rest) <= MAX_LABEL and _LABEL.fullmatch(rest) and (rest != line or rest.endswith(":"))
+    return "placeholder" if _DECORATION.fullmatch(rest) or label else "filled"
 
 
 def _better(a: str, b: str) -> str:
