@@ -20,6 +20,7 @@ from auditor.model import UNREADABLE, AssetGraph, Evidence, LicenseStatement
 from auditor.profiles import Profile, items_meant, normalise_heading
 
 S = schema.SCHEMA
+SHOWN_CANDIDATES = 3  # release candidates a message names; the evidence names them all
 AUDIT = 0  # the id that stands for the audit as a whole: a problem no asset owns is the audit's
 # What an asset is made from (not what it contains or runs with), by sort: its base models, its data.
 LINEAGE_RELATIONS = {**dict.fromkeys(("finetune", "adapter", "quantized", "merge", "distill"), "base"),
@@ -357,6 +358,8 @@ def _release(fb: FactBase, graph: AssetGraph, settings: Settings, ids: dict[str,
         if len(sinks) != 1:
             for k in sinks:
                 fb.add(S["release_candidate"](ids[k]), *(Evidence(src, "") for src in graph.assets[k].sources))
+            if sinks:
+                fb.add(S["release_unidentified"](len(sinks), _first_named(sinks, graph)))
             fb.release_basis = ("not identified: no manifest describes an asset" if not sinks and not graph.assets
                                 else f"not identified: {len(sinks)} described assets have no downstream asset; "
                                 "name one as [release] asset in mlaudit.toml")
@@ -366,6 +369,13 @@ def _release(fb: FactBase, graph: AssetGraph, settings: Settings, ids: dict[str,
     fb.add(S["release"](ids[key], settings.use.replace("-", "_"), settings.distribution),
            Evidence("mlaudit.toml", "release") if settings.origin.get("asset") == "mlaudit.toml" else None)
     _release_text(fb, ids[key], graph.assets[key], kb)
+
+
+def _first_named(keys: list[str], graph: AssetGraph) -> str:
+    """The first few release candidates by name, for one finding's message: a folder of many cards
+    has hundreds, which the finding's evidence lists in full."""
+    names = sorted(display_id(k, graph) for k in keys)
+    return ", ".join(names[:SHOWN_CANDIDATES]) + (", …" if len(names) > SHOWN_CANDIDATES else "")
 
 
 def _closest(name: str, graph: AssetGraph) -> str:

@@ -50,6 +50,7 @@ PREDICATES = [
     _p("asset", "a:asset kind:symbol", "an asset of the graph (model, dataset, code, other)", "input"),
     _p("release", "a:asset use:symbol distribution:symbol", "the asset being released and how", "input"),
     _p("release_candidate", "a:asset", "an asset that could be the release when none is configured", "input"),
+    _p("release_unidentified", "candidates:int first:string", "no release is configured and several assets could be it (how many, the first by name)", "input"),
     _p("edge", "child:asset parent:asset relation:symbol", "a typed lineage edge", "input"),
     _p("licensed", "a:asset license:string", "a known license the asset is read to be under", "input"),
     _p("alternative", "a:asset choice:int license:string", "a license of one alternative the asset is offered under (SPDX OR)", "input"),

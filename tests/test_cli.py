@@ -143,8 +143,10 @@ def test_asset_accepts_every_candidate_the_audit_names(tmp_path, capsys):
     root = _sbom_with_code(tmp_path)
     main(["audit", str(root), "--out", str(tmp_path / "o"), "--fail-on", "never"])
     doc = json.loads((tmp_path / "o" / "report.json").read_text())
-    candidates = {f["asset"] for f in doc["findings"] if f["rule"] == "INP003"}
+    [finding] = [f for f in doc["findings"] if f["rule"] == "INP003"]
+    candidates = {step["asset"] for step in finding["evidence"]}
     assert candidates == {"SimpleHTR", "word-model"}
+    assert finding["asset"] is None and finding["detail"] == {"candidates": 2, "first": "SimpleHTR, word-model"}
     for name in candidates:
         assert main(["audit", str(root), "--out", str(tmp_path / "o"), "--asset", name, "--fail-on", "never"]) == 0
         assert json.loads((tmp_path / "o" / "report.json").read_text())["release"]["asset"] == name

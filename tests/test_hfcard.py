@@ -188,6 +188,83 @@ def test_gguf_tag_makes_a_quantized_copy(tmp_path):
     assert refs(record)[0][2] == "quantized"
 
 
+MERGEKIT_CARD = card("""
+    base_model:
+    - mistralai/Mistral-7B-v0.1
+    library_name: transformers
+    tags:
+    - mergekit
+    - merge
+    """, """
+    # merged-7b
+
+    This is a merge of pre-trained language models created using [mergekit](https://github.com/cg123/mergekit).
+
+    ## Merge Details
+    ### Merge Method
+
+    This model was merged using the TIES merge method using mistralai/Mistral-7B-v0.1 as a base.
+
+    ### Configuration
+
+    The following YAML configuration was used to produce this model:
+
+    ```yaml
+    models:
+      - model: mistralai/Mistral-7B-v0.1
+      - model: teknium/OpenHermes-2.5-Mistral-7B
+        parameters:
+          density: 0.5
+          weight: 0.5
+      - model: "Intel/neural-chat-7b-v3-3"  # the chat half
+    merge_method: ties
+    base_model: mistralai/Mistral-7B-v0.1
+    dtype: bfloat16
+    ```
+    """)
+
+
+def test_mergekit_card_is_a_merge_of_every_configured_model(tmp_path):
+    """The front matter names one base; the merge configuration names the three models merged."""
+    record, _ = harvest_one(tmp_path, MERGEKIT_CARD)
+    assert refs(record) == [("mistralai/Mistral-7B-v0.1", "model", "merge"),
+                            ("teknium/OpenHermes-2.5-Mistral-7B", "model", "merge"),
+                            ("Intel/neural-chat-7b-v3-3", "model", "merge")]
+    configured = record.references[1].evidence
+    assert (configured.pointer, configured.line) == ("merge configuration", 26)
+
+
+def test_merge_tag_alone_makes_a_merge(tmp_path):
+    record, _ = harvest_one(tmp_path, card("base_model: a/x\ntags: [merge]"))
+    assert refs(record) == [("a/x", "model", "merge")] and record.references[0].basis == "inferred: merge tag merge"
+
+
+def test_yaml_without_merge_method_names_no_bases(tmp_path):
+    body = "# m\n\n```yaml\nmodel: c/z\n```\n"
+    record, _ = harvest_one(tmp_path, card("base_model: a/x", body))
+    assert refs(record) == [("a/x", "model", "finetune")]
+
+
+def test_merge_configuration_is_bounded(tmp_path):
+    models = "".join(f"  - model: org/m{i}\n" for i in range(100))
+    record, _ = harvest_one(tmp_path, card("license: mit", f"```yaml\nmodels:\n{models}merge_method: linear\n```\n"))
+    assert len(record.references) == 32 and {r.relation for r in record.references} == {"merge"}
+
+
+def test_peft_adapter_card_is_an_adapter_on_its_base(tmp_path):
+    """The card the PEFT Trainer writes: library_name peft, one base, adapter_config.json beside it."""
+    text = card("""
+        base_model: meta-llama/Llama-2-7b-hf
+        library_name: peft
+        tags:
+        - trl
+        - sft
+        - generated_from_trainer
+        """, "# llama-2-7b-sft-lora\n\n### Framework versions\n\n- PEFT 0.7.1\n")
+    record, _ = harvest_one(tmp_path, text, extra={"org/m/adapter_config.json": '{"peft_type": "LORA"}'})
+    assert refs(record) == [("meta-llama/Llama-2-7b-hf", "model", "adapter")]
+
+
 def test_unknown_relation_is_reported_and_inferred(tmp_path):
     record, result = harvest_one(tmp_path, card("base_model: a/x\nbase_model_relation: quantised"))
     assert refs(record)[0][2] == "finetune" and result.problems[0].code == "bad-field"

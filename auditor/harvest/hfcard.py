@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from auditor.harvest import frontmatter, markdown
@@ -17,6 +18,12 @@ DATASET_FIELDS = frozenset({
 })
 RELATIONS = frozenset({"adapter", "merge", "quantized", "finetune"})
 QUANTIZED_TAGS = frozenset({"gguf", "gptq", "awq", "exl2", "quantized", "4-bit", "8-bit", "bitsandbytes"})
+# What makes the Hub read a card as a merge besides several base models: mergekit's tags and library.
+MERGE_TAGS = frozenset({"merge", "mergekit"})
+MAX_MERGED = 32  # model ids read from one card's merge configuration: bounds the upstreams a card adds
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_MERGE_METHOD = re.compile(r"^\s*merge_method\s*:", re.I)
+_MERGED_MODEL = re.compile(r"^\s*(?:-\s*)?(?:model|base_model)\s*:\s*['\"]?([^\s'\"#]+)['\"]?\s*(?:#.*)?$")
 
 
 def read_card(path: Path, rel: str, place: Placement) -> tuple[AssetRecord, list[Problem]]:
@@ -53,7 +60,7 @@ def read_card(path: Path, rel: str, place: Placement) -> tuple[AssetRecord, list
                 f"{markdown.MAX_BODY // 1024} KB only", "body")
     record.text = body
     if meta is not None:
-        _read_metadata(record, meta, path.parent, problem)
+        _read_metadata(record, meta, path.parent, problem, _merged_models(body, body_line))
     return _keyed(record, problems)
 
 
@@ -62,7 +69,8 @@ def _keyed(record: AssetRecord, problems: list[Problem]) -> tuple[AssetRecord, l
     return record, [Problem(p.code, p.message, p.evidence, key) for p in problems]
 
 
-def _read_metadata(record: AssetRecord, meta: frontmatter.FrontMatter, folder: Path, problem) -> None:
+def _read_metadata(record: AssetRecord, meta: frontmatter.FrontMatter, folder: Path, problem,
+                   merged: list[tuple[str, int]]) -> None:
     data = meta.data
     if record.kind_basis != "layout":
         dataset_fields = sorted(DATASET_FIELDS & data.keys())
@@ -73,7 +81,7 @@ def _read_metadata(record: AssetRecord, meta: frontmatter.FrontMatter, folder: P
     ev = lambda pointer: Evidence(record.source, pointer, meta.line(pointer))  # noqa: E731
     record.licenses = _licenses(data, ev, problem)
     record.references = (
-        _bases(data, ev, folder, problem)
+        _bases(data, ev, folder, problem, [(m, Evidence(record.source, "merge configuration", line)) for m, line in merged])
         + _listed(data, "datasets", "trained_on", ev, problem)
         + _source_datasets(data, ev, problem)
         + _evaluations(data, ev, problem)
@@ -145,8 +153,12 @@ def _hub_target(value: str, pointer: str, ev, problem) -> str | None:
     return None
 
 
-def _bases(data: dict, ev, folder: Path, problem) -> list[Reference]:
-    bases = _hub_ids(data, "base_model", ev, problem)
+def _bases(data: dict, ev, folder: Path, problem, merged: list[tuple[str, Evidence]]) -> list[Reference]:
+    """The base models: those of base_model, and those of a merge configuration in the body (a
+    mergekit card often names one base in its front matter and merges several), once each."""
+    bases = [(target, ev(pointer)) for target, pointer in _hub_ids(data, "base_model", ev, problem)]
+    named = {target.lower() for target, _ in bases}
+    bases += [(model, evidence) for model, evidence in merged if model.lower() not in named]
     declared = data.get("base_model_relation")
     if isinstance(declared, str) and declared.strip().lower() in RELATIONS:
         relation, basis = declared.strip().lower(), "declared in base_model_relation"
@@ -155,22 +167,48 @@ def _bases(data: dict, ev, folder: Path, problem) -> list[Reference]:
             problem("bad-field", f"base_model_relation '{declared}' is not one of "
                     f"{', '.join(sorted(RELATIONS))}; the relation is inferred instead",
                     "base_model_relation", ev("base_model_relation").line)
-        relation, basis = _infer_relation(data, bases, folder)
-    return [Reference(target, "model", relation, ev(pointer), basis) for target, pointer in bases]
+        relation, basis = _infer_relation(data, bases, bool(merged), folder)
+    return [Reference(target, "model", relation, evidence, basis) for target, evidence in bases]
 
 
-def _infer_relation(data: dict, bases: list, folder: Path) -> tuple[str, str]:
-    """The Hub's inference when base_model_relation is absent."""
+def _infer_relation(data: dict, bases: list, merge_config: bool, folder: Path) -> tuple[str, str]:
+    """The Hub's inference when base_model_relation is absent, in its order: adapter files, then
+    merge signs, then quantization signs, else a fine-tune."""
     tags = {t.lower() for t in data.get("tags") or [] if isinstance(t, str)} if isinstance(data.get("tags"), list) else set()
     library = str(data.get("library_name") or "").lower()
-    if len(bases) > 1:
-        return "merge", "inferred: several base models"
     if library == "peft" or (folder / "adapter_config.json").is_file():
         return "adapter", "inferred: PEFT adapter (library_name peft or adapter_config.json)"
+    if len(bases) > 1:
+        return "merge", "inferred: several base models"
+    merged = ["a merge configuration"] if merge_config else sorted(tags & MERGE_TAGS) or (
+        [library] if library in MERGE_TAGS else [])
+    if merged:
+        return "merge", f"inferred: {merged[0] if merge_config else 'merge tag ' + merged[0]}"
     quantized = sorted(tags & QUANTIZED_TAGS) or ([library] if library in QUANTIZED_TAGS else [])
     if quantized:
         return "quantized", f"inferred: quantization tag {quantized[0]}"
     return "finetune", "inferred: single base model"
+
+
+def _merged_models(body: str, body_line: int) -> list[tuple[str, int]]:
+    """(Hub id, line) of the models a merge configuration in the body names: a fenced block with a
+    merge_method, as mergekit writes into the cards it makes. One pass over the lines, at most
+    MAX_MERGED ids."""
+    found, block, in_merge = [], None, False
+    for number, line in enumerate(body[:markdown.MAX_BODY].splitlines(), body_line):
+        if _FENCE.match(line):
+            if block is not None and in_merge:
+                found += block
+            block, in_merge = ([] if block is None else None), False
+        elif block is not None:
+            in_merge = in_merge or bool(_MERGE_METHOD.match(line))
+            model = _MERGED_MODEL.match(line)
+            if model and looks_like_hub_id(model.group(1)):
+                block.append((model.group(1), number))
+    first = {}
+    for model, number in found:
+        first.setdefault(model.lower(), (model, number))
+    return list(first.values())[:MAX_MERGED]
 
 
 def _listed(data: dict, key: str, relation: str, ev, problem) -> list[Reference]:
