@@ -11,12 +11,16 @@ from pathlib import Path
 
 import pytest
 
-repr = lambda value: ascii(value[:24])  # noqa: E731 - short test ids for megabyte parameters
-
 from auditor.harvest import harvest, safejson
 from auditor.harvest.folder import MAX_DEPTH
 from auditor.harvest.frontmatter import FrontMatterError, split
 from auditor.harvest.markdown import sections
+
+
+def short(value) -> str:
+    """A short test id for a megabyte parameter."""
+    return ascii(value[:24])
+
 
 MB = 1_100_000
 LIMIT = 2.0
@@ -37,7 +41,7 @@ def timed(fn, *args):
     "[" * MB,
     '["a",' * (MB // 5),
     '"' + "\\" * MB,
-], ids=repr)
+], ids=short)
 def test_json_depth_scan_is_linear(text):
     with pytest.raises(safejson.JSONRefused):
         timed(safejson.loads, text.encode())
@@ -58,7 +62,7 @@ def test_json_depth_scan_is_linear(text):
     "*a" * (MB // 2),
     "- a\n" * (MB // 4),
     "1. a\n" * (MB // 5),
-], ids=repr)
+], ids=short)
 def test_card_body_is_read_in_bounded_time(body):
     assert len(body) >= 1_000_000
     timed(sections, body, 1, "README.md")
@@ -69,7 +73,7 @@ def test_card_body_is_read_in_bounded_time(body):
     "\n" * MB + "---\n" + "a: b\n" * 10,
     "---\n" + "\n---   x" * (MB // 8),
     " " * MB + "---",
-], ids=repr)
+], ids=short)
 def test_front_matter_split_is_linear(text):
     def attempt():
         try:
