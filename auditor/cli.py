@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from importlib import import_module
 from pathlib import Path
 
-from auditor import __version__, rulebase
+from auditor import __version__, rulebase, writing
 from auditor.report.lines import terminal
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
@@ -255,7 +255,6 @@ def _report(args) -> int:
 
 def _write(doc: dict, args) -> int:
     """Write report.json, report.html and the outputs asked for; print the summary; the exit code."""
-    from auditor import writing
     from auditor.report import OutputError, html, jsonfile, text
 
     reports = list(zip(REPORTS, (jsonfile.render(doc), html.render(doc))))
@@ -276,7 +275,7 @@ def _write(doc: dict, args) -> int:
 
 
 def _harvest(args) -> int:
-    from auditor import audit, config, writing
+    from auditor import audit, config
 
     if args.path.startswith("hf://"):
         return _harvest_hub(args)
@@ -291,7 +290,7 @@ def _harvest(args) -> int:
 
 
 def _harvest_hub(args) -> int:
-    from auditor import hubcrawl, writing
+    from auditor import hubcrawl
 
     try:
         log = hubcrawl.crawl(args.path, args.output, revision=args.revision, depth=args.depth,

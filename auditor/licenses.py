@@ -376,6 +376,7 @@ def _one(statement: LicenseStatement, kb: KnowledgeBase) -> _Part:
                  ("'other' names no license: set license_name and license_link",), unnamed=True)
 
 
+@lru_cache(maxsize=65536)
 def _text(raw: str, kb: KnowledgeBase) -> _Part:
     key = _alias_key(raw)
     if key in kb.aliases:
