@@ -17,7 +17,7 @@ from auditor.config import Settings, today
 from auditor.graph import display_id, find
 from auditor.licenses import NEVER, UNKNOWN, KnowledgeBase, LicenseReading, interpret, known_readings, stale
 from auditor.model import UNREADABLE, AssetGraph, Evidence, LicenseStatement
-from auditor.profiles import Profile, items_meant, normalise_heading
+from auditor.profiles import Profile, credited, normalise_heading
 
 S = schema.SCHEMA
 SHOWN_CANDIDATES = 3  # release candidates a message names; the evidence names them all
@@ -99,13 +99,10 @@ def encode(graph: AssetGraph, settings: Settings, kb: KnowledgeBase, profiles: d
                 fb.add(S["states"](a, statement.field), statement.evidence)
             if record.sections is not None:
                 fb.add(S["card"](a), Evidence(record.source, ""))
-                for n, section in enumerate(record.sections):
-                    heading = normalise_heading(section.heading)
-                    meant = items_meant(profiles, heading, title=n == 0 and section.level == 1)
-                    if meant:
-                        fb.add(S["heading"](a, heading, section.status), section.evidence)
-                    for profile_id, item_id in meant:
-                        fb.add(S["item_heading"](profile_id, item_id, heading))
+                kind_profiles = {k: p for k, p in profiles.items() if asset.kind in p.applies_to}
+                for section, profile_id, item_id, status in credited(kind_profiles, record.sections):
+                    fb.add(S["heading"](a, profile_id, item_id, normalise_heading(section.heading), status),
+                           section.evidence)
     for edge in graph.edges:
         fb.add(S["edge"](ids[edge.child], ids[edge.parent], edge.relation), edge.evidence)
     for child, detail, evidence in upstream_disagreements(graph, documented):
@@ -326,8 +323,6 @@ def _knowledge(fb: FactBase, kb: KnowledgeBase, profiles: dict[str, Profile]) ->
             fb.add(S["profile_format"](profile.id, fmt))
         for item in profile.items:
             fb.add(S["item"](profile.id, item.id))
-            for heading in item.headings:
-                fb.add(S["item_heading"](profile.id, item.id, normalise_heading(heading)))
             for name in item.fields:
                 fb.add(S["item_field"](profile.id, item.id, name))
             if item.license:

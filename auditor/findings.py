@@ -220,7 +220,7 @@ class _Chains:
             "release_candidate": lambda: f"{subject} has no downstream asset in the audit",
             "card": lambda: f"{subject} has a card",
             "no_metadata": lambda: f"{subject}'s card has no YAML front matter",
-            "heading": lambda: f"{subject}'s card has this section, but {_STATUS[args[2]]}",
+            "heading": lambda: f"{subject}'s card has this section, but {_STATUS[args[4]]}",
             "problem": lambda: f"{args[1]}: {args[3]}",
             "disagrees": lambda: f"a statement of {subject}'s {args[1]} that another manifest contradicts",
             "asset": lambda: f"{subject} is described here ({args[1]})",

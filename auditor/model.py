@@ -96,7 +96,7 @@ class Section:
 
     heading: str
     level: int
-    status: str  # filled | placeholder | empty
+    status: str  # filled | placeholder | empty: the section's own text, sub-sections apart
     evidence: Evidence
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from auditor.model import Section
 from auditor.resources import rules_dir
 
 DEFAULT_PROFILES = ("hf-model-card", "hf-dataset-card", "spdx3-ai", "spdx3-dataset")
@@ -78,6 +79,37 @@ def items_meant(profiles: dict[str, Profile], heading: str, title: bool = False)
     headings count there."""
     return [(p.id, i.id) for p in profiles.values() for i in p.items
             if heading in map(normalise_heading, i.headings) or not title and any(mentions(heading, k) for k in i.keywords)]
+
+
+STATUS_ORDER = ("empty", "placeholder", "filled")
+
+
+def credited(profiles: dict[str, Profile], sections: list[Section]) -> list[tuple[Section, str, str, str]]:
+    """(section, profile, item, status) for each item a section's heading means: the status is the
+    best of its own text and the text of its sub-sections that do not mean other items instead.
+    "Training Details" is filled by its "Training Hyperparameters" (the same item, Training
+    Procedure) or an unnamed "Settings", but its "Training Data" counts only for Training Data.
+    Headings nest at most six deep, so this is linear in the sections."""
+    meant = [items_meant(profiles, normalise_heading(s.heading), title=n == 0 and s.level == 1)
+             for n, s in enumerate(sections)]
+    return [(section, profile, item, _earned(sections, meant, n, (profile, item)))
+            for n, section in enumerate(sections) for profile, item in meant[n]]
+
+
+def _earned(sections: list[Section], meant: list[list[tuple[str, str]]], n: int, item: tuple[str, str]) -> str:
+    """The status section `n` earns for `item`; a sub-section meaning other items is left out
+    with everything under it."""
+    status, excluded = sections[n].status, 7  # the level of the sub-section left out, if any
+    for m in range(n + 1, len(sections)):
+        level = sections[m].level
+        if level <= sections[n].level:
+            break
+        if level > excluded:
+            continue
+        excluded = level if meant[m] and item not in meant[m] else 7
+        if excluded == 7 and STATUS_ORDER.index(sections[m].status) > STATUS_ORDER.index(status):
+            status = sections[m].status
+    return status
 
 
 @cache

@@ -51,6 +51,17 @@ def test_alias_bomb_is_refused():
         parse("\n".join(lines) + "\n", 2)
 
 
+@pytest.mark.parametrize(("yaml_text", "message", "line"), [
+    ("a: &a [*a]\n", "recursive", 2),  # an alias to its enclosing anchor: an endless walk
+    ("a: &a [x]\n" + "".join(f"a{i}: &a{i} [*a{i - 1 if i > 1 else ''}]\n" for i in range(1, 100)), "through its aliases", None),
+])
+def test_aliases_that_expand_without_end_or_too_deep_are_refused(yaml_text, message, line):
+    """Aliases build depth the text does not show: a chain of 100 anchors each holding the last."""
+    with pytest.raises(FrontMatterError, match=message) as caught:
+        parse(yaml_text, 2)
+    assert line is None or caught.value.line == line
+
+
 @pytest.mark.parametrize("yaml_text", [
     "x: " + "[" * 600_000 + "]" * 600_000 + "\n",  # flow nesting: crashed libyaml's composer
     "x:\n" + "".join(" " * i + "- \n" for i in range(1, 1500)),  # block nesting, 1.1 MB
@@ -69,7 +80,7 @@ def test_bom_and_crlf_are_accepted(tmp_path):
     assert [s.raw for s in record.licenses] == ["mit"]
     assert record.licenses[0].evidence.line == 2
     assert record.references[0].target == "a/b"
-    assert [(s.heading, s.status) for s in record.sections] == [("T", "filled"), ("Uses", "filled")]
+    assert [(s.heading, s.status) for s in record.sections] == [("T", "empty"), ("Uses", "filled")]
     assert result.problems == []
 
 
@@ -314,7 +325,7 @@ def test_section_status_filled_placeholder_empty(tmp_path):
     """
     record, _ = harvest_one(tmp_path, card("license: mit", body))
     assert [(s.heading, s.status) for s in record.sections] == [
-        ("Model Card", "filled"), ("Model Details", "filled"), ("Uses", "placeholder"),
+        ("Model Card", "empty"), ("Model Details", "filled"), ("Uses", "empty"),
         ("Direct Use", "placeholder"), ("Bias, Risks, and Limitations", "empty"), ("Evaluation", "filled"),
     ]
     assert record.sections[2].evidence.line == 9  # front matter takes lines 1-3
@@ -328,7 +339,7 @@ def test_template_labels_without_values_are_placeholders(tmp_path):
 
 def test_setext_headings(tmp_path):
     record, _ = harvest_one(tmp_path, card("license: mit", "Title\n=====\n\nUses\n----\nChat.\n"))
-    assert [(s.heading, s.level, s.status) for s in record.sections] == [("Title", 1, "filled"), ("Uses", 2, "filled")]
+    assert [(s.heading, s.level, s.status) for s in record.sections] == [("Title", 1, "empty"), ("Uses", 2, "filled")]
 
 
 # --- kind -----------------------------------------------------------------------------------------

@@ -105,6 +105,23 @@ def test_headings_are_matched_by_meaning(heading, item):
     assert ("hf-model-card", item) in profiles.items_meant(profiles.load(), profiles.normalise_heading(heading))
 
 
+@pytest.mark.parametrize(("heading", "meant", "not_meant"), [
+    ("Who are the annotators?", ("datasheets", "Preprocessing, cleaning, labeling"), ("datasheets", "Uses")),
+    ("Dataset maintenance plan", ("datasheets", "Maintenance"), ("datasheets", "Motivation")),
+    ("Model inputs and outputs", ("eu-ai-act-gpai", "Input and output modalities"), ("eu-ai-act-gpai", "Evaluation")),
+    ("Training compute and energy use", ("eu-ai-act-gpai", "Computational resources and energy"),
+     ("eu-ai-act-gpai", "Training data and provenance")),
+    ("Acceptable Use", ("eu-ai-act-gpai", "Acceptable use policy"), ("eu-ai-act-gpai", "Intended tasks and integration")),
+])
+def test_every_profile_read_from_sections_matches_by_meaning(heading, meant, not_meant):
+    found = profiles.items_meant(profiles.load(), profiles.normalise_heading(heading))
+    assert meant in found and not_meant not in found
+
+
+def test_every_profile_with_headings_has_keywords():
+    assert all(item.keywords for p in profiles.load().values() for item in p.items if item.headings)
+
+
 @pytest.mark.parametrize(("text", "status"), [
     ("Use the code below to get started with the model.\n\n[More Information Needed]", "placeholder"),
     ("*use the code below   to get started\nwith the model.*", "placeholder"),
@@ -123,3 +140,29 @@ def test_template_boilerplate_is_a_placeholder(text, status):
     from auditor.harvest.markdown import sections
     (section,) = sections(f"## Section\n\n{text}\n", 1, "README.md")
     assert section.status == status
+
+
+MODEL_PROFILES = {k: p for k, p in profiles.load().items() if k == "hf-model-card"}
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # a sub-section meaning another item keeps its text: TODO-only "Training data" stays a placeholder
+    ("## Training Data\n[TODO: name them]\n### Training hyperparameters\n- lr: 2e-5\n",
+     {"Training Data": "placeholder", "Training Procedure": "filled"}),
+    # a sub-section meaning the same item, or none, fills its parent
+    ("## Training Details\n### Training Procedure\n#### Settings\nbf16, 3 epochs\n",
+     {"Training Procedure": "filled"}),
+    ("## Citation\n### Paper\n```bibtex\n@article{x}\n```\n", {"Citation": "filled"}),
+    # what lies under a sub-section left out stays with it, however deep
+    ("## Training Details\n### Training Data\n#### Sources\nWikipedia\n### Speeds\n[More Information Needed]\n",
+     {"Training Procedure": "placeholder", "Training Data": "filled"}),
+    # a heading meaning two items is filled for each only by what means that item (or nothing)
+    ("## Intended uses & limitations\n[More Information Needed]\n### Limitations\nEnglish only.\n",
+     {"Uses": "placeholder", "Bias, Risks, and Limitations": "filled"}),
+])
+def test_sub_sections_credit_their_heading_only_for_the_same_item(body, expected):
+    from auditor.harvest.markdown import sections
+    earned: dict[str, str] = {}
+    for _, _, item, status in profiles.credited(MODEL_PROFILES, sections(body, 1, "README.md")):
+        earned[item] = max(earned.get(item, "empty"), status, key=profiles.STATUS_ORDER.index)
+    assert earned == expected

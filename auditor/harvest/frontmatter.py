@@ -2,8 +2,9 @@
 
 The Hub's cards are YAML, but YAML 1.1 resolution would turn `no` into False, `2024-01-01` into a
 date and `1.10` into 1.1. We compose the YAML into nodes and keep every scalar as the string the
-author wrote (only YAML nulls, `null`, `~` or nothing, become None), so nothing is coerced. A node
-budget stops alias bombs ("billion laughs") from expanding.
+author wrote (only YAML nulls, `null`, `~` or nothing, become None), so nothing is coerced.
+safeyaml.compose bounds the nesting and what aliases expand to ("billion laughs", recursive
+anchors), so the walk below is bounded too.
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from auditor.harvest.safeyaml import Loader as _Loader
-from auditor.harvest.safeyaml import TooDeep, check_depth
+from auditor.harvest import safeyaml
 
 MAX_NODES = 50_000
 # huggingface_hub.repocard.REGEX_YAML_BLOCK (text arrives with LF newlines)
@@ -59,9 +59,8 @@ def parse(source: str, first_line: int, what: str = "front matter") -> FrontMatt
     """Parse front matter text whose first line is `first_line` of the file; `what` names the
     text in messages (other YAML files of mlaudit's are read the same way)."""
     try:
-        check_depth(source)
-        node = yaml.compose(source, Loader=_Loader)
-    except TooDeep as exc:
+        node = safeyaml.compose(source, max_nodes=MAX_NODES)
+    except safeyaml.Refused as exc:
         raise FrontMatterError(str(exc), exc.line + first_line - 1) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -75,28 +74,24 @@ def parse(source: str, first_line: int, what: str = "front matter") -> FrontMatt
         shape = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
         raise FrontMatterError(f"{what} is {shape}, expected a mapping of fields", first_line)
     result = FrontMatter({})
-    budget = [MAX_NODES]
-    result.data = _plain(node, "", first_line, result, budget)
+    result.data = _plain(node, "", first_line, result)
     return result
 
 
-def _plain(node: yaml.Node, pointer: str, offset: int, out: FrontMatter, budget: list[int]):
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise FrontMatterError(f"front matter has more than {MAX_NODES} values (alias expansion?)")
+def _plain(node: yaml.Node, pointer: str, offset: int, out: FrontMatter):
     out.lines.setdefault(pointer, node.start_mark.line + offset)
     if isinstance(node, yaml.ScalarNode):
         if node.tag == _NULL_TAG:
             return None
         return node.value
     if isinstance(node, yaml.SequenceNode):
-        return [_plain(item, f"{pointer}[{i}]", offset, out, budget) for i, item in enumerate(node.value)]
+        return [_plain(item, f"{pointer}[{i}]", offset, out) for i, item in enumerate(node.value)]
     mapping: dict = {}
     for key_node, value_node in node.value:
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.start_mark)
         child = f"{pointer}.{key}" if pointer else key
         if key in mapping:
             out.duplicates.append((child, key_node.start_mark.line + offset))
-        mapping[key] = _plain(value_node, child, offset, out, budget)
+        mapping[key] = _plain(value_node, child, offset, out)
         out.lines[child] = key_node.start_mark.line + offset
     return mapping

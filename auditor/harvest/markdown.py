@@ -2,7 +2,9 @@
 
 The Hub's card templates pre-fill every section with "[More Information Needed]"; a section that
 holds only such placeholders (or template labels like "- **Developed by:**" with no value) is as
-good as missing, so each heading gets a status: filled, placeholder or empty.
+good as missing, so each heading gets a status: filled, placeholder or empty. The status is the
+section's own text, before its first sub-heading: which sub-sections count for a heading depends
+on what each means, and that is the profiles' knowledge (profiles.credited).
 
 Bound: the body's blocks come from markdown-it-py's CommonMark block parser, which is linear in
 the text (inline parsing is off: only the blocks' raw text is judged, and pure-Python inline
@@ -72,16 +74,8 @@ def sections(body: str, first_line: int, file: str) -> list[Section]:
             texts[-1].append(" ".join(_uncomment(token.content).split()))  # a paragraph is judged whole
         elif token.type in _TEXT_BLOCKS and tokens[i - 1].type != "heading_open":
             texts[-1].append(_uncomment(token.content))
-    own = [_status(t) for t in texts[1:]]
-    result = []
-    for n, (index, heading, level) in enumerate(heads):
-        status = own[n]
-        for m in range(n + 1, len(heads)):
-            if heads[m][2] <= level:
-                break
-            status = _better(status, own[m])
-        result.append(Section(heading, level, status, Evidence(file, f"heading '{heading}'", index + first_line)))
-    return result
+    return [Section(heading, level, _status(text), Evidence(file, f"heading '{heading}'", index + first_line))
+            for (index, heading, level), text in zip(heads, texts[1:], strict=True)]
 
 
 def _uncomment(text: str) -> str:
@@ -120,8 +114,3 @@ def _judge(line: str) -> str | None:
     rest = known.placeholder.sub("", known.note.sub("", rest)).strip()
     label = len(rest) <= MAX_LABEL and _LABEL.fullmatch(rest) and (rest != line or rest.endswith(":"))
     return "placeholder" if _DECORATION.fullmatch(rest) or label else "filled"
-
-
-def _better(a: str, b: str) -> str:
-    order = ("empty", "placeholder", "filled")
-    return a if order.index(a) >= order.index(b) else b

@@ -1,9 +1,12 @@
-"""A nesting bound for YAML, checked before anything builds nodes.
+"""YAML composed within bounds: nesting checked before anything builds nodes, aliases after.
 
 PyYAML composes and constructs nodes recursively: a few thousand nested brackets raise
 RecursionError in Python and, through libyaml's composer, tens of thousands crash the process.
 libyaml's event parser is a state machine, so streaming its events is linear in the text and
-safe at any depth; the nesting is measured there and refused past MAX_DEPTH.
+safe at any depth; the nesting is measured there and refused past MAX_DEPTH. Aliases then make
+the nodes a graph whose expansion can be exponential (alias bombs), deeper than the text
+(a chain of anchors) or infinite (an alias to an enclosing anchor): one pass over the distinct
+nodes measures the expansion and refuses all three before anything walks the data.
 """
 
 from __future__ import annotations
@@ -20,12 +23,66 @@ _OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
 
-class TooDeep(ValueError):
-    """The YAML nests collections deeper than MAX_DEPTH; `line` is where the bound was crossed."""
+class Refused(ValueError):
+    """The YAML is beyond a bound; `line` (1-based, in the text) is where."""
+
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.line = line
+
+
+class TooDeep(Refused):
+    """The YAML nests collections deeper than MAX_DEPTH."""
 
     def __init__(self, line: int):
-        super().__init__(f"YAML nesting deeper than {MAX_DEPTH} levels; refused")
-        self.line = line
+        super().__init__(f"YAML nesting deeper than {MAX_DEPTH} levels; refused", line)
+
+
+def compose(text: str, loader: type = Loader, max_nodes: int = 50_000) -> yaml.Node | None:
+    """The text's node tree, refused (Refused) when it nests, or expands through its aliases,
+    beyond the bounds; syntax errors raise yaml.YAMLError as usual."""
+    check_depth(text, loader)
+    node = yaml.compose(text, Loader=loader)
+    if node is not None:
+        _check_expansion(node, max_nodes)
+    return node
+
+
+def _check_expansion(root: yaml.Node, max_nodes: int) -> None:
+    """Refuse a node graph whose expansion is recursive, over `max_nodes` values or deeper than
+    MAX_DEPTH; each distinct node is measured once, so this is linear in the nodes composed."""
+    measured: dict[int, tuple[int, int]] = {}  # id -> (values, depth) once expanded
+    open_nodes: set[int] = set()
+    stack = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        children = _children(node)
+        if finished:
+            open_nodes.discard(id(node))
+            size = min(max_nodes + 1, 1 + sum(measured[id(c)][0] for c in children))
+            depth = 1 + max((measured[id(c)][1] for c in children), default=0) if children else 0
+            if size > max_nodes:
+                raise Refused(f"YAML expands to more than {max_nodes} values through its aliases; refused",
+                              node.start_mark.line + 1)
+            if depth > MAX_DEPTH:
+                raise Refused(f"YAML nests deeper than {MAX_DEPTH} levels through its aliases; refused",
+                              node.start_mark.line + 1)
+            measured[id(node)] = (size, depth)
+        elif id(node) in open_nodes:
+            raise Refused("YAML alias refers to an enclosing anchor (a recursive structure); refused",
+                          node.start_mark.line + 1)
+        elif id(node) not in measured:
+            open_nodes.add(id(node))
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in measured)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    if isinstance(node, yaml.MappingNode):
+        return [v for pair in node.value for v in pair]
+    return []
 
 
 def check_depth(text: str, loader: type = Loader) -> None:

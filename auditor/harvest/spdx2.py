@@ -28,7 +28,7 @@ import yaml
 
 from auditor.harvest import safejson, safexml
 from auditor.harvest.text import id_lines, read_text
-from auditor.harvest.safeyaml import TooDeep, check_depth
+from auditor.harvest import safeyaml
 from auditor.identity import hub_id, split_url
 from auditor.model import (AssetRecord, Checksum, Evidence, Identifier, LicenseStatement, Problem, Reference,
                            Statement, asset_key)
@@ -287,15 +287,11 @@ for _tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float"):
 
 def _yaml(text: str):
     try:
-        check_depth(text)
-        node = yaml.compose(text, Loader=_YAMLLoader)
+        node = safeyaml.compose(text, _YAMLLoader, MAX_YAML_NODES)
         if node is None:
             raise _Unreadable([("malformed", "empty YAML document", None)])
-        if _expanded_size(node) > MAX_YAML_NODES:
-            raise _Unreadable([("refused", f"YAML expands to more than {MAX_YAML_NODES} values through its "
-                                "aliases; refused", None)])
         return _YAMLLoader("").construct_document(node)
-    except TooDeep as exc:
+    except safeyaml.Refused as exc:
         raise _Unreadable([("refused", str(exc), exc.line)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -303,38 +299,6 @@ def _yaml(text: str):
                             mark.line + 1 if mark else None)]) from None
     except (yaml.YAMLError, ValueError) as exc:
         raise _Unreadable([("malformed", f"invalid YAML: {exc}", None)]) from None
-
-
-def _expanded_size(root) -> int:
-    """Values a consumer walking the data would meet, aliases expanded; computed once per node.
-
-    Aliases make the node graph a DAG whose expansion can be exponential (alias bombs) or, with an
-    alias to an enclosing anchor, infinite: both are refused before anything walks the data."""
-    sizes: dict[int, int] = {}
-    open_nodes: set[int] = set()
-    stack = [(root, False)]
-    while stack:
-        node, finished = stack.pop()
-        children = _children(node)
-        if finished:
-            open_nodes.discard(id(node))
-            sizes[id(node)] = min(MAX_YAML_NODES + 1, 1 + sum(sizes[id(c)] for c in children))
-        elif id(node) in open_nodes:
-            raise _Unreadable([("refused", "YAML alias refers to an enclosing anchor (a recursive "
-                                "structure); refused", node.start_mark.line + 1)])
-        elif id(node) not in sizes:
-            open_nodes.add(id(node))
-            stack.append((node, True))
-            stack.extend((c, False) for c in children if id(c) not in sizes)
-    return sizes[id(root)]
-
-
-def _children(node) -> list:
-    if isinstance(node, yaml.SequenceNode):
-        return node.value
-    if isinstance(node, yaml.MappingNode):
-        return [v for pair in node.value for v in pair]
-    return []
 
 
 def _xml_dict(element):
