@@ -100,6 +100,8 @@ def test_an_untouched_template_scores_almost_nothing():
     ("BibTeX entry and citation info", "Citation"), ("**3. Citing this work**", "Citation"),
     ("Limitations and bias", "Bias, Risks, and Limitations"), ("Known risks", "Bias, Risks, and Limitations"),
     ("Getting started", "How to Get Started with the Model"), ("Framework versions", "Technical Specifications"),
+    ("Caveats and Recommendations", "Bias, Risks, and Limitations"), ("Responsible AI Considerations", "Bias, Risks, and Limitations"),
+    ("Ethics & Safety", "Bias, Risks, and Limitations"), ("References", "Citation"),
 ])
 def test_headings_are_matched_by_meaning(heading, item):
     assert ("hf-model-card", item) in profiles.items_meant(profiles.load(), profiles.normalise_heading(heading))
