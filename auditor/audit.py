@@ -11,8 +11,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from auditor import (config, datalog, engine, facts, findings, licenses, profiles, repair, review, rulebase,
-                     snapshot, writing)
+from auditor import (
+    config,
+    datalog,
+    engine,
+    facts,
+    findings,
+    licenses,
+    profiles,
+    repair,
+    review,
+    rulebase,
+    snapshot,
+    writing,
+)
 from auditor.graph import resolve
 from auditor.harvest import harvest
 from auditor.harvest.folder import refusal
@@ -50,8 +62,9 @@ def no_cycle_collection():
             gc.enable()
 
 
-def run(root: Path, exclude: frozenset[Path] = frozenset(), review_paths: dict[str, Path] | None = None,
-        **overrides) -> Audit:
+def run(
+    root: Path, exclude: frozenset[Path] = frozenset(), review_paths: dict[str, Path] | None = None, **overrides
+) -> Audit:
     """Audit the release folder (or harvest snapshot) `root`; `overrides` are command-line settings,
     `review_paths` review files ("resolutions"/"curations") given instead of the folder's own,
     `exclude` the absolute paths of files and folders not to read (the audit's own outputs)."""
@@ -147,7 +160,9 @@ def harvest_to(root: Path, out: Path) -> int:
         raise InputError(f"{root}: not a folder of manifests")
     settings = config.load(root)
     harvested = harvest(root, settings.asset)
-    stored = {name: text for name, text in review_texts(
-        {kind: root / name for kind, name in REVIEW_FILES.items()}, root).values()}
+    stored = {
+        name: text
+        for name, text in review_texts({kind: root / name for kind, name in REVIEW_FILES.items()}, root).values()
+    }
     writing.write_file(out, snapshot.dump(harvested, config.text(root), stored))
     return len(harvested.records)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import import_module
 from pathlib import Path
 
@@ -71,60 +71,111 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     outputs = argparse.ArgumentParser(add_help=False)
-    outputs.add_argument("--out", type=Path, default=Path("mlaudit-report"),
-                         help="folder for report.html, report.json and the outputs asked for (default: ./mlaudit-report)")
-    outputs.add_argument("--fail-on", choices=FAIL_ON, default="error",
-                         help="exit 1 when an open (unresolved) finding has this severity or a higher one (default: error)")
+    outputs.add_argument(
+        "--out",
+        type=Path,
+        default=Path("mlaudit-report"),
+        help="folder for report.html, report.json and the outputs asked for (default: ./mlaudit-report)",
+    )
+    outputs.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default="error",
+        help="exit 1 when an open (unresolved) finding has this severity or a higher one (default: error)",
+    )
     outputs.add_argument("--format", choices=("text", "json"), default="text", help="terminal summary format")
     for name, (filename, _, description) in OUTPUTS.items():
         outputs.add_argument(f"--{name}", action="store_true", help=f"also write {filename}: {description}")
     outputs.add_argument("--all", action="store_true", help="write every output above")
-    outputs.add_argument("--resolutions", type=Path, help="resolutions file to apply (default: resolutions.yaml "
-                         "in the release folder)")
+    outputs.add_argument(
+        "--resolutions", type=Path, help="resolutions file to apply (default: resolutions.yaml in the release folder)"
+    )
     outputs.add_argument("--baseline", type=Path, help="an earlier report.json: mark findings new, unchanged or gone")
-    outputs.add_argument("--as-of", type=_date, help="judge resolution expiry (and, for audit, the age of license "
-                         "knowledge) on this date, YYYY-MM-DD (default: today)")
+    outputs.add_argument(
+        "--as-of",
+        type=_date,
+        help="judge resolution expiry (and, for audit, the age of license "
+        "knowledge) on this date, YYYY-MM-DD (default: today)",
+    )
 
     audit = sub.add_parser("audit", parents=[outputs], help="audit a release folder and write the reports")
-    audit.add_argument("path", type=Path, help="folder holding the release's manifests (and mlaudit.toml), "
-                       "or a snapshot written by mlaudit harvest")
+    audit.add_argument(
+        "path",
+        type=Path,
+        help="folder holding the release's manifests (and mlaudit.toml), or a snapshot written by mlaudit harvest",
+    )
     audit.add_argument("--position", help="legal position (overrides mlaudit.toml)")
     audit.add_argument("--use", help="release use: commercial, non-commercial or research")
     audit.add_argument("--distribution", help="weights, api or internal")
     audit.add_argument("--asset", help="the asset being released (overrides mlaudit.toml)")
-    audit.add_argument("--profile", action="append", dest="profiles", metavar="NAME",
-                       help="documentation profile to apply (repeatable; default: hf-model-card, hf-dataset-card)")
-    audit.add_argument("--engine", choices=("clingo", "pydatalog", "both"),
-                       help="reasoning engine; both cross-checks clingo with pyDatalog (default: clingo)")
-    audit.add_argument("--knowledge-max-age", type=_months, metavar="MONTHS", dest="knowledge_max_age_months",
-                       help="license knowledge verified longer ago than this is reported stale (LIC003; "
-                       "overrides mlaudit.toml; default: 12)")
-    audit.add_argument("--timestamp", action="store_true", help="record the time of the audit in the reports and "
-                       "exports (without it, the same input gives byte-identical files)")
-    audit.add_argument("--curations", type=Path, help="curations file to apply (default: curations.yaml "
-                       "in the release folder)")
+    audit.add_argument(
+        "--profile",
+        action="append",
+        dest="profiles",
+        metavar="NAME",
+        help="documentation profile to apply (repeatable; default: hf-model-card, hf-dataset-card)",
+    )
+    audit.add_argument(
+        "--engine",
+        choices=("clingo", "pydatalog", "both"),
+        help="reasoning engine; both cross-checks clingo with pyDatalog (default: clingo)",
+    )
+    audit.add_argument(
+        "--knowledge-max-age",
+        type=_months,
+        metavar="MONTHS",
+        dest="knowledge_max_age_months",
+        help="license knowledge verified longer ago than this is reported stale (LIC003; "
+        "overrides mlaudit.toml; default: 12)",
+    )
+    audit.add_argument(
+        "--timestamp",
+        action="store_true",
+        help="record the time of the audit in the reports and "
+        "exports (without it, the same input gives byte-identical files)",
+    )
+    audit.add_argument(
+        "--curations", type=Path, help="curations file to apply (default: curations.yaml in the release folder)"
+    )
     audit.set_defaults(handler=_audit)
 
-    report = sub.add_parser("report", parents=[outputs], help="render a stored audit again without reasoning: "
-                            "a report.json (resolutions and baseline can be applied anew)")
+    report = sub.add_parser(
+        "report",
+        parents=[outputs],
+        help="render a stored audit again without reasoning: "
+        "a report.json (resolutions and baseline can be applied anew)",
+    )
     report.add_argument("path", type=Path, help="the report.json of an earlier audit")
     report.set_defaults(handler=_report)
 
-    harvest = sub.add_parser("harvest", help="read a release folder's manifests into a snapshot to audit later, "
-                             "or fetch a Hub repository and its upstream into a release folder")
+    harvest = sub.add_parser(
+        "harvest",
+        help="read a release folder's manifests into a snapshot to audit later, "
+        "or fetch a Hub repository and its upstream into a release folder",
+    )
     harvest.add_argument("path", help="the release folder, or hf://org/name (a model) or hf://datasets/org/name")
-    harvest.add_argument("-o", "--output", type=Path, required=True,
-                         help="snapshot file to write (graph.json); for hf:// the release folder to write")
+    harvest.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        help="snapshot file to write (graph.json); for hf:// the release folder to write",
+    )
     harvest.add_argument("--revision", default="main", help="hf:// only: branch, tag or commit to pin (default: main)")
     harvest.add_argument("--depth", type=int, default=3, help="hf:// only: upstream links to follow (default: 3)")
-    harvest.add_argument("--max-assets", type=int, default=50,
-                         help="hf:// only: most repositories to fetch (default: 50)")
+    harvest.add_argument(
+        "--max-assets", type=int, default=50, help="hf:// only: most repositories to fetch (default: 50)"
+    )
     harvest.set_defaults(handler=_harvest)
 
     explain = sub.add_parser("explain", help="print one finding of a report with its evidence chain and rule")
     explain.add_argument("finding_id", help="the finding's id (e.g. CMP001-ce3405676116), or a unique prefix")
-    explain.add_argument("--report", type=Path, default=Path("mlaudit-report/report.json"),
-                         help="the report.json to read (default: ./mlaudit-report/report.json)")
+    explain.add_argument(
+        "--report",
+        type=Path,
+        default=Path("mlaudit-report/report.json"),
+        help="the report.json to read (default: ./mlaudit-report/report.json)",
+    )
     explain.set_defaults(handler=_explain)
 
     lic = sub.add_parser("licenses", help="license questions about a release, and the license knowledge base")
@@ -145,8 +196,12 @@ def _parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="list the rules or show one")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
     listing = rules_sub.add_parser("list", help="one line per rule")
-    listing.add_argument("--format", choices=("text", "markdown"), default="text",
-                         help="markdown writes the rule catalog (rules/README.md)")
+    listing.add_argument(
+        "--format",
+        choices=("text", "markdown"),
+        default="text",
+        help="markdown writes the rule catalog (rules/README.md)",
+    )
     listing.set_defaults(handler=_rules_list)
     show = rules_sub.add_parser("show", help="a rule's metadata")
     show.add_argument("rule_id")
@@ -159,12 +214,20 @@ def _document(args, baseline=None, created=None, **overrides) -> dict | int:
     from auditor import audit, config, document, facts, graph, profiles
 
     try:
-        return document.build(audit.run(args.path, position=args.position, asset=args.asset, **overrides),
-                              baseline=baseline, created=created)
+        return document.build(
+            audit.run(args.path, position=args.position, asset=args.asset, **overrides),
+            baseline=baseline,
+            created=created,
+        )
     except audit.InputError as exc:
         return _error(exc, EXIT_INPUT)
-    except (config.ConfigError, facts.ReleaseError, graph.LineageError, rulebase.RuleBaseError,
-            profiles.ProfileError) as exc:
+    except (
+        config.ConfigError,
+        facts.ReleaseError,
+        graph.LineageError,
+        rulebase.RuleBaseError,
+        profiles.ProfileError,
+    ) as exc:
         return _error(exc, EXIT_USAGE)
 
 
@@ -188,7 +251,7 @@ def _months(text: str) -> int:
     return int(text)
 
 
-def _baseline(args) -> tuple[str, dict] | None | int:
+def _baseline(args) -> tuple[str, dict] | int | None:
     from auditor import review
 
     if args.baseline is None:
@@ -211,13 +274,24 @@ def _audit_and_report(args) -> int:
     if isinstance(baseline, int):
         return baseline
     if (args.notice or args.all) and args.out.resolve() == args.path.resolve():
-        return _error(f"--notice would replace the NOTICE of the audited folder {args.path}: choose another --out",
-                      EXIT_USAGE)
+        return _error(
+            f"--notice would replace the NOTICE of the audited folder {args.path}: choose another --out", EXIT_USAGE
+        )
     paths = {k: v for k, v in (("resolutions", args.resolutions), ("curations", args.curations)) if v}
-    created = datetime.now(timezone.utc) if args.timestamp else None
-    doc = _document(args, baseline, created, exclude=_own_outputs(args.out), review_paths=paths, use=args.use,
-                    distribution=args.distribution, engine=args.engine, profiles=tuple(args.profiles or ()),
-                    as_of=args.as_of, knowledge_max_age_months=args.knowledge_max_age_months)
+    created = datetime.now(UTC) if args.timestamp else None
+    doc = _document(
+        args,
+        baseline,
+        created,
+        exclude=_own_outputs(args.out),
+        review_paths=paths,
+        use=args.use,
+        distribution=args.distribution,
+        engine=args.engine,
+        profiles=tuple(args.profiles or ()),
+        as_of=args.as_of,
+        knowledge_max_age_months=args.knowledge_max_age_months,
+    )
     if isinstance(doc, int):
         return doc
     return _write(doc, args)
@@ -237,8 +311,11 @@ def _report(args) -> int:
     from auditor import audit, config, document, review, snapshot
 
     if snapshot.is_snapshot(args.path):
-        return _error(f"{args.path} is a harvest snapshot, not an audit: 'mlaudit audit {args.path}' "
-                      "reasons over it and writes the reports", EXIT_USAGE)
+        return _error(
+            f"{args.path} is a harvest snapshot, not an audit: 'mlaudit audit {args.path}' "
+            "reasons over it and writes the reports",
+            EXIT_USAGE,
+        )
     baseline = _baseline(args)
     if isinstance(baseline, int):
         return baseline
@@ -257,10 +334,13 @@ def _write(doc: dict, args) -> int:
     """Write report.json, report.html and the outputs asked for; print the summary; the exit code."""
     from auditor.report import OutputError, html, jsonfile, text
 
-    reports = list(zip(REPORTS, (jsonfile.render(doc), html.render(doc))))
+    reports = list(zip(REPORTS, (jsonfile.render(doc), html.render(doc)), strict=False))
     try:
-        reports += [(filename, import_module(module).render(doc))
-                    for flag, (filename, module, _) in OUTPUTS.items() if args.all or getattr(args, flag)]
+        reports += [
+            (filename, import_module(module).render(doc))
+            for flag, (filename, module, _) in OUTPUTS.items()
+            if args.all or getattr(args, flag)
+        ]
     except OutputError as exc:
         return _error(exc, EXIT_USAGE)
     try:
@@ -293,8 +373,9 @@ def _harvest_hub(args) -> int:
     from auditor import hubcrawl
 
     try:
-        log = hubcrawl.crawl(args.path, args.output, revision=args.revision, depth=args.depth,
-                             max_assets=args.max_assets)
+        log = hubcrawl.crawl(
+            args.path, args.output, revision=args.revision, depth=args.depth, max_assets=args.max_assets
+        )
     except hubcrawl.HubError as exc:
         return _error(exc, EXIT_USAGE if exc.usage else EXIT_INPUT)
     except writing.WriteError as exc:

@@ -20,7 +20,7 @@ KNOWLEDGE_MAX_AGE_MONTHS = 12
 
 def today() -> dt.date:
     """The default date an audit judges expiry and staleness on (UTC, the same worldwide)."""
-    return dt.datetime.now(dt.timezone.utc).date()
+    return dt.datetime.now(dt.UTC).date()
 
 
 class ConfigError(ValueError):
@@ -75,10 +75,11 @@ def parse(text: str | None, path: Path | str) -> Settings:
     release, audit = data.get("release", {}), data.get("audit", {})
     unknown = sorted(set(data) - {"release", "audit", "lineage"})
     if unknown:
-        raise ConfigError(f"{path}: unknown table(s) {', '.join(unknown)}; expected [release], [audit] "
-                          "and [[lineage]]")
-    for table, allowed in ((release, {"asset", "use", "distribution"}),
-                           (audit, {"position", "profiles", "engine", "knowledge_max_age_months"})):
+        raise ConfigError(f"{path}: unknown table(s) {', '.join(unknown)}; expected [release], [audit] and [[lineage]]")
+    for table, allowed in (
+        (release, {"asset", "use", "distribution"}),
+        (audit, {"position", "profiles", "engine", "knowledge_max_age_months"}),
+    ):
         extra = sorted(set(table) - allowed)
         if extra:
             raise ConfigError(f"{path}: unknown setting(s) {', '.join(extra)}")
@@ -108,11 +109,13 @@ def _lineage(entry, i: int, path: Path | str) -> tuple[str, str, str]:
 
 
 def _checked(s: Settings, where: str) -> Settings:
-    for name, value, allowed in (("use", s.use, USES), ("distribution", s.distribution, DISTRIBUTIONS),
-                                 ("engine", s.engine, ENGINES)):
+    for name, value, allowed in (
+        ("use", s.use, USES),
+        ("distribution", s.distribution, DISTRIBUTIONS),
+        ("engine", s.engine, ENGINES),
+    ):
         if value not in allowed:
-            raise ConfigError(f"{where}: {name} = {value!r} is not one of "
-                              f"{', '.join(a for a in allowed if a)}")
+            raise ConfigError(f"{where}: {name} = {value!r} is not one of {', '.join(a for a in allowed if a)}")
     months = s.knowledge_max_age_months
     if isinstance(months, bool) or not isinstance(months, int) or months < 0:
         raise ConfigError(f"{where}: knowledge_max_age_months = {months!r} is not a number of months (0 or more)")

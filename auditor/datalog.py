@@ -30,9 +30,12 @@ from clingo import SymbolType, ast
 from auditor import rulebase
 
 _OPERATORS = {
-    ast.ComparisonOperator.Equal: "==", ast.ComparisonOperator.NotEqual: "!=",
-    ast.ComparisonOperator.LessThan: "<", ast.ComparisonOperator.LessEqual: "<=",
-    ast.ComparisonOperator.GreaterThan: ">", ast.ComparisonOperator.GreaterEqual: ">=",
+    ast.ComparisonOperator.Equal: "==",
+    ast.ComparisonOperator.NotEqual: "!=",
+    ast.ComparisonOperator.LessThan: "<",
+    ast.ComparisonOperator.LessEqual: "<=",
+    ast.ComparisonOperator.GreaterThan: ">",
+    ast.ComparisonOperator.GreaterEqual: ">=",
 }
 DUMMY = 0  # the argument 0-ary atoms get, since pyDatalog predicates need one
 
@@ -63,7 +66,11 @@ class Translation:
         for rule in self.rules:
             if any(kind == "pos" and pred not in defined for kind, pred, _ in rule.body):
                 continue
-            body = [_literal(kind, pred, args) for kind, pred, args in rule.body if not (kind == "neg" and pred not in defined)]
+            body = [
+                _literal(kind, pred, args)
+                for kind, pred, args in rule.body
+                if not (kind == "neg" and pred not in defined)
+            ]
             lines.append(f"{rule.head[0]}({', '.join(rule.head[1])}) <= {' & '.join(body)}")
         return "\n".join(lines)
 
@@ -98,7 +105,9 @@ def _recursion_first(rules: list[_Rule]) -> list[_Rule]:
     ordered = []
     for rule in rules:
         recursive = [lit[0] == "pos" and rule.head[0] in reach.get(lit[1], ()) for lit in rule.body]
-        body = [lit for lit, r in zip(rule.body, recursive) if r] + [lit for lit, r in zip(rule.body, recursive) if not r]
+        body = [lit for lit, r in zip(rule.body, recursive, strict=False) if r] + [
+            lit for lit, r in zip(rule.body, recursive, strict=False) if not r
+        ]
         ordered.append(_Rule(rule.head, body))
     return ordered
 
@@ -211,7 +220,11 @@ def _body_literal(literal, path: Path, node, names: _Variables):
         if literal.sign != ast.Sign.NoSign or len(atom.guards) != 1:
             raise _refuse(node, path, "a negated or chained comparison")
         guard = atom.guards[0]
-        return "cmp", _OPERATORS[guard.comparison], [_term(atom.term, path, node, names), _term(guard.term, path, node, names)]
+        return (
+            "cmp",
+            _OPERATORS[guard.comparison],
+            [_term(atom.term, path, node, names), _term(guard.term, path, node, names)],
+        )
     if atom.ast_type in (ast.ASTType.BodyAggregate, ast.ASTType.Aggregate):
         raise _refuse(node, path, "an aggregate")
     if atom.ast_type != ast.ASTType.SymbolicAtom or atom.symbol.ast_type != ast.ASTType.Function:
@@ -241,7 +254,7 @@ def _term(term, path: Path, node, names: _Variables) -> str:
 
 def _value(text: str):
     """A constant argument text of a fact as its Python value."""
-    return int(text) if text.lstrip("-").isdigit() else eval(text, {"__builtins__": {}})  # noqa: S307 - our own repr()
+    return int(text) if text.lstrip("-").isdigit() else eval(text, {"__builtins__": {}})
 
 
 def solve(files: list[Path], facts: list[tuple], clingo_choices: list[tuple] = ()) -> dict[str, list[tuple]]:
@@ -293,12 +306,12 @@ def _ask(engine, pred: str, arity: int, nested: dict[int, tuple[str, int]]) -> l
     variables = ", ".join(f"V{i}" for i in range(width))
     answer = engine.ask(f"{pred}({variables})")
     rows = []
-    for flat in (answer.answers if answer else []):
+    for flat in answer.answers if answer else []:
         row, i = [], 0
         for position in range(arity):
             if position in nested:
                 fname, n = nested[position]
-                row.append((fname, *flat[i:i + n]))
+                row.append((fname, *flat[i : i + n]))
                 i += n
             else:
                 row.append(flat[i])

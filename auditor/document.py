@@ -24,25 +24,34 @@ VERDICTS = ("pass", "fail", "incomplete")
 OUTBOUND_TERMS = ("share_alike", "no_derivatives", "unknown_terms")  # besides the persisting limitations
 
 
-def build(audit: Audit, as_of: dt.date | None = None, baseline: tuple[str, dict] | None = None,
-          created: dt.datetime | None = None) -> dict:
+def build(
+    audit: Audit,
+    as_of: dt.date | None = None,
+    baseline: tuple[str, dict] | None = None,
+    created: dt.datetime | None = None,
+) -> dict:
     """The document of `audit`, with its resolutions applied (expiry judged on `as_of`, default
     the audit's own date) and, given an earlier report (name, document), each finding marked new or
     unchanged. `created` is recorded only when asked for: otherwise the same input gives the same bytes."""
     doc = _document(audit)
-    doc["created"] = created.astimezone(dt.timezone.utc).isoformat(timespec="seconds") if created else None
+    doc["created"] = created.astimezone(dt.UTC).isoformat(timespec="seconds") if created else None
     doc["review"] = {
-        "as_of": None, "problems": audit.review.problems_of("curations"), "baseline": None,
+        "as_of": None,
+        "problems": audit.review.problems_of("curations"),
+        "baseline": None,
         "resolutions": {"file": None, "applied": 0, "orphaned": []},
-        "curations": {"file": audit.review.files.get("curations"),
-                      "applied": sorted(a["id"] for a in doc["assets"] if a["curation"]),
-                      "orphaned": audit.orphaned_curations},
+        "curations": {
+            "file": audit.review.files.get("curations"),
+            "applied": sorted(a["id"] for a in doc["assets"] if a["curation"]),
+            "orphaned": audit.orphaned_curations,
+        },
     }
     return apply_review(doc, audit.review, as_of or audit.settings.as_of, baseline)
 
 
-def apply_review(doc: dict, decisions: review.Review | None, as_of: dt.date | None = None,
-                 baseline: tuple[str, dict] | None = None) -> dict:
+def apply_review(
+    doc: dict, decisions: review.Review | None, as_of: dt.date | None = None, baseline: tuple[str, dict] | None = None
+) -> dict:
     """Apply resolutions (when `decisions` is given) and a baseline to a document, then count again:
     shared by the audit and by `mlaudit report`, which re-renders a stored document."""
     if decisions is not None:
@@ -87,23 +96,41 @@ def _document(audit: Audit) -> dict:
         "counts": None,
         "assets": [_asset(key, names[key], audit) for key in graph.assets],
         "edges": [
-            {"child": names[e.child], "parent": names[e.parent], "relation": e.relation,
-             "basis": e.basis, "file": e.evidence.file, "pointer": e.evidence.pointer, "line": e.evidence.line}
+            {
+                "child": names[e.child],
+                "parent": names[e.parent],
+                "relation": e.relation,
+                "basis": e.basis,
+                "file": e.evidence.file,
+                "pointer": e.evidence.pointer,
+                "line": e.evidence.line,
+            }
             for e in graph.edges
         ],
         "findings": [_finding(f) for f in result.findings],
         "obligations": [
-            {"term": o.term, "kind": o.kind, "license": o.license, "license_name": o.license_name, "text": o.text,
-             "clause": o.clause, "source": o.source, "values": list(o.values), "imposed_by": list(o.imposed_by),
-             "status": o.status, "status_evidence": _steps(o.status_evidence),
-             "notices": [{"asset": n.asset, "file": n.file, "text": n.text} for n in o.notices]}
+            {
+                "term": o.term,
+                "kind": o.kind,
+                "license": o.license,
+                "license_name": o.license_name,
+                "text": o.text,
+                "clause": o.clause,
+                "source": o.source,
+                "values": list(o.values),
+                "imposed_by": list(o.imposed_by),
+                "status": o.status,
+                "status_evidence": _steps(o.status_evidence),
+                "notices": [{"asset": n.asset, "file": n.file, "text": n.text} for n in o.notices],
+            }
             for o in result.obligations
         ],
         "obligation_counts": {s: sum(1 for o in result.obligations if o.status == s) for s in OBLIGATION_STATUSES},
         "outbound_licenses": result.outbound,
         "outbound_requirements": [
             {"term": o.term, "license": o.license, "imposed_by": list(o.imposed_by)}
-            for o in result.obligations if o.term in OUTBOUND_TERMS or audit.kb.term_kinds[o.term].get("persists")
+            for o in result.obligations
+            if o.term in OUTBOUND_TERMS or audit.kb.term_kinds[o.term].get("persists")
         ],
         "license_choices": [
             {"asset": c.asset, "chosen": list(c.chosen), "alternatives": [list(a) for a in c.alternatives]}
@@ -112,8 +139,10 @@ def _document(audit: Audit) -> dict:
         "repairs": _repairs(result, fb),
         "documentation": [_documentation(d) for d in result.documentation],
         "documentation_summary": _documentation_summary(result.documentation),
-        "inventory": [{"file": i.file, "format": i.format, "status": i.status, "reason": i.reason}
-                      for i in sorted(graph.harvest.inventory, key=lambda i: i.file)],
+        "inventory": [
+            {"file": i.file, "format": i.format, "status": i.status, "reason": i.reason}
+            for i in sorted(graph.harvest.inventory, key=lambda i: i.file)
+        ],
     }
 
 
@@ -126,8 +155,12 @@ def _knowledge(audit: Audit) -> dict | None:
 
 
 def _documentation(d) -> dict:
-    entry = {"asset": d.asset, "profile": d.profile, "score": d.score,
-             "missing": [{"item": i, "expected": e, "how_to_fix": h} for i, e, h in d.missing]}
+    entry = {
+        "asset": d.asset,
+        "profile": d.profile,
+        "score": d.score,
+        "missing": [{"item": i, "expected": e, "how_to_fix": h} for i, e, h in d.missing],
+    }
     if d.openness_class is not None:
         entry.update({"class": d.openness_class, "progress": d.progress})
     return entry
@@ -144,20 +177,36 @@ def _documentation_summary(documentation) -> list[dict]:
 def _repairs(result, fb) -> dict:
     """What would make the release compliant: the smallest changes upstream."""
     if result.repairs is None:
-        return {"status": "impossible", "sets": [], "changes": [], "note": "no change to the upstream assets or their "
-                "license choices clears the release's license conflicts"}
+        return {
+            "status": "impossible",
+            "sets": [],
+            "changes": [],
+            "note": "no change to the upstream assets or their license choices clears the release's license conflicts",
+        }
     if not result.repairs:
-        return {"status": "not-needed", "sets": [], "changes": [], "note": "the release has no error-level "
-                "license conflict" if fb.release else "no release asset was identified"}
-    return {"status": "found", "sets": [list(f.remove) for f in result.repairs],
-            "changes": [_change(f) for f in result.repairs],
-            "note": "any one change clears the release's error-level license conflicts: remove every asset it "
-                    "names (or relicense it, or curate its license if it was misread) and take the licenses it names"}
+        return {
+            "status": "not-needed",
+            "sets": [],
+            "changes": [],
+            "note": "the release has no error-level license conflict"
+            if fb.release
+            else "no release asset was identified",
+        }
+    return {
+        "status": "found",
+        "sets": [list(f.remove) for f in result.repairs],
+        "changes": [_change(f) for f in result.repairs],
+        "note": "any one change clears the release's error-level license conflicts: remove every asset it "
+        "names (or relicense it, or curate its license if it was misread) and take the licenses it names",
+    }
 
 
 def _change(fix) -> dict:
-    return {"remove": list(fix.remove), "choose": [{"asset": a, "license": lic} for a, lic in fix.choose],
-            "raises": list(fix.raises)}
+    return {
+        "remove": list(fix.remove),
+        "choose": [{"asset": a, "license": lic} for a, lic in fix.choose],
+        "raises": list(fix.raises),
+    }
 
 
 def _fix(f) -> dict | None:
@@ -176,8 +225,14 @@ def _asset(key: str, name: str, audit: Audit) -> dict:
         "name": asset.id,
         "resolved": asset.resolved,
         "declared_licenses": [
-            {"raw": s.raw, "name": s.name, "link": s.link, "file": s.evidence.file,
-             "pointer": s.evidence.pointer, "line": s.evidence.line}
+            {
+                "raw": s.raw,
+                "name": s.name,
+                "link": s.link,
+                "file": s.evidence.file,
+                "pointer": s.evidence.pointer,
+                "line": s.evidence.line,
+            }
             for s in asset.licenses
         ],
         "license": reading.expression if reading and reading.status == "ok" else None,
@@ -195,14 +250,27 @@ def _curation(asset, audit: Audit) -> dict | None:
     if c is None:
         return None
     original = interpret(effective_licenses(asset, curated=False)[0], audit.kb)
-    return {"license": c.license, "original": original.expression or f"({original.status})", "comment": c.comment,
-            "curator": c.curator, "date": c.date, "file": c.evidence.file, "line": c.evidence.line}
+    return {
+        "license": c.license,
+        "original": original.expression or f"({original.status})",
+        "comment": c.comment,
+        "curator": c.curator,
+        "date": c.date,
+        "file": c.evidence.file,
+        "line": c.evidence.line,
+    }
 
 
 def _finding(f) -> dict:
     return {
-        "id": f.id, "rule": f.rule, "family": f.family, "severity": f.severity, "asset": f.asset,
-        "message": f.message, "how_to_fix": f.how_to_fix, "detail": f.detail,
+        "id": f.id,
+        "rule": f.rule,
+        "family": f.family,
+        "severity": f.severity,
+        "asset": f.asset,
+        "message": f.message,
+        "how_to_fix": f.how_to_fix,
+        "detail": f.detail,
         "evidence": _steps(f.evidence),
         "fix": _fix(f),
         "status": "open",

@@ -98,7 +98,14 @@ def _optimal(ctl: clingo.Control, limit: int) -> list[Change] | None:
 
 def _change(symbols) -> Change:
     changed = {s.arguments[0].number for s in symbols if s.name == "changed"}
-    return Change(tuple(sorted(s.arguments[0].number for s in symbols if s.name == "removed")),
-                  tuple(sorted((s.arguments[0].number, s.arguments[1].number) for s in symbols
-                               if s.name == "chosen" and s.arguments[0].number in changed)),
-                  tuple(sorted(s.arguments[0].string for s in symbols if s.name == "raises")))
+    return Change(
+        tuple(sorted(s.arguments[0].number for s in symbols if s.name == "removed")),
+        tuple(
+            sorted(
+                (s.arguments[0].number, s.arguments[1].number)
+                for s in symbols
+                if s.name == "chosen" and s.arguments[0].number in changed
+            )
+        ),
+        tuple(sorted(s.arguments[0].string for s in symbols if s.name == "raises")),
+    )

@@ -23,8 +23,10 @@ S = schema.SCHEMA
 SHOWN_CANDIDATES = 3  # release candidates a message names; the evidence names them all
 AUDIT = 0  # the id that stands for the audit as a whole: a problem no asset owns is the audit's
 # What an asset is made from (not what it contains or runs with), by sort: its base models, its data.
-LINEAGE_RELATIONS = {**dict.fromkeys(("finetune", "adapter", "quantized", "merge", "distill"), "base"),
-                     **dict.fromkeys(("trained_on", "derived_from", "generated_by"), "data")}
+LINEAGE_RELATIONS = {
+    **dict.fromkeys(("finetune", "adapter", "quantized", "merge", "distill"), "base"),
+    **dict.fromkeys(("trained_on", "derived_from", "generated_by"), "data"),
+}
 
 
 @dataclass
@@ -55,8 +57,9 @@ class ReleaseError(ValueError):
     """The configured release asset is not in the graph."""
 
 
-def encode(graph: AssetGraph, settings: Settings, kb: KnowledgeBase, profiles: dict[str, Profile],
-           rules: dict) -> FactBase:
+def encode(
+    graph: AssetGraph, settings: Settings, kb: KnowledgeBase, profiles: dict[str, Profile], rules: dict
+) -> FactBase:
     fb = FactBase()
     ids = {}
     for key in graph.assets:
@@ -84,7 +87,9 @@ def encode(graph: AssetGraph, settings: Settings, kb: KnowledgeBase, profiles: d
             continue
         _licenses(fb, a, key, asset, key in unreadable, kb)
         if "/" in asset.id and (documented is None or key in documented):
-            fb.add(S["publisher"](a, asset.id.split("/", 1)[0].lower()), *[Evidence(r.source, "") for r in asset.records])
+            fb.add(
+                S["publisher"](a, asset.id.split("/", 1)[0].lower()), *[Evidence(r.source, "") for r in asset.records]
+            )
         several = len(asset.records) > 1 or any(s.name or s.link for s in asset.licenses)
         if several and (documented is None or key in documented):
             for aspect, detail, evidence in disagreements(asset, kb):
@@ -101,8 +106,10 @@ def encode(graph: AssetGraph, settings: Settings, kb: KnowledgeBase, profiles: d
                 fb.add(S["card"](a), Evidence(record.source, ""))
                 kind_profiles = {k: p for k, p in profiles.items() if asset.kind in p.applies_to}
                 for section, profile_id, item_id, status in credited(kind_profiles, record.sections):
-                    fb.add(S["heading"](a, profile_id, item_id, normalise_heading(section.heading), status),
-                           section.evidence)
+                    fb.add(
+                        S["heading"](a, profile_id, item_id, normalise_heading(section.heading), status),
+                        section.evidence,
+                    )
     for edge in graph.edges:
         fb.add(S["edge"](ids[edge.child], ids[edge.parent], edge.relation), edge.evidence)
     for child, detail, evidence in upstream_disagreements(graph, documented):
@@ -120,8 +127,12 @@ def _problems(fb: FactBase, graph: AssetGraph, ids: dict[str, int]) -> None:
     a broken file can never pass the gate unseen."""
     owner = ids[fb.release] if fb.release else AUDIT
     for problem in graph.harvest.problems:
-        fb.add(S["problem"](ids.get(problem.asset, owner), problem.evidence.file, problem.code.replace("-", "_"),
-                            problem.message), problem.evidence)
+        fb.add(
+            S["problem"](
+                ids.get(problem.asset, owner), problem.evidence.file, problem.code.replace("-", "_"), problem.message
+            ),
+            problem.evidence,
+        )
 
 
 def _cone(graph: AssetGraph, release: str | None) -> set[str] | None:
@@ -151,8 +162,11 @@ def _provenance(fb: FactBase, graph: AssetGraph, ids: dict[str, int], scope: set
         if not asset.resolved or (scope is not None and key not in scope):
             continue
         a = ids[key]
-        for name, evidence in (("has_source", provenance.source(asset)), ("has_supplier", provenance.supplier(asset)),
-                               ("machine_generated", provenance.machine_generated(asset))):
+        for name, evidence in (
+            ("has_source", provenance.source(asset)),
+            ("has_supplier", provenance.supplier(asset)),
+            ("machine_generated", provenance.machine_generated(asset)),
+        ):
             if evidence:
                 fb.add(S[name](a), evidence)
         if provenance.has_checksum(asset):
@@ -168,8 +182,10 @@ def _provenance(fb: FactBase, graph: AssetGraph, ids: dict[str, int], scope: set
             fb.add(S["name_match"](ids[edge.child], ids[edge.parent], edge.name_match), edge.evidence)
     for members in provenance.cycles(edges):
         for member in members:
-            fb.add(S["in_cycle"](ids[member], ids[members[0]]),
-                   *(e.evidence for e in graph.edges if e.child == member and e.parent in members))
+            fb.add(
+                S["in_cycle"](ids[member], ids[members[0]]),
+                *(e.evidence for e in graph.edges if e.child == member and e.parent in members),
+            )
 
 
 def _shipped(fb: FactBase, graph: AssetGraph, ids: dict[str, int], cone: set[str], kb: KnowledgeBase) -> None:
@@ -240,7 +256,9 @@ def disagreements(asset, kb: KnowledgeBase):
     said = []  # (source, what it says, evidence) per license statement set
     for record in asset.records:
         for label, statements in (("declared", record.licenses), ("concluded", record.concluded)):
-            if statements and not (label == "concluded" and all((s.raw or "").upper() == "NOASSERTION" for s in statements)):
+            if statements and not (
+                label == "concluded" and all((s.raw or "").upper() == "NOASSERTION" for s in statements)
+            ):
                 reading = interpret(statements, kb)
                 value = reading.expression or reading.status
                 entry = (f"{record.source} ({label})", value, [s.evidence for s in statements])
@@ -252,7 +270,9 @@ def disagreements(asset, kb: KnowledgeBase):
         for statement in (s for s in record.licenses if s.name or s.link):
             fields = known_readings(statement, kb)
             if len({expression for _, expression in fields}) > 1:
-                within = [(f"{record.source} ({f})", expression, [statement.field_evidence(f)]) for f, expression in fields]
+                within = [
+                    (f"{record.source} ({f})", expression, [statement.field_evidence(f)]) for f, expression in fields
+                ]
                 yield "license", _side_by_side(within), [e for _, _, ev in within for e in ev]
     versions = [(r.source, r.version, [Evidence(r.source, "version")]) for r in asset.records if r.version]
     if len({v for _, v, _ in versions}) > 1:
@@ -270,8 +290,10 @@ def upstream_disagreements(graph: AssetGraph, scope: set[str] | None = None):
             stated[(edge.child, sort)][edge.evidence.file].append(edge)
     for (child, _), by_file in sorted(stated.items()):
         if len(by_file) > 1 and len({frozenset(e.parent for e in edges) for edges in by_file.values()}) > 1:
-            said = [(f, ", ".join(sorted(graph.assets[e.parent].id for e in edges)), [e.evidence for e in edges])
-                    for f, edges in sorted(by_file.items())]
+            said = [
+                (f, ", ".join(sorted(graph.assets[e.parent].id for e in edges)), [e.evidence for e in edges])
+                for f, edges in sorted(by_file.items())
+            ]
             yield child, _side_by_side(said), [e for _, _, ev in said for e in ev]
 
 
@@ -344,8 +366,10 @@ def _release(fb: FactBase, graph: AssetGraph, settings: Settings, ids: dict[str,
     if settings.asset:
         key = find(graph.assets, settings.asset)
         if key is None:
-            raise ReleaseError(f"the release asset {settings.asset!r} named in {settings.origin.get('asset', 'the settings')} "
-                               f"is not described by any manifest in the audit folder{_closest(settings.asset, graph)}")
+            raise ReleaseError(
+                f"the release asset {settings.asset!r} named in {settings.origin.get('asset', 'the settings')} "
+                f"is not described by any manifest in the audit folder{_closest(settings.asset, graph)}"
+            )
         basis = f"named in {settings.origin.get('asset', 'the settings')}"
     else:
         parents = {e.parent for e in graph.edges}
@@ -355,14 +379,19 @@ def _release(fb: FactBase, graph: AssetGraph, settings: Settings, ids: dict[str,
                 fb.add(S["release_candidate"](ids[k]), *(Evidence(src, "") for src in graph.assets[k].sources))
             if sinks:
                 fb.add(S["release_unidentified"](len(sinks), _first_named(sinks, graph)))
-            fb.release_basis = ("not identified: no manifest describes an asset" if not sinks and not graph.assets
-                                else f"not identified: {len(sinks)} described assets have no downstream asset; "
-                                "name one as [release] asset in mlaudit.toml")
+            fb.release_basis = (
+                "not identified: no manifest describes an asset"
+                if not sinks and not graph.assets
+                else f"not identified: {len(sinks)} described assets have no downstream asset; "
+                "name one as [release] asset in mlaudit.toml"
+            )
             return
         key, basis = sinks[0], "inferred: the only described asset that nothing else derives from"
     fb.release, fb.release_basis = key, basis
-    fb.add(S["release"](ids[key], settings.use.replace("-", "_"), settings.distribution),
-           Evidence("mlaudit.toml", "release") if settings.origin.get("asset") == "mlaudit.toml" else None)
+    fb.add(
+        S["release"](ids[key], settings.use.replace("-", "_"), settings.distribution),
+        Evidence("mlaudit.toml", "release") if settings.origin.get("asset") == "mlaudit.toml" else None,
+    )
     _release_text(fb, ids[key], graph.assets[key], kb)
 
 
@@ -382,8 +411,12 @@ def _closest(name: str, graph: AssetGraph) -> str:
 
 def _release_text(fb: FactBase, a: int, asset, kb: KnowledgeBase) -> None:
     """What the release's name and card say, for the phrases and prefixes licenses prescribe."""
-    values = {(t.term, v) for lic in kb.licenses.values() for t in lic.terms
-              for v in (*(t.values or kb.term_kinds[t.term].get("default_values", [])), *t.accepts)}
+    values = {
+        (t.term, v)
+        for lic in kb.licenses.values()
+        for t in lic.terms
+        for v in (*(t.values or kb.term_kinds[t.term].get("default_values", [])), *t.accepts)
+    }
     name = asset.id.rsplit("/", 1)[-1]
     for term, value in sorted(values):
         if term == "naming_prefix" and begins_with(name, value):

@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from auditor.identity import hub_id, keys, located, plain_id
-from auditor.model import (KINDS, Asset, AssetGraph, AssetRecord, Edge, Evidence, Harvest, Reference,
-                           asset_key)
+from auditor.model import KINDS, Asset, AssetGraph, AssetRecord, Edge, Evidence, Harvest, Reference, asset_key
 
 KIND_STRENGTH = {"model": 2, "dataset": 2, "code": 1, "other": 0}
 # A card or a manifest that says what kind an asset is outranks one whose reader had to guess.
@@ -57,16 +56,26 @@ def resolve(harvest: Harvest, declared: tuple[tuple[str, str, str], ...] = ()) -
                 basis += f"; {len(parents)} distinct assets carry this URL: each is an upstream"
             for parent in parents:
                 if parent == owner[i] and ref.scheme == "record" and ref.target != record.id:
-                    continue  # two records of one file turned out to describe one asset (e.g. a model and its weights file)
-                edges.add(Edge(owner[i], parent, ref.relation, ref.evidence, basis, ref.revision, record.format, matched))
+                    continue  # two records of one file describe one asset (a model and its weights file)
+                edges.add(
+                    Edge(owner[i], parent, ref.relation, ref.evidence, basis, ref.revision, record.format, matched)
+                )
     for i, (child_id, parent_id, relation) in enumerate(declared):
         child = find(assets, child_id)
         if child is None:
             raise LineageError(f"mlaudit.toml: lineage[{i}] child {child_id!r} is not described by any manifest")
         parent = find(assets, parent_id) or asset_key(*split_id(parent_id))
         assets.setdefault(parent, Asset(split_id(parent_id)[1], split_id(parent_id)[0]))
-        edges.add(Edge(child, parent, relation, Evidence("mlaudit.toml", f"lineage[{i}]"), "declared in mlaudit.toml",
-                       format="mlaudit.toml"))
+        edges.add(
+            Edge(
+                child,
+                parent,
+                relation,
+                Evidence("mlaudit.toml", f"lineage[{i}]"),
+                "declared in mlaudit.toml",
+                format="mlaudit.toml",
+            )
+        )
     return AssetGraph(dict(sorted(assets.items())), sorted(edges, key=_edge_order), harvest)
 
 
@@ -135,8 +144,9 @@ def _hub_ids(r: AssetRecord):
             yield found
 
 
-def _targets(ref: Reference, record: AssetRecord, own: str, index: dict[tuple, list[str]],
-             assets: dict[str, Asset]) -> tuple[list[str], str | None]:
+def _targets(
+    ref: Reference, record: AssetRecord, own: str, index: dict[tuple, list[str]], assets: dict[str, Asset]
+) -> tuple[list[str], str | None]:
     """The assets a reference names (or a new unresolved one), and the file it was matched to if only by name.
 
     A URL that several distinct assets carry (the subsets of one repository) names all of them: the
@@ -170,7 +180,7 @@ def split_id(display_id: str) -> tuple[str, str]:
     """`datasets/org/x` -> (dataset, org/x); `models/org/x` and `org/x` -> (model, org/x)."""
     for prefix, kind in (("datasets/", "dataset"), ("models/", "model")):
         if display_id.startswith(prefix):
-            return kind, display_id[len(prefix):]
+            return kind, display_id[len(prefix) :]
     return "model", display_id
 
 

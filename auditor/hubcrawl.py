@@ -27,7 +27,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -92,10 +92,13 @@ def parse_source(source: str) -> tuple[str, str]:
     rest, kind = source.removeprefix("hf://").strip("/"), "model"
     for prefix, prefix_kind in (("datasets/", "dataset"), ("models/", "model")):
         if rest.startswith(prefix):
-            rest, kind = rest[len(prefix):], prefix_kind
+            rest, kind = rest[len(prefix) :], prefix_kind
     if not _valid_id(rest):
-        raise HubError(f"{source!r} does not name a Hub repository: expected hf://org/name for a model "
-                       "or hf://datasets/org/name for a dataset", usage=True)
+        raise HubError(
+            f"{source!r} does not name a Hub repository: expected hf://org/name for a model "
+            "or hf://datasets/org/name for a dataset",
+            usage=True,
+        )
     return kind, rest
 
 
@@ -108,9 +111,17 @@ def crawl(source: str, out: Path, revision: str = "main", depth: int = 3, max_as
         raise HubError(f"{out}: exists and is not a folder", usage=True)
     hub = _Hub()
     root = Asset(kind, repo_id, 0, revision)
-    log = {"crawl": 1, "source": source, "endpoint": hub.endpoint, "requested_revision": revision,
-           "depth": depth, "max_assets": max_assets, "token": "HF_TOKEN" if hub.token else "none",
-           "crawled_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "assets": []}
+    log = {
+        "crawl": 1,
+        "source": source,
+        "endpoint": hub.endpoint,
+        "requested_revision": revision,
+        "depth": depth,
+        "max_assets": max_assets,
+        "token": "HF_TOKEN" if hub.token else "none",
+        "crawled_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "assets": [],
+    }
     try:
         _Crawler(hub, out, depth, max_assets, log["assets"]).run(root)
     except HubError as exc:
@@ -126,9 +137,13 @@ def crawl(source: str, out: Path, revision: str = "main", depth: int = 3, max_as
 def summary(log: dict, out: Path) -> str:
     """A few lines for the terminal: the pin, the counts, and each upstream left unresolved."""
     entries = log["assets"]
-    counts = {status: sum(e["status"] == status for e in entries) for status in ("fetched", "unresolved", "not-followed")}
-    lines = [f"harvested {log['source']} at {entries[0]['sha']} into {out}: {counts['fetched']} assets fetched, "
-             f"{counts['unresolved']} unresolved, {counts['not-followed']} not followed (see {out / LOG_FILE})"]
+    counts = {
+        status: sum(e["status"] == status for e in entries) for status in ("fetched", "unresolved", "not-followed")
+    }
+    lines = [
+        f"harvested {log['source']} at {entries[0]['sha']} into {out}: {counts['fetched']} assets fetched, "
+        f"{counts['unresolved']} unresolved, {counts['not-followed']} not followed (see {out / LOG_FILE})"
+    ]
     lines += [f"  {e['status']}: {e['asset']}: {e['reason']}" for e in entries if e["status"] != "fetched"]
     return "\n".join(lines)
 
@@ -189,8 +204,9 @@ class _Crawler:
             entry["files"][name] = f"fetched: {len(body)} bytes, sha256 {hashlib.sha256(body).hexdigest()}"
             upstream += self._upstream(folder / name, asset)
         if not written:
-            reason = entry["files"].get("README.md") or next(iter(entry["files"].values()),
-                                                             "the repository holds none of the files mlaudit reads")
+            reason = entry["files"].get("README.md") or next(
+                iter(entry["files"].values()), "the repository holds none of the files mlaudit reads"
+            )
             return self._unresolved(entry, reason, is_root)
         entry.update(status="fetched", folder=folder.relative_to(self.out).as_posix())
         return upstream
@@ -220,8 +236,14 @@ class _Crawler:
 
 
 def _entry(asset: Asset) -> dict:
-    return {"asset": asset.name, "kind": asset.kind, "depth": asset.depth, "via": asset.via,
-            "relation": asset.relation, "requested_revision": asset.revision or "default branch"}
+    return {
+        "asset": asset.name,
+        "kind": asset.kind,
+        "depth": asset.depth,
+        "via": asset.via,
+        "relation": asset.relation,
+        "requested_revision": asset.revision or "default branch",
+    }
 
 
 class _Hub:
@@ -237,8 +259,10 @@ class _Hub:
         self.endpoint = os.environ.get("HF_ENDPOINT", DEFAULT_ENDPOINT).rstrip("/")
         offline = [v for v in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE") if os.environ.get(v, "").lower() in _TRUE]
         if offline:
-            raise HubError(f"{offline[0]} is set: harvesting from the Hub needs {self.endpoint}; unset it, "
-                           "or audit a folder already on disk")
+            raise HubError(
+                f"{offline[0]} is set: harvesting from the Hub needs {self.endpoint}; unset it, "
+                "or audit a folder already on disk"
+            )
         self.token = os.environ.get("HF_TOKEN") or None
         # Built here rather than by build_hf_headers, which reads stored tokens and fetches a registry
         # of agent harnesses from the default endpoint; identity encoding: no decompression bombs.
@@ -289,8 +313,9 @@ class _Hub:
         started = time.monotonic()
         try:
             for _ in range(MAX_REDIRECTS + 1):
-                with self.session.stream("GET", url, headers=self.headers, timeout=timeout,
-                                         follow_redirects=False) as response:
+                with self.session.stream(
+                    "GET", url, headers=self.headers, timeout=timeout, follow_redirects=False
+                ) as response:
                     if response.is_redirect:
                         url = self._redirect(response)
                         continue
@@ -299,8 +324,10 @@ class _Hub:
         except self.httpx.DecodingError as exc:
             raise _Failed(f"the answer cannot be decoded ({exc}); not saved") from None
         except (self.httpx.TransportError, OSError) as exc:
-            raise HubError(f"cannot reach the Hub at {self.endpoint}, or it stopped answering "
-                           f"({type(exc).__name__}: {exc}); check the network connection or HF_ENDPOINT") from None
+            raise HubError(
+                f"cannot reach the Hub at {self.endpoint}, or it stopped answering "
+                f"({type(exc).__name__}: {exc}); check the network connection or HF_ENDPOINT"
+            ) from None
 
     def _redirect(self, response) -> str:
         """Where a redirect leads, when that is HF_ENDPOINT's own host (a renamed repository)."""
@@ -349,8 +376,11 @@ def _refusal(status: int, headers) -> str:
         "RepoNotFound": "repository not found (or private, or gated and not accessible without a token)",
         "RevisionNotFound": "revision not found",
         "EntryNotFound": "file not found",
-    }.get(code) or {401: "not accessible without a token: missing, private or gated",
-                    403: "access refused", 404: "not found"}.get(status, "the Hub answered with an error")
+    }.get(code) or {
+        401: "not accessible without a token: missing, private or gated",
+        403: "access refused",
+        404: "not found",
+    }.get(status, "the Hub answered with an error")
     message = headers.get("x-error-message", "")
     detail = f"HTTP {status}" + (f" {code}" if code else "") + (f": {modelfolder.shorten(message)}" if message else "")
     return f"{explained} ({detail})"

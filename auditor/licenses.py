@@ -148,15 +148,23 @@ def load(folder: Path | None = None) -> KnowledgeBase:
     if nl_path.exists():
         for entry in yaml.safe_load(nl_path.read_text(encoding="utf-8")) or []:
             not_licenses[_alias_key(str(entry["match"]))] = NotLicense(
-                str(entry["match"]), entry["outcome"], entry.get("explanation", ""))
-    symbols = [LicenseSymbol(lid, aliases=tuple(a for a, target in aliases.items() if target == lid and a != lid))
-               for lid in licenses]
+                str(entry["match"]), entry["outcome"], entry.get("explanation", "")
+            )
+    symbols = [
+        LicenseSymbol(lid, aliases=tuple(a for a, target in aliases.items() if target == lid and a != lid))
+        for lid in licenses
+    ]
     kb = KnowledgeBase(licenses, term_kinds, aliases, not_licenses, Licensing(symbols))
     dual_path = folder / "dual-licenses.yaml"
     if dual_path.exists():
-        kb.dual = tuple(DualLicense(tuple(frozenset(_resolve(str(s), kb) for s in member) for member in entry["members"]),
-                                    entry["holder"], entry["source"])
-                        for entry in yaml.safe_load(dual_path.read_text(encoding="utf-8")) or [])
+        kb.dual = tuple(
+            DualLicense(
+                tuple(frozenset(_resolve(str(s), kb) for s in member) for member in entry["members"]),
+                entry["holder"],
+                entry["source"],
+            )
+            for entry in yaml.safe_load(dual_path.read_text(encoding="utf-8")) or []
+        )
     return kb
 
 
@@ -171,9 +179,18 @@ def _license(data: dict, term_kinds: dict, path: Path) -> License:
         if t["term"] not in term_kinds:
             raise ValueError(f"{path.name}: term {t['term']!r} is not in terms.yaml")
         values = t.get("values", [t["value"]] if "value" in t else [])
-        terms.append(Term(t["term"], term_kinds[t["term"]]["kind"], t["text"], t["clause"],
-                          t.get("source", data["source"]), tuple(str(v) for v in values),
-                          tuple(str(v) for v in t.get("accepts", [])), bool(t.get("uri_suffices", False))))
+        terms.append(
+            Term(
+                t["term"],
+                term_kinds[t["term"]]["kind"],
+                t["text"],
+                t["clause"],
+                t.get("source", data["source"]),
+                tuple(str(v) for v in values),
+                tuple(str(v) for v in t.get("accepts", [])),
+                bool(t.get("uri_suffices", False)),
+            )
+        )
     reaches = tuple(r["relation"] for r in data.get("reaches", []))
     outputs = data.get("outputs", "binds" if "generated_by" in reaches else "silent")
     for key, value in (("training", data.get("training", "silent")), ("outputs", outputs)):
@@ -184,17 +201,27 @@ def _license(data: dict, term_kinds: dict, path: Path) -> License:
     if (outputs == "binds") != ("generated_by" in reaches):
         raise ValueError(f"{path.name}: outputs: binds and reaches: generated_by state the same clause; give both")
     return License(
-        id=data["id"], name=data["name"], family=data["family"], use=data["use"], source=data["source"],
-        training=data.get("training", "silent"), terms=tuple(terms),
-        reaches=reaches, share_alike_compatible=tuple(data.get("share_alike_compatible", [])), outputs=outputs,
+        id=data["id"],
+        name=data["name"],
+        family=data["family"],
+        use=data["use"],
+        source=data["source"],
+        training=data.get("training", "silent"),
+        terms=tuple(terms),
+        reaches=reaches,
+        share_alike_compatible=tuple(data.get("share_alike_compatible", [])),
+        outputs=outputs,
         copyleft_triggers=_copyleft_triggers(data, {t.term for t in terms}, path),
         licensor=data.get("licensor"),
         licensor_orgs=tuple(str(o) for o in data.get("licensor_orgs", [])),
         aliases=tuple(str(a) for a in data.get("aliases", [])),
-        training_basis=_basis(data, "training"), outputs_basis=_basis(data, "outputs"),
+        training_basis=_basis(data, "training"),
+        outputs_basis=_basis(data, "outputs"),
         copyleft_basis=_basis(data, "copyleft"),
-        file=f"rules/licenses/{path.name}", verified_at=_verified_at(data, path),
-        text_read=str(data["text_read"]) if data.get("text_read") else None, text_sha256=_sha256(data, path),
+        file=f"rules/licenses/{path.name}",
+        verified_at=_verified_at(data, path),
+        text_read=str(data["text_read"]) if data.get("text_read") else None,
+        text_sha256=_sha256(data, path),
     )
 
 
@@ -213,8 +240,9 @@ def _copyleft_triggers(data: dict, terms: set[str], path: Path) -> tuple[str, ..
         return ()
     triggers = tuple(data.get("copyleft_triggers", ()))
     if not triggers or not data.get("copyleft_basis"):
-        raise ValueError(f"{path.name}: a license with {' or '.join(COPYLEFT_TERMS)} needs copyleft_triggers "
-                         "and copyleft_basis")
+        raise ValueError(
+            f"{path.name}: a license with {' or '.join(COPYLEFT_TERMS)} needs copyleft_triggers and copyleft_basis"
+        )
     if not set(triggers) <= set(DISTRIBUTIONS) - {"internal"}:
         raise ValueError(f"{path.name}: copyleft_triggers must be among weights, api")
     return triggers
@@ -291,18 +319,35 @@ def _interpret(statements: tuple[tuple[str | None, str | None, str | None], ...]
         return dual
     parts = [_one(LicenseStatement(raw, None, name, link), kb) for raw, name, link in statements]
     if any(_known(p, kb) for p in parts) and any(p.unnamed for p in parts):
-        parts = [replace(p, status="ok", dnf=(), expression=None, notes=p.notes + (
-            f"{p.reading}: another statement of the asset names the license the knowledge base knows",))
-            if p.unnamed else p for p in parts]
+        parts = [
+            replace(
+                p,
+                status="ok",
+                dnf=(),
+                expression=None,
+                notes=p.notes
+                + (f"{p.reading}: another statement of the asset names the license the knowledge base knows",),
+            )
+            if p.unnamed
+            else p
+            for p in parts
+        ]
     dnf: list[tuple[str, ...]] = [()]
     for part in parts:
         if part.dnf:
             dnf = [tuple(dict.fromkeys(a + b)) for a in dnf for b in part.dnf][:MAX_ALTERNATIVES]
     statuses = {p.status for p in parts}
     status = next(s for s in _SEVERITY if s in statuses)
-    expressions = list(dict.fromkeys(f"({p.expression})" if " OR " in p.expression and len(parts) > 1
-                                     else p.expression for p in parts if p.expression))
-    reading = parts[0].reading if len(parts) == 1 else "several licenses listed: read as all applying (conjunctive reading)"
+    expressions = list(
+        dict.fromkeys(
+            f"({p.expression})" if " OR " in p.expression and len(parts) > 1 else p.expression
+            for p in parts
+            if p.expression
+        )
+    )
+    reading = (
+        parts[0].reading if len(parts) == 1 else "several licenses listed: read as all applying (conjunctive reading)"
+    )
     notes = tuple(n for p in parts for n in p.notes)
     decided = tuple(p.field for p in parts)
     unknown = tuple(dict.fromkeys(k for alt in dnf for k in alt if k not in kb.licenses))
@@ -311,8 +356,16 @@ def _interpret(statements: tuple[tuple[str | None, str | None, str | None], ...]
     expression = " AND ".join(expressions) or None
     if len(dnf) > 1:
         choices = tuple(tuple(k if k in kb.licenses else UNKNOWN for k in alt) for alt in dnf)
-        return LicenseReading(status, (), expression, reading + "; alternatives offered: one is chosen", (),
-                              notes + tuple(f"'{k}' is not a known license" for k in unknown), choices, decided)
+        return LicenseReading(
+            status,
+            (),
+            expression,
+            reading + "; alternatives offered: one is chosen",
+            (),
+            notes + tuple(f"'{k}' is not a known license" for k in unknown),
+            choices,
+            decided,
+        )
     known = tuple(k for k in dnf[0] if k in kb.licenses)
     return LicenseReading(status, known, expression, reading, unknown, notes, (), decided)
 
@@ -323,24 +376,42 @@ def _dual(statements, kb: KnowledgeBase) -> LicenseReading | None:
         return None
     keys = [_resolve(raw, kb) for raw, _, _ in statements]
     for dual in kb.dual:
-        if len(keys) == len(dual.members) and all(sum(k in m for k in keys) == 1 for m in dual.members) \
-                and all(any(k in m for m in dual.members) for k in keys):
+        if (
+            len(keys) == len(dual.members)
+            and all(sum(k in m for k in keys) == 1 for m in dual.members)
+            and all(any(k in m for m in dual.members) for k in keys)
+        ):
             choices = tuple((k if k in kb.licenses else UNKNOWN,) for k in keys)
-            reading = (f"a dual license of {dual.holder} ({dual.source}): the licensee complies with one of "
-                       f"{', '.join(raw for raw, _, _ in statements)}; alternatives offered: one is chosen")
-            notes = tuple(f"'{raw}' is not a known license" for (raw, _, _), k in zip(statements, keys)
-                          if k not in kb.licenses)
-            return LicenseReading("ok", (), " OR ".join(k if k in kb.licenses else raw for (raw, _, _), k
-                                                        in zip(statements, keys)),
-                                  reading, (), notes, choices, ("license",) * len(statements))
+            reading = (
+                f"a dual license of {dual.holder} ({dual.source}): the licensee complies with one of "
+                f"{', '.join(raw for raw, _, _ in statements)}; alternatives offered: one is chosen"
+            )
+            notes = tuple(
+                f"'{raw}' is not a known license"
+                for (raw, _, _), k in zip(statements, keys, strict=False)
+                if k not in kb.licenses
+            )
+            return LicenseReading(
+                "ok",
+                (),
+                " OR ".join(k if k in kb.licenses else raw for (raw, _, _), k in zip(statements, keys, strict=False)),
+                reading,
+                (),
+                notes,
+                choices,
+                ("license",) * len(statements),
+            )
     return None
 
 
 def known_readings(statement: LicenseStatement, kb: KnowledgeBase) -> list[tuple[str, str]]:
     """(field, expression) of every field of one statement that the knowledge base can read, to show
     statements that disagree (a card's license against its license_link, say)."""
-    return [(f, part.expression) for f, text in _fields(statement)
-            if _known(part := _text(text, kb), kb) and part.expression]
+    return [
+        (f, part.expression)
+        for f, text in _fields(statement)
+        if _known(part := _text(text, kb), kb) and part.expression
+    ]
 
 
 def _fields(statement: LicenseStatement) -> list[tuple[str, str]]:
@@ -367,13 +438,32 @@ def _one(statement: LicenseStatement, kb: KnowledgeBase) -> _Part:
     if raw is not None and raw.strip().lower() != "other":
         return _text(raw, kb)
     if statement.name:
-        return _Part("unrecognised", ((statement.name,),), statement.name, "license: other, named by license_name",
-                     field="license_name", unnamed=True)
+        return _Part(
+            "unrecognised",
+            ((statement.name,),),
+            statement.name,
+            "license: other, named by license_name",
+            field="license_name",
+            unnamed=True,
+        )
     if statement.link:
-        return _Part("unknown", (), None, "license: other, with a license_link the knowledge base does not know",
-                     ("the license is only linked: read it and curate the asset's license",), "license_link", True)
-    return _Part("unknown", (), None, "license 'other' without license_name",
-                 ("'other' names no license: set license_name and license_link",), unnamed=True)
+        return _Part(
+            "unknown",
+            (),
+            None,
+            "license: other, with a license_link the knowledge base does not know",
+            ("the license is only linked: read it and curate the asset's license",),
+            "license_link",
+            True,
+        )
+    return _Part(
+        "unknown",
+        (),
+        None,
+        "license 'other' without license_name",
+        ("'other' names no license: set license_name and license_link",),
+        unnamed=True,
+    )
 
 
 @lru_cache(maxsize=65536)
@@ -385,7 +475,9 @@ def _text(raw: str, kb: KnowledgeBase) -> _Part:
     if key in kb.not_licenses:
         nl = kb.not_licenses[key]
         if nl.outcome == "family":
-            return _Part("unrecognised", ((raw,),), raw, f"'{raw}' names a license family, not one license", (nl.explanation,))
+            return _Part(
+                "unrecognised", ((raw,),), raw, f"'{raw}' names a license family, not one license", (nl.explanation,)
+            )
         status = "not_a_license" if nl.outcome == "not_a_license" else "unknown"
         return _Part(status, (), None, f"'{raw}' is not a license", (nl.explanation,))
     try:
@@ -396,7 +488,9 @@ def _text(raw: str, kb: KnowledgeBase) -> _Part:
         return _Part("missing", (), None, "empty license")
     # keep the order in which the manifest states licenses: "first alternative" means what it wrote first
     order = {_key(sym, kb): i for i, sym in reversed(list(enumerate(kb.licensing.license_symbols(expr))))}
-    alternatives = [tuple(sorted(dict.fromkeys(alt), key=order.get)) for alt in _alternatives(kb.licensing.dnf(expr), kb)]
+    alternatives = [
+        tuple(sorted(dict.fromkeys(alt), key=order.get)) for alt in _alternatives(kb.licensing.dnf(expr), kb)
+    ]
     dnf = tuple(sorted(alternatives, key=lambda alt: [order[k] for k in alt]))
     reading = "SPDX expression with alternatives (OR)" if len(dnf) > 1 else "SPDX expression"
     return _Part("ok", dnf, str(expr), reading)
@@ -437,20 +531,45 @@ def clause_level(lic: License) -> bool:
 
 def summary(lic: License) -> dict:
     """One line of `mlaudit licenses list`."""
-    return {"id": lic.id, "name": lic.name, "family": lic.family, "use": lic.use,
-            "verified_at": lic.verified_at, "clause_level": clause_level(lic)}
+    return {
+        "id": lic.id,
+        "name": lic.name,
+        "family": lic.family,
+        "use": lic.use,
+        "verified_at": lic.verified_at,
+        "clause_level": clause_level(lic),
+    }
 
 
 def details(lic: License, as_of: dt.date) -> dict:
     """Everything the knowledge base holds about one license, for `mlaudit licenses show`."""
     return {
-        **summary(lic), "file": lic.file, "source": lic.source, "text_read": lic.text_read,
-        "text_sha256": lic.text_sha256, "as_of": as_of.isoformat(),
+        **summary(lic),
+        "file": lic.file,
+        "source": lic.source,
+        "text_read": lic.text_read,
+        "text_sha256": lic.text_sha256,
+        "as_of": as_of.isoformat(),
         "age_months": age_months(lic.verified_at, as_of) if lic.verified_at else None,
-        "aliases": list(lic.aliases), "training": lic.training, "training_basis": lic.training_basis,
-        "outputs": lic.outputs, "outputs_basis": lic.outputs_basis,
-        "copyleft_triggers": list(lic.copyleft_triggers), "copyleft_basis": lic.copyleft_basis,
-        "licensor": lic.licensor, "licensor_orgs": list(lic.licensor_orgs),
-        "terms": [{"term": t.term, "kind": t.kind, "text": t.text, "clause": t.clause, "source": t.source,
-                   "values": list(t.values), "accepts": list(t.accepts)} for t in lic.terms],
+        "aliases": list(lic.aliases),
+        "training": lic.training,
+        "training_basis": lic.training_basis,
+        "outputs": lic.outputs,
+        "outputs_basis": lic.outputs_basis,
+        "copyleft_triggers": list(lic.copyleft_triggers),
+        "copyleft_basis": lic.copyleft_basis,
+        "licensor": lic.licensor,
+        "licensor_orgs": list(lic.licensor_orgs),
+        "terms": [
+            {
+                "term": t.term,
+                "kind": t.kind,
+                "text": t.text,
+                "clause": t.clause,
+                "source": t.source,
+                "values": list(t.values),
+                "accepts": list(t.accepts),
+            }
+            for t in lic.terms
+        ],
     }

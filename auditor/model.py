@@ -10,8 +10,17 @@ from dataclasses import dataclass, field
 
 KINDS = ("model", "dataset", "code", "other")
 RELATIONS = (
-    "finetune", "adapter", "quantized", "merge", "distill", "trained_on", "evaluated_on",
-    "generated_by", "derived_from", "contains", "depends_on",
+    "finetune",
+    "adapter",
+    "quantized",
+    "merge",
+    "distill",
+    "trained_on",
+    "evaluated_on",
+    "generated_by",
+    "derived_from",
+    "contains",
+    "depends_on",
 )
 
 

@@ -70,12 +70,18 @@ class Openness:
 def load(path: Path | None = None) -> Framework:
     """The framework from mof.yaml; a license is open when any of its license lists names it."""
     data = yaml.safe_load((path or rules_dir() / "profiles" / "mof.yaml").read_text(encoding="utf-8"))
-    components = tuple(Component(c["name"], c["content_type"], int(c["class"]), bool(c["required"]))
-                       for c in data["components"])
+    components = tuple(
+        Component(c["name"], c["content_type"], int(c["class"]), bool(c["required"])) for c in data["components"]
+    )
     by_type = {kind: frozenset(ids) for kind, ids in data["type_appropriate"].items()}
     open_ids = frozenset().union(*data["licenses"].values(), *by_type.values())
-    return Framework(components, {int(k): v for k, v in data["classes"].items()}, dict(data.get("substitutes", {})),
-                     open_ids, by_type)
+    return Framework(
+        components,
+        {int(k): v for k, v in data["classes"].items()},
+        dict(data.get("substitutes", {})),
+        open_ids,
+        by_type,
+    )
 
 
 def classify(model: dict, framework: Framework | None = None) -> Openness:
@@ -172,8 +178,9 @@ def _evaluate(framework: Framework, listed: dict, globals_: dict) -> Openness:
         progress[str(class_)] = met / total * 100 if lower_complete else 0.0
         lower_complete = lower_complete and met == total
     reached = min((c for c in CLASSES if progress[str(c)] == 100), default=0)
-    return Openness(reached, framework.labels[reached], progress, missing,
-                    _not_type_appropriate(framework, listed, globals_, why))
+    return Openness(
+        reached, framework.labels[reached], progress, missing, _not_type_appropriate(framework, listed, globals_, why)
+    )
 
 
 def _not_type_appropriate(framework: Framework, listed: dict, globals_: dict, why: dict) -> tuple:

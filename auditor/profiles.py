@@ -32,7 +32,7 @@ class Item:
     @property
     def expected(self) -> str:
         """What would meet the item, as a reader should look for it."""
-        named = ' or '.join(repr(h) for h in self.headings[:3])
+        named = " or ".join(repr(h) for h in self.headings[:3])
         also = f" (or any heading with {' or '.join(repr(k) for k in self.keywords[:3])})" if self.keywords else ""
         parts = [f"a filled-in section headed {named}{also}"] if self.headings else []
         parts += [f"the field {' or '.join(repr(f) for f in self.fields[:3])}"] if self.fields else []
@@ -69,7 +69,8 @@ def mentions(heading: str, keyword: str) -> bool:
     """Whether the normalised `heading` holds the normalised `keyword`'s words in a row, each as the
     start of a word, so that 'limitation' is in 'known limitations' and 'cite' in 'citing'."""
     words, key = heading.split(), keyword.split()
-    return any(all(w.startswith(k) for w, k in zip(words[i:], key)) for i in range(len(words) - len(key) + 1))
+    starts = range(len(words) - len(key) + 1)
+    return any(all(w.startswith(k) for w, k in zip(words[i:], key, strict=False)) for i in starts)
 
 
 def items_meant(profiles: dict[str, Profile], heading: str, title: bool = False) -> list[tuple[str, str]]:
@@ -77,8 +78,13 @@ def items_meant(profiles: dict[str, Profile], heading: str, title: bool = False)
     the heading, and those with a keyword it mentions (real cards word headings in many ways). A
     card's title names the asset, not a section ('credit-risk-v1' says nothing of risks): only listed
     headings count there."""
-    return [(p.id, i.id) for p in profiles.values() for i in p.items
-            if heading in map(normalise_heading, i.headings) or not title and any(mentions(heading, k) for k in i.keywords)]
+    return [
+        (p.id, i.id)
+        for p in profiles.values()
+        for i in p.items
+        if heading in map(normalise_heading, i.headings)
+        or (not title and any(mentions(heading, k) for k in i.keywords))
+    ]
 
 
 STATUS_ORDER = ("empty", "placeholder", "filled")
@@ -90,10 +96,15 @@ def credited(profiles: dict[str, Profile], sections: list[Section]) -> list[tupl
     "Training Details" is filled by its "Training Hyperparameters" (the same item, Training
     Procedure) or an unnamed "Settings", but its "Training Data" counts only for Training Data.
     Headings nest at most six deep, so this is linear in the sections."""
-    meant = [items_meant(profiles, normalise_heading(s.heading), title=n == 0 and s.level == 1)
-             for n, s in enumerate(sections)]
-    return [(section, profile, item, _earned(sections, meant, n, (profile, item)))
-            for n, section in enumerate(sections) for profile, item in meant[n]]
+    meant = [
+        items_meant(profiles, normalise_heading(s.heading), title=n == 0 and s.level == 1)
+        for n, s in enumerate(sections)
+    ]
+    return [
+        (section, profile, item, _earned(sections, meant, n, (profile, item)))
+        for n, section in enumerate(sections)
+        for profile, item in meant[n]
+    ]
 
 
 def _earned(sections: list[Section], meant: list[list[tuple[str, str]]], n: int, item: tuple[str, str]) -> str:
@@ -121,12 +132,27 @@ def load(folder: Path | None = None) -> dict[str, Profile]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         if "items" not in data:
             continue
-        items = tuple(Item(i["item"], tuple(i.get("headings", ())), tuple(i.get("fields", ())), bool(i.get("license")),
-                           bool(i.get("required")), " ".join(i["how_to_fix"].split()), i.get("clause", ""),
-                           tuple(normalise_heading(k) for k in i.get("keywords", ())))
-                      for i in data["items"])
-        profiles[data["id"]] = Profile(data["id"], data.get("name", data["id"]), tuple(data["applies_to"]),
-                                       data["source"], items, tuple(data.get("formats", ())))
+        items = tuple(
+            Item(
+                i["item"],
+                tuple(i.get("headings", ())),
+                tuple(i.get("fields", ())),
+                bool(i.get("license")),
+                bool(i.get("required")),
+                " ".join(i["how_to_fix"].split()),
+                i.get("clause", ""),
+                tuple(normalise_heading(k) for k in i.get("keywords", ())),
+            )
+            for i in data["items"]
+        )
+        profiles[data["id"]] = Profile(
+            data["id"],
+            data.get("name", data["id"]),
+            tuple(data["applies_to"]),
+            data["source"],
+            items,
+            tuple(data.get("formats", ())),
+        )
     return profiles
 
 

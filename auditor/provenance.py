@@ -8,24 +8,40 @@ datasets say they were machine-generated.
 
 from __future__ import annotations
 
-from collections import defaultdict
 import posixpath
+from collections import defaultdict
 from pathlib import PurePosixPath
 
 from auditor.graph import HUB_LAYOUT
 from auditor.model import Asset, AssetGraph, Evidence
 
-SOURCE_FIELDS = frozenset({"downloadLocation", "url", "contentUrl", "homepage", "software_downloadLocation",
-                           "original_data_url", "repo_url"})
-SUPPLIER_FIELDS = frozenset({"supplier", "originator", "creator", "publisher", "manufacturer", "authors", "author",
-                             "prov:wasAttributedTo", "suppliedBy", "originatedBy", "contributor"})
+SOURCE_FIELDS = frozenset(
+    {"downloadLocation", "url", "contentUrl", "homepage", "software_downloadLocation", "original_data_url", "repo_url"}
+)
+SUPPLIER_FIELDS = frozenset(
+    {
+        "supplier",
+        "originator",
+        "creator",
+        "publisher",
+        "manufacturer",
+        "authors",
+        "author",
+        "prov:wasAttributedTo",
+        "suppliedBy",
+        "originatedBy",
+        "contributor",
+    }
+)
 NO_VALUE = frozenset({"NOASSERTION", "NONE", ""})
 PINNABLE = frozenset({"spdx2", "spdx3", "cyclonedx", "model-folder"})  # formats whose references can carry a version
 # Dataset-card fields whose values say a model wrote the data itself. annotations_creators is not
 # one: on the Hub it says who made the labels, and machine-generated labels are those derived by a
 # program (from a knowledge base, a heuristic, a classifier), not data a model generated.
-GENERATED_BY_VALUE = {"language_creators": frozenset({"machine-generated"}),
-                      "tags": frozenset({"synthetic", "synthetic-data", "synthetic data"})}
+GENERATED_BY_VALUE = {
+    "language_creators": frozenset({"machine-generated"}),
+    "tags": frozenset({"synthetic", "synthetic-data", "synthetic data"}),
+}
 
 
 def source(asset: Asset) -> Evidence | None:

@@ -52,12 +52,23 @@ class Resolution:
 
     def matches(self, finding: dict) -> bool:
         details = {k: str(v) for k, v in finding["detail"].items()}
-        return (finding["rule"] == self.rule and (finding["asset"] or "").lower() == self.asset.lower()
-                and all(details.get(k) == v for k, v in self.detail))
+        return (
+            finding["rule"] == self.rule
+            and (finding["asset"] or "").lower() == self.asset.lower()
+            and all(details.get(k) == v for k, v in self.detail)
+        )
 
     def record(self, expired: bool) -> dict:
-        return {"reason": self.reason, "comment": self.comment, "reviewer": self.reviewer, "date": self.date,
-                "expires": self.expires, "expired": expired, "file": self.file, "line": self.line}
+        return {
+            "reason": self.reason,
+            "comment": self.comment,
+            "reviewer": self.reviewer,
+            "date": self.date,
+            "expires": self.expires,
+            "expired": expired,
+            "file": self.file,
+            "line": self.line,
+        }
 
 
 class Review:
@@ -77,8 +88,10 @@ class Review:
         """The problems as input problems of the audit: a review file that cannot be read is as
         broken as an unreadable manifest (it fails the gate); an entry that cannot be used is a
         field problem. No asset owns them: they are the release's."""
-        return [Problem("malformed" if p["fatal"] else "bad-field", p["message"], Evidence(p["file"], p["kind"], p["line"]))
-                for p in self.problems]
+        return [
+            Problem("malformed" if p["fatal"] else "bad-field", p["message"], Evidence(p["file"], p["kind"], p["line"]))
+            for p in self.problems
+        ]
 
     def problems_of(self, kind: str) -> list[dict]:
         """The problems of one review file, as the report lists them."""
@@ -108,15 +121,21 @@ def _entries(name: str, text: str, kind: str, review: Review) -> list[tuple[dict
         return []
     items = front.data.get(kind)
     if set(front.data) != {kind} or not isinstance(items, list):
-        review.problem(kind, name, 1, f"expected one top-level key '{kind}:' holding a list; no {kind} applied",
-                       fatal=True)
+        review.problem(
+            kind, name, 1, f"expected one top-level key '{kind}:' holding a list; no {kind} applied", fatal=True
+        )
         return []
-    return [(item, {k.partition(".")[2]: v for k, v in front.lines.items() if k.startswith(f"{kind}[{i}]")}
-             | {"": front.line(f"{kind}[{i}]")}) for i, item in enumerate(items)]
+    return [
+        (
+            item,
+            {k.partition(".")[2]: v for k, v in front.lines.items() if k.startswith(f"{kind}[{i}]")}
+            | {"": front.line(f"{kind}[{i}]")},
+        )
+        for i, item in enumerate(items)
+    ]
 
 
-def _required(entry, lines: dict, where: str, name: str, keys: set[str], optional: set[str],
-              review: Review) -> bool:
+def _required(entry, lines: dict, where: str, name: str, keys: set[str], optional: set[str], review: Review) -> bool:
     kind = where.partition("[")[0]
     if not isinstance(entry, dict):
         review.problem(kind, name, lines.get(""), f"{where} is not a mapping of fields; not applied")
@@ -125,9 +144,15 @@ def _required(entry, lines: dict, where: str, name: str, keys: set[str], optiona
     unknown = sorted(set(entry) - keys)
     not_text = sorted(k for k in keys - optional - set(missing) if not isinstance(entry.get(k), str))
     if missing or unknown or not_text:
-        said = "; ".join(s for s in (missing and f"missing or empty: {', '.join(missing)}",
-                                     unknown and f"unknown field(s): {', '.join(unknown)}",
-                                     not_text and f"not text: {', '.join(not_text)}") if s)
+        said = "; ".join(
+            s
+            for s in (
+                missing and f"missing or empty: {', '.join(missing)}",
+                unknown and f"unknown field(s): {', '.join(unknown)}",
+                not_text and f"not text: {', '.join(not_text)}",
+            )
+            if s
+        )
         review.problem(kind, name, lines.get(""), f"{where}: {said}; not applied")
         return False
     return True
@@ -138,7 +163,9 @@ def _date(value, field: str, where: str, name: str, line, review: Review) -> str
     try:
         return dt.date.fromisoformat(str(value)).isoformat()
     except ValueError:
-        review.problem(kind, name, line, f"{where}: {field} {str(value)[:40]!r} is not a date (YYYY-MM-DD); not applied")
+        review.problem(
+            kind, name, line, f"{where}: {field} {str(value)[:40]!r} is not a date (YYYY-MM-DD); not applied"
+        )
         return None
 
 
@@ -150,8 +177,12 @@ def _resolution(entry, lines, where, name, rule_ids, review: Review) -> None:
         review.problem(kind, name, line, f"{where}: no rule {str(entry['rule'])[:40]!r}; not applied")
         return
     if entry["reason"] not in REASONS:
-        review.problem(kind, name, line, f"{where}: reason {str(entry['reason'])[:40]!r} is not one of "
-                       f"{', '.join(REASONS)}; not applied")
+        review.problem(
+            kind,
+            name,
+            line,
+            f"{where}: reason {str(entry['reason'])[:40]!r} is not one of {', '.join(REASONS)}; not applied",
+        )
         return
     detail = entry.get("detail") or {}
     if not isinstance(detail, dict) or not all(isinstance(v, str) for v in detail.values()):
@@ -164,9 +195,20 @@ def _resolution(entry, lines, where, name, rule_ids, review: Review) -> None:
     if expires is not None and expires < date:
         review.problem(kind, name, line, f"{where}: expires {expires} is before its date {date}; not applied")
         return
-    review.resolutions.append(Resolution(entry["rule"], entry["asset"], tuple(sorted(detail.items())),
-                                         entry["reason"], " ".join(entry["comment"].split()), entry["reviewer"],
-                                         date, expires, name, line))
+    review.resolutions.append(
+        Resolution(
+            entry["rule"],
+            entry["asset"],
+            tuple(sorted(detail.items())),
+            entry["reason"],
+            " ".join(entry["comment"].split()),
+            entry["reviewer"],
+            date,
+            expires,
+            name,
+            line,
+        )
+    )
 
 
 def _curation(entry, lines, where, name, review: Review) -> None:
@@ -174,9 +216,16 @@ def _curation(entry, lines, where, name, review: Review) -> None:
         return
     date = _date(entry["date"], "date", where, name, lines.get(""), review)
     if date is not None:
-        review.curations.append(Curation(entry["asset"], entry["license"], " ".join(entry["comment"].split()),
-                                         entry["curator"], date,
-                                         Evidence(name, f"{where}.license", lines.get("license"))))
+        review.curations.append(
+            Curation(
+                entry["asset"],
+                entry["license"],
+                " ".join(entry["comment"].split()),
+                entry["curator"],
+                date,
+                Evidence(name, f"{where}.license", lines.get("license")),
+            )
+        )
 
 
 def curate(graph: AssetGraph, review: Review, display) -> list[dict]:
@@ -186,11 +235,21 @@ def curate(graph: AssetGraph, review: Review, display) -> list[dict]:
     for curation in review.curations:
         asset = by_name.get(curation.asset.lower())
         if asset is None:
-            orphaned.append({"asset": curation.asset, "license": curation.license, "file": curation.evidence.file,
-                             "line": curation.evidence.line})
+            orphaned.append(
+                {
+                    "asset": curation.asset,
+                    "license": curation.license,
+                    "file": curation.evidence.file,
+                    "line": curation.evidence.line,
+                }
+            )
         elif asset.curation is not None:
-            review.problem("curations", curation.evidence.file, curation.evidence.line,
-                           f"a second curation of {curation.asset}; the first one is applied")
+            review.problem(
+                "curations",
+                curation.evidence.file,
+                curation.evidence.line,
+                f"a second curation of {curation.asset}; the first one is applied",
+            )
         else:
             asset.curation = curation
     return orphaned
@@ -207,18 +266,30 @@ def resolve(doc: dict, review: Review, as_of: dt.date) -> None:
         chosen = (active or matching or [None])[0]
         finding["resolution"] = chosen and chosen.record(expired=not active)
         finding["status"] = "resolved" if active else "open"
-    doc["review"].update({
-        "as_of": as_of.isoformat() if expiring else None,
-        "resolutions": {"file": review.files.get("resolutions"), "applied": len(used),
-                        "orphaned": [_orphan(r) for r in review.resolutions if r not in used]},
-    })
+    doc["review"].update(
+        {
+            "as_of": as_of.isoformat() if expiring else None,
+            "resolutions": {
+                "file": review.files.get("resolutions"),
+                "applied": len(used),
+                "orphaned": [_orphan(r) for r in review.resolutions if r not in used],
+            },
+        }
+    )
     kept = [p for p in doc["review"]["problems"] if p["kind"] != "resolutions"]
     doc["review"]["problems"] = kept + review.problems_of("resolutions")
 
 
 def _orphan(r: Resolution) -> dict:
-    return {"rule": r.rule, "asset": r.asset, "detail": dict(r.detail), "reason": r.reason, "reviewer": r.reviewer,
-            "file": r.file, "line": r.line}
+    return {
+        "rule": r.rule,
+        "asset": r.asset,
+        "detail": dict(r.detail),
+        "reason": r.reason,
+        "reviewer": r.reviewer,
+        "file": r.file,
+        "line": r.line,
+    }
 
 
 def compare(doc: dict, baseline: dict, name: str) -> None:
@@ -230,10 +301,17 @@ def compare(doc: dict, baseline: dict, name: str) -> None:
     now = {f["id"] for f in doc["findings"]}
     for finding in doc["findings"]:
         finding["baseline"] = "unchanged" if finding["id"] in before else "new"
-    gone = [{k: None if f.get(k) is None else str(f[k]) for k in ("id", "rule", "severity", "asset", "message")}
-            for i, f in sorted(before.items(), key=lambda item: str(item[0])) if i not in now]
-    doc["review"]["baseline"] = {"file": name, "new": sum(f["baseline"] == "new" for f in doc["findings"]),
-                                 "unchanged": len(now & before.keys()), "gone": gone}
+    gone = [
+        {k: None if f.get(k) is None else str(f[k]) for k in ("id", "rule", "severity", "asset", "message")}
+        for i, f in sorted(before.items(), key=lambda item: str(item[0]))
+        if i not in now
+    ]
+    doc["review"]["baseline"] = {
+        "file": name,
+        "new": sum(f["baseline"] == "new" for f in doc["findings"]),
+        "unchanged": len(now & before.keys()),
+        "gone": gone,
+    }
 
 
 class ReviewError(ValueError):

@@ -73,10 +73,20 @@ def rules(folder: Path | None = None) -> dict[str, Rule]:
             if meta["id"] in found or not path.name.startswith(f"{meta['id']}-{meta['name']}"):
                 raise RuleBaseError(f"{path}: rule id {meta['id']} is duplicated or does not match the file name")
             found[meta["id"]] = Rule(
-                meta["id"], meta["name"], family, meta["severity"], meta["summary"].strip(),
-                meta["message"], tuple(meta.get("detail") or ()), " ".join(meta["why"].split()),
-                " ".join(meta["how_to_fix"].split()), tuple(meta.get("references") or ()), path,
-                meta.get("raised_by", ""), meta.get("reports_check", ""))
+                meta["id"],
+                meta["name"],
+                family,
+                meta["severity"],
+                meta["summary"].strip(),
+                meta["message"],
+                tuple(meta.get("detail") or ()),
+                " ".join(meta["why"].split()),
+                " ".join(meta["how_to_fix"].split()),
+                tuple(meta.get("references") or ()),
+                path,
+                meta.get("raised_by", ""),
+                meta.get("reports_check", ""),
+            )
     return found
 
 
@@ -86,8 +96,13 @@ def positions(folder: Path | None = None) -> dict[str, Position]:
     found = {}
     for path in sorted((folder / "positions").glob("*.lp")):
         meta = metadata(path)
-        found[meta["name"]] = Position(meta["name"], meta["summary"], " ".join(meta["description"].split()),
-                                       tuple(meta.get("references") or ()), path)
+        found[meta["name"]] = Position(
+            meta["name"],
+            meta["summary"],
+            " ".join(meta["description"].split()),
+            tuple(meta.get("references") or ()),
+            path,
+        )
     return found
 
 
@@ -119,15 +134,30 @@ def fingerprint(folder: Path | None = None) -> str:
 
 def catalog() -> str:
     """The rule catalog in Markdown, generated from the rules' metadata (rules/README.md)."""
-    lines = ["# Rule catalog", "",
-             "Generated from the metadata of each rule file by `mlaudit rules list --format markdown`;",
-             "do not edit by hand. Each rule is one `.lp` file in the folder of its family, with",
-             "fixtures that must fire and must not fire under `fixtures/rules/<ID>-<name>/`.", "",
-             "| id | name | family | severity | summary |", "|---|---|---|---|---|"]
+    lines = [
+        "# Rule catalog",
+        "",
+        "Generated from the metadata of each rule file by `mlaudit rules list --format markdown`;",
+        "do not edit by hand. Each rule is one `.lp` file in the folder of its family, with",
+        "fixtures that must fire and must not fire under `fixtures/rules/<ID>-<name>/`.",
+        "",
+        "| id | name | family | severity | summary |",
+        "|---|---|---|---|---|",
+    ]
     lines += [f"| {r.id} | {r.name} | {r.family} | {r.severity} | {r.summary} |" for r in rules().values()]
     for r in rules().values():
-        lines += ["", f"## {r.id} {r.name}", "", f"*{r.family}, {r.severity}* · `rules/{r.path.parent.name}/{r.path.name}`",
-                  "", r.summary, "", f"**Why it matters.** {r.why}", "", f"**How to fix.** {r.how_to_fix}"]
+        lines += [
+            "",
+            f"## {r.id} {r.name}",
+            "",
+            f"*{r.family}, {r.severity}* · `rules/{r.path.parent.name}/{r.path.name}`",
+            "",
+            r.summary,
+            "",
+            f"**Why it matters.** {r.why}",
+            "",
+            f"**How to fix.** {r.how_to_fix}",
+        ]
         if r.references:
             lines += ["", "**References.** " + ", ".join(r.references)]
     lines += ["", "## Legal positions", ""]

@@ -10,8 +10,15 @@ from functools import cache
 from auditor.report.lines import plain
 from auditor.resources import schema_path
 
-_NAMES = {"object": "an object", "array": "an array", "string": "a string", "integer": "an integer",
-          "number": "a number", "boolean": "a boolean", "null": "null"}
+_NAMES = {
+    "object": "an object",
+    "array": "an array",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "a boolean",
+    "null": "null",
+}
 
 
 def problem(document, schema: str) -> str | None:
@@ -38,7 +45,8 @@ def _expected(error) -> str:
     if rule == "required":
         return f"the key {next(k for k in value if k not in found)!r} is missing"
     if rule == "additionalProperties":
-        return f"the key {plain(_short(next(k for k in found if k not in error.schema.get('properties', {}))))!r} is not expected"
+        extra = next(k for k in found if k not in error.schema.get("properties", {}))
+        return f"the key {plain(_short(extra))!r} is not expected"
     wanted = {
         "type": lambda: " or ".join(_NAMES[t] for t in ([value] if isinstance(value, str) else value)),
         "enum": lambda: "one of " + ", ".join(json.dumps(v) for v in value),

@@ -13,8 +13,19 @@ from pathlib import Path
 
 from auditor import shape
 from auditor.harvest import safejson
-from auditor.model import (AssetRecord, Checksum, Evidence, Harvest, Identifier, InventoryEntry, LicenseStatement,
-                           Problem, Reference, Section, Statement)
+from auditor.model import (
+    AssetRecord,
+    Checksum,
+    Evidence,
+    Harvest,
+    Identifier,
+    InventoryEntry,
+    LicenseStatement,
+    Problem,
+    Reference,
+    Section,
+    Statement,
+)
 
 FORMAT = "mlaudit-harvest"
 VERSION = 1
@@ -27,10 +38,17 @@ class SnapshotError(ValueError):
 
 def dump(harvest: Harvest, config_text: str | None, review_texts: dict[str, str]) -> str:
     """The snapshot text: the harvest plus the release folder's mlaudit.toml and review files."""
-    body = {"format": FORMAT, "version": VERSION, "root": Path(harvest.root).name, "config": config_text,
-            "review": review_texts,
-            "records": [asdict(r) for r in harvest.records], "problems": [asdict(p) for p in harvest.problems],
-            "inventory": [asdict(i) for i in harvest.inventory], "fingerprint": harvest.fingerprint}
+    body = {
+        "format": FORMAT,
+        "version": VERSION,
+        "root": Path(harvest.root).name,
+        "config": config_text,
+        "review": review_texts,
+        "records": [asdict(r) for r in harvest.records],
+        "problems": [asdict(p) for p in harvest.problems],
+        "inventory": [asdict(i) for i in harvest.inventory],
+        "fingerprint": harvest.fingerprint,
+    }
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
@@ -51,10 +69,13 @@ def load(path: Path) -> tuple[Harvest, str | None, dict[str, str]]:
     wrong = shape.problem(body, "snapshot")
     if wrong:
         raise SnapshotError(f"{path}: not a version-{VERSION} mlaudit harvest snapshot: {wrong}")
-    harvest = Harvest(root=body["root"], records=[_record(r) for r in body["records"]],
-                      problems=[_problem(p) for p in body["problems"]],
-                      inventory=[InventoryEntry(**i) for i in body["inventory"]],
-                      fingerprint=body.get("fingerprint", ""))
+    harvest = Harvest(
+        root=body["root"],
+        records=[_record(r) for r in body["records"]],
+        problems=[_problem(p) for p in body["problems"]],
+        inventory=[InventoryEntry(**i) for i in body["inventory"]],
+        fingerprint=body.get("fingerprint", ""),
+    )
     return harvest, body.get("config"), body.get("review") or {}
 
 
@@ -67,18 +88,31 @@ def _problem(d: dict) -> Problem:
 
 
 def _license(d: dict) -> LicenseStatement:
-    return LicenseStatement(d["raw"], _ev(d["evidence"]), d.get("name"), d.get("link"),
-                            *(_ev(d[k]) if d.get(k) else None for k in ("name_evidence", "link_evidence")))
+    return LicenseStatement(
+        d["raw"],
+        _ev(d["evidence"]),
+        d.get("name"),
+        d.get("link"),
+        *(_ev(d[k]) if d.get(k) else None for k in ("name_evidence", "link_evidence")),
+    )
 
 
 def _record(d: dict) -> AssetRecord:
     return AssetRecord(
-        id=d["id"], kind=d["kind"], source=d["source"],
+        id=d["id"],
+        kind=d["kind"],
+        source=d["source"],
         licenses=[_license(s) for s in d["licenses"]],
         references=[Reference(**{**r, "evidence": _ev(r["evidence"])}) for r in d["references"]],
-        sections=None if d["sections"] is None else [Section(**{**s, "evidence": _ev(s["evidence"])}) for s in d["sections"]],
-        text=d["text"], has_metadata=d["has_metadata"], revision=d["revision"], kind_basis=d["kind_basis"],
-        format=d["format"], version=d["version"],
+        sections=None
+        if d["sections"] is None
+        else [Section(**{**s, "evidence": _ev(s["evidence"])}) for s in d["sections"]],
+        text=d["text"],
+        has_metadata=d["has_metadata"],
+        revision=d["revision"],
+        kind_basis=d["kind_basis"],
+        format=d["format"],
+        version=d["version"],
         concluded=[_license(s) for s in d["concluded"]],
         identifiers=[Identifier(**{**i, "evidence": _ev(i["evidence"])}) for i in d["identifiers"]],
         checksums=[Checksum(**{**c, "evidence": _ev(c["evidence"])}) for c in d["checksums"]],

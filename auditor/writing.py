@@ -30,7 +30,7 @@ def write_files(folder: Path, files: dict[str, str | bytes]) -> list[Path]:
             raise WriteError(f"{target} is a folder: name a file to write")
     temporary = {}
     try:
-        for target, body in zip(targets, files.values()):
+        for target, body in zip(targets, files.values(), strict=False):
             temporary[target] = folder / f".{target.name}.{secrets.token_hex(6)}.tmp"
             _write(temporary[target], body.encode("utf-8") if isinstance(body, str) else body)
         with _locked(folder) as descriptor:

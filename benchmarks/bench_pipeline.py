@@ -66,6 +66,7 @@ MAX_DEPTH = 11
 # --------------------------------------------------------------------------------------------
 # Workload vocabulary: Hub license ids with relative weights, card headings, names.
 
+
 class Mix:
     """Choices with relative weights, cumulated once (drawn by `_weighted`)."""
 
@@ -74,57 +75,187 @@ class Mix:
         self.cum = list(itertools.accumulate(weights.values()))
 
 
-FOUNDATION_LICENSES = Mix({
-    "apache-2.0": 30, "llama2": 12, "llama3": 10, "llama3.1": 6, "mit": 10, "gemma": 6, "openrail": 5,
-    "creativeml-openrail-m": 5, "bigscience-openrail-m": 4, "cc-by-nc-4.0": 5, "other": 7,
-})
-MODEL_LICENSES = Mix({
-    "apache-2.0": 30, "mit": 10, "llama2": 3, "llama3": 3, "llama3.1": 2, "cc-by-4.0": 7,
-    "cc-by-nc-4.0": 6, "cc-by-sa-4.0": 3, "cc-by-nc-sa-4.0": 3, "openrail": 4, "creativeml-openrail-m": 4,
-    "bigscience-openrail-m": 2, "openrail++": 1, "gemma": 2, "gpl-3.0": 2, "bsd-3-clause": 1,
-    "afl-3.0": 2, "cc0-1.0": 2, "other": 5, "unknown": 2,
-})
-DATASET_LICENSES = Mix({
-    "cc-by-4.0": 20, "apache-2.0": 15, "mit": 15, "cc-by-sa-4.0": 8, "cc-by-nc-4.0": 8,
-    "cc-by-nc-sa-4.0": 4, "odc-by": 4, "cc0-1.0": 6, "openrail": 2, "llama2": 1, "afl-3.0": 3,
-    "gpl-3.0": 2, "other": 8, "unknown": 4,
-})
+FOUNDATION_LICENSES = Mix(
+    {
+        "apache-2.0": 30,
+        "llama2": 12,
+        "llama3": 10,
+        "llama3.1": 6,
+        "mit": 10,
+        "gemma": 6,
+        "openrail": 5,
+        "creativeml-openrail-m": 5,
+        "bigscience-openrail-m": 4,
+        "cc-by-nc-4.0": 5,
+        "other": 7,
+    }
+)
+MODEL_LICENSES = Mix(
+    {
+        "apache-2.0": 30,
+        "mit": 10,
+        "llama2": 3,
+        "llama3": 3,
+        "llama3.1": 2,
+        "cc-by-4.0": 7,
+        "cc-by-nc-4.0": 6,
+        "cc-by-sa-4.0": 3,
+        "cc-by-nc-sa-4.0": 3,
+        "openrail": 4,
+        "creativeml-openrail-m": 4,
+        "bigscience-openrail-m": 2,
+        "openrail++": 1,
+        "gemma": 2,
+        "gpl-3.0": 2,
+        "bsd-3-clause": 1,
+        "afl-3.0": 2,
+        "cc0-1.0": 2,
+        "other": 5,
+        "unknown": 2,
+    }
+)
+DATASET_LICENSES = Mix(
+    {
+        "cc-by-4.0": 20,
+        "apache-2.0": 15,
+        "mit": 15,
+        "cc-by-sa-4.0": 8,
+        "cc-by-nc-4.0": 8,
+        "cc-by-nc-sa-4.0": 4,
+        "odc-by": 4,
+        "cc0-1.0": 6,
+        "openrail": 2,
+        "llama2": 1,
+        "afl-3.0": 3,
+        "gpl-3.0": 2,
+        "other": 8,
+        "unknown": 4,
+    }
+)
 OTHER_NAMES = ("deepseek-license", "tongyi-qianwen", "yi-license", "falcon-llm-license", "custom-research-license")
 MISSING_LICENSE = {"model": 0.48, "dataset": 0.45}  # share of non-foundation assets without a license
 INHERIT_LICENSE = 0.4  # a derived asset that declares a license copies its parent's this often
 
 MODEL_HEADINGS = (
-    "Model Details", "Model Description", "Uses", "Direct Use", "Intended uses & limitations",
-    "Out-of-Scope Use", "Bias, Risks, and Limitations", "Limitations", "How to Get Started with the Model",
-    "Training Data", "Training and evaluation data", "Training Procedure", "Training hyperparameters",
-    "Evaluation", "Training results", "Environmental Impact", "Technical Specifications", "Citation",
-    "Model Card Contact", "Framework versions", "Prompt Template", "Acknowledgements",
+    "Model Details",
+    "Model Description",
+    "Uses",
+    "Direct Use",
+    "Intended uses & limitations",
+    "Out-of-Scope Use",
+    "Bias, Risks, and Limitations",
+    "Limitations",
+    "How to Get Started with the Model",
+    "Training Data",
+    "Training and evaluation data",
+    "Training Procedure",
+    "Training hyperparameters",
+    "Evaluation",
+    "Training results",
+    "Environmental Impact",
+    "Technical Specifications",
+    "Citation",
+    "Model Card Contact",
+    "Framework versions",
+    "Prompt Template",
+    "Acknowledgements",
 )
 DATASET_HEADINGS = (
-    "Dataset Details", "Dataset Description", "Dataset Summary", "Uses", "Supported Tasks and Leaderboards",
-    "Dataset Structure", "Data Fields", "Data Splits", "Curation Rationale", "Source Data",
-    "Annotations", "Personal and Sensitive Information", "Bias, Risks, and Limitations",
-    "Considerations for Using the Data", "Licensing Information", "Citation Information", "Contributions",
+    "Dataset Details",
+    "Dataset Description",
+    "Dataset Summary",
+    "Uses",
+    "Supported Tasks and Leaderboards",
+    "Dataset Structure",
+    "Data Fields",
+    "Data Splits",
+    "Curation Rationale",
+    "Source Data",
+    "Annotations",
+    "Personal and Sensitive Information",
+    "Bias, Risks, and Limitations",
+    "Considerations for Using the Data",
+    "Licensing Information",
+    "Citation Information",
+    "Contributions",
 )
 STATUSES = Mix({"filled": 0.70, "placeholder": 0.22, "empty": 0.08})
 PLACEHOLDER = "[More Information Needed]"
 FILLED = "This section was written by the authors and describes the asset in a few sentences."
 
-FAMILIES = ("Llama-2", "Meta-Llama-3", "Mistral", "gemma", "Qwen2", "phi", "falcon", "pythia", "bloom",
-            "stable-diffusion", "gpt2", "deepseek", "Yi", "OLMo", "aya", "bert", "t5", "whisper")
-FOUNDATION_ORGS = ("meta-llama", "mistralai", "google", "Qwen", "microsoft", "tiiuae", "EleutherAI",
-                   "bigscience", "stabilityai", "openai-community", "deepseek-ai", "01-ai", "allenai")
-TOPICS = ("squad", "alpaca", "gsm8k", "mmlu", "wikitext", "c4", "oasst", "ultrachat", "imdb", "glue",
-          "code-search", "common-voice", "laion", "dolly", "hh-rlhf", "slimpajama", "arxiv", "pubmed")
+FAMILIES = (
+    "Llama-2",
+    "Meta-Llama-3",
+    "Mistral",
+    "gemma",
+    "Qwen2",
+    "phi",
+    "falcon",
+    "pythia",
+    "bloom",
+    "stable-diffusion",
+    "gpt2",
+    "deepseek",
+    "Yi",
+    "OLMo",
+    "aya",
+    "bert",
+    "t5",
+    "whisper",
+)
+FOUNDATION_ORGS = (
+    "meta-llama",
+    "mistralai",
+    "google",
+    "Qwen",
+    "microsoft",
+    "tiiuae",
+    "EleutherAI",
+    "bigscience",
+    "stabilityai",
+    "openai-community",
+    "deepseek-ai",
+    "01-ai",
+    "allenai",
+)
+TOPICS = (
+    "squad",
+    "alpaca",
+    "gsm8k",
+    "mmlu",
+    "wikitext",
+    "c4",
+    "oasst",
+    "ultrachat",
+    "imdb",
+    "glue",
+    "code-search",
+    "common-voice",
+    "laion",
+    "dolly",
+    "hh-rlhf",
+    "slimpajama",
+    "arxiv",
+    "pubmed",
+)
 RELATIONS = Mix({"finetune": 0.55, "adapter": 0.20, "quantized": 0.17, "merge": 0.08})
-SUFFIXES = {"finetune": ("sft", "dpo", "instruct", "chat", "finetuned"), "adapter": ("lora", "qlora"),
-            "quantized": ("GGUF", "GPTQ", "AWQ"), "merge": ("merge", "slerp", "ties")}
-TAGS = {"finetune": ["generated_from_trainer"], "adapter": ["lora"], "quantized": ["gguf", "quantized"],
-        "merge": ["merge", "mergekit"]}
+SUFFIXES = {
+    "finetune": ("sft", "dpo", "instruct", "chat", "finetuned"),
+    "adapter": ("lora", "qlora"),
+    "quantized": ("GGUF", "GPTQ", "AWQ"),
+    "merge": ("merge", "slerp", "ties"),
+}
+TAGS = {
+    "finetune": ["generated_from_trainer"],
+    "adapter": ["lora"],
+    "quantized": ["gguf", "quantized"],
+    "merge": ["merge", "mergekit"],
+}
 
 
 # --------------------------------------------------------------------------------------------
 # Generation: a list of Spec, parents always created before their children (a DAG).
+
 
 @dataclass(slots=True)
 class Spec:
@@ -220,8 +351,13 @@ class Lineage:
             relation = "finetune"
         first = self.specs[parents[0]]
         stem = "-".join(first.id.split("/")[1].split("-")[:3])
-        spec = Spec("model", f"{self._org()}/{stem}-{rng.choice(SUFFIXES[relation])}-{i}", relation=relation,
-                    depth=1 + max(self.specs[p].depth for p in parents), declares_relation=rng.random() < 0.1)
+        spec = Spec(
+            "model",
+            f"{self._org()}/{stem}-{rng.choice(SUFFIXES[relation])}-{i}",
+            relation=relation,
+            depth=1 + max(self.specs[p].depth for p in parents),
+            declares_relation=rng.random() < 0.1,
+        )
         spec.bases = [self._maybe_ghost(p, "model") for p in parents]
         self._license(spec, first, MODEL_LICENSES)
         trained = {"finetune": 0.5, "adapter": 0.4, "quantized": 0.05, "merge": 0.1}[relation]
@@ -338,6 +474,7 @@ def _cone(spec: Spec, by_id: dict[str, Spec]) -> set[str]:
 # --------------------------------------------------------------------------------------------
 # Cards: one writer gives both the README.md text and the record harvest reads from it.
 
+
 class CardText:
     """Lines of a card, with the 1-based line of every front-matter pointer as harvest reports it."""
 
@@ -422,8 +559,10 @@ def _model_index(spec: Spec, text: CardText) -> None:
 
 def _license_statements(spec: Spec, ev) -> list[LicenseStatement]:
     pointers = ["license"] if len(spec.licenses) == 1 else [f"license[{i}]" for i in range(len(spec.licenses))]
-    return [LicenseStatement(raw, ev(p), spec.license_name if raw == "other" else None)
-            for raw, p in zip(spec.licenses, pointers)]
+    return [
+        LicenseStatement(raw, ev(p), spec.license_name if raw == "other" else None)
+        for raw, p in zip(spec.licenses, pointers, strict=False)
+    ]
 
 
 def _references(spec: Spec, ev) -> list[Reference]:
@@ -431,12 +570,17 @@ def _references(spec: Spec, ev) -> list[Reference]:
     if spec.bases:
         relation, basis = _relation(spec)
         pointers = ["base_model"] if len(spec.bases) == 1 else [f"base_model[{i}]" for i in range(len(spec.bases))]
-        refs += [Reference(t, "model", relation, ev(p), basis) for t, p in zip(spec.bases, pointers)]
+        refs += [Reference(t, "model", relation, ev(p), basis) for t, p in zip(spec.bases, pointers, strict=False)]
     refs += [Reference(t, "dataset", "trained_on", ev(f"datasets[{i}]")) for i, t in enumerate(spec.datasets)]
-    refs += [Reference(s.split("|")[-1], "dataset", "derived_from", ev(f"source_datasets[{i}]"))
-             for i, s in enumerate(spec.sources) if s != "original"]
-    refs += [Reference(t, "dataset", "evaluated_on", ev(f"model-index[0].results[{j}].dataset.type"))
-             for j, t in enumerate(spec.evals)]
+    refs += [
+        Reference(s.split("|")[-1], "dataset", "derived_from", ev(f"source_datasets[{i}]"))
+        for i, s in enumerate(spec.sources)
+        if s != "original"
+    ]
+    refs += [
+        Reference(t, "dataset", "evaluated_on", ev(f"model-index[0].results[{j}].dataset.type"))
+        for j, t in enumerate(spec.evals)
+    ]
     return refs
 
 
@@ -493,20 +637,26 @@ def workload(specs: list[Spec], release: Spec, cone: int, ghosts: int) -> dict:
     fan_out = Counter(b.lower() for s in specs for b in s.bases)
     depths = [s.depth for s in specs if s.kind == "model" and s.bases]
     return {
-        "models": kinds["model"], "datasets": kinds["dataset"],
-        "relations": dict(relations), "trained_on": sum(len(s.datasets) for s in specs),
+        "models": kinds["model"],
+        "datasets": kinds["dataset"],
+        "relations": dict(relations),
+        "trained_on": sum(len(s.datasets) for s in specs),
         "derived_from": sum(len([x for x in s.sources if x != "original"]) for s in specs),
-        "evaluated_on": sum(len(s.evals) for s in specs), "unresolved_refs": ghosts,
+        "evaluated_on": sum(len(s.evals) for s in specs),
+        "unresolved_refs": ghosts,
         "no_license_pct": round(100 * sum(not s.licenses for s in specs) / len(specs), 1),
         "top_fan_out": fan_out.most_common(1)[0][1] if fan_out else 0,
         "depth_le4_pct": round(100 * sum(d <= 4 for d in depths) / max(1, len(depths)), 1),
         "max_depth": max(depths, default=0),
-        "release": release.id, "release_depth": release.depth, "release_cone": cone,
+        "release": release.id,
+        "release_depth": release.depth,
+        "release_cone": cone,
     }
 
 
 # --------------------------------------------------------------------------------------------
 # One run (in a child process): the pipeline stage by stage, as auditor.audit.run wires it.
+
 
 class Stages:
     """Wall time (summed over calls) and peak RSS after each stage, printed as they finish."""
@@ -587,11 +737,18 @@ def run_once(size: int, mode: str, seed: int) -> dict:
             report = jsonfile.render(document.build(result))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return {"size": size, "mode": mode, "seed": seed, "stages": list(stages.rows.values()),
-            "facts": len(result.facts.facts), "program_mb": stages.text_mb.get("program"),
-            "findings": len(result.result.findings),
-            "by_rule": dict(sorted(Counter(f.rule for f in result.result.findings).items())),
-            "json_mb": round(len(report.encode()) / 1e6, 1), "workload": shape}
+    return {
+        "size": size,
+        "mode": mode,
+        "seed": seed,
+        "stages": list(stages.rows.values()),
+        "facts": len(result.facts.facts),
+        "program_mb": stages.text_mb.get("program"),
+        "findings": len(result.result.findings),
+        "by_rule": dict(sorted(Counter(f.rule for f in result.result.findings).items())),
+        "json_mb": round(len(report.encode()) / 1e6, 1),
+        "workload": shape,
+    }
 
 
 def run_in_subprocess(size: int, mode: str, seed: int) -> dict:
@@ -603,9 +760,16 @@ def run_in_subprocess(size: int, mode: str, seed: int) -> dict:
 # --------------------------------------------------------------------------------------------
 # The table.
 
-STAGE_NAMES = (("generate", "generate workload"), ("harvest", "harvest (read cards)"), ("resolve", "resolve graph"),
-               ("encode", "encode facts"), ("reason", "reason (clingo)"), ("interpret", "interpret findings"),
-               ("other", "rest of audit.run"), ("document", "document + JSON render"))
+STAGE_NAMES = (
+    ("generate", "generate workload"),
+    ("harvest", "harvest (read cards)"),
+    ("resolve", "resolve graph"),
+    ("encode", "encode facts"),
+    ("reason", "reason (clingo)"),
+    ("interpret", "interpret findings"),
+    ("other", "rest of audit.run"),
+    ("document", "document + JSON render"),
+)
 BUDGET = ("encode", "reason", "interpret", "other", "document")
 
 
@@ -651,20 +815,25 @@ def notes(runs: list[dict]) -> str:
             continue
         seen.add(run["size"])
         rel = ", ".join(f"{k} {v:,}" for k, v in sorted(w["relations"].items()))
-        out.append(f"- {run['size']:,} assets: {w['models']:,} models, {w['datasets']:,} datasets; base_model edges "
-                   f"({rel}), trained_on {w['trained_on']:,}, derived_from {w['derived_from']:,}, evaluated_on "
-                   f"{w['evaluated_on']:,}; {w['unresolved_refs']} unresolved references; {w['no_license_pct']} % "
-                   f"without license; largest fan-out {w['top_fan_out']:,}; {w['depth_le4_pct']} % of derived models "
-                   f"1-4 deep, deepest {w['max_depth']}; release `{w['release']}` (depth {w['release_depth']}, "
-                   f"{w['release_cone']:,} upstream assets); findings by rule: "
-                   + ", ".join(f"{k} {v:,}" for k, v in run["by_rule"].items()))
-    machine = (f"Python {platform.python_version()}, clingo {clingo.__version__}, {os.cpu_count()} CPUs; "
-               f"seed {runs[0]['seed']}. Each cell: wall time · peak RSS of the process so far (fresh process per "
-               "column). \"facts + reasoning + JSON\" = encode + reason + interpret + rest of audit.run + document/JSON.")
+        out.append(
+            f"- {run['size']:,} assets: {w['models']:,} models, {w['datasets']:,} datasets; base_model edges "
+            f"({rel}), trained_on {w['trained_on']:,}, derived_from {w['derived_from']:,}, evaluated_on "
+            f"{w['evaluated_on']:,}; {w['unresolved_refs']} unresolved references; {w['no_license_pct']} % "
+            f"without license; largest fan-out {w['top_fan_out']:,}; {w['depth_le4_pct']} % of derived models "
+            f"1-4 deep, deepest {w['max_depth']}; release `{w['release']}` (depth {w['release_depth']}, "
+            f"{w['release_cone']:,} upstream assets); findings by rule: "
+            + ", ".join(f"{k} {v:,}" for k, v in run["by_rule"].items())
+        )
+    machine = (
+        f"Python {platform.python_version()}, clingo {clingo.__version__}, {os.cpu_count()} CPUs; "
+        f"seed {runs[0]['seed']}. Each cell: wall time · peak RSS of the process so far (fresh process per "
+        'column). "facts + reasoning + JSON" = encode + reason + interpret + rest of audit.run + document/JSON.'
+    )
     return machine + "\n\n" + "\n".join(out)
 
 
 # --------------------------------------------------------------------------------------------
+
 
 def check(seed: int, size: int = 600) -> int:
     """In-memory records must equal what auditor.harvest reads from the written cards."""
@@ -700,8 +869,13 @@ def engine_timings(sizes: list[int], seed: int) -> str:
         release, _ = choose_release(specs)
         graph = resolve(in_memory_harvest(specs))
         with audit.no_cycle_collection():
-            fb = facts.encode(graph, config.Settings(asset=release.id, profiles=profiles.DEFAULT_PROFILES),
-                              licenses.load(), profiles.load(), rulebase.rules())
+            fb = facts.encode(
+                graph,
+                config.Settings(asset=release.id, profiles=profiles.DEFAULT_PROFILES),
+                licenses.load(),
+                profiles.load(),
+                rulebase.rules(),
+            )
             files = rulebase.program_files("conservative")
             start = time.perf_counter()
             engine.solve(files, fb.program(), False)
@@ -714,15 +888,24 @@ def engine_timings(sizes: list[int], seed: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES),
-                        help="numbers of assets (default: 10000 100000)")
-    parser.add_argument("--disk", action="store_true",
-                        help=f"also run on disk for sizes over {DISK_BY_DEFAULT_UP_TO:,} (writes that many files)")
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES), help="numbers of assets (default: 10000 100000)"
+    )
+    parser.add_argument(
+        "--disk",
+        action="store_true",
+        help=f"also run on disk for sizes over {DISK_BY_DEFAULT_UP_TO:,} (writes that many files)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", action="store_true", help="also print every run's raw measurements as JSON")
     parser.add_argument("--check", action="store_true", help="verify in-memory records equal harvested ones")
-    parser.add_argument("--engines", type=int, nargs="+", metavar="SIZE",
-                        help="instead: time the reasoning on clingo and on pyDatalog at these sizes")
+    parser.add_argument(
+        "--engines",
+        type=int,
+        nargs="+",
+        metavar="SIZE",
+        help="instead: time the reasoning on clingo and on pyDatalog at these sizes",
+    )
     parser.add_argument("--child", nargs=2, metavar=("SIZE", "MODE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.check:

@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import FIXTURES, card, write_tree
 
 from auditor.cli import main
-from conftest import FIXTURES, card, write_tree
 
 DEMO = FIXTURES / "releases" / "demo"
 
@@ -27,10 +27,13 @@ def test_fail_on_thresholds_on_the_demo(tmp_path, fail_on, code):
 
 
 def test_warnings_only_pass_the_error_gate_but_not_the_warning_gate(tmp_path):
-    root = write_tree(tmp_path / "r", {
-        "mlaudit.toml": '[release]\nasset = "org/m"\n[audit]\nposition = "permissive"\n',
-        "org/m/README.md": card("license: mit\ndatasets: [org/missing]", "## Uses\nChat.\n"),
-    })
+    root = write_tree(
+        tmp_path / "r",
+        {
+            "mlaudit.toml": '[release]\nasset = "org/m"\n[audit]\nposition = "permissive"\n',
+            "org/m/README.md": card("license: mit\ndatasets: [org/missing]", "## Uses\nChat.\n"),
+        },
+    )
     out = tmp_path / "out"
     assert main(["audit", str(root), "--out", str(out), "--fail-on", "error"]) == 0
     assert main(["audit", str(root), "--out", str(out), "--fail-on", "warning"]) == 1
@@ -46,13 +49,16 @@ def test_file_instead_of_folder_is_exit_3(tmp_path):
     assert main(["audit", str(tmp_path / "x.json"), "--out", str(tmp_path / "o")]) == 3
 
 
-@pytest.mark.parametrize("toml, message", [
-    ("[release\nasset=", "not valid TOML"),
-    ('[release]\nuse = "sometimes"\n', "use = 'sometimes'"),
-    ('[release]\nasset = "org/absent"\n', "not described by any manifest"),
-    ('[audit]\nposition = "adventurous"\n', "unknown legal position"),
-    ('[releases]\nasset = "x"\n', "unknown table"),
-])
+@pytest.mark.parametrize(
+    "toml, message",
+    [
+        ("[release\nasset=", "not valid TOML"),
+        ('[release]\nuse = "sometimes"\n', "use = 'sometimes'"),
+        ('[release]\nasset = "org/absent"\n', "not described by any manifest"),
+        ('[audit]\nposition = "adventurous"\n', "unknown legal position"),
+        ('[releases]\nasset = "x"\n', "unknown table"),
+    ],
+)
 def test_configuration_errors_are_exit_2(tmp_path, capsys, toml, message):
     root = write_tree(tmp_path / "r", {"mlaudit.toml": toml, "org/m/README.md": card("license: mit")})
     assert main(["audit", str(root), "--out", str(tmp_path / "o")]) == 2
@@ -94,10 +100,13 @@ def test_python_dash_m_and_console_script_agree():
 
 
 def test_terminal_output_neutralises_control_characters(tmp_path, capsys):
-    root = write_tree(tmp_path / "r", {
-        "mlaudit.toml": '[release]\nasset = "org/m"\n',
-        "org/m/README.md": card('license: other\nlicense_name: "evil\\u202e\\u001b[31mred"'),
-    })
+    root = write_tree(
+        tmp_path / "r",
+        {
+            "mlaudit.toml": '[release]\nasset = "org/m"\n',
+            "org/m/README.md": card('license: other\nlicense_name: "evil\\u202e\\u001b[31mred"'),
+        },
+    )
     main(["audit", str(root), "--out", str(tmp_path / "o")])
     out = capsys.readouterr().out
     assert "\u202e" not in out and "\x1b" not in out and "evil" in out
@@ -132,10 +141,20 @@ def test_explain_prints_a_finding_with_its_chain(tmp_path, capsys):
 
 def _sbom_with_code(tmp_path):
     """A CycloneDX BOM whose only components are a library and a model that nothing derives from."""
-    bom = {"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": [
-        {"type": "library", "bom-ref": "htr", "name": "SimpleHTR", "licenses": [{"license": {"id": "MIT"}}]},
-        {"type": "machine-learning-model", "bom-ref": "m", "name": "word-model",
-         "licenses": [{"license": {"id": "MIT"}}]}]}
+    bom = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "version": 1,
+        "components": [
+            {"type": "library", "bom-ref": "htr", "name": "SimpleHTR", "licenses": [{"license": {"id": "MIT"}}]},
+            {
+                "type": "machine-learning-model",
+                "bom-ref": "m",
+                "name": "word-model",
+                "licenses": [{"license": {"id": "MIT"}}],
+            },
+        ],
+    }
     return write_tree(tmp_path / "r", {"bom.cdx.json": json.dumps(bom)})
 
 
@@ -170,31 +189,50 @@ def _clean(captured) -> bool:
     return not any(c in text for c in "\x1b\x07\x9b\x9d\u202e")
 
 
-@pytest.mark.parametrize("argv", [
-    ["audit", HOSTILE], ["audit", str(DEMO), "--as-of", HOSTILE], ["audit", str(DEMO), "--knowledge-max-age", HOSTILE],
-    ["audit", str(DEMO), "--engine", HOSTILE], [HOSTILE], ["rules", "show", HOSTILE], ["licenses", "show", HOSTILE],
-    ["audit", str(DEMO), "--asset", HOSTILE], ["audit", str(DEMO), "--position", HOSTILE],
-    ["explain", HOSTILE, "--report", HOSTILE], ["report", HOSTILE],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["audit", HOSTILE],
+        ["audit", str(DEMO), "--as-of", HOSTILE],
+        ["audit", str(DEMO), "--knowledge-max-age", HOSTILE],
+        ["audit", str(DEMO), "--engine", HOSTILE],
+        [HOSTILE],
+        ["rules", "show", HOSTILE],
+        ["licenses", "show", HOSTILE],
+        ["audit", str(DEMO), "--asset", HOSTILE],
+        ["audit", str(DEMO), "--position", HOSTILE],
+        ["explain", HOSTILE, "--report", HOSTILE],
+        ["report", HOSTILE],
+    ],
+)
 def test_usage_errors_echo_no_escape_sequence(tmp_path, capsys, argv):
     assert main([*argv, "--out", str(tmp_path)] if argv[0] in ("audit", "report") and len(argv) > 2 else argv) in (2, 3)
     assert _clean(capsys.readouterr())
 
 
 def test_config_errors_print_no_escape_sequence(tmp_path, capsys):
-    root = write_tree(tmp_path / "r", {"mlaudit.toml": f'[release]\n"{TOML_HOSTILE}" = 1\nasset = "{TOML_HOSTILE}"\n',
-                                       "org/m/README.md": card("license: mit")})
+    root = write_tree(
+        tmp_path / "r",
+        {
+            "mlaudit.toml": f'[release]\n"{TOML_HOSTILE}" = 1\nasset = "{TOML_HOSTILE}"\n',
+            "org/m/README.md": card("license: mit"),
+        },
+    )
     assert main(["audit", str(root), "--out", str(tmp_path / "o")]) == 2
     captured = capsys.readouterr()
     assert "mlaudit.toml" in captured.err and _clean(captured)
 
 
 def test_review_file_problems_print_no_escape_sequence(tmp_path, capsys):
-    root = write_tree(tmp_path / "r", {
-        "mlaudit.toml": '[release]\nasset = "org/m"\n', "org/m/README.md": card("license: mit"),
-        "resolutions.yaml": f'resolutions:\n- rule: "{TOML_HOSTILE}"\n  asset: "{TOML_HOSTILE}"\n'
-                            f'  reason: "{TOML_HOSTILE}"\n  comment: "{TOML_HOSTILE}"\n',
-    })
+    root = write_tree(
+        tmp_path / "r",
+        {
+            "mlaudit.toml": '[release]\nasset = "org/m"\n',
+            "org/m/README.md": card("license: mit"),
+            "resolutions.yaml": f'resolutions:\n- rule: "{TOML_HOSTILE}"\n  asset: "{TOML_HOSTILE}"\n'
+            f'  reason: "{TOML_HOSTILE}"\n  comment: "{TOML_HOSTILE}"\n',
+        },
+    )
     main(["audit", str(root), "--out", str(tmp_path / "o"), "--fail-on", "never"])
     captured = capsys.readouterr()
     assert "resolutions.yaml" in captured.err and _clean(captured)

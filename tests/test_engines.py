@@ -9,14 +9,15 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-
-from auditor import audit, datalog
 from conftest import FIXTURES, run_audit, write_tree
+from hypothesis import HealthCheck, given, settings
 from test_properties import cards, lineages
 
+from auditor import audit, datalog
+
 SCENARIOS = sorted(p for p in (FIXTURES / "rules").glob("*/*") if p.is_dir()) + sorted(
-    p for p in (FIXTURES / "releases").glob("*") if p.is_dir())
+    p for p in (FIXTURES / "releases").glob("*") if p.is_dir()
+)
 
 
 @pytest.mark.parametrize("folder", SCENARIOS, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -70,14 +71,17 @@ def test_an_altered_translation_is_caught(monkeypatch):
     assert any(step["fact"].startswith("clingo: finding") for step in disagreement["evidence"])
 
 
-@pytest.mark.parametrize("program, construct", [
-    ("{ p(X) : q(X) }.", "choice, disjunction or constraint"),
-    (":- p(X), q(X).", "choice, disjunction or constraint"),
-    ("p(N) :- N = #count { X : q(X) }.", "an aggregate"),
-    ("p(X) :- q(X) : r(X); s(X).", "conditional literal"),
-    ("p(X+1) :- q(X).", "function terms, tuples and arithmetic"),
-    ("#minimize { 1, X : q(X) }.", "Minimize statement"),
-])
+@pytest.mark.parametrize(
+    "program, construct",
+    [
+        ("{ p(X) : q(X) }.", "choice, disjunction or constraint"),
+        (":- p(X), q(X).", "choice, disjunction or constraint"),
+        ("p(N) :- N = #count { X : q(X) }.", "an aggregate"),
+        ("p(X) :- q(X) : r(X); s(X).", "conditional literal"),
+        ("p(X+1) :- q(X).", "function terms, tuples and arithmetic"),
+        ("#minimize { 1, X : q(X) }.", "Minimize statement"),
+    ],
+)
 def test_untranslatable_constructs_are_refused_with_file_and_line(tmp_path, program, construct):
     path = tmp_path / "X001-example.lp"
     path.write_text("% a rule\n" + program + "\n")
@@ -95,8 +99,10 @@ def _cycle(n: int) -> dict[str, str]:
     """Fine-tunes a0 -> a1 -> ... -> a(n-1) -> a0: a lineage cycle of n assets (n=1: a self-loop)."""
     files = {"mlaudit.toml": '[release]\nasset = "org/a0"\nuse = "commercial"\n'}
     for i in range(n):
-        files[f"org/a{i}/README.md"] = (f"---\nlicense: {'cc-by-nc-4.0' if i == n - 1 else 'apache-2.0'}\n"
-                                        f"base_model: org/a{(i + 1) % n}\nbase_model_relation: finetune\n---\n# Card\n")
+        files[f"org/a{i}/README.md"] = (
+            f"---\nlicense: {'cc-by-nc-4.0' if i == n - 1 else 'apache-2.0'}\n"
+            f"base_model: org/a{(i + 1) % n}\nbase_model_relation: finetune\n---\n# Card\n"
+        )
     return files
 
 

@@ -35,8 +35,9 @@ def validator() -> jsonschema.Draft7Validator:
         resources.append((schema["$id"], Resource.from_contents(schema)))
     registry = Registry().with_resources(resources)
     schema = registry.contents(BOM_SCHEMA)
-    return jsonschema.Draft7Validator(schema, registry=registry,
-                                      format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)
+    return jsonschema.Draft7Validator(
+        schema, registry=registry, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
+    )
 
 
 def export(document: dict, validator) -> dict:
@@ -70,8 +71,11 @@ def hostile_document() -> dict:
         asset["name"] = "n" * 10_000 + HOSTILE
         asset["sources"] = [s + HOSTILE for s in asset["sources"]]
         for declared in asset["declared_licenses"]:
-            declared |= {"raw": (declared["raw"] or "") + HOSTILE, "name": HOSTILE,
-                         "link": next(links, "javascript:alert(1)")}
+            declared |= {
+                "raw": (declared["raw"] or "") + HOSTILE,
+                "name": HOSTILE,
+                "link": next(links, "javascript:alert(1)"),
+            }
         if asset["license"]:
             asset["license"] += HOSTILE
     doc["assets"].append(copy.deepcopy(doc["assets"][3]) | {"id": "datasets/truthful_qa"})
@@ -84,8 +88,10 @@ def hostile_document() -> dict:
 
 # --- the bundled schemas --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name, size", [("bom-1.6.schema.json", 262_592), ("spdx.schema.json", 9_451),
-                                        ("jsf-0.82.schema.json", 10_946)])
+
+@pytest.mark.parametrize(
+    "name, size", [("bom-1.6.schema.json", 262_592), ("spdx.schema.json", 9_451), ("jsf-0.82.schema.json", 10_946)]
+)
 def test_bundled_schemas_are_the_official_files(name, size):
     raw = (SCHEMAS / name).read_bytes()
     assert len(raw) == size
@@ -109,14 +115,16 @@ def test_the_validator_checks_licenses_and_formats(validator):
 
 # --- the golden documents --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", ["demo", "credit-risk"])
 def test_golden_documents_export_valid_boms(name, validator):
     document = golden(name)
     bom = export(document, validator)
     assert bom["bomFormat"] == "CycloneDX" and bom["specVersion"] == "1.6" and bom["version"] == 1
     assert "timestamp" not in bom["metadata"]
-    assert bom["metadata"]["tools"]["components"] == [{"type": "application", "name": "mlaudit",
-                                                       "version": document["tool"]["version"]}]
+    assert bom["metadata"]["tools"]["components"] == [
+        {"type": "application", "name": "mlaudit", "version": document["tool"]["version"]}
+    ]
     assert sorted(components(bom)) == sorted(a["id"] for a in document["assets"])
     assert [d["ref"] for d in bom["dependencies"]] == [a["id"] for a in document["assets"]]
 
@@ -129,10 +137,15 @@ def test_the_release_is_the_subject_with_the_audit_conclusions(validator):
     assert subject["bom-ref"] == "acme/credit-risk-v2" and subject["type"] == "machine-learning-model"
     assert "acme/credit-risk-v2" not in [c["bom-ref"] for c in bom["components"]]
     found = properties(subject)
-    for expected in [("mlaudit:verdict", "fail"), ("mlaudit:position", "conservative"),
-                     ("mlaudit:release:use", "commercial"), ("mlaudit:release:use-category", "non-commercial"),
-                     ("mlaudit:findings:open", "19"), ("mlaudit:findings:error", "5"),
-                     ("mlaudit:outbound-license", "CC-BY-NC-4.0")]:
+    for expected in [
+        ("mlaudit:verdict", "fail"),
+        ("mlaudit:position", "conservative"),
+        ("mlaudit:release:use", "commercial"),
+        ("mlaudit:release:use-category", "non-commercial"),
+        ("mlaudit:findings:open", "19"),
+        ("mlaudit:findings:error", "5"),
+        ("mlaudit:outbound-license", "CC-BY-NC-4.0"),
+    ]:
         assert expected in found
     assert [v for n, v in found if n == "mlaudit:outbound-license"] == document["outbound_licenses"]
 
@@ -152,10 +165,18 @@ def test_concluded_and_declared_licenses(validator):
         {"license": {"name": "cc-by-nc-4.0", "acknowledgement": "declared"}},
     ]
     assert bom["acme/support-chat-7b"]["licenses"][0] == {
-        "license": {"name": "LicenseRef-Llama-2-Community", "acknowledgement": "concluded"}}
-    assert bom["acme/support-chat-7b-GGUF"]["licenses"] == [{"license": {
-        "name": "other", "acknowledgement": "declared", "url": "https://acme.example/model-license",
-        "properties": [{"name": "mlaudit:license-name", "value": "acme-model-license"}]}}]
+        "license": {"name": "LicenseRef-Llama-2-Community", "acknowledgement": "concluded"}
+    }
+    assert bom["acme/support-chat-7b-GGUF"]["licenses"] == [
+        {
+            "license": {
+                "name": "other",
+                "acknowledgement": "declared",
+                "url": "https://acme.example/model-license",
+                "properties": [{"name": "mlaudit:license-name", "value": "acme-model-license"}],
+            }
+        }
+    ]
     assert "licenses" not in bom["datasets/truthful_qa"]
 
 
@@ -185,9 +206,14 @@ def test_every_edge_is_a_dependency_and_a_relation_property(validator):
     assert "pedigree" not in model  # a copy of the base model would be read back as a second asset
     graph = {d["ref"]: d.get("dependsOn", []) for d in bom["dependencies"]}
     assert sorted((e["child"], e["parent"]) for e in document["edges"]) == sorted(
-        (child, parent) for child, parents in graph.items() for parent in parents)
-    relations = [(ref, n.removeprefix("mlaudit:relation:"), v) for ref, c in components(bom).items()
-                 for n, v in properties(c) if n.startswith("mlaudit:relation:")]
+        (child, parent) for child, parents in graph.items() for parent in parents
+    )
+    relations = [
+        (ref, n.removeprefix("mlaudit:relation:"), v)
+        for ref, c in components(bom).items()
+        for n, v in properties(c)
+        if n.startswith("mlaudit:relation:")
+    ]
     assert sorted(relations) == sorted((e["child"], e["relation"], e["parent"]) for e in document["edges"])
 
 
@@ -200,6 +226,7 @@ def test_an_unresolved_asset_is_a_component(validator):
 
 
 # --- determinism, serial number, timestamp --------------------------------------------------------
+
 
 def test_render_is_deterministic():
     assert cyclonedx.render(golden("demo")) == cyclonedx.render(golden("demo"))
@@ -215,19 +242,23 @@ def test_the_serial_number_follows_the_content():
     assert after.startswith("urn:uuid:") and after[23] == "8"  # an RFC 9562 version-8 UUID
 
 
-@pytest.mark.parametrize("created, expected", [
-    ("2025-03-01T12:30:00+00:00", "2025-03-01T12:30:00+00:00"),
-    ("2025-03-01T12:30:00Z", "2025-03-01T12:30:00+00:00"),
-    ("2025-03-01T12:30:00", None),  # no time zone: not an RFC 3339 date-time
-    ("yesterday", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    "created, expected",
+    [
+        ("2025-03-01T12:30:00+00:00", "2025-03-01T12:30:00+00:00"),
+        ("2025-03-01T12:30:00Z", "2025-03-01T12:30:00+00:00"),
+        ("2025-03-01T12:30:00", None),  # no time zone: not an RFC 3339 date-time
+        ("yesterday", None),
+        (None, None),
+    ],
+)
 def test_a_timestamp_only_from_the_documents_creation_time(created, expected, validator):
     bom = export(golden("demo") | {"created": created}, validator)
     assert bom["metadata"].get("timestamp") == expected
 
 
 # --- hostile text ----------------------------------------------------------------------------------
+
 
 def test_hostile_strings_keep_the_bom_valid_and_printable(validator):
     document = hostile_document()
@@ -243,6 +274,7 @@ def test_hostile_strings_keep_the_bom_valid_and_printable(validator):
 
 
 # --- read back by mlaudit's own CycloneDX reader ---------------------------------------------------
+
 
 @pytest.mark.parametrize("name", ["demo", "credit-risk"])
 def test_the_reader_reads_back_names_and_licenses(name, tmp_path):

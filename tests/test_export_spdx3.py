@@ -65,8 +65,10 @@ def errors(validator, text: str) -> list[str]:
         return []
     element = {"$defs": validator.schema["$defs"], "$ref": "#/$defs/AnyClass", "unevaluatedProperties": False}
     return [e.message[:200] for e in validator.iter_errors(data)] + [
-        f"@graph[{i}] ({item.get('type')}) is invalid" for i, item in enumerate(data.get("@graph", []))
-        if not validator.evolve(schema=element).is_valid(item)]
+        f"@graph[{i}] ({item.get('type')}) is invalid"
+        for i, item in enumerate(data.get("@graph", []))
+        if not validator.evolve(schema=element).is_valid(item)
+    ]
 
 
 def by_type(graph: list[dict], kind: str) -> list[dict]:
@@ -78,7 +80,9 @@ def package(graph: list[dict], name: str) -> dict:
 
 
 def relationships(graph: list[dict], kind: str, source: dict) -> list[dict]:
-    return [r for r in by_type(graph, "Relationship") if r["relationshipType"] == kind and r["from"] == source["spdxId"]]
+    return [
+        r for r in by_type(graph, "Relationship") if r["relationshipType"] == kind and r["from"] == source["spdxId"]
+    ]
 
 
 def license_text(graph: list[dict], target: str) -> str:
@@ -90,15 +94,26 @@ def license_text(graph: list[dict], target: str) -> str:
 def hostile() -> dict:
     """The demo report with hostile text in every string an export carries."""
     doc = golden("demo")
-    tickets, gguf, llama = (next(a for a in doc["assets"] if a["id"] == i) for i in
-                            ("datasets/acme/support-tickets", "acme/support-chat-7b-GGUF", "acme/support-chat-7b"))
+    tickets, gguf, llama = (
+        next(a for a in doc["assets"] if a["id"] == i)
+        for i in ("datasets/acme/support-tickets", "acme/support-chat-7b-GGUF", "acme/support-chat-7b")
+    )
     tickets["name"] = HOSTILE
     gguf["license"] = "MIT AND <script>"
     gguf["declared_licenses"][0].update(raw="CC BY-NC 4.0\u202e", name=HOSTILE, link="javascript:alert(1)")
     llama["license_reading"] = HOSTILE
     doc["edges"][0]["basis"] = HOSTILE
-    doc["edges"].append({"child": HOSTILE, "parent": "\ud800lone surrogate", "relation": "made_up", "basis": "x",
-                         "file": None, "pointer": None, "line": None})
+    doc["edges"].append(
+        {
+            "child": HOSTILE,
+            "parent": "\ud800lone surrogate",
+            "relation": "made_up",
+            "basis": "x",
+            "file": None,
+            "pointer": None,
+            "line": None,
+        }
+    )
     doc["position_summary"] = HOSTILE
     doc["outbound_licenses"] = ["<b>MIT</b>"]
     doc["created"] = "<script>"
@@ -127,15 +142,20 @@ def test_golden_reports_export_valid_spdx3(validator, name):
         assert len(relationships(graph, "hasConcludedLicense", element)) == 1
         assert relationships(graph, "hasDeclaredLicense", element)
     assert len(by_type(graph, "Relationship")) == 2 * len(doc["assets"]) + len(doc["edges"]) + sum(
-        max(len(a["declared_licenses"]) - 1, 0) for a in doc["assets"])
+        max(len(a["declared_licenses"]) - 1, 0) for a in doc["assets"]
+    )
 
 
-@pytest.mark.parametrize("spoil", [
-    lambda graph: graph[0].pop("created"),
-    lambda graph: by_type(graph, "dataset_DatasetPackage")[0].update(dataset_datasetType=[]),
-    lambda graph: by_type(graph, "ai_AIPackage")[0].update(ai_notAProperty="x"),
-    lambda graph: by_type(graph, "Relationship")[0].update(relationshipType="trainedBy"),
-], ids=["no created", "no dataset type", "unknown property", "unknown relationship type"])
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda graph: graph[0].pop("created"),
+        lambda graph: by_type(graph, "dataset_DatasetPackage")[0].update(dataset_datasetType=[]),
+        lambda graph: by_type(graph, "ai_AIPackage")[0].update(ai_notAProperty="x"),
+        lambda graph: by_type(graph, "Relationship")[0].update(relationshipType="trainedBy"),
+    ],
+    ids=["no created", "no dataset type", "unknown property", "unknown relationship type"],
+)
 def test_the_validator_rejects_what_the_schema_forbids(validator, spoil):
     data = json.loads(spdx3.render(golden("demo")))
     spoil(data["@graph"])
@@ -162,13 +182,16 @@ def test_creation_info_names_mlaudit_and_a_fixed_time_without_created():
     assert all(e["creationInfo"] == info["@id"] for e in graph if e is not info)
 
 
-@pytest.mark.parametrize(("created", "expected"), [
-    ("2025-03-04T05:06:07+02:00", "2025-03-04T03:06:07Z"),
-    ("2025-03-04T05:06:07Z", "2025-03-04T05:06:07Z"),
-    ("2025-03-04T05:06:07", spdx3.EPOCH),  # no time zone: not a point in time
-    ("yesterday", spdx3.EPOCH),
-    (None, spdx3.EPOCH),
-])
+@pytest.mark.parametrize(
+    ("created", "expected"),
+    [
+        ("2025-03-04T05:06:07+02:00", "2025-03-04T03:06:07Z"),
+        ("2025-03-04T05:06:07Z", "2025-03-04T05:06:07Z"),
+        ("2025-03-04T05:06:07", spdx3.EPOCH),  # no time zone: not a point in time
+        ("yesterday", spdx3.EPOCH),
+        (None, spdx3.EPOCH),
+    ],
+)
 def test_created_comes_from_the_report_when_it_is_a_time(created, expected):
     doc = golden("demo") | {"created": created}
     [info] = by_type(export(doc), "CreationInfo")
@@ -214,19 +237,22 @@ def test_an_unresolved_asset_is_present_and_marked():
     assert "comment" not in package(graph, "tatsu-lab/alpaca")
 
 
-@pytest.mark.parametrize(("text", "valid"), [
-    ("Apache-2.0 AND (MIT OR BSD-3-Clause)", True),
-    ("GPL-2.0+ WITH Classpath-exception-2.0", True),
-    ("LicenseRef-Llama-2-Community", True),
-    ("DocumentRef-other:LicenseRef-x", True),
-    ("MIT AND", False),
-    ("(MIT", False),
-    ("MIT and Apache-2.0", False),  # operators are upper case
-    ("CC BY-NC 4.0", False),
-    ("(MIT) WITH Classpath-exception-2.0", False),
-    ("https://creativecommons.org/licenses/by/4.0/", False),
-    ("", False),
-])
+@pytest.mark.parametrize(
+    ("text", "valid"),
+    [
+        ("Apache-2.0 AND (MIT OR BSD-3-Clause)", True),
+        ("GPL-2.0+ WITH Classpath-exception-2.0", True),
+        ("LicenseRef-Llama-2-Community", True),
+        ("DocumentRef-other:LicenseRef-x", True),
+        ("MIT AND", False),
+        ("(MIT", False),
+        ("MIT and Apache-2.0", False),  # operators are upper case
+        ("CC BY-NC 4.0", False),
+        ("(MIT) WITH Classpath-exception-2.0", False),
+        ("https://creativecommons.org/licenses/by/4.0/", False),
+        ("", False),
+    ],
+)
 def test_only_license_expressions_become_expression_elements(text, valid):
     doc = golden("demo")
     asset = next(a for a in doc["assets"] if a["id"] == "datasets/tatsu-lab/alpaca")
@@ -243,16 +269,36 @@ def test_only_license_expressions_become_expression_elements(text, valid):
         assert repr(text) in declared["comment"]
 
 
-@pytest.mark.parametrize(("relation", "kind", "parent_first"), [
-    ("finetune", "descendantOf", False), ("adapter", "descendantOf", False), ("quantized", "descendantOf", False),
-    ("merge", "descendantOf", False), ("distill", "descendantOf", False), ("derived_from", "descendantOf", False),
-    ("trained_on", "trainedOn", False), ("evaluated_on", "testedOn", False), ("generated_by", "generates", True),
-    ("contains", "contains", False), ("depends_on", "dependsOn", False), ("something_new", "other", False),
-])
+@pytest.mark.parametrize(
+    ("relation", "kind", "parent_first"),
+    [
+        ("finetune", "descendantOf", False),
+        ("adapter", "descendantOf", False),
+        ("quantized", "descendantOf", False),
+        ("merge", "descendantOf", False),
+        ("distill", "descendantOf", False),
+        ("derived_from", "descendantOf", False),
+        ("trained_on", "trainedOn", False),
+        ("evaluated_on", "testedOn", False),
+        ("generated_by", "generates", True),
+        ("contains", "contains", False),
+        ("depends_on", "dependsOn", False),
+        ("something_new", "other", False),
+    ],
+)
 def test_each_lineage_relation_has_its_spdx_type_and_direction(relation, kind, parent_first):
     doc = golden("demo")
-    doc["edges"] = [{"child": "acme/support-chat-7b", "parent": "datasets/tatsu-lab/alpaca", "relation": relation,
-                     "basis": "declared", "file": "a.md", "pointer": "x", "line": 3}]
+    doc["edges"] = [
+        {
+            "child": "acme/support-chat-7b",
+            "parent": "datasets/tatsu-lab/alpaca",
+            "relation": relation,
+            "basis": "declared",
+            "file": "a.md",
+            "pointer": "x",
+            "line": 3,
+        }
+    ]
     graph = export(doc)
     child, parent = package(graph, "acme/support-chat-7b"), package(graph, "tatsu-lab/alpaca")
     [link] = [r for r in by_type(graph, "Relationship") if not r["relationshipType"].startswith("has")]

@@ -13,19 +13,37 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from auditor import audit
 from auditor.harvest import harvest
-from conftest import FIXTURES
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "manifests"
 NO_CORPUS = f"{CORPUS} is absent: the corpus sweep needs the shared corpus next to the project"
 SECONDS = 5.0  # one mutated manifest, harvested alone
-HOSTILE = [b'"' + b'\\"' * 2000, b"[" * 3000, b"{" * 3000, b"<!--" * 500, b"{{{" * 500, b"\x00", b"\xff\xfe",
-           b"\n---\n", b"&e;", b"<!DOCTYPE x [<!ENTITY e 'x'>]>", b"a: &a [*a, *a]\n", b"\t- " * 500,
-           b"NaN", b"1e999999", b"\\u0000", b"\r", b"SPDXID: ", b"#" * 300, b" " * 5000]
+HOSTILE = [
+    b'"' + b'\\"' * 2000,
+    b"[" * 3000,
+    b"{" * 3000,
+    b"<!--" * 500,
+    b"{{{" * 500,
+    b"\x00",
+    b"\xff\xfe",
+    b"\n---\n",
+    b"&e;",
+    b"<!DOCTYPE x [<!ENTITY e 'x'>]>",
+    b"a: &a [*a, *a]\n",
+    b"\t- " * 500,
+    b"NaN",
+    b"1e999999",
+    b"\\u0000",
+    b"\r",
+    b"SPDXID: ",
+    b"#" * 300,
+    b" " * 5000,
+]
 # reader -> (folders of fixtures/formats and of the corpus holding its manifests)
 READERS = {
     "croissant": ("croissant", "croissant"),
@@ -56,8 +74,11 @@ def seeds(reader: str) -> list[tuple[str, bytes]]:
         found = sorted((FIXTURES / "releases").rglob("README.md"))[:12]
     if corpus and (CORPUS / corpus).is_dir():
         found += sorted(p for p in (CORPUS / corpus).iterdir() if p.is_file())
-    return [("org/m/README.md" if p.name == "README.md" else placed(p), p.read_bytes())
-            for p in found if not p.name.startswith("SOURCE")]
+    return [
+        ("org/m/README.md" if p.name == "README.md" else placed(p), p.read_bytes())
+        for p in found
+        if not p.name.startswith("SOURCE")
+    ]
 
 
 @st.composite
@@ -84,8 +105,12 @@ def mutated(draw, pool: list[tuple[str, bytes]]) -> tuple[str, bytes]:
 def fuzz(reader: str):
     pool = seeds(reader)
 
-    @settings(max_examples=60, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=60,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(mutated(pool))
     def check(case: tuple[str, bytes]) -> None:
         name, data = case
@@ -108,6 +133,7 @@ def test_fuzz_reader(reader):
 
 
 # --- the corpus sweep -------------------------------------------------------------------------------
+
 
 def corpus_files() -> list[Path]:
     return sorted(p for p in CORPUS.rglob("*") if p.is_file())

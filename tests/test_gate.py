@@ -13,20 +13,23 @@ import sys
 import threading
 
 import pytest
+from conftest import FIXTURES, ROOT, card, findings_of, run_audit, write_tree
 
 from auditor import audit, writing
-from auditor.report import html
 from auditor.cli import main
-from conftest import FIXTURES, ROOT, card, findings_of, run_audit, write_tree
+from auditor.report import html
 
 
 @pytest.fixture
 def passing(tmp_path):
     """A release folder that passes the default gate (warnings only)."""
-    return write_tree(tmp_path / "r", {
-        "mlaudit.toml": '[release]\nasset = "org/m"\n[audit]\nposition = "permissive"\n',
-        "org/m/README.md": card("license: mit", "## Uses\nChat.\n"),
-    })
+    return write_tree(
+        tmp_path / "r",
+        {
+            "mlaudit.toml": '[release]\nasset = "org/m"\n[audit]\nposition = "permissive"\n',
+            "org/m/README.md": card("license: mit", "## Uses\nChat.\n"),
+        },
+    )
 
 
 def _broken(*args, **kwargs):
@@ -75,7 +78,9 @@ def test_a_broken_manifest_no_asset_owns_is_a_finding_of_the_audit(tmp_path, nam
 
 @pytest.mark.parametrize("fail_on, code", [("error", 1), ("warning", 1), ("info", 1), ("never", 0)])
 def test_no_release_identified_is_incomplete_and_fails_the_gate(tmp_path, fail_on, code, capsys):
-    root = write_tree(tmp_path / "r", {"org/a/README.md": card("license: mit"), "org/b/README.md": card("license: mit")})
+    root = write_tree(
+        tmp_path / "r", {"org/a/README.md": card("license: mit"), "org/b/README.md": card("license: mit")}
+    )
     out = tmp_path / "o"
     assert main(["audit", str(root), "--out", str(out), "--fail-on", fail_on]) == code
     assert "verdict: INCOMPLETE" in capsys.readouterr().out
@@ -100,7 +105,7 @@ def test_a_folder_without_manifests_gives_every_output(tmp_path, files, capsys):
 
 def test_asset_ids_that_differ_only_in_case_each_get_their_filter(tmp_path):
     doc = run_audit(write_tree(tmp_path / "r", {"org/a/README.md": card(), "org/b/README.md": card()}))
-    for finding, name in zip(doc["findings"], ["Foo", "foo"] * len(doc["findings"])):
+    for finding, name in zip(doc["findings"], ["Foo", "foo"] * len(doc["findings"]), strict=False):
         finding["asset"] = name
     page = html.render(doc)
     assert 'id="f-asset-1"' in page and 'id="f-asset-2"' in page and 'id="f-asset-3"' not in page
@@ -150,11 +155,13 @@ def test_a_read_only_out_folder_is_exit_2(tmp_path, capsys):
 
 def test_a_kill_while_writing_leaves_the_earlier_file_whole(tmp_path):
     writing.write_file(tmp_path / "report.json", "earlier\n")
-    script = ("import os, signal, sys; from pathlib import Path; from auditor import writing\n"
-              "def killed(path, data):\n"
-              "    path.write_bytes(data[:3]); os.kill(os.getpid(), signal.SIGKILL)\n"
-              "writing._write = killed\n"
-              f"writing.write_file(Path({str(tmp_path / 'report.json')!r}), 'later and longer\\n')\n")
+    script = (
+        "import os, signal, sys; from pathlib import Path; from auditor import writing\n"
+        "def killed(path, data):\n"
+        "    path.write_bytes(data[:3]); os.kill(os.getpid(), signal.SIGKILL)\n"
+        "writing._write = killed\n"
+        f"writing.write_file(Path({str(tmp_path / 'report.json')!r}), 'later and longer\\n')\n"
+    )
     assert subprocess.run([sys.executable, "-c", script], cwd=ROOT).returncode == -signal.SIGKILL
     assert (tmp_path / "report.json").read_text() == "earlier\n"
 
@@ -184,7 +191,10 @@ def test_out_equal_to_the_input_folder_reruns_byte_identical(tmp_path):
     fresh = tmp_path / "elsewhere"
     shutil.copytree(DEMO, fresh)
     main(["audit", str(fresh), "--out", str(tmp_path / "o")])
-    assert json.loads(first["report.json"])["inventory"] == json.loads((tmp_path / "o" / "report.json").read_bytes())["inventory"]
+    assert (
+        json.loads(first["report.json"])["inventory"]
+        == json.loads((tmp_path / "o" / "report.json").read_bytes())["inventory"]
+    )
 
 
 def test_notice_may_not_replace_the_audited_folders_own(tmp_path, capsys):

@@ -7,13 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from auditor.harvest import Context, croissant, harvest, schemaorg
 from auditor.harvest.layout import place
 from auditor.model import asset_key
-from conftest import FIXTURES, write_tree
 
 HERE = FIXTURES / "formats" / "croissant"
 UPSTREAM = HERE / "upstream"
@@ -40,19 +40,30 @@ def line_of(path: Path, needle: str) -> int:
 
 # --- detection ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["synthetic-instructions.json", "remote-context.jsonld", "broken.json",
-                                  "upstream/croissant-0.8__gpt-3.json",
-                                  "upstream/croissant-1.1__huggingface-squad_v2.json"])
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "synthetic-instructions.json",
+        "remote-context.jsonld",
+        "broken.json",
+        "upstream/croissant-0.8__gpt-3.json",
+        "upstream/croissant-1.1__huggingface-squad_v2.json",
+    ],
+)
 def test_croissant_files_are_detected(name):
     path = HERE / name
     assert croissant.detect(path, path.read_bytes()[:4096])
 
 
-@pytest.mark.parametrize("path", [
-    FIXTURES / "formats" / "schemaorg" / "dataset-page.jsonld",
-    FIXTURES / "formats" / "openml" / "credit-g.json",
-    FIXTURES / "formats" / "openml" / "upstream" / "openml-61-iris.description.xml",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        FIXTURES / "formats" / "schemaorg" / "dataset-page.jsonld",
+        FIXTURES / "formats" / "openml" / "credit-g.json",
+        FIXTURES / "formats" / "openml" / "upstream" / "openml-61-iris.description.xml",
+    ],
+)
 def test_other_formats_are_not_claimed(path):
     assert not croissant.detect(path, path.read_bytes()[:4096])
 
@@ -70,20 +81,28 @@ def test_croissant_is_read_before_schema_org():
 
 # --- a Hugging Face Croissant file (1.1, PROV-O) -----------------------------------------------------
 
+
 def test_hub_croissant_identity_license_and_lineage():
     path = UPSTREAM / "croissant-1.1__huggingface-squad_v2.json"
-    record, problems = read_one(path)
+    record, _problems = read_one(path)
     assert (record.id, record.kind, record.format, record.source) == (
-        "rajpurkar/squad_v2", "dataset", "croissant", path.name)
+        "rajpurkar/squad_v2",
+        "dataset",
+        "croissant",
+        path.name,
+    )
     assert record.kind_basis == "Croissant 1.1 dataset"
     assert [s.raw for s in record.licenses] == ["https://choosealicense.com/licenses/cc-by-sa-4.0/"]
     assert record.licenses[0].evidence.line == line_of(path, '"license"')
     assert record.licenses[0].evidence.pointer == "/license"
     assert {(i.scheme, i.value) for i in record.identifiers} == {
-        ("url", "https://huggingface.co/datasets/rajpurkar/squad_v2"), ("hub", "rajpurkar/squad_v2"),
-        ("url", "https://rajpurkar.github.io/SQuAD-explorer/")}
+        ("url", "https://huggingface.co/datasets/rajpurkar/squad_v2"),
+        ("hub", "rajpurkar/squad_v2"),
+        ("url", "https://rajpurkar.github.io/SQuAD-explorer/"),
+    }
     assert [(r.target, r.kind, r.relation, r.scheme) for r in record.references] == [
-        ("rajpurkar/squad", "dataset", "derived_from", "hub")]
+        ("rajpurkar/squad", "dataset", "derived_from", "hub")
+    ]
     fields = {s.field for s in record.statements}
     assert {"description", "creator", "prov:wasDerivedFrom", "prov:wasGeneratedBy"} <= fields
 
@@ -100,6 +119,7 @@ def test_placeholder_checksum_is_a_field_problem():
 
 
 # --- RAI fields and Croissant 0.8 ----------------------------------------------------------------------
+
 
 def test_every_rai_key_becomes_a_statement():
     path = UPSTREAM / "croissant-1.0__bigcode-the-stack.json"
@@ -125,11 +145,13 @@ def test_croissant_08_ml_namespace():
 def test_md5_checksum_of_a_file():
     record, problems = read_one(UPSTREAM / "croissant-1.1__zenodo-head-mri.json")
     assert [(c.algorithm, c.value, c.file) for c in record.checksums] == [
-        ("md5", "e5cbd0bca91f1787d057b0eac2572bde", "https://zenodo.org/records/16956/files/DICOM.zip")]
+        ("md5", "e5cbd0bca91f1787d057b0eac2572bde", "https://zenodo.org/records/16956/files/DICOM.zip")
+    ]
     assert problems == []
 
 
 # --- a full Croissant 1.1 description ----------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def synthetic():
@@ -140,7 +162,8 @@ def test_inconsistent_licenses_are_all_kept(synthetic):
     (record,), _ = synthetic
     assert [(s.raw, s.name, s.link) for s in record.licenses] == [
         ("cc-by-nc-4.0", None, None),
-        (None, "Llama 3.1 Community License", "https://www.llama.com/llama3_1/license/")]
+        (None, "Llama 3.1 Community License", "https://www.llama.com/llama3_1/license/"),
+    ]
     assert [s.evidence.pointer for s in record.licenses] == ["/license/0", "/license/1"]
 
 
@@ -189,21 +212,37 @@ def test_activities_agents_and_rai_fields_are_statements(synthetic):
     assert by_field["creator"] == ["ACME Research", "Ada Example"] and by_field["publisher"] == ["ACME Research"]
     assert by_field["rai:hasSyntheticData"] == ["true"]
     assert "rai:dataSocialImpact" not in by_field  # empty: not filled in
-    assert {"rai:dataCollection", "rai:dataAnnotationProtocol", "rai:dataPreprocessingProtocol", "rai:dataBiases",
-            "rai:dataLimitations", "rai:personalSensitiveInformation", "rai:dataUseCases",
-            "rai:dataReleaseMaintenancePlan"} <= set(by_field)
+    assert {
+        "rai:dataCollection",
+        "rai:dataAnnotationProtocol",
+        "rai:dataPreprocessingProtocol",
+        "rai:dataBiases",
+        "rai:dataLimitations",
+        "rai:personalSensitiveInformation",
+        "rai:dataUseCases",
+        "rai:dataReleaseMaintenancePlan",
+    } <= set(by_field)
     assert all(s.evidence.line for s in record.statements)
 
 
 def test_long_values_are_shortened(tmp_path):
     path = tmp_path / "long.json"
-    path.write_text(json.dumps({"@context": {"cr": "http://mlcommons.org/croissant/"}, "@type": "sc:Dataset",
-                                "name": "long", "description": "word " * 500}))
+    path.write_text(
+        json.dumps(
+            {
+                "@context": {"cr": "http://mlcommons.org/croissant/"},
+                "@type": "sc:Dataset",
+                "name": "long",
+                "description": "word " * 500,
+            }
+        )
+    )
     record, _ = read_one(path)
     assert len(record.statements[0].value) == 200 and record.statements[0].value.endswith("…")
 
 
 # --- licenses missing or placeholders ----------------------------------------------------------------------
+
 
 def test_missing_license_is_no_statement_and_no_problem():
     record, problems = read_one(HERE / "no-license.json")
@@ -219,21 +258,24 @@ def test_placeholder_licenses_are_kept_raw():
 
 # --- wrong shapes, malformed and hostile files -----------------------------------------------------------
 
+
 def test_wrong_shapes_are_field_problems_and_reading_goes_on():
     record, problems = read_one(HERE / "wrong-shapes.json")
     assert record.id == "shapes" and record.licenses == [] and record.checksums == []
     assert [s.value for s in record.statements] == ["Grace Example"]
     assert {p.code for p in problems} == {"bad-field"}
     messages = [p.message for p in problems]
-    for expected in ("'url' should be a URL, DOI or purl, found 'None'",
-                     "'sameAs' should be a URL, DOI or purl, found number",
-                     "'version' should be a string, found object",
-                     "'license' should be a string or object, found number",
-                     "'distribution/0' should be a FileObject or FileSet object, found string",
-                     "'distribution/2/sha256/0' should be a sha256 digest (64 hex digits), found 8 hex digits",
-                     "'creator/0' is an object without a name, label, description, url or @id",
-                     "'rai:dataBiases/0' should be text or an object, found number",
-                     "'isBasedOn/0' names no upstream asset (no URL, @id, name or label)"):
+    for expected in (
+        "'url' should be a URL, DOI or purl, found 'None'",
+        "'sameAs' should be a URL, DOI or purl, found number",
+        "'version' should be a string, found object",
+        "'license' should be a string or object, found number",
+        "'distribution/0' should be a FileObject or FileSet object, found string",
+        "'distribution/2/sha256/0' should be a sha256 digest (64 hex digits), found 8 hex digits",
+        "'creator/0' is an object without a name, label, description, url or @id",
+        "'rai:dataBiases/0' should be text or an object, found number",
+        "'isBasedOn/0' names no upstream asset (no URL, @id, name or label)",
+    ):
         assert expected in messages
     assert all(p.evidence.line for p in problems)
 
@@ -254,11 +296,14 @@ def test_another_croissant_type_is_not_a_dataset():
     assert records == [] and problem.code == "malformed" and "'RecordSet'" in problem.message
 
 
-@pytest.mark.parametrize("content, code, phrase", [
-    (b'[{"@context": {"cr": "http://mlcommons.org/croissant/"}}]', "malformed", "JSON list"),
-    (b'{"@context": {"cr": "http://mlcommons.org/croissant/"}, "name": "caf\xe9"}', "malformed", "not UTF-8"),
-    (b'{"@context": {"cr": "http://mlcommons.org/croissant/"}, "x": NaN}', "malformed", "NaN"),
-])
+@pytest.mark.parametrize(
+    "content, code, phrase",
+    [
+        (b'[{"@context": {"cr": "http://mlcommons.org/croissant/"}}]', "malformed", "JSON list"),
+        (b'{"@context": {"cr": "http://mlcommons.org/croissant/"}, "name": "caf\xe9"}', "malformed", "not UTF-8"),
+        (b'{"@context": {"cr": "http://mlcommons.org/croissant/"}, "x": NaN}', "malformed", "NaN"),
+    ],
+)
 def test_unreadable_files(tmp_path, content, code, phrase):
     path = tmp_path / "bad.json"
     path.write_bytes(content)
@@ -294,31 +339,90 @@ def test_missing_type_and_name_are_invalid_but_read(tmp_path):
 
 def test_several_datasets_in_one_file_reads_the_first(tmp_path):
     path = tmp_path / "two.json"
-    path.write_text(json.dumps({"@context": {"cr": "http://mlcommons.org/croissant/"}, "@graph": [
-        {"@type": "sc:Dataset", "name": "first"}, {"@type": "sc:Dataset", "name": "second"}]}))
+    path.write_text(
+        json.dumps(
+            {
+                "@context": {"cr": "http://mlcommons.org/croissant/"},
+                "@graph": [{"@type": "sc:Dataset", "name": "first"}, {"@type": "sc:Dataset", "name": "second"}],
+            }
+        )
+    )
     records, problems = read(path)
     assert [r.id for r in records] == ["first"]
     assert problems[0].code == "invalid" and "2 Dataset nodes" in problems[0].message
 
 
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20)
-    | st.sampled_from(["https://huggingface.co/datasets/a/b", "https://huggingface.co/a/m", "pkg:huggingface/a/b",
-                       "#x", "10.1234/abc", "", "None"]),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-        st.sampled_from(["@id", "@type", "@list", "@value", "name", "url", "prov:wasAssociatedWith", "prov:used",
-                         "sha256", "md5", "contentUrl", "identifier", "@context"]), inner, max_size=4),
-    max_leaves=12)
-FIELDS = ["name", "url", "sameAs", "version", "license", "creator", "isBasedOn", "distribution", "@id", "@type",
-          "prov:wasDerivedFrom", "prov:wasGeneratedBy", "rai:dataCollection", "identifier", "@graph"]
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(max_size=20)
+    | st.sampled_from(
+        [
+            "https://huggingface.co/datasets/a/b",
+            "https://huggingface.co/a/m",
+            "pkg:huggingface/a/b",
+            "#x",
+            "10.1234/abc",
+            "",
+            "None",
+        ]
+    ),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "@id",
+                    "@type",
+                    "@list",
+                    "@value",
+                    "name",
+                    "url",
+                    "prov:wasAssociatedWith",
+                    "prov:used",
+                    "sha256",
+                    "md5",
+                    "contentUrl",
+                    "identifier",
+                    "@context",
+                ]
+            ),
+            inner,
+            max_size=4,
+        )
+    ),
+    max_leaves=12,
+)
+FIELDS = [
+    "name",
+    "url",
+    "sameAs",
+    "version",
+    "license",
+    "creator",
+    "isBasedOn",
+    "distribution",
+    "@id",
+    "@type",
+    "prov:wasDerivedFrom",
+    "prov:wasGeneratedBy",
+    "rai:dataCollection",
+    "identifier",
+    "@graph",
+]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.dictionaries(st.sampled_from(FIELDS), JSON_VALUES, max_size=8))
 def test_any_shape_of_field_is_read_without_crashing(tmp_path, fields):
     path = tmp_path / "any.json"
-    path.write_text(json.dumps({"@context": {"cr": "http://mlcommons.org/croissant/",
-                                             "prov": "http://www.w3.org/ns/prov#"}, **fields}))
+    path.write_text(
+        json.dumps(
+            {"@context": {"cr": "http://mlcommons.org/croissant/", "prov": "http://www.w3.org/ns/prov#"}, **fields}
+        )
+    )
     records, problems = read(path)
     assert records or problems
     for problem in problems:
@@ -326,6 +430,7 @@ def test_any_shape_of_field_is_read_without_crashing(tmp_path, fields):
 
 
 # --- in a release folder ---------------------------------------------------------------------------------
+
 
 def test_harvest_reads_croissant_files(tmp_path):
     body = (HERE / "synthetic-instructions.json").read_text(encoding="utf-8")
@@ -340,7 +445,9 @@ def test_every_fixture_is_routed_to_this_reader():
     inventory = harvest(HERE).inventory
     assert {e.format for e in inventory if e.file.endswith((".json", ".jsonld"))} == {"croissant"}
 
+
 # --- conformance over the shared corpus ----------------------------------------------------------------------
+
 
 def corpus_files(folder: str) -> list[Path]:
     path = CORPUS / folder
@@ -370,4 +477,3 @@ OTHER_FOLDERS = ("spdx2", "spdx3", "cyclonedx", "hf-model-cards", "openml")
 def test_corpus_files_of_other_formats_are_not_claimed(folder):
     for path in corpus_files(folder):
         assert not croissant.detect(path, path.read_bytes()[:4096]), path.name
-

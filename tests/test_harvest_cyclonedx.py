@@ -8,11 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, write_tree
 
 from auditor.graph import resolve
 from auditor.harvest import Context, cyclonedx, harvest
 from auditor.harvest.layout import place
-from conftest import FIXTURES, write_tree
 
 CASES = FIXTURES / "formats" / "cyclonedx"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "manifests" / "cyclonedx"
@@ -41,17 +41,21 @@ def line_of(path: Path, text: str) -> int:
 
 # --- detection ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name, head, expected", [
-    ("bom.json", b'{\n  "bomFormat" : "CycloneDX",\n  "specVersion": "1.6"}', True),
-    ("model.cdx.json", b'{"$schema": "x", "bomFormat":"CycloneDX"}', True),
-    ("bom.xml", b'<?xml version="1.0"?>\n<bom xmlns="http://cyclonedx.org/schema/bom/1.5" version="1">', True),
-    ("bom.cdx.xml", b"<cdx:bom xmlns:cdx='http://cyclonedx.org/schema/bom/1.7'>", True),
-    ("bom.json", b'{"spdxVersion": "SPDX-2.3", "name": "CycloneDX"}', False),
-    ("croissant.json", b'{"@context": {"@vocab": "https://schema.org/"}, "conformsTo": "croissant/1.0"}', False),
-    ("bom.xml", b'<bom xmlns="http://example.com/not-cyclonedx">', False),
-    ("bom.txt", b'{"bomFormat": "CycloneDX"}', False),
-    ("bom.xml", b'{"bomFormat": "CycloneDX"}', False),
-])
+
+@pytest.mark.parametrize(
+    "name, head, expected",
+    [
+        ("bom.json", b'{\n  "bomFormat" : "CycloneDX",\n  "specVersion": "1.6"}', True),
+        ("model.cdx.json", b'{"$schema": "x", "bomFormat":"CycloneDX"}', True),
+        ("bom.xml", b'<?xml version="1.0"?>\n<bom xmlns="http://cyclonedx.org/schema/bom/1.5" version="1">', True),
+        ("bom.cdx.xml", b"<cdx:bom xmlns:cdx='http://cyclonedx.org/schema/bom/1.7'>", True),
+        ("bom.json", b'{"spdxVersion": "SPDX-2.3", "name": "CycloneDX"}', False),
+        ("croissant.json", b'{"@context": {"@vocab": "https://schema.org/"}, "conformsTo": "croissant/1.0"}', False),
+        ("bom.xml", b'<bom xmlns="http://example.com/not-cyclonedx">', False),
+        ("bom.txt", b'{"bomFormat": "CycloneDX"}', False),
+        ("bom.xml", b'{"bomFormat": "CycloneDX"}', False),
+    ],
+)
 def test_detect_is_specific(name, head, expected):
     assert cyclonedx.detect(Path(name), head) is expected
 
@@ -63,6 +67,7 @@ def test_detect_looks_only_at_the_head():
 
 # --- one BOM, JSON and XML ----------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module", params=["support-chat.cdx.json", "support-chat.cdx.xml"])
 def support_chat(request):
     records, problems = read(CASES / request.param)
@@ -73,8 +78,12 @@ def support_chat(request):
 def test_every_component_is_a_record_of_its_kind(support_chat):
     kinds = {rid: r.kind for rid, r in support_chat.items()}
     assert kinds == {
-        "acme/support-chat-7b": "model", "meta-llama/Llama-2-7b-hf": "model", "OpenAssistant/oasst1": "dataset",
-        "acme/support-tickets": "dataset", "transformers": "code", "support-chat-serving": "code",
+        "acme/support-chat-7b": "model",
+        "meta-llama/Llama-2-7b-hf": "model",
+        "OpenAssistant/oasst1": "dataset",
+        "acme/support-tickets": "dataset",
+        "transformers": "code",
+        "support-chat-serving": "code",
         "support-chat-7b.Q4_K_M.gguf": "code",
     }
     assert {r.format for r in support_chat.values()} == {"cyclonedx"}
@@ -99,7 +108,10 @@ def test_license_name_is_kept_as_written_with_its_url(support_chat):
 def test_hashes_become_lowercase_checksums(support_chat):
     (digest,) = support_chat["acme/support-chat-7b"].checksums
     assert (digest.algorithm, digest.value, digest.file) == (
-        "sha256", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", None)
+        "sha256",
+        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        None,
+    )
     (gguf,) = support_chat["support-chat-7b.Q4_K_M.gguf"].checksums
     assert (gguf.algorithm, gguf.file) == ("sha1", "support-chat-7b.Q4_K_M.gguf")
 
@@ -122,29 +134,44 @@ def test_lineage_from_pedigree_model_card_nesting_and_dependencies(support_chat)
 def test_documentation_fields_become_statements(support_chat):
     fields = {(s.field, s.value) for s in support_chat["acme/support-chat-7b"].statements}
     assert {
-        ("supplier", "Acme Corp"), ("authors", "Acme ML Team"),
+        ("supplier", "Acme Corp"),
+        ("authors", "Acme ML Team"),
         ("modelCard.modelParameters.approach", "supervised"),
         ("modelCard.modelParameters.task", "text-generation"),
         ("modelCard.modelParameters.inputs", "text"),
         ("modelCard.quantitativeAnalysis.performanceMetrics", "type: accuracy; value: 0.87; slice: billing questions"),
         ("modelCard.considerations.useCases", "Drafting replies to customer tickets"),
-        ("modelCard.considerations.ethicalConsiderations",
-         "name: Leaking customer data; mitigationStrategy: PII scrubbed from training tickets"),
+        (
+            "modelCard.considerations.ethicalConsiderations",
+            "name: Leaking customer data; mitigationStrategy: PII scrubbed from training tickets",
+        ),
     } <= fields
     data = {(s.field, s.value) for s in support_chat["acme/support-tickets"].statements}
     assert data == {
         ("data.contents", "https://data.acme.example/support-tickets/2024-03/tickets.parquet"),
-        ("data.classification", "confidential"), ("data.sensitiveData", "customer names"),
-        ("data.sensitiveData", "email addresses"), ("data.governance", "Acme Support"),
+        ("data.classification", "confidential"),
+        ("data.sensitiveData", "customer names"),
+        ("data.sensitiveData", "email addresses"),
+        ("data.governance", "Acme Support"),
     }
 
 
 def test_json_and_xml_encodings_read_the_same():
     def essence(records):
-        return sorted((r.id, r.kind, r.version, r.revision, tuple((s.raw, s.link) for s in r.licenses),
-                       tuple((i.scheme, i.value) for i in r.identifiers),
-                       tuple((c.algorithm, c.value) for c in r.checksums),
-                       tuple((s.field, s.value) for s in r.statements), tuple(refs(r))) for r in records)
+        return sorted(
+            (
+                r.id,
+                r.kind,
+                r.version,
+                r.revision,
+                tuple((s.raw, s.link) for s in r.licenses),
+                tuple((i.scheme, i.value) for i in r.identifiers),
+                tuple((c.algorithm, c.value) for c in r.checksums),
+                tuple((s.field, s.value) for s in r.statements),
+                tuple(refs(r)),
+            )
+            for r in records
+        )
 
     assert essence(read(CASES / "support-chat.cdx.json")[0]) == essence(read(CASES / "support-chat.cdx.xml")[0])
 
@@ -164,8 +191,10 @@ def test_evidence_points_at_the_line_json_pointer_and_xpath():
     assert lic.pointer == "/bom/metadata/component/licenses/license/name"
     assert lic.line == line_of(xml, "<name>LLAMA 2 COMMUNITY")
     depends = next(r for r in model.references if r.relation == "depends_on").evidence
-    assert (depends.pointer, depends.line) == ("/bom/dependencies/dependency[1]/dependency/@ref",
-                                               line_of(xml, '<dependency ref="transformers"/>'))
+    assert (depends.pointer, depends.line) == (
+        "/bom/dependencies/dependency[1]/dependency/@ref",
+        line_of(xml, '<dependency ref="transformers"/>'),
+    )
 
 
 def test_record_references_resolve_in_the_asset_graph(tmp_path):
@@ -186,23 +215,27 @@ def test_record_references_resolve_in_the_asset_graph(tmp_path):
 
 # --- licenses -----------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def licensing():
     records, problems = read(CASES / "licenses-1.7.cdx.json")
     return by_id(records), problems
 
 
-@pytest.mark.parametrize("name, declared, concluded", [
-    ("declared-and-concluded", ["MIT", "MIT OR Apache-2.0"], ["MIT"]),
-    ("no-license", [], []),
-    ("named-license", ["Acme Model License v2"], []),
-    ("url-only", [None], []),
-    ("odd-acknowledgement", ["BSD-3-Clause"], []),
-    ("licenses-not-an-array", [], []),
-    ("bare-string-entry", [], []),
-    ("expression-with-details", ["CC-BY-4.0 AND LicenseRef-acme-terms"], []),
-    ("several-ids", ["MIT", "Apache-2.0"], []),
-])
+@pytest.mark.parametrize(
+    "name, declared, concluded",
+    [
+        ("declared-and-concluded", ["MIT", "MIT OR Apache-2.0"], ["MIT"]),
+        ("no-license", [], []),
+        ("named-license", ["Acme Model License v2"], []),
+        ("url-only", [None], []),
+        ("odd-acknowledgement", ["BSD-3-Clause"], []),
+        ("licenses-not-an-array", [], []),
+        ("bare-string-entry", [], []),
+        ("expression-with-details", ["CC-BY-4.0 AND LicenseRef-acme-terms"], []),
+        ("several-ids", ["MIT", "Apache-2.0"], []),
+    ],
+)
 def test_license_forms(licensing, name, declared, concluded):
     record = licensing[0][name]
     assert [s.raw for s in record.licenses] == declared
@@ -214,30 +247,43 @@ def test_license_problems_name_the_entry(licensing):
     assert problems == {
         "/components/3/licenses/0/license": ("invalid", "a license should have a string 'id' or 'name'"),
         "/components/4/licenses/0/acknowledgement": (
-            "bad-field", "license acknowledgement 'observed' is neither 'declared' nor 'concluded'; read as declared"),
+            "bad-field",
+            "license acknowledgement 'observed' is neither 'declared' nor 'concluded'; read as declared",
+        ),
         "/components/5/licenses": ("bad-field", "'licenses' should be an array, found an object"),
-        "/components/6/licenses/0": ("bad-field", "a 'licenses' entry should be {\"license\": {...}} or "
-                                     "{\"expression\": \"...\"}, found a string"),
+        "/components/6/licenses/0": (
+            "bad-field",
+            'a \'licenses\' entry should be {"license": {...}} or {"expression": "..."}, found a string',
+        ),
     }
-    assert {p.asset for p in licensing[1]} == {"code:url-only", "code:odd-acknowledgement",
-                                               "code:licenses-not-an-array", "code:bare-string-entry"}
+    assert {p.asset for p in licensing[1]} == {
+        "code:url-only",
+        "code:odd-acknowledgement",
+        "code:licenses-not-an-array",
+        "code:bare-string-entry",
+    }
     assert licensing[0]["url-only"].licenses[0].link == "https://example.com/LICENSE.txt"
 
 
 def test_mixing_license_entries_and_expressions_is_invalid_before_1_7(tmp_path):
-    bom = ('{"bomFormat": "CycloneDX", "specVersion": "%s", "components": [{"type": "library", "name": "x", '
-           '"licenses": [{"license": {"id": "MIT"}}, '
-           '{"expression": "MIT OR Apache-2.0", "acknowledgement": "concluded"}]}]}')
+    bom = (
+        '{"bomFormat": "CycloneDX", "specVersion": "%s", "components": [{"type": "library", "name": "x", '
+        '"licenses": [{"license": {"id": "MIT"}}, '
+        '{"expression": "MIT OR Apache-2.0", "acknowledgement": "concluded"}]}]}'
+    )
     for version, expected in (("1.6", [("invalid", "/components/0/licenses")]), ("1.7", [])):
         path = tmp_path / f"bom-{version}.json"
         path.write_text(bom % version)
         records, problems = read(path)
         assert codes(problems) == expected
         assert ([s.raw for s in records[0].licenses], [s.raw for s in records[0].concluded]) == (
-            ["MIT"], ["MIT OR Apache-2.0"])
+            ["MIT"],
+            ["MIT OR Apache-2.0"],
+        )
 
 
 # --- pedigree and nesting -----------------------------------------------------------------------
+
 
 def test_pedigree_descendants_variants_and_nesting():
     records, problems = read(CASES / "pedigree-1.5.cdx.json")
@@ -256,6 +302,7 @@ def test_pedigree_descendants_variants_and_nesting():
 
 # --- validation ---------------------------------------------------------------------------------
 
+
 def test_structural_problems_are_reported_and_reading_goes_on():
     records, problems = read(CASES / "invalid-structure.cdx.json")
     assert sorted(r.id for r in records) == ["bad-hash", "broken-app", "dangling-dataset", "wrong-type"]
@@ -265,16 +312,27 @@ def test_structural_problems_are_reported_and_reading_goes_on():
         "/components/0": ("invalid", "a component should be an object, found a string"),
         "/components/1": ("invalid", "component has no 'name'; it is skipped with everything nested in it"),
         "/components/2/type": ("invalid", "component 'type' is 'model', not a CycloneDX component type"),
-        "/components/3/bom-ref": ("invalid", "bom-ref 'dup' is used twice (first at /components/2); every bom-ref "
-                                  "must be unique, references to it go to the first"),
+        "/components/3/bom-ref": (
+            "invalid",
+            "bom-ref 'dup' is used twice (first at /components/2); every bom-ref "
+            "must be unique, references to it go to the first",
+        ),
         "/components/3/hashes/0": (
-            "bad-field", "a hash should be an object with a string 'alg' and hexadecimal 'content'"),
+            "bad-field",
+            "a hash should be an object with a string 'alg' and hexadecimal 'content'",
+        ),
         "/components/3/externalReferences/0": (
-            "bad-field", "an external reference should be an object with a string 'url'"),
+            "bad-field",
+            "an external reference should be an object with a string 'url'",
+        ),
         "/components/4/modelCard/modelParameters/task": (
-            "bad-field", "'modelCard.modelParameters.task' should be a string, found an object"),
+            "bad-field",
+            "'modelCard.modelParameters.task' should be a string, found an object",
+        ),
         "/components/4/modelCard/modelParameters/datasets/0/ref": (
-            "invalid", "model-card dataset ref 'missing-data' names no component in this BOM"),
+            "invalid",
+            "model-card dataset ref 'missing-data' names no component in this BOM",
+        ),
         "/dependencies/0/ref": ("invalid", "dependency ref 'ghost' names no component or service in this BOM"),
         "/dependencies/1/dependsOn/0": ("invalid", "dependsOn 'nowhere' names no component or service in this BOM"),
         "/dependencies/2": ("invalid", "dependency 2 should be an object with a string 'ref'"),
@@ -285,14 +343,23 @@ def test_structural_problems_are_reported_and_reading_goes_on():
     assert owner["/components/3/hashes/0"] == "code:bad-hash"
 
 
-@pytest.mark.parametrize("body, problem", [
-    ('{"bomFormat": "CycloneDX", "specVersion": "1.4", "components": [{"type": "library", "name": "x"}]}',
-     ("invalid", "/specVersion", "'specVersion' is \"1.4\"; this reader reads CycloneDX 1.5, 1.6, 1.7")),
-    ('{"bomFormat": "CycloneDX", "components": [{"type": "library", "name": "x"}]}',
-     ("invalid", "/specVersion", "'specVersion' is missing")),
-    ('{"bomFormat": "cyclonedx", "specVersion": "1.6", "components": [{"type": "library", "name": "x"}]}',
-     ("invalid", "/bomFormat", "'bomFormat' should be \"CycloneDX\", found \"cyclonedx\"")),
-])
+@pytest.mark.parametrize(
+    "body, problem",
+    [
+        (
+            '{"bomFormat": "CycloneDX", "specVersion": "1.4", "components": [{"type": "library", "name": "x"}]}',
+            ("invalid", "/specVersion", "'specVersion' is \"1.4\"; this reader reads CycloneDX 1.5, 1.6, 1.7"),
+        ),
+        (
+            '{"bomFormat": "CycloneDX", "components": [{"type": "library", "name": "x"}]}',
+            ("invalid", "/specVersion", "'specVersion' is missing"),
+        ),
+        (
+            '{"bomFormat": "cyclonedx", "specVersion": "1.6", "components": [{"type": "library", "name": "x"}]}',
+            ("invalid", "/bomFormat", '\'bomFormat\' should be "CycloneDX", found "cyclonedx"'),
+        ),
+    ],
+)
 def test_header_problems_keep_reading(tmp_path, body, problem):
     path = tmp_path / "bom.json"
     path.write_text(body)
@@ -304,8 +371,10 @@ def test_header_problems_keep_reading(tmp_path, body, problem):
 
 def test_components_that_is_not_an_array(tmp_path):
     path = tmp_path / "bom.json"
-    path.write_text('{"bomFormat": "CycloneDX", "specVersion": "1.6", '
-                    '"metadata": {"component": {"type": "application", "name": "app"}}, "components": {"name": "x"}}')
+    path.write_text(
+        '{"bomFormat": "CycloneDX", "specVersion": "1.6", '
+        '"metadata": {"component": {"type": "application", "name": "app"}}, "components": {"name": "x"}}'
+    )
     records, problems = read(path)
     assert [r.id for r in records] == ["app"]
     assert [(p.code, p.message) for p in problems] == [("invalid", "'components' should be an array, found an object")]
@@ -320,13 +389,17 @@ def test_a_bom_that_describes_nothing_says_so(tmp_path):
 
 # --- broken and hostile files -------------------------------------------------------------------
 
-@pytest.mark.parametrize("name, code, phrase", [
-    ("billion-laughs.cdx.xml", "refused", "DOCTYPE with entities"),
-    ("external-entity.cdx.xml", "refused", "DOCTYPE with entities"),
-    ("not-a-bom.cdx.xml", "malformed", "the root element is <envelope>"),
-    ("top-level-array.cdx.json", "malformed", "the top level is an array"),
-    ("truncated.cdx.json", "malformed", "invalid JSON"),
-])
+
+@pytest.mark.parametrize(
+    "name, code, phrase",
+    [
+        ("billion-laughs.cdx.xml", "refused", "DOCTYPE with entities"),
+        ("external-entity.cdx.xml", "refused", "DOCTYPE with entities"),
+        ("not-a-bom.cdx.xml", "malformed", "the root element is <envelope>"),
+        ("top-level-array.cdx.json", "malformed", "the top level is an array"),
+        ("truncated.cdx.json", "malformed", "invalid JSON"),
+    ],
+)
 def test_unreadable_files_are_problems_not_crashes(name, code, phrase):
     records, problems = read(CASES / name)
     assert records == []
@@ -353,15 +426,18 @@ def test_deeply_nested_components_do_not_exhaust_the_stack(tmp_path):
     depth = 90  # 2 JSON levels per nesting step, under safejson's limit of 200
     component = '{"type": "library", "name": "leaf"}'
     for i in range(depth):
-        component = '{"type": "library", "name": "c%d", "components": [%s]}' % (i, component)
+        component = f'{{"type": "library", "name": "c{i}", "components": [{component}]}}'
     path = tmp_path / "bom.json"
-    path.write_text('{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [%s]}' % component)
+    path.write_text(f'{{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{component}]}}')
     records, problems = read(path)
     assert len(records) == depth + 1 and problems == []
 
 
 def test_xml_license_forms_and_extension_elements(tmp_path):
-    root = write_tree(tmp_path, {"bom.xml": """
+    root = write_tree(
+        tmp_path,
+        {
+            "bom.xml": """
         <?xml version="1.0"?>
         <bom xmlns="http://cyclonedx.org/schema/bom/1.7" xmlns:x="urn:example:ext">
           <components>
@@ -378,23 +454,29 @@ def test_xml_license_forms_and_extension_elements(tmp_path):
             </component>
           </components>
         </bom>
-        """})
+        """
+        },
+    )
     records, problems = read(root / "bom.xml")
     assert problems == []
     (record,) = records
     assert record.id == "lib"
     assert [s.raw for s in record.licenses] == ["MIT OR Apache-2.0", "GPL-2.0-only WITH Classpath-exception-2.0"]
     assert [(s.raw, s.evidence.pointer) for s in record.concluded] == [
-        ("MIT", "/bom/components/component/licenses/license/id")]
+        ("MIT", "/bom/components/component/licenses/license/id")
+    ]
 
 
-@pytest.mark.parametrize("ctype, url, expected", [
-    ("data", "https://huggingface.co/datasets/squad/v2", ("dataset", "squad/v2")),
-    ("machine-learning-model", "https://huggingface.co/google-bert/bert-base", ("model", "google-bert/bert-base")),
-    ("machine-learning-model", "https://huggingface.co/datasets/squad/v2", ("model", "local-name")),
-    ("machine-learning-model", "https://huggingface.co/google-bert", ("model", "local-name")),
-    ("library", "https://huggingface.co/spaces/org/demo", ("code", "local-name")),
-])
+@pytest.mark.parametrize(
+    "ctype, url, expected",
+    [
+        ("data", "https://huggingface.co/datasets/squad/v2", ("dataset", "squad/v2")),
+        ("machine-learning-model", "https://huggingface.co/google-bert/bert-base", ("model", "google-bert/bert-base")),
+        ("machine-learning-model", "https://huggingface.co/datasets/squad/v2", ("model", "local-name")),
+        ("machine-learning-model", "https://huggingface.co/google-bert", ("model", "local-name")),
+        ("library", "https://huggingface.co/spaces/org/demo", ("code", "local-name")),
+    ],
+)
 def test_hub_ids_from_external_references(tmp_path, ctype, url, expected):
     path = tmp_path / "bom.json"
     component = {"type": ctype, "name": "local-name", "externalReferences": [{"type": "distribution", "url": url}]}
@@ -404,6 +486,7 @@ def test_hub_ids_from_external_references(tmp_path, ctype, url, expected):
 
 
 # --- conformance over the shared corpus ---------------------------------------------------------
+
 
 def corpus_files():
     return sorted(p for p in CORPUS.iterdir() if p.suffix in (".json", ".xml")) if CORPUS.is_dir() else []
@@ -435,11 +518,26 @@ def test_corpus_hub_aibom_names_the_hub_model():
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared CycloneDX corpus not found at {CORPUS}")
-@pytest.mark.parametrize("stem", ["spec-1.5-valid-machine-learning", "spec-1.6-valid-machine-learning",
-                                  "spec-1.6-valid-bom-with-pedigree", "spec-1.6-valid-component-data"])
+@pytest.mark.parametrize(
+    "stem",
+    [
+        "spec-1.5-valid-machine-learning",
+        "spec-1.6-valid-machine-learning",
+        "spec-1.6-valid-bom-with-pedigree",
+        "spec-1.6-valid-component-data",
+    ],
+)
 def test_corpus_json_and_xml_twins_agree(stem):
     def essence(path):
-        return sorted((r.id, r.kind, tuple(s.raw for s in r.licenses), tuple(refs(r)),
-                       tuple(s.field for s in r.statements if s.field != "publisher")) for r in read(path)[0])
+        return sorted(
+            (
+                r.id,
+                r.kind,
+                tuple(s.raw for s in r.licenses),
+                tuple(refs(r)),
+                tuple(s.field for s in r.statements if s.field != "publisher"),
+            )
+            for r in read(path)[0]
+        )
 
     assert essence(CORPUS / f"{stem}.json") == essence(CORPUS / f"{stem}.xml")

@@ -11,11 +11,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, run_audit, write_tree
 
 from auditor.harvest import Context, harvest, licensetext, modelfolder, weights
 from auditor.harvest.layout import place
 from auditor.model import Evidence, LicenseStatement, asset_key
-from conftest import FIXTURES, run_audit, write_tree
 
 FOLDER = FIXTURES / "formats" / "modelfolder"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "manifests" / "hf-model-cards"
@@ -41,6 +41,7 @@ def read_one(tmp_path: Path, name: str, body, where: str = "acme/m"):
 
 # --- synthetic weight files ---------------------------------------------------------------------
 
+
 def safetensors(header: dict | bytes, payload: bytes = b"\0" * 16) -> bytes:
     raw = header if isinstance(header, bytes) else json.dumps(header).encode()
     return struct.pack("<Q", len(raw)) + raw + payload
@@ -61,8 +62,11 @@ def gguf_value(value, wide: bool = True) -> bytes:
         return struct.pack("<II", 4, value)
     if isinstance(value, float):
         return struct.pack("<If", 6, value)
-    kind, items = (8, b"".join(gguf_string(v, wide) for v in value)) if value and isinstance(value[0], str) \
+    kind, items = (
+        (8, b"".join(gguf_string(v, wide) for v in value))
+        if value and isinstance(value[0], str)
         else (4, b"".join(struct.pack("<I", v) for v in value))
+    )
     return struct.pack("<II", 9, kind) + struct.pack("<Q" if wide else "<I", len(value)) + items
 
 
@@ -104,14 +108,24 @@ GGUF_META = {
 
 # --- the LoRA adapter from the corpus -----------------------------------------------------------
 
+
 def test_adapter_lineage_comes_from_adapter_config():
     result = harvest(FOLDER / "lora-adapter")
     rel = "BanglaGPT/llama3-instruct-lora-adapter/adapter_config.json"
     (record,) = records_of(result, rel)
-    assert (record.id, record.kind, record.format) == ("BanglaGPT/llama3-instruct-lora-adapter", "model", "model-folder")
+    assert (record.id, record.kind, record.format) == (
+        "BanglaGPT/llama3-instruct-lora-adapter",
+        "model",
+        "model-folder",
+    )
     (ref,) = record.references
     assert (ref.target, ref.kind, ref.relation, ref.scheme, ref.revision) == (
-        "meta-llama/Meta-Llama-3-8B-Instruct", "model", "adapter", "hub", None)
+        "meta-llama/Meta-Llama-3-8B-Instruct",
+        "model",
+        "adapter",
+        "hub",
+        None,
+    )
     assert ref.basis == "declared in adapter_config.json"
     assert (ref.evidence.file, ref.evidence.pointer, ref.evidence.line) == (rel, "/base_model_name_or_path", 4)
     assert {(s.field, s.value) for s in record.statements} == {("peft_type", "LORA"), ("task_type", "CAUSAL_LM")}
@@ -126,8 +140,10 @@ def test_adapter_scenario_audits_with_the_edge_from_adapter_config(tmp_path):
     files = {f["file"]: f for f in doc["inventory"]}
     assert files["BanglaGPT/llama3-instruct-lora-adapter/adapter_config.json"]["format"] == "model-folder"
     assert files["BanglaGPT/llama3-instruct-lora-adapter/LICENSE"]["status"] == "read"
-    assert any(e["parent"].lower().endswith("meta-llama/meta-llama-3-8b-instruct") and e["relation"] == "adapter"
-               for e in doc["edges"])
+    assert any(
+        e["parent"].lower().endswith("meta-llama/meta-llama-3-8b-instruct") and e["relation"] == "adapter"
+        for e in doc["edges"]
+    )
 
 
 def test_adapter_revision_is_the_pinned_revision(tmp_path):
@@ -145,18 +161,25 @@ def test_adapter_on_a_local_path_is_a_field_problem_not_a_reference(tmp_path):
 
 
 def test_adapter_without_base_model_is_invalid(tmp_path):
-    record, problems, _ = read_one(tmp_path, "adapter_config.json", '{"peft_type": "LORA", "base_model_name_or_path": null}')
+    record, problems, _ = read_one(
+        tmp_path, "adapter_config.json", '{"peft_type": "LORA", "base_model_name_or_path": null}'
+    )
     assert record.references == [] and [p.code for p in problems] == ["invalid"]
 
 
 def test_adapter_fields_of_the_wrong_shape(tmp_path):
-    record, problems, _ = read_one(tmp_path, "adapter_config.json", '{"base_model_name_or_path": ["a/b"], "peft_type": 3}')
+    record, problems, _ = read_one(
+        tmp_path, "adapter_config.json", '{"base_model_name_or_path": ["a/b"], "peft_type": 3}'
+    )
     assert sorted(p.message for p in problems) == [
-        "'base_model_name_or_path' should be a string, found array", "'peft_type' should be a string, found number"]
+        "'base_model_name_or_path' should be a string, found array",
+        "'peft_type' should be a string, found number",
+    ]
     assert record.references == []
 
 
 # --- configs ------------------------------------------------------------------------------------
+
 
 def test_hub_snapshot_configs_and_license_files():
     result = harvest(FOLDER / "hub-snapshot")
@@ -177,7 +200,9 @@ def test_hub_snapshot_configs_and_license_files():
     (license_,) = records_of(result, f"{base}/LICENSE")
     assert license_.licenses == []
     (problem,) = problems_of(result, f"{base}/LICENSE")
-    assert problem.code == "unidentified-license" and problem.message.startswith("LICENSE text matches no known license (best: ")
+    assert problem.code == "unidentified-license" and problem.message.startswith(
+        "LICENSE text matches no known license (best: "
+    )
 
 
 def test_malformed_config_is_unreadable(tmp_path):
@@ -211,26 +236,62 @@ def test_detect_is_specific():
     assert not modelfolder.detect(Path("._model.safetensors"), b"")
     assert not modelfolder.detect(Path("LICENSE.pdf"), b"%PDF")
     assert not modelfolder.detect(Path("README.md"), b"---")
-    for name in ("LICENSE", "LICENSE.md", "license.txt", "LICENCE", "COPYING", "NOTICE", "LICENSE-MODEL",
-                 "model.safetensors", "m.GGUF", "pytorch_model.bin", "model.onnx", "flax_model.msgpack"):
+    for name in (
+        "LICENSE",
+        "LICENSE.md",
+        "license.txt",
+        "LICENCE",
+        "COPYING",
+        "NOTICE",
+        "LICENSE-MODEL",
+        "model.safetensors",
+        "m.GGUF",
+        "pytorch_model.bin",
+        "model.onnx",
+        "flax_model.msgpack",
+    ):
         assert modelfolder.detect(Path(name), b""), name
 
 
 def test_hub_urls():
-    assert modelfolder.hub_id("https://huggingface.co/meta-llama/Llama-3.1-8B/tree/main") == ("model", "meta-llama/Llama-3.1-8B")
+    assert modelfolder.hub_id("https://huggingface.co/meta-llama/Llama-3.1-8B/tree/main") == (
+        "model",
+        "meta-llama/Llama-3.1-8B",
+    )
     assert modelfolder.hub_id("https://hf.co/datasets/tatsu-lab/alpaca") == ("dataset", "tatsu-lab/alpaca")
-    for url in ("https://huggingface.co", "https://huggingface.co/spaces/a/b", "https://github.com/a/b",
-                "https://huggingface.co/docs/hub"):
+    for url in (
+        "https://huggingface.co",
+        "https://huggingface.co/spaces/a/b",
+        "https://github.com/a/b",
+        "https://huggingface.co/docs/hub",
+    ):
         assert modelfolder.hub_id(url) is None, url
 
 
 # --- license texts ------------------------------------------------------------------------------
 
-REQUIRED = ["Apache-2.0", "MIT", "BSD-2-Clause", "BSD-3-Clause", "GPL-3.0", "LGPL-3.0", "AGPL-3.0", "MPL-2.0",
-            "CC-BY-4.0", "CC-BY-SA-4.0", "CC-BY-NC-4.0", "CC0-1.0", "LicenseRef-Llama-2-Community",
-            "LicenseRef-Llama-3-Community", "LicenseRef-Llama-3.1-Community", "LicenseRef-Llama-3.2-Community",
-            "LicenseRef-Llama-3.3-Community", "LicenseRef-Gemma-Terms-of-Use", "LicenseRef-CreativeML-OpenRAIL-M",
-            "LicenseRef-BigScience-OpenRAIL-M"]
+REQUIRED = [
+    "Apache-2.0",
+    "MIT",
+    "BSD-2-Clause",
+    "BSD-3-Clause",
+    "GPL-3.0",
+    "LGPL-3.0",
+    "AGPL-3.0",
+    "MPL-2.0",
+    "CC-BY-4.0",
+    "CC-BY-SA-4.0",
+    "CC-BY-NC-4.0",
+    "CC0-1.0",
+    "LicenseRef-Llama-2-Community",
+    "LicenseRef-Llama-3-Community",
+    "LicenseRef-Llama-3.1-Community",
+    "LicenseRef-Llama-3.2-Community",
+    "LicenseRef-Llama-3.3-Community",
+    "LicenseRef-Gemma-Terms-of-Use",
+    "LicenseRef-CreativeML-OpenRAIL-M",
+    "LicenseRef-BigScience-OpenRAIL-M",
+]
 
 
 def as_shipped(text: str) -> str:
@@ -259,6 +320,7 @@ def test_every_reference_text_matches_itself_best():
 
 def test_every_known_reference_text_names_a_license_of_the_knowledge_base():
     from auditor import licenses
+
     kb = licenses.load()
     for path in TEXTS.glob("*.txt"):
         assert licenses.interpret([LicenseStatement(path.stem, Evidence("", ""))], kb).status == "ok", path.name
@@ -287,8 +349,10 @@ def test_apache_header_is_not_taken_for_the_license(tmp_path):
 
 
 def test_apache_notice_file_is_a_notice_not_a_license(tmp_path):
-    notice = ("Acme Support Chat\nCopyright 2024 Acme Corp.\n\nThis product includes software developed at\n"
-              "The Apache Software Foundation (http://www.apache.org/).\n")
+    notice = (
+        "Acme Support Chat\nCopyright 2024 Acme Corp.\n\nThis product includes software developed at\n"
+        "The Apache Software Foundation (http://www.apache.org/).\n"
+    )
     record, problems, _ = read_one(tmp_path, "NOTICE", notice)
     assert record.licenses == [] and problems == []
     assert [(s.field, s.value) for s in record.statements] == [("notice", notice.strip())]
@@ -302,8 +366,9 @@ def test_notice_is_cut_to_200_characters(tmp_path):
 def test_a_variant_the_knowledge_base_does_not_know_is_not_taken_for_its_neighbour(tmp_path):
     record, problems, _ = read_one(tmp_path, "LICENSE", (TEXTS / "other" / "0BSD.txt").read_text())
     assert record.licenses == []
-    assert problems[0].message == ("LICENSE text matches no known license (best: 0BSD at 1.00, "
-                                   "a license the knowledge base does not cover)")
+    assert problems[0].message == (
+        "LICENSE text matches no known license (best: 0BSD at 1.00, a license the knowledge base does not cover)"
+    )
 
 
 def test_a_known_variant_is_told_from_its_neighbour(tmp_path):
@@ -312,15 +377,18 @@ def test_a_known_variant_is_told_from_its_neighbour(tmp_path):
 
 
 def test_empty_license_file(tmp_path):
-    record, problems, _ = read_one(tmp_path, "LICENSE", "")
+    _record, problems, _ = read_one(tmp_path, "LICENSE", "")
     assert problems[0].message == "LICENSE text matches no known license (best: none)"
 
 
-@pytest.mark.parametrize("body, code", [
-    (b"MIT\x00\x01\x02", "binary"),
-    (b"Licen\xe7a MIT", "not-utf8"),
-    (b"x" * (modelfolder.MAX_LICENSE_BYTES + 1), "too-large"),
-])
+@pytest.mark.parametrize(
+    "body, code",
+    [
+        (b"MIT\x00\x01\x02", "binary"),
+        (b"Licen\xe7a MIT", "not-utf8"),
+        (b"x" * (modelfolder.MAX_LICENSE_BYTES + 1), "too-large"),
+    ],
+)
 def test_unreadable_license_files(tmp_path, body, code):
     record, problems, entry = read_one(tmp_path, "COPYING", body)
     assert record is None and [p.code for p in problems] == [code] and entry.status == "unreadable"
@@ -328,33 +396,45 @@ def test_unreadable_license_files(tmp_path, body, code):
 
 # --- safetensors --------------------------------------------------------------------------------
 
+
 def test_safetensors_metadata_and_checksum(tmp_path):
-    body = safetensors({"__metadata__": {"format": "pt", "license": "apache-2.0"},
-                        "w": {"dtype": "F16", "shape": [2, 4], "data_offsets": [0, 16]}})
+    body = safetensors(
+        {
+            "__metadata__": {"format": "pt", "license": "apache-2.0"},
+            "w": {"dtype": "F16", "shape": [2, 4], "data_offsets": [0, 16]},
+        }
+    )
     record, problems, _ = read_one(tmp_path, "model.safetensors", body)
     assert problems == []
     assert [(s.field, s.value, s.evidence.pointer) for s in record.statements] == [
-        ("__metadata__.format", "pt", "/__metadata__/format"), ("__metadata__.license", "apache-2.0", "/__metadata__/license")]
+        ("__metadata__.format", "pt", "/__metadata__/format"),
+        ("__metadata__.license", "apache-2.0", "/__metadata__/license"),
+    ]
     (checksum,) = record.checksums
     assert (checksum.algorithm, checksum.file) == ("sha256", "acme/m/model.safetensors")
     assert checksum.value == hashlib.sha256(body).hexdigest()
 
 
 def test_safetensors_metadata_values_must_be_strings(tmp_path):
-    record, problems, _ = read_one(tmp_path, "model.safetensors", safetensors({"__metadata__": {"step": 1000, "format": "pt"}}))
+    record, problems, _ = read_one(
+        tmp_path, "model.safetensors", safetensors({"__metadata__": {"step": 1000, "format": "pt"}})
+    )
     assert [s.field for s in record.statements] == ["__metadata__.format"]
     assert [p.message for p in problems] == ["'__metadata__.step' should be a string, found number"]
 
 
-@pytest.mark.parametrize("body, code, words", [
-    (b"\x05\x00", "malformed", "too short"),
-    (struct.pack("<Q", 1000) + b"{}", "malformed", "claims 1000 bytes but only 2 follow"),
-    (struct.pack("<Q", 2 ** 40) + b"{}", "refused", "over the 100 MB limit"),
-    (safetensors(b"not json"), "malformed", "invalid JSON"),
-    (safetensors(b"[1, 2]"), "malformed", "should be a JSON object, found array"),
-    (safetensors(b"\xff\xfe{}"), "malformed", "not UTF-8"),
-    (safetensors(b"[" * 300 + b"]" * 300), "refused", "nested 300 levels"),
-])
+@pytest.mark.parametrize(
+    "body, code, words",
+    [
+        (b"\x05\x00", "malformed", "too short"),
+        (struct.pack("<Q", 1000) + b"{}", "malformed", "claims 1000 bytes but only 2 follow"),
+        (struct.pack("<Q", 2**40) + b"{}", "refused", "over the 100 MB limit"),
+        (safetensors(b"not json"), "malformed", "invalid JSON"),
+        (safetensors(b"[1, 2]"), "malformed", "should be a JSON object, found array"),
+        (safetensors(b"\xff\xfe{}"), "malformed", "not UTF-8"),
+        (safetensors(b"[" * 300 + b"]" * 300), "refused", "nested 300 levels"),
+    ],
+)
 def test_malformed_safetensors_headers(tmp_path, body, code, words):
     record, problems, entry = read_one(tmp_path, "model.safetensors", body)
     assert record is None and entry.status == "unreadable"
@@ -362,8 +442,9 @@ def test_malformed_safetensors_headers(tmp_path, body, code, words):
     assert problem.code == code and words in problem.message
 
 
-@pytest.mark.parametrize("name", ["pytorch_model.bin", "model.pt", "model.pth", "sd.ckpt", "model.onnx",
-                                  "tf_model.h5", "flax_model.msgpack"])
+@pytest.mark.parametrize(
+    "name", ["pytorch_model.bin", "model.pt", "model.pth", "sd.ckpt", "model.onnx", "tf_model.h5", "flax_model.msgpack"]
+)
 def test_every_weight_file_gets_a_checksum(tmp_path, name):
     body = bytes(range(256)) * 3
     record, problems, _ = read_one(tmp_path, name, body)
@@ -404,16 +485,22 @@ def test_checksums_are_streamed_in_chunks(tmp_path, monkeypatch):
 
 # --- GGUF ---------------------------------------------------------------------------------------
 
+
 def test_gguf_license_lineage_and_statements(tmp_path):
     body = gguf(GGUF_META)
     record, problems, _ = read_one(tmp_path, "support-chat-8b.Q4_K_M.gguf", body, where="acme/support-chat-8b-GGUF")
     assert problems == []
     (license_,) = record.licenses
     assert (license_.raw, license_.link, license_.evidence.pointer) == (
-        "llama3.1", "https://www.llama.com/llama3_1/license/", "general.license")
+        "llama3.1",
+        "https://www.llama.com/llama3_1/license/",
+        "general.license",
+    )
     refs = {(r.target, r.kind, r.relation, r.scheme) for r in record.references}
-    assert refs == {("meta-llama/Llama-3.1-8B-Instruct", "model", "quantized", "hub"),
-                    ("tatsu-lab/alpaca", "dataset", "trained_on", "hub")}
+    assert refs == {
+        ("meta-llama/Llama-3.1-8B-Instruct", "model", "quantized", "hub"),
+        ("tatsu-lab/alpaca", "dataset", "trained_on", "hub"),
+    }
     fields = {s.field: s.value for s in record.statements}
     assert fields["general.file_type"] == "15 (MOSTLY_Q4_K_M)"
     assert fields["general.name"] == "Support Chat 8B" and fields["general.architecture"] == "llama"
@@ -422,13 +509,16 @@ def test_gguf_license_lineage_and_statements(tmp_path):
     assert record.checksums[0].value == hashlib.sha256(body).hexdigest()
 
 
-@pytest.mark.parametrize("meta, tensors, relation", [
-    ({"general.file_type": 1}, [1], "finetune"),
-    ({"general.file_type": 32}, [12], "finetune"),  # the file type decides over the tensors
-    ({}, [0, 1, 30], "finetune"),
-    ({}, [0, 8], "quantized"),
-    ({"general.file_type": 1024}, [2], "quantized"),  # "guessed": the tensors decide
-])
+@pytest.mark.parametrize(
+    "meta, tensors, relation",
+    [
+        ({"general.file_type": 1}, [1], "finetune"),
+        ({"general.file_type": 32}, [12], "finetune"),  # the file type decides over the tensors
+        ({}, [0, 1, 30], "finetune"),
+        ({}, [0, 8], "quantized"),
+        ({"general.file_type": 1024}, [2], "quantized"),  # "guessed": the tensors decide
+    ],
+)
 def test_gguf_relation_follows_quantization(tmp_path, meta, tensors, relation):
     meta = {**meta, "general.base_model.0.repo_url": "https://huggingface.co/org/base"}
     record, _, _ = read_one(tmp_path, "m.gguf", gguf(meta, tensors))
@@ -436,9 +526,13 @@ def test_gguf_relation_follows_quantization(tmp_path, meta, tensors, relation):
 
 
 def test_gguf_base_model_without_repo_url_is_named_by_its_name(tmp_path):
-    meta = {"general.base_model.count": 2, "general.base_model.0.name": "Llama 3.1 8B",
-            "general.base_model.0.organization": "Meta Llama", "general.base_model.0.version": "3.1",
-            "general.base_model.1.repo_url": "https://github.com/acme/base"}
+    meta = {
+        "general.base_model.count": 2,
+        "general.base_model.0.name": "Llama 3.1 8B",
+        "general.base_model.0.organization": "Meta Llama",
+        "general.base_model.0.version": "3.1",
+        "general.base_model.1.repo_url": "https://github.com/acme/base",
+    }
     record, problems, _ = read_one(tmp_path, "m.gguf", gguf(meta))
     first, second = record.references
     assert (first.target, first.scheme, first.revision) == ("Llama 3.1 8B", "hub", "3.1")
@@ -455,8 +549,10 @@ def test_gguf_count_that_disagrees_is_a_field_problem(tmp_path):
 
 
 def test_gguf_version_1_with_32_bit_lengths(tmp_path):
-    record, problems, _ = read_one(tmp_path, "m.gguf", gguf({"general.license": "mit", "general.name": "old"}, version=1))
-    assert problems == [] and [l.raw for l in record.licenses] == ["mit"]
+    record, problems, _ = read_one(
+        tmp_path, "m.gguf", gguf({"general.license": "mit", "general.name": "old"}, version=1)
+    )
+    assert problems == [] and [s.raw for s in record.licenses] == ["mit"]
 
 
 def test_gguf_license_name_without_id(tmp_path):
@@ -474,21 +570,32 @@ def _gguf_head(key_count: int = 1) -> bytes:
     return b"GGUF" + struct.pack("<IQQ", 3, 0, key_count)
 
 
-@pytest.mark.parametrize("body, code, words", [
-    (b"GGML" + b"\0" * 20, "malformed", "first 4 bytes are not 'GGUF'"),
-    (b"GGUF" + struct.pack(">I", 3) + b"\0" * 16, "malformed", "big-endian GGUF (version 3)"),
-    (b"GGUF" + struct.pack("<I", 9) + b"\0" * 16, "malformed", "unsupported GGUF version 9"),
-    (b"GGUF\x03\x00", "malformed", "ends early"),
-    (gguf(GGUF_META)[:200], "malformed", "ends early"),
-    (b"GGUF" + struct.pack("<IQQ", 3, 0, 2 ** 40), "refused", "metadata key count"),
-    (b"GGUF" + struct.pack("<IQQ", 3, 2 ** 40, 0), "refused", "tensor count"),
-    (_gguf_head() + struct.pack("<Q", 2 ** 31) + b"key", "refused", "string length 2147483648"),
-    (_gguf_head() + gguf_string("k") + struct.pack("<I", 99), "malformed", "unknown value type 99"),
-    (_gguf_head() + gguf_string("k") + struct.pack("<IIQ", 9, 4, 2 ** 40), "refused", "array length of 'k'"),
-    (_gguf_head() + gguf_string("k") + struct.pack("<IIQ", 9, 4, 10 ** 6), "malformed", "ends early"),
-    (_gguf_head() + gguf_string("k") + struct.pack("<IIQ", 9, 9, 1) + struct.pack("<IQ", 9, 1)
-     + struct.pack("<IQ", 9, 1) + struct.pack("<IQ", 9, 1), "refused", "nests arrays"),
-])
+@pytest.mark.parametrize(
+    "body, code, words",
+    [
+        (b"GGML" + b"\0" * 20, "malformed", "first 4 bytes are not 'GGUF'"),
+        (b"GGUF" + struct.pack(">I", 3) + b"\0" * 16, "malformed", "big-endian GGUF (version 3)"),
+        (b"GGUF" + struct.pack("<I", 9) + b"\0" * 16, "malformed", "unsupported GGUF version 9"),
+        (b"GGUF\x03\x00", "malformed", "ends early"),
+        (gguf(GGUF_META)[:200], "malformed", "ends early"),
+        (b"GGUF" + struct.pack("<IQQ", 3, 0, 2**40), "refused", "metadata key count"),
+        (b"GGUF" + struct.pack("<IQQ", 3, 2**40, 0), "refused", "tensor count"),
+        (_gguf_head() + struct.pack("<Q", 2**31) + b"key", "refused", "string length 2147483648"),
+        (_gguf_head() + gguf_string("k") + struct.pack("<I", 99), "malformed", "unknown value type 99"),
+        (_gguf_head() + gguf_string("k") + struct.pack("<IIQ", 9, 4, 2**40), "refused", "array length of 'k'"),
+        (_gguf_head() + gguf_string("k") + struct.pack("<IIQ", 9, 4, 10**6), "malformed", "ends early"),
+        (
+            _gguf_head()
+            + gguf_string("k")
+            + struct.pack("<IIQ", 9, 9, 1)
+            + struct.pack("<IQ", 9, 1)
+            + struct.pack("<IQ", 9, 1)
+            + struct.pack("<IQ", 9, 1),
+            "refused",
+            "nests arrays",
+        ),
+    ],
+)
 def test_hostile_gguf_headers(tmp_path, body, code, words):
     record, problems, entry = read_one(tmp_path, "m.gguf", body)
     assert record is None and entry.status == "unreadable"
@@ -517,6 +624,7 @@ def test_gguf_vocabulary_with_a_string_past_the_end(tmp_path):
 
 # --- conformance --------------------------------------------------------------------------------
 
+
 def test_corpus_adapter_folder_is_read_file_by_file(tmp_path):
     if not CORPUS.is_dir():
         pytest.skip(f"shared corpus folder {CORPUS} is absent (checked out without ../shared)")
@@ -543,14 +651,21 @@ def test_reader_works_on_a_single_file(tmp_path):
     assert [r.id for r in records] == ["acme/x"] and problems == []
 
 
-@pytest.mark.parametrize("name, body, role", [
-    ("config.json", '{"model_type": "llama"}', "config"),
-    ("model.safetensors", safetensors({"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}, b"\0" * 4), "weights"),
-    ("LICENSE", "See the MIT terms.\n", "license"),
-    ("NOTICE", "Acme\n", "notice"),
-    ("USE_POLICY.md", "# Acceptable use\n", "policy"),
-    ("Acceptable-Use-Policy.md", "# Acceptable use\n", "policy"),
-])
+@pytest.mark.parametrize(
+    "name, body, role",
+    [
+        ("config.json", '{"model_type": "llama"}', "config"),
+        (
+            "model.safetensors",
+            safetensors({"w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}, b"\0" * 4),
+            "weights",
+        ),
+        ("LICENSE", "See the MIT terms.\n", "license"),
+        ("NOTICE", "Acme\n", "notice"),
+        ("USE_POLICY.md", "# Acceptable use\n", "policy"),
+        ("Acceptable-Use-Policy.md", "# Acceptable use\n", "policy"),
+    ],
+)
 def test_each_file_of_a_folder_has_its_role(tmp_path, name, body, role):
     """What a folder ships is what a release's obligations are checked against; texts are kept whole."""
     record, _, entry = read_one(tmp_path, name, body)

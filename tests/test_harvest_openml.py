@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, write_tree
 
 from auditor.harvest import Context, harvest, openml
 from auditor.harvest.layout import place
 from auditor.model import asset_key
-from conftest import FIXTURES, write_tree
 
 HERE = FIXTURES / "formats" / "openml"
 IRIS = HERE / "upstream" / "openml-61-iris.description.xml"
@@ -32,11 +32,17 @@ def statements(record) -> dict[str, list[str]]:
 
 # --- detection ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path, expected", [
-    (IRIS, True), (HERE / "credit-g.json", True), (HERE / "bad-fields.xml", True),
-    (FIXTURES / "formats" / "croissant" / "synthetic-instructions.json", False),
-    (FIXTURES / "formats" / "schemaorg" / "dataset-page.jsonld", False),
-])
+
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        (IRIS, True),
+        (HERE / "credit-g.json", True),
+        (HERE / "bad-fields.xml", True),
+        (FIXTURES / "formats" / "croissant" / "synthetic-instructions.json", False),
+        (FIXTURES / "formats" / "schemaorg" / "dataset-page.jsonld", False),
+    ],
+)
 def test_detect(path, expected):
     assert openml.detect(path, path.read_bytes()[:4096]) is expected
 
@@ -56,16 +62,20 @@ def test_corpus_files_of_other_formats_are_not_claimed(folder):
 
 # --- XML ----------------------------------------------------------------------------------------------
 
+
 def test_iris_xml():
     (record,), problems = read(IRIS)
     assert (record.id, record.kind, record.format, record.version) == ("iris", "dataset", "openml", "1")
     assert [(s.raw, s.evidence.pointer, s.evidence.line) for s in record.licenses] == [
-        ("Public", XPATH + "licence", 27)]
+        ("Public", XPATH + "licence", 27)
+    ]
     assert [(i.scheme, i.value) for i in record.identifiers] == [("url", "https://www.openml.org/d/61")]
     assert [(c.algorithm, c.value, c.file) for c in record.checksums] == [
-        ("md5", "ad484452702105cbf3d30f8deaba39a9", "https://api.openml.org/data/v1/download/61/iris.arff")]
+        ("md5", "ad484452702105cbf3d30f8deaba39a9", "https://api.openml.org/data/v1/download/61/iris.arff")
+    ]
     assert [(r.target, r.kind, r.relation, r.scheme) for r in record.references] == [
-        ("https://archive.ics.uci.edu/ml/datasets/Iris", "dataset", "derived_from", "url")]
+        ("https://archive.ics.uci.edu/ml/datasets/Iris", "dataset", "derived_from", "url")
+    ]
     found = statements(record)
     assert found["creator"] == ["R.A. Fisher"] and found["collection_date"] == ["1936"]
     assert found["citation"] == ["https://archive.ics.uci.edu/ml/citation_policy.html"]
@@ -79,7 +89,9 @@ def test_bad_fields_are_reported_and_reading_goes_on():
     (record,), problems = read(HERE / "bad-fields.xml", "datasets/acme/anneal-copy/description.xml")
     assert record.id == "acme/anneal-copy"  # no name: the folder layout names it
     assert [(s.raw, s.evidence.pointer) for s in record.licenses] == [
-        ("CC BY 4.0", XPATH + "licence[2]"), ("Public", XPATH + "licence[3]")]
+        ("CC BY 4.0", XPATH + "licence[2]"),
+        ("Public", XPATH + "licence[3]"),
+    ]
     assert record.identifiers == [] and record.checksums == []
     assert [(p.code, p.message) for p in problems] == [
         ("bad-field", "'oml:creator' should hold text, found child elements"),
@@ -95,12 +107,21 @@ def test_entity_expansion_is_refused():
     assert records == [] and problem.code == "refused" and "DOCTYPE" in problem.message
 
 
-@pytest.mark.parametrize("content, code, phrase", [
-    ('<oml:data_set_descriptions xmlns:oml="http://openml.org/openml"/>', "malformed",
-     "root element is <data_set_descriptions>"),
-    ('<oml:data_set_description xmlns:oml="http://openml.org/openml"><oml:name>x</oml:name>', "malformed",
-     "invalid XML"),
-])
+@pytest.mark.parametrize(
+    "content, code, phrase",
+    [
+        (
+            '<oml:data_set_descriptions xmlns:oml="http://openml.org/openml"/>',
+            "malformed",
+            "root element is <data_set_descriptions>",
+        ),
+        (
+            '<oml:data_set_description xmlns:oml="http://openml.org/openml"><oml:name>x</oml:name>',
+            "malformed",
+            "invalid XML",
+        ),
+    ],
+)
 def test_unreadable_xml(tmp_path, content, code, phrase):
     path = tmp_path / "description.xml"
     path.write_text(content)
@@ -118,11 +139,13 @@ def test_wrong_namespace_is_invalid_but_read(tmp_path):
 
 # --- JSON ---------------------------------------------------------------------------------------------
 
+
 def test_credit_g_json():
     (record,), problems = read(HERE / "credit-g.json")
     assert (record.id, record.version) == ("credit-g", "1")
     assert [(s.raw, s.evidence.pointer, s.evidence.line) for s in record.licenses] == [
-        ("Public", "/data_set_description/licence", 12)]
+        ("Public", "/data_set_description/licence", 12)
+    ]
     assert [(i.scheme, i.value) for i in record.identifiers] == [("url", "https://www.openml.org/d/31")]
     assert [(c.value, c.evidence.line) for c in record.checksums] == [("9a475053fed0c26ee95cd4525e50074c", 20)]
     assert [(r.target, r.kind, r.scheme) for r in record.references] == [
@@ -146,23 +169,34 @@ def test_json_field_of_the_wrong_shape(tmp_path):
     (record,), (problem,) = read(path)
     assert record.licenses == [] and statements(record)["creator"] == ["a"]
     assert (problem.code, problem.message) == (
-        "bad-field", "'data_set_description/licence' should be text, found object")
+        "bad-field",
+        "'data_set_description/licence' should be text, found object",
+    )
 
 
 # --- in a release folder, and the shared corpus ---------------------------------------------------------
 
+
 def test_harvest_reads_openml_descriptions(tmp_path):
-    root = write_tree(tmp_path / "r", {"openml/61/description.xml": IRIS.read_bytes(),
-                                       "openml/31/description.json": (HERE / "credit-g.json").read_bytes()})
+    root = write_tree(
+        tmp_path / "r",
+        {
+            "openml/61/description.xml": IRIS.read_bytes(),
+            "openml/31/description.json": (HERE / "credit-g.json").read_bytes(),
+        },
+    )
     result = harvest(root)
     assert [(e.file, e.format, e.status) for e in result.inventory] == [
-        ("openml/31/description.json", "openml", "read"), ("openml/61/description.xml", "openml", "read")]
+        ("openml/31/description.json", "openml", "read"),
+        ("openml/61/description.xml", "openml", "read"),
+    ]
     assert sorted(r.id for r in result.records) == ["credit-g", "iris"]
 
 
 def test_every_fixture_is_routed_to_this_reader():
     inventory = harvest(HERE).inventory
     assert {e.format for e in inventory if e.file.endswith((".json", ".xml"))} == {"openml"}
+
 
 def corpus_files() -> list[Path]:
     folder = CORPUS / "openml"

@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, write_tree
 
 from auditor.harvest import Context, harvest, schemaorg
 from auditor.harvest.layout import place
 from auditor.model import asset_key
-from conftest import FIXTURES, write_tree
 
 HERE = FIXTURES / "formats" / "schemaorg"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "manifests"
@@ -32,10 +32,17 @@ def write(tmp_path: Path, data) -> Path:
 
 # --- detection ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name, expected", [
-    ("dataset-page.jsonld", True), ("graph.jsonld", True), ("catalog.json", True), ("broken.jsonld", True),
-    ("person.jsonld", False),
-])
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("dataset-page.jsonld", True),
+        ("graph.jsonld", True),
+        ("catalog.json", True),
+        ("broken.jsonld", True),
+        ("person.jsonld", False),
+    ],
+)
 def test_detect(name, expected):
     path = HERE / name
     assert schemaorg.detect(path, path.read_bytes()[:4096]) is expected
@@ -55,22 +62,38 @@ def test_corpus_files_of_other_formats_are_not_claimed(folder):
 
 # --- a dataset page ---------------------------------------------------------------------------------
 
+
 def test_dataset_page():
     (record,), problems = read(HERE / "dataset-page.jsonld")
     assert (record.id, record.kind, record.format, record.version) == (
-        "Coastal bird counts 2010-2020", "dataset", "schema.org", "3")
+        "Coastal bird counts 2010-2020",
+        "dataset",
+        "schema.org",
+        "3",
+    )
     assert [(s.raw, s.name, s.link) for s in record.licenses] == [
-        (None, "CC BY-NC 4.0", "https://creativecommons.org/licenses/by-nc/4.0/")]
+        (None, "CC BY-NC 4.0", "https://creativecommons.org/licenses/by-nc/4.0/")
+    ]
     assert [(i.scheme, i.value) for i in record.identifiers] == [
-        ("doi", "10.5061/dryad.abc123"), ("url", "https://doi.org/10.5061/dryad.abc123"),
-        ("url", "https://data.birds.example/coastal-counts"), ("url", "https://www.wikidata.org/wiki/Q00000000")]
+        ("doi", "10.5061/dryad.abc123"),
+        ("url", "https://doi.org/10.5061/dryad.abc123"),
+        ("url", "https://data.birds.example/coastal-counts"),
+        ("url", "https://www.wikidata.org/wiki/Q00000000"),
+    ]
     assert [(c.algorithm, c.file) for c in record.checksums] == [
-        ("sha256", "https://data.birds.example/coastal-counts/counts.csv")]
+        ("sha256", "https://data.birds.example/coastal-counts/counts.csv")
+    ]
     assert [(s.field, s.evidence.pointer) for s in record.statements] == [
-        ("description", "/description"), ("citation", "/citation"), ("creator", "/creator/@list/0"),
-        ("creator", "/creator/@list/1"), ("publisher", "/publisher"), ("usageInfo", "/usageInfo")]
+        ("description", "/description"),
+        ("citation", "/citation"),
+        ("creator", "/creator/@list/0"),
+        ("creator", "/creator/@list/1"),
+        ("publisher", "/publisher"),
+        ("usageInfo", "/usageInfo"),
+    ]
     assert [(r.target, r.relation, r.scheme) for r in record.references] == [
-        ("https://doi.org/10.5061/dryad.xyz789", "derived_from", "url")]
+        ("https://doi.org/10.5061/dryad.xyz789", "derived_from", "url")
+    ]
     assert problems == []
 
 
@@ -89,16 +112,21 @@ def test_graph_resolves_ids_and_links_its_own_datasets():
 def test_catalog_datasets_and_full_iri_keys():
     records, _ = read(HERE / "catalog.json")
     assert [(r.id, [s.raw for s in r.licenses]) for r in records] == [
-        ("bike-counters", ["https://opendatacommons.org/licenses/odbl/1-0/"]), ("street-trees", [])]
+        ("bike-counters", ["https://opendatacommons.org/licenses/odbl/1-0/"]),
+        ("street-trees", []),
+    ]
 
 
-@pytest.mark.parametrize("context, key", [
-    ("https://schema.org", "license"),
-    ({"sc": "http://schema.org/"}, "sc:license"),
-    ({"s": "https://schema.org/"}, "s:license"),
-    ({}, "http://schema.org/license"),
-    ({"licence": {"@id": "http://schema.org/license"}}, "licence"),
-])
+@pytest.mark.parametrize(
+    "context, key",
+    [
+        ("https://schema.org", "license"),
+        ({"sc": "http://schema.org/"}, "sc:license"),
+        ({"s": "https://schema.org/"}, "s:license"),
+        ({}, "http://schema.org/license"),
+        ({"licence": {"@id": "http://schema.org/license"}}, "licence"),
+    ],
+)
 def test_every_spelling_of_a_property_is_read(tmp_path, context, key):
     path = write(tmp_path, {"@context": context, "@type": "Dataset", "name": "d", key: "mit"})
     (record,), _ = read(path)
@@ -106,17 +134,31 @@ def test_every_spelling_of_a_property_is_read(tmp_path, context, key):
 
 
 def test_problems_carry_the_asset_they_concern(tmp_path):
-    path = write(tmp_path, {"@context": "https://schema.org/", "@graph": [
-        {"@type": "Dataset", "name": "good", "license": "mit"},
-        {"@type": "Dataset", "name": "bad", "license": ["mit", 7]}]})
+    path = write(
+        tmp_path,
+        {
+            "@context": "https://schema.org/",
+            "@graph": [
+                {"@type": "Dataset", "name": "good", "license": "mit"},
+                {"@type": "Dataset", "name": "bad", "license": ["mit", 7]},
+            ],
+        },
+    )
     _, (problem,) = read(path)
     assert problem.asset == asset_key("dataset", "bad") and problem.evidence.pointer == "/@graph/1/license/1"
 
 
 def test_reference_cycles_do_not_hang(tmp_path):
-    path = write(tmp_path, {"@context": "https://schema.org/", "@graph": [
-        {"@id": "#a", "@type": "Dataset", "name": "a", "isBasedOn": {"@id": "#b"}},
-        {"@id": "#b", "@type": "Dataset", "name": "b", "isBasedOn": {"@id": "#a"}}]})
+    path = write(
+        tmp_path,
+        {
+            "@context": "https://schema.org/",
+            "@graph": [
+                {"@id": "#a", "@type": "Dataset", "name": "a", "isBasedOn": {"@id": "#b"}},
+                {"@id": "#b", "@type": "Dataset", "name": "b", "isBasedOn": {"@id": "#a"}},
+            ],
+        },
+    )
     records, _ = read(path)
     assert [(r.id, [x.target for x in r.references]) for r in records] == [("a", ["b"]), ("b", ["a"])]
 
@@ -139,7 +181,9 @@ def test_every_dataset_fixture_is_routed_to_this_reader():
     assert formats.pop("person.jsonld") == "unknown"
     assert set(formats.values()) == {"schema.org"}
 
+
 # --- helpers ------------------------------------------------------------------------------------------
+
 
 def test_json_lines_maps_pointers_to_lines():
     text = '{\n "a": [\n  1,\n  {"b/c": "x",\n   "d": [true]}\n ],\n "e": "\\"}"\n}'
@@ -147,15 +191,20 @@ def test_json_lines_maps_pointers_to_lines():
     assert lines == {"": 1, "/a": 2, "/a/0": 3, "/a/1": 4, "/a/1/b~1c": 4, "/a/1/d": 5, "/a/1/d/0": 5, "/e": 7}
 
 
-@pytest.mark.parametrize("url, expected", [
-    ("https://huggingface.co/datasets/org/name", ("dataset", "org/name", None)),
-    ("https://huggingface.co/datasets/squad", ("dataset", "squad", None)),
-    ("https://huggingface.co/datasets/fashion_mnist/tree/refs%2Fconvert%2Fparquet",
-     ("dataset", "fashion_mnist", "refs/convert/parquet")),
-    ("https://huggingface.co/org/model/blob/abc123/config.json", ("model", "org/model", "abc123")),
-    ("https://huggingface.co/rajpurkar", None),
-    ("https://huggingface.co/spaces/org/app", None),
-    ("https://example.org/datasets/org/name", None),
-])
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("https://huggingface.co/datasets/org/name", ("dataset", "org/name", None)),
+        ("https://huggingface.co/datasets/squad", ("dataset", "squad", None)),
+        (
+            "https://huggingface.co/datasets/fashion_mnist/tree/refs%2Fconvert%2Fparquet",
+            ("dataset", "fashion_mnist", "refs/convert/parquet"),
+        ),
+        ("https://huggingface.co/org/model/blob/abc123/config.json", ("model", "org/model", "abc123")),
+        ("https://huggingface.co/rajpurkar", None),
+        ("https://huggingface.co/spaces/org/app", None),
+        ("https://example.org/datasets/org/name", None),
+    ],
+)
 def test_hub_urls(url, expected):
     assert schemaorg.hub_ref(url) == expected

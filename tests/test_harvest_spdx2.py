@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, ROOT, write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from license_expression import Licensing
@@ -17,13 +18,17 @@ from license_expression import Licensing
 from auditor.graph import resolve
 from auditor.harvest import Context, harvest, spdx2
 from auditor.harvest.layout import place
-from conftest import FIXTURES, ROOT, write_tree
 
 HERE = FIXTURES / "formats" / "spdx2"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "manifests"
 RDF = '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:spdx="http://spdx.org/rdf/terms#">'
-SERIALIZATIONS = ["ml-release.spdx.json", "ml-release.spdx", "ml-release.spdx.yaml", "ml-release.spdx.xml",
-                  "ml-release.spdx.rdf.xml"]
+SERIALIZATIONS = [
+    "ml-release.spdx.json",
+    "ml-release.spdx",
+    "ml-release.spdx.yaml",
+    "ml-release.spdx.xml",
+    "ml-release.spdx.rdf.xml",
+]
 
 
 pytestmark = pytest.mark.usefixtures("no_network")
@@ -47,13 +52,19 @@ def line_of(path: Path, text: str) -> int:
 
 def document(packages: list[dict], relationships: list[dict] | None = None) -> str:
     """A minimal valid SPDX 2.3 JSON document around `packages`."""
-    return json.dumps({
-        "spdxVersion": "SPDX-2.3", "dataLicense": "CC0-1.0", "SPDXID": "SPDXRef-DOCUMENT", "name": "t",
-        "documentNamespace": "https://example.com/t", "documentDescribes": [p["SPDXID"] for p in packages],
-        "creationInfo": {"created": "2024-01-01T00:00:00Z", "creators": ["Tool: test"]},
-        "packages": [{"downloadLocation": "NOASSERTION", "filesAnalyzed": False, **p} for p in packages],
-        "relationships": relationships or [],
-    })
+    return json.dumps(
+        {
+            "spdxVersion": "SPDX-2.3",
+            "dataLicense": "CC0-1.0",
+            "SPDXID": "SPDXRef-DOCUMENT",
+            "name": "t",
+            "documentNamespace": "https://example.com/t",
+            "documentDescribes": [p["SPDXID"] for p in packages],
+            "creationInfo": {"created": "2024-01-01T00:00:00Z", "creators": ["Tool: test"]},
+            "packages": [{"downloadLocation": "NOASSERTION", "filesAnalyzed": False, **p} for p in packages],
+            "relationships": relationships or [],
+        }
+    )
 
 
 def relationship(a: str, kind: str, b: str) -> dict:
@@ -68,45 +79,64 @@ def read_text(tmp_path: Path, name: str, text: str | bytes):
 
 # --- detection ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name, head, expected", [
-    ("sbom.spdx", b"SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\n", True),
-    ("sbom.spdx.json", b'{\n  "spdxVersion": "SPDX-2.3",', True),
-    ("sbom.json", b'{"files": [{"SPDXID": "SPDXRef-File-1"}]}', True),
-    ("sbom.spdx.yaml", b"spdxVersion: SPDX-2.2\nSPDXID: SPDXRef-DOCUMENT\n", True),
-    ("sbom.yml", b"SPDXID: SPDXRef-DOCUMENT\n", True),
-    ("sbom.spdx.xml", b"<?xml version='1.0'?>\n<Document>\n  <SPDXID>SPDXRef-DOCUMENT</SPDXID>", True),
-    ("sbom.rdf", b'<rdf:RDF xmlns:spdx="http://spdx.org/rdf/terms#">', True),
-    ("sbom.spdx.rdf.xml", b'<rdf:RDF xmlns:spdx="http://spdx.org/rdf/terms#">', True),
-    ("sbom.spdx3.json", b'{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "spdxId": "x"}', False),
-    ("bom.json", b'{"bomFormat": "CycloneDX", "specVersion": "1.6", "metadata": {"licenses": ["SPDX-2.0"]}}',
-     False),
-    ("croissant.json", b'{"@context": {"@vocab": "https://schema.org/"}, "name": "d"}', False),
-    ("notes.txt", b"SPDXVersion: SPDX-2.3\n", False),
-    ("sbom.json", b"SPDXVersion: SPDX-2.3\n", False),
-    ("sbom.spdx", b'{"spdxVersion": "SPDX-2.3"}', False),
-    ("config.xml", b"<configuration><name>x</name></configuration>", False),
-])
+
+@pytest.mark.parametrize(
+    "name, head, expected",
+    [
+        ("sbom.spdx", b"SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\n", True),
+        ("sbom.spdx.json", b'{\n  "spdxVersion": "SPDX-2.3",', True),
+        ("sbom.json", b'{"files": [{"SPDXID": "SPDXRef-File-1"}]}', True),
+        ("sbom.spdx.yaml", b"spdxVersion: SPDX-2.2\nSPDXID: SPDXRef-DOCUMENT\n", True),
+        ("sbom.yml", b"SPDXID: SPDXRef-DOCUMENT\n", True),
+        ("sbom.spdx.xml", b"<?xml version='1.0'?>\n<Document>\n  <SPDXID>SPDXRef-DOCUMENT</SPDXID>", True),
+        ("sbom.rdf", b'<rdf:RDF xmlns:spdx="http://spdx.org/rdf/terms#">', True),
+        ("sbom.spdx.rdf.xml", b'<rdf:RDF xmlns:spdx="http://spdx.org/rdf/terms#">', True),
+        ("sbom.spdx3.json", b'{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "spdxId": "x"}', False),
+        (
+            "bom.json",
+            b'{"bomFormat": "CycloneDX", "specVersion": "1.6", "metadata": {"licenses": ["SPDX-2.0"]}}',
+            False,
+        ),
+        ("croissant.json", b'{"@context": {"@vocab": "https://schema.org/"}, "name": "d"}', False),
+        ("notes.txt", b"SPDXVersion: SPDX-2.3\n", False),
+        ("sbom.json", b"SPDXVersion: SPDX-2.3\n", False),
+        ("sbom.spdx", b'{"spdxVersion": "SPDX-2.3"}', False),
+        ("config.xml", b"<configuration><name>x</name></configuration>", False),
+    ],
+)
 def test_detect_is_specific(name, head, expected):
     assert spdx2.detect(Path(name), head) is expected
 
 
 def test_detect_and_module_import_leave_spdx_tools_unimported():
-    code = ("import sys; from pathlib import Path; from auditor.harvest import spdx2; "
-            "spdx2.detect(Path('a.spdx.json'), b'{\"spdxVersion\": \"SPDX-2.3\"}'); "
-            "print('spdx_tools' in sys.modules)")
+    code = (
+        "import sys; from pathlib import Path; from auditor.harvest import spdx2; "
+        "spdx2.detect(Path('a.spdx.json'), b'{\"spdxVersion\": \"SPDX-2.3\"}'); "
+        "print('spdx_tools' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
 
 # --- one document, five serializations -----------------------------------------------------------
 
+
 def summary(records, *, licenses: bool = True) -> dict:
-    return {r.id: (r.kind, r.kind_basis, r.version, r.revision,
-                   [s.raw for s in r.licenses] if licenses else None, [s.raw for s in r.concluded],
-                   sorted((i.scheme, i.value) for i in r.identifiers),
-                   sorted((c.algorithm, c.value, c.file) for c in r.checksums),
-                   sorted((s.field, s.value) for s in r.statements), refs(r))
-            for r in records}
+    return {
+        r.id: (
+            r.kind,
+            r.kind_basis,
+            r.version,
+            r.revision,
+            [s.raw for s in r.licenses] if licenses else None,
+            [s.raw for s in r.concluded],
+            sorted((i.scheme, i.value) for i in r.identifiers),
+            sorted((c.algorithm, c.value, c.file) for c in r.checksums),
+            sorted((s.field, s.value) for s in r.statements),
+            refs(r),
+        )
+        for r in records
+    }
 
 
 @pytest.mark.parametrize("name", SERIALIZATIONS[1:])
@@ -118,17 +148,20 @@ def test_every_serialization_reads_the_same(name):
     assert summary(records, licenses=not rdf) == summary(expected, licenses=not rdf)
     if rdf:  # RDF/XML has no expression strings: spdx-tools renders the parsed expression
         licensing = Licensing()
-        for a, b in zip(sorted(records, key=lambda r: r.id), sorted(expected, key=lambda r: r.id)):
+        for a, b in zip(sorted(records, key=lambda r: r.id), sorted(expected, key=lambda r: r.id), strict=False):
             assert [licensing.parse(s.raw) for s in a.licenses] == [licensing.parse(s.raw) for s in b.licenses]
 
 
-@pytest.mark.parametrize("name, text", [
-    ("ml-release.spdx.json", '"licenseDeclared": "Apache-2.0 AND LicenseRef-Llama-2"'),
-    ("ml-release.spdx", "PackageLicenseDeclared: Apache-2.0 AND LicenseRef-Llama-2"),
-    ("ml-release.spdx.yaml", "SPDXID: SPDXRef-chat"),
-    ("ml-release.spdx.xml", "<SPDXID>SPDXRef-chat</SPDXID>"),
-    ("ml-release.spdx.rdf.xml", "#SPDXRef-chat"),
-])
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("ml-release.spdx.json", '"licenseDeclared": "Apache-2.0 AND LicenseRef-Llama-2"'),
+        ("ml-release.spdx", "PackageLicenseDeclared: Apache-2.0 AND LicenseRef-Llama-2"),
+        ("ml-release.spdx.yaml", "SPDXID: SPDXRef-chat"),
+        ("ml-release.spdx.xml", "<SPDXID>SPDXRef-chat</SPDXID>"),
+        ("ml-release.spdx.rdf.xml", "#SPDXRef-chat"),
+    ],
+)
 def test_evidence_points_at_the_package_or_the_field(name, text):
     records, _ = read(HERE / name, f"sboms/{name}")
     chat = by_id(records)["acme/support-chat-7b"]
@@ -142,12 +175,17 @@ def test_evidence_points_at_the_package_or_the_field(name, text):
 
 # --- records ------------------------------------------------------------------------------------
 
+
 def test_hub_package_becomes_the_hub_asset():
     records, problems = read(HERE / "ml-release.spdx.json")
     assert problems == []
     chat = by_id(records)["acme/support-chat-7b"]
     assert (chat.kind, chat.kind_basis, chat.format, chat.source) == (
-        "model", "purl pkg:huggingface", "spdx2", "ml-release.spdx.json")
+        "model",
+        "purl pkg:huggingface",
+        "spdx2",
+        "ml-release.spdx.json",
+    )
     assert (chat.version, chat.revision) == ("1.2.0", "3f2a9c1")
     assert sorted((i.scheme, i.value) for i in chat.identifiers) == [
         ("hub", "acme/support-chat-7b"),
@@ -155,7 +193,9 @@ def test_hub_package_becomes_the_hub_asset():
         ("url", "https://huggingface.co/acme/support-chat-7b/resolve/3f2a9c1/model.safetensors"),
     ]
     assert [(c.algorithm, c.value[:8], c.file) for c in chat.checksums] == [
-        ("sha256", "9f86d081", "model.safetensors"), ("blake2b-256", "0e5751c0", "model.safetensors")]
+        ("sha256", "9f86d081", "model.safetensors"),
+        ("blake2b-256", "0e5751c0", "model.safetensors"),
+    ]
     statements = {s.field: s.value for s in chat.statements}
     assert statements["supplier"] == "Organization: ACME Corp (oss@acme.example)"
     assert statements["originator"] == "Person: Jane Doe"
@@ -188,36 +228,74 @@ def test_license_strings_are_kept_as_written_and_text_blocks_are_skipped():
     assert [s.raw for s in records["vision-example/vit-int8"].licenses] == ["NOASSERTION"]
 
 
-@pytest.mark.parametrize("package, kind, basis", [
-    ({"primaryPackagePurpose": "LIBRARY"}, "code", "primaryPackagePurpose LIBRARY"),
-    ({"primaryPackagePurpose": "OPERATING-SYSTEM"}, "code", "primaryPackagePurpose OPERATING_SYSTEM"),
-    ({"externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
-                        "referenceLocator": "pkg:npm/left-pad@1.3.0"}]}, "code", "purl type npm"),
-    ({"primaryPackagePurpose": "ARCHIVE"}, "other",
-     "primaryPackagePurpose ARCHIVE, no purl or Hub URL telling what it is"),
-    ({}, "other", "no primaryPackagePurpose, no purl or Hub URL telling what it is"),
-    ({"primaryPackagePurpose": "LIBRARY", "downloadLocation": "https://huggingface.co/datasets/org/data"},
-     "dataset", "Hugging Face Hub URL in downloadLocation"),
-    ({"externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
-                        "referenceLocator": "pkg:huggingface/datasets/org/data@abc"}]},
-     "dataset", "purl pkg:huggingface"),
-])
+@pytest.mark.parametrize(
+    "package, kind, basis",
+    [
+        ({"primaryPackagePurpose": "LIBRARY"}, "code", "primaryPackagePurpose LIBRARY"),
+        ({"primaryPackagePurpose": "OPERATING-SYSTEM"}, "code", "primaryPackagePurpose OPERATING_SYSTEM"),
+        (
+            {
+                "externalRefs": [
+                    {
+                        "referenceCategory": "PACKAGE-MANAGER",
+                        "referenceType": "purl",
+                        "referenceLocator": "pkg:npm/left-pad@1.3.0",
+                    }
+                ]
+            },
+            "code",
+            "purl type npm",
+        ),
+        (
+            {"primaryPackagePurpose": "ARCHIVE"},
+            "other",
+            "primaryPackagePurpose ARCHIVE, no purl or Hub URL telling what it is",
+        ),
+        ({}, "other", "no primaryPackagePurpose, no purl or Hub URL telling what it is"),
+        (
+            {"primaryPackagePurpose": "LIBRARY", "downloadLocation": "https://huggingface.co/datasets/org/data"},
+            "dataset",
+            "Hugging Face Hub URL in downloadLocation",
+        ),
+        (
+            {
+                "externalRefs": [
+                    {
+                        "referenceCategory": "PACKAGE-MANAGER",
+                        "referenceType": "purl",
+                        "referenceLocator": "pkg:huggingface/datasets/org/data@abc",
+                    }
+                ]
+            },
+            "dataset",
+            "purl pkg:huggingface",
+        ),
+    ],
+)
 def test_kind(tmp_path, package, kind, basis):
     records, _ = read_text(tmp_path, "k.spdx.json", document([{"SPDXID": "SPDXRef-p", "name": "p", **package}]))
     assert (records[0].kind, records[0].kind_basis) == (kind, basis)
 
 
 def test_repeated_names_get_distinct_record_ids(tmp_path):
-    text = document([
-        {"SPDXID": "SPDXRef-a", "name": "lmdb", "versionInfo": "1.0.0"},
-        {"SPDXID": "SPDXRef-b", "name": "lmdb", "versionInfo": "3.2.1"},
-        {"SPDXID": "SPDXRef-c", "name": "model"},
-        {"SPDXID": "SPDXRef-d", "name": "model"},
-        {"SPDXID": "SPDXRef-e", "name": "app"},
-    ], [relationship("SPDXRef-e", "DEPENDS_ON", "SPDXRef-b")])
+    text = document(
+        [
+            {"SPDXID": "SPDXRef-a", "name": "lmdb", "versionInfo": "1.0.0"},
+            {"SPDXID": "SPDXRef-b", "name": "lmdb", "versionInfo": "3.2.1"},
+            {"SPDXID": "SPDXRef-c", "name": "model"},
+            {"SPDXID": "SPDXRef-d", "name": "model"},
+            {"SPDXID": "SPDXRef-e", "name": "app"},
+        ],
+        [relationship("SPDXRef-e", "DEPENDS_ON", "SPDXRef-b")],
+    )
     records, _ = read_text(tmp_path, "dup.spdx.json", text)
-    assert sorted(r.id for r in records) == ["app", "lmdb@1.0.0", "lmdb@3.2.1", "model (SPDXRef-c)",
-                                             "model (SPDXRef-d)"]
+    assert sorted(r.id for r in records) == [
+        "app",
+        "lmdb@1.0.0",
+        "lmdb@3.2.1",
+        "model (SPDXRef-c)",
+        "model (SPDXRef-d)",
+    ]
     assert refs(by_id(records)["app"]) == [("depends_on", "lmdb@3.2.1", "other", "record")]
 
 
@@ -225,10 +303,12 @@ def test_a_download_url_shared_by_packages_identifies_none_of_them():
     records, _ = read(HERE / "fails-validation.spdx.json")
     assert all(i.scheme != "url" for r in records for i in r.identifiers)
     assert {s.value for r in records for s in r.statements if s.field == "downloadLocation"} == {
-        "https://models.acme.example/tiny-classifier-1.0.tar.gz"}
+        "https://models.acme.example/tiny-classifier-1.0.tar.gz"
+    }
 
 
 # --- lineage ------------------------------------------------------------------------------------
+
 
 def test_relationships_become_references_in_the_right_direction():
     records = by_id(read(HERE / "ml-release.spdx.json")[0])
@@ -240,7 +320,8 @@ def test_relationships_become_references_in_the_right_direction():
     ]  # chat CONTAINS a file, chat DEPENDS_ON NOASSERTION: nothing
     assert refs(records["acme-serving"]) == [("contains", "acme/support-chat-7b", "model", "record")]
     assert refs(records["synthetic-dialogues"]) == [
-        ("generated_by", "meta-llama/Llama-2-7b-chat-hf", "model", "record")]
+        ("generated_by", "meta-llama/Llama-2-7b-chat-hf", "model", "record")
+    ]
     assert refs(records["meta-llama/Llama-2-7b-chat-hf"]) == refs(records["transformers"]) == []
     finetune = next(r for r in records["acme/support-chat-7b"].references if r.relation == "finetune")
     assert finetune.revision == "08751db2aca9bf2f7f80d2e516117a53d7450235"
@@ -251,28 +332,37 @@ def test_reverse_relationship_types_and_tag_value_lines():
     path = HERE / "lineage.spdx"
     records = by_id(read(path)[0])
     assert refs(records["vision-example/vit-finetuned"]) == [
-        ("finetune", "google/vit-base-patch16-224", "model", "record")]  # base ANCESTOR_OF ft
+        ("finetune", "google/vit-base-patch16-224", "model", "record")
+    ]  # base ANCESTOR_OF ft
     assert refs(records["vision-example/vit-int8"]) == [
-        ("derived_from", "vision-example/vit-finetuned", "model", "record")]  # VARIANT_OF
+        ("derived_from", "vision-example/vit-finetuned", "model", "record")
+    ]  # VARIANT_OF
     assert refs(records["vit-int8-mirror"]) == [
         ("contains", "onnxruntime", "code", "record"),  # onnxruntime OPTIONAL_COMPONENT_OF mirror
         ("derived_from", "vision-example/vit-int8", "model", "record"),  # COPY_OF
     ]
     assert refs(records["vision-example/imagenet-subset"]) == [
-        ("generated_by", "vision-example/vit-finetuned", "model", "record")]  # ft GENERATES data
+        ("generated_by", "vision-example/vit-finetuned", "model", "record")
+    ]  # ft GENERATES data
     assert records["vision-example/vit-finetuned"].references[0].evidence.line == line_of(
-        path, "Relationship: SPDXRef-base ANCESTOR_OF SPDXRef-ft")
+        path, "Relationship: SPDXRef-base ANCESTOR_OF SPDXRef-ft"
+    )
 
 
 def test_descendant_between_non_models_is_derived_from(tmp_path):
-    text = document([{"SPDXID": "SPDXRef-a", "name": "fork"}, {"SPDXID": "SPDXRef-b", "name": "upstream"}],
-                    [relationship("SPDXRef-a", "DESCENDANT_OF", "SPDXRef-b"),
-                     relationship("SPDXRef-a", "GENERATED_FROM", "SPDXRef-b")])
+    text = document(
+        [{"SPDXID": "SPDXRef-a", "name": "fork"}, {"SPDXID": "SPDXRef-b", "name": "upstream"}],
+        [
+            relationship("SPDXRef-a", "DESCENDANT_OF", "SPDXRef-b"),
+            relationship("SPDXRef-a", "GENERATED_FROM", "SPDXRef-b"),
+        ],
+    )
     records, _ = read_text(tmp_path, "d.spdx.json", text)
     assert refs(by_id(records)["fork"]) == [("derived_from", "upstream", "other", "record")]
 
 
 # --- validation ---------------------------------------------------------------------------------
+
 
 def test_validation_messages_become_invalid_problems_and_records_stay():
     records, problems = read(HERE / "fails-validation.spdx.json")
@@ -291,7 +381,7 @@ def test_large_documents_are_validated_element_by_element(monkeypatch):
     monkeypatch.setattr(spdx2, "FULL_VALIDATION_COST", 1)
     records, problems = read(HERE / "fails-validation.spdx.json")
     assert len(records) == 2
-    assert [p.code for p in problems][0] == "partly-validated"
+    assert next(p.code for p in problems) == "partly-validated"
     messages = " | ".join(p.message for p in problems)
     assert "64 lowercase hexadecimal digits" in messages  # element checks still run
     assert "SPDXRef-missing" not in messages  # cross-references are not checked
@@ -299,13 +389,17 @@ def test_large_documents_are_validated_element_by_element(monkeypatch):
 
 # --- bad and hostile input ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("name, code, fragment, line", [
-    ("xxe.spdx.xml", "refused", "DOCTYPE", None),
-    ("billion-laughs.spdx.rdf.xml", "refused", "DOCTYPE", None),
-    ("alias-bomb.spdx.yaml", "refused", "aliases", 8),
-    ("truncated.spdx.json", "malformed", "invalid JSON", 7),
-    ("bad-purpose.spdx.json", "malformed", "Invalid PrimaryPackagePurpose: MACHINE_LEARNING_MODEL", None),
-])
+
+@pytest.mark.parametrize(
+    "name, code, fragment, line",
+    [
+        ("xxe.spdx.xml", "refused", "DOCTYPE", None),
+        ("billion-laughs.spdx.rdf.xml", "refused", "DOCTYPE", None),
+        ("alias-bomb.spdx.yaml", "refused", "aliases", 8),
+        ("truncated.spdx.json", "malformed", "invalid JSON", 7),
+        ("bad-purpose.spdx.json", "malformed", "Invalid PrimaryPackagePurpose: MACHINE_LEARNING_MODEL", None),
+    ],
+)
 def test_unreadable_fixtures(name, code, fragment, line):
     records, problems = read(HERE / name)
     assert records == []
@@ -321,30 +415,59 @@ def test_broken_tag_value_names_each_problem_once_with_its_line():
     assert any(p.evidence.line == 7 and "Relationship" in p.message for p in problems)
 
 
-@pytest.mark.parametrize("name, text, code, fragment", [
-    ("rec.spdx.yaml", "spdxVersion: SPDX-2.3\na: &a [1, *a]\n", "refused", "enclosing anchor"),
-    ("deep.spdx.yaml", "spdxVersion: SPDX-2.3\nx: " + "[" * 600_000 + "]" * 600_000 + "\n", "refused", "nesting"),
-    ("deep-block.spdx.yaml", "spdxVersion: SPDX-2.3\nx:\n" + "".join(" " * i + "- \n" for i in range(1, 1500)), "refused", "nesting"),
-    ("list.spdx.yaml", "- spdxVersion: SPDX-2.3\n", "malformed", "should be an object, found list"),
-    ("bad.spdx.yaml", "spdxVersion: [unclosed\n", "malformed", "invalid YAML"),
-    ("list.spdx.json", '["spdxVersion"]', "malformed", "should be an object, found list"),
-    ("deep.spdx.json", '{"spdxVersion": ' + "[" * 300 + "]" * 300 + "}", "refused", "nested"),
-    ("shapes.spdx.json", '{"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT", "packages": "x"}',
-     "malformed", "'packages' should be a list of objects, found string"),
-    ("shapes2.spdx.json", '{"spdxVersion": "SPDX-2.3", "packages": [{"name": 5}, null], "relationships": 3}',
-     "malformed", "'packages[1]' should be an object, found no value"),
-    ("shapes3.spdx.json", '{"spdxVersion": "SPDX-2.3", "packages": [{"name": 5, "checksums": "x"}]}',
-     "malformed", "'packages[0].checksums' should be a list of objects, found string"),
-    ("root.spdx.xml", "<?xml version='1.0'?><SPDXID>x</SPDXID>", "malformed", "expected <Document>"),
-    ("broken.spdx.xml", "<Document><SPDXID>x</Document>", "malformed", "invalid XML"),
-    ("empty.spdx.rdf.xml", RDF + "</rdf:RDF>", "malformed", "exactly one spdx:SpdxDocument, found 0"),
-    ("two.spdx.rdf.xml", RDF + '<spdx:SpdxDocument rdf:about="https://x.example/d#A"/>'
-     '<spdx:SpdxDocument rdf:about="https://x.example/d#B"/></rdf:RDF>', "malformed", "found 2"),
-    ("nohash.rdf", RDF + '<spdx:SpdxDocument rdf:about="https://x.example/d"/></rdf:RDF>', "malformed",
-     "should be the document namespace, '#' and its SPDX id"),
-    ("latin1.spdx", "SPDXVersion: SPDX-2.3\nPackageName: caf\xe9\n".encode("latin-1"), "not-utf8", "UTF-8"),
-    ("nul.spdx", b"SPDXVersion: SPDX-2.3\n\x00\x00", "binary", "binary"),
-])
+@pytest.mark.parametrize(
+    "name, text, code, fragment",
+    [
+        ("rec.spdx.yaml", "spdxVersion: SPDX-2.3\na: &a [1, *a]\n", "refused", "enclosing anchor"),
+        ("deep.spdx.yaml", "spdxVersion: SPDX-2.3\nx: " + "[" * 600_000 + "]" * 600_000 + "\n", "refused", "nesting"),
+        (
+            "deep-block.spdx.yaml",
+            "spdxVersion: SPDX-2.3\nx:\n" + "".join(" " * i + "- \n" for i in range(1, 1500)),
+            "refused",
+            "nesting",
+        ),
+        ("list.spdx.yaml", "- spdxVersion: SPDX-2.3\n", "malformed", "should be an object, found list"),
+        ("bad.spdx.yaml", "spdxVersion: [unclosed\n", "malformed", "invalid YAML"),
+        ("list.spdx.json", '["spdxVersion"]', "malformed", "should be an object, found list"),
+        ("deep.spdx.json", '{"spdxVersion": ' + "[" * 300 + "]" * 300 + "}", "refused", "nested"),
+        (
+            "shapes.spdx.json",
+            '{"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT", "packages": "x"}',
+            "malformed",
+            "'packages' should be a list of objects, found string",
+        ),
+        (
+            "shapes2.spdx.json",
+            '{"spdxVersion": "SPDX-2.3", "packages": [{"name": 5}, null], "relationships": 3}',
+            "malformed",
+            "'packages[1]' should be an object, found no value",
+        ),
+        (
+            "shapes3.spdx.json",
+            '{"spdxVersion": "SPDX-2.3", "packages": [{"name": 5, "checksums": "x"}]}',
+            "malformed",
+            "'packages[0].checksums' should be a list of objects, found string",
+        ),
+        ("root.spdx.xml", "<?xml version='1.0'?><SPDXID>x</SPDXID>", "malformed", "expected <Document>"),
+        ("broken.spdx.xml", "<Document><SPDXID>x</Document>", "malformed", "invalid XML"),
+        ("empty.spdx.rdf.xml", RDF + "</rdf:RDF>", "malformed", "exactly one spdx:SpdxDocument, found 0"),
+        (
+            "two.spdx.rdf.xml",
+            RDF + '<spdx:SpdxDocument rdf:about="https://x.example/d#A"/>'
+            '<spdx:SpdxDocument rdf:about="https://x.example/d#B"/></rdf:RDF>',
+            "malformed",
+            "found 2",
+        ),
+        (
+            "nohash.rdf",
+            RDF + '<spdx:SpdxDocument rdf:about="https://x.example/d"/></rdf:RDF>',
+            "malformed",
+            "should be the document namespace, '#' and its SPDX id",
+        ),
+        ("latin1.spdx", "SPDXVersion: SPDX-2.3\nPackageName: caf\xe9\n".encode("latin-1"), "not-utf8", "UTF-8"),
+        ("nul.spdx", b"SPDXVersion: SPDX-2.3\n\x00\x00", "binary", "binary"),
+    ],
+)
 def test_bad_input_is_a_problem_not_a_crash(tmp_path, name, text, code, fragment):
     records, problems = read_text(tmp_path, name, text)
     assert records == []
@@ -374,39 +497,67 @@ def test_too_large_files_are_refused_before_reading(tmp_path, monkeypatch):
 
 
 def test_urls_that_cannot_be_taken_apart_are_not_identifiers(tmp_path):
-    text = document([{"SPDXID": "SPDXRef-a", "name": "a", "downloadLocation": "https://[broken/x",
-                      "homepage": "https://huggingface.co/org/model"}])
+    text = document(
+        [
+            {
+                "SPDXID": "SPDXRef-a",
+                "name": "a",
+                "downloadLocation": "https://[broken/x",
+                "homepage": "https://huggingface.co/org/model",
+            }
+        ]
+    )
     (record,), _ = read_text(tmp_path, "u.spdx.json", text)
     assert (record.id, record.kind_basis) == ("org/model", "Hugging Face Hub URL in homepage")
     assert [(i.scheme, i.value, i.evidence.pointer) for i in record.identifiers] == [
-        ("hub", "org/model", "packages[SPDXRef-a].homepage")]
+        ("hub", "org/model", "packages[SPDXRef-a].homepage")
+    ]
     resolve(harvest(write_tree(tmp_path / "r", {"u.spdx.json": text})))  # nothing downstream trips on it
 
 
-_json = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
-                     lambda inner: st.lists(inner, max_size=3)
-                     | st.dictionaries(st.text(max_size=6), inner, max_size=3),
-                     max_leaves=12)
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=12,
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(package=st.dictionaries(st.sampled_from(["name", "SPDXID", "licenseDeclared", "checksums", "externalRefs",
-                                                "supplier", "versionInfo", "primaryPackagePurpose"]), _json),
-       relationships=_json)
+@given(
+    package=st.dictionaries(
+        st.sampled_from(
+            [
+                "name",
+                "SPDXID",
+                "licenseDeclared",
+                "checksums",
+                "externalRefs",
+                "supplier",
+                "versionInfo",
+                "primaryPackagePurpose",
+            ]
+        ),
+        _json,
+    ),
+    relationships=_json,
+)
 def test_arbitrary_shapes_never_crash(tmp_path, package, relationships):
-    text = json.dumps({"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT", "packages": [package],
-                       "relationships": relationships})
+    text = json.dumps(
+        {"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT", "packages": [package], "relationships": relationships}
+    )
     records, problems = read_text(tmp_path, "fuzz.spdx.json", text)
     assert records or problems
 
 
 # --- in the pipeline ----------------------------------------------------------------------------
 
+
 def test_harvest_routes_every_serialization_here_and_resolve_links_the_lineage(tmp_path):
     root = write_tree(tmp_path / "release", {f"sbom/{n}": (HERE / n).read_bytes() for n in SERIALIZATIONS})
     result = harvest(root)
     assert {(e.file, e.format, e.status) for e in result.inventory} == {
-        (f"sbom/{n}", "spdx2", "read") for n in SERIALIZATIONS}
+        (f"sbom/{n}", "spdx2", "read") for n in SERIALIZATIONS
+    }
     graph = resolve(result)
     edges = {(e.child, e.parent, e.relation) for e in graph.edges}
     assert ("model:acme/support-chat-7b", "model:meta-llama/llama-2-7b-chat-hf", "finetune") in edges
@@ -416,6 +567,7 @@ def test_harvest_routes_every_serialization_here_and_resolve_links_the_lineage(t
 
 
 # --- conformance over the shared corpus ----------------------------------------------------------
+
 
 def corpus_files(folder: str) -> list[Path]:
     path = CORPUS / folder

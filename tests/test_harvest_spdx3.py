@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,18 +16,39 @@ from auditor.graph import resolve
 from auditor.harvest import Context, harvest, spdx2, spdx3
 from auditor.harvest.layout import place
 from auditor.model import Evidence
-from conftest import FIXTURES, write_tree
 
 HERE = FIXTURES / "formats" / "spdx3"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "manifests"
 CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
-AI_FIELDS = ("ai_typeOfModel", "ai_domain", "ai_energyConsumption", "ai_hyperparameter", "ai_limitation",
-             "ai_safetyRiskAssessment", "ai_autonomyType", "ai_informationAboutTraining",
-             "ai_informationAboutApplication", "ai_metric", "ai_metricDecisionThreshold", "ai_modelDataPreprocessing",
-             "ai_modelExplainability", "ai_standardCompliance", "ai_useSensitivePersonalInformation")
-DATASET_FIELDS = ("dataset_datasetType", "dataset_dataCollectionProcess", "dataset_intendedUse", "dataset_knownBias",
-                  "dataset_dataPreprocessing", "dataset_hasSensitivePersonalInformation", "dataset_datasetSize",
-                  "dataset_anonymizationMethodUsed", "dataset_confidentialityLevel", "dataset_datasetAvailability")
+AI_FIELDS = (
+    "ai_typeOfModel",
+    "ai_domain",
+    "ai_energyConsumption",
+    "ai_hyperparameter",
+    "ai_limitation",
+    "ai_safetyRiskAssessment",
+    "ai_autonomyType",
+    "ai_informationAboutTraining",
+    "ai_informationAboutApplication",
+    "ai_metric",
+    "ai_metricDecisionThreshold",
+    "ai_modelDataPreprocessing",
+    "ai_modelExplainability",
+    "ai_standardCompliance",
+    "ai_useSensitivePersonalInformation",
+)
+DATASET_FIELDS = (
+    "dataset_datasetType",
+    "dataset_dataCollectionProcess",
+    "dataset_intendedUse",
+    "dataset_knownBias",
+    "dataset_dataPreprocessing",
+    "dataset_hasSensitivePersonalInformation",
+    "dataset_datasetSize",
+    "dataset_anonymizationMethodUsed",
+    "dataset_confidentialityLevel",
+    "dataset_datasetAvailability",
+)
 
 
 pytestmark = pytest.mark.usefixtures("no_network")
@@ -67,15 +89,19 @@ def release():
 
 # --- detection ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name, head, expected", [
-    ("sbom.spdx3.json", b'{\n  "@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld",\n  "@graph": [', True),
-    ("aibom.jsonld", b'{"@context": "https://spdx.org/rdf/3.0.0/spdx-context.jsonld"}', True),
-    ("sbom.json", b'{"@graph": [], "@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"}', True),
-    ("sbom.spdx.json", b'{"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT"}', False),
-    ("croissant.json", b'{"@context": {"@vocab": "https://schema.org/"}}', False),
-    ("sbom.json", b'{"note": "see https://spdx.org/rdf/3.0.1/terms/ for the model"}', False),
-    ("sbom.spdx3.yaml", b'"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"', False),
-])
+
+@pytest.mark.parametrize(
+    "name, head, expected",
+    [
+        ("sbom.spdx3.json", b'{\n  "@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld",\n  "@graph": [', True),
+        ("aibom.jsonld", b'{"@context": "https://spdx.org/rdf/3.0.0/spdx-context.jsonld"}', True),
+        ("sbom.json", b'{"@graph": [], "@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"}', True),
+        ("sbom.spdx.json", b'{"spdxVersion": "SPDX-2.3", "SPDXID": "SPDXRef-DOCUMENT"}', False),
+        ("croissant.json", b'{"@context": {"@vocab": "https://schema.org/"}}', False),
+        ("sbom.json", b'{"note": "see https://spdx.org/rdf/3.0.1/terms/ for the model"}', False),
+        ("sbom.spdx3.yaml", b'"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"', False),
+    ],
+)
 def test_detect_is_specific(name, head, expected):
     assert spdx3.detect(Path(name), head) is expected
 
@@ -86,6 +112,7 @@ def test_spdx2_does_not_claim_spdx3_documents():
 
 
 # --- packages -----------------------------------------------------------------------------------
+
 
 def test_package_types_give_kinds_and_hub_identity(release):
     assert {i: (r.kind, r.kind_basis) for i, r in release.items()} == {
@@ -101,18 +128,24 @@ def test_package_types_give_kinds_and_hub_identity(release):
     chat = release["acme/support-chat-7b"]
     assert (chat.format, chat.version, chat.revision) == ("spdx3", "1.2.0", "3f2a9c1")
     assert sorted((i.scheme, i.value) for i in chat.identifiers) == [
-        ("hub", "acme/support-chat-7b"), ("purl", "pkg:huggingface/acme/support-chat-7b@3f2a9c1"),
-        ("url", "https://huggingface.co/acme/support-chat-7b")]
+        ("hub", "acme/support-chat-7b"),
+        ("purl", "pkg:huggingface/acme/support-chat-7b@3f2a9c1"),
+        ("url", "https://huggingface.co/acme/support-chat-7b"),
+    ]
     llama = release["meta-llama/Llama-2-7b-chat-hf"]
     assert llama.revision == "08751db2aca9bf2f7f80d2e516117a53d7450235"
-    assert ("purl", "externalIdentifier") in {(i.scheme, i.evidence.pointer.rsplit("/", 1)[-1])
-                                               for i in llama.identifiers}
+    assert ("purl", "externalIdentifier") in {
+        (i.scheme, i.evidence.pointer.rsplit("/", 1)[-1]) for i in llama.identifiers
+    }
 
 
 def test_checksums_are_hashes_only_and_lowercase(release):
     (checksum,) = release["acme/support-chat-7b"].checksums  # the PackageVerificationCode is not a checksum
     assert (checksum.algorithm, checksum.value, checksum.file) == (
-        "sha256", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", None)
+        "sha256",
+        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        None,
+    )
     assert checksum.evidence.pointer == "/@graph/5/verifiedUsing/0"
 
 
@@ -122,15 +155,17 @@ def test_ai_profile_fields_are_statements(release):
     assert set(AI_FIELDS) <= set(found)
     assert found["ai_typeOfModel"] == "transformer; causal language model"
     assert found["ai_hyperparameter"] == "learning_rate=2e-5; epochs=3"
-    assert found["ai_energyConsumption"] == ("ai_trainingEnergyConsumption: ai_energyQuantity: 412.5, "
-                                             "ai_energyUnit: kilowattHour")
+    assert found["ai_energyConsumption"] == (
+        "ai_trainingEnergyConsumption: ai_energyQuantity: 412.5, ai_energyUnit: kilowattHour"
+    )
     assert (found["suppliedBy"], found["originatedBy"]) == ("ACME Corp", "Jane Doe")  # agents by name
     assert found["releaseTime"] == "2024-05-01T00:00:00Z" and found["software_packageVersion"] == "1.2.0"
     assert not {"name", "spdxId", "type", "creationInfo", "verifiedUsing"} & set(found)
     typed = next(s for s in chat.statements if s.field == "ai_typeOfModel")
     path = HERE / "ai-release.spdx3.json"
-    assert typed.evidence == Evidence(path.name, "/@graph/5/ai_typeOfModel",
-                                            line_of(path, '"spdxId": "https://acme.example/spdx3/chat"'))
+    assert typed.evidence == Evidence(
+        path.name, "/@graph/5/ai_typeOfModel", line_of(path, '"spdxId": "https://acme.example/spdx3/chat"')
+    )
 
 
 def test_dataset_profile_fields_are_statements(release):
@@ -147,13 +182,17 @@ def test_missing_profile_fields_are_simply_absent(release):
 
 # --- licenses -----------------------------------------------------------------------------------
 
+
 def test_licenses_in_every_form(release):
-    licenses = {i: ([(s.raw, s.name, s.link) for s in r.licenses], [s.raw for s in r.concluded])
-                for i, r in release.items()}
+    licenses = {
+        i: ([(s.raw, s.name, s.link) for s in r.licenses], [s.raw for s in r.concluded]) for i, r in release.items()
+    }
     assert licenses == {
         "acme/support-chat-7b": ([("Apache-2.0 AND LicenseRef-Llama-2", None, None)], ["NOASSERTION"]),
         "meta-llama/Llama-2-7b-chat-hf": (
-            [(None, "Llama 2 Community License Agreement", "https://ai.meta.com/llama/license/")], []),
+            [(None, "Llama 2 Community License Agreement", "https://ai.meta.com/llama/license/")],
+            [],
+        ),
         "acme/support-tickets": ([("CC-BY-NC-4.0", None, None)], ["CC-BY-4.0"]),  # inconsistent on purpose
         "synthetic-dialogues": ([("NONE", None, None)], []),
         "support-eval": ([], []),
@@ -168,6 +207,7 @@ def test_licenses_in_every_form(release):
 
 # --- lineage ------------------------------------------------------------------------------------
 
+
 def test_relationships_become_references_in_the_right_direction(release):
     assert refs(release["acme/support-chat-7b"]) == [
         ("depends_on", "transformers", "code", "record"),
@@ -179,45 +219,77 @@ def test_relationships_become_references_in_the_right_direction(release):
     ]
     assert refs(release["acme-serving"]) == [("contains", "acme/support-chat-7b", "model", "record")]
     assert refs(release["synthetic-dialogues"]) == [
-        ("generated_by", "meta-llama/Llama-2-7b-chat-hf", "model", "record")]  # llama generates synthetic
+        ("generated_by", "meta-llama/Llama-2-7b-chat-hf", "model", "record")
+    ]  # llama generates synthetic
     assert refs(release["meta-llama/Llama-2-7b-chat-hf"]) == [  # ancestorOf from outside; NoAssertionElement
-        ("derived_from", "https://huggingface.co/meta-llama/Llama-2-7b-hf", "other", "url")]
+        ("derived_from", "https://huggingface.co/meta-llama/Llama-2-7b-hf", "other", "url")
+    ]
     basis = {r.target: r.basis for r in release["acme/support-chat-7b"].references}
     assert basis["transformers"] == "declared (runtime scope)"
     assert basis["chat-logs"].startswith("declared of contained files: https://acme.example/spdx3/weights trainedOn")
-    assert next(r for r in release["acme/support-chat-7b"].references
-                if r.relation == "finetune").revision == "08751db2aca9bf2f7f80d2e516117a53d7450235"
+    assert (
+        next(r for r in release["acme/support-chat-7b"].references if r.relation == "finetune").revision
+        == "08751db2aca9bf2f7f80d2e516117a53d7450235"
+    )
 
 
 def test_generates_from_code_is_derived_from(tmp_path):
-    records, _ = read_graph(tmp_path, [
-        {"type": "software_Package", "spdxId": "urn:src", "name": "src"},
-        {"type": "software_Package", "spdxId": "urn:bin", "name": "bin"},
-        {"type": "Relationship", "spdxId": "urn:r", "relationshipType": "generates", "from": "urn:src",
-         "to": ["urn:bin"]},
-        {"type": "Relationship", "spdxId": "urn:r2", "relationshipType": "ancestorOf", "from": "urn:src",
-         "to": "urn:bin"},
-    ])
+    records, _ = read_graph(
+        tmp_path,
+        [
+            {"type": "software_Package", "spdxId": "urn:src", "name": "src"},
+            {"type": "software_Package", "spdxId": "urn:bin", "name": "bin"},
+            {
+                "type": "Relationship",
+                "spdxId": "urn:r",
+                "relationshipType": "generates",
+                "from": "urn:src",
+                "to": ["urn:bin"],
+            },
+            {
+                "type": "Relationship",
+                "spdxId": "urn:r2",
+                "relationshipType": "ancestorOf",
+                "from": "urn:src",
+                "to": "urn:bin",
+            },
+        ],
+    )
     assert refs(by_id(records)["bin"]) == [("derived_from", "src", "code", "record")]
 
 
 def test_duplicate_names_and_shared_download_urls(tmp_path):
     url = "https://dl.example/models.zip"
-    records, _ = read_graph(tmp_path, [
-        {"type": "software_Package", "spdxId": "urn:a", "name": "word-model", "software_downloadLocation": url},
-        {"type": "ai_AIPackage", "spdxId": "urn:b", "name": "word-model", "software_packageVersion": "0.0",
-         "software_downloadLocation": url},
-        {"type": "software_Package", "spdxId": "urn:c", "name": "lmdb"},
-        {"type": "software_Package", "spdxId": "urn:d", "name": "lmdb"},
-    ])
+    records, _ = read_graph(
+        tmp_path,
+        [
+            {"type": "software_Package", "spdxId": "urn:a", "name": "word-model", "software_downloadLocation": url},
+            {
+                "type": "ai_AIPackage",
+                "spdxId": "urn:b",
+                "name": "word-model",
+                "software_packageVersion": "0.0",
+                "software_downloadLocation": url,
+            },
+            {"type": "software_Package", "spdxId": "urn:c", "name": "lmdb"},
+            {"type": "software_Package", "spdxId": "urn:d", "name": "lmdb"},
+        ],
+    )
     assert sorted(r.id for r in records) == ["lmdb (urn:c)", "lmdb (urn:d)", "word-model", "word-model@0.0"]
     assert all(i.scheme != "url" for r in records for i in r.identifiers)
 
 
 def test_urls_that_cannot_be_taken_apart_are_neither_identifiers_nor_targets(tmp_path):
-    graph = [{"type": "ai_AIPackage", "spdxId": "urn:m", "name": "m", "software_downloadLocation": "https://[broken"},
-             {"type": "Relationship", "spdxId": "urn:r", "relationshipType": "descendantOf", "from": "urn:m",
-              "to": ["https://[broken/base", "https://models.example/base"]}]
+    graph = [
+        {"type": "ai_AIPackage", "spdxId": "urn:m", "name": "m", "software_downloadLocation": "https://[broken"},
+        {
+            "type": "Relationship",
+            "spdxId": "urn:r",
+            "relationshipType": "descendantOf",
+            "from": "urn:m",
+            "to": ["https://[broken/base", "https://models.example/base"],
+        },
+    ]
     (record,), problems = read_graph(tmp_path, graph)
     assert record.identifiers == [] and problems == []
     assert refs(record) == [("derived_from", "https://models.example/base", "other", "url")]
@@ -225,6 +297,7 @@ def test_urls_that_cannot_be_taken_apart_are_neither_identifiers_nor_targets(tmp
 
 
 # --- names as IRIs ------------------------------------------------------------------------------
+
 
 def test_full_iri_names_read_like_compact_ones():
     path = HERE / "iri-names.spdx3.jsonld"
@@ -242,6 +315,7 @@ def test_full_iri_names_read_like_compact_ones():
 
 # --- bad and hostile input ----------------------------------------------------------------------
 
+
 def test_bad_shapes_are_problems_and_reading_goes_on():
     records, problems = read(HERE / "bad-shapes.spdx3.json")
     assert sorted(r.id for r in records) == ["https://broken.example/unnamed", "some-data"]
@@ -257,17 +331,22 @@ def test_bad_shapes_are_problems_and_reading_goes_on():
     assert "of type Person is not a license" in found["/@graph/7/to/1"]
     assert "nested more than" in found["/@graph/7/to/2"]
     assert "non-empty string" in found["/@graph/7/to/3"]
-    assert found["/@graph/10/spdxId"] == ("software_Package element should have an spdxId string, found no value; "
-                                          "it is not read")
+    assert found["/@graph/10/spdxId"] == (
+        "software_Package element should have an spdxId string, found no value; it is not read"
+    )
     assert found["/@graph/11/relationshipType"] == "relationship should give a relationshipType string, found no value"
     assert refs(by_id(records)["https://broken.example/unnamed"]) == [
-        ("evaluated_on", "some-data", "dataset", "record")]
+        ("evaluated_on", "some-data", "dataset", "record")
+    ]
 
 
-@pytest.mark.parametrize("name, code, fragment, line", [
-    ("truncated.spdx3.json", "malformed", "invalid JSON", 5),
-    ("graph-not-a-list.spdx3.json", "malformed", "'@graph' should be a list of elements, found object", None),
-])
+@pytest.mark.parametrize(
+    "name, code, fragment, line",
+    [
+        ("truncated.spdx3.json", "malformed", "invalid JSON", 5),
+        ("graph-not-a-list.spdx3.json", "malformed", "'@graph' should be a list of elements, found object", None),
+    ],
+)
 def test_unreadable_fixtures(name, code, fragment, line):
     records, problems = read(HERE / name)
     assert records == []
@@ -275,12 +354,15 @@ def test_unreadable_fixtures(name, code, fragment, line):
     assert fragment in problems[0].message
 
 
-@pytest.mark.parametrize("text, code, fragment", [
-    ('"https://spdx.org/rdf/3.0.1/spdx-context.jsonld"', "malformed", "found string"),
-    ('{"@context": "x", "@graph": ' + "[" * 300 + "]" * 300 + "}", "refused", "nested"),
-    (b'{"@context": "x", "name": "caf\xe9"}', "malformed", "UTF-8"),
-    ('{"@context": "x", "@graph": [NaN]}', "malformed", "NaN"),
-])
+@pytest.mark.parametrize(
+    "text, code, fragment",
+    [
+        ('"https://spdx.org/rdf/3.0.1/spdx-context.jsonld"', "malformed", "found string"),
+        ('{"@context": "x", "@graph": ' + "[" * 300 + "]" * 300 + "}", "refused", "nested"),
+        (b'{"@context": "x", "name": "caf\xe9"}', "malformed", "UTF-8"),
+        ('{"@context": "x", "@graph": [NaN]}', "malformed", "NaN"),
+    ],
+)
 def test_hostile_input_is_a_problem_not_a_crash(tmp_path, text, code, fragment):
     path = tmp_path / "x.spdx3.json"
     path.write_bytes(text if isinstance(text, bytes) else text.encode())
@@ -288,43 +370,71 @@ def test_hostile_input_is_a_problem_not_a_crash(tmp_path, text, code, fragment):
     assert records == [] and problems[0].code == code and fragment in problems[0].message
 
 
-_json = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
-                     lambda inner: st.lists(inner, max_size=3)
-                     | st.dictionaries(st.sampled_from(["type", "spdxId", "key", "value", "name"]), inner, max_size=3),
-                     max_leaves=12)
-_KEYS = ["name", "spdxId", "software_packageUrl", "software_downloadLocation", "verifiedUsing",
-         "externalIdentifier", "suppliedBy", "ai_hyperparameter", "software_primaryPurpose"]
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(["type", "spdxId", "key", "value", "name"]), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+_KEYS = [
+    "name",
+    "spdxId",
+    "software_packageUrl",
+    "software_downloadLocation",
+    "verifiedUsing",
+    "externalIdentifier",
+    "suppliedBy",
+    "ai_hyperparameter",
+    "software_primaryPurpose",
+]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(package=st.dictionaries(st.sampled_from(_KEYS), _json),
-       relationship=st.dictionaries(st.sampled_from(["from", "to", "relationshipType", "scope"]), _json),
-       license_element=st.dictionaries(st.sampled_from(["type", "spdxId", "expandedlicensing_member",
-                                                        "simplelicensing_licenseExpression"]), _json))
+@given(
+    package=st.dictionaries(st.sampled_from(_KEYS), _json),
+    relationship=st.dictionaries(st.sampled_from(["from", "to", "relationshipType", "scope"]), _json),
+    license_element=st.dictionaries(
+        st.sampled_from(["type", "spdxId", "expandedlicensing_member", "simplelicensing_licenseExpression"]), _json
+    ),
+)
 def test_arbitrary_shapes_never_crash(tmp_path, package, relationship, license_element):
-    graph = [{"type": "ai_AIPackage", "spdxId": "urn:m", **package},
-             {"type": "Relationship", "spdxId": "urn:r", "relationshipType": "hasDeclaredLicense", "from": "urn:m",
-              "to": ["urn:l"]},
-             {"type": "Relationship", **relationship}, {"spdxId": "urn:l", **license_element}]
+    graph = [
+        {"type": "ai_AIPackage", "spdxId": "urn:m", **package},
+        {
+            "type": "Relationship",
+            "spdxId": "urn:r",
+            "relationshipType": "hasDeclaredLicense",
+            "from": "urn:m",
+            "to": ["urn:l"],
+        },
+        {"type": "Relationship", **relationship},
+        {"spdxId": "urn:l", **license_element},
+    ]
     records, problems = read_graph(tmp_path, graph)
     assert records or problems
 
 
 def test_a_list_at_the_top_is_a_graph(tmp_path):
     path = tmp_path / "list.spdx3.json"
-    path.write_text(json.dumps([{"@context": CONTEXT, "type": "dataset_DatasetPackage", "spdxId": "urn:d",
-                                 "name": "d"}]))
+    path.write_text(
+        json.dumps([{"@context": CONTEXT, "type": "dataset_DatasetPackage", "spdxId": "urn:d", "name": "d"}])
+    )
     (record,), problems = read(path)
     assert (record.id, record.kind, problems) == ("d", "dataset", [])
 
 
 def test_no_network_even_with_a_remote_context(tmp_path):
-    records, problems = read_graph(tmp_path, {"@context": "https://attacker.example/context.jsonld",
-                                              "type": "ai_AIPackage", "spdxId": "urn:m", "name": "m"})
+    records, problems = read_graph(
+        tmp_path,
+        {"@context": "https://attacker.example/context.jsonld", "type": "ai_AIPackage", "spdxId": "urn:m", "name": "m"},
+    )
     assert [r.id for r in records] == ["m"] and problems == []
 
 
 # --- in the pipeline ----------------------------------------------------------------------------
+
 
 def test_harvest_routes_the_document_here_and_resolve_links_the_lineage(tmp_path):
     root = write_tree(tmp_path / "release", {"bom/aibom.spdx3.json": (HERE / "ai-release.spdx3.json").read_bytes()})
@@ -337,6 +447,7 @@ def test_harvest_routes_the_document_here_and_resolve_links_the_lineage(tmp_path
 
 
 # --- conformance over the shared corpus ----------------------------------------------------------
+
 
 def corpus_files(folder: str) -> list[Path]:
     path = CORPUS / folder
@@ -362,7 +473,9 @@ def test_corpus_ai_bom_without_the_fields_the_ai_profile_requires():
     assert problems == [] and not {"releaseTime", "suppliedBy", "software_packageVersion"} & set(statements(model))
     assert [s.raw for s in model.licenses] == ["CC0-1.0"]
     assert {(r.relation, r.target) for r in model.references} == {  # said of model.bin and the data files
-        ("trained_on", "Data after preprocessing"), ("evaluated_on", "Data after preprocessing")}
+        ("trained_on", "Data after preprocessing"),
+        ("evaluated_on", "Data after preprocessing"),
+    }
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared corpus not found at {CORPUS}")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import card, write_tree
 
 from auditor.harvest import harvest
 from auditor.harvest.frontmatter import FrontMatterError, parse
 from auditor.harvest.text import MAX_TEXT_BYTES
 from auditor.model import asset_key
-from conftest import card, write_tree
 
 
 def harvest_one(tmp_path: Path, text: str | bytes, where: str = "org/m/README.md", extra: dict | None = None):
@@ -21,6 +21,7 @@ def harvest_one(tmp_path: Path, text: str | bytes, where: str = "org/m/README.md
 
 
 # --- YAML pitfalls ------------------------------------------------------------------------------
+
 
 def test_norway_problem_and_friends_stay_strings():
     data = parse("license: no\nflag: yes\nmode: on\nother: off\n", 2).data
@@ -51,10 +52,17 @@ def test_alias_bomb_is_refused():
         parse("\n".join(lines) + "\n", 2)
 
 
-@pytest.mark.parametrize(("yaml_text", "message", "line"), [
-    ("a: &a [*a]\n", "recursive", 2),  # an alias to its enclosing anchor: an endless walk
-    ("a: &a [x]\n" + "".join(f"a{i}: &a{i} [*a{i - 1 if i > 1 else ''}]\n" for i in range(1, 100)), "through its aliases", None),
-])
+@pytest.mark.parametrize(
+    ("yaml_text", "message", "line"),
+    [
+        ("a: &a [*a]\n", "recursive", 2),  # an alias to its enclosing anchor: an endless walk
+        (
+            "a: &a [x]\n" + "".join(f"a{i}: &a{i} [*a{i - 1 if i > 1 else ''}]\n" for i in range(1, 100)),
+            "through its aliases",
+            None,
+        ),
+    ],
+)
 def test_aliases_that_expand_without_end_or_too_deep_are_refused(yaml_text, message, line):
     """Aliases build depth the text does not show: a chain of 100 anchors each holding the last."""
     with pytest.raises(FrontMatterError, match=message) as caught:
@@ -62,11 +70,14 @@ def test_aliases_that_expand_without_end_or_too_deep_are_refused(yaml_text, mess
     assert line is None or caught.value.line == line
 
 
-@pytest.mark.parametrize("yaml_text", [
-    "x: " + "[" * 600_000 + "]" * 600_000 + "\n",  # flow nesting: crashed libyaml's composer
-    "x:\n" + "".join(" " * i + "- \n" for i in range(1, 1500)),  # block nesting, 1.1 MB
-    "x:\n  " + "- " * 600_000 + "y\n",  # compact block nesting on one line
-])
+@pytest.mark.parametrize(
+    "yaml_text",
+    [
+        "x: " + "[" * 600_000 + "]" * 600_000 + "\n",  # flow nesting: crashed libyaml's composer
+        "x:\n" + "".join(" " * i + "- \n" for i in range(1, 1500)),  # block nesting, 1.1 MB
+        "x:\n  " + "- " * 600_000 + "y\n",  # compact block nesting on one line
+    ],
+)
 def test_deep_nesting_is_refused_with_its_line(yaml_text):
     assert len(yaml_text) > 1_000_000
     with pytest.raises(FrontMatterError, match="nesting deeper than 64") as caught:
@@ -137,14 +148,18 @@ def test_huge_card_is_refused_without_reading_it(tmp_path):
 
 # --- license forms ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("front, expected", [
-    ("license: mit", ["mit"]),
-    ("license: [mit, cc-by-4.0]", ["mit", "cc-by-4.0"]),
-    ("license:", []),
-    ("license: ''", []),
-    ("license: unknown", ["unknown"]),
-    ("licenses:\n  - cc-by-sa-3.0", ["cc-by-sa-3.0"]),
-])
+
+@pytest.mark.parametrize(
+    "front, expected",
+    [
+        ("license: mit", ["mit"]),
+        ("license: [mit, cc-by-4.0]", ["mit", "cc-by-4.0"]),
+        ("license:", []),
+        ("license: ''", []),
+        ("license: unknown", ["unknown"]),
+        ("licenses:\n  - cc-by-sa-3.0", ["cc-by-sa-3.0"]),
+    ],
+)
 def test_license_field_forms(tmp_path, front, expected):
     record, _ = harvest_one(tmp_path, card(front))
     assert [s.raw for s in record.licenses] == expected
@@ -162,6 +177,7 @@ def test_license_that_is_not_a_string_is_a_field_problem(tmp_path):
 
 
 # --- lineage fields -----------------------------------------------------------------------------
+
 
 def refs(record):
     return [(r.target, r.kind, r.relation) for r in record.references]
@@ -199,14 +215,16 @@ def test_gguf_tag_makes_a_quantized_copy(tmp_path):
     assert refs(record)[0][2] == "quantized"
 
 
-MERGEKIT_CARD = card("""
+MERGEKIT_CARD = card(
+    """
     base_model:
     - mistralai/Mistral-7B-v0.1
     library_name: transformers
     tags:
     - mergekit
     - merge
-    """, """
+    """,
+    """
     # merged-7b
 
     This is a merge of pre-trained language models created using [mergekit](https://github.com/cg123/mergekit).
@@ -232,15 +250,18 @@ MERGEKIT_CARD = card("""
     base_model: mistralai/Mistral-7B-v0.1
     dtype: bfloat16
     ```
-    """)
+    """,
+)
 
 
 def test_mergekit_card_is_a_merge_of_every_configured_model(tmp_path):
     """The front matter names one base; the merge configuration names the three models merged."""
     record, _ = harvest_one(tmp_path, MERGEKIT_CARD)
-    assert refs(record) == [("mistralai/Mistral-7B-v0.1", "model", "merge"),
-                            ("teknium/OpenHermes-2.5-Mistral-7B", "model", "merge"),
-                            ("Intel/neural-chat-7b-v3-3", "model", "merge")]
+    assert refs(record) == [
+        ("mistralai/Mistral-7B-v0.1", "model", "merge"),
+        ("teknium/OpenHermes-2.5-Mistral-7B", "model", "merge"),
+        ("Intel/neural-chat-7b-v3-3", "model", "merge"),
+    ]
     configured = record.references[1].evidence
     assert (configured.pointer, configured.line) == ("merge configuration", 26)
 
@@ -264,14 +285,17 @@ def test_merge_configuration_is_bounded(tmp_path):
 
 def test_peft_adapter_card_is_an_adapter_on_its_base(tmp_path):
     """The card the PEFT Trainer writes: library_name peft, one base, adapter_config.json beside it."""
-    text = card("""
+    text = card(
+        """
         base_model: meta-llama/Llama-2-7b-hf
         library_name: peft
         tags:
         - trl
         - sft
         - generated_from_trainer
-        """, "# llama-2-7b-sft-lora\n\n### Framework versions\n\n- PEFT 0.7.1\n")
+        """,
+        "# llama-2-7b-sft-lora\n\n### Framework versions\n\n- PEFT 0.7.1\n",
+    )
     record, _ = harvest_one(tmp_path, text, extra={"org/m/adapter_config.json": '{"peft_type": "LORA"}'})
     assert refs(record) == [("meta-llama/Llama-2-7b-hf", "model", "adapter")]
 
@@ -300,12 +324,16 @@ def test_datasets_source_datasets_and_model_index(tmp_path):
 
 
 def test_source_datasets_extended_and_original(tmp_path):
-    record, _ = harvest_one(tmp_path, card("source_datasets:\n  - original\n  - extended|squad\n  - wikipedia"),
-                            where="datasets/org/d/README.md")
+    record, _ = harvest_one(
+        tmp_path,
+        card("source_datasets:\n  - original\n  - extended|squad\n  - wikipedia"),
+        where="datasets/org/d/README.md",
+    )
     assert refs(record) == [("squad", "dataset", "derived_from"), ("wikipedia", "dataset", "derived_from")]
 
 
 # --- sections -----------------------------------------------------------------------------------
+
 
 def test_section_status_filled_placeholder_empty(tmp_path):
     body = """
@@ -325,8 +353,12 @@ def test_section_status_filled_placeholder_empty(tmp_path):
     """
     record, _ = harvest_one(tmp_path, card("license: mit", body))
     assert [(s.heading, s.status) for s in record.sections] == [
-        ("Model Card", "empty"), ("Model Details", "filled"), ("Uses", "empty"),
-        ("Direct Use", "placeholder"), ("Bias, Risks, and Limitations", "empty"), ("Evaluation", "filled"),
+        ("Model Card", "empty"),
+        ("Model Details", "filled"),
+        ("Uses", "empty"),
+        ("Direct Use", "placeholder"),
+        ("Bias, Risks, and Limitations", "empty"),
+        ("Evaluation", "filled"),
     ]
     assert record.sections[2].evidence.line == 9  # front matter takes lines 1-3
 
@@ -343,6 +375,7 @@ def test_setext_headings(tmp_path):
 
 
 # --- kind -----------------------------------------------------------------------------------------
+
 
 def test_dataset_fields_make_a_dataset_outside_the_datasets_folder(tmp_path):
     record, _ = harvest_one(tmp_path, card("license: mit\ntask_categories: [text-generation]"))

@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 
 import pytest
+from conftest import FIXTURES
 
 from auditor import licenses
 from auditor.model import Evidence, LicenseStatement
-from conftest import FIXTURES
 
 KB = licenses.load()
 HUB = list(csv.DictReader((FIXTURES / "knowledge" / "hf-hub-licenses" / "hf_hub_licenses.csv").open()))
@@ -27,25 +27,35 @@ def test_hub_id_normalises(hub_id):
         assert KB.not_licenses[licenses._alias_key(hub_id)].explanation
 
 
-@pytest.mark.parametrize("text, status", [
-    ("None", "not_a_license"), ("Public", "not_a_license"), ("unknown", "unknown"), ("other", "unknown"),
-    ("Component not included", "not_a_license"), ("NOASSERTION", "unknown"),
-])
+@pytest.mark.parametrize(
+    "text, status",
+    [
+        ("None", "not_a_license"),
+        ("Public", "not_a_license"),
+        ("unknown", "unknown"),
+        ("other", "unknown"),
+        ("Component not included", "not_a_license"),
+        ("NOASSERTION", "unknown"),
+    ],
+)
 def test_strings_that_are_not_licenses_are_reported_not_guessed(text, status):
     reading = licenses.interpret([LicenseStatement(text, Evidence("x", "license"))], KB)
     assert reading.status == status and reading.licenses == ()
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Llama 2 Community License", "LicenseRef-Llama-2-Community"),
-    ("Meta Llama 3 Community License Agreement", "LicenseRef-Llama-3-Community"),
-    ("Gemma Terms of Use", "LicenseRef-Gemma-Terms-of-Use"),
-    ("CC BY-NC 4.0", "CC-BY-NC-4.0"),
-    ("Apache License 2.0", "Apache-2.0"),
-    ("https://choosealicense.com/licenses/mit/", "MIT"),
-    ("https://opensource.org/licenses/Apache-2.0", "Apache-2.0"),
-    ("GPL-2.0+", "GPL-2.0-or-later"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Llama 2 Community License", "LicenseRef-Llama-2-Community"),
+        ("Meta Llama 3 Community License Agreement", "LicenseRef-Llama-3-Community"),
+        ("Gemma Terms of Use", "LicenseRef-Gemma-Terms-of-Use"),
+        ("CC BY-NC 4.0", "CC-BY-NC-4.0"),
+        ("Apache License 2.0", "Apache-2.0"),
+        ("https://choosealicense.com/licenses/mit/", "MIT"),
+        ("https://opensource.org/licenses/Apache-2.0", "Apache-2.0"),
+        ("GPL-2.0+", "GPL-2.0-or-later"),
+    ],
+)
 def test_common_free_text_names(text, expected):
     assert licenses.interpret([LicenseStatement(text, Evidence("x", "license"))], KB).licenses == (expected,)
 
@@ -53,5 +63,12 @@ def test_common_free_text_names(text, expected):
 def test_knowledge_base_size_and_families():
     assert len(KB.licenses) >= 45
     families = {lic.family for lic in KB.licenses.values()}
-    assert {"permissive-software", "copyleft-software", "creative-commons", "data", "model-rail",
-            "model-community", "provider-terms"} <= families
+    assert {
+        "permissive-software",
+        "copyleft-software",
+        "creative-commons",
+        "data",
+        "model-rail",
+        "model-community",
+        "provider-terms",
+    } <= families

@@ -14,10 +14,10 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from conftest import FIXTURES
 
 from auditor.cli import main
 from auditor.harvest import harvest
-from conftest import FIXTURES
 
 pytest.importorskip("huggingface_hub", reason="the hub extra is not installed: pip install 'mlaudit[hub]'")
 
@@ -29,8 +29,12 @@ SHAS = {
     "meta-llama/Meta-Llama-3-8B": "dd0e5ff4a8ba0740ea8088212934965caf347ac4",
     "datasets/example-org/support-tickets": "8fc9359423758471a19182adc89bd8bcb5c15cbc",
 }
-INSTRUCT_README = f"/meta-llama/Meta-Llama-3-8B-Instruct/resolve/{SHAS['meta-llama/Meta-Llama-3-8B-Instruct']}/README.md"
-TICKETS_README = f"/datasets/example-org/support-tickets/resolve/{SHAS['datasets/example-org/support-tickets']}/README.md"
+INSTRUCT_README = (
+    f"/meta-llama/Meta-Llama-3-8B-Instruct/resolve/{SHAS['meta-llama/Meta-Llama-3-8B-Instruct']}/README.md"
+)
+TICKETS_README = (
+    f"/datasets/example-org/support-tickets/resolve/{SHAS['datasets/example-org/support-tickets']}/README.md"
+)
 ROOT_README = f"/example-org/llama3-support-lora/resolve/{SHAS['example-org/llama3-support-lora']}/README.md"
 HUGE = 6 * 1024 * 1024
 
@@ -43,7 +47,7 @@ class HubServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 (http.server's naming)
+            def do_GET(self):
                 server.requests.append((self.path, dict(self.headers)))
                 route = server.routes.get(self.path.split("?")[0])
                 if route and "drip_seconds" in route:  # a server that sends its headers a byte at a time
@@ -89,8 +93,13 @@ def _answer(route: dict | None) -> tuple[int, dict, bytes, bool]:
     if "gated" in route:
         message = f"Access to {route['gated']} is restricted. You must have access to it and be authenticated."
         return 401, {"X-Error-Code": "GatedRepo", "X-Error-Message": message}, message.encode(), True
-    body = route["bytes"] if "bytes" in route else (HUB / route["file"]).read_bytes() if "file" in route \
+    body = (
+        route["bytes"]
+        if "bytes" in route
+        else (HUB / route["file"]).read_bytes()
+        if "file" in route
         else route.get("text", "").encode()
+    )
     return route.get("status", 200), route.get("headers", {}), body, route.get("length", True)
 
 
@@ -123,20 +132,27 @@ def _api_path(asset: str) -> str:
 
 # --- the crawl --------------------------------------------------------------------------------------
 
+
 def test_writes_the_hub_cache_layout_pinned_at_each_commit(hub, tmp_path, capsys):
-    code, log = crawl(tmp_path)
+    code, _log = crawl(tmp_path)
     assert code == 0
     out = tmp_path / "release"
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     lora = f"models--example-org--llama3-support-lora/snapshots/{SHAS['example-org/llama3-support-lora']}"
-    assert written == sorted([
-        "crawl.json", "mlaudit.toml",
-        f"{lora}/README.md", f"{lora}/adapter_config.json",
-        f"models--meta-llama--Meta-Llama-3-8B-Instruct/snapshots/{SHAS['meta-llama/Meta-Llama-3-8B-Instruct']}/README.md",
-        f"models--meta-llama--Meta-Llama-3-8B/snapshots/{SHAS['meta-llama/Meta-Llama-3-8B']}/README.md",
-        f"datasets--example-org--support-tickets/snapshots/{SHAS['datasets/example-org/support-tickets']}/README.md",
-    ])
-    assert (out / f"{lora}/README.md").read_bytes() == (HUB / "repos/models/example-org/llama3-support-lora/README.md").read_bytes()
+    assert written == sorted(
+        [
+            "crawl.json",
+            "mlaudit.toml",
+            f"{lora}/README.md",
+            f"{lora}/adapter_config.json",
+            f"models--meta-llama--Meta-Llama-3-8B-Instruct/snapshots/{SHAS['meta-llama/Meta-Llama-3-8B-Instruct']}/README.md",
+            f"models--meta-llama--Meta-Llama-3-8B/snapshots/{SHAS['meta-llama/Meta-Llama-3-8B']}/README.md",
+            f"datasets--example-org--support-tickets/snapshots/{SHAS['datasets/example-org/support-tickets']}/README.md",
+        ]
+    )
+    assert (out / f"{lora}/README.md").read_bytes() == (
+        HUB / "repos/models/example-org/llama3-support-lora/README.md"
+    ).read_bytes()
     assert (out / "mlaudit.toml").read_text() == '[release]\nasset = "example-org/llama3-support-lora"\n'
     pins = {(r.kind, r.id): r.revision for r in harvest(out).records}
     assert pins[("model", "example-org/llama3-support-lora")] == SHAS["example-org/llama3-support-lora"]
@@ -150,16 +166,22 @@ def test_the_log_says_what_was_fetched_from_where_and_what_failed(hub, tmp_path)
     assert log["endpoint"] == hub.url and log["requested_revision"] == "main" and log["token"] == "none"
     found = entries(log)
     assert {a: e["status"] for a, e in found.items()} == {
-        "example-org/llama3-support-lora": "fetched", "meta-llama/Meta-Llama-3-8B-Instruct": "fetched",
-        "datasets/example-org/support-tickets": "fetched", "datasets/example-org/chat-pairs": "unresolved",
-        "meta-llama/Meta-Llama-3-8B": "fetched", "datasets/example-org/raw-tickets": "unresolved",
+        "example-org/llama3-support-lora": "fetched",
+        "meta-llama/Meta-Llama-3-8B-Instruct": "fetched",
+        "datasets/example-org/support-tickets": "fetched",
+        "datasets/example-org/chat-pairs": "unresolved",
+        "meta-llama/Meta-Llama-3-8B": "fetched",
+        "datasets/example-org/raw-tickets": "unresolved",
     }
     for asset, sha in SHAS.items():
         assert found[asset]["sha"] == sha
     instruct = found["meta-llama/Meta-Llama-3-8B-Instruct"]
     assert instruct["gated"] == "manual" and instruct["relation"] == "adapter" and instruct["depth"] == 1
     assert instruct["files"]["README.md"].startswith("fetched: ")
-    assert instruct["files"]["config.json"].startswith("gated: ") and "HTTP 401 GatedRepo" in instruct["files"]["config.json"]
+    assert (
+        instruct["files"]["config.json"].startswith("gated: ")
+        and "HTTP 401 GatedRepo" in instruct["files"]["config.json"]
+    )
     # the license and use-policy files a release must ship are fetched with the card (never the weights)
     assert {"LICENSE", "USE_POLICY.md"} <= set(instruct["files"])
     assert "gated" in found["datasets/example-org/chat-pairs"]["reason"]
@@ -171,7 +193,9 @@ def test_the_log_says_what_was_fetched_from_where_and_what_failed(hub, tmp_path)
 def test_each_asset_is_fetched_once_and_no_weights_or_token_are_requested(hub, tmp_path):
     crawl(tmp_path)
     paths = hub.paths()
-    assert paths.count("/api/models/meta-llama/Meta-Llama-3-8B-Instruct") == 1  # named by the card and the adapter config
+    assert (
+        paths.count("/api/models/meta-llama/Meta-Llama-3-8B-Instruct") == 1
+    )  # named by the card and the adapter config
     assert len(paths) == len(set(paths))
     assert not [p for p in paths if p.endswith((".safetensors", ".parquet", ".jsonl"))]
     assert all("authorization" not in {k.lower() for k in headers} for _, headers in hub.requests)
@@ -184,12 +208,29 @@ def test_hf_token_is_sent_when_set(hub, tmp_path, monkeypatch):
     assert all(headers.get("Authorization") == "Bearer hf_test_token" for _, headers in hub.requests)
 
 
-@pytest.mark.parametrize("depth, fetched, beyond", [
-    ("0", {"example-org/llama3-support-lora"},
-     {"meta-llama/Meta-Llama-3-8B-Instruct", "datasets/example-org/support-tickets", "datasets/example-org/chat-pairs"}),
-    ("1", {"example-org/llama3-support-lora", "meta-llama/Meta-Llama-3-8B-Instruct", "datasets/example-org/support-tickets"},
-     {"meta-llama/Meta-Llama-3-8B", "datasets/example-org/raw-tickets"}),
-])
+@pytest.mark.parametrize(
+    "depth, fetched, beyond",
+    [
+        (
+            "0",
+            {"example-org/llama3-support-lora"},
+            {
+                "meta-llama/Meta-Llama-3-8B-Instruct",
+                "datasets/example-org/support-tickets",
+                "datasets/example-org/chat-pairs",
+            },
+        ),
+        (
+            "1",
+            {
+                "example-org/llama3-support-lora",
+                "meta-llama/Meta-Llama-3-8B-Instruct",
+                "datasets/example-org/support-tickets",
+            },
+            {"meta-llama/Meta-Llama-3-8B", "datasets/example-org/raw-tickets"},
+        ),
+    ],
+)
 def test_depth_limit_stops_the_crawl_and_logs_what_lies_beyond(hub, tmp_path, depth, fetched, beyond):
     code, log = crawl(tmp_path, "--depth", depth)
     assert code == 0
@@ -207,7 +248,9 @@ def test_max_assets_bounds_the_crawl(hub, tmp_path):
 
 
 def test_dataset_root_at_a_tag_is_pinned_to_the_commit(hub, tmp_path):
-    hub.routes["/api/datasets/example-org/support-tickets/revision/v1.0"] = hub.routes["/api/datasets/example-org/support-tickets"]
+    hub.routes["/api/datasets/example-org/support-tickets/revision/v1.0"] = hub.routes[
+        "/api/datasets/example-org/support-tickets"
+    ]
     code, log = crawl(tmp_path, "--revision", "v1.0", source="hf://datasets/example-org/support-tickets")
     assert code == 0
     out = tmp_path / "release"
@@ -226,6 +269,7 @@ def test_an_existing_mlaudit_toml_is_kept(hub, tmp_path):
 
 
 # --- the audit reads the folder offline ---------------------------------------------------------------
+
 
 def test_audit_of_the_crawled_folder_shows_the_lineage(hub, tmp_path, capsys):
     crawl(tmp_path)
@@ -250,6 +294,7 @@ def test_audit_of_the_crawled_folder_shows_the_lineage(hub, tmp_path, capsys):
 
 # --- failures -----------------------------------------------------------------------------------------
 
+
 def _closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -261,7 +306,7 @@ def test_no_network_fails_fast_with_exit_3_naming_the_endpoint(tmp_path, monkeyp
     monkeypatch.setenv("HF_ENDPOINT", endpoint)
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     started = time.monotonic()
-    code, log = crawl(tmp_path)
+    code, _log = crawl(tmp_path)
     assert code == 3 and time.monotonic() - started < 10
     err = capsys.readouterr().err
     assert f"cannot reach the Hub at {endpoint}" in err and "HF_ENDPOINT" in err
@@ -287,7 +332,9 @@ def test_a_source_that_names_no_repository_is_a_usage_error(tmp_path, capsys, so
 
 
 def test_a_missing_root_is_exit_3(hub, tmp_path, capsys):
-    hub.routes["/api/models/example-org/nothing-here/revision/main"] = hub.routes["/api/datasets/example-org/raw-tickets"]
+    hub.routes["/api/models/example-org/nothing-here/revision/main"] = hub.routes[
+        "/api/datasets/example-org/raw-tickets"
+    ]
     code, log = crawl(tmp_path, source="hf://example-org/nothing-here")
     assert code == 3 and log is None
     err = capsys.readouterr().err
@@ -306,13 +353,17 @@ def test_a_huge_readme_is_cut_off_and_reported(hub, tmp_path, with_length):
 
 
 def test_a_non_json_api_answer_leaves_the_upstream_unresolved(hub, tmp_path):
-    hub.routes["/api/datasets/example-org/chat-pairs"] = {"text": "<html><body>Hugging Face is down</body></html>",
-                                                         "headers": {"Content-Type": "text/html"}}
+    hub.routes["/api/datasets/example-org/chat-pairs"] = {
+        "text": "<html><body>Hugging Face is down</body></html>",
+        "headers": {"Content-Type": "text/html"},
+    }
     hub.routes["/api/datasets/example-org/support-tickets"] = {"status": 503, "text": "busy"}
     code, log = crawl(tmp_path)
     assert code == 0
     found = entries(log)
-    assert found["datasets/example-org/chat-pairs"]["reason"].startswith("the API answer is not JSON mlaudit reads: invalid JSON")
+    assert found["datasets/example-org/chat-pairs"]["reason"].startswith(
+        "the API answer is not JSON mlaudit reads: invalid JSON"
+    )
     assert "HTTP 503" in found["datasets/example-org/support-tickets"]["reason"]
     assert found["meta-llama/Meta-Llama-3-8B"]["status"] == "fetched"
 
@@ -325,8 +376,10 @@ def test_a_non_json_answer_for_the_root_is_exit_3(hub, tmp_path, capsys):
 
 
 def test_hostile_ids_and_shas_never_name_a_folder(hub, tmp_path):
-    card = ("---\nlicense: mit\nbase_model:\n- ../../outside\n- https://huggingface.co/meta-llama/Meta-Llama-3-8B\n"
-            "datasets:\n- https://example.com/data.zip\n- example-org/support-tickets\n---\n# Card\n")
+    card = (
+        "---\nlicense: mit\nbase_model:\n- ../../outside\n- https://huggingface.co/meta-llama/Meta-Llama-3-8B\n"
+        "datasets:\n- https://example.com/data.zip\n- example-org/support-tickets\n---\n# Card\n"
+    )
     hub.routes[ROOT_README] = {"text": card}
     info = json.loads((HUB / "repos/datasets/example-org/support-tickets/info.json").read_text())
     hub.routes["/api/datasets/example-org/support-tickets"] = {"text": json.dumps(info | {"sha": "../../../escape"})}
@@ -362,8 +415,10 @@ def test_an_undecodable_answer_is_a_clean_outcome(hub, tmp_path, capsys):
     code, log = crawl(tmp_path)
     assert code == 0 and "cannot be decoded" in entries(log)["meta-llama/Meta-Llama-3-8B-Instruct"]["reason"]
     hub.routes[ROOT_README] = garbage
-    hub.routes["/api/models/example-org/llama3-support-lora/revision/main"] = {"status": 302, "headers": {
-        "Location": "http://localhost:9/api"}}
+    hub.routes["/api/models/example-org/llama3-support-lora/revision/main"] = {
+        "status": 302,
+        "headers": {"Location": "http://localhost:9/api"},
+    }
     assert crawl(tmp_path / "root")[0] == 3
     err = capsys.readouterr().err
     assert "not followed" in err and "\x1b" not in err and "\u202e" not in err and "Traceback" not in err
@@ -371,10 +426,11 @@ def test_an_undecodable_answer_is_a_clean_outcome(hub, tmp_path, capsys):
 
 def test_a_server_dripping_its_headers_is_cut_off_at_the_deadline(hub, tmp_path, monkeypatch):
     from auditor import hubcrawl
+
     monkeypatch.setattr(hubcrawl, "DEADLINE", 1.0)
     hub.routes["/api/models/example-org/llama3-support-lora/revision/main"] = {"drip_seconds": 8}
     started = time.monotonic()
-    code, log = crawl(tmp_path)
+    code, _log = crawl(tmp_path)
     assert code == 3 and time.monotonic() - started < 4
 
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import findings_of, run_audit, write_tree
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from auditor.graph import resolve
 from auditor.harvest import harvest
-from conftest import findings_of, run_audit, write_tree
 
 REPO = "https://github.com/bigcode-project/octopack"
 COMMERCIAL = ["MIT", "Apache-2.0", "BSD-3-Clause", "ISC", "CC-BY-4.0", "CC0-1.0"]
-CROISSANT = {"@context": {"@vocab": "https://schema.org/", "cr": "http://mlcommons.org/croissant/"},
-             "conformsTo": "http://mlcommons.org/croissant/1.0"}
+CROISSANT = {
+    "@context": {"@vocab": "https://schema.org/", "cr": "http://mlcommons.org/croissant/"},
+    "conformsTo": "http://mlcommons.org/croissant/1.0",
+}
 
 
 def dataset(name: str, url: str = REPO, license: str | None = None, croissant: bool = False, **more) -> str:
@@ -31,48 +33,76 @@ def assets_of(tmp_path, files: dict) -> dict:
 
 
 @pytest.mark.parametrize("croissant", [False, True], ids=["schema.org", "croissant"])
-@pytest.mark.parametrize("field, url", [
-    ("url", REPO),  # a repository
-    ("url", "https://bigcode-project.org"),  # a homepage
-    ("url", "https://dl.example/commitpack.tar.gz"),  # one archive holding every subset
-    ("sameAs", "https://zenodo.example/records/1"),
-])
+@pytest.mark.parametrize(
+    "field, url",
+    [
+        ("url", REPO),  # a repository
+        ("url", "https://bigcode-project.org"),  # a homepage
+        ("url", "https://dl.example/commitpack.tar.gz"),  # one archive holding every subset
+        ("sameAs", "https://zenodo.example/records/1"),
+    ],
+)
 def test_subsets_sharing_a_url_stay_distinct(tmp_path, croissant, field, url):
-    found = assets_of(tmp_path, {
-        "python.json": dataset("commitpackft-python", license="MIT", croissant=croissant, **{field: url}),
-        "java.json": dataset("commitpackft-java", license="Apache-2.0", croissant=croissant, **{field: url}),
-    })
+    found = assets_of(
+        tmp_path,
+        {
+            "python.json": dataset("commitpackft-python", license="MIT", croissant=croissant, **{field: url}),
+            "java.json": dataset("commitpackft-java", license="Apache-2.0", croissant=croissant, **{field: url}),
+        },
+    )
     assert found == {"commitpackft-python": ["MIT"], "commitpackft-java": ["Apache-2.0"]}
 
 
 def test_a_shared_url_and_the_same_name_still_merge_and_disagree(release):
-    doc = release({"a.json": dataset("CommitPackFT", license="MIT"),
-                   "b.json": dataset("commitpackft", url=REPO + "/", license="Apache-2.0")})
+    doc = release(
+        {
+            "a.json": dataset("CommitPackFT", license="MIT"),
+            "b.json": dataset("commitpackft", url=REPO + "/", license="Apache-2.0"),
+        }
+    )
     assert [a["sources"] for a in doc["assets"]] == [["a.json", "b.json"]]
     (disagreement,) = findings_of(doc, "PRV003")
     assert disagreement["detail"]["aspect"] == "license"
-    assert "a.json (declared): MIT" in disagreement["message"] and "b.json (declared): Apache-2.0" in disagreement["message"]
+    assert (
+        "a.json (declared): MIT" in disagreement["message"]
+        and "b.json (declared): Apache-2.0" in disagreement["message"]
+    )
 
 
 def test_names_agree_without_owner_case_or_punctuation(tmp_path):
     url = "https://acme.example/loans"
-    found = assets_of(tmp_path, {"a.json": dataset("acme/loan-applications", url=url, license="MIT"),
-                                 "b.json": dataset("Loan_Applications", url=url + "/", license="MIT")})
+    found = assets_of(
+        tmp_path,
+        {
+            "a.json": dataset("acme/loan-applications", url=url, license="MIT"),
+            "b.json": dataset("Loan_Applications", url=url + "/", license="MIT"),
+        },
+    )
     assert found == {"acme/loan-applications": ["MIT", "MIT"]}
 
 
 def test_a_subset_without_a_known_license_leaves_the_others_theirs(tmp_path):
-    found = assets_of(tmp_path, {"python.json": dataset("commitpackft-python", license="MIT"),
-                                 "odd.json": dataset("commitpackft-odd", license="unknown")})
+    found = assets_of(
+        tmp_path,
+        {
+            "python.json": dataset("commitpackft-python", license="MIT"),
+            "odd.json": dataset("commitpackft-odd", license="unknown"),
+        },
+    )
     assert found == {"commitpackft-python": ["MIT"], "commitpackft-odd": ["unknown"]}
 
 
 def test_strong_identifiers_merge_whatever_the_names(tmp_path):
     hub = "https://huggingface.co/datasets/bigcode/commitpackft"
-    found = assets_of(tmp_path, {"a.json": dataset("commitpackft", url=hub, license="MIT"),
-                                 "b.json": dataset("CommitPackFT (all languages)", url=hub, license="MIT"),
-                                 "c.json": dataset("x", url="https://a.example/x", identifier="10.5281/zenodo.1"),
-                                 "d.json": dataset("y", url="https://b.example/y", identifier="10.5281/zenodo.1")})
+    found = assets_of(
+        tmp_path,
+        {
+            "a.json": dataset("commitpackft", url=hub, license="MIT"),
+            "b.json": dataset("CommitPackFT (all languages)", url=hub, license="MIT"),
+            "c.json": dataset("x", url="https://a.example/x", identifier="10.5281/zenodo.1"),
+            "d.json": dataset("y", url="https://b.example/y", identifier="10.5281/zenodo.1"),
+        },
+    )
     assert found == {"bigcode/commitpackft": ["MIT", "MIT"], "x": []}
 
 
@@ -89,16 +119,22 @@ def test_n_subsets_sharing_a_url_are_n_assets_each_with_its_license(tmp_path_fac
 
 def test_a_dataset_based_on_the_repository_carries_every_subset_license(release):
     """A reference by a URL that several distinct assets carry names each of them: all their terms apply."""
-    doc = release({
-        "mlaudit.toml": '[release]\nasset = "code-instructions"\nuse = "commercial"\ndistribution = "weights"\n',
-        "release.json": dataset("code-instructions", url="https://acme.example/ci", license="Apache-2.0",
-                                isBasedOn=REPO),
-        "python.json": dataset("commitpackft-python", license="MIT"),
-        "java.json": dataset("commitpackft-java", license="Apache-2.0"),
-        "go.json": dataset("commitpackft-go", license="BSD-3-Clause"),
-    })
-    subsets = {"datasets/commitpackft-python": "MIT", "datasets/commitpackft-java": "Apache-2.0",
-               "datasets/commitpackft-go": "BSD-3-Clause"}
+    doc = release(
+        {
+            "mlaudit.toml": '[release]\nasset = "code-instructions"\nuse = "commercial"\ndistribution = "weights"\n',
+            "release.json": dataset(
+                "code-instructions", url="https://acme.example/ci", license="Apache-2.0", isBasedOn=REPO
+            ),
+            "python.json": dataset("commitpackft-python", license="MIT"),
+            "java.json": dataset("commitpackft-java", license="Apache-2.0"),
+            "go.json": dataset("commitpackft-go", license="BSD-3-Clause"),
+        }
+    )
+    subsets = {
+        "datasets/commitpackft-python": "MIT",
+        "datasets/commitpackft-java": "Apache-2.0",
+        "datasets/commitpackft-go": "BSD-3-Clause",
+    }
     assets = {a["id"]: a for a in doc["assets"]}
     assert {i: assets[i]["license"] for i in subsets} == subsets
     assert {e["parent"] for e in doc["edges"] if e["child"] == "datasets/code-instructions"} == set(subsets)
@@ -107,10 +143,17 @@ def test_a_dataset_based_on_the_repository_carries_every_subset_license(release)
 
 
 def test_a_subset_based_on_its_own_repository_names_itself_not_its_neighbours(release):
-    doc = release({"python.json": dataset("commitpackft-python", license="MIT", isBasedOn=REPO),
-                   "java.json": dataset("commitpackft-java", license="CC-BY-NC-4.0", isBasedOn=REPO)})
+    doc = release(
+        {
+            "python.json": dataset("commitpackft-python", license="MIT", isBasedOn=REPO),
+            "java.json": dataset("commitpackft-java", license="CC-BY-NC-4.0", isBasedOn=REPO),
+        }
+    )
     assert {(e["child"], e["parent"]) for e in doc["edges"]} == {
         ("datasets/commitpackft-python", "datasets/commitpackft-python"),
-        ("datasets/commitpackft-java", "datasets/commitpackft-java")}
+        ("datasets/commitpackft-java", "datasets/commitpackft-java"),
+    }
     assert {a["id"]: a["use_category"] for a in doc["assets"]} == {
-        "datasets/commitpackft-python": "commercial", "datasets/commitpackft-java": "non-commercial"}
+        "datasets/commitpackft-python": "commercial",
+        "datasets/commitpackft-java": "non-commercial",
+    }

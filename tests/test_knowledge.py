@@ -9,10 +9,10 @@ import re
 import shutil
 
 import pytest
+from conftest import card, findings_of, run_audit, write_tree
 
 from auditor import config, licenses
 from auditor.cli import main
-from conftest import card, findings_of, run_audit, write_tree
 
 SHA = "0123456789abcdef" * 4
 AS_OF = dt.date(2026, 12, 5)
@@ -41,9 +41,10 @@ def dated_kb(tmp_path_factory):
     2025 without one, and every other entry never verified."""
     folder = tmp_path_factory.mktemp("kb") / "licenses"
     undated_copy(folder)
-    for name, keys in (("mit.yaml", f"verified_at: 2026-06-01\ntext_read: 'github:spdx/x@1:MIT.txt'\n"
-                                    f"text_sha256: {SHA}\n"),
-                       ("apache-2.0.yaml", "verified_at: 2025-01-01\n")):
+    for name, keys in (
+        ("mit.yaml", f"verified_at: 2026-06-01\ntext_read: 'github:spdx/x@1:MIT.txt'\ntext_sha256: {SHA}\n"),
+        ("apache-2.0.yaml", "verified_at: 2025-01-01\n"),
+    ):
         (folder / name).write_text((folder / name).read_text() + keys)
     return licenses.load(folder)
 
@@ -60,11 +61,14 @@ def with_undated_kb(monkeypatch, undated_kb):
 
 def release(tmp_path, toml: str = "") -> object:
     """acme/m (MIT) fine-tuned from org/base (Apache-2.0)."""
-    return write_tree(tmp_path / "r", {
-        "mlaudit.toml": '[release]\nasset = "acme/m"\n' + toml,
-        "acme/m/README.md": card("license: mit\nbase_model: org/base"),
-        "org/base/README.md": card("license: apache-2.0"),
-    })
+    return write_tree(
+        tmp_path / "r",
+        {
+            "mlaudit.toml": '[release]\nasset = "acme/m"\n' + toml,
+            "acme/m/README.md": card("license: mit\nbase_model: org/base"),
+            "org/base/README.md": card("license: apache-2.0"),
+        },
+    )
 
 
 def stale_readings(doc: dict) -> list[tuple]:
@@ -79,7 +83,9 @@ def test_an_entry_older_than_the_age_is_reported_where_relied_on(tmp_path, with_
     facts = [s["fact"] for s in inherited["evidence"]]
     assert "acme/m is a fine-tune of org/base" in facts and "org/base is licensed Apache-2.0" in facts
     assert "the knowledge base's entry for Apache-2.0 was last verified against the license text on 2025-01-01" in facts
-    assert ("rules/licenses/apache-2.0.yaml", "verified_at") in {(s["file"], s["pointer"]) for s in inherited["evidence"]}
+    assert ("rules/licenses/apache-2.0.yaml", "verified_at") in {
+        (s["file"], s["pointer"]) for s in inherited["evidence"]
+    }
 
 
 def test_the_age_is_set_in_mlaudit_toml_and_on_the_command_line(tmp_path, with_dated_kb):
@@ -105,8 +111,11 @@ def test_the_as_of_date_is_the_command_lines(tmp_path, with_dated_kb, capsys):
 def test_never_verified_entries_are_stale_without_recording_the_date(tmp_path, with_undated_kb):
     """Entries without verified_at are stale whatever the date, which then is not recorded."""
     doc = run_audit(release(tmp_path), as_of=AS_OF)
-    assert stale_readings(doc) == [("acme/m", "Apache-2.0", "never"), ("acme/m", "MIT", "never"),
-                                   ("org/base", "Apache-2.0", "never")]
+    assert stale_readings(doc) == [
+        ("acme/m", "Apache-2.0", "never"),
+        ("acme/m", "MIT", "never"),
+        ("org/base", "Apache-2.0", "never"),
+    ]
     assert doc["knowledge"] is None
     assert run_audit(release(tmp_path), as_of=dt.date(2040, 1, 1)) == doc
 
@@ -146,8 +155,14 @@ def test_licenses_list_json(capsys, with_dated_kb):
     listing = json.loads(capsys.readouterr().out)
     assert listing["schema_version"] == "1.0.0"
     mit = next(e for e in listing["licenses"] if e["id"] == "MIT")
-    assert mit == {"id": "MIT", "name": "MIT License", "family": "permissive-software", "use": "commercial",
-                   "verified_at": "2026-06-01", "clause_level": True}
+    assert mit == {
+        "id": "MIT",
+        "name": "MIT License",
+        "family": "permissive-software",
+        "use": "commercial",
+        "verified_at": "2026-06-01",
+        "clause_level": True,
+    }
     assert next(e for e in listing["licenses"] if e["id"] == "Apache-2.0")["clause_level"] is False
 
 

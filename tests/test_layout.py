@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import pytest
+from conftest import card, write_tree
 
 from auditor.harvest import harvest
 from auditor.harvest.layout import place
-from conftest import card, write_tree
 
 
-@pytest.mark.parametrize("folder, expected", [
-    ("org/name", ("org/name", None, None)),
-    ("name", ("name", None, None)),
-    ("models/org/name", ("org/name", "model", None)),
-    ("datasets/org/name", ("org/name", "dataset", None)),
-    ("datasets/squad", ("squad", "dataset", None)),
-    ("models--meta-llama--Llama-2-7b-hf/snapshots/abc123", ("meta-llama/Llama-2-7b-hf", "model", "abc123")),
-    ("hub/datasets--org--data/snapshots/r1", ("org/data", "dataset", "r1")),
-    ("", ("release", None, None)),
-])
+@pytest.mark.parametrize(
+    "folder, expected",
+    [
+        ("org/name", ("org/name", None, None)),
+        ("name", ("name", None, None)),
+        ("models/org/name", ("org/name", "model", None)),
+        ("datasets/org/name", ("org/name", "dataset", None)),
+        ("datasets/squad", ("squad", "dataset", None)),
+        ("models--meta-llama--Llama-2-7b-hf/snapshots/abc123", ("meta-llama/Llama-2-7b-hf", "model", "abc123")),
+        ("hub/datasets--org--data/snapshots/r1", ("org/data", "dataset", "r1")),
+        ("", ("release", None, None)),
+    ],
+)
 def test_placement(folder, expected):
     p = place(folder, "release")
     assert (p.asset_id, p.kind, p.revision) == expected
@@ -39,17 +42,23 @@ def test_nested_readme_is_listed_as_skipped(tmp_path):
 
 
 def test_every_file_is_in_the_inventory(tmp_path):
-    root = write_tree(tmp_path, {
-        "org/m/README.md": card("license: mit"),
-        "org/m/notes.txt": "some notes",
-        "org/m/plot.png": b"\x89PNG\r\n\x1a\n",
-        "mlaudit.toml": "[release]\nasset = 'org/m'\n",
-        ".git/HEAD": "ref: refs/heads/main\n",
-    })
+    root = write_tree(
+        tmp_path,
+        {
+            "org/m/README.md": card("license: mit"),
+            "org/m/notes.txt": "some notes",
+            "org/m/plot.png": b"\x89PNG\r\n\x1a\n",
+            "mlaudit.toml": "[release]\nasset = 'org/m'\n",
+            ".git/HEAD": "ref: refs/heads/main\n",
+        },
+    )
     inventory = {i.file: i.status for i in harvest(root).inventory}
     assert inventory == {
-        ".git/": "skipped", "mlaudit.toml": "read", "org/m/README.md": "read",
-        "org/m/notes.txt": "skipped", "org/m/plot.png": "skipped",
+        ".git/": "skipped",
+        "mlaudit.toml": "read",
+        "org/m/README.md": "read",
+        "org/m/notes.txt": "skipped",
+        "org/m/plot.png": "skipped",
     }
 
 
@@ -76,9 +85,11 @@ def test_symlink_out_of_the_folder_is_not_followed(tmp_path):
 
 def test_names_that_are_not_utf8_are_listed_not_crashed_on(tmp_path):
     import os
+
     root = write_tree(tmp_path / "r", {"org/m/README.md": card("license: mit")})
     os.makedirs(os.path.join(bytes(root), b"org", b"bad\xff"))
-    open(os.path.join(bytes(root), b"org", b"m", b"notes\xfe.txt"), "wb").write(b"x")
+    with open(os.path.join(bytes(root), b"org", b"m", b"notes\xfe.txt"), "wb") as handle:
+        handle.write(b"x")
     inventory = {i.file: (i.status, i.reason) for i in harvest(root).inventory}
     assert inventory["org/bad\ufffd/"][0] == "skipped" and "UTF-8" in inventory["org/bad\ufffd/"][1]
     assert inventory["org/m/notes\ufffd.txt"][0] == "skipped"

@@ -18,17 +18,20 @@ def read(*raws, name=None, link=None):
     return licenses.interpret([LicenseStatement(r, EV, name, link) for r in raws], KB)
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("apache-2.0", ("Apache-2.0",)),
-    ("Apache License 2.0", ("Apache-2.0",)),
-    ("  MIT ", ("MIT",)),
-    ("llama2", ("LicenseRef-Llama-2-Community",)),
-    ("Llama 2 Community License Agreement", ("LicenseRef-Llama-2-Community",)),
-    ("CC BY-NC 4.0", ("CC-BY-NC-4.0",)),
-    ("https://creativecommons.org/licenses/by-nc/4.0/legalcode", ("CC-BY-NC-4.0",)),
-    ("http://www.apache.org/licenses/LICENSE-2.0/", ("Apache-2.0",)),
-    ("https://spdx.org/licenses/MIT.html", ("MIT",)),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("apache-2.0", ("Apache-2.0",)),
+        ("Apache License 2.0", ("Apache-2.0",)),
+        ("  MIT ", ("MIT",)),
+        ("llama2", ("LicenseRef-Llama-2-Community",)),
+        ("Llama 2 Community License Agreement", ("LicenseRef-Llama-2-Community",)),
+        ("CC BY-NC 4.0", ("CC-BY-NC-4.0",)),
+        ("https://creativecommons.org/licenses/by-nc/4.0/legalcode", ("CC-BY-NC-4.0",)),
+        ("http://www.apache.org/licenses/LICENSE-2.0/", ("Apache-2.0",)),
+        ("https://spdx.org/licenses/MIT.html", ("MIT",)),
+    ],
+)
 def test_known_spellings(raw, expected):
     reading = read(raw)
     assert (reading.status, reading.licenses) == ("ok", expected)
@@ -82,16 +85,19 @@ def test_other_with_an_unknown_name_is_unrecognised():
 QWEN_LINK = "https://github.com/QwenLM/Qwen/blob/main/Tongyi%20Qianwen%20LICENSE%20AGREEMENT"
 
 
-@pytest.mark.parametrize("raw, name, link, expected, field", [
-    # a slug the knowledge base does not know gives way to a link it knows
-    ("other", "tongyi-qianwen-license-agreement", QWEN_LINK, "LicenseRef-Tongyi-Qianwen", "license_link"),
-    (None, "tongyi-qianwen-license-agreement", QWEN_LINK, "LicenseRef-Tongyi-Qianwen", "license_link"),
-    ("other", "openai-terms-of-use", None, "LicenseRef-OpenAI-Terms", "license_name"),
-    # a license value the knowledge base does not know, with a known name
-    ("acme-slug", "Llama 2 Community License", None, "LicenseRef-Llama-2-Community", "license_name"),
-    # the license value decides when known, whatever the link says
-    ("apache-2.0", None, "https://opensource.org/licenses/MIT", "Apache-2.0", "license"),
-])
+@pytest.mark.parametrize(
+    "raw, name, link, expected, field",
+    [
+        # a slug the knowledge base does not know gives way to a link it knows
+        ("other", "tongyi-qianwen-license-agreement", QWEN_LINK, "LicenseRef-Tongyi-Qianwen", "license_link"),
+        (None, "tongyi-qianwen-license-agreement", QWEN_LINK, "LicenseRef-Tongyi-Qianwen", "license_link"),
+        ("other", "openai-terms-of-use", None, "LicenseRef-OpenAI-Terms", "license_name"),
+        # a license value the knowledge base does not know, with a known name
+        ("acme-slug", "Llama 2 Community License", None, "LicenseRef-Llama-2-Community", "license_name"),
+        # the license value decides when known, whatever the link says
+        ("apache-2.0", None, "https://opensource.org/licenses/MIT", "Apache-2.0", "license"),
+    ],
+)
 def test_every_field_of_a_card_statement_is_tried(raw, name, link, expected, field):
     reading = read(raw, name=name, link=link)
     assert (reading.status, reading.licenses, reading.decided_by) == ("ok", (expected,), (field,))
@@ -100,8 +106,14 @@ def test_every_field_of_a_card_statement_is_tried(raw, name, link, expected, fie
 
 
 def test_the_deciding_field_is_the_evidence():
-    statement = LicenseStatement("other", EV, "acme-slug", QWEN_LINK, Evidence("x/README.md", "license_name", 3),
-                                 Evidence("x/README.md", "license_link", 4))
+    statement = LicenseStatement(
+        "other",
+        EV,
+        "acme-slug",
+        QWEN_LINK,
+        Evidence("x/README.md", "license_name", 3),
+        Evidence("x/README.md", "license_link", 4),
+    )
     reading = licenses.interpret([statement], KB)
     assert statement.field_evidence(reading.decided_by[0]) == Evidence("x/README.md", "license_link", 4)
 
@@ -113,8 +125,13 @@ def test_known_fields_that_disagree_are_all_listed():
 
 def test_an_unnamed_other_gives_way_to_a_known_statement_of_the_asset():
     """A card's `other` whose name nobody knows, and a LICENSE file read as Qwen: the LICENSE decides."""
-    reading = licenses.interpret([LicenseStatement("other", EV, "acme-slug"),
-                                  LicenseStatement("LicenseRef-Qwen", Evidence("x/LICENSE", "license text", 1))], KB)
+    reading = licenses.interpret(
+        [
+            LicenseStatement("other", EV, "acme-slug"),
+            LicenseStatement("LicenseRef-Qwen", Evidence("x/LICENSE", "license text", 1)),
+        ],
+        KB,
+    )
     assert (reading.status, reading.licenses, reading.unrecognised) == ("ok", ("LicenseRef-Qwen",), ())
     assert any("another statement of the asset names the license" in n for n in reading.notes)
 
@@ -124,7 +141,9 @@ def test_a_list_of_licenses_of_parts_all_apply():
     assert reading.licenses == ("MIT", "CC-BY-SA-3.0") and reading.alternatives == ()
 
 
-@pytest.mark.parametrize("raws", [("cc-by-sa-3.0", "gfdl"), ("gfdl", "cc-by-sa-4.0"), ("CC-BY-SA-3.0", "GFDL-1.3-or-later")])
+@pytest.mark.parametrize(
+    "raws", [("cc-by-sa-3.0", "gfdl"), ("gfdl", "cc-by-sa-4.0"), ("CC-BY-SA-3.0", "GFDL-1.3-or-later")]
+)
 def test_a_known_dual_license_is_a_choice(raws):
     """Wikipedia's text: CC BY-SA and the GFDL, either at the reuser's choice."""
     reading = read(*raws)
@@ -161,43 +180,68 @@ def test_license_use_category_matches_its_terms():
         assert lic.use == names[rank], lic.id
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("mit-0", "MIT-0"), ("MIT No Attribution", "MIT-0"), ("https://choosealicense.com/licenses/mit-0/", "MIT-0"),
-    ("qwen", "LicenseRef-Qwen"), ("Qwen LICENSE AGREEMENT", "LicenseRef-Qwen"),
-    ("qwen-research", "LicenseRef-Qwen-Research"), ("Qwen RESEARCH LICENSE AGREEMENT", "LicenseRef-Qwen-Research"),
-    ("GFDL-1.1-only", "GFDL-1.1-only"), ("GFDL-1.1-or-later", "GFDL-1.1-or-later"), ("GFDL-1.2-or-later", "GFDL-1.2-or-later"),
-    ("gfdl-1.3", "GFDL-1.3-only"), ("gfdl-1.3-or-later", "GFDL-1.3-or-later"), ("GFDL-1.3+", "GFDL-1.3-or-later"),
-    ("GNU Free Documentation License v1.3", "GFDL-1.3-only"), ("GFDL-1.1+", "GFDL-1.1-or-later"),
-    ("openai", "LicenseRef-OpenAI-Terms"), ("openai-terms-of-use", "LicenseRef-OpenAI-Terms"),
-    ("openai-tos", "LicenseRef-OpenAI-Terms"), ("https://openai.com/policies/terms-of-use", "LicenseRef-OpenAI-Terms"),
-    ("https://openai.com/policies/row-terms-of-use", "LicenseRef-OpenAI-Terms"), ("https://openai.com/terms", "LicenseRef-OpenAI-Terms"),
-    ("https://choosealicense.com/licenses/cc-by-sa-4.0/", "CC-BY-SA-4.0"), ("https://choosealicense.com/licenses/cc-by-3.0/", "CC-BY-3.0"),
-    ("https://choosealicense.com/licenses/cc-by-4.0/", "CC-BY-4.0"), ("https://choosealicense.com/licenses/cc0-1.0/", "CC0-1.0"),
-    ("https://choosealicense.com/licenses/odc-by/", "ODC-By-1.0"), ("https://choosealicense.com/licenses/odbl/", "ODbL-1.0"),
-    ("https://choosealicense.com/licenses/odbl-1.0/", "ODbL-1.0"), ("https://choosealicense.com/licenses/gpl-3.0/", "GPL-3.0-only"),
-    ("https://choosealicense.com/licenses/llama2/", "LicenseRef-Llama-2-Community"),
-    ("https://choosealicense.com/licenses/gfdl-1.3/", "GFDL-1.3-only"),
-    ("apache-2", "Apache-2.0"), ("apache2", "Apache-2.0"),
-    ("llama4", "LicenseRef-Llama-4-Community"), ("Llama 4 Community License Agreement", "LicenseRef-Llama-4-Community"),
-    ("https://choosealicense.com/licenses/llama4/", "LicenseRef-Llama-4-Community"),
-    ("falcon-llm-license", "LicenseRef-TII-Falcon-License"),
-    ("https://falconllm.tii.ae/falcon-terms-and-conditions.html", "LicenseRef-TII-Falcon-License"),
-    ("https://falconllm.tii.ae/falcon-2-terms-and-conditions.html", "LicenseRef-Falcon-2-11B-TII-1.0"),
-    ("mrl", "LicenseRef-Mistral-Research-License-0.1"), ("https://mistral.ai/licenses/MRL-0.1.md", "LicenseRef-Mistral-Research-License-0.1"),
-    ("https://github.com/Tencent/HunyuanVideo/blob/main/LICENSE.txt", "LicenseRef-Tencent-HunyuanVideo-Community"),
-    ("apple-amlr", "LicenseRef-Apple-AMLR"), ("Apple Machine Learning Research Model License", "LicenseRef-Apple-AMLR"),
-    ("fair-noncommercial-research-license", "LicenseRef-FAIR-Noncommercial-Research"),
-    ("FAIR Noncommercial Research License", "LicenseRef-FAIR-Noncommercial-Research"),
-    ("openmdw-1.1", "LicenseRef-OpenMDW-1.1"), ("OpenMDW License Agreement v1.1", "LicenseRef-OpenMDW-1.1"),
-    ("openmdw-1.0", "OpenMDW-1.0"),
-    ("grok2-community", "LicenseRef-Grok-2-Community"), ("Grok 2 Community License Agreement", "LicenseRef-Grok-2-Community"),
-    ("mnpl", "LicenseRef-Mistral-Non-Production-License-0.1"),
-    ("https://mistral.ai/licenses/MNPL-0.1.md", "LicenseRef-Mistral-Non-Production-License-0.1"),
-    ("stabilityai-ai-community", "LicenseRef-Stability-AI-Community"),
-    ("Stability AI Community License Agreement", "LicenseRef-Stability-AI-Community"),
-    ("https://github.com/meta-llama/codellama/blob/main/LICENSE", "LicenseRef-Llama-2-Community"),
-    ("sai-nc-community", "LicenseRef-Stability-AI-NC-Research-Community"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("mit-0", "MIT-0"),
+        ("MIT No Attribution", "MIT-0"),
+        ("https://choosealicense.com/licenses/mit-0/", "MIT-0"),
+        ("qwen", "LicenseRef-Qwen"),
+        ("Qwen LICENSE AGREEMENT", "LicenseRef-Qwen"),
+        ("qwen-research", "LicenseRef-Qwen-Research"),
+        ("Qwen RESEARCH LICENSE AGREEMENT", "LicenseRef-Qwen-Research"),
+        ("GFDL-1.1-only", "GFDL-1.1-only"),
+        ("GFDL-1.1-or-later", "GFDL-1.1-or-later"),
+        ("GFDL-1.2-or-later", "GFDL-1.2-or-later"),
+        ("gfdl-1.3", "GFDL-1.3-only"),
+        ("gfdl-1.3-or-later", "GFDL-1.3-or-later"),
+        ("GFDL-1.3+", "GFDL-1.3-or-later"),
+        ("GNU Free Documentation License v1.3", "GFDL-1.3-only"),
+        ("GFDL-1.1+", "GFDL-1.1-or-later"),
+        ("openai", "LicenseRef-OpenAI-Terms"),
+        ("openai-terms-of-use", "LicenseRef-OpenAI-Terms"),
+        ("openai-tos", "LicenseRef-OpenAI-Terms"),
+        ("https://openai.com/policies/terms-of-use", "LicenseRef-OpenAI-Terms"),
+        ("https://openai.com/policies/row-terms-of-use", "LicenseRef-OpenAI-Terms"),
+        ("https://openai.com/terms", "LicenseRef-OpenAI-Terms"),
+        ("https://choosealicense.com/licenses/cc-by-sa-4.0/", "CC-BY-SA-4.0"),
+        ("https://choosealicense.com/licenses/cc-by-3.0/", "CC-BY-3.0"),
+        ("https://choosealicense.com/licenses/cc-by-4.0/", "CC-BY-4.0"),
+        ("https://choosealicense.com/licenses/cc0-1.0/", "CC0-1.0"),
+        ("https://choosealicense.com/licenses/odc-by/", "ODC-By-1.0"),
+        ("https://choosealicense.com/licenses/odbl/", "ODbL-1.0"),
+        ("https://choosealicense.com/licenses/odbl-1.0/", "ODbL-1.0"),
+        ("https://choosealicense.com/licenses/gpl-3.0/", "GPL-3.0-only"),
+        ("https://choosealicense.com/licenses/llama2/", "LicenseRef-Llama-2-Community"),
+        ("https://choosealicense.com/licenses/gfdl-1.3/", "GFDL-1.3-only"),
+        ("apache-2", "Apache-2.0"),
+        ("apache2", "Apache-2.0"),
+        ("llama4", "LicenseRef-Llama-4-Community"),
+        ("Llama 4 Community License Agreement", "LicenseRef-Llama-4-Community"),
+        ("https://choosealicense.com/licenses/llama4/", "LicenseRef-Llama-4-Community"),
+        ("falcon-llm-license", "LicenseRef-TII-Falcon-License"),
+        ("https://falconllm.tii.ae/falcon-terms-and-conditions.html", "LicenseRef-TII-Falcon-License"),
+        ("https://falconllm.tii.ae/falcon-2-terms-and-conditions.html", "LicenseRef-Falcon-2-11B-TII-1.0"),
+        ("mrl", "LicenseRef-Mistral-Research-License-0.1"),
+        ("https://mistral.ai/licenses/MRL-0.1.md", "LicenseRef-Mistral-Research-License-0.1"),
+        ("https://github.com/Tencent/HunyuanVideo/blob/main/LICENSE.txt", "LicenseRef-Tencent-HunyuanVideo-Community"),
+        ("apple-amlr", "LicenseRef-Apple-AMLR"),
+        ("Apple Machine Learning Research Model License", "LicenseRef-Apple-AMLR"),
+        ("fair-noncommercial-research-license", "LicenseRef-FAIR-Noncommercial-Research"),
+        ("FAIR Noncommercial Research License", "LicenseRef-FAIR-Noncommercial-Research"),
+        ("openmdw-1.1", "LicenseRef-OpenMDW-1.1"),
+        ("OpenMDW License Agreement v1.1", "LicenseRef-OpenMDW-1.1"),
+        ("openmdw-1.0", "OpenMDW-1.0"),
+        ("grok2-community", "LicenseRef-Grok-2-Community"),
+        ("Grok 2 Community License Agreement", "LicenseRef-Grok-2-Community"),
+        ("mnpl", "LicenseRef-Mistral-Non-Production-License-0.1"),
+        ("https://mistral.ai/licenses/MNPL-0.1.md", "LicenseRef-Mistral-Non-Production-License-0.1"),
+        ("stabilityai-ai-community", "LicenseRef-Stability-AI-Community"),
+        ("Stability AI Community License Agreement", "LicenseRef-Stability-AI-Community"),
+        ("https://github.com/meta-llama/codellama/blob/main/LICENSE", "LicenseRef-Llama-2-Community"),
+        ("sai-nc-community", "LicenseRef-Stability-AI-NC-Research-Community"),
+    ],
+)
 def test_new_aliases(raw, expected):
     reading = read(raw)
     assert (reading.status, reading.licenses) == ("ok", (expected,))
@@ -223,7 +267,10 @@ def test_hunyuan_is_limited_to_its_territory_and_its_shared_slug_is_a_family():
 def test_apple_amlr_is_research_only_down_to_its_derivatives():
     lic = KB.licenses["LicenseRef-Apple-AMLR"]
     assert lic.use == "academic-only" and KB.term(lic.id, "research_only") and not KB.term(lic.id, "commercial_use")
-    assert lic.training == "binds" and "Apple Machine Learning Research Model is licensed" in KB.term(lic.id, "include_notice").text
+    assert (
+        lic.training == "binds"
+        and "Apple Machine Learning Research Model is licensed" in KB.term(lic.id, "include_notice").text
+    )
 
 
 def test_fair_noncommercial_research_is_research_only_and_keeps_its_terms_on_derivatives():
@@ -253,7 +300,9 @@ def test_mistral_non_production_license_is_non_commercial_and_not_for_hosting():
 
 def test_stability_ai_community_license_caps_revenue_and_bars_training_foundation_models():
     lic = KB.licenses["LicenseRef-Stability-AI-Community"]
-    assert KB.term(lic.id, "revenue_cap").values == ("1000000",) and KB.term_kinds["revenue_cap"]["kind"] == "limitation"
+    assert (
+        KB.term(lic.id, "revenue_cap").values == ("1000000",) and KB.term_kinds["revenue_cap"]["kind"] == "limitation"
+    )
     assert KB.term(lic.id, "display_notice").values == ("Powered by Stability AI",)
     assert KB.term(lic.id, "no_output_training") and lic.use == "commercial"
 
@@ -271,9 +320,13 @@ def test_croissant_urls_of_hub_family_ids_are_not_guessed():
 
 def _files():
     import yaml
+
     folder = licenses.rules_dir() / "licenses"
-    return {p.name: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.yaml"))
-            if p.name not in ("terms.yaml", "not-licenses.yaml", "dual-licenses.yaml")}
+    return {
+        p.name: yaml.safe_load(p.read_text(encoding="utf-8"))
+        for p in sorted(folder.glob("*.yaml"))
+        if p.name not in ("terms.yaml", "not-licenses.yaml", "dual-licenses.yaml")
+    }
 
 
 def test_every_licensor_names_its_hub_organisations():
@@ -303,7 +356,7 @@ def test_copyleft_licenses_say_what_triggers_them():
 
 def test_no_alias_names_two_licenses():
     owner = {}
-    for name, data in _files().items():
+    for data in _files().values():
         for alias in (data["id"], *data.get("aliases", [])):
             key = licenses._alias_key(str(alias))
             assert owner.setdefault(key, data["id"]) == data["id"], (alias, owner[key], data["id"])
@@ -323,10 +376,13 @@ def kb_with(tmp_path, mit_keys: str):
     return licenses.load(folder)
 
 
-@pytest.mark.parametrize("keys", [
-    f"verified_at: 2025-01-31\ntext_read: 'github:spdx/license-list-data@abc:text/MIT.txt'\ntext_sha256: {SHA}\n",
-    f"verified_at: '2025-01-31'\ntext_read: 'github:spdx/license-list-data@abc:text/MIT.txt'\ntext_sha256: '{SHA}'\n",
-])
+@pytest.mark.parametrize(
+    "keys",
+    [
+        f"verified_at: 2025-01-31\ntext_read: 'github:spdx/license-list-data@abc:text/MIT.txt'\ntext_sha256: {SHA}\n",
+        f"verified_at: '2025-01-31'\ntext_read: 'github:spdx/license-list-data@abc:text/MIT.txt'\ntext_sha256: '{SHA}'\n",
+    ],
+)
 def test_verification_keys_are_loaded(tmp_path, keys):
     mit = kb_with(tmp_path, keys).licenses["MIT"]
     assert mit.verified_at == "2025-01-31" and mit.text_sha256 == SHA
@@ -341,45 +397,66 @@ def test_an_entry_without_verified_at_was_never_verified(tmp_path):
     assert licenses.stale(mit, dt.date(2000, 1, 1), 1200)
 
 
-@pytest.mark.parametrize("keys, message", [
-    (f"text_sha256: {SHA.upper()}\n", "text_sha256 must be 64 lowercase hexadecimal digits"),
-    (f"text_sha256: {SHA[:63]}\n", "text_sha256 must be 64 lowercase hexadecimal digits"),
-    ("text_sha256: 12345\n", "text_sha256 must be 64 lowercase hexadecimal digits"),
-    ("verified_at: '2025-13-01'\n", "verified_at '2025-13-01' is not a date"),
-    ("verified_at: last spring\n", "verified_at 'last spring' is not a date"),
-])
+@pytest.mark.parametrize(
+    "keys, message",
+    [
+        (f"text_sha256: {SHA.upper()}\n", "text_sha256 must be 64 lowercase hexadecimal digits"),
+        (f"text_sha256: {SHA[:63]}\n", "text_sha256 must be 64 lowercase hexadecimal digits"),
+        ("text_sha256: 12345\n", "text_sha256 must be 64 lowercase hexadecimal digits"),
+        ("verified_at: '2025-13-01'\n", "verified_at '2025-13-01' is not a date"),
+        ("verified_at: last spring\n", "verified_at 'last spring' is not a date"),
+    ],
+)
 def test_malformed_verification_keys_are_refused_naming_the_file(tmp_path, keys, message):
     with pytest.raises(ValueError, match=f"mit.yaml: {message}"):
         kb_with(tmp_path, keys)
 
 
-@pytest.mark.parametrize("verified, months, as_of, stale", [
-    ("2025-12-05", 12, "2026-12-05", False),  # exactly the age allowed
-    ("2025-12-05", 12, "2026-12-06", True),
-    ("2025-01-31", 1, "2025-02-28", False),  # a month later is the shorter month's last day
-    ("2025-01-31", 1, "2025-03-01", True),
-    ("2026-12-05", 0, "2026-12-05", False),
-    ("2026-12-05", 0, "2026-12-06", True),
-    ("2026-12-05", 12, "2026-01-01", False),  # verified after the date judged on
-])
+@pytest.mark.parametrize(
+    "verified, months, as_of, stale",
+    [
+        ("2025-12-05", 12, "2026-12-05", False),  # exactly the age allowed
+        ("2025-12-05", 12, "2026-12-06", True),
+        ("2025-01-31", 1, "2025-02-28", False),  # a month later is the shorter month's last day
+        ("2025-01-31", 1, "2025-03-01", True),
+        ("2026-12-05", 0, "2026-12-05", False),
+        ("2026-12-05", 0, "2026-12-06", True),
+        ("2026-12-05", 12, "2026-01-01", False),  # verified after the date judged on
+    ],
+)
 def test_staleness_is_measured_in_calendar_months(verified, months, as_of, stale):
     lic = licenses.License("X", "X", "data", "commercial", "https://x", "silent", (), verified_at=verified)
     assert licenses.stale(lic, dt.date.fromisoformat(as_of), months) is stale
 
 
-@pytest.mark.parametrize("verified, as_of, months", [
-    ("2025-12-05", "2026-12-05", 12), ("2025-12-05", "2026-12-04", 11), ("2025-01-31", "2025-02-28", 1),
-    ("2026-12-05", "2026-12-05", 0), ("2026-12-05", "2026-11-20", -1),
-])
+@pytest.mark.parametrize(
+    "verified, as_of, months",
+    [
+        ("2025-12-05", "2026-12-05", 12),
+        ("2025-12-05", "2026-12-04", 11),
+        ("2025-01-31", "2025-02-28", 1),
+        ("2026-12-05", "2026-12-05", 0),
+        ("2026-12-05", "2026-11-20", -1),
+    ],
+)
 def test_age_in_whole_months(verified, as_of, months):
     assert licenses.age_months(verified, dt.date.fromisoformat(as_of)) == months
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("apache-2.0", "Apache-2.0"), ("MIT", "MIT"), ("https://spdx.org/licenses/MIT.html", "MIT"),
-    ("llama2", "LicenseRef-Llama-2-Community"), ("GPL-2.0+", "GPL-2.0-or-later"),
-    ("acme-license", None), ("MIT OR Apache-2.0", None), ("MIT AND Apache-2.0", None), ("unknown", None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("apache-2.0", "Apache-2.0"),
+        ("MIT", "MIT"),
+        ("https://spdx.org/licenses/MIT.html", "MIT"),
+        ("llama2", "LicenseRef-Llama-2-Community"),
+        ("GPL-2.0+", "GPL-2.0-or-later"),
+        ("acme-license", None),
+        ("MIT OR Apache-2.0", None),
+        ("MIT AND Apache-2.0", None),
+        ("unknown", None),
+    ],
+)
 def test_lookup_reads_an_id_as_a_manifest_license(text, expected):
     lic = licenses.lookup(text, KB)
     assert (lic.id if lic else None) == expected

@@ -5,7 +5,6 @@ the expectations are the reading a reviewer would give, not whatever the tool ha
 from __future__ import annotations
 
 import pytest
-
 from conftest import card, run_audit, write_tree
 
 DATA = "task_categories: [text-generation]"
@@ -24,9 +23,9 @@ CASES = {
     # adaptation of it, so it may carry its own license.
     "corpus-combination": {
         "mlaudit.toml": '[release]\nasset = "acme/m"\n'
-                        '[[lineage]]\nchild = "datasets/acme/corpus"\nparent = "datasets/org/by"\nrelation = "contains"\n'
-                        '[[lineage]]\nchild = "datasets/acme/corpus"\nparent = "datasets/org/by-sa"\nrelation = "contains"\n'
-                        '[[lineage]]\nchild = "datasets/acme/corpus"\nparent = "datasets/org/by-nc"\nrelation = "contains"\n',
+        '[[lineage]]\nchild = "datasets/acme/corpus"\nparent = "datasets/org/by"\nrelation = "contains"\n'
+        '[[lineage]]\nchild = "datasets/acme/corpus"\nparent = "datasets/org/by-sa"\nrelation = "contains"\n'
+        '[[lineage]]\nchild = "datasets/acme/corpus"\nparent = "datasets/org/by-nc"\nrelation = "contains"\n',
         "datasets/org/by/README.md": dataset("cc-by-4.0"),
         "datasets/org/by-sa/README.md": dataset("cc-by-sa-4.0"),
         "datasets/org/by-nc/README.md": dataset("cc-by-nc-4.0"),
@@ -42,8 +41,9 @@ CASES = {
         "org/llama-expert/README.md": card("license: llama2\nbase_model: meta-llama/Llama-2-7b-hf"),
         "meta-llama/Llama-2-7b-hf/README.md": card("license: llama2"),
         "org/agpl-expert/README.md": card("license: agpl-3.0"),
-        "acme/moe/README.md": card("license: apache-2.0\nbase_model: [org/llama-expert, org/agpl-expert]\n"
-                                   "base_model_relation: merge"),
+        "acme/moe/README.md": card(
+            "license: apache-2.0\nbase_model: [org/llama-expert, org/agpl-expert]\nbase_model_relation: merge"
+        ),
     },
     # The same service with a GPL-3.0 expert: GPL-3.0 s0 says mere network interaction is not conveying,
     # and s2 lets works that are not conveyed be run without conditions: no copyleft conflict. The Llama 2
@@ -54,16 +54,17 @@ CASES = {
         "org/llama-expert/README.md": card("license: llama2\nbase_model: meta-llama/Llama-2-7b-hf"),
         "meta-llama/Llama-2-7b-hf/README.md": card("license: llama2"),
         "org/gpl-expert/README.md": card("license: gpl-3.0"),
-        "acme/moe/README.md": card("license: apache-2.0\nbase_model: [org/llama-expert, org/gpl-expert]\n"
-                                   "base_model_relation: merge"),
+        "acme/moe/README.md": card(
+            "license: apache-2.0\nbase_model: [org/llama-expert, org/gpl-expert]\nbase_model_relation: merge"
+        ),
     },
     # A generation pipeline: instructions generated with Llama 2 70B chat, a Mistral (Apache-2.0) model
     # fine-tuned on them. Llama 2 s1(b)(v) forbids using its output to improve any other LLM, by its own
     # text: the ban binds under both positions (CMP011).
     "generation-pipeline": {
         "mlaudit.toml": '[release]\nasset = "acme/m"\n'
-                        '[[lineage]]\nchild = "datasets/acme/synth"\nparent = "meta-llama/Llama-2-70b-chat-hf"\n'
-                        'relation = "generated_by"\n',
+        '[[lineage]]\nchild = "datasets/acme/synth"\nparent = "meta-llama/Llama-2-70b-chat-hf"\n'
+        'relation = "generated_by"\n',
         "meta-llama/Llama-2-70b-chat-hf/README.md": card("license: llama2"),
         "datasets/acme/synth/README.md": dataset("apache-2.0"),
         "mistralai/Mistral-7B-v0.1/README.md": card("license: apache-2.0"),
@@ -76,8 +77,8 @@ CASES = {
     # restrictions (s10, CMP005) nor be declared Apache-2.0 (CMP002).
     "distill-amalgamation": {
         "mlaudit.toml": '[release]\nasset = "acme/student"\n'
-                        '[[lineage]]\nchild = "acme/student"\nparent = "meta-llama/Meta-Llama-3-8B"\nrelation = "distill"\n'
-                        '[[lineage]]\nchild = "acme/student"\nparent = "org/gpl-teacher"\nrelation = "distill"\n',
+        '[[lineage]]\nchild = "acme/student"\nparent = "meta-llama/Meta-Llama-3-8B"\nrelation = "distill"\n'
+        '[[lineage]]\nchild = "acme/student"\nparent = "org/gpl-teacher"\nrelation = "distill"\n',
         "meta-llama/Meta-Llama-3-8B/README.md": card("license: llama3"),
         "org/gpl-teacher/README.md": card("license: gpl-3.0"),
         "acme/student/README.md": card("license: apache-2.0"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import jsonschema
+from conftest import FIXTURES, card, run_audit, write_tree
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -13,7 +14,6 @@ from auditor import shipped
 from auditor.model import Evidence
 from auditor.report import html, notice, text
 from auditor.resources import schema_path
-from conftest import FIXTURES, card, run_audit, write_tree
 
 CASES = FIXTURES / "rules" / "OBL002-obligation-unmet"
 LLAMA_BASE = card("license: llama3\nlicense_name: Meta Llama 3 Community License")
@@ -72,7 +72,7 @@ def test_the_generated_notice_carries_the_upstream_notice_text():
 def test_the_html_checklist_and_the_terminal_show_the_status():
     doc = run_audit(CASES / "fire-license-missing")
     page = html.render(doc)
-    checklist = page[page.index('<section id="obligations">'):page.index('<section id="documentation">')]
+    checklist = page[page.index('<section id="obligations">') : page.index('<section id="documentation">')]
     assert '<span class="status unmet">unmet</span>' in checklist
     assert '<span class="status cannot-tell">cannot tell</span>' in checklist
     summary = text.render(doc, [])
@@ -80,10 +80,13 @@ def test_the_html_checklist_and_the_terminal_show_the_status():
 
 
 def test_a_use_policy_file_passes_the_restrictions_on(release):
-    files_ = {"mlaudit.toml": '[release]\nasset = "acme/Llama-3-m"\n',
-              "meta-llama/Meta-Llama-3-8B/README.md": LLAMA_BASE,
-              "acme/Llama-3-m/README.md": card("license: llama3\nbase_model: meta-llama/Meta-Llama-3-8B"),
-              "acme/Llama-3-m/config.json": CONFIG, "acme/Llama-3-m/model.safetensors": WEIGHTS}
+    files_ = {
+        "mlaudit.toml": '[release]\nasset = "acme/Llama-3-m"\n',
+        "meta-llama/Meta-Llama-3-8B/README.md": LLAMA_BASE,
+        "acme/Llama-3-m/README.md": card("license: llama3\nbase_model: meta-llama/Meta-Llama-3-8B"),
+        "acme/Llama-3-m/config.json": CONFIG,
+        "acme/Llama-3-m/model.safetensors": WEIGHTS,
+    }
     without = release(files_)
     assert obligation(without, "pass_on_restrictions", "LicenseRef-Llama-3-Community")["status"] == "unmet"
     assert [f["detail"]["term"] for f in without["findings"] if f["rule"] == "OBL002"] == ["include_license"]
@@ -91,30 +94,50 @@ def test_a_use_policy_file_passes_the_restrictions_on(release):
     o = obligation(with_policy, "pass_on_restrictions", "LicenseRef-Llama-3-Community")
     assert o["status"] == "met" and "acme/Llama-3-m/USE_POLICY.md" in files(o)
     assert not [f for f in with_policy["findings"] if f["rule"] == "CMP007"]
-    assert {"file": "acme/Llama-3-m/USE_POLICY.md", "format": "model-folder", "status": "read", "reason": ""} in \
-        with_policy["inventory"]
+    assert {
+        "file": "acme/Llama-3-m/USE_POLICY.md",
+        "format": "model-folder",
+        "status": "read",
+        "reason": "",
+    } in with_policy["inventory"]
 
 
 def test_a_license_file_met_by_its_name_or_an_spdx_line(tmp_path):
-    base = {"mlaudit.toml": '[release]\nasset = "acme/m"\n', "acme/base/README.md": card("license: mit"),
-            "acme/m/README.md": card("license: mit\nbase_model: acme/base"), "acme/m/config.json": CONFIG}
+    base = {
+        "mlaudit.toml": '[release]\nasset = "acme/m"\n',
+        "acme/base/README.md": card("license: mit"),
+        "acme/m/README.md": card("license: mit\nbase_model: acme/base"),
+        "acme/m/config.json": CONFIG,
+    }
     for name, body in (("LICENSE-MIT", "See the MIT terms.\n"), ("LICENSE.txt", "SPDX-License-Identifier: MIT\n")):
-        o = obligation(run_audit(write_tree(tmp_path / name, {**base, f"acme/m/{name}": body})), "include_license", "MIT")
+        o = obligation(
+            run_audit(write_tree(tmp_path / name, {**base, f"acme/m/{name}": body})), "include_license", "MIT"
+        )
         assert o["status"] == "met" and files(o) == {f"acme/m/{name}"}, name
 
 
 def test_configs_alone_show_no_file_missing(release):
     """A metadata harvest of the Hub fetches configs, never weights: a missing file cannot be told."""
-    doc = release({"mlaudit.toml": '[release]\nasset = "acme/m"\n', "acme/base/README.md": card("license: apache-2.0"),
-                   "acme/m/README.md": card("license: apache-2.0\nbase_model: acme/base"), "acme/m/config.json": CONFIG})
+    doc = release(
+        {
+            "mlaudit.toml": '[release]\nasset = "acme/m"\n',
+            "acme/base/README.md": card("license: apache-2.0"),
+            "acme/m/README.md": card("license: apache-2.0\nbase_model: acme/base"),
+            "acme/m/config.json": CONFIG,
+        }
+    )
     assert obligation(doc, "include_license")["status"] == "cannot-tell"
     assert not [f for f in doc["findings"] if f["rule"] == "OBL002"]
 
 
 def test_the_shared_checks_are_met_by_an_internal_release(release):
-    doc = release({"mlaudit.toml": '[release]\nasset = "acme/m"\ndistribution = "internal"\n',
-                   "meta-llama/Meta-Llama-3-8B/README.md": LLAMA_BASE,
-                   "acme/m/README.md": card("license: llama3\nbase_model: meta-llama/Meta-Llama-3-8B")})
+    doc = release(
+        {
+            "mlaudit.toml": '[release]\nasset = "acme/m"\ndistribution = "internal"\n',
+            "meta-llama/Meta-Llama-3-8B/README.md": LLAMA_BASE,
+            "acme/m/README.md": card("license: llama3\nbase_model: meta-llama/Meta-Llama-3-8B"),
+        }
+    )
     for term in ("naming_prefix", "display_notice"):
         o = obligation(doc, term, "LicenseRef-Llama-3-Community")
         assert o["status"] == "met" and "mlaudit.toml" in files(o), term
@@ -130,5 +153,7 @@ def test_a_notice_is_carried_whatever_its_line_breaks(upstream, before, gap):
     theirs = [("\n".join(upstream), where)]
     assert shipped.repeats([(" ".join(before) + gap + gap.join(upstream), where)], theirs)
     if len(upstream) > 1:
-        assert not shipped.repeats([(" ".join(before) + "\n" + " ".join(upstream[1:]), where)],
-                                   [(" ".join(upstream[:1] + ["\u00a7"] + upstream[1:]), where)])
+        assert not shipped.repeats(
+            [(" ".join(before) + "\n" + " ".join(upstream[1:]), where)],
+            [(" ".join(upstream[:1] + ["\u00a7"] + upstream[1:]), where)],
+        )

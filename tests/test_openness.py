@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import FIXTURES
 
 from auditor import openness
 from auditor.harvest import Context, mof
 from auditor.harvest.layout import place
-from conftest import FIXTURES
 
 ORACLE = FIXTURES / "mof-oracle"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "oracles" / "mof-classification"
@@ -38,9 +38,14 @@ def model(components: list, **licenses) -> dict:
 
 def class3(**overrides) -> list:
     """The six required Class III components, each under an open license of its own type."""
-    own = {"Model architecture": "MIT", "Model parameters (Final)": "CDLA-Permissive-2.0",
-           "Evaluation results": "CC-BY-4.0", "Model card": "CC-BY-4.0", "Data card": "CC-BY-4.0",
-           "Technical report": "CC-BY-4.0"} | overrides
+    own = {
+        "Model architecture": "MIT",
+        "Model parameters (Final)": "CDLA-Permissive-2.0",
+        "Evaluation results": "CC-BY-4.0",
+        "Model card": "CC-BY-4.0",
+        "Data card": "CC-BY-4.0",
+        "Technical report": "CC-BY-4.0",
+    } | overrides
     return [name if license_ is None else (name, license_) for name, license_ in own.items()]
 
 
@@ -62,7 +67,7 @@ def test_reproduces_the_oracle(path):
 def test_file_name_figures_hold_where_the_lower_classes_are_complete(path):
     """The names' rounded figures predate the rule that a class shows 0 until the lower ones are met."""
     got = openness.classify(load(path)).progress
-    named = dict(zip("123", map(int, FIGURES.search(path.name).groups())))
+    named = dict(zip("123", map(int, FIGURES.search(path.name).groups()), strict=False))
     for class_ in "321":
         assert round(got[class_]) == named[class_]
         if got[class_] != 100:
@@ -108,8 +113,10 @@ def test_global_license_of_the_content_type_comes_before_the_distribution_licens
 
 def test_components_without_a_license():
     got = openness.classify(model(class3(**{"Model card": None, "Data card": "unlicensed"})))
-    assert got.missing["3"] == (("Model card", "included without a license"),
-                                ("Data card", "included without a license"))
+    assert got.missing["3"] == (
+        ("Model card", "included without a license"),
+        ("Data card", "included without a license"),
+    )
     assert got.progress["3"] == 4 / 6 * 100
     empty = model(class3(**{"Model card": ""}), document="CC-BY-4.0")  # the MOT does not fall back for ""
     assert openness.classify(empty).missing["3"] == (("Model card", "included without a license"),)
@@ -125,8 +132,13 @@ def test_missing_components_and_the_gate_on_higher_classes():
     got = openness.classify(model([("Model architecture", "MIT"), ("Training code", "MIT"), ("Datasets", "CC0-1.0")]))
     assert got.class_ == 0
     assert got.progress == {"1": 0.0, "2": 0.0, "3": 1 / 6 * 100}  # the MOT's float: 16.666666666666664
-    assert [name for name, _ in got.missing["3"]] == ["Model parameters (Final)", "Evaluation results", "Model card",
-                                                      "Data card", "Technical report"]
+    assert [name for name, _ in got.missing["3"]] == [
+        "Model parameters (Final)",
+        "Evaluation results",
+        "Model card",
+        "Data card",
+        "Technical report",
+    ]
     assert len(got.missing["1"]) == 11  # 14 required in Class I, 3 met
 
 
@@ -143,7 +155,11 @@ def test_research_paper_takes_the_place_of_the_technical_report():
 
 
 def test_bad_input_is_unclassified():
-    for bad in ({}, {"release": "x"}, {"release": {"components": "x", "license": []}},
-                {"release": {"components": [None, {"name": 3}, {"name": "Unknown part", "license": "MIT"}]}}):
+    for bad in (
+        {},
+        {"release": "x"},
+        {"release": {"components": "x", "license": []}},
+        {"release": {"components": [None, {"name": 3}, {"name": "Unknown part", "license": "MIT"}]}},
+    ):
         got = openness.classify(bad)
         assert got.class_ == 0 and got.progress == {"1": 0.0, "2": 0.0, "3": 0.0}

@@ -10,16 +10,17 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import FIXTURES, card, run_audit, write_tree
 
 from auditor import rulebase
 from auditor.cli import OUTPUTS, main
 from auditor.report import junit, lines, notice, sarif
-from conftest import FIXTURES, card, run_audit, write_tree
 
 DEMO = FIXTURES / "releases" / "demo"
 SARIF_SCHEMA = Path(sarif.__file__).resolve().parents[1] / "schemas" / "sarif-2.1.0.schema.json"
-LLAMA2_NOTICE = ("Llama 2 is licensed under the LLAMA 2 Community License, Copyright (c) Meta Platforms, Inc. "
-                 "All Rights Reserved.")
+LLAMA2_NOTICE = (
+    "Llama 2 is licensed under the LLAMA 2 Community License, Copyright (c) Meta Platforms, Inc. All Rights Reserved."
+)
 HOSTILE = "evil\u202e\x1b[31mred\x00\x07\nsecond line\u2028third\ud800"
 
 
@@ -55,6 +56,7 @@ def hostile_document(doc: dict) -> dict:
 
 # SARIF
 
+
 def test_bundled_sarif_schema_is_the_oasis_one():
     schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
     jsonschema.Draft4Validator.check_schema(schema)
@@ -80,9 +82,13 @@ def test_sarif_rules_carry_the_rule_metadata(demo):
     rules = {r["id"]: r for r in json.loads(sarif.render(demo))["runs"][0]["tool"]["driver"]["rules"]}
     meta = rulebase.rules()["CMP001"]
     assert rules["CMP001"] == {
-        "id": "CMP001", "name": meta.name, "shortDescription": {"text": meta.summary},
-        "fullDescription": {"text": meta.why}, "help": {"text": meta.how_to_fix},
-        "defaultConfiguration": {"level": "error"}, "properties": {"family": "conflict", "tags": ["conflict"]},
+        "id": "CMP001",
+        "name": meta.name,
+        "shortDescription": {"text": meta.summary},
+        "fullDescription": {"text": meta.why},
+        "help": {"text": meta.how_to_fix},
+        "defaultConfiguration": {"level": "error"},
+        "properties": {"family": "conflict", "tags": ["conflict"]},
     }
 
 
@@ -90,8 +96,10 @@ def test_sarif_locates_a_result_at_its_first_file_and_names_the_asset(demo):
     results = json.loads(sarif.render(demo))["runs"][0]["results"]
     quantised = next(r for r in results if r["ruleId"] == "INP002")
     location = quantised["locations"][0]
-    assert location["physicalLocation"] == {"artifactLocation": {"uri": "acme/support-chat-7b-GGUF/README.md"},
-                                            "region": {"startLine": 6}}
+    assert location["physicalLocation"] == {
+        "artifactLocation": {"uri": "acme/support-chat-7b-GGUF/README.md"},
+        "region": {"startLine": 6},
+    }
     assert location["logicalLocations"][0]["name"] == "acme/support-chat-7b-GGUF"
     conflict = next(r for r in results if r["ruleId"] == "CMP001")
     assert conflict["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": "mlaudit.toml"}}
@@ -101,25 +109,41 @@ def test_sarif_locates_a_result_at_its_first_file_and_names_the_asset(demo):
 
 def test_sarif_suppresses_resolved_findings_with_the_decision(demo):
     doc = copy.deepcopy(demo)
-    doc["findings"][0] |= {"status": "resolved", "resolution": {
-        "reason": "legal-approved", "comment": "Counsel cleared it.", "reviewer": "J. Roe", "date": "2026-11-01",
-        "expires": None, "expired": False, "file": "resolutions.yaml", "line": 2}}
+    doc["findings"][0] |= {
+        "status": "resolved",
+        "resolution": {
+            "reason": "legal-approved",
+            "comment": "Counsel cleared it.",
+            "reviewer": "J. Roe",
+            "date": "2026-11-01",
+            "expires": None,
+            "expired": False,
+            "file": "resolutions.yaml",
+            "line": 2,
+        },
+    }
     results = validate_sarif(sarif.render(doc))["runs"][0]["results"]
-    assert results[0]["suppressions"] == [{"kind": "external", "status": "accepted",
-                                           "justification": "legal-approved (J. Roe, 2026-11-01): Counsel cleared it."}]
+    assert results[0]["suppressions"] == [
+        {
+            "kind": "external",
+            "status": "accepted",
+            "justification": "legal-approved (J. Roe, 2026-11-01): Counsel cleared it.",
+        }
+    ]
     assert all("suppressions" not in r for r in results[1:])
 
 
 def test_sarif_carries_the_baseline_state_and_the_findings_gone(demo):
     doc = copy.deepcopy(demo)
-    for f, state in zip(doc["findings"], ["new", "unchanged"]):
+    for f, state in zip(doc["findings"], ["new", "unchanged"], strict=False):
         f["baseline"] = state
     gone = {"id": "CMP004-0123456789ab", "rule": "CMP004", "severity": "error", "asset": "a/b", "message": HOSTILE}
     doc["review"]["baseline"] = {"file": "old.json", "new": 1, "unchanged": 1, "gone": [gone]}
     results = validate_sarif(sarif.render(doc))["runs"][0]["results"]
     assert [r.get("baselineState") for r in results[:3]] == ["new", "unchanged", None]
     assert results[-1]["baselineState"] == "absent" and results[-1]["partialFingerprints"] == {
-        "mlauditFindingId/v1": "CMP004-0123456789ab"}
+        "mlauditFindingId/v1": "CMP004-0123456789ab"
+    }
 
 
 def test_sarif_is_deterministic(demo):
@@ -127,6 +151,7 @@ def test_sarif_is_deterministic(demo):
 
 
 # JUnit
+
 
 def test_junit_has_a_testcase_per_rule_and_a_failure_per_open_error(demo):
     root = ET.fromstring(junit.render(demo))
@@ -151,18 +176,20 @@ def test_junit_lists_warnings_in_system_out_without_failing(demo):
 
 # findings.txt
 
+
 def test_lines_are_one_per_open_finding_in_report_order(demo):
     text = lines.render(demo)
     assert text.endswith("\n")
     rows = text.splitlines()
     assert len(rows) == len(open_findings(demo))
-    for row, finding in zip(rows, open_findings(demo)):
+    for row, finding in zip(rows, open_findings(demo), strict=False):
         head = f"{finding['severity'].upper()} {finding['rule']} {finding['asset']}: {finding['message']}"
         assert row.startswith(head)
     assert any(r.endswith("[datasets/acme/support-tickets/README.md:1]") for r in rows)
 
 
 # NOTICE
+
 
 def test_notice_carries_the_llama_notice_and_the_cc_by_nc_attribution(demo):
     text = notice.render(demo)
@@ -173,21 +200,38 @@ def test_notice_carries_the_llama_notice_and_the_cc_by_nc_attribution(demo):
     assert "https://creativecommons.org/licenses/by-nc/4.0/legalcode" in text
     assert "Section 1(b)(iv): https://ai.meta.com/llama/use-policy" in text
     assert "  - datasets/acme/support-tickets" in text.split("Terms unknown")[1]
-    sections = [line for line in text.splitlines() if line in ("Apache-2.0", "CC-BY-NC-4.0",
-                                                                 "LicenseRef-Llama-2-Community")]
+    sections = [
+        line for line in text.splitlines() if line in ("Apache-2.0", "CC-BY-NC-4.0", "LicenseRef-Llama-2-Community")
+    ]
     assert sections == sorted(sections) and len(sections) == 3
 
 
 def test_notice_uses_prescribed_values_and_marks_missing_text_for_review():
-    doc = {"tool": {"version": "0"}, "position": "p", "release": {"asset": "org/m"},
-           "assets": [{"id": "meta-llama/Meta-Llama-3-8B", "license": "LicenseRef-Llama-3-Community"}],
-           "obligations": [
-               {"term": "display_notice", "license": "LicenseRef-Llama-3-Community", "clause": "Section 1(b)(i)(B)",
-                "text": 'Prominently display "Built with Meta Llama 3" on a related website.', "source": "u",
-                "imposed_by": ["meta-llama/Meta-Llama-3-8B"], "values": ["Built with Meta Llama 3"]},
-               {"term": "include_notice", "license": "Apache-2.0", "clause": "Section 4(d)", "source": "u",
-                "text": "If the work has a NOTICE file, include its attribution notices.", "imposed_by": ["org/c"]},
-           ]}
+    doc = {
+        "tool": {"version": "0"},
+        "position": "p",
+        "release": {"asset": "org/m"},
+        "assets": [{"id": "meta-llama/Meta-Llama-3-8B", "license": "LicenseRef-Llama-3-Community"}],
+        "obligations": [
+            {
+                "term": "display_notice",
+                "license": "LicenseRef-Llama-3-Community",
+                "clause": "Section 1(b)(i)(B)",
+                "text": 'Prominently display "Built with Meta Llama 3" on a related website.',
+                "source": "u",
+                "imposed_by": ["meta-llama/Meta-Llama-3-8B"],
+                "values": ["Built with Meta Llama 3"],
+            },
+            {
+                "term": "include_notice",
+                "license": "Apache-2.0",
+                "clause": "Section 4(d)",
+                "source": "u",
+                "text": "If the work has a NOTICE file, include its attribution notices.",
+                "imposed_by": ["org/c"],
+            },
+        ],
+    }
     text = notice.render(doc)
     assert "\n  Built with Meta Llama 3\n" in text
     assert "  [review] If the work has a NOTICE file, include its attribution notices." in text
@@ -198,6 +242,7 @@ def test_notice_is_deterministic(demo):
 
 
 # hostile text
+
 
 @pytest.mark.parametrize("render", [sarif.render, junit.render, lines.render, notice.render])
 def test_hostile_strings_do_not_reach_any_output(demo, render):
@@ -211,16 +256,20 @@ def test_hostile_strings_keep_every_output_well_formed(demo):
     doc = hostile_document(demo)
     log = validate_sarif(sarif.render(doc))
     assert log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith(
-        "dir%20with%20space/evil%E2%80%AE%1B")
+        "dir%20with%20space/evil%E2%80%AE%1B"
+    )
     ET.fromstring(junit.render(doc))
     assert len(lines.render(doc).splitlines()) == len(open_findings(doc))
 
 
 def test_hostile_license_name_end_to_end(tmp_path):
-    root = write_tree(tmp_path / "r", {
-        "mlaudit.toml": '[release]\nasset = "org/m"\n',
-        "org/m/README.md": card('license: other\nlicense_name: "evil\\u202e\\u001b[31mred"'),
-    })
+    root = write_tree(
+        tmp_path / "r",
+        {
+            "mlaudit.toml": '[release]\nasset = "org/m"\n',
+            "org/m/README.md": card('license: other\nlicense_name: "evil\\u202e\\u001b[31mred"'),
+        },
+    )
     out = tmp_path / "out"
     main(["audit", str(root), "--out", str(out), "--all"])
     for name, _, _ in OUTPUTS.values():
@@ -234,8 +283,11 @@ def test_hostile_license_name_end_to_end(tmp_path):
 
 # command line
 
-@pytest.mark.parametrize("flag, name", [("--sarif", "report.sarif"), ("--lines", "findings.txt"),
-                                        ("--junit", "junit.xml"), ("--notice", "NOTICE")])
+
+@pytest.mark.parametrize(
+    "flag, name",
+    [("--sarif", "report.sarif"), ("--lines", "findings.txt"), ("--junit", "junit.xml"), ("--notice", "NOTICE")],
+)
 def test_each_flag_writes_its_file_only(tmp_path, capsys, flag, name):
     assert main(["audit", str(DEMO), "--out", str(tmp_path), flag]) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["report.json", "report.html", name])
@@ -263,8 +315,9 @@ def test_timestamp_is_recorded_only_when_asked_for(tmp_path):
     assert "timestamp" not in json.loads((plain_run / "release.cdx.json").read_text())["metadata"]
     created = json.loads((stamped / "report.json").read_text())["created"]
     moment = dt.datetime.fromisoformat(created)
-    assert moment.tzinfo is not None and abs(dt.datetime.now(dt.timezone.utc) - moment) < dt.timedelta(minutes=5)
+    assert moment.tzinfo is not None and abs(dt.datetime.now(dt.UTC) - moment) < dt.timedelta(minutes=5)
     assert json.loads((stamped / "release.cdx.json").read_text())["metadata"]["timestamp"].startswith(created[:19])
-    [info] = [e for e in json.loads((stamped / "release.spdx.json").read_text())["@graph"]
-              if e["type"] == "CreationInfo"]
+    [info] = [
+        e for e in json.loads((stamped / "release.spdx.json").read_text())["@graph"] if e["type"] == "CreationInfo"
+    ]
     assert info["created"].startswith(created[:19])

@@ -7,18 +7,21 @@ import subprocess
 import sys
 import zipfile
 
-from hatchling.builders.wheel import WheelBuilder
-
 from conftest import FIXTURES, ROOT
+from hatchling.builders.wheel import WheelBuilder
 
 
 def test_wheel_ships_rules_templates_and_schema_and_runs_from_them(tmp_path):
     wheel = next(WheelBuilder(str(ROOT)).build(directory=str(tmp_path / "dist"), versions=["standard"]))
     names = set(zipfile.ZipFile(wheel).namelist())
-    for required in ("auditor/_data/rules/lib/lineage.lp", "auditor/_data/rules/licenses/terms.yaml",
-                     "auditor/_data/rules/conflict/CMP001-non-commercial-upstream.lp",
-                     "auditor/_data/templates/report.html.j2", "auditor/report.schema.json",
-                     "auditor/snapshot.schema.json"):
+    for required in (
+        "auditor/_data/rules/lib/lineage.lp",
+        "auditor/_data/rules/licenses/terms.yaml",
+        "auditor/_data/rules/conflict/CMP001-non-commercial-upstream.lp",
+        "auditor/_data/templates/report.html.j2",
+        "auditor/report.schema.json",
+        "auditor/snapshot.schema.json",
+    ):
         assert required in names
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
@@ -27,8 +30,22 @@ def test_wheel_ships_rules_templates_and_schema_and_runs_from_them(tmp_path):
     located = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert located.returncode == 0, located.stderr
     assert all(line.startswith(str(site)) for line in located.stdout.split())
-    run = subprocess.run([sys.executable, "-m", "auditor", "audit", str(FIXTURES / "releases" / "demo"),
-                          "--out", str(tmp_path / "out"), "--fail-on", "never"],
-                         cwd=tmp_path, env=env, capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "auditor",
+            "audit",
+            str(FIXTURES / "releases" / "demo"),
+            "--out",
+            str(tmp_path / "out"),
+            "--fail-on",
+            "never",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "out" / "report.html").is_file()

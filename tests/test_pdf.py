@@ -15,16 +15,28 @@ import shutil
 import subprocess
 
 import pytest
-
-from auditor.report import pdf
 from conftest import FIXTURES, run_audit
 from test_outputs import hostile_document
 
+from auditor.report import pdf
+
 DEMO = FIXTURES / "releases" / "demo"
 RELEASE = "acme/support-chat-7b-GGUF"
-CONTENTS = ["Findings", "Error", "Warning", "Info", "What would fix the errors", "Review decisions",
-            "Licenses the release may be published under", "Obligations and restrictions inherited by the release",
-            "Documentation completeness", "Assets", "Lineage", "Input inventory", "Sign-off"]
+CONTENTS = [
+    "Findings",
+    "Error",
+    "Warning",
+    "Info",
+    "What would fix the errors",
+    "Review decisions",
+    "Licenses the release may be published under",
+    "Obligations and restrictions inherited by the release",
+    "Documentation completeness",
+    "Assets",
+    "Lineage",
+    "Input inventory",
+    "Sign-off",
+]
 MARKUP = "<script>alert(1)</script>{{ 7*7 }}"
 LONG = "Ж" * 20_000  # cut to pdf.LONGEST_RUN characters: WeasyPrint would take minutes over it
 
@@ -104,7 +116,7 @@ def test_contents_page_numbers_are_where_the_sections_start(pages):
     for title, number in entries:
         start = int(number)
         assert heading_at(pages[start - 1], title), (title, start)
-        assert not any(heading_at(page, title) for page in pages[2:start - 1]), (title, start)
+        assert not any(heading_at(page, title) for page in pages[2 : start - 1]), (title, start)
     assert int(entries[-1][1]) > int(entries[0][1]) > 2
 
 
@@ -120,18 +132,23 @@ def test_the_conflict_appears_whole_with_its_evidence_chain(demo, demo_pdf, tmp_
     conflict = next(f for f in demo["findings"] if f["rule"] == "CMP001" and f["asset"] == RELEASE)
     (page,) = [p for p in page_texts(demo_pdf, tmp_path, "-raw") if conflict["id"] in p]  # kept on one page
     flat = squashed(page)
-    at = [flat.index(squashed(text)) for text in (
-        f"ERROR CMP001 · conflict · {conflict['id']} · open {RELEASE}", conflict["message"],
-        "acme/support-chat-7b was trained on datasets/tatsu-lab/alpaca"
-        " — acme/support-chat-7b/README.md:9 · datasets[0]",
-        "datasets/tatsu-lab/alpaca is licensed CC-BY-NC-4.0 — datasets/tatsu-lab/alpaca/README.md:2 · license",
-        "How to fix: " + conflict["how_to_fix"])]
+    at = [
+        flat.index(squashed(text))
+        for text in (
+            f"ERROR CMP001 · conflict · {conflict['id']} · open {RELEASE}",
+            conflict["message"],
+            "acme/support-chat-7b was trained on datasets/tatsu-lab/alpaca"
+            " — acme/support-chat-7b/README.md:9 · datasets[0]",
+            "datasets/tatsu-lab/alpaca is licensed CC-BY-NC-4.0 — datasets/tatsu-lab/alpaca/README.md:2 · license",
+            "How to fix: " + conflict["how_to_fix"],
+        )
+    ]
     assert at == sorted(at)
 
 
 def test_findings_are_grouped_by_severity(demo, content):
     sizes = {s: sum(f["severity"] == s for f in demo["findings"]) for s in ("error", "warning", "info")}
-    body = content[content.index(f"Error({sizes['error']})"):]
+    body = content[content.index(f"Error({sizes['error']})") :]
     heads = [body.index(f"{s.capitalize()}({n})") for s, n in sizes.items()]
     assert heads == sorted(heads)
     for f in demo["findings"]:
@@ -179,8 +196,9 @@ def test_hostile_text_is_shown_as_text_and_stays_on_the_page(demo, tmp_path):
     assert text.count("Ж") == pdf.LONGEST_RUN and f"…[{len(LONG) - pdf.LONGEST_RUN}morecharacters" in text
     # a right-to-left override is shown, not obeyed: the next name on its line reads as written
     assert "org/spoof\u27e8U+202E\u27e9,org/next" in text
-    boxes = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "report.pdf"), "-"],
-                           capture_output=True, text=True, check=True).stdout
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(tmp_path / "report.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     for page in boxes.split("<page ")[1:]:
         width = float(re.match(r'width="([\d.]+)"', page)[1])
         assert max(float(x) for x in re.findall(r'xMax="([\d.]+)"', page)) <= width, "a word runs off the page"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from conftest import FIXTURES, run_audit
 
 from auditor import profiles
-from conftest import FIXTURES, run_audit
 
 PROFILE_FIXTURES = FIXTURES / "profiles"
 CHECKLISTS = sorted(profiles.load())
@@ -46,9 +46,25 @@ def test_incomplete_fixture_lists_what_is_missing(profile):
 
 def test_profiles_are_selected_on_the_command_line_and_unknown_ones_refused(tmp_path):
     from auditor.cli import main
+
     demo = FIXTURES / "releases" / "demo"
-    assert main(["audit", str(demo), "--out", str(tmp_path), "--fail-on", "never",
-                 "--profile", "hf-model-card", "--profile", "eu-ai-act-gpai"]) == 0
+    assert (
+        main(
+            [
+                "audit",
+                str(demo),
+                "--out",
+                str(tmp_path),
+                "--fail-on",
+                "never",
+                "--profile",
+                "hf-model-card",
+                "--profile",
+                "eu-ai-act-gpai",
+            ]
+        )
+        == 0
+    )
     doc = yaml.safe_load((tmp_path / "report.json").read_text())
     assert doc["profiles"] == ["hf-model-card", "eu-ai-act-gpai"]
     assert {d["profile"] for d in doc["documentation"]} == {"hf-model-card", "eu-ai-act-gpai"}
@@ -76,7 +92,9 @@ def test_a_heading_with_commas_stays_one_heading():
     (item,) = [i for i in profiles.load()["hf-model-card"].items if i.id == "Bias, Risks, and Limitations"]
     assert item.headings[0] == "Bias, Risks, and Limitations"
     assert "'Bias, Risks, and Limitations'" in item.expected
-    assert not [h for p in profiles.load().values() for i in p.items for h in i.headings if h.lower().startswith("and ")]
+    assert not [
+        h for p in profiles.load().values() for i in p.items for h in i.headings if h.lower().startswith("and ")
+    ]
 
 
 CARD_SHAPES = FIXTURES / "cards"
@@ -96,25 +114,47 @@ def test_an_untouched_template_scores_almost_nothing():
     assert expected["score"] <= 10
 
 
-@pytest.mark.parametrize(("heading", "item"), [
-    ("BibTeX entry and citation info", "Citation"), ("**3. Citing this work**", "Citation"),
-    ("Limitations and bias", "Bias, Risks, and Limitations"), ("Known risks", "Bias, Risks, and Limitations"),
-    ("Getting started", "How to Get Started with the Model"), ("Framework versions", "Technical Specifications"),
-    ("Caveats and Recommendations", "Bias, Risks, and Limitations"), ("Responsible AI Considerations", "Bias, Risks, and Limitations"),
-    ("Ethics & Safety", "Bias, Risks, and Limitations"), ("References", "Citation"),
-])
+@pytest.mark.parametrize(
+    ("heading", "item"),
+    [
+        ("BibTeX entry and citation info", "Citation"),
+        ("**3. Citing this work**", "Citation"),
+        ("Limitations and bias", "Bias, Risks, and Limitations"),
+        ("Known risks", "Bias, Risks, and Limitations"),
+        ("Getting started", "How to Get Started with the Model"),
+        ("Framework versions", "Technical Specifications"),
+        ("Caveats and Recommendations", "Bias, Risks, and Limitations"),
+        ("Responsible AI Considerations", "Bias, Risks, and Limitations"),
+        ("Ethics & Safety", "Bias, Risks, and Limitations"),
+        ("References", "Citation"),
+    ],
+)
 def test_headings_are_matched_by_meaning(heading, item):
     assert ("hf-model-card", item) in profiles.items_meant(profiles.load(), profiles.normalise_heading(heading))
 
 
-@pytest.mark.parametrize(("heading", "meant", "not_meant"), [
-    ("Who are the annotators?", ("datasheets", "Preprocessing, cleaning, labeling"), ("datasheets", "Uses")),
-    ("Dataset maintenance plan", ("datasheets", "Maintenance"), ("datasheets", "Motivation")),
-    ("Model inputs and outputs", ("eu-ai-act-gpai", "Input and output modalities"), ("eu-ai-act-gpai", "Evaluation")),
-    ("Training compute and energy use", ("eu-ai-act-gpai", "Computational resources and energy"),
-     ("eu-ai-act-gpai", "Training data and provenance")),
-    ("Acceptable Use", ("eu-ai-act-gpai", "Acceptable use policy"), ("eu-ai-act-gpai", "Intended tasks and integration")),
-])
+@pytest.mark.parametrize(
+    ("heading", "meant", "not_meant"),
+    [
+        ("Who are the annotators?", ("datasheets", "Preprocessing, cleaning, labeling"), ("datasheets", "Uses")),
+        ("Dataset maintenance plan", ("datasheets", "Maintenance"), ("datasheets", "Motivation")),
+        (
+            "Model inputs and outputs",
+            ("eu-ai-act-gpai", "Input and output modalities"),
+            ("eu-ai-act-gpai", "Evaluation"),
+        ),
+        (
+            "Training compute and energy use",
+            ("eu-ai-act-gpai", "Computational resources and energy"),
+            ("eu-ai-act-gpai", "Training data and provenance"),
+        ),
+        (
+            "Acceptable Use",
+            ("eu-ai-act-gpai", "Acceptable use policy"),
+            ("eu-ai-act-gpai", "Intended tasks and integration"),
+        ),
+    ],
+)
 def test_every_profile_read_from_sections_matches_by_meaning(heading, meant, not_meant):
     found = profiles.items_meant(profiles.load(), profiles.normalise_heading(heading))
     assert meant in found and not_meant not in found
@@ -124,22 +164,28 @@ def test_every_profile_with_headings_has_keywords():
     assert all(item.keywords for p in profiles.load().values() for item in p.items if item.headings)
 
 
-@pytest.mark.parametrize(("text", "status"), [
-    ("Use the code below to get started with the model.\n\n[More Information Needed]", "placeholder"),
-    ("*use the code below   to get started\nwith the model.*", "placeholder"),
-    ("**BibTeX:**\n\n[More Information Needed]\n\n**APA:**", "placeholder"),
-    ("[TODO: provide examples of latent issues and potential remediations]", "placeholder"),
-    ("```python\n# TODO: add an example code snippet for running this diffusion pipeline\n```", "placeholder"),
-    ("Carbon emissions can be estimated using the [Machine Learning Impact calculator](https://mlco2.github.io/impact#compute)"
-     " presented in [Lacoste et al. (2019)](https://arxiv.org/abs/1910.09700).\n\n- **Hardware Type:** [More Information Needed]",
-     "placeholder"),
-    ("<!-- a comment -->\n\n", "empty"),
-    ("Use the code below to get started with the model.\n\n```python\nmodel = load('acme/m')\n```", "filled"),
-    ("The following hyperparameters were used during training:\n- learning_rate: 2e-05", "filled"),
-    ("- **Hardware Type:** 8 A100", "filled"),
-])
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Use the code below to get started with the model.\n\n[More Information Needed]", "placeholder"),
+        ("*use the code below   to get started\nwith the model.*", "placeholder"),
+        ("**BibTeX:**\n\n[More Information Needed]\n\n**APA:**", "placeholder"),
+        ("[TODO: provide examples of latent issues and potential remediations]", "placeholder"),
+        ("```python\n# TODO: add an example code snippet for running this diffusion pipeline\n```", "placeholder"),
+        (
+            "Carbon emissions can be estimated using the [Machine Learning Impact calculator](https://mlco2.github.io/impact#compute)"
+            " presented in [Lacoste et al. (2019)](https://arxiv.org/abs/1910.09700).\n\n- **Hardware Type:** [More Information Needed]",
+            "placeholder",
+        ),
+        ("<!-- a comment -->\n\n", "empty"),
+        ("Use the code below to get started with the model.\n\n```python\nmodel = load('acme/m')\n```", "filled"),
+        ("The following hyperparameters were used during training:\n- learning_rate: 2e-05", "filled"),
+        ("- **Hardware Type:** 8 A100", "filled"),
+    ],
+)
 def test_template_boilerplate_is_a_placeholder(text, status):
     from auditor.harvest.markdown import sections
+
     (section,) = sections(f"## Section\n\n{text}\n", 1, "README.md")
     assert section.status == status
 
@@ -147,23 +193,35 @@ def test_template_boilerplate_is_a_placeholder(text, status):
 MODEL_PROFILES = {k: p for k, p in profiles.load().items() if k == "hf-model-card"}
 
 
-@pytest.mark.parametrize(("body", "expected"), [
-    # a sub-section meaning another item keeps its text: TODO-only "Training data" stays a placeholder
-    ("## Training Data\n[TODO: name them]\n### Training hyperparameters\n- lr: 2e-5\n",
-     {"Training Data": "placeholder", "Training Procedure": "filled"}),
-    # a sub-section meaning the same item, or none, fills its parent
-    ("## Training Details\n### Training Procedure\n#### Settings\nbf16, 3 epochs\n",
-     {"Training Procedure": "filled"}),
-    ("## Citation\n### Paper\n```bibtex\n@article{x}\n```\n", {"Citation": "filled"}),
-    # what lies under a sub-section left out stays with it, however deep
-    ("## Training Details\n### Training Data\n#### Sources\nWikipedia\n### Speeds\n[More Information Needed]\n",
-     {"Training Procedure": "placeholder", "Training Data": "filled"}),
-    # a heading meaning two items is filled for each only by what means that item (or nothing)
-    ("## Intended uses & limitations\n[More Information Needed]\n### Limitations\nEnglish only.\n",
-     {"Uses": "placeholder", "Bias, Risks, and Limitations": "filled"}),
-])
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a sub-section meaning another item keeps its text: TODO-only "Training data" stays a placeholder
+        (
+            "## Training Data\n[TODO: name them]\n### Training hyperparameters\n- lr: 2e-5\n",
+            {"Training Data": "placeholder", "Training Procedure": "filled"},
+        ),
+        # a sub-section meaning the same item, or none, fills its parent
+        (
+            "## Training Details\n### Training Procedure\n#### Settings\nbf16, 3 epochs\n",
+            {"Training Procedure": "filled"},
+        ),
+        ("## Citation\n### Paper\n```bibtex\n@article{x}\n```\n", {"Citation": "filled"}),
+        # what lies under a sub-section left out stays with it, however deep
+        (
+            "## Training Details\n### Training Data\n#### Sources\nWikipedia\n### Speeds\n[More Information Needed]\n",
+            {"Training Procedure": "placeholder", "Training Data": "filled"},
+        ),
+        # a heading meaning two items is filled for each only by what means that item (or nothing)
+        (
+            "## Intended uses & limitations\n[More Information Needed]\n### Limitations\nEnglish only.\n",
+            {"Uses": "placeholder", "Bias, Risks, and Limitations": "filled"},
+        ),
+    ],
+)
 def test_sub_sections_credit_their_heading_only_for_the_same_item(body, expected):
     from auditor.harvest.markdown import sections
+
     earned: dict[str, str] = {}
     for _, _, item, status in profiles.credited(MODEL_PROFILES, sections(body, 1, "README.md")):
         earned[item] = max(earned.get(item, "empty"), status, key=profiles.STATUS_ORDER.index)

@@ -7,12 +7,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from conftest import run_audit, write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from auditor import licenses
 from auditor.harvest import harvest
-from conftest import run_audit, write_tree
 
 KB = licenses.load()
 POOL = ["mit", "apache-2.0", "cc-by-nc-4.0", "cc-by-sa-4.0", "llama2", None]
@@ -34,10 +34,12 @@ def lineages(draw):
             bases = draw(st.lists(st.sampled_from(models), unique=True, max_size=2)) if models else []
             relation = draw(st.sampled_from(["finetune", "adapter", "quantized", "merge"]))
             asset["edges"] += [(j, relation) for j in bases]
-            for j in (draw(st.lists(st.sampled_from(datasets), unique=True, max_size=2)) if datasets else []):
+            for j in draw(st.lists(st.sampled_from(datasets), unique=True, max_size=2)) if datasets else []:
                 asset["edges"].append((j, draw(st.sampled_from(["trained_on", "evaluated_on"]))))
         elif datasets:
-            asset["edges"] += [(j, "derived_from") for j in draw(st.lists(st.sampled_from(datasets), unique=True, max_size=2))]
+            asset["edges"] += [
+                (j, "derived_from") for j in draw(st.lists(st.sampled_from(datasets), unique=True, max_size=2))
+            ]
         assets.append(asset)
     return assets
 
@@ -54,8 +56,10 @@ def cards(assets) -> dict[str, str]:
             front.append(f"datasets: [{', '.join(trained)}]")
         evaluated = [f"org/a{j}" for j, r in a["edges"] if r == "evaluated_on"]
         if evaluated:
-            front.append("model-index:\n- name: m\n  results:\n" + "".join(
-                f"  - dataset: {{name: d, type: {t}}}\n" for t in evaluated).rstrip("\n"))
+            front.append(
+                "model-index:\n- name: m\n  results:\n"
+                + "".join(f"  - dataset: {{name: d, type: {t}}}\n" for t in evaluated).rstrip("\n")
+            )
         derived = [f"org/a{j}" for j, r in a["edges"] if r == "derived_from"]
         if derived:
             front.append(f"source_datasets: [{', '.join(derived)}]")

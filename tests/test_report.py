@@ -8,11 +8,11 @@ import re
 
 import jsonschema
 import pytest
+from conftest import FIXTURES, ROOT, card, run_audit, write_tree
 
 from auditor import document
 from auditor.cli import main
 from auditor.resources import schema_path
-from conftest import FIXTURES, ROOT, card, run_audit, write_tree
 
 DEMO = FIXTURES / "releases" / "demo"
 SCENARIOS = sorted(p.name for p in (FIXTURES / "releases").iterdir() if p.is_dir())
@@ -49,10 +49,21 @@ def test_multi_format_scenario_crosses_formats_and_shows_disagreement():
     assert {"hf-card", "model-folder", "cyclonedx", "croissant", "openml"} <= formats
     edges = {(e["child"], e["relation"], e["parent"], e["file"].split("/")[0]) for e in doc["edges"]}
     assert ("acme/credit-risk-v2", "trained_on", "datasets/credit-g", "sbom") in edges  # CycloneDX -> OpenML
-    assert ("acme/credit-risk-v2", "trained_on", "datasets/acme/loan-applications", "acme") in edges  # card -> Croissant
+    assert (
+        "acme/credit-risk-v2",
+        "trained_on",
+        "datasets/acme/loan-applications",
+        "acme",
+    ) in edges  # card -> Croissant
     disagreement = next(f for f in doc["findings"] if f["rule"] == "PRV003" and f["detail"]["aspect"] == "license")
-    assert "README.md (declared): Apache-2.0" in disagreement["message"] and "cdx.json (declared): MIT" in disagreement["message"]
-    assert {s["file"] for s in disagreement["evidence"]} == {"acme/credit-risk-v2/README.md", "sbom/credit-risk-v2.cdx.json"}
+    assert (
+        "README.md (declared): Apache-2.0" in disagreement["message"]
+        and "cdx.json (declared): MIT" in disagreement["message"]
+    )
+    assert {s["file"] for s in disagreement["evidence"]} == {
+        "acme/credit-risk-v2/README.md",
+        "sbom/credit-risk-v2.cdx.json",
+    }
 
 
 def test_reports_are_byte_identical_across_runs(tmp_path):
@@ -84,7 +95,9 @@ def test_demo_conflict_chain_reaches_the_dataset_card_line():
 
 def test_obligations_name_who_imposes_them():
     doc = run_audit(DEMO)
-    notice = next(o for o in doc["obligations"] if o["term"] == "include_notice" and o["license"].startswith("LicenseRef-Llama-2"))
+    notice = next(
+        o for o in doc["obligations"] if o["term"] == "include_notice" and o["license"].startswith("LicenseRef-Llama-2")
+    )
     assert notice["imposed_by"] == ["acme/support-chat-7b", "meta-llama/Llama-2-7b-chat-hf"]
     assert notice["clause"] == "Section 1(b)(iii)"
 
@@ -96,12 +109,17 @@ def test_every_input_file_is_in_the_inventory():
 
 
 def test_hostile_strings_are_text_in_the_html(tmp_path):
-    hostile = '<script>alert(1)</script>{{ 7*7 }}<img src=x onerror=alert(2)>'
-    root = write_tree(tmp_path / "r", {
-        "mlaudit.toml": '[release]\nasset = "org/m"\n',
-        "org/m/README.md": card(f"license: other\nlicense_name: '{hostile}'\nbase_model: '<b>x</b>/y'",
-                                "## <script>bad()</script>\n[More Information Needed]\n"),
-    })
+    hostile = "<script>alert(1)</script>{{ 7*7 }}<img src=x onerror=alert(2)>"
+    root = write_tree(
+        tmp_path / "r",
+        {
+            "mlaudit.toml": '[release]\nasset = "org/m"\n',
+            "org/m/README.md": card(
+                f"license: other\nlicense_name: '{hostile}'\nbase_model: '<b>x</b>/y'",
+                "## <script>bad()</script>\n[More Information Needed]\n",
+            ),
+        },
+    )
     out = tmp_path / "out"
     main(["audit", str(root), "--out", str(out)])
     html = (out / "report.html").read_text()
@@ -112,6 +130,7 @@ def test_hostile_strings_are_text_in_the_html(tmp_path):
 
 def test_html_is_self_contained():
     from auditor.report import html
+
     page = html.render(run_audit(DEMO))
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
     assert "<link" not in page and "@import" not in page
@@ -120,19 +139,25 @@ def test_html_is_self_contained():
 
 def test_lineage_diagram_shows_the_release_lineage_with_findings_marked():
     from auditor.report import lineage
+
     svg = lineage.render(run_audit(DEMO))
     assert svg.startswith("<svg") and svg.count('class="asset"') == 7
     assert ">acme/support-chat-7b-GGUF<" in svg and ">quantized<" in svg and ">trained on<" in svg
     assert 'stroke="#b3261e"' in svg  # the release has error findings
-    assert 'stroke-dasharray' in svg  # the unresolved evaluation dataset
+    assert "stroke-dasharray" in svg  # the unresolved evaluation dataset
 
 
 def test_lineage_diagram_escapes_names_and_stays_readable_at_fifty_assets(tmp_path):
     from auditor.report import lineage
-    lineage_of = "".join(f'[[lineage]]\nchild = "org/p{i}"\nparent = "datasets/<script>{i}"\nrelation = "trained_on"\n'
-                         for i in range(49))  # names no card field would take as a Hub id
-    files = {"mlaudit.toml": '[release]\nasset = "org/top"\n' + lineage_of,
-             "org/top/README.md": card("license: mit\nbase_model: [" + ", ".join(f"org/p{i}" for i in range(49)) + "]")}
+
+    lineage_of = "".join(
+        f'[[lineage]]\nchild = "org/p{i}"\nparent = "datasets/<script>{i}"\nrelation = "trained_on"\n'
+        for i in range(49)
+    )  # names no card field would take as a Hub id
+    files = {
+        "mlaudit.toml": '[release]\nasset = "org/top"\n' + lineage_of,
+        "org/top/README.md": card("license: mit\nbase_model: [" + ", ".join(f"org/p{i}" for i in range(49)) + "]"),
+    }
     files.update({f"org/p{i}/README.md": card("license: mit") for i in range(49)})
     svg = lineage.render(run_audit(write_tree(tmp_path / "r", files)))
     assert "<script" not in svg and "&lt;script&gt;" in svg

@@ -7,10 +7,10 @@ import json
 import shutil
 
 import pytest
+from conftest import FIXTURES
 
 from auditor import audit, document, review
 from auditor.cli import main
-from conftest import FIXTURES
 
 DEMO = FIXTURES / "releases" / "demo"
 RELEASE = "acme/support-chat-7b-GGUF"
@@ -44,6 +44,7 @@ def findings(doc, rule=NC, asset=RELEASE):
 
 # Resolutions
 
+
 def test_resolution_accepts_its_finding_and_keeps_it_in_the_report(release):
     before = audit_doc(release)
     (release / "resolutions.yaml").write_text(ACCEPT_NC)
@@ -51,13 +52,21 @@ def test_resolution_accepts_its_finding_and_keeps_it_in_the_report(release):
     [finding] = findings(doc)
     assert finding["status"] == "resolved"
     assert finding["resolution"] == {
-        "reason": "license-obtained", "comment": "Stanford granted a commercial license for Alpaca, contract C-2291.",
-        "reviewer": "Jane Roe (Legal)", "date": "2026-11-01", "expires": None, "expired": False,
-        "file": "resolutions.yaml", "line": 2}
+        "reason": "license-obtained",
+        "comment": "Stanford granted a commercial license for Alpaca, contract C-2291.",
+        "reviewer": "Jane Roe (Legal)",
+        "date": "2026-11-01",
+        "expires": None,
+        "expired": False,
+        "file": "resolutions.yaml",
+        "line": 2,
+    }
     assert doc["counts"]["resolved"] == 1 and doc["counts"]["open"] == before["counts"]["open"] - 1
     assert doc["counts"]["error"] == before["counts"]["error"] - 1
     assert doc["review"]["resolutions"] == {"file": "resolutions.yaml", "applied": 1, "orphaned": []}
-    assert {"file": "resolutions.yaml", "format": "mlaudit resolutions", "status": "read", "reason": ""} in doc["inventory"]
+    assert {"file": "resolutions.yaml", "format": "mlaudit resolutions", "status": "read", "reason": ""} in doc[
+        "inventory"
+    ]
 
 
 def test_resolution_matches_rule_and_asset_not_message_text(release):
@@ -96,23 +105,34 @@ def test_no_date_in_the_report_unless_an_expiry_depends_on_it(release):
     assert audit_doc(release, as_of=dt.date(2030, 1, 1)) == audit_doc(release, as_of=dt.date(2020, 1, 1))
 
 
-@pytest.mark.parametrize("entry, message", [
-    ({"comment": ""}, "missing or empty: comment"),
-    ({"comment": None}, "missing or empty: comment"),
-    ({"reason": "because"}, "reason 'because' is not one of legal-approved"),
-    ({"rule": "XYZ999"}, "no rule 'XYZ999'"),
-    ({"date": "last week"}, "date 'last week' is not a date"),
-    ({"expires": "2026-10-01"}, "expires 2026-10-01 is before its date 2026-11-01"),
-    ({"message": "the text of the finding"}, "unknown field(s): message"),
-    ({"reviewer": "  "}, "missing or empty: reviewer"),
-    ({"asset": ["a/b", "c/d"]}, "not text: asset"),
-])
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ({"comment": ""}, "missing or empty: comment"),
+        ({"comment": None}, "missing or empty: comment"),
+        ({"reason": "because"}, "reason 'because' is not one of legal-approved"),
+        ({"rule": "XYZ999"}, "no rule 'XYZ999'"),
+        ({"date": "last week"}, "date 'last week' is not a date"),
+        ({"expires": "2026-10-01"}, "expires 2026-10-01 is before its date 2026-11-01"),
+        ({"message": "the text of the finding"}, "unknown field(s): message"),
+        ({"reviewer": "  "}, "missing or empty: reviewer"),
+        ({"asset": ["a/b", "c/d"]}, "not text: asset"),
+    ],
+)
 def test_malformed_resolution_is_listed_with_file_and_line_and_not_applied(release, entry, message):
-    fields = {"rule": NC, "asset": RELEASE, "reason": "legal-approved", "comment": "Counsel cleared it.",
-              "reviewer": "J. Roe", "date": "2026-11-01"} | entry
+    fields = {
+        "rule": NC,
+        "asset": RELEASE,
+        "reason": "legal-approved",
+        "comment": "Counsel cleared it.",
+        "reviewer": "J. Roe",
+        "date": "2026-11-01",
+    } | entry
     body = "".join(f"    {k}: {json.dumps(v)}\n" for k, v in fields.items()).replace("    ", "  - ", 1)
-    (release / "resolutions.yaml").write_text("resolutions:\n  - rule: PRV001\n    asset: x\n    reason: not-applicable\n"
-                                              "    comment: fine\n    reviewer: J\n    date: 2026-01-01\n" + body)
+    (release / "resolutions.yaml").write_text(
+        "resolutions:\n  - rule: PRV001\n    asset: x\n    reason: not-applicable\n"
+        "    comment: fine\n    reviewer: J\n    date: 2026-01-01\n" + body
+    )
     doc = audit_doc(release)
     [problem] = doc["review"]["problems"]
     assert problem["file"] == "resolutions.yaml" and problem["line"] == 8 and message in problem["message"]
@@ -131,18 +151,23 @@ def test_an_unreadable_review_file_is_an_input_error_and_a_bad_entry_a_field_pro
     assert finding["evidence"][0]["file"] == f"{kind}.yaml" and finding["evidence"][0]["line"] == 3
     (release / f"{kind}.yaml").write_text(f"{kind}:\n  - 5\n")
     entry = audit_doc(release)
-    assert [f["evidence"][0]["file"] for f in entry["findings"]
-            if f["rule"] == "INP002" and f["evidence"][0]["file"] == f"{kind}.yaml"] == [f"{kind}.yaml"]
+    assert [
+        f["evidence"][0]["file"]
+        for f in entry["findings"]
+        if f["rule"] == "INP002" and f["evidence"][0]["file"] == f"{kind}.yaml"
+    ] == [f"{kind}.yaml"]
     assert not [f for f in entry["findings"] if f["rule"] == "INP001"]
 
 
 def test_resolutions_file_that_is_not_a_list_is_one_problem(release):
     (release / "resolutions.yaml").write_text("- rule: CMP001\n")
     assert [p["message"] for p in audit_doc(release)["review"]["problems"]] == [
-        "the resolutions file is a list, expected a mapping of fields; no resolutions applied"]
+        "the resolutions file is a list, expected a mapping of fields; no resolutions applied"
+    ]
     (release / "resolutions.yaml").write_text("resolution:\n  - rule: CMP001\n")
     assert [p["message"] for p in audit_doc(release)["review"]["problems"]] == [
-        "expected one top-level key 'resolutions:' holding a list; no resolutions applied"]
+        "expected one top-level key 'resolutions:' holding a list; no resolutions applied"
+    ]
 
 
 def test_resolutions_file_given_on_the_command_line_replaces_the_folders(release, tmp_path):
@@ -172,11 +197,20 @@ def test_curation_changes_what_the_rules_see_and_shows_both_values(release):
     alpaca = next(a for a in doc["assets"] if a["id"] == "datasets/tatsu-lab/alpaca")
     assert alpaca["license"] == "Apache-2.0"
     assert alpaca["curation"] == {
-        "license": "Apache-2.0", "original": "CC-BY-NC-4.0", "comment": CURATE_ALPACA.split("comment: ")[1].split("\n")[0],
-        "curator": "Jane Roe (Legal)", "date": "2026-11-02", "file": "curations.yaml", "line": 3}
+        "license": "Apache-2.0",
+        "original": "CC-BY-NC-4.0",
+        "comment": CURATE_ALPACA.split("comment: ")[1].split("\n")[0],
+        "curator": "Jane Roe (Legal)",
+        "date": "2026-11-02",
+        "file": "curations.yaml",
+        "line": 3,
+    }
     assert "curated by Jane Roe (Legal)" in alpaca["license_reading"]
-    assert doc["review"]["curations"] == {"file": "curations.yaml", "applied": ["datasets/tatsu-lab/alpaca"],
-                                          "orphaned": []}
+    assert doc["review"]["curations"] == {
+        "file": "curations.yaml",
+        "applied": ["datasets/tatsu-lab/alpaca"],
+        "orphaned": [],
+    }
 
 
 def test_curated_license_is_the_evidence_of_findings_it_causes(release):
@@ -188,11 +222,13 @@ def test_curated_license_is_the_evidence_of_findings_it_causes(release):
 
 def test_curation_of_an_unknown_asset_is_orphaned_and_a_second_one_is_a_problem(release):
     second = CURATE_ALPACA.split("curations:\n")[1].replace("Apache-2.0", "MIT")
-    (release / "curations.yaml").write_text(CURATE_ALPACA + second + CURATE_ALPACA.split("curations:\n")[1]
-                                            .replace("tatsu-lab/alpaca", "nobody/nothing"))
+    (release / "curations.yaml").write_text(
+        CURATE_ALPACA + second + CURATE_ALPACA.split("curations:\n")[1].replace("tatsu-lab/alpaca", "nobody/nothing")
+    )
     doc = audit_doc(release)
     assert doc["review"]["curations"]["orphaned"] == [
-        {"asset": "datasets/nobody/nothing", "license": "Apache-2.0", "file": "curations.yaml", "line": 13}]
+        {"asset": "datasets/nobody/nothing", "license": "Apache-2.0", "file": "curations.yaml", "line": 13}
+    ]
     assert [p["line"] for p in doc["review"]["problems"]] == [8]
     assert next(a for a in doc["assets"] if a["id"] == "datasets/tatsu-lab/alpaca")["license"] == "Apache-2.0"
 
@@ -206,6 +242,7 @@ def test_snapshot_carries_the_review_files(release, tmp_path):
 
 
 # Baseline
+
 
 def test_baseline_marks_findings_new_unchanged_and_gone(release):
     old = audit_doc(release)
@@ -229,12 +266,16 @@ def test_baseline_that_is_not_a_report_is_a_usage_error(tmp_path, capsys):
 
 # The CI gate and re-rendering
 
+
 def test_fail_on_counts_only_unresolved_findings(release, tmp_path):
     out = tmp_path / "out"
     assert main(["audit", str(release), "--out", str(out), "--format", "json"]) == 1
     errors = [f for f in json.loads((out / "report.json").read_text())["findings"] if f["severity"] == "error"]
-    entries = "".join(f"  - rule: {f['rule']}\n    asset: {f['asset']}\n    reason: legal-approved\n"
-                      f"    comment: Counsel cleared it.\n    reviewer: J. Roe\n    date: 2026-11-01\n" for f in errors)
+    entries = "".join(
+        f"  - rule: {f['rule']}\n    asset: {f['asset']}\n    reason: legal-approved\n"
+        f"    comment: Counsel cleared it.\n    reviewer: J. Roe\n    date: 2026-11-01\n"
+        for f in errors
+    )
     (release / "resolutions.yaml").write_text("resolutions:\n" + entries)
     assert main(["audit", str(release), "--out", str(out), "--format", "json"]) == 0
     assert main(["audit", str(release), "--out", str(out), "--fail-on", "warning", "--format", "json"]) == 1
@@ -254,8 +295,18 @@ def test_report_applies_new_resolutions_and_baseline_without_reasoning(tmp_path,
     decisions = tmp_path / "resolutions.yaml"
     decisions.write_text(ACCEPT_NC)
     monkeypatch.setattr(audit, "run", lambda *a, **k: pytest.fail("mlaudit report reasoned again"))
-    code = main(["report", str(first / "report.json"), "--out", str(second), "--resolutions", str(decisions),
-                 "--baseline", str(first / "report.json")])
+    code = main(
+        [
+            "report",
+            str(first / "report.json"),
+            "--out",
+            str(second),
+            "--resolutions",
+            str(decisions),
+            "--baseline",
+            str(first / "report.json"),
+        ]
+    )
     doc = json.loads((second / "report.json").read_text())
     assert findings(doc)[0]["status"] == "resolved" and doc["counts"]["resolved"] == 1
     assert {f["baseline"] for f in doc["findings"]} == {"unchanged"} and doc["review"]["baseline"]["gone"] == []
@@ -270,7 +321,7 @@ def test_report_of_a_file_that_is_not_a_report_is_exit_3(tmp_path, capsys):
 
 def test_reasons_are_the_documented_closed_list():
     readme = (FIXTURES.parent / "README.md").read_text(encoding="utf-8")
-    for reason, meaning in review.REASONS.items():
+    for reason in review.REASONS:
         assert f"`{reason}`" in readme, reason
 
 
@@ -288,15 +339,19 @@ def test_html_shows_the_decision_the_curation_and_the_baseline(release):
     from auditor.report import html
 
     old = audit_doc(release)
-    (release / "resolutions.yaml").write_text(ACCEPT_NC + "  - rule: PRV001\n    asset: nothing/here\n"
-                                              "    reason: not-applicable\n    comment: old\n    reviewer: J\n"
-                                              "    date: 2026-01-01\n")
+    (release / "resolutions.yaml").write_text(
+        ACCEPT_NC + "  - rule: PRV001\n    asset: nothing/here\n"
+        "    reason: not-applicable\n    comment: old\n    reviewer: J\n"
+        "    date: 2026-01-01\n"
+    )
     (release / "curations.yaml").write_text(CURATE_ALPACA.replace("tatsu-lab/alpaca", "acme/support-tickets"))
     page = html.render(audit_doc(release, baseline=("old.json", old)))
     shown = " ".join(html_lib.unescape(re.sub(r"<(/?)(td|th|li|p|div|h\d)\b[^>]*>", " ", page)).split())
     shown = re.sub(r"<[^>]+>", "", shown)
-    assert ("Resolved · license-obtained · Jane Roe (Legal), 2026-11-01: Stanford granted a commercial license "
-            "for Alpaca, contract C-2291. — resolutions.yaml:2") in shown
+    assert (
+        "Resolved · license-obtained · Jane Roe (Legal), 2026-11-01: Stanford granted a commercial license "
+        "for Alpaca, contract C-2291. — resolutions.yaml:2"
+    ) in shown
     assert "Resolutions that match no finding" in shown and "nothing/here" in shown
     assert "datasets/acme/support-tickets (missing) Apache-2.0 Jane Roe (Legal), 2026-11-02" in shown
     assert "Compared with old.json:" in shown and "gone" in shown

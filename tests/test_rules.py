@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import FIXTURES, findings_of, run_audit
 
 from auditor import rulebase
-from conftest import FIXTURES, findings_of, run_audit
 
 RULE_FIXTURES = FIXTURES / "rules"
 RULES = rulebase.rules()
@@ -45,8 +45,12 @@ def test_rule_fires(rule_id: str, path: Path):
     expected, options = expectation(rule_id, path)
     assert expected, f"{path}: a fire fixture must expect at least one finding"
     found = findings_of(run_audit(path, **options), rule_id)
-    got = sorted((f["asset"], sorted((k, str(v)) for k, v in f["detail"].items() if k in e["detail"]))
-                 for f in found for e in expected if e["asset"] == f["asset"])
+    got = sorted(
+        (f["asset"], sorted((k, str(v)) for k, v in f["detail"].items() if k in e["detail"]))
+        for f in found
+        for e in expected
+        if e["asset"] == f["asset"]
+    )
     want = sorted((e["asset"], sorted((k, str(v)) for k, v in e["detail"].items())) for e in expected)
     assert len(found) == len(expected), [f["message"] for f in found]
     assert all(w in got for w in want), (want, [(f["asset"], f["detail"]) for f in found])

@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import FIXTURES
 
 from auditor import review, shape, snapshot
 from auditor.cli import main
-from conftest import FIXTURES
 
 DEMO = FIXTURES / "releases" / "demo"
 
@@ -32,7 +32,7 @@ def _report_shapes(doc: dict) -> list[tuple[object, str]]:
     findings_object = {**doc, "findings": {"a": 1}}
     return [
         ([], "at /: expected an object, found an array"),
-        ("text", "at /: expected an object, found \"text\""),
+        ("text", 'at /: expected an object, found "text"'),
         (no_findings, "at /: the key 'findings' is missing"),
         (rule_number, "at /findings/0/rule: expected a string, found 7"),
         (findings_object, "at /findings: expected an array, found an object"),
@@ -58,10 +58,15 @@ def test_report_explain_and_baseline_name_the_first_problem(stored, tmp_path, ca
     assert "Traceback" not in "".join(err) and not (tmp_path / "o").exists()
 
 
-@pytest.mark.parametrize("body, expected", [
-    (b"", "invalid JSON"), (b"{\"schema_version\": ", "invalid JSON"), (b"\xff\xfe{}", "not UTF-8"),
-    (b"[" * 5000 + b"]" * 5000, "levels deep"),
-])
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        (b"", "invalid JSON"),
+        (b'{"schema_version": ', "invalid JSON"),
+        (b"\xff\xfe{}", "not UTF-8"),
+        (b"[" * 5000 + b"]" * 5000, "levels deep"),
+    ],
+)
 def test_reports_that_are_not_json_are_refused(tmp_path, capsys, body, expected):
     path = tmp_path / "report.json"
     path.write_bytes(body)
@@ -86,9 +91,9 @@ def _snapshot_shapes(graph: dict) -> list[tuple[dict, str]]:
     extra = json.loads(json.dumps(graph))
     extra["inventory"][0]["size"] = 3
     return [
-        ({**graph, "records": "none"}, "at /records: expected an array, found \"none\""),
+        ({**graph, "records": "none"}, 'at /records: expected an array, found "none"'),
         ({k: v for k, v in graph.items() if k != "inventory"}, "at /: the key 'inventory' is missing"),
-        (deep, "at /records/0/licenses/0/evidence/line: expected an integer or null, found \"four\""),
+        (deep, 'at /records/0/licenses/0/evidence/line: expected an integer or null, found "four"'),
         (extra, "at /inventory/0: the key 'size' is not expected"),
         ({**graph, "review": {"resolutions.yaml": 5}}, "at /review/resolutions.yaml: expected a string, found 5"),
         ({**graph, "version": 2}, "at /version: expected 1, found 2"),

@@ -9,23 +9,30 @@ The browser is Debian's Chromium driven by Playwright (never a browser Playwrigh
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, run_audit
+from test_outputs import open_findings, validate_sarif
 
 from auditor import rulebase
 from auditor.report import html, jsonfile, junit, lines, notice, sarif, text
-from conftest import FIXTURES, run_audit
-from test_outputs import open_findings, validate_sarif
 
 DEMO = FIXTURES / "releases" / "demo"
 HOSTILE = FIXTURES / "hostile"
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 VIEWPORT = {"width": 1280, "height": 900}
 
 SCRIPT = "<script>window.pwned=1</script>"
@@ -39,7 +46,8 @@ TERMINAL = "\x1b\x07"
 
 needs_chromium = pytest.mark.skipif(
     not CHROMIUM.exists() and not os.environ.get("CI"),
-    reason="no /usr/bin/chromium (apt-get install chromium); these tests are required in CI")
+    reason="no /usr/bin/chromium (apt-get install chromium); these tests are required in CI",
+)
 
 # Reads an element's text twice: in DOM (logical) order, and in the order a person sees it (lines
 # top to bottom, characters left to right). The two differ where bidi controls reorder the text.
@@ -156,6 +164,7 @@ def open_filters(page) -> None:
 
 # The demo release, as a person reads it
 
+
 @needs_chromium
 def test_demo_shows_release_verdict_counts_and_a_finding_with_its_evidence(demo, pages, visit):
     page = visit(pages["demo"]).page
@@ -198,15 +207,19 @@ def test_demo_lineage_diagram_is_drawn_with_asset_labels(pages, visit):
 @needs_chromium
 def test_demo_lineage_labels_fit_inside_their_boxes(pages, visit):
     page = visit(pages["demo"]).page
-    overflowing = page.eval_on_selector_all("svg.lineage g.asset", """boxes => boxes.flatMap(g => {
+    overflowing = page.eval_on_selector_all(
+        "svg.lineage g.asset",
+        """boxes => boxes.flatMap(g => {
       const frame = g.querySelector('rect').getBoundingClientRect();
       return [...g.querySelectorAll('text')].filter(t => t.getBoundingClientRect().right > frame.right)
                                              .map(t => t.textContent);
-    })""")
+    })""",
+    )
     assert overflowing == []
 
 
 # The filters
+
 
 @needs_chromium
 def test_unchecking_a_severity_hides_its_findings_only(demo, pages, visit):
@@ -238,6 +251,7 @@ def test_unchecking_a_rule_hides_that_rules_findings_only(demo, pages, visit):
 
 # Nothing loaded, nothing run
 
+
 @needs_chromium
 def test_the_page_loads_nothing_else_and_runs_nothing(pages, visit):
     loaded = visit(pages["demo"])
@@ -249,6 +263,7 @@ def test_the_page_loads_nothing_else_and_runs_nothing(pages, visit):
 
 # A release whose manifests are hostile (the page is loaded without its CSP, so that escaping alone
 # is what keeps the markup inert)
+
 
 def test_the_hostile_fixture_reaches_the_document(hostile):
     """Guards the fixture: every attack below must really be in the document the formatters get."""
@@ -323,6 +338,7 @@ def shown_as(text: str) -> str:
 
 # The other outputs of the hostile release
 
+
 def test_hostile_release_keeps_every_machine_output_valid(hostile):
     assert json.loads(jsonfile.render(hostile)) == hostile
     results = validate_sarif(sarif.render(hostile))["runs"][0]["results"]
@@ -337,10 +353,20 @@ def _explained(document: dict) -> str:
     return "".join(text.explain(f, rulebase.rules().get(f["rule"]), document) for f in document["findings"])
 
 
-@pytest.mark.parametrize("render", [
-    lines.render, notice.render, junit.render, sarif.render, text.outbound, _explained,
-    lambda doc: text.render(doc, ["out/report.html"]), lambda doc: text.render(doc, [], "json"),
-], ids=["lines", "notice", "junit", "sarif", "suggest", "explain", "summary", "summary-json"])
+@pytest.mark.parametrize(
+    "render",
+    [
+        lines.render,
+        notice.render,
+        junit.render,
+        sarif.render,
+        text.outbound,
+        _explained,
+        lambda doc: text.render(doc, ["out/report.html"]),
+        lambda doc: text.render(doc, [], "json"),
+    ],
+    ids=["lines", "notice", "junit", "sarif", "suggest", "explain", "summary", "summary-json"],
+)
 def test_no_bidi_control_or_escape_reaches_a_text_output(hostile, render):
     out = render(hostile)
     leaked = sorted({f"U+{ord(c):04X}" for c in out if c in BIDI + TERMINAL})

@@ -18,19 +18,22 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.harvest import croissant, cyclonedx, modelfolder, mof, openml, schemaorg
-from auditor.harvest import spdx2, spdx3
+from auditor.harvest import croissant, cyclonedx, modelfolder, mof, openml, schemaorg, spdx2, spdx3
 from auditor.harvest.folder import refusal, walk
 from auditor.harvest.hfcard import read_card
 from auditor.harvest.layout import Placement, place
 from auditor.model import UNREADABLE, Evidence, Harvest, InventoryEntry, Problem
 
-CONFIG_FILES = {"mlaudit.toml": "mlaudit config", "resolutions.yaml": "mlaudit resolutions",
-                "curations.yaml": "mlaudit curations"}
+CONFIG_FILES = {
+    "mlaudit.toml": "mlaudit config",
+    "resolutions.yaml": "mlaudit resolutions",
+    "curations.yaml": "mlaudit curations",
+}
 HEAD_BYTES = 4096
 FINGERPRINT_LIMIT = 64 * 1024 * 1024  # larger files (weights) enter the input fingerprint by size
-ROOT_NOTES = ("README.md at the audit root without card metadata: read as notes on the release "
-              "folder, not as an asset card")
+ROOT_NOTES = (
+    "README.md at the audit root without card metadata: read as notes on the release folder, not as an asset card"
+)
 
 
 @dataclass(frozen=True)
@@ -78,8 +81,13 @@ def _other(path: Path, context: Context, result: Harvest) -> None:
         with open(path, "rb") as fh:
             head = fh.read(HEAD_BYTES)
     except OSError as exc:
-        _add(result, context.rel, "unknown", [],
-             [Problem("unreadable", f"cannot read file: {exc.strerror}", Evidence(context.rel, ""))])
+        _add(
+            result,
+            context.rel,
+            "unknown",
+            [],
+            [Problem("unreadable", f"cannot read file: {exc.strerror}", Evidence(context.rel, ""))],
+        )
         return
     for reader in READERS:
         if reader.detect(path, head):

@@ -29,8 +29,13 @@ def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
         return [], problems
     node = _dataset_node(doc)
     if node is None:
-        return [], [Problem("malformed", f"not a Croissant dataset: {doc.root_types()}, expected an object "
-                            "with @type sc:Dataset", doc.ev(""))]
+        return [], [
+            Problem(
+                "malformed",
+                f"not a Croissant dataset: {doc.root_types()}, expected an object with @type sc:Dataset",
+                doc.ev(""),
+            )
+        ]
     records = schemaorg.read_datasets(doc, [node], FORMAT, _basis(node), context.placement)
     return records, doc.problems
 
@@ -39,14 +44,16 @@ def _dataset_node(doc: schemaorg.Document) -> schemaorg.Node | None:
     """The Dataset node; a root object without @type is read as one (with a problem), another type is not."""
     nodes = doc.datasets()
     if len(nodes) > 1:
-        doc.problem("invalid", f"{len(nodes)} Dataset nodes in one Croissant file; only the first is read",
-                    nodes[1].pointer)
+        doc.problem(
+            "invalid", f"{len(nodes)} Dataset nodes in one Croissant file; only the first is read", nodes[1].pointer
+        )
     if nodes:
         return nodes[0]
     if not isinstance(doc.root, dict) or "@type" in doc.root:
         return None
-    doc.problem("invalid", "the root object has no @type; Croissant requires sc:Dataset (read as a dataset anyway)",
-                "/@type")
+    doc.problem(
+        "invalid", "the root object has no @type; Croissant requires sc:Dataset (read as a dataset anyway)", "/@type"
+    )
     return schemaorg.Node(doc.root, "", doc.vocab)
 
 

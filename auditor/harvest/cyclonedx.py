@@ -25,8 +25,17 @@ from lxml import etree
 
 from auditor.harvest import safejson, safexml
 from auditor.identity import hub_id
-from auditor.model import (AssetRecord, Checksum, Evidence, Identifier, LicenseStatement, Problem, Reference, Statement,
-                           asset_key)
+from auditor.model import (
+    AssetRecord,
+    Checksum,
+    Evidence,
+    Identifier,
+    LicenseStatement,
+    Problem,
+    Reference,
+    Statement,
+    asset_key,
+)
 
 FORMAT = "cyclonedx"
 VERSIONS = ("1.5", "1.6", "1.7")
@@ -37,37 +46,82 @@ _XML_MARKER = re.compile(rb'<(?:[\w.-]+:)?bom\b[^>]*=\s*["\']http://cyclonedx\.o
 _XML_NAMESPACE = re.compile(r"^http://cyclonedx\.org/schema/bom/(1\.\d+)$")
 _HF_PURL_VERSION = re.compile(r"^pkg:huggingface/[^@?#]+@([^?#]+)", re.I)
 
-_CODE_TYPES = frozenset({"application", "framework", "library", "container", "platform", "operating-system",
-                         "file", "firmware", "device-driver"})
+_CODE_TYPES = frozenset(
+    {
+        "application",
+        "framework",
+        "library",
+        "container",
+        "platform",
+        "operating-system",
+        "file",
+        "firmware",
+        "device-driver",
+    }
+)
 _TYPES = _CODE_TYPES | {"machine-learning-model", "data", "device", "cryptographic-asset"}
 _KINDS = {"machine-learning-model": "model", "data": "dataset", **{t: "code" for t in _CODE_TYPES}}
-_IDENTIFYING_REFERENCES = frozenset({"vcs", "distribution", "distribution-intake", "source-distribution",
-                                     "website", "model-card"})
+_IDENTIFYING_REFERENCES = frozenset(
+    {"vcs", "distribution", "distribution-intake", "source-distribution", "website", "model-card"}
+)
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 
 # Documentation fields: path under the component (or its modelCard) -> the JSON type the spec gives it.
 _COMPONENT_TEXTS = ("description", "copyright", "publisher", "author")
 _ENTITIES = ("supplier", "manufacturer")
 _MODEL_CARD = {
-    "modelParameters/approach": dict, "modelParameters/task": str, "modelParameters/architectureFamily": str,
-    "modelParameters/modelArchitecture": str, "modelParameters/inputs": list, "modelParameters/outputs": list,
+    "modelParameters/approach": dict,
+    "modelParameters/task": str,
+    "modelParameters/architectureFamily": str,
+    "modelParameters/modelArchitecture": str,
+    "modelParameters/inputs": list,
+    "modelParameters/outputs": list,
     "quantitativeAnalysis/performanceMetrics": list,
-    "considerations/users": list, "considerations/useCases": list, "considerations/technicalLimitations": list,
-    "considerations/performanceTradeoffs": list, "considerations/ethicalConsiderations": list,
-    "considerations/fairnessAssessments": list, "considerations/environmentalConsiderations": dict,
+    "considerations/users": list,
+    "considerations/useCases": list,
+    "considerations/technicalLimitations": list,
+    "considerations/performanceTradeoffs": list,
+    "considerations/ethicalConsiderations": list,
+    "considerations/fairnessAssessments": list,
+    "considerations/environmentalConsiderations": dict,
 }
 _DATA = {"contents": dict, "classification": str, "sensitiveData": list, "governance": dict, "description": str}
 _NOT_SUMMARISED = frozenset({"content", "bom-ref", "signature", "graphics", "text"})
 
 # XML -> JSON shape: wrapper elements whose children are the items of a JSON array, elements repeated
 # directly under their parent that JSON gathers in an array, and elements whose text is a JSON field.
-_XML_LISTS = frozenset({
-    "components", "services", "hashes", "licenses", "externalReferences", "authors", "properties",
-    "dependencies", "datasets", "inputs", "outputs", "performanceMetrics", "users", "useCases",
-    "technicalLimitations", "performanceTradeoffs", "ethicalConsiderations", "fairnessAssessments",
-    "ancestors", "descendants", "variants", "commits", "patches", "custodians", "stewards", "owners",
-    "energyConsumptions", "energyProviders",
-})
+_XML_LISTS = frozenset(
+    {
+        "components",
+        "services",
+        "hashes",
+        "licenses",
+        "externalReferences",
+        "authors",
+        "properties",
+        "dependencies",
+        "datasets",
+        "inputs",
+        "outputs",
+        "performanceMetrics",
+        "users",
+        "useCases",
+        "technicalLimitations",
+        "performanceTradeoffs",
+        "ethicalConsiderations",
+        "fairnessAssessments",
+        "ancestors",
+        "descendants",
+        "variants",
+        "commits",
+        "patches",
+        "custodians",
+        "stewards",
+        "owners",
+        "energyConsumptions",
+        "energyProviders",
+    }
+)
 _XML_REPEATED = frozenset({"data", "sensitiveData"})
 _XML_TEXT_KEYS = {"hash": "content", "property": "value", "expression": "expression"}
 _XML_WRAPPED_ITEMS = frozenset({"license", "ref"})  # <licenses><license> -> {"license": {...}}
@@ -99,6 +153,7 @@ def _placement_key(context) -> str | None:
 
 
 # --- loading: the BOM in its JSON shape, with the place of every JSON pointer ------------------------
+
 
 class _NotABom(ValueError):
     def __init__(self, message: str, pointer: str = "", line: int | None = None):
@@ -179,8 +234,12 @@ def _load_xml(path: Path) -> _Doc:
     namespace = etree.QName(root).namespace or ""
     version = _XML_NAMESPACE.match(namespace)
     if etree.QName(root).localname != "bom" or not version:
-        raise _NotABom(f"not a CycloneDX BOM: the root element is <{etree.QName(root).localname}> in namespace "
-                       f"'{namespace}', not <bom> in http://cyclonedx.org/schema/bom/1.x", "/", root.sourceline)
+        raise _NotABom(
+            f"not a CycloneDX BOM: the root element is <{etree.QName(root).localname}> in namespace "
+            f"'{namespace}', not <bom> in http://cyclonedx.org/schema/bom/1.x",
+            "/",
+            root.sourceline,
+        )
     doc = _Doc({}, {"": root.sourceline or 1}, {"": "/bom"})
     doc.data = _xml_object(root, "", "/bom", namespace, doc)
     doc.data.update(bomFormat="CycloneDX", specVersion=version.group(1))
@@ -195,7 +254,7 @@ def _xml_children(el, xpath: str, namespace: str) -> list[tuple[str, object, str
     names = [etree.QName(c).localname for c in children]
     counts, seen = Counter(names), Counter()
     found = []
-    for name, child in zip(names, children):
+    for name, child in zip(names, children, strict=False):
         seen[name] += 1
         step = f"{name}[{seen[name]}]" if counts[name] > 1 else name
         found.append((name, child, f"{xpath}/{step}", counts[name] > 1))
@@ -261,6 +320,7 @@ def _xml_dependency(el, pointer: str, xpath: str, namespace: str, doc: _Doc) -> 
 
 # --- reading: records from the JSON shape -------------------------------------------------------------
 
+
 class _Reader:
     """One pass over the BOM: records as components are met, references between them resolved last."""
 
@@ -291,8 +351,11 @@ class _Reader:
         self._dependencies(data)
         records = [r for _, r in self.records]
         if not records:
-            self.problem("empty", "the BOM describes no component (no metadata.component and no 'components'): "
-                         "nothing to audit", "")
+            self.problem(
+                "empty",
+                "the BOM describes no component (no metadata.component and no 'components'): nothing to audit",
+                "",
+            )
         return records, self._problems()
 
     # --- problems and evidence
@@ -345,8 +408,12 @@ class _Reader:
             self.problem("invalid", f"'bomFormat' should be \"CycloneDX\", found {found}", "/bomFormat")
         if self.spec not in VERSIONS:
             found = "missing" if "specVersion" not in data else json.dumps(self.spec)[:60]
-            self.problem("invalid", f"'specVersion' is {found}; this reader reads CycloneDX {', '.join(VERSIONS)} "
-                         "(the BOM is read as far as it goes)", "/specVersion")
+            self.problem(
+                "invalid",
+                f"'specVersion' is {found}; this reader reads CycloneDX {', '.join(VERSIONS)} "
+                "(the BOM is read as far as it goes)",
+                "/specVersion",
+            )
 
     def _subject_statements(self, subject: AssetRecord, metadata: dict) -> None:
         """metadata.supplier and metadata.manufacturer describe the BOM's subject."""
@@ -366,11 +433,16 @@ class _Reader:
         if ref is None:
             return
         if not isinstance(ref, str) or not ref:
-            self.problem("invalid", f"'bom-ref' should be a non-empty string, found {_type_name(ref)}",
-                         f"{pointer}/bom-ref")
+            self.problem(
+                "invalid", f"'bom-ref' should be a non-empty string, found {_type_name(ref)}", f"{pointer}/bom-ref"
+            )
         elif ref in self.bom_refs:
-            self.problem("invalid", f"bom-ref '{ref}' is used twice (first at {self.bom_refs[ref][0]}); "
-                         "every bom-ref must be unique, references to it go to the first", f"{pointer}/bom-ref")
+            self.problem(
+                "invalid",
+                f"bom-ref '{ref}' is used twice (first at {self.bom_refs[ref][0]}); "
+                "every bom-ref must be unique, references to it go to the first",
+                f"{pointer}/bom-ref",
+            )
         else:
             self.bom_refs[ref] = (pointer, record)
 
@@ -391,23 +463,39 @@ class _Reader:
                 continue
             source = self.bom_refs.get(entry["ref"])
             if source is None:
-                self.problem("invalid", f"dependency ref '{entry['ref']}' names no component or service in this BOM",
-                             f"{pointer}/ref")
+                self.problem(
+                    "invalid",
+                    f"dependency ref '{entry['ref']}' names no component or service in this BOM",
+                    f"{pointer}/ref",
+                )
                 continue
             for j, ref in self.array(entry, "dependsOn", pointer):
                 target = self.bom_refs.get(ref) if isinstance(ref, str) else None
                 if target is None:
-                    self.problem("invalid", f"dependsOn '{ref}' names no component or service in this BOM",
-                                 f"{pointer}/dependsOn/{j}")
+                    self.problem(
+                        "invalid",
+                        f"dependsOn '{ref}' names no component or service in this BOM",
+                        f"{pointer}/dependsOn/{j}",
+                    )
                 elif source[1] is not None and target[1] is not None:
                     self.link(source[1], target[1], "depends_on", f"{pointer}/dependsOn/{j}")
 
-    def link(self, record: AssetRecord, target: AssetRecord, relation: str, pointer: str,
-             basis: str = "declared") -> None:
+    def link(
+        self, record: AssetRecord, target: AssetRecord, relation: str, pointer: str, basis: str = "declared"
+    ) -> None:
         """A reference from `record` to another record of this file."""
         if target is not record:
-            record.references.append(Reference(target.id, target.kind, relation, self.ev(pointer), basis,
-                                               "record", target.revision or target.version))
+            record.references.append(
+                Reference(
+                    target.id,
+                    target.kind,
+                    relation,
+                    self.ev(pointer),
+                    basis,
+                    "record",
+                    target.revision or target.version,
+                )
+            )
 
     # --- one component
 
@@ -423,9 +511,17 @@ class _Reader:
             self.problem("invalid", "component has no 'name'; it is skipped with everything nested in it", pointer)
             return None
         version = self._version(node, pointer)
-        record = AssetRecord(id=self._unique(hub[0] if hub else name, version), kind=kind, source=self.rel,
-                             format=FORMAT, kind_basis=basis, version=version, revision=hub[1] if hub else None,
-                             identifiers=identifiers, checksums=self._checksums(node, pointer))
+        record = AssetRecord(
+            id=self._unique(hub[0] if hub else name, version),
+            kind=kind,
+            source=self.rel,
+            format=FORMAT,
+            kind_basis=basis,
+            version=version,
+            revision=hub[1] if hub else None,
+            identifiers=identifiers,
+            checksums=self._checksums(node, pointer),
+        )
         self.records.append((pointer, record))
         self.register(node, pointer, record)
         self._licenses(record, node, pointer)
@@ -493,8 +589,9 @@ class _Reader:
             alg = item.get("alg") if isinstance(item, dict) else None
             content = item.get("content") if isinstance(item, dict) else None
             if not isinstance(alg, str) or not isinstance(content, str) or not _HEX.match(content.strip()):
-                self.problem("bad-field", "a hash should be an object with a string 'alg' and hexadecimal 'content'",
-                             where)
+                self.problem(
+                    "bad-field", "a hash should be an object with a string 'alg' and hexadecimal 'content'", where
+                )
                 continue
             found.append(Checksum(_algorithm(alg), content.strip().lower(), file, self.ev(f"{where}/content")))
         return found
@@ -508,14 +605,21 @@ class _Reader:
             if statement is None:
                 continue
             if acknowledgement not in (None, "declared", "concluded"):
-                self.problem("bad-field", f"license acknowledgement '{acknowledgement}' is neither 'declared' nor "
-                             "'concluded'; read as declared", f"{where}/acknowledgement")
+                self.problem(
+                    "bad-field",
+                    f"license acknowledgement '{acknowledgement}' is neither 'declared' nor "
+                    "'concluded'; read as declared",
+                    f"{where}/acknowledgement",
+                )
             (record.concluded if acknowledgement == "concluded" else record.licenses).append(statement)
         expressions = sum(1 for _, e in entries if isinstance(e, dict) and "expression" in e)
         if self.spec in ("1.5", "1.6") and expressions and len(entries) > 1:
-            self.problem("invalid", f"in CycloneDX {self.spec} 'licenses' holds either license entries or one "
-                         "expression, not both or several expressions (allowed from 1.7); all are read as applying",
-                         f"{pointer}/licenses")
+            self.problem(
+                "invalid",
+                f"in CycloneDX {self.spec} 'licenses' holds either license entries or one "
+                "expression, not both or several expressions (allowed from 1.7); all are read as applying",
+                f"{pointer}/licenses",
+            )
 
     def _license(self, entry, where: str) -> tuple[LicenseStatement | None, object]:
         if isinstance(entry, dict) and isinstance(entry.get("license"), dict):
@@ -531,8 +635,12 @@ class _Reader:
             return statement, lic.get("acknowledgement")
         if isinstance(entry, dict) and isinstance(entry.get("expression"), str) and entry["expression"].strip():
             return LicenseStatement(entry["expression"], self.ev(f"{where}/expression")), entry.get("acknowledgement")
-        self.problem("bad-field", "a 'licenses' entry should be {\"license\": {...}} or {\"expression\": \"...\"}, "
-                     f"found {_type_name(entry)}", where)
+        self.problem(
+            "bad-field",
+            'a \'licenses\' entry should be {"license": {...}} or {"expression": "..."}, '
+            f"found {_type_name(entry)}",
+            where,
+        )
         return None, None
 
     def _statements(self, record: AssetRecord, node: dict, pointer: str) -> None:
@@ -566,15 +674,17 @@ class _Reader:
                 continue
             name = f"{prefix}.{path.replace('/', '.')}"
             if not isinstance(value, expected):
-                self.problem("bad-field", f"'{name}' should be {_JSON_TYPES[expected]}, found {_type_name(value)}",
-                             where)
+                self.problem(
+                    "bad-field", f"'{name}' should be {_JSON_TYPES[expected]}, found {_type_name(value)}", where
+                )
                 continue
             items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
             for i, item in items:
                 text = _summary(item)
                 if text:
-                    record.statements.append(Statement(name, _shorten(text),
-                                                       self.ev(where if i is None else f"{where}/{i}")))
+                    record.statements.append(
+                        Statement(name, _shorten(text), self.ev(where if i is None else f"{where}/{i}"))
+                    )
 
     def _model_card(self, record: AssetRecord, node: dict, pointer: str) -> None:
         card = node.get("modelCard")
@@ -595,8 +705,11 @@ class _Reader:
             if isinstance(dataset["ref"], str) and dataset["ref"]:
                 self.pending.append((record, dataset["ref"], "trained_on", f"{pointer}/ref"))
             else:
-                self.problem("bad-field", "a dataset 'ref' should be a bom-ref string, found "
-                             f"{_type_name(dataset['ref'])}", f"{pointer}/ref")
+                self.problem(
+                    "bad-field",
+                    f"a dataset 'ref' should be a bom-ref string, found {_type_name(dataset['ref'])}",
+                    f"{pointer}/ref",
+                )
             return
         if not isinstance(dataset, dict):
             self.problem("bad-field", f"a model-card dataset should be an object, found {_type_name(dataset)}", pointer)
@@ -609,8 +722,14 @@ class _Reader:
         if name is None:
             self.problem("bad-field", "an inline dataset should have a 'name' or 'contents.url'", pointer)
             return
-        inline = AssetRecord(id=self._unique(name, None), kind="dataset", source=self.rel, format=FORMAT,
-                             identifiers=identifiers, kind_basis="CycloneDX model-card dataset")
+        inline = AssetRecord(
+            id=self._unique(name, None),
+            kind="dataset",
+            source=self.rel,
+            format=FORMAT,
+            identifiers=identifiers,
+            kind_basis="CycloneDX model-card dataset",
+        )
         self.records.append((pointer, inline))
         self.register(dataset, pointer, inline)
         self._fields(inline, dataset, _DATA, pointer, "data")
@@ -703,11 +822,18 @@ def _summary(value) -> str:
 
 
 def _shorten(text: str) -> str:
-    return text if len(text) <= MAX_VALUE else text[:MAX_VALUE - 1] + "…"
+    return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
 
 
-_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "a number",
-               float: "a number", type(None): "null"}
+_JSON_TYPES = {
+    dict: "an object",
+    list: "an array",
+    str: "a string",
+    bool: "a boolean",
+    int: "a number",
+    float: "a number",
+    type(None): "null",
+}
 
 
 def _type_name(value) -> str:

@@ -17,8 +17,13 @@ from auditor.model import InventoryEntry
 
 MAX_DEPTH = 32  # the Hub's deepest layout (a cache snapshot's sub-folders) is a handful of levels
 OUTSIDE = "symbolic link pointing outside the audit folder"
-_SPECIAL = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
-            (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
+_SPECIAL = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+)
 
 
 def refusal(path: Path, root: Path) -> tuple[str, str] | None:
@@ -49,8 +54,11 @@ def walk(root: Path, inventory: list[InventoryEntry], exclude: frozenset[Path] =
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda e: e.name)
         except OSError as exc:
-            inventory.append(InventoryEntry(_rel(folder, root) + "/", "folder", "unreadable",
-                                            f"cannot list folder: {exc.strerror or exc}"))
+            inventory.append(
+                InventoryEntry(
+                    _rel(folder, root) + "/", "folder", "unreadable", f"cannot list folder: {exc.strerror or exc}"
+                )
+            )
             continue
         folders = []
         for entry in entries:
@@ -64,8 +72,9 @@ def walk(root: Path, inventory: list[InventoryEntry], exclude: frozenset[Path] =
                 else:
                     folders.append((path, depth + 1))
                 continue
-            refused = ("skipped", "file name is not valid UTF-8; not read") if not _utf8(entry.name) \
-                else refusal(path, root)
+            refused = (
+                ("skipped", "file name is not valid UTF-8; not read") if not _utf8(entry.name) else refusal(path, root)
+            )
             if refused:
                 inventory.append(InventoryEntry(rel, "unknown", *refused))
             else:

@@ -48,11 +48,11 @@ def split(text: str) -> tuple[str | None, int, str, int]:
     block = _YAML_BLOCK.match(text)
     if block is None:
         opened = _OPENING.match(text)
-        if opened and "\n---" not in text[opened.end() - 1:]:
+        if opened and "\n---" not in text[opened.end() - 1 :]:
             raise FrontMatterError("front matter opened with '---' is never closed", opened.group(0).count("\n"))
         return None, 0, text, 1
     first = block.group(1).count("\n") + 1
-    return block.group(2), first, text[block.end():], first + block.group(0).count("\n") - block.group(1).count("\n")
+    return block.group(2), first, text[block.end() :], first + block.group(0).count("\n") - block.group(1).count("\n")
 
 
 def parse(source: str, first_line: int, what: str = "front matter") -> FrontMatter:

@@ -8,14 +8,24 @@ from pathlib import Path
 from auditor.harvest import frontmatter, markdown
 from auditor.harvest.layout import Placement
 from auditor.harvest.modelfolder import looks_like_hub_id, shorten
-from auditor.identity import hub_id
 from auditor.harvest.text import read_text
+from auditor.identity import hub_id
 from auditor.model import AssetRecord, Evidence, LicenseStatement, Problem, Reference, Statement, asset_key
 
-DATASET_FIELDS = frozenset({
-    "size_categories", "task_categories", "task_ids", "source_datasets", "configs", "dataset_info",
-    "annotations_creators", "language_creators", "multilinguality", "paperswithcode_id",
-})
+DATASET_FIELDS = frozenset(
+    {
+        "size_categories",
+        "task_categories",
+        "task_ids",
+        "source_datasets",
+        "configs",
+        "dataset_info",
+        "annotations_creators",
+        "language_creators",
+        "multilinguality",
+        "paperswithcode_id",
+    }
+)
 RELATIONS = frozenset({"adapter", "merge", "quantized", "finetune"})
 QUANTIZED_TAGS = frozenset({"gguf", "gptq", "awq", "exl2", "quantized", "4-bit", "8-bit", "bitsandbytes"})
 # What makes the Hub read a card as a merge besides several base models: mergekit's tags and library.
@@ -28,8 +38,13 @@ _MERGED_MODEL = re.compile(r"^\s*(?:-\s*)?(?:model|base_model)\s*:\s*['\"]?([^\s
 
 def read_card(path: Path, rel: str, place: Placement) -> tuple[AssetRecord, list[Problem]]:
     """One card file -> the record of the asset it describes, and the problems met reading it."""
-    record = AssetRecord(id=place.asset_id or rel, kind=place.kind or "model", source=rel,
-                         revision=place.revision, kind_basis="layout" if place.kind else "default")
+    record = AssetRecord(
+        id=place.asset_id or rel,
+        kind=place.kind or "model",
+        source=rel,
+        revision=place.revision,
+        kind_basis="layout" if place.kind else "default",
+    )
     problems: list[Problem] = []
 
     def problem(code: str, message: str, pointer: str = "", line: int | None = None) -> None:
@@ -52,12 +67,15 @@ def read_card(path: Path, rel: str, place: Placement) -> tuple[AssetRecord, list
             record.has_metadata = False
         else:
             for pointer, line in meta.duplicates:
-                problem("duplicate-key", f"field '{pointer}' is given twice; the last value is used",
-                        pointer, line)
+                problem("duplicate-key", f"field '{pointer}' is given twice; the last value is used", pointer, line)
     record.sections = markdown.sections(body, body_line, rel)
     if len(body) > markdown.MAX_BODY:
-        problem("truncated", f"card body is {len(body) // 1024} KB; sections are read from its first "
-                f"{markdown.MAX_BODY // 1024} KB only", "body")
+        problem(
+            "truncated",
+            f"card body is {len(body) // 1024} KB; sections are read from its first "
+            f"{markdown.MAX_BODY // 1024} KB only",
+            "body",
+        )
     record.text = body
     if meta is not None:
         _read_metadata(record, meta, path.parent, problem, _merged_models(body, body_line))
@@ -69,8 +87,9 @@ def _keyed(record: AssetRecord, problems: list[Problem]) -> tuple[AssetRecord, l
     return record, [Problem(p.code, p.message, p.evidence, key) for p in problems]
 
 
-def _read_metadata(record: AssetRecord, meta: frontmatter.FrontMatter, folder: Path, problem,
-                   merged: list[tuple[str, int]]) -> None:
+def _read_metadata(
+    record: AssetRecord, meta: frontmatter.FrontMatter, folder: Path, problem, merged: list[tuple[str, int]]
+) -> None:
     data = meta.data
     if record.kind_basis != "layout":
         dataset_fields = sorted(DATASET_FIELDS & data.keys())
@@ -81,12 +100,16 @@ def _read_metadata(record: AssetRecord, meta: frontmatter.FrontMatter, folder: P
     ev = lambda pointer: Evidence(record.source, pointer, meta.line(pointer))  # noqa: E731
     record.licenses = _licenses(data, ev, problem)
     record.references = (
-        _bases(data, ev, folder, problem, [(m, Evidence(record.source, "merge configuration", line)) for m, line in merged])
+        _bases(
+            data, ev, folder, problem, [(m, Evidence(record.source, "merge configuration", line)) for m, line in merged]
+        )
         + _listed(data, "datasets", "trained_on", ev, problem)
         + _source_datasets(data, ev, problem)
         + _evaluations(data, ev, problem)
     )
-    record.statements = [Statement(key, _summary(value), ev(key)) for key, value in data.items() if value not in (None, "", [], {})]
+    record.statements = [
+        Statement(key, _summary(value), ev(key)) for key, value in data.items() if value not in (None, "", [], {})
+    ]
 
 
 def _summary(value) -> str:
@@ -111,8 +134,9 @@ def _strings(data: dict, key: str, ev, problem) -> list[tuple[str, str]]:
         if isinstance(item, str) and item.strip():
             found.append((item.strip(), pointer))
         elif item is not None:
-            problem("bad-field", f"'{pointer}' should be a string, found {type(item).__name__}",
-                    pointer, ev(pointer).line)
+            problem(
+                "bad-field", f"'{pointer}' should be a string, found {type(item).__name__}", pointer, ev(pointer).line
+            )
     return found
 
 
@@ -122,10 +146,16 @@ def _licenses(data: dict, ev, problem) -> list[LicenseStatement]:
     name = data.get("license_name") if isinstance(data.get("license_name"), str) else None
     link = data.get("license_link") if isinstance(data.get("license_link"), str) else None
     found = _strings(data, "license", ev, problem) + _strings(data, "licenses", ev, problem)
-    named = dict(name=name, link=link, name_evidence=ev("license_name") if name else None,
-                 link_evidence=ev("license_link") if link else None)
-    statements = [LicenseStatement(raw, ev(pointer), **(named if len(found) == 1 or raw.lower() == "other" else {}))
-                  for raw, pointer in found]
+    named = dict(
+        name=name,
+        link=link,
+        name_evidence=ev("license_name") if name else None,
+        link_evidence=ev("license_link") if link else None,
+    )
+    statements = [
+        LicenseStatement(raw, ev(pointer), **(named if len(found) == 1 or raw.lower() == "other" else {}))
+        for raw, pointer in found
+    ]
     if not statements and (name or link):
         statements.append(LicenseStatement(None, ev("license_name" if name else "license_link"), **named))
     return statements
@@ -148,8 +178,13 @@ def _hub_target(value: str, pointer: str, ev, problem) -> str | None:
     named = (hub_id("url", value) or (None, ""))[1] if "://" in value else value
     if looks_like_hub_id(named):
         return named
-    problem("bad-field", f"'{pointer}' is not a Hub id ('{shorten(value)}' is prose, a local path "
-            "or a URL outside the Hub); not followed as an upstream", pointer, ev(pointer).line)
+    problem(
+        "bad-field",
+        f"'{pointer}' is not a Hub id ('{shorten(value)}' is prose, a local path "
+        "or a URL outside the Hub); not followed as an upstream",
+        pointer,
+        ev(pointer).line,
+    )
     return None
 
 
@@ -164,9 +199,13 @@ def _bases(data: dict, ev, folder: Path, problem, merged: list[tuple[str, Eviden
         relation, basis = declared.strip().lower(), "declared in base_model_relation"
     else:
         if declared is not None:
-            problem("bad-field", f"base_model_relation '{declared}' is not one of "
-                    f"{', '.join(sorted(RELATIONS))}; the relation is inferred instead",
-                    "base_model_relation", ev("base_model_relation").line)
+            problem(
+                "bad-field",
+                f"base_model_relation '{declared}' is not one of "
+                f"{', '.join(sorted(RELATIONS))}; the relation is inferred instead",
+                "base_model_relation",
+                ev("base_model_relation").line,
+            )
         relation, basis = _infer_relation(data, bases, bool(merged), folder)
     return [Reference(target, "model", relation, evidence, basis) for target, evidence in bases]
 
@@ -174,14 +213,21 @@ def _bases(data: dict, ev, folder: Path, problem, merged: list[tuple[str, Eviden
 def _infer_relation(data: dict, bases: list, merge_config: bool, folder: Path) -> tuple[str, str]:
     """The Hub's inference when base_model_relation is absent, in its order: adapter files, then
     merge signs, then quantization signs, else a fine-tune."""
-    tags = {t.lower() for t in data.get("tags") or [] if isinstance(t, str)} if isinstance(data.get("tags"), list) else set()
+    tags = (
+        {t.lower() for t in data.get("tags") or [] if isinstance(t, str)}
+        if isinstance(data.get("tags"), list)
+        else set()
+    )
     library = str(data.get("library_name") or "").lower()
     if library == "peft" or (folder / "adapter_config.json").is_file():
         return "adapter", "inferred: PEFT adapter (library_name peft or adapter_config.json)"
     if len(bases) > 1:
         return "merge", "inferred: several base models"
-    merged = ["a merge configuration"] if merge_config else sorted(tags & MERGE_TAGS) or (
-        [library] if library in MERGE_TAGS else [])
+    merged = (
+        ["a merge configuration"]
+        if merge_config
+        else sorted(tags & MERGE_TAGS) or ([library] if library in MERGE_TAGS else [])
+    )
     if merged:
         return "merge", f"inferred: {merged[0] if merge_config else 'merge tag ' + merged[0]}"
     quantized = sorted(tags & QUANTIZED_TAGS) or ([library] if library in QUANTIZED_TAGS else [])
@@ -195,7 +241,7 @@ def _merged_models(body: str, body_line: int) -> list[tuple[str, int]]:
     merge_method, as mergekit writes into the cards it makes. One pass over the lines, at most
     MAX_MERGED ids."""
     found, block, in_merge = [], None, False
-    for number, line in enumerate(body[:markdown.MAX_BODY].splitlines(), body_line):
+    for number, line in enumerate(body[: markdown.MAX_BODY].splitlines(), body_line):
         if _FENCE.match(line):
             if block is not None and in_merge:
                 found += block

@@ -1,9 +1,9 @@
 """Asset identity from where a card sits, following the Hugging Face Hub's layouts.
 
-  <root>/<org>/<name>/README.md          -> org/name
-  <root>/<name>/README.md                -> name
-  <root>/models/<org>/<name>/README.md   -> model org/name (datasets/ likewise)
-  <root>/models--org--name/snapshots/<rev>/README.md  -> model org/name at revision rev
+<root>/<org>/<name>/README.md          -> org/name
+<root>/<name>/README.md                -> name
+<root>/models/<org>/<name>/README.md   -> model org/name (datasets/ likewise)
+<root>/models--org--name/snapshots/<rev>/README.md  -> model org/name at revision rev
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def place(relative_dir: str, root_name: str) -> Placement:
     for i, part in enumerate(parts):
         cached = _CACHE.match(part)
         if cached:
-            rest = parts[i + 1:]
+            rest = parts[i + 1 :]
             revision = rest[1] if len(rest) >= 2 and rest[0] == "snapshots" else None
             if rest and not (rest[0] == "snapshots" and len(rest) == 2):
                 return Placement(None, None, reason="inside a Hub cache folder but not a snapshot")

@@ -77,7 +77,7 @@ def normalise(text: str) -> list[str]:
 
 def _shingles(text: str) -> frozenset:
     words = normalise(text)
-    return frozenset(zip(*(words[i:] for i in range(SHINGLE))))
+    return frozenset(zip(*(words[i:] for i in range(SHINGLE)), strict=False))
 
 
 def _dice(a: frozenset, b: frozenset) -> float:

@@ -38,6 +38,7 @@ _EMPHASIS = re.compile(r"[*_`]+")
 @dataclass(frozen=True)
 class Boilerplate:
     """What the card templates write where the author wrote nothing (rules/profiles/placeholders.yaml)."""
+
     placeholder: re.Pattern  # a placeholder phrase or an unrendered "{{ field }}"
     note: re.Pattern  # "[TODO: ...]" anywhere, or a line that starts with "TODO"
     sentences: tuple[str, ...]  # the templates' default sentences, as plain() gives them
@@ -50,9 +51,11 @@ def boilerplate() -> Boilerplate:
     phrases = "|".join(re.escape(p) for p in data["phrases"])
     notes = "|".join(re.escape(n) for n in data["notes"])
     sentences = {plain(s).rstrip(".") for t in data["templates"] for s in t["sentences"]}
-    return Boilerplate(re.compile(rf"\[? ?(?:{phrases}|\{{\{{[^{{}}]*\}}\}}) ?\]?\.?", re.I),
-                       re.compile(rf"\[ ?(?:{notes})\b[^\]]{{0,{MAX_LABEL * 4}}}\]|^[#/ ]*(?:{notes})\b.*", re.I),
-                       tuple(sorted(sentences, key=len, reverse=True)))
+    return Boilerplate(
+        re.compile(rf"\[? ?(?:{phrases}|\{{\{{[^{{}}]*\}}\}}) ?\]?\.?", re.I),
+        re.compile(rf"\[ ?(?:{notes})\b[^\]]{{0,{MAX_LABEL * 4}}}\]|^[#/ ]*(?:{notes})\b.*", re.I),
+        tuple(sorted(sentences, key=len, reverse=True)),
+    )
 
 
 def plain(text: str) -> str:
@@ -74,8 +77,10 @@ def sections(body: str, first_line: int, file: str) -> list[Section]:
             texts[-1].append(" ".join(_uncomment(token.content).split()))  # a paragraph is judged whole
         elif token.type in _TEXT_BLOCKS and tokens[i - 1].type != "heading_open":
             texts[-1].append(_uncomment(token.content))
-    return [Section(heading, level, _status(text), Evidence(file, f"heading '{heading}'", index + first_line))
-            for (index, heading, level), text in zip(heads, texts[1:], strict=True)]
+    return [
+        Section(heading, level, _status(text), Evidence(file, f"heading '{heading}'", index + first_line))
+        for (index, heading, level), text in zip(heads, texts[1:], strict=True)
+    ]
 
 
 def _uncomment(text: str) -> str:

@@ -17,8 +17,7 @@ from pathlib import Path
 
 from auditor.harvest import licensetext, safejson, weights
 from auditor.harvest.text import read_text
-from auditor.model import (AssetRecord, Checksum, Evidence, LicenseStatement, Problem, Reference, Statement,
-                           asset_key)
+from auditor.model import AssetRecord, Checksum, Evidence, LicenseStatement, Problem, Reference, Statement, asset_key
 
 FORMAT = "model-folder"
 CONFIGS = ("config.json", "generation_config.json", "adapter_config.json")
@@ -33,7 +32,9 @@ _LICENSE_FILE = re.compile(r"^(LICEN[CS]E|COPYING|NOTICE)([-_. ][\w. -]*)?$", re
 _POLICY_FILE = re.compile(r"^((acceptable|prohibited|responsible)[-_ ]?)?use[-_ ]?policy(\.(md|txt))?$", re.I)
 _NOT_TEXT = (".pdf", ".doc", ".docx", ".odt")
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?$")
-_HUB_URL = re.compile(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(datasets/)?([\w.-]+/[\w.-]+)/?(?:[?#].*|/.*)?$", re.I)
+_HUB_URL = re.compile(
+    r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(datasets/)?([\w.-]+/[\w.-]+)/?(?:[?#].*|/.*)?$", re.I
+)
 _NOT_REPOS = ("spaces/", "docs/", "blog/", "api/", "models/", "papers/")
 
 
@@ -58,11 +59,17 @@ def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
     """One file of a model folder -> one record of the folder's asset (none outside an asset folder)."""
     placement = context.placement
     if placement.asset_id is None:
-        return [], [Problem("not-an-asset-folder", f"{path.name} is not read: {placement.reason}",
-                            Evidence(context.rel, ""))]
-    record = AssetRecord(id=placement.asset_id, kind=placement.kind or "model", source=context.rel,
-                         revision=placement.revision, format=FORMAT,
-                         kind_basis="layout" if placement.kind else "default")
+        return [], [
+            Problem("not-an-asset-folder", f"{path.name} is not read: {placement.reason}", Evidence(context.rel, ""))
+        ]
+    record = AssetRecord(
+        id=placement.asset_id,
+        kind=placement.kind or "model",
+        source=context.rel,
+        revision=placement.revision,
+        format=FORMAT,
+        kind_basis="layout" if placement.kind else "default",
+    )
     problems: list[Problem] = []
     name = path.name
     if name in CONFIGS:
@@ -92,10 +99,11 @@ def looks_like_hub_id(value: str) -> bool:
 
 def shorten(value) -> str:
     text = value if isinstance(value, str) else str(value)
-    return text if len(text) <= MAX_VALUE else text[:MAX_VALUE - 1] + "…"
+    return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
 
 
 # --- configs -----------------------------------------------------------------------------------
+
 
 def _read_config(path: Path, record: AssetRecord, problems: list) -> bool:
     rel = record.source
@@ -105,8 +113,13 @@ def _read_config(path: Path, record: AssetRecord, problems: list) -> bool:
         problems.append(Problem(exc.code, str(exc), Evidence(rel, "", exc.line)))
         return False
     if not isinstance(data, dict):
-        problems.append(Problem("malformed", f"{path.name} should hold a JSON object, found "
-                                f"{weights.json_type(data)}", Evidence(rel, "")))
+        problems.append(
+            Problem(
+                "malformed",
+                f"{path.name} should hold a JSON object, found {weights.json_type(data)}",
+                Evidence(rel, ""),
+            )
+        )
         return False
     text = path.read_text(encoding="utf-8-sig", errors="replace")
 
@@ -114,8 +127,9 @@ def _read_config(path: Path, record: AssetRecord, problems: list) -> bool:
         return Evidence(rel, f"/{key}", _line_of(text, key))
 
     def bad(key: str, expected: str) -> None:
-        problems.append(Problem("bad-field", f"'{key}' should be {expected}, found "
-                                f"{weights.json_type(data[key])}", ev(key)))
+        problems.append(
+            Problem("bad-field", f"'{key}' should be {expected}, found {weights.json_type(data[key])}", ev(key))
+        )
 
     if path.name == "config.json":
         _config(data, record, ev, bad)
@@ -155,8 +169,11 @@ def _config(data: dict, record: AssetRecord, ev, bad) -> None:
             bad("architectures", "a list of strings")
     quantization = data.get("quantization_config")
     if isinstance(quantization, dict) and isinstance(quantization.get("quant_method"), str):
-        record.statements.append(Statement("quantization_config.quant_method",
-                                           shorten(quantization["quant_method"]), ev("quantization_config")))
+        record.statements.append(
+            Statement(
+                "quantization_config.quant_method", shorten(quantization["quant_method"]), ev("quantization_config")
+            )
+        )
 
 
 def _generation_config(data: dict, record: AssetRecord, ev) -> None:
@@ -174,19 +191,33 @@ def _adapter_config(data: dict, record: AssetRecord, problems: list, ev, bad) ->
     revision = _string(data, "revision", bad)
     if base is None:
         if "base_model_name_or_path" not in data or data["base_model_name_or_path"] is None:
-            problems.append(Problem("invalid", "adapter_config.json gives no base_model_name_or_path: "
-                                    "the adapter's base model is unknown", Evidence(record.source, "")))
+            problems.append(
+                Problem(
+                    "invalid",
+                    "adapter_config.json gives no base_model_name_or_path: the adapter's base model is unknown",
+                    Evidence(record.source, ""),
+                )
+            )
         return
     if not looks_like_hub_id(base):
-        problems.append(Problem("bad-field", f"'base_model_name_or_path' is '{shorten(base)}', a local path "
-                                "rather than a Hub id: the adapter's base model cannot be identified",
-                                ev("base_model_name_or_path")))
+        problems.append(
+            Problem(
+                "bad-field",
+                f"'base_model_name_or_path' is '{shorten(base)}', a local path "
+                "rather than a Hub id: the adapter's base model cannot be identified",
+                ev("base_model_name_or_path"),
+            )
+        )
         return
-    record.references.append(Reference(base, "model", "adapter", ev("base_model_name_or_path"),
-                                       "declared in adapter_config.json", "hub", revision))
+    record.references.append(
+        Reference(
+            base, "model", "adapter", ev("base_model_name_or_path"), "declared in adapter_config.json", "hub", revision
+        )
+    )
 
 
 # --- license and notice files ------------------------------------------------------------------
+
 
 def _read_license(path: Path, record: AssetRecord, problems: list) -> bool:
     rel = record.source
@@ -203,8 +234,13 @@ def _read_license(path: Path, record: AssetRecord, problems: list) -> bool:
         pointer = f"license text (match {match.score:.2f} with {match.license})"
         record.licenses.append(LicenseStatement(match.license, Evidence(rel, pointer, 1)))
     elif not notice:
-        problems.append(Problem("unidentified-license", f"{path.name} text matches no known license "
-                                f"(best: {_best(match)})", Evidence(rel, "license text", 1)))
+        problems.append(
+            Problem(
+                "unidentified-license",
+                f"{path.name} text matches no known license (best: {_best(match)})",
+                Evidence(rel, "license text", 1),
+            )
+        )
     return True
 
 
@@ -225,6 +261,7 @@ def _best(match: licensetext.Match) -> str:
 
 
 # --- weight files ------------------------------------------------------------------------------
+
 
 def _read_weights(path: Path, record: AssetRecord, problems: list) -> bool:
     rel = record.source
@@ -261,16 +298,26 @@ def _safetensors(header: dict, record: AssetRecord, problems: list) -> None:
     if metadata is None:
         return
     if not isinstance(metadata, dict):
-        problems.append(Problem("bad-field", "'__metadata__' should be an object of strings, found "
-                                f"{weights.json_type(metadata)}", Evidence(rel, "/__metadata__")))
+        problems.append(
+            Problem(
+                "bad-field",
+                f"'__metadata__' should be an object of strings, found {weights.json_type(metadata)}",
+                Evidence(rel, "/__metadata__"),
+            )
+        )
         return
     for key, value in list(metadata.items())[:MAX_STATEMENTS]:
         pointer = f"/__metadata__/{key}"
         if isinstance(value, str):
             record.statements.append(Statement(f"__metadata__.{key}", shorten(value), Evidence(rel, pointer)))
         else:
-            problems.append(Problem("bad-field", f"'__metadata__.{key}' should be a string, found "
-                                    f"{weights.json_type(value)}", Evidence(rel, pointer)))
+            problems.append(
+                Problem(
+                    "bad-field",
+                    f"'__metadata__.{key}' should be a string, found {weights.json_type(value)}",
+                    Evidence(rel, pointer),
+                )
+            )
 
 
 _LISTED = re.compile(r"^general\.(base_model|dataset)\.(\d+)\.(\w+)$")
@@ -330,11 +377,19 @@ def _gguf_reference(group: str, index: int, fields: dict, relation: str, rel: st
     name = fields.get("name") if isinstance(fields.get("name"), str) else None
     on_hub = hub_id(url) if url else None
     if on_hub:
-        return Reference(on_hub[1], kind, relation, Evidence(rel, f"{prefix}.repo_url"),
-                         "declared in GGUF metadata", "hub", revision)
+        return Reference(
+            on_hub[1], kind, relation, Evidence(rel, f"{prefix}.repo_url"), "declared in GGUF metadata", "hub", revision
+        )
     if url:
-        return Reference(url.strip(), kind, relation, Evidence(rel, f"{prefix}.repo_url"),
-                         "declared in GGUF metadata", "url", revision)
+        return Reference(
+            url.strip(),
+            kind,
+            relation,
+            Evidence(rel, f"{prefix}.repo_url"),
+            "declared in GGUF metadata",
+            "url",
+            revision,
+        )
     if name and name.strip():
         organization = fields.get("organization")
         target = name.strip()
@@ -353,5 +408,10 @@ def _check_count(meta: dict, group: str, found: int, rel: str, problems: list) -
     if not isinstance(declared, int) or isinstance(declared, bool):
         problems.append(Problem("bad-field", f"'{key}' should be an integer", Evidence(rel, key)))
     elif declared != found:
-        problems.append(Problem("bad-field", f"'{key}' is {declared} but {found} "
-                                f"{group.replace('_', ' ')} entries are described", Evidence(rel, key)))
+        problems.append(
+            Problem(
+                "bad-field",
+                f"'{key}' is {declared} but {found} {group.replace('_', ' ')} entries are described",
+                Evidence(rel, key),
+            )
+        )

@@ -27,14 +27,38 @@ from auditor.model import AssetRecord, Evidence, Identifier, LicenseStatement, P
 FORMAT = "mof"
 FRAMEWORK = "Model Openness Framework"
 PARAMETERS = "Model parameters (Final)"
-COMPONENTS = frozenset({
-    "Datasets", "Data preprocessing code", "Model architecture", "Model parameters (Final)", "Model metadata",
-    "Model parameters (Intermediate)", "Training code", "Inference code", "Evaluation code", "Evaluation data",
-    "Evaluation results", "Supporting libraries and tools", "Model card", "Data card", "Technical report",
-    "Research paper", "Sample model outputs",
-})
-RELEASE_FIELDS = ("date", "type", "architecture", "treatment", "origin", "producer", "contact",
-                  "repository", "huggingface")
+COMPONENTS = frozenset(
+    {
+        "Datasets",
+        "Data preprocessing code",
+        "Model architecture",
+        "Model parameters (Final)",
+        "Model metadata",
+        "Model parameters (Intermediate)",
+        "Training code",
+        "Inference code",
+        "Evaluation code",
+        "Evaluation data",
+        "Evaluation results",
+        "Supporting libraries and tools",
+        "Model card",
+        "Data card",
+        "Technical report",
+        "Research paper",
+        "Sample model outputs",
+    }
+)
+RELEASE_FIELDS = (
+    "date",
+    "type",
+    "architecture",
+    "treatment",
+    "origin",
+    "producer",
+    "contact",
+    "repository",
+    "huggingface",
+)
 NONE = "NONE"
 _PAGE_TITLE = " · Hugging Face"  # a name pasted from the Hub page's title
 
@@ -67,12 +91,22 @@ def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
         problems.append(Problem(code, message, ev(pointer)))
 
     for pointer, line in doc.duplicates:
-        problems.append(Problem("duplicate-key", f"field '{pointer}' is given twice; the last value is used",
-                                Evidence(rel, pointer, line)))
+        problems.append(
+            Problem(
+                "duplicate-key",
+                f"field '{pointer}' is given twice; the last value is used",
+                Evidence(rel, pointer, line),
+            )
+        )
     release = doc.data.get("release")
     if not isinstance(release, dict):
-        return [], [Problem("malformed", "'release' should be a mapping of the model's fields, found "
-                            f"{_shape(release)}", ev("release"))]
+        return [], [
+            Problem(
+                "malformed",
+                f"'release' should be a mapping of the model's fields, found {_shape(release)}",
+                ev("release"),
+            )
+        ]
     record = _record(release, rel, ev, problem)
     if record is None:
         return [], problems
@@ -104,8 +138,7 @@ def _record(release: dict, rel: str, ev, problem) -> AssetRecord | None:
     """The record named by release.huggingface (a Hub model URL) or release.name."""
     name = _text(release.get("name"))
     if name and name.endswith(_PAGE_TITLE) and looks_like_hub_id(name.removesuffix(_PAGE_TITLE)):
-        problem("bad-field", f"'release.name' is a Hub page title ('{name}'); read as the id it names",
-                "release.name")
+        problem("bad-field", f"'release.name' is a Hub page title ('{name}'); read as the id it names", "release.name")
         name = name.removesuffix(_PAGE_TITLE)
     url = _text(release.get("huggingface"))
     on_hub = hub_id(url) if url else None
@@ -113,8 +146,14 @@ def _record(release: dict, rel: str, ev, problem) -> AssetRecord | None:
     if asset_id is None:
         problem("malformed", "'release.name' is missing or empty: the model is not named", "release.name")
         return None
-    record = AssetRecord(id=asset_id, kind="model", source=rel, format=FORMAT, kind_basis="MOF model file",
-                         version=_text(release.get("version")))
+    record = AssetRecord(
+        id=asset_id,
+        kind="model",
+        source=rel,
+        format=FORMAT,
+        kind_basis="MOF model file",
+        version=_text(release.get("version")),
+    )
     if name and looks_like_hub_id(name) and "/" in name:
         record.identifiers.append(Identifier("hub", name, ev("release.name")))
     elif name and name != asset_id:
@@ -128,11 +167,15 @@ def _record(release: dict, rel: str, ev, problem) -> AssetRecord | None:
 
 def _framework(framework, problem) -> None:
     if not isinstance(framework, dict):
-        problem("invalid", "'framework' is missing: the file does not say which framework version it follows",
-                "framework")
+        problem(
+            "invalid", "'framework' is missing: the file does not say which framework version it follows", "framework"
+        )
     elif framework.get("name") != FRAMEWORK:
-        problem("invalid", f"'framework.name' should be '{FRAMEWORK}', found '{shorten(framework.get('name'))}'",
-                "framework.name")
+        problem(
+            "invalid",
+            f"'framework.name' should be '{FRAMEWORK}', found '{shorten(framework.get('name'))}'",
+            "framework.name",
+        )
 
 
 def _release_fields(release: dict, ev) -> list[Statement]:
@@ -149,8 +192,11 @@ def _global_licenses(licenses, ev, problem) -> dict[str, tuple[Statement, str | 
     if licenses is None:
         return {}
     if not isinstance(licenses, dict):
-        problem("bad-field", f"'release.license' should be a mapping of content types, found {_shape(licenses)}",
-                "release.license")
+        problem(
+            "bad-field",
+            f"'release.license' should be a mapping of content types, found {_shape(licenses)}",
+            "release.license",
+        )
         return {}
     found = {}
     for kind, entry in licenses.items():
@@ -165,8 +211,9 @@ def _global_licenses(licenses, ev, problem) -> dict[str, tuple[Statement, str | 
             problem("bad-field", f"'{pointer}.name' should be a string, found {_shape(name)}", f"{pointer}.name")
             continue
         name = _text(name)
-        statement = Statement(f"mof:license:{kind}", shorten(name) if name else NONE,
-                              ev(f"{pointer}.name" if name else pointer))
+        statement = Statement(
+            f"mof:license:{kind}", shorten(name) if name else NONE, ev(f"{pointer}.name" if name else pointer)
+        )
         found[kind] = (statement, name)
     return found
 
@@ -186,17 +233,26 @@ def _components(components, ev, problem) -> dict[str, tuple[Statement, str | Non
             problem("bad-field", f"'{pointer}' should be a mapping with a name", pointer)
             continue
         if name not in COMPONENTS:
-            problem("invalid", f"component '{shorten(name)}' is not one of the {FRAMEWORK}'s components", f"{pointer}.name")
+            problem(
+                "invalid", f"component '{shorten(name)}' is not one of the {FRAMEWORK}'s components", f"{pointer}.name"
+            )
         if name in found:
-            problem("invalid", f"component '{shorten(name)}' is listed twice; the first entry is used", f"{pointer}.name")
+            problem(
+                "invalid", f"component '{shorten(name)}' is listed twice; the first entry is used", f"{pointer}.name"
+            )
             continue
         license_ = component.get("license")
         if license_ is not None and not isinstance(license_, str):
-            problem("bad-field", f"'{pointer}.license' should be a string, found {_shape(license_)}", f"{pointer}.license")
+            problem(
+                "bad-field", f"'{pointer}.license' should be a string, found {_shape(license_)}", f"{pointer}.license"
+            )
             license_ = None
         license_ = _text(license_)
-        statement = Statement(f"mof:component:{name}", shorten(license_) if license_ else NONE,
-                              ev(f"{pointer}.license" if license_ else pointer))
+        statement = Statement(
+            f"mof:component:{name}",
+            shorten(license_) if license_ else NONE,
+            ev(f"{pointer}.license" if license_ else pointer),
+        )
         found[name] = (statement, license_)
     return found
 

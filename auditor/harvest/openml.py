@@ -14,14 +14,33 @@ from pathlib import Path
 
 from auditor.harvest import safejson, safexml
 from auditor.harvest.schemaorg import hub_ref, label, load_json, shape, shorten
-from auditor.model import (AssetRecord, Checksum, Evidence, Identifier, LicenseStatement, Problem, Reference,
-                           Statement, asset_key)
+from auditor.model import (
+    AssetRecord,
+    Checksum,
+    Evidence,
+    Identifier,
+    LicenseStatement,
+    Problem,
+    Reference,
+    Statement,
+    asset_key,
+)
 
 FORMAT = "openml"
 NAMESPACE = "http://openml.org/openml"
 ROOT = "data_set_description"
-STATEMENT_FIELDS = ("description", "url", "original_data_url", "paper_url", "citation", "creator", "contributor",
-                    "collection_date", "default_target_attribute", "upload_date")
+STATEMENT_FIELDS = (
+    "description",
+    "url",
+    "original_data_url",
+    "paper_url",
+    "citation",
+    "creator",
+    "contributor",
+    "collection_date",
+    "default_target_attribute",
+    "upload_date",
+)
 _MD5 = re.compile(r"[0-9a-fA-F]{32}")
 
 
@@ -60,13 +79,23 @@ def _xml_fields(path: Path, rel: str, problems: list[Problem]) -> Fields | None:
         return None
     tag = _local(root.tag)
     if tag != ROOT:
-        problems.append(Problem("malformed", f"root element is <{tag}>, expected <oml:{ROOT}>",
-                                Evidence(rel, f"/{tag}", root.sourceline)))
+        problems.append(
+            Problem(
+                "malformed",
+                f"root element is <{tag}>, expected <oml:{ROOT}>",
+                Evidence(rel, f"/{tag}", root.sourceline),
+            )
+        )
         return None
     if _namespace(root.tag) != NAMESPACE:
-        problems.append(Problem("invalid", f"<{ROOT}> is not in the OpenML namespace {NAMESPACE} "
-                                f"(found {_namespace(root.tag) or 'no namespace'}); read anyway",
-                                Evidence(rel, f"/{ROOT}", root.sourceline)))
+        problems.append(
+            Problem(
+                "invalid",
+                f"<{ROOT}> is not in the OpenML namespace {NAMESPACE} "
+                f"(found {_namespace(root.tag) or 'no namespace'}); read anyway",
+                Evidence(rel, f"/{ROOT}", root.sourceline),
+            )
+        )
     children = [child for child in root if isinstance(child.tag, str)]  # unresolved entities have no tag
     counts = Counter(_local(child.tag) for child in children)
     fields: Fields = {}
@@ -99,8 +128,9 @@ def _json_fields(path: Path, rel: str, problems: list[Problem]) -> Fields | None
     description = data.get(ROOT) if isinstance(data, dict) else None
     if not isinstance(description, dict):
         found = shape(description) if isinstance(data, dict) and ROOT in data else f"a JSON {shape(data)} without it"
-        problems.append(Problem("malformed", f"expected an object under '{ROOT}', found {found}",
-                                Evidence(rel, f"/{ROOT}")))
+        problems.append(
+            Problem("malformed", f"expected an object under '{ROOT}', found {found}", Evidence(rel, f"/{ROOT}"))
+        )
         return None
     fields: Fields = {}
     for name, value in description.items():
@@ -117,19 +147,22 @@ def _json_fields(path: Path, rel: str, problems: list[Problem]) -> Fields | None
 
 # --- fields -> record -----------------------------------------------------------------------------------
 
+
 def _record(fields: Fields, context, name_at: Evidence, problems: list[Problem]) -> AssetRecord:
     """The dataset record; single-valued fields take their first non-empty value."""
     first = {name: next(((t, e) for t, e in values if t), None) for name, values in fields.items()}
-    record = AssetRecord(id="", kind="dataset", source=context.rel, format=FORMAT,
-                         kind_basis="OpenML dataset description")
+    record = AssetRecord(
+        id="", kind="dataset", source=context.rel, format=FORMAT, kind_basis="OpenML dataset description"
+    )
     record.identifiers = _identifiers(first.get("id"), problems)
     record.id = _record_id(first.get("name"), record.identifiers, context, name_at, problems)
     record.version = first["version"][0] if first.get("version") else None
     record.licenses = [LicenseStatement(text, ev) for text, ev in fields.get("licence", []) if text]
     data_file = first["url"][0] if first.get("url") else None
     record.checksums = _checksums(fields.get("md5_checksum", []), data_file, problems)
-    record.statements = [Statement(name, shorten(text), ev) for name in STATEMENT_FIELDS
-                         for text, ev in fields.get(name, []) if text]
+    record.statements = [
+        Statement(name, shorten(text), ev) for name in STATEMENT_FIELDS for text, ev in fields.get(name, []) if text
+    ]
     record.references = [ref for text, ev in fields.get("original_data_url", []) for ref in _origins(text, ev)]
     return record
 
@@ -145,14 +178,20 @@ def _identifiers(dataset_id: tuple[str, Evidence] | None, problems: list[Problem
     return [Identifier("url", f"https://www.openml.org/d/{int(text)}", evidence)]
 
 
-def _record_id(name: tuple[str, Evidence] | None, identifiers: list[Identifier], context, name_at: Evidence,
-               problems: list[Problem]) -> str:
+def _record_id(
+    name: tuple[str, Evidence] | None,
+    identifiers: list[Identifier],
+    context,
+    name_at: Evidence,
+    problems: list[Problem],
+) -> str:
     """The OpenML name; without one, the OpenML URL or what the folder layout tells."""
     if name is not None:
         return name[0]
     fallback = identifiers[0].value if identifiers else context.placement.asset_id or context.rel
-    problems.append(Problem("invalid", f"the description has no 'name'; the dataset is identified as '{fallback}'",
-                            name_at))
+    problems.append(
+        Problem("invalid", f"the description has no 'name'; the dataset is identified as '{fallback}'", name_at)
+    )
     return fallback
 
 
@@ -163,8 +202,9 @@ def _checksums(values: list[tuple[str, Evidence]], data_file: str | None, proble
         if _MD5.fullmatch(text):
             found.append(Checksum("md5", text.lower(), data_file, evidence))
         elif text:
-            problems.append(Problem("bad-field", f"'md5_checksum' should be 32 hex digits, found "
-                                    f"'{shorten(text, 80)}'", evidence))
+            problems.append(
+                Problem("bad-field", f"'md5_checksum' should be 32 hex digits, found '{shorten(text, 80)}'", evidence)
+            )
     return found
 
 

@@ -23,7 +23,9 @@ def load(path: Path, limit: int = MAX_JSON_BYTES):
     try:
         size = path.stat().st_size
         if size > limit:
-            raise JSONRefused("refused", f"file is {size / 1048576:.1f} MB, over the {limit // 1048576} MB limit for JSON manifests")
+            raise JSONRefused(
+                "refused", f"file is {size / 1048576:.1f} MB, over the {limit // 1048576} MB limit for JSON manifests"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise JSONRefused("malformed", f"cannot read file: {exc.strerror or exc}") from None
@@ -41,7 +43,9 @@ def loads(data: bytes):
     try:
         return json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
-        raise JSONRefused("malformed", f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", exc.lineno) from None
+        raise JSONRefused(
+            "malformed", f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", exc.lineno
+        ) from None
     except ValueError as exc:
         raise JSONRefused("malformed", f"invalid JSON: {exc}") from None
 

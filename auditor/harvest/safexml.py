@@ -22,15 +22,24 @@ class XMLRefused(ValueError):
 
 
 def parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                           huge_tree=False, remove_comments=True, remove_pis=True)
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
 
 
 def load(path: Path, limit: int = MAX_XML_BYTES) -> etree._Element:
     try:
         size = path.stat().st_size
         if size > limit:
-            raise XMLRefused("refused", f"file is {size / 1048576:.1f} MB, over the {limit // 1048576} MB limit for XML manifests")
+            raise XMLRefused(
+                "refused", f"file is {size / 1048576:.1f} MB, over the {limit // 1048576} MB limit for XML manifests"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise XMLRefused("malformed", f"cannot read file: {exc.strerror or exc}") from None
@@ -40,8 +49,11 @@ def load(path: Path, limit: int = MAX_XML_BYTES) -> etree._Element:
 def loads(data: bytes) -> etree._Element:
     head = data[:4096].upper()
     if b"<!DOCTYPE" in head and (b"<!ENTITY" in data.upper() or b"SYSTEM" in head or b"PUBLIC" in head):
-        raise XMLRefused("refused", "XML declares a DOCTYPE with entities or an external DTD; refused "
-                         "(entity expansion and external entities are never resolved)")
+        raise XMLRefused(
+            "refused",
+            "XML declares a DOCTYPE with entities or an external DTD; refused "
+            "(entity expansion and external entities are never resolved)",
+        )
     try:
         root = etree.fromstring(data, parser())
     except etree.XMLSyntaxError as exc:

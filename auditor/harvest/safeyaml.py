@@ -62,15 +62,19 @@ def _check_expansion(root: yaml.Node, max_nodes: int) -> None:
             size = min(max_nodes + 1, 1 + sum(measured[id(c)][0] for c in children))
             depth = 1 + max((measured[id(c)][1] for c in children), default=0) if children else 0
             if size > max_nodes:
-                raise Refused(f"YAML expands to more than {max_nodes} values through its aliases; refused",
-                              node.start_mark.line + 1)
+                raise Refused(
+                    f"YAML expands to more than {max_nodes} values through its aliases; refused",
+                    node.start_mark.line + 1,
+                )
             if depth > MAX_DEPTH:
-                raise Refused(f"YAML nests deeper than {MAX_DEPTH} levels through its aliases; refused",
-                              node.start_mark.line + 1)
+                raise Refused(
+                    f"YAML nests deeper than {MAX_DEPTH} levels through its aliases; refused", node.start_mark.line + 1
+                )
             measured[id(node)] = (size, depth)
         elif id(node) in open_nodes:
-            raise Refused("YAML alias refers to an enclosing anchor (a recursive structure); refused",
-                          node.start_mark.line + 1)
+            raise Refused(
+                "YAML alias refers to an enclosing anchor (a recursive structure); refused", node.start_mark.line + 1
+            )
         elif id(node) not in measured:
             open_nodes.add(id(node))
             stack.append((node, True))

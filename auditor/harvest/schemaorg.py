@@ -19,8 +19,17 @@ from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from auditor.harvest import safejson
-from auditor.model import (AssetRecord, Checksum, Evidence, Identifier, LicenseStatement, Problem, Reference,
-                           Statement, asset_key)
+from auditor.model import (
+    AssetRecord,
+    Checksum,
+    Evidence,
+    Identifier,
+    LicenseStatement,
+    Problem,
+    Reference,
+    Statement,
+    asset_key,
+)
 
 FORMAT = "schema.org"
 
@@ -30,20 +39,23 @@ RAI = "http://mlcommons.org/croissant/RAI/"
 PROV = "http://www.w3.org/ns/prov#"
 DCT = "http://purl.org/dc/terms/"
 CROISSANT_08 = "http://mlcommons.org/schema/"  # the `ml:` namespace of Croissant 0.8
-WELL_KNOWN = {"sc": SCHEMA, "schema": SCHEMA, "cr": CROISSANT, "rai": RAI, "prov": PROV, "dct": DCT,
-              "ml": CROISSANT_08}
+WELL_KNOWN = {"sc": SCHEMA, "schema": SCHEMA, "cr": CROISSANT, "rai": RAI, "prov": PROV, "dct": DCT, "ml": CROISSANT_08}
 # IRI namespace -> prefix of the canonical field name; schema.org and Croissant terms stay bare.
 CANONICAL = (
-    ("http://schema.org/", ""), ("https://schema.org/", ""),
-    ("http://mlcommons.org/croissant/RAI/", "rai:"), ("https://mlcommons.org/croissant/RAI/", "rai:"),
-    ("http://mlcommons.org/croissant/", ""), ("https://mlcommons.org/croissant/", ""),
-    (PROV, "prov:"), (DCT, "dct:"), (CROISSANT_08, ""),
+    ("http://schema.org/", ""),
+    ("https://schema.org/", ""),
+    ("http://mlcommons.org/croissant/RAI/", "rai:"),
+    ("https://mlcommons.org/croissant/RAI/", "rai:"),
+    ("http://mlcommons.org/croissant/", ""),
+    ("https://mlcommons.org/croissant/", ""),
+    (PROV, "prov:"),
+    (DCT, "dct:"),
+    (CROISSANT_08, ""),
 )
 RAI_08 = frozenset({"dataBiases", "dataCollection", "personalSensitiveInformation"})  # RAI fields of 0.8
 
 STATEMENT_FIELDS = ("description", "citeAs", "citation", "creator", "publisher", "usageInfo")
-NODE_TEXT = ("name", "prov:label", "description", "prov:description", "url", "prov:atLocation", "prov:locatedAt",
-             "@id")
+NODE_TEXT = ("name", "prov:label", "description", "prov:description", "url", "prov:atLocation", "prov:locatedAt", "@id")
 LOCATIONS = ("url", "prov:atLocation", "prov:locatedAt", "sameAs", "contentUrl", "identifier", "@id")
 DIGESTS = {"md5": 16, "sha1": 20, "sha256": 32, "sha512": 64}  # algorithm -> digest length in bytes
 MAX_VALUE = 200
@@ -54,16 +66,40 @@ _HEX = re.compile(r"[0-9a-fA-F]+")
 _DOI = re.compile(r"^(?:doi:|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,}/\S+)$", re.I)
 _IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$")
 _HUB_HOSTS = ("huggingface.co", "www.huggingface.co", "hf.co")
-_HUB_RESERVED = frozenset({"docs", "blog", "api", "models", "spaces", "papers", "collections", "organizations",
-                           "settings", "join", "login", "pricing", "tasks", "learn", "posts", "chat", "search"})
+_HUB_RESERVED = frozenset(
+    {
+        "docs",
+        "blog",
+        "api",
+        "models",
+        "spaces",
+        "papers",
+        "collections",
+        "organizations",
+        "settings",
+        "join",
+        "login",
+        "pricing",
+        "tasks",
+        "learn",
+        "posts",
+        "chat",
+        "search",
+    }
+)
 _HUB_PAGES = frozenset({"tree", "blob", "resolve", "commit", "commits", "raw", "viewer", "discussions", "edit"})
 _DATASET_TYPE = re.compile(rb'"(?:(?:sc|schema):|https?://schema\.org/)?Dataset"')
 
 
 def detect(path: Path, head: bytes) -> bool:
     """A .json/.jsonld file whose first 4 KB name schema.org and a Dataset type, and that is not Croissant."""
-    return (path.suffix.lower() in (".json", ".jsonld") and b"@context" in head and b"schema.org" in head
-            and _DATASET_TYPE.search(head) is not None and not is_croissant(head))
+    return (
+        path.suffix.lower() in (".json", ".jsonld")
+        and b"@context" in head
+        and b"schema.org" in head
+        and _DATASET_TYPE.search(head) is not None
+        and not is_croissant(head)
+    )
 
 
 def is_croissant(head: bytes) -> bool:
@@ -78,13 +114,19 @@ def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
         return [], problems
     nodes = doc.datasets()
     if not nodes:
-        return [], [Problem("malformed", f"no schema.org Dataset node found ({doc.root_types()})",
-                            Evidence(context.rel, "/@type", doc.lines.get("/@type")))]
+        return [], [
+            Problem(
+                "malformed",
+                f"no schema.org Dataset node found ({doc.root_types()})",
+                Evidence(context.rel, "/@type", doc.lines.get("/@type")),
+            )
+        ]
     records = read_datasets(doc, nodes, FORMAT, "schema.org Dataset", context.placement)
     return records, doc.problems
 
 
 # --- JSON documents with line numbers ------------------------------------------------------------
+
 
 def load_json(path: Path) -> tuple[object, dict[str, int]]:
     """The parsed JSON of `path` and the 1-based line of each JSON pointer (shallow ones); JSONRefused if unreadable."""
@@ -143,6 +185,7 @@ def _escape(key: str) -> str:
 
 # --- JSON-LD vocabulary ----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Vocab:
     """What a file's @context says about names: prefixes, term definitions and the default vocabulary."""
@@ -152,7 +195,7 @@ class Vocab:
     vocab: str = SCHEMA
 
     @classmethod
-    def of(cls, context, base: "Vocab | None" = None) -> "Vocab":
+    def of(cls, context, base: Vocab | None = None) -> Vocab:
         """The vocabulary of an @context value (remote context URLs are not fetched, only their defaults kept)."""
         prefixes = dict(base.prefixes if base else WELL_KNOWN)
         terms = dict(base.terms) if base else {}
@@ -191,7 +234,7 @@ class Vocab:
         iri = self.expand(name)
         for namespace, prefix in CANONICAL:
             if iri.startswith(namespace):
-                local = iri[len(namespace):]
+                local = iri[len(namespace) :]
                 if namespace == CROISSANT_08 and local in RAI_08:
                     return "rai:" + local
                 return prefix + local
@@ -257,7 +300,7 @@ def text_of(value) -> str | None:
 def shorten(text: str, limit: int = MAX_VALUE) -> str:
     """Whitespace collapsed and cut to `limit` characters, for statement values."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def label(pointer: str) -> str:
@@ -271,6 +314,7 @@ def shape(value) -> str:
 
 
 # --- the document ------------------------------------------------------------------------------------
+
 
 @dataclass
 class Document:
@@ -314,8 +358,9 @@ class Document:
 
     def tag(self, start: int, key: str) -> None:
         """Tag the problems from index `start` on that no asset claims yet with asset `key`."""
-        self.problems[start:] = [p if p.asset else Problem(p.code, p.message, p.evidence, key)
-                                 for p in self.problems[start:]]
+        self.problems[start:] = [
+            p if p.asset else Problem(p.code, p.message, p.evidence, key) for p in self.problems[start:]
+        ]
 
 
 def open_document(path: Path, rel: str) -> tuple[Document | None, list[Problem]]:
@@ -351,18 +396,19 @@ def _id_index(root) -> dict[str, tuple[dict, str]]:
 
 # --- a Dataset node -> a record ------------------------------------------------------------------------
 
+
 def read_datasets(doc: Document, nodes: list[Node], fmt: str, basis: str, placement) -> list[AssetRecord]:
     """The dataset records of Dataset nodes: identities first, so that lineage between the file's own
     datasets can name the record it points to; then licenses, checksums, documentation, lineage.
     Each problem is tagged with the asset it concerns (file-level ones with the first dataset)."""
     records = [AssetRecord(id="", kind="dataset", source=doc.rel, format=fmt, kind_basis=basis) for _ in nodes]
-    for node, record in zip(nodes, records):
+    for node, record in zip(nodes, records, strict=False):
         start = len(doc.problems)
         record.identifiers = _identifiers(doc, node)
         record.id = _record_id(doc, node, record.identifiers, placement)
         doc.tag(start, asset_key(record.kind, record.id))
-    doc.records = {node.id: record.id for node, record in zip(nodes, records) if node.id}
-    for node, record in zip(nodes, records):
+    doc.records = {node.id: record.id for node, record in zip(nodes, records, strict=False) if node.id}
+    for node, record in zip(nodes, records, strict=False):
         start = len(doc.problems)
         record.version = _single_text(doc, node, "version")
         record.licenses = _licenses(doc, node)
@@ -412,8 +458,12 @@ def _identifiers(doc: Document, node: Node) -> list[Identifier]:
                 text = next((t for t in (text_of(part.get(k)) for k in ("value", "url", "@id")) if t), None)
             kinds = classify(text.strip()) if text else []
             if not kinds and name != "identifier":  # schema.org allows any text as an identifier
-                doc.problem("bad-field", f"'{label(pointer)}' should be a URL, DOI or purl, found "
-                            f"{repr(shorten(text, 80)) if text else shape(value)}", pointer)
+                doc.problem(
+                    "bad-field",
+                    f"'{label(pointer)}' should be a URL, DOI or purl, found "
+                    f"{repr(shorten(text, 80)) if text else shape(value)}",
+                    pointer,
+                )
             found += [Identifier(s, v, doc.ev(pointer)) for s, v in kinds]
     return list({(i.scheme, i.value): i for i in found}.values())
 
@@ -471,11 +521,11 @@ def _licenses(doc: Document, node: Node) -> list[LicenseStatement]:
             if statement:
                 found.append(statement)
             else:
-                doc.problem("bad-field", f"'{label(pointer)}' is an object without an identifier, "
-                            "@id, name or url", pointer)
+                doc.problem(
+                    "bad-field", f"'{label(pointer)}' is an object without an identifier, @id, name or url", pointer
+                )
         else:
-            doc.problem("bad-field", f"'{label(pointer)}' should be a string or object, found {shape(value)}",
-                        pointer)
+            doc.problem("bad-field", f"'{label(pointer)}' should be a string or object, found {shape(value)}", pointer)
     return found
 
 
@@ -493,8 +543,11 @@ def _checksums(doc: Document, node: Node) -> list[Checksum]:
     found = []
     for value, pointer in node.items("distribution"):
         if not isinstance(value, dict):
-            doc.problem("bad-field", f"'{label(pointer)}' should be a FileObject or FileSet object, "
-                        f"found {shape(value)}", pointer)
+            doc.problem(
+                "bad-field",
+                f"'{label(pointer)}' should be a FileObject or FileSet object, found {shape(value)}",
+                pointer,
+            )
             continue
         part = doc.node(value, pointer)
         target = next((t for t in (text_of(part.get(k)) for k in ("contentUrl", "name")) if t), part.id)
@@ -502,8 +555,11 @@ def _checksums(doc: Document, node: Node) -> list[Checksum]:
             for digest, at in part.items(algorithm):
                 hex_value, error = _digest(digest, size)
                 if error:
-                    doc.problem("bad-field", f"'{label(at)}' should be a {algorithm} digest "
-                                f"({size * 2} hex digits), found {error}", at)
+                    doc.problem(
+                        "bad-field",
+                        f"'{label(at)}' should be a {algorithm} digest ({size * 2} hex digits), found {error}",
+                        at,
+                    )
                 else:
                     found.append(Checksum(algorithm, hex_value, target, doc.ev(at)))
     return found
@@ -537,11 +593,15 @@ def _statements(doc: Document, node: Node) -> list[Statement]:
             if isinstance(value, dict) and text is None:
                 text = node_text(doc.node(value, pointer))
                 if text is None:
-                    doc.problem("bad-field", f"'{label(pointer)}' is an object without a name, label, "
-                                "description, url or @id", pointer)
+                    doc.problem(
+                        "bad-field",
+                        f"'{label(pointer)}' is an object without a name, label, description, url or @id",
+                        pointer,
+                    )
             elif text is None:
-                doc.problem("bad-field", f"'{label(pointer)}' should be text or an object, found {shape(value)}",
-                            pointer)
+                doc.problem(
+                    "bad-field", f"'{label(pointer)}' should be text or an object, found {shape(value)}", pointer
+                )
             if text and text.strip():
                 found.append(Statement(name, shorten(text), doc.ev(pointer)))
     return found
@@ -553,6 +613,7 @@ def node_text(node: Node) -> str | None:
 
 
 # --- lineage ----------------------------------------------------------------------------------------------
+
 
 class Target(NamedTuple):
     """What a reference points at: the target, its scheme, the kind the link or type tells, a revision."""
@@ -619,8 +680,11 @@ def _refs(doc: Document, value, pointer: str, relation: str, kind: str) -> list[
     if target is None:
         doc.problem("bad-field", f"'{label(pointer)}' names no upstream asset (no URL, @id, name or label)", pointer)
         return []
-    return [Reference(target.name, target.kind or kind, relation, doc.ev(pointer), scheme=target.scheme,
-                      revision=target.revision)]
+    return [
+        Reference(
+            target.name, target.kind or kind, relation, doc.ev(pointer), scheme=target.scheme, revision=target.revision
+        )
+    ]
 
 
 def _upstream(text: str) -> Target:
@@ -648,6 +712,11 @@ def _node_target(node: Node) -> Target | None:
     best = next((c for c in candidates if c.kind), None) or next(iter(candidates), None)
     if best is None:
         return None
-    kind = best.kind or ("model" if node.names_a_model else
-                         "code" if node.types & {"SoftwareSourceCode", "SoftwareApplication"} else None)
+    kind = best.kind or (
+        "model"
+        if node.names_a_model
+        else "code"
+        if node.types & {"SoftwareSourceCode", "SoftwareApplication"}
+        else None
+    )
     return best._replace(kind=kind, revision=best.revision or text_of(node.get("version")))

@@ -26,12 +26,20 @@ from typing import NamedTuple
 
 import yaml
 
-from auditor.harvest import safejson, safexml
+from auditor.harvest import safejson, safexml, safeyaml
 from auditor.harvest.text import id_lines, read_text
-from auditor.harvest import safeyaml
 from auditor.identity import hub_id, split_url
-from auditor.model import (AssetRecord, Checksum, Evidence, Identifier, LicenseStatement, Problem, Reference,
-                           Statement, asset_key)
+from auditor.model import (
+    AssetRecord,
+    Checksum,
+    Evidence,
+    Identifier,
+    LicenseStatement,
+    Problem,
+    Reference,
+    Statement,
+    asset_key,
+)
 
 FORMAT = "spdx2"
 MAX_BYTES = 32 * 1024 * 1024
@@ -40,16 +48,30 @@ FULL_VALIDATION_COST = 400_000  # elements x (relationships + elements) above wh
 MAX_MESSAGES = 50
 MAX_VALUE = 200
 
-_SUFFIXES = ((".spdx", "tag"), (".tag", "tag"), (".json", "json"), (".yaml", "yaml"), (".yml", "yaml"),
-             (".rdf", "xml"), (".xml", "xml"))
+_SUFFIXES = (
+    (".spdx", "tag"),
+    (".tag", "tag"),
+    (".json", "json"),
+    (".yaml", "yaml"),
+    (".yml", "yaml"),
+    (".rdf", "xml"),
+    (".xml", "xml"),
+)
 _MARKERS = {
     "tag": (b"SPDXVersion:",),
     "json": (b'"spdxVersion"', b'"SPDXID"'),
     "yaml": (b"spdxVersion:", b"SPDXID:"),
     "xml": (b"<spdxVersion>", b"<SPDXID>", b"spdx.org/rdf/terms"),
 }
-_ELEMENT_LISTS = ("packages", "files", "snippets", "relationships", "annotations", "hasExtractedLicensingInfos",
-                  "externalDocumentRefs")
+_ELEMENT_LISTS = (
+    "packages",
+    "files",
+    "snippets",
+    "relationships",
+    "annotations",
+    "hasExtractedLicensingInfos",
+    "externalDocumentRefs",
+)
 _NESTED_LISTS = ("checksums", "externalRefs", "annotations", "ranges")
 _NESTED_OBJECTS = ("packageVerificationCode", "checksum")
 _RDF_ROOT = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}RDF"
@@ -57,58 +79,101 @@ _LICENSE_FIELDS = ("licenseDeclared", "licenseConcluded")
 _TAG_FIELDS = {"PackageLicenseDeclared": "licenseDeclared", "PackageLicenseConcluded": "licenseConcluded"}
 _MESSAGE_LINE = re.compile(r"\b[Ll]ine:? (\d+)")
 # Where an element is declared: JSON, YAML, tag-value and XML SPDXID fields, RDF/XML rdf:about.
-_ID_LINE = re.compile(r"""(?:"SPDXID"\s*:\s*"|SPDXID\s*:\s*["']?|<SPDXID>\s*|about=["'][^"'#]*#)"""
-                      r"(SPDXRef-[A-Za-z0-9.\-+]+)")
+_ID_LINE = re.compile(
+    r"""(?:"SPDXID"\s*:\s*"|SPDXID\s*:\s*["']?|<SPDXID>\s*|about=["'][^"'#]*#)"""
+    r"(SPDXRef-[A-Za-z0-9.\-+]+)"
+)
 # spdx-tools' sentences that name its own model rather than the document, as the document says it.
 _UNANALYSED = "the package says its files were not analyzed (FilesAnalyzed: false)"
-_SENTENCES = [(re.compile(pattern, re.S), sentence) for pattern, sentence in (
-    (r"^package must contain no elements if files_analyzed is False, but found (.*)$",
-     _UNANALYSED + r", yet the document puts files in it: \1"),
-    (r"^(\w+) must be None if files_analyzed is False, but is: (.*)$",
-     _UNANALYSED + r", so it must not give \1; it gives \2"),
-    (r"^(.*) is not supported in SPDX-2\.2$", r"\1 is not part of SPDX 2.2 (declare SPDX-2.3 or leave it out)"),
-    (r'^did not find the referenced spdx_id "([^"]*)" in the SPDX document(.*)$',
-     r"no element of the document has the SPDX id \1 named here"),
-)]
+_SENTENCES = [
+    (re.compile(pattern, re.S), sentence)
+    for pattern, sentence in (
+        (
+            r"^package must contain no elements if files_analyzed is False, but found (.*)$",
+            _UNANALYSED + r", yet the document puts files in it: \1",
+        ),
+        (
+            r"^(\w+) must be None if files_analyzed is False, but is: (.*)$",
+            _UNANALYSED + r", so it must not give \1; it gives \2",
+        ),
+        (r"^(.*) is not supported in SPDX-2\.2$", r"\1 is not part of SPDX 2.2 (declare SPDX-2.3 or leave it out)"),
+        (
+            r'^did not find the referenced spdx_id "([^"]*)" in the SPDX document(.*)$',
+            r"no element of the document has the SPDX id \1 named here",
+        ),
+    )
+]
 # Python reprs of spdx-tools and license-expression objects, as SPDX writes those values.
-_REPRS = [(re.compile(pattern), spelled) for pattern, spelled in (
-    (r"Relationship\(spdx_element_id='([^']*)', relationship_type=<\w+\.(\w+): \d+>, "
-     r"related_spdx_element_id='([^']*)'[^()]*\)", r"\1 \2 \3"),
-    (r"LicenseSymbol\('([^']*)'[^()]*(?:\([^()]*\)[^()]*)?\)", r"\1"),
-    (r"LicenseWithExceptionSymbol\(license_symbol=([^,()]*), exception_symbol=([^,()]*)\)", r"\1 WITH \2"),
-    (r"SpdxNoAssertion\(\)", "NOASSERTION"),
-    (r"SpdxNone\(\)", "NONE"),
-    (r"<\w+\.(\w+): [^<>]*>", r"\1"),  # an enum's repr: <RelationshipType.CONTAINED_BY: 5>
-    (r"\b[A-Z]\w*(?:Type|Algorithm|Category|Purpose)\.(\w+)", r"\1"),  # its str: ChecksumAlgorithm.SHA256
-    (r"\[([^\[\]]*)\]", lambda m: ", ".join(i.strip("'\"") for i in m.group(1).split(", "))),  # ['a', 'b']
-    (r"\bNone\b", "nothing"),
-)]
+_REPRS = [
+    (re.compile(pattern), spelled)
+    for pattern, spelled in (
+        (
+            r"Relationship\(spdx_element_id='([^']*)', relationship_type=<\w+\.(\w+): \d+>, "
+            r"related_spdx_element_id='([^']*)'[^()]*\)",
+            r"\1 \2 \3",
+        ),
+        (r"LicenseSymbol\('([^']*)'[^()]*(?:\([^()]*\)[^()]*)?\)", r"\1"),
+        (r"LicenseWithExceptionSymbol\(license_symbol=([^,()]*), exception_symbol=([^,()]*)\)", r"\1 WITH \2"),
+        (r"SpdxNoAssertion\(\)", "NOASSERTION"),
+        (r"SpdxNone\(\)", "NONE"),
+        (r"<\w+\.(\w+): [^<>]*>", r"\1"),  # an enum's repr: <RelationshipType.CONTAINED_BY: 5>
+        (r"\b[A-Z]\w*(?:Type|Algorithm|Category|Purpose)\.(\w+)", r"\1"),  # its str: ChecksumAlgorithm.SHA256
+        (r"\[([^\[\]]*)\]", lambda m: ", ".join(i.strip("'\"") for i in m.group(1).split(", "))),  # ['a', 'b']
+        (r"\bNone\b", "nothing"),
+    )
+]
 _FIELD = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")  # license_info_from_files
 
 # Purposes that make a package software; the others (DEVICE, ARCHIVE, FILE, OTHER) leave the kind to the purl.
-_CODE_PURPOSES = frozenset({"APPLICATION", "FRAMEWORK", "LIBRARY", "SOURCE", "CONTAINER", "OPERATING_SYSTEM",
-                            "FIRMWARE", "INSTALL"})
+_CODE_PURPOSES = frozenset(
+    {"APPLICATION", "FRAMEWORK", "LIBRARY", "SOURCE", "CONTAINER", "OPERATING_SYSTEM", "FIRMWARE", "INSTALL"}
+)
 # "X TYPE Y": X's record refers to Y ...
 _FORWARD = {
-    "DESCENDANT_OF": "descendant", "VARIANT_OF": "derived_from", "COPY_OF": "derived_from",
-    "GENERATED_FROM": "generated", "EXPANDED_FROM_ARCHIVE": "derived_from", "CONTAINS": "contains",
-    "STATIC_LINK": "contains", "DEPENDS_ON": "depends_on", "DYNAMIC_LINK": "depends_on",
+    "DESCENDANT_OF": "descendant",
+    "VARIANT_OF": "derived_from",
+    "COPY_OF": "derived_from",
+    "GENERATED_FROM": "generated",
+    "EXPANDED_FROM_ARCHIVE": "derived_from",
+    "CONTAINS": "contains",
+    "STATIC_LINK": "contains",
+    "DEPENDS_ON": "depends_on",
+    "DYNAMIC_LINK": "depends_on",
     "HAS_PREREQUISITE": "depends_on",
 }
 # ... or Y's record refers to X.
 _REVERSE = {
-    "ANCESTOR_OF": "descendant", "GENERATES": "generated", "CONTAINED_BY": "contains", "PACKAGE_OF": "contains",
-    "OPTIONAL_COMPONENT_OF": "contains", "DEPENDENCY_OF": "depends_on", "BUILD_DEPENDENCY_OF": "depends_on",
-    "DEV_DEPENDENCY_OF": "depends_on", "OPTIONAL_DEPENDENCY_OF": "depends_on",
-    "PROVIDED_DEPENDENCY_OF": "depends_on", "TEST_DEPENDENCY_OF": "depends_on",
-    "RUNTIME_DEPENDENCY_OF": "depends_on", "PREREQUISITE_FOR": "depends_on", "DATA_FILE_OF": "depends_on",
+    "ANCESTOR_OF": "descendant",
+    "GENERATES": "generated",
+    "CONTAINED_BY": "contains",
+    "PACKAGE_OF": "contains",
+    "OPTIONAL_COMPONENT_OF": "contains",
+    "DEPENDENCY_OF": "depends_on",
+    "BUILD_DEPENDENCY_OF": "depends_on",
+    "DEV_DEPENDENCY_OF": "depends_on",
+    "OPTIONAL_DEPENDENCY_OF": "depends_on",
+    "PROVIDED_DEPENDENCY_OF": "depends_on",
+    "TEST_DEPENDENCY_OF": "depends_on",
+    "RUNTIME_DEPENDENCY_OF": "depends_on",
+    "PREREQUISITE_FOR": "depends_on",
+    "DATA_FILE_OF": "depends_on",
 }
 _STATEMENTS = (
-    ("supplier", "supplier"), ("originator", "originator"), ("downloadLocation", "download_location"),
-    ("homepage", "homepage"), ("versionInfo", "version"), ("packageFileName", "file_name"),
-    ("primaryPackagePurpose", "primary_package_purpose"), ("summary", "summary"), ("description", "description"),
-    ("comment", "comment"), ("copyrightText", "copyright_text"), ("licenseComments", "license_comment"),
-    ("sourceInfo", "source_info"), ("releaseDate", "release_date"), ("builtDate", "built_date"),
+    ("supplier", "supplier"),
+    ("originator", "originator"),
+    ("downloadLocation", "download_location"),
+    ("homepage", "homepage"),
+    ("versionInfo", "version"),
+    ("packageFileName", "file_name"),
+    ("primaryPackagePurpose", "primary_package_purpose"),
+    ("summary", "summary"),
+    ("description", "description"),
+    ("comment", "comment"),
+    ("copyrightText", "copyright_text"),
+    ("licenseComments", "license_comment"),
+    ("sourceInfo", "source_info"),
+    ("releaseDate", "release_date"),
+    ("builtDate", "built_date"),
     ("validUntilDate", "valid_until_date"),
 )
 
@@ -133,8 +198,11 @@ class _Loaded:
 
 def detect(path: Path, head: bytes) -> bool:
     serialization = _serialization(path.name)
-    return (serialization is not None and b"spdx.org/rdf/3" not in head
-            and any(marker in head for marker in _MARKERS[serialization]))
+    return (
+        serialization is not None
+        and b"spdx.org/rdf/3" not in head
+        and any(marker in head for marker in _MARKERS[serialization])
+    )
 
 
 def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
@@ -154,6 +222,7 @@ def _serialization(name: str) -> str | None:
 
 
 # --- loading ------------------------------------------------------------------------------------
+
 
 def _load(path: Path, serialization: str) -> _Loaded:
     if serialization == "tag":
@@ -175,8 +244,15 @@ def _load(path: Path, serialization: str) -> _Loaded:
     if root.tag == _RDF_ROOT:
         return _load_rdf(data, text)
     if root.tag != "Document":
-        raise _Unreadable([("malformed", f"XML root element is <{root.tag}>, expected <Document> (SPDX XML) "
-                            "or <rdf:RDF> (SPDX RDF/XML)", root.sourceline)])
+        raise _Unreadable(
+            [
+                (
+                    "malformed",
+                    f"XML root element is <{root.tag}>, expected <Document> (SPDX XML) or <rdf:RDF> (SPDX RDF/XML)",
+                    root.sourceline,
+                )
+            ]
+        )
     return _from_dict(_xml_dict(root), text)
 
 
@@ -184,8 +260,15 @@ def _bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise _Unreadable([("refused", f"file is {size / 1048576:.1f} MB, over the "
-                                f"{MAX_BYTES // 1048576} MB limit for SPDX documents", None)])
+            raise _Unreadable(
+                [
+                    (
+                        "refused",
+                        f"file is {size / 1048576:.1f} MB, over the {MAX_BYTES // 1048576} MB limit for SPDX documents",
+                        None,
+                    )
+                ]
+            )
         return path.read_bytes()
     except OSError as exc:
         raise _Unreadable([("malformed", f"cannot read file: {exc.strerror or exc}", None)]) from None
@@ -206,11 +289,22 @@ def _parsed(parse, *args, **kwargs):
         return parse(*args, **kwargs)
     except SPDXParsingError as exc:
         messages = list(dict.fromkeys(exc.get_messages())) or ["no details given"]
-        raise _Unreadable([("malformed", f"not a valid SPDX 2 document: {shorten(plain(m), 300)}", _line_in(m))
-                           for m in messages[:MAX_MESSAGES]]) from None
+        raise _Unreadable(
+            [
+                ("malformed", f"not a valid SPDX 2 document: {shorten(plain(m), 300)}", _line_in(m))
+                for m in messages[:MAX_MESSAGES]
+            ]
+        ) from None
     except (Exception, SystemExit) as exc:  # untrusted shapes spdx-tools does not expect (it may even exit)
-        raise _Unreadable([("malformed", f"not a readable SPDX 2 document ({type(exc).__name__}: "
-                            f"{shorten(plain(str(exc)), 300)})", None)]) from None
+        raise _Unreadable(
+            [
+                (
+                    "malformed",
+                    f"not a readable SPDX 2 document ({type(exc).__name__}: {shorten(plain(str(exc)), 300)})",
+                    None,
+                )
+            ]
+        ) from None
 
 
 def plain(message: str) -> str:
@@ -272,8 +366,9 @@ def _objects(data: dict, key: str, path: str, found: list[str]) -> list[tuple[in
     if not isinstance(value, list):
         found.append(f"'{path}' should be a list of objects, found {shape(value)}")
         return []
-    found += [f"'{path}[{i}]' should be an object, found {shape(v)}" for i, v in enumerate(value)
-              if not isinstance(v, dict)]
+    found += [
+        f"'{path}[{i}]' should be an object, found {shape(v)}" for i, v in enumerate(value) if not isinstance(v, dict)
+    ]
     return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)]
 
 
@@ -295,8 +390,9 @@ def _yaml(text: str):
         raise _Unreadable([("refused", str(exc), exc.line)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise _Unreadable([("malformed", f"invalid YAML: {exc.problem or exc.context}",
-                            mark.line + 1 if mark else None)]) from None
+        raise _Unreadable(
+            [("malformed", f"invalid YAML: {exc.problem or exc.context}", mark.line + 1 if mark else None)]
+        ) from None
     except (yaml.YAMLError, ValueError) as exc:
         raise _Unreadable([("malformed", f"invalid YAML: {exc}", None)]) from None
 
@@ -338,12 +434,21 @@ def _check_rdf_document(graph) -> None:
 
     documents = sorted(str(s) for s in set(graph.subjects(RDF.type, SPDX_NAMESPACE.SpdxDocument)))
     if len(documents) != 1:
-        raise _Unreadable([("malformed", f"RDF/XML should describe exactly one spdx:SpdxDocument, found "
-                            f"{len(documents)}", None)])
+        raise _Unreadable(
+            [("malformed", f"RDF/XML should describe exactly one spdx:SpdxDocument, found {len(documents)}", None)]
+        )
     namespace, _, element = documents[0].partition("#")
     if not namespace or not element:
-        raise _Unreadable([("malformed", "the spdx:SpdxDocument URI should be the document namespace, '#' and "
-                            f"its SPDX id, found '{shorten(documents[0], 200)}'", None)])
+        raise _Unreadable(
+            [
+                (
+                    "malformed",
+                    "the spdx:SpdxDocument URI should be the document namespace, '#' and "
+                    f"its SPDX id, found '{shorten(documents[0], 200)}'",
+                    None,
+                )
+            ]
+        )
 
 
 def _load_tagvalue(text: str) -> _Loaded:
@@ -389,6 +494,7 @@ def _scan_tagvalue(text: str, loaded: _Loaded) -> None:
 
 # --- records ------------------------------------------------------------------------------------
 
+
 def _records(loaded: _Loaded, rel: str) -> list[AssetRecord]:
     packages = loaded.document.packages
     shared = shared_values(p.download_location for p in packages)
@@ -404,14 +510,23 @@ def _record(package, name: str, loaded: _Loaded, rel: str, shared: set[str]) -> 
     ev = lambda f: Evidence(rel, f"packages[{pid}].{f}", line)  # noqa: E731
     hub = _hub(package)
     kind, basis = (hub.kind, hub.basis) if hub else _kind(package)
-    record = AssetRecord(id=hub.id if hub else name, kind=kind, source=rel, format=FORMAT, kind_basis=basis,
-                         version=package.version, revision=hub.revision if hub else None)
+    record = AssetRecord(
+        id=hub.id if hub else name,
+        kind=kind,
+        source=rel,
+        format=FORMAT,
+        kind_basis=basis,
+        version=package.version,
+        revision=hub.revision if hub else None,
+    )
     raw = loaded.raw.get(pid, {})
     record.licenses = _license(raw.get("licenseDeclared"), package.license_declared, ev("licenseDeclared"))
     record.concluded = _license(raw.get("licenseConcluded"), package.license_concluded, ev("licenseConcluded"))
     record.identifiers = _identifiers(package, ev, shared, hub)
-    record.checksums = [Checksum(_algorithm(c.algorithm), c.value.lower(), package.file_name, ev("checksums"))
-                        for c in package.checksums]
+    record.checksums = [
+        Checksum(_algorithm(c.algorithm), c.value.lower(), package.file_name, ev("checksums"))
+        for c in package.checksums
+    ]
     record.statements = _statements(package, ev)
     return record
 
@@ -456,8 +571,10 @@ def hub_of(purls: list[tuple[str, str]], urls: list[tuple[object, str]]) -> Hub 
 
 
 def _hub(package) -> Hub | None:
-    return hub_of([(purl, "externalRefs") for purl in _purls(package)],
-                  [(package.download_location, "downloadLocation"), (package.homepage, "homepage")])
+    return hub_of(
+        [(purl, "externalRefs") for purl in _purls(package)],
+        [(package.download_location, "downloadLocation"), (package.homepage, "homepage")],
+    )
 
 
 def _kind(package) -> tuple[str, str]:
@@ -473,8 +590,11 @@ def _kind(package) -> tuple[str, str]:
 
 
 def _purls(package) -> list[str]:
-    return [r.locator for r in package.external_references
-            if r.reference_type == "purl" and r.locator.lower().startswith("pkg:")]
+    return [
+        r.locator
+        for r in package.external_references
+        if r.reference_type == "purl" and r.locator.lower().startswith("pkg:")
+    ]
 
 
 def _license(raw: tuple[str, int | None] | None, parsed, evidence: Evidence) -> list[LicenseStatement]:
@@ -488,8 +608,11 @@ def _license(raw: tuple[str, int | None] | None, parsed, evidence: Evidence) -> 
 
 def _identifiers(package, ev, shared: set[str], hub: Hub | None) -> list[Identifier]:
     found = [Identifier("purl", purl, ev("externalRefs")) for purl in _purls(package)]
-    found += [Identifier("doi", r.locator, ev("externalRefs")) for r in package.external_references
-              if r.locator.lower().startswith(("doi:", "10.", "https://doi.org/"))]
+    found += [
+        Identifier("doi", r.locator, ev("externalRefs"))
+        for r in package.external_references
+        if r.locator.lower().startswith(("doi:", "10.", "https://doi.org/"))
+    ]
     location = package.download_location
     if is_url(location) and location not in shared:
         found.append(Identifier("url", location, ev("downloadLocation")))
@@ -508,8 +631,11 @@ def _statements(package, ev) -> list[Statement]:
         value = getattr(package, attribute)
         if value is not None and str(value).strip():
             found.append(Statement(name, shorten(_value(value)), ev(name)))
-    found += [Statement("attributionTexts", shorten(t), ev("attributionTexts"))
-              for t in package.attribution_texts if t.strip()]
+    found += [
+        Statement("attributionTexts", shorten(t), ev("attributionTexts"))
+        for t in package.attribution_texts
+        if t.strip()
+    ]
     return found
 
 
@@ -540,12 +666,13 @@ def shape(value) -> str:
 
 # --- relationships ------------------------------------------------------------------------------
 
+
 def _references(loaded: _Loaded, records: dict[str, AssetRecord], rel: str) -> None:
     document = loaded.document
     external = {r.document_ref_id: r.document_uri for r in document.creation_info.external_document_refs}
     for r in document.relationships:
         a, kind, b = r.spdx_element_id, r.relationship_type.name, r.related_spdx_element_id
-        if not isinstance(b, str) or kind not in _FORWARD and kind not in _REVERSE:
+        if not isinstance(b, str) or (kind not in _FORWARD and kind not in _REVERSE):
             continue
         child, parent, code = (a, b, _FORWARD[kind]) if kind in _FORWARD else (b, a, _REVERSE[kind])
         record = records.get(child)
@@ -553,17 +680,30 @@ def _references(loaded: _Loaded, records: dict[str, AssetRecord], rel: str) -> N
             continue  # files, snippets, the document itself, or an element of another document
         evidence = Evidence(rel, f"relationships[{a} {kind} {b}]", loaded.relationship_lines.get((a, kind, b)))
         reference = _reference(parent, code, record, records, external, evidence)
-        if reference and not any((x.target, x.relation) == (reference.target, reference.relation)
-                                 for x in record.references):
+        if reference and not any(
+            (x.target, x.relation) == (reference.target, reference.relation) for x in record.references
+        ):
             record.references.append(reference)
 
 
-def _reference(parent: str, code: str, child: AssetRecord, records: dict[str, AssetRecord],
-               external: dict[str, str], evidence: Evidence) -> Reference | None:
+def _reference(
+    parent: str,
+    code: str,
+    child: AssetRecord,
+    records: dict[str, AssetRecord],
+    external: dict[str, str],
+    evidence: Evidence,
+) -> Reference | None:
     if parent in records:
         target = records[parent]
-        return Reference(target.id, target.kind, lineage_relation(code, child.kind, target.kind), evidence,
-                         scheme="record", revision=target.revision or target.version)
+        return Reference(
+            target.id,
+            target.kind,
+            lineage_relation(code, child.kind, target.kind),
+            evidence,
+            scheme="record",
+            revision=target.revision or target.version,
+        )
     prefix, _, element = parent.partition(":")
     if not element or prefix not in external or not is_url(external[prefix]):
         return None  # a file or snippet of this document, or an undeclared document (validation says so)
@@ -582,6 +722,7 @@ def lineage_relation(code: str, child_kind: str, parent_kind: str) -> str:
 
 # --- validation ---------------------------------------------------------------------------------
 
+
 def _validate(loaded: _Loaded, rel: str, records: list[AssetRecord]) -> list[Problem]:
     """spdx-tools' validation, one problem per message naming the element; cross-checks only when cheap."""
     from spdx_tools.spdx.validation.document_validator import validate_full_spdx_document
@@ -595,19 +736,32 @@ def _validate(loaded: _Loaded, rel: str, records: list[AssetRecord]) -> list[Pro
             messages = validate_full_spdx_document(document)
         else:
             messages = _validate_elements(document)
-            problems.append(Problem("partly-validated", f"{elements} elements and {len(document.relationships)} "
-                                    "relationships: each element was validated, but not the ids that "
-                                    "relationships and annotations name (spdx-tools checks them in quadratic "
-                                    "time)", Evidence(rel, "")))
+            problems.append(
+                Problem(
+                    "partly-validated",
+                    f"{elements} elements and {len(document.relationships)} "
+                    "relationships: each element was validated, but not the ids that "
+                    "relationships and annotations name (spdx-tools checks them in quadratic "
+                    "time)",
+                    Evidence(rel, ""),
+                )
+            )
     except Exception as exc:  # a validator tripping on odd data must not lose the records already read
-        return [Problem("invalid", f"spdx-tools could not validate the document: {type(exc).__name__}: "
-                        f"{shorten(str(exc), 300)}", Evidence(rel, ""))]
-    keys = {pid: asset_key(r.kind, r.id) for pid, r in zip((p.spdx_id for p in document.packages), records)}
+        return [
+            Problem(
+                "invalid",
+                f"spdx-tools could not validate the document: {type(exc).__name__}: {shorten(str(exc), 300)}",
+                Evidence(rel, ""),
+            )
+        ]
+    package_ids = (p.spdx_id for p in document.packages)
+    keys = {pid: asset_key(r.kind, r.id) for pid, r in zip(package_ids, records, strict=False)}
     for message in messages[:MAX_MESSAGES]:
         problems.append(_invalid(message, loaded, rel, keys))
     if len(messages) > MAX_MESSAGES:
-        problems.append(Problem("invalid", f"{len(messages) - MAX_MESSAGES} more validation messages not shown",
-                                Evidence(rel, "")))
+        problems.append(
+            Problem("invalid", f"{len(messages) - MAX_MESSAGES} more validation messages not shown", Evidence(rel, ""))
+        )
     return problems
 
 
@@ -619,11 +773,13 @@ def _validate_elements(document) -> list:
     from spdx_tools.spdx.validation.snippet_validator import validate_snippets
 
     version = document.creation_info.spdx_version
-    return (validate_creation_info(document.creation_info, version)
-            + validate_packages(document.packages, version)
-            + validate_files(document.files, version)
-            + validate_snippets(document.snippets, version)
-            + validate_extracted_licensing_infos(document.extracted_licensing_info))
+    return (
+        validate_creation_info(document.creation_info, version)
+        + validate_packages(document.packages, version)
+        + validate_files(document.files, version)
+        + validate_snippets(document.snippets, version)
+        + validate_extracted_licensing_infos(document.extracted_licensing_info)
+    )
 
 
 def _invalid(message, loaded: _Loaded, rel: str, packages: dict[str, str]) -> Problem:
@@ -634,8 +790,11 @@ def _invalid(message, loaded: _Loaded, rel: str, packages: dict[str, str]) -> Pr
     named = context.spdx_id or context.parent_id or (relationship.spdx_element_id if relationship else None)
     line = loaded.lines.get(named or "")
     if relationship is not None:
-        triple = (relationship.spdx_element_id, relationship.relationship_type.name,
-                  str(relationship.related_spdx_element_id))
+        triple = (
+            relationship.spdx_element_id,
+            relationship.relationship_type.name,
+            str(relationship.related_spdx_element_id),
+        )
         pointer, line = f"relationships[{' '.join(triple)}]", loaded.relationship_lines.get(triple)
     elif element in ("PACKAGE", "FILE", "SNIPPET") and named:
         pointer = f"{element.lower()}s[{named}]"

@@ -21,10 +21,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditor.harvest import safejson
-from auditor.harvest.text import id_lines
 from auditor.harvest.spdx2 import Hub, hub_of, is_url, lineage_relation, record_ids, shape, shared_values, shorten
-from auditor.model import (AssetRecord, Checksum, Evidence, Identifier, LicenseStatement, Problem, Reference,
-                           Statement, asset_key)
+from auditor.harvest.text import id_lines
+from auditor.model import (
+    AssetRecord,
+    Checksum,
+    Evidence,
+    Identifier,
+    LicenseStatement,
+    Problem,
+    Reference,
+    Statement,
+    asset_key,
+)
 
 FORMAT = "spdx3"
 MAX_NESTING = 20
@@ -35,21 +44,36 @@ _ID_LINE = re.compile(r'"(?:spdxId|@id)"\s*:\s*"((?:[^"\\]|\\.)*)"')
 _KINDS = {"ai_AIPackage": "model", "dataset_DatasetPackage": "dataset", "software_Package": "code"}
 _PURPOSE_KINDS = {"model": "model", "data": "dataset"}
 _RELATIONSHIPS = frozenset({"Relationship", "LifecycleScopedRelationship"})
-_NOT_STATEMENTS = frozenset({"type", "spdxId", "creationInfo", "verifiedUsing", "externalIdentifier",
-                             "externalRef", "extension", "name"})
+_NOT_STATEMENTS = frozenset(
+    {"type", "spdxId", "creationInfo", "verifiedUsing", "externalIdentifier", "externalRef", "extension", "name"}
+)
 _AGENT_FIELDS = frozenset({"suppliedBy", "originatedBy"})
 _LICENSES = {"hasDeclaredLicense": "licenses", "hasConcludedLicense": "concluded"}
 # "X type Y": X's record refers to Y ...
 _FORWARD = {
-    "trainedOn": "trained_on", "testedOn": "evaluated_on", "descendantOf": "descendant",
-    "variantOf": "derived_from", "copyOf": "derived_from", "contains": "contains", "hasStaticLink": "contains",
-    "hasOptionalComponent": "contains", "dependsOn": "depends_on", "hasDynamicLink": "depends_on",
-    "hasOptionalDependency": "depends_on", "hasProvidedDependency": "depends_on",
-    "hasPrerequisite": "depends_on", "hasDataFile": "depends_on",
+    "trainedOn": "trained_on",
+    "testedOn": "evaluated_on",
+    "descendantOf": "descendant",
+    "variantOf": "derived_from",
+    "copyOf": "derived_from",
+    "contains": "contains",
+    "hasStaticLink": "contains",
+    "hasOptionalComponent": "contains",
+    "dependsOn": "depends_on",
+    "hasDynamicLink": "depends_on",
+    "hasOptionalDependency": "depends_on",
+    "hasProvidedDependency": "depends_on",
+    "hasPrerequisite": "depends_on",
+    "hasDataFile": "depends_on",
 }
 # ... or each Y's record refers to X.
-_REVERSE = {"ancestorOf": "descendant", "generates": "generated", "copiedTo": "derived_from",
-            "hasVariant": "derived_from", "packagedBy": "contains"}
+_REVERSE = {
+    "ancestorOf": "descendant",
+    "generates": "generated",
+    "copiedTo": "derived_from",
+    "hasVariant": "derived_from",
+    "packagedBy": "contains",
+}
 _LIFTED = frozenset({"trainedOn", "testedOn"})  # said of files, meant of the packages holding them
 _NO_LICENSE = {"NoAssertionLicense": "NOASSERTION", "NoneLicense": "NONE"}
 _NO_ELEMENT = frozenset({"NoAssertionElement", "NoneElement"})
@@ -99,6 +123,7 @@ def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
 
 
 # --- the graph ----------------------------------------------------------------------------------
+
 
 def _collect(data, graph: _Graph) -> str | None:
     """Fill the graph from the top-level value; a message when it is not an SPDX 3 JSON-LD shape."""
@@ -165,17 +190,25 @@ def _vocab(value) -> str | None:
 
 # --- package records ----------------------------------------------------------------------------
 
+
 def _records(graph: _Graph) -> dict[str, AssetRecord]:
     packages = [(p, e) for p, e in graph.elements if e.get("type") in _KINDS]
     for pointer, element in packages:
         if not isinstance(element.get("spdxId"), str):
-            graph.bad(f"{element['type']} element should have an spdxId string, found {shape(element.get('spdxId'))}; "
-                      "it is not read", graph.at(pointer, "spdxId"), None)
+            graph.bad(
+                f"{element['type']} element should have an spdxId string, found {shape(element.get('spdxId'))}; "
+                "it is not read",
+                graph.at(pointer, "spdxId"),
+                None,
+            )
     packages = [(p, e) for p, e in packages if isinstance(e.get("spdxId"), str)]
     for pointer, element in packages:
         if not isinstance(element.get("name"), str) or not element["name"].strip():
-            graph.bad(f"package {element['spdxId']} has no name; its spdxId names it", graph.at(pointer, "name"),
-                      element["spdxId"])
+            graph.bad(
+                f"package {element['spdxId']} has no name; its spdxId names it",
+                graph.at(pointer, "name"),
+                element["spdxId"],
+            )
     names = record_ids([(e["spdxId"], _package_name(e), _text(e.get("software_packageVersion"))) for _, e in packages])
     shared = shared_values(e.get("software_downloadLocation") for _, e in packages)
     return {e["spdxId"]: _record(pointer, e, names[e["spdxId"]], graph, shared) for pointer, e in packages}
@@ -191,13 +224,22 @@ def _record(pointer: str, element: dict, name: str, graph: _Graph, shared: set[s
     ev = lambda key, *rest: graph.evidence(graph.at(pointer, key, *rest), eid)  # noqa: E731
     hub = _hub(element)
     kind, basis = _kind(element, hub)
-    record = AssetRecord(id=hub.id if hub else name, kind=kind, source=graph.rel, format=FORMAT, kind_basis=basis,
-                         version=_text(element.get("software_packageVersion")), revision=hub.revision if hub else None)
+    record = AssetRecord(
+        id=hub.id if hub else name,
+        kind=kind,
+        source=graph.rel,
+        format=FORMAT,
+        kind_basis=basis,
+        version=_text(element.get("software_packageVersion")),
+        revision=hub.revision if hub else None,
+    )
     record.identifiers = _identifiers(element, ev, shared, hub)
     record.checksums = _checksums(element, ev, graph, pointer)
-    record.statements = [Statement(key, shorten(text), ev(key)) for key, value in element.items()
-                         if key not in _NOT_STATEMENTS and not key.startswith("@")
-                         and (text := _render(value, key, graph))]
+    record.statements = [
+        Statement(key, shorten(text), ev(key))
+        for key, value in element.items()
+        if key not in _NOT_STATEMENTS and not key.startswith("@") and (text := _render(value, key, graph))
+    ]
     return record
 
 
@@ -215,11 +257,17 @@ def _kind(element: dict, hub: Hub | None) -> tuple[str, str]:
 
 def _purls(element: dict) -> list[tuple[str, str]]:
     """(purl, key it came from)."""
-    found = [(element["software_packageUrl"], "software_packageUrl")] if isinstance(
-        element.get("software_packageUrl"), str) else []
+    found = (
+        [(element["software_packageUrl"], "software_packageUrl")]
+        if isinstance(element.get("software_packageUrl"), str)
+        else []
+    )
     for ident in _list(element.get("externalIdentifier")):
-        if isinstance(ident, dict) and _vocab(ident.get("externalIdentifierType")) == "packageUrl" \
-                and isinstance(ident.get("identifier"), str):
+        if (
+            isinstance(ident, dict)
+            and _vocab(ident.get("externalIdentifierType")) == "packageUrl"
+            and isinstance(ident.get("identifier"), str)
+        ):
             found.append((ident["identifier"], "externalIdentifier"))
     return found
 
@@ -254,9 +302,12 @@ def _checksums(element: dict, ev, graph: _Graph, pointer: str) -> list[Checksum]
         if algorithm and isinstance(value, str):
             found.append(Checksum(algorithm.lower(), value.strip().lower(), None, ev("verifiedUsing", i)))
         else:
-            graph.bad(f"hash verifiedUsing[{i}] should give an algorithm and a hashValue string, found "
-                      f"algorithm {shape(method.get('algorithm'))} and hashValue {shape(value)}",
-                      graph.at(pointer, "verifiedUsing", i), element["spdxId"])
+            graph.bad(
+                f"hash verifiedUsing[{i}] should give an algorithm and a hashValue string, found "
+                f"algorithm {shape(method.get('algorithm'))} and hashValue {shape(value)}",
+                graph.at(pointer, "verifiedUsing", i),
+                element["spdxId"],
+            )
     return found
 
 
@@ -295,6 +346,7 @@ def _list(value) -> list:
 
 # --- relationships ------------------------------------------------------------------------------
 
+
 def _relationships(graph: _Graph, records: dict[str, AssetRecord]) -> None:
     containers = _containers(graph, records)
     for pointer, element in graph.elements:
@@ -302,9 +354,11 @@ def _relationships(graph: _Graph, records: dict[str, AssetRecord]) -> None:
             continue
         kind = _vocab(element.get("relationshipType"))
         if kind is None:
-            graph.bad(f"relationship should give a relationshipType string, found "
-                      f"{shape(element.get('relationshipType'))}", graph.at(pointer, "relationshipType"),
-                      element.get("spdxId"))
+            graph.bad(
+                f"relationship should give a relationshipType string, found {shape(element.get('relationshipType'))}",
+                graph.at(pointer, "relationshipType"),
+                element.get("spdxId"),
+            )
             continue
         ends = _ends(pointer, element, graph)
         if ends is None:
@@ -323,13 +377,13 @@ def _ends(pointer: str, element: dict, graph: _Graph) -> tuple[str, list[tuple[i
     if isinstance(source, dict):
         source = source.get("spdxId")
     if not isinstance(source, str):
-        graph.bad(f"relationship 'from' should be an element id, found {shape(source)}", graph.at(pointer, "from"),
-                  eid)
+        graph.bad(f"relationship 'from' should be an element id, found {shape(source)}", graph.at(pointer, "from"), eid)
         return None
     targets = element.get("to")
     if not isinstance(targets, (list, str, dict)):
-        graph.bad(f"relationship 'to' should be a list of element ids, found {shape(targets)}",
-                  graph.at(pointer, "to"), eid)
+        graph.bad(
+            f"relationship 'to' should be a list of element ids, found {shape(targets)}", graph.at(pointer, "to"), eid
+        )
         return None
     return source, list(enumerate(_list(targets)))
 
@@ -414,8 +468,11 @@ def _containers(graph: _Graph, records: dict[str, AssetRecord]) -> dict[str, str
     """Element id -> the id of the element that contains it (from `contains` relationships)."""
     parent: dict[str, str] = {}
     for _, element in graph.elements:
-        if element.get("type") in _RELATIONSHIPS and _vocab(element.get("relationshipType")) == "contains" \
-                and isinstance(element.get("from"), str):
+        if (
+            element.get("type") in _RELATIONSHIPS
+            and _vocab(element.get("relationshipType")) == "contains"
+            and isinstance(element.get("from"), str)
+        ):
             for target in _list(element.get("to")):
                 if isinstance(target, str) and target not in records:
                     parent.setdefault(target, element["from"])
@@ -433,15 +490,26 @@ def _owner(element_id: str, records: dict[str, AssetRecord], containers: dict[st
     return element_id
 
 
-def _lineage(pointer: str, element: dict, kind: str, source: str, targets, records: dict[str, AssetRecord],
-             containers: dict[str, str], graph: _Graph) -> None:
+def _lineage(
+    pointer: str,
+    element: dict,
+    kind: str,
+    source: str,
+    targets,
+    records: dict[str, AssetRecord],
+    containers: dict[str, str],
+    graph: _Graph,
+) -> None:
     eid = element.get("spdxId")
     scope = _vocab(element.get("scope"))
     for i, target in targets:
         target = target.get("spdxId") if isinstance(target, dict) else target
         if not isinstance(target, str):
-            graph.bad(f"relationship 'to[{i}]' should be an element id, found {shape(target)}",
-                      graph.at(pointer, "to", i), eid)
+            graph.bad(
+                f"relationship 'to[{i}]' should be an element id, found {shape(target)}",
+                graph.at(pointer, "to", i),
+                eid,
+            )
             continue
         child, parent = (source, target) if kind in _FORWARD else (target, source)
         basis = "declared"
@@ -453,23 +521,39 @@ def _lineage(pointer: str, element: dict, kind: str, source: str, targets, recor
         if scope:
             basis += f" ({scope} scope)"
         evidence = graph.evidence(graph.at(pointer, "to", i), eid)
-        _add(records[child], _reference(parent, _FORWARD.get(kind) or _REVERSE[kind], records[child], records,
-                                        graph, evidence, basis))
+        _add(
+            records[child],
+            _reference(parent, _FORWARD.get(kind) or _REVERSE[kind], records[child], records, graph, evidence, basis),
+        )
 
 
-def _reference(parent: str, code: str, child: AssetRecord, records: dict[str, AssetRecord], graph: _Graph,
-               evidence: Evidence, basis: str) -> Reference | None:
+def _reference(
+    parent: str,
+    code: str,
+    child: AssetRecord,
+    records: dict[str, AssetRecord],
+    graph: _Graph,
+    evidence: Evidence,
+    basis: str,
+) -> Reference | None:
     if parent in records:
         target = records[parent]
-        return Reference(target.id, target.kind, lineage_relation(code, child.kind, target.kind), evidence, basis,
-                         "record", target.revision or target.version)
+        return Reference(
+            target.id,
+            target.kind,
+            lineage_relation(code, child.kind, target.kind),
+            evidence,
+            basis,
+            "record",
+            target.revision or target.version,
+        )
     if parent in graph.by_id or _vocab(_name(parent)) in _NO_ELEMENT or not is_url(parent):
         return None  # a file, an agent or another element that is not an asset; or "none" / "no assertion"
     return Reference(parent, "other", lineage_relation(code, child.kind, "other"), evidence, basis, "url")
 
 
 def _add(record: AssetRecord, reference: Reference | None) -> None:
-    if reference and not any((r.target, r.relation) == (reference.target, reference.relation)
-                             for r in record.references):
+    if reference and not any(
+        (r.target, r.relation) == (reference.target, reference.relation) for r in record.references
+    ):
         record.references.append(reference)
-

@@ -13,8 +13,10 @@ def read_text(path: Path, limit: int = MAX_TEXT_BYTES) -> tuple[str, tuple[str, 
     try:
         size = path.stat().st_size
         if size > limit:
-            return "", ("too-large", f"file is {size / 1048576:.1f} MB, over the {limit // 1048576} MB "
-                        "limit for manifests; not read")
+            return "", (
+                "too-large",
+                f"file is {size / 1048576:.1f} MB, over the {limit // 1048576} MB limit for manifests; not read",
+            )
         data = path.read_bytes()
     except OSError as exc:
         return "", ("unreadable", f"cannot read file: {exc.strerror or exc}")
@@ -23,8 +25,7 @@ def read_text(path: Path, limit: int = MAX_TEXT_BYTES) -> tuple[str, tuple[str, 
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return "", ("not-utf8", f"file is not UTF-8 text (invalid byte 0x{data[exc.start]:02x} "
-                    f"at offset {exc.start})")
+        return "", ("not-utf8", f"file is not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset {exc.start})")
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
 
 

@@ -33,13 +33,39 @@ _SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<
 _STRING, _ARRAY = 8, 9
 UNQUANTIZED_TENSORS = frozenset({0, 1, 24, 25, 26, 27, 28, 30})  # F32 F16 I8 I16 I32 I64 F64 BF16
 FILE_TYPES = {
-    0: "ALL_F32", 1: "MOSTLY_F16", 2: "MOSTLY_Q4_0", 3: "MOSTLY_Q4_1", 7: "MOSTLY_Q8_0", 8: "MOSTLY_Q5_0",
-    9: "MOSTLY_Q5_1", 10: "MOSTLY_Q2_K", 11: "MOSTLY_Q3_K_S", 12: "MOSTLY_Q3_K_M", 13: "MOSTLY_Q3_K_L",
-    14: "MOSTLY_Q4_K_S", 15: "MOSTLY_Q4_K_M", 16: "MOSTLY_Q5_K_S", 17: "MOSTLY_Q5_K_M", 18: "MOSTLY_Q6_K",
-    19: "MOSTLY_IQ2_XXS", 20: "MOSTLY_IQ2_XS", 21: "MOSTLY_Q2_K_S", 22: "MOSTLY_IQ3_XS", 23: "MOSTLY_IQ3_XXS",
-    24: "MOSTLY_IQ1_S", 25: "MOSTLY_IQ4_NL", 26: "MOSTLY_IQ3_S", 27: "MOSTLY_IQ3_M", 28: "MOSTLY_IQ2_S",
-    29: "MOSTLY_IQ2_M", 30: "MOSTLY_IQ4_XS", 31: "MOSTLY_IQ1_M", 32: "MOSTLY_BF16", 36: "MOSTLY_TQ1_0",
-    37: "MOSTLY_TQ2_0", 38: "MOSTLY_MXFP4_MOE",
+    0: "ALL_F32",
+    1: "MOSTLY_F16",
+    2: "MOSTLY_Q4_0",
+    3: "MOSTLY_Q4_1",
+    7: "MOSTLY_Q8_0",
+    8: "MOSTLY_Q5_0",
+    9: "MOSTLY_Q5_1",
+    10: "MOSTLY_Q2_K",
+    11: "MOSTLY_Q3_K_S",
+    12: "MOSTLY_Q3_K_M",
+    13: "MOSTLY_Q3_K_L",
+    14: "MOSTLY_Q4_K_S",
+    15: "MOSTLY_Q4_K_M",
+    16: "MOSTLY_Q5_K_S",
+    17: "MOSTLY_Q5_K_M",
+    18: "MOSTLY_Q6_K",
+    19: "MOSTLY_IQ2_XXS",
+    20: "MOSTLY_IQ2_XS",
+    21: "MOSTLY_Q2_K_S",
+    22: "MOSTLY_IQ3_XS",
+    23: "MOSTLY_IQ3_XXS",
+    24: "MOSTLY_IQ1_S",
+    25: "MOSTLY_IQ4_NL",
+    26: "MOSTLY_IQ3_S",
+    27: "MOSTLY_IQ3_M",
+    28: "MOSTLY_IQ2_S",
+    29: "MOSTLY_IQ2_M",
+    30: "MOSTLY_IQ4_XS",
+    31: "MOSTLY_IQ1_M",
+    32: "MOSTLY_BF16",
+    36: "MOSTLY_TQ1_0",
+    37: "MOSTLY_TQ2_0",
+    38: "MOSTLY_MXFP4_MOE",
 }
 UNQUANTIZED_FILE_TYPES = frozenset({0, 1, 32})
 
@@ -80,6 +106,7 @@ def sha256(path: Path) -> str:
 
 # --- safetensors -------------------------------------------------------------------------------
 
+
 def safetensors_header(path: Path) -> dict:
     """The JSON header of a safetensors file (8-byte little-endian length, then JSON)."""
     with open(path, "rb") as fh:
@@ -89,11 +116,13 @@ def safetensors_header(path: Path) -> dict:
             raise WeightsError("malformed", f"file is {size} bytes, too short for the 8-byte safetensors header length")
         (length,) = struct.unpack("<Q", raw)
         if length > MAX_HEADER_BYTES:
-            raise WeightsError("refused", f"safetensors header claims {length} bytes, over the "
-                               f"{MAX_HEADER_BYTES // 1048576} MB limit")
+            raise WeightsError(
+                "refused", f"safetensors header claims {length} bytes, over the {MAX_HEADER_BYTES // 1048576} MB limit"
+            )
         if length > size - 8:
-            raise WeightsError("malformed", f"safetensors header claims {length} bytes but only "
-                               f"{size - 8} follow the length field")
+            raise WeightsError(
+                "malformed", f"safetensors header claims {length} bytes but only {size - 8} follow the length field"
+            )
         data = fh.read(length)
     try:
         header = loads(data)
@@ -110,6 +139,7 @@ def json_type(value) -> str:
 
 
 # --- GGUF --------------------------------------------------------------------------------------
+
 
 @dataclass
 class GGUF:

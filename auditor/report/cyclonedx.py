@@ -130,12 +130,18 @@ def _component(asset: dict, edges: list[dict], assets: dict[str, dict], refs: di
     elif concluded or declared:
         component["licenses"] = concluded + declared
     if asset["kind"] == "model":
-        datasets = _unique([{"ref": refs[e["parent"]]} for e in edges
-                            if e["relation"] in DATA_USES and assets[e["parent"]]["kind"] == "dataset"])
+        datasets = _unique(
+            [
+                {"ref": refs[e["parent"]]}
+                for e in edges
+                if e["relation"] in DATA_USES and assets[e["parent"]]["kind"] == "dataset"
+            ]
+        )
         if datasets:
             component["modelCard"] = {"modelParameters": {"datasets": datasets}}
     component["properties"] = _asset_properties(asset) + [
-        _property(f"relation:{e['relation']}", refs[e["parent"]]) for e in edges]
+        _property(f"relation:{e['relation']}", refs[e["parent"]]) for e in edges
+    ]
     return component
 
 
@@ -174,18 +180,25 @@ def spdx_ids() -> frozenset[str]:
 
 
 def _asset_properties(asset: dict) -> list[dict]:
-    found = [_property("kind", asset["kind"]), _property("resolved", str(asset["resolved"]).lower()),
-             _property("license-status", asset["license_status"]),
-             _property("license-reading", asset["license_reading"]),
-             _property("use-category", asset["use_category"])]
+    found = [
+        _property("kind", asset["kind"]),
+        _property("resolved", str(asset["resolved"]).lower()),
+        _property("license-status", asset["license_status"]),
+        _property("license-reading", asset["license_reading"]),
+        _property("use-category", asset["use_category"]),
+    ]
     return found + [_property("source", s) for s in asset["sources"]]
 
 
 def _conclusions(document: dict) -> list[dict]:
     """What the audit concluded about the release: verdict, position, use, outbound licenses, counts."""
     release = document["release"]
-    found = [_property("verdict", document["verdict"]), _property("position", document["position"]),
-             _property("release:use", release["use"]), _property("release:distribution", release["distribution"])]
+    found = [
+        _property("verdict", document["verdict"]),
+        _property("position", document["position"]),
+        _property("release:use", release["use"]),
+        _property("release:distribution", release["distribution"]),
+    ]
     if release["use_category"]:
         found.append(_property("release:use-category", release["use_category"]))
     found += [_property("outbound-license", lic) for lic in document["outbound_licenses"]]

@@ -44,8 +44,12 @@ def render(document: dict, rules: Iterable[rulebase.Rule] | None = None) -> str:
 
 def _properties(suite: ET.Element, document: dict) -> None:
     props = ET.SubElement(suite, "properties")
-    values = {"mlaudit.version": document["tool"]["version"], "position": document["position"],
-              "release": document["release"]["asset"] or "", "verdict": document["verdict"]}
+    values = {
+        "mlaudit.version": document["tool"]["version"],
+        "position": document["position"],
+        "release": document["release"]["asset"] or "",
+        "verdict": document["verdict"],
+    }
     for name, value in values.items():
         ET.SubElement(props, "property", {"name": name, "value": plain(value)})
 
@@ -63,5 +67,12 @@ def _testcase(suite: ET.Element, family: str, name: str, findings: list[dict]) -
 
 def _details(finding: dict) -> str:
     steps = [f"  ↳ {plain(s['fact'])}" + (f" [{where(s)}]" if s["file"] else "") for s in finding["evidence"]]
-    return "\n".join([f"{finding['id']} {plain(finding['asset'] or '-')}", plain(finding["message"]),
-                      "evidence:", *steps, "how to fix: " + plain(finding["how_to_fix"])])
+    return "\n".join(
+        [
+            f"{finding['id']} {plain(finding['asset'] or '-')}",
+            plain(finding["message"]),
+            "evidence:",
+            *steps,
+            "how to fix: " + plain(finding["how_to_fix"]),
+        ]
+    )

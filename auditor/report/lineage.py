@@ -13,8 +13,10 @@ from xml.sax.saxutils import escape
 
 BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 224, 54, 26, 64, 16  # 30 bold 12 px characters fit a box
 MAX_ASSETS = 60
-NOTHING_SHOWN = ('<svg xmlns="http://www.w3.org/2000/svg" class="lineage" viewBox="0 0 320 40" width="320" height="40" '
-                 'role="img" aria-label="No lineage"><text x="16" y="24" class="note">no asset is described</text></svg>')
+NOTHING_SHOWN = (
+    '<svg xmlns="http://www.w3.org/2000/svg" class="lineage" viewBox="0 0 320 40" width="320" height="40" '
+    'role="img" aria-label="No lineage"><text x="16" y="24" class="note">no asset is described</text></svg>'
+)
 COLOURS = {"error": "#b3261e", "warning": "#a15c00", "info": "#1d5fa8"}
 
 
@@ -35,17 +37,21 @@ def render(document: dict) -> str:
         for i, asset_id in enumerate(row):
             position[asset_id] = (offset + i * (BOX_W + GAP_X), height - MARGIN - BOX_H - depth * (BOX_H + GAP_Y))
     severity = _worst_severity(document)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="lineage" viewBox="0 0 {width:.0f} {height:.0f}" '
-             f'width="{width:.0f}" height="{height:.0f}" role="img" aria-label="Lineage of the release">',
-             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
-             'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#5b6470"/></marker></defs>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="lineage" viewBox="0 0 {width:.0f} {height:.0f}" '
+        f'width="{width:.0f}" height="{height:.0f}" role="img" aria-label="Lineage of the release">',
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
+        'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#5b6470"/></marker></defs>',
+    ]
     for e in sorted(edges, key=lambda e: (e["child"], e["parent"], e["relation"])):
         if e["child"] in position and e["parent"] in position:
             parts.append(_edge(position[e["child"]], position[e["parent"]], e["relation"]))
     for asset_id, (x, y) in sorted(position.items()):
         parts.append(_box(assets[asset_id], x, y, severity.get(asset_id), asset_id == release))
     if len(shown) < len(_lineage(release, edges, assets, limit=None)):
-        parts.append(f'<text x="{MARGIN}" y="{MARGIN}" class="note">showing {len(shown)} assets nearest the release</text>')
+        parts.append(
+            f'<text x="{MARGIN}" y="{MARGIN}" class="note">showing {len(shown)} assets nearest the release</text>'
+        )
     parts.append("</svg>")
     return "\n".join(parts)
 
@@ -115,26 +121,30 @@ def _box(asset: dict, x: float, y: float, severity: str | None, release: bool) -
     fill = "#fff8e6" if release else ("#f6f7f9" if asset["resolved"] else "#ffffff")
     dash = "" if asset["resolved"] else ' stroke-dasharray="5 3"'
     license_text = asset["license"] or asset["license_status"].replace("_", " ")
-    title = f'{asset["id"]} ({asset["kind"]}, {license_text}){": " + severity + " findings" if severity else ""}'
+    title = f"{asset['id']} ({asset['kind']}, {license_text}){': ' + severity + ' findings' if severity else ''}"
     # The labels sit in a nested viewport the size of the box, so a wide label is clipped at its
     # edge instead of running over its neighbours; the full text is in the <title>.
-    return (f'<g class="asset"><title>{escape(title)}</title>'
-            f'<rect x="{x:.0f}" y="{y:.0f}" width="{BOX_W}" height="{BOX_H}" rx="6" fill="{fill}" stroke="{stroke}" '
-            f'stroke-width="{width}"{dash}/>'
-            f'<svg x="{x:.0f}" y="{y:.0f}" width="{BOX_W - 4}" height="{BOX_H}" overflow="hidden">'
-            f'<text x="8" y="19" class="name">{escape(_short(asset["id"], 30))}</text>'
-            f'<text x="8" y="35" class="kind">{escape(asset["kind"])}'
-            f'{"" if asset["resolved"] else " · unresolved"}</text>'
-            f'<text x="8" y="49" class="license">{escape(_short(license_text, 32))}</text></svg></g>')
+    return (
+        f'<g class="asset"><title>{escape(title)}</title>'
+        f'<rect x="{x:.0f}" y="{y:.0f}" width="{BOX_W}" height="{BOX_H}" rx="6" fill="{fill}" stroke="{stroke}" '
+        f'stroke-width="{width}"{dash}/>'
+        f'<svg x="{x:.0f}" y="{y:.0f}" width="{BOX_W - 4}" height="{BOX_H}" overflow="hidden">'
+        f'<text x="8" y="19" class="name">{escape(_short(asset["id"], 30))}</text>'
+        f'<text x="8" y="35" class="kind">{escape(asset["kind"])}'
+        f"{'' if asset['resolved'] else ' · unresolved'}</text>"
+        f'<text x="8" y="49" class="license">{escape(_short(license_text, 32))}</text></svg></g>'
+    )
 
 
 def _edge(child: tuple[float, float], parent: tuple[float, float], relation: str) -> str:
     x1, y1 = child[0] + BOX_W / 2, child[1]
     x2, y2 = parent[0] + BOX_W / 2, parent[1] + BOX_H
     label = relation.replace("_", " ")
-    return (f'<g class="edge"><line x1="{x1:.0f}" y1="{y1:.0f}" x2="{x2:.0f}" y2="{y2:.0f}" stroke="#5b6470" '
-            f'stroke-width="1.2" marker-end="url(#arrow)"/>'
-            f'<text x="{(x1 + x2) / 2 + 4:.0f}" y="{(y1 + y2) / 2:.0f}" class="relation">{escape(label)}</text></g>')
+    return (
+        f'<g class="edge"><line x1="{x1:.0f}" y1="{y1:.0f}" x2="{x2:.0f}" y2="{y2:.0f}" stroke="#5b6470" '
+        f'stroke-width="1.2" marker-end="url(#arrow)"/>'
+        f'<text x="{(x1 + x2) / 2 + 4:.0f}" y="{(y1 + y2) / 2:.0f}" class="relation">{escape(label)}</text></g>'
+    )
 
 
 def _short(text: str, size: int) -> str:

@@ -21,8 +21,10 @@ def render(document: dict) -> str:
 
 def line(finding: dict) -> str:
     step = local_step(finding)
-    return (f"{finding['severity'].upper()} {finding['rule']} {plain(finding['asset'] or '-')}: "
-            f"{plain(finding['message'])}" + (f" [{where(step)}]" if step else ""))
+    return (
+        f"{finding['severity'].upper()} {finding['rule']} {plain(finding['asset'] or '-')}: "
+        f"{plain(finding['message'])}" + (f" [{where(step)}]" if step else "")
+    )
 
 
 def where(step: dict) -> str:

@@ -20,8 +20,10 @@ def render(document: dict) -> bytes:
     try:  # WeasyPrint takes about 1.6 s to import: only when a PDF is asked for
         from weasyprint import HTML, URLFetcher
     except (ImportError, OSError) as exc:  # OSError: the Pango library is not installed
-        raise OutputError(f"report.pdf needs WeasyPrint and the Pango library (on Debian: apt-get install "
-                          f"libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core): {exc}") from None
+        raise OutputError(
+            f"report.pdf needs WeasyPrint and the Pango library (on Debian: apt-get install "
+            f"libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core): {exc}"
+        ) from None
 
     page = html.render(html.map_strings(document, _shortened), paged=True)
     nothing_fetched = URLFetcher(allowed_protocols=())  # the page is self-contained; refuse any URL

@@ -32,14 +32,28 @@ def render(document: dict, rules: Iterable[rulebase.Rule] | None = None) -> str:
     log = {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": tool["name"], "version": tool["version"],
-                                "informationUri": INFORMATION_URI, "rules": descriptors}},
-            "results": [_result(f, index) for f in document["findings"]] + [
-                _gone(f, index) for f in (document["review"]["baseline"] or {}).get("gone", [])],
-            "properties": _clean({"position": document["position"], "verdict": document["verdict"],
-                                  "release": document["release"], "counts": document["counts"]}),
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": tool["name"],
+                        "version": tool["version"],
+                        "informationUri": INFORMATION_URI,
+                        "rules": descriptors,
+                    }
+                },
+                "results": [_result(f, index) for f in document["findings"]]
+                + [_gone(f, index) for f in (document["review"]["baseline"] or {}).get("gone", [])],
+                "properties": _clean(
+                    {
+                        "position": document["position"],
+                        "verdict": document["verdict"],
+                        "release": document["release"],
+                        "counts": document["counts"],
+                    }
+                ),
+            }
+        ],
     }
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
@@ -67,13 +81,26 @@ def _result(finding: dict, index: dict[str, int]) -> dict:
     result["partialFingerprints"] = {FINGERPRINT: finding["id"]}
     decision = finding["resolution"]
     if finding["status"] == "resolved":
-        result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": plain(
-            f"{decision['reason']} ({decision['reviewer']}, {decision['date']}): {decision['comment']}")}]
+        result["suppressions"] = [
+            {
+                "kind": "external",
+                "status": "accepted",
+                "justification": plain(
+                    f"{decision['reason']} ({decision['reviewer']}, {decision['date']}): {decision['comment']}"
+                ),
+            }
+        ]
     if finding["baseline"]:
         result["baselineState"] = BASELINE_STATES[finding["baseline"]]
-    result["properties"] = _clean({"family": finding["family"], "status": finding["status"],
-                                   "howToFix": finding["how_to_fix"], "detail": finding["detail"],
-                                   "evidence": finding["evidence"]})
+    result["properties"] = _clean(
+        {
+            "family": finding["family"],
+            "status": finding["status"],
+            "howToFix": finding["how_to_fix"],
+            "detail": finding["detail"],
+            "evidence": finding["evidence"],
+        }
+    )
     return result
 
 
@@ -82,8 +109,12 @@ def _gone(finding: dict, index: dict[str, int]) -> dict:
     result = {"ruleId": finding["rule"]}
     if finding["rule"] in index:
         result["ruleIndex"] = index[finding["rule"]]
-    return result | {"level": LEVELS.get(finding["severity"], "warning"), "message": {"text": plain(finding["message"])},
-                     "partialFingerprints": {FINGERPRINT: finding["id"]}, "baselineState": "absent"}
+    return result | {
+        "level": LEVELS.get(finding["severity"], "warning"),
+        "message": {"text": plain(finding["message"])},
+        "partialFingerprints": {FINGERPRINT: finding["id"]},
+        "baselineState": "absent",
+    }
 
 
 def _location(finding: dict) -> dict | None:

@@ -49,11 +49,17 @@ PACKAGE_TYPES = {"model": "ai_AIPackage", "dataset": "dataset_DatasetPackage"}
 PURPOSES = {"model": "model", "dataset": "data", "other": "other"}
 # mlaudit relation (child -> parent) -> SPDX relationship type, and whether the parent is its `from`
 LINEAGE = {
-    "finetune": ("descendantOf", False), "adapter": ("descendantOf", False),
-    "quantized": ("descendantOf", False), "merge": ("descendantOf", False),
-    "distill": ("descendantOf", False), "derived_from": ("descendantOf", False),
-    "trained_on": ("trainedOn", False), "evaluated_on": ("testedOn", False),
-    "generated_by": ("generates", True), "contains": ("contains", False), "depends_on": ("dependsOn", False),
+    "finetune": ("descendantOf", False),
+    "adapter": ("descendantOf", False),
+    "quantized": ("descendantOf", False),
+    "merge": ("descendantOf", False),
+    "distill": ("descendantOf", False),
+    "derived_from": ("descendantOf", False),
+    "trained_on": ("trainedOn", False),
+    "evaluated_on": ("testedOn", False),
+    "generated_by": ("generates", True),
+    "contains": ("contains", False),
+    "depends_on": ("dependsOn", False),
 }
 _TOKEN = re.compile(r"[()]|[^ \t\r\n()]+")
 _LICENSE = re.compile(r"(DocumentRef-[A-Za-z0-9.\-]+:)?[A-Za-z0-9.\-]+\+?")
@@ -79,17 +85,32 @@ def render(document: dict) -> str:
     links = [r for a in assets for r in _licenses(a, _ref(ns, a["kind"], a["id"]), ns, expressions)]
     links += [_lineage(edge, ref) for edge in document["edges"]]
     relationships = [_element("Relationship", f"{ns}#relationship-{n}", **r) for n, r in enumerate(links, 1)]
-    annotation = _element("Annotation", f"{ns}#audit", annotationType="review",
-                          subject=ref(release) if release else f"{ns}#document", statement=_conclusions(document))
+    annotation = _element(
+        "Annotation",
+        f"{ns}#audit",
+        annotationType="review",
+        subject=ref(release) if release else f"{ns}#document",
+        statement=_conclusions(document),
+    )
 
     elements = [*packages, *expressions.values(), *relationships, annotation]
     title = f"mlaudit audit of {release}" if release else "mlaudit audit (no release identified)"
-    spdx_document = _element("SpdxDocument", f"{ns}#document", name=title,
-                             profileConformance=PROFILES, rootElement=[ref(release)] if release else None,
-                             element=[agent, tool, *(e["spdxId"] for e in elements)])
+    spdx_document = _element(
+        "SpdxDocument",
+        f"{ns}#document",
+        name=title,
+        profileConformance=PROFILES,
+        rootElement=[ref(release)] if release else None,
+        element=[agent, tool, *(e["spdxId"] for e in elements)],
+    )
     name = f"{document['tool']['name']} {document['tool']['version']}"
-    graph = [_creation_info(document, agent, tool), _element("SoftwareAgent", agent, name=name),
-             _element("Tool", tool, name=name), spdx_document, *elements]
+    graph = [
+        _creation_info(document, agent, tool),
+        _element("SoftwareAgent", agent, name=name),
+        _element("Tool", tool, name=name),
+        spdx_document,
+        *elements,
+    ]
     text = json.dumps({"@context": CONTEXT, "@graph": graph}, indent=2, ensure_ascii=False) + "\n"
     return _visible(text.encode("utf-8", "replace").decode("utf-8"))
 
@@ -127,11 +148,19 @@ def _element(kind: str, spdx_id: str, **properties) -> dict:
 
 def _creation_info(document: dict, agent: str, tool: str) -> dict:
     created = _created(document["created"])
-    info = {"type": "CreationInfo", "@id": CREATION_INFO, "specVersion": SPEC_VERSION, "created": created or EPOCH,
-            "createdBy": [agent], "createdUsing": [tool]}
+    info = {
+        "type": "CreationInfo",
+        "@id": CREATION_INFO,
+        "specVersion": SPEC_VERSION,
+        "created": created or EPOCH,
+        "createdBy": [agent],
+        "createdUsing": [tool],
+    }
     if created is None:
-        info["comment"] = ("The audit report records no creation time; 'created' is a fixed value so that the "
-                           "same report always exports to the same bytes.")
+        info["comment"] = (
+            "The audit report records no creation time; 'created' is a fixed value so that the "
+            "same report always exports to the same bytes."
+        )
     return info
 
 
@@ -149,10 +178,13 @@ def _created(value) -> str | None:
 def _package(asset: dict, spdx_id: str) -> dict:
     kind = asset["kind"]
     return _element(
-        PACKAGE_TYPES.get(kind, "software_Package"), spdx_id, name=asset["name"],
+        PACKAGE_TYPES.get(kind, "software_Package"),
+        spdx_id,
+        name=asset["name"],
         software_primaryPurpose=PURPOSES.get(kind),
         dataset_datasetType=["noAssertion"] if kind == "dataset" else None,
-        comment=None if asset["resolved"] else "Referenced in the lineage, but no manifest describes it (unresolved).")
+        comment=None if asset["resolved"] else "Referenced in the lineage, but no manifest describes it (unresolved).",
+    )
 
 
 def _licenses(asset: dict, source: str, ns: str, expressions: dict[str, dict]) -> list[dict]:
@@ -167,8 +199,11 @@ def _licenses(asset: dict, source: str, ns: str, expressions: dict[str, dict]) -
         target, why = NO_ASSERTION, f"mlaudit concluded {concluded!r}, which is not an SPDX license expression"
     found = [_link(source, "hasConcludedLicense", target, why)]
     if not asset["declared_licenses"]:
-        declared, why = (NONE, "the manifests declare no license") if asset["resolved"] else (
-            NO_ASSERTION, "no manifest describes this asset")
+        declared, why = (
+            (NONE, "the manifests declare no license")
+            if asset["resolved"]
+            else (NO_ASSERTION, "no manifest describes this asset")
+        )
         return found + [_link(source, "hasDeclaredLicense", declared, why)]
     for entry in asset["declared_licenses"]:
         raw = entry["raw"]
@@ -191,8 +226,9 @@ def _license(text: str, ns: str, expressions: dict[str, dict]) -> str:
     """The id of the LicenseExpression element for `text`, one element per distinct text."""
     if text not in expressions:
         digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-        expressions[text] = _element("simplelicensing_LicenseExpression", f"{ns}#license-{digest}",
-                                     simplelicensing_licenseExpression=text)
+        expressions[text] = _element(
+            "simplelicensing_LicenseExpression", f"{ns}#license-{digest}", simplelicensing_licenseExpression=text
+        )
     return expressions[text]["spdxId"]
 
 
@@ -231,8 +267,12 @@ def _lineage(edge: dict, ref) -> dict:
     child, parent = ref(edge["child"]), ref(edge["parent"])
     source, target = (parent, child) if reverse else (child, parent)
     where = f"; from {edge['file']}" + (f" line {edge['line']}" if edge.get("line") else "") if edge.get("file") else ""
-    return _link(source, kind, target, f"mlaudit relation: {edge['child']} {edge['relation']} {edge['parent']} "
-                                       f"(basis: {edge.get('basis')}{where})")
+    return _link(
+        source,
+        kind,
+        target,
+        f"mlaudit relation: {edge['child']} {edge['relation']} {edge['parent']} (basis: {edge.get('basis')}{where})",
+    )
 
 
 def _conclusions(document: dict) -> str:
@@ -240,10 +280,13 @@ def _conclusions(document: dict) -> str:
     release, counts = document["release"], document["counts"]
     outbound = ", ".join(document["outbound_licenses"]) or "none of the knowledge base keeps every requirement"
     sentences = [
-        (f"mlaudit verdict: {document['verdict']}, with {counts['open']} open findings ({counts['error']} error, "
-         f"{counts['warning']} warning, {counts['info']} info)."),
+        (
+            f"mlaudit verdict: {document['verdict']}, with {counts['open']} open findings ({counts['error']} error, "
+            f"{counts['warning']} warning, {counts['info']} info)."
+        ),
         f"Audited for {release['use']} use, distributed as {release['distribution']}.",
-        f"Legal position: {document['position']}.", document.get("position_summary"),
+        f"Legal position: {document['position']}.",
+        document.get("position_summary"),
         f"Licenses the release may be published under: {outbound}.",
     ]
     return " ".join(s for s in sentences if s)

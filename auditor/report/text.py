@@ -11,12 +11,24 @@ import json
 
 def render(document: dict, outputs: list[str], fmt: str = "text") -> str:
     if fmt == "json":
-        return json.dumps({
-            "verdict": document["verdict"], "counts": document["counts"], "release": document["release"],
-            "position": document["position"], "reports": outputs,
-            "findings": [{k: f[k] for k in ("id", "rule", "severity", "asset", "message", "status")}
-                         for f in document["findings"]],
-        }, indent=2, ensure_ascii=True) + "\n"  # \uXXXX escapes: no raw bidi control reaches a terminal
+        return (
+            json.dumps(
+                {
+                    "verdict": document["verdict"],
+                    "counts": document["counts"],
+                    "release": document["release"],
+                    "position": document["position"],
+                    "reports": outputs,
+                    "findings": [
+                        {k: f[k] for k in ("id", "rule", "severity", "asset", "message", "status")}
+                        for f in document["findings"]
+                    ],
+                },
+                indent=2,
+                ensure_ascii=True,
+            )
+            + "\n"
+        )  # \uXXXX escapes: no raw bidi control reaches a terminal
     release, counts = document["release"], document["counts"]
     lines = [
         f"mlaudit {document['tool']['version']} · position: {document['position']}",
@@ -28,8 +40,9 @@ def render(document: dict, outputs: list[str], fmt: str = "text") -> str:
         "",
     ]
     for f in document["findings"]:
-        marks = "".join(f" [{m}]" for m in (f["status"] == "resolved" and "resolved", f["baseline"] == "new" and "new")
-                        if m)
+        marks = "".join(
+            f" [{m}]" for m in (f["status"] == "resolved" and "resolved", f["baseline"] == "new" and "new") if m
+        )
         lines.append(f"{f['severity']:<8}{f['rule']}  {f['message']}{marks}")
         lines += [f"          ↳ {step['fact']}{_where(step)}" for step in f["evidence"]]
     repairs = document["repairs"]
@@ -47,8 +60,10 @@ def _obligations(document: dict) -> list[str]:
     if not document["obligations"]:
         return []
     c = document["obligation_counts"]
-    return [f"obligations: {len(document['obligations'])} · {c['unmet']} unmet, {c['cannot-tell']} cannot tell, "
-            f"{c['met']} met"]
+    return [
+        f"obligations: {len(document['obligations'])} · {c['unmet']} unmet, {c['cannot-tell']} cannot tell, "
+        f"{c['met']} met"
+    ]
 
 
 def _changes(changes: list[dict]) -> list[str]:
@@ -65,9 +80,14 @@ def _review(review: dict) -> list[str]:
     """What the review files and the baseline did, and what in them could not be used."""
     lines = []
     if review["resolutions"]["file"]:
-        lines.append(f"resolutions: {review['resolutions']['applied']} applied from {review['resolutions']['file']}"
-                     + (f" as of {review['as_of']}" if review["as_of"] else ""))
-        lines += [f"  orphaned: {o['rule']} on {o['asset']} ({o['file']}:{o['line']})" for o in review["resolutions"]["orphaned"]]
+        lines.append(
+            f"resolutions: {review['resolutions']['applied']} applied from {review['resolutions']['file']}"
+            + (f" as of {review['as_of']}" if review["as_of"] else "")
+        )
+        lines += [
+            f"  orphaned: {o['rule']} on {o['asset']} ({o['file']}:{o['line']})"
+            for o in review["resolutions"]["orphaned"]
+        ]
     if review["curations"]["file"]:
         lines.append(f"curations: {len(review['curations']['applied'])} applied from {review['curations']['file']}")
         lines += [f"  orphaned: {o['asset']} ({o['file']}:{o['line']})" for o in review["curations"]["orphaned"]]
@@ -85,11 +105,14 @@ def outbound(document: dict) -> str:
     if not release:
         return "no release asset identified: name one as [release] asset in mlaudit.toml\n"
     lines = [f"release: {release} · position: {document['position']}", "", "must keep:"]
-    lines += [f"  {r['term'].replace('_', '-')} of {r['license']} (from {', '.join(r['imposed_by'])})"
-              for r in document["outbound_requirements"]] or ["  nothing that restricts the choice"]
+    lines += [
+        f"  {r['term'].replace('_', '-')} of {r['license']} (from {', '.join(r['imposed_by'])})"
+        for r in document["outbound_requirements"]
+    ] or ["  nothing that restricts the choice"]
     lines += ["", "may be published under:"]
     lines += [f"  {lic}" for lic in document["outbound_licenses"]] or [
-        "  no license of the knowledge base keeps every requirement above"]
+        "  no license of the knowledge base keeps every requirement above"
+    ]
     return _join(lines)
 
 
@@ -100,10 +123,18 @@ def knowledge_list(entries: list[dict], fmt: str = "text") -> str:
     """`mlaudit licenses list`: one line per entry of the knowledge base."""
     if fmt == "json":
         return _json({"licenses": entries})
-    header = {"id": "ID", "family": "FAMILY", "use": "USE", "verified_at": "VERIFIED", "clause_level": "CLAUSES",
-              "name": "NAME"}  # the name last: it is the longest
-    rows = [header] + [{**e, "verified_at": e["verified_at"] or "never",
-                        "clause_level": "clause-level" if e["clause_level"] else "-"} for e in entries]
+    header = {
+        "id": "ID",
+        "family": "FAMILY",
+        "use": "USE",
+        "verified_at": "VERIFIED",
+        "clause_level": "CLAUSES",
+        "name": "NAME",
+    }  # the name last: it is the longest
+    rows = [header] + [
+        {**e, "verified_at": e["verified_at"] or "never", "clause_level": "clause-level" if e["clause_level"] else "-"}
+        for e in entries
+    ]
     widths = {k: max(len(r[k]) for r in rows) for k in header}
     return _join(["  ".join(r[k].ljust(widths[k]) for k in header).rstrip() for r in rows])
 
@@ -112,19 +143,25 @@ def knowledge_entry(entry: dict, fmt: str = "text") -> str:
     """`mlaudit licenses show`: one entry with its provenance, its age and every term."""
     if fmt == "json":
         return _json({"license": entry})
-    verified = (f"{entry['verified_at']} ({entry['age_months']} months before {entry['as_of']})"
-                if entry["verified_at"] else "never verified against the license text")
-    lines = [f"{entry['id']}  {entry['name']}", "",
-             f"family: {entry['family']} · use: {entry['use']}",
-             f"source: {entry['source']}",
-             f"kept in: {entry['file']}",
-             f"text read: {entry['text_read'] or 'not recorded'}",
-             f"text sha256: {entry['text_sha256'] or 'not recorded'}",
-             f"verified_at: {verified}",
-             f"clause-level: {'yes' if entry['clause_level'] else 'no'}",
-             f"aliases: {', '.join(entry['aliases']) or 'none'}",
-             f"training: {entry['training']}" + (f" ({entry['training_basis']})" if entry["training_basis"] else ""),
-             f"outputs: {entry['outputs']}" + (f" ({entry['outputs_basis']})" if entry["outputs_basis"] else "")]
+    verified = (
+        f"{entry['verified_at']} ({entry['age_months']} months before {entry['as_of']})"
+        if entry["verified_at"]
+        else "never verified against the license text"
+    )
+    lines = [
+        f"{entry['id']}  {entry['name']}",
+        "",
+        f"family: {entry['family']} · use: {entry['use']}",
+        f"source: {entry['source']}",
+        f"kept in: {entry['file']}",
+        f"text read: {entry['text_read'] or 'not recorded'}",
+        f"text sha256: {entry['text_sha256'] or 'not recorded'}",
+        f"verified_at: {verified}",
+        f"clause-level: {'yes' if entry['clause_level'] else 'no'}",
+        f"aliases: {', '.join(entry['aliases']) or 'none'}",
+        f"training: {entry['training']}" + (f" ({entry['training_basis']})" if entry["training_basis"] else ""),
+        f"outputs: {entry['outputs']}" + (f" ({entry['outputs_basis']})" if entry["outputs_basis"] else ""),
+    ]
     if entry["copyleft_triggers"]:
         lines.append(f"copyleft triggered by: {', '.join(entry['copyleft_triggers'])} ({entry['copyleft_basis']})")
     if entry["licensor"]:
@@ -154,8 +191,12 @@ def _where(step: dict) -> str:
 
 def internal_error(exc: Exception) -> str:
     """The one line an internal error prints: what failed and how to report it, no traceback."""
-    return _join([f"mlaudit: internal error: {type(exc).__name__}: {exc}. This is a bug in mlaudit: please "
-                  "report it with the output of the same command run as 'mlaudit --debug ...'"])
+    return _join(
+        [
+            f"mlaudit: internal error: {type(exc).__name__}: {exc}. This is a bug in mlaudit: please "
+            "report it with the output of the same command run as 'mlaudit --debug ...'"
+        ]
+    )
 
 
 def _join(lines: list[str]) -> str:
@@ -170,9 +211,15 @@ def _clean(text: str) -> str:
 
 def explain(finding: dict, rule, document: dict) -> str:
     """`mlaudit explain`: one finding, the chain of facts behind it, its rule and what would fix it."""
-    lines = [f"{finding['id']}  {finding['severity']}  {finding['rule']}"
-             + (f" {rule.name}" if rule else "") + f"  ({finding['status']})", "", finding["message"], "",
-             "Evidence (from the finding back to the files and clauses):"]
+    lines = [
+        f"{finding['id']}  {finding['severity']}  {finding['rule']}"
+        + (f" {rule.name}" if rule else "")
+        + f"  ({finding['status']})",
+        "",
+        finding["message"],
+        "",
+        "Evidence (from the finding back to the files and clauses):",
+    ]
     for i, step in enumerate(finding["evidence"], start=1):
         lines.append(f"  {i}. {step['fact']}{_where(step)}")
     if rule:
@@ -186,8 +233,11 @@ def explain(finding: dict, rule, document: dict) -> str:
     decision = finding["resolution"]
     if decision:
         state = "expired on " + decision["expires"] if decision["expired"] else "in force"
-        lines += ["", f"Resolution ({state}): {decision['reason']} by {decision['reviewer']} on {decision['date']} "
-                      f"({decision['file']}:{decision['line']}): {decision['comment']}"]
+        lines += [
+            "",
+            f"Resolution ({state}): {decision['reason']} by {decision['reviewer']} on {decision['date']} "
+            f"({decision['file']}:{decision['line']}): {decision['comment']}",
+        ]
     if finding["baseline"]:
         lines += ["", f"Against the baseline: {finding['baseline']}"]
     return _join(lines)
