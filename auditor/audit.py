@@ -25,7 +25,7 @@ from auditor import (
     snapshot,
     writing,
 )
-from auditor.graph import resolve
+from auditor.graph import build
 from auditor.harvest import harvest
 from auditor.harvest.folder import refusal
 from auditor.model import AssetGraph
@@ -93,7 +93,7 @@ def _run(root: Path, exclude: frozenset[Path], review_paths: dict[str, Path], **
     settings = replace(settings, profiles=profiles.selected(settings.profiles), as_of=settings.as_of or config.today())
     decisions = review.load(texts, set(rulebase.rules()))
     harvested = replace(harvested, problems=[*harvested.problems, *decisions.input_problems()])
-    graph = resolve(harvested, settings.lineage)
+    graph = build(harvested, settings.lineage)
     orphaned = review.curate(graph, decisions, lambda key: findings.display_id(key, graph))
     kb = licenses.load()
     fb = facts.encode(graph, settings, kb, profiles.load(), rulebase.rules())

@@ -22,12 +22,15 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 from clingo import SymbolType, ast
 
 from auditor import rulebase
+from auditor.engine import Atoms, Term
 
 _OPERATORS = {
     ast.ComparisonOperator.Equal: "==",
@@ -38,6 +41,8 @@ _OPERATORS = {
     ast.ComparisonOperator.GreaterEqual: ">=",
 }
 DUMMY = 0  # the argument 0-ary atoms get, since pyDatalog predicates need one
+Literal = tuple[str, str, list[str]]  # (kind: pos | neg | cmp, predicate or operator, argument texts)
+Fact = tuple[str, *tuple[Term, ...]]  # (predicate, *values)
 
 
 class TranslationError(ValueError):
@@ -47,7 +52,7 @@ class TranslationError(ValueError):
 @dataclass
 class _Rule:
     head: tuple[str, list[str]]  # (pyDatalog predicate, argument texts)
-    body: list[tuple[str, str, list[str]]]  # (kind: pos | neg | cmp, predicate or operator, arguments)
+    body: list[Literal]
 
 
 @dataclass
@@ -55,7 +60,7 @@ class Translation:
     """The rule base as pyDatalog: rules, facts stated in rule files, and what to read back."""
 
     rules: list[_Rule] = field(default_factory=list)
-    facts: list[tuple] = field(default_factory=list)  # (pyDatalog predicate, *values)
+    facts: list[Fact] = field(default_factory=list)  # (pyDatalog predicate, *values)
     shapes: dict[str, tuple[str, int, dict[int, tuple[str, int]]]] = field(default_factory=dict)
     shown: list[tuple[str, int]] = field(default_factory=list)  # (name, arity) read back
 
@@ -87,7 +92,7 @@ def translate(files: list[Path]) -> Translation:
     for path in files:
         if _asp_only(path):
             continue
-        statements: list = []
+        statements: list[ast.AST] = []
         ast.parse_files([str(path)], statements.append)
         for statement in statements:
             for unpooled in statement.unpool():
@@ -114,9 +119,10 @@ def _recursion_first(rules: list[_Rule]) -> list[_Rule]:
 
 def _reachable(graph: dict[str, set[str]]) -> dict[str, set[str]]:
     """For each predicate, every predicate its rules depend on, directly or not."""
-    reach = {}
+    reach: dict[str, set[str]] = {}
     for start in graph:
-        seen, stack = set(), [start]
+        seen: set[str] = set()
+        stack = [start]
         while stack:
             for nxt in graph.get(stack.pop(), ()):
                 if nxt not in seen:
@@ -133,11 +139,11 @@ def _asp_only(path: Path) -> bool:
         return False  # a library file without metadata is plain Datalog
 
 
-def _refuse(node, path: Path, what: str) -> TranslationError:
+def _refuse(node: ast.AST, path: Path, what: str) -> TranslationError:
     return TranslationError(f"{path.name}:{node.location.begin.line}: cannot translate {what} to pyDatalog: {node}")
 
 
-def _statement(node, path: Path, out: Translation) -> None:
+def _statement(node: ast.AST, path: Path, out: Translation) -> None:
     kind = node.ast_type
     if kind in (ast.ASTType.Program, ast.ASTType.Defined, ast.ASTType.Comment):
         return
@@ -162,7 +168,7 @@ def _statement(node, path: Path, out: Translation) -> None:
         out.rules.append(_Rule((pred, args), body))
 
 
-def _show_term(node, path: Path, out: Translation) -> None:
+def _show_term(node: ast.AST, path: Path, out: Translation) -> None:
     """`#show f(X) : body.` becomes a rule deriving a predicate read back under the name f."""
     term = node.term
     if term.ast_type != ast.ASTType.Function:
@@ -175,7 +181,7 @@ def _show_term(node, path: Path, out: Translation) -> None:
     out.shown.append((f"show__{term.name}", len(args)))
 
 
-def _flat(literals) -> list:
+def _flat(literals: Iterable[Literal | None]) -> list[Literal]:
     """Body literals in order, without the ones that are always true."""
     return [literal for literal in literals if literal is not None]
 
@@ -183,17 +189,20 @@ def _flat(literals) -> list:
 class _Variables:
     """Fresh names for anonymous variables, one set per rule."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.counter = itertools.count(1)
 
     def rename(self, name: str) -> str:
         return f"Anon{next(self.counter)}" if name == "_" else name
 
 
-def _head(symbol, path: Path, node, names: _Variables):
+def _head(
+    symbol: ast.AST, path: Path, node: ast.AST, names: _Variables
+) -> tuple[str, list[str], tuple[str, int, dict[int, tuple[str, int]]]]:
     if symbol.ast_type != ast.ASTType.Function:
         raise _refuse(node, path, "a head that is not an atom")
-    args, nested = [], {}
+    args: list[str] = []
+    nested: dict[int, tuple[str, int]] = {}
     for i, arg in enumerate(symbol.arguments):
         if arg.ast_type == ast.ASTType.Function and arg.arguments:
             nested[i] = (arg.name, len(arg.arguments))
@@ -206,7 +215,7 @@ def _head(symbol, path: Path, node, names: _Variables):
     return pred, args or [str(DUMMY)], (symbol.name, arity, nested)
 
 
-def _body_literal(literal, path: Path, node, names: _Variables):
+def _body_literal(literal: ast.AST, path: Path, node: ast.AST, names: _Variables) -> Literal | None:
     if literal.ast_type != ast.ASTType.Literal:
         raise _refuse(node, path, "a conditional literal")
     atom = literal.atom
@@ -235,7 +244,7 @@ def _body_literal(literal, path: Path, node, names: _Variables):
     return kind, f"{symbol.name}__{len(symbol.arguments)}", args
 
 
-def _term(term, path: Path, node, names: _Variables) -> str:
+def _term(term: ast.AST, path: Path, node: ast.AST, names: _Variables) -> str:
     kind = term.ast_type
     if kind == ast.ASTType.Variable:
         return names.rename(term.name)
@@ -252,12 +261,15 @@ def _term(term, path: Path, node, names: _Variables) -> str:
     raise _refuse(node, path, f"the term {term} (function terms, tuples and arithmetic are not Datalog)")
 
 
-def _value(text: str):
+def _value(text: str) -> Term:
     """A constant argument text of a fact as its Python value."""
-    return int(text) if text.lstrip("-").isdigit() else eval(text, {"__builtins__": {}})
+    if text.lstrip("-").isdigit():
+        return int(text)
+    string: str = eval(text, {"__builtins__": {}})  # a string constant, written by _term with repr
+    return string
 
 
-def solve(files: list[Path], facts: list[tuple], clingo_choices: list[tuple] = ()) -> dict[str, list[tuple]]:
+def solve(files: list[Path], facts: list[Fact], clingo_choices: Iterable[tuple[Term, ...]] = ()) -> Atoms:
     """Atoms of the Datalog core computed by pyDatalog, in the shape engine.solve returns.
 
     `facts` are the input facts (name, *values); `clingo_choices` the `chosen` atoms clingo's
@@ -265,14 +277,14 @@ def solve(files: list[Path], facts: list[tuple], clingo_choices: list[tuple] = (
     from pyDatalog import pyDatalog
 
     program = translate(files)
-    inputs = [(f"{f[0]}__{len(f) - 1}", *f[1:]) for f in facts]
+    inputs: list[Fact] = [(f"{f[0]}__{len(f) - 1}", *f[1:]) for f in facts]
     inputs += [("chosen__2", *c) for c in clingo_choices]
     defined = _defined(program, {f[0] for f in inputs} | {f[0] for f in program.facts})
     pyDatalog.clear()
     for fact in itertools.chain(program.facts, inputs):
         pyDatalog.assert_fact(fact[0], *(fact[1:] or (DUMMY,)))
     pyDatalog.load(program.source(defined))
-    atoms: dict[str, list[tuple]] = defaultdict(list)
+    atoms: Atoms = defaultdict(list)
     for pred, (name, arity, nested) in sorted(program.shapes.items()):
         if not _is_shown(name, arity, pred, program.shown) or pred not in defined:
             continue
@@ -301,13 +313,14 @@ def _is_shown(name: str, arity: int, pred: str, shown: list[tuple[str, int]]) ->
     return (name, arity) in shown
 
 
-def _ask(engine, pred: str, arity: int, nested: dict[int, tuple[str, int]]) -> list[tuple]:
+def _ask(engine: ModuleType, pred: str, arity: int, nested: dict[int, tuple[str, int]]) -> list[tuple[Term, ...]]:
     width = arity + sum(n - 1 for _, n in nested.values()) if arity else 1
     variables = ", ".join(f"V{i}" for i in range(width))
     answer = engine.ask(f"{pred}({variables})")
     rows = []
     for flat in answer.answers if answer else []:
-        row, i = [], 0
+        row: list[Term] = []
+        i = 0
         for position in range(arity):
             if position in nested:
                 fname, n = nested[position]

@@ -13,7 +13,8 @@ from auditor import __version__, config, review, rulebase
 from auditor.audit import Audit
 from auditor.facts import effective_licenses
 from auditor.findings import SEVERITY_ORDER, display_id
-from auditor.licenses import NEVER, interpret
+from auditor.license_reading import read_declared
+from auditor.licenses import NEVER
 
 SCHEMA_VERSION = "1.4.0"
 STALE_RULE = "LIC003"  # the finding that an answer rests on stale license knowledge
@@ -249,7 +250,7 @@ def _curation(asset, audit: Audit) -> dict | None:
     c = asset.curation
     if c is None:
         return None
-    original = interpret(effective_licenses(asset, curated=False)[0], audit.kb)
+    original = read_declared(effective_licenses(asset, curated=False)[0], audit.kb)
     return {
         "license": c.license,
         "original": original.expression or f"({original.status})",

@@ -9,12 +9,16 @@ by the smallest list of choices, so the result never depends on the solver's sea
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import clingo
 
 from auditor import schema
+
+Term = str | int | tuple["Term", ...]  # a clingo term read back: string, number, or function term as a tuple
+Atoms = dict[str, list[tuple[Term, ...]]]  # the arguments of each derived atom, by predicate name
 
 
 def declarations() -> str:
@@ -33,7 +37,7 @@ def _grounded(files: list[Path], facts: str, optimise: bool) -> clingo.Control:
     return ctl
 
 
-def solve(files: list[Path], facts: str, choices: bool = True) -> dict[str, list[tuple]]:
+def solve(files: list[Path], facts: str, choices: bool = True) -> Atoms:
     """Atoms of the answer set (the chosen optimal one when `choices`), grouped by predicate name."""
     ctl = _grounded(files, facts, choices)
     best = None
@@ -49,7 +53,7 @@ def solve(files: list[Path], facts: str, choices: bool = True) -> dict[str, list
                 break
     if best is None:
         raise RuntimeError("the rule base has no answer set for these facts (inconsistent rules)")
-    atoms: dict[str, list[tuple]] = defaultdict(list)
+    atoms: Atoms = defaultdict(list)
     for text in best[1]:
         name, args = schema.atom(text)
         atoms[name].append(args)
@@ -96,7 +100,7 @@ def _optimal(ctl: clingo.Control, limit: int) -> list[Change] | None:
     return sorted(found, key=lambda c: (bool(c.raises), len(c.removed) + len(c.choices), c.removed, c.choices))
 
 
-def _change(symbols) -> Change:
+def _change(symbols: Sequence[clingo.Symbol]) -> Change:
     changed = {s.arguments[0].number for s in symbols if s.name == "changed"}
     return Change(
         tuple(sorted(s.arguments[0].number for s in symbols if s.name == "removed")),

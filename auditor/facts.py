@@ -15,7 +15,8 @@ from functools import cache
 from auditor import provenance, schema, shipped
 from auditor.config import Settings, today
 from auditor.graph import display_id, find
-from auditor.licenses import NEVER, UNKNOWN, KnowledgeBase, LicenseReading, interpret, known_readings, stale
+from auditor.license_reading import LicenseReading, known_readings, read_declared
+from auditor.licenses import NEVER, UNKNOWN, KnowledgeBase, stale
 from auditor.model import UNREADABLE, AssetGraph, Evidence, LicenseStatement
 from auditor.profiles import Profile, credited, normalise_heading
 
@@ -225,14 +226,14 @@ def effective_licenses(asset, curated: bool = True) -> tuple[list[LicenseStateme
 
 def _licenses(fb: FactBase, a: int, key: str, asset, unreadable: bool, kb: KnowledgeBase) -> None:
     statements, note = effective_licenses(asset)
-    reading = interpret(statements, kb)
+    reading = read_declared(statements, kb)
     if note:
         reading = replace(reading, reading=f"{reading.reading}; {note}")
     fb.readings[key] = reading
     evidence = [s.evidence for s in statements] or [Evidence(r.source, "license") for r in asset.records]
     by_license = defaultdict(list)  # each license's own statements, so its evidence is exact
     for statement in statements:
-        one = reading if len(statements) == 1 else interpret([statement], kb)
+        one = reading if len(statements) == 1 else read_declared([statement], kb)
         evidence_of = statement.field_evidence(one.decided_by[0] if one.decided_by else "license")
         for lid in {*one.licenses, *one.unrecognised, *(k for alt in one.alternatives for k in alt)}:
             by_license[lid].append(evidence_of)
@@ -259,7 +260,7 @@ def disagreements(asset, kb: KnowledgeBase):
             if statements and not (
                 label == "concluded" and all((s.raw or "").upper() == "NOASSERTION" for s in statements)
             ):
-                reading = interpret(statements, kb)
+                reading = read_declared(statements, kb)
                 value = reading.expression or reading.status
                 entry = (f"{record.source} ({label})", value, [s.evidence for s in statements])
                 if not any(e[:2] == entry[:2] for e in said):

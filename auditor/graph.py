@@ -1,4 +1,4 @@
-"""Resolve: merge the records of one harvest into an asset graph with typed lineage edges.
+"""Build the asset graph: merge the records of one harvest into an asset graph with typed lineage edges.
 
 Records describing the same asset become one asset: the same Hub id in the same namespace (Hub
 ids compare case-insensitively), or a shared purl, DOI or sha256 checksum, or a shared URL or sameAs
@@ -11,8 +11,9 @@ one that matches nothing becomes an unresolved asset, kept so the rules can repo
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 
-from auditor.identity import hub_id, keys, located, plain_id
+from auditor.identity import Key, hub_id, keys, located, plain_id
 from auditor.model import KINDS, Asset, AssetGraph, AssetRecord, Edge, Evidence, Harvest, Reference, asset_key
 
 KIND_STRENGTH = {"model": 2, "dataset": 2, "code": 1, "other": 0}
@@ -24,14 +25,21 @@ class LineageError(ValueError):
     """A declared lineage entry names a child no manifest describes."""
 
 
-def resolve(harvest: Harvest, declared: tuple[tuple[str, str, str], ...] = ()) -> AssetGraph:
+def build(harvest: Harvest, declared: tuple[tuple[str, str, str], ...] = ()) -> AssetGraph:
     """Merge records by identity; `declared` adds (child, parent, relation) edges from mlaudit.toml."""
     records = sorted(harvest.records, key=_record_order)
-    groups = _groups(records)
+    assets, owner, index = _merge(records)
+    edges = _reference_edges(records, owner, index, assets)
+    edges |= _declared_edges(declared, assets)
+    return AssetGraph(dict(sorted(assets.items())), sorted(edges, key=_edge_order), harvest)
+
+
+def _merge(records: list[AssetRecord]) -> tuple[dict[str, Asset], dict[int, str], dict[Key, list[str]]]:
+    """The assets, the asset key of each record (by index), and the assets each identity key names."""
     assets: dict[str, Asset] = {}
     owner: dict[int, str] = {}
-    index: dict[tuple, list[str]] = {}
-    for members in groups:
+    index: dict[Key, list[str]] = {}
+    for members in _groups(records):
         key, asset = _asset(records, members)
         if key in assets:  # same name, no shared identity: keep both, told apart by their file
             base, n = f"{asset.id} ({asset.records[0].source})", 1
@@ -47,6 +55,13 @@ def resolve(harvest: Harvest, declared: tuple[tuple[str, str, str], ...] = ()) -
                 carriers = index.setdefault(k, [])
                 if key not in carriers:
                     carriers.append(key)
+    return assets, owner, index
+
+
+def _reference_edges(
+    records: list[AssetRecord], owner: dict[int, str], index: dict[Key, list[str]], assets: dict[str, Asset]
+) -> set[Edge]:
+    """An edge for each asset each reference names (adding the unresolved ones to `assets`)."""
     edges = set()
     for i, record in enumerate(records):
         for ref in record.references:
@@ -60,26 +75,24 @@ def resolve(harvest: Harvest, declared: tuple[tuple[str, str, str], ...] = ()) -
                 edges.add(
                     Edge(owner[i], parent, ref.relation, ref.evidence, basis, ref.revision, record.format, matched)
                 )
+    return edges
+
+
+def _declared_edges(declared: tuple[tuple[str, str, str], ...], assets: dict[str, Asset]) -> set[Edge]:
+    """The lineage mlaudit.toml adds: its child must be described, its parent may be new."""
+    edges = set()
     for i, (child_id, parent_id, relation) in enumerate(declared):
         child = find(assets, child_id)
         if child is None:
             raise LineageError(f"mlaudit.toml: lineage[{i}] child {child_id!r} is not described by any manifest")
         parent = find(assets, parent_id) or asset_key(*split_id(parent_id))
         assets.setdefault(parent, Asset(split_id(parent_id)[1], split_id(parent_id)[0]))
-        edges.add(
-            Edge(
-                child,
-                parent,
-                relation,
-                Evidence("mlaudit.toml", f"lineage[{i}]"),
-                "declared in mlaudit.toml",
-                format="mlaudit.toml",
-            )
-        )
-    return AssetGraph(dict(sorted(assets.items())), sorted(edges, key=_edge_order), harvest)
+        evidence = Evidence("mlaudit.toml", f"lineage[{i}]")
+        edges.add(Edge(child, parent, relation, evidence, "declared in mlaudit.toml", format="mlaudit.toml"))
+    return edges
 
 
-def _record_order(r: AssetRecord) -> tuple:
+def _record_order(r: AssetRecord) -> tuple[int, str, str, str]:
     rank = FORMAT_ORDER.index(r.format) if r.format in FORMAT_ORDER else len(FORMAT_ORDER)
     return rank, r.kind, r.id.lower(), r.source
 
@@ -87,9 +100,9 @@ def _record_order(r: AssetRecord) -> tuple:
 HUB_LAYOUT = ("hf-card", "model-folder")  # formats whose record id is the Hub id by construction
 
 
-def _record_keys(r: AssetRecord) -> list[tuple]:
+def _record_keys(r: AssetRecord) -> list[Key]:
     """Every key that identifies the record's asset (`name` and `record` keys match references only)."""
-    found = [("record", r.source, r.id), ("name", r.kind, r.id.lower())]
+    found: list[Key] = [("record", r.source, r.id), ("name", r.kind, r.id.lower())]
     if r.format in HUB_LAYOUT:
         found.append(("hub", r.kind, r.id.lower()))
         # a card and the files beside it describe one asset, even when only the card knows its kind
@@ -110,7 +123,7 @@ def _groups(records: list[AssetRecord]) -> list[list[int]]:
             i = parent[i]
         return i
 
-    first: dict[tuple, int] = {}
+    first: dict[Key, int] = {}
     for i, record in enumerate(records):
         for k in _record_keys(record):
             if k[0] in ("record", "name"):
@@ -135,7 +148,7 @@ def _asset(records: list[AssetRecord], members: list[int]) -> tuple[str, Asset]:
     return asset_key(kind, asset_id), Asset(asset_id, kind, group)
 
 
-def _hub_ids(r: AssetRecord):
+def _hub_ids(r: AssetRecord) -> Iterator[tuple[str, str]]:
     if r.format in HUB_LAYOUT:
         yield r.kind, r.id
     for ident in r.identifiers:
@@ -145,7 +158,7 @@ def _hub_ids(r: AssetRecord):
 
 
 def _targets(
-    ref: Reference, record: AssetRecord, own: str, index: dict[tuple, list[str]], assets: dict[str, Asset]
+    ref: Reference, record: AssetRecord, own: str, index: dict[Key, list[str]], assets: dict[str, Asset]
 ) -> tuple[list[str], str | None]:
     """The assets a reference names (or a new unresolved one), and the file it was matched to if only by name.
 
@@ -154,6 +167,7 @@ def _targets(
     licences that may bind; only the manifest can narrow it, by naming the subset. A record that
     carries the URL itself names its own place, not its neighbours there: the reference is to its
     own asset (a self-reference), so one subset never inherits another's licence."""
+    candidates: list[Key]
     if ref.scheme == "record":
         candidates = [("record", record.source, ref.target)]
     elif ref.scheme == "hub":
@@ -172,7 +186,7 @@ def _targets(
     return [key], None
 
 
-def _edge_order(e: Edge) -> tuple:
+def _edge_order(e: Edge) -> tuple[str, str, str, str, str, int, str]:
     return e.child, e.parent, e.relation, e.evidence.file, e.evidence.pointer, e.evidence.line or 0, e.basis
 
 

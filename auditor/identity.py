@@ -12,9 +12,10 @@ one asset only together with the asset's name (`located`); the other keys name o
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 _HUB_HOSTS = ("huggingface.co", "hf.co")
+Key = tuple[str, ...]  # an identity key: its scheme first, then the normalised parts that must match
 _PURL = re.compile(r"^pkg:(?P<type>[a-z0-9.+-]+)/(?P<path>[^@?#]+)(?:@(?P<version>[^?#]+))?", re.I)
 
 
@@ -40,10 +41,10 @@ def hub_id(scheme: str, value: str, kind: str = "model") -> tuple[str, str] | No
     return None
 
 
-def keys(scheme: str, value: str) -> list[tuple]:
+def keys(scheme: str, value: str) -> list[Key]:
     """Comparable keys for one identifier (a purl or URL also yields its Hub id's key)."""
     value = value.strip()
-    found = []
+    found: list[Key] = []
     if scheme == "purl":
         m = _PURL.match(value)
         if m:
@@ -58,7 +59,7 @@ def keys(scheme: str, value: str) -> list[tuple]:
     return found
 
 
-def located(key: tuple, name: str) -> tuple:
+def located(key: Key, name: str) -> Key:
     """A URL key narrowed to the asset of that name found there; other keys as they are."""
     return key + (name_key(name),) if key[0] == "url" else key
 
@@ -90,7 +91,7 @@ def normalise_url(url: str) -> str:
     return f"{host}{path}" + (f"?{parts.query}" if parts.query else "")
 
 
-def split_url(url: str):
+def split_url(url: str) -> SplitResult | None:
     """The parts of a URL, or None for text that only looks like one (e.g. 'http://[x')."""
     try:
         parts = urlsplit(url.strip())

@@ -25,10 +25,12 @@ from pathlib import Path
 import yaml
 
 from auditor.model import Statement
+from auditor.parsed import YAML
 from auditor.resources import rules_dir
 
 CLASSES = (3, 2, 1)  # lowest first: each class builds on the ones before it
 NO_LICENSE = frozenset({"", "unlicensed"})  # "unlicensed" is the MOT's value for a component included without a license
+Missing = tuple[tuple[str, str], ...]  # (component, why it is not met)
 _NONE = "NONE"  # the MOF reader's value for a component without a license of its own (auditor/harvest/mof.py)
 
 
@@ -62,7 +64,7 @@ class Openness:
     class_: int
     label: str
     progress: dict[str, float]  # "1" | "2" | "3" -> percentage
-    missing: dict[str, tuple[tuple[str, str], ...]]  # class -> (component, why it is not met)
+    missing: dict[str, Missing]  # class -> (component, why it is not met)
     not_type_appropriate: tuple[tuple[str, str], ...] = ()  # (component, license): open, but not for its type
 
 
@@ -84,7 +86,7 @@ def load(path: Path | None = None) -> Framework:
     )
 
 
-def classify(model: dict, framework: Framework | None = None) -> Openness:
+def classify(model: YAML, framework: Framework | None = None) -> Openness:
     """Classify a parsed MOF model file ({"release": {"license": ..., "components": [...]}})."""
     release = model.get("release") if isinstance(model, dict) else None
     release = release if isinstance(release, dict) else {}
@@ -94,7 +96,8 @@ def classify(model: dict, framework: Framework | None = None) -> Openness:
 def from_statements(statements: Iterable[Statement], framework: Framework | None = None) -> Openness:
     """The same classification from the statements the MOF reader records for a release:
     `mof:license:<type>` (global licenses) and `mof:component:<name>` (own license, NONE when it has none)."""
-    licenses, components = {}, []
+    licenses: dict[str, dict[str, str | None]] = {}
+    components: list[dict[str, str]] = []
     for statement in statements:
         value = None if statement.value == _NONE else statement.value
         if statement.field.startswith("mof:license:"):
@@ -105,11 +108,11 @@ def from_statements(statements: Iterable[Statement], framework: Framework | None
     return classify({"release": {"license": licenses, "components": components}}, framework)
 
 
-def _text(value) -> str | None:
+def _text(value: YAML) -> str | None:
     return value.strip() if isinstance(value, str) else None
 
 
-def _globals(licenses) -> dict[str, str]:
+def _globals(licenses: YAML) -> dict[str, str]:
     """Global license names by content type (and `distribution`); empty names do not count."""
     if not isinstance(licenses, dict):
         return {}
@@ -117,7 +120,7 @@ def _globals(licenses) -> dict[str, str]:
     return {kind: name for kind, name in names.items() if name}
 
 
-def _listed(components) -> dict[str, str | None]:
+def _listed(components: YAML) -> dict[str, str | None]:
     """Listed component name -> its own license; None when it gives none (and so inherits a global one).
     An explicitly empty license is kept as "": the MOT then treats the component as unlicensed."""
     listed: dict[str, str | None] = {}
@@ -128,14 +131,16 @@ def _listed(components) -> dict[str, str | None]:
     return listed
 
 
-def _license(component: Component, listed: dict, globals_: dict) -> str | None:
+def _license(component: Component, listed: dict[str, str | None], globals_: dict[str, str]) -> str | None:
     """The component's own license, else the global one for its content type, else the distribution's."""
     own = listed[component.name]
     license_ = own if own is not None else globals_.get(component.content_type) or globals_.get("distribution")
     return None if license_ is None or license_.lower() in NO_LICENSE else license_
 
 
-def _unmet(framework: Framework, component: Component, listed: dict, globals_: dict) -> str | None:
+def _unmet(
+    framework: Framework, component: Component, listed: dict[str, str | None], globals_: dict[str, str]
+) -> str | None:
     """Why a component does not count towards a class, or None when it does."""
     if component.name not in listed:
         return "not included in the release"
@@ -147,12 +152,13 @@ def _unmet(framework: Framework, component: Component, listed: dict, globals_: d
     return None
 
 
-def _tally(framework: Framework, class_: int, why: dict[str, str | None]) -> tuple[int, int, tuple]:
+def _tally(framework: Framework, class_: int, why: dict[str, str | None]) -> tuple[int, int, Missing]:
     """(met, required, missing) for a class. A met stand-in fills the place of an unmet component it
     substitutes; where the class requires the stand-in itself, the component is not required at all."""
     required = framework.required(class_)
     names = {c.name for c in required}
-    met, total, missing = 0, 0, []
+    met, total = 0, 0
+    missing: list[tuple[str, str]] = []
     for component in required:
         reason = why[component.name]
         stand_in = framework.substitutes.get(component.name)
@@ -168,10 +174,11 @@ def _tally(framework: Framework, class_: int, why: dict[str, str | None]) -> tup
     return met, total, tuple(missing)
 
 
-def _evaluate(framework: Framework, listed: dict, globals_: dict) -> Openness:
+def _evaluate(framework: Framework, listed: dict[str, str | None], globals_: dict[str, str]) -> Openness:
     """Progress per class, lowest first, computed as met / required * 100 so the floats equal the MOT's."""
     why = {c.name: _unmet(framework, c, listed, globals_) for c in framework.components}
-    progress, missing = dict.fromkeys("123", 0.0), dict.fromkeys("123", ())  # Class I first, as the MOT lists them
+    progress = dict.fromkeys("123", 0.0)  # Class I first, as the MOT lists them
+    missing: dict[str, Missing] = dict.fromkeys("123", ())
     lower_complete = True
     for class_ in CLASSES:
         met, total, missing[str(class_)] = _tally(framework, class_, why)
@@ -183,12 +190,14 @@ def _evaluate(framework: Framework, listed: dict, globals_: dict) -> Openness:
     )
 
 
-def _not_type_appropriate(framework: Framework, listed: dict, globals_: dict, why: dict) -> tuple:
+def _not_type_appropriate(
+    framework: Framework, listed: dict[str, str | None], globals_: dict[str, str], why: dict[str, str | None]
+) -> tuple[tuple[str, str], ...]:
     """Listed components whose open license the MOF does not name for their content type."""
     found = []
     for component in framework.components:
         if component.name in listed and why[component.name] is None:
             license_ = _license(component, listed, globals_)
-            if license_ not in framework.type_appropriate.get(component.content_type, ()):
+            if license_ is not None and license_ not in framework.type_appropriate.get(component.content_type, ()):
                 found.append((component.name, license_))
     return tuple(found)

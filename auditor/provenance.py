@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
 
 from auditor.graph import HUB_LAYOUT
-from auditor.model import Asset, AssetGraph, Evidence
+from auditor.model import Asset, AssetGraph, Checksum, Edge, Evidence
 
 SOURCE_FIELDS = frozenset(
     {"downloadLocation", "url", "contentUrl", "homepage", "software_downloadLocation", "original_data_url", "repo_url"}
@@ -69,10 +70,10 @@ def supplier(asset: Asset) -> Evidence | None:
     return None
 
 
-def checksum_mismatches(graph: AssetGraph):
+def checksum_mismatches(graph: AssetGraph) -> Iterator[tuple[str, str, str, str, tuple[Evidence, Evidence]]]:
     """(asset key, file, declared, actual, evidence) where a manifest's sha256 of a file differs from
     the sha256 of that file on disk (a file named relative to the manifest's folder, or the audit root)."""
-    computed = {}  # file path -> (asset key, checksum)
+    computed: dict[str, tuple[str, Checksum]] = {}  # file path -> (asset key, checksum)
     for key, asset in graph.assets.items():
         for r in asset.records:
             if r.format == "model-folder":
@@ -98,7 +99,7 @@ def has_checksum(asset: Asset) -> bool:
     return any(r.checksums for r in asset.records)
 
 
-def unpinned(graph: AssetGraph, edges: list):
+def unpinned(graph: AssetGraph, edges: Iterable[Edge]) -> Iterator[Edge]:
     """Edges (of those given) whose manifest could pin the upstream's version but does not."""
     for edge in edges:
         if edge.format in PINNABLE and not edge.revision and edge.relation != "evaluated_on":
@@ -107,48 +108,62 @@ def unpinned(graph: AssetGraph, edges: list):
                 yield edge
 
 
-def cycles(edges: list) -> list[list[str]]:
-    """Strongly connected components of more than one asset over the given edges (Tarjan's
-    algorithm, iterative); a cycle through the release's lineage lies wholly inside it."""
-    parents = defaultdict(list)
+def cycles(edges: Iterable[Edge]) -> list[list[str]]:
+    """Strongly connected components of more than one asset over the given edges; a cycle through
+    the release's lineage lies wholly inside it."""
+    parents: defaultdict[str, list[str]] = defaultdict(list)
     for edge in edges:
         if edge.child != edge.parent:
             parents[edge.child].append(edge.parent)
-    index, low, on_stack, stack, found, counter = {}, {}, set(), [], [], [0]
+    search = _Components(parents)
     for start in sorted(parents):
-        if start in index:
-            continue
-        work = [(start, iter(parents[start]))]
-        index[start] = low[start] = counter[0]
-        counter[0] += 1
-        stack.append(start)
-        on_stack.add(start)
+        if start not in search.index:
+            search.run(start)
+    return sorted(c for c in search.found if len(c) > 1)
+
+
+class _Components:
+    """Tarjan's algorithm, iterative: a lineage thousands deep must not reach Python's recursion limit."""
+
+    def __init__(self, parents: defaultdict[str, list[str]]) -> None:
+        self.parents = parents
+        self.index: dict[str, int] = {}
+        self.low: dict[str, int] = {}
+        self.stack: list[str] = []
+        self.on_stack: set[str] = set()
+        self.found: list[list[str]] = []
+
+    def run(self, start: str) -> None:
+        work = [(start, self._enter(start))]
         while work:
             node, children = work[-1]
             child = next(children, None)
             if child is None:
                 work.pop()
                 if work:
-                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
-                if low[node] == index[node]:
-                    component = []
-                    while True:
-                        member = stack.pop()
-                        on_stack.discard(member)
-                        component.append(member)
-                        if member == node:
-                            break
-                    if len(component) > 1:
-                        found.append(sorted(component))
-            elif child not in index:
-                index[child] = low[child] = counter[0]
-                counter[0] += 1
-                stack.append(child)
-                on_stack.add(child)
-                work.append((child, iter(parents[child])))
-            elif child in on_stack:
-                low[node] = min(low[node], index[child])
-    return sorted(found)
+                    self.low[work[-1][0]] = min(self.low[work[-1][0]], self.low[node])
+                if self.low[node] == self.index[node]:
+                    self._pop_component(node)
+            elif child not in self.index:
+                work.append((child, self._enter(child)))
+            elif child in self.on_stack:
+                self.low[node] = min(self.low[node], self.index[child])
+
+    def _enter(self, node: str) -> Iterator[str]:
+        self.index[node] = self.low[node] = len(self.index)
+        self.stack.append(node)
+        self.on_stack.add(node)
+        return iter(self.parents[node])
+
+    def _pop_component(self, root: str) -> None:
+        component = []
+        while True:
+            member = self.stack.pop()
+            self.on_stack.discard(member)
+            component.append(member)
+            if member == root:
+                break
+        self.found.append(sorted(component))
 
 
 def machine_generated(asset: Asset) -> Evidence | None:

@@ -6,9 +6,15 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from typing import TYPE_CHECKING
 
+from auditor.parsed import JSON
 from auditor.report.lines import plain
 from auditor.resources import schema_path
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 _NAMES = {
     "object": "an object",
@@ -21,7 +27,7 @@ _NAMES = {
 }
 
 
-def problem(document, schema: str) -> str | None:
+def problem(document: JSON, schema: str) -> str | None:
     """Where `document` first breaks the named schema (a JSON pointer) and what was expected there."""
     from jsonschema.exceptions import best_match
 
@@ -33,19 +39,23 @@ def problem(document, schema: str) -> str | None:
 
 
 @cache
-def _validator(schema: str):
+def _validator(schema: str) -> Draft202012Validator:
     from jsonschema import Draft202012Validator
 
     return Draft202012Validator(json.loads(schema_path(schema).read_text(encoding="utf-8")))
 
 
-def _expected(error) -> str:
+def _expected(error: ValidationError) -> str:
     """What the schema asked for, and what was found, in words (never a Python repr)."""
-    rule, value, found = error.validator, error.validator_value, error.instance
+    # set on every error iter_errors yields (the stubs allow `Unset` for errors built by hand)
+    rule = str(error.validator)
+    value: JSON = error.validator_value
+    found: JSON = error.instance
+    schema: JSON = error.schema
     if rule == "required":
         return f"the key {next(k for k in value if k not in found)!r} is missing"
     if rule == "additionalProperties":
-        extra = next(k for k in found if k not in error.schema.get("properties", {}))
+        extra = next(k for k in found if k not in schema.get("properties", {}))
         return f"the key {plain(_short(extra))!r} is not expected"
     wanted = {
         "type": lambda: " or ".join(_NAMES[t] for t in ([value] if isinstance(value, str) else value)),
@@ -56,7 +66,7 @@ def _expected(error) -> str:
     return f"expected {wanted}, found {_found(found)}"
 
 
-def _found(instance) -> str:
+def _found(instance: JSON) -> str:
     if isinstance(instance, (dict, list)):
         return _NAMES["object" if isinstance(instance, dict) else "array"]
     return plain(_short(json.dumps(instance, ensure_ascii=False)))

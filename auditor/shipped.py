@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from itertools import islice
 
-from auditor.licenses import KnowledgeBase, lookup
-from auditor.model import DISTRIBUTABLE, Asset, Evidence
+from auditor.license_reading import lookup
+from auditor.licenses import KnowledgeBase
+from auditor.model import DISTRIBUTABLE, Asset, AssetRecord, Evidence
 
 _LICENSE_NAME = re.compile(r"^(?:LICEN[CS]E|COPYING)[-_. ](.+?)(?:\.(?:md|txt))?$", re.I)
 _SPDX_LINE = re.compile(r"SPDX-License-Identifier:[ \t]*([^\s]+)", re.I)
@@ -27,7 +28,11 @@ def distributed(asset: Asset) -> list[Evidence]:
 
 def notices(asset: Asset) -> list[tuple[str, Evidence]]:
     """(text, where) of every NOTICE file of the asset's folder that holds text."""
-    return [(r.text, Evidence(r.source, "text", 1)) for r in asset.records if r.role == "notice" and r.text.strip()]
+    return [
+        (r.text, Evidence(r.source, "text", 1))
+        for r in asset.records
+        if r.role == "notice" and r.text and r.text.strip()
+    ]
 
 
 def policies(asset: Asset) -> list[Evidence]:
@@ -39,7 +44,7 @@ def licenses(asset: Asset, kb: KnowledgeBase) -> dict[str, list[Evidence]]:
     the text itself) or name it (by the file's name, an SPDX-License-Identifier line or its URL)."""
     found: dict[str, list[Evidence]] = {}
     for record in (r for r in asset.records if r.role == "license"):
-        named = [(s.raw, s.evidence) for s in record.licenses]
+        named = [(s.raw, s.evidence) for s in record.licenses if s.raw is not None]
         named += [(text, Evidence(record.source, f"names {text}", line)) for text, line in _names(record)]
         for text, evidence in named:
             lic = lookup(text, kb)
@@ -48,17 +53,18 @@ def licenses(asset: Asset, kb: KnowledgeBase) -> dict[str, list[Evidence]]:
     return found
 
 
-def _names(record) -> list[tuple[str, int | None]]:
+def _names(record: AssetRecord) -> list[tuple[str, int | None]]:
     """The license names a license file carries: its name's suffix (LICENSE-MIT), and the SPDX
     identifiers and URLs of its text, each with its line."""
-    names = []
+    names: list[tuple[str, int | None]] = []
+    text = record.text or ""
     suffix = _LICENSE_NAME.match(record.source.rsplit("/", 1)[-1])
     if suffix:
         names.append((suffix.group(1), None))
     for pattern in (_SPDX_LINE, _URL):
-        for match in islice(pattern.finditer(record.text), MAX_NAMES):
+        for match in islice(pattern.finditer(text), MAX_NAMES):
             value = match.group(match.lastindex or 0).rstrip(".,;")
-            names.append((value, record.text.count("\n", 0, match.start()) + 1))
+            names.append((value, text.count("\n", 0, match.start()) + 1))
     return names
 
 

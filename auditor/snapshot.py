@@ -26,6 +26,7 @@ from auditor.model import (
     Section,
     Statement,
 )
+from auditor.parsed import JSONObject
 
 FORMAT = "mlaudit-harvest"
 VERSION = 1
@@ -79,15 +80,15 @@ def load(path: Path) -> tuple[Harvest, str | None, dict[str, str]]:
     return harvest, body.get("config"), body.get("review") or {}
 
 
-def _ev(d: dict) -> Evidence:
+def _ev(d: JSONObject) -> Evidence:
     return Evidence(**d)
 
 
-def _problem(d: dict) -> Problem:
+def _problem(d: JSONObject) -> Problem:
     return Problem(d["code"], d["message"], _ev(d["evidence"]), d.get("asset"))
 
 
-def _license(d: dict) -> LicenseStatement:
+def _license(d: JSONObject) -> LicenseStatement:
     return LicenseStatement(
         d["raw"],
         _ev(d["evidence"]),
@@ -97,7 +98,7 @@ def _license(d: dict) -> LicenseStatement:
     )
 
 
-def _record(d: dict) -> AssetRecord:
+def _record(d: JSONObject) -> AssetRecord:
     return AssetRecord(
         id=d["id"],
         kind=d["kind"],

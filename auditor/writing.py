@@ -13,6 +13,7 @@ from __future__ import annotations
 import fcntl
 import os
 import secrets
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -67,7 +68,7 @@ def _write(path: Path, data: bytes) -> None:
 
 
 @contextmanager
-def _locked(folder: Path):
+def _locked(folder: Path) -> Iterator[int]:
     """An exclusive lock on the folder itself (no lock file to leave behind), held for the renames."""
     descriptor = os.open(folder, os.O_RDONLY)
     try:

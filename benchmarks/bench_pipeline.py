@@ -724,7 +724,7 @@ def run_once(size: int, mode: str, seed: int) -> dict:
             stages.wrap(audit, "harvest", "harvest")
         else:
             audit.harvest = lambda *args, **kwargs: harvested
-        stages.wrap(audit, "resolve", "resolve")
+        stages.wrap(audit, "build", "resolve")
         stages.wrap(facts, "encode", "encode")
         stages.wrap(facts.FactBase, "program", "encode")  # rendering the facts as ASP text
         stages.wrap(engine, "solve", "reason")
@@ -860,14 +860,14 @@ def engine_timings(sizes: list[int], seed: int) -> str:
     """The reasoning stage alone on clingo and on pyDatalog (the cross-check engine), for the
     sizes where pyDatalog finishes in reasonable time, so the README can say when to use it."""
     from auditor import audit, config, datalog, engine, facts, licenses, profiles, rulebase
-    from auditor.graph import resolve
+    from auditor.graph import build
 
     rows = ["| assets | facts | clingo | pyDatalog |", "|---:|---:|---:|---:|"]
     for size in sizes:
         lineage = Lineage(size, seed)
         specs = lineage.build()
         release, _ = choose_release(specs)
-        graph = resolve(in_memory_harvest(specs))
+        graph = build(in_memory_harvest(specs))
         with audit.no_cycle_collection():
             fb = facts.encode(
                 graph,

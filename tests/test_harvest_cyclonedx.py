@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, write_tree
 
-from auditor.graph import resolve
+from auditor.graph import build
 from auditor.harvest import Context, cyclonedx, harvest
 from auditor.harvest.layout import place
 
@@ -203,7 +203,7 @@ def test_record_references_resolve_in_the_asset_graph(tmp_path):
     shutil.copy(CASES / "support-chat.cdx.json", root / "bom.cdx.json")
     result = harvest(root)
     assert [(i.file, i.format, i.status) for i in result.inventory] == [("bom.cdx.json", "cyclonedx", "read")]
-    edges = {(e.child, e.relation, e.parent) for e in resolve(result).edges}
+    edges = {(e.child, e.relation, e.parent) for e in build(result).edges}
     assert {
         ("model:acme/support-chat-7b", "finetune", "model:meta-llama/llama-2-7b-hf"),
         ("model:acme/support-chat-7b", "trained_on", "dataset:openassistant/oasst1"),

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from license_expression import Licensing
 
-from auditor.graph import resolve
+from auditor.graph import build
 from auditor.harvest import Context, harvest, spdx2
 from auditor.harvest.layout import place
 
@@ -512,7 +512,7 @@ def test_urls_that_cannot_be_taken_apart_are_not_identifiers(tmp_path):
     assert [(i.scheme, i.value, i.evidence.pointer) for i in record.identifiers] == [
         ("hub", "org/model", "packages[SPDXRef-a].homepage")
     ]
-    resolve(harvest(write_tree(tmp_path / "r", {"u.spdx.json": text})))  # nothing downstream trips on it
+    build(harvest(write_tree(tmp_path / "r", {"u.spdx.json": text})))  # nothing downstream trips on it
 
 
 _json = st.recursive(
@@ -558,7 +558,7 @@ def test_harvest_routes_every_serialization_here_and_resolve_links_the_lineage(t
     assert {(e.file, e.format, e.status) for e in result.inventory} == {
         (f"sbom/{n}", "spdx2", "read") for n in SERIALIZATIONS
     }
-    graph = resolve(result)
+    graph = build(result)
     edges = {(e.child, e.parent, e.relation) for e in graph.edges}
     assert ("model:acme/support-chat-7b", "model:meta-llama/llama-2-7b-chat-hf", "finetune") in edges
     assert ("model:acme/support-chat-7b", "dataset:acme/support-tickets", "depends_on") in edges

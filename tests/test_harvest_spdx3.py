@@ -12,7 +12,7 @@ from conftest import FIXTURES, write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from auditor.graph import resolve
+from auditor.graph import build
 from auditor.harvest import Context, harvest, spdx2, spdx3
 from auditor.harvest.layout import place
 from auditor.model import Evidence
@@ -293,7 +293,7 @@ def test_urls_that_cannot_be_taken_apart_are_neither_identifiers_nor_targets(tmp
     (record,), problems = read_graph(tmp_path, graph)
     assert record.identifiers == [] and problems == []
     assert refs(record) == [("derived_from", "https://models.example/base", "other", "url")]
-    resolve(harvest(write_tree(tmp_path / "r", {"m.spdx3.json": json.dumps({"@context": CONTEXT, "@graph": graph})})))
+    build(harvest(write_tree(tmp_path / "r", {"m.spdx3.json": json.dumps({"@context": CONTEXT, "@graph": graph})})))
 
 
 # --- names as IRIs ------------------------------------------------------------------------------
@@ -440,7 +440,7 @@ def test_harvest_routes_the_document_here_and_resolve_links_the_lineage(tmp_path
     root = write_tree(tmp_path / "release", {"bom/aibom.spdx3.json": (HERE / "ai-release.spdx3.json").read_bytes()})
     result = harvest(root)
     assert [(e.file, e.format, e.status) for e in result.inventory] == [("bom/aibom.spdx3.json", "spdx3", "read")]
-    edges = {(e.child, e.parent, e.relation) for e in resolve(result).edges}
+    edges = {(e.child, e.parent, e.relation) for e in build(result).edges}
     assert ("model:acme/support-chat-7b", "model:meta-llama/llama-2-7b-chat-hf", "finetune") in edges
     assert ("model:acme/support-chat-7b", "dataset:acme/support-tickets", "trained_on") in edges
     assert ("model:meta-llama/llama-2-7b-chat-hf", "model:meta-llama/llama-2-7b-hf", "derived_from") in edges

@@ -7,7 +7,7 @@ import csv
 import pytest
 from conftest import FIXTURES
 
-from auditor import licenses
+from auditor import license_reading, licenses
 from auditor.model import Evidence, LicenseStatement
 
 KB = licenses.load()
@@ -20,11 +20,11 @@ def test_the_table_is_complete():
 
 @pytest.mark.parametrize("hub_id", [r["hub_license_id"] for r in HUB])
 def test_hub_id_normalises(hub_id):
-    reading = licenses.interpret([LicenseStatement(hub_id, Evidence("x", "license"))], KB)
-    documented = licenses._alias_key(hub_id) in KB.not_licenses
+    reading = license_reading.read_declared([LicenseStatement(hub_id, Evidence("x", "license"))], KB)
+    documented = licenses.alias_key(hub_id) in KB.not_licenses
     assert (reading.status == "ok" and len(reading.licenses) == 1) or documented, (hub_id, reading)
     if documented:
-        assert KB.not_licenses[licenses._alias_key(hub_id)].explanation
+        assert KB.not_licenses[licenses.alias_key(hub_id)].explanation
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,7 @@ def test_hub_id_normalises(hub_id):
     ],
 )
 def test_strings_that_are_not_licenses_are_reported_not_guessed(text, status):
-    reading = licenses.interpret([LicenseStatement(text, Evidence("x", "license"))], KB)
+    reading = license_reading.read_declared([LicenseStatement(text, Evidence("x", "license"))], KB)
     assert reading.status == status and reading.licenses == ()
 
 
@@ -57,7 +57,7 @@ def test_strings_that_are_not_licenses_are_reported_not_guessed(text, status):
     ],
 )
 def test_common_free_text_names(text, expected):
-    assert licenses.interpret([LicenseStatement(text, Evidence("x", "license"))], KB).licenses == (expected,)
+    assert license_reading.read_declared([LicenseStatement(text, Evidence("x", "license"))], KB).licenses == (expected,)
 
 
 def test_knowledge_base_size_and_families():

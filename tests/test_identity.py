@@ -9,7 +9,7 @@ from conftest import findings_of, run_audit, write_tree
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor.graph import resolve
+from auditor.graph import build
 from auditor.harvest import harvest
 
 REPO = "https://github.com/bigcode-project/octopack"
@@ -28,7 +28,7 @@ def dataset(name: str, url: str = REPO, license: str | None = None, croissant: b
 
 def assets_of(tmp_path, files: dict) -> dict:
     """Resolved assets of a folder: display id -> sorted declared licenses."""
-    graph = resolve(harvest(write_tree(tmp_path, files)))
+    graph = build(harvest(write_tree(tmp_path, files)))
     return {a.id: sorted(s.raw for s in a.licenses) for a in graph.assets.values() if a.resolved}
 
 

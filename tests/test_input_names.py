@@ -7,8 +7,8 @@ import re
 import pytest
 from conftest import FIXTURES, write_tree
 
-from auditor import licenses
-from auditor.graph import resolve
+from auditor import license_reading, licenses
+from auditor.graph import build
 from auditor.harvest import harvest
 from auditor.harvest.spdx2 import plain
 from auditor.identity import plain_id
@@ -93,7 +93,7 @@ def test_an_upstream_named_by_a_url_is_not_given_the_url_as_its_id(tmp_path):
     root = tmp_path / "r"
     root.mkdir()
     (root / "iris.xml").write_bytes((FIXTURES / "formats/openml/upstream/openml-61-iris.description.xml").read_bytes())
-    graph = resolve(harvest(root))
+    graph = build(harvest(root))
     assert all("://" not in asset.id for asset in graph.assets.values())
     assert "archive.ics.uci.edu/ml/datasets/Iris" in {a.id for a in graph.assets.values()}
 
@@ -110,7 +110,7 @@ def test_a_mof_name_pasted_from_the_hub_page_title_names_the_model(tmp_path):
 
 def test_a_merged_assets_license_does_not_repeat():
     ev = Evidence("a.json", "license")
-    reading = licenses.interpret(
+    reading = license_reading.read_declared(
         [LicenseStatement("CC-BY-4.0", ev)] * 3 + [LicenseStatement("cc-by-4.0", ev)], licenses.load()
     )
     assert reading.expression == "CC-BY-4.0"

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from auditor import licenses
+from auditor import license_reading, licenses
 from auditor.model import Evidence, LicenseStatement
 
 KB = licenses.load()
@@ -15,7 +15,7 @@ EV = Evidence("x/README.md", "license", 2)
 
 
 def read(*raws, name=None, link=None):
-    return licenses.interpret([LicenseStatement(r, EV, name, link) for r in raws], KB)
+    return license_reading.read_declared([LicenseStatement(r, EV, name, link) for r in raws], KB)
 
 
 @pytest.mark.parametrize(
@@ -65,7 +65,7 @@ def test_a_list_is_read_as_all_applying_and_says_so():
 
 
 def test_missing():
-    assert licenses.interpret([], KB).status == "missing"
+    assert license_reading.read_declared([], KB).status == "missing"
 
 
 def test_other_without_a_name_is_unknown_not_guessed():
@@ -114,18 +114,18 @@ def test_the_deciding_field_is_the_evidence():
         Evidence("x/README.md", "license_name", 3),
         Evidence("x/README.md", "license_link", 4),
     )
-    reading = licenses.interpret([statement], KB)
+    reading = license_reading.read_declared([statement], KB)
     assert statement.field_evidence(reading.decided_by[0]) == Evidence("x/README.md", "license_link", 4)
 
 
 def test_known_fields_that_disagree_are_all_listed():
     statement = LicenseStatement("apache-2.0", EV, None, "https://opensource.org/licenses/MIT")
-    assert licenses.known_readings(statement, KB) == [("license", "Apache-2.0"), ("license_link", "MIT")]
+    assert license_reading.known_readings(statement, KB) == [("license", "Apache-2.0"), ("license_link", "MIT")]
 
 
 def test_an_unnamed_other_gives_way_to_a_known_statement_of_the_asset():
     """A card's `other` whose name nobody knows, and a LICENSE file read as Qwen: the LICENSE decides."""
-    reading = licenses.interpret(
+    reading = license_reading.read_declared(
         [
             LicenseStatement("other", EV, "acme-slug"),
             LicenseStatement("LicenseRef-Qwen", Evidence("x/LICENSE", "license text", 1)),
@@ -261,7 +261,7 @@ def test_qwen_research_is_non_commercial():
 def test_hunyuan_is_limited_to_its_territory_and_its_shared_slug_is_a_family():
     term = KB.term("LicenseRef-Tencent-HunyuanVideo-Community", "territory_restriction")
     assert term and "Section 1(l)" in term.clause
-    assert KB.not_licenses[licenses._alias_key("tencent-hunyuan-community")].outcome == "family"
+    assert KB.not_licenses[licenses.alias_key("tencent-hunyuan-community")].outcome == "family"
 
 
 def test_apple_amlr_is_research_only_down_to_its_derivatives():
@@ -358,7 +358,7 @@ def test_no_alias_names_two_licenses():
     owner = {}
     for data in _files().values():
         for alias in (data["id"], *data.get("aliases", [])):
-            key = licenses._alias_key(str(alias))
+            key = licenses.alias_key(str(alias))
             assert owner.setdefault(key, data["id"]) == data["id"], (alias, owner[key], data["id"])
 
 
@@ -458,7 +458,7 @@ def test_age_in_whole_months(verified, as_of, months):
     ],
 )
 def test_lookup_reads_an_id_as_a_manifest_license(text, expected):
-    lic = licenses.lookup(text, KB)
+    lic = license_reading.lookup(text, KB)
     assert (lic.id if lic else None) == expected
 
 

@@ -27,9 +27,12 @@ import re
 import uuid
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
+from auditor.parsed import JSON, JSONObject
 from auditor.report.lines import plain
 
+T = TypeVar("T")
 SPEC_VERSION = "1.6"
 SCHEMA_URI = "http://cyclonedx.org/schema/bom-1.6.schema.json"
 SPDX_SCHEMA = Path(__file__).resolve().parents[1] / "schemas" / "spdx.schema.json"
@@ -41,14 +44,14 @@ DATA_USES = ("trained_on",)
 _URL = re.compile(r"https?://[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]+")  # a plain URL, for `url`
 
 
-def render(document: dict) -> str:
+def render(document: JSONObject) -> str:
     """The BOM as indented JSON text (UTF-8 when written), one component per asset of the document."""
     assets = {a["id"]: a for a in document["assets"]}
     refs = _refs(document["assets"])
     parents = _parents(document["edges"])
     release = document["release"]["asset"]
     components = {i: _component(a, parents.get(i, []), assets, refs) for i, a in assets.items()}
-    metadata = {"tools": {"components": [_tool(document["tool"])]}}
+    metadata: JSONObject = {"tools": {"components": [_tool(document["tool"])]}}
     timestamp = _timestamp(document["created"])
     if timestamp:
         metadata = {"timestamp": timestamp} | metadata
@@ -72,7 +75,7 @@ def render(document: dict) -> str:
     return json.dumps(bom, indent=2, ensure_ascii=False) + "\n"
 
 
-def serial_number(document: dict) -> str:
+def serial_number(document: JSONObject) -> str:
     """An RFC 9562 version-8 UUID from the SHA-256 of the canonical document: same content, same serial."""
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     digest = bytearray(hashlib.sha256(canonical.encode("ascii")).digest()[:16])
@@ -81,7 +84,7 @@ def serial_number(document: dict) -> str:
     return f"urn:uuid:{uuid.UUID(bytes=bytes(digest))}"
 
 
-def _refs(assets: list[dict]) -> dict[str, str]:
+def _refs(assets: list[JSONObject]) -> dict[str, str]:
     """A bom-ref per asset id: the id made printable, kept unique if cleaning made two ids alike."""
     refs: dict[str, str] = {}
     taken: set[str] = set()
@@ -96,11 +99,11 @@ def _refs(assets: list[dict]) -> dict[str, str]:
     return refs
 
 
-def _tool(tool: dict) -> dict:
+def _tool(tool: JSONObject) -> JSONObject:
     return {"type": "application", "name": plain(tool["name"]), "version": plain(tool["version"])}
 
 
-def _timestamp(created) -> str | None:
+def _timestamp(created: JSON) -> str | None:
     """The document's creation time when it has one with a time zone (CycloneDX wants RFC 3339)."""
     if not isinstance(created, str):
         return None
@@ -111,16 +114,18 @@ def _timestamp(created) -> str | None:
     return moment.isoformat() if moment.tzinfo else None
 
 
-def _parents(edges: list[dict]) -> dict[str, list[dict]]:
+def _parents(edges: list[JSONObject]) -> dict[str, list[JSONObject]]:
     """The edges of each child, in the document's order."""
-    found: dict[str, list[dict]] = {}
+    found: dict[str, list[JSONObject]] = {}
     for edge in edges:
         found.setdefault(edge["child"], []).append(edge)
     return found
 
 
-def _component(asset: dict, edges: list[dict], assets: dict[str, dict], refs: dict[str, str]) -> dict:
-    component = {"type": TYPES[asset["kind"]], "bom-ref": refs[asset["id"]], "name": plain(asset["name"])}
+def _component(
+    asset: JSONObject, edges: list[JSONObject], assets: dict[str, JSONObject], refs: dict[str, str]
+) -> JSONObject:
+    component: JSONObject = {"type": TYPES[asset["kind"]], "bom-ref": refs[asset["id"]], "name": plain(asset["name"])}
     concluded = _concluded(asset["license"])
     declared = _unique([_declared(d) for d in asset["declared_licenses"] if d["raw"] or d["name"] or d["link"]])
     if concluded and "expression" in concluded[0]:
@@ -145,7 +150,7 @@ def _component(asset: dict, edges: list[dict], assets: dict[str, dict], refs: di
     return component
 
 
-def _concluded(expression: str | None) -> list[dict]:
+def _concluded(expression: str | None) -> list[JSONObject]:
     """One license entry for a single license, else the expression (1.6 takes one expression alone)."""
     if not expression:
         return []
@@ -155,7 +160,7 @@ def _concluded(expression: str | None) -> list[dict]:
     return [{"license": _license(text) | {"acknowledgement": "concluded"}}]
 
 
-def _declared(declaration: dict) -> dict:
+def _declared(declaration: JSONObject) -> JSONObject:
     """A declared license as written; a license name given beside the id is kept as a property."""
     label = plain(declaration["raw"] or declaration["name"] or declaration["link"])
     entry = _license(label) | {"acknowledgement": "declared"}
@@ -168,7 +173,7 @@ def _declared(declaration: dict) -> dict:
     return {"license": entry}
 
 
-def _license(label: str) -> dict:
+def _license(label: str) -> JSONObject:
     """`id` only for ids of the SPDX list the schema enumerates; anything else (LicenseRef-..., Hub ids) is a name."""
     return {"id": label} if label in spdx_ids() else {"name": label}
 
@@ -179,7 +184,7 @@ def spdx_ids() -> frozenset[str]:
     return frozenset(json.loads(SPDX_SCHEMA.read_text(encoding="utf-8"))["enum"])
 
 
-def _asset_properties(asset: dict) -> list[dict]:
+def _asset_properties(asset: JSONObject) -> list[JSONObject]:
     found = [
         _property("kind", asset["kind"]),
         _property("resolved", str(asset["resolved"]).lower()),
@@ -190,7 +195,7 @@ def _asset_properties(asset: dict) -> list[dict]:
     return found + [_property("source", s) for s in asset["sources"]]
 
 
-def _conclusions(document: dict) -> list[dict]:
+def _conclusions(document: JSONObject) -> list[JSONObject]:
     """What the audit concluded about the release: verdict, position, use, outbound licenses, counts."""
     release = document["release"]
     found = [
@@ -205,22 +210,22 @@ def _conclusions(document: dict) -> list[dict]:
     return found + [_property(f"findings:{key}", str(value)) for key, value in document["counts"].items()]
 
 
-def _dependency(ref: str, edges: list[dict], refs: dict[str, str]) -> dict:
+def _dependency(ref: str, edges: list[JSONObject], refs: dict[str, str]) -> JSONObject:
     """Every asset is listed, with no dependsOn when it has no parent, as CycloneDX asks of a full graph."""
-    entry = {"ref": ref}
+    entry: JSONObject = {"ref": ref}
     parents = _unique([refs[e["parent"]] for e in edges])
     if parents:
         entry["dependsOn"] = parents
     return entry
 
 
-def _property(name: str, value: str) -> dict:
+def _property(name: str, value: str) -> JSONObject:
     return {"name": f"mlaudit:{name}", "value": plain(value)}
 
 
-def _unique(items: list) -> list:
+def _unique(items: list[T]) -> list[T]:
     """Items in their first order without repeats (CycloneDX arrays of refs must be unique)."""
-    found = []
+    found: list[T] = []
     for item in items:
         if item not in found:
             found.append(item)

@@ -7,10 +7,12 @@ the sign-off page and the print stylesheet. Every document string is treated as 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from auditor.parsed import JSON, JSONObject
 from auditor.report import lineage
 from auditor.resources import templates_dir
 
@@ -24,7 +26,7 @@ _UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-def render(document: dict, paged: bool = False) -> str:
+def render(document: JSONObject, paged: bool = False) -> str:
     env = Environment(
         loader=FileSystemLoader(str(templates_dir())),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -50,7 +52,7 @@ def _styled(svg: str, css: str) -> Markup:
     return Markup(f"{opening}><style>\n{css}</style>{rest}")
 
 
-def map_strings(value, change):
+def map_strings(value: JSON, change: Callable[[str], str]) -> JSON:
     """The document with `change` applied to every string in it."""
     if isinstance(value, str):
         return change(value)

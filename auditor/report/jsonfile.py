@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 
+from auditor.parsed import JSONObject
 
-def render(document: dict) -> str:
+
+def render(document: JSONObject) -> str:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"), check_circular=False) + "\n"

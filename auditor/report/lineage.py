@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from xml.sax.saxutils import escape
 
+from auditor.parsed import JSONObject
+
 BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 224, 54, 26, 64, 16  # 30 bold 12 px characters fit a box
 MAX_ASSETS = 60
 NOTHING_SHOWN = (
@@ -20,7 +22,7 @@ NOTHING_SHOWN = (
 COLOURS = {"error": "#b3261e", "warning": "#a15c00", "info": "#1d5fa8"}
 
 
-def render(document: dict) -> str:
+def render(document: JSONObject) -> str:
     """An SVG of the release and its upstream lineage (the whole graph when no release is known)."""
     assets = {a["id"]: a for a in document["assets"]}
     edges = [e for e in document["edges"] if e["child"] in assets and e["parent"] in assets]
@@ -56,11 +58,13 @@ def render(document: dict) -> str:
     return "\n".join(parts)
 
 
-def _lineage(release: str | None, edges: list[dict], assets: dict, limit: int | None = MAX_ASSETS) -> list[str]:
+def _lineage(
+    release: str | None, edges: list[JSONObject], assets: dict[str, JSONObject], limit: int | None = MAX_ASSETS
+) -> list[str]:
     """The release and its ancestors, nearest first (breadth-first), at most `limit` of them."""
     if release is None:
         return sorted(assets)[:limit]
-    parents = defaultdict(list)
+    parents: defaultdict[str, list[str]] = defaultdict(list)
     for e in edges:
         parents[e["child"]].append(e["parent"])
     seen, queue = [release], [release]
@@ -72,9 +76,10 @@ def _lineage(release: str | None, edges: list[dict], assets: dict, limit: int | 
     return seen
 
 
-def _layers(shown: list[str], edges: list[dict], release: str | None) -> list[list[str]]:
+def _layers(shown: list[str], edges: list[JSONObject], release: str | None) -> list[list[str]]:
     """Rows from the release upwards: an asset sits one row above the highest child below it."""
-    parents, children = defaultdict(set), defaultdict(set)
+    parents: defaultdict[str, set[str]] = defaultdict(set)
+    children: defaultdict[str, set[str]] = defaultdict(set)
     for e in edges:
         if e["child"] != e["parent"]:
             parents[e["child"]].add(e["parent"])
@@ -89,10 +94,11 @@ def _layers(shown: list[str], edges: list[dict], release: str | None) -> list[li
                     changed = True
         if not changed:
             break
-    rows = defaultdict(list)
+    rows: defaultdict[int, list[str]] = defaultdict(list)
     for a in shown:
         rows[depth[a]].append(a)
-    ordered, placed = [], {}
+    ordered: list[list[str]] = []
+    placed: dict[str, int] = {}
     for d in sorted(rows):
         row = sorted(rows[d], key=lambda a: (_barycentre(a, children, placed), a))
         placed.update({a: i for i, a in enumerate(row)})
@@ -100,13 +106,13 @@ def _layers(shown: list[str], edges: list[dict], release: str | None) -> list[li
     return ordered
 
 
-def _barycentre(asset: str, children: dict, placed: dict) -> float:
+def _barycentre(asset: str, children: dict[str, set[str]], placed: dict[str, int]) -> float:
     below = [placed[c] for c in children[asset] if c in placed]
     return sum(below) / len(below) if below else 0.0
 
 
-def _worst_severity(document: dict) -> dict[str, str]:
-    worst = {}
+def _worst_severity(document: JSONObject) -> dict[str, str]:
+    worst: dict[str, str] = {}
     for f in document["findings"]:
         if f["status"] == "open" and f["asset"]:
             current = worst.get(f["asset"])
@@ -115,8 +121,8 @@ def _worst_severity(document: dict) -> dict[str, str]:
     return worst
 
 
-def _box(asset: dict, x: float, y: float, severity: str | None, release: bool) -> str:
-    stroke = COLOURS.get(severity, "#8b949e")
+def _box(asset: JSONObject, x: float, y: float, severity: str | None, release: bool) -> str:
+    stroke = COLOURS.get(severity or "", "#8b949e")
     width = 3 if severity in ("error", "warning") else 1.2
     fill = "#fff8e6" if release else ("#f6f7f9" if asset["resolved"] else "#ffffff")
     dash = "" if asset["resolved"] else ' stroke-dasharray="5 3"'

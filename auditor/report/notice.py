@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from auditor.parsed import JSONObject
 from auditor.report.lines import plain
 
 NOTICE_TERMS = (
@@ -31,8 +32,8 @@ RULE = "=" * 72
 _QUOTED = re.compile(r'"([^"]+)"')
 
 
-def render(document: dict) -> str:
-    by_license: dict[str, dict[str, dict]] = defaultdict(dict)
+def render(document: JSONObject) -> str:
+    by_license: dict[str, dict[str, JSONObject]] = defaultdict(dict)
     for o in document["obligations"]:
         if o["term"] in NOTICE_TERMS:
             by_license[o["license"]][o["term"]] = o
@@ -44,7 +45,7 @@ def render(document: dict) -> str:
     return "\n".join(plain(line) for line in lines).rstrip() + "\n"
 
 
-def _header(document: dict) -> list[str]:
+def _header(document: JSONObject) -> list[str]:
     release = document["release"]["asset"] or "(release asset not identified)"
     return [
         f"NOTICE for {release}",
@@ -55,7 +56,7 @@ def _header(document: dict) -> list[str]:
     ]
 
 
-def _section(lic: str, terms: dict[str, dict], licenses: dict[str, str | None]) -> list[str]:
+def _section(lic: str, terms: dict[str, JSONObject], licenses: dict[str, str | None]) -> list[str]:
     imposed = sorted({a for o in terms.values() for a in o["imposed_by"]})
     holders = [a for a in imposed if lic in _ids(licenses.get(a))] or imposed
     lines = ["", RULE, lic, RULE, "", "This release includes material from:"]
@@ -83,12 +84,12 @@ def _section(lic: str, terms: dict[str, dict], licenses: dict[str, str | None]) 
     return lines
 
 
-def _prescribed(obligation: dict) -> list[str]:
+def _prescribed(obligation: JSONObject) -> list[str]:
     texts = obligation.get("values") or _QUOTED.findall(obligation["text"])[:1]
     return [f"  {t}" for t in texts] or [f"  [review] {obligation['text']}"]
 
 
-def _upstream_notices(obligation: dict) -> list[str]:
+def _upstream_notices(obligation: JSONObject) -> list[str]:
     """The NOTICE texts of the upstream assets, each verbatim under the file it comes from."""
     lines = []
     for n in obligation.get("notices", ()):  # reports before schema 1.3 have none
@@ -99,7 +100,7 @@ def _upstream_notices(obligation: dict) -> list[str]:
     return lines
 
 
-def _unknown(document: dict) -> list[str]:
+def _unknown(document: JSONObject) -> list[str]:
     unknown = {a for o in document["obligations"] if o["term"] == "unknown_terms" for a in o["imposed_by"]}
     assets = sorted(unknown - {document["release"]["asset"]})
     if not assets:

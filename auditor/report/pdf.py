@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from auditor.parsed import JSONObject
 from auditor.report import OutputError, html
 
 # WeasyPrint lays out the rest of an unbreakable run of characters again for every line it fills:
@@ -16,7 +17,7 @@ LONGEST_RUN = 1000
 _LONG_RUN = re.compile(rf"\S{{{LONGEST_RUN + 1},}}")
 
 
-def render(document: dict) -> bytes:
+def render(document: JSONObject) -> bytes:
     try:  # WeasyPrint takes about 1.6 s to import: only when a PDF is asked for
         from weasyprint import HTML, URLFetcher
     except (ImportError, OSError) as exc:  # OSError: the Pango library is not installed
@@ -27,7 +28,8 @@ def render(document: dict) -> bytes:
 
     page = html.render(html.map_strings(document, _shortened), paged=True)
     nothing_fetched = URLFetcher(allowed_protocols=())  # the page is self-contained; refuse any URL
-    return HTML(string=page, url_fetcher=nothing_fetched).write_pdf(pdf_identifier=True)
+    pdf: bytes = HTML(string=page, url_fetcher=nothing_fetched).write_pdf(pdf_identifier=True)
+    return pdf
 
 
 def _shortened(text: str) -> str:

@@ -34,7 +34,10 @@ import hashlib
 import json
 import re
 import uuid
+from collections.abc import Callable
 from urllib.parse import quote
+
+from auditor.parsed import JSON, JSONObject
 
 CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
 SPEC_VERSION = "3.0.1"
@@ -67,33 +70,13 @@ _ADDITION = re.compile(r"(DocumentRef-[A-Za-z0-9.\-]+:)?[A-Za-z0-9.\-]+")
 _OPERATORS = frozenset({"AND", "OR", "WITH"})
 
 
-def render(document: dict) -> str:
+def render(document: JSONObject) -> str:
     ns = _namespace(document)
     agent, tool = f"{ns}#mlaudit-agent", f"{ns}#mlaudit-tool"
     assets = _unique(document["assets"])
-    ids = {}
-    for asset in assets:
-        ids.setdefault(asset["id"], _ref(ns, asset["kind"], asset["id"]))
-
-    def ref(name: str) -> str:  # an edge may name an asset the document does not list
-        return ids.get(name) or _ref(ns, "asset", name)
-
+    ref = _referrer(ns, assets)
     release = document["release"]["asset"]
-
-    packages = [_package(a, _ref(ns, a["kind"], a["id"])) for a in assets]
-    expressions: dict[str, dict] = {}
-    links = [r for a in assets for r in _licenses(a, _ref(ns, a["kind"], a["id"]), ns, expressions)]
-    links += [_lineage(edge, ref) for edge in document["edges"]]
-    relationships = [_element("Relationship", f"{ns}#relationship-{n}", **r) for n, r in enumerate(links, 1)]
-    annotation = _element(
-        "Annotation",
-        f"{ns}#audit",
-        annotationType="review",
-        subject=ref(release) if release else f"{ns}#document",
-        statement=_conclusions(document),
-    )
-
-    elements = [*packages, *expressions.values(), *relationships, annotation]
+    elements = _elements(document, assets, ns, ref)
     title = f"mlaudit audit of {release}" if release else "mlaudit audit (no release identified)"
     spdx_document = _element(
         "SpdxDocument",
@@ -115,13 +98,43 @@ def render(document: dict) -> str:
     return _visible(text.encode("utf-8", "replace").decode("utf-8"))
 
 
+def _referrer(ns: str, assets: list[JSONObject]) -> Callable[[str], str]:
+    """The element id of an asset by its id; an edge may name an asset the document does not list."""
+    ids: dict[str, str] = {}
+    for asset in assets:
+        ids.setdefault(asset["id"], _ref(ns, asset["kind"], asset["id"]))
+
+    def ref(name: str) -> str:
+        return ids.get(name) or _ref(ns, "asset", name)
+
+    return ref
+
+
+def _elements(document: JSONObject, assets: list[JSONObject], ns: str, ref: Callable[[str], str]) -> list[JSONObject]:
+    """The packages, their license expressions, the relationships and the audit's annotation."""
+    release = document["release"]["asset"]
+    packages = [_package(a, _ref(ns, a["kind"], a["id"])) for a in assets]
+    expressions: dict[str, JSONObject] = {}
+    links = [r for a in assets for r in _licenses(a, _ref(ns, a["kind"], a["id"]), ns, expressions)]
+    links += [_lineage(edge, ref) for edge in document["edges"]]
+    relationships = [_element("Relationship", f"{ns}#relationship-{n}", **r) for n, r in enumerate(links, 1)]
+    annotation = _element(
+        "Annotation",
+        f"{ns}#audit",
+        annotationType="review",
+        subject=ref(release) if release else f"{ns}#document",
+        statement=_conclusions(document),
+    )
+    return [*packages, *expressions.values(), *relationships, annotation]
+
+
 def _visible(text: str) -> str:
     """Invisible characters (a right-to-left override, zero-width marks) as JSON escapes: the data
     is kept, but nothing in the file displays other than it reads."""
     return "".join(c if c.isprintable() or c == "\n" else json.dumps(c)[1:-1] for c in text)
 
 
-def _namespace(document: dict) -> str:
+def _namespace(document: JSONObject) -> str:
     """A UUID URN derived from the report's content: same report, same identifiers."""
     digest = hashlib.sha256(json.dumps(document, sort_keys=True, default=str).encode()).hexdigest()
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'mlaudit:report:' + digest)}"
@@ -131,7 +144,7 @@ def _ref(ns: str, kind: str, name: str) -> str:
     return f"{ns}#{quote(kind, safe='', errors='surrogatepass')}:{quote(name, safe='/', errors='surrogatepass')}"
 
 
-def _unique(assets: list[dict]) -> list[dict]:
+def _unique(assets: list[JSONObject]) -> list[JSONObject]:
     """One package per (kind, id): a second entry could only repeat the first's identifier."""
     seen, found = set(), []
     for asset in assets:
@@ -141,14 +154,14 @@ def _unique(assets: list[dict]) -> list[dict]:
     return found
 
 
-def _element(kind: str, spdx_id: str, **properties) -> dict:
-    element = {"type": kind, "spdxId": spdx_id, "creationInfo": CREATION_INFO}
+def _element(kind: str, spdx_id: str, **properties: JSON) -> JSONObject:
+    element: JSONObject = {"type": kind, "spdxId": spdx_id, "creationInfo": CREATION_INFO}
     return element | {k: v for k, v in properties.items() if v is not None}
 
 
-def _creation_info(document: dict, agent: str, tool: str) -> dict:
+def _creation_info(document: JSONObject, agent: str, tool: str) -> JSONObject:
     created = _created(document["created"])
-    info = {
+    info: JSONObject = {
         "type": "CreationInfo",
         "@id": CREATION_INFO,
         "specVersion": SPEC_VERSION,
@@ -164,7 +177,7 @@ def _creation_info(document: dict, agent: str, tool: str) -> dict:
     return info
 
 
-def _created(value) -> str | None:
+def _created(value: JSON) -> str | None:
     """An ISO 8601 time with a time zone, as SPDX writes it (UTC, seconds, 'Z'); else None."""
     try:
         when = dt.datetime.fromisoformat(value)
@@ -175,7 +188,7 @@ def _created(value) -> str | None:
         return None
 
 
-def _package(asset: dict, spdx_id: str) -> dict:
+def _package(asset: JSONObject, spdx_id: str) -> JSONObject:
     kind = asset["kind"]
     return _element(
         PACKAGE_TYPES.get(kind, "software_Package"),
@@ -187,7 +200,7 @@ def _package(asset: dict, spdx_id: str) -> dict:
     )
 
 
-def _licenses(asset: dict, source: str, ns: str, expressions: dict[str, dict]) -> list[dict]:
+def _licenses(asset: JSONObject, source: str, ns: str, expressions: dict[str, JSONObject]) -> list[JSONObject]:
     """hasConcludedLicense, then one hasDeclaredLicense per declared license (or NONE / NOASSERTION)."""
     concluded = asset["license"]
     if concluded is None:
@@ -212,7 +225,7 @@ def _licenses(asset: dict, source: str, ns: str, expressions: dict[str, dict]) -
     return found
 
 
-def _declaration(entry: dict, unreadable: bool) -> str:
+def _declaration(entry: JSONObject, unreadable: bool) -> str:
     """Where a license was declared, and what the relationship's target cannot say."""
     where = f"declared in {entry['file']}" + (f" line {entry['line']}" if entry.get("line") else "")
     parts = [where + (f" ({entry['pointer']})" if entry.get("pointer") else "")]
@@ -222,14 +235,15 @@ def _declaration(entry: dict, unreadable: bool) -> str:
     return "; ".join(parts)
 
 
-def _license(text: str, ns: str, expressions: dict[str, dict]) -> str:
+def _license(text: str, ns: str, expressions: dict[str, JSONObject]) -> str:
     """The id of the LicenseExpression element for `text`, one element per distinct text."""
     if text not in expressions:
         digest = hashlib.sha256(text.encode()).hexdigest()[:16]
         expressions[text] = _element(
             "simplelicensing_LicenseExpression", f"{ns}#license-{digest}", simplelicensing_licenseExpression=text
         )
-    return expressions[text]["spdxId"]
+    spdx_id: str = expressions[text]["spdxId"]
+    return spdx_id
 
 
 def _is_expression(text: str) -> bool:
@@ -258,11 +272,11 @@ def _is_expression(text: str) -> bool:
     return not operand and depth == 0
 
 
-def _link(source: str, kind: str, target: str, comment: str) -> dict:
+def _link(source: str, kind: str, target: str, comment: str) -> JSONObject:
     return {"from": source, "relationshipType": kind, "to": [target], "comment": comment}
 
 
-def _lineage(edge: dict, ref) -> dict:
+def _lineage(edge: JSONObject, ref: Callable[[str], str]) -> JSONObject:
     kind, reverse = LINEAGE.get(edge["relation"], ("other", False))
     child, parent = ref(edge["child"]), ref(edge["parent"])
     source, target = (parent, child) if reverse else (child, parent)
@@ -275,7 +289,7 @@ def _lineage(edge: dict, ref) -> dict:
     )
 
 
-def _conclusions(document: dict) -> str:
+def _conclusions(document: JSONObject) -> str:
     """The audit's outcome in a few sentences: verdict, release terms, legal position, outbound licenses."""
     release, counts = document["release"], document["counts"]
     outbound = ", ".join(document["outbound_licenses"]) or "none of the knowledge base keeps every requirement"

@@ -7,28 +7,17 @@ Asset names, files and messages come from untrusted manifests, so every line is 
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
+
+from auditor.parsed import JSONObject
+
+if TYPE_CHECKING:
+    from auditor.rulebase import Rule
 
 
-def render(document: dict, outputs: list[str], fmt: str = "text") -> str:
+def render(document: JSONObject, outputs: list[str], fmt: str = "text") -> str:
     if fmt == "json":
-        return (
-            json.dumps(
-                {
-                    "verdict": document["verdict"],
-                    "counts": document["counts"],
-                    "release": document["release"],
-                    "position": document["position"],
-                    "reports": outputs,
-                    "findings": [
-                        {k: f[k] for k in ("id", "rule", "severity", "asset", "message", "status")}
-                        for f in document["findings"]
-                    ],
-                },
-                indent=2,
-                ensure_ascii=True,
-            )
-            + "\n"
-        )  # \uXXXX escapes: no raw bidi control reaches a terminal
+        return _json_summary(document, outputs)
     release, counts = document["release"], document["counts"]
     lines = [
         f"mlaudit {document['tool']['version']} · position: {document['position']}",
@@ -38,13 +27,8 @@ def render(document: dict, outputs: list[str], fmt: str = "text") -> str:
         f"{counts['info']} info ({counts['open']} open, {counts['resolved']} resolved)",
         *_obligations(document),
         "",
+        *_findings(document["findings"]),
     ]
-    for f in document["findings"]:
-        marks = "".join(
-            f" [{m}]" for m in (f["status"] == "resolved" and "resolved", f["baseline"] == "new" and "new") if m
-        )
-        lines.append(f"{f['severity']:<8}{f['rule']}  {f['message']}{marks}")
-        lines += [f"          ↳ {step['fact']}{_where(step)}" for step in f["evidence"]]
     repairs = document["repairs"]
     if repairs["status"] == "found":
         lines += ["", "what would fix the errors (any one change):", *_changes(repairs["changes"])]
@@ -55,7 +39,35 @@ def render(document: dict, outputs: list[str], fmt: str = "text") -> str:
     return _join(lines)
 
 
-def _obligations(document: dict) -> list[str]:
+def _json_summary(document: JSONObject, outputs: list[str]) -> str:
+    summary = {
+        "verdict": document["verdict"],
+        "counts": document["counts"],
+        "release": document["release"],
+        "position": document["position"],
+        "reports": outputs,
+        "findings": [
+            {k: f[k] for k in ("id", "rule", "severity", "asset", "message", "status")} for f in document["findings"]
+        ],
+    }
+    return (
+        json.dumps(summary, indent=2, ensure_ascii=True) + "\n"
+    )  # \uXXXX escapes: no raw bidi control reaches a terminal
+
+
+def _findings(findings: list[JSONObject]) -> list[str]:
+    """Each finding on one line, marked resolved or new, then its evidence chain."""
+    lines = []
+    for f in findings:
+        marks = "".join(
+            f" [{m}]" for m in (f["status"] == "resolved" and "resolved", f["baseline"] == "new" and "new") if m
+        )
+        lines.append(f"{f['severity']:<8}{f['rule']}  {f['message']}{marks}")
+        lines += [f"          ↳ {step['fact']}{_where(step)}" for step in f["evidence"]]
+    return lines
+
+
+def _obligations(document: JSONObject) -> list[str]:
     """One line: how many of the release's obligations its files show unmet, or cannot show."""
     if not document["obligations"]:
         return []
@@ -66,7 +78,7 @@ def _obligations(document: dict) -> list[str]:
     ]
 
 
-def _changes(changes: list[dict]) -> list[str]:
+def _changes(changes: list[JSONObject]) -> list[str]:
     """One line a change: the assets to remove (or relicense), the alternatives to take."""
     lines = []
     for c in changes:
@@ -76,7 +88,7 @@ def _changes(changes: list[dict]) -> list[str]:
     return lines
 
 
-def _review(review: dict) -> list[str]:
+def _review(review: JSONObject) -> list[str]:
     """What the review files and the baseline did, and what in them could not be used."""
     lines = []
     if review["resolutions"]["file"]:
@@ -99,7 +111,7 @@ def _review(review: dict) -> list[str]:
     return [""] + lines if lines else []
 
 
-def outbound(document: dict) -> str:
+def outbound(document: JSONObject) -> str:
     """`mlaudit licenses suggest`: licenses the release may be published under, and why not others."""
     release = document["release"]["asset"]
     if not release:
@@ -119,7 +131,7 @@ def outbound(document: dict) -> str:
 KNOWLEDGE_SCHEMA_VERSION = "1.0.0"  # of the JSON `mlaudit licenses list` and `show` print
 
 
-def knowledge_list(entries: list[dict], fmt: str = "text") -> str:
+def knowledge_list(entries: list[JSONObject], fmt: str = "text") -> str:
     """`mlaudit licenses list`: one line per entry of the knowledge base."""
     if fmt == "json":
         return _json({"licenses": entries})
@@ -139,7 +151,7 @@ def knowledge_list(entries: list[dict], fmt: str = "text") -> str:
     return _join(["  ".join(r[k].ljust(widths[k]) for k in header).rstrip() for r in rows])
 
 
-def knowledge_entry(entry: dict, fmt: str = "text") -> str:
+def knowledge_entry(entry: JSONObject, fmt: str = "text") -> str:
     """`mlaudit licenses show`: one entry with its provenance, its age and every term."""
     if fmt == "json":
         return _json({"license": entry})
@@ -175,12 +187,12 @@ def knowledge_entry(entry: dict, fmt: str = "text") -> str:
     return _join(lines)
 
 
-def _json(payload: dict) -> str:
+def _json(payload: JSONObject) -> str:
     """ASCII-escaped JSON: no raw control or bidi character reaches a terminal."""
     return json.dumps({"schema_version": KNOWLEDGE_SCHEMA_VERSION, **payload}, indent=2, ensure_ascii=True) + "\n"
 
 
-def _where(step: dict) -> str:
+def _where(step: JSONObject) -> str:
     if not step["file"]:
         return ""
     parts = [step["file"] + (f":{step['line']}" if step["line"] else "")]
@@ -209,7 +221,7 @@ def _clean(text: str) -> str:
     return "".join(c if c.isprintable() else " " if c.isspace() else "\ufffd" for c in text)
 
 
-def explain(finding: dict, rule, document: dict) -> str:
+def explain(finding: JSONObject, rule: Rule | None, document: JSONObject) -> str:
     """`mlaudit explain`: one finding, the chain of facts behind it, its rule and what would fix it."""
     lines = [
         f"{finding['id']}  {finding['severity']}  {finding['rule']}"

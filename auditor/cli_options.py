@@ -1,0 +1,224 @@
+"""The command line's grammar: each sub-command with its options and help, and the handler it runs.
+
+Kept apart from the handlers (`cli`), which receive the parsed options: one function per command
+group builds its part of the parser, so a new command or option is one edit in one place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from auditor import __version__
+from auditor.report.lines import terminal
+
+Handler = Callable[[argparse.Namespace], int]
+FAIL_ON = ("error", "warning", "info", "never")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse echoes the values it refuses: cleaned like every other message (subcommands too)."""
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        super()._print_message(terminal(message) if message else message, file)
+
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
+    Commands = argparse._SubParsersAction[_Parser]  # what add_subparsers returns: sub-commands parse as _Parser
+
+
+def parser(handlers: Mapping[str, Handler], outputs: Mapping[str, tuple[str, str, str]]) -> argparse.ArgumentParser:
+    """The whole command line; `handlers` names each command's handler ("licenses list"), `outputs`
+    the optional output files (flag -> file, module, help)."""
+    root = _Parser(prog="mlaudit", description="Compliance and provenance audit of ML assets.")
+    root.add_argument("--version", action="version", version=f"mlaudit {__version__}")
+    root.add_argument("--debug", action="store_true", help="on an internal error, show the Python traceback")
+    sub = root.add_subparsers(dest="command", required=True)
+    shared = _output_options(outputs)
+    _audit_command(sub, shared, handlers["audit"])
+    _report_command(sub, shared, handlers["report"])
+    _harvest_command(sub, handlers["harvest"])
+    _explain_command(sub, handlers["explain"])
+    _licenses_commands(sub, handlers)
+    _rules_commands(sub, handlers)
+    return root
+
+
+def _output_options(outputs: Mapping[str, tuple[str, str, str]]) -> _Parser:
+    """What `audit` and `report` share: where and what to write, the gate, the review files."""
+    options = _Parser(add_help=False)
+    options.add_argument(
+        "--out",
+        type=Path,
+        default=Path("mlaudit-report"),
+        help="folder for report.html, report.json and the outputs asked for (default: ./mlaudit-report)",
+    )
+    options.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default="error",
+        help="exit 1 when an open (unresolved) finding has this severity or a higher one (default: error)",
+    )
+    options.add_argument("--format", choices=("text", "json"), default="text", help="terminal summary format")
+    for name, (filename, _, description) in outputs.items():
+        options.add_argument(f"--{name}", action="store_true", help=f"also write {filename}: {description}")
+    options.add_argument("--all", action="store_true", help="write every output above")
+    options.add_argument(
+        "--resolutions", type=Path, help="resolutions file to apply (default: resolutions.yaml in the release folder)"
+    )
+    options.add_argument("--baseline", type=Path, help="an earlier report.json: mark findings new, unchanged or gone")
+    options.add_argument(
+        "--as-of",
+        type=_date,
+        help="judge resolution expiry (and, for audit, the age of license "
+        "knowledge) on this date, YYYY-MM-DD (default: today)",
+    )
+    return options
+
+
+def _audit_command(sub: Commands, shared: _Parser, handler: Handler) -> None:
+    audit = sub.add_parser("audit", parents=[shared], help="audit a release folder and write the reports")
+    audit.add_argument(
+        "path",
+        type=Path,
+        help="folder holding the release's manifests (and mlaudit.toml), or a snapshot written by mlaudit harvest",
+    )
+    _release_options(audit, use=True)
+    audit.add_argument(
+        "--profile",
+        action="append",
+        dest="profiles",
+        metavar="NAME",
+        help="documentation profile to apply (repeatable; default: hf-model-card, hf-dataset-card)",
+    )
+    audit.add_argument(
+        "--engine",
+        choices=("clingo", "pydatalog", "both"),
+        help="reasoning engine; both cross-checks clingo with pyDatalog (default: clingo)",
+    )
+    audit.add_argument(
+        "--knowledge-max-age",
+        type=_months,
+        metavar="MONTHS",
+        dest="knowledge_max_age_months",
+        help="license knowledge verified longer ago than this is reported stale (LIC003; "
+        "overrides mlaudit.toml; default: 12)",
+    )
+    _record_options(audit)
+    audit.set_defaults(handler=handler)
+
+
+def _release_options(command: argparse.ArgumentParser, use: bool = False) -> None:
+    """Which asset is released, how, and under which legal position, overriding mlaudit.toml."""
+    command.add_argument("--position", help="legal position (overrides mlaudit.toml)")
+    if use:
+        command.add_argument("--use", help="release use: commercial, non-commercial or research")
+        command.add_argument("--distribution", help="weights, api or internal")
+    command.add_argument("--asset", help="the asset being released (overrides mlaudit.toml)")
+
+
+def _record_options(audit: argparse.ArgumentParser) -> None:
+    audit.add_argument(
+        "--timestamp",
+        action="store_true",
+        help="record the time of the audit in the reports and "
+        "exports (without it, the same input gives byte-identical files)",
+    )
+    audit.add_argument(
+        "--curations", type=Path, help="curations file to apply (default: curations.yaml in the release folder)"
+    )
+
+
+def _report_command(sub: Commands, shared: _Parser, handler: Handler) -> None:
+    report = sub.add_parser(
+        "report",
+        parents=[shared],
+        help="render a stored audit again without reasoning: "
+        "a report.json (resolutions and baseline can be applied anew)",
+    )
+    report.add_argument("path", type=Path, help="the report.json of an earlier audit")
+    report.set_defaults(handler=handler)
+
+
+def _harvest_command(sub: Commands, handler: Handler) -> None:
+    harvest = sub.add_parser(
+        "harvest",
+        help="read a release folder's manifests into a snapshot to audit later, "
+        "or fetch a Hub repository and its upstream into a release folder",
+    )
+    harvest.add_argument("path", help="the release folder, or hf://org/name (a model) or hf://datasets/org/name")
+    harvest.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        help="snapshot file to write (graph.json); for hf:// the release folder to write",
+    )
+    harvest.add_argument("--revision", default="main", help="hf:// only: branch, tag or commit to pin (default: main)")
+    harvest.add_argument("--depth", type=int, default=3, help="hf:// only: upstream links to follow (default: 3)")
+    harvest.add_argument(
+        "--max-assets", type=int, default=50, help="hf:// only: most repositories to fetch (default: 50)"
+    )
+    harvest.set_defaults(handler=handler)
+
+
+def _explain_command(sub: Commands, handler: Handler) -> None:
+    explain = sub.add_parser("explain", help="print one finding of a report with its evidence chain and rule")
+    explain.add_argument("finding_id", help="the finding's id (e.g. CMP001-ce3405676116), or a unique prefix")
+    explain.add_argument(
+        "--report",
+        type=Path,
+        default=Path("mlaudit-report/report.json"),
+        help="the report.json to read (default: ./mlaudit-report/report.json)",
+    )
+    explain.set_defaults(handler=handler)
+
+
+def _licenses_commands(sub: Commands, handlers: Mapping[str, Handler]) -> None:
+    lic = sub.add_parser("licenses", help="license questions about a release, and the license knowledge base")
+    lic_sub = lic.add_subparsers(dest="licenses_command", required=True)
+    suggest = lic_sub.add_parser("suggest", help="licenses the release may be published under")
+    suggest.add_argument("path", type=Path, help="the release folder")
+    _release_options(suggest)
+    suggest.set_defaults(handler=handlers["licenses suggest"])
+    kb_list = lic_sub.add_parser("list", help="the license knowledge base: one line per entry")
+    kb_list.add_argument("--format", choices=("text", "json"), default="text")
+    kb_list.set_defaults(handler=handlers["licenses list"])
+    kb_show = lic_sub.add_parser("show", help="one entry of the license knowledge base, with every term")
+    kb_show.add_argument("license", help="its SPDX id or any spelling a manifest may use (apache-2.0, a URL, ...)")
+    kb_show.add_argument("--format", choices=("text", "json"), default="text")
+    kb_show.set_defaults(handler=handlers["licenses show"])
+
+
+def _rules_commands(sub: Commands, handlers: Mapping[str, Handler]) -> None:
+    rules = sub.add_parser("rules", help="list the rules or show one")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True)
+    listing = rules_sub.add_parser("list", help="one line per rule")
+    listing.add_argument(
+        "--format",
+        choices=("text", "markdown"),
+        default="text",
+        help="markdown writes the rule catalog (rules/README.md)",
+    )
+    listing.set_defaults(handler=handlers["rules list"])
+    show = rules_sub.add_parser("show", help="a rule's metadata")
+    show.add_argument("rule_id")
+    show.set_defaults(handler=handlers["rules show"])
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _months(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of months (0 or more)")
+    return int(text)

@@ -1,0 +1,259 @@
+"""Reading the licenses a manifest declares against the knowledge base (`licenses`).
+
+Manifests name licenses in many ways: Hub ids, SPDX expressions, URLs, free text, or strings that
+are no license at all. `read_declared` turns what one asset declares into a LicenseReading that says
+which known licenses apply, how the statement was read, and what could not be recognised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from license_expression import ExpressionError, LicenseExpression, LicenseSymbol, LicenseWithExceptionSymbol
+
+from auditor.licenses import UNKNOWN, KnowledgeBase, License, alias_key, license_id
+from auditor.model import LicenseStatement
+
+MAX_ALTERNATIVES = 16
+_SEVERITY = ("unrecognised", "unknown", "not_a_license", "missing", "ok")
+
+Texts = tuple[str | None, str | None, str | None]  # a statement's license, license_name, license_link
+
+
+@dataclass(frozen=True)
+class LicenseReading:
+    """How an asset's declared licenses were read."""
+
+    status: str  # ok | missing | not_a_license | unknown | unrecognised
+    licenses: tuple[str, ...]  # known licenses that apply (all of them)
+    expression: str | None
+    reading: str
+    unrecognised: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    alternatives: tuple[tuple[str, ...], ...] = ()  # when the manifest offers a choice (SPDX OR)
+    decided_by: tuple[str, ...] = ()  # per statement, the field read: license, license_name or license_link
+
+
+@dataclass(frozen=True)
+class _Part:
+    status: str
+    dnf: tuple[tuple[str, ...], ...]  # alternatives, each a conjunction of license keys
+    expression: str | None
+    reading: str
+    notes: tuple[str, ...] = ()
+    field: str = "license"  # which field of the statement the reading comes from
+    unnamed: bool = False  # `license: other` whose name and link the knowledge base does not know
+
+
+def read_declared(statements: list[LicenseStatement], kb: KnowledgeBase) -> LicenseReading:
+    """Read every license an asset declares. Several statements are read as all applying, unless
+    they form a known dual license (a choice); a statement the knowledge base cannot read gives way
+    to a known statement of the same license (license_name, license_link, the LICENSE text)."""
+    return _read(tuple((s.raw, s.name, s.link) for s in statements), kb)
+
+
+@lru_cache(maxsize=65536)
+def _read(statements: tuple[Texts, ...], kb: KnowledgeBase) -> LicenseReading:
+    """The reading depends only on the texts, which repeat across a large graph: cached. Manifests
+    merged into one asset often state the same license: it counts once."""
+    statements = tuple(dict.fromkeys(statements))
+    if not statements:
+        return LicenseReading("missing", (), None, "no license declared")
+    dual = _dual(statements, kb)
+    if dual:
+        return dual
+    return _combine(_settle_unnamed([_one(texts, kb) for texts in statements], kb), kb)
+
+
+def _settle_unnamed(parts: list[_Part], kb: KnowledgeBase) -> list[_Part]:
+    """A `license: other` the knowledge base cannot name gives way to a known statement beside it."""
+    if not (any(_known(p, kb) for p in parts) and any(p.unnamed for p in parts)):
+        return parts
+    note = ": another statement of the asset names the license the knowledge base knows"
+    return [
+        replace(p, status="ok", dnf=(), expression=None, notes=p.notes + (f"{p.reading}{note}",)) if p.unnamed else p
+        for p in parts
+    ]
+
+
+def _combine(parts: list[_Part], kb: KnowledgeBase) -> LicenseReading:
+    """Statements read as all applying: their alternatives multiplied out, the worst status kept."""
+    dnf: list[tuple[str, ...]] = [()]
+    for part in parts:
+        if part.dnf:
+            dnf = [tuple(dict.fromkeys(a + b)) for a in dnf for b in part.dnf][:MAX_ALTERNATIVES]
+    statuses = {p.status for p in parts}
+    status = next(s for s in _SEVERITY if s in statuses)
+    expressions = list(
+        dict.fromkeys(
+            f"({p.expression})" if " OR " in p.expression and len(parts) > 1 else p.expression
+            for p in parts
+            if p.expression
+        )
+    )
+    reading = (
+        parts[0].reading if len(parts) == 1 else "several licenses listed: read as all applying (conjunctive reading)"
+    )
+    notes = tuple(n for p in parts for n in p.notes)
+    decided = tuple(p.field for p in parts)
+    unknown = tuple(dict.fromkeys(k for alt in dnf for k in alt if k not in kb.licenses))
+    if status == "ok" and unknown:
+        status = "unrecognised"
+    expression = " AND ".join(expressions) or None
+    if len(dnf) > 1:
+        choices = tuple(tuple(k if k in kb.licenses else UNKNOWN for k in alt) for alt in dnf)
+        unknown_notes = tuple(f"'{k}' is not a known license" for k in unknown)
+        offered = reading + "; alternatives offered: one is chosen"
+        return LicenseReading(status, (), expression, offered, (), notes + unknown_notes, choices, decided)
+    known = tuple(k for k in dnf[0] if k in kb.licenses)
+    return LicenseReading(status, known, expression, reading, unknown, notes, (), decided)
+
+
+def _dual(statements: tuple[Texts, ...], kb: KnowledgeBase) -> LicenseReading | None:
+    """A list of plain license values that is a known dual license, read as alternatives."""
+    raws = [raw for raw, name, link in statements if raw and not name and not link]
+    if len(statements) < 2 or len(raws) < len(statements):
+        return None
+    keys = [license_id(raw, kb.aliases) for raw in raws]
+    for dual in kb.dual:
+        if (
+            len(keys) == len(dual.members)
+            and all(sum(k in m for k in keys) == 1 for m in dual.members)
+            and all(any(k in m for m in dual.members) for k in keys)
+        ):
+            choices = tuple((k if k in kb.licenses else UNKNOWN,) for k in keys)
+            reading = (
+                f"a dual license of {dual.holder} ({dual.source}): the licensee complies with one of "
+                f"{', '.join(raws)}; alternatives offered: one is chosen"
+            )
+            notes = tuple(
+                f"'{raw}' is not a known license" for raw, k in zip(raws, keys, strict=True) if k not in kb.licenses
+            )
+            expression = " OR ".join(k if k in kb.licenses else raw for raw, k in zip(raws, keys, strict=True))
+            return LicenseReading("ok", (), expression, reading, (), notes, choices, ("license",) * len(raws))
+    return None
+
+
+def known_readings(statement: LicenseStatement, kb: KnowledgeBase) -> list[tuple[str, str]]:
+    """(field, expression) of every field of one statement that the knowledge base can read, to show
+    statements that disagree (a card's license against its license_link, say)."""
+    return [
+        (f, part.expression)
+        for f, text in _fields((statement.raw, statement.name, statement.link))
+        if _known(part := _text(text, kb), kb) and part.expression
+    ]
+
+
+def _fields(texts: Texts) -> list[tuple[str, str]]:
+    raw, name, link = texts
+    fields = [] if raw is None or raw.strip().lower() == "other" else [("license", raw)]
+    return fields + [(f, v) for f, v in (("license_name", name), ("license_link", link)) if v]
+
+
+def _known(part: _Part, kb: KnowledgeBase) -> bool:
+    return part.status == "ok" and bool(part.dnf) and all(k in kb.licenses for alt in part.dnf for k in alt)
+
+
+def _one(texts: Texts, kb: KnowledgeBase) -> _Part:
+    """The first field of the statement the knowledge base can read decides; the evidence names it."""
+    fields = _fields(texts)
+    for i, (field_name, text) in enumerate(fields):
+        part = _text(text, kb)
+        if _known(part, kb):
+            if field_name == "license":
+                return part
+            skipped = "".join(f"; {f} '{t}' is not a license the knowledge base knows" for f, t in fields[:i])
+            return replace(part, field=field_name, reading=f"{part.reading}, read from {field_name}{skipped}")
+    raw, name, link = texts
+    if raw is not None and raw.strip().lower() != "other":
+        return _text(raw, kb)
+    return _other(name, link)
+
+
+def _other(name: str | None, link: str | None) -> _Part:
+    """`license: other` (or none) with what its license_name and license_link say, unread."""
+    if name:
+        return _Part(
+            "unrecognised", ((name,),), name, "license: other, named by license_name", (), "license_name", True
+        )
+    if link:
+        return _Part(
+            "unknown",
+            (),
+            None,
+            "license: other, with a license_link the knowledge base does not know",
+            ("the license is only linked: read it and curate the asset's license",),
+            "license_link",
+            True,
+        )
+    return _Part(
+        "unknown",
+        (),
+        None,
+        "license 'other' without license_name",
+        ("'other' names no license: set license_name and license_link",),
+        unnamed=True,
+    )
+
+
+@lru_cache(maxsize=65536)
+def _text(raw: str, kb: KnowledgeBase) -> _Part:
+    key = alias_key(raw)
+    if key in kb.aliases:
+        lid = kb.aliases[key]
+        return _Part("ok", ((lid,),), lid, "single license")
+    if key in kb.not_licenses:
+        nl = kb.not_licenses[key]
+        if nl.outcome == "family":
+            return _Part(
+                "unrecognised", ((raw,),), raw, f"'{raw}' names a license family, not one license", (nl.explanation,)
+            )
+        status = "not_a_license" if nl.outcome == "not_a_license" else "unknown"
+        return _Part(status, (), None, f"'{raw}' is not a license", (nl.explanation,))
+    try:
+        expr = kb.licensing.parse(raw, validate=False)
+    except ExpressionError:
+        return _Part("unrecognised", ((raw,),), raw, "not a known license name or SPDX expression")
+    if expr is None:
+        return _Part("missing", (), None, "empty license")
+    return _expression(expr, kb)
+
+
+def _expression(expr: LicenseExpression, kb: KnowledgeBase) -> _Part:
+    """An SPDX expression's alternatives, in the order the manifest states its licenses: "first
+    alternative" means what it wrote first."""
+    order = {_key(sym, kb): i for i, sym in reversed(list(enumerate(kb.licensing.license_symbols(expr))))}
+    alternatives = [
+        tuple(sorted(dict.fromkeys(alt), key=lambda k: order[k])) for alt in _alternatives(kb.licensing.dnf(expr), kb)
+    ]
+    dnf = tuple(sorted(alternatives, key=lambda alt: [order[k] for k in alt]))
+    reading = "SPDX expression with alternatives (OR)" if len(dnf) > 1 else "SPDX expression"
+    return _Part("ok", dnf, str(expr), reading)
+
+
+def _alternatives(expr: LicenseExpression, kb: KnowledgeBase) -> list[list[str]]:
+    """An expression in disjunctive normal form as a list of conjunctions of license keys."""
+    disjuncts = expr.args if isinstance(expr, kb.licensing.OR) else (expr,)
+    result = []
+    for d in disjuncts:
+        symbols = d.args if isinstance(d, kb.licensing.AND) else (d,)
+        result.append([_key(s, kb) for s in symbols])
+    return result
+
+
+def _key(symbol: LicenseSymbol, kb: KnowledgeBase) -> str:
+    if isinstance(symbol, LicenseWithExceptionSymbol):
+        symbol = symbol.license_symbol
+    key: str = symbol.key
+    if key.endswith("+") and kb.aliases.get(alias_key(key[:-1] + "-or-later")):
+        return kb.aliases[alias_key(key[:-1] + "-or-later")]
+    return kb.aliases.get(alias_key(key), key)
+
+
+def lookup(text: str, kb: KnowledgeBase) -> License | None:
+    """The entry a name, alias, URL or SPDX id stands for, read as a manifest's license is."""
+    part = _text(text, kb)
+    if part.status == "ok" and len(part.dnf) == 1 and len(part.dnf[0]) == 1:
+        return kb.licenses.get(part.dnf[0][0])
+    return None
