@@ -1,0 +1,160 @@
+"""graph.build on hand-made records: which records become one asset, which edges their references
+give, how a reference is resolved (by identity, by name only, or not at all) and which record's
+format decides."""
+
+import pytest
+
+from auditor.graph import FORMAT_ORDER, LineageError, build
+from auditor.model import AssetRecord, Checksum, Edge, Evidence, Harvest, Identifier, LicenseStatement, Reference
+
+
+def ev(file: str, pointer: str = "", line: int | None = None) -> Evidence:
+    return Evidence(file, pointer, line)
+
+
+def card(asset_id: str, kind: str = "model", *refs: Reference, **fields) -> AssetRecord:
+    folder = f"{'datasets/' if kind == 'dataset' else ''}{asset_id}"
+    return AssetRecord(asset_id, kind, f"{folder}/README.md", references=list(refs), **fields)
+
+
+def ref(target: str, kind: str = "model", relation: str = "finetune", **fields) -> Reference:
+    return Reference(target, kind, relation, ev("x/README.md", "base_model", 3), **fields)
+
+
+def graph_of(*records: AssetRecord, declared=()):
+    return build(Harvest("root", list(records)), declared)
+
+
+def test_a_reference_by_hub_id_gives_an_edge_from_child_to_parent_with_its_evidence():
+    g = graph_of(card("org/base"), card("org/tuned", "model", ref("org/base", revision="abc123")))
+    assert set(g.assets) == {"model:org/base", "model:org/tuned"}
+    assert g.edges == [
+        Edge("model:org/tuned", "model:org/base", "finetune", ev("x/README.md", "base_model", 3), revision="abc123")
+    ]
+
+
+def test_hub_ids_match_case_insensitively_and_models_and_datasets_are_separate_namespaces():
+    g = graph_of(
+        card("org/Base"),
+        card("org/base", "dataset"),
+        card("org/tuned", "model", ref("ORG/BASE"), ref("org/base", "dataset", "trained_on")),
+    )
+    assert {(e.parent, e.relation) for e in g.edges} == {
+        ("model:org/base", "finetune"),
+        ("dataset:org/base", "trained_on"),
+    }
+    assert g.assets["model:org/base"].id == "org/Base"  # the id keeps the manifest's spelling
+
+
+def test_an_unmatched_reference_becomes_an_unresolved_asset_kept_for_the_rules():
+    g = graph_of(card("org/tuned", "model", ref("org/nowhere")))
+    ghost = g.assets["model:org/nowhere"]
+    assert not ghost.resolved and ghost.records == []
+    assert [(e.child, e.parent) for e in g.edges] == [("model:org/tuned", "model:org/nowhere")]
+    assert g.edges[0].name_match is None
+
+
+def test_a_reference_matched_by_name_only_says_so_on_the_edge():
+    sbom = AssetRecord("base-data", "dataset", "sbom/bom.cdx.json", format="cyclonedx", kind_basis="manifest")
+    g = graph_of(sbom, card("org/tuned", "model", ref("base-data", "dataset", "trained_on", scheme="name")))
+    (edge,) = g.edges
+    assert edge.parent == "dataset:base-data"
+    assert edge.name_match == "sbom/bom.cdx.json"
+    assert "matched by name only to sbom/bom.cdx.json" in edge.basis
+
+
+def test_records_sharing_a_checksum_or_purl_become_one_asset_named_by_its_hub_id():
+    digest = "ab" * 32
+    sha = Checksum("sha256", digest, "model.safetensors", ev("a"))
+    hub_card = card("org/model", checksums=[sha])
+    sbom = AssetRecord(
+        "model-from-sbom",
+        "model",
+        "sbom.spdx.json",
+        format="spdx2",
+        checksums=[Checksum("sha256", digest, "model.safetensors", ev("sbom.spdx.json"))],
+        identifiers=[Identifier("purl", "pkg:huggingface/org/model@abc", ev("sbom.spdx.json"))],
+    )
+    g = graph_of(sbom, hub_card)
+    assert list(g.assets) == ["model:org/model"]
+    assert [r.source for r in g.assets["model:org/model"].records] == ["org/model/README.md", "sbom.spdx.json"]
+
+
+def test_two_manifests_sharing_only_a_name_stay_two_assets_told_apart_by_their_file():
+    a = AssetRecord("data", "dataset", "a/data.json", format="croissant")
+    b = AssetRecord("data", "dataset", "b/data.json", format="croissant")
+    g = graph_of(a, b)
+    assert sorted(asset.id for asset in g.assets.values()) == ["data", "data (b/data.json)"]
+
+
+def test_a_url_several_assets_carry_names_each_of_them_and_the_edge_says_so():
+    def subset(name: str) -> AssetRecord:
+        url = Identifier("url", "https://github.com/org/corpus", ev(f"{name}.json"))
+        return AssetRecord(name, "dataset", f"{name}.json", format="croissant", identifiers=[url])
+
+    user = card("org/m", "model", ref("https://github.com/org/corpus", "dataset", "trained_on", scheme="url"))
+    g = graph_of(subset("corpus-en"), subset("corpus-fr"), user)
+    assert sorted(e.parent for e in g.edges) == ["dataset:corpus-en", "dataset:corpus-fr"]
+    assert all("2 distinct assets carry this URL" in e.basis for e in g.edges)
+
+
+def test_format_ranking_the_better_ranked_record_comes_first_and_names_the_asset():
+    assert FORMAT_ORDER.index("hf-card") < FORMAT_ORDER.index("spdx2") < FORMAT_ORDER.index("model-folder")
+    purl = "pkg:huggingface/org/model"
+    spdx = AssetRecord("Model", "model", "m.spdx.json", format="spdx2", identifiers=[Identifier("purl", purl, ev("s"))])
+    folder = AssetRecord("org/model", "model", "org/model/config.json", format="model-folder", role="config")
+    hub = card("org/model", licenses=[LicenseStatement("mit", ev("org/model/README.md", "license", 2))])
+    g = graph_of(folder, spdx, hub)
+    (asset,) = g.assets.values()
+    assert [r.format for r in asset.records] == ["hf-card", "spdx2", "model-folder"]
+    assert asset.id == "org/model"
+
+
+def test_a_record_of_an_unknown_format_ranks_last():
+    odd = AssetRecord(
+        "org/model",
+        "model",
+        "odd.json",
+        format="not-a-format",
+        identifiers=[Identifier("purl", "pkg:huggingface/org/model", ev("o"))],
+    )
+    g = graph_of(odd, card("org/model"))
+    assert [r.format for r in g.assets["model:org/model"].records] == ["hf-card", "not-a-format"]
+
+
+def test_declared_lineage_adds_an_edge_and_its_parent_and_refuses_an_undescribed_child():
+    g = graph_of(card("org/data", "dataset"), declared=(("datasets/org/data", "openai/gpt-4", "generated_by"),))
+    (edge,) = g.edges
+    assert (edge.child, edge.parent, edge.relation) == ("dataset:org/data", "model:openai/gpt-4", "generated_by")
+    assert edge.evidence == ev("mlaudit.toml", "lineage[0]") and edge.format == "mlaudit.toml"
+    assert not g.assets["model:openai/gpt-4"].resolved
+    with pytest.raises(LineageError, match=r"lineage\[0\] child 'org/ghost'"):
+        graph_of(card("org/data", "dataset"), declared=(("org/ghost", "org/data", "finetune"),))
+
+
+def test_a_record_referring_to_another_record_of_its_own_file_gives_no_self_edge():
+    model = AssetRecord(
+        "org/m",
+        "model",
+        "bom.cdx.json",
+        format="cyclonedx",
+        references=[Reference("weights", "other", "contains", ev("bom.cdx.json"), scheme="record")],
+        identifiers=[Identifier("purl", "pkg:huggingface/org/m", ev("bom.cdx.json"))],
+    )
+    weights = AssetRecord(
+        "weights",
+        "other",
+        "bom.cdx.json",
+        format="cyclonedx",
+        identifiers=[Identifier("purl", "pkg:huggingface/org/m", ev("w"))],
+    )
+    g = graph_of(model, weights)
+    assert len(g.assets) == 1 and g.edges == []
+
+
+def test_assets_and_edges_come_out_sorted_whatever_the_order_of_the_records():
+    records = [card("org/c", "model", ref("org/b")), card("org/b", "model", ref("org/a")), card("org/a")]
+    forward, backward = graph_of(*records), graph_of(*reversed(records))
+    assert list(forward.assets) == list(backward.assets) == ["model:org/a", "model:org/b", "model:org/c"]
+    assert forward.edges == backward.edges
+    assert [e.child for e in forward.edges] == ["model:org/b", "model:org/c"]
