@@ -14,7 +14,7 @@ from importlib import import_module
 from pathlib import Path
 
 from auditor import __version__, rulebase, writing
-from auditor.report.lines import terminal
+from auditor.report.plaintext import terminal
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
 FAIL_ON = ("error", "warning", "info", "never")
@@ -211,13 +211,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def _document(args, baseline=None, created=None, **overrides) -> dict | int:
     """Run the audit and build its report document, or return the exit code of the error met."""
-    from auditor import audit, config, document, facts, graph, profiles
+    from auditor import audit, config, facts, graph, profiles
 
     try:
-        return document.build(
-            audit.run(args.path, position=args.position, asset=args.asset, **overrides),
-            baseline=baseline,
-            created=created,
+        return audit.run(args.path, position=args.position, asset=args.asset, **overrides).document(
+            baseline=baseline, created=created
         )
     except audit.InputError as exc:
         return _error(exc, EXIT_INPUT)

@@ -14,9 +14,9 @@ from functools import cache
 
 from auditor import provenance, schema, shipped
 from auditor.config import Settings, today
-from auditor.graph import display_id, find
 from auditor.licenses import NEVER, UNKNOWN, KnowledgeBase, LicenseReading, interpret, known_readings, stale
 from auditor.model import UNREADABLE, AssetGraph, Evidence, LicenseStatement
+from auditor.naming import display_id, find
 from auditor.profiles import Profile, credited, normalise_heading
 
 S = schema.SCHEMA

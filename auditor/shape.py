@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from functools import cache
 
-from auditor.report.lines import plain
+from auditor.report.plaintext import plain
 from auditor.resources import schema_path
 
 _NAMES = {

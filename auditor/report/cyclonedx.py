@@ -28,7 +28,7 @@ import uuid
 from functools import cache
 from pathlib import Path
 
-from auditor.report.lines import plain
+from auditor.report.plaintext import plain
 
 SPEC_VERSION = "1.6"
 SCHEMA_URI = "http://cyclonedx.org/schema/bom-1.6.schema.json"

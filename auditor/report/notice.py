@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from auditor.report.lines import plain
+from auditor.report.plaintext import plain
 
 NOTICE_TERMS = (
     "attribution",
