@@ -17,9 +17,14 @@ def asset_key(kind: str, asset_id: str) -> str:
 
 
 def display_id(key: str, graph: AssetGraph) -> str:
-    """How reports name an asset: its Hub id, datasets prefixed as in Hub URLs."""
+    """How reports name the asset of a key."""
     asset = graph.assets[key]
-    return f"datasets/{asset.id}" if asset.kind == "dataset" else asset.id
+    return display_name(asset.kind, asset.id)
+
+
+def display_name(kind: str, asset_id: str) -> str:
+    """How reports name an asset: its Hub id, datasets prefixed as in Hub URLs."""
+    return f"datasets/{asset_id}" if kind == "dataset" else asset_id
 
 
 def split_id(name: str) -> tuple[str, str]:
