@@ -3,6 +3,8 @@
 Input facts describe the asset graph and the audit's settings; knowledge facts come from
 rules/licenses/ and rules/profiles/; derived predicates are what the rules conclude and Python
 reads back. Nothing else builds ASP text: `render` is the only writer, `atom` the only reader.
+A fact a rule cites as evidence has a `phrase`, how its evidence chain states it (auditor/chains.py),
+so a new fact is one entry here.
 
 Argument types: `asset` an interned integer id, `symbol` a lowercase constant from a fixed
 vocabulary, `string` free text (quoted), `int` a number, `term` any ground term.
