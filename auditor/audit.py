@@ -1,24 +1,28 @@
-"""The pipeline, composed: harvest -> resolve -> encode -> reason -> interpret.
+"""The pipeline, composed: harvest -> graph (curated) -> facts -> atoms -> interpretation (remedied).
 
-Each stage is a function of the previous stage's output; this module only wires them together
-and is what the CLI and the tests call.
+Each stage is a function from the previous stage's output to a new value; this module only wires
+them together and is what the CLI and the tests call. The report document is built from the
+result (`Audit.document`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from auditor import (
     config,
-    datalog,
-    engine,
+    document,
     facts,
     findings,
     licenses,
     profiles,
+    reasoning,
     repair,
     review,
     rulebase,
@@ -28,26 +32,41 @@ from auditor import (
 from auditor.graph import build
 from auditor.harvest import harvest
 from auditor.harvest.folder import refusal
-from auditor.model import AssetGraph
+from auditor.interpretation import Interpretation
+from auditor.model import AssetGraph, Harvest
+from auditor.parsed import JSON
 
 
 class InputError(ValueError):
     """The audit input cannot be read at all (exit code 3)."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Audit:
+    """What one audit produced, stage by stage."""
+
     settings: config.Settings
-    graph: AssetGraph
+    curated: review.Curated
     facts: facts.FactBase
-    result: findings.Interpretation
-    kb: licenses.KnowledgeBase
+    result: Interpretation
     review: review.Review
-    orphaned_curations: list[dict]
+
+    @property
+    def graph(self) -> AssetGraph:
+        return self.curated.graph
+
+    def document(
+        self,
+        as_of: dt.date | None = None,
+        baseline: tuple[str, dict[str, JSON]] | None = None,
+        created: dt.datetime | None = None,
+    ) -> dict[str, JSON]:
+        """The report document (auditor/document.py) of this audit."""
+        return document.build(self.result, self.curated, self.settings, self.review, as_of, baseline, created)
 
 
 @contextmanager
-def no_cycle_collection():
+def no_cycle_collection() -> Iterator[None]:
     """Pause Python's cyclic garbage collector: a large audit allocates millions of small
     containers and none of them form cycles, yet the collector would rescan them again and again
     (a third of the run time at 100k assets). On the way out the survivors are frozen, so that
@@ -63,7 +82,7 @@ def no_cycle_collection():
 
 
 def run(
-    root: Path, exclude: frozenset[Path] = frozenset(), review_paths: dict[str, Path] | None = None, **overrides
+    root: Path, exclude: frozenset[Path] = frozenset(), review_paths: dict[str, Path] | None = None, **overrides: Any
 ) -> Audit:
     """Audit the release folder (or harvest snapshot) `root`; `overrides` are command-line settings,
     `review_paths` review files ("resolutions"/"curations") given instead of the folder's own,
@@ -72,7 +91,26 @@ def run(
         return _run(root, exclude, review_paths or {}, **overrides)
 
 
-def _run(root: Path, exclude: frozenset[Path], review_paths: dict[str, Path], **overrides) -> Audit:
+def _run(root: Path, exclude: frozenset[Path], review_paths: dict[str, Path], **overrides: Any) -> Audit:
+    harvested, settings, texts = _read(root, exclude, review_paths, overrides)
+    decisions = review.load(texts, set(rulebase.rules()))
+    harvested = replace(harvested, problems=[*harvested.problems, *decisions.input_problems()])
+    curated = review.curate(build(harvested, settings.lineage), decisions)
+    kb = licenses.load()
+    fb = facts.encode(curated.graph, settings, kb, profiles.load(), rulebase.rules())
+    files = rulebase.program_files(settings.position)
+    reasoned = reasoning.reason(settings.engine, files, fb)
+    mof = "mof" in settings.profiles
+    result = findings.read_atoms(reasoned, fb, curated.graph, kb, rulebase.rules(), profiles.load(), mof)
+    from_clingo = settings.engine != "pydatalog"
+    remedies = repair.search(result, fb, curated.graph, files, reasoned.atoms, from_clingo)
+    return Audit(settings, curated, fb, repair.remedied(result, remedies), decisions)
+
+
+def _read(
+    root: Path, exclude: frozenset[Path], review_paths: dict[str, Path], overrides: dict[str, Any]
+) -> tuple[Harvest, config.Settings, dict[str, tuple[str, str]]]:
+    """The harvest of `root` (a folder or a snapshot), its settings and its review files' texts."""
     if not root.exists():
         raise InputError(f"{root}: no such file or folder")
     if snapshot.is_snapshot(root):
@@ -90,22 +128,8 @@ def _run(root: Path, exclude: frozenset[Path], review_paths: dict[str, Path], **
         raise InputError(f"{root}: not a folder of manifests nor a harvest snapshot (mlaudit harvest -o)")
     texts.update(review_texts(review_paths))
     rulebase.program_files(settings.position)  # fail fast on an unknown position
-    settings = replace(settings, profiles=profiles.selected(settings.profiles), as_of=settings.as_of or config.today())
-    decisions = review.load(texts, set(rulebase.rules()))
-    harvested = replace(harvested, problems=[*harvested.problems, *decisions.input_problems()])
-    graph = build(harvested, settings.lineage)
-    orphaned = review.curate(graph, decisions, lambda key: findings.display_id(key, graph))
-    kb = licenses.load()
-    fb = facts.encode(graph, settings, kb, profiles.load(), rulebase.rules())
-    files = rulebase.program_files(settings.position)
-    atoms, differences = reason(settings.engine, files, fb)
-    result = findings.interpret(atoms, fb, graph, kb, rulebase.rules(), profiles.load())
-    if "mof" in settings.profiles:
-        result.documentation += findings.openness(graph, fb)
-    result.engines = ENGINE_NAMES[settings.engine]
-    result.findings[:0] = findings.engine_disagreements(differences, rulebase.rules()["INP004"])
-    repair.search(result, fb, graph, files, atoms, from_clingo=settings.engine != "pydatalog")
-    return Audit(settings, graph, fb, result, kb, decisions, orphaned)
+    as_of = settings.as_of or config.today()
+    return harvested, replace(settings, profiles=profiles.selected(settings.profiles), as_of=as_of), texts
 
 
 REVIEW_FILES = {"resolutions": review.RESOLUTIONS_FILE, "curations": review.CURATIONS_FILE}
@@ -123,35 +147,6 @@ def review_texts(paths: dict[str, Path], root: Path | None = None) -> dict[str, 
         except (OSError, UnicodeDecodeError) as exc:
             raise config.ConfigError(f"{path}: cannot read {kind} file: {exc}") from None
     return texts
-
-
-ENGINE_NAMES = {"clingo": ("clingo",), "pydatalog": ("pyDatalog",), "both": ("clingo", "pyDatalog")}
-COMPARED = ("finding", "because", "use_category", "outbound", "carries", "via", "obligation_status", "status_basis")
-
-
-def reason(which: str, files: list[Path], fb: facts.FactBase) -> tuple[dict, list[tuple[str, list, list]]]:
-    """The atoms the rules derive, on clingo, pyDatalog or both; with both, also every predicate
-    on which they differ as (predicate, only clingo, only pyDatalog).
-
-    License choices are ASP: pyDatalog takes clingo's choices as input facts."""
-    choices = any(fact[0] == "alternative" for fact in fb.facts)
-    clingo_atoms = engine.solve(files, fb.program(), choices) if which != "pydatalog" or choices else {}
-    if which == "clingo":
-        return clingo_atoms, []
-    pydatalog_atoms = datalog.solve(files, list(fb.facts), clingo_atoms.get("chosen", []))
-    pydatalog_atoms["chosen"] = clingo_atoms.get("chosen", [])
-    if which == "pydatalog":
-        return pydatalog_atoms, []
-    return clingo_atoms, differences(clingo_atoms, pydatalog_atoms)
-
-
-def differences(a: dict, b: dict) -> list[tuple[str, list, list]]:
-    found = []
-    for name in COMPARED:
-        left, right = set(a.get(name, [])), set(b.get(name, []))
-        if left != right:
-            found.append((name, sorted(left - right, key=repr), sorted(right - left, key=repr)))
-    return found
 
 
 def harvest_to(root: Path, out: Path) -> int:

@@ -16,7 +16,7 @@ from pathlib import Path
 from auditor import rulebase, writing
 from auditor.cli_options import FAIL_ON, Handler, parser
 from auditor.parsed import JSONObject
-from auditor.report.lines import terminal
+from auditor.report.plaintext import terminal
 
 Baseline = tuple[str, JSONObject]  # an earlier report.json to compare with, by its file name
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
@@ -68,14 +68,12 @@ def _document(
     **overrides: object,
 ) -> JSONObject | int:
     """Run the audit and build its report document, or return the exit code of the error met."""
-    from auditor import audit, config, document, facts, graph, profiles
+    from auditor import audit, config, facts, graph, profiles
 
     try:
-        return document.build(
-            audit.run(args.path, exclude, review_paths, position=args.position, asset=args.asset, **overrides),
-            baseline=baseline,
-            created=created,
-        )
+        return audit.run(
+            args.path, exclude, review_paths, position=args.position, asset=args.asset, **overrides
+        ).document(baseline=baseline, created=created)
     except audit.InputError as exc:
         return _error(exc, EXIT_INPUT)
     except (

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from auditor import __version__
-from auditor.report.lines import terminal
+from auditor.report.plaintext import terminal
 
 Handler = Callable[[argparse.Namespace], int]
 FAIL_ON = ("error", "warning", "info", "never")

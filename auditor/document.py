@@ -1,20 +1,24 @@
 """The report document: the audit's outcome as plain data, the shape report.json publishes.
 
 Formatters (JSON, HTML, terminal) render this dictionary and nothing else, so `report.json` can
-be rendered again later without re-running the audit. Its schema is report.schema.json.
+be rendered again later without re-running the audit. Its schema is report.schema.json. This
+module only reshapes: every conclusion comes from the interpretation, none is drawn here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 
 from auditor import __version__, config, review, rulebase
-from auditor.audit import Audit
-from auditor.facts import effective_licenses
-from auditor.findings import SEVERITY_ORDER, display_id
-from auditor.license_reading import read_declared
+from auditor.config import Settings
+from auditor.interpretation import SEVERITY_ORDER, Documentation, Finding, Interpretation, Obligation, Step
 from auditor.licenses import NEVER
+from auditor.model import Asset, AssetGraph
+from auditor.naming import display_id
+from auditor.parsed import JSON
+from auditor.remedy import Change, Remedy
 
 SCHEMA_VERSION = "1.4.0"
 STALE_RULE = "LIC003"  # the finding that an answer rests on stale license knowledge
@@ -22,37 +26,43 @@ OBLIGATION_STATUSES = ("met", "unmet", "cannot-tell")
 # pass: no open error; fail: an open error; incomplete: no release identified, so the release checks
 # did not run and nothing can be approved (it fails the gate like an error, see cli._over_threshold)
 VERDICTS = ("pass", "fail", "incomplete")
-OUTBOUND_TERMS = ("share_alike", "no_derivatives", "unknown_terms")  # besides the persisting limitations
 
 
 def build(
-    audit: Audit,
+    result: Interpretation,
+    curated: review.Curated,
+    settings: Settings,
+    decisions: review.Review,
     as_of: dt.date | None = None,
-    baseline: tuple[str, dict] | None = None,
+    baseline: tuple[str, dict[str, JSON]] | None = None,
     created: dt.datetime | None = None,
-) -> dict:
-    """The document of `audit`, with its resolutions applied (expiry judged on `as_of`, default
-    the audit's own date) and, given an earlier report (name, document), each finding marked new or
-    unchanged. `created` is recorded only when asked for: otherwise the same input gives the same bytes."""
-    doc = _document(audit)
+) -> dict[str, JSON]:
+    """The document of an audit's interpretation over its curated graph, with its resolutions applied
+    (expiry judged on `as_of`, default the audit's own date) and, given an earlier report (name,
+    document), each finding marked new or unchanged. `created` is recorded only when asked for:
+    otherwise the same input gives the same bytes."""
+    doc = _document(result, curated.graph, settings)
     doc["created"] = created.astimezone(dt.UTC).isoformat(timespec="seconds") if created else None
     doc["review"] = {
         "as_of": None,
-        "problems": audit.review.problems_of("curations"),
+        "problems": decisions.problems_of("curations") + list(curated.problems),
         "baseline": None,
         "resolutions": {"file": None, "applied": 0, "orphaned": []},
         "curations": {
-            "file": audit.review.files.get("curations"),
+            "file": decisions.files.get("curations"),
             "applied": sorted(a["id"] for a in doc["assets"] if a["curation"]),
-            "orphaned": audit.orphaned_curations,
+            "orphaned": list(curated.orphaned),
         },
     }
-    return apply_review(doc, audit.review, as_of or audit.settings.as_of, baseline)
+    return apply_review(doc, decisions, as_of or settings.as_of, baseline)
 
 
 def apply_review(
-    doc: dict, decisions: review.Review | None, as_of: dt.date | None = None, baseline: tuple[str, dict] | None = None
-) -> dict:
+    doc: dict[str, JSON],
+    decisions: review.Review | None,
+    as_of: dt.date | None = None,
+    baseline: tuple[str, dict[str, JSON]] | None = None,
+) -> dict[str, JSON]:
     """Apply resolutions (when `decisions` is given) and a baseline to a document, then count again:
     shared by the audit and by `mlaudit report`, which re-renders a stored document."""
     if decisions is not None:
@@ -66,15 +76,13 @@ def apply_review(
     return doc
 
 
-def _verdict(doc: dict, counts: dict) -> str:
+def _verdict(doc: dict[str, JSON], counts: dict[str, int]) -> str:
     if doc["release"]["asset"] is None:
         return "incomplete"
     return "fail" if counts["error"] else "pass"
 
 
-def _document(audit: Audit) -> dict:
-    graph, fb, result, settings = audit.graph, audit.facts, audit.result, audit.settings
-    position = rulebase.positions()[settings.position]
+def _document(result: Interpretation, graph: AssetGraph, settings: Settings) -> dict[str, JSON]:
     names = {key: display_id(key, graph) for key in graph.assets}  # each edge names two of them
     return {
         "schema_version": SCHEMA_VERSION,
@@ -84,18 +92,12 @@ def _document(audit: Audit) -> dict:
         "engines": list(result.engines),
         "rule_base": {"version": __version__, "sha256": rulebase.fingerprint()},
         "input": {"sha256": graph.harvest.fingerprint, "files": len(graph.harvest.inventory)},
-        "knowledge": _knowledge(audit),
-        "position_summary": position.summary,
+        "knowledge": _knowledge(result, settings),
+        "position_summary": rulebase.positions()[settings.position].summary,
         "verdict": None,  # set by apply_review, with the counts
-        "release": {
-            "asset": display_id(fb.release, graph) if fb.release else None,
-            "use": settings.use,
-            "distribution": settings.distribution,
-            "basis": fb.release_basis,
-            "use_category": result.use_categories.get(fb.release, "unspecified") if fb.release else None,
-        },
+        "release": _release(result, names, settings),
         "counts": None,
-        "assets": [_asset(key, names[key], audit) for key in graph.assets],
+        "assets": [_asset(key, names[key], asset, result) for key, asset in graph.assets.items()],
         "edges": [
             {
                 "child": names[e.child],
@@ -108,38 +110,7 @@ def _document(audit: Audit) -> dict:
             }
             for e in graph.edges
         ],
-        "findings": [_finding(f) for f in result.findings],
-        "obligations": [
-            {
-                "term": o.term,
-                "kind": o.kind,
-                "license": o.license,
-                "license_name": o.license_name,
-                "text": o.text,
-                "clause": o.clause,
-                "source": o.source,
-                "values": list(o.values),
-                "imposed_by": list(o.imposed_by),
-                "status": o.status,
-                "status_evidence": _steps(o.status_evidence),
-                "notices": [{"asset": n.asset, "file": n.file, "text": n.text} for n in o.notices],
-            }
-            for o in result.obligations
-        ],
-        "obligation_counts": {s: sum(1 for o in result.obligations if o.status == s) for s in OBLIGATION_STATUSES},
-        "outbound_licenses": result.outbound,
-        "outbound_requirements": [
-            {"term": o.term, "license": o.license, "imposed_by": list(o.imposed_by)}
-            for o in result.obligations
-            if o.term in OUTBOUND_TERMS or audit.kb.term_kinds[o.term].get("persists")
-        ],
-        "license_choices": [
-            {"asset": c.asset, "chosen": list(c.chosen), "alternatives": [list(a) for a in c.alternatives]}
-            for c in result.choices
-        ],
-        "repairs": _repairs(result, fb),
-        "documentation": [_documentation(d) for d in result.documentation],
-        "documentation_summary": _documentation_summary(result.documentation),
+        **_conclusions(result),
         "inventory": [
             {"file": i.file, "format": i.format, "status": i.status, "reason": i.reason}
             for i in sorted(graph.harvest.inventory, key=lambda i: i.file)
@@ -147,79 +118,112 @@ def _document(audit: Audit) -> dict:
     }
 
 
-def _knowledge(audit: Audit) -> dict | None:
+def _conclusions(result: Interpretation) -> dict[str, JSON]:
+    """What the audit concludes, beyond the graph: findings, obligations, licenses, documentation."""
+    return {
+        "findings": [_finding(f) for f in result.findings],
+        "obligations": [_obligation(o) for o in result.obligations],
+        "obligation_counts": {s: sum(1 for o in result.obligations if o.status == s) for s in OBLIGATION_STATUSES},
+        "outbound_licenses": list(result.outbound),
+        "outbound_requirements": [
+            {"term": o.term, "license": o.license, "imposed_by": list(o.imposed_by)}
+            for o in result.outbound_requirements
+        ],
+        "license_choices": [
+            {"asset": c.asset, "chosen": list(c.chosen), "alternatives": [list(a) for a in c.alternatives]}
+            for c in result.choices
+        ],
+        "repairs": _repairs(result.remedy),
+        "documentation": [_documentation(d) for d in result.documentation],
+        "documentation_summary": _documentation_summary(result.documentation),
+    }
+
+
+def _release(result: Interpretation, names: dict[str, str], settings: Settings) -> dict[str, JSON]:
+    return {
+        "asset": names[result.release] if result.release else None,
+        "use": settings.use,
+        "distribution": settings.distribution,
+        "basis": result.release_basis,
+        "use_category": result.use_categories.get(result.release, "unspecified") if result.release else None,
+    }
+
+
+def _knowledge(result: Interpretation, settings: Settings) -> dict[str, JSON] | None:
     """The date and age license knowledge was judged stale by, recorded only when a finding rests
     on an entry verified too long ago: otherwise the report does not depend on the day it is run."""
-    if not any(f.rule == STALE_RULE and f.detail["verified_at"] != NEVER for f in audit.result.findings):
+    if not any(f.rule == STALE_RULE and f.detail["verified_at"] != NEVER for f in result.findings):
         return None
-    return {"as_of": audit.settings.as_of.isoformat(), "max_age_months": audit.settings.knowledge_max_age_months}
+    assert settings.as_of is not None  # an audit's settings always hold its date (audit._read)
+    return {"as_of": settings.as_of.isoformat(), "max_age_months": settings.knowledge_max_age_months}
 
 
-def _documentation(d) -> dict:
-    entry = {
+def _obligation(o: Obligation) -> dict[str, JSON]:
+    return {
+        "term": o.term,
+        "kind": o.kind,
+        "license": o.license,
+        "license_name": o.license_name,
+        "text": o.text,
+        "clause": o.clause,
+        "source": o.source,
+        "values": list(o.values),
+        "imposed_by": list(o.imposed_by),
+        "status": o.status,
+        "status_evidence": _steps(o.status_evidence),
+        "notices": [{"asset": n.asset, "file": n.file, "text": n.text} for n in o.notices],
+    }
+
+
+def _documentation(d: Documentation) -> dict[str, JSON]:
+    entry: dict[str, JSON] = {
         "asset": d.asset,
         "profile": d.profile,
         "score": d.score,
         "missing": [{"item": i, "expected": e, "how_to_fix": h} for i, e, h in d.missing],
     }
     if d.openness_class is not None:
-        entry.update({"class": d.openness_class, "progress": d.progress})
+        entry.update({"class": d.openness_class, "progress": dict(d.progress or {})})
     return entry
 
 
-def _documentation_summary(documentation) -> list[dict]:
+def _documentation_summary(documentation: Iterable[Documentation]) -> list[dict[str, JSON]]:
     """Per profile, the mean score over the assets it applies to (the release and its lineage)."""
-    by_profile = defaultdict(list)
+    by_profile: dict[str, list[int]] = defaultdict(list)
     for d in documentation:
         by_profile[d.profile].append(d.score)
     return [{"profile": p, "score": round(sum(s) / len(s)), "assets": len(s)} for p, s in sorted(by_profile.items())]
 
 
-def _repairs(result, fb) -> dict:
+def _repairs(remedy: Remedy | None) -> dict[str, JSON]:
     """What would make the release compliant: the smallest changes upstream."""
-    if result.repairs is None:
-        return {
-            "status": "impossible",
-            "sets": [],
-            "changes": [],
-            "note": "no change to the upstream assets or their license choices clears the release's license conflicts",
-        }
-    if not result.repairs:
-        return {
-            "status": "not-needed",
-            "sets": [],
-            "changes": [],
-            "note": "the release has no error-level license conflict"
-            if fb.release
-            else "no release asset was identified",
-        }
+    if remedy is None:
+        raise ValueError("the interpretation has no release remedy: run the repair search (auditor.repair) first")
     return {
-        "status": "found",
-        "sets": [list(f.remove) for f in result.repairs],
-        "changes": [_change(f) for f in result.repairs],
-        "note": "any one change clears the release's error-level license conflicts: remove every asset it "
-        "names (or relicense it, or curate its license if it was misread) and take the licenses it names",
+        "status": remedy.status,
+        "sets": [list(c.remove) for c in remedy.changes],
+        "changes": [_change(c) for c in remedy.changes],
+        "note": remedy.note,
     }
 
 
-def _change(fix) -> dict:
+def _change(change: Change) -> dict[str, JSON]:
     return {
-        "remove": list(fix.remove),
-        "choose": [{"asset": a, "license": lic} for a, lic in fix.choose],
-        "raises": list(fix.raises),
+        "remove": list(change.remove),
+        "choose": [{"asset": a, "license": lic} for a, lic in change.choose],
+        "raises": list(change.raises),
     }
 
 
-def _fix(f) -> dict | None:
+def _fix(remedy: Remedy | None) -> dict[str, JSON] | None:
     """A conflict's own "what would fix it"; None for findings of other families."""
-    if f.remedy is None:
+    if remedy is None:
         return None
-    return {"status": f.remedy.status, "changes": [_change(x) for x in f.remedy.changes], "note": f.remedy.note}
+    return {"status": remedy.status, "changes": [_change(c) for c in remedy.changes], "note": remedy.note}
 
 
-def _asset(key: str, name: str, audit: Audit) -> dict:
-    asset = audit.graph.assets[key]
-    reading = audit.facts.readings.get(key)
+def _asset(key: str, name: str, asset: Asset, result: Interpretation) -> dict[str, JSON]:
+    reading = result.readings.get(key)
     return {
         "id": name,
         "kind": asset.kind,
@@ -239,21 +243,20 @@ def _asset(key: str, name: str, audit: Audit) -> dict:
         "license": reading.expression if reading and reading.status == "ok" else None,
         "license_status": reading.status if reading else "unknown",
         "license_reading": reading.reading if reading else "no manifest describes this asset",
-        "use_category": audit.result.use_categories.get(key, "unspecified"),
+        "use_category": result.use_categories.get(key, "unspecified"),
         "sources": asset.sources,
-        "curation": _curation(asset, audit),
+        "curation": _curation(asset, result.curated_from.get(key, "")),
     }
 
 
-def _curation(asset, audit: Audit) -> dict | None:
+def _curation(asset: Asset, original: str) -> dict[str, JSON] | None:
     """The reviewer's correction beside the value the manifests gave, so both stay visible."""
     c = asset.curation
     if c is None:
         return None
-    original = read_declared(effective_licenses(asset, curated=False)[0], audit.kb)
     return {
         "license": c.license,
-        "original": original.expression or f"({original.status})",
+        "original": original,
         "comment": c.comment,
         "curator": c.curator,
         "date": c.date,
@@ -262,7 +265,7 @@ def _curation(asset, audit: Audit) -> dict | None:
     }
 
 
-def _finding(f) -> dict:
+def _finding(f: Finding) -> dict[str, JSON]:
     return {
         "id": f.id,
         "rule": f.rule,
@@ -271,14 +274,14 @@ def _finding(f) -> dict:
         "asset": f.asset,
         "message": f.message,
         "how_to_fix": f.how_to_fix,
-        "detail": f.detail,
+        "detail": dict(f.detail),
         "evidence": _steps(f.evidence),
-        "fix": _fix(f),
+        "fix": _fix(f.remedy),
         "status": "open",
         "resolution": None,
         "baseline": None,
     }
 
 
-def _steps(steps) -> list[dict]:
+def _steps(steps: Iterable[Step]) -> list[dict[str, JSON]]:
     return [{"asset": s.asset, "fact": s.fact, "file": s.file, "pointer": s.pointer, "line": s.line} for s in steps]

@@ -61,17 +61,17 @@ def solve(files: list[Path], facts: str, choices: bool = True) -> Atoms:
 
 
 @dataclass(frozen=True)
-class Change:
-    """One smallest repair: upstream assets removed (or relicensed), assets taken under another
-    alternative (asset id, 1-based alternative), and the rules of the error-level conflicts the
-    change brings about."""
+class RawChange:
+    """One smallest change (auditor.remedy.Change) as the solver gives it: upstream assets removed
+    (or relicensed), assets taken under another alternative (asset id, 1-based alternative), and
+    the rules of the error-level conflicts the change brings about."""
 
     removed: tuple[int, ...]
     choices: tuple[tuple[int, int], ...]
     raises: tuple[str, ...] = ()
 
 
-def repairs(files: list[Path], facts: str, questions: list[str], limit: int = 10) -> dict[str, list[Change] | None]:
+def repairs(files: list[Path], facts: str, questions: list[str], limit: int = 10) -> dict[str, list[RawChange] | None]:
     """For each question (an external atom of rules/repair/: `whole_release` or `aim(N)`), the
     smallest changes that answer it (at most `limit`), or None when no change can. The program is
     grounded once and each question is one solve with its external atom set true."""
@@ -79,7 +79,7 @@ def repairs(files: list[Path], facts: str, questions: list[str], limit: int = 10
     return {q: _smallest(ctl, clingo.parse_term(q), limit) for q in questions}
 
 
-def _smallest(ctl: clingo.Control, question: clingo.Symbol, limit: int) -> list[Change] | None:
+def _smallest(ctl: clingo.Control, question: clingo.Symbol, limit: int) -> list[RawChange] | None:
     ctl.assign_external(question, True)
     try:
         return _optimal(ctl, limit)
@@ -87,8 +87,8 @@ def _smallest(ctl: clingo.Control, question: clingo.Symbol, limit: int) -> list[
         ctl.assign_external(question, False)
 
 
-def _optimal(ctl: clingo.Control, limit: int) -> list[Change] | None:
-    found: set[Change] = set()
+def _optimal(ctl: clingo.Control, limit: int) -> list[RawChange] | None:
+    found: set[RawChange] = set()
     with ctl.solve(yield_=True) as handle:
         for model in handle:
             if model.optimality_proven:
@@ -100,9 +100,9 @@ def _optimal(ctl: clingo.Control, limit: int) -> list[Change] | None:
     return sorted(found, key=lambda c: (bool(c.raises), len(c.removed) + len(c.choices), c.removed, c.choices))
 
 
-def _change(symbols: Sequence[clingo.Symbol]) -> Change:
+def _change(symbols: Sequence[clingo.Symbol]) -> RawChange:
     changed = {s.arguments[0].number for s in symbols if s.name == "changed"}
-    return Change(
+    return RawChange(
         tuple(sorted(s.arguments[0].number for s in symbols if s.name == "removed")),
         tuple(
             sorted(

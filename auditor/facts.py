@@ -14,10 +14,10 @@ from functools import cache
 
 from auditor import provenance, schema, shipped
 from auditor.config import Settings, today
-from auditor.graph import display_id, find
 from auditor.license_reading import LicenseReading, known_readings, read_declared
 from auditor.licenses import NEVER, UNKNOWN, KnowledgeBase, stale
 from auditor.model import UNREADABLE, AssetGraph, Evidence, LicenseStatement
+from auditor.naming import display_id, find
 from auditor.profiles import Profile, credited, normalise_heading
 
 S = schema.SCHEMA

@@ -14,7 +14,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from auditor.identity import Key, hub_id, keys, located, plain_id
-from auditor.model import KINDS, Asset, AssetGraph, AssetRecord, Edge, Evidence, Harvest, Reference, asset_key
+from auditor.model import Asset, AssetGraph, AssetRecord, Edge, Evidence, Harvest, Reference
+from auditor.naming import asset_key, find, split_id
 
 KIND_STRENGTH = {"model": 2, "dataset": 2, "code": 1, "other": 0}
 # A card or a manifest that says what kind an asset is outranks one whose reader had to guess.
@@ -188,25 +189,3 @@ def _targets(
 
 def _edge_order(e: Edge) -> tuple[str, str, str, str, str, int, str]:
     return e.child, e.parent, e.relation, e.evidence.file, e.evidence.pointer, e.evidence.line or 0, e.basis
-
-
-def split_id(display_id: str) -> tuple[str, str]:
-    """`datasets/org/x` -> (dataset, org/x); `models/org/x` and `org/x` -> (model, org/x)."""
-    for prefix, kind in (("datasets/", "dataset"), ("models/", "model")):
-        if display_id.startswith(prefix):
-            return kind, display_id[len(prefix) :]
-    return "model", display_id
-
-
-def display_id(key: str, graph: AssetGraph) -> str:
-    """How reports name an asset: its Hub id, datasets prefixed as in Hub URLs."""
-    asset = graph.assets[key]
-    return f"datasets/{asset.id}" if asset.kind == "dataset" else asset.id
-
-
-def find(assets: dict[str, Asset], name: str) -> str | None:
-    """The key of a described asset named as reports name it; an unprefixed id may be of any kind
-    (a model, a `code` asset of an SBOM, or a dataset named without its `datasets/`)."""
-    kind, asset_id = split_id(name)
-    kinds = [kind] if name.startswith(("datasets/", "models/")) else KINDS
-    return next((k for k in (asset_key(c, asset_id) for c in kinds) if k in assets and assets[k].resolved), None)

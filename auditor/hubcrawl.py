@@ -36,6 +36,7 @@ from auditor.harvest import Context, modelfolder, safejson
 from auditor.harvest.hfcard import read_card
 from auditor.harvest.layout import place
 from auditor.model import Reference
+from auditor.naming import display_name
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 # Fetched when the repository holds them, in this order (adapter_config.json first: it may pin its base),
@@ -80,7 +81,7 @@ class Asset:
     @property
     def name(self) -> str:
         """The asset as mlaudit names it: org/name, or datasets/org/name for a dataset."""
-        return f"datasets/{self.repo_id}" if self.kind == "dataset" else self.repo_id
+        return display_name(self.kind, self.repo_id)
 
     @property
     def cache_folder(self) -> str:

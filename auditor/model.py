@@ -24,11 +24,6 @@ RELATIONS = (
 )
 
 
-def asset_key(kind: str, asset_id: str) -> str:
-    """Identity of an asset: Hub ids are case-insensitive, models and datasets separate namespaces."""
-    return f"{kind}:{asset_id.lower()}"
-
-
 @dataclass(frozen=True, order=True)
 class Evidence:
     """Where a statement was read: file relative to the audit root, field pointer, 1-based line."""

@@ -4,36 +4,50 @@ each conflict finding's own.
 A change is an upstream asset removed (or relicensed, or its license curated, so that it brings
 no terms of its own) or an asset taken under another of its license alternatives. The search is
 ASP (rules/repair/), so it runs on clingo over the release's lineage, after the audit: it needs
-the findings' atoms as clingo derived them, which pyDatalog alone does not give.
+the findings' atoms as clingo derived them, which pyDatalog alone does not give. `search` returns
+the remedies; `remedied` makes the interpretation that carries them.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from auditor import engine, rulebase, schema
 from auditor.facts import FactBase
-from auditor.findings import Finding, Fix, Interpretation, Remedy, display_id
+from auditor.interpretation import Finding, Interpretation
 from auditor.model import AssetGraph
+from auditor.naming import display_id
+from auditor.reasoning import Atoms
+from auditor.remedy import Change, Remedies, Remedy
 
 MAX_AIMED = 50  # conflict findings searched one by one; beyond this the report says "not computed"
+NOT_NEEDED = Remedy("not-needed", (), "the release has no error-level license conflict")
+NO_RELEASE = Remedy("not-needed", (), "no release asset was identified")
+IMPOSSIBLE = Remedy(
+    "impossible", (), "no change to the upstream assets or their license choices clears the release's license conflicts"
+)
+FOUND = (
+    "any one change clears the release's error-level license conflicts: remove every asset it names (or relicense "
+    "it, or curate its license if it was misread) and take the licenses it names"
+)
 
 
 def search(
-    result: Interpretation, fb: FactBase, graph: AssetGraph, files: list[Path], atoms: dict, from_clingo: bool
-) -> None:
-    """Fill result.repairs (the release as a whole) and each conflict finding's fixes."""
+    result: Interpretation, fb: FactBase, graph: AssetGraph, files: list[Path], atoms: Atoms, from_clingo: bool
+) -> Remedies:
+    """The release's remedy and each conflict finding's."""
     release = display_id(fb.release, graph) if fb.release else None
     conflicts = [f for f in result.findings if f.family == "conflict" and f.atom]
     if release is None or not conflicts:
-        return _unsearched(conflicts, "no release asset was identified, so there is no lineage to change")
+        why = "no release asset was identified, so there is no lineage to change"
+        return Remedies(NOT_NEEDED if fb.release else NO_RELEASE, _unsearched(conflicts, why))
     if not from_clingo:
-        return _unsearched(conflicts, "the repair search needs clingo's findings (run with --engine clingo or both)")
+        why = "the repair search needs clingo's findings (run with --engine clingo or both)"
+        return Remedies(NOT_NEEDED, _unsearched(conflicts, why))
     aimed = [f for f in conflicts if fb.cone is None or f.atom[1] in fb.cone][:MAX_AIMED]
-    _unsearched(
-        [f for f in conflicts if f not in aimed],
-        f"only the first {MAX_AIMED} conflicts of the release's lineage are searched one by one",
-    )
+    skipped = f"only the first {MAX_AIMED} conflicts of the release's lineage are searched one by one"
+    remedies = _unsearched([f for f in conflicts if f not in aimed], skipped)
     questions = [f"aim({n})" for n in range(len(aimed))]
     if result.conflicts_block(release):
         questions.insert(0, "whole_release")
@@ -42,45 +56,58 @@ def search(
     answers = engine.repairs(
         files + rulebase.repair_files(), fb.program(only_cone=True) + "\n".join(inputs) + "\n", questions
     )
-    if "whole_release" in answers:
-        result.repairs = _fixes(answers["whole_release"], fb, graph)
     for n, finding in enumerate(aimed):
-        _record(finding, _fixes(answers[f"aim({n})"], fb, graph))
+        remedies[finding.id] = _finding_remedy(_named(answers[f"aim({n})"], fb, graph))
+    return Remedies(_release_remedy(answers, fb, graph), remedies)
 
 
-def _record(finding: Finding, fixes: list[Fix] | None) -> None:
-    if fixes is None:
-        finding.remedy = Remedy("impossible", (), "no change to the upstream assets or their license choices clears it")
-    elif any(not f.remove and not f.choose for f in fixes):
+def remedied(result: Interpretation, remedies: Remedies) -> Interpretation:
+    """The interpretation with the remedies the search found: the release's and each conflict's."""
+    findings = tuple(replace(f, remedy=remedies.findings.get(f.id, f.remedy)) for f in result.findings)
+    return replace(result, findings=findings, remedy=remedies.release)
+
+
+def _release_remedy(answers: dict[str, list[engine.RawChange] | None], fb: FactBase, graph: AssetGraph) -> Remedy:
+    if "whole_release" not in answers:
+        return NOT_NEEDED
+    changes = _named(answers["whole_release"], fb, graph)
+    if changes is None:
+        return IMPOSSIBLE
+    return Remedy("found", changes, FOUND) if changes else NOT_NEEDED
+
+
+def _finding_remedy(changes: tuple[Change, ...] | None) -> Remedy:
+    if changes is None:
+        return Remedy("impossible", (), "no change to the upstream assets or their license choices clears it")
+    if any(not c.remove and not c.choose for c in changes):
         # The finding does not arise on the release's lineage alone: nothing upstream to change.
-        _unsearched([finding], "it does not arise from the release's lineage alone")
-    else:
-        finding.remedy = Remedy(
-            "found",
-            tuple(fixes),
-            "any one change clears this finding: remove every asset it "
-            "names from the lineage (or relicense it, or curate its license if it was misread) "
-            "and take the licenses it names",
-        )
+        return Remedy("not-computed", (), "it does not arise from the release's lineage alone")
+    return Remedy(
+        "found",
+        changes,
+        "any one change clears this finding: remove every asset it "
+        "names from the lineage (or relicense it, or curate its license if it was misread) "
+        "and take the licenses it names",
+    )
 
 
-def _unsearched(findings: list[Finding], why: str) -> None:
-    for finding in findings:
-        finding.remedy = Remedy("not-computed", (), why)
+def _unsearched(findings: list[Finding], why: str) -> dict[str, Remedy]:
+    return {finding.id: Remedy("not-computed", (), why) for finding in findings}
 
 
-def _fixes(changes: list[engine.Change] | None, fb: FactBase, graph: AssetGraph) -> list[Fix] | None:
+def _named(changes: list[engine.RawChange] | None, fb: FactBase, graph: AssetGraph) -> tuple[Change, ...] | None:
+    """The solver's changes with assets named as reports name them."""
     if changes is None:
         return None
 
     def name(a: int) -> str:
         return display_id(fb.keys[a], graph)
 
-    return [
-        Fix(
+    return tuple(
+        Change(
             tuple(sorted(name(a) for a in c.removed)),
             tuple((name(a), " AND ".join(fb.readings[fb.keys[a]].alternatives[i - 1])) for a, i in c.choices),
             c.raises,
         )
         for c in changes
-    ]
+    )

@@ -15,12 +15,14 @@ the finding it meant stays open, which is the safe way to fail.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from auditor import shape
 from auditor.harvest import safejson
 from auditor.harvest.frontmatter import FrontMatterError, parse
 from auditor.model import AssetGraph, Curation, Evidence, Problem
+from auditor.naming import display_id
+from auditor.parsed import JSON
 
 RESOLUTIONS_FILE, CURATIONS_FILE = "resolutions.yaml", "curations.yaml"
 # The closed list of reasons a finding may be accepted for (README: "Review workflow").
@@ -228,13 +230,24 @@ def _curation(entry, lines, where, name, review: Review) -> None:
         )
 
 
-def curate(graph: AssetGraph, review: Review, display) -> list[dict]:
-    """Attach each curation to its asset (named as reports name it); returns the orphaned ones."""
-    by_name = {display(key).lower(): asset for key, asset in graph.assets.items()}
-    orphaned = []
+@dataclass(frozen=True)
+class Curated:
+    """The graph with each curation attached to its asset, and the curations that could not be:
+    orphaned (no asset of that name) and the problems (a second curation of one asset)."""
+
+    graph: AssetGraph
+    orphaned: tuple[dict[str, JSON], ...] = ()
+    problems: tuple[dict[str, JSON], ...] = ()
+
+
+def curate(graph: AssetGraph, review: Review) -> Curated:
+    """A new graph whose assets carry their curations (each named as reports name its asset)."""
+    by_name = {display_id(key, graph).lower(): key for key in graph.assets}
+    curated: dict[str, Curation] = {}
+    orphaned, problems = [], []
     for curation in review.curations:
-        asset = by_name.get(curation.asset.lower())
-        if asset is None:
+        key = by_name.get(curation.asset.lower())
+        if key is None:
             orphaned.append(
                 {
                     "asset": curation.asset,
@@ -243,16 +256,14 @@ def curate(graph: AssetGraph, review: Review, display) -> list[dict]:
                     "line": curation.evidence.line,
                 }
             )
-        elif asset.curation is not None:
-            review.problem(
-                "curations",
-                curation.evidence.file,
-                curation.evidence.line,
-                f"a second curation of {curation.asset}; the first one is applied",
-            )
+        elif key in curated:
+            where = curation.evidence
+            message = f"a second curation of {curation.asset}; the first one is applied"
+            problems.append({"kind": "curations", "file": where.file, "line": where.line, "message": message})
         else:
-            asset.curation = curation
-    return orphaned
+            curated[key] = curation
+    assets = {key: replace(a, curation=curated[key]) if key in curated else a for key, a in graph.assets.items()}
+    return Curated(replace(graph, assets=assets), tuple(orphaned), tuple(problems))
 
 
 def resolve(doc: dict, review: Review, as_of: dt.date) -> None:

@@ -3,6 +3,8 @@
 Input facts describe the asset graph and the audit's settings; knowledge facts come from
 rules/licenses/ and rules/profiles/; derived predicates are what the rules conclude and Python
 reads back. Nothing else builds ASP text: `render` is the only writer, `atom` the only reader.
+A fact a rule cites as evidence has a `phrase`, how its evidence chain states it (auditor/chains.py),
+so a new fact is one entry here.
 
 Argument types: `asset` an interned integer id, `symbol` a lowercase constant from a fixed
 vocabulary, `string` free text (quoted), `int` a number, `term` any ground term.
@@ -21,6 +23,7 @@ class Predicate:
     args: tuple[str, ...]  # "name:type" pairs
     doc: str
     role: str  # input | knowledge | derived | repair (input of the repair search)
+    phrase: str = ""  # how an evidence chain states the fact: `{arg}`, `{arg:filter}` (auditor/chains.py)
 
     @property
     def arity(self) -> int:
@@ -41,60 +44,111 @@ class Predicate:
         return (self.name, *values)
 
 
-def _p(name: str, args: str, doc: str, role: str) -> Predicate:
-    return Predicate(name, tuple(args.split()), doc, role)
+def _p(name: str, args: str, doc: str, role: str, phrase: str = "") -> Predicate:
+    return Predicate(name, tuple(args.split()), doc, role, phrase)
 
 
 PREDICATES = [
     # -- the audit's input: asset graph and release settings
-    _p("asset", "a:asset kind:symbol", "an asset of the graph (model, dataset, code, other)", "input"),
-    _p("release", "a:asset use:symbol distribution:symbol", "the asset being released and how", "input"),
-    _p("release_candidate", "a:asset", "an asset that could be the release when none is configured", "input"),
+    _p(
+        "asset",
+        "a:asset kind:symbol",
+        "an asset of the graph (model, dataset, code, other)",
+        "input",
+        phrase="{a} is described here ({kind})",
+    ),
+    _p(
+        "release",
+        "a:asset use:symbol distribution:symbol",
+        "the asset being released and how",
+        "input",
+        phrase="{a} is released for {use:hyphenated} use as {distribution}",
+    ),
+    _p(
+        "release_candidate",
+        "a:asset",
+        "an asset that could be the release when none is configured",
+        "input",
+        phrase="{a} has no downstream asset in the audit",
+    ),
     _p(
         "release_unidentified",
         "candidates:int first:string",
         "no release is configured and several assets could be it (how many, the first by name)",
         "input",
     ),
-    _p("edge", "child:asset parent:asset relation:symbol", "a typed lineage edge", "input"),
-    _p("licensed", "a:asset license:string", "a known license the asset is read to be under", "input"),
+    _p(
+        "edge",
+        "child:asset parent:asset relation:symbol",
+        "a typed lineage edge",
+        "input",
+        phrase="{child} {relation:relation} {parent}",
+    ),
+    _p(
+        "licensed",
+        "a:asset license:string",
+        "a known license the asset is read to be under",
+        "input",
+        phrase="{a} is licensed {license}",
+    ),
     _p(
         "alternative",
         "a:asset choice:int license:string",
         "a license of one alternative the asset is offered under (SPDX OR)",
         "input",
+        phrase="{a} is offered under {license} (alternative {choice})",
     ),
     _p(
-        "unlicensed", "a:asset reason:symbol", "no usable license: missing, not_a_license, unknown, unreadable", "input"
+        "unlicensed",
+        "a:asset reason:symbol",
+        "no usable license: missing, not_a_license, unknown, unreadable",
+        "input",
+        phrase="{a} has no usable license ({reason:spaced})",
     ),
-    _p("unrecognised", "a:asset text:string", "a declared license the knowledge base does not know", "input"),
+    _p(
+        "unrecognised",
+        "a:asset text:string",
+        "a declared license the knowledge base does not know",
+        "input",
+        phrase="{a} declares '{text}', not a known license",
+    ),
     _p(
         "unversioned",
         "a:asset text:string",
         "a declared license names a license family without its version or variant",
         "input",
+        phrase="{a} declares '{text}', a license family without a version",
     ),
     _p("unresolved", "a:asset", "referenced as an upstream but described by no manifest", "input"),
-    _p("card", "a:asset", "the asset has a readable card", "input"),
-    _p("no_metadata", "a:asset", "the asset's card has no YAML front matter", "input"),
+    _p("card", "a:asset", "the asset has a readable card", "input", phrase="{a} has a card"),
+    _p(
+        "no_metadata",
+        "a:asset",
+        "the asset's card has no YAML front matter",
+        "input",
+        phrase="{a}'s card has no YAML front matter",
+    ),
     _p(
         "heading",
         "a:asset profile:string item:string heading:string status:symbol",
         "a card heading (normalised) that means the profile's item, listed or by a keyword, and the fill status"
         " it earns for it",
         "input",
+        phrase="{a}'s card has this section, but {status:fill}",
     ),
     _p(
         "problem",
         "a:asset file:string code:symbol message:string",
         "a manifest that could not be read, or only in part",
         "input",
+        phrase="{file}: {message}",
     ),
     _p(
         "disagrees",
         "a:asset aspect:symbol detail:string",
         "manifests of one asset contradict each other (license, version, upstream)",
         "input",
+        phrase="a statement of {a}'s {aspect} that another manifest contradicts",
     ),
     _p("has_source", "a:asset", "a manifest states where the asset can be obtained", "input"),
     _p("has_supplier", "a:asset", "a manifest states who supplies or created the asset", "input"),
@@ -104,48 +158,91 @@ PREDICATES = [
         "a:asset file:string declared:string actual:string",
         "a declared checksum differs from the file's",
         "input",
+        phrase="{file}: declared sha256 {declared}, file has {actual}",
     ),
-    _p("unpinned", "child:asset parent:asset", "the manifest could pin the upstream's version but does not", "input"),
+    _p(
+        "unpinned",
+        "child:asset parent:asset",
+        "the manifest could pin the upstream's version but does not",
+        "input",
+        phrase="{child} references {parent} without a version or revision",
+    ),
     _p(
         "name_match",
         "child:asset parent:asset file:string",
         "the upstream was matched by name only, to this file",
         "input",
+        phrase="{child}'s upstream {parent} matched by name to {file}",
     ),
-    _p("in_cycle", "a:asset cycle:asset", "the asset is on a lineage cycle (named by its first member)", "input"),
-    _p("machine_generated", "a:asset", "the dataset says it was generated by a model", "input"),
-    _p("card_mentions", "a:asset phrase:string", "the asset's card contains the phrase (case-insensitive)", "input"),
+    _p(
+        "in_cycle",
+        "a:asset cycle:asset",
+        "the asset is on a lineage cycle (named by its first member)",
+        "input",
+        phrase="{a} is on the lineage cycle",
+    ),
+    _p(
+        "machine_generated",
+        "a:asset",
+        "the dataset says it was generated by a model",
+        "input",
+        phrase="{a} says it was machine-generated",
+    ),
+    _p(
+        "card_mentions",
+        "a:asset phrase:string",
+        "the asset's card contains the phrase (case-insensitive)",
+        "input",
+        phrase="{a}'s card states '{phrase}'",
+    ),
     _p(
         "name_starts",
         "a:asset prefix:string",
         "the asset's name begins with the prefix (ignoring case and separators)",
         "input",
+        phrase="{a}'s name begins with '{prefix}'",
     ),
-    _p("publisher", "a:asset org:string", "the Hub organisation that publishes the asset (lowercase)", "input"),
+    _p(
+        "publisher",
+        "a:asset org:string",
+        "the Hub organisation that publishes the asset (lowercase)",
+        "input",
+        phrase="{a} is published by the Hub organisation {org}",
+    ),
     _p(
         "ships_files",
         "a:asset",
         "the asset's folder holds files it distributes (weights, configs) beside its card",
         "input",
+        phrase="{a}'s folder holds the files it distributes",
     ),
     _p(
         "ships_license",
         "a:asset license:string",
         "the asset's folder holds a license file that is, or names, the license",
         "input",
+        phrase="{a}'s folder ships a license file that holds or names {license}",
     ),
-    _p("has_notice", "a:asset", "the asset's folder holds a NOTICE file with text", "input"),
+    _p(
+        "has_notice",
+        "a:asset",
+        "the asset's folder holds a NOTICE file with text",
+        "input",
+        phrase="{a}'s folder holds a NOTICE file",
+    ),
     _p(
         "repeats_notice",
         "a:asset upstream:asset",
         "the asset's NOTICE carries the upstream's NOTICE text (whitespace aside)",
         "input",
+        phrase="{a}'s NOTICE carries the NOTICE text of {upstream}",
     ),
     _p(
         "ships_policy",
         "a:asset",
         "the asset's folder holds a use policy file (USE_POLICY.md, Acceptable-Use-Policy)",
         "input",
+        phrase="{a}'s folder ships a use policy file",
     ),
     # -- knowledge: licenses, terms, documentation profiles
     _p("license", "license:string family:symbol", "a license of the knowledge base", "knowledge"),
@@ -181,6 +278,7 @@ PREDICATES = [
         "license:string distribution:symbol",
         "a release distribution that triggers the license's copyleft terms",
         "knowledge",
+        phrase="{license}'s copyleft binds a release distributed as {distribution}: {license:copyleft_basis}",
     ),
     _p(
         "adaptation_only",
@@ -231,6 +329,7 @@ PREDICATES = [
         "license:string verified_at:string",
         'the entry was never verified ("never") or verified longer ago than the audit allows',
         "knowledge",
+        phrase="the knowledge base's entry for {license} {verified_at:verified}",
     ),
     _p("rule_severity", "rule:string severity:symbol", "the severity a rule's metadata gives", "knowledge"),
     _p("rule_family", "rule:string family:symbol", "the family a rule's metadata gives", "knowledge"),
@@ -300,6 +399,27 @@ PREDICATES = [
         "derived",
     ),
     _p("outbound", "license:string", "a license the release may be published under", "derived"),
+    _p(
+        "outbound_requirement",
+        "license:string term:symbol",
+        "a term the release inherits that limits the licenses it may be published under",
+        "derived",
+    ),
+    _p(
+        "no_files",
+        "a:asset",
+        "the asset is described without the files it distributes (cited as evidence, not read back)",
+        "derived",
+        phrase="{a} is described without the files it distributes (no weights beside its card), so a missing"
+        " file cannot be seen",
+    ),
+    _p(
+        "unchecked",
+        "term:symbol",
+        "no check decides whether the release meets the term (cited as evidence, not read back)",
+        "derived",
+        phrase="no file mlaudit reads shows whether {term:hyphenated} is met: a person must check it",
+    ),
     _p("removed", "a:asset", "an upstream asset a repair removes (or relicenses)", "derived"),
     _p("changed", "a:asset", "an asset a repair takes under another of its license alternatives", "derived"),
     _p("raises", "rule:string", "an error-level conflict of the release that a repair brings about", "derived"),

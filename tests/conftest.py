@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor import audit, document
+from auditor import audit
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -31,7 +31,7 @@ def card(front: str = "", body: str = "# Card\n") -> str:
 
 
 def run_audit(root: Path, **overrides) -> dict:
-    return document.build(audit.run(root, **overrides))
+    return audit.run(root, **overrides).document()
 
 
 def findings_of(doc: dict, rule: str) -> list[dict]:

@@ -15,7 +15,7 @@ import threading
 import pytest
 from conftest import FIXTURES, ROOT, card, findings_of, run_audit, write_tree
 
-from auditor import audit, writing
+from auditor import reasoning, writing
 from auditor.cli import main
 from auditor.report import html
 
@@ -37,7 +37,7 @@ def _broken(*args, **kwargs):
 
 
 def test_an_internal_error_exits_4_with_one_line(passing, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(audit, "reason", _broken)
+    monkeypatch.setattr(reasoning, "reason", _broken)
     assert main(["audit", str(passing), "--out", str(tmp_path / "o")]) == 4
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "internal error: KeyError" in err and "--debug" in err
@@ -45,7 +45,7 @@ def test_an_internal_error_exits_4_with_one_line(passing, tmp_path, monkeypatch,
 
 
 def test_debug_shows_the_traceback(passing, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(audit, "reason", _broken)
+    monkeypatch.setattr(reasoning, "reason", _broken)
     assert main(["--debug", "audit", str(passing), "--out", str(tmp_path / "o")]) == 4
     err = capsys.readouterr().err
     assert "Traceback" in err and "_broken" in err and err.rstrip().endswith("mlaudit --debug ...'")

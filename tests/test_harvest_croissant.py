@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from auditor.harvest import Context, croissant, harvest, schemaorg
 from auditor.harvest.layout import place
-from auditor.model import asset_key
+from auditor.naming import asset_key
 
 HERE = FIXTURES / "formats" / "croissant"
 UPSTREAM = HERE / "upstream"

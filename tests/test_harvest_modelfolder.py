@@ -15,7 +15,8 @@ from conftest import FIXTURES, run_audit, write_tree
 
 from auditor.harvest import Context, harvest, licensetext, modelfolder, weights
 from auditor.harvest.layout import place
-from auditor.model import Evidence, LicenseStatement, asset_key
+from auditor.model import Evidence, LicenseStatement
+from auditor.naming import asset_key
 
 FOLDER = FIXTURES / "formats" / "modelfolder"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "manifests" / "hf-model-cards"

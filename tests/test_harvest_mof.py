@@ -10,7 +10,7 @@ from conftest import FIXTURES, write_tree
 
 from auditor.harvest import Context, harvest, mof
 from auditor.harvest.layout import place
-from auditor.model import asset_key
+from auditor.naming import asset_key
 
 FOLDER = FIXTURES / "formats" / "mof"
 ORACLE = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "oracles" / "mof-classification"

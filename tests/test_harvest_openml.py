@@ -10,7 +10,7 @@ from conftest import FIXTURES, write_tree
 
 from auditor.harvest import Context, harvest, openml
 from auditor.harvest.layout import place
-from auditor.model import asset_key
+from auditor.naming import asset_key
 
 HERE = FIXTURES / "formats" / "openml"
 IRIS = HERE / "upstream" / "openml-61-iris.description.xml"

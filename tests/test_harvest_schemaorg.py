@@ -11,7 +11,7 @@ from conftest import FIXTURES, write_tree
 
 from auditor.harvest import Context, harvest, schemaorg
 from auditor.harvest.layout import place
-from auditor.model import asset_key
+from auditor.naming import asset_key
 
 HERE = FIXTURES / "formats" / "schemaorg"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "manifests"

@@ -9,7 +9,7 @@ import shutil
 import pytest
 from conftest import FIXTURES
 
-from auditor import audit, document, review
+from auditor import audit, review
 from auditor.cli import main
 
 DEMO = FIXTURES / "releases" / "demo"
@@ -35,7 +35,7 @@ def release(tmp_path):
 
 
 def audit_doc(root, as_of=dt.date(2026, 11, 28), baseline=None, **paths) -> dict:
-    return document.build(audit.run(root, review_paths=paths), as_of, baseline)
+    return audit.run(root, review_paths=paths).document(as_of, baseline)
 
 
 def findings(doc, rule=NC, asset=RELEASE):

@@ -34,8 +34,8 @@ from auditor.model import (
     Problem,
     Reference,
     Statement,
-    asset_key,
 )
+from auditor.naming import asset_key
 
 FORMAT = "cyclonedx"
 VERSIONS = ("1.5", "1.6", "1.7")

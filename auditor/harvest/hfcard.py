@@ -10,7 +10,8 @@ from auditor.harvest.layout import Placement
 from auditor.harvest.modelfolder import looks_like_hub_id, shorten
 from auditor.harvest.text import read_text
 from auditor.identity import hub_id
-from auditor.model import AssetRecord, Evidence, LicenseStatement, Problem, Reference, Statement, asset_key
+from auditor.model import AssetRecord, Evidence, LicenseStatement, Problem, Reference, Statement
+from auditor.naming import asset_key
 
 DATASET_FIELDS = frozenset(
     {

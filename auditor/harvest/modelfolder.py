@@ -17,7 +17,8 @@ from pathlib import Path
 
 from auditor.harvest import licensetext, safejson, weights
 from auditor.harvest.text import read_text
-from auditor.model import AssetRecord, Checksum, Evidence, LicenseStatement, Problem, Reference, Statement, asset_key
+from auditor.model import AssetRecord, Checksum, Evidence, LicenseStatement, Problem, Reference, Statement
+from auditor.naming import asset_key
 
 FORMAT = "model-folder"
 CONFIGS = ("config.json", "generation_config.json", "adapter_config.json")

@@ -22,7 +22,8 @@ from pathlib import Path
 from auditor.harvest import frontmatter
 from auditor.harvest.modelfolder import hub_id, looks_like_hub_id, shorten
 from auditor.harvest.text import read_text
-from auditor.model import AssetRecord, Evidence, Identifier, LicenseStatement, Problem, Statement, asset_key
+from auditor.model import AssetRecord, Evidence, Identifier, LicenseStatement, Problem, Statement
+from auditor.naming import asset_key
 
 FORMAT = "mof"
 FRAMEWORK = "Model Openness Framework"

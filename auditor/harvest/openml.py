@@ -23,8 +23,8 @@ from auditor.model import (
     Problem,
     Reference,
     Statement,
-    asset_key,
 )
+from auditor.naming import asset_key
 
 FORMAT = "openml"
 NAMESPACE = "http://openml.org/openml"

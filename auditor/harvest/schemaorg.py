@@ -28,8 +28,8 @@ from auditor.model import (
     Problem,
     Reference,
     Statement,
-    asset_key,
 )
+from auditor.naming import asset_key
 
 FORMAT = "schema.org"
 

@@ -38,8 +38,8 @@ from auditor.model import (
     Problem,
     Reference,
     Statement,
-    asset_key,
 )
+from auditor.naming import asset_key
 
 FORMAT = "spdx2"
 MAX_BYTES = 32 * 1024 * 1024

@@ -32,8 +32,8 @@ from auditor.model import (
     Problem,
     Reference,
     Statement,
-    asset_key,
 )
+from auditor.naming import asset_key
 
 FORMAT = "spdx3"
 MAX_NESTING = 20

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from auditor.parsed import JSON, JSONObject
-from auditor.report.lines import plain
+from auditor.report.plaintext import plain
 
 T = TypeVar("T")
 SPEC_VERSION = "1.6"

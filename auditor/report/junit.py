@@ -18,7 +18,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from auditor import rulebase
-from auditor.report.lines import line, plain, where
+from auditor.report.lines import line
+from auditor.report.plaintext import plain, where
 
 
 def render(document: dict, rules: Iterable[rulebase.Rule] | None = None) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from urllib.parse import quote
 
 from auditor import rulebase
-from auditor.report.lines import local_step, plain
+from auditor.report.plaintext import local_step, plain
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://mlaudit.dev/"

@@ -1,0 +1,132 @@
+"""Evidence chains: the steps from a finding's facts back to the files and license clauses they rest on.
+
+A chain starts at the finding's asset and walks `via` atoms back, one parent per step, to the
+asset whose own license holds the term, then to the clause of that license in the knowledge
+base. Each step names the file, field and line it was read from, and states its fact in the
+words of the predicate's `phrase` (auditor/schema.py).
+"""
+
+from __future__ import annotations
+
+import string
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from functools import cache
+
+from auditor import schema
+from auditor.facts import AUDIT, FactBase
+from auditor.interpretation import RELATION_PHRASES, Row, Step
+from auditor.licenses import NEVER, UNKNOWN, KnowledgeBase
+from auditor.model import AssetGraph, Evidence
+from auditor.naming import display_id
+
+CHAINED = ("carries", "inherited", "embodies", "adapts")  # facts explained by a walk up the lineage
+_FILL = {"placeholder": "it holds only a template placeholder", "empty": "it is empty", "filled": "filled in"}
+
+
+@cache
+def _template(predicate: str) -> tuple[tuple[str, int | None, str], ...] | None:
+    """A predicate's phrase as (text, argument index, filter) parts, parsed once; None without one.
+    In a phrase `{arg}` is the argument, `{arg:filter}` the argument through a filter."""
+    known = schema.SCHEMA.get(predicate)
+    if known is None or not known.phrase:
+        return None
+    index = {spec.split(":")[0]: i for i, spec in enumerate(known.args)}
+    parts = string.Formatter().parse(known.phrase)
+    return tuple((text, None if arg is None else index[arg], spec or "") for text, arg, spec, _ in parts)
+
+
+def _verified(date: str) -> str:
+    if date == NEVER:
+        return "was never verified against the license text"
+    return f"was last verified against the license text on {date}"
+
+
+class Chains:
+    """Evidence lookups over the input facts and the derived propagation atoms."""
+
+    def __init__(self, fb: FactBase, graph: AssetGraph, kb: KnowledgeBase, via: Iterable[Row]):
+        self.fb, self.graph, self.kb = fb, graph, kb
+        self.via: dict[tuple[int, str, str], set[int]] = defaultdict(set)
+        for child, parent, lic, term in via:
+            self.via[(child, lic, term)].add(parent)
+        self.edges: dict[tuple[int, int], list[tuple[str, tuple[Evidence, ...]]]] = defaultdict(list)
+        self.holds: dict[tuple[int, str], list[tuple[Row, tuple[Evidence, ...]]]] = defaultdict(list)
+        for fact, evidence in fb.facts.items():
+            if fact[0] == "edge":
+                self.edges[(fact[1], fact[2])].append((fact[3], evidence))
+            elif fact[0] == "licensed":
+                self.holds[(fact[1], fact[2])].append((fact, evidence))
+            elif fact[0] in ("unlicensed", "unrecognised"):
+                self.holds[(fact[1], UNKNOWN)].append((fact, evidence))
+        self.filters: dict[str, Callable[[str], str]] = {
+            "": str,
+            "spaced": lambda v: v.replace("_", " "),
+            "hyphenated": lambda v: v.replace("_", "-"),
+            "fill": _FILL.__getitem__,
+            "relation": RELATION_PHRASES.__getitem__,
+            "verified": _verified,
+            "copyleft_basis": lambda v: str(kb.licenses[v].copyleft_basis),
+        }
+
+    def name(self, a: int) -> str | None:
+        """How reports name asset `a`; None for AUDIT, a finding about the audit as a whole."""
+        return None if a == AUDIT else display_id(self.fb.keys[a], self.graph)
+
+    def steps(self, fact: Row) -> list[Step]:
+        if fact[0] in CHAINED:
+            return self.carries(fact[1], fact[2], fact[3], from_parent=fact[0] != "carries")
+        text = self.describe(fact)
+        evidence = self.fb.facts.get(fact if fact[0] != "no_files" else self.asset_fact(fact[1])) or [None]
+        subject = self.name(fact[1]) if isinstance(fact[1], int) else None
+        return [_step(subject, text, e) for e in evidence]
+
+    def asset_fact(self, a: int) -> Row:
+        """The fact that an asset is described, whose evidence is the manifests describing it."""
+        return "asset", a, self.graph.assets[self.fb.keys[a]].kind
+
+    def carries(self, a: int, lic: str, term: str, from_parent: bool = False) -> list[Step]:
+        """The chain from `a` back to an asset whose own license holds the term (`from_parent`:
+        the term came from upstream, so the walk leaves `a` even if `a` holds the license too)."""
+        chain: list[Step] = []
+        seen: set[int] = set()
+        while (from_parent or (a, lic) not in self.holds) and a not in seen:
+            from_parent = False
+            seen.add(a)
+            parents = sorted(self.via.get((a, lic, term), ()), key=lambda p: self.fb.keys[p])
+            if not parents:
+                break
+            relation, evidence = sorted(self.edges[(a, parents[0])])[0]
+            fact = ("edge", a, parents[0], relation)
+            chain += [_step(self.name(a), self.describe(fact), e) for e in evidence or [None]]
+            a = parents[0]
+        for fact, evidence in self.holds.get((a, lic), []):
+            chain += [_step(self.name(a), self.describe(fact), e) for e in evidence or [None]]
+        chain.append(self.clause(lic, term))
+        return chain
+
+    def clause(self, lic: str, term: str) -> Step:
+        t = self.kb.term(lic, term)
+        if t is None:
+            meaning = self.kb.term_kinds[term]["summary"]
+            return Step(None, f"{lic}: {meaning}", None, None, None)
+        return Step(None, f"{lic} {t.clause}: {t.text}", t.source, None, None)
+
+    def describe(self, fact: Row) -> str:
+        """The fact in the words of its predicate's phrase; asset ids as reports name them."""
+        parts = _template(fact[0])
+        if parts is None:
+            return f"{fact[0]}{fact[1:]}"
+        types = schema.SCHEMA[fact[0]].types
+        said = []
+        for text, i, spec in parts:
+            said.append(text)
+            if i is not None:
+                said.append(self.filters[spec](str(self.name(fact[i + 1]) if types[i] == "asset" else fact[i + 1])))
+        return "".join(said)
+
+
+def _step(asset: str | None, text: str, evidence: Evidence | None) -> Step:
+    if evidence is None:
+        return Step(asset, text, None, None, None)
+    return Step(asset, text, evidence.file, evidence.pointer or None, evidence.line)

@@ -1,0 +1,61 @@
+"""Documentation scores: how well each asset meets each selected documentation profile.
+
+The profiles' items are judged by the rules (meets/lacks atoms). The Model Openness Framework is a
+classification, not a checklist, so its class comes from auditor/openness.py and is adapted here
+into the same shape: the score is the progress towards the next class.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from auditor import openness
+from auditor.chains import Chains
+from auditor.facts import FactBase
+from auditor.interpretation import Documentation
+from auditor.model import AssetGraph
+from auditor.naming import display_id
+from auditor.profiles import Profile
+from auditor.reasoning import Atoms
+
+
+def scores(atoms: Atoms, chains: Chains, profiles: dict[str, Profile]) -> tuple[Documentation, ...]:
+    """Per asset and profile: the score and what is missing, from the meets/lacks atoms."""
+    met: dict[tuple[int, str], set[str]] = defaultdict(set)
+    lacking: dict[tuple[int, str], set[str]] = defaultdict(set)
+    for a, profile, item in atoms.get("meets", []):
+        met[(a, profile)].add(item)
+    for a, profile, item in atoms.get("lacks", []):
+        lacking[(a, profile)].add(item)
+    found = []
+    for a, profile in sorted(set(met) | set(lacking), key=lambda k: (chains.name(k[0]) or "", k[1])):
+        items = profiles[profile].items
+        total = len(met[(a, profile)]) + len(lacking[(a, profile)])
+        missing = tuple((i.id, i.expected, i.how_to_fix) for i in items if i.id in lacking[(a, profile)])
+        found.append(Documentation(chains.name(a), profile, round(100 * len(met[(a, profile)]) / total), missing))
+    return tuple(found)
+
+
+def openness_classes(graph: AssetGraph, fb: FactBase) -> tuple[Documentation, ...]:
+    """The `mof` profile: the MOF class of every model in scope that a MOF file describes."""
+    found = []
+    for i, key in enumerate(fb.keys[1:], start=1):
+        if fb.cone is not None and i not in fb.cone:
+            continue
+        statements = [s for r in graph.assets[key].records if r.format == "mof" for s in r.statements]
+        if not statements:
+            continue
+        result = openness.from_statements(statements)
+        next_class = str(result.class_ - 1 if result.class_ > 1 else (3 if result.class_ == 0 else 1))
+        score = 100 if result.class_ == 1 else round(result.progress[next_class])
+        missing = tuple(
+            (
+                component,
+                f"the component '{component}' in the release, under an open license",
+                f"Release {component} ({why}) under an open license suited to its content type.",
+            )
+            for component, why in result.missing.get(next_class, ())
+        )
+        progress = {k: round(v) for k, v in result.progress.items()}
+        found.append(Documentation(display_id(key, graph), "mof", score, missing, result.class_, progress))
+    return tuple(found)

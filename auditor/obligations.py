@@ -1,0 +1,73 @@
+"""Obligations: the terms the release inherits from its lineage, read back from the rules' atoms.
+
+Each obligation names the license clause, the upstream assets that impose it, whether the release
+meets it (as the rules judged its files) with the facts that judgement rests on, and the NOTICE
+texts it must carry.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from auditor import shipped
+from auditor.chains import Chains
+from auditor.interpretation import Notice, Obligation, Row
+from auditor.reasoning import Atoms
+
+
+def read(atoms: Atoms, release: int, chains: Chains) -> tuple[Obligation, ...]:
+    """The conditions and limitations that reach `release` from upstream, in (kind, license, term) order."""
+    kb = chains.kb
+    status = {tuple(row[:3]): row[3].replace("_", "-") for row in atoms.get("obligation_status", [])}
+    basis: dict[tuple[int, str, str], list[Row]] = defaultdict(list)
+    for a, lic, term, fact in atoms.get("status_basis", []):
+        basis[(a, lic, term)].append(fact)
+    found = []
+    for a, lic, term in sorted(atoms.get("inherited", []), key=lambda c: (kb.term_kinds[c[2]]["kind"], c[1], c[2])):
+        kind = kb.term_kinds[term]["kind"]
+        if a != release or kind not in ("condition", "limitation"):
+            continue
+        t = kb.term(lic, term)
+        facts = sorted(basis[(a, lic, term)], key=repr)
+        found.append(
+            Obligation(
+                term,
+                kind,
+                lic,
+                t.text if t else kb.term_kinds[term]["summary"],
+                t.clause if t else "",
+                t.source if t else "",
+                tuple(sorted(str(chains.name(o)) for o in _origins(release, lic, term, chains))),
+                t.values if t else (),
+                kb.licenses[lic].name if lic in kb.licenses else lic,
+                status[(a, lic, term)],
+                tuple(dict.fromkeys(step for fact in facts for step in chains.steps(fact))),
+                _notices(facts, chains),
+            )
+        )
+    return tuple(found)
+
+
+def _notices(facts: list[Row], chains: Chains) -> tuple[Notice, ...]:
+    """The NOTICE texts of the upstream assets an obligation's status rests on."""
+    return tuple(
+        Notice(chains.name(fact[1]), where.file, text)
+        for fact in facts
+        if fact[0] == "has_notice"
+        for text, where in shipped.notices(chains.graph.assets[chains.fb.keys[fact[1]]])
+    )
+
+
+def _origins(a: int, lic: str, term: str, chains: Chains) -> set[int]:
+    """Every asset upstream of `a` whose own license holds the term that reaches `a` (never `a`
+    itself: a license binds its licensees, not the asset's own publisher)."""
+    origins, stack, seen = set(), [a], set()
+    while stack:
+        x = stack.pop()
+        if x in seen:
+            continue
+        seen.add(x)
+        if x != a and (x, lic) in chains.holds:
+            origins.add(x)
+        stack.extend(chains.via.get((x, lic, term), ()))
+    return origins

@@ -1,0 +1,68 @@
+"""Reason: the rules over the facts, on clingo, pyDatalog or both.
+
+With both, pyDatalog checks clingo: every predicate in COMPARED must come out the same, and each
+difference becomes an INP004 finding (auditor/disagreements.py). License choices are ASP, so
+pyDatalog takes clingo's choices as input facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+from auditor import datalog, engine
+from auditor.facts import FactBase
+from auditor.interpretation import Row
+
+Atoms = dict[str, list[Row]]  # predicate name -> the rows derived
+ENGINE_NAMES = {"clingo": ("clingo",), "pydatalog": ("pyDatalog",), "both": ("clingo", "pyDatalog")}
+COMPARED = (
+    "finding",
+    "because",
+    "use_category",
+    "outbound",
+    "outbound_requirement",
+    "carries",
+    "via",
+    "obligation_status",
+    "status_basis",
+)
+
+
+class Difference(NamedTuple):
+    predicate: str
+    only_clingo: list[Row]
+    only_pydatalog: list[Row]
+
+
+@dataclass(frozen=True)
+class Reasoning:
+    """The atoms the rules derive, the engines that derived them, and where two engines differ."""
+
+    atoms: Atoms
+    engines: tuple[str, ...]
+    differences: tuple[Difference, ...] = ()
+
+
+def reason(which: str, files: list[Path], fb: FactBase) -> Reasoning:
+    """The atoms on clingo, pyDatalog or both (`which`); with both, clingo's atoms and every
+    predicate on which the two differ."""
+    choices = any(fact[0] == "alternative" for fact in fb.facts)
+    clingo_atoms = engine.solve(files, fb.program(), choices) if which != "pydatalog" or choices else {}
+    if which == "clingo":
+        return Reasoning(clingo_atoms, ENGINE_NAMES[which])
+    pydatalog_atoms = datalog.solve(files, list(fb.facts), clingo_atoms.get("chosen", []))
+    pydatalog_atoms["chosen"] = clingo_atoms.get("chosen", [])
+    if which == "pydatalog":
+        return Reasoning(pydatalog_atoms, ENGINE_NAMES[which])
+    return Reasoning(clingo_atoms, ENGINE_NAMES[which], differences(clingo_atoms, pydatalog_atoms))
+
+
+def differences(a: Atoms, b: Atoms) -> tuple[Difference, ...]:
+    found = []
+    for name in COMPARED:
+        left, right = set(a.get(name, [])), set(b.get(name, []))
+        if left != right:
+            found.append(Difference(name, sorted(left - right, key=repr), sorted(right - left, key=repr)))
+    return tuple(found)
