@@ -7,6 +7,8 @@ and is what the CLI and the tests call.
 from __future__ import annotations
 
 import gc
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -17,7 +19,6 @@ from auditor import (
     engine,
     facts,
     findings,
-    licenses,
     profiles,
     repair,
     review,
@@ -28,7 +29,9 @@ from auditor import (
 from auditor.graph import resolve
 from auditor.harvest import harvest
 from auditor.harvest.folder import refusal
-from auditor.model import AssetGraph
+from auditor.model import AssetGraph, Harvest
+
+StageHook = Callable[[str, float], None]  # told each stage's name and its wall time in seconds
 
 
 class InputError(ValueError):
@@ -41,7 +44,7 @@ class Audit:
     graph: AssetGraph
     facts: facts.FactBase
     result: findings.Interpretation
-    kb: licenses.KnowledgeBase
+    rb: rulebase.RuleBase
     review: review.Review
     orphaned_curations: list[dict]
 
@@ -62,17 +65,36 @@ def no_cycle_collection():
             gc.enable()
 
 
+@contextmanager
+def _stage(name: str, on_stage: StageHook | None) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    if on_stage is not None:
+        on_stage(name, time.perf_counter() - start)
+
+
 def run(
-    root: Path, exclude: frozenset[Path] = frozenset(), review_paths: dict[str, Path] | None = None, **overrides
+    root: Path,
+    exclude: frozenset[Path] = frozenset(),
+    review_paths: dict[str, Path] | None = None,
+    rb: rulebase.RuleBase | None = None,
+    on_stage: StageHook | None = None,
+    **overrides,
 ) -> Audit:
     """Audit the release folder (or harvest snapshot) `root`; `overrides` are command-line settings,
     `review_paths` review files ("resolutions"/"curations") given instead of the folder's own,
-    `exclude` the absolute paths of files and folders not to read (the audit's own outputs)."""
+    `exclude` the absolute paths of files and folders not to read (the audit's own outputs), `rb`
+    the rule base to judge with (default: the installed one), `on_stage` told each stage's time."""
+    rb = rb or rulebase.load()
     with no_cycle_collection():
-        return _run(root, exclude, review_paths or {}, **overrides)
+        with _stage("harvest", on_stage):
+            harvested, settings, texts = _read(root, exclude, **overrides)
+        texts.update(review_texts(review_paths or {}))
+        return audit_harvest(harvested, settings, texts, rb, on_stage)
 
 
-def _run(root: Path, exclude: frozenset[Path], review_paths: dict[str, Path], **overrides) -> Audit:
+def _read(root: Path, exclude: frozenset[Path], **overrides) -> tuple[Harvest, config.Settings, dict]:
+    """The harvest, the settings and the review texts of a release folder or a snapshot."""
     if not root.exists():
         raise InputError(f"{root}: no such file or folder")
     if snapshot.is_snapshot(root):
@@ -88,24 +110,39 @@ def _run(root: Path, exclude: frozenset[Path], review_paths: dict[str, Path], **
         texts = review_texts({kind: root / name for kind, name in REVIEW_FILES.items()}, root)
     else:
         raise InputError(f"{root}: not a folder of manifests nor a harvest snapshot (mlaudit harvest -o)")
-    texts.update(review_texts(review_paths))
-    rulebase.program_files(settings.position)  # fail fast on an unknown position
-    settings = replace(settings, profiles=profiles.selected(settings.profiles), as_of=settings.as_of or config.today())
-    decisions = review.load(texts, set(rulebase.rules()))
-    harvested = replace(harvested, problems=[*harvested.problems, *decisions.input_problems()])
-    graph = resolve(harvested, settings.lineage)
-    orphaned = review.curate(graph, decisions, lambda key: findings.display_id(key, graph))
-    kb = licenses.load()
-    fb = facts.encode(graph, settings, kb, profiles.load(), rulebase.rules())
-    files = rulebase.program_files(settings.position)
-    atoms, differences = reason(settings.engine, files, fb)
-    result = findings.interpret(atoms, fb, graph, kb, rulebase.rules(), profiles.load())
-    if "mof" in settings.profiles:
-        result.documentation += findings.openness(graph, fb)
-    result.engines = ENGINE_NAMES[settings.engine]
-    result.findings[:0] = findings.engine_disagreements(differences, rulebase.rules()["INP004"])
-    repair.search(result, fb, graph, files, atoms, from_clingo=settings.engine != "pydatalog")
-    return Audit(settings, graph, fb, result, kb, decisions, orphaned)
+    return harvested, settings, texts
+
+
+def audit_harvest(
+    harvested: Harvest,
+    settings: config.Settings,
+    texts: dict[str, tuple[str, str]],
+    rb: rulebase.RuleBase,
+    on_stage: StageHook | None = None,
+) -> Audit:
+    """Judge a harvest (and the review files' texts) with the rule base `rb`, stage by stage."""
+    files = rb.program_files(settings.position)  # fails fast on an unknown position
+    settings = replace(
+        settings, profiles=profiles.selected(settings.profiles, rb.profiles), as_of=settings.as_of or config.today()
+    )
+    with _stage("resolve", on_stage):
+        decisions = review.load(texts, set(rb.rules))
+        harvested = replace(harvested, problems=[*harvested.problems, *decisions.input_problems()])
+        graph = resolve(harvested, settings.lineage)
+        orphaned = review.curate(graph, decisions, lambda key: findings.display_id(key, graph))
+    with _stage("encode", on_stage):
+        fb = facts.encode(graph, settings, rb)
+    with _stage("reason", on_stage):
+        atoms, differences = reason(settings.engine, files, fb)
+    with _stage("interpret", on_stage):
+        result = findings.interpret(atoms, fb, graph, rb)
+        if "mof" in settings.profiles:
+            result.documentation += findings.openness(graph, fb, rb.framework)
+        result.engines = ENGINE_NAMES[settings.engine]
+        result.findings[:0] = findings.engine_disagreements(differences, rb.rules["INP004"])
+    with _stage("repair", on_stage):
+        repair.search(result, fb, graph, files, atoms, rb, from_clingo=settings.engine != "pydatalog")
+    return Audit(settings, graph, fb, result, rb, decisions, orphaned)
 
 
 REVIEW_FILES = {"resolutions": review.RESOLUTIONS_FILE, "curations": review.CURATIONS_FILE}

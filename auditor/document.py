@@ -15,7 +15,7 @@ from auditor.facts import effective_licenses
 from auditor.findings import SEVERITY_ORDER, display_id
 from auditor.licenses import NEVER, interpret
 
-SCHEMA_VERSION = "1.4.0"
+SCHEMA_VERSION = "1.5.0"
 STALE_RULE = "LIC003"  # the finding that an answer rests on stale license knowledge
 OBLIGATION_STATUSES = ("met", "unmet", "cannot-tell")
 # pass: no open error; fail: an open error; incomplete: no release identified, so the release checks
@@ -73,7 +73,7 @@ def _verdict(doc: dict, counts: dict) -> str:
 
 def _document(audit: Audit) -> dict:
     graph, fb, result, settings = audit.graph, audit.facts, audit.result, audit.settings
-    position = rulebase.positions()[settings.position]
+    position = audit.rb.positions[settings.position]
     names = {key: display_id(key, graph) for key in graph.assets}  # each edge names two of them
     return {
         "schema_version": SCHEMA_VERSION,
@@ -81,7 +81,11 @@ def _document(audit: Audit) -> dict:
         "position": settings.position,
         "profiles": list(settings.profiles),
         "engines": list(result.engines),
-        "rule_base": {"version": __version__, "sha256": rulebase.fingerprint()},
+        "rule_base": {
+            "version": __version__,
+            "sha256": audit.rb.fingerprint,
+            "rules": rulebase.descriptors(audit.rb.rules),
+        },
         "input": {"sha256": graph.harvest.fingerprint, "files": len(graph.harvest.inventory)},
         "knowledge": _knowledge(audit),
         "position_summary": position.summary,
@@ -130,7 +134,7 @@ def _document(audit: Audit) -> dict:
         "outbound_requirements": [
             {"term": o.term, "license": o.license, "imposed_by": list(o.imposed_by)}
             for o in result.obligations
-            if o.term in OUTBOUND_TERMS or audit.kb.term_kinds[o.term].get("persists")
+            if o.term in OUTBOUND_TERMS or audit.rb.kb.term_kinds[o.term].get("persists")
         ],
         "license_choices": [
             {"asset": c.asset, "chosen": list(c.chosen), "alternatives": [list(a) for a in c.alternatives]}
@@ -249,7 +253,7 @@ def _curation(asset, audit: Audit) -> dict | None:
     c = asset.curation
     if c is None:
         return None
-    original = interpret(effective_licenses(asset, curated=False)[0], audit.kb)
+    original = interpret(effective_licenses(asset, curated=False)[0], audit.rb.kb)
     return {
         "license": c.license,
         "original": original.expression or f"({original.status})",

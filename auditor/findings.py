@@ -16,7 +16,8 @@ from auditor.facts import AUDIT, FactBase
 from auditor.graph import display_id
 from auditor.licenses import NEVER, UNKNOWN, KnowledgeBase
 from auditor.model import AssetGraph, Evidence
-from auditor.rulebase import Rule
+from auditor.openness import Framework
+from auditor.rulebase import Rule, RuleBase
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 RELATION_NOUNS = {
@@ -290,10 +291,9 @@ def interpret(
     atoms: dict,
     fb: FactBase,
     graph: AssetGraph,
-    kb: KnowledgeBase,
-    rules: dict[str, Rule],
-    profiles: dict | None = None,
+    rb: RuleBase,
 ) -> Interpretation:
+    kb, rules = rb.kb, rb.rules
     chains = _Chains(fb, graph, kb, atoms)
     because = defaultdict(list)
     for row in atoms.get("because", []):
@@ -310,7 +310,7 @@ def interpret(
     if fb.release:
         result.obligations = _obligations(atoms, fb, chains, kb)
         result.outbound = sorted(lic for (lic,) in atoms.get("outbound", []))
-    result.documentation = _documentation(atoms, chains, profiles or {})
+    result.documentation = _documentation(atoms, chains, rb.profiles)
     for a, i in sorted(atoms.get("chosen", []), key=lambda c: fb.keys[c[0]]):
         alternatives = fb.readings[fb.keys[a]].alternatives
         result.choices.append(Choice(chains.name(a), alternatives[i - 1], alternatives))
@@ -461,7 +461,7 @@ def _origins(a: int, lic: str, term: str, chains: _Chains) -> set[int]:
     return origins
 
 
-def openness(graph: AssetGraph, fb: FactBase) -> list[Documentation]:
+def openness(graph: AssetGraph, fb: FactBase, framework: Framework) -> list[Documentation]:
     """The `mof` profile: the Model Openness Framework class of every model in scope that a MOF
     file describes (a classification computed in Python, see auditor/openness.py)."""
     from auditor import openness as mof
@@ -473,7 +473,7 @@ def openness(graph: AssetGraph, fb: FactBase) -> list[Documentation]:
         statements = [s for r in graph.assets[key].records if r.format == "mof" for s in r.statements]
         if not statements:
             continue
-        result = mof.from_statements(statements)
+        result = mof.from_statements(statements, framework)
         next_class = str(result.class_ - 1 if result.class_ > 1 else (3 if result.class_ == 0 else 1))
         score = 100 if result.class_ == 1 else round(result.progress[next_class])
         missing = tuple(

@@ -11,7 +11,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -19,7 +19,6 @@ from license_expression import ExpressionError, LicenseSymbol, LicenseWithExcept
 
 from auditor.config import DISTRIBUTIONS
 from auditor.model import LicenseStatement
-from auditor.resources import rules_dir
 
 UNKNOWN = "NOASSERTION"  # pseudo-license of assets whose terms are not known
 NEVER = "never"  # the verification date of an entry nobody checked against its text
@@ -131,9 +130,8 @@ MAX_ALTERNATIVES = 16
 _SEVERITY = ("unrecognised", "unknown", "not_a_license", "missing", "ok")
 
 
-@cache
-def load(folder: Path | None = None) -> KnowledgeBase:
-    folder = folder or rules_dir() / "licenses"
+def load(folder: Path) -> KnowledgeBase:
+    """The knowledge base in rules/licenses/ (read by rulebase.load, once per audit)."""
     term_kinds = yaml.safe_load((folder / "terms.yaml").read_text(encoding="utf-8"))
     licenses, aliases = {}, {}
     for path in sorted(folder.glob("*.yaml")):

@@ -20,7 +20,13 @@ MAX_AIMED = 50  # conflict findings searched one by one; beyond this the report 
 
 
 def search(
-    result: Interpretation, fb: FactBase, graph: AssetGraph, files: list[Path], atoms: dict, from_clingo: bool
+    result: Interpretation,
+    fb: FactBase,
+    graph: AssetGraph,
+    files: list[Path],
+    atoms: dict,
+    rb: rulebase.RuleBase,
+    from_clingo: bool,
 ) -> None:
     """Fill result.repairs (the release as a whole) and each conflict finding's fixes."""
     release = display_id(fb.release, graph) if fb.release else None
@@ -40,7 +46,7 @@ def search(
     inputs = [schema.render(("aimed", n, f.atom[0], f.atom[1], ("", *f.atom[2:]))) for n, f in enumerate(aimed)]
     inputs += [schema.render(("was_chosen", a, i)) for a, i in atoms.get("chosen", [])]
     answers = engine.repairs(
-        files + rulebase.repair_files(), fb.program(only_cone=True) + "\n".join(inputs) + "\n", questions
+        [*files, *rb.repair_files], fb.program(only_cone=True) + "\n".join(inputs) + "\n", questions
     )
     if "whole_release" in answers:
         result.repairs = _fixes(answers["whole_release"], fb, graph)
