@@ -696,6 +696,19 @@ class Stages:
         self.rows[name] = {"stage": name, "seconds": round(max(0.0, seconds), 3), "peak_rss_mb": round(rss)}
 
 
+def generate(size: int, seed: int, folder: Path | None) -> tuple[Spec, dict[str, Any], Harvest | None]:
+    """The release to audit, the workload's shape, and its harvest built in memory; or, given a
+    `folder`, no harvest: the cards are written there, to be read by the audit."""
+    lineage = Lineage(size, seed)
+    specs = lineage.build()
+    release, cone = choose_release(specs)
+    shape = workload(specs, release, cone, lineage.ghosts)
+    if folder is not None:
+        write_cards(specs, folder)
+        return release, shape, None
+    return release, shape, in_memory_harvest(specs)
+
+
 def run_once(size: int, mode: str, seed: int) -> Run:
     """One audit through the pipeline's entry points, timed stage by stage with its stage hook:
     auditor.audit.run on the cards written to disk, or auditor.audit.audit_harvest on the records
@@ -708,17 +721,9 @@ def run_once(size: int, mode: str, seed: int) -> Run:
     tmp = Path(tempfile.mkdtemp(prefix="mlaudit-bench-"))
     try:
         with stages.stage("generate"):
-            lineage = Lineage(size, seed)
-            specs = lineage.build()
-            release, cone = choose_release(specs)
-            shape = workload(specs, release, cone, lineage.ghosts)
-            if mode == "on-disk":
-                write_cards(specs, tmp)
-            else:
-                harvested = in_memory_harvest(specs)
-            del lineage, specs  # the generator's own objects are no part of an audit's memory
+            release, shape, harvested = generate(size, seed, None if mode == "in-memory" else tmp)
         start = time.perf_counter()
-        if mode == "on-disk":
+        if harvested is None:
             result = audit.run(
                 tmp, rb=rb, on_stage=stages.record, asset=release.id, use="commercial", distribution="weights"
             )
