@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,7 +21,6 @@ from auditor import (
     document,
     facts,
     findings,
-    licenses,
     profiles,
     reasoning,
     repair,
@@ -36,6 +36,8 @@ from auditor.interpretation import Interpretation
 from auditor.model import AssetGraph, Harvest
 from auditor.parsed import JSON
 
+StageHook = Callable[[str, float], None]  # told each stage's name and its wall time in seconds
+
 
 class InputError(ValueError):
     """The audit input cannot be read at all (exit code 3)."""
@@ -43,12 +45,13 @@ class InputError(ValueError):
 
 @dataclass(frozen=True)
 class Audit:
-    """What one audit produced, stage by stage."""
+    """What one audit produced, stage by stage, and the rule base that judged it."""
 
     settings: config.Settings
     curated: review.Curated
     facts: facts.FactBase
     result: Interpretation
+    rb: rulebase.RuleBase
     review: review.Review
 
     @property
@@ -62,7 +65,7 @@ class Audit:
         created: dt.datetime | None = None,
     ) -> dict[str, JSON]:
         """The report document (auditor/document.py) of this audit."""
-        return document.build(self.result, self.curated, self.settings, self.review, as_of, baseline, created)
+        return document.build(self.result, self.curated, self.settings, self.review, self.rb, as_of, baseline, created)
 
 
 @contextmanager
@@ -81,34 +84,64 @@ def no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def _stage(name: str, on_stage: StageHook | None) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    if on_stage is not None:
+        on_stage(name, time.perf_counter() - start)
+
+
 def run(
-    root: Path, exclude: frozenset[Path] = frozenset(), review_paths: dict[str, Path] | None = None, **overrides: Any
+    root: Path,
+    exclude: frozenset[Path] = frozenset(),
+    review_paths: dict[str, Path] | None = None,
+    rb: rulebase.RuleBase | None = None,
+    on_stage: StageHook | None = None,
+    **overrides: Any,
 ) -> Audit:
     """Audit the release folder (or harvest snapshot) `root`; `overrides` are command-line settings,
     `review_paths` review files ("resolutions"/"curations") given instead of the folder's own,
-    `exclude` the absolute paths of files and folders not to read (the audit's own outputs)."""
+    `exclude` the absolute paths of files and folders not to read (the audit's own outputs), `rb`
+    the rule base to judge with (default: the installed one), `on_stage` told each stage's time."""
+    rb = rb or rulebase.load()
     with no_cycle_collection():
-        return _run(root, exclude, review_paths or {}, **overrides)
+        with _stage("harvest", on_stage):
+            harvested, settings, texts = _read(root, exclude, overrides)
+        texts.update(review_texts(review_paths or {}))
+        return audit_harvest(harvested, settings, texts, rb, on_stage)
 
 
-def _run(root: Path, exclude: frozenset[Path], review_paths: dict[str, Path], **overrides: Any) -> Audit:
-    harvested, settings, texts = _read(root, exclude, review_paths, overrides)
-    decisions = review.load(texts, set(rulebase.rules()))
-    harvested = replace(harvested, problems=[*harvested.problems, *decisions.input_problems()])
-    curated = review.curate(build(harvested, settings.lineage), decisions)
-    kb = licenses.load()
-    fb = facts.encode(curated.graph, settings, kb, profiles.load(), rulebase.rules())
-    files = rulebase.program_files(settings.position)
-    reasoned = reasoning.reason(settings.engine, files, fb)
-    mof = "mof" in settings.profiles
-    result = findings.read_atoms(reasoned, fb, curated.graph, kb, rulebase.rules(), profiles.load(), mof)
-    from_clingo = settings.engine != "pydatalog"
-    remedies = repair.search(result, fb, curated.graph, files, reasoned.atoms, from_clingo)
-    return Audit(settings, curated, fb, repair.remedied(result, remedies), decisions)
+def audit_harvest(
+    harvested: Harvest,
+    settings: config.Settings,
+    texts: dict[str, tuple[str, str]],
+    rb: rulebase.RuleBase,
+    on_stage: StageHook | None = None,
+) -> Audit:
+    """Judge a harvest (and the review files' texts) with the rule base `rb`: a straight chain of
+    stages, each a function from the previous stage's value to a new one."""
+    files = rb.program_files(settings.position)  # fails fast on an unknown position
+    as_of = settings.as_of or config.today()
+    settings = replace(settings, profiles=profiles.selected(settings.profiles, rb.profiles), as_of=as_of)
+    with _stage("resolve", on_stage):
+        decisions = review.load(texts, set(rb.rules))
+        harvested = replace(harvested, problems=[*harvested.problems, *decisions.input_problems()])
+        curated = review.curate(build(harvested, settings.lineage), decisions)
+    with _stage("encode", on_stage):
+        fb = facts.encode(curated.graph, settings, rb)
+    with _stage("reason", on_stage):
+        reasoned = reasoning.reason(settings.engine, files, fb)
+    with _stage("interpret", on_stage):
+        result = findings.read_atoms(reasoned, fb, curated.graph, rb, "mof" in settings.profiles)
+    with _stage("repair", on_stage):
+        remedies = repair.search(result, fb, curated.graph, files, reasoned.atoms, rb, settings.engine != "pydatalog")
+        result = repair.remedied(result, remedies)
+    return Audit(settings, curated, fb, result, rb, decisions)
 
 
 def _read(
-    root: Path, exclude: frozenset[Path], review_paths: dict[str, Path], overrides: dict[str, Any]
+    root: Path, exclude: frozenset[Path], overrides: dict[str, Any]
 ) -> tuple[Harvest, config.Settings, dict[str, tuple[str, str]]]:
     """The harvest of `root` (a folder or a snapshot), its settings and its review files' texts."""
     if not root.exists():
@@ -126,10 +159,7 @@ def _read(
         texts = review_texts({kind: root / name for kind, name in REVIEW_FILES.items()}, root)
     else:
         raise InputError(f"{root}: not a folder of manifests nor a harvest snapshot (mlaudit harvest -o)")
-    texts.update(review_texts(review_paths))
-    rulebase.program_files(settings.position)  # fail fast on an unknown position
-    as_of = settings.as_of or config.today()
-    return harvested, replace(settings, profiles=profiles.selected(settings.profiles), as_of=as_of), texts
+    return harvested, settings, texts
 
 
 REVIEW_FILES = {"resolutions": review.RESOLUTIONS_FILE, "curations": review.CURATIONS_FILE}

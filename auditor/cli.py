@@ -72,7 +72,7 @@ def _document(
 
     try:
         return audit.run(
-            args.path, exclude, review_paths, position=args.position, asset=args.asset, **overrides
+            args.path, exclude, review_paths, rulebase.load(), position=args.position, asset=args.asset, **overrides
         ).document(baseline=baseline, created=created)
     except audit.InputError as exc:
         return _error(exc, EXIT_INPUT)
@@ -166,8 +166,18 @@ def _report(args: Namespace) -> int:
         return _error(exc, EXIT_INPUT)
     except config.ConfigError as exc:
         return _error(exc, EXIT_USAGE)
-    decisions = review.load(texts, set(rulebase.rules())) if texts else None
+    rule_ids = {r["id"] for r in _rules_of(doc)}
+    decisions = review.load(texts, rule_ids) if texts else None
     return _write(document.apply_review(doc, decisions, args.as_of, baseline), args)
+
+
+def _rules_of(doc: JSONObject) -> list[JSONObject]:
+    """The rules of the audit that wrote a stored report, which renders with them; a report of
+    schema 1.4 or earlier does not record them, so the installed rules stand in (and are recorded)."""
+    if "rules" not in doc["rule_base"]:
+        doc["rule_base"]["rules"] = rulebase.descriptors(rulebase.load().rules)
+    rules: list[JSONObject] = doc["rule_base"]["rules"]
+    return rules
 
 
 def _write(doc: JSONObject, args: Namespace) -> int:
@@ -235,7 +245,8 @@ def _explain(args: Namespace) -> int:
     matches = [f for f in doc["findings"] if f["id"].startswith(args.finding_id)]
     if len(matches) != 1:
         return _error(f"{len(matches)} findings of {args.report} match {args.finding_id!r}", EXIT_USAGE)
-    sys.stdout.write(text.explain(matches[0], rulebase.rules().get(matches[0]["rule"]), doc))
+    _rules_of(doc)
+    sys.stdout.write(text.explain(matches[0], doc))
     return EXIT_OK
 
 
@@ -253,7 +264,7 @@ def _licenses_list(args: Namespace) -> int:
     from auditor import licenses
     from auditor.report import text
 
-    kb = licenses.load()
+    kb = rulebase.load().kb
     entries = [licenses.summary(kb.licenses[lid]) for lid in sorted(kb.licenses, key=str.lower)]
     sys.stdout.write(text.knowledge_list(entries, args.format))
     return EXIT_OK
@@ -263,7 +274,7 @@ def _licenses_show(args: Namespace) -> int:
     from auditor import config, license_reading, licenses
     from auditor.report import text
 
-    lic = license_reading.lookup(args.license, licenses.load())
+    lic = license_reading.lookup(args.license, rulebase.load().kb)
     if lic is None:
         return _error(f"no license {args.license!r} in the knowledge base; see 'mlaudit licenses list'", EXIT_USAGE)
     sys.stdout.write(text.knowledge_entry(licenses.details(lic, config.today()), args.format))
@@ -281,23 +292,24 @@ def _over_threshold(doc: JSONObject, fail_on: str) -> bool:
 
 
 def _rules_list(args: Namespace) -> int:
+    rb = rulebase.load()
     if args.format == "markdown":
-        sys.stdout.write(rulebase.catalog())
+        sys.stdout.write(rulebase.catalog(rb))
         return EXIT_OK
-    for rule in rulebase.rules().values():
+    for rule in rb.rules.values():
         print(f"{rule.id}  {rule.severity:<8} {rule.family:<14} {rule.name:<32} {rule.summary}")
     return EXIT_OK
 
 
 def _rules_show(args: Namespace) -> int:
-    rule = rulebase.rules().get(args.rule_id.upper())
+    rule = rulebase.load().rules.get(args.rule_id.upper())
     if rule is None:
         return _error(f"no rule {args.rule_id!r}; see 'mlaudit rules list'", EXIT_USAGE)
     print(f"{rule.id} {rule.name} ({rule.family}, {rule.severity})\n")
     print(f"{rule.summary}\n\nWhy it matters:\n  {rule.why}\n\nHow to fix:\n  {rule.how_to_fix}")
     if rule.references:
         print("\nReferences:\n" + "\n".join(f"  {r}" for r in rule.references))
-    print(f"\nSource: rules/{rule.path.parent.name}/{rule.path.name}")
+    print(f"\nSource: {rule.source}")
     return EXIT_OK
 
 

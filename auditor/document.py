@@ -20,7 +20,7 @@ from auditor.naming import display_id
 from auditor.parsed import JSON
 from auditor.remedy import Change, Remedy
 
-SCHEMA_VERSION = "1.4.0"
+SCHEMA_VERSION = "1.5.0"
 STALE_RULE = "LIC003"  # the finding that an answer rests on stale license knowledge
 OBLIGATION_STATUSES = ("met", "unmet", "cannot-tell")
 # pass: no open error; fail: an open error; incomplete: no release identified, so the release checks
@@ -33,15 +33,17 @@ def build(
     curated: review.Curated,
     settings: Settings,
     decisions: review.Review,
+    rb: rulebase.RuleBase,
     as_of: dt.date | None = None,
     baseline: tuple[str, dict[str, JSON]] | None = None,
     created: dt.datetime | None = None,
 ) -> dict[str, JSON]:
-    """The document of an audit's interpretation over its curated graph, with its resolutions applied
+    """The document of an audit's interpretation over its curated graph, judged by the rule base
+    `rb` (whose rules the document carries, so it can be rendered again as it was), with its resolutions applied
     (expiry judged on `as_of`, default the audit's own date) and, given an earlier report (name,
     document), each finding marked new or unchanged. `created` is recorded only when asked for:
     otherwise the same input gives the same bytes."""
-    doc = _document(result, curated.graph, settings)
+    doc = _document(result, curated.graph, settings, rb)
     doc["created"] = created.astimezone(dt.UTC).isoformat(timespec="seconds") if created else None
     doc["review"] = {
         "as_of": None,
@@ -82,7 +84,7 @@ def _verdict(doc: dict[str, JSON], counts: dict[str, int]) -> str:
     return "fail" if counts["error"] else "pass"
 
 
-def _document(result: Interpretation, graph: AssetGraph, settings: Settings) -> dict[str, JSON]:
+def _document(result: Interpretation, graph: AssetGraph, settings: Settings, rb: rulebase.RuleBase) -> dict[str, JSON]:
     names = {key: display_id(key, graph) for key in graph.assets}  # each edge names two of them
     return {
         "schema_version": SCHEMA_VERSION,
@@ -90,10 +92,14 @@ def _document(result: Interpretation, graph: AssetGraph, settings: Settings) -> 
         "position": settings.position,
         "profiles": list(settings.profiles),
         "engines": list(result.engines),
-        "rule_base": {"version": __version__, "sha256": rulebase.fingerprint()},
+        "rule_base": {
+            "version": __version__,
+            "sha256": rb.fingerprint,
+            "rules": rulebase.descriptors(rb.rules),
+        },
         "input": {"sha256": graph.harvest.fingerprint, "files": len(graph.harvest.inventory)},
         "knowledge": _knowledge(result, settings),
-        "position_summary": rulebase.positions()[settings.position].summary,
+        "position_summary": rb.positions[settings.position].summary,
         "verdict": None,  # set by apply_review, with the counts
         "release": _release(result, names, settings),
         "counts": None,

@@ -36,7 +36,7 @@ def scores(atoms: Atoms, chains: Chains, profiles: dict[str, Profile]) -> tuple[
     return tuple(found)
 
 
-def openness_classes(graph: AssetGraph, fb: FactBase) -> tuple[Documentation, ...]:
+def openness_classes(graph: AssetGraph, fb: FactBase, framework: openness.Framework) -> tuple[Documentation, ...]:
     """The `mof` profile: the MOF class of every model in scope that a MOF file describes."""
     found = []
     for i, key in enumerate(fb.keys[1:], start=1):
@@ -45,7 +45,7 @@ def openness_classes(graph: AssetGraph, fb: FactBase) -> tuple[Documentation, ..
         statements = [s for r in graph.assets[key].records if r.format == "mof" for s in r.statements]
         if not statements:
             continue
-        result = openness.from_statements(statements)
+        result = openness.from_statements(statements, framework)
         next_class = str(result.class_ - 1 if result.class_ > 1 else (3 if result.class_ == 0 else 1))
         score = 100 if result.class_ == 1 else round(result.progress[next_class])
         missing = tuple(

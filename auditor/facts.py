@@ -1,4 +1,5 @@
-"""Encode: the asset graph, the settings and the knowledge base as facts, each with its evidence.
+"""Encode: the asset graph and the settings as facts, each with its evidence, beside the rule
+base's own (knowledge_facts.py).
 
 Assets get integer ids in sorted order (compact facts, deterministic output). Every input fact
 keeps the Evidence it was read from, so a finding's chain ends at files, fields and lines.
@@ -9,16 +10,20 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
+from typing import cast
 
 from auditor import provenance, schema, shipped
-from auditor.config import Settings, today
+from auditor.config import Settings
+from auditor.knowledge_facts import Fact, knowledge
 from auditor.license_reading import LicenseReading, known_readings, read_declared
-from auditor.licenses import NEVER, UNKNOWN, KnowledgeBase, stale
-from auditor.model import UNREADABLE, AssetGraph, Evidence, LicenseStatement
+from auditor.licenses import KnowledgeBase
+from auditor.model import UNREADABLE, Asset, AssetGraph, AssetRecord, Edge, Evidence, LicenseStatement
 from auditor.naming import display_id, find
 from auditor.profiles import Profile, credited, normalise_heading
+from auditor.rulebase import RuleBase
 
 S = schema.SCHEMA
 SHOWN_CANDIDATES = 3  # release candidates a message names; the evidence names them all
@@ -28,19 +33,22 @@ LINEAGE_RELATIONS = {
     **dict.fromkeys(("finetune", "adapter", "quantized", "merge", "distill"), "base"),
     **dict.fromkeys(("trained_on", "derived_from", "generated_by"), "data"),
 }
+Evidences = tuple[Evidence, ...]
+Said = list[tuple[str, str, list[Evidence]]]  # (which manifest, what it says, where), side by side
 
 
 @dataclass
 class FactBase:
-    facts: dict[tuple, tuple[Evidence, ...]] = field(default_factory=dict)  # fact -> where it was read
+    facts: dict[Fact, tuple[Evidence, ...]] = field(default_factory=dict)  # fact -> where it was read
     keys: list[str] = field(default_factory=lambda: [""])  # asset id -> asset key (ids start at 1; 0 is AUDIT)
     readings: dict[str, LicenseReading] = field(default_factory=dict)
     release: str | None = None
     release_basis: str = ""
     cone: set[int] | None = None  # ids of the release and its ancestors (None: no release)
 
-    def add(self, fact: tuple, *evidence: Evidence | None) -> None:
-        found = tuple(e for e in evidence if e is not None) if None in evidence else evidence
+    def add(self, fact: Fact, *evidence: Evidence | None) -> None:
+        # most facts come with all their evidence: that tuple is kept as it is, not copied
+        found = tuple(e for e in evidence if e is not None) if None in evidence else cast(Evidences, evidence)
         known = self.facts.get(fact)
         self.facts[fact] = found if known is None else known + found
 
@@ -50,76 +58,76 @@ class FactBase:
         facts = self.facts if not only_cone or self.cone is None else filter(self._in_cone, self.facts)
         return "\n".join(map(schema.render, facts)) + "\n"
 
-    def _in_cone(self, fact: tuple) -> bool:
-        return all(fact[i] in self.cone for i in schema.SCHEMA[fact[0]].asset_positions)
+    def _in_cone(self, fact: Fact) -> bool:
+        return self.cone is None or all(fact[i] in self.cone for i in schema.SCHEMA[str(fact[0])].asset_positions)
 
 
 class ReleaseError(ValueError):
     """The configured release asset is not in the graph."""
 
 
-def encode(
-    graph: AssetGraph, settings: Settings, kb: KnowledgeBase, profiles: dict[str, Profile], rules: dict
-) -> FactBase:
+def encode(graph: AssetGraph, settings: Settings, rb: RuleBase) -> FactBase:
+    """The facts of `graph` under `settings`, with the knowledge of the rule base `rb`."""
     fb = FactBase()
     ids = {}
     for key in graph.assets:
         ids[key] = len(fb.keys)
         fb.keys.append(key)
-    _knowledge(fb, kb, profiles)
-    _staleness(fb, kb, settings)
-    for rule in rules.values():
-        fb.add(S["rule_severity"](rule.id, rule.severity))
-        fb.add(S["rule_family"](rule.id, rule.family))
-        if rule.reports_check:
-            fb.add(S["reports_check"](rule.id, rule.reports_check))
-    _release(fb, graph, settings, ids, kb)
+    for fact, where in knowledge(rb, settings):
+        fb.add(fact, where)
+    _release(fb, graph, settings, ids, rb.kb)
     documented = _cone(graph, fb.release)
     fb.cone = None if documented is None else {ids[k] for k in documented}
     for name in settings.profiles:
         fb.add(S["selected"](name))
     unreadable = {p.asset for p in graph.harvest.problems if p.code in UNREADABLE}
-    for key, asset in graph.assets.items():
-        a = ids[key]
-        fb.add(S["asset"](a, asset.kind), *[Evidence(r.source, "") for r in asset.records])
-        if not asset.resolved:
-            fb.add(S["unresolved"](a))
-            fb.add(S["unlicensed"](a, "unknown"))
-            continue
-        _licenses(fb, a, key, asset, key in unreadable, kb)
-        if "/" in asset.id and (documented is None or key in documented):
-            fb.add(
-                S["publisher"](a, asset.id.split("/", 1)[0].lower()), *[Evidence(r.source, "") for r in asset.records]
-            )
-        several = len(asset.records) > 1 or any(s.name or s.link for s in asset.licenses)
-        if several and (documented is None or key in documented):
-            for aspect, detail, evidence in disagreements(asset, kb):
-                fb.add(S["disagrees"](a, aspect, detail), *evidence)
-        for record in asset.records:
-            if not record.has_metadata:
-                fb.add(S["no_metadata"](a), Evidence(record.source, "front matter", 1))
-            if documented is not None and key not in documented:
-                continue
-            fb.add(S["described_in"](a, record.format), Evidence(record.source, ""))
-            for statement in record.statements:
-                fb.add(S["states"](a, statement.field), statement.evidence)
-            if record.sections is not None:
-                fb.add(S["card"](a), Evidence(record.source, ""))
-                kind_profiles = {k: p for k, p in profiles.items() if asset.kind in p.applies_to}
-                for section, profile_id, item_id, status in credited(kind_profiles, record.sections):
-                    fb.add(
-                        S["heading"](a, profile_id, item_id, normalise_heading(section.heading), status),
-                        section.evidence,
-                    )
+    for key in graph.assets:
+        _asset(fb, key, ids[key], documented is None or key in documented, key in unreadable, graph, rb)
     for edge in graph.edges:
         fb.add(S["edge"](ids[edge.child], ids[edge.parent], edge.relation), edge.evidence)
     for child, detail, evidence in upstream_disagreements(graph, documented):
         fb.add(S["disagrees"](ids[child], "upstream", detail), *evidence)
     _provenance(fb, graph, ids, documented)
     if documented is not None:
-        _shipped(fb, graph, ids, documented, kb)
+        _shipped(fb, graph, ids, documented, rb.kb)
     _problems(fb, graph, ids)
     return fb
+
+
+def _asset(fb: FactBase, key: str, a: int, in_scope: bool, unreadable: bool, graph: AssetGraph, rb: RuleBase) -> None:
+    """The facts of one asset; those that only the documentation and release rules read (its
+    publisher, disagreements, formats, fields and cards) only `in_scope`, the release's lineage."""
+    asset = graph.assets[key]
+    fb.add(S["asset"](a, asset.kind), *[Evidence(r.source, "") for r in asset.records])
+    if not asset.resolved:
+        fb.add(S["unresolved"](a))
+        fb.add(S["unlicensed"](a, "unknown"))
+        return
+    _licenses(fb, a, key, asset, unreadable, rb.kb)
+    if "/" in asset.id and in_scope:
+        fb.add(S["publisher"](a, asset.id.split("/", 1)[0].lower()), *[Evidence(r.source, "") for r in asset.records])
+    several = len(asset.records) > 1 or any(s.name or s.link for s in asset.licenses)
+    if several and in_scope:
+        for aspect, detail, evidence in disagreements(asset, rb.kb):
+            fb.add(S["disagrees"](a, aspect, detail), *evidence)
+    for record in asset.records:
+        if not record.has_metadata:
+            fb.add(S["no_metadata"](a), Evidence(record.source, "front matter", 1))
+        if in_scope:
+            _record(fb, a, asset.kind, record, rb.profiles)
+
+
+def _record(fb: FactBase, a: int, kind: str, record: AssetRecord, profiles: Mapping[str, Profile]) -> None:
+    """What one manifest of an asset in scope says: its format, its fields and its card's headings
+    (as the profiles for the asset's kind read them)."""
+    fb.add(S["described_in"](a, record.format), Evidence(record.source, ""))
+    for statement in record.statements:
+        fb.add(S["states"](a, statement.field), statement.evidence)
+    if record.sections is not None:
+        fb.add(S["card"](a), Evidence(record.source, ""))
+        kind_profiles = {k: p for k, p in profiles.items() if kind in p.applies_to}
+        for section, profile_id, item_id, status in credited(kind_profiles, record.sections):
+            fb.add(S["heading"](a, profile_id, item_id, normalise_heading(section.heading), status), section.evidence)
 
 
 def _problems(fb: FactBase, graph: AssetGraph, ids: dict[str, int]) -> None:
@@ -130,7 +138,10 @@ def _problems(fb: FactBase, graph: AssetGraph, ids: dict[str, int]) -> None:
     for problem in graph.harvest.problems:
         fb.add(
             S["problem"](
-                ids.get(problem.asset, owner), problem.evidence.file, problem.code.replace("-", "_"), problem.message
+                owner if problem.asset is None else ids.get(problem.asset, owner),
+                problem.evidence.file,
+                problem.code.replace("-", "_"),
+                problem.message,
             ),
             problem.evidence,
         )
@@ -193,7 +204,9 @@ def _shipped(fb: FactBase, graph: AssetGraph, ids: dict[str, int], cone: set[str
     """What the folders of the release and its upstream hold, for the obligation checks: the files
     each distributes and its NOTICE; for the release, also its license and use policy files and
     which upstream NOTICE texts its own NOTICE carries."""
-    release = graph.assets[fb.release]
+    if fb.release is None:
+        return
+    release, r = graph.assets[fb.release], ids[fb.release]
     own = shipped.notices(release)
     for key in sorted(cone):
         asset, a = graph.assets[key], ids[key]
@@ -203,15 +216,15 @@ def _shipped(fb: FactBase, graph: AssetGraph, ids: dict[str, int], cone: set[str
         if notices:
             fb.add(S["has_notice"](a), *(where for _, where in notices))
         if notices and key != fb.release and shipped.repeats(own, notices):
-            fb.add(S["repeats_notice"](ids[fb.release], a), *(where for _, where in own))
+            fb.add(S["repeats_notice"](r, a), *(where for _, where in own))
     for lid, evidence in shipped.licenses(release, kb).items():
-        fb.add(S["ships_license"](ids[fb.release], lid), *evidence)
+        fb.add(S["ships_license"](r, lid), *evidence)
     policies = shipped.policies(release)
     if policies:
-        fb.add(S["ships_policy"](ids[fb.release]), *policies)
+        fb.add(S["ships_policy"](r), *policies)
 
 
-def effective_licenses(asset, curated: bool = True) -> tuple[list[LicenseStatement], str]:
+def effective_licenses(asset: Asset, curated: bool = True) -> tuple[list[LicenseStatement], str]:
     """The license statements the audit reasons with: a reviewer's curation, else a concluded
     license (SPDX licenseConcluded, CycloneDX acknowledgement "concluded") where a manifest gives
     one, else the declared ones."""
@@ -224,14 +237,16 @@ def effective_licenses(asset, curated: bool = True) -> tuple[list[LicenseStateme
     return asset.licenses, ""
 
 
-def _licenses(fb: FactBase, a: int, key: str, asset, unreadable: bool, kb: KnowledgeBase) -> None:
+def _licenses(fb: FactBase, a: int, key: str, asset: Asset, unreadable: bool, kb: KnowledgeBase) -> None:
     statements, note = effective_licenses(asset)
     reading = read_declared(statements, kb)
     if note:
         reading = replace(reading, reading=f"{reading.reading}; {note}")
     fb.readings[key] = reading
     evidence = [s.evidence for s in statements] or [Evidence(r.source, "license") for r in asset.records]
-    by_license = defaultdict(list)  # each license's own statements, so its evidence is exact
+    by_license: defaultdict[str, list[Evidence]] = defaultdict(
+        list
+    )  # each license's own statements, so its evidence is exact
     for statement in statements:
         one = reading if len(statements) == 1 else read_declared([statement], kb)
         evidence_of = statement.field_evidence(one.decided_by[0] if one.decided_by else "license")
@@ -251,10 +266,10 @@ def _licenses(fb: FactBase, a: int, key: str, asset, unreadable: bool, kb: Knowl
         fb.add(S["unlicensed"](a, reason if reason != "ok" else "missing"), *evidence)
 
 
-def disagreements(asset, kb: KnowledgeBase):
+def disagreements(asset: Asset, kb: KnowledgeBase) -> Iterator[tuple[str, str, list[Evidence]]]:
     """(aspect, detail, evidence) where the manifests describing one asset contradict each other:
     license (declared by one, or declared and concluded) and version."""
-    said = []  # (source, what it says, evidence) per license statement set
+    said: Said = []  # per license statement set
     for record in asset.records:
         for label, statements in (("declared", record.licenses), ("concluded", record.concluded)):
             if statements and not (
@@ -280,87 +295,29 @@ def disagreements(asset, kb: KnowledgeBase):
         yield "version", _side_by_side(versions), [e for _, _, ev in versions for e in ev]
 
 
-def upstream_disagreements(graph: AssetGraph, scope: set[str] | None = None):
+def upstream_disagreements(
+    graph: AssetGraph, scope: set[str] | None = None
+) -> Iterator[tuple[str, str, list[Evidence]]]:
     """(child, detail, evidence) where two manifests of one asset name different upstream assets of
     the same sort (base models, or data): a manifest that only names the base model (an adapter
     config) does not contradict a card that also lists the training data."""
-    stated = defaultdict(lambda: defaultdict(list))  # (child, sort) -> file -> edges
+    # (child, sort) -> file -> edges
+    stated: defaultdict[tuple[str, str], defaultdict[str, list[Edge]]] = defaultdict(lambda: defaultdict(list))
     for edge in graph.edges:
         sort = LINEAGE_RELATIONS.get(edge.relation)
         if sort and edge.evidence.file != "mlaudit.toml" and (scope is None or edge.child in scope):
             stated[(edge.child, sort)][edge.evidence.file].append(edge)
     for (child, _), by_file in sorted(stated.items()):
         if len(by_file) > 1 and len({frozenset(e.parent for e in edges) for edges in by_file.values()}) > 1:
-            said = [
+            said: Said = [
                 (f, ", ".join(sorted(graph.assets[e.parent].id for e in edges)), [e.evidence for e in edges])
                 for f, edges in sorted(by_file.items())
             ]
             yield child, _side_by_side(said), [e for _, _, ev in said for e in ev]
 
 
-def _side_by_side(said) -> str:
+def _side_by_side(said: Said) -> str:
     return " | ".join(f"{source}: {value}" for source, value, _ in said)
-
-
-def _knowledge(fb: FactBase, kb: KnowledgeBase, profiles: dict[str, Profile]) -> None:
-    for term, info in kb.term_kinds.items():
-        fb.add(S["term_kind"](term, info["kind"]))
-        if "use_rank" in info:
-            fb.add(S["use_rank"](term, info["use_rank"]))
-        if info.get("persists"):
-            fb.add(S["persists"](term))
-        if info.get("adaptation_only"):
-            fb.add(S["adaptation_only"](term))
-        if "check" in info:
-            fb.add(S["term_check"](term, info["check"]))
-    for lic in kb.licenses.values():
-        fb.add(S["license"](lic.id, lic.family.replace("-", "_")))
-        for term in {t.term for t in lic.terms}:
-            fb.add(S["term"](lic.id, term))
-        for relation in lic.reaches:
-            fb.add(S["binds"](lic.id, relation))
-        if lic.training == "binds":
-            fb.add(S["training_binding"](lic.id))
-        if lic.training == "frees":
-            fb.add(S["training_frees"](lic.id))
-        if lic.outputs == "frees":
-            fb.add(S["outputs_frees"](lic.id))
-        for distribution in lic.copyleft_triggers:
-            fb.add(S["copyleft_trigger"](lic.id, distribution), Evidence(lic.file, "copyleft_triggers"))
-        for org in lic.licensor_orgs:
-            fb.add(S["licensor_org"](lic.id, org.lower()))
-        for other in lic.share_alike_compatible:
-            fb.add(S["share_alike_compatible"](lic.id, other))
-        for term in lic.terms:
-            for value in term.values or kb.term_kinds[term.term].get("default_values", []):
-                fb.add(S["term_value"](lic.id, term.term, value))
-            for value in term.accepts:
-                fb.add(S["term_accepts"](lic.id, term.term, value))
-            if term.uri_suffices:
-                fb.add(S["uri_suffices"](lic.id, term.term))
-    fb.add(S["term"](UNKNOWN, "unknown_terms"))
-    for profile in profiles.values():
-        for kind in profile.applies_to:
-            fb.add(S["profile"](profile.id, kind))
-        for fmt in profile.formats:
-            fb.add(S["profile_format"](profile.id, fmt))
-        for item in profile.items:
-            fb.add(S["item"](profile.id, item.id))
-            for name in item.fields:
-                fb.add(S["item_field"](profile.id, item.id, name))
-            if item.license:
-                fb.add(S["item_license"](profile.id, item.id))
-            if item.required:
-                fb.add(S["required_item"](profile.id, item.id))
-
-
-def _staleness(fb: FactBase, kb: KnowledgeBase, settings: Settings) -> None:
-    """Which entries are too old to rely on without a fresh look, judged here so that no date
-    reaches the rules (on the audit's as-of date, today when none is set)."""
-    as_of = settings.as_of or today()
-    for lic in kb.licenses.values():
-        if stale(lic, as_of, settings.knowledge_max_age_months):
-            fb.add(S["stale"](lic.id, lic.verified_at or NEVER), Evidence(lic.file, "verified_at"))
 
 
 def _release(fb: FactBase, graph: AssetGraph, settings: Settings, ids: dict[str, int], kb: KnowledgeBase) -> None:
@@ -410,7 +367,7 @@ def _closest(name: str, graph: AssetGraph) -> str:
     return f"; did you mean {' or '.join(repr(names[c]) for c in close)}?" if close else ""
 
 
-def _release_text(fb: FactBase, a: int, asset, kb: KnowledgeBase) -> None:
+def _release_text(fb: FactBase, a: int, asset: Asset, kb: KnowledgeBase) -> None:
     """What the release's name and card say, for the phrases and prefixes licenses prescribe."""
     values = {
         (t.term, v)

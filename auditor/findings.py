@@ -18,9 +18,8 @@ from auditor.interpretation import JSON, RELATION_NOUNS, SEVERITY_ORDER, Choice,
 from auditor.license_reading import read_declared
 from auditor.licenses import KnowledgeBase
 from auditor.model import AssetGraph
-from auditor.profiles import Profile
 from auditor.reasoning import Reasoning
-from auditor.rulebase import Rule
+from auditor.rulebase import Rule, RuleBase
 
 ENGINES_DISAGREE = "INP004"
 
@@ -29,13 +28,12 @@ def read_atoms(
     reasoning: Reasoning,
     fb: FactBase,
     graph: AssetGraph,
-    kb: KnowledgeBase,
-    rules: dict[str, Rule],
-    profiles: dict[str, Profile],
+    rb: RuleBase,
     mof: bool = False,
 ) -> Interpretation:
-    """The interpretation of `reasoning`'s atoms; `mof`: the audit selected the MOF profile."""
-    atoms = reasoning.atoms
+    """The interpretation of `reasoning`'s atoms under the rule base `rb`; `mof`: the audit
+    selected the MOF profile."""
+    atoms, kb, rules = reasoning.atoms, rb.kb, rb.rules
     chains = Chains(fb, graph, kb, atoms.get("via", []))
     release = fb.keys.index(fb.release) if fb.release else None
     found = (*disagreements.findings(reasoning.differences, rules[ENGINES_DISAGREE]), *_findings(atoms, chains, rules))
@@ -48,8 +46,8 @@ def read_atoms(
         outbound_requirements=tuple(o for o in owed if (o.license, o.term) in limiting),
         use_categories={fb.keys[a]: c.replace("_", "-") for a, c in atoms.get("use_category", [])},
         choices=_choices(atoms.get("chosen", []), chains),
-        documentation=documentation.scores(atoms, chains, profiles)
-        + (documentation.openness_classes(graph, fb) if mof else ()),
+        documentation=documentation.scores(atoms, chains, rb.profiles)
+        + (documentation.openness_classes(graph, fb, rb.framework) if mof else ()),
         engines=reasoning.engines,
         release=fb.release,
         release_basis=fb.release_basis,

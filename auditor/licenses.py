@@ -11,7 +11,6 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 import yaml
@@ -102,8 +101,8 @@ class KnowledgeBase:
         return next((t for t in lic.terms if t.term == term), None) if lic else None
 
 
-@cache
 def load(folder: Path | None = None) -> KnowledgeBase:
+    """The licence knowledge base of rules/licenses (or `folder`), read afresh: the audit's RuleBase holds it."""
     folder = folder or rules_dir() / "licenses"
     term_kinds = _yaml(folder / "terms.yaml")
     licenses = _entries(folder, term_kinds)

@@ -19,14 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import yaml
 
 from auditor.model import Statement
 from auditor.parsed import YAML
-from auditor.resources import rules_dir
 
 CLASSES = (3, 2, 1)  # lowest first: each class builds on the ones before it
 NO_LICENSE = frozenset({"", "unlicensed"})  # "unlicensed" is the MOT's value for a component included without a license
@@ -68,10 +66,9 @@ class Openness:
     not_type_appropriate: tuple[tuple[str, str], ...] = ()  # (component, license): open, but not for its type
 
 
-@cache
-def load(path: Path | None = None) -> Framework:
-    """The framework from mof.yaml; a license is open when any of its license lists names it."""
-    data = yaml.safe_load((path or rules_dir() / "profiles" / "mof.yaml").read_text(encoding="utf-8"))
+def load(path: Path) -> Framework:
+    """The framework from rules/profiles/mof.yaml; a license is open when any of its license lists names it."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
     components = tuple(
         Component(c["name"], c["content_type"], int(c["class"]), bool(c["required"])) for c in data["components"]
     )
@@ -86,14 +83,14 @@ def load(path: Path | None = None) -> Framework:
     )
 
 
-def classify(model: YAML, framework: Framework | None = None) -> Openness:
+def classify(model: YAML, framework: Framework) -> Openness:
     """Classify a parsed MOF model file ({"release": {"license": ..., "components": [...]}})."""
     release = model.get("release") if isinstance(model, dict) else None
     release = release if isinstance(release, dict) else {}
-    return _evaluate(framework or load(), _listed(release.get("components")), _globals(release.get("license")))
+    return _evaluate(framework, _listed(release.get("components")), _globals(release.get("license")))
 
 
-def from_statements(statements: Iterable[Statement], framework: Framework | None = None) -> Openness:
+def from_statements(statements: Iterable[Statement], framework: Framework) -> Openness:
     """The same classification from the statements the MOF reader records for a release:
     `mof:license:<type>` (global licenses) and `mof:component:<name>` (own license, NONE when it has none)."""
     licenses: dict[str, dict[str, str | None]] = {}

@@ -6,6 +6,7 @@ Profiles are data; the rules decide which items each asset meets (rules/lib/docu
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -13,7 +14,6 @@ from pathlib import Path
 import yaml
 
 from auditor.model import Section
-from auditor.resources import rules_dir
 
 DEFAULT_PROFILES = ("hf-model-card", "hf-dataset-card", "spdx3-ai", "spdx3-dataset")
 
@@ -73,7 +73,7 @@ def mentions(heading: str, keyword: str) -> bool:
     return any(all(w.startswith(k) for w, k in zip(words[i:], key, strict=False)) for i in starts)
 
 
-def items_meant(profiles: dict[str, Profile], heading: str, title: bool = False) -> list[tuple[str, str]]:
+def items_meant(profiles: Mapping[str, Profile], heading: str, title: bool = False) -> list[tuple[str, str]]:
     """(profile, item) pairs a card section under the normalised `heading` can meet: those that list
     the heading, and those with a keyword it mentions (real cards word headings in many ways). A
     card's title names the asset, not a section ('credit-risk-v1' says nothing of risks): only listed
@@ -90,7 +90,7 @@ def items_meant(profiles: dict[str, Profile], heading: str, title: bool = False)
 STATUS_ORDER = ("empty", "placeholder", "filled")
 
 
-def credited(profiles: dict[str, Profile], sections: list[Section]) -> list[tuple[Section, str, str, str]]:
+def credited(profiles: Mapping[str, Profile], sections: list[Section]) -> list[tuple[Section, str, str, str]]:
     """(section, profile, item, status) for each item a section's heading means: the status is the
     best of its own text and the text of its sub-sections that do not mean other items instead.
     "Training Details" is filled by its "Training Hyperparameters" (the same item, Training
@@ -123,10 +123,8 @@ def _earned(sections: list[Section], meant: list[list[tuple[str, str]]], n: int,
     return status
 
 
-@cache
-def load(folder: Path | None = None) -> dict[str, Profile]:
-    """Checklist profiles by id (the mof classification profile is computed elsewhere)."""
-    folder = folder or rules_dir() / "profiles"
+def load(folder: Path) -> dict[str, Profile]:
+    """Checklist profiles by id, from rules/profiles/ (the mof classification is computed elsewhere)."""
     profiles = {}
     for path in sorted(folder.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -156,9 +154,10 @@ def load(folder: Path | None = None) -> dict[str, Profile]:
     return profiles
 
 
-def selected(names: tuple[str, ...]) -> tuple[str, ...]:
-    """The profiles an audit uses (the defaults when none is named); unknown names are an error."""
-    known = set(load()) | {"mof"}
+def selected(names: tuple[str, ...], available: Iterable[str]) -> tuple[str, ...]:
+    """The profiles an audit uses (the defaults when none is named) among the `available` checklists
+    and mof; unknown names are an error."""
+    known = set(available) | {"mof"}
     unknown = [n for n in names if n not in known]
     if unknown:
         raise ProfileError(f"unknown documentation profile(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")

@@ -34,9 +34,15 @@ FOUND = (
 
 
 def search(
-    result: Interpretation, fb: FactBase, graph: AssetGraph, files: list[Path], atoms: Atoms, from_clingo: bool
+    result: Interpretation,
+    fb: FactBase,
+    graph: AssetGraph,
+    files: list[Path],
+    atoms: Atoms,
+    rb: rulebase.RuleBase,
+    from_clingo: bool,
 ) -> Remedies:
-    """The release's remedy and each conflict finding's."""
+    """The release's remedy and each conflict finding's, searched with the rule base's repair programs."""
     release = display_id(fb.release, graph) if fb.release else None
     conflicts = [f for f in result.findings if f.family == "conflict" and f.atom]
     if release is None or not conflicts:
@@ -54,7 +60,7 @@ def search(
     inputs = [schema.render(("aimed", n, f.atom[0], f.atom[1], ("", *f.atom[2:]))) for n, f in enumerate(aimed)]
     inputs += [schema.render(("was_chosen", a, i)) for a, i in atoms.get("chosen", [])]
     answers = engine.repairs(
-        files + rulebase.repair_files(), fb.program(only_cone=True) + "\n".join(inputs) + "\n", questions
+        [*files, *rb.repair_files], fb.program(only_cone=True) + "\n".join(inputs) + "\n", questions
     )
     for n, finding in enumerate(aimed):
         remedies[finding.id] = _finding_remedy(_named(answers[f"aim({n})"], fb, graph))

@@ -22,9 +22,11 @@ reproduces the shapes that make lineage audits expensive, deterministically from
 The release audited (commercial use, weights) is the model with the largest upstream cone among
 the deepest ones, so the release-specific rules do the most work.
 
-Two modes: "in-memory" builds the harvest's AssetRecords directly (no disk); "on-disk" writes
-real README.md cards in the Hub layout (<org>/<name>/, datasets/<org>/<name>/) under a temporary
-folder and times `auditor.harvest.harvest` reading them. Both modes give identical records
+Two modes: "in-memory" builds the harvest's AssetRecords directly (no disk) and audits them with
+`auditor.audit.audit_harvest`; "on-disk" writes real README.md cards in the Hub layout
+(<org>/<name>/, datasets/<org>/<name>/) under a temporary folder and audits it with
+`auditor.audit.run`, which also times the harvest reading them. The stages are timed by the
+pipeline's own stage hook (`on_stage`). Both modes give identical records
 (`--check` verifies it on a small graph).
 
 Every run happens in a fresh subprocess, so the peak RSS of one size does not leak into the next.
@@ -52,9 +54,11 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from auditor.model import AssetRecord, Evidence, Harvest, InventoryEntry, LicenseStatement, Reference, Section
 
@@ -62,6 +66,8 @@ TARGET_ASSETS, TARGET_SECONDS, TARGET_MB = 100_000, 15.0, 2048
 DEFAULT_SIZES = (10_000, 100_000)
 DISK_BY_DEFAULT_UP_TO = 10_000
 MAX_DEPTH = 11
+Row = dict[str, str | float | int]  # one stage of a run: its name, seconds and peak RSS in MB
+Run = dict[str, Any]  # one run's measurements, as JSON passed from the child process
 
 # --------------------------------------------------------------------------------------------
 # Workload vocabulary: Hub license ids with relative weights, card headings, names.
@@ -282,8 +288,10 @@ class Spec:
 class Pool:
     """Ids drawn with probability proportional to a weight fixed when they join (O(log n) draws)."""
 
-    def __init__(self, rng: random.Random):
-        self.rng, self.ids, self.cum = rng, [], []
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.ids: list[str] = []
+        self.cum: list[float] = []
 
     def add(self, asset_id: str, weight: float) -> None:
         self.ids.append(asset_id)
@@ -456,6 +464,8 @@ def choose_release(specs: list[Spec]) -> tuple[Spec, int]:
         size = len(_cone(spec, by_id))
         if size > best_cone:
             best, best_cone = spec, size
+    if best is None:
+        raise ValueError("the workload has no model with a card to release")
     return best, best_cone
 
 
@@ -478,7 +488,7 @@ def _cone(spec: Spec, by_id: dict[str, Spec]) -> set[str]:
 class CardText:
     """Lines of a card, with the 1-based line of every front-matter pointer as harvest reports it."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.lines: list[str] = []
         self.at: dict[str, int] = {}
 
@@ -557,7 +567,7 @@ def _model_index(spec: Spec, text: CardText) -> None:
         text.add(f"      value: {40 + j * 3.5}")
 
 
-def _license_statements(spec: Spec, ev) -> list[LicenseStatement]:
+def _license_statements(spec: Spec, ev: Callable[[str], Evidence]) -> list[LicenseStatement]:
     pointers = ["license"] if len(spec.licenses) == 1 else [f"license[{i}]" for i in range(len(spec.licenses))]
     return [
         LicenseStatement(raw, ev(p), spec.license_name if raw == "other" else None)
@@ -565,7 +575,7 @@ def _license_statements(spec: Spec, ev) -> list[LicenseStatement]:
     ]
 
 
-def _references(spec: Spec, ev) -> list[Reference]:
+def _references(spec: Spec, ev: Callable[[str], Evidence]) -> list[Reference]:
     refs = []
     if spec.bases:
         relation, basis = _relation(spec)
@@ -586,7 +596,7 @@ def _references(spec: Spec, ev) -> list[Reference]:
 
 def _relation(spec: Spec) -> tuple[str, str]:
     """The relation and basis auditor.harvest.hfcard gives these base_model fields."""
-    if spec.declares_relation:
+    if spec.declares_relation and spec.relation:
         return spec.relation, "declared in base_model_relation"
     if len(spec.bases) > 1:
         return "merge", "inferred: several base models"
@@ -631,7 +641,7 @@ def write_cards(specs: list[Spec], root: Path) -> None:
         path.write_text("\n".join(text.lines) + "\n", encoding="utf-8")
 
 
-def workload(specs: list[Spec], release: Spec, cone: int, ghosts: int) -> dict:
+def workload(specs: list[Spec], release: Spec, cone: int, ghosts: int) -> dict[str, Any]:
     kinds = Counter(s.kind for s in specs)
     relations = Counter(s.relation for s in specs if s.relation)
     fan_out = Counter(b.lower() for s in specs for b in s.bases)
@@ -661,77 +671,66 @@ def workload(specs: list[Spec], release: Spec, cone: int, ghosts: int) -> dict:
 class Stages:
     """Wall time (summed over calls) and peak RSS after each stage, printed as they finish."""
 
-    def __init__(self, label: str):
-        self.label, self.rows, self.text_mb = label, {}, {}
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.rows: dict[str, Row] = {}
 
-    @contextmanager
-    def stage(self, name: str):
-        start = time.perf_counter()
-        yield
-        seconds = time.perf_counter() - start
+    def record(self, name: str, seconds: float) -> None:
+        """The pipeline's stage hook (audit.run's `on_stage`), and the end of each stage timed here."""
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-        row = self.rows.setdefault(name, {"stage": name, "seconds": 0.0})
-        row["seconds"] = round(row["seconds"] + seconds, 3)
+        row = self.rows.setdefault(name, {"stage": name, "seconds": 0.0, "peak_rss_mb": 0})
+        row["seconds"] = round(float(row["seconds"]) + seconds, 3)
         row["peak_rss_mb"] = round(rss)
         print(f"  [{self.label}] {name:<10} {seconds:7.2f} s  peak RSS {rss:6.0f} MB", file=sys.stderr, flush=True)
 
-    def wrap(self, owner, attribute: str, name: str) -> None:
-        """Time every call of owner.attribute (if it exists) as stage `name`; note text sizes."""
-        original = getattr(owner, attribute, None)
-        if original is None:
-            return
-
-        def timed(*args, **kwargs):
-            with self.stage(name):
-                result = original(*args, **kwargs)
-            if isinstance(result, str):
-                self.text_mb[attribute] = max(self.text_mb.get(attribute, 0), round(len(result) / 1e6, 1))
-            return result
-
-        setattr(owner, attribute, timed)
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        self.record(name, time.perf_counter() - start)
 
     def remainder(self, name: str, total: float) -> None:
-        """Time inside `total` that no wrapped stage accounts for (work audit.run does itself)."""
+        """Time inside `total` that no stage accounts for (work audit.run does between its stages)."""
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        seconds = total - sum(r["seconds"] for r in self.rows.values() if r["stage"] != "generate")
+        seconds = total - sum(float(r["seconds"]) for r in self.rows.values() if r["stage"] != "generate")
         self.rows[name] = {"stage": name, "seconds": round(max(0.0, seconds), 3), "peak_rss_mb": round(rss)}
 
 
-def run_once(size: int, mode: str, seed: int) -> dict:
-    """One audit through auditor.audit.run, the entry point the CLI uses, timed stage by stage.
+def generate(size: int, seed: int, folder: Path | None) -> tuple[Spec, dict[str, Any], Harvest | None]:
+    """The release to audit, the workload's shape, and its harvest built in memory; or, given a
+    `folder`, no harvest: the cards are written there, to be read by the audit."""
+    lineage = Lineage(size, seed)
+    specs = lineage.build()
+    release, cone = choose_release(specs)
+    shape = workload(specs, release, cone, lineage.ghosts)
+    if folder is not None:
+        write_cards(specs, folder)
+        return release, shape, None
+    return release, shape, in_memory_harvest(specs)
 
-    The stage functions audit.run calls are wrapped with timers, so the benchmark follows the
-    real wiring even as it changes; the document and report.json are built as the CLI does.
-    """
-    from auditor import audit, engine, facts, findings, licenses, profiles, rulebase
+
+def run_once(size: int, mode: str, seed: int) -> Run:
+    """One audit through the pipeline's entry points, timed stage by stage with its stage hook:
+    auditor.audit.run on the cards written to disk, or auditor.audit.audit_harvest on the records
+    built in memory. The document and report.json are built as the CLI does."""
+    from auditor import audit, config, rulebase
     from auditor.report import jsonfile
 
-    licenses.load(), profiles.load(), rulebase.rules(), rulebase.program_files("conservative")  # warm caches
+    rb = rulebase.load()  # the CLI loads it before the audit too
     stages = Stages(f"{size} {mode}")
     tmp = Path(tempfile.mkdtemp(prefix="mlaudit-bench-"))
     try:
         with stages.stage("generate"):
-            lineage = Lineage(size, seed)
-            specs = lineage.build()
-            release, cone = choose_release(specs)
-            shape = workload(specs, release, cone, lineage.ghosts)
-            if mode == "on-disk":
-                write_cards(specs, tmp)
-            else:
-                harvested = in_memory_harvest(specs)
-            del lineage, specs  # the generator's own objects are no part of an audit's memory
-        if mode == "on-disk":
-            stages.wrap(audit, "harvest", "harvest")
-        else:
-            audit.harvest = lambda *args, **kwargs: harvested
-        stages.wrap(audit, "build", "resolve")
-        stages.wrap(facts, "encode", "encode")
-        stages.wrap(facts.FactBase, "program", "encode")  # rendering the facts as ASP text
-        stages.wrap(engine, "solve", "reason")
-        stages.wrap(engine, "repairs", "reason")  # the repair search, when the release is blocked
-        stages.wrap(findings, "read_atoms", "interpret")
+            release, shape, harvested = generate(size, seed, None if mode == "in-memory" else tmp)
         start = time.perf_counter()
-        result = audit.run(tmp, asset=release.id, use="commercial", distribution="weights")
+        if harvested is None:
+            result = audit.run(
+                tmp, rb=rb, on_stage=stages.record, asset=release.id, use="commercial", distribution="weights"
+            )
+        else:
+            with audit.no_cycle_collection():
+                settings = config.load(tmp).override(asset=release.id, use="commercial", distribution="weights")
+                result = audit.audit_harvest(harvested, settings, {}, rb, on_stage=stages.record)
         stages.remainder("other", time.perf_counter() - start)
         with stages.stage("document"):
             report = jsonfile.render(result.document())
@@ -743,7 +742,7 @@ def run_once(size: int, mode: str, seed: int) -> dict:
         "seed": seed,
         "stages": list(stages.rows.values()),
         "facts": len(result.facts.facts),
-        "program_mb": stages.text_mb.get("program"),
+        "program_mb": round(len(result.facts.program()) / 1e6, 1),
         "findings": len(result.result.findings),
         "by_rule": dict(sorted(Counter(f.rule for f in result.result.findings).items())),
         "json_mb": round(len(report.encode()) / 1e6, 1),
@@ -751,10 +750,11 @@ def run_once(size: int, mode: str, seed: int) -> dict:
     }
 
 
-def run_in_subprocess(size: int, mode: str, seed: int) -> dict:
+def run_in_subprocess(size: int, mode: str, seed: int) -> Run:
     command = [sys.executable, __file__, "--child", str(size), mode, "--seed", str(seed)]
     done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    run: Run = json.loads(done.stdout.strip().splitlines()[-1])
+    return run
 
 
 # --------------------------------------------------------------------------------------------
@@ -767,18 +767,19 @@ STAGE_NAMES = (
     ("encode", "encode facts"),
     ("reason", "reason (clingo)"),
     ("interpret", "interpret findings"),
+    ("repair", "repair search"),
     ("other", "rest of audit.run"),
     ("document", "document + JSON render"),
 )
-BUDGET = ("encode", "reason", "interpret", "other", "document")
+BUDGET = ("encode", "reason", "interpret", "repair", "other", "document")
 
 
-def budget(run: dict) -> tuple[float, int]:
+def budget(run: Run) -> tuple[float, int]:
     seconds = sum(r["seconds"] for r in run["stages"] if r["stage"] in BUDGET)
     return seconds, max(r["peak_rss_mb"] for r in run["stages"])
 
 
-def verdict(run: dict) -> str:
+def verdict(run: Run) -> str:
     if run["size"] < TARGET_ASSETS:
         return "–"
     seconds, mb = budget(run)
@@ -786,7 +787,7 @@ def verdict(run: dict) -> str:
     return f"{'met' if ok else 'MISSED'} (<{TARGET_SECONDS:.0f} s, <{TARGET_MB / 1024:.0f} GB)"
 
 
-def table(runs: list[dict]) -> str:
+def table(runs: list[Run]) -> str:
     head = [f"{r['size'] // 1000}k {r['mode']}" if r["size"] >= 1000 else f"{r['size']} {r['mode']}" for r in runs]
     lines = ["| stage | " + " | ".join(head) + " |", "|---|" + "---:|" * len(runs)]
     for key, label in STAGE_NAMES:
@@ -805,7 +806,7 @@ def table(runs: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def notes(runs: list[dict]) -> str:
+def notes(runs: list[Run]) -> str:
     import clingo
 
     seen, out = set(), []
@@ -827,7 +828,8 @@ def notes(runs: list[dict]) -> str:
     machine = (
         f"Python {platform.python_version()}, clingo {clingo.__version__}, {os.cpu_count()} CPUs; "
         f"seed {runs[0]['seed']}. Each cell: wall time · peak RSS of the process so far (fresh process per "
-        'column). "facts + reasoning + JSON" = encode + reason + interpret + rest of audit.run + document/JSON.'
+        'column). "facts + reasoning + JSON" = encode + reason + interpret + repair + rest of audit.run + '
+        "document/JSON."
     )
     return machine + "\n\n" + "\n".join(out)
 
@@ -859,9 +861,10 @@ def check(seed: int, size: int = 600) -> int:
 def engine_timings(sizes: list[int], seed: int) -> str:
     """The reasoning stage alone on clingo and on pyDatalog (the cross-check engine), for the
     sizes where pyDatalog finishes in reasonable time, so the README can say when to use it."""
-    from auditor import audit, config, datalog, engine, facts, licenses, profiles, rulebase
+    from auditor import audit, config, datalog, engine, facts, profiles, rulebase
     from auditor.graph import build
 
+    rb = rulebase.load()
     rows = ["| assets | facts | clingo | pyDatalog |", "|---:|---:|---:|---:|"]
     for size in sizes:
         lineage = Lineage(size, seed)
@@ -869,14 +872,8 @@ def engine_timings(sizes: list[int], seed: int) -> str:
         release, _ = choose_release(specs)
         graph = build(in_memory_harvest(specs))
         with audit.no_cycle_collection():
-            fb = facts.encode(
-                graph,
-                config.Settings(asset=release.id, profiles=profiles.DEFAULT_PROFILES),
-                licenses.load(),
-                profiles.load(),
-                rulebase.rules(),
-            )
-            files = rulebase.program_files("conservative")
+            fb = facts.encode(graph, config.Settings(asset=release.id, profiles=profiles.DEFAULT_PROFILES), rb)
+            files = rb.program_files("conservative")
             start = time.perf_counter()
             engine.solve(files, fb.program(), False)
             middle = time.perf_counter()

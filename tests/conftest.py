@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from auditor import audit
+from auditor import audit, rulebase
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
+RB = rulebase.load()  # the installed rule base, read once for the session and given to every audit
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
@@ -30,8 +31,8 @@ def card(front: str = "", body: str = "# Card\n") -> str:
     return "---\n" + textwrap.dedent(front).strip("\n") + "\n---\n" + textwrap.dedent(body)
 
 
-def run_audit(root: Path, **overrides) -> dict:
-    return audit.run(root, **overrides).document()
+def run_audit(root: Path, rb: rulebase.RuleBase = RB, **overrides) -> dict:
+    return audit.run(root, rb=rb, **overrides).document()
 
 
 def findings_of(doc: dict, rule: str) -> list[dict]:

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import jsonschema
 import pytest
+from conftest import RB
 from test_interpretation import NC, non_commercial, read, staged
 
 from auditor import config, document, review
@@ -24,7 +25,7 @@ def build(tmp_path, with_result=lambda result: result, curations: str = "") -> d
     curated, fb = staged(tmp_path, curations)
     result = with_result(read(curated, fb, non_commercial(fb)))
     settings = replace(config.Settings(asset="acme/m"), as_of=config.today())
-    return document.build(result, curated, settings, review.Review())
+    return document.build(result, curated, settings, review.Review(), RB)
 
 
 def remedied(result: Interpretation) -> Interpretation:

@@ -9,11 +9,11 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run_audit, write_tree
+from conftest import FIXTURES, RB, run_audit, write_tree
 from hypothesis import HealthCheck, given, settings
 from test_properties import cards, lineages
 
-from auditor import audit, datalog
+from auditor import datalog
 
 SCENARIOS = sorted(p for p in (FIXTURES / "rules").glob("*/*") if p.is_dir()) + sorted(
     p for p in (FIXTURES / "releases").glob("*") if p.is_dir()
@@ -91,7 +91,7 @@ def test_untranslatable_constructs_are_refused_with_file_and_line(tmp_path, prog
 
 
 def test_asp_only_files_are_not_translated():
-    files = [p for p in audit.rulebase.program_files("conservative") if p.name == "choice.lp"]
+    files = [p for p in RB.program_files("conservative") if p.name == "choice.lp"]
     assert datalog.translate(files).rules == []
 
 

@@ -2,8 +2,9 @@
 evidence each fact points back to (the files, fields and lines a finding's chain ends at)."""
 
 import pytest
+from conftest import RB
 
-from auditor import facts, licenses, profiles, rulebase
+from auditor import facts
 from auditor.config import Settings
 from auditor.graph import build
 from auditor.model import AssetRecord, Checksum, Evidence, Harvest, LicenseStatement, Reference
@@ -17,7 +18,7 @@ GHOST = Evidence("org/tuned/README.md", "datasets[1]", 7)
 
 def encode(graph, settings):
     """The one call of encode here, so a change of its signature is one edit."""
-    return facts.encode(graph, settings, licenses.load(), profiles.load(), rulebase.rules())
+    return facts.encode(graph, settings, RB)
 
 
 def small_graph():

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, RB
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -145,7 +145,7 @@ def audited(files: list[Path], folder: Path) -> set[str]:
         target = folder / path.parent.name / placed(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(path.read_bytes())
-    return {e.file for e in audit.run(folder).graph.harvest.inventory}
+    return {e.file for e in audit.run(folder, rb=RB).graph.harvest.inventory}
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=NO_CORPUS)

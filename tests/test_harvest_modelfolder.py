@@ -11,7 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run_audit, write_tree
+from conftest import FIXTURES, RB, run_audit, write_tree
 
 from auditor.harvest import Context, harvest, licensetext, modelfolder, weights
 from auditor.harvest.layout import place
@@ -320,9 +320,9 @@ def test_every_reference_text_matches_itself_best():
 
 
 def test_every_known_reference_text_names_a_license_of_the_knowledge_base():
-    from auditor import license_reading, licenses
+    from auditor import license_reading
 
-    kb = licenses.load()
+    kb = RB.kb
     for path in TEXTS.glob("*.txt"):
         assert license_reading.read_declared([LicenseStatement(path.stem, Evidence("", ""))], kb).status == "ok", (
             path.name

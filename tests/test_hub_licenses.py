@@ -5,12 +5,12 @@ from __future__ import annotations
 import csv
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, RB
 
 from auditor import license_reading, licenses
 from auditor.model import Evidence, LicenseStatement
 
-KB = licenses.load()
+KB = RB.kb
 HUB = list(csv.DictReader((FIXTURES / "knowledge" / "hf-hub-licenses" / "hf_hub_licenses.csv").open()))
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import FIXTURES, write_tree
+from conftest import FIXTURES, RB, write_tree
 
-from auditor import license_reading, licenses
+from auditor import license_reading
 from auditor.graph import build
 from auditor.harvest import harvest
 from auditor.harvest.spdx2 import plain
@@ -111,7 +111,7 @@ def test_a_mof_name_pasted_from_the_hub_page_title_names_the_model(tmp_path):
 def test_a_merged_assets_license_does_not_repeat():
     ev = Evidence("a.json", "license")
     reading = license_reading.read_declared(
-        [LicenseStatement("CC-BY-4.0", ev)] * 3 + [LicenseStatement("cc-by-4.0", ev)], licenses.load()
+        [LicenseStatement("CC-BY-4.0", ev)] * 3 + [LicenseStatement("cc-by-4.0", ev)], RB.kb
     )
     assert reading.expression == "CC-BY-4.0"
 

@@ -8,9 +8,9 @@ import string
 from dataclasses import FrozenInstanceError, replace
 
 import pytest
-from conftest import card, write_tree
+from conftest import RB, card, write_tree
 
-from auditor import config, facts, findings, licenses, profiles, repair, review, rulebase, schema
+from auditor import config, facts, findings, licenses, repair, review, schema
 from auditor.chains import Chains
 from auditor.graph import build
 from auditor.harvest import harvest
@@ -37,15 +37,14 @@ def staged(tmp_path, curations: str = "") -> tuple[review.Curated, facts.FactBas
     root = write_tree(tmp_path / "release", FILES)
     settings = replace(config.load(root), as_of=config.today())
     texts = {"curations": ("curations.yaml", curations)} if curations else {}
-    curated = review.curate(build(harvest(root, settings.asset)), review.load(texts, set(rulebase.rules())))
-    fb = facts.encode(curated.graph, settings, licenses.load(), profiles.load(), rulebase.rules())
+    curated = review.curate(build(harvest(root, settings.asset)), review.load(texts, set(RB.rules)))
+    fb = facts.encode(curated.graph, settings, RB)
     return curated, fb
 
 
 def read(curated: review.Curated, fb: facts.FactBase, atoms: Atoms, *differences: Difference) -> Interpretation:
     reasoning = Reasoning(atoms, ("clingo",), differences)
-    kb, rules = licenses.load(), rulebase.rules()
-    return findings.read_atoms(reasoning, fb, curated.graph, kb, rules, profiles.load())
+    return findings.read_atoms(reasoning, fb, curated.graph, RB)
 
 
 def ids(fb: facts.FactBase) -> tuple[int, int]:
@@ -142,7 +141,7 @@ def test_the_repair_step_returns_a_new_interpretation(tmp_path):
 def test_curation_returns_a_new_graph_and_what_it_could_not_apply(tmp_path):
     curated, fb = staged(tmp_path, CURATIONS)
     graph = build(harvest(tmp_path / "release", "acme/m"))
-    decisions = review.load({"curations": ("curations.yaml", CURATIONS)}, set(rulebase.rules()))
+    decisions = review.load({"curations": ("curations.yaml", CURATIONS)}, set(RB.rules))
     assert review.curate(graph, decisions) == curated
     assert graph.assets["model:org/base"].curation is None
     assert curated.graph.assets["model:org/base"].curation.license == "mit"

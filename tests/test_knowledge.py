@@ -7,11 +7,12 @@ import datetime as dt
 import json
 import re
 import shutil
+from dataclasses import replace
 
 import pytest
-from conftest import card, findings_of, run_audit, write_tree
+from conftest import RB, card, findings_of, run_audit, write_tree
 
-from auditor import config, licenses
+from auditor import config, licenses, rulebase
 from auditor.cli import main
 
 SHA = "0123456789abcdef" * 4
@@ -23,7 +24,7 @@ DATING = re.compile(r"^(verified_at|text_read|text_sha256):.*\n", re.M)
 
 def undated_copy(folder) -> None:
     """The real knowledge base in `folder`, with every entry's dating removed (never verified)."""
-    shutil.copytree(licenses.rules_dir() / "licenses", folder, ignore=shutil.ignore_patterns("texts"))
+    shutil.copytree(RB.folder / "licenses", folder, ignore=shutil.ignore_patterns("texts"))
     for path in folder.glob("*.yaml"):
         path.write_text(DATING.sub("", path.read_text()))
 
@@ -49,14 +50,21 @@ def dated_kb(tmp_path_factory):
     return licenses.load(folder)
 
 
+def judging_with(monkeypatch, kb: licenses.KnowledgeBase) -> rulebase.RuleBase:
+    """The installed rule base with the knowledge base `kb`: given to audits, and loaded by the CLI."""
+    rb = replace(RB, kb=kb)
+    monkeypatch.setattr(rulebase, "load", lambda folder=None: rb)
+    return rb
+
+
 @pytest.fixture
 def with_dated_kb(monkeypatch, dated_kb):
-    monkeypatch.setattr(licenses, "load", lambda folder=None: dated_kb)
+    return judging_with(monkeypatch, dated_kb)
 
 
 @pytest.fixture
 def with_undated_kb(monkeypatch, undated_kb):
-    monkeypatch.setattr(licenses, "load", lambda folder=None: undated_kb)
+    return judging_with(monkeypatch, undated_kb)
 
 
 def release(tmp_path, toml: str = "") -> object:
@@ -76,7 +84,7 @@ def stale_readings(doc: dict) -> list[tuple]:
 
 
 def test_an_entry_older_than_the_age_is_reported_where_relied_on(tmp_path, with_dated_kb):
-    doc = run_audit(release(tmp_path), as_of=AS_OF)
+    doc = run_audit(release(tmp_path), as_of=AS_OF, rb=with_dated_kb)
     assert stale_readings(doc) == [("acme/m", "Apache-2.0", "2025-01-01"), ("org/base", "Apache-2.0", "2025-01-01")]
     assert doc["knowledge"] == {"as_of": "2026-12-05", "max_age_months": 12}
     inherited = next(f for f in findings_of(doc, "LIC003") if f["asset"] == "acme/m")
@@ -90,9 +98,9 @@ def test_an_entry_older_than_the_age_is_reported_where_relied_on(tmp_path, with_
 
 def test_the_age_is_set_in_mlaudit_toml_and_on_the_command_line(tmp_path, with_dated_kb):
     root = release(tmp_path, "[audit]\nknowledge_max_age_months = 24\n")
-    doc = run_audit(root, as_of=AS_OF)
+    doc = run_audit(root, as_of=AS_OF, rb=with_dated_kb)
     assert stale_readings(doc) == [] and doc["knowledge"] is None
-    everything = run_audit(root, as_of=AS_OF, knowledge_max_age_months=0)
+    everything = run_audit(root, as_of=AS_OF, knowledge_max_age_months=0, rb=with_dated_kb)
     assert [r[1] for r in stale_readings(everything)] == ["Apache-2.0", "MIT", "Apache-2.0"]
     assert everything["knowledge"] == {"as_of": "2026-12-05", "max_age_months": 0}
 
@@ -110,18 +118,18 @@ def test_the_as_of_date_is_the_command_lines(tmp_path, with_dated_kb, capsys):
 
 def test_never_verified_entries_are_stale_without_recording_the_date(tmp_path, with_undated_kb):
     """Entries without verified_at are stale whatever the date, which then is not recorded."""
-    doc = run_audit(release(tmp_path), as_of=AS_OF)
+    doc = run_audit(release(tmp_path), as_of=AS_OF, rb=with_undated_kb)
     assert stale_readings(doc) == [
         ("acme/m", "Apache-2.0", "never"),
         ("acme/m", "MIT", "never"),
         ("org/base", "Apache-2.0", "never"),
     ]
     assert doc["knowledge"] is None
-    assert run_audit(release(tmp_path), as_of=dt.date(2040, 1, 1)) == doc
+    assert run_audit(release(tmp_path), as_of=dt.date(2040, 1, 1), rb=with_undated_kb) == doc
 
 
 def test_both_engines_agree_on_stale_knowledge(tmp_path, with_dated_kb):
-    doc = run_audit(release(tmp_path), as_of=AS_OF, engine="both")
+    doc = run_audit(release(tmp_path), as_of=AS_OF, engine="both", rb=with_dated_kb)
     assert findings_of(doc, "INP004") == [] and len(findings_of(doc, "LIC003")) == 2
 
 
@@ -141,7 +149,7 @@ def test_licenses_list_text(capsys, with_dated_kb):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["ID", "FAMILY", "USE", "VERIFIED", "CLAUSES", "NAME"]
     ids = [line.split()[0] for line in lines[1:]]
-    assert ids == sorted(licenses.load().licenses, key=str.lower)
+    assert ids == sorted(RB.kb.licenses, key=str.lower)
     apache = next(line for line in lines if line.startswith("Apache-2.0 "))
     assert apache.split()[1:5] == ["permissive-software", "commercial", "2025-01-01", "-"]
     assert apache.endswith("Apache License 2.0")
@@ -201,11 +209,11 @@ def test_licenses_show_unknown_id_is_exit_2(capsys):
 
 def test_licenses_show_prints_no_escape_sequences(tmp_path, monkeypatch, capsys):
     folder = tmp_path / "licenses"
-    shutil.copytree(licenses.rules_dir() / "licenses", folder, ignore=shutil.ignore_patterns("texts"))
+    shutil.copytree(RB.folder / "licenses", folder, ignore=shutil.ignore_patterns("texts"))
     path = folder / "mit.yaml"
     path.write_text(path.read_text().replace("name: MIT License", 'name: "MIT \\e[2J\\e]0;owned\\a License"'))
     kb = licenses.load(folder)
-    monkeypatch.setattr(licenses, "load", lambda folder=None: kb)
+    judging_with(monkeypatch, kb)
     assert main(["licenses", "show", "mit"]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out and "MIT \ufffd[2J" in out

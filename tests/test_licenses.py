@@ -6,11 +6,12 @@ import datetime as dt
 import re
 
 import pytest
+from conftest import RB
 
 from auditor import license_reading, licenses
 from auditor.model import Evidence, LicenseStatement
 
-KB = licenses.load()
+KB = RB.kb
 EV = Evidence("x/README.md", "license", 2)
 
 
@@ -321,7 +322,7 @@ def test_croissant_urls_of_hub_family_ids_are_not_guessed():
 def _files():
     import yaml
 
-    folder = licenses.rules_dir() / "licenses"
+    folder = RB.folder / "licenses"
     return {
         p.name: yaml.safe_load(p.read_text(encoding="utf-8"))
         for p in sorted(folder.glob("*.yaml"))
@@ -349,7 +350,7 @@ def test_every_entry_is_dated_and_hashed_where_its_text_was_read():
 
 
 def test_copyleft_licenses_say_what_triggers_them():
-    for lic in licenses.load().licenses.values():
+    for lic in RB.kb.licenses.values():
         if {t.term for t in lic.terms} & set(licenses.COPYLEFT_TERMS):
             assert lic.copyleft_triggers, lic.id
 
@@ -369,7 +370,7 @@ def kb_with(tmp_path, mit_keys: str):
     """A knowledge base of terms.yaml and mit.yaml, with `mit_keys` (YAML lines) added to the entry."""
     folder = tmp_path / "kb"
     folder.mkdir()
-    real = licenses.rules_dir() / "licenses"
+    real = RB.folder / "licenses"
     (folder / "terms.yaml").write_text((real / "terms.yaml").read_text())
     undated = re.sub(r"^(verified_at|text_read|text_sha256):.*\n", "", (real / "mit.yaml").read_text(), flags=re.M)
     (folder / "mit.yaml").write_text(undated + mit_keys)
@@ -463,7 +464,7 @@ def test_lookup_reads_an_id_as_a_manifest_license(text, expected):
 
 
 def test_the_readme_states_the_knowledge_base_counts():
-    kb = licenses.load()
+    kb = RB.kb
     clause_level = sum(licenses.clause_level(lic) for lic in kb.licenses.values())
-    readme = (licenses.rules_dir().parent / "README.md").read_text(encoding="utf-8")
+    readme = (RB.folder.parent / "README.md").read_text(encoding="utf-8")
     assert f"holds {len(kb.licenses)} licenses; {clause_level} were checked" in readme

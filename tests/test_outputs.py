@@ -10,9 +10,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import FIXTURES, card, run_audit, write_tree
+from conftest import FIXTURES, RB, card, run_audit, write_tree
 
-from auditor import rulebase
 from auditor.cli import OUTPUTS, main
 from auditor.report import junit, lines, notice, sarif
 
@@ -68,7 +67,7 @@ def test_sarif_validates_and_carries_the_demo_findings(demo):
     assert log["version"] == "2.1.0" and len(log["runs"]) == 1
     driver = log["runs"][0]["tool"]["driver"]
     assert driver["name"] == "mlaudit" and driver["version"] == demo["tool"]["version"] and driver["informationUri"]
-    assert [r["id"] for r in driver["rules"]] == list(rulebase.rules())
+    assert [r["id"] for r in driver["rules"]] == list(RB.rules)
     results = log["runs"][0]["results"]
     assert [r["partialFingerprints"][sarif.FINGERPRINT] for r in results] == [f["id"] for f in demo["findings"]]
     for result in results:
@@ -80,7 +79,7 @@ def test_sarif_validates_and_carries_the_demo_findings(demo):
 
 def test_sarif_rules_carry_the_rule_metadata(demo):
     rules = {r["id"]: r for r in json.loads(sarif.render(demo))["runs"][0]["tool"]["driver"]["rules"]}
-    meta = rulebase.rules()["CMP001"]
+    meta = RB.rules["CMP001"]
     assert rules["CMP001"] == {
         "id": "CMP001",
         "name": meta.name,
@@ -160,7 +159,7 @@ def test_junit_has_a_testcase_per_rule_and_a_failure_per_open_error(demo):
     assert suite.get("name") == "mlaudit" and len(root.findall("testsuite")) == 1
     assert int(suite.get("failures")) == len(suite.findall(".//failure")) == len(errors) == demo["counts"]["error"]
     cases = suite.findall("testcase")
-    assert int(suite.get("tests")) == len(cases) == len(rulebase.rules())
+    assert int(suite.get("tests")) == len(cases) == len(RB.rules)
     cmp001 = next(c for c in cases if c.get("name").startswith("CMP001 "))
     assert cmp001.get("classname") == "conflict"
     assert cmp001.find("failure").get("type") == "CMP001"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from conftest import FIXTURES, run_audit
+from conftest import FIXTURES, RB, run_audit
 
 from auditor import profiles
 
 PROFILE_FIXTURES = FIXTURES / "profiles"
-CHECKLISTS = sorted(profiles.load())
+CHECKLISTS = sorted(RB.profiles)
 
 
 def release_documentation(doc: dict, profile: str) -> dict:
@@ -39,7 +39,7 @@ def test_incomplete_fixture_lists_what_is_missing(profile):
     assert entry["score"] == expected["score"]
     assert [m["item"] for m in entry["missing"]] == expected["missing"]
     assert all(m["expected"] and m["how_to_fix"] for m in entry["missing"])
-    required = {i.id for i in profiles.load()[profile].items if i.required}
+    required = {i.id for i in RB.profiles[profile].items if i.required}
     flagged = {f["detail"]["item"] for f in doc["findings"] if f["rule"] == "DOC001"}
     assert flagged == required & set(expected["missing"])
 
@@ -72,7 +72,7 @@ def test_profiles_are_selected_on_the_command_line_and_unknown_ones_refused(tmp_
 
 
 def test_eu_items_cite_the_regulation():
-    items = profiles.load()["eu-ai-act-gpai"].items
+    items = RB.profiles["eu-ai-act-gpai"].items
     assert all("Annex" in i.clause for i in items)
 
 
@@ -89,12 +89,10 @@ def test_mof_profile_reports_class_and_progress(tmp_path):
 
 def test_a_heading_with_commas_stays_one_heading():
     """YAML flow lists split on commas: 'Bias, Risks, and Limitations' must be quoted to stay whole."""
-    (item,) = [i for i in profiles.load()["hf-model-card"].items if i.id == "Bias, Risks, and Limitations"]
+    (item,) = [i for i in RB.profiles["hf-model-card"].items if i.id == "Bias, Risks, and Limitations"]
     assert item.headings[0] == "Bias, Risks, and Limitations"
     assert "'Bias, Risks, and Limitations'" in item.expected
-    assert not [
-        h for p in profiles.load().values() for i in p.items for h in i.headings if h.lower().startswith("and ")
-    ]
+    assert not [h for p in RB.profiles.values() for i in p.items for h in i.headings if h.lower().startswith("and ")]
 
 
 CARD_SHAPES = FIXTURES / "cards"
@@ -130,7 +128,7 @@ def test_an_untouched_template_scores_almost_nothing():
     ],
 )
 def test_headings_are_matched_by_meaning(heading, item):
-    assert ("hf-model-card", item) in profiles.items_meant(profiles.load(), profiles.normalise_heading(heading))
+    assert ("hf-model-card", item) in profiles.items_meant(RB.profiles, profiles.normalise_heading(heading))
 
 
 @pytest.mark.parametrize(
@@ -156,12 +154,12 @@ def test_headings_are_matched_by_meaning(heading, item):
     ],
 )
 def test_every_profile_read_from_sections_matches_by_meaning(heading, meant, not_meant):
-    found = profiles.items_meant(profiles.load(), profiles.normalise_heading(heading))
+    found = profiles.items_meant(RB.profiles, profiles.normalise_heading(heading))
     assert meant in found and not_meant not in found
 
 
 def test_every_profile_with_headings_has_keywords():
-    assert all(item.keywords for p in profiles.load().values() for item in p.items if item.headings)
+    assert all(item.keywords for p in RB.profiles.values() for item in p.items if item.headings)
 
 
 @pytest.mark.parametrize(
@@ -190,7 +188,7 @@ def test_template_boilerplate_is_a_placeholder(text, status):
     assert section.status == status
 
 
-MODEL_PROFILES = {k: p for k, p in profiles.load().items() if k == "hf-model-card"}
+MODEL_PROFILES = {k: p for k, p in RB.profiles.items() if k == "hf-model-card"}
 
 
 @pytest.mark.parametrize(

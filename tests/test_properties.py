@@ -7,14 +7,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from conftest import run_audit, write_tree
+from conftest import RB, run_audit, write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from auditor import licenses
 from auditor.harvest import harvest
 
-KB = licenses.load()
+KB = RB.kb
 POOL = ["mit", "apache-2.0", "cc-by-nc-4.0", "cc-by-sa-4.0", "llama2", None]
 DERIVATIVE = {"finetune", "adapter", "quantized", "merge", "distill", "derived_from", "contains"}
 

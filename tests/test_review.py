@@ -7,7 +7,7 @@ import json
 import shutil
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, RB
 
 from auditor import audit, review
 from auditor.cli import main
@@ -35,7 +35,7 @@ def release(tmp_path):
 
 
 def audit_doc(root, as_of=dt.date(2026, 11, 28), baseline=None, **paths) -> dict:
-    return audit.run(root, review_paths=paths).document(as_of, baseline)
+    return audit.run(root, review_paths=paths, rb=RB).document(as_of, baseline)
 
 
 def findings(doc, rule=NC, asset=RELEASE):

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURES, findings_of, run_audit
+from conftest import FIXTURES, RB, findings_of, run_audit
 
 from auditor import rulebase
 
 RULE_FIXTURES = FIXTURES / "rules"
-RULES = rulebase.rules()
+RULES = RB.rules
 
 
 def cases(prefix: str) -> list:
@@ -76,16 +76,16 @@ def test_rule_metadata_is_complete():
 
 
 def test_positions_are_documented():
-    positions = rulebase.positions()
+    positions = RB.positions
     assert {"conservative", "permissive"} <= set(positions)
     assert all(p.summary and p.description for p in positions.values())
 
 
 def test_unknown_position_is_refused():
     with pytest.raises(rulebase.RuleBaseError, match="unknown legal position"):
-        rulebase.program_files("adventurous")
+        RB.program_files("adventurous")
 
 
 def test_rule_catalog_is_up_to_date():
     """rules/README.md is generated: `mlaudit rules list --format markdown > rules/README.md`."""
-    assert (RULE_FIXTURES.parent.parent / "rules" / "README.md").read_text() == rulebase.catalog()
+    assert (RULE_FIXTURES.parent.parent / "rules" / "README.md").read_text() == rulebase.catalog(RB)

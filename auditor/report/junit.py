@@ -1,11 +1,11 @@
 """junit.xml: the audit as a JUnit report, for CI systems that display test results.
 
-One testsuite "mlaudit" with one testcase per rule of the rule base (classname the rule's family,
-name its id and name), so a passing rule shows as a passing test. Every open finding of severity
-error is a <failure> of its rule's testcase; a rule can fail more than once, and the `failures`
-attribute counts failure elements, i.e. open errors. JUnit has no warning level: open warnings
-(and infos) are listed in their testcase's <system-out>, visible without failing the build.
-Resolved findings are left out.
+One testsuite "mlaudit" with one testcase per rule of the rule base that judged the release, as
+report.json records them (classname the rule's family, name its id and name), so a passing rule
+shows as a passing test. Every open finding of severity error is a <failure> of its rule's
+testcase; a rule can fail more than once, and the `failures` attribute counts failure elements,
+i.e. open errors. JUnit has no warning level: open warnings (and infos) are listed in their
+testcase's <system-out>, visible without failing the build. Resolved findings are left out.
 
 Built with xml.etree, which is safe here because we only write XML. Manifest text passes through
 `plain` first, which also removes every character XML 1.0 cannot carry.
@@ -15,26 +15,24 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from collections.abc import Iterable
 
-from auditor import rulebase
+from auditor.parsed import JSON
 from auditor.report.lines import line
 from auditor.report.plaintext import plain, where
 
 
-def render(document: dict, rules: Iterable[rulebase.Rule] | None = None) -> str:
-    """`rules` defaults to the installed rule base (the document names only the rules that fired)."""
-    rules = list(rules if rules is not None else rulebase.rules().values())
+def render(document: dict[str, JSON]) -> str:
+    rules = document["rule_base"].get("rules", [])
     open_ = [f for f in document["findings"] if f["status"] == "open"]
-    cases = [(r.family, f"{r.id} {r.name}", r.id) for r in rules]
-    known = {r.id for r in rules}
+    cases = [(r["family"], plain(f"{r['id']} {r['name']}"), r["id"]) for r in rules]
+    known = {r["id"] for r in rules}
     cases += sorted({(f["family"], f["rule"], f["rule"]) for f in open_ if f["rule"] not in known})
     failures = sum(1 for f in open_ if f["severity"] == "error")
     counts = {"tests": str(len(cases)), "failures": str(failures), "errors": "0"}
     root = ET.Element("testsuites", {"name": "mlaudit", **counts})
     suite = ET.SubElement(root, "testsuite", {"name": "mlaudit", **counts, "skipped": "0"})
     _properties(suite, document)
-    by_rule = defaultdict(list)
+    by_rule: defaultdict[str, list[dict[str, JSON]]] = defaultdict(list)
     for f in open_:
         by_rule[f["rule"]].append(f)
     for family, name, rule in cases:
@@ -43,7 +41,7 @@ def render(document: dict, rules: Iterable[rulebase.Rule] | None = None) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def _properties(suite: ET.Element, document: dict) -> None:
+def _properties(suite: ET.Element, document: dict[str, JSON]) -> None:
     props = ET.SubElement(suite, "properties")
     values = {
         "mlaudit.version": document["tool"]["version"],
@@ -55,7 +53,7 @@ def _properties(suite: ET.Element, document: dict) -> None:
         ET.SubElement(props, "property", {"name": name, "value": plain(value)})
 
 
-def _testcase(suite: ET.Element, family: str, name: str, findings: list[dict]) -> None:
+def _testcase(suite: ET.Element, family: str, name: str, findings: list[dict[str, JSON]]) -> None:
     case = ET.SubElement(suite, "testcase", {"classname": family, "name": name})
     for f in findings:
         if f["severity"] == "error":
@@ -66,7 +64,7 @@ def _testcase(suite: ET.Element, family: str, name: str, findings: list[dict]) -
         ET.SubElement(case, "system-out").text = "\n".join(others)
 
 
-def _details(finding: dict) -> str:
+def _details(finding: dict[str, JSON]) -> str:
     steps = [f"  ↳ {plain(s['fact'])}" + (f" [{where(s)}]" if s["file"] else "") for s in finding["evidence"]]
     return "\n".join(
         [

@@ -1,20 +1,20 @@
 """report.sarif: the findings as a SARIF 2.1.0 log, for code-scanning dashboards and CI annotations.
 
-One run of the driver `mlaudit`. Its rules are every rule of the rule base, so a dashboard can
-show what was checked as well as what fired. Each result points at the first evidence step in the
-audited folder (URIs relative to that folder) and names its asset as a logical location; the whole
-evidence chain rides in its properties. The finding id is the partial fingerprint, so results keep
-their identity across runs; resolved findings carry an accepted suppression. Nothing depends on
-time or machine: the same document gives the same bytes.
+One run of the driver `mlaudit`. Its rules are every rule of the rule base that judged the release,
+as report.json records them, so a dashboard can show what was checked as well as what fired. Each
+result points at the first evidence step in the audited folder (URIs relative to that folder) and
+names its asset as a logical location; the whole evidence chain rides in its properties. The
+finding id is the partial fingerprint, so results keep their identity across runs; resolved
+findings carry an accepted suppression. Nothing depends on time or machine: the same document
+gives the same bytes.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from urllib.parse import quote
 
-from auditor import rulebase
+from auditor.parsed import JSON
 from auditor.report.plaintext import local_step, plain
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -24,9 +24,8 @@ FINGERPRINT = "mlauditFindingId/v1"
 BASELINE_STATES = {"new": "new", "unchanged": "unchanged"}
 
 
-def render(document: dict, rules: Iterable[rulebase.Rule] | None = None) -> str:
-    """`rules` defaults to the installed rule base (the document names only the rules that fired)."""
-    descriptors = [_descriptor(r) for r in (rules if rules is not None else rulebase.rules().values())]
+def render(document: dict[str, JSON]) -> str:
+    descriptors = [_descriptor(r) for r in document["rule_base"].get("rules", [])]
     index = {d["id"]: i for i, d in enumerate(descriptors)}
     tool = document["tool"]
     log = {
@@ -58,19 +57,20 @@ def render(document: dict, rules: Iterable[rulebase.Rule] | None = None) -> str:
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
-def _descriptor(rule: rulebase.Rule) -> dict:
+def _descriptor(rule: dict[str, JSON]) -> dict[str, JSON]:
+    """A rule as report.json records it (rulebase.descriptors), as a SARIF reportingDescriptor."""
     return {
-        "id": rule.id,
-        "name": rule.name,
-        "shortDescription": {"text": rule.summary},
-        "fullDescription": {"text": rule.why},
-        "help": {"text": rule.how_to_fix},
-        "defaultConfiguration": {"level": LEVELS[rule.severity]},
-        "properties": {"family": rule.family, "tags": [rule.family]},
+        "id": rule["id"],
+        "name": rule["name"],
+        "shortDescription": {"text": plain(rule["summary"])},
+        "fullDescription": {"text": plain(rule["why"])},
+        "help": {"text": plain(rule["how_to_fix"])},
+        "defaultConfiguration": {"level": LEVELS[rule["severity"]]},
+        "properties": {"family": rule["family"], "tags": [rule["family"]]},
     }
 
 
-def _result(finding: dict, index: dict[str, int]) -> dict:
+def _result(finding: dict[str, JSON], index: dict[str, int]) -> dict[str, JSON]:
     result = {"ruleId": finding["rule"]}
     if finding["rule"] in index:
         result["ruleIndex"] = index[finding["rule"]]
@@ -104,7 +104,7 @@ def _result(finding: dict, index: dict[str, int]) -> dict:
     return result
 
 
-def _gone(finding: dict, index: dict[str, int]) -> dict:
+def _gone(finding: dict[str, JSON], index: dict[str, int]) -> dict[str, JSON]:
     """A finding of the baseline that this audit no longer raises (SARIF's "absent" state)."""
     result = {"ruleId": finding["rule"]}
     if finding["rule"] in index:
@@ -117,8 +117,8 @@ def _gone(finding: dict, index: dict[str, int]) -> dict:
     }
 
 
-def _location(finding: dict) -> dict | None:
-    location = {}
+def _location(finding: dict[str, JSON]) -> dict[str, JSON] | None:
+    location: dict[str, JSON] = {}
     step = local_step(finding)
     if step:
         physical = {"artifactLocation": {"uri": _uri(step["file"])}}

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from auditor.parsed import JSONObject
 
 if TYPE_CHECKING:
-    from auditor.rulebase import Rule
+    pass
 
 
 def render(document: JSONObject, outputs: list[str], fmt: str = "text") -> str:
@@ -221,11 +221,13 @@ def _clean(text: str) -> str:
     return "".join(c if c.isprintable() else " " if c.isspace() else "\ufffd" for c in text)
 
 
-def explain(finding: JSONObject, rule: Rule | None, document: JSONObject) -> str:
-    """`mlaudit explain`: one finding, the chain of facts behind it, its rule and what would fix it."""
+def explain(finding: JSONObject, document: JSONObject) -> str:
+    """`mlaudit explain`: one finding, the chain of facts behind it, its rule (as the report records
+    the rules that judged it) and what would fix it."""
+    rule = next((r for r in document["rule_base"].get("rules", []) if r["id"] == finding["rule"]), None)
     lines = [
         f"{finding['id']}  {finding['severity']}  {finding['rule']}"
-        + (f" {rule.name}" if rule else "")
+        + (f" {rule['name']}" if rule else "")
         + f"  ({finding['status']})",
         "",
         finding["message"],
@@ -235,7 +237,7 @@ def explain(finding: JSONObject, rule: Rule | None, document: JSONObject) -> str
     for i, step in enumerate(finding["evidence"], start=1):
         lines.append(f"  {i}. {step['fact']}{_where(step)}")
     if rule:
-        lines += ["", f"Rule: rules/{rule.path.parent.name}/{rule.path.name}", f"Why it matters: {rule.why}"]
+        lines += ["", f"Rule: {rule['source']}", f"Why it matters: {rule['why']}"]
     lines += ["", f"How to fix: {finding['how_to_fix']}"]
     fix = finding["fix"]
     if fix and fix["status"] == "found":
