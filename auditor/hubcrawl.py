@@ -32,10 +32,13 @@ from pathlib import Path
 from urllib.parse import quote
 
 from auditor import __version__, writing
-from auditor.harvest import Context, modelfolder, safejson
+from auditor.harvest import modelfolder
 from auditor.harvest.hfcard import read_card
-from auditor.harvest.layout import place
+from auditor.harvest.layout import Context, place
+from auditor.identity import hub_repo, looks_like_hub_id
 from auditor.model import Reference
+from auditor.readers import safejson
+from auditor.readers.values import shorten
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 # Fetched when the repository holds them, in this order (adapter_config.json first: it may pin its base),
@@ -150,7 +153,7 @@ def summary(log: dict, out: Path) -> str:
 
 def _valid_id(value: str) -> bool:
     """A Hub repository id safe to name a cache folder ('--' would not survive the layout's round trip)."""
-    return modelfolder.looks_like_hub_id(value) and "--" not in value
+    return looks_like_hub_id(value) and "--" not in value
 
 
 class _Crawler:
@@ -231,7 +234,7 @@ class _Crawler:
 
     @staticmethod
     def _linked(reference: Reference, child: Asset) -> Asset:
-        kind, target = modelfolder.hub_id(reference.target) or (reference.kind, reference.target)
+        kind, target = hub_repo(reference.target) or (reference.kind, reference.target)
         return Asset(kind, target, child.depth + 1, reference.revision, child.name, reference.relation)
 
 
@@ -333,7 +336,7 @@ class _Hub:
         """Where a redirect leads, when that is HF_ENDPOINT's own host (a renamed repository)."""
         target = response.next_request.url if response.next_request else None
         if target is None or (target.scheme, target.netloc) != (self.host.scheme, self.host.netloc):
-            where = modelfolder.shorten(str(target) if target else response.headers.get("location", ""))
+            where = shorten(str(target) if target else response.headers.get("location", ""))
             raise _Failed(f"redirected to {where!r}, not on {self.endpoint}; not followed")
         return str(target)
 
@@ -359,7 +362,7 @@ def _checked_info(data) -> dict:
         raise _Failed(f"the API answer should be a JSON object, found {type(data).__name__}")
     sha = data.get("sha")
     if not isinstance(sha, str) or not _SHA.match(sha):
-        raise _Failed(f"the API answer gives no commit sha (40 hex digits), found {modelfolder.shorten(sha)!r}")
+        raise _Failed(f"the API answer gives no commit sha (40 hex digits), found {shorten(sha)!r}")
     siblings = data.get("siblings")
     if not isinstance(siblings, list):
         raise _Failed("the API answer has no 'siblings' list of files")
@@ -382,7 +385,7 @@ def _refusal(status: int, headers) -> str:
         404: "not found",
     }.get(status, "the Hub answered with an error")
     message = headers.get("x-error-message", "")
-    detail = f"HTTP {status}" + (f" {code}" if code else "") + (f": {modelfolder.shorten(message)}" if message else "")
+    detail = f"HTTP {status}" + (f" {code}" if code else "") + (f": {shorten(message)}" if message else "")
     return f"{explained} ({detail})"
 
 

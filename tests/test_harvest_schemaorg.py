@@ -11,6 +11,7 @@ from conftest import FIXTURES, write_tree
 
 from auditor.harvest import Context, harvest, schemaorg
 from auditor.harvest.layout import place
+from auditor.identity import hub_ref
 from auditor.model import asset_key
 
 HERE = FIXTURES / "formats" / "schemaorg"
@@ -207,4 +208,4 @@ def test_json_lines_maps_pointers_to_lines():
     ],
 )
 def test_hub_urls(url, expected):
-    assert schemaorg.hub_ref(url) == expected
+    assert hub_ref(url) == expected

@@ -15,6 +15,9 @@ from auditor.harvest import schemaorg
 from auditor.model import AssetRecord, Problem
 
 FORMAT = "croissant"
+RANK = 1
+PINNABLE = False
+HUB_LAYOUT = False
 
 
 def detect(path: Path, head: bytes) -> bool:

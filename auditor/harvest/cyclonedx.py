@@ -23,8 +23,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from auditor.harvest import safejson, safexml
-from auditor.identity import hub_id
+from auditor.identity import hub_id, purl_version
 from auditor.model import (
     AssetRecord,
     Checksum,
@@ -36,15 +35,18 @@ from auditor.model import (
     Statement,
     asset_key,
 )
+from auditor.readers import safejson, safexml
+from auditor.readers.values import a_type, a_type_named, shorten
 
 FORMAT = "cyclonedx"
+RANK = 4
+PINNABLE = True
+HUB_LAYOUT = False
 VERSIONS = ("1.5", "1.6", "1.7")
-MAX_VALUE = 200
 
 _JSON_MARKER = re.compile(rb'"bomFormat"\s*:\s*"CycloneDX"')
 _XML_MARKER = re.compile(rb'<(?:[\w.-]+:)?bom\b[^>]*=\s*["\']http://cyclonedx\.org/schema/bom/1\.\d+["\']')
 _XML_NAMESPACE = re.compile(r"^http://cyclonedx\.org/schema/bom/(1\.\d+)$")
-_HF_PURL_VERSION = re.compile(r"^pkg:huggingface/[^@?#]+@([^?#]+)", re.I)
 
 _CODE_TYPES = frozenset(
     {
@@ -182,7 +184,7 @@ class _Doc:
 def _load_json(path: Path) -> _Doc:
     data = safejson.load(path)
     if not isinstance(data, dict):
-        raise _NotABom(f"not a CycloneDX BOM: the top level is {_type_name(data)}, not an object")
+        raise _NotABom(f"not a CycloneDX BOM: the top level is {a_type(data)}, not an object")
     return _Doc(data, _json_lines(path.read_bytes().decode("utf-8-sig")))
 
 
@@ -339,7 +341,7 @@ class _Reader:
         self._check_header(data)
         metadata = data.get("metadata")
         if metadata is not None and not isinstance(metadata, dict):
-            self.problem("invalid", f"'metadata' should be an object, found {_type_name(metadata)}", "/metadata")
+            self.problem("invalid", f"'metadata' should be an object, found {a_type(metadata)}", "/metadata")
         elif metadata and metadata.get("component") is not None:
             subject = self.component(metadata["component"], "/metadata/component")
             if subject:
@@ -386,7 +388,7 @@ class _Reader:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.problem(code, f"'{key}' should be an array, found {_type_name(value)}", f"{pointer}/{key}")
+            self.problem(code, f"'{key}' should be an array, found {a_type(value)}", f"{pointer}/{key}")
             return []
         return list(enumerate(value))
 
@@ -396,7 +398,7 @@ class _Reader:
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         if not isinstance(value, str):
-            self.problem("bad-field", f"'{key}' should be a string, found {_type_name(value)}", f"{pointer}/{key}")
+            self.problem("bad-field", f"'{key}' should be a string, found {a_type(value)}", f"{pointer}/{key}")
             return None
         return value.strip()
 
@@ -434,7 +436,9 @@ class _Reader:
             return
         if not isinstance(ref, str) or not ref:
             self.problem(
-                "invalid", f"'bom-ref' should be a non-empty string, found {_type_name(ref)}", f"{pointer}/bom-ref"
+                "invalid",
+                f"'bom-ref' should be a non-empty string, found {a_type(ref)}",
+                f"{pointer}/bom-ref",
             )
         elif ref in self.bom_refs:
             self.problem(
@@ -501,7 +505,7 @@ class _Reader:
 
     def component(self, node, pointer: str) -> AssetRecord | None:
         if not isinstance(node, dict):
-            self.problem("invalid", f"a component should be an object, found {_type_name(node)}", pointer)
+            self.problem("invalid", f"a component should be an object, found {a_type(node)}", pointer)
             return None
         kind, basis = self._kind(node, pointer)
         identifiers = self._identifiers(node, pointer)
@@ -551,7 +555,7 @@ class _Reader:
     def _kind(self, node: dict, pointer: str) -> tuple[str, str]:
         ctype = node.get("type")
         if ctype not in _TYPES:
-            found = f"'{ctype}'" if isinstance(ctype, str) else "missing" if ctype is None else _type_name(ctype)
+            found = f"'{ctype}'" if isinstance(ctype, str) else "missing" if ctype is None else a_type(ctype)
             self.problem("invalid", f"component 'type' is {found}, not a CycloneDX component type", f"{pointer}/type")
             return "other", "CycloneDX component without a known type"
         return _KINDS.get(ctype, "other"), f"CycloneDX component type {ctype}"
@@ -637,8 +641,7 @@ class _Reader:
             return LicenseStatement(entry["expression"], self.ev(f"{where}/expression")), entry.get("acknowledgement")
         self.problem(
             "bad-field",
-            'a \'licenses\' entry should be {"license": {...}} or {"expression": "..."}, '
-            f"found {_type_name(entry)}",
+            f'a \'licenses\' entry should be {{"license": {{...}}}} or {{"expression": "..."}}, found {a_type(entry)}',
             where,
         )
         return None, None
@@ -647,19 +650,19 @@ class _Reader:
         for key in _COMPONENT_TEXTS:
             value = self.text(node, key, pointer)
             if value:
-                record.statements.append(Statement(key, _shorten(value), self.ev(f"{pointer}/{key}")))
+                record.statements.append(Statement(key, shorten(value), self.ev(f"{pointer}/{key}")))
         for key in _ENTITIES:
             if node.get(key) is not None:
                 self._entity(record, node, key, pointer)
         for i, author in self.array(node, "authors", pointer, "bad-field"):
             name = _party(author)
             if name:
-                record.statements.append(Statement("authors", _shorten(name), self.ev(f"{pointer}/authors/{i}")))
+                record.statements.append(Statement("authors", shorten(name), self.ev(f"{pointer}/authors/{i}")))
 
     def _entity(self, record: AssetRecord, node: dict, key: str, pointer: str) -> None:
         name = _party(node[key])
         if name:
-            record.statements.append(Statement(key, _shorten(name), self.ev(f"{pointer}/{key}")))
+            record.statements.append(Statement(key, shorten(name), self.ev(f"{pointer}/{key}")))
         else:
             self.problem("bad-field", f"'{key}' should be an organization with a 'name' or 'url'", f"{pointer}/{key}")
 
@@ -675,7 +678,9 @@ class _Reader:
             name = f"{prefix}.{path.replace('/', '.')}"
             if not isinstance(value, expected):
                 self.problem(
-                    "bad-field", f"'{name}' should be {_JSON_TYPES[expected]}, found {_type_name(value)}", where
+                    "bad-field",
+                    f"'{name}' should be {a_type_named(expected)}, found {a_type(value)}",
+                    where,
                 )
                 continue
             items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
@@ -683,7 +688,7 @@ class _Reader:
                 text = _summary(item)
                 if text:
                     record.statements.append(
-                        Statement(name, _shorten(text), self.ev(where if i is None else f"{where}/{i}"))
+                        Statement(name, shorten(text), self.ev(where if i is None else f"{where}/{i}"))
                     )
 
     def _model_card(self, record: AssetRecord, node: dict, pointer: str) -> None:
@@ -692,7 +697,7 @@ class _Reader:
             return
         where = f"{pointer}/modelCard"
         if not isinstance(card, dict):
-            self.problem("bad-field", f"'modelCard' should be an object, found {_type_name(card)}", where)
+            self.problem("bad-field", f"'modelCard' should be an object, found {a_type(card)}", where)
             return
         self._fields(record, card, _MODEL_CARD, where, "modelCard")
         params = card.get("modelParameters") if isinstance(card.get("modelParameters"), dict) else {}
@@ -707,12 +712,16 @@ class _Reader:
             else:
                 self.problem(
                     "bad-field",
-                    f"a dataset 'ref' should be a bom-ref string, found {_type_name(dataset['ref'])}",
+                    f"a dataset 'ref' should be a bom-ref string, found {a_type(dataset['ref'])}",
                     f"{pointer}/ref",
                 )
             return
         if not isinstance(dataset, dict):
-            self.problem("bad-field", f"a model-card dataset should be an object, found {_type_name(dataset)}", pointer)
+            self.problem(
+                "bad-field",
+                f"a model-card dataset should be an object, found {a_type(dataset)}",
+                pointer,
+            )
             return
         contents = dataset.get("contents") if isinstance(dataset.get("contents"), dict) else {}
         url = self.text(contents, "url", f"{pointer}/contents")
@@ -740,7 +749,7 @@ class _Reader:
         for i, item in self.array(node, "data", pointer, "bad-field"):
             where = f"{pointer}/data/{i}"
             if not isinstance(item, dict):
-                self.problem("bad-field", f"a 'data' entry should be an object, found {_type_name(item)}", where)
+                self.problem("bad-field", f"a 'data' entry should be an object, found {a_type(item)}", where)
                 continue
             self._fields(record, item, _DATA, where, "data")
             contents = item.get("contents") if isinstance(item.get("contents"), dict) else {}
@@ -755,7 +764,7 @@ class _Reader:
             return
         where = f"{pointer}/pedigree"
         if not isinstance(pedigree, dict):
-            self.problem("bad-field", f"'pedigree' should be an object, found {_type_name(pedigree)}", where)
+            self.problem("bad-field", f"'pedigree' should be an object, found {a_type(pedigree)}", where)
             return
         for key in ("ancestors", "variants", "descendants"):
             for i, child in self.array(pedigree, key, where):
@@ -779,8 +788,8 @@ def _hub(kind: str, identifiers: list[Identifier]) -> tuple[str, str | None] | N
     for ident in identifiers:
         found = hub_id(ident.scheme, ident.value, kind)
         if found and "/" in found[1] and (found[0] == kind or kind not in ("model", "dataset")):
-            pinned = _HF_PURL_VERSION.match(ident.value) if ident.scheme == "purl" else None
-            return found[1], unquote(pinned.group(1)) if pinned else None
+            pinned = purl_version(ident.value) if ident.scheme == "purl" else None
+            return found[1], unquote(pinned) if pinned else None
     return None
 
 
@@ -819,23 +828,3 @@ def _summary(value) -> str:
     if len(parts) == 1:
         return parts[0][1]  # {"type": "supervised"} -> supervised, {"organization": {"name": "X"}} -> X
     return "; ".join(f"{k}: {text}" for k, text in parts)
-
-
-def _shorten(text: str) -> str:
-    return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
-
-
-_JSON_TYPES = {
-    dict: "an object",
-    list: "an array",
-    str: "a string",
-    bool: "a boolean",
-    int: "a number",
-    float: "a number",
-    type(None): "null",
-}
-
-
-def _type_name(value) -> str:
-    """What a JSON value is, for messages: 'an object', 'a number'..."""
-    return _JSON_TYPES.get(type(value), type(value).__name__)

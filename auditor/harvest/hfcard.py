@@ -5,12 +5,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from auditor.harvest import frontmatter, markdown
 from auditor.harvest.layout import Placement
-from auditor.harvest.modelfolder import looks_like_hub_id, shorten
-from auditor.harvest.text import read_text
-from auditor.identity import hub_id
+from auditor.identity import hub_id, looks_like_hub_id
 from auditor.model import AssetRecord, Evidence, LicenseStatement, Problem, Reference, Statement, asset_key
+from auditor.readers import frontmatter, markdown
+from auditor.readers.text import read_text
+from auditor.readers.values import shorten
+
+FORMAT = "hf-card"
+RANK = 0
+PINNABLE = False
+HUB_LAYOUT = True
 
 DATASET_FIELDS = frozenset(
     {
@@ -43,6 +48,7 @@ def read_card(path: Path, rel: str, place: Placement) -> tuple[AssetRecord, list
         kind=place.kind or "model",
         source=rel,
         revision=place.revision,
+        format=FORMAT,
         kind_basis="layout" if place.kind else "default",
     )
     problems: list[Problem] = []

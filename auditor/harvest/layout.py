@@ -46,3 +46,11 @@ def place(relative_dir: str, root_name: str) -> Placement:
     if not parts:
         return Placement(root_name, kind)
     return Placement("/".join(parts), kind)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a reader knows besides the file: its path in the audit and the asset its folder names."""
+
+    rel: str
+    placement: Placement

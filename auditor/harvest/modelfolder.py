@@ -15,15 +15,20 @@ import re
 import stat
 from pathlib import Path
 
-from auditor.harvest import licensetext, safejson, weights
-from auditor.harvest.text import read_text
+from auditor.harvest import licensetext, weights
+from auditor.identity import hub_repo, looks_like_hub_id
 from auditor.model import AssetRecord, Checksum, Evidence, LicenseStatement, Problem, Reference, Statement, asset_key
+from auditor.readers import safejson
+from auditor.readers.text import read_text
+from auditor.readers.values import shorten
 
 FORMAT = "model-folder"
+RANK = 8
+PINNABLE = True
+HUB_LAYOUT = True
 CONFIGS = ("config.json", "generation_config.json", "adapter_config.json")
 WEIGHTS = (".safetensors", ".gguf", ".bin", ".pt", ".pth", ".ckpt", ".onnx", ".h5", ".msgpack")
 MAX_LICENSE_BYTES = 1024 * 1024
-MAX_VALUE = 200
 MAX_STATEMENTS = 200
 MAX_REFERENCES = 64
 
@@ -31,11 +36,6 @@ _LICENSE_FILE = re.compile(r"^(LICEN[CS]E|COPYING|NOTICE)([-_. ][\w. -]*)?$", re
 # Use policies a license makes part of its terms (Llama's USE_POLICY.md, Acceptable-Use-Policy.md).
 _POLICY_FILE = re.compile(r"^((acceptable|prohibited|responsible)[-_ ]?)?use[-_ ]?policy(\.(md|txt))?$", re.I)
 _NOT_TEXT = (".pdf", ".doc", ".docx", ".odt")
-_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?$")
-_HUB_URL = re.compile(
-    r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(datasets/)?([\w.-]+/[\w.-]+)/?(?:[?#].*|/.*)?$", re.I
-)
-_NOT_REPOS = ("spaces/", "docs/", "blog/", "api/", "models/", "papers/")
 
 
 def is_terms_file(name: str) -> bool:
@@ -83,23 +83,6 @@ def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
     key = asset_key(record.kind, record.id)
     problems = [Problem(p.code, p.message, p.evidence, key) for p in problems]
     return ([record] if ok else []), problems
-
-
-def hub_id(url: str) -> tuple[str, str] | None:
-    """(kind, Hub id) of a huggingface.co repository URL, else None."""
-    match = _HUB_URL.match(url.strip())
-    if not match or (match.group(1) is None and match.group(2).lower().startswith(_NOT_REPOS)):
-        return None
-    return ("dataset" if match.group(1) else "model"), match.group(2)
-
-
-def looks_like_hub_id(value: str) -> bool:
-    return bool(_HUB_ID.match(value)) and ".." not in value
-
-
-def shorten(value) -> str:
-    text = value if isinstance(value, str) else str(value)
-    return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
 
 
 # --- configs -----------------------------------------------------------------------------------
@@ -375,7 +358,7 @@ def _gguf_reference(group: str, index: int, fields: dict, relation: str, rel: st
     revision = fields.get("version") if isinstance(fields.get("version"), str) else None
     url = fields.get("repo_url") if isinstance(fields.get("repo_url"), str) else None
     name = fields.get("name") if isinstance(fields.get("name"), str) else None
-    on_hub = hub_id(url) if url else None
+    on_hub = hub_repo(url) if url else None
     if on_hub:
         return Reference(
             on_hub[1], kind, relation, Evidence(rel, f"{prefix}.repo_url"), "declared in GGUF metadata", "hub", revision

@@ -19,12 +19,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from auditor.harvest import frontmatter
-from auditor.harvest.modelfolder import hub_id, looks_like_hub_id, shorten
-from auditor.harvest.text import read_text
+from auditor.identity import hub_repo, looks_like_hub_id
 from auditor.model import AssetRecord, Evidence, Identifier, LicenseStatement, Problem, Statement, asset_key
+from auditor.readers import frontmatter
+from auditor.readers.text import read_text
+from auditor.readers.values import shorten
 
 FORMAT = "mof"
+RANK = 7
+PINNABLE = False
+HUB_LAYOUT = False
 FRAMEWORK = "Model Openness Framework"
 PARAMETERS = "Model parameters (Final)"
 COMPONENTS = frozenset(
@@ -141,7 +145,7 @@ def _record(release: dict, rel: str, ev, problem) -> AssetRecord | None:
         problem("bad-field", f"'release.name' is a Hub page title ('{name}'); read as the id it names", "release.name")
         name = name.removesuffix(_PAGE_TITLE)
     url = _text(release.get("huggingface"))
-    on_hub = hub_id(url) if url else None
+    on_hub = hub_repo(url) if url else None
     asset_id = on_hub[1] if on_hub and on_hub[0] == "model" else name
     if asset_id is None:
         problem("malformed", "'release.name' is missing or empty: the model is not named", "release.name")

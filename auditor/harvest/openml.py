@@ -12,8 +12,8 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from auditor.harvest import safejson, safexml
-from auditor.harvest.schemaorg import hub_ref, label, load_json, shape, shorten
+from auditor.harvest.schemaorg import label, load_json
+from auditor.identity import hub_ref
 from auditor.model import (
     AssetRecord,
     Checksum,
@@ -25,8 +25,13 @@ from auditor.model import (
     Statement,
     asset_key,
 )
+from auditor.readers import safejson, safexml
+from auditor.readers.values import shorten_line, type_name
 
 FORMAT = "openml"
+RANK = 5
+PINNABLE = False
+HUB_LAYOUT = False
 NAMESPACE = "http://openml.org/openml"
 ROOT = "data_set_description"
 STATEMENT_FIELDS = (
@@ -127,7 +132,11 @@ def _json_fields(path: Path, rel: str, problems: list[Problem]) -> Fields | None
         return None
     description = data.get(ROOT) if isinstance(data, dict) else None
     if not isinstance(description, dict):
-        found = shape(description) if isinstance(data, dict) and ROOT in data else f"a JSON {shape(data)} without it"
+        found = (
+            type_name(description)
+            if isinstance(data, dict) and ROOT in data
+            else f"a JSON {type_name(data)} without it"
+        )
         problems.append(
             Problem("malformed", f"expected an object under '{ROOT}', found {found}", Evidence(rel, f"/{ROOT}"))
         )
@@ -141,7 +150,9 @@ def _json_fields(path: Path, rel: str, problems: list[Problem]) -> Fields | None
             if isinstance(item, (str, int, float)) and not isinstance(item, bool):
                 fields.setdefault(name, []).append((str(item).strip(), evidence))
             elif item is not None:
-                problems.append(Problem("bad-field", f"'{label(at)}' should be text, found {shape(item)}", evidence))
+                problems.append(
+                    Problem("bad-field", f"'{label(at)}' should be text, found {type_name(item)}", evidence)
+                )
     return fields
 
 
@@ -161,7 +172,10 @@ def _record(fields: Fields, context, name_at: Evidence, problems: list[Problem])
     data_file = first["url"][0] if first.get("url") else None
     record.checksums = _checksums(fields.get("md5_checksum", []), data_file, problems)
     record.statements = [
-        Statement(name, shorten(text), ev) for name in STATEMENT_FIELDS for text, ev in fields.get(name, []) if text
+        Statement(name, shorten_line(text), ev)
+        for name in STATEMENT_FIELDS
+        for text, ev in fields.get(name, [])
+        if text
     ]
     record.references = [ref for text, ev in fields.get("original_data_url", []) for ref in _origins(text, ev)]
     return record
@@ -173,7 +187,9 @@ def _identifiers(dataset_id: tuple[str, Evidence] | None, problems: list[Problem
         return []
     text, evidence = dataset_id
     if not text.isdigit() or int(text) <= 0:
-        problems.append(Problem("invalid", f"'id' should be a positive integer, found '{shorten(text, 40)}'", evidence))
+        problems.append(
+            Problem("invalid", f"'id' should be a positive integer, found '{shorten_line(text, 40)}'", evidence)
+        )
         return []
     return [Identifier("url", f"https://www.openml.org/d/{int(text)}", evidence)]
 
@@ -203,7 +219,9 @@ def _checksums(values: list[tuple[str, Evidence]], data_file: str | None, proble
             found.append(Checksum("md5", text.lower(), data_file, evidence))
         elif text:
             problems.append(
-                Problem("bad-field", f"'md5_checksum' should be 32 hex digits, found '{shorten(text, 80)}'", evidence)
+                Problem(
+                    "bad-field", f"'md5_checksum' should be 32 hex digits, found '{shorten_line(text, 80)}'", evidence
+                )
             )
     return found
 

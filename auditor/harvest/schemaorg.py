@@ -16,9 +16,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
-from urllib.parse import unquote, urlsplit
 
-from auditor.harvest import safejson
+from auditor.identity import hub_ref
 from auditor.model import (
     AssetRecord,
     Checksum,
@@ -30,8 +29,13 @@ from auditor.model import (
     Statement,
     asset_key,
 )
+from auditor.readers import safejson
+from auditor.readers.values import shorten_line, type_name
 
 FORMAT = "schema.org"
+RANK = 6
+PINNABLE = False
+HUB_LAYOUT = False
 
 SCHEMA = "https://schema.org/"
 CROISSANT = "http://mlcommons.org/croissant/"
@@ -58,36 +62,12 @@ STATEMENT_FIELDS = ("description", "citeAs", "citation", "creator", "publisher",
 NODE_TEXT = ("name", "prov:label", "description", "prov:description", "url", "prov:atLocation", "prov:locatedAt", "@id")
 LOCATIONS = ("url", "prov:atLocation", "prov:locatedAt", "sameAs", "contentUrl", "identifier", "@id")
 DIGESTS = {"md5": 16, "sha1": 20, "sha256": 32, "sha512": 64}  # algorithm -> digest length in bytes
-MAX_VALUE = 200
 MAX_LINE_INDEX_BYTES = 16 * 1024 * 1024
 MAX_INDEX_DEPTH = 8
 
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _DOI = re.compile(r"^(?:doi:|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,}/\S+)$", re.I)
 _IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$")
-_HUB_HOSTS = ("huggingface.co", "www.huggingface.co", "hf.co")
-_HUB_RESERVED = frozenset(
-    {
-        "docs",
-        "blog",
-        "api",
-        "models",
-        "spaces",
-        "papers",
-        "collections",
-        "organizations",
-        "settings",
-        "join",
-        "login",
-        "pricing",
-        "tasks",
-        "learn",
-        "posts",
-        "chat",
-        "search",
-    }
-)
-_HUB_PAGES = frozenset({"tree", "blob", "resolve", "commit", "commits", "raw", "viewer", "discussions", "edit"})
 _DATASET_TYPE = re.compile(rb'"(?:(?:sc|schema):|https?://schema\.org/)?Dataset"')
 
 
@@ -297,20 +277,9 @@ def text_of(value) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def shorten(text: str, limit: int = MAX_VALUE) -> str:
-    """Whitespace collapsed and cut to `limit` characters, for statement values."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def label(pointer: str) -> str:
     """A JSON pointer as a field path for messages: `/distribution/0/sha256` -> `distribution/0/sha256`."""
     return pointer.lstrip("/") or "(root)"
-
-
-def shape(value) -> str:
-    """The JSON type name of a value, for messages."""
-    return {dict: "object", list: "list", str: "string", bool: "boolean", type(None): "null"}.get(type(value), "number")
 
 
 # --- the document ------------------------------------------------------------------------------------
@@ -352,7 +321,7 @@ class Document:
 
     def root_types(self) -> str:
         if not isinstance(self.root, dict):
-            return f"the file holds a JSON {shape(self.root)}"
+            return f"the file holds a JSON {type_name(self.root)}"
         types = sorted(Node(self.root, "", self.vocab).types)
         return f"root @type is {', '.join(repr(t) for t in types)}" if types else "the root object has no @type"
 
@@ -372,7 +341,7 @@ def open_document(path: Path, rel: str) -> tuple[Document | None, list[Problem]]
     context = root.get("@context") if isinstance(root, dict) else None
     doc = Document(rel, root, lines, Vocab.of(context))
     if context is not None and not isinstance(context, (str, dict, list)):
-        doc.problem("bad-field", f"'@context' should be a URL, object or list, found {shape(context)}", "/@context")
+        doc.problem("bad-field", f"'@context' should be a URL, object or list, found {type_name(context)}", "/@context")
     doc.ids = _id_index(root)
     return doc, []
 
@@ -429,7 +398,7 @@ def _single_text(doc: Document, node: Node, name: str) -> str | None:
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
     text = str(value) if number else text_of(value)
     if text is None:
-        doc.problem("bad-field", f"'{name}' should be a string, found {shape(value)}", node.at(name))
+        doc.problem("bad-field", f"'{name}' should be a string, found {type_name(value)}", node.at(name))
         return None
     return text.strip() or None
 
@@ -461,7 +430,7 @@ def _identifiers(doc: Document, node: Node) -> list[Identifier]:
                 doc.problem(
                     "bad-field",
                     f"'{label(pointer)}' should be a URL, DOI or purl, found "
-                    f"{repr(shorten(text, 80)) if text else shape(value)}",
+                    f"{repr(shorten_line(text, 80)) if text else type_name(value)}",
                     pointer,
                 )
             found += [Identifier(s, v, doc.ev(pointer)) for s, v in kinds]
@@ -484,30 +453,6 @@ def classify(text: str) -> list[tuple[str, str]]:
     return found
 
 
-def hub_ref(url: str) -> tuple[str, str, str | None] | None:
-    """(kind, Hub id, revision) of a Hugging Face Hub URL, or None; model ids need an owner."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    if (parts.hostname or "").lower() not in _HUB_HOSTS:
-        return None
-    segments = [unquote(s) for s in parts.path.split("/") if s]
-    kind = "model"
-    if segments and segments[0] == "datasets":
-        kind, segments = "dataset", segments[1:]
-    elif segments and segments[0] in _HUB_RESERVED:
-        return None
-    if len(segments) >= 2 and segments[1] not in _HUB_PAGES:
-        hub_id, rest = "/".join(segments[:2]), segments[2:]
-    elif segments and kind == "dataset":
-        hub_id, rest = segments[0], segments[1:]
-    else:
-        return None
-    revision = rest[1] if len(rest) >= 2 and rest[0] in ("tree", "blob", "resolve", "commit") else None
-    return kind, hub_id, revision
-
-
 def _licenses(doc: Document, node: Node) -> list[LicenseStatement]:
     """Each license as written: a string kept raw, an object read for its id, name and URL."""
     found = []
@@ -525,7 +470,9 @@ def _licenses(doc: Document, node: Node) -> list[LicenseStatement]:
                     "bad-field", f"'{label(pointer)}' is an object without an identifier, @id, name or url", pointer
                 )
         else:
-            doc.problem("bad-field", f"'{label(pointer)}' should be a string or object, found {shape(value)}", pointer)
+            doc.problem(
+                "bad-field", f"'{label(pointer)}' should be a string or object, found {type_name(value)}", pointer
+            )
     return found
 
 
@@ -545,7 +492,7 @@ def _checksums(doc: Document, node: Node) -> list[Checksum]:
         if not isinstance(value, dict):
             doc.problem(
                 "bad-field",
-                f"'{label(pointer)}' should be a FileObject or FileSet object, found {shape(value)}",
+                f"'{label(pointer)}' should be a FileObject or FileSet object, found {type_name(value)}",
                 pointer,
             )
             continue
@@ -569,7 +516,7 @@ def _digest(value, size: int) -> tuple[str | None, str | None]:
     """(lowercase hex, None) for a hex or base64 digest of `size` bytes, else (None, what was found)."""
     text = text_of(value)
     if text is None:
-        return None, shape(value)
+        return None, type_name(value)
     text = text.strip()
     if _HEX.fullmatch(text):
         return (text.lower(), None) if len(text) == size * 2 else (None, f"{len(text)} hex digits")
@@ -579,7 +526,7 @@ def _digest(value, size: int) -> tuple[str | None, str | None]:
         raw = b""
     if len(raw) == size:
         return raw.hex(), None
-    return None, repr(shorten(text, 80))
+    return None, repr(shorten_line(text, 80))
 
 
 def _statements(doc: Document, node: Node) -> list[Statement]:
@@ -600,10 +547,10 @@ def _statements(doc: Document, node: Node) -> list[Statement]:
                     )
             elif text is None:
                 doc.problem(
-                    "bad-field", f"'{label(pointer)}' should be text or an object, found {shape(value)}", pointer
+                    "bad-field", f"'{label(pointer)}' should be text or an object, found {type_name(value)}", pointer
                 )
             if text and text.strip():
-                found.append(Statement(name, shorten(text), doc.ev(pointer)))
+                found.append(Statement(name, shorten_line(text), doc.ev(pointer)))
     return found
 
 

@@ -15,7 +15,7 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.harvest.safejson import JSONRefused, loads
+from auditor.readers.safejson import JSONRefused, loads
 
 CHUNK = 1024 * 1024
 MAX_HEADER_BYTES = 100 * 1024 * 1024

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from auditor.harvest import safeyaml
+from auditor.readers import safeyaml
 
 MAX_NODES = 50_000
 # huggingface_hub.repocard.REGEX_YAML_BLOCK (text arrives with LF newlines)
