@@ -2,11 +2,10 @@
 commit, with its upstream followed to a depth limit, written as a release folder to audit offline.
 
 An audit needs the cards and configs along the lineage, never the weights, and it needs to know which
-commit each came from. Each asset is written in the Hub cache layout,
-`models--org--name/snapshots/<sha>/README.md`, so the harvester reads the pin as the record's
-revision (see auditor/harvest/layout.py). `crawl.json` logs what was fetched, at which commit, from
-which endpoint, and what failed and why; an upstream that could not be fetched is left unresolved
-for the audit to report.
+commit each came from. Each asset is written in the Hub cache layout (auditor/harvest/layout.py),
+`models--org--name/snapshots/<sha>/README.md`, so the harvester reads the pin as the record's revision.
+`crawl.json` logs what was fetched, at which commit, from which endpoint, and what failed and why; an
+upstream that could not be fetched is left unresolved for the audit to report.
 
 Upstream is what the harvester itself reads from the fetched files (base_model, datasets,
 source_datasets, adapter_config.json's base_model_name_or_path), so the crawl follows exactly the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from auditor.harvest.layout import Placement
@@ -17,6 +18,7 @@ RANK = 0
 PINNABLE = False
 HUB_LAYOUT = True
 
+Report = Callable[..., None]  # problem(code, message, pointer="", line=None): one problem met
 DATASET_FIELDS = frozenset(
     {
         "size_categories",
@@ -61,19 +63,7 @@ def read_card(path: Path, rel: str, place: Placement) -> tuple[AssetRecord, list
         problem(*error)
         record.has_metadata = False
         return _keyed(record, problems)
-    try:
-        source, fm_line, body, body_line = frontmatter.split(text)
-        meta = frontmatter.parse(source, fm_line) if source is not None else None
-    except frontmatter.FrontMatterError as exc:
-        problem("bad-front-matter", str(exc), "front matter", exc.line)
-        record.has_metadata = False
-        source, meta, body, body_line = None, None, text, 1
-    else:
-        if meta is None:
-            record.has_metadata = False
-        else:
-            for pointer, line in meta.duplicates:
-                problem("duplicate-key", f"field '{pointer}' is given twice; the last value is used", pointer, line)
+    meta, body, body_line = _split(text, record, problem)
     record.sections = markdown.sections(body, body_line, rel)
     if len(body) > markdown.MAX_BODY:
         problem(
@@ -86,6 +76,22 @@ def read_card(path: Path, rel: str, place: Placement) -> tuple[AssetRecord, list
     if meta is not None:
         _read_metadata(record, meta, path.parent, problem, _merged_models(body, body_line))
     return _keyed(record, problems)
+
+
+def _split(text: str, record: AssetRecord, problem: Report) -> tuple[frontmatter.FrontMatter | None, str, int]:
+    """The card's metadata (None: none usable), its body and the body's first line."""
+    try:
+        source, fm_line, body, body_line = frontmatter.split(text)
+        meta = frontmatter.parse(source, fm_line) if source is not None else None
+    except frontmatter.FrontMatterError as exc:
+        problem("bad-front-matter", str(exc), "front matter", exc.line)
+        record.has_metadata = False
+        return None, text, 1
+    if meta is None:
+        record.has_metadata = False
+    for pointer, line in meta.duplicates if meta else []:
+        problem("duplicate-key", f"field '{pointer}' is given twice; the last value is used", pointer, line)
+    return meta, body, body_line
 
 
 def _keyed(record: AssetRecord, problems: list[Problem]) -> tuple[AssetRecord, list[Problem]]:

@@ -88,20 +88,15 @@ def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
         doc = frontmatter.parse(text, 1)
     except frontmatter.FrontMatterError as exc:
         return [], [Problem("malformed", str(exc).replace("front matter", "the file"), Evidence(rel, "", exc.line))]
-    problems: list[Problem] = []
+    problems = [
+        Problem("duplicate-key", f"field '{p}' is given twice; the last value is used", Evidence(rel, p, line))
+        for p, line in doc.duplicates
+    ]
     ev = lambda pointer: Evidence(rel, pointer, doc.line(pointer))  # noqa: E731
 
     def problem(code: str, message: str, pointer: str) -> None:
         problems.append(Problem(code, message, ev(pointer)))
 
-    for pointer, line in doc.duplicates:
-        problems.append(
-            Problem(
-                "duplicate-key",
-                f"field '{pointer}' is given twice; the last value is used",
-                Evidence(rel, pointer, line),
-            )
-        )
     release = doc.data.get("release")
     if not isinstance(release, dict):
         return [], [
@@ -115,6 +110,13 @@ def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
     if record is None:
         return [], problems
     _framework(doc.data.get("framework"), problem)
+    _fill(record, release, ev, problem)
+    key = asset_key(record.kind, record.id)
+    return [record], [Problem(p.code, p.message, p.evidence, key) for p in problems]
+
+
+def _fill(record: AssetRecord, release: dict, ev, problem) -> None:
+    """The record's statements and licenses from the release's fields, licenses and components."""
     for required in ("license", "producer", "components"):
         if required not in release:
             problem("invalid", f"'release.{required}' is missing (the MOF schema requires it)", "release")
@@ -124,8 +126,6 @@ def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
     record.statements.extend(s for s, _ in globals_.values())
     record.statements.extend(s for s, _ in components.values())
     record.licenses = _model_license(globals_, components)
-    key = asset_key(record.kind, record.id)
-    return [record], [Problem(p.code, p.message, p.evidence, key) for p in problems]
 
 
 def _shape(value) -> str:

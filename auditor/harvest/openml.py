@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from auditor.harvest.schemaorg import label, load_json
+from auditor.harvest.jsonld import label
 from auditor.identity import hub_ref
 from auditor.model import (
     AssetRecord,
@@ -26,6 +26,7 @@ from auditor.model import (
     asset_key,
 )
 from auditor.readers import safejson, safexml
+from auditor.readers.jsonlines import load_json
 from auditor.readers.values import shorten_line, type_name
 
 FORMAT = "openml"
