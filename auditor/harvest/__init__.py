@@ -16,7 +16,7 @@ from auditor.harvest import hfcard
 from auditor.harvest.folder import refusal, walk
 from auditor.harvest.layout import Context, place
 from auditor.harvest.registry import READERS
-from auditor.model import UNREADABLE, Evidence, Harvest, InventoryEntry, Problem
+from auditor.model import UNREADABLE, AssetRecord, Evidence, Harvest, InventoryEntry, Problem
 
 CONFIG_FILES = {
     "mlaudit.toml": "mlaudit config",
@@ -105,7 +105,7 @@ def _file_digest(path: Path, root: Path) -> str:
         return f"unreadable:{exc.errno}"
 
 
-def _add(result: Harvest, rel: str, fmt: str, records: list, problems: list) -> None:
+def _add(result: Harvest, rel: str, fmt: str, records: list[AssetRecord], problems: list[Problem]) -> None:
     result.records.extend(records)
     result.problems.extend(problems)
     status = "unreadable" if any(p.code in UNREADABLE for p in problems) else "read"

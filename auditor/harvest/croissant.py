@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from auditor.harvest import jsonld, schemaorg
+from auditor.harvest.layout import Context
 from auditor.model import AssetRecord, Problem
 
 FORMAT = "croissant"
@@ -25,7 +26,7 @@ def detect(path: Path, head: bytes) -> bool:
     return path.suffix.lower() in (".json", ".jsonld") and schemaorg.is_croissant(head)
 
 
-def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
+def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]]:
     """The one dataset record a Croissant file describes, and the problems met reading it."""
     doc, problems = jsonld.open_document(path, context.rel)
     if doc is None:

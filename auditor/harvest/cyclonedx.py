@@ -20,6 +20,7 @@ from urllib.parse import unquote
 
 from auditor.harvest.cyclonedxdoc import NotABom, load_json, load_xml
 from auditor.harvest.cyclonedxwalk import DATA_FIELDS, Walk, placement_key
+from auditor.harvest.layout import Context
 from auditor.identity import hub_id, purl_version
 from auditor.model import (
     AssetRecord,
@@ -29,7 +30,7 @@ from auditor.model import (
     Problem,
 )
 from auditor.readers import safejson, safexml
-from auditor.readers.values import a_type
+from auditor.readers.values import JSON, a_type
 
 FORMAT = "cyclonedx"
 RANK = 4
@@ -86,7 +87,7 @@ def detect(path: Path, head: bytes) -> bool:
     return name.endswith(".xml") and bool(_XML_MARKER.search(head))
 
 
-def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
+def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]]:
     """The records of every component the BOM lists, and the problems met reading it."""
     try:
         doc = load_xml(path) if path.name.lower().endswith(".xml") else load_json(path)
@@ -128,7 +129,7 @@ class _Reader(Walk):
 
     # --- the BOM as a whole
 
-    def _check_header(self, data: dict) -> None:
+    def _check_header(self, data: dict[str, JSON]) -> None:
         if data.get("bomFormat") != "CycloneDX":
             found = "missing" if "bomFormat" not in data else json.dumps(data["bomFormat"])[:60]
             self.problem("invalid", f"'bomFormat' should be \"CycloneDX\", found {found}", "/bomFormat")
@@ -141,13 +142,13 @@ class _Reader(Walk):
                 "/specVersion",
             )
 
-    def _subject_statements(self, subject: AssetRecord, metadata: dict) -> None:
+    def _subject_statements(self, subject: AssetRecord, metadata: dict[str, JSON]) -> None:
         """metadata.supplier and metadata.manufacturer describe the BOM's subject."""
         for key in ("supplier", "manufacturer", "manufacture"):
             if metadata.get(key) is not None:
                 self._entity(subject, metadata, key, "/metadata")
 
-    def _services(self, node: dict, pointer: str) -> None:
+    def _services(self, node: dict[str, JSON], pointer: str) -> None:
         """Services are not assets, but dependencies may name them: their bom-refs are known."""
         for i, service in self.array(node, "services", pointer):
             if isinstance(service, dict):
@@ -162,7 +163,7 @@ class _Reader(Walk):
             else:
                 self.link(record, target[1], relation, pointer)
 
-    def _dependencies(self, data: dict) -> None:
+    def _dependencies(self, data: dict[str, JSON]) -> None:
         """depends_on between components; services are not assets, so edges from or to them are not kept."""
         for i, entry in self.array(data, "dependencies", ""):
             pointer = f"/dependencies/{i}"
@@ -226,7 +227,7 @@ class _Reader(Walk):
         self._pedigree(record, node, pointer)
         return record
 
-    def _kind(self, node: dict, pointer: str) -> tuple[str, str]:
+    def _kind(self, node: dict[str, JSON], pointer: str) -> tuple[str, str]:
         ctype = node.get("type")
         if ctype not in _TYPES:
             found = f"'{ctype}'" if isinstance(ctype, str) else "missing" if ctype is None else a_type(ctype)
@@ -234,18 +235,18 @@ class _Reader(Walk):
             return "other", "CycloneDX component without a known type"
         return _KINDS.get(ctype, "other"), f"CycloneDX component type {ctype}"
 
-    def _name(self, node: dict, pointer: str) -> str | None:
+    def _name(self, node: dict[str, JSON], pointer: str) -> str | None:
         """group/name when the component has a group (CycloneDX identifies a component by both), else name."""
         name, group = self.text(node, "name", pointer), self.text(node, "group", pointer)
         return f"{group}/{name}" if name and group else name
 
-    def _version(self, node: dict, pointer: str) -> str | None:
+    def _version(self, node: dict[str, JSON], pointer: str) -> str | None:
         version = node.get("version")
         if isinstance(version, (int, float)) and not isinstance(version, bool):
             return str(version)
         return self.text(node, "version", pointer)
 
-    def _identifiers(self, node: dict, pointer: str) -> list[Identifier]:
+    def _identifiers(self, node: dict[str, JSON], pointer: str) -> list[Identifier]:
         found = []
         for key in ("purl", "cpe"):
             value = self.text(node, key, pointer)
@@ -259,7 +260,7 @@ class _Reader(Walk):
                 found.append(Identifier("url", ref["url"].strip(), self.ev(f"{where}/url")))
         return found
 
-    def _checksums(self, node: dict, pointer: str) -> list[Checksum]:
+    def _checksums(self, node: dict[str, JSON], pointer: str) -> list[Checksum]:
         found = []
         file = node.get("name") if node.get("type") == "file" and isinstance(node.get("name"), str) else None
         for i, item in self.array(node, "hashes", pointer, "bad-field"):
@@ -274,7 +275,7 @@ class _Reader(Walk):
             found.append(Checksum(_algorithm(alg), content.strip().lower(), file, self.ev(f"{where}/content")))
         return found
 
-    def _model_card(self, record: AssetRecord, node: dict, pointer: str) -> None:
+    def _model_card(self, record: AssetRecord, node: dict[str, JSON], pointer: str) -> None:
         card = node.get("modelCard")
         if card is None:
             return
@@ -327,7 +328,7 @@ class _Reader(Walk):
         self._fields(inline, dataset, DATA_FIELDS, pointer, "data")
         self.link(record, inline, "trained_on", pointer)
 
-    def _pedigree(self, record: AssetRecord, node: dict, pointer: str) -> None:
+    def _pedigree(self, record: AssetRecord, node: dict[str, JSON], pointer: str) -> None:
         """Ancestors and variants are upstream of the component; descendants are downstream of it."""
         pedigree = node.get("pedigree")
         if pedigree is None:

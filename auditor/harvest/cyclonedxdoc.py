@@ -16,7 +16,7 @@ from lxml import etree
 
 from auditor.readers import safejson, safexml
 from auditor.readers.jsonlines import json_lines
-from auditor.readers.values import a_type
+from auditor.readers.values import JSON, a_type
 
 _XML_NAMESPACE = re.compile(r"^http://cyclonedx\.org/schema/bom/(1\.\d+)$")
 # XML -> JSON shape: wrapper elements whose children are the items of a JSON array, elements repeated
@@ -68,7 +68,7 @@ class NotABom(ValueError):
 class Bom:
     """A BOM as JSON values; `lines` maps JSON pointers to lines, `xpaths` (XML only) to XPaths."""
 
-    data: dict
+    data: dict[str, JSON]
     lines: dict[str, int]
     xpaths: dict[str, str] | None = None
 
@@ -139,8 +139,8 @@ def _xml_value(name: str, el, pointer: str, xpath: str, namespace: str, doc: Bom
     return value
 
 
-def _xml_object(el, pointer: str, xpath: str, namespace: str, doc: Bom) -> dict:
-    value: dict = {}
+def _xml_object(el, pointer: str, xpath: str, namespace: str, doc: Bom) -> dict[str, JSON]:
+    value: dict[str, JSON] = {}
     for attr, text in el.attrib.items():
         attr = etree.QName(attr).localname
         value[attr] = text
@@ -166,7 +166,7 @@ def _xml_list(el, pointer: str, xpath: str, namespace: str, doc: Bom) -> list:
     return items
 
 
-def _xml_dependency(el, pointer: str, xpath: str, namespace: str, doc: Bom) -> dict:
+def _xml_dependency(el, pointer: str, xpath: str, namespace: str, doc: Bom) -> dict[str, JSON]:
     """<dependency ref="a"><dependency ref="b"/></dependency> -> {"ref": "a", "dependsOn": ["b"]}."""
     doc.lines[f"{pointer}/ref"], doc.xpaths[f"{pointer}/ref"] = el.sourceline, f"{xpath}/@ref"
     depends = []

@@ -5,6 +5,7 @@ wherever a component is met (licenses, documentation statements, data entries).
 from __future__ import annotations
 
 from auditor.harvest.cyclonedxdoc import Bom
+from auditor.harvest.layout import Context
 from auditor.model import (
     AssetRecord,
     Evidence,
@@ -15,16 +16,22 @@ from auditor.model import (
     Statement,
     asset_key,
 )
-from auditor.readers.values import a_type, a_type_named, shorten
+from auditor.readers.values import JSON, a_type, a_type_named, shorten
 
 # Documentation fields: path under the component (or its modelCard) -> the JSON type the spec gives it.
 _COMPONENT_TEXTS = ("description", "copyright", "publisher", "author")
 _ENTITIES = ("supplier", "manufacturer")
-DATA_FIELDS = {"contents": dict, "classification": str, "sensitiveData": list, "governance": dict, "description": str}
+DATA_FIELDS = {
+    "contents": dict,
+    "classification": str,
+    "sensitiveData": list,
+    "governance": dict,
+    "description": str,
+}
 _NOT_SUMMARISED = frozenset({"content", "bom-ref", "signature", "graphics", "text"})
 
 
-def placement_key(context) -> str | None:
+def placement_key(context: Context) -> str | None:
     place = context.placement
     return asset_key(place.kind or "model", place.asset_id) if place.asset_id else None
 
@@ -32,7 +39,7 @@ def placement_key(context) -> str | None:
 class Walk:
     """The state of one pass over a BOM, and the fields read alike in every component."""
 
-    def __init__(self, doc: Bom, context):
+    def __init__(self, doc: Bom, context: Context):
         self.doc, self.rel, self.context = doc, context.rel, context
         self.spec = doc.data.get("specVersion")
         self.records: list[tuple[str, AssetRecord]] = []  # (JSON pointer of the component, record)
@@ -61,7 +68,7 @@ class Walk:
             found.append(Problem(code, message, self.ev(pointer), owners.get(owner, subject)))
         return found
 
-    def array(self, node: dict, key: str, pointer: str, code: str = "invalid") -> list[tuple[int, object]]:
+    def array(self, node: dict[str, JSON], key: str, pointer: str, code: str = "invalid") -> list[tuple[int, object]]:
         """The items of an optional array field, with their indices; a wrong shape is a problem."""
         value = node.get(key)
         if value is None:
@@ -71,7 +78,7 @@ class Walk:
             return []
         return list(enumerate(value))
 
-    def text(self, node: dict, key: str, pointer: str) -> str | None:
+    def text(self, node: dict[str, JSON], key: str, pointer: str) -> str | None:
         """An optional string field, stripped; a wrong shape is a bad-field problem."""
         value = node.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -81,7 +88,7 @@ class Walk:
             return None
         return value.strip()
 
-    def register(self, node: dict, pointer: str, record: AssetRecord | None) -> None:
+    def register(self, node: dict[str, JSON], pointer: str, record: AssetRecord | None) -> None:
         ref = node.get("bom-ref")
         if ref is None:
             return
@@ -131,7 +138,7 @@ class Walk:
         self.ids.add(found)
         return found
 
-    def _licenses(self, record: AssetRecord, node: dict, pointer: str) -> None:
+    def _licenses(self, record: AssetRecord, node: dict[str, JSON], pointer: str) -> None:
         """License ids, names and expressions as written; acknowledgement 'concluded' goes to `concluded`."""
         entries = self.array(node, "licenses", pointer, "bad-field")
         for i, entry in entries:
@@ -177,7 +184,7 @@ class Walk:
         )
         return None, None
 
-    def _statements(self, record: AssetRecord, node: dict, pointer: str) -> None:
+    def _statements(self, record: AssetRecord, node: dict[str, JSON], pointer: str) -> None:
         for key in _COMPONENT_TEXTS:
             value = self.text(node, key, pointer)
             if value:
@@ -190,14 +197,16 @@ class Walk:
             if name:
                 record.statements.append(Statement("authors", shorten(name), self.ev(f"{pointer}/authors/{i}")))
 
-    def _entity(self, record: AssetRecord, node: dict, key: str, pointer: str) -> None:
+    def _entity(self, record: AssetRecord, node: dict[str, JSON], key: str, pointer: str) -> None:
         name = _party(node[key])
         if name:
             record.statements.append(Statement(key, shorten(name), self.ev(f"{pointer}/{key}")))
         else:
             self.problem("bad-field", f"'{key}' should be an organization with a 'name' or 'url'", f"{pointer}/{key}")
 
-    def _fields(self, record: AssetRecord, node: dict, fields: dict, pointer: str, prefix: str) -> None:
+    def _fields(
+        self, record: AssetRecord, node: dict[str, JSON], fields: dict[str, JSON], pointer: str, prefix: str
+    ) -> None:
         """Statements for documentation fields given as path -> expected JSON type."""
         for path, expected in fields.items():
             value, where = node, pointer
@@ -222,7 +231,7 @@ class Walk:
                         Statement(name, shorten(text), self.ev(where if i is None else f"{where}/{i}"))
                     )
 
-    def _data(self, record: AssetRecord, node: dict, pointer: str) -> None:
+    def _data(self, record: AssetRecord, node: dict[str, JSON], pointer: str) -> None:
         """The `data` entries of a data component: contents, classification, governance... as statements."""
         for i, item in self.array(node, "data", pointer, "bad-field"):
             where = f"{pointer}/data/{i}"

@@ -6,12 +6,12 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from auditor.harvest.layout import Placement
+from auditor.harvest.layout import Ev, Placement
 from auditor.identity import hub_id, looks_like_hub_id
 from auditor.model import AssetRecord, Evidence, LicenseStatement, Problem, Reference, Statement, asset_key
 from auditor.readers import frontmatter, markdown
 from auditor.readers.text import read_text
-from auditor.readers.values import shorten
+from auditor.readers.values import JSON, shorten
 
 FORMAT = "hf-card"
 RANK = 0
@@ -135,7 +135,7 @@ def _summary(value) -> str:
     return text[:200]
 
 
-def _strings(data: dict, key: str, ev, problem) -> list[tuple[str, str]]:
+def _strings(data: dict[str, JSON], key: str, ev: Ev, problem) -> list[tuple[str, str]]:
     """A field that may be a string or a list of strings, as (value, pointer) pairs."""
     value = data.get(key)
     if value is None:
@@ -152,7 +152,7 @@ def _strings(data: dict, key: str, ev, problem) -> list[tuple[str, str]]:
     return found
 
 
-def _licenses(data: dict, ev, problem) -> list[LicenseStatement]:
+def _licenses(data: dict[str, JSON], ev: Ev, problem) -> list[LicenseStatement]:
     """The card's license statements. license_name and license_link name the same license as a single
     `license:` value (the Hub's form for `other`), so they travel with it and every one is tried."""
     name = data.get("license_name") if isinstance(data.get("license_name"), str) else None
@@ -173,7 +173,7 @@ def _licenses(data: dict, ev, problem) -> list[LicenseStatement]:
     return statements
 
 
-def _hub_ids(data: dict, key: str, ev, problem) -> list[tuple[str, str]]:
+def _hub_ids(data: dict[str, JSON], key: str, ev: Ev, problem) -> list[tuple[str, str]]:
     """(Hub id, pointer) of each entry of a field naming Hub repositories. A Hub URL names its
     repository; prose, local paths and other URLs name none and are flagged, not followed."""
     found = []
@@ -184,7 +184,7 @@ def _hub_ids(data: dict, key: str, ev, problem) -> list[tuple[str, str]]:
     return found
 
 
-def _hub_target(value: str, pointer: str, ev, problem) -> str | None:
+def _hub_target(value: str, pointer: str, ev: Ev, problem) -> str | None:
     """The Hub id one entry names (a Hub URL names its repository), or None, flagged, for prose,
     a local path or a URL outside the Hub."""
     named = (hub_id("url", value) or (None, ""))[1] if "://" in value else value
@@ -200,7 +200,7 @@ def _hub_target(value: str, pointer: str, ev, problem) -> str | None:
     return None
 
 
-def _bases(data: dict, ev, folder: Path, problem, merged: list[tuple[str, Evidence]]) -> list[Reference]:
+def _bases(data: dict[str, JSON], ev: Ev, folder: Path, problem, merged: list[tuple[str, Evidence]]) -> list[Reference]:
     """The base models: those of base_model, and those of a merge configuration in the body (a
     mergekit card often names one base in its front matter and merges several), once each."""
     bases = [(target, ev(pointer)) for target, pointer in _hub_ids(data, "base_model", ev, problem)]
@@ -222,7 +222,7 @@ def _bases(data: dict, ev, folder: Path, problem, merged: list[tuple[str, Eviden
     return [Reference(target, "model", relation, evidence, basis) for target, evidence in bases]
 
 
-def _infer_relation(data: dict, bases: list, merge_config: bool, folder: Path) -> tuple[str, str]:
+def _infer_relation(data: dict[str, JSON], bases: list, merge_config: bool, folder: Path) -> tuple[str, str]:
     """The Hub's inference when base_model_relation is absent, in its order: adapter files, then
     merge signs, then quantization signs, else a fine-tune."""
     tags = (
@@ -269,11 +269,11 @@ def _merged_models(body: str, body_line: int) -> list[tuple[str, int]]:
     return list(first.values())[:MAX_MERGED]
 
 
-def _listed(data: dict, key: str, relation: str, ev, problem) -> list[Reference]:
+def _listed(data: dict[str, JSON], key: str, relation: str, ev: Ev, problem) -> list[Reference]:
     return [Reference(t, "dataset", relation, ev(p)) for t, p in _hub_ids(data, key, ev, problem)]
 
 
-def _source_datasets(data: dict, ev, problem) -> list[Reference]:
+def _source_datasets(data: dict[str, JSON], ev: Ev, problem) -> list[Reference]:
     refs = []
     for value, pointer in _strings(data, "source_datasets", ev, problem):
         target = value.split("|", 1)[1].strip() if value.lower().startswith("extended|") else value
@@ -282,7 +282,7 @@ def _source_datasets(data: dict, ev, problem) -> list[Reference]:
     return refs
 
 
-def _evaluations(data: dict, ev, problem) -> list[Reference]:
+def _evaluations(data: dict[str, JSON], ev: Ev, problem) -> list[Reference]:
     index = data.get("model-index")
     if index is None:
         return []

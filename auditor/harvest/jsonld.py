@@ -11,13 +11,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from auditor.harvest.layout import Context
 from auditor.model import (
     Evidence,
     Problem,
 )
 from auditor.readers import safejson
 from auditor.readers.jsonlines import MAX_INDEX_DEPTH, load_json, pointer_step
-from auditor.readers.values import type_name
+from auditor.readers.values import JSON, type_name
 
 SCHEMA = "https://schema.org/"
 CROISSANT = "http://mlcommons.org/croissant/"
@@ -50,7 +51,7 @@ class Vocab:
     vocab: str = SCHEMA
 
     @classmethod
-    def of(cls, context, base: Vocab | None = None) -> Vocab:
+    def of(cls, context: Context, base: Vocab | None = None) -> Vocab:
         """The vocabulary of an @context value (remote context URLs are not fetched, only their defaults kept)."""
         prefixes = dict(base.prefixes if base else WELL_KNOWN)
         terms = dict(base.terms) if base else {}
@@ -99,7 +100,7 @@ class Vocab:
 class Node:
     """One JSON-LD node object: its properties under canonical names, and the JSON pointer it sits at."""
 
-    def __init__(self, data: dict, pointer: str, vocab: Vocab):
+    def __init__(self, data: dict[str, JSON], pointer: str, vocab: Vocab):
         self.data, self.pointer = data, pointer
         self.vocab = Vocab.of(data["@context"], vocab) if isinstance(data.get("@context"), (dict, list)) else vocab
         self.keys: dict[str, str] = {}
@@ -165,7 +166,7 @@ class Document:
     root: object
     lines: dict[str, int]
     vocab: Vocab
-    ids: dict[str, tuple[dict, str]] = field(default_factory=dict)
+    ids: dict[str, tuple[dict[str, JSON], str]] = field(default_factory=dict)
     records: dict[str, str] = field(default_factory=dict)  # @id of a Dataset node -> id of its record
     problems: list[Problem] = field(default_factory=list)
 
@@ -175,7 +176,7 @@ class Document:
     def problem(self, code: str, message: str, pointer: str) -> None:
         self.problems.append(Problem(code, message, self.ev(pointer)))
 
-    def node(self, data: dict, pointer: str) -> Node:
+    def node(self, data: dict[str, JSON], pointer: str) -> Node:
         """A node, or the node a bare {"@id": ...} reference points to elsewhere in the file."""
         if set(data) == {"@id"} and isinstance(data["@id"], str) and data["@id"] in self.ids:
             data, pointer = self.ids[data["@id"]]
@@ -193,7 +194,7 @@ class Document:
 
     def root_types(self) -> str:
         if not isinstance(self.root, dict):
-            return f"the file holds a JSON {type_name(self.root)}"
+            return f"the file holds a JSON {type_name(self.root, 'list')}"
         types = sorted(Node(self.root, "", self.vocab).types)
         return f"root @type is {', '.join(repr(t) for t in types)}" if types else "the root object has no @type"
 
@@ -213,14 +214,16 @@ def open_document(path: Path, rel: str) -> tuple[Document | None, list[Problem]]
     context = root.get("@context") if isinstance(root, dict) else None
     doc = Document(rel, root, lines, Vocab.of(context))
     if context is not None and not isinstance(context, (str, dict, list)):
-        doc.problem("bad-field", f"'@context' should be a URL, object or list, found {type_name(context)}", "/@context")
+        doc.problem(
+            "bad-field", f"'@context' should be a URL, object or list, found {type_name(context, 'list')}", "/@context"
+        )
     doc.ids = _id_index(root)
     return doc, []
 
 
-def _id_index(root) -> dict[str, tuple[dict, str]]:
+def _id_index(root) -> dict[str, tuple[dict[str, JSON], str]]:
     """@id -> (node, pointer) for every node that defines more than its @id, without recursion."""
-    found: dict[str, tuple[dict, str]] = {}
+    found: dict[str, tuple[dict[str, JSON], str]] = {}
     todo = [(root, "", 0)]
     while todo:
         value, pointer, depth = todo.pop()

@@ -9,8 +9,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+
+from auditor.model import Evidence
 
 _CACHE = re.compile(r"^(models|datasets)--(.+)$")
 _NAMESPACES = {"models": "model", "datasets": "dataset"}
@@ -54,3 +57,6 @@ class Context:
 
     rel: str
     placement: Placement
+
+
+Ev = Callable[[str], Evidence]  # the evidence of a field of the file being read, by its pointer

@@ -16,11 +16,12 @@ import stat
 from pathlib import Path
 
 from auditor.harvest import licensetext, weights
+from auditor.harvest.layout import Context, Ev
 from auditor.identity import hub_repo, looks_like_hub_id
 from auditor.model import AssetRecord, Checksum, Evidence, LicenseStatement, Problem, Reference, Statement, asset_key
 from auditor.readers import safejson
 from auditor.readers.text import read_text
-from auditor.readers.values import shorten
+from auditor.readers.values import JSON, shorten, type_name
 
 FORMAT = "model-folder"
 RANK = 8
@@ -55,7 +56,7 @@ def detect(path: Path, head: bytes) -> bool:
     return bool(_POLICY_FILE.match(name)) or name.lower().endswith(WEIGHTS)
 
 
-def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
+def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]]:
     """One file of a model folder -> one record of the folder's asset (none outside an asset folder)."""
     placement = context.placement
     if placement.asset_id is None:
@@ -88,7 +89,7 @@ def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
 # --- configs -----------------------------------------------------------------------------------
 
 
-def _read_config(path: Path, record: AssetRecord, problems: list) -> bool:
+def _read_config(path: Path, record: AssetRecord, problems: list[Problem]) -> bool:
     rel = record.source
     try:
         data = safejson.load(path)
@@ -99,7 +100,7 @@ def _read_config(path: Path, record: AssetRecord, problems: list) -> bool:
         problems.append(
             Problem(
                 "malformed",
-                f"{path.name} should hold a JSON object, found {weights.json_type(data)}",
+                f"{path.name} should hold a JSON object, found {type_name(data)}",
                 Evidence(rel, ""),
             )
         )
@@ -110,9 +111,7 @@ def _read_config(path: Path, record: AssetRecord, problems: list) -> bool:
         return Evidence(rel, f"/{key}", _line_of(text, key))
 
     def bad(key: str, expected: str) -> None:
-        problems.append(
-            Problem("bad-field", f"'{key}' should be {expected}, found {weights.json_type(data[key])}", ev(key))
-        )
+        problems.append(Problem("bad-field", f"'{key}' should be {expected}, found {type_name(data[key])}", ev(key)))
 
     if path.name == "config.json":
         _config(data, record, ev, bad)
@@ -129,7 +128,7 @@ def _line_of(text: str, key: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def _string(data: dict, key: str, bad) -> str | None:
+def _string(data: dict[str, JSON], key: str, bad) -> str | None:
     value = data.get(key)
     if value is None:
         return None
@@ -139,7 +138,7 @@ def _string(data: dict, key: str, bad) -> str | None:
     return value.strip() or None
 
 
-def _config(data: dict, record: AssetRecord, ev, bad) -> None:
+def _config(data: dict[str, JSON], record: AssetRecord, ev: Ev, bad) -> None:
     for key in ("model_type", "_name_or_path"):
         value = _string(data, key, bad)
         if value:
@@ -159,13 +158,13 @@ def _config(data: dict, record: AssetRecord, ev, bad) -> None:
         )
 
 
-def _generation_config(data: dict, record: AssetRecord, ev) -> None:
+def _generation_config(data: dict[str, JSON], record: AssetRecord, ev: Ev) -> None:
     for key, value in list(data.items())[:MAX_STATEMENTS]:
         if isinstance(value, (str, int, float, bool)):
             record.statements.append(Statement(key, shorten(value), ev(key)))
 
 
-def _adapter_config(data: dict, record: AssetRecord, problems: list, ev, bad) -> None:
+def _adapter_config(data: dict[str, JSON], record: AssetRecord, problems: list[Problem], ev: Ev, bad) -> None:
     for key in ("peft_type", "task_type"):
         value = _string(data, key, bad)
         if value:
@@ -202,7 +201,7 @@ def _adapter_config(data: dict, record: AssetRecord, problems: list, ev, bad) ->
 # --- license and notice files ------------------------------------------------------------------
 
 
-def _read_license(path: Path, record: AssetRecord, problems: list) -> bool:
+def _read_license(path: Path, record: AssetRecord, problems: list[Problem]) -> bool:
     rel = record.source
     text, error = read_text(path, MAX_LICENSE_BYTES)
     if error:
@@ -227,7 +226,7 @@ def _read_license(path: Path, record: AssetRecord, problems: list) -> bool:
     return True
 
 
-def _read_policy(path: Path, record: AssetRecord, problems: list) -> bool:
+def _read_policy(path: Path, record: AssetRecord, problems: list[Problem]) -> bool:
     text, error = read_text(path, MAX_LICENSE_BYTES)
     if error:
         problems.append(Problem(error[0], error[1], Evidence(record.source, "")))
@@ -246,7 +245,7 @@ def _best(match: licensetext.Match) -> str:
 # --- weight files ------------------------------------------------------------------------------
 
 
-def _read_weights(path: Path, record: AssetRecord, problems: list) -> bool:
+def _read_weights(path: Path, record: AssetRecord, problems: list[Problem]) -> bool:
     rel = record.source
     try:
         info = path.stat()
@@ -275,7 +274,7 @@ def _read_weights(path: Path, record: AssetRecord, problems: list) -> bool:
     return True
 
 
-def _safetensors(header: dict, record: AssetRecord, problems: list) -> None:
+def _safetensors(header: dict[str, JSON], record: AssetRecord, problems: list[Problem]) -> None:
     rel = record.source
     metadata = header.get("__metadata__")
     if metadata is None:
@@ -284,7 +283,7 @@ def _safetensors(header: dict, record: AssetRecord, problems: list) -> None:
         problems.append(
             Problem(
                 "bad-field",
-                f"'__metadata__' should be an object of strings, found {weights.json_type(metadata)}",
+                f"'__metadata__' should be an object of strings, found {type_name(metadata)}",
                 Evidence(rel, "/__metadata__"),
             )
         )
@@ -297,7 +296,7 @@ def _safetensors(header: dict, record: AssetRecord, problems: list) -> None:
             problems.append(
                 Problem(
                     "bad-field",
-                    f"'__metadata__.{key}' should be a string, found {weights.json_type(value)}",
+                    f"'__metadata__.{key}' should be a string, found {type_name(value)}",
                     Evidence(rel, pointer),
                 )
             )
@@ -306,10 +305,10 @@ def _safetensors(header: dict, record: AssetRecord, problems: list) -> None:
 _LISTED = re.compile(r"^general\.(base_model|dataset)\.(\d+)\.(\w+)$")
 
 
-def _gguf(info: weights.GGUF, record: AssetRecord, problems: list) -> None:
+def _gguf(info: weights.GGUF, record: AssetRecord, problems: list[Problem]) -> None:
     meta, rel = info.metadata, record.source
     _gguf_license(meta, record, problems)
-    listed: dict[tuple[str, int], dict] = {}
+    listed: dict[tuple[str, int], dict[str, JSON]] = {}
     for key, value in meta.items():
         match = _LISTED.match(key)
         if match:
@@ -327,7 +326,7 @@ def _gguf(info: weights.GGUF, record: AssetRecord, problems: list) -> None:
         _check_count(meta, group, sum(1 for g, _ in listed if g == group), rel, problems)
 
 
-def _gguf_license(meta: dict, record: AssetRecord, problems: list) -> None:
+def _gguf_license(meta: dict[str, JSON], record: AssetRecord, problems: list[Problem]) -> None:
     rel = record.source
     values = {}
     for key in ("general.license", "general.license.name", "general.license.link"):
@@ -350,7 +349,7 @@ def _gguf_statement(key: str, value) -> str | None:
     return shorten(value) if value is not None and str(value).strip() else None
 
 
-def _gguf_reference(group: str, index: int, fields: dict, relation: str, rel: str) -> Reference | None:
+def _gguf_reference(group: str, index: int, fields: dict[str, JSON], relation: str, rel: str) -> Reference | None:
     """A general.base_model.N or general.dataset.N entry as a reference; its Hub id from repo_url."""
     prefix = f"general.{group}.{index}"
     kind = "model" if group == "base_model" else "dataset"
@@ -383,7 +382,7 @@ def _gguf_reference(group: str, index: int, fields: dict, relation: str, rel: st
     return None
 
 
-def _check_count(meta: dict, group: str, found: int, rel: str, problems: list) -> None:
+def _check_count(meta: dict[str, JSON], group: str, found: int, rel: str, problems: list[Problem]) -> None:
     key = f"general.{group}.count"
     declared = meta.get(key)
     if declared is None:

@@ -19,11 +19,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from auditor.harvest.layout import Context, Ev
 from auditor.identity import hub_repo, looks_like_hub_id
 from auditor.model import AssetRecord, Evidence, Identifier, LicenseStatement, Problem, Statement, asset_key
 from auditor.readers import frontmatter
 from auditor.readers.text import read_text
-from auditor.readers.values import shorten
+from auditor.readers.values import JSON, shorten
 
 FORMAT = "mof"
 RANK = 7
@@ -79,7 +80,7 @@ def detect(path: Path, head: bytes) -> bool:
     return bool(_COMPONENTS.search(head)) or FRAMEWORK.encode() in head
 
 
-def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
+def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]]:
     rel = context.rel
     text, error = read_text(path)
     if error:
@@ -115,7 +116,7 @@ def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
     return [record], [Problem(p.code, p.message, p.evidence, key) for p in problems]
 
 
-def _fill(record: AssetRecord, release: dict, ev, problem) -> None:
+def _fill(record: AssetRecord, release: dict[str, JSON], ev: Ev, problem) -> None:
     """The record's statements and licenses from the release's fields, licenses and components."""
     for required in ("license", "producer", "components"):
         if required not in release:
@@ -138,7 +139,7 @@ def _text(value) -> str | None:
     return (value.strip() or None) if isinstance(value, str) else None
 
 
-def _record(release: dict, rel: str, ev, problem) -> AssetRecord | None:
+def _record(release: dict[str, JSON], rel: str, ev: Ev, problem) -> AssetRecord | None:
     """The record named by release.huggingface (a Hub model URL) or release.name."""
     name = _text(release.get("name"))
     if name and name.endswith(_PAGE_TITLE) and looks_like_hub_id(name.removesuffix(_PAGE_TITLE)):
@@ -182,7 +183,7 @@ def _framework(framework, problem) -> None:
         )
 
 
-def _release_fields(release: dict, ev) -> list[Statement]:
+def _release_fields(release: dict[str, JSON], ev: Ev) -> list[Statement]:
     found = []
     for key in RELEASE_FIELDS:
         value = _text(release.get(key))
@@ -191,7 +192,7 @@ def _release_fields(release: dict, ev) -> list[Statement]:
     return found
 
 
-def _global_licenses(licenses, ev, problem) -> dict[str, tuple[Statement, str | None]]:
+def _global_licenses(licenses, ev: Ev, problem) -> dict[str, tuple[Statement, str | None]]:
     """Each content type given -> (its statement, NONE where the name is empty; the name or None)."""
     if licenses is None:
         return {}
@@ -222,7 +223,7 @@ def _global_licenses(licenses, ev, problem) -> dict[str, tuple[Statement, str | 
     return found
 
 
-def _components(components, ev, problem) -> dict[str, tuple[Statement, str | None]]:
+def _components(components, ev: Ev, problem) -> dict[str, tuple[Statement, str | None]]:
     """Each listed component -> (its statement, its own license or None)."""
     if components is None:
         return {}
@@ -261,7 +262,7 @@ def _components(components, ev, problem) -> dict[str, tuple[Statement, str | Non
     return found
 
 
-def _model_license(globals_: dict, components: dict) -> list[LicenseStatement]:
+def _model_license(globals_: dict[str, JSON], components: dict[str, JSON]) -> list[LicenseStatement]:
     """The parameters' own license, else the global data license, else the distribution license."""
     candidates = []
     if PARAMETERS in components:

@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 from auditor.harvest.jsonld import label
+from auditor.harvest.layout import Context
 from auditor.identity import hub_ref
 from auditor.model import (
     AssetRecord,
@@ -58,7 +59,7 @@ def detect(path: Path, head: bytes) -> bool:
     return suffix == ".json" and b'"data_set_description"' in head
 
 
-def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
+def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]]:
     """The dataset record of one description file, and the problems met reading it."""
     problems: list[Problem] = []
     if path.suffix.lower() == ".xml":
@@ -134,9 +135,9 @@ def _json_fields(path: Path, rel: str, problems: list[Problem]) -> Fields | None
     description = data.get(ROOT) if isinstance(data, dict) else None
     if not isinstance(description, dict):
         found = (
-            type_name(description)
+            type_name(description, "list")
             if isinstance(data, dict) and ROOT in data
-            else f"a JSON {type_name(data)} without it"
+            else f"a JSON {type_name(data, 'list')} without it"
         )
         problems.append(
             Problem("malformed", f"expected an object under '{ROOT}', found {found}", Evidence(rel, f"/{ROOT}"))
@@ -152,7 +153,7 @@ def _json_fields(path: Path, rel: str, problems: list[Problem]) -> Fields | None
                 fields.setdefault(name, []).append((str(item).strip(), evidence))
             elif item is not None:
                 problems.append(
-                    Problem("bad-field", f"'{label(at)}' should be text, found {type_name(item)}", evidence)
+                    Problem("bad-field", f"'{label(at)}' should be text, found {type_name(item, 'list')}", evidence)
                 )
     return fields
 
@@ -160,7 +161,7 @@ def _json_fields(path: Path, rel: str, problems: list[Problem]) -> Fields | None
 # --- fields -> record -----------------------------------------------------------------------------------
 
 
-def _record(fields: Fields, context, name_at: Evidence, problems: list[Problem]) -> AssetRecord:
+def _record(fields: Fields, context: Context, name_at: Evidence, problems: list[Problem]) -> AssetRecord:
     """The dataset record; single-valued fields take their first non-empty value."""
     first = {name: next(((t, e) for t, e in values if t), None) for name, values in fields.items()}
     record = AssetRecord(
@@ -198,7 +199,7 @@ def _identifiers(dataset_id: tuple[str, Evidence] | None, problems: list[Problem
 def _record_id(
     name: tuple[str, Evidence] | None,
     identifiers: list[Identifier],
-    context,
+    context: Context,
     name_at: Evidence,
     problems: list[Problem],
 ) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from auditor.harvest.jsonld import Document, Node, label, open_document, text_of
+from auditor.harvest.layout import Context
 from auditor.identity import hub_ref
 from auditor.model import (
     AssetRecord,
@@ -63,7 +64,7 @@ def is_croissant(head: bytes) -> bool:
     return b"mlcommons.org/croissant" in head or b"mlcommons.org/schema" in head or b'"cr:' in head
 
 
-def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
+def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]]:
     """Every Dataset node of the file (root, @graph member or catalog entry) as a dataset record."""
     doc, problems = open_document(path, context.rel)
     if doc is None:
@@ -116,7 +117,7 @@ def _single_text(doc: Document, node: Node, name: str) -> str | None:
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
     text = str(value) if number else text_of(value)
     if text is None:
-        doc.problem("bad-field", f"'{name}' should be a string, found {type_name(value)}", node.at(name))
+        doc.problem("bad-field", f"'{name}' should be a string, found {type_name(value, 'list')}", node.at(name))
         return None
     return text.strip() or None
 
@@ -148,7 +149,7 @@ def _identifiers(doc: Document, node: Node) -> list[Identifier]:
                 doc.problem(
                     "bad-field",
                     f"'{label(pointer)}' should be a URL, DOI or purl, found "
-                    f"{repr(shorten_line(text, 80)) if text else type_name(value)}",
+                    f"{repr(shorten_line(text, 80)) if text else type_name(value, 'list')}",
                     pointer,
                 )
             found += [Identifier(s, v, doc.ev(pointer)) for s, v in kinds]
@@ -189,7 +190,9 @@ def _licenses(doc: Document, node: Node) -> list[LicenseStatement]:
                 )
         else:
             doc.problem(
-                "bad-field", f"'{label(pointer)}' should be a string or object, found {type_name(value)}", pointer
+                "bad-field",
+                f"'{label(pointer)}' should be a string or object, found {type_name(value, 'list')}",
+                pointer,
             )
     return found
 
@@ -210,7 +213,7 @@ def _checksums(doc: Document, node: Node) -> list[Checksum]:
         if not isinstance(value, dict):
             doc.problem(
                 "bad-field",
-                f"'{label(pointer)}' should be a FileObject or FileSet object, found {type_name(value)}",
+                f"'{label(pointer)}' should be a FileObject or FileSet object, found {type_name(value, 'list')}",
                 pointer,
             )
             continue
@@ -234,7 +237,7 @@ def _digest(value, size: int) -> tuple[str | None, str | None]:
     """(lowercase hex, None) for a hex or base64 digest of `size` bytes, else (None, what was found)."""
     text = text_of(value)
     if text is None:
-        return None, type_name(value)
+        return None, type_name(value, "list")
     text = text.strip()
     if _HEX.fullmatch(text):
         return (text.lower(), None) if len(text) == size * 2 else (None, f"{len(text)} hex digits")
@@ -265,7 +268,9 @@ def _statements(doc: Document, node: Node) -> list[Statement]:
                     )
             elif text is None:
                 doc.problem(
-                    "bad-field", f"'{label(pointer)}' should be text or an object, found {type_name(value)}", pointer
+                    "bad-field",
+                    f"'{label(pointer)}' should be text or an object, found {type_name(value, 'list')}",
+                    pointer,
                 )
             if text and text.strip():
                 found.append(Statement(name, shorten_line(text), doc.ev(pointer)))

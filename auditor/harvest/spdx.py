@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import NamedTuple
+from collections.abc import Iterable
+from typing import NamedTuple, TypeGuard
 
 from auditor.identity import hub_id, purl_version, split_url
 from auditor.readers.values import JSON, type_name
@@ -18,7 +19,7 @@ def record_ids(packages: list[tuple[str, str, str | None]]) -> dict[str, str]:
     return {pid: value if taken[value] == 1 else f"{value} ({pid})" for pid, value in ids.items()}
 
 
-def shared_values(values) -> set[str]:
+def shared_values(values: Iterable[object]) -> set[str]:
     """Values (download URLs) that several packages give: they identify none of them."""
     count = Counter(v for v in values if isinstance(v, str))
     return {v for v, n in count.items() if n > 1}
@@ -47,14 +48,14 @@ def hub_of(purls: list[tuple[str, str]], urls: list[tuple[object, str]]) -> Hub 
     return None
 
 
-def is_url(value) -> bool:
+def is_url(value: object) -> TypeGuard[str]:
     """A URL that can be taken apart: urlsplit raises on some strings (an unclosed '[' host)."""
     return isinstance(value, str) and "://" in value and split_url(value) is not None
 
 
 def shape(value: JSON) -> str:
     """The JSON name of a value's type, for messages (SPDX's word for a missing value: no value)."""
-    return "no value" if value is None else type_name(value)
+    return "no value" if value is None else type_name(value, "list")
 
 
 def lineage_relation(code: str, child_kind: str, parent_kind: str) -> str:

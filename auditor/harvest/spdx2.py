@@ -20,6 +20,7 @@ from __future__ import annotations
 from enum import Enum
 from pathlib import Path
 
+from auditor.harvest.layout import Context, Ev
 from auditor.harvest.spdx import Hub, hub_of, is_url, lineage_relation, record_ids, shared_values
 from auditor.harvest.spdx2load import MAX_MESSAGES, Loaded, Unreadable, load, plain
 from auditor.model import (
@@ -120,7 +121,7 @@ def detect(path: Path, head: bytes) -> bool:
     )
 
 
-def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
+def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]]:
     """Every package of the document as a record, its relationships as references, and what is wrong."""
     rel = context.rel
     try:
@@ -211,7 +212,7 @@ def _license(raw: tuple[str, int | None] | None, parsed, evidence: Evidence) -> 
     return [LicenseStatement(raw[0].strip(), Evidence(evidence.file, evidence.pointer, raw[1]))]
 
 
-def _identifiers(package, ev, shared: set[str], hub: Hub | None) -> list[Identifier]:
+def _identifiers(package, ev: Ev, shared: set[str], hub: Hub | None) -> list[Identifier]:
     found = [Identifier("purl", purl, ev("externalRefs")) for purl in _purls(package)]
     found += [
         Identifier("doi", r.locator, ev("externalRefs"))
@@ -230,7 +231,7 @@ def _algorithm(algorithm) -> str:
     return algorithm.name.lower().replace("_", "-")
 
 
-def _statements(package, ev) -> list[Statement]:
+def _statements(package, ev: Ev) -> list[Statement]:
     found = []
     for name, attribute in _STATEMENTS:
         value = getattr(package, attribute)

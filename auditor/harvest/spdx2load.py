@@ -18,7 +18,7 @@ import yaml
 from auditor.harvest.spdx import shape
 from auditor.readers import safejson, safexml, safeyaml
 from auditor.readers.text import id_lines, read_text
-from auditor.readers.values import shorten_line
+from auditor.readers.values import JSON, shorten_line
 
 MAX_BYTES = 32 * 1024 * 1024
 MAX_YAML_NODES = 1_000_000
@@ -221,7 +221,7 @@ def _from_dict(data, text: str) -> Loaded:
     return Loaded(document, raw, lines)
 
 
-def _check_lists(data: dict) -> None:
+def _check_lists(data: dict[str, JSON]) -> None:
     """Lists of elements must hold objects: spdx-tools assumes so without checking, and then fails
     with an AttributeError instead of a message naming the field."""
     found = []
@@ -238,7 +238,7 @@ def _check_lists(data: dict) -> None:
         raise Unreadable([("malformed", message, None) for message in found[:MAX_MESSAGES]])
 
 
-def _objects(data: dict, key: str, path: str, found: list[str]) -> list[tuple[int, dict]]:
+def _objects(data: dict[str, JSON], key: str, path: str, found: list[str]) -> list[tuple[int, dict[str, JSON]]]:
     """The objects of the list data[key] (absent: none); what is not a list of objects goes to `found`."""
     value = data.get(key)
     if value is None:
@@ -284,7 +284,7 @@ def _xml_dict(element):
     children = [c for c in element if isinstance(c.tag, str)]
     if not children:
         return element.text
-    result: dict = {}
+    result: dict[str, JSON] = {}
     for child in children:
         value = _xml_dict(child)
         if child.tag in result:
@@ -347,7 +347,7 @@ def _load_tagvalue(text: str) -> Loaded:
 
 def _scan_tagvalue(text: str, loaded: Loaded) -> None:
     """Lines of packages and relationships, and the license strings as written, from the tag-value text."""
-    package: dict | None = None
+    package: dict[str, JSON] | None = None
     in_text = False
     for number, line in enumerate(text.split("\n"), 1):
         if in_text:

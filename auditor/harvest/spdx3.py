@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from auditor.harvest.layout import Context, Ev
 from auditor.harvest.spdx import Hub, hub_of, is_url, record_ids, shape, shared_values
 from auditor.harvest.spdx3graph import MAX_NESTING, Graph, as_list, collect, short_name, text_value
 from auditor.harvest.spdx3links import relationships
@@ -32,7 +33,7 @@ from auditor.model import (
 )
 from auditor.readers import safejson
 from auditor.readers.text import id_lines
-from auditor.readers.values import shorten_line
+from auditor.readers.values import JSON, shorten_line
 
 FORMAT = "spdx3"
 RANK = 2
@@ -53,7 +54,7 @@ def detect(path: Path, head: bytes) -> bool:
     return path.name.lower().endswith((".json", ".jsonld")) and b"spdx.org/rdf/3" in head and b"@context" in head
 
 
-def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
+def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]]:
     """Every AI, dataset and software package of the graph as a record, with licenses and lineage."""
     try:
         data = safejson.load(path)
@@ -97,12 +98,12 @@ def _records(graph: Graph) -> dict[str, AssetRecord]:
     return {e["spdxId"]: _record(pointer, e, names[e["spdxId"]], graph, shared) for pointer, e in packages}
 
 
-def _package_name(element: dict) -> str:
+def _package_name(element: dict[str, JSON]) -> str:
     name = element.get("name")
     return name.strip() if isinstance(name, str) and name.strip() else element["spdxId"]
 
 
-def _record(pointer: str, element: dict, name: str, graph: Graph, shared: set[str]) -> AssetRecord:
+def _record(pointer: str, element: dict[str, JSON], name: str, graph: Graph, shared: set[str]) -> AssetRecord:
     eid = element["spdxId"]
     ev = lambda key, *rest: graph.evidence(graph.at(pointer, key, *rest), eid)  # noqa: E731
     hub = _hub(element)
@@ -126,7 +127,7 @@ def _record(pointer: str, element: dict, name: str, graph: Graph, shared: set[st
     return record
 
 
-def _kind(element: dict, hub: Hub | None) -> tuple[str, str]:
+def _kind(element: dict[str, JSON], hub: Hub | None) -> tuple[str, str]:
     kind = _KINDS[element["type"]]
     if kind != "code":
         return kind, f"SPDX 3 element type {element['type']}"
@@ -138,7 +139,7 @@ def _kind(element: dict, hub: Hub | None) -> tuple[str, str]:
     return "code", "SPDX 3 element type software_Package"
 
 
-def _purls(element: dict) -> list[tuple[str, str]]:
+def _purls(element: dict[str, JSON]) -> list[tuple[str, str]]:
     """(purl, key it came from)."""
     found = (
         [(element["software_packageUrl"], "software_packageUrl")]
@@ -155,11 +156,11 @@ def _purls(element: dict) -> list[tuple[str, str]]:
     return found
 
 
-def _hub(element: dict) -> Hub | None:
+def _hub(element: dict[str, JSON]) -> Hub | None:
     return hub_of(_purls(element), [(element.get(k), k) for k in ("software_downloadLocation", "software_homePage")])
 
 
-def _identifiers(element: dict, ev, shared: set[str], hub: Hub | None) -> list[Identifier]:
+def _identifiers(element: dict[str, JSON], ev: Ev, shared: set[str], hub: Hub | None) -> list[Identifier]:
     found = [Identifier("purl", purl, ev(key)) for purl, key in _purls(element)]
     for ident in as_list(element.get("externalIdentifier")):
         value = ident.get("identifier") if isinstance(ident, dict) else None
@@ -176,7 +177,7 @@ def _identifiers(element: dict, ev, shared: set[str], hub: Hub | None) -> list[I
     return found
 
 
-def _checksums(element: dict, ev, graph: Graph, pointer: str) -> list[Checksum]:
+def _checksums(element: dict[str, JSON], ev: Ev, graph: Graph, pointer: str) -> list[Checksum]:
     found = []
     for i, method in enumerate(as_list(element.get("verifiedUsing"))):
         if not isinstance(method, dict) or method.get("type") != "Hash":

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from auditor.harvest.spdx import shape
 from auditor.model import Evidence, Problem
+from auditor.readers.values import JSON
 
 MAX_NESTING = 20
 _TERMS = re.compile(r"^https?://spdx\.org/rdf/3\.[0-9.]+/terms/([A-Za-z]+)/(\w+)$")
@@ -17,8 +18,8 @@ class Graph:
     """The document's elements by id, with their JSON pointers and lines."""
 
     rel: str
-    elements: list[tuple[str, dict]] = field(default_factory=list)  # (pointer, element) in document order
-    by_id: dict[str, tuple[str, dict]] = field(default_factory=dict)
+    elements: list[tuple[str, dict[str, JSON]]] = field(default_factory=list)  # (pointer, element) in document order
+    by_id: dict[str, tuple[str, dict[str, JSON]]] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
     keys: dict[str, dict[str, str]] = field(default_factory=dict)  # pointer -> compact name -> key as written
     problems: list[Problem] = field(default_factory=list)

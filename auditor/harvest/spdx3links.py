@@ -11,6 +11,7 @@ from auditor.model import (
     Reference,
     asset_key,
 )
+from auditor.readers.values import JSON
 
 _RELATIONSHIPS = frozenset({"Relationship", "LifecycleScopedRelationship"})
 _LICENSES = {"hasDeclaredLicense": "licenses", "hasConcludedLicense": "concluded"}
@@ -67,7 +68,7 @@ def relationships(graph: Graph, records: dict[str, AssetRecord]) -> None:
             _lineage(pointer, element, kind, source, targets, records, containers, graph)
 
 
-def _ends(pointer: str, element: dict, graph: Graph) -> tuple[str, list[tuple[int, object]]] | None:
+def _ends(pointer: str, element: dict[str, JSON], graph: Graph) -> tuple[str, list[tuple[int, object]]] | None:
     """The `from` id and the (index, target) pairs of `to`, or None (with a problem) when malformed."""
     eid = element.get("spdxId")
     source = element.get("from")
@@ -85,7 +86,7 @@ def _ends(pointer: str, element: dict, graph: Graph) -> tuple[str, list[tuple[in
     return source, list(enumerate(as_list(targets)))
 
 
-def _licenses(pointer: str, element: dict, targets, record: AssetRecord, which: str, graph: Graph) -> None:
+def _licenses(pointer: str, element: dict[str, JSON], targets, record: AssetRecord, which: str, graph: Graph) -> None:
     """hasDeclaredLicense / hasConcludedLicense: one statement per license the relationship names."""
     eid, kind = element.get("spdxId"), short_name(element.get("relationshipType"))
     for i, target in targets:
@@ -104,7 +105,7 @@ def _license(target, evidence: Evidence, graph: Graph) -> LicenseStatement:
     return LicenseStatement(_expression(target, graph, 0), evidence)
 
 
-def _element(target, graph: Graph) -> dict | None:
+def _element(target, graph: Graph) -> dict[str, JSON] | None:
     if isinstance(target, dict):
         return target
     return graph.by_id.get(target, (None, None))[1] if isinstance(target, str) else None
@@ -153,7 +154,7 @@ def _license_id(target) -> str:
     raise ValueError(f"names {target}, which is neither in the document nor an SPDX listed license")
 
 
-def _license_name(element: dict) -> str:
+def _license_name(element: dict[str, JSON]) -> str:
     """Listed licenses by their SPDX id, others by name, else by the last part of their id."""
     eid = element.get("spdxId") or ""
     if "spdx.org/licenses/" not in eid and isinstance(element.get("name"), str) and element["name"].strip():
@@ -189,7 +190,7 @@ def _owner(element_id: str, records: dict[str, AssetRecord], containers: dict[st
 
 def _lineage(
     pointer: str,
-    element: dict,
+    element: dict[str, JSON],
     kind: str,
     source: str,
     targets,

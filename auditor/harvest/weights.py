@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.readers.safejson import JSONRefused, loads
+from auditor.readers.values import JSON, type_name
 
 CHUNK = 1024 * 1024
 MAX_HEADER_BYTES = 100 * 1024 * 1024
@@ -107,7 +108,7 @@ def sha256(path: Path) -> str:
 # --- safetensors -------------------------------------------------------------------------------
 
 
-def safetensors_header(path: Path) -> dict:
+def safetensors_header(path: Path) -> dict[str, JSON]:
     """The JSON header of a safetensors file (8-byte little-endian length, then JSON)."""
     with open(path, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
@@ -129,13 +130,8 @@ def safetensors_header(path: Path) -> dict:
     except JSONRefused as exc:
         raise WeightsError(exc.code, f"safetensors header: {exc}") from None
     if not isinstance(header, dict):
-        raise WeightsError("malformed", f"safetensors header should be a JSON object, found {json_type(header)}")
+        raise WeightsError("malformed", f"safetensors header should be a JSON object, found {type_name(header)}")
     return header
-
-
-def json_type(value) -> str:
-    names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
-    return names.get(type(value), "number")
 
 
 # --- GGUF --------------------------------------------------------------------------------------
@@ -147,7 +143,7 @@ class GGUF:
 
     version: int
     tensor_count: int
-    metadata: dict  # key -> int | float | bool | str | list (short arrays only)
+    metadata: dict[str, JSON]  # key -> int | float | bool | str | list (short arrays only)
     tensor_types: list[int]
 
     @property

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.readers import safejson
+from auditor.readers.values import JSON
 
 MAX_LINE_INDEX_BYTES = 16 * 1024 * 1024
 MAX_INDEX_DEPTH = 8
 
 
-def load_json(path: Path) -> tuple[object, dict[str, int]]:
+def load_json(path: Path) -> tuple[JSON, dict[str, int]]:
     """The parsed JSON of `path` and the 1-based line of each JSON pointer (shallow ones); JSONRefused if unreadable."""
     data = safejson.load(path)
     try:
@@ -29,10 +31,21 @@ def load_json(path: Path) -> tuple[object, dict[str, int]]:
 _TOKENS = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\],:]|[^\s{}\[\],:"]+')
 
 
+@dataclass
+class _Frame:
+    """An open object or array: where it is and which member or item comes next."""
+
+    pointer: str
+    is_object: bool
+    key: str
+    index: int
+    awaiting_key: bool
+
+
 def json_lines(text: str, max_depth: int = MAX_INDEX_DEPTH) -> dict[str, int]:
     """JSON pointer -> line where its value starts, for values nested at most `max_depth` deep."""
     lines: dict[str, int] = {}
-    stack: list[list] = []  # frames: [pointer, is_object, key, index, awaiting_key]
+    stack: list[_Frame] = []
     line, pos = 1, 0
     for match in _TOKENS.finditer(text):
         line += text.count("\n", pos, match.start())
@@ -43,26 +56,28 @@ def json_lines(text: str, max_depth: int = MAX_INDEX_DEPTH) -> dict[str, int]:
             if stack:
                 stack.pop()
         elif token == ":" and top:
-            top[4] = False
+            top.awaiting_key = False
         elif token == "," and top:
-            if top[1]:
-                top[4] = True
+            if top.is_object:
+                top.awaiting_key = True
             else:
-                top[3] += 1
-        elif top and top[1] and top[4]:
-            top[2] = _json_string(token)
+                top.index += 1
+        elif top and top.is_object and top.awaiting_key:
+            top.key = _json_string(token)
         else:
-            pointer = "" if top is None else f"{top[0]}/{pointer_step(top[2] if top[1] else str(top[3]))}"
+            pointer = (
+                "" if top is None else f"{top.pointer}/{pointer_step(top.key if top.is_object else str(top.index))}"
+            )
             if len(stack) <= max_depth:
                 lines.setdefault(pointer, line)
             if token in "{[":
-                stack.append([pointer, token == "{", "", 0, token == "{"])
+                stack.append(_Frame(pointer, token == "{", "", 0, token == "{"))
     return lines
 
 
 def _json_string(token: str) -> str:
     try:
-        return json.loads(token)
+        return str(json.loads(token))
     except ValueError:
         return token
 

@@ -16,7 +16,7 @@ MAX_XML_BYTES = 64 * 1024 * 1024
 class XMLRefused(ValueError):
     """The file is not XML mlaudit will read; `code` is malformed or refused."""
 
-    def __init__(self, code: str, message: str, line: int | None = None):
+    def __init__(self, code: str, message: str, line: int | None = None) -> None:
         super().__init__(message)
         self.code, self.line = code, line
 

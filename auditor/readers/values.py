@@ -12,10 +12,10 @@ from typing import Any
 JSON = Any  # parsed JSON, YAML or XML-as-JSON whose shape the reader checks as it walks it
 MAX_VALUE = 200  # characters of a value kept in a statement or message
 
-# JSON type -> (its name, the name with its article, as CycloneDX's messages say it)
+# JSON type -> its name in JSON's terms, and with its article
 _TYPES: dict[type, tuple[str, str]] = {
     dict: ("object", "an object"),
-    list: ("list", "an array"),
+    list: ("array", "an array"),
     str: ("string", "a string"),
     bool: ("boolean", "a boolean"),
     int: ("number", "a number"),
@@ -35,14 +35,15 @@ def shorten_line(text: str, limit: int = MAX_VALUE) -> str:
     return shorten(" ".join(text.split()), limit)
 
 
-def type_name(value: JSON) -> str:
-    """What a JSON value is, for messages: 'object', 'list', 'string'...; another type by its Python name."""
+def type_name(value: JSON, array: str = "array") -> str:
+    """What a JSON value is, for messages: 'object', 'array' (or as `array` says: the SPDX and
+    schema.org readers say 'list'), 'string'...; a value of another type by its Python name."""
     names = _TYPES.get(type(value))
-    return type(value).__name__ if names is None else names[0]
+    return type(value).__name__ if names is None else array if value.__class__ is list else names[0]
 
 
 def a_type(value: JSON) -> str:
-    """What a JSON value is, with its article as CycloneDX's messages say it: 'an object', 'an array'..."""
+    """What a JSON value is, with its article: 'an object', 'an array', 'a string'..."""
     return a_type_named(type(value))
 
 
