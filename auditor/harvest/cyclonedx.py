@@ -30,7 +30,7 @@ from auditor.model import (
     Problem,
 )
 from auditor.readers import safejson, safexml
-from auditor.readers.values import JSON, a_type
+from auditor.readers.values import JSON, a_type, object_at
 
 FORMAT = "cyclonedx"
 RANK = 4
@@ -191,7 +191,7 @@ class _Reader(Walk):
 
     # --- one component
 
-    def component(self, node, pointer: str) -> AssetRecord | None:
+    def component(self, node: JSON, pointer: str) -> AssetRecord | None:
         if not isinstance(node, dict):
             self.problem("invalid", f"a component should be an object, found {a_type(node)}", pointer)
             return None
@@ -204,7 +204,7 @@ class _Reader(Walk):
             return None
         version = self._version(node, pointer)
         record = AssetRecord(
-            id=self._unique(hub[0] if hub else name, version),
+            id=self._unique(hub[0] if hub else name or "", version),
             kind=kind,
             source=self.rel,
             format=FORMAT,
@@ -284,11 +284,11 @@ class _Reader(Walk):
             self.problem("bad-field", f"'modelCard' should be an object, found {a_type(card)}", where)
             return
         self._fields(record, card, _MODEL_CARD, where, "modelCard")
-        params = card.get("modelParameters") if isinstance(card.get("modelParameters"), dict) else {}
+        params = object_at(card, "modelParameters")
         for i, dataset in self.array(params, "datasets", f"{where}/modelParameters", "bad-field"):
             self._dataset(record, dataset, f"{where}/modelParameters/datasets/{i}")
 
-    def _dataset(self, record: AssetRecord, dataset, pointer: str) -> None:
+    def _dataset(self, record: AssetRecord, dataset: JSON, pointer: str) -> None:
         """A model-card dataset: a ref to a data component, or an inline dataset that becomes a record."""
         if isinstance(dataset, dict) and "ref" in dataset:
             if isinstance(dataset["ref"], str) and dataset["ref"]:
@@ -307,7 +307,7 @@ class _Reader(Walk):
                 pointer,
             )
             return
-        contents = dataset.get("contents") if isinstance(dataset.get("contents"), dict) else {}
+        contents = object_at(dataset, "contents")
         url = self.text(contents, "url", f"{pointer}/contents")
         identifiers = [Identifier("url", url, self.ev(f"{pointer}/contents/url"))] if url else []
         hub = _hub("dataset", identifiers)

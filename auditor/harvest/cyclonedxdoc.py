@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
 from auditor.readers import safejson, safexml
 from auditor.readers.jsonlines import json_lines
+from auditor.readers.safexml import line_of
 from auditor.readers.values import JSON, a_type
 
 _XML_NAMESPACE = re.compile(r"^http://cyclonedx\.org/schema/bom/(1\.\d+)$")
@@ -69,24 +70,28 @@ class Bom:
     """A BOM as JSON values; `lines` maps JSON pointers to lines, `xpaths` (XML only) to XPaths."""
 
     data: dict[str, JSON]
-    lines: dict[str, int]
-    xpaths: dict[str, str] | None = None
+    lines: dict[str, int | None]
+    xpaths: dict[str, str] = field(default_factory=dict)
 
     def where(self, pointer: str) -> tuple[str, int | None]:
         """(pointer or XPath, line) of `pointer`, or of its nearest ancestor the file places."""
         known = pointer
         while known and known not in self.lines:
             known = known.rpartition("/")[0]
-        if self.xpaths is None:
+        if not self.xpaths:
             return pointer, self.lines.get(known)
         return self.xpaths.get(known, "/bom"), self.lines.get(known)
+
+    def place(self, pointer: str, line: int | None, xpath: str) -> None:
+        """Where in an XML BOM the value at `pointer` comes from."""
+        self.lines[pointer], self.xpaths[pointer] = line, xpath
 
 
 def load_json(path: Path) -> Bom:
     data = safejson.load(path)
     if not isinstance(data, dict):
         raise NotABom(f"not a CycloneDX BOM: the top level is {a_type(data)}, not an object")
-    return Bom(data, json_lines(path.read_bytes().decode("utf-8-sig"), safejson.MAX_DEPTH))
+    return Bom(data, dict(json_lines(path.read_bytes().decode("utf-8-sig"), safejson.MAX_DEPTH)))
 
 
 def load_xml(path: Path) -> Bom:
@@ -98,21 +103,21 @@ def load_xml(path: Path) -> Bom:
             f"not a CycloneDX BOM: the root element is <{etree.QName(root).localname}> in namespace "
             f"'{namespace}', not <bom> in http://cyclonedx.org/schema/bom/1.x",
             "/",
-            root.sourceline,
+            line_of(root),
         )
-    doc = Bom({}, {"": root.sourceline or 1}, {"": "/bom"})
+    doc = Bom({}, {"": line_of(root) or 1}, {"": "/bom"})
     doc.data = _xml_object(root, "", "/bom", namespace, doc)
     doc.data.update(bomFormat="CycloneDX", specVersion=version.group(1))
     for key in ("bomFormat", "specVersion"):
-        doc.lines[f"/{key}"], doc.xpaths[f"/{key}"] = root.sourceline or 1, "/bom/namespace-uri()"
+        doc.place(f"/{key}", line_of(root) or 1, "/bom/namespace-uri()")
     return doc
 
 
-def _xml_children(el, xpath: str, namespace: str) -> list[tuple[str, object, str, bool]]:
+def _xml_children(el: etree._Element, xpath: str, namespace: str) -> list[tuple[str, etree._Element, str, bool]]:
     """(local name, element, XPath, repeated?) of the children in the BOM's namespace (extensions skipped)."""
     children = [c for c in el if isinstance(c.tag, str) and etree.QName(c).namespace == namespace]
     names = [etree.QName(c).localname for c in children]
-    counts, seen = Counter(names), Counter()
+    counts, seen = Counter(names), Counter[str]()
     found = []
     for name, child in zip(names, children, strict=False):
         seen[name] += 1
@@ -121,9 +126,9 @@ def _xml_children(el, xpath: str, namespace: str) -> list[tuple[str, object, str
     return found
 
 
-def _xml_value(name: str, el, pointer: str, xpath: str, namespace: str, doc: Bom):
+def _xml_value(name: str, el: etree._Element, pointer: str, xpath: str, namespace: str, doc: Bom) -> JSON:
     """The JSON value an XML element stands for."""
-    doc.lines[pointer], doc.xpaths[pointer] = el.sourceline, xpath
+    doc.place(pointer, line_of(el), xpath)
     if name == "dependency":
         return _xml_dependency(el, pointer, xpath, namespace, doc)
     if name in _XML_LISTS:
@@ -134,17 +139,17 @@ def _xml_value(name: str, el, pointer: str, xpath: str, namespace: str, doc: Bom
     value = _xml_object(el, pointer, xpath, namespace, doc)
     if not has_children and (el.text or "").strip():
         key = _XML_TEXT_KEYS.get(name, "content")
-        value[key] = el.text.strip()
-        doc.lines[f"{pointer}/{key}"], doc.xpaths[f"{pointer}/{key}"] = el.sourceline, xpath
+        value[key] = (el.text or "").strip()
+        doc.place(f"{pointer}/{key}", line_of(el), xpath)
     return value
 
 
-def _xml_object(el, pointer: str, xpath: str, namespace: str, doc: Bom) -> dict[str, JSON]:
+def _xml_object(el: etree._Element, pointer: str, xpath: str, namespace: str, doc: Bom) -> dict[str, JSON]:
     value: dict[str, JSON] = {}
     for attr, text in el.attrib.items():
         attr = etree.QName(attr).localname
         value[attr] = text
-        doc.lines[f"{pointer}/{attr}"], doc.xpaths[f"{pointer}/{attr}"] = el.sourceline, f"{xpath}/@{attr}"
+        doc.place(f"{pointer}/{attr}", line_of(el), f"{xpath}/@{attr}")
     for name, child, child_xpath, repeated in _xml_children(el, xpath, namespace):
         if name in _XML_REPEATED or repeated:
             items = value.setdefault(name, [])
@@ -154,25 +159,25 @@ def _xml_object(el, pointer: str, xpath: str, namespace: str, doc: Bom) -> dict[
     return value
 
 
-def _xml_list(el, pointer: str, xpath: str, namespace: str, doc: Bom) -> list:
-    items = []
+def _xml_list(el: etree._Element, pointer: str, xpath: str, namespace: str, doc: Bom) -> list[JSON]:
+    items: list[JSON] = []
     for i, (name, child, child_xpath, _) in enumerate(_xml_children(el, xpath, namespace)):
         item_pointer = f"{pointer}/{i}"
         if name in _XML_WRAPPED_ITEMS:
-            doc.lines[item_pointer], doc.xpaths[item_pointer] = child.sourceline, child_xpath
+            doc.place(item_pointer, line_of(child), child_xpath)
             items.append({name: _xml_value(name, child, f"{item_pointer}/{name}", child_xpath, namespace, doc)})
         else:
             items.append(_xml_value(name, child, item_pointer, child_xpath, namespace, doc))
     return items
 
 
-def _xml_dependency(el, pointer: str, xpath: str, namespace: str, doc: Bom) -> dict[str, JSON]:
+def _xml_dependency(el: etree._Element, pointer: str, xpath: str, namespace: str, doc: Bom) -> dict[str, JSON]:
     """<dependency ref="a"><dependency ref="b"/></dependency> -> {"ref": "a", "dependsOn": ["b"]}."""
-    doc.lines[f"{pointer}/ref"], doc.xpaths[f"{pointer}/ref"] = el.sourceline, f"{xpath}/@ref"
-    depends = []
+    doc.place(f"{pointer}/ref", line_of(el), f"{xpath}/@ref")
+    depends: list[JSON] = []
     for name, child, child_xpath, _ in _xml_children(el, xpath, namespace):
         if name == "dependency":
             item = f"{pointer}/dependsOn/{len(depends)}"
-            doc.lines[item], doc.xpaths[item] = child.sourceline, f"{child_xpath}/@ref"
+            doc.place(item, line_of(child), f"{child_xpath}/@ref")
             depends.append(child.get("ref"))
     return {"ref": el.get("ref"), "dependsOn": depends}

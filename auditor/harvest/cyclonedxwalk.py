@@ -16,7 +16,7 @@ from auditor.model import (
     Statement,
     asset_key,
 )
-from auditor.readers.values import JSON, a_type, a_type_named, shorten
+from auditor.readers.values import JSON, a_type, a_type_named, object_at, shorten
 
 # Documentation fields: path under the component (or its modelCard) -> the JSON type the spec gives it.
 _COMPONENT_TEXTS = ("description", "copyright", "publisher", "author")
@@ -163,7 +163,7 @@ class Walk:
                 f"{pointer}/licenses",
             )
 
-    def _license(self, entry, where: str) -> tuple[LicenseStatement | None, object]:
+    def _license(self, entry: JSON, where: str) -> tuple[LicenseStatement | None, object]:
         if isinstance(entry, dict) and isinstance(entry.get("license"), dict):
             lic, inner = entry["license"], f"{where}/license"
             key = "id" if isinstance(lic.get("id"), str) and lic["id"].strip() else "name"
@@ -209,7 +209,8 @@ class Walk:
     ) -> None:
         """Statements for documentation fields given as path -> expected JSON type."""
         for path, expected in fields.items():
-            value, where = node, pointer
+            value: JSON = node
+            where = pointer
             for step in path.split("/"):
                 value = value.get(step) if isinstance(value, dict) else None
                 where = f"{where}/{step}"
@@ -239,13 +240,13 @@ class Walk:
                 self.problem("bad-field", f"a 'data' entry should be an object, found {a_type(item)}", where)
                 continue
             self._fields(record, item, DATA_FIELDS, where, "data")
-            contents = item.get("contents") if isinstance(item.get("contents"), dict) else {}
+            contents = object_at(item, "contents")
             url = self.text(contents, "url", f"{where}/contents")
             if url:
                 record.identifiers.append(Identifier("url", url, self.ev(f"{where}/contents/url")))
 
 
-def _party(value) -> str | None:
+def _party(value: JSON) -> str | None:
     """The name of an organization or person (else its email or first URL)."""
     if isinstance(value, str):
         return value.strip() or None
@@ -259,7 +260,7 @@ def _party(value) -> str | None:
     return None
 
 
-def _summary(value) -> str:
+def _summary(value: JSON) -> str:
     """A documentation value as one line of text (attachments and signatures left out)."""
     if isinstance(value, str):
         return " ".join(value.split())

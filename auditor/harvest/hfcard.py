@@ -18,7 +18,7 @@ RANK = 0
 PINNABLE = False
 HUB_LAYOUT = True
 
-Report = Callable[..., None]  # problem(code, message, pointer="", line=None): one problem met
+CardReport = Callable[..., None]  # problem(code, message, pointer="", line=None): one problem met
 DATASET_FIELDS = frozenset(
     {
         "size_categories",
@@ -78,7 +78,7 @@ def read_card(path: Path, rel: str, place: Placement) -> tuple[AssetRecord, list
     return _keyed(record, problems)
 
 
-def _split(text: str, record: AssetRecord, problem: Report) -> tuple[frontmatter.FrontMatter | None, str, int]:
+def _split(text: str, record: AssetRecord, problem: CardReport) -> tuple[frontmatter.FrontMatter | None, str, int]:
     """The card's metadata (None: none usable), its body and the body's first line."""
     try:
         source, fm_line, body, body_line = frontmatter.split(text)
@@ -100,7 +100,7 @@ def _keyed(record: AssetRecord, problems: list[Problem]) -> tuple[AssetRecord, l
 
 
 def _read_metadata(
-    record: AssetRecord, meta: frontmatter.FrontMatter, folder: Path, problem, merged: list[tuple[str, int]]
+    record: AssetRecord, meta: frontmatter.FrontMatter, folder: Path, problem: CardReport, merged: list[tuple[str, int]]
 ) -> None:
     data = meta.data
     if record.kind_basis != "layout":
@@ -109,7 +109,7 @@ def _read_metadata(
             record.kind, record.kind_basis = "dataset", f"dataset-card field {dataset_fields[0]}"
         else:
             record.kind_basis = "no dataset-card fields"
-    ev = lambda pointer: Evidence(record.source, pointer, meta.line(pointer))  # noqa: E731
+    ev: Ev = lambda pointer: Evidence(record.source, pointer, meta.line(pointer))  # noqa: E731
     record.licenses = _licenses(data, ev, problem)
     record.references = (
         _bases(
@@ -124,7 +124,7 @@ def _read_metadata(
     ]
 
 
-def _summary(value) -> str:
+def _summary(value: JSON) -> str:
     """A metadata value as short text: lists joined, mappings by their keys."""
     if isinstance(value, list):
         text = ", ".join(_summary(v) for v in value)
@@ -135,7 +135,7 @@ def _summary(value) -> str:
     return text[:200]
 
 
-def _strings(data: dict[str, JSON], key: str, ev: Ev, problem) -> list[tuple[str, str]]:
+def _strings(data: dict[str, JSON], key: str, ev: Ev, problem: CardReport) -> list[tuple[str, str]]:
     """A field that may be a string or a list of strings, as (value, pointer) pairs."""
     value = data.get(key)
     if value is None:
@@ -152,28 +152,26 @@ def _strings(data: dict[str, JSON], key: str, ev: Ev, problem) -> list[tuple[str
     return found
 
 
-def _licenses(data: dict[str, JSON], ev: Ev, problem) -> list[LicenseStatement]:
+def _licenses(data: dict[str, JSON], ev: Ev, problem: CardReport) -> list[LicenseStatement]:
     """The card's license statements. license_name and license_link name the same license as a single
     `license:` value (the Hub's form for `other`), so they travel with it and every one is tried."""
     name = data.get("license_name") if isinstance(data.get("license_name"), str) else None
     link = data.get("license_link") if isinstance(data.get("license_link"), str) else None
     found = _strings(data, "license", ev, problem) + _strings(data, "licenses", ev, problem)
-    named = dict(
-        name=name,
-        link=link,
-        name_evidence=ev("license_name") if name else None,
-        link_evidence=ev("license_link") if link else None,
-    )
+    name_ev, link_ev = ev("license_name") if name else None, ev("license_link") if link else None
     statements = [
-        LicenseStatement(raw, ev(pointer), **(named if len(found) == 1 or raw.lower() == "other" else {}))
+        LicenseStatement(raw, ev(pointer), name, link, name_ev, link_ev)
+        if len(found) == 1 or raw.lower() == "other"
+        else LicenseStatement(raw, ev(pointer))
         for raw, pointer in found
     ]
     if not statements and (name or link):
-        statements.append(LicenseStatement(None, ev("license_name" if name else "license_link"), **named))
+        where = ev("license_name" if name else "license_link")
+        statements.append(LicenseStatement(None, where, name, link, name_ev, link_ev))
     return statements
 
 
-def _hub_ids(data: dict[str, JSON], key: str, ev: Ev, problem) -> list[tuple[str, str]]:
+def _hub_ids(data: dict[str, JSON], key: str, ev: Ev, problem: CardReport) -> list[tuple[str, str]]:
     """(Hub id, pointer) of each entry of a field naming Hub repositories. A Hub URL names its
     repository; prose, local paths and other URLs name none and are flagged, not followed."""
     found = []
@@ -184,7 +182,7 @@ def _hub_ids(data: dict[str, JSON], key: str, ev: Ev, problem) -> list[tuple[str
     return found
 
 
-def _hub_target(value: str, pointer: str, ev: Ev, problem) -> str | None:
+def _hub_target(value: str, pointer: str, ev: Ev, problem: CardReport) -> str | None:
     """The Hub id one entry names (a Hub URL names its repository), or None, flagged, for prose,
     a local path or a URL outside the Hub."""
     named = (hub_id("url", value) or (None, ""))[1] if "://" in value else value
@@ -200,7 +198,9 @@ def _hub_target(value: str, pointer: str, ev: Ev, problem) -> str | None:
     return None
 
 
-def _bases(data: dict[str, JSON], ev: Ev, folder: Path, problem, merged: list[tuple[str, Evidence]]) -> list[Reference]:
+def _bases(
+    data: dict[str, JSON], ev: Ev, folder: Path, problem: CardReport, merged: list[tuple[str, Evidence]]
+) -> list[Reference]:
     """The base models: those of base_model, and those of a merge configuration in the body (a
     mergekit card often names one base in its front matter and merges several), once each."""
     bases = [(target, ev(pointer)) for target, pointer in _hub_ids(data, "base_model", ev, problem)]
@@ -222,7 +222,9 @@ def _bases(data: dict[str, JSON], ev: Ev, folder: Path, problem, merged: list[tu
     return [Reference(target, "model", relation, evidence, basis) for target, evidence in bases]
 
 
-def _infer_relation(data: dict[str, JSON], bases: list, merge_config: bool, folder: Path) -> tuple[str, str]:
+def _infer_relation(
+    data: dict[str, JSON], bases: list[tuple[str, Evidence]], merge_config: bool, folder: Path
+) -> tuple[str, str]:
     """The Hub's inference when base_model_relation is absent, in its order: adapter files, then
     merge signs, then quantization signs, else a fine-tune."""
     tags = (
@@ -252,7 +254,9 @@ def _merged_models(body: str, body_line: int) -> list[tuple[str, int]]:
     """(Hub id, line) of the models a merge configuration in the body names: a fenced block with a
     merge_method, as mergekit writes into the cards it makes. One pass over the lines, at most
     MAX_MERGED ids."""
-    found, block, in_merge = [], None, False
+    found: list[tuple[str, int]] = []
+    block: list[tuple[str, int]] | None = None
+    in_merge = False
     for number, line in enumerate(body[: markdown.MAX_BODY].splitlines(), body_line):
         if _FENCE.match(line):
             if block is not None and in_merge:
@@ -263,17 +267,17 @@ def _merged_models(body: str, body_line: int) -> list[tuple[str, int]]:
             model = _MERGED_MODEL.match(line)
             if model and looks_like_hub_id(model.group(1)):
                 block.append((model.group(1), number))
-    first = {}
-    for model, number in found:
-        first.setdefault(model.lower(), (model, number))
+    first: dict[str, tuple[str, int]] = {}
+    for merged, number in found:
+        first.setdefault(merged.lower(), (merged, number))
     return list(first.values())[:MAX_MERGED]
 
 
-def _listed(data: dict[str, JSON], key: str, relation: str, ev: Ev, problem) -> list[Reference]:
+def _listed(data: dict[str, JSON], key: str, relation: str, ev: Ev, problem: CardReport) -> list[Reference]:
     return [Reference(t, "dataset", relation, ev(p)) for t, p in _hub_ids(data, key, ev, problem)]
 
 
-def _source_datasets(data: dict[str, JSON], ev: Ev, problem) -> list[Reference]:
+def _source_datasets(data: dict[str, JSON], ev: Ev, problem: CardReport) -> list[Reference]:
     refs = []
     for value, pointer in _strings(data, "source_datasets", ev, problem):
         target = value.split("|", 1)[1].strip() if value.lower().startswith("extended|") else value
@@ -282,7 +286,7 @@ def _source_datasets(data: dict[str, JSON], ev: Ev, problem) -> list[Reference]:
     return refs
 
 
-def _evaluations(data: dict[str, JSON], ev: Ev, problem) -> list[Reference]:
+def _evaluations(data: dict[str, JSON], ev: Ev, problem: CardReport) -> list[Reference]:
     index = data.get("model-index")
     if index is None:
         return []

@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from auditor.harvest.layout import Context
 from auditor.model import (
     Evidence,
     Problem,
@@ -51,7 +50,7 @@ class Vocab:
     vocab: str = SCHEMA
 
     @classmethod
-    def of(cls, context: Context, base: Vocab | None = None) -> Vocab:
+    def of(cls, context: JSON, base: Vocab | None = None) -> Vocab:
         """The vocabulary of an @context value (remote context URLs are not fetched, only their defaults kept)."""
         prefixes = dict(base.prefixes if base else WELL_KNOWN)
         terms = dict(base.terms) if base else {}
@@ -107,7 +106,7 @@ class Node:
         for key in data:
             self.keys.setdefault(self.vocab.canonical(key), key)
 
-    def get(self, name: str):
+    def get(self, name: str) -> JSON:
         key = self.keys.get(name)
         return None if key is None else self.data[key]
 
@@ -134,7 +133,7 @@ class Node:
         return any(re.split(r"[:/#]", t)[-1].endswith("Model") for t in self.types)
 
 
-def values(value, pointer: str) -> list[tuple[object, str]]:
+def values(value: JSON, pointer: str) -> list[tuple[object, str]]:
     """A JSON-LD value as a list of (item, pointer), unwrapping @list/@set."""
     if isinstance(value, dict) and len(value) == 1 and ("@list" in value or "@set" in value):
         key = next(iter(value))
@@ -146,7 +145,7 @@ def values(value, pointer: str) -> list[tuple[object, str]]:
     return [(value, pointer)]
 
 
-def text_of(value) -> str | None:
+def text_of(value: JSON) -> str | None:
     """The text of a string literal (plain or {"@value": ...}); None for numbers, nodes and other shapes."""
     if isinstance(value, dict) and "@value" in value:
         value = value["@value"]
@@ -221,7 +220,7 @@ def open_document(path: Path, rel: str) -> tuple[Document | None, list[Problem]]
     return doc, []
 
 
-def _id_index(root) -> dict[str, tuple[dict[str, JSON], str]]:
+def _id_index(root: JSON) -> dict[str, tuple[dict[str, JSON], str]]:
     """@id -> (node, pointer) for every node that defines more than its @id, without recursion."""
     found: dict[str, tuple[dict[str, JSON], str]] = {}
     todo = [(root, "", 0)]

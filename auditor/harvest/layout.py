@@ -60,3 +60,4 @@ class Context:
 
 
 Ev = Callable[[str], Evidence]  # the evidence of a field of the file being read, by its pointer
+Report = Callable[[str, str, str], None]  # problem(code, message, pointer): one problem met reading the file

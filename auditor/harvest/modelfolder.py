@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from auditor.harvest import licensetext, weights
@@ -37,6 +38,7 @@ _LICENSE_FILE = re.compile(r"^(LICEN[CS]E|COPYING|NOTICE)([-_. ][\w. -]*)?$", re
 # Use policies a license makes part of its terms (Llama's USE_POLICY.md, Acceptable-Use-Policy.md).
 _POLICY_FILE = re.compile(r"^((acceptable|prohibited|responsible)[-_ ]?)?use[-_ ]?policy(\.(md|txt))?$", re.I)
 _NOT_TEXT = (".pdf", ".doc", ".docx", ".odt")
+Bad = Callable[[str, str], None]  # bad(key, what it should be): a config field of the wrong shape
 
 
 def is_terms_file(name: str) -> bool:
@@ -97,12 +99,9 @@ def _read_config(path: Path, record: AssetRecord, problems: list[Problem]) -> bo
         problems.append(Problem(exc.code, str(exc), Evidence(rel, "", exc.line)))
         return False
     if not isinstance(data, dict):
+        found = type_name(data)
         problems.append(
-            Problem(
-                "malformed",
-                f"{path.name} should hold a JSON object, found {type_name(data)}",
-                Evidence(rel, ""),
-            )
+            Problem("malformed", f"{path.name} should hold a JSON object, found {found}", Evidence(rel, ""))
         )
         return False
     text = path.read_text(encoding="utf-8-sig", errors="replace")
@@ -128,7 +127,7 @@ def _line_of(text: str, key: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def _string(data: dict[str, JSON], key: str, bad) -> str | None:
+def _string(data: dict[str, JSON], key: str, bad: Bad) -> str | None:
     value = data.get(key)
     if value is None:
         return None
@@ -138,7 +137,7 @@ def _string(data: dict[str, JSON], key: str, bad) -> str | None:
     return value.strip() or None
 
 
-def _config(data: dict[str, JSON], record: AssetRecord, ev: Ev, bad) -> None:
+def _config(data: dict[str, JSON], record: AssetRecord, ev: Ev, bad: Bad) -> None:
     for key in ("model_type", "_name_or_path"):
         value = _string(data, key, bad)
         if value:
@@ -164,7 +163,7 @@ def _generation_config(data: dict[str, JSON], record: AssetRecord, ev: Ev) -> No
             record.statements.append(Statement(key, shorten(value), ev(key)))
 
 
-def _adapter_config(data: dict[str, JSON], record: AssetRecord, problems: list[Problem], ev: Ev, bad) -> None:
+def _adapter_config(data: dict[str, JSON], record: AssetRecord, problems: list[Problem], ev: Ev, bad: Bad) -> None:
     for key in ("peft_type", "task_type"):
         value = _string(data, key, bad)
         if value:
@@ -341,7 +340,7 @@ def _gguf_license(meta: dict[str, JSON], record: AssetRecord, problems: list[Pro
         record.licenses.append(LicenseStatement(raw, Evidence(rel, pointer), name, link))
 
 
-def _gguf_statement(key: str, value) -> str | None:
+def _gguf_statement(key: str, value: JSON) -> str | None:
     if key == "general.file_type" and isinstance(value, int) and value in weights.FILE_TYPES:
         return f"{value} ({weights.FILE_TYPES[value]})"
     if isinstance(value, list):

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from auditor.harvest.layout import Context, Ev
+from auditor.harvest.layout import Context, Ev, Report
 from auditor.identity import hub_repo, looks_like_hub_id
 from auditor.model import AssetRecord, Evidence, Identifier, LicenseStatement, Problem, Statement, asset_key
 from auditor.readers import frontmatter
@@ -93,7 +93,7 @@ def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]
         Problem("duplicate-key", f"field '{p}' is given twice; the last value is used", Evidence(rel, p, line))
         for p, line in doc.duplicates
     ]
-    ev = lambda pointer: Evidence(rel, pointer, doc.line(pointer))  # noqa: E731
+    ev: Ev = lambda pointer: Evidence(rel, pointer, doc.line(pointer))  # noqa: E731
 
     def problem(code: str, message: str, pointer: str) -> None:
         problems.append(Problem(code, message, ev(pointer)))
@@ -116,7 +116,7 @@ def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]
     return [record], [Problem(p.code, p.message, p.evidence, key) for p in problems]
 
 
-def _fill(record: AssetRecord, release: dict[str, JSON], ev: Ev, problem) -> None:
+def _fill(record: AssetRecord, release: dict[str, JSON], ev: Ev, problem: Report) -> None:
     """The record's statements and licenses from the release's fields, licenses and components."""
     for required in ("license", "producer", "components"):
         if required not in release:
@@ -129,17 +129,17 @@ def _fill(record: AssetRecord, release: dict[str, JSON], ev: Ev, problem) -> Non
     record.licenses = _model_license(globals_, components)
 
 
-def _shape(value) -> str:
+def _shape(value: JSON) -> str:
     if value is None:
         return "nothing"
-    return {dict: "a mapping", list: "a list"}.get(type(value), "a single value")
+    return "a mapping" if isinstance(value, dict) else "a list" if isinstance(value, list) else "a single value"
 
 
-def _text(value) -> str | None:
+def _text(value: JSON) -> str | None:
     return (value.strip() or None) if isinstance(value, str) else None
 
 
-def _record(release: dict[str, JSON], rel: str, ev: Ev, problem) -> AssetRecord | None:
+def _record(release: dict[str, JSON], rel: str, ev: Ev, problem: Report) -> AssetRecord | None:
     """The record named by release.huggingface (a Hub model URL) or release.name."""
     name = _text(release.get("name"))
     if name and name.endswith(_PAGE_TITLE) and looks_like_hub_id(name.removesuffix(_PAGE_TITLE)):
@@ -170,7 +170,7 @@ def _record(release: dict[str, JSON], rel: str, ev: Ev, problem) -> AssetRecord 
     return record
 
 
-def _framework(framework, problem) -> None:
+def _framework(framework: JSON, problem: Report) -> None:
     if not isinstance(framework, dict):
         problem(
             "invalid", "'framework' is missing: the file does not say which framework version it follows", "framework"
@@ -192,7 +192,7 @@ def _release_fields(release: dict[str, JSON], ev: Ev) -> list[Statement]:
     return found
 
 
-def _global_licenses(licenses, ev: Ev, problem) -> dict[str, tuple[Statement, str | None]]:
+def _global_licenses(licenses: JSON, ev: Ev, problem: Report) -> dict[str, tuple[Statement, str | None]]:
     """Each content type given -> (its statement, NONE where the name is empty; the name or None)."""
     if licenses is None:
         return {}
@@ -223,7 +223,7 @@ def _global_licenses(licenses, ev: Ev, problem) -> dict[str, tuple[Statement, st
     return found
 
 
-def _components(components, ev: Ev, problem) -> dict[str, tuple[Statement, str | None]]:
+def _components(components: JSON, ev: Ev, problem: Report) -> dict[str, tuple[Statement, str | None]]:
     """Each listed component -> (its statement, its own license or None)."""
     if components is None:
         return {}

@@ -28,6 +28,7 @@ from auditor.model import (
 )
 from auditor.readers import safejson, safexml
 from auditor.readers.jsonlines import load_json
+from auditor.readers.safexml import line_of
 from auditor.readers.values import shorten_line, type_name
 
 FORMAT = "openml"
@@ -90,7 +91,7 @@ def _xml_fields(path: Path, rel: str, problems: list[Problem]) -> Fields | None:
             Problem(
                 "malformed",
                 f"root element is <{tag}>, expected <oml:{ROOT}>",
-                Evidence(rel, f"/{tag}", root.sourceline),
+                Evidence(rel, f"/{tag}", line_of(root)),
             )
         )
         return None
@@ -100,7 +101,7 @@ def _xml_fields(path: Path, rel: str, problems: list[Problem]) -> Fields | None:
                 "invalid",
                 f"<{ROOT}> is not in the OpenML namespace {NAMESPACE} "
                 f"(found {_namespace(root.tag) or 'no namespace'}); read anyway",
-                Evidence(rel, f"/{ROOT}", root.sourceline),
+                Evidence(rel, f"/{ROOT}", line_of(root)),
             )
         )
     children = [child for child in root if isinstance(child.tag, str)]  # unresolved entities have no tag
@@ -110,7 +111,7 @@ def _xml_fields(path: Path, rel: str, problems: list[Problem]) -> Fields | None:
         name = _local(child.tag)
         index = f"[{len(fields.get(name, [])) + 1}]" if counts[name] > 1 else ""
         pointer = f"/oml:{ROOT}/oml:{name}{index}"
-        evidence = Evidence(rel, pointer, child.sourceline)
+        evidence = Evidence(rel, pointer, line_of(child))
         if len(child):
             problems.append(Problem("bad-field", f"'oml:{name}' should hold text, found child elements", evidence))
             continue
@@ -169,9 +170,10 @@ def _record(fields: Fields, context: Context, name_at: Evidence, problems: list[
     )
     record.identifiers = _identifiers(first.get("id"), problems)
     record.id = _record_id(first.get("name"), record.identifiers, context, name_at, problems)
-    record.version = first["version"][0] if first.get("version") else None
+    version, url = first.get("version"), first.get("url")
+    record.version = version[0] if version else None
     record.licenses = [LicenseStatement(text, ev) for text, ev in fields.get("licence", []) if text]
-    data_file = first["url"][0] if first.get("url") else None
+    data_file = url[0] if url else None
     record.checksums = _checksums(fields.get("md5_checksum", []), data_file, problems)
     record.statements = [
         Statement(name, shorten_line(text), ev)

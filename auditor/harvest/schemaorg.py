@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from auditor.harvest.jsonld import Document, Node, label, open_document, text_of
-from auditor.harvest.layout import Context
+from auditor.harvest.layout import Context, Placement
 from auditor.identity import hub_ref
 from auditor.model import (
     AssetRecord,
@@ -29,7 +29,7 @@ from auditor.model import (
     Statement,
     asset_key,
 )
-from auditor.readers.values import shorten_line, type_name
+from auditor.readers.values import JSON, shorten_line, type_name
 
 FORMAT = "schema.org"
 RANK = 6
@@ -85,7 +85,7 @@ def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]
 # --- a Dataset node -> a record ------------------------------------------------------------------------
 
 
-def read_datasets(doc: Document, nodes: list[Node], fmt: str, basis: str, placement) -> list[AssetRecord]:
+def read_datasets(doc: Document, nodes: list[Node], fmt: str, basis: str, placement: Placement) -> list[AssetRecord]:
     """The dataset records of Dataset nodes: identities first, so that lineage between the file's own
     datasets can name the record it points to; then licenses, checksums, documentation, lineage.
     Each problem is tagged with the asset it concerns (file-level ones with the first dataset)."""
@@ -122,12 +122,12 @@ def _single_text(doc: Document, node: Node, name: str) -> str | None:
     return text.strip() or None
 
 
-def _record_id(doc: Document, node: Node, identifiers: list[Identifier], placement) -> str:
+def _record_id(doc: Document, node: Node, identifiers: list[Identifier], placement: Placement) -> str:
     """The Hub id when the dataset says it is on the Hub, else its name (else what the layout tells)."""
     hub = next((i.value for i in identifiers if i.scheme == "hub"), None)
     name = _single_text(doc, node, "name")
     if hub or name:
-        return hub or name
+        return hub or name or ""
     fallback = node.id or placement.asset_id or doc.rel
     doc.problem("invalid", f"the dataset has no 'name'; it is identified as '{fallback}'", node.at("name"))
     return fallback
@@ -222,7 +222,7 @@ def _checksums(doc: Document, node: Node) -> list[Checksum]:
         for algorithm, size in DIGESTS.items():
             for digest, at in part.items(algorithm):
                 hex_value, error = _digest(digest, size)
-                if error:
+                if hex_value is None:
                     doc.problem(
                         "bad-field",
                         f"'{label(at)}' should be a {algorithm} digest ({size * 2} hex digits), found {error}",
@@ -233,7 +233,7 @@ def _checksums(doc: Document, node: Node) -> list[Checksum]:
     return found
 
 
-def _digest(value, size: int) -> tuple[str | None, str | None]:
+def _digest(value: JSON, size: int) -> tuple[str | None, str | None]:
     """(lowercase hex, None) for a hex or base64 digest of `size` bytes, else (None, what was found)."""
     text = text_of(value)
     if text is None:
@@ -310,7 +310,7 @@ def _lineage(doc: Document, node: Node) -> list[Reference]:
     return unique
 
 
-def _generated_by(doc: Document, value, pointer: str) -> list[Reference]:
+def _generated_by(doc: Document, value: JSON, pointer: str) -> list[Reference]:
     """An activity (or agent) that names a model, or whose agents or used entities do, gives a
     generated_by reference to that model; its other used entities are inputs (derived_from)."""
     found = _refs(doc, value, pointer, "generated_by", "model") if _is_model(doc, value, pointer) else []
@@ -326,7 +326,7 @@ def _generated_by(doc: Document, value, pointer: str) -> list[Reference]:
     return found
 
 
-def _is_model(doc: Document, value, pointer: str) -> bool:
+def _is_model(doc: Document, value: JSON, pointer: str) -> bool:
     """Whether an activity, agent, entity or link names a model: a *Model @type, a Hub model URL or purl."""
     if isinstance(value, dict):
         target = _node_target(doc.node(value, pointer))
@@ -336,7 +336,7 @@ def _is_model(doc: Document, value, pointer: str) -> bool:
     return target is not None and target.kind == "model"
 
 
-def _refs(doc: Document, value, pointer: str, relation: str, kind: str) -> list[Reference]:
+def _refs(doc: Document, value: JSON, pointer: str, relation: str, kind: str) -> list[Reference]:
     """The reference a string or node makes, or a bad-field problem when it names nothing."""
     text = text_of(value)
     if text is not None:

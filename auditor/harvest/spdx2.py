@@ -17,8 +17,10 @@ Evidence pointers are one field path for every serialization, with the SPDX JSON
 
 from __future__ import annotations
 
+from datetime import date
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditor.harvest.layout import Context, Ev
 from auditor.harvest.spdx import Hub, hub_of, is_url, lineage_relation, record_ids, shared_values
@@ -34,7 +36,12 @@ from auditor.model import (
     Statement,
     asset_key,
 )
-from auditor.readers.values import shorten_line
+from auditor.readers.values import JSON, shorten_line
+
+if TYPE_CHECKING:  # spdx-tools costs about 0.9 s to import: read() imports it, detect() never
+    from spdx_tools.spdx.model.document import Document
+    from spdx_tools.spdx.model.package import Package
+    from spdx_tools.spdx.validation.validation_message import ValidationMessage
 
 FORMAT = "spdx2"
 RANK = 3
@@ -149,10 +156,10 @@ def _records(loaded: Loaded, rel: str) -> list[AssetRecord]:
     return list(records.values())
 
 
-def _record(package, name: str, loaded: Loaded, rel: str, shared: set[str]) -> AssetRecord:
+def _record(package: Package, name: str, loaded: Loaded, rel: str, shared: set[str]) -> AssetRecord:
     pid = package.spdx_id
     line = loaded.lines.get(pid)
-    ev = lambda f: Evidence(rel, f"packages[{pid}].{f}", line)  # noqa: E731
+    ev: Ev = lambda f: Evidence(rel, f"packages[{pid}].{f}", line)  # noqa: E731
     hub = _hub(package)
     kind, basis = (hub.kind, hub.basis) if hub else _kind(package)
     record = AssetRecord(
@@ -176,14 +183,14 @@ def _record(package, name: str, loaded: Loaded, rel: str, shared: set[str]) -> A
     return record
 
 
-def _hub(package) -> Hub | None:
+def _hub(package: Package) -> Hub | None:
     return hub_of(
         [(purl, "externalRefs") for purl in _purls(package)],
         [(package.download_location, "downloadLocation"), (package.homepage, "homepage")],
     )
 
 
-def _kind(package) -> tuple[str, str]:
+def _kind(package: Package) -> tuple[str, str]:
     purpose = package.primary_package_purpose
     if purpose is not None and purpose.name in _CODE_PURPOSES:
         return "code", f"primaryPackagePurpose {purpose.name}"
@@ -195,7 +202,7 @@ def _kind(package) -> tuple[str, str]:
     return "other", f"{said}, no purl or Hub URL telling what it is"
 
 
-def _purls(package) -> list[str]:
+def _purls(package: Package) -> list[str]:
     return [
         r.locator
         for r in package.external_references
@@ -203,7 +210,7 @@ def _purls(package) -> list[str]:
     ]
 
 
-def _license(raw: tuple[str, int | None] | None, parsed, evidence: Evidence) -> list[LicenseStatement]:
+def _license(raw: tuple[str, int | None] | None, parsed: object, evidence: Evidence) -> list[LicenseStatement]:
     """The license field as written (absent: no statement); NOASSERTION and NONE stay as they are."""
     if parsed is None:
         return []
@@ -212,7 +219,7 @@ def _license(raw: tuple[str, int | None] | None, parsed, evidence: Evidence) -> 
     return [LicenseStatement(raw[0].strip(), Evidence(evidence.file, evidence.pointer, raw[1]))]
 
 
-def _identifiers(package, ev: Ev, shared: set[str], hub: Hub | None) -> list[Identifier]:
+def _identifiers(package: Package, ev: Ev, shared: set[str], hub: Hub | None) -> list[Identifier]:
     found = [Identifier("purl", purl, ev("externalRefs")) for purl in _purls(package)]
     found += [
         Identifier("doi", r.locator, ev("externalRefs"))
@@ -227,11 +234,11 @@ def _identifiers(package, ev: Ev, shared: set[str], hub: Hub | None) -> list[Ide
     return found
 
 
-def _algorithm(algorithm) -> str:
+def _algorithm(algorithm: Enum) -> str:
     return algorithm.name.lower().replace("_", "-")
 
 
-def _statements(package, ev: Ev) -> list[Statement]:
+def _statements(package: Package, ev: Ev) -> list[Statement]:
     found = []
     for name, attribute in _STATEMENTS:
         value = getattr(package, attribute)
@@ -245,9 +252,9 @@ def _statements(package, ev: Ev) -> list[Statement]:
     return found
 
 
-def _value(value) -> str:
+def _value(value: JSON) -> str:
     """Text of a model value: actors as SPDX writes them, enums by name, dates in ISO form."""
-    if hasattr(value, "isoformat"):
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Enum):
         return value.name
@@ -346,7 +353,7 @@ def _validate(loaded: Loaded, rel: str, records: list[AssetRecord]) -> list[Prob
     return problems
 
 
-def _validate_elements(document) -> list:
+def _validate_elements(document: Document) -> list[ValidationMessage]:
     from spdx_tools.spdx.validation.creation_info_validator import validate_creation_info
     from spdx_tools.spdx.validation.extracted_licensing_info_validator import validate_extracted_licensing_infos
     from spdx_tools.spdx.validation.file_validator import validate_files
@@ -363,7 +370,7 @@ def _validate_elements(document) -> list:
     )
 
 
-def _invalid(message, loaded: Loaded, rel: str, packages: dict[str, str]) -> Problem:
+def _invalid(message: ValidationMessage, loaded: Loaded, rel: str, packages: dict[str, str]) -> Problem:
     """A validation message as a problem naming its element (its package, for the asset)."""
     context = message.context
     element = context.element_type.name if context.element_type else "DOCUMENT"

@@ -10,15 +10,29 @@ strings: there spdx-tools' rendering is used).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import yaml
 
 from auditor.harvest.spdx import shape
 from auditor.readers import safejson, safexml, safeyaml
+from auditor.readers.safexml import line_of
 from auditor.readers.text import id_lines, read_text
 from auditor.readers.values import JSON, shorten_line
+
+P = ParamSpec("P")
+T = TypeVar("T")
+if TYPE_CHECKING:
+    from lxml import etree
+    from rdflib import Graph
+    from spdx_tools.spdx.model.document import Document
+
+    _SafeLoader = yaml.SafeLoader
+else:
+    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, when PyYAML has it
 
 MAX_BYTES = 32 * 1024 * 1024
 MAX_YAML_NODES = 1_000_000
@@ -98,7 +112,7 @@ class Unreadable(Exception):
 class Loaded:
     """A parsed document, with what spdx-tools does not keep: raw license strings and lines."""
 
-    document: object
+    document: Document
     raw: dict[str, dict[str, tuple[str, int | None]]] = field(default_factory=dict)  # id -> field -> (text, line)
     lines: dict[str, int] = field(default_factory=dict)  # element id -> line where it is declared
     relationship_lines: dict[tuple[str, str, str], int] = field(default_factory=dict)
@@ -129,7 +143,7 @@ def load(path: Path, serialization: str) -> Loaded:
                 (
                     "malformed",
                     f"XML root element is <{root.tag}>, expected <Document> (SPDX XML) or <rdf:RDF> (SPDX RDF/XML)",
-                    root.sourceline,
+                    line_of(root),
                 )
             ]
         )
@@ -161,14 +175,14 @@ def _text(path: Path) -> str:
     return text
 
 
-def _parsed(parse, *args, **kwargs):
+def _parsed(parse: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Run an spdx-tools parser; its complaints make the file unreadable, one problem per message."""
     from spdx_tools.spdx.parser.error import SPDXParsingError
 
     try:
         return parse(*args, **kwargs)
     except SPDXParsingError as exc:
-        messages = list(dict.fromkeys(exc.get_messages())) or ["no details given"]
+        messages = list(dict.fromkeys(exc.get_messages())) or ["no details given"]  # type: ignore[no-untyped-call]  # spdx-tools leaves it unannotated
         raise Unreadable(
             [
                 ("malformed", f"not a valid SPDX 2 document: {shorten_line(plain(m), 300)}", _line_in(m))
@@ -204,14 +218,14 @@ def _line_in(message: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def _from_dict(data, text: str) -> Loaded:
+def _from_dict(data: JSON, text: str) -> Loaded:
     """JSON, YAML and XML: spdx-tools' dictionary parser, raw license strings from the same dictionary."""
     from spdx_tools.spdx.parser.jsonlikedict.json_like_dict_parser import JsonLikeDictParser
 
     if not isinstance(data, dict):
         raise Unreadable([("malformed", f"an SPDX document should be an object, found {shape(data)}", None)])
     _check_lists(data)
-    document = _parsed(JsonLikeDictParser().parse, data)
+    document = _parsed(JsonLikeDictParser().parse, data)  # type: ignore[no-untyped-call]  # spdx-tools leaves it unannotated
     lines = id_lines(_ID_LINE, text)
     raw = {}
     for package in data.get("packages") or []:
@@ -252,15 +266,19 @@ def _objects(data: dict[str, JSON], key: str, path: str, found: list[str]) -> li
     return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)]
 
 
-class _YAMLLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+class _YAMLLoader(_SafeLoader):
     """Safe YAML whose dates and decimals stay as written: spdx-tools wants text for dates and versions."""
 
 
+def _as_written(loader: _YAMLLoader, node: yaml.Node) -> JSON:
+    return loader.construct_scalar(node)  # type: ignore[arg-type]  # only scalar tags are routed here
+
+
 for _tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float"):
-    _YAMLLoader.add_constructor(_tag, yaml.SafeLoader.construct_scalar)
+    _YAMLLoader.add_constructor(_tag, _as_written)
 
 
-def _yaml(text: str):
+def _yaml(text: str) -> JSON:
     try:
         node = safeyaml.compose(text, _YAMLLoader, MAX_YAML_NODES)
         if node is None:
@@ -277,7 +295,7 @@ def _yaml(text: str):
         raise Unreadable([("malformed", f"invalid YAML: {exc}", None)]) from None
 
 
-def _xml_dict(element):
+def _xml_dict(element: etree._Element) -> JSON:
     """An XML element as the dictionary spdx-tools' XML reader builds (xmltodict shape, list fields as lists)."""
     from spdx_tools.spdx.parser.xml.xml_parser import LIST_LIKE_FIELDS
 
@@ -307,7 +325,7 @@ def _load_rdf(data: bytes, text: str) -> Loaded:
     return Loaded(_parsed(translate_graph_to_document, graph), {}, id_lines(_ID_LINE, text))
 
 
-def _check_rdf_document(graph) -> None:
+def _check_rdf_document(graph: Graph) -> None:
     """spdx-tools ends the whole process (sys.exit) when the RDF lacks one well-named SpdxDocument."""
     from rdflib import RDF
     from spdx_tools.spdx.rdfschema.namespace import SPDX_NAMESPACE
@@ -332,13 +350,13 @@ def _check_rdf_document(graph) -> None:
 
 
 def _load_tagvalue(text: str) -> Loaded:
-    from ply import yacc
-    from spdx_tools.common.spdx_licensing import spdx_licensing
+    from ply import yacc  # type: ignore[import-untyped]  # ply ships no types
+    from spdx_tools.common.spdx_licensing import spdx_licensing  # type: ignore[import-untyped]  # its package is untyped
     from spdx_tools.spdx.parser.tagvalue import parser as tagvalue
 
     # spdx-tools' tag-value parser builds a new license index (~50 ms) for every license field it
     # meets; the index spdx-tools built at import time is the same and serves them all.
-    tagvalue.get_spdx_licensing = lambda: spdx_licensing
+    tagvalue.get_spdx_licensing = lambda: spdx_licensing  # type: ignore[attr-defined]  # patched on purpose, see above
     parser = _parsed(tagvalue.Parser, debug=False, errorlog=yacc.NullLogger())
     loaded = Loaded(_parsed(parser.parse, text))
     _scan_tagvalue(text, loaded)

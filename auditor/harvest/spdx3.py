@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Protocol
 
 from auditor.harvest.layout import Context, Ev
 from auditor.harvest.spdx import Hub, hub_of, is_url, record_ids, shape, shared_values
@@ -34,6 +35,13 @@ from auditor.model import (
 from auditor.readers import safejson
 from auditor.readers.text import id_lines
 from auditor.readers.values import JSON, shorten_line
+
+
+class ElementEv(Protocol):
+    """The evidence of a property of one element: ev(key, *steps into its value)."""
+
+    def __call__(self, key: str, *rest: str | int) -> Evidence: ...
+
 
 FORMAT = "spdx3"
 RANK = 2
@@ -105,7 +113,7 @@ def _package_name(element: dict[str, JSON]) -> str:
 
 def _record(pointer: str, element: dict[str, JSON], name: str, graph: Graph, shared: set[str]) -> AssetRecord:
     eid = element["spdxId"]
-    ev = lambda key, *rest: graph.evidence(graph.at(pointer, key, *rest), eid)  # noqa: E731
+    ev: ElementEv = lambda key, *rest: graph.evidence(graph.at(pointer, key, *rest), eid)  # noqa: E731
     hub = _hub(element)
     kind, basis = _kind(element, hub)
     record = AssetRecord(
@@ -177,7 +185,7 @@ def _identifiers(element: dict[str, JSON], ev: Ev, shared: set[str], hub: Hub | 
     return found
 
 
-def _checksums(element: dict[str, JSON], ev: Ev, graph: Graph, pointer: str) -> list[Checksum]:
+def _checksums(element: dict[str, JSON], ev: ElementEv, graph: Graph, pointer: str) -> list[Checksum]:
     found = []
     for i, method in enumerate(as_list(element.get("verifiedUsing"))):
         if not isinstance(method, dict) or method.get("type") != "Hash":
@@ -195,15 +203,15 @@ def _checksums(element: dict[str, JSON], ev: Ev, graph: Graph, pointer: str) -> 
     return found
 
 
-def _render(value, key: str, graph: Graph, depth: int = 0) -> str:
+def _render(value: JSON, key: str, graph: Graph, depth: int = 0) -> str:
     """A property value as text: agents by name, dictionary entries as key=value, lists joined."""
     if depth > MAX_NESTING:
         return "…"
     if isinstance(value, str):
         agent = graph.by_id.get(value, ("", {}))[1] if key in _AGENT_FIELDS else {}
         if isinstance(agent.get("name"), str):
-            return agent["name"].strip()
-        return (short_name(value) if _VOCAB.match(value) else value).strip()
+            return str(agent["name"]).strip()
+        return ((short_name(value) or value) if _VOCAB.match(value) else value).strip()
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):

@@ -24,7 +24,7 @@ class Graph:
     keys: dict[str, dict[str, str]] = field(default_factory=dict)  # pointer -> compact name -> key as written
     problems: list[Problem] = field(default_factory=list)
 
-    def at(self, pointer: str, key: str, *rest) -> str:
+    def at(self, pointer: str, key: str, *rest: str | int) -> str:
         """JSON pointer to a property of the element at `pointer`, with the key as the document wrote it."""
         parts = [self.keys.get(pointer, {}).get(key, key), *map(str, rest)]
         return pointer + "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
@@ -36,7 +36,7 @@ class Graph:
         self.problems.append(Problem("bad-field", message, self.evidence(pointer, element_id), asset))
 
 
-def collect(data, graph: Graph) -> str | None:
+def collect(data: JSON, graph: Graph) -> str | None:
     """Fill the graph from the top-level value; a message when it is not an SPDX 3 JSON-LD shape."""
     if isinstance(data, dict) and "@graph" in data:
         items, base = data["@graph"], "/@graph"
@@ -62,7 +62,7 @@ def collect(data, graph: Graph) -> str | None:
     return None
 
 
-def _compact(value):
+def _compact(value: JSON) -> JSON:
     """Keys and types as the SPDX 3.0.1 context compacts them, whatever form the document used."""
     if isinstance(value, list):
         return [_compact(v) for v in value]
@@ -75,7 +75,7 @@ def _compact(value):
     return result
 
 
-def _type(value) -> str | None:
+def _type(value: JSON) -> str | None:
     """An element's type: JSON-LD allows a list of types, of which the first string counts."""
     if isinstance(value, list):
         value = next((v for v in value if isinstance(v, str)), None)
@@ -92,16 +92,16 @@ def compact_name(name: str) -> str:
     return term if profile == "Core" else f"{profile.lower()}_{term}"
 
 
-def short_name(value) -> str | None:
+def short_name(value: JSON) -> str | None:
     """A vocabulary entry (`model`, or its full IRI) as its short name."""
     if not isinstance(value, str):
         return None
     return value.rstrip("/").rsplit("/", 1)[-1] if "://" in value else value
 
 
-def text_value(value) -> str | None:
+def text_value(value: JSON) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def as_list(value) -> list:
+def as_list(value: JSON) -> list[JSON]:
     return value if isinstance(value, list) else [] if value is None else [value]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from auditor.harvest.spdx import is_url, lineage_relation, shape
 from auditor.harvest.spdx3graph import MAX_NESTING, Graph, as_list, compact_name, short_name
 from auditor.model import (
@@ -86,7 +88,9 @@ def _ends(pointer: str, element: dict[str, JSON], graph: Graph) -> tuple[str, li
     return source, list(enumerate(as_list(targets)))
 
 
-def _licenses(pointer: str, element: dict[str, JSON], targets, record: AssetRecord, which: str, graph: Graph) -> None:
+def _licenses(
+    pointer: str, element: dict[str, JSON], targets: JSON, record: AssetRecord, which: str, graph: Graph
+) -> None:
     """hasDeclaredLicense / hasConcludedLicense: one statement per license the relationship names."""
     eid, kind = element.get("spdxId"), short_name(element.get("relationshipType"))
     for i, target in targets:
@@ -97,7 +101,7 @@ def _licenses(pointer: str, element: dict[str, JSON], targets, record: AssetReco
             graph.bad(f"{kind} of {record.id}: {exc}", where, eid, asset_key(record.kind, record.id))
 
 
-def _license(target, evidence: Evidence, graph: Graph) -> LicenseStatement:
+def _license(target: JSON, evidence: Evidence, graph: Graph) -> LicenseStatement:
     element = _element(target, graph)
     if element is not None and element.get("type") == "expandedlicensing_CustomLicense":
         see_also = [s for s in as_list(element.get("expandedlicensing_seeAlso")) if isinstance(s, str)]
@@ -105,13 +109,13 @@ def _license(target, evidence: Evidence, graph: Graph) -> LicenseStatement:
     return LicenseStatement(_expression(target, graph, 0), evidence)
 
 
-def _element(target, graph: Graph) -> dict[str, JSON] | None:
+def _element(target: JSON, graph: Graph) -> dict[str, JSON] | None:
     if isinstance(target, dict):
         return target
     return graph.by_id.get(target, (None, None))[1] if isinstance(target, str) else None
 
 
-def _expression(target, graph: Graph, depth: int) -> str:
+def _expression(target: JSON, graph: Graph, depth: int) -> str:
     """A license element (or the id of a listed license) as an SPDX license expression."""
     if depth > MAX_NESTING:
         raise ValueError(f"license expression nested more than {MAX_NESTING} levels deep")
@@ -119,7 +123,7 @@ def _expression(target, graph: Graph, depth: int) -> str:
     if element is None:
         return _license_id(target)
     kind = element.get("type")
-    member = lambda key: _expression(element.get(key), graph, depth + 1)  # noqa: E731
+    member: Callable[[str], str] = lambda key: _expression(element.get(key), graph, depth + 1)  # noqa: E731
     if kind == "simplelicensing_LicenseExpression":
         text = element.get("simplelicensing_licenseExpression")
         if not isinstance(text, str) or not text.strip():
@@ -141,7 +145,7 @@ def _expression(target, graph: Graph, depth: int) -> str:
     raise ValueError(f"{element.get('spdxId') or 'an inline element'} of type {kind} is not a license")
 
 
-def _license_id(target) -> str:
+def _license_id(target: JSON) -> str:
     """A license named only by its id: a listed license IRI, or NoAssertionLicense / NoneLicense."""
     if not isinstance(target, str) or not target.strip():
         raise ValueError(f"a license should be named by an element id, found {shape(target)}")
@@ -156,9 +160,10 @@ def _license_id(target) -> str:
 
 def _license_name(element: dict[str, JSON]) -> str:
     """Listed licenses by their SPDX id, others by name, else by the last part of their id."""
-    eid = element.get("spdxId") or ""
-    if "spdx.org/licenses/" not in eid and isinstance(element.get("name"), str) and element["name"].strip():
-        return element["name"].strip()
+    eid = str(element.get("spdxId") or "")
+    name = element.get("name")
+    if "spdx.org/licenses/" not in eid and isinstance(name, str) and name.strip():
+        return name.strip()
     return eid.rstrip("/").rsplit("/", 1)[-1] or "unnamed license"
 
 
@@ -193,13 +198,15 @@ def _lineage(
     element: dict[str, JSON],
     kind: str,
     source: str,
-    targets,
+    targets: JSON,
     records: dict[str, AssetRecord],
     containers: dict[str, str],
     graph: Graph,
 ) -> None:
     eid = element.get("spdxId")
     scope = short_name(element.get("scope"))
+    child: str | None
+    parent: str | None
     for i, target in targets:
         target = target.get("spdxId") if isinstance(target, dict) else target
         if not isinstance(target, str):

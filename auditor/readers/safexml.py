@@ -61,3 +61,9 @@ def loads(data: bytes) -> etree._Element:
     if root is None:
         raise XMLRefused("malformed", "empty XML document")
     return root
+
+
+def line_of(element: etree._Element) -> int | None:
+    """The line an element starts on (lxml-stubs leave `sourceline` untyped)."""
+    line: int | None = getattr(element, "sourceline", None)
+    return line

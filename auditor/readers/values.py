@@ -51,3 +51,9 @@ def a_type_named(kind: type) -> str:
     """The JSON name of a Python type with its article, as `a_type` says it."""
     names = _TYPES.get(kind)
     return kind.__name__ if names is None else names[1]
+
+
+def object_at(node: dict[str, JSON], key: str) -> dict[str, JSON]:
+    """The object under `key`, or an empty one when the field is missing or not an object."""
+    value = node.get(key)
+    return value if isinstance(value, dict) else {}
