@@ -4,6 +4,8 @@
 <root>/<name>/README.md                -> name
 <root>/models/<org>/<name>/README.md   -> model org/name (datasets/ likewise)
 <root>/models--org--name/snapshots/<rev>/README.md  -> model org/name at revision rev
+
+A reader is given the file's place (`Context`) and reports through the callbacks typed here.
 """
 
 from __future__ import annotations

@@ -38,8 +38,10 @@ def shorten_line(text: str, limit: int = MAX_VALUE) -> str:
 def type_name(value: JSON, array: str = "array") -> str:
     """What a JSON value is, for messages: 'object', 'array' (or as `array` says: the SPDX and
     schema.org readers say 'list'), 'string'...; a value of another type by its Python name."""
+    if type(value) is list:
+        return array
     names = _TYPES.get(type(value))
-    return type(value).__name__ if names is None else array if value.__class__ is list else names[0]
+    return type(value).__name__ if names is None else names[0]
 
 
 def a_type(value: JSON) -> str:
