@@ -13,13 +13,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from auditor.harvest.registry import FORMAT_ORDER, HUB_LAYOUT
 from auditor.identity import Key, hub_id, keys, located, plain_id
 from auditor.model import Asset, AssetGraph, AssetRecord, Edge, Evidence, Harvest, Reference
 from auditor.naming import asset_key, find, split_id
 
 KIND_STRENGTH = {"model": 2, "dataset": 2, "code": 1, "other": 0}
-# A card or a manifest that says what kind an asset is outranks one whose reader had to guess.
-FORMAT_ORDER = ("hf-card", "croissant", "spdx3", "spdx2", "cyclonedx", "openml", "schema.org", "mof", "model-folder")
 
 
 class LineageError(ValueError):
@@ -96,9 +95,6 @@ def _declared_edges(declared: tuple[tuple[str, str, str], ...], assets: dict[str
 def _record_order(r: AssetRecord) -> tuple[int, str, str, str]:
     rank = FORMAT_ORDER.index(r.format) if r.format in FORMAT_ORDER else len(FORMAT_ORDER)
     return rank, r.kind, r.id.lower(), r.source
-
-
-HUB_LAYOUT = ("hf-card", "model-folder")  # formats whose record id is the Hub id by construction
 
 
 def _record_keys(r: AssetRecord) -> list[Key]:

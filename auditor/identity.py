@@ -2,7 +2,10 @@
 
 A Hub id, a package URL (pkg:huggingface/org/name@rev), a Hub URL (https://huggingface.co/...),
 a DOI, a sameAs link or a file checksum can all name the same asset; `keys` turns each into a
-comparable key and `hub_id` recovers the Hub id hidden in a purl or URL.
+comparable key and `hub_id` recovers the Hub id hidden in a purl or URL. How the Hub names a
+repository (ids, URLs, purls and their revisions) is parsed here only; readers ask with the
+question they have: `hub_id` (any identifier), `hub_repo` (a link to a repository's page),
+`hub_ref` (a link that may point into a revision), `purl_version`, `looks_like_hub_id`.
 
 A URL (repository, homepage, download, sameAs page) says where an asset is found, and one place can
 hold several assets: the language subsets of one repository, the members of one archive. It names
@@ -16,6 +19,34 @@ from urllib.parse import SplitResult, unquote, urlsplit
 
 _HUB_HOSTS = ("huggingface.co", "hf.co")
 Key = tuple[str, ...]  # an identity key: its scheme first, then the normalised parts that must match
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?$")
+_HUB_REPO_URL = re.compile(
+    r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(datasets/)?([\w.-]+/[\w.-]+)/?(?:[?#].*|/.*)?$", re.I
+)
+_NOT_REPOS = ("spaces/", "docs/", "blog/", "api/", "models/", "papers/")
+# First path segments of Hub pages that are not a repository, and pages inside a repository.
+_HUB_RESERVED = frozenset(
+    {
+        "docs",
+        "blog",
+        "api",
+        "models",
+        "spaces",
+        "papers",
+        "collections",
+        "organizations",
+        "settings",
+        "join",
+        "login",
+        "pricing",
+        "tasks",
+        "learn",
+        "posts",
+        "chat",
+        "search",
+    }
+)
+_HUB_PAGES = frozenset({"tree", "blob", "resolve", "commit", "commits", "raw", "viewer", "discussions", "edit"})
 _PURL = re.compile(r"^pkg:(?P<type>[a-z0-9.+-]+)/(?P<path>[^@?#]+)(?:@(?P<version>[^?#]+))?", re.I)
 
 
@@ -39,6 +70,49 @@ def hub_id(scheme: str, value: str, kind: str = "model") -> tuple[str, str] | No
             if parts and parts[0] not in ("docs", "blog", "api", "models"):
                 return "model", "/".join(parts[:2])
     return None
+
+
+def hub_repo(url: str) -> tuple[str, str] | None:
+    """(kind, Hub id) of a link to a repository's page (owner and name both given), else None."""
+    match = _HUB_REPO_URL.match(url.strip())
+    if not match or (match.group(1) is None and match.group(2).lower().startswith(_NOT_REPOS)):
+        return None
+    return ("dataset" if match.group(1) else "model"), match.group(2)
+
+
+def hub_ref(url: str) -> tuple[str, str, str | None] | None:
+    """(kind, Hub id, revision) of a Hugging Face Hub URL, or None; model ids need an owner."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if (parts.hostname or "").lower() not in (*_HUB_HOSTS, "www.huggingface.co"):
+        return None
+    segments = [unquote(s) for s in parts.path.split("/") if s]
+    kind = "model"
+    if segments and segments[0] == "datasets":
+        kind, segments = "dataset", segments[1:]
+    elif segments and segments[0] in _HUB_RESERVED:
+        return None
+    if len(segments) >= 2 and segments[1] not in _HUB_PAGES:
+        hub, rest = "/".join(segments[:2]), segments[2:]
+    elif segments and kind == "dataset":
+        hub, rest = segments[0], segments[1:]
+    else:
+        return None
+    revision = rest[1] if len(rest) >= 2 and rest[0] in ("tree", "blob", "resolve", "commit") else None
+    return kind, hub, revision
+
+
+def purl_version(purl: str) -> str | None:
+    """The version of a package URL (a Hub purl's revision) as written, or None."""
+    match = _PURL.match(purl)
+    return match.group("version") if match else None
+
+
+def looks_like_hub_id(value: str) -> bool:
+    """`name` or `owner/name` in the characters the Hub allows."""
+    return bool(_HUB_ID.match(value)) and ".." not in value
 
 
 def keys(scheme: str, value: str) -> list[Key]:

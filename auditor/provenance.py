@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
 
-from auditor.graph import HUB_LAYOUT
+from auditor.harvest.registry import HUB_LAYOUT, PINNABLE
 from auditor.model import Asset, AssetGraph, Checksum, Edge, Evidence
 
 SOURCE_FIELDS = frozenset(
@@ -35,7 +35,6 @@ SUPPLIER_FIELDS = frozenset(
     }
 )
 NO_VALUE = frozenset({"NOASSERTION", "NONE", ""})
-PINNABLE = frozenset({"spdx2", "spdx3", "cyclonedx", "model-folder"})  # formats whose references can carry a version
 # Dataset-card fields whose values say a model wrote the data itself. annotations_creators is not
 # one: on the Hub it says who made the labels, and machine-generated labels are those derived by a
 # program (from a knowledge base, a heuristic, a classifier), not data a model generated.

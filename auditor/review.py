@@ -18,11 +18,11 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from auditor import shape
-from auditor.harvest import safejson
-from auditor.harvest.frontmatter import FrontMatterError, parse
 from auditor.model import AssetGraph, Curation, Evidence, Problem
 from auditor.naming import display_id
 from auditor.parsed import JSON
+from auditor.readers import safejson
+from auditor.readers.frontmatter import FrontMatterError, parse
 
 RESOLUTIONS_FILE, CURATIONS_FILE = "resolutions.yaml", "curations.yaml"
 # The closed list of reasons a finding may be accepted for (README: "Review workflow").

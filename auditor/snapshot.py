@@ -12,7 +12,6 @@ from dataclasses import asdict
 from pathlib import Path
 
 from auditor import shape
-from auditor.harvest import safejson
 from auditor.model import (
     AssetRecord,
     Checksum,
@@ -27,6 +26,7 @@ from auditor.model import (
     Statement,
 )
 from auditor.parsed import JSONObject
+from auditor.readers import safejson
 
 FORMAT = "mlaudit-harvest"
 VERSION = 1

@@ -15,6 +15,7 @@ from conftest import FIXTURES, RB, run_audit, write_tree
 
 from auditor.harvest import Context, harvest, licensetext, modelfolder, weights
 from auditor.harvest.layout import place
+from auditor.identity import hub_repo
 from auditor.model import Evidence, LicenseStatement
 from auditor.naming import asset_key
 
@@ -255,18 +256,18 @@ def test_detect_is_specific():
 
 
 def test_hub_urls():
-    assert modelfolder.hub_id("https://huggingface.co/meta-llama/Llama-3.1-8B/tree/main") == (
+    assert hub_repo("https://huggingface.co/meta-llama/Llama-3.1-8B/tree/main") == (
         "model",
         "meta-llama/Llama-3.1-8B",
     )
-    assert modelfolder.hub_id("https://hf.co/datasets/tatsu-lab/alpaca") == ("dataset", "tatsu-lab/alpaca")
+    assert hub_repo("https://hf.co/datasets/tatsu-lab/alpaca") == ("dataset", "tatsu-lab/alpaca")
     for url in (
         "https://huggingface.co",
         "https://huggingface.co/spaces/a/b",
         "https://github.com/a/b",
         "https://huggingface.co/docs/hub",
     ):
-        assert modelfolder.hub_id(url) is None, url
+        assert hub_repo(url) is None, url
 
 
 # --- license texts ------------------------------------------------------------------------------

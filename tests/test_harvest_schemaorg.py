@@ -11,7 +11,9 @@ from conftest import FIXTURES, write_tree
 
 from auditor.harvest import Context, harvest, schemaorg
 from auditor.harvest.layout import place
+from auditor.identity import hub_ref
 from auditor.naming import asset_key
+from auditor.readers.jsonlines import json_lines
 
 HERE = FIXTURES / "formats" / "schemaorg"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "manifests"
@@ -187,7 +189,7 @@ def test_every_dataset_fixture_is_routed_to_this_reader():
 
 def test_json_lines_maps_pointers_to_lines():
     text = '{\n "a": [\n  1,\n  {"b/c": "x",\n   "d": [true]}\n ],\n "e": "\\"}"\n}'
-    lines = schemaorg.json_lines(text)
+    lines = json_lines(text)
     assert lines == {"": 1, "/a": 2, "/a/0": 3, "/a/1": 4, "/a/1/b~1c": 4, "/a/1/d": 5, "/a/1/d/0": 5, "/e": 7}
 
 
@@ -207,4 +209,4 @@ def test_json_lines_maps_pointers_to_lines():
     ],
 )
 def test_hub_urls(url, expected):
-    assert schemaorg.hub_ref(url) == expected
+    assert hub_ref(url) == expected

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from license_expression import Licensing
 
 from auditor.graph import build
-from auditor.harvest import Context, harvest, spdx2
+from auditor.harvest import Context, harvest, spdx2, spdx2load
 from auditor.harvest.layout import place
 
 HERE = FIXTURES / "formats" / "spdx2"
@@ -491,7 +491,7 @@ def test_yaml_tags_that_would_build_objects_are_refused(tmp_path):
 
 
 def test_too_large_files_are_refused_before_reading(tmp_path, monkeypatch):
-    monkeypatch.setattr(spdx2, "MAX_BYTES", 100)
+    monkeypatch.setattr(spdx2load, "MAX_BYTES", 100)
     records, problems = read_text(tmp_path, "big.spdx.json", document([{"SPDXID": "SPDXRef-a", "name": "a"}]))
     assert records == [] and problems[0].code == "refused" and "limit" in problems[0].message
 

@@ -8,9 +8,9 @@ import pytest
 from conftest import card, write_tree
 
 from auditor.harvest import harvest
-from auditor.harvest.frontmatter import FrontMatterError, parse
-from auditor.harvest.text import MAX_TEXT_BYTES
 from auditor.naming import asset_key
+from auditor.readers.frontmatter import FrontMatterError, parse
+from auditor.readers.text import MAX_TEXT_BYTES
 
 
 def harvest_one(tmp_path: Path, text: str | bytes, where: str = "org/m/README.md", extra: dict | None = None):

@@ -425,9 +425,9 @@ def test_an_undecodable_answer_is_a_clean_outcome(hub, tmp_path, capsys):
 
 
 def test_a_server_dripping_its_headers_is_cut_off_at_the_deadline(hub, tmp_path, monkeypatch):
-    from auditor import hubcrawl
+    from auditor import hubhttp
 
-    monkeypatch.setattr(hubcrawl, "DEADLINE", 1.0)
+    monkeypatch.setattr(hubhttp, "DEADLINE", 1.0)
     hub.routes["/api/models/example-org/llama3-support-lora/revision/main"] = {"drip_seconds": 8}
     started = time.monotonic()
     code, _log = crawl(tmp_path)

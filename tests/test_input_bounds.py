@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from auditor.harvest import harvest, safejson
+from auditor.harvest import harvest
 from auditor.harvest.folder import MAX_DEPTH
-from auditor.harvest.frontmatter import FrontMatterError, split
-from auditor.harvest.markdown import sections
+from auditor.readers import safejson
+from auditor.readers.frontmatter import FrontMatterError, split
+from auditor.readers.markdown import sections
 
 
 def short(value) -> str:

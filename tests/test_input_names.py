@@ -10,7 +10,7 @@ from conftest import FIXTURES, RB, write_tree
 from auditor import license_reading
 from auditor.graph import build
 from auditor.harvest import harvest
-from auditor.harvest.spdx2 import plain
+from auditor.harvest.spdx2load import plain
 from auditor.identity import plain_id
 from auditor.model import Evidence, LicenseStatement
 

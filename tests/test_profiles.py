@@ -182,7 +182,7 @@ def test_every_profile_with_headings_has_keywords():
     ],
 )
 def test_template_boilerplate_is_a_placeholder(text, status):
-    from auditor.harvest.markdown import sections
+    from auditor.readers.markdown import sections
 
     (section,) = sections(f"## Section\n\n{text}\n", 1, "README.md")
     assert section.status == status
@@ -218,7 +218,7 @@ MODEL_PROFILES = {k: p for k, p in RB.profiles.items() if k == "hf-model-card"}
     ],
 )
 def test_sub_sections_credit_their_heading_only_for_the_same_item(body, expected):
-    from auditor.harvest.markdown import sections
+    from auditor.readers.markdown import sections
 
     earned: dict[str, str] = {}
     for _, _, item, status in profiles.credited(MODEL_PROFILES, sections(body, 1, "README.md")):

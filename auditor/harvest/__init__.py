@@ -1,28 +1,22 @@
 """Harvest: walk a release folder and read every manifest it holds into asset records.
 
-Hub cards (README.md) are read by `hfcard`; every other file is offered to the format readers in
-READERS, each a module with:
-
-    FORMAT: str                                    # name shown in the inventory
-    detect(path: Path, head: bytes) -> bool        # cheap test on the name and first 4 KB
-    read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]]
-
-Every file found gets an inventory entry saying whether it was read, skipped (and why) or could
-not be read; nothing is dropped silently.
+Hub cards (README.md) are read by `hfcard`; every other file is offered to the format readers of
+`registry.READERS` in turn (each declares its format as `registry.Reader` describes). Every file
+found gets an inventory entry saying whether it was read, skipped (and why) or could not be read;
+nothing is dropped silently.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.harvest import croissant, cyclonedx, modelfolder, mof, openml, schemaorg, spdx2, spdx3
+from auditor.harvest import hfcard
 from auditor.harvest.folder import refusal, walk
-from auditor.harvest.hfcard import read_card
-from auditor.harvest.layout import Placement, place
-from auditor.model import UNREADABLE, Evidence, Harvest, InventoryEntry, Problem
+from auditor.harvest.layout import Context, place
+from auditor.harvest.registry import READERS
+from auditor.model import UNREADABLE, AssetRecord, Evidence, Harvest, InventoryEntry, Problem
 
 CONFIG_FILES = {
     "mlaudit.toml": "mlaudit config",
@@ -34,17 +28,6 @@ FINGERPRINT_LIMIT = 64 * 1024 * 1024  # larger files (weights) enter the input f
 ROOT_NOTES = (
     "README.md at the audit root without card metadata: read as notes on the release folder, not as an asset card"
 )
-
-
-@dataclass(frozen=True)
-class Context:
-    """What a reader knows besides the file: its path in the audit and the asset its folder names."""
-
-    rel: str
-    placement: Placement
-
-
-READERS: list = [modelfolder, croissant, spdx3, spdx2, cyclonedx, openml, schemaorg, mof]
 
 
 def harvest(root: Path, root_name: str | None = None, exclude: frozenset[Path] = frozenset()) -> Harvest:
@@ -67,13 +50,13 @@ def harvest(root: Path, root_name: str | None = None, exclude: frozenset[Path] =
 def _card(path: Path, rel: str, folder: str, root_name: str, result: Harvest) -> None:
     placement = place(folder, root_name)
     if placement.asset_id is None:
-        result.inventory.append(InventoryEntry(rel, "hf-card", "skipped", placement.reason))
+        result.inventory.append(InventoryEntry(rel, hfcard.FORMAT, "skipped", placement.reason))
         return
-    record, problems = read_card(path, rel, placement)
+    record, problems = hfcard.read_card(path, rel, placement)
     if not folder and not record.has_metadata and not problems:
         result.inventory.append(InventoryEntry(rel, "markdown", "skipped", ROOT_NOTES))
         return
-    _add(result, rel, "hf-card", [record], problems)
+    _add(result, rel, hfcard.FORMAT, [record], problems)
 
 
 def _other(path: Path, context: Context, result: Harvest) -> None:
@@ -122,7 +105,7 @@ def _file_digest(path: Path, root: Path) -> str:
         return f"unreadable:{exc.errno}"
 
 
-def _add(result: Harvest, rel: str, fmt: str, records: list, problems: list) -> None:
+def _add(result: Harvest, rel: str, fmt: str, records: list[AssetRecord], problems: list[Problem]) -> None:
     result.records.extend(records)
     result.problems.extend(problems)
     status = "unreadable" if any(p.code in UNREADABLE for p in problems) else "read"

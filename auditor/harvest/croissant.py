@@ -11,10 +11,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from auditor.harvest import schemaorg
+from auditor.harvest import jsonld, schemaorg
+from auditor.harvest.layout import Context
 from auditor.model import AssetRecord, Problem
 
 FORMAT = "croissant"
+RANK = 1
+PINNABLE = False
+HUB_LAYOUT = False
 
 
 def detect(path: Path, head: bytes) -> bool:
@@ -22,9 +26,9 @@ def detect(path: Path, head: bytes) -> bool:
     return path.suffix.lower() in (".json", ".jsonld") and schemaorg.is_croissant(head)
 
 
-def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
+def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]]:
     """The one dataset record a Croissant file describes, and the problems met reading it."""
-    doc, problems = schemaorg.open_document(path, context.rel)
+    doc, problems = jsonld.open_document(path, context.rel)
     if doc is None:
         return [], problems
     node = _dataset_node(doc)
@@ -40,7 +44,7 @@ def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
     return records, doc.problems
 
 
-def _dataset_node(doc: schemaorg.Document) -> schemaorg.Node | None:
+def _dataset_node(doc: jsonld.Document) -> jsonld.Node | None:
     """The Dataset node; a root object without @type is read as one (with a problem), another type is not."""
     nodes = doc.datasets()
     if len(nodes) > 1:
@@ -54,11 +58,11 @@ def _dataset_node(doc: schemaorg.Document) -> schemaorg.Node | None:
     doc.problem(
         "invalid", "the root object has no @type; Croissant requires sc:Dataset (read as a dataset anyway)", "/@type"
     )
-    return schemaorg.Node(doc.root, "", doc.vocab)
+    return jsonld.Node(doc.root, "", doc.vocab)
 
 
-def _basis(node: schemaorg.Node) -> str:
+def _basis(node: jsonld.Node) -> str:
     """Why the record is a dataset, naming the Croissant version the file conforms to."""
-    conforms = [schemaorg.text_of(v) for v, _ in node.items("dct:conformsTo") + node.items("conformsTo")]
+    conforms = [jsonld.text_of(v) for v, _ in node.items("dct:conformsTo") + node.items("conformsTo")]
     versions = [c.rstrip("/").rsplit("/", 1)[-1] for c in conforms if c and "mlcommons.org/croissant" in c]
     return f"Croissant {versions[0]} dataset" if versions else "Croissant dataset"

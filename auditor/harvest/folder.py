@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from auditor.model import InventoryEntry
@@ -43,7 +44,9 @@ def refusal(path: Path, root: Path) -> tuple[str, str] | None:
     return None
 
 
-def walk(root: Path, inventory: list[InventoryEntry], exclude: frozenset[Path] = frozenset()):
+def walk(
+    root: Path, inventory: list[InventoryEntry], exclude: frozenset[Path] = frozenset()
+) -> Iterator[tuple[Path, str]]:
     """(path, relative POSIX path) of the regular files under `root` (resolved) in sorted order,
     top-down; folders not searched and files not opened are added to `inventory` with the reason.
     The folders and files of `exclude` (mlaudit's own outputs) are passed over unlisted."""
@@ -82,14 +85,14 @@ def walk(root: Path, inventory: list[InventoryEntry], exclude: frozenset[Path] =
         stack.extend(reversed(folders))
 
 
-def _is_folder(entry: os.DirEntry) -> bool:
+def _is_folder(entry: os.DirEntry[str]) -> bool:
     try:
         return entry.is_dir()
     except OSError:  # a link loop is a file that cannot be read
         return False
 
 
-def _folder_refusal(entry: os.DirEntry, path: Path, depth: int) -> str | None:
+def _folder_refusal(entry: os.DirEntry[str], path: Path, depth: int) -> str | None:
     if not _utf8(entry.name):
         return "folder name is not valid UTF-8; not searched"
     if entry.name.startswith("."):

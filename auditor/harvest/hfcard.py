@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
-from auditor.harvest import frontmatter, markdown
-from auditor.harvest.layout import Placement
-from auditor.harvest.modelfolder import looks_like_hub_id, shorten
-from auditor.harvest.text import read_text
-from auditor.identity import hub_id
+from auditor.harvest.layout import Ev, Placement
+from auditor.identity import hub_id, looks_like_hub_id
 from auditor.model import AssetRecord, Evidence, LicenseStatement, Problem, Reference, Statement
 from auditor.naming import asset_key
+from auditor.readers import frontmatter, markdown
+from auditor.readers.text import read_text
+from auditor.readers.values import JSON, shorten
 
+FORMAT = "hf-card"
+RANK = 0
+PINNABLE = False
+HUB_LAYOUT = True
+
+CardReport = Callable[..., None]  # problem(code, message, pointer="", line=None): one problem met
 DATASET_FIELDS = frozenset(
     {
         "size_categories",
@@ -44,6 +51,7 @@ def read_card(path: Path, rel: str, place: Placement) -> tuple[AssetRecord, list
         kind=place.kind or "model",
         source=rel,
         revision=place.revision,
+        format=FORMAT,
         kind_basis="layout" if place.kind else "default",
     )
     problems: list[Problem] = []
@@ -56,19 +64,7 @@ def read_card(path: Path, rel: str, place: Placement) -> tuple[AssetRecord, list
         problem(*error)
         record.has_metadata = False
         return _keyed(record, problems)
-    try:
-        source, fm_line, body, body_line = frontmatter.split(text)
-        meta = frontmatter.parse(source, fm_line) if source is not None else None
-    except frontmatter.FrontMatterError as exc:
-        problem("bad-front-matter", str(exc), "front matter", exc.line)
-        record.has_metadata = False
-        source, meta, body, body_line = None, None, text, 1
-    else:
-        if meta is None:
-            record.has_metadata = False
-        else:
-            for pointer, line in meta.duplicates:
-                problem("duplicate-key", f"field '{pointer}' is given twice; the last value is used", pointer, line)
+    meta, body, body_line = _split(text, record, problem)
     record.sections = markdown.sections(body, body_line, rel)
     if len(body) > markdown.MAX_BODY:
         problem(
@@ -83,13 +79,29 @@ def read_card(path: Path, rel: str, place: Placement) -> tuple[AssetRecord, list
     return _keyed(record, problems)
 
 
+def _split(text: str, record: AssetRecord, problem: CardReport) -> tuple[frontmatter.FrontMatter | None, str, int]:
+    """The card's metadata (None: none usable), its body and the body's first line."""
+    try:
+        source, fm_line, body, body_line = frontmatter.split(text)
+        meta = frontmatter.parse(source, fm_line) if source is not None else None
+    except frontmatter.FrontMatterError as exc:
+        problem("bad-front-matter", str(exc), "front matter", exc.line)
+        record.has_metadata = False
+        return None, text, 1
+    if meta is None:
+        record.has_metadata = False
+    for pointer, line in meta.duplicates if meta else []:
+        problem("duplicate-key", f"field '{pointer}' is given twice; the last value is used", pointer, line)
+    return meta, body, body_line
+
+
 def _keyed(record: AssetRecord, problems: list[Problem]) -> tuple[AssetRecord, list[Problem]]:
     key = asset_key(record.kind, record.id)
     return record, [Problem(p.code, p.message, p.evidence, key) for p in problems]
 
 
 def _read_metadata(
-    record: AssetRecord, meta: frontmatter.FrontMatter, folder: Path, problem, merged: list[tuple[str, int]]
+    record: AssetRecord, meta: frontmatter.FrontMatter, folder: Path, problem: CardReport, merged: list[tuple[str, int]]
 ) -> None:
     data = meta.data
     if record.kind_basis != "layout":
@@ -98,7 +110,7 @@ def _read_metadata(
             record.kind, record.kind_basis = "dataset", f"dataset-card field {dataset_fields[0]}"
         else:
             record.kind_basis = "no dataset-card fields"
-    ev = lambda pointer: Evidence(record.source, pointer, meta.line(pointer))  # noqa: E731
+    ev: Ev = lambda pointer: Evidence(record.source, pointer, meta.line(pointer))  # noqa: E731
     record.licenses = _licenses(data, ev, problem)
     record.references = (
         _bases(
@@ -113,7 +125,7 @@ def _read_metadata(
     ]
 
 
-def _summary(value) -> str:
+def _summary(value: JSON) -> str:
     """A metadata value as short text: lists joined, mappings by their keys."""
     if isinstance(value, list):
         text = ", ".join(_summary(v) for v in value)
@@ -124,7 +136,7 @@ def _summary(value) -> str:
     return text[:200]
 
 
-def _strings(data: dict, key: str, ev, problem) -> list[tuple[str, str]]:
+def _strings(data: dict[str, JSON], key: str, ev: Ev, problem: CardReport) -> list[tuple[str, str]]:
     """A field that may be a string or a list of strings, as (value, pointer) pairs."""
     value = data.get(key)
     if value is None:
@@ -141,28 +153,26 @@ def _strings(data: dict, key: str, ev, problem) -> list[tuple[str, str]]:
     return found
 
 
-def _licenses(data: dict, ev, problem) -> list[LicenseStatement]:
+def _licenses(data: dict[str, JSON], ev: Ev, problem: CardReport) -> list[LicenseStatement]:
     """The card's license statements. license_name and license_link name the same license as a single
     `license:` value (the Hub's form for `other`), so they travel with it and every one is tried."""
     name = data.get("license_name") if isinstance(data.get("license_name"), str) else None
     link = data.get("license_link") if isinstance(data.get("license_link"), str) else None
     found = _strings(data, "license", ev, problem) + _strings(data, "licenses", ev, problem)
-    named = dict(
-        name=name,
-        link=link,
-        name_evidence=ev("license_name") if name else None,
-        link_evidence=ev("license_link") if link else None,
-    )
+    name_ev, link_ev = ev("license_name") if name else None, ev("license_link") if link else None
     statements = [
-        LicenseStatement(raw, ev(pointer), **(named if len(found) == 1 or raw.lower() == "other" else {}))
+        LicenseStatement(raw, ev(pointer), name, link, name_ev, link_ev)
+        if len(found) == 1 or raw.lower() == "other"
+        else LicenseStatement(raw, ev(pointer))
         for raw, pointer in found
     ]
     if not statements and (name or link):
-        statements.append(LicenseStatement(None, ev("license_name" if name else "license_link"), **named))
+        where = ev("license_name" if name else "license_link")
+        statements.append(LicenseStatement(None, where, name, link, name_ev, link_ev))
     return statements
 
 
-def _hub_ids(data: dict, key: str, ev, problem) -> list[tuple[str, str]]:
+def _hub_ids(data: dict[str, JSON], key: str, ev: Ev, problem: CardReport) -> list[tuple[str, str]]:
     """(Hub id, pointer) of each entry of a field naming Hub repositories. A Hub URL names its
     repository; prose, local paths and other URLs name none and are flagged, not followed."""
     found = []
@@ -173,7 +183,7 @@ def _hub_ids(data: dict, key: str, ev, problem) -> list[tuple[str, str]]:
     return found
 
 
-def _hub_target(value: str, pointer: str, ev, problem) -> str | None:
+def _hub_target(value: str, pointer: str, ev: Ev, problem: CardReport) -> str | None:
     """The Hub id one entry names (a Hub URL names its repository), or None, flagged, for prose,
     a local path or a URL outside the Hub."""
     named = (hub_id("url", value) or (None, ""))[1] if "://" in value else value
@@ -189,7 +199,9 @@ def _hub_target(value: str, pointer: str, ev, problem) -> str | None:
     return None
 
 
-def _bases(data: dict, ev, folder: Path, problem, merged: list[tuple[str, Evidence]]) -> list[Reference]:
+def _bases(
+    data: dict[str, JSON], ev: Ev, folder: Path, problem: CardReport, merged: list[tuple[str, Evidence]]
+) -> list[Reference]:
     """The base models: those of base_model, and those of a merge configuration in the body (a
     mergekit card often names one base in its front matter and merges several), once each."""
     bases = [(target, ev(pointer)) for target, pointer in _hub_ids(data, "base_model", ev, problem)]
@@ -211,7 +223,9 @@ def _bases(data: dict, ev, folder: Path, problem, merged: list[tuple[str, Eviden
     return [Reference(target, "model", relation, evidence, basis) for target, evidence in bases]
 
 
-def _infer_relation(data: dict, bases: list, merge_config: bool, folder: Path) -> tuple[str, str]:
+def _infer_relation(
+    data: dict[str, JSON], bases: list[tuple[str, Evidence]], merge_config: bool, folder: Path
+) -> tuple[str, str]:
     """The Hub's inference when base_model_relation is absent, in its order: adapter files, then
     merge signs, then quantization signs, else a fine-tune."""
     tags = (
@@ -241,7 +255,9 @@ def _merged_models(body: str, body_line: int) -> list[tuple[str, int]]:
     """(Hub id, line) of the models a merge configuration in the body names: a fenced block with a
     merge_method, as mergekit writes into the cards it makes. One pass over the lines, at most
     MAX_MERGED ids."""
-    found, block, in_merge = [], None, False
+    found: list[tuple[str, int]] = []
+    block: list[tuple[str, int]] | None = None
+    in_merge = False
     for number, line in enumerate(body[: markdown.MAX_BODY].splitlines(), body_line):
         if _FENCE.match(line):
             if block is not None and in_merge:
@@ -252,17 +268,17 @@ def _merged_models(body: str, body_line: int) -> list[tuple[str, int]]:
             model = _MERGED_MODEL.match(line)
             if model and looks_like_hub_id(model.group(1)):
                 block.append((model.group(1), number))
-    first = {}
-    for model, number in found:
-        first.setdefault(model.lower(), (model, number))
+    first: dict[str, tuple[str, int]] = {}
+    for merged, number in found:
+        first.setdefault(merged.lower(), (merged, number))
     return list(first.values())[:MAX_MERGED]
 
 
-def _listed(data: dict, key: str, relation: str, ev, problem) -> list[Reference]:
+def _listed(data: dict[str, JSON], key: str, relation: str, ev: Ev, problem: CardReport) -> list[Reference]:
     return [Reference(t, "dataset", relation, ev(p)) for t, p in _hub_ids(data, key, ev, problem)]
 
 
-def _source_datasets(data: dict, ev, problem) -> list[Reference]:
+def _source_datasets(data: dict[str, JSON], ev: Ev, problem: CardReport) -> list[Reference]:
     refs = []
     for value, pointer in _strings(data, "source_datasets", ev, problem):
         target = value.split("|", 1)[1].strip() if value.lower().startswith("extended|") else value
@@ -271,7 +287,7 @@ def _source_datasets(data: dict, ev, problem) -> list[Reference]:
     return refs
 
 
-def _evaluations(data: dict, ev, problem) -> list[Reference]:
+def _evaluations(data: dict[str, JSON], ev: Ev, problem: CardReport) -> list[Reference]:
     index = data.get("model-index")
     if index is None:
         return []

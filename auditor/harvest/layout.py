@@ -4,13 +4,18 @@
 <root>/<name>/README.md                -> name
 <root>/models/<org>/<name>/README.md   -> model org/name (datasets/ likewise)
 <root>/models--org--name/snapshots/<rev>/README.md  -> model org/name at revision rev
+
+A reader is given the file's place (`Context`) and reports through the callbacks typed here.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+
+from auditor.model import Evidence
 
 _CACHE = re.compile(r"^(models|datasets)--(.+)$")
 _NAMESPACES = {"models": "model", "datasets": "dataset"}
@@ -46,3 +51,15 @@ def place(relative_dir: str, root_name: str) -> Placement:
     if not parts:
         return Placement(root_name, kind)
     return Placement("/".join(parts), kind)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a reader knows besides the file: its path in the audit and the asset its folder names."""
+
+    rel: str
+    placement: Placement
+
+
+Ev = Callable[[str], Evidence]  # the evidence of a field of the file being read, by its pointer
+Report = Callable[[str, str, str], None]  # problem(code, message, pointer): one problem met reading the file

@@ -24,6 +24,7 @@ from auditor.resources import rules_dir
 
 THRESHOLD = 0.8
 SHINGLE = 5
+Shingle = tuple[str, ...]  # SHINGLE words in a row
 MAX_WORDS = 60_000  # longer than any reference text; bounds the work on hostile input
 
 _COPYRIGHT_LINE = re.compile(r"^[\W_]*(copyright\b|\(c\)|©|all rights reserved)", re.I)
@@ -59,7 +60,7 @@ def texts_dir() -> Path:
 
 
 @cache
-def _references() -> dict[tuple[str, bool], frozenset]:
+def _references() -> dict[tuple[str, bool], frozenset[Shingle]]:
     """Shingles of every reference text, keyed by (license id, known to the knowledge base)."""
     found = {}
     for folder, known in ((texts_dir(), True), (texts_dir() / "other", False)):
@@ -75,12 +76,12 @@ def normalise(text: str) -> list[str]:
     return words[:MAX_WORDS]
 
 
-def _shingles(text: str) -> frozenset:
+def _shingles(text: str) -> frozenset[Shingle]:
     words = normalise(text)
     return frozenset(zip(*(words[i:] for i in range(SHINGLE)), strict=False))
 
 
-def _dice(a: frozenset, b: frozenset) -> float:
+def _dice(a: frozenset[Shingle], b: frozenset[Shingle]) -> float:
     if not a or not b:
         return 0.0
     return 2 * len(a & b) / (len(a) + len(b))

@@ -13,18 +13,25 @@ from __future__ import annotations
 
 import re
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
-from auditor.harvest import licensetext, safejson, weights
-from auditor.harvest.text import read_text
+from auditor.harvest import licensetext, weights
+from auditor.harvest.layout import Context, Ev
+from auditor.identity import hub_repo, looks_like_hub_id
 from auditor.model import AssetRecord, Checksum, Evidence, LicenseStatement, Problem, Reference, Statement
 from auditor.naming import asset_key
+from auditor.readers import safejson
+from auditor.readers.text import read_text
+from auditor.readers.values import JSON, shorten, type_name
 
 FORMAT = "model-folder"
+RANK = 8
+PINNABLE = True
+HUB_LAYOUT = True
 CONFIGS = ("config.json", "generation_config.json", "adapter_config.json")
 WEIGHTS = (".safetensors", ".gguf", ".bin", ".pt", ".pth", ".ckpt", ".onnx", ".h5", ".msgpack")
 MAX_LICENSE_BYTES = 1024 * 1024
-MAX_VALUE = 200
 MAX_STATEMENTS = 200
 MAX_REFERENCES = 64
 
@@ -32,11 +39,7 @@ _LICENSE_FILE = re.compile(r"^(LICEN[CS]E|COPYING|NOTICE)([-_. ][\w. -]*)?$", re
 # Use policies a license makes part of its terms (Llama's USE_POLICY.md, Acceptable-Use-Policy.md).
 _POLICY_FILE = re.compile(r"^((acceptable|prohibited|responsible)[-_ ]?)?use[-_ ]?policy(\.(md|txt))?$", re.I)
 _NOT_TEXT = (".pdf", ".doc", ".docx", ".odt")
-_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?$")
-_HUB_URL = re.compile(
-    r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(datasets/)?([\w.-]+/[\w.-]+)/?(?:[?#].*|/.*)?$", re.I
-)
-_NOT_REPOS = ("spaces/", "docs/", "blog/", "api/", "models/", "papers/")
+Bad = Callable[[str, str], None]  # bad(key, what it should be): a config field of the wrong shape
 
 
 def is_terms_file(name: str) -> bool:
@@ -56,7 +59,7 @@ def detect(path: Path, head: bytes) -> bool:
     return bool(_POLICY_FILE.match(name)) or name.lower().endswith(WEIGHTS)
 
 
-def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
+def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]]:
     """One file of a model folder -> one record of the folder's asset (none outside an asset folder)."""
     placement = context.placement
     if placement.asset_id is None:
@@ -86,27 +89,10 @@ def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
     return ([record] if ok else []), problems
 
 
-def hub_id(url: str) -> tuple[str, str] | None:
-    """(kind, Hub id) of a huggingface.co repository URL, else None."""
-    match = _HUB_URL.match(url.strip())
-    if not match or (match.group(1) is None and match.group(2).lower().startswith(_NOT_REPOS)):
-        return None
-    return ("dataset" if match.group(1) else "model"), match.group(2)
-
-
-def looks_like_hub_id(value: str) -> bool:
-    return bool(_HUB_ID.match(value)) and ".." not in value
-
-
-def shorten(value) -> str:
-    text = value if isinstance(value, str) else str(value)
-    return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
-
-
 # --- configs -----------------------------------------------------------------------------------
 
 
-def _read_config(path: Path, record: AssetRecord, problems: list) -> bool:
+def _read_config(path: Path, record: AssetRecord, problems: list[Problem]) -> bool:
     rel = record.source
     try:
         data = safejson.load(path)
@@ -114,12 +100,9 @@ def _read_config(path: Path, record: AssetRecord, problems: list) -> bool:
         problems.append(Problem(exc.code, str(exc), Evidence(rel, "", exc.line)))
         return False
     if not isinstance(data, dict):
+        found = type_name(data)
         problems.append(
-            Problem(
-                "malformed",
-                f"{path.name} should hold a JSON object, found {weights.json_type(data)}",
-                Evidence(rel, ""),
-            )
+            Problem("malformed", f"{path.name} should hold a JSON object, found {found}", Evidence(rel, ""))
         )
         return False
     text = path.read_text(encoding="utf-8-sig", errors="replace")
@@ -128,9 +111,7 @@ def _read_config(path: Path, record: AssetRecord, problems: list) -> bool:
         return Evidence(rel, f"/{key}", _line_of(text, key))
 
     def bad(key: str, expected: str) -> None:
-        problems.append(
-            Problem("bad-field", f"'{key}' should be {expected}, found {weights.json_type(data[key])}", ev(key))
-        )
+        problems.append(Problem("bad-field", f"'{key}' should be {expected}, found {type_name(data[key])}", ev(key)))
 
     if path.name == "config.json":
         _config(data, record, ev, bad)
@@ -147,7 +128,7 @@ def _line_of(text: str, key: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def _string(data: dict, key: str, bad) -> str | None:
+def _string(data: dict[str, JSON], key: str, bad: Bad) -> str | None:
     value = data.get(key)
     if value is None:
         return None
@@ -157,7 +138,7 @@ def _string(data: dict, key: str, bad) -> str | None:
     return value.strip() or None
 
 
-def _config(data: dict, record: AssetRecord, ev, bad) -> None:
+def _config(data: dict[str, JSON], record: AssetRecord, ev: Ev, bad: Bad) -> None:
     for key in ("model_type", "_name_or_path"):
         value = _string(data, key, bad)
         if value:
@@ -177,13 +158,13 @@ def _config(data: dict, record: AssetRecord, ev, bad) -> None:
         )
 
 
-def _generation_config(data: dict, record: AssetRecord, ev) -> None:
+def _generation_config(data: dict[str, JSON], record: AssetRecord, ev: Ev) -> None:
     for key, value in list(data.items())[:MAX_STATEMENTS]:
         if isinstance(value, (str, int, float, bool)):
             record.statements.append(Statement(key, shorten(value), ev(key)))
 
 
-def _adapter_config(data: dict, record: AssetRecord, problems: list, ev, bad) -> None:
+def _adapter_config(data: dict[str, JSON], record: AssetRecord, problems: list[Problem], ev: Ev, bad: Bad) -> None:
     for key in ("peft_type", "task_type"):
         value = _string(data, key, bad)
         if value:
@@ -220,7 +201,7 @@ def _adapter_config(data: dict, record: AssetRecord, problems: list, ev, bad) ->
 # --- license and notice files ------------------------------------------------------------------
 
 
-def _read_license(path: Path, record: AssetRecord, problems: list) -> bool:
+def _read_license(path: Path, record: AssetRecord, problems: list[Problem]) -> bool:
     rel = record.source
     text, error = read_text(path, MAX_LICENSE_BYTES)
     if error:
@@ -245,7 +226,7 @@ def _read_license(path: Path, record: AssetRecord, problems: list) -> bool:
     return True
 
 
-def _read_policy(path: Path, record: AssetRecord, problems: list) -> bool:
+def _read_policy(path: Path, record: AssetRecord, problems: list[Problem]) -> bool:
     text, error = read_text(path, MAX_LICENSE_BYTES)
     if error:
         problems.append(Problem(error[0], error[1], Evidence(record.source, "")))
@@ -264,7 +245,7 @@ def _best(match: licensetext.Match) -> str:
 # --- weight files ------------------------------------------------------------------------------
 
 
-def _read_weights(path: Path, record: AssetRecord, problems: list) -> bool:
+def _read_weights(path: Path, record: AssetRecord, problems: list[Problem]) -> bool:
     rel = record.source
     try:
         info = path.stat()
@@ -293,7 +274,7 @@ def _read_weights(path: Path, record: AssetRecord, problems: list) -> bool:
     return True
 
 
-def _safetensors(header: dict, record: AssetRecord, problems: list) -> None:
+def _safetensors(header: dict[str, JSON], record: AssetRecord, problems: list[Problem]) -> None:
     rel = record.source
     metadata = header.get("__metadata__")
     if metadata is None:
@@ -302,7 +283,7 @@ def _safetensors(header: dict, record: AssetRecord, problems: list) -> None:
         problems.append(
             Problem(
                 "bad-field",
-                f"'__metadata__' should be an object of strings, found {weights.json_type(metadata)}",
+                f"'__metadata__' should be an object of strings, found {type_name(metadata)}",
                 Evidence(rel, "/__metadata__"),
             )
         )
@@ -315,7 +296,7 @@ def _safetensors(header: dict, record: AssetRecord, problems: list) -> None:
             problems.append(
                 Problem(
                     "bad-field",
-                    f"'__metadata__.{key}' should be a string, found {weights.json_type(value)}",
+                    f"'__metadata__.{key}' should be a string, found {type_name(value)}",
                     Evidence(rel, pointer),
                 )
             )
@@ -324,10 +305,10 @@ def _safetensors(header: dict, record: AssetRecord, problems: list) -> None:
 _LISTED = re.compile(r"^general\.(base_model|dataset)\.(\d+)\.(\w+)$")
 
 
-def _gguf(info: weights.GGUF, record: AssetRecord, problems: list) -> None:
+def _gguf(info: weights.GGUF, record: AssetRecord, problems: list[Problem]) -> None:
     meta, rel = info.metadata, record.source
     _gguf_license(meta, record, problems)
-    listed: dict[tuple[str, int], dict] = {}
+    listed: dict[tuple[str, int], dict[str, JSON]] = {}
     for key, value in meta.items():
         match = _LISTED.match(key)
         if match:
@@ -345,7 +326,7 @@ def _gguf(info: weights.GGUF, record: AssetRecord, problems: list) -> None:
         _check_count(meta, group, sum(1 for g, _ in listed if g == group), rel, problems)
 
 
-def _gguf_license(meta: dict, record: AssetRecord, problems: list) -> None:
+def _gguf_license(meta: dict[str, JSON], record: AssetRecord, problems: list[Problem]) -> None:
     rel = record.source
     values = {}
     for key in ("general.license", "general.license.name", "general.license.link"):
@@ -360,7 +341,7 @@ def _gguf_license(meta: dict, record: AssetRecord, problems: list) -> None:
         record.licenses.append(LicenseStatement(raw, Evidence(rel, pointer), name, link))
 
 
-def _gguf_statement(key: str, value) -> str | None:
+def _gguf_statement(key: str, value: JSON) -> str | None:
     if key == "general.file_type" and isinstance(value, int) and value in weights.FILE_TYPES:
         return f"{value} ({weights.FILE_TYPES[value]})"
     if isinstance(value, list):
@@ -368,7 +349,7 @@ def _gguf_statement(key: str, value) -> str | None:
     return shorten(value) if value is not None and str(value).strip() else None
 
 
-def _gguf_reference(group: str, index: int, fields: dict, relation: str, rel: str) -> Reference | None:
+def _gguf_reference(group: str, index: int, fields: dict[str, JSON], relation: str, rel: str) -> Reference | None:
     """A general.base_model.N or general.dataset.N entry as a reference; its Hub id from repo_url."""
     prefix = f"general.{group}.{index}"
     kind = "model" if group == "base_model" else "dataset"
@@ -376,7 +357,7 @@ def _gguf_reference(group: str, index: int, fields: dict, relation: str, rel: st
     revision = fields.get("version") if isinstance(fields.get("version"), str) else None
     url = fields.get("repo_url") if isinstance(fields.get("repo_url"), str) else None
     name = fields.get("name") if isinstance(fields.get("name"), str) else None
-    on_hub = hub_id(url) if url else None
+    on_hub = hub_repo(url) if url else None
     if on_hub:
         return Reference(
             on_hub[1], kind, relation, Evidence(rel, f"{prefix}.repo_url"), "declared in GGUF metadata", "hub", revision
@@ -401,7 +382,7 @@ def _gguf_reference(group: str, index: int, fields: dict, relation: str, rel: st
     return None
 
 
-def _check_count(meta: dict, group: str, found: int, rel: str, problems: list) -> None:
+def _check_count(meta: dict[str, JSON], group: str, found: int, rel: str, problems: list[Problem]) -> None:
     key = f"general.{group}.count"
     declared = meta.get(key)
     if declared is None:

@@ -19,13 +19,18 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from auditor.harvest import frontmatter
-from auditor.harvest.modelfolder import hub_id, looks_like_hub_id, shorten
-from auditor.harvest.text import read_text
+from auditor.harvest.layout import Context, Ev, Report
+from auditor.identity import hub_repo, looks_like_hub_id
 from auditor.model import AssetRecord, Evidence, Identifier, LicenseStatement, Problem, Statement
 from auditor.naming import asset_key
+from auditor.readers import frontmatter
+from auditor.readers.text import read_text
+from auditor.readers.values import JSON, shorten
 
 FORMAT = "mof"
+RANK = 7
+PINNABLE = False
+HUB_LAYOUT = False
 FRAMEWORK = "Model Openness Framework"
 PARAMETERS = "Model parameters (Final)"
 COMPONENTS = frozenset(
@@ -76,7 +81,7 @@ def detect(path: Path, head: bytes) -> bool:
     return bool(_COMPONENTS.search(head)) or FRAMEWORK.encode() in head
 
 
-def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
+def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]]:
     rel = context.rel
     text, error = read_text(path)
     if error:
@@ -85,20 +90,15 @@ def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
         doc = frontmatter.parse(text, 1)
     except frontmatter.FrontMatterError as exc:
         return [], [Problem("malformed", str(exc).replace("front matter", "the file"), Evidence(rel, "", exc.line))]
-    problems: list[Problem] = []
-    ev = lambda pointer: Evidence(rel, pointer, doc.line(pointer))  # noqa: E731
+    problems = [
+        Problem("duplicate-key", f"field '{p}' is given twice; the last value is used", Evidence(rel, p, line))
+        for p, line in doc.duplicates
+    ]
+    ev: Ev = lambda pointer: Evidence(rel, pointer, doc.line(pointer))  # noqa: E731
 
     def problem(code: str, message: str, pointer: str) -> None:
         problems.append(Problem(code, message, ev(pointer)))
 
-    for pointer, line in doc.duplicates:
-        problems.append(
-            Problem(
-                "duplicate-key",
-                f"field '{pointer}' is given twice; the last value is used",
-                Evidence(rel, pointer, line),
-            )
-        )
     release = doc.data.get("release")
     if not isinstance(release, dict):
         return [], [
@@ -112,6 +112,13 @@ def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
     if record is None:
         return [], problems
     _framework(doc.data.get("framework"), problem)
+    _fill(record, release, ev, problem)
+    key = asset_key(record.kind, record.id)
+    return [record], [Problem(p.code, p.message, p.evidence, key) for p in problems]
+
+
+def _fill(record: AssetRecord, release: dict[str, JSON], ev: Ev, problem: Report) -> None:
+    """The record's statements and licenses from the release's fields, licenses and components."""
     for required in ("license", "producer", "components"):
         if required not in release:
             problem("invalid", f"'release.{required}' is missing (the MOF schema requires it)", "release")
@@ -121,28 +128,26 @@ def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
     record.statements.extend(s for s, _ in globals_.values())
     record.statements.extend(s for s, _ in components.values())
     record.licenses = _model_license(globals_, components)
-    key = asset_key(record.kind, record.id)
-    return [record], [Problem(p.code, p.message, p.evidence, key) for p in problems]
 
 
-def _shape(value) -> str:
+def _shape(value: JSON) -> str:
     if value is None:
         return "nothing"
-    return {dict: "a mapping", list: "a list"}.get(type(value), "a single value")
+    return "a mapping" if isinstance(value, dict) else "a list" if isinstance(value, list) else "a single value"
 
 
-def _text(value) -> str | None:
+def _text(value: JSON) -> str | None:
     return (value.strip() or None) if isinstance(value, str) else None
 
 
-def _record(release: dict, rel: str, ev, problem) -> AssetRecord | None:
+def _record(release: dict[str, JSON], rel: str, ev: Ev, problem: Report) -> AssetRecord | None:
     """The record named by release.huggingface (a Hub model URL) or release.name."""
     name = _text(release.get("name"))
     if name and name.endswith(_PAGE_TITLE) and looks_like_hub_id(name.removesuffix(_PAGE_TITLE)):
         problem("bad-field", f"'release.name' is a Hub page title ('{name}'); read as the id it names", "release.name")
         name = name.removesuffix(_PAGE_TITLE)
     url = _text(release.get("huggingface"))
-    on_hub = hub_id(url) if url else None
+    on_hub = hub_repo(url) if url else None
     asset_id = on_hub[1] if on_hub and on_hub[0] == "model" else name
     if asset_id is None:
         problem("malformed", "'release.name' is missing or empty: the model is not named", "release.name")
@@ -166,7 +171,7 @@ def _record(release: dict, rel: str, ev, problem) -> AssetRecord | None:
     return record
 
 
-def _framework(framework, problem) -> None:
+def _framework(framework: JSON, problem: Report) -> None:
     if not isinstance(framework, dict):
         problem(
             "invalid", "'framework' is missing: the file does not say which framework version it follows", "framework"
@@ -179,7 +184,7 @@ def _framework(framework, problem) -> None:
         )
 
 
-def _release_fields(release: dict, ev) -> list[Statement]:
+def _release_fields(release: dict[str, JSON], ev: Ev) -> list[Statement]:
     found = []
     for key in RELEASE_FIELDS:
         value = _text(release.get(key))
@@ -188,7 +193,7 @@ def _release_fields(release: dict, ev) -> list[Statement]:
     return found
 
 
-def _global_licenses(licenses, ev, problem) -> dict[str, tuple[Statement, str | None]]:
+def _global_licenses(licenses: JSON, ev: Ev, problem: Report) -> dict[str, tuple[Statement, str | None]]:
     """Each content type given -> (its statement, NONE where the name is empty; the name or None)."""
     if licenses is None:
         return {}
@@ -219,7 +224,7 @@ def _global_licenses(licenses, ev, problem) -> dict[str, tuple[Statement, str | 
     return found
 
 
-def _components(components, ev, problem) -> dict[str, tuple[Statement, str | None]]:
+def _components(components: JSON, ev: Ev, problem: Report) -> dict[str, tuple[Statement, str | None]]:
     """Each listed component -> (its statement, its own license or None)."""
     if components is None:
         return {}
@@ -258,7 +263,7 @@ def _components(components, ev, problem) -> dict[str, tuple[Statement, str | Non
     return found
 
 
-def _model_license(globals_: dict, components: dict) -> list[LicenseStatement]:
+def _model_license(globals_: dict[str, JSON], components: dict[str, JSON]) -> list[LicenseStatement]:
     """The parameters' own license, else the global data license, else the distribution license."""
     candidates = []
     if PARAMETERS in components:

@@ -12,8 +12,9 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from auditor.harvest import safejson, safexml
-from auditor.harvest.schemaorg import hub_ref, label, load_json, shape, shorten
+from auditor.harvest.jsonld import label
+from auditor.harvest.layout import Context
+from auditor.identity import hub_ref
 from auditor.model import (
     AssetRecord,
     Checksum,
@@ -25,8 +26,15 @@ from auditor.model import (
     Statement,
 )
 from auditor.naming import asset_key
+from auditor.readers import safejson, safexml
+from auditor.readers.jsonlines import load_json
+from auditor.readers.safexml import line_of
+from auditor.readers.values import shorten_line, type_name
 
 FORMAT = "openml"
+RANK = 5
+PINNABLE = False
+HUB_LAYOUT = False
 NAMESPACE = "http://openml.org/openml"
 ROOT = "data_set_description"
 STATEMENT_FIELDS = (
@@ -52,7 +60,7 @@ def detect(path: Path, head: bytes) -> bool:
     return suffix == ".json" and b'"data_set_description"' in head
 
 
-def read(path: Path, context) -> tuple[list[AssetRecord], list[Problem]]:
+def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]]:
     """The dataset record of one description file, and the problems met reading it."""
     problems: list[Problem] = []
     if path.suffix.lower() == ".xml":
@@ -83,7 +91,7 @@ def _xml_fields(path: Path, rel: str, problems: list[Problem]) -> Fields | None:
             Problem(
                 "malformed",
                 f"root element is <{tag}>, expected <oml:{ROOT}>",
-                Evidence(rel, f"/{tag}", root.sourceline),
+                Evidence(rel, f"/{tag}", line_of(root)),
             )
         )
         return None
@@ -93,7 +101,7 @@ def _xml_fields(path: Path, rel: str, problems: list[Problem]) -> Fields | None:
                 "invalid",
                 f"<{ROOT}> is not in the OpenML namespace {NAMESPACE} "
                 f"(found {_namespace(root.tag) or 'no namespace'}); read anyway",
-                Evidence(rel, f"/{ROOT}", root.sourceline),
+                Evidence(rel, f"/{ROOT}", line_of(root)),
             )
         )
     children = [child for child in root if isinstance(child.tag, str)]  # unresolved entities have no tag
@@ -103,7 +111,7 @@ def _xml_fields(path: Path, rel: str, problems: list[Problem]) -> Fields | None:
         name = _local(child.tag)
         index = f"[{len(fields.get(name, [])) + 1}]" if counts[name] > 1 else ""
         pointer = f"/oml:{ROOT}/oml:{name}{index}"
-        evidence = Evidence(rel, pointer, child.sourceline)
+        evidence = Evidence(rel, pointer, line_of(child))
         if len(child):
             problems.append(Problem("bad-field", f"'oml:{name}' should hold text, found child elements", evidence))
             continue
@@ -127,7 +135,11 @@ def _json_fields(path: Path, rel: str, problems: list[Problem]) -> Fields | None
         return None
     description = data.get(ROOT) if isinstance(data, dict) else None
     if not isinstance(description, dict):
-        found = shape(description) if isinstance(data, dict) and ROOT in data else f"a JSON {shape(data)} without it"
+        found = (
+            type_name(description, "list")
+            if isinstance(data, dict) and ROOT in data
+            else f"a JSON {type_name(data, 'list')} without it"
+        )
         problems.append(
             Problem("malformed", f"expected an object under '{ROOT}', found {found}", Evidence(rel, f"/{ROOT}"))
         )
@@ -141,14 +153,16 @@ def _json_fields(path: Path, rel: str, problems: list[Problem]) -> Fields | None
             if isinstance(item, (str, int, float)) and not isinstance(item, bool):
                 fields.setdefault(name, []).append((str(item).strip(), evidence))
             elif item is not None:
-                problems.append(Problem("bad-field", f"'{label(at)}' should be text, found {shape(item)}", evidence))
+                problems.append(
+                    Problem("bad-field", f"'{label(at)}' should be text, found {type_name(item, 'list')}", evidence)
+                )
     return fields
 
 
 # --- fields -> record -----------------------------------------------------------------------------------
 
 
-def _record(fields: Fields, context, name_at: Evidence, problems: list[Problem]) -> AssetRecord:
+def _record(fields: Fields, context: Context, name_at: Evidence, problems: list[Problem]) -> AssetRecord:
     """The dataset record; single-valued fields take their first non-empty value."""
     first = {name: next(((t, e) for t, e in values if t), None) for name, values in fields.items()}
     record = AssetRecord(
@@ -156,12 +170,16 @@ def _record(fields: Fields, context, name_at: Evidence, problems: list[Problem])
     )
     record.identifiers = _identifiers(first.get("id"), problems)
     record.id = _record_id(first.get("name"), record.identifiers, context, name_at, problems)
-    record.version = first["version"][0] if first.get("version") else None
+    version, url = first.get("version"), first.get("url")
+    record.version = version[0] if version else None
     record.licenses = [LicenseStatement(text, ev) for text, ev in fields.get("licence", []) if text]
-    data_file = first["url"][0] if first.get("url") else None
+    data_file = url[0] if url else None
     record.checksums = _checksums(fields.get("md5_checksum", []), data_file, problems)
     record.statements = [
-        Statement(name, shorten(text), ev) for name in STATEMENT_FIELDS for text, ev in fields.get(name, []) if text
+        Statement(name, shorten_line(text), ev)
+        for name in STATEMENT_FIELDS
+        for text, ev in fields.get(name, [])
+        if text
     ]
     record.references = [ref for text, ev in fields.get("original_data_url", []) for ref in _origins(text, ev)]
     return record
@@ -173,7 +191,9 @@ def _identifiers(dataset_id: tuple[str, Evidence] | None, problems: list[Problem
         return []
     text, evidence = dataset_id
     if not text.isdigit() or int(text) <= 0:
-        problems.append(Problem("invalid", f"'id' should be a positive integer, found '{shorten(text, 40)}'", evidence))
+        problems.append(
+            Problem("invalid", f"'id' should be a positive integer, found '{shorten_line(text, 40)}'", evidence)
+        )
         return []
     return [Identifier("url", f"https://www.openml.org/d/{int(text)}", evidence)]
 
@@ -181,7 +201,7 @@ def _identifiers(dataset_id: tuple[str, Evidence] | None, problems: list[Problem
 def _record_id(
     name: tuple[str, Evidence] | None,
     identifiers: list[Identifier],
-    context,
+    context: Context,
     name_at: Evidence,
     problems: list[Problem],
 ) -> str:
@@ -203,7 +223,9 @@ def _checksums(values: list[tuple[str, Evidence]], data_file: str | None, proble
             found.append(Checksum("md5", text.lower(), data_file, evidence))
         elif text:
             problems.append(
-                Problem("bad-field", f"'md5_checksum' should be 32 hex digits, found '{shorten(text, 80)}'", evidence)
+                Problem(
+                    "bad-field", f"'md5_checksum' should be 32 hex digits, found '{shorten_line(text, 80)}'", evidence
+                )
             )
     return found
 

@@ -14,8 +14,10 @@ import re
 import struct
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
-from auditor.harvest.safejson import JSONRefused, loads
+from auditor.readers.safejson import JSONRefused, loads
+from auditor.readers.values import JSON, type_name
 
 CHUNK = 1024 * 1024
 MAX_HEADER_BYTES = 100 * 1024 * 1024
@@ -107,7 +109,7 @@ def sha256(path: Path) -> str:
 # --- safetensors -------------------------------------------------------------------------------
 
 
-def safetensors_header(path: Path) -> dict:
+def safetensors_header(path: Path) -> dict[str, JSON]:
     """The JSON header of a safetensors file (8-byte little-endian length, then JSON)."""
     with open(path, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
@@ -129,13 +131,8 @@ def safetensors_header(path: Path) -> dict:
     except JSONRefused as exc:
         raise WeightsError(exc.code, f"safetensors header: {exc}") from None
     if not isinstance(header, dict):
-        raise WeightsError("malformed", f"safetensors header should be a JSON object, found {json_type(header)}")
+        raise WeightsError("malformed", f"safetensors header should be a JSON object, found {type_name(header)}")
     return header
-
-
-def json_type(value) -> str:
-    names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
-    return names.get(type(value), "number")
 
 
 # --- GGUF --------------------------------------------------------------------------------------
@@ -147,7 +144,7 @@ class GGUF:
 
     version: int
     tensor_count: int
-    metadata: dict  # key -> int | float | bool | str | list (short arrays only)
+    metadata: dict[str, JSON]  # key -> int | float | bool | str | list (short arrays only)
     tensor_types: list[int]
 
     @property
@@ -185,7 +182,7 @@ def gguf_header(path: Path) -> GGUF:
 class _Reader:
     """Bounded little-endian reads from a GGUF file: every byte read counts against a budget."""
 
-    def __init__(self, fh, size: int):
+    def __init__(self, fh: BinaryIO, size: int) -> None:
         self.fh, self.size, self.used, self.wide, self.items = fh, size, 0, True, 0
 
     def charge(self, n: int) -> None:
@@ -195,7 +192,7 @@ class _Reader:
 
     def take(self, n: int) -> bytes:
         self.charge(n)
-        data = self.fh.read(n)
+        data: bytes = self.fh.read(n)
         if len(data) < n:
             raise WeightsError("malformed", f"GGUF header ends early: the file stops at byte {self.size}")
         return data
@@ -206,11 +203,13 @@ class _Reader:
             raise WeightsError("malformed", f"GGUF header ends early: the file stops at byte {self.size}")
         self.fh.seek(n, os.SEEK_CUR)
 
-    def scalar(self, fmt: str):
+    def scalar(self, fmt: str) -> JSON:
+        """One number (or boolean) of the struct format `fmt`."""
         return struct.unpack(fmt, self.take(struct.calcsize(fmt)))[0]
 
     def count(self) -> int:
-        return self.scalar("<Q" if self.wide else "<I")
+        count: int = self.scalar("<Q" if self.wide else "<I")
+        return count
 
     def bounded(self, limit: int, what: str) -> int:
         value = self.count()
@@ -222,7 +221,7 @@ class _Reader:
         length = self.bounded(MAX_GGUF_STRING, "string length")
         return self.take(length).decode("utf-8", errors="replace")
 
-    def value(self, kind: int, key: str, depth: int):
+    def value(self, kind: int, key: str, depth: int) -> JSON:
         if kind in _SCALARS:
             return self.scalar(_SCALARS[kind])
         if kind == _STRING:
@@ -231,7 +230,7 @@ class _Reader:
             return self.array(key, depth + 1)
         raise WeightsError("malformed", f"GGUF key '{key}' has unknown value type {kind}")
 
-    def array(self, key: str, depth: int):
+    def array(self, key: str, depth: int) -> JSON:
         if depth > MAX_NESTING:
             raise WeightsError("refused", f"GGUF key '{key}' nests arrays over {MAX_NESTING} deep")
         kind = self.scalar("<I")
@@ -273,6 +272,6 @@ class _Reader:
         if dims > MAX_GGUF_DIMS:
             raise WeightsError("malformed", f"GGUF tensor with {dims} dimensions (at most {MAX_GGUF_DIMS})")
         self.take(dims * (8 if self.wide else 4))
-        kind = self.scalar("<I")
+        kind: int = self.scalar("<I")
         self.take(8)  # offset
         return kind

@@ -6,24 +6,15 @@ the sign-off page and the print stylesheet. Every document string is treated as 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from auditor.parsed import JSON, JSONObject
+from auditor.readers.sanitise import showable
 from auditor.report import lineage
 from auditor.resources import templates_dir
-
-# Replaced by U+FFFD: C0 and C1 controls (tab, line feed and carriage return aside) are not allowed
-# in HTML text, the line and paragraph separators would break a one-line field where a newline would
-# not, and a lone surrogate cannot be encoded at all.
-_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-# Bidirectional controls are shown as what they are, e.g. ⟨U+202E⟩: an override would otherwise
-# reverse the rest of the message it sits in (a name spoofing "exe.pdf"), and a reviewer should see
-# that a manifest carries one.
-_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def render(document: JSONObject, paged: bool = False) -> str:
@@ -36,13 +27,9 @@ def render(document: JSONObject, paged: bool = False) -> str:
         keep_trailing_newline=True,
     )
     env.filters["bdi"] = _isolated
-    document = map_strings(document, _showable)
+    document = map_strings(document, showable)
     diagram = _styled(lineage.render(document), env.get_template("lineage.css").render())
     return env.get_template("report.html.j2").render(report=document, lineage_svg=diagram, paged=paged)
-
-
-def _showable(text: str) -> str:
-    return _BIDI.sub(lambda c: f"\u27e8U+{ord(c[0]):04X}\u27e9", _UNSHOWABLE.sub("\ufffd", text))
 
 
 def _styled(svg: str, css: str) -> Markup:

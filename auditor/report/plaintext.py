@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from auditor.parsed import JSON
+from auditor.readers.sanitise import plain
 
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
 
@@ -28,8 +29,3 @@ def terminal(text: str) -> str:
     """Text for stdout or stderr: each line plain, so nothing read can move the cursor, clear the
     screen, retitle the window or reorder what follows."""
     return "\n".join(plain(line) for line in text.split("\n"))
-
-
-def plain(text: str) -> str:
-    """Whitespace of any kind becomes a space; other unprintable characters are dropped."""
-    return "".join(" " if c.isspace() else c for c in text if c.isprintable() or c.isspace())

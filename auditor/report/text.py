@@ -1,7 +1,8 @@
 """The terminal summary: verdict, counts and every open finding with its evidence chain.
 
 Asset names, files and messages come from untrusted manifests, so every line is cleaned as a whole
-(`_clean`): no escape sequence, bidi control or line break of theirs reaches the terminal.
+(`plain`, unprintable characters as U+FFFD): no escape sequence, bidi control or line break of theirs
+reaches the terminal.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from auditor.parsed import JSONObject
 
 if TYPE_CHECKING:
     pass
+
+from auditor.readers.sanitise import plain
 
 
 def render(document: JSONObject, outputs: list[str], fmt: str = "text") -> str:
@@ -212,13 +215,7 @@ def internal_error(exc: Exception) -> str:
 
 
 def _join(lines: list[str]) -> str:
-    return "".join(_clean(line) + "\n" for line in lines)
-
-
-def _clean(text: str) -> str:
-    """Terminal output must not carry control characters from untrusted manifests: whitespace of
-    any kind becomes a space (one line stays one line), anything else unprintable a U+FFFD."""
-    return "".join(c if c.isprintable() else " " if c.isspace() else "\ufffd" for c in text)
+    return "".join(plain(line, "\ufffd") + "\n" for line in lines)
 
 
 def explain(finding: JSONObject, document: JSONObject) -> str:

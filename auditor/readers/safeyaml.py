@@ -13,10 +13,7 @@ from __future__ import annotations
 
 import yaml
 
-try:
-    from yaml import CSafeLoader as Loader
-except ImportError:  # pragma: no cover - PyYAML without libyaml
-    from yaml import SafeLoader as Loader
+Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, when PyYAML was built with it
 
 MAX_DEPTH = 64  # real manifests nest a handful of levels; far below every recursion limit
 _OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
@@ -83,7 +80,7 @@ def _check_expansion(root: yaml.Node, max_nodes: int) -> None:
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.SequenceNode):
-        return node.value
+        return list(node.value)
     if isinstance(node, yaml.MappingNode):
         return [v for pair in node.value for v in pair]
     return []
@@ -99,7 +96,7 @@ def check_depth(text: str, loader: type = Loader) -> None:
             if isinstance(event, _OPEN):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise TooDeep(event.start_mark.line + 1)
+                    raise TooDeep(event.start_mark.line + 1 if event.start_mark else 1)
             elif isinstance(event, _CLOSE):
                 depth -= 1
     except yaml.MarkedYAMLError as exc:

@@ -39,8 +39,8 @@ _EMPHASIS = re.compile(r"[*_`]+")
 class Boilerplate:
     """What the card templates write where the author wrote nothing (rules/profiles/placeholders.yaml)."""
 
-    placeholder: re.Pattern  # a placeholder phrase or an unrendered "{{ field }}"
-    note: re.Pattern  # "[TODO: ...]" anywhere, or a line that starts with "TODO"
+    placeholder: re.Pattern[str]  # a placeholder phrase or an unrendered "{{ field }}"
+    note: re.Pattern[str]  # "[TODO: ...]" anywhere, or a line that starts with "TODO"
     sentences: tuple[str, ...]  # the templates' default sentences, as plain() gives them
 
 
@@ -71,7 +71,7 @@ def sections(body: str, first_line: int, file: str) -> list[Section]:
     for i, token in enumerate(tokens):
         heading = token.type == "heading_open" and token.level == 0 and " ".join(tokens[i + 1].content.split())
         if heading:
-            heads.append((token.map[0], heading, int(token.tag[1])))
+            heads.append(((token.map or [0])[0], heading, int(token.tag[1])))
             texts.append([])
         elif token.type == "inline" and tokens[i - 1].type != "heading_open":
             texts[-1].append(" ".join(_uncomment(token.content).split()))  # a paragraph is judged whole

@@ -29,7 +29,7 @@ def read_text(path: Path, limit: int = MAX_TEXT_BYTES) -> tuple[str, tuple[str, 
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
 
 
-def id_lines(pattern: re.Pattern, text: str) -> dict[str, int]:
+def id_lines(pattern: re.Pattern[str], text: str) -> dict[str, int]:
     """The 1-based line on which each id captured by `pattern` first appears in `text`."""
     lines: dict[str, int] = {}
     line, last = 1, 0

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import NoReturn
+
+from auditor.readers.values import JSON
 
 MAX_JSON_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 200
@@ -13,12 +16,12 @@ MAX_DEPTH = 200
 class JSONRefused(ValueError):
     """The file is not JSON mlaudit will read; `code` is malformed or refused, the message says why."""
 
-    def __init__(self, code: str, message: str, line: int | None = None):
+    def __init__(self, code: str, message: str, line: int | None = None) -> None:
         super().__init__(message)
         self.code, self.line = code, line
 
 
-def load(path: Path, limit: int = MAX_JSON_BYTES):
+def load(path: Path, limit: int = MAX_JSON_BYTES) -> JSON:
     """The parsed JSON value of `path`, or JSONRefused naming the problem."""
     try:
         size = path.stat().st_size
@@ -32,7 +35,7 @@ def load(path: Path, limit: int = MAX_JSON_BYTES):
     return loads(data)
 
 
-def loads(data: bytes):
+def loads(data: bytes) -> JSON:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -50,7 +53,7 @@ def loads(data: bytes):
         raise JSONRefused("malformed", f"invalid JSON: {exc}") from None
 
 
-def _no_constant(name: str):
+def _no_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not valid JSON")
 
 

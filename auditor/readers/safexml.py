@@ -16,7 +16,7 @@ MAX_XML_BYTES = 64 * 1024 * 1024
 class XMLRefused(ValueError):
     """The file is not XML mlaudit will read; `code` is malformed or refused."""
 
-    def __init__(self, code: str, message: str, line: int | None = None):
+    def __init__(self, code: str, message: str, line: int | None = None) -> None:
         super().__init__(message)
         self.code, self.line = code, line
 
@@ -61,3 +61,9 @@ def loads(data: bytes) -> etree._Element:
     if root is None:
         raise XMLRefused("malformed", "empty XML document")
     return root
+
+
+def line_of(element: etree._Element) -> int | None:
+    """The line an element starts on (lxml-stubs leave `sourceline` untyped)."""
+    line: int | None = getattr(element, "sourceline", None)
+    return line

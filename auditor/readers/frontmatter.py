@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from auditor.harvest import safeyaml
+from auditor.readers import safeyaml
+from auditor.readers.values import JSON
 
 MAX_NODES = 50_000
 # huggingface_hub.repocard.REGEX_YAML_BLOCK (text arrives with LF newlines)
@@ -33,7 +34,7 @@ class FrontMatterError(ValueError):
 
 @dataclass
 class FrontMatter:
-    data: dict
+    data: dict[str, JSON]
     lines: dict[str, int] = field(default_factory=dict)  # pointer -> 1-based line in the file
     duplicates: list[tuple[str, int]] = field(default_factory=list)
 
@@ -78,7 +79,7 @@ def parse(source: str, first_line: int, what: str = "front matter") -> FrontMatt
     return result
 
 
-def _plain(node: yaml.Node, pointer: str, offset: int, out: FrontMatter):
+def _plain(node: yaml.Node, pointer: str, offset: int, out: FrontMatter) -> JSON:
     out.lines.setdefault(pointer, node.start_mark.line + offset)
     if isinstance(node, yaml.ScalarNode):
         if node.tag == _NULL_TAG:
@@ -86,7 +87,7 @@ def _plain(node: yaml.Node, pointer: str, offset: int, out: FrontMatter):
         return node.value
     if isinstance(node, yaml.SequenceNode):
         return [_plain(item, f"{pointer}[{i}]", offset, out) for i, item in enumerate(node.value)]
-    mapping: dict = {}
+    mapping: dict[str, JSON] = {}
     for key_node, value_node in node.value:
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.start_mark)
         child = f"{pointer}.{key}" if pointer else key

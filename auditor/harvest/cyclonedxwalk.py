@@ -1,0 +1,269 @@
+"""One pass over a CycloneDX BOM: its state (records, bom-refs, problems) and the fields read alike
+wherever a component is met (licenses, documentation statements, data entries).
+"""
+
+from __future__ import annotations
+
+from auditor.harvest.cyclonedxdoc import Bom
+from auditor.harvest.layout import Context
+from auditor.model import AssetRecord, Evidence, Identifier, LicenseStatement, Problem, Reference, Statement
+from auditor.naming import asset_key
+from auditor.readers.values import JSON, a_type, a_type_named, object_at, shorten
+
+# Documentation fields: path under the component (or its modelCard) -> the JSON type the spec gives it.
+_COMPONENT_TEXTS = ("description", "copyright", "publisher", "author")
+_ENTITIES = ("supplier", "manufacturer")
+DATA_FIELDS = {
+    "contents": dict,
+    "classification": str,
+    "sensitiveData": list,
+    "governance": dict,
+    "description": str,
+}
+_NOT_SUMMARISED = frozenset({"content", "bom-ref", "signature", "graphics", "text"})
+
+
+def placement_key(context: Context) -> str | None:
+    place = context.placement
+    return asset_key(place.kind or "model", place.asset_id) if place.asset_id else None
+
+
+class Walk:
+    """The state of one pass over a BOM, and the fields read alike in every component."""
+
+    def __init__(self, doc: Bom, context: Context):
+        self.doc, self.rel, self.context = doc, context.rel, context
+        self.spec = doc.data.get("specVersion")
+        self.records: list[tuple[str, AssetRecord]] = []  # (JSON pointer of the component, record)
+        self.ids: set[str] = set()
+        self.problems: list[tuple[str, str, str]] = []  # (code, message, JSON pointer)
+        self.bom_refs: dict[str, tuple[str, AssetRecord | None]] = {}  # bom-ref -> (pointer, record; None: a service)
+        self.pending: list[tuple[AssetRecord, str, str, str]] = []  # (record, bom-ref, relation, pointer)
+
+    def ev(self, pointer: str) -> Evidence:
+        where, line = self.doc.where(pointer)
+        return Evidence(self.rel, where, line)
+
+    def problem(self, code: str, message: str, pointer: str) -> None:
+        self.problems.append((code, message, pointer))
+
+    def _problems(self) -> list[Problem]:
+        """Each problem is about the component whose subtree holds it, else about the BOM's subject."""
+        owners = {p: asset_key(r.kind, r.id) for p, r in self.records}
+        first = next(iter(owners.values()), None) or placement_key(self.context)
+        subject = owners.get("/metadata/component", first)
+        found = []
+        for code, message, pointer in self.problems:
+            owner = pointer
+            while owner and owner not in owners:
+                owner = owner.rpartition("/")[0]
+            found.append(Problem(code, message, self.ev(pointer), owners.get(owner, subject)))
+        return found
+
+    def array(self, node: dict[str, JSON], key: str, pointer: str, code: str = "invalid") -> list[tuple[int, object]]:
+        """The items of an optional array field, with their indices; a wrong shape is a problem."""
+        value = node.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problem(code, f"'{key}' should be an array, found {a_type(value)}", f"{pointer}/{key}")
+            return []
+        return list(enumerate(value))
+
+    def text(self, node: dict[str, JSON], key: str, pointer: str) -> str | None:
+        """An optional string field, stripped; a wrong shape is a bad-field problem."""
+        value = node.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if not isinstance(value, str):
+            self.problem("bad-field", f"'{key}' should be a string, found {a_type(value)}", f"{pointer}/{key}")
+            return None
+        return value.strip()
+
+    def register(self, node: dict[str, JSON], pointer: str, record: AssetRecord | None) -> None:
+        ref = node.get("bom-ref")
+        if ref is None:
+            return
+        if not isinstance(ref, str) or not ref:
+            self.problem(
+                "invalid",
+                f"'bom-ref' should be a non-empty string, found {a_type(ref)}",
+                f"{pointer}/bom-ref",
+            )
+        elif ref in self.bom_refs:
+            self.problem(
+                "invalid",
+                f"bom-ref '{ref}' is used twice (first at {self.bom_refs[ref][0]}); "
+                "every bom-ref must be unique, references to it go to the first",
+                f"{pointer}/bom-ref",
+            )
+        else:
+            self.bom_refs[ref] = (pointer, record)
+
+    def link(
+        self, record: AssetRecord, target: AssetRecord, relation: str, pointer: str, basis: str = "declared"
+    ) -> None:
+        """A reference from `record` to another record of this file."""
+        if target is not record:
+            record.references.append(
+                Reference(
+                    target.id,
+                    target.kind,
+                    relation,
+                    self.ev(pointer),
+                    basis,
+                    "record",
+                    target.revision or target.version,
+                )
+            )
+
+    def _unique(self, asset_id: str, version: str | None) -> str:
+        """Record ids are unique in the file, so that references to records resolve: a second
+        acme/lib becomes acme/lib@<version> (or acme/lib#2 without a version)."""
+        found = asset_id
+        if found in self.ids and version:
+            found = f"{asset_id}@{version}"
+        n = 1
+        while found in self.ids:
+            n += 1
+            found = f"{asset_id}#{n}"
+        self.ids.add(found)
+        return found
+
+    def _licenses(self, record: AssetRecord, node: dict[str, JSON], pointer: str) -> None:
+        """License ids, names and expressions as written; acknowledgement 'concluded' goes to `concluded`."""
+        entries = self.array(node, "licenses", pointer, "bad-field")
+        for i, entry in entries:
+            where = f"{pointer}/licenses/{i}"
+            statement, acknowledgement = self._license(entry, where)
+            if statement is None:
+                continue
+            if acknowledgement not in (None, "declared", "concluded"):
+                self.problem(
+                    "bad-field",
+                    f"license acknowledgement '{acknowledgement}' is neither 'declared' nor "
+                    "'concluded'; read as declared",
+                    f"{where}/acknowledgement",
+                )
+            (record.concluded if acknowledgement == "concluded" else record.licenses).append(statement)
+        expressions = sum(1 for _, e in entries if isinstance(e, dict) and "expression" in e)
+        if self.spec in ("1.5", "1.6") and expressions and len(entries) > 1:
+            self.problem(
+                "invalid",
+                f"in CycloneDX {self.spec} 'licenses' holds either license entries or one "
+                "expression, not both or several expressions (allowed from 1.7); all are read as applying",
+                f"{pointer}/licenses",
+            )
+
+    def _license(self, entry: JSON, where: str) -> tuple[LicenseStatement | None, object]:
+        if isinstance(entry, dict) and isinstance(entry.get("license"), dict):
+            lic, inner = entry["license"], f"{where}/license"
+            key = "id" if isinstance(lic.get("id"), str) and lic["id"].strip() else "name"
+            raw = lic.get(key) if isinstance(lic.get(key), str) and lic[key].strip() else None
+            link = lic.get("url") if isinstance(lic.get("url"), str) else None
+            if raw is None:
+                self.problem("invalid", "a license should have a string 'id' or 'name'", inner)
+                if link is None:
+                    return None, None
+            statement = LicenseStatement(raw, self.ev(f"{inner}/{key}" if raw else inner), link=link)
+            return statement, lic.get("acknowledgement")
+        if isinstance(entry, dict) and isinstance(entry.get("expression"), str) and entry["expression"].strip():
+            return LicenseStatement(entry["expression"], self.ev(f"{where}/expression")), entry.get("acknowledgement")
+        self.problem(
+            "bad-field",
+            f'a \'licenses\' entry should be {{"license": {{...}}}} or {{"expression": "..."}}, found {a_type(entry)}',
+            where,
+        )
+        return None, None
+
+    def _statements(self, record: AssetRecord, node: dict[str, JSON], pointer: str) -> None:
+        for key in _COMPONENT_TEXTS:
+            value = self.text(node, key, pointer)
+            if value:
+                record.statements.append(Statement(key, shorten(value), self.ev(f"{pointer}/{key}")))
+        for key in _ENTITIES:
+            if node.get(key) is not None:
+                self._entity(record, node, key, pointer)
+        for i, author in self.array(node, "authors", pointer, "bad-field"):
+            name = _party(author)
+            if name:
+                record.statements.append(Statement("authors", shorten(name), self.ev(f"{pointer}/authors/{i}")))
+
+    def _entity(self, record: AssetRecord, node: dict[str, JSON], key: str, pointer: str) -> None:
+        name = _party(node[key])
+        if name:
+            record.statements.append(Statement(key, shorten(name), self.ev(f"{pointer}/{key}")))
+        else:
+            self.problem("bad-field", f"'{key}' should be an organization with a 'name' or 'url'", f"{pointer}/{key}")
+
+    def _fields(
+        self, record: AssetRecord, node: dict[str, JSON], fields: dict[str, JSON], pointer: str, prefix: str
+    ) -> None:
+        """Statements for documentation fields given as path -> expected JSON type."""
+        for path, expected in fields.items():
+            value: JSON = node
+            where = pointer
+            for step in path.split("/"):
+                value = value.get(step) if isinstance(value, dict) else None
+                where = f"{where}/{step}"
+            if value is None or value == "" or value == [] or value == {}:
+                continue
+            name = f"{prefix}.{path.replace('/', '.')}"
+            if not isinstance(value, expected):
+                self.problem(
+                    "bad-field",
+                    f"'{name}' should be {a_type_named(expected)}, found {a_type(value)}",
+                    where,
+                )
+                continue
+            items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+            for i, item in items:
+                text = _summary(item)
+                if text:
+                    record.statements.append(
+                        Statement(name, shorten(text), self.ev(where if i is None else f"{where}/{i}"))
+                    )
+
+    def _data(self, record: AssetRecord, node: dict[str, JSON], pointer: str) -> None:
+        """The `data` entries of a data component: contents, classification, governance... as statements."""
+        for i, item in self.array(node, "data", pointer, "bad-field"):
+            where = f"{pointer}/data/{i}"
+            if not isinstance(item, dict):
+                self.problem("bad-field", f"a 'data' entry should be an object, found {a_type(item)}", where)
+                continue
+            self._fields(record, item, DATA_FIELDS, where, "data")
+            contents = object_at(item, "contents")
+            url = self.text(contents, "url", f"{where}/contents")
+            if url:
+                record.identifiers.append(Identifier("url", url, self.ev(f"{where}/contents/url")))
+
+
+def _party(value: JSON) -> str | None:
+    """The name of an organization or person (else its email or first URL)."""
+    if isinstance(value, str):
+        return value.strip() or None
+    if not isinstance(value, dict):
+        return None
+    for key in ("name", "email", "url"):
+        found = value.get(key)
+        found = found[0] if isinstance(found, list) and found else found
+        if isinstance(found, str) and found.strip():
+            return found.strip()
+    return None
+
+
+def _summary(value: JSON) -> str:
+    """A documentation value as one line of text (attachments and signatures left out)."""
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if isinstance(value, bool) or value is None:
+        return "" if value is None else str(value).lower()
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, list):
+        return ", ".join(filter(None, map(_summary, value)))
+    parts = [(k, _summary(v)) for k, v in value.items() if k not in _NOT_SUMMARISED]
+    parts = [(k, text) for k, text in parts if text]
+    if len(parts) == 1:
+        return parts[0][1]  # {"type": "supervised"} -> supervised, {"organization": {"name": "X"}} -> X
+    return "; ".join(f"{k}: {text}" for k, text in parts)

@@ -1,0 +1,67 @@
+"""What the SPDX 2 and SPDX 3 readers share: record ids, where a package is on the Hub, lineage codes."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import NamedTuple, TypeGuard
+
+from auditor.identity import hub_id, purl_version, split_url
+from auditor.readers.values import JSON, type_name
+
+
+def record_ids(packages: list[tuple[str, str, str | None]]) -> dict[str, str]:
+    """(element id, name, version) -> record id: the name, told apart by version, then by element id,
+    where names repeat in one document (record references must name one record)."""
+    names = Counter(name for _, name, _ in packages)
+    ids = {pid: f"{name}@{version}" if names[name] > 1 and version else name for pid, name, version in packages}
+    taken = Counter(ids.values())
+    return {pid: value if taken[value] == 1 else f"{value} ({pid})" for pid, value in ids.items()}
+
+
+def shared_values(values: Iterable[object]) -> set[str]:
+    """Values (download URLs) that several packages give: they identify none of them."""
+    count = Counter(v for v in values if isinstance(v, str))
+    return {v for v, n in count.items() if n > 1}
+
+
+class Hub(NamedTuple):
+    """Where a package is on the Hugging Face Hub, and the field that says so."""
+
+    kind: str
+    id: str
+    revision: str | None
+    basis: str
+    field: str
+
+
+def hub_of(purls: list[tuple[str, str]], urls: list[tuple[object, str]]) -> Hub | None:
+    """The Hub asset a Hugging Face purl names, else a Hub URL; both given as (value, field) pairs."""
+    for purl, name in purls:
+        found = hub_id("purl", purl)
+        if found and found[1]:
+            return Hub(found[0], found[1], purl_version(purl), "purl pkg:huggingface", name)
+    for url, name in urls:
+        found = hub_id("url", url) if is_url(url) else None
+        if found and found[1]:
+            return Hub(found[0], found[1], None, f"Hugging Face Hub URL in {name}", name)
+    return None
+
+
+def is_url(value: object) -> TypeGuard[str]:
+    """A URL that can be taken apart: urlsplit raises on some strings (an unclosed '[' host)."""
+    return isinstance(value, str) and "://" in value and split_url(value) is not None
+
+
+def shape(value: JSON) -> str:
+    """The JSON name of a value's type, for messages (SPDX's word for a missing value: no value)."""
+    return "no value" if value is None else type_name(value, "list")
+
+
+def lineage_relation(code: str, child_kind: str, parent_kind: str) -> str:
+    """descendant: finetune between two models; generated: generated_by for a model's output."""
+    if code == "descendant":
+        return "finetune" if child_kind == parent_kind == "model" else "derived_from"
+    if code == "generated":
+        return "generated_by" if parent_kind == "model" and child_kind != "model" else "derived_from"
+    return code

@@ -1,0 +1,259 @@
+"""SPDX 3 relationships: licenses, lineage between packages (lifted from the files they contain)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from auditor.harvest.spdx import is_url, lineage_relation, shape
+from auditor.harvest.spdx3graph import MAX_NESTING, Graph, as_list, compact_name, short_name
+from auditor.model import AssetRecord, Evidence, LicenseStatement, Reference
+from auditor.naming import asset_key
+from auditor.readers.values import JSON
+
+_RELATIONSHIPS = frozenset({"Relationship", "LifecycleScopedRelationship"})
+_LICENSES = {"hasDeclaredLicense": "licenses", "hasConcludedLicense": "concluded"}
+# "X type Y": X's record refers to Y ...
+_FORWARD = {
+    "trainedOn": "trained_on",
+    "testedOn": "evaluated_on",
+    "descendantOf": "descendant",
+    "variantOf": "derived_from",
+    "copyOf": "derived_from",
+    "contains": "contains",
+    "hasStaticLink": "contains",
+    "hasOptionalComponent": "contains",
+    "dependsOn": "depends_on",
+    "hasDynamicLink": "depends_on",
+    "hasOptionalDependency": "depends_on",
+    "hasProvidedDependency": "depends_on",
+    "hasPrerequisite": "depends_on",
+    "hasDataFile": "depends_on",
+}
+# ... or each Y's record refers to X.
+_REVERSE = {
+    "ancestorOf": "descendant",
+    "generates": "generated",
+    "copiedTo": "derived_from",
+    "hasVariant": "derived_from",
+    "packagedBy": "contains",
+}
+_LIFTED = frozenset({"trainedOn", "testedOn"})  # said of files, meant of the packages holding them
+_NO_LICENSE = {"NoAssertionLicense": "NOASSERTION", "NoneLicense": "NONE"}
+_NO_ELEMENT = frozenset({"NoAssertionElement", "NoneElement"})
+
+
+def relationships(graph: Graph, records: dict[str, AssetRecord]) -> None:
+    containers = _containers(graph, records)
+    for pointer, element in graph.elements:
+        if element.get("type") not in _RELATIONSHIPS:
+            continue
+        kind = short_name(element.get("relationshipType"))
+        if kind is None:
+            graph.bad(
+                f"relationship should give a relationshipType string, found {shape(element.get('relationshipType'))}",
+                graph.at(pointer, "relationshipType"),
+                element.get("spdxId"),
+            )
+            continue
+        ends = _ends(pointer, element, graph)
+        if ends is None:
+            continue
+        source, targets = ends
+        if kind in _LICENSES and source in records:
+            _licenses(pointer, element, targets, records[source], _LICENSES[kind], graph)
+        elif kind in _FORWARD or kind in _REVERSE:
+            _lineage(pointer, element, kind, source, targets, records, containers, graph)
+
+
+def _ends(pointer: str, element: dict[str, JSON], graph: Graph) -> tuple[str, list[tuple[int, object]]] | None:
+    """The `from` id and the (index, target) pairs of `to`, or None (with a problem) when malformed."""
+    eid = element.get("spdxId")
+    source = element.get("from")
+    if isinstance(source, dict):
+        source = source.get("spdxId")
+    if not isinstance(source, str):
+        graph.bad(f"relationship 'from' should be an element id, found {shape(source)}", graph.at(pointer, "from"), eid)
+        return None
+    targets = element.get("to")
+    if not isinstance(targets, (list, str, dict)):
+        graph.bad(
+            f"relationship 'to' should be a list of element ids, found {shape(targets)}", graph.at(pointer, "to"), eid
+        )
+        return None
+    return source, list(enumerate(as_list(targets)))
+
+
+def _licenses(
+    pointer: str, element: dict[str, JSON], targets: JSON, record: AssetRecord, which: str, graph: Graph
+) -> None:
+    """hasDeclaredLicense / hasConcludedLicense: one statement per license the relationship names."""
+    eid, kind = element.get("spdxId"), short_name(element.get("relationshipType"))
+    for i, target in targets:
+        where = graph.at(pointer, "to", i)
+        try:
+            getattr(record, which).append(_license(target, graph.evidence(where, eid), graph))
+        except ValueError as exc:
+            graph.bad(f"{kind} of {record.id}: {exc}", where, eid, asset_key(record.kind, record.id))
+
+
+def _license(target: JSON, evidence: Evidence, graph: Graph) -> LicenseStatement:
+    element = _element(target, graph)
+    if element is not None and element.get("type") == "expandedlicensing_CustomLicense":
+        see_also = [s for s in as_list(element.get("expandedlicensing_seeAlso")) if isinstance(s, str)]
+        return LicenseStatement(None, evidence, _license_name(element), see_also[0] if see_also else None)
+    return LicenseStatement(_expression(target, graph, 0), evidence)
+
+
+def _element(target: JSON, graph: Graph) -> dict[str, JSON] | None:
+    if isinstance(target, dict):
+        return target
+    return graph.by_id.get(target, (None, None))[1] if isinstance(target, str) else None
+
+
+def _expression(target: JSON, graph: Graph, depth: int) -> str:
+    """A license element (or the id of a listed license) as an SPDX license expression."""
+    if depth > MAX_NESTING:
+        raise ValueError(f"license expression nested more than {MAX_NESTING} levels deep")
+    element = _element(target, graph)
+    if element is None:
+        return _license_id(target)
+    kind = element.get("type")
+    member: Callable[[str], str] = lambda key: _expression(element.get(key), graph, depth + 1)  # noqa: E731
+    if kind == "simplelicensing_LicenseExpression":
+        text = element.get("simplelicensing_licenseExpression")
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError("simplelicensing_licenseExpression should be a non-empty string")
+        return text.strip()
+    if kind in ("expandedlicensing_ConjunctiveLicenseSet", "expandedlicensing_DisjunctiveLicenseSet"):
+        members = as_list(element.get("expandedlicensing_member"))
+        if not members:
+            raise ValueError(f"{kind} has no expandedlicensing_member")
+        joint = " AND " if kind.endswith("ConjunctiveLicenseSet") else " OR "
+        return "(" + joint.join(_expression(m, graph, depth + 1) for m in members) + ")"
+    if kind == "expandedlicensing_OrLaterOperator":
+        return member("expandedlicensing_subjectLicense") + "+"
+    if kind == "expandedlicensing_WithAdditionOperator":
+        subject = member("expandedlicensing_subjectExtendableLicense")
+        return f"{subject} WITH {member('expandedlicensing_subjectAddition')}"
+    if isinstance(element.get("spdxId"), str) and isinstance(kind, str) and kind.startswith("expandedlicensing_"):
+        return _license_name(element)
+    raise ValueError(f"{element.get('spdxId') or 'an inline element'} of type {kind} is not a license")
+
+
+def _license_id(target: JSON) -> str:
+    """A license named only by its id: a listed license IRI, or NoAssertionLicense / NoneLicense."""
+    if not isinstance(target, str) or not target.strip():
+        raise ValueError(f"a license should be named by an element id, found {shape(target)}")
+    tail = short_name(compact_name(target)) or ""
+    tail = tail.removeprefix("expandedlicensing_")
+    if tail in _NO_LICENSE:
+        return _NO_LICENSE[tail]
+    if "spdx.org/licenses/" in target:
+        return tail
+    raise ValueError(f"names {target}, which is neither in the document nor an SPDX listed license")
+
+
+def _license_name(element: dict[str, JSON]) -> str:
+    """Listed licenses by their SPDX id, others by name, else by the last part of their id."""
+    eid = str(element.get("spdxId") or "")
+    name = element.get("name")
+    if "spdx.org/licenses/" not in eid and isinstance(name, str) and name.strip():
+        return name.strip()
+    return eid.rstrip("/").rsplit("/", 1)[-1] or "unnamed license"
+
+
+def _containers(graph: Graph, records: dict[str, AssetRecord]) -> dict[str, str]:
+    """Element id -> the id of the element that contains it (from `contains` relationships)."""
+    parent: dict[str, str] = {}
+    for _, element in graph.elements:
+        if (
+            element.get("type") in _RELATIONSHIPS
+            and short_name(element.get("relationshipType")) == "contains"
+            and isinstance(element.get("from"), str)
+        ):
+            for target in as_list(element.get("to")):
+                if isinstance(target, str) and target not in records:
+                    parent.setdefault(target, element["from"])
+    return parent
+
+
+def _owner(element_id: str, records: dict[str, AssetRecord], containers: dict[str, str]) -> str | None:
+    """The package an element is, or the nearest package that contains it."""
+    seen = set()
+    while element_id not in records:
+        if element_id in seen or element_id not in containers:
+            return None
+        seen.add(element_id)
+        element_id = containers[element_id]
+    return element_id
+
+
+def _lineage(
+    pointer: str,
+    element: dict[str, JSON],
+    kind: str,
+    source: str,
+    targets: JSON,
+    records: dict[str, AssetRecord],
+    containers: dict[str, str],
+    graph: Graph,
+) -> None:
+    eid = element.get("spdxId")
+    scope = short_name(element.get("scope"))
+    child: str | None
+    parent: str | None
+    for i, target in targets:
+        target = target.get("spdxId") if isinstance(target, dict) else target
+        if not isinstance(target, str):
+            graph.bad(
+                f"relationship 'to[{i}]' should be an element id, found {shape(target)}",
+                graph.at(pointer, "to", i),
+                eid,
+            )
+            continue
+        child, parent = (source, target) if kind in _FORWARD else (target, source)
+        basis = "declared"
+        if kind in _LIFTED and (child not in records or parent not in records):
+            child, parent = _owner(child, records, containers), _owner(parent, records, containers)
+            basis = f"declared of contained files: {source} {kind} {target}"
+        if child is None or parent is None or child == parent or child not in records:
+            continue
+        if scope:
+            basis += f" ({scope} scope)"
+        evidence = graph.evidence(graph.at(pointer, "to", i), eid)
+        _add(
+            records[child],
+            _reference(parent, _FORWARD.get(kind) or _REVERSE[kind], records[child], records, graph, evidence, basis),
+        )
+
+
+def _reference(
+    parent: str,
+    code: str,
+    child: AssetRecord,
+    records: dict[str, AssetRecord],
+    graph: Graph,
+    evidence: Evidence,
+    basis: str,
+) -> Reference | None:
+    if parent in records:
+        target = records[parent]
+        return Reference(
+            target.id,
+            target.kind,
+            lineage_relation(code, child.kind, target.kind),
+            evidence,
+            basis,
+            "record",
+            target.revision or target.version,
+        )
+    if parent in graph.by_id or short_name(compact_name(parent)) in _NO_ELEMENT or not is_url(parent):
+        return None  # a file, an agent or another element that is not an asset; or "none" / "no assertion"
+    return Reference(parent, "other", lineage_relation(code, child.kind, "other"), evidence, basis, "url")
+
+
+def _add(record: AssetRecord, reference: Reference | None) -> None:
+    if reference and not any(
+        (r.target, r.relation) == (reference.target, reference.relation) for r in record.references
+    ):
+        record.references.append(reference)
