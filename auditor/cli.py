@@ -15,9 +15,10 @@ from pathlib import Path
 
 from auditor import __version__, rulebase, writing
 from auditor.report.lines import terminal
+from auditor.vocabulary import SEVERITIES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
-FAIL_ON = ("error", "warning", "info", "never")
+FAIL_ON = (*SEVERITIES, "never")
 REPORTS = ("report.json", "report.html")  # written by every audit
 # Outputs written on request, besides report.json and report.html: flag -> (file, formatter module,
 # help). Each module has render(document) -> str (bytes for a binary file). --all writes every one:

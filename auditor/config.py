@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from auditor.harvest.folder import refusal
-from auditor.model import RELATIONS
+from auditor.vocabulary import RELATIONS
 
 CONFIG_NAME = "mlaudit.toml"
 USES = ("commercial", "non-commercial", "research")

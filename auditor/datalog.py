@@ -27,7 +27,7 @@ from pathlib import Path
 
 from clingo import SymbolType, ast
 
-from auditor import rulebase
+from auditor import rulebase, schema
 
 _OPERATORS = {
     ast.ComparisonOperator.Equal: "==",
@@ -276,8 +276,7 @@ def solve(files: list[Path], facts: list[tuple], clingo_choices: list[tuple] = (
     for pred, (name, arity, nested) in sorted(program.shapes.items()):
         if not _is_shown(name, arity, pred, program.shown) or pred not in defined:
             continue
-        for row in _ask(pyDatalog, pred, arity, nested):
-            atoms[name].append(row)
+        atoms[name] += [schema.row(name, row) for row in _ask(pyDatalog, pred, arity, nested)]
     return atoms
 
 

@@ -12,15 +12,12 @@ from collections import defaultdict
 from auditor import __version__, config, review, rulebase
 from auditor.audit import Audit
 from auditor.facts import effective_licenses
-from auditor.findings import SEVERITY_ORDER, display_id
+from auditor.findings import display_id
 from auditor.licenses import NEVER, interpret
+from auditor.vocabulary import ObligationStatus, ReviewStatus, Severity, Verdict
 
 SCHEMA_VERSION = "1.4.0"
 STALE_RULE = "LIC003"  # the finding that an answer rests on stale license knowledge
-OBLIGATION_STATUSES = ("met", "unmet", "cannot-tell")
-# pass: no open error; fail: an open error; incomplete: no release identified, so the release checks
-# did not run and nothing can be approved (it fails the gate like an error, see cli._over_threshold)
-VERDICTS = ("pass", "fail", "incomplete")
 OUTBOUND_TERMS = ("share_alike", "no_derivatives", "unknown_terms")  # besides the persisting limitations
 
 
@@ -59,7 +56,7 @@ def apply_review(
     if baseline is not None:
         review.compare(doc, baseline[1], baseline[0])
     open_ = [f for f in doc["findings"] if f["status"] == "open"]
-    counts = {s: sum(1 for f in open_ if f["severity"] == s) for s in SEVERITY_ORDER}
+    counts = {s: sum(1 for f in open_ if f["severity"] == s) for s in Severity}
     doc["counts"] = {"open": len(open_), "resolved": len(doc["findings"]) - len(open_), **counts}
     doc["verdict"] = _verdict(doc, counts)
     return doc
@@ -67,8 +64,8 @@ def apply_review(
 
 def _verdict(doc: dict, counts: dict) -> str:
     if doc["release"]["asset"] is None:
-        return "incomplete"
-    return "fail" if counts["error"] else "pass"
+        return Verdict.INCOMPLETE
+    return Verdict.FAIL if counts[Severity.ERROR] else Verdict.PASS
 
 
 def _document(audit: Audit) -> dict:
@@ -125,7 +122,7 @@ def _document(audit: Audit) -> dict:
             }
             for o in result.obligations
         ],
-        "obligation_counts": {s: sum(1 for o in result.obligations if o.status == s) for s in OBLIGATION_STATUSES},
+        "obligation_counts": {s: sum(1 for o in result.obligations if o.status == s) for s in ObligationStatus},
         "outbound_licenses": result.outbound,
         "outbound_requirements": [
             {"term": o.term, "license": o.license, "imposed_by": list(o.imposed_by)}
@@ -273,7 +270,7 @@ def _finding(f) -> dict:
         "detail": f.detail,
         "evidence": _steps(f.evidence),
         "fix": _fix(f),
-        "status": "open",
+        "status": ReviewStatus.OPEN,
         "resolution": None,
         "baseline": None,
     }

@@ -34,7 +34,8 @@ def _grounded(files: list[Path], facts: str, optimise: bool) -> clingo.Control:
 
 
 def solve(files: list[Path], facts: str, choices: bool = True) -> dict[str, list[tuple]]:
-    """Atoms of the answer set (the chosen optimal one when `choices`), grouped by predicate name."""
+    """Atoms of the answer set (the chosen optimal one when `choices`), grouped by predicate name,
+    each as its predicate's row type."""
     ctl = _grounded(files, facts, choices)
     best = None
     with ctl.solve(yield_=True) as handle:
@@ -52,7 +53,7 @@ def solve(files: list[Path], facts: str, choices: bool = True) -> dict[str, list
     atoms: dict[str, list[tuple]] = defaultdict(list)
     for text in best[1]:
         name, args = schema.atom(text)
-        atoms[name].append(args)
+        atoms[name].append(schema.row(name, args))
     return atoms
 
 

@@ -18,15 +18,11 @@ from auditor.graph import display_id, find
 from auditor.licenses import NEVER, UNKNOWN, KnowledgeBase, LicenseReading, interpret, known_readings, stale
 from auditor.model import UNREADABLE, AssetGraph, Evidence, LicenseStatement
 from auditor.profiles import Profile, credited, normalise_heading
+from auditor.vocabulary import Relation
 
-S = schema.SCHEMA
+S = schema.S
 SHOWN_CANDIDATES = 3  # release candidates a message names; the evidence names them all
 AUDIT = 0  # the id that stands for the audit as a whole: a problem no asset owns is the audit's
-# What an asset is made from (not what it contains or runs with), by sort: its base models, its data.
-LINEAGE_RELATIONS = {
-    **dict.fromkeys(("finetune", "adapter", "quantized", "merge", "distill"), "base"),
-    **dict.fromkeys(("trained_on", "derived_from", "generated_by"), "data"),
-}
 
 
 @dataclass
@@ -68,52 +64,50 @@ def encode(
     _knowledge(fb, kb, profiles)
     _staleness(fb, kb, settings)
     for rule in rules.values():
-        fb.add(S["rule_severity"](rule.id, rule.severity))
-        fb.add(S["rule_family"](rule.id, rule.family))
+        fb.add(S.rule_severity(rule.id, rule.severity))
+        fb.add(S.rule_family(rule.id, rule.family))
         if rule.reports_check:
-            fb.add(S["reports_check"](rule.id, rule.reports_check))
+            fb.add(S.reports_check(rule.id, rule.reports_check))
     _release(fb, graph, settings, ids, kb)
     documented = _cone(graph, fb.release)
     fb.cone = None if documented is None else {ids[k] for k in documented}
     for name in settings.profiles:
-        fb.add(S["selected"](name))
+        fb.add(S.selected(name))
     unreadable = {p.asset for p in graph.harvest.problems if p.code in UNREADABLE}
     for key, asset in graph.assets.items():
         a = ids[key]
-        fb.add(S["asset"](a, asset.kind), *[Evidence(r.source, "") for r in asset.records])
+        fb.add(S.asset(a, asset.kind), *[Evidence(r.source, "") for r in asset.records])
         if not asset.resolved:
-            fb.add(S["unresolved"](a))
-            fb.add(S["unlicensed"](a, "unknown"))
+            fb.add(S.unresolved(a))
+            fb.add(S.unlicensed(a, "unknown"))
             continue
         _licenses(fb, a, key, asset, key in unreadable, kb)
         if "/" in asset.id and (documented is None or key in documented):
-            fb.add(
-                S["publisher"](a, asset.id.split("/", 1)[0].lower()), *[Evidence(r.source, "") for r in asset.records]
-            )
+            fb.add(S.publisher(a, asset.id.split("/", 1)[0].lower()), *[Evidence(r.source, "") for r in asset.records])
         several = len(asset.records) > 1 or any(s.name or s.link for s in asset.licenses)
         if several and (documented is None or key in documented):
             for aspect, detail, evidence in disagreements(asset, kb):
-                fb.add(S["disagrees"](a, aspect, detail), *evidence)
+                fb.add(S.disagrees(a, aspect, detail), *evidence)
         for record in asset.records:
             if not record.has_metadata:
-                fb.add(S["no_metadata"](a), Evidence(record.source, "front matter", 1))
+                fb.add(S.no_metadata(a), Evidence(record.source, "front matter", 1))
             if documented is not None and key not in documented:
                 continue
-            fb.add(S["described_in"](a, record.format), Evidence(record.source, ""))
+            fb.add(S.described_in(a, record.format), Evidence(record.source, ""))
             for statement in record.statements:
-                fb.add(S["states"](a, statement.field), statement.evidence)
+                fb.add(S.states(a, statement.field), statement.evidence)
             if record.sections is not None:
-                fb.add(S["card"](a), Evidence(record.source, ""))
+                fb.add(S.card(a), Evidence(record.source, ""))
                 kind_profiles = {k: p for k, p in profiles.items() if asset.kind in p.applies_to}
                 for section, profile_id, item_id, status in credited(kind_profiles, record.sections):
                     fb.add(
-                        S["heading"](a, profile_id, item_id, normalise_heading(section.heading), status),
+                        S.heading(a, profile_id, item_id, normalise_heading(section.heading), status),
                         section.evidence,
                     )
     for edge in graph.edges:
-        fb.add(S["edge"](ids[edge.child], ids[edge.parent], edge.relation), edge.evidence)
+        fb.add(S.edge(ids[edge.child], ids[edge.parent], edge.relation), edge.evidence)
     for child, detail, evidence in upstream_disagreements(graph, documented):
-        fb.add(S["disagrees"](ids[child], "upstream", detail), *evidence)
+        fb.add(S.disagrees(ids[child], "upstream", detail), *evidence)
     _provenance(fb, graph, ids, documented)
     if documented is not None:
         _shipped(fb, graph, ids, documented, kb)
@@ -128,7 +122,7 @@ def _problems(fb: FactBase, graph: AssetGraph, ids: dict[str, int]) -> None:
     owner = ids[fb.release] if fb.release else AUDIT
     for problem in graph.harvest.problems:
         fb.add(
-            S["problem"](
+            S.problem(
                 ids.get(problem.asset, owner), problem.evidence.file, problem.code.replace("-", "_"), problem.message
             ),
             problem.evidence,
@@ -162,28 +156,28 @@ def _provenance(fb: FactBase, graph: AssetGraph, ids: dict[str, int], scope: set
         if not asset.resolved or (scope is not None and key not in scope):
             continue
         a = ids[key]
-        for name, evidence in (
-            ("has_source", provenance.source(asset)),
-            ("has_supplier", provenance.supplier(asset)),
-            ("machine_generated", provenance.machine_generated(asset)),
+        for predicate, evidence in (
+            (S.has_source, provenance.source(asset)),
+            (S.has_supplier, provenance.supplier(asset)),
+            (S.machine_generated, provenance.machine_generated(asset)),
         ):
             if evidence:
-                fb.add(S[name](a), evidence)
+                fb.add(predicate(a), evidence)
         if provenance.has_checksum(asset):
-            fb.add(S["has_checksum"](a), *(c.evidence for r in asset.records for c in r.checksums))
+            fb.add(S.has_checksum(a), *(c.evidence for r in asset.records for c in r.checksums))
     for key, file, declared, actual, evidence in provenance.checksum_mismatches(graph):
         if scope is None or key in scope:
-            fb.add(S["checksum_mismatch"](ids[key], file, declared, actual), *evidence)
+            fb.add(S.checksum_mismatch(ids[key], file, declared, actual), *evidence)
     edges = graph.edges if scope is None else [e for e in graph.edges if e.child in scope]
     for edge in provenance.unpinned(graph, edges):
-        fb.add(S["unpinned"](ids[edge.child], ids[edge.parent]), edge.evidence)
+        fb.add(S.unpinned(ids[edge.child], ids[edge.parent]), edge.evidence)
     for edge in edges:
         if edge.name_match:
-            fb.add(S["name_match"](ids[edge.child], ids[edge.parent], edge.name_match), edge.evidence)
+            fb.add(S.name_match(ids[edge.child], ids[edge.parent], edge.name_match), edge.evidence)
     for members in provenance.cycles(edges):
         for member in members:
             fb.add(
-                S["in_cycle"](ids[member], ids[members[0]]),
+                S.in_cycle(ids[member], ids[members[0]]),
                 *(e.evidence for e in graph.edges if e.child == member and e.parent in members),
             )
 
@@ -198,16 +192,16 @@ def _shipped(fb: FactBase, graph: AssetGraph, ids: dict[str, int], cone: set[str
         asset, a = graph.assets[key], ids[key]
         files, notices = shipped.distributed(asset), shipped.notices(asset)
         if files:
-            fb.add(S["ships_files"](a), *files)
+            fb.add(S.ships_files(a), *files)
         if notices:
-            fb.add(S["has_notice"](a), *(where for _, where in notices))
+            fb.add(S.has_notice(a), *(where for _, where in notices))
         if notices and key != fb.release and shipped.repeats(own, notices):
-            fb.add(S["repeats_notice"](ids[fb.release], a), *(where for _, where in own))
+            fb.add(S.repeats_notice(ids[fb.release], a), *(where for _, where in own))
     for lid, evidence in shipped.licenses(release, kb).items():
-        fb.add(S["ships_license"](ids[fb.release], lid), *evidence)
+        fb.add(S.ships_license(ids[fb.release], lid), *evidence)
     policies = shipped.policies(release)
     if policies:
-        fb.add(S["ships_policy"](ids[fb.release]), *policies)
+        fb.add(S.ships_policy(ids[fb.release]), *policies)
 
 
 def effective_licenses(asset, curated: bool = True) -> tuple[list[LicenseStatement], str]:
@@ -237,17 +231,17 @@ def _licenses(fb: FactBase, a: int, key: str, asset, unreadable: bool, kb: Knowl
         for lid in {*one.licenses, *one.unrecognised, *(k for alt in one.alternatives for k in alt)}:
             by_license[lid].append(evidence_of)
     for lid in reading.licenses:
-        fb.add(S["licensed"](a, lid), *(by_license.get(lid) or evidence))
+        fb.add(S.licensed(a, lid), *(by_license.get(lid) or evidence))
     for i, alternative in enumerate(reading.alternatives, start=1):
         for lid in alternative:
-            fb.add(S["alternative"](a, i, lid), *(by_license.get(lid) or evidence))
+            fb.add(S.alternative(a, i, lid), *(by_license.get(lid) or evidence))
     for text in reading.unrecognised:
-        fb.add(S["unrecognised"](a, text), *(by_license.get(text) or evidence))
+        fb.add(S.unrecognised(a, text), *(by_license.get(text) or evidence))
         if kb.family(text):
-            fb.add(S["unversioned"](a, text), *(by_license.get(text) or evidence))
+            fb.add(S.unversioned(a, text), *(by_license.get(text) or evidence))
     if not reading.licenses and not reading.unrecognised and not reading.alternatives:
         reason = "unreadable" if unreadable else reading.status
-        fb.add(S["unlicensed"](a, reason if reason != "ok" else "missing"), *evidence)
+        fb.add(S.unlicensed(a, reason if reason != "ok" else "missing"), *evidence)
 
 
 def disagreements(asset, kb: KnowledgeBase):
@@ -285,7 +279,7 @@ def upstream_disagreements(graph: AssetGraph, scope: set[str] | None = None):
     config) does not contradict a card that also lists the training data."""
     stated = defaultdict(lambda: defaultdict(list))  # (child, sort) -> file -> edges
     for edge in graph.edges:
-        sort = LINEAGE_RELATIONS.get(edge.relation)
+        sort = Relation(edge.relation).sort
         if sort and edge.evidence.file != "mlaudit.toml" and (scope is None or edge.child in scope):
             stated[(edge.child, sort)][edge.evidence.file].append(edge)
     for (child, _), by_file in sorted(stated.items()):
@@ -303,54 +297,54 @@ def _side_by_side(said) -> str:
 
 def _knowledge(fb: FactBase, kb: KnowledgeBase, profiles: dict[str, Profile]) -> None:
     for term, info in kb.term_kinds.items():
-        fb.add(S["term_kind"](term, info["kind"]))
+        fb.add(S.term_kind(term, info["kind"]))
         if "use_rank" in info:
-            fb.add(S["use_rank"](term, info["use_rank"]))
+            fb.add(S.use_rank(term, info["use_rank"]))
         if info.get("persists"):
-            fb.add(S["persists"](term))
+            fb.add(S.persists(term))
         if info.get("adaptation_only"):
-            fb.add(S["adaptation_only"](term))
+            fb.add(S.adaptation_only(term))
         if "check" in info:
-            fb.add(S["term_check"](term, info["check"]))
+            fb.add(S.term_check(term, info["check"]))
     for lic in kb.licenses.values():
-        fb.add(S["license"](lic.id, lic.family.replace("-", "_")))
+        fb.add(S.license(lic.id, lic.family.replace("-", "_")))
         for term in {t.term for t in lic.terms}:
-            fb.add(S["term"](lic.id, term))
+            fb.add(S.term(lic.id, term))
         for relation in lic.reaches:
-            fb.add(S["binds"](lic.id, relation))
+            fb.add(S.binds(lic.id, relation))
         if lic.training == "binds":
-            fb.add(S["training_binding"](lic.id))
+            fb.add(S.training_binding(lic.id))
         if lic.training == "frees":
-            fb.add(S["training_frees"](lic.id))
+            fb.add(S.training_frees(lic.id))
         if lic.outputs == "frees":
-            fb.add(S["outputs_frees"](lic.id))
+            fb.add(S.outputs_frees(lic.id))
         for distribution in lic.copyleft_triggers:
-            fb.add(S["copyleft_trigger"](lic.id, distribution), Evidence(lic.file, "copyleft_triggers"))
+            fb.add(S.copyleft_trigger(lic.id, distribution), Evidence(lic.file, "copyleft_triggers"))
         for org in lic.licensor_orgs:
-            fb.add(S["licensor_org"](lic.id, org.lower()))
+            fb.add(S.licensor_org(lic.id, org.lower()))
         for other in lic.share_alike_compatible:
-            fb.add(S["share_alike_compatible"](lic.id, other))
+            fb.add(S.share_alike_compatible(lic.id, other))
         for term in lic.terms:
             for value in term.values or kb.term_kinds[term.term].get("default_values", []):
-                fb.add(S["term_value"](lic.id, term.term, value))
+                fb.add(S.term_value(lic.id, term.term, value))
             for value in term.accepts:
-                fb.add(S["term_accepts"](lic.id, term.term, value))
+                fb.add(S.term_accepts(lic.id, term.term, value))
             if term.uri_suffices:
-                fb.add(S["uri_suffices"](lic.id, term.term))
-    fb.add(S["term"](UNKNOWN, "unknown_terms"))
+                fb.add(S.uri_suffices(lic.id, term.term))
+    fb.add(S.term(UNKNOWN, "unknown_terms"))
     for profile in profiles.values():
         for kind in profile.applies_to:
-            fb.add(S["profile"](profile.id, kind))
+            fb.add(S.profile(profile.id, kind))
         for fmt in profile.formats:
-            fb.add(S["profile_format"](profile.id, fmt))
+            fb.add(S.profile_format(profile.id, fmt))
         for item in profile.items:
-            fb.add(S["item"](profile.id, item.id))
+            fb.add(S.item(profile.id, item.id))
             for name in item.fields:
-                fb.add(S["item_field"](profile.id, item.id, name))
+                fb.add(S.item_field(profile.id, item.id, name))
             if item.license:
-                fb.add(S["item_license"](profile.id, item.id))
+                fb.add(S.item_license(profile.id, item.id))
             if item.required:
-                fb.add(S["required_item"](profile.id, item.id))
+                fb.add(S.required_item(profile.id, item.id))
 
 
 def _staleness(fb: FactBase, kb: KnowledgeBase, settings: Settings) -> None:
@@ -359,7 +353,7 @@ def _staleness(fb: FactBase, kb: KnowledgeBase, settings: Settings) -> None:
     as_of = settings.as_of or today()
     for lic in kb.licenses.values():
         if stale(lic, as_of, settings.knowledge_max_age_months):
-            fb.add(S["stale"](lic.id, lic.verified_at or NEVER), Evidence(lic.file, "verified_at"))
+            fb.add(S.stale(lic.id, lic.verified_at or NEVER), Evidence(lic.file, "verified_at"))
 
 
 def _release(fb: FactBase, graph: AssetGraph, settings: Settings, ids: dict[str, int], kb: KnowledgeBase) -> None:
@@ -376,9 +370,9 @@ def _release(fb: FactBase, graph: AssetGraph, settings: Settings, ids: dict[str,
         sinks = [k for k, a in graph.assets.items() if a.resolved and k not in parents]
         if len(sinks) != 1:
             for k in sinks:
-                fb.add(S["release_candidate"](ids[k]), *(Evidence(src, "") for src in graph.assets[k].sources))
+                fb.add(S.release_candidate(ids[k]), *(Evidence(src, "") for src in graph.assets[k].sources))
             if sinks:
-                fb.add(S["release_unidentified"](len(sinks), _first_named(sinks, graph)))
+                fb.add(S.release_unidentified(len(sinks), _first_named(sinks, graph)))
             fb.release_basis = (
                 "not identified: no manifest describes an asset"
                 if not sinks and not graph.assets
@@ -389,7 +383,7 @@ def _release(fb: FactBase, graph: AssetGraph, settings: Settings, ids: dict[str,
         key, basis = sinks[0], "inferred: the only described asset that nothing else derives from"
     fb.release, fb.release_basis = key, basis
     fb.add(
-        S["release"](ids[key], settings.use.replace("-", "_"), settings.distribution),
+        S.release(ids[key], settings.use.replace("-", "_"), settings.distribution),
         Evidence("mlaudit.toml", "release") if settings.origin.get("asset") == "mlaudit.toml" else None,
     )
     _release_text(fb, ids[key], graph.assets[key], kb)
@@ -420,10 +414,10 @@ def _release_text(fb: FactBase, a: int, asset, kb: KnowledgeBase) -> None:
     name = asset.id.rsplit("/", 1)[-1]
     for term, value in sorted(values):
         if term == "naming_prefix" and begins_with(name, value):
-            fb.add(S["name_starts"](a, value))
+            fb.add(S.name_starts(a, value))
         for record in asset.records:
             if term != "naming_prefix" and record.role is None and record.text and value.lower() in record.text.lower():
-                fb.add(S["card_mentions"](a, value), Evidence(record.source, f"text '{value}'"))
+                fb.add(S.card_mentions(a, value), Evidence(record.source, f"text '{value}'"))
 
 
 def begins_with(name: str, prefix: str) -> bool:

@@ -14,22 +14,24 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
+from auditor.vocabulary import Scheme
+
 _HUB_HOSTS = ("huggingface.co", "hf.co")
 _PURL = re.compile(r"^pkg:(?P<type>[a-z0-9.+-]+)/(?P<path>[^@?#]+)(?:@(?P<version>[^?#]+))?", re.I)
 
 
 def hub_id(scheme: str, value: str, kind: str = "model") -> tuple[str, str] | None:
     """(kind, Hub id) named by a purl or URL, or None."""
-    if scheme == "hub":
+    if scheme == Scheme.HUB:
         return kind, value
-    if scheme == "purl":
+    if scheme == Scheme.PURL:
         m = _PURL.match(value.strip())
         if m and m.group("type").lower() == "huggingface":
             parts = [unquote(p) for p in m.group("path").split("/") if p]
             if parts and parts[0] in ("datasets", "models") and len(parts) > 1:
                 return ("dataset" if parts[0] == "datasets" else "model"), "/".join(parts[1:3])
             return kind, "/".join(parts[:2])
-    if scheme == "url":
+    if scheme == Scheme.URL:
         url = split_url(value)
         if url is not None and url.hostname in _HUB_HOSTS:
             parts = [p for p in url.path.split("/") if p]
@@ -44,23 +46,23 @@ def keys(scheme: str, value: str) -> list[tuple]:
     """Comparable keys for one identifier (a purl or URL also yields its Hub id's key)."""
     value = value.strip()
     found = []
-    if scheme == "purl":
+    if scheme == Scheme.PURL:
         m = _PURL.match(value)
         if m:
-            found.append(("purl", f"pkg:{m.group('type').lower()}/{m.group('path').lower()}"))
-    elif scheme == "url":
-        found.append(("url", normalise_url(value)))
-    elif scheme in ("doi", "sha256"):
+            found.append((Scheme.PURL, f"pkg:{m.group('type').lower()}/{m.group('path').lower()}"))
+    elif scheme == Scheme.URL:
+        found.append((Scheme.URL, normalise_url(value)))
+    elif scheme in (Scheme.DOI, Scheme.SHA256):
         found.append((scheme, value.lower().removeprefix("https://doi.org/")))
-    hub = hub_id(scheme, value) if scheme in ("purl", "url") else None
+    hub = hub_id(scheme, value) if scheme in (Scheme.PURL, Scheme.URL) else None
     if hub:
-        found.append(("hub",) + (hub[0], hub[1].lower()))
+        found.append((Scheme.HUB, hub[0], hub[1].lower()))
     return found
 
 
 def located(key: tuple, name: str) -> tuple:
     """A URL key narrowed to the asset of that name found there; other keys as they are."""
-    return key + (name_key(name),) if key[0] == "url" else key
+    return key + (name_key(name),) if key[0] == Scheme.URL else key
 
 
 def name_key(name: str) -> str:
@@ -76,7 +78,7 @@ def plain_id(value: str) -> str:
     url = split_url(value) if "://" in value else None
     if url is None or not url.hostname:
         return value
-    named = hub_id("url", value)
+    named = hub_id(Scheme.URL, value)
     return named[1] if named else normalise_url(value)
 
 

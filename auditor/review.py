@@ -21,6 +21,7 @@ from auditor import shape
 from auditor.harvest import safejson
 from auditor.harvest.frontmatter import FrontMatterError, parse
 from auditor.model import AssetGraph, Curation, Evidence, Problem
+from auditor.vocabulary import ReviewStatus
 
 RESOLUTIONS_FILE, CURATIONS_FILE = "resolutions.yaml", "curations.yaml"
 # The closed list of reasons a finding may be accepted for (README: "Review workflow").
@@ -265,7 +266,7 @@ def resolve(doc: dict, review: Review, as_of: dt.date) -> None:
         active = [r for r in matching if r.expires is None or r.expires >= as_of.isoformat()]
         chosen = (active or matching or [None])[0]
         finding["resolution"] = chosen and chosen.record(expired=not active)
-        finding["status"] = "resolved" if active else "open"
+        finding["status"] = ReviewStatus.RESOLVED if active else ReviewStatus.OPEN
     doc["review"].update(
         {
             "as_of": as_of.isoformat() if expiring else None,

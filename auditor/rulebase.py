@@ -16,9 +16,9 @@ from pathlib import Path
 import yaml
 
 from auditor.resources import rules_dir
+from auditor.vocabulary import SEVERITIES
 
 FAMILIES = ("license", "obligation", "conflict", "provenance", "documentation", "input")
-SEVERITIES = ("error", "warning", "info")
 _HEADER = re.compile(r"%\*\s*\n---\n(.*?)\n---\s*\n\*%", re.S)
 _REQUIRED = ("id", "name", "family", "severity", "summary", "message", "why", "how_to_fix")
 

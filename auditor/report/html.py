@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from auditor.report import lineage
 from auditor.resources import templates_dir
+from auditor.vocabulary import SEVERITIES, ReviewStatus
 
 # Replaced by U+FFFD: C0 and C1 controls (tab, line feed and carriage return aside) are not allowed
 # in HTML text, the line and paragraph separators would break a one-line field where a newline would
@@ -36,7 +37,9 @@ def render(document: dict, paged: bool = False) -> str:
     env.filters["bdi"] = _isolated
     document = map_strings(document, _showable)
     diagram = _styled(lineage.render(document), env.get_template("lineage.css").render())
-    return env.get_template("report.html.j2").render(report=document, lineage_svg=diagram, paged=paged)
+    return env.get_template("report.html.j2").render(
+        report=document, lineage_svg=diagram, paged=paged, severities=SEVERITIES, statuses=tuple(ReviewStatus)
+    )
 
 
 def _showable(text: str) -> str:
