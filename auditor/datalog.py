@@ -28,6 +28,7 @@ from pathlib import Path
 from clingo import SymbolType, ast
 
 from auditor import rulebase, schema
+from auditor.predicates import Atoms
 
 _OPERATORS = {
     ast.ComparisonOperator.Equal: "==",
@@ -257,7 +258,7 @@ def _value(text: str):
     return int(text) if text.lstrip("-").isdigit() else eval(text, {"__builtins__": {}})
 
 
-def solve(files: list[Path], facts: list[tuple], clingo_choices: list[tuple] = ()) -> dict[str, list[tuple]]:
+def solve(files: list[Path], facts: list[tuple], clingo_choices: list[tuple] = ()) -> Atoms:
     """Atoms of the Datalog core computed by pyDatalog, in the shape engine.solve returns.
 
     `facts` are the input facts (name, *values); `clingo_choices` the `chosen` atoms clingo's
@@ -272,7 +273,7 @@ def solve(files: list[Path], facts: list[tuple], clingo_choices: list[tuple] = (
     for fact in itertools.chain(program.facts, inputs):
         pyDatalog.assert_fact(fact[0], *(fact[1:] or (DUMMY,)))
     pyDatalog.load(program.source(defined))
-    atoms: dict[str, list[tuple]] = defaultdict(list)
+    atoms = Atoms(list)
     for pred, (name, arity, nested) in sorted(program.shapes.items()):
         if not _is_shown(name, arity, pred, program.shown) or pred not in defined:
             continue

@@ -8,13 +8,14 @@ by the smallest list of choices, so the result never depends on the solver's sea
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import clingo
 
 from auditor import schema
+from auditor.predicates import Atoms
 
 
 def declarations() -> str:
@@ -33,7 +34,7 @@ def _grounded(files: list[Path], facts: str, optimise: bool) -> clingo.Control:
     return ctl
 
 
-def solve(files: list[Path], facts: str, choices: bool = True) -> dict[str, list[tuple]]:
+def solve(files: list[Path], facts: str, choices: bool = True) -> Atoms:
     """Atoms of the answer set (the chosen optimal one when `choices`), grouped by predicate name,
     each as its predicate's row type."""
     ctl = _grounded(files, facts, choices)
@@ -50,11 +51,7 @@ def solve(files: list[Path], facts: str, choices: bool = True) -> dict[str, list
                 break
     if best is None:
         raise RuntimeError("the rule base has no answer set for these facts (inconsistent rules)")
-    atoms: dict[str, list[tuple]] = defaultdict(list)
-    for text in best[1]:
-        name, args = schema.atom(text)
-        atoms[name].append(schema.row(name, args))
-    return atoms
+    return schema.read(best[1])
 
 
 @dataclass(frozen=True)
@@ -97,16 +94,11 @@ def _optimal(ctl: clingo.Control, limit: int) -> list[Change] | None:
     return sorted(found, key=lambda c: (bool(c.raises), len(c.removed) + len(c.choices), c.removed, c.choices))
 
 
-def _change(symbols) -> Change:
-    changed = {s.arguments[0].number for s in symbols if s.name == "changed"}
+def _change(symbols: Sequence[clingo.Symbol]) -> Change:
+    shown = schema.read(map(str, symbols))
+    changed = {row.a for row in shown.changed}
     return Change(
-        tuple(sorted(s.arguments[0].number for s in symbols if s.name == "removed")),
-        tuple(
-            sorted(
-                (s.arguments[0].number, s.arguments[1].number)
-                for s in symbols
-                if s.name == "chosen" and s.arguments[0].number in changed
-            )
-        ),
-        tuple(sorted(s.arguments[0].string for s in symbols if s.name == "raises")),
+        tuple(sorted(row.a for row in shown.removed)),
+        tuple(sorted((row.a, row.choice) for row in shown.chosen if row.a in changed)),
+        tuple(sorted(row.rule for row in shown.raises)),
     )

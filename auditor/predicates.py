@@ -4,11 +4,13 @@
 `Predicates` lists each predicate as an attribute (`schema.S.edge(child, parent, relation)`), so a
 misspelt one fails the type check, not an audit. Each derived predicate, which Python reads back from
 the engines, has a row type named by its fields (`row.child`); rows are tuples, printed as tuples.
-A variadic predicate (`schema.VARIADIC`) has as many `detail` values as its rule names.
+A variadic predicate (`schema.VARIADIC`) has as many `detail` values as its rule names. `Atoms`,
+what the engines return, gives each derived predicate's rows as an attribute (`atoms.via`).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, NamedTuple, TypeAlias, cast
 
@@ -292,3 +294,75 @@ ROWS: dict[str, Callable[[Iterable[Term]], tuple[Term, ...]]] = {
     "changed": ChangedRow._make,
     "raises": RaisesRow._make,
 }
+
+
+class Atoms(defaultdict[str, list[tuple[Term, ...]]]):
+    """Rows by predicate name, as the engines return them; typed by attribute for each derived predicate."""
+
+    @property
+    def finding(self) -> list[FindingRow]:
+        return cast(list[FindingRow], self.get("finding", []))
+
+    @property
+    def because(self) -> list[BecauseRow]:
+        return cast(list[BecauseRow], self.get("because", []))
+
+    @property
+    def carries(self) -> list[CarriesRow]:
+        return cast(list[CarriesRow], self.get("carries", []))
+
+    @property
+    def via(self) -> list[ViaRow]:
+        return cast(list[ViaRow], self.get("via", []))
+
+    @property
+    def inherited(self) -> list[InheritedRow]:
+        return cast(list[InheritedRow], self.get("inherited", []))
+
+    @property
+    def obligation_status(self) -> list[ObligationStatusRow]:
+        return cast(list[ObligationStatusRow], self.get("obligation_status", []))
+
+    @property
+    def status_basis(self) -> list[StatusBasisRow]:
+        return cast(list[StatusBasisRow], self.get("status_basis", []))
+
+    @property
+    def embodies(self) -> list[EmbodiesRow]:
+        return cast(list[EmbodiesRow], self.get("embodies", []))
+
+    @property
+    def adapts(self) -> list[AdaptsRow]:
+        return cast(list[AdaptsRow], self.get("adapts", []))
+
+    @property
+    def use_category(self) -> list[UseCategoryRow]:
+        return cast(list[UseCategoryRow], self.get("use_category", []))
+
+    @property
+    def lacks(self) -> list[LacksRow]:
+        return cast(list[LacksRow], self.get("lacks", []))
+
+    @property
+    def meets(self) -> list[MeetsRow]:
+        return cast(list[MeetsRow], self.get("meets", []))
+
+    @property
+    def chosen(self) -> list[ChosenRow]:
+        return cast(list[ChosenRow], self.get("chosen", []))
+
+    @property
+    def outbound(self) -> list[OutboundRow]:
+        return cast(list[OutboundRow], self.get("outbound", []))
+
+    @property
+    def removed(self) -> list[RemovedRow]:
+        return cast(list[RemovedRow], self.get("removed", []))
+
+    @property
+    def changed(self) -> list[ChangedRow]:
+        return cast(list[ChangedRow], self.get("changed", []))
+
+    @property
+    def raises(self) -> list[RaisesRow]:
+        return cast(list[RaisesRow], self.get("raises", []))

@@ -14,12 +14,12 @@ read back as a row with named fields (`row.parent`): both are generated into aud
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any, SupportsInt
 
-from auditor.predicates import ROWS, Predicates, Term
+from auditor.predicates import ROWS, Atoms, Predicates, Term
 
 Values = tuple[Term, ...]  # an atom's arguments as Python holds them
 Fact = tuple[str, *Values]  # an input fact: the predicate's name, then its values
@@ -332,6 +332,15 @@ def row(name: str, values: Values) -> Values:
     """An atom's values read back as its predicate's row type (a plain tuple for a predicate not derived)."""
     make = ROWS.get(name)
     return values if make is None else make(values)
+
+
+def read(texts: Iterable[str]) -> Atoms:
+    """Atoms as clingo prints them, as rows grouped by predicate name."""
+    atoms = Atoms(list)
+    for text in texts:
+        name, values = atom(text)
+        atoms[name].append(row(name, values))
+    return atoms
 
 
 def render(fact: Fact) -> str:

@@ -18,11 +18,13 @@ HEADER = '''"""Every predicate of the fact schema by name, for the type checker:
 `Predicates` lists each predicate as an attribute (`schema.S.edge(child, parent, relation)`), so a
 misspelt one fails the type check, not an audit. Each derived predicate, which Python reads back from
 the engines, has a row type named by its fields (`row.child`); rows are tuples, printed as tuples.
-A variadic predicate (`schema.VARIADIC`) has as many `detail` values as its rule names.
+A variadic predicate (`schema.VARIADIC`) has as many `detail` values as its rule names. `Atoms`,
+what the engines return, gives each derived predicate's rows as an attribute (`atoms.via`).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, NamedTuple, TypeAlias, cast
 
@@ -81,7 +83,15 @@ def source() -> str:
     for pred in derived:
         make = _class_name(pred.name) + ("" if pred.name in schema.VARIADIC else "._make")
         lines.append(f'    "{pred.name}": {make},')
-    return HEADER + "\n".join(lines) + "\n}\n"
+    lines += ["}", "", "", "class Atoms(defaultdict[str, list[tuple[Term, ...]]]):"]
+    lines += [
+        '    """Rows by predicate name, as the engines return them; typed by attribute for each derived predicate."""'
+    ]
+    for pred in derived:
+        kind = _class_name(pred.name)
+        lines += ["", "    @property", f"    def {pred.name}(self) -> list[{kind}]:"]
+        lines.append(f'        return cast(list[{kind}], self.get("{pred.name}", []))')
+    return HEADER + "\n".join(lines) + "\n"
 
 
 def test_the_generated_module_is_current():
@@ -114,6 +124,12 @@ def test_rows_name_their_fields_and_stay_tuples():
     because = schema.row("because", ("CMP001", 3, "MIT", ("licensed", 1, "MIT")))
     assert (because.detail, because.fact) == (("MIT",), ("licensed", 1, "MIT"))
     assert set(ROWS) == {p.name for p in schema.PREDICATES if p.role == "derived"}
+
+
+def test_atoms_read_back_are_rows_by_predicate():
+    atoms = schema.read(['via(3,1,"MIT",notice)', 'finding("LIC001",3,"Foo")', "chosen(3,2)"])
+    assert atoms.via == [(3, 1, "MIT", "notice")] and atoms.via[0].parent == 1 and atoms["chosen"][0].choice == 2
+    assert atoms.finding[0].detail == ("Foo",) and atoms.removed == [] and "removed" not in atoms
 
 
 if __name__ == "__main__":
