@@ -90,7 +90,7 @@ HUB_LAYOUT = ("hf-card", "model-folder")  # formats whose record id is the Hub i
 
 def _record_keys(r: AssetRecord) -> list[tuple]:
     """Every key that identifies the record's asset (`name` and `record` keys match references only)."""
-    found = [(Scheme.RECORD, r.source, r.id), (Scheme.NAME, r.kind, r.id.lower())]
+    found: list[tuple[str, ...]] = [(Scheme.RECORD, r.source, r.id), (Scheme.NAME, r.kind, r.id.lower())]
     if r.format in HUB_LAYOUT:
         found.append((Scheme.HUB, r.kind, r.id.lower()))
         # a card and the files beside it describe one asset, even when only the card knows its kind

@@ -45,7 +45,7 @@ def hub_id(scheme: str, value: str, kind: str = "model") -> tuple[str, str] | No
 def keys(scheme: str, value: str) -> list[tuple]:
     """Comparable keys for one identifier (a purl or URL also yields its Hub id's key)."""
     value = value.strip()
-    found = []
+    found: list[tuple[str, ...]] = []
     if scheme == Scheme.PURL:
         m = _PURL.match(value)
         if m:

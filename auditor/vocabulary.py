@@ -45,7 +45,8 @@ class Relation(StrEnum):
     phrase: str
     sort: LineageSort | None
 
-    def __new__(cls, value: str, noun: str, phrase: str, sort: LineageSort | None) -> Relation:
+    # The defaults only let the type checker accept a look-up by value, `Relation("finetune")`.
+    def __new__(cls, value: str, noun: str = "", phrase: str = "", sort: LineageSort | None = None) -> Relation:
         member = str.__new__(cls, value)
         member._value_ = value
         member.noun, member.phrase, member.sort = noun, phrase, sort
@@ -91,7 +92,7 @@ class SectionStatus(_Ranked):
 
     phrase: str
 
-    def __new__(cls, value: str, phrase: str) -> SectionStatus:
+    def __new__(cls, value: str, phrase: str = "") -> SectionStatus:  # the default: as Relation's
         member = str.__new__(cls, value)
         member._value_ = value
         member.phrase = phrase

@@ -10,6 +10,7 @@ import pytest
 from clingo import ast
 
 from auditor import licenses, rulebase
+from auditor.report import spdx3
 from auditor.resources import rules_dir, schema_path
 from auditor.vocabulary import (
     RELATIONS,
@@ -108,6 +109,10 @@ def test_every_relation_of_the_golden_reports_is_a_member():
     assert edges and {e["relation"] for e in edges} <= set(Relation)
 
 
+def test_the_spdx_export_maps_every_relation():
+    assert set(spdx3.LINEAGE) == set(Relation)
+
+
 def _enums(node: object, path: str = "") -> dict[str, list[object]]:
     """JSON pointer -> enum of every enum in a JSON schema."""
     found: dict[str, list[object]] = {}
@@ -142,3 +147,4 @@ def test_members_compare_and_serialise_as_their_strings():
     assert Relation.TRAINED_ON == "trained_on" and json.dumps([Severity.ERROR]) == '["error"]'
     assert f"{Verdict.FAIL:<6}|" == "fail  |" and Relation("finetune").phrase == "is a fine-tune of"
     assert [s.rank for s in Severity] == [0, 1, 2] and SectionStatus.FILLED.rank > SectionStatus.EMPTY.rank
+    assert all(r.noun and r.phrase for r in Relation) and all(s.phrase for s in SectionStatus)

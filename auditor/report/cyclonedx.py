@@ -29,6 +29,7 @@ from functools import cache
 from pathlib import Path
 
 from auditor.report.lines import plain
+from auditor.vocabulary import Relation
 
 SPEC_VERSION = "1.6"
 SCHEMA_URI = "http://cyclonedx.org/schema/bom-1.6.schema.json"
@@ -37,7 +38,7 @@ TYPES = {"model": "machine-learning-model", "dataset": "data", "code": "library"
 # A model card's datasets: training data only. The spec lets the list hold evaluation data too,
 # but readers (mlaudit's own among them) take it as training data, and evaluation carries no terms;
 # evaluated_on stays in the dependencies and the mlaudit:relation properties.
-DATA_USES = ("trained_on",)
+DATA_USES = (Relation.TRAINED_ON,)
 _URL = re.compile(r"https?://[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]+")  # a plain URL, for `url`
 
 

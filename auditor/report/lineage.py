@@ -19,7 +19,7 @@ NOTHING_SHOWN = (
     '<svg xmlns="http://www.w3.org/2000/svg" class="lineage" viewBox="0 0 320 40" width="320" height="40" '
     'role="img" aria-label="No lineage"><text x="16" y="24" class="note">no asset is described</text></svg>'
 )
-COLOURS = {Severity.ERROR: "#b3261e", Severity.WARNING: "#a15c00", Severity.INFO: "#1d5fa8"}
+COLOURS: dict[str | None, str] = {Severity.ERROR: "#b3261e", Severity.WARNING: "#a15c00", Severity.INFO: "#1d5fa8"}
 
 
 def render(document: dict) -> str:
