@@ -27,7 +27,7 @@ from pathlib import Path
 
 from clingo import SymbolType, ast
 
-from auditor import rulebase, schema
+from auditor import readback, rulebase
 from auditor.predicates import Atoms
 
 _OPERATORS = {
@@ -277,7 +277,7 @@ def solve(files: list[Path], facts: list[tuple], clingo_choices: list[tuple] = (
     for pred, (name, arity, nested) in sorted(program.shapes.items()):
         if not _is_shown(name, arity, pred, program.shown) or pred not in defined:
             continue
-        atoms[name] += [schema.row(name, row) for row in _ask(pyDatalog, pred, arity, nested)]
+        atoms[name] += [readback.row(name, row) for row in _ask(pyDatalog, pred, arity, nested)]
     return atoms
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import clingo
 
-from auditor import schema
+from auditor import readback, schema
 from auditor.predicates import Atoms
 
 
@@ -51,7 +51,7 @@ def solve(files: list[Path], facts: str, choices: bool = True) -> Atoms:
                 break
     if best is None:
         raise RuntimeError("the rule base has no answer set for these facts (inconsistent rules)")
-    return schema.read(best[1])
+    return readback.read(best[1])
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def _optimal(ctl: clingo.Control, limit: int) -> list[Change] | None:
 
 
 def _change(symbols: Sequence[clingo.Symbol]) -> Change:
-    shown = schema.read(map(str, symbols))
+    shown = readback.read(map(str, symbols))
     changed = {row.a for row in shown.changed}
     return Change(
         tuple(sorted(row.a for row in shown.removed)),

@@ -2,24 +2,24 @@
 
 Input facts describe the asset graph and the audit's settings; knowledge facts come from
 rules/licenses/ and rules/profiles/; derived predicates are what the rules conclude and Python
-reads back. Nothing else builds ASP text: `render` is the only writer, `atom` the only reader.
+reads back. Nothing else builds ASP text: `render` is the only writer, `readback.atom` the only reader.
 
 Argument types: `asset` an interned integer id, `symbol` a lowercase constant from a fixed
 vocabulary, `string` free text (quoted), `int` a number, `term` any ground term.
 
 Predicates are reachable as attributes, `S.edge(child, parent, relation)`, and each derived one is
-read back as a row with named fields (`row.parent`): both are generated into auditor/predicates.py.
+read back as a row with named fields (`row.parent`, see readback.py): both are generated into
+auditor/predicates.py.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any, SupportsInt
 
-from auditor.predicates import ROWS, Atoms, Predicates, Term
+from auditor.predicates import Predicates, Term
 
 Values = tuple[Term, ...]  # an atom's arguments as Python holds them
 Fact = tuple[str, *Values]  # an input fact: the predicate's name, then its values
@@ -328,21 +328,6 @@ S = Predicates(PREDICATES)
 VARIADIC = frozenset({"finding", "because"})
 
 
-def row(name: str, values: Values) -> Values:
-    """An atom's values read back as its predicate's row type (a plain tuple for a predicate not derived)."""
-    make = ROWS.get(name)
-    return values if make is None else make(values)
-
-
-def read(texts: Iterable[str]) -> Atoms:
-    """Atoms as clingo prints them, as rows grouped by predicate name."""
-    atoms = Atoms(list)
-    for text in texts:
-        name, values = atom(text)
-        atoms[name].append(row(name, values))
-    return atoms
-
-
 def render(fact: Fact) -> str:
     """One fact as ASP text, checked against the schema."""
     return _writer(fact[0])(fact)
@@ -407,47 +392,3 @@ _CONVERTERS: dict[str, Callable[[Any], str]] = {
     "term": _string,
     "ground": _ground,
 }
-
-
-_TOKEN = re.compile(r'"(?:\\.|[^"\\])*"|-?\d+|[A-Za-z_][A-Za-z0-9_\']*|[(),]')
-_UNESCAPE = {"\\\\": "\\", '\\"': '"', "\\n": "\n"}
-
-
-def atom(text: str) -> tuple[str, Values]:
-    """An atom as clingo prints it, `name(arg,...)`, as (name, plain Python values).
-
-    Reading the printed form is several times faster than walking Symbol objects through
-    clingo's Python API, which matters when a large audit reads back 100k atoms.
-    """
-    tokens = _TOKEN.findall(text)
-    name = tokens[0]
-    if len(tokens) == 1:
-        return name, ()
-    args, _ = _arguments(tokens, 2)
-    return name, tuple(args)
-
-
-def _arguments(tokens: list[str], i: int) -> tuple[list[Term], int]:
-    """Terms from tokens[i] up to the matching ")", and the index after it."""
-    args: list[Term] = []
-    while tokens[i] != ")":
-        term, i = _parse_term(tokens, i)
-        args.append(term)
-        if tokens[i] == ",":
-            i += 1
-    return args, i + 1
-
-
-def _parse_term(tokens: list[str], i: int) -> tuple[Term, int]:
-    token = tokens[i]
-    if token[0] == '"':
-        return re.sub(r'\\[\\"n]', lambda m: _UNESCAPE[m.group(0)], token[1:-1]), i + 1
-    if token[0] == "-" or token.isdigit():
-        return int(token), i + 1
-    if token == "(":
-        args, i = _arguments(tokens, i + 1)
-        return ("", *args), i
-    if i + 1 < len(tokens) and tokens[i + 1] == "(":
-        args, i = _arguments(tokens, i + 2)
-        return (token, *args), i
-    return Constant(token), i + 1

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor import schema
+from auditor import readback, schema
 from auditor.predicates import ROWS, Predicates
 
 GENERATED = Path(schema.__file__).with_name("predicates.py")
@@ -114,20 +114,20 @@ def test_a_fact_is_the_name_and_its_values():
 
 
 def test_rows_name_their_fields_and_stay_tuples():
-    via = schema.row("via", (3, 1, "MIT", "notice"))
+    via = readback.row("via", (3, 1, "MIT", "notice"))
     assert via == (3, 1, "MIT", "notice") and (via.child, via.parent, via.license, via.term) == (3, 1, "MIT", "notice")
     assert f"via{via}" == "via(3, 1, 'MIT', 'notice')"
-    finding = schema.row("finding", ("CMP001", 3, "MIT", 1))
+    finding = readback.row("finding", ("CMP001", 3, "MIT", 1))
     assert (finding.rule, finding.a, finding.detail) == ("CMP001", 3, ("MIT", 1)) and repr(
         finding
     ) == "('CMP001', 3, 'MIT', 1)"
-    because = schema.row("because", ("CMP001", 3, "MIT", ("licensed", 1, "MIT")))
+    because = readback.row("because", ("CMP001", 3, "MIT", ("licensed", 1, "MIT")))
     assert (because.detail, because.fact) == (("MIT",), ("licensed", 1, "MIT"))
     assert set(ROWS) == {p.name for p in schema.PREDICATES if p.role == "derived"}
 
 
 def test_atoms_read_back_are_rows_by_predicate():
-    atoms = schema.read(['via(3,1,"MIT",notice)', 'finding("LIC001",3,"Foo")', "chosen(3,2)"])
+    atoms = readback.read(['via(3,1,"MIT",notice)', 'finding("LIC001",3,"Foo")', "chosen(3,2)"])
     assert atoms.via == [(3, 1, "MIT", "notice")] and atoms.via[0].parent == 1 and atoms["chosen"][0].choice == 2
     assert atoms.finding[0].detail == ("Foo",) and atoms.removed == [] and "removed" not in atoms
 
