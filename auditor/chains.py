@@ -15,13 +15,13 @@ from functools import cache
 
 from auditor import schema
 from auditor.facts import AUDIT, FactBase
-from auditor.interpretation import RELATION_PHRASES, Row, Step
+from auditor.interpretation import Row, Step
 from auditor.licenses import NEVER, UNKNOWN, KnowledgeBase
 from auditor.model import AssetGraph, Evidence
 from auditor.naming import display_id
+from auditor.vocabulary import Relation, SectionStatus
 
 CHAINED = ("carries", "inherited", "embodies", "adapts")  # facts explained by a walk up the lineage
-_FILL = {"placeholder": "it holds only a template placeholder", "empty": "it is empty", "filled": "filled in"}
 
 
 @cache
@@ -63,8 +63,8 @@ class Chains:
             "": str,
             "spaced": lambda v: v.replace("_", " "),
             "hyphenated": lambda v: v.replace("_", "-"),
-            "fill": _FILL.__getitem__,
-            "relation": RELATION_PHRASES.__getitem__,
+            "fill": lambda v: SectionStatus(v).phrase,
+            "relation": lambda v: Relation(v).phrase,
             "verified": _verified,
             "copyleft_basis": lambda v: str(kb.licenses[v].copyleft_basis),
         }

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 
 from auditor import __version__
 from auditor.report.plaintext import terminal
+from auditor.vocabulary import SEVERITIES
 
 Handler = Callable[[argparse.Namespace], int]
-FAIL_ON = ("error", "warning", "info", "never")
+FAIL_ON = (*SEVERITIES, "never")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from auditor.harvest.folder import refusal
-from auditor.model import RELATIONS
 from auditor.parsed import TOML
+from auditor.vocabulary import RELATIONS
 
 CONFIG_NAME = "mlaudit.toml"
 USES = ("commercial", "non-commercial", "research")

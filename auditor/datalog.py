@@ -29,8 +29,9 @@ from types import ModuleType
 
 from clingo import SymbolType, ast
 
-from auditor import rulebase
-from auditor.engine import Atoms, Term
+from auditor import readback, rulebase
+from auditor.engine import Term
+from auditor.predicates import Atoms
 
 _OPERATORS = {
     ast.ComparisonOperator.Equal: "==",
@@ -284,12 +285,11 @@ def solve(files: list[Path], facts: list[Fact], clingo_choices: Iterable[tuple[T
     for fact in itertools.chain(program.facts, inputs):
         pyDatalog.assert_fact(fact[0], *(fact[1:] or (DUMMY,)))
     pyDatalog.load(program.source(defined))
-    atoms: Atoms = defaultdict(list)
+    atoms = Atoms(list)
     for pred, (name, arity, nested) in sorted(program.shapes.items()):
         if not _is_shown(name, arity, pred, program.shown) or pred not in defined:
             continue
-        for row in _ask(pyDatalog, pred, arity, nested):
-            atoms[name].append(row)
+        atoms[name] += [readback.row(name, row) for row in _ask(pyDatalog, pred, arity, nested)]
     return atoms
 
 

@@ -13,19 +13,16 @@ from collections.abc import Iterable
 
 from auditor import __version__, config, review, rulebase
 from auditor.config import Settings
-from auditor.interpretation import SEVERITY_ORDER, Documentation, Finding, Interpretation, Obligation, Step
+from auditor.interpretation import Documentation, Finding, Interpretation, Obligation, Step
 from auditor.licenses import NEVER
 from auditor.model import Asset, AssetGraph
 from auditor.naming import display_id
 from auditor.parsed import JSON
 from auditor.remedy import Change, Remedy
+from auditor.vocabulary import ObligationStatus, ReviewStatus, Severity, Verdict
 
 SCHEMA_VERSION = "1.5.0"
 STALE_RULE = "LIC003"  # the finding that an answer rests on stale license knowledge
-OBLIGATION_STATUSES = ("met", "unmet", "cannot-tell")
-# pass: no open error; fail: an open error; incomplete: no release identified, so the release checks
-# did not run and nothing can be approved (it fails the gate like an error, see cli._over_threshold)
-VERDICTS = ("pass", "fail", "incomplete")
 
 
 def build(
@@ -72,7 +69,7 @@ def apply_review(
     if baseline is not None:
         review.compare(doc, baseline[1], baseline[0])
     open_ = [f for f in doc["findings"] if f["status"] == "open"]
-    counts = {s: sum(1 for f in open_ if f["severity"] == s) for s in SEVERITY_ORDER}
+    counts = {s.value: sum(1 for f in open_ if f["severity"] == s) for s in Severity}
     doc["counts"] = {"open": len(open_), "resolved": len(doc["findings"]) - len(open_), **counts}
     doc["verdict"] = _verdict(doc, counts)
     return doc
@@ -80,8 +77,8 @@ def apply_review(
 
 def _verdict(doc: dict[str, JSON], counts: dict[str, int]) -> str:
     if doc["release"]["asset"] is None:
-        return "incomplete"
-    return "fail" if counts["error"] else "pass"
+        return Verdict.INCOMPLETE.value
+    return (Verdict.FAIL if counts[Severity.ERROR] else Verdict.PASS).value
 
 
 def _document(result: Interpretation, graph: AssetGraph, settings: Settings, rb: rulebase.RuleBase) -> dict[str, JSON]:
@@ -129,7 +126,7 @@ def _conclusions(result: Interpretation) -> dict[str, JSON]:
     return {
         "findings": [_finding(f) for f in result.findings],
         "obligations": [_obligation(o) for o in result.obligations],
-        "obligation_counts": {s: sum(1 for o in result.obligations if o.status == s) for s in OBLIGATION_STATUSES},
+        "obligation_counts": {s.value: sum(1 for o in result.obligations if o.status == s) for s in ObligationStatus},
         "outbound_licenses": list(result.outbound),
         "outbound_requirements": [
             {"term": o.term, "license": o.license, "imposed_by": list(o.imposed_by)}
@@ -283,7 +280,7 @@ def _finding(f: Finding) -> dict[str, JSON]:
         "detail": dict(f.detail),
         "evidence": _steps(f.evidence),
         "fix": _fix(f.remedy),
-        "status": "open",
+        "status": ReviewStatus.OPEN.value,
         "resolution": None,
         "baseline": None,
     }

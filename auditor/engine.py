@@ -8,17 +8,16 @@ by the smallest list of choices, so the result never depends on the solver's sea
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import clingo
 
-from auditor import schema
+from auditor import readback, schema
+from auditor.predicates import Atoms
 
 Term = str | int | tuple["Term", ...]  # a clingo term read back: string, number, or function term as a tuple
-Atoms = dict[str, list[tuple[Term, ...]]]  # the arguments of each derived atom, by predicate name
 
 
 def declarations() -> str:
@@ -38,7 +37,8 @@ def _grounded(files: list[Path], facts: str, optimise: bool) -> clingo.Control:
 
 
 def solve(files: list[Path], facts: str, choices: bool = True) -> Atoms:
-    """Atoms of the answer set (the chosen optimal one when `choices`), grouped by predicate name."""
+    """Atoms of the answer set (the chosen optimal one when `choices`), grouped by predicate name,
+    each as its predicate's row type."""
     ctl = _grounded(files, facts, choices)
     best = None
     with ctl.solve(yield_=True) as handle:
@@ -53,11 +53,7 @@ def solve(files: list[Path], facts: str, choices: bool = True) -> Atoms:
                 break
     if best is None:
         raise RuntimeError("the rule base has no answer set for these facts (inconsistent rules)")
-    atoms: Atoms = defaultdict(list)
-    for text in best[1]:
-        name, args = schema.atom(text)
-        atoms[name].append(args)
-    return atoms
+    return readback.read(best[1])
 
 
 @dataclass(frozen=True)
@@ -101,15 +97,10 @@ def _optimal(ctl: clingo.Control, limit: int) -> list[RawChange] | None:
 
 
 def _change(symbols: Sequence[clingo.Symbol]) -> RawChange:
-    changed = {s.arguments[0].number for s in symbols if s.name == "changed"}
+    shown = readback.read(map(str, symbols))
+    changed = {row.a for row in shown.changed}
     return RawChange(
-        tuple(sorted(s.arguments[0].number for s in symbols if s.name == "removed")),
-        tuple(
-            sorted(
-                (s.arguments[0].number, s.arguments[1].number)
-                for s in symbols
-                if s.name == "chosen" and s.arguments[0].number in changed
-            )
-        ),
-        tuple(sorted(s.arguments[0].string for s in symbols if s.name == "raises")),
+        tuple(sorted(row.a for row in shown.removed)),
+        tuple(sorted((row.a, row.choice) for row in shown.chosen if row.a in changed)),
+        tuple(sorted(row.rule for row in shown.raises)),
     )

@@ -24,15 +24,11 @@ from auditor.model import UNREADABLE, Asset, AssetGraph, AssetRecord, Edge, Evid
 from auditor.naming import display_id, find
 from auditor.profiles import Profile, credited, normalise_heading
 from auditor.rulebase import RuleBase
+from auditor.vocabulary import Relation
 
-S = schema.SCHEMA
+S = schema.S
 SHOWN_CANDIDATES = 3  # release candidates a message names; the evidence names them all
 AUDIT = 0  # the id that stands for the audit as a whole: a problem no asset owns is the audit's
-# What an asset is made from (not what it contains or runs with), by sort: its base models, its data.
-LINEAGE_RELATIONS = {
-    **dict.fromkeys(("finetune", "adapter", "quantized", "merge", "distill"), "base"),
-    **dict.fromkeys(("trained_on", "derived_from", "generated_by"), "data"),
-}
 Evidences = tuple[Evidence, ...]
 Said = list[tuple[str, str, list[Evidence]]]  # (which manifest, what it says, where), side by side
 
@@ -79,14 +75,14 @@ def encode(graph: AssetGraph, settings: Settings, rb: RuleBase) -> FactBase:
     documented = _cone(graph, fb.release)
     fb.cone = None if documented is None else {ids[k] for k in documented}
     for name in settings.profiles:
-        fb.add(S["selected"](name))
+        fb.add(S.selected(name))
     unreadable = {p.asset for p in graph.harvest.problems if p.code in UNREADABLE}
     for key in graph.assets:
         _asset(fb, key, ids[key], documented is None or key in documented, key in unreadable, graph, rb)
     for edge in graph.edges:
-        fb.add(S["edge"](ids[edge.child], ids[edge.parent], edge.relation), edge.evidence)
+        fb.add(S.edge(ids[edge.child], ids[edge.parent], edge.relation), edge.evidence)
     for child, detail, evidence in upstream_disagreements(graph, documented):
-        fb.add(S["disagrees"](ids[child], "upstream", detail), *evidence)
+        fb.add(S.disagrees(ids[child], "upstream", detail), *evidence)
     _provenance(fb, graph, ids, documented)
     if documented is not None:
         _shipped(fb, graph, ids, documented, rb.kb)
@@ -98,21 +94,21 @@ def _asset(fb: FactBase, key: str, a: int, in_scope: bool, unreadable: bool, gra
     """The facts of one asset; those that only the documentation and release rules read (its
     publisher, disagreements, formats, fields and cards) only `in_scope`, the release's lineage."""
     asset = graph.assets[key]
-    fb.add(S["asset"](a, asset.kind), *[Evidence(r.source, "") for r in asset.records])
+    fb.add(S.asset(a, asset.kind), *[Evidence(r.source, "") for r in asset.records])
     if not asset.resolved:
-        fb.add(S["unresolved"](a))
-        fb.add(S["unlicensed"](a, "unknown"))
+        fb.add(S.unresolved(a))
+        fb.add(S.unlicensed(a, "unknown"))
         return
     _licenses(fb, a, key, asset, unreadable, rb.kb)
     if "/" in asset.id and in_scope:
-        fb.add(S["publisher"](a, asset.id.split("/", 1)[0].lower()), *[Evidence(r.source, "") for r in asset.records])
+        fb.add(S.publisher(a, asset.id.split("/", 1)[0].lower()), *[Evidence(r.source, "") for r in asset.records])
     several = len(asset.records) > 1 or any(s.name or s.link for s in asset.licenses)
     if several and in_scope:
         for aspect, detail, evidence in disagreements(asset, rb.kb):
-            fb.add(S["disagrees"](a, aspect, detail), *evidence)
+            fb.add(S.disagrees(a, aspect, detail), *evidence)
     for record in asset.records:
         if not record.has_metadata:
-            fb.add(S["no_metadata"](a), Evidence(record.source, "front matter", 1))
+            fb.add(S.no_metadata(a), Evidence(record.source, "front matter", 1))
         if in_scope:
             _record(fb, a, asset.kind, record, rb.profiles)
 
@@ -120,14 +116,14 @@ def _asset(fb: FactBase, key: str, a: int, in_scope: bool, unreadable: bool, gra
 def _record(fb: FactBase, a: int, kind: str, record: AssetRecord, profiles: Mapping[str, Profile]) -> None:
     """What one manifest of an asset in scope says: its format, its fields and its card's headings
     (as the profiles for the asset's kind read them)."""
-    fb.add(S["described_in"](a, record.format), Evidence(record.source, ""))
+    fb.add(S.described_in(a, record.format), Evidence(record.source, ""))
     for statement in record.statements:
-        fb.add(S["states"](a, statement.field), statement.evidence)
+        fb.add(S.states(a, statement.field), statement.evidence)
     if record.sections is not None:
-        fb.add(S["card"](a), Evidence(record.source, ""))
+        fb.add(S.card(a), Evidence(record.source, ""))
         kind_profiles = {k: p for k, p in profiles.items() if kind in p.applies_to}
         for section, profile_id, item_id, status in credited(kind_profiles, record.sections):
-            fb.add(S["heading"](a, profile_id, item_id, normalise_heading(section.heading), status), section.evidence)
+            fb.add(S.heading(a, profile_id, item_id, normalise_heading(section.heading), status), section.evidence)
 
 
 def _problems(fb: FactBase, graph: AssetGraph, ids: dict[str, int]) -> None:
@@ -137,7 +133,7 @@ def _problems(fb: FactBase, graph: AssetGraph, ids: dict[str, int]) -> None:
     owner = ids[fb.release] if fb.release else AUDIT
     for problem in graph.harvest.problems:
         fb.add(
-            S["problem"](
+            S.problem(
                 owner if problem.asset is None else ids.get(problem.asset, owner),
                 problem.evidence.file,
                 problem.code.replace("-", "_"),
@@ -174,28 +170,28 @@ def _provenance(fb: FactBase, graph: AssetGraph, ids: dict[str, int], scope: set
         if not asset.resolved or (scope is not None and key not in scope):
             continue
         a = ids[key]
-        for name, evidence in (
-            ("has_source", provenance.source(asset)),
-            ("has_supplier", provenance.supplier(asset)),
-            ("machine_generated", provenance.machine_generated(asset)),
+        for predicate, evidence in (
+            (S.has_source, provenance.source(asset)),
+            (S.has_supplier, provenance.supplier(asset)),
+            (S.machine_generated, provenance.machine_generated(asset)),
         ):
             if evidence:
-                fb.add(S[name](a), evidence)
+                fb.add(predicate(a), evidence)
         if provenance.has_checksum(asset):
-            fb.add(S["has_checksum"](a), *(c.evidence for r in asset.records for c in r.checksums))
+            fb.add(S.has_checksum(a), *(c.evidence for r in asset.records for c in r.checksums))
     for key, file, declared, actual, evidence in provenance.checksum_mismatches(graph):
         if scope is None or key in scope:
-            fb.add(S["checksum_mismatch"](ids[key], file, declared, actual), *evidence)
+            fb.add(S.checksum_mismatch(ids[key], file, declared, actual), *evidence)
     edges = graph.edges if scope is None else [e for e in graph.edges if e.child in scope]
     for edge in provenance.unpinned(graph, edges):
-        fb.add(S["unpinned"](ids[edge.child], ids[edge.parent]), edge.evidence)
+        fb.add(S.unpinned(ids[edge.child], ids[edge.parent]), edge.evidence)
     for edge in edges:
         if edge.name_match:
-            fb.add(S["name_match"](ids[edge.child], ids[edge.parent], edge.name_match), edge.evidence)
+            fb.add(S.name_match(ids[edge.child], ids[edge.parent], edge.name_match), edge.evidence)
     for members in provenance.cycles(edges):
         for member in members:
             fb.add(
-                S["in_cycle"](ids[member], ids[members[0]]),
+                S.in_cycle(ids[member], ids[members[0]]),
                 *(e.evidence for e in graph.edges if e.child == member and e.parent in members),
             )
 
@@ -212,16 +208,16 @@ def _shipped(fb: FactBase, graph: AssetGraph, ids: dict[str, int], cone: set[str
         asset, a = graph.assets[key], ids[key]
         files, notices = shipped.distributed(asset), shipped.notices(asset)
         if files:
-            fb.add(S["ships_files"](a), *files)
+            fb.add(S.ships_files(a), *files)
         if notices:
-            fb.add(S["has_notice"](a), *(where for _, where in notices))
+            fb.add(S.has_notice(a), *(where for _, where in notices))
         if notices and key != fb.release and shipped.repeats(own, notices):
-            fb.add(S["repeats_notice"](r, a), *(where for _, where in own))
+            fb.add(S.repeats_notice(r, a), *(where for _, where in own))
     for lid, evidence in shipped.licenses(release, kb).items():
-        fb.add(S["ships_license"](r, lid), *evidence)
+        fb.add(S.ships_license(r, lid), *evidence)
     policies = shipped.policies(release)
     if policies:
-        fb.add(S["ships_policy"](r), *policies)
+        fb.add(S.ships_policy(r), *policies)
 
 
 def effective_licenses(asset: Asset, curated: bool = True) -> tuple[list[LicenseStatement], str]:
@@ -253,17 +249,17 @@ def _licenses(fb: FactBase, a: int, key: str, asset: Asset, unreadable: bool, kb
         for lid in {*one.licenses, *one.unrecognised, *(k for alt in one.alternatives for k in alt)}:
             by_license[lid].append(evidence_of)
     for lid in reading.licenses:
-        fb.add(S["licensed"](a, lid), *(by_license.get(lid) or evidence))
+        fb.add(S.licensed(a, lid), *(by_license.get(lid) or evidence))
     for i, alternative in enumerate(reading.alternatives, start=1):
         for lid in alternative:
-            fb.add(S["alternative"](a, i, lid), *(by_license.get(lid) or evidence))
+            fb.add(S.alternative(a, i, lid), *(by_license.get(lid) or evidence))
     for text in reading.unrecognised:
-        fb.add(S["unrecognised"](a, text), *(by_license.get(text) or evidence))
+        fb.add(S.unrecognised(a, text), *(by_license.get(text) or evidence))
         if kb.family(text):
-            fb.add(S["unversioned"](a, text), *(by_license.get(text) or evidence))
+            fb.add(S.unversioned(a, text), *(by_license.get(text) or evidence))
     if not reading.licenses and not reading.unrecognised and not reading.alternatives:
         reason = "unreadable" if unreadable else reading.status
-        fb.add(S["unlicensed"](a, reason if reason != "ok" else "missing"), *evidence)
+        fb.add(S.unlicensed(a, reason if reason != "ok" else "missing"), *evidence)
 
 
 def disagreements(asset: Asset, kb: KnowledgeBase) -> Iterator[tuple[str, str, list[Evidence]]]:
@@ -304,7 +300,7 @@ def upstream_disagreements(
     # (child, sort) -> file -> edges
     stated: defaultdict[tuple[str, str], defaultdict[str, list[Edge]]] = defaultdict(lambda: defaultdict(list))
     for edge in graph.edges:
-        sort = LINEAGE_RELATIONS.get(edge.relation)
+        sort = Relation(edge.relation).sort
         if sort and edge.evidence.file != "mlaudit.toml" and (scope is None or edge.child in scope):
             stated[(edge.child, sort)][edge.evidence.file].append(edge)
     for (child, _), by_file in sorted(stated.items()):
@@ -334,9 +330,9 @@ def _release(fb: FactBase, graph: AssetGraph, settings: Settings, ids: dict[str,
         sinks = [k for k, a in graph.assets.items() if a.resolved and k not in parents]
         if len(sinks) != 1:
             for k in sinks:
-                fb.add(S["release_candidate"](ids[k]), *(Evidence(src, "") for src in graph.assets[k].sources))
+                fb.add(S.release_candidate(ids[k]), *(Evidence(src, "") for src in graph.assets[k].sources))
             if sinks:
-                fb.add(S["release_unidentified"](len(sinks), _first_named(sinks, graph)))
+                fb.add(S.release_unidentified(len(sinks), _first_named(sinks, graph)))
             fb.release_basis = (
                 "not identified: no manifest describes an asset"
                 if not sinks and not graph.assets
@@ -347,7 +343,7 @@ def _release(fb: FactBase, graph: AssetGraph, settings: Settings, ids: dict[str,
         key, basis = sinks[0], "inferred: the only described asset that nothing else derives from"
     fb.release, fb.release_basis = key, basis
     fb.add(
-        S["release"](ids[key], settings.use.replace("-", "_"), settings.distribution),
+        S.release(ids[key], settings.use.replace("-", "_"), settings.distribution),
         Evidence("mlaudit.toml", "release") if settings.origin.get("asset") == "mlaudit.toml" else None,
     )
     _release_text(fb, ids[key], graph.assets[key], kb)
@@ -378,10 +374,10 @@ def _release_text(fb: FactBase, a: int, asset: Asset, kb: KnowledgeBase) -> None
     name = asset.id.rsplit("/", 1)[-1]
     for term, value in sorted(values):
         if term == "naming_prefix" and begins_with(name, value):
-            fb.add(S["name_starts"](a, value))
+            fb.add(S.name_starts(a, value))
         for record in asset.records:
             if term != "naming_prefix" and record.role is None and record.text and value.lower() in record.text.lower():
-                fb.add(S["card_mentions"](a, value), Evidence(record.source, f"text '{value}'"))
+                fb.add(S.card_mentions(a, value), Evidence(record.source, f"text '{value}'"))
 
 
 def begins_with(name: str, prefix: str) -> bool:

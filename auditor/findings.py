@@ -14,12 +14,13 @@ from collections import defaultdict
 from auditor import disagreements, documentation, obligations
 from auditor.chains import CHAINED, Chains
 from auditor.facts import FactBase, effective_licenses
-from auditor.interpretation import JSON, RELATION_NOUNS, SEVERITY_ORDER, Choice, Finding, Interpretation, Row
+from auditor.interpretation import JSON, Choice, Finding, Interpretation, Row
 from auditor.license_reading import read_declared
 from auditor.licenses import KnowledgeBase
 from auditor.model import AssetGraph
 from auditor.reasoning import Reasoning
 from auditor.rulebase import Rule, RuleBase
+from auditor.vocabulary import Relation, Severity
 
 ENGINES_DISAGREE = "INP004"
 
@@ -68,7 +69,7 @@ def _findings(atoms: dict[str, list[Row]], chains: Chains, rules: dict[str, Rule
     return tuple(
         sorted(
             found,
-            key=lambda f: (SEVERITY_ORDER[f.severity], f.rule, f.asset or "", [str(v) for v in f.detail.values()]),
+            key=lambda f: (Severity(f.severity).rank, f.rule, f.asset or "", [str(v) for v in f.detail.values()]),
         )
     )
 
@@ -106,7 +107,7 @@ def _message_fields(detail: dict[str, JSON], chains: Chains) -> dict[str, JSON]:
     and the text of the license term it names."""
     fields = {k: (v.replace("_", "-") if k in ("term", "use", "reason") else v) for k, v in detail.items()}
     if "relation" in fields:
-        fields["relation"] = RELATION_NOUNS.get(fields["relation"], fields["relation"])
+        fields["relation"] = Relation(fields["relation"]).noun
     if "term" in detail:
         term = chains.kb.term(detail.get("license", ""), detail["term"])
         fields["term_text"] = term.text if term else chains.kb.term_kinds[detail["term"]]["summary"]

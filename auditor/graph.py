@@ -17,6 +17,7 @@ from auditor.harvest.registry import FORMAT_ORDER, HUB_LAYOUT
 from auditor.identity import Key, hub_id, keys, located, plain_id
 from auditor.model import Asset, AssetGraph, AssetRecord, Edge, Evidence, Harvest, Reference
 from auditor.naming import asset_key, find, split_id
+from auditor.vocabulary import Scheme
 
 KIND_STRENGTH = {"model": 2, "dataset": 2, "code": 1, "other": 0}
 
@@ -70,7 +71,7 @@ def _reference_edges(
             if len(parents) > 1:
                 basis += f"; {len(parents)} distinct assets carry this URL: each is an upstream"
             for parent in parents:
-                if parent == owner[i] and ref.scheme == "record" and ref.target != record.id:
+                if parent == owner[i] and ref.scheme == Scheme.RECORD and ref.target != record.id:
                     continue  # two records of one file describe one asset (a model and its weights file)
                 edges.add(
                     Edge(owner[i], parent, ref.relation, ref.evidence, basis, ref.revision, record.format, matched)
@@ -99,14 +100,14 @@ def _record_order(r: AssetRecord) -> tuple[int, str, str, str]:
 
 def _record_keys(r: AssetRecord) -> list[Key]:
     """Every key that identifies the record's asset (`name` and `record` keys match references only)."""
-    found: list[Key] = [("record", r.source, r.id), ("name", r.kind, r.id.lower())]
+    found: list[Key] = [(Scheme.RECORD, r.source, r.id), (Scheme.NAME, r.kind, r.id.lower())]
     if r.format in HUB_LAYOUT:
-        found.append(("hub", r.kind, r.id.lower()))
+        found.append((Scheme.HUB, r.kind, r.id.lower()))
         # a card and the files beside it describe one asset, even when only the card knows its kind
         found.append(("folder", r.source.rpartition("/")[0], r.id.lower()))
     for ident in r.identifiers:
         found += keys(ident.scheme, ident.value)
-    found += [("sha256", c.value) for c in r.checksums if c.algorithm == "sha256"]
+    found += [(Scheme.SHA256, c.value) for c in r.checksums if c.algorithm == "sha256"]
     return found
 
 
@@ -123,7 +124,7 @@ def _groups(records: list[AssetRecord]) -> list[list[int]]:
     first: dict[Key, int] = {}
     for i, record in enumerate(records):
         for k in _record_keys(record):
-            if k[0] in ("record", "name"):
+            if k[0] in (Scheme.RECORD, Scheme.NAME):
                 continue
             j = first.setdefault(located(k, record.id), i)
             if j != i:
@@ -165,17 +166,17 @@ def _targets(
     carries the URL itself names its own place, not its neighbours there: the reference is to its
     own asset (a self-reference), so one subset never inherits another's licence."""
     candidates: list[Key]
-    if ref.scheme == "record":
-        candidates = [("record", record.source, ref.target)]
-    elif ref.scheme == "hub":
-        candidates = [("hub", ref.kind, ref.target.lower())]
+    if ref.scheme == Scheme.RECORD:
+        candidates = [(Scheme.RECORD, record.source, ref.target)]
+    elif ref.scheme == Scheme.HUB:
+        candidates = [(Scheme.HUB, ref.kind, ref.target.lower())]
     else:
         candidates = keys(ref.scheme, ref.target)
     for k in candidates:
         if k in index:
             return ([own] if own in index[k] else index[k]), None
     kind, name = hub_id(ref.scheme, ref.target, ref.kind) or (ref.kind, plain_id(ref.target))
-    by_name = index.get(("name", kind, name.lower()))
+    by_name = index.get((Scheme.NAME, kind, name.lower()))
     if by_name:
         return by_name[:1], assets[by_name[0]].records[0].source
     key = asset_key(kind, name)

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from urllib.parse import SplitResult, unquote, urlsplit
 
+from auditor.vocabulary import Scheme
+
 _HUB_HOSTS = ("huggingface.co", "hf.co")
 Key = tuple[str, ...]  # an identity key: its scheme first, then the normalised parts that must match
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?$")
@@ -52,16 +54,16 @@ _PURL = re.compile(r"^pkg:(?P<type>[a-z0-9.+-]+)/(?P<path>[^@?#]+)(?:@(?P<versio
 
 def hub_id(scheme: str, value: str, kind: str = "model") -> tuple[str, str] | None:
     """(kind, Hub id) named by a purl or URL, or None."""
-    if scheme == "hub":
+    if scheme == Scheme.HUB:
         return kind, value
-    if scheme == "purl":
+    if scheme == Scheme.PURL:
         m = _PURL.match(value.strip())
         if m and m.group("type").lower() == "huggingface":
             parts = [unquote(p) for p in m.group("path").split("/") if p]
             if parts and parts[0] in ("datasets", "models") and len(parts) > 1:
                 return ("dataset" if parts[0] == "datasets" else "model"), "/".join(parts[1:3])
             return kind, "/".join(parts[:2])
-    if scheme == "url":
+    if scheme == Scheme.URL:
         url = split_url(value)
         if url is not None and url.hostname in _HUB_HOSTS:
             parts = [p for p in url.path.split("/") if p]
@@ -119,23 +121,23 @@ def keys(scheme: str, value: str) -> list[Key]:
     """Comparable keys for one identifier (a purl or URL also yields its Hub id's key)."""
     value = value.strip()
     found: list[Key] = []
-    if scheme == "purl":
+    if scheme == Scheme.PURL:
         m = _PURL.match(value)
         if m:
-            found.append(("purl", f"pkg:{m.group('type').lower()}/{m.group('path').lower()}"))
-    elif scheme == "url":
-        found.append(("url", normalise_url(value)))
-    elif scheme in ("doi", "sha256"):
+            found.append((Scheme.PURL, f"pkg:{m.group('type').lower()}/{m.group('path').lower()}"))
+    elif scheme == Scheme.URL:
+        found.append((Scheme.URL, normalise_url(value)))
+    elif scheme in (Scheme.DOI, Scheme.SHA256):
         found.append((scheme, value.lower().removeprefix("https://doi.org/")))
-    hub = hub_id(scheme, value) if scheme in ("purl", "url") else None
+    hub = hub_id(scheme, value) if scheme in (Scheme.PURL, Scheme.URL) else None
     if hub:
-        found.append(("hub",) + (hub[0], hub[1].lower()))
+        found.append((Scheme.HUB, hub[0], hub[1].lower()))
     return found
 
 
 def located(key: Key, name: str) -> Key:
     """A URL key narrowed to the asset of that name found there; other keys as they are."""
-    return key + (name_key(name),) if key[0] == "url" else key
+    return key + (name_key(name),) if key[0] == Scheme.URL else key
 
 
 def name_key(name: str) -> str:
@@ -151,7 +153,7 @@ def plain_id(value: str) -> str:
     url = split_url(value) if "://" in value else None
     if url is None or not url.hostname:
         return value
-    named = hub_id("url", value)
+    named = hub_id(Scheme.URL, value)
     return named[1] if named else normalise_url(value)
 
 

@@ -16,8 +16,8 @@ from auditor.model import Evidence
 from auditor.profiles import Profile
 from auditor.rulebase import Rule, RuleBase
 
-S = schema.SCHEMA
-Fact = tuple[object, ...]  # a predicate's name and its values, as schema.SCHEMA[name](...) builds it
+S = schema.S
+Fact = tuple[object, ...]  # a predicate's name and its values, as schema.S.name(...) builds it
 Facts = Iterator[tuple[Fact, Evidence | None]]  # each fact with where it was read, if anywhere
 
 
@@ -26,7 +26,7 @@ def knowledge(rb: RuleBase, settings: Settings) -> Facts:
     yield from _terms(rb.kb)
     for lic in rb.kb.licenses.values():
         yield from _license(lic, rb.kb)
-    yield S["term"](UNKNOWN, "unknown_terms"), None
+    yield S.term(UNKNOWN, "unknown_terms"), None
     yield from _profiles(rb.profiles)
     yield from _staleness(rb.kb, settings)
     yield from _rules(rb.rules)
@@ -34,58 +34,58 @@ def knowledge(rb: RuleBase, settings: Settings) -> Facts:
 
 def _terms(kb: KnowledgeBase) -> Facts:
     for term, info in kb.term_kinds.items():
-        yield S["term_kind"](term, info["kind"]), None
+        yield S.term_kind(term, info["kind"]), None
         if "use_rank" in info:
-            yield S["use_rank"](term, info["use_rank"]), None
+            yield S.use_rank(term, info["use_rank"]), None
         if info.get("persists"):
-            yield S["persists"](term), None
+            yield S.persists(term), None
         if info.get("adaptation_only"):
-            yield S["adaptation_only"](term), None
+            yield S.adaptation_only(term), None
         if "check" in info:
-            yield S["term_check"](term, info["check"]), None
+            yield S.term_check(term, info["check"]), None
 
 
 def _license(lic: License, kb: KnowledgeBase) -> Facts:
-    yield S["license"](lic.id, lic.family.replace("-", "_")), None
+    yield S.license(lic.id, lic.family.replace("-", "_")), None
     for name in {t.term for t in lic.terms}:
-        yield S["term"](lic.id, name), None
+        yield S.term(lic.id, name), None
     for relation in lic.reaches:
-        yield S["binds"](lic.id, relation), None
+        yield S.binds(lic.id, relation), None
     if lic.training == "binds":
-        yield S["training_binding"](lic.id), None
+        yield S.training_binding(lic.id), None
     if lic.training == "frees":
-        yield S["training_frees"](lic.id), None
+        yield S.training_frees(lic.id), None
     if lic.outputs == "frees":
-        yield S["outputs_frees"](lic.id), None
+        yield S.outputs_frees(lic.id), None
     for distribution in lic.copyleft_triggers:
-        yield S["copyleft_trigger"](lic.id, distribution), Evidence(lic.file, "copyleft_triggers")
+        yield S.copyleft_trigger(lic.id, distribution), Evidence(lic.file, "copyleft_triggers")
     for org in lic.licensor_orgs:
-        yield S["licensor_org"](lic.id, org.lower()), None
+        yield S.licensor_org(lic.id, org.lower()), None
     for other in lic.share_alike_compatible:
-        yield S["share_alike_compatible"](lic.id, other), None
+        yield S.share_alike_compatible(lic.id, other), None
     for term in lic.terms:
         for value in term.values or kb.term_kinds[term.term].get("default_values", []):
-            yield S["term_value"](lic.id, term.term, value), None
+            yield S.term_value(lic.id, term.term, value), None
         for value in term.accepts:
-            yield S["term_accepts"](lic.id, term.term, value), None
+            yield S.term_accepts(lic.id, term.term, value), None
         if term.uri_suffices:
-            yield S["uri_suffices"](lic.id, term.term), None
+            yield S.uri_suffices(lic.id, term.term), None
 
 
 def _profiles(profiles: Mapping[str, Profile]) -> Facts:
     for profile in profiles.values():
         for kind in profile.applies_to:
-            yield S["profile"](profile.id, kind), None
+            yield S.profile(profile.id, kind), None
         for fmt in profile.formats:
-            yield S["profile_format"](profile.id, fmt), None
+            yield S.profile_format(profile.id, fmt), None
         for item in profile.items:
-            yield S["item"](profile.id, item.id), None
+            yield S.item(profile.id, item.id), None
             for name in item.fields:
-                yield S["item_field"](profile.id, item.id, name), None
+                yield S.item_field(profile.id, item.id, name), None
             if item.license:
-                yield S["item_license"](profile.id, item.id), None
+                yield S.item_license(profile.id, item.id), None
             if item.required:
-                yield S["required_item"](profile.id, item.id), None
+                yield S.required_item(profile.id, item.id), None
 
 
 def _staleness(kb: KnowledgeBase, settings: Settings) -> Facts:
@@ -94,12 +94,12 @@ def _staleness(kb: KnowledgeBase, settings: Settings) -> Facts:
     as_of = settings.as_of or today()
     for lic in kb.licenses.values():
         if stale(lic, as_of, settings.knowledge_max_age_months):
-            yield S["stale"](lic.id, lic.verified_at or NEVER), Evidence(lic.file, "verified_at")
+            yield S.stale(lic.id, lic.verified_at or NEVER), Evidence(lic.file, "verified_at")
 
 
 def _rules(rules: Mapping[str, Rule]) -> Facts:
     for rule in rules.values():
-        yield S["rule_severity"](rule.id, rule.severity), None
-        yield S["rule_family"](rule.id, rule.family), None
+        yield S.rule_severity(rule.id, rule.severity), None
+        yield S.rule_family(rule.id, rule.family), None
         if rule.reports_check:
-            yield S["reports_check"](rule.id, rule.reports_check), None
+            yield S.reports_check(rule.id, rule.reports_check), None

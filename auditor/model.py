@@ -9,19 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 KINDS = ("model", "dataset", "code", "other")
-RELATIONS = (
-    "finetune",
-    "adapter",
-    "quantized",
-    "merge",
-    "distill",
-    "trained_on",
-    "evaluated_on",
-    "generated_by",
-    "derived_from",
-    "contains",
-    "depends_on",
-)
 
 
 @dataclass(frozen=True, order=True)
@@ -54,8 +41,8 @@ class LicenseStatement:
 class Reference:
     """A manifest's mention of an upstream asset, with the relation it implies.
 
-    `scheme` says what `target` is: a Hub id (`hub`), a package URL (`purl`), a URL (`url`), or
-    the id of another record read from the same file (`record`). Resolution matches it against
+    `scheme` (a vocabulary.Scheme) says what `target` is: a Hub id (`hub`), a package URL (`purl`),
+    a URL (`url`), or the id of another record read from the same file (`record`). Resolution matches it against
     every identifier the records carry."""
 
     target: str
@@ -71,7 +58,7 @@ class Reference:
 class Identifier:
     """Another name of an asset (purl, URL, sameAs, DOI, checksum...), to recognise it across manifests."""
 
-    scheme: str  # hub | purl | url | doi | sha256 | name
+    scheme: str  # a vocabulary.Scheme other than record
     value: str
     evidence: Evidence
 

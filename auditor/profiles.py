@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from auditor.model import Section
+from auditor.vocabulary import SectionStatus
 
 DEFAULT_PROFILES = ("hf-model-card", "hf-dataset-card", "spdx3-ai", "spdx3-dataset")
 
@@ -87,9 +88,6 @@ def items_meant(profiles: Mapping[str, Profile], heading: str, title: bool = Fal
     ]
 
 
-STATUS_ORDER = ("empty", "placeholder", "filled")
-
-
 def credited(profiles: Mapping[str, Profile], sections: list[Section]) -> list[tuple[Section, str, str, str]]:
     """(section, profile, item, status) for each item a section's heading means: the status is the
     best of its own text and the text of its sub-sections that do not mean other items instead.
@@ -118,7 +116,7 @@ def _earned(sections: list[Section], meant: list[list[tuple[str, str]]], n: int,
         if level > excluded:
             continue
         excluded = level if meant[m] and item not in meant[m] else 7
-        if excluded == 7 and STATUS_ORDER.index(sections[m].status) > STATUS_ORDER.index(status):
+        if excluded == 7 and SectionStatus(sections[m].status).rank > SectionStatus(status).rank:
             status = sections[m].status
     return status
 

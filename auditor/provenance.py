@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 
 from auditor.harvest.registry import HUB_LAYOUT, PINNABLE
 from auditor.model import Asset, AssetGraph, Checksum, Edge, Evidence
+from auditor.vocabulary import Scheme
 
 SOURCE_FIELDS = frozenset(
     {"downloadLocation", "url", "contentUrl", "homepage", "software_downloadLocation", "original_data_url", "repo_url"}
@@ -50,7 +51,7 @@ def source(asset: Asset) -> Evidence | None:
         if r.format in HUB_LAYOUT:
             return Evidence(r.source, "Hub id")
         for ident in r.identifiers:
-            if ident.scheme in ("url", "purl", "hub"):
+            if ident.scheme in (Scheme.URL, Scheme.PURL, Scheme.HUB):
                 return ident.evidence
         for s in r.statements:
             if s.field in SOURCE_FIELDS and s.value.strip().upper() not in NO_VALUE:

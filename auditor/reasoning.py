@@ -14,8 +14,8 @@ from typing import NamedTuple
 from auditor import datalog, engine
 from auditor.facts import FactBase
 from auditor.interpretation import Row
+from auditor.predicates import Atoms
 
-Atoms = dict[str, list[Row]]  # predicate name -> the rows derived
 ENGINE_NAMES = {"clingo": ("clingo",), "pydatalog": ("pyDatalog",), "both": ("clingo", "pyDatalog")}
 COMPARED = (
     "finding",

@@ -23,6 +23,7 @@ from auditor.naming import display_id
 from auditor.parsed import JSON
 from auditor.readers import safejson
 from auditor.readers.frontmatter import FrontMatterError, parse
+from auditor.vocabulary import ReviewStatus
 
 RESOLUTIONS_FILE, CURATIONS_FILE = "resolutions.yaml", "curations.yaml"
 # The closed list of reasons a finding may be accepted for (README: "Review workflow").
@@ -276,7 +277,7 @@ def resolve(doc: dict, review: Review, as_of: dt.date) -> None:
         active = [r for r in matching if r.expires is None or r.expires >= as_of.isoformat()]
         chosen = (active or matching or [None])[0]
         finding["resolution"] = chosen and chosen.record(expired=not active)
-        finding["status"] = "resolved" if active else "open"
+        finding["status"] = (ReviewStatus.RESOLVED if active else ReviewStatus.OPEN).value
     doc["review"].update(
         {
             "as_of": as_of.isoformat() if expiring else None,

@@ -22,9 +22,9 @@ import yaml
 
 from auditor import licenses, openness, profiles
 from auditor.resources import rules_dir
+from auditor.vocabulary import SEVERITIES
 
 FAMILIES = ("license", "obligation", "conflict", "provenance", "documentation", "input")
-SEVERITIES = ("error", "warning", "info")
 _HEADER = re.compile(r"%\*\s*\n---\n(.*?)\n---\s*\n\*%", re.S)
 _REQUIRED = ("id", "name", "family", "severity", "summary", "message", "why", "how_to_fix")
 Metadata = dict[str, Any]  # a rule file's YAML header: untyped until checked by `_rule`

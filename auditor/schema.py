@@ -2,19 +2,29 @@
 
 Input facts describe the asset graph and the audit's settings; knowledge facts come from
 rules/licenses/ and rules/profiles/; derived predicates are what the rules conclude and Python
-reads back. Nothing else builds ASP text: `render` is the only writer, `atom` the only reader.
+reads back. Nothing else builds ASP text: `render` is the only writer, `readback.atom` the only reader.
 A fact a rule cites as evidence has a `phrase`, how its evidence chain states it (auditor/chains.py),
 so a new fact is one entry here.
 
 Argument types: `asset` an interned integer id, `symbol` a lowercase constant from a fixed
 vocabulary, `string` free text (quoted), `int` a number, `term` any ground term.
+
+Predicates are reachable as attributes, `S.edge(child, parent, relation)`, and each derived one is
+read back as a row with named fields (`row.parent`, see readback.py): both are generated into
+auditor/predicates.py.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, cached_property
+from typing import Any, SupportsInt
+
+from auditor.predicates import Predicates, Term
+
+Values = tuple[Term, ...]  # an atom's arguments as Python holds them
+Fact = tuple[str, *Values]  # an input fact: the predicate's name, then its values
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,7 +48,7 @@ class Predicate:
         """Indices (in the fact tuple, name at 0) of the arguments that are asset ids."""
         return tuple(i + 1 for i, t in enumerate(self.types) if t == "asset")
 
-    def __call__(self, *values) -> tuple:
+    def __call__(self, *values: Term) -> Fact:
         if len(values) != self.arity:
             raise TypeError(f"{self.name}/{self.arity} given {len(values)} arguments")
         return (self.name, *values)
@@ -433,22 +443,25 @@ PREDICATES = [
     _p("was_chosen", "a:asset choice:int", "the alternative the audit chose, so a repair can count changes", "repair"),
 ]
 SCHEMA = {p.name: p for p in PREDICATES}
+S = Predicates(PREDICATES)
+# Predicates read back at several arities: `detail` stands for the values a rule's metadata names.
+VARIADIC = frozenset({"finding", "because"})
 
 
-def render(fact: tuple) -> str:
+def render(fact: Fact) -> str:
     """One fact as ASP text, checked against the schema."""
     return _writer(fact[0])(fact)
 
 
 @cache
-def _writer(name: str):
+def _writer(name: str) -> Callable[[Fact], str]:
     """A function writing facts of one predicate: built once, since a large audit writes millions."""
     pred = SCHEMA[name]
     if pred.role == "derived":
         raise ValueError(f"{pred.name} is derived by the rules, not given as input")
     convert = [_CONVERTERS[t] for t in pred.types]
 
-    def write(fact: tuple) -> str:
+    def write(fact: Fact) -> str:
         if len(fact) != len(convert) + 1:
             raise TypeError(f"{name}/{len(convert)} given {len(fact) - 1} arguments")
         return f"{name}({','.join([c(v) for c, v in zip(convert, fact[1:], strict=False)])})."
@@ -456,7 +469,7 @@ def _writer(name: str):
     return write
 
 
-def _number(value) -> str:
+def _number(value: SupportsInt) -> str:
     return str(int(value))
 
 
@@ -467,7 +480,7 @@ def _symbol(value: str) -> str:
     return value
 
 
-def _string(value) -> str:
+def _string(value: object) -> str:
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
@@ -478,7 +491,7 @@ class Constant(str):
     __slots__ = ()
 
 
-def _ground(value) -> str:
+def _ground(value: Term) -> str:
     """Any read-back value as a term: constants bare, strings quoted, tuples as tuples."""
     if isinstance(value, Constant):
         return value
@@ -490,7 +503,8 @@ def _ground(value) -> str:
     return f"{name}({','.join(map(_ground, args))}{',' if not name and len(args) == 1 else ''})"
 
 
-_CONVERTERS = {
+# Any: the values of facts are whatever the encoder gives; each converter checks those its type allows.
+_CONVERTERS: dict[str, Callable[[Any], str]] = {
     "asset": _number,
     "int": _number,
     "symbol": _symbol,
@@ -498,47 +512,3 @@ _CONVERTERS = {
     "term": _string,
     "ground": _ground,
 }
-
-
-_TOKEN = re.compile(r'"(?:\\.|[^"\\])*"|-?\d+|[A-Za-z_][A-Za-z0-9_\']*|[(),]')
-_UNESCAPE = {"\\\\": "\\", '\\"': '"', "\\n": "\n"}
-
-
-def atom(text: str) -> tuple[str, tuple]:
-    """An atom as clingo prints it, `name(arg,...)`, as (name, plain Python values).
-
-    Reading the printed form is several times faster than walking Symbol objects through
-    clingo's Python API, which matters when a large audit reads back 100k atoms.
-    """
-    tokens = _TOKEN.findall(text)
-    name = tokens[0]
-    if len(tokens) == 1:
-        return name, ()
-    args, _ = _arguments(tokens, 2)
-    return name, tuple(args)
-
-
-def _arguments(tokens: list[str], i: int) -> tuple[list, int]:
-    """Terms from tokens[i] up to the matching ")", and the index after it."""
-    args = []
-    while tokens[i] != ")":
-        term, i = _parse_term(tokens, i)
-        args.append(term)
-        if tokens[i] == ",":
-            i += 1
-    return args, i + 1
-
-
-def _parse_term(tokens: list[str], i: int):
-    token = tokens[i]
-    if token[0] == '"':
-        return re.sub(r'\\[\\"n]', lambda m: _UNESCAPE[m.group(0)], token[1:-1]), i + 1
-    if token[0] == "-" or token.isdigit():
-        return int(token), i + 1
-    if token == "(":
-        args, i = _arguments(tokens, i + 1)
-        return ("", *args), i
-    if i + 1 < len(tokens) and tokens[i + 1] == "(":
-        args, i = _arguments(tokens, i + 2)
-        return (token, *args), i
-    return Constant(token), i + 1

@@ -7,6 +7,7 @@ import yaml
 from conftest import FIXTURES, RB, run_audit
 
 from auditor import profiles
+from auditor.vocabulary import SectionStatus
 
 PROFILE_FIXTURES = FIXTURES / "profiles"
 CHECKLISTS = sorted(RB.profiles)
@@ -222,5 +223,5 @@ def test_sub_sections_credit_their_heading_only_for_the_same_item(body, expected
 
     earned: dict[str, str] = {}
     for _, _, item, status in profiles.credited(MODEL_PROFILES, sections(body, 1, "README.md")):
-        earned[item] = max(earned.get(item, "empty"), status, key=profiles.STATUS_ORDER.index)
+        earned[item] = max(earned.get(item, "empty"), status, key=lambda s: SectionStatus(s).rank)
     assert earned == expected

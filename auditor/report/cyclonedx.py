@@ -31,6 +31,7 @@ from typing import TypeVar
 
 from auditor.parsed import JSON, JSONObject
 from auditor.report.plaintext import plain
+from auditor.vocabulary import Relation
 
 T = TypeVar("T")
 SPEC_VERSION = "1.6"
@@ -40,7 +41,7 @@ TYPES = {"model": "machine-learning-model", "dataset": "data", "code": "library"
 # A model card's datasets: training data only. The spec lets the list hold evaluation data too,
 # but readers (mlaudit's own among them) take it as training data, and evaluation carries no terms;
 # evaluated_on stays in the dependencies and the mlaudit:relation properties.
-DATA_USES = ("trained_on",)
+DATA_USES = (Relation.TRAINED_ON,)
 _URL = re.compile(r"https?://[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]+")  # a plain URL, for `url`
 
 

@@ -15,6 +15,7 @@ from auditor.parsed import JSON, JSONObject
 from auditor.readers.sanitise import showable
 from auditor.report import lineage
 from auditor.resources import templates_dir
+from auditor.vocabulary import SEVERITIES, ReviewStatus
 
 
 def render(document: JSONObject, paged: bool = False) -> str:
@@ -29,7 +30,9 @@ def render(document: JSONObject, paged: bool = False) -> str:
     env.filters["bdi"] = _isolated
     document = map_strings(document, showable)
     diagram = _styled(lineage.render(document), env.get_template("lineage.css").render())
-    return env.get_template("report.html.j2").render(report=document, lineage_svg=diagram, paged=paged)
+    return env.get_template("report.html.j2").render(
+        report=document, lineage_svg=diagram, paged=paged, severities=SEVERITIES, statuses=tuple(ReviewStatus)
+    )
 
 
 def _styled(svg: str, css: str) -> Markup:

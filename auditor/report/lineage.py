@@ -12,6 +12,7 @@ from collections import defaultdict
 from xml.sax.saxutils import escape
 
 from auditor.parsed import JSONObject
+from auditor.vocabulary import Severity
 
 BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 224, 54, 26, 64, 16  # 30 bold 12 px characters fit a box
 MAX_ASSETS = 60
@@ -19,7 +20,7 @@ NOTHING_SHOWN = (
     '<svg xmlns="http://www.w3.org/2000/svg" class="lineage" viewBox="0 0 320 40" width="320" height="40" '
     'role="img" aria-label="No lineage"><text x="16" y="24" class="note">no asset is described</text></svg>'
 )
-COLOURS = {"error": "#b3261e", "warning": "#a15c00", "info": "#1d5fa8"}
+COLOURS: dict[str | None, str] = {Severity.ERROR: "#b3261e", Severity.WARNING: "#a15c00", Severity.INFO: "#1d5fa8"}
 
 
 def render(document: JSONObject) -> str:
@@ -116,14 +117,14 @@ def _worst_severity(document: JSONObject) -> dict[str, str]:
     for f in document["findings"]:
         if f["status"] == "open" and f["asset"]:
             current = worst.get(f["asset"])
-            if current is None or list(COLOURS).index(f["severity"]) < list(COLOURS).index(current):
+            if current is None or Severity(f["severity"]).rank < Severity(current).rank:
                 worst[f["asset"]] = f["severity"]
     return worst
 
 
 def _box(asset: JSONObject, x: float, y: float, severity: str | None, release: bool) -> str:
     stroke = COLOURS.get(severity or "", "#8b949e")
-    width = 3 if severity in ("error", "warning") else 1.2
+    width = 3 if severity in (Severity.ERROR, Severity.WARNING) else 1.2
     fill = "#fff8e6" if release else ("#f6f7f9" if asset["resolved"] else "#ffffff")
     dash = "" if asset["resolved"] else ' stroke-dasharray="5 3"'
     license_text = asset["license"] or asset["license_status"].replace("_", " ")

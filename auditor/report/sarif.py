@@ -16,10 +16,11 @@ from urllib.parse import quote
 
 from auditor.parsed import JSON
 from auditor.report.plaintext import local_step, plain
+from auditor.vocabulary import Severity
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://mlaudit.dev/"
-LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+LEVELS: dict[str, str] = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 FINGERPRINT = "mlauditFindingId/v1"
 BASELINE_STATES = {"new": "new", "unchanged": "unchanged"}
 

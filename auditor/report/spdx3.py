@@ -38,6 +38,7 @@ from collections.abc import Callable
 from urllib.parse import quote
 
 from auditor.parsed import JSON, JSONObject
+from auditor.vocabulary import Relation
 
 CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
 SPEC_VERSION = "3.0.1"
@@ -52,17 +53,17 @@ PACKAGE_TYPES = {"model": "ai_AIPackage", "dataset": "dataset_DatasetPackage"}
 PURPOSES = {"model": "model", "dataset": "data", "other": "other"}
 # mlaudit relation (child -> parent) -> SPDX relationship type, and whether the parent is its `from`
 LINEAGE = {
-    "finetune": ("descendantOf", False),
-    "adapter": ("descendantOf", False),
-    "quantized": ("descendantOf", False),
-    "merge": ("descendantOf", False),
-    "distill": ("descendantOf", False),
-    "derived_from": ("descendantOf", False),
-    "trained_on": ("trainedOn", False),
-    "evaluated_on": ("testedOn", False),
-    "generated_by": ("generates", True),
-    "contains": ("contains", False),
-    "depends_on": ("dependsOn", False),
+    Relation.FINETUNE: ("descendantOf", False),
+    Relation.ADAPTER: ("descendantOf", False),
+    Relation.QUANTIZED: ("descendantOf", False),
+    Relation.MERGE: ("descendantOf", False),
+    Relation.DISTILL: ("descendantOf", False),
+    Relation.DERIVED_FROM: ("descendantOf", False),
+    Relation.TRAINED_ON: ("trainedOn", False),
+    Relation.EVALUATED_ON: ("testedOn", False),
+    Relation.GENERATED_BY: ("generates", True),
+    Relation.CONTAINS: ("contains", False),
+    Relation.DEPENDS_ON: ("dependsOn", False),
 }
 _TOKEN = re.compile(r"[()]|[^ \t\r\n()]+")
 _LICENSE = re.compile(r"(DocumentRef-[A-Za-z0-9.\-]+:)?[A-Za-z0-9.\-]+\+?")
