@@ -53,12 +53,13 @@ class Chains:
         self.edges: dict[tuple[int, int], list[tuple[str, tuple[Evidence, ...]]]] = defaultdict(list)
         self.holds: dict[tuple[int, str], list[tuple[Row, tuple[Evidence, ...]]]] = defaultdict(list)
         for fact, evidence in fb.facts.items():
-            if fact[0] == "edge":
-                self.edges[(fact[1], fact[2])].append((fact[3], evidence))
-            elif fact[0] == "licensed":
-                self.holds[(fact[1], fact[2])].append((fact, evidence))
-            elif fact[0] in ("unlicensed", "unrecognised"):
-                self.holds[(fact[1], UNKNOWN)].append((fact, evidence))
+            match fact:  # the schema's types (auditor/schema.py), which the patterns narrow to
+                case ("edge", int(child), int(parent), str(relation)):
+                    self.edges[(child, parent)].append((relation, evidence))
+                case ("licensed", int(a), str(lic)):
+                    self.holds[(a, lic)].append((fact, evidence))
+                case ("unlicensed" | "unrecognised", int(a), _):
+                    self.holds[(a, UNKNOWN)].append((fact, evidence))
         self.filters: dict[str, Callable[[str], str]] = {
             "": str,
             "spaced": lambda v: v.replace("_", " "),

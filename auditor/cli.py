@@ -71,8 +71,16 @@ def _document(
     from auditor import audit, config, facts, graph, profiles
 
     try:
+        # on_stage named, so that mypy knows `overrides` (settings) cannot be the stage hook
         return audit.run(
-            args.path, exclude, review_paths, rulebase.load(), position=args.position, asset=args.asset, **overrides
+            args.path,
+            exclude,
+            review_paths,
+            rulebase.load(),
+            on_stage=None,
+            position=args.position,
+            asset=args.asset,
+            **overrides,
         ).document(baseline=baseline, created=created)
     except audit.InputError as exc:
         return _error(exc, EXIT_INPUT)

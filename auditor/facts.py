@@ -17,13 +17,14 @@ from typing import cast
 
 from auditor import provenance, schema, shipped
 from auditor.config import Settings
-from auditor.knowledge_facts import Fact, knowledge
+from auditor.knowledge_facts import knowledge
 from auditor.license_reading import LicenseReading, known_readings, read_declared
 from auditor.licenses import KnowledgeBase
 from auditor.model import UNREADABLE, Asset, AssetGraph, AssetRecord, Edge, Evidence, LicenseStatement
 from auditor.naming import display_id, find
 from auditor.profiles import Profile, credited, normalise_heading
 from auditor.rulebase import RuleBase
+from auditor.schema import Fact
 from auditor.vocabulary import Relation
 
 S = schema.S
@@ -179,9 +180,9 @@ def _provenance(fb: FactBase, graph: AssetGraph, ids: dict[str, int], scope: set
                 fb.add(predicate(a), evidence)
         if provenance.has_checksum(asset):
             fb.add(S.has_checksum(a), *(c.evidence for r in asset.records for c in r.checksums))
-    for key, file, declared, actual, evidence in provenance.checksum_mismatches(graph):
+    for key, file, declared, actual, both in provenance.checksum_mismatches(graph):
         if scope is None or key in scope:
-            fb.add(S.checksum_mismatch(ids[key], file, declared, actual), *evidence)
+            fb.add(S.checksum_mismatch(ids[key], file, declared, actual), *both)
     edges = graph.edges if scope is None else [e for e in graph.edges if e.child in scope]
     for edge in provenance.unpinned(graph, edges):
         fb.add(S.unpinned(ids[edge.child], ids[edge.parent]), edge.evidence)

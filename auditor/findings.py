@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Mapping
 
 from auditor import disagreements, documentation, obligations
 from auditor.chains import CHAINED, Chains
@@ -43,9 +44,9 @@ def read_atoms(
     return Interpretation(
         findings=found,
         obligations=owed,
-        outbound=tuple(sorted(lic for (lic,) in atoms.get("outbound", []))) if release is not None else (),
+        outbound=tuple(sorted(lic for (lic,) in atoms.outbound)) if release is not None else (),
         outbound_requirements=tuple(o for o in owed if (o.license, o.term) in limiting),
-        use_categories={fb.keys[a]: c.replace("_", "-") for a, c in atoms.get("use_category", [])},
+        use_categories={fb.keys[a]: c.replace("_", "-") for a, c in atoms.use_category},
         choices=_choices(atoms.get("chosen", []), chains),
         documentation=documentation.scores(atoms, chains, rb.profiles)
         + (documentation.openness_classes(graph, fb, rb.framework) if mof else ()),
@@ -57,7 +58,7 @@ def read_atoms(
     )
 
 
-def _findings(atoms: dict[str, list[Row]], chains: Chains, rules: dict[str, Rule]) -> tuple[Finding, ...]:
+def _findings(atoms: dict[str, list[Row]], chains: Chains, rules: Mapping[str, Rule]) -> tuple[Finding, ...]:
     """The rules' findings, in report order: severity, rule, asset, details."""
     because: dict[Row, list[Row]] = defaultdict(list)
     for row in atoms.get("because", []):

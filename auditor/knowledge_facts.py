@@ -15,9 +15,9 @@ from auditor.licenses import NEVER, UNKNOWN, KnowledgeBase, License, stale
 from auditor.model import Evidence
 from auditor.profiles import Profile
 from auditor.rulebase import Rule, RuleBase
+from auditor.schema import Fact
 
 S = schema.S
-Fact = tuple[object, ...]  # a predicate's name and its values, as schema.S.name(...) builds it
 Facts = Iterator[tuple[Fact, Evidence | None]]  # each fact with where it was read, if anywhere
 
 

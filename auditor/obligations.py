@@ -8,22 +8,23 @@ texts it must carry.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import cast
 
 from auditor import shipped
 from auditor.chains import Chains
 from auditor.interpretation import Notice, Obligation, Row
-from auditor.reasoning import Atoms
+from auditor.predicates import Atoms
 
 
 def read(atoms: Atoms, release: int, chains: Chains) -> tuple[Obligation, ...]:
     """The conditions and limitations that reach `release` from upstream, in (kind, license, term) order."""
     kb = chains.kb
-    status = {tuple(row[:3]): row[3].replace("_", "-") for row in atoms.get("obligation_status", [])}
+    status = {(a, lic, term): s.replace("_", "-") for a, lic, term, s in atoms.obligation_status}
     basis: dict[tuple[int, str, str], list[Row]] = defaultdict(list)
-    for a, lic, term, fact in atoms.get("status_basis", []):
-        basis[(a, lic, term)].append(fact)
+    for a, lic, term, fact in atoms.status_basis:
+        basis[(a, lic, term)].append(cast(Row, fact))  # a fact is a compound term (rules/lib/obligations.lp)
     found = []
-    for a, lic, term in sorted(atoms.get("inherited", []), key=lambda c: (kb.term_kinds[c[2]]["kind"], c[1], c[2])):
+    for a, lic, term in sorted(atoms.inherited, key=lambda c: (kb.term_kinds[c[2]]["kind"], c[1], c[2])):
         kind = kb.term_kinds[term]["kind"]
         if a != release or kind not in ("condition", "limitation"):
             continue

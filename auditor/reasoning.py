@@ -49,7 +49,7 @@ def reason(which: str, files: list[Path], fb: FactBase) -> Reasoning:
     """The atoms on clingo, pyDatalog or both (`which`); with both, clingo's atoms and every
     predicate on which the two differ."""
     choices = any(fact[0] == "alternative" for fact in fb.facts)
-    clingo_atoms = engine.solve(files, fb.program(), choices) if which != "pydatalog" or choices else {}
+    clingo_atoms = engine.solve(files, fb.program(), choices) if which != "pydatalog" or choices else Atoms(list)
     if which == "clingo":
         return Reasoning(clingo_atoms, ENGINE_NAMES[which])
     pydatalog_atoms = datalog.solve(files, list(fb.facts), clingo_atoms.get("chosen", []))

@@ -18,7 +18,7 @@ from auditor.facts import FactBase
 from auditor.interpretation import Finding, Interpretation
 from auditor.model import AssetGraph
 from auditor.naming import display_id
-from auditor.reasoning import Atoms
+from auditor.predicates import Atoms
 from auditor.remedy import Change, Remedies, Remedy
 
 MAX_AIMED = 50  # conflict findings searched one by one; beyond this the report says "not computed"

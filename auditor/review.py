@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TypedDict
 
 from auditor import shape
 from auditor.model import AssetGraph, Curation, Evidence, Problem
 from auditor.naming import display_id
-from auditor.parsed import JSON
+from auditor.parsed import JSON, YAML, JSONObject
 from auditor.readers import safejson
-from auditor.readers.frontmatter import FrontMatterError, parse
+from auditor.readers.frontmatter import FrontMatter, FrontMatterError, parse
 from auditor.vocabulary import ReviewStatus
 
 RESOLUTIONS_FILE, CURATIONS_FILE = "resolutions.yaml", "curations.yaml"
@@ -53,7 +55,7 @@ class Resolution:
     file: str
     line: int | None
 
-    def matches(self, finding: dict) -> bool:
+    def matches(self, finding: JSONObject) -> bool:
         details = {k: str(v) for k, v in finding["detail"].items()}
         return (
             finding["rule"] == self.rule
@@ -61,7 +63,7 @@ class Resolution:
             and all(details.get(k) == v for k, v in self.detail)
         )
 
-    def record(self, expired: bool) -> dict:
+    def record(self, expired: bool) -> JSONObject:
         return {
             "reason": self.reason,
             "comment": self.comment,
@@ -74,13 +76,26 @@ class Resolution:
         }
 
 
+class ReviewProblem(TypedDict):
+    """An entry of a review file that cannot be used; `fatal`: the whole file cannot be."""
+
+    kind: str
+    file: str
+    line: int | None
+    message: str
+    fatal: bool
+
+
+Lines = dict[str, int | None]  # an entry's fields ("" for the entry itself) -> line in the file
+
+
 class Review:
     """The parsed review files: what to apply, and the entries that could not be used."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.resolutions: list[Resolution] = []
         self.curations: list[Curation] = []
-        self.problems: list[dict] = []  # {kind, file, line, message, fatal}
+        self.problems: list[ReviewProblem] = []
         self.files: dict[str, str] = {}  # kind -> file name as the report names it
 
     def problem(self, kind: str, file: str, line: int | None, message: str, fatal: bool = False) -> None:
@@ -96,7 +111,7 @@ class Review:
             for p in self.problems
         ]
 
-    def problems_of(self, kind: str) -> list[dict]:
+    def problems_of(self, kind: str) -> list[JSONObject]:
         """The problems of one review file, as the report lists them."""
         return [{k: v for k, v in p.items() if k != "fatal"} for p in self.problems if p["kind"] == kind]
 
@@ -116,7 +131,7 @@ def load(texts: dict[str, tuple[str, str]], rule_ids: set[str]) -> Review:
     return review
 
 
-def _entries(name: str, text: str, kind: str, review: Review) -> list[tuple[dict, dict]]:
+def _entries(name: str, text: str, kind: str, review: Review) -> list[tuple[YAML, Lines]]:
     try:
         front = parse(text, 1, f"the {kind} file")
     except FrontMatterError as exc:
@@ -128,17 +143,19 @@ def _entries(name: str, text: str, kind: str, review: Review) -> list[tuple[dict
             kind, name, 1, f"expected one top-level key '{kind}:' holding a list; no {kind} applied", fatal=True
         )
         return []
-    return [
-        (
-            item,
-            {k.partition(".")[2]: v for k, v in front.lines.items() if k.startswith(f"{kind}[{i}]")}
-            | {"": front.line(f"{kind}[{i}]")},
-        )
-        for i, item in enumerate(items)
-    ]
+    return [(item, _lines(front, f"{kind}[{i}]")) for i, item in enumerate(items)]
 
 
-def _required(entry, lines: dict, where: str, name: str, keys: set[str], optional: set[str], review: Review) -> bool:
+def _lines(front: FrontMatter, pointer: str) -> Lines:
+    """The lines of the entry at `pointer`: of each of its fields by name, and of itself ("")."""
+    lines: Lines = {k.partition(".")[2]: v for k, v in front.lines.items() if k.startswith(pointer)}
+    lines[""] = front.line(pointer)
+    return lines
+
+
+def _required(
+    entry: YAML, lines: Lines, where: str, name: str, keys: set[str], optional: set[str], review: Review
+) -> bool:
     kind = where.partition("[")[0]
     if not isinstance(entry, dict):
         review.problem(kind, name, lines.get(""), f"{where} is not a mapping of fields; not applied")
@@ -161,7 +178,7 @@ def _required(entry, lines: dict, where: str, name: str, keys: set[str], optiona
     return True
 
 
-def _date(value, field: str, where: str, name: str, line, review: Review) -> str | None:
+def _date(value: YAML, field: str, where: str, name: str, line: int | None, review: Review) -> str | None:
     kind = where.partition("[")[0]
     try:
         return dt.date.fromisoformat(str(value)).isoformat()
@@ -172,7 +189,7 @@ def _date(value, field: str, where: str, name: str, line, review: Review) -> str
         return None
 
 
-def _resolution(entry, lines, where, name, rule_ids, review: Review) -> None:
+def _resolution(entry: YAML, lines: Lines, where: str, name: str, rule_ids: set[str], review: Review) -> None:
     if not _required(entry, lines, where, name, _RESOLUTION_KEYS, {"detail", "expires"}, review):
         return
     line, kind = lines.get(""), "resolutions"
@@ -214,7 +231,7 @@ def _resolution(entry, lines, where, name, rule_ids, review: Review) -> None:
     )
 
 
-def _curation(entry, lines, where, name, review: Review) -> None:
+def _curation(entry: YAML, lines: Lines, where: str, name: str, review: Review) -> None:
     if not _required(entry, lines, where, name, _CURATION_KEYS, set(), review):
         return
     date = _date(entry["date"], "date", where, name, lines.get(""), review)
@@ -267,7 +284,7 @@ def curate(graph: AssetGraph, review: Review) -> Curated:
     return Curated(replace(graph, assets=assets), tuple(orphaned), tuple(problems))
 
 
-def resolve(doc: dict, review: Review, as_of: dt.date) -> None:
+def resolve(doc: JSONObject, review: Review, as_of: dt.date) -> None:
     """Mark the findings the resolutions accept; an expired resolution leaves its finding open."""
     used = set()
     expiring = any(r.expires for r in review.resolutions)
@@ -275,8 +292,8 @@ def resolve(doc: dict, review: Review, as_of: dt.date) -> None:
         matching = [r for r in review.resolutions if r.matches(finding)]
         used.update(matching)
         active = [r for r in matching if r.expires is None or r.expires >= as_of.isoformat()]
-        chosen = (active or matching or [None])[0]
-        finding["resolution"] = chosen and chosen.record(expired=not active)
+        chosen = next(iter(active or matching), None)
+        finding["resolution"] = None if chosen is None else chosen.record(expired=not active)
         finding["status"] = (ReviewStatus.RESOLVED if active else ReviewStatus.OPEN).value
     doc["review"].update(
         {
@@ -292,7 +309,7 @@ def resolve(doc: dict, review: Review, as_of: dt.date) -> None:
     doc["review"]["problems"] = kept + review.problems_of("resolutions")
 
 
-def _orphan(r: Resolution) -> dict:
+def _orphan(r: Resolution) -> JSONObject:
     return {
         "rule": r.rule,
         "asset": r.asset,
@@ -304,7 +321,7 @@ def _orphan(r: Resolution) -> dict:
     }
 
 
-def compare(doc: dict, baseline: dict, name: str) -> None:
+def compare(doc: JSONObject, baseline: JSONObject, name: str) -> None:
     """Mark each finding new or unchanged against an earlier report, and list the findings gone."""
     try:
         before = {f["id"]: f for f in baseline["findings"]}
@@ -330,7 +347,7 @@ class ReviewError(ValueError):
     """A review input (baseline or stored report) cannot be used at all; the message names it."""
 
 
-def read_report(path) -> dict:
+def read_report(path: Path) -> JSONObject:
     """A stored report.json, bounded in size like any untrusted JSON and checked against its schema."""
     try:
         doc = safejson.load(path, limit=REPORT_LIMIT)
@@ -339,4 +356,5 @@ def read_report(path) -> dict:
     wrong = shape.problem(doc, "report")
     if wrong:
         raise ReviewError(f"{path}: not an mlaudit report.json of schema version 1: {wrong}")
-    return doc
+    report: JSONObject = doc  # the report schema requires an object
+    return report

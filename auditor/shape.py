@@ -9,7 +9,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from auditor.parsed import JSON
-from auditor.report.plaintext import plain
+from auditor.readers.sanitise import plain
 from auditor.resources import schema_path
 
 if TYPE_CHECKING:

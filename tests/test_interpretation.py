@@ -19,6 +19,7 @@ from auditor.reasoning import Atoms, Difference, Reasoning
 from auditor.remedy import Change, Remedies, Remedy
 
 NC = "CC-BY-NC-4.0"
+Rows = dict[str, list[tuple]]  # atoms written by hand: rows by predicate name
 FILES = {
     "mlaudit.toml": '[release]\nasset = "acme/m"\nuse = "commercial"\n',
     "acme/m/README.md": card("license: apache-2.0\nbase_model: org/base\nbase_model_relation: finetune\n"),
@@ -42,8 +43,8 @@ def staged(tmp_path, curations: str = "") -> tuple[review.Curated, facts.FactBas
     return curated, fb
 
 
-def read(curated: review.Curated, fb: facts.FactBase, atoms: Atoms, *differences: Difference) -> Interpretation:
-    reasoning = Reasoning(atoms, ("clingo",), differences)
+def read(curated: review.Curated, fb: facts.FactBase, atoms: Rows, *differences: Difference) -> Interpretation:
+    reasoning = Reasoning(Atoms(list, atoms), ("clingo",), differences)  # as the engines return them
     return findings.read_atoms(reasoning, fb, curated.graph, RB)
 
 
@@ -51,7 +52,7 @@ def ids(fb: facts.FactBase) -> tuple[int, int]:
     return fb.keys.index("model:acme/m"), fb.keys.index("model:org/base")
 
 
-def non_commercial(fb: facts.FactBase) -> Atoms:
+def non_commercial(fb: facts.FactBase) -> Rows:
     """CMP001 on the release: the non-commercial term reaches it from its base model."""
     m, base = ids(fb)
     row = ("CMP001", m, NC, "non_commercial", "commercial")

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from auditor.parsed import JSON, JSONObject
-from auditor.report.plaintext import plain
+from auditor.readers.sanitise import plain
 from auditor.vocabulary import Relation
 
 T = TypeVar("T")

@@ -17,8 +17,9 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from auditor.parsed import JSON
+from auditor.readers.sanitise import plain
 from auditor.report.lines import line
-from auditor.report.plaintext import plain, where
+from auditor.report.plaintext import where
 
 
 def render(document: dict[str, JSON]) -> str:

@@ -6,7 +6,9 @@ keeps them. Every value is made plain (auditor.report.plaintext), so one finding
 
 from __future__ import annotations
 
-from auditor.report.plaintext import JSON, local_step, plain, where
+from auditor.parsed import JSON
+from auditor.readers.sanitise import plain
+from auditor.report.plaintext import local_step, where
 
 
 def render(document: dict[str, JSON]) -> str:

@@ -17,7 +17,7 @@ import re
 from collections import defaultdict
 
 from auditor.parsed import JSONObject
-from auditor.report.plaintext import plain
+from auditor.readers.sanitise import plain
 
 NOTICE_TERMS = (
     "attribution",

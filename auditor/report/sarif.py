@@ -15,7 +15,8 @@ import json
 from urllib.parse import quote
 
 from auditor.parsed import JSON
-from auditor.report.plaintext import local_step, plain
+from auditor.readers.sanitise import plain
+from auditor.report.plaintext import local_step
 from auditor.vocabulary import Severity
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
