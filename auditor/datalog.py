@@ -29,7 +29,7 @@ from types import ModuleType
 
 from clingo import SymbolType, ast
 
-from auditor import readback, rulebase
+from auditor import asptext, rulebase
 from auditor.engine import Term
 from auditor.predicates import Atoms
 
@@ -289,7 +289,7 @@ def solve(files: list[Path], facts: list[Fact], clingo_choices: Iterable[tuple[T
     for pred, (name, arity, nested) in sorted(program.shapes.items()):
         if not _is_shown(name, arity, pred, program.shown) or pred not in defined:
             continue
-        atoms[name] += [readback.row(name, row) for row in _ask(pyDatalog, pred, arity, nested)]
+        atoms[name] += [asptext.row(name, row) for row in _ask(pyDatalog, pred, arity, nested)]
     return atoms
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import clingo
 
-from auditor import readback, schema
+from auditor import asptext, schema
 from auditor.predicates import Atoms
 
 Term = str | int | tuple["Term", ...]  # a clingo term read back: string, number, or function term as a tuple
@@ -53,7 +53,7 @@ def solve(files: list[Path], facts: str, choices: bool = True) -> Atoms:
                 break
     if best is None:
         raise RuntimeError("the rule base has no answer set for these facts (inconsistent rules)")
-    return readback.read(best[1])
+    return asptext.read(best[1])
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,7 @@ def _optimal(ctl: clingo.Control, limit: int) -> list[RawChange] | None:
 
 
 def _change(symbols: Sequence[clingo.Symbol]) -> RawChange:
-    shown = readback.read(map(str, symbols))
+    shown = asptext.read(map(str, symbols))
     changed = {row.a for row in shown.changed}
     return RawChange(
         tuple(sorted(row.a for row in shown.removed)),

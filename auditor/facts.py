@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import cast
 
-from auditor import provenance, schema, shipped
+from auditor import asptext, provenance, schema, shipped
 from auditor.config import Settings
 from auditor.knowledge_facts import knowledge
 from auditor.license_reading import LicenseReading, known_readings, read_declared
@@ -53,7 +53,7 @@ class FactBase:
         """The facts as ASP text; `only_cone` keeps the facts about the release's lineage (and the
         knowledge base), all a question about the release alone needs."""
         facts = self.facts if not only_cone or self.cone is None else filter(self._in_cone, self.facts)
-        return "\n".join(map(schema.render, facts)) + "\n"
+        return "\n".join(map(asptext.render, facts)) + "\n"
 
     def _in_cone(self, fact: Fact) -> bool:
         return self.cone is None or all(fact[i] in self.cone for i in schema.SCHEMA[str(fact[0])].asset_positions)

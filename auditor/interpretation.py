@@ -14,7 +14,7 @@ from auditor.license_reading import LicenseReading
 from auditor.remedy import Remedy
 
 JSON = Any  # a finding's detail values: strings and numbers, as rules give them
-Row = tuple[Any, ...]  # an atom's arguments as read back (readback.atom): ints, strings, nested tuples
+Row = tuple[Any, ...]  # an atom's arguments as read back (asptext.atom): ints, strings, nested tuples
 
 
 @dataclass(frozen=True)

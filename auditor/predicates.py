@@ -1,9 +1,8 @@
-"""Every predicate of the fact schema by name, for the type checker: generated from
-`schema.PREDICATES` by tests/test_predicates.py, which checks this file is current. Do not edit.
+"""The read-back rows of the fact schema's derived predicates, for the type checker: generated
+from `schema.PREDICATES` by tests/test_predicates.py, which checks this file is current. Do not edit.
 
-`Predicates` lists each predicate as an attribute (`schema.S.edge(child, parent, relation)`), so a
-misspelt one fails the type check, not an audit. Each derived predicate, which Python reads back from
-the engines, has a row type named by its fields (`row.child`); rows are tuples, printed as tuples.
+Each derived predicate, which Python reads back from the engines, has a row type named by its
+fields (`row.child`); rows are tuples, printed as tuples.
 A variadic predicate (`schema.VARIADIC`) has as many `detail` values as its rule names. `Atoms`,
 what the engines return, gives each derived predicate's rows as an attribute (`atoms.via`).
 """
@@ -12,105 +11,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, NamedTuple, TypeAlias, cast
-
-if TYPE_CHECKING:
-    from auditor.schema import Predicate
+from typing import NamedTuple, TypeAlias, cast
 
 Term: TypeAlias = str | int | tuple["Term", ...]  # a value read back: a number, a string or constant, a term
-
-
-class Predicates:
-    """The schema's predicates as attributes."""
-
-    asset: Predicate
-    release: Predicate
-    release_candidate: Predicate
-    release_unidentified: Predicate
-    edge: Predicate
-    licensed: Predicate
-    alternative: Predicate
-    unlicensed: Predicate
-    unrecognised: Predicate
-    unversioned: Predicate
-    unresolved: Predicate
-    card: Predicate
-    no_metadata: Predicate
-    heading: Predicate
-    problem: Predicate
-    disagrees: Predicate
-    has_source: Predicate
-    has_supplier: Predicate
-    has_checksum: Predicate
-    checksum_mismatch: Predicate
-    unpinned: Predicate
-    name_match: Predicate
-    in_cycle: Predicate
-    machine_generated: Predicate
-    card_mentions: Predicate
-    name_starts: Predicate
-    publisher: Predicate
-    ships_files: Predicate
-    ships_license: Predicate
-    has_notice: Predicate
-    repeats_notice: Predicate
-    ships_policy: Predicate
-    license: Predicate
-    term: Predicate
-    term_kind: Predicate
-    use_rank: Predicate
-    binds: Predicate
-    training_binding: Predicate
-    training_frees: Predicate
-    outputs_frees: Predicate
-    copyleft_trigger: Predicate
-    adaptation_only: Predicate
-    licensor_org: Predicate
-    term_value: Predicate
-    uri_suffices: Predicate
-    term_accepts: Predicate
-    persists: Predicate
-    term_check: Predicate
-    reports_check: Predicate
-    share_alike_compatible: Predicate
-    stale: Predicate
-    rule_severity: Predicate
-    rule_family: Predicate
-    profile: Predicate
-    selected: Predicate
-    profile_format: Predicate
-    described_in: Predicate
-    item: Predicate
-    item_field: Predicate
-    item_license: Predicate
-    required_item: Predicate
-    states: Predicate
-    finding: Predicate
-    because: Predicate
-    carries: Predicate
-    via: Predicate
-    inherited: Predicate
-    obligation_status: Predicate
-    status_basis: Predicate
-    embodies: Predicate
-    adapts: Predicate
-    use_category: Predicate
-    lacks: Predicate
-    meets: Predicate
-    chosen: Predicate
-    outbound: Predicate
-    outbound_requirement: Predicate
-    no_files: Predicate
-    unchecked: Predicate
-    removed: Predicate
-    changed: Predicate
-    raises: Predicate
-    aimed: Predicate
-    was_chosen: Predicate
-
-    def __init__(self, table: Iterable[Predicate]) -> None:
-        for predicate in table:
-            setattr(self, predicate.name, predicate)
 
 
 class FindingRow(tuple[Term, ...]):

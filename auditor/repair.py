@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from auditor import engine, rulebase, schema
+from auditor import asptext, engine, rulebase
 from auditor.facts import FactBase
 from auditor.interpretation import Finding, Interpretation
 from auditor.model import AssetGraph
@@ -57,8 +57,8 @@ def search(
     questions = [f"aim({n})" for n in range(len(aimed))]
     if result.conflicts_block(release):
         questions.insert(0, "whole_release")
-    inputs = [schema.render(("aimed", n, f.atom[0], f.atom[1], ("", *f.atom[2:]))) for n, f in enumerate(aimed)]
-    inputs += [schema.render(("was_chosen", a, i)) for a, i in atoms.get("chosen", [])]
+    inputs = [asptext.render(("aimed", n, f.atom[0], f.atom[1], ("", *f.atom[2:]))) for n, f in enumerate(aimed)]
+    inputs += [asptext.render(("was_chosen", a, i)) for a, i in atoms.get("chosen", [])]
     answers = engine.repairs(
         [*files, *rb.repair_files], fb.program(only_cone=True) + "\n".join(inputs) + "\n", questions
     )

@@ -2,26 +2,24 @@
 
 Input facts describe the asset graph and the audit's settings; knowledge facts come from
 rules/licenses/ and rules/profiles/; derived predicates are what the rules conclude and Python
-reads back. Nothing else builds ASP text: `render` is the only writer, `readback.atom` the only reader.
+reads back. Nothing else builds ASP text: asptext.render is the only writer, asptext.atom the only reader.
 A fact a rule cites as evidence has a `phrase`, how its evidence chain states it (auditor/chains.py),
 so a new fact is one entry here.
 
 Argument types: `asset` an interned integer id, `symbol` a lowercase constant from a fixed
 vocabulary, `string` free text (quoted), `int` a number, `term` any ground term.
 
-Predicates are reachable as attributes, `S.edge(child, parent, relation)`, and each derived one is
-read back as a row with named fields (`row.parent`, see readback.py): both are generated into
-auditor/predicates.py.
+The table is the class `S`, one attribute a predicate: `S.edge(child, parent, relation)` builds a
+fact, and a new fact is one entry here. Each derived predicate is read back as a row with named
+fields (`row.parent`, see asptext.py), generated into auditor/predicates.py from this table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, cached_property
-from typing import Any, SupportsInt
+from functools import cached_property
 
-from auditor.predicates import Predicates, Term
+from auditor.predicates import Term
 
 Values = tuple[Term, ...]  # an atom's arguments as Python holds them
 Fact = tuple[str, *Values]  # an input fact: the predicate's name, then its values
@@ -29,11 +27,14 @@ Fact = tuple[str, *Values]  # an input fact: the predicate's name, then its valu
 
 @dataclass(frozen=True, eq=False)
 class Predicate:
-    name: str
     args: tuple[str, ...]  # "name:type" pairs
-    doc: str
     role: str  # input | knowledge | derived | repair (input of the repair search)
+    doc: str
     phrase: str = ""  # how an evidence chain states the fact: `{arg}`, `{arg:filter}` (auditor/chains.py)
+    name: str = ""  # the attribute of S it is bound to
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        object.__setattr__(self, "name", name)
 
     @property
     def arity(self) -> int:
@@ -54,461 +55,301 @@ class Predicate:
         return (self.name, *values)
 
 
-def _p(name: str, args: str, doc: str, role: str, phrase: str = "") -> Predicate:
-    return Predicate(name, tuple(args.split()), doc, role, phrase)
+def _p(args: str, role: str, doc: str, phrase: str = "") -> Predicate:
+    return Predicate(tuple(args.split()), role, doc, phrase)
 
 
-PREDICATES = [
+class S:
+    """Every predicate, an attribute named as in the rules: `S.edge(child, parent, relation)` builds an
+    edge fact, and a misspelt predicate fails the type check, not an audit."""
+
+    # fmt: off
     # -- the audit's input: asset graph and release settings
-    _p(
-        "asset",
-        "a:asset kind:symbol",
+    asset = _p(
+        "a:asset kind:symbol", "input",
         "an asset of the graph (model, dataset, code, other)",
-        "input",
         phrase="{a} is described here ({kind})",
-    ),
-    _p(
-        "release",
-        "a:asset use:symbol distribution:symbol",
+    )
+    release = _p(
+        "a:asset use:symbol distribution:symbol", "input",
         "the asset being released and how",
-        "input",
         phrase="{a} is released for {use:hyphenated} use as {distribution}",
-    ),
-    _p(
-        "release_candidate",
-        "a:asset",
+    )
+    release_candidate = _p(
+        "a:asset", "input",
         "an asset that could be the release when none is configured",
-        "input",
         phrase="{a} has no downstream asset in the audit",
-    ),
-    _p(
-        "release_unidentified",
-        "candidates:int first:string",
+    )
+    release_unidentified = _p(
+        "candidates:int first:string", "input",
         "no release is configured and several assets could be it (how many, the first by name)",
-        "input",
-    ),
-    _p(
-        "edge",
-        "child:asset parent:asset relation:symbol",
+    )
+    edge = _p(
+        "child:asset parent:asset relation:symbol", "input",
         "a typed lineage edge",
-        "input",
         phrase="{child} {relation:relation} {parent}",
-    ),
-    _p(
-        "licensed",
-        "a:asset license:string",
+    )
+    licensed = _p(
+        "a:asset license:string", "input",
         "a known license the asset is read to be under",
-        "input",
         phrase="{a} is licensed {license}",
-    ),
-    _p(
-        "alternative",
-        "a:asset choice:int license:string",
+    )
+    alternative = _p(
+        "a:asset choice:int license:string", "input",
         "a license of one alternative the asset is offered under (SPDX OR)",
-        "input",
         phrase="{a} is offered under {license} (alternative {choice})",
-    ),
-    _p(
-        "unlicensed",
-        "a:asset reason:symbol",
+    )
+    unlicensed = _p(
+        "a:asset reason:symbol", "input",
         "no usable license: missing, not_a_license, unknown, unreadable",
-        "input",
         phrase="{a} has no usable license ({reason:spaced})",
-    ),
-    _p(
-        "unrecognised",
-        "a:asset text:string",
+    )
+    unrecognised = _p(
+        "a:asset text:string", "input",
         "a declared license the knowledge base does not know",
-        "input",
         phrase="{a} declares '{text}', not a known license",
-    ),
-    _p(
-        "unversioned",
-        "a:asset text:string",
+    )
+    unversioned = _p(
+        "a:asset text:string", "input",
         "a declared license names a license family without its version or variant",
-        "input",
         phrase="{a} declares '{text}', a license family without a version",
-    ),
-    _p("unresolved", "a:asset", "referenced as an upstream but described by no manifest", "input"),
-    _p("card", "a:asset", "the asset has a readable card", "input", phrase="{a} has a card"),
-    _p(
-        "no_metadata",
-        "a:asset",
+    )
+    unresolved = _p("a:asset", "input", "referenced as an upstream but described by no manifest")
+    card = _p("a:asset", "input", "the asset has a readable card", phrase="{a} has a card")
+    no_metadata = _p(
+        "a:asset", "input",
         "the asset's card has no YAML front matter",
-        "input",
         phrase="{a}'s card has no YAML front matter",
-    ),
-    _p(
-        "heading",
-        "a:asset profile:string item:string heading:string status:symbol",
-        "a card heading (normalised) that means the profile's item, listed or by a keyword, and the fill status"
-        " it earns for it",
-        "input",
+    )
+    heading = _p(
+        "a:asset profile:string item:string heading:string status:symbol", "input",
+        "a card heading (normalised) that means the profile's item, listed or by a keyword, and the fill status "
+        "it earns for it",
         phrase="{a}'s card has this section, but {status:fill}",
-    ),
-    _p(
-        "problem",
-        "a:asset file:string code:symbol message:string",
+    )
+    problem = _p(
+        "a:asset file:string code:symbol message:string", "input",
         "a manifest that could not be read, or only in part",
-        "input",
         phrase="{file}: {message}",
-    ),
-    _p(
-        "disagrees",
-        "a:asset aspect:symbol detail:string",
+    )
+    disagrees = _p(
+        "a:asset aspect:symbol detail:string", "input",
         "manifests of one asset contradict each other (license, version, upstream)",
-        "input",
         phrase="a statement of {a}'s {aspect} that another manifest contradicts",
-    ),
-    _p("has_source", "a:asset", "a manifest states where the asset can be obtained", "input"),
-    _p("has_supplier", "a:asset", "a manifest states who supplies or created the asset", "input"),
-    _p("has_checksum", "a:asset", "a manifest gives a checksum of the asset's files", "input"),
-    _p(
-        "checksum_mismatch",
-        "a:asset file:string declared:string actual:string",
+    )
+    has_source = _p("a:asset", "input", "a manifest states where the asset can be obtained")
+    has_supplier = _p("a:asset", "input", "a manifest states who supplies or created the asset")
+    has_checksum = _p("a:asset", "input", "a manifest gives a checksum of the asset's files")
+    checksum_mismatch = _p(
+        "a:asset file:string declared:string actual:string", "input",
         "a declared checksum differs from the file's",
-        "input",
         phrase="{file}: declared sha256 {declared}, file has {actual}",
-    ),
-    _p(
-        "unpinned",
-        "child:asset parent:asset",
+    )
+    unpinned = _p(
+        "child:asset parent:asset", "input",
         "the manifest could pin the upstream's version but does not",
-        "input",
         phrase="{child} references {parent} without a version or revision",
-    ),
-    _p(
-        "name_match",
-        "child:asset parent:asset file:string",
+    )
+    name_match = _p(
+        "child:asset parent:asset file:string", "input",
         "the upstream was matched by name only, to this file",
-        "input",
         phrase="{child}'s upstream {parent} matched by name to {file}",
-    ),
-    _p(
-        "in_cycle",
-        "a:asset cycle:asset",
+    )
+    in_cycle = _p(
+        "a:asset cycle:asset", "input",
         "the asset is on a lineage cycle (named by its first member)",
-        "input",
         phrase="{a} is on the lineage cycle",
-    ),
-    _p(
-        "machine_generated",
-        "a:asset",
+    )
+    machine_generated = _p(
+        "a:asset", "input",
         "the dataset says it was generated by a model",
-        "input",
         phrase="{a} says it was machine-generated",
-    ),
-    _p(
-        "card_mentions",
-        "a:asset phrase:string",
+    )
+    card_mentions = _p(
+        "a:asset phrase:string", "input",
         "the asset's card contains the phrase (case-insensitive)",
-        "input",
         phrase="{a}'s card states '{phrase}'",
-    ),
-    _p(
-        "name_starts",
-        "a:asset prefix:string",
+    )
+    name_starts = _p(
+        "a:asset prefix:string", "input",
         "the asset's name begins with the prefix (ignoring case and separators)",
-        "input",
         phrase="{a}'s name begins with '{prefix}'",
-    ),
-    _p(
-        "publisher",
-        "a:asset org:string",
+    )
+    publisher = _p(
+        "a:asset org:string", "input",
         "the Hub organisation that publishes the asset (lowercase)",
-        "input",
         phrase="{a} is published by the Hub organisation {org}",
-    ),
-    _p(
-        "ships_files",
-        "a:asset",
+    )
+    ships_files = _p(
+        "a:asset", "input",
         "the asset's folder holds files it distributes (weights, configs) beside its card",
-        "input",
         phrase="{a}'s folder holds the files it distributes",
-    ),
-    _p(
-        "ships_license",
-        "a:asset license:string",
+    )
+    ships_license = _p(
+        "a:asset license:string", "input",
         "the asset's folder holds a license file that is, or names, the license",
-        "input",
         phrase="{a}'s folder ships a license file that holds or names {license}",
-    ),
-    _p(
-        "has_notice",
-        "a:asset",
+    )
+    has_notice = _p(
+        "a:asset", "input",
         "the asset's folder holds a NOTICE file with text",
-        "input",
         phrase="{a}'s folder holds a NOTICE file",
-    ),
-    _p(
-        "repeats_notice",
-        "a:asset upstream:asset",
+    )
+    repeats_notice = _p(
+        "a:asset upstream:asset", "input",
         "the asset's NOTICE carries the upstream's NOTICE text (whitespace aside)",
-        "input",
         phrase="{a}'s NOTICE carries the NOTICE text of {upstream}",
-    ),
-    _p(
-        "ships_policy",
-        "a:asset",
+    )
+    ships_policy = _p(
+        "a:asset", "input",
         "the asset's folder holds a use policy file (USE_POLICY.md, Acceptable-Use-Policy)",
-        "input",
         phrase="{a}'s folder ships a use policy file",
-    ),
+    )
     # -- knowledge: licenses, terms, documentation profiles
-    _p("license", "license:string family:symbol", "a license of the knowledge base", "knowledge"),
-    _p("term", "license:string term:symbol", "a term (permission, condition, limitation) of a license", "knowledge"),
-    _p("term_kind", "term:symbol kind:symbol", "permission, condition or limitation", "knowledge"),
-    _p(
-        "use_rank",
-        "term:symbol rank:int",
+    license = _p("license:string family:symbol", "knowledge", "a license of the knowledge base")
+    term = _p("license:string term:symbol", "knowledge", "a term (permission, condition, limitation) of a license")
+    term_kind = _p("term:symbol kind:symbol", "knowledge", "permission, condition or limitation")
+    use_rank = _p(
+        "term:symbol rank:int", "knowledge",
         "a limitation that sets the use category (1 unspecified .. 3 academic-only)",
-        "knowledge",
-    ),
-    _p("binds", "license:string relation:symbol", "the license's own text reaches across this relation", "knowledge"),
-    _p(
-        "training_binding",
-        "license:string",
+    )
+    binds = _p("license:string relation:symbol", "knowledge", "the license's own text reaches across this relation")
+    training_binding = _p(
+        "license:string", "knowledge",
         "the license's own text reaches models trained on the material",
-        "knowledge",
-    ),
-    _p(
-        "training_frees",
-        "license:string",
+    )
+    training_frees = _p(
+        "license:string", "knowledge",
         "the license's own text imposes nothing on models trained on the material",
-        "knowledge",
-    ),
-    _p(
-        "outputs_frees",
-        "license:string",
+    )
+    outputs_frees = _p(
+        "license:string", "knowledge",
         "the license's own text imposes nothing on outputs made with the material",
-        "knowledge",
-    ),
-    _p(
-        "copyleft_trigger",
-        "license:string distribution:symbol",
+    )
+    copyleft_trigger = _p(
+        "license:string distribution:symbol", "knowledge",
         "a release distribution that triggers the license's copyleft terms",
-        "knowledge",
         phrase="{license}'s copyleft binds a release distributed as {distribution}: {license:copyleft_basis}",
-    ),
-    _p(
-        "adaptation_only",
-        "term:symbol",
+    )
+    adaptation_only = _p(
+        "term:symbol", "knowledge",
         "a term that binds adaptations of the material, not unchanged copies in a collection",
-        "knowledge",
-    ),
-    _p(
-        "licensor_org",
-        "license:string org:string",
+    )
+    licensor_org = _p(
+        "license:string org:string", "knowledge",
         "a Hub organisation of the license's licensor (lowercase)",
-        "knowledge",
-    ),
-    _p(
-        "term_value",
-        "license:string term:symbol value:string",
+    )
+    term_value = _p(
+        "license:string term:symbol value:string", "knowledge",
         "the value a term prescribes (a name prefix, a statement, a phrase)",
-        "knowledge",
-    ),
-    _p("uri_suffices", "license:string term:symbol", "the license's URI or a link to it meets the term", "knowledge"),
-    _p(
-        "term_accepts",
-        "license:string term:symbol value:string",
+    )
+    uri_suffices = _p("license:string term:symbol", "knowledge", "the license's URI or a link to it meets the term")
+    term_accepts = _p(
+        "license:string term:symbol value:string", "knowledge",
         "a statement the license accepts in place of the prescribed one",
-        "knowledge",
-    ),
-    _p("persists", "term:symbol", "a term every derivative's license must keep", "knowledge"),
-    _p(
-        "term_check",
-        "term:symbol check:symbol",
+    )
+    persists = _p("term:symbol", "knowledge", "a term every derivative's license must keep")
+    term_check = _p(
+        "term:symbol check:symbol", "knowledge",
         "how the release is checked to meet the term (terms.yaml `check`)",
-        "knowledge",
-    ),
-    _p(
-        "reports_check",
-        "rule:string check:symbol",
+    )
+    reports_check = _p(
+        "rule:string check:symbol", "knowledge",
         "a rule that reports the unmet outcome of this check itself",
-        "knowledge",
-    ),
-    _p(
-        "share_alike_compatible",
-        "license:string other:string",
+    )
+    share_alike_compatible = _p(
+        "license:string other:string", "knowledge",
         "adaptations under the license may also be shared under the other",
-        "knowledge",
-    ),
-    _p(
-        "stale",
-        "license:string verified_at:string",
+    )
+    stale = _p(
+        "license:string verified_at:string", "knowledge",
         'the entry was never verified ("never") or verified longer ago than the audit allows',
-        "knowledge",
         phrase="the knowledge base's entry for {license} {verified_at:verified}",
-    ),
-    _p("rule_severity", "rule:string severity:symbol", "the severity a rule's metadata gives", "knowledge"),
-    _p("rule_family", "rule:string family:symbol", "the family a rule's metadata gives", "knowledge"),
-    _p("profile", "profile:string kind:symbol", "a documentation profile applies to assets of the kind", "knowledge"),
-    _p("selected", "profile:string", "the audit uses this documentation profile", "input"),
-    _p(
-        "profile_format",
-        "profile:string format:string",
+    )
+    rule_severity = _p("rule:string severity:symbol", "knowledge", "the severity a rule's metadata gives")
+    rule_family = _p("rule:string family:symbol", "knowledge", "the family a rule's metadata gives")
+    profile = _p("profile:string kind:symbol", "knowledge", "a documentation profile applies to assets of the kind")
+    selected = _p("profile:string", "input", "the audit uses this documentation profile")
+    profile_format = _p(
+        "profile:string format:string", "knowledge",
         "the profile applies only to assets described in this format",
-        "knowledge",
-    ),
-    _p("described_in", "a:asset format:string", "a manifest of this format describes the asset", "input"),
-    _p("item", "profile:string item:string", "a documentation item of a profile", "knowledge"),
-    _p("item_field", "profile:string item:string field:string", "a manifest field that meets the item", "knowledge"),
-    _p("item_license", "profile:string item:string", "a usable license meets the item", "knowledge"),
-    _p("required_item", "profile:string item:string", "the release lacking the item is a finding", "knowledge"),
-    _p("states", "a:asset field:string", "a manifest of the asset fills this field", "input"),
+    )
+    described_in = _p("a:asset format:string", "input", "a manifest of this format describes the asset")
+    item = _p("profile:string item:string", "knowledge", "a documentation item of a profile")
+    item_field = _p("profile:string item:string field:string", "knowledge", "a manifest field that meets the item")
+    item_license = _p("profile:string item:string", "knowledge", "a usable license meets the item")
+    required_item = _p("profile:string item:string", "knowledge", "the release lacking the item is a finding")
+    states = _p("a:asset field:string", "input", "a manifest of the asset fills this field")
     # -- derived by the rules and read back
-    _p("finding", "rule:string a:asset detail:term", "a finding; arity 2 + number of detail values", "derived"),
-    _p("because", "rule:string a:asset detail:term fact:term", "a fact a finding rests on", "derived"),
-    _p("carries", "a:asset license:string term:symbol", "the asset is bound by a term of a license", "derived"),
-    _p(
-        "via",
-        "child:asset parent:asset license:string term:symbol",
+    finding = _p("rule:string a:asset detail:term", "derived", "a finding; arity 2 + number of detail values")
+    because = _p("rule:string a:asset detail:term fact:term", "derived", "a fact a finding rests on")
+    carries = _p("a:asset license:string term:symbol", "derived", "the asset is bound by a term of a license")
+    via = _p(
+        "child:asset parent:asset license:string term:symbol", "derived",
         "the term reached the child through this parent",
-        "derived",
-    ),
-    _p(
-        "inherited",
-        "a:asset license:string term:symbol",
+    )
+    inherited = _p(
+        "a:asset license:string term:symbol", "derived",
         "a term of the release's lineage that reaches it from upstream",
-        "derived",
-    ),
-    _p(
-        "obligation_status",
-        "a:asset license:string term:symbol status:symbol",
+    )
+    obligation_status = _p(
+        "a:asset license:string term:symbol status:symbol", "derived",
         "whether the release meets an inherited term: met, unmet or cannot_tell",
-        "derived",
-    ),
-    _p(
-        "status_basis",
-        "a:asset license:string term:symbol fact:term",
+    )
+    status_basis = _p(
+        "a:asset license:string term:symbol fact:term", "derived",
         "a fact an obligation's status rests on",
-        "derived",
-    ),
-    _p(
-        "embodies",
-        "a:asset license:string term:symbol",
+    )
+    embodies = _p(
+        "a:asset license:string term:symbol", "derived",
         "the asset is the material, a copy or an adaptation of it (not a collection)",
-        "derived",
-    ),
-    _p(
-        "adapts",
-        "a:asset license:string term:symbol",
+    )
+    adapts = _p(
+        "a:asset license:string term:symbol", "derived",
         "the asset is or bundles an adaptation of the material",
-        "derived",
-    ),
-    _p(
-        "use_category", "a:asset category:symbol", "commercial, unspecified, non-commercial or academic-only", "derived"
-    ),
-    _p("lacks", "a:asset profile:string item:string", "the asset does not meet a documentation item", "derived"),
-    _p("meets", "a:asset profile:string item:string", "the asset meets a documentation item", "derived"),
-    _p(
-        "chosen",
-        "a:asset choice:int",
+    )
+    use_category = _p(
+        "a:asset category:symbol", "derived",
+        "commercial, unspecified, non-commercial or academic-only",
+    )
+    lacks = _p("a:asset profile:string item:string", "derived", "the asset does not meet a documentation item")
+    meets = _p("a:asset profile:string item:string", "derived", "the asset meets a documentation item")
+    chosen = _p(
+        "a:asset choice:int", "derived",
         "the alternative the solver relied on for an asset offered under several",
-        "derived",
-    ),
-    _p("outbound", "license:string", "a license the release may be published under", "derived"),
-    _p(
-        "outbound_requirement",
-        "license:string term:symbol",
+    )
+    outbound = _p("license:string", "derived", "a license the release may be published under")
+    outbound_requirement = _p(
+        "license:string term:symbol", "derived",
         "a term the release inherits that limits the licenses it may be published under",
-        "derived",
-    ),
-    _p(
-        "no_files",
-        "a:asset",
+    )
+    no_files = _p(
+        "a:asset", "derived",
         "the asset is described without the files it distributes (cited as evidence, not read back)",
-        "derived",
-        phrase="{a} is described without the files it distributes (no weights beside its card), so a missing"
-        " file cannot be seen",
-    ),
-    _p(
-        "unchecked",
-        "term:symbol",
+        phrase="{a} is described without the files it distributes (no weights beside its card), so a missing "
+        "file cannot be seen",
+    )
+    unchecked = _p(
+        "term:symbol", "derived",
         "no check decides whether the release meets the term (cited as evidence, not read back)",
-        "derived",
         phrase="no file mlaudit reads shows whether {term:hyphenated} is met: a person must check it",
-    ),
-    _p("removed", "a:asset", "an upstream asset a repair removes (or relicenses)", "derived"),
-    _p("changed", "a:asset", "an asset a repair takes under another of its license alternatives", "derived"),
-    _p("raises", "rule:string", "an error-level conflict of the release that a repair brings about", "derived"),
+    )
+    removed = _p("a:asset", "derived", "an upstream asset a repair removes (or relicenses)")
+    changed = _p("a:asset", "derived", "an asset a repair takes under another of its license alternatives")
+    raises = _p("rule:string", "derived", "an error-level conflict of the release that a repair brings about")
     # -- inputs of the repair search only (rules/repair/), never of the audit
-    _p(
-        "aimed",
-        "n:int rule:string a:asset detail:ground",
+    aimed = _p(
+        "n:int rule:string a:asset detail:ground", "repair",
         "finding n, which the repair search tries to clear",
-        "repair",
-    ),
-    _p("was_chosen", "a:asset choice:int", "the alternative the audit chose, so a repair can count changes", "repair"),
-]
+    )
+    was_chosen = _p(
+        "a:asset choice:int", "repair",
+        "the alternative the audit chose, so a repair can count changes",
+    )
+    # fmt: on
+
+
+PREDICATES = [p for p in vars(S).values() if isinstance(p, Predicate)]
 SCHEMA = {p.name: p for p in PREDICATES}
-S = Predicates(PREDICATES)
 # Predicates read back at several arities: `detail` stands for the values a rule's metadata names.
 VARIADIC = frozenset({"finding", "because"})
-
-
-def render(fact: Fact) -> str:
-    """One fact as ASP text, checked against the schema."""
-    return _writer(fact[0])(fact)
-
-
-@cache
-def _writer(name: str) -> Callable[[Fact], str]:
-    """A function writing facts of one predicate: built once, since a large audit writes millions."""
-    pred = SCHEMA[name]
-    if pred.role == "derived":
-        raise ValueError(f"{pred.name} is derived by the rules, not given as input")
-    convert = [_CONVERTERS[t] for t in pred.types]
-
-    def write(fact: Fact) -> str:
-        if len(fact) != len(convert) + 1:
-            raise TypeError(f"{name}/{len(convert)} given {len(fact) - 1} arguments")
-        return f"{name}({','.join([c(v) for c, v in zip(convert, fact[1:], strict=False)])})."
-
-    return write
-
-
-def _number(value: SupportsInt) -> str:
-    return str(int(value))
-
-
-@cache
-def _symbol(value: str) -> str:
-    if not value.replace("_", "a").isalnum() or not value[0].islower():
-        raise ValueError(f"{value!r} is not a valid symbol")
-    return value
-
-
-def _string(value: object) -> str:
-    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-
-
-class Constant(str):
-    """A symbolic constant read back from clingo (`commercial`), told apart from a string
-    (`"commercial"`) so that a read-back atom can be written again exactly (see `_ground`)."""
-
-    __slots__ = ()
-
-
-def _ground(value: Term) -> str:
-    """Any read-back value as a term: constants bare, strings quoted, tuples as tuples."""
-    if isinstance(value, Constant):
-        return value
-    if isinstance(value, str):
-        return _string(value)
-    if isinstance(value, int):
-        return str(value)
-    name, *args = value
-    return f"{name}({','.join(map(_ground, args))}{',' if not name and len(args) == 1 else ''})"
-
-
-# Any: the values of facts are whatever the encoder gives; each converter checks those its type allows.
-_CONVERTERS: dict[str, Callable[[Any], str]] = {
-    "asset": _number,
-    "int": _number,
-    "symbol": _symbol,
-    "string": _string,
-    "term": _string,
-    "ground": _ground,
-}

@@ -1,5 +1,7 @@
-"""auditor/predicates.py is what the fact schema's table generates: `python tests/test_predicates.py`
-prints it anew (redirect it to auditor/predicates.py) after a predicate is added or changed."""
+"""auditor/predicates.py is what the fact schema's table generates for its derived predicates:
+`python tests/test_predicates.py` writes it anew after a
+derived predicate (one the rules conclude and Python reads back) is added or changed. Input and
+knowledge facts need no generated code: `schema.S` is their one entry."""
 
 from __future__ import annotations
 
@@ -7,17 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from auditor import readback, schema
-from auditor.predicates import ROWS, Predicates
+from auditor import asptext, schema
+from auditor.predicates import ROWS
 
 GENERATED = Path(schema.__file__).with_name("predicates.py")
 PYTHON_TYPES = {"asset": "int", "int": "int", "symbol": "str", "string": "str", "term": "Term", "ground": "Term"}
-HEADER = '''"""Every predicate of the fact schema by name, for the type checker: generated from
-`schema.PREDICATES` by tests/test_predicates.py, which checks this file is current. Do not edit.
+HEADER = '''"""The read-back rows of the fact schema's derived predicates, for the type checker: generated
+from `schema.PREDICATES` by tests/test_predicates.py, which checks this file is current. Do not edit.
 
-`Predicates` lists each predicate as an attribute (`schema.S.edge(child, parent, relation)`), so a
-misspelt one fails the type check, not an audit. Each derived predicate, which Python reads back from
-the engines, has a row type named by its fields (`row.child`); rows are tuples, printed as tuples.
+Each derived predicate, which Python reads back from the engines, has a row type named by its
+fields (`row.child`); rows are tuples, printed as tuples.
 A variadic predicate (`schema.VARIADIC`) has as many `detail` values as its rule names. `Atoms`,
 what the engines return, gives each derived predicate's rows as an attribute (`atoms.via`).
 """
@@ -26,17 +27,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, NamedTuple, TypeAlias, cast
-
-if TYPE_CHECKING:
-    from auditor.schema import Predicate
+from typing import NamedTuple, TypeAlias, cast
 
 Term: TypeAlias = str | int | tuple["Term", ...]  # a value read back: a number, a string or constant, a term
-
-
-class Predicates:
-    """The schema's predicates as attributes."""
-
 '''
 
 
@@ -72,9 +65,7 @@ def _variadic_row(pred: schema.Predicate) -> list[str]:
 
 def source() -> str:
     """The text of auditor/predicates.py, as ruff formats it."""
-    lines = [f"    {p.name}: Predicate" for p in schema.PREDICATES]
-    lines += ["", "    def __init__(self, table: Iterable[Predicate]) -> None:"]
-    lines += ["        for predicate in table:", "            setattr(self, predicate.name, predicate)"]
+    lines: list[str] = []
     derived = [p for p in schema.PREDICATES if p.role == "derived"]
     for pred in derived:
         lines += ["", ""] + (_variadic_row(pred) if pred.name in schema.VARIADIC else _fixed_row(pred))
@@ -96,13 +87,17 @@ def source() -> str:
 
 def test_the_generated_module_is_current():
     assert GENERATED.read_text(encoding="utf-8") == source(), (
-        "run: python tests/test_predicates.py > auditor/predicates.py"
+        "run: python tests/test_predicates.py (it rewrites auditor/predicates.py)"
     )
 
 
 def test_every_predicate_is_an_attribute_and_nothing_else():
-    assert list(Predicates.__annotations__) == [p.name for p in schema.PREDICATES]
-    assert all(getattr(schema.S, p.name) is p for p in schema.PREDICATES)
+    assert [p.name for p in schema.PREDICATES] == [
+        n for n, v in vars(schema.S).items() if isinstance(v, schema.Predicate)
+    ]
+    assert all(getattr(schema.S, p.name) is p for p in schema.PREDICATES) and len(schema.SCHEMA) == len(
+        schema.PREDICATES
+    )
     with pytest.raises(AttributeError):
         schema.S.no_such_predicate  # noqa: B018
 
@@ -114,23 +109,23 @@ def test_a_fact_is_the_name_and_its_values():
 
 
 def test_rows_name_their_fields_and_stay_tuples():
-    via = readback.row("via", (3, 1, "MIT", "notice"))
+    via = asptext.row("via", (3, 1, "MIT", "notice"))
     assert via == (3, 1, "MIT", "notice") and (via.child, via.parent, via.license, via.term) == (3, 1, "MIT", "notice")
     assert f"via{via}" == "via(3, 1, 'MIT', 'notice')"
-    finding = readback.row("finding", ("CMP001", 3, "MIT", 1))
+    finding = asptext.row("finding", ("CMP001", 3, "MIT", 1))
     assert (finding.rule, finding.a, finding.detail) == ("CMP001", 3, ("MIT", 1)) and repr(
         finding
     ) == "('CMP001', 3, 'MIT', 1)"
-    because = readback.row("because", ("CMP001", 3, "MIT", ("licensed", 1, "MIT")))
+    because = asptext.row("because", ("CMP001", 3, "MIT", ("licensed", 1, "MIT")))
     assert (because.detail, because.fact) == (("MIT",), ("licensed", 1, "MIT"))
     assert set(ROWS) == {p.name for p in schema.PREDICATES if p.role == "derived"}
 
 
 def test_atoms_read_back_are_rows_by_predicate():
-    atoms = readback.read(['via(3,1,"MIT",notice)', 'finding("LIC001",3,"Foo")', "chosen(3,2)"])
+    atoms = asptext.read(['via(3,1,"MIT",notice)', 'finding("LIC001",3,"Foo")', "chosen(3,2)"])
     assert atoms.via == [(3, 1, "MIT", "notice")] and atoms.via[0].parent == 1 and atoms["chosen"][0].choice == 2
     assert atoms.finding[0].detail == ("Foo",) and atoms.removed == [] and "removed" not in atoms
 
 
 if __name__ == "__main__":
-    print(source(), end="")
+    GENERATED.write_text(source(), encoding="utf-8")
