@@ -15,17 +15,17 @@ from auditor.facts import FactBase
 from auditor.interpretation import Documentation
 from auditor.model import AssetGraph
 from auditor.naming import display_id
+from auditor.predicates import Atoms
 from auditor.profiles import Profile
-from auditor.reasoning import Atoms
 
 
 def scores(atoms: Atoms, chains: Chains, profiles: dict[str, Profile]) -> tuple[Documentation, ...]:
     """Per asset and profile: the score and what is missing, from the meets/lacks atoms."""
     met: dict[tuple[int, str], set[str]] = defaultdict(set)
     lacking: dict[tuple[int, str], set[str]] = defaultdict(set)
-    for a, profile, item in atoms.get("meets", []):
+    for a, profile, item in atoms.meets:
         met[(a, profile)].add(item)
-    for a, profile, item in atoms.get("lacks", []):
+    for a, profile, item in atoms.lacks:
         lacking[(a, profile)].add(item)
     found = []
     for a, profile in sorted(set(met) | set(lacking), key=lambda k: (chains.name(k[0]) or "", k[1])):

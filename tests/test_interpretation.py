@@ -43,7 +43,7 @@ def staged(tmp_path, curations: str = "") -> tuple[review.Curated, facts.FactBas
 
 
 def read(curated: review.Curated, fb: facts.FactBase, atoms: Atoms, *differences: Difference) -> Interpretation:
-    reasoning = Reasoning(atoms, ("clingo",), differences)
+    reasoning = Reasoning(Atoms(list, atoms), ("clingo",), differences)  # as the engines return them
     return findings.read_atoms(reasoning, fb, curated.graph, RB)
 
 
