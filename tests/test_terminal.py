@@ -8,7 +8,7 @@ import json
 import re
 
 import pytest
-from conftest import FIXTURES, RB, card, run_audit, write_tree
+from conftest import FIXTURES, RB, ROOT, card, run_audit, write_tree
 
 from auditor.cli import main
 from auditor.profiles import DEFAULT_PROFILES
@@ -46,6 +46,17 @@ def finding_lines(summary: str) -> list[re.Match[str]]:
 def test_the_demo_summary_fits_in_40_lines(audited):
     summary, _ = audited
     assert len(summary.splitlines()) <= 40
+
+
+def test_the_readme_shows_the_summary_the_quick_start_prints(tmp_path, monkeypatch, capsys):
+    """Every line of the README's example, but the elision, is printed, in that order."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = "$ mlaudit audit fixtures/releases/demo --fail-on never\n"
+    example = readme[readme.index(command) + len(command) :].split("```")[0].splitlines()
+    monkeypatch.chdir(tmp_path)  # the default --out, ./mlaudit-report, as the example names it
+    assert main(["audit", str(DEMO), "--fail-on", "never"]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert [line for line in printed if line in example] == [line for line in example if line != "..."]
 
 
 def test_each_open_error_and_warning_is_one_line_with_its_id_and_place(audited):
