@@ -86,8 +86,8 @@ def _output_options(outputs: Mapping[str, tuple[str, str, str]]) -> _Parser:
     options.add_argument(
         "--as-of",
         type=_date,
-        help="judge resolution expiry (and, for audit, the age of license "
-        "knowledge) on this date, YYYY-MM-DD (default: today)",
+        help="judge resolution expiry (for report, of the --resolutions given) and, for audit, the age of "
+        "license knowledge on this date, YYYY-MM-DD (default: today)",
     )
     return options
 

@@ -267,4 +267,5 @@ def test_report_keeps_the_stored_resolutions_as_its_help_says(tmp_path, capsys):
     assert json.loads((second / "report.json").read_text(encoding="utf-8"))["counts"]["resolved"] == 1
     shown = helped(capsys, "report")
     assert "keep those decisions as they are" in shown and "resolutions.yaml in the release folder" not in shown
+    assert "judge resolution expiry (for report, of the --resolutions given)" in shown
     assert "resolutions.yaml in the release folder" in helped(capsys, "audit")
