@@ -77,7 +77,7 @@ def _output_options(outputs: Mapping[str, tuple[str, str, str]]) -> _Parser:
         "--color",
         choices=("auto", "always", "never"),
         default="auto",
-        help="colour the severities: auto colours a terminal unless NO_COLOR is set (default: auto)",
+        help="colour the severities and the verdict: auto colours a terminal unless NO_COLOR is set (default: auto)",
     )
     for name, (filename, _, description) in outputs.items():
         options.add_argument(f"--{name}", action="store_true", help=f"also write {filename}: {description}")
