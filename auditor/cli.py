@@ -7,11 +7,14 @@ input could not be read at all; 4 an internal error (a bug of mlaudit's, never a
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from argparse import Namespace
 from datetime import UTC, datetime
 from importlib import import_module
 from pathlib import Path
+from typing import Any
 
 from auditor import rulebase, writing
 from auditor.cli_options import FAIL_ON, Handler, parser
@@ -21,6 +24,7 @@ from auditor.report.plaintext import terminal
 Baseline = tuple[str, JSONObject]  # an earlier report.json to compare with, by its file name
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
 REPORTS = ("report.json", "report.html")  # written by every audit
+RULE_FIELDS = ("id", "name", "family", "severity", "summary")  # of each rule `rules list --format json` prints
 # Outputs written on request, besides report.json and report.html: flag -> (file, formatter module,
 # help). Each module has render(document) -> str (bytes for a binary file). --all writes every one:
 # a new output is one entry.
@@ -65,7 +69,7 @@ def _document(
     created: datetime | None = None,
     exclude: frozenset[Path] = frozenset(),
     review_paths: dict[str, Path] | None = None,
-    **overrides: object,
+    **overrides: Any,  # settings from the command line, as audit.run takes them
 ) -> JSONObject | int:
     """Run the audit and build its report document, or return the exit code of the error met."""
     from auditor import audit, config, facts, graph, profiles
@@ -208,8 +212,16 @@ def _write(doc: JSONObject, args: Namespace) -> int:
     for problem in doc["review"]["problems"]:
         where = f"{problem['file']}:{problem['line']}" if problem["line"] else problem["file"]
         print(terminal(f"mlaudit: {where}: {problem['message']}"), file=sys.stderr)
-    sys.stdout.write(text.render(doc, outputs, args.format))
+    sys.stdout.write(text.render(doc, outputs, args.format, args.verbose, _colour(args.color)))
     return EXIT_FINDINGS if _over_threshold(doc, args.fail_on) else EXIT_OK
+
+
+def _colour(choice: str) -> bool:
+    """--color always or never as said; auto colours a terminal unless NO_COLOR is set to anything
+    (no-color.org), and never a file or pipe."""
+    if choice != "auto":
+        return choice == "always"
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
 def _harvest(args: Namespace) -> int:
@@ -252,7 +264,9 @@ def _explain(args: Namespace) -> int:
         return _error(exc, EXIT_INPUT)
     matches = [f for f in doc["findings"] if f["id"].startswith(args.finding_id)]
     if len(matches) != 1:
-        return _error(f"{len(matches)} findings of {args.report} match {args.finding_id!r}", EXIT_USAGE)
+        listed = "".join(f"\n  {text.match(f)}" for f in matches)
+        more = ": give more of the id" if matches else ""
+        return _error(f"{len(matches)} findings of {args.report} match {args.finding_id!r}{more}{listed}", EXIT_USAGE)
     _rules_of(doc)
     sys.stdout.write(text.explain(matches[0], doc))
     return EXIT_OK
@@ -304,15 +318,19 @@ def _rules_list(args: Namespace) -> int:
     if args.format == "markdown":
         sys.stdout.write(rulebase.catalog(rb))
         return EXIT_OK
+    if args.format == "json":
+        listing = [{k: d[k] for k in RULE_FIELDS} for d in rulebase.descriptors(rb.rules)]
+        sys.stdout.write(json.dumps(listing, indent=2, ensure_ascii=True) + "\n")  # escaped: no raw control
+        return EXIT_OK
     for rule in rb.rules.values():
         print(f"{rule.id}  {rule.severity:<8} {rule.family:<14} {rule.name:<32} {rule.summary}")
     return EXIT_OK
 
 
 def _rules_show(args: Namespace) -> int:
-    rule = rulebase.load().rules.get(args.rule_id.upper())
+    rule = rulebase.find(rulebase.load().rules, args.rule)
     if rule is None:
-        return _error(f"no rule {args.rule_id!r}; see 'mlaudit rules list'", EXIT_USAGE)
+        return _error(f"no rule with the id or name {args.rule!r}; see 'mlaudit rules list'", EXIT_USAGE)
     print(f"{rule.id} {rule.name} ({rule.family}, {rule.severity})\n")
     print(f"{rule.summary}\n\nWhy it matters:\n  {rule.why}\n\nHow to fix:\n  {rule.how_to_fix}")
     if rule.references:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from auditor import __version__
+from auditor.profiles import DEFAULT_PROFILES
 from auditor.report.plaintext import terminal
 from auditor.vocabulary import SEVERITIES
 
@@ -66,18 +67,27 @@ def _output_options(outputs: Mapping[str, tuple[str, str, str]]) -> _Parser:
         help="exit 1 when an open (unresolved) finding has this severity or a higher one (default: error)",
     )
     options.add_argument("--format", choices=("text", "json"), default="text", help="terminal summary format")
+    options.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="print every finding with its evidence chain (default: errors and warnings one a line)",
+    )
+    options.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the severities and the verdict: auto colours a terminal unless NO_COLOR is set (default: auto)",
+    )
     for name, (filename, _, description) in outputs.items():
         options.add_argument(f"--{name}", action="store_true", help=f"also write {filename}: {description}")
     options.add_argument("--all", action="store_true", help="write every output above")
-    options.add_argument(
-        "--resolutions", type=Path, help="resolutions file to apply (default: resolutions.yaml in the release folder)"
-    )
     options.add_argument("--baseline", type=Path, help="an earlier report.json: mark findings new, unchanged or gone")
     options.add_argument(
         "--as-of",
         type=_date,
-        help="judge resolution expiry (and, for audit, the age of license "
-        "knowledge) on this date, YYYY-MM-DD (default: today)",
+        help="judge resolution expiry (for report, of the --resolutions given) and, for audit, the age of "
+        "license knowledge on this date, YYYY-MM-DD (default: today)",
     )
     return options
 
@@ -95,7 +105,8 @@ def _audit_command(sub: Commands, shared: _Parser, handler: Handler) -> None:
         action="append",
         dest="profiles",
         metavar="NAME",
-        help="documentation profile to apply (repeatable; default: hf-model-card, hf-dataset-card)",
+        help="documentation profile to apply (repeatable; default: profiles under [audit] in mlaudit.toml, "
+        f"else {', '.join(DEFAULT_PROFILES)})",
     )
     audit.add_argument(
         "--engine",
@@ -125,6 +136,9 @@ def _release_options(command: argparse.ArgumentParser, use: bool = False) -> Non
 
 def _record_options(audit: argparse.ArgumentParser) -> None:
     audit.add_argument(
+        "--resolutions", type=Path, help="resolutions file to apply (default: resolutions.yaml in the release folder)"
+    )
+    audit.add_argument(
         "--timestamp",
         action="store_true",
         help="record the time of the audit in the reports and "
@@ -143,6 +157,12 @@ def _report_command(sub: Commands, shared: _Parser, handler: Handler) -> None:
         "a report.json (resolutions and baseline can be applied anew)",
     )
     report.add_argument("path", type=Path, help="the report.json of an earlier audit")
+    report.add_argument(
+        "--resolutions",
+        type=Path,
+        help="resolutions file to apply instead of the decisions the stored report holds "
+        "(default: keep those decisions as they are)",
+    )
     report.set_defaults(handler=handler)
 
 
@@ -202,13 +222,13 @@ def _rules_commands(sub: Commands, handlers: Mapping[str, Handler]) -> None:
     listing = rules_sub.add_parser("list", help="one line per rule")
     listing.add_argument(
         "--format",
-        choices=("text", "markdown"),
+        choices=("text", "json", "markdown"),
         default="text",
-        help="markdown writes the rule catalog (rules/README.md)",
+        help="json: a list of {id, name, family, severity, summary}; markdown: the rule catalog (rules/README.md)",
     )
     listing.set_defaults(handler=handlers["rules list"])
     show = rules_sub.add_parser("show", help="a rule's metadata")
-    show.add_argument("rule_id")
+    show.add_argument("rule", help="its id (CMP001) or name (non-commercial-upstream), in any case")
     show.set_defaults(handler=handlers["rules show"])
 
 

@@ -57,6 +57,6 @@ def openness_classes(graph: AssetGraph, fb: FactBase, framework: openness.Framew
             )
             for component, why in result.missing.get(next_class, ())
         )
-        progress = {k: round(v) for k, v in result.progress.items()}
+        progress = {k: round(v, 1) for k, v in result.progress.items()}  # one decimal, as the MOT shows it
         found.append(Documentation(display_id(key, graph), "mof", score, missing, result.class_, progress))
     return tuple(found)

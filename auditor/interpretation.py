@@ -84,7 +84,7 @@ class Documentation:
     score: int  # 0-100: share of the profile's items met (mof: progress towards the next class)
     missing: tuple[tuple[str, str, str], ...]  # (item, expected, how to fix)
     openness_class: int | None = None  # mof only: 0 unclassified, else 3, 2 or 1
-    progress: Mapping[str, int] | None = None  # mof only: percent of each class met
+    progress: Mapping[str, float] | None = None  # mof only: percent of each class met, to one decimal
 
 
 @dataclass(frozen=True)

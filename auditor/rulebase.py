@@ -187,6 +187,13 @@ def descriptors(rules: Mapping[str, Rule]) -> list[dict[str, Any]]:
     ]
 
 
+def find(rules: Mapping[str, Rule], key: str) -> Rule | None:
+    """The rule `key` names by its id or by its name, in any case: `rules show` takes what a
+    reader has at hand, the id of a finding or the name of a rule file."""
+    key = key.lower()
+    return next((r for r in rules.values() if key in (r.id.lower(), r.name.lower())), None)
+
+
 def catalog(rb: RuleBase) -> str:
     """The rule catalog in Markdown, generated from the rules' metadata (rules/README.md)."""
     lines = [

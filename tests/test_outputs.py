@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -170,7 +171,7 @@ def test_junit_lists_warnings_in_system_out_without_failing(demo):
     suite = ET.fromstring(junit.render(demo)).find("testsuite")
     lic001 = next(c for c in suite.findall("testcase") if c.get("name").startswith("LIC001 "))
     assert lic001.find("failure") is None
-    assert lic001.find("system-out").text.startswith("WARNING LIC001 acme/support-chat-7b-GGUF: ")
+    assert re.match(r"WARNING LIC001-[0-9a-f]{12} acme/support-chat-7b-GGUF: ", lic001.find("system-out").text)
 
 
 # findings.txt
@@ -182,9 +183,18 @@ def test_lines_are_one_per_open_finding_in_report_order(demo):
     rows = text.splitlines()
     assert len(rows) == len(open_findings(demo))
     for row, finding in zip(rows, open_findings(demo), strict=False):
-        head = f"{finding['severity'].upper()} {finding['rule']} {finding['asset']}: {finding['message']}"
+        head = f"{finding['severity'].upper()} {finding['id']} {finding['asset']}: {finding['message']}"
         assert row.startswith(head)
     assert any(r.endswith("[datasets/acme/support-tickets/README.md:1]") for r in rows)
+
+
+def test_each_line_of_findings_txt_names_a_finding_explain_can_show(demo, tmp_path, capsys):
+    """The second field is the finding's id: `mlaudit explain` takes it as it is."""
+    report = tmp_path / "report.json"
+    report.write_text(json.dumps(demo), encoding="utf-8")
+    for row in lines.render(demo).splitlines():
+        assert main(["explain", row.split()[1], "--report", str(report)]) == 0
+        assert capsys.readouterr().out.startswith(row.split()[1] + "  ")
 
 
 # NOTICE

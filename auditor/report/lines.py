@@ -1,7 +1,8 @@
-"""findings.txt: one open finding a line, `SEVERITY RULE asset: message [file:line]`, ready for grep.
+"""findings.txt: one open finding a line, `SEVERITY ID asset: message [file:line]`, ready for grep.
 
-Lines follow the report's order (severity, then rule). Resolved findings are left out: report.json
-keeps them. Every value is made plain (auditor.report.plaintext), so one finding stays one line.
+The id (`CMP001-ce3405676116`, its rule first) is what `mlaudit explain` takes. Lines follow the
+report's order (severity, then rule). Resolved findings are left out: report.json keeps them.
+Every value is made plain (auditor.report.plaintext), so one finding stays one line.
 """
 
 from __future__ import annotations
@@ -16,8 +17,11 @@ def render(document: dict[str, JSON]) -> str:
 
 
 def line(finding: dict[str, JSON]) -> str:
+    return f"{finding['severity'].upper()} {finding['id']} {subject(finding)}"
+
+
+def subject(finding: dict[str, JSON]) -> str:
+    """`asset: message [file:line]`: what a finding's line says after its id and severity, here and
+    in the terminal summary."""
     step = local_step(finding)
-    return (
-        f"{finding['severity'].upper()} {finding['rule']} {plain(finding['asset'] or '-')}: "
-        f"{plain(finding['message'])}" + (f" [{where(step)}]" if step else "")
-    )
+    return f"{plain(finding['asset'] or '-')}: {plain(finding['message'])}" + (f" [{where(step)}]" if step else "")

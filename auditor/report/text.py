@@ -1,24 +1,30 @@
-"""The terminal summary: verdict, counts and every open finding with its evidence chain.
+"""The terminal summary, and the other texts the commands print (explain, licenses, suggest).
+
+The summary is short by default: the verdict and its reason, then each open error and warning on
+one line in ruff's shape (`CMP001-ce3405 error   acme/x: message [file:line]`), info findings and
+obligations counted; `verbose` prints every finding with its evidence chain.
 
 Asset names, files and messages come from untrusted manifests, so every line is cleaned as a whole
 (`plain`, unprintable characters as U+FFFD): no escape sequence, bidi control or line break of theirs
-reaches the terminal.
+reaches the terminal. Colour is added after the cleaning, around mlaudit's own words only.
 """
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+import re
 
 from auditor.parsed import JSONObject
-
-if TYPE_CHECKING:
-    pass
-
 from auditor.readers.sanitise import plain
+from auditor.report.lines import subject
+
+SHORT_ID_DIGITS = 6  # the fewest hex digits of a finding's id the summary shows
+MOST_CHANGES = 5  # of "what would fix the errors"; the report lists them all
 
 
-def render(document: JSONObject, outputs: list[str], fmt: str = "text") -> str:
+def render(
+    document: JSONObject, outputs: list[str], fmt: str = "text", verbose: bool = False, colour: bool = False
+) -> str:
     if fmt == "json":
         return _json_summary(document, outputs)
     release, counts = document["release"], document["counts"]
@@ -26,20 +32,108 @@ def render(document: JSONObject, outputs: list[str], fmt: str = "text") -> str:
         f"mlaudit {document['tool']['version']} · position: {document['position']}",
         f"release: {release['asset'] or '(' + release['basis'] + ')'} · use: {release['use']} · "
         f"distribution: {release['distribution']}",
-        f"verdict: {document['verdict'].upper()} · {counts['error']} error, {counts['warning']} warning, "
-        f"{counts['info']} info ({counts['open']} open, {counts['resolved']} resolved)",
-        *_obligations(document),
+        _verdict(document),
+        f"open: {counts['error']} error, {counts['warning']} warning, {counts['info']} info · "
+        f"resolved: {counts['resolved']}",
         "",
-        *_findings(document["findings"]),
+        *(_chains(document) if verbose else _concise(document)),
+        *_counted(document, _report_file(outputs), verbose),
+        *_repairs(document["repairs"]),
+        *_review(document["review"]),
+        "",
+        *(f"wrote {o}" for o in outputs),
     ]
-    repairs = document["repairs"]
-    if repairs["status"] == "found":
-        lines += ["", "what would fix the errors (any one change):", *_changes(repairs["changes"])]
-    elif repairs["status"] == "impossible":
-        lines += ["", repairs["note"]]
-    lines += _review(document["review"])
-    lines += ["", *(f"wrote {o}" for o in outputs)]
-    return _join(lines)
+    return _join(lines, colour)
+
+
+def _verdict(document: JSONObject) -> str:
+    """The verdict, and why in words: the first open error (the report's order puts the gravest first)."""
+    verdict = document["verdict"]
+    if verdict == "incomplete":
+        return "verdict: INCOMPLETE: no release identified; name it as [release] asset in mlaudit.toml or with --asset"
+    errors = [f for f in document["findings"] if f["status"] == "open" and f["severity"] == "error"]
+    if not errors:
+        return f"verdict: {verdict.upper()}"
+    more = f" (and {len(errors) - 1} more error{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
+    return f"verdict: {verdict.upper()}: {errors[0]['message']}{more}"
+
+
+def _concise(document: JSONObject) -> list[str]:
+    """The open errors and warnings, one a line."""
+    short = short_ids(document["findings"])
+    shown = [
+        _line(f, short[f["id"]]) for f in document["findings"] if f["status"] == "open" and f["severity"] != "info"
+    ]
+    return [*shown, ""] if shown else []
+
+
+def _counted(document: JSONObject, report: str, verbose: bool) -> list[str]:
+    """What the summary counts and the report lists: info findings and obligations."""
+    info = sorted({f["rule"] for f in document["findings"] if f["status"] == "open" and f["severity"] == "info"})
+    lines = [f"info: {document['counts']['info']} open ({', '.join(info)}), listed in {report}"] if info else []
+    if document["obligations"]:
+        c = document["obligation_counts"]
+        lines.append(
+            f"obligations: {len(document['obligations'])} · {c['unmet']} unmet, {c['cannot-tell']} cannot tell, "
+            f"{c['met']} met; the checklist is in {report}"
+        )
+    if document["findings"] and not verbose:
+        lines.append("'mlaudit explain ID' prints a finding's evidence chain; --verbose prints them all")
+    return lines
+
+
+def _chains(document: JSONObject) -> list[str]:
+    """Every finding, resolved ones too, each followed by its evidence chain."""
+    findings, short = document["findings"], short_ids(document["findings"])
+    lines = []
+    for f in findings:
+        lines.append(_line(f, short[f["id"]]))
+        lines += [f"    ↳ {step['fact']}{_where(step)}" for step in f["evidence"]]
+    return [*lines, ""] if lines else []
+
+
+def _line(finding: JSONObject, short_id: str) -> str:
+    """`ID severity asset: message [file:line]`, marked resolved or new."""
+    marks = [m for m in (finding["status"] == "resolved" and "resolved", finding["baseline"] == "new" and "new") if m]
+    return f"{short_id} {finding['severity']:<7} {subject(finding)}" + "".join(f" [{m}]" for m in marks)
+
+
+def match(finding: JSONObject) -> str:
+    """A finding named by its whole id, one of those an ambiguous `mlaudit explain` lists."""
+    return _line(finding, finding["id"])
+
+
+def short_ids(findings: list[JSONObject]) -> dict[str, str]:
+    """Each id cut to the fewest hex digits (SHORT_ID_DIGITS at least) that leave every cut id the
+    prefix of one id only, so `mlaudit explain` takes it. Ids are `RULE-hex`: two cuts of one
+    length are prefixes of each other only when equal."""
+    ids = {f["id"] for f in findings}
+    for digits in range(SHORT_ID_DIGITS, max((len(i) for i in ids), default=0)):
+        cut = {i: i[: i.index("-") + 1 + digits] for i in ids}
+        if len(set(cut.values())) == len(ids):
+            return cut
+    return {i: i for i in ids}
+
+
+def _report_file(outputs: list[str]) -> str:
+    """Where the summary sends the reader for what it only counts: the HTML report."""
+    return next((o for o in outputs if o.endswith("report.html")), "the report")
+
+
+def _repairs(repairs: JSONObject) -> list[str]:
+    """What would clear the errors, at most MOST_CHANGES of the changes the search found."""
+    if repairs["status"] == "impossible":
+        return ["", repairs["note"]]
+    if repairs["status"] != "found":
+        return []
+    changes = _changes(repairs["changes"])
+    more = len(changes) - MOST_CHANGES
+    return [
+        "",
+        "what would fix the errors (any one change):",
+        *changes[:MOST_CHANGES],
+        *([f"  - and {more} more in the report"] if more > 0 else []),
+    ]
 
 
 def _json_summary(document: JSONObject, outputs: list[str]) -> str:
@@ -56,29 +150,6 @@ def _json_summary(document: JSONObject, outputs: list[str]) -> str:
     return (
         json.dumps(summary, indent=2, ensure_ascii=True) + "\n"
     )  # \uXXXX escapes: no raw bidi control reaches a terminal
-
-
-def _findings(findings: list[JSONObject]) -> list[str]:
-    """Each finding on one line, marked resolved or new, then its evidence chain."""
-    lines = []
-    for f in findings:
-        marks = "".join(
-            f" [{m}]" for m in (f["status"] == "resolved" and "resolved", f["baseline"] == "new" and "new") if m
-        )
-        lines.append(f"{f['severity']:<8}{f['rule']}  {f['message']}{marks}")
-        lines += [f"          ↳ {step['fact']}{_where(step)}" for step in f["evidence"]]
-    return lines
-
-
-def _obligations(document: JSONObject) -> list[str]:
-    """One line: how many of the release's obligations its files show unmet, or cannot show."""
-    if not document["obligations"]:
-        return []
-    c = document["obligation_counts"]
-    return [
-        f"obligations: {len(document['obligations'])} · {c['unmet']} unmet, {c['cannot-tell']} cannot tell, "
-        f"{c['met']} met"
-    ]
 
 
 def _changes(changes: list[JSONObject]) -> list[str]:
@@ -214,8 +285,25 @@ def internal_error(exc: Exception) -> str:
     )
 
 
-def _join(lines: list[str]) -> str:
-    return "".join(plain(line, "\ufffd") + "\n" for line in lines)
+def _join(lines: list[str], colour: bool = False) -> str:
+    """The lines made plain, then, when asked, coloured."""
+    cleaned = (plain(line, "\ufffd") for line in lines)
+    return "".join((_paint(line) if colour else line) + "\n" for line in cleaned)
+
+
+# The words colour marks, each at the start of a line of mlaudit's own making: a finding's severity
+# after its id, and the verdict. Matched in cleaned text, so colour never frames anything read.
+_PAINTED = (
+    re.compile(r"^([A-Z]+[0-9]+-[0-9a-f]+ )(error|warning|info)\b"),
+    re.compile(r"^(verdict: )(FAIL|PASS|INCOMPLETE)\b"),
+)
+_STYLES = {"error": "31", "warning": "33", "info": "2", "FAIL": "1;31", "PASS": "1;32", "INCOMPLETE": "1;33"}
+
+
+def _paint(line: str) -> str:
+    for pattern in _PAINTED:
+        line = pattern.sub(lambda m: f"{m[1]}\x1b[{_STYLES[m[2]]}m{m[2]}\x1b[0m", line)
+    return line
 
 
 def explain(finding: JSONObject, document: JSONObject) -> str:
