@@ -47,8 +47,18 @@ def main(argv: list[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         return handler(args)
+    except BrokenPipeError:  # a listing piped into `head`: nothing was left to say, no error
+        _stdout_gone()
+        return EXIT_OK
     except Exception as exc:  # a bug of mlaudit's: its own exit code, so CI tells a crash from a failed gate
         return _internal_error(exc, args.debug)
+
+
+def _stdout_gone() -> None:
+    """The reader of stdout has closed the pipe: send what is left to /dev/null, so that Python's
+    final flush does not fail again (the recipe of the signal module's documentation)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _internal_error(exc: Exception, debug: bool) -> int:
@@ -212,8 +222,13 @@ def _write(doc: JSONObject, args: Namespace) -> int:
     for problem in doc["review"]["problems"]:
         where = f"{problem['file']}:{problem['line']}" if problem["line"] else problem["file"]
         print(terminal(f"mlaudit: {where}: {problem['message']}"), file=sys.stderr)
-    sys.stdout.write(text.render(doc, outputs, args.format, args.verbose, _colour(args.color)))
-    return EXIT_FINDINGS if _over_threshold(doc, args.fail_on) else EXIT_OK
+    code = EXIT_FINDINGS if _over_threshold(doc, args.fail_on) else EXIT_OK
+    try:
+        sys.stdout.write(text.render(doc, outputs, args.format, args.verbose, _colour(args.color)))
+        sys.stdout.flush()
+    except BrokenPipeError:  # `mlaudit audit . | head`: the reader has gone, the gate's answer stands
+        _stdout_gone()
+    return code
 
 
 def _colour(choice: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -236,3 +237,16 @@ def test_review_file_problems_print_no_escape_sequence(tmp_path, capsys):
     main(["audit", str(root), "--out", str(tmp_path / "o"), "--fail-on", "never"])
     captured = capsys.readouterr()
     assert "resolutions.yaml" in captured.err and _clean(captured)
+
+
+@pytest.mark.parametrize(("command", "code"), [(["audit", str(DEMO)], 1), (["rules", "list"], 0)])
+def test_a_reader_that_stops_early_leaves_the_exit_code_alone(tmp_path, command, code):
+    """`mlaudit audit . | head -1`: the closed pipe is no crash (exit 4), and the gate's answer stands."""
+    out = ["--out", str(tmp_path)] if command[0] == "audit" else []
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before mlaudit writes a line: every write meets a broken pipe
+    proc = subprocess.run(
+        [sys.executable, "-m", "auditor", *command, *out], stdout=write_end, stderr=subprocess.PIPE, timeout=120
+    )
+    os.close(write_end)
+    assert proc.returncode == code and b"internal error" not in proc.stderr, proc.stderr
