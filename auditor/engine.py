@@ -97,10 +97,17 @@ def _optimal(ctl: clingo.Control, limit: int) -> list[RawChange] | None:
 
 
 def _change(symbols: Sequence[clingo.Symbol]) -> RawChange:
-    shown = asptext.read(map(str, symbols))
-    changed = {row.a for row in shown.changed}
+    """The change a repair model makes, read from its few shown atoms by name: the model also shows
+    every derived atom of the audit, so none is converted to text."""
+    changed = {s.arguments[0].number for s in symbols if s.name == "changed"}
     return RawChange(
-        tuple(sorted(row.a for row in shown.removed)),
-        tuple(sorted((row.a, row.choice) for row in shown.chosen if row.a in changed)),
-        tuple(sorted(row.rule for row in shown.raises)),
+        tuple(sorted(s.arguments[0].number for s in symbols if s.name == "removed")),
+        tuple(
+            sorted(
+                (s.arguments[0].number, s.arguments[1].number)
+                for s in symbols
+                if s.name == "chosen" and s.arguments[0].number in changed
+            )
+        ),
+        tuple(sorted(s.arguments[0].string for s in symbols if s.name == "raises")),
     )
