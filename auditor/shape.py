@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING
 
 from auditor.parsed import JSON
 from auditor.readers.sanitise import plain
+from auditor.readers.values import shorten
 from auditor.resources import schema_path
+
+SHOWN = 60  # characters of a value a message quotes
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -35,7 +38,7 @@ def problem(document: JSON, schema: str) -> str | None:
     if error is None:
         return None
     pointer = "".join(f"/{str(p).replace('~', '~0').replace('/', '~1')}" for p in error.absolute_path) or "/"
-    return f"at {plain(_short(pointer))}: {_expected(error)}"
+    return f"at {plain(shorten(pointer, SHOWN))}: {_expected(error)}"
 
 
 @cache
@@ -56,21 +59,17 @@ def _expected(error: ValidationError) -> str:
         return f"the key {next(k for k in value if k not in found)!r} is missing"
     if rule == "additionalProperties":
         extra = next(k for k in found if k not in schema.get("properties", {}))
-        return f"the key {plain(_short(extra))!r} is not expected"
+        return f"the key {plain(shorten(extra, SHOWN))!r} is not expected"
     wanted = {
         "type": lambda: " or ".join(_NAMES[t] for t in ([value] if isinstance(value, str) else value)),
         "enum": lambda: "one of " + ", ".join(json.dumps(v) for v in value),
         "const": lambda: json.dumps(value),
         "pattern": lambda: f"a string matching {value}",
-    }.get(rule, lambda: f"{rule} {_short(json.dumps(value))}")()
+    }.get(rule, lambda: f"{rule} {shorten(json.dumps(value), SHOWN)}")()
     return f"expected {wanted}, found {_found(found)}"
 
 
 def _found(instance: JSON) -> str:
     if isinstance(instance, (dict, list)):
         return _NAMES["object" if isinstance(instance, dict) else "array"]
-    return plain(_short(json.dumps(instance, ensure_ascii=False)))
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return plain(shorten(json.dumps(instance, ensure_ascii=False), SHOWN))

@@ -12,6 +12,7 @@ from collections import defaultdict
 from xml.sax.saxutils import escape
 
 from auditor.parsed import JSONObject
+from auditor.readers.values import shorten
 from auditor.vocabulary import Severity
 
 BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 224, 54, 26, 64, 16  # 30 bold 12 px characters fit a box
@@ -136,10 +137,10 @@ def _box(asset: JSONObject, x: float, y: float, severity: str | None, release: b
         f'<rect x="{x:.0f}" y="{y:.0f}" width="{BOX_W}" height="{BOX_H}" rx="6" fill="{fill}" stroke="{stroke}" '
         f'stroke-width="{width}"{dash}/>'
         f'<svg x="{x:.0f}" y="{y:.0f}" width="{BOX_W - 4}" height="{BOX_H}" overflow="hidden">'
-        f'<text x="8" y="19" class="name">{escape(_short(asset["id"], 30))}</text>'
+        f'<text x="8" y="19" class="name">{escape(shorten(asset["id"], 30))}</text>'
         f'<text x="8" y="35" class="kind">{escape(asset["kind"])}'
         f"{'' if asset['resolved'] else ' · unresolved'}</text>"
-        f'<text x="8" y="49" class="license">{escape(_short(license_text, 32))}</text></svg></g>'
+        f'<text x="8" y="49" class="license">{escape(shorten(license_text, 32))}</text></svg></g>'
     )
 
 
@@ -152,7 +153,3 @@ def _edge(child: tuple[float, float], parent: tuple[float, float], relation: str
         f'stroke-width="1.2" marker-end="url(#arrow)"/>'
         f'<text x="{(x1 + x2) / 2 + 4:.0f}" y="{(y1 + y2) / 2:.0f}" class="relation">{escape(label)}</text></g>'
     )
-
-
-def _short(text: str, size: int) -> str:
-    return text if len(text) <= size else text[: size - 1] + "…"
