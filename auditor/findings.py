@@ -15,10 +15,11 @@ from collections.abc import Mapping
 from auditor import disagreements, documentation, obligations
 from auditor.chains import CHAINED, Chains
 from auditor.facts import FactBase, effective_licenses
-from auditor.interpretation import JSON, Choice, Finding, Interpretation, Row
+from auditor.interpretation import Choice, Finding, Interpretation, Row
 from auditor.license_reading import read_declared
 from auditor.licenses import KnowledgeBase
 from auditor.model import AssetGraph
+from auditor.parsed import JSON
 from auditor.reasoning import Reasoning
 from auditor.rulebase import Rule, RuleBase
 from auditor.vocabulary import Relation, Severity

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditor.license_reading import LicenseReading
+from auditor.parsed import JSON
 from auditor.remedy import Remedy
 
-JSON = Any  # a finding's detail values: strings and numbers, as rules give them
 Row = tuple[Any, ...]  # an atom's arguments as read back (asptext.atom): ints, strings, nested tuples
 
 

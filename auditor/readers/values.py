@@ -7,9 +7,8 @@ where they use it); `shorten` bounds what a statement or message repeats of a va
 
 from __future__ import annotations
 
-from typing import Any
+from auditor.parsed import JSON as JSON  # the readers name parsed data the one way
 
-JSON = Any  # parsed JSON, YAML or XML-as-JSON whose shape the reader checks as it walks it
 MAX_VALUE = 200  # characters of a value kept in a statement or message
 
 # JSON type -> its name in JSON's terms, and with its article
