@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import NoReturn
 
+from auditor.readers.text import ReadRefused, read_bounded
 from auditor.readers.values import JSON
 
 MAX_JSON_BYTES = 64 * 1024 * 1024
@@ -24,14 +25,9 @@ class JSONRefused(ValueError):
 def load(path: Path, limit: int = MAX_JSON_BYTES) -> JSON:
     """The parsed JSON value of `path`, or JSONRefused naming the problem."""
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise JSONRefused(
-                "refused", f"file is {size / 1048576:.1f} MB, over the {limit // 1048576} MB limit for JSON manifests"
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise JSONRefused("malformed", f"cannot read file: {exc.strerror or exc}") from None
+        data = read_bounded(path, limit, "JSON manifests")
+    except ReadRefused as exc:
+        raise JSONRefused("refused" if exc.code == "too-large" else "malformed", str(exc)) from None
     return loads(data)
 
 

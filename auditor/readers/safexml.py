@@ -10,6 +10,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from auditor.readers.text import ReadRefused, read_bounded
+
 MAX_XML_BYTES = 64 * 1024 * 1024
 
 
@@ -35,14 +37,9 @@ def parser() -> etree.XMLParser:
 
 def load(path: Path, limit: int = MAX_XML_BYTES) -> etree._Element:
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise XMLRefused(
-                "refused", f"file is {size / 1048576:.1f} MB, over the {limit // 1048576} MB limit for XML manifests"
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise XMLRefused("malformed", f"cannot read file: {exc.strerror or exc}") from None
+        data = read_bounded(path, limit, "XML manifests")
+    except ReadRefused as exc:
+        raise XMLRefused("refused" if exc.code == "too-large" else "malformed", str(exc)) from None
     return loads(data)
 
 

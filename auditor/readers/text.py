@@ -8,18 +8,33 @@ from pathlib import Path
 MAX_TEXT_BYTES = 5 * 1024 * 1024
 
 
-def read_text(path: Path, limit: int = MAX_TEXT_BYTES) -> tuple[str, tuple[str, str] | None]:
-    """The file's text with BOM removed and newlines as LF, or ("", (problem code, message))."""
+class ReadRefused(ValueError):
+    """A file not read: `code` is too-large or unreadable, the message says why."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def read_bounded(path: Path, limit: int, what: str) -> bytes:
+    """The bytes of `path`, checked against `limit` before anything is read; `what` names the
+    limit in the message ("JSON manifests")."""
     try:
         size = path.stat().st_size
         if size > limit:
-            return "", (
-                "too-large",
-                f"file is {size / 1048576:.1f} MB, over the {limit // 1048576} MB limit for manifests; not read",
-            )
-        data = path.read_bytes()
+            megabytes = f"{size / 1048576:.1f} MB, over the {limit // 1048576} MB limit"
+            raise ReadRefused("too-large", f"file is {megabytes} for {what}")
+        return path.read_bytes()
     except OSError as exc:
-        return "", ("unreadable", f"cannot read file: {exc.strerror or exc}")
+        raise ReadRefused("unreadable", f"cannot read file: {exc.strerror or exc}") from None
+
+
+def read_text(path: Path, limit: int = MAX_TEXT_BYTES) -> tuple[str, tuple[str, str] | None]:
+    """The file's text with BOM removed and newlines as LF, or ("", (problem code, message))."""
+    try:
+        data = read_bounded(path, limit, "manifests; not read")
+    except ReadRefused as exc:
+        return "", (exc.code, str(exc))
     if b"\x00" in data[:8192]:
         return "", ("binary", "file holds binary data (NUL bytes), not text")
     try:
