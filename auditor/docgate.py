@@ -20,8 +20,8 @@ class GateError(ValueError):
 
 def parse(text: str) -> Threshold:
     """`60` or `hf-model-card=60`; raises ValueError for anything else (argparse reports it)."""
-    profile, _, number = text.rpartition("=")
-    if not number.isdigit() or int(number) > 100 or (_ and not profile):
+    profile, sep, number = text.rpartition("=")
+    if not number.isdigit() or int(number) > 100 or (sep and not profile):
         raise ValueError(f"{text!r} is not a score 0-100 or PROFILE=score")
     return profile or None, int(number)
 
