@@ -16,7 +16,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from auditor import rulebase, writing
+from auditor import docgate, rulebase, writing
 from auditor.cli_options import FAIL_ON, Handler, parser
 from auditor.parsed import JSONObject
 from auditor.report.plaintext import terminal
@@ -206,6 +206,10 @@ def _write(doc: JSONObject, args: Namespace) -> int:
     """Write report.json, report.html and the outputs asked for; print the summary; the exit code."""
     from auditor.report import OutputError, html, jsonfile, text
 
+    try:
+        shortfalls = docgate.shortfalls(doc, args.fail_under)
+    except docgate.GateError as exc:
+        return _error(exc, EXIT_USAGE)
     reports = list(zip(REPORTS, (jsonfile.render(doc), html.render(doc)), strict=False))
     try:
         reports += [
@@ -222,12 +226,14 @@ def _write(doc: JSONObject, args: Namespace) -> int:
     for problem in doc["review"]["problems"]:
         where = f"{problem['file']}:{problem['line']}" if problem["line"] else problem["file"]
         print(terminal(f"mlaudit: {where}: {problem['message']}"), file=sys.stderr)
-    code = EXIT_FINDINGS if _over_threshold(doc, args.fail_on) else EXIT_OK
+    code = EXIT_FINDINGS if _over_threshold(doc, args.fail_on) or shortfalls else EXIT_OK
     try:
         sys.stdout.write(text.render(doc, outputs, args.format, args.verbose, _colour(args.color)))
         sys.stdout.flush()
     except BrokenPipeError:  # `mlaudit audit . | head`: the reader has gone, the gate's answer stands
         _stdout_gone()
+    for shortfall in shortfalls:  # last, where the reader of a failed CI step looks
+        print(terminal(f"mlaudit: --fail-under: {shortfall}"), file=sys.stderr)
     return code
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from auditor import __version__
+from auditor import __version__, docgate
 from auditor.profiles import DEFAULT_PROFILES
 from auditor.report.plaintext import terminal
 from auditor.vocabulary import SEVERITIES
@@ -60,12 +60,7 @@ def _output_options(outputs: Mapping[str, tuple[str, str, str]]) -> _Parser:
         default=Path("mlaudit-report"),
         help="folder for report.html, report.json and the outputs asked for (default: ./mlaudit-report)",
     )
-    options.add_argument(
-        "--fail-on",
-        choices=FAIL_ON,
-        default="error",
-        help="exit 1 when an open (unresolved) finding has this severity or a higher one (default: error)",
-    )
+    _gate_options(options)
     options.add_argument("--format", choices=("text", "json"), default="text", help="terminal summary format")
     options.add_argument(
         "-v",
@@ -90,6 +85,25 @@ def _output_options(outputs: Mapping[str, tuple[str, str, str]]) -> _Parser:
         "license knowledge on this date, YYYY-MM-DD (default: today)",
     )
     return options
+
+
+def _gate_options(options: argparse.ArgumentParser) -> None:
+    """The CI gate: which findings and which documentation scores fail it (exit 1)."""
+    options.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default="error",
+        help="exit 1 when an open (unresolved) finding has this severity or a higher one (default: error)",
+    )
+    options.add_argument(
+        "--fail-under",
+        type=_threshold,
+        action="append",
+        default=[],
+        metavar="[PROFILE=]SCORE",
+        help="exit 1 when the release's own documentation score (0-100) is below SCORE under every profile "
+        "of the audit, or under PROFILE alone (repeatable)",
+    )
 
 
 def _audit_command(sub: Commands, shared: _Parser, handler: Handler) -> None:
@@ -243,3 +257,10 @@ def _months(text: str) -> int:
     if not text.isdigit():
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of months (0 or more)")
     return int(text)
+
+
+def _threshold(text: str) -> docgate.Threshold:
+    try:
+        return docgate.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None

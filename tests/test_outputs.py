@@ -97,14 +97,31 @@ def test_sarif_locates_a_result_at_its_first_file_and_names_the_asset(demo):
     quantised = next(r for r in results if r["ruleId"] == "INP002")
     location = quantised["locations"][0]
     assert location["physicalLocation"] == {
-        "artifactLocation": {"uri": "acme/support-chat-7b-GGUF/README.md"},
+        "artifactLocation": {"uri": "acme/support-chat-7b-GGUF/README.md", "uriBaseId": "SRCROOT"},
         "region": {"startLine": 6},
     }
     assert location["logicalLocations"][0]["name"] == "acme/support-chat-7b-GGUF"
     conflict = next(r for r in results if r["ruleId"] == "CMP001")
-    assert conflict["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": "mlaudit.toml"}}
+    assert conflict["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "mlaudit.toml", "uriBaseId": "SRCROOT"}
+    }
     assert conflict["properties"]["family"] == "conflict"
     assert conflict["properties"]["evidence"][-1]["file"].startswith("https://creativecommons.org/")
+
+
+def test_sarif_places_results_under_the_release_folder_and_names_the_release(demo):
+    run = validate_sarif(sarif.render(demo))["runs"][0]
+    assert run["automationDetails"] == {"id": "mlaudit/acme/support-chat-7b-GGUF/"}
+    assert set(run["originalUriBaseIds"]) == {"SRCROOT"}
+    located = [loc["physicalLocation"] for r in run["results"] for loc in r.get("locations", [])]
+    uris = [p["artifactLocation"] for p in located]
+    assert uris and all(a["uriBaseId"] == "SRCROOT" and "://" not in a["uri"] for a in uris)
+
+
+def test_sarif_automation_id_without_a_release(demo):
+    doc = copy.deepcopy(demo)
+    doc["release"]["asset"] = None
+    assert validate_sarif(sarif.render(doc))["runs"][0]["automationDetails"] == {"id": "mlaudit/"}
 
 
 def test_sarif_suppresses_resolved_findings_with_the_decision(demo):

@@ -2,11 +2,13 @@
 
 One run of the driver `mlaudit`. Its rules are every rule of the rule base that judged the release,
 as report.json records them, so a dashboard can show what was checked as well as what fired. Each
-result points at the first evidence step in the audited folder (URIs relative to that folder) and
-names its asset as a logical location; the whole evidence chain rides in its properties. The
-finding id is the partial fingerprint, so results keep their identity across runs; resolved
-findings carry an accepted suppression. Nothing depends on time or machine: the same document
-gives the same bytes.
+result points at the first evidence step in the audited folder (URIs relative to that folder, under
+the base id SRCROOT, whose absolute place is left to the reader so the bytes do not depend on the
+machine; a license's URL is never a location) and names its asset as a logical location; the
+whole evidence chain rides in its properties. The finding id is the partial fingerprint, so results
+keep their identity across runs, and the run's automation id names the release, so code scanning
+keeps the runs of different releases apart; resolved findings carry an accepted suppression.
+Nothing depends on time or machine: the same document gives the same bytes.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas
 INFORMATION_URI = "https://mlaudit.dev/"
 LEVELS: dict[str, str] = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 FINGERPRINT = "mlauditFindingId/v1"
+SRCROOT = "SRCROOT"  # the base id of every artifact location: the audited folder
 BASELINE_STATES = {"new": "new", "unchanged": "unchanged"}
 
 
@@ -43,6 +46,8 @@ def render(document: dict[str, JSON]) -> str:
                         "rules": descriptors,
                     }
                 },
+                "automationDetails": {"id": _automation_id(document)},
+                "originalUriBaseIds": {SRCROOT: {"description": {"text": "the audited release folder"}}},
                 "results": [_result(f, index) for f in document["findings"]]
                 + [_gone(f, index) for f in (document["review"]["baseline"] or {}).get("gone", [])],
                 "properties": _clean(
@@ -57,6 +62,13 @@ def render(document: dict[str, JSON]) -> str:
         ],
     }
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _automation_id(document: dict[str, JSON]) -> str:
+    """`mlaudit/<release>/`: a category per release (the trailing slash leaves the run id out), so an
+    upload for one release never closes the alerts of another audited in the same repository."""
+    release = document["release"]["asset"]
+    return f"mlaudit/{plain(release)}/" if release else "mlaudit/"
 
 
 def _descriptor(rule: dict[str, JSON]) -> dict[str, JSON]:
@@ -123,7 +135,7 @@ def _location(finding: dict[str, JSON]) -> dict[str, JSON] | None:
     location: dict[str, JSON] = {}
     step = local_step(finding)
     if step:
-        physical = {"artifactLocation": {"uri": _uri(step["file"])}}
+        physical = {"artifactLocation": {"uri": _uri(step["file"]), "uriBaseId": SRCROOT}}
         if step["line"]:
             physical["region"] = {"startLine": step["line"]}
         location["physicalLocation"] = physical
