@@ -16,7 +16,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from auditor import rulebase, writing
+from auditor import progress, rulebase, writing
 from auditor.cli_options import FAIL_ON, Handler, parser
 from auditor.parsed import JSONObject
 from auditor.report.plaintext import terminal
@@ -91,7 +91,7 @@ def _document(
             exclude,
             review_paths,
             rulebase.load(),
-            on_stage=None,
+            on_stage=progress.on_terminal(),
             position=args.position,
             asset=args.asset,
             **overrides,
@@ -206,13 +206,9 @@ def _write(doc: JSONObject, args: Namespace) -> int:
     """Write report.json, report.html and the outputs asked for; print the summary; the exit code."""
     from auditor.report import OutputError, html, jsonfile, text
 
-    reports = list(zip(REPORTS, (jsonfile.render(doc), html.render(doc)), strict=False))
+    reports: list[tuple[str, str | bytes]] = [*zip(REPORTS, (jsonfile.render(doc), html.render(doc)), strict=True)]
     try:
-        reports += [
-            (filename, import_module(module).render(doc))
-            for flag, (filename, module, _) in OUTPUTS.items()
-            if args.all or getattr(args, flag)
-        ]
+        reports += _outputs(doc, args)
     except OutputError as exc:
         return _error(exc, EXIT_USAGE)
     try:
@@ -229,6 +225,19 @@ def _write(doc: JSONObject, args: Namespace) -> int:
     except BrokenPipeError:  # `mlaudit audit . | head`: the reader has gone, the gate's answer stands
         _stdout_gone()
     return code
+
+
+def _outputs(doc: JSONObject, args: Namespace) -> list[tuple[str, str | bytes]]:
+    """The outputs asked for, rendered; a slow one (the PDF of a large lineage) shown on a terminal."""
+    from auditor.audit import stage
+
+    hook = progress.on_terminal()
+    rendered: list[tuple[str, str | bytes]] = []
+    for flag, (filename, module, _) in OUTPUTS.items():
+        if args.all or getattr(args, flag):
+            with stage(f"writing {filename}", hook):
+                rendered.append((filename, import_module(module).render(doc)))
+    return rendered
 
 
 def _colour(choice: str) -> bool:
