@@ -85,7 +85,8 @@ def no_cycle_collection() -> Iterator[None]:
 
 
 @contextmanager
-def _stage(name: str, on_stage: StageHook | None) -> Iterator[None]:
+def stage(name: str, on_stage: StageHook | None) -> Iterator[None]:
+    """Times the block as the stage `name` and tells `on_stage`, if any."""
     start = time.perf_counter()
     yield
     if on_stage is not None:
@@ -106,7 +107,7 @@ def run(
     the rule base to judge with (default: the installed one), `on_stage` told each stage's time."""
     rb = rb or rulebase.load()
     with no_cycle_collection():
-        with _stage("harvest", on_stage):
+        with stage("harvest", on_stage):
             harvested, settings, texts = _read(root, exclude, overrides)
         texts.update(review_texts(review_paths or {}))
         return audit_harvest(harvested, settings, texts, rb, on_stage)
@@ -124,17 +125,17 @@ def audit_harvest(
     files = rb.program_files(settings.position)  # fails fast on an unknown position
     as_of = settings.as_of or config.today()
     settings = replace(settings, profiles=profiles.selected(settings.profiles, rb.profiles), as_of=as_of)
-    with _stage("resolve", on_stage):
+    with stage("resolve", on_stage):
         decisions = review.load(texts, set(rb.rules))
         harvested = replace(harvested, problems=[*harvested.problems, *decisions.input_problems()])
         curated = review.curate(build(harvested, settings.lineage), decisions)
-    with _stage("encode", on_stage):
+    with stage("encode", on_stage):
         fb = facts.encode(curated.graph, settings, rb)
-    with _stage("reason", on_stage):
+    with stage("reason", on_stage):
         reasoned = reasoning.reason(settings.engine, files, fb)
-    with _stage("interpret", on_stage):
+    with stage("interpret", on_stage):
         result = findings.read_atoms(reasoned, fb, curated.graph, rb, "mof" in settings.profiles)
-    with _stage("repair", on_stage):
+    with stage("repair", on_stage):
         remedies = repair.search(result, fb, curated.graph, files, reasoned.atoms, rb, settings.engine != "pydatalog")
         result = repair.remedied(result, remedies)
     return Audit(settings, curated, fb, result, rb, decisions)

@@ -16,7 +16,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from auditor import docgate, rulebase, writing
+from auditor import docgate, progress, rulebase, writing
 from auditor.cli_options import FAIL_ON, Handler, parser
 from auditor.parsed import JSONObject
 from auditor.report.plaintext import terminal
@@ -91,7 +91,7 @@ def _document(
             exclude,
             review_paths,
             rulebase.load(),
-            on_stage=None,
+            on_stage=progress.on_terminal(),
             position=args.position,
             asset=args.asset,
             **overrides,
@@ -210,13 +210,9 @@ def _write(doc: JSONObject, args: Namespace) -> int:
         shortfalls = docgate.shortfalls(doc, args.fail_under)
     except docgate.GateError as exc:
         return _error(exc, EXIT_USAGE)
-    reports = list(zip(REPORTS, (jsonfile.render(doc), html.render(doc)), strict=False))
+    reports: list[tuple[str, str | bytes]] = [*zip(REPORTS, (jsonfile.render(doc), html.render(doc)), strict=True)]
     try:
-        reports += [
-            (filename, import_module(module).render(doc))
-            for flag, (filename, module, _) in OUTPUTS.items()
-            if args.all or getattr(args, flag)
-        ]
+        reports += _outputs(doc, args)
     except OutputError as exc:
         return _error(exc, EXIT_USAGE)
     try:
@@ -235,6 +231,19 @@ def _write(doc: JSONObject, args: Namespace) -> int:
     for shortfall in shortfalls:  # last, where the reader of a failed CI step looks
         print(terminal(f"mlaudit: --fail-under: {shortfall}"), file=sys.stderr)
     return code
+
+
+def _outputs(doc: JSONObject, args: Namespace) -> list[tuple[str, str | bytes]]:
+    """The outputs asked for, rendered; a slow one (the PDF of a large lineage) shown on a terminal."""
+    from auditor.audit import stage
+
+    hook = progress.on_terminal()
+    rendered: list[tuple[str, str | bytes]] = []
+    for flag, (filename, module, _) in OUTPUTS.items():
+        if args.all or getattr(args, flag):
+            with stage(f"writing {filename}", hook):
+                rendered.append((filename, import_module(module).render(doc)))
+    return rendered
 
 
 def _colour(choice: str) -> bool:

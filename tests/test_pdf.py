@@ -15,7 +15,7 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import FIXTURES, run_audit
+from conftest import FIXTURES, ROOT, run_audit
 from test_outputs import hostile_document
 
 from auditor.report import pdf
@@ -165,6 +165,29 @@ def test_sections_for_the_archive_are_there(demo, content):
     assert squashed(f"{first['profile']} {first['score']} % {first['missing'][0]['item']}") in content
     for i in demo["inventory"]:
         assert squashed(i["file"]) in content
+
+
+def table_words(demo: dict) -> set[str]:
+    """The words of the tables' headings and short columns: the narrowest cells of the PDF."""
+    headings = re.findall(r"<th[^>]*>([^<]+)</th>", (ROOT / "reports/templates/report.html.j2").read_text())
+    values = [o["term"].replace("_", " ") for o in demo["obligations"]]
+    values += [o["status"].replace("-", " ") for o in demo["obligations"]] + ["must do", "must not"]
+    values += [a["use_category"] for a in demo["assets"]] + [a["kind"] for a in demo["assets"]]
+    values += [i["status"] for i in demo["inventory"]] + [f["severity"] for f in demo["findings"]]
+    return {w for text in headings + values for w in re.findall(r"[A-Za-z]{4,}", text)}
+
+
+def broken_across_lines(word: str, text: str) -> bool:
+    """Whether a line of `text` ends with the start of `word` and the next begins with its rest."""
+    return any(re.search(rf"\b{word[:k]}\n{word[k:]}\b", text) for k in range(1, len(word)))
+
+
+def test_no_word_of_a_table_is_broken_across_lines(demo, demo_pdf, tmp_path):
+    text = "".join(page_texts(demo_pdf, tmp_path, "-raw"))
+    words = table_words(demo)
+    assert {"attribution", "Status", "warning", "sublicensable"} <= words
+    assert broken_across_lines("attribution", "the attribu\ntion notice")  # the check can see a broken word
+    assert [w for w in sorted(words) if broken_across_lines(w, text)] == []
 
 
 def test_sign_off_is_on_the_last_page_and_names_the_input(demo, pages):

@@ -137,6 +137,32 @@ def test_html_is_self_contained():
     assert "Content-Security-Policy" in page
 
 
+MARKDOWN_ATTACK = (
+    "<script>x()</script> [run](javascript:x()) [site](https://example.org/a) ![i](https://example.org/i.png) `<b>`"
+)
+
+
+def test_rule_texts_show_their_inline_markdown_rendered():
+    from auditor.report import html
+
+    page = html.render(run_audit(DEMO))
+    doc002 = re.search(r'id="DOC002-.*?<p class="fix">(.*?)</p>', page, re.DOTALL)
+    assert doc002 and "<code>license:</code>" in doc002[1] and "`" not in doc002[1]
+    assert "<code>co2_eq_emissions</code> metadata" in page  # a profile's how to fix, in the documentation table
+
+
+def test_markdown_in_rule_texts_cannot_make_markup_or_links():
+    from auditor.report import html
+
+    doc = run_audit(DEMO)
+    for f in doc["findings"]:
+        f["how_to_fix"] = MARKDOWN_ATTACK
+    page = html.render(doc)
+    assert "<script" not in page and "<img" not in page and "<a " not in page
+    assert "&lt;script&gt;x()&lt;/script&gt; [run](javascript:x()) site (https://example.org/a)" in page
+    assert "<code>&lt;b&gt;</code>" in page
+
+
 def test_lineage_diagram_shows_the_release_lineage_with_findings_marked():
     from auditor.report import lineage
 

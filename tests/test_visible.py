@@ -286,6 +286,22 @@ def test_hostile_manifests_run_nothing_inject_nothing_and_hide_nothing(pages, vi
 
 
 @needs_chromium
+def test_hostile_markdown_in_a_rule_text_stays_inert(demo, tmp_path, visit):
+    attack = f"{SCRIPT} {IMG} [run]({JS_LINK}) [site](https://example.org/) `{SCRIPT}`"
+    doc = json.loads(json.dumps(demo))
+    for f in doc["findings"]:
+        f["how_to_fix"] = attack
+    report = tmp_path / "report.html"
+    report.write_text(html.render(doc), encoding="utf-8")
+    loaded = visit(report, bypass_csp=True)
+    page = loaded.page
+    assert page.evaluate("typeof window.pwned") == "undefined" and page.evaluate(INJECTED) == []
+    shown = page.inner_text(f"#{doc['findings'][0]['id']} .fix")
+    assert shown == f"How to fix: {SCRIPT} {IMG} [run]({JS_LINK}) site (https://example.org/) {SCRIPT}"
+    assert loaded.foreign_requests() == [] and loaded.errors == []
+
+
+@needs_chromium
 def test_hostile_strings_show_as_literal_text(hostile, pages, visit):
     page = visit(pages["hostile"], bypass_csp=True).page
     shown = page.inner_text("body")

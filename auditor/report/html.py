@@ -1,15 +1,18 @@
 """report.html: one self-contained page (inline CSS and SVG, no scripts, nothing fetched), autoescaped.
 
 The same template renders the PDF (see pdf.py): `paged=True` adds the cover, the table of contents,
-the sign-off page and the print stylesheet. Every document string is treated as untrusted text.
+the sign-off page and the print stylesheet. Every document string is treated as untrusted text; the
+rules' how-to-fix texts go through markdown-it's inline renderer, which escapes them the same way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markupsafe import Markup, escape
 
 from auditor.parsed import JSON, JSONObject
 from auditor.readers.sanitise import showable
@@ -28,6 +31,7 @@ def render(document: JSONObject, paged: bool = False) -> str:
         keep_trailing_newline=True,
     )
     env.filters["bdi"] = _isolated
+    env.filters["markdown"] = _inline_markdown
     document = map_strings(document, showable)
     diagram = _styled(lineage.render(document), env.get_template("lineage.css").render())
     return env.get_template("report.html.j2").render(
@@ -57,3 +61,28 @@ def _isolated(text: str) -> Markup:
     """Manifest text, escaped, in its own <bdi>: a right-to-left override inside it cannot reorder
     the text that follows, and the stylesheet lets it wrap anywhere."""
     return Markup("<bdi>{}</bdi>").format(text)
+
+
+def _link_text(_: object, tokens: Sequence[Token], index: int, *__: object) -> str:
+    """A link's close: its URL shown after its text, since the page follows no link (its CSP
+    allows no request, and a printed report has nothing to click)."""
+    opening = next(t for t in reversed(tokens[:index]) if t.type == "link_open")
+    return f" ({escape(opening.attrGet('href'))})"
+
+
+def _web_link(url: str) -> bool:
+    """Only http(s) links are read as links; any other `[text](url)` stays literal text."""
+    return url.lower().startswith(("http://", "https://"))
+
+
+# The inline Markdown of rule texts: code spans, emphasis, links. html=False escapes raw HTML.
+_MARKDOWN = MarkdownIt("zero", {"html": False}).enable(["backticks", "emphasis", "link", "escape"])
+_MARKDOWN.validateLink = _web_link  # type: ignore[method-assign]
+_MARKDOWN.add_render_rule("link_open", lambda *_: "")
+_MARKDOWN.add_render_rule("link_close", _link_text)
+
+
+def _inline_markdown(text: str) -> Markup:
+    """A rule's text (how to fix) with its inline Markdown rendered by markdown-it, which escapes
+    everything else: `base_model:` shows as code, not between backticks."""
+    return Markup(_MARKDOWN.renderInline(text))
