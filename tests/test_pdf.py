@@ -109,6 +109,19 @@ def test_cover_names_release_verdict_counts_position_rule_base_and_input(demo, p
     assert "page 1 of" not in cover and "Contents" not in cover
 
 
+def test_the_cover_gives_the_reason_in_a_sentence_and_a_line_for_each_blocker(demo, pages):
+    cover = squashed(pages[0])
+    errors = [f for f in demo["findings"] if f["severity"] == "error" and f["status"] == "open"]
+    assert squashed(f"Fails: {errors[0]['message']} (and 2 more errors)") in cover
+    assert squashed(f"Blocking findings ({len(errors)})") in cover
+    for finding in errors:
+        assert squashed(f"{finding['message']} {finding['rule']} · {finding['id']}") in cover, finding["id"]
+    assert cover.count(squashed("To clear:")) == len(errors)
+    assert squashed("To clear: remove datasets/tatsu-lab/alpaca from the lineage") in cover
+    counts = demo["obligation_counts"]
+    assert squashed(f"{counts['unmet']} unmet, {counts['cannot-tell']} cannot tell") in cover
+
+
 def test_contents_page_numbers_are_where_the_sections_start(pages):
     assert heading_at(pages[1], "Contents")
     entries = re.findall(r"^\s*(\S.*?) ?[ .]*\.{3,} *(\d+)\s*$", pages[1], re.MULTILINE)
@@ -130,7 +143,8 @@ def test_every_page_after_the_cover_has_the_running_header_and_page_n_of_m(pages
 
 def test_the_conflict_appears_whole_with_its_evidence_chain(demo, demo_pdf, tmp_path):
     conflict = next(f for f in demo["findings"] if f["rule"] == "CMP001" and f["asset"] == RELEASE)
-    (page,) = [p for p in page_texts(demo_pdf, tmp_path, "-raw") if conflict["id"] in p]  # kept on one page
+    cards = page_texts(demo_pdf, tmp_path, "-raw")[1:]  # the cover names it too, in one line
+    (page,) = [p for p in cards if conflict["id"] in p]  # kept on one page
     flat = squashed(page)
     at = [
         flat.index(squashed(text))

@@ -158,7 +158,8 @@ def test_markdown_in_rule_texts_cannot_make_markup_or_links():
     for f in doc["findings"]:
         f["how_to_fix"] = MARKDOWN_ATTACK
     page = html.render(doc)
-    assert "<script" not in page and "<img" not in page and "<a " not in page
+    assert "<script" not in page and "<img" not in page
+    assert not re.search(r'<a (?!href="#[\w-]+">)', page)  # only the first page's links to its own cards
     assert "&lt;script&gt;x()&lt;/script&gt; [run](javascript:x()) site (https://example.org/a)" in page
     assert "<code>&lt;b&gt;</code>" in page
 
@@ -218,3 +219,35 @@ def test_report_names_the_rule_base_and_input(tmp_path):
     assert re.fullmatch(r"[0-9a-f]{64}", doc["rule_base"]["sha256"])
     assert re.fullmatch(r"[0-9a-f]{64}", doc["input"]["sha256"])
     assert doc["input"]["files"] == len(doc["inventory"])
+
+
+def test_the_verdict_sentence_has_a_reason_for_each_verdict():
+    from auditor.report import firstpage
+
+    doc = run_audit(DEMO)
+    assert firstpage.verdict_sentence(doc).startswith(f"Fails: {doc['findings'][0]['message']} (and 2 more errors)")
+    for f in doc["findings"]:
+        f["status"] = "resolved" if f["severity"] == "error" else f["status"]
+    doc["verdict"] = "pass"
+    passes = firstpage.verdict_sentence(doc)
+    assert (
+        passes
+        == f"Passes: {doc['release']['asset']} has no open error ({doc['counts']['warning']} warnings still open)."
+    )
+    doc["verdict"] = "incomplete"
+    assert firstpage.verdict_sentence(doc).startswith("Incomplete: no release asset was identified")
+
+
+def test_a_remedy_reads_as_one_line_of_changes_or_its_note():
+    from auditor.report import firstpage
+
+    change = {"remove": ["a/x", "b/y"], "choose": [{"asset": "c/z", "license": "MIT"}], "raises": []}
+    found = {"status": "found", "changes": [change, {"remove": ["d/w"], "choose": [], "raises": []}], "note": "n"}
+    assert firstpage.changes_line(found) == (
+        "remove a/x, b/y from the lineage (or relicense them), and take c/z under MIT; "
+        "or remove d/w from the lineage (or relicense it)"
+    )
+    assert (
+        firstpage.changes_line({"status": "none", "changes": [], "note": "no change clears it"})
+        == "no change clears it"
+    )

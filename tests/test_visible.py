@@ -113,7 +113,7 @@ class Visit:
     """One page load, with every request it made and every error it logged."""
 
     def __init__(self, browser, report: Path, **options):
-        self.context = browser.new_context(viewport=VIEWPORT, **options)
+        self.context = browser.new_context(**{"viewport": VIEWPORT, **options})
         self.context.set_default_timeout(5000)  # a hidden or missing element fails fast
         self.page = self.context.new_page()
         self.url = report.as_uri()
@@ -177,6 +177,36 @@ def test_demo_shows_release_verdict_counts_and_a_finding_with_its_evidence(demo,
     assert conflict["message"] in shown
     assert "acme/support-chat-7b/README.md:9" in shown and "datasets/tatsu-lab/alpaca/README.md:2" in shown
     assert "Section 1(i)" in shown and "How to fix:" in shown
+
+
+@needs_chromium
+def test_the_first_screen_names_the_reason_in_words_and_the_blockers(demo, pages, visit):
+    page = visit(pages["demo"], viewport={"width": 1280, "height": 800}).page
+    errors = [f for f in demo["findings"] if f["severity"] == "error" and f["status"] == "open"]
+    sentence = page.locator(".first-page .sentence")
+    assert sentence.inner_text() == f"Fails: {errors[0]['message']} (and 2 more errors)"
+    assert "commercial use" in sentence.inner_text() and "non-commercial term" in sentence.inner_text()
+    lines = page.locator("ol.blockers > li")
+    assert lines.count() == len(errors) == 3
+    for line, finding in zip(lines.all(), errors, strict=True):
+        assert line.bounding_box()["y"] + line.bounding_box()["height"] <= 800, "below the first screen"
+        shown = line.inner_text()
+        assert finding["message"] in shown and finding["rule"] in shown and "To clear:" in shown
+        assert line.locator("a").first.get_attribute("href") == f"#{finding['id']}"
+        assert page.locator(f"article#{finding['id']}").count() == 1
+    assert sentence.bounding_box()["y"] < 800
+    assert "datasets/tatsu-lab/alpaca" in lines.first.inner_text()
+
+
+@needs_chromium
+def test_the_first_page_summarises_the_checklist_with_its_unmet_obligations(demo, pages, visit):
+    page = visit(pages["demo"]).page
+    counts = demo["obligation_counts"]
+    summary = page.inner_text(".first-page .obligations-summary")
+    assert f"{counts['unmet']} unmet, {counts['cannot-tell']} cannot tell" in summary
+    unmet = page.locator(".first-page ul.unmet > li")
+    assert unmet.count() == counts["unmet"] == 2
+    assert "non commercial of CC-BY-NC-4.0" in page.inner_text(".first-page ul.unmet")
 
 
 @needs_chromium

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from auditor.parsed import JSON, JSONObject
 from auditor.readers.sanitise import showable
-from auditor.report import lineage
+from auditor.report import firstpage, lineage
 from auditor.resources import templates_dir
 from auditor.vocabulary import SEVERITIES, ReviewStatus
 
@@ -32,6 +32,9 @@ def render(document: JSONObject, paged: bool = False) -> str:
     )
     env.filters["bdi"] = _isolated
     env.filters["markdown"] = _inline_markdown
+    env.globals.update(
+        verdict_sentence=firstpage.verdict_sentence, blockers=firstpage.blockers, changes_line=firstpage.changes_line
+    )
     document = map_strings(document, showable)
     diagram = _styled(lineage.render(document), env.get_template("lineage.css").render())
     return env.get_template("report.html.j2").render(

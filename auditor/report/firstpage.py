@@ -1,0 +1,49 @@
+"""The report's first page in words: the verdict as a sentence, the blockers and what clears each.
+
+Formatting only: every reason is a message the document already carries (the first open error's
+message is the verdict's reason), every fix is the document's own `fix` or `repairs`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Finding = dict[str, Any]  # a finding, or any object, of the report document
+
+
+def blockers(document: Finding) -> list[Finding]:
+    """The open errors, in the document's order: what keeps the release from passing."""
+    return [f for f in document["findings"] if f["severity"] == "error" and f["status"] == "open"]
+
+
+def verdict_sentence(document: Finding) -> str:
+    """The verdict in one sentence, with its reason in the document's own words."""
+    if document["verdict"] == "incomplete":
+        return "Incomplete: no release asset was identified, so the audit cannot judge a release."
+    errors = blockers(document)
+    if not errors:
+        warnings = document["counts"]["warning"]
+        return f"Passes: {document['release']['asset']} has no open error{_warnings(warnings)}."
+    more = len(errors) - 1
+    suffix = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""
+    return f"Fails: {errors[0]['message']}{suffix}"
+
+
+def _warnings(count: int) -> str:
+    return f" ({count} warning{'s' if count != 1 else ''} still open)" if count else ""
+
+
+def changes_line(remedy: Finding) -> str:
+    """A remedy (a finding's `fix` or the release's `repairs`) as one line: its changes, any one of
+    which clears it, or its note when none was found."""
+    if remedy["status"] != "found" or not remedy["changes"]:
+        return str(remedy["note"])
+    return "; or ".join(_change(c) for c in remedy["changes"])
+
+
+def _change(change: Finding) -> str:
+    removed = change["remove"]
+    it = "them" if len(removed) > 1 else "it"
+    parts = [f"remove {', '.join(removed)} from the lineage (or relicense {it})"] if removed else []
+    parts += [f"take {c['asset']} under {c['license']}" for c in change["choose"]]
+    return ", and ".join(parts)
