@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import NamedTuple, TypeGuard
 
 from auditor.identity import hub_id, purl_version, split_url
+from auditor.model import AssetRecord, Evidence, Reference
 from auditor.readers.values import JSON, type_name
 
 
@@ -65,3 +66,19 @@ def lineage_relation(code: str, child_kind: str, parent_kind: str) -> str:
     if code == "generated":
         return "generated_by" if parent_kind == "model" and child_kind != "model" else "derived_from"
     return code
+
+
+def record_reference(
+    target: AssetRecord, code: str, child: AssetRecord, evidence: Evidence, basis: str = "declared"
+) -> Reference:
+    """A lineage reference to another record of the same document, pinned to its revision or version."""
+    relation = lineage_relation(code, child.kind, target.kind)
+    return Reference(target.id, target.kind, relation, evidence, basis, "record", target.revision or target.version)
+
+
+def add_reference(record: AssetRecord, reference: Reference | None) -> None:
+    """`reference` added to the record unless it names the same target and relation as one it has."""
+    if reference and not any(
+        (r.target, r.relation) == (reference.target, reference.relation) for r in record.references
+    ):
+        record.references.append(reference)

@@ -23,7 +23,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from auditor.harvest.layout import Context, Ev
-from auditor.harvest.spdx import Hub, hub_of, is_url, lineage_relation, record_ids, shared_values
+from auditor.harvest.spdx import (
+    Hub,
+    add_reference,
+    hub_of,
+    is_url,
+    lineage_relation,
+    record_ids,
+    record_reference,
+    shared_values,
+)
 from auditor.harvest.spdx2load import MAX_MESSAGES, Loaded, Unreadable, load, plain
 from auditor.model import (
     AssetRecord,
@@ -276,11 +285,7 @@ def _references(loaded: Loaded, records: dict[str, AssetRecord], rel: str) -> No
         if record is None or parent == child:
             continue  # files, snippets, the document itself, or an element of another document
         evidence = Evidence(rel, f"relationships[{a} {kind} {b}]", loaded.relationship_lines.get((a, kind, b)))
-        reference = _reference(parent, code, record, records, external, evidence)
-        if reference and not any(
-            (x.target, x.relation) == (reference.target, reference.relation) for x in record.references
-        ):
-            record.references.append(reference)
+        add_reference(record, _reference(parent, code, record, records, external, evidence))
 
 
 def _reference(
@@ -292,15 +297,7 @@ def _reference(
     evidence: Evidence,
 ) -> Reference | None:
     if parent in records:
-        target = records[parent]
-        return Reference(
-            target.id,
-            target.kind,
-            lineage_relation(code, child.kind, target.kind),
-            evidence,
-            scheme="record",
-            revision=target.revision or target.version,
-        )
+        return record_reference(records[parent], code, child, evidence)
     prefix, _, element = parent.partition(":")
     if not element or prefix not in external or not is_url(external[prefix]):
         return None  # a file or snippet of this document, or an undeclared document (validation says so)

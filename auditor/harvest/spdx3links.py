@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from auditor.harvest.spdx import is_url, lineage_relation, shape
+from auditor.harvest.spdx import add_reference, is_url, lineage_relation, record_reference, shape
 from auditor.harvest.spdx3graph import MAX_NESTING, Graph, as_list, compact_name, short_name
 from auditor.model import AssetRecord, Evidence, LicenseStatement, Reference
 from auditor.naming import asset_key
@@ -221,7 +221,7 @@ def _lineage(
         if scope:
             basis += f" ({scope} scope)"
         evidence = graph.evidence(graph.at(pointer, "to", i), eid)
-        _add(
+        add_reference(
             records[child],
             _reference(parent, _FORWARD.get(kind) or _REVERSE[kind], records[child], records, graph, evidence, basis),
         )
@@ -237,23 +237,7 @@ def _reference(
     basis: str,
 ) -> Reference | None:
     if parent in records:
-        target = records[parent]
-        return Reference(
-            target.id,
-            target.kind,
-            lineage_relation(code, child.kind, target.kind),
-            evidence,
-            basis,
-            "record",
-            target.revision or target.version,
-        )
+        return record_reference(records[parent], code, child, evidence, basis)
     if parent in graph.by_id or short_name(compact_name(parent)) in _NO_ELEMENT or not is_url(parent):
         return None  # a file, an agent or another element that is not an asset; or "none" / "no assertion"
     return Reference(parent, "other", lineage_relation(code, child.kind, "other"), evidence, basis, "url")
-
-
-def _add(record: AssetRecord, reference: Reference | None) -> None:
-    if reference and not any(
-        (r.target, r.relation) == (reference.target, reference.relation) for r in record.references
-    ):
-        record.references.append(reference)

@@ -6,34 +6,40 @@ message is the verdict's reason), every fix is the document's own `fix` or `repa
 
 from __future__ import annotations
 
-from typing import Any
-
-Finding = dict[str, Any]  # a finding, or any object, of the report document
+from auditor.parsed import JSONObject
 
 
-def blockers(document: Finding) -> list[Finding]:
+def blockers(document: JSONObject) -> list[JSONObject]:
     """The open errors, in the document's order: what keeps the release from passing."""
     return [f for f in document["findings"] if f["severity"] == "error" and f["status"] == "open"]
 
 
-def verdict_sentence(document: Finding) -> str:
+def verdict_sentence(document: JSONObject) -> str:
     """The verdict in one sentence, with its reason in the document's own words."""
     if document["verdict"] == "incomplete":
         return "Incomplete: no release asset was identified, so the audit cannot judge a release."
-    errors = blockers(document)
-    if not errors:
+    why = reason(document)
+    if why is None:
         warnings = document["counts"]["warning"]
         return f"Passes: {document['release']['asset']} has no open error{_warnings(warnings)}."
+    return f"Fails: {why}"
+
+
+def reason(document: JSONObject) -> str | None:
+    """Why the release fails, in words: the first open error's message (the report's order puts the
+    gravest first) and how many more there are; None when nothing blocks it."""
+    errors = blockers(document)
+    if not errors:
+        return None
     more = len(errors) - 1
-    suffix = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""
-    return f"Fails: {errors[0]['message']}{suffix}"
+    return str(errors[0]["message"]) + (f" (and {more} more error{'s' if more > 1 else ''})" if more else "")
 
 
 def _warnings(count: int) -> str:
     return f" ({count} warning{'s' if count != 1 else ''} still open)" if count else ""
 
 
-def changes_line(remedy: Finding) -> str:
+def changes_line(remedy: JSONObject) -> str:
     """A remedy (a finding's `fix` or the release's `repairs`) as one line: its changes, any one of
     which clears it, or its note when none was found."""
     if remedy["status"] != "found" or not remedy["changes"]:
@@ -41,7 +47,7 @@ def changes_line(remedy: Finding) -> str:
     return "; or ".join(_change(c) for c in remedy["changes"])
 
 
-def _change(change: Finding) -> str:
+def _change(change: JSONObject) -> str:
     removed = change["remove"]
     it = "them" if len(removed) > 1 else "it"
     parts = [f"remove {', '.join(removed)} from the lineage (or relicense {it})"] if removed else []

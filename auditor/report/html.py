@@ -80,7 +80,7 @@ def _web_link(url: str) -> bool:
 
 # The inline Markdown of rule texts: code spans, emphasis, links. html=False escapes raw HTML.
 _MARKDOWN = MarkdownIt("zero", {"html": False}).enable(["backticks", "emphasis", "link", "escape"])
-_MARKDOWN.validateLink = _web_link  # type: ignore[method-assign]
+_MARKDOWN.validateLink = _web_link  # type: ignore[method-assign]  # markdown-it documents replacing this hook
 _MARKDOWN.add_render_rule("link_open", lambda *_: "")
 _MARKDOWN.add_render_rule("link_close", _link_text)
 

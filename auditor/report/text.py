@@ -16,6 +16,7 @@ import re
 
 from auditor.parsed import JSONObject
 from auditor.readers.sanitise import plain
+from auditor.report import firstpage
 from auditor.report.lines import subject
 
 SHORT_ID_DIGITS = 6  # the fewest hex digits of a finding's id the summary shows
@@ -51,11 +52,8 @@ def _verdict(document: JSONObject) -> str:
     verdict = document["verdict"]
     if verdict == "incomplete":
         return "verdict: INCOMPLETE: no release identified; name it as [release] asset in mlaudit.toml or with --asset"
-    errors = [f for f in document["findings"] if f["status"] == "open" and f["severity"] == "error"]
-    if not errors:
-        return f"verdict: {verdict.upper()}"
-    more = f" (and {len(errors) - 1} more error{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
-    return f"verdict: {verdict.upper()}: {errors[0]['message']}{more}"
+    why = firstpage.reason(document)
+    return f"verdict: {verdict.upper()}" + (f": {why}" if why else "")
 
 
 def _concise(document: JSONObject) -> list[str]:
