@@ -68,6 +68,24 @@ class Relation(StrEnum):
 RELATIONS = tuple(Relation)
 
 
+class ExportProperty(StrEnum):
+    """What mlaudit writes into its CycloneDX and SPDX 3 exports where the format has no word of its
+    own, and reads back from any document: only a property in this namespace wins over a format's
+    generic reading (a dependency read as depends_on, a descendantOf read as finetune)."""
+
+    KIND = "mlaudit:kind"  # the asset's kind (model, dataset, code, other)
+    RESOLVED = "mlaudit:resolved"  # "false": only referenced, no manifest describes it
+    RELATION = "mlaudit:relation"  # the lineage relation (CycloneDX: `mlaudit:relation:<relation>` = parent)
+    LICENSE = "mlaudit:license"  # a declared license as written
+    LICENSE_NAME = "mlaudit:license-name"  # the license name written beside it (a card's license_name)
+    LICENSE_LINK = "mlaudit:license-link"  # the license link written beside it (a card's license_link)
+    LICENSE_LABEL = "mlaudit:license-label"  # CycloneDX: the entry's id/name is the declaration's `name` or `link`
+    DECLARED = "mlaudit:declared"  # "none": the manifests declare no license
+
+
+NAMESPACE = "mlaudit:"
+
+
 class ObligationStatus(StrEnum):
     """Whether the release meets an inherited term, as the rules judge its files (`cannot_tell` in ASP)."""
 

@@ -278,15 +278,21 @@ def test_hostile_strings_keep_the_bom_valid_and_printable(validator):
 
 @pytest.mark.parametrize("name", ["demo", "credit-risk"])
 def test_the_reader_reads_back_names_and_licenses(name, tmp_path):
+    """Described assets come back as records with their licenses as declared; an asset only
+    referenced (unresolved) comes back as a reference that names it, not as a description."""
     document = golden(name)
     path = tmp_path / "release.cdx.json"
     path.write_text(cyclonedx.render(document), encoding="utf-8")
     records, problems = reader.read(path, Context(path.name, place("", "release")))
     assert problems == []
     read = {r.id: r for r in records}
-    assert sorted(read) == sorted(a["name"] for a in document["assets"])
-    for asset in document["assets"]:
+    described = [a for a in document["assets"] if a["resolved"]]
+    assert sorted(read) == sorted(a["name"] for a in described)
+    for asset in described:
         record = read[asset["name"]]
+        assert record.kind == asset["kind"]
         assert [s.raw for s in record.concluded] == ([asset["license"]] if asset["license"] else [])
-        if not asset["license"] or " " not in asset["license"]:  # an expression's declared licenses are evidence
-            assert sorted(s.raw for s in record.licenses) == sorted({d["raw"] for d in asset["declared_licenses"]})
+        declared = {(d["raw"], d["name"], d["link"]) for d in asset["declared_licenses"]}
+        assert {(s.raw, s.name, s.link) for s in record.licenses} == declared
+    named = {ref.target for r in records for ref in r.references}
+    assert {a["name"] for a in document["assets"] if not a["resolved"]} <= named

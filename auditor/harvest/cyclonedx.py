@@ -18,6 +18,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
+from auditor.harvest import exported
 from auditor.harvest.cyclonedxdoc import NotABom, load_json, load_xml
 from auditor.harvest.cyclonedxwalk import DATA_FIELDS, Walk, placement_key
 from auditor.harvest.layout import Context
@@ -118,7 +119,8 @@ class _Reader(Walk):
         self._services(data, "")
         self._resolve_pending()
         self._dependencies(data)
-        records = [r for _, r in self.records]
+        self.own_links()
+        records = exported.unresolve([r for _, r in self.records], self.unresolved)
         if not records:
             self.problem(
                 "empty",
@@ -203,9 +205,10 @@ class _Reader(Walk):
             self.problem("invalid", "component has no 'name'; it is skipped with everything nested in it", pointer)
             return None
         version = self._version(node, pointer)
+        properties = self.own(node, pointer)
         record = AssetRecord(
             id=self._unique(hub[0] if hub else name or "", version),
-            kind=kind,
+            kind=exported.kind(exported.own((name, value) for name, value, _ in properties), kind),
             source=self.rel,
             format=FORMAT,
             kind_basis=basis,
@@ -216,6 +219,7 @@ class _Reader(Walk):
         )
         self.records.append((pointer, record))
         self.register(node, pointer, record)
+        self.own_relations(record, properties)
         self._licenses(record, node, pointer)
         self._statements(record, node, pointer)
         self._model_card(record, node, pointer)

@@ -4,11 +4,15 @@ wherever a component is met (licenses, documentation statements, data entries).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from auditor.harvest import exported
 from auditor.harvest.cyclonedxdoc import Bom
 from auditor.harvest.layout import Context
 from auditor.model import AssetRecord, Evidence, Identifier, LicenseStatement, Problem, Reference, Statement
 from auditor.naming import asset_key
 from auditor.readers.values import JSON, a_type, a_type_named, object_at, shorten
+from auditor.vocabulary import ExportProperty, Scheme
 
 # Documentation fields: path under the component (or its modelCard) -> the JSON type the spec gives it.
 _COMPONENT_TEXTS = ("description", "copyright", "publisher", "author")
@@ -39,6 +43,8 @@ class Walk:
         self.problems: list[tuple[str, str, str]] = []  # (code, message, JSON pointer)
         self.bom_refs: dict[str, tuple[str, AssetRecord | None]] = {}  # bom-ref -> (pointer, record; None: a service)
         self.pending: list[tuple[AssetRecord, str, str, str]] = []  # (record, bom-ref, relation, pointer)
+        self.exact: list[tuple[AssetRecord, str, str, str]] = []  # the same, from mlaudit:relation:<relation>
+        self.unresolved: set[str] = set()  # ids of records an mlaudit export marks unresolved
 
     def ev(self, pointer: str) -> Evidence:
         where, line = self.doc.where(pointer)
@@ -117,6 +123,40 @@ class Walk:
                 )
             )
 
+    def own(self, node: dict[str, JSON], pointer: str) -> list[tuple[str, str, str]]:
+        """The component's properties in mlaudit's namespace: (name, value, the property's pointer)."""
+        found = []
+        for i, item in self.array(node, "properties", pointer, "bad-field"):
+            if isinstance(item, dict):
+                for name, value in exported.own([(item.get("name"), item.get("value"))]).items():
+                    found.append((name, value, f"{pointer}/properties/{i}"))
+        return found
+
+    def own_relations(self, record: AssetRecord, properties: list[tuple[str, str, str]]) -> None:
+        """`mlaudit:relation:<relation>` names a parent by bom-ref; resolved once every ref is known."""
+        if exported.unresolved(exported.own((name, value) for name, value, _ in properties)):
+            self.unresolved.add(record.id)
+        prefix = f"{ExportProperty.RELATION}:"
+        for name, value, pointer in properties:
+            relation = exported.relation(name.removeprefix(prefix)) if name.startswith(prefix) else None
+            if relation:
+                self.exact.append((record, value, relation, pointer))
+
+    def own_links(self) -> None:
+        """The exact relations of mlaudit's export win over the generic links between the same two
+        components (a dependency read as depends_on, a model-card dataset as trained_on)."""
+        exact = [(r, self.bom_refs.get(ref), relation, p) for r, ref, relation, p in self.exact]
+        targets: dict[int, set[str]] = {}
+        for record, target, _, _ in exact:
+            if target and target[1]:
+                targets.setdefault(id(record), set()).add(target[1].id)
+        for _, record in self.records:
+            named = targets.get(id(record), set())
+            record.references = [r for r in record.references if r.scheme != Scheme.RECORD or r.target not in named]
+        for record, target, relation, pointer in exact:
+            if target and target[1]:
+                self.link(record, target[1], relation, pointer)
+
     def _unique(self, asset_id: str, version: str | None) -> str:
         """Record ids are unique in the file, so that references to records resolve: a second
         acme/lib becomes acme/lib@<version> (or acme/lib#2 without a version)."""
@@ -131,21 +171,17 @@ class Walk:
         return found
 
     def _licenses(self, record: AssetRecord, node: dict[str, JSON], pointer: str) -> None:
-        """License ids, names and expressions as written; acknowledgement 'concluded' goes to `concluded`."""
+        """License ids, names and expressions as written; acknowledgement 'concluded' goes to `concluded`.
+        The licenses of the component's evidence count where they are acknowledged as declared (1.6
+        keeps a concluded expression alone in `licenses` and the declared ones there)."""
         entries = self.array(node, "licenses", pointer, "bad-field")
         for i, entry in entries:
-            where = f"{pointer}/licenses/{i}"
-            statement, acknowledgement = self._license(entry, where)
-            if statement is None:
-                continue
-            if acknowledgement not in (None, "declared", "concluded"):
-                self.problem(
-                    "bad-field",
-                    f"license acknowledgement '{acknowledgement}' is neither 'declared' nor "
-                    "'concluded'; read as declared",
-                    f"{where}/acknowledgement",
-                )
-            (record.concluded if acknowledgement == "concluded" else record.licenses).append(statement)
+            self._entry(record, entry, f"{pointer}/licenses/{i}")
+        evidence = node.get("evidence")
+        for i, entry in self.array(evidence, "licenses", f"{pointer}/evidence") if isinstance(evidence, dict) else []:
+            lic = entry.get("license") if isinstance(entry, dict) else None
+            if isinstance(lic, dict) and lic.get("acknowledgement") == "declared":
+                self._entry(record, entry, f"{pointer}/evidence/licenses/{i}")
         expressions = sum(1 for _, e in entries if isinstance(e, dict) and "expression" in e)
         if self.spec in ("1.5", "1.6") and expressions and len(entries) > 1:
             self.problem(
@@ -154,6 +190,18 @@ class Walk:
                 "expression, not both or several expressions (allowed from 1.7); all are read as applying",
                 f"{pointer}/licenses",
             )
+
+    def _entry(self, record: AssetRecord, entry: JSON, where: str) -> None:
+        statement, acknowledgement = self._license(entry, where)
+        if statement is None:
+            return
+        if acknowledgement not in (None, "declared", "concluded"):
+            self.problem(
+                "bad-field",
+                f"license acknowledgement '{acknowledgement}' is neither 'declared' nor 'concluded'; read as declared",
+                f"{where}/acknowledgement",
+            )
+        (record.concluded if acknowledgement == "concluded" else record.licenses).append(statement)
 
     def _license(self, entry: JSON, where: str) -> tuple[LicenseStatement | None, object]:
         if isinstance(entry, dict) and isinstance(entry.get("license"), dict):
@@ -165,7 +213,7 @@ class Walk:
                 self.problem("invalid", "a license should have a string 'id' or 'name'", inner)
                 if link is None:
                     return None, None
-            statement = LicenseStatement(raw, self.ev(f"{inner}/{key}" if raw else inner), link=link)
+            statement = _labelled(LicenseStatement(raw, self.ev(f"{inner}/{key}" if raw else inner), link=link), lic)
             return statement, lic.get("acknowledgement")
         if isinstance(entry, dict) and isinstance(entry.get("expression"), str) and entry["expression"].strip():
             return LicenseStatement(entry["expression"], self.ev(f"{where}/expression")), entry.get("acknowledgement")
@@ -236,6 +284,22 @@ class Walk:
             url = self.text(contents, "url", f"{where}/contents")
             if url:
                 record.identifiers.append(Identifier("url", url, self.ev(f"{where}/contents/url")))
+
+
+def _labelled(statement: LicenseStatement, lic: dict[str, JSON]) -> LicenseStatement:
+    """A license entry of mlaudit's export as it was declared: its id or name is the declaration's
+    license name or link when `mlaudit:license-label` says so, and `mlaudit:license-name` is the name
+    written beside it."""
+    items = lic.get("properties")
+    pairs = [(p.get("name"), p.get("value")) for p in items if isinstance(p, dict)] if isinstance(items, list) else []
+    properties = exported.own(pairs)
+    name = properties.get(ExportProperty.LICENSE_NAME)
+    label = properties.get(ExportProperty.LICENSE_LABEL)
+    if label == "name":
+        return replace(statement, raw=None, name=statement.raw)
+    if label == "link":
+        return replace(statement, raw=None, link=statement.raw)
+    return replace(statement, name=name) if name else statement
 
 
 def _party(value: JSON) -> str | None:

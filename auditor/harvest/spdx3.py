@@ -20,9 +20,10 @@ import re
 from pathlib import Path
 from typing import Protocol
 
+from auditor.harvest import exported
 from auditor.harvest.layout import Context, Ev
 from auditor.harvest.spdx import Hub, hub_of, is_url, record_ids, shape, shared_values
-from auditor.harvest.spdx3graph import MAX_NESTING, Graph, as_list, collect, short_name, text_value
+from auditor.harvest.spdx3graph import MAX_NESTING, Graph, as_list, collect, own, short_name, text_value
 from auditor.harvest.spdx3links import relationships
 from auditor.model import (
     AssetRecord,
@@ -75,7 +76,8 @@ def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]
     graph.lines = id_lines(_ID_LINE, path.read_text(encoding="utf-8-sig", errors="replace"))
     records = _records(graph)
     relationships(graph, records)
-    return list(records.values()), graph.problems
+    gone = {r.id for e, r in records.items() if exported.unresolved(own(graph.by_id[e][1]))}
+    return exported.unresolve(list(records.values()), gone), graph.problems
 
 
 # --- package records ----------------------------------------------------------------------------
@@ -118,7 +120,7 @@ def _record(pointer: str, element: dict[str, JSON], name: str, graph: Graph, sha
     kind, basis = _kind(element, hub)
     record = AssetRecord(
         id=hub.id if hub else name,
-        kind=kind,
+        kind=exported.kind(own(element), kind),
         source=graph.rel,
         format=FORMAT,
         kind_basis=basis,

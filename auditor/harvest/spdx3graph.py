@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from auditor.harvest import exported
 from auditor.harvest.spdx import shape
 from auditor.model import Evidence, Problem
 from auditor.readers.values import JSON
@@ -101,6 +102,19 @@ def short_name(value: JSON) -> str | None:
 
 def text_value(value: JSON) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def own(element: dict[str, JSON]) -> dict[str, str]:
+    """The element's properties in mlaudit's namespace, as its exports write them: entries of an
+    `extension_CdxPropertiesExtension` (SPDX 3's extension for name-value properties)."""
+    entries = [
+        entry
+        for extension in as_list(element.get("extension"))
+        if isinstance(extension, dict) and extension.get("type") == "extension_CdxPropertiesExtension"
+        for entry in as_list(extension.get("extension_cdxProperty"))
+        if isinstance(entry, dict)
+    ]
+    return exported.own((e.get("extension_cdxPropName"), e.get("extension_cdxPropValue")) for e in entries)
 
 
 def as_list(value: JSON) -> list[JSON]:

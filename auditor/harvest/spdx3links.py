@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
+from auditor.harvest import exported
 from auditor.harvest.spdx import add_reference, is_url, lineage_relation, record_reference, shape
-from auditor.harvest.spdx3graph import MAX_NESTING, Graph, as_list, compact_name, short_name
+from auditor.harvest.spdx3graph import MAX_NESTING, Graph, as_list, compact_name, own, short_name
 from auditor.model import AssetRecord, Evidence, LicenseStatement, Reference
 from auditor.naming import asset_key
 from auditor.readers.values import JSON
+from auditor.vocabulary import ExportProperty
 
 _RELATIONSHIPS = frozenset({"Relationship", "LifecycleScopedRelationship"})
 _LICENSES = {"hasDeclaredLicense": "licenses", "hasConcludedLicense": "concluded"}
@@ -40,6 +43,13 @@ _REVERSE = {
 _LIFTED = frozenset({"trainedOn", "testedOn"})  # said of files, meant of the packages holding them
 _NO_LICENSE = {"NoAssertionLicense": "NOASSERTION", "NoneLicense": "NONE"}
 _NO_ELEMENT = frozenset({"NoAssertionElement", "NoneElement"})
+# mlaudit's own properties of a declared license: as written, or "none declared"
+_AS_WRITTEN = (
+    ExportProperty.LICENSE,
+    ExportProperty.LICENSE_NAME,
+    ExportProperty.LICENSE_LINK,
+    ExportProperty.DECLARED,
+)
 
 
 def relationships(graph: Graph, records: dict[str, AssetRecord]) -> None:
@@ -88,6 +98,12 @@ def _licenses(
 ) -> None:
     """hasDeclaredLicense / hasConcludedLicense: one statement per license the relationship names."""
     eid, kind = element.get("spdxId"), short_name(element.get("relationshipType"))
+    properties = own(element)
+    if which == "licenses" and _AS_WRITTEN & properties.keys():  # as mlaudit's export wrote it
+        if properties.get(ExportProperty.DECLARED) != "none":
+            raw, name, link = (properties.get(key) for key in _AS_WRITTEN[:3])
+            record.licenses.append(LicenseStatement(raw, graph.evidence(graph.at(pointer, "to"), eid), name, link))
+        return
     for i, target in targets:
         where = graph.at(pointer, "to", i)
         try:
@@ -200,6 +216,7 @@ def _lineage(
 ) -> None:
     eid = element.get("spdxId")
     scope = short_name(element.get("scope"))
+    exact = exported.relation(own(element).get(ExportProperty.RELATION))
     child: str | None
     parent: str | None
     for i, target in targets:
@@ -221,10 +238,8 @@ def _lineage(
         if scope:
             basis += f" ({scope} scope)"
         evidence = graph.evidence(graph.at(pointer, "to", i), eid)
-        add_reference(
-            records[child],
-            _reference(parent, _FORWARD.get(kind) or _REVERSE[kind], records[child], records, graph, evidence, basis),
-        )
+        code = _FORWARD.get(kind) or _REVERSE[kind]
+        add_reference(records[child], _reference(parent, code, records[child], records, graph, evidence, basis, exact))
 
 
 def _reference(
@@ -235,9 +250,14 @@ def _reference(
     graph: Graph,
     evidence: Evidence,
     basis: str,
+    exact: str | None,
 ) -> Reference | None:
+    """The reference to `parent`; `exact`, the relation mlaudit's export names, wins over the one
+    the relationship type implies."""
     if parent in records:
-        return record_reference(records[parent], code, child, evidence, basis)
+        found = record_reference(records[parent], code, child, evidence, basis)
+        return replace(found, relation=exact) if exact else found
     if parent in graph.by_id or short_name(compact_name(parent)) in _NO_ELEMENT or not is_url(parent):
         return None  # a file, an agent or another element that is not an asset; or "none" / "no assertion"
-    return Reference(parent, "other", lineage_relation(code, child.kind, "other"), evidence, basis, "url")
+    relation = exact or lineage_relation(code, child.kind, "other")
+    return Reference(parent, "other", relation, evidence, basis, "url")

@@ -162,14 +162,17 @@ def _concluded(expression: str | None) -> list[JSONObject]:
 
 
 def _declared(declaration: JSONObject) -> JSONObject:
-    """A declared license as written; a license name given beside the id is kept as a property."""
+    """A declared license as written; a license name given beside the id is kept as a property, and
+    an entry naming the declaration by its name or link alone says so (mlaudit:license-label)."""
     label = plain(declaration["raw"] or declaration["name"] or declaration["link"])
     entry = _license(label) | {"acknowledgement": "declared"}
     link = declaration["link"]
     if link and _URL.fullmatch(link):
         entry["url"] = link
     name = declaration["name"]
-    if name and plain(name) != label:
+    if not declaration["raw"]:
+        entry["properties"] = [_property("license-label", "name" if name else "link")]
+    elif name and plain(name) != label:
         entry["properties"] = [_property("license-name", name)]
     return {"license": entry}
 

@@ -38,7 +38,7 @@ from collections.abc import Callable
 from urllib.parse import quote
 
 from auditor.parsed import JSON, JSONObject
-from auditor.vocabulary import Relation
+from auditor.vocabulary import ExportProperty, Relation
 
 CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
 SPEC_VERSION = "3.0.1"
@@ -65,6 +65,9 @@ LINEAGE = {
     Relation.CONTAINS: ("contains", False),
     Relation.DEPENDS_ON: ("dependsOn", False),
 }
+_UNRESOLVED: dict[str, str] = {ExportProperty.RESOLVED: "false"}
+# a declaration as written: mlaudit's property -> the report's field
+_AS_WRITTEN: dict[str, str] = {ExportProperty.LICENSE: "raw", ExportProperty.LICENSE_NAME: "name", ExportProperty.LICENSE_LINK: "link"}
 _TOKEN = re.compile(r"[()]|[^ \t\r\n()]+")
 _LICENSE = re.compile(r"(DocumentRef-[A-Za-z0-9.\-]+:)?[A-Za-z0-9.\-]+\+?")
 _ADDITION = re.compile(r"(DocumentRef-[A-Za-z0-9.\-]+:)?[A-Za-z0-9.\-]+")
@@ -198,6 +201,9 @@ def _package(asset: JSONObject, spdx_id: str) -> JSONObject:
         software_primaryPurpose=PURPOSES.get(kind),
         dataset_datasetType=["noAssertion"] if kind == "dataset" else None,
         comment=None if asset["resolved"] else "Referenced in the lineage, but no manifest describes it (unresolved).",
+        extension=_extension(
+            {ExportProperty.KIND: kind} | _UNRESOLVED if not asset["resolved"] else {ExportProperty.KIND: kind}
+        ),
     )
 
 
@@ -218,11 +224,13 @@ def _licenses(asset: JSONObject, source: str, ns: str, expressions: dict[str, JS
             if asset["resolved"]
             else (NO_ASSERTION, "no manifest describes this asset")
         )
-        return found + [_link(source, "hasDeclaredLicense", declared, why)]
+        own: dict[str, str] = {ExportProperty.DECLARED: "none"} if asset["resolved"] else {}
+        return found + [_link(source, "hasDeclaredLicense", declared, why, own)]
     for entry in asset["declared_licenses"]:
         raw = entry["raw"]
         target = _license(raw, ns, expressions) if raw and _is_expression(raw) else NO_ASSERTION
-        found.append(_link(source, "hasDeclaredLicense", target, _declaration(entry, target == NO_ASSERTION)))
+        own = {k: entry[f] for k, f in _AS_WRITTEN.items() if entry.get(f)}
+        found.append(_link(source, "hasDeclaredLicense", target, _declaration(entry, target == NO_ASSERTION), own))
     return found
 
 
@@ -273,8 +281,18 @@ def _is_expression(text: str) -> bool:
     return not operand and depth == 0
 
 
-def _link(source: str, kind: str, target: str, comment: str) -> JSONObject:
-    return {"from": source, "relationshipType": kind, "to": [target], "comment": comment}
+def _link(source: str, kind: str, target: str, comment: str, own: dict[str, str] | None = None) -> JSONObject:
+    found: JSONObject = {"from": source, "relationshipType": kind, "to": [target], "comment": comment}
+    return found | ({"extension": _extension(own)} if own else {})
+
+
+def _extension(own: dict[str, str]) -> list[JSONObject]:
+    """mlaudit's own properties (vocabulary.ExportProperty) as SPDX 3's CycloneDX-properties extension."""
+    entries = [
+        {"type": "extension_CdxPropertyEntry", "extension_cdxPropName": name, "extension_cdxPropValue": value}
+        for name, value in own.items()
+    ]
+    return [{"type": "extension_CdxPropertiesExtension", "extension_cdxProperty": entries}]
 
 
 def _lineage(edge: JSONObject, ref: Callable[[str], str]) -> JSONObject:
@@ -287,6 +305,7 @@ def _lineage(edge: JSONObject, ref: Callable[[str], str]) -> JSONObject:
         kind,
         target,
         f"mlaudit relation: {edge['child']} {edge['relation']} {edge['parent']} (basis: {edge.get('basis')}{where})",
+        {ExportProperty.RELATION: edge["relation"]},
     )
 
 
