@@ -4,7 +4,10 @@ ML-BOMs describe models (`machine-learning-model`), datasets (`data`) and the co
 one file, with licenses, hashes, package URLs, model cards and a dependency graph: exactly the
 license and provenance facts an audit needs. Lineage comes from nesting (`contains`), pedigree
 (ancestors, descendants, variants), model-card datasets (`trained_on`) and `dependencies`
-(`depends_on`); references between components of the file point at the target's record.
+(`depends_on`); references between components of the file point at the target's record. The
+`mlaudit:` properties of mlaudit's own export (the exact relation, the kind, an asset only
+referenced, a license given by name) win over that generic reading (auditor/harvest/exported.py);
+declared licenses in a component's `evidence.licenses` are read too.
 
 An XML BOM is first mapped onto the JSON shape, so one reader serves both encodings; every value
 keeps its JSON pointer, and for XML the XPath and line it came from. Parsing goes only through

@@ -9,7 +9,9 @@ and full IRIs (`https://spdx.org/rdf/3.0.1/terms/AI/typeOfModel`) are turned int
 Every property a package fills is kept as a statement under its compact name, so that the
 documentation profiles can check what the AI and Dataset profiles ask for. Licenses and lineage are
 Relationship elements. A trainedOn or testedOn relationship between files (weights trained on data
-files) is lifted to the packages that contain those files.
+files) is lifted to the packages that contain those files. The `mlaudit:` entries of an
+`extension_CdxPropertiesExtension` that mlaudit's own export writes (the exact relation, the kind,
+an asset only referenced, a license as written) win over the generic reading (auditor/harvest/exported.py).
 
 Evidence pointers are JSON pointers into the document (`/@graph/12/ai_typeOfModel`).
 """

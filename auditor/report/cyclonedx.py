@@ -7,11 +7,20 @@ CycloneDX 1.6 lets a `licenses` array hold license entries or one expression, ne
 the concluded license is an expression, the declared ones go to `evidence.licenses`.
 
 Lineage goes where CycloneDX has a place for it: every edge in `dependencies` (child depends on
-parent), the data a model was trained on in its model card's datasets, and each edge
-as an `mlaudit:relation:<relation>` property naming the parent, so no relation is lost.
-`pedigree.ancestors` is left out: it takes whole components, not references, and a second copy
-of an asset would be read back as a second asset. The audit's conclusions are `mlaudit:`
-properties of the release component.
+parent), the data a model was trained on in its model card's datasets, and each edge as an
+`mlaudit:relation:<relation>` property naming the parent's bom-ref, the one place the exact relation
+(finetune, adapter, quantized, merge, distill, evaluated_on, generated_by, ...) is kept: a dependency
+says only "depends on". `pedigree.ancestors` is left out: it takes whole components, not references,
+so an ancestor shared by two children (a DAG) would be written twice and read back as two assets.
+What the formats cannot say is an `mlaudit:` property (vocabulary.ExportProperty): the asset's kind,
+whether a manifest describes it (`mlaudit:resolved`), and, for a declared license written by its
+name or link alone, which (`mlaudit:license-label`). mlaudit's CycloneDX reader takes these over
+the generic reading (auditor/harvest/exported.py), so that auditing this BOM alone gives the assets,
+relations, licenses, verdict and license findings of the audit that wrote it (tests/test_export_roundtrip.py).
+The release is the BOM's subject and its use and distribution are `mlaudit:release:*` properties,
+for other tools: mlaudit takes them as audit options (mlaudit.toml's [release], --asset, --use,
+--distribution) of whichever folder it audits, this BOM's included. The audit's conclusions are
+`mlaudit:` properties of the release component.
 
 Manifest text is untrusted: control and format characters are dropped from every string. The
 serial number is derived from the document's content and no timestamp is written unless the

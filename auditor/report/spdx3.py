@@ -15,7 +15,22 @@ declared NoneLicense, one no manifest describes is declared NoAssertionLicense.
 
 Lineage: each edge becomes the closest SPDX 3.0.1 relationship type, directed as the spec reads it
 ("from trainedOn to": the model was trained on the data; "from generates to": the model generated
-the data), and the relationship's comment names the exact mlaudit relation.
+the data): trained_on trainedOn, evaluated_on testedOn, generated_by generates, contains contains,
+depends_on dependsOn, and every derivation (finetune, adapter, quantized, merge, distill,
+derived_from) descendantOf, since 3.0.1 has no finer type for them (hasVariant and copiedTo speak of
+versions and copies of one element, not of a new model made from another). The exact mlaudit
+relation is an `mlaudit:relation` entry of the relationship's `extension_CdxPropertiesExtension`
+(SPDX 3's extension for name-value properties), and its comment says it in words.
+
+The same extension carries what SPDX cannot say (vocabulary.ExportProperty): each package's kind,
+whether a manifest describes it (`mlaudit:resolved`), and each declared license as written, with the
+license name and link beside it (`mlaudit:license`, `-name`, `-link`; `mlaudit:declared` "none" on
+the NoneLicense of an asset that declares none). mlaudit's SPDX 3 reader takes these over the generic
+reading (auditor/harvest/exported.py), so that auditing this document alone gives the assets,
+relations, licenses, verdict and license findings of the audit that wrote it
+(tests/test_export_roundtrip.py). The release is the root element and its use and distribution are
+in the annotation, for other tools: mlaudit takes them as audit options (mlaudit.toml's [release],
+--asset, --use, --distribution) of whichever folder it audits, this document's included.
 
 The document claims conformance to the core, software and licensing profiles only: the AI and
 Dataset profiles also require a supplier, version, download location and release time of every
@@ -67,7 +82,11 @@ LINEAGE = {
 }
 _UNRESOLVED: dict[str, str] = {ExportProperty.RESOLVED: "false"}
 # a declaration as written: mlaudit's property -> the report's field
-_AS_WRITTEN: dict[str, str] = {ExportProperty.LICENSE: "raw", ExportProperty.LICENSE_NAME: "name", ExportProperty.LICENSE_LINK: "link"}
+_AS_WRITTEN: dict[str, str] = {
+    ExportProperty.LICENSE: "raw",
+    ExportProperty.LICENSE_NAME: "name",
+    ExportProperty.LICENSE_LINK: "link",
+}
 _TOKEN = re.compile(r"[()]|[^ \t\r\n()]+")
 _LICENSE = re.compile(r"(DocumentRef-[A-Za-z0-9.\-]+:)?[A-Za-z0-9.\-]+\+?")
 _ADDITION = re.compile(r"(DocumentRef-[A-Za-z0-9.\-]+:)?[A-Za-z0-9.\-]+")
