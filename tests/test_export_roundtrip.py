@@ -7,10 +7,12 @@ The release's designation, use and distribution are audit options (mlaudit.toml'
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from conftest import FIXTURES, RB, run_audit, write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -158,3 +160,70 @@ def test_the_demo_comes_back_whole_from_both_exports():
     assert {"finetune", "quantized", "trained_on", "evaluated_on"} <= relations
     assert any(not a["resolved"] for a in document["assets"])
     assert {f["rule"] for f in document["findings"]} >= {"CMP001", "LIC001"}
+
+
+# --- the namespace rule: only mlaudit's properties win over the format's generic reading ----------
+
+
+def _bom(relation_property: str, value: str = "base") -> dict:
+    """A BOM where `tuned` depends on `base`, with one property naming the relation."""
+    component = {"type": "machine-learning-model", "bom-ref": "tuned", "name": "org/tuned"}
+    component["properties"] = [{"name": relation_property, "value": value}]
+    return {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "components": [component, {"type": "machine-learning-model", "bom-ref": "base", "name": "org/base"}],
+        "dependencies": [{"ref": "tuned", "dependsOn": ["base"]}, {"ref": "base"}],
+    }
+
+
+def _spdx(name: str, value: str) -> dict:
+    """An SPDX 3 graph where `tuned` descendantOf `base`, the relationship carrying one extension property."""
+    ns = "urn:uuid:00000000-0000-0000-0000-000000000000#"
+    entry = {"type": "extension_CdxPropertyEntry", "extension_cdxPropName": name, "extension_cdxPropValue": value}
+    extension = [{"type": "extension_CdxPropertiesExtension", "extension_cdxProperty": [entry]}]
+    packages = [{"type": "ai_AIPackage", "spdxId": ns + n, "name": f"org/{n}"} for n in ("tuned", "base")]
+    link = {"type": "Relationship", "spdxId": ns + "r", "from": ns + "tuned", "to": [ns + "base"]}
+    return {
+        "@context": spdx3.CONTEXT,
+        "@graph": [*packages, link | {"relationshipType": "descendantOf", "extension": extension}],
+    }
+
+
+def _relations(tmp_path: Path, name: str, data: dict) -> set[tuple[str, str, str]]:
+    (tmp_path / name).write_text(json.dumps(data), encoding="utf-8")
+    return {(e["child"], e["relation"], e["parent"]) for e in run_audit(tmp_path)["edges"]}
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "relation"),
+    [
+        ("mlaudit:relation:quantized", "base", "quantized"),  # mlaudit's: the exact relation
+        ("acme:relation:quantized", "base", "depends_on"),  # another namespace: the dependency stands
+        ("mlaudit:relation:bogus", "base", "depends_on"),  # a relation mlaudit does not know
+        ("mlaudit:relation:quantized", "nowhere", "depends_on"),  # a bom-ref the BOM does not have
+    ],
+)
+def test_cyclonedx_relation_properties_win_only_in_mlaudits_namespace(tmp_path, name, value, relation):
+    assert _relations(tmp_path, "bom.cdx.json", _bom(name, value)) == {("org/tuned", relation, "org/base")}
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "relation"),
+    [
+        ("mlaudit:relation", "quantized", "quantized"),
+        ("acme:relation", "quantized", "finetune"),  # descendantOf between two models, read generically
+        ("mlaudit:relation", "bogus", "finetune"),
+    ],
+)
+def test_spdx3_relation_extensions_win_only_in_mlaudits_namespace(tmp_path, name, value, relation):
+    assert _relations(tmp_path, "doc.spdx.json", _spdx(name, value)) == {("org/tuned", relation, "org/base")}
+
+
+@pytest.mark.parametrize("namespace", ["mlaudit", "acme"])
+def test_only_mlaudits_export_marks_an_asset_unresolved(tmp_path, namespace):
+    bom = _bom("mlaudit:relation:finetune")
+    bom["components"][1]["properties"] = [{"name": f"{namespace}:resolved", "value": "false"}]
+    (tmp_path / "bom.cdx.json").write_text(json.dumps(bom), encoding="utf-8")
+    [base] = [a for a in run_audit(tmp_path)["assets"] if a["id"] == "org/base"]
+    assert base["resolved"] is (namespace != "mlaudit")
