@@ -99,7 +99,7 @@ def _licenses(
     """hasDeclaredLicense / hasConcludedLicense: one statement per license the relationship names."""
     eid, kind = element.get("spdxId"), short_name(element.get("relationshipType"))
     properties = own(element)
-    if which == "licenses" and _AS_WRITTEN & properties.keys():  # as mlaudit's export wrote it
+    if which == "licenses" and any(key in properties for key in _AS_WRITTEN):  # as mlaudit's export wrote it
         if properties.get(ExportProperty.DECLARED) != "none":
             raw, name, link = (properties.get(key) for key in _AS_WRITTEN[:3])
             record.licenses.append(LicenseStatement(raw, graph.evidence(graph.at(pointer, "to"), eid), name, link))
