@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from html import unescape
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
@@ -54,6 +55,8 @@ def render(document: JSONObject, paged: bool = False) -> str:
         **_scope(document),
         "documentation_rows": _documentation_rows(document),
     }
+    # the documentation appendix links no term: rendered once, for both passes
+    context["documentation_detail"] = Markup(env.get_template("appendix.html.j2").render(report=document))
     without = template.render(glossary=(), **context)
     return template.render(glossary=glossary.used(_shown_text(without)), **context)
 
@@ -136,6 +139,7 @@ _MARKDOWN.add_render_rule("link_open", lambda *_: "")
 _MARKDOWN.add_render_rule("link_close", _link_text)
 
 
+@lru_cache(maxsize=4096)  # the same rule and profile texts recur on every asset
 def _inline_markdown(text: str) -> Markup:
     """A rule's text (how to fix) with its inline Markdown rendered by markdown-it, which escapes
     everything else: `base_model:` shows as code, not between backticks."""
