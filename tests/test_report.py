@@ -290,6 +290,7 @@ def test_the_glossary_is_well_formed_and_links_without_making_markup():
 
     entries = glossary.entries()
     assert len({e.id for e in entries}) == len(entries) > 20
+    assert not any(mark in e.explains for e in entries for mark in "`*<&")  # plain words, shown as written
     hostile = '<b>NOASSERTION</b> & LicenseRef-x"y CMP001-0a1b2c3d quantized'
     linked = str(glossary.linked(hostile, entries))
     assert linked.startswith('&lt;b&gt;<a class="term" href="#g-noassertion">NOASSERTION</a>&lt;/b&gt; &amp; ')
