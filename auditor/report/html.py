@@ -3,6 +3,10 @@
 The same template renders the PDF (see pdf.py): `paged=True` adds the cover, the table of contents,
 the sign-off page and the print stylesheet. Every document string is treated as untrusted text; the
 rules' how-to-fix texts go through markdown-it's inline renderer, which escapes them the same way.
+
+The tables list the release's lineage (report.json's `in_lineage`), counting the rest of the folder
+in one line; documentation completeness is a one-page summary, its detail an appendix; the glossary
+(glossary.py) lists the terms the page uses and the first page and the findings link to it.
 """
 
 from __future__ import annotations
