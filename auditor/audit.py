@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from auditor import (
     config,
@@ -84,13 +84,24 @@ def no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
+@runtime_checkable
+class Announcing(Protocol):
+    """A stage hook that is also told when each stage starts (progress.Progress)."""
+
+    def start(self, name: str) -> None: ...
+
+
 @contextmanager
 def stage(name: str, on_stage: StageHook | None) -> Iterator[None]:
-    """Times the block as the stage `name` and tells `on_stage`, if any."""
+    """Times the block as the stage `name` and tells `on_stage`, if any (its start too, if it asks)."""
+    if isinstance(on_stage, Announcing):
+        on_stage.start(name)
     start = time.perf_counter()
-    yield
-    if on_stage is not None:
-        on_stage(name, time.perf_counter() - start)
+    try:
+        yield
+    finally:
+        if on_stage is not None:
+            on_stage(name, time.perf_counter() - start)
 
 
 def run(

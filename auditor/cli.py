@@ -238,12 +238,30 @@ def _outputs(doc: JSONObject, args: Namespace) -> list[tuple[str, str | bytes]]:
     from auditor.audit import stage
 
     hook = progress.on_terminal()
+    options = {"sarif": {"root": _sarif_root(args)}}  # what an output needs beyond the document
     rendered: list[tuple[str, str | bytes]] = []
     for flag, (filename, module, _) in OUTPUTS.items():
         if args.all or getattr(args, flag):
             with stage(f"writing {filename}", hook):
-                rendered.append((filename, import_module(module).render(doc)))
+                rendered.append((filename, import_module(module).render(doc, **options.get(flag, {}))))
     return rendered
+
+
+def _sarif_root(args: Namespace) -> str:
+    """The audited folder's path inside --sarif-root (the folder of a snapshot audited), which
+    report.sarif puts before each location; empty without the option (and for `report`, which
+    does not know the folder)."""
+    from auditor.report import OutputError
+
+    root: Path | None = getattr(args, "sarif_root", None)
+    if root is None:
+        return ""
+    folder = (args.path if args.path.is_dir() else args.path.parent).resolve()
+    try:
+        inside = folder.relative_to(root.resolve())
+    except ValueError:
+        raise OutputError(f"--sarif-root {root}: the audited folder {args.path} is not inside it") from None
+    return "" if inside == Path() else inside.as_posix()
 
 
 def _colour(choice: str) -> bool:

@@ -135,6 +135,13 @@ def _audit_command(sub: Commands, shared: _Parser, handler: Handler) -> None:
         help="license knowledge verified longer ago than this is reported stale (LIC003; "
         "overrides mlaudit.toml; default: 12)",
     )
+    audit.add_argument(
+        "--sarif-root",
+        type=Path,
+        metavar="DIR",
+        help="the folder report.sarif's locations are relative to, such as the repository root when the "
+        "audited folder is inside one (default: the audited folder)",
+    )
     _record_options(audit)
     audit.set_defaults(handler=handler)
 

@@ -21,7 +21,7 @@ from auditor.parsed import JSON
 from auditor.remedy import Change, Remedy
 from auditor.vocabulary import ObligationStatus, ReviewStatus, Severity, Verdict
 
-SCHEMA_VERSION = "1.5.0"
+SCHEMA_VERSION = "1.6.0"
 STALE_RULE = "LIC003"  # the finding that an answer rests on stale license knowledge
 
 
@@ -110,6 +110,7 @@ def _document(result: Interpretation, graph: AssetGraph, settings: Settings, rb:
                 "file": e.evidence.file,
                 "pointer": e.evidence.pointer,
                 "line": e.evidence.line,
+                "in_lineage": _in_lineage(e.child, result),
             }
             for e in graph.edges
         ],
@@ -249,7 +250,14 @@ def _asset(key: str, name: str, asset: Asset, result: Interpretation) -> dict[st
         "use_category": result.use_categories.get(key, "unspecified"),
         "sources": asset.sources,
         "curation": _curation(asset, result.curated_from.get(key, "")),
+        "in_lineage": _in_lineage(key, result),
     }
+
+
+def _in_lineage(key: str, result: Interpretation) -> bool:
+    """Whether the asset is the release or upstream of it (every asset is, when no release is
+    identified): the human report lists these, report.json keeps the whole folder."""
+    return result.lineage is None or key in result.lineage
 
 
 def _curation(asset: Asset, original: str) -> dict[str, JSON] | None:

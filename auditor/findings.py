@@ -56,6 +56,7 @@ def read_atoms(
         release_basis=fb.release_basis,
         readings=fb.readings,
         curated_from=_curated_from(graph, kb),
+        lineage=None if fb.cone is None else frozenset(fb.keys[i] for i in fb.cone),
     )
 
 

@@ -104,6 +104,7 @@ class Interpretation:
     readings: Mapping[str, LicenseReading] = field(default_factory=dict)  # how each asset's license was read
     curated_from: Mapping[str, str] = field(default_factory=dict)  # a curated asset's license as its manifests say
     remedy: Remedy | None = None  # the release's, once the repair search has run
+    lineage: frozenset[str] | None = None  # keys of the release and its ancestors (None: no release)
 
     def conflicts_block(self, release: str | None) -> bool:
         """Whether error-level license conflicts block the release (what a repair can address)."""

@@ -31,6 +31,18 @@ def card(front: str = "", body: str = "# Card\n") -> str:
     return "---\n" + textwrap.dedent(front).strip("\n") + "\n---\n" + textwrap.dedent(body)
 
 
+def with_unrelated(root: Path, count: int) -> Path:
+    """The demo release copied into `root` with `count` models added beside it, each fine-tuned from
+    the one before: a folder whose lineage is larger than the release's."""
+    import shutil
+
+    shutil.copytree(FIXTURES / "releases" / "demo", root)
+    for i in range(count):
+        parent = f"base_model: other/model-{i - 1}\n" if i else ""
+        write_tree(root, {f"other/model-{i}/README.md": card(f"license: mit\n{parent}", "# Another model\n")})
+    return root
+
+
 def run_audit(root: Path, rb: rulebase.RuleBase = RB, **overrides) -> dict:
     return audit.run(root, rb=rb, **overrides).document()
 

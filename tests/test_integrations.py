@@ -31,7 +31,9 @@ def _expand(text: str, inputs: dict[str, str]) -> str:
     return EXPRESSION.sub(lambda m: context[m.group(1)], text)
 
 
-def _audit_step(inputs: dict[str, str], tmp_path, code: int) -> tuple[list[str], int, str]:
+def _audit_step(
+    inputs: dict[str, str], tmp_path, code: int, runner: dict[str, str] | None = None
+) -> tuple[list[str], int, str]:
     """Run the audit step's script in bash with a stand-in `mlaudit` that records its arguments and
     exits `code`: the arguments bash gives mlaudit, the step's exit code, and its GITHUB_OUTPUT."""
     step = _step("audit")
@@ -42,7 +44,7 @@ def _audit_step(inputs: dict[str, str], tmp_path, code: int) -> tuple[list[str],
     stub = f'mlaudit() {{ printf "%s\\0" "$@" > "{argv}"; return {code}; }}\n'
     done = subprocess.run(
         ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", stub + step["run"]],
-        env=os.environ | env | {"GITHUB_OUTPUT": str(output)},
+        env=os.environ | (runner or {}) | env | {"GITHUB_OUTPUT": str(output)},
         check=False,
     )
     return argv.read_text(encoding="utf-8").split("\0")[:-1], done.returncode, output.read_text(encoding="utf-8")
@@ -84,6 +86,22 @@ def test_the_actions_command_line_audits_and_keeps_the_gates_exit_code(tmp_path,
     assert (out / "findings.txt").exists()
     _, step_code, output = _audit_step(inputs, tmp_path, code)
     assert (step_code, output) == (code, f"exit-code={code}\n")
+
+
+def test_the_actions_sarif_locates_results_in_the_repository(tmp_path, monkeypatch):
+    """The action audits a folder inside the repository (the workspace): its SARIF locations are
+    paths from the repository's root, where code scanning looks for the files."""
+    workspace = tmp_path / "workspace"
+    shutil.copytree(DEMO, workspace / "models" / "release")
+    inputs = {"path": "models/release", "out": str(tmp_path / "report"), "fail-on": "never"}
+    argv, _, _ = _audit_step(inputs, tmp_path, 0, {"GITHUB_WORKSPACE": str(workspace)})
+    assert "--sarif-root" in argv
+    monkeypatch.chdir(workspace)  # the runner's working directory
+    assert main(argv) == 0
+    log = json.loads((tmp_path / "report" / "report.sarif").read_text(encoding="utf-8"))
+    uris = [loc["physicalLocation"]["artifactLocation"] for r in log["runs"][0]["results"] for loc in r["locations"]]
+    assert uris and all(u["uri"].startswith("models/release/") and u["uriBaseId"] == "SRCROOT" for u in uris)
+    assert all((workspace / u["uri"]).is_file() for u in uris)
 
 
 # The pre-commit hook

@@ -118,6 +118,38 @@ def test_sarif_places_results_under_the_release_folder_and_names_the_release(dem
     assert uris and all(a["uriBaseId"] == "SRCROOT" and "://" not in a["uri"] for a in uris)
 
 
+def _locations(log: dict) -> list[str]:
+    results = log["runs"][0]["results"]
+    return [loc["physicalLocation"]["artifactLocation"]["uri"] for r in results for loc in r.get("locations", [])]
+
+
+def test_sarif_locations_are_relative_to_the_repository_root_given(tmp_path, monkeypatch):
+    import shutil
+
+    repo = tmp_path / "repo"
+    shutil.copytree(DEMO, repo / "releases" / "demo")
+    monkeypatch.chdir(repo)
+    assert main(["audit", "releases/demo", "--out", str(tmp_path / "plain"), "--sarif", "--fail-on", "never"]) == 0
+    argv = ["audit", "releases/demo", "--out", str(tmp_path / "rooted"), "--sarif", "--fail-on", "never"]
+    assert main([*argv, "--sarif-root", str(repo)]) == 0
+    plain = validate_sarif((tmp_path / "plain" / "report.sarif").read_text(encoding="utf-8"))
+    rooted = validate_sarif((tmp_path / "rooted" / "report.sarif").read_text(encoding="utf-8"))
+    assert _locations(rooted) == [f"releases/demo/{uri}" for uri in _locations(plain)] and _locations(plain)
+    assert all((repo / uri).is_file() for uri in _locations(rooted))  # each names a file of the repository
+    description = rooted["runs"][0]["originalUriBaseIds"]["SRCROOT"]["description"]["text"]
+    assert description == "the folder that holds the audited release folder at releases/demo"
+    assert main([*argv, "--sarif-root", "releases/demo"]) == 0  # the folder itself: as without the option
+    assert (tmp_path / "rooted" / "report.sarif").read_bytes() == (tmp_path / "plain" / "report.sarif").read_bytes()
+
+
+def test_sarif_root_outside_which_the_folder_lies_is_a_usage_error(tmp_path, capsys):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    argv = ["audit", str(DEMO), "--out", str(tmp_path / "out"), "--sarif", "--sarif-root", str(elsewhere)]
+    assert main(argv) == 2
+    assert "is not inside it" in capsys.readouterr().err and not (tmp_path / "out" / "report.json").exists()
+
+
 def test_sarif_automation_id_without_a_release(demo):
     doc = copy.deepcopy(demo)
     doc["release"]["asset"] = None

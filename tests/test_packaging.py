@@ -19,6 +19,7 @@ def test_wheel_ships_rules_templates_and_schema_and_runs_from_them(tmp_path):
         "auditor/_data/rules/licenses/terms.yaml",
         "auditor/_data/rules/conflict/CMP001-non-commercial-upstream.lp",
         "auditor/_data/templates/report.html.j2",
+        "auditor/_data/templates/glossary.yaml",  # the report's glossary, read as data
         "auditor/report.schema.json",
         "auditor/snapshot.schema.json",
     ):
@@ -48,4 +49,4 @@ def test_wheel_ships_rules_templates_and_schema_and_runs_from_them(tmp_path):
         text=True,
     )
     assert run.returncode == 0, run.stderr
-    assert (tmp_path / "out" / "report.html").is_file()
+    assert 'id="g-licenseref"' in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")  # its glossary

@@ -18,7 +18,7 @@ import pytest
 from conftest import FIXTURES, ROOT, run_audit
 from test_outputs import hostile_document
 
-from auditor.report import pdf
+from auditor.report import glossary, pdf
 
 DEMO = FIXTURES / "releases" / "demo"
 RELEASE = "acme/support-chat-7b-GGUF"
@@ -36,6 +36,8 @@ CONTENTS = [
     "Lineage",
     "Input inventory",
     "Sign-off",
+    "Appendix: documentation detail",
+    "Appendix: glossary",
 ]
 MARKUP = "<script>alert(1)</script>{{ 7*7 }}"
 LONG = "Ж" * 20_000  # cut to pdf.LONGEST_RUN characters: WeasyPrint would take minutes over it
@@ -181,6 +183,34 @@ def test_sections_for_the_archive_are_there(demo, content):
         assert squashed(i["file"]) in content
 
 
+def section_pages(pages: list[str], title: str, following: str) -> list[str]:
+    """The pages from the one where `title` starts to the one before `following` starts."""
+    start = next(i for i, page in enumerate(pages) if heading_at(page, title))
+    end = next(i for i, page in enumerate(pages) if heading_at(page, following))
+    return pages[start:end]
+
+
+def test_the_documentation_summary_is_one_page_and_the_appendix_holds_the_detail(demo, demo_pdf, tmp_path):
+    pages = page_texts(demo_pdf, tmp_path, "-raw")  # a table cell's lines together
+    (summary,) = section_pages(pages, "Documentation completeness", "Assets")
+    flat = squashed(summary)
+    for entry in demo["documentation"]:
+        assert squashed(f"{entry['asset']} {entry['profile']} {entry['score']} % {len(entry['missing'])} items") in flat
+    detail = squashed("".join(section_pages(pages, "Appendix: documentation detail", "Appendix: glossary")))
+    missing = [m for entry in demo["documentation"] for m in entry["missing"]]
+    assert len(missing) == 48
+    for m in missing:
+        assert squashed(f"{m['item']}: {m['expected']}") in detail and squashed(m["expected"]) not in flat
+
+
+def test_the_glossary_explains_each_term_of_the_cover(pages):
+    terms = glossary.used(pages[0])
+    assert {"licenseref", "quantized", "status", "finding-id", "rule-cmp", "position"} <= {e.id for e in terms}
+    explained = squashed("".join(pages[next(i for i, p in enumerate(pages) if heading_at(p, "Appendix: glossary")) :]))
+    for entry in terms:
+        assert squashed(f"{entry.term} {entry.explains}") in explained, entry.id
+
+
 def table_words(demo: dict) -> set[str]:
     """The words of the tables' headings and short columns: the narrowest cells of the PDF."""
     headings = re.findall(r"<th[^>]*>([^<]+)</th>", (ROOT / "reports/templates/report.html.j2").read_text())
@@ -204,8 +234,10 @@ def test_no_word_of_a_table_is_broken_across_lines(demo, demo_pdf, tmp_path):
     assert [w for w in sorted(words) if broken_across_lines(w, text)] == []
 
 
-def test_sign_off_is_on_the_last_page_and_names_the_input(demo, pages):
-    last = pages[-1]
+def test_sign_off_ends_the_main_body_and_names_the_input(demo, pages):
+    """The sign-off page is the last before the appendices (documentation detail, glossary)."""
+    appendix = next(i for i, page in enumerate(pages) if heading_at(page, "Appendix: documentation detail"))
+    last = pages[appendix - 1]
     assert heading_at(last, "Sign-off")
     for label in ("Reviewer name", "Role", "Decision", "Conditions", "Date", "Signature"):
         assert re.search(rf"^\s*{label}\b", last, re.MULTILINE), label

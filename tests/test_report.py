@@ -8,7 +8,7 @@ import re
 
 import jsonschema
 import pytest
-from conftest import FIXTURES, ROOT, card, run_audit, write_tree
+from conftest import FIXTURES, ROOT, card, run_audit, with_unrelated, write_tree
 
 from auditor import document
 from auditor.cli import main
@@ -159,7 +159,8 @@ def test_markdown_in_rule_texts_cannot_make_markup_or_links():
         f["how_to_fix"] = MARKDOWN_ATTACK
     page = html.render(doc)
     assert "<script" not in page and "<img" not in page
-    assert not re.search(r'<a (?!href="#[\w-]+">)', page)  # only the first page's links to its own cards
+    # only links within the page: the first page's to its cards, the glossary terms' to their entries
+    assert not re.search(r'<a (?!(?:class="[\w-]+" )?href="#[\w-]+">)', page)
     assert "&lt;script&gt;x()&lt;/script&gt; [run](javascript:x()) site (https://example.org/a)" in page
     assert "<code>&lt;b&gt;</code>" in page
 
@@ -251,3 +252,49 @@ def test_a_remedy_reads_as_one_line_of_changes_or_its_note():
         firstpage.changes_line({"status": "none", "changes": [], "note": "no change clears it"})
         == "no change clears it"
     )
+
+
+def test_report_json_marks_the_release_lineage_and_keeps_the_whole_folder(tmp_path):
+    doc = run_audit(with_unrelated(tmp_path / "folder", 3))
+    lineage = {a["id"] for a in doc["assets"] if a["in_lineage"]}
+    assert lineage == {a["id"] for a in run_audit(DEMO)["assets"]}  # the release and its six upstreams
+    assert {a["id"] for a in doc["assets"]} - lineage == {"other/model-0", "other/model-1", "other/model-2"}
+    assert [e["in_lineage"] for e in doc["edges"]] == [e["child"] in lineage for e in doc["edges"]]
+    assert sum(not e["in_lineage"] for e in doc["edges"]) == 2
+
+
+def test_without_a_release_every_asset_is_in_scope(tmp_path):
+    folder = write_tree(
+        tmp_path / "two", {"a/x/README.md": card("license: mit"), "b/y/README.md": card("license: mit")}
+    )
+    doc = run_audit(folder)
+    assert doc["release"]["asset"] is None and len(doc["assets"]) == 2
+    assert all(a["in_lineage"] for a in doc["assets"])
+
+
+def test_a_report_of_schema_1_5_renders_every_asset_and_edge(tmp_path):
+    """A stored report written before `in_lineage` renders with its whole folder listed, as it did."""
+    from auditor.report import html
+
+    doc = run_audit(with_unrelated(tmp_path / "folder", 3))
+    for item in doc["assets"] + doc["edges"]:
+        del item["in_lineage"]
+    page = html.render(doc)
+    assert "Assets (10)" in page and "Lineage (8 edges)" in page and "other assets" not in page
+
+
+def test_the_glossary_is_well_formed_and_links_without_making_markup():
+    from markupsafe import escape
+
+    from auditor.report import glossary
+
+    entries = glossary.entries()
+    assert len({e.id for e in entries}) == len(entries) > 20
+    assert not any(mark in e.explains for e in entries for mark in "`*<&")  # plain words, shown as written
+    hostile = '<b>NOASSERTION</b> & LicenseRef-x"y CMP001-0a1b2c3d quantized'
+    linked = str(glossary.linked(hostile, entries))
+    assert linked.startswith('&lt;b&gt;<a class="term" href="#g-noassertion">NOASSERTION</a>&lt;/b&gt; &amp; ')
+    assert '<a class="term" href="#g-licenseref">LicenseRef-x</a>&#34;y' in linked
+    assert '<a class="term" href="#g-finding-id">CMP001-0a1b2c3d</a>' in linked  # the id, not its rule family
+    assert str(glossary.linked(hostile, ())) == str(escape(hostile))
+    assert [e.id for e in glossary.used("an unmet obligation of a quantized copy")] == ["status", "quantized"]

@@ -15,10 +15,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run_audit
+from conftest import FIXTURES, run_audit, with_unrelated
 from test_outputs import open_findings, validate_sarif
 
-from auditor.report import html, jsonfile, junit, lines, notice, sarif, text
+from auditor.report import glossary, html, jsonfile, junit, lines, notice, sarif, text
 
 DEMO = FIXTURES / "releases" / "demo"
 HOSTILE = FIXTURES / "hostile"
@@ -192,7 +192,7 @@ def test_the_first_screen_names_the_reason_in_words_and_the_blockers(demo, pages
         assert line.bounding_box()["y"] + line.bounding_box()["height"] <= 800, "below the first screen"
         shown = line.inner_text()
         assert finding["message"] in shown and finding["rule"] in shown and "To clear:" in shown
-        assert line.locator("a").first.get_attribute("href") == f"#{finding['id']}"
+        assert line.locator("a.card").get_attribute("href") == f"#{finding['id']}"
         assert page.locator(f"article#{finding['id']}").count() == 1
     assert sentence.bounding_box()["y"] < 800
     assert "datasets/tatsu-lab/alpaca" in lines.first.inner_text()
@@ -245,6 +245,92 @@ def test_demo_lineage_labels_fit_inside_their_boxes(pages, visit):
     })""",
     )
     assert overflowing == []
+
+
+# The tables: the release's lineage only; the documentation detail in an appendix; the glossary
+
+
+@needs_chromium
+def test_the_tables_list_the_release_lineage_and_count_the_rest_of_the_folder(tmp_path, visit):
+    doc = run_audit(with_unrelated(tmp_path / "folder", 40))
+    report = tmp_path / "report.html"
+    report.write_text(html.render(doc), encoding="utf-8")
+    page = visit(report).page
+    lineage = [e for e in doc["edges"] if e["in_lineage"]]
+    assert len(lineage) == 6 and len(doc["edges"]) == 6 + 39
+    rows = [row.inner_text().split("\t") for row in page.locator("#lineage table.edges tbody tr").all()]
+    assert sorted((r[0], r[2]) for r in rows) == sorted((e["child"], e["parent"]) for e in lineage)
+    assert page.inner_text("#lineage h2") == "Lineage (6 edges)"
+    assert "39 other edges of the folder are not in the release's lineage; see report.json" in page.inner_text(
+        "#lineage"
+    )
+    assets = page.locator("#assets table.assets tbody tr td:first-child").all_inner_texts()
+    assert sorted(assets) == sorted(a["id"] for a in doc["assets"] if a["in_lineage"]) and len(assets) == 7
+    assert "40 other assets in the folder are not upstream of the release; see report.json" in page.inner_text(
+        "#assets"
+    )
+    shown = page.locator("#inventory tbody tr td:first-child").all_inner_texts()
+    assert shown == [i["file"] for i in doc["inventory"]] and "other/model-39/README.md" in shown
+
+
+@needs_chromium
+def test_the_documentation_summary_has_a_row_per_asset_and_the_appendix_the_detail(demo, pages, visit):
+    page = visit(pages["demo"]).page
+    rows = page.locator("#documentation tbody tr").all()
+    assert len(rows) == len(demo["documentation"]) == 6
+    for row, entry in zip(rows, sorted(demo["documentation"], key=_summary_order(demo)), strict=True):
+        assert row.inner_text().split("\t") == [
+            entry["asset"],
+            entry["profile"],
+            f"{entry['score']} %",
+            f"{len(entry['missing'])} items",
+        ]
+    summary = page.inner_text("#documentation")
+    detail = page.inner_text("#documentation-detail")
+    for entry in demo["documentation"]:
+        for missing in entry["missing"]:
+            assert missing["expected"] not in summary and missing["expected"] in detail
+    order = page.eval_on_selector_all("main > section", "sections => sections.map(s => s.id)")
+    assert order[-2:] == ["documentation-detail", "glossary"]
+
+
+def pages_findings(page) -> list[str]:
+    return page.eval_on_selector_all("article.finding", "cards => cards.map(c => c.id)")
+
+
+def _summary_order(demo: dict):
+    release = demo["release"]["asset"]
+    return lambda d: (d["asset"] != release, d["score"], d["asset"])
+
+
+@needs_chromium
+def test_the_glossary_explains_each_term_of_the_first_page_and_it_links_there(pages, visit):
+    page = visit(pages["demo"]).page
+    first = page.inner_text(".first-page")
+    used = glossary.used(first)
+    assert {"licenseref", "quantized", "status", "finding-id", "rule-cmp"} <= {e.id for e in used}
+    for entry in used:
+        explained = page.locator(f"#glossary dt#g-{entry.id}")
+        assert explained.is_visible() and explained.inner_text() == entry.term
+        assert page.locator(f"#glossary dt#g-{entry.id} + dd").inner_text() == " ".join(entry.explains.split())
+        if entry.id == "finding-id":  # on the first page a finding's id links to its card, whose head glosses it
+            assert page.locator(f"article.finding a.term[href='#g-{entry.id}']").count() == len(pages_findings(page))
+        else:
+            assert page.locator(f".first-page a.term[href='#g-{entry.id}']").count() >= 1, entry.id
+    for entry in glossary.used(page.inner_text("header.cover")):
+        assert page.locator(f"#glossary dt#g-{entry.id}").count() == 1, entry.id
+    link = page.locator(".first-page a.term[href='#g-licenseref']").first
+    link.click()
+    assert page.evaluate("location.hash") == "#g-licenseref"
+
+
+@needs_chromium
+def test_the_glossary_lists_only_terms_the_report_uses(pages, visit):
+    page = visit(pages["demo"]).page
+    listed = page.eval_on_selector_all("#glossary dt", "terms => terms.map(t => t.id.slice(2))")
+    text = page.evaluate("[...document.querySelectorAll('main > *:not(#glossary)')].map(e => e.innerText).join(' ')")
+    assert listed == [e.id for e in glossary.used(text)]
+    assert "copyleft" not in listed and "outbound" not in listed  # the demo's report uses neither
 
 
 # The filters

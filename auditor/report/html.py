@@ -3,25 +3,36 @@
 The same template renders the PDF (see pdf.py): `paged=True` adds the cover, the table of contents,
 the sign-off page and the print stylesheet. Every document string is treated as untrusted text; the
 rules' how-to-fix texts go through markdown-it's inline renderer, which escapes them the same way.
+
+The tables list the release's lineage (report.json's `in_lineage`), counting the rest of the folder
+in one line; documentation completeness is a one-page summary, its detail an appendix; the glossary
+(glossary.py) lists the terms the page uses and the first page and the findings link to it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
+from html import unescape
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 from auditor.parsed import JSON, JSONObject
 from auditor.readers.sanitise import showable
-from auditor.report import firstpage, lineage
+from auditor.report import firstpage, glossary, lineage
 from auditor.resources import templates_dir
 from auditor.vocabulary import SEVERITIES, ReviewStatus
 
+DOCUMENTATION_ROWS = 24  # rows of the documentation summary: with its headings, one A4 page
+
 
 def render(document: JSONObject, paged: bool = False) -> str:
+    """The page, rendered twice: once to read which glossary terms it uses, then with those listed."""
     env = Environment(
         loader=FileSystemLoader(str(templates_dir())),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -32,14 +43,61 @@ def render(document: JSONObject, paged: bool = False) -> str:
     )
     env.filters["bdi"] = _isolated
     env.filters["markdown"] = _inline_markdown
+    env.filters["gloss"] = _glossed
     env.globals.update(
         verdict_sentence=firstpage.verdict_sentence, blockers=firstpage.blockers, changes_line=firstpage.changes_line
     )
     document = map_strings(document, showable)
     diagram = _styled(lineage.render(document), env.get_template("lineage.css").render())
-    return env.get_template("report.html.j2").render(
-        report=document, lineage_svg=diagram, paged=paged, severities=SEVERITIES, statuses=tuple(ReviewStatus)
-    )
+    template = env.get_template("report.html.j2")
+    context = {
+        "report": document,
+        "lineage_svg": diagram,
+        "paged": paged,
+        "severities": SEVERITIES,
+        "statuses": tuple(ReviewStatus),
+        **_scope(document),
+        "documentation_rows": _documentation_rows(document),
+    }
+    # the documentation appendix links no term: rendered once, for both passes
+    context["documentation_detail"] = Markup(env.get_template("appendix.html.j2").render(report=document))
+    without = template.render(glossary=(), **context)
+    return template.render(glossary=glossary.used(_shown_text(without)), **context)
+
+
+def _scope(document: JSONObject) -> dict[str, JSON]:
+    """The assets and edges of the release's lineage, which the report's tables list, and how many
+    of the folder's are left to report.json (a report of schema 1.5 or earlier lists them all)."""
+    assets = [a for a in document["assets"] if a.get("in_lineage", True)]
+    edges = [e for e in document["edges"] if e.get("in_lineage", True)]
+    return {
+        "lineage_assets": assets,
+        "lineage_edges": edges,
+        "other_assets": len(document["assets"]) - len(assets),
+        "other_edges": len(document["edges"]) - len(edges),
+    }
+
+
+def _documentation_rows(document: JSONObject) -> list[JSONObject]:
+    """The documentation summary's rows: the release's first, then the lowest scores, at most
+    DOCUMENTATION_ROWS (the appendix lists every one)."""
+    release = document["release"]["asset"]
+    ranked = sorted(document["documentation"], key=lambda d: (d["asset"] != release, d["score"], d["asset"]))
+    return ranked[:DOCUMENTATION_ROWS]
+
+
+_TAG = re.compile(r"<style\b.*?</style>|<[^>]*>", re.DOTALL)
+
+
+def _shown_text(page: str) -> str:
+    """The text a page shows: its markup and stylesheets left out, its entities read."""
+    return unescape(_TAG.sub(" ", page))
+
+
+@pass_context
+def _glossed(context: Context, text: str) -> Markup:
+    """Text, escaped, with each use of a term the page's glossary lists linked to its entry."""
+    return glossary.linked(text, context["glossary"])
 
 
 def _styled(svg: str, css: str) -> Markup:
@@ -85,6 +143,7 @@ _MARKDOWN.add_render_rule("link_open", lambda *_: "")
 _MARKDOWN.add_render_rule("link_close", _link_text)
 
 
+@lru_cache(maxsize=4096)  # the same rule and profile texts recur on every asset
 def _inline_markdown(text: str) -> Markup:
     """A rule's text (how to fix) with its inline Markdown rendered by markdown-it, which escapes
     everything else: `base_model:` shows as code, not between backticks."""

@@ -2,13 +2,14 @@
 
 One run of the driver `mlaudit`. Its rules are every rule of the rule base that judged the release,
 as report.json records them, so a dashboard can show what was checked as well as what fired. Each
-result points at the first evidence step in the audited folder (URIs relative to that folder, under
-the base id SRCROOT, whose absolute place is left to the reader so the bytes do not depend on the
-machine; a license's URL is never a location) and names its asset as a logical location; the
-whole evidence chain rides in its properties. The finding id is the partial fingerprint, so results
-keep their identity across runs, and the run's automation id names the release, so code scanning
-keeps the runs of different releases apart; resolved findings carry an accepted suppression.
-Nothing depends on time or machine: the same document gives the same bytes.
+result points at the first evidence step in the audited folder (URIs relative to that folder, or to
+the repository root it lies in when given one, under the base id SRCROOT, whose absolute place is
+left to the reader so the bytes do not depend on the machine; a license's URL is never a location)
+and names its asset as a logical location; the whole evidence chain rides in its properties. The
+finding id is the partial fingerprint, so results keep their identity across runs, and the run's
+automation id names the release, so code scanning keeps the runs of different releases apart;
+resolved findings carry an accepted suppression. Nothing depends on time or machine: the same
+document gives the same bytes.
 """
 
 from __future__ import annotations
@@ -25,11 +26,14 @@ SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas
 INFORMATION_URI = "https://mlaudit.dev/"
 LEVELS: dict[str, str] = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 FINGERPRINT = "mlauditFindingId/v1"
-SRCROOT = "SRCROOT"  # the base id of every artifact location: the audited folder
+SRCROOT = "SRCROOT"  # the base id of every artifact location: the audited folder, or the root given
 BASELINE_STATES = {"new": "new", "unchanged": "unchanged"}
 
 
-def render(document: dict[str, JSON]) -> str:
+def render(document: dict[str, JSON], root: str = "") -> str:
+    """The log; `root`: the audited folder's path inside the folder SRCROOT stands for (such as
+    `releases/demo` in a repository), put before every location, which are otherwise relative to
+    the audited folder itself."""
     descriptors = [_descriptor(r) for r in document["rule_base"].get("rules", [])]
     index = {d["id"]: i for i, d in enumerate(descriptors)}
     tool = document["tool"]
@@ -47,8 +51,8 @@ def render(document: dict[str, JSON]) -> str:
                     }
                 },
                 "automationDetails": {"id": _automation_id(document)},
-                "originalUriBaseIds": {SRCROOT: {"description": {"text": "the audited release folder"}}},
-                "results": [_result(f, index) for f in document["findings"]]
+                "originalUriBaseIds": {SRCROOT: {"description": {"text": _base(root)}}},
+                "results": [_result(f, index, root) for f in document["findings"]]
                 + [_gone(f, index) for f in (document["review"]["baseline"] or {}).get("gone", [])],
                 "properties": _clean(
                     {
@@ -84,12 +88,19 @@ def _descriptor(rule: dict[str, JSON]) -> dict[str, JSON]:
     }
 
 
-def _result(finding: dict[str, JSON], index: dict[str, int]) -> dict[str, JSON]:
+def _base(root: str) -> str:
+    """What SRCROOT stands for, in words."""
+    if not root:
+        return "the audited release folder"
+    return f"the folder that holds the audited release folder at {plain(root)}"
+
+
+def _result(finding: dict[str, JSON], index: dict[str, int], root: str = "") -> dict[str, JSON]:
     result = {"ruleId": finding["rule"]}
     if finding["rule"] in index:
         result["ruleIndex"] = index[finding["rule"]]
     result |= {"level": LEVELS[finding["severity"]], "message": {"text": plain(finding["message"])}}
-    location = _location(finding)
+    location = _location(finding, root)
     if location:
         result["locations"] = [location]
     result["partialFingerprints"] = {FINGERPRINT: finding["id"]}
@@ -131,11 +142,12 @@ def _gone(finding: dict[str, JSON], index: dict[str, int]) -> dict[str, JSON]:
     }
 
 
-def _location(finding: dict[str, JSON]) -> dict[str, JSON] | None:
+def _location(finding: dict[str, JSON], root: str) -> dict[str, JSON] | None:
     location: dict[str, JSON] = {}
     step = local_step(finding)
     if step:
-        physical = {"artifactLocation": {"uri": _uri(step["file"]), "uriBaseId": SRCROOT}}
+        path = f"{root}/{step['file']}" if root else step["file"]
+        physical = {"artifactLocation": {"uri": _uri(path), "uriBaseId": SRCROOT}}
         if step["line"]:
             physical["region"] = {"startLine": step["line"]}
         location["physicalLocation"] = physical
