@@ -145,8 +145,9 @@ def _relicensings(result: Interpretation, release: Release, lineage: set[str]) -
     offered = sorted((lineage | set(result.outbound)) - release.licenses, key=lambda x: (x not in lineage, x))
     for lic in offered[:MOST_LICENSES] if release.card else ():
         says = (
-            f"declare the release under {lic} (license: {lic} in the front matter of {release.card}, "
-            "and its text as the LICENSE file in place of any other), a license `mlaudit licenses suggest` offers"
+            f'declare the release under {lic}: set "license: {lic}" in the front matter of {release.card} and '
+            "ship that license's text as its LICENSE file, in place of any other (one of the licenses "
+            '"mlaudit licenses suggest" offers)'
         )
         yield Candidate(Edit(EditKind.RELICENSE, lic, release.card, says), (S.licensed(release.id, lic),), "license")
 

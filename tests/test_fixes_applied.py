@@ -1,5 +1,5 @@
 """Every fix offered fixes: each change the repair search offers, for the demo and for the must-fire
-fixtures of the release-side conflicts, is made to a copy of the fixture's files (the card's name,
+fixtures of every conflict rule, is made to a copy of the fixture's files (the card's name,
 license and text edited, a file written, an upstream reference dropped) and the copy audited
 again: the finding it targets is gone, and any error-level conflict it brings about is one it named.
 
@@ -20,8 +20,8 @@ from conftest import FIXTURES, card, run_audit, write_tree
 
 DEMO = FIXTURES / "releases" / "demo"
 RULES = FIXTURES / "rules"
-RELEASE_SIDE = ("CMP002", "CMP007", "CMP008", "CMP009")
-CASES = [DEMO, *sorted(p for rule in RELEASE_SIDE for p in RULES.glob(f"{rule}-*/fire*"))]
+RELEASE_SIDE = ("CMP002", "CMP006", "CMP007", "CMP008", "CMP009")  # conflicts the release's own edits clear
+CASES = [DEMO, *sorted(RULES.glob("CMP*/fire*"))]
 LICENSE_FILE = re.compile(r"^(LICEN[CS]E|COPYING)([-._].*)?$", re.I)
 
 
@@ -148,7 +148,7 @@ def offered(doc: dict) -> list[tuple[dict | None, dict]]:
 def test_every_offered_fix_clears_its_finding_when_made(fixture, tmp_path):
     doc = run_audit(fixture)
     pairs = offered(doc)
-    assert pairs, "the fixture offers no fix to prove"
+    assert pairs or not fixture.parent.name.startswith(RELEASE_SIDE), "the fixture offers no fix to prove"
     for n, (target, change) in enumerate(pairs):
         after = audit_with(fixture, change, doc, tmp_path, n)
         brought = {rule for rule, _ in errors(after) - errors(doc)}
@@ -165,7 +165,9 @@ def test_every_offered_fix_clears_its_finding_when_made(fixture, tmp_path):
         assert same == [], change["says"]
 
 
-@pytest.mark.parametrize("fixture", CASES[1:], ids=lambda p: str(p.relative_to(FIXTURES)))
+@pytest.mark.parametrize(
+    "fixture", [c for c in CASES if c.parent.name.startswith(RELEASE_SIDE)], ids=lambda p: str(p.relative_to(FIXTURES))
+)
 def test_release_side_conflicts_are_fixed_on_the_release_side(fixture):
     """Whatever the release's own team can do comes first: no upstream is removed for these."""
     doc = run_audit(fixture)

@@ -6,9 +6,13 @@ from __future__ import annotations
 import json
 import shutil
 
-from conftest import FIXTURES, card, run_audit, write_tree
+from conftest import FIXTURES, RB, card, run_audit, write_tree
+from hypothesis import given
+from hypothesis import strategies as st
 
+from auditor import release_fixes
 from auditor.cli import main
+from auditor.prescribed import prefixes_met, prescribed
 from auditor.remedy import Change
 
 DEMO = FIXTURES / "releases" / "demo"
@@ -133,3 +137,15 @@ def test_a_stored_report_of_schema_1_5_renders_its_changes_in_words(tmp_path, ca
         "remove datasets/acme/support-tickets, datasets/tatsu-lab/alpaca from the lineage (or relicense them)"
     )
     assert change["says"] in capsys.readouterr().out
+
+
+NAMING_PREFIXES = sorted({v for term, v in prescribed(RB.kb) if term == "naming_prefix"})
+
+
+@given(name=st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,40}", fullmatch=True), prefix=st.sampled_from(NAMING_PREFIXES))
+def test_a_rename_meets_the_prefix_as_the_naming_rule_reads_it(name, prefix):
+    """Whatever the release is called, the new name offered begins with the prescribed prefix as
+    name_starts (CMP008) reads it, and keeps the old name after it."""
+    new = release_fixes.renamed(name, prefix)
+    assert new is not None and new.endswith(name)
+    assert prefix in prefixes_met(new, RB.kb)
