@@ -100,11 +100,12 @@ def _answers(obligation: Obligation, release: Release, kb: KnowledgeBase) -> Ite
         yield from _card_text(release, text, obligation, kb)
     if check == "restated" and release.card:
         path = str(PurePosixPath(release.card).parent / POLICY_FILE)
+        sentence = _restatement(obligation, values, kb)
         says = (
-            f"add the file {path} beside the release, holding the use policy of {obligation.license} "
-            f"({_policy_url(obligation, kb)}), so that its restrictions reach every user"
+            f'add the file {path} beside the release with the text "{sentence}" (or the use policy itself), '
+            f"as {obligation.license} requires"
         )
-        text = f"# Use policy\n\n{_restatement(obligation, values, kb)}\n"
+        text = sentence + "\n"
         yield Candidate(Edit(EditKind.ADD_FILE, text, path, says), (S.ships_policy(release.id),))
 
 
