@@ -29,11 +29,9 @@ from auditor.vocabulary import EditKind
 S = schema.S
 MOST_LICENSES = 5  # relicensing candidates: the suggested licenses the lineage itself carries first
 POLICY_FILE = "USE_POLICY.md"
-# The release's facts a rename or a relicensing replaces; the repair program gets them as as_found.
-REPLACEABLE = {
-    "name": frozenset({"name_starts"}),
-    "license": frozenset({"licensed", "alternative", "unrecognised", "unversioned", "unlicensed"}),
-}
+# The release's facts a rename (name_starts) or a relicensing (the rest) replaces: the repair
+# program gets them as as_found(F) and derives each again unless a chosen change replaces it.
+REPLACEABLE = frozenset({"name_starts", "licensed", "alternative", "unrecognised", "unversioned", "unlicensed"})
 
 
 @dataclass(frozen=True)
@@ -47,7 +45,8 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Release:
-    """What the candidates are made for: the release's fact id, its name and its card."""
+    """What the candidates are made for: the release's id in the facts, its name as reports give
+    it, its card (the first Markdown card, where texts go) and the licenses it declares."""
 
     id: int
     name: str
@@ -80,7 +79,7 @@ def candidates(result: Interpretation, fb: FactBase, graph: AssetGraph, kb: Know
 def program(options: list[Candidate], fb: FactBase) -> str:
     """The candidates as the repair program's inputs, and the facts of the audit with the
     release's replaceable ones written as as_found."""
-    lines = [fb.program(only_cone=True, replaceable=frozenset().union(*REPLACEABLE.values()))]
+    lines = [fb.program(only_cone=True, replaceable=REPLACEABLE)]
     for k, c in enumerate(options):
         lines.append(asptext.render(S.fix_option(k, c.edit.kind)))
         lines += [asptext.render(S.fix_gives(k, asptext.nested(fact))) for fact in c.gives]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 from conftest import FIXTURES, RB, card, run_audit, write_tree
@@ -149,3 +150,11 @@ def test_a_rename_meets_the_prefix_as_the_naming_rule_reads_it(name, prefix):
     new = release_fixes.renamed(name, prefix)
     assert new is not None and new.endswith(name)
     assert prefix in prefixes_met(new, RB.kb)
+
+
+def test_the_release_facts_written_aside_are_those_the_repair_program_derives_again():
+    """A fact of the release written as as_found and never derived again would vanish from every
+    repair: the two lists must agree."""
+    program = (RB.repair_files[0].parent / "repair.lp").read_text(encoding="utf-8")
+    derived = set(re.findall(r"^(\w+)\(.*:- as_found\(\1\(", program, re.M))
+    assert derived == release_fixes.REPLACEABLE
