@@ -80,6 +80,12 @@ def render(fact: Fact) -> str:
     return _writer(fact[0])(fact)
 
 
+def nested(fact: Fact) -> Constant:
+    """A fact as a term, checked as `render` checks it, for the repair inputs that take a fact as
+    their argument (`as_found(licensed(3,"MIT"))`)."""
+    return Constant(render(fact)[:-1])
+
+
 @cache
 def _writer(name: str) -> Callable[[Fact], str]:
     """A function writing facts of one predicate: built once, since a large audit writes millions."""

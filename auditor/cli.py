@@ -182,7 +182,7 @@ def _report(args: Namespace) -> int:
     if isinstance(baseline, int):
         return baseline
     try:
-        doc = review.read_report(args.path)
+        doc = document.worded(review.read_report(args.path))
         texts = audit.review_texts({"resolutions": args.resolutions} if args.resolutions else {})
     except review.ReviewError as exc:
         return _error(exc, EXIT_INPUT)
@@ -303,11 +303,11 @@ def _harvest_hub(args: Namespace) -> int:
 
 
 def _explain(args: Namespace) -> int:
-    from auditor import review
+    from auditor import document, review
     from auditor.report import text
 
     try:
-        doc = review.read_report(args.report)
+        doc = document.worded(review.read_report(args.report))
     except review.ReviewError as exc:
         return _error(exc, EXIT_INPUT)
     matches = [f for f in doc["findings"] if f["id"].startswith(args.finding_id)]

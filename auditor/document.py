@@ -17,7 +17,7 @@ from auditor.interpretation import Documentation, Finding, Interpretation, Oblig
 from auditor.licenses import NEVER
 from auditor.model import Asset, AssetGraph
 from auditor.naming import display_id
-from auditor.parsed import JSON
+from auditor.parsed import JSON, JSONObject
 from auditor.remedy import Change, Remedy
 from auditor.vocabulary import ObligationStatus, ReviewStatus, Severity, Verdict
 
@@ -200,7 +200,7 @@ def _documentation_summary(documentation: Iterable[Documentation]) -> list[dict[
 
 
 def _repairs(remedy: Remedy | None) -> dict[str, JSON]:
-    """What would make the release compliant: the smallest changes upstream."""
+    """What would make the release compliant: the smallest changes, to the release first."""
     if remedy is None:
         raise ValueError("the interpretation has no release remedy: run the repair search (auditor.repair) first")
     return {
@@ -216,7 +216,20 @@ def _change(change: Change) -> dict[str, JSON]:
         "remove": list(change.remove),
         "choose": [{"asset": a, "license": lic} for a, lic in change.choose],
         "raises": list(change.raises),
+        "edits": [{"kind": str(e.kind), "value": e.value, "file": e.file, "says": e.says} for e in change.edits],
+        "says": change.says(),
     }
+
+
+def worded(doc: JSONObject) -> JSONObject:
+    """A stored report of schema 1.5 or earlier with the words of each change (`says`, and no
+    `edits`: its search changed upstream assets only), which it did not record, so that it renders."""
+    for remedy in [doc["repairs"], *(f["fix"] for f in doc["findings"] if f.get("fix"))]:
+        for c in remedy["changes"]:
+            if "says" not in c:
+                choose = tuple((x["asset"], x["license"]) for x in c["choose"])
+                c.update(_change(Change(tuple(c["remove"]), choose, tuple(c["raises"]))))
+    return doc
 
 
 def _fix(remedy: Remedy | None) -> dict[str, JSON] | None:

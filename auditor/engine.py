@@ -59,12 +59,14 @@ def solve(files: list[Path], facts: str, choices: bool = True) -> Atoms:
 @dataclass(frozen=True)
 class RawChange:
     """One smallest change (auditor.remedy.Change) as the solver gives it: upstream assets removed
-    (or relicensed), assets taken under another alternative (asset id, 1-based alternative), and
-    the rules of the error-level conflicts the change brings about."""
+    (or relicensed), assets taken under another alternative (asset id, 1-based alternative), the
+    rules of the error-level conflicts the change brings about, and the changes to the release
+    itself (the numbers of their fix_option candidates)."""
 
     removed: tuple[int, ...]
     choices: tuple[tuple[int, int], ...]
     raises: tuple[str, ...] = ()
+    fixes: tuple[int, ...] = ()
 
 
 def repairs(files: list[Path], facts: str, questions: list[str], limit: int = 10) -> dict[str, list[RawChange] | None]:
@@ -93,7 +95,10 @@ def _optimal(ctl: clingo.Control, limit: int) -> list[RawChange] | None:
                 break
         if not found and handle.get().unsatisfiable:
             return None
-    return sorted(found, key=lambda c: (bool(c.raises), len(c.removed) + len(c.choices), c.removed, c.choices))
+    return sorted(
+        found,
+        key=lambda c: (bool(c.raises), len(c.removed) + len(c.choices) + len(c.fixes), c.fixes, c.removed, c.choices),
+    )
 
 
 def _change(symbols: Sequence[clingo.Symbol]) -> RawChange:
@@ -110,4 +115,5 @@ def _change(symbols: Sequence[clingo.Symbol]) -> RawChange:
             )
         ),
         tuple(sorted(s.arguments[0].string for s in symbols if s.name == "raises")),
+        tuple(sorted(s.arguments[0].number for s in symbols if s.name == "fixed")),
     )

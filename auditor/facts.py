@@ -8,11 +8,9 @@ keeps the Evidence it was read from, so a finding's chain ends at files, fields 
 from __future__ import annotations
 
 import difflib
-import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache
 from typing import cast
 
 from auditor import asptext, provenance, schema, shipped
@@ -22,6 +20,8 @@ from auditor.license_reading import LicenseReading, known_readings, read_declare
 from auditor.licenses import KnowledgeBase
 from auditor.model import UNREADABLE, Asset, AssetGraph, AssetRecord, Edge, Evidence, LicenseStatement
 from auditor.naming import display_id, find
+from auditor.predicates import Term
+from auditor.prescribed import phrases_in, prefixes_met
 from auditor.profiles import Profile, credited, normalise_heading
 from auditor.rulebase import RuleBase
 from auditor.schema import Fact
@@ -49,14 +49,25 @@ class FactBase:
         known = self.facts.get(fact)
         self.facts[fact] = found if known is None else known + found
 
-    def program(self, only_cone: bool = False) -> str:
+    def program(self, only_cone: bool = False, replaceable: frozenset[str] = frozenset()) -> str:
         """The facts as ASP text; `only_cone` keeps the facts about the release's lineage (and the
-        knowledge base), all a question about the release alone needs."""
+        knowledge base), all a question about the release alone needs. The release's facts of the
+        `replaceable` predicates are written as `as_found(F)`, for a repair that may replace them."""
         facts = self.facts if not only_cone or self.cone is None else filter(self._in_cone, self.facts)
-        return "\n".join(map(asptext.render, facts)) + "\n"
+        if not replaceable or self.release is None:
+            return "\n".join(map(asptext.render, facts)) + "\n"
+        r = self.keys.index(self.release)
+        found = (S.as_found(asptext.nested(f)) if f[0] in replaceable and _first(f) == r else f for f in facts)
+        return "\n".join(map(asptext.render, found)) + "\n"
 
     def _in_cone(self, fact: Fact) -> bool:
         return self.cone is None or all(fact[i] in self.cone for i in schema.SCHEMA[str(fact[0])].asset_positions)
+
+
+def _first(fact: Fact) -> Term | None:
+    """A fact's first value: the asset it is about, for the predicates that name one first."""
+    _, *values = fact
+    return values[0] if values else None
 
 
 class ReleaseError(ValueError):
@@ -366,30 +377,9 @@ def _closest(name: str, graph: AssetGraph) -> str:
 
 def _release_text(fb: FactBase, a: int, asset: Asset, kb: KnowledgeBase) -> None:
     """What the release's name and card say, for the phrases and prefixes licenses prescribe."""
-    values = {
-        (t.term, v)
-        for lic in kb.licenses.values()
-        for t in lic.terms
-        for v in (*(t.values or kb.term_kinds[t.term].get("default_values", [])), *t.accepts)
-    }
-    name = asset.id.rsplit("/", 1)[-1]
-    for term, value in sorted(values):
-        if term == "naming_prefix" and begins_with(name, value):
-            fb.add(S.name_starts(a, value))
-        for record in asset.records:
-            if term != "naming_prefix" and record.role is None and record.text and value.lower() in record.text.lower():
+    for value in prefixes_met(asset.id.rsplit("/", 1)[-1], kb):
+        fb.add(S.name_starts(a, value))
+    for record in asset.records:
+        if record.role is None and record.text:
+            for value in phrases_in(record.text, kb):
                 fb.add(S.card_mentions(a, value), Evidence(record.source, f"text '{value}'"))
-
-
-def begins_with(name: str, prefix: str) -> bool:
-    """Whether a model name begins with a prescribed prefix as the prefix is read in practice: any
-    case, and spaces, hyphens or underscores (or none) between its words ("Llama3-ChatQA" begins
-    with "Llama 3"); a prefix ending in a number is not met by a longer number ("Llama-30b")."""
-    return re.match(_prefix_pattern(prefix), name, re.I) is not None
-
-
-@cache
-def _prefix_pattern(prefix: str) -> str:
-    chunks = re.findall(r"[^\W\d_]+|\d+|[^\w\s-]", prefix)
-    tail = r"(?!\d)" if chunks and chunks[-1].isdigit() else ""
-    return r"[\s_-]*".join(map(re.escape, chunks)) + tail

@@ -202,6 +202,13 @@ class RaisesRow(NamedTuple):
         return tuple.__repr__(self)
 
 
+class FixedRow(NamedTuple):
+    k: int
+
+    def __repr__(self) -> str:
+        return tuple.__repr__(self)
+
+
 # How a row of each derived predicate is made from its values.
 ROWS: dict[str, Callable[[Iterable[Term]], tuple[Term, ...]]] = {
     "finding": FindingRow,
@@ -224,6 +231,7 @@ ROWS: dict[str, Callable[[Iterable[Term]], tuple[Term, ...]]] = {
     "removed": RemovedRow._make,
     "changed": ChangedRow._make,
     "raises": RaisesRow._make,
+    "fixed": FixedRow._make,
 }
 
 
@@ -309,3 +317,7 @@ class Atoms(defaultdict[str, list[tuple[Term, ...]]]):
     @property
     def raises(self) -> list[RaisesRow]:
         return cast(list[RaisesRow], self.get("raises", []))
+
+    @property
+    def fixed(self) -> list[FixedRow]:
+        return cast(list[FixedRow], self.get("fixed", []))

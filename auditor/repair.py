@@ -1,11 +1,13 @@
 """What would fix it: the smallest changes that clear the release's error-level conflicts, and
 each conflict finding's own.
 
-A change is an upstream asset removed (or relicensed, or its license curated, so that it brings
-no terms of its own) or an asset taken under another of its license alternatives. The search is
-ASP (rules/repair/), so it runs on clingo over the release's lineage, after the audit: it needs
-the findings' atoms as clingo derived them, which pyDatalog alone does not give. `search` returns
-the remedies; `remedied` makes the interpretation that carries them.
+A change edits the release itself (renamed, a prescribed text added, relicensed: the candidates of
+auditor/release_fixes.py), removes an upstream asset (or relicenses or curates it, so that it
+brings no terms of its own) or takes an asset under another of its license alternatives; edits of
+the release come first (rules/repair/repair.lp). The search is ASP, so it runs on clingo over the
+release's lineage, after the audit: it needs the findings' atoms as clingo derived them, which
+pyDatalog alone does not give. `search` returns the remedies; `remedied` makes the interpretation
+that carries them.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from auditor import asptext, engine, rulebase
+from auditor import asptext, engine, release_fixes, rulebase
 from auditor.facts import FactBase
 from auditor.interpretation import Finding, Interpretation
 from auditor.model import AssetGraph
@@ -24,13 +26,11 @@ from auditor.remedy import Change, Remedies, Remedy
 MAX_AIMED = 50  # conflict findings searched one by one; beyond this the report says "not computed"
 NOT_NEEDED = Remedy("not-needed", (), "the release has no error-level license conflict")
 NO_RELEASE = Remedy("not-needed", (), "no release asset was identified")
-IMPOSSIBLE = Remedy(
-    "impossible", (), "no change to the upstream assets or their license choices clears the release's license conflicts"
-)
-FOUND = (
-    "any one change clears the release's error-level license conflicts: remove every asset it names (or relicense "
-    "it, or curate its license if it was misread) and take the licenses it names"
-)
+NOTHING_CLEARS = "no change to the release, its upstream assets or their license choices clears"
+IMPOSSIBLE = Remedy("impossible", (), f"{NOTHING_CLEARS} its license conflicts")
+ALL_PARTS = "a change of several parts needs them all"
+FOUND = f"any one of these changes clears the release's error-level license conflicts ({ALL_PARTS})"
+FOUND_ONE = f"any one of these changes clears this finding ({ALL_PARTS})"
 
 
 def search(
@@ -59,12 +59,13 @@ def search(
         questions.insert(0, "whole_release")
     inputs = [asptext.render(("aimed", n, f.atom[0], f.atom[1], ("", *f.atom[2:]))) for n, f in enumerate(aimed)]
     inputs += [asptext.render(("was_chosen", a, i)) for a, i in atoms.get("chosen", [])]
-    answers = engine.repairs(
-        [*files, *rb.repair_files], fb.program(only_cone=True) + "\n".join(inputs) + "\n", questions
-    )
+    options = release_fixes.candidates(result, fb, graph, rb.kb)
+    program = release_fixes.program(options, fb) + "\n".join(inputs) + "\n"
+    answers = engine.repairs([*files, *rb.repair_files], program, questions)
+    named = {q: _named(a, fb, graph, options) for q, a in answers.items()}
     for n, finding in enumerate(aimed):
-        remedies[finding.id] = _finding_remedy(_named(answers[f"aim({n})"], fb, graph))
-    return Remedies(_release_remedy(answers, fb, graph), remedies)
+        remedies[finding.id] = _finding_remedy(named[f"aim({n})"])
+    return Remedies(_release_remedy(named), remedies)
 
 
 def remedied(result: Interpretation, remedies: Remedies) -> Interpretation:
@@ -73,10 +74,10 @@ def remedied(result: Interpretation, remedies: Remedies) -> Interpretation:
     return replace(result, findings=findings, remedy=remedies.release)
 
 
-def _release_remedy(answers: dict[str, list[engine.RawChange] | None], fb: FactBase, graph: AssetGraph) -> Remedy:
+def _release_remedy(answers: dict[str, tuple[Change, ...] | None]) -> Remedy:
     if "whole_release" not in answers:
         return NOT_NEEDED
-    changes = _named(answers["whole_release"], fb, graph)
+    changes = answers["whole_release"]
     if changes is None:
         return IMPOSSIBLE
     return Remedy("found", changes, FOUND) if changes else NOT_NEEDED
@@ -84,25 +85,21 @@ def _release_remedy(answers: dict[str, list[engine.RawChange] | None], fb: FactB
 
 def _finding_remedy(changes: tuple[Change, ...] | None) -> Remedy:
     if changes is None:
-        return Remedy("impossible", (), "no change to the upstream assets or their license choices clears it")
-    if any(not c.remove and not c.choose for c in changes):
-        # The finding does not arise on the release's lineage alone: nothing upstream to change.
+        return Remedy("impossible", (), f"{NOTHING_CLEARS} it")
+    if any(not c.remove and not c.choose and not c.edits for c in changes):
+        # The finding does not arise on the release's lineage alone: nothing to change.
         return Remedy("not-computed", (), "it does not arise from the release's lineage alone")
-    return Remedy(
-        "found",
-        changes,
-        "any one change clears this finding: remove every asset it "
-        "names from the lineage (or relicense it, or curate its license if it was misread) "
-        "and take the licenses it names",
-    )
+    return Remedy("found", changes, FOUND_ONE)
 
 
 def _unsearched(findings: list[Finding], why: str) -> dict[str, Remedy]:
     return {finding.id: Remedy("not-computed", (), why) for finding in findings}
 
 
-def _named(changes: list[engine.RawChange] | None, fb: FactBase, graph: AssetGraph) -> tuple[Change, ...] | None:
-    """The solver's changes with assets named as reports name them."""
+def _named(
+    changes: list[engine.RawChange] | None, fb: FactBase, graph: AssetGraph, options: list[release_fixes.Candidate]
+) -> tuple[Change, ...] | None:
+    """The solver's changes with assets named as reports name them and the release's edits spelt out."""
     if changes is None:
         return None
 
@@ -114,6 +111,7 @@ def _named(changes: list[engine.RawChange] | None, fb: FactBase, graph: AssetGra
             tuple(sorted(name(a) for a in c.removed)),
             tuple((name(a), " AND ".join(fb.readings[fb.keys[a]].alternatives[i - 1])) for a, i in c.choices),
             c.raises,
+            tuple(options[k].edit for k in c.fixes),
         )
         for c in changes
     )

@@ -337,6 +337,7 @@ class S:
     removed = _p("a:asset", "derived", "an upstream asset a repair removes (or relicenses)")
     changed = _p("a:asset", "derived", "an asset a repair takes under another of its license alternatives")
     raises = _p("rule:string", "derived", "an error-level conflict of the release that a repair brings about")
+    fixed = _p("k:int", "derived", "a change to the release itself (fix_option k) that a repair makes")
     # -- inputs of the repair search only (rules/repair/), never of the audit
     aimed = _p(
         "n:int rule:string a:asset detail:ground", "repair",
@@ -345,6 +346,18 @@ class S:
     was_chosen = _p(
         "a:asset choice:int", "repair",
         "the alternative the audit chose, so a repair can count changes",
+    )
+    fix_option = _p(
+        "k:int kind:symbol", "repair",
+        "a change to the release itself that a repair may make: rename, add_text, add_file or relicense",
+    )
+    fix_gives = _p("k:int fact:ground", "repair", "a fact about the release that change k makes true")
+    fix_replaces = _p(
+        "k:int what:symbol", "repair", "the release's facts change k replaces: its name or its license",
+    )
+    as_found = _p(
+        "fact:ground", "repair",
+        "a fact about the release as audited that a change of its name or license replaces",
     )
     # fmt: on
 

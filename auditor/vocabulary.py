@@ -94,6 +94,16 @@ class ObligationStatus(StrEnum):
     CANNOT_TELL = "cannot-tell"
 
 
+class EditKind(StrEnum):
+    """A change the repair search may make to the release itself (auditor/release_fixes.py): give it
+    a new name, add a text to its card, add a file to its folder, or declare another license."""
+
+    RENAME = "rename"
+    ADD_TEXT = "add_text"
+    ADD_FILE = "add_file"
+    RELICENSE = "relicense"
+
+
 class Verdict(StrEnum):
     """The audit's outcome. pass: no open error; fail: an open error; incomplete: no release
     identified, so the release checks did not run and nothing can be approved (it fails the gate

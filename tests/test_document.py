@@ -13,10 +13,12 @@ from test_interpretation import NC, non_commercial, read, staged
 
 from auditor import config, document, review
 from auditor.interpretation import Interpretation, Obligation
-from auditor.remedy import Change, Remedy
+from auditor.remedy import Change, Edit, Remedy
 from auditor.resources import schema_path
+from auditor.vocabulary import EditKind
 
-CHANGE = Change(("org/base",), (("acme/m", "MIT"),), ("CMP002",))
+RENAME = Edit(EditKind.RENAME, "acme/Llama-3-m", None, "rename the release acme/m to acme/Llama-3-m")
+CHANGE = Change(("org/base",), (("acme/m", "MIT"),), ("CMP002",), (RENAME,))
 RELEASE_REMEDY = Remedy("found", (CHANGE,), "any one change clears it")
 OBLIGATION = Obligation("non_commercial", "limitation", NC, "Non-commercial use only.", "Section 2", "", ("org/base",))
 
@@ -50,7 +52,16 @@ def test_the_document_reshapes_the_interpretation(tmp_path):
     assert doc["repairs"] == {
         "status": "found",
         "sets": [["org/base"]],
-        "changes": [{"remove": ["org/base"], "choose": [{"asset": "acme/m", "license": "MIT"}], "raises": ["CMP002"]}],
+        "changes": [
+            {
+                "remove": ["org/base"],
+                "choose": [{"asset": "acme/m", "license": "MIT"}],
+                "raises": ["CMP002"],
+                "edits": [{"kind": "rename", "value": "acme/Llama-3-m", "file": None, "says": RENAME.says}],
+                "says": "rename the release acme/m to acme/Llama-3-m; and remove org/base from the lineage "
+                "(or relicense it); and take acme/m under MIT (this brings about CMP002)",
+            }
+        ],
         "note": "any one change clears it",
     }
     assert doc["outbound_requirements"] == [{"term": "non_commercial", "license": NC, "imposed_by": ["org/base"]}]

@@ -1,12 +1,20 @@
-"""What would fix it: the smallest changes upstream, for the release and for each conflict."""
+"""What would fix it: the smallest changes, to the release first, for the release and for each conflict
+(tests/test_fixes_applied.py makes each change offered and audits again)."""
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 
-from conftest import FIXTURES, card, run_audit, write_tree
+from conftest import FIXTURES, RB, card, run_audit, write_tree
+from hypothesis import given
+from hypothesis import strategies as st
 
+from auditor import release_fixes
 from auditor.cli import main
+from auditor.prescribed import prefixes_met, prescribed
+from auditor.remedy import Change
 
 DEMO = FIXTURES / "releases" / "demo"
 
@@ -29,7 +37,13 @@ def test_each_conflict_gets_its_own_smallest_fix():
     assert changes(fix_of(doc, "CMP012")) == [(("datasets/acme/support-tickets",), (), ())]
     # the release as a whole needs both
     assert doc["repairs"]["changes"] == [
-        {"remove": ["datasets/acme/support-tickets", "datasets/tatsu-lab/alpaca"], "choose": [], "raises": []}
+        {
+            "remove": ["datasets/acme/support-tickets", "datasets/tatsu-lab/alpaca"],
+            "choose": [],
+            "raises": [],
+            "edits": [],
+            "says": "remove datasets/acme/support-tickets, datasets/tatsu-lab/alpaca from the lineage (or relicense them)",
+        }
     ]
     assert all(f["fix"] is None for f in doc["findings"] if f["family"] != "conflict")
 
@@ -44,7 +58,9 @@ def test_the_suggested_fix_applied_as_a_curation_clears_the_finding(tmp_path):
     assert [f for f in run_audit(release)["findings"] if f["rule"] == "CMP001"] == []
 
 
-def test_a_license_alternative_is_a_fix_and_says_what_it_brings(tmp_path):
+def test_relicensing_the_release_comes_before_an_alternative_that_brings_errors(tmp_path):
+    """Declaring the release under the share-alike license clears CMP002 and brings nothing; taking
+    the upstream under its other alternative would clear it but bring the non-commercial term."""
     root = write_tree(
         tmp_path / "r",
         {
@@ -55,10 +71,40 @@ def test_a_license_alternative_is_a_fix_and_says_what_it_brings(tmp_path):
     )
     doc = run_audit(root)
     assert doc["license_choices"][0]["chosen"] == ["GPL-3.0-only"]  # fewer errors than CC-BY-NC-4.0
-    assert changes(fix_of(doc, "CMP002")) == [
-        (("org/base",), (), ()),
-        ((), (("org/base", "CC-BY-NC-4.0"),), ("CMP001", "CMP006")),  # clears CMP002, brings non-commercial
+    [change] = fix_of(doc, "CMP002")["changes"]
+    assert changes(fix_of(doc, "CMP002")) == [((), (), ())]
+    assert [(e["kind"], e["value"], e["file"]) for e in change["edits"]] == [
+        ("relicense", "GPL-3.0-only", "acme/model/README.md")
     ]
+    assert "GPL-3.0-only" in change["says"] and "mlaudit licenses suggest" in change["says"]
+
+
+def test_a_license_suggest_offers_once_the_rest_of_the_change_is_made_is_a_fix(tmp_path):
+    """An upstream of unknown terms leaves no license to suggest; removing it makes GPL-3.0 one, so
+    the release is relicensed and the unknown upstream removed, and the model it is a quantized
+    copy of is kept."""
+    root = write_tree(
+        tmp_path / "r",
+        {
+            "mlaudit.toml": '[release]\nasset = "acme/model"\n[[lineage]]\nchild = "acme/model"\n'
+            'parent = "datasets/acme/logs"\nrelation = "trained_on"\n',
+            "acme/model/README.md": card("license: apache-2.0\nbase_model: org/base\nbase_model_relation: quantized"),
+            "org/base/README.md": card("license: gpl-3.0"),
+            "datasets/acme/logs/README.md": "# Logs\n",
+        },
+    )
+    doc = run_audit(root)
+    assert doc["outbound_licenses"] == []
+    [change] = doc["repairs"]["changes"]
+    assert change["remove"] == ["datasets/acme/logs"]
+    assert [(e["kind"], e["value"]) for e in change["edits"]] == [("relicense", "GPL-3.0-only")]
+
+
+def test_a_change_says_what_it_brings_about():
+    change = Change(("org/a",), (("org/b", "CC-BY-NC-4.0"),), ("CMP001",))
+    assert change.says() == (
+        "remove org/a from the lineage (or relicense it); and take org/b under CC-BY-NC-4.0 (this brings about CMP001)"
+    )
 
 
 def test_explain_prints_the_findings_own_fix(tmp_path, capsys):
@@ -70,3 +116,45 @@ def test_explain_prints_the_findings_own_fix(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "What would fix it" in text and "datasets/acme/support-tickets" in text
     assert "datasets/tatsu-lab/alpaca" not in text.split("What would fix it")[1]
+
+
+def test_a_stored_report_of_schema_1_5_renders_its_changes_in_words(tmp_path, capsys):
+    """Reports written before changes carried their words (`says`) and edits render with both."""
+    out = tmp_path / "out"
+    main(["audit", str(DEMO), "--out", str(out), "--fail-on", "never"])
+    doc = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    for remedy in [doc["repairs"], *(f["fix"] for f in doc["findings"] if f["fix"])]:
+        remedy["changes"] = [
+            {k: c[k] for k in ("remove", "choose", "raises")} for c in remedy["changes"] if not c["edits"]
+        ]
+    doc["schema_version"] = "1.5.0"
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(doc), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["report", str(old), "--out", str(tmp_path / "again"), "--fail-on", "never"]) == 0
+    again = json.loads((tmp_path / "again" / "report.json").read_text(encoding="utf-8"))
+    [change] = again["repairs"]["changes"]
+    assert change["edits"] == [] and change["says"] == (
+        "remove datasets/acme/support-tickets, datasets/tatsu-lab/alpaca from the lineage (or relicense them)"
+    )
+    assert change["says"] in capsys.readouterr().out
+
+
+NAMING_PREFIXES = sorted({v for term, v in prescribed(RB.kb) if term == "naming_prefix"})
+
+
+@given(name=st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,40}", fullmatch=True), prefix=st.sampled_from(NAMING_PREFIXES))
+def test_a_rename_meets_the_prefix_as_the_naming_rule_reads_it(name, prefix):
+    """Whatever the release is called, the new name offered begins with the prescribed prefix as
+    name_starts (CMP008) reads it, and keeps the old name after it."""
+    new = release_fixes.renamed(name, prefix)
+    assert new is not None and new.endswith(name)
+    assert prefix in prefixes_met(new, RB.kb)
+
+
+def test_the_release_facts_written_aside_are_those_the_repair_program_derives_again():
+    """A fact of the release written as as_found and never derived again would vanish from every
+    repair: the two lists must agree."""
+    program = (RB.repair_files[0].parent / "repair.lp").read_text(encoding="utf-8")
+    derived = set(re.findall(r"^(\w+)\(.*:- as_found\(\1\(", program, re.M))
+    assert derived == release_fixes.REPLACEABLE

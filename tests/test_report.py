@@ -242,12 +242,9 @@ def test_the_verdict_sentence_has_a_reason_for_each_verdict():
 def test_a_remedy_reads_as_one_line_of_changes_or_its_note():
     from auditor.report import firstpage
 
-    change = {"remove": ["a/x", "b/y"], "choose": [{"asset": "c/z", "license": "MIT"}], "raises": []}
-    found = {"status": "found", "changes": [change, {"remove": ["d/w"], "choose": [], "raises": []}], "note": "n"}
-    assert firstpage.changes_line(found) == (
-        "remove a/x, b/y from the lineage (or relicense them), and take c/z under MIT; "
-        "or remove d/w from the lineage (or relicense it)"
-    )
+    changes = [{"says": "rename the release a/x to a/Llama-3-x"}, {"says": "remove d/w from the lineage"}]
+    found = {"status": "found", "changes": changes, "note": "n"}
+    assert firstpage.changes_line(found) == "rename the release a/x to a/Llama-3-x; or remove d/w from the lineage"
     assert (
         firstpage.changes_line({"status": "none", "changes": [], "note": "no change clears it"})
         == "no change clears it"

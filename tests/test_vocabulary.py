@@ -35,6 +35,7 @@ ARGUMENTS = {
     "collection": {0: RELATIONS},
     "derivative": {0: RELATIONS},
     "remakes": {0: RELATIONS},
+    "whole_of": {0: RELATIONS},
     "rule_severity": {1: SEVERITIES},
     "obligation_status": {3: tuple(s.replace("-", "_") for s in ObligationStatus)},
     "heading": {4: tuple(SectionStatus)},

@@ -44,12 +44,4 @@ def changes_line(remedy: JSONObject) -> str:
     which clears it, or its note when none was found."""
     if remedy["status"] != "found" or not remedy["changes"]:
         return str(remedy["note"])
-    return "; or ".join(_change(c) for c in remedy["changes"])
-
-
-def _change(change: JSONObject) -> str:
-    removed = change["remove"]
-    it = "them" if len(removed) > 1 else "it"
-    parts = [f"remove {', '.join(removed)} from the lineage (or relicense {it})"] if removed else []
-    parts += [f"take {c['asset']} under {c['license']}" for c in change["choose"]]
-    return ", and ".join(parts)
+    return "; or ".join(str(c["says"]) for c in remedy["changes"])

@@ -151,13 +151,8 @@ def _json_summary(document: JSONObject, outputs: list[str]) -> str:
 
 
 def _changes(changes: list[JSONObject]) -> list[str]:
-    """One line a change: the assets to remove (or relicense), the alternatives to take."""
-    lines = []
-    for c in changes:
-        parts = [f"remove {', '.join(c['remove'])}"] if c["remove"] else []
-        parts += [f"take {x['asset']} under {x['license']}" for x in c["choose"]]
-        lines.append("  - " + "; ".join(parts) + (f" (brings {', '.join(c['raises'])})" if c["raises"] else ""))
-    return lines
+    """One line a change, in the document's own words: what to do to the release, what upstream."""
+    return [f"  - {c['says']}" for c in changes]
 
 
 def _review(review: JSONObject) -> list[str]:
@@ -324,9 +319,13 @@ def explain(finding: JSONObject, document: JSONObject) -> str:
     lines += ["", f"How to fix: {finding['how_to_fix']}"]
     fix = finding["fix"]
     if fix and fix["status"] == "found":
-        lines += ["", "What would fix it (the smallest changes upstream; any one of them):", *_changes(fix["changes"])]
+        lines += [
+            "",
+            "What would fix it (the smallest changes, to the release first; any one of them):",
+            *_changes(fix["changes"]),
+        ]
     elif fix:
-        lines += ["", f"What would fix it: no change upstream was found ({fix['note']})."]
+        lines += ["", f"What would fix it: no change was found ({fix['note']})."]
     decision = finding["resolution"]
     if decision:
         state = "expired on " + decision["expires"] if decision["expired"] else "in force"
