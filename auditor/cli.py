@@ -82,7 +82,7 @@ def _document(
     **overrides: Any,  # settings from the command line, as audit.run takes them
 ) -> JSONObject | int:
     """Run the audit and build its report document, or return the exit code of the error met."""
-    from auditor import audit, config, facts, graph, profiles
+    from auditor import audit, config, graph, profiles, releases
 
     try:
         # on_stage named, so that mypy knows `overrides` (settings) cannot be the stage hook
@@ -100,7 +100,7 @@ def _document(
         return _error(exc, EXIT_INPUT)
     except (
         config.ConfigError,
-        facts.ReleaseError,
+        releases.ReleaseError,
         graph.LineageError,
         rulebase.RuleBaseError,
         profiles.ProfileError,

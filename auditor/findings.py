@@ -39,13 +39,13 @@ def read_atoms(
     atoms, kb, rules = reasoning.atoms, rb.kb, rb.rules
     chains = Chains(fb, graph, kb, atoms.get("via", []))
     release = fb.keys.index(fb.release) if fb.release else None
-    found = (*disagreements.findings(reasoning.differences, rules[ENGINES_DISAGREE]), *_findings(atoms, chains, rules))
+    found = listed(reasoning, chains, rules)
     owed = obligations.read(atoms, release, chains) if release is not None else ()
-    limiting = {tuple(row) for row in atoms.get("outbound_requirement", [])}
+    limiting = {(lic, term) for r, lic, term in atoms.get("outbound_requirement", []) if r == release}
     return Interpretation(
         findings=found,
         obligations=owed,
-        outbound=tuple(sorted(lic for (lic,) in atoms.outbound)) if release is not None else (),
+        outbound=tuple(sorted(lic for r, lic in atoms.outbound if r == release)),
         outbound_requirements=tuple(o for o in owed if (o.license, o.term) in limiting),
         use_categories={fb.keys[a]: c.replace("_", "-") for a, c in atoms.use_category},
         choices=_choices(atoms.get("chosen", []), chains),
@@ -56,6 +56,14 @@ def read_atoms(
         release_basis=fb.release_basis,
         readings=fb.readings,
         curated_from=_curated_from(graph, kb),
+    )
+
+
+def listed(reasoning: Reasoning, chains: Chains, rules: Mapping[str, Rule]) -> tuple[Finding, ...]:
+    """The findings alone (all a lake audit reads): the engines' disagreements first, then the rules'."""
+    return (
+        *disagreements.findings(reasoning.differences, rules[ENGINES_DISAGREE]),
+        *_findings(reasoning.atoms, chains, rules),
     )
 
 
