@@ -369,8 +369,15 @@ def _rules_show(args: Namespace) -> int:
     return EXIT_OK
 
 
+def _lake(args: Namespace) -> int:
+    from auditor import cli_lake
+
+    return cli_lake.run(args)
+
+
 HANDLERS: dict[str, Handler] = {
     "audit": _audit,
+    "lake": _lake,
     "report": _report,
     "harvest": _harvest,
     "explain": _explain,

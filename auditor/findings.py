@@ -76,12 +76,12 @@ def _findings(atoms: dict[str, list[Row]], chains: Chains, rules: Mapping[str, R
     for row in atoms.get("finding", []):
         facts = sorted(because[tuple(row)], key=lambda fact: (fact[0] in CHAINED, repr(fact)))
         found.append(_finding(rules[row[0]], row, facts, chains))
-    return tuple(
-        sorted(
-            found,
-            key=lambda f: (Severity(f.severity).rank, f.rule, f.asset or "", [str(v) for v in f.detail.values()]),
-        )
-    )
+    return tuple(sorted(found, key=report_order))
+
+
+def report_order(f: Finding) -> tuple[int, str, str, list[str]]:
+    """Findings in report order: severity, rule, asset, details."""
+    return (Severity(f.severity).rank, f.rule, f.asset or "", [str(v) for v in f.detail.values()])
 
 
 def _finding(rule: Rule, row: Row, facts: list[Row], chains: Chains) -> Finding:

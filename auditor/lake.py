@@ -11,12 +11,14 @@ a lake asks which assets are blocked and why, and each asset's full audit (`mlau
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from auditor import audit, config, document, facts, findings, reasoning, review, rulebase
 from auditor.chains import Chains
+from auditor.interpretation import Finding
 from auditor.model import AssetGraph
 from auditor.naming import display_id
 from auditor.parsed import JSON, JSONObject
@@ -28,6 +30,7 @@ class LakeAudit:
     """What a lake audit produced: findings in report.json's shape (resolutions applied), one row
     per asset released, and the restrictions each asset inherits through its lineage."""
 
+    root: str  # the lake's folder or snapshot, as given
     settings: config.Settings
     graph: AssetGraph
     rb: rulebase.RuleBase
@@ -60,10 +63,13 @@ def run(
             reasoned = reasoning.reason(settings.engine, files, fb)
         with audit.stage("interpret", on_stage):
             chains = Chains(fb, curated.graph, rb.kb, reasoned.atoms.get("via", []))
-            found = [document.finding(f) for f in findings.listed(reasoned, chains, rb.rules)]
+            found = list(findings.listed(reasoned, chains, rb.rules))
+        with audit.stage("license choices", on_stage):
+            found = [document.finding(f) for f in _own_choices(found, fb, curated.graph, settings, files, rb)]
     doc: JSONObject = {"findings": found, "review": {"problems": list(curated.problems)}}
     review.resolve(doc, decisions, settings.as_of or config.today())
     return LakeAudit(
+        str(root),
         settings,
         curated.graph,
         rb,
@@ -73,6 +79,47 @@ def run(
         _restrictions(reasoned, fb, curated.graph, rb),
         doc["review"],
     )
+
+
+def _own_choices(
+    found: list[Finding],
+    fb: facts.FactBase,
+    graph: AssetGraph,
+    settings: config.Settings,
+    files: list[Path],
+    rb: rulebase.RuleBase,
+) -> list[Finding]:
+    """The findings, those of each release with an upstream offered under alternatives (or offered
+    so itself) judged by its own audit: the solver chooses an alternative per audit, to spare that
+    release what blocks it, while one lake-wide choice would weigh every release at once. Such
+    assets are few (a known dual license), so each gets its own reasoning run."""
+    offering = {fb.keys[int(fact[1])] for fact in fb.facts if fact[0] == "alternative"}
+    own: dict[str, tuple[Finding, ...]] = {}
+    for key in sorted(_downstream(graph, offering)):
+        if graph.assets[key].resolved:
+            name = display_id(key, graph)
+            use, distribution, _ = settings.lake.release(name)
+            one = replace(settings, asset=name, use=use, distribution=distribution)
+            release_facts = facts.encode(graph, one, rb)
+            reasoned = reasoning.reason(one.engine, files, release_facts)
+            chains = Chains(release_facts, graph, rb.kb, reasoned.atoms.get("via", []))
+            own[name] = tuple(f for f in findings.listed(reasoned, chains, rb.rules) if f.asset == name)
+    kept = [f for f in found if f.asset not in own]
+    return sorted([*kept, *(f for mine in own.values() for f in mine)], key=findings.report_order)
+
+
+def _downstream(graph: AssetGraph, keys: set[str]) -> set[str]:
+    """`keys` and every asset derived from them, however far down."""
+    children: dict[str, list[str]] = defaultdict(list)
+    for edge in graph.edges:
+        children[edge.parent].append(edge.child)
+    seen, stack = set(), list(keys)
+    while stack:
+        key = stack.pop()
+        if key not in seen:
+            seen.add(key)
+            stack.extend(children[key])
+    return seen
 
 
 def _assets(fb: facts.FactBase, graph: AssetGraph, lake: config.Lake) -> list[JSONObject]:

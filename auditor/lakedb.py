@@ -8,6 +8,7 @@ column store reads them in bulk; every count of the summary is one SQL query ove
 from __future__ import annotations
 
 import json
+import shlex
 import tempfile
 from pathlib import Path
 
@@ -76,7 +77,12 @@ def _about(lake: LakeAudit) -> JSONObject:
         "schema_version": SUMMARY_VERSION,
         "tool": {"name": "mlaudit", "version": __version__},
         "rule_base": {"version": __version__, "sha256": lake.rb.fingerprint},
-        "input": {"sha256": lake.graph.harvest.fingerprint, "files": len(lake.graph.harvest.inventory)},
+        "input": {
+            "path": lake.root,
+            "sha256": lake.graph.harvest.fingerprint,
+            "files": len(lake.graph.harvest.inventory),
+        },
+        "full_report": f"mlaudit audit {shlex.quote(lake.root)} --asset ID",
         "position": lake.settings.position,
         "engines": list(lake.engines),
         "review": lake.review,
@@ -112,67 +118,60 @@ def _counts(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, JSON]:
 
 def _summary(con: duckdb.DuckDBPyConnection) -> JSONObject:
     """Every aggregation of the summary, each one query over the lake's tables."""
+    findings = _counts(
+        con,
+        "SELECT status, count(*) FROM findings GROUP BY ALL UNION ALL "
+        "SELECT severity, count(*) FROM findings WHERE status = 'open' GROUP BY ALL "
+        "UNION ALL SELECT 'about the lake', count(*) FROM findings WHERE asset IS NULL",
+    )
     return {
         "assets": _counts(con, "SELECT 'audited', count(*) FROM judged")["audited"],
         "verdicts": {"pass": 0, "fail": 0, **_counts(con, "SELECT verdict, count(*) FROM judged GROUP BY ALL")},
-        "findings": {
-            "open": 0,
-            "resolved": 0,
-            **dict.fromkeys(SEVERITIES, 0),
-            **_counts(
-                con,
-                "SELECT status, count(*) FROM findings GROUP BY ALL UNION ALL "
-                "SELECT severity, count(*) FROM findings WHERE status = 'open' GROUP BY ALL "
-                "UNION ALL SELECT 'about the lake', count(*) FROM findings WHERE asset IS NULL",
-            ),
-        },
-        "rules": _rows(
-            con,
-            "SELECT rule, severity, count(*) AS findings, count(DISTINCT asset) AS assets FROM findings "
-            "WHERE status = 'open' GROUP BY ALL ORDER BY findings DESC, rule",
-        ),
-        "conflicting_pairs": _rows(
-            con,
-            "SELECT j.license AS derived, coalesce(f.detail->>'upstream', f.detail->>'license', ?) AS base, "
-            "count(DISTINCT f.asset) AS assets, list(DISTINCT f.rule ORDER BY f.rule) AS rules "
-            "FROM findings f JOIN judged j ON j.id = f.asset "
-            "WHERE f.family = 'conflict' AND f.severity = 'error' AND f.status = 'open' "
-            "GROUP BY ALL ORDER BY assets DESC, derived, base LIMIT ?",
-            UNKNOWN_TERMS,
-            TOP,
-        ),
-        "license_mix": _license_mix(con),
-        "propagated_restrictions": _rows(
-            con,
-            "SELECT license, term, count(DISTINCT asset) AS assets FROM restrictions "
-            "GROUP BY ALL ORDER BY assets DESC, license, term LIMIT ?",
-            TOP,
-        ),
-        "worst_organisations": _rows(
-            con,
-            "SELECT organisation, count(*) AS assets, count(*) FILTER (WHERE verdict = 'fail') AS failing, "
-            "sum(errors)::BIGINT AS errors FROM judged WHERE organisation <> '' GROUP BY ALL "
-            "HAVING failing > 0 ORDER BY failing DESC, errors DESC, organisation LIMIT ?",
-            TOP,
-        ),
-        "failing_assets": _rows(
-            con,
-            "SELECT j.id AS asset, j.license, j.use, j.distribution, j.errors, "
-            "list(DISTINCT f.rule ORDER BY f.rule) AS rules FROM judged j JOIN findings f ON f.asset = j.id "
-            "WHERE j.verdict = 'fail' AND f.severity = 'error' AND f.status = 'open' "
-            "GROUP BY ALL ORDER BY j.errors DESC, j.id LIMIT ?",
-            TOP_FAILING,
-        ),
+        "findings": {"open": 0, "resolved": 0, **dict.fromkeys(SEVERITIES, 0), **findings},
+        **{name: _rows(con, sql, *params) for name, (sql, params) in RANKINGS.items()},
     }
 
 
-def _license_mix(con: duckdb.DuckDBPyConnection) -> list[JSONObject]:
-    """Assets per license, the most common first; those past the first few as one row ("other")."""
-    return _rows(
-        con,
+# name -> (query, its parameters): the summary's rankings, one row an entry, ties broken by name
+RANKINGS: dict[str, tuple[str, tuple[JSON, ...]]] = {
+    "rules": (
+        "SELECT rule, severity, count(*) AS findings, count(DISTINCT asset) AS assets FROM findings "
+        "WHERE status = 'open' GROUP BY ALL ORDER BY findings DESC, rule",
+        (),
+    ),
+    # LiScan's pairs: the asset's own license <- the upstream license it conflicts with
+    "conflicting_pairs": (
+        "SELECT j.license AS derived, coalesce(f.detail->>'upstream', f.detail->>'license', ?) AS base, "
+        "count(DISTINCT f.asset) AS assets, list(DISTINCT f.rule ORDER BY f.rule) AS rules "
+        "FROM findings f JOIN judged j ON j.id = f.asset "
+        "WHERE f.family = 'conflict' AND f.severity = 'error' AND f.status = 'open' "
+        "GROUP BY ALL ORDER BY assets DESC, derived, base LIMIT ?",
+        (UNKNOWN_TERMS, TOP),
+    ),
+    # the most common licenses one by one, the rest as one row
+    "license_mix": (
         "WITH ranked AS (SELECT license, count(*) AS assets, row_number() OVER (ORDER BY count(*) DESC, license) "
         "AS n FROM judged GROUP BY license), "
         "bucketed AS (SELECT CASE WHEN n <= ? THEN license ELSE '(other)' END AS license, assets, n FROM ranked) "
         "SELECT license, sum(assets)::BIGINT AS assets FROM bucketed GROUP BY license ORDER BY min(n)",
-        TOP_LICENSES,
-    )
+        (TOP_LICENSES,),
+    ),
+    "propagated_restrictions": (
+        "SELECT license, term, count(DISTINCT asset) AS assets FROM restrictions "
+        "GROUP BY ALL ORDER BY assets DESC, license, term LIMIT ?",
+        (TOP,),
+    ),
+    "worst_organisations": (
+        "SELECT organisation, count(*) AS assets, count(*) FILTER (WHERE verdict = 'fail') AS failing, "
+        "sum(errors)::BIGINT AS errors FROM judged WHERE organisation <> '' GROUP BY ALL "
+        "HAVING failing > 0 ORDER BY failing DESC, errors DESC, organisation LIMIT ?",
+        (TOP,),
+    ),
+    "failing_assets": (
+        "SELECT j.id AS asset, j.license, j.use, j.distribution, j.errors, "
+        "list(DISTINCT f.rule ORDER BY f.rule) AS rules FROM judged j JOIN findings f ON f.asset = j.id "
+        "WHERE j.verdict = 'fail' AND f.severity = 'error' AND f.status = 'open' "
+        "GROUP BY ALL ORDER BY j.errors DESC, j.id LIMIT ?",
+        (TOP_FAILING,),
+    ),
+}

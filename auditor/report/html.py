@@ -22,6 +22,19 @@ from auditor.vocabulary import SEVERITIES, ReviewStatus
 
 
 def render(document: JSONObject, paged: bool = False) -> str:
+    env = environment()
+    env.globals.update(
+        verdict_sentence=firstpage.verdict_sentence, blockers=firstpage.blockers, changes_line=firstpage.changes_line
+    )
+    document = map_strings(document, showable)
+    diagram = _styled(lineage.render(document), env.get_template("lineage.css").render())
+    return env.get_template("report.html.j2").render(
+        report=document, lineage_svg=diagram, paged=paged, severities=SEVERITIES, statuses=tuple(ReviewStatus)
+    )
+
+
+def environment() -> Environment:
+    """The templates, autoescaped (every string is untrusted), with the `bdi` and `markdown` filters."""
     env = Environment(
         loader=FileSystemLoader(str(templates_dir())),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -32,14 +45,7 @@ def render(document: JSONObject, paged: bool = False) -> str:
     )
     env.filters["bdi"] = _isolated
     env.filters["markdown"] = _inline_markdown
-    env.globals.update(
-        verdict_sentence=firstpage.verdict_sentence, blockers=firstpage.blockers, changes_line=firstpage.changes_line
-    )
-    document = map_strings(document, showable)
-    diagram = _styled(lineage.render(document), env.get_template("lineage.css").render())
-    return env.get_template("report.html.j2").render(
-        report=document, lineage_svg=diagram, paged=paged, severities=SEVERITIES, statuses=tuple(ReviewStatus)
-    )
+    return env
 
 
 def _styled(svg: str, css: str) -> Markup:
