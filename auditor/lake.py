@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from auditor import audit, config, document, facts, findings, reasoning, review, rulebase
 from auditor.chains import Chains
@@ -63,9 +63,9 @@ def run(
             reasoned = reasoning.reason(settings.engine, files, fb)
         with audit.stage("interpret", on_stage):
             chains = Chains(fb, curated.graph, rb.kb, reasoned.atoms.get("via", []))
-            found = list(findings.listed(reasoned, chains, rb.rules))
+            listed = list(findings.listed(reasoned, chains, rb.rules))
         with audit.stage("license choices", on_stage):
-            found = [document.finding(f) for f in _own_choices(found, fb, curated.graph, settings, files, rb)]
+            found = [document.finding(f) for f in _own_choices(listed, fb, curated.graph, settings, files, rb)]
     doc: JSONObject = {"findings": found, "review": {"problems": list(curated.problems)}}
     review.resolve(doc, decisions, settings.as_of or config.today())
     return LakeAudit(
@@ -93,7 +93,7 @@ def _own_choices(
     so itself) judged by its own audit: the solver chooses an alternative per audit, to spare that
     release what blocks it, while one lake-wide choice would weigh every release at once. Such
     assets are few (a known dual license), so each gets its own reasoning run."""
-    offering = {fb.keys[int(fact[1])] for fact in fb.facts if fact[0] == "alternative"}
+    offering = {fb.keys[cast(int, fact[1:][0])] for fact in fb.facts if fact[0] == "alternative"}
     own: dict[str, tuple[Finding, ...]] = {}
     for key in sorted(_downstream(graph, offering)):
         if graph.assets[key].resolved:
@@ -158,7 +158,7 @@ def _restrictions(
 ) -> list[JSONObject]:
     """(asset, license, term) for each limitation an asset inherits through its lineage."""
     rows: list[JSONObject] = []
-    for a, lic, term in reasoned.atoms.get("inherited", []):
+    for a, lic, term in reasoned.atoms.inherited:
         if rb.kb.term_kinds.get(term, {}).get("kind") == "limitation":
             rows.append({"asset": display_id(fb.keys[a], graph), "license": lic, "term": term})
     return sorted(rows, key=lambda r: (str(r["asset"]), str(r["license"]), str(r["term"])))

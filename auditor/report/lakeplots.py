@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import Any
 
 from markupsafe import Markup
 
 from auditor.readers.sanitise import showable
 
 LABEL_CHARS = 48  # a longer label is cut, with an ellipsis: the page's tables give it whole
-STYLE = {
+STYLE: dict[Any, Any] = {  # matplotlib types its keys as a closed list of names
     "svg.hashsalt": "mlaudit",
     "svg.fonttype": "none",
     "text.parse_math": False,
