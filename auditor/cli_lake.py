@@ -40,6 +40,9 @@ def run(args: Namespace) -> int:
         written = [str(path) for path in writing.write_files(args.out, files)]
     except writing.WriteError as exc:
         return _error(exc, EXIT_USAGE)
+    for problem in judged.review["problems"]:  # a review file's entries that could not be used
+        where = f"{problem['file']}:{problem['line']}" if problem["line"] else problem["file"]
+        print(terminal(f"mlaudit: {where}: {problem['message']}"), file=sys.stderr)
     sys.stdout.write(laketext.render(summary, written))
     return EXIT_FINDINGS if lake.gate(judged, args.fail_on) else EXIT_OK
 

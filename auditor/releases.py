@@ -3,7 +3,10 @@
 An audit has one release, named in the settings or inferred (the only described asset nothing
 derives from); a lake audit (`mlaudit lake`) makes every described asset a release at once, under
 the use and distribution its [lake] settings give it. The rules judge each release on its own
-(rules/lib: everything a release concludes is keyed by it), so one rule base serves both.
+(rules/lib: everything a release concludes is keyed by it), so one rule base serves both. With
+every described asset a release, every asset is in some release's cone, so `in_scope` is every
+asset and `triggered`'s clause for upstream assets applies to undescribed ones only; INP003 has
+no release to identify; a problem no asset owns is the lake's (AUDIT), not each release's.
 """
 
 from __future__ import annotations
@@ -133,12 +136,15 @@ def _closest(name: str, graph: AssetGraph) -> str:
 def _release_text(fb: FactBase, a: int, asset: Asset, prescribed: list[tuple[str, str]]) -> None:
     """What the release's name and card say, for the phrases and prefixes licenses prescribe."""
     name = asset.id.rsplit("/", 1)[-1]
+    texts = [(record.source, record.text.lower()) for record in asset.records if record.role is None and record.text]
     for term, value in prescribed:
-        if term == "naming_prefix" and begins_with(name, value):
-            fb.add(S.name_starts(a, value))
-        for record in asset.records:
-            if term != "naming_prefix" and record.role is None and record.text and value.lower() in record.text.lower():
-                fb.add(S.card_mentions(a, value), Evidence(record.source, f"text '{value}'"))
+        if term == "naming_prefix":
+            if begins_with(name, value):
+                fb.add(S.name_starts(a, value))
+            continue
+        for source, text in texts:
+            if value.lower() in text:
+                fb.add(S.card_mentions(a, value), Evidence(source, f"text '{value}'"))
 
 
 def _prescribed(kb: KnowledgeBase) -> list[tuple[str, str]]:

@@ -270,3 +270,22 @@ def test_input_and_output_errors_have_their_exit_codes(tmp_path):
     (tmp_path / "file").write_text("x", encoding="utf-8")
     assert main(["lake", str(SMALL), "--out", str(tmp_path / "file")]) == 2
     assert main(["lake", str(SMALL), "--engine", "abacus", "--out", str(tmp_path / "out")]) == 2
+
+
+def test_a_problem_no_asset_owns_is_the_lakes_own_finding(tmp_path):
+    root = write_tree(
+        tmp_path / "lake",
+        {
+            "acme/m/README.md": card("license: mit", "# m\n"),
+            "open/n/README.md": card("license: mit", "# n\n"),
+            "acme/m/unet/sub/config.json": '{"model_type": "llama"}',  # too deep to name its asset
+        },
+    )
+    judged = lake.run(root, rb=RB)
+    unowned = [f for f in judged.findings if f["asset"] is None]
+    assert [f["rule"] for f in unowned] == ["INP002"] and "acme/m/unet/sub/config.json" in unowned[0]["message"]
+    summary, _ = lakedb.outputs(judged)
+    assert summary["findings"]["about the lake"] == 1
+    # a release audit gives it to its release, each release's audit alike
+    doc = audit.run(root, rb=RB, asset="open/n").document()
+    assert [f["asset"] for f in doc["findings"] if f["rule"] == "INP002"] == ["open/n"]
