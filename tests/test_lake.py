@@ -289,3 +289,9 @@ def test_a_problem_no_asset_owns_is_the_lakes_own_finding(tmp_path):
     # a release audit gives it to its release, each release's audit alike
     doc = audit.run(root, rb=RB, asset="open/n").document()
     assert [f["asset"] for f in doc["findings"] if f["rule"] == "INP002"] == ["open/n"]
+
+
+def test_both_engines_derive_the_same_for_every_release_of_the_lake():
+    judged = lake.run(SMALL, rb=RB, engine="both")
+    assert judged.engines == ("clingo", "pyDatalog")
+    assert not [f for f in judged.findings if f["rule"] == "INP004"]
