@@ -295,3 +295,10 @@ def test_both_engines_derive_the_same_for_every_release_of_the_lake():
     judged = lake.run(SMALL, rb=RB, engine="both")
     assert judged.engines == ("clingo", "pyDatalog")
     assert not [f for f in judged.findings if f["rule"] == "INP004"]
+
+
+def test_a_harvest_snapshot_is_a_lake_like_its_folder(tmp_path):
+    snapshot = tmp_path / "graph.json"
+    assert main(["harvest", str(SMALL), "-o", str(snapshot)]) == 0
+    from_folder, from_snapshot = lake.run(SMALL, rb=RB), lake.run(snapshot, rb=RB)
+    assert from_snapshot.findings == from_folder.findings and from_snapshot.assets == from_folder.assets
