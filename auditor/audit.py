@@ -124,7 +124,7 @@ def audit_harvest(
     stages, each a function from the previous stage's value to a new one."""
     files, settings = prepared(settings, rb)
     with stage("resolve", on_stage):
-        decisions, curated = resolve(harvested, settings, texts, rb)
+        decisions, curated = reviewed(harvested, settings, texts, rb)
     with stage("encode", on_stage):
         fb = facts.encode(curated.graph, settings, rb)
     with stage("reason", on_stage):
@@ -145,7 +145,7 @@ def prepared(settings: config.Settings, rb: rulebase.RuleBase) -> tuple[list[Pat
     return files, replace(settings, profiles=profiles.selected(settings.profiles, rb.profiles), as_of=as_of)
 
 
-def resolve(
+def reviewed(
     harvested: Harvest, settings: config.Settings, texts: dict[str, tuple[str, str]], rb: rulebase.RuleBase
 ) -> tuple[review.Review, review.Curated]:
     """The review files' decisions and the graph of the harvest with the curations applied (a

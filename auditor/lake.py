@@ -56,7 +56,7 @@ def run(
             harvested, settings, texts = audit.read(root, exclude, overrides)
         files, settings = audit.prepared(settings, rb)
         with audit.stage("resolve", on_stage):
-            decisions, curated = audit.resolve(harvested, settings, texts, rb)
+            decisions, curated = audit.reviewed(harvested, settings, texts, rb)
         with audit.stage("encode", on_stage):
             fb = facts.encode(curated.graph, settings, rb, lake=True)
         with audit.stage("reason", on_stage):
