@@ -119,7 +119,7 @@ def run(
     rb = rb or rulebase.load()
     with no_cycle_collection():
         with stage("harvest", on_stage):
-            harvested, settings, texts = _read(root, exclude, overrides)
+            harvested, settings, texts = read(root, exclude, overrides)
         texts.update(review_texts(review_paths or {}))
         return audit_harvest(harvested, settings, texts, rb, on_stage)
 
@@ -133,13 +133,9 @@ def audit_harvest(
 ) -> Audit:
     """Judge a harvest (and the review files' texts) with the rule base `rb`: a straight chain of
     stages, each a function from the previous stage's value to a new one."""
-    files = rb.program_files(settings.position)  # fails fast on an unknown position
-    as_of = settings.as_of or config.today()
-    settings = replace(settings, profiles=profiles.selected(settings.profiles, rb.profiles), as_of=as_of)
+    files, settings = prepared(settings, rb)
     with stage("resolve", on_stage):
-        decisions = review.load(texts, set(rb.rules))
-        harvested = replace(harvested, problems=[*harvested.problems, *decisions.input_problems()])
-        curated = review.curate(build(harvested, settings.lineage), decisions)
+        decisions, curated = reviewed(harvested, settings, texts, rb)
     with stage("encode", on_stage):
         fb = facts.encode(curated.graph, settings, rb)
     with stage("reason", on_stage):
@@ -152,7 +148,25 @@ def audit_harvest(
     return Audit(settings, curated, fb, result, rb, decisions)
 
 
-def _read(
+def prepared(settings: config.Settings, rb: rulebase.RuleBase) -> tuple[list[Path], config.Settings]:
+    """The rule files of the settings' position (failing fast on an unknown one) and the settings
+    completed: the profiles selected and the date judged on."""
+    files = rb.program_files(settings.position)
+    as_of = settings.as_of or config.today()
+    return files, replace(settings, profiles=profiles.selected(settings.profiles, rb.profiles), as_of=as_of)
+
+
+def reviewed(
+    harvested: Harvest, settings: config.Settings, texts: dict[str, tuple[str, str]], rb: rulebase.RuleBase
+) -> tuple[review.Review, review.Curated]:
+    """The review files' decisions and the graph of the harvest with the curations applied (a
+    review file's problems join the harvest's)."""
+    decisions = review.load(texts, set(rb.rules))
+    harvested = replace(harvested, problems=[*harvested.problems, *decisions.input_problems()])
+    return decisions, review.curate(build(harvested, settings.lineage), decisions)
+
+
+def read(
     root: Path, exclude: frozenset[Path], overrides: dict[str, Any]
 ) -> tuple[Harvest, config.Settings, dict[str, tuple[str, str]]]:
     """The harvest of `root` (a folder or a snapshot), its settings and its review files' texts."""

@@ -7,7 +7,6 @@ input could not be read at all; 4 an internal error (a bug of mlaudit's, never a
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from argparse import Namespace
@@ -24,7 +23,6 @@ from auditor.report.plaintext import terminal
 Baseline = tuple[str, JSONObject]  # an earlier report.json to compare with, by its file name
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
 REPORTS = ("report.json", "report.html")  # written by every audit
-RULE_FIELDS = ("id", "name", "family", "severity", "summary")  # of each rule `rules list --format json` prints
 # Outputs written on request, besides report.json and report.html: flag -> (file, formatter module,
 # help). Each module has render(document) -> str (bytes for a binary file). --all writes every one:
 # a new output is one entry.
@@ -82,7 +80,7 @@ def _document(
     **overrides: Any,  # settings from the command line, as audit.run takes them
 ) -> JSONObject | int:
     """Run the audit and build its report document, or return the exit code of the error met."""
-    from auditor import audit, config, facts, graph, profiles
+    from auditor import audit, config, graph, profiles, releases
 
     try:
         # on_stage named, so that mypy knows `overrides` (settings) cannot be the stage hook
@@ -97,18 +95,18 @@ def _document(
             **overrides,
         ).document(baseline=baseline, created=created)
     except audit.InputError as exc:
-        return _error(exc, EXIT_INPUT)
+        return error(exc, EXIT_INPUT)
     except (
         config.ConfigError,
-        facts.ReleaseError,
+        releases.ReleaseError,
         graph.LineageError,
         rulebase.RuleBaseError,
         profiles.ProfileError,
     ) as exc:
-        return _error(exc, EXIT_USAGE)
+        return error(exc, EXIT_USAGE)
 
 
-def _error(problem: object, code: int) -> int:
+def error(problem: object, code: int) -> int:
     print(terminal(f"mlaudit: {problem}"), file=sys.stderr)
     return code
 
@@ -121,7 +119,7 @@ def _baseline(args: Namespace) -> Baseline | int | None:
     try:
         return args.baseline.name, review.read_report(args.baseline)
     except review.ReviewError as exc:
-        return _error(exc, EXIT_USAGE)
+        return error(exc, EXIT_USAGE)
 
 
 def _audit(args: Namespace) -> int:
@@ -136,7 +134,7 @@ def _audit_and_report(args: Namespace) -> int:
     if isinstance(baseline, int):
         return baseline
     if (args.notice or args.all) and args.out.resolve() == args.path.resolve():
-        return _error(
+        return error(
             f"--notice would replace the NOTICE of the audited folder {args.path}: choose another --out", EXIT_USAGE
         )
     paths = {k: v for k, v in (("resolutions", args.resolutions), ("curations", args.curations)) if v}
@@ -173,7 +171,7 @@ def _report(args: Namespace) -> int:
     from auditor import audit, config, document, review, snapshot
 
     if snapshot.is_snapshot(args.path):
-        return _error(
+        return error(
             f"{args.path} is a harvest snapshot, not an audit: 'mlaudit audit {args.path}' "
             "reasons over it and writes the reports",
             EXIT_USAGE,
@@ -185,9 +183,9 @@ def _report(args: Namespace) -> int:
         doc = document.worded(review.read_report(args.path))
         texts = audit.review_texts({"resolutions": args.resolutions} if args.resolutions else {})
     except review.ReviewError as exc:
-        return _error(exc, EXIT_INPUT)
+        return error(exc, EXIT_INPUT)
     except config.ConfigError as exc:
-        return _error(exc, EXIT_USAGE)
+        return error(exc, EXIT_USAGE)
     rule_ids = {r["id"] for r in _rules_of(doc)}
     decisions = review.load(texts, rule_ids) if texts else None
     return _write(document.apply_review(doc, decisions, args.as_of, baseline), args)
@@ -209,16 +207,16 @@ def _write(doc: JSONObject, args: Namespace) -> int:
     try:
         shortfalls = docgate.shortfalls(doc, args.fail_under)
     except docgate.GateError as exc:
-        return _error(exc, EXIT_USAGE)
+        return error(exc, EXIT_USAGE)
     reports: list[tuple[str, str | bytes]] = [*zip(REPORTS, (jsonfile.render(doc), html.render(doc)), strict=True)]
     try:
         reports += _outputs(doc, args)
     except OutputError as exc:
-        return _error(exc, EXIT_USAGE)
+        return error(exc, EXIT_USAGE)
     try:
         outputs = [str(path) for path in writing.write_files(args.out, dict(reports))]
     except writing.WriteError as exc:
-        return _error(exc, EXIT_USAGE)
+        return error(exc, EXIT_USAGE)
     for problem in doc["review"]["problems"]:
         where = f"{problem['file']}:{problem['line']}" if problem["line"] else problem["file"]
         print(terminal(f"mlaudit: {where}: {problem['message']}"), file=sys.stderr)
@@ -280,9 +278,9 @@ def _harvest(args: Namespace) -> int:
     try:
         count = audit.harvest_to(Path(args.path), args.output)
     except audit.InputError as exc:
-        return _error(exc, EXIT_INPUT)
+        return error(exc, EXIT_INPUT)
     except (config.ConfigError, writing.WriteError) as exc:
-        return _error(exc, EXIT_USAGE)
+        return error(exc, EXIT_USAGE)
     print(terminal(f"harvested {count} records from {args.path} into {args.output}"))
     return EXIT_OK
 
@@ -295,9 +293,9 @@ def _harvest_hub(args: Namespace) -> int:
             args.path, args.output, revision=args.revision, depth=args.depth, max_assets=args.max_assets
         )
     except hubcrawl.HubError as exc:
-        return _error(exc, EXIT_USAGE if exc.usage else EXIT_INPUT)
+        return error(exc, EXIT_USAGE if exc.usage else EXIT_INPUT)
     except writing.WriteError as exc:
-        return _error(exc, EXIT_USAGE)
+        return error(exc, EXIT_USAGE)
     print(terminal(hubcrawl.summary(log, args.output)))
     return EXIT_OK
 
@@ -309,12 +307,12 @@ def _explain(args: Namespace) -> int:
     try:
         doc = document.worded(review.read_report(args.report))
     except review.ReviewError as exc:
-        return _error(exc, EXIT_INPUT)
+        return error(exc, EXIT_INPUT)
     matches = [f for f in doc["findings"] if f["id"].startswith(args.finding_id)]
     if len(matches) != 1:
         listed = "".join(f"\n  {text.match(f)}" for f in matches)
         more = ": give more of the id" if matches else ""
-        return _error(f"{len(matches)} findings of {args.report} match {args.finding_id!r}{more}{listed}", EXIT_USAGE)
+        return error(f"{len(matches)} findings of {args.report} match {args.finding_id!r}{more}{listed}", EXIT_USAGE)
     _rules_of(doc)
     sys.stdout.write(text.explain(matches[0], doc))
     return EXIT_OK
@@ -330,27 +328,6 @@ def _licenses_suggest(args: Namespace) -> int:
     return EXIT_OK
 
 
-def _licenses_list(args: Namespace) -> int:
-    from auditor import licenses
-    from auditor.report import text
-
-    kb = rulebase.load().kb
-    entries = [licenses.summary(kb.licenses[lid]) for lid in sorted(kb.licenses, key=str.lower)]
-    sys.stdout.write(text.knowledge_list(entries, args.format))
-    return EXIT_OK
-
-
-def _licenses_show(args: Namespace) -> int:
-    from auditor import config, license_reading, licenses
-    from auditor.report import text
-
-    lic = license_reading.lookup(args.license, rulebase.load().kb)
-    if lic is None:
-        return _error(f"no license {args.license!r} in the knowledge base; see 'mlaudit licenses list'", EXIT_USAGE)
-    sys.stdout.write(text.knowledge_entry(licenses.details(lic, config.today()), args.format))
-    return EXIT_OK
-
-
 def _over_threshold(doc: JSONObject, fail_on: str) -> bool:
     """Whether the gate fails: an incomplete audit fails it at every threshold but never."""
     if fail_on == "never":
@@ -361,40 +338,32 @@ def _over_threshold(doc: JSONObject, fail_on: str) -> bool:
     return any(f["status"] == "open" and f["severity"] in levels for f in doc["findings"])
 
 
-def _rules_list(args: Namespace) -> int:
-    rb = rulebase.load()
-    if args.format == "markdown":
-        sys.stdout.write(rulebase.catalog(rb))
-        return EXIT_OK
-    if args.format == "json":
-        listing = [{k: d[k] for k in RULE_FIELDS} for d in rulebase.descriptors(rb.rules)]
-        sys.stdout.write(json.dumps(listing, indent=2, ensure_ascii=True) + "\n")  # escaped: no raw control
-        return EXIT_OK
-    for rule in rb.rules.values():
-        print(f"{rule.id}  {rule.severity:<8} {rule.family:<14} {rule.name:<32} {rule.summary}")
-    return EXIT_OK
+def _lake(args: Namespace) -> int:
+    from auditor import cli_lake
+
+    return cli_lake.run(args)
 
 
-def _rules_show(args: Namespace) -> int:
-    rule = rulebase.find(rulebase.load().rules, args.rule)
-    if rule is None:
-        return _error(f"no rule with the id or name {args.rule!r}; see 'mlaudit rules list'", EXIT_USAGE)
-    print(f"{rule.id} {rule.name} ({rule.family}, {rule.severity})\n")
-    print(f"{rule.summary}\n\nWhy it matters:\n  {rule.why}\n\nHow to fix:\n  {rule.how_to_fix}")
-    if rule.references:
-        print("\nReferences:\n" + "\n".join(f"  {r}" for r in rule.references))
-    print(f"\nSource: {rule.source}")
-    return EXIT_OK
+def _catalog(name: str) -> Handler:
+    """A handler of auditor/cli_catalog.py, imported when its command runs."""
+
+    def handler(args: Namespace) -> int:
+        from auditor import cli_catalog
+
+        return int(getattr(cli_catalog, name)(args))
+
+    return handler
 
 
 HANDLERS: dict[str, Handler] = {
     "audit": _audit,
+    "lake": _lake,
     "report": _report,
     "harvest": _harvest,
     "explain": _explain,
     "licenses suggest": _licenses_suggest,
-    "licenses list": _licenses_list,
-    "licenses show": _licenses_show,
-    "rules list": _rules_list,
-    "rules show": _rules_show,
+    "licenses list": _catalog("licenses_list"),
+    "licenses show": _catalog("licenses_show"),
+    "rules list": _catalog("rules_list"),
+    "rules show": _catalog("rules_show"),
 }

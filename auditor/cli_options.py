@@ -44,6 +44,7 @@ def parser(handlers: Mapping[str, Handler], outputs: Mapping[str, tuple[str, str
     shared = _output_options(outputs)
     _audit_command(sub, shared, handlers["audit"])
     _report_command(sub, shared, handlers["report"])
+    _lake_command(sub, handlers["lake"])
     _harvest_command(sub, handlers["harvest"])
     _explain_command(sub, handlers["explain"])
     _licenses_commands(sub, handlers)
@@ -185,6 +186,33 @@ def _report_command(sub: Commands, shared: _Parser, handler: Handler) -> None:
         "(default: keep those decisions as they are)",
     )
     report.set_defaults(handler=handler)
+
+
+def _lake_command(sub: Commands, handler: Handler) -> None:
+    lake = sub.add_parser(
+        "lake", help="audit every asset of a collection as a release; write findings, a summary and a page"
+    )
+    lake.add_argument(
+        "path", type=Path, help="folder of manifests (and mlaudit.toml with [lake]), or a snapshot of mlaudit harvest"
+    )
+    lake.add_argument(
+        "--out",
+        type=Path,
+        default=Path("mlaudit-lake"),
+        help="folder for findings.jsonl, findings.parquet, assets.parquet, summary.json and lake.html "
+        "(default: ./mlaudit-lake)",
+    )
+    lake.add_argument(
+        "--engine", help="reasoning engine, as for audit (default: engine under [audit] in mlaudit.toml, else clingo)"
+    )
+    lake.add_argument("--position", help="legal position (overrides mlaudit.toml)")
+    lake.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default="error",
+        help="exit 1 when an open finding about any asset has this severity or a higher one (default: error)",
+    )
+    lake.set_defaults(handler=handler)
 
 
 def _harvest_command(sub: Commands, handler: Handler) -> None:

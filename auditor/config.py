@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -29,6 +30,42 @@ class ConfigError(ValueError):
 
 
 @dataclass(frozen=True)
+class LakeOverride:
+    """How the assets of one organisation, or those whose id matches a glob, are released in a lake."""
+
+    org: str | None  # every asset published by it (models and datasets)
+    assets: str | None  # a glob on the asset id as reports name it (datasets/org/x), in any case
+    use: str | None
+    distribution: str | None
+
+    def matches(self, name: str) -> bool:
+        if self.org is not None:
+            return name.removeprefix("datasets/").split("/", 1)[0].lower() == self.org.lower()
+        return fnmatch.fnmatchcase(name.lower(), (self.assets or "").lower())
+
+
+@dataclass(frozen=True)
+class Lake:
+    """How `mlaudit lake` releases each asset: a default, then every matching override in turn
+    (a later one wins), as [lake] and [[lake.override]] in mlaudit.toml say."""
+
+    use: str = "commercial"
+    distribution: str = "weights"
+    overrides: tuple[LakeOverride, ...] = ()
+    configured: bool = False  # [lake] sets the default itself (its evidence is mlaudit.toml)
+
+    def release(self, name: str) -> tuple[str, str, str | None]:
+        """(use, distribution, the setting that decided them: `lake.override[i]`, `lake`, or None
+        for mlaudit's own default) of the asset reports call `name`."""
+        use, distribution, where = self.use, self.distribution, "lake" if self.configured else None
+        for i, rule in enumerate(self.overrides):
+            if rule.matches(name):
+                use, distribution = rule.use or use, rule.distribution or distribution
+                where = f"lake.override[{i}]"
+        return use, distribution, where
+
+
+@dataclass(frozen=True)
 class Settings:
     asset: str | None = None  # as reports name it: org/name, or datasets/org/name for a dataset
     use: str = "commercial"
@@ -39,6 +76,7 @@ class Settings:
     lineage: tuple[tuple[str, str, str], ...] = ()  # (child, parent, relation) the manifests do not state
     knowledge_max_age_months: int = KNOWLEDGE_MAX_AGE_MONTHS  # license knowledge older than this is stale
     as_of: dt.date | None = None  # the date staleness (and resolution expiry) is judged on; None: today
+    lake: Lake = Lake()  # how `mlaudit lake` releases each asset
     origin: dict[str, str] = field(default_factory=dict, compare=False)  # setting -> where it came from
 
     def override(self, **options: object) -> Settings:
@@ -75,9 +113,11 @@ def parse(text: str | None, path: Path | str) -> Settings:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     release, audit = data.get("release", {}), data.get("audit", {})
-    unknown = sorted(set(data) - {"release", "audit", "lineage"})
+    unknown = sorted(set(data) - {"release", "audit", "lineage", "lake"})
     if unknown:
-        raise ConfigError(f"{path}: unknown table(s) {', '.join(unknown)}; expected [release], [audit] and [[lineage]]")
+        raise ConfigError(
+            f"{path}: unknown table(s) {', '.join(unknown)}; expected [release], [audit], [lake] and [[lineage]]"
+        )
     for table, allowed in (
         (release, {"asset", "use", "distribution"}),
         (audit, {"position", "profiles", "engine", "knowledge_max_age_months"}),
@@ -92,6 +132,8 @@ def parse(text: str | None, path: Path | str) -> Settings:
             raise ConfigError(f"{path}: profiles must be a list of profile names")
         values["profiles"] = tuple(audit["profiles"])
     values["lineage"] = tuple(_lineage(entry, i, path) for i, entry in enumerate(data.get("lineage", [])))
+    if "lake" in data:
+        values["lake"] = _lake(data["lake"], path)
     origin = {k: "mlaudit.toml" for k in values}
     for k in ("use", "distribution", "position"):
         origin.setdefault(k, "default")
@@ -108,6 +150,36 @@ def _lineage(entry: TOML, i: int, path: Path | str) -> tuple[str, str, str]:
     if entry["relation"] not in RELATIONS:
         raise ConfigError(f"{path}: lineage[{i}] relation {entry['relation']!r} is not one of {', '.join(RELATIONS)}")
     return str(entry["child"]), str(entry["parent"]), entry["relation"]
+
+
+def _lake(table: TOML, path: Path | str) -> Lake:
+    """The [lake] table: a default use and distribution, and [[lake.override]] entries, each
+    naming one `org` or one `assets` glob and the `use` and/or `distribution` its assets get."""
+    if not isinstance(table, dict) or set(table) - {"use", "distribution", "override"}:
+        raise ConfigError(f"{path}: [lake] takes use, distribution and [[lake.override]] entries")
+    overrides = []
+    for i, entry in enumerate(table.get("override", [])):
+        where = f"{path}: lake.override[{i}]"
+        if not isinstance(entry, dict) or set(entry) - {"org", "assets", "use", "distribution"}:
+            raise ConfigError(f"{where} takes org or assets, and use and/or distribution")
+        if len({"org", "assets"} & set(entry)) != 1 or not {"use", "distribution"} & set(entry):
+            raise ConfigError(f"{where} needs exactly one of org and assets, and use and/or distribution")
+        if not all(isinstance(v, str) and v.strip() for v in entry.values()):
+            raise ConfigError(f"{where}: every value must be a non-empty string")
+        _release_values(entry.get("use"), entry.get("distribution"), where)
+        overrides.append(
+            LakeOverride(entry.get("org"), entry.get("assets"), entry.get("use"), entry.get("distribution"))
+        )
+    lake = Lake(overrides=tuple(overrides), configured=bool({"use", "distribution"} & set(table)))
+    lake = replace(lake, **{k: table[k] for k in ("use", "distribution") if k in table})
+    _release_values(lake.use, lake.distribution, f"{path}: [lake]")
+    return lake
+
+
+def _release_values(use: object, distribution: object, where: str) -> None:
+    for name, value, allowed in (("use", use, USES), ("distribution", distribution, DISTRIBUTIONS)):
+        if value is not None and value not in allowed:
+            raise ConfigError(f"{where}: {name} = {value!r} is not one of {', '.join(allowed)}")
 
 
 def _checked(s: Settings, where: str) -> Settings:

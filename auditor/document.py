@@ -125,7 +125,7 @@ def _document(result: Interpretation, graph: AssetGraph, settings: Settings, rb:
 def _conclusions(result: Interpretation) -> dict[str, JSON]:
     """What the audit concludes, beyond the graph: findings, obligations, licenses, documentation."""
     return {
-        "findings": [_finding(f) for f in result.findings],
+        "findings": [finding(f) for f in result.findings],
         "obligations": [_obligation(o) for o in result.obligations],
         "obligation_counts": {s.value: sum(1 for o in result.obligations if o.status == s) for s in ObligationStatus},
         "outbound_licenses": list(result.outbound),
@@ -289,7 +289,8 @@ def _curation(asset: Asset, original: str) -> dict[str, JSON] | None:
     }
 
 
-def _finding(f: Finding) -> dict[str, JSON]:
+def finding(f: Finding) -> dict[str, JSON]:
+    """A finding as report.json (and a lake's findings.jsonl, one a line) gives it."""
     return {
         "id": f.id,
         "rule": f.rule,

@@ -7,28 +7,24 @@ keeps the Evidence it was read from, so a finding's chain ends at files, fields 
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import cast
 
-from auditor import asptext, provenance, schema, shipped
+from auditor import asptext, provenance, releases, schema, shipped
 from auditor.config import Settings
 from auditor.knowledge_facts import knowledge
 from auditor.license_reading import LicenseReading, known_readings, read_declared
 from auditor.licenses import KnowledgeBase
 from auditor.model import UNREADABLE, Asset, AssetGraph, AssetRecord, Edge, Evidence, LicenseStatement
-from auditor.naming import display_id, find
 from auditor.predicates import Term
-from auditor.prescribed import phrases_in, prefixes_met
 from auditor.profiles import Profile, credited, normalise_heading
 from auditor.rulebase import RuleBase
 from auditor.schema import Fact
 from auditor.vocabulary import Relation
 
 S = schema.S
-SHOWN_CANDIDATES = 3  # release candidates a message names; the evidence names them all
 AUDIT = 0  # the id that stands for the audit as a whole: a problem no asset owns is the audit's
 Evidences = tuple[Evidence, ...]
 Said = list[tuple[str, str, list[Evidence]]]  # (which manifest, what it says, where), side by side
@@ -70,12 +66,9 @@ def _first(fact: Fact) -> Term | None:
     return values[0] if values else None
 
 
-class ReleaseError(ValueError):
-    """The configured release asset is not in the graph."""
-
-
-def encode(graph: AssetGraph, settings: Settings, rb: RuleBase) -> FactBase:
-    """The facts of `graph` under `settings`, with the knowledge of the rule base `rb`."""
+def encode(graph: AssetGraph, settings: Settings, rb: RuleBase, lake: bool = False) -> FactBase:
+    """The facts of `graph` under `settings`, with the knowledge of the rule base `rb`; with
+    `lake`, every described asset is a release at once, as `settings.lake` says (mlaudit lake)."""
     fb = FactBase()
     ids = {}
     for key in graph.assets:
@@ -83,8 +76,11 @@ def encode(graph: AssetGraph, settings: Settings, rb: RuleBase) -> FactBase:
         fb.keys.append(key)
     for fact, where in knowledge(rb, settings):
         fb.add(fact, where)
-    _release(fb, graph, settings, ids, rb.kb)
-    documented = _cone(graph, fb.release)
+    if lake:
+        released = releases.every(fb, graph, settings.lake, ids, rb.kb)
+    else:
+        released = releases.identify(fb, graph, settings, ids, rb.kb)
+    documented = releases.cone(graph, fb.release) if fb.release else None  # a lake's scope: everything
     fb.cone = None if documented is None else {ids[k] for k in documented}
     for name in settings.profiles:
         fb.add(S.selected(name))
@@ -96,8 +92,10 @@ def encode(graph: AssetGraph, settings: Settings, rb: RuleBase) -> FactBase:
     for child, detail, evidence in upstream_disagreements(graph, documented):
         fb.add(S.disagrees(ids[child], "upstream", detail), *evidence)
     _provenance(fb, graph, ids, documented)
-    if documented is not None:
-        _shipped(fb, graph, ids, documented, rb.kb)
+    if released:
+        _folders(fb, graph, ids, sorted(documented if documented is not None else graph.assets))
+    for key in released:
+        releases.files(fb, graph, ids, key, rb.kb)
     _problems(fb, graph, ids)
     return fb
 
@@ -140,8 +138,8 @@ def _record(fb: FactBase, a: int, kind: str, record: AssetRecord, profiles: Mapp
 
 def _problems(fb: FactBase, graph: AssetGraph, ids: dict[str, int]) -> None:
     """Every problem of the harvest, owned by its asset; one that no asset of the graph owns (a
-    manifest too broken to name its asset) by the release, or by the audit when there is none:
-    a broken file can never pass the gate unseen."""
+    manifest too broken to name its asset) by the release, or by the audit when there is none (or
+    a lake's many): a broken file can never pass the gate unseen."""
     owner = ids[fb.release] if fb.release else AUDIT
     for problem in graph.harvest.problems:
         fb.add(
@@ -153,27 +151,6 @@ def _problems(fb: FactBase, graph: AssetGraph, ids: dict[str, int]) -> None:
             ),
             problem.evidence,
         )
-
-
-def _cone(graph: AssetGraph, release: str | None) -> set[str] | None:
-    """The release and its ancestors (None: no release).
-
-    Cards and their headings are most of the facts of a large graph; those of assets outside the
-    release's lineage never matter to its audit (the documentation rules read the release's cone),
-    so they are not encoded. The rules compute the same cone (`cone/1`) for everything else.
-    """
-    if release is None:
-        return None
-    parents: dict[str, list[str]] = defaultdict(list)
-    for edge in graph.edges:
-        parents[edge.child].append(edge.parent)
-    seen, stack = set(), [release]
-    while stack:
-        key = stack.pop()
-        if key not in seen:
-            seen.add(key)
-            stack.extend(parents[key])
-    return seen
 
 
 def _provenance(fb: FactBase, graph: AssetGraph, ids: dict[str, int], scope: set[str] | None) -> None:
@@ -208,28 +185,16 @@ def _provenance(fb: FactBase, graph: AssetGraph, ids: dict[str, int], scope: set
             )
 
 
-def _shipped(fb: FactBase, graph: AssetGraph, ids: dict[str, int], cone: set[str], kb: KnowledgeBase) -> None:
-    """What the folders of the release and its upstream hold, for the obligation checks: the files
-    each distributes and its NOTICE; for the release, also its license and use policy files and
-    which upstream NOTICE texts its own NOTICE carries."""
-    if fb.release is None:
-        return
-    release, r = graph.assets[fb.release], ids[fb.release]
-    own = shipped.notices(release)
-    for key in sorted(cone):
+def _folders(fb: FactBase, graph: AssetGraph, ids: dict[str, int], keys: list[str]) -> None:
+    """What the folders of the releases' lineages hold, for the obligation checks: the files each
+    distributes and its NOTICE (the releases' own folders: releases.files)."""
+    for key in keys:
         asset, a = graph.assets[key], ids[key]
         files, notices = shipped.distributed(asset), shipped.notices(asset)
         if files:
             fb.add(S.ships_files(a), *files)
         if notices:
             fb.add(S.has_notice(a), *(where for _, where in notices))
-        if notices and key != fb.release and shipped.repeats(own, notices):
-            fb.add(S.repeats_notice(r, a), *(where for _, where in own))
-    for lid, evidence in shipped.licenses(release, kb).items():
-        fb.add(S.ships_license(r, lid), *evidence)
-    policies = shipped.policies(release)
-    if policies:
-        fb.add(S.ships_policy(r), *policies)
 
 
 def effective_licenses(asset: Asset, curated: bool = True) -> tuple[list[LicenseStatement], str]:
@@ -326,60 +291,3 @@ def upstream_disagreements(
 
 def _side_by_side(said: Said) -> str:
     return " | ".join(f"{source}: {value}" for source, value, _ in said)
-
-
-def _release(fb: FactBase, graph: AssetGraph, settings: Settings, ids: dict[str, int], kb: KnowledgeBase) -> None:
-    if settings.asset:
-        key = find(graph.assets, settings.asset)
-        if key is None:
-            raise ReleaseError(
-                f"the release asset {settings.asset!r} named in {settings.origin.get('asset', 'the settings')} "
-                f"is not described by any manifest in the audit folder{_closest(settings.asset, graph)}"
-            )
-        basis = f"named in {settings.origin.get('asset', 'the settings')}"
-    else:
-        parents = {e.parent for e in graph.edges}
-        sinks = [k for k, a in graph.assets.items() if a.resolved and k not in parents]
-        if len(sinks) != 1:
-            for k in sinks:
-                fb.add(S.release_candidate(ids[k]), *(Evidence(src, "") for src in graph.assets[k].sources))
-            if sinks:
-                fb.add(S.release_unidentified(len(sinks), _first_named(sinks, graph)))
-            fb.release_basis = (
-                "not identified: no manifest describes an asset"
-                if not sinks and not graph.assets
-                else f"not identified: {len(sinks)} described assets have no downstream asset; "
-                "name one as [release] asset in mlaudit.toml"
-            )
-            return
-        key, basis = sinks[0], "inferred: the only described asset that nothing else derives from"
-    fb.release, fb.release_basis = key, basis
-    fb.add(
-        S.release(ids[key], settings.use.replace("-", "_"), settings.distribution),
-        Evidence("mlaudit.toml", "release") if settings.origin.get("asset") == "mlaudit.toml" else None,
-    )
-    _release_text(fb, ids[key], graph.assets[key], kb)
-
-
-def _first_named(keys: list[str], graph: AssetGraph) -> str:
-    """The first few release candidates by name, for one finding's message: a folder of many cards
-    has hundreds, which the finding's evidence lists in full."""
-    names = sorted(display_id(k, graph) for k in keys)
-    return ", ".join(names[:SHOWN_CANDIDATES]) + (", …" if len(names) > SHOWN_CANDIDATES else "")
-
-
-def _closest(name: str, graph: AssetGraph) -> str:
-    """The described assets whose names are nearest a mistyped one, as a hint to append."""
-    names = {display_id(k, graph).lower(): display_id(k, graph) for k, a in graph.assets.items() if a.resolved}
-    close = difflib.get_close_matches(name.lower(), names, n=3, cutoff=0.6)
-    return f"; did you mean {' or '.join(repr(names[c]) for c in close)}?" if close else ""
-
-
-def _release_text(fb: FactBase, a: int, asset: Asset, kb: KnowledgeBase) -> None:
-    """What the release's name and card say, for the phrases and prefixes licenses prescribe."""
-    for value in prefixes_met(asset.id.rsplit("/", 1)[-1], kb):
-        fb.add(S.name_starts(a, value))
-    for record in asset.records:
-        if record.role is None and record.text:
-            for value in phrases_in(record.text, kb):
-                fb.add(S.card_mentions(a, value), Evidence(record.source, f"text '{value}'"))

@@ -39,13 +39,13 @@ def read_atoms(
     atoms, kb, rules = reasoning.atoms, rb.kb, rb.rules
     chains = Chains(fb, graph, kb, atoms.get("via", []))
     release = fb.keys.index(fb.release) if fb.release else None
-    found = (*disagreements.findings(reasoning.differences, rules[ENGINES_DISAGREE]), *_findings(atoms, chains, rules))
+    found = listed(reasoning, chains, rules)
     owed = obligations.read(atoms, release, chains) if release is not None else ()
-    limiting = {tuple(row) for row in atoms.get("outbound_requirement", [])}
+    limiting = {(lic, term) for r, lic, term in atoms.get("outbound_requirement", []) if r == release}
     return Interpretation(
         findings=found,
         obligations=owed,
-        outbound=tuple(sorted(lic for (lic,) in atoms.outbound)) if release is not None else (),
+        outbound=tuple(sorted(lic for r, lic in atoms.outbound if r == release)),
         outbound_requirements=tuple(o for o in owed if (o.license, o.term) in limiting),
         use_categories={fb.keys[a]: c.replace("_", "-") for a, c in atoms.use_category},
         choices=_choices(atoms.get("chosen", []), chains),
@@ -60,6 +60,14 @@ def read_atoms(
     )
 
 
+def listed(reasoning: Reasoning, chains: Chains, rules: Mapping[str, Rule]) -> tuple[Finding, ...]:
+    """The findings alone (all a lake audit reads): the engines' disagreements first, then the rules'."""
+    return (
+        *disagreements.findings(reasoning.differences, rules[ENGINES_DISAGREE]),
+        *_findings(reasoning.atoms, chains, rules),
+    )
+
+
 def _findings(atoms: dict[str, list[Row]], chains: Chains, rules: Mapping[str, Rule]) -> tuple[Finding, ...]:
     """The rules' findings, in report order: severity, rule, asset, details."""
     because: dict[Row, list[Row]] = defaultdict(list)
@@ -69,12 +77,12 @@ def _findings(atoms: dict[str, list[Row]], chains: Chains, rules: Mapping[str, R
     for row in atoms.get("finding", []):
         facts = sorted(because[tuple(row)], key=lambda fact: (fact[0] in CHAINED, repr(fact)))
         found.append(_finding(rules[row[0]], row, facts, chains))
-    return tuple(
-        sorted(
-            found,
-            key=lambda f: (Severity(f.severity).rank, f.rule, f.asset or "", [str(v) for v in f.detail.values()]),
-        )
-    )
+    return tuple(sorted(found, key=report_order))
+
+
+def report_order(f: Finding) -> tuple[int, str, str, list[str]]:
+    """Findings in report order: severity, rule, asset, details."""
+    return (Severity(f.severity).rank, f.rule, f.asset or "", [str(v) for v in f.detail.values()])
 
 
 def _finding(rule: Rule, row: Row, facts: list[Row], chains: Chains) -> Finding:

@@ -153,6 +153,7 @@ class ChosenRow(NamedTuple):
 
 
 class OutboundRow(NamedTuple):
+    a: int
     license: str
 
     def __repr__(self) -> str:
@@ -160,6 +161,7 @@ class OutboundRow(NamedTuple):
 
 
 class OutboundRequirementRow(NamedTuple):
+    a: int
     license: str
     term: str
 

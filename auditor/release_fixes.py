@@ -140,7 +140,7 @@ def _card_text(release: Release, text: str, obligation: Obligation, kb: Knowledg
 def _relicensings(result: Interpretation, release: Release, lineage: set[str]) -> Iterator[Candidate]:
     """Declaring the release under a license its lineage holds or `licenses suggest` offers for it as
     audited, those of its lineage first. The repair program keeps only those `licenses suggest`
-    would offer once the rest of the change is made (outbound/1 of rules/lib/outbound.lp): removing
+    would offer once the rest of the change is made (outbound/2 of rules/lib/outbound.lp): removing
     an upstream of unknown terms can make the lineage's own license one it offers."""
     offered = sorted((lineage | set(result.outbound)) - release.licenses, key=lambda x: (x not in lineage, x))
     for lic in offered[:MOST_LICENSES] if release.card else ():

@@ -318,9 +318,9 @@ class S:
         "a:asset choice:int", "derived",
         "the alternative the solver relied on for an asset offered under several",
     )
-    outbound = _p("license:string", "derived", "a license the release may be published under")
+    outbound = _p("a:asset license:string", "derived", "a license the release may be published under")
     outbound_requirement = _p(
-        "license:string term:symbol", "derived",
+        "a:asset license:string term:symbol", "derived",
         "a term the release inherits that limits the licenses it may be published under",
     )
     no_files = _p(

@@ -4,7 +4,7 @@ evidence each fact points back to (the files, fields and lines a finding's chain
 import pytest
 from conftest import RB
 
-from auditor import facts
+from auditor import facts, releases
 from auditor.config import Settings
 from auditor.graph import build
 from auditor.model import AssetRecord, Checksum, Evidence, Harvest, LicenseStatement, Reference
@@ -138,7 +138,7 @@ def test_a_fact_stated_twice_keeps_both_pieces_of_evidence():
 
 
 def test_a_release_named_but_not_described_is_refused_with_the_nearest_name():
-    with pytest.raises(facts.ReleaseError, match=r"'org/tuner'.*did you mean 'org/tuned'"):
+    with pytest.raises(releases.ReleaseError, match=r"'org/tuner'.*did you mean 'org/tuned'"):
         encode(small_graph(), Settings(asset="org/tuner"))
 
 

@@ -101,8 +101,8 @@ def test_obligations_and_the_requirements_that_limit_outbound_licenses(tmp_path)
         "inherited": [(m, NC, "non_commercial"), (m, NC, "attribution")],
         "obligation_status": [(m, NC, "non_commercial", "cannot_tell"), (m, NC, "attribution", "met")],
         "via": [(m, base, NC, "non_commercial"), (m, base, NC, "attribution")],
-        "outbound": [("CC-BY-NC-4.0",), ("CC-BY-NC-SA-4.0",)],
-        "outbound_requirement": [(NC, "non_commercial")],
+        "outbound": [(m, "CC-BY-NC-4.0"), (m, "CC-BY-NC-SA-4.0"), (base, "MIT")],
+        "outbound_requirement": [(m, NC, "non_commercial"), (base, NC, "attribution")],
     }
     result = read(curated, fb, atoms)
     assert [(o.term, o.kind, o.status, o.imposed_by) for o in result.obligations] == [

@@ -33,17 +33,7 @@ DOCUMENTATION_ROWS = 24  # rows of the documentation summary: with its headings,
 
 def render(document: JSONObject, paged: bool = False) -> str:
     """The page, rendered twice: once to read which glossary terms it uses, then with those listed."""
-    env = Environment(
-        loader=FileSystemLoader(str(templates_dir())),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["bdi"] = _isolated
-    env.filters["markdown"] = _inline_markdown
-    env.filters["gloss"] = _glossed
+    env = environment()
     env.globals.update(
         verdict_sentence=firstpage.verdict_sentence, blockers=firstpage.blockers, changes_line=firstpage.changes_line
     )
@@ -63,6 +53,22 @@ def render(document: JSONObject, paged: bool = False) -> str:
     context["documentation_detail"] = Markup(env.get_template("appendix.html.j2").render(report=document))
     without = template.render(glossary=(), **context)
     return template.render(glossary=glossary.used(_shown_text(without)), **context)
+
+
+def environment() -> Environment:
+    """The templates, autoescaped (every string is untrusted), with the `bdi`, `markdown` and `gloss` filters."""
+    env = Environment(
+        loader=FileSystemLoader(str(templates_dir())),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["bdi"] = _isolated
+    env.filters["markdown"] = _inline_markdown
+    env.filters["gloss"] = _glossed
+    return env
 
 
 def _scope(document: JSONObject) -> dict[str, JSON]:

@@ -1,0 +1,173 @@
+"""The lake audit: every described asset of a collection judged as a release, all at once.
+
+The same stages as a release audit (audit.py), with one difference at the encoding: every
+described asset gets a release fact, under the use and distribution the [lake] settings give it
+(facts.encode(lake=True)), so one reasoning run judges each asset as its own release audit would.
+Each finding stands once, at the asset it is about; what a release audit adds about its upstream
+assets stands at those assets, each judged as a release of its own. The repair search is not run:
+a lake asks which assets are blocked and why, and each asset's full audit (`mlaudit audit PATH
+--asset ID`) answers what would fix it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, cast
+
+from auditor import audit, config, document, facts, findings, reasoning, review, rulebase
+from auditor.chains import Chains
+from auditor.interpretation import Finding
+from auditor.model import AssetGraph
+from auditor.naming import display_id
+from auditor.parsed import JSON, JSONObject
+from auditor.vocabulary import SEVERITIES
+
+
+@dataclass(frozen=True)
+class LakeAudit:
+    """What a lake audit produced: findings in report.json's shape (resolutions applied), one row
+    per asset released, and the restrictions each asset inherits through its lineage."""
+
+    root: str  # the lake's folder or snapshot, as given
+    settings: config.Settings
+    graph: AssetGraph
+    rb: rulebase.RuleBase
+    engines: tuple[str, ...]
+    findings: list[JSONObject]
+    assets: list[JSONObject]  # id, kind, organisation, license, use, distribution, setting
+    restrictions: list[JSONObject]  # asset, license, term: a limitation that reached the asset from upstream
+    review: JSONObject  # the review files applied and their problems, as report.json's `review`
+
+
+def run(
+    root: Path,
+    exclude: frozenset[Path] = frozenset(),
+    rb: rulebase.RuleBase | None = None,
+    on_stage: audit.StageHook | None = None,
+    **overrides: Any,
+) -> LakeAudit:
+    """Audit every described asset of the folder (or harvest snapshot) `root` as a release;
+    `overrides` are command-line settings (engine, position), `exclude` paths not to read."""
+    rb = rb or rulebase.load()
+    with audit.no_cycle_collection():
+        with audit.stage("harvest", on_stage):
+            harvested, settings, texts = audit.read(root, exclude, overrides)
+        files, settings = audit.prepared(settings, rb)
+        with audit.stage("resolve", on_stage):
+            decisions, curated = audit.reviewed(harvested, settings, texts, rb)
+        with audit.stage("encode", on_stage):
+            fb = facts.encode(curated.graph, settings, rb, lake=True)
+        with audit.stage("reason", on_stage):
+            reasoned = reasoning.reason(settings.engine, files, fb)
+        with audit.stage("interpret", on_stage):
+            chains = Chains(fb, curated.graph, rb.kb, reasoned.atoms.get("via", []))
+            listed = list(findings.listed(reasoned, chains, rb.rules))
+        with audit.stage("license choices", on_stage):
+            found = [document.finding(f) for f in _own_choices(listed, fb, curated.graph, settings, files, rb)]
+    doc: JSONObject = {"findings": found, "review": {"problems": list(curated.problems)}}
+    review.resolve(doc, decisions, settings.as_of or config.today())
+    return LakeAudit(
+        str(root),
+        settings,
+        curated.graph,
+        rb,
+        reasoned.engines,
+        found,
+        _assets(fb, curated.graph, settings.lake),
+        _restrictions(reasoned, fb, curated.graph, rb),
+        doc["review"],
+    )
+
+
+def _own_choices(
+    found: list[Finding],
+    fb: facts.FactBase,
+    graph: AssetGraph,
+    settings: config.Settings,
+    files: list[Path],
+    rb: rulebase.RuleBase,
+) -> list[Finding]:
+    """The findings, those of each release with an upstream offered under alternatives (or offered
+    so itself) judged by its own audit: the solver chooses an alternative per audit, to spare that
+    release what blocks it, while one lake-wide choice would weigh every release at once. Such
+    assets are few (a known dual license), so each gets its own reasoning run."""
+    offering = {fb.keys[cast(int, fact[1:][0])] for fact in fb.facts if fact[0] == "alternative"}
+    own: dict[str, tuple[Finding, ...]] = {}
+    for key in sorted(_downstream(graph, offering)):
+        if graph.assets[key].resolved:
+            name = display_id(key, graph)
+            use, distribution, _ = settings.lake.release(name)
+            one = replace(settings, asset=name, use=use, distribution=distribution)
+            release_facts = facts.encode(graph, one, rb)
+            reasoned = reasoning.reason(one.engine, files, release_facts)
+            chains = Chains(release_facts, graph, rb.kb, reasoned.atoms.get("via", []))
+            own[name] = tuple(f for f in findings.listed(reasoned, chains, rb.rules) if f.asset == name)
+    kept = [f for f in found if f.asset not in own]
+    return sorted([*kept, *(f for mine in own.values() for f in mine)], key=findings.report_order)
+
+
+def _downstream(graph: AssetGraph, keys: set[str]) -> set[str]:
+    """`keys` and every asset derived from them, however far down."""
+    children: dict[str, list[str]] = defaultdict(list)
+    for edge in graph.edges:
+        children[edge.parent].append(edge.child)
+    seen, stack = set(), list(keys)
+    while stack:
+        key = stack.pop()
+        if key not in seen:
+            seen.add(key)
+            stack.extend(children[key])
+    return seen
+
+
+def _assets(fb: facts.FactBase, graph: AssetGraph, lake: config.Lake) -> list[JSONObject]:
+    """One row per asset released: how it is named, licensed and released."""
+    rows: list[JSONObject] = []
+    for key, asset in graph.assets.items():
+        if not asset.resolved:
+            continue
+        name = display_id(key, graph)
+        reading = fb.readings[key]
+        use, distribution, setting = lake.release(name)
+        rows.append(
+            {
+                "id": name,
+                "kind": asset.kind,
+                "organisation": organisation(name),
+                "license": reading.expression
+                if reading.status == "ok" and reading.expression
+                else f"({reading.status})",
+                "use": use,
+                "distribution": distribution,
+                "setting": setting,
+            }
+        )
+    return sorted(rows, key=lambda r: str(r["id"]))
+
+
+def organisation(name: str) -> str:
+    """The Hub organisation that publishes an asset named as reports name it ("" for none)."""
+    parts = name.removeprefix("datasets/").split("/")
+    return parts[0] if len(parts) > 1 else ""
+
+
+def _restrictions(
+    reasoned: reasoning.Reasoning, fb: facts.FactBase, graph: AssetGraph, rb: rulebase.RuleBase
+) -> list[JSONObject]:
+    """(asset, license, term) for each limitation an asset inherits through its lineage."""
+    rows: list[JSONObject] = []
+    for a, lic, term in reasoned.atoms.inherited:
+        if rb.kb.term_kinds.get(term, {}).get("kind") == "limitation":
+            rows.append({"asset": display_id(fb.keys[a], graph), "license": lic, "term": term})
+    return sorted(rows, key=lambda r: (str(r["asset"]), str(r["license"]), str(r["term"])))
+
+
+def gate(lake: LakeAudit, fail_on: str) -> bool:
+    """Whether the lake fails the gate: an open finding at or above the severity `fail_on` (or
+    never), or no asset to audit, which is never a pass (as no release identified is not)."""
+    if fail_on == "never":
+        return False
+    levels: set[JSON] = set(SEVERITIES[: SEVERITIES.index(fail_on) + 1])
+    return not lake.assets or any(f["status"] == "open" and f["severity"] in levels for f in lake.findings)

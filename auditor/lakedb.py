@@ -1,0 +1,177 @@
+"""A lake audit's results as DuckDB tables: the summary's aggregations and the Parquet files.
+
+The findings, assets and inherited restrictions are loaded into an in-memory DuckDB (embedded,
+single-threaded so the bytes it writes do not depend on scheduling) from JSON Lines, the way a
+column store reads them in bulk; every count of the summary is one SQL query over those tables.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+from auditor import __version__
+from auditor.lake import LakeAudit
+from auditor.parsed import JSON, JSONObject
+from auditor.vocabulary import SEVERITIES
+
+SUMMARY_VERSION = "1.0.0"
+TOP = 10  # rows of each ranking in the summary
+TOP_LICENSES = 15  # licenses of the licence mix named one by one; the rest are counted as one
+TOP_FAILING = 50  # failing assets the summary lists
+UNKNOWN_TERMS = "(unknown terms)"  # the base of a conflict with an upstream nobody licensed (CMP012)
+
+FINDING_COLUMNS = {
+    **dict.fromkeys(("id", "rule", "family", "severity", "asset", "message", "how_to_fix"), "VARCHAR"),
+    **dict.fromkeys(("detail", "evidence", "fix"), "JSON"),
+    "status": "VARCHAR",
+    **dict.fromkeys(("resolution", "baseline"), "JSON"),
+}
+ASSET_COLUMNS = dict.fromkeys(("id", "kind", "organisation", "license", "use", "distribution", "setting"), "VARCHAR")
+RESTRICTION_COLUMNS = dict.fromkeys(("asset", "license", "term"), "VARCHAR")
+
+JUDGED = """
+CREATE TABLE judged AS
+SELECT a.*,
+       count(f.id) FILTER (WHERE f.status = 'open' AND f.severity = 'error') AS errors,
+       count(f.id) FILTER (WHERE f.status = 'open' AND f.severity = 'warning') AS warnings,
+       count(f.id) FILTER (WHERE f.status = 'open' AND f.severity = 'info') AS infos,
+       CASE WHEN errors > 0 THEN 'fail' ELSE 'pass' END AS verdict
+FROM assets a LEFT JOIN findings f ON f.asset = a.id
+GROUP BY ALL ORDER BY a.id
+"""
+
+
+def jsonl(rows: list[JSONObject]) -> str:
+    """One JSON object a line (findings.jsonl: each finding in report.json's shape)."""
+    return "".join(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n" for row in rows)
+
+
+def outputs(lake: LakeAudit) -> tuple[JSONObject, dict[str, bytes]]:
+    """The lake summary and the Parquet files (findings.parquet, assets.parquet) of `lake`."""
+    with tempfile.TemporaryDirectory(prefix="mlaudit-lake-") as tmp:
+        folder = Path(tmp)
+        con = duckdb.connect(":memory:", config={"threads": 1, "preserve_insertion_order": True})
+        try:
+            _load(con, folder, "findings", lake.findings, FINDING_COLUMNS)
+            _load(con, folder, "assets", lake.assets, ASSET_COLUMNS)
+            _load(con, folder, "restrictions", lake.restrictions, RESTRICTION_COLUMNS)
+            con.execute(JUDGED)
+            summary = {**_about(lake), **_summary(con)}
+            files = {name: _parquet(con, folder, table, name) for table, name in PARQUET.items()}
+        finally:
+            con.close()
+    return summary, files
+
+
+PARQUET = {"findings": "findings.parquet", "judged": "assets.parquet"}
+
+
+def _about(lake: LakeAudit) -> JSONObject:
+    """What the summary was made from: the tool, rule base, input, position and engines."""
+    return {
+        "schema_version": SUMMARY_VERSION,
+        "tool": {"name": "mlaudit", "version": __version__},
+        "rule_base": {"version": __version__, "sha256": lake.rb.fingerprint},
+        "input": {
+            "path": lake.root,
+            "sha256": lake.graph.harvest.fingerprint,
+            "files": len(lake.graph.harvest.inventory),
+        },
+        "full_report": f"mlaudit audit {shlex.quote(lake.root)} --asset ID",
+        "position": lake.settings.position,
+        "engines": list(lake.engines),
+        "review": lake.review,
+    }
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection, folder: Path, table: str, rows: list[JSONObject], columns: dict[str, str]
+) -> None:
+    path = folder / f"{table}.jsonl"
+    path.write_text(jsonl(rows), encoding="utf-8")
+    con.execute(
+        f"CREATE TABLE {table} AS SELECT * FROM read_json(?, format = 'newline_delimited', columns = ?)",
+        [str(path), columns],
+    )
+
+
+def _parquet(con: duckdb.DuckDBPyConnection, folder: Path, table: str, name: str) -> bytes:
+    path = folder / name
+    con.execute(f"COPY (SELECT * FROM {table}) TO '{path}' (FORMAT parquet, COMPRESSION zstd)")
+    return path.read_bytes()
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, *params: JSON) -> list[JSONObject]:
+    result = con.execute(sql, list(params))
+    names = [d[0] for d in result.description]
+    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+
+
+def _counts(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, JSON]:
+    return {str(k): v for k, v in con.execute(sql).fetchall()}
+
+
+def _summary(con: duckdb.DuckDBPyConnection) -> JSONObject:
+    """Every aggregation of the summary, each one query over the lake's tables."""
+    findings = _counts(
+        con,
+        "SELECT status, count(*) FROM findings GROUP BY ALL UNION ALL "
+        "SELECT severity, count(*) FROM findings WHERE status = 'open' GROUP BY ALL "
+        "UNION ALL SELECT 'about the lake', count(*) FROM findings WHERE asset IS NULL",
+    )
+    return {
+        "assets": _counts(con, "SELECT 'audited', count(*) FROM judged")["audited"],
+        "verdicts": {"pass": 0, "fail": 0, **_counts(con, "SELECT verdict, count(*) FROM judged GROUP BY ALL")},
+        "findings": {"open": 0, "resolved": 0, **dict.fromkeys(SEVERITIES, 0), **findings},
+        **{name: _rows(con, sql, *params) for name, (sql, params) in RANKINGS.items()},
+    }
+
+
+# name -> (query, its parameters): the summary's rankings, one row an entry, ties broken by name
+RANKINGS: dict[str, tuple[str, tuple[JSON, ...]]] = {
+    "rules": (
+        "SELECT rule, severity, count(*) AS findings, count(DISTINCT asset) AS assets FROM findings "
+        "WHERE status = 'open' GROUP BY ALL ORDER BY findings DESC, rule",
+        (),
+    ),
+    # LiScan's pairs: the asset's own license <- the upstream license it conflicts with
+    "conflicting_pairs": (
+        "SELECT j.license AS derived, coalesce(f.detail->>'upstream', f.detail->>'license', ?) AS base, "
+        "count(DISTINCT f.asset) AS assets, list(DISTINCT f.rule ORDER BY f.rule) AS rules "
+        "FROM findings f JOIN judged j ON j.id = f.asset "
+        "WHERE f.family = 'conflict' AND f.severity = 'error' AND f.status = 'open' "
+        "GROUP BY ALL ORDER BY assets DESC, derived, base LIMIT ?",
+        (UNKNOWN_TERMS, TOP),
+    ),
+    # the most common licenses one by one, the rest as one row
+    "license_mix": (
+        "WITH ranked AS (SELECT license, count(*) AS assets, row_number() OVER (ORDER BY count(*) DESC, license) "
+        "AS n FROM judged GROUP BY license), "
+        "bucketed AS (SELECT CASE WHEN n <= ? THEN license ELSE '(other)' END AS license, assets, n FROM ranked) "
+        "SELECT license, sum(assets)::BIGINT AS assets FROM bucketed GROUP BY license ORDER BY min(n)",
+        (TOP_LICENSES,),
+    ),
+    "propagated_restrictions": (
+        "SELECT license, term, count(DISTINCT asset) AS assets FROM restrictions "
+        "GROUP BY ALL ORDER BY assets DESC, license, term LIMIT ?",
+        (TOP,),
+    ),
+    "worst_organisations": (
+        "SELECT organisation, count(*) AS assets, count(*) FILTER (WHERE verdict = 'fail') AS failing, "
+        "sum(errors)::BIGINT AS errors FROM judged WHERE organisation <> '' GROUP BY ALL "
+        "HAVING failing > 0 ORDER BY failing DESC, errors DESC, organisation LIMIT ?",
+        (TOP,),
+    ),
+    "failing_assets": (
+        "SELECT j.id AS asset, j.license, j.use, j.distribution, j.errors, "
+        "list(DISTINCT f.rule ORDER BY f.rule) AS rules FROM judged j JOIN findings f ON f.asset = j.id "
+        "WHERE j.verdict = 'fail' AND f.severity = 'error' AND f.status = 'open' "
+        "GROUP BY ALL ORDER BY j.errors DESC, j.id LIMIT ?",
+        (TOP_FAILING,),
+    ),
+}

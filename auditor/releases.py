@@ -1,0 +1,146 @@
+"""Which assets are released, and how: the facts that make an asset a release.
+
+An audit has one release, named in the settings or inferred (the only described asset nothing
+derives from); a lake audit (`mlaudit lake`) makes every described asset a release at once, under
+the use and distribution its [lake] settings give it. The rules judge each release on its own
+(rules/lib: everything a release concludes is keyed by it), so one rule base serves both. With
+every described asset a release, every asset is in some release's cone, so `in_scope` is every
+asset and `triggered`'s clause for upstream assets applies to undescribed ones only; INP003 has
+no release to identify; a problem no asset owns is the lake's (AUDIT), not each release's.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from auditor import schema, shipped
+from auditor.config import Lake, Settings
+from auditor.licenses import KnowledgeBase
+from auditor.model import Asset, AssetGraph, Evidence
+from auditor.naming import display_id, find
+from auditor.prescribed import begins_with, prescribed
+
+if TYPE_CHECKING:
+    from auditor.facts import FactBase
+
+S = schema.S
+SHOWN_CANDIDATES = 3  # release candidates a message names; the evidence names them all
+
+
+class ReleaseError(ValueError):
+    """The configured release asset is not in the graph."""
+
+
+def identify(fb: FactBase, graph: AssetGraph, settings: Settings, ids: dict[str, int], kb: KnowledgeBase) -> list[str]:
+    """The audit's release (as a one-item list; empty when none is identified), its facts added."""
+    if settings.asset:
+        key = find(graph.assets, settings.asset)
+        if key is None:
+            raise ReleaseError(
+                f"the release asset {settings.asset!r} named in {settings.origin.get('asset', 'the settings')} "
+                f"is not described by any manifest in the audit folder{_closest(settings.asset, graph)}"
+            )
+        basis = f"named in {settings.origin.get('asset', 'the settings')}"
+    else:
+        parents = {e.parent for e in graph.edges}
+        sinks = [k for k, a in graph.assets.items() if a.resolved and k not in parents]
+        if len(sinks) != 1:
+            _unidentified(fb, graph, ids, sinks)
+            return []
+        key, basis = sinks[0], "inferred: the only described asset that nothing else derives from"
+    fb.release, fb.release_basis = key, basis
+    named = "release" if settings.origin.get("asset") == "mlaudit.toml" else None
+    _released(fb, ids[key], graph.assets[key], (settings.use, settings.distribution, named), prescribed(kb))
+    return [key]
+
+
+def every(fb: FactBase, graph: AssetGraph, lake: Lake, ids: dict[str, int], kb: KnowledgeBase) -> list[str]:
+    """Every described asset as a release, under the use and distribution `lake` gives it."""
+    fb.release_basis = "every described asset (mlaudit lake)"
+    keys, phrases = [k for k, a in graph.assets.items() if a.resolved], prescribed(kb)
+    for key in keys:
+        _released(fb, ids[key], graph.assets[key], lake.release(display_id(key, graph)), phrases)
+    return keys
+
+
+def _released(
+    fb: FactBase, a: int, asset: Asset, how: tuple[str, str, str | None], prescribed: list[tuple[str, str]]
+) -> None:
+    """The release fact of (use, distribution, the mlaudit.toml setting that decided them, if
+    any: its evidence) and what the release's name and card say of the `prescribed` phrases."""
+    use, distribution, setting = how
+    fb.add(S.release(a, use.replace("-", "_"), distribution), Evidence("mlaudit.toml", setting) if setting else None)
+    _release_text(fb, a, asset, prescribed)
+
+
+def _unidentified(fb: FactBase, graph: AssetGraph, ids: dict[str, int], sinks: list[str]) -> None:
+    for k in sinks:
+        fb.add(S.release_candidate(ids[k]), *(Evidence(src, "") for src in graph.assets[k].sources))
+    if sinks:
+        fb.add(S.release_unidentified(len(sinks), _first_named(sinks, graph)))
+    fb.release_basis = (
+        "not identified: no manifest describes an asset"
+        if not sinks and not graph.assets
+        else f"not identified: {len(sinks)} described assets have no downstream asset; "
+        "name one as [release] asset in mlaudit.toml"
+    )
+
+
+def cone(graph: AssetGraph, release: str) -> set[str]:
+    """The release and its ancestors."""
+    parents: dict[str, list[str]] = defaultdict(list)
+    for edge in graph.edges:
+        parents[edge.child].append(edge.parent)
+    seen, stack = set(), [release]
+    while stack:
+        key = stack.pop()
+        if key not in seen:
+            seen.add(key)
+            stack.extend(parents[key])
+    return seen
+
+
+def files(fb: FactBase, graph: AssetGraph, ids: dict[str, int], key: str, kb: KnowledgeBase) -> None:
+    """What the release's own folder holds for the obligation checks: its license and use policy
+    files, and which upstream NOTICE texts its NOTICE carries (its lineage walked only then)."""
+    release, r = graph.assets[key], ids[key]
+    own = shipped.notices(release)
+    for upstream in sorted(cone(graph, key) - {key}) if own else ():
+        notices = shipped.notices(graph.assets[upstream])
+        if notices and shipped.repeats(own, notices):
+            fb.add(S.repeats_notice(r, ids[upstream]), *(where for _, where in own))
+    for lid, evidence in shipped.licenses(release, kb).items():
+        fb.add(S.ships_license(r, lid), *evidence)
+    policies = shipped.policies(release)
+    if policies:
+        fb.add(S.ships_policy(r), *policies)
+
+
+def _first_named(keys: list[str], graph: AssetGraph) -> str:
+    """The first few release candidates by name, for one finding's message: a folder of many cards
+    has hundreds, which the finding's evidence lists in full."""
+    names = sorted(display_id(k, graph) for k in keys)
+    return ", ".join(names[:SHOWN_CANDIDATES]) + (", …" if len(names) > SHOWN_CANDIDATES else "")
+
+
+def _closest(name: str, graph: AssetGraph) -> str:
+    """The described assets whose names are nearest a mistyped one, as a hint to append."""
+    names = {display_id(k, graph).lower(): display_id(k, graph) for k, a in graph.assets.items() if a.resolved}
+    close = difflib.get_close_matches(name.lower(), names, n=3, cutoff=0.6)
+    return f"; did you mean {' or '.join(repr(names[c]) for c in close)}?" if close else ""
+
+
+def _release_text(fb: FactBase, a: int, asset: Asset, prescribed: list[tuple[str, str]]) -> None:
+    """What the release's name and card say, for the phrases and prefixes licenses prescribe."""
+    name = asset.id.rsplit("/", 1)[-1]
+    texts = [(record.source, record.text.lower()) for record in asset.records if record.role is None and record.text]
+    for term, value in prescribed:
+        if term == "naming_prefix":
+            if begins_with(name, value):
+                fb.add(S.name_starts(a, value))
+            continue
+        for source, text in texts:
+            if value.lower() in text:
+                fb.add(S.card_mentions(a, value), Evidence(source, f"text '{value}'"))

@@ -1,0 +1,38 @@
+"""The lake's summary as summary.json and as the few lines `mlaudit lake` prints."""
+
+from __future__ import annotations
+
+import json
+
+from auditor.parsed import JSONObject
+from auditor.report.plaintext import terminal
+
+SHOWN = 3  # organisations and license pairs the terminal names
+
+
+def summary_json(summary: JSONObject) -> str:
+    return json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
+
+
+def render(summary: JSONObject, written: list[str]) -> str:
+    """What the terminal shows: the counts, the worst organisations and license pairs, how to get
+    one asset's full report, and the files written; every line cleaned (manifest text)."""
+    s, findings = summary, summary["findings"]
+    lines = [
+        f"mlaudit {s['tool']['version']} · lake: {s['input']['path']} · position: {s['position']} "
+        f"· engines: {', '.join(s['engines'])}",
+        f"assets: {s['assets']} · fail: {s['verdicts']['fail']} · pass: {s['verdicts']['pass']}",
+        f"open: {findings['error']} error, {findings['warning']} warning, {findings['info']} info "
+        f"· resolved: {findings['resolved']}",
+    ]
+    if s["worst_organisations"]:
+        worst = s["worst_organisations"][:SHOWN]
+        lines.append(
+            "worst organisations: " + ", ".join(f"{o['organisation']} ({o['failing']} failing)" for o in worst)
+        )
+    if s["conflicting_pairs"]:
+        pairs = s["conflicting_pairs"][:SHOWN]
+        lines.append("top conflicts: " + ", ".join(f"{p['derived']} ← {p['base']} ({p['assets']})" for p in pairs))
+    lines.append(f"one asset's full report: {s['full_report']}")
+    lines += [f"wrote {path}" for path in written]
+    return "".join(terminal(line) + "\n" for line in lines)

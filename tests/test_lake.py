@@ -1,0 +1,304 @@
+"""mlaudit lake: every asset audited as a release at once, judged as its own release audit judges it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import FIXTURES, RB, card, write_tree
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from auditor import audit, config, lake, lakedb
+from auditor.cli import main
+from auditor.report import lakehtml, lakeplots
+
+SMALL = FIXTURES / "lakes" / "small"
+OUTPUTS = ("findings.jsonl", "findings.parquet", "assets.parquet", "summary.json", "lake.html")
+
+
+def comparable(finding: dict) -> tuple:
+    """What a finding says: id, rule, asset, message, detail and each step of its evidence with
+    its file and pointer, except the release fact's (the lake's comes from mlaudit.toml's [lake],
+    the command line's from no file)."""
+    steps = tuple(
+        (s["asset"], s["fact"]) if " is released " in s["fact"] else (s["asset"], s["fact"], s["file"], s["pointer"])
+        for s in finding["evidence"]
+    )
+    return finding["id"], finding["rule"], finding["asset"], finding["message"], json.dumps(finding["detail"]), steps
+
+
+def assert_lake_matches_release_audits(root: Path) -> lake.LakeAudit:
+    """The differential check: for every asset of the lake, the findings about it are those the
+    release audit of that asset (with the use and distribution the lake gives it) reports about it."""
+    judged = lake.run(root, rb=RB)
+    assert judged.assets, "a lake of described assets"
+    for row in judged.assets:
+        doc = audit.run(root, rb=RB, asset=row["id"], use=row["use"], distribution=row["distribution"]).document()
+        single = sorted(comparable(f) for f in doc["findings"] if f["asset"] == row["id"])
+        mine = sorted(comparable(f) for f in judged.findings if f["asset"] == row["id"])
+        assert mine == single, row["id"]
+    return judged
+
+
+def test_every_asset_of_the_fixture_is_judged_as_its_own_release_audit_judges_it():
+    judged = assert_lake_matches_release_audits(SMALL)
+    rules = {(f["rule"], f["asset"]) for f in judged.findings if f["severity"] == "error"}
+    assert rules == {
+        ("CMP001", "acme/chat-7b"),  # a commercial fine-tune of a non-commercial base
+        ("CMP002", "acme/chat-7b"),  # share-alike data under Apache-2.0
+        ("CMP006", "acme/chat-7b"),
+        ("CMP001", "acme/chat-7b-gguf"),  # its quantized copy
+        ("CMP006", "acme/chat-7b-gguf"),
+        ("CMP012", "acme/mystery-3b"),  # a base nobody describes
+    }
+    assert ("PRV002", "ghost-org/vanished-3b") in {(f["rule"], f["asset"]) for f in judged.findings}
+
+
+@pytest.mark.parametrize(
+    "root",
+    [
+        FIXTURES / "releases" / "demo",
+        FIXTURES / "releases" / "credit-risk",
+        FIXTURES / "rules" / "LIC002-license-choice" / "fire",  # a dual license: the choice is per release
+        FIXTURES / "rules" / "CMP013-hosting-not-licensed" / "fire",
+        FIXTURES / "rules" / "OBL002-obligation-unmet" / "fire-notice-omitted",
+        FIXTURES / "rules" / "OBL002-obligation-unmet" / "nofire-notice-carried",
+    ],
+    ids=lambda p: f"{p.parent.name}/{p.name}",
+)
+def test_fixtures_judged_as_their_release_audits(root):
+    assert_lake_matches_release_audits(root)
+
+
+ORGS = ["acme", "nc-lab", "open"]
+LICENSES = ["mit", "apache-2.0", "cc-by-nc-4.0", "cc-by-sa-4.0", "cc-by-nd-4.0", "gpl-3.0", "llama2", "other", None]
+
+
+@st.composite
+def lakes(draw):
+    """A random small lake: 2-6 cards of several organisations, each deriving only from cards
+    written before it (or from an upstream nobody describes), and [lake] overrides by org and glob."""
+    n = draw(st.integers(2, 6))
+    assets = []
+    for i in range(n):
+        kind = draw(st.sampled_from(["model", "dataset"]))
+        parents = draw(st.lists(st.integers(0, i - 1), unique=True, max_size=2)) if i else []
+        assets.append(
+            {
+                "name": f"{draw(st.sampled_from(ORGS))}/a{i}",
+                "kind": kind,
+                "license": draw(st.sampled_from(LICENSES)),
+                "parents": parents,
+                "ghost": draw(st.booleans()) and draw(st.booleans()),
+            }
+        )
+    overrides = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["org = 'nc-lab'", "org = 'open'", "assets = '*a1'", "assets = 'datasets/*'"]),
+                st.sampled_from(["use = 'research'", "use = 'non-commercial'", "distribution = 'api'"]),
+            ),
+            max_size=2,
+        )
+    )
+    return assets, overrides
+
+
+def lake_files(assets, overrides) -> dict[str, str]:
+    toml = "[lake]\n" + "".join(f"[[lake.override]]\n{match}\n{setting}\n" for match, setting in overrides)
+    files = {"mlaudit.toml": toml}
+    for a in assets:
+        front = [f"license: {a['license']}"] if a["license"] else []
+        models = [assets[p]["name"] for p in a["parents"] if assets[p]["kind"] == "model"]
+        data = [assets[p]["name"] for p in a["parents"] if assets[p]["kind"] == "dataset"]
+        if a["ghost"]:
+            models.append("ghost/vanished")
+        if models and a["kind"] == "model":
+            front.append(f"base_model: [{', '.join(models)}]")
+        if data:
+            front.append(f"{'datasets' if a['kind'] == 'model' else 'source_datasets'}: [{', '.join(data)}]")
+        folder = "datasets/" if a["kind"] == "dataset" else ""
+        files[f"{folder}{a['name']}/README.md"] = card("\n".join(front), "# Card\n\nText.\n")
+    return files
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lakes())
+def test_random_lakes_are_judged_as_their_release_audits(drawn):
+    root = Path(tempfile.mkdtemp())
+    try:
+        assert_lake_matches_release_audits(write_tree(root, lake_files(*drawn)))
+    finally:
+        shutil.rmtree(root)
+
+
+def test_the_summary_counts_verdicts_pairs_licenses_and_organisations():
+    summary, _ = lakedb.outputs(lake.run(SMALL, rb=RB))
+    assert summary["assets"] == 9 and summary["verdicts"] == {"pass": 6, "fail": 3}
+    assert summary["findings"]["error"] == 6 and summary["findings"]["resolved"] == 0
+    assert summary["conflicting_pairs"][0] == {
+        "derived": "Apache-2.0",
+        "base": "CC-BY-NC-4.0",
+        "assets": 2,
+        "rules": ["CMP001", "CMP006"],
+    }
+    assert {"derived": "MIT", "base": "(unknown terms)", "assets": 1, "rules": ["CMP012"]} in summary[
+        "conflicting_pairs"
+    ]
+    assert summary["worst_organisations"] == [{"organisation": "acme", "assets": 5, "failing": 3, "errors": 6}]
+    assert sum(row["assets"] for row in summary["license_mix"]) == 9
+    assert summary["propagated_restrictions"][0] == {"license": "CC-BY-NC-4.0", "term": "non_commercial", "assets": 3}
+    assert [a["asset"] for a in summary["failing_assets"]] == ["acme/chat-7b", "acme/chat-7b-gguf", "acme/mystery-3b"]
+    assert summary["full_report"] == f"mlaudit audit {SMALL} --asset ID"
+
+
+def test_overrides_by_organisation_and_pattern_decide_how_assets_are_released(tmp_path):
+    judged = lake.run(SMALL, rb=RB)
+    released = {a["id"]: (a["use"], a["distribution"], a["setting"]) for a in judged.assets}
+    assert released["research/tuned-7b"] == ("research", "weights", "lake.override[0]")
+    assert released["acme/chat-7b-gguf"] == ("commercial", "api", "lake.override[1]")
+    assert released["acme/chat-7b"] == ("commercial", "weights", "lake")
+    errors = {(f["rule"], f["asset"]) for f in judged.findings if f["severity"] == "error"}
+    assert ("CMP001", "research/tuned-7b") not in errors  # a research release of a non-commercial fine-tune
+    # without the overrides, the research fine-tune is a commercial release like any other
+    plain = tmp_path / "plain"
+    shutil.copytree(SMALL, plain)
+    (plain / "mlaudit.toml").unlink()
+    unconfigured = lake.run(plain, rb=RB)
+    assert ("CMP001", "research/tuned-7b") in {(f["rule"], f["asset"]) for f in unconfigured.findings}
+    assert {a["setting"] for a in unconfigured.assets} == {None}
+
+
+def test_an_organisation_override_reaches_its_datasets_and_the_last_match_wins():
+    rules = config.parse(
+        "[lake]\nuse = 'research'\n"
+        "[[lake.override]]\norg = 'Acme'\nuse = 'commercial'\n"
+        "[[lake.override]]\nassets = 'datasets/acme/*-internal'\ndistribution = 'internal'\n",
+        "mlaudit.toml",
+    ).lake
+    assert rules.release("datasets/acme/x") == ("commercial", "weights", "lake.override[0]")
+    assert rules.release("datasets/acme/logs-internal") == ("commercial", "internal", "lake.override[1]")
+    assert rules.release("acmeco/x") == ("research", "weights", "lake")
+    assert config.DEFAULT.lake.release("acme/x") == ("commercial", "weights", None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[lake]\nuse = 'free'\n",
+        "[lake]\nshare = 'weights'\n",
+        "[[lake.override]]\norg = 'acme'\nassets = 'acme/*'\nuse = 'research'\n",
+        "[[lake.override]]\norg = 'acme'\n",
+        "[[lake.override]]\nassets = 'x/*'\ndistribution = 'torrent'\n",
+        "[[lake.override]]\norg = ''\nuse = 'research'\n",
+    ],
+)
+def test_a_wrong_lake_table_is_a_configuration_error(text):
+    with pytest.raises(config.ConfigError, match="lake"):
+        config.parse(text, "mlaudit.toml")
+
+
+def test_two_runs_write_the_same_bytes_and_the_parquet_reads_back(tmp_path, capsys):
+    for out in ("one", "two"):
+        assert main(["lake", str(SMALL), "--out", str(tmp_path / out)]) == 1
+    for name in OUTPUTS:
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+    lines = (tmp_path / "one" / "findings.jsonl").read_text(encoding="utf-8").splitlines()
+    con = duckdb.connect()
+    rows = con.execute(
+        "SELECT id, rule, asset, detail, evidence FROM read_parquet(?)", [str(tmp_path / "one" / "findings.parquet")]
+    ).fetchall()
+    assert [r[0] for r in rows] == [json.loads(line)["id"] for line in lines]
+    assert json.loads(rows[0][3]) == json.loads(lines[0])["detail"] and json.loads(rows[0][4])
+    verdicts = con.execute(
+        "SELECT verdict, count(*) FROM read_parquet(?) GROUP BY ALL ORDER BY 1",
+        [str(tmp_path / "one" / "assets.parquet")],
+    ).fetchall()
+    assert verdicts == [("fail", 3), ("pass", 6)]
+    assert "one asset's full report: mlaudit audit" in capsys.readouterr().out
+
+
+def test_findings_jsonl_holds_report_json_findings(tmp_path):
+    main(["lake", str(SMALL), "--out", str(tmp_path), "--fail-on", "never"])
+    first = json.loads((tmp_path / "findings.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    doc = audit.run(SMALL, rb=RB, asset="acme/chat-7b").document()
+    shaped = next(f for f in doc["findings"] if f["id"] == first["id"])
+    assert set(first) == set(shaped) and first["message"] == shaped["message"]
+
+
+def test_the_lake_page_is_self_contained_and_escapes_manifest_text():
+    summary, _ = lakedb.outputs(lake.run(SMALL, rb=RB))
+    summary["license_mix"].insert(0, {"license": "<script>alert(1)</script>", "assets": 1})
+    summary["worst_organisations"][0]["organisation"] = "<img src=x onerror=alert(1)>"
+    page = lakehtml.render(summary)
+    assert "<script" not in page.lower() and "<img" not in page.lower()
+    assert "&lt;script&gt;" in page and page.count("<svg") == 4
+    assert "mlaudit audit" in page and "--asset ID" in page
+    assert "http://" not in page.replace("http://www.w3.org", "").replace("http://purl.org", "").replace(
+        "http://creativecommons.org", ""
+    )
+
+
+def test_plots_are_the_same_bytes_and_draw_dollars_as_text():
+    one = lakeplots.bars(["a $x$ b", "c"], [2, 1], "t")
+    assert one == lakeplots.bars(["a $x$ b", "c"], [2, 1], "t") and ">a $x$ b</text>" in one
+
+
+@pytest.mark.parametrize(
+    "files, fail_on, code",
+    [
+        ({"open/m/README.md": card("license: mit", "# m\n")}, "error", 0),  # warnings only
+        ({"open/m/README.md": card("license: mit", "# m\n")}, "warning", 1),
+        ({"open/m/README.md": card("license: mit\nbase_model: ghost/x", "# m\n")}, "error", 1),  # CMP012
+        ({"open/m/README.md": card("license: mit\nbase_model: ghost/x", "# m\n")}, "never", 0),
+        ({"notes.txt": "nothing to audit\n"}, "error", 1),  # no asset is never a pass
+        ({"mlaudit.toml": "[lake]\nuse = 'free'\n"}, "never", 2),
+    ],
+)
+def test_exit_codes_follow_the_gate(tmp_path, files, fail_on, code):
+    root = write_tree(tmp_path / "lake", files)
+    assert main(["lake", str(root), "--out", str(tmp_path / "out"), "--fail-on", fail_on]) == code
+
+
+def test_input_and_output_errors_have_their_exit_codes(tmp_path):
+    assert main(["lake", str(tmp_path / "absent"), "--out", str(tmp_path / "out")]) == 3
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    assert main(["lake", str(SMALL), "--out", str(tmp_path / "file")]) == 2
+    assert main(["lake", str(SMALL), "--engine", "abacus", "--out", str(tmp_path / "out")]) == 2
+
+
+def test_a_problem_no_asset_owns_is_the_lakes_own_finding(tmp_path):
+    root = write_tree(
+        tmp_path / "lake",
+        {
+            "acme/m/README.md": card("license: mit", "# m\n"),
+            "open/n/README.md": card("license: mit", "# n\n"),
+            "acme/m/unet/sub/config.json": '{"model_type": "llama"}',  # too deep to name its asset
+        },
+    )
+    judged = lake.run(root, rb=RB)
+    unowned = [f for f in judged.findings if f["asset"] is None]
+    assert [f["rule"] for f in unowned] == ["INP002"] and "acme/m/unet/sub/config.json" in unowned[0]["message"]
+    summary, _ = lakedb.outputs(judged)
+    assert summary["findings"]["about the lake"] == 1
+    # a release audit gives it to its release, each release's audit alike
+    doc = audit.run(root, rb=RB, asset="open/n").document()
+    assert [f["asset"] for f in doc["findings"] if f["rule"] == "INP002"] == ["open/n"]
+
+
+def test_both_engines_derive_the_same_for_every_release_of_the_lake():
+    judged = lake.run(SMALL, rb=RB, engine="both")
+    assert judged.engines == ("clingo", "pyDatalog")
+    assert not [f for f in judged.findings if f["rule"] == "INP004"]
+
+
+def test_a_harvest_snapshot_is_a_lake_like_its_folder(tmp_path):
+    snapshot = tmp_path / "graph.json"
+    assert main(["harvest", str(SMALL), "-o", str(snapshot)]) == 0
+    from_folder, from_snapshot = lake.run(SMALL, rb=RB), lake.run(snapshot, rb=RB)
+    assert from_snapshot.findings == from_folder.findings and from_snapshot.assets == from_folder.assets
