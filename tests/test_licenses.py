@@ -326,7 +326,7 @@ def _files():
     return {
         p.name: yaml.safe_load(p.read_text(encoding="utf-8"))
         for p in sorted(folder.glob("*.yaml"))
-        if p.name not in ("terms.yaml", "not-licenses.yaml", "dual-licenses.yaml")
+        if p.name not in licenses.DATA_FILES
     }
 
 
