@@ -32,10 +32,11 @@ def effective_licenses(asset: Asset, kb: KnowledgeBase, curated: bool = True) ->
         return concluded, "the concluded license takes precedence over the declared one"
     if asset.licenses:
         return asset.licenses, ""
-    stated = next((s for s in body_statements(asset, kb)), None)
-    return (
-        ([stated], "stated in the card body, which no front matter or license file contradicts") if stated else ([], "")
-    )
+    stated = next(body_statements(asset, kb), None)
+    if stated is None:
+        return [], ""
+    where = stated.evidence
+    return [stated], f"stated in the {where.pointer} at {where.file}:{where.line}; nothing else declares one"
 
 
 def body_statements(asset: Asset, kb: KnowledgeBase) -> Iterator[LicenseStatement]:

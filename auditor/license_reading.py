@@ -203,8 +203,7 @@ def _text(raw: str, kb: KnowledgeBase) -> _Part:
     if key in kb.aliases:
         lid = kb.aliases[key]
         return _Part("ok", ((lid,),), lid, "single license")
-    if key in kb.not_licenses:
-        nl = kb.not_licenses[key]
+    if nl := kb.not_license(raw):
         if nl.outcome == "family":
             return _Part(
                 "unrecognised", ((raw,),), raw, f"'{raw}' names a license family, not one license", (nl.explanation,)

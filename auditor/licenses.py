@@ -101,15 +101,24 @@ class KnowledgeBase:
 
     def family(self, text: str) -> NotLicense | None:
         """The family entry of not-licenses.yaml that `text` names (`cc`, `gpl`, ...), if any."""
-        entry = self.not_licenses.get(alias_key(text))
+        entry = self.not_license(text)
         return entry if entry and entry.outcome == "family" else None
+
+    def not_license(self, text: str) -> NotLicense | None:
+        """The entry of not-licenses.yaml that `text` matches, also as a slug (`public-domain`, `no_license`):
+        a hand-written reading wins over the category LicenseDB gives the same words."""
+        key = alias_key(text)
+        return self.not_licenses.get(key) or self.not_licenses.get(re.sub(r"[-_]", " ", key))
 
     def resolve(self, text: str) -> str | None:
         """The id of the licence a spelling names: a hand-written entry's, else one LicenseDB lists
-        (a listed licence that has a hand-written entry is that entry)."""
+        (a listed licence that has a hand-written entry is that entry); none for what not-licenses.yaml
+        says names no single licence."""
         key = alias_key(text)
         if key in self.aliases:
             return self.aliases[key]
+        if self.not_license(text):
+            return None
         listed = self.index.resolve(key) if self.index else None
         return self.aliases.get(alias_key(listed), listed) if listed else None
 

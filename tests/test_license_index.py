@@ -34,7 +34,7 @@ def test_every_spdx_id_of_the_index_resolves_to_an_entry_or_a_category():
     by_hand = []
     for row in INDEX:
         for spelling in filter(None, (row["spdx_license_key"], *row["other_spdx_license_keys"])):
-            if licenses.alias_key(spelling) in KB.not_licenses:
+            if KB.not_license(spelling):
                 by_hand.append(spelling)
                 continue
             read = reading(spelling)
@@ -51,6 +51,13 @@ def test_every_scancode_key_resolves():
         assert read.status in ("ok", "unknown", "not_a_license"), row["license_key"]
         if read.status == "ok":  # the hand-written not-licenses (`unknown`, `public-domain`, ...) decide first
             assert KB.knows(read.licenses[0]), row["license_key"]
+
+
+@pytest.mark.parametrize(("slug", "status"), [("public-domain", "not_a_license"), ("no_license", "not_a_license")])
+def test_a_hand_written_not_license_wins_over_the_category_of_its_slug(slug, status):
+    """LicenseDB lists `public-domain` (Public Domain) and `no-license`; not-licenses.yaml reads "public
+    domain" and "no license" as no grant, and that reading decides for every spelling of them."""
+    assert reading(slug).status == status and KB.resolve(slug) is None
 
 
 def test_a_hand_written_entry_wins_over_the_category():
