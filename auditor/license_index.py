@@ -36,7 +36,6 @@ class Listed:
     id: str
     key: str  # its ScanCode key
     category: str
-    exception: bool  # a licence exception (used with WITH), not a licence of its own
 
 
 @dataclass(frozen=True)
@@ -55,8 +54,8 @@ class Category:
 class LicenseIndex:
     """LicenseDB's index and the category table, read on first use."""
 
-    def __init__(self, table: Path, index: Path | None = None):
-        self._table, self._index = table, index
+    def __init__(self, table: Path):
+        self._table = table
 
     @cached_property
     def categories(self) -> dict[str, Category]:
@@ -75,7 +74,7 @@ class LicenseIndex:
         for row in self._rows:
             if row["category"] not in self.categories:
                 raise ValueError(f"{self._table.name} has no row for LicenseDB category {row['category']!r}")
-            found[_id(row)] = Listed(_id(row), row["license_key"], row["category"], bool(row["is_exception"]))
+            found[_id(row)] = Listed(_id(row), row["license_key"], row["category"])
         return found
 
     @cached_property
@@ -103,7 +102,7 @@ class LicenseIndex:
         return f"license-expression {package}, LicenseDB {commit} of {note}".strip()
 
     def _index_path(self) -> Path:
-        return self._index or Path(str(resources.files(INDEX_PACKAGE).joinpath(INDEX_FILE)))
+        return Path(str(resources.files(INDEX_PACKAGE).joinpath(INDEX_FILE)))
 
 
 def _id(row: dict[str, YAML]) -> str:

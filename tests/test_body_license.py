@@ -41,6 +41,10 @@ def audit_dataset(tmp_path, front: str, body: str):
         ("# Data\n\n- **License:** [MIT](https://opensource.org/licenses/MIT)\n", "MIT"),
         ('# Data\n\nThis dataset is licensed under the Apache License, Version 2.0 (the "License").\n', "Apache-2.0"),
         ("# Data\n\nLicensed under CC BY 4.0; see the LICENSE file.\n", "CC-BY-4.0"),
+        (
+            "# Data\n\nThe dataset is licensed under CC BY-SA 4.0, but the images keep their own licenses.\n",
+            "CC-BY-SA-4.0",
+        ),
         ("# Data\n\n## Uses\n\nChat.\n\n## License\n\nCC BY 4.0\n", "CC-BY-4.0"),
         ("# Data\n\n## Licence\n\n[Apache 2.0](https://www.apache.org/licenses/LICENSE-2.0)\n", "Apache-2.0"),
     ],

@@ -160,13 +160,19 @@ def stated_licenses(body: str, first_line: int) -> list[tuple[str, str | None, i
 
 
 def _line_statements(line: str, number: int, opens_license_section: bool) -> list[tuple[str, str | None, int, str]]:
+    """A line's statement; when the name runs on past a comma ("CC BY 4.0, but the images ..."), the
+    part before the comma follows as a second reading ("Apache License, Version 2.0" needs the whole)."""
     if match := _LICENSE_FIELD.match(line):
-        return [(*_named(match.group(1)), number, "license line")]
-    if match := _UNDER.search(line):
-        return [(*_named(match.group(1)), number, "licensed under")]
-    if opens_license_section and 0 < len(line) <= MAX_LABEL:
-        return [(*_named(line), number, "License section")]
-    return []
+        text, shape = match.group(1), "license line"
+    elif match := _UNDER.search(line):
+        text, shape = match.group(1), "licensed under"
+    elif opens_license_section and 0 < len(line) <= MAX_LABEL:
+        text, shape = line, "License section"
+    else:
+        return []
+    name, link = _named(text)
+    before_comma = name.split(",", 1)[0].strip()
+    return [(n, link, number, shape) for n in dict.fromkeys((name, before_comma)) if n]
 
 
 def _named(text: str) -> tuple[str, str | None]:
