@@ -71,7 +71,7 @@ class Chains:
             "fill": lambda v: SectionStatus(v).phrase,
             "relation": lambda v: Relation(v).phrase,
             "verified": _verified,
-            "copyleft_basis": lambda v: str(kb.licenses[v].copyleft_basis),
+            "copyleft_basis": lambda v: str(getattr(kb.entry(v), "copyleft_basis", "")),
         }
 
     def name(self, a: int) -> str | None:

@@ -14,23 +14,23 @@ RULE_FIELDS = ("id", "name", "family", "severity", "summary")  # of each rule `r
 
 
 def licenses_list(args: Namespace) -> int:
-    from auditor import licenses
+    from auditor import license_entries
     from auditor.report import text
 
     kb = rulebase.load().kb
-    entries = [licenses.summary(kb.licenses[lid]) for lid in sorted(kb.licenses, key=str.lower)]
+    entries = [license_entries.summary(kb.licenses[lid]) for lid in sorted(kb.licenses, key=str.lower)]
     sys.stdout.write(text.knowledge_list(entries, args.format))
     return EXIT_OK
 
 
 def licenses_show(args: Namespace) -> int:
-    from auditor import config, license_reading, licenses
+    from auditor import config, license_entries, license_reading
     from auditor.report import text
 
     lic = license_reading.lookup(args.license, rulebase.load().kb)
     if lic is None:
         return error(f"no license {args.license!r} in the knowledge base; see 'mlaudit licenses list'", EXIT_USAGE)
-    sys.stdout.write(text.knowledge_entry(licenses.details(lic, config.today()), args.format))
+    sys.stdout.write(text.knowledge_entry(license_entries.details(lic, config.today()), args.format))
     return EXIT_OK
 
 

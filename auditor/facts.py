@@ -8,26 +8,25 @@ keeps the Evidence it was read from, so a finding's chain ends at files, fields 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import cast
 
 from auditor import asptext, provenance, releases, schema, shipped
+from auditor.claims import disagreements, effective_licenses, upstream_disagreements
 from auditor.config import Settings
-from auditor.knowledge_facts import knowledge
-from auditor.license_reading import LicenseReading, known_readings, read_declared
+from auditor.knowledge_facts import categorised, knowledge
+from auditor.license_reading import LicenseReading, read_declared
 from auditor.licenses import KnowledgeBase
-from auditor.model import UNREADABLE, Asset, AssetGraph, AssetRecord, Edge, Evidence, LicenseStatement
+from auditor.model import UNREADABLE, Asset, AssetGraph, AssetRecord, Evidence
 from auditor.predicates import Term
 from auditor.profiles import Profile, credited, normalise_heading
 from auditor.rulebase import RuleBase
 from auditor.schema import Fact
-from auditor.vocabulary import Relation
 
 S = schema.S
 AUDIT = 0  # the id that stands for the audit as a whole: a problem no asset owns is the audit's
 Evidences = tuple[Evidence, ...]
-Said = list[tuple[str, str, list[Evidence]]]  # (which manifest, what it says, where), side by side
 
 
 @dataclass
@@ -87,6 +86,8 @@ def encode(graph: AssetGraph, settings: Settings, rb: RuleBase, lake: bool = Fal
     unreadable = {p.asset for p in graph.harvest.problems if p.code in UNREADABLE}
     for key in graph.assets:
         _asset(fb, key, ids[key], documented is None or key in documented, key in unreadable, graph, rb)
+    for fact, where in categorised(rb.kb, _met(fb.readings.values())):
+        fb.add(fact, where)
     for edge in graph.edges:
         fb.add(S.edge(ids[edge.child], ids[edge.parent], edge.relation), edge.evidence)
     for child, detail, evidence in upstream_disagreements(graph, documented):
@@ -98,6 +99,13 @@ def encode(graph: AssetGraph, settings: Settings, rb: RuleBase, lake: bool = Fal
         releases.files(fb, graph, ids, key, rb.kb)
     _problems(fb, graph, ids)
     return fb
+
+
+def _met(readings: Iterable[LicenseReading]) -> Iterator[str]:
+    """Every licence the readings name, chosen or alternative."""
+    for reading in readings:
+        yield from reading.licenses
+        yield from (lid for alternative in reading.alternatives for lid in alternative)
 
 
 def _asset(fb: FactBase, key: str, a: int, in_scope: bool, unreadable: bool, graph: AssetGraph, rb: RuleBase) -> None:
@@ -112,7 +120,11 @@ def _asset(fb: FactBase, key: str, a: int, in_scope: bool, unreadable: bool, gra
     _licenses(fb, a, key, asset, unreadable, rb.kb)
     if "/" in asset.id and in_scope:
         fb.add(S.publisher(a, asset.id.split("/", 1)[0].lower()), *[Evidence(r.source, "") for r in asset.records])
-    several = len(asset.records) > 1 or any(s.name or s.link for s in asset.licenses)
+    several = (
+        len(asset.records) > 1
+        or any(s.name or s.link for s in asset.licenses)
+        or any(r.body_licenses for r in asset.records)
+    )
     if several and in_scope:
         for aspect, detail, evidence in disagreements(asset, rb.kb):
             fb.add(S.disagrees(a, aspect, detail), *evidence)
@@ -197,21 +209,8 @@ def _folders(fb: FactBase, graph: AssetGraph, ids: dict[str, int], keys: list[st
             fb.add(S.has_notice(a), *(where for _, where in notices))
 
 
-def effective_licenses(asset: Asset, curated: bool = True) -> tuple[list[LicenseStatement], str]:
-    """The license statements the audit reasons with: a reviewer's curation, else a concluded
-    license (SPDX licenseConcluded, CycloneDX acknowledgement "concluded") where a manifest gives
-    one, else the declared ones."""
-    if curated and asset.curation:
-        c = asset.curation
-        return [LicenseStatement(c.license, c.evidence)], f"curated by {c.curator} on {c.date}: {c.comment}"
-    concluded = [s for r in asset.records for s in r.concluded if (s.raw or "").upper() != "NOASSERTION"]
-    if concluded:
-        return concluded, "the concluded license takes precedence over the declared one"
-    return asset.licenses, ""
-
-
 def _licenses(fb: FactBase, a: int, key: str, asset: Asset, unreadable: bool, kb: KnowledgeBase) -> None:
-    statements, note = effective_licenses(asset)
+    statements, note = effective_licenses(asset, kb)
     reading = read_declared(statements, kb)
     if note:
         reading = replace(reading, reading=f"{reading.reading}; {note}")
@@ -237,57 +236,3 @@ def _licenses(fb: FactBase, a: int, key: str, asset: Asset, unreadable: bool, kb
     if not reading.licenses and not reading.unrecognised and not reading.alternatives:
         reason = "unreadable" if unreadable else reading.status
         fb.add(S.unlicensed(a, reason if reason != "ok" else "missing"), *evidence)
-
-
-def disagreements(asset: Asset, kb: KnowledgeBase) -> Iterator[tuple[str, str, list[Evidence]]]:
-    """(aspect, detail, evidence) where the manifests describing one asset contradict each other:
-    license (declared by one, or declared and concluded) and version."""
-    said: Said = []  # per license statement set
-    for record in asset.records:
-        for label, statements in (("declared", record.licenses), ("concluded", record.concluded)):
-            if statements and not (
-                label == "concluded" and all((s.raw or "").upper() == "NOASSERTION" for s in statements)
-            ):
-                reading = read_declared(statements, kb)
-                value = reading.expression or reading.status
-                entry = (f"{record.source} ({label})", value, [s.evidence for s in statements])
-                if not any(e[:2] == entry[:2] for e in said):
-                    said.append(entry)
-    if len({value for _, value, _ in said}) > 1:
-        yield "license", _side_by_side(said), [e for _, _, ev in said for e in ev]
-    for record in asset.records:
-        for statement in (s for s in record.licenses if s.name or s.link):
-            fields = known_readings(statement, kb)
-            if len({expression for _, expression in fields}) > 1:
-                within = [
-                    (f"{record.source} ({f})", expression, [statement.field_evidence(f)]) for f, expression in fields
-                ]
-                yield "license", _side_by_side(within), [e for _, _, ev in within for e in ev]
-    versions = [(r.source, r.version, [Evidence(r.source, "version")]) for r in asset.records if r.version]
-    if len({v for _, v, _ in versions}) > 1:
-        yield "version", _side_by_side(versions), [e for _, _, ev in versions for e in ev]
-
-
-def upstream_disagreements(
-    graph: AssetGraph, scope: set[str] | None = None
-) -> Iterator[tuple[str, str, list[Evidence]]]:
-    """(child, detail, evidence) where two manifests of one asset name different upstream assets of
-    the same sort (base models, or data): a manifest that only names the base model (an adapter
-    config) does not contradict a card that also lists the training data."""
-    # (child, sort) -> file -> edges
-    stated: defaultdict[tuple[str, str], defaultdict[str, list[Edge]]] = defaultdict(lambda: defaultdict(list))
-    for edge in graph.edges:
-        sort = Relation(edge.relation).sort
-        if sort and edge.evidence.file != "mlaudit.toml" and (scope is None or edge.child in scope):
-            stated[(edge.child, sort)][edge.evidence.file].append(edge)
-    for (child, _), by_file in sorted(stated.items()):
-        if len(by_file) > 1 and len({frozenset(e.parent for e in edges) for edges in by_file.values()}) > 1:
-            said: Said = [
-                (f, ", ".join(sorted(graph.assets[e.parent].id for e in edges)), [e.evidence for e in edges])
-                for f, edges in sorted(by_file.items())
-            ]
-            yield child, _side_by_side(said), [e for _, _, ev in said for e in ev]
-
-
-def _side_by_side(said: Said) -> str:
-    return " | ".join(f"{source}: {value}" for source, value, _ in said)

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 
 from auditor import disagreements, documentation, obligations
 from auditor.chains import CHAINED, Chains
-from auditor.facts import FactBase, effective_licenses
+from auditor.claims import effective_licenses
+from auditor.facts import FactBase
 from auditor.interpretation import Choice, Finding, Interpretation, Row
 from auditor.license_reading import read_declared
 from auditor.licenses import KnowledgeBase
@@ -139,6 +140,6 @@ def _curated_from(graph: AssetGraph, kb: KnowledgeBase) -> dict[str, str]:
     found = {}
     for key, asset in graph.assets.items():
         if asset.curation is not None:
-            original = read_declared(effective_licenses(asset, curated=False)[0], kb)
+            original = read_declared(effective_licenses(asset, kb, curated=False)[0], kb)
             found[key] = original.expression or f"({original.status})"
     return found

@@ -97,16 +97,16 @@ def _combine(parts: list[_Part], kb: KnowledgeBase) -> LicenseReading:
     )
     notes = tuple(n for p in parts for n in p.notes)
     decided = tuple(p.field for p in parts)
-    unknown = tuple(dict.fromkeys(k for alt in dnf for k in alt if k not in kb.licenses))
+    unknown = tuple(dict.fromkeys(k for alt in dnf for k in alt if not kb.knows(k)))
     if status == "ok" and unknown:
         status = "unrecognised"
     expression = " AND ".join(expressions) or None
     if len(dnf) > 1:
-        choices = tuple(tuple(k if k in kb.licenses else UNKNOWN for k in alt) for alt in dnf)
+        choices = tuple(tuple(k if kb.knows(k) else UNKNOWN for k in alt) for alt in dnf)
         unknown_notes = tuple(f"'{k}' is not a known license" for k in unknown)
         offered = reading + "; alternatives offered: one is chosen"
         return LicenseReading(status, (), expression, offered, (), notes + unknown_notes, choices, decided)
-    known = tuple(k for k in dnf[0] if k in kb.licenses)
+    known = tuple(k for k in dnf[0] if kb.knows(k))
     return LicenseReading(status, known, expression, reading, unknown, notes, (), decided)
 
 
@@ -152,7 +152,7 @@ def _fields(texts: Texts) -> list[tuple[str, str]]:
 
 
 def _known(part: _Part, kb: KnowledgeBase) -> bool:
-    return part.status == "ok" and bool(part.dnf) and all(k in kb.licenses for alt in part.dnf for k in alt)
+    return part.status == "ok" and bool(part.dnf) and all(kb.knows(k) for alt in part.dnf for k in alt)
 
 
 def _one(texts: Texts, kb: KnowledgeBase) -> _Part:
@@ -203,14 +203,16 @@ def _text(raw: str, kb: KnowledgeBase) -> _Part:
     if key in kb.aliases:
         lid = kb.aliases[key]
         return _Part("ok", ((lid,),), lid, "single license")
-    if key in kb.not_licenses:
-        nl = kb.not_licenses[key]
+    if nl := kb.not_license(raw):
         if nl.outcome == "family":
             return _Part(
                 "unrecognised", ((raw,),), raw, f"'{raw}' names a license family, not one license", (nl.explanation,)
             )
         status = "not_a_license" if nl.outcome == "not_a_license" else "unknown"
         return _Part(status, (), None, f"'{raw}' is not a license", (nl.explanation,))
+    listed = kb.resolve(raw)
+    if listed:
+        return _Part("ok", ((listed,),), listed, "single license")
     try:
         expr = kb.licensing.parse(raw, validate=False)
     except ExpressionError:
@@ -246,14 +248,14 @@ def _key(symbol: LicenseSymbol, kb: KnowledgeBase) -> str:
     if isinstance(symbol, LicenseWithExceptionSymbol):
         symbol = symbol.license_symbol
     key: str = symbol.key
-    if key.endswith("+") and kb.aliases.get(alias_key(key[:-1] + "-or-later")):
-        return kb.aliases[alias_key(key[:-1] + "-or-later")]
-    return kb.aliases.get(alias_key(key), key)
+    if key.endswith("+") and (later := kb.resolve(key[:-1] + "-or-later")):
+        return later
+    return kb.resolve(key) or key
 
 
 def lookup(text: str, kb: KnowledgeBase) -> License | None:
     """The entry a name, alias, URL or SPDX id stands for, read as a manifest's license is."""
     part = _text(text, kb)
     if part.status == "ok" and len(part.dnf) == 1 and len(part.dnf[0]) == 1:
-        return kb.licenses.get(part.dnf[0][0])
+        return kb.entry(part.dnf[0][0])
     return None

@@ -17,11 +17,15 @@ import yaml
 from license_expression import LicenseSymbol, Licensing
 
 from auditor.config import DISTRIBUTIONS
-from auditor.parsed import YAML, JSONObject
+from auditor.license_index import LICENSEDB_PAGE, Category, LicenseIndex, Listed
+from auditor.parsed import YAML
 from auditor.resources import rules_dir
 
 UNKNOWN = "NOASSERTION"  # pseudo-license of assets whose terms are not known
 NEVER = "never"  # the verification date of an entry nobody checked against its text
+CATEGORY_LEVEL = "category-level"  # the family of a licence known by its LicenseDB category only
+DATA_FILES = ("terms.yaml", "not-licenses.yaml", "dual-licenses.yaml", "categories.yaml", "aliases.yaml")
+COPYLEFT_SCOPES = ("work", "part")  # share-alike reaches every adaptation, or the licensed part and its modifications
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -54,6 +58,7 @@ class License:
     share_alike_compatible: tuple[str, ...] = ()
     outputs: str = "silent"  # binds | frees | silent: what is generated with the material
     copyleft_triggers: tuple[str, ...] = ()  # release distributions that trigger the copyleft terms
+    copyleft_scope: str = "work"  # work | part (COPYLEFT_SCOPES)
     licensor: str | None = None  # who grants a model family's license (never bound by it)
     licensor_orgs: tuple[str, ...] = ()  # the licensor's Hub organisations
     aliases: tuple[str, ...] = ()  # spellings manifests use for it, as the file gives them
@@ -64,6 +69,7 @@ class License:
     verified_at: str | None = None  # ISO date the entry was checked against the text; None: never
     text_read: str | None = None  # where that text was read
     text_sha256: str | None = None  # of that text
+    category: str | None = None  # the LicenseDB category of a licence without a hand-written entry
 
 
 @dataclass(frozen=True)
@@ -84,20 +90,53 @@ class DualLicense:
 
 @dataclass(eq=False)
 class KnowledgeBase:
-    licenses: dict[str, License]
+    licenses: dict[str, License]  # the hand-written entries, read clause by clause
     term_kinds: dict[str, dict[str, YAML]]
     aliases: dict[str, str]
     not_licenses: dict[str, NotLicense]
     licensing: Licensing = field(repr=False)
     dual: tuple[DualLicense, ...] = ()
+    index: LicenseIndex | None = field(default=None, repr=False)  # every other licence, by its category
+    _categorised: dict[str, License] = field(default_factory=dict, repr=False)
 
     def family(self, text: str) -> NotLicense | None:
         """The family entry of not-licenses.yaml that `text` names (`cc`, `gpl`, ...), if any."""
-        entry = self.not_licenses.get(alias_key(text))
+        entry = self.not_license(text)
         return entry if entry and entry.outcome == "family" else None
 
+    def not_license(self, text: str) -> NotLicense | None:
+        """The entry of not-licenses.yaml that `text` matches, also as a slug (`public-domain`, `no_license`):
+        a hand-written reading wins over the category LicenseDB gives the same words."""
+        key = alias_key(text)
+        return self.not_licenses.get(key) or self.not_licenses.get(re.sub(r"[-_]", " ", key))
+
+    def resolve(self, text: str) -> str | None:
+        """The id of the licence a spelling names: a hand-written entry's, else one LicenseDB lists
+        (a listed licence that has a hand-written entry is that entry); none for what not-licenses.yaml
+        says names no single licence."""
+        key = alias_key(text)
+        if key in self.aliases:
+            return self.aliases[key]
+        if self.not_license(text):
+            return None
+        listed = self.index.resolve(key) if self.index else None
+        return self.aliases.get(alias_key(listed), listed) if listed else None
+
+    def entry(self, license_id: str) -> License | None:
+        """The hand-written entry of a licence, else its category-level one, built when first met."""
+        if license_id in self.licenses:
+            return self.licenses[license_id]
+        if license_id not in self._categorised and self.index and license_id in self.index.listed:
+            listed = self.index.listed[license_id]
+            category = self.index.categories[listed.category]
+            self._categorised[license_id] = _categorised(listed, category, self.index.version, self.term_kinds)
+        return self._categorised.get(license_id)
+
+    def knows(self, license_id: str) -> bool:
+        return self.entry(license_id) is not None
+
     def term(self, license_id: str, term: str) -> Term | None:
-        lic = self.licenses.get(license_id)
+        lic = self.entry(license_id)
         return next((t for t in lic.terms if t.term == term), None) if lic else None
 
 
@@ -114,10 +153,34 @@ def load(folder: Path | None = None) -> KnowledgeBase:
     return KnowledgeBase(
         licenses,
         term_kinds,
-        aliases,
+        {**_spellings(folder / "aliases.yaml"), **aliases},
         _not_licenses(folder / "not-licenses.yaml"),
         Licensing(symbols),
         _dual_licenses(folder / "dual-licenses.yaml", aliases),
+        LicenseIndex(folder / "categories.yaml") if (folder / "categories.yaml").exists() else None,
+    )
+
+
+def _categorised(listed: Listed, category: Category, version: str, term_kinds: dict[str, dict[str, YAML]]) -> License:
+    """A listed licence read by its category: the category's terms, each citing the category reading."""
+    reading = f"category-level reading (ScanCode LicenseDB: {category.name}; {version})"
+    source = LICENSEDB_PAGE.format(key=listed.key)
+    for term, _ in category.terms:
+        if term not in term_kinds:
+            raise ValueError(f"categories.yaml: term {term!r} of {category.name} is not in terms.yaml")
+    return License(
+        id=listed.id,
+        name=f"{listed.id} (ScanCode LicenseDB {listed.key}: {category.name})",
+        family=CATEGORY_LEVEL,
+        use=category.use,
+        source=source,
+        training="silent",
+        terms=tuple(Term(t, str(term_kinds[t]["kind"]), text, reading, source) for t, text in category.terms),
+        copyleft_triggers=category.copyleft_triggers,
+        copyleft_scope=category.copyleft_scope,
+        copyleft_basis=f"{category.copyleft_basis.rstrip('.')}; {reading}" if category.copyleft_basis else None,
+        file="rules/licenses/categories.yaml",
+        category=category.name,
     )
 
 
@@ -129,7 +192,7 @@ def _entries(folder: Path, term_kinds: dict[str, dict[str, YAML]]) -> dict[str, 
     """Every license entry of the folder (its other YAML files describe terms and non-licenses)."""
     entries = {}
     for path in sorted(folder.glob("*.yaml")):
-        if path.name not in ("terms.yaml", "not-licenses.yaml", "dual-licenses.yaml"):
+        if path.name not in DATA_FILES:
             lic = _license(_yaml(path), term_kinds, path)
             entries[lic.id] = lic
     return entries
@@ -142,6 +205,13 @@ def _not_licenses(path: Path) -> dict[str, NotLicense]:
         alias_key(str(entry["match"])): NotLicense(str(entry["match"]), entry["outcome"], entry.get("explanation", ""))
         for entry in _yaml(path) or []
     }
+
+
+def _spellings(path: Path) -> dict[str, str]:
+    """aliases.yaml: spellings of licences that have no hand-written entry (an entry lists its own)."""
+    if not path.exists():
+        return {}
+    return {alias_key(str(spelling)): str(target) for spelling, target in (_yaml(path) or {}).items()}
 
 
 def _dual_licenses(path: Path, aliases: dict[str, str]) -> tuple[DualLicense, ...]:
@@ -179,6 +249,7 @@ def _license(data: YAML, term_kinds: dict[str, dict[str, YAML]], path: Path) -> 
         share_alike_compatible=tuple(data.get("share_alike_compatible", [])),
         outputs=outputs,
         copyleft_triggers=_copyleft_triggers(data, {t.term for t in terms}, path),
+        copyleft_scope=str(data.get("copyleft_scope", "work")),
         licensor=data.get("licensor"),
         licensor_orgs=tuple(str(o) for o in data.get("licensor_orgs", [])),
         aliases=tuple(str(a) for a in data.get("aliases", [])),
@@ -234,8 +305,13 @@ def _basis(data: YAML, key: str) -> str | None:
 
 def _copyleft_triggers(data: YAML, terms: set[str], path: Path) -> tuple[str, ...]:
     """The release distributions that make a copyleft term bite. A license with such terms must say
-    (with its clause) whether conveying copies, network use or both trigger them."""
+    (with its clause) whether conveying copies, network use or both trigger them, and may limit its
+    share-alike to the licensed part (`copyleft_scope: part`, said in the same basis)."""
+    if data.get("copyleft_scope", "work") not in COPYLEFT_SCOPES:
+        raise ValueError(f"{path.name}: copyleft_scope must be one of {', '.join(COPYLEFT_SCOPES)}")
     if not terms & set(COPYLEFT_TERMS):
+        if "copyleft_scope" in data:
+            raise ValueError(f"{path.name}: copyleft_scope needs {' or '.join(COPYLEFT_TERMS)} terms")
         return ()
     triggers = tuple(data.get("copyleft_triggers", ()))
     if not triggers or not data.get("copyleft_basis"):
@@ -303,49 +379,3 @@ def clause_level(lic: License) -> bool:
     """Whether each clause the entry cites can be checked against one identified text: the text
     read is recorded with its SHA-256."""
     return bool(lic.text_read and lic.text_sha256)
-
-
-def summary(lic: License) -> JSONObject:
-    """One line of `mlaudit licenses list`."""
-    return {
-        "id": lic.id,
-        "name": lic.name,
-        "family": lic.family,
-        "use": lic.use,
-        "verified_at": lic.verified_at,
-        "clause_level": clause_level(lic),
-    }
-
-
-def details(lic: License, as_of: dt.date) -> JSONObject:
-    """Everything the knowledge base holds about one license, for `mlaudit licenses show`."""
-    return {
-        **summary(lic),
-        "file": lic.file,
-        "source": lic.source,
-        "text_read": lic.text_read,
-        "text_sha256": lic.text_sha256,
-        "as_of": as_of.isoformat(),
-        "age_months": age_months(lic.verified_at, as_of) if lic.verified_at else None,
-        "aliases": list(lic.aliases),
-        "training": lic.training,
-        "training_basis": lic.training_basis,
-        "outputs": lic.outputs,
-        "outputs_basis": lic.outputs_basis,
-        "copyleft_triggers": list(lic.copyleft_triggers),
-        "copyleft_basis": lic.copyleft_basis,
-        "licensor": lic.licensor,
-        "licensor_orgs": list(lic.licensor_orgs),
-        "terms": [
-            {
-                "term": t.term,
-                "kind": t.kind,
-                "text": t.text,
-                "clause": t.clause,
-                "source": t.source,
-                "values": list(t.values),
-                "accepts": list(t.accepts),
-            }
-            for t in lic.terms
-        ],
-    }

@@ -126,6 +126,7 @@ class AssetRecord:
     checksums: list[Checksum] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
     role: str | None = None  # a model folder's file: weights, config, license, notice or policy
+    body_licenses: list[LicenseStatement] = field(default_factory=list)  # stated in a card's body, ranked last
 
 
 DISTRIBUTABLE = ("weights",)  # the files that show a folder holds what the release distributes (a metadata

@@ -40,7 +40,7 @@ def read(atoms: Atoms, release: int, chains: Chains) -> tuple[Obligation, ...]:
                 t.source if t else "",
                 tuple(sorted(str(chains.name(o)) for o in _origins(release, lic, term, chains))),
                 t.values if t else (),
-                kb.licenses[lic].name if lic in kb.licenses else lic,
+                entry.name if (entry := kb.entry(lic)) else lic,
                 status[(a, lic, term)],
                 tuple(dict.fromkeys(step for fact in facts for step in chains.steps(fact))),
                 _notices(facts, chains),

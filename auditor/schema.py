@@ -231,6 +231,19 @@ class S:
         "a release distribution that triggers the license's copyleft terms",
         phrase="{license}'s copyleft binds a release distributed as {distribution}: {license:copyleft_basis}",
     )
+    copyleft_part = _p(
+        "license:string", "knowledge",
+        "the license's share-alike reaches the licensed material and its modifications, not new works made with it",
+    )
+    category_level = _p(
+        "license:string category:string", "knowledge",
+        "a license known only by its ScanCode LicenseDB category (rules/licenses/categories.yaml)",
+        phrase="{license} is read by its ScanCode LicenseDB category only ({category})",
+    )
+    read_required = _p(
+        "license:string", "knowledge",
+        "the license's category does not say what it grants: a person must read the license",
+    )
     adaptation_only = _p(
         "term:symbol", "knowledge",
         "a term that binds adaptations of the material, not unchanged copies in a collection",

@@ -119,4 +119,5 @@ def _record(d: JSONObject) -> AssetRecord:
         checksums=[Checksum(**{**c, "evidence": _ev(c["evidence"])}) for c in d["checksums"]],
         statements=[Statement(**{**s, "evidence": _ev(s["evidence"])}) for s in d["statements"]],
         role=d.get("role"),
+        body_licenses=[_license(s) for s in d.get("body_licenses", [])],
     )

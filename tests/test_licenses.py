@@ -326,7 +326,7 @@ def _files():
     return {
         p.name: yaml.safe_load(p.read_text(encoding="utf-8"))
         for p in sorted(folder.glob("*.yaml"))
-        if p.name not in ("terms.yaml", "not-licenses.yaml", "dual-licenses.yaml")
+        if p.name not in licenses.DATA_FILES
     }
 
 
@@ -466,5 +466,14 @@ def test_lookup_reads_an_id_as_a_manifest_license(text, expected):
 def test_the_readme_states_the_knowledge_base_counts():
     kb = RB.kb
     clause_level = sum(licenses.clause_level(lic) for lic in kb.licenses.values())
-    readme = (RB.folder.parent / "README.md").read_text(encoding="utf-8")
-    assert f"holds {len(kb.licenses)} licenses; {clause_level} were checked" in readme
+    readme = " ".join((RB.folder.parent / "README.md").read_text(encoding="utf-8").split())
+    assert f"holds {len(kb.licenses)} hand-written licenses; {clause_level} were checked" in readme
+    listed = kb.index.listed
+    by_category = [lid for lid in listed if kb.resolve(lid) not in kb.licenses]
+    assert f"lists {len(listed):,} licenses and exceptions" in readme
+    assert f"{len(listed) - len(by_category)} of them are hand-written entries" in readme
+    assert f"the other {len(by_category):,} are read at category level" in readme
+    for category in ("Permissive", "Copyleft", "Copyleft Limited", "Public Domain"):
+        assert f"{category} ({sum(listed[lid].category == category for lid in by_category)})" in readme, category
+    unread = sum(kb.index.categories[listed[lid].category].read for lid in by_category)
+    assert f"Unstated License ({unread})" in readme

@@ -74,6 +74,11 @@ def read_card(path: Path, rel: str, place: Placement) -> tuple[AssetRecord, list
             "body",
         )
     record.text = body
+    record.body_licenses = [
+        LicenseStatement(name, where, link=link, link_evidence=where if link else None)
+        for name, link, line, shape in markdown.stated_licenses(body, body_line)
+        for where in [Evidence(rel, f"card body ({shape})", line)]
+    ]
     if meta is not None:
         _read_metadata(record, meta, path.parent, problem, _merged_models(body, body_line))
     return _keyed(record, problems)

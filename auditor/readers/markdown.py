@@ -119,3 +119,67 @@ def _judge(line: str) -> str | None:
     rest = known.placeholder.sub("", known.note.sub("", rest)).strip()
     label = len(rest) <= MAX_LABEL and _LABEL.fullmatch(rest) and (rest != line or rest.endswith(":"))
     return "placeholder" if _DECORATION.fullmatch(rest) or label else "filled"
+
+
+# --- licence statements in the body --------------------------------------------------------------
+# Read from the same CommonMark blocks, one line at a time, each line cut to MAX_LINE characters: the
+# patterns are anchored or start at a fixed phrase and repeat only bounded groups, so each line costs
+# time linear in its length.
+MAX_LINE = 300
+MAX_STATED = 8  # statements kept from one body: a card states its license once or twice
+_LICENSE_FIELD = re.compile(r"^[-*+>\s]{0,4}(?:\*\*|__)?licen[cs]e(?:\*\*|__)?\s?:(?:\*\*|__)?\s*(\S.{0,150})$", re.I)
+_UNDER = re.compile(
+    r"(?:^|\b(?:this|the|our) (?:model|dataset|repository|repo|work|project|code|data|weights|checkpoints?|adapter)s?"
+    r" (?:is|are) (?:\w+ ){0,2}?)"
+    r"(?:licensed|released|distributed|made available|available|provided|shared)(?: \w+){0,2}? under"
+    r" (?:the terms of )?(?:the )?(\S.{0,150})",
+    re.I,
+)
+_LICENSE_HEADING = re.compile(r"licen[cs](?:e|es|ing)(?: information)?", re.I)
+_LINK = re.compile(r"\[([^\[\]]{1,150})\]\(([^()\s]{1,500})\)")
+_TAIL = re.compile(r"\s\(|[.;:!?](?:\s|$)|\s[-–—]\s|\s\|")  # where a stated name ends
+
+
+def stated_licenses(body: str, first_line: int) -> list[tuple[str, str | None, int, str]]:
+    """License statements of a card body as (name, link, line, shape), in the order written: a
+    "License: X" line, a sentence saying this work is "licensed under X", or the first line of a
+    "License" section when it is only a name. Which of them name a licence is the reading's to say."""
+    found: list[tuple[str, str | None, int, str]] = []
+    tokens = _PARSER.parse(body[:MAX_BODY])
+    section, first_in_section = "", False
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.level == 0:
+            section, first_in_section = " ".join(tokens[i + 1].content.split()), True
+        elif token.type == "inline" and tokens[i - 1].type != "heading_open" and len(found) < MAX_STATED:
+            start = (token.map or [0])[0] + first_line
+            in_license = bool(_LICENSE_HEADING.fullmatch(section))
+            for n, line in enumerate(_uncomment(token.content).split("\n")):
+                found += _line_statements(line[:MAX_LINE].strip(), start + n, in_license and first_in_section)
+                first_in_section = False
+    return found[:MAX_STATED]
+
+
+def _line_statements(line: str, number: int, opens_license_section: bool) -> list[tuple[str, str | None, int, str]]:
+    """A line's statement; when the name runs on past a comma ("CC BY 4.0, but the images ..."), the
+    part before the comma follows as a second reading ("Apache License, Version 2.0" needs the whole)."""
+    if match := _LICENSE_FIELD.match(line):
+        text, shape = match.group(1), "license line"
+    elif match := _UNDER.search(line):
+        text, shape = match.group(1), "licensed under"
+    elif opens_license_section and 0 < len(line) <= MAX_LABEL:
+        text, shape = line, "License section"
+    else:
+        return []
+    name, link = _named(text)
+    before_comma = name.split(",", 1)[0].strip()
+    return [(n, link, number, shape) for n in dict.fromkeys((name, before_comma)) if n]
+
+
+def _named(text: str) -> tuple[str, str | None]:
+    """A stated name without emphasis, link target or the rest of its sentence; a link's target apart."""
+    link = _LINK.search(text)
+    text = _LINK.sub(r"\1", text)
+    text = _EMPHASIS.sub("", text)
+    if end := _TAIL.search(text):
+        text = text[: end.start()]
+    return text.strip(" \"'`,"), link.group(2) if link else None

@@ -237,12 +237,15 @@ def knowledge_entry(entry: JSONObject, fmt: str = "text") -> str:
         f"text sha256: {entry['text_sha256'] or 'not recorded'}",
         f"verified_at: {verified}",
         f"clause-level: {'yes' if entry['clause_level'] else 'no'}",
+        *([f"category-level: {entry['category']} (ScanCode LicenseDB)"] if entry.get("category") else []),
         f"aliases: {', '.join(entry['aliases']) or 'none'}",
         f"training: {entry['training']}" + (f" ({entry['training_basis']})" if entry["training_basis"] else ""),
         f"outputs: {entry['outputs']}" + (f" ({entry['outputs_basis']})" if entry["outputs_basis"] else ""),
     ]
     if entry["copyleft_triggers"]:
         lines.append(f"copyleft triggered by: {', '.join(entry['copyleft_triggers'])} ({entry['copyleft_basis']})")
+        scope = "the licensed part and its modifications" if entry.get("copyleft_scope") == "part" else "the work"
+        lines.append(f"copyleft reaches: {scope}")
     if entry["licensor"]:
         lines.append(f"licensor: {entry['licensor']} (Hub organisations: {', '.join(entry['licensor_orgs'])})")
     lines += ["", "terms:"]

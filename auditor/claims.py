@@ -1,0 +1,107 @@
+"""What an asset's manifests claim: the license statements the audit reasons with, and where the
+manifests describing one asset contradict each other (license, version, upstream).
+
+Statements rank: a reviewer's curation, a concluded license, the declared ones (front matter,
+LICENSE files, other manifests), and last a statement in a card's body, which counts only when
+nothing else declares a license; a body that says otherwise is a disagreement, never a silent pick.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from auditor.license_reading import known_readings, read_declared
+from auditor.licenses import KnowledgeBase
+from auditor.model import Asset, AssetGraph, Edge, Evidence, LicenseStatement
+from auditor.vocabulary import Relation
+
+Said = list[tuple[str, str, list[Evidence]]]  # (which manifest, what it says, where), side by side
+
+
+def effective_licenses(asset: Asset, kb: KnowledgeBase, curated: bool = True) -> tuple[list[LicenseStatement], str]:
+    """The license statements the audit reasons with: a reviewer's curation, else a concluded
+    license (SPDX licenseConcluded, CycloneDX acknowledgement "concluded") where a manifest gives
+    one, else the declared ones (front matter, LICENSE files, other manifests), else the first
+    statement of a card body that names a license the knowledge base knows."""
+    if curated and asset.curation:
+        c = asset.curation
+        return [LicenseStatement(c.license, c.evidence)], f"curated by {c.curator} on {c.date}: {c.comment}"
+    concluded = [s for r in asset.records for s in r.concluded if (s.raw or "").upper() != "NOASSERTION"]
+    if concluded:
+        return concluded, "the concluded license takes precedence over the declared one"
+    if asset.licenses:
+        return asset.licenses, ""
+    stated = next(body_statements(asset, kb), None)
+    if stated is None:
+        return [], ""
+    where = stated.evidence
+    return [stated], f"stated in the {where.pointer} at {where.file}:{where.line}; nothing else declares one"
+
+
+def body_statements(asset: Asset, kb: KnowledgeBase) -> Iterator[LicenseStatement]:
+    """The statements of the asset's card bodies that name licenses the knowledge base knows, in order."""
+    for statement in (s for r in asset.records for s in r.body_licenses):
+        reading = read_declared([statement], kb)
+        if reading.status == "ok" and (reading.licenses or reading.alternatives):
+            yield statement
+
+
+def disagreements(asset: Asset, kb: KnowledgeBase) -> Iterator[tuple[str, str, list[Evidence]]]:
+    """(aspect, detail, evidence) where the manifests describing one asset contradict each other:
+    license (declared by one, or declared and concluded) and version."""
+    said: Said = []  # per license statement set
+    for record in asset.records:
+        for label, statements in (("declared", record.licenses), ("concluded", record.concluded)):
+            if statements and not (
+                label == "concluded" and all((s.raw or "").upper() == "NOASSERTION" for s in statements)
+            ):
+                reading = read_declared(statements, kb)
+                value = reading.expression or reading.status
+                entry = (f"{record.source} ({label})", value, [s.evidence for s in statements])
+                if not any(e[:2] == entry[:2] for e in said):
+                    said.append(entry)
+    for statement in body_statements(asset, kb):  # ranked last, but a body that says otherwise is heard
+        value = str(read_declared([statement], kb).expression)
+        if not any(v == value for _, v, _ in said):
+            said.append(
+                (f"{statement.evidence.file} (card body, line {statement.evidence.line})", value, [statement.evidence])
+            )
+    if len({value for _, value, _ in said}) > 1:
+        yield "license", _side_by_side(said), [e for _, _, ev in said for e in ev]
+    for record in asset.records:
+        for statement in (s for s in record.licenses if s.name or s.link):
+            fields = known_readings(statement, kb)
+            if len({expression for _, expression in fields}) > 1:
+                within = [
+                    (f"{record.source} ({f})", expression, [statement.field_evidence(f)]) for f, expression in fields
+                ]
+                yield "license", _side_by_side(within), [e for _, _, ev in within for e in ev]
+    versions = [(r.source, r.version, [Evidence(r.source, "version")]) for r in asset.records if r.version]
+    if len({v for _, v, _ in versions}) > 1:
+        yield "version", _side_by_side(versions), [e for _, _, ev in versions for e in ev]
+
+
+def upstream_disagreements(
+    graph: AssetGraph, scope: set[str] | None = None
+) -> Iterator[tuple[str, str, list[Evidence]]]:
+    """(child, detail, evidence) where two manifests of one asset name different upstream assets of
+    the same sort (base models, or data): a manifest that only names the base model (an adapter
+    config) does not contradict a card that also lists the training data."""
+    # (child, sort) -> file -> edges
+    stated: defaultdict[tuple[str, str], defaultdict[str, list[Edge]]] = defaultdict(lambda: defaultdict(list))
+    for edge in graph.edges:
+        sort = Relation(edge.relation).sort
+        if sort and edge.evidence.file != "mlaudit.toml" and (scope is None or edge.child in scope):
+            stated[(edge.child, sort)][edge.evidence.file].append(edge)
+    for (child, _), by_file in sorted(stated.items()):
+        if len(by_file) > 1 and len({frozenset(e.parent for e in edges) for edges in by_file.values()}) > 1:
+            said: Said = [
+                (f, ", ".join(sorted(graph.assets[e.parent].id for e in edges)), [e.evidence for e in edges])
+                for f, edges in sorted(by_file.items())
+            ]
+            yield child, _side_by_side(said), [e for _, _, ev in said for e in ev]
+
+
+def _side_by_side(said: Said) -> str:
+    return " | ".join(f"{source}: {value}" for source, value, _ in said)

@@ -1,0 +1,98 @@
+"""A license stated in a card's body is read, ranked below front matter and LICENSE files (issue 19, item 3)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from conftest import FIXTURES, card, run_audit, write_tree
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from auditor.readers.markdown import MAX_STATED, stated_licenses
+
+TOML = '[release]\nasset = "acme/m"\nuse = "commercial"\n'
+NO_LICENSE = "pipeline_tag: text-generation"
+
+
+def _asset(doc, asset="acme/m"):
+    return next(a for a in doc["assets"] if a["id"] == asset)
+
+
+def audit_card(tmp_path, front: str, body: str, extra: dict | None = None):
+    files = {"mlaudit.toml": TOML, "acme/m/README.md": card(front, body), **(extra or {})}
+    return run_audit(write_tree(tmp_path, files))
+
+
+def audit_dataset(tmp_path, front: str, body: str):
+    """A commercial Apache-2.0 model trained on a dataset whose card is `front` and `body`."""
+    files = {
+        "mlaudit.toml": TOML,
+        "acme/m/README.md": card("license: apache-2.0\ndatasets: [org/data]"),
+        "datasets/org/data/README.md": card(f"{front}\ntask_categories: [text-generation]", body),
+    }
+    return run_audit(write_tree(tmp_path, files))
+
+
+@pytest.mark.parametrize(
+    ("body", "license"),
+    [
+        ("# Data\n\nA chat corpus.\n\nLicense: MIT\n", "MIT"),
+        ("# Data\n\n- **License:** [MIT](https://opensource.org/licenses/MIT)\n", "MIT"),
+        ('# Data\n\nThis dataset is licensed under the Apache License, Version 2.0 (the "License").\n', "Apache-2.0"),
+        ("# Data\n\nLicensed under CC BY 4.0; see the LICENSE file.\n", "CC-BY-4.0"),
+        (
+            "# Data\n\nThe dataset is licensed under CC BY-SA 4.0, but the images keep their own licenses.\n",
+            "CC-BY-SA-4.0",
+        ),
+        ("# Data\n\n## Uses\n\nChat.\n\n## License\n\nCC BY 4.0\n", "CC-BY-4.0"),
+        ("# Data\n\n## Licence\n\n[Apache 2.0](https://www.apache.org/licenses/LICENSE-2.0)\n", "Apache-2.0"),
+    ],
+)
+def test_a_body_statement_is_the_license_when_the_front_matter_names_none(tmp_path, body, license):
+    doc = audit_dataset(tmp_path, NO_LICENSE, body)
+    asset = _asset(doc, "datasets/org/data")
+    assert (asset["license"], asset["license_status"]) == (license, "ok"), asset
+    assert "stated in the card body" in asset["license_reading"]
+    assert not [f for f in doc["findings"] if f["rule"] in ("PRV001", "LIC001", "PRV003", "CMP012")]
+    step = next(s for f in doc["findings"] for s in f["evidence"] if s["fact"].endswith(f"is licensed {license}"))
+    written = (tmp_path / "datasets/org/data/README.md").read_text().splitlines()
+    stated = body.rstrip("\n").rsplit("\n", 1)[-1]  # each body states its license on its last line
+    assert (step["file"], step["line"]) == ("datasets/org/data/README.md", written.index(stated) + 1), step
+    assert step["pointer"].startswith("card body")
+
+
+def test_a_body_that_disagrees_with_the_front_matter_is_a_disagreement_not_a_pick(tmp_path):
+    doc = audit_card(tmp_path, "license: apache-2.0", "# Model\n\nLicense: MIT\n")
+    assert _asset(doc)["license"] == "Apache-2.0"
+    prv003 = [f for f in doc["findings"] if f["rule"] == "PRV003"]
+    assert len(prv003) == 1
+    assert "Apache-2.0" in prv003[0]["message"] and "(card body, line 6): MIT" in prv003[0]["message"]
+
+
+def test_a_body_that_agrees_or_names_nothing_known_says_nothing(tmp_path):
+    doc = audit_card(tmp_path, "license: apache-2.0", "# Model\n\nLicensed under the Apache License, Version 2.0.\n")
+    assert not [f for f in doc["findings"] if f["rule"] == "PRV003"]
+    doc = audit_card(tmp_path / "b", NO_LICENSE, "# Model\n\nLicense: see our website\n")
+    assert _asset(doc)["license_status"] == "missing" and any(f["rule"] == "PRV001" for f in doc["findings"])
+    assert not [f for f in doc["findings"] if f["rule"] == "LIC001"]
+
+
+def test_a_license_file_ranks_above_the_body(tmp_path):
+    text = (FIXTURES.parent / "rules" / "licenses" / "texts" / "Apache-2.0.txt").read_text(encoding="utf-8")
+    doc = audit_card(tmp_path, NO_LICENSE, "# Model\n\nLicense: MIT\n", {"acme/m/LICENSE": text})
+    assert _asset(doc)["license"] == "Apache-2.0"
+    assert any(f["rule"] == "PRV003" for f in doc["findings"])
+
+
+def test_another_works_license_in_the_body_is_not_the_cards():
+    body = "The base model is licensed under the Llama 2 Community License.\nIt was trained on data under CC BY-SA."
+    assert stated_licenses(body, 1) == []
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.text(alphabet="Licensed under the :*-[]()\n MIT", max_size=4000))
+def test_reading_the_body_is_bounded(text):
+    started = time.perf_counter()
+    found = stated_licenses(text * 16, 1)
+    assert len(found) <= MAX_STATED and time.perf_counter() - started < 2
