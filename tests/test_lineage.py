@@ -264,3 +264,14 @@ def test_the_pdf_parts_show_every_box_whole_at_least_once(large):
     parts = lineage.pages(large, 900, 500, 1.0)
     shown = sum(part.count('class="asset') for part in parts)
     assert len(parts) == len(windows) and shown >= len(lineage.diagram_of(large).boxes)
+
+
+def test_past_the_bound_the_boxes_nearest_the_release_are_drawn_with_a_note(large, monkeypatch):
+    monkeypatch.setattr(lineage, "MAX_BOXES", 10)
+    diagram = lineage.diagram_of(large)
+    assets = [b for b in diagram.boxes if not b.group]
+    assert len(assets) == 10 and assets[0].key == RELEASE and "acme/chat-7b-stage6" in {b.key for b in assets}
+    assert diagram.note is not None and diagram.note.startswith("showing the 10 assets nearest the release;")
+    assert 'class="note">showing the 10 assets nearest' in lineage.render(large)
+    drawn = {b.key for b in diagram.boxes}
+    assert all(link.child in drawn and link.parent in drawn for link in diagram.links)
