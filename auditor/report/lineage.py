@@ -19,6 +19,7 @@ from auditor.report.lineage_draw import Box, Diagram, Link
 from auditor.vocabulary import Severity
 
 COLLAPSE_ABOVE = 4  # more siblings than this fold into one box
+SCREEN_FONT = 9.0  # px: the smallest text the HTML report shows
 MAX_BOXES = 400  # boxes drawn at most, nearest the release first: bounds the page for any input
 NOTHING_SHOWN = (
     '<svg xmlns="http://www.w3.org/2000/svg" class="lineage" viewBox="0 0 320 40" width="320" height="40" '
@@ -30,9 +31,11 @@ Edge = tuple[str, str]  # (child, parent)
 
 
 def render(document: JSONObject) -> str:
-    """The release's lineage as one SVG, at its natural size (the HTML report scrolls it)."""
+    """The release's lineage as one SVG, which the HTML report shrinks to fit its page as long as
+    its smallest text stays SCREEN_FONT px tall, and scrolls past that."""
     diagram = diagram_of(document)
-    return lineage_draw.draw(diagram).svg() if diagram.boxes else NOTHING_SHOWN
+    least = SCREEN_FONT / lineage_draw.SMALLEST_FONT
+    return lineage_draw.draw(diagram).svg(least=least) if diagram.boxes else NOTHING_SHOWN
 
 
 def pages(document: JSONObject, width: float, height: float, scale: float) -> list[str]:
@@ -55,7 +58,8 @@ def diagram_of(document: JSONObject) -> Diagram:
     for e in sorted(edges, key=lambda e: (e["child"], e["parent"])):
         parents[e["child"]].append(e["parent"])
     shown = _lineage(release, parents, assets)
-    edges = [e for e in edges if e["child"] in shown and e["parent"] in shown]
+    within = set(shown)
+    edges = [e for e in edges if e["child"] in within and e["parent"] in within]
     blocking = _blocking(document, release, parents)
     severity = _worst_severity(document)
     flagged = {a for edge in blocking for a in edge} | set(severity) | _named(document) | {release or ""}
@@ -79,10 +83,6 @@ def diagram_of(document: JSONObject) -> Diagram:
     hidden = len(shown) - len(kept) - len(folded)
     note = f"showing the {len(kept)} assets nearest the release; {hidden} more not drawn" if hidden else None
     return Diagram(boxes, links, note)
-
-
-def _pair(edge: JSONObject) -> Edge:
-    return edge["child"], edge["parent"]
 
 
 def _lineage(release: str | None, parents: dict[str, list[str]], assets: dict[str, JSONObject]) -> list[str]:
@@ -155,7 +155,7 @@ def _folded(edges: list[JSONObject], assets: dict[str, JSONObject], flagged: set
         if asset in flagged or asset in has_parents or len(uses) != 1:
             continue
         ((child, relation),) = uses
-        groups[f"group:{assets[asset]['kind']}:{relation}:{child}"].append(asset)
+        groups[f"\x00{assets[asset]['kind']}\x00{relation}\x00{child}"].append(asset)  # no asset id has a NUL
     return {a: key for key, members in groups.items() if len(members) > COLLAPSE_ABOVE for a in members}
 
 
@@ -191,7 +191,7 @@ def _box(asset: JSONObject, severity: str | None, release: bool) -> Box:
 
 def _group(key: str, members: list[JSONObject]) -> Box:
     """The box standing for folded siblings: how many, and their licenses, most common first."""
-    _, kind, relation, child = key.split(":", 3)
+    _, kind, relation, child = key.split("\x00", 3)
     plural = PLURALS.get(kind, kind + "s")
     licenses = Counter(_license(a) for a in members).most_common()
     summary = ", ".join(f"{name} ×{count}" for name, count in licenses)

@@ -68,8 +68,9 @@ class Drawing:
     solids: list[Rect]
     bands: list[tuple[float, float]]
 
-    def svg(self, window: Rect | None = None, scale: float = 1.0) -> str:
-        """The SVG of the whole drawing, or of the part inside `window`, drawn at `scale`."""
+    def svg(self, window: Rect | None = None, scale: float = 1.0, least: float = 1.0) -> str:
+        """The SVG of the whole drawing, or of the part inside `window`, drawn at `scale`, which a
+        page may shrink down to `least` times that to fit (then it scrolls)."""
         left, top, right, bottom = window or (0, 0, self.width, self.height)
         w, h = right - left, bottom - top
         frame = (left, top, right, bottom)
@@ -78,7 +79,8 @@ class Drawing:
             [
                 '<svg xmlns="http://www.w3.org/2000/svg" class="lineage" '
                 f'viewBox="{left:.1f} {top:.1f} {w:.1f} {h:.1f}" '
-                f'width="{w * scale:.1f}" height="{h * scale:.1f}" role="img" aria-label="Lineage of the release">',
+                f'width="{w * scale:.1f}" height="{h * scale:.1f}" style="min-width: {w * scale * least:.1f}px" '
+                'role="img" aria-label="Lineage of the release">',
                 *shown,
                 "</svg>",
             ]
