@@ -16,9 +16,10 @@ import subprocess
 
 import pytest
 from conftest import FIXTURES, ROOT, run_audit
+from lineage_release import large_release
 from test_outputs import hostile_document
 
-from auditor.report import glossary, pdf
+from auditor.report import glossary, lineage, lineage_draw, pdf
 
 DEMO = FIXTURES / "releases" / "demo"
 RELEASE = "acme/support-chat-7b-GGUF"
@@ -281,3 +282,45 @@ def test_a_hostile_release_audited_end_to_end_prints_its_attacks_as_text(tmp_pat
     assert squashed("</style><style>body{display:none}</style>") in text
     assert "invoice\u27e8U+202E\u27e9fdp.exe" in text  # the override is shown, not obeyed
     assert re.search(r"A…\[40\d\dmorecharacters\]", text)  # the 5,000 A's, cut to pdf.LONGEST_RUN
+
+
+# --- a 150-asset lineage -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory) -> tuple[dict, list[list[tuple]]]:
+    """A report on a 150-asset lineage and the words of its PDF, page by page, as poppler reads
+    them: (x, top, right, bottom, text) in points."""
+    folder = tmp_path_factory.mktemp("large")
+    document = run_audit(large_release(folder / "r", 150))
+    (folder / "report.pdf").write_bytes(pdf.render(document))
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(folder / "report.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    word = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
+    pages = [[(*map(float, w[:4]), w[4]) for w in word.findall(page)] for page in boxes.split("<page ")[1:]]
+    return document, pages
+
+
+def test_no_text_of_a_150_asset_report_is_below_7_pt(large):
+    _, pages = large
+    # A word's box is as tall as its font's ascent and descent: calibrated on the page numbers,
+    # set in 8 pt by print.css (DejaVu Sans: 1.164 em).
+    footer = [w[3] - w[1] for page in pages[1:] for w in page if w[4] == "page"]
+    em = sorted(footer)[len(footer) // 2] / 8
+    assert 1.1 < em < 1.25 and len(footer) == len(pages) - 1
+    small = [(number, w[4], round((w[3] - w[1]) / em, 2)) for number, page in enumerate(pages, 1) for w in page]
+    assert [s for s in small if s[2] < 7] == []
+
+
+def test_a_150_asset_lineage_is_drawn_in_landscape_parts_with_its_names_whole(large):
+    document, pages = large
+    parts = [page for page in pages if any(w[4] == "Lineage," for w in page)]
+    assert len(parts) > 1
+    words = {w[4] for page in parts for w in page}
+    assert {"acme/chat-7b-q4", "acme/chat-7b-stage3", "org0/base-0-7b"} <= words
+    boxes = [b for b in lineage.diagram_of(document).boxes if not b.group]
+    room = lineage_draw.BOX_W - 2 * lineage_draw.PAD
+    assert [b.key for b in boxes if lineage_draw.fit(b.lines[0], 12, room) not in words] == []  # each box on a part
+    for page in parts:
+        assert max(w[2] for w in page) <= 842 and max(w[3] for w in page) <= 595  # on an A4 landscape page

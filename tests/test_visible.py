@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, run_audit, with_unrelated
+from lineage_release import large_release
+from test_lineage import crosses
 from test_outputs import open_findings, validate_sarif
 
 from auditor.report import glossary, html, jsonfile, junit, lines, notice, sarif, text
@@ -331,6 +333,63 @@ def test_the_glossary_lists_only_terms_the_report_uses(pages, visit):
     text = page.evaluate("[...document.querySelectorAll('main > *:not(#glossary)')].map(e => e.innerText).join(' ')")
     assert listed == [e.id for e in glossary.used(text)]
     assert "copyleft" not in listed and "outbound" not in listed  # the demo's report uses neither
+
+
+# Text boxes and lines of the lineage diagram, in the page's pixels: every <text> with its box and
+# its font size as drawn (the computed size times the SVG's scale), and every line segment.
+LINEAGE_GEOMETRY = """svg => {
+  const texts = [...svg.querySelectorAll('text')].map(t => {
+    const r = t.getBoundingClientRect();
+    const size = parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a;
+    return {text: t.textContent, box: [r.left, r.top, r.right, r.bottom], size};
+  });
+  const segments = [];
+  for (const line of svg.querySelectorAll('polyline')) {
+    const m = line.getScreenCTM();
+    const at = [...line.points].map(p => { const q = new DOMPoint(p.x, p.y).matrixTransform(m); return [q.x, q.y]; });
+    for (let i = 1; i < at.length; i++) segments.push([at[i - 1], at[i]]);
+  }
+  return {texts, segments};
+}"""
+
+
+@pytest.fixture(scope="module")
+def large_lineage(tmp_path_factory) -> tuple[dict, Path]:
+    folder = tmp_path_factory.mktemp("large")
+    document = run_audit(large_release(folder / "r", 150))
+    (folder / "report.html").write_text(html.render(document), encoding="utf-8")
+    return document, folder / "report.html"
+
+
+@needs_chromium
+def test_a_150_asset_lineage_has_no_overlapping_text_no_small_text_and_no_line_through_text(large_lineage, visit):
+    _, report = large_lineage
+    page = visit(report).page
+    drawn = page.eval_on_selector("svg.lineage", LINEAGE_GEOMETRY)
+    texts, segments = drawn["texts"], drawn["segments"]
+    assert len(texts) > 60 and len(segments) > 30
+    assert [t["text"] for t in texts if t["size"] < 8.99] == []  # shrunk to fit the page, down to 9 px at most
+    for i, a in enumerate(texts):
+        for b in texts[i + 1 :]:
+            x, y = a["box"], b["box"]
+            assert x[2] <= y[0] or y[2] <= x[0] or x[3] <= y[1] or y[3] <= x[1], (a["text"], b["text"])
+    crossed = [(t["text"], s) for t in texts for s in segments if crosses(s, t["box"])]
+    assert crossed == []
+    assert crosses([[0, 5], [20, 5]], [5, 0, 10, 10]) and not crosses([[0, 20], [20, 20]], [5, 0, 10, 10])
+
+
+@needs_chromium
+def test_the_path_of_each_blocking_finding_is_drawn_in_red(large_lineage, visit):
+    document, report = large_lineage
+    page = visit(report).page
+    errors = [f["id"] for f in document["findings"] if f["status"] == "open" and f["severity"] == "error"]
+    assert len(errors) >= 5
+    for finding in errors:
+        lines = page.locator(f'svg.lineage g.edge.blocking[data-findings~="{finding}"] polyline')
+        assert lines.count() >= 1, finding
+        colours = {line.evaluate("l => getComputedStyle(l).stroke") for line in lines.all()}
+        assert colours == {"rgb(179, 38, 30)"}, finding
+    assert page.locator("svg.lineage g.edge:not(.blocking)").count() > 0  # the rest stays grey
 
 
 # The filters

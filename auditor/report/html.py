@@ -24,11 +24,19 @@ from markupsafe import Markup, escape
 
 from auditor.parsed import JSON, JSONObject
 from auditor.readers.sanitise import showable
-from auditor.report import firstpage, glossary, lineage
+from auditor.report import firstpage, glossary, lineage, lineage_draw
 from auditor.resources import templates_dir
 from auditor.vocabulary import SEVERITIES, ReviewStatus
 
 DOCUMENTATION_ROWS = 24  # rows of the documentation summary: with its headings, one A4 page
+
+# The PDF draws the lineage on landscape A4 pages (print.css: 297 x 210 mm less 18 mm margins on
+# either side, 22 mm above and 20 mm below), in parts of at most this size in CSS px (96 a inch),
+# leaving room for the section's heading and a caption; at a scale that keeps its smallest text
+# at 7.5 pt (a CSS px is 0.75 pt).
+MM = 96 / 25.4
+LINEAGE_PAGE = ((297 - 36) * MM, (210 - 42 - 45) * MM)
+LINEAGE_SCALE = 7.5 / (0.75 * lineage_draw.SMALLEST_FONT)
 
 
 def render(document: JSONObject, paged: bool = False) -> str:
@@ -38,11 +46,12 @@ def render(document: JSONObject, paged: bool = False) -> str:
         verdict_sentence=firstpage.verdict_sentence, blockers=firstpage.blockers, changes_line=firstpage.changes_line
     )
     document = map_strings(document, showable)
-    diagram = _styled(lineage.render(document), env.get_template("lineage.css").render())
+    css = env.get_template("lineage.css").render()
+    svgs = lineage.pages(document, *LINEAGE_PAGE, LINEAGE_SCALE) if paged else [lineage.render(document)]
     template = env.get_template("report.html.j2")
     context = {
         "report": document,
-        "lineage_svg": diagram,
+        "lineage_svgs": [_styled(svg, css) for svg in svgs],
         "paged": paged,
         "severities": SEVERITIES,
         "statuses": tuple(ReviewStatus),

@@ -1,116 +1,162 @@
-"""The release's lineage as an SVG diagram, for the HTML and PDF reports.
+"""The release's lineage as an SVG diagram, for the HTML and PDF reports: what is drawn.
 
-Assets are boxes (name, kind, license), edges are arrows from an asset to its upstream labelled
-with the relation; assets with open findings get a coloured border. The layout is layered: the
-release at the bottom, each upstream one row above its lowest child, rows ordered to keep edges
-short (one barycentre pass). Every label is escaped: manifests are untrusted text.
+Only the release and its ancestors are drawn (every described asset when no release is known).
+The path of each blocking (error) finding is highlighted: from the release to the finding's asset,
+then along its evidence chain to the asset the chain ends at. Past COLLAPSE_ABOVE, the upstreams of
+one kind that feed one asset by one relation fold into one box counting them by license, unless
+one has its own upstream, an open error or warning, or lies on a blocking path. How the boxes are
+laid out and drawn is lineage_draw.py's concern; every label is escaped there.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from xml.sax.saxutils import escape
+from collections import Counter, defaultdict, deque
+from itertools import pairwise
 
 from auditor.parsed import JSONObject
-from auditor.readers.values import shorten
+from auditor.report import lineage_draw
+from auditor.report.lineage_draw import Box, Diagram, Link
 from auditor.vocabulary import Severity
 
-BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 224, 54, 26, 64, 16  # 30 bold 12 px characters fit a box
-MAX_ASSETS = 60
+COLLAPSE_ABOVE = 4  # more siblings than this fold into one box
+SCREEN_FONT = 9.0  # px: the smallest text the HTML report shows
+MAX_BOXES = 400  # boxes drawn at most, nearest the release first: bounds the page for any input
 NOTHING_SHOWN = (
     '<svg xmlns="http://www.w3.org/2000/svg" class="lineage" viewBox="0 0 320 40" width="320" height="40" '
     'role="img" aria-label="No lineage"><text x="16" y="24" class="note">no asset is described</text></svg>'
 )
 COLOURS: dict[str | None, str] = {Severity.ERROR: "#b3261e", Severity.WARNING: "#a15c00", Severity.INFO: "#1d5fa8"}
+PLURALS = {"code": "code assets", "other": "other assets"}
+Edge = tuple[str, str]  # (child, parent)
 
 
 def render(document: JSONObject) -> str:
-    """An SVG of the release and its upstream lineage (the whole graph when no release is known)."""
+    """The release's lineage as one SVG, which the HTML report shrinks to fit its page as long as
+    its smallest text stays SCREEN_FONT px tall, and scrolls past that."""
+    diagram = diagram_of(document)
+    least = SCREEN_FONT / lineage_draw.SMALLEST_FONT
+    return lineage_draw.draw(diagram).svg(least=least) if diagram.boxes else NOTHING_SHOWN
+
+
+def pages(document: JSONObject, width: float, height: float, scale: float) -> list[str]:
+    """The lineage cut into SVGs of at most `width` x `height` CSS px each, drawn at `scale`: the
+    PDF's pages, where scaling the whole diagram down would shrink its text below reading size."""
+    diagram = diagram_of(document)
+    if not diagram.boxes:
+        return [NOTHING_SHOWN]
+    drawing = lineage_draw.draw(diagram)
+    return [drawing.svg(window, scale) for window in drawing.windows(width / scale, height / scale)]
+
+
+def diagram_of(document: JSONObject) -> Diagram:
+    """The boxes and links to draw: the release's lineage, blocking paths marked, siblings folded."""
     assets = {a["id"]: a for a in document["assets"]}
-    edges = [e for e in document["edges"] if e["child"] in assets and e["parent"] in assets]
     release = document["release"]["asset"] if document["release"]["asset"] in assets else None
-    shown = _lineage(release, edges, assets)
-    if not shown:
-        return NOTHING_SHOWN
-    layers = _layers(shown, [e for e in edges if e["child"] in shown and e["parent"] in shown], release)
-    position = {}
-    width = max(len(row) for row in layers) * (BOX_W + GAP_X) - GAP_X + 2 * MARGIN
-    height = len(layers) * (BOX_H + GAP_Y) - GAP_Y + 2 * MARGIN
-    for depth, row in enumerate(layers):
-        offset = (width - (len(row) * (BOX_W + GAP_X) - GAP_X)) / 2
-        for i, asset_id in enumerate(row):
-            position[asset_id] = (offset + i * (BOX_W + GAP_X), height - MARGIN - BOX_H - depth * (BOX_H + GAP_Y))
-    severity = _worst_severity(document)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="lineage" viewBox="0 0 {width:.0f} {height:.0f}" '
-        f'width="{width:.0f}" height="{height:.0f}" role="img" aria-label="Lineage of the release">',
-        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
-        'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#5b6470"/></marker></defs>',
-    ]
-    for e in sorted(edges, key=lambda e: (e["child"], e["parent"], e["relation"])):
-        if e["child"] in position and e["parent"] in position:
-            parts.append(_edge(position[e["child"]], position[e["parent"]], e["relation"]))
-    for asset_id, (x, y) in sorted(position.items()):
-        parts.append(_box(assets[asset_id], x, y, severity.get(asset_id), asset_id == release))
-    if len(shown) < len(_lineage(release, edges, assets, limit=None)):
-        parts.append(
-            f'<text x="{MARGIN}" y="{MARGIN}" class="note">showing {len(shown)} assets nearest the release</text>'
-        )
-    parts.append("</svg>")
-    return "\n".join(parts)
-
-
-def _lineage(
-    release: str | None, edges: list[JSONObject], assets: dict[str, JSONObject], limit: int | None = MAX_ASSETS
-) -> list[str]:
-    """The release and its ancestors, nearest first (breadth-first), at most `limit` of them."""
-    if release is None:
-        return sorted(assets)[:limit]
+    edges = [e for e in document["edges"] if e["child"] in assets and e["parent"] in assets]
+    edges = [e for e in edges if e["child"] != e["parent"]]
     parents: defaultdict[str, list[str]] = defaultdict(list)
-    for e in edges:
+    for e in sorted(edges, key=lambda e: (e["child"], e["parent"])):
         parents[e["child"]].append(e["parent"])
-    seen, queue = [release], [release]
-    while queue and (limit is None or len(seen) < limit):
-        for parent in sorted(parents[queue.pop(0)]):
-            if parent not in seen and (limit is None or len(seen) < limit):
-                seen.append(parent)
+    shown = _lineage(release, parents, assets)
+    within = set(shown)
+    edges = [e for e in edges if e["child"] in within and e["parent"] in within]
+    blocking = _blocking(document, release, parents)
+    severity = _worst_severity(document)
+    flagged = {a for edge in blocking for a in edge} | set(severity) | _named(document) | {release or ""}
+    folded = _folded(edges, assets, flagged)
+    kept = [a for a in shown if a not in folded][:MAX_BOXES]
+    boxes = [_box(assets[a], severity.get(a), a == release) for a in kept]
+    boxes += [_group(key, [assets[a] for a in shown if folded.get(a) == key]) for key in sorted(set(folded.values()))]
+    links = sorted(
+        {
+            Link(
+                e["child"],
+                folded.get(e["parent"], e["parent"]),
+                e["relation"],
+                blocking.get((e["child"], e["parent"]), ()),
+            )
+            for e in edges
+        }
+    )
+    drawn = {b.key for b in boxes}
+    links = [link for link in links if link.child in drawn and link.parent in drawn]
+    hidden = len(shown) - len(kept) - len(folded)
+    note = f"showing the {len(kept)} assets nearest the release; {hidden} more not drawn" if hidden else None
+    return Diagram(boxes, links, note)
+
+
+def _lineage(release: str | None, parents: dict[str, list[str]], assets: dict[str, JSONObject]) -> list[str]:
+    """The release and its ancestors, nearest first (breadth-first); every asset without a release."""
+    if release is None:
+        return sorted(assets)
+    seen, queue = {release: None}, deque([release])
+    while queue:
+        for parent in parents.get(queue.popleft(), ()):
+            if parent not in seen:
+                seen[parent] = None
                 queue.append(parent)
-    return seen
+    return list(seen)
 
 
-def _layers(shown: list[str], edges: list[JSONObject], release: str | None) -> list[list[str]]:
-    """Rows from the release upwards: an asset sits one row above the highest child below it."""
-    parents: defaultdict[str, set[str]] = defaultdict(set)
-    children: defaultdict[str, set[str]] = defaultdict(set)
+def _path(start: str, end: str, parents: dict[str, list[str]]) -> list[Edge]:
+    """The edges of a shortest upstream path from `start` to `end` ([] if there is none)."""
+    came: dict[str, str | None] = {start: None}
+    queue = deque([start])
+    while queue and end not in came:
+        child = queue.popleft()
+        for parent in parents.get(child, ()):
+            if parent not in came:
+                came[parent] = child
+                queue.append(parent)
+    path: list[Edge] = []
+    at = end if end in came else None
+    while at is not None and came[at] is not None:
+        path.append((came[at] or "", at))
+        at = came[at]
+    return path[::-1]
+
+
+def _blocking(document: JSONObject, release: str | None, parents: dict[str, list[str]]) -> dict[Edge, tuple[str, ...]]:
+    """Per edge, the open error findings whose path runs along it: from the release to the
+    finding's asset, then from asset to asset of its evidence chain."""
+    along: defaultdict[Edge, list[str]] = defaultdict(list)
+    for f in document["findings"]:
+        if f["status"] != "open" or f["severity"] != Severity.ERROR:
+            continue
+        stops = [a for a in [release, f["asset"]] + [s["asset"] for s in f["evidence"]] if a is not None]
+        stops = [a for i, a in enumerate(stops) if i == 0 or a != stops[i - 1]]
+        for start, end in pairwise(stops):
+            for edge in _path(start, end, parents):
+                if f["id"] not in along[edge]:
+                    along[edge].append(f["id"])
+    return {edge: tuple(ids) for edge, ids in along.items()}
+
+
+def _named(document: JSONObject) -> set[str]:
+    """The assets an open error or warning names in its evidence: never folded out of sight."""
+    return {
+        s["asset"]
+        for f in document["findings"]
+        if f["status"] == "open" and f["severity"] in (Severity.ERROR, Severity.WARNING)
+        for s in f["evidence"]
+        if s["asset"]
+    }
+
+
+def _folded(edges: list[JSONObject], assets: dict[str, JSONObject], flagged: set[str]) -> dict[str, str]:
+    """The assets folded into a group box, with the group's key: upstreams with no upstream of
+    their own and one child, of one kind, fed to that child by one relation, more than COLLAPSE_ABOVE."""
+    children: defaultdict[str, set[Edge]] = defaultdict(set)
     for e in edges:
-        if e["child"] != e["parent"]:
-            parents[e["child"]].add(e["parent"])
-            children[e["parent"]].add(e["child"])
-    depth = {a: 0 for a in shown}
-    for _ in range(len(shown)):  # longest path from the release, bounded so cycles end
-        changed = False
-        for child in shown:
-            for parent in parents[child]:
-                if depth[parent] < depth[child] + 1 <= len(shown):
-                    depth[parent] = depth[child] + 1
-                    changed = True
-        if not changed:
-            break
-    rows: defaultdict[int, list[str]] = defaultdict(list)
-    for a in shown:
-        rows[depth[a]].append(a)
-    ordered: list[list[str]] = []
-    placed: dict[str, int] = {}
-    for d in sorted(rows):
-        row = sorted(rows[d], key=lambda a: (_barycentre(a, children, placed), a))
-        placed.update({a: i for i, a in enumerate(row)})
-        ordered.append(row)
-    return ordered
-
-
-def _barycentre(asset: str, children: dict[str, set[str]], placed: dict[str, int]) -> float:
-    below = [placed[c] for c in children[asset] if c in placed]
-    return sum(below) / len(below) if below else 0.0
+        children[e["parent"]].add((e["child"], e["relation"]))
+    has_parents = {e["child"] for e in edges}
+    groups: defaultdict[str, list[str]] = defaultdict(list)
+    for asset, uses in children.items():
+        if asset in flagged or asset in has_parents or len(uses) != 1:
+            continue
+        ((child, relation),) = uses
+        groups[f"\x00{assets[asset]['kind']}\x00{relation}\x00{child}"].append(asset)  # no asset id has a NUL
+    return {a: key for key, members in groups.items() if len(members) > COLLAPSE_ABOVE for a in members}
 
 
 def _worst_severity(document: JSONObject) -> dict[str, str]:
@@ -123,33 +169,40 @@ def _worst_severity(document: JSONObject) -> dict[str, str]:
     return worst
 
 
-def _box(asset: JSONObject, x: float, y: float, severity: str | None, release: bool) -> str:
-    stroke = COLOURS.get(severity or "", "#8b949e")
-    width = 3 if severity in (Severity.ERROR, Severity.WARNING) else 1.2
-    fill = "#fff8e6" if release else ("#f6f7f9" if asset["resolved"] else "#ffffff")
-    dash = "" if asset["resolved"] else ' stroke-dasharray="5 3"'
-    license_text = asset["license"] or asset["license_status"].replace("_", " ")
-    title = f"{asset['id']} ({asset['kind']}, {license_text}){': ' + severity + ' findings' if severity else ''}"
-    # The labels sit in a nested viewport the size of the box, so a wide label is clipped at its
-    # edge instead of running over its neighbours; the full text is in the <title>.
-    return (
-        f'<g class="asset"><title>{escape(title)}</title>'
-        f'<rect x="{x:.0f}" y="{y:.0f}" width="{BOX_W}" height="{BOX_H}" rx="6" fill="{fill}" stroke="{stroke}" '
-        f'stroke-width="{width}"{dash}/>'
-        f'<svg x="{x:.0f}" y="{y:.0f}" width="{BOX_W - 4}" height="{BOX_H}" overflow="hidden">'
-        f'<text x="8" y="19" class="name">{escape(shorten(asset["id"], 30))}</text>'
-        f'<text x="8" y="35" class="kind">{escape(asset["kind"])}'
-        f"{'' if asset['resolved'] else ' · unresolved'}</text>"
-        f'<text x="8" y="49" class="license">{escape(shorten(license_text, 32))}</text></svg></g>'
+def _license(asset: JSONObject) -> str:
+    return str(asset["license"] or asset["license_status"].replace("_", " "))
+
+
+def _box(asset: JSONObject, severity: str | None, release: bool) -> Box:
+    """An asset's box: its name (a dataset's without the `datasets/` its kind line states), kind, license."""
+    name = asset["id"].removeprefix("datasets/") if asset["kind"] == "dataset" else asset["id"]
+    findings = f": {severity} findings" if severity else ""
+    return Box(
+        key=asset["id"],
+        lines=(name, asset["kind"] + ("" if asset["resolved"] else " · unresolved"), _license(asset)),
+        title=f"{asset['id']} ({asset['kind']}, {_license(asset)}){findings}",
+        stroke=COLOURS.get(severity or "", "#8b949e"),
+        stroke_width=3 if severity in (Severity.ERROR, Severity.WARNING) else 1.2,
+        fill="#fff8e6" if release else ("#f6f7f9" if asset["resolved"] else "#ffffff"),
+        dashed=not asset["resolved"],
+        group=False,
     )
 
 
-def _edge(child: tuple[float, float], parent: tuple[float, float], relation: str) -> str:
-    x1, y1 = child[0] + BOX_W / 2, child[1]
-    x2, y2 = parent[0] + BOX_W / 2, parent[1] + BOX_H
-    label = relation.replace("_", " ")
-    return (
-        f'<g class="edge"><line x1="{x1:.0f}" y1="{y1:.0f}" x2="{x2:.0f}" y2="{y2:.0f}" stroke="#5b6470" '
-        f'stroke-width="1.2" marker-end="url(#arrow)"/>'
-        f'<text x="{(x1 + x2) / 2 + 4:.0f}" y="{(y1 + y2) / 2:.0f}" class="relation">{escape(label)}</text></g>'
+def _group(key: str, members: list[JSONObject]) -> Box:
+    """The box standing for folded siblings: how many, and their licenses, most common first."""
+    _, kind, relation, child = key.split("\x00", 3)
+    plural = PLURALS.get(kind, kind + "s")
+    licenses = Counter(_license(a) for a in members).most_common()
+    summary = ", ".join(f"{name} ×{count}" for name, count in licenses)
+    listing = "; ".join(f"{a['id']} ({_license(a)})" for a in members)
+    return Box(
+        key=key,
+        lines=(f"+ {len(members)} {plural}", "no open error or warning", summary),
+        title=f"{len(members)} {plural} linked to {child} by {relation.replace('_', ' ')}: {listing}",
+        stroke="#8b949e",
+        stroke_width=1.2,
+        fill="#f6f7f9",
+        dashed=False,
+        group=True,
     )
