@@ -133,7 +133,7 @@ def _recursion_first(rules: list[Rule]) -> list[Rule]:
         body = [lit for lit, r in zip(rule.body, recursive, strict=False) if r] + [
             lit for lit, r in zip(rule.body, recursive, strict=False) if not r
         ]
-        ordered.append(Rule(rule.head, body))
+        ordered.append(Rule(rule.head, body, rule.where))
     return ordered
 
 
@@ -285,6 +285,10 @@ def _term(term: ast.AST, path: Path, node: ast.AST, names: _Variables) -> Arg:
             return asptext.Constant(symbol.name)
     if kind == ast.ASTType.Function and not term.arguments:
         return asptext.Constant(term.name)
+    if kind == ast.ASTType.UnaryOperation and term.operator_type == ast.UnaryOperator.Minus:
+        number = _term(term.argument, path, node, names)
+        if isinstance(number, int):
+            return -number  # a negative number is written as a minus applied to it
     raise _refuse(node, path, f"the term {term} (function terms, tuples and arithmetic are not Datalog)")
 
 
