@@ -9,6 +9,7 @@ atoms come in as facts, as for pyDatalog.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -34,16 +35,18 @@ def solve(files: list[Path], facts: Iterable[datalog.Fact], clingo_choices: Iter
     """Atoms of the Datalog core computed by DuckDB, in the shape engine.solve returns."""
     import duckdb  # imported when asked for: most audits never use it
 
-    program = _compiled(tuple((path, path.stat().st_mtime_ns) for path in files))
+    program = compiled(files)
     connection = duckdb.connect(":memory:")
     try:
-        for statement in program.create():
-            connection.execute(statement)
-        _load(connection, program, _rows(program, facts, clingo_choices))
+        load(connection, program, facts, clingo_choices)
         run(connection, program)
-        return _read(connection, program)
+        return read(connection, program)
     finally:
         connection.close()
+
+
+def compiled(files: list[Path]) -> sqlcompile.Program:
+    return _compiled(tuple((path, path.stat().st_mtime_ns) for path in files))
 
 
 @functools.lru_cache(maxsize=4)
@@ -53,40 +56,41 @@ def _compiled(files: tuple[tuple[Path, int], ...]) -> sqlcompile.Program:
 
 
 def _rows(program: sqlcompile.Program, facts: Iterable[datalog.Fact], choices: Iterable[tuple[Term, ...]]) -> Rows:
-    """The rows of every table the program has: the rule files' facts, the input facts (as the
-    schema types them), clingo's choices."""
+    """The rows of every table the program has: the rule files' facts, the input facts (each
+    predicate's values typed by the schema in `_column`), clingo's choices."""
     rows: Rows = defaultdict(list)
-    for fact in program.facts:
-        rows[fact[0]].append(fact[1:])
-    converters: dict[str, list[Callable[[Any], Term]]] = {}
-    for fact in facts:
-        name = str(fact[0])
-        pred = f"{name}__{len(fact) - 1}"
-        if pred not in program.tables:
-            continue  # no rule reads it
-        if pred not in converters:
-            converters[pred] = [_VALUES.get(t, _as_is) for t in schema.SCHEMA[name].types]
-        rows[pred].append(tuple(convert(v) for convert, v in zip(converters[pred], fact[1:], strict=True)) or (0,))
+    for fact in itertools.chain(program.facts, facts):
+        rows[f"{fact[0]}__{len(fact) - 1}" if fact[0] in schema.SCHEMA else str(fact[0])].append(fact[1:] or (0,))
     rows["chosen__2"] += [tuple(choice) for choice in choices]
     return rows
 
 
-def _as_is(value: Term) -> Term:
-    return value
-
-
-def _load(connection: Any, program: sqlcompile.Program, rows: Rows) -> None:
-    for pred, values in rows.items():
-        if not values:
-            continue
-        reps = program.tables[pred]
-        columns = {}
-        for i, (rep, column) in enumerate(zip(reps, zip(*values, strict=True), strict=True)):
-            encoded = [sqlterms.encode(v, rep) for v in column]
-            columns[f"c{i}"] = numpy.array(encoded, dtype=numpy.int64 if rep == sqlterms.INT else object)
-        connection.register("given", columns)
+def load(
+    connection: Any, program: sqlcompile.Program, facts: Iterable[datalog.Fact], choices: Iterable[tuple[Term, ...]]
+) -> None:
+    """The program's tables, holding the facts (and clingo's choices), a column array at a time."""
+    connection.execute(";\n".join(program.create()))
+    for pred, values in _rows(program, facts, choices).items():
+        if not values or pred not in program.tables:
+            continue  # no rule reads it
+        name = pred.rpartition("__")[0]
+        types = schema.SCHEMA[name].types if name in schema.SCHEMA else ()
+        columns = zip(program.tables[pred], zip(*values, strict=True), strict=True)
+        given = {f"c{i}": _column(rep, column, types[i] if types else "") for i, (rep, column) in enumerate(columns)}
+        connection.register("given", given)
         connection.execute(f"INSERT INTO {pred} SELECT DISTINCT * FROM given")
         connection.unregister("given")
+
+
+def _column(rep: str, values: tuple[Term, ...], given_type: str) -> Any:
+    """One column of facts as an array DuckDB reads without a copy per row: the values as the
+    schema's type reads them (a symbol is a constant, a `term` a string), as `rep` holds them."""
+    if rep == sqlterms.INT:
+        return numpy.fromiter(values, numpy.int64, len(values))
+    if rep != sqlterms.ANY:
+        return numpy.array([str(v) for v in values], dtype=object)
+    read = _VALUES.get(given_type)
+    return numpy.array([sqlterms.encode(read(v) if read else v, rep) for v in values], dtype=object)
 
 
 def run(connection: Any, program: sqlcompile.Program) -> None:
@@ -104,7 +108,8 @@ def run(connection: Any, program: sqlcompile.Program) -> None:
             connection.execute(statement)
 
 
-def _read(connection: Any, program: sqlcompile.Program) -> Atoms:
+def read(connection: Any, program: sqlcompile.Program) -> Atoms:
+    """The shown predicates, as the atoms clingo gives."""
     atoms = Atoms(list)
     for pred, (name, arity, nested) in sorted(program.shown.items()):
         reps = program.tables[pred]
