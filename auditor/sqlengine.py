@@ -9,7 +9,6 @@ atoms come in as facts, as for pyDatalog.
 from __future__ import annotations
 
 import functools
-import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -21,7 +20,7 @@ from auditor import asptext, datalog, schema, sqlcompile, sqlterms
 from auditor.engine import Term
 from auditor.predicates import Atoms
 
-Rows = dict[str, list[tuple[Term, ...]]]  # predicate (table) -> rows of values
+Rows = dict[str, list[tuple[Term, ...]]]  # predicate (table) -> facts, each its name and values
 _VALUES: dict[str, Callable[[Any], Term]] = {
     "asset": int,
     "int": int,
@@ -56,12 +55,17 @@ def _compiled(files: tuple[tuple[Path, int], ...]) -> sqlcompile.Program:
 
 
 def _rows(program: sqlcompile.Program, facts: Iterable[datalog.Fact], choices: Iterable[tuple[Term, ...]]) -> Rows:
-    """The rows of every table the program has: the rule files' facts, the input facts (each
-    predicate's values typed by the schema in `_column`), clingo's choices."""
+    """The facts for every table, each with its predicate's name first: the input facts (grouped
+    without a string built per fact), the rule files' facts, clingo's choices."""
+    grouped: dict[tuple[Term, int], list[tuple[Term, ...]]] = defaultdict(list)
+    for fact in facts:
+        grouped[fact[0], len(fact)].append(fact)
     rows: Rows = defaultdict(list)
-    for fact in itertools.chain(program.facts, facts):
-        rows[f"{fact[0]}__{len(fact) - 1}" if fact[0] in schema.SCHEMA else str(fact[0])].append(fact[1:] or (0,))
-    rows["chosen__2"] += [tuple(choice) for choice in choices]
+    for (name, width), group in grouped.items():
+        rows[f"{name}__{width - 1}"] += group
+    for fact in program.facts:
+        rows[fact[0]].append(fact)
+    rows["chosen__2"] += [("chosen", *choice) for choice in choices]
     return rows
 
 
@@ -75,7 +79,8 @@ def load(
             continue  # no rule reads it
         name = pred.rpartition("__")[0]
         types = schema.SCHEMA[name].types if name in schema.SCHEMA else ()
-        columns = zip(program.tables[pred], zip(*values, strict=True), strict=True)
+        arrays = list(zip(*values, strict=True))[1:] or [(0,) * len(values)]  # 0-ary: the dummy argument
+        columns = zip(program.tables[pred], arrays, strict=True)
         given = {f"c{i}": _column(rep, column, types[i] if types else "") for i, (rep, column) in enumerate(columns)}
         connection.register("given", given)
         connection.execute(f"INSERT INTO {pred} SELECT DISTINCT * FROM given")
