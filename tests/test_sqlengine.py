@@ -187,42 +187,41 @@ RELATIONS = ["finetune", "adapter", "quantized", "merge", "distill", "trained_on
 RELATIONS += ["generated_by", "derived_from", "contains", "depends_on"]
 
 
+def _pairs(draw, ids, values, most: int) -> list[tuple]:
+    return draw(st.lists(st.tuples(ids, st.sampled_from(values)), max_size=most))
+
+
 @st.composite
 def fact_bases(draw):
-    """A random lineage graph (cycles and self-loops allowed) with licenses, files and a release."""
-    n = draw(st.integers(1, 7))
+    """A random lineage graph (mostly from asset 1 upstream, with cycles and self-loops) with
+    licenses, files, cards and usually a release."""
+    n = draw(st.integers(2, 7))
     ids = st.integers(1, n)
+    relations = st.sampled_from(RELATIONS)
     facts = [S.asset(i, draw(st.sampled_from(["model", "dataset", "code"]))) for i in range(1, n + 1)]
-    facts += [
-        S.edge(c, p, r) for c, p, r in draw(st.lists(st.tuples(ids, ids, st.sampled_from(RELATIONS)), max_size=9))
-    ]
-    facts += [S.licensed(i, lic) for i, lic in draw(st.lists(st.tuples(ids, st.sampled_from(LICENSES)), max_size=7))]
-    facts += [
-        S.unlicensed(i, r)
-        for i, r in draw(st.lists(st.tuples(ids, st.sampled_from(["missing", "unknown"])), max_size=2))
-    ]
+    for child in range(1, n):
+        parents = draw(st.lists(st.integers(child + 1, n), max_size=2, unique=True))
+        facts += [S.edge(child, parent, draw(relations)) for parent in parents]
+    facts += [S.edge(c, p, r) for c, p, r in draw(st.lists(st.tuples(ids, ids, relations), max_size=2))]
+    facts += [S.licensed(i, lic) for i, lic in _pairs(draw, ids, LICENSES, 2 * n)]
+    facts += [S.unlicensed(i, r) for i, r in _pairs(draw, ids, ["missing", "unknown"], 2)]
     facts += [S.unrecognised(i, "Foo License") for i in draw(st.lists(ids, max_size=1))]
-    for i in draw(st.lists(ids, max_size=1, unique=True)):
-        facts += [
-            S.alternative(i, k + 1, lic)
-            for k, lic in enumerate(draw(st.lists(st.sampled_from(LICENSES), min_size=2, max_size=2, unique=True)))
-        ]
+    for i in draw(st.lists(ids, max_size=1)):
+        offered = draw(st.lists(st.sampled_from(LICENSES), min_size=2, max_size=2, unique=True))
+        facts += [S.alternative(i, k + 1, lic) for k, lic in enumerate(offered)]
     facts += [S.ships_files(i) for i in draw(st.lists(ids, max_size=3))]
-    facts += [
-        S.ships_license(i, lic) for i, lic in draw(st.lists(st.tuples(ids, st.sampled_from(LICENSES)), max_size=2))
-    ]
+    facts += [S.ships_license(i, lic) for i, lic in _pairs(draw, ids, LICENSES, 2)]
     facts += [S.has_notice(i) for i in draw(st.lists(ids, max_size=2))]
     facts += [S.repeats_notice(i, j) for i, j in draw(st.lists(st.tuples(ids, ids), max_size=2))]
-    facts += [S.publisher(i, org) for i, org in draw(st.lists(st.tuples(ids, st.sampled_from(ORGS)), max_size=2))]
-    facts += [S.card_mentions(i, v) for i, v in draw(st.lists(st.tuples(ids, st.sampled_from(VALUES)), max_size=2))]
-    facts += [S.name_starts(i, v) for i, v in draw(st.lists(st.tuples(ids, st.sampled_from(VALUES)), max_size=1))]
-    facts += [S.card(i) for i in draw(st.lists(ids, max_size=3))] + [
-        S.ships_policy(i) for i in draw(st.lists(ids, max_size=1))
-    ]
+    facts += [S.publisher(i, org) for i, org in _pairs(draw, ids, ORGS, 2)]
+    facts += [S.card_mentions(i, v) for i, v in _pairs(draw, ids, VALUES, 2)]
+    facts += [S.name_starts(i, v) for i, v in _pairs(draw, ids, VALUES, 1)]
+    facts += [S.card(i) for i in draw(st.lists(ids, max_size=3))]
+    facts += [S.ships_policy(i) for i in draw(st.lists(ids, max_size=1))]
     facts += [S.in_cycle(i, j) for i, j in draw(st.lists(st.tuples(ids, ids), max_size=2))]
-    if draw(st.booleans()):
+    if draw(st.integers(0, 4)):
         use = draw(st.sampled_from(["commercial", "non_commercial", "research"]))
-        facts.append(S.release(draw(ids), use, draw(st.sampled_from(["weights", "api", "internal"]))))
+        facts.append(S.release(1, use, draw(st.sampled_from(["weights", "api", "internal"]))))
     return draw(st.sampled_from(["conservative", "permissive"])), facts
 
 
