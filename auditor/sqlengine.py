@@ -9,6 +9,7 @@ atoms come in as facts, as for pyDatalog.
 from __future__ import annotations
 
 import functools
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -35,13 +36,14 @@ def solve(files: list[Path], facts: Iterable[datalog.Fact], clingo_choices: Iter
     import duckdb  # imported when asked for: most audits never use it
 
     program = compiled(files)
-    connection = duckdb.connect(":memory:")
-    try:
-        load(connection, program, facts, clingo_choices)
-        run(connection, program)
-        return read(connection, program)
-    finally:
-        connection.close()
+    with tempfile.TemporaryDirectory(prefix="mlaudit-duckdb-") as spill:  # never the audited folder
+        connection = duckdb.connect(":memory:", config={"temp_directory": spill})
+        try:
+            load(connection, program, facts, clingo_choices)
+            run(connection, program)
+            return read(connection, program)
+        finally:
+            connection.close()
 
 
 def compiled(files: list[Path]) -> sqlcompile.Program:
