@@ -269,7 +269,7 @@ class _Side:
     value: Term | None = None
 
 
-class _Rule:
+class _RuleSQL:
     """The SQL of one rule: the bound variables, FROM and WHERE."""
 
     def __init__(self, rule: Rule, program: Program) -> None:
@@ -325,7 +325,7 @@ class _Rule:
 
 def _select(rule: Rule, program: Program, delta: int | None = None) -> str:
     """The rule as a SELECT of its head's columns; body literal `delta` reads the previous round's rows."""
-    sql = _Rule(rule, program)
+    sql = _RuleSQL(rule, program)
     tables = []
     for i, (kind_, pred, args) in enumerate(rule.body):
         if kind_ == "pos":
@@ -348,7 +348,7 @@ def _select(rule: Rule, program: Program, delta: int | None = None) -> str:
     return text + (f" WHERE {' AND '.join(sql.where)}" if sql.where else "")
 
 
-def _absent(sql: _Rule, alias: str, pred: str, args: list[Arg]) -> str:
+def _absent(sql: _RuleSQL, alias: str, pred: str, args: list[Arg]) -> str:
     conditions = sql.match(alias, pred, args, {})
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     return f"NOT EXISTS (SELECT 1 FROM {_table(pred)} {alias}{where})"
