@@ -49,7 +49,12 @@ def _duckdb_differences(folder: Path) -> tuple[reasoning.Difference, ...]:
     return reasoning.differences(by_clingo.atoms, by_duckdb.atoms)
 
 
-@pytest.mark.parametrize("folder", SCENARIOS, ids=lambda p: f"{p.parent.name}/{p.name}")
+# Every other folder under fixtures/ an audit reads: cards, manifest formats, profiles, hostile input.
+FOLDERS = [p for group in ("cards", "formats", "profiles", "knowledge") for p in sorted((FIXTURES / group).iterdir())]
+FOLDERS = [p for p in FOLDERS if p.is_dir()] + [FIXTURES / "hostile"]
+
+
+@pytest.mark.parametrize("folder", SCENARIOS + FOLDERS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_duckdb_agrees_with_clingo(folder):
     assert _duckdb_differences(folder) == ()
 
