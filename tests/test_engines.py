@@ -161,5 +161,6 @@ def test_both_engines_terminate_and_agree_on_lineage_cycles(tmp_path, n):
     assert time.monotonic() - started < 10
     by_clingo = run_audit(folder, engine="clingo")
     assert _without_fix(by_pydatalog) == _without_fix(by_clingo)
+    assert _without_fix(run_audit(folder, engine="duckdb")) == _without_fix(by_clingo)
     assert n == 1 or "org/a0" in {f["asset"] for f in by_clingo["findings"] if f["rule"] == "PRV010"}
     assert not [f for f in run_audit(folder, engine="both")["findings"] if f["rule"] == "INP004"]
