@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from auditor import __version__, docgate
+from auditor.config import ENGINES
 from auditor.profiles import DEFAULT_PROFILES
 from auditor.report.plaintext import terminal
 from auditor.vocabulary import SEVERITIES
@@ -125,8 +126,9 @@ def _audit_command(sub: Commands, shared: _Parser, handler: Handler) -> None:
     )
     audit.add_argument(
         "--engine",
-        choices=("clingo", "pydatalog", "both"),
-        help="reasoning engine; both cross-checks clingo with pyDatalog (default: clingo)",
+        choices=ENGINES,
+        help="reasoning engine: duckdb runs the rules' Datalog core compiled to SQL; both cross-checks clingo "
+        "with pyDatalog (default: clingo)",
     )
     audit.add_argument(
         "--knowledge-max-age",

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -42,26 +42,37 @@ _OPERATORS = {
     ast.ComparisonOperator.GreaterEqual: ">=",
 }
 DUMMY = 0  # the argument 0-ary atoms get, since pyDatalog predicates need one
-Literal = tuple[str, str, list[str]]  # (kind: pos | neg | cmp, predicate or operator, argument texts)
+
+
+class Var(str):
+    """A variable of a rule (anonymous ones renamed apart), told apart from a string constant."""
+
+    __slots__ = ()
+
+
+Arg = Term | Var  # a rule's argument: a variable, or a constant as its value (int, str, Constant)
+Literal = tuple[str, str, list[Arg]]  # (kind: pos | neg | cmp, predicate or operator, arguments)
 Fact = tuple[str, *tuple[Term, ...]]  # (predicate, *values)
 
 
 class TranslationError(ValueError):
-    """A rule uses a construct pyDatalog cannot run faithfully."""
+    """A rule uses a construct Datalog cannot run faithfully."""
 
 
 @dataclass
-class _Rule:
-    head: tuple[str, list[str]]  # (pyDatalog predicate, argument texts)
+class Rule:
+    head: tuple[str, list[Arg]]  # (translated predicate, arguments)
     body: list[Literal]
+    where: str = ""  # file:line of the rule, for refusals of the back ends
 
 
 @dataclass
 class Translation:
-    """The rule base as pyDatalog: rules, facts stated in rule files, and what to read back."""
+    """The Datalog core of the rule base, parsed once for the Datalog back ends (pyDatalog here, SQL in
+    auditor/sqlcompile.py): rules, facts stated in rule files, and what to read back."""
 
-    rules: list[_Rule] = field(default_factory=list)
-    facts: list[Fact] = field(default_factory=list)  # (pyDatalog predicate, *values)
+    rules: list[Rule] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)  # (translated predicate, *values)
     shapes: dict[str, tuple[str, int, dict[int, tuple[str, int]]]] = field(default_factory=dict)
     shown: list[tuple[str, int]] = field(default_factory=list)  # (name, arity) read back
 
@@ -77,14 +88,22 @@ class Translation:
                 for kind, pred, args in rule.body
                 if not (kind == "neg" and pred not in defined)
             ]
-            lines.append(f"{rule.head[0]}({', '.join(rule.head[1])}) <= {' & '.join(body)}")
+            lines.append(f"{rule.head[0]}({', '.join(map(_text, rule.head[1]))}) <= {' & '.join(body)}")
         return "\n".join(lines)
 
 
-def _literal(kind: str, pred: str, args: list[str]) -> str:
+def _literal(kind: str, pred: str, args: list[Arg]) -> str:
+    texts = [_text(a) for a in args]
     if kind == "cmp":
-        return f"({args[0]} {pred} {args[1]})"
-    return f"{'~' if kind == 'neg' else ''}{pred}({', '.join(args)})"
+        return f"({texts[0]} {pred} {texts[1]})"
+    return f"{'~' if kind == 'neg' else ''}{pred}({', '.join(texts)})"
+
+
+def _text(arg: Arg) -> str:
+    """An argument as pyDatalog source: a variable's name, a constant as a Python literal."""
+    if isinstance(arg, Var | int):
+        return str(arg)
+    return repr(str(arg))
 
 
 def translate(files: list[Path]) -> Translation:
@@ -102,7 +121,7 @@ def translate(files: list[Path]) -> Translation:
     return result
 
 
-def _recursion_first(rules: list[_Rule]) -> list[_Rule]:
+def _recursion_first(rules: list[Rule]) -> list[Rule]:
     """The rules with each body's recursive positive literals moved first, in their order."""
     graph: dict[str, set[str]] = defaultdict(set)
     for rule in rules:
@@ -114,7 +133,7 @@ def _recursion_first(rules: list[_Rule]) -> list[_Rule]:
         body = [lit for lit, r in zip(rule.body, recursive, strict=False) if r] + [
             lit for lit, r in zip(rule.body, recursive, strict=False) if not r
         ]
-        ordered.append(_Rule(rule.head, body))
+        ordered.append(Rule(rule.head, body, rule.where))
     return ordered
 
 
@@ -141,7 +160,11 @@ def _asp_only(path: Path) -> bool:
 
 
 def _refuse(node: ast.AST, path: Path, what: str) -> TranslationError:
-    return TranslationError(f"{path.name}:{node.location.begin.line}: cannot translate {what} to pyDatalog: {node}")
+    return TranslationError(f"{_where(node, path)}: cannot translate {what} to Datalog: {node}")
+
+
+def _where(node: ast.AST, path: Path) -> str:
+    return f"{path.name}:{node.location.begin.line}"
 
 
 def _statement(node: ast.AST, path: Path, out: Translation) -> None:
@@ -164,9 +187,11 @@ def _statement(node: ast.AST, path: Path, out: Translation) -> None:
     out.shapes.setdefault(pred, shape)
     body = _flat(_body_literal(lit, path, node, names) for lit in node.body)
     if not body:
-        out.facts.append((pred, *(_value(a) for a in args)))
+        if any(isinstance(a, Var) for a in args):
+            raise _refuse(node, path, "a fact with a variable")
+        out.facts.append((pred, *args))
     else:
-        out.rules.append(_Rule((pred, args), body))
+        out.rules.append(Rule((pred, args), body, _where(node, path)))
 
 
 def _show_term(node: ast.AST, path: Path, out: Translation) -> None:
@@ -178,7 +203,8 @@ def _show_term(node: ast.AST, path: Path, out: Translation) -> None:
     args = [_term(a, path, node, names) for a in term.arguments]
     pred = f"show__{term.name}__{len(args)}"
     out.shapes[pred] = (term.name, len(args), {})
-    out.rules.append(_Rule((pred, args), _flat(_body_literal(lit, path, node, names) for lit in node.body)))
+    body = _flat(_body_literal(lit, path, node, names) for lit in node.body)
+    out.rules.append(Rule((pred, args), body, _where(node, path)))
     out.shown.append((f"show__{term.name}", len(args)))
 
 
@@ -193,16 +219,16 @@ class _Variables:
     def __init__(self) -> None:
         self.counter = itertools.count(1)
 
-    def rename(self, name: str) -> str:
-        return f"Anon{next(self.counter)}" if name == "_" else name
+    def rename(self, name: str) -> Var:
+        return Var(f"Anon{next(self.counter)}" if name == "_" else name)
 
 
 def _head(
     symbol: ast.AST, path: Path, node: ast.AST, names: _Variables
-) -> tuple[str, list[str], tuple[str, int, dict[int, tuple[str, int]]]]:
+) -> tuple[str, list[Arg], tuple[str, int, dict[int, tuple[str, int]]]]:
     if symbol.ast_type != ast.ASTType.Function:
         raise _refuse(node, path, "a head that is not an atom")
-    args: list[str] = []
+    args: list[Arg] = []
     nested: dict[int, tuple[str, int]] = {}
     for i, arg in enumerate(symbol.arguments):
         if arg.ast_type == ast.ASTType.Function and arg.arguments:
@@ -213,7 +239,7 @@ def _head(
     arity = len(symbol.arguments)
     suffix = "".join(f"__{i}{f}{n}" for i, (f, n) in sorted(nested.items()))
     pred = f"{symbol.name}__{arity}{suffix}"
-    return pred, args or [str(DUMMY)], (symbol.name, arity, nested)
+    return pred, args or [DUMMY], (symbol.name, arity, nested)
 
 
 def _body_literal(literal: ast.AST, path: Path, node: ast.AST, names: _Variables) -> Literal | None:
@@ -240,34 +266,30 @@ def _body_literal(literal: ast.AST, path: Path, node: ast.AST, names: _Variables
     if atom.ast_type != ast.ASTType.SymbolicAtom or atom.symbol.ast_type != ast.ASTType.Function:
         raise _refuse(node, path, "a body atom that is not a plain predicate")
     symbol = atom.symbol
-    args = [_term(a, path, node, names) for a in symbol.arguments] or [str(DUMMY)]
+    args = [_term(a, path, node, names) for a in symbol.arguments] or [DUMMY]
     kind = "neg" if literal.sign == ast.Sign.Negation else "pos"
     return kind, f"{symbol.name}__{len(symbol.arguments)}", args
 
 
-def _term(term: ast.AST, path: Path, node: ast.AST, names: _Variables) -> str:
+def _term(term: ast.AST, path: Path, node: ast.AST, names: _Variables) -> Arg:
     kind = term.ast_type
     if kind == ast.ASTType.Variable:
         return names.rename(term.name)
     if kind == ast.ASTType.SymbolicTerm:
         symbol = term.symbol
         if symbol.type == SymbolType.Number:
-            return str(symbol.number)
+            return int(symbol.number)
         if symbol.type == SymbolType.String:
-            return repr(symbol.string)
+            return str(symbol.string)
         if symbol.type == SymbolType.Function and not symbol.arguments:
-            return repr(symbol.name)
+            return asptext.Constant(symbol.name)
     if kind == ast.ASTType.Function and not term.arguments:
-        return repr(term.name)
+        return asptext.Constant(term.name)
+    if kind == ast.ASTType.UnaryOperation and term.operator_type == ast.UnaryOperator.Minus:
+        number = _term(term.argument, path, node, names)
+        if isinstance(number, int):
+            return -number  # a negative number is written as a minus applied to it
     raise _refuse(node, path, f"the term {term} (function terms, tuples and arithmetic are not Datalog)")
-
-
-def _value(text: str) -> Term:
-    """A constant argument text of a fact as its Python value."""
-    if text.lstrip("-").isdigit():
-        return int(text)
-    string: str = eval(text, {"__builtins__": {}})  # a string constant, written by _term with repr
-    return string
 
 
 def solve(files: list[Path], facts: list[Fact], clingo_choices: Iterable[tuple[Term, ...]] = ()) -> Atoms:
@@ -283,14 +305,19 @@ def solve(files: list[Path], facts: list[Fact], clingo_choices: Iterable[tuple[T
     defined = _defined(program, {f[0] for f in inputs} | {f[0] for f in program.facts})
     pyDatalog.clear()
     for fact in itertools.chain(program.facts, inputs):
-        pyDatalog.assert_fact(fact[0], *(fact[1:] or (DUMMY,)))
+        pyDatalog.assert_fact(fact[0], *(_plain(v) for v in fact[1:] or (DUMMY,)))
     pyDatalog.load(program.source(defined))
     atoms = Atoms(list)
     for pred, (name, arity, nested) in sorted(program.shapes.items()):
-        if not _is_shown(name, arity, pred, program.shown) or pred not in defined:
+        if not is_shown(name, arity, pred, program.shown) or pred not in defined:
             continue
         atoms[name] += [asptext.row(name, row) for row in _ask(pyDatalog, pred, arity, nested)]
     return atoms
+
+
+def _plain(value: Term) -> Term:
+    """A constant as the plain string pyDatalog compares it as (a rule's symbol or string alike)."""
+    return str(value) if isinstance(value, str) else value
 
 
 def _defined(program: Translation, given: set[str]) -> set[str]:
@@ -307,7 +334,7 @@ def _defined(program: Translation, given: set[str]) -> set[str]:
     return defined
 
 
-def _is_shown(name: str, arity: int, pred: str, shown: list[tuple[str, int]]) -> bool:
+def is_shown(name: str, arity: int, pred: str, shown: list[tuple[str, int]]) -> bool:
     if pred.startswith("show__"):
         return True
     return (name, arity) in shown
@@ -317,17 +344,19 @@ def _ask(engine: ModuleType, pred: str, arity: int, nested: dict[int, tuple[str,
     width = arity + sum(n - 1 for _, n in nested.values()) if arity else 1
     variables = ", ".join(f"V{i}" for i in range(width))
     answer = engine.ask(f"{pred}({variables})")
-    rows = []
-    for flat in answer.answers if answer else []:
-        row: list[Term] = []
-        i = 0
-        for position in range(arity):
-            if position in nested:
-                fname, n = nested[position]
-                row.append((fname, *flat[i : i + n]))
-                i += n
-            else:
-                row.append(flat[i])
-                i += 1
-        rows.append(tuple(row))
-    return rows
+    return [nest(flat, arity, nested) for flat in (answer.answers if answer else [])]
+
+
+def nest(flat: Sequence[Term], arity: int, nested: dict[int, tuple[str, int]]) -> tuple[Term, ...]:
+    """A flattened row (a head's function terms spread into the predicate's arguments) as the atom's values."""
+    row: list[Term] = []
+    i = 0
+    for position in range(arity):
+        if position in nested:
+            fname, n = nested[position]
+            row.append((fname, *flat[i : i + n]))
+            i += n
+        else:
+            row.append(flat[i])
+            i += 1
+    return tuple(row)

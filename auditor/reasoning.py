@@ -1,8 +1,8 @@
-"""Reason: the rules over the facts, on clingo, pyDatalog or both.
+"""Reason: the rules over the facts, on clingo, pyDatalog, DuckDB, or clingo and pyDatalog both.
 
 With both, pyDatalog checks clingo: every predicate in COMPARED must come out the same, and each
 difference becomes an INP004 finding (auditor/disagreements.py). License choices are ASP, so
-pyDatalog takes clingo's choices as input facts.
+pyDatalog and DuckDB (the Datalog core compiled to SQL) take clingo's choices as input facts.
 """
 
 from __future__ import annotations
@@ -11,12 +11,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from auditor import datalog, engine
+from auditor import datalog, engine, sqlengine
 from auditor.facts import FactBase
 from auditor.interpretation import Row
 from auditor.predicates import Atoms
 
-ENGINE_NAMES = {"clingo": ("clingo",), "pydatalog": ("pyDatalog",), "both": ("clingo", "pyDatalog")}
+ENGINE_NAMES = {
+    "clingo": ("clingo",),
+    "pydatalog": ("pyDatalog",),
+    "duckdb": ("DuckDB",),
+    "both": ("clingo", "pyDatalog"),
+}
+_DATALOG = {"pydatalog": datalog.solve, "both": datalog.solve, "duckdb": sqlengine.solve}  # the Datalog core only
 COMPARED = (
     "finding",
     "because",
@@ -46,17 +52,18 @@ class Reasoning:
 
 
 def reason(which: str, files: list[Path], fb: FactBase) -> Reasoning:
-    """The atoms on clingo, pyDatalog or both (`which`); with both, clingo's atoms and every
-    predicate on which the two differ."""
+    """The atoms on clingo, pyDatalog, DuckDB or both (`which`); with both, clingo's atoms and every
+    predicate on which clingo and pyDatalog differ."""
     choices = any(fact[0] == "alternative" for fact in fb.facts)
-    clingo_atoms = engine.solve(files, fb.program(), choices) if which != "pydatalog" or choices else Atoms(list)
+    with_clingo = "clingo" in ENGINE_NAMES[which] or choices
+    clingo_atoms = engine.solve(files, fb.program(), choices) if with_clingo else Atoms(list)
     if which == "clingo":
         return Reasoning(clingo_atoms, ENGINE_NAMES[which])
-    pydatalog_atoms = datalog.solve(files, list(fb.facts), clingo_atoms.get("chosen", []))
-    pydatalog_atoms["chosen"] = clingo_atoms.get("chosen", [])
-    if which == "pydatalog":
-        return Reasoning(pydatalog_atoms, ENGINE_NAMES[which])
-    return Reasoning(clingo_atoms, ENGINE_NAMES[which], differences(clingo_atoms, pydatalog_atoms))
+    datalog_atoms = _DATALOG[which](files, list(fb.facts), clingo_atoms.get("chosen", []))
+    datalog_atoms["chosen"] = clingo_atoms.get("chosen", [])
+    if which != "both":
+        return Reasoning(datalog_atoms, ENGINE_NAMES[which])
+    return Reasoning(clingo_atoms, ENGINE_NAMES[which], differences(clingo_atoms, datalog_atoms))
 
 
 def differences(a: Atoms, b: Atoms) -> tuple[Difference, ...]:

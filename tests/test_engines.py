@@ -1,5 +1,6 @@
-"""pyDatalog as an independent second engine: same findings as clingo on every fixture, and any
-difference (here provoked by altering the translation) is caught and reported."""
+"""pyDatalog and DuckDB (the Datalog core compiled to SQL) as independent engines: the same atoms
+as clingo on every fixture and on random lineages, and any difference (here provoked by altering the
+translation) is caught and reported."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from conftest import FIXTURES, RB, run_audit, write_tree
 from hypothesis import HealthCheck, given, settings
 from test_properties import cards, lineages
 
-from auditor import datalog
+from auditor import audit, datalog, reasoning, sqlcompile, sqlengine
 
 SCENARIOS = sorted(p for p in (FIXTURES / "rules").glob("*/*") if p.is_dir()) + sorted(
     p for p in (FIXTURES / "releases").glob("*") if p.is_dir()
@@ -36,6 +37,51 @@ def test_both_engines_agree_on_random_lineages(assets):
     finally:
         shutil.rmtree(root)
     assert not [f for f in doc["findings"] if f["rule"] == "INP004"]
+
+
+def _duckdb_differences(folder: Path) -> tuple[reasoning.Difference, ...]:
+    """Where DuckDB's atoms differ from clingo's on the facts of an audit of `folder`."""
+    done = audit.run(folder, rb=RB)
+    files = RB.program_files(done.settings.position)
+    by_clingo = reasoning.reason("clingo", files, done.facts)
+    by_duckdb = reasoning.reason("duckdb", files, done.facts)
+    assert by_duckdb.engines == ("DuckDB",)
+    return reasoning.differences(by_clingo.atoms, by_duckdb.atoms)
+
+
+# Every other folder under fixtures/ an audit reads: cards, manifest formats, profiles, hostile input.
+FOLDERS = [p for group in ("cards", "formats", "profiles", "knowledge") for p in sorted((FIXTURES / group).iterdir())]
+FOLDERS = [p for p in FOLDERS if p.is_dir()] + [FIXTURES / "hostile"]
+
+
+@pytest.mark.parametrize("folder", SCENARIOS + FOLDERS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_duckdb_agrees_with_clingo(folder):
+    assert _duckdb_differences(folder) == ()
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lineages())
+def test_duckdb_agrees_with_clingo_on_random_lineages(assets):
+    root = Path(tempfile.mkdtemp())
+    try:
+        assert _duckdb_differences(write_tree(root, cards(assets))) == ()
+    finally:
+        shutil.rmtree(root)
+
+
+def test_an_altered_compilation_is_caught(monkeypatch):
+    real = datalog.translate
+
+    def without_propagation(files):
+        translation = real(files)
+        translation.rules = [
+            r for r in translation.rules if not (r.head[0] == "carries__3" and "carries__3" in {b[1] for b in r.body})
+        ]
+        return translation
+
+    monkeypatch.setattr(datalog, "translate", without_propagation)
+    monkeypatch.setattr(sqlengine, "_compiled", lambda files: sqlcompile.compile_files([p for p, _ in files]))
+    assert {d.predicate for d in _duckdb_differences(FIXTURES / "releases" / "demo")} >= {"carries", "finding"}
 
 
 def _without_fix(doc: dict) -> list[dict]:
@@ -115,5 +161,6 @@ def test_both_engines_terminate_and_agree_on_lineage_cycles(tmp_path, n):
     assert time.monotonic() - started < 10
     by_clingo = run_audit(folder, engine="clingo")
     assert _without_fix(by_pydatalog) == _without_fix(by_clingo)
+    assert _without_fix(run_audit(folder, engine="duckdb")) == _without_fix(by_clingo)
     assert n == 1 or "org/a0" in {f["asset"] for f in by_clingo["findings"] if f["rule"] == "PRV010"}
     assert not [f for f in run_audit(folder, engine="both")["findings"] if f["rule"] == "INP004"]

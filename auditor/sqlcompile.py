@@ -1,0 +1,360 @@
+"""The Datalog core of the rule base compiled to SQL: a third target of the one rule base.
+
+The rules are parsed once, by clingo's own parser (auditor/datalog.py: ASP-only files skipped, what
+Datalog cannot run refused with its file and line), and each rule becomes a SELECT:
+
+    carries(C, L, T) :- cone(C), edge(C, P, R), carries(P, L, T), crosses(L, T, R).
+    SELECT t0.c0, t2.c1, t2.c2 FROM cone__1 t0, edge__3 t1, carries__3 t2, crosses__3 t3
+    WHERE t1.c0 = t0.c0 AND t2.c0 = t1.c1 AND t3.c0 = t2.c1 AND t3.c1 = t2.c2 AND t3.c2 = t1.c2
+
+Shared variables join, `not` is NOT EXISTS, comparisons and constants go in WHERE, and a head's
+function term is spread into columns as datalog.py names it. Each predicate is a table of
+distinct rows; the predicates are evaluated one strongly connected component of the dependency
+graph at a time (negation only on earlier components: stratified), a recursive component by
+semi-naive iteration of plain statements until a round adds no row.
+
+Each column holds the kinds of value the schema and the rules put there (a fixpoint over the
+rules), typed or tagged as auditor/sqlterms.py says. Only the Dialect differs between the engines
+that run the statements (CREATE TABLE, CREATE TABLE AS, INSERT, EXCEPT, ALTER TABLE RENAME).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from auditor import datalog, schema
+from auditor.datalog import Arg, Rule, Var
+from auditor.predicates import Term
+from auditor.sqlterms import ANY, DUCKDB, FUN, INT, STR, SYM, Dialect, encode, kind, representation
+
+_SCHEMA_KINDS = {"asset": {INT}, "int": {INT}, "symbol": {SYM}, "string": {STR}, "term": {STR}}
+_ALL_KINDS = frozenset({INT, STR, SYM, FUN})
+_OPERATORS = {"==": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+
+
+class CompileError(datalog.TranslationError):
+    """A rule the SQL translation cannot run faithfully (named by file and line)."""
+
+
+@dataclass(frozen=True)
+class Fixpoint:
+    """A recursive component: run `start` once, then `step` while `size` counts new rows, then `end`."""
+
+    start: tuple[str, ...]
+    step: tuple[str, ...]
+    size: str
+    end: tuple[str, ...]
+
+
+@dataclass
+class Program:
+    """The compiled rule base: tables (predicate -> column representations), the rule files' facts,
+    the statements in evaluation order, and the predicates read back with their atoms' shape."""
+
+    dialect: Dialect
+    tables: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    facts: list[datalog.Fact] = field(default_factory=list)
+    steps: list[str | Fixpoint] = field(default_factory=list)
+    shown: dict[str, tuple[str, int, dict[int, tuple[str, int]]]] = field(default_factory=dict)
+
+    def create(self) -> list[str]:
+        """A CREATE TABLE for every predicate."""
+        types = self.dialect.column_type
+        return [
+            f"CREATE TABLE {_table(pred)} ({', '.join(f'c{i} {types(r)}' for i, r in enumerate(reps))})"
+            for pred, reps in sorted(self.tables.items())
+        ]
+
+    def read(self, pred: str) -> str:
+        """The query reading a predicate back, in a fixed order."""
+        order = ", ".join(str(i + 1) for i in range(len(self.tables[pred])))
+        return f"SELECT * FROM {_table(pred)} ORDER BY {order}"
+
+
+def compile_files(files: list[Path], dialect: Dialect = DUCKDB) -> Program:
+    """The Datalog files of the rule base (ASP-only files are skipped) as a SQL program."""
+    translation = datalog.translate(files)
+    _check_bodies(translation)
+    program = Program(dialect, facts=list(translation.facts))
+    program.tables = {pred: tuple(map(representation, kinds)) for pred, kinds in _kinds(translation).items()}
+    for component in _components(translation.rules):
+        program.steps.append(_stratum(component, translation.rules, program))
+    program.shown = {
+        pred: shape
+        for pred, shape in translation.shapes.items()
+        if datalog.is_shown(*shape[:2], pred, translation.shown)
+    }
+    return program
+
+
+def _table(pred: str) -> str:
+    return pred.replace("'", "_q_")  # clingo names may hold primes; nothing else needs quoting
+
+
+# -- column kinds: the schema's types, widened by every value a rule puts in a column
+
+
+def _kinds(translation: datalog.Translation) -> dict[str, list[set[str]]]:
+    heads = {rule.head[0] for rule in translation.rules} | {fact[0] for fact in translation.facts}
+    kinds: dict[str, list[set[str]]] = {}
+    for pred, args in _atoms(translation):
+        base = _schema_kinds(pred) if pred not in heads else None
+        kinds.setdefault(pred, base or [set() for _ in args])
+    for fact in translation.facts:
+        for column, value in zip(kinds[fact[0]], fact[1:], strict=True):
+            column.add(kind(value))
+    changed = True
+    while changed:
+        changed = False
+        for rule in translation.rules:
+            variables = _variable_kinds(rule, kinds)
+            for column, arg in zip(kinds[rule.head[0]], rule.head[1], strict=True):
+                new = variables.get(arg, set()) if isinstance(arg, Var) else {kind(arg)}
+                changed |= not new <= column
+                column |= new
+    return kinds
+
+
+def _atoms(translation: datalog.Translation) -> Iterator[tuple[str, list[Arg]]]:
+    for rule in translation.rules:
+        yield rule.head
+        yield from ((pred, args) for kind_, pred, args in rule.body if kind_ != "cmp")
+    yield from ((fact[0], list(fact[1:])) for fact in translation.facts)
+
+
+def _schema_kinds(pred: str) -> list[set[str]] | None:
+    """The kinds of an input predicate's columns, from its types in auditor/schema.py."""
+    name, _, arity = pred.partition("__")
+    known = schema.SCHEMA.get(name)
+    if known is None or not arity.isdigit() or known.arity != int(arity):
+        return None
+    return [set(_SCHEMA_KINDS.get(t, _ALL_KINDS)) for t in known.types]
+
+
+def _variable_kinds(rule: Rule, kinds: dict[str, list[set[str]]]) -> dict[Var, set[str]]:
+    """Each variable's kinds, from the positive literal (or the equality) that binds it first."""
+    found: dict[Var, set[str]] = {}
+    for kind_, pred, args in rule.body:
+        if kind_ == "pos":
+            for column, arg in zip(kinds[pred], args, strict=True):
+                if isinstance(arg, Var) and arg not in found:
+                    found[arg] = column
+    for left, right in _bindings(rule, set(found)):
+        found[left] = found[right] if isinstance(right, Var) else {kind(right)}
+    return found
+
+
+def _bindings(rule: Rule, bound: set[Var]) -> list[tuple[Var, Arg]]:
+    """Equalities that bind a variable no positive literal binds (`X = Y`, `X = 3`), in order."""
+    found: list[tuple[Var, Arg]] = []
+    progress = True
+    while progress:
+        progress = False
+        for kind_, op, args in rule.body:
+            if kind_ != "cmp" or op != "==":
+                continue
+            for left, right in (args, args[::-1]):
+                if isinstance(left, Var) and left not in bound and (not isinstance(right, Var) or right in bound):
+                    found.append((left, right))
+                    bound.add(left)
+                    progress = True
+    return found
+
+
+def _check_bodies(translation: datalog.Translation) -> None:
+    """A body atom over a predicate whose heads hold function terms cannot see them (they are spread
+    into differently named tables): refused rather than read as empty."""
+    spread = {f"{name}__{arity}" for name, arity, nested in translation.shapes.values() if nested}
+    for rule in translation.rules:
+        for kind_, pred, _ in rule.body:
+            if kind_ != "cmp" and pred in spread:
+                raise CompileError(
+                    f"{rule.where}: cannot compile to SQL a body atom over {pred}, whose rules derive function terms"
+                )
+
+
+# -- strata: the predicates' strongly connected components, dependencies first
+
+
+def _components(rules: list[Rule]) -> list[list[str]]:
+    """Tarjan's algorithm over head -> body predicates; it emits a component after those it depends on."""
+    graph: dict[str, list[str]] = {}
+    for rule in rules:
+        graph.setdefault(rule.head[0], []).extend(pred for kind_, pred, _ in rule.body if kind_ != "cmp")
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(pred: str) -> None:
+        index[pred] = low[pred] = len(index)
+        stack.append(pred)
+        for nxt in graph.get(pred, ()):
+            if nxt not in graph:
+                continue  # no rule derives it: a table of given facts
+            if nxt not in index:
+                visit(nxt)
+                low[pred] = min(low[pred], low[nxt])
+            elif nxt in stack:
+                low[pred] = min(low[pred], index[nxt])
+        if low[pred] == index[pred]:
+            component: list[str] = []
+            while not component or component[-1] != pred:
+                component.append(stack.pop())
+            found.append(sorted(component))
+
+    for pred in sorted(graph):
+        if pred not in index:
+            visit(pred)
+    return found
+
+
+def _stratum(component: list[str], rules: list[Rule], program: Program) -> str | Fixpoint:
+    members = set(component)
+    own = [rule for rule in rules if rule.head[0] in members]
+    recursive = [(rule, i) for rule in own for i, lit in enumerate(rule.body) if lit[1] in members and lit[0] != "cmp"]
+    for rule, i in recursive:
+        if rule.body[i][0] == "neg":
+            raise CompileError(f"{rule.where}: cannot compile to SQL a negation inside a recursion ({rule.body[i][1]})")
+    if not recursive:
+        (pred,) = component
+        selects = [_select(rule, program) for rule in own]
+        return f"INSERT INTO {_table(pred)} {_new(pred, selects)}"
+    return _fixpoint(component, own, recursive, program)
+
+
+def _new(pred: str, selects: list[str]) -> str:
+    """The rows the selects derive that the predicate's table does not hold yet."""
+    if not selects:
+        return f"SELECT * FROM {_table(pred)} WHERE 1 = 0"
+    return f"SELECT * FROM ({' UNION '.join(selects)}) n EXCEPT SELECT * FROM {_table(pred)}"
+
+
+def _fixpoint(component: list[str], own: list[Rule], recursive: list[tuple[Rule, int]], program: Program) -> Fixpoint:
+    """Semi-naive evaluation: after a first round over the full tables, each round joins one
+    recursive literal with the rows the previous round added (`__delta`), the rest with the full tables."""
+
+    def round_(selects: dict[str, list[str]]) -> tuple[str, ...]:
+        statements = []
+        for pred in component:
+            statements += [f"DROP TABLE IF EXISTS {_table(pred)}__new"]
+            statements += [f"CREATE TABLE {_table(pred)}__new AS {_new(pred, selects[pred])}"]
+        for pred in component:
+            statements += [f"INSERT INTO {_table(pred)} SELECT * FROM {_table(pred)}__new"]
+            statements += [f"DROP TABLE IF EXISTS {_table(pred)}__delta"]
+            statements += [f"ALTER TABLE {_table(pred)}__new RENAME TO {_table(pred)}__delta"]
+        return tuple(statements)
+
+    first = {pred: [_select(rule, program) for rule in own if rule.head[0] == pred] for pred in component}
+    delta: dict[str, list[str]] = {pred: [] for pred in component}
+    for rule, i in recursive:
+        delta[rule.head[0]].append(_select(rule, program, i))
+    size = " + ".join(f"(SELECT count(*) FROM {_table(pred)}__delta)" for pred in component)
+    end = tuple(f"DROP TABLE {_table(pred)}__delta" for pred in component)
+    return Fixpoint(round_(first), round_(delta), f"SELECT {size}", end)
+
+
+# -- one rule as a SELECT
+
+
+@dataclass
+class _Side:
+    """A value in a rule's SQL: an expression and how it holds the value (a constant keeps its value)."""
+
+    sql: str
+    rep: str
+    value: Term | None = None
+
+
+class _RuleSQL:
+    """The SQL of one rule: the bound variables, FROM and WHERE."""
+
+    def __init__(self, rule: Rule, program: Program) -> None:
+        self.rule, self.program, self.dialect = rule, program, program.dialect
+        self.bound: dict[Var, _Side] = {}
+        self.where: list[str] = []
+
+    def refuse(self, what: str) -> CompileError:
+        return CompileError(f"{self.rule.where}: cannot compile to SQL {what}")
+
+    def side(self, arg: Arg, local: dict[Var, _Side] | None = None) -> _Side:
+        if isinstance(arg, Var):
+            found = self.bound.get(arg) or (local or {}).get(arg)
+            if found is None:
+                raise self.refuse(f"the unsafe variable {arg} (no positive literal binds it)")
+            return found
+        rep = kind(arg)
+        text = str(arg) if rep == INT else self.dialect.string(str(arg))
+        return _Side(text, rep, arg)
+
+    def tagged(self, side: _Side) -> str:
+        """The side as a tagged text, comparable with any column."""
+        if side.value is not None:
+            return self.dialect.string(str(encode(side.value, ANY)))
+        return self.dialect.tagged(side.sql, side.rep)
+
+    def compare(self, left: _Side, op: str, right: _Side) -> str:
+        if left.rep == right.rep:
+            return f"{left.sql} {_OPERATORS[op]} {right.sql}"
+        return f"{self.tagged(left)} {_OPERATORS[op]} {self.tagged(right)}"
+
+    def as_column(self, side: _Side, rep: str) -> str:
+        """The side converted to a column's representation (a tagged value decoded where needed)."""
+        if side.rep == rep:
+            return side.sql
+        if rep == ANY:
+            return self.tagged(side)
+        if side.rep != ANY:  # the column kinds (_kinds) admit every value a rule puts in a column
+            raise self.refuse(f"a {side.rep} value in a {rep} column")
+        return self.dialect.untagged(side.sql, rep)
+
+    def match(self, alias: str, pred: str, args: list[Arg], local: dict[Var, _Side]) -> list[str]:
+        """Conditions tying a literal's columns to its arguments; its unbound variables bind in `local`."""
+        conditions = []
+        for i, (arg, rep) in enumerate(zip(args, self.program.tables[pred], strict=True)):
+            column = _Side(f"{alias}.c{i}", rep)
+            if isinstance(arg, Var) and arg not in self.bound and arg not in local:
+                local[arg] = column
+            else:
+                conditions.append(self.compare(column, "==", self.side(arg, local)))
+        return conditions
+
+
+def _select(rule: Rule, program: Program, delta: int | None = None) -> str:
+    """The rule as a SELECT of its head's columns; body literal `delta` reads the previous round's rows."""
+    sql = _RuleSQL(rule, program)
+    tables = []
+    for i, (kind_, pred, args) in enumerate(rule.body):
+        if kind_ == "pos":
+            tables.append(f"{_table(pred)}{'__delta' if i == delta else ''} t{i}")
+            sql.where += sql.match(f"t{i}", pred, args, sql.bound)
+    for variable, value in _bindings(rule, set(sql.bound)):
+        sql.bound[variable] = sql.side(value)
+    for i, (kind_, op, args) in enumerate(rule.body):
+        if kind_ == "cmp":
+            sql.where.append(sql.compare(sql.side(args[0]), op, sql.side(args[1])))
+        elif kind_ == "neg":
+            sql.where.append(_absent(sql, f"n{i}", op, args))
+    reps = program.tables[rule.head[0]]
+    columns = [
+        f"{sql.as_column(sql.side(arg), rep)} AS c{i}"
+        for i, (arg, rep) in enumerate(zip(rule.head[1], reps, strict=True))
+    ]
+    text = f"SELECT {', '.join(columns)}"
+    text += f" FROM {', '.join(tables)}" if tables else ""
+    return text + (f" WHERE {' AND '.join(sql.where)}" if sql.where else "")
+
+
+def _absent(sql: _RuleSQL, alias: str, pred: str, args: list[Arg]) -> str:
+    conditions = sql.match(alias, pred, args, {})
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    return f"NOT EXISTS (SELECT 1 FROM {_table(pred)} {alias}{where})"
+
+
+def statements(program: Program) -> Iterator[str]:
+    """Every statement of the program in order, a Fixpoint's as a template (for reading and tests)."""
+    for step in program.steps:
+        yield from [step] if isinstance(step, str) else itertools.chain(step.start, step.step, [step.size], step.end)

@@ -1,0 +1,93 @@
+"""How SQL columns hold clingo's terms, and what differs between the SQL engines (the Dialect).
+
+A column holds one kind of value where the rules put only one there: BIGINT for numbers, text for
+strings, text for symbolic constants (the column says which). A column that takes several kinds
+holds a tagged text that keeps clingo's order (numbers < constants < strings < function terms), so
+that comparisons and joins need no decoding: "1" + the number offset into ten digits, "2" + a
+constant, "3" + a string, "4" + a function term as clingo prints it. Every value reads back exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from auditor import asptext
+from auditor.predicates import Term
+
+INT, STR, SYM, ANY = "int", "string", "symbol", "any"  # how a column holds its values
+FUN = "function"  # a kind of value only a tagged (ANY) column holds
+OFFSET = 2**31  # clingo's numbers are 32-bit: offset, they sort as ten digits
+TAGS = {INT: "1", SYM: "2", STR: "3", FUN: "4"}
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What differs between the SQL engines the compiled program runs on: type names and literals."""
+
+    string_type: str
+    int_type: str = "BIGINT"
+    backslash_escapes: bool = False  # Spark reads \ in a literal as an escape
+
+    def string(self, text: str) -> str:
+        if self.backslash_escapes:
+            return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+        return "'" + text.replace("'", "''") + "'"
+
+    def column_type(self, rep: str) -> str:
+        return self.int_type if rep == INT else self.string_type
+
+    def tagged(self, sql: str, rep: str) -> str:
+        """An expression of a column of `rep` as the tagged text of an ANY column."""
+        if rep == INT:
+            return f"'{TAGS[INT]}' || lpad(CAST({sql} + {OFFSET} AS {self.string_type}), 10, '0')"
+        return sql if rep == ANY else f"'{TAGS[rep]}' || {sql}"
+
+    def untagged(self, sql: str, rep: str) -> str:
+        """An expression of an ANY column as a column of `rep` holds the value (of that kind) it tags."""
+        text = f"substr({sql}, 2)"
+        return f"(CAST({text} AS {self.int_type}) - {OFFSET})" if rep == INT else text
+
+
+DUCKDB = Dialect("VARCHAR")
+SPARK = Dialect("STRING", backslash_escapes=True)
+
+
+def kind(value: Term) -> str:
+    if isinstance(value, int):
+        return INT
+    if isinstance(value, asptext.Constant):
+        return SYM
+    return STR if isinstance(value, str) else FUN
+
+
+def representation(kinds: set[str]) -> str:
+    """How a column holds values of these kinds."""
+    only = next(iter(kinds)) if len(kinds) == 1 else None
+    return only if only in (INT, STR, SYM) else ANY
+
+
+def encode(value: Term, rep: str) -> Term:
+    """A value (int, str, Constant, or a function term as a tuple) as a column of `rep` holds it."""
+    if rep == INT:
+        return int(value)  # type: ignore[arg-type]  # a number column holds numbers only
+    if rep != ANY:
+        return str(value)
+    tag = TAGS[kind(value)]
+    if isinstance(value, int):
+        return f"{tag}{value + OFFSET:010d}"
+    return tag + (value if isinstance(value, str) else asptext.ground(value))
+
+
+def decode(value: Term, rep: str) -> Term:
+    """A column's value as the term clingo would give."""
+    if rep in (INT, STR):
+        return value
+    text = str(value)
+    if rep == SYM:
+        return asptext.Constant(text)
+    tag, rest = text[0], text[1:]
+    if tag == TAGS[INT]:
+        return int(rest) - OFFSET
+    if tag == TAGS[SYM]:
+        return asptext.Constant(rest)
+    return rest if tag == TAGS[STR] else asptext.atom(f"f({rest})")[1][0]

@@ -1,0 +1,175 @@
+"""Benchmark of the reasoning stage: clingo against DuckDB running the Datalog core compiled to SQL.
+
+What it measures: on the synthetic Hub-shaped lineage graph of bench_pipeline.py (heavy-tailed
+fan-out, Hub licence mix, lineage up to 11 deep; the release is the model with the largest upstream
+cone among the deepest), at 10k, 100k and 1M assets, the facts are encoded once and reasoned over
+by each engine, stage by stage:
+
+    clingo: render (facts as ASP text), solve (ground + solve + read the shown atoms back)
+    duckdb: compile (the rule files to SQL, cached after the first audit), load (tables of facts),
+            run (the compiled statements), read (the shown atoms back)
+
+Each (size, engine) runs in a fresh subprocess, so peak RSS (getrusage ru_maxrss, which sees clingo's
+and DuckDB's C++ memory, where tracemalloc would not) belongs to that run alone; the peak before
+reasoning (generate + encode) is printed beside it. Both engines must derive the same atoms: the
+script compares a digest of every predicate reasoning.COMPARED reads and says so.
+
+    python benchmarks/bench_sql.py                       # 10k, 100k, 1M
+    python benchmarks/bench_sql.py --sizes 10000 100000 --engines duckdb
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import itertools
+import json
+import resource
+import subprocess
+import sys
+import time
+from typing import Any
+
+from bench_pipeline import Lineage, choose_release, in_memory_harvest
+
+DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
+ENGINES = ("clingo", "duckdb")
+Run = dict[str, Any]
+
+
+def peak_mb() -> int:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)  # KiB on Linux
+
+
+def run_once(size: int, which: str, seed: int) -> Run:
+    """Generate, encode, and reason on one engine, each stage timed."""
+    from auditor import audit, config, engine, facts, profiles, rulebase, sqlengine
+    from auditor.graph import build
+
+    rb = rulebase.load()
+    stages: dict[str, float] = {}
+    started = time.perf_counter()
+    with audit.no_cycle_collection():
+        lineage = Lineage(size, seed)
+        specs = lineage.build()
+        release, _ = choose_release(specs)
+        graph = build(in_memory_harvest(specs))
+        stages["generate"] = time.perf_counter() - started
+        mark = time.perf_counter()
+        fb = facts.encode(graph, config.Settings(asset=release.id, profiles=profiles.DEFAULT_PROFILES), rb)
+        stages["encode"] = time.perf_counter() - mark
+        before = peak_mb()
+        files = rb.program_files("conservative")
+        atoms = _clingo(engine, files, fb, stages) if which == "clingo" else _duckdb(sqlengine, files, fb, stages)
+    return {
+        "size": size,
+        "engine": which,
+        "facts": len(fb.facts),
+        "stages": {k: round(v, 3) for k, v in stages.items()},
+        "peak_before_mb": before,
+        "peak_mb": peak_mb(),
+        "atoms": sum(len(v) for v in atoms.values()),
+        "digest": _digest(atoms),
+    }
+
+
+def _clingo(engine: Any, files: list[Any], fb: Any, stages: dict[str, float]) -> Any:
+    mark = time.perf_counter()
+    program = fb.program()
+    stages["render"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    atoms = engine.solve(files, program, False)
+    stages["solve"] = time.perf_counter() - mark
+    return atoms
+
+
+def _duckdb(sqlengine: Any, files: list[Any], fb: Any, stages: dict[str, float]) -> Any:
+    import duckdb
+
+    mark = time.perf_counter()
+    program = sqlengine.compiled(files)
+    stages["compile"] = time.perf_counter() - mark
+    connection = duckdb.connect(":memory:")
+    for name, work in (
+        ("load", lambda: sqlengine.load(connection, program, list(fb.facts), ())),
+        ("run", lambda: sqlengine.run(connection, program)),
+        ("read", lambda: sqlengine.read(connection, program)),
+    ):
+        mark = time.perf_counter()
+        result = work()
+        stages[name] = time.perf_counter() - mark
+    connection.close()
+    return result
+
+
+def _digest(atoms: Any) -> str:
+    """A digest of the predicates the engines must agree on, independent of order."""
+    from auditor import reasoning
+
+    text = "\n".join(sorted(f"{name}{tuple(row)!r}" for name in reasoning.COMPARED for row in atoms.get(name, [])))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def run_in_subprocess(size: int, which: str, seed: int) -> Run:
+    command = [sys.executable, __file__, "--child", str(size), which, "--seed", str(seed)]
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
+    run: Run = json.loads(done.stdout.strip().splitlines()[-1])
+    return run
+
+
+def table(runs: list[Run]) -> str:
+    rows = [
+        "| assets | facts | engine | reasoning stages (s) | reasoning total | peak RSS before / after reasoning |",
+        "|---:|---:|---|---|---:|---:|",
+    ]
+    for run in runs:
+        reasoning = {k: v for k, v in run["stages"].items() if k not in ("generate", "encode")}
+        stages = ", ".join(f"{k} {v:.2f}" for k, v in reasoning.items())
+        rows.append(
+            f"| {run['size']:,} | {run['facts']:,} | {run['engine']} | {stages} | {sum(reasoning.values()):.2f} s "
+            f"| {run['peak_before_mb']:,} / {run['peak_mb']:,} MB |"
+        )
+    return "\n".join(rows)
+
+
+def notes(runs: list[Run]) -> str:
+    """Agreement of the engines, and how each engine's reasoning grows with the graph."""
+    lines = []
+    for size in sorted({r["size"] for r in runs}):
+        digests = {r["engine"]: r["digest"] for r in runs if r["size"] == size}
+        same = len(set(digests.values())) == 1
+        lines.append(f"{size:,} assets: {'same atoms' if same else 'DIFFERENT atoms'} ({', '.join(digests)})")
+    for which in ENGINES:
+        mine = sorted((r for r in runs if r["engine"] == which), key=lambda r: r["size"])
+        for small, large in itertools.pairwise(mine):
+            t0 = sum(v for k, v in small["stages"].items() if k not in ("generate", "encode"))
+            t1 = sum(v for k, v in large["stages"].items() if k not in ("generate", "encode"))
+            factor = large["size"] / small["size"]
+            lines.append(f"{which}: {factor:.0f}x the assets, {t1 / max(t0, 1e-9):.1f}x the reasoning time")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
+    parser.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES))
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", action="store_true", help="also print every run's raw measurements as JSON")
+    parser.add_argument("--child", nargs=2, metavar=("SIZE", "ENGINE"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(run_once(int(args.child[0]), args.child[1], args.seed)))
+        return 0
+    runs = []
+    for size in args.sizes:
+        for which in args.engines:
+            runs.append(run_in_subprocess(size, which, args.seed))
+            print(f"  {size:,} {which}: {runs[-1]['stages']}, peak {runs[-1]['peak_mb']:,} MB", file=sys.stderr)
+    print(table(runs) + "\n\n" + notes(runs))
+    if args.json:
+        print(json.dumps(runs, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
