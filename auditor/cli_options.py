@@ -205,7 +205,7 @@ def _lake_command(sub: Commands, handler: Handler) -> None:
         "(default: ./mlaudit-lake)",
     )
     lake.add_argument(
-        "--engine", help="reasoning engine, as for audit (default: engine under [audit] in mlaudit.toml, else clingo)"
+        "--engine", help="reasoning engine, as for audit (default: engine under [audit] in mlaudit.toml, else duckdb)"
     )
     lake.add_argument("--position", help="legal position (overrides mlaudit.toml)")
     lake.add_argument(

@@ -24,6 +24,8 @@ from auditor.naming import display_id
 from auditor.parsed import JSON, JSONObject
 from auditor.vocabulary import SEVERITIES
 
+ENGINE = "duckdb"  # a lake's engine unless one is chosen: the compiled SQL scales where grounding does not
+
 
 @dataclass(frozen=True)
 class LakeAudit:
@@ -55,6 +57,8 @@ def run(
         with audit.stage("harvest", on_stage):
             harvested, settings, texts = audit.read(root, exclude, overrides)
         files, settings = audit.prepared(settings, rb)
+        if "engine" not in settings.origin:  # neither the command line nor mlaudit.toml chose one
+            settings = replace(settings, engine=ENGINE)
         with audit.stage("resolve", on_stage):
             decisions, curated = audit.reviewed(harvested, settings, texts, rb)
         with audit.stage("encode", on_stage):
