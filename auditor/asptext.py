@@ -119,12 +119,12 @@ def _string(value: object) -> str:
 
 class Constant(str):
     """A symbolic constant read back from clingo (`commercial`), told apart from a string
-    (`"commercial"`) so that a read-back atom can be written again exactly (see `_ground`)."""
+    (`"commercial"`) so that a read-back atom can be written again exactly (see `ground`)."""
 
     __slots__ = ()
 
 
-def _ground(value: Term) -> str:
+def ground(value: Term) -> str:
     """Any read-back value as a term: constants bare, strings quoted, tuples as tuples."""
     if isinstance(value, Constant):
         return value
@@ -133,7 +133,7 @@ def _ground(value: Term) -> str:
     if isinstance(value, int):
         return str(value)
     name, *args = value
-    return f"{name}({','.join(map(_ground, args))}{',' if not name and len(args) == 1 else ''})"
+    return f"{name}({','.join(map(ground, args))}{',' if not name and len(args) == 1 else ''})"
 
 
 # Any: the values of facts are whatever the encoder gives; each converter checks those its type allows.
@@ -143,5 +143,5 @@ _CONVERTERS: dict[str, Callable[[Any], str]] = {
     "symbol": _symbol,
     "string": _string,
     "term": _string,
-    "ground": _ground,
+    "ground": ground,
 }

@@ -147,7 +147,7 @@ def audit_harvest(
     with stage("interpret", on_stage):
         result = findings.read_atoms(reasoned, fb, curated.graph, rb, "mof" in settings.profiles)
     with stage("repair", on_stage):
-        remedies = repair.search(result, fb, curated.graph, files, reasoned.atoms, rb, settings.engine != "pydatalog")
+        remedies = repair.search(result, fb, curated.graph, files, reasoned.atoms, rb)
         result = repair.remedied(result, remedies)
     return Audit(settings, curated, fb, result, rb, decisions)
 

@@ -32,6 +32,7 @@ from clingo import SymbolType, ast
 from auditor import asptext, rulebase
 from auditor.engine import Term
 from auditor.predicates import Atoms
+from auditor.schema import SCHEMA
 
 _OPERATORS = {
     ast.ComparisonOperator.Equal: "==",
@@ -42,6 +43,10 @@ _OPERATORS = {
     ast.ComparisonOperator.GreaterEqual: ">=",
 }
 DUMMY = 0  # the argument 0-ary atoms get, since pyDatalog predicates need one
+# The prefix of a symbolic constant inside pyDatalog, where every value is a Python string: it keeps
+# `commercial` apart from "commercial" as clingo does, and reads back as an asptext.Constant, so the
+# atoms come back exactly as clingo's and are written again alike (the repair search's inputs).
+CONSTANT = "\x00"
 Literal = tuple[str, str, list[str]]  # (kind: pos | neg | cmp, predicate or operator, argument texts)
 Fact = tuple[str, *tuple[Term, ...]]  # (predicate, *values)
 
@@ -256,9 +261,9 @@ def _term(term: ast.AST, path: Path, node: ast.AST, names: _Variables) -> str:
         if symbol.type == SymbolType.String:
             return repr(symbol.string)
         if symbol.type == SymbolType.Function and not symbol.arguments:
-            return repr(symbol.name)
+            return repr(CONSTANT + symbol.name)
     if kind == ast.ASTType.Function and not term.arguments:
-        return repr(term.name)
+        return repr(CONSTANT + term.name)
     raise _refuse(node, path, f"the term {term} (function terms, tuples and arithmetic are not Datalog)")
 
 
@@ -278,7 +283,7 @@ def solve(files: list[Path], facts: list[Fact], clingo_choices: Iterable[tuple[T
     from pyDatalog import pyDatalog
 
     program = translate(files)
-    inputs: list[Fact] = [(f"{f[0]}__{len(f) - 1}", *f[1:]) for f in facts]
+    inputs: list[Fact] = [(f"{f[0]}__{len(f) - 1}", *_marked(f)) for f in facts]
     inputs += [("chosen__2", *c) for c in clingo_choices]
     defined = _defined(program, {f[0] for f in inputs} | {f[0] for f in program.facts})
     pyDatalog.clear()
@@ -291,6 +296,17 @@ def solve(files: list[Path], facts: list[Fact], clingo_choices: Iterable[tuple[T
             continue
         atoms[name] += [asptext.row(name, row) for row in _ask(pyDatalog, pred, arity, nested)]
     return atoms
+
+
+def _marked(fact: Fact) -> tuple[Term, ...]:
+    """An input fact's values as pyDatalog holds them: its symbols marked as constants."""
+    types = SCHEMA[fact[0]].types
+    return tuple(CONSTANT + str(v) if t == "symbol" else v for t, v in zip(types, fact[1:], strict=True))
+
+
+def _read(value: Term) -> Term:
+    """A value pyDatalog derived as clingo gives it: a marked constant as a Constant."""
+    return asptext.Constant(value[1:]) if isinstance(value, str) and value.startswith(CONSTANT) else value
 
 
 def _defined(program: Translation, given: set[str]) -> set[str]:
@@ -324,10 +340,10 @@ def _ask(engine: ModuleType, pred: str, arity: int, nested: dict[int, tuple[str,
         for position in range(arity):
             if position in nested:
                 fname, n = nested[position]
-                row.append((fname, *flat[i : i + n]))
+                row.append((fname, *map(_read, flat[i : i + n])))
                 i += n
             else:
-                row.append(flat[i])
+                row.append(_read(flat[i]))
                 i += 1
         rows.append(tuple(row))
     return rows
