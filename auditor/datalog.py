@@ -44,8 +44,9 @@ _OPERATORS = {
 }
 DUMMY = 0  # the argument 0-ary atoms get, since pyDatalog predicates need one
 # The prefix of a symbolic constant inside pyDatalog, where every value is a Python string: it keeps
-# `commercial` apart from "commercial" as clingo does, and reads back as an asptext.Constant, so the
-# atoms come back exactly as clingo's and are written again alike (the repair search's inputs).
+# `commercial` apart from "commercial" as clingo does (and orders constants before strings, as clingo
+# does), and reads back as an asptext.Constant, so the atoms come back exactly as clingo's and are
+# written again alike (the repair search's inputs).
 CONSTANT = "\x00"
 Literal = tuple[str, str, list[str]]  # (kind: pos | neg | cmp, predicate or operator, argument texts)
 Fact = tuple[str, *tuple[Term, ...]]  # (predicate, *values)
