@@ -143,9 +143,7 @@ def audit_harvest(
     with stage("interpret", on_stage):
         result = findings.read_atoms(reasoned, fb, curated.graph, rb, "mof" in settings.profiles)
     with stage("repair", on_stage):
-        remedies = repair.search(
-            result, fb, curated.graph, files, reasoned.atoms, rb, "clingo" in reasoning.ENGINE_NAMES[settings.engine]
-        )
+        remedies = repair.search(result, fb, curated.graph, files, reasoned.atoms, rb)
         result = repair.remedied(result, remedies)
     return Audit(settings, curated, fb, result, rb, decisions)
 

@@ -32,6 +32,7 @@ from clingo import SymbolType, ast
 from auditor import asptext, rulebase
 from auditor.engine import Term
 from auditor.predicates import Atoms
+from auditor.schema import SCHEMA
 
 _OPERATORS = {
     ast.ComparisonOperator.Equal: "==",
@@ -42,6 +43,11 @@ _OPERATORS = {
     ast.ComparisonOperator.GreaterEqual: ">=",
 }
 DUMMY = 0  # the argument 0-ary atoms get, since pyDatalog predicates need one
+# The prefix of a symbolic constant inside pyDatalog, where every value is a Python string: it keeps
+# `commercial` apart from "commercial" as clingo does (and orders constants before strings, as clingo
+# does), and reads back as an asptext.Constant, so the atoms come back exactly as clingo's and are
+# written again alike (the repair search's inputs).
+CONSTANT = "\x00"
 
 
 class Var(str):
@@ -103,7 +109,7 @@ def _text(arg: Arg) -> str:
     """An argument as pyDatalog source: a variable's name, a constant as a Python literal."""
     if isinstance(arg, Var | int):
         return str(arg)
-    return repr(str(arg))
+    return repr(_held(arg) if isinstance(arg, asptext.Constant) else str(arg))
 
 
 def translate(files: list[Path]) -> Translation:
@@ -300,12 +306,12 @@ def solve(files: list[Path], facts: list[Fact], clingo_choices: Iterable[tuple[T
     from pyDatalog import pyDatalog
 
     program = translate(files)
-    inputs: list[Fact] = [(f"{f[0]}__{len(f) - 1}", *f[1:]) for f in facts]
+    inputs: list[Fact] = [(f"{f[0]}__{len(f) - 1}", *_marked(f)) for f in facts]
     inputs += [("chosen__2", *c) for c in clingo_choices]
     defined = _defined(program, {f[0] for f in inputs} | {f[0] for f in program.facts})
     pyDatalog.clear()
     for fact in itertools.chain(program.facts, inputs):
-        pyDatalog.assert_fact(fact[0], *(_plain(v) for v in fact[1:] or (DUMMY,)))
+        pyDatalog.assert_fact(fact[0], *(_held(v) for v in fact[1:] or (DUMMY,)))
     pyDatalog.load(program.source(defined))
     atoms = Atoms(list)
     for pred, (name, arity, nested) in sorted(program.shapes.items()):
@@ -315,9 +321,20 @@ def solve(files: list[Path], facts: list[Fact], clingo_choices: Iterable[tuple[T
     return atoms
 
 
-def _plain(value: Term) -> Term:
-    """A constant as the plain string pyDatalog compares it as (a rule's symbol or string alike)."""
-    return str(value) if isinstance(value, str) else value
+def _held(value: Term) -> Term:
+    """A value as pyDatalog holds it: a symbolic constant marked (CONSTANT), anything else as it is."""
+    return CONSTANT + value if isinstance(value, asptext.Constant) else value
+
+
+def _marked(fact: Fact) -> tuple[Term, ...]:
+    """An input fact's values as pyDatalog holds them: its symbols marked as constants."""
+    types = SCHEMA[fact[0]].types
+    return tuple(CONSTANT + str(v) if t == "symbol" else v for t, v in zip(types, fact[1:], strict=True))
+
+
+def _read(value: Term) -> Term:
+    """A value pyDatalog derived as clingo gives it: a marked constant as a Constant."""
+    return asptext.Constant(value[1:]) if isinstance(value, str) and value.startswith(CONSTANT) else value
 
 
 def _defined(program: Translation, given: set[str]) -> set[str]:
@@ -344,7 +361,7 @@ def _ask(engine: ModuleType, pred: str, arity: int, nested: dict[int, tuple[str,
     width = arity + sum(n - 1 for _, n in nested.values()) if arity else 1
     variables = ", ".join(f"V{i}" for i in range(width))
     answer = engine.ask(f"{pred}({variables})")
-    return [nest(flat, arity, nested) for flat in (answer.answers if answer else [])]
+    return [nest(tuple(map(_read, flat)), arity, nested) for flat in (answer.answers if answer else [])]
 
 
 def nest(flat: Sequence[Term], arity: int, nested: dict[int, tuple[str, int]]) -> tuple[Term, ...]:

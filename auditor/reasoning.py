@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from auditor import datalog, engine, sqlengine
+from auditor import asptext, datalog, engine, sqlengine
 from auditor.facts import FactBase
 from auditor.interpretation import Row
 from auditor.predicates import Atoms
@@ -69,7 +69,14 @@ def reason(which: str, files: list[Path], fb: FactBase) -> Reasoning:
 def differences(a: Atoms, b: Atoms) -> tuple[Difference, ...]:
     found = []
     for name in COMPARED:
-        left, right = set(a.get(name, [])), set(b.get(name, []))
-        if left != right:
-            found.append(Difference(name, sorted(left - right, key=repr), sorted(right - left, key=repr)))
+        left, right = _exact(a.get(name, [])), _exact(b.get(name, []))
+        if left.keys() != right.keys():
+            only_a = [left[k] for k in sorted(left.keys() - right.keys())]
+            found.append(Difference(name, only_a, [right[k] for k in sorted(right.keys() - left.keys())]))
     return tuple(found)
+
+
+def _exact(rows: list[Row]) -> dict[str, Row]:
+    """Rows by their ASP text, which tells the constant `commercial` from the string "commercial"
+    (equal as Python strings): an engine that confused them would change what is written again."""
+    return {asptext.ground(("", *row)): row for row in rows}

@@ -4,10 +4,16 @@ each conflict finding's own.
 A change edits the release itself (renamed, a prescribed text added, relicensed: the candidates of
 auditor/release_fixes.py), removes an upstream asset (or relicenses or curates it, so that it
 brings no terms of its own) or takes an asset under another of its license alternatives; edits of
-the release come first (rules/repair/repair.lp). The search is ASP, so it runs on clingo over the
-release's lineage, after the audit: it needs the findings' atoms as clingo derived them, which
-pyDatalog alone does not give. `search` returns the remedies; `remedied` makes the interpretation
-that carries them.
+the release come first (rules/repair/repair.lp).
+
+The search is ASP, so it runs on clingo, after the audit, whichever engine reasoned: the repair
+program derives everything again on its own clingo pass over the audit's facts (the rules and the
+repair program together, the release's replaceable facts as as_found), so it needs no engine's
+derived atoms. From the audit it takes only what every engine gives alike: the interpretation's
+conflict findings, as aimed/4, and the license choices, as was_chosen/2 (choices are ASP, so clingo
+makes them for every engine: auditor/reasoning.py). Every output is thus rendered from one
+interpretation, the same whatever the engine (tests/test_engine_parity.py). `search` returns the
+remedies; `remedied` makes the interpretation that carries them.
 """
 
 from __future__ import annotations
@@ -40,7 +46,6 @@ def search(
     files: list[Path],
     atoms: Atoms,
     rb: rulebase.RuleBase,
-    from_clingo: bool,
 ) -> Remedies:
     """The release's remedy and each conflict finding's, searched with the rule base's repair programs."""
     release = display_id(fb.release, graph) if fb.release else None
@@ -48,9 +53,6 @@ def search(
     if release is None or not conflicts:
         why = "no release asset was identified, so there is no lineage to change"
         return Remedies(NOT_NEEDED if fb.release else NO_RELEASE, _unsearched(conflicts, why))
-    if not from_clingo:
-        why = "the repair search needs clingo's findings (run with --engine clingo or both)"
-        return Remedies(NOT_NEEDED, _unsearched(conflicts, why))
     aimed = [f for f in conflicts if fb.cone is None or f.atom[1] in fb.cone][:MAX_AIMED]
     skipped = f"only the first {MAX_AIMED} conflicts of the release's lineage are searched one by one"
     remedies = _unsearched([f for f in conflicts if f not in aimed], skipped)

@@ -1,6 +1,6 @@
 """pyDatalog and DuckDB (the Datalog core compiled to SQL) as independent engines: the same atoms
-as clingo on every fixture and on random lineages, and any difference (here provoked by altering the
-translation) is caught and reported."""
+as clingo on every fixture and on random lineages (with every output: tests/test_engine_parity.py),
+and any difference (here provoked by altering the translation) is caught and reported."""
 
 from __future__ import annotations
 
@@ -19,13 +19,6 @@ from auditor import audit, datalog, reasoning, sqlcompile, sqlengine
 SCENARIOS = sorted(p for p in (FIXTURES / "rules").glob("*/*") if p.is_dir()) + sorted(
     p for p in (FIXTURES / "releases").glob("*") if p.is_dir()
 )
-
-
-@pytest.mark.parametrize("folder", SCENARIOS, ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_both_engines_agree(folder):
-    doc = run_audit(folder, engine="both")
-    assert doc["engines"] == ["clingo", "pyDatalog"]
-    assert [f["message"] for f in doc["findings"] if f["rule"] == "INP004"] == []
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -88,15 +81,17 @@ def _without_fix(doc: dict) -> list[dict]:
     return [{k: v for k, v in f.items() if k != "fix"} for f in doc["findings"]]
 
 
-def test_pydatalog_alone_gives_the_same_report(tmp_path):
-    demo = FIXTURES / "releases" / "demo"
-    by_clingo, by_pydatalog = run_audit(demo, engine="clingo"), run_audit(demo, engine="pydatalog")
-    assert by_pydatalog["engines"] == ["pyDatalog"]
-    assert _without_fix(by_pydatalog) == _without_fix(by_clingo)
-    assert by_pydatalog["obligations"] == by_clingo["obligations"]
-    # What would fix a conflict is an ASP search over clingo's findings: said, not guessed.
-    fixes = {f["fix"]["status"] for f in by_pydatalog["findings"] if f["fix"]}
-    assert fixes == {"not-computed"}
+def test_a_constant_read_back_as_a_string_is_caught(monkeypatch):
+    """pyDatalog holds every value as a Python string, and the constant `commercial` equals the
+    string "commercial" in Python; given back as a string, it would be written again as one (the
+    repair search's inputs), so the engines are compared on the atoms' text."""
+
+    def as_string(value):
+        return value[1:] if isinstance(value, str) and value.startswith(datalog.CONSTANT) else value
+
+    monkeypatch.setattr(datalog, "_read", as_string)
+    doc = run_audit(FIXTURES / "releases" / "demo", engine="both")
+    assert "finding" in {f["detail"]["predicate"] for f in doc["findings"] if f["rule"] == "INP004"}
 
 
 def test_an_altered_translation_is_caught(monkeypatch):
@@ -162,5 +157,7 @@ def test_both_engines_terminate_and_agree_on_lineage_cycles(tmp_path, n):
     by_clingo = run_audit(folder, engine="clingo")
     assert _without_fix(by_pydatalog) == _without_fix(by_clingo)
     assert _without_fix(run_audit(folder, engine="duckdb")) == _without_fix(by_clingo)
+
+    assert by_pydatalog | {"engines": []} == by_clingo | {"engines": []}  # the same report apart from the engine
     assert n == 1 or "org/a0" in {f["asset"] for f in by_clingo["findings"] if f["rule"] == "PRV010"}
     assert not [f for f in run_audit(folder, engine="both")["findings"] if f["rule"] == "INP004"]

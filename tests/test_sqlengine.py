@@ -239,7 +239,6 @@ def test_duckdb_alone_gives_the_same_report():
     demo = FIXTURES / "releases" / "demo"
     by_clingo, by_duckdb = run_audit(demo, engine="clingo"), run_audit(demo, engine="duckdb")
     assert by_duckdb["engines"] == ["DuckDB"]
-    strip = [{k: v for k, v in f.items() if k != "fix"} for f in by_clingo["findings"]]
-    assert [{k: v for k, v in f.items() if k != "fix"} for f in by_duckdb["findings"]] == strip
+    assert by_duckdb["findings"] == by_clingo["findings"]  # the fixes too: the repair search runs on clingo
     assert by_duckdb["obligations"] == by_clingo["obligations"] and by_clingo["obligations"]
-    assert {f["fix"]["status"] for f in by_duckdb["findings"] if f["fix"]} == {"not-computed"}
+    assert {f["fix"]["status"] for f in by_duckdb["findings"] if f["fix"]} >= {"found"}

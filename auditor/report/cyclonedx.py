@@ -40,6 +40,7 @@ from typing import TypeVar
 
 from auditor.parsed import JSON, JSONObject
 from auditor.readers.sanitise import plain
+from auditor.report import content
 from auditor.vocabulary import Relation
 
 T = TypeVar("T")
@@ -86,8 +87,9 @@ def render(document: JSONObject) -> str:
 
 
 def serial_number(document: JSONObject) -> str:
-    """An RFC 9562 version-8 UUID from the SHA-256 of the canonical document: same content, same serial."""
-    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    """An RFC 9562 version-8 UUID from the SHA-256 of the canonical document: same content, same
+    serial, whichever engine reasoned."""
+    canonical = json.dumps(content(document), sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     digest = bytearray(hashlib.sha256(canonical.encode("ascii")).digest()[:16])
     digest[6] = (digest[6] & 0x0F) | 0x80
     digest[8] = (digest[8] & 0x3F) | 0x80

@@ -53,6 +53,7 @@ from collections.abc import Callable
 from urllib.parse import quote
 
 from auditor.parsed import JSON, JSONObject
+from auditor.report import content
 from auditor.vocabulary import ExportProperty, Relation
 
 CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
@@ -158,8 +159,9 @@ def _visible(text: str) -> str:
 
 
 def _namespace(document: JSONObject) -> str:
-    """A UUID URN derived from the report's content: same report, same identifiers."""
-    digest = hashlib.sha256(json.dumps(document, sort_keys=True, default=str).encode()).hexdigest()
+    """A UUID URN derived from the report's content: same report, same identifiers, whichever
+    engine reasoned."""
+    digest = hashlib.sha256(json.dumps(content(document), sort_keys=True, default=str).encode()).hexdigest()
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'mlaudit:report:' + digest)}"
 
 
