@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import cast
 
-from auditor import asptext, provenance, schema, shipped
+from auditor import asptext, osadl, provenance, schema, shipped
 from auditor.config import Settings
 from auditor.knowledge_facts import knowledge
 from auditor.license_reading import LicenseReading, known_readings, read_declared
@@ -88,6 +88,8 @@ def encode(graph: AssetGraph, settings: Settings, rb: RuleBase) -> FactBase:
     if documented is not None:
         _shipped(fb, graph, ids, documented, rb.kb)
     _problems(fb, graph, ids)
+    for fact, where in osadl.facts(list(fb.facts), osadl.load()):
+        fb.add(fact, where)
     return fb
 
 
@@ -251,6 +253,8 @@ def _licenses(fb: FactBase, a: int, key: str, asset: Asset, unreadable: bool, kb
             by_license[lid].append(evidence_of)
     for lid in reading.licenses:
         fb.add(S.licensed(a, lid), *(by_license.get(lid) or evidence))
+    for lid, expression in reading.exceptions:
+        fb.add(S.license_exception(a, lid, expression), *(by_license.get(lid) or evidence))
     for i, alternative in enumerate(reading.alternatives, start=1):
         for lid in alternative:
             fb.add(S.alternative(a, i, lid), *(by_license.get(lid) or evidence))
