@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from auditor import __version__, config, review, rulebase
+from auditor import __version__, config, osadl, review, rulebase
 from auditor.config import Settings
 from auditor.interpretation import Documentation, Finding, Interpretation, Obligation, Step
 from auditor.licenses import NEVER
@@ -93,6 +93,7 @@ def _document(result: Interpretation, graph: AssetGraph, settings: Settings, rb:
             "version": __version__,
             "sha256": rb.fingerprint,
             "rules": rulebase.descriptors(rb.rules),
+            "compatibility_matrix": osadl.load().describe(),
         },
         "input": {"sha256": graph.harvest.fingerprint, "files": len(graph.harvest.inventory)},
         "knowledge": _knowledge(result, settings),

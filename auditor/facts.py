@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import cast
 
-from auditor import asptext, provenance, releases, schema, shipped
+from auditor import asptext, osadl, provenance, releases, schema, shipped
 from auditor.claims import disagreements, effective_licenses, upstream_disagreements
 from auditor.config import Settings
 from auditor.knowledge_facts import categorised, knowledge
@@ -98,6 +98,8 @@ def encode(graph: AssetGraph, settings: Settings, rb: RuleBase, lake: bool = Fal
     for key in released:
         releases.files(fb, graph, ids, key, rb.kb)
     _problems(fb, graph, ids)
+    for fact, where in osadl.facts(list(fb.facts), osadl.load()):
+        fb.add(fact, where)
     return fb
 
 
@@ -226,6 +228,8 @@ def _licenses(fb: FactBase, a: int, key: str, asset: Asset, unreadable: bool, kb
             by_license[lid].append(evidence_of)
     for lid in reading.licenses:
         fb.add(S.licensed(a, lid), *(by_license.get(lid) or evidence))
+    for lid, expression in reading.exceptions:
+        fb.add(S.license_exception(a, lid, expression), *(by_license.get(lid) or evidence))
     for i, alternative in enumerate(reading.alternatives, start=1):
         for lid in alternative:
             fb.add(S.alternative(a, i, lid), *(by_license.get(lid) or evidence))

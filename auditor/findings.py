@@ -117,7 +117,7 @@ def _finding(rule: Rule, row: Row, facts: list[Row], chains: Chains) -> Finding:
 def _message_fields(detail: dict[str, JSON], chains: Chains) -> dict[str, JSON]:
     """A finding's details as its message states them: symbols hyphenated, relations as nouns,
     and the text of the license term it names."""
-    fields = {k: (v.replace("_", "-") if k in ("term", "use", "reason") else v) for k, v in detail.items()}
+    fields = {k: (v.replace("_", "-") if k in ("term", "use", "reason", "answer") else v) for k, v in detail.items()}
     if "relation" in fields:
         fields["relation"] = Relation(fields["relation"]).noun
     if "term" in detail:

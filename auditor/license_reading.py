@@ -33,6 +33,7 @@ class LicenseReading:
     notes: tuple[str, ...] = ()
     alternatives: tuple[tuple[str, ...], ...] = ()  # when the manifest offers a choice (SPDX OR)
     decided_by: tuple[str, ...] = ()  # per statement, the field read: license, license_name or license_link
+    exceptions: tuple[tuple[str, str], ...] = ()  # (license, "license WITH exception") as the expression says
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class _Part:
     notes: tuple[str, ...] = ()
     field: str = "license"  # which field of the statement the reading comes from
     unnamed: bool = False  # `license: other` whose name and link the knowledge base does not know
+    exceptions: tuple[tuple[str, str], ...] = ()
 
 
 def read_declared(statements: list[LicenseStatement], kb: KnowledgeBase) -> LicenseReading:
@@ -97,6 +99,7 @@ def _combine(parts: list[_Part], kb: KnowledgeBase) -> LicenseReading:
     )
     notes = tuple(n for p in parts for n in p.notes)
     decided = tuple(p.field for p in parts)
+    exceptions = tuple(dict.fromkeys(e for p in parts for e in p.exceptions))
     unknown = tuple(dict.fromkeys(k for alt in dnf for k in alt if not kb.knows(k)))
     if status == "ok" and unknown:
         status = "unrecognised"
@@ -105,9 +108,9 @@ def _combine(parts: list[_Part], kb: KnowledgeBase) -> LicenseReading:
         choices = tuple(tuple(k if kb.knows(k) else UNKNOWN for k in alt) for alt in dnf)
         unknown_notes = tuple(f"'{k}' is not a known license" for k in unknown)
         offered = reading + "; alternatives offered: one is chosen"
-        return LicenseReading(status, (), expression, offered, (), notes + unknown_notes, choices, decided)
+        return LicenseReading(status, (), expression, offered, (), notes + unknown_notes, choices, decided, exceptions)
     known = tuple(k for k in dnf[0] if kb.knows(k))
-    return LicenseReading(status, known, expression, reading, unknown, notes, (), decided)
+    return LicenseReading(status, known, expression, reading, unknown, notes, (), decided, exceptions)
 
 
 def _dual(statements: tuple[Texts, ...], kb: KnowledgeBase) -> LicenseReading | None:
@@ -231,7 +234,17 @@ def _expression(expr: LicenseExpression, kb: KnowledgeBase) -> _Part:
     ]
     dnf = tuple(sorted(alternatives, key=lambda alt: [order[k] for k in alt]))
     reading = "SPDX expression with alternatives (OR)" if len(dnf) > 1 else "SPDX expression"
-    return _Part("ok", dnf, str(expr), reading)
+    return _Part("ok", dnf, str(expr), reading, exceptions=_exceptions(expr, kb))
+
+
+def _exceptions(expr: LicenseExpression, kb: KnowledgeBase) -> tuple[tuple[str, str], ...]:
+    """Each license the expression grants WITH an exception: the license's terms are the entry's,
+    and the exception is kept, so the compatibility matrix can judge the pair it makes."""
+    return tuple(
+        (_key(sym, kb), f"{_key(sym, kb)} WITH {sym.exception_symbol.key}")
+        for sym in kb.licensing.license_symbols(expr, decompose=False)
+        if isinstance(sym, LicenseWithExceptionSymbol)
+    )
 
 
 def _alternatives(expr: LicenseExpression, kb: KnowledgeBase) -> list[list[str]]:

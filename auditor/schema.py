@@ -94,6 +94,11 @@ class S:
         "a known license the asset is read to be under",
         phrase="{a} is licensed {license}",
     )
+    license_exception = _p(
+        "a:asset license:string expression:string", "input",
+        "the asset's license is granted with an exception (SPDX WITH), kept whole as the expression",
+        phrase="{a} is licensed {expression}",
+    )
     alternative = _p(
         "a:asset choice:int license:string", "input",
         "a license of one alternative the asset is offered under (SPDX OR)",
@@ -273,6 +278,13 @@ class S:
     share_alike_compatible = _p(
         "license:string other:string", "knowledge",
         "adaptations under the license may also be shared under the other",
+    )
+    osadl = _p(
+        "leading:string subordinate:string answer:symbol", "knowledge",
+        "the OSADL matrix's answer (yes, no, unknown, check_dependency) for material under the subordinate"
+        " license in a work under the leading one; only for licenses the audit meets (auditor/osadl.py)",
+        phrase="the OSADL license compatibility matrix answers {answer:spaced} for {subordinate} in a work"
+        " licensed {leading}",
     )
     stale = _p(
         "license:string verified_at:string", "knowledge",
