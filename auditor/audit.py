@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor import (
+    cone,
     config,
     document,
     facts,
@@ -129,6 +130,7 @@ def audit_harvest(
         decisions = review.load(texts, set(rb.rules))
         harvested = replace(harvested, problems=[*harvested.problems, *decisions.input_problems()])
         curated = review.curate(build(harvested, settings.lineage), decisions)
+        curated = replace(curated, graph=cone.cut(curated.graph, settings.asset))
     with stage("encode", on_stage):
         fb = facts.encode(curated.graph, settings, rb)
     with stage("reason", on_stage):

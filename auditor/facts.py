@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import cast
 
-from auditor import asptext, provenance, schema, shipped
+from auditor import asptext, cone, provenance, schema, shipped
 from auditor.config import Settings
 from auditor.knowledge_facts import knowledge
 from auditor.license_reading import LicenseReading, known_readings, read_declared
@@ -151,18 +151,7 @@ def _cone(graph: AssetGraph, release: str | None) -> set[str] | None:
     release's lineage never matter to its audit (the documentation rules read the release's cone),
     so they are not encoded. The rules compute the same cone (`cone/1`) for everything else.
     """
-    if release is None:
-        return None
-    parents: dict[str, list[str]] = defaultdict(list)
-    for edge in graph.edges:
-        parents[edge.child].append(edge.parent)
-    seen, stack = set(), [release]
-    while stack:
-        key = stack.pop()
-        if key not in seen:
-            seen.add(key)
-            stack.extend(parents[key])
-    return seen
+    return None if release is None else cone.ancestors(graph, release)
 
 
 def _provenance(fb: FactBase, graph: AssetGraph, ids: dict[str, int], scope: set[str] | None) -> None:

@@ -1,0 +1,259 @@
+"""Tables of Hub records: what the Hugging Face Hub's API returns for models and datasets (id, sha,
+tags, cardData), as JSON Lines or Parquet, the usual form of Hub-wide metadata.
+
+The table is read in bulk by DuckDB, which parses the JSON and the Parquet columns in C; Python
+sees one tuple a row (its id, sha, card data and tags as JSON text) and reads the card data with
+the card reader's own field readers (hfcard.read_fields), so a row means what its card would.
+The Hub's computed tags stand in for what the card data lacks: `license:x` for a license,
+`dataset:org/name` for training data, `base_model:org/name` for a base model, and
+`base_model:<relation>:org/name` says the relation the Hub inferred (adapter, finetune,
+quantized, merge), which is taken over mlaudit's own inference from the card data.
+
+Evidence points at the file, the row (the line of a JSON Lines file; `[i]`, the 0-based row
+index, of a Parquet file) and the field. A row that cannot be read is a problem naming its row,
+and the rest are read. Bounds: rows over MAX_ROW_BYTES and rows past MAX_ROWS are reported and
+not read; DuckDB's parsers are linear, and so is the rest, one pass over the rows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from auditor.harvest import hfcard
+from auditor.harvest.layout import Context, Ev
+from auditor.identity import looks_like_hub_id
+from auditor.model import AssetRecord, Evidence, Problem, Reference
+from auditor.naming import asset_key
+from auditor.readers.values import JSON, shorten
+
+FORMAT = "hub-records"
+RANK = 9  # a card on disk is read before the API's copy of its metadata
+PINNABLE = False
+HUB_LAYOUT = True  # a row's id is its Hub id
+SUFFIXES = (".jsonl", ".ndjson", ".parquet")
+MAX_ROW_BYTES = 1024 * 1024  # one row's JSON (or card data and tags, in Parquet)
+MAX_ROWS = 5_000_000  # rows read from one table (the Hub holds about 2.2 M models)
+JSONL_KEYS = (b'"sha"', b'"tags"', b'"cardData"', b'"lastModified"')
+PARQUET_COLUMNS = frozenset({"id", "tags", "cardData"})
+BAD_ROW = "bad-row"  # a row that could not be read (fatal, like an unreadable manifest)
+Row = tuple[int, str | None, str | None, str | None, str | None, str | None]  # locator, error, id, sha, card, tags
+
+
+def detect(path: Path, head: bytes) -> bool:
+    """JSON Lines whose first row has an id and Hub record fields, or Parquet with id and card columns."""
+    if path.suffix.lower() not in SUFFIXES:
+        return False
+    if path.suffix.lower() == ".parquet":
+        return head.startswith(b"PAR1") and set(_parquet_columns(path)) >= PARQUET_COLUMNS
+    first = head.lstrip().split(b"\n", 1)[0]
+    return first.startswith(b"{") and b'"id"' in first and any(k in first for k in JSONL_KEYS)
+
+
+def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]]:
+    """A record for each readable row, and a problem for each row that is not."""
+    import duckdb
+
+    records: list[AssetRecord] = []
+    problems: list[Problem] = []
+    parquet = path.suffix.lower() == ".parquet"
+    kind = _kind(path)
+    try:
+        for row in _parquet_rows(path) if parquet else _jsonl_rows(path):
+            _row(row, parquet, kind, context.rel, records, problems)
+    except duckdb.Error as exc:
+        problems.append(
+            Problem(
+                "malformed", f"cannot read the table: {shorten(str(exc).splitlines()[0])}", _at(context.rel, 0, parquet)
+            )
+        )
+    return records, problems
+
+
+def _kind(path: Path) -> str | None:
+    """A table named models… or datasets… (as the Hub's dumps are) holds that kind; else each row's
+    card data decides."""
+    name = path.name.lower()
+    return "dataset" if name.startswith("dataset") else "model" if name.startswith("model") else None
+
+
+def _at(rel: str, locator: int, parquet: bool, pointer: str = "") -> Evidence:
+    if parquet:
+        return Evidence(rel, f"[{locator}]" + (f".{pointer}" if pointer else ""))
+    return Evidence(rel, pointer, locator)
+
+
+def _row(
+    row: Row, parquet: bool, kind: str | None, rel: str, records: list[AssetRecord], problems: list[Problem]
+) -> None:
+    locator, error, row_id, sha, card_text, tags_text = row
+    where = f"row {locator}" if parquet else f"line {locator}"
+    if error is None and not (row_id and looks_like_hub_id(row_id)):
+        error = f"its id {shorten(row_id)!r} is not a Hub id" if row_id else "it has no id (a string)"
+    if error is not None or row_id is None:
+        problems.append(Problem(BAD_ROW, f"{where}: {error}; the row is not read", _at(rel, locator, parquet)))
+        return
+    record = AssetRecord(id=row_id, kind=kind or "model", source=rel, revision=sha, format=FORMAT)
+    record.kind_basis = "layout" if kind else "default"
+    met = _record(record, locator, parquet, card_text, tags_text)
+    key = asset_key(record.kind, record.id)
+    problems.extend(Problem(code, f"{where}: {message}", evidence, key) for code, message, evidence in met)
+    records.append(record)
+
+
+def _record(
+    record: AssetRecord, locator: int, parquet: bool, card_text: str | None, tags_text: str | None
+) -> list[tuple[str, str, Evidence]]:
+    """Read one row's card data and tags into `record`; returns the problems met (code, message, where)."""
+    rel = record.source
+    card, tags, shapes = _values(card_text, tags_text)
+    data, aliases, relations = _with_tags(card, tags)
+    record.has_metadata = bool(data)
+    ev: Ev = lambda pointer: _at(rel, locator, parquet, aliases.get(pointer, f"cardData.{pointer}"))  # noqa: E731
+    met = [(code, message, _at(rel, locator, parquet, pointer)) for code, message, pointer in shapes]
+
+    def problem(code: str, message: str, pointer: str = "", line: int | None = None) -> None:
+        met.append((code, message, ev(pointer) if pointer else _at(rel, locator, parquet)))
+
+    hfcard.read_fields(record, data, ev, problem)
+    record.references = [_hub_relation(r, relations) for r in record.references]
+    return met
+
+
+def _values(
+    card_text: str | None, tags_text: str | None
+) -> tuple[dict[str, JSON], list[str], list[tuple[str, str, str]]]:
+    """The row's card data and tags, and the problems of their shapes (each read as empty)."""
+    found: list[tuple[str, str, str]] = []
+    card, tags = _json(card_text), _json(tags_text)
+    if not isinstance(card, dict):
+        if card is not None:
+            found.append(("bad-field", "'cardData' should be an object; it is not read", "cardData"))
+        card = {}
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        if tags is not None:
+            found.append(("bad-field", "'tags' should be a list of strings; it is not read", "tags"))
+        tags = []
+    return card, tags, found
+
+
+def _json(text: str | None) -> JSON:
+    """JSON text DuckDB has already checked (bounded in size), or None; a string column holding JSON
+    text (Parquet's usual card data) is read once more."""
+    if text is None:
+        return None
+    try:
+        value = json.loads(text)
+        return json.loads(value) if isinstance(value, str) and value[:1] in "{[" else value
+    except (ValueError, RecursionError):
+        return text
+
+
+def _with_tags(
+    card: dict[str, JSON], tags: list[str]
+) -> tuple[dict[str, JSON], dict[str, str], dict[str, tuple[str, str]]]:
+    """The card data completed from the Hub's tags where it says nothing: (data, the pointer each
+    value taken from a tag has in the row, the relation each `base_model:<relation>:` tag states)."""
+    data, aliases = dict(card), {}
+    relations: dict[str, tuple[str, str]] = {}  # base model (lowercase) -> (relation, pointer of its tag)
+    by_prefix: dict[str, list[tuple[str, str]]] = {"license": [], "dataset": [], "base_model": []}
+    for i, tag in enumerate(tags):
+        prefix, _, value = tag.partition(":")
+        if prefix in by_prefix and value:
+            relation, _, target = value.partition(":")
+            if prefix == "base_model" and relation in hfcard.RELATIONS and target:
+                relations.setdefault(target.lower(), (relation, f"tags[{i}]"))
+                value = target
+            if all(v.lower() != value.lower() for v, _ in by_prefix[prefix]):
+                by_prefix[prefix].append((value, f"tags[{i}]"))
+    for prefix, field in (("license", "license"), ("dataset", "datasets"), ("base_model", "base_model")):
+        taken = by_prefix[prefix]
+        if taken and field not in data and not (field == "license" and "licenses" in data):
+            data[field] = [value for value, _ in taken]
+            aliases.update({f"{field}[{j}]": pointer for j, (_, pointer) in enumerate(taken)})
+    return data, aliases, relations
+
+
+def _hub_relation(reference: Reference, relations: dict[str, tuple[str, str]]) -> Reference:
+    """A base model's relation as the Hub's tag states it, unless the card data declares one."""
+    stated = relations.get(reference.target.lower())
+    if reference.kind != "model" or stated is None or reference.basis.startswith("declared"):
+        return reference
+    relation, pointer = stated
+    basis = f"the Hub's tag base_model:{relation} ({pointer})"
+    return Reference(reference.target, "model", relation, reference.evidence, basis, reference.scheme)
+
+
+def _jsonl_rows(path: Path) -> Iterator[Row]:
+    """Each line of a JSON Lines file, numbered from 1: DuckDB splits the lines (a line it cannot
+    take, over MAX_ROW_BYTES or not UTF-8, is reported by its number) and extracts the fields of
+    each JSON object; blank lines are passed over."""
+    import duckdb
+
+    con = duckdb.connect()
+    query = f"""
+        SELECT raw IS NULL OR trim(raw) = '', j IS NOT NULL AND json_type(j) = 'OBJECT',
+               CASE WHEN json_type(j, '$.id') = 'VARCHAR' THEN j->>'$.id' END,
+               CASE WHEN json_type(j, '$.sha') = 'VARCHAR' THEN j->>'$.sha' END,
+               (j->'$.cardData')::VARCHAR, (j->'$.tags')::VARCHAR
+        FROM (
+            SELECT line AS raw, CASE WHEN json_valid(line) THEN line::JSON END AS j
+            FROM read_csv(?, columns={{'line': 'VARCHAR'}}, delim=E'\\x01', quote='', escape='', header=false,
+                          auto_detect=false, strict_mode=false, max_line_size={MAX_ROW_BYTES}, ignore_errors=true,
+                          store_rejects=true, rejects_table='rejected', rejects_scan='scans')
+        )
+    """
+    rows = con.execute(query, [str(path)]).fetchall()
+    rejected = dict(con.execute("SELECT line, error_type FROM rejected").fetchall())
+    number = 0
+    for blank, is_object, row_id, sha, card, tags in rows:
+        number += 1
+        while number in rejected:
+            yield number, _rejected(rejected.pop(number)), None, None, None, None
+            number += 1
+        if number > MAX_ROWS:
+            yield number, f"past the limit of {MAX_ROWS:,} rows a table", None, None, None, None
+            return
+        if not blank:
+            yield number, None if is_object else "not a JSON object", row_id, sha, card, tags
+    for line, error in sorted(rejected.items()):
+        yield line, _rejected(error), None, None, None, None
+
+
+def _rejected(error_type: str) -> str:
+    return f"over {MAX_ROW_BYTES // 1024} KB" if "LINE_SIZE" in str(error_type).upper() else "not UTF-8 text"
+
+
+def _parquet_columns(path: Path) -> list[str]:
+    import duckdb
+
+    try:
+        return [
+            r[0] for r in duckdb.connect().execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
+        ]
+    except duckdb.Error:
+        return []
+
+
+def _parquet_rows(path: Path) -> Iterator[Row]:
+    """Each row of a Parquet table with its 0-based index; card data and tags as JSON text whether
+    the file stores them as JSON strings or as nested columns."""
+    import duckdb
+
+    con = duckdb.connect()
+    types = {r[0]: r[1] for r in con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()}
+    text = {c: c if types.get(c) == "VARCHAR" else f"to_json({c})" for c in ("cardData", "tags")}
+    query = f"""
+        SELECT file_row_number, id::VARCHAR, {"sha::VARCHAR" if "sha" in types else "NULL"},
+               {text["cardData"]}::VARCHAR, {text["tags"]}::VARCHAR
+        FROM read_parquet(?, file_row_number=true) ORDER BY file_row_number LIMIT {MAX_ROWS + 1}
+    """
+    for index, row_id, sha, card, tags in con.execute(query, [str(path)]).fetchall():
+        if index >= MAX_ROWS:
+            yield index, f"past the limit of {MAX_ROWS:,} rows a table", None, None, None, None
+            return
+        if len(card or "") + len(tags or "") > MAX_ROW_BYTES:
+            yield index, f"over {MAX_ROW_BYTES // 1024} KB", None, None, None, None
+        else:
+            yield index, None, row_id, sha, card, tags
