@@ -158,11 +158,20 @@ def _read(
         texts = {kind: (name, stored[name]) for kind, name in REVIEW_FILES.items() if name in stored}
     elif root.is_dir():
         settings = config.load(root).override(**overrides)
-        harvested = harvest(root, settings.asset, exclude)
+        harvested = harvest(root, settings.asset, exclude, focus(settings))
         texts = review_texts({kind: root / name for kind, name in REVIEW_FILES.items()}, root)
     else:
         raise InputError(f"{root}: not a folder of manifests nor a harvest snapshot (mlaudit harvest -o)")
     return harvested, settings, texts
+
+
+def focus(settings: config.Settings) -> frozenset[str] | None:
+    """The names a named release's lineage is reached from (the release, and the upstream
+    mlaudit.toml declares), so that harvest reads no more of a table of Hub records than the cut
+    graph keeps; None without a named release."""
+    if settings.asset is None:
+        return None
+    return frozenset({settings.asset, *(parent for _, parent, _ in settings.lineage)})
 
 
 REVIEW_FILES = {"resolutions": review.RESOLUTIONS_FILE, "curations": review.CURATIONS_FILE}

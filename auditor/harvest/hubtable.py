@@ -1,9 +1,10 @@
 """Tables of Hub records: what the Hugging Face Hub's API returns for models and datasets (id, sha,
 tags, cardData), as JSON Lines or Parquet, the usual form of Hub-wide metadata.
 
-The table is read in bulk by DuckDB, which parses the JSON and the Parquet columns in C; Python
-sees one tuple a row (its id, sha, card data and tags as JSON text) and reads the card data with
-the card reader's own field readers (hfcard.read_fields), so a row means what its card would.
+The table is read in bulk by DuckDB (auditor/harvest/hubrows.py); Python sees one tuple a row
+(its id, sha, card data and tags as JSON text) and reads the card data with the card reader's own
+field readers (hfcard.read_fields), so a row means what its card would. For the audit of one
+release, only the rows of its lineage become records (`lineage`, `read`'s focus).
 The Hub's computed tags stand in for what the card data lacks: `license:x` for a license,
 `dataset:org/name` for training data, `base_model:org/name` for a base model, and
 `base_model:<relation>:org/name` says the relation the Hub inferred (adapter, finetune,
@@ -11,17 +12,17 @@ quantized, merge), which is taken over mlaudit's own inference from the card dat
 
 Evidence points at the file, the row (the line of a JSON Lines file; `[i]`, the 0-based row
 index, of a Parquet file) and the field. A row that cannot be read is a problem naming its row,
-and the rest are read. Bounds: rows over MAX_ROW_BYTES and rows past MAX_ROWS are reported and
-not read; DuckDB's parsers are linear, and so is the rest, one pass over the rows.
+and the rest are read. Bounds (hubrows): rows over MAX_ROW_BYTES and rows past MAX_ROWS are
+reported and not read; DuckDB's parsers are linear, and so is the rest, one pass over the rows.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
-from auditor.harvest import hfcard
+from auditor.harvest import hfcard, hubrows
 from auditor.harvest.layout import Context, Ev
 from auditor.identity import looks_like_hub_id
 from auditor.model import AssetRecord, Evidence, Problem, Reference
@@ -33,12 +34,9 @@ RANK = 9  # a card on disk is read before the API's copy of its metadata
 PINNABLE = False
 HUB_LAYOUT = True  # a row's id is its Hub id
 SUFFIXES = (".jsonl", ".ndjson", ".parquet")
-MAX_ROW_BYTES = 1024 * 1024  # one row's JSON (or card data and tags, in Parquet)
-MAX_ROWS = 5_000_000  # rows read from one table (the Hub holds about 2.2 M models)
 JSONL_KEYS = (b'"sha"', b'"tags"', b'"cardData"', b'"lastModified"')
 PARQUET_COLUMNS = frozenset({"id", "tags", "cardData"})
 BAD_ROW = "bad-row"  # a row that could not be read (fatal, like an unreadable manifest)
-Row = tuple[int, str | None, str | None, str | None, str | None, str | None]  # locator, error, id, sha, card, tags
 
 
 def detect(path: Path, head: bytes) -> bool:
@@ -46,13 +44,14 @@ def detect(path: Path, head: bytes) -> bool:
     if path.suffix.lower() not in SUFFIXES:
         return False
     if path.suffix.lower() == ".parquet":
-        return head.startswith(b"PAR1") and set(_parquet_columns(path)) >= PARQUET_COLUMNS
+        return head.startswith(b"PAR1") and set(hubrows.columns(path)) >= PARQUET_COLUMNS
     first = head.lstrip().split(b"\n", 1)[0]
     return first.startswith(b"{") and b'"id"' in first and any(k in first for k in JSONL_KEYS)
 
 
-def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]]:
-    """A record for each readable row, and a problem for each row that is not."""
+def read(path: Path, context: Context, focus: frozenset[str] | None = None) -> tuple[list[AssetRecord], list[Problem]]:
+    """A record for each readable row (with a `focus`, of the rows whose lowercase ids it holds),
+    and a problem for each row that cannot be read."""
     import duckdb
 
     records: list[AssetRecord] = []
@@ -60,15 +59,24 @@ def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]
     parquet = path.suffix.lower() == ".parquet"
     kind = _kind(path)
     try:
-        for row in _parquet_rows(path) if parquet else _jsonl_rows(path):
+        for row in hubrows.rows(path, focus):
             _row(row, parquet, kind, context.rel, records, problems)
     except duckdb.Error as exc:
-        problems.append(
-            Problem(
-                "malformed", f"cannot read the table: {shorten(str(exc).splitlines()[0])}", _at(context.rel, 0, parquet)
-            )
-        )
+        message = f"cannot read the table: {shorten(str(exc).splitlines()[0])}"
+        problems.append(Problem("malformed", message, _at(context.rel, 0, parquet)))
     return records, problems
+
+
+def lineage(tables: list[Path], seeds: Iterable[str]) -> frozenset[str] | None:
+    """The ids to read from `tables` for the audit of a release: those `seeds` reach (see
+    hubrows.lineage); None (read every row) when DuckDB cannot read a table, whose reading will
+    report why."""
+    import duckdb
+
+    try:
+        return hubrows.lineage(tables, seeds)
+    except duckdb.Error:
+        return None
 
 
 def _kind(path: Path) -> str | None:
@@ -85,7 +93,7 @@ def _at(rel: str, locator: int, parquet: bool, pointer: str = "") -> Evidence:
 
 
 def _row(
-    row: Row, parquet: bool, kind: str | None, rel: str, records: list[AssetRecord], problems: list[Problem]
+    row: hubrows.Row, parquet: bool, kind: str | None, rel: str, records: list[AssetRecord], problems: list[Problem]
 ) -> None:
     locator, error, row_id, sha, card_text, tags_text = row
     where = f"row {locator}" if parquet else f"line {locator}"
@@ -183,77 +191,3 @@ def _hub_relation(reference: Reference, relations: dict[str, tuple[str, str]]) -
     relation, pointer = stated
     basis = f"the Hub's tag base_model:{relation} ({pointer})"
     return Reference(reference.target, "model", relation, reference.evidence, basis, reference.scheme)
-
-
-def _jsonl_rows(path: Path) -> Iterator[Row]:
-    """Each line of a JSON Lines file, numbered from 1: DuckDB splits the lines (a line it cannot
-    take, over MAX_ROW_BYTES or not UTF-8, is reported by its number) and extracts the fields of
-    each JSON object; blank lines are passed over."""
-    import duckdb
-
-    con = duckdb.connect()
-    query = f"""
-        SELECT raw IS NULL OR trim(raw) = '', j IS NOT NULL AND json_type(j) = 'OBJECT',
-               CASE WHEN json_type(j, '$.id') = 'VARCHAR' THEN j->>'$.id' END,
-               CASE WHEN json_type(j, '$.sha') = 'VARCHAR' THEN j->>'$.sha' END,
-               (j->'$.cardData')::VARCHAR, (j->'$.tags')::VARCHAR
-        FROM (
-            SELECT line AS raw, CASE WHEN json_valid(line) THEN line::JSON END AS j
-            FROM read_csv(?, columns={{'line': 'VARCHAR'}}, delim=E'\\x01', quote='', escape='', header=false,
-                          auto_detect=false, strict_mode=false, max_line_size={MAX_ROW_BYTES}, ignore_errors=true,
-                          store_rejects=true, rejects_table='rejected', rejects_scan='scans')
-        )
-    """
-    rows = con.execute(query, [str(path)]).fetchall()
-    rejected = dict(con.execute("SELECT line, error_type FROM rejected").fetchall())
-    number = 0
-    for blank, is_object, row_id, sha, card, tags in rows:
-        number += 1
-        while number in rejected:
-            yield number, _rejected(rejected.pop(number)), None, None, None, None
-            number += 1
-        if number > MAX_ROWS:
-            yield number, f"past the limit of {MAX_ROWS:,} rows a table", None, None, None, None
-            return
-        if not blank:
-            yield number, None if is_object else "not a JSON object", row_id, sha, card, tags
-    for line, error in sorted(rejected.items()):
-        yield line, _rejected(error), None, None, None, None
-
-
-def _rejected(error_type: str) -> str:
-    return f"over {MAX_ROW_BYTES // 1024} KB" if "LINE_SIZE" in str(error_type).upper() else "not UTF-8 text"
-
-
-def _parquet_columns(path: Path) -> list[str]:
-    import duckdb
-
-    try:
-        return [
-            r[0] for r in duckdb.connect().execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()
-        ]
-    except duckdb.Error:
-        return []
-
-
-def _parquet_rows(path: Path) -> Iterator[Row]:
-    """Each row of a Parquet table with its 0-based index; card data and tags as JSON text whether
-    the file stores them as JSON strings or as nested columns."""
-    import duckdb
-
-    con = duckdb.connect()
-    types = {r[0]: r[1] for r in con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()}
-    text = {c: c if types.get(c) == "VARCHAR" else f"to_json({c})" for c in ("cardData", "tags")}
-    query = f"""
-        SELECT file_row_number, id::VARCHAR, {"sha::VARCHAR" if "sha" in types else "NULL"},
-               {text["cardData"]}::VARCHAR, {text["tags"]}::VARCHAR
-        FROM read_parquet(?, file_row_number=true) ORDER BY file_row_number LIMIT {MAX_ROWS + 1}
-    """
-    for index, row_id, sha, card, tags in con.execute(query, [str(path)]).fetchall():
-        if index >= MAX_ROWS:
-            yield index, f"past the limit of {MAX_ROWS:,} rows a table", None, None, None, None
-            return
-        if len(card or "") + len(tags or "") > MAX_ROW_BYTES:
-            yield index, f"over {MAX_ROW_BYTES // 1024} KB", None, None, None, None
-        else:
-            yield index, None, row_id, sha, card, tags
