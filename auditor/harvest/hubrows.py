@@ -122,7 +122,7 @@ def _line_numbers(found: list[tuple[Any, ...]], con: Any) -> Iterator[tuple[Any,
 
 
 def _refused(error_type: str) -> str:
-    return f"over {MAX_ROW_BYTES // 1024} KB" if "LINE_SIZE" in str(error_type).upper() else "not UTF-8 text"
+    return f"over {MAX_ROW_BYTES // 1024} KB" if "LINE SIZE" in str(error_type).upper() else "not UTF-8 text"
 
 
 def _parquet_numbers(found: list[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
