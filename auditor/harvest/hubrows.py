@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from auditor.identity import looks_like_hub_id
+from auditor.identity import HUB_ID, looks_like_hub_id
 
 MAX_ROW_BYTES = 1024 * 1024  # one row's JSON (or card data and tags, in Parquet)
 MAX_ROWS = 5_000_000  # rows read from one table (the Hub holds about 2.2 M models)
@@ -51,33 +51,35 @@ def columns(path: Path) -> list[str]:
 
 
 def rows(path: Path, focus: frozenset[str] | None) -> Iterator[Row]:
-    """Each row of the table with its number; with a `focus` (lowercase ids), the card data and
-    tags of the rows it names only, and no other well-formed row."""
+    """Each row of the table with its number, blank lines passed over; with a `focus` (lowercase
+    ids), only the rows it names and the bad rows (every bad row is told), chosen by DuckDB."""
     con = connect()
+    con.execute("SET threads = 1")  # one scan in file order, so that a line's place is its number
     con.execute("CREATE TABLE focus AS SELECT unnest(?::VARCHAR[]) AS id", [sorted(focus or ())])
     chosen = "true" if focus is None else "lower(id) IN (SELECT id FROM focus)"
+    hub_id = HUB_ID.pattern.replace("'", "''")
+    kept = "true" if focus is None else f"{chosen} OR NOT is_object OR id IS NULL OR NOT regexp_matches(id, '{hub_id}')"
     parquet = path.suffix.lower() == ".parquet"
-    source = _parquet(con, path) if parquet else _jsonl(path, "rejected")
+    limit = MAX_ROWS if parquet else MAX_ROWS + 1  # Parquet rows count from 0, lines from 1
+    source = _parquet(con, path) if parquet else f"SELECT row_number() OVER () AS place, * FROM ({_jsonl(path)})"
     query = f"""
-        SELECT number, blank, is_object, id, sha, CASE WHEN {chosen} THEN card END, CASE WHEN {chosen} THEN tags END
-        FROM ({source}) {"ORDER BY number" if parquet else ""}
+        SELECT place, is_object, id, sha, CASE WHEN {chosen} THEN card END, CASE WHEN {chosen} THEN tags END
+        FROM ({source}) WHERE (NOT blank AND place < {limit} AND ({kept})) OR place = {limit} ORDER BY place
     """
     found = con.execute(query, [str(path)]).fetchall()
-    numbered = _parquet_numbers(found) if parquet else _line_numbers(found, con)
-    for count, (number, error, row_id, sha, card, tags) in enumerate(numbered, 1):
-        if count > MAX_ROWS:
+    for number, error, row_id, sha, card, tags in _parquet_numbers(found) if parquet else _line_numbers(found, con):
+        if number >= limit:
             yield number, f"past the limit of {MAX_ROWS:,} rows a table", None, None, None, None
             return
-        # a row is skipped only when it is well formed and outside the focus: every bad row is told
         if focus is None or error is not None or not looks_like_hub_id(row_id or "") or row_id.lower() in focus:
             yield number, error, row_id, sha, card, tags
 
 
-def _jsonl(path: Path, rejects: str | None) -> str:
-    """The lines of a JSON Lines file (blank ones as NULL, so that each line keeps its place)."""
-    store = f", store_rejects=true, rejects_table='{rejects}', rejects_scan='{rejects}_scans'" if rejects else ""
+def _jsonl(path: Path) -> str:
+    """The lines of a JSON Lines file (blank ones too, so that each line keeps its place); the lines
+    DuckDB refuses (over MAX_ROW_BYTES, not UTF-8) are in the table `rejected`."""
     return f"""
-        SELECT NULL AS number, raw IS NULL OR trim(raw) = '' AS blank, v IS NOT NULL AS is_object,
+        SELECT raw IS NULL OR trim(raw) = '' AS blank, v IS NOT NULL AS is_object,
                CASE WHEN starts_with(v[1], '"') THEN v[1]->>'$' END AS id,
                CASE WHEN starts_with(v[2], '"') THEN v[2]->>'$' END AS sha,
                v[3]::VARCHAR AS card, v[4]::VARCHAR AS tags
@@ -86,7 +88,8 @@ def _jsonl(path: Path, rejects: str | None) -> str:
                                 THEN json_extract(line, ['$.id', '$.sha', '$.cardData', '$.tags']) END AS v
             FROM read_csv(?, columns={{'line': 'VARCHAR'}}, delim=E'\\x01', quote='', escape='',
                           header=false, auto_detect=false, strict_mode=false, max_line_size={MAX_ROW_BYTES},
-                          ignore_errors=true{store})
+                          ignore_errors=true, store_rejects=true, rejects_table='rejected',
+                          rejects_scan='rejected_scans')
         )
     """
 
@@ -99,7 +102,7 @@ def _parquet(con: Any, path: Path) -> str:
         c: (c if types[c] == "VARCHAR" else f"to_json({c})") if c in types else "NULL" for c in ("cardData", "tags")
     }
     return f"""
-        SELECT file_row_number AS number, false AS blank, true AS is_object, id::VARCHAR AS id,
+        SELECT file_row_number AS place, false AS blank, true AS is_object, id::VARCHAR AS id,
                {"sha::VARCHAR" if "sha" in types else "NULL"} AS sha,
                {text["cardData"]}::VARCHAR AS card, {text["tags"]}::VARCHAR AS tags
         FROM read_parquet(?, file_row_number=true)
@@ -107,17 +110,16 @@ def _parquet(con: Any, path: Path) -> str:
 
 
 def _line_numbers(found: list[tuple[Any, ...]], con: Any) -> Iterator[tuple[Any, ...]]:
-    """The lines DuckDB returned in file order, numbered, with the lines it refused in their places."""
-    refused = dict(con.execute("SELECT line, error_type FROM rejected").fetchall())
-    number = 0
-    for _, blank, is_object, row_id, sha, card, tags in found:
-        number += 1
-        while number in refused:
-            yield number, _refused(refused.pop(number)), None, None, None, None
-            number += 1
-        if not blank:
-            yield number, None if is_object else "not a JSON object", row_id, sha, card, tags
-    for line, error in sorted(refused.items()):
+    """The lines DuckDB returned, numbered in the file: a line's place among the lines DuckDB took,
+    plus the lines it refused before it (each told in its turn)."""
+    refused = sorted(con.execute("SELECT line, error_type FROM rejected").fetchall())
+    j = 0
+    for place, is_object, row_id, sha, card, tags in found:
+        while j < len(refused) and refused[j][0] <= place + j:
+            yield refused[j][0], _refused(refused[j][1]), None, None, None, None
+            j += 1
+        yield place + j, None if is_object else "not a JSON object", row_id, sha, card, tags
+    for line, error in refused[j:]:
         yield line, _refused(error), None, None, None, None
 
 
@@ -126,7 +128,7 @@ def _refused(error_type: str) -> str:
 
 
 def _parquet_numbers(found: list[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
-    for number, _, _, row_id, sha, card, tags in found:
+    for number, _, row_id, sha, card, tags in found:
         error = f"over {MAX_ROW_BYTES // 1024} KB" if len(card or "") + len(tags or "") > MAX_ROW_BYTES else None
         yield number, error, row_id, sha, card, tags
 

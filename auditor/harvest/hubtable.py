@@ -124,8 +124,9 @@ def _record(
     def problem(code: str, message: str, pointer: str = "", line: int | None = None) -> None:
         met.append((code, message, ev(pointer) if pointer else _at(rel, locator, parquet)))
 
-    hfcard.read_fields(record, data, ev, problem)
-    record.references = [_hub_relation(r, relations) for r in record.references]
+    if data:  # a row listed without card data or tags says nothing more
+        hfcard.read_fields(record, data, ev, problem)
+        record.references = [_hub_relation(r, relations) for r in record.references]
     return met
 
 
@@ -163,6 +164,8 @@ def _with_tags(
 ) -> tuple[dict[str, JSON], dict[str, str], dict[str, tuple[str, str]]]:
     """The card data completed from the Hub's tags where it says nothing: (data, the pointer each
     value taken from a tag has in the row, the relation each `base_model:<relation>:` tag states)."""
+    if not tags:
+        return card, {}, {}
     data, aliases = dict(card), {}
     relations: dict[str, tuple[str, str]] = {}  # base model (lowercase) -> (relation, pointer of its tag)
     by_prefix: dict[str, list[tuple[str, str]]] = {"license": [], "dataset": [], "base_model": []}
