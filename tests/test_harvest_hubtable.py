@@ -150,6 +150,13 @@ def test_bad_rows_are_told_by_their_line_and_the_rest_are_read(tmp_path):
     assert {f["asset"] for f in findings_of(named, "INP001")} == {"org/good"} and not findings_of(named, "INP002")
 
 
+def test_bad_rows_past_the_first_hundred_are_counted(tmp_path):
+    write_tree(tmp_path, {"models.jsonl": jsonl({"id": "org/a", "tags": []}, *["{}"] * 150)})
+    messages = [p.message for p in harvest(tmp_path).problems]
+    assert len(messages) == 101 and messages[0] == "line 2: it has no id (a string); the row is not read"
+    assert messages[-1] == "50 more rows cannot be read (the first 100 are told)"
+
+
 def test_a_row_over_the_size_limit_is_told_and_not_read(tmp_path):
     big = {"id": "org/big", "tags": [], "cardData": {"license": "x" * (hubrows.MAX_ROW_BYTES + 10)}}
     write_tree(tmp_path, {"models.jsonl": jsonl({"id": "org/a", "tags": []}, big, {"id": "org/b", "tags": []})})

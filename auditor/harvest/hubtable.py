@@ -37,6 +37,7 @@ SUFFIXES = (".jsonl", ".ndjson", ".parquet")
 JSONL_KEYS = (b'"sha"', b'"tags"', b'"cardData"', b'"lastModified"')
 PARQUET_COLUMNS = frozenset({"id", "tags", "cardData"})
 BAD_ROW = "bad-row"  # a row that could not be read (fatal, like an unreadable manifest)
+MAX_BAD_ROWS = 100  # bad rows of a table told one by one; the rest are counted
 
 
 def detect(path: Path, head: bytes) -> bool:
@@ -56,15 +57,35 @@ def read(path: Path, context: Context, focus: frozenset[str] | None = None) -> t
 
     records: list[AssetRecord] = []
     problems: list[Problem] = []
-    parquet = path.suffix.lower() == ".parquet"
-    kind = _kind(path)
+    parquet, kind, bad = path.suffix.lower() == ".parquet", _kind(path), 0
     try:
         for row in hubrows.rows(path, focus):
-            _row(row, parquet, kind, context.rel, records, problems)
+            error = _error(row, parquet)
+            if error is None:
+                _row(row, parquet, kind, context.rel, records, problems)
+                continue
+            bad += 1  # a table broken throughout is one broken file, not a million findings
+            if bad <= MAX_BAD_ROWS:
+                problems.append(Problem(BAD_ROW, f"{error}; the row is not read", _at(context.rel, row[0], parquet)))
     except duckdb.Error as exc:
         message = f"cannot read the table: {shorten(str(exc).splitlines()[0])}"
         problems.append(Problem("malformed", message, _at(context.rel, 0, parquet)))
+    if bad > MAX_BAD_ROWS:
+        more = f"{bad - MAX_BAD_ROWS:,} more rows cannot be read (the first {MAX_BAD_ROWS} are told)"
+        problems.append(Problem(BAD_ROW, more, _at(context.rel, 0, parquet)))
     return records, problems
+
+
+def _error(row: hubrows.Row, parquet: bool) -> str | None:
+    """Why a row cannot be read at all, naming it (None: it can be)."""
+    number, error, row_id = row[:3]
+    if error is None and not (row_id and looks_like_hub_id(row_id)):
+        error = f"its id {shorten(row_id)!r} is not a Hub id" if row_id else "it has no id (a string)"
+    return None if error is None else f"{_where(number, parquet)}: {error}"
+
+
+def _where(number: int, parquet: bool) -> str:
+    return f"row {number}" if parquet else f"line {number}"
 
 
 def lineage(tables: list[Path], seeds: Iterable[str]) -> frozenset[str] | None:
@@ -95,17 +116,14 @@ def _at(rel: str, locator: int, parquet: bool, pointer: str = "") -> Evidence:
 def _row(
     row: hubrows.Row, parquet: bool, kind: str | None, rel: str, records: list[AssetRecord], problems: list[Problem]
 ) -> None:
-    locator, error, row_id, sha, card_text, tags_text = row
-    where = f"row {locator}" if parquet else f"line {locator}"
-    if error is None and not (row_id and looks_like_hub_id(row_id)):
-        error = f"its id {shorten(row_id)!r} is not a Hub id" if row_id else "it has no id (a string)"
-    if error is not None or row_id is None:
-        problems.append(Problem(BAD_ROW, f"{where}: {error}; the row is not read", _at(rel, locator, parquet)))
-        return
+    """The record of a row that can be read, and the problems of its fields."""
+    locator, _, row_id, sha, card_text, tags_text = row
+    assert row_id is not None  # _error let it through
     record = AssetRecord(id=row_id, kind=kind or "model", source=rel, revision=sha, format=FORMAT)
     record.kind_basis = "layout" if kind else "default"
     met = _record(record, locator, parquet, card_text, tags_text)
     key = asset_key(record.kind, record.id)
+    where = _where(locator, parquet)
     problems.extend(Problem(code, f"{where}: {message}", evidence, key) for code, message, evidence in met)
     records.append(record)
 
