@@ -1,4 +1,5 @@
-"""The pipeline, composed: harvest -> graph (curated) -> facts -> atoms -> interpretation (remedied).
+"""The pipeline, composed: harvest -> graph (curated, cut to a named release's cone) -> facts -> atoms
+-> interpretation (remedied).
 
 Each stage is a function from the previous stage's output to a new value; this module only wires
 them together and is what the CLI and the tests call. The report document is built from the

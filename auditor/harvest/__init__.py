@@ -1,9 +1,10 @@
 """Harvest: walk a release folder and read every manifest it holds into asset records.
 
 Hub cards (README.md) are read by `hfcard`; every other file is offered to the format readers of
-`registry.READERS` in turn (each declares its format as `registry.Reader` describes). Every file
-found gets an inventory entry saying whether it was read, skipped (and why) or could not be read;
-nothing is dropped silently.
+`registry.READERS` in turn (each declares its format as `registry.Reader` describes); tables of Hub
+records are read last, so that a release's lineage can reach into them from every other manifest
+(`hubtable`). Every file found gets an inventory entry saying whether it was read, skipped (and
+why) or could not be read; nothing is dropped silently.
 """
 
 from __future__ import annotations
