@@ -4,6 +4,7 @@ and the audited folder is the boundary (only regular files inside it are ever op
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import socket
 import sys
@@ -251,6 +252,9 @@ def hub_table(line: str) -> bytes:
         b'{"id": "a/b", "cardData": {"x": ' + hub_table("[") + b"}}\n",
         b'{"id": "a/b", "tags": [' + hub_table('"base_model:adapter:o/m",')[:-1] + b"]}\n",
         b'{"id": "a/b", "cardData": {"base_model": [' + hub_table('"o/m",')[:-1] + b"]}}\n",
+        # just under the row limit: one row naming tens of thousands of upstreams, in tags and card data
+        json.dumps({"id": "a/b", "tags": [f"base_model:adapter:o/m{i}" for i in range(33_000)]}).encode() + b"\n",
+        json.dumps({"id": "a/b", "cardData": {"base_model": [f"o/m{i}" for i in range(85_000)]}}).encode() + b"\n",
     ],
     ids=short,
 )

@@ -69,10 +69,10 @@ def read(path: Path, context: Context, focus: frozenset[str] | None = None) -> t
                 problems.append(Problem(BAD_ROW, f"{error}; the row is not read", _at(context.rel, row[0], parquet)))
     except duckdb.Error as exc:
         message = f"cannot read the table: {shorten(str(exc).splitlines()[0])}"
-        problems.append(Problem("malformed", message, _at(context.rel, 0, parquet)))
+        problems.append(Problem("malformed", message, Evidence(context.rel, "")))
     if bad > MAX_BAD_ROWS:
         more = f"{bad - MAX_BAD_ROWS:,} more rows cannot be read (the first {MAX_BAD_ROWS} are told)"
-        problems.append(Problem(BAD_ROW, more, _at(context.rel, 0, parquet)))
+        problems.append(Problem(BAD_ROW, more, Evidence(context.rel, "")))
     return records, problems
 
 
@@ -119,8 +119,8 @@ def _row(
     """The record of a row that can be read, and the problems of its fields."""
     locator, _, row_id, sha, card_text, tags_text = row
     assert row_id is not None  # _error let it through
-    record = AssetRecord(id=row_id, kind=kind or "model", source=rel, revision=sha, format=FORMAT)
-    record.kind_basis = "layout" if kind else "default"
+    basis = "layout" if kind else "default"
+    record = AssetRecord(id=row_id, kind=kind or "model", source=rel, revision=sha, format=FORMAT, kind_basis=basis)
     met = _record(record, locator, parquet, card_text, tags_text)
     key = asset_key(record.kind, record.id)
     where = _where(locator, parquet)
@@ -132,6 +132,9 @@ def _record(
     record: AssetRecord, locator: int, parquet: bool, card_text: str | None, tags_text: str | None
 ) -> list[tuple[str, str, Evidence]]:
     """Read one row's card data and tags into `record`; returns the problems met (code, message, where)."""
+    if card_text in (None, "null") and tags_text in (None, "null", "[]"):
+        record.has_metadata = False  # a row listed without card data or tags says nothing more
+        return []
     rel = record.source
     card, tags, shapes = _values(card_text, tags_text)
     data, aliases, relations = _with_tags(card, tags)
@@ -142,7 +145,7 @@ def _record(
     def problem(code: str, message: str, pointer: str = "", line: int | None = None) -> None:
         met.append((code, message, ev(pointer) if pointer else _at(rel, locator, parquet)))
 
-    if data:  # a row listed without card data or tags says nothing more
+    if data:
         hfcard.read_fields(record, data, ev, problem)
         record.references = [_hub_relation(r, relations) for r in record.references]
     return met
@@ -186,7 +189,8 @@ def _with_tags(
         return card, {}, {}
     data, aliases = dict(card), {}
     relations: dict[str, tuple[str, str]] = {}  # base model (lowercase) -> (relation, pointer of its tag)
-    by_prefix: dict[str, list[tuple[str, str]]] = {"license": [], "dataset": [], "base_model": []}
+    # tag prefix -> value (lowercase) -> (value, pointer of its first tag)
+    by_prefix: dict[str, dict[str, tuple[str, str]]] = {"license": {}, "dataset": {}, "base_model": {}}
     for i, tag in enumerate(tags):
         prefix, _, value = tag.partition(":")
         if prefix in by_prefix and value:
@@ -194,10 +198,9 @@ def _with_tags(
             if prefix == "base_model" and relation in hfcard.RELATIONS and target:
                 relations.setdefault(target.lower(), (relation, f"tags[{i}]"))
                 value = target
-            if all(v.lower() != value.lower() for v, _ in by_prefix[prefix]):
-                by_prefix[prefix].append((value, f"tags[{i}]"))
+            by_prefix[prefix].setdefault(value.lower(), (value, f"tags[{i}]"))
     for prefix, field in (("license", "license"), ("dataset", "datasets"), ("base_model", "base_model")):
-        taken = by_prefix[prefix]
+        taken = list(by_prefix[prefix].values())
         if taken and field not in data and not (field == "license" and "licenses" in data):
             data[field] = [value for value, _ in taken]
             aliases.update({f"{field}[{j}]": pointer for j, (_, pointer) in enumerate(taken)})
