@@ -1,4 +1,5 @@
-"""The pipeline, composed: harvest -> graph (curated) -> facts -> atoms -> interpretation (remedied).
+"""The pipeline, composed: harvest -> graph (curated, cut to a named release's cone) -> facts -> atoms
+-> interpretation (remedied).
 
 Each stage is a function from the previous stage's output to a new value; this module only wires
 them together and is what the CLI and the tests call. The report document is built from the
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from auditor import (
+    cone,
     config,
     document,
     facts,
@@ -136,6 +138,7 @@ def audit_harvest(
     files, settings = prepared(settings, rb)
     with stage("resolve", on_stage):
         decisions, curated = reviewed(harvested, settings, texts, rb)
+        curated = replace(curated, graph=cone.cut(curated.graph, settings.asset))
     with stage("encode", on_stage):
         fb = facts.encode(curated.graph, settings, rb)
     with stage("reason", on_stage):
@@ -181,11 +184,20 @@ def read(
         texts = {kind: (name, stored[name]) for kind, name in REVIEW_FILES.items() if name in stored}
     elif root.is_dir():
         settings = config.load(root).override(**overrides)
-        harvested = harvest(root, settings.asset, exclude)
+        harvested = harvest(root, settings.asset, exclude, focus(settings))
         texts = review_texts({kind: root / name for kind, name in REVIEW_FILES.items()}, root)
     else:
         raise InputError(f"{root}: not a folder of manifests nor a harvest snapshot (mlaudit harvest -o)")
     return harvested, settings, texts
+
+
+def focus(settings: config.Settings) -> frozenset[str] | None:
+    """The names a named release's lineage is reached from (the release, and the upstream
+    mlaudit.toml declares), so that harvest reads no more of a table of Hub records than the cut
+    graph keeps; None without a named release."""
+    if settings.asset is None:
+        return None
+    return frozenset({settings.asset, *(parent for _, parent, _ in settings.lineage)})
 
 
 REVIEW_FILES = {"resolutions": review.RESOLUTIONS_FILE, "curations": review.CURATIONS_FILE}

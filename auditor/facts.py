@@ -14,6 +14,7 @@ from typing import cast
 
 from auditor import asptext, osadl, provenance, releases, schema, shipped
 from auditor.claims import disagreements, effective_licenses, upstream_disagreements
+from auditor.cone import ancestors
 from auditor.config import Settings
 from auditor.knowledge_facts import categorised, knowledge
 from auditor.license_reading import LicenseReading, read_declared
@@ -79,7 +80,7 @@ def encode(graph: AssetGraph, settings: Settings, rb: RuleBase, lake: bool = Fal
         released = releases.every(fb, graph, settings.lake, ids, rb.kb)
     else:
         released = releases.identify(fb, graph, settings, ids, rb.kb)
-    documented = releases.cone(graph, fb.release) if fb.release else None  # a lake's scope: everything
+    documented = ancestors(graph, fb.release) if fb.release else None  # a lake's scope: everything
     fb.cone = None if documented is None else {ids[k] for k in documented}
     for name in settings.profiles:
         fb.add(S.selected(name))

@@ -12,7 +12,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Mapping
 
-from auditor import disagreements, documentation, obligations
+from auditor import disagreements, documentation, obligations, schema
 from auditor.chains import CHAINED, Chains
 from auditor.claims import effective_licenses
 from auditor.facts import FactBase
@@ -76,7 +76,7 @@ def _findings(atoms: dict[str, list[Row]], chains: Chains, rules: Mapping[str, R
         because[tuple(row[:-1])].append(row[-1])
     found = []
     for row in atoms.get("finding", []):
-        facts = sorted(because[tuple(row)], key=lambda fact: (fact[0] in CHAINED, repr(fact)))
+        facts = sorted(because[tuple(row)], key=lambda fact: (fact[0] in CHAINED, _named(fact, chains.fb.keys)))
         found.append(_finding(rules[row[0]], row, facts, chains))
     return tuple(sorted(found, key=report_order))
 
@@ -84,6 +84,14 @@ def _findings(atoms: dict[str, list[Row]], chains: Chains, rules: Mapping[str, R
 def report_order(f: Finding) -> tuple[int, str, str, list[str]]:
     """Findings in report order: severity, rule, asset, details."""
     return (Severity(f.severity).rank, f.rule, f.asset or "", [str(v) for v in f.detail.values()])
+
+
+def _named(fact: Row, keys: list[str]) -> str:
+    """A fact as text with its assets named by key, not by their ids in this audit: the order of a
+    finding's evidence does not depend on which other assets the graph holds (a cone or the lake)."""
+    predicate = schema.SCHEMA.get(str(fact[0]))
+    positions = predicate.asset_positions if predicate else ()
+    return repr(tuple(keys[v] if i in positions and isinstance(v, int) else v for i, v in enumerate(fact)))
 
 
 def _finding(rule: Rule, row: Row, facts: list[Row], chains: Chains) -> Finding:

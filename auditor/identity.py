@@ -21,7 +21,7 @@ from auditor.vocabulary import Scheme
 
 _HUB_HOSTS = ("huggingface.co", "hf.co")
 Key = tuple[str, ...]  # an identity key: its scheme first, then the normalised parts that must match
-_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?$")
+HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?$")
 _HUB_REPO_URL = re.compile(
     r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/(datasets/)?([\w.-]+/[\w.-]+)/?(?:[?#].*|/.*)?$", re.I
 )
@@ -114,7 +114,7 @@ def purl_version(purl: str) -> str | None:
 
 def looks_like_hub_id(value: str) -> bool:
     """`name` or `owner/name` in the characters the Hub allows."""
-    return bool(_HUB_ID.match(value)) and ".." not in value
+    return bool(HUB_ID.match(value)) and ".." not in value
 
 
 def keys(scheme: str, value: str) -> list[Key]:

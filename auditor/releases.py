@@ -12,10 +12,10 @@ no release to identify; a problem no asset owns is the lake's (AUDIT), not each 
 from __future__ import annotations
 
 import difflib
-from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from auditor import schema, shipped
+from auditor.cone import ancestors
 from auditor.config import Lake, Settings
 from auditor.licenses import KnowledgeBase
 from auditor.model import Asset, AssetGraph, Evidence
@@ -88,26 +88,12 @@ def _unidentified(fb: FactBase, graph: AssetGraph, ids: dict[str, int], sinks: l
     )
 
 
-def cone(graph: AssetGraph, release: str) -> set[str]:
-    """The release and its ancestors."""
-    parents: dict[str, list[str]] = defaultdict(list)
-    for edge in graph.edges:
-        parents[edge.child].append(edge.parent)
-    seen, stack = set(), [release]
-    while stack:
-        key = stack.pop()
-        if key not in seen:
-            seen.add(key)
-            stack.extend(parents[key])
-    return seen
-
-
 def files(fb: FactBase, graph: AssetGraph, ids: dict[str, int], key: str, kb: KnowledgeBase) -> None:
     """What the release's own folder holds for the obligation checks: its license and use policy
     files, and which upstream NOTICE texts its NOTICE carries (its lineage walked only then)."""
     release, r = graph.assets[key], ids[key]
     own = shipped.notices(release)
-    for upstream in sorted(cone(graph, key) - {key}) if own else ():
+    for upstream in sorted(ancestors(graph, key) - {key}) if own else ():
         notices = shipped.notices(graph.assets[upstream])
         if notices and shipped.repeats(own, notices):
             fb.add(S.repeats_notice(r, ids[upstream]), *(where for _, where in own))

@@ -4,6 +4,7 @@ and the audited folder is the boundary (only regular files inside it are ever op
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import socket
 import sys
@@ -231,3 +232,35 @@ def test_review_and_config_files_leading_out_of_the_folder_are_not_applied(tmp_p
     assert config.load(release) == config.DEFAULT
     assert audit.review_texts({"resolutions": release / "resolutions.yaml"}, release) == {}
     assert inventory(release)["mlaudit.toml"] == ("skipped", "symbolic link pointing outside the audit folder")
+
+
+HUB_ROW = b'{"id": "a/first", "tags": []}\n'  # a first row that makes the file a table of Hub records
+
+
+def hub_table(line: str) -> bytes:
+    """`line` repeated past a megabyte: one huge row, or very many rows."""
+    return (line * (MB // len(line) + 1)).encode()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        hub_table("\n"),  # blank lines
+        hub_table('{"id": "a/b"}\n'),  # one row, many times: one asset, many records
+        hub_table("{}\n"),  # rows without an id: a problem each
+        hub_table("[") + b"\n",  # one row over the row limit
+        b'{"id": "a/b", "cardData": {"x": ' + hub_table("[") + b"}}\n",
+        b'{"id": "a/b", "tags": [' + hub_table('"base_model:adapter:o/m",')[:-1] + b"]}\n",
+        b'{"id": "a/b", "cardData": {"base_model": [' + hub_table('"o/m",')[:-1] + b"]}}\n",
+        # just under the row limit: one row naming tens of thousands of upstreams, in tags and card data
+        json.dumps({"id": "a/b", "tags": [f"base_model:adapter:o/m{i}" for i in range(33_000)]}).encode() + b"\n",
+        json.dumps({"id": "a/b", "cardData": {"base_model": [f"o/m{i}" for i in range(85_000)]}}).encode() + b"\n",
+    ],
+    ids=short,
+)
+def test_hub_tables_are_read_in_bounded_time(tmp_path, data):
+    assert len(data) >= 1_000_000
+    (tmp_path / "models.jsonl").write_bytes(HUB_ROW + data)
+    result = timed(harvest, tmp_path)
+    assert [(e.file, e.format) for e in result.inventory] == [("models.jsonl", "hub-records")]
+    assert "a/first" in {r.id for r in result.records}

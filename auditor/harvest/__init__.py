@@ -1,9 +1,10 @@
 """Harvest: walk a release folder and read every manifest it holds into asset records.
 
 Hub cards (README.md) are read by `hfcard`; every other file is offered to the format readers of
-`registry.READERS` in turn (each declares its format as `registry.Reader` describes). Every file
-found gets an inventory entry saying whether it was read, skipped (and why) or could not be read;
-nothing is dropped silently.
+`registry.READERS` in turn (each declares its format as `registry.Reader` describes); tables of Hub
+records are read last, so that a release's lineage can reach into them from every other manifest
+(`hubtable`). Every file found gets an inventory entry saying whether it was read, skipped (and
+why) or could not be read; nothing is dropped silently.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from auditor.harvest import hfcard
+from auditor.harvest import hfcard, hubtable
 from auditor.harvest.folder import refusal, walk
 from auditor.harvest.layout import Context, place
 from auditor.harvest.registry import READERS
@@ -30,11 +31,19 @@ ROOT_NOTES = (
 )
 
 
-def harvest(root: Path, root_name: str | None = None, exclude: frozenset[Path] = frozenset()) -> Harvest:
+def harvest(
+    root: Path,
+    root_name: str | None = None,
+    exclude: frozenset[Path] = frozenset(),
+    focus: frozenset[str] | None = None,
+) -> Harvest:
     """Read every manifest under `root`; `root_name` names the asset of a card at the root itself;
-    the folders and files of `exclude` (absolute paths: mlaudit's own outputs) are passed over unlisted."""
+    the folders and files of `exclude` (absolute paths: mlaudit's own outputs) are passed over unlisted.
+    With a `focus` (the names a release's audit starts from: the release, mlaudit.toml's upstream),
+    the rows of tables of Hub records are read for the lineage it reaches only."""
     root = root.resolve()
     result = Harvest(root=str(root))
+    tables: list[Context] = []
     for path, rel in walk(root, result.inventory, exclude):
         folder = rel.rpartition("/")[0]
         if path.name == "README.md":
@@ -42,9 +51,21 @@ def harvest(root: Path, root_name: str | None = None, exclude: frozenset[Path] =
         elif path.name in CONFIG_FILES and not folder:
             result.inventory.append(InventoryEntry(rel, CONFIG_FILES[path.name], "read"))
         else:
-            _other(path, Context(rel, place(folder, root_name or root.name)), result)
+            _other(path, Context(rel, place(folder, root_name or root.name)), result, tables)
+    _tables(root, tables, focus, result)
     result.fingerprint = fingerprint(result)
     return result
+
+
+def _tables(root: Path, tables: list[Context], focus: frozenset[str] | None, result: Harvest) -> None:
+    """Read the tables of Hub records, last: a focus reaches into them from every other manifest's
+    upstream as well as from its own names."""
+    if focus is not None and tables:
+        upstream = (ref.target for record in result.records for ref in record.references)
+        focus = hubtable.lineage([root / t.rel for t in tables], [*focus, *upstream])
+    for context in tables:
+        records, problems = hubtable.read(root / context.rel, context, focus)
+        _add(result, context.rel, hubtable.FORMAT, records, problems)
 
 
 def _card(path: Path, rel: str, folder: str, root_name: str, result: Harvest) -> None:
@@ -59,7 +80,7 @@ def _card(path: Path, rel: str, folder: str, root_name: str, result: Harvest) ->
     _add(result, rel, hfcard.FORMAT, [record], problems)
 
 
-def _other(path: Path, context: Context, result: Harvest) -> None:
+def _other(path: Path, context: Context, result: Harvest, tables: list[Context]) -> None:
     try:
         with open(path, "rb") as fh:
             head = fh.read(HEAD_BYTES)
@@ -73,6 +94,9 @@ def _other(path: Path, context: Context, result: Harvest) -> None:
         )
         return
     for reader in READERS:
+        if reader.detect(path, head) and reader is hubtable:
+            tables.append(context)
+            return
         if reader.detect(path, head):
             records, problems = reader.read(path, context)
             _add(result, context.rel, reader.FORMAT, records, problems)

@@ -108,19 +108,32 @@ def _keyed(record: AssetRecord, problems: list[Problem]) -> tuple[AssetRecord, l
 def _read_metadata(
     record: AssetRecord, meta: frontmatter.FrontMatter, folder: Path, problem: CardReport, merged: list[tuple[str, int]]
 ) -> None:
-    data = meta.data
+    ev: Ev = lambda pointer: Evidence(record.source, pointer, meta.line(pointer))  # noqa: E731
+    merge_config = [(m, Evidence(record.source, "merge configuration", line)) for m, line in merged]
+    read_fields(record, meta.data, ev, problem, (folder / "adapter_config.json").is_file(), merge_config)
+
+
+def read_fields(
+    record: AssetRecord,
+    data: dict[str, JSON],
+    ev: Ev,
+    problem: CardReport,
+    adapter_config: bool = False,
+    merged: list[tuple[str, Evidence]] | None = None,
+) -> None:
+    """What card metadata says about its asset (kind, licenses, upstream, fields), read into
+    `record`: from a card's front matter, or from the card data of a Hub API record (hubtable).
+    `adapter_config`: an adapter_config.json lies beside the card; `merged`: the models of a merge
+    configuration in the card's body, with where each is named."""
     if record.kind_basis != "layout":
         dataset_fields = sorted(DATASET_FIELDS & data.keys())
         if dataset_fields:
             record.kind, record.kind_basis = "dataset", f"dataset-card field {dataset_fields[0]}"
         else:
             record.kind_basis = "no dataset-card fields"
-    ev: Ev = lambda pointer: Evidence(record.source, pointer, meta.line(pointer))  # noqa: E731
     record.licenses = _licenses(data, ev, problem)
     record.references = (
-        _bases(
-            data, ev, folder, problem, [(m, Evidence(record.source, "merge configuration", line)) for m, line in merged]
-        )
+        _bases(data, ev, adapter_config, problem, merged or [])
         + _listed(data, "datasets", "trained_on", ev, problem)
         + _source_datasets(data, ev, problem)
         + _evaluations(data, ev, problem)
@@ -205,7 +218,7 @@ def _hub_target(value: str, pointer: str, ev: Ev, problem: CardReport) -> str | 
 
 
 def _bases(
-    data: dict[str, JSON], ev: Ev, folder: Path, problem: CardReport, merged: list[tuple[str, Evidence]]
+    data: dict[str, JSON], ev: Ev, adapter_config: bool, problem: CardReport, merged: list[tuple[str, Evidence]]
 ) -> list[Reference]:
     """The base models: those of base_model, and those of a merge configuration in the body (a
     mergekit card often names one base in its front matter and merges several), once each."""
@@ -224,12 +237,12 @@ def _bases(
                 "base_model_relation",
                 ev("base_model_relation").line,
             )
-        relation, basis = _infer_relation(data, bases, bool(merged), folder)
+        relation, basis = _infer_relation(data, bases, bool(merged), adapter_config)
     return [Reference(target, "model", relation, evidence, basis) for target, evidence in bases]
 
 
 def _infer_relation(
-    data: dict[str, JSON], bases: list[tuple[str, Evidence]], merge_config: bool, folder: Path
+    data: dict[str, JSON], bases: list[tuple[str, Evidence]], merge_config: bool, adapter_config: bool
 ) -> tuple[str, str]:
     """The Hub's inference when base_model_relation is absent, in its order: adapter files, then
     merge signs, then quantization signs, else a fine-tune."""
@@ -239,7 +252,7 @@ def _infer_relation(
         else set()
     )
     library = str(data.get("library_name") or "").lower()
-    if library == "peft" or (folder / "adapter_config.json").is_file():
+    if library == "peft" or adapter_config:
         return "adapter", "inferred: PEFT adapter (library_name peft or adapter_config.json)"
     if len(bases) > 1:
         return "merge", "inferred: several base models"

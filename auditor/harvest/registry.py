@@ -12,7 +12,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from auditor.harvest import croissant, cyclonedx, hfcard, modelfolder, mof, openml, schemaorg, spdx2, spdx3
+from auditor.harvest import (
+    croissant,
+    cyclonedx,
+    hfcard,
+    hubtable,
+    modelfolder,
+    mof,
+    openml,
+    schemaorg,
+    spdx2,
+    spdx3,
+)
 from auditor.harvest.layout import Context
 from auditor.model import AssetRecord, Problem
 
@@ -40,7 +51,7 @@ class Reader(Format, Protocol):
 
 CARD: Format = hfcard
 # In detection order: the first reader whose `detect` accepts a file reads it.
-READERS: tuple[Reader, ...] = (modelfolder, croissant, spdx3, spdx2, cyclonedx, openml, schemaorg, mof)
+READERS: tuple[Reader, ...] = (modelfolder, croissant, spdx3, spdx2, cyclonedx, openml, schemaorg, mof, hubtable)
 FORMATS: tuple[Format, ...] = (CARD, *READERS)
 
 FORMAT_ORDER = tuple(f.FORMAT for f in sorted(FORMATS, key=lambda f: f.RANK))

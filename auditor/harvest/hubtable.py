@@ -1,0 +1,217 @@
+"""Tables of Hub records: what the Hugging Face Hub's API returns for models and datasets (id, sha,
+tags, cardData), as JSON Lines or Parquet, the usual form of Hub-wide metadata.
+
+The table is read in bulk by DuckDB (auditor/harvest/hubrows.py); Python sees one tuple a row
+(its id, sha, card data and tags as JSON text) and reads the card data with the card reader's own
+field readers (hfcard.read_fields), so a row means what its card would. For the audit of one
+release, only the rows of its lineage become records (`lineage`, `read`'s focus).
+The Hub's computed tags stand in for what the card data lacks: `license:x` for a license,
+`dataset:org/name` for training data, `base_model:org/name` for a base model, and
+`base_model:<relation>:org/name` says the relation the Hub inferred (adapter, finetune,
+quantized, merge), which is taken over mlaudit's own inference from the card data.
+
+Evidence points at the file, the row (the line of a JSON Lines file; `[i]`, the 0-based row
+index, of a Parquet file) and the field. A row that cannot be read is a problem naming its row,
+and the rest are read. Bounds (hubrows): rows over MAX_ROW_BYTES and rows past MAX_ROWS are
+reported and not read; DuckDB's parsers are linear, and so is the rest, one pass over the rows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from auditor.harvest import hfcard, hubrows
+from auditor.harvest.layout import Context, Ev
+from auditor.identity import looks_like_hub_id
+from auditor.model import AssetRecord, Evidence, Problem, Reference
+from auditor.naming import asset_key
+from auditor.readers.values import JSON, shorten
+
+FORMAT = "hub-records"
+RANK = 9  # a card on disk is read before the API's copy of its metadata
+PINNABLE = False
+HUB_LAYOUT = True  # a row's id is its Hub id
+SUFFIXES = (".jsonl", ".ndjson", ".parquet")
+JSONL_KEYS = (b'"sha"', b'"tags"', b'"cardData"', b'"lastModified"')
+PARQUET_COLUMNS = frozenset({"id", "tags", "cardData"})
+BAD_ROW = "bad-row"  # a row that could not be read (fatal, like an unreadable manifest)
+MAX_BAD_ROWS = 100  # bad rows of a table told one by one; the rest are counted
+
+
+def detect(path: Path, head: bytes) -> bool:
+    """JSON Lines whose first row has an id and Hub record fields, or Parquet with id and card columns."""
+    if path.suffix.lower() not in SUFFIXES:
+        return False
+    if path.suffix.lower() == ".parquet":
+        return head.startswith(b"PAR1") and set(hubrows.columns(path)) >= PARQUET_COLUMNS
+    first = head.lstrip().split(b"\n", 1)[0]
+    return first.startswith(b"{") and b'"id"' in first and any(k in first for k in JSONL_KEYS)
+
+
+def read(path: Path, context: Context, focus: frozenset[str] | None = None) -> tuple[list[AssetRecord], list[Problem]]:
+    """A record for each readable row (with a `focus`, of the rows whose lowercase ids it holds),
+    and a problem for each row that cannot be read."""
+    import duckdb
+
+    records: list[AssetRecord] = []
+    problems: list[Problem] = []
+    parquet, kind, bad = path.suffix.lower() == ".parquet", _kind(path), 0
+    try:
+        for row in hubrows.rows(path, focus):
+            error = _error(row, parquet)
+            if error is None:
+                _row(row, parquet, kind, context.rel, records, problems)
+                continue
+            bad += 1  # a table broken throughout is one broken file, not a million findings
+            if bad <= MAX_BAD_ROWS:
+                problems.append(Problem(BAD_ROW, f"{error}; the row is not read", _at(context.rel, row[0], parquet)))
+    except duckdb.Error as exc:
+        message = f"cannot read the table: {shorten(str(exc).splitlines()[0])}"
+        problems.append(Problem("malformed", message, Evidence(context.rel, "")))
+    if bad > MAX_BAD_ROWS:
+        more = f"{bad - MAX_BAD_ROWS:,} more rows cannot be read (the first {MAX_BAD_ROWS} are told)"
+        problems.append(Problem(BAD_ROW, more, Evidence(context.rel, "")))
+    return records, problems
+
+
+def _error(row: hubrows.Row, parquet: bool) -> str | None:
+    """Why a row cannot be read at all, naming it (None: it can be)."""
+    number, error, row_id = row[:3]
+    if error is None and not (row_id and looks_like_hub_id(row_id)):
+        error = f"its id {shorten(row_id)!r} is not a Hub id" if row_id else "it has no id (a string)"
+    return None if error is None else f"{_where(number, parquet)}: {error}"
+
+
+def _where(number: int, parquet: bool) -> str:
+    return f"row {number}" if parquet else f"line {number}"
+
+
+def lineage(tables: list[Path], seeds: Iterable[str]) -> frozenset[str] | None:
+    """The ids to read from `tables` for the audit of a release: those `seeds` reach (see
+    hubrows.lineage); None (read every row) when DuckDB cannot read a table, whose reading will
+    report why."""
+    import duckdb
+
+    try:
+        return hubrows.lineage(tables, seeds)
+    except duckdb.Error:
+        return None
+
+
+def _kind(path: Path) -> str | None:
+    """A table named models… or datasets… (as the Hub's dumps are) holds that kind; else each row's
+    card data decides."""
+    name = path.name.lower()
+    return "dataset" if name.startswith("dataset") else "model" if name.startswith("model") else None
+
+
+def _at(rel: str, locator: int, parquet: bool, pointer: str = "") -> Evidence:
+    if parquet:
+        return Evidence(rel, f"[{locator}]" + (f".{pointer}" if pointer else ""))
+    return Evidence(rel, pointer, locator)
+
+
+def _row(
+    row: hubrows.Row, parquet: bool, kind: str | None, rel: str, records: list[AssetRecord], problems: list[Problem]
+) -> None:
+    """The record of a row that can be read, and the problems of its fields."""
+    locator, _, row_id, sha, card_text, tags_text = row
+    assert row_id is not None  # _error let it through
+    basis = "layout" if kind else "default"
+    record = AssetRecord(id=row_id, kind=kind or "model", source=rel, revision=sha, format=FORMAT, kind_basis=basis)
+    met = _record(record, locator, parquet, card_text, tags_text)
+    key = asset_key(record.kind, record.id)
+    where = _where(locator, parquet)
+    problems.extend(Problem(code, f"{where}: {message}", evidence, key) for code, message, evidence in met)
+    records.append(record)
+
+
+def _record(
+    record: AssetRecord, locator: int, parquet: bool, card_text: str | None, tags_text: str | None
+) -> list[tuple[str, str, Evidence]]:
+    """Read one row's card data and tags into `record`; returns the problems met (code, message, where)."""
+    if card_text in (None, "null") and tags_text in (None, "null", "[]"):
+        record.has_metadata = False  # a row listed without card data or tags says nothing more
+        return []
+    rel = record.source
+    card, tags, shapes = _values(card_text, tags_text)
+    data, aliases, relations = _with_tags(card, tags)
+    record.has_metadata = bool(data)
+    ev: Ev = lambda pointer: _at(rel, locator, parquet, aliases.get(pointer, f"cardData.{pointer}"))  # noqa: E731
+    met = [(code, message, _at(rel, locator, parquet, pointer)) for code, message, pointer in shapes]
+
+    def problem(code: str, message: str, pointer: str = "", line: int | None = None) -> None:
+        met.append((code, message, ev(pointer) if pointer else _at(rel, locator, parquet)))
+
+    if data:
+        hfcard.read_fields(record, data, ev, problem)
+        record.references = [_hub_relation(r, relations) for r in record.references]
+    return met
+
+
+def _values(
+    card_text: str | None, tags_text: str | None
+) -> tuple[dict[str, JSON], list[str], list[tuple[str, str, str]]]:
+    """The row's card data and tags, and the problems of their shapes (each read as empty)."""
+    found: list[tuple[str, str, str]] = []
+    card, tags = _json(card_text), _json(tags_text)
+    if not isinstance(card, dict):
+        if card is not None:
+            found.append(("bad-field", "'cardData' should be an object; it is not read", "cardData"))
+        card = {}
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        if tags is not None:
+            found.append(("bad-field", "'tags' should be a list of strings; it is not read", "tags"))
+        tags = []
+    return card, tags, found
+
+
+def _json(text: str | None) -> JSON:
+    """JSON text DuckDB has already checked (bounded in size), or None; a string column holding JSON
+    text (Parquet's usual card data) is read once more."""
+    if text is None:
+        return None
+    try:
+        value = json.loads(text)
+        return json.loads(value) if isinstance(value, str) and value[:1] in "{[" else value
+    except (ValueError, RecursionError):
+        return text
+
+
+def _with_tags(
+    card: dict[str, JSON], tags: list[str]
+) -> tuple[dict[str, JSON], dict[str, str], dict[str, tuple[str, str]]]:
+    """The card data completed from the Hub's tags where it says nothing: (data, the pointer each
+    value taken from a tag has in the row, the relation each `base_model:<relation>:` tag states)."""
+    if not tags:
+        return card, {}, {}
+    data, aliases = dict(card), {}
+    relations: dict[str, tuple[str, str]] = {}  # base model (lowercase) -> (relation, pointer of its tag)
+    # tag prefix -> value (lowercase) -> (value, pointer of its first tag)
+    by_prefix: dict[str, dict[str, tuple[str, str]]] = {"license": {}, "dataset": {}, "base_model": {}}
+    for i, tag in enumerate(tags):
+        prefix, _, value = tag.partition(":")
+        if prefix in by_prefix and value:
+            relation, _, target = value.partition(":")
+            if prefix == "base_model" and relation in hfcard.RELATIONS and target:
+                relations.setdefault(target.lower(), (relation, f"tags[{i}]"))
+                value = target
+            by_prefix[prefix].setdefault(value.lower(), (value, f"tags[{i}]"))
+    for prefix, field in (("license", "license"), ("dataset", "datasets"), ("base_model", "base_model")):
+        taken = list(by_prefix[prefix].values())
+        if taken and field not in data and not (field == "license" and "licenses" in data):
+            data[field] = [value for value, _ in taken]
+            aliases.update({f"{field}[{j}]": pointer for j, (_, pointer) in enumerate(taken)})
+    return data, aliases, relations
+
+
+def _hub_relation(reference: Reference, relations: dict[str, tuple[str, str]]) -> Reference:
+    """A base model's relation as the Hub's tag states it, unless the card data declares one."""
+    stated = relations.get(reference.target.lower())
+    if reference.kind != "model" or stated is None or reference.basis.startswith("declared"):
+        return reference
+    relation, pointer = stated
+    basis = f"the Hub's tag base_model:{relation} ({pointer})"
+    return Reference(reference.target, "model", relation, reference.evidence, basis, reference.scheme)

@@ -1,0 +1,246 @@
+"""Tables of Hub records (JSON Lines, Parquet): each row read as its card would be, the Hub's tags
+standing in for card data a row lacks, evidence at file, row and field, every bad row told by its
+row while the rest are read, and the rows of a release's lineage found without reading the rest."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import FIXTURES, findings_of, run_audit, write_tree
+
+from auditor.harvest import harvest, hubrows
+from auditor.model import Evidence
+
+HUB = FIXTURES / "formats" / "hub-records"
+pytestmark = pytest.mark.usefixtures("no_network")
+
+
+def jsonl(*rows: object) -> str:
+    return "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows)
+
+
+def to_parquet(source: Path, target: Path, nested: bool = False) -> None:
+    """The rows of a JSON Lines table as Parquet: card data as a JSON string column, or nested."""
+    card = "cardData" if nested else "cardData::VARCHAR AS cardData"
+    kind = "'STRUCT(license VARCHAR, base_model VARCHAR)'" if nested else "'JSON'"
+    duckdb.connect().execute(
+        f"COPY (SELECT id, sha, tags, {card} FROM read_json(?, format='newline_delimited', "
+        f"columns={{'id': 'VARCHAR', 'sha': 'VARCHAR', 'tags': 'VARCHAR[]', 'cardData': {kind}}})) "
+        "TO ? (FORMAT parquet)",
+        [str(source), str(target)],
+    )
+
+
+def records(root: Path, focus: frozenset[str] | None = None) -> dict[str, object]:
+    return {r.id: r for r in harvest(root, focus=focus).records}
+
+
+def test_a_row_reads_as_its_card_with_evidence_at_its_line_and_field():
+    found = records(HUB)
+    chat = found["acme/support-chat-7b"]
+    assert chat.kind == "model" and chat.revision == "9d1c2e0b6c3f4a5b8e7d6c5b4a3f2e1d0c9b8a7f"
+    assert [(s.raw, s.evidence) for s in chat.licenses] == [("llama2", Evidence("models.jsonl", "cardData.license", 2))]
+    refs = {(r.target, r.kind, r.relation): r for r in chat.references}
+    base = refs[("meta-llama/Llama-2-7b-hf", "model", "adapter")]
+    assert base.evidence == Evidence("models.jsonl", "cardData.base_model", 2)
+    assert refs[("acme/support-tickets", "dataset", "trained_on")].evidence.pointer == "cardData.datasets[0]"
+    assert ("truthful_qa", "dataset", "evaluated_on") in refs
+    assert found["acme/support-tickets"].kind == "dataset"  # datasets.jsonl holds datasets
+    assert found["acme/merged-7b"].licenses[0].name == "acme-research"  # license_name travels with `other`
+
+
+def test_tags_stand_in_for_missing_card_data_and_state_the_hub_relation():
+    gguf = records(HUB)["acme/support-chat-7b-GGUF"]  # listed without card data: tags only
+    assert [(s.raw, s.evidence.pointer) for s in gguf.licenses] == [("apache-2.0", "tags[3]")]
+    [base] = gguf.references  # `base_model:x` and `base_model:quantized:x` name one base model
+    assert (base.target, base.relation, base.evidence) == (
+        "acme/support-chat-7b",
+        "quantized",
+        Evidence("models.jsonl", "tags[1]", 3),
+    )
+    assert base.basis == "the Hub's tag base_model:quantized (tags[2])"
+
+
+def test_card_data_wins_over_tags(tmp_path):
+    row = {
+        "id": "acme/x",
+        "tags": ["license:mit", "base_model:adapter:org/base", "dataset:org/other"],
+        "cardData": {"license": "apache-2.0", "base_model": "org/base", "base_model_relation": "finetune"},
+    }
+    write_tree(tmp_path, {"models.jsonl": jsonl(row)})
+    x = records(tmp_path)["acme/x"]
+    assert [s.raw for s in x.licenses] == ["apache-2.0"]  # not the tag's mit as well
+    assert [(r.target, r.relation, r.basis) for r in x.references if r.kind == "model"] == [
+        ("org/base", "finetune", "declared in base_model_relation")
+    ]
+    assert [r.target for r in x.references if r.kind == "dataset"] == ["org/other"]  # no datasets: the tag
+
+
+def test_a_table_without_a_kind_in_its_name_lets_the_card_data_decide(tmp_path):
+    rows = [{"id": "a/data", "tags": [], "cardData": {"task_categories": ["text-generation"]}}]
+    write_tree(tmp_path, {"hub.jsonl": jsonl(*rows, {"id": "a/model", "tags": [], "cardData": {"license": "mit"}})})
+    found = records(tmp_path)
+    assert (found["a/data"].kind, found["a/model"].kind) == ("dataset", "model")
+
+
+@pytest.mark.parametrize("nested", [False, True], ids=["json-string", "nested"])
+def test_parquet_rows_read_as_the_json_lines_rows_with_their_index(tmp_path, nested):
+    rows = [
+        {"id": "org/base", "sha": "a" * 40, "tags": ["license:mit"], "cardData": {"license": "mit"}},
+        {
+            "id": "org/child",
+            "sha": None,
+            "tags": ["base_model:adapter:org/base"],
+            "cardData": {"base_model": "org/base"},
+        },
+    ]
+    write_tree(tmp_path / "j", {"models.jsonl": jsonl(*rows)})
+    (tmp_path / "p").mkdir()
+    to_parquet(tmp_path / "j" / "models.jsonl", tmp_path / "p" / "models.parquet", nested)
+    from_jsonl, from_parquet = records(tmp_path / "j"), records(tmp_path / "p")
+    assert from_parquet.keys() == from_jsonl.keys()
+    child = from_parquet["org/child"]
+    assert [(r.target, r.relation) for r in child.references] == [("org/base", "adapter")]
+    assert child.references[0].evidence == Evidence("models.parquet", "[1].cardData.base_model")
+    assert from_parquet["org/base"].licenses[0].evidence == Evidence("models.parquet", "[0].cardData.license")
+    assert from_parquet["org/base"].revision == "a" * 40
+
+
+BAD_ROWS = [
+    ("not json", "line 2: not a JSON object"),
+    ("[1, 2]", "line 3: not a JSON object"),
+    ({"sha": "x", "tags": []}, "line 4: it has no id (a string)"),
+    ({"id": 42, "tags": []}, "line 5: it has no id (a string)"),
+    ({"id": "not a hub id", "tags": []}, "line 6: its id 'not a hub id' is not a Hub id"),
+]
+
+
+def test_bad_rows_are_told_by_their_line_and_the_rest_are_read(tmp_path):
+    good = {"id": "org/good", "tags": ["license:mit"], "cardData": {"license": "mit"}}
+    shapes = {"id": "org/shapes", "tags": "license:mit", "cardData": ["not", "an", "object"]}
+    text = jsonl(good, *[row for row, _ in BAD_ROWS], "", shapes).encode() + b'{"id": "org/\xff"}\n'
+    write_tree(tmp_path, {"models.jsonl": text})
+    result = harvest(tmp_path)
+    assert sorted(r.id for r in result.records) == ["org/good", "org/shapes"]
+    bad = {p.message for p in result.problems if p.code == "bad-row"}
+    assert bad == {f"{m}; the row is not read" for _, m in BAD_ROWS} | {"line 9: not UTF-8 text; the row is not read"}
+    fields = {(p.message, p.evidence, p.asset) for p in result.problems if p.code == "bad-field"}
+    assert fields == {
+        (
+            "line 8: 'cardData' should be an object; it is not read",
+            Evidence("models.jsonl", "cardData", 8),
+            "model:org/shapes",
+        ),
+        (
+            "line 8: 'tags' should be a list of strings; it is not read",
+            Evidence("models.jsonl", "tags", 8),
+            "model:org/shapes",
+        ),
+    }
+    [entry] = [e for e in result.inventory if e.file == "models.jsonl"]
+    assert entry.status == "read"  # read in part: the rows that could be are
+    doc = run_audit(tmp_path)
+    assert len(findings_of(doc, "INP001")) == 6  # a row that cannot be read fails the gate
+    assert {f["asset"] for f in findings_of(doc, "INP002")} == {"org/shapes"}
+    named = run_audit(tmp_path, asset="org/good")  # a release's audit reads its lineage's rows, and every bad row
+    assert {f["asset"] for f in findings_of(named, "INP001")} == {"org/good"} and not findings_of(named, "INP002")
+
+
+def test_bad_rows_past_the_first_hundred_are_counted(tmp_path):
+    write_tree(tmp_path, {"models.jsonl": jsonl({"id": "org/a", "tags": []}, *["{}"] * 150)})
+    messages = [p.message for p in harvest(tmp_path).problems]
+    assert len(messages) == 101 and messages[0] == "line 2: it has no id (a string); the row is not read"
+    assert messages[-1] == "50 more rows cannot be read (the first 100 are told)"
+
+
+def test_a_row_over_the_size_limit_is_told_and_not_read(tmp_path):
+    big = {"id": "org/big", "tags": [], "cardData": {"license": "x" * (hubrows.MAX_ROW_BYTES + 10)}}
+    write_tree(tmp_path, {"models.jsonl": jsonl({"id": "org/a", "tags": []}, big, {"id": "org/b", "tags": []})})
+    result = harvest(tmp_path)
+    assert sorted(r.id for r in result.records) == ["org/a", "org/b"]
+    assert [p.message for p in result.problems] == ["line 2: over 1024 KB; the row is not read"]
+
+
+@pytest.mark.parametrize("suffix", ["jsonl", "parquet"])
+def test_rows_past_the_limit_are_told_once_and_not_read(tmp_path, monkeypatch, suffix):
+    monkeypatch.setattr(hubrows, "MAX_ROWS", 3)
+    write_tree(tmp_path / "j", {"models.jsonl": jsonl(*[{"id": f"org/m{i}", "tags": []} for i in range(5)])})
+    if suffix == "parquet":
+        to_parquet(tmp_path / "j" / "models.jsonl", tmp_path / "models.parquet")
+        shutil.rmtree(tmp_path / "j")
+    result = harvest(tmp_path)
+    assert sorted(r.id for r in result.records) == ["org/m0", "org/m1", "org/m2"]
+    assert [p.message.split(": ", 1)[1] for p in result.problems] == [
+        "past the limit of 3 rows a table; the row is not read"
+    ]
+
+
+def test_other_tables_are_not_taken_for_hub_records(tmp_path):
+    write_tree(tmp_path, {"data/train.jsonl": jsonl({"id": 1, "text": "hello"}, {"id": 2, "text": "bye"})})
+    duckdb.connect().execute(
+        "COPY (SELECT 1 AS id, 'hello' AS text) TO ? (FORMAT parquet)", [str(tmp_path / "t.parquet")]
+    )
+    result = harvest(tmp_path)
+    assert not result.records and not result.problems
+    assert {(e.file, e.status) for e in result.inventory} == {("data/train.jsonl", "skipped"), ("t.parquet", "skipped")}
+
+
+def test_a_table_duckdb_cannot_read_is_unreadable(tmp_path):
+    good = tmp_path / "ok"
+    good.mkdir()
+    to_parquet(HUB / "datasets.jsonl", good / "models.parquet")
+    data = (good / "models.parquet").read_bytes()
+    write_tree(tmp_path / "broken", {"models.parquet": data[:8] + b"\x00" * 64 + data[72:]})
+    result = harvest(tmp_path / "broken")
+    assert [e.status for e in result.inventory] in (["unreadable"], ["skipped"])  # a footer too broken to detect
+
+
+# --- the rows of a release's lineage ------------------------------------------------------------
+
+
+def test_a_focus_reads_the_lineage_rows_and_every_bad_row(tmp_path):
+    shutil.copytree(HUB, tmp_path / "lake")
+    (tmp_path / "lake" / "datasets.parquet").unlink()
+    with (tmp_path / "lake" / "models.jsonl").open("a") as fh:
+        fh.write(jsonl("not json", {"id": "org/unrelated", "tags": ["license:mit"]}))
+    result = harvest(tmp_path / "lake", focus=frozenset({"acme/support-chat-7b-GGUF"}))
+    assert sorted(r.id for r in result.records) == [
+        "acme/support-chat-7b",
+        "acme/support-chat-7b-GGUF",
+        "acme/support-tickets",
+        "meta-llama/Llama-2-7b-hf",
+        "tatsu-lab/alpaca",
+    ]
+    assert [p.message for p in result.problems] == ["line 5: not a JSON object; the row is not read"]
+    assert {e.file for e in result.inventory} == {"SOURCE.md", "datasets.jsonl", "models.jsonl"}
+
+
+@pytest.mark.parametrize(
+    "named",
+    [
+        "https://huggingface.co/Org/Base",
+        "https://hf.co/datasets/org/base/tree/main",
+        "extended|org/base",
+        "datasets/org/base",
+        "base_model:finetune:org/base",
+        "pkg:huggingface/org/base",
+    ],
+)
+def test_the_lineage_reaches_every_form_of_a_hub_name(tmp_path, named):
+    write_tree(tmp_path, {"models.jsonl": jsonl({"id": "org/base", "tags": []}, {"id": "org/x", "tags": []})})
+    assert hubrows.lineage([tmp_path / "models.jsonl"], [named]) == {"org/base"}
+
+
+def test_the_lineage_follows_every_upstream_field_and_tag(tmp_path):
+    rows = [
+        {"id": "o/r", "tags": ["base_model:adapter:o/a", "dataset:o/b"], "cardData": {"base_model": ["o/c"]}},
+        {"id": "o/c", "tags": [], "cardData": {"datasets": "o/d", "source_datasets": ["extended|o/e"]}},
+        {"id": "o/d", "cardData": {"model-index": [{"results": [{"dataset": {"type": "o/f"}}]}]}},
+        {"id": "o/unrelated", "tags": ["base_model:o/r"]},
+    ]
+    write_tree(tmp_path, {"models.jsonl": jsonl(*rows)})
+    assert hubrows.lineage([tmp_path / "models.jsonl"], ["o/r"]) == {"o/r", "o/a", "o/b", "o/c", "o/d", "o/e", "o/f"}
