@@ -52,31 +52,61 @@ def run(
     `overrides` are command-line settings (engine, position), `exclude` paths not to read."""
     rb = rb or rulebase.load()
     with audit.no_cycle_collection():
-        with audit.stage("harvest", on_stage):
-            harvested, settings, texts = audit.read(root, exclude, overrides)
-        files, settings = audit.prepared(settings, rb)
-        with audit.stage("resolve", on_stage):
-            decisions, curated = audit.reviewed(harvested, settings, texts, rb)
-        with audit.stage("encode", on_stage):
-            fb = facts.encode(curated.graph, settings, rb, lake=True)
-        with audit.stage("reason", on_stage):
-            reasoned = reasoning.reason(settings.engine, files, fb)
-        with audit.stage("interpret", on_stage):
-            chains = Chains(fb, curated.graph, rb.kb, reasoned.atoms.get("via", []))
-            listed = list(findings.listed(reasoned, chains, rb.rules))
-        with audit.stage("license choices", on_stage):
-            found = [document.finding(f) for f in _own_choices(listed, fb, curated.graph, settings, files, rb)]
-    doc: JSONObject = {"findings": found, "review": {"problems": list(curated.problems)}}
-    review.resolve(doc, decisions, settings.as_of or config.today())
+        return judge(load(root, exclude, rb, on_stage, **overrides), on_stage)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A lake read and reviewed, not yet judged: `mlaudit impact` judges it as read and as changed."""
+
+    root: Path
+    settings: config.Settings
+    files: list[Path]
+    rb: rulebase.RuleBase
+    decisions: review.Review
+    graph: AssetGraph  # curations applied
+    problems: tuple[JSONObject, ...]  # the review files' problems, as report.json's `review`
+
+
+def load(
+    root: Path,
+    exclude: frozenset[Path],
+    rb: rulebase.RuleBase,
+    on_stage: audit.StageHook | None = None,
+    **overrides: Any,
+) -> Loaded:
+    """The lake's harvest, settings and review, up to the graph its reasoning starts from."""
+    with audit.stage("harvest", on_stage):
+        harvested, settings, texts = audit.read(root, exclude, overrides)
+    files, settings = audit.prepared(settings, rb)
+    with audit.stage("resolve", on_stage):
+        decisions, curated = audit.reviewed(harvested, settings, texts, rb)
+    return Loaded(root, settings, files, rb, decisions, curated.graph, tuple(curated.problems))
+
+
+def judge(loaded: Loaded, on_stage: audit.StageHook | None = None) -> LakeAudit:
+    """Every resolved asset of the loaded graph judged as a release, in one reasoning run."""
+    settings, rb, graph, files = loaded.settings, loaded.rb, loaded.graph, loaded.files
+    with audit.stage("encode", on_stage):
+        fb = facts.encode(graph, settings, rb, lake=True)
+    with audit.stage("reason", on_stage):
+        reasoned = reasoning.reason(settings.engine, files, fb)
+    with audit.stage("interpret", on_stage):
+        chains = Chains(fb, graph, rb.kb, reasoned.atoms.get("via", []))
+        listed = list(findings.listed(reasoned, chains, rb.rules))
+    with audit.stage("license choices", on_stage):
+        found = [document.finding(f) for f in _own_choices(listed, fb, graph, settings, files, rb)]
+    doc: JSONObject = {"findings": found, "review": {"problems": list(loaded.problems)}}
+    review.resolve(doc, loaded.decisions, settings.as_of or config.today())
     return LakeAudit(
-        str(root),
+        str(loaded.root),
         settings,
-        curated.graph,
+        graph,
         rb,
         reasoned.engines,
         found,
-        _assets(fb, curated.graph, settings.lake),
-        _restrictions(reasoned, fb, curated.graph, rb),
+        _assets(fb, graph, settings.lake),
+        _restrictions(reasoned, fb, graph, rb),
         doc["review"],
     )
 
