@@ -370,6 +370,7 @@ HANDLERS: dict[str, Handler] = {
     "audit": _audit,
     "lake": _lake,
     "impact": _govern("run_impact"),
+    "diff": _govern("run_diff"),
     "report": _report,
     "harvest": _harvest,
     "explain": _explain,

@@ -6,9 +6,9 @@ from __future__ import annotations
 import sys
 from argparse import Namespace
 
-from auditor import audit, config, graph, impact, lake, rulebase, writing
+from auditor import audit, config, drift, graph, impact, lake, rulebase, writing
 from auditor.cli import EXIT_INPUT, EXIT_OK, EXIT_USAGE, error
-from auditor.report import impacthtml, impacttext
+from auditor.report import drifttext, impacthtml, impacttext
 
 
 def run_impact(args: Namespace) -> int:
@@ -32,4 +32,20 @@ def run_impact(args: Namespace) -> int:
             return error(exc, EXIT_USAGE)
     text = impacttext.as_json(doc) if args.format == "json" else impacttext.render(doc, written)
     sys.stdout.write(text)
+    return EXIT_OK
+
+
+def run_diff(args: Namespace) -> int:
+    """What changed between two reports, two lake outputs or two lakes (each judged first)."""
+    rb = rulebase.load()
+    try:
+        with audit.no_cycle_collection():
+            settings = {"engine": args.engine, "position": args.position}
+            old, new = (drift.read(side, rb, settings) for side in (args.old, args.new))
+    except (audit.InputError, drift.DriftError) as exc:
+        return error(exc, EXIT_INPUT)
+    except (config.ConfigError, graph.LineageError, rulebase.RuleBaseError) as exc:
+        return error(exc, EXIT_USAGE)
+    doc = drift.compare(old, new, rb.kb)
+    sys.stdout.write(impacttext.as_json(doc) if args.format == "json" else drifttext.render(doc))
     return EXIT_OK

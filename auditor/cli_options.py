@@ -46,6 +46,7 @@ def parser(handlers: Mapping[str, Handler], outputs: Mapping[str, tuple[str, str
     _report_command(sub, shared, handlers["report"])
     _lake_command(sub, handlers["lake"])
     _impact_command(sub, handlers["impact"])
+    _diff_command(sub, handlers["diff"])
     _harvest_command(sub, handlers["harvest"])
     _explain_command(sub, handlers["explain"])
     _licenses_commands(sub, handlers)
@@ -230,6 +231,18 @@ def _impact_command(sub: Commands, handler: Handler) -> None:
     impact.add_argument("--engine", help="reasoning engine, as for lake")
     impact.add_argument("--position", help="legal position (overrides mlaudit.toml)")
     impact.set_defaults(handler=handler)
+
+
+def _diff_command(sub: Commands, handler: Handler) -> None:
+    diff = sub.add_parser("diff", help="what changed between two audits: licences, use, lineage, findings, drift")
+    for side in ("old", "new"):
+        diff.add_argument(
+            side, type=Path, help=f"the {side} side: a report.json, a lake output folder, or a lake (judged first)"
+        )
+    diff.add_argument("--format", choices=("text", "json"), default="text", help="what to print (default: text)")
+    diff.add_argument("--engine", help="reasoning engine for a side that is judged first")
+    diff.add_argument("--position", help="legal position for a side that is judged first")
+    diff.set_defaults(handler=handler)
 
 
 def _harvest_command(sub: Commands, handler: Handler) -> None:

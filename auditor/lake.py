@@ -36,7 +36,8 @@ class LakeAudit:
     rb: rulebase.RuleBase
     engines: tuple[str, ...]
     findings: list[JSONObject]
-    assets: list[JSONObject]  # id, kind, organisation, license, use, distribution, setting
+    assets: list[JSONObject]  # id, kind, organisation, declared, license, use_category, use, distribution, setting
+    edges: list[JSONObject]  # child, parent, relation: the lineage, as reports name the assets
     restrictions: list[JSONObject]  # asset, license, term: a limitation that reached the asset from upstream
     review: JSONObject  # the review files applied and their problems, as report.json's `review`
 
@@ -105,7 +106,8 @@ def judge(loaded: Loaded, on_stage: audit.StageHook | None = None) -> LakeAudit:
         rb,
         reasoned.engines,
         found,
-        _assets(fb, graph, settings.lake),
+        _assets(fb, graph, settings.lake, reasoned),
+        _edges(graph),
         _restrictions(reasoned, fb, graph, rb),
         doc["review"],
     )
@@ -152,8 +154,12 @@ def _downstream(graph: AssetGraph, keys: set[str]) -> set[str]:
     return seen
 
 
-def _assets(fb: facts.FactBase, graph: AssetGraph, lake: config.Lake) -> list[JSONObject]:
-    """One row per asset released: how it is named, licensed and released."""
+def _assets(
+    fb: facts.FactBase, graph: AssetGraph, lake: config.Lake, reasoned: reasoning.Reasoning
+) -> list[JSONObject]:
+    """One row per asset released: how it is named, licensed (as declared, as read, and the use its
+    lineage leaves it, as report.json's assets) and released."""
+    categories = {fb.keys[a]: c.replace("_", "-") for a, c in reasoned.atoms.use_category}
     rows: list[JSONObject] = []
     for key, asset in graph.assets.items():
         if not asset.resolved:
@@ -166,15 +172,22 @@ def _assets(fb: facts.FactBase, graph: AssetGraph, lake: config.Lake) -> list[JS
                 "id": name,
                 "kind": asset.kind,
                 "organisation": organisation(name),
+                "declared": " | ".join(sorted({str(s.raw) for s in asset.licenses})),
                 "license": reading.expression
                 if reading.status == "ok" and reading.expression
                 else f"({reading.status})",
+                "use_category": categories.get(key, "unspecified"),
                 "use": use,
                 "distribution": distribution,
                 "setting": setting,
             }
         )
     return sorted(rows, key=lambda r: str(r["id"]))
+
+
+def _edges(graph: AssetGraph) -> list[JSONObject]:
+    rows = {(display_id(e.child, graph), display_id(e.parent, graph), e.relation) for e in graph.edges}
+    return [{"child": c, "parent": p, "relation": r} for c, p, r in sorted(rows)]
 
 
 def organisation(name: str) -> str:
