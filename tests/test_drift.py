@@ -127,3 +127,18 @@ def test_a_lake_judged_in_memory_is_read_like_its_output():
     state = drift.from_lake(judged)
     assert set(state.assets) == {row["id"] for row in judged.assets}
     assert ("acme/chat-7b-gguf", "acme/chat-7b", "quantized") in state.edges
+
+
+def test_the_baseline_names_the_licence_changes_of_the_release_lineage(snapshots, tmp_path, capsys):
+    old, new = snapshots
+    assert (
+        main(["audit", str(old), "--asset", "acme/chat-7b", "--out", str(tmp_path / "old"), "--fail-on", "never"]) == 0
+    )
+    baseline = str(tmp_path / "old" / "report.json")
+    args = ["audit", str(new), "--asset", "acme/chat-7b", "--baseline", baseline, "--out", str(tmp_path / "new")]
+    assert main([*args, "--fail-on", "never"]) == 0
+    assert "  license: datasets/acme/tickets-clean: CC-BY-SA-4.0 → CC-BY-NC-4.0\n" in capsys.readouterr().out
+    doc = json.loads((tmp_path / "new" / "report.json").read_text(encoding="utf-8"))
+    changes = doc["review"]["baseline"]["licenses"]
+    assert changes == [{"asset": "datasets/acme/tickets-clean", "before": "CC-BY-SA-4.0", "after": "CC-BY-NC-4.0"}]
+    assert "Licenses changed in the lineage" in (tmp_path / "new" / "report.html").read_text(encoding="utf-8")
