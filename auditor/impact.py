@@ -46,7 +46,8 @@ def assess(loaded: lake.Loaded, name: str, change: Change) -> JSONObject:
     cone = _cone(graph, set(paths))
     before = lake.judge(replace(loaded, graph=cone))
     after = before if change.kind == "none" else lake.judge(replace(loaded, graph=_changed(cone, key, change)))
-    rows = [_row(graph, k, paths[k], before, after) for k in sorted(paths, key=lambda k: (len(paths[k][0]), k))]
+    sides = _Judged(before), _Judged(after)
+    rows = [_row(graph, k, paths[k], *sides) for k in sorted(paths, key=lambda k: (len(paths[k][0]), k))]
     return {
         "lake": str(loaded.root),
         "asset": display_id(key, graph),
@@ -127,18 +128,33 @@ def _changed_asset(asset: Asset, change: Change) -> Asset:
     return replace(asset, records=records)
 
 
-def _row(
-    graph: AssetGraph, key: str, paths: list[list[Edge]], before: lake.LakeAudit, after: lake.LakeAudit
-) -> JSONObject:
+class _Judged:
+    """A lake judged, its findings and licences looked up by asset."""
+
+    def __init__(self, judged: lake.LakeAudit) -> None:
+        self.licenses = {str(row["id"]): row["license"] for row in judged.assets}
+        self.findings: dict[str, dict[JSON, JSONObject]] = defaultdict(dict)
+        for f in judged.findings:
+            self.findings[str(f["asset"])][f["id"]] = f
+
+    def verdict(self, name: str) -> str | None:
+        """pass or fail, as `mlaudit lake` judges the asset as a release (None: not described, not judged)."""
+        if name not in self.licenses:
+            return None
+        found = self.findings.get(name, {}).values()
+        return "fail" if any(f["status"] == "open" and f["severity"] == "error" for f in found) else "pass"
+
+
+def _row(graph: AssetGraph, key: str, paths: list[list[Edge]], before: _Judged, after: _Judged) -> JSONObject:
     """One descendant: how it descends, its licence and verdict before and after, its findings' changes."""
     name = display_id(key, graph)
-    was, now = _about(before, name), _about(after, name)
+    was, now = before.findings.get(name, {}), after.findings.get(name, {})
     return {
         "asset": name,
         "kind": graph.assets[key].kind,
         "paths": [[_step(graph, e) for e in path] for path in paths],
-        "license": {"before": _license(before, name), "after": _license(after, name)},
-        "verdict": {"before": _verdict(before, name, was), "after": _verdict(after, name, now)},
+        "license": {"before": before.licenses.get(name), "after": after.licenses.get(name)},
+        "verdict": {"before": before.verdict(name), "after": after.verdict(name)},
         "appear": [_brief(f) for i, f in now.items() if i not in was],
         "disappear": [_brief(f) for i, f in was.items() if i not in now],
         "changed": [_moved(was[i], f) for i, f in now.items() if i in was and _state(was[i]) != _state(f)],
@@ -147,21 +163,6 @@ def _row(
 
 def _step(graph: AssetGraph, edge: Edge) -> JSONObject:
     return {"from": display_id(edge.parent, graph), "relation": edge.relation, "to": display_id(edge.child, graph)}
-
-
-def _about(judged: lake.LakeAudit, name: str) -> dict[JSON, JSONObject]:
-    return {f["id"]: f for f in judged.findings if f["asset"] == name}
-
-
-def _license(judged: lake.LakeAudit, name: str) -> JSON:
-    return next((row["license"] for row in judged.assets if row["id"] == name), None)
-
-
-def _verdict(judged: lake.LakeAudit, name: str, found: dict[JSON, JSONObject]) -> str | None:
-    """pass or fail, as `mlaudit lake` judges the asset as a release (None: not described, not judged)."""
-    if _license(judged, name) is None:
-        return None
-    return "fail" if any(f["status"] == "open" and f["severity"] == "error" for f in found.values()) else "pass"
 
 
 def _brief(finding: JSONObject) -> JSONObject:
