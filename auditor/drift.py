@@ -64,7 +64,7 @@ def read(path: Path, rb: rulebase.RuleBase, overrides: dict[str, str | None] | N
 def from_report(name: str, doc: JSONObject) -> State:
     assets = {
         str(a["id"]): {
-            "declared": " | ".join(sorted({str(d["raw"]) for d in a["declared_licenses"]})),
+            "declared": " | ".join(sorted({str(d["raw"]) for d in a["declared_licenses"] if d["raw"] is not None})),
             "license": a["license"] if a["license_status"] == "ok" and a["license"] else f"({a['license_status']})",
             "use_category": a["use_category"],
         }

@@ -172,7 +172,7 @@ def _assets(
                 "id": name,
                 "kind": asset.kind,
                 "organisation": organisation(name),
-                "declared": " | ".join(sorted({str(s.raw) for s in asset.licenses})),
+                "declared": " | ".join(sorted({s.raw for s in asset.licenses if s.raw is not None})),
                 "license": reading.expression
                 if reading.status == "ok" and reading.expression
                 else f"({reading.status})",
