@@ -6,10 +6,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, RB
+from hypothesis import given
+from hypothesis import strategies as st
 
 from auditor import impact, lake
 from auditor.cli import main
@@ -134,6 +137,30 @@ def test_only_the_shortest_paths_are_listed_every_one_of_them_in_a_fixed_order()
     assert hops["model:e"] == [["a", "b", "d"], ["a", "b", "x"], ["a", "c", "d"]]
     assert "model:a" in paths and hops["model:a"] == [[]]
     assert impact.shortest_paths(graph, "model:e") == {"model:e": [[]]}
+
+
+@given(st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9)).filter(lambda e: e[0] > e[1]), max_size=30))
+def test_paths_are_real_shortest_paths_and_reach_every_descendant(pairs):
+    """On random DAGs (child number above parent's): every asset reachable from m0 is listed, each
+    path runs edge by edge from m0 to it, and all its paths have the length of the fewest hops."""
+    graph = graph_of([(f"m{c}", f"m{p}") for c, p in pairs])
+    graph.assets.setdefault("model:m0", Asset("m0", "model"))
+    paths = impact.shortest_paths(graph, "model:m0")
+    reach, frontier, hops = {"model:m0": 0}, ["model:m0"], 0
+    while frontier:
+        hops += 1
+        frontier = sorted({e.child for e in graph.edges if e.parent in frontier and e.child not in reach})
+        reach.update(dict.fromkeys(frontier, hops))
+    assert set(paths) == set(reach)
+    for key, listed in paths.items():
+        assert 1 <= len(listed) <= impact.MAX_PATHS and listed == sorted(
+            listed, key=lambda p: [(e.parent, e.relation) for e in p]
+        )
+        for path in listed:
+            assert len(path) == reach[key]
+            assert [e.parent for e in path[:1]] == (["model:m0"] if path else [])
+            assert all(a.child == b.parent for a, b in pairwise(path))
+            assert (path[-1].child if path else "model:m0") == key
 
 
 def test_paths_per_asset_are_bounded():
