@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from auditor import lake, review, rulebase
+from auditor import lake, review, rulebase, snapshot
 from auditor.licenses import KnowledgeBase
 from auditor.parsed import JSON, JSONObject
 
@@ -50,7 +50,7 @@ class State:
 def read(path: Path, rb: rulebase.RuleBase, overrides: dict[str, str | None] | None = None) -> State:
     """A side of the diff, as its kind of input says (see the module's docstring); `overrides` are the
     command line's settings (engine, position) for a lake judged first."""
-    if path.is_file() and path.suffix == ".json":
+    if path.is_file() and path.suffix == ".json" and not snapshot.is_snapshot(path):
         try:
             return from_report(str(path), review.read_report(path))
         except review.ReviewError as exc:

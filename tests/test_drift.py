@@ -142,3 +142,10 @@ def test_the_baseline_names_the_licence_changes_of_the_release_lineage(snapshots
     changes = doc["review"]["baseline"]["licenses"]
     assert changes == [{"asset": "datasets/acme/tickets-clean", "before": "CC-BY-SA-4.0", "after": "CC-BY-NC-4.0"}]
     assert "Licenses changed in the lineage" in (tmp_path / "new" / "report.html").read_text(encoding="utf-8")
+
+
+def test_a_harvest_snapshot_is_judged_as_its_folder(tmp_path):
+    snapshot = tmp_path / "graph.json"
+    assert main(["harvest", str(SMALL), "-o", str(snapshot)]) == 0
+    doc = compared(snapshot, SMALL)
+    assert doc["assets"] == [] and not any(doc["counts"].values())
