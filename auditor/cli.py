@@ -344,6 +344,17 @@ def _lake(args: Namespace) -> int:
     return cli_lake.run(args)
 
 
+def _govern(name: str) -> Handler:
+    """A handler of auditor/cli_govern.py (impact, diff), imported when its command runs."""
+
+    def handler(args: Namespace) -> int:
+        from auditor import cli_govern
+
+        return int(getattr(cli_govern, name)(args))
+
+    return handler
+
+
 def _catalog(name: str) -> Handler:
     """A handler of auditor/cli_catalog.py, imported when its command runs."""
 
@@ -358,6 +369,8 @@ def _catalog(name: str) -> Handler:
 HANDLERS: dict[str, Handler] = {
     "audit": _audit,
     "lake": _lake,
+    "impact": _govern("run_impact"),
+    "diff": _govern("run_diff"),
     "report": _report,
     "harvest": _harvest,
     "explain": _explain,

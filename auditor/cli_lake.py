@@ -11,7 +11,7 @@ from auditor.cli import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, EXIT_USAGE, error
 from auditor.report import lakehtml, laketext
 from auditor.report.plaintext import terminal
 
-OUTPUTS = ("findings.jsonl", "findings.parquet", "assets.parquet", "summary.json", "lake.html")
+OUTPUTS = ("findings.jsonl", "findings.parquet", "assets.parquet", "edges.parquet", "summary.json", "lake.html")
 
 
 def run(args: Namespace) -> int:

@@ -46,6 +46,8 @@ def parser(handlers: Mapping[str, Handler], outputs: Mapping[str, tuple[str, str
     _audit_command(sub, shared, handlers["audit"])
     _report_command(sub, shared, handlers["report"])
     _lake_command(sub, handlers["lake"])
+    _impact_command(sub, handlers["impact"])
+    _diff_command(sub, handlers["diff"])
     _harvest_command(sub, handlers["harvest"])
     _explain_command(sub, handlers["explain"])
     _licenses_commands(sub, handlers)
@@ -215,6 +217,34 @@ def _lake_command(sub: Commands, handler: Handler) -> None:
         help="exit 1 when an open finding about any asset has this severity or a higher one (default: error)",
     )
     lake.set_defaults(handler=handler)
+
+
+def _impact_command(sub: Commands, handler: Handler) -> None:
+    impact = sub.add_parser(
+        "impact", help="what descends from an asset, and what a relicence or takedown of it would change"
+    )
+    impact.add_argument("snapshot", type=Path, help="the lake: a folder of manifests or a harvest snapshot")
+    impact.add_argument("asset", help="the asset as reports name it (datasets/org/name for a dataset)")
+    change = impact.add_mutually_exclusive_group()
+    change.add_argument("--relicense", metavar="LICENSE", help="judge the lake as if the asset declared LICENSE")
+    change.add_argument("--takedown", action="store_true", help="judge the lake as if the asset were withdrawn")
+    impact.add_argument("--format", choices=("text", "json"), default="text", help="what to print (default: text)")
+    impact.add_argument("--out", type=Path, help="folder to write impact.json and impact.html into")
+    impact.add_argument("--engine", help="reasoning engine, as for lake")
+    impact.add_argument("--position", help="legal position (overrides mlaudit.toml)")
+    impact.set_defaults(handler=handler)
+
+
+def _diff_command(sub: Commands, handler: Handler) -> None:
+    diff = sub.add_parser("diff", help="what changed between two audits: licences, use, lineage, findings, drift")
+    for side in ("old", "new"):
+        diff.add_argument(
+            side, type=Path, help=f"the {side} side: a report.json, a lake output folder, or a lake (judged first)"
+        )
+    diff.add_argument("--format", choices=("text", "json"), default="text", help="what to print (default: text)")
+    diff.add_argument("--engine", help="reasoning engine for a side that is judged first")
+    diff.add_argument("--position", help="legal position for a side that is judged first")
+    diff.set_defaults(handler=handler)
 
 
 def _harvest_command(sub: Commands, handler: Handler) -> None:

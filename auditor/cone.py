@@ -16,15 +16,28 @@ from auditor.naming import find
 
 def ancestors(graph: AssetGraph, release: str) -> set[str]:
     """The keys of `release` and of every asset it derives from, through any relation."""
-    parents: defaultdict[str, list[str]] = defaultdict(list)
+    return _reached(graph, {release}, upward=True)
+
+
+def descendants(graph: AssetGraph, keys: set[str]) -> set[str]:
+    """`keys` and every asset derived from them, however far down."""
+    return _reached(graph, keys, upward=False)
+
+
+def _reached(graph: AssetGraph, starts: set[str], upward: bool) -> set[str]:
+    following: defaultdict[str, list[str]] = defaultdict(list)
     for edge in graph.edges:
-        parents[edge.child].append(edge.parent)
-    seen, stack = set(), [release]
+        if upward:
+            following[edge.child].append(edge.parent)
+        else:
+            following[edge.parent].append(edge.child)
+    seen: set[str] = set()
+    stack = list(starts)
     while stack:
         key = stack.pop()
         if key not in seen:
             seen.add(key)
-            stack.extend(parents[key])
+            stack.extend(following[key])
     return seen
 
 

@@ -11,12 +11,11 @@ a lake asks which assets are blocked and why, and each asset's full audit (`mlau
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
-from auditor import audit, config, document, facts, findings, reasoning, review, rulebase
+from auditor import audit, cone, config, document, facts, findings, reasoning, review, rulebase
 from auditor.chains import Chains
 from auditor.interpretation import Finding
 from auditor.model import AssetGraph
@@ -38,7 +37,8 @@ class LakeAudit:
     rb: rulebase.RuleBase
     engines: tuple[str, ...]
     findings: list[JSONObject]
-    assets: list[JSONObject]  # id, kind, organisation, license, use, distribution, setting
+    assets: list[JSONObject]  # id, kind, organisation, declared, license, use_category, use, distribution, setting
+    edges: list[JSONObject]  # child, parent, relation: the lineage, as reports name the assets
     restrictions: list[JSONObject]  # asset, license, term: a limitation that reached the asset from upstream
     review: JSONObject  # the review files applied and their problems, as report.json's `review`
 
@@ -54,33 +54,64 @@ def run(
     `overrides` are command-line settings (engine, position), `exclude` paths not to read."""
     rb = rb or rulebase.load()
     with audit.no_cycle_collection():
-        with audit.stage("harvest", on_stage):
-            harvested, settings, texts = audit.read(root, exclude, overrides)
-        files, settings = audit.prepared(settings, rb)
-        if "engine" not in settings.origin:  # neither the command line nor mlaudit.toml chose one
-            settings = replace(settings, engine=ENGINE)
-        with audit.stage("resolve", on_stage):
-            decisions, curated = audit.reviewed(harvested, settings, texts, rb)
-        with audit.stage("encode", on_stage):
-            fb = facts.encode(curated.graph, settings, rb, lake=True)
-        with audit.stage("reason", on_stage):
-            reasoned = reasoning.reason(settings.engine, files, fb)
-        with audit.stage("interpret", on_stage):
-            chains = Chains(fb, curated.graph, rb.kb, reasoned.atoms.get("via", []))
-            listed = list(findings.listed(reasoned, chains, rb.rules))
-        with audit.stage("license choices", on_stage):
-            found = [document.finding(f) for f in _own_choices(listed, fb, curated.graph, settings, files, rb)]
-    doc: JSONObject = {"findings": found, "review": {"problems": list(curated.problems)}}
-    review.resolve(doc, decisions, settings.as_of or config.today())
+        return judge(load(root, exclude, rb, on_stage, **overrides), on_stage)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A lake read and reviewed, not yet judged: `mlaudit impact` judges it as read and as changed."""
+
+    root: Path
+    settings: config.Settings
+    files: list[Path]
+    rb: rulebase.RuleBase
+    decisions: review.Review
+    graph: AssetGraph  # curations applied
+    problems: tuple[JSONObject, ...]  # the review files' problems, as report.json's `review`
+
+
+def load(
+    root: Path,
+    exclude: frozenset[Path],
+    rb: rulebase.RuleBase,
+    on_stage: audit.StageHook | None = None,
+    **overrides: Any,
+) -> Loaded:
+    """The lake's harvest, settings and review, up to the graph its reasoning starts from."""
+    with audit.stage("harvest", on_stage):
+        harvested, settings, texts = audit.read(root, exclude, overrides)
+    files, settings = audit.prepared(settings, rb)
+    if "engine" not in settings.origin:  # neither the command line nor mlaudit.toml chose one
+        settings = replace(settings, engine=ENGINE)
+    with audit.stage("resolve", on_stage):
+        decisions, curated = audit.reviewed(harvested, settings, texts, rb)
+    return Loaded(root, settings, files, rb, decisions, curated.graph, tuple(curated.problems))
+
+
+def judge(loaded: Loaded, on_stage: audit.StageHook | None = None) -> LakeAudit:
+    """Every resolved asset of the loaded graph judged as a release, in one reasoning run."""
+    settings, rb, graph, files = loaded.settings, loaded.rb, loaded.graph, loaded.files
+    with audit.stage("encode", on_stage):
+        fb = facts.encode(graph, settings, rb, lake=True)
+    with audit.stage("reason", on_stage):
+        reasoned = reasoning.reason(settings.engine, files, fb)
+    with audit.stage("interpret", on_stage):
+        chains = Chains(fb, graph, rb.kb, reasoned.atoms.get("via", []))
+        listed = list(findings.listed(reasoned, chains, rb.rules))
+    with audit.stage("license choices", on_stage):
+        found = [document.finding(f) for f in _own_choices(listed, fb, graph, settings, files, rb)]
+    doc: JSONObject = {"findings": found, "review": {"problems": list(loaded.problems)}}
+    review.resolve(doc, loaded.decisions, settings.as_of or config.today())
     return LakeAudit(
-        str(root),
+        str(loaded.root),
         settings,
-        curated.graph,
+        graph,
         rb,
         reasoned.engines,
         found,
-        _assets(fb, curated.graph, settings.lake),
-        _restrictions(reasoned, fb, curated.graph, rb),
+        _assets(fb, graph, settings.lake, reasoned),
+        _edges(graph),
+        _restrictions(reasoned, fb, graph, rb),
         doc["review"],
     )
 
@@ -99,7 +130,7 @@ def _own_choices(
     assets are few (a known dual license), so each gets its own reasoning run."""
     offering = {fb.keys[cast(int, fact[1:][0])] for fact in fb.facts if fact[0] == "alternative"}
     own: dict[str, tuple[Finding, ...]] = {}
-    for key in sorted(_downstream(graph, offering)):
+    for key in sorted(cone.descendants(graph, offering)):
         if graph.assets[key].resolved:
             name = display_id(key, graph)
             use, distribution, _ = settings.lake.release(name)
@@ -112,22 +143,12 @@ def _own_choices(
     return sorted([*kept, *(f for mine in own.values() for f in mine)], key=findings.report_order)
 
 
-def _downstream(graph: AssetGraph, keys: set[str]) -> set[str]:
-    """`keys` and every asset derived from them, however far down."""
-    children: dict[str, list[str]] = defaultdict(list)
-    for edge in graph.edges:
-        children[edge.parent].append(edge.child)
-    seen, stack = set(), list(keys)
-    while stack:
-        key = stack.pop()
-        if key not in seen:
-            seen.add(key)
-            stack.extend(children[key])
-    return seen
-
-
-def _assets(fb: facts.FactBase, graph: AssetGraph, lake: config.Lake) -> list[JSONObject]:
-    """One row per asset released: how it is named, licensed and released."""
+def _assets(
+    fb: facts.FactBase, graph: AssetGraph, lake: config.Lake, reasoned: reasoning.Reasoning
+) -> list[JSONObject]:
+    """One row per asset released: how it is named, licensed (as declared, as read, and the use its
+    lineage leaves it, as report.json's assets) and released."""
+    categories = {fb.keys[a]: c.replace("_", "-") for a, c in reasoned.atoms.use_category}
     rows: list[JSONObject] = []
     for key, asset in graph.assets.items():
         if not asset.resolved:
@@ -140,15 +161,22 @@ def _assets(fb: facts.FactBase, graph: AssetGraph, lake: config.Lake) -> list[JS
                 "id": name,
                 "kind": asset.kind,
                 "organisation": organisation(name),
+                "declared": " | ".join(sorted({s.raw for s in asset.licenses if s.raw is not None})),
                 "license": reading.expression
                 if reading.status == "ok" and reading.expression
                 else f"({reading.status})",
+                "use_category": categories.get(key, "unspecified"),
                 "use": use,
                 "distribution": distribution,
                 "setting": setting,
             }
         )
     return sorted(rows, key=lambda r: str(r["id"]))
+
+
+def _edges(graph: AssetGraph) -> list[JSONObject]:
+    rows = {(display_id(e.child, graph), display_id(e.parent, graph), e.relation) for e in graph.edges}
+    return [{"child": c, "parent": p, "relation": r} for c, p, r in sorted(rows)]
 
 
 def organisation(name: str) -> str:

@@ -31,7 +31,10 @@ FINDING_COLUMNS = {
     "status": "VARCHAR",
     **dict.fromkeys(("resolution", "baseline"), "JSON"),
 }
-ASSET_COLUMNS = dict.fromkeys(("id", "kind", "organisation", "license", "use", "distribution", "setting"), "VARCHAR")
+ASSET_COLUMNS = dict.fromkeys(
+    ("id", "kind", "organisation", "declared", "license", "use_category", "use", "distribution", "setting"), "VARCHAR"
+)
+EDGE_COLUMNS = dict.fromkeys(("child", "parent", "relation"), "VARCHAR")
 RESTRICTION_COLUMNS = dict.fromkeys(("asset", "license", "term"), "VARCHAR")
 
 JUDGED = """
@@ -52,7 +55,7 @@ def jsonl(rows: list[JSONObject]) -> str:
 
 
 def outputs(lake: LakeAudit) -> tuple[JSONObject, dict[str, bytes]]:
-    """The lake summary and the Parquet files (findings.parquet, assets.parquet) of `lake`."""
+    """The lake summary and the Parquet files (findings, assets, edges) of `lake`."""
     with tempfile.TemporaryDirectory(prefix="mlaudit-lake-") as tmp:
         folder = Path(tmp)
         con = duckdb.connect(":memory:", config={"threads": 1, "preserve_insertion_order": True})
@@ -60,6 +63,7 @@ def outputs(lake: LakeAudit) -> tuple[JSONObject, dict[str, bytes]]:
             _load(con, folder, "findings", lake.findings, FINDING_COLUMNS)
             _load(con, folder, "assets", lake.assets, ASSET_COLUMNS)
             _load(con, folder, "restrictions", lake.restrictions, RESTRICTION_COLUMNS)
+            _load(con, folder, "edges", lake.edges, EDGE_COLUMNS)
             con.execute(JUDGED)
             summary = {**_about(lake), **_summary(con)}
             files = {name: _parquet(con, folder, table, name) for table, name in PARQUET.items()}
@@ -68,7 +72,7 @@ def outputs(lake: LakeAudit) -> tuple[JSONObject, dict[str, bytes]]:
     return summary, files
 
 
-PARQUET = {"findings": "findings.parquet", "judged": "assets.parquet"}
+PARQUET = {"findings": "findings.parquet", "judged": "assets.parquet", "edges": "edges.parquet"}
 
 
 def _about(lake: LakeAudit) -> JSONObject:

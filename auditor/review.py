@@ -340,7 +340,24 @@ def compare(doc: JSONObject, baseline: JSONObject, name: str) -> None:
         "new": sum(f["baseline"] == "new" for f in doc["findings"]),
         "unchanged": len(now & before.keys()),
         "gone": gone,
+        "licenses": _license_changes(doc, baseline),
     }
+
+
+def _license_changes(doc: JSONObject, baseline: JSONObject) -> list[JSONObject]:
+    """Each asset of the release's lineage whose license, as read, is not the baseline's
+    (`mlaudit diff` of the two reports says more: declared licenses, use, edges, drift)."""
+    was = {str(a.get("id")): _read_as(a) for a in baseline.get("assets", []) if isinstance(a, dict)}
+    return [
+        {"asset": a["id"], "before": was[a["id"]], "after": _read_as(a)}
+        for a in doc.get("assets", [])
+        if a["in_lineage"] and a["id"] in was and was[a["id"]] != _read_as(a)
+    ]
+
+
+def _read_as(asset: JSONObject) -> str:
+    status = asset.get("license_status")
+    return str(asset.get("license")) if status == "ok" and asset.get("license") else f"({status})"
 
 
 class ReviewError(ValueError):

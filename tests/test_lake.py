@@ -18,7 +18,7 @@ from auditor.cli import main
 from auditor.report import lakehtml, lakeplots
 
 SMALL = FIXTURES / "lakes" / "small"
-OUTPUTS = ("findings.jsonl", "findings.parquet", "assets.parquet", "summary.json", "lake.html")
+OUTPUTS = ("findings.jsonl", "findings.parquet", "assets.parquet", "edges.parquet", "summary.json", "lake.html")
 
 
 def comparable(finding: dict) -> tuple:

@@ -17,6 +17,7 @@ from auditor.resources import rules_dir
 PARTS = {"auditor.report.lineage", "auditor.report.text"}
 ALWAYS = {"auditor.report.jsonfile", "auditor.report.html"}  # report.json and report.html, written by every audit
 LAKE = {"auditor.report.lakehtml", "auditor.report.laketext"}  # lake.html and the terminal lines of every mlaudit lake
+GOVERN = {"auditor.report.impacthtml", "auditor.report.impacttext", "auditor.report.drifttext"}  # impact, diff
 
 
 def test_every_renderer_is_an_output_or_a_part_of_one():
@@ -26,7 +27,7 @@ def test_every_renderer_is_an_output_or_a_part_of_one():
         if callable(getattr(import_module(f"auditor.report.{m.name}"), "render", None))
     }
     registered = {module for _, module, _ in cli.OUTPUTS.values()}
-    assert renderers == registered | ALWAYS | PARTS | LAKE
+    assert renderers == registered | ALWAYS | PARTS | LAKE | GOVERN
     assert len(cli.REPORTS) == len(ALWAYS)
 
 

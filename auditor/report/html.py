@@ -51,7 +51,7 @@ def render(document: JSONObject, paged: bool = False) -> str:
     template = env.get_template("report.html.j2")
     context = {
         "report": document,
-        "lineage_svgs": [_styled(svg, css) for svg in svgs],
+        "lineage_svgs": [styled(svg, css) for svg in svgs],
         "paged": paged,
         "severities": SEVERITIES,
         "statuses": tuple(ReviewStatus),
@@ -115,7 +115,7 @@ def _glossed(context: Context, text: str) -> Markup:
     return glossary.linked(text, context["glossary"])
 
 
-def _styled(svg: str, css: str) -> Markup:
+def styled(svg: str, css: str) -> Markup:
     """The lineage SVG (built with every label escaped, see lineage.py) carrying its own stylesheet,
     the only one WeasyPrint applies to an SVG."""
     opening, _, rest = svg.partition(">")

@@ -175,6 +175,7 @@ def _review(review: JSONObject) -> list[str]:
         b = review["baseline"]
         lines.append(f"baseline {b['file']}: {b['new']} new, {b['unchanged']} unchanged, {len(b['gone'])} gone")
         lines += [f"  gone: {g['rule']} {g['asset'] or '-'}: {g['message']}" for g in b["gone"]]
+        lines += [f"  license: {c['asset']}: {c['before']} → {c['after']}" for c in b.get("licenses", [])]
     return [""] + lines if lines else []
 
 

@@ -1,0 +1,178 @@
+"""Impact: what descends from an asset, and what a change of its licence would change for each
+descendant, found by judging the lake's facts as they are and as changed (never guessed).
+
+Two changes are hypothesised on the asset's own manifests, as an edit of its cards would make them:
+
+- a relicence replaces the licences the asset's manifests declare (their `license` fields) by one
+  licence; a reviewer's curation of the asset, which overrides what a card declares, still applies;
+- a takedown withdraws every licence the asset's manifests state (declared, concluded, in the card's
+  body) and its curation: the asset stays in the lineage, since what descends from it was made with it
+  and still holds it, but nothing grants its use any more. The rules then judge it as they judge any
+  unlicensed upstream (unknown terms, no grant can be assumed), so a takedown needs no rule of its own.
+
+Only the descendants' cone (the descendants and everything upstream of them) is judged, both times:
+a finding about an asset depends only on that asset's lineage.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from dataclasses import dataclass, replace
+
+from auditor import lake
+from auditor.model import Asset, AssetGraph, Edge, Evidence, LicenseStatement
+from auditor.naming import display_id
+from auditor.parsed import JSON, JSONObject
+
+MAX_PATHS = 3  # shortest paths listed per descendant; a wide diamond has exponentially many
+
+
+class ImpactError(ValueError):
+    """The asset cannot be found in the lake, or the change cannot be made to it."""
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # none | relicense | takedown
+    license: str | None = None  # the new licence of a relicence
+
+
+def assess(loaded: lake.Loaded, name: str, change: Change) -> JSONObject:
+    """The descendants of the asset `name`, each with its shortest paths from it and, for a change,
+    the findings that would appear, disappear or change, and its licence and verdict before and after."""
+    graph = loaded.graph
+    key = find(graph, name)
+    paths = shortest_paths(graph, key)
+    cone = _cone(graph, set(paths))
+    before = lake.judge(replace(loaded, graph=cone))
+    after = before if change.kind == "none" else lake.judge(replace(loaded, graph=_changed(cone, key, change)))
+    sides = _Judged(before), _Judged(after)
+    rows = [_row(graph, k, paths[k], *sides) for k in sorted(paths, key=lambda k: (len(paths[k][0]), k))]
+    return {
+        "lake": str(loaded.root),
+        "asset": display_id(key, graph),
+        "change": {"kind": change.kind, "license": change.license},
+        "descendants": len(paths) - 1,
+        "affected": sum(bool(r["appear"] or r["disappear"] or r["changed"]) for r in rows[1:]),  # descendants
+        "assets": rows,
+    }
+
+
+def find(graph: AssetGraph, name: str) -> str:
+    """The key of the asset reports name `name` (exactly, else ignoring case)."""
+    names = {display_id(key, graph): key for key in graph.assets}
+    if name in names:
+        return names[name]
+    folded = [key for shown, key in names.items() if shown.casefold() == name.casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    raise ImpactError(f"{name}: no such asset in the lake (datasets are named datasets/org/name)")
+
+
+def shortest_paths(graph: AssetGraph, key: str) -> dict[str, list[list[Edge]]]:
+    """Each asset descending from `key` (and `key`, by the empty path): its shortest paths from `key`,
+    edge by edge, at most MAX_PATHS of them, in a fixed order."""
+    children: dict[str, list[Edge]] = defaultdict(list)
+    for edge in sorted(set(graph.edges)):
+        children[edge.parent].append(edge)
+    depth, into = {key: 0}, defaultdict(list)
+    queue = deque([key])
+    while queue:
+        parent = queue.popleft()
+        for edge in children[parent]:
+            if edge.child not in depth:
+                depth[edge.child] = depth[parent] + 1
+                queue.append(edge.child)
+            if depth[edge.child] == depth[parent] + 1:
+                into[edge.child].append(edge)
+    paths: dict[str, list[list[Edge]]] = {key: [[]]}
+    for child in sorted(depth, key=lambda k: (depth[k], k))[1:]:
+        options = [[*path, edge] for edge in into[child] for path in paths[edge.parent]]
+        paths[child] = sorted(options, key=lambda p: [(e.parent, e.relation) for e in p])[:MAX_PATHS]
+    return paths
+
+
+def _cone(graph: AssetGraph, keys: set[str]) -> AssetGraph:
+    """The part of the graph the findings about `keys` depend on: them and all their upstream."""
+    parents: dict[str, list[str]] = defaultdict(list)
+    for edge in graph.edges:
+        parents[edge.child].append(edge.parent)
+    seen, stack = set(), list(keys)
+    while stack:
+        key = stack.pop()
+        if key not in seen:
+            seen.add(key)
+            stack.extend(parents[key])
+    assets = {k: a for k, a in graph.assets.items() if k in seen}
+    return AssetGraph(assets, [e for e in graph.edges if e.child in seen], graph.harvest)
+
+
+def _changed(graph: AssetGraph, key: str, change: Change) -> AssetGraph:
+    """The graph with the asset of `key` relicensed or taken down (see the module's docstring)."""
+    asset = graph.assets[key]
+    if not asset.resolved:
+        raise ImpactError(f"{display_id(key, graph)}: no manifest in the lake describes it, so none can change")
+    return replace(graph, assets={**graph.assets, key: _changed_asset(asset, change)})
+
+
+def _changed_asset(asset: Asset, change: Change) -> Asset:
+    if change.kind == "takedown":
+        records = [replace(r, licenses=[], concluded=[], body_licenses=[]) for r in asset.records]
+        return replace(asset, records=records, curation=None)
+    stating = [i for i, r in enumerate(asset.records) if r.licenses] or [0]
+    records = list(asset.records)
+    for i in stating:
+        record = records[i]
+        where = record.licenses[0].evidence if record.licenses else Evidence(record.source, "license")
+        records[i] = replace(record, licenses=[LicenseStatement(change.license, where)])
+    return replace(asset, records=records)
+
+
+class _Judged:
+    """A lake judged, its findings and licences looked up by asset."""
+
+    def __init__(self, judged: lake.LakeAudit) -> None:
+        self.licenses = {str(row["id"]): row["license"] for row in judged.assets}
+        self.findings: dict[str, dict[JSON, JSONObject]] = defaultdict(dict)
+        for f in judged.findings:
+            self.findings[str(f["asset"])][f["id"]] = f
+
+    def verdict(self, name: str) -> str | None:
+        """pass or fail, as `mlaudit lake` judges the asset as a release (None: not described, not judged)."""
+        if name not in self.licenses:
+            return None
+        found = self.findings.get(name, {}).values()
+        return "fail" if any(f["status"] == "open" and f["severity"] == "error" for f in found) else "pass"
+
+
+def _row(graph: AssetGraph, key: str, paths: list[list[Edge]], before: _Judged, after: _Judged) -> JSONObject:
+    """One descendant: how it descends, its licence and verdict before and after, its findings' changes."""
+    name = display_id(key, graph)
+    was, now = before.findings.get(name, {}), after.findings.get(name, {})
+    return {
+        "asset": name,
+        "kind": graph.assets[key].kind,
+        "paths": [[_step(graph, e) for e in path] for path in paths],
+        "license": {"before": before.licenses.get(name), "after": after.licenses.get(name)},
+        "verdict": {"before": before.verdict(name), "after": after.verdict(name)},
+        "appear": [_brief(f) for i, f in now.items() if i not in was],
+        "disappear": [_brief(f) for i, f in was.items() if i not in now],
+        "changed": [_moved(was[i], f) for i, f in now.items() if i in was and _state(was[i]) != _state(f)],
+    }
+
+
+def _step(graph: AssetGraph, edge: Edge) -> JSONObject:
+    return {"from": display_id(edge.parent, graph), "relation": edge.relation, "to": display_id(edge.child, graph)}
+
+
+def _brief(finding: JSONObject) -> JSONObject:
+    return {k: finding[k] for k in ("id", "rule", "severity", "status", "message")}
+
+
+def _state(finding: JSONObject) -> tuple[JSON, JSON]:
+    return finding["severity"], finding["status"]
+
+
+def _moved(was: JSONObject, now: JSONObject) -> JSONObject:
+    """A finding kept whose severity or status (open, resolved) changed: as it is after, and before."""
+    return {**_brief(now), "before": {"severity": was["severity"], "status": was["status"]}}

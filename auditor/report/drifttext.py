@@ -1,0 +1,40 @@
+"""`mlaudit diff`'s answer as the lines a terminal shows (the JSON is impacttext.as_json's)."""
+
+from __future__ import annotations
+
+from auditor import __version__
+from auditor.parsed import JSONObject
+from auditor.report.plaintext import terminal
+
+FIELDS = {"declared": "declared", "license": "license", "use_category": "use"}
+
+
+def render(doc: JSONObject) -> str:
+    """The counts, the drift patterns before → after, then each asset that changed; every line cleaned."""
+    c = doc["counts"]
+    lines = [
+        f"mlaudit {__version__} · diff: {doc['old']} → {doc['new']}",
+        f"assets: +{c['assets_added']} -{c['assets_removed']} · licenses changed: {c['licenses_changed']} · "
+        f"use categories changed: {c['use_categories_changed']} · edges: +{c['edges_added']} -{c['edges_removed']} · "
+        f"findings: +{c['findings_new']} -{c['findings_gone']} ~{c['findings_changed']}",
+    ]
+    for name, p in doc["patterns"].items():
+        lines.append(f"drift {name}: {p['before']} → {p['after']}" + "".join(f"\n  new: {i}" for i in p["new"]))
+    for row in doc["assets"]:
+        lines.extend(_asset(row))
+    return terminal("\n".join(lines)) + "\n"
+
+
+def _asset(row: JSONObject) -> list[str]:
+    status = "" if row["status"] == "kept" else f" ({row['status']})"
+    lines = [f"{row['asset']}{status}"]
+    lines.extend(f"  {label}: {row[k]['before']} → {row[k]['after']}" for k, label in FIELDS.items() if k in row)
+    lines.extend(f"  edge + {e['relation']} {e['parent']}" for e in row["edges"]["added"])
+    lines.extend(f"  edge - {e['relation']} {e['parent']}" for e in row["edges"]["removed"])
+    found = row["findings"]
+    lines.extend(f"  + {f['severity']} {f['rule']} {f['message']}" for f in found["new"])
+    lines.extend(f"  - {f['severity']} {f['rule']} {f['message']}" for f in found["gone"])
+    for f in found["changed"]:
+        was = f"{f['before']['severity']} {f['before']['status']}"
+        lines.append(f"  ~ {was} → {f['severity']} {f['status']} {f['rule']} {f['message']}")
+    return lines

@@ -1,0 +1,57 @@
+"""`mlaudit impact`'s answer as the few lines a terminal shows, and as JSON (impact.json)."""
+
+from __future__ import annotations
+
+import json
+
+from auditor import __version__
+from auditor.parsed import JSON, JSONObject
+from auditor.report.plaintext import terminal
+
+SIGNS = {"appear": "+", "disappear": "-", "changed": "~"}
+
+
+def as_json(doc: JSONObject) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def render(doc: JSONObject, written: list[str]) -> str:
+    """The change, then each asset with a change: how it descends, its licence and verdict, and each
+    finding that appears (+), disappears (-) or changes severity or status (~); every line cleaned."""
+    change = doc["change"]
+    what = {"none": "", "relicense": f" relicensed to {change['license']}", "takedown": " taken down"}[change["kind"]]
+    rows = doc["assets"]
+    lines = [
+        f"mlaudit {__version__} · impact: {doc['asset']}{what} · lake: {doc['lake']}",
+        f"descendants: {doc['descendants']} · affected: {doc['affected']} · failing: "
+        f"{_failing(rows, 'before')} → {_failing(rows, 'after')}",
+    ]
+    for row in rows:
+        if change["kind"] == "none" or row["appear"] or row["disappear"] or row["changed"]:
+            lines.extend(_asset(row))
+    lines.extend(f"wrote {path}" for path in written)
+    return terminal("\n".join(lines)) + "\n"
+
+
+def _failing(rows: list[JSONObject], when: str) -> int:
+    return sum(row["verdict"][when] == "fail" for row in rows)
+
+
+def _asset(row: JSONObject) -> list[str]:
+    lines = [f"{row['asset']} ({row['kind']}) · license {_then(row['license'])} · {_then(row['verdict'])}"]
+    lines.extend(f"  via {path_text(path)}" for path in row["paths"] if path)
+    for key, sign in SIGNS.items():
+        for f in row[key]:
+            before = f"{f['before']['severity']} {f['before']['status']} → " if key == "changed" else ""
+            lines.append(f"  {sign} {before}{f['severity']} {f['rule']} {f['message']}")
+    return lines
+
+
+def _then(pair: JSON) -> str:
+    before, after = pair["before"], pair["after"]
+    return str(before) if before == after else f"{before} → {after}"
+
+
+def path_text(path: list[JSONObject]) -> str:
+    """A path from the asset down, relation by relation: a ─finetune→ b ─quantized→ c."""
+    return " ".join([str(path[0]["from"]), *(f"─{step['relation']}→ {step['to']}" for step in path)])

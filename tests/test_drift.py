@@ -1,0 +1,151 @@
+"""mlaudit diff: two snapshots of a small lake (licences, edges and assets changed), read as lakes,
+as lake output folders and as report.json files."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, RB
+
+from auditor import drift, lake
+from auditor.cli import main
+
+SMALL = FIXTURES / "lakes" / "small"
+
+
+def relicense(card: Path, license_id: str) -> None:
+    card.write_text(
+        re.sub(r"(?m)^license: .*$", f"license: {license_id}", card.read_text(encoding="utf-8")), encoding="utf-8"
+    )
+
+
+@pytest.fixture(scope="module")
+def snapshots(tmp_path_factory) -> tuple[Path, Path]:
+    """The small lake, and a month later: a dataset relicensed non-commercial, a fine-tune moved to
+    another base, an asset gone and a permissive derivative of a non-commercial model added."""
+    new = tmp_path_factory.mktemp("drift") / "small"
+    shutil.copytree(SMALL, new)
+    relicense(new / "datasets/acme/tickets-clean/README.md", "cc-by-nc-4.0")
+    tuned = new / "research/tuned-7b/README.md"
+    tuned.write_text(tuned.read_text(encoding="utf-8").replace("nc-lab/base-7b", "open/clean-1b"), encoding="utf-8")
+    shutil.rmtree(new / "acme/mystery-3b")
+    (new / "acme/tiny-1b").mkdir()
+    (new / "acme/tiny-1b/README.md").write_text(
+        "---\nlicense: mit\nbase_model: nc-lab/base-7b\n---\n\n# tiny-1b\n\nA distilled copy.\n", encoding="utf-8"
+    )
+    return SMALL, new
+
+
+def compared(old: Path, new: Path) -> dict:
+    return drift.compare(drift.read(old, RB), drift.read(new, RB), RB.kb)
+
+
+def test_licence_edge_and_asset_changes_are_named_per_asset(snapshots):
+    doc = compared(*snapshots)
+    rows = {row["asset"]: row for row in doc["assets"]}
+    clean = rows["datasets/acme/tickets-clean"]
+    assert clean["declared"] == {"before": "cc-by-sa-4.0", "after": "cc-by-nc-4.0"}
+    assert clean["license"] == {"before": "CC-BY-SA-4.0", "after": "CC-BY-NC-4.0"}
+    assert clean["use_category"] == {"before": "commercial", "after": "non-commercial"}
+    assert "CMP002" in {f["rule"] for f in clean["findings"]["new"]}
+    tuned = rows["research/tuned-7b"]
+    assert tuned["edges"] == {
+        "added": [{"parent": "open/clean-1b", "relation": "finetune"}],
+        "removed": [{"parent": "nc-lab/base-7b", "relation": "finetune"}],
+    }
+    assert "license" not in tuned and tuned["status"] == "kept"
+    assert rows["acme/mystery-3b"]["status"] == "removed" and rows["acme/mystery-3b"]["findings"]["gone"]
+    assert rows["acme/tiny-1b"]["status"] == "added"
+    assert {f["rule"] for f in rows["acme/tiny-1b"]["findings"]["new"]} >= {"CMP001", "CMP006"}
+    assert "open/clean-1b" not in rows and "datasets/open/corpus" not in rows  # nothing changed about them
+    counts = doc["counts"]
+    assert (counts["assets_added"], counts["assets_removed"], counts["licenses_changed"]) == (1, 1, 1)
+    assert (counts["edges_added"], counts["edges_removed"]) == (2, 2)  # tuned-7b moved; mystery-3b gone, tiny-1b new
+
+
+def test_the_drift_patterns_are_counted_with_the_instances_the_new_side_adds(snapshots):
+    patterns = compared(*snapshots)["patterns"]
+    wider = patterns["more-permissive-than-upstream"]
+    assert wider["new"] == ["acme/chat-7b ← datasets/acme/tickets-clean", "acme/tiny-1b ← nc-lab/base-7b"]
+    assert wider["after"] == wider["before"] + 2
+    assert patterns["restrictions-dropped"]["new"] == ["acme/tiny-1b"]
+
+
+def test_a_side_compared_with_itself_shows_no_change():
+    doc = compared(SMALL, SMALL)
+    assert doc["assets"] == [] and not any(doc["counts"].values())
+    assert all(p["before"] == p["after"] and p["new"] == [] for p in doc["patterns"].values())
+
+
+def test_lake_output_folders_give_what_the_lakes_give(snapshots, tmp_path, capsys):
+    for name, side in zip(("old", "new"), snapshots, strict=True):
+        assert main(["lake", str(side), "--out", str(tmp_path / name), "--fail-on", "never"]) == 0
+    from_outputs = compared(tmp_path / "old", tmp_path / "new")
+    from_lakes = compared(*snapshots)
+    assert {**from_outputs, "old": "", "new": ""} == {**from_lakes, "old": "", "new": ""}
+    capsys.readouterr()
+    assert main(["diff", str(tmp_path / "old"), str(tmp_path / "new"), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["counts"] == from_lakes["counts"]
+
+
+def test_two_reports_show_the_lineage_licence_change_of_a_release(snapshots, tmp_path, capsys):
+    for name, side in zip(("old", "new"), snapshots, strict=True):
+        args = ["audit", str(side), "--asset", "acme/chat-7b", "--out", str(tmp_path / name), "--fail-on", "never"]
+        assert main(args) == 0
+    capsys.readouterr()
+    assert main(["diff", str(tmp_path / "old" / "report.json"), str(tmp_path / "new" / "report.json")]) == 0
+    text = capsys.readouterr().out
+    assert (
+        "datasets/acme/tickets-clean\n  declared: cc-by-sa-4.0 → cc-by-nc-4.0\n  license: CC-BY-SA-4.0 → CC-BY-NC-4.0"
+        in text
+    )
+    assert "\n  new: acme/chat-7b ← datasets/acme/tickets-clean\n" in text
+
+
+def test_the_same_inputs_print_the_same_bytes(snapshots, capsys):
+    outputs = []
+    for _ in range(2):
+        assert main(["diff", *map(str, snapshots)]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1] and "research/tuned-7b\n  edge + finetune open/clean-1b" in outputs[0]
+
+
+def test_a_side_that_is_no_report_is_an_input_error(tmp_path, capsys):
+    wrong = tmp_path / "report.json"
+    wrong.write_text('{"findings": 1}', encoding="utf-8")
+    assert main(["diff", str(wrong), str(SMALL)]) == 3
+    assert main(["diff", str(tmp_path / "absent"), str(SMALL)]) == 3
+    assert "report.json" in capsys.readouterr().err
+
+
+def test_a_lake_judged_in_memory_is_read_like_its_output():
+    judged = lake.run(SMALL, rb=RB)
+    state = drift.from_lake(judged)
+    assert set(state.assets) == {row["id"] for row in judged.assets}
+    assert ("acme/chat-7b-gguf", "acme/chat-7b", "quantized") in state.edges
+
+
+def test_the_baseline_names_the_licence_changes_of_the_release_lineage(snapshots, tmp_path, capsys):
+    old, new = snapshots
+    assert (
+        main(["audit", str(old), "--asset", "acme/chat-7b", "--out", str(tmp_path / "old"), "--fail-on", "never"]) == 0
+    )
+    baseline = str(tmp_path / "old" / "report.json")
+    args = ["audit", str(new), "--asset", "acme/chat-7b", "--baseline", baseline, "--out", str(tmp_path / "new")]
+    assert main([*args, "--fail-on", "never"]) == 0
+    assert "  license: datasets/acme/tickets-clean: CC-BY-SA-4.0 → CC-BY-NC-4.0\n" in capsys.readouterr().out
+    doc = json.loads((tmp_path / "new" / "report.json").read_text(encoding="utf-8"))
+    changes = doc["review"]["baseline"]["licenses"]
+    assert changes == [{"asset": "datasets/acme/tickets-clean", "before": "CC-BY-SA-4.0", "after": "CC-BY-NC-4.0"}]
+    assert "Licenses changed in the lineage" in (tmp_path / "new" / "report.html").read_text(encoding="utf-8")
+
+
+def test_a_harvest_snapshot_is_judged_as_its_folder(tmp_path):
+    snapshot = tmp_path / "graph.json"
+    assert main(["harvest", str(SMALL), "-o", str(snapshot)]) == 0
+    doc = compared(snapshot, SMALL)
+    assert doc["assets"] == [] and not any(doc["counts"].values())

@@ -1,0 +1,210 @@
+"""mlaudit impact: the descendants of an asset, by their shortest paths, and what a relicence or
+takedown changes for each, checked against editing the fixture's card and judging the lake again."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, RB
+from hypothesis import given
+from hypothesis import strategies as st
+
+from auditor import impact, lake
+from auditor.cli import main
+from auditor.model import Asset, AssetGraph, Edge, Evidence, Harvest
+from auditor.report import impacthtml
+
+GOVERNANCE = FIXTURES / "lakes" / "governance"
+SMALL = FIXTURES / "lakes" / "small"
+LLAMA_FAMILY = ["acme/llama-chat", "acme/llama-chat-gguf", "acme/llama-chat-lora"]
+
+
+def assessed(root: Path, asset: str, change: impact.Change) -> dict:
+    return impact.assess(lake.load(root, frozenset(), RB), asset, change)
+
+
+def rows(doc: dict) -> dict[str, dict]:
+    return {row["asset"]: row for row in doc["assets"]}
+
+
+def test_a_stricter_relicence_of_the_base_fails_every_descendant_and_names_its_path():
+    doc = assessed(GOVERNANCE, "meta/llama-2-7b", impact.Change("relicense", "cc-by-nc-4.0"))
+    found = rows(doc)
+    assert list(found) == ["meta/llama-2-7b", *LLAMA_FAMILY]  # the datasets and solo-1b are not downstream
+    assert doc["descendants"] == 3 and doc["affected"] == 3
+    assert found["meta/llama-2-7b"]["license"] == {"before": "LicenseRef-Llama-2-Community", "after": "CC-BY-NC-4.0"}
+    relations = {name: [[s["relation"] for s in p] for p in row["paths"]] for name, row in found.items()}
+    assert relations == {
+        "meta/llama-2-7b": [[]],
+        "acme/llama-chat": [["finetune"]],
+        "acme/llama-chat-gguf": [["finetune", "quantized"]],
+        "acme/llama-chat-lora": [["finetune", "adapter"]],
+    }
+    for name in LLAMA_FAMILY:
+        assert found[name]["verdict"] == {"before": "pass", "after": "fail"}
+        appeared = {(f["rule"], f["severity"]) for f in found[name]["appear"]}
+        assert {("CMP001", "error"), ("CMP006", "error")} <= appeared
+        assert any("CC-BY-NC-4.0" in f["message"] for f in found[name]["appear"])
+
+
+def test_a_relicence_to_the_same_terms_changes_nothing():
+    doc = assessed(GOVERNANCE, "meta/llama-2-7b", impact.Change("relicense", "llama2"))
+    assert doc["affected"] == 0
+    assert all(not (r["appear"] or r["disappear"] or r["changed"]) for r in doc["assets"])
+
+
+def test_a_withdrawn_dataset_leaves_its_whole_trained_on_chain_without_a_grant():
+    doc = assessed(GOVERNANCE, "datasets/web/scrape", impact.Change("takedown"))
+    found = rows(doc)
+    assert list(found) == ["datasets/web/scrape", "datasets/acme/instructions", *LLAMA_FAMILY]
+    assert found["datasets/web/scrape"]["license"]["after"] == "(missing)"
+    path = found["acme/llama-chat-lora"]["paths"][0]
+    assert [(s["from"], s["relation"], s["to"]) for s in path] == [
+        ("datasets/web/scrape", "derived_from", "datasets/acme/instructions"),
+        ("datasets/acme/instructions", "trained_on", "acme/llama-chat"),
+        ("acme/llama-chat", "adapter", "acme/llama-chat-lora"),
+    ]
+    for name in ["datasets/acme/instructions", *LLAMA_FAMILY]:
+        assert "CMP012" in {f["rule"] for f in found[name]["appear"]}, name
+        assert found[name]["verdict"]["after"] == "fail"
+
+
+def edited(tmp_path: Path, root: Path, asset: str, change: impact.Change) -> Path:
+    """A copy of the lake with the asset's card edited as the change says."""
+    copy = tmp_path / "lake"
+    shutil.copytree(root, copy)
+    card = copy / asset / "README.md"
+    line = "" if change.kind == "takedown" else f"license: {change.license}\n"
+    card.write_text(re.sub(r"(?m)^license: .*\n", line, card.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+    return copy
+
+
+def findings_of(judged: lake.LakeAudit, name: str) -> dict[str, dict]:
+    return {
+        f["id"]: {k: f[k] for k in ("id", "rule", "severity", "status", "message")}
+        for f in judged.findings
+        if f["asset"] == name
+    }
+
+
+@pytest.mark.parametrize(
+    ("root", "asset", "change"),
+    [
+        (GOVERNANCE, "meta/llama-2-7b", impact.Change("relicense", "cc-by-nc-4.0")),
+        (GOVERNANCE, "meta/llama-2-7b", impact.Change("relicense", "apache-2.0")),
+        (GOVERNANCE, "datasets/web/scrape", impact.Change("takedown")),
+        (GOVERNANCE, "datasets/acme/instructions", impact.Change("relicense", "cc-by-sa-4.0")),
+        (SMALL, "nc-lab/base-7b", impact.Change("relicense", "apache-2.0")),
+        (SMALL, "datasets/acme/tickets", impact.Change("takedown")),
+        (SMALL, "datasets/acme/tickets", impact.Change("relicense", "cc-by-nc-4.0")),
+    ],
+)
+def test_predicted_changes_are_those_of_editing_the_card_and_judging_the_lake_again(tmp_path, root, asset, change):
+    """The differential check: impact judges only the descendants' cone, the lake command all."""
+    doc = assessed(root, asset, change)
+    before, after = lake.run(root, rb=RB), lake.run(edited(tmp_path, root, asset, change), rb=RB)
+    for row in doc["assets"]:
+        was, now = findings_of(before, row["asset"]), findings_of(after, row["asset"])
+        assert row["appear"] == [now[i] for i in now if i not in was], row["asset"]
+        assert row["disappear"] == [was[i] for i in was if i not in now], row["asset"]
+        assert row["changed"] == []
+    untouched = {r["id"] for r in before.assets} - {r["asset"] for r in doc["assets"]}
+    for name in untouched:  # what does not descend from the asset does not change
+        assert findings_of(before, name) == findings_of(after, name), name
+
+
+def graph_of(edges: list[tuple[str, str]]) -> AssetGraph:
+    names = {n for edge in edges for n in edge}
+    where = Evidence("f", "base_model")
+    return AssetGraph(
+        {f"model:{n}": Asset(n, "model") for n in names},
+        [Edge(f"model:{c}", f"model:{p}", "finetune", where) for c, p in edges],
+        Harvest(""),
+    )
+
+
+def test_only_the_shortest_paths_are_listed_every_one_of_them_in_a_fixed_order():
+    # a -> b -> d, a -> c -> d (two shortest), a -> d -> e, and a longer a -> b -> x -> e
+    graph = graph_of([("b", "a"), ("c", "a"), ("d", "b"), ("d", "c"), ("e", "d"), ("x", "b"), ("e", "x")])
+    paths = impact.shortest_paths(graph, "model:a")
+    hops = {k: [[e.parent.removeprefix("model:") for e in p] for p in v] for k, v in paths.items()}
+    assert hops["model:d"] == [["a", "b"], ["a", "c"]]
+    assert hops["model:e"] == [["a", "b", "d"], ["a", "b", "x"], ["a", "c", "d"]]
+    assert "model:a" in paths and hops["model:a"] == [[]]
+    assert impact.shortest_paths(graph, "model:e") == {"model:e": [[]]}
+
+
+@given(st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9)).filter(lambda e: e[0] > e[1]), max_size=30))
+def test_paths_are_real_shortest_paths_and_reach_every_descendant(pairs):
+    """On random DAGs (child number above parent's): every asset reachable from m0 is listed, each
+    path runs edge by edge from m0 to it, and all its paths have the length of the fewest hops."""
+    graph = graph_of([(f"m{c}", f"m{p}") for c, p in pairs])
+    graph.assets.setdefault("model:m0", Asset("m0", "model"))
+    paths = impact.shortest_paths(graph, "model:m0")
+    reach, frontier, hops = {"model:m0": 0}, ["model:m0"], 0
+    while frontier:
+        hops += 1
+        frontier = sorted({e.child for e in graph.edges if e.parent in frontier and e.child not in reach})
+        reach.update(dict.fromkeys(frontier, hops))
+    assert set(paths) == set(reach)
+    for key, listed in paths.items():
+        assert 1 <= len(listed) <= impact.MAX_PATHS and listed == sorted(
+            listed, key=lambda p: [(e.parent, e.relation) for e in p]
+        )
+        for path in listed:
+            assert len(path) == reach[key]
+            assert [e.parent for e in path[:1]] == (["model:m0"] if path else [])
+            assert all(a.child == b.parent for a, b in pairwise(path))
+            assert (path[-1].child if path else "model:m0") == key
+
+
+def test_paths_per_asset_are_bounded():
+    fan = [(f"m{i}", "a") for i in range(6)] + [("z", f"m{i}") for i in range(6)]
+    assert len(impact.shortest_paths(graph_of(fan), "model:a")["model:z"]) == impact.MAX_PATHS
+
+
+def test_the_command_prints_text_or_json_and_writes_a_page(tmp_path, capsys):
+    args = ["impact", str(GOVERNANCE), "meta/llama-2-7b", "--relicense", "cc-by-nc-4.0"]
+    assert main([*args, "--out", str(tmp_path / "a")]) == 0
+    text = capsys.readouterr().out
+    assert "descendants: 3 · affected: 3 · failing: 0 → 3" in text
+    assert "via meta/llama-2-7b ─finetune→ acme/llama-chat ─quantized→ acme/llama-chat-gguf" in text
+    assert "+ error CMP001 acme/llama-chat-lora is released for commercial use" in text
+    assert main([*args, "--format", "json", "--out", str(tmp_path / "b")]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == json.loads((tmp_path / "a" / "impact.json").read_text(encoding="utf-8"))
+    page = (tmp_path / "a" / "impact.html").read_bytes()
+    assert page == (tmp_path / "b" / "impact.html").read_bytes()  # deterministic
+    assert b"<script" not in page and b"<svg" in page and b"acme/llama-chat-lora" in page
+
+
+def test_an_unknown_asset_or_an_undescribed_one_is_a_usage_error(capsys):
+    assert main(["impact", str(GOVERNANCE), "meta/llama-9"]) == 2
+    assert main(["impact", str(SMALL), "ghost-org/vanished-3b", "--takedown"]) == 2
+    assert "no manifest in the lake describes it" in capsys.readouterr().err
+    assert main(["impact", str(SMALL), "ghost-org/vanished-3b"]) == 0  # its descendants can still be listed
+
+
+def test_the_page_escapes_manifest_text():
+    doc = assessed(GOVERNANCE, "meta/llama-2-7b", impact.Change("relicense", "<b>x</b>"))
+    page = impacthtml.render(doc)
+    assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
+
+
+def test_the_readme_shows_what_the_command_prints(tmp_path, monkeypatch, capsys):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    command = "$ mlaudit impact fixtures/lakes/governance datasets/web/scrape --takedown --out impact-out\n"
+    shown = readme.split(command, 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    assert (
+        main(["impact", "fixtures/lakes/governance", "datasets/web/scrape", "--takedown", "--out", str(tmp_path)]) == 0
+    )
+    printed = capsys.readouterr().out
+    assert [line for line in printed.splitlines() if not line.startswith("wrote ")] == [
+        line for line in shown.splitlines() if not line.startswith("wrote ")
+    ]
