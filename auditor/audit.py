@@ -138,7 +138,7 @@ def audit_harvest(
     files, settings = prepared(settings, rb)
     with stage("resolve", on_stage):
         decisions, curated = reviewed(harvested, settings, texts, rb)
-        curated = replace(curated, graph=cone.cut(curated.graph, settings.asset))
+        curated = _cut(curated, settings.asset)
     with stage("encode", on_stage):
         fb = facts.encode(curated.graph, settings, rb)
     with stage("reason", on_stage):
@@ -149,6 +149,13 @@ def audit_harvest(
         remedies = repair.search(result, fb, curated.graph, files, reasoned.atoms, rb)
         result = repair.remedied(result, remedies)
     return Audit(settings, curated, fb, result, rb, decisions)
+
+
+def _cut(curated: review.Curated, release: str | None) -> review.Curated:
+    """The curated graph cut to a named release's cone, counting what was cut for the report."""
+    graph = cone.cut(curated.graph, release)
+    outside = (len(curated.graph.assets) - len(graph.assets), len(curated.graph.edges) - len(graph.edges))
+    return replace(curated, graph=graph, outside=outside)
 
 
 def prepared(settings: config.Settings, rb: rulebase.RuleBase) -> tuple[list[Path], config.Settings]:

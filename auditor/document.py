@@ -15,7 +15,7 @@ from auditor import __version__, config, osadl, review, rulebase
 from auditor.config import Settings
 from auditor.interpretation import Documentation, Finding, Interpretation, Obligation, Step
 from auditor.licenses import NEVER
-from auditor.model import Asset, AssetGraph
+from auditor.model import Asset
 from auditor.naming import display_id
 from auditor.parsed import JSON, JSONObject
 from auditor.remedy import Change, Remedy
@@ -40,7 +40,7 @@ def build(
     (expiry judged on `as_of`, default the audit's own date) and, given an earlier report (name,
     document), each finding marked new or unchanged. `created` is recorded only when asked for:
     otherwise the same input gives the same bytes."""
-    doc = _document(result, curated.graph, settings, rb)
+    doc = _document(result, curated, settings, rb)
     doc["created"] = created.astimezone(dt.UTC).isoformat(timespec="seconds") if created else None
     doc["review"] = {
         "as_of": None,
@@ -81,7 +81,10 @@ def _verdict(doc: dict[str, JSON], counts: dict[str, int]) -> str:
     return (Verdict.FAIL if counts[Severity.ERROR] else Verdict.PASS).value
 
 
-def _document(result: Interpretation, graph: AssetGraph, settings: Settings, rb: rulebase.RuleBase) -> dict[str, JSON]:
+def _document(
+    result: Interpretation, curated: review.Curated, settings: Settings, rb: rulebase.RuleBase
+) -> dict[str, JSON]:
+    graph = curated.graph
     names = {key: display_id(key, graph) for key in graph.assets}  # each edge names two of them
     return {
         "schema_version": SCHEMA_VERSION,
@@ -99,7 +102,7 @@ def _document(result: Interpretation, graph: AssetGraph, settings: Settings, rb:
         "knowledge": _knowledge(result, settings),
         "position_summary": rb.positions[settings.position].summary,
         "verdict": None,  # set by apply_review, with the counts
-        "release": _release(result, names, settings),
+        "release": _release(result, names, settings, curated.outside),
         "counts": None,
         "assets": [_asset(key, names[key], asset, result) for key, asset in graph.assets.items()],
         "edges": [
@@ -144,13 +147,19 @@ def _conclusions(result: Interpretation) -> dict[str, JSON]:
     }
 
 
-def _release(result: Interpretation, names: dict[str, str], settings: Settings) -> dict[str, JSON]:
+def _release(
+    result: Interpretation, names: dict[str, str], settings: Settings, outside: tuple[int, int]
+) -> dict[str, JSON]:
+    """The release and how it is released; with the assets and edges of the folder outside its
+    lineage (cut before encoding: auditor/cone.py) counted, when there are any."""
+    cut: dict[str, JSON] = {"outside_lineage": {"assets": outside[0], "edges": outside[1]}} if any(outside) else {}
     return {
         "asset": names[result.release] if result.release else None,
         "use": settings.use,
         "distribution": settings.distribution,
         "basis": result.release_basis,
         "use_category": result.use_categories.get(result.release, "unspecified") if result.release else None,
+        **cut,
     }
 
 

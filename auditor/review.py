@@ -256,6 +256,7 @@ class Curated:
     graph: AssetGraph
     orphaned: tuple[dict[str, JSON], ...] = ()
     problems: tuple[dict[str, JSON], ...] = ()
+    outside: tuple[int, int] = (0, 0)  # assets and edges cut away with a named release's cone (cone.py)
 
 
 def curate(graph: AssetGraph, review: Review) -> Curated:

@@ -233,13 +233,13 @@ def test_a_remedy_reads_as_one_line_of_changes_or_its_note():
     )
 
 
-def test_report_json_marks_the_release_lineage_and_keeps_the_whole_folder(tmp_path):
+def test_a_named_release_lists_its_lineage_and_counts_the_rest_of_the_folder(tmp_path):
     doc = run_audit(with_unrelated(tmp_path / "folder", 3))
-    lineage = {a["id"] for a in doc["assets"] if a["in_lineage"]}
-    assert lineage == {a["id"] for a in run_audit(DEMO)["assets"]}  # the release and its six upstreams
-    assert {a["id"] for a in doc["assets"]} - lineage == {"other/model-0", "other/model-1", "other/model-2"}
-    assert [e["in_lineage"] for e in doc["edges"]] == [e["child"] in lineage for e in doc["edges"]]
-    assert sum(not e["in_lineage"] for e in doc["edges"]) == 2
+    assert {a["id"] for a in doc["assets"]} == {a["id"] for a in run_audit(DEMO)["assets"]}  # release + 6 upstreams
+    assert all(a["in_lineage"] for a in doc["assets"]) and all(e["in_lineage"] for e in doc["edges"])
+    assert doc["release"]["outside_lineage"] == {"assets": 3, "edges": 2}
+    assert "outside_lineage" not in run_audit(DEMO)["release"]  # nothing outside: nothing counted
+    assert len(doc["inventory"]) == len(run_audit(DEMO)["inventory"]) + 3  # every file still listed
 
 
 def test_without_a_release_every_asset_is_in_scope(tmp_path):
@@ -255,7 +255,9 @@ def test_a_report_of_schema_1_5_renders_every_asset_and_edge(tmp_path):
     """A stored report written before `in_lineage` renders with its whole folder listed, as it did."""
     from auditor.report import html
 
-    doc = run_audit(with_unrelated(tmp_path / "folder", 3))
+    folder = with_unrelated(tmp_path / "folder", 3)
+    (folder / "mlaudit.toml").unlink()  # no release named: nothing is cut
+    doc = run_audit(folder)
     for item in doc["assets"] + doc["edges"]:
         del item["in_lineage"]
     page = html.render(doc)

@@ -85,11 +85,12 @@ def _scope(document: JSONObject) -> dict[str, JSON]:
     of the folder's are left to report.json (a report of schema 1.5 or earlier lists them all)."""
     assets = [a for a in document["assets"] if a.get("in_lineage", True)]
     edges = [e for e in document["edges"] if e.get("in_lineage", True)]
+    cut = document["release"].get("outside_lineage", {"assets": 0, "edges": 0})  # cut before encoding
     return {
         "lineage_assets": assets,
         "lineage_edges": edges,
-        "other_assets": len(document["assets"]) - len(assets),
-        "other_edges": len(document["edges"]) - len(edges),
+        "other_assets": len(document["assets"]) - len(assets) + cut["assets"],
+        "other_edges": len(document["edges"]) - len(edges) + cut["edges"],
     }
 
 

@@ -293,8 +293,7 @@ class _Places:
         stations = [self.rect(source)] + [self._dummy(p) for p in bends] + [self.rect(target)]
         points: list[Point] = []
         for a, b in pairwise(stations):
-            up = b[1] < a[1]
-            points += [((a[0] + a[2]) / 2, a[1] if up else a[3]), ((b[0] + b[2]) / 2, b[3] if up else b[1])]
+            points += _link(a, b)
         colour, width = (HIGHLIGHT, 2.5) if findings else (LINE, 1.2)
         head = ""
         if self.keys[target] in self.boxes:
@@ -343,6 +342,18 @@ def _box(box: Box, x: float, y: float) -> str:
         f'<text x="{PAD}" y="35" class="kind">{escape(kind)}</text>'
         f'<text x="{PAD}" y="49" class="license">{escape(license_text)}</text></svg></g>'
     )
+
+
+def _link(a: Rect, b: Rect) -> list[Point]:
+    """Where a line leaves station `a` and meets station `b`: bottom to top between layers; beside
+    each other in one layer (a cycle's reversed edge can end there), from `a`'s middle to `b`'s
+    nearer side, so that the line never runs through `b`."""
+    ax, bx = (a[0] + a[2]) / 2, (b[0] + b[2]) / 2
+    if a[1] < b[3] and b[1] < a[3]:
+        y = (b[1] + b[3]) / 2
+        return [(ax, y), (b[2] if ax > b[2] else b[0], y)]
+    up = b[1] < a[1]
+    return [(ax, a[1] if up else a[3]), (bx, b[3] if up else b[1])]
 
 
 def _arrow(start: Point, tip: Point) -> tuple[Point, list[Point]]:
