@@ -15,7 +15,7 @@ from auditor import __version__, config, osadl, review, rulebase
 from auditor.config import Settings
 from auditor.interpretation import Documentation, Finding, Interpretation, Obligation, Step
 from auditor.licenses import NEVER
-from auditor.model import Asset
+from auditor.model import Asset, AssetGraph
 from auditor.naming import display_id
 from auditor.parsed import JSON, JSONObject
 from auditor.remedy import Change, Remedy
@@ -40,7 +40,8 @@ def build(
     (expiry judged on `as_of`, default the audit's own date) and, given an earlier report (name,
     document), each finding marked new or unchanged. `created` is recorded only when asked for:
     otherwise the same input gives the same bytes."""
-    doc = _document(result, curated, settings, rb)
+    doc = _document(result, curated.graph, settings, rb)
+    doc["release"] = _release(result, curated.graph, settings, curated.outside)
     doc["created"] = created.astimezone(dt.UTC).isoformat(timespec="seconds") if created else None
     doc["review"] = {
         "as_of": None,
@@ -81,10 +82,7 @@ def _verdict(doc: dict[str, JSON], counts: dict[str, int]) -> str:
     return (Verdict.FAIL if counts[Severity.ERROR] else Verdict.PASS).value
 
 
-def _document(
-    result: Interpretation, curated: review.Curated, settings: Settings, rb: rulebase.RuleBase
-) -> dict[str, JSON]:
-    graph = curated.graph
+def _document(result: Interpretation, graph: AssetGraph, settings: Settings, rb: rulebase.RuleBase) -> dict[str, JSON]:
     names = {key: display_id(key, graph) for key in graph.assets}  # each edge names two of them
     return {
         "schema_version": SCHEMA_VERSION,
@@ -102,7 +100,7 @@ def _document(
         "knowledge": _knowledge(result, settings),
         "position_summary": rb.positions[settings.position].summary,
         "verdict": None,  # set by apply_review, with the counts
-        "release": _release(result, names, settings, curated.outside),
+        "release": None,  # set by build, with what the cut to the lineage left out
         "counts": None,
         "assets": [_asset(key, names[key], asset, result) for key, asset in graph.assets.items()],
         "edges": [
@@ -148,13 +146,13 @@ def _conclusions(result: Interpretation) -> dict[str, JSON]:
 
 
 def _release(
-    result: Interpretation, names: dict[str, str], settings: Settings, outside: tuple[int, int]
+    result: Interpretation, graph: AssetGraph, settings: Settings, outside: tuple[int, int]
 ) -> dict[str, JSON]:
     """The release and how it is released; with the assets and edges of the folder outside its
     lineage (cut before encoding: auditor/cone.py) counted, when there are any."""
     cut: dict[str, JSON] = {"outside_lineage": {"assets": outside[0], "edges": outside[1]}} if any(outside) else {}
     return {
-        "asset": names[result.release] if result.release else None,
+        "asset": display_id(result.release, graph) if result.release else None,
         "use": settings.use,
         "distribution": settings.distribution,
         "basis": result.release_basis,
