@@ -38,7 +38,12 @@ LOCAL = {
     "spark.sql.catalogImplementation": "in-memory",
 }
 
-SMALL_QUERIES = {"spark.sql.adaptive.enabled": "false"}
+SESSION_SQL = {  # what the compiled program needs of any Spark, local or cluster
+    # Catalyst's constraint propagation fails on a union of materialised frames (key not found),
+    # and the compiled joins need none of it
+    "spark.sql.constraintPropagation.enabled": "false",
+    "spark.sql.adaptive.enabled": "false",  # many small queries: re-planning each costs more than it saves
+}
 
 
 class SparkUnavailable(config.ConfigError):
@@ -48,10 +53,7 @@ class SparkUnavailable(config.ConfigError):
 def solve(files: list[Path], facts: Iterable[datalog.Fact], clingo_choices: Iterable[tuple[Term, ...]] = ()) -> Atoms:
     """Atoms of the Datalog core computed by Spark, in the shape engine.solve returns."""
     spark = session().newSession()  # its own temporary views: nothing left behind, nothing shared
-    # Catalyst's constraint propagation fails on a union of checkpointed frames (key not found), and
-    # the compiled joins need none of it
-    spark.conf.set("spark.sql.constraintPropagation.enabled", "false")
-    for key, value in SMALL_QUERIES.items():
+    for key, value in SESSION_SQL.items():
         spark.conf.set(key, value)
     program = compiled(files)
     tables = Tables(spark)
