@@ -129,8 +129,8 @@ def _audit_command(sub: Commands, shared: _Parser, handler: Handler) -> None:
     audit.add_argument(
         "--engine",
         choices=ENGINES,
-        help="reasoning engine: duckdb runs the rules' Datalog core compiled to SQL; both cross-checks clingo "
-        "with pyDatalog (default: clingo)",
+        help="reasoning engine: duckdb (or spark, with the spark extra) runs the rules' Datalog core compiled "
+        "to SQL; both cross-checks clingo with pyDatalog (default: clingo)",
     )
     audit.add_argument(
         "--knowledge-max-age",

@@ -16,7 +16,7 @@ CONFIG_NAME = "mlaudit.toml"
 USES = ("commercial", "non-commercial", "research")
 DISTRIBUTIONS = ("weights", "api", "internal")
 DEFAULT_POSITION = "conservative"
-ENGINES = ("clingo", "pydatalog", "duckdb", "both")
+ENGINES = ("clingo", "pydatalog", "duckdb", "spark", "both")
 KNOWLEDGE_MAX_AGE_MONTHS = 12
 
 

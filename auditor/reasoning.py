@@ -1,8 +1,8 @@
-"""Reason: the rules over the facts, on clingo, pyDatalog, DuckDB, or clingo and pyDatalog both.
+"""Reason: the rules over the facts, on clingo, pyDatalog, DuckDB, Spark, or clingo and pyDatalog both.
 
 With both, pyDatalog checks clingo: every predicate in COMPARED must come out the same, and each
 difference becomes an INP004 finding (auditor/disagreements.py). License choices are ASP, so
-pyDatalog and DuckDB (the Datalog core compiled to SQL) take clingo's choices as input facts.
+pyDatalog, DuckDB and Spark (the Datalog core compiled to SQL) take clingo's choices as input facts.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from auditor import asptext, datalog, engine, sqlengine
+from auditor import asptext, datalog, engine, sparkengine, sqlengine
 from auditor.facts import FactBase
 from auditor.interpretation import Row
 from auditor.predicates import Atoms
@@ -20,9 +20,10 @@ ENGINE_NAMES = {
     "clingo": ("clingo",),
     "pydatalog": ("pyDatalog",),
     "duckdb": ("DuckDB",),
+    "spark": ("Spark",),
     "both": ("clingo", "pyDatalog"),
 }
-_DATALOG = {"pydatalog": datalog.solve, "both": datalog.solve, "duckdb": sqlengine.solve}  # the Datalog core only
+_DATALOG = {"pydatalog": datalog.solve, "both": datalog.solve, "duckdb": sqlengine.solve, "spark": sparkengine.solve}
 COMPARED = (
     "finding",
     "because",

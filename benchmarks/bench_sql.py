@@ -1,4 +1,5 @@
-"""Benchmark of the reasoning stage: clingo against DuckDB running the Datalog core compiled to SQL.
+"""Benchmark of the reasoning stage: clingo against DuckDB (and, asked for, Spark) running the Datalog
+core compiled to SQL.
 
 What it measures: on the synthetic Hub-shaped lineage graph of bench_pipeline.py (heavy-tailed
 fan-out, Hub licence mix, lineage up to 11 deep; the release is the model with the largest upstream
@@ -8,6 +9,8 @@ by each engine, stage by stage:
     clingo: render (facts as ASP text), solve (ground + solve + read the shown atoms back)
     duckdb: compile (the rule files to SQL, cached after the first audit), load (tables of facts),
             run (the compiled statements), read (the shown atoms back)
+    spark:  start (a local-mode session), compile, load, run, read, as for DuckDB (optional: the
+            spark extra and Java; peak RSS there is Python's alone, the JVM is another process)
 
 Each (size, engine) runs in a fresh subprocess, so peak RSS (getrusage ru_maxrss, which sees clingo's
 and DuckDB's C++ memory, where tracemalloc would not) belongs to that run alone; the peak before
@@ -16,6 +19,7 @@ script compares a digest of every predicate reasoning.COMPARED reads and says so
 
     python benchmarks/bench_sql.py                       # 10k, 100k, 1M
     python benchmarks/bench_sql.py --sizes 10000 100000 --engines duckdb
+    python benchmarks/bench_sql.py --sizes 100000 --engines duckdb spark
 """
 
 from __future__ import annotations
@@ -33,7 +37,8 @@ from typing import Any
 from bench_pipeline import Lineage, choose_release, in_memory_harvest
 
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
-ENGINES = ("clingo", "duckdb")
+ENGINES = ("clingo", "duckdb", "spark")
+DEFAULT_ENGINES = ("clingo", "duckdb")
 Run = dict[str, Any]
 
 
@@ -43,7 +48,7 @@ def peak_mb() -> int:
 
 def run_once(size: int, which: str, seed: int) -> Run:
     """Generate, encode, and reason on one engine, each stage timed."""
-    from auditor import audit, config, engine, facts, profiles, rulebase, sqlengine
+    from auditor import audit, config, engine, facts, profiles, rulebase, sparkengine, sqlengine
     from auditor.graph import build
 
     rb = rulebase.load()
@@ -60,7 +65,12 @@ def run_once(size: int, which: str, seed: int) -> Run:
         stages["encode"] = time.perf_counter() - mark
         before = peak_mb()
         files = rb.program_files("conservative")
-        atoms = _clingo(engine, files, fb, stages) if which == "clingo" else _duckdb(sqlengine, files, fb, stages)
+        if which == "clingo":
+            atoms = _clingo(engine, files, fb, stages)
+        else:
+            atoms = (
+                _duckdb(sqlengine, files, fb, stages) if which == "duckdb" else _spark(sparkengine, files, fb, stages)
+            )
     return {
         "size": size,
         "engine": which,
@@ -99,6 +109,27 @@ def _duckdb(sqlengine: Any, files: list[Any], fb: Any, stages: dict[str, float])
         result = work()
         stages[name] = time.perf_counter() - mark
     connection.close()
+    return result
+
+
+def _spark(sparkengine: Any, files: list[Any], fb: Any, stages: dict[str, float]) -> Any:
+    mark = time.perf_counter()
+    spark = sparkengine.session().newSession()
+    stages["start"] = time.perf_counter() - mark
+    for key, value in sparkengine.SESSION_SQL.items():
+        spark.conf.set(key, value)
+    mark = time.perf_counter()
+    program = sparkengine.compiled(files)
+    stages["compile"] = time.perf_counter() - mark
+    tables = sparkengine.Tables(spark)
+    for name, work in (
+        ("load", lambda: sparkengine.load(tables, program, list(fb.facts), ())),
+        ("run", lambda: sparkengine.run(tables, program)),
+        ("read", lambda: sparkengine.read(spark, program)),
+    ):
+        mark = time.perf_counter()
+        result = work()
+        stages[name] = time.perf_counter() - mark
     return result
 
 
@@ -152,7 +183,7 @@ def notes(runs: list[Run]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
-    parser.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES))
+    parser.add_argument("--engines", nargs="+", choices=ENGINES, default=list(DEFAULT_ENGINES))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", action="store_true", help="also print every run's raw measurements as JSON")
     parser.add_argument("--child", nargs=2, metavar=("SIZE", "ENGINE"), help=argparse.SUPPRESS)

@@ -1,0 +1,218 @@
+"""Apache Spark runs the Datalog core of the rule base, compiled to SQL (auditor/sqlcompile.py).
+
+The program is the one DuckDB runs, in Spark's Dialect; its SELECTs run through spark.sql. Spark
+has no INSERT into a temporary view, so each table is a view over a DataFrame and the program's
+few statement forms act on those: an INSERT re-registers the view as the old rows and the new
+ones, a fixpoint's rounds rename and drop views, and each DataFrame a statement builds is
+materialised (local checkpoint) so that a plan never grows with the rounds before it.
+
+Local mode (two cores, a temporary directory of its own, no UI, loopback only) unless the user
+points pyspark at a cluster the standard way: a master in PYSPARK_SUBMIT_ARGS or spark-defaults.conf,
+or mlaudit started under spark-submit.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from auditor import asptext, config, datalog, schema, sqlcompile, sqlengine, sqlterms
+from auditor.engine import Term
+from auditor.predicates import Atoms
+
+LOCAL = {
+    "spark.master": "local[2]",
+    "spark.sql.shuffle.partitions": "4",
+    "spark.default.parallelism": "4",
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.driver.host": "127.0.0.1",
+    "spark.driver.bindAddress": "127.0.0.1",
+    "spark.sql.catalogImplementation": "in-memory",
+}
+
+SESSION_SQL = {  # what the compiled program needs of any Spark, local or cluster
+    # Catalyst's constraint propagation fails on a union of materialised frames (key not found),
+    # and the compiled joins need none of it
+    "spark.sql.constraintPropagation.enabled": "false",
+    "spark.sql.adaptive.enabled": "false",  # many small queries: re-planning each costs more than it saves
+}
+
+
+class SparkUnavailable(config.ConfigError):
+    """--engine spark asked for, but pyspark or a Java runtime is not installed (a usage error)."""
+
+
+def solve(files: list[Path], facts: Iterable[datalog.Fact], clingo_choices: Iterable[tuple[Term, ...]] = ()) -> Atoms:
+    """Atoms of the Datalog core computed by Spark, in the shape engine.solve returns."""
+    spark = session().newSession()  # its own temporary views: nothing left behind, nothing shared
+    for key, value in SESSION_SQL.items():
+        spark.conf.set(key, value)
+    program = compiled(files)
+    tables = Tables(spark)
+    load(tables, program, facts, clingo_choices)
+    run(tables, program)
+    return read(spark, program)
+
+
+def session() -> Any:
+    """The SparkSession: local mode in a temporary directory, unless a cluster is configured."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise SparkUnavailable("--engine spark needs pyspark: pip install 'mlaudit[spark]'") from None
+    if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
+        raise SparkUnavailable(
+            "--engine spark needs a Java runtime (17 or later): e.g. apt-get install default-jre-headless"
+        )
+    builder = SparkSession.builder.appName("mlaudit")
+    if not cluster_configured(os.environ):
+        for key, value in local_settings().items():
+            builder = builder.config(key, value)
+    return builder.getOrCreate()
+
+
+@functools.cache
+def local_settings() -> dict[str, str]:
+    """Local mode's settings, its scratch space in a temporary directory removed at exit."""
+    scratch = tempfile.mkdtemp(prefix="mlaudit-spark-")  # never the audited folder
+    atexit.register(shutil.rmtree, scratch, True)
+    return {
+        **LOCAL,
+        "spark.local.dir": scratch,
+        "spark.sql.warehouse.dir": os.path.join(scratch, "warehouse"),
+        "spark.driver.extraJavaOptions": f"-Djava.io.tmpdir={scratch} -Dderby.system.home={scratch}",
+    }
+
+
+def cluster_configured(environ: dict[str, str] | os._Environ[str]) -> bool:
+    """Whether the user set a master for pyspark: PYSPARK_SUBMIT_ARGS' --master, spark.master in
+    spark-defaults.conf (SPARK_CONF_DIR, else SPARK_HOME/conf), or a spark-submit that started us."""
+    if "PYSPARK_GATEWAY_PORT" in environ or "--master" in environ.get("PYSPARK_SUBMIT_ARGS", "").split():
+        return True
+    home = environ.get("SPARK_HOME")
+    folder = environ.get("SPARK_CONF_DIR") or (os.path.join(home, "conf") if home else None)
+    defaults = Path(folder, "spark-defaults.conf") if folder else None
+    if defaults is None or not defaults.is_file():
+        return False
+    lines = defaults.read_text(errors="replace").splitlines()
+    return any(line.split(maxsplit=1)[:1] == ["spark.master"] for line in lines)
+
+
+def compiled(files: list[Path]) -> sqlcompile.Program:
+    return _compiled(tuple((path, path.stat().st_mtime_ns) for path in files))
+
+
+@functools.lru_cache(maxsize=4)
+def _compiled(files: tuple[tuple[Path, int], ...]) -> sqlcompile.Program:
+    """The rule files (each with its modification time) as SQL in Spark's Dialect."""
+    return sqlcompile.compile_files([path for path, _ in files], sqlterms.SPARK)
+
+
+class Tables:
+    """The program's tables as temporary views over materialised DataFrames; the statement forms
+    sqlcompile writes (CREATE TABLE, CREATE TABLE AS, INSERT, DROP TABLE, ALTER TABLE RENAME)."""
+
+    def __init__(self, spark: Any) -> None:
+        self.spark = spark
+        self.frames: dict[str, Any] = {}
+        self.forms: list[tuple[re.Pattern[str], Callable[..., None]]] = [
+            (re.compile(r"CREATE TABLE (\w+) \((.*)\)", re.S), self.create),
+            (re.compile(r"CREATE TABLE (\w+) AS (.*)", re.S), self.create_as),
+            (re.compile(r"INSERT INTO (\w+) (.*)", re.S), self.insert),
+            (re.compile(r"DROP TABLE (?:IF EXISTS )?(\w+)"), self.drop),
+            (re.compile(r"ALTER TABLE (\w+) RENAME TO (\w+)"), self.rename),
+        ]
+
+    def execute(self, statement: str) -> None:
+        for pattern, act in self.forms:
+            found = pattern.fullmatch(statement)
+            if found:
+                return act(*found.groups())
+        raise ValueError(f"not a statement sqlcompile writes: {statement[:80]}")
+
+    def put(self, name: str, frame: Any) -> None:
+        self.frames[name] = frame
+        frame.createOrReplaceTempView(name)
+
+    def create(self, name: str, columns: str) -> None:
+        self.put(name, self.spark.createDataFrame([], columns))
+
+    def create_as(self, name: str, query: str) -> None:
+        self.put(name, self.spark.sql(query).localCheckpoint())
+
+    def insert(self, name: str, query: str) -> None:
+        """The view `name` becomes its rows and the query's, as the table's column types hold them."""
+        old = self.frames[name]
+        new = self.spark.sql(query)
+        fields = zip(new.columns, old.schema, strict=True)
+        cast = [f"CAST(`{column}` AS {f.dataType.simpleString()}) AS {f.name}" for column, f in fields]
+        self.put(name, old.union(new.selectExpr(*cast)).localCheckpoint())
+
+    def drop(self, name: str) -> None:
+        if self.frames.pop(name, None) is not None:
+            self.spark.catalog.dropTempView(name)
+
+    def rename(self, old: str, new: str) -> None:
+        frame = self.frames[old]
+        self.drop(old)
+        self.put(new, frame)
+
+
+def load(
+    tables: Tables, program: sqlcompile.Program, facts: Iterable[datalog.Fact], choices: Iterable[tuple[Term, ...]]
+) -> None:
+    """The program's tables, holding the facts (and clingo's choices), each as one DataFrame."""
+    for statement in program.create():
+        tables.execute(statement)
+    for pred, values in sqlengine._rows(program, facts, choices).items():
+        if not values or pred not in program.tables:
+            continue  # no rule reads it
+        name = pred.rpartition("__")[0]
+        types = schema.SCHEMA[name].types if name in schema.SCHEMA else ()
+        reps = program.tables[pred]
+        rows = [_row(fact[1:] or (0,), reps, types) for fact in values]  # 0-ary: the dummy argument
+        frame = tables.spark.createDataFrame(rows, tables.frames[pred].schema, verifySchema=False)
+        tables.put(pred, frame.distinct().localCheckpoint())
+
+
+def _row(values: tuple[Term, ...], reps: tuple[str, ...], types: tuple[str, ...]) -> tuple[Term, ...]:
+    """One fact as the table's columns hold it: each value as the schema's type reads it, as `rep` holds it."""
+    row = []
+    for i, (value, rep) in enumerate(zip(values, reps, strict=True)):
+        read = sqlengine._VALUES.get(types[i]) if types and rep == sqlterms.ANY else None
+        row.append(sqlterms.encode(read(value) if read else value, rep))
+    return tuple(row)
+
+
+def run(tables: Tables, program: sqlcompile.Program) -> None:
+    """The program's statements in order; a recursive component's rounds until one adds no row."""
+    for step in program.steps:
+        if isinstance(step, str):
+            tables.execute(step)
+            continue
+        for statement in step.start:
+            tables.execute(statement)
+        while tables.spark.sql(step.size).collect()[0][0]:
+            for statement in step.step:
+                tables.execute(statement)
+        for statement in step.end:
+            tables.execute(statement)
+
+
+def read(spark: Any, program: sqlcompile.Program) -> Atoms:
+    """The shown predicates, as the atoms clingo gives."""
+    atoms = Atoms(list)
+    for pred, (name, arity, nested) in sorted(program.shown.items()):
+        reps = program.tables[pred]
+        for flat in spark.sql(program.read(pred)).collect():
+            values = [sqlterms.decode(v, rep) for v, rep in zip(flat, reps, strict=True)]
+            atoms[name].append(asptext.row(name, datalog.nest(values, arity, nested)))
+    return atoms
