@@ -37,7 +37,15 @@ REFERENCE = "clingo"
 # from the atoms, as this test shows for the other engines.
 OTHERS = sorted(set(reasoning.ENGINE_NAMES) - {REFERENCE, "spark"})
 # The fixture folders an audit reads, by group; `knowledge` holds data for the license tests, not a release.
-GROUPS = {"rules": "*/*", "releases": "*", "cards": "*", "formats": "*", "profiles": "*/*", "hub": "repos", "lakes": "*"}
+GROUPS = {
+    "rules": "*/*",
+    "releases": "*",
+    "cards": "*",
+    "formats": "*",
+    "profiles": "*/*",
+    "hub": "repos",
+    "lakes": "*",
+}
 WHOLE = ("hostile", "mof-oracle")  # groups that are one audit input each
 NOT_AUDITED = {"knowledge"}
 FOLDERS = sorted(

@@ -118,7 +118,8 @@ def outcome(document: dict) -> dict:
         "relations": sorted({(e["child"], e["relation"], e["parent"]) for e in document["edges"]}),
         "choices": document["license_choices"],
         "outbound": document["outbound_licenses"],
-        "release": document["release"],
+        # an export describes the release's lineage only: what the folder held beside it is not in it
+        "release": {k: v for k, v in document["release"].items() if k != "outside_lineage"},
         "verdict": document["verdict"],
         "findings": sorted({(f["rule"], f["asset"]) for f in document["findings"] if f["rule"][:3] in ("CMP", "LIC")}),
     }
