@@ -25,7 +25,7 @@ import duckdb
 
 from auditor import lake, review, rulebase, snapshot
 from auditor.licenses import KnowledgeBase
-from auditor.parsed import JSON, JSONObject
+from auditor.parsed import JSONObject
 
 USE_RANK = {"commercial": 0, "unspecified": 1, "non-commercial": 2, "academic-only": 3}
 DROPPED = "CMP006"  # the rule whose findings are the restrictions dropped
@@ -155,15 +155,13 @@ def _asset(old: _Side, new: _Side, name: str) -> JSONObject | None:
         "status": status,
         **fields,
         "edges": {"added": _edge_rows(after - before), "removed": _edge_rows(before - after)},
-        "findings": {
-            "new": [_brief(f) for i, f in sorted(mine_now.items()) if i not in mine_was],
-            "gone": [_brief(f) for i, f in sorted(mine_was.items()) if i not in mine_now],
-            "changed": [
-                _moved(mine_was[i], f)
-                for i, f in sorted(mine_now.items())
-                if i in mine_was and _state(mine_was[i]) != _state(f)
-            ],
-        },
+        "findings": dict(
+            zip(
+                ("new", "gone", "changed"),
+                lake.finding_changes(dict(sorted(mine_was.items())), dict(sorted(mine_now.items()))),
+                strict=True,
+            )
+        ),
     }
     changed = status != "kept" or fields or before != after or any(row["findings"].values())
     return row if changed else None
@@ -171,18 +169,6 @@ def _asset(old: _Side, new: _Side, name: str) -> JSONObject | None:
 
 def _edge_rows(edges: set[tuple[str, str, str]]) -> list[JSONObject]:
     return [{"parent": p, "relation": r} for _, p, r in sorted(edges)]
-
-
-def _brief(finding: JSONObject) -> JSONObject:
-    return {k: finding[k] for k in ("id", "rule", "severity", "status", "message")}
-
-
-def _state(finding: JSONObject) -> tuple[JSON, JSON]:
-    return finding["severity"], finding["status"]
-
-
-def _moved(was: JSONObject, now: JSONObject) -> JSONObject:
-    return {**_brief(now), "before": {"severity": was["severity"], "status": was["status"]}}
 
 
 def _wider(state: State, kb: KnowledgeBase) -> set[str]:

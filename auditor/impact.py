@@ -155,24 +155,9 @@ def _row(graph: AssetGraph, key: str, paths: list[list[Edge]], before: _Judged, 
         "paths": [[_step(graph, e) for e in path] for path in paths],
         "license": {"before": before.licenses.get(name), "after": after.licenses.get(name)},
         "verdict": {"before": before.verdict(name), "after": after.verdict(name)},
-        "appear": [_brief(f) for i, f in now.items() if i not in was],
-        "disappear": [_brief(f) for i, f in was.items() if i not in now],
-        "changed": [_moved(was[i], f) for i, f in now.items() if i in was and _state(was[i]) != _state(f)],
+        **dict(zip(("appear", "disappear", "changed"), lake.finding_changes(was, now), strict=True)),
     }
 
 
 def _step(graph: AssetGraph, edge: Edge) -> JSONObject:
     return {"from": display_id(edge.parent, graph), "relation": edge.relation, "to": display_id(edge.child, graph)}
-
-
-def _brief(finding: JSONObject) -> JSONObject:
-    return {k: finding[k] for k in ("id", "rule", "severity", "status", "message")}
-
-
-def _state(finding: JSONObject) -> tuple[JSON, JSON]:
-    return finding["severity"], finding["status"]
-
-
-def _moved(was: JSONObject, now: JSONObject) -> JSONObject:
-    """A finding kept whose severity or status (open, resolved) changed: as it is after, and before."""
-    return {**_brief(now), "before": {"severity": was["severity"], "status": was["status"]}}

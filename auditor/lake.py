@@ -196,6 +196,28 @@ def _restrictions(
     return sorted(rows, key=lambda r: (str(r["asset"]), str(r["license"]), str(r["term"])))
 
 
+def finding_changes(
+    was: dict[str, JSONObject], now: dict[str, JSONObject]
+) -> tuple[list[JSONObject], list[JSONObject], list[JSONObject]]:
+    """One asset's findings by id, before and after (impact, diff): those new, those gone, and
+    those kept whose severity or status changed, each in brief (the changed with what it was)."""
+
+    def brief(f: JSONObject) -> JSONObject:
+        return {k: f[k] for k in ("id", "rule", "severity", "status", "message")}
+
+    def state(f: JSONObject) -> tuple[JSON, JSON]:
+        return f["severity"], f["status"]
+
+    new = [brief(f) for i, f in now.items() if i not in was]
+    gone = [brief(f) for i, f in was.items() if i not in now]
+    changed = [
+        {**brief(f), "before": {"severity": was[i]["severity"], "status": was[i]["status"]}}
+        for i, f in now.items()
+        if i in was and state(was[i]) != state(f)
+    ]
+    return new, gone, changed
+
+
 def gate(lake: LakeAudit, fail_on: str) -> bool:
     """Whether the lake fails the gate: an open finding at or above the severity `fail_on` (or
     never), or no asset to audit, which is never a pass (as no release identified is not)."""
