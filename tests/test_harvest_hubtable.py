@@ -232,7 +232,7 @@ def test_a_focus_reads_the_lineage_rows_and_every_bad_row(tmp_path):
 )
 def test_the_lineage_reaches_every_form_of_a_hub_name(tmp_path, named):
     write_tree(tmp_path, {"models.jsonl": jsonl({"id": "org/base", "tags": []}, {"id": "org/x", "tags": []})})
-    assert hubrows.lineage([tmp_path / "models.jsonl"], [named]) == {"org/base"}
+    assert hubrows.lineage(hubrows.load([tmp_path / "models.jsonl"]), [named]) == {"org/base"}
 
 
 def test_the_lineage_follows_every_upstream_field_and_tag(tmp_path):
@@ -243,4 +243,12 @@ def test_the_lineage_follows_every_upstream_field_and_tag(tmp_path):
         {"id": "o/unrelated", "tags": ["base_model:o/r"]},
     ]
     write_tree(tmp_path, {"models.jsonl": jsonl(*rows)})
-    assert hubrows.lineage([tmp_path / "models.jsonl"], ["o/r"]) == {"o/r", "o/a", "o/b", "o/c", "o/d", "o/e", "o/f"}
+    assert hubrows.lineage(hubrows.load([tmp_path / "models.jsonl"]), ["o/r"]) == {
+        "o/r",
+        "o/a",
+        "o/b",
+        "o/c",
+        "o/d",
+        "o/e",
+        "o/f",
+    }

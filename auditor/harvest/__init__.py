@@ -13,7 +13,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from auditor.harvest import hfcard, hubtable
+from auditor.harvest import hfcard, hubrows, hubtable
 from auditor.harvest.folder import refusal, walk
 from auditor.harvest.layout import Context, place
 from auditor.harvest.registry import READERS
@@ -60,11 +60,14 @@ def harvest(
 def _tables(root: Path, tables: list[Context], focus: frozenset[str] | None, result: Harvest) -> None:
     """Read the tables of Hub records, last: a focus reaches into them from every other manifest's
     upstream as well as from its own names."""
-    if focus is not None and tables:
+    if not tables:
+        return
+    scanned = hubrows.load([root / t.rel for t in tables])  # one pass over each table
+    if focus is not None:
         upstream = (ref.target for record in result.records for ref in record.references)
-        focus = hubtable.lineage([root / t.rel for t in tables], [*focus, *upstream])
+        focus = hubtable.lineage(scanned, [*focus, *upstream])
     for context in tables:
-        records, problems = hubtable.read(root / context.rel, context, focus)
+        records, problems = hubtable.read(root / context.rel, context, focus, scanned)
         _add(result, context.rel, hubtable.FORMAT, records, problems)
 
 

@@ -1,20 +1,25 @@
 """The rows of tables of Hub records, as DuckDB reads them: JSON Lines split into lines and parsed
-in C, Parquet read by column; Python gets one small tuple a row.
+in C, Parquet read by column; Python gets one small tuple for each row it asks for.
 
-Two questions are asked of the tables. `rows`: each row's id, sha, card data and tags (as JSON
-text), numbered (the line of a JSON Lines file, the 0-based index of a Parquet row). `lineage`:
+Each table is scanned once (`load`) into DuckDB's memory, every row numbered (the line of a JSON
+Lines file, the 0-based index of a Parquet row) with its id and its content left unparsed. Two
+questions are then asked of the tables, each parsing only the rows it needs. `rows`: each row's
+id, sha, card data and tags (as JSON text), with a focus only its rows and the bad ones. `lineage`:
 the ids a release's audit needs, so that rows outside its lineage are never turned into records
-(one release in a table of a million rows). The lineage is over-approximated on purpose: every
-string of a row's card data and tags that can name a Hub repository (a Hub id, after a tag's
-`base_model:…:`, `dataset:` or `extended|`, or a Hub URL) counts as an upstream, so no row the
-graph would put in the release's cone is left out; the graph's cut (auditor/cone.py) is exact.
+(one release in a table of a million rows), found by a recursive query that looks rows up by id.
+The lineage is over-approximated on purpose: every string of a row's card data and tags that can
+name a Hub repository (a Hub id, after a tag's `base_model:…:`, `dataset:` or `extended|`, or a Hub
+URL) counts as an upstream, so no row the graph would put in the release's cone is left out; the
+graph's cut (auditor/cone.py) is exact.
 
 Bounds: a row over MAX_ROW_BYTES and the rows past MAX_ROWS are reported, not read; DuckDB's
-CSV, JSON and Parquet readers and RE2 are linear.
+CSV, JSON and Parquet readers and RE2 are linear, and the lineage query does one lookup of the
+rows by id for each step of depth.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -52,69 +57,125 @@ def columns(path: Path) -> list[str]:
         return []
 
 
-def rows(path: Path, focus: frozenset[str] | None) -> Iterator[Row]:
-    """Each row of the table with its number, blank lines passed over; with a `focus` (lowercase
-    ids), only the rows it names and the bad rows (every bad row is told), chosen by DuckDB."""
-    con = connect()
-    con.execute("SET threads = 1")  # one scan in file order, so that a line's place is its number
-    con.execute("CREATE TABLE focus AS SELECT unnest(?::VARCHAR[]) AS id", [sorted(focus or ())])
-    chosen = "true" if focus is None else "lower(id) IN (SELECT id FROM focus)"
-    hub_id = HUB_ID.pattern.replace("'", "''")
-    kept = "true" if focus is None else f"{chosen} OR NOT is_object OR id IS NULL OR NOT regexp_matches(id, '{hub_id}')"
+@dataclasses.dataclass
+class Tables:
+    """Tables of Hub records, each scanned once into DuckDB's memory (`t0`, `t1`, … in the order
+    of `paths`): a row's number, id (and its lowercase, `lid`, which rows are looked up by) and
+    what it holds, left unparsed (a JSON Lines row's line, a Parquet row's columns) until a query
+    needs it, so that only the rows asked for are parsed. `failed` holds why a table could not be
+    read; `rows` raises it."""
+
+    con: Any
+    paths: list[Path]
+    failed: dict[int, Exception] = dataclasses.field(default_factory=dict)
+    columns: dict[int, dict[str, str]] = dataclasses.field(default_factory=dict)  # a Parquet table's column types
+
+
+def load(paths: list[Path]) -> Tables:
+    """Scan each table once (see Tables)."""
+    import duckdb
+
+    tables = Tables(connect(), paths)
+    for i, path in enumerate(paths):
+        try:
+            if path.suffix.lower() == ".parquet":
+                _load_parquet(tables, i)
+            else:
+                _load_jsonl(tables, i)
+        except duckdb.Error as exc:
+            tables.failed[i] = exc
+    return tables
+
+
+def _load_jsonl(tables: Tables, i: int) -> None:
+    """A JSON Lines table's lines, numbered (one thread, so that a line's place is its number), blank
+    ones passed over; a line is an object when it is valid JSON beginning with `{`, and its id is
+    read when it is a string. The lines DuckDB refuses (over MAX_ROW_BYTES, not UTF-8) are in the
+    table `rejected<i>`."""
+    limit = MAX_ROWS + 1  # lines count from 1
+    tables.con.execute("SET threads = 1")
+    try:
+        _number_lines(tables, i, limit)
+    finally:
+        tables.con.execute("RESET threads")
+
+
+def _number_lines(tables: Tables, i: int, limit: int) -> None:
+    tables.con.execute(
+        f"""CREATE TABLE t{i} AS SELECT place, v IS NOT NULL AS is_object, id, lower(id) AS lid, line FROM (
+            SELECT place, line, v, CASE WHEN starts_with(v[1], '"') THEN v[1]->>'$' END AS id FROM (
+                SELECT place, line,
+                       CASE WHEN regexp_matches(line, '^ *[{{]') THEN try(json_extract(line, ['$.id'])) END AS v
+                FROM (SELECT row_number() OVER () AS place, line
+                      FROM read_csv(?, columns={{'line': 'VARCHAR'}}, delim=E'\\x01', quote='', escape='',
+                                    header=false, auto_detect=false, strict_mode=false,
+                                    max_line_size={MAX_ROW_BYTES}, ignore_errors=true, store_rejects=true,
+                                    rejects_table='rejected{i}', rejects_scan='rejected_scans{i}'))
+                WHERE (line IS NOT NULL AND regexp_matches(line, '[^ ]') AND place < {limit}) OR place = {limit}))""",
+        [str(tables.paths[i])],
+    )
+
+
+def _load_parquet(tables: Tables, i: int) -> None:
+    """A Parquet table's rows, numbered from 0, with their columns as stored."""
+    path = tables.paths[i]
+    types = {r[0]: r[1] for r in tables.con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()}
+    tables.columns[i] = types
+    kept = ", ".join(c for c in ("sha", "cardData", "tags") if c in types)
+    tables.con.execute(
+        f"""CREATE TABLE t{i} AS SELECT file_row_number AS place, true AS is_object, id::VARCHAR AS id,
+                   lower(id::VARCHAR) AS lid, {kept} FROM read_parquet(?, file_row_number=true)
+            WHERE file_row_number <= {MAX_ROWS}""",
+        [str(path)],
+    )
+
+
+def rows(tables: Tables, path: Path, focus: frozenset[str] | None) -> Iterator[Row]:
+    """Each row of the table `path` with its number; with a `focus` (lowercase ids), only the rows it
+    names and the bad rows (every bad row is told), chosen by DuckDB, parsed for these alone."""
+    i = tables.paths.index(path)
+    if i in tables.failed:
+        raise tables.failed[i]
     parquet = path.suffix.lower() == ".parquet"
     limit = MAX_ROWS if parquet else MAX_ROWS + 1  # Parquet rows count from 0, lines from 1
-    source = _parquet(con, path) if parquet else f"SELECT row_number() OVER () AS place, * FROM ({_jsonl(path)})"
+    tables.con.execute("CREATE OR REPLACE TABLE focus AS SELECT unnest(?::VARCHAR[]) AS id", [sorted(focus or ())])
+    chosen = "is_object" if focus is None else "is_object AND lid IN (SELECT id FROM focus)"
+    hub_id = HUB_ID.pattern.replace("'", "''")
+    kept = "true" if focus is None else f"{chosen} OR NOT is_object OR id IS NULL OR NOT regexp_matches(id, '{hub_id}')"
+    sha, card, tags = _parquet_values(tables.columns[i]) if parquet else _jsonl_values()
     query = f"""
-        SELECT place, is_object, id, sha, CASE WHEN {chosen} THEN card END, CASE WHEN {chosen} THEN tags END
-        FROM ({source}) WHERE (NOT blank AND place < {limit} AND ({kept})) OR place = {limit} ORDER BY place
+        SELECT place, is_object, id, CASE WHEN is_object THEN {sha} END,
+               CASE WHEN {chosen} THEN {card} END, CASE WHEN {chosen} THEN {tags} END
+        FROM t{i} WHERE {kept} OR place = {limit} ORDER BY place
     """
-    found = con.execute(query, [str(path)]).fetchall()
-    for number, error, row_id, sha, card, tags in _parquet_numbers(found) if parquet else _line_numbers(found, con):
+    found = tables.con.execute(query).fetchall()
+    numbered = _parquet_numbers(found) if parquet else _line_numbers(found, tables.con, i)
+    for number, error, row_id, sha_value, card_text, tags_text in numbered:
         if number >= limit:
             yield number, f"past the limit of {MAX_ROWS:,} rows a table", None, None, None, None
             return
         if focus is None or error is not None or not looks_like_hub_id(row_id or "") or row_id.lower() in focus:
-            yield number, error, row_id, sha, card, tags
+            yield number, error, row_id, sha_value, card_text, tags_text
 
 
-def _jsonl(path: Path) -> str:
-    """The lines of a JSON Lines file (blank ones too, so that each line keeps its place); the lines
-    DuckDB refuses (over MAX_ROW_BYTES, not UTF-8) are in the table `rejected`."""
-    return f"""
-        SELECT raw IS NULL OR trim(raw) = '' AS blank, v IS NOT NULL AS is_object,
-               CASE WHEN starts_with(v[1], '"') THEN v[1]->>'$' END AS id,
-               CASE WHEN starts_with(v[2], '"') THEN v[2]->>'$' END AS sha,
-               v[3]::VARCHAR AS card, v[4]::VARCHAR AS tags
-        FROM (
-            SELECT line AS raw, CASE WHEN json_valid(line) AND starts_with(ltrim(line), '{{')
-                                THEN json_extract(line, ['$.id', '$.sha', '$.cardData', '$.tags']) END AS v
-            FROM read_csv(?, columns={{'line': 'VARCHAR'}}, delim=E'\\x01', quote='', escape='',
-                          header=false, auto_detect=false, strict_mode=false, max_line_size={MAX_ROW_BYTES},
-                          ignore_errors=true, store_rejects=true, rejects_table='rejected',
-                          rejects_scan='rejected_scans')
-        )
-    """
+def _jsonl_values() -> tuple[str, str, str]:
+    """A JSON Lines row's sha, card data and tags (as JSON text), from its line."""
+    sha = """CASE WHEN starts_with(json_extract(line, '$.sha'), '"') THEN line->>'$.sha' END"""
+    return sha, "json_extract(line, '$.cardData')::VARCHAR", "json_extract(line, '$.tags')::VARCHAR"
 
 
-def _parquet(con: Any, path: Path) -> str:
-    """The rows of a Parquet table; card data and tags as JSON text whether the file stores them as
-    JSON strings or as nested columns."""
-    types = {r[0]: r[1] for r in con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()}
-    text = {
-        c: (c if types[c] == "VARCHAR" else f"to_json({c})") if c in types else "NULL" for c in ("cardData", "tags")
-    }
-    return f"""
-        SELECT file_row_number AS place, false AS blank, true AS is_object, id::VARCHAR AS id,
-               {"sha::VARCHAR" if "sha" in types else "NULL"} AS sha,
-               {text["cardData"]}::VARCHAR AS card, {text["tags"]}::VARCHAR AS tags
-        FROM read_parquet(?, file_row_number=true)
-    """
+def _parquet_values(types: dict[str, str]) -> tuple[str, str, str]:
+    """A Parquet row's sha, card data and tags as JSON text, whether the file stores them as JSON
+    strings or as nested columns."""
+    text = {c: c if types[c] == "VARCHAR" else f"to_json({c})" for c in ("cardData", "tags")}
+    sha = "sha::VARCHAR" if "sha" in types else "NULL"
+    return sha, f"{text['cardData']}::VARCHAR", f"{text['tags']}::VARCHAR"
 
 
-def _line_numbers(found: list[tuple[Any, ...]], con: Any) -> Iterator[tuple[Any, ...]]:
+def _line_numbers(found: list[tuple[Any, ...]], con: Any, i: int) -> Iterator[tuple[Any, ...]]:
     """The lines DuckDB returned, numbered in the file: a line's place among the lines DuckDB took,
     plus the lines it refused before it (each told in its turn)."""
-    refused = sorted(con.execute("SELECT line, error_type FROM rejected").fetchall())
+    refused = sorted(con.execute(f"SELECT line, error_type FROM rejected{i}").fetchall())
     j = 0
     for place, is_object, row_id, sha, card, tags in found:
         while j < len(refused) and refused[j][0] <= place + j:
@@ -135,32 +196,44 @@ def _parquet_numbers(found: list[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
         yield number, error, row_id, sha, card, tags
 
 
-def lineage(tables: list[Path], seeds: Iterable[str]) -> frozenset[str]:
+def lineage(tables: Tables, seeds: Iterable[str]) -> frozenset[str]:
     """The lowercase ids of `seeds` (names, Hub ids or URLs) and of every row they reach through
-    the upstream its card data and tags name: a closure computed by DuckDB (a recursive query),
-    which over-approximates the lineage the graph will hold."""
-    con = connect()
-    rows = " UNION ALL ".join(_upstream_source(con, p) for p in tables)
-    fields = ", ".join(f'"{f}": "JSON"' for f in (*UPSTREAM_FIELDS, "model-index"))
-    con.execute(
-        f"""CREATE TABLE upstream AS SELECT DISTINCT id, {_hub_id("name")} AS parent FROM (
-                SELECT lower(id) AS id, lower(trim(unnest({_names("c")}))) AS name FROM (
-                    SELECT id, tags,
-                           CASE WHEN json_type(card) = 'OBJECT' THEN json_transform(card, '{{{fields}}}') END AS c
-                    FROM ({rows}) WHERE id IS NOT NULL))""",
-        [str(p) for p in tables],
+    the upstream its card data and tags name: a closure computed by DuckDB (a recursive query that
+    looks rows up by id and parses the rows it reaches alone), which over-approximates the lineage
+    the graph will hold. A row that cannot be read names no upstream."""
+    fields = "{" + ", ".join(f'"{f}": "JSON"' for f in (*UPSTREAM_FIELDS, "model-index")) + "}"
+    reached = " UNION ALL ".join(
+        f"SELECT {card} AS card, {tags} AS tags FROM t{i} JOIN cone ON t{i}.lid = cone.id WHERE is_object"
+        for i, (card, tags) in _upstream_values(tables)
     )
-    con.execute(
-        f"CREATE TABLE seeds AS SELECT DISTINCT {_hub_id('s')} AS id "
-        "FROM (SELECT lower(trim(unnest(?::VARCHAR[]))) AS s)",
+    step = f"""SELECT {_hub_id("name")} FROM (
+                   SELECT lower(trim(unnest({_names("c")}))) AS name FROM (
+                       SELECT tags, CASE WHEN json_type(card) = 'OBJECT' THEN json_transform(card, '{fields}') END AS c
+                       FROM ({reached})))"""
+    found = tables.con.execute(
+        f"""WITH RECURSIVE cone(id) AS (
+                SELECT DISTINCT {_hub_id("s")} FROM (SELECT lower(trim(unnest(?::VARCHAR[]))) AS s)
+                {f"UNION {step}" if reached else ""})
+            SELECT id FROM cone""",
         [sorted(set(seeds))],
-    )
-    found = con.execute(
-        """WITH RECURSIVE cone(id) AS (
-               SELECT id FROM seeds UNION SELECT u.parent FROM upstream u JOIN cone c ON u.id = c.id)
-           SELECT id FROM cone"""
     ).fetchall()
     return frozenset(r[0] for r in found)
+
+
+def _upstream_values(tables: Tables) -> Iterator[tuple[int, tuple[str, str]]]:
+    """Each readable table's card data and tags, as JSON (NULL where not valid JSON)."""
+    for i, path in enumerate(tables.paths):
+        if i in tables.failed:
+            continue
+        if path.suffix.lower() != ".parquet":
+            yield i, ("json_extract(line, '$.cardData')", "json_extract(line, '$.tags')")
+            continue
+        _, card, tags = _parquet_values(tables.columns[i])
+        yield i, (_json(card), _json(tags))
+
+
+def _json(text: str) -> str:
+    return f"CASE WHEN json_valid({text}) THEN ({text})::JSON END"
 
 
 def _hub_id(name: str) -> str:
@@ -174,17 +247,6 @@ def _hub_id(name: str) -> str:
         )
     )
     return f"CASE WHEN {plain} THEN {name} ELSE regexp_extract({name}, '{UPSTREAM}', 1) END"
-
-
-def _upstream_source(con: Any, path: Path) -> str:
-    """A table's rows as (id, card, tags), card data and tags as JSON; a row DuckDB cannot read
-    names no upstream (`rows` reports it)."""
-    if path.suffix.lower() != ".parquet":
-        return f"""SELECT id, cardData AS card, tags FROM read_json(?, format='newline_delimited',
-                   columns={{'id': 'VARCHAR', 'tags': 'JSON', 'cardData': 'JSON'}}, ignore_errors=true,
-                   maximum_object_size={MAX_ROW_BYTES})"""
-    return f"""SELECT id, CASE WHEN json_valid(card) THEN card::JSON END AS card,
-               CASE WHEN json_valid(tags) THEN tags::JSON END AS tags FROM ({_parquet(con, path)})"""
 
 
 def _names(card: str) -> str:

@@ -1,8 +1,8 @@
 """Tables of Hub records: what the Hugging Face Hub's API returns for models and datasets (id, sha,
 tags, cardData), as JSON Lines or Parquet, the usual form of Hub-wide metadata.
 
-The table is read in bulk by DuckDB (auditor/harvest/hubrows.py); Python sees one tuple a row
-(its id, sha, card data and tags as JSON text) and reads the card data with the card reader's own
+The table is read in bulk by DuckDB (auditor/harvest/hubrows.py), once; Python sees one tuple for
+each row it reads (its id, sha, card data and tags as JSON text) and reads the card data with the card reader's own
 field readers (hfcard.read_fields), so a row means what its card would. For the audit of one
 release, only the rows of its lineage become records (`lineage`, `read`'s focus).
 The Hub's computed tags stand in for what the card data lacks: `license:x` for a license,
@@ -50,16 +50,19 @@ def detect(path: Path, head: bytes) -> bool:
     return first.startswith(b"{") and b'"id"' in first and any(k in first for k in JSONL_KEYS)
 
 
-def read(path: Path, context: Context, focus: frozenset[str] | None = None) -> tuple[list[AssetRecord], list[Problem]]:
+def read(
+    path: Path, context: Context, focus: frozenset[str] | None = None, tables: hubrows.Tables | None = None
+) -> tuple[list[AssetRecord], list[Problem]]:
     """A record for each readable row (with a `focus`, of the rows whose lowercase ids it holds),
-    and a problem for each row that cannot be read."""
+    and a problem for each row that cannot be read; `tables` holds the table already scanned
+    (hubrows.load), when harvest scanned it with others."""
     import duckdb
 
     records: list[AssetRecord] = []
     problems: list[Problem] = []
     parquet, kind, bad = path.suffix.lower() == ".parquet", _kind(path), 0
     try:
-        for row in hubrows.rows(path, focus):
+        for row in hubrows.rows(tables or hubrows.load([path]), path, focus):
             error = _error(row, parquet)
             if error is None:
                 _row(row, parquet, kind, context.rel, records, problems)
@@ -88,10 +91,10 @@ def _where(number: int, parquet: bool) -> str:
     return f"row {number}" if parquet else f"line {number}"
 
 
-def lineage(tables: list[Path], seeds: Iterable[str]) -> frozenset[str] | None:
-    """The ids to read from `tables` for the audit of a release: those `seeds` reach (see
-    hubrows.lineage); None (read every row) when DuckDB cannot read a table, whose reading will
-    report why."""
+def lineage(tables: hubrows.Tables, seeds: Iterable[str]) -> frozenset[str] | None:
+    """The ids to read from `tables` for the audit of a release: those `seeds` reach through the
+    tables DuckDB could read (see hubrows.lineage); None (read every row) when DuckDB fails on
+    them, which reading them will report."""
     import duckdb
 
     try:
