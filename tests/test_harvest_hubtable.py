@@ -252,3 +252,49 @@ def test_the_lineage_follows_every_upstream_field_and_tag(tmp_path):
         "o/e",
         "o/f",
     }
+
+
+def test_the_lineage_crosses_tables_of_both_formats(tmp_path):
+    models = [
+        {"id": "o/r", "tags": ["dataset:o/d"], "cardData": {"base_model": "o/b"}},
+        {"id": "o/b", "tags": [], "cardData": {"license": "mit"}},
+        {"id": "o/unrelated", "tags": ["dataset:o/e"]},
+    ]
+    datasets = [
+        {"id": "o/d", "tags": [], "cardData": {"source_datasets": ["o/s"]}},
+        {"id": "o/s", "tags": []},
+        {"id": "o/e", "tags": []},
+    ]
+    write_tree(tmp_path / "j", {"models.jsonl": jsonl(*models), "datasets.jsonl": jsonl(*datasets)})
+    to_parquet(tmp_path / "j" / "datasets.jsonl", tmp_path / "datasets.parquet")
+    (tmp_path / "j" / "datasets.jsonl").unlink()
+    tables = hubrows.load([tmp_path / "j" / "models.jsonl", tmp_path / "datasets.parquet"])
+    assert hubrows.lineage(tables, ["o/r"]) == {"o/r", "o/b", "o/d", "o/s"}
+
+
+def test_each_table_tells_its_own_refused_lines(tmp_path):
+    row = jsonl({"id": "org/a", "tags": []}).encode()
+    write_tree(tmp_path, {"models.jsonl": row + b'{"id": "org/\xff"}\n', "datasets.jsonl": row * 2 + b"\xfe\n" + row})
+    result = harvest(tmp_path, focus=frozenset({"org/a"}))
+    told = sorted((p.evidence.file, p.message) for p in result.problems)
+    assert told == [
+        ("datasets.jsonl", "line 3: not UTF-8 text; the row is not read"),
+        ("models.jsonl", "line 2: not UTF-8 text; the row is not read"),
+    ]
+    assert sorted((r.source, r.id) for r in result.records) == [
+        ("datasets.jsonl", "org/a"),
+        ("datasets.jsonl", "org/a"),
+        ("datasets.jsonl", "org/a"),
+        ("models.jsonl", "org/a"),
+    ]
+
+
+def test_a_table_duckdb_cannot_read_leaves_the_others_lineage(tmp_path):
+    to_parquet(HUB / "datasets.jsonl", tmp_path / "datasets.parquet")
+    data = (tmp_path / "datasets.parquet").read_bytes()
+    (tmp_path / "datasets.parquet").write_bytes(data[:8] + b"\x00" * 64 + data[72:])  # its pages past reading
+    models = [{"id": "o/r", "tags": [], "cardData": {"base_model": "o/b"}}, {"id": "o/b"}, {"id": "o/x"}]
+    write_tree(tmp_path, {"models.jsonl": jsonl(*models)})
+    result = harvest(tmp_path, focus=frozenset({"o/r"}))
+    assert sorted(r.id for r in result.records) == ["o/b", "o/r"]
+    assert {e.file: e.status for e in result.inventory}["datasets.parquet"] == "unreadable"
