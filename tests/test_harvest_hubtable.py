@@ -5,12 +5,16 @@ row while the rest are read, and the rows of a release's lineage found without r
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
 import pytest
 from conftest import FIXTURES, findings_of, run_audit, write_tree
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from auditor.harvest import harvest, hubrows
 from auditor.model import Evidence
@@ -298,3 +302,64 @@ def test_a_table_duckdb_cannot_read_leaves_the_others_lineage(tmp_path):
     result = harvest(tmp_path, focus=frozenset({"o/r"}))
     assert sorted(r.id for r in result.records) == ["o/b", "o/r"]
     assert {e.file: e.status for e in result.inventory}["datasets.parquet"] == "unreadable"
+
+
+# --- the lineage query against a plain closure ------------------------------------------------
+
+NAMES = ["o/a", "O/B", "o/c", "d/x", "imdb"]
+FORMS = ["{}", "https://huggingface.co/{}", "https://hf.co/datasets/{}/tree/main", "extended|{}", " {} "]
+
+
+def upstream_names(row: dict) -> list[str]:
+    """What the lineage follows from a row (hubrows's docstring), written plainly."""
+    names = [t.split(":")[-1] for t in row.get("tags", []) if t.startswith(("base_model:", "dataset:"))]
+    for field in hubrows.UPSTREAM_FIELDS:
+        value = (row.get("cardData") or {}).get(field)
+        names += [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return names
+
+
+def hub_id(name: str) -> str:
+    name = name.strip(" ").lower()
+    plain = ":" not in name and "|" not in name and not name.startswith(("datasets/", "models/"))
+    found = re.match(hubrows.UPSTREAM, name)
+    return name if plain else found.group(1) if found else ""
+
+
+def closure(rows: list[dict], seeds: list[str]) -> set[str]:
+    by_id: dict[str, list[dict]] = {}
+    for row in rows:
+        by_id.setdefault(row["id"].lower(), []).append(row)
+    reached, todo = set(), [hub_id(s) for s in seeds]
+    while todo:
+        name = todo.pop()
+        if name not in reached:
+            reached.add(name)
+            todo += [hub_id(n) for row in by_id.get(name, []) for n in upstream_names(row)]
+    return reached
+
+
+@st.composite
+def hub_rows(draw) -> list[dict]:
+    """Rows naming one another (in any case and form) in tags and card data, as strings or lists."""
+    named = st.builds(lambda n, f: f.format(n), st.sampled_from(NAMES), st.sampled_from(FORMS))
+    rows = []
+    for name in draw(st.lists(st.sampled_from(NAMES), min_size=1, max_size=8)):
+        prefix = st.sampled_from(["base_model:", "base_model:adapter:", "dataset:", "license:"])
+        tags = draw(st.lists(st.builds(str.__add__, prefix, st.sampled_from(NAMES)), max_size=3))
+        fields = st.sampled_from(hubrows.UPSTREAM_FIELDS)
+        card = draw(st.dictionaries(fields, st.one_of(named, st.lists(named, max_size=3)), max_size=2))
+        rows.append({"id": draw(st.sampled_from([name, name.upper()])), "tags": tags, "cardData": card})
+    return rows
+
+
+@settings(max_examples=30, deadline=None, database=None)
+@given(hub_rows(), st.lists(st.sampled_from(NAMES), min_size=1, max_size=2), st.booleans())
+def test_the_lineage_query_gives_the_plain_closure(rows, seeds, parquet):
+    with tempfile.TemporaryDirectory() as tmp:
+        table = Path(tmp) / "models.jsonl"
+        table.write_text(jsonl(*rows), encoding="utf-8")
+        if parquet:
+            to_parquet(table, Path(tmp) / "models.parquet")
+            table = Path(tmp) / "models.parquet"
+        assert hubrows.lineage(hubrows.load([table]), seeds) == closure(rows, seeds)
