@@ -1,10 +1,10 @@
 """Tables of Hub records: what the Hugging Face Hub's API returns for models and datasets (id, sha,
 tags, cardData), as JSON Lines or Parquet, the usual form of Hub-wide metadata.
 
-The table is read in bulk by DuckDB (auditor/harvest/hubrows.py), once; Python sees one tuple for
-each row it reads (its id, sha, card data and tags as JSON text) and reads the card data with the card reader's own
-field readers (hfcard.read_fields), so a row means what its card would. For the audit of one
-release, only the rows of its lineage become records (`lineage`, `read`'s focus).
+The table is scanned once, in bulk, by DuckDB (auditor/harvest/hubrows.py); Python sees one tuple
+for each row it reads (its id, sha, card data and tags as JSON text) and reads the card data with
+the card reader's own field readers (hfcard.read_fields), so a row means what its card would. For
+the audit of one release, only the rows of its lineage become records (`lineage`, `read`'s focus).
 The Hub's computed tags stand in for what the card data lacks: `license:x` for a license,
 `dataset:org/name` for training data, `base_model:org/name` for a base model, and
 `base_model:<relation>:org/name` says the relation the Hub inferred (adapter, finetune,
