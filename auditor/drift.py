@@ -44,7 +44,6 @@ TABLES = {
     "edges": ("edges.parquet", tuple(lakedb.EDGE_COLUMNS), lakedb.EDGE_COLUMNS),
     "findings": ("findings.parquet", ("id", "rule", "severity", "status", "asset", "message"), lakedb.FINDING_COLUMNS),
 }
-FILES = ("changes.parquet", "changes.jsonl", "patterns.jsonl")  # what compare(..., files=True) adds
 
 
 class DriftError(ValueError):
@@ -112,7 +111,7 @@ def from_lake_output(folder: Path) -> State:
 
 def compare(old: State, new: State, kb: KnowledgeBase, files: bool = False) -> tuple[JSONObject, dict[str, bytes]]:
     """Every asset that changed (the first LIMIT listed), the counts, and the drift patterns before and
-    after; with `files`, every changed asset and new drift instance as the files of FILES."""
+    after; with `files`, every changed asset and new drift instance as files (see _files)."""
     with tempfile.TemporaryDirectory(prefix="mlaudit-diff-") as tmp:
         con = duckdb.connect(":memory:", config={"preserve_insertion_order": True})
         try:
