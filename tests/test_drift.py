@@ -215,3 +215,13 @@ def test_the_readme_shows_what_the_command_prints(tmp_path, monkeypatch, capsys)
     assert main(["diff", "fixtures/lakes/small", str(later), "--out", str(tmp_path / "diff-out")]) == 0
     printed = capsys.readouterr().out.replace(str(tmp_path), "/tmp").replace("/tmp/diff-out", "diff-out")
     assert printed == shown
+
+
+def test_a_lake_output_without_its_edges_or_columns_is_an_input_error(tmp_path, capsys):
+    assert main(["lake", str(SMALL), "--out", str(tmp_path / "old"), "--fail-on", "never"]) == 0
+    (tmp_path / "old" / "edges.parquet").unlink()
+    assert main(["diff", str(tmp_path / "old"), str(SMALL)]) == 3
+    assert "no edges.parquet" in capsys.readouterr().err
+    (tmp_path / "old" / "edges.parquet").write_bytes((tmp_path / "old" / "findings.parquet").read_bytes())
+    assert main(["diff", str(tmp_path / "old"), str(SMALL)]) == 3
+    assert "no column child, parent, relation" in capsys.readouterr().err
