@@ -8,7 +8,7 @@ from argparse import Namespace
 
 from auditor import audit, config, drift, graph, impact, lake, rulebase, writing
 from auditor.cli import EXIT_INPUT, EXIT_OK, EXIT_USAGE, error
-from auditor.report import drifttext, impacthtml, impacttext
+from auditor.report import drifthtml, drifttext, impacthtml, impacttext
 
 
 def run_impact(args: Namespace) -> int:
@@ -42,10 +42,18 @@ def run_diff(args: Namespace) -> int:
         with audit.no_cycle_collection():
             settings = {"engine": args.engine, "position": args.position}
             old, new = (drift.read(side, rb, settings) for side in (args.old, args.new))
+            doc, changes = drift.compare(old, new, rb.kb, files=args.out is not None)
     except (audit.InputError, drift.DriftError) as exc:
         return error(exc, EXIT_INPUT)
     except (config.ConfigError, graph.LineageError, rulebase.RuleBaseError) as exc:
         return error(exc, EXIT_USAGE)
-    doc = drift.compare(old, new, rb.kb)
-    sys.stdout.write(impacttext.as_json(doc) if args.format == "json" else drifttext.render(doc))
+    written: list[str] = []
+    if args.out is not None:
+        files: dict[str, str | bytes] = {"diff.json": impacttext.as_json(doc), "diff.html": drifthtml.render(doc)}
+        files.update(changes)
+        try:
+            written = [str(path) for path in writing.write_files(args.out, files)]
+        except writing.WriteError as exc:
+            return error(exc, EXIT_USAGE)
+    sys.stdout.write(impacttext.as_json(doc) if args.format == "json" else drifttext.render(doc, written))
     return EXIT_OK

@@ -242,6 +242,9 @@ def _diff_command(sub: Commands, handler: Handler) -> None:
             side, type=Path, help=f"the {side} side: a report.json, a lake output folder, or a lake (judged first)"
         )
     diff.add_argument("--format", choices=("text", "json"), default="text", help="what to print (default: text)")
+    diff.add_argument(
+        "--out", type=Path, help="folder to write diff.json, diff.html and every change (changes.parquet, …) into"
+    )
     diff.add_argument("--engine", help="reasoning engine for a side that is judged first")
     diff.add_argument("--position", help="legal position for a side that is judged first")
     diff.set_defaults(handler=handler)

@@ -12,25 +12,38 @@ with the instances the new side adds:
   upstream's licence does (a licence expression or unknown licence is not ranked);
 - restrictions dropped: an asset with an open CMP006 finding, whose declared licence omits
   restrictions that its lineage's licences impose on it.
+
+Every side is compared by one implementation, in SQL on DuckDB, so that two lake outputs of a
+million assets (8 million findings each) are compared column by column: a lake output folder's
+Parquet files are read in place, and the rows of a report or of a lake judged in memory are loaded
+the way lakedb loads a lake's. Python receives only what it shows: the counts, the first LIMIT
+assets that changed and drift instances; every changed asset goes to the files `--out` writes.
 """
 
 from __future__ import annotations
 
-import json
-from collections import defaultdict
-from dataclasses import dataclass
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from auditor import lake, review, rulebase, snapshot
+from auditor import lake, lakedb, review, rulebase, snapshot
 from auditor.licenses import KnowledgeBase
-from auditor.parsed import JSONObject
+from auditor.parsed import JSON, JSONObject
 
 USE_RANK = {"commercial": 0, "unspecified": 1, "non-commercial": 2, "academic-only": 3}
 DROPPED = "CMP006"  # the rule whose findings are the restrictions dropped
 COMPARED = ("declared", "license", "use_category")
-JSONL_LIMIT = 1 << 30  # bytes of findings.jsonl read at most
+PATTERNS = ("more-permissive-than-upstream", "restrictions-dropped")
+LIMIT = 1000  # changed assets, and new instances of each drift pattern, the answer lists
+SIDES = ("old", "new")
+# each table a side is read as: the columns compared, of the lake output's file, typed as lakedb writes them
+TABLES = {
+    "assets": ("assets.parquet", ("id", *COMPARED), lakedb.ASSET_COLUMNS),
+    "edges": ("edges.parquet", tuple(lakedb.EDGE_COLUMNS), lakedb.EDGE_COLUMNS),
+    "findings": ("findings.parquet", ("id", "rule", "severity", "status", "asset", "message"), lakedb.FINDING_COLUMNS),
+}
 
 
 class DriftError(ValueError):
@@ -39,12 +52,11 @@ class DriftError(ValueError):
 
 @dataclass(frozen=True)
 class State:
-    """One side: each asset's licences and use category, the lineage edges, the findings by id."""
+    """One side: a lake output folder, read in place, or the rows of its tables (see TABLES)."""
 
     name: str
-    assets: dict[str, JSONObject]
-    edges: frozenset[tuple[str, str, str]]  # child, parent, relation
-    findings: dict[str, JSONObject]
+    folder: Path | None = None
+    rows: dict[str, list[JSONObject]] = field(default_factory=dict)
 
 
 def read(path: Path, rb: rulebase.RuleBase, overrides: dict[str, str | None] | None = None) -> State:
@@ -55,146 +67,243 @@ def read(path: Path, rb: rulebase.RuleBase, overrides: dict[str, str | None] | N
             return from_report(str(path), review.read_report(path))
         except review.ReviewError as exc:
             raise DriftError(str(exc)) from None
-    if path.is_dir() and (path / "findings.jsonl").is_file() and (path / "assets.parquet").is_file():
+    if path.is_dir() and (path / "assets.parquet").is_file():
         return from_lake_output(path)
     given = {k: v for k, v in (overrides or {}).items() if v is not None}
     return from_lake(lake.run(path, frozenset(), rb, None, **given))
 
 
 def from_report(name: str, doc: JSONObject) -> State:
-    assets = {
-        str(a["id"]): {
+    assets = [
+        {
+            "id": a["id"],
             "declared": " | ".join(sorted({str(d["raw"]) for d in a["declared_licenses"] if d["raw"] is not None})),
             "license": a["license"] if a["license_status"] == "ok" and a["license"] else f"({a['license_status']})",
             "use_category": a["use_category"],
         }
         for a in doc["assets"]
         if a["resolved"]
-    }
-    edges = frozenset((str(e["child"]), str(e["parent"]), str(e["relation"])) for e in doc["edges"])
-    return State(name, assets, edges, {str(f["id"]): f for f in doc["findings"]})
+    ]
+    return State(name, rows={"assets": assets, "edges": doc["edges"], "findings": doc["findings"]})
 
 
 def from_lake(judged: lake.LakeAudit) -> State:
-    assets = {str(row["id"]): {k: row[k] for k in COMPARED} for row in judged.assets}
-    edges = frozenset((str(e["child"]), str(e["parent"]), str(e["relation"])) for e in judged.edges)
-    return State(judged.root, assets, edges, {str(f["id"]): f for f in judged.findings})
+    return State(judged.root, rows={"assets": judged.assets, "edges": judged.edges, "findings": judged.findings})
 
 
 def from_lake_output(folder: Path) -> State:
-    """A `mlaudit lake` output folder: findings.jsonl, assets.parquet and edges.parquet."""
-    jsonl = folder / "findings.jsonl"
-    if jsonl.stat().st_size > JSONL_LIMIT or not (folder / "edges.parquet").is_file():
-        raise DriftError(f"{folder}: findings.jsonl over {JSONL_LIMIT} bytes, or no edges.parquet (an older mlaudit)")
+    """A `mlaudit lake` output folder: its findings, assets and edges as Parquet, each with the columns compared."""
+    con = duckdb.connect(":memory:")
     try:
-        with jsonl.open(encoding="utf-8") as lines:
-            found = [json.loads(line) for line in lines]
-        con = duckdb.connect(":memory:", config={"threads": 1})
-        assets = con.execute(f"SELECT id, {', '.join(COMPARED)} FROM read_parquet(?)", [str(folder / "assets.parquet")])
-        rows = assets.fetchall()
-        edges = con.execute("SELECT child, parent, relation FROM read_parquet(?)", [str(folder / "edges.parquet")])
-        pairs = edges.fetchall()
-        con.close()
-    except (ValueError, duckdb.Error) as exc:
+        for file, columns, _ in TABLES.values():
+            path = folder / file
+            if not path.is_file():
+                raise DriftError(f"{folder}: no {file} (a lake output of an older mlaudit, or not one)")
+            have = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM read_parquet({_literal(path)})").fetchall()}
+            if missing := sorted(set(columns) - have):
+                raise DriftError(f"{path}: not a lake output's table: no column {', '.join(missing)}")
+    except duckdb.Error as exc:
         raise DriftError(f"{folder}: not a lake output folder: {exc}") from None
-    return State(
-        str(folder),
-        {str(row[0]): dict(zip(COMPARED, row[1:], strict=True)) for row in rows},
-        frozenset((str(c), str(p), str(r)) for c, p, r in pairs),
-        {str(f["id"]): f for f in found},
+    finally:
+        con.close()
+    return State(str(folder), folder)
+
+
+def compare(old: State, new: State, kb: KnowledgeBase, files: bool = False) -> tuple[JSONObject, dict[str, bytes]]:
+    """Every asset that changed (the first LIMIT listed), the counts, and the drift patterns before and
+    after; with `files`, every changed asset and new drift instance as files (see _files)."""
+    with tempfile.TemporaryDirectory(prefix="mlaudit-diff-") as tmp:
+        con = duckdb.connect(":memory:", config={"preserve_insertion_order": True})
+        try:
+            for side, state in zip(SIDES, (old, new), strict=True):
+                _tables(con, side, state, Path(tmp))
+            _ranks(con, kb)
+            for statement in CHANGES:
+                con.execute(statement)
+            doc = {
+                "old": old.name,
+                "new": new.name,
+                "counts": _counts(con),
+                "patterns": _patterns(con),
+                "assets": [_asset(row) for row in _rows(con, "SELECT * FROM changes ORDER BY asset LIMIT ?", LIMIT)],
+            }
+            written = _files(con, Path(tmp)) if files else {}
+        except duckdb.Error as exc:
+            raise DriftError(f"{old.name} → {new.name}: {exc}") from None
+        finally:
+            con.close()
+    return doc, written
+
+
+def _literal(path: Path) -> str:
+    """A path as an SQL string literal (a view's source cannot be a parameter)."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _tables(con: duckdb.DuckDBPyConnection, side: str, state: State, tmp: Path) -> None:
+    """The views old_assets, old_edges, old_findings (or new_…) over a side; a finding's owner is
+    its asset, or "(lake)" for the lake's own."""
+    for table, (file, columns, types) in TABLES.items():
+        if state.folder is not None:
+            source = f"read_parquet({_literal(state.folder / file)})"
+        else:
+            path = tmp / f"{side}_{table}.jsonl"
+            path.write_text(lakedb.jsonl([{k: row[k] for k in columns} for row in state.rows[table]]), encoding="utf-8")
+            source = f"{side}_{table}_rows"
+            con.execute(
+                f"CREATE TABLE {source} AS SELECT * FROM read_json(?, format = 'newline_delimited', columns = ?)",
+                [str(path), {k: types[k] for k in columns}],
+            )
+        shown = ", ".join("coalesce(asset, '(lake)') AS owner" if c == "asset" else c for c in columns)
+        con.execute(f"CREATE VIEW {side}_{table} AS SELECT {shown} FROM {source}")
+
+
+def _ranks(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
+    """ranks(license, rank): how wide a use each licence on either side allows by its own terms."""
+    con.execute("CREATE TEMP TABLE ranks (license VARCHAR, rank INTEGER)")
+    named = con.execute("SELECT license FROM old_assets UNION SELECT license FROM new_assets").fetchall()
+    entries = [(str(lic), kb.entry(str(lic))) for (lic,) in named]
+    ranked = [(lic, USE_RANK[e.use]) for lic, e in entries if e is not None and e.use in USE_RANK]
+    if ranked:
+        con.executemany("INSERT INTO ranks VALUES (?, ?)", ranked)
+
+
+def _field(name: str) -> str:
+    return (
+        f"CASE WHEN o.id IS NOT NULL AND n.id IS NOT NULL AND o.{name} IS DISTINCT FROM n.{name} "
+        f"THEN {{'before': o.{name}, 'after': n.{name}}} END AS {name}"
     )
 
 
-def compare(old: State, new: State, kb: KnowledgeBase) -> JSONObject:
-    """Every asset that changed, what changed about it, the counts, and the drift patterns before and after."""
-    sides = (_Side(old), _Side(new))
-    names = sorted(set(old.assets) | set(new.assets) | set(sides[0].edges) | set(sides[1].edges))
-    names = sorted(set(names) | set(sides[0].findings) | set(sides[1].findings))
-    rows = [row for row in (_asset(*sides, name) for name in names) if row]
+def _wider(side: str) -> str:
+    """The `child ← parent` edges of a side whose child's licence allows a wider use than its parent's."""
+    return (
+        f"SELECT '{side}' AS side, e.child || ' ← ' || e.parent AS instance FROM {side}_edges e "
+        f"JOIN {side}_assets c ON c.id = e.child JOIN ranks rc ON rc.license = c.license "
+        f"JOIN {side}_assets p ON p.id = e.parent JOIN ranks rp ON rp.license = p.license WHERE rc.rank < rp.rank"
+    )
+
+
+def _dropped(side: str) -> str:
+    return f"SELECT '{side}', owner FROM {side}_findings WHERE rule = '{DROPPED}' AND status = 'open'"
+
+
+EDGE = "list({'parent': parent, 'relation': relation} ORDER BY parent, relation)"
+BRIEF = "{'id': f.id, 'rule': f.rule, 'severity': f.severity, 'status': f.status, 'message': f.message}"
+CHANGES = (
+    # the assets added, removed, or whose licences or use category changed
+    "CREATE TEMP TABLE assets_x AS SELECT coalesce(o.id, n.id) AS asset, "
+    "CASE WHEN o.id IS NULL THEN 'added' WHEN n.id IS NULL THEN 'removed' ELSE 'kept' END AS status, "
+    + ", ".join(map(_field, COMPARED))
+    + " FROM old_assets o FULL JOIN new_assets n ON o.id = n.id WHERE o.id IS NULL OR n.id IS NULL OR "
+    + " OR ".join(f"o.{k} IS DISTINCT FROM n.{k}" for k in COMPARED),
+    # the edges added and removed, each by the asset it belongs to, its child
+    "CREATE TEMP TABLE edges_x AS "
+    "SELECT child AS asset, 'added' AS change, parent, relation FROM (FROM new_edges EXCEPT FROM old_edges) "
+    "UNION ALL SELECT child, 'removed', parent, relation FROM (FROM old_edges EXCEPT FROM new_edges)",
+    # the findings new, gone or changed, found on the ids, severities and statuses alone
+    "CREATE TEMP TABLE findings_x AS SELECT coalesce(o.id, n.id) AS id, "
+    "CASE WHEN o.id IS NULL THEN 'new' WHEN n.id IS NULL THEN 'gone' ELSE 'changed' END AS change, "
+    "o.severity AS was_severity, o.status AS was_status "
+    "FROM (SELECT id, severity, status FROM old_findings) o "
+    "FULL JOIN (SELECT id, severity, status FROM new_findings) n ON o.id = n.id "
+    "WHERE o.id IS NULL OR n.id IS NULL OR (o.severity, o.status) IS DISTINCT FROM (n.severity, n.status)",
+    # then each in brief, as its side has it (the gone as they were)
+    f"CREATE TEMP TABLE findings_d AS SELECT f.owner AS asset, x.change, {BRIEF} AS brief, "
+    "{'severity': x.was_severity, 'status': x.was_status} AS before "
+    "FROM findings_x x JOIN new_findings f ON f.id = x.id WHERE x.change <> 'gone' "
+    f"UNION ALL SELECT f.owner, x.change, {BRIEF}, NULL FROM findings_x x JOIN old_findings f ON f.id = x.id "
+    "WHERE x.change = 'gone'",
+    # one row an asset that changed, shaped as the answer's assets
+    "CREATE TEMP TABLE changes AS WITH "
+    "names AS (SELECT asset FROM assets_x UNION SELECT asset FROM edges_x UNION SELECT asset FROM findings_d), "
+    f"e AS (SELECT asset, {EDGE} FILTER (WHERE change = 'added') AS added, "
+    f"{EDGE} FILTER (WHERE change = 'removed') AS removed FROM edges_x GROUP BY asset), "
+    "f AS (SELECT asset, list(brief ORDER BY brief.id) FILTER (WHERE change = 'new') AS new, "
+    "list(brief ORDER BY brief.id) FILTER (WHERE change = 'gone') AS gone, "
+    "list(struct_insert(brief, before := before) ORDER BY brief.id) FILTER (WHERE change = 'changed') AS changed "
+    "FROM findings_d GROUP BY asset) "
+    "SELECT asset, coalesce(a.status, 'kept') AS status, a.declared, a.license, a.use_category, "
+    "{'added': coalesce(e.added, []), 'removed': coalesce(e.removed, [])} AS edges, "
+    "{'new': coalesce(f.new, []), 'gone': coalesce(f.gone, []), 'changed': coalesce(f.changed, [])} AS findings "
+    "FROM names LEFT JOIN assets_x a USING (asset) LEFT JOIN e USING (asset) LEFT JOIN f USING (asset)",
+    # the drift patterns' instances on each side, and those the new side adds
+    f"CREATE TEMP TABLE patterns AS SELECT DISTINCT '{PATTERNS[0]}' AS pattern, side, instance FROM "
+    f"({_wider('old')} UNION ALL {_wider('new')}) UNION ALL SELECT DISTINCT '{PATTERNS[1]}', * FROM "
+    f"({_dropped('old')} UNION ALL {_dropped('new')})",
+    "CREATE TEMP TABLE patterns_new AS SELECT pattern, instance FROM patterns WHERE side = 'new' "
+    "EXCEPT SELECT pattern, instance FROM patterns WHERE side = 'old'",
+)
+
+COUNTS = (
+    "SELECT count(*) FILTER (WHERE status = 'added') AS assets_added, "
+    "count(*) FILTER (WHERE status = 'removed') AS assets_removed, "
+    "count(*) FILTER (WHERE license IS NOT NULL OR declared IS NOT NULL) AS licenses_changed, "
+    "count(*) FILTER (WHERE use_category IS NOT NULL) AS use_categories_changed FROM assets_x",
+    "SELECT count(*) FILTER (WHERE change = 'added') AS edges_added, "
+    "count(*) FILTER (WHERE change = 'removed') AS edges_removed FROM edges_x",
+    "SELECT count(*) FILTER (WHERE change = 'new') AS findings_new, count(*) FILTER (WHERE change = 'gone') "
+    "AS findings_gone, count(*) FILTER (WHERE change = 'changed') AS findings_changed FROM findings_x",
+    "SELECT count(*) AS assets_changed FROM changes",
+)
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, *params: JSON) -> list[JSONObject]:
+    result = con.execute(sql, list(params))
+    names = [d[0] for d in result.description]
+    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+
+
+def _counts(con: duckdb.DuckDBPyConnection) -> JSONObject:
+    return {k: v for sql in COUNTS for k, v in _rows(con, sql)[0].items()}
+
+
+def _patterns(con: duckdb.DuckDBPyConnection) -> JSONObject:
+    """Each pattern's instances before and after, its new instances (the first LIMIT) and how many."""
+    sides = {
+        row["pattern"]: row
+        for row in _rows(
+            con,
+            "SELECT pattern, count(*) FILTER (WHERE side = 'old') AS before, "
+            "count(*) FILTER (WHERE side = 'new') AS after FROM patterns GROUP BY pattern",
+        )
+    }
+    found: JSONObject = {}
+    for name in PATTERNS:
+        new = _rows(con, "SELECT instance FROM patterns_new WHERE pattern = ? ORDER BY instance LIMIT ?", name, LIMIT)
+        counted = _rows(con, "SELECT count(*) AS n FROM patterns_new WHERE pattern = ?", name)
+        found[name] = {
+            "before": sides.get(name, {}).get("before", 0),
+            "after": sides.get(name, {}).get("after", 0),
+            "new": [row["instance"] for row in new],
+            "new_count": counted[0]["n"],
+        }
+    return found
+
+
+def _asset(row: JSONObject) -> JSONObject:
+    """A changed asset as the answer lists it: the fields that changed only."""
+    changed = {k: row[k] for k in COMPARED if row[k] is not None}
     return {
-        "old": old.name,
-        "new": new.name,
-        "counts": _counts(old, new, rows),
-        "patterns": {
-            name: {"before": len(was), "after": len(now), "new": sorted(now - was)}
-            for name, (was, now) in (
-                ("more-permissive-than-upstream", (_wider(old, kb), _wider(new, kb))),
-                ("restrictions-dropped", (_dropped(old), _dropped(new))),
-            )
-        },
-        "assets": rows,
+        "asset": row["asset"],
+        "status": row["status"],
+        **changed,
+        "edges": row["edges"],
+        "findings": row["findings"],
     }
 
 
-class _Side:
-    """A state's assets, and its edges and findings grouped by the asset they belong to."""
-
-    def __init__(self, state: State) -> None:
-        self.assets = state.assets
-        self.edges: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
-        self.findings: dict[str, dict[str, JSONObject]] = defaultdict(dict)
-        for edge in state.edges:
-            self.edges[edge[0]].add(edge)
-        for i, f in state.findings.items():
-            self.findings[_owner(f)][i] = f
-
-
-def _owner(finding: JSONObject) -> str:
-    return "(lake)" if finding["asset"] is None else str(finding["asset"])
-
-
-def _asset(old: _Side, new: _Side, name: str) -> JSONObject | None:
-    """What changed about one asset; None when nothing did."""
-    was, now = old.assets.get(name), new.assets.get(name)
-    status = "added" if was is None and now is not None else "removed" if now is None and was is not None else "kept"
-    fields = {k: {"before": was[k], "after": now[k]} for k in COMPARED if was and now and was[k] != now[k]}
-    before, after = old.edges.get(name, set()), new.edges.get(name, set())
-    mine_was, mine_now = old.findings.get(name, {}), new.findings.get(name, {})
-    row: JSONObject = {
-        "asset": name,
-        "status": status,
-        **fields,
-        "edges": {"added": _edge_rows(after - before), "removed": _edge_rows(before - after)},
-        "findings": dict(
-            zip(
-                ("new", "gone", "changed"),
-                lake.finding_changes(dict(sorted(mine_was.items())), dict(sorted(mine_now.items()))),
-                strict=True,
-            )
-        ),
+def _files(con: duckdb.DuckDBPyConnection, tmp: Path) -> dict[str, bytes]:
+    """Every changed asset (changes.parquet, changes.jsonl: a field that did not change is null) and
+    every new drift instance (patterns.jsonl), written by one thread so the bytes do not vary."""
+    con.execute("SET threads = 1")
+    queries = {
+        "changes.parquet": ("SELECT * FROM changes ORDER BY asset", "FORMAT parquet, COMPRESSION zstd"),
+        "changes.jsonl": ("SELECT * FROM changes ORDER BY asset", "FORMAT json"),
+        "patterns.jsonl": ("SELECT * FROM patterns_new ORDER BY pattern, instance", "FORMAT json"),
     }
-    changed = status != "kept" or fields or before != after or any(row["findings"].values())
-    return row if changed else None
-
-
-def _edge_rows(edges: set[tuple[str, str, str]]) -> list[JSONObject]:
-    return [{"parent": p, "relation": r} for _, p, r in sorted(edges)]
-
-
-def _wider(state: State, kb: KnowledgeBase) -> set[str]:
-    """`child ← parent` for each edge whose child's licence allows a wider use than its parent's."""
-    ranks = {}
-    for name, asset in state.assets.items():
-        entry = kb.entry(str(asset["license"]))
-        if entry is not None and entry.use in USE_RANK:
-            ranks[name] = USE_RANK[entry.use]
-    return {f"{c} ← {p}" for c, p, _ in state.edges if c in ranks and p in ranks and ranks[c] < ranks[p]}
-
-
-def _dropped(state: State) -> set[str]:
-    """The assets with an open finding that their declared licence drops their lineage's restrictions."""
-    return {_owner(f) for f in state.findings.values() if f["rule"] == DROPPED and f["status"] == "open"}
-
-
-def _counts(old: State, new: State, rows: list[JSONObject]) -> JSONObject:
-    return {
-        "assets_added": sum(r["status"] == "added" for r in rows),
-        "assets_removed": sum(r["status"] == "removed" for r in rows),
-        "licenses_changed": sum("license" in r or "declared" in r for r in rows),
-        "use_categories_changed": sum("use_category" in r for r in rows),
-        "edges_added": len(new.edges - old.edges),
-        "edges_removed": len(old.edges - new.edges),
-        "findings_new": len(new.findings.keys() - old.findings.keys()),
-        "findings_gone": len(old.findings.keys() - new.findings.keys()),
-        "findings_changed": sum(len(r["findings"]["changed"]) for r in rows),
-    }
+    written = {}
+    for name, (sql, options) in queries.items():
+        con.execute(f"COPY ({sql}) TO {_literal(tmp / name)} ({options})")
+        written[name] = (tmp / name).read_bytes()
+    return written

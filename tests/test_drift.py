@@ -4,6 +4,7 @@ as lake output folders and as report.json files."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -13,6 +14,7 @@ from conftest import FIXTURES, RB
 
 from auditor import drift, lake
 from auditor.cli import main
+from auditor.report import drifthtml
 
 SMALL = FIXTURES / "lakes" / "small"
 
@@ -41,7 +43,7 @@ def snapshots(tmp_path_factory) -> tuple[Path, Path]:
 
 
 def compared(old: Path, new: Path) -> dict:
-    return drift.compare(drift.read(old, RB), drift.read(new, RB), RB.kb)
+    return drift.compare(drift.read(old, RB), drift.read(new, RB), RB.kb)[0]
 
 
 def test_licence_edge_and_asset_changes_are_named_per_asset(snapshots):
@@ -122,11 +124,12 @@ def test_a_side_that_is_no_report_is_an_input_error(tmp_path, capsys):
     assert "report.json" in capsys.readouterr().err
 
 
-def test_a_lake_judged_in_memory_is_read_like_its_output():
-    judged = lake.run(SMALL, rb=RB)
-    state = drift.from_lake(judged)
-    assert set(state.assets) == {row["id"] for row in judged.assets}
-    assert ("acme/chat-7b-gguf", "acme/chat-7b", "quantized") in state.edges
+def test_a_lake_judged_in_memory_is_read_like_its_output(tmp_path, capsys):
+    assert main(["lake", str(SMALL), "--out", str(tmp_path), "--fail-on", "never"]) == 0
+    judged = drift.from_lake(lake.run(SMALL, rb=RB))
+    doc = drift.compare(judged, drift.read(tmp_path, RB), RB.kb)[0]
+    assert doc["assets"] == [] and not any(doc["counts"].values())
+    assert doc["patterns"]["more-permissive-than-upstream"]["before"] > 0
 
 
 def test_the_baseline_names_the_licence_changes_of_the_release_lineage(snapshots, tmp_path, capsys):
@@ -149,3 +152,76 @@ def test_a_harvest_snapshot_is_judged_as_its_folder(tmp_path):
     assert main(["harvest", str(SMALL), "-o", str(snapshot)]) == 0
     doc = compared(snapshot, SMALL)
     assert doc["assets"] == [] and not any(doc["counts"].values())
+
+
+def test_out_writes_the_answer_its_page_and_every_change(snapshots, tmp_path, capsys):
+    assert main(["diff", *map(str, snapshots), "--format", "json", "--out", str(tmp_path / "a")]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == json.loads((tmp_path / "a" / "diff.json").read_text(encoding="utf-8"))
+    lines = (tmp_path / "a" / "changes.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [{k: v for k, v in json.loads(line).items() if v is not None} for line in lines]
+    assert rows == printed["assets"]  # a field that did not change is null in the file, absent in the answer
+    instances = [
+        json.loads(line) for line in (tmp_path / "a" / "patterns.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    assert [i["instance"] for i in instances if i["pattern"] == "restrictions-dropped"] == ["acme/tiny-1b"]
+    assert main(["diff", *map(str, snapshots), "--out", str(tmp_path / "b")]) == 0
+    for name in ("diff.html", "changes.parquet", "changes.jsonl", "patterns.jsonl"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()  # deterministic
+    assert "wrote " + str(tmp_path / "b" / "changes.parquet") in capsys.readouterr().out
+
+
+def test_a_large_diff_lists_the_first_assets_and_counts_the_rest(snapshots, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(drift, "LIMIT", 2)
+    assert main(["diff", *map(str, snapshots), "--out", str(tmp_path)]) == 0
+    text = capsys.readouterr().out
+    doc = json.loads((tmp_path / "diff.json").read_text(encoding="utf-8"))
+    assert doc["assets"] == compared(*snapshots)["assets"][:2]
+    total = doc["counts"]["assets_changed"]
+    assert total == len((tmp_path / "changes.jsonl").read_text(encoding="utf-8").splitlines()) > 2
+    assert f"… {total - 2} more assets changed" in text and "\nresearch/tuned-7b\n" not in text
+    wider = doc["patterns"]["more-permissive-than-upstream"]
+    assert len(wider["new"]) == wider["new_count"] == 2
+
+
+def test_the_page_matches_its_golden(snapshots):
+    """Set MLAUDIT_UPDATE_GOLDEN=1 to accept a deliberate change (and review the diff)."""
+    doc = {**compared(*snapshots), "old": "small", "new": "small-later"}
+    page = drifthtml.render(doc)
+    golden = Path(__file__).parent / "golden" / "small.diff.html"
+    if os.environ.get("MLAUDIT_UPDATE_GOLDEN"):
+        golden.write_text(page, encoding="utf-8")
+    assert page == golden.read_text(encoding="utf-8")
+    assert "<script" not in page and "<bdi>acme/tiny-1b</bdi> <small>(added)</small>" in page
+
+
+def test_the_page_escapes_manifest_text(snapshots):
+    doc = compared(*snapshots)
+    doc["assets"][0]["findings"]["new"].append({"severity": "error", "rule": "X", "message": "<b>x</b>"})
+    page = drifthtml.render(doc)
+    assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
+
+
+def test_the_readme_shows_what_the_command_prints(tmp_path, monkeypatch, capsys):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    command = "$ mlaudit diff fixtures/lakes/small /tmp/small-later --out diff-out\n"
+    shown = readme.split(command, 1)[1].split("```", 1)[0]
+    later = tmp_path / "small-later"
+    shutil.copytree(SMALL, later)
+    relicense(later / "datasets/acme/tickets-clean/README.md", "cc-by-nc-4.0")
+    tuned = later / "research/tuned-7b/README.md"
+    tuned.write_text(tuned.read_text(encoding="utf-8").replace("nc-lab/base-7b", "open/clean-1b"), encoding="utf-8")
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    assert main(["diff", "fixtures/lakes/small", str(later), "--out", str(tmp_path / "diff-out")]) == 0
+    printed = capsys.readouterr().out.replace(str(tmp_path), "/tmp").replace("/tmp/diff-out", "diff-out")
+    assert printed == shown
+
+
+def test_a_lake_output_without_its_edges_or_columns_is_an_input_error(tmp_path, capsys):
+    assert main(["lake", str(SMALL), "--out", str(tmp_path / "old"), "--fail-on", "never"]) == 0
+    (tmp_path / "old" / "edges.parquet").unlink()
+    assert main(["diff", str(tmp_path / "old"), str(SMALL)]) == 3
+    assert "no edges.parquet" in capsys.readouterr().err
+    (tmp_path / "old" / "edges.parquet").write_bytes((tmp_path / "old" / "findings.parquet").read_bytes())
+    assert main(["diff", str(tmp_path / "old"), str(SMALL)]) == 3
+    assert "no column child, parent, relation" in capsys.readouterr().err

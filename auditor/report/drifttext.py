@@ -9,8 +9,9 @@ from auditor.report.plaintext import terminal
 FIELDS = {"declared": "declared", "license": "license", "use_category": "use"}
 
 
-def render(doc: JSONObject) -> str:
-    """The counts, the drift patterns before → after, then each asset that changed; every line cleaned."""
+def render(doc: JSONObject, written: list[str]) -> str:
+    """The counts, the drift patterns before → after, then each asset listed that changed (and how many
+    more did), the files written; every line cleaned."""
     c = doc["counts"]
     lines = [
         f"mlaudit {__version__} · diff: {doc['old']} → {doc['new']}",
@@ -20,8 +21,14 @@ def render(doc: JSONObject) -> str:
     ]
     for name, p in doc["patterns"].items():
         lines.append(f"drift {name}: {p['before']} → {p['after']}" + "".join(f"\n  new: {i}" for i in p["new"]))
+        if p["new_count"] > len(p["new"]):
+            lines.append(f"  … {p['new_count'] - len(p['new'])} more new")
     for row in doc["assets"]:
         lines.extend(_asset(row))
+    if c["assets_changed"] > len(doc["assets"]):
+        more = c["assets_changed"] - len(doc["assets"])
+        lines.append(f"… {more} more assets changed (every one in changes.parquet and changes.jsonl: --out DIR)")
+    lines.extend(f"wrote {path}" for path in written)
     return terminal("\n".join(lines)) + "\n"
 
 

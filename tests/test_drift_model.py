@@ -1,0 +1,164 @@
+"""mlaudit diff's SQL (auditor/drift.py) against a plain Python model of the same definition, on random
+pairs of sides: the model is the dictionary-based diff drift.py had before it moved to DuckDB, and it
+matches findings with lake.finding_changes, as impact does."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from conftest import RB
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from auditor import drift, lake
+
+NAMES = ["acme/a", "acme/b", "datasets/acme/c", "z", "é/ü"]
+LICENSES = ["MIT", "CC-BY-NC-4.0", "CC-BY-4.0", "LicenseRef-Llama-2-Community", "GPL-3.0-only", "(missing)"]
+COMPARED = drift.COMPARED
+
+
+def model(old: dict, new: dict) -> dict:
+    """The diff as drift.py defined it in plain Python (see the module's docstring)."""
+    sides = [_side(rows) for rows in (old, new)]
+    names = sorted({n for s in sides for n in (*s["assets"], *s["by_child"], *s["by_owner"])})
+    rows = [row for row in (_asset(*sides, name) for name in names) if row]
+    (oe, of), (ne, nf) = ((s["edges"], s["findings"]) for s in sides)
+    counts = {
+        "assets_added": sum(r["status"] == "added" for r in rows),
+        "assets_removed": sum(r["status"] == "removed" for r in rows),
+        "licenses_changed": sum("license" in r or "declared" in r for r in rows),
+        "use_categories_changed": sum("use_category" in r for r in rows),
+        "edges_added": len(ne - oe),
+        "edges_removed": len(oe - ne),
+        "findings_new": len(nf.keys() - of.keys()),
+        "findings_gone": len(of.keys() - nf.keys()),
+        "findings_changed": sum(len(r["findings"]["changed"]) for r in rows),
+        "assets_changed": len(rows),
+    }
+    patterns = {
+        name: {"before": len(was), "after": len(now), "new": sorted(now - was), "new_count": len(now - was)}
+        for name, (was, now) in zip(drift.PATTERNS, (_wider(*sides), _dropped(*sides)), strict=True)
+    }
+    return {"counts": counts, "patterns": patterns, "assets": rows}
+
+
+def _side(rows: dict) -> dict:
+    side = {
+        "assets": {a["id"]: {k: a[k] for k in COMPARED} for a in rows["assets"]},
+        "edges": frozenset((e["child"], e["parent"], e["relation"]) for e in rows["edges"]),
+        "findings": {f["id"]: f for f in rows["findings"]},
+        "by_child": defaultdict(set),
+        "by_owner": defaultdict(dict),
+    }
+    for edge in side["edges"]:
+        side["by_child"][edge[0]].add(edge)
+    for i, f in side["findings"].items():
+        side["by_owner"][f["asset"] or "(lake)"][i] = f
+    return side
+
+
+def _asset(old: dict, new: dict, name: str) -> dict | None:
+    was, now = old["assets"].get(name), new["assets"].get(name)
+    status = "added" if was is None and now is not None else "removed" if now is None and was is not None else "kept"
+    fields = {k: {"before": was[k], "after": now[k]} for k in COMPARED if was and now and was[k] != now[k]}
+    before, after = old["by_child"].get(name, set()), new["by_child"].get(name, set())
+    mine_was, mine_now = (dict(sorted(s["by_owner"].get(name, {}).items())) for s in (old, new))
+    changes = dict(zip(("new", "gone", "changed"), lake.finding_changes(mine_was, mine_now), strict=True))
+    row = {
+        "asset": name,
+        "status": status,
+        **fields,
+        "edges": {
+            "added": [{"parent": p, "relation": r} for _, p, r in sorted(after - before)],
+            "removed": [{"parent": p, "relation": r} for _, p, r in sorted(before - after)],
+        },
+        "findings": changes,
+    }
+    return row if status != "kept" or fields or before != after or any(changes.values()) else None
+
+
+def _wider(*sides: dict) -> list[set[str]]:
+    found = []
+    for side in sides:
+        ranks = {}
+        for name, asset in side["assets"].items():
+            entry = RB.kb.entry(str(asset["license"]))
+            if entry is not None and entry.use in drift.USE_RANK:
+                ranks[name] = drift.USE_RANK[entry.use]
+        edges = side["edges"]
+        found.append({f"{c} ← {p}" for c, p, _ in edges if c in ranks and p in ranks and ranks[c] < ranks[p]})
+    return found
+
+
+def _dropped(*sides: dict) -> list[set[str]]:
+    return [
+        {f["asset"] or "(lake)" for f in s["findings"].values() if f["rule"] == drift.DROPPED and f["status"] == "open"}
+        for s in sides
+    ]
+
+
+@st.composite
+def sides(draw: st.DrawFn) -> tuple[dict, dict]:
+    """Two sides over a few names, sharing some findings (by id) whose severity or status may differ."""
+    pool = draw(st.lists(st.tuples(st.sampled_from([*NAMES, None]), st.sampled_from(["CMP006", "OBL001"])), max_size=8))
+    pair = []
+    for _ in range(2):
+        assets = [
+            {
+                "id": name,
+                "declared": draw(st.sampled_from(["", "mit", "cc-by-nc-4.0 | mit"])),
+                "license": draw(st.sampled_from(LICENSES)),
+                "use_category": draw(st.sampled_from(["commercial", "non-commercial"])),
+            }
+            for name in draw(st.lists(st.sampled_from(NAMES), min_size=2, unique=True))
+        ]
+        triples = st.tuples(st.sampled_from(NAMES), st.sampled_from(NAMES), st.sampled_from(["finetune", "merge"]))
+        edges = [
+            dict(zip(("child", "parent", "relation"), t, strict=True))
+            for t in draw(st.lists(triples, min_size=1, max_size=8))
+        ]
+        findings = [
+            {
+                "id": f"{rule}-{i}",
+                "rule": rule,
+                "severity": draw(st.sampled_from(["error", "info"])),
+                "status": draw(st.sampled_from(["open", "resolved"])),
+                "asset": asset,
+                "message": f"{asset} <{i}>",
+            }
+            for i, (asset, rule) in enumerate(pool)
+            if draw(st.booleans())
+        ]
+        pair.append({"assets": assets, "edges": edges, "findings": findings})
+    return pair[0], pair[1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(sides())
+def test_the_sql_diff_is_the_python_model(pair):
+    old, new = pair
+    doc = drift.compare(drift.State("old", rows=old), drift.State("new", rows=new), RB.kb)[0]
+    assert {**doc, "old": None, "new": None} == {**model(old, new), "old": None, "new": None}
+
+
+def test_the_model_sees_every_kind_of_change():
+    """The model itself is not vacuous: a licence change, an edge moved and a finding changed show."""
+    base = {"id": "acme/a", "declared": "mit", "license": "MIT", "use_category": "commercial"}
+    finding = {
+        "id": "OBL001-1",
+        "rule": "OBL001",
+        "severity": "info",
+        "status": "open",
+        "asset": "acme/a",
+        "message": "m",
+    }
+    old = {"assets": [base], "edges": [{"child": "acme/a", "parent": "z", "relation": "merge"}], "findings": [finding]}
+    new = {
+        "assets": [{**base, "license": "CC-BY-NC-4.0"}],
+        "edges": [],
+        "findings": [{**finding, "status": "resolved"}],
+    }
+    row = model(old, new)["assets"][0]
+    assert row["license"] == {"before": "MIT", "after": "CC-BY-NC-4.0"} and "declared" not in row
+    assert row["edges"]["removed"] == [{"parent": "z", "relation": "merge"}]
+    assert row["findings"]["changed"][0]["before"] == {"severity": "info", "status": "open"}
