@@ -1,7 +1,7 @@
 """The rows of tables of Hub records, as DuckDB reads them: JSON Lines split into lines and parsed
 in C, Parquet read by column; Python gets one small tuple a row.
 
-Two questions are asked of the tables. `rows`: each row's id, sha, card data and tags (as JSON
+Two questions are asked of the tables. `rows`: each row's id, sha, lastModified, card data and tags (as JSON
 text), numbered (the line of a JSON Lines file, the 0-based index of a Parquet row). `lineage`:
 the ids a release's audit needs, so that rows outside its lineage are never turned into records
 (one release in a table of a million rows). The lineage is over-approximated on purpose: every
@@ -23,7 +23,8 @@ from auditor.identity import HUB_ID, looks_like_hub_id
 
 MAX_ROW_BYTES = 1024 * 1024  # one row's JSON (or card data and tags, in Parquet)
 MAX_ROWS = 5_000_000  # rows read from one table (the Hub holds about 2.2 M models)
-Row = tuple[int, str | None, str | None, str | None, str | None, str | None]  # number, error, id, sha, card, tags
+Row = tuple[int, str | None, str | None, str | None, str | None, str | None, str | None]
+# number, error, id, sha, lastModified, card, tags
 UPSTREAM_FIELDS = ("base_model", "datasets", "source_datasets")  # and the model index's datasets, as hfcard reads
 # A name of an upstream (lowercase), after any tag prefix (base_model:finetune:, dataset:), `extended|`
 # or Hub URL: group 1 is the Hub id it names.
@@ -65,16 +66,18 @@ def rows(path: Path, focus: frozenset[str] | None) -> Iterator[Row]:
     limit = MAX_ROWS if parquet else MAX_ROWS + 1  # Parquet rows count from 0, lines from 1
     source = _parquet(con, path) if parquet else f"SELECT row_number() OVER () AS place, * FROM ({_jsonl(path)})"
     query = f"""
-        SELECT place, is_object, id, sha, CASE WHEN {chosen} THEN card END, CASE WHEN {chosen} THEN tags END
+        SELECT place, is_object, id, sha, modified, CASE WHEN {chosen} THEN card END, CASE WHEN {chosen} THEN tags END
         FROM ({source}) WHERE (NOT blank AND place < {limit} AND ({kept})) OR place = {limit} ORDER BY place
     """
     found = con.execute(query, [str(path)]).fetchall()
-    for number, error, row_id, sha, card, tags in _parquet_numbers(found) if parquet else _line_numbers(found, con):
+    for number, error, row_id, sha, modified, card, tags in (
+        _parquet_numbers(found) if parquet else _line_numbers(found, con)
+    ):
         if number >= limit:
-            yield number, f"past the limit of {MAX_ROWS:,} rows a table", None, None, None, None
+            yield number, f"past the limit of {MAX_ROWS:,} rows a table", None, None, None, None, None
             return
         if focus is None or error is not None or not looks_like_hub_id(row_id or "") or row_id.lower() in focus:
-            yield number, error, row_id, sha, card, tags
+            yield number, error, row_id, sha, modified, card, tags
 
 
 def _jsonl(path: Path) -> str:
@@ -84,10 +87,11 @@ def _jsonl(path: Path) -> str:
         SELECT raw IS NULL OR trim(raw) = '' AS blank, v IS NOT NULL AS is_object,
                CASE WHEN starts_with(v[1], '"') THEN v[1]->>'$' END AS id,
                CASE WHEN starts_with(v[2], '"') THEN v[2]->>'$' END AS sha,
-               v[3]::VARCHAR AS card, v[4]::VARCHAR AS tags
+               CASE WHEN starts_with(v[3], '"') THEN v[3]->>'$' END AS modified,
+               v[4]::VARCHAR AS card, v[5]::VARCHAR AS tags
         FROM (
-            SELECT line AS raw, CASE WHEN json_valid(line) AND starts_with(ltrim(line), '{{')
-                                THEN json_extract(line, ['$.id', '$.sha', '$.cardData', '$.tags']) END AS v
+            SELECT line AS raw, CASE WHEN json_valid(line) AND starts_with(ltrim(line), '{{') THEN
+                   json_extract(line, ['$.id', '$.sha', '$.lastModified', '$.cardData', '$.tags']) END AS v
             FROM read_csv(?, columns={{'line': 'VARCHAR'}}, delim=E'\\x01', quote='', escape='',
                           header=false, auto_detect=false, strict_mode=false, max_line_size={MAX_ROW_BYTES},
                           ignore_errors=true, store_rejects=true, rejects_table='rejected',
@@ -106,6 +110,7 @@ def _parquet(con: Any, path: Path) -> str:
     return f"""
         SELECT file_row_number AS place, false AS blank, true AS is_object, id::VARCHAR AS id,
                {"sha::VARCHAR" if "sha" in types else "NULL"} AS sha,
+               {'"lastModified"::VARCHAR' if "lastModified" in types else "NULL"} AS modified,
                {text["cardData"]}::VARCHAR AS card, {text["tags"]}::VARCHAR AS tags
         FROM read_parquet(?, file_row_number=true)
     """
@@ -116,13 +121,13 @@ def _line_numbers(found: list[tuple[Any, ...]], con: Any) -> Iterator[tuple[Any,
     plus the lines it refused before it (each told in its turn)."""
     refused = sorted(con.execute("SELECT line, error_type FROM rejected").fetchall())
     j = 0
-    for place, is_object, row_id, sha, card, tags in found:
+    for place, is_object, row_id, sha, modified, card, tags in found:
         while j < len(refused) and refused[j][0] <= place + j:
-            yield refused[j][0], _refused(refused[j][1]), None, None, None, None
+            yield refused[j][0], _refused(refused[j][1]), None, None, None, None, None
             j += 1
-        yield place + j, None if is_object else "not a JSON object", row_id, sha, card, tags
+        yield place + j, None if is_object else "not a JSON object", row_id, sha, modified, card, tags
     for line, error in refused[j:]:
-        yield line, _refused(error), None, None, None, None
+        yield line, _refused(error), None, None, None, None, None
 
 
 def _refused(error_type: str) -> str:
@@ -130,9 +135,9 @@ def _refused(error_type: str) -> str:
 
 
 def _parquet_numbers(found: list[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
-    for number, _, row_id, sha, card, tags in found:
+    for number, _, row_id, sha, modified, card, tags in found:
         error = f"over {MAX_ROW_BYTES // 1024} KB" if len(card or "") + len(tags or "") > MAX_ROW_BYTES else None
-        yield number, error, row_id, sha, card, tags
+        yield number, error, row_id, sha, modified, card, tags
 
 
 def lineage(tables: list[Path], seeds: Iterable[str]) -> frozenset[str]:
@@ -170,6 +175,7 @@ def _hub_id(name: str) -> str:
         (
             f"strpos({name}, ':') = 0",
             f"strpos({name}, '|') = 0",
+            f"strpos({name}, '@') = 0",
             *(f"NOT starts_with({name}, '{p}/')" for p in NAMESPACES),
         )
     )

@@ -117,10 +117,10 @@ def _row(
     row: hubrows.Row, parquet: bool, kind: str | None, rel: str, records: list[AssetRecord], problems: list[Problem]
 ) -> None:
     """The record of a row that can be read, and the problems of its fields."""
-    locator, _, row_id, sha, card_text, tags_text = row
+    locator, _, row_id, sha, modified, card_text, tags_text = row
     assert row_id is not None  # _error let it through
     basis = "layout" if kind else "default"
-    record = AssetRecord(id=row_id, kind=kind or "model", source=rel, revision=sha, format=FORMAT, kind_basis=basis)
+    record = AssetRecord(row_id, kind or "model", rel, revision=sha, format=FORMAT, kind_basis=basis, modified=modified)
     met = _record(record, locator, parquet, card_text, tags_text)
     key = asset_key(record.kind, record.id)
     where = _where(locator, parquet)
@@ -214,4 +214,6 @@ def _hub_relation(reference: Reference, relations: dict[str, tuple[str, str]]) -
         return reference
     relation, pointer = stated
     basis = f"the Hub's tag base_model:{relation} ({pointer})"
-    return Reference(reference.target, "model", relation, reference.evidence, basis, reference.scheme)
+    return Reference(
+        reference.target, "model", relation, reference.evidence, basis, reference.scheme, reference.revision
+    )

@@ -1,0 +1,141 @@
+"""Versions: an asset known at several revisions is one asset with versions.
+
+The records of one asset that name different revisions (a Hub row's sha, an SPDX package's
+versionInfo or software_packageVersion, a CycloneDX component's version, a Hugging Face cache's
+`models--org--name/snapshots/<rev>/` folder) describe it at different times, each with its own
+licence statements. A record that names no revision describes the asset as found: it counts with
+the newest.
+
+Order, oldest first: by the revisions' dates (the Hub's lastModified) when every revision has one;
+else by their labels read as version numbers (1.9 before 1.10) when every label is one; else in
+the order the audit reads their files (by format, then path), which is all the formats tell. The
+newest is the last.
+
+What binds: a reference pinned to a revision binds that revision. The newest (or a revision the
+audit does not know) is the asset itself; an older one is an asset of its own, `org/name@rev`,
+`revision_of` the asset, made only when a reference pins it. An unpinned reference binds the
+newest, and a `tracks_newest` fact says so; a licence that changed between two revisions is a
+`relicensed` fact, which rule PRV015 reports on the assets that track the newest revision.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from itertools import pairwise
+
+from auditor import schema
+from auditor.claims import effective_licenses
+from auditor.license_reading import read_declared
+from auditor.licenses import KnowledgeBase
+from auditor.model import Asset, AssetGraph, AssetRecord, Edge, Evidence, Version
+from auditor.naming import asset_key
+from auditor.schema import Fact
+
+S = schema.S
+_NUMBERED = re.compile(r"^v?(\d{1,9}(?:\.\d{1,9}){0,5})$", re.I)  # a version number: 1, 1.2, v2.0.1
+_SHORT_SHA = 7  # a pin may name a commit by its first characters, as git shows it
+
+
+def label(record: AssetRecord) -> str | None:
+    """The revision a record describes: its revision (a Hub sha, a snapshot), else its version."""
+    return record.revision or record.version
+
+
+def split(assets: dict[str, Asset]) -> dict[int, str]:
+    """Give each asset known at several revisions its versions (its records become the newest's)
+    and an asset for each older revision; returns the key of the asset each older revision's
+    record now describes, by the record's `id()`."""
+    moved: dict[int, str] = {}
+    for key, asset in list(assets.items()):
+        versions = ordered(asset.records)
+        if len(versions) < 2:
+            continue
+        asset.versions, asset.records = versions, list(versions[-1].records)
+        for version in versions[:-1]:
+            older = asset_key(asset.kind, f"{asset.id}@{version.revision}")
+            assets[older] = Asset(f"{asset.id}@{version.revision}", asset.kind, list(version.records), revision_of=key)
+            moved.update((id(r), older) for r in version.records)
+    return moved
+
+
+def ordered(records: list[AssetRecord]) -> list[Version]:
+    """The versions the records describe, oldest first (see the module's docstring); the records
+    naming no revision go with the newest."""
+    by_label: dict[str, list[AssetRecord]] = {}
+    for record in records:
+        named = label(record)
+        if named is not None:
+            by_label.setdefault(named, []).append(record)
+    versions = [
+        Version(k, max((r.modified for r in rs if r.modified), default=None), tuple(rs)) for k, rs in by_label.items()
+    ]
+    if all(v.modified for v in versions):
+        versions.sort(key=lambda v: str(v.modified))
+    elif all(_NUMBERED.match(v.revision) for v in versions):
+        versions.sort(key=lambda v: tuple(int(n) for n in _NUMBERED.match(v.revision).group(1).split(".")))  # type: ignore[union-attr]
+    if versions:
+        unnamed = tuple(r for r in records if label(r) is None)
+        versions[-1] = replace(versions[-1], records=versions[-1].records + unnamed)
+    return versions
+
+
+def pin(edges: set[Edge], assets: dict[str, Asset]) -> set[Edge]:
+    """The edges with each reference pinned to an older revision bound to that revision's asset;
+    the older revisions no reference binds are dropped, with the edges their manifests state."""
+    bound = {replace(e, parent=_pinned(e, assets)) for e in edges}
+    kept = {k for k, a in assets.items() if a.revision_of is None}
+    added = True
+    while added:  # an older revision is kept when a kept asset's reference binds it
+        fresh = {e.parent for e in bound if e.child in kept and e.parent not in kept}
+        kept |= fresh
+        added = bool(fresh)
+    for key in [k for k in assets if k not in kept]:
+        del assets[key]
+    return {e for e in bound if e.child in kept}
+
+
+def _pinned(edge: Edge, assets: dict[str, Asset]) -> str:
+    """The asset an edge binds: the older revision it pins, else its parent (the newest)."""
+    parent = assets[edge.parent]
+    pinned = (edge.revision or "").lower()
+    if not pinned or not parent.versions:
+        return edge.parent
+    for version in parent.versions[:-1]:
+        known = version.revision.lower()
+        if known == pinned or (len(pinned) >= _SHORT_SHA and known.startswith(pinned)):
+            return asset_key(parent.kind, f"{parent.id}@{version.revision}")
+    return edge.parent
+
+
+def facts(
+    graph: AssetGraph, ids: dict[str, int], scope: set[str] | None, kb: KnowledgeBase
+) -> Iterator[tuple[Fact, list[Evidence]]]:
+    """`tracks_newest` for each unpinned reference (in `scope`) to an asset with versions, and
+    `relicensed` for each licence change between two successive versions of an asset (in `scope`)."""
+    for edge in graph.edges:
+        parent = graph.assets[edge.parent]
+        if parent.versions and not edge.revision and (scope is None or edge.child in scope):
+            newest = parent.versions[-1]
+            yield S.tracks_newest(ids[edge.child], ids[edge.parent], newest.revision), [edge.evidence, *_where(newest)]
+    for key, asset in graph.assets.items():
+        if asset.versions and (scope is None or key in scope):
+            for old, new in pairwise(asset.versions):
+                was, now = _license(asset, old, kb), _license(asset, new, kb)
+                if was != now:
+                    fact = S.relicensed(ids[key], old.revision, was, new.revision, now)
+                    yield fact, [*_where(old), *_where(new)]
+
+
+def _license(asset: Asset, version: Version, kb: KnowledgeBase) -> str:
+    """The licence a version's records state, as the audit reads it (an expression, or why none)."""
+    statements, _ = effective_licenses(Asset(asset.id, asset.kind, list(version.records)), kb)
+    reading = read_declared(statements, kb)
+    return reading.expression or reading.status
+
+
+def _where(version: Version) -> list[Evidence]:
+    """Where a version's licence is stated (or, without one, the files that describe it)."""
+    stated = [s.evidence for r in version.records for s in r.licenses]
+    return stated or [Evidence(r.source, "") for r in version.records]
