@@ -48,10 +48,10 @@ def split(assets: dict[str, Asset]) -> dict[int, str]:
     and an asset for each older revision; returns the key of the asset each older revision's
     record now describes, by the record's `id()`."""
     moved: dict[int, str] = {}
-    for key, asset in list(assets.items()):
+    several = [k for k, a in assets.items() if len({label(r) for r in a.records} - {None}) > 1]
+    for key in several:  # most assets are known at one revision: nothing is built for them
+        asset = assets[key]
         versions = ordered(asset.records)
-        if len(versions) < 2:
-            continue
         asset.versions, asset.records = versions, list(versions[-1].records)
         for version in versions[:-1]:
             older = asset_key(asset.kind, f"{asset.id}@{version.revision}")
@@ -84,8 +84,11 @@ def ordered(records: list[AssetRecord]) -> list[Version]:
 def pin(edges: set[Edge], assets: dict[str, Asset]) -> set[Edge]:
     """The edges with each reference pinned to an older revision bound to that revision's asset;
     the older revisions no reference binds are dropped, with the edges their manifests state."""
-    bound = {replace(e, parent=_pinned(e, assets)) for e in edges}
-    kept = {k for k, a in assets.items() if a.revision_of is None}
+    older = {k for k, a in assets.items() if a.revision_of is not None}
+    if not older:
+        return edges
+    bound = {e if (p := _pinned(e, assets)) == e.parent else replace(e, parent=p) for e in edges}
+    kept = assets.keys() - older
     added = True
     while added:  # an older revision is kept when a kept asset's reference binds it
         fresh = {e.parent for e in bound if e.child in kept and e.parent not in kept}
@@ -114,13 +117,14 @@ def facts(
 ) -> Iterator[tuple[Fact, list[Evidence]]]:
     """`tracks_newest` for each unpinned reference (in `scope`) to an asset with versions, and
     `relicensed` for each licence change between two successive versions of an asset (in `scope`)."""
-    for edge in graph.edges:
-        parent = graph.assets[edge.parent]
-        if parent.versions and not edge.revision and (scope is None or edge.child in scope):
+    versioned = {k: a for k, a in graph.assets.items() if a.versions}
+    for edge in graph.edges if versioned else ():
+        parent = versioned.get(edge.parent)
+        if parent and not edge.revision and (scope is None or edge.child in scope):
             newest = parent.versions[-1]
             yield S.tracks_newest(ids[edge.child], ids[edge.parent], newest.revision), [edge.evidence, *_where(newest)]
-    for key, asset in graph.assets.items():
-        if asset.versions and (scope is None or key in scope):
+    for key, asset in versioned.items():
+        if scope is None or key in scope:
             for old, new in pairwise(asset.versions):
                 was, now = _license(asset, old, kb), _license(asset, new, kb)
                 if was != now:
