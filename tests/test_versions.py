@@ -219,3 +219,29 @@ def test_a_hub_table_row_carries_its_last_modified_date():
         (NEW, "2024-09-01T00:00:00.000Z"),
         (OLD, "2023-07-18T00:00:00.000Z"),
     ]
+
+
+def test_spdx_package_versions_are_one_asset_and_a_relationship_binds_its_version(tmp_path):
+    def package(spdx_id: str, version: str, license_id: str) -> dict:
+        return {"SPDXID": spdx_id, "name": "meta/base", "versionInfo": version, "downloadLocation": "NOASSERTION",
+                "filesAnalyzed": False, "licenseDeclared": license_id, "primaryPackagePurpose": "OTHER",
+                "externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
+                                  "referenceLocator": f"pkg:huggingface/meta/base@{version}"}]}  # fmt: skip
+
+    release = package("SPDXRef-r", "1.0", "Apache-2.0") | {"name": "acme/r", "externalRefs": []}
+    doc = {
+        "spdxVersion": "SPDX-2.3",
+        "dataLicense": "CC0-1.0",
+        "SPDXID": "SPDXRef-DOCUMENT",
+        "name": "r",
+        "documentNamespace": "https://acme.example/spdx/r",
+        "creationInfo": {"created": "2024-05-02T10:00:00Z", "creators": ["Tool: hand-written"]},
+        "packages": [release, package("SPDXRef-b1", "1.0", "Apache-2.0"), package("SPDXRef-b2", "2.0", "CC-BY-NC-4.0")],
+        "relationships": [
+            {"spdxElementId": "SPDXRef-r", "relationshipType": "DEPENDS_ON", "relatedSpdxElement": "SPDXRef-b1"}
+        ],
+    }
+    (tmp_path / "r.spdx.json").write_text(json.dumps(doc), encoding="utf-8")
+    g = built(tmp_path)
+    assert [v.revision for v in g.assets["model:meta/base"].versions] == ["1.0", "2.0"]
+    assert [(e.child, e.parent, e.revision) for e in g.edges] == [("other:acme/r", "model:meta/base@1.0", "1.0")]
