@@ -18,6 +18,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from auditor import drift, graph, harvest, impact, lake, versions
+from auditor import snapshot as snapshot_file
+from auditor.cli import main
 from auditor.identity import pinned
 from auditor.model import AssetRecord
 
@@ -245,3 +247,19 @@ def test_spdx_package_versions_are_one_asset_and_a_relationship_binds_its_versio
     g = built(tmp_path)
     assert [v.revision for v in g.assets["model:meta/base"].versions] == ["1.0", "2.0"]
     assert [(e.child, e.parent, e.revision) for e in g.edges] == [("other:acme/r", "model:meta/base@1.0", "1.0")]
+
+
+def test_a_harvest_snapshot_keeps_the_versions_and_their_order(tmp_path, judged):
+    snapshot = tmp_path / "graph.json"
+    assert main(["harvest", str(LAKE), "-o", str(snapshot)]) == 0
+    again = lake.run(snapshot, rb=RB)
+    assert again.findings == judged.findings and again.assets == judged.assets
+    stored = {(r.revision, r.modified) for r in snapshot_file.load(snapshot)[0].records if r.id == BASE}
+    assert stored == {(OLD, "2023-07-18T00:00:00.000Z"), (NEW, "2024-09-01T00:00:00.000Z")}
+
+
+def test_a_parquet_table_of_hub_records_gives_each_row_its_last_modified_date():
+    records = harvest.harvest(FIXTURES / "formats" / "hub-records").records
+    dated = {(r.source, r.id): r.modified for r in records}
+    assert dated[("datasets.parquet", "tatsu-lab/alpaca")] == dated[("datasets.jsonl", "tatsu-lab/alpaca")]
+    assert dated[("datasets.jsonl", "tatsu-lab/alpaca")] == "2023-05-22T20:33:36.000Z"
