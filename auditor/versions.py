@@ -71,19 +71,27 @@ def ordered(records: list[AssetRecord]) -> list[Version]:
     versions = [
         Version(k, max((r.modified for r in rs if r.modified), default=None), tuple(rs)) for k, rs in by_label.items()
     ]
+    numbers = [_number(v.revision) for v in versions]
     if all(v.modified for v in versions):
         versions.sort(key=lambda v: str(v.modified))
-    elif all(_NUMBERED.match(v.revision) for v in versions):
-        versions.sort(key=lambda v: tuple(int(n) for n in _NUMBERED.match(v.revision).group(1).split(".")))  # type: ignore[union-attr]
+    elif None not in numbers:
+        versions = [v for _, v in sorted(zip(numbers, versions, strict=True), key=lambda pair: pair[0] or ())]
     if versions:
         unnamed = tuple(r for r in records if label(r) is None)
         versions[-1] = replace(versions[-1], records=versions[-1].records + unnamed)
     return versions
 
 
+def _number(revision: str) -> tuple[int, ...] | None:
+    """A label read as a version number (`v1.10` -> (1, 10)), or None."""
+    match = _NUMBERED.match(revision)
+    return tuple(int(n) for n in match.group(1).split(".")) if match else None
+
+
 def pin(edges: set[Edge], assets: dict[str, Asset]) -> set[Edge]:
     """The edges with each reference pinned to an older revision bound to that revision's asset;
-    the older revisions no reference binds are dropped, with the edges their manifests state."""
+    the older revisions no reference binds are dropped, with the edges their manifests state (and
+    the unresolved upstream only they named)."""
     older = {k for k, a in assets.items() if a.revision_of is not None}
     if not older:
         return edges
@@ -94,9 +102,11 @@ def pin(edges: set[Edge], assets: dict[str, Asset]) -> set[Edge]:
         fresh = {e.parent for e in bound if e.child in kept and e.parent not in kept}
         kept |= fresh
         added = bool(fresh)
-    for key in [k for k in assets if k not in kept]:
+    edges = {e for e in bound if e.child in kept}
+    named = {e.parent for e in edges}
+    for key in [k for k, a in assets.items() if k not in kept or not (a.resolved or k in named)]:
         del assets[key]
-    return {e for e in bound if e.child in kept}
+    return edges
 
 
 def _pinned(edge: Edge, assets: dict[str, Asset]) -> str:

@@ -263,3 +263,12 @@ def test_a_parquet_table_of_hub_records_gives_each_row_its_last_modified_date():
     dated = {(r.source, r.id): r.modified for r in records}
     assert dated[("datasets.parquet", "tatsu-lab/alpaca")] == dated[("datasets.jsonl", "tatsu-lab/alpaca")]
     assert dated[("datasets.jsonl", "tatsu-lab/alpaca")] == "2023-05-22T20:33:36.000Z"
+
+
+def test_what_only_a_dropped_older_revision_names_is_dropped_with_it(tmp_path):
+    card(tmp_path, "models--meta--base/snapshots/1111111aaaa/", "license: llama2\nbase_model: gone/ancestor")
+    card(tmp_path, "models--meta--base/snapshots/2222222bbbb/", "license: llama2")
+    card(tmp_path, "acme/tracking", "license: llama2\nbase_model: meta/base\ndatasets:\n- nowhere/data")
+    g = built(tmp_path)
+    assert sorted(g.assets) == ["dataset:nowhere/data", "model:acme/tracking", "model:meta/base"]
+    assert not g.assets["dataset:nowhere/data"].resolved  # an unresolved upstream a kept asset names stays
