@@ -156,7 +156,7 @@ class S:
     )
     tracks_newest = _p(
         "child:asset parent:asset revision:string", "input", "an unpinned reference to an asset with versions",
-        phrase="{child} references {parent} without a revision, so the newest known revision, {revision}, binds it",
+        phrase="{child} names no revision of {parent} the audit knows, so the newest known, {revision}, binds it",
     )
     relicensed = _p(
         "a:asset old_revision:string old:string new_revision:string new:string", "input", "a license change",

@@ -14,7 +14,8 @@ newest is the last.
 What binds: a reference pinned to a revision binds that revision. The newest (or a revision the
 audit does not know) is the asset itself; an older one is an asset of its own, `org/name@rev`,
 `revision_of` the asset, made only when a reference pins it. An unpinned reference binds the
-newest, and a `tracks_newest` fact says so; a licence that changed between two revisions is a
+newest (as does one pinned to a revision the audit does not know, such as a branch), and a
+`tracks_newest` fact says so; a licence that changed between two revisions is a
 `relicensed` fact, which rule PRV015 reports on the assets that track the newest revision.
 """
 
@@ -112,25 +113,33 @@ def pin(edges: set[Edge], assets: dict[str, Asset]) -> set[Edge]:
 def _pinned(edge: Edge, assets: dict[str, Asset]) -> str:
     """The asset an edge binds: the older revision it pins, else its parent (the newest)."""
     parent = assets[edge.parent]
-    pinned = (edge.revision or "").lower()
-    if not pinned or not parent.versions:
+    version = named(edge, parent)
+    if version is None or version is parent.versions[-1]:
         return edge.parent
-    for version in parent.versions[:-1]:
+    return asset_key(parent.kind, f"{parent.id}@{version.revision}")
+
+
+def named(edge: Edge, parent: Asset) -> Version | None:
+    """The version of `parent` the edge pins: its revision (or a commit's first characters); None
+    when it pins none, or one the audit does not know (a branch name, a revision not harvested)."""
+    pinned = (edge.revision or "").lower()
+    for version in parent.versions if pinned else ():
         known = version.revision.lower()
         if known == pinned or (len(pinned) >= _SHORT_SHA and known.startswith(pinned)):
-            return asset_key(parent.kind, f"{parent.id}@{version.revision}")
-    return edge.parent
+            return version
+    return None
 
 
 def facts(
     graph: AssetGraph, ids: dict[str, int], scope: set[str] | None, kb: KnowledgeBase
 ) -> Iterator[tuple[Fact, list[Evidence]]]:
-    """`tracks_newest` for each unpinned reference (in `scope`) to an asset with versions, and
+    """`tracks_newest` for each reference (in `scope`) to an asset with versions that pins none of
+    them (no revision, a branch, a revision not harvested), and
     `relicensed` for each licence change between two successive versions of an asset (in `scope`)."""
     versioned = {k: a for k, a in graph.assets.items() if a.versions}
     for edge in graph.edges if versioned else ():
         parent = versioned.get(edge.parent)
-        if parent and not edge.revision and (scope is None or edge.child in scope):
+        if parent and named(edge, parent) is None and (scope is None or edge.child in scope):
             newest = parent.versions[-1]
             yield S.tracks_newest(ids[edge.child], ids[edge.parent], newest.revision), [edge.evidence, *_where(newest)]
     for key, asset in versioned.items():

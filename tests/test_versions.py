@@ -147,8 +147,7 @@ def test_the_chain_says_the_newest_revision_binds_an_unpinned_reference(judged):
     (conflict,) = [f for f in judged.findings if f["asset"] == "acme/chat-tracking" and f["rule"] == "CMP001"]
     said = [step["fact"] for step in conflict["evidence"]]
     assert (
-        f"acme/chat-tracking references {BASE} without a revision, so the newest known revision, {NEW}, binds it"
-        in said
+        f"acme/chat-tracking names no revision of {BASE} the audit knows, so the newest known, {NEW}, binds it" in said
     )
     (change,) = [f for f in judged.findings if f["rule"] == "PRV015"]
     assert change["detail"] == {
@@ -272,3 +271,23 @@ def test_what_only_a_dropped_older_revision_names_is_dropped_with_it(tmp_path):
     g = built(tmp_path)
     assert sorted(g.assets) == ["dataset:nowhere/data", "model:acme/tracking", "model:meta/base"]
     assert not g.assets["dataset:nowhere/data"].resolved  # an unresolved upstream a kept asset names stays
+
+
+def test_a_branch_or_a_revision_not_harvested_binds_the_newest_and_says_so(tmp_path):
+    card(tmp_path, "models--meta--base/snapshots/1111111aaaa/", "license: llama2")
+    card(tmp_path, "models--meta--base/snapshots/2222222bbbb/", "license: cc-by-nc-4.0")
+    card(tmp_path, "acme/branch", "license: llama2\nbase_model: meta/base@main")
+    card(tmp_path, "acme/newest", "license: llama2\nbase_model: meta/base@2222222")
+    g = built(tmp_path)
+    ids = {key: i for i, key in enumerate(g.assets, start=1)}
+    found = {fact[0]: fact[1:] for fact, _ in versions.facts(g, ids, None, RB.kb)}
+    assert found["tracks_newest"] == (ids["model:acme/branch"], ids["model:meta/base"], "2222222bbbb")
+    assert found["relicensed"] == (
+        ids["model:meta/base"],
+        "1111111aaaa",
+        "LicenseRef-Llama-2-Community",
+        "2222222bbbb",
+        "CC-BY-NC-4.0",
+    )
+    tracking = [fact for fact, _ in versions.facts(g, ids, None, RB.kb) if fact[0] == "tracks_newest"]
+    assert len(tracking) == 1  # acme/newest pins the newest revision by its first characters
