@@ -2,8 +2,9 @@
 tags, cardData), as JSON Lines or Parquet, the usual form of Hub-wide metadata.
 
 The table is read in bulk by DuckDB (auditor/harvest/hubrows.py); Python sees one tuple a row
-(its id, sha, card data and tags as JSON text) and reads the card data with the card reader's own
-field readers (hfcard.read_fields), so a row means what its card would. For the audit of one
+(its id, sha, lastModified, card data and tags as JSON text) and reads the card data with the card
+reader's own field readers (hfcard.read_fields), so a row means what its card would; rows of one id
+at several shas are the revisions of one asset (auditor/versions.py), dated by lastModified. For the audit of one
 release, only the rows of its lineage become records (`lineage`, `read`'s focus).
 The Hub's computed tags stand in for what the card data lacks: `license:x` for a license,
 `dataset:org/name` for training data, `base_model:org/name` for a base model, and
