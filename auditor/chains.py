@@ -2,8 +2,9 @@
 
 A chain starts at the finding's asset and walks `via` atoms back, one parent per step, to the
 asset whose own license holds the term, then to the clause of that license in the knowledge
-base. Each step names the file, field and line it was read from, and states its fact in the
-words of the predicate's `phrase` (auditor/schema.py).
+base (an upstream known at several revisions and referenced without one binds by its newest,
+and the chain says so). Each step names the file, field and line it was read from, and states its
+fact in the words of the predicate's `phrase` (auditor/schema.py).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class Chains:
             self.via[(child, lic, term)].add(parent)
         self.edges: dict[tuple[int, int], list[tuple[str, tuple[Evidence, ...]]]] = defaultdict(list)
         self.holds: dict[tuple[int, str], list[tuple[Row, tuple[Evidence, ...]]]] = defaultdict(list)
+        self.newest: dict[tuple[int, int], tuple[Row, tuple[Evidence, ...]]] = {}  # unpinned edges to versions
         for fact, evidence in fb.facts.items():
             name = fact[0]  # tested first: a large audit has hundreds of thousands of facts
             if name == "edge":
@@ -64,6 +66,9 @@ class Chains:
             elif name in ("unlicensed", "unrecognised"):
                 _, a, _ = cast(tuple[str, int, str], fact)
                 self.holds[(a, UNKNOWN)].append((fact, evidence))
+            elif name == "tracks_newest":
+                _, child, parent, _ = cast(tuple[str, int, int, str], fact)
+                self.newest[(child, parent)] = (fact, evidence)
         self.filters: dict[str, Callable[[str], str]] = {
             "": str,
             "spaced": lambda v: v.replace("_", " "),
@@ -104,6 +109,9 @@ class Chains:
             relation, evidence = sorted(self.edges[(a, parents[0])])[0]
             fact = ("edge", a, parents[0], relation)
             chain += [_step(self.name(a), self.describe(fact), e) for e in evidence or [None]]
+            if (a, parents[0]) in self.newest:  # which revision binds: the newest, the reference pinning none
+                fact, evidence = self.newest[(a, parents[0])]
+                chain += [_step(self.name(a), self.describe(fact), e) for e in evidence[-1:]]
             a = parents[0]
         for fact, evidence in self.holds.get((a, lic), []):
             chain += [_step(self.name(a), self.describe(fact), e) for e in evidence or [None]]

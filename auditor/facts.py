@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import cast
 
-from auditor import asptext, osadl, provenance, releases, schema, shipped
+from auditor import asptext, osadl, provenance, releases, schema, shipped, versions
 from auditor.claims import disagreements, effective_licenses, upstream_disagreements
 from auditor.cone import ancestors
 from auditor.config import Settings
@@ -94,6 +94,8 @@ def encode(graph: AssetGraph, settings: Settings, rb: RuleBase, lake: bool = Fal
     for child, detail, evidence in upstream_disagreements(graph, documented):
         fb.add(S.disagrees(ids[child], "upstream", detail), *evidence)
     _provenance(fb, graph, ids, documented)
+    for fact, stated in versions.facts(graph, ids, documented, rb.kb):
+        fb.add(fact, *stated)
     if released:
         _folders(fb, graph, ids, sorted(documented if documented is not None else graph.assets))
     for key in released:

@@ -5,7 +5,9 @@ ids compare case-insensitively), or a shared purl, DOI or sha256 checksum, or a 
 together with the same name (a URL is a place that may hold several assets, see `identity`). A
 plain name is not an identity: two manifests that only share a name stay two assets. A reference
 is matched by the same keys, then by name as a last resort, and the edge says when that happened;
-one that matches nothing becomes an unresolved asset, kept so the rules can report it.
+one that matches nothing becomes an unresolved asset, kept so the rules can report it. An asset
+known at several revisions is one asset with versions, and a reference pinned to an older
+revision binds that revision (auditor/versions.py).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from auditor import versions
 from auditor.harvest.registry import FORMAT_ORDER, HUB_LAYOUT
 from auditor.identity import Key, hub_id, keys, located, plain_id
 from auditor.model import Asset, AssetGraph, AssetRecord, Edge, Evidence, Harvest, Reference
@@ -30,7 +33,9 @@ def build(harvest: Harvest, declared: tuple[tuple[str, str, str], ...] = ()) -> 
     """Merge records by identity; `declared` adds (child, parent, relation) edges from mlaudit.toml."""
     records = sorted(harvest.records, key=_record_order)
     assets, owner, index = _merge(records)
-    edges = _reference_edges(records, owner, index, assets)
+    moved = versions.split(assets)
+    owner = {i: moved.get(id(records[i]), key) for i, key in owner.items()}
+    edges = versions.pin(_reference_edges(records, owner, index, assets), assets)
     edges |= _declared_edges(declared, assets)
     return AssetGraph(dict(sorted(assets.items())), sorted(edges, key=_edge_order), harvest)
 

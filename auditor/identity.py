@@ -5,7 +5,8 @@ a DOI, a sameAs link or a file checksum can all name the same asset; `keys` turn
 comparable key and `hub_id` recovers the Hub id hidden in a purl or URL. How the Hub names a
 repository (ids, URLs, purls and their revisions) is parsed here only; readers ask with the
 question they have: `hub_id` (any identifier), `hub_repo` (a link to a repository's page),
-`hub_ref` (a link that may point into a revision), `purl_version`, `looks_like_hub_id`.
+`hub_ref` (a link that may point into a revision), `pinned` (a name with its revision, as
+`org/name@rev` or a link into a revision), `purl_version`, `looks_like_hub_id`.
 
 A URL (repository, homepage, download, sameAs page) says where an asset is found, and one place can
 hold several assets: the language subsets of one repository, the members of one archive. It names
@@ -49,6 +50,7 @@ _HUB_RESERVED = frozenset(
     }
 )
 _HUB_PAGES = frozenset({"tree", "blob", "resolve", "commit", "commits", "raw", "viewer", "discussions", "edit"})
+_REVISION = re.compile(r"^[\w.-]{1,100}$")  # a branch, tag or commit named after `@`
 _PURL = re.compile(r"^pkg:(?P<type>[a-z0-9.+-]+)/(?P<path>[^@?#]+)(?:@(?P<version>[^?#]+))?", re.I)
 
 
@@ -104,6 +106,18 @@ def hub_ref(url: str) -> tuple[str, str, str | None] | None:
         return None
     revision = rest[1] if len(rest) >= 2 and rest[0] in ("tree", "blob", "resolve", "commit") else None
     return kind, hub, revision
+
+
+def pinned(name: str) -> tuple[str, str | None]:
+    """A name of a Hub repository and the revision it pins: `org/name@rev` -> (`org/name`, `rev`),
+    a link into a revision (`.../tree/rev`) -> (the link, `rev`); any other name -> (name, None)."""
+    if "://" in name:
+        ref = hub_ref(name)
+        return name, ref[2] if ref else None
+    base, at, revision = name.strip().partition("@")
+    if at and looks_like_hub_id(base) and _REVISION.match(revision):
+        return base, revision
+    return name, None
 
 
 def purl_version(purl: str) -> str | None:

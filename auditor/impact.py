@@ -10,6 +10,10 @@ Two changes are hypothesised on the asset's own manifests, as an edit of its car
   and still holds it, but nothing grants its use any more. The rules then judge it as they judge any
   unlicensed upstream (unknown terms, no grant can be assumed), so a takedown needs no rule of its own.
 
+An asset known at several revisions (auditor/versions.py) descends through each: the assets that pin
+an older revision are its descendants too. A relicence is a change of its newest revision, which
+binds only what tracks the newest; a takedown withdraws every revision.
+
 Only the descendants' cone (the descendants and everything upstream of them) is judged, both times:
 a finding about an asset depends only on that asset's lineage.
 """
@@ -42,18 +46,20 @@ def assess(loaded: lake.Loaded, name: str, change: Change) -> JSONObject:
     the findings that would appear, disappear or change, and its licence and verdict before and after."""
     graph = loaded.graph
     key = find(graph, name)
-    paths = shortest_paths(graph, key)
+    revisions = [key, *sorted(k for k, a in graph.assets.items() if a.revision_of == key)]
+    paths = shortest_paths(graph, *revisions)
     cone = _cone(graph, set(paths))
     before = lake.judge(replace(loaded, graph=cone))
-    after = before if change.kind == "none" else lake.judge(replace(loaded, graph=_changed(cone, key, change)))
+    changed = revisions if change.kind == "takedown" else [key]
+    after = before if change.kind == "none" else lake.judge(replace(loaded, graph=_changed(cone, changed, change)))
     sides = _Judged(before), _Judged(after)
     rows = [_row(graph, k, paths[k], *sides) for k in sorted(paths, key=lambda k: (len(paths[k][0]), k))]
     return {
         "lake": str(loaded.root),
         "asset": display_id(key, graph),
         "change": {"kind": change.kind, "license": change.license},
-        "descendants": len(paths) - 1,
-        "affected": sum(bool(r["appear"] or r["disappear"] or r["changed"]) for r in rows[1:]),  # descendants
+        "descendants": len(paths) - len(revisions),
+        "affected": sum(bool(r["appear"] or r["disappear"] or r["changed"]) for r in rows[len(revisions) :]),
         "assets": rows,
     }
 
@@ -69,14 +75,14 @@ def find(graph: AssetGraph, name: str) -> str:
     raise ImpactError(f"{name}: no such asset in the lake (datasets are named datasets/org/name)")
 
 
-def shortest_paths(graph: AssetGraph, key: str) -> dict[str, list[list[Edge]]]:
-    """Each asset descending from `key` (and `key`, by the empty path): its shortest paths from `key`,
-    edge by edge, at most MAX_PATHS of them, in a fixed order."""
+def shortest_paths(graph: AssetGraph, *keys: str) -> dict[str, list[list[Edge]]]:
+    """Each asset descending from `keys` (and `keys`, by the empty path): its shortest paths from
+    one of them, edge by edge, at most MAX_PATHS of them, in a fixed order."""
     children: dict[str, list[Edge]] = defaultdict(list)
     for edge in sorted(set(graph.edges)):
         children[edge.parent].append(edge)
-    depth, into = {key: 0}, defaultdict(list)
-    queue = deque([key])
+    depth, into = dict.fromkeys(keys, 0), defaultdict(list)
+    queue = deque(keys)
     while queue:
         parent = queue.popleft()
         for edge in children[parent]:
@@ -85,8 +91,8 @@ def shortest_paths(graph: AssetGraph, key: str) -> dict[str, list[list[Edge]]]:
                 queue.append(edge.child)
             if depth[edge.child] == depth[parent] + 1:
                 into[edge.child].append(edge)
-    paths: dict[str, list[list[Edge]]] = {key: [[]]}
-    for child in sorted(depth, key=lambda k: (depth[k], k))[1:]:
+    paths: dict[str, list[list[Edge]]] = {key: [[]] for key in keys}
+    for child in sorted(depth, key=lambda k: (depth[k], k))[len(keys) :]:
         options = [[*path, edge] for edge in into[child] for path in paths[edge.parent]]
         paths[child] = sorted(options, key=lambda p: [(e.parent, e.relation) for e in p])[:MAX_PATHS]
     return paths
@@ -107,25 +113,31 @@ def _cone(graph: AssetGraph, keys: set[str]) -> AssetGraph:
     return AssetGraph(assets, [e for e in graph.edges if e.child in seen], graph.harvest)
 
 
-def _changed(graph: AssetGraph, key: str, change: Change) -> AssetGraph:
-    """The graph with the asset of `key` relicensed or taken down (see the module's docstring)."""
-    asset = graph.assets[key]
-    if not asset.resolved:
-        raise ImpactError(f"{display_id(key, graph)}: no manifest in the lake describes it, so none can change")
-    return replace(graph, assets={**graph.assets, key: _changed_asset(asset, change)})
+def _changed(graph: AssetGraph, keys: list[str], change: Change) -> AssetGraph:
+    """The graph with the assets of `keys` relicensed or taken down (see the module's docstring)."""
+    if not graph.assets[keys[0]].resolved:
+        raise ImpactError(f"{display_id(keys[0], graph)}: no manifest in the lake describes it, so none can change")
+    return replace(graph, assets={**graph.assets, **{k: _changed_asset(graph.assets[k], change) for k in keys}})
 
 
 def _changed_asset(asset: Asset, change: Change) -> Asset:
     if change.kind == "takedown":
         records = [replace(r, licenses=[], concluded=[], body_licenses=[]) for r in asset.records]
-        return replace(asset, records=records, curation=None)
+        return _newest(replace(asset, records=records, curation=None))
     stating = [i for i, r in enumerate(asset.records) if r.licenses] or [0]
     records = list(asset.records)
     for i in stating:
         record = records[i]
         where = record.licenses[0].evidence if record.licenses else Evidence(record.source, "license")
         records[i] = replace(record, licenses=[LicenseStatement(change.license, where)])
-    return replace(asset, records=records)
+    return _newest(replace(asset, records=records))
+
+
+def _newest(asset: Asset) -> Asset:
+    """The asset with its newest version described by its (changed) records, as its records are."""
+    if not asset.versions:
+        return asset
+    return replace(asset, versions=[*asset.versions[:-1], replace(asset.versions[-1], records=tuple(asset.records))])
 
 
 class _Judged:

@@ -127,6 +127,7 @@ class AssetRecord:
     statements: list[Statement] = field(default_factory=list)
     role: str | None = None  # a model folder's file: weights, config, license, notice or policy
     body_licenses: list[LicenseStatement] = field(default_factory=list)  # stated in a card's body, ranked last
+    modified: str | None = None  # when the revision was made, where the manifest says (the Hub's lastModified)
 
 
 DISTRIBUTABLE = ("weights",)  # the files that show a folder holds what the release distributes (a metadata
@@ -164,14 +165,29 @@ class Curation:
     evidence: Evidence
 
 
+@dataclass(frozen=True)
+class Version:
+    """One revision of an asset (a Hub sha, a package version, a snapshot folder): when it was
+    made where known, and the records that describe the asset at that revision."""
+
+    revision: str
+    modified: str | None
+    records: tuple[AssetRecord, ...]
+
+
 @dataclass
 class Asset:
-    """One asset of the graph: every record that describes it, merged by identity."""
+    """One asset of the graph: every record that describes it, merged by identity. An asset known
+    at several revisions keeps them in `versions`, oldest first (auditor/versions.py); its `records`
+    are then those of the newest, and an older revision a reference pins is an asset of its own,
+    `revision_of` this one."""
 
     id: str
     kind: str
     records: list[AssetRecord] = field(default_factory=list)
     curation: Curation | None = None
+    versions: list[Version] = field(default_factory=list)
+    revision_of: str | None = None  # the key of the asset this is an older revision of
 
     @property
     def resolved(self) -> bool:

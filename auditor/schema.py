@@ -3,8 +3,7 @@
 Input facts describe the asset graph and the audit's settings; knowledge facts come from
 rules/licenses/ and rules/profiles/; derived predicates are what the rules conclude and Python
 reads back. Nothing else builds ASP text: asptext.render is the only writer, asptext.atom the only reader.
-A fact a rule cites as evidence has a `phrase`, how its evidence chain states it (auditor/chains.py),
-so a new fact is one entry here.
+A fact a rule cites as evidence has a `phrase`, how its evidence chain states it (auditor/chains.py).
 
 Argument types: `asset` an interned integer id, `symbol` a lowercase constant from a fixed
 vocabulary, `string` free text (quoted), `int` a number, `term` any ground term.
@@ -154,6 +153,14 @@ class S:
         "child:asset parent:asset", "input",
         "the manifest could pin the upstream's version but does not",
         phrase="{child} references {parent} without a version or revision",
+    )
+    tracks_newest = _p(
+        "child:asset parent:asset revision:string", "input", "an unpinned reference to an asset with versions",
+        phrase="{child} names no revision of {parent} the audit knows, so the newest known, {revision}, binds it",
+    )
+    relicensed = _p(
+        "a:asset old_revision:string old:string new_revision:string new:string", "input", "a license change",
+        phrase="{a} is licensed {old} at revision {old_revision} and {new} at revision {new_revision}",
     )
     name_match = _p(
         "child:asset parent:asset file:string", "input",

@@ -120,4 +120,5 @@ def _record(d: JSONObject) -> AssetRecord:
         statements=[Statement(**{**s, "evidence": _ev(s["evidence"])}) for s in d["statements"]],
         role=d.get("role"),
         body_licenses=[_license(s) for s in d.get("body_licenses", [])],
+        modified=d.get("modified"),
     )

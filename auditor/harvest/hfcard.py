@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from auditor.harvest.layout import Ev, Placement
-from auditor.identity import hub_id, looks_like_hub_id
+from auditor.identity import hub_id, looks_like_hub_id, pinned
 from auditor.model import AssetRecord, Evidence, LicenseStatement, Problem, Reference, Statement
 from auditor.naming import asset_key
 from auditor.readers import frontmatter, markdown
@@ -190,14 +190,16 @@ def _licenses(data: dict[str, JSON], ev: Ev, problem: CardReport) -> list[Licens
     return statements
 
 
-def _hub_ids(data: dict[str, JSON], key: str, ev: Ev, problem: CardReport) -> list[tuple[str, str]]:
-    """(Hub id, pointer) of each entry of a field naming Hub repositories. A Hub URL names its
-    repository; prose, local paths and other URLs name none and are flagged, not followed."""
+def _hub_ids(data: dict[str, JSON], key: str, ev: Ev, problem: CardReport) -> list[tuple[str, str, str | None]]:
+    """(Hub id, pointer, pinned revision) of each entry of a field naming Hub repositories. A Hub
+    URL names its repository (and a revision, if it points into one), `org/name@rev` a repository at
+    a revision; prose, local paths and other URLs name none and are flagged, not followed."""
     found = []
     for value, pointer in _strings(data, key, ev, problem):
-        named = _hub_target(value, pointer, ev, problem)
+        target, revision = pinned(value)
+        named = _hub_target(target, pointer, ev, problem)
         if named:
-            found.append((named, pointer))
+            found.append((named, pointer, revision))
     return found
 
 
@@ -222,9 +224,9 @@ def _bases(
 ) -> list[Reference]:
     """The base models: those of base_model, and those of a merge configuration in the body (a
     mergekit card often names one base in its front matter and merges several), once each."""
-    bases = [(target, ev(pointer)) for target, pointer in _hub_ids(data, "base_model", ev, problem)]
-    named = {target.lower() for target, _ in bases}
-    bases += [(model, evidence) for model, evidence in merged if model.lower() not in named]
+    bases = [(target, ev(pointer), rev) for target, pointer, rev in _hub_ids(data, "base_model", ev, problem)]
+    named = {target.lower() for target, _, _ in bases}
+    bases += [(model, evidence, None) for model, evidence in merged if model.lower() not in named]
     declared = data.get("base_model_relation")
     if isinstance(declared, str) and declared.strip().lower() in RELATIONS:
         relation, basis = declared.strip().lower(), "declared in base_model_relation"
@@ -238,11 +240,11 @@ def _bases(
                 ev("base_model_relation").line,
             )
         relation, basis = _infer_relation(data, bases, bool(merged), adapter_config)
-    return [Reference(target, "model", relation, evidence, basis) for target, evidence in bases]
+    return [Reference(target, "model", relation, evidence, basis, revision=rev) for target, evidence, rev in bases]
 
 
 def _infer_relation(
-    data: dict[str, JSON], bases: list[tuple[str, Evidence]], merge_config: bool, adapter_config: bool
+    data: dict[str, JSON], bases: list[tuple[str, Evidence, str | None]], merge_config: bool, adapter_config: bool
 ) -> tuple[str, str]:
     """The Hub's inference when base_model_relation is absent, in its order: adapter files, then
     merge signs, then quantization signs, else a fine-tune."""
@@ -293,7 +295,7 @@ def _merged_models(body: str, body_line: int) -> list[tuple[str, int]]:
 
 
 def _listed(data: dict[str, JSON], key: str, relation: str, ev: Ev, problem: CardReport) -> list[Reference]:
-    return [Reference(t, "dataset", relation, ev(p)) for t, p in _hub_ids(data, key, ev, problem)]
+    return [Reference(t, "dataset", relation, ev(p), revision=r) for t, p, r in _hub_ids(data, key, ev, problem)]
 
 
 def _source_datasets(data: dict[str, JSON], ev: Ev, problem: CardReport) -> list[Reference]:

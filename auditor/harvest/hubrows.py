@@ -4,7 +4,8 @@ in C, Parquet read by column; Python gets one small tuple for each row it asks f
 Each table is scanned once (`load`) into DuckDB's memory, every row numbered (the line of a JSON
 Lines file, the 0-based index of a Parquet row) with its id and its content left unparsed. Two
 questions are then asked of the tables, each parsing only the rows it needs. `rows`: each row's
-id, sha, card data and tags (as JSON text), with a focus only its rows and the bad ones. `lineage`:
+id, sha, lastModified, card data and tags (as JSON text), with a focus only its rows and the bad
+ones. `lineage`:
 the ids a release's audit needs, so that rows outside its lineage are never turned into records
 (one release in a table of a million rows), found by a recursive query that looks rows up by id.
 The lineage is over-approximated on purpose: every string of a row's card data and tags that can
@@ -28,7 +29,8 @@ from auditor.identity import HUB_ID, looks_like_hub_id
 
 MAX_ROW_BYTES = 1024 * 1024  # one row's JSON (or card data and tags, in Parquet)
 MAX_ROWS = 5_000_000  # rows read from one table (the Hub holds about 2.2 M models)
-Row = tuple[int, str | None, str | None, str | None, str | None, str | None]  # number, error, id, sha, card, tags
+Row = tuple[int, str | None, str | None, str | None, str | None, str | None, str | None]
+# number, error, id, sha, lastModified, card, tags
 UPSTREAM_FIELDS = ("base_model", "datasets", "source_datasets")  # and the model index's datasets, as hfcard reads
 # A name of an upstream (lowercase), after any tag prefix (base_model:finetune:, dataset:), `extended|`
 # or Hub URL: group 1 is the Hub id it names.
@@ -121,7 +123,7 @@ def _load_parquet(tables: Tables, i: int) -> None:
     path = tables.paths[i]
     types = {r[0]: r[1] for r in tables.con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()}
     tables.columns[i] = types
-    kept = ", ".join(c for c in ("sha", "cardData", "tags") if c in types)
+    kept = ", ".join(f'"{c}"' for c in ("sha", "lastModified", "cardData", "tags") if c in types)
     tables.con.execute(
         f"""CREATE TABLE t{i} AS SELECT file_row_number AS place, true AS is_object, id::VARCHAR AS id,
                    lower(id::VARCHAR) AS lid, {kept} FROM read_parquet(?, file_row_number=true)
@@ -142,34 +144,48 @@ def rows(tables: Tables, path: Path, focus: frozenset[str] | None) -> Iterator[R
     chosen = "is_object" if focus is None else "is_object AND lid IN (SELECT id FROM focus)"
     hub_id = HUB_ID.pattern.replace("'", "''")
     kept = "true" if focus is None else f"{chosen} OR NOT is_object OR id IS NULL OR NOT regexp_matches(id, '{hub_id}')"
-    sha, card, tags = _parquet_values(tables.columns[i]) if parquet else _jsonl_values()
+    sha, modified, card, tags = _parquet_values(tables.columns[i]) if parquet else _jsonl_values()
     query = f"""
-        SELECT place, is_object, id, CASE WHEN is_object THEN {sha} END,
+        SELECT place, is_object, id, CASE WHEN is_object THEN {sha} END, CASE WHEN is_object THEN {modified} END,
                CASE WHEN {chosen} THEN {card} END, CASE WHEN {chosen} THEN {tags} END
         FROM t{i} WHERE {kept} OR place = {limit} ORDER BY place
     """
     found = tables.con.execute(query).fetchall()
     numbered = _parquet_numbers(found) if parquet else _line_numbers(found, tables.con, i)
-    for number, error, row_id, sha_value, card_text, tags_text in numbered:
+    for number, error, row_id, sha_value, modified, card_text, tags_text in numbered:
         if number >= limit:
-            yield number, f"past the limit of {MAX_ROWS:,} rows a table", None, None, None, None
+            yield number, f"past the limit of {MAX_ROWS:,} rows a table", None, None, None, None, None
             return
         if focus is None or error is not None or not looks_like_hub_id(row_id or "") or row_id.lower() in focus:
-            yield number, error, row_id, sha_value, card_text, tags_text
+            yield number, error, row_id, sha_value, modified, card_text, tags_text
 
 
-def _jsonl_values() -> tuple[str, str, str]:
-    """A JSON Lines row's sha, card data and tags (as JSON text), from its line."""
-    sha = """CASE WHEN starts_with(json_extract(line, '$.sha'), '"') THEN line->>'$.sha' END"""
-    return sha, "json_extract(line, '$.cardData')::VARCHAR", "json_extract(line, '$.tags')::VARCHAR"
+def _jsonl_values() -> tuple[str, str, str, str]:
+    """A JSON Lines row's sha, lastModified, card data and tags (as JSON text), from its line."""
+    sha, modified = (
+        f"""CASE WHEN starts_with(json_extract(line, '$.{k}'), '"') THEN line->>'$.{k}' END"""
+        for k in ("sha", "lastModified")
+    )
+    return sha, modified, "json_extract(line, '$.cardData')::VARCHAR", "json_extract(line, '$.tags')::VARCHAR"
 
 
-def _parquet_values(types: dict[str, str]) -> tuple[str, str, str]:
-    """A Parquet row's sha, card data and tags as JSON text, whether the file stores them as JSON
-    strings or as nested columns."""
+def _parquet_values(types: dict[str, str]) -> tuple[str, str, str, str]:
+    """A Parquet row's sha, lastModified, card data and tags as JSON text, whether the file stores
+    them as JSON strings or as nested columns."""
     text = {c: c if types[c] == "VARCHAR" else f"to_json({c})" for c in ("cardData", "tags")}
     sha = "sha::VARCHAR" if "sha" in types else "NULL"
-    return sha, f"{text['cardData']}::VARCHAR", f"{text['tags']}::VARCHAR"
+    modified = _modified(types.get("lastModified"))
+    return sha, modified, f"{text['cardData']}::VARCHAR", f"{text['tags']}::VARCHAR"
+
+
+def _modified(stored: str | None) -> str:
+    """lastModified as text in the API's ISO form (`2026-11-30T12:00:00.000Z`) whether the file
+    stores it as text or as a timestamp, so that revisions of one asset order alike in both."""
+    if stored is None:
+        return "NULL"
+    if stored.startswith("TIMESTAMP"):
+        return """strftime("lastModified"::TIMESTAMP, '%Y-%m-%dT%H:%M:%S.%gZ')"""
+    return '"lastModified"::VARCHAR'
 
 
 def _line_numbers(found: list[tuple[Any, ...]], con: Any, i: int) -> Iterator[tuple[Any, ...]]:
@@ -177,13 +193,13 @@ def _line_numbers(found: list[tuple[Any, ...]], con: Any, i: int) -> Iterator[tu
     plus the lines it refused before it (each told in its turn)."""
     refused = sorted(con.execute(f"SELECT line, error_type FROM rejected{i}").fetchall())
     j = 0
-    for place, is_object, row_id, sha, card, tags in found:
+    for place, is_object, row_id, sha, modified, card, tags in found:
         while j < len(refused) and refused[j][0] <= place + j:
-            yield refused[j][0], _refused(refused[j][1]), None, None, None, None
+            yield refused[j][0], _refused(refused[j][1]), None, None, None, None, None
             j += 1
-        yield place + j, None if is_object else "not a JSON object", row_id, sha, card, tags
+        yield place + j, None if is_object else "not a JSON object", row_id, sha, modified, card, tags
     for line, error in refused[j:]:
-        yield line, _refused(error), None, None, None, None
+        yield line, _refused(error), None, None, None, None, None
 
 
 def _refused(error_type: str) -> str:
@@ -191,9 +207,9 @@ def _refused(error_type: str) -> str:
 
 
 def _parquet_numbers(found: list[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
-    for number, _, row_id, sha, card, tags in found:
+    for number, _, row_id, sha, modified, card, tags in found:
         error = f"over {MAX_ROW_BYTES // 1024} KB" if len(card or "") + len(tags or "") > MAX_ROW_BYTES else None
-        yield number, error, row_id, sha, card, tags
+        yield number, error, row_id, sha, modified, card, tags
 
 
 def lineage(tables: Tables, seeds: Iterable[str]) -> frozenset[str]:
@@ -228,7 +244,7 @@ def _upstream_values(tables: Tables) -> Iterator[tuple[int, tuple[str, str]]]:
         if path.suffix.lower() != ".parquet":
             yield i, ("json_extract(line, '$.cardData')", "json_extract(line, '$.tags')")
             continue
-        _, card, tags = _parquet_values(tables.columns[i])
+        _, _, card, tags = _parquet_values(tables.columns[i])
         yield i, (_json(card), _json(tags))
 
 
@@ -243,6 +259,7 @@ def _hub_id(name: str) -> str:
         (
             f"strpos({name}, ':') = 0",
             f"strpos({name}, '|') = 0",
+            f"strpos({name}, '@') = 0",
             *(f"NOT starts_with({name}, '{p}/')" for p in NAMESPACES),
         )
     )

@@ -2,9 +2,11 @@
 tags, cardData), as JSON Lines or Parquet, the usual form of Hub-wide metadata.
 
 The table is scanned once, in bulk, by DuckDB (auditor/harvest/hubrows.py); Python sees one tuple
-for each row it reads (its id, sha, card data and tags as JSON text) and reads the card data with
-the card reader's own field readers (hfcard.read_fields), so a row means what its card would. For
-the audit of one release, only the rows of its lineage become records (`lineage`, `read`'s focus).
+for each row it reads (its id, sha, lastModified, card data and tags as JSON text) and reads the
+card data with the card reader's own field readers (hfcard.read_fields), so a row means what its
+card would; rows of one id at several shas are the revisions of one asset (auditor/versions.py),
+dated by lastModified. For the audit of one release, only the rows of its lineage become records
+(`lineage`, `read`'s focus).
 The Hub's computed tags stand in for what the card data lacks: `license:x` for a license,
 `dataset:org/name` for training data, `base_model:org/name` for a base model, and
 `base_model:<relation>:org/name` says the relation the Hub inferred (adapter, finetune,
@@ -120,10 +122,10 @@ def _row(
     row: hubrows.Row, parquet: bool, kind: str | None, rel: str, records: list[AssetRecord], problems: list[Problem]
 ) -> None:
     """The record of a row that can be read, and the problems of its fields."""
-    locator, _, row_id, sha, card_text, tags_text = row
+    locator, _, row_id, sha, modified, card_text, tags_text = row
     assert row_id is not None  # _error let it through
     basis = "layout" if kind else "default"
-    record = AssetRecord(id=row_id, kind=kind or "model", source=rel, revision=sha, format=FORMAT, kind_basis=basis)
+    record = AssetRecord(row_id, kind or "model", rel, revision=sha, format=FORMAT, kind_basis=basis, modified=modified)
     met = _record(record, locator, parquet, card_text, tags_text)
     key = asset_key(record.kind, record.id)
     where = _where(locator, parquet)
@@ -217,4 +219,6 @@ def _hub_relation(reference: Reference, relations: dict[str, tuple[str, str]]) -
         return reference
     relation, pointer = stated
     basis = f"the Hub's tag base_model:{relation} ({pointer})"
-    return Reference(reference.target, "model", relation, reference.evidence, basis, reference.scheme)
+    return Reference(
+        reference.target, "model", relation, reference.evidence, basis, reference.scheme, reference.revision
+    )

@@ -1,0 +1,164 @@
+"""Versions: an asset known at several revisions is one asset with versions.
+
+The records of one asset that name different revisions (a Hub row's sha, an SPDX package's
+versionInfo or software_packageVersion, a CycloneDX component's version, a Hugging Face cache's
+`models--org--name/snapshots/<rev>/` folder) describe it at different times, each with its own
+licence statements. A record that names no revision describes the asset as found: it counts with
+the newest.
+
+Order, oldest first: by the revisions' dates (the Hub's lastModified) when every revision has one;
+else by their labels read as version numbers (1.9 before 1.10) when every label is one; else in
+the order the audit reads their files (by format, then path), which is all the formats tell. The
+newest is the last.
+
+What binds: a reference pinned to a revision binds that revision. The newest (or a revision the
+audit does not know) is the asset itself; an older one is an asset of its own, `org/name@rev`,
+`revision_of` the asset, made only when a reference pins it. An unpinned reference binds the
+newest (as does one pinned to a revision the audit does not know, such as a branch), and a
+`tracks_newest` fact says so; a licence that changed between two revisions is a
+`relicensed` fact, which rule PRV015 reports on the assets that track the newest revision.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from itertools import pairwise
+
+from auditor import schema
+from auditor.claims import effective_licenses
+from auditor.license_reading import read_declared
+from auditor.licenses import KnowledgeBase
+from auditor.model import Asset, AssetGraph, AssetRecord, Edge, Evidence, Version
+from auditor.naming import asset_key
+from auditor.schema import Fact
+
+S = schema.S
+_NUMBERED = re.compile(r"^v?(\d{1,9}(?:\.\d{1,9}){0,5})$", re.I)  # a version number: 1, 1.2, v2.0.1
+_SHORT_SHA = 7  # a pin may name a commit by its first characters, as git shows it
+
+
+def label(record: AssetRecord) -> str | None:
+    """The revision a record describes: its revision (a Hub sha, a snapshot), else its version."""
+    return record.revision or record.version
+
+
+def split(assets: dict[str, Asset]) -> dict[int, str]:
+    """Give each asset known at several revisions its versions (its records become the newest's)
+    and an asset for each older revision; returns the key of the asset each older revision's
+    record now describes, by the record's `id()`."""
+    moved: dict[int, str] = {}
+    several = [k for k, a in assets.items() if len({label(r) for r in a.records} - {None}) > 1]
+    for key in several:  # most assets are known at one revision: nothing is built for them
+        asset = assets[key]
+        versions = ordered(asset.records)
+        asset.versions, asset.records = versions, list(versions[-1].records)
+        for version in versions[:-1]:
+            older = asset_key(asset.kind, f"{asset.id}@{version.revision}")
+            assets[older] = Asset(f"{asset.id}@{version.revision}", asset.kind, list(version.records), revision_of=key)
+            moved.update((id(r), older) for r in version.records)
+    return moved
+
+
+def ordered(records: list[AssetRecord]) -> list[Version]:
+    """The versions the records describe, oldest first (see the module's docstring); the records
+    naming no revision go with the newest."""
+    by_label: dict[str, list[AssetRecord]] = {}
+    for record in records:
+        named = label(record)
+        if named is not None:
+            by_label.setdefault(named, []).append(record)
+    versions = [
+        Version(k, max((r.modified for r in rs if r.modified), default=None), tuple(rs)) for k, rs in by_label.items()
+    ]
+    numbers = [_number(v.revision) for v in versions]
+    if all(v.modified for v in versions):
+        versions.sort(key=lambda v: str(v.modified))
+    elif None not in numbers:
+        versions = [v for _, v in sorted(zip(numbers, versions, strict=True), key=lambda pair: pair[0] or ())]
+    if versions:
+        unnamed = tuple(r for r in records if label(r) is None)
+        versions[-1] = replace(versions[-1], records=versions[-1].records + unnamed)
+    return versions
+
+
+def _number(revision: str) -> tuple[int, ...] | None:
+    """A label read as a version number (`v1.10` -> (1, 10)), or None."""
+    match = _NUMBERED.match(revision)
+    return tuple(int(n) for n in match.group(1).split(".")) if match else None
+
+
+def pin(edges: set[Edge], assets: dict[str, Asset]) -> set[Edge]:
+    """The edges with each reference pinned to an older revision bound to that revision's asset;
+    the older revisions no reference binds are dropped, with the edges their manifests state (and
+    the unresolved upstream only they named)."""
+    older = {k for k, a in assets.items() if a.revision_of is not None}
+    if not older:
+        return edges
+    bound = {e if (p := _pinned(e, assets)) == e.parent else replace(e, parent=p) for e in edges}
+    kept = assets.keys() - older
+    added = True
+    while added:  # an older revision is kept when a kept asset's reference binds it
+        fresh = {e.parent for e in bound if e.child in kept and e.parent not in kept}
+        kept |= fresh
+        added = bool(fresh)
+    edges = {e for e in bound if e.child in kept}
+    named = {e.parent for e in edges}
+    for key in [k for k, a in assets.items() if k not in kept or not (a.resolved or k in named)]:
+        del assets[key]
+    return edges
+
+
+def _pinned(edge: Edge, assets: dict[str, Asset]) -> str:
+    """The asset an edge binds: the older revision it pins, else its parent (the newest)."""
+    parent = assets[edge.parent]
+    version = named(edge, parent)
+    if version is None or version is parent.versions[-1]:
+        return edge.parent
+    return asset_key(parent.kind, f"{parent.id}@{version.revision}")
+
+
+def named(edge: Edge, parent: Asset) -> Version | None:
+    """The version of `parent` the edge pins: its revision (or a commit's first characters); None
+    when it pins none, or one the audit does not know (a branch name, a revision not harvested)."""
+    pinned = (edge.revision or "").lower()
+    for version in parent.versions if pinned else ():
+        known = version.revision.lower()
+        if known == pinned or (len(pinned) >= _SHORT_SHA and known.startswith(pinned)):
+            return version
+    return None
+
+
+def facts(
+    graph: AssetGraph, ids: dict[str, int], scope: set[str] | None, kb: KnowledgeBase
+) -> Iterator[tuple[Fact, list[Evidence]]]:
+    """`tracks_newest` for each reference (in `scope`) to an asset with versions that pins none of
+    them (no revision, a branch, a revision not harvested), and
+    `relicensed` for each licence change between two successive versions of an asset (in `scope`)."""
+    versioned = {k: a for k, a in graph.assets.items() if a.versions}
+    for edge in graph.edges if versioned else ():
+        parent = versioned.get(edge.parent)
+        if parent and named(edge, parent) is None and (scope is None or edge.child in scope):
+            newest = parent.versions[-1]
+            yield S.tracks_newest(ids[edge.child], ids[edge.parent], newest.revision), [edge.evidence, *_where(newest)]
+    for key, asset in versioned.items():
+        if scope is None or key in scope:
+            for old, new in pairwise(asset.versions):
+                was, now = _license(asset, old, kb), _license(asset, new, kb)
+                if was != now:
+                    fact = S.relicensed(ids[key], old.revision, was, new.revision, now)
+                    yield fact, [*_where(old), *_where(new)]
+
+
+def _license(asset: Asset, version: Version, kb: KnowledgeBase) -> str:
+    """The licence a version's records state, as the audit reads it (an expression, or why none)."""
+    statements, _ = effective_licenses(Asset(asset.id, asset.kind, list(version.records)), kb)
+    reading = read_declared(statements, kb)
+    return reading.expression or reading.status
+
+
+def _where(version: Version) -> list[Evidence]:
+    """Where a version's licence is stated (or, without one, the files that describe it)."""
+    stated = [s.evidence for r in version.records for s in r.licenses]
+    return stated or [Evidence(r.source, "") for r in version.records]

@@ -1,0 +1,302 @@
+"""Versions: an asset known at several revisions is one asset with versions; a reference pinned to a
+revision binds that revision's licence, an unpinned one the newest (and the chain says so); a
+relicensed upstream is a finding (PRV015) on what tracks it; impact and diff work across revisions.
+
+The lake fixture (fixtures/lakes/versions): meta/llama-base under llama2 at an older revision and
+CC-BY-NC-4.0 at a newer one, acme/chat-pinned pinning the older, acme/chat-tracking pinning none,
+and acme/chat-tracking-gguf a quantized copy of the tracking one."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, RB
+from hypothesis import given
+from hypothesis import strategies as st
+
+from auditor import drift, graph, harvest, impact, lake, versions
+from auditor import snapshot as snapshot_file
+from auditor.cli import main
+from auditor.identity import pinned
+from auditor.model import AssetRecord
+
+LAKE = FIXTURES / "lakes" / "versions"
+OLD, NEW = "f1e2d3c4b5a6978812345678901234567890abcd", "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567"
+BASE = "meta/llama-base"
+
+
+def record(label: str | None, modified: str | None = None, source: str = "m.jsonl") -> AssetRecord:
+    return AssetRecord(BASE, "model", source, revision=label, modified=modified)
+
+
+@given(st.permutations(range(5)))
+def test_versions_are_ordered_by_date_whatever_the_order_they_are_read_in(order):
+    dates = [f"2024-0{i + 1}-01T00:00:00.000Z" for i in range(5)]
+    found = versions.ordered([record(f"sha{i}", dates[i]) for i in order])
+    assert [v.revision for v in found] == [f"sha{i}" for i in range(5)]
+
+
+def test_version_numbers_are_ordered_as_numbers_and_shas_without_dates_as_read():
+    numbered = versions.ordered([record("1.10"), record("v2"), record("1.9")])
+    assert [v.revision for v in numbered] == ["1.9", "1.10", "v2"]
+    undated = versions.ordered([record("bbb", "2024-01-01"), record("aaa")])
+    assert [v.revision for v in undated] == ["bbb", "aaa"]  # one date is not an order: as read
+
+
+def test_a_record_naming_no_revision_describes_the_newest():
+    found = versions.ordered([record("2.0"), record(None, source="README.md"), record("1.0")])
+    assert [(v.revision, [r.source for r in v.records]) for v in found] == [
+        ("1.0", ["m.jsonl"]),
+        ("2.0", ["m.jsonl", "README.md"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("org/x@abc123", ("org/x", "abc123")),
+        ("org/x", ("org/x", None)),
+        ("https://huggingface.co/org/x/tree/v1.0", ("https://huggingface.co/org/x/tree/v1.0", "v1.0")),
+        ("https://huggingface.co/org/x", ("https://huggingface.co/org/x", None)),
+        ("org/x@", ("org/x@", None)),
+        ("some prose@abc", ("some prose@abc", None)),
+    ],
+)
+def test_a_name_pins_a_revision_with_at_or_a_link_into_it(name, expected):
+    assert pinned(name) == expected
+
+
+def card(root: Path, folder: str, front: str) -> None:
+    (root / folder).mkdir(parents=True)
+    (root / folder / "README.md").write_text(f"---\n{front}\n---\n\n# Card\n", encoding="utf-8")
+
+
+def built(root: Path) -> graph.AssetGraph:
+    return graph.build(harvest.harvest(root))
+
+
+def test_snapshot_folders_are_one_asset_and_a_pin_binds_its_own_revision(tmp_path):
+    card(tmp_path, "models--meta--base/snapshots/1111111aaaa/", "license: llama2")
+    card(tmp_path, "models--meta--base/snapshots/2222222bbbb/", "license: cc-by-nc-4.0")
+    card(tmp_path, "acme/pinned", "license: llama2\nbase_model: meta/base@1111111aaaa")
+    card(tmp_path, "acme/tracking", "license: llama2\nbase_model: meta/base")
+    g = built(tmp_path)
+    base = g.assets["model:meta/base"]
+    assert [v.revision for v in base.versions] == ["1111111aaaa", "2222222bbbb"]
+    assert [r.source for r in base.records] == ["models--meta--base/snapshots/2222222bbbb/README.md"]
+    assert g.assets["model:meta/base@1111111aaaa"].revision_of == "model:meta/base"
+    assert {(e.child, e.parent) for e in g.edges} == {
+        ("model:acme/pinned", "model:meta/base@1111111aaaa"),
+        ("model:acme/tracking", "model:meta/base"),
+    }
+
+
+def test_an_older_revision_no_reference_pins_is_not_an_asset_of_its_own(tmp_path):
+    card(tmp_path, "models--meta--base/snapshots/1111111aaaa/", "license: llama2")
+    card(tmp_path, "models--meta--base/snapshots/2222222bbbb/", "license: llama2")
+    card(tmp_path, "acme/tracking", "license: llama2\nbase_model: meta/base@2222222bbbb")
+    g = built(tmp_path)
+    assert sorted(g.assets) == ["model:acme/tracking", "model:meta/base"]
+    assert [(e.parent, e.revision) for e in g.edges] == [("model:meta/base", "2222222bbbb")]  # the newest
+
+
+def test_sbom_component_versions_are_one_asset_and_a_dependency_binds_its_version(tmp_path):
+    def component(ref: str, version: str, license_id: str) -> dict:
+        purl = f"pkg:huggingface/meta/base@{version}"
+        licenses = [{"license": {"id": license_id}}]
+        return {"bom-ref": ref, "type": "machine-learning-model", "name": "meta/base", "version": version,
+                "purl": purl, "licenses": licenses}  # fmt: skip
+
+    release = {"bom-ref": "r", "type": "machine-learning-model", "name": "acme/r", "version": "1.0",
+               "purl": "pkg:huggingface/acme/r@1.0", "licenses": [{"license": {"id": "Apache-2.0"}}]}  # fmt: skip
+    bom = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "metadata": {"component": release},
+        "components": [component("b1", "1.0", "Apache-2.0"), component("b2", "2.0", "CC-BY-NC-4.0")],
+        "dependencies": [{"ref": "r", "dependsOn": ["b1"]}],
+    }
+    (tmp_path / "m.cdx.json").write_text(json.dumps(bom), encoding="utf-8")
+    g = built(tmp_path)
+    assert [v.revision for v in g.assets["model:meta/base"].versions] == ["1.0", "2.0"]
+    assert [(e.child, e.parent) for e in g.edges] == [("model:acme/r", "model:meta/base@1.0")]
+
+
+@pytest.fixture(scope="module")
+def judged() -> lake.LakeAudit:
+    return lake.run(LAKE, rb=RB)
+
+
+def rules_at(judged: lake.LakeAudit, asset: str) -> set[str]:
+    return {str(f["rule"]) for f in judged.findings if f["asset"] == asset and f["status"] == "open"}
+
+
+def test_the_pinned_release_is_bound_by_the_old_licence_the_tracking_ones_by_the_new(judged):
+    assert "CMP001" not in rules_at(judged, "acme/chat-pinned")  # llama2 allows commercial use
+    assert {"CMP001", "PRV015"} <= rules_at(judged, "acme/chat-tracking")
+    assert "CMP001" in rules_at(judged, "acme/chat-tracking-gguf")
+    assert "PRV015" not in rules_at(judged, "acme/chat-pinned")
+    pinned_to = [e for e in judged.edges if e["child"] == "acme/chat-pinned"]
+    assert [e["parent"] for e in pinned_to] == [f"{BASE}@{OLD}"]
+
+
+def test_the_chain_says_the_newest_revision_binds_an_unpinned_reference(judged):
+    (conflict,) = [f for f in judged.findings if f["asset"] == "acme/chat-tracking" and f["rule"] == "CMP001"]
+    said = [step["fact"] for step in conflict["evidence"]]
+    assert (
+        f"acme/chat-tracking names no revision of {BASE} the audit knows, so the newest known, {NEW}, binds it" in said
+    )
+    (change,) = [f for f in judged.findings if f["rule"] == "PRV015"]
+    assert change["detail"] == {
+        "parent": BASE,
+        "old_revision": OLD,
+        "old": "LicenseRef-Llama-2-Community",
+        "new_revision": NEW,
+        "new": "CC-BY-NC-4.0",
+    }
+    where = {(s["file"], s["pointer"], s["line"]) for s in change["evidence"]}
+    assert where == {
+        ("acme/chat-tracking/README.md", "base_model", 3),  # the unpinned reference
+        ("models.jsonl", "cardData.license", 1),  # the older revision's licence
+        ("models.jsonl", "cardData.license", 2),  # the newer revision's
+    }
+
+
+def assessed(root: Path, change: impact.Change) -> dict[str, dict]:
+    doc = impact.assess(lake.load(root, frozenset(), RB), BASE, change)
+    return {row["asset"]: row for row in doc["assets"]}
+
+
+def test_impact_lists_the_descendants_of_every_revision_and_a_relicence_reaches_only_the_trackers():
+    rows = assessed(LAKE, impact.Change("relicense", "apache-2.0"))
+    assert list(rows) == [BASE, f"{BASE}@{OLD}", "acme/chat-pinned", "acme/chat-tracking", "acme/chat-tracking-gguf"]
+    assert [[s["from"] for s in p] for p in rows["acme/chat-pinned"]["paths"]] == [[f"{BASE}@{OLD}"]]
+    assert not (rows["acme/chat-pinned"]["appear"] or rows["acme/chat-pinned"]["disappear"])
+    for name in ("acme/chat-tracking", "acme/chat-tracking-gguf"):
+        assert rows[name]["verdict"] == {"before": "fail", "after": "pass"}
+    takedown = assessed(LAKE, impact.Change("takedown"))
+    assert "CMP012" in {f["rule"] for f in takedown["acme/chat-pinned"]["appear"]}  # every revision withdrawn
+
+
+def test_a_relicence_predicted_is_that_of_editing_the_newest_revision(tmp_path, judged):
+    rows = assessed(LAKE, impact.Change("relicense", "apache-2.0"))
+    copy = tmp_path / "lake"
+    shutil.copytree(LAKE, copy)
+    table = copy / "models.jsonl"
+    table.write_text(table.read_text().replace('"cc-by-nc-4.0"', '"apache-2.0"'), encoding="utf-8")
+    after = lake.run(copy, rb=RB)
+    for name, row in rows.items():
+        was = {f["id"] for f in judged.findings if f["asset"] == name}
+        now = {f["id"] for f in after.findings if f["asset"] == name}
+        assert {f["id"] for f in row["appear"]} == now - was, name
+        assert {f["id"] for f in row["disappear"]} == was - now, name
+
+
+def test_diff_of_the_lake_before_and_after_the_relicence_names_each_release_and_its_findings(tmp_path, judged):
+    before = tmp_path / "before"
+    shutil.copytree(LAKE, before)
+    table = before / "models.jsonl"
+    table.write_text(table.read_text().splitlines()[0] + "\n", encoding="utf-8")  # the older revision only
+    doc, _ = drift.compare(drift.from_lake(lake.run(before, rb=RB)), drift.from_lake(judged), RB.kb)
+    rows = {row["asset"]: row for row in doc["assets"]}
+    assert rows[BASE]["license"] == {"before": "LicenseRef-Llama-2-Community", "after": "CC-BY-NC-4.0"}
+    assert rows[f"{BASE}@{OLD}"]["status"] == "added"
+    assert {"CMP001", "PRV015"} <= {f["rule"] for f in rows["acme/chat-tracking"]["findings"]["new"]}
+    assert "CMP001" in {f["rule"] for f in rows["acme/chat-tracking-gguf"]["findings"]["new"]}
+    pinned_row = rows["acme/chat-pinned"]
+    assert pinned_row["edges"] == {
+        "added": [{"parent": f"{BASE}@{OLD}", "relation": "finetune"}],
+        "removed": [{"parent": BASE, "relation": "finetune"}],
+    }
+    assert not {"CMP001", "PRV015"} & {f["rule"] for f in pinned_row["findings"]["new"]}
+
+
+def test_a_hub_table_row_carries_its_last_modified_date():
+    records = harvest.harvest(LAKE).records
+    assert sorted((r.revision, r.modified) for r in records if r.id == BASE) == [
+        (NEW, "2024-09-01T00:00:00.000Z"),
+        (OLD, "2023-07-18T00:00:00.000Z"),
+    ]
+
+
+def test_spdx_package_versions_are_one_asset_and_a_relationship_binds_its_version(tmp_path):
+    def package(spdx_id: str, version: str, license_id: str) -> dict:
+        return {"SPDXID": spdx_id, "name": "meta/base", "versionInfo": version, "downloadLocation": "NOASSERTION",
+                "filesAnalyzed": False, "licenseDeclared": license_id, "primaryPackagePurpose": "OTHER",
+                "externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
+                                  "referenceLocator": f"pkg:huggingface/meta/base@{version}"}]}  # fmt: skip
+
+    release = package("SPDXRef-r", "1.0", "Apache-2.0") | {"name": "acme/r", "externalRefs": []}
+    doc = {
+        "spdxVersion": "SPDX-2.3",
+        "dataLicense": "CC0-1.0",
+        "SPDXID": "SPDXRef-DOCUMENT",
+        "name": "r",
+        "documentNamespace": "https://acme.example/spdx/r",
+        "creationInfo": {"created": "2024-05-02T10:00:00Z", "creators": ["Tool: hand-written"]},
+        "packages": [release, package("SPDXRef-b1", "1.0", "Apache-2.0"), package("SPDXRef-b2", "2.0", "CC-BY-NC-4.0")],
+        "relationships": [
+            {"spdxElementId": "SPDXRef-r", "relationshipType": "DEPENDS_ON", "relatedSpdxElement": "SPDXRef-b1"}
+        ],
+    }
+    (tmp_path / "r.spdx.json").write_text(json.dumps(doc), encoding="utf-8")
+    g = built(tmp_path)
+    assert [v.revision for v in g.assets["model:meta/base"].versions] == ["1.0", "2.0"]
+    assert [(e.child, e.parent, e.revision) for e in g.edges] == [("other:acme/r", "model:meta/base@1.0", "1.0")]
+
+
+def test_a_harvest_snapshot_keeps_the_versions_and_their_order(tmp_path, judged):
+    snapshot = tmp_path / "graph.json"
+    assert main(["harvest", str(LAKE), "-o", str(snapshot)]) == 0
+    again = lake.run(snapshot, rb=RB)
+    assert again.findings == judged.findings and again.assets == judged.assets
+    stored = {(r.revision, r.modified) for r in snapshot_file.load(snapshot)[0].records if r.id == BASE}
+    assert stored == {(OLD, "2023-07-18T00:00:00.000Z"), (NEW, "2024-09-01T00:00:00.000Z")}
+
+
+def test_a_parquet_table_of_hub_records_gives_each_row_its_last_modified_date():
+    records = harvest.harvest(FIXTURES / "formats" / "hub-records").records
+    dated = {(r.source, r.id): r.modified for r in records}
+    assert dated[("datasets.parquet", "tatsu-lab/alpaca")] == dated[("datasets.jsonl", "tatsu-lab/alpaca")]
+    assert dated[("datasets.jsonl", "tatsu-lab/alpaca")] == "2023-05-22T20:33:36.000Z"
+
+
+def test_a_parquet_timestamp_reads_as_the_apis_iso_text_so_revisions_order_alike(tmp_path):
+    import duckdb
+
+    rows = "SELECT 'meta/base' AS id, 'aaaa' AS sha, TIMESTAMP '2024-09-01 08:30:00.250' AS lastModified, [] AS tags, NULL::VARCHAR AS cardData"
+    duckdb.sql(f"COPY ({rows}) TO '{tmp_path / 'models.parquet'}' (FORMAT PARQUET)")
+    (record,) = harvest.harvest(tmp_path).records
+    assert record.modified == "2024-09-01T08:30:00.250Z"
+
+
+def test_what_only_a_dropped_older_revision_names_is_dropped_with_it(tmp_path):
+    card(tmp_path, "models--meta--base/snapshots/1111111aaaa/", "license: llama2\nbase_model: gone/ancestor")
+    card(tmp_path, "models--meta--base/snapshots/2222222bbbb/", "license: llama2")
+    card(tmp_path, "acme/tracking", "license: llama2\nbase_model: meta/base\ndatasets:\n- nowhere/data")
+    g = built(tmp_path)
+    assert sorted(g.assets) == ["dataset:nowhere/data", "model:acme/tracking", "model:meta/base"]
+    assert not g.assets["dataset:nowhere/data"].resolved  # an unresolved upstream a kept asset names stays
+
+
+def test_a_branch_or_a_revision_not_harvested_binds_the_newest_and_says_so(tmp_path):
+    card(tmp_path, "models--meta--base/snapshots/1111111aaaa/", "license: llama2")
+    card(tmp_path, "models--meta--base/snapshots/2222222bbbb/", "license: cc-by-nc-4.0")
+    card(tmp_path, "acme/branch", "license: llama2\nbase_model: meta/base@main")
+    card(tmp_path, "acme/newest", "license: llama2\nbase_model: meta/base@2222222")
+    g = built(tmp_path)
+    ids = {key: i for i, key in enumerate(g.assets, start=1)}
+    found = {fact[0]: fact[1:] for fact, _ in versions.facts(g, ids, None, RB.kb)}
+    assert found["tracks_newest"] == (ids["model:acme/branch"], ids["model:meta/base"], "2222222bbbb")
+    assert found["relicensed"] == (
+        ids["model:meta/base"],
+        "1111111aaaa",
+        "LicenseRef-Llama-2-Community",
+        "2222222bbbb",
+        "CC-BY-NC-4.0",
+    )
+    tracking = [fact for fact, _ in versions.facts(g, ids, None, RB.kb) if fact[0] == "tracks_newest"]
+    assert len(tracking) == 1  # acme/newest pins the newest revision by its first characters
