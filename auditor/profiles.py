@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from auditor.model import Section
+from auditor.readers import safeyaml
 from auditor.vocabulary import SectionStatus
 
 DEFAULT_PROFILES = ("hf-model-card", "hf-dataset-card", "spdx3-ai", "spdx3-dataset")
@@ -125,7 +124,7 @@ def load(folder: Path) -> dict[str, Profile]:
     """Checklist profiles by id, from rules/profiles/ (the mof classification is computed elsewhere)."""
     profiles = {}
     for path in sorted(folder.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safeyaml.load(path.read_text(encoding="utf-8"))
         if "items" not in data:
             continue
         items = tuple(

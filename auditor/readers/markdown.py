@@ -19,10 +19,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-import yaml
 from markdown_it import MarkdownIt
 
 from auditor.model import Evidence, Section
+from auditor.readers import safeyaml
 from auditor.resources import rules_dir
 
 MAX_BODY = 64 * 1024  # Hub cards are a few KB; 1 MB of one-line list items would take seconds
@@ -47,7 +47,7 @@ class Boilerplate:
 @cache
 def boilerplate() -> Boilerplate:
     """The placeholders and template sentences, read once from the rules' data."""
-    data = yaml.safe_load((rules_dir() / "profiles" / "placeholders.yaml").read_text(encoding="utf-8"))
+    data = safeyaml.load((rules_dir() / "profiles" / "placeholders.yaml").read_text(encoding="utf-8"))
     phrases = "|".join(re.escape(p) for p in data["phrases"])
     notes = "|".join(re.escape(n) for n in data["notes"])
     sentences = {plain(s).rstrip(".") for t in data["templates"] for s in t["sentences"]}

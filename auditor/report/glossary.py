@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-import yaml
 from markupsafe import Markup, escape
 
+from auditor.readers import safeyaml
 from auditor.resources import templates_dir
 
 FIELDS = ("id", "term", "pattern", "explains")
@@ -31,7 +31,7 @@ class Entry:
 @cache
 def entries() -> tuple[Entry, ...]:
     """The glossary, in its order; a malformed file is a bug of the installation, not of an input."""
-    data = yaml.safe_load((templates_dir() / "glossary.yaml").read_text(encoding="utf-8"))
+    data = safeyaml.load((templates_dir() / "glossary.yaml").read_text(encoding="utf-8"))
     found = []
     for item in data:
         if sorted(item) != sorted(FIELDS) or not re.fullmatch(r"[a-z][a-z0-9-]*", item["id"]):
