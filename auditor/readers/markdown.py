@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from auditor.model import Evidence, Section
 from auditor.readers import safeyaml
@@ -63,9 +64,16 @@ def plain(text: str) -> str:
     return " ".join(_EMPHASIS.sub("", _LINK_TARGET.sub("]", text)).lower().split())
 
 
+@lru_cache(maxsize=1)
+def _blocks(body: str) -> list[Token]:
+    """The blocks of `body`'s first MAX_BODY characters. Harvest asks for a card's sections, then
+    for its licence statements: the one body is parsed once (the parse is most of a card's cost)."""
+    return _PARSER.parse(body[:MAX_BODY])
+
+
 def sections(body: str, first_line: int, file: str) -> list[Section]:
     """Headings of `body` (which starts at `first_line` of `file`) with their fill status."""
-    tokens = _PARSER.parse(body[:MAX_BODY])
+    tokens = _blocks(body)
     heads: list[tuple[int, str, int]] = []  # (0-based line in body, heading, level)
     texts: list[list[str]] = [[]]  # texts[0] is the text before the first heading
     for i, token in enumerate(tokens):
@@ -145,7 +153,7 @@ def stated_licenses(body: str, first_line: int) -> list[tuple[str, str | None, i
     "License: X" line, a sentence saying this work is "licensed under X", or the first line of a
     "License" section when it is only a name. Which of them name a licence is the reading's to say."""
     found: list[tuple[str, str | None, int, str]] = []
-    tokens = _PARSER.parse(body[:MAX_BODY])
+    tokens = _blocks(body)
     section, first_in_section = "", False
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and token.level == 0:
