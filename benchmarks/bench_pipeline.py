@@ -922,7 +922,7 @@ def release_run(size: int, seed: int, repeat: int) -> str:
         cards, out = Path(tmp) / "release", Path(tmp) / "out"
         write_cards(Lineage(size, seed).build(), cards)
         command = [sys.executable, "-m", "auditor", "audit", str(cards), "--out", str(out), "--fail-on", "never"]
-        walls, cpus = [], []
+        walls, cpus, load = [], [], os.getloadavg()[0]
         for n in range(repeat + 1):
             cpu, start = _child_cpu(), time.perf_counter()
             subprocess.run(command, env=env, stdout=subprocess.DEVNULL, check=True)
@@ -937,7 +937,7 @@ def release_run(size: int, seed: int, repeat: int) -> str:
         f"  wall: min {min(walls):.2f} s, median {statistics.median(walls):.2f} s, max {max(walls):.2f} s "
         f"(target <= {RELEASE_TARGET_S} s: {verdict})\n"
         f"  CPU (user + system): min {min(cpus):.2f} s, median {statistics.median(cpus):.2f} s, max {max(cpus):.2f} s\n"
-        f"  load average before the runs: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+        f"  load average before the runs: {load:.1f} on {os.cpu_count()} CPUs"
     )
 
 
@@ -989,7 +989,7 @@ def harvest_child(size: int, seed: int, repeat: int) -> str:
         f"  harvest: {', '.join(f'{h:.2f}' for h in harvests)}\n"
         f"  ratio: min {min(ratios):.1f}x, median {statistics.median(ratios):.1f}x, max {max(ratios):.1f}x "
         f"(target <= {HARVEST_TARGET_RATIO:.0f}x: {verdict}); {1000 * min(harvests) / size:.2f} ms a card\n"
-        f"  load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+        f"  load average after the rounds: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
 
 

@@ -111,27 +111,27 @@ def fingerprint(harvested: Harvest) -> str:
     report can be matched to the exact files it judged. Files over FINGERPRINT_LIMIT (weights)
     count by path and size only, to keep the audit's reading bounded."""
     root, digest = Path(harvested.root), hashlib.sha256()
-    folders: dict[Path, bool] = {}  # folder -> whether it resolves inside root, asked once
+    folders: dict[str, bool] = {}  # folder -> whether it resolves inside root, asked once
     for entry in sorted(harvested.inventory, key=lambda e: e.file):
-        path = root / entry.file
+        path = os.path.join(harvested.root, entry.file)
         digest.update(f"{entry.file}\0{_file_digest(path, root, folders)}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
-def _file_digest(path: Path, root: Path, folders: dict[Path, bool]) -> str:
+def _file_digest(path: str, root: Path, folders: dict[str, bool]) -> str:
     try:
         info: os.stat_result | None = os.lstat(path)
     except OSError:
         info = None
     try:
-        if info is None or not stat.S_ISREG(info.st_mode) or not _inside(path.parent, root, folders):
-            refused = refusal(path, root)  # a link, or not a regular file: the walk's own test
+        if info is None or not stat.S_ISREG(info.st_mode) or not _inside(os.path.dirname(path), str(root), folders):
+            refused = refusal(Path(path), root)  # a link, or not a regular file: the walk's own test
             if refused:
                 return "folder" if os.path.isdir(path) else refused[1]
-            info = path.stat()
+            info = os.stat(path)
         if info.st_size > FINGERPRINT_LIMIT:
             return f"size:{info.st_size}"
-        with path.open("rb") as f:
+        with open(path, "rb") as f:
             data = f.read(SMALL_FILE + 1)  # most manifests: one read, without file_digest's 256 KB buffer
             if len(data) <= SMALL_FILE:
                 return hashlib.sha256(data).hexdigest()
@@ -141,14 +141,14 @@ def _file_digest(path: Path, root: Path, folders: dict[Path, bool]) -> str:
         return f"unreadable:{exc.errno}"
 
 
-def _inside(folder: Path, root: Path, folders: dict[Path, bool]) -> bool:
+def _inside(folder: str, root: str, folders: dict[str, bool]) -> bool:
     """Whether `folder` resolves inside `root` (a file in it that is no link does too): a folder that
     is no link resolves inside its parent, so each folder is looked at once, not each file's path."""
     if folder not in folders:
         if folder == root:
             folders[folder] = True
-        elif folder.is_relative_to(root) and not os.path.islink(folder) and os.path.isdir(folder):
-            folders[folder] = _inside(folder.parent, root, folders)
+        elif folder.startswith(root + os.sep) and not os.path.islink(folder) and os.path.isdir(folder):
+            folders[folder] = _inside(os.path.dirname(folder), root, folders)
         else:
             folders[folder] = Path(os.path.realpath(folder)).is_relative_to(root)
     return folders[folder]

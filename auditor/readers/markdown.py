@@ -28,6 +28,7 @@ from auditor.resources import rules_dir
 
 MAX_BODY = 64 * 1024  # Hub cards are a few KB; 1 MB of one-line list items would take seconds
 MAX_LABEL = 80  # a template label ("**Funded by [optional]:**") is short
+MAX_REMEMBERED = 200  # lines this short have their judgement remembered (at most 4,096 of them)
 _PARSER = MarkdownIt("commonmark").disable("inline")
 _TEXT_BLOCKS = frozenset({"inline", "fence", "code_block", "html_block"})
 _LABEL = re.compile(r"(?:[-*+]|\d+[.)])? ?(?:\*\*|__)?[^*_:]{0,60}:?(?:\*\*|__)?:?")
@@ -116,7 +117,12 @@ def _status(texts: list[str]) -> str:
 
 def _judge(line: str) -> str | None:
     """None for decoration; placeholder for template boilerplate, placeholders and bare labels
-    ("**BibTeX:**", "- **Model type:** [More Information Needed]"); filled otherwise."""
+    ("**BibTeX:**", "- **Model type:** [More Information Needed]"); filled otherwise. Cards written
+    from the Hub's templates repeat the same short lines card after card: those are judged once."""
+    return _judge_short(line) if len(line) <= MAX_REMEMBERED else _judgement(line)
+
+
+def _judgement(line: str) -> str | None:
     line = plain(line)
     if _DECORATION.fullmatch(line):
         return None
@@ -127,6 +133,9 @@ def _judge(line: str) -> str | None:
     rest = known.placeholder.sub("", known.note.sub("", rest)).strip()
     label = len(rest) <= MAX_LABEL and _LABEL.fullmatch(rest) and (rest != line or rest.endswith(":"))
     return "placeholder" if _DECORATION.fullmatch(rest) or label else "filled"
+
+
+_judge_short = lru_cache(maxsize=4096)(_judgement)
 
 
 # --- licence statements in the body --------------------------------------------------------------
@@ -153,6 +162,8 @@ def stated_licenses(body: str, first_line: int) -> list[tuple[str, str | None, i
     "License: X" line, a sentence saying this work is "licensed under X", or the first line of a
     "License" section when it is only a name. Which of them name a licence is the reading's to say."""
     found: list[tuple[str, str | None, int, str]] = []
+    if not _may_state(body[:MAX_BODY]):
+        return found
     tokens = _blocks(body)
     section, first_in_section = "", False
     for i, token in enumerate(tokens):
@@ -167,12 +178,20 @@ def stated_licenses(body: str, first_line: int) -> list[tuple[str, str | None, i
     return found[:MAX_STATED]
 
 
+def _may_state(text: str) -> bool:
+    """Whether a statement can be in `text`: each shape needs "licen" (a line or a License heading)
+    or " under ", in any case (to the patterns' IGNORECASE a dotted or dotless I is an i), unless
+    cutting out a comment joins one."""
+    low = text.lower()
+    return "licen" in low or " under " in low or "<!--" in text or "\u0131" in text or "\u0130" in text
+
+
 def _line_statements(line: str, number: int, opens_license_section: bool) -> list[tuple[str, str | None, int, str]]:
     """A line's statement; when the name runs on past a comma ("CC BY 4.0, but the images ..."), the
     part before the comma follows as a second reading ("Apache License, Version 2.0" needs the whole)."""
     if match := _LICENSE_FIELD.match(line):
         text, shape = match.group(1), "license line"
-    elif match := _UNDER.search(line):
+    elif " under " in line.lower() and (match := _UNDER.search(line)):  # the phrase _UNDER needs, found fast
         text, shape = match.group(1), "licensed under"
     elif opens_license_section and 0 < len(line) <= MAX_LABEL:
         text, shape = line, "License section"
