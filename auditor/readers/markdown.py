@@ -94,6 +94,8 @@ def sections(body: str, first_line: int, file: str) -> list[Section]:
 
 def _uncomment(text: str) -> str:
     """`text` without HTML comments (an unclosed one runs to the end), in one pass."""
+    if "<!--" not in text:
+        return text
     kept, start = [], 0
     while (opened := text.find("<!--", start)) >= 0:
         kept.append(text[start:opened])
