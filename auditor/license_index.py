@@ -19,9 +19,8 @@ from functools import cached_property
 from importlib import metadata, resources
 from pathlib import Path
 
-import yaml
-
 from auditor.parsed import YAML
+from auditor.readers import safeyaml
 
 INDEX_PACKAGE = "license_expression"
 INDEX_FILE = "data/scancode-licensedb-index.json"
@@ -59,7 +58,7 @@ class LicenseIndex:
 
     @cached_property
     def categories(self) -> dict[str, Category]:
-        data: YAML = yaml.safe_load(self._table.read_text(encoding="utf-8"))
+        data: YAML = safeyaml.load(self._table.read_text(encoding="utf-8"))
         return {name: _category(name, row) for name, row in data["categories"].items()}
 
     @cached_property
@@ -95,7 +94,7 @@ class LicenseIndex:
     @cached_property
     def version(self) -> str:
         """Which index: license-expression's version, and the LicenseDB commit and date it vendors."""
-        about = yaml.safe_load(self._index_path().with_name("license_key_index.json.ABOUT").read_text("utf-8"))
+        about = safeyaml.load(self._index_path().with_name("license_key_index.json.ABOUT").read_text("utf-8"))
         commit = str(about.get("download_url", "")).split("/scancode-licensedb/")[-1].split("/")[0][:12]
         note = str(about.get("note", "")).removeprefix("Last updated on ")
         package = metadata.version("license-expression")

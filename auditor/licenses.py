@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from license_expression import LicenseSymbol, Licensing
 
 from auditor.config import DISTRIBUTIONS
 from auditor.license_index import LICENSEDB_PAGE, Category, LicenseIndex, Listed
 from auditor.parsed import YAML
+from auditor.readers import safeyaml
 from auditor.resources import rules_dir
 
 UNKNOWN = "NOASSERTION"  # pseudo-license of assets whose terms are not known
@@ -185,7 +185,7 @@ def _categorised(listed: Listed, category: Category, version: str, term_kinds: d
 
 
 def _yaml(path: Path) -> YAML:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return safeyaml.load(path.read_text(encoding="utf-8"))
 
 
 def _entries(folder: Path, term_kinds: dict[str, dict[str, YAML]]) -> dict[str, License]:

@@ -21,10 +21,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from auditor.model import Statement
 from auditor.parsed import YAML
+from auditor.readers import safeyaml
 
 CLASSES = (3, 2, 1)  # lowest first: each class builds on the ones before it
 NO_LICENSE = frozenset({"", "unlicensed"})  # "unlicensed" is the MOT's value for a component included without a license
@@ -68,7 +67,7 @@ class Openness:
 
 def load(path: Path) -> Framework:
     """The framework from rules/profiles/mof.yaml; a license is open when any of its license lists names it."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = safeyaml.load(path.read_text(encoding="utf-8"))
     components = tuple(
         Component(c["name"], c["content_type"], int(c["class"]), bool(c["required"])) for c in data["components"]
     )

@@ -8,12 +8,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
-import yaml
-
 from auditor.model import Section
+from auditor.readers import safeyaml
 from auditor.vocabulary import SectionStatus
 
 DEFAULT_PROFILES = ("hf-model-card", "hf-dataset-card", "spdx3-ai", "spdx3-dataset")
@@ -50,6 +49,22 @@ class Profile:
     items: tuple[Item, ...]
     formats: tuple[str, ...] = ()  # when set, only assets described in one of these formats
 
+    @cached_property
+    def _meant(self) -> dict[tuple[str, bool], tuple[str, ...]]:
+        return {}  # (normalised heading, title) -> item ids: cards repeat the same headings
+
+    def items_meant(self, heading: str, title: bool) -> tuple[str, ...]:
+        """The ids of the items a section under the normalised `heading` can meet (see `items_meant`)."""
+        found = self._meant.get((heading, title))
+        if found is None:
+            found = self._meant[heading, title] = tuple(
+                i.id
+                for i in self.items
+                if heading in map(normalise_heading, i.headings)
+                or (not title and any(mentions(heading, k) for k in i.keywords))
+            )
+        return found
+
 
 class ProfileError(ValueError):
     """An unknown profile was selected."""
@@ -79,13 +94,7 @@ def items_meant(profiles: Mapping[str, Profile], heading: str, title: bool = Fal
     the heading, and those with a keyword it mentions (real cards word headings in many ways). A
     card's title names the asset, not a section ('credit-risk-v1' says nothing of risks): only listed
     headings count there."""
-    return [
-        (p.id, i.id)
-        for p in profiles.values()
-        for i in p.items
-        if heading in map(normalise_heading, i.headings)
-        or (not title and any(mentions(heading, k) for k in i.keywords))
-    ]
+    return [(p.id, item) for p in profiles.values() for item in p.items_meant(heading, title)]
 
 
 def credited(profiles: Mapping[str, Profile], sections: list[Section]) -> list[tuple[Section, str, str, str]]:
@@ -125,7 +134,7 @@ def load(folder: Path) -> dict[str, Profile]:
     """Checklist profiles by id, from rules/profiles/ (the mof classification is computed elsewhere)."""
     profiles = {}
     for path in sorted(folder.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safeyaml.load(path.read_text(encoding="utf-8"))
         if "items" not in data:
             continue
         items = tuple(

@@ -8,10 +8,11 @@ pyDatalog, DuckDB and Spark (the Datalog core compiled to SQL) take clingo's cho
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 from typing import NamedTuple
 
-from auditor import asptext, datalog, engine, sparkengine, sqlengine
+from auditor import asptext, engine
 from auditor.facts import FactBase
 from auditor.interpretation import Row
 from auditor.predicates import Atoms
@@ -23,7 +24,14 @@ ENGINE_NAMES = {
     "spark": ("Spark",),
     "both": ("clingo", "pyDatalog"),
 }
-_DATALOG = {"pydatalog": datalog.solve, "both": datalog.solve, "duckdb": sqlengine.solve, "spark": sparkengine.solve}
+# The module of each engine besides clingo, imported when chosen: pyDatalog, numpy with DuckDB, and
+# Spark are not loaded by an audit on clingo (most audits; they cost more than a small audit itself).
+_DATALOG = {
+    "pydatalog": "auditor.datalog",
+    "both": "auditor.datalog",
+    "duckdb": "auditor.sqlengine",
+    "spark": "auditor.sparkengine",
+}
 COMPARED = (
     "finding",
     "because",
@@ -60,7 +68,8 @@ def reason(which: str, files: list[Path], fb: FactBase) -> Reasoning:
     clingo_atoms = engine.solve(files, fb.program(), choices) if with_clingo else Atoms(list)
     if which == "clingo":
         return Reasoning(clingo_atoms, ENGINE_NAMES[which])
-    datalog_atoms = _DATALOG[which](files, list(fb.facts), clingo_atoms.get("chosen", []))
+    solve = import_module(_DATALOG[which]).solve
+    datalog_atoms: Atoms = solve(files, list(fb.facts), clingo_atoms.get("chosen", []))
     datalog_atoms["chosen"] = clingo_atoms.get("chosen", [])
     if which != "both":
         return Reasoning(datalog_atoms, ENGINE_NAMES[which])

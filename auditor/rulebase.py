@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from auditor import licenses, openness, profiles
+from auditor.readers import safeyaml
 from auditor.resources import rules_dir
 from auditor.vocabulary import SEVERITIES
 
@@ -107,7 +106,7 @@ def metadata(path: Path) -> Metadata:
     match = _HEADER.search(path.read_text(encoding="utf-8"))
     if not match:
         raise RuleBaseError(f"{path}: no metadata block (%* --- ... --- *%)")
-    meta: Metadata = yaml.safe_load(match.group(1))
+    meta: Metadata = safeyaml.load(match.group(1))
     return meta
 
 

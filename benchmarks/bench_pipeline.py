@@ -36,6 +36,18 @@ Peak RSS comes from getrusage (ru_maxrss), which sees clingo's C++ memory; trace
     python benchmarks/bench_pipeline.py --sizes 1000 5000
     python benchmarks/bench_pipeline.py --disk           # also 100k on disk (writes 100k files)
     python benchmarks/bench_pipeline.py --check          # in-memory records == harvested records
+    python benchmarks/bench_pipeline.py --release 200    # `mlaudit audit` of a 200-card release, Python start included
+    python benchmarks/bench_pipeline.py --harvest-ratio 5000  # harvest vs a bare read + YAML loop, same files
+
+Two small-scale measurements, for the targets a person meets every day:
+  - `--release N`: the cards of an N-asset lineage are written to a folder and `python -m auditor
+    audit FOLDER` (report.json + report.html) runs in a fresh process `--repeat` times after one
+    warm-up run (which leaves compiled bytecode behind, as an installed package has). Wall time and
+    CPU time (user + system, of the child) per run; target 1.0 s of wall time.
+  - `--harvest-ratio N`: N cards are written, then one fresh process alternates a bare loop (walk
+    the folder, read each card, cut its front matter, parse it with PyYAML's libyaml loader) and
+    auditor.harvest.harvest over the same files (with the collector paused, as audit.run runs it),
+    `--repeat` rounds; CPU time of each, and the ratio harvest / bare (target: 5x or less).
 """
 
 from __future__ import annotations
@@ -47,8 +59,10 @@ import json
 import os
 import platform
 import random
+import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -883,6 +897,102 @@ def engine_timings(sizes: list[int], seed: int) -> str:
     return "\n".join(rows)
 
 
+RELEASE_TARGET_S, HARVEST_TARGET_RATIO = 1.0, 5.0
+_FRONT_MATTER = re.compile(r"^\s*---\n([\S\s]*?)\n---[ \t]*(?:\n|$)")
+
+
+def _child_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _checkout_env() -> dict[str, str]:
+    """The environment of a child that imports this checkout's auditor (not an installed one) and
+    may write its bytecode cache, as an installed package has one."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+    return env
+
+
+def release_run(size: int, seed: int, repeat: int) -> str:
+    """`python -m auditor audit` of the cards of a `size`-asset lineage, in fresh processes: wall
+    and CPU seconds per run, after a warm-up run that leaves the bytecode cache behind."""
+    env = _checkout_env()
+    with tempfile.TemporaryDirectory(prefix="mlaudit-bench-release-") as tmp:
+        cards, out = Path(tmp) / "release", Path(tmp) / "out"
+        write_cards(Lineage(size, seed).build(), cards)
+        command = [sys.executable, "-m", "auditor", "audit", str(cards), "--out", str(out), "--fail-on", "never"]
+        walls, cpus, load = [], [], os.getloadavg()[0]
+        for n in range(repeat + 1):
+            cpu, start = _child_cpu(), time.perf_counter()
+            subprocess.run(command, env=env, stdout=subprocess.DEVNULL, check=True)
+            if n:  # the first run is the warm-up
+                walls.append(time.perf_counter() - start)
+                cpus.append(_child_cpu() - cpu)
+        sizes = {name: (out / name).stat().st_size for name in ("report.json", "report.html")}
+    verdict = "met" if statistics.median(walls) <= RELEASE_TARGET_S else "MISSED"
+    return (
+        f"{size}-asset release, `python -m auditor audit` (report.json {sizes['report.json']:,} B, "
+        f"report.html {sizes['report.html']:,} B), {repeat} runs:\n"
+        f"  wall: min {min(walls):.2f} s, median {statistics.median(walls):.2f} s, max {max(walls):.2f} s "
+        f"(target <= {RELEASE_TARGET_S} s: {verdict})\n"
+        f"  CPU (user + system): min {min(cpus):.2f} s, median {statistics.median(cpus):.2f} s, max {max(cpus):.2f} s\n"
+        f"  load average before the runs: {load:.1f} on {os.cpu_count()} CPUs"
+    )
+
+
+def bare_read(root: Path) -> int:
+    """The floor a card harvest is compared with: walk, read, cut the front matter, parse its YAML."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    parsed = 0
+    for folder, _, files in os.walk(root):
+        if "README.md" in files:
+            with open(os.path.join(folder, "README.md"), encoding="utf-8") as fh:
+                block = _FRONT_MATTER.match(fh.read())
+            if block:
+                yaml.load(block.group(1), Loader=loader)  # a safe loader
+                parsed += 1
+    return parsed
+
+
+def harvest_ratio(size: int, seed: int, repeat: int) -> str:
+    """Harvest against the bare loop over the same `size` cards, alternating, in one fresh process."""
+    command = [sys.executable, __file__, "--harvest-child", str(size), "--seed", str(seed), "--repeat", str(repeat)]
+    return subprocess.run(command, env=_checkout_env(), stdout=subprocess.PIPE, text=True, check=True).stdout.strip()
+
+
+def harvest_child(size: int, seed: int, repeat: int) -> str:
+    from auditor import audit
+    from auditor.harvest import harvest
+
+    with tempfile.TemporaryDirectory(prefix="mlaudit-bench-harvest-") as tmp:
+        root = Path(tmp).resolve()
+        write_cards(Lineage(size, seed).build(), root)
+        bare_read(root)  # the files in the page cache for both
+        bares, harvests = [], []
+        for _ in range(repeat):
+            start = time.process_time()
+            bare_read(root)
+            bares.append(time.process_time() - start)
+            start = time.process_time()
+            with audit.no_cycle_collection():
+                records = len(harvest(root).records)
+            harvests.append(time.process_time() - start)
+    ratios = [h / b for h, b in zip(harvests, bares, strict=True)]
+    verdict = "met" if statistics.median(ratios) <= HARVEST_TARGET_RATIO else "MISSED"
+    return (
+        f"harvest of {size:,} cards ({records:,} records) vs a bare read + YAML loop (PyYAML "
+        f"{'libyaml' if 'CSafeLoader' in dir(__import__('yaml')) else 'pure-Python'} loader), {repeat} rounds, CPU s:\n"
+        f"  bare: {', '.join(f'{b:.2f}' for b in bares)}\n"
+        f"  harvest: {', '.join(f'{h:.2f}' for h in harvests)}\n"
+        f"  ratio: min {min(ratios):.1f}x, median {statistics.median(ratios):.1f}x, max {max(ratios):.1f}x "
+        f"(target <= {HARVEST_TARGET_RATIO:.0f}x: {verdict}); {1000 * min(harvests) / size:.2f} ms a card\n"
+        f"  load average after the rounds: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -903,8 +1013,23 @@ def main(argv: list[str] | None = None) -> int:
         metavar="SIZE",
         help="instead: time the reasoning on clingo and on pyDatalog at these sizes",
     )
+    parser.add_argument("--release", type=int, metavar="N", help="instead: time `mlaudit audit` of an N-card release")
+    parser.add_argument(
+        "--harvest-ratio", type=int, metavar="N", help="instead: harvest of N cards vs a bare read + YAML loop"
+    )
+    parser.add_argument("--repeat", type=int, default=5, help="runs (--release) or rounds (--harvest-ratio)")
     parser.add_argument("--child", nargs=2, metavar=("SIZE", "MODE"), help=argparse.SUPPRESS)
+    parser.add_argument("--harvest-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.harvest_child:
+        print(harvest_child(args.harvest_child, args.seed, args.repeat))
+        return 0
+    if args.release or args.harvest_ratio:
+        if args.release:
+            print(release_run(args.release, args.seed, args.repeat), flush=True)
+        if args.harvest_ratio:
+            print(harvest_ratio(args.harvest_ratio, args.seed, args.repeat))
+        return 0
     if args.check:
         return check(args.seed)
     if args.engines:

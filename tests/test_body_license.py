@@ -9,7 +9,7 @@ from conftest import FIXTURES, card, run_audit, write_tree
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor.readers.markdown import MAX_STATED, stated_licenses
+from auditor.readers.markdown import MAX_STATED, _may_state, stated_licenses
 
 TOML = '[release]\nasset = "acme/m"\nuse = "commercial"\n'
 NO_LICENSE = "pipeline_tag: text-generation"
@@ -96,3 +96,19 @@ def test_reading_the_body_is_bounded(text):
     started = time.perf_counter()
     found = stated_licenses(text * 16, 1)
     assert len(found) <= MAX_STATED and time.perf_counter() - started < 2
+
+
+@pytest.mark.parametrize(
+    ("body", "name"),
+    [
+        ("L\u0131cense: MIT\n", "MIT"),  # a dotless i is an i to the IGNORECASE patterns
+        ("\u0130LICENSE: MIT\n", None),  # dotted capital I: not "license", read as it was before
+        ("Lic<!-- cut -->ense: MIT\n", "MIT"),  # a comment cut out joins the word
+        ("This model is released under the MIT license.\n", "MIT license"),
+        ("Nothing about terms here.\n\n## Usage\n\nRun it.\n", None),
+    ],
+)
+def test_the_quick_look_for_statements_misses_none(body, name):
+    found = [n for n, *_ in stated_licenses(body, 1)]
+    assert (found[0] if found else None) == name
+    assert _may_state(body) or not found

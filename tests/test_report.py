@@ -197,6 +197,37 @@ def test_input_fingerprint_follows_every_input_byte(tmp_path, monkeypatch):
     assert harvest_module.harvest(root).fingerprint == harvest_module.harvest(root).fingerprint != second
 
 
+def test_input_fingerprint_names_each_file_by_content_or_by_why_it_was_not_read(tmp_path):
+    """The fingerprint's shortcut (a file that is no link, in a folder inside the root, is hashed
+    without resolving its path) must give what the walk's own test gives for every entry."""
+    import hashlib
+
+    from auditor import harvest as harvest_module
+
+    outside = write_tree(tmp_path / "outside", {"secret.txt": "s"})
+    root = write_tree(
+        tmp_path / "r", {"acme/m/README.md": card("license: mit"), "a/b/c/notes.txt": "n", "big.txt": "x" * 70_000}
+    )
+    (root / "a" / "inside-link.txt").symlink_to(root / "a" / "b" / "c" / "notes.txt")
+    (root / "a" / "outside-link.txt").symlink_to(outside / "secret.txt")
+    (root / "linked-folder").symlink_to(root / "a")
+    harvested = harvest_module.harvest(root)
+    reasons = {e.file: e.reason for e in harvested.inventory}
+
+    def expected(file: str) -> str:
+        path = root / file
+        if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+            return reasons[file]
+        return "folder" if path.is_dir() else hashlib.sha256(path.read_bytes()).hexdigest()
+
+    digest = hashlib.sha256()
+    for file in sorted(reasons):
+        digest.update(f"{file}\0{expected(file)}\n".encode())
+    assert reasons["a/outside-link.txt"] == "symbolic link pointing outside the audit folder"
+    assert "linked-folder/" in reasons
+    assert harvested.fingerprint == digest.hexdigest()
+
+
 def test_report_names_the_rule_base_and_input(tmp_path):
     doc = json.loads(render_demo(tmp_path)[0])
     assert re.fullmatch(r"[0-9a-f]{64}", doc["rule_base"]["sha256"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from pathlib import Path
 
 from auditor.harvest import hfcard, hubrows, hubtable
@@ -25,6 +26,7 @@ CONFIG_FILES = {
     "curations.yaml": "mlaudit curations",
 }
 HEAD_BYTES = 4096
+SMALL_FILE = 64 * 1024
 FINGERPRINT_LIMIT = 64 * 1024 * 1024  # larger files (weights) enter the input fingerprint by size
 ROOT_NOTES = (
     "README.md at the audit root without card metadata: read as notes on the release folder, not as an asset card"
@@ -112,24 +114,47 @@ def fingerprint(harvested: Harvest) -> str:
     report can be matched to the exact files it judged. Files over FINGERPRINT_LIMIT (weights)
     count by path and size only, to keep the audit's reading bounded."""
     root, digest = Path(harvested.root), hashlib.sha256()
+    folders: dict[str, bool] = {}  # folder -> whether it resolves inside root, asked once
     for entry in sorted(harvested.inventory, key=lambda e: e.file):
-        path = root / entry.file
-        digest.update(f"{entry.file}\0{_file_digest(path, root)}\n".encode("utf-8", "surrogateescape"))
+        path = os.path.join(harvested.root, entry.file)
+        digest.update(f"{entry.file}\0{_file_digest(path, root, folders)}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
-def _file_digest(path: Path, root: Path) -> str:
-    refused = refusal(path, root)
-    if refused:
-        return "folder" if os.path.isdir(path) else refused[1]
+def _file_digest(path: str, root: Path, folders: dict[str, bool]) -> str:
     try:
-        size = path.stat().st_size
-        if size > FINGERPRINT_LIMIT:
-            return f"size:{size}"
-        with path.open("rb") as f:
+        info: os.stat_result | None = os.lstat(path)
+    except OSError:
+        info = None
+    try:
+        if info is None or not stat.S_ISREG(info.st_mode) or not _inside(os.path.dirname(path), str(root), folders):
+            refused = refusal(Path(path), root)  # a link, or not a regular file: the walk's own test
+            if refused:
+                return "folder" if os.path.isdir(path) else refused[1]
+            info = os.stat(path)
+        if info.st_size > FINGERPRINT_LIMIT:
+            return f"size:{info.st_size}"
+        with open(path, "rb") as f:
+            data = f.read(SMALL_FILE + 1)  # most manifests: one read, without file_digest's 256 KB buffer
+            if len(data) <= SMALL_FILE:
+                return hashlib.sha256(data).hexdigest()
+            f.seek(0)
             return hashlib.file_digest(f, "sha256").hexdigest()
     except OSError as exc:
         return f"unreadable:{exc.errno}"
+
+
+def _inside(folder: str, root: str, folders: dict[str, bool]) -> bool:
+    """Whether `folder` resolves inside `root` (a file in it that is no link does too): a folder that
+    is no link resolves inside its parent, so each folder is looked at once, not each file's path."""
+    if folder not in folders:
+        if folder == root:
+            folders[folder] = True
+        elif folder.startswith(root + os.sep) and not os.path.islink(folder) and os.path.isdir(folder):
+            folders[folder] = _inside(os.path.dirname(folder), root, folders)
+        else:
+            folders[folder] = Path(os.path.realpath(folder)).is_relative_to(root)
+    return folders[folder]
 
 
 def _add(result: Harvest, rel: str, fmt: str, records: list[AssetRecord], problems: list[Problem]) -> None:

@@ -49,40 +49,51 @@ def walk(
 ) -> Iterator[tuple[Path, str]]:
     """(path, relative POSIX path) of the regular files under `root` (resolved) in sorted order,
     top-down; folders not searched and files not opened are added to `inventory` with the reason.
-    The folders and files of `exclude` (mlaudit's own outputs) are passed over unlisted."""
-    stack = [(root, 0)]
+    The folders and files of `exclude` (mlaudit's own outputs) are passed over unlisted. Relative
+    paths are built as strings as the walk goes down (pathlib's parsing costs more than the read)."""
+    excluded = {str(path) for path in exclude}
+    stack = [(root, "", 0)]
     while stack:
-        folder, depth = stack.pop()
-        try:
-            with os.scandir(folder) as listing:
-                entries = sorted(listing, key=lambda e: e.name)
-        except OSError as exc:
-            inventory.append(
-                InventoryEntry(
-                    _rel(folder, root) + "/", "folder", "unreadable", f"cannot list folder: {exc.strerror or exc}"
-                )
-            )
-            continue
+        folder, prefix, depth = stack.pop()
+        entries = _listing(folder, root, inventory)
         folders = []
         for entry in entries:
-            path, rel = Path(entry.path), _rel(Path(entry.path), root)
-            if path in exclude:
+            if entry.path in excluded:
                 continue
+            rel = _printable(prefix + entry.name)
             if _is_folder(entry):
-                reason = _folder_refusal(entry, path, depth)
+                reason = _folder_refusal(entry, depth)
                 if reason:
                     inventory.append(InventoryEntry(rel + "/", "folder", "skipped", reason))
                 else:
-                    folders.append((path, depth + 1))
+                    folders.append((Path(entry.path), f"{prefix}{entry.name}/", depth + 1))
                 continue
-            refused = (
-                ("skipped", "file name is not valid UTF-8; not read") if not _utf8(entry.name) else refusal(path, root)
-            )
+            utf8 = _utf8(entry.name)
+            refused = _refusal(entry, root) if utf8 else ("skipped", "file name is not valid UTF-8; not read")
             if refused:
                 inventory.append(InventoryEntry(rel, "unknown", *refused))
             else:
-                yield path, rel
+                yield Path(entry.path), rel
         stack.extend(reversed(folders))
+
+
+def _listing(folder: Path, root: Path, inventory: list[InventoryEntry]) -> list[os.DirEntry[str]]:
+    """The entries of `folder` by name; none, with an inventory entry saying why, if it cannot be listed."""
+    try:
+        with os.scandir(folder) as listing:
+            return sorted(listing, key=lambda e: e.name)
+    except OSError as exc:
+        reason = f"cannot list folder: {exc.strerror or exc}"
+        inventory.append(InventoryEntry(_rel(folder, root) + "/", "folder", "unreadable", reason))
+        return []
+
+
+def _refusal(entry: os.DirEntry[str], root: Path) -> tuple[str, str] | None:
+    """`refusal` of a listed entry: a regular file that is no link, in a folder the walk entered
+    (never through a link), is inside `root` without asking the file system again."""
+    if not entry.is_symlink() and entry.is_file(follow_symlinks=False):
+        return None
+    return refusal(Path(entry.path), root)
 
 
 def _is_folder(entry: os.DirEntry[str]) -> bool:
@@ -92,7 +103,7 @@ def _is_folder(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def _folder_refusal(entry: os.DirEntry[str], path: Path, depth: int) -> str | None:
+def _folder_refusal(entry: os.DirEntry[str], depth: int) -> str | None:
     if not _utf8(entry.name):
         return "folder name is not valid UTF-8; not searched"
     if entry.name.startswith("."):
@@ -105,8 +116,12 @@ def _folder_refusal(entry: os.DirEntry[str], path: Path, depth: int) -> str | No
 
 
 def _rel(path: Path, root: Path) -> str:
-    """`path` relative to root, printable: names that are not UTF-8 arrive with surrogate escapes."""
-    rel = path.relative_to(root).as_posix()
+    """`path` relative to root, printable."""
+    return _printable(path.relative_to(root).as_posix())
+
+
+def _printable(rel: str) -> str:
+    """Names that are not UTF-8 arrive with surrogate escapes: shown with replacement characters."""
     return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 

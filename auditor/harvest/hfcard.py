@@ -277,8 +277,10 @@ def _merged_models(body: str, body_line: int) -> list[tuple[str, int]]:
     MAX_MERGED ids."""
     found: list[tuple[str, int]] = []
     block: list[tuple[str, int]] | None = None
-    in_merge = False
-    for number, line in enumerate(body[: markdown.MAX_BODY].splitlines(), body_line):
+    in_merge, text = False, body[: markdown.MAX_BODY]
+    if "```" not in text and "~~~" not in text:
+        return []  # no fenced block, no merge configuration (most cards)
+    for number, line in enumerate(text.splitlines(), body_line):
         if _FENCE.match(line):
             if block is not None and in_merge:
                 found += block

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import cast
 
 import yaml
 
@@ -59,6 +60,9 @@ def split(text: str) -> tuple[str | None, int, str, int]:
 def parse(source: str, first_line: int, what: str = "front matter") -> FrontMatter:
     """Parse front matter text whose first line is `first_line` of the file; `what` names the
     text in messages (other YAML files of mlaudit's are read the same way)."""
+    built = _from_events(source, first_line)
+    if built is not None:
+        return built
     try:
         node = safeyaml.compose(source, max_nodes=MAX_NODES)
     except safeyaml.Refused as exc:
@@ -96,3 +100,98 @@ def _plain(node: yaml.Node, pointer: str, offset: int, out: FrontMatter) -> JSON
         mapping[key] = _plain(value_node, child, offset, out)
         out.lines[child] = key_node.start_mark.line + offset
     return mapping
+
+
+# --- the common case in one pass ------------------------------------------------------------------
+# Most front matter is a mapping without aliases: its values are built straight from libyaml's
+# events, in the pass that also bounds the nesting, with what `_plain` gives from composed nodes
+# (the composer's scalar resolution, the same pointers, lines and duplicates). Anything else, or
+# anything near a bound, gives None and takes the path above, which decides and words the refusal.
+_RESOLVER = yaml.resolver.Resolver()
+_NULL_SPELLINGS = frozenset({"", "~", "null", "Null", "NULL"})  # the only values the resolver reads as null
+_NODE = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_END = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+@dataclass
+class _Open:
+    """A collection being built: its value, its pointer and, in a mapping, the key awaiting its value."""
+
+    value: dict[str, JSON] | list[JSON]
+    pointer: str
+    key: tuple[str, str, int] | None = None  # (key, the value's pointer, the key's line)
+
+    def awaits_key(self) -> bool:
+        return isinstance(self.value, dict) and self.key is None
+
+
+def _from_events(source: str, offset: int) -> FrontMatter | None:
+    out, stack, events, done = FrontMatter({}), list[_Open](), 0, list[JSON]()
+    try:
+        for event in yaml.parse(source, Loader=safeyaml.Loader):
+            events, kind = events + 1, type(event)  # libyaml's events are of these exact classes
+            if kind in _NODE:
+                if events > MAX_NODES or len(stack) >= safeyaml.MAX_DEPTH:
+                    return None
+                if stack and stack[-1].awaits_key():
+                    if kind is not yaml.ScalarEvent:
+                        return None  # a collection as a key
+                    _key(cast(yaml.ScalarEvent, event), stack[-1], out, offset)
+                    continue
+                pointer = _pointer(stack)
+                out.lines.setdefault(pointer, _line(event) + offset)
+                if kind is yaml.ScalarEvent:
+                    _attach(stack, _scalar(cast(yaml.ScalarEvent, event)), out, done)
+                else:
+                    stack.append(_Open({} if kind is yaml.MappingStartEvent else [], pointer))
+            elif kind in _END:
+                _attach(stack, stack.pop().value, out, done)
+            elif kind is yaml.AliasEvent or (kind is yaml.DocumentStartEvent and done):
+                return None  # aliases, or a second document (which the composer refuses)
+    except yaml.YAMLError:
+        return None
+    if not done or not isinstance(done[0], dict):
+        return out if not done else None  # no document at all is no metadata
+    out.data = done[0]
+    return out
+
+
+def _key(event: yaml.ScalarEvent, mapping: _Open, out: FrontMatter, offset: int) -> None:
+    key, line = event.value, _line(event) + offset
+    child = f"{mapping.pointer}.{key}" if mapping.pointer else key
+    if key in mapping.value:
+        out.duplicates.append((child, line))
+    mapping.key = (key, child, line)
+
+
+def _pointer(stack: list[_Open]) -> str:
+    if not stack:
+        return ""
+    top = stack[-1]
+    if isinstance(top.value, list):
+        return f"{top.pointer}[{len(top.value)}]"
+    return top.key[1] if top.key else top.pointer
+
+
+def _attach(stack: list[_Open], value: JSON, out: FrontMatter, done: list[JSON]) -> None:
+    if not stack:
+        done.append(value)
+    elif isinstance(stack[-1].value, list):
+        stack[-1].value.append(value)
+    elif stack[-1].key:
+        key, child, line = stack[-1].key
+        stack[-1].value[key] = value
+        out.lines[child] = line
+        stack[-1].key = None
+
+
+def _scalar(event: yaml.ScalarEvent) -> str | None:
+    """The value as the composer tags it: only a null is not a string."""
+    tag = event.tag
+    if (tag is None or tag == "!") and event.value in _NULL_SPELLINGS:
+        tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+    return None if tag == _NULL_TAG else event.value
+
+
+def _line(event: yaml.Event) -> int:
+    return event.start_mark.line if event.start_mark else 0

@@ -17,16 +17,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
-import yaml
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from auditor.model import Evidence, Section
+from auditor.readers import safeyaml
 from auditor.resources import rules_dir
 
 MAX_BODY = 64 * 1024  # Hub cards are a few KB; 1 MB of one-line list items would take seconds
 MAX_LABEL = 80  # a template label ("**Funded by [optional]:**") is short
+MAX_REMEMBERED = 200  # lines this short have their judgement remembered (at most 4,096 of them)
 _PARSER = MarkdownIt("commonmark").disable("inline")
 _TEXT_BLOCKS = frozenset({"inline", "fence", "code_block", "html_block"})
 _LABEL = re.compile(r"(?:[-*+]|\d+[.)])? ?(?:\*\*|__)?[^*_:]{0,60}:?(?:\*\*|__)?:?")
@@ -47,7 +49,7 @@ class Boilerplate:
 @cache
 def boilerplate() -> Boilerplate:
     """The placeholders and template sentences, read once from the rules' data."""
-    data = yaml.safe_load((rules_dir() / "profiles" / "placeholders.yaml").read_text(encoding="utf-8"))
+    data = safeyaml.load((rules_dir() / "profiles" / "placeholders.yaml").read_text(encoding="utf-8"))
     phrases = "|".join(re.escape(p) for p in data["phrases"])
     notes = "|".join(re.escape(n) for n in data["notes"])
     sentences = {plain(s).rstrip(".") for t in data["templates"] for s in t["sentences"]}
@@ -63,9 +65,16 @@ def plain(text: str) -> str:
     return " ".join(_EMPHASIS.sub("", _LINK_TARGET.sub("]", text)).lower().split())
 
 
+@lru_cache(maxsize=1)
+def _blocks(body: str) -> list[Token]:
+    """The blocks of `body`'s first MAX_BODY characters. Harvest asks for a card's sections, then
+    for its licence statements: the one body is parsed once (the parse is most of a card's cost)."""
+    return _PARSER.parse(body[:MAX_BODY])
+
+
 def sections(body: str, first_line: int, file: str) -> list[Section]:
     """Headings of `body` (which starts at `first_line` of `file`) with their fill status."""
-    tokens = _PARSER.parse(body[:MAX_BODY])
+    tokens = _blocks(body)
     heads: list[tuple[int, str, int]] = []  # (0-based line in body, heading, level)
     texts: list[list[str]] = [[]]  # texts[0] is the text before the first heading
     for i, token in enumerate(tokens):
@@ -85,6 +94,8 @@ def sections(body: str, first_line: int, file: str) -> list[Section]:
 
 def _uncomment(text: str) -> str:
     """`text` without HTML comments (an unclosed one runs to the end), in one pass."""
+    if "<!--" not in text:
+        return text
     kept, start = [], 0
     while (opened := text.find("<!--", start)) >= 0:
         kept.append(text[start:opened])
@@ -108,7 +119,12 @@ def _status(texts: list[str]) -> str:
 
 def _judge(line: str) -> str | None:
     """None for decoration; placeholder for template boilerplate, placeholders and bare labels
-    ("**BibTeX:**", "- **Model type:** [More Information Needed]"); filled otherwise."""
+    ("**BibTeX:**", "- **Model type:** [More Information Needed]"); filled otherwise. Cards written
+    from the Hub's templates repeat the same short lines card after card: those are judged once."""
+    return _judge_short(line) if len(line) <= MAX_REMEMBERED else _judgement(line)
+
+
+def _judgement(line: str) -> str | None:
     line = plain(line)
     if _DECORATION.fullmatch(line):
         return None
@@ -119,6 +135,9 @@ def _judge(line: str) -> str | None:
     rest = known.placeholder.sub("", known.note.sub("", rest)).strip()
     label = len(rest) <= MAX_LABEL and _LABEL.fullmatch(rest) and (rest != line or rest.endswith(":"))
     return "placeholder" if _DECORATION.fullmatch(rest) or label else "filled"
+
+
+_judge_short = lru_cache(maxsize=4096)(_judgement)
 
 
 # --- licence statements in the body --------------------------------------------------------------
@@ -145,7 +164,9 @@ def stated_licenses(body: str, first_line: int) -> list[tuple[str, str | None, i
     "License: X" line, a sentence saying this work is "licensed under X", or the first line of a
     "License" section when it is only a name. Which of them name a licence is the reading's to say."""
     found: list[tuple[str, str | None, int, str]] = []
-    tokens = _PARSER.parse(body[:MAX_BODY])
+    if not _may_state(body[:MAX_BODY]):
+        return found
+    tokens = _blocks(body)
     section, first_in_section = "", False
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and token.level == 0:
@@ -159,12 +180,20 @@ def stated_licenses(body: str, first_line: int) -> list[tuple[str, str | None, i
     return found[:MAX_STATED]
 
 
+def _may_state(text: str) -> bool:
+    """Whether a statement can be in `text`: each shape needs "licen" (a line or a License heading)
+    or " under ", in any case (to the patterns' IGNORECASE a dotted or dotless I is an i), unless
+    cutting out a comment joins one."""
+    low = text.lower()
+    return "licen" in low or " under " in low or "<!--" in text or "\u0131" in text or "\u0130" in text
+
+
 def _line_statements(line: str, number: int, opens_license_section: bool) -> list[tuple[str, str | None, int, str]]:
     """A line's statement; when the name runs on past a comma ("CC BY 4.0, but the images ..."), the
     part before the comma follows as a second reading ("Apache License, Version 2.0" needs the whole)."""
     if match := _LICENSE_FIELD.match(line):
         text, shape = match.group(1), "license line"
-    elif match := _UNDER.search(line):
+    elif " under " in line.lower() and (match := _UNDER.search(line)):  # the phrase _UNDER needs, found fast
         text, shape = match.group(1), "licensed under"
     elif opens_license_section and 0 < len(line) <= MAX_LABEL:
         text, shape = line, "License section"

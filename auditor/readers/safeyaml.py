@@ -6,10 +6,13 @@ libyaml's event parser is a state machine, so streaming its events is linear in 
 safe at any depth; the nesting is measured there and refused past MAX_DEPTH. Aliases then make
 the nodes a graph whose expansion can be exponential (alias bombs), deeper than the text
 (a chain of anchors) or infinite (an alias to an enclosing anchor): one pass over the distinct
-nodes measures the expansion and refuses all three before anything walks the data.
+nodes measures the expansion and refuses all three before anything walks the data. Text with no
+alias is a tree the event pass has measured already: the walk is left out.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import yaml
 
@@ -18,6 +21,13 @@ Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, when 
 MAX_DEPTH = 64  # real manifests nest a handful of levels; far below every recursion limit
 _OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+
+def load(text: str) -> Any:
+    """The values of YAML mlaudit ships (rules, licences, profiles, templates), through libyaml's
+    parser when present: several times faster than PyYAML's Python one, and the same safe
+    constructor, so the same values. Cards and other untrusted YAML go through `compose`."""
+    return yaml.load(text, Loader=Loader)
 
 
 class Refused(ValueError):
@@ -38,9 +48,9 @@ class TooDeep(Refused):
 def compose(text: str, loader: type = Loader, max_nodes: int = 50_000) -> yaml.Node | None:
     """The text's node tree, refused (Refused) when it nests, or expands through its aliases,
     beyond the bounds; syntax errors raise yaml.YAMLError as usual."""
-    check_depth(text, loader)
+    may_expand = check_depth(text, loader, max_nodes)
     node = yaml.compose(text, Loader=loader)
-    if node is not None:
+    if node is not None and may_expand:
         _check_expansion(node, max_nodes)
     return node
 
@@ -86,21 +96,28 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-def check_depth(text: str, loader: type = Loader) -> None:
+def check_depth(text: str, loader: type = Loader, max_nodes: int = 50_000) -> bool:
     """Raise TooDeep if `text` nests collections deeper than MAX_DEPTH (syntax errors are left
     to the composer, which reports them with their line). Newer libyaml builds stop at their own
-    nesting limit while scanning ahead, before the events get that deep: that is the same refusal."""
-    depth = 0
+    nesting limit while scanning ahead, before the events get that deep: that is the same refusal.
+    Returns whether the composed nodes need the expansion check: without aliases and with at most
+    `max_nodes` events, they are a tree within both bounds already (most manifests)."""
+    depth, events, aliased = 0, 0, False
     try:
         for event in yaml.parse(text, Loader=loader):
+            events += 1
             if isinstance(event, _OPEN):
                 depth += 1
                 if depth > MAX_DEPTH:
                     raise TooDeep(event.start_mark.line + 1 if event.start_mark else 1)
             elif isinstance(event, _CLOSE):
                 depth -= 1
+            elif isinstance(event, yaml.AliasEvent):
+                aliased = True
     except yaml.MarkedYAMLError as exc:
         if "nesting depth" in str(exc.problem):
             raise TooDeep(exc.problem_mark.line + 1 if exc.problem_mark else 1) from None
+        return True
     except yaml.YAMLError:
-        return
+        return True
+    return aliased or events > max_nodes

@@ -137,7 +137,7 @@ def map_strings(value: JSON, change: Callable[[str], str]) -> JSON:
 def _isolated(text: str) -> Markup:
     """Manifest text, escaped, in its own <bdi>: a right-to-left override inside it cannot reorder
     the text that follows, and the stylesheet lets it wrap anywhere."""
-    return Markup("<bdi>{}</bdi>").format(text)
+    return Markup(f"<bdi>{escape(text)}</bdi>")  # what Markup.format does, without its formatter
 
 
 def _link_text(_: object, tokens: Sequence[Token], index: int, *__: object) -> str:

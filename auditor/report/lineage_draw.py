@@ -15,6 +15,8 @@ from __future__ import annotations
 import math
 import sys
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -157,16 +159,23 @@ def _igraph() -> Any:  # igraph has no type information
     """igraph without its plotting back end: where matplotlib is installed, importing igraph imports
     matplotlib.pyplot too (0.4 s to 3 s), which the layout never uses. Hiding matplotlib while
     igraph is first imported keeps that out of every audit; matplotlib imports normally afterwards."""
-    if "igraph" in sys.modules or "matplotlib" in sys.modules:
+    with _without("matplotlib"):
         import igraph
-
-        return igraph
-    sys.modules["matplotlib"] = None  # type: ignore[assignment]  # makes `import matplotlib` fail
-    try:
-        import igraph
-    finally:
-        del sys.modules["matplotlib"]
     return igraph
+
+
+@contextmanager
+def _without(module: str) -> Iterator[None]:
+    """`import module` fails inside, unless it is imported already: igraph tries optional modules
+    it does not need here, at a cost larger than a small audit's layout."""
+    if module in sys.modules:
+        yield
+        return
+    sys.modules[module] = None  # type: ignore[assignment]  # makes `import module` fail
+    try:
+        yield
+    finally:
+        del sys.modules[module]
 
 
 def draw(diagram: Diagram) -> Drawing:
@@ -187,7 +196,8 @@ def draw(diagram: Diagram) -> Drawing:
     for child, relation in junctions:
         junction = index[f"{child}\x00{relation}"]
         segments.append((index[child], junction, tuple(sorted(through[junction]))))
-    graph = igraph.Graph(n=len(keys), edges=[(s, t) for s, t, _ in segments], directed=True)
+    with _without("numpy"):  # the constructor imports numpy (0.1 s) to ask whether the edges are an array
+        graph = igraph.Graph(n=len(keys), edges=[(s, t) for s, t, _ in segments], directed=True)
     layout = graph.layout_sugiyama()
     coords, routing = _spread([(float(x), round(y)) for x, y in layout.coords], layout.edge_routing)
     places = _Places(keys, boxes, coords, routing, diagram.note)

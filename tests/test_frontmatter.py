@@ -1,0 +1,112 @@
+"""Card front matter read in one pass over libyaml's events must equal what the composed nodes give,
+and anything the one pass does not handle must go the composed way (which words the refusals)."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from auditor.readers import frontmatter, safeyaml
+from auditor.report import glossary
+
+
+def composed(source: str, first_line: int = 3) -> tuple[object, ...]:
+    """What the composed path gives (or the refusal it raises), the one pass left out."""
+    saved = frontmatter._from_events
+    frontmatter._from_events = lambda *_: None
+    try:
+        return read(source, first_line)
+    finally:
+        frontmatter._from_events = saved
+
+
+def read(source: str, first_line: int = 3) -> tuple[object, ...]:
+    try:
+        fm = frontmatter.parse(source, first_line)
+    except frontmatter.FrontMatterError as exc:
+        return ("refused", str(exc), exc.line)
+    return (repr(fm.data), fm.lines, fm.duplicates)  # repr: key order and value types count too
+
+
+TRICKY = [
+    "a: 1\nb: ~\nc: null\nd: ''\ne: !!null x\nf: ! null\ng: 'null'\nh:\ni: Null\nj: NULL\nk: [1, ~, {x: y}]\n",
+    "a: 1\na: 2\nb:\n  c: 1\n  c: 2\n",
+    "a:\n  b:\n  - 1\n  - x: y\n    x: z\n",
+    "a:\n- b\n- c\nd: e\n",
+    "'quoted key': 1\n\"k2\": ~\n1: 2\ntrue: false\n~: x\n",
+    "a: !!str 1\nb: !custom x\nc: |\n  text\n  more\nd: >-\n  folded\n",
+    "{a: 1, b: [2, 3]}",
+    "a:\n  - - - x\n",
+    "a: !!null\nb: !!null ''\n",
+]
+ELSEWHERE = [  # the composed path decides these: refusals, aliases, complex keys, other shapes
+    "",
+    "# only a comment\n",
+    "---\n",
+    "- a\n- b\n",
+    "just text",
+    "a: 1\n---\nb: 2\n",
+    "a: &x 1\nb: *x\n",
+    "? [a, b]\n: c\n",
+    "a: {",
+    "a: b: c",
+    "a: " + "[" * 70 + "]" * 70,
+    "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n",
+]
+
+
+@pytest.mark.parametrize("source", TRICKY + ELSEWHERE)
+def test_one_pass_reads_as_the_composed_nodes(source):
+    assert read(source) == composed(source)
+
+
+@pytest.mark.parametrize("source", TRICKY)
+def test_plain_mappings_take_the_one_pass(source):
+    assert frontmatter._from_events(source, 1) is not None
+
+
+@pytest.mark.parametrize("source", [s for s in ELSEWHERE if s.strip() and not s.startswith("#")])
+def test_aliases_other_shapes_and_errors_take_the_composed_path(source):
+    assert frontmatter._from_events(source, 1) is None
+
+
+SPELLINGS = st.sampled_from(["", "~", "null", "Null", "NULL", "no", "1.10", "2024-01-01", "a: b", "- x", "'q'"])
+TEXT = st.text(alphabet=string.ascii_letters + " -_:#'\"", max_size=8) | SPELLINGS
+KEYS = st.text(alphabet=string.ascii_lowercase + "_-", min_size=1, max_size=6) | SPELLINGS.filter(bool)
+VALUES = st.recursive(
+    st.none() | TEXT | st.integers() | st.booleans(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(KEYS, VALUES, min_size=1, max_size=6), st.booleans(), st.integers(0, 3))
+def test_any_mapping_reads_as_the_composed_nodes(data, flow, duplicate):
+    source = yaml.safe_dump(data, default_flow_style=flow, sort_keys=False, allow_unicode=True)
+    lines = source.splitlines(keepends=True)
+    source = "".join(lines + lines[:duplicate])  # repeated top-level lines: duplicate keys
+    assert read(source) == composed(source)
+
+
+def test_alias_free_yaml_is_not_walked_again():
+    assert safeyaml.check_depth("a: [1, 2]\nb: {c: d}\n") is False
+    assert safeyaml.check_depth("a: &x [1]\nb: *x\n") is True
+    assert safeyaml.check_depth("[" + "1, " * 60 + "1]", max_nodes=50) is True
+    assert safeyaml.check_depth("a: {") is True  # an error: the composer reports it
+
+
+PIECES = ["SPDX", "CMP001", "merge", "merged", "distill", "copyleft", "Share-Alike", "info", "LicenseRef-a.b", "met"]
+TERMS = st.lists(st.sampled_from([*PIECES, "x", "_", "-", " ", "1", "é"]), max_size=14).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TERMS)
+def test_glossary_terms_are_found_where_a_search_finds_them(text):
+    for entry in glossary.entries():
+        assert glossary._occurs(entry.pattern, text) == (re.search(entry.pattern, text) is not None), entry.id
