@@ -52,12 +52,16 @@ class Fixpoint:
 @dataclass
 class Program:
     """The compiled rule base: tables (predicate -> column representations), the rule files' facts,
-    the statements in evaluation order, and the predicates read back with their atoms' shape."""
+    the statements in evaluation order, and the predicates read back with their atoms' shape.
+    Beside each step, the tables it writes and, for each rule that can start it, the tables its
+    positive literals read: a step none of whose rules has all of them filled derives nothing."""
 
     dialect: Dialect
     tables: dict[str, tuple[str, ...]] = field(default_factory=dict)
     facts: list[datalog.Fact] = field(default_factory=list)
     steps: list[str | Fixpoint] = field(default_factory=list)
+    writes: list[tuple[str, ...]] = field(default_factory=list)
+    reads: list[tuple[frozenset[str], ...]] = field(default_factory=list)
     shown: dict[str, tuple[str, int, dict[int, tuple[str, int]]]] = field(default_factory=dict)
 
     def create(self) -> list[str]:
@@ -82,6 +86,8 @@ def compile_files(files: list[Path], dialect: Dialect = DUCKDB) -> Program:
     program.tables = {pred: tuple(map(representation, kinds)) for pred, kinds in _kinds(translation).items()}
     for component in _components(translation.rules):
         program.steps.append(_stratum(component, translation.rules, program))
+        program.writes.append(tuple(map(_table, component)))
+        program.reads.append(_reads(component, translation.rules))
     program.shown = {
         pred: shape
         for pred, shape in translation.shapes.items()
@@ -223,7 +229,33 @@ def _stratum(component: list[str], rules: list[Rule], program: Program) -> str |
         (pred,) = component
         selects = [_select(rule, program) for rule in own]
         return f"INSERT INTO {_table(pred)} {_new(pred, selects)}"
+    linear = len({id(rule) for rule, _ in recursive}) == len(recursive)
+    if program.dialect.recursive_cte and len(component) == 1 and linear:
+        return _recursive_cte(component[0], own, recursive, program)
     return _fixpoint(component, own, recursive, program)
+
+
+def _recursive_cte(pred: str, own: list[Rule], recursive: list[tuple[Rule, int]], program: Program) -> str:
+    """A predicate whose rules each read it once, as one WITH RECURSIVE statement: the engine's own
+    semi-naive loop, each round joining the rows the previous round added (`__delta`, the working
+    table) and keeping a row only the first time (UNION)."""
+    table, columns = _table(pred), ", ".join(f"c{i}" for i in range(len(program.tables[pred])))
+    again = {id(rule) for rule, _ in recursive}
+    start = [f"SELECT * FROM {table}"] + [_select(rule, program) for rule in own if id(rule) not in again]
+    step = " UNION ALL ".join(_select(rule, program, i) for rule, i in recursive)
+    cte = f"WITH RECURSIVE {table}__delta({columns}) AS (SELECT * FROM ({' UNION '.join(start)}) s "
+    cte += f"UNION SELECT * FROM ({step}) r) SELECT * FROM {table}__delta"
+    return f"INSERT INTO {table} SELECT * FROM ({cte}) n EXCEPT SELECT * FROM {table}"
+
+
+def _reads(component: list[str], rules: list[Rule]) -> tuple[frozenset[str], ...]:
+    """For each rule of the component that reads none of it, the tables of its positive literals;
+    a recursive component also starts from its own tables (the facts they may hold)."""
+    own = [rule for rule in rules if rule.head[0] in component]
+    positive = [frozenset(_table(pred) for kind_, pred, _ in rule.body if kind_ == "pos") for rule in own]
+    starts = tuple(tables for tables in positive if not tables & set(map(_table, component)))
+    recursive = len(starts) < len(positive) or len(component) > 1
+    return starts + tuple(frozenset({_table(pred)}) for pred in component if recursive)
 
 
 def _new(pred: str, selects: list[str]) -> str:

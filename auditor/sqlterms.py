@@ -27,6 +27,7 @@ class Dialect:
     string_type: str
     int_type: str = "BIGINT"
     backslash_escapes: bool = False  # Spark reads \ in a literal as an escape
+    recursive_cte: bool = False  # a recursion runs as one WITH RECURSIVE statement (Spark 3.5 has none)
 
     def string(self, text: str) -> str:
         if self.backslash_escapes:
@@ -48,7 +49,7 @@ class Dialect:
         return f"(CAST({text} AS {self.int_type}) - {OFFSET})" if rep == INT else text
 
 
-DUCKDB = Dialect("VARCHAR")
+DUCKDB = Dialect("VARCHAR", recursive_cte=True)
 SPARK = Dialect("STRING", backslash_escapes=True)
 
 
