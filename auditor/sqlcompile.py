@@ -20,12 +20,13 @@ that run the statements (CREATE TABLE, CREATE TABLE AS, INSERT, EXCEPT, ALTER TA
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from auditor import datalog, schema
+from auditor import datalog, schema, sqldemand
 from auditor.datalog import Arg, Rule, Var
 from auditor.predicates import Term
 from auditor.sqlterms import ANY, DUCKDB, FUN, INT, STR, SYM, Dialect, encode, kind, representation
@@ -81,6 +82,7 @@ class Program:
 def compile_files(files: list[Path], dialect: Dialect = DUCKDB) -> Program:
     """The Datalog files of the rule base (ASP-only files are skipped) as a SQL program."""
     translation = datalog.translate(files)
+    translation = dataclasses.replace(translation, rules=sqldemand.restrict(translation))
     _check_bodies(translation)
     program = Program(dialect, facts=list(translation.facts))
     program.tables = {pred: tuple(map(representation, kinds)) for pred, kinds in _kinds(translation).items()}
