@@ -11,7 +11,9 @@ Shared variables join, `not` is NOT EXISTS, comparisons and constants go in WHER
 function term is spread into columns as datalog.py names it. Each predicate is a table of
 distinct rows; the predicates are evaluated one strongly connected component of the dependency
 graph at a time (negation only on earlier components: stratified), a recursive component by
-semi-naive iteration of plain statements until a round adds no row.
+semi-naive iteration until a round adds no row: one WITH RECURSIVE statement where the engine has
+it and each rule reads the component once, else rounds of plain statements. Predicates every reader
+guards are first restricted to what the guards demand (auditor/sqldemand.py).
 
 Each column holds the kinds of value the schema and the rules put there (a fixpoint over the
 rules), typed or tagged as auditor/sqlterms.py says. Only the Dialect differs between the engines

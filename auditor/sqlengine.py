@@ -2,7 +2,8 @@
 
 The facts are loaded into one table per predicate, a column array at a time (never a statement
 per fact); the compiled statements run in order, a recursive component's until a round adds no
-row; the shown predicates read back as the atoms clingo gives. Choices are ASP: clingo's `chosen`
+row, and a step whose rules all read an empty table is skipped; the shown predicates read back as
+the atoms clingo gives. Choices are ASP: clingo's `chosen`
 atoms come in as facts, as for pyDatalog.
 """
 
