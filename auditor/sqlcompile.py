@@ -4,8 +4,8 @@ The rules are parsed once, by clingo's own parser (auditor/datalog.py: ASP-only 
 Datalog cannot run refused with its file and line), and each rule becomes a SELECT:
 
     carries(C, L, T) :- cone(C), edge(C, P, R), carries(P, L, T), crosses(L, T, R).
-    SELECT t0.c0, t2.c1, t2.c2 FROM cone__1 t0, edge__3 t1, carries__3 t2, crosses__3 t3
-    WHERE t1.c0 = t0.c0 AND t2.c0 = t1.c1 AND t3.c0 = t2.c1 AND t3.c1 = t2.c2 AND t3.c2 = t1.c2
+    SELECT t0.c0, t2.c1, t2.c2 FROM cone__1 t0 JOIN edge__3 t1 ON t1.c0 = t0.c0
+    JOIN carries__3 t2 ON t2.c0 = t1.c1 JOIN crosses__3 t3 ON t3.c0 = t2.c1 AND t3.c1 = t2.c2 AND t3.c2 = t1.c2
 
 Shared variables join, `not` is NOT EXISTS, comparisons and constants go in WHERE, and a head's
 function term is spread into columns as datalog.py names it. Each predicate is a table of
@@ -362,11 +362,15 @@ class _RuleSQL:
 def _select(rule: Rule, program: Program, delta: int | None = None) -> str:
     """The rule as a SELECT of its head's columns; body literal `delta` reads the previous round's rows."""
     sql = _RuleSQL(rule, program)
-    tables = []
-    for i, (kind_, pred, args) in enumerate(rule.body):
+    tables = ""  # joined in the body's order, each on what ties it to those before: never a cross product
+    for i, (kind_, pred, args) in enumerate(rule.body):  # the planner would pick for a recursion's rows
         if kind_ == "pos":
-            tables.append(f"{_table(pred)}{'__delta' if i == delta else ''} t{i}")
-            sql.where += sql.match(f"t{i}", pred, args, sql.bound)
+            table = f"{_table(pred)}{'__delta' if i == delta else ''} t{i}"
+            ties = sql.match(f"t{i}", pred, args, sql.bound)
+            if not tables:
+                tables, sql.where = table, sql.where + ties
+            else:
+                tables += f" JOIN {table} ON {' AND '.join(ties)}" if ties else f" CROSS JOIN {table}"
     for variable, value in _bindings(rule, set(sql.bound)):
         sql.bound[variable] = sql.side(value)
     for i, (kind_, op, args) in enumerate(rule.body):
@@ -380,7 +384,7 @@ def _select(rule: Rule, program: Program, delta: int | None = None) -> str:
         for i, (arg, rep) in enumerate(zip(rule.head[1], reps, strict=True))
     ]
     text = f"SELECT {', '.join(columns)}"
-    text += f" FROM {', '.join(tables)}" if tables else ""
+    text += f" FROM {tables}" if tables else ""
     return text + (f" WHERE {' AND '.join(sql.where)}" if sql.where else "")
 
 
