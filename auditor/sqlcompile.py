@@ -4,11 +4,13 @@ The rules are parsed once, by clingo's own parser (auditor/datalog.py: ASP-only 
 Datalog cannot run refused with its file and line), and each rule becomes a SELECT:
 
     carries(C, L, T) :- cone(C), edge(C, P, R), carries(P, L, T), crosses(L, T, R).
-    SELECT t0.c0, t2.c1, t2.c2 FROM cone__1 t0 JOIN edge__3 t1 ON t1.c0 = t0.c0
-    JOIN carries__3 t2 ON t2.c0 = t1.c1 JOIN crosses__3 t3 ON t3.c0 = t2.c1 AND t3.c1 = t2.c2 AND t3.c2 = t1.c2
+    SELECT t1.c0, t2.c1, t2.c2 FROM edge__3 t1 JOIN carries__3 t2 ON t2.c0 = t1.c1
+    JOIN crosses__3 t3 ON t3.c0 = t2.c1 AND t3.c1 = t2.c2 AND t3.c2 = t1.c2
+    WHERE EXISTS (SELECT 1 FROM cone__1 n0 WHERE n0.c0 = t1.c0)
 
-Shared variables join, `not` is NOT EXISTS, comparisons and constants go in WHERE, and a head's
-function term is spread into columns as datalog.py names it. Each predicate is a table of
+Shared variables join (in an order that ties each table to one before it), a literal over one
+variable others bind is an EXISTS, `not` is NOT EXISTS, comparisons and constants go in WHERE, and
+a head's function term is spread into columns as datalog.py names it. Each predicate is a table of
 distinct rows; the predicates are evaluated one strongly connected component of the dependency
 graph at a time (negation only on earlier components: stratified), a recursive component by
 semi-naive iteration until a round adds no row: one WITH RECURSIVE statement where the engine has
@@ -16,7 +18,7 @@ it and each rule reads the component once, else rounds of plain statements. Pred
 guards are first restricted to what the guards demand (auditor/sqldemand.py).
 
 Each column holds the kinds of value the schema and the rules put there (a fixpoint over the
-rules), typed or tagged as auditor/sqlterms.py says. Only the Dialect differs between the engines
+rules, auditor/sqlterms.py), typed or tagged as that module says. Only the Dialect differs between the engines
 that run the statements (CREATE TABLE, CREATE TABLE AS, INSERT, EXCEPT, ALTER TABLE RENAME).
 """
 
@@ -28,13 +30,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from auditor import datalog, schema, sqldemand
+from auditor import datalog, sqldemand, sqlterms
 from auditor.datalog import Arg, Rule, Var
 from auditor.predicates import Term
-from auditor.sqlterms import ANY, DUCKDB, FUN, INT, STR, SYM, Dialect, encode, kind, representation
+from auditor.sqlterms import ANY, DUCKDB, INT, Dialect, encode, kind, representation
 
-_SCHEMA_KINDS = {"asset": {INT}, "int": {INT}, "symbol": {SYM}, "string": {STR}, "term": {STR}}
-_ALL_KINDS = frozenset({INT, STR, SYM, FUN})
 _OPERATORS = {"==": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
 
@@ -87,7 +87,8 @@ def compile_files(files: list[Path], dialect: Dialect = DUCKDB) -> Program:
     translation = dataclasses.replace(translation, rules=sqldemand.restrict(translation))
     _check_bodies(translation)
     program = Program(dialect, facts=list(translation.facts))
-    program.tables = {pred: tuple(map(representation, kinds)) for pred, kinds in _kinds(translation).items()}
+    kinds = sqlterms.column_kinds(translation)
+    program.tables = {pred: tuple(map(representation, column)) for pred, column in kinds.items()}
     for component in _components(translation.rules):
         program.steps.append(_stratum(component, translation.rules, program))
         program.writes.append(tuple(map(_table, component)))
@@ -102,76 +103,6 @@ def compile_files(files: list[Path], dialect: Dialect = DUCKDB) -> Program:
 
 def _table(pred: str) -> str:
     return pred.replace("'", "_q_")  # clingo names may hold primes; nothing else needs quoting
-
-
-# -- column kinds: the schema's types, widened by every value a rule puts in a column
-
-
-def _kinds(translation: datalog.Translation) -> dict[str, list[set[str]]]:
-    heads = {rule.head[0] for rule in translation.rules} | {fact[0] for fact in translation.facts}
-    kinds: dict[str, list[set[str]]] = {}
-    for pred, args in _atoms(translation):
-        base = _schema_kinds(pred) if pred not in heads else None
-        kinds.setdefault(pred, base or [set() for _ in args])
-    for fact in translation.facts:
-        for column, value in zip(kinds[fact[0]], fact[1:], strict=True):
-            column.add(kind(value))
-    changed = True
-    while changed:
-        changed = False
-        for rule in translation.rules:
-            variables = _variable_kinds(rule, kinds)
-            for column, arg in zip(kinds[rule.head[0]], rule.head[1], strict=True):
-                new = variables.get(arg, set()) if isinstance(arg, Var) else {kind(arg)}
-                changed |= not new <= column
-                column |= new
-    return kinds
-
-
-def _atoms(translation: datalog.Translation) -> Iterator[tuple[str, list[Arg]]]:
-    for rule in translation.rules:
-        yield rule.head
-        yield from ((pred, args) for kind_, pred, args in rule.body if kind_ != "cmp")
-    yield from ((fact[0], list(fact[1:])) for fact in translation.facts)
-
-
-def _schema_kinds(pred: str) -> list[set[str]] | None:
-    """The kinds of an input predicate's columns, from its types in auditor/schema.py."""
-    name, _, arity = pred.partition("__")
-    known = schema.SCHEMA.get(name)
-    if known is None or not arity.isdigit() or known.arity != int(arity):
-        return None
-    return [set(_SCHEMA_KINDS.get(t, _ALL_KINDS)) for t in known.types]
-
-
-def _variable_kinds(rule: Rule, kinds: dict[str, list[set[str]]]) -> dict[Var, set[str]]:
-    """Each variable's kinds, from the positive literal (or the equality) that binds it first."""
-    found: dict[Var, set[str]] = {}
-    for kind_, pred, args in rule.body:
-        if kind_ == "pos":
-            for column, arg in zip(kinds[pred], args, strict=True):
-                if isinstance(arg, Var) and arg not in found:
-                    found[arg] = column
-    for left, right in _bindings(rule, set(found)):
-        found[left] = found[right] if isinstance(right, Var) else {kind(right)}
-    return found
-
-
-def _bindings(rule: Rule, bound: set[Var]) -> list[tuple[Var, Arg]]:
-    """Equalities that bind a variable no positive literal binds (`X = Y`, `X = 3`), in order."""
-    found: list[tuple[Var, Arg]] = []
-    progress = True
-    while progress:
-        progress = False
-        for kind_, op, args in rule.body:
-            if kind_ != "cmp" or op != "==":
-                continue
-            for left, right in (args, args[::-1]):
-                if isinstance(left, Var) and left not in bound and (not isinstance(right, Var) or right in bound):
-                    found.append((left, right))
-                    bound.add(left)
-                    progress = True
-    return found
 
 
 def _check_bodies(translation: datalog.Translation) -> None:
@@ -343,7 +274,7 @@ class _RuleSQL:
             return side.sql
         if rep == ANY:
             return self.tagged(side)
-        if side.rep != ANY:  # the column kinds (_kinds) admit every value a rule puts in a column
+        if side.rep != ANY:  # the column kinds (sqlterms.column_kinds) admit every value a rule puts there
             raise self.refuse(f"a {side.rep} value in a {rep} column")
         return self.dialect.untagged(side.sql, rep)
 
@@ -362,22 +293,22 @@ class _RuleSQL:
 def _select(rule: Rule, program: Program, delta: int | None = None) -> str:
     """The rule as a SELECT of its head's columns; body literal `delta` reads the previous round's rows."""
     sql = _RuleSQL(rule, program)
-    tables = ""  # joined in the body's order, each on what ties it to those before: never a cross product
-    for i, (kind_, pred, args) in enumerate(rule.body):  # the planner would pick for a recursion's rows
-        if kind_ == "pos":
-            table = f"{_table(pred)}{'__delta' if i == delta else ''} t{i}"
-            ties = sql.match(f"t{i}", pred, args, sql.bound)
-            if not tables:
-                tables, sql.where = table, sql.where + ties
-            else:
-                tables += f" JOIN {table} ON {' AND '.join(ties)}" if ties else f" CROSS JOIN {table}"
-    for variable, value in _bindings(rule, set(sql.bound)):
+    joined, checks = _join_order(rule, delta)
+    tables = ""
+    for i in joined:
+        _, pred, args = rule.body[i]
+        table, ties = f"{_table(pred)}{'__delta' if i == delta else ''} t{i}", sql.match(f"t{i}", pred, args, sql.bound)
+        if not tables:
+            tables, sql.where = table, sql.where + ties
+        else:
+            tables += f" JOIN {table} ON {' AND '.join(ties)}" if ties else f" CROSS JOIN {table}"
+    for variable, value in sqlterms.bindings(rule, set(sql.bound)):
         sql.bound[variable] = sql.side(value)
     for i, (kind_, op, args) in enumerate(rule.body):
         if kind_ == "cmp":
             sql.where.append(sql.compare(sql.side(args[0]), op, sql.side(args[1])))
-        elif kind_ == "neg":
-            sql.where.append(_absent(sql, f"n{i}", op, args))
+        elif kind_ == "neg" or i in checks:
+            sql.where.append(_exists(sql, f"n{i}", op, args, kind_ == "pos"))
     reps = program.tables[rule.head[0]]
     columns = [
         f"{sql.as_column(sql.side(arg), rep)} AS c{i}"
@@ -388,10 +319,30 @@ def _select(rule: Rule, program: Program, delta: int | None = None) -> str:
     return text + (f" WHERE {' AND '.join(sql.where)}" if sql.where else "")
 
 
-def _absent(sql: _RuleSQL, alias: str, pred: str, args: list[Arg]) -> str:
+def _join_order(rule: Rule, delta: int | None) -> tuple[list[int], set[int]]:
+    """The positive literals to join, each tied to one before it where one can be (a planner blind to
+    a recursion's row count would rather cross it with a small table), and the literals over at most
+    one variable that the joined ones bind (cone(C), a 0-ary fact): tested with EXISTS, a semi-join."""
+    positive = [i for i, lit in enumerate(rule.body) if lit[0] == "pos"]
+    variables = {i: {a for a in rule.body[i][2] if isinstance(a, Var)} for i in positive}
+    checks: set[int] = set()
+    for i in positive:
+        others = set().union(*(variables[j] for j in positive if j not in checks and j != i))
+        if i != delta and len(positive) - len(checks) > 1 and len(variables[i]) <= 1 and variables[i] <= others:
+            checks.add(i)
+    left = [i for i in positive if i not in checks]
+    joined = [delta if delta in left else left[0]] if left else []
+    while len(joined) < len(left):
+        bound = set().union(*(variables[j] for j in joined))
+        rest = [i for i in left if i not in joined]
+        joined.append(next((i for i in rest if variables[i] & bound), rest[0]))
+    return joined, checks
+
+
+def _exists(sql: _RuleSQL, alias: str, pred: str, args: list[Arg], present: bool) -> str:
     conditions = sql.match(alias, pred, args, {})
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-    return f"NOT EXISTS (SELECT 1 FROM {_table(pred)} {alias}{where})"
+    return f"{'' if present else 'NOT '}EXISTS (SELECT 1 FROM {_table(pred)} {alias}{where})"
 
 
 def statements(program: Program) -> Iterator[str]:
