@@ -4,34 +4,36 @@ The rules are parsed once, by clingo's own parser (auditor/datalog.py: ASP-only 
 Datalog cannot run refused with its file and line), and each rule becomes a SELECT:
 
     carries(C, L, T) :- cone(C), edge(C, P, R), carries(P, L, T), crosses(L, T, R).
-    SELECT t0.c0, t2.c1, t2.c2 FROM cone__1 t0, edge__3 t1, carries__3 t2, crosses__3 t3
-    WHERE t1.c0 = t0.c0 AND t2.c0 = t1.c1 AND t3.c0 = t2.c1 AND t3.c1 = t2.c2 AND t3.c2 = t1.c2
+    SELECT t0.c0, t2.c1, t2.c2 FROM cone__1 t0 JOIN edge__3 t1 ON t1.c0 = t0.c0
+    JOIN carries__3 t2 ON t2.c0 = t1.c1 JOIN crosses__3 t3 ON t3.c0 = t2.c1 AND t3.c1 = t2.c2 AND t3.c2 = t1.c2
 
-Shared variables join, `not` is NOT EXISTS, comparisons and constants go in WHERE, and a head's
-function term is spread into columns as datalog.py names it. Each predicate is a table of
+Shared variables join, in an order that ties each table to one before it (in a recursion's round, a
+literal over one variable others bind is an EXISTS), `not` is NOT EXISTS, comparisons and constants
+go in WHERE, and a head's function term is spread into columns as datalog.py names it. Each predicate is a table of
 distinct rows; the predicates are evaluated one strongly connected component of the dependency
 graph at a time (negation only on earlier components: stratified), a recursive component by
-semi-naive iteration of plain statements until a round adds no row.
+semi-naive iteration until a round adds no row: one WITH RECURSIVE statement where the engine has
+it and each rule reads the component once, else rounds of plain statements. Predicates every reader
+guards are first restricted to what the guards demand (auditor/sqldemand.py).
 
 Each column holds the kinds of value the schema and the rules put there (a fixpoint over the
-rules), typed or tagged as auditor/sqlterms.py says. Only the Dialect differs between the engines
+rules, auditor/sqlterms.py), typed or tagged as that module says. Only the Dialect differs between the engines
 that run the statements (CREATE TABLE, CREATE TABLE AS, INSERT, EXCEPT, ALTER TABLE RENAME).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from auditor import datalog, schema
+from auditor import datalog, sqldemand, sqlterms
 from auditor.datalog import Arg, Rule, Var
 from auditor.predicates import Term
-from auditor.sqlterms import ANY, DUCKDB, FUN, INT, STR, SYM, Dialect, encode, kind, representation
+from auditor.sqlterms import ANY, DUCKDB, INT, Dialect, encode, kind, representation
 
-_SCHEMA_KINDS = {"asset": {INT}, "int": {INT}, "symbol": {SYM}, "string": {STR}, "term": {STR}}
-_ALL_KINDS = frozenset({INT, STR, SYM, FUN})
 _OPERATORS = {"==": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
 
@@ -52,12 +54,16 @@ class Fixpoint:
 @dataclass
 class Program:
     """The compiled rule base: tables (predicate -> column representations), the rule files' facts,
-    the statements in evaluation order, and the predicates read back with their atoms' shape."""
+    the statements in evaluation order, and the predicates read back with their atoms' shape.
+    Beside each step, the tables it writes and, for each rule that can start it, the tables its
+    positive literals read: a step none of whose rules has all of them filled derives nothing."""
 
     dialect: Dialect
     tables: dict[str, tuple[str, ...]] = field(default_factory=dict)
     facts: list[datalog.Fact] = field(default_factory=list)
     steps: list[str | Fixpoint] = field(default_factory=list)
+    writes: list[tuple[str, ...]] = field(default_factory=list)
+    reads: list[tuple[frozenset[str], ...]] = field(default_factory=list)
     shown: dict[str, tuple[str, int, dict[int, tuple[str, int]]]] = field(default_factory=dict)
 
     def create(self) -> list[str]:
@@ -77,11 +83,15 @@ class Program:
 def compile_files(files: list[Path], dialect: Dialect = DUCKDB) -> Program:
     """The Datalog files of the rule base (ASP-only files are skipped) as a SQL program."""
     translation = datalog.translate(files)
+    translation = dataclasses.replace(translation, rules=sqldemand.restrict(translation))
     _check_bodies(translation)
     program = Program(dialect, facts=list(translation.facts))
-    program.tables = {pred: tuple(map(representation, kinds)) for pred, kinds in _kinds(translation).items()}
+    kinds = sqlterms.column_kinds(translation)
+    program.tables = {pred: tuple(map(representation, column)) for pred, column in kinds.items()}
     for component in _components(translation.rules):
         program.steps.append(_stratum(component, translation.rules, program))
+        program.writes.append(tuple(map(_table, component)))
+        program.reads.append(_reads(component, translation.rules))
     program.shown = {
         pred: shape
         for pred, shape in translation.shapes.items()
@@ -92,76 +102,6 @@ def compile_files(files: list[Path], dialect: Dialect = DUCKDB) -> Program:
 
 def _table(pred: str) -> str:
     return pred.replace("'", "_q_")  # clingo names may hold primes; nothing else needs quoting
-
-
-# -- column kinds: the schema's types, widened by every value a rule puts in a column
-
-
-def _kinds(translation: datalog.Translation) -> dict[str, list[set[str]]]:
-    heads = {rule.head[0] for rule in translation.rules} | {fact[0] for fact in translation.facts}
-    kinds: dict[str, list[set[str]]] = {}
-    for pred, args in _atoms(translation):
-        base = _schema_kinds(pred) if pred not in heads else None
-        kinds.setdefault(pred, base or [set() for _ in args])
-    for fact in translation.facts:
-        for column, value in zip(kinds[fact[0]], fact[1:], strict=True):
-            column.add(kind(value))
-    changed = True
-    while changed:
-        changed = False
-        for rule in translation.rules:
-            variables = _variable_kinds(rule, kinds)
-            for column, arg in zip(kinds[rule.head[0]], rule.head[1], strict=True):
-                new = variables.get(arg, set()) if isinstance(arg, Var) else {kind(arg)}
-                changed |= not new <= column
-                column |= new
-    return kinds
-
-
-def _atoms(translation: datalog.Translation) -> Iterator[tuple[str, list[Arg]]]:
-    for rule in translation.rules:
-        yield rule.head
-        yield from ((pred, args) for kind_, pred, args in rule.body if kind_ != "cmp")
-    yield from ((fact[0], list(fact[1:])) for fact in translation.facts)
-
-
-def _schema_kinds(pred: str) -> list[set[str]] | None:
-    """The kinds of an input predicate's columns, from its types in auditor/schema.py."""
-    name, _, arity = pred.partition("__")
-    known = schema.SCHEMA.get(name)
-    if known is None or not arity.isdigit() or known.arity != int(arity):
-        return None
-    return [set(_SCHEMA_KINDS.get(t, _ALL_KINDS)) for t in known.types]
-
-
-def _variable_kinds(rule: Rule, kinds: dict[str, list[set[str]]]) -> dict[Var, set[str]]:
-    """Each variable's kinds, from the positive literal (or the equality) that binds it first."""
-    found: dict[Var, set[str]] = {}
-    for kind_, pred, args in rule.body:
-        if kind_ == "pos":
-            for column, arg in zip(kinds[pred], args, strict=True):
-                if isinstance(arg, Var) and arg not in found:
-                    found[arg] = column
-    for left, right in _bindings(rule, set(found)):
-        found[left] = found[right] if isinstance(right, Var) else {kind(right)}
-    return found
-
-
-def _bindings(rule: Rule, bound: set[Var]) -> list[tuple[Var, Arg]]:
-    """Equalities that bind a variable no positive literal binds (`X = Y`, `X = 3`), in order."""
-    found: list[tuple[Var, Arg]] = []
-    progress = True
-    while progress:
-        progress = False
-        for kind_, op, args in rule.body:
-            if kind_ != "cmp" or op != "==":
-                continue
-            for left, right in (args, args[::-1]):
-                if isinstance(left, Var) and left not in bound and (not isinstance(right, Var) or right in bound):
-                    found.append((left, right))
-                    bound.add(left)
-                    progress = True
-    return found
 
 
 def _check_bodies(translation: datalog.Translation) -> None:
@@ -223,7 +163,33 @@ def _stratum(component: list[str], rules: list[Rule], program: Program) -> str |
         (pred,) = component
         selects = [_select(rule, program) for rule in own]
         return f"INSERT INTO {_table(pred)} {_new(pred, selects)}"
+    linear = len({id(rule) for rule, _ in recursive}) == len(recursive)
+    if program.dialect.recursive_cte and len(component) == 1 and linear:
+        return _recursive_cte(component[0], own, recursive, program)
     return _fixpoint(component, own, recursive, program)
+
+
+def _recursive_cte(pred: str, own: list[Rule], recursive: list[tuple[Rule, int]], program: Program) -> str:
+    """A predicate whose rules each read it once, as one WITH RECURSIVE statement: the engine's own
+    semi-naive loop, each round joining the rows the previous round added (`__delta`, the working
+    table) and keeping a row only the first time (UNION)."""
+    table, columns = _table(pred), ", ".join(f"c{i}" for i in range(len(program.tables[pred])))
+    again = {id(rule) for rule, _ in recursive}
+    start = [f"SELECT * FROM {table}"] + [_select(rule, program) for rule in own if id(rule) not in again]
+    step = " UNION ALL ".join(_select(rule, program, i) for rule, i in recursive)
+    cte = f"WITH RECURSIVE {table}__delta({columns}) AS (SELECT * FROM ({' UNION '.join(start)}) s "
+    cte += f"UNION SELECT * FROM ({step}) r) SELECT * FROM {table}__delta"
+    return f"INSERT INTO {table} SELECT * FROM ({cte}) n EXCEPT SELECT * FROM {table}"
+
+
+def _reads(component: list[str], rules: list[Rule]) -> tuple[frozenset[str], ...]:
+    """For each rule of the component that reads none of it, the tables of its positive literals;
+    a recursive component also starts from its own tables (the facts they may hold)."""
+    own = [rule for rule in rules if rule.head[0] in component]
+    positive = [frozenset(_table(pred) for kind_, pred, _ in rule.body if kind_ == "pos") for rule in own]
+    starts = tuple(tables for tables in positive if not tables & set(map(_table, component)))
+    recursive = len(starts) < len(positive) or len(component) > 1
+    return starts + tuple(frozenset({_table(pred)}) for pred in component if recursive)
 
 
 def _new(pred: str, selects: list[str]) -> str:
@@ -307,7 +273,7 @@ class _RuleSQL:
             return side.sql
         if rep == ANY:
             return self.tagged(side)
-        if side.rep != ANY:  # the column kinds (_kinds) admit every value a rule puts in a column
+        if side.rep != ANY:  # the column kinds (sqlterms.column_kinds) admit every value a rule puts there
             raise self.refuse(f"a {side.rep} value in a {rep} column")
         return self.dialect.untagged(side.sql, rep)
 
@@ -326,32 +292,62 @@ class _RuleSQL:
 def _select(rule: Rule, program: Program, delta: int | None = None) -> str:
     """The rule as a SELECT of its head's columns; body literal `delta` reads the previous round's rows."""
     sql = _RuleSQL(rule, program)
-    tables = []
-    for i, (kind_, pred, args) in enumerate(rule.body):
-        if kind_ == "pos":
-            tables.append(f"{_table(pred)}{'__delta' if i == delta else ''} t{i}")
-            sql.where += sql.match(f"t{i}", pred, args, sql.bound)
-    for variable, value in _bindings(rule, set(sql.bound)):
+    joined, checks = _join_order(rule, delta)
+    tables = ""
+    for i in joined:
+        _, pred, args = rule.body[i]
+        table, ties = f"{_table(pred)}{'__delta' if i == delta else ''} t{i}", sql.match(f"t{i}", pred, args, sql.bound)
+        if not tables:
+            tables, sql.where = table, sql.where + ties
+        else:
+            tables += f" JOIN {table} ON {' AND '.join(ties)}" if ties else f" CROSS JOIN {table}"
+    for variable, value in sqlterms.bindings(rule, set(sql.bound)):
         sql.bound[variable] = sql.side(value)
     for i, (kind_, op, args) in enumerate(rule.body):
         if kind_ == "cmp":
             sql.where.append(sql.compare(sql.side(args[0]), op, sql.side(args[1])))
-        elif kind_ == "neg":
-            sql.where.append(_absent(sql, f"n{i}", op, args))
+        elif kind_ == "neg" or i in checks:
+            sql.where.append(_exists(sql, f"n{i}", op, args, kind_ == "pos"))
     reps = program.tables[rule.head[0]]
     columns = [
         f"{sql.as_column(sql.side(arg), rep)} AS c{i}"
         for i, (arg, rep) in enumerate(zip(rule.head[1], reps, strict=True))
     ]
     text = f"SELECT {', '.join(columns)}"
-    text += f" FROM {', '.join(tables)}" if tables else ""
+    text += f" FROM {tables}" if tables else ""
     return text + (f" WHERE {' AND '.join(sql.where)}" if sql.where else "")
 
 
-def _absent(sql: _RuleSQL, alias: str, pred: str, args: list[Arg]) -> str:
+def _join_order(rule: Rule, delta: int | None) -> tuple[list[int], set[int]]:
+    """The positive literals to join, each tied to one before it where one can be, and, in a round
+    over a recursion's new rows, the literals over at most one variable the joined ones bind (cone(C),
+    a 0-ary fact), tested with EXISTS: a planner blind to those rows' count would rather cross them
+    with a small table (at 1M assets, 890k carried terms times the 128 assets of a cone)."""
+    positive = [i for i, lit in enumerate(rule.body) if lit[0] == "pos"]
+    variables = {i: {a for a in rule.body[i][2] if isinstance(a, Var)} for i in positive}
+    checks: set[int] = set()
+    for i in positive:
+        others = set().union(*(variables[j] for j in positive if j not in checks and j != i))
+        if (
+            delta not in (None, i)
+            and len(positive) - len(checks) > 1
+            and len(variables[i]) <= 1
+            and variables[i] <= others
+        ):
+            checks.add(i)
+    left = [i for i in positive if i not in checks]
+    joined = [delta if delta in left else left[0]] if left else []
+    while len(joined) < len(left):
+        bound = set().union(*(variables[j] for j in joined))
+        rest = [i for i in left if i not in joined]
+        joined.append(next((i for i in rest if variables[i] & bound), rest[0]))
+    return joined, checks
+
+
+def _exists(sql: _RuleSQL, alias: str, pred: str, args: list[Arg], present: bool) -> str:
     conditions = sql.match(alias, pred, args, {})
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-    return f"NOT EXISTS (SELECT 1 FROM {_table(pred)} {alias}{where})"
+    return f"{'' if present else 'NOT '}EXISTS (SELECT 1 FROM {_table(pred)} {alias}{where})"
 
 
 def statements(program: Program) -> Iterator[str]:

@@ -2,7 +2,8 @@
 
 The facts are loaded into one table per predicate, a column array at a time (never a statement
 per fact); the compiled statements run in order, a recursive component's until a round adds no
-row; the shown predicates read back as the atoms clingo gives. Choices are ASP: clingo's `chosen`
+row, and a step whose rules all read an empty table is skipped; the shown predicates read back as
+the atoms clingo gives. Choices are ASP: clingo's `chosen`
 atoms come in as facts, as for pyDatalog.
 """
 
@@ -101,10 +102,15 @@ def _column(rep: str, values: tuple[Term, ...], given_type: str) -> Any:
 
 
 def run(connection: Any, program: sqlcompile.Program) -> None:
-    """The program's statements in order; a recursive component's rounds until one adds no row."""
-    for step in program.steps:
+    """The program's statements in order; a recursive component's rounds until one adds no row. A
+    step whose rules all read an empty table is skipped: most rules of a rule base fire on few inputs."""
+    filled = _filled(connection, program.tables)
+    for step, writes, reads in zip(program.steps, program.writes, program.reads, strict=True):
+        if not any(tables <= filled for tables in reads):
+            continue
         if isinstance(step, str):
-            connection.execute(step)
+            added = connection.execute(step).fetchone()[0]
+            filled |= set(writes) if added else set()
             continue
         for statement in step.start:
             connection.execute(statement)
@@ -113,6 +119,13 @@ def run(connection: Any, program: sqlcompile.Program) -> None:
                 connection.execute(statement)
         for statement in step.end:
             connection.execute(statement)
+        filled |= _filled(connection, writes)
+
+
+def _filled(connection: Any, tables: Iterable[str]) -> set[str]:
+    """The tables holding at least one row, in one query."""
+    query = " UNION ALL ".join(f"(SELECT '{table}' FROM {table} LIMIT 1)" for table in sorted(tables))
+    return {name for (name,) in connection.execute(query).fetchall()}
 
 
 def read(connection: Any, program: sqlcompile.Program) -> Atoms:

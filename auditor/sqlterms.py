@@ -5,19 +5,24 @@ strings, text for symbolic constants (the column says which). A column that take
 holds a tagged text that keeps clingo's order (numbers < constants < strings < function terms), so
 that comparisons and joins need no decoding: "1" + the number offset into ten digits, "2" + a
 constant, "3" + a string, "4" + a function term as clingo prints it. Every value reads back exactly.
+Which kinds a column takes is a fixpoint over the rules, from the schema's types (column_kinds).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from auditor import asptext
+from auditor import asptext, datalog, schema
+from auditor.datalog import Arg, Rule, Var
 from auditor.predicates import Term
 
 INT, STR, SYM, ANY = "int", "string", "symbol", "any"  # how a column holds its values
 FUN = "function"  # a kind of value only a tagged (ANY) column holds
 OFFSET = 2**31  # clingo's numbers are 32-bit: offset, they sort as ten digits
 TAGS = {INT: "1", SYM: "2", STR: "3", FUN: "4"}
+_SCHEMA_KINDS = {"asset": {INT}, "int": {INT}, "symbol": {SYM}, "string": {STR}, "term": {STR}}
+_ALL_KINDS = frozenset({INT, STR, SYM, FUN})
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,7 @@ class Dialect:
     string_type: str
     int_type: str = "BIGINT"
     backslash_escapes: bool = False  # Spark reads \ in a literal as an escape
+    recursive_cte: bool = False  # a recursion runs as one WITH RECURSIVE statement (Spark 3.5 has none)
 
     def string(self, text: str) -> str:
         if self.backslash_escapes:
@@ -48,7 +54,7 @@ class Dialect:
         return f"(CAST({text} AS {self.int_type}) - {OFFSET})" if rep == INT else text
 
 
-DUCKDB = Dialect("VARCHAR")
+DUCKDB = Dialect("VARCHAR", recursive_cte=True)
 SPARK = Dialect("STRING", backslash_escapes=True)
 
 
@@ -91,3 +97,73 @@ def decode(value: Term, rep: str) -> Term:
     if tag == TAGS[SYM]:
         return asptext.Constant(rest)
     return rest if tag == TAGS[STR] else asptext.atom(f"f({rest})")[1][0]
+
+
+# -- column kinds: the schema's types, widened by every value a rule puts in a column
+
+
+def column_kinds(translation: datalog.Translation) -> dict[str, list[set[str]]]:
+    heads = {rule.head[0] for rule in translation.rules} | {fact[0] for fact in translation.facts}
+    kinds: dict[str, list[set[str]]] = {}
+    for pred, args in _atoms(translation):
+        base = _schema_kinds(pred) if pred not in heads else None
+        kinds.setdefault(pred, base or [set() for _ in args])
+    for fact in translation.facts:
+        for column, value in zip(kinds[fact[0]], fact[1:], strict=True):
+            column.add(kind(value))
+    changed = True
+    while changed:
+        changed = False
+        for rule in translation.rules:
+            variables = _variable_kinds(rule, kinds)
+            for column, arg in zip(kinds[rule.head[0]], rule.head[1], strict=True):
+                new = variables.get(arg, set()) if isinstance(arg, Var) else {kind(arg)}
+                changed |= not new <= column
+                column |= new
+    return kinds
+
+
+def _atoms(translation: datalog.Translation) -> Iterator[tuple[str, list[Arg]]]:
+    for rule in translation.rules:
+        yield rule.head
+        yield from ((pred, args) for kind_, pred, args in rule.body if kind_ != "cmp")
+    yield from ((fact[0], list(fact[1:])) for fact in translation.facts)
+
+
+def _schema_kinds(pred: str) -> list[set[str]] | None:
+    """The kinds of an input predicate's columns, from its types in auditor/schema.py."""
+    name, _, arity = pred.partition("__")
+    known = schema.SCHEMA.get(name)
+    if known is None or not arity.isdigit() or known.arity != int(arity):
+        return None
+    return [set(_SCHEMA_KINDS.get(t, _ALL_KINDS)) for t in known.types]
+
+
+def _variable_kinds(rule: Rule, kinds: dict[str, list[set[str]]]) -> dict[Var, set[str]]:
+    """Each variable's kinds, from the positive literal (or the equality) that binds it first."""
+    found: dict[Var, set[str]] = {}
+    for kind_, pred, args in rule.body:
+        if kind_ == "pos":
+            for column, arg in zip(kinds[pred], args, strict=True):
+                if isinstance(arg, Var) and arg not in found:
+                    found[arg] = column
+    for left, right in bindings(rule, set(found)):
+        found[left] = found[right] if isinstance(right, Var) else {kind(right)}
+    return found
+
+
+def bindings(rule: Rule, bound: set[Var]) -> list[tuple[Var, Arg]]:
+    """Equalities that bind a variable no positive literal binds (`X = Y`, `X = 3`), in order."""
+    found: list[tuple[Var, Arg]] = []
+    progress = True
+    while progress:
+        progress = False
+        for kind_, op, args in rule.body:
+            if kind_ != "cmp" or op != "==":
+                continue
+            for left, right in (args, args[::-1]):
+                if isinstance(left, Var) and left not in bound and (not isinstance(right, Var) or right in bound):
+                    found.append((left, right))
+                    bound.add(left)
+                    progress = True
+    return found

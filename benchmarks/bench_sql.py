@@ -11,11 +11,18 @@ by each engine, stage by stage:
             run (the compiled statements), read (the shown atoms back)
     spark:  start (a local-mode session), compile, load, run, read, as for DuckDB (optional: the
             spark extra and Java; peak RSS there is Python's alone, the JVM is another process)
+    reference: in the DuckDB run's process, first, on the same facts: the same core rules written by
+            hand in DuckDB SQL (benchmarks/reference.sql, never used by the product) over the same
+            tables (sqlengine.load): load, run, read (its atoms)
 
 Each (size, engine) runs in a fresh subprocess, so peak RSS (getrusage ru_maxrss, which sees clingo's
 and DuckDB's C++ memory, where tracemalloc would not) belongs to that run alone; the peak before
-reasoning (generate + encode) is printed beside it. Both engines must derive the same atoms: the
-script compares a digest of every predicate reasoning.COMPARED reads and says so.
+reasoning (generate + encode) is printed beside it (the reference's peak is the one after it ran,
+before the compiled program). Both engines must derive the same atoms: the script compares a digest
+of every predicate reasoning.COMPARED reads and says so. The compiled program and the reference must
+fill the same tables with the same rows (findings, use categories, inherited terms, terms carried in
+the cone): the script compares those too, and prints how many times the reference's time the
+compiled program takes.
 
     python benchmarks/bench_sql.py                       # 10k, 100k, 1M
     python benchmarks/bench_sql.py --sizes 10000 100000 --engines duckdb
@@ -32,6 +39,7 @@ import resource
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from bench_pipeline import Lineage, choose_release, in_memory_harvest
@@ -39,6 +47,8 @@ from bench_pipeline import Lineage, choose_release, in_memory_harvest
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 ENGINES = ("clingo", "duckdb", "spark")
 DEFAULT_ENGINES = ("clingo", "duckdb")
+REFERENCE = Path(__file__).with_name("reference.sql")
+CORE = ("finding__2", "finding__3", "finding__4", "finding__5", "use_category__2", "inherited__3")
 Run = dict[str, Any]
 
 
@@ -65,12 +75,17 @@ def run_once(size: int, which: str, seed: int) -> Run:
         stages["encode"] = time.perf_counter() - mark
         before = peak_mb()
         files = rb.program_files("conservative")
+        reference: Run = {}
         if which == "clingo":
             atoms = _clingo(engine, files, fb, stages)
+        elif which == "spark":
+            atoms = _spark(sparkengine, files, fb, stages)
         else:
-            atoms = (
-                _duckdb(sqlengine, files, fb, stages) if which == "duckdb" else _spark(sparkengine, files, fb, stages)
-            )
+            reference["stages"] = {}
+            reference["core"] = _reference(sqlengine, files, fb, reference["stages"])
+            reference["peak_mb"] = peak_mb()
+            atoms, core = _duckdb(sqlengine, files, fb, stages)
+            reference["same"] = core == reference["core"]
     return {
         "size": size,
         "engine": which,
@@ -80,6 +95,7 @@ def run_once(size: int, which: str, seed: int) -> Run:
         "peak_mb": peak_mb(),
         "atoms": sum(len(v) for v in atoms.values()),
         "digest": _digest(atoms),
+        "reference": reference,
     }
 
 
@@ -93,11 +109,14 @@ def _clingo(engine: Any, files: list[Any], fb: Any, stages: dict[str, float]) ->
     return atoms
 
 
-def _duckdb(sqlengine: Any, files: list[Any], fb: Any, stages: dict[str, float]) -> Any:
+def _duckdb(sqlengine: Any, files: list[Any], fb: Any, stages: dict[str, float]) -> tuple[Any, str]:
+    """The compiled program, each stage timed; then (untimed) a digest of the rows the reference must match."""
     import duckdb
 
+    from auditor import sqlcompile
+
     mark = time.perf_counter()
-    program = sqlengine.compiled(files)
+    program = sqlcompile.compile_files(files)  # not sqlengine's cache, which the reference filled
     stages["compile"] = time.perf_counter() - mark
     connection = duckdb.connect(":memory:")
     for name, work in (
@@ -108,8 +127,43 @@ def _duckdb(sqlengine: Any, files: list[Any], fb: Any, stages: dict[str, float])
         mark = time.perf_counter()
         result = work()
         stages[name] = time.perf_counter() - mark
+    core = _core_digest(connection)
     connection.close()
-    return result
+    return result, core
+
+
+def _reference(sqlengine: Any, files: list[Any], fb: Any, stages: dict[str, float]) -> str:
+    """The hand-written reference over the same tables, each stage timed; the digest of its rows."""
+    import duckdb
+
+    program = sqlengine.compiled(files)  # its tables only, to load the same facts the same way
+    connection = duckdb.connect(":memory:")
+    script = REFERENCE.read_text()
+    for name, work in (
+        ("load", lambda: sqlengine.load(connection, program, list(fb.facts), ())),
+        ("run", lambda: connection.execute(script)),
+        ("read", lambda: _core_rows(connection)),
+    ):
+        mark = time.perf_counter()
+        work()
+        stages[name] = time.perf_counter() - mark
+    core = _core_digest(connection)
+    connection.close()
+    return core
+
+
+def _core_rows(connection: Any) -> list[tuple[Any, ...]]:
+    """The core atoms both SQL programs derive, in a fixed order (the cone's carried terms only)."""
+    rows = []
+    for table in CORE:
+        rows += [(table, *row) for row in connection.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()]
+    carried = "SELECT * FROM carries__3 WHERE c0 IN (SELECT c0 FROM cone__1) ORDER BY ALL"
+    return rows + [("carries__3", *row) for row in connection.execute(carried).fetchall()]
+
+
+def _core_digest(connection: Any) -> str:
+    rows = _core_rows(connection)
+    return f"{len(rows)}:" + hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
 
 
 def _spark(sparkengine: Any, files: list[Any], fb: Any, stages: dict[str, float]) -> Any:
@@ -164,20 +218,43 @@ def table(runs: list[Run]) -> str:
 
 
 def notes(runs: list[Run]) -> str:
-    """Agreement of the engines, and how each engine's reasoning grows with the graph."""
+    """Agreement of the engines, the compiled program against the reference, and how each engine's
+    reasoning grows with the graph."""
     lines = []
     for size in sorted({r["size"] for r in runs}):
         digests = {r["engine"]: r["digest"] for r in runs if r["size"] == size}
         same = len(set(digests.values())) == 1
         lines.append(f"{size:,} assets: {'same atoms' if same else 'DIFFERENT atoms'} ({', '.join(digests)})")
+        lines += _against_reference([r for r in runs if r["size"] == size])
     for which in ENGINES:
         mine = sorted((r for r in runs if r["engine"] == which), key=lambda r: r["size"])
         for small, large in itertools.pairwise(mine):
-            t0 = sum(v for k, v in small["stages"].items() if k not in ("generate", "encode"))
-            t1 = sum(v for k, v in large["stages"].items() if k not in ("generate", "encode"))
+            t0, t1 = _reasoning(small), _reasoning(large)
             factor = large["size"] / small["size"]
             lines.append(f"{which}: {factor:.0f}x the assets, {t1 / max(t0, 1e-9):.1f}x the reasoning time")
     return "\n".join(lines)
+
+
+def _reasoning(run: Run) -> float:
+    return sum(v for k, v in run["stages"].items() if k not in ("generate", "encode"))
+
+
+def _against_reference(runs: list[Run]) -> list[str]:
+    """The compiled program's time as a multiple of the reference's, measured in the same process,
+    and whether both derived the same rows."""
+    lines = []
+    for compiled in (r for r in runs if r["reference"]):
+        reference = compiled["reference"]
+        run = compiled["stages"]["run"] / max(reference["stages"]["run"], 1e-9)
+        total = _reasoning(compiled) / max(sum(reference["stages"].values()), 1e-9)
+        lines.append(
+            f"  compiled vs hand-written reference: {'same rows' if reference['same'] else 'DIFFERENT rows'} "
+            f"({reference['core'].partition(':')[0]} core atoms); run {run:.1f}x, reasoning "
+            f"(compile + load + run + read) {total:.1f}x the reference's "
+            f"({reference['stages']['run']:.2f} s run, {sum(reference['stages'].values()):.2f} s in all, "
+            f"peak {reference['peak_mb']:,} MB)"
+        )
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

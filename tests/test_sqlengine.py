@@ -4,10 +4,12 @@ base, the column encoding against clingo's order, and the refusals."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
 import clingo
+import duckdb
 import pytest
 from conftest import FIXTURES, RB, run_audit
 from hypothesis import HealthCheck, given, settings
@@ -34,16 +36,44 @@ def test_negation_is_not_exists(tmp_path):
 
 
 @pytest.mark.timeout(60)
-def test_recursion_over_a_cyclic_graph_terminates(tmp_path):
-    program = """
+@pytest.mark.parametrize(("step", "looped"), [("reach(X, Y), edge(Y, Z)", False), ("reach(X, Y), reach(Y, Z)", True)])
+def test_recursion_over_a_cyclic_graph_terminates(tmp_path, step, looped):
+    """A rule reading its head once runs as one WITH RECURSIVE statement on DuckDB; one reading it
+    twice needs both the full table and the last round's rows, so it runs as rounds of statements."""
+    program = f"""
         edge(1, 2). edge(2, 3). edge(3, 1). edge(3, 4).
         reach(X, Y) :- edge(X, Y).
-        reach(X, Z) :- reach(X, Y), edge(Y, Z).
+        reach(X, Z) :- {step}.
         #show reach/2.
     """
     clingo_atoms, duckdb_atoms = _both(tmp_path, program)
     assert duckdb_atoms == clingo_atoms
     assert len(duckdb_atoms["reach"]) == 12  # 1, 2, 3 reach all four; 4 reaches nothing
+    (compiled,) = sqlcompile.compile_files([tmp_path / "program.lp"]).steps
+    assert isinstance(compiled, sqlcompile.Fixpoint) == looped
+    assert looped or compiled.count("WITH RECURSIVE") == 1
+
+
+def test_steps_whose_rules_read_an_empty_table_are_skipped(tmp_path):
+    path = tmp_path / "program.lp"
+    path.write_text("a(1;2). b(2). p(X) :- a(X), c(X). q(X) :- a(X), b(X). r(X) :- a(X), not c(X). #defined c/1.")
+    program, ran = sqlengine.compiled([path]), []
+    connection = duckdb.connect()
+    sqlengine.load(connection, program, [], ())
+    sqlengine.run(_Recording(connection, ran), program)
+    assert [statement.split()[2] for statement in ran if statement.startswith("INSERT")] == ["q__1", "r__1"]
+    assert connection.execute("SELECT * FROM r__1 ORDER BY 1").fetchall() == [(1,), (2,)]
+
+
+class _Recording:
+    """A connection that notes the statements it runs."""
+
+    def __init__(self, connection, ran: list[str]) -> None:
+        self.connection, self.ran = connection, ran
+
+    def execute(self, statement: str):
+        self.ran.append(statement)
+        return self.connection.execute(statement)
 
 
 def test_mutual_recursion_with_negation_of_an_earlier_stratum(tmp_path):
@@ -137,11 +167,16 @@ def test_what_sql_cannot_render_is_refused_with_file_and_line(tmp_path, program,
 
 
 def test_the_dialect_is_the_only_difference_between_engines():
+    """The same statements but for type names and, where the engine has it, WITH RECURSIVE."""
     files = RB.program_files("conservative")
-    duckdb = list(sqlcompile.statements(sqlcompile.compile_files(files, sqlterms.DUCKDB)))
+    looping = dataclasses.replace(sqlterms.DUCKDB, recursive_cte=False)
+    looped = list(sqlcompile.statements(sqlcompile.compile_files(files, looping)))
     spark = list(sqlcompile.statements(sqlcompile.compile_files(files, sqlterms.SPARK)))
-    assert [s.replace("VARCHAR", "STRING") for s in duckdb] == spark  # no literal of the rules needs escaping
-    assert not [s for s in duckdb if re.search(r"ORDER BY ALL|::|\bQUALIFY\b|\bUSING\b|\bRECURSIVE\b", s)]
+    assert [s.replace("VARCHAR", "STRING") for s in looped] == spark  # no literal of the rules needs escaping
+    assert not [s for s in looped if re.search(r"ORDER BY ALL|::|\bQUALIFY\b|\bUSING\b|\bRECURSIVE\b", s)]
+    recursive = sqlcompile.compile_files(files, sqlterms.DUCKDB).steps
+    assert len(recursive) == len(sqlcompile.compile_files(files, sqlterms.SPARK).steps)
+    assert sum("WITH RECURSIVE" in s for s in recursive if isinstance(s, str)) >= 5  # cone, carries, ...
     assert sqlterms.SPARK.string("a'b\\c") == "'a\\'b\\\\c'" and sqlterms.DUCKDB.string("a'b\\c") == "'a''b\\c'"
 
 
