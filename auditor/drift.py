@@ -28,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-from auditor import lake, lakedb, review, rulebase, snapshot
+from auditor import duck, lake, lakedb, review, rulebase, snapshot
 from auditor.licenses import KnowledgeBase
 from auditor.parsed import JSON, JSONObject
 
@@ -93,7 +93,7 @@ def from_lake(judged: lake.LakeAudit) -> State:
 
 def from_lake_output(folder: Path) -> State:
     """A `mlaudit lake` output folder: its findings, assets and edges as Parquet, each with the columns compared."""
-    con = duckdb.connect(":memory:")
+    con = duck.connect()
     try:
         for file, columns, _ in TABLES.values():
             path = folder / file
@@ -113,7 +113,7 @@ def compare(old: State, new: State, kb: KnowledgeBase, files: bool = False) -> t
     """Every asset that changed (the first LIMIT listed), the counts, and the drift patterns before and
     after; with `files`, every changed asset and new drift instance as files (see _files)."""
     with tempfile.TemporaryDirectory(prefix="mlaudit-diff-") as tmp:
-        con = duckdb.connect(":memory:", config={"preserve_insertion_order": True})
+        con = duck.connect(preserve_insertion_order=True)
         try:
             for side, state in zip(SIDES, (old, new), strict=True):
                 _tables(con, side, state, Path(tmp))

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from auditor import duck
 from auditor.identity import HUB_ID, looks_like_hub_id
 
 MAX_ROW_BYTES = 1024 * 1024  # one row's JSON (or card data and tags, in Parquet)
@@ -41,20 +42,12 @@ UPSTREAM = (
 )
 
 
-def connect() -> Any:
-    """An in-memory DuckDB that never fetches an extension (JSON and Parquet are built in): no
-    network during an audit."""
-    import duckdb
-
-    return duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
-
-
 def columns(path: Path) -> list[str]:
     """The columns of a Parquet file (none when DuckDB cannot read its footer)."""
     import duckdb
 
     try:
-        return [r[0] for r in connect().execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()]
+        return [r[0] for r in duck.connect().execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()]
     except duckdb.Error:
         return []
 
@@ -77,7 +70,7 @@ def load(paths: list[Path]) -> Tables:
     """Scan each table once (see Tables)."""
     import duckdb
 
-    tables = Tables(connect(), paths)
+    tables = Tables(duck.connect(), paths)
     for i, path in enumerate(paths):
         try:
             if path.suffix.lower() == ".parquet":

@@ -1,0 +1,26 @@
+"""mlaudit's embedded DuckDB, opened one way so that every use keeps the same promises: no
+extension is fetched or loaded (no network during an audit; JSON and Parquet are built in), and
+what DuckDB spills to disk goes to a private temporary folder removed with the connection, never
+to the working directory, where an in-memory DuckDB spills by default (`.tmp`)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import weakref
+from typing import Any
+
+
+def connect(**config: Any) -> Any:
+    """An in-memory DuckDB connection; `config` adds settings (threads, insertion order)."""
+    import duckdb  # imported when asked for: most audits never use it
+
+    spill = tempfile.mkdtemp(prefix="mlaudit-duckdb-")
+    settings: dict[str, Any] = {
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+        "temp_directory": spill,
+    }
+    connection = duckdb.connect(":memory:", config={**settings, **config})
+    weakref.finalize(connection, shutil.rmtree, spill, True)
+    return connection
