@@ -7,6 +7,7 @@ pyDatalog, DuckDB and Spark (the Datalog core compiled to SQL) take clingo's cho
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -23,7 +24,7 @@ ENGINE_NAMES = {
     "spark": ("Spark",),
     "both": ("clingo", "pyDatalog"),
 }
-_DATALOG = {"pydatalog": datalog.solve, "both": datalog.solve, "duckdb": sqlengine.solve, "spark": sparkengine.solve}
+_DATALOG = {"pydatalog": datalog.solve, "both": datalog.solve, "spark": sparkengine.solve}
 COMPARED = (
     "finding",
     "because",
@@ -52,16 +53,21 @@ class Reasoning:
     differences: tuple[Difference, ...] = ()
 
 
-def reason(which: str, files: list[Path], fb: FactBase) -> Reasoning:
+def reason(which: str, files: list[Path], fb: FactBase, only: Collection[str] | None = None) -> Reasoning:
     """The atoms on clingo, pyDatalog, DuckDB or both (`which`); with both, clingo's atoms and every
-    predicate on which clingo and pyDatalog differ."""
+    predicate on which clingo and pyDatalog differ. `only`: the predicates the caller reads, which
+    spares DuckDB reading the others back (a lake reads a few of millions of atoms)."""
     choices = any(fact[0] == "alternative" for fact in fb.facts)
     with_clingo = "clingo" in ENGINE_NAMES[which] or choices
     clingo_atoms = engine.solve(files, fb.program(), choices) if with_clingo else Atoms(list)
     if which == "clingo":
         return Reasoning(clingo_atoms, ENGINE_NAMES[which])
-    datalog_atoms = _DATALOG[which](files, list(fb.facts), clingo_atoms.get("chosen", []))
-    datalog_atoms["chosen"] = clingo_atoms.get("chosen", [])
+    chosen = clingo_atoms.get("chosen", [])
+    if which == "duckdb":
+        datalog_atoms = sqlengine.solve(files, list(fb.facts), chosen, only)
+    else:
+        datalog_atoms = _DATALOG[which](files, list(fb.facts), chosen)
+    datalog_atoms["chosen"] = chosen
     if which != "both":
         return Reasoning(datalog_atoms, ENGINE_NAMES[which])
     return Reasoning(clingo_atoms, ENGINE_NAMES[which], differences(clingo_atoms, datalog_atoms))
