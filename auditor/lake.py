@@ -99,22 +99,17 @@ def judge(loaded: Loaded, on_stage: audit.StageHook | None = None) -> LakeAudit:
     with audit.stage("interpret", on_stage):
         chains = Chains(fb, graph, rb.kb, reasoned.atoms.get("via", []))
         listed = list(findings.listed(reasoned, chains, rb.rules))
+        assets, restrictions = _assets(fb, graph, settings.lake, reasoned), _restrictions(reasoned, fb, graph, rb)
+    engines = reasoned.engines
+    del reasoned, chains  # millions of atoms and evidence chains in a large lake: the findings hold what is read
     with audit.stage("license choices", on_stage):
         made: dict[Step, JSON] = {}
         found = [document.finding(f, made) for f in _own_choices(listed, fb, graph, settings, files, rb)]
+    del listed
     doc: JSONObject = {"findings": found, "review": {"problems": list(loaded.problems)}}
     review.resolve(doc, loaded.decisions, settings.as_of or config.today())
     return LakeAudit(
-        str(loaded.root),
-        settings,
-        graph,
-        rb,
-        reasoned.engines,
-        found,
-        _assets(fb, graph, settings.lake, reasoned),
-        _edges(graph),
-        _restrictions(reasoned, fb, graph, rb),
-        doc["review"],
+        str(loaded.root), settings, graph, rb, engines, found, assets, _edges(graph), restrictions, doc["review"]
     )
 
 
