@@ -19,6 +19,7 @@ from auditor import schema
 from auditor.facts import AUDIT, FactBase
 from auditor.interpretation import Row, Step
 from auditor.licenses import NEVER, UNKNOWN, KnowledgeBase
+from auditor.licenses import Term as LicenseTerm
 from auditor.model import AssetGraph, Evidence
 from auditor.naming import display_id
 from auditor.vocabulary import Relation, SectionStatus
@@ -78,12 +79,27 @@ class Chains:
             "verified": _verified,
             "copyleft_basis": lambda v: str(getattr(kb.entry(v), "copyleft_basis", "")),
         }
+        self.names: dict[int, str] = {}
+        self.made: dict[Row, list[Step]] = {}
+        self.said: dict[Row, str] = {}
+        self.terms: dict[tuple[str, str], LicenseTerm | None] = {}
 
     def name(self, a: int) -> str | None:
         """How reports name asset `a`; None for AUDIT, a finding about the audit as a whole."""
-        return None if a == AUDIT else display_id(self.fb.keys[a], self.graph)
+        if a == AUDIT:
+            return None
+        if a not in self.names:
+            self.names[a] = display_id(self.fb.keys[a], self.graph)
+        return self.names[a]
 
     def steps(self, fact: Row) -> list[Step]:
+        """The chain of a finding's fact, made once: a lake's findings share most of their facts
+        (an upstream's license, the path a term takes down to every descendant). Not to be changed."""
+        if fact not in self.made:
+            self.made[fact] = self._steps(fact)
+        return self.made[fact]
+
+    def _steps(self, fact: Row) -> list[Step]:
         if fact[0] in CHAINED:
             return self.carries(fact[1], fact[2], fact[3], from_parent=fact[0] != "carries")
         text = self.describe(fact)
@@ -106,27 +122,38 @@ class Chains:
             parents = sorted(self.via.get((a, lic, term), ()), key=lambda p: self.fb.keys[p])
             if not parents:
                 break
-            relation, evidence = sorted(self.edges[(a, parents[0])])[0]
-            fact = ("edge", a, parents[0], relation)
-            chain += [_step(self.name(a), self.describe(fact), e) for e in evidence or [None]]
+            relation = min(self.edges[(a, parents[0])])[0]
+            chain += self.steps(("edge", a, parents[0], relation))  # each link made once, for every chain it is in
             if (a, parents[0]) in self.newest:  # which revision binds: the newest, the reference pinning none
                 fact, evidence = self.newest[(a, parents[0])]
                 chain += [_step(self.name(a), self.describe(fact), e) for e in evidence[-1:]]
             a = parents[0]
-        for fact, evidence in self.holds.get((a, lic), []):
-            chain += [_step(self.name(a), self.describe(fact), e) for e in evidence or [None]]
+        for fact, _ in self.holds.get((a, lic), []):
+            chain += self.steps(fact)
         chain.append(self.clause(lic, term))
         return chain
 
     def clause(self, lic: str, term: str) -> Step:
-        t = self.kb.term(lic, term)
+        """The step citing the license's clause that states the term (its kind's summary without one)."""
+        t = self.term(lic, term)
         if t is None:
             meaning = self.kb.term_kinds[term]["summary"]
             return Step(None, f"{lic}: {meaning}", None, None, None)
         return Step(None, f"{lic} {t.clause}: {t.text}", t.source, None, None)
 
+    def term(self, lic: str, term: str) -> LicenseTerm | None:
+        """The license's entry for the term, looked up once: many findings name the same."""
+        if (lic, term) not in self.terms:
+            self.terms[(lic, term)] = self.kb.term(lic, term)
+        return self.terms[(lic, term)]
+
     def describe(self, fact: Row) -> str:
         """The fact in the words of its predicate's phrase; asset ids as reports name them."""
+        if fact not in self.said:
+            self.said[fact] = self._describe(fact)
+        return self.said[fact]
+
+    def _describe(self, fact: Row) -> str:
         parts = _template(fact[0])
         if parts is None:
             return f"{fact[0]}{fact[1:]}"

@@ -31,7 +31,6 @@ def run(args: Namespace) -> int:
         return error(exc, EXIT_USAGE)
     summary, tables = lakedb.outputs(judged)
     files: dict[str, str | bytes] = {
-        "findings.jsonl": lakedb.jsonl(judged.findings),
         **tables,
         "summary.json": laketext.summary_json(summary),
         "lake.html": lakehtml.render(summary),

@@ -297,8 +297,9 @@ def _curation(asset: Asset, original: str) -> dict[str, JSON] | None:
     }
 
 
-def finding(f: Finding) -> dict[str, JSON]:
-    """A finding as report.json (and a lake's findings.jsonl, one a line) gives it."""
+def finding(f: Finding, made: dict[Step, JSON] | None = None) -> dict[str, JSON]:
+    """A finding as report.json (and a lake's findings.jsonl, one a line) gives it; `made`: the
+    steps already given, shared by the findings of a lake (their evidence repeats). Not to be changed."""
     return {
         "id": f.id,
         "rule": f.rule,
@@ -308,7 +309,9 @@ def finding(f: Finding) -> dict[str, JSON]:
         "message": f.message,
         "how_to_fix": f.how_to_fix,
         "detail": dict(f.detail),
-        "evidence": _steps(f.evidence),
+        "evidence": _steps(f.evidence)
+        if made is None
+        else [made.get(s) or made.setdefault(s, _step(s)) for s in f.evidence],
         "fix": _fix(f.remedy),
         "status": ReviewStatus.OPEN.value,
         "resolution": None,
@@ -316,5 +319,9 @@ def finding(f: Finding) -> dict[str, JSON]:
     }
 
 
-def _steps(steps: Iterable[Step]) -> list[dict[str, JSON]]:
-    return [{"asset": s.asset, "fact": s.fact, "file": s.file, "pointer": s.pointer, "line": s.line} for s in steps]
+def _steps(steps: Iterable[Step]) -> list[JSON]:
+    return [_step(s) for s in steps]
+
+
+def _step(s: Step) -> JSON:
+    return {"asset": s.asset, "fact": s.fact, "file": s.file, "pointer": s.pointer, "line": s.line}

@@ -147,13 +147,9 @@ def _tables(con: duckdb.DuckDBPyConnection, side: str, state: State, tmp: Path) 
         if state.folder is not None:
             source = f"read_parquet({_literal(state.folder / file)})"
         else:
-            path = tmp / f"{side}_{table}.jsonl"
-            path.write_text(lakedb.jsonl([{k: row[k] for k in columns} for row in state.rows[table]]), encoding="utf-8")
             source = f"{side}_{table}_rows"
-            con.execute(
-                f"CREATE TABLE {source} AS SELECT * FROM read_json(?, format = 'newline_delimited', columns = ?)",
-                [str(path), {k: types[k] for k in columns}],
-            )
+            rows = [{k: row[k] for k in columns} for row in state.rows[table]]
+            lakedb.load(con, tmp, source, rows, {k: types[k] for k in columns})
         shown = ", ".join("coalesce(asset, '(lake)') AS owner" if c == "asset" else c for c in columns)
         con.execute(f"CREATE VIEW {side}_{table} AS SELECT {shown} FROM {source}")
 

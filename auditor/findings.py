@@ -23,7 +23,7 @@ from auditor.model import AssetGraph
 from auditor.parsed import JSON
 from auditor.reasoning import Reasoning
 from auditor.rulebase import Rule, RuleBase
-from auditor.vocabulary import Relation, Severity
+from auditor.vocabulary import SEVERITIES, Relation
 
 ENGINES_DISAGREE = "INP004"
 
@@ -74,16 +74,22 @@ def _findings(atoms: dict[str, list[Row]], chains: Chains, rules: Mapping[str, R
     because: dict[Row, list[Row]] = defaultdict(list)
     for row in atoms.get("because", []):
         because[tuple(row[:-1])].append(row[-1])
-    found = []
-    for row in atoms.get("finding", []):
-        facts = sorted(because[tuple(row)], key=lambda fact: (fact[0] in CHAINED, _named(fact, chains.fb.keys)))
-        found.append(_finding(rules[row[0]], row, facts, chains))
+    named: dict[Row, tuple[bool, str]] = {}  # each fact's sort key, made once: findings share facts
+
+    def order(fact: Row) -> tuple[bool, str]:
+        if fact not in named:
+            named[fact] = (fact[0] in CHAINED, _named(fact, chains.fb.keys))
+        return named[fact]
+
+    found = [
+        _finding(rules[row[0]], row, sorted(because[tuple(row)], key=order), chains) for row in atoms.get("finding", [])
+    ]
     return tuple(sorted(found, key=report_order))
 
 
 def report_order(f: Finding) -> tuple[int, str, str, list[str]]:
     """Findings in report order: severity, rule, asset, details."""
-    return (Severity(f.severity).rank, f.rule, f.asset or "", [str(v) for v in f.detail.values()])
+    return (SEVERITIES.index(f.severity), f.rule, f.asset or "", [str(v) for v in f.detail.values()])
 
 
 def _named(fact: Row, keys: list[str]) -> str:
@@ -129,7 +135,7 @@ def _message_fields(detail: dict[str, JSON], chains: Chains) -> dict[str, JSON]:
     if "relation" in fields:
         fields["relation"] = Relation(fields["relation"]).noun
     if "term" in detail:
-        term = chains.kb.term(detail.get("license", ""), detail["term"])
+        term = chains.term(str(detail.get("license", "")), str(detail["term"]))
         fields["term_text"] = term.text if term else chains.kb.term_kinds[detail["term"]]["summary"]
     return fields
 

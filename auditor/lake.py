@@ -17,13 +17,14 @@ from typing import Any, cast
 
 from auditor import audit, cone, config, document, facts, findings, reasoning, review, rulebase
 from auditor.chains import Chains
-from auditor.interpretation import Finding
+from auditor.interpretation import Finding, Step
 from auditor.model import AssetGraph
 from auditor.naming import display_id
 from auditor.parsed import JSON, JSONObject
 from auditor.vocabulary import SEVERITIES
 
 ENGINE = "duckdb"  # a lake's engine unless one is chosen: the compiled SQL scales where grounding does not
+READS = ("finding", "because", "via", "use_category", "inherited")  # the atoms a lake audit reads
 
 
 @dataclass(frozen=True)
@@ -94,25 +95,21 @@ def judge(loaded: Loaded, on_stage: audit.StageHook | None = None) -> LakeAudit:
     with audit.stage("encode", on_stage):
         fb = facts.encode(graph, settings, rb, lake=True)
     with audit.stage("reason", on_stage):
-        reasoned = reasoning.reason(settings.engine, files, fb)
+        reasoned = reasoning.reason(settings.engine, files, fb, READS)
     with audit.stage("interpret", on_stage):
         chains = Chains(fb, graph, rb.kb, reasoned.atoms.get("via", []))
         listed = list(findings.listed(reasoned, chains, rb.rules))
+        assets, restrictions = _assets(fb, graph, settings.lake, reasoned), _restrictions(reasoned, fb, graph, rb)
+    engines = reasoned.engines
+    del reasoned, chains  # millions of atoms and evidence chains in a large lake: the findings hold what is read
     with audit.stage("license choices", on_stage):
-        found = [document.finding(f) for f in _own_choices(listed, fb, graph, settings, files, rb)]
+        made: dict[Step, JSON] = {}
+        found = [document.finding(f, made) for f in _own_choices(listed, fb, graph, settings, files, rb)]
+    del listed
     doc: JSONObject = {"findings": found, "review": {"problems": list(loaded.problems)}}
     review.resolve(doc, loaded.decisions, settings.as_of or config.today())
     return LakeAudit(
-        str(loaded.root),
-        settings,
-        graph,
-        rb,
-        reasoned.engines,
-        found,
-        _assets(fb, graph, settings.lake, reasoned),
-        _edges(graph),
-        _restrictions(reasoned, fb, graph, rb),
-        doc["review"],
+        str(loaded.root), settings, graph, rb, engines, found, assets, _edges(graph), restrictions, doc["review"]
     )
 
 
@@ -136,7 +133,7 @@ def _own_choices(
             use, distribution, _ = settings.lake.release(name)
             one = replace(settings, asset=name, use=use, distribution=distribution)
             release_facts = facts.encode(graph, one, rb)
-            reasoned = reasoning.reason(one.engine, files, release_facts)
+            reasoned = reasoning.reason(one.engine, files, release_facts, READS)
             chains = Chains(release_facts, graph, rb.kb, reasoned.atoms.get("via", []))
             own[name] = tuple(f for f in findings.listed(reasoned, chains, rb.rules) if f.asset == name)
     kept = [f for f in found if f.asset not in own]

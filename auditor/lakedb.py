@@ -2,19 +2,20 @@
 
 The findings, assets and inherited restrictions are loaded into an in-memory DuckDB (embedded,
 single-threaded so the bytes it writes do not depend on scheduling) from JSON Lines, the way a
-column store reads them in bulk; every count of the summary is one SQL query over those tables.
+column store reads them in bulk (the findings' file is findings.jsonl); every count of the summary
+is one SQL query over those tables.
 """
 
 from __future__ import annotations
 
-import json
 import shlex
 import tempfile
 from pathlib import Path
 
 import duckdb
+import orjson
 
-from auditor import __version__
+from auditor import __version__, duck
 from auditor.lake import LakeAudit
 from auditor.parsed import JSON, JSONObject
 from auditor.vocabulary import SEVERITIES
@@ -49,24 +50,21 @@ GROUP BY ALL ORDER BY a.id
 """
 
 
-def jsonl(rows: list[JSONObject]) -> str:
-    """One JSON object a line (findings.jsonl: each finding in report.json's shape)."""
-    return "".join(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n" for row in rows)
-
-
 def outputs(lake: LakeAudit) -> tuple[JSONObject, dict[str, bytes]]:
-    """The lake summary and the Parquet files (findings, assets, edges) of `lake`."""
+    """The lake summary and its files: findings.jsonl (each finding in report.json's shape, one a
+    line: the file DuckDB reads the findings from) and the Parquet files (findings, assets, edges)."""
     with tempfile.TemporaryDirectory(prefix="mlaudit-lake-") as tmp:
         folder = Path(tmp)
-        con = duckdb.connect(":memory:", config={"threads": 1, "preserve_insertion_order": True})
+        con = duck.connect(threads=1, preserve_insertion_order=True)
         try:
-            _load(con, folder, "findings", lake.findings, FINDING_COLUMNS)
-            _load(con, folder, "assets", lake.assets, ASSET_COLUMNS)
-            _load(con, folder, "restrictions", lake.restrictions, RESTRICTION_COLUMNS)
-            _load(con, folder, "edges", lake.edges, EDGE_COLUMNS)
+            load(con, folder, "findings", lake.findings, FINDING_COLUMNS)
+            load(con, folder, "assets", lake.assets, ASSET_COLUMNS)
+            load(con, folder, "restrictions", lake.restrictions, RESTRICTION_COLUMNS)
+            load(con, folder, "edges", lake.edges, EDGE_COLUMNS)
             con.execute(JUDGED)
             summary = {**_about(lake), **_summary(con)}
-            files = {name: _parquet(con, folder, table, name) for table, name in PARQUET.items()}
+            files = {"findings.jsonl": (folder / "findings.jsonl").read_bytes()}
+            files.update({name: _parquet(con, folder, table, name) for table, name in PARQUET.items()})
         finally:
             con.close()
     return summary, files
@@ -93,11 +91,15 @@ def _about(lake: LakeAudit) -> JSONObject:
     }
 
 
-def _load(
+def load(
     con: duckdb.DuckDBPyConnection, folder: Path, table: str, rows: list[JSONObject], columns: dict[str, str]
 ) -> None:
+    """The table `table` of DuckDB holding `rows` (with `columns`' types), through a JSON Lines file
+    in `folder`, so that rows of any size never become one Python string."""
     path = folder / f"{table}.jsonl"
-    path.write_text(jsonl(rows), encoding="utf-8")
+    with path.open("wb") as out:  # a row at a time: a large lake's findings run to gigabytes
+        for row in rows:
+            out.write(orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE))
     con.execute(
         f"CREATE TABLE {table} AS SELECT * FROM read_json(?, format = 'newline_delimited', columns = ?)",
         [str(path), columns],

@@ -7,6 +7,7 @@ pyDatalog, DuckDB and Spark (the Datalog core compiled to SQL) take clingo's cho
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
@@ -60,17 +61,20 @@ class Reasoning:
     differences: tuple[Difference, ...] = ()
 
 
-def reason(which: str, files: list[Path], fb: FactBase) -> Reasoning:
+def reason(which: str, files: list[Path], fb: FactBase, only: Collection[str] | None = None) -> Reasoning:
     """The atoms on clingo, pyDatalog, DuckDB or both (`which`); with both, clingo's atoms and every
-    predicate on which clingo and pyDatalog differ."""
+    predicate on which clingo and pyDatalog differ. `only`: the predicates the caller reads, which
+    spares DuckDB reading the others back (a lake reads a few of millions of atoms)."""
     choices = any(fact[0] == "alternative" for fact in fb.facts)
     with_clingo = "clingo" in ENGINE_NAMES[which] or choices
     clingo_atoms = engine.solve(files, fb.program(), choices) if with_clingo else Atoms(list)
     if which == "clingo":
         return Reasoning(clingo_atoms, ENGINE_NAMES[which])
+    chosen = clingo_atoms.get("chosen", [])
     solve = import_module(_DATALOG[which]).solve
-    datalog_atoms: Atoms = solve(files, list(fb.facts), clingo_atoms.get("chosen", []))
-    datalog_atoms["chosen"] = clingo_atoms.get("chosen", [])
+    narrowed = (only,) if which == "duckdb" else ()  # DuckDB reads back only the predicates asked for
+    datalog_atoms: Atoms = solve(files, list(fb.facts), chosen, *narrowed)
+    datalog_atoms["chosen"] = chosen
     if which != "both":
         return Reasoning(datalog_atoms, ENGINE_NAMES[which])
     return Reasoning(clingo_atoms, ENGINE_NAMES[which], differences(clingo_atoms, datalog_atoms))

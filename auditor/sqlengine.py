@@ -10,17 +10,17 @@ atoms come in as facts, as for pyDatalog.
 from __future__ import annotations
 
 import functools
-import tempfile
+import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import Any
 
 import numpy
 
-from auditor import asptext, datalog, schema, sqlcompile, sqlterms
+from auditor import asptext, datalog, duck, schema, sqlcompile, sqlterms
 from auditor.engine import Term
-from auditor.predicates import Atoms
+from auditor.predicates import ROWS, Atoms
 
 Rows = dict[str, list[tuple[Term, ...]]]  # predicate (table) -> facts, each its name and values
 _VALUES: dict[str, Callable[[Any], Term]] = {
@@ -32,19 +32,22 @@ _VALUES: dict[str, Callable[[Any], Term]] = {
 }
 
 
-def solve(files: list[Path], facts: Iterable[datalog.Fact], clingo_choices: Iterable[tuple[Term, ...]] = ()) -> Atoms:
-    """Atoms of the Datalog core computed by DuckDB, in the shape engine.solve returns."""
-    import duckdb  # imported when asked for: most audits never use it
-
+def solve(
+    files: list[Path],
+    facts: Iterable[datalog.Fact],
+    clingo_choices: Iterable[tuple[Term, ...]] = (),
+    only: Collection[str] | None = None,
+) -> Atoms:
+    """Atoms of the Datalog core computed by DuckDB, in the shape engine.solve returns (those of
+    the predicates named in `only`, if given)."""
     program = compiled(files)
-    with tempfile.TemporaryDirectory(prefix="mlaudit-duckdb-") as spill:  # never the audited folder
-        connection = duckdb.connect(":memory:", config={"temp_directory": spill})
-        try:
-            load(connection, program, facts, clingo_choices)
-            run(connection, program)
-            return read(connection, program)
-        finally:
-            connection.close()
+    connection = duck.connect()  # spills in a folder of its own, never the audited one
+    try:
+        load(connection, program, facts, clingo_choices)
+        run(connection, program)
+        return read(connection, program, only)
+    finally:
+        connection.close()
 
 
 def compiled(files: list[Path]) -> sqlcompile.Program:
@@ -128,12 +131,39 @@ def _filled(connection: Any, tables: Iterable[str]) -> set[str]:
     return {name for (name,) in connection.execute(query).fetchall()}
 
 
-def read(connection: Any, program: sqlcompile.Program) -> Atoms:
-    """The shown predicates, as the atoms clingo gives."""
+def read(connection: Any, program: sqlcompile.Program, only: Collection[str] | None = None) -> Atoms:
+    """The shown predicates (those named in `only`, if given: a lake reads a few of them), as the
+    atoms clingo gives, decoded a column at a time: a lake reads back millions of values."""
     atoms = Atoms(list)
     for pred, (name, arity, nested) in sorted(program.shown.items()):
-        reps = program.tables[pred]
-        for flat in connection.execute(program.read(pred)).fetchall():
-            values = [sqlterms.decode(v, rep) for v, rep in zip(flat, reps, strict=True)]
-            atoms[name].append(asptext.row(name, datalog.nest(values, arity, nested)))
+        if only is not None and name not in only:
+            continue
+        table = connection.execute(program.read(pred)).fetchnumpy()
+        columns = [_decoded(a.tolist(), rep) for a, rep in zip(table.values(), program.tables[pred], strict=True)]
+        if not columns[0]:
+            continue
+        rows = zip(*_nested(columns, arity, nested), strict=True) if arity else itertools.repeat((), len(columns[0]))
+        make = ROWS.get(name)
+        atoms[name] += map(make, rows) if make else rows
     return atoms
+
+
+def _decoded(column: list[Term], rep: str) -> list[Term]:
+    """A column's values as clingo's terms: each distinct value decoded once."""
+    if rep in (sqlterms.INT, sqlterms.STR):
+        return column
+    if rep == sqlterms.SYM:
+        return list(map(asptext.Constant, column))
+    terms = {value: sqlterms.decode(value, rep) for value in set(column)}
+    return list(map(terms.__getitem__, column))
+
+
+def _nested(columns: list[list[Term]], arity: int, nested: dict[int, tuple[str, int]]) -> list[Iterable[Term]]:
+    """The flattened columns as the atom's arguments: a head's function term from its columns."""
+    values: list[Iterable[Term]] = []
+    i = 0
+    for position in range(arity):
+        fname, n = nested.get(position, ("", 1))
+        values.append(zip(itertools.repeat(fname), *columns[i : i + n]) if position in nested else columns[i])
+        i += n
+    return values

@@ -1,0 +1,77 @@
+"""Benchmark of `mlaudit lake` stage by stage: the ready-made Hub-shaped lakes (benchmarks/hub_lake.py
+output) audited whole, every asset as a release, each size in a fresh process that prints each
+stage's wall time and the peak RSS reached by its end (resource.getrusage: DuckDB's native memory
+included), so how each stage grows from 10k to 1M shows.
+
+    python benchmarks/bench_lake_stages.py LAKE [LAKE ...]   # e.g. /work/lakes/10k/parquet
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+
+def _peak_mb() -> int:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def child(folder: str) -> dict[str, Any]:
+    """The lake audited in this (fresh) process as `mlaudit lake` runs it, stage by stage."""
+    start = time.perf_counter()
+    from auditor import lake, lakedb, rulebase, writing
+    from auditor.report import lakehtml, laketext
+
+    stages: list[dict[str, Any]] = []
+
+    def hook(name: str, seconds: float) -> None:
+        stages.append({"stage": name, "seconds": round(seconds, 2), "peak_rss_mb": _peak_mb()})
+
+    judged = lake.run(Path(folder), frozenset(), rulebase.load(), on_stage=hook)
+    began = time.perf_counter()
+    summary, tables = lakedb.outputs(judged)
+    hook("outputs", time.perf_counter() - began)
+    began = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="mlaudit-bench-lake-") as out:
+        files = {**tables, "summary.json": laketext.summary_json(summary), "lake.html": lakehtml.render(summary)}
+        writing.write_files(Path(out), files)
+        hook("write", time.perf_counter() - began)
+    total = round(time.perf_counter() - start, 2)
+    return {
+        "lake": folder,
+        "assets": len(judged.assets),
+        "findings": len(judged.findings),
+        "seconds": total,
+        "peak_rss_mb": _peak_mb(),
+        "stages": stages,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("lakes", nargs="*")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child)))
+        return
+    for folder in args.lakes:
+        done = subprocess.run([sys.executable, __file__, "--child", folder], stdout=subprocess.PIPE, text=True)
+        result = json.loads(done.stdout)
+        print(
+            f"{result['lake']}: {result['assets']} assets, {result['findings']} findings, "
+            f"{result['seconds']} s, peak {result['peak_rss_mb']} MB"
+        )
+        for s in result["stages"]:
+            print(f"  {s['stage']:<16} {s['seconds']:>8.2f} s  peak {s['peak_rss_mb']:>6} MB")
+
+
+if __name__ == "__main__":
+    main()
