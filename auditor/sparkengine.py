@@ -134,7 +134,7 @@ class Tables:
         self.spark = spark
         self.frames: dict[str, Any] = {}
         self.forms: list[tuple[re.Pattern[str], Callable[..., None]]] = [
-            (re.compile(r"CREATE TABLE (\w+) \((.*)\)", re.S), self.create),
+            (CREATE, self.create),
             (re.compile(r"CREATE TABLE (\w+) AS (.*)", re.S), self.create_as),
             (re.compile(r"INSERT INTO (\w+) (.*)", re.S), self.insert),
             (re.compile(r"DROP TABLE (?:IF EXISTS )?(\w+)"), self.drop),
@@ -178,22 +178,25 @@ class Tables:
         self.put(new, frame)
 
 
+CREATE = re.compile(r"CREATE TABLE (\w+) \((.*)\)", re.S)
 COPY = re.compile(r"SELECT \* FROM (\w+)")  # an INSERT of a table's rows, already checkpointed
 
 
 def load(
     tables: Tables, program: sqlcompile.Program, facts: Iterable[datalog.Fact], choices: Iterable[tuple[Term, ...]]
 ) -> None:
-    """The program's tables, holding the facts (and clingo's choices), each as one DataFrame."""
-    for statement in program.create():
-        tables.execute(statement)
+    """The program's tables, holding the facts (and clingo's choices), each as one DataFrame; the
+    tables no fact fills created empty."""
+    creates = {found[1]: found for found in map(CREATE.fullmatch, program.create()) if found}
 
     def given(pred: str, columns: dict[str, Any]) -> None:
         rows = list(zip(*(column.tolist() for column in columns.values()), strict=True))
-        frame = tables.spark.createDataFrame(rows, tables.frames[pred].schema, verifySchema=False)
+        frame = tables.spark.createDataFrame(rows, creates.pop(pred)[2], verifySchema=False)
         tables.put(pred, frame.distinct().localCheckpoint(eager=False))
 
     sqlengine.fill(program, facts, choices, given)
+    for found in creates.values():
+        tables.execute(found[0])
 
 
 def run(tables: Tables, program: sqlcompile.Program) -> None:
@@ -212,11 +215,14 @@ def run(tables: Tables, program: sqlcompile.Program) -> None:
 
 
 def read(spark: Any, program: sqlcompile.Program) -> Atoms:
-    """The shown predicates, as the atoms clingo gives."""
+    """The shown predicates, as the atoms clingo gives, in program.read's order: sorted here, not by
+    Spark (a sort there is two jobs more a table); each column holds one type, and Python orders
+    strings as Spark does, by code point."""
     atoms = Atoms(list)
     for pred, (name, arity, nested) in sorted(program.shown.items()):
         reps = program.tables[pred]
-        for flat in spark.sql(program.read(pred)).collect():
+        query = program.read(pred).partition(" ORDER BY ")[0]
+        for flat in sorted(tuple(row) for row in spark.sql(query).collect()):
             values = [sqlterms.decode(v, rep) for v, rep in zip(flat, reps, strict=True)]
             atoms[name].append(asptext.row(name, datalog.nest(values, arity, nested)))
     return atoms
