@@ -83,9 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="mlaudit-bench-spark-") as tmp:
         root = args.out or Path(tmp)
-        measured = [audit(args.lake, engine, root / engine) for engine in args.engines]
-        for row in measured:
-            print(json.dumps(row))
+        measured = []
+        for engine in args.engines:
+            measured.append(audit(args.lake, engine, root / engine))
+            print(json.dumps(measured[-1]), flush=True)  # each as measured: a long run may be stopped
         found = {row["engine"]: findings(root / row["engine"]) for row in measured if row["exit"] in (0, 1)}
     if len(found) > 1:
         first, *others = found.values()
