@@ -3,8 +3,10 @@
 The program is the one DuckDB runs, in Spark's Dialect; its SELECTs run through spark.sql. Spark
 has no INSERT into a temporary view, so each table is a view over a DataFrame and the program's
 few statement forms act on those: an INSERT re-registers the view as the old rows and the new
-ones, a fixpoint's rounds rename and drop views, and each DataFrame a statement builds is
-materialised (local checkpoint) so that a plan never grows with the rounds before it.
+ones, a fixpoint's rounds rename and drop views. A statement runs no Spark job: what it derives is
+checkpointed lazily (its plan made now, its rows computed once by the first job that reads them),
+so that a plan never grows with the statements before it; jobs run only where the program counts a
+recursion's new rows and where the atoms are read.
 
 Local mode (two cores, a temporary directory of its own, no UI, loopback only) unless the user
 points pyspark at a cluster the standard way: a master in PYSPARK_SUBMIT_ARGS or spark-defaults.conf,
@@ -23,7 +25,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from auditor import asptext, config, datalog, schema, sqlcompile, sqlengine, sqlterms
+from auditor import asptext, config, datalog, sqlcompile, sqlengine, sqlterms
 from auditor.engine import Term
 from auditor.predicates import Atoms
 
@@ -42,7 +44,10 @@ SESSION_SQL = {  # what the compiled program needs of any Spark, local or cluste
     # Catalyst's constraint propagation fails on a union of materialised frames (key not found),
     # and the compiled joins need none of it
     "spark.sql.constraintPropagation.enabled": "false",
-    "spark.sql.adaptive.enabled": "false",  # many small queries: re-planning each costs more than it saves
+    # a statement's plan is made when it runs (lazily checkpointed, no job): adaptive execution would
+    # run its stages there, one job each, and whole-stage code generation compile Java for each
+    "spark.sql.adaptive.enabled": "false",
+    "spark.sql.codegen.wholeStage": "false",
 }
 
 
@@ -117,14 +122,19 @@ def _compiled(files: tuple[tuple[Path, int], ...]) -> sqlcompile.Program:
 
 
 class Tables:
-    """The program's tables as temporary views over materialised DataFrames; the statement forms
-    sqlcompile writes (CREATE TABLE, CREATE TABLE AS, INSERT, DROP TABLE, ALTER TABLE RENAME)."""
+    """The program's tables as temporary views over DataFrames; the statement forms sqlcompile
+    writes (CREATE TABLE, CREATE TABLE AS, INSERT, DROP TABLE, ALTER TABLE RENAME).
+
+    No statement runs a Spark job: what a statement derives is planned and checkpointed lazily
+    (computed once, by the first job that needs it), and a table is the union of its pieces, so
+    every plan reads checkpoints and stays as small as its statement. Jobs run where the program
+    asks for a count (a recursion's round) and where the atoms are read."""
 
     def __init__(self, spark: Any) -> None:
         self.spark = spark
         self.frames: dict[str, Any] = {}
         self.forms: list[tuple[re.Pattern[str], Callable[..., None]]] = [
-            (re.compile(r"CREATE TABLE (\w+) \((.*)\)", re.S), self.create),
+            (CREATE, self.create),
             (re.compile(r"CREATE TABLE (\w+) AS (.*)", re.S), self.create_as),
             (re.compile(r"INSERT INTO (\w+) (.*)", re.S), self.insert),
             (re.compile(r"DROP TABLE (?:IF EXISTS )?(\w+)"), self.drop),
@@ -146,15 +156,17 @@ class Tables:
         self.put(name, self.spark.createDataFrame([], columns))
 
     def create_as(self, name: str, query: str) -> None:
-        self.put(name, self.spark.sql(query).localCheckpoint())
+        self.put(name, self.spark.sql(query).localCheckpoint(eager=False))
 
     def insert(self, name: str, query: str) -> None:
-        """The view `name` becomes its rows and the query's, as the table's column types hold them."""
+        """The view `name` becomes its rows and the query's (rows it does not hold: sqlcompile's
+        INSERTs add new rows only), as the table's column types hold them."""
         old = self.frames[name]
-        new = self.spark.sql(query)
+        copied = COPY.fullmatch(query)
+        new = self.frames[copied[1]] if copied else self.spark.sql(query)
         fields = zip(new.columns, old.schema, strict=True)
-        cast = [f"CAST(`{column}` AS {f.dataType.simpleString()}) AS {f.name}" for column, f in fields]
-        self.put(name, old.union(new.selectExpr(*cast)).localCheckpoint())
+        new = new.selectExpr(*[f"CAST(`{column}` AS {f.dataType.simpleString()}) AS {f.name}" for column, f in fields])
+        self.put(name, old.union(new if copied else new.localCheckpoint(eager=False)))
 
     def drop(self, name: str) -> None:
         if self.frames.pop(name, None) is not None:
@@ -166,30 +178,25 @@ class Tables:
         self.put(new, frame)
 
 
+CREATE = re.compile(r"CREATE TABLE (\w+) \((.*)\)", re.S)
+COPY = re.compile(r"SELECT \* FROM (\w+)")  # an INSERT of a table's rows, already checkpointed
+
+
 def load(
     tables: Tables, program: sqlcompile.Program, facts: Iterable[datalog.Fact], choices: Iterable[tuple[Term, ...]]
 ) -> None:
-    """The program's tables, holding the facts (and clingo's choices), each as one DataFrame."""
-    for statement in program.create():
-        tables.execute(statement)
-    for pred, values in sqlengine._rows(program, facts, choices).items():
-        if not values or pred not in program.tables:
-            continue  # no rule reads it
-        name = pred.rpartition("__")[0]
-        types = schema.SCHEMA[name].types if name in schema.SCHEMA else ()
-        reps = program.tables[pred]
-        rows = [_row(fact[1:] or (0,), reps, types) for fact in values]  # 0-ary: the dummy argument
-        frame = tables.spark.createDataFrame(rows, tables.frames[pred].schema, verifySchema=False)
-        tables.put(pred, frame.distinct().localCheckpoint())
+    """The program's tables, holding the facts (and clingo's choices), each as one DataFrame; the
+    tables no fact fills created empty."""
+    creates = {found[1]: found for found in map(CREATE.fullmatch, program.create()) if found}
 
+    def given(pred: str, columns: dict[str, Any]) -> None:
+        rows = list(zip(*(column.tolist() for column in columns.values()), strict=True))
+        frame = tables.spark.createDataFrame(rows, creates.pop(pred)[2], verifySchema=False)
+        tables.put(pred, frame.distinct().localCheckpoint(eager=False))
 
-def _row(values: tuple[Term, ...], reps: tuple[str, ...], types: tuple[str, ...]) -> tuple[Term, ...]:
-    """One fact as the table's columns hold it: each value as the schema's type reads it, as `rep` holds it."""
-    row = []
-    for i, (value, rep) in enumerate(zip(values, reps, strict=True)):
-        read = sqlengine._VALUES.get(types[i]) if types and rep == sqlterms.ANY else None
-        row.append(sqlterms.encode(read(value) if read else value, rep))
-    return tuple(row)
+    sqlengine.fill(program, facts, choices, given)
+    for found in creates.values():
+        tables.execute(found[0])
 
 
 def run(tables: Tables, program: sqlcompile.Program) -> None:
@@ -208,11 +215,14 @@ def run(tables: Tables, program: sqlcompile.Program) -> None:
 
 
 def read(spark: Any, program: sqlcompile.Program) -> Atoms:
-    """The shown predicates, as the atoms clingo gives."""
+    """The shown predicates, as the atoms clingo gives, in program.read's order: sorted here, not by
+    Spark (a sort there is two jobs more a table); each column holds one type, and Python orders
+    strings as Spark does, by code point."""
     atoms = Atoms(list)
     for pred, (name, arity, nested) in sorted(program.shown.items()):
         reps = program.tables[pred]
-        for flat in spark.sql(program.read(pred)).collect():
+        query = program.read(pred).partition(" ORDER BY ")[0]
+        for flat in sorted(tuple(row) for row in spark.sql(query).collect()):
             values = [sqlterms.decode(v, rep) for v, rep in zip(flat, reps, strict=True)]
             atoms[name].append(asptext.row(name, datalog.nest(values, arity, nested)))
     return atoms

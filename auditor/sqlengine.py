@@ -75,26 +75,41 @@ def _rows(program: sqlcompile.Program, facts: Iterable[datalog.Fact], choices: I
     return rows
 
 
+Sink = Callable[[str, dict[str, Any]], None]  # an engine's way to take a table's facts, a column array each
+
+
 def load(
     connection: Any, program: sqlcompile.Program, facts: Iterable[datalog.Fact], choices: Iterable[tuple[Term, ...]]
 ) -> None:
     """The program's tables, holding the facts (and clingo's choices), a column array at a time."""
     connection.execute(";\n".join(program.create()))
+
+    def insert(pred: str, given: dict[str, Any]) -> None:
+        connection.register("given", given)
+        connection.execute(f"INSERT INTO {pred} SELECT DISTINCT * FROM given")
+        connection.unregister("given")
+
+    fill(program, facts, choices, insert)
+
+
+def fill(
+    program: sqlcompile.Program, facts: Iterable[datalog.Fact], choices: Iterable[tuple[Term, ...]], sink: Sink
+) -> None:
+    """Each table's facts (the input, the rule files', clingo's choices) as columns c0, c1, ... of the
+    table's representations, handed to `sink` a table at a time: one loader for every SQL engine.
+    The columns may repeat a row; tables a rule reads and that have facts only."""
     for pred, values in _rows(program, facts, choices).items():
         if not values or pred not in program.tables:
             continue  # no rule reads it
         name = pred.rpartition("__")[0]
         types = schema.SCHEMA[name].types if name in schema.SCHEMA else ()
         arrays = list(zip(*values, strict=True))[1:] or [(0,) * len(values)]  # 0-ary: the dummy argument
-        columns = zip(program.tables[pred], arrays, strict=True)
-        given = {f"c{i}": _column(rep, column, types[i] if types else "") for i, (rep, column) in enumerate(columns)}
-        connection.register("given", given)
-        connection.execute(f"INSERT INTO {pred} SELECT DISTINCT * FROM given")
-        connection.unregister("given")
+        columns = enumerate(zip(program.tables[pred], arrays, strict=True))
+        sink(pred, {f"c{i}": _column(rep, column, types[i] if types else "") for i, (rep, column) in columns})
 
 
 def _column(rep: str, values: tuple[Term, ...], given_type: str) -> Any:
-    """One column of facts as an array DuckDB reads without a copy per row: the values as the
+    """One column of facts as an array (DuckDB reads it without a copy per row): the values as the
     schema's type reads them (a symbol is a constant, a `term` a string), as `rep` holds them."""
     if rep == sqlterms.INT:
         return numpy.fromiter(values, numpy.int64, len(values))
