@@ -17,7 +17,12 @@ from auditor.resources import rules_dir
 PARTS = {"auditor.report.lineage", "auditor.report.text"}
 ALWAYS = {"auditor.report.jsonfile", "auditor.report.html"}  # report.json and report.html, written by every audit
 LAKE = {"auditor.report.lakehtml", "auditor.report.laketext"}  # lake.html and the terminal lines of every mlaudit lake
-GOVERN = {"auditor.report.impacthtml", "auditor.report.impacttext", "auditor.report.drifttext"}  # impact, diff
+GOVERN = {  # the pages and lines of mlaudit impact and mlaudit diff
+    "auditor.report.impacthtml",
+    "auditor.report.impacttext",
+    "auditor.report.drifthtml",
+    "auditor.report.drifttext",
+}
 
 
 def test_every_renderer_is_an_output_or_a_part_of_one():
