@@ -30,7 +30,7 @@ import duckdb
 
 from auditor import duck, lake, lakedb, review, rulebase, snapshot
 from auditor.licenses import KnowledgeBase
-from auditor.parsed import JSON, JSONObject
+from auditor.parsed import JSONObject
 
 USE_RANK = {"commercial": 0, "unspecified": 1, "non-commercial": 2, "academic-only": 3}
 DROPPED = "CMP006"  # the rule whose findings are the restrictions dropped
@@ -125,7 +125,9 @@ def compare(old: State, new: State, kb: KnowledgeBase, files: bool = False) -> t
                 "new": new.name,
                 "counts": _counts(con),
                 "patterns": _patterns(con),
-                "assets": [_asset(row) for row in _rows(con, "SELECT * FROM changes ORDER BY asset LIMIT ?", LIMIT)],
+                "assets": [
+                    _asset(row) for row in duck.rows(con, "SELECT * FROM changes ORDER BY asset LIMIT ?", LIMIT)
+                ],
             }
             written = _files(con, Path(tmp)) if files else {}
         except duckdb.Error as exc:
@@ -244,21 +246,15 @@ COUNTS = (
 )
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, *params: JSON) -> list[JSONObject]:
-    result = con.execute(sql, list(params))
-    names = [d[0] for d in result.description]
-    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
-
-
 def _counts(con: duckdb.DuckDBPyConnection) -> JSONObject:
-    return {k: v for sql in COUNTS for k, v in _rows(con, sql)[0].items()}
+    return {k: v for sql in COUNTS for k, v in duck.rows(con, sql)[0].items()}
 
 
 def _patterns(con: duckdb.DuckDBPyConnection) -> JSONObject:
     """Each pattern's instances before and after, its new instances (the first LIMIT) and how many."""
     sides = {
         row["pattern"]: row
-        for row in _rows(
+        for row in duck.rows(
             con,
             "SELECT pattern, count(*) FILTER (WHERE side = 'old') AS before, "
             "count(*) FILTER (WHERE side = 'new') AS after FROM patterns GROUP BY pattern",
@@ -266,8 +262,10 @@ def _patterns(con: duckdb.DuckDBPyConnection) -> JSONObject:
     }
     found: JSONObject = {}
     for name in PATTERNS:
-        new = _rows(con, "SELECT instance FROM patterns_new WHERE pattern = ? ORDER BY instance LIMIT ?", name, LIMIT)
-        counted = _rows(con, "SELECT count(*) AS n FROM patterns_new WHERE pattern = ?", name)
+        new = duck.rows(
+            con, "SELECT instance FROM patterns_new WHERE pattern = ? ORDER BY instance LIMIT ?", name, LIMIT
+        )
+        counted = duck.rows(con, "SELECT count(*) AS n FROM patterns_new WHERE pattern = ?", name)
         found[name] = {
             "before": sides.get(name, {}).get("before", 0),
             "after": sides.get(name, {}).get("after", 0),

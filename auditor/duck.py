@@ -10,6 +10,8 @@ import tempfile
 import weakref
 from typing import Any
 
+from auditor.parsed import JSON, JSONObject
+
 
 def connect(**config: Any) -> Any:
     """An in-memory DuckDB connection; `config` adds settings (threads, insertion order)."""
@@ -24,3 +26,10 @@ def connect(**config: Any) -> Any:
     connection = duckdb.connect(":memory:", config={**settings, **config})
     weakref.finalize(connection, shutil.rmtree, spill, True)
     return connection
+
+
+def rows(connection: Any, sql: str, *params: JSON) -> list[JSONObject]:
+    """The rows a query gives, each a mapping of its column names to its values."""
+    result = connection.execute(sql, list(params))
+    names = [d[0] for d in result.description]
+    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]

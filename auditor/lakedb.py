@@ -112,12 +112,6 @@ def _parquet(con: duckdb.DuckDBPyConnection, folder: Path, table: str, name: str
     return path.read_bytes()
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, *params: JSON) -> list[JSONObject]:
-    result = con.execute(sql, list(params))
-    names = [d[0] for d in result.description]
-    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
-
-
 def _counts(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, JSON]:
     return {str(k): v for k, v in con.execute(sql).fetchall()}
 
@@ -134,7 +128,7 @@ def _summary(con: duckdb.DuckDBPyConnection) -> JSONObject:
         "assets": _counts(con, "SELECT 'audited', count(*) FROM judged")["audited"],
         "verdicts": {"pass": 0, "fail": 0, **_counts(con, "SELECT verdict, count(*) FROM judged GROUP BY ALL")},
         "findings": {"open": 0, "resolved": 0, **dict.fromkeys(SEVERITIES, 0), **findings},
-        **{name: _rows(con, sql, *params) for name, (sql, params) in RANKINGS.items()},
+        **{name: duck.rows(con, sql, *params) for name, (sql, params) in RANKINGS.items()},
     }
 
 
