@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from auditor import __version__, docgate
-from auditor.config import ENGINES
 from auditor.profiles import DEFAULT_PROFILES
 from auditor.report.plaintext import terminal
-from auditor.vocabulary import SEVERITIES
+from auditor.vocabulary import ENGINES, SEVERITIES
 
 Handler = Callable[[argparse.Namespace], int]
-FAIL_ON = (*SEVERITIES, "never")
+# argparse shows the choices it refuses by their repr: plain strings, not the vocabularies' members.
+FAIL_ON = (*map(str, SEVERITIES), "never")
+ENGINE_CHOICES = tuple(map(str, ENGINES))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -93,12 +94,7 @@ def _output_options(outputs: Mapping[str, tuple[str, str, str]]) -> _Parser:
 
 def _gate_options(options: argparse.ArgumentParser) -> None:
     """The CI gate: which findings and which documentation scores fail it (exit 1)."""
-    options.add_argument(
-        "--fail-on",
-        choices=FAIL_ON,
-        default="error",
-        help="exit 1 when an open (unresolved) finding has this severity or a higher one (default: error)",
-    )
+    _fail_on_option(options, "an open (unresolved) finding")
     options.add_argument(
         "--fail-under",
         type=_threshold,
@@ -107,6 +103,15 @@ def _gate_options(options: argparse.ArgumentParser) -> None:
         metavar="[PROFILE=]SCORE",
         help="exit 1 when the release's own documentation score (0-100) is below SCORE under every profile "
         "of the audit, or under PROFILE alone (repeatable)",
+    )
+
+
+def _fail_on_option(command: argparse.ArgumentParser, what: str) -> None:
+    command.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default="error",
+        help=f"exit 1 when {what} has this severity or a higher one (default: error)",
     )
 
 
@@ -126,10 +131,9 @@ def _audit_command(sub: Commands, shared: _Parser, handler: Handler) -> None:
         help="documentation profile to apply (repeatable; default: profiles under [audit] in mlaudit.toml, "
         f"else {', '.join(DEFAULT_PROFILES)})",
     )
-    audit.add_argument(
-        "--engine",
-        choices=ENGINES,
-        help="reasoning engine: duckdb (or spark, with the spark extra) runs the rules' Datalog core compiled "
+    _engine_option(
+        audit,
+        "reasoning engine: duckdb (or spark, with the spark extra) runs the rules' Datalog core compiled "
         "to SQL; both cross-checks clingo with pyDatalog (default: clingo)",
     )
     audit.add_argument(
@@ -151,9 +155,17 @@ def _audit_command(sub: Commands, shared: _Parser, handler: Handler) -> None:
     audit.set_defaults(handler=handler)
 
 
+def _engine_option(command: argparse.ArgumentParser, description: str) -> None:
+    command.add_argument("--engine", choices=ENGINE_CHOICES, help=description)
+
+
+def _position_option(command: argparse.ArgumentParser, description: str = "legal position") -> None:
+    command.add_argument("--position", help=f"{description} (overrides mlaudit.toml)")
+
+
 def _release_options(command: argparse.ArgumentParser, use: bool = False) -> None:
     """Which asset is released, how, and under which legal position, overriding mlaudit.toml."""
-    command.add_argument("--position", help="legal position (overrides mlaudit.toml)")
+    _position_option(command)
     if use:
         command.add_argument("--use", help="release use: commercial, non-commercial or research")
         command.add_argument("--distribution", help="weights, api or internal")
@@ -206,16 +218,9 @@ def _lake_command(sub: Commands, handler: Handler) -> None:
         help="folder for findings.jsonl, findings.parquet, assets.parquet, summary.json and lake.html "
         "(default: ./mlaudit-lake)",
     )
-    lake.add_argument(
-        "--engine", help="reasoning engine, as for audit (default: engine under [audit] in mlaudit.toml, else duckdb)"
-    )
-    lake.add_argument("--position", help="legal position (overrides mlaudit.toml)")
-    lake.add_argument(
-        "--fail-on",
-        choices=FAIL_ON,
-        default="error",
-        help="exit 1 when an open finding about any asset has this severity or a higher one (default: error)",
-    )
+    _engine_option(lake, "reasoning engine, as for audit (default: engine under [audit] in mlaudit.toml, else duckdb)")
+    _position_option(lake)
+    _fail_on_option(lake, "an open finding about any asset")
     lake.set_defaults(handler=handler)
 
 
@@ -230,8 +235,8 @@ def _impact_command(sub: Commands, handler: Handler) -> None:
     change.add_argument("--takedown", action="store_true", help="judge the lake as if the asset were withdrawn")
     impact.add_argument("--format", choices=("text", "json"), default="text", help="what to print (default: text)")
     impact.add_argument("--out", type=Path, help="folder to write impact.json and impact.html into")
-    impact.add_argument("--engine", help="reasoning engine, as for lake")
-    impact.add_argument("--position", help="legal position (overrides mlaudit.toml)")
+    _engine_option(impact, "reasoning engine, as for lake")
+    _position_option(impact)
     impact.set_defaults(handler=handler)
 
 
@@ -245,8 +250,8 @@ def _diff_command(sub: Commands, handler: Handler) -> None:
     diff.add_argument(
         "--out", type=Path, help="folder to write diff.json, diff.html and every change (changes.parquet, …) into"
     )
-    diff.add_argument("--engine", help="reasoning engine for a side that is judged first")
-    diff.add_argument("--position", help="legal position for a side that is judged first")
+    _engine_option(diff, "reasoning engine for a side that is judged first")
+    _position_option(diff, "legal position for a side that is judged first")
     diff.set_defaults(handler=handler)
 
 

@@ -10,13 +10,12 @@ from pathlib import Path
 
 from auditor.harvest.folder import refusal
 from auditor.parsed import TOML
-from auditor.vocabulary import RELATIONS
+from auditor.vocabulary import ENGINES, RELATIONS
 
 CONFIG_NAME = "mlaudit.toml"
 USES = ("commercial", "non-commercial", "research")
 DISTRIBUTIONS = ("weights", "api", "internal")
 DEFAULT_POSITION = "conservative"
-ENGINES = ("clingo", "pydatalog", "duckdb", "spark", "both")
 KNOWLEDGE_MAX_AGE_MONTHS = 12
 
 

@@ -17,14 +17,8 @@ from auditor import asptext, engine
 from auditor.facts import FactBase
 from auditor.interpretation import Row
 from auditor.predicates import Atoms
+from auditor.vocabulary import ENGINE_NAMES
 
-ENGINE_NAMES = {
-    "clingo": ("clingo",),
-    "pydatalog": ("pyDatalog",),
-    "duckdb": ("DuckDB",),
-    "spark": ("Spark",),
-    "both": ("clingo", "pyDatalog"),
-}
 # The module of each engine besides clingo, imported when chosen: pyDatalog, numpy with DuckDB, and
 # Spark are not loaded by an audit on clingo (most audits; they cost more than a small audit itself).
 _DATALOG = {

@@ -1,4 +1,5 @@
-"""The closed vocabularies of mlaudit, each defined once: severities, lineage relations, statuses, schemes.
+"""The closed vocabularies of mlaudit, each defined once: severities, lineage relations, engines, statuses,
+schemes.
 
 Members are `StrEnum`s, so each compares equal to its plain string, writes as that string into JSON
 and reads back from it (`Severity("error")`): code, templates and report.json keep using the strings
@@ -66,6 +67,29 @@ class Relation(StrEnum):
 
 
 RELATIONS = tuple(Relation)
+
+
+class Engine(StrEnum):
+    """A reasoning engine as settings and the command line name it, with the engines that derive
+    its atoms as reports name them (`both` runs clingo and checks it with pyDatalog)."""
+
+    names: tuple[str, ...]
+
+    def __new__(cls, value: str, names: tuple[str, ...] = ()) -> Engine:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.names = names
+        return member
+
+    CLINGO = "clingo", ("clingo",)
+    PYDATALOG = "pydatalog", ("pyDatalog",)
+    DUCKDB = "duckdb", ("DuckDB",)
+    SPARK = "spark", ("Spark",)
+    BOTH = "both", ("clingo", "pyDatalog")
+
+
+ENGINES = tuple(Engine)
+ENGINE_NAMES = {str(e): e.names for e in Engine}
 
 
 class ExportProperty(StrEnum):

@@ -72,6 +72,19 @@ def test_usage_error_is_exit_2(capsys):
     assert main(["audit", ".", "--fail-on", "sometimes"]) == 2
 
 
+@pytest.mark.parametrize("command", ["audit", "lake", "impact", "diff"])
+def test_a_refused_engine_lists_the_engines_by_name(capsys, command):
+    positional = {"impact": ["lake", "asset"], "diff": ["old", "new"]}.get(command, ["."])
+    assert main([command, *positional, "--engine", "prolog"]) == 2
+    err = capsys.readouterr().err
+    assert "'clingo', 'pydatalog', 'duckdb', 'spark', 'both'" in err and "Engine." not in err
+
+
+def test_a_refused_gate_lists_the_severities_by_name(capsys):
+    assert main(["lake", ".", "--fail-on", "sometimes"]) == 2
+    assert "(choose from 'error', 'warning', 'info', 'never')" in capsys.readouterr().err
+
+
 def test_json_summary(tmp_path, capsys):
     main(["audit", str(DEMO), "--out", str(tmp_path), "--format", "json"])
     summary = json.loads(capsys.readouterr().out)
