@@ -934,11 +934,16 @@ def release_run(size: int, seed: int, repeat: int) -> str:
     return (
         f"{size}-asset release, `python -m auditor audit` (report.json {sizes['report.json']:,} B, "
         f"report.html {sizes['report.html']:,} B), {repeat} runs:\n"
-        f"  wall: min {min(walls):.2f} s, median {statistics.median(walls):.2f} s, max {max(walls):.2f} s "
-        f"(target <= {RELEASE_TARGET_S} s: {verdict})\n"
-        f"  CPU (user + system): min {min(cpus):.2f} s, median {statistics.median(cpus):.2f} s, max {max(cpus):.2f} s\n"
+        f"  wall: {_spread(walls, '{:.2f} s')} (target <= {RELEASE_TARGET_S} s: {verdict})\n"
+        f"  CPU (user + system): {_spread(cpus, '{:.2f} s')}\n"
         f"  load average before the runs: {load:.1f} on {os.cpu_count()} CPUs"
     )
+
+
+def _spread(values: list[float], form: str) -> str:
+    """Repeated measures as the benchmark prints them: least, median and most."""
+    least, middle, most = (form.format(v) for v in (min(values), statistics.median(values), max(values)))
+    return f"min {least}, median {middle}, max {most}"
 
 
 def bare_read(root: Path) -> int:
@@ -987,7 +992,7 @@ def harvest_child(size: int, seed: int, repeat: int) -> str:
         f"{'libyaml' if 'CSafeLoader' in dir(__import__('yaml')) else 'pure-Python'} loader), {repeat} rounds, CPU s:\n"
         f"  bare: {', '.join(f'{b:.2f}' for b in bares)}\n"
         f"  harvest: {', '.join(f'{h:.2f}' for h in harvests)}\n"
-        f"  ratio: min {min(ratios):.1f}x, median {statistics.median(ratios):.1f}x, max {max(ratios):.1f}x "
+        f"  ratio: {_spread(ratios, '{:.1f}x')} "
         f"(target <= {HARVEST_TARGET_RATIO:.0f}x: {verdict}); {1000 * min(harvests) / size:.2f} ms a card\n"
         f"  load average after the rounds: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
