@@ -177,9 +177,11 @@ def reviewed(
 
 
 def read(
-    root: Path, exclude: frozenset[Path], overrides: dict[str, Any]
+    root: Path, exclude: frozenset[Path], overrides: dict[str, Any], downstream_of: frozenset[str] = frozenset()
 ) -> tuple[Harvest, config.Settings, dict[str, tuple[str, str]]]:
-    """The harvest of `root` (a folder or a snapshot), its settings and its review files' texts."""
+    """The harvest of `root` (a folder or a snapshot), its settings and its review files' texts;
+    `downstream_of`: read only what descends from these names, and its lineage, from tables of Hub
+    records (see harvest)."""
     if not root.exists():
         raise InputError(f"{root}: no such file or folder")
     if snapshot.is_snapshot(root):
@@ -191,7 +193,7 @@ def read(
         texts = {kind: (name, stored[name]) for kind, name in REVIEW_FILES.items() if name in stored}
     elif root.is_dir():
         settings = config.load(root).override(**overrides)
-        harvested = harvest(root, settings.asset, exclude, focus(settings))
+        harvested = harvest(root, settings.asset, exclude, focus(settings), downstream_of)
         texts = review_texts({kind: root / name for kind, name in REVIEW_FILES.items()}, root)
     else:
         raise InputError(f"{root}: not a folder of manifests nor a harvest snapshot (mlaudit harvest -o)")

@@ -16,7 +16,14 @@ def run_impact(args: Namespace) -> int:
     change = impact.Change("relicense", args.relicense) if args.relicense else impact.Change("none")
     change = impact.Change("takedown") if args.takedown else change
     try:
-        loaded = lake.load(args.snapshot, frozenset(), rulebase.load(), engine=args.engine, position=args.position)
+        loaded = lake.load(
+            args.snapshot,
+            frozenset(),
+            rulebase.load(),
+            downstream_of=frozenset({args.asset}),
+            engine=args.engine,
+            position=args.position,
+        )
         with audit.no_cycle_collection():
             doc = impact.assess(loaded, args.asset, change)
     except audit.InputError as exc:

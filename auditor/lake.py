@@ -76,11 +76,14 @@ def load(
     exclude: frozenset[Path],
     rb: rulebase.RuleBase,
     on_stage: audit.StageHook | None = None,
+    downstream_of: frozenset[str] = frozenset(),
     **overrides: Any,
 ) -> Loaded:
-    """The lake's harvest, settings and review, up to the graph its reasoning starts from."""
+    """The lake's harvest, settings and review, up to the graph its reasoning starts from; with
+    `downstream_of` (impact), tables of Hub records give only what descends from these names and
+    its lineage, the part of the lake the impact judges."""
     with audit.stage("harvest", on_stage):
-        harvested, settings, texts = audit.read(root, exclude, overrides)
+        harvested, settings, texts = audit.read(root, exclude, overrides, downstream_of)
     files, settings = audit.prepared(settings, rb)
     if "engine" not in settings.origin:  # neither the command line nor mlaudit.toml chose one
         settings = replace(settings, engine=ENGINE)

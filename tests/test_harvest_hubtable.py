@@ -363,3 +363,55 @@ def test_the_lineage_query_gives_the_plain_closure(rows, seeds, parquet):
             to_parquet(table, Path(tmp) / "models.parquet")
             table = Path(tmp) / "models.parquet"
         assert hubrows.lineage(hubrows.load([table]), seeds) == closure(rows, seeds)
+
+
+def descending(rows: list[dict], seeds: list[str], edges: list[tuple[str, str]]) -> set[str]:
+    """What the descendants query follows: a row's lowercase id under each Hub id it names upstream."""
+    links = [(row["id"].lower(), hub_id(n)) for row in rows for n in upstream_names(row)]
+    links += [(hub_id(c), hub_id(p)) for c, p in edges]
+    reached = {hub_id(s) for s in seeds}
+    while grown := {c for c, p in links if p in reached} - reached:
+        reached |= grown
+    return reached
+
+
+@settings(max_examples=30, deadline=None, database=None)
+@given(
+    hub_rows(),
+    st.lists(st.sampled_from(NAMES), min_size=1, max_size=2),
+    st.lists(st.tuples(st.sampled_from(NAMES), st.sampled_from(NAMES)), max_size=3),
+    st.booleans(),
+)
+def test_the_descendants_query_gives_the_plain_converse_closure(rows, seeds, edges, parquet):
+    with tempfile.TemporaryDirectory() as tmp:
+        table = Path(tmp) / "models.jsonl"
+        table.write_text(jsonl(*rows), encoding="utf-8")
+        if parquet:
+            to_parquet(table, Path(tmp) / "models.parquet")
+            table = Path(tmp) / "models.parquet"
+        assert hubrows.descendants(hubrows.load([table]), seeds, edges) == descending(rows, seeds, edges)
+
+
+def test_descendants_cross_tables_and_the_other_manifests_edges(tmp_path):
+    write_tree(
+        tmp_path,
+        {
+            "models.jsonl": jsonl(
+                {"id": "o/base"},
+                {"id": "o/tune", "tags": ["base_model:finetune:o/base"]},
+                {"id": "o/quant", "cardData": {"base_model": "https://huggingface.co/o/card-model"}},
+                {"id": "o/other", "tags": ["base_model:o/elsewhere"]},
+            ),
+            "datasets.jsonl": jsonl({"id": "d/set", "cardData": {"source_datasets": ["O/Tune"]}}),
+        },
+    )
+    tables = hubrows.load([tmp_path / "models.jsonl", tmp_path / "datasets.jsonl"])
+    assert hubrows.descendants(tables, ["o/base"]) == {"o/base", "o/tune", "d/set"}
+    card_edge = [("o/card-model", "o/tune")]  # a card outside the tables fine-tunes o/tune
+    assert hubrows.descendants(tables, ["o/base"], card_edge) == {
+        "o/base",
+        "o/tune",
+        "d/set",
+        "o/card-model",
+        "o/quant",
+    }

@@ -38,11 +38,13 @@ def harvest(
     root_name: str | None = None,
     exclude: frozenset[Path] = frozenset(),
     focus: frozenset[str] | None = None,
+    downstream_of: frozenset[str] = frozenset(),
 ) -> Harvest:
     """Read every manifest under `root`; `root_name` names the asset of a card at the root itself;
     the folders and files of `exclude` (absolute paths: mlaudit's own outputs) are passed over unlisted.
     With a `focus` (the names a release's audit starts from: the release, mlaudit.toml's upstream),
-    the rows of tables of Hub records are read for the lineage it reaches only."""
+    the rows of tables of Hub records are read for the lineage it reaches only; with `downstream_of`
+    (the asset whose impact is asked), for the lineage of what descends from it only."""
     root = root.resolve()
     result = Harvest(root=str(root))
     tables: list[Context] = []
@@ -54,17 +56,23 @@ def harvest(
             result.inventory.append(InventoryEntry(rel, CONFIG_FILES[path.name], "read"))
         else:
             _other(path, Context(rel, place(folder, root_name or root.name)), result, tables)
-    _tables(root, tables, focus, result)
+    _tables(root, tables, focus, downstream_of, result)
     result.fingerprint = fingerprint(result)
     return result
 
 
-def _tables(root: Path, tables: list[Context], focus: frozenset[str] | None, result: Harvest) -> None:
+def _tables(
+    root: Path, tables: list[Context], focus: frozenset[str] | None, downstream_of: frozenset[str], result: Harvest
+) -> None:
     """Read the tables of Hub records, last: a focus reaches into them from every other manifest's
-    upstream as well as from its own names."""
+    upstream as well as from its own names, and what descends is found through them too."""
     if not tables:
         return
     scanned = hubrows.load([root / t.rel for t in tables])  # one pass over each table
+    if downstream_of:
+        edges = [(record.id, ref.target) for record in result.records for ref in record.references]
+        down = hubtable.descendants(scanned, downstream_of, edges)
+        focus = None if down is None else (focus or frozenset()) | down
     if focus is not None:
         upstream = (ref.target for record in result.records for ref in record.references)
         focus = hubtable.lineage(scanned, [*focus, *upstream])

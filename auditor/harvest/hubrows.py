@@ -210,23 +210,56 @@ def lineage(tables: Tables, seeds: Iterable[str]) -> frozenset[str]:
     the upstream its card data and tags name: a closure computed by DuckDB (a recursive query that
     looks rows up by id and parses the rows it reaches alone), which over-approximates the lineage
     the graph will hold. A row that cannot be read names no upstream."""
-    fields = "{" + ", ".join(f'"{f}": "JSON"' for f in (*UPSTREAM_FIELDS, "model-index")) + "}"
     reached = " UNION ALL ".join(
-        f"SELECT {card} AS card, {tags} AS tags FROM t{i} JOIN cone ON t{i}.lid = cone.id WHERE is_object"
+        f"SELECT t{i}.lid AS child, {card} AS card, {tags} AS tags FROM t{i} JOIN cone ON t{i}.lid = cone.id "
+        "WHERE is_object"
         for i, (card, tags) in _upstream_values(tables)
     )
-    step = f"""SELECT {_hub_id("name")} FROM (
-                   SELECT lower(trim(unnest({_names("c")}))) AS name FROM (
-                       SELECT tags, CASE WHEN json_type(card) = 'OBJECT' THEN json_transform(card, '{fields}') END AS c
-                       FROM ({reached})))"""
     found = tables.con.execute(
         f"""WITH RECURSIVE cone(id) AS (
-                SELECT DISTINCT {_hub_id("s")} FROM (SELECT lower(trim(unnest(?::VARCHAR[]))) AS s)
-                {f"UNION {step}" if reached else ""})
+                {_seeds()} {f"UNION SELECT parent FROM ({_upstream(reached)})" if reached else ""})
             SELECT id FROM cone""",
         [sorted(set(seeds))],
     ).fetchall()
     return frozenset(r[0] for r in found)
+
+
+def descendants(tables: Tables, seeds: Iterable[str], edges: Iterable[tuple[str, str]] = ()) -> frozenset[str]:
+    """The lowercase ids of `seeds` and of every row that names one of them upstream, directly or
+    through other rows or through `edges` ((child, parent) names other manifests give): the converse
+    of `lineage`, over-approximated alike. Every readable row's upstream is parsed, once: any row
+    may descend from the seeds, while a lineage reaches few."""
+    every = " UNION ALL ".join(
+        f"SELECT lid AS child, {card} AS card, {tags} AS tags FROM t{i} WHERE is_object"
+        for i, (card, tags) in _upstream_values(tables)
+    )
+    children, parents = zip(*sorted(set(edges)), strict=True) if edges else ((), ())
+    given = f"""SELECT {_hub_id("child")} AS child, {_hub_id("parent")} AS parent FROM (
+                    SELECT lower(trim(unnest(?::VARCHAR[]))) AS child, lower(trim(unnest(?::VARCHAR[]))) AS parent)"""
+    links = f"{_upstream(every)} UNION ALL {given}" if every else given
+    found = tables.con.execute(
+        f"""WITH RECURSIVE links AS MATERIALIZED ({links}),
+            down(id) AS ({_seeds()} UNION SELECT links.child FROM links JOIN down ON links.parent = down.id)
+            SELECT id FROM down""",
+        [list(children), list(parents), sorted(set(seeds))],
+    ).fetchall()
+    return frozenset(r[0] for r in found)
+
+
+def _seeds() -> str:
+    """The Hub ids of the names given as the query's (last) parameter, a list."""
+    return f"SELECT DISTINCT {_hub_id('s')} FROM (SELECT lower(trim(unnest(?::VARCHAR[]))) AS s)"
+
+
+def _upstream(rows: str) -> str:
+    """(child, parent) for each Hub id that the `rows` (child, card, tags as JSON) name upstream,
+    each row's card data parsed once into the fields that can name one."""
+    fields = "{" + ", ".join(f'"{f}": "JSON"' for f in (*UPSTREAM_FIELDS, "model-index")) + "}"
+    return f"""SELECT child, {_hub_id("name")} AS parent FROM (
+                   SELECT child, lower(trim(unnest({_names("c")}))) AS name FROM (
+                       SELECT child, tags,
+                              CASE WHEN json_type(card) = 'OBJECT' THEN json_transform(card, '{fields}') END AS c
+                       FROM ({rows})))"""
 
 
 def _upstream_values(tables: Tables) -> Iterator[tuple[int, tuple[str, str]]]:

@@ -6,7 +6,8 @@ for each row it reads (its id, sha, lastModified, card data and tags as JSON tex
 card data with the card reader's own field readers (hfcard.read_fields), so a row means what its
 card would; rows of one id at several shas are the revisions of one asset (auditor/versions.py),
 dated by lastModified. For the audit of one release, only the rows of its lineage become records
-(`lineage`, `read`'s focus).
+(`lineage`, `read`'s focus); for the impact of a change to one asset, the rows of the lineage of
+what descends from it (`descendants`).
 The Hub's computed tags stand in for what the card data lacks: `license:x` for a license,
 `dataset:org/name` for training data, `base_model:org/name` for a base model, and
 `base_model:<relation>:org/name` says the relation the Hub inferred (adapter, finetune,
@@ -101,6 +102,20 @@ def lineage(tables: hubrows.Tables, seeds: Iterable[str]) -> frozenset[str] | No
 
     try:
         return hubrows.lineage(tables, seeds)
+    except duckdb.Error:
+        return None
+
+
+def descendants(
+    tables: hubrows.Tables, seeds: Iterable[str], edges: Iterable[tuple[str, str]]
+) -> frozenset[str] | None:
+    """The ids to read from `tables` for the impact of a change to `seeds`: what descends from
+    them (see hubrows.descendants), whose lineage is then read; None (read every row) when DuckDB
+    fails on the tables, which reading them will report."""
+    import duckdb
+
+    try:
+        return hubrows.descendants(tables, seeds, edges)
     except duckdb.Error:
         return None
 
