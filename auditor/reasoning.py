@@ -41,6 +41,7 @@ COMPARED = (
     "outbound_requirement",
     "carries",
     "via",
+    "newest_via",
     "obligation_status",
     "status_basis",
 )

@@ -4,7 +4,7 @@ relicensed upstream is a finding (PRV015) on what tracks it; impact and diff wor
 
 The lake fixture (fixtures/lakes/versions): meta/llama-base under llama2 at an older revision and
 CC-BY-NC-4.0 at a newer one, acme/chat-pinned pinning the older, acme/chat-tracking pinning none,
-and acme/chat-tracking-gguf a quantized copy of the tracking one."""
+and acme/chat-pinned-gguf and acme/chat-tracking-gguf quantized copies of them."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from conftest import FIXTURES, RB
 from hypothesis import given
 from hypothesis import strategies as st
 
-from auditor import drift, graph, harvest, impact, lake, versions
+from auditor import audit, drift, graph, harvest, impact, lake, versions
 from auditor import snapshot as snapshot_file
 from auditor.cli import main
 from auditor.identity import pinned
@@ -135,10 +135,10 @@ def rules_at(judged: lake.LakeAudit, asset: str) -> set[str]:
 
 
 def test_the_pinned_release_is_bound_by_the_old_licence_the_tracking_ones_by_the_new(judged):
-    assert "CMP001" not in rules_at(judged, "acme/chat-pinned")  # llama2 allows commercial use
-    assert {"CMP001", "PRV015"} <= rules_at(judged, "acme/chat-tracking")
-    assert "CMP001" in rules_at(judged, "acme/chat-tracking-gguf")
-    assert "PRV015" not in rules_at(judged, "acme/chat-pinned")
+    for pinned_one in ("acme/chat-pinned", "acme/chat-pinned-gguf"):
+        assert not {"CMP001", "PRV015"} & rules_at(judged, pinned_one)  # llama2 allows commercial use
+    for tracking in ("acme/chat-tracking", "acme/chat-tracking-gguf"):
+        assert {"CMP001", "PRV015"} <= rules_at(judged, tracking)
     pinned_to = [e for e in judged.edges if e["child"] == "acme/chat-pinned"]
     assert [e["parent"] for e in pinned_to] == [f"{BASE}@{OLD}"]
 
@@ -149,7 +149,7 @@ def test_the_chain_says_the_newest_revision_binds_an_unpinned_reference(judged):
     assert (
         f"acme/chat-tracking names no revision of {BASE} the audit knows, so the newest known, {NEW}, binds it" in said
     )
-    (change,) = [f for f in judged.findings if f["rule"] == "PRV015"]
+    (change,) = [f for f in judged.findings if f["rule"] == "PRV015" and f["asset"] == "acme/chat-tracking"]
     assert change["detail"] == {
         "parent": BASE,
         "old_revision": OLD,
@@ -165,6 +165,35 @@ def test_the_chain_says_the_newest_revision_binds_an_unpinned_reference(judged):
     }
 
 
+def test_a_copy_of_a_tracker_follows_the_newest_revision_through_it_in_the_lake_and_its_own_audit(judged):
+    (change,) = [f for f in judged.findings if f["rule"] == "PRV015" and f["asset"] == "acme/chat-tracking-gguf"]
+    assert change["detail"] == {
+        "parent": BASE,
+        "old_revision": OLD,
+        "old": "LicenseRef-Llama-2-Community",
+        "new_revision": NEW,
+        "new": "CC-BY-NC-4.0",
+    }
+    path = [(s["asset"], s["fact"], s["file"], s["line"]) for s in change["evidence"] if s["file"] != "models.jsonl"]
+    assert path == [  # down the lineage from the copy to the reference that pins no revision
+        (
+            "acme/chat-tracking-gguf",
+            "acme/chat-tracking-gguf is a quantized copy of acme/chat-tracking",
+            "acme/chat-tracking-gguf/README.md",
+            3,
+        ),
+        (
+            "acme/chat-tracking",
+            f"acme/chat-tracking names no revision of {BASE} the audit knows, so the newest known, {NEW}, binds it",
+            "acme/chat-tracking/README.md",
+            3,
+        ),
+    ]
+    own = audit.run(LAKE, rb=RB, asset="acme/chat-tracking-gguf").document()
+    (alone,) = [f for f in own["findings"] if f["rule"] == "PRV015" and f["asset"] == "acme/chat-tracking-gguf"]
+    assert (alone["id"], alone["evidence"]) == (change["id"], change["evidence"])
+
+
 def assessed(root: Path, change: impact.Change) -> dict[str, dict]:
     doc = impact.assess(lake.load(root, frozenset(), RB), BASE, change)
     return {row["asset"]: row for row in doc["assets"]}
@@ -172,7 +201,14 @@ def assessed(root: Path, change: impact.Change) -> dict[str, dict]:
 
 def test_impact_lists_the_descendants_of_every_revision_and_a_relicence_reaches_only_the_trackers():
     rows = assessed(LAKE, impact.Change("relicense", "apache-2.0"))
-    assert list(rows) == [BASE, f"{BASE}@{OLD}", "acme/chat-pinned", "acme/chat-tracking", "acme/chat-tracking-gguf"]
+    assert list(rows) == [
+        BASE,
+        f"{BASE}@{OLD}",
+        "acme/chat-pinned",
+        "acme/chat-tracking",
+        "acme/chat-pinned-gguf",
+        "acme/chat-tracking-gguf",
+    ]  # by distance, then by name
     assert [[s["from"] for s in p] for p in rows["acme/chat-pinned"]["paths"]] == [[f"{BASE}@{OLD}"]]
     assert not (rows["acme/chat-pinned"]["appear"] or rows["acme/chat-pinned"]["disappear"])
     for name in ("acme/chat-tracking", "acme/chat-tracking-gguf"):
@@ -300,3 +336,31 @@ def test_a_branch_or_a_revision_not_harvested_binds_the_newest_and_says_so(tmp_p
     )
     tracking = [fact for fact, _ in versions.facts(g, ids, None, RB.kb) if fact[0] == "tracks_newest"]
     assert len(tracking) == 1  # acme/newest pins the newest revision by its first characters
+
+
+def test_a_lineage_cycle_below_a_tracker_is_walked_once_and_every_engine_agrees(tmp_path):
+    card(tmp_path, "models--meta--base/snapshots/1111111aaaa/", "license: llama2")
+    card(tmp_path, "models--meta--base/snapshots/2222222bbbb/", "license: cc-by-nc-4.0")
+    card(tmp_path, "acme/a", "license: llama2\nbase_model: meta/base")
+    card(tmp_path, "acme/b", "license: llama2\nbase_model:\n- acme/a\n- acme/c\nbase_model_relation: merge")
+    card(tmp_path, "acme/c", "license: llama2\nbase_model: acme/b")  # acme/b and acme/c descend from each other
+    found = {
+        engine: [
+            (f["asset"], [(s["asset"], s["fact"]) for s in f["evidence"] if s["asset"] != "meta/base"])
+            for f in audit.run(tmp_path, rb=RB, asset="acme/c", engine=engine).document()["findings"]
+            if f["rule"] == "PRV015"
+        ]
+        for engine in ("clingo", "pydatalog", "duckdb")
+    }
+    assert found["pydatalog"] == found["clingo"] == found["duckdb"]
+    chains = dict(found["clingo"])
+    assert sorted(chains) == ["acme/a", "acme/b", "acme/c"]
+    tracks = (
+        "acme/a",
+        "acme/a names no revision of meta/base the audit knows, so the newest known, 2222222bbbb, binds it",
+    )
+    assert list(dict.fromkeys(chains["acme/c"])) == [
+        ("acme/c", "acme/c is a fine-tune of acme/b"),
+        ("acme/b", "acme/b is a merge including acme/a"),
+        tracks,
+    ]
