@@ -9,12 +9,14 @@ and acme/chat-pinned-gguf and acme/chat-tracking-gguf quantized copies of them."
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, RB
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from auditor import audit, drift, graph, harvest, impact, lake, versions
@@ -364,3 +366,88 @@ def test_a_lineage_cycle_below_a_tracker_is_walked_once_and_every_engine_agrees(
         ("acme/b", "acme/b is a merge including acme/a"),
         tracks,
     ]
+
+
+CACHE = FIXTURES / "formats" / "hf-cache"  # meta/base at two undated snapshots; refs/main names the first by path
+FIRST, SECOND = "a" * 40, "b" * 40
+MAIN_REF = "models--meta--base/refs/main"
+
+
+def test_refs_main_names_the_newest_of_undated_snapshots_and_a_branch_pin_binds_its_ref():
+    g = built(CACHE)
+    assert [v.revision for v in g.assets["model:meta/base"].versions] == [SECOND, FIRST]  # by path: FIRST, SECOND
+    assert {(e.child, e.parent) for e in g.edges} == {
+        ("model:acme/chat", "model:meta/base"),
+        ("model:acme/chat-v1", f"model:meta/base@{SECOND}"),  # refs/v1 names SECOND
+    }
+    doc = audit.run(CACHE, rb=RB).document()
+    (change,) = [f for f in doc["findings"] if f["rule"] == "PRV015"]
+    assert (change["asset"], change["detail"]["old_revision"], change["detail"]["new_revision"]) == (
+        "acme/chat",
+        SECOND,
+        FIRST,
+    )
+    assert {e["file"]: e["status"] for e in doc["inventory"] if "/refs/" in e["file"]} == {
+        MAIN_REF: "read",
+        "models--meta--base/refs/v1": "read",
+    }
+
+
+def test_a_pin_to_the_branch_main_follows_the_newest_as_it_moves(tmp_path):
+    shutil.copytree(CACHE, tmp_path / "cache")
+    card(tmp_path / "cache", "acme/chat-main", "license: llama2\nbase_model: meta/base@main")
+    g = built(tmp_path / "cache")
+    assert ("model:acme/chat-main", "model:meta/base") in {(e.child, e.parent) for e in g.edges}
+    ids = {key: i for i, key in enumerate(g.assets, start=1)}
+    tracking = {fact[1] for fact, _ in versions.facts(g, ids, None, RB.kb) if fact[0] == "tracks_newest"}
+    assert tracking == {ids["model:acme/chat"], ids["model:acme/chat-main"]}  # not acme/chat-v1, on branch v1
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"not a sha\n", b"", b"a" * 41, b"a" * 39 + b"\n", b"\x1b[31m" + b"a" * 40, b"a" * 40 + b"\n" * 200, "é".encode()],
+)
+def test_a_malformed_refs_main_is_reported_against_its_file_and_the_order_falls_back_to_the_path(tmp_path, content):
+    shutil.copytree(CACHE, tmp_path / "cache")
+    (tmp_path / "cache" / MAIN_REF).write_bytes(content)
+    g = built(tmp_path / "cache")
+    assert [v.revision for v in g.assets["model:meta/base"].versions] == [FIRST, SECOND]
+    (problem,) = g.harvest.problems
+    assert (problem.evidence.file, problem.code, problem.asset) == (MAIN_REF, "invalid", "model:meta/base")
+    assert problem.message.startswith("refs/main should hold the 40-hex commit sha of a revision, found ")
+    doc = audit.run(tmp_path / "cache", rb=RB).document()  # the audit goes on, and says why
+    assert [f["detail"]["file"] for f in doc["findings"] if f["rule"] == "INP002"] == [MAIN_REF]
+    assert [f["detail"]["new_revision"] for f in doc["findings"] if f["rule"] == "PRV015"] == [SECOND]
+
+
+def test_a_ref_that_is_a_link_out_of_the_audited_folder_is_never_read(tmp_path):
+    shutil.copytree(CACHE, tmp_path / "cache")
+    (tmp_path / "outside").write_text(FIRST, encoding="utf-8")
+    (tmp_path / "cache" / MAIN_REF).unlink()
+    (tmp_path / "cache" / MAIN_REF).symlink_to(tmp_path / "outside")
+    g = built(tmp_path / "cache")
+    assert [v.revision for v in g.assets["model:meta/base"].versions] == [FIRST, SECOND]
+    assert [(e.file, e.status) for e in g.harvest.inventory if e.file == MAIN_REF] == [(MAIN_REF, "skipped")]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.one_of(st.binary(max_size=200), st.sampled_from([FIRST, SECOND, SECOND.upper() + "\n"]).map(str.encode)))
+def test_any_refs_main_either_names_a_revision_or_is_reported(content):
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "cache"
+        shutil.copytree(CACHE, root)
+        (root / MAIN_REF).write_bytes(content)
+        g = built(root)
+    sha = content.decode("ascii", "replace").strip().lower() if len(content) <= 128 else ""
+    named = [v.revision for v in g.assets["model:meta/base"].versions]
+    if re.fullmatch("[0-9a-f]{40}", sha):
+        assert not g.harvest.problems and named == ([FIRST, SECOND] if sha != FIRST else [SECOND, FIRST])
+    else:
+        assert [p.evidence.file for p in g.harvest.problems] == [MAIN_REF] and named == [FIRST, SECOND]
+
+
+def test_a_harvest_snapshot_keeps_the_branches_that_order_the_snapshots(tmp_path):
+    snapshot = tmp_path / "graph.json"
+    assert main(["harvest", str(CACHE), "-o", str(snapshot)]) == 0
+    again = graph.build(snapshot_file.load(snapshot)[0])
+    assert [v.revision for v in again.assets["model:meta/base"].versions] == [SECOND, FIRST]
