@@ -48,11 +48,11 @@ def label(record: AssetRecord) -> str | None:
     return record.revision or record.version
 
 
-def split(assets: dict[str, Asset]) -> dict[int, str]:
+def split(assets: dict[str, Asset]) -> dict[tuple[str, str | None], str]:
     """Give each asset known at several revisions its versions (its records become the newest's)
-    and an asset for each older revision; returns the key of the asset each older revision's
-    record now describes, by the record's `id()`."""
-    moved: dict[int, str] = {}
+    and an asset for each older revision; returns the key of each older revision's asset by (the
+    asset's key, the revision): what a record of that asset labelled with that revision now describes."""
+    moved: dict[tuple[str, str | None], str] = {}
     several = [k for k, a in assets.items() if len({label(r) for r in a.records} - {None}) > 1]
     for key in several:  # most assets are known at one revision: nothing is built for them
         asset = assets[key]
@@ -61,7 +61,7 @@ def split(assets: dict[str, Asset]) -> dict[int, str]:
         for version in versions[:-1]:
             older = asset_key(asset.kind, f"{asset.id}@{version.revision}")
             assets[older] = Asset(f"{asset.id}@{version.revision}", asset.kind, list(version.records), revision_of=key)
-            moved.update((id(r), older) for r in version.records)
+            moved[(key, version.revision)] = older
     return moved
 
 
