@@ -3,16 +3,19 @@
 A chain starts at the finding's asset and walks `via` atoms back, one parent per step, to the
 asset whose own license holds the term, then to the clause of that license in the knowledge
 base (an upstream known at several revisions and referenced without one binds by its newest,
-and the chain says so). Each step names the file, field and line it was read from, and states its
-fact in the words of the predicate's `phrase` (auditor/schema.py).
+and the chain says so). A relicensed upstream's newest revision is followed likewise: from the
+asset up `newest_via` atoms to the reference that pins no revision. Each step names the file,
+field and line it was read from, and states its fact in the words of the predicate's `phrase`
+(auditor/schema.py).
 """
 
 from __future__ import annotations
 
 import string
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
 from functools import cache
+from itertools import pairwise
 from typing import cast
 
 from auditor import schema
@@ -24,7 +27,7 @@ from auditor.model import AssetGraph, Evidence
 from auditor.naming import display_id
 from auditor.vocabulary import Relation, SectionStatus
 
-CHAINED = ("carries", "inherited", "embodies", "adapts")  # facts explained by a walk up the lineage
+CHAINED = ("carries", "inherited", "embodies", "adapts", "follows_newest")  # facts explained by a walk up the lineage
 
 
 @cache
@@ -48,11 +51,16 @@ def _verified(date: str) -> str:
 class Chains:
     """Evidence lookups over the input facts and the derived propagation atoms."""
 
-    def __init__(self, fb: FactBase, graph: AssetGraph, kb: KnowledgeBase, via: Iterable[Row]):
+    def __init__(
+        self, fb: FactBase, graph: AssetGraph, kb: KnowledgeBase, via: Iterable[Row], newest_via: Iterable[Row] = ()
+    ):
         self.fb, self.graph, self.kb = fb, graph, kb
         self.via: dict[tuple[int, str, str], set[int]] = defaultdict(set)
         for child, parent, lic, term in via:
             self.via[(child, lic, term)].add(parent)
+        self.following: dict[tuple[int, int], set[int]] = defaultdict(set)  # (child, upstream) -> parents
+        for child, parent, upstream in newest_via:
+            self.following[(cast(int, child), cast(int, upstream))].add(cast(int, parent))
         self.edges: dict[tuple[int, int], list[tuple[str, tuple[Evidence, ...]]]] = defaultdict(list)
         self.holds: dict[tuple[int, str], list[tuple[Row, tuple[Evidence, ...]]]] = defaultdict(list)
         self.newest: dict[tuple[int, int], tuple[Row, tuple[Evidence, ...]]] = {}  # unpinned edges to versions
@@ -100,6 +108,8 @@ class Chains:
         return self.made[fact]
 
     def _steps(self, fact: Row) -> list[Step]:
+        if fact[0] == "follows_newest":
+            return self.follows(cast(int, fact[1]), cast(int, fact[2]))
         if fact[0] in CHAINED:
             return self.carries(fact[1], fact[2], fact[3], from_parent=fact[0] != "carries")
         text = self.describe(fact)
@@ -132,6 +142,27 @@ class Chains:
             chain += self.steps(fact)
         chain.append(self.clause(lic, term))
         return chain
+
+    def follows(self, a: int, upstream: int) -> list[Step]:
+        """The chain from `a` up its lineage to a reference to `upstream` that pins no revision: the
+        shortest path (the first by name of those), found breadth first, as a lineage may hold cycles."""
+        came = {a: a}  # each asset reached, and the one below it on the way up
+        queue = deque([a])
+        while queue:
+            node = queue.popleft()
+            if (node, upstream) in self.newest:
+                path = [node]
+                while came[path[-1]] != path[-1]:
+                    path.append(came[path[-1]])
+                links = [(child, parent, min(self.edges[(child, parent)])[0]) for parent, child in pairwise(path)]
+                return [step for link in reversed(links) for step in self.steps(("edge", *link))] + self.steps(
+                    self.newest[(node, upstream)][0]
+                )
+            for parent in sorted(self.following.get((node, upstream), ()), key=lambda p: self.fb.keys[p]):
+                if parent not in came:
+                    came[parent] = node
+                    queue.append(parent)
+        return []
 
     def clause(self, lic: str, term: str) -> Step:
         """The step citing the license's clause that states the term (its kind's summary without one)."""

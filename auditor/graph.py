@@ -34,7 +34,7 @@ def build(harvest: Harvest, declared: tuple[tuple[str, str, str], ...] = ()) -> 
     records = sorted(harvest.records, key=_record_order)
     assets, owner, index = _merge(records)
     moved = versions.split(assets)
-    owner = {i: moved.get(id(records[i]), key) for i, key in owner.items()}
+    owner = {i: moved.get((key, versions.label(records[i])), key) for i, key in owner.items()}
     edges = versions.pin(_reference_edges(records, owner, index, assets), assets)
     edges |= _declared_edges(declared, assets)
     return AssetGraph(dict(sorted(assets.items())), sorted(edges, key=_edge_order), harvest)

@@ -24,7 +24,7 @@ from auditor.parsed import JSON, JSONObject
 from auditor.vocabulary import SEVERITIES
 
 ENGINE = "duckdb"  # a lake's engine unless one is chosen: the compiled SQL scales where grounding does not
-READS = ("finding", "because", "via", "use_category", "inherited")  # the atoms a lake audit reads
+READS = ("finding", "because", "via", "newest_via", "use_category", "inherited")  # the atoms a lake audit reads
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def judge(loaded: Loaded, on_stage: audit.StageHook | None = None) -> LakeAudit:
     with audit.stage("reason", on_stage):
         reasoned = reasoning.reason(settings.engine, files, fb, READS)
     with audit.stage("interpret", on_stage):
-        chains = Chains(fb, graph, rb.kb, reasoned.atoms.get("via", []))
+        chains = Chains(fb, graph, rb.kb, reasoned.atoms.get("via", []), reasoned.atoms.get("newest_via", []))
         listed = list(findings.listed(reasoned, chains, rb.rules))
         assets, restrictions = _assets(fb, graph, settings.lake, reasoned), _restrictions(reasoned, fb, graph, rb)
     engines = reasoned.engines
@@ -137,7 +137,9 @@ def _own_choices(
             one = replace(settings, asset=name, use=use, distribution=distribution)
             release_facts = facts.encode(graph, one, rb)
             reasoned = reasoning.reason(one.engine, files, release_facts, READS)
-            chains = Chains(release_facts, graph, rb.kb, reasoned.atoms.get("via", []))
+            chains = Chains(
+                release_facts, graph, rb.kb, reasoned.atoms.get("via", []), reasoned.atoms.get("newest_via", [])
+            )
             own[name] = tuple(f for f in findings.listed(reasoned, chains, rb.rules) if f.asset == name)
     kept = [f for f in found if f.asset not in own]
     return sorted([*kept, *(f for mine in own.values() for f in mine)], key=findings.report_order)

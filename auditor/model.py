@@ -128,6 +128,7 @@ class AssetRecord:
     role: str | None = None  # a model folder's file: weights, config, license, notice or policy
     body_licenses: list[LicenseStatement] = field(default_factory=list)  # stated in a card's body, ranked last
     modified: str | None = None  # when the revision was made, where the manifest says (the Hub's lastModified)
+    branches: list[str] = field(default_factory=list)  # a Hub cache's refs/<branch> naming this revision
 
 
 DISTRIBUTABLE = ("weights",)  # the files that show a folder holds what the release distributes (a metadata

@@ -71,6 +71,23 @@ class ViaRow(NamedTuple):
         return tuple.__repr__(self)
 
 
+class FollowsNewestRow(NamedTuple):
+    a: int
+    upstream: int
+
+    def __repr__(self) -> str:
+        return tuple.__repr__(self)
+
+
+class NewestViaRow(NamedTuple):
+    child: int
+    parent: int
+    upstream: int
+
+    def __repr__(self) -> str:
+        return tuple.__repr__(self)
+
+
 class InheritedRow(NamedTuple):
     a: int
     license: str
@@ -217,6 +234,8 @@ ROWS: dict[str, Callable[[Iterable[Term]], tuple[Term, ...]]] = {
     "because": BecauseRow,
     "carries": CarriesRow._make,
     "via": ViaRow._make,
+    "follows_newest": FollowsNewestRow._make,
+    "newest_via": NewestViaRow._make,
     "inherited": InheritedRow._make,
     "obligation_status": ObligationStatusRow._make,
     "status_basis": StatusBasisRow._make,
@@ -255,6 +274,14 @@ class Atoms(defaultdict[str, list[tuple[Term, ...]]]):
     @property
     def via(self) -> list[ViaRow]:
         return cast(list[ViaRow], self.get("via", []))
+
+    @property
+    def follows_newest(self) -> list[FollowsNewestRow]:
+        return cast(list[FollowsNewestRow], self.get("follows_newest", []))
+
+    @property
+    def newest_via(self) -> list[NewestViaRow]:
+        return cast(list[NewestViaRow], self.get("newest_via", []))
 
     @property
     def inherited(self) -> list[InheritedRow]:

@@ -35,6 +35,7 @@ COMPARED = (
     "outbound_requirement",
     "carries",
     "via",
+    "newest_via",
     "obligation_status",
     "status_basis",
 )

@@ -121,4 +121,5 @@ def _record(d: JSONObject) -> AssetRecord:
         role=d.get("role"),
         body_licenses=[_license(s) for s in d.get("body_licenses", [])],
         modified=d.get("modified"),
+        branches=d.get("branches", []),
     )

@@ -8,15 +8,18 @@ the newest.
 
 Order, oldest first: by the revisions' dates (the Hub's lastModified) when every revision has one;
 else by their labels read as version numbers (1.9 before 1.10) when every label is one; else in
-the order the audit reads their files (by format, then path), which is all the formats tell. The
-newest is the last.
+the order the audit reads their files (by format, then path), which is all the formats tell. In
+either of the last two, the revision a Hub cache's `refs/main` names (auditor/harvest/cacherefs.py)
+is moved last: the cache fetched it last. The newest is the last.
 
-What binds: a reference pinned to a revision binds that revision. The newest (or a revision the
-audit does not know) is the asset itself; an older one is an asset of its own, `org/name@rev`,
-`revision_of` the asset, made only when a reference pins it. An unpinned reference binds the
-newest (as does one pinned to a revision the audit does not know, such as a branch), and a
-`tracks_newest` fact says so; a licence that changed between two revisions is a
-`relicensed` fact, which rule PRV015 reports on the assets that track the newest revision.
+What binds: a reference pinned to a revision binds that revision, and one pinned to a branch the
+revision the cache's `refs/<branch>` names. The newest (or a revision the audit does not know) is
+the asset itself; an older one is an asset of its own, `org/name@rev`, `revision_of` the asset,
+made only when a reference pins it. An unpinned reference binds the newest (as does one pinned to
+a revision the audit does not know, or to a branch no ref file names), and a `tracks_newest` fact
+says so, as it does for a branch that names the newest: the reference moves with it. A licence that
+changed between two revisions is a `relicensed` fact, which rule PRV015 reports on the assets that
+follow the newest revision, by their own reference or an upstream's.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from auditor.schema import Fact
 S = schema.S
 _NUMBERED = re.compile(r"^v?(\d{1,9}(?:\.\d{1,9}){0,5})$", re.I)  # a version number: 1, 1.2, v2.0.1
 _SHORT_SHA = 7  # a pin may name a commit by its first characters, as git shows it
+MAIN = "main"  # the branch a Hub repository's newest revision is on
 
 
 def label(record: AssetRecord) -> str | None:
@@ -44,11 +48,11 @@ def label(record: AssetRecord) -> str | None:
     return record.revision or record.version
 
 
-def split(assets: dict[str, Asset]) -> dict[int, str]:
+def split(assets: dict[str, Asset]) -> dict[tuple[str, str | None], str]:
     """Give each asset known at several revisions its versions (its records become the newest's)
-    and an asset for each older revision; returns the key of the asset each older revision's
-    record now describes, by the record's `id()`."""
-    moved: dict[int, str] = {}
+    and an asset for each older revision; returns the key of each older revision's asset by (the
+    asset's key, the revision): what a record of that asset labelled with that revision now describes."""
+    moved: dict[tuple[str, str | None], str] = {}
     several = [k for k, a in assets.items() if len({label(r) for r in a.records} - {None}) > 1]
     for key in several:  # most assets are known at one revision: nothing is built for them
         asset = assets[key]
@@ -57,7 +61,7 @@ def split(assets: dict[str, Asset]) -> dict[int, str]:
         for version in versions[:-1]:
             older = asset_key(asset.kind, f"{asset.id}@{version.revision}")
             assets[older] = Asset(f"{asset.id}@{version.revision}", asset.kind, list(version.records), revision_of=key)
-            moved.update((id(r), older) for r in version.records)
+            moved[(key, version.revision)] = older
     return moved
 
 
@@ -75,8 +79,10 @@ def ordered(records: list[AssetRecord]) -> list[Version]:
     numbers = [_number(v.revision) for v in versions]
     if all(v.modified for v in versions):
         versions.sort(key=lambda v: str(v.modified))
-    elif None not in numbers:
-        versions = [v for _, v in sorted(zip(numbers, versions, strict=True), key=lambda pair: pair[0] or ())]
+    else:
+        if None not in numbers:
+            versions = [v for _, v in sorted(zip(numbers, versions, strict=True), key=lambda pair: pair[0] or ())]
+        versions.sort(key=lambda v: MAIN in branches(v))  # stable: the one refs/main names goes last
     if versions:
         unnamed = tuple(r for r in records if label(r) is None)
         versions[-1] = replace(versions[-1], records=versions[-1].records + unnamed)
@@ -119,9 +125,18 @@ def _pinned(edge: Edge, assets: dict[str, Asset]) -> str:
     return asset_key(parent.kind, f"{parent.id}@{version.revision}")
 
 
+def branches(version: Version) -> set[str]:
+    """The branches of a Hub cache whose ref names the version."""
+    return {b for r in version.records for b in r.branches}
+
+
 def named(edge: Edge, parent: Asset) -> Version | None:
-    """The version of `parent` the edge pins: its revision (or a commit's first characters); None
-    when it pins none, or one the audit does not know (a branch name, a revision not harvested)."""
+    """The version of `parent` the edge pins: the one a branch of that name names, else its revision
+    (or a commit's first characters); None when it pins none, or one the audit does not know (a
+    branch no ref file names, a revision not harvested)."""
+    on_branch = [v for v in parent.versions if edge.revision in branches(v)]
+    if on_branch:
+        return on_branch[-1]
     pinned = (edge.revision or "").lower()
     for version in parent.versions if pinned else ():
         known = version.revision.lower()
@@ -133,13 +148,13 @@ def named(edge: Edge, parent: Asset) -> Version | None:
 def facts(
     graph: AssetGraph, ids: dict[str, int], scope: set[str] | None, kb: KnowledgeBase
 ) -> Iterator[tuple[Fact, list[Evidence]]]:
-    """`tracks_newest` for each reference (in `scope`) to an asset with versions that pins none of
-    them (no revision, a branch, a revision not harvested), and
+    """`tracks_newest` for each reference (in `scope`) to an asset with versions that follows the
+    newest (no revision, a branch, a revision not harvested), and
     `relicensed` for each licence change between two successive versions of an asset (in `scope`)."""
     versioned = {k: a for k, a in graph.assets.items() if a.versions}
     for edge in graph.edges if versioned else ():
         parent = versioned.get(edge.parent)
-        if parent and named(edge, parent) is None and (scope is None or edge.child in scope):
+        if parent and _follows(edge, parent) and (scope is None or edge.child in scope):
             newest = parent.versions[-1]
             yield S.tracks_newest(ids[edge.child], ids[edge.parent], newest.revision), [edge.evidence, *_where(newest)]
     for key, asset in versioned.items():
@@ -149,6 +164,13 @@ def facts(
                 if was != now:
                     fact = S.relicensed(ids[key], old.revision, was, new.revision, now)
                     yield fact, [*_where(old), *_where(new)]
+
+
+def _follows(edge: Edge, parent: Asset) -> bool:
+    """Whether a reference moves with the newest revision: it pins none the audit knows, or pins a
+    branch that names the newest."""
+    version = named(edge, parent)
+    return version is None or (version is parent.versions[-1] and edge.revision in branches(version))
 
 
 def _license(asset: Asset, version: Version, kb: KnowledgeBase) -> str:

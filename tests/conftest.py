@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import textwrap
 from pathlib import Path
 
@@ -59,6 +60,27 @@ def release(tmp_path):
         return run_audit(write_tree(tmp_path / "release", files), **overrides)
 
     return make
+
+
+@pytest.fixture
+def readme_example(monkeypatch, capsys):
+    """Factory: readme_example(command, argv, paths) checks that the CLI run with `argv` from the
+    repository's root prints what README.md shows under `$ command` (up to the next `$ ` line or the
+    block's end), once each path of `paths` it printed is written as the README writes it, in turn."""
+    from auditor.cli import main
+
+    def check(command: str, argv: list[str], paths: dict[str, str]) -> None:
+        readme = (ROOT / "README.md").read_text(encoding="utf-8")
+        after = readme.split(f"$ {command}\n", 1)[1].split("```", 1)[0].splitlines(keepends=True)
+        shown = "".join(itertools.takewhile(lambda line: not line.startswith("$ "), after))
+        monkeypatch.chdir(ROOT)
+        assert main(argv) == 0
+        printed = capsys.readouterr().out
+        for path, written in paths.items():
+            printed = printed.replace(path, written)
+        assert printed == shown
+
+    return check
 
 
 @pytest.fixture

@@ -202,19 +202,17 @@ def test_the_page_escapes_manifest_text(snapshots):
     assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
 
 
-def test_the_readme_shows_what_the_command_prints(tmp_path, monkeypatch, capsys):
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    command = "$ mlaudit diff fixtures/lakes/small /tmp/small-later --out diff-out\n"
-    shown = readme.split(command, 1)[1].split("```", 1)[0]
+def test_the_readme_shows_what_the_command_prints(tmp_path, readme_example):
     later = tmp_path / "small-later"
     shutil.copytree(SMALL, later)
     relicense(later / "datasets/acme/tickets-clean/README.md", "cc-by-nc-4.0")
     tuned = later / "research/tuned-7b/README.md"
     tuned.write_text(tuned.read_text(encoding="utf-8").replace("nc-lab/base-7b", "open/clean-1b"), encoding="utf-8")
-    monkeypatch.chdir(Path(__file__).resolve().parents[1])
-    assert main(["diff", "fixtures/lakes/small", str(later), "--out", str(tmp_path / "diff-out")]) == 0
-    printed = capsys.readouterr().out.replace(str(tmp_path), "/tmp").replace("/tmp/diff-out", "diff-out")
-    assert printed == shown
+    readme_example(
+        "mlaudit diff fixtures/lakes/small /tmp/small-later --out diff-out",
+        ["diff", "fixtures/lakes/small", str(later), "--out", str(tmp_path / "diff-out")],
+        {str(tmp_path / "diff-out"): "diff-out", str(tmp_path): "/tmp"},
+    )
 
 
 def test_a_lake_output_without_its_edges_or_columns_is_an_input_error(tmp_path, capsys):

@@ -229,7 +229,8 @@ def _pairs(draw, ids, values, most: int) -> list[tuple]:
 @st.composite
 def fact_bases(draw):
     """A random lineage graph (mostly from asset 1 upstream, with cycles and self-loops) with
-    licenses, files, cards and usually a release."""
+    licenses (some changed between revisions, and references tracking the newest), files, cards and
+    usually a release."""
     n = draw(st.integers(2, 7))
     ids = st.integers(1, n)
     relations = st.sampled_from(RELATIONS)
@@ -254,6 +255,8 @@ def fact_bases(draw):
     facts += [S.card(i) for i in draw(st.lists(ids, max_size=3))]
     facts += [S.ships_policy(i) for i in draw(st.lists(ids, max_size=1))]
     facts += [S.in_cycle(i, j) for i, j in draw(st.lists(st.tuples(ids, ids), max_size=2))]
+    facts += [S.tracks_newest(i, j, "new") for i, j in draw(st.lists(st.tuples(ids, ids), max_size=2))]
+    facts += [S.relicensed(i, "old", "MIT", "new", "CC-BY-NC-4.0") for i in draw(st.lists(ids, max_size=2))]
     if draw(st.integers(0, 4)):
         use = draw(st.sampled_from(["commercial", "non_commercial", "research"]))
         facts.append(S.release(1, use, draw(st.sampled_from(["weights", "api", "internal"]))))

@@ -4,20 +4,22 @@ relicensed upstream is a finding (PRV015) on what tracks it; impact and diff wor
 
 The lake fixture (fixtures/lakes/versions): meta/llama-base under llama2 at an older revision and
 CC-BY-NC-4.0 at a newer one, acme/chat-pinned pinning the older, acme/chat-tracking pinning none,
-and acme/chat-tracking-gguf a quantized copy of the tracking one."""
+and acme/chat-pinned-gguf and acme/chat-tracking-gguf quantized copies of them."""
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, RB
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor import drift, graph, harvest, impact, lake, versions
+from auditor import audit, drift, graph, harvest, impact, lake, versions
 from auditor import snapshot as snapshot_file
 from auditor.cli import main
 from auditor.identity import pinned
@@ -135,10 +137,10 @@ def rules_at(judged: lake.LakeAudit, asset: str) -> set[str]:
 
 
 def test_the_pinned_release_is_bound_by_the_old_licence_the_tracking_ones_by_the_new(judged):
-    assert "CMP001" not in rules_at(judged, "acme/chat-pinned")  # llama2 allows commercial use
-    assert {"CMP001", "PRV015"} <= rules_at(judged, "acme/chat-tracking")
-    assert "CMP001" in rules_at(judged, "acme/chat-tracking-gguf")
-    assert "PRV015" not in rules_at(judged, "acme/chat-pinned")
+    for pinned_one in ("acme/chat-pinned", "acme/chat-pinned-gguf"):
+        assert not {"CMP001", "PRV015"} & rules_at(judged, pinned_one)  # llama2 allows commercial use
+    for tracking in ("acme/chat-tracking", "acme/chat-tracking-gguf"):
+        assert {"CMP001", "PRV015"} <= rules_at(judged, tracking)
     pinned_to = [e for e in judged.edges if e["child"] == "acme/chat-pinned"]
     assert [e["parent"] for e in pinned_to] == [f"{BASE}@{OLD}"]
 
@@ -149,7 +151,7 @@ def test_the_chain_says_the_newest_revision_binds_an_unpinned_reference(judged):
     assert (
         f"acme/chat-tracking names no revision of {BASE} the audit knows, so the newest known, {NEW}, binds it" in said
     )
-    (change,) = [f for f in judged.findings if f["rule"] == "PRV015"]
+    (change,) = [f for f in judged.findings if f["rule"] == "PRV015" and f["asset"] == "acme/chat-tracking"]
     assert change["detail"] == {
         "parent": BASE,
         "old_revision": OLD,
@@ -165,6 +167,35 @@ def test_the_chain_says_the_newest_revision_binds_an_unpinned_reference(judged):
     }
 
 
+def test_a_copy_of_a_tracker_follows_the_newest_revision_through_it_in_the_lake_and_its_own_audit(judged):
+    (change,) = [f for f in judged.findings if f["rule"] == "PRV015" and f["asset"] == "acme/chat-tracking-gguf"]
+    assert change["detail"] == {
+        "parent": BASE,
+        "old_revision": OLD,
+        "old": "LicenseRef-Llama-2-Community",
+        "new_revision": NEW,
+        "new": "CC-BY-NC-4.0",
+    }
+    path = [(s["asset"], s["fact"], s["file"], s["line"]) for s in change["evidence"] if s["file"] != "models.jsonl"]
+    assert path == [  # down the lineage from the copy to the reference that pins no revision
+        (
+            "acme/chat-tracking-gguf",
+            "acme/chat-tracking-gguf is a quantized copy of acme/chat-tracking",
+            "acme/chat-tracking-gguf/README.md",
+            3,
+        ),
+        (
+            "acme/chat-tracking",
+            f"acme/chat-tracking names no revision of {BASE} the audit knows, so the newest known, {NEW}, binds it",
+            "acme/chat-tracking/README.md",
+            3,
+        ),
+    ]
+    own = audit.run(LAKE, rb=RB, asset="acme/chat-tracking-gguf").document()
+    (alone,) = [f for f in own["findings"] if f["rule"] == "PRV015" and f["asset"] == "acme/chat-tracking-gguf"]
+    assert (alone["id"], alone["evidence"]) == (change["id"], change["evidence"])
+
+
 def assessed(root: Path, change: impact.Change) -> dict[str, dict]:
     doc = impact.assess(lake.load(root, frozenset(), RB), BASE, change)
     return {row["asset"]: row for row in doc["assets"]}
@@ -172,7 +203,14 @@ def assessed(root: Path, change: impact.Change) -> dict[str, dict]:
 
 def test_impact_lists_the_descendants_of_every_revision_and_a_relicence_reaches_only_the_trackers():
     rows = assessed(LAKE, impact.Change("relicense", "apache-2.0"))
-    assert list(rows) == [BASE, f"{BASE}@{OLD}", "acme/chat-pinned", "acme/chat-tracking", "acme/chat-tracking-gguf"]
+    assert list(rows) == [
+        BASE,
+        f"{BASE}@{OLD}",
+        "acme/chat-pinned",
+        "acme/chat-tracking",
+        "acme/chat-pinned-gguf",
+        "acme/chat-tracking-gguf",
+    ]  # by distance, then by name
     assert [[s["from"] for s in p] for p in rows["acme/chat-pinned"]["paths"]] == [[f"{BASE}@{OLD}"]]
     assert not (rows["acme/chat-pinned"]["appear"] or rows["acme/chat-pinned"]["disappear"])
     for name in ("acme/chat-tracking", "acme/chat-tracking-gguf"):
@@ -300,3 +338,116 @@ def test_a_branch_or_a_revision_not_harvested_binds_the_newest_and_says_so(tmp_p
     )
     tracking = [fact for fact, _ in versions.facts(g, ids, None, RB.kb) if fact[0] == "tracks_newest"]
     assert len(tracking) == 1  # acme/newest pins the newest revision by its first characters
+
+
+def test_a_lineage_cycle_below_a_tracker_is_walked_once_and_every_engine_agrees(tmp_path):
+    card(tmp_path, "models--meta--base/snapshots/1111111aaaa/", "license: llama2")
+    card(tmp_path, "models--meta--base/snapshots/2222222bbbb/", "license: cc-by-nc-4.0")
+    card(tmp_path, "acme/a", "license: llama2\nbase_model: meta/base")
+    card(tmp_path, "acme/b", "license: llama2\nbase_model:\n- acme/a\n- acme/c\nbase_model_relation: merge")
+    card(tmp_path, "acme/c", "license: llama2\nbase_model: acme/b")  # acme/b and acme/c descend from each other
+    found = {
+        engine: [
+            (f["asset"], [(s["asset"], s["fact"]) for s in f["evidence"] if s["asset"] != "meta/base"])
+            for f in audit.run(tmp_path, rb=RB, asset="acme/c", engine=engine).document()["findings"]
+            if f["rule"] == "PRV015"
+        ]
+        for engine in ("clingo", "pydatalog", "duckdb")
+    }
+    assert found["pydatalog"] == found["clingo"] == found["duckdb"]
+    chains = dict(found["clingo"])
+    assert sorted(chains) == ["acme/a", "acme/b", "acme/c"]
+    tracks = (
+        "acme/a",
+        "acme/a names no revision of meta/base the audit knows, so the newest known, 2222222bbbb, binds it",
+    )
+    assert list(dict.fromkeys(chains["acme/c"])) == [
+        ("acme/c", "acme/c is a fine-tune of acme/b"),
+        ("acme/b", "acme/b is a merge including acme/a"),
+        tracks,
+    ]
+
+
+CACHE = FIXTURES / "formats" / "hf-cache"  # meta/base at two undated snapshots; refs/main names the first by path
+FIRST, SECOND = "a" * 40, "b" * 40
+MAIN_REF = "models--meta--base/refs/main"
+
+
+def test_refs_main_names_the_newest_of_undated_snapshots_and_a_branch_pin_binds_its_ref():
+    g = built(CACHE)
+    assert [v.revision for v in g.assets["model:meta/base"].versions] == [SECOND, FIRST]  # by path: FIRST, SECOND
+    assert {(e.child, e.parent) for e in g.edges} == {
+        ("model:acme/chat", "model:meta/base"),
+        ("model:acme/chat-v1", f"model:meta/base@{SECOND}"),  # refs/v1 names SECOND
+    }
+    doc = audit.run(CACHE, rb=RB).document()
+    (change,) = [f for f in doc["findings"] if f["rule"] == "PRV015"]
+    assert (change["asset"], change["detail"]["old_revision"], change["detail"]["new_revision"]) == (
+        "acme/chat",
+        SECOND,
+        FIRST,
+    )
+    assert {e["file"]: e["status"] for e in doc["inventory"] if "/refs/" in e["file"]} == {
+        MAIN_REF: "read",
+        "models--meta--base/refs/v1": "read",
+    }
+
+
+def test_a_pin_to_the_branch_main_follows_the_newest_as_it_moves(tmp_path):
+    shutil.copytree(CACHE, tmp_path / "cache")
+    card(tmp_path / "cache", "acme/chat-main", "license: llama2\nbase_model: meta/base@main")
+    g = built(tmp_path / "cache")
+    assert ("model:acme/chat-main", "model:meta/base") in {(e.child, e.parent) for e in g.edges}
+    ids = {key: i for i, key in enumerate(g.assets, start=1)}
+    tracking = {fact[1] for fact, _ in versions.facts(g, ids, None, RB.kb) if fact[0] == "tracks_newest"}
+    assert tracking == {ids["model:acme/chat"], ids["model:acme/chat-main"]}  # not acme/chat-v1, on branch v1
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"not a sha\n", b"", b"a" * 41, b"a" * 39 + b"\n", b"\x1b[31m" + b"a" * 40, b"a" * 40 + b"\n" * 200, "é".encode()],
+)
+def test_a_malformed_refs_main_is_reported_against_its_file_and_the_order_falls_back_to_the_path(tmp_path, content):
+    shutil.copytree(CACHE, tmp_path / "cache")
+    (tmp_path / "cache" / MAIN_REF).write_bytes(content)
+    g = built(tmp_path / "cache")
+    assert [v.revision for v in g.assets["model:meta/base"].versions] == [FIRST, SECOND]
+    (problem,) = g.harvest.problems
+    assert (problem.evidence.file, problem.code, problem.asset) == (MAIN_REF, "invalid", "model:meta/base")
+    assert problem.message.startswith("refs/main should hold the 40-hex commit sha of a revision, found ")
+    doc = audit.run(tmp_path / "cache", rb=RB).document()  # the audit goes on, and says why
+    assert [f["detail"]["file"] for f in doc["findings"] if f["rule"] == "INP002"] == [MAIN_REF]
+    assert [f["detail"]["new_revision"] for f in doc["findings"] if f["rule"] == "PRV015"] == [SECOND]
+
+
+def test_a_ref_that_is_a_link_out_of_the_audited_folder_is_never_read(tmp_path):
+    shutil.copytree(CACHE, tmp_path / "cache")
+    (tmp_path / "outside").write_text(FIRST, encoding="utf-8")
+    (tmp_path / "cache" / MAIN_REF).unlink()
+    (tmp_path / "cache" / MAIN_REF).symlink_to(tmp_path / "outside")
+    g = built(tmp_path / "cache")
+    assert [v.revision for v in g.assets["model:meta/base"].versions] == [FIRST, SECOND]
+    assert [(e.file, e.status) for e in g.harvest.inventory if e.file == MAIN_REF] == [(MAIN_REF, "skipped")]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.one_of(st.binary(max_size=200), st.sampled_from([FIRST, SECOND, SECOND.upper() + "\n"]).map(str.encode)))
+def test_any_refs_main_either_names_a_revision_or_is_reported(content):
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "cache"
+        shutil.copytree(CACHE, root)
+        (root / MAIN_REF).write_bytes(content)
+        g = built(root)
+    sha = content.decode("ascii", "replace").strip().lower() if len(content) <= 128 else ""
+    named = [v.revision for v in g.assets["model:meta/base"].versions]
+    if re.fullmatch("[0-9a-f]{40}", sha):
+        assert not g.harvest.problems and named == ([FIRST, SECOND] if sha != FIRST else [SECOND, FIRST])
+    else:
+        assert [p.evidence.file for p in g.harvest.problems] == [MAIN_REF] and named == [FIRST, SECOND]
+
+
+def test_a_harvest_snapshot_keeps_the_branches_that_order_the_snapshots(tmp_path):
+    snapshot = tmp_path / "graph.json"
+    assert main(["harvest", str(CACHE), "-o", str(snapshot)]) == 0
+    again = graph.build(snapshot_file.load(snapshot)[0])
+    assert [v.revision for v in again.assets["model:meta/base"].versions] == [SECOND, FIRST]

@@ -14,9 +14,9 @@ import os
 import stat
 from pathlib import Path
 
-from auditor.harvest import hfcard, hubrows, hubtable
+from auditor.harvest import cacherefs, hfcard, hubrows, hubtable
 from auditor.harvest.folder import refusal, walk
-from auditor.harvest.layout import Context, place
+from auditor.harvest.layout import Context, place, ref_file
 from auditor.harvest.registry import READERS
 from auditor.model import UNREADABLE, AssetRecord, Evidence, Harvest, InventoryEntry, Problem
 
@@ -48,15 +48,19 @@ def harvest(
     root = root.resolve()
     result = Harvest(root=str(root))
     tables: list[Context] = []
+    refs: list[cacherefs.Ref] = []
     for path, rel in walk(root, result.inventory, exclude):
         folder = rel.rpartition("/")[0]
         if path.name == "README.md":
             _card(path, rel, folder, root_name or root.name, result)
         elif path.name in CONFIG_FILES and not folder:
             result.inventory.append(InventoryEntry(rel, CONFIG_FILES[path.name], "read"))
+        elif (branch := ref_file(rel)) is not None:
+            _ref(path, rel, branch, result, refs)
         else:
             _other(path, Context(rel, place(folder, root_name or root.name)), result, tables)
     _tables(root, tables, focus, downstream_of, result)
+    cacherefs.attach(result.records, refs)
     result.fingerprint = fingerprint(result)
     return result
 
@@ -91,6 +95,15 @@ def _card(path: Path, rel: str, folder: str, root_name: str, result: Harvest) ->
         result.inventory.append(InventoryEntry(rel, "markdown", "skipped", ROOT_NOTES))
         return
     _add(result, rel, hfcard.FORMAT, [record], problems)
+
+
+def _ref(path: Path, rel: str, branch: tuple[str, str], result: Harvest, refs: list[cacherefs.Ref]) -> None:
+    """A Hub cache's ref: used when it names a revision, else reported (and the file skipped)."""
+    ref, problems = cacherefs.read(path, rel, *branch)
+    refs.extend([ref] if ref else [])
+    result.problems.extend(problems)
+    reason = "; ".join(p.message for p in problems)
+    result.inventory.append(InventoryEntry(rel, cacherefs.FORMAT, "read" if ref else "skipped", reason))
 
 
 def _other(path: Path, context: Context, result: Harvest, tables: list[Context]) -> None:

@@ -4,6 +4,7 @@
 <root>/<name>/README.md                -> name
 <root>/models/<org>/<name>/README.md   -> model org/name (datasets/ likewise)
 <root>/models--org--name/snapshots/<rev>/README.md  -> model org/name at revision rev
+<root>/models--org--name/refs/<branch>  -> the revision the branch names (auditor/harvest/cacherefs.py)
 
 A reader is given the file's place (`Context`) and reports through the callbacks typed here.
 """
@@ -51,6 +52,16 @@ def place(relative_dir: str, root_name: str) -> Placement:
     if not parts:
         return Placement(root_name, kind)
     return Placement("/".join(parts), kind)
+
+
+def ref_file(rel: str) -> tuple[str, str] | None:
+    """(the cache folder, the branch) when the file `rel` (POSIX, relative to the audit root) is a
+    ref of a Hub cache folder: models--org--name/refs/<branch>, a branch may hold slashes (pr/1)."""
+    parts = rel.split("/")
+    for i, part in enumerate(parts[:-2]):
+        if _CACHE.match(part) and parts[i + 1] == "refs":
+            return "/".join(parts[: i + 1]), "/".join(parts[i + 2 :])
+    return None
 
 
 @dataclass(frozen=True)
