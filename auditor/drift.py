@@ -16,8 +16,12 @@ with the instances the new side adds:
 Every side is compared by one implementation, in SQL on DuckDB, so that two lake outputs of a
 million assets (8 million findings each) are compared column by column: a lake output folder's
 Parquet files are read in place, and the rows of a report or of a lake judged in memory are loaded
-the way lakedb loads a lake's. Python receives only what it shows: the counts, the first LIMIT
-assets that changed and drift instances; every changed asset goes to the files `--out` writes.
+the way lakedb loads a lake's. The findings are read twice, each time for the columns it needs:
+their ids, severities and statuses to find those that changed, then, by their rows, the messages
+and owners of those (a column's pages are compressed whole: reading a few rows' messages costs
+reading them all, most of a lake output's findings.parquet). Python receives only what it shows:
+the counts, the first LIMIT assets that changed and drift instances; every changed asset goes to
+the files `--out` writes.
 """
 
 from __future__ import annotations
@@ -119,7 +123,7 @@ def compare(old: State, new: State, kb: KnowledgeBase, files: bool = False) -> t
             for side, state in zip(SIDES, (old, new), strict=True):
                 _tables(con, side, state, Path(tmp))
             _ranks(con, kb)
-            for statement in CHANGES:
+            for statement in (*CHANGES, _changes(None if files else LIMIT)):
                 con.execute(statement)
             doc = {
                 "old": old.name,
@@ -248,17 +252,9 @@ CHANGES = (
     + _briefs("new", SHOWN["new"], "{'severity': x.was_severity, 'status': x.was_status}")
     + " UNION ALL "
     + _briefs("old", SHOWN["old"], "NULL"),
-    # one row an asset that changed, shaped as the answer's assets
-    "CREATE TABLE changes AS WITH "
-    "names AS (SELECT asset FROM assets_x UNION SELECT asset FROM edges_x UNION SELECT asset FROM findings_d), "
-    f"e AS (SELECT asset, {_listed(EDGE, 'added')}, {_listed(EDGE, 'removed')} FROM edges_x GROUP BY asset), "
-    f"f AS (SELECT asset, {_listed('brief', 'new')}, {_listed('brief', 'gone')}, "
-    f"{_listed('struct_insert(brief, before := before)', 'changed')} FROM findings_d GROUP BY asset) "
-    "SELECT asset, coalesce(a.status, 'kept') AS status, a.declared, a.license, a.use_category, "
-    "{'added': coalesce(e.added, []), 'removed': coalesce(e.removed, [])} AS edges, "
-    "{'new': coalesce(f.new, []), 'gone': coalesce(f.gone, []), 'changed': coalesce(f.changed, [])} AS findings "
-    "FROM names LEFT JOIN assets_x a USING (asset) LEFT JOIN e USING (asset) LEFT JOIN f USING (asset) "
-    "ORDER BY asset",  # sorted once, kept in this order (preserve_insertion_order) by the files' queries
+    # the assets that changed
+    "CREATE TABLE names AS SELECT asset FROM assets_x UNION SELECT asset FROM edges_x "
+    "UNION SELECT asset FROM findings_d",
     # the drift patterns' instances on each side, and those the new side adds
     f"CREATE TABLE patterns AS SELECT DISTINCT '{PATTERNS[0]}' AS pattern, side, instance FROM "
     f"({_wider('old')} UNION ALL {_wider('new')}) UNION ALL SELECT DISTINCT '{PATTERNS[1]}', * FROM "
@@ -266,6 +262,27 @@ CHANGES = (
     "CREATE TABLE patterns_new AS SELECT pattern, instance FROM patterns WHERE side = 'new' "
     "EXCEPT SELECT pattern, instance FROM patterns WHERE side = 'old'",
 )
+
+
+def _changes(limit: int | None) -> str:
+    """One row an asset that changed, shaped as the answer's assets: the first `limit` (the answer
+    lists those only), or every one (for the files); sorted once, and kept in this order by the files'
+    queries (preserve_insertion_order)."""
+    first = "" if limit is None else f" ORDER BY asset LIMIT {limit}"
+    return (
+        f"CREATE TABLE changes AS WITH shown AS (SELECT asset FROM names{first}), "
+        f"e AS (SELECT asset, {_listed(EDGE, 'added')}, {_listed(EDGE, 'removed')} FROM edges_x "
+        "WHERE asset IN (SELECT asset FROM shown) GROUP BY asset), "
+        f"f AS (SELECT asset, {_listed('brief', 'new')}, {_listed('brief', 'gone')}, "
+        f"{_listed('struct_insert(brief, before := before)', 'changed')} FROM findings_d "
+        "WHERE asset IN (SELECT asset FROM shown) GROUP BY asset) "
+        "SELECT asset, coalesce(a.status, 'kept') AS status, a.declared, a.license, a.use_category, "
+        "{'added': coalesce(e.added, []), 'removed': coalesce(e.removed, [])} AS edges, "
+        "{'new': coalesce(f.new, []), 'gone': coalesce(f.gone, []), 'changed': coalesce(f.changed, [])} AS findings "
+        "FROM shown LEFT JOIN assets_x a USING (asset) LEFT JOIN e USING (asset) LEFT JOIN f USING (asset) "
+        "ORDER BY asset"
+    )
+
 
 COUNTS = (
     "SELECT count(*) FILTER (WHERE status = 'added') AS assets_added, "
@@ -276,7 +293,7 @@ COUNTS = (
     "count(*) FILTER (WHERE change = 'removed') AS edges_removed FROM edges_x",
     "SELECT count(*) FILTER (WHERE change = 'new') AS findings_new, count(*) FILTER (WHERE change = 'gone') "
     "AS findings_gone, count(*) FILTER (WHERE change = 'changed') AS findings_changed FROM findings_x",
-    "SELECT count(*) AS assets_changed FROM changes",
+    "SELECT count(*) AS assets_changed FROM names",
 )
 
 
