@@ -199,8 +199,8 @@ def _dropped(side: str) -> str:
 
 
 def _picked(side: str, shown: str) -> str:
-    """The findings of a side that the answer shows (`shown`: which changes) or that drop restrictions,
-    read again by their rows for the columns shown: a second read of the few columns that matter."""
+    """The findings of a side whose changes it shows (`shown`) or that count as restrictions dropped,
+    read a second time, found by their rows, for the columns the answer shows of them."""
     return (
         f"CREATE TABLE {side}_picked AS SELECT row, rule, severity, status, owner, message FROM {side}_findings "
         f"WHERE row IN (SELECT {side}_row FROM findings_x WHERE {shown}) OR (rule = '{DROPPED}' AND status = 'open')"
