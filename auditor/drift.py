@@ -16,13 +16,18 @@ with the instances the new side adds:
 Every side is compared by one implementation, in SQL on DuckDB, so that two lake outputs of a
 million assets (8 million findings each) are compared column by column: a lake output folder's
 Parquet files are read in place, and the rows of a report or of a lake judged in memory are loaded
-the way lakedb loads a lake's. Python receives only what it shows: the counts, the first LIMIT
-assets that changed and drift instances; every changed asset goes to the files `--out` writes.
+the way lakedb loads a lake's. The findings are read twice, each time for the columns it needs:
+their ids, severities and statuses to find those that changed, then, by their rows, the messages
+and owners of those (a column's pages are compressed whole: reading a few rows' messages costs
+reading them all, most of a lake output's findings.parquet). Python receives only what it shows:
+the counts, the first LIMIT assets that changed and drift instances; every changed asset goes to
+the files `--out` writes.
 """
 
 from __future__ import annotations
 
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,7 +123,7 @@ def compare(old: State, new: State, kb: KnowledgeBase, files: bool = False) -> t
             for side, state in zip(SIDES, (old, new), strict=True):
                 _tables(con, side, state, Path(tmp))
             _ranks(con, kb)
-            for statement in CHANGES:
+            for statement in (*CHANGES, _changes(None if files else LIMIT)):
                 con.execute(statement)
             doc = {
                 "old": old.name,
@@ -143,27 +148,35 @@ def _literal(path: Path) -> str:
 
 
 def _tables(con: duckdb.DuckDBPyConnection, side: str, state: State, tmp: Path) -> None:
-    """The views old_assets, old_edges, old_findings (or new_…) over a side; a finding's owner is
-    its asset, or "(lake)" for the lake's own."""
+    """The tables old_assets and old_edges (or new_…), read once: the changes and the drift patterns
+    read them again; and the view old_findings, read twice, each time for the columns it needs (8
+    findings an asset), with each finding's row, by which the second read finds the changed. A
+    finding's owner is its asset, or "(lake)" for the lake's own."""
     for table, (file, columns, types) in TABLES.items():
         if state.folder is not None:
-            source = f"read_parquet({_literal(state.folder / file)})"
+            source, number = f"read_parquet({_literal(state.folder / file)}, file_row_number = true)", "file_row_number"
         else:
-            source = f"{side}_{table}_rows"
+            source, number = f"{side}_{table}_rows", "rowid"
             rows = [{k: row[k] for k in columns} for row in state.rows[table]]
             lakedb.load(con, tmp, source, rows, {k: types[k] for k in columns})
         shown = ", ".join("coalesce(asset, '(lake)') AS owner" if c == "asset" else c for c in columns)
-        con.execute(f"CREATE VIEW {side}_{table} AS SELECT {shown} FROM {source}")
+        if table == "findings":
+            con.execute(f"CREATE VIEW {side}_{table} AS SELECT {number} AS row, {shown} FROM {source}")
+        else:
+            con.execute(f"CREATE TABLE {side}_{table} AS SELECT {shown} FROM {source}")
 
 
 def _ranks(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
-    """ranks(license, rank): how wide a use each licence on either side allows by its own terms."""
-    con.execute("CREATE TEMP TABLE ranks (license VARCHAR, rank INTEGER)")
+    """ranks(license, rank): how wide a use each licence on either side allows by its own terms; and
+    old_ranked(id, rank) (and new_…): each asset whose licence is ranked, with its licence's rank."""
+    con.execute("CREATE TABLE ranks (license VARCHAR, rank INTEGER)")
     named = con.execute("SELECT license FROM old_assets UNION SELECT license FROM new_assets").fetchall()
     entries = [(str(lic), kb.entry(str(lic))) for (lic,) in named]
     ranked = [(lic, USE_RANK[e.use]) for lic, e in entries if e is not None and e.use in USE_RANK]
     if ranked:
         con.executemany("INSERT INTO ranks VALUES (?, ?)", ranked)
+    for side in SIDES:
+        con.execute(f"CREATE TABLE {side}_ranked AS SELECT id, rank FROM {side}_assets JOIN ranks USING (license)")
 
 
 def _field(name: str) -> str:
@@ -177,61 +190,99 @@ def _wider(side: str) -> str:
     """The `child ← parent` edges of a side whose child's licence allows a wider use than its parent's."""
     return (
         f"SELECT '{side}' AS side, e.child || ' ← ' || e.parent AS instance FROM {side}_edges e "
-        f"JOIN {side}_assets c ON c.id = e.child JOIN ranks rc ON rc.license = c.license "
-        f"JOIN {side}_assets p ON p.id = e.parent JOIN ranks rp ON rp.license = p.license WHERE rc.rank < rp.rank"
+        f"JOIN {side}_ranked c ON c.id = e.child JOIN {side}_ranked p ON p.id = e.parent WHERE c.rank < p.rank"
     )
 
 
 def _dropped(side: str) -> str:
-    return f"SELECT '{side}', owner FROM {side}_findings WHERE rule = '{DROPPED}' AND status = 'open'"
+    return f"SELECT '{side}', owner FROM {side}_picked WHERE rule = '{DROPPED}' AND status = 'open'"
 
 
-EDGE = "list({'parent': parent, 'relation': relation} ORDER BY parent, relation)"
-BRIEF = "{'id': f.id, 'rule': f.rule, 'severity': f.severity, 'status': f.status, 'message': f.message}"
+def _picked(side: str, shown: str) -> str:
+    """The findings of a side whose changes it shows (`shown`) or that count as restrictions dropped,
+    read a second time, found by their rows, for the columns the answer shows of them."""
+    return (
+        f"CREATE TABLE {side}_picked AS SELECT row, rule, severity, status, owner, message FROM {side}_findings "
+        f"WHERE row IN (SELECT {side}_row FROM findings_x WHERE {shown}) OR (rule = '{DROPPED}' AND status = 'open')"
+    )
+
+
+def _briefs(side: str, shown: str, before: str) -> str:
+    """The findings of `shown` changes in brief, as `side` has them."""
+    brief = "{'id': x.id, 'rule': f.rule, 'severity': f.severity, 'status': f.status, 'message': f.message}"
+    return (
+        f"SELECT f.owner AS asset, x.change, {brief} AS brief, {before} AS before "
+        f"FROM findings_x x JOIN {side}_picked f ON f.row = x.{side}_row WHERE {shown}"
+    )
+
+
+SHOWN = {"new": "change <> 'gone'", "old": "change = 'gone'"}  # the side each change is shown as
+EDGE = "{'parent': parent, 'relation': relation}"
+
+
+def _listed(value: str, change: str) -> str:
+    """An asset's `value`s of one change, in order: by their first field (a finding's id), then the next."""
+    return f"list_sort(list({value}) FILTER (WHERE change = '{change}')) AS {change}"
+
+
 CHANGES = (
     # the assets added, removed, or whose licences or use category changed
-    "CREATE TEMP TABLE assets_x AS SELECT coalesce(o.id, n.id) AS asset, "
+    "CREATE TABLE assets_x AS SELECT coalesce(o.id, n.id) AS asset, "
     "CASE WHEN o.id IS NULL THEN 'added' WHEN n.id IS NULL THEN 'removed' ELSE 'kept' END AS status, "
     + ", ".join(map(_field, COMPARED))
     + " FROM old_assets o FULL JOIN new_assets n ON o.id = n.id WHERE o.id IS NULL OR n.id IS NULL OR "
     + " OR ".join(f"o.{k} IS DISTINCT FROM n.{k}" for k in COMPARED),
-    # the edges added and removed, each by the asset it belongs to, its child
-    "CREATE TEMP TABLE edges_x AS "
-    "SELECT child AS asset, 'added' AS change, parent, relation FROM (FROM new_edges EXCEPT FROM old_edges) "
-    "UNION ALL SELECT child, 'removed', parent, relation FROM (FROM old_edges EXCEPT FROM new_edges)",
+    # the edges added and removed, each by the asset it belongs to, its child (once, as EXCEPT would)
+    "CREATE TABLE edges_x AS SELECT DISTINCT coalesce(o.child, n.child) AS asset, "
+    "CASE WHEN o.here THEN 'removed' ELSE 'added' END AS change, coalesce(o.parent, n.parent) AS parent, "
+    "coalesce(o.relation, n.relation) AS relation FROM (SELECT *, true AS here FROM old_edges) o "
+    "FULL JOIN (SELECT *, true AS here FROM new_edges) n ON "
+    + " AND ".join(f"o.{c} IS NOT DISTINCT FROM n.{c}" for c in lakedb.EDGE_COLUMNS)
+    + " WHERE o.here IS NULL OR n.here IS NULL",
     # the findings new, gone or changed, found on the ids, severities and statuses alone
-    "CREATE TEMP TABLE findings_x AS SELECT coalesce(o.id, n.id) AS id, "
+    "CREATE TABLE findings_x AS SELECT coalesce(o.id, n.id) AS id, "
     "CASE WHEN o.id IS NULL THEN 'new' WHEN n.id IS NULL THEN 'gone' ELSE 'changed' END AS change, "
-    "o.severity AS was_severity, o.status AS was_status "
-    "FROM (SELECT id, severity, status FROM old_findings) o "
-    "FULL JOIN (SELECT id, severity, status FROM new_findings) n ON o.id = n.id "
+    "o.severity AS was_severity, o.status AS was_status, o.row AS old_row, n.row AS new_row "
+    "FROM (SELECT row, id, severity, status FROM old_findings) o "
+    "FULL JOIN (SELECT row, id, severity, status FROM new_findings) n ON o.id = n.id "
     "WHERE o.id IS NULL OR n.id IS NULL OR (o.severity, o.status) IS DISTINCT FROM (n.severity, n.status)",
+    *(_picked(side, shown) for side, shown in SHOWN.items()),
     # then each in brief, as its side has it (the gone as they were)
-    f"CREATE TEMP TABLE findings_d AS SELECT f.owner AS asset, x.change, {BRIEF} AS brief, "
-    "{'severity': x.was_severity, 'status': x.was_status} AS before "
-    "FROM findings_x x JOIN new_findings f ON f.id = x.id WHERE x.change <> 'gone' "
-    f"UNION ALL SELECT f.owner, x.change, {BRIEF}, NULL FROM findings_x x JOIN old_findings f ON f.id = x.id "
-    "WHERE x.change = 'gone'",
-    # one row an asset that changed, shaped as the answer's assets
-    "CREATE TEMP TABLE changes AS WITH "
-    "names AS (SELECT asset FROM assets_x UNION SELECT asset FROM edges_x UNION SELECT asset FROM findings_d), "
-    f"e AS (SELECT asset, {EDGE} FILTER (WHERE change = 'added') AS added, "
-    f"{EDGE} FILTER (WHERE change = 'removed') AS removed FROM edges_x GROUP BY asset), "
-    "f AS (SELECT asset, list(brief ORDER BY brief.id) FILTER (WHERE change = 'new') AS new, "
-    "list(brief ORDER BY brief.id) FILTER (WHERE change = 'gone') AS gone, "
-    "list(struct_insert(brief, before := before) ORDER BY brief.id) FILTER (WHERE change = 'changed') AS changed "
-    "FROM findings_d GROUP BY asset) "
-    "SELECT asset, coalesce(a.status, 'kept') AS status, a.declared, a.license, a.use_category, "
-    "{'added': coalesce(e.added, []), 'removed': coalesce(e.removed, [])} AS edges, "
-    "{'new': coalesce(f.new, []), 'gone': coalesce(f.gone, []), 'changed': coalesce(f.changed, [])} AS findings "
-    "FROM names LEFT JOIN assets_x a USING (asset) LEFT JOIN e USING (asset) LEFT JOIN f USING (asset)",
+    "CREATE TABLE findings_d AS "
+    + _briefs("new", SHOWN["new"], "{'severity': x.was_severity, 'status': x.was_status}")
+    + " UNION ALL "
+    + _briefs("old", SHOWN["old"], "NULL"),
+    # the assets that changed
+    "CREATE TABLE names AS SELECT asset FROM assets_x UNION SELECT asset FROM edges_x "
+    "UNION SELECT asset FROM findings_d",
     # the drift patterns' instances on each side, and those the new side adds
-    f"CREATE TEMP TABLE patterns AS SELECT DISTINCT '{PATTERNS[0]}' AS pattern, side, instance FROM "
+    f"CREATE TABLE patterns AS SELECT DISTINCT '{PATTERNS[0]}' AS pattern, side, instance FROM "
     f"({_wider('old')} UNION ALL {_wider('new')}) UNION ALL SELECT DISTINCT '{PATTERNS[1]}', * FROM "
     f"({_dropped('old')} UNION ALL {_dropped('new')})",
-    "CREATE TEMP TABLE patterns_new AS SELECT pattern, instance FROM patterns WHERE side = 'new' "
+    "CREATE TABLE patterns_new AS SELECT pattern, instance FROM patterns WHERE side = 'new' "
     "EXCEPT SELECT pattern, instance FROM patterns WHERE side = 'old'",
 )
+
+
+def _changes(limit: int | None) -> str:
+    """One row an asset that changed, shaped as the answer's assets: the first `limit` (the answer
+    lists those only), or every one (for the files); sorted once, and kept in this order by the files'
+    queries (preserve_insertion_order)."""
+    first = "" if limit is None else f" ORDER BY asset LIMIT {limit}"
+    return (
+        f"CREATE TABLE changes AS WITH shown AS (SELECT asset FROM names{first}), "
+        f"e AS (SELECT asset, {_listed(EDGE, 'added')}, {_listed(EDGE, 'removed')} FROM edges_x "
+        "WHERE asset IN (SELECT asset FROM shown) GROUP BY asset), "
+        f"f AS (SELECT asset, {_listed('brief', 'new')}, {_listed('brief', 'gone')}, "
+        f"{_listed('struct_insert(brief, before := before)', 'changed')} FROM findings_d "
+        "WHERE asset IN (SELECT asset FROM shown) GROUP BY asset) "
+        "SELECT asset, coalesce(a.status, 'kept') AS status, a.declared, a.license, a.use_category, "
+        "{'added': coalesce(e.added, []), 'removed': coalesce(e.removed, [])} AS edges, "
+        "{'new': coalesce(f.new, []), 'gone': coalesce(f.gone, []), 'changed': coalesce(f.changed, [])} AS findings "
+        "FROM shown LEFT JOIN assets_x a USING (asset) LEFT JOIN e USING (asset) LEFT JOIN f USING (asset) "
+        "ORDER BY asset"
+    )
+
 
 COUNTS = (
     "SELECT count(*) FILTER (WHERE status = 'added') AS assets_added, "
@@ -242,7 +293,7 @@ COUNTS = (
     "count(*) FILTER (WHERE change = 'removed') AS edges_removed FROM edges_x",
     "SELECT count(*) FILTER (WHERE change = 'new') AS findings_new, count(*) FILTER (WHERE change = 'gone') "
     "AS findings_gone, count(*) FILTER (WHERE change = 'changed') AS findings_changed FROM findings_x",
-    "SELECT count(*) AS assets_changed FROM changes",
+    "SELECT count(*) AS assets_changed FROM names",
 )
 
 
@@ -289,15 +340,20 @@ def _asset(row: JSONObject) -> JSONObject:
 
 def _files(con: duckdb.DuckDBPyConnection, tmp: Path) -> dict[str, bytes]:
     """Every changed asset (changes.parquet, changes.jsonl: a field that did not change is null) and
-    every new drift instance (patterns.jsonl), written by one thread so the bytes do not vary."""
+    every new drift instance (patterns.jsonl), each file written by one thread so that its bytes do not
+    vary, the files at once, each by a cursor of its own (the tables are the database's, not temporary)."""
     con.execute("SET threads = 1")
     queries = {
-        "changes.parquet": ("SELECT * FROM changes ORDER BY asset", "FORMAT parquet, COMPRESSION zstd"),
-        "changes.jsonl": ("SELECT * FROM changes ORDER BY asset", "FORMAT json"),
+        "changes.parquet": ("FROM changes", "FORMAT parquet, COMPRESSION zstd"),
+        "changes.jsonl": ("FROM changes", "FORMAT json"),
         "patterns.jsonl": ("SELECT * FROM patterns_new ORDER BY pattern, instance", "FORMAT json"),
     }
-    written = {}
-    for name, (sql, options) in queries.items():
-        con.execute(f"COPY ({sql}) TO {_literal(tmp / name)} ({options})")
-        written[name] = (tmp / name).read_bytes()
-    return written
+
+    def write(name: str) -> bytes:
+        sql, options = queries[name]
+        with con.cursor() as cursor:
+            cursor.execute(f"COPY ({sql}) TO {_literal(tmp / name)} ({options})")
+        return (tmp / name).read_bytes()
+
+    with ThreadPoolExecutor(len(queries)) as pool:
+        return dict(zip(queries, pool.map(write, queries), strict=True))

@@ -12,6 +12,10 @@ machine's load average is printed with each row: other work on the machine slows
 
     python benchmarks/bench_diff.py                                  # 100k and 1M
     python benchmarks/bench_diff.py --sizes 100000 --real /work/lakes/out100k
+    python benchmarks/bench_diff.py --pairs /tmp/pairs               # keep the pairs there, and reuse them
+
+Generating the 1M pair takes minutes (about 5 on a quiet machine): `--pairs DIR` keeps each pair in
+DIR (SIZE-old, SIZE-new) and measures a pair already there without generating it again.
 """
 
 from __future__ import annotations
@@ -28,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import lake_outputs
 
 DEFAULT_SIZES = (100_000, 1_000_000)
 
@@ -85,6 +88,23 @@ def run(label: str, old: Path, new: Path, tmp: Path) -> None:
         )
 
 
+def generate(*args: str) -> None:
+    """benchmarks/lake_outputs.py, in a process of its own: a child's peak RSS starts at its parent's
+    size when it is started, so the diff's would count the generator's memory."""
+    subprocess.run([sys.executable, str(Path(__file__).with_name("lake_outputs.py")), *args], check=True)
+
+
+def pair(size: int, folder: Path) -> tuple[Path, Path]:
+    """The lake output of `size` assets in `folder` and its later snapshot, generated unless there."""
+    old, new = folder / f"{size}-old", folder / f"{size}-new"
+    if not (new / "assets.parquet").is_file():
+        start = time.perf_counter()
+        generate(str(size), str(old))
+        generate("--derive", str(old), str(new))
+        print(f"generated {size:,} assets and a later snapshot in {time.perf_counter() - start:.0f} s", flush=True)
+    return old, new
+
+
 def main(argv: list[str]) -> None:
     if argv[:1] == ["--child"]:
         print(json.dumps(child(argv[1], argv[2], argv[3] if len(argv) > 3 else None)))
@@ -92,18 +112,14 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=list(DEFAULT_SIZES))
     parser.add_argument("--real", type=Path, help="a real `mlaudit lake` output folder, diffed against a changed copy")
+    parser.add_argument("--pairs", type=Path, help="keep the generated pairs in this folder, and reuse those there")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="mlaudit-bench-diff-") as name:
         tmp = Path(name)
         for size in args.sizes:
-            old, new = tmp / f"{size}-old", tmp / f"{size}-new"
-            start = time.perf_counter()
-            lake_outputs.generate(size, old)
-            lake_outputs.derive(old, new)
-            print(f"generated {size:,} assets and a later snapshot in {time.perf_counter() - start:.0f} s", flush=True)
-            run(f"{size:,}", old, new, tmp)
+            run(f"{size:,}", *pair(size, args.pairs or tmp), tmp)
         if args.real:
-            lake_outputs.derive(args.real, tmp / "real-new")
+            generate("--derive", str(args.real), str(tmp / "real-new"))
             run("real", args.real, tmp / "real-new", tmp)
 
 
