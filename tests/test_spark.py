@@ -64,7 +64,8 @@ def test_random_graphs_reach_what_clingo_reaches(spark, tmp_path, edges):
 
 def test_a_rule_over_an_empty_table_runs_no_job(spark, tmp_path):
     """A rule joining a table that no fact fills derives nothing, and a recursion that starts from
-    nothing takes no round: known without a job; reading a table that holds rows is a job."""
+    nothing takes no round: known without a job; reading a table that holds rows is a job, and only
+    the predicates asked for are read (`copy` holds rows too)."""
     program = """
         e(1, 2). e(2, 3).
         blocked_edge(X, Y) :- e(X, Y), blocked(X).
@@ -73,11 +74,14 @@ def test_a_rule_over_an_empty_table_runs_no_job(spark, tmp_path):
         #show reach/2. #show blocked_edge/2.
     """
     (tmp_path / "empty.lp").write_text(program)
-    (tmp_path / "open.lp").write_text(program + "open(X) :- e(X, _), not blocked(X). #show open/1.")
+    (tmp_path / "open.lp").write_text(
+        program + "open(X) :- e(X, _), not blocked(X). copy(X, Y) :- e(X, Y). #show open/1. #show copy/2."
+    )
     spark.sparkContext.setJobGroup("empty", "")
     assert not any(sparkengine.solve([tmp_path / "empty.lp"], []).values())
     assert not spark.sparkContext.statusTracker().getJobIdsForGroup("empty")
-    assert set(sparkengine.solve([tmp_path / "open.lp"], [], only={"open"})["open"]) == {(1,), (2,)}
+    opened = sparkengine.solve([tmp_path / "open.lp"], [], only={"open"})
+    assert set(opened["open"]) == {(1,), (2,)} and [name for name, rows in opened.items() if rows] == ["open"]
     assert spark.sparkContext.statusTracker().getJobIdsForGroup("empty")
 
 
