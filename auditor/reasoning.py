@@ -59,7 +59,7 @@ class Reasoning:
 def reason(which: str, files: list[Path], fb: FactBase, only: Collection[str] | None = None) -> Reasoning:
     """The atoms on clingo, pyDatalog, DuckDB or both (`which`); with both, clingo's atoms and every
     predicate on which clingo and pyDatalog differ. `only`: the predicates the caller reads, which
-    spares DuckDB reading the others back (a lake reads a few of millions of atoms)."""
+    spares DuckDB and Spark reading the others back (a lake reads a few of millions of atoms)."""
     choices = any(fact[0] == "alternative" for fact in fb.facts)
     with_clingo = "clingo" in ENGINE_NAMES[which] or choices
     clingo_atoms = engine.solve(files, fb.program(), choices) if with_clingo else Atoms(list)
@@ -67,7 +67,7 @@ def reason(which: str, files: list[Path], fb: FactBase, only: Collection[str] | 
         return Reasoning(clingo_atoms, ENGINE_NAMES[which])
     chosen = clingo_atoms.get("chosen", [])
     solve = import_module(_DATALOG[which]).solve
-    narrowed = (only,) if which == "duckdb" else ()  # DuckDB reads back only the predicates asked for
+    narrowed = (only,) if which in ("duckdb", "spark") else ()  # SQL engines read back only those asked for
     datalog_atoms: Atoms = solve(files, list(fb.facts), chosen, *narrowed)
     datalog_atoms["chosen"] = chosen
     if which != "both":

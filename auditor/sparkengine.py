@@ -21,7 +21,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +31,10 @@ from auditor.predicates import Atoms
 
 LOCAL = {
     "spark.master": "local[2]",
-    "spark.sql.shuffle.partitions": "4",
-    "spark.default.parallelism": "4",
+    # one partition a shuffle and a loaded table: a task's overhead, not its rows, is the cost of
+    # most of the program's stages (4 partitions took 2.5x the time of 1 on a chain of statements)
+    "spark.sql.shuffle.partitions": "1",
+    "spark.default.parallelism": "1",
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
     "spark.driver.host": "127.0.0.1",
@@ -55,16 +57,21 @@ class SparkUnavailable(config.ConfigError):
     """--engine spark asked for, but pyspark or a Java runtime is not installed (a usage error)."""
 
 
-def solve(files: list[Path], facts: Iterable[datalog.Fact], clingo_choices: Iterable[tuple[Term, ...]] = ()) -> Atoms:
-    """Atoms of the Datalog core computed by Spark, in the shape engine.solve returns."""
+def solve(
+    files: list[Path],
+    facts: Iterable[datalog.Fact],
+    clingo_choices: Iterable[tuple[Term, ...]] = (),
+    only: Collection[str] | None = None,
+) -> Atoms:
+    """Atoms of the Datalog core computed by Spark, in the shape engine.solve returns (those of the
+    predicates named in `only`, if given)."""
     spark = session().newSession()  # its own temporary views: nothing left behind, nothing shared
     for key, value in SESSION_SQL.items():
         spark.conf.set(key, value)
     program = compiled(files)
     tables = Tables(spark)
-    load(tables, program, facts, clingo_choices)
-    run(tables, program)
-    return read(spark, program)
+    run(tables, program, load(tables, program, facts, clingo_choices))
+    return read(spark, program, only)
 
 
 def session() -> Any:
@@ -133,7 +140,7 @@ class Tables:
     def __init__(self, spark: Any) -> None:
         self.spark = spark
         self.frames: dict[str, Any] = {}
-        self.forms: list[tuple[re.Pattern[str], Callable[..., None]]] = [
+        self.forms: list[tuple[re.Pattern[str], Callable[..., bool | None]]] = [
             (CREATE, self.create),
             (re.compile(r"CREATE TABLE (\w+) AS (.*)", re.S), self.create_as),
             (re.compile(r"INSERT INTO (\w+) (.*)", re.S), self.insert),
@@ -141,7 +148,8 @@ class Tables:
             (re.compile(r"ALTER TABLE (\w+) RENAME TO (\w+)"), self.rename),
         ]
 
-    def execute(self, statement: str) -> None:
+    def execute(self, statement: str) -> bool | None:
+        """Run one statement; an INSERT says whether it may have added rows."""
         for pattern, act in self.forms:
             found = pattern.fullmatch(statement)
             if found:
@@ -153,20 +161,27 @@ class Tables:
         frame.createOrReplaceTempView(name)
 
     def create(self, name: str, columns: str) -> None:
-        self.put(name, self.spark.createDataFrame([], columns))
+        """An empty table, as Spark's optimiser knows it (a LIMIT 0): a plan joining it is pruned."""
+        self.put(name, self.spark.createDataFrame([], columns).limit(0))
 
     def create_as(self, name: str, query: str) -> None:
-        self.put(name, self.spark.sql(query).localCheckpoint(eager=False))
+        frame = self.spark.sql(query)
+        self.put(name, frame.localCheckpoint(eager=False) if may_hold_rows(frame) else frame)
 
-    def insert(self, name: str, query: str) -> None:
+    def insert(self, name: str, query: str) -> bool:
         """The view `name` becomes its rows and the query's (rows it does not hold: sqlcompile's
-        INSERTs add new rows only), as the table's column types hold them."""
+        INSERTs add new rows only), as the table's column types hold them. Nothing is planned
+        further for a query Spark's optimiser finds empty (it read an empty table)."""
         old = self.frames[name]
         copied = COPY.fullmatch(query)
         new = self.frames[copied[1]] if copied else self.spark.sql(query)
+        if not may_hold_rows(new):
+            return False
         fields = zip(new.columns, old.schema, strict=True)
         new = new.selectExpr(*[f"CAST(`{column}` AS {f.dataType.simpleString()}) AS {f.name}" for column, f in fields])
-        self.put(name, old.union(new if copied else new.localCheckpoint(eager=False)))
+        new = new if copied else new.localCheckpoint(eager=False)
+        self.put(name, old.union(new) if may_hold_rows(old) else new)
+        return True
 
     def drop(self, name: str) -> None:
         if self.frames.pop(name, None) is not None:
@@ -178,18 +193,27 @@ class Tables:
         self.put(new, frame)
 
 
+def may_hold_rows(frame: Any) -> bool:
+    """Whether a frame's optimised plan may hold rows: not when it joins an empty table (known
+    without a job; the plan is the one a checkpoint or a job would use)."""
+    most = frame._jdf.queryExecution().optimizedPlan().maxRows()
+    return not (most.isDefined() and most.get() == 0)
+
+
 CREATE = re.compile(r"CREATE TABLE (\w+) \((.*)\)", re.S)
 COPY = re.compile(r"SELECT \* FROM (\w+)")  # an INSERT of a table's rows, already checkpointed
 
 
 def load(
     tables: Tables, program: sqlcompile.Program, facts: Iterable[datalog.Fact], choices: Iterable[tuple[Term, ...]]
-) -> None:
+) -> set[str]:
     """The program's tables, holding the facts (and clingo's choices), each as one DataFrame; the
-    tables no fact fills created empty."""
+    tables no fact fills created empty. Returns the tables the facts fill."""
     creates = {found[1]: found for found in map(CREATE.fullmatch, program.create()) if found}
+    filled = set()
 
     def given(pred: str, columns: dict[str, Any]) -> None:
+        filled.add(pred)
         rows = list(zip(*(column.tolist() for column in columns.values()), strict=True))
         frame = tables.spark.createDataFrame(rows, creates.pop(pred)[2], verifySchema=False)
         tables.put(pred, frame.distinct().localCheckpoint(eager=False))
@@ -197,32 +221,50 @@ def load(
     sqlengine.fill(program, facts, choices, given)
     for found in creates.values():
         tables.execute(found[0])
+    return filled
 
 
-def run(tables: Tables, program: sqlcompile.Program) -> None:
-    """The program's statements in order; a recursive component's rounds until one adds no row."""
-    for step in program.steps:
-        if isinstance(step, str):
-            tables.execute(step)
+def run(tables: Tables, program: sqlcompile.Program, filled: set[str]) -> None:
+    """The program's statements in order; a recursive component's rounds until one adds no row. As
+    on DuckDB, a step whose rules all read an empty table is skipped, but known empty without a job:
+    no fact filled it, and no step that writes it ran or each derived what Spark's optimiser finds
+    empty. A recursion's round is counted by a job only when a round's new rows may be some."""
+    for step, writes, reads in zip(program.steps, program.writes, program.reads, strict=True):
+        if not any(needed <= filled for needed in reads):
             continue
+        if isinstance(step, str):
+            filled |= set(writes) if tables.execute(step) else set()
+            continue
+        filled |= set(writes)
         for statement in step.start:
             tables.execute(statement)
-        while tables.spark.sql(step.size).collect()[0][0]:
+        while added(tables, writes, step.size):
             for statement in step.step:
                 tables.execute(statement)
         for statement in step.end:
             tables.execute(statement)
 
 
-def read(spark: Any, program: sqlcompile.Program) -> Atoms:
-    """The shown predicates, as the atoms clingo gives, in program.read's order: sorted here, not by
-    Spark (a sort there is two jobs more a table); each column holds one type, and Python orders
-    strings as Spark does, by code point."""
+def added(tables: Tables, writes: tuple[str, ...], size: str) -> bool:
+    """Whether a recursion's last round added rows (in `{table}__delta`, sqlcompile's name): counted
+    by a job, unless Spark's optimiser finds each of them empty."""
+    rounds = [tables.frames[f"{table}__delta"] for table in writes]
+    return any(map(may_hold_rows, rounds)) and bool(tables.spark.sql(size).collect()[0][0])
+
+
+def read(spark: Any, program: sqlcompile.Program, only: Collection[str] | None = None) -> Atoms:
+    """The shown predicates (those named in `only`, if given: a lake reads a few of them), as the
+    atoms clingo gives, in program.read's order: sorted here, not by Spark (a sort there is two jobs
+    more a table); each column holds one type, and Python orders strings as Spark does, by code point."""
     atoms = Atoms(list)
     for pred, (name, arity, nested) in sorted(program.shown.items()):
+        if only is not None and name not in only:
+            continue
         reps = program.tables[pred]
         query = program.read(pred).partition(" ORDER BY ")[0]
-        for flat in sorted(tuple(row) for row in spark.sql(query).collect()):
+        frame = spark.sql(query)
+        rows = frame.collect() if may_hold_rows(frame) else []  # no job for a table known empty
+        for flat in sorted(tuple(row) for row in rows):
             values = [sqlterms.decode(v, rep) for v, rep in zip(flat, reps, strict=True)]
             atoms[name].append(asptext.row(name, datalog.nest(values, arity, nested)))
     return atoms

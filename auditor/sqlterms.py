@@ -32,7 +32,7 @@ class Dialect:
     string_type: str
     int_type: str = "BIGINT"
     backslash_escapes: bool = False  # Spark reads \ in a literal as an escape
-    recursive_cte: bool = False  # a recursion runs as one WITH RECURSIVE statement (Spark 3.5 has none)
+    recursive_cte: bool = False  # one WITH RECURSIVE statement a recursion (Spark's: UNION ALL only, endless on cycles)
 
     def string(self, text: str) -> str:
         if self.backslash_escapes:

@@ -62,6 +62,40 @@ def test_random_graphs_reach_what_clingo_reaches(spark, tmp_path, edges):
     assert by_spark == by_duckdb == by_clingo
 
 
+def test_a_rule_over_an_empty_table_runs_no_job(spark, tmp_path):
+    """A rule joining a table that no fact fills derives nothing, and a recursion that starts from
+    nothing takes no round: known without a job; reading a table that holds rows is a job, and only
+    the predicates asked for are read (`copy` holds rows too)."""
+    program = """
+        e(1, 2). e(2, 3).
+        blocked_edge(X, Y) :- e(X, Y), blocked(X).
+        reach(X, Y) :- blocked_edge(X, Y).
+        reach(X, Z) :- reach(X, Y), blocked_edge(Y, Z).
+        #show reach/2. #show blocked_edge/2.
+    """
+    (tmp_path / "empty.lp").write_text(program)
+    (tmp_path / "open.lp").write_text(
+        program + "open(X) :- e(X, _), not blocked(X). copy(X, Y) :- e(X, Y). #show open/1. #show copy/2."
+    )
+    spark.sparkContext.setJobGroup("empty", "")
+    assert not any(sparkengine.solve([tmp_path / "empty.lp"], []).values())
+    assert not spark.sparkContext.statusTracker().getJobIdsForGroup("empty")
+    opened = sparkengine.solve([tmp_path / "open.lp"], [], only={"open"})
+    assert set(opened["open"]) == {(1,), (2,)} and [name for name, rows in opened.items() if rows] == ["open"]
+    assert spark.sparkContext.statusTracker().getJobIdsForGroup("empty")
+
+
+def test_the_optimiser_knows_a_join_with_an_empty_table_is_empty(spark):
+    tables = sparkengine.Tables(spark.newSession())
+    tables.execute("CREATE TABLE a (c0 BIGINT)")
+    tables.put("b", tables.spark.createDataFrame([(1,), (2,)], "c0 BIGINT"))
+    assert not sparkengine.may_hold_rows(tables.spark.sql("SELECT b.c0 FROM b JOIN a ON a.c0 = b.c0"))
+    assert not tables.execute("INSERT INTO a SELECT b.c0 FROM b JOIN a ON a.c0 = b.c0 WHERE b.c0 > 1")
+    assert sparkengine.may_hold_rows(tables.spark.sql("SELECT * FROM b EXCEPT SELECT * FROM a"))
+    assert tables.execute("INSERT INTO a SELECT * FROM b WHERE c0 > 1")
+    assert sorted(tables.spark.sql("SELECT * FROM a").collect()) == [(2,)]
+
+
 @pytest.mark.timeout(900)
 def test_spark_agrees_with_clingo_and_duckdb_on_the_demo(spark):
     fb = audit.run(FIXTURES / "releases" / "demo", rb=RB).facts
