@@ -138,8 +138,10 @@ def test_random_lakes_are_judged_as_their_release_audits(drawn):
 
 
 def test_the_summary_counts_verdicts_pairs_licenses_and_organisations():
-    with lakedb.outputs(lake.run(SMALL, rb=RB)) as (summary, _):
-        pass
+    with lakedb.outputs(lake.run(SMALL, rb=RB)) as (summary, files):
+        assert sorted(files) == sorted(set(OUTPUTS) - {"summary.json", "lake.html"})
+        assert all(path.stat().st_size > 0 for path in files.values())
+    assert not any(path.exists() for path in files.values())  # the working files go with the context
     assert summary["assets"] == 9 and summary["verdicts"] == {"pass": 6, "fail": 3}
     assert summary["findings"]["error"] == 6 and summary["findings"]["resolved"] == 0
     assert summary["conflicting_pairs"][0] == {
