@@ -91,6 +91,7 @@ class Chains:
         self.made: dict[Row, list[Step]] = {}
         self.said: dict[Row, str] = {}
         self.terms: dict[tuple[str, str], LicenseTerm | None] = {}
+        self.first: dict[tuple[int, str, str], int | None] = {}
 
     def name(self, a: int) -> str | None:
         """How reports name asset `a`; None for AUDIT, a finding about the audit as a whole."""
@@ -129,15 +130,15 @@ class Chains:
         while (from_parent or (a, lic) not in self.holds) and a not in seen:
             from_parent = False
             seen.add(a)
-            parents = sorted(self.via.get((a, lic, term), ()), key=lambda p: self.fb.keys[p])
-            if not parents:
+            parent = self.upstream(a, lic, term)
+            if parent is None:
                 break
-            relation = min(self.edges[(a, parents[0])])[0]
-            chain += self.steps(("edge", a, parents[0], relation))  # each link made once, for every chain it is in
-            if (a, parents[0]) in self.newest:  # which revision binds: the newest, the reference pinning none
-                fact, evidence = self.newest[(a, parents[0])]
+            relation = min(self.edges[(a, parent)])[0]
+            chain += self.steps(("edge", a, parent, relation))  # each link made once, for every chain it is in
+            if (a, parent) in self.newest:  # which revision binds: the newest, the reference pinning none
+                fact, evidence = self.newest[(a, parent)]
                 chain += [_step(self.name(a), self.describe(fact), e) for e in evidence[-1:]]
-            a = parents[0]
+            a = parent
         for fact, _ in self.holds.get((a, lic), []):
             chain += self.steps(fact)
         chain.append(self.clause(lic, term))
@@ -163,6 +164,14 @@ class Chains:
                     came[parent] = node
                     queue.append(parent)
         return []
+
+    def upstream(self, a: int, lic: str, term: str) -> int | None:
+        """The parent a chain follows from `a` for the term: the first by key of those it came
+        through, found once (a lake's chains pass through the same assets again and again)."""
+        if (a, lic, term) not in self.first:
+            parents = self.via.get((a, lic, term))
+            self.first[(a, lic, term)] = min(parents, key=self.fb.keys.__getitem__) if parents else None
+        return self.first[(a, lic, term)]
 
     def clause(self, lic: str, term: str) -> Step:
         """The step citing the license's clause that states the term (its kind's summary without one)."""

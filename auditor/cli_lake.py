@@ -29,16 +29,16 @@ def run(args: Namespace) -> int:
         return error(exc, EXIT_INPUT)
     except (config.ConfigError, graph.LineageError, rulebase.RuleBaseError) as exc:
         return error(exc, EXIT_USAGE)
-    summary, tables = lakedb.outputs(judged)
-    files: dict[str, str | bytes] = {
-        **tables,
-        "summary.json": laketext.summary_json(summary),
-        "lake.html": lakehtml.render(summary),
-    }
-    try:
-        written = [str(path) for path in writing.write_files(args.out, files)]
-    except writing.WriteError as exc:
-        return error(exc, EXIT_USAGE)
+    with lakedb.outputs(judged) as (summary, tables):
+        files: dict[str, writing.Body] = {
+            **tables,
+            "summary.json": laketext.summary_json(summary),
+            "lake.html": lakehtml.render(summary),
+        }
+        try:
+            written = [str(path) for path in writing.write_files(args.out, files)]
+        except writing.WriteError as exc:
+            return error(exc, EXIT_USAGE)
     for problem in judged.review["problems"]:  # a review file's entries that could not be used
         where = f"{problem['file']}:{problem['line']}" if problem["line"] else problem["file"]
         print(terminal(f"mlaudit: {where}: {problem['message']}"), file=sys.stderr)

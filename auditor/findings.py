@@ -74,13 +74,9 @@ def _findings(atoms: dict[str, list[Row]], chains: Chains, rules: Mapping[str, R
     because: dict[Row, list[Row]] = defaultdict(list)
     for row in atoms.get("because", []):
         because[tuple(row[:-1])].append(row[-1])
-    named: dict[Row, tuple[bool, str]] = {}  # each fact's sort key, made once: findings share facts
-
-    def order(fact: Row) -> tuple[bool, str]:
-        if fact not in named:
-            named[fact] = (fact[0] in CHAINED, _named(fact, chains.fb.keys))
-        return named[fact]
-
+    keys = chains.fb.keys
+    facts = {fact for shared in because.values() for fact in shared}  # findings share facts: each keyed once
+    order = {fact: (fact[0] in CHAINED, _named(fact, keys)) for fact in facts}.__getitem__
     found = [
         _finding(rules[row[0]], row, sorted(because[tuple(row)], key=order), chains) for row in atoms.get("finding", [])
     ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from auditor.license_reading import LicenseReading
 from auditor.parsed import JSON
@@ -17,9 +17,9 @@ from auditor.remedy import Remedy
 Row = tuple[Any, ...]  # an atom's arguments as read back (asptext.atom): ints, strings, nested tuples
 
 
-@dataclass(frozen=True)
-class Step:
-    """One link of an evidence chain."""
+class Step(NamedTuple):
+    """One link of an evidence chain: a named tuple, hashed and compared in C, for a lake's findings
+    share their steps by the million (each finding's evidence is deduplicated, each step given once)."""
 
     asset: str | None
     fact: str
@@ -28,7 +28,7 @@ class Step:
     line: int | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     id: str
     rule: str

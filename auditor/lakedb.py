@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import shlex
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -50,9 +52,12 @@ GROUP BY ALL ORDER BY a.id
 """
 
 
-def outputs(lake: LakeAudit) -> tuple[JSONObject, dict[str, bytes]]:
-    """The lake summary and its files: findings.jsonl (each finding in report.json's shape, one a
-    line: the file DuckDB reads the findings from) and the Parquet files (findings, assets, edges)."""
+@contextmanager
+def outputs(lake: LakeAudit) -> Iterator[tuple[JSONObject, dict[str, Path]]]:
+    """The lake summary and its files, each a file in a temporary folder removed on leaving the
+    context (a large lake's findings run to gigabytes: they are copied, never read whole):
+    findings.jsonl (each finding in report.json's shape, one a line: the file DuckDB reads the
+    findings from) and the Parquet files (findings, assets, edges)."""
     with tempfile.TemporaryDirectory(prefix="mlaudit-lake-") as tmp:
         folder = Path(tmp)
         con = duck.connect(threads=1, preserve_insertion_order=True)
@@ -63,11 +68,11 @@ def outputs(lake: LakeAudit) -> tuple[JSONObject, dict[str, bytes]]:
             load(con, folder, "edges", lake.edges, EDGE_COLUMNS)
             con.execute(JUDGED)
             summary = {**_about(lake), **_summary(con)}
-            files = {"findings.jsonl": (folder / "findings.jsonl").read_bytes()}
+            files = {"findings.jsonl": folder / "findings.jsonl"}
             files.update({name: _parquet(con, folder, table, name) for table, name in PARQUET.items()})
         finally:
             con.close()
-    return summary, files
+        yield summary, files
 
 
 PARQUET = {"findings": "findings.parquet", "judged": "assets.parquet", "edges": "edges.parquet"}
@@ -106,10 +111,10 @@ def load(
     )
 
 
-def _parquet(con: duckdb.DuckDBPyConnection, folder: Path, table: str, name: str) -> bytes:
+def _parquet(con: duckdb.DuckDBPyConnection, folder: Path, table: str, name: str) -> Path:
     path = folder / name
     con.execute(f"COPY (SELECT * FROM {table}) TO '{path}' (FORMAT parquet, COMPRESSION zstd)")
-    return path.read_bytes()
+    return path
 
 
 def _counts(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, JSON]:

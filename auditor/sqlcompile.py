@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,6 +64,7 @@ class Program:
     steps: list[str | Fixpoint] = field(default_factory=list)
     writes: list[tuple[str, ...]] = field(default_factory=list)
     reads: list[tuple[frozenset[str], ...]] = field(default_factory=list)
+    uses: list[frozenset[str]] = field(default_factory=list)  # each step's tables read, negated ones too
     shown: dict[str, tuple[str, int, dict[int, tuple[str, int]]]] = field(default_factory=dict)
 
     def create(self) -> list[str]:
@@ -73,6 +74,25 @@ class Program:
             f"CREATE TABLE {_table(pred)} ({', '.join(f'c{i} {types(r)}' for i, r in enumerate(reps))})"
             for pred, reps in sorted(self.tables.items())
         ]
+
+    def narrowed(self, names: Collection[str]) -> Program:
+        """The program deriving only the shown predicates named `names` and what they depend on:
+        the steps that write none of those tables are left out (a lake reads a few predicates;
+        the licenses every asset may be released under, a row per asset and license, it does not)."""
+        needed = {_table(pred) for pred, (name, _, _) in self.shown.items() if name in names}
+        kept = []
+        for i in reversed(range(len(self.steps))):
+            if needed.intersection(self.writes[i]):
+                kept.append(i)
+                needed |= self.uses[i]
+        kept.reverse()
+        return dataclasses.replace(
+            self,
+            steps=[self.steps[i] for i in kept],
+            writes=[self.writes[i] for i in kept],
+            reads=[self.reads[i] for i in kept],
+            uses=[self.uses[i] for i in kept],
+        )
 
     def read(self, pred: str) -> str:
         """The query reading a predicate back, in a fixed order."""
@@ -92,6 +112,7 @@ def compile_files(files: list[Path], dialect: Dialect = DUCKDB) -> Program:
         program.steps.append(_stratum(component, translation.rules, program))
         program.writes.append(tuple(map(_table, component)))
         program.reads.append(_reads(component, translation.rules))
+        program.uses.append(_uses(component, translation.rules))
     program.shown = {
         pred: shape
         for pred, shape in translation.shapes.items()
@@ -190,6 +211,13 @@ def _reads(component: list[str], rules: list[Rule]) -> tuple[frozenset[str], ...
     starts = tuple(tables for tables in positive if not tables & set(map(_table, component)))
     recursive = len(starts) < len(positive) or len(component) > 1
     return starts + tuple(frozenset({_table(pred)}) for pred in component if recursive)
+
+
+def _uses(component: list[str], rules: list[Rule]) -> frozenset[str]:
+    """Every table the component's rules read, positively or under `not`."""
+    return frozenset(
+        _table(pred) for rule in rules if rule.head[0] in component for kind_, pred, _ in rule.body if kind_ != "cmp"
+    )
 
 
 def _new(pred: str, selects: list[str]) -> str:

@@ -44,7 +44,7 @@ def solve(
     connection = duck.connect()  # spills in a folder of its own, never the audited one
     try:
         load(connection, program, facts, clingo_choices)
-        run(connection, program)
+        run(connection, program if only is None else program.narrowed(only))
         return read(connection, program, only)
     finally:
         connection.close()

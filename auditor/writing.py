@@ -13,17 +13,23 @@ from __future__ import annotations
 import fcntl
 import os
 import secrets
-from collections.abc import Iterator
+import shutil
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+
+COPY_BLOCK = 1 << 23  # bytes copied at a time from a file given as a body
 
 
 class WriteError(ValueError):
     """An output cannot be written; the message names the file or folder and why."""
 
 
-def write_files(folder: Path, files: dict[str, str | bytes]) -> list[Path]:
-    """Write name -> body (text as UTF-8) into `folder`, creating it; the paths written."""
+Body = str | bytes | Path  # text (as UTF-8), bytes, or a file to copy: a lake's findings run to gigabytes
+
+
+def write_files(folder: Path, files: Mapping[str, Body]) -> list[Path]:
+    """Write name -> body into `folder`, creating it; the paths written."""
     _make_folder(folder)
     targets = [folder / name for name in files]
     for target in targets:
@@ -46,7 +52,7 @@ def write_files(folder: Path, files: dict[str, str | bytes]) -> list[Path]:
     return targets
 
 
-def write_file(path: Path, body: str | bytes) -> Path:
+def write_file(path: Path, body: Body) -> Path:
     """One file, written the same way."""
     return write_files(path.parent, {path.name: body})[0]
 
@@ -60,9 +66,13 @@ def _make_folder(folder: Path) -> None:
         raise WriteError(f"cannot create the folder {folder}: {exc.strerror or exc}") from None
 
 
-def _write(path: Path, data: bytes) -> None:
+def _write(path: Path, data: bytes | Path) -> None:
     with open(path, "xb") as fh:
-        fh.write(data)
+        if isinstance(data, Path):
+            with data.open("rb") as source:  # copied a block at a time, never read whole
+                shutil.copyfileobj(source, fh, COPY_BLOCK)
+        else:
+            fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())  # the content is on disk before the rename can publish it
 

@@ -1,7 +1,8 @@
 """Benchmark of `mlaudit lake` stage by stage: the ready-made Hub-shaped lakes (benchmarks/hub_lake.py
 output) audited whole, every asset as a release, each size in a fresh process that prints each
-stage's wall time and the peak RSS reached by its end (resource.getrusage: DuckDB's native memory
-included), so how each stage grows from 10k to 1M shows.
+stage's wall time, its CPU time (all threads: DuckDB's included; on a shared machine the steadier
+figure) and the peak RSS reached by its end (resource.getrusage: DuckDB's native memory included),
+so how each stage grows from 10k to 1M shows.
 
     python benchmarks/bench_lake_stages.py LAKE [LAKE ...]   # e.g. /work/lakes/10k/parquet
 """
@@ -19,6 +20,11 @@ from pathlib import Path
 from typing import Any
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _peak_mb() -> int:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
@@ -30,17 +36,23 @@ def child(folder: str) -> dict[str, Any]:
     from auditor.report import lakehtml, laketext
 
     stages: list[dict[str, Any]] = []
+    cpu = [_cpu()]
 
     def hook(name: str, seconds: float) -> None:
-        stages.append({"stage": name, "seconds": round(seconds, 2), "peak_rss_mb": _peak_mb()})
+        cpu.append(_cpu())
+        used = round(cpu[-1] - cpu[-2], 2)
+        stages.append({"stage": name, "seconds": round(seconds, 2), "cpu": used, "peak_rss_mb": _peak_mb()})
 
     judged = lake.run(Path(folder), frozenset(), rulebase.load(), on_stage=hook)
     began = time.perf_counter()
-    summary, tables = lakedb.outputs(judged)
-    hook("outputs", time.perf_counter() - began)
-    began = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="mlaudit-bench-lake-") as out:
-        files = {**tables, "summary.json": laketext.summary_json(summary), "lake.html": lakehtml.render(summary)}
+    with lakedb.outputs(judged) as (summary, tables), tempfile.TemporaryDirectory(prefix="mlaudit-bench-lake-") as out:
+        hook("outputs", time.perf_counter() - began)
+        began = time.perf_counter()
+        files: dict[str, writing.Body] = {
+            **tables,
+            "summary.json": laketext.summary_json(summary),
+            "lake.html": lakehtml.render(summary),
+        }
         writing.write_files(Path(out), files)
         hook("write", time.perf_counter() - began)
     total = round(time.perf_counter() - start, 2)
@@ -49,6 +61,7 @@ def child(folder: str) -> dict[str, Any]:
         "assets": len(judged.assets),
         "findings": len(judged.findings),
         "seconds": total,
+        "cpu": round(_cpu(), 2),
         "peak_rss_mb": _peak_mb(),
         "stages": stages,
     }
@@ -67,10 +80,10 @@ def main() -> None:
         result = json.loads(done.stdout)
         print(
             f"{result['lake']}: {result['assets']} assets, {result['findings']} findings, "
-            f"{result['seconds']} s, peak {result['peak_rss_mb']} MB"
+            f"{result['seconds']} s ({result['cpu']} s CPU), peak {result['peak_rss_mb']} MB"
         )
         for s in result["stages"]:
-            print(f"  {s['stage']:<16} {s['seconds']:>8.2f} s  peak {s['peak_rss_mb']:>6} MB")
+            print(f"  {s['stage']:<16} {s['seconds']:>8.2f} s  {s['cpu']:>8.2f} s CPU  peak {s['peak_rss_mb']:>6} MB")
 
 
 if __name__ == "__main__":

@@ -166,6 +166,19 @@ def test_a_kill_while_writing_leaves_the_earlier_file_whole(tmp_path):
     assert (tmp_path / "report.json").read_text() == "earlier\n"
 
 
+def test_a_file_given_as_a_body_is_copied_whole_in_blocks(tmp_path, monkeypatch):
+    monkeypatch.setattr(writing, "COPY_BLOCK", 7)  # many blocks, the last one short
+    source = tmp_path / "big.jsonl"
+    source.write_bytes(bytes(range(256)) * 41)
+    out = tmp_path / "o"
+    writing.write_files(out, {"findings.jsonl": source, "summary.json": "{}"})
+    assert (out / "findings.jsonl").read_bytes() == source.read_bytes()
+    with pytest.raises(writing.WriteError, match="cannot write into"):
+        writing.write_files(out, {"findings.jsonl": tmp_path / "gone.jsonl", "summary.json": "[]"})
+    assert sorted(p.name for p in out.iterdir()) == ["findings.jsonl", "summary.json"]
+    assert (out / "summary.json").read_text() == "{}"  # the earlier outputs kept as they were
+
+
 def test_audits_writing_into_one_folder_leave_a_matching_pair(tmp_path):
     def audit_n(n):
         for _ in range(20):

@@ -138,7 +138,10 @@ def test_random_lakes_are_judged_as_their_release_audits(drawn):
 
 
 def test_the_summary_counts_verdicts_pairs_licenses_and_organisations():
-    summary, _ = lakedb.outputs(lake.run(SMALL, rb=RB))
+    with lakedb.outputs(lake.run(SMALL, rb=RB)) as (summary, files):
+        assert sorted(files) == sorted(set(OUTPUTS) - {"summary.json", "lake.html"})
+        assert all(path.stat().st_size > 0 for path in files.values())
+    assert not any(path.exists() for path in files.values())  # the working files go with the context
     assert summary["assets"] == 9 and summary["verdicts"] == {"pass": 6, "fail": 3}
     assert summary["findings"]["error"] == 6 and summary["findings"]["resolved"] == 0
     assert summary["conflicting_pairs"][0] == {
@@ -232,7 +235,8 @@ def test_findings_jsonl_holds_report_json_findings(tmp_path):
 
 
 def test_the_lake_page_is_self_contained_and_escapes_manifest_text():
-    summary, _ = lakedb.outputs(lake.run(SMALL, rb=RB))
+    with lakedb.outputs(lake.run(SMALL, rb=RB)) as (summary, _):
+        pass
     summary["license_mix"].insert(0, {"license": "<script>alert(1)</script>", "assets": 1})
     summary["worst_organisations"][0]["organisation"] = "<img src=x onerror=alert(1)>"
     page = lakehtml.render(summary)
@@ -284,8 +288,8 @@ def test_a_problem_no_asset_owns_is_the_lakes_own_finding(tmp_path):
     judged = lake.run(root, rb=RB)
     unowned = [f for f in judged.findings if f["asset"] is None]
     assert [f["rule"] for f in unowned] == ["INP002"] and "acme/m/unet/sub/config.json" in unowned[0]["message"]
-    summary, _ = lakedb.outputs(judged)
-    assert summary["findings"]["about the lake"] == 1
+    with lakedb.outputs(judged) as (summary, _):
+        assert summary["findings"]["about the lake"] == 1
     # a release audit gives it to its release, each release's audit alike
     doc = audit.run(root, rb=RB, asset="open/n").document()
     assert [f["asset"] for f in doc["findings"] if f["rule"] == "INP002"] == ["open/n"]

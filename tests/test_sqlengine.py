@@ -280,3 +280,29 @@ def test_duckdb_alone_gives_the_same_report():
     assert by_duckdb["findings"] == by_clingo["findings"]  # the fixes too: the repair search runs on clingo
     assert by_duckdb["obligations"] == by_clingo["obligations"] and by_clingo["obligations"]
     assert {f["fix"]["status"] for f in by_duckdb["findings"] if f["fix"]} >= {"found"}
+
+
+SHOWN = sorted({name for name, _, _ in sqlengine.compiled(RB.program_files("conservative")).shown.values()})
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fact_bases(), st.lists(st.sampled_from(SHOWN), min_size=1, max_size=4, unique=True))
+def test_a_narrowed_run_derives_the_predicates_named_as_the_whole_run(case, only):
+    """Only the steps the named predicates depend on run (negated ones included), and what they
+    derive is what the whole program derives."""
+    position, facts = case
+    fb = FactBase(facts={fact: () for fact in [*KNOWLEDGE, *facts]})
+    files = RB.program_files(position)
+    whole, narrowed = reasoning.reason("duckdb", files, fb), reasoning.reason("duckdb", files, fb, only)
+    assert {k: v for k, v in narrowed.atoms.items() if v and k != "chosen"} == {
+        k: v for k, v in whole.atoms.items() if v and k in only
+    }
+
+
+def test_a_lake_run_leaves_out_the_licenses_each_release_may_be_published_under():
+    program = sqlengine.compiled(RB.program_files("conservative"))
+    narrowed = program.narrowed(("finding", "because", "via", "use_category", "inherited"))
+    assert {"outbound__2", "unsuitable__2"} <= {t for w in program.writes for t in w}
+    assert not {"outbound__2", "unsuitable__2"} & {t for w in narrowed.writes for t in w}
+    assert {"finding__4", "via__4", "carries__3"} <= {t for w in narrowed.writes for t in w}
+    assert len(narrowed.steps) == len(narrowed.uses) == len(narrowed.reads) < len(program.steps)
