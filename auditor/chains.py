@@ -16,7 +16,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
 from functools import cache
 from itertools import pairwise
-from typing import cast
+from typing import TypeVar, cast
 
 from auditor import schema
 from auditor.facts import AUDIT, FactBase
@@ -48,6 +48,17 @@ def _verified(date: str) -> str:
     return f"was last verified against the license text on {date}"
 
 
+K = TypeVar("K")
+
+
+def _grouped(pairs: Iterable[tuple[K, int]]) -> dict[K, set[int]]:
+    """Each key with the set of its values: (child, licence, term) -> parents, (child, upstream) -> parents."""
+    grouped: dict[K, set[int]] = defaultdict(set)
+    for key, value in pairs:
+        grouped[key].add(value)
+    return grouped
+
+
 class Chains:
     """Evidence lookups over the input facts and the derived propagation atoms."""
 
@@ -55,12 +66,8 @@ class Chains:
         self, fb: FactBase, graph: AssetGraph, kb: KnowledgeBase, via: Iterable[Row], newest_via: Iterable[Row] = ()
     ):
         self.fb, self.graph, self.kb = fb, graph, kb
-        self.via: dict[tuple[int, str, str], set[int]] = defaultdict(set)
-        for child, parent, lic, term in via:
-            self.via[(child, lic, term)].add(parent)
-        self.following: dict[tuple[int, int], set[int]] = defaultdict(set)  # (child, upstream) -> parents
-        for child, parent, upstream in newest_via:
-            self.following[(cast(int, child), cast(int, upstream))].add(cast(int, parent))
+        self.via = _grouped(((cast(int, c), cast(str, lic), cast(str, t)), cast(int, p)) for c, p, lic, t in via)
+        self.following = _grouped(((cast(int, c), cast(int, up)), cast(int, p)) for c, p, up in newest_via)
         self.edges: dict[tuple[int, int], list[tuple[str, tuple[Evidence, ...]]]] = defaultdict(list)
         self.holds: dict[tuple[int, str], list[tuple[Row, tuple[Evidence, ...]]]] = defaultdict(list)
         self.newest: dict[tuple[int, int], tuple[Row, tuple[Evidence, ...]]] = {}  # unpinned edges to versions
