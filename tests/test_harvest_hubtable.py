@@ -353,16 +353,22 @@ def hub_rows(draw) -> list[dict]:
     return rows
 
 
+def table_of(rows: list[dict], folder: Path, parquet: bool) -> Path:
+    """The rows as a models table in `folder`, JSON Lines or Parquet."""
+    table = folder / "models.jsonl"
+    table.write_text(jsonl(*rows), encoding="utf-8")
+    if parquet:
+        to_parquet(table, folder / "models.parquet")
+        return folder / "models.parquet"
+    return table
+
+
 @settings(max_examples=30, deadline=None, database=None)
 @given(hub_rows(), st.lists(st.sampled_from(NAMES), min_size=1, max_size=2), st.booleans())
 def test_the_lineage_query_gives_the_plain_closure(rows, seeds, parquet):
     with tempfile.TemporaryDirectory() as tmp:
-        table = Path(tmp) / "models.jsonl"
-        table.write_text(jsonl(*rows), encoding="utf-8")
-        if parquet:
-            to_parquet(table, Path(tmp) / "models.parquet")
-            table = Path(tmp) / "models.parquet"
-        assert hubrows.lineage(hubrows.load([table]), seeds) == closure(rows, seeds)
+        tables = hubrows.load([table_of(rows, Path(tmp), parquet)])
+        assert hubrows.lineage(tables, seeds) == closure(rows, seeds)
 
 
 def descending(rows: list[dict], seeds: list[str], edges: list[tuple[str, str]]) -> set[str]:
@@ -384,12 +390,8 @@ def descending(rows: list[dict], seeds: list[str], edges: list[tuple[str, str]])
 )
 def test_the_descendants_query_gives_the_plain_converse_closure(rows, seeds, edges, parquet):
     with tempfile.TemporaryDirectory() as tmp:
-        table = Path(tmp) / "models.jsonl"
-        table.write_text(jsonl(*rows), encoding="utf-8")
-        if parquet:
-            to_parquet(table, Path(tmp) / "models.parquet")
-            table = Path(tmp) / "models.parquet"
-        assert hubrows.descendants(hubrows.load([table]), seeds, edges) == descending(rows, seeds, edges)
+        tables = hubrows.load([table_of(rows, Path(tmp), parquet)])
+        assert hubrows.descendants(tables, seeds, edges) == descending(rows, seeds, edges)
 
 
 def test_descendants_cross_tables_and_the_other_manifests_edges(tmp_path):
