@@ -49,9 +49,11 @@ def assess(loaded: lake.Loaded, name: str, change: Change) -> JSONObject:
     revisions = [key, *sorted(k for k, a in graph.assets.items() if a.revision_of == key)]
     paths = shortest_paths(graph, *revisions)
     cone = _cone(graph, set(paths))
-    before = lake.judge(replace(loaded, graph=cone))
-    changed = revisions if change.kind == "takedown" else [key]
-    after = before if change.kind == "none" else lake.judge(replace(loaded, graph=_changed(cone, changed, change)))
+    about = frozenset(paths)  # the findings read: the descendants', not their upstream's
+    before = lake.judge(replace(loaded, graph=cone), about=about)
+    changed, after = revisions if change.kind == "takedown" else [key], before
+    if change.kind != "none":
+        after = lake.judge(replace(loaded, graph=_changed(cone, changed, change)), about=about)
     sides = _Judged(before), _Judged(after)
     rows = [_row(graph, k, paths[k], *sides) for k in sorted(paths, key=lambda k: (len(paths[k][0]), k))]
     return {

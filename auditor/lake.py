@@ -92,13 +92,17 @@ def load(
     return Loaded(root, settings, files, rb, decisions, curated.graph, tuple(curated.problems))
 
 
-def judge(loaded: Loaded, on_stage: audit.StageHook | None = None) -> LakeAudit:
-    """Every resolved asset of the loaded graph judged as a release, in one reasoning run."""
+def judge(loaded: Loaded, on_stage: audit.StageHook | None = None, about: frozenset[str] | None = None) -> LakeAudit:
+    """Every resolved asset of the loaded graph judged as a release, in one reasoning run; with
+    `about` (asset keys), only the findings about these are made (impact reads its descendants'
+    alone, while their upstream must be reasoned over all the same)."""
     settings, rb, graph, files = loaded.settings, loaded.rb, loaded.graph, loaded.files
     with audit.stage("encode", on_stage):
         fb = facts.encode(graph, settings, rb, lake=True)
     with audit.stage("reason", on_stage):
         reasoned = reasoning.reason(settings.engine, files, fb, READS)
+    if about is not None:
+        reasoned.atoms["finding"] = [r for r in reasoned.atoms.get("finding", []) if fb.keys[cast(int, r[1])] in about]
     with audit.stage("interpret", on_stage):
         chains = Chains(fb, graph, rb.kb, reasoned.atoms.get("via", []), reasoned.atoms.get("newest_via", []))
         listed = list(findings.listed(reasoned, chains, rb.rules))
@@ -107,7 +111,8 @@ def judge(loaded: Loaded, on_stage: audit.StageHook | None = None) -> LakeAudit:
     del reasoned, chains  # millions of atoms and evidence chains in a large lake: the findings hold what is read
     with audit.stage("license choices", on_stage):
         made: dict[Step, JSON] = {}
-        found = [document.finding(f, made) for f in _own_choices(listed, fb, graph, settings, files, rb)]
+        chosen = _own_choices(listed, fb, graph, settings, files, rb, about)
+        found = [document.finding(f, made) for f in chosen]
     del listed
     doc: JSONObject = {"findings": found, "review": {"problems": list(loaded.problems)}}
     review.resolve(doc, loaded.decisions, settings.as_of or config.today())
@@ -123,15 +128,16 @@ def _own_choices(
     settings: config.Settings,
     files: list[Path],
     rb: rulebase.RuleBase,
+    about: frozenset[str] | None = None,
 ) -> list[Finding]:
     """The findings, those of each release with an upstream offered under alternatives (or offered
     so itself) judged by its own audit: the solver chooses an alternative per audit, to spare that
     release what blocks it, while one lake-wide choice would weigh every release at once. Such
-    assets are few (a known dual license), so each gets its own reasoning run."""
+    assets are few (a known dual license), so each gets its own reasoning run (of those `about`)."""
     offering = {fb.keys[cast(int, fact[1:][0])] for fact in fb.facts if fact[0] == "alternative"}
     own: dict[str, tuple[Finding, ...]] = {}
     for key in sorted(cone.descendants(graph, offering)):
-        if graph.assets[key].resolved:
+        if graph.assets[key].resolved and (about is None or key in about):
             name = display_id(key, graph)
             use, distribution, _ = settings.lake.release(name)
             one = replace(settings, asset=name, use=use, distribution=distribution)
