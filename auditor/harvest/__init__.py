@@ -103,7 +103,7 @@ def _ref(path: Path, rel: str, branch: tuple[str, str], result: Harvest, refs: l
     refs.extend([ref] if ref else [])
     result.problems.extend(problems)
     reason = "; ".join(p.message for p in problems)
-    result.inventory.append(InventoryEntry(rel, cacherefs.FORMAT, "read" if ref else "skipped", reason))
+    result.inventory.append(InventoryEntry(rel, cacherefs.INVENTORIED_AS, "read" if ref else "skipped", reason))
 
 
 def _other(path: Path, context: Context, result: Harvest, tables: list[Context]) -> None:

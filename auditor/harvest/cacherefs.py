@@ -21,7 +21,7 @@ from auditor.harvest.layout import place
 from auditor.model import AssetRecord, Evidence, Problem
 from auditor.naming import asset_key
 
-FORMAT = "hf-cache-ref"
+INVENTORIED_AS = "hf-cache-ref"  # the inventory's name for a ref file: it describes no asset, so no reader format
 REF_BYTES = 128  # a sha is 40 characters; git and huggingface_hub write nothing else
 _SHA = re.compile(r"[0-9a-f]{40}")
 
