@@ -28,6 +28,13 @@ from auditor.model import AssetRecord
 LAKE = FIXTURES / "lakes" / "versions"
 OLD, NEW = "f1e2d3c4b5a6978812345678901234567890abcd", "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567"
 BASE = "meta/llama-base"
+RELICENSED = {  # PRV015's detail for the base's relicence, for every asset that follows its newest revision
+    "parent": BASE,
+    "old_revision": OLD,
+    "old": "LicenseRef-Llama-2-Community",
+    "new_revision": NEW,
+    "new": "CC-BY-NC-4.0",
+}
 
 
 def record(label: str | None, modified: str | None = None, source: str = "m.jsonl") -> AssetRecord:
@@ -152,13 +159,7 @@ def test_the_chain_says_the_newest_revision_binds_an_unpinned_reference(judged):
         f"acme/chat-tracking names no revision of {BASE} the audit knows, so the newest known, {NEW}, binds it" in said
     )
     (change,) = [f for f in judged.findings if f["rule"] == "PRV015" and f["asset"] == "acme/chat-tracking"]
-    assert change["detail"] == {
-        "parent": BASE,
-        "old_revision": OLD,
-        "old": "LicenseRef-Llama-2-Community",
-        "new_revision": NEW,
-        "new": "CC-BY-NC-4.0",
-    }
+    assert change["detail"] == RELICENSED
     where = {(s["file"], s["pointer"], s["line"]) for s in change["evidence"]}
     assert where == {
         ("acme/chat-tracking/README.md", "base_model", 3),  # the unpinned reference
@@ -169,13 +170,7 @@ def test_the_chain_says_the_newest_revision_binds_an_unpinned_reference(judged):
 
 def test_a_copy_of_a_tracker_follows_the_newest_revision_through_it_in_the_lake_and_its_own_audit(judged):
     (change,) = [f for f in judged.findings if f["rule"] == "PRV015" and f["asset"] == "acme/chat-tracking-gguf"]
-    assert change["detail"] == {
-        "parent": BASE,
-        "old_revision": OLD,
-        "old": "LicenseRef-Llama-2-Community",
-        "new_revision": NEW,
-        "new": "CC-BY-NC-4.0",
-    }
+    assert change["detail"] == RELICENSED
     path = [(s["asset"], s["fact"], s["file"], s["line"]) for s in change["evidence"] if s["file"] != "models.jsonl"]
     assert path == [  # down the lineage from the copy to the reference that pins no revision
         (

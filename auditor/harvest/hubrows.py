@@ -233,7 +233,7 @@ def descendants(tables: Tables, seeds: Iterable[str], edges: Iterable[tuple[str,
         f"SELECT lid AS child, {card} AS card, {tags} AS tags FROM t{i} WHERE is_object"
         for i, (card, tags) in _upstream_values(tables)
     )
-    children, parents = zip(*sorted(set(edges)), strict=True) if edges else ((), ())
+    pairs = sorted(set(edges))
     given = f"""SELECT {_hub_id("child")} AS child, {_hub_id("parent")} AS parent FROM (
                     SELECT lower(trim(unnest(?::VARCHAR[]))) AS child, lower(trim(unnest(?::VARCHAR[]))) AS parent)"""
     links = f"{_upstream(every)} UNION ALL {given}" if every else given
@@ -241,7 +241,7 @@ def descendants(tables: Tables, seeds: Iterable[str], edges: Iterable[tuple[str,
         f"""WITH RECURSIVE links AS MATERIALIZED ({links}),
             down(id) AS ({_seeds()} UNION SELECT links.child FROM links JOIN down ON links.parent = down.id)
             SELECT id FROM down""",
-        [list(children), list(parents), sorted(set(seeds))],
+        [[c for c, _ in pairs], [p for _, p in pairs], sorted(set(seeds))],
     ).fetchall()
     return frozenset(r[0] for r in found)
 
