@@ -39,6 +39,9 @@ from auditor.model import AssetGraph, Harvest
 from auditor.parsed import JSON
 
 StageHook = Callable[[str, float], None]  # told each stage's name and its wall time in seconds
+# Containers a run may leave uncollected before its survivors are frozen rather than scanned at its end
+# (auditor.audit.no_cycle_collection): a collection of this many takes about a tenth of a second.
+FREEZE_ABOVE = 500_000
 
 
 class InputError(ValueError):
@@ -71,19 +74,27 @@ class Audit:
 
 
 @contextmanager
-def no_cycle_collection() -> Iterator[None]:
+def no_cycle_collection(process_ends: bool = False) -> Iterator[None]:
     """Pause Python's cyclic garbage collector: a large audit allocates millions of small
-    containers and none of them form cycles, yet the collector would rescan them again and again
+    containers and few of them form cycles, yet the collector would rescan them again and again
     (a third of the run time at 100k assets). On the way out the survivors are frozen, so that
-    turning the collector back on does not start by scanning them all."""
-    enabled = gc.isenabled()
+    turning the collector back on does not start by scanning them all. A frozen object is never
+    collected, though: unless the process ends after this block (the command line) or the run was
+    large, its garbage (pyDatalog's state is cyclic) is collected instead, so that a process auditing
+    many releases (a test suite, a service) does not keep every run's cycles. Inside an outer pause
+    (or with the collector off) the outer block decides."""
+    if not gc.isenabled():
+        yield
+        return
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
+        if process_ends or gc.get_count()[0] > FREEZE_ABOVE:
+            gc.freeze()
+        else:
+            gc.collect()
+        gc.enable()
 
 
 @runtime_checkable

@@ -37,6 +37,15 @@ OUTPUTS = {
 }
 
 
+def command(argv: list[str] | None = None) -> int:
+    """The `mlaudit` program: main() with Python's cyclic collector paused for the whole run, whose
+    survivors need no collecting since the process ends with it (auditor.audit.no_cycle_collection)."""
+    from auditor.audit import no_cycle_collection
+
+    with no_cycle_collection(process_ends=True):
+        return main(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = parser(HANDLERS, OUTPUTS).parse_args(argv)
@@ -123,13 +132,6 @@ def _baseline(args: Namespace) -> Baseline | int | None:
 
 
 def _audit(args: Namespace) -> int:
-    from auditor.audit import no_cycle_collection
-
-    with no_cycle_collection():
-        return _audit_and_report(args)
-
-
-def _audit_and_report(args: Namespace) -> int:
     baseline = _baseline(args)
     if isinstance(baseline, int):
         return baseline

@@ -40,10 +40,10 @@ def child(old: str, new: str, out: str | None) -> dict[str, Any]:
     """One diff in this (fresh) process; its printed answer is discarded."""
     from contextlib import redirect_stdout
 
-    from auditor.cli import main
+    from auditor.cli import command
 
     with open(os.devnull, "w", encoding="utf-8") as sink, redirect_stdout(sink):
-        code = main(["diff", old, new, *(["--out", out] if out else [])])
+        code = command(["diff", old, new, *(["--out", out] if out else [])])
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return {
         "exit": code,

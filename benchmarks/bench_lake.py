@@ -47,10 +47,10 @@ def child(kind: str, folder: str, release: str) -> dict[str, Any]:
 
         done = {"records": len(harvest(Path(folder)).records)}
     else:
-        from auditor.cli import main
+        from auditor.cli import command
 
         with tempfile.TemporaryDirectory(prefix="mlaudit-bench-out-") as out:
-            done = {"exit": main(["audit", folder, "--asset", release, "--fail-on", "never", "--out", out])}
+            done = {"exit": command(["audit", folder, "--asset", release, "--fail-on", "never", "--out", out])}
     seconds, usage = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF)
     cpu = usage.ru_utime + usage.ru_stime
     return done | {"seconds": round(seconds, 2), "cpu": round(cpu, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024)}
