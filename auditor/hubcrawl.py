@@ -3,7 +3,9 @@ commit, with its upstream followed to a depth limit, written as a release folder
 
 An audit needs the cards and configs along the lineage, never the weights, and it needs to know which
 commit each came from. Each asset is written in the Hub cache layout (auditor/harvest/layout.py),
-`models--org--name/snapshots/<sha>/README.md`, so the harvester reads the pin as the record's revision.
+`models--org--name/snapshots/<sha>/README.md`, so the harvester reads the pin as the record's revision;
+an asset fetched at the branch main (or the default branch) gets `refs/main` naming that sha, as
+huggingface_hub writes it, so that the audit knows its newest revision.
 `crawl.json` logs what was fetched, at which commit, from which endpoint, and what failed and why; an
 upstream that could not be fetched is left unresolved for the audit to report.
 
@@ -32,6 +34,7 @@ from auditor.identity import hub_repo, looks_like_hub_id
 from auditor.model import Reference
 from auditor.naming import display_name
 from auditor.readers.values import JSON
+from auditor.versions import MAIN
 
 # Fetched when the repository holds them, in this order (adapter_config.json first: it may pin its base),
 # then its top-level license, notice and use-policy files (LICENSE-MODEL, USE_POLICY.md, ...), at most
@@ -184,6 +187,8 @@ class _Crawler:
                 iter(entry["files"].values()), "the repository holds none of the files mlaudit reads"
             )
             return self._unresolved(entry, reason, is_root)
+        if asset.revision in (None, MAIN):  # as huggingface_hub does: the cache says which snapshot main is
+            writing.write_file(self.out / asset.cache_folder / "refs" / MAIN, info["sha"])
         entry.update(status="fetched", folder=folder.relative_to(self.out).as_posix())
         return upstream
 

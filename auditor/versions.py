@@ -10,7 +10,10 @@ Order, oldest first: by the revisions' dates (the Hub's lastModified) when every
 else by their labels read as version numbers (1.9 before 1.10) when every label is one; else in
 the order the audit reads their files (by format, then path), which is all the formats tell. In
 either of the last two, the revision a Hub cache's `refs/main` names (auditor/harvest/cacherefs.py)
-is moved last: the cache fetched it last. The newest is the last.
+is moved last: the cache fetched it last. Where the refs/main of two cache folders of the asset
+name different revisions, the one the last of those files by path names is moved last, and the
+disagreement is reported (a `disagrees` fact, PRV003) with both files and both revisions. The
+newest is the last.
 
 What binds: a reference pinned to a revision binds that revision, and one pinned to a branch the
 revision the cache's `refs/<branch>` names. The newest (or a revision the audit does not know) is
@@ -82,7 +85,7 @@ def ordered(records: list[AssetRecord]) -> list[Version]:
     else:
         if None not in numbers:
             versions = [v for _, v in sorted(zip(numbers, versions, strict=True), key=lambda pair: pair[0] or ())]
-        versions.sort(key=lambda v: MAIN in branches(v))  # stable: the one refs/main names goes last
+        versions.sort(key=lambda v: main_refs(v)[-1:])  # stable: the ones a refs/main names last, by its path
     if versions:
         unnamed = tuple(r for r in records if label(r) is None)
         versions[-1] = replace(versions[-1], records=versions[-1].records + unnamed)
@@ -130,6 +133,13 @@ def branches(version: Version) -> set[str]:
     return {b for r in version.records for b in r.branches}
 
 
+def main_refs(version: Version) -> list[str]:
+    """The refs/main files (of the Hub cache folders holding the version) that name it, by path."""
+    return sorted(
+        {r.source[: r.source.find("/snapshots/")] + "/refs/main" for r in version.records if MAIN in r.branches}
+    )
+
+
 def named(edge: Edge, parent: Asset) -> Version | None:
     """The version of `parent` the edge pins: the one a branch of that name names, else its revision
     (or a commit's first characters); None when it pins none, or one the audit does not know (a
@@ -149,8 +159,9 @@ def facts(
     graph: AssetGraph, ids: dict[str, int], scope: set[str] | None, kb: KnowledgeBase
 ) -> Iterator[tuple[Fact, list[Evidence]]]:
     """`tracks_newest` for each reference (in `scope`) to an asset with versions that follows the
-    newest (no revision, a branch, a revision not harvested), and
-    `relicensed` for each licence change between two successive versions of an asset (in `scope`)."""
+    newest (no revision, a branch, a revision not harvested), and for each asset in `scope`
+    `disagrees` where refs/main files name different revisions of it, and `relicensed` for each
+    licence change between two successive versions of it."""
     versioned = {k: a for k, a in graph.assets.items() if a.versions}
     for edge in graph.edges if versioned else ():
         parent = versioned.get(edge.parent)
@@ -159,11 +170,28 @@ def facts(
             yield S.tracks_newest(ids[edge.child], ids[edge.parent], newest.revision), [edge.evidence, *_where(newest)]
     for key, asset in versioned.items():
         if scope is None or key in scope:
+            if disagreement := _refs_disagree(asset):
+                yield S.disagrees(ids[key], "version", disagreement[0]), disagreement[1]
             for old, new in pairwise(asset.versions):
                 was, now = _license(asset, old, kb), _license(asset, new, kb)
                 if was != now:
                     fact = S.relicensed(ids[key], old.revision, was, new.revision, now)
                     yield fact, [*_where(old), *_where(new)]
+
+
+def _refs_disagree(asset: Asset) -> tuple[str, list[Evidence]] | None:
+    """The refs/main of two cache folders of the asset that name different revisions, side by side,
+    and the revision taken as the newest (the dates', else the one the last of those refs by path
+    names); None when they agree."""
+    said = [(ref, version.revision) for version in asset.versions for ref in main_refs(version)]
+    if len({revision for _, revision in said}) < 2:
+        return None
+    newest = asset.versions[-1]
+    used = f"as {main_refs(newest)[-1]} names it, the last of them by path" if main_refs(newest) else "by date"
+    detail = " | ".join(f"{ref}: {revision}" for ref, revision in sorted(said))
+    return f"{detail}; the newest is taken to be {newest.revision}, {used}", [
+        Evidence(ref, "") for ref, _ in sorted(said)
+    ]
 
 
 def _follows(edge: Edge, parent: Asset) -> bool:

@@ -37,6 +37,12 @@ TICKETS_README = (
 )
 ROOT_README = f"/example-org/llama3-support-lora/resolve/{SHAS['example-org/llama3-support-lora']}/README.md"
 HUGE = 6 * 1024 * 1024
+CACHES = {
+    "example-org/llama3-support-lora": "models--example-org--llama3-support-lora",
+    "meta-llama/Meta-Llama-3-8B-Instruct": "models--meta-llama--Meta-Llama-3-8B-Instruct",
+    "meta-llama/Meta-Llama-3-8B": "models--meta-llama--Meta-Llama-3-8B",
+    "datasets/example-org/support-tickets": "datasets--example-org--support-tickets",
+}
 
 
 class HubServer:
@@ -148,13 +154,18 @@ def test_writes_the_hub_cache_layout_pinned_at_each_commit(hub, tmp_path, capsys
             f"models--meta-llama--Meta-Llama-3-8B-Instruct/snapshots/{SHAS['meta-llama/Meta-Llama-3-8B-Instruct']}/README.md",
             f"models--meta-llama--Meta-Llama-3-8B/snapshots/{SHAS['meta-llama/Meta-Llama-3-8B']}/README.md",
             f"datasets--example-org--support-tickets/snapshots/{SHAS['datasets/example-org/support-tickets']}/README.md",
+            *(f"{cache}/refs/main" for cache in CACHES.values()),  # each asset was fetched at its main branch
         ]
     )
+    for asset, cache in CACHES.items():  # each refs/main names the sha fetched, as huggingface_hub writes it
+        assert (out / cache / "refs" / "main").read_text(encoding="ascii") == SHAS[asset]
     assert (out / f"{lora}/README.md").read_bytes() == (
         HUB / "repos/models/example-org/llama3-support-lora/README.md"
     ).read_bytes()
     assert (out / "mlaudit.toml").read_text() == '[release]\nasset = "example-org/llama3-support-lora"\n'
-    pins = {(r.kind, r.id): r.revision for r in harvest(out).records}
+    read = harvest(out)
+    assert not read.problems and all(r.branches == ["main"] for r in read.records if r.revision)
+    pins = {(r.kind, r.id): r.revision for r in read.records}
     assert pins[("model", "example-org/llama3-support-lora")] == SHAS["example-org/llama3-support-lora"]
     assert pins[("dataset", "example-org/support-tickets")] == SHAS["datasets/example-org/support-tickets"]
     printed = capsys.readouterr().out
@@ -258,6 +269,7 @@ def test_dataset_root_at_a_tag_is_pinned_to_the_commit(hub, tmp_path):
     root = log["assets"][0]
     assert root["requested_revision"] == "v1.0" and root["sha"] == SHAS["datasets/example-org/support-tickets"]
     assert (out / root["folder"] / "README.md").is_file()
+    assert not (out / "datasets--example-org--support-tickets" / "refs").exists()  # a tag is not the branch main
 
 
 def test_an_existing_mlaudit_toml_is_kept(hub, tmp_path):

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lineage_release import OUTSIDE, RELEASE, large_release
 
-from auditor.report import lineage, lineage_draw
+from auditor.report import lineage, lineage_draw, lineage_layout
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -201,15 +201,13 @@ def check_drawing(svg: str) -> None:
     for line in lines:
         for segment in pairwise(line):
             assert not any(crosses(segment, r) for r in rects), ("crossing", segment)
-    for tip in tips:  # on the border of a box: its top or bottom, or a side where a cycle's edge ends in its layer
+    for tip in tips:  # on a box's top or bottom: every line joins adjacent layers, cycles' included
         assert any(_on_border(tip, r) for r in rects), tip
 
 
 def _on_border(point, rect) -> bool:
     x, y = point
-    on_row = rect[0] <= x <= rect[2] and min(abs(y - rect[1]), abs(y - rect[3])) < 0.2
-    on_side = rect[1] <= y <= rect[3] and min(abs(x - rect[0]), abs(x - rect[2])) < 0.2
-    return on_row or on_side
+    return rect[0] <= x <= rect[2] and min(abs(y - rect[1]), abs(y - rect[3])) < 0.2
 
 
 def test_no_box_overlaps_another_and_no_line_crosses_a_box_at_150_assets(large):
@@ -254,6 +252,21 @@ def documents(draw):
     return {"assets": assets, "edges": edge_rows, "findings": findings, "release": {"asset": ids[0]}}
 
 
+def cycle_of_four() -> dict:
+    """Four models fine-tuned from each other in cycles, two also trained on each other."""
+    finetunes = [(0, 1), (0, 2), (1, 0), (1, 2), (2, 1), (3, 0)]
+    edges = [(c, p, "finetune") for c, p in finetunes] + [(1, 3, "trained_on"), (3, 1, "trained_on")]
+    return {
+        "assets": [
+            {"id": f"org/a{i}", "kind": "model", "resolved": True, "license": "MIT", "license_status": "declared"}
+            for i in range(4)
+        ],
+        "edges": [{"child": f"org/a{c}", "parent": f"org/a{p}", "relation": r} for c, p, r in edges],
+        "findings": [],
+        "release": {"asset": "org/a0"},
+    }
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 @example(
@@ -270,12 +283,43 @@ def documents(draw):
         "findings": [],
         "release": {"asset": "org/a0"},
     },
-)  # a two-asset cycle: its reversed edge ends beside its box, in the box's layer
+)  # a two-asset cycle: igraph's own bends of its reversed edge include one in its upstream's layer
+@example(doc=cycle_of_four())  # a line slanting to a label beside a box in the box's layer ran through it
 def test_any_lineage_is_drawn_without_overlaps_or_crossings_and_blocking_paths_stay_unfolded(doc):
     diagram = lineage.diagram_of(doc)
     check_drawing(lineage.render(doc))
     on_paths = {a for link in diagram.links if link.findings for a in (link.child, link.parent)}
     assert not on_paths & set(folded_members(diagram))
+
+
+@st.composite
+def graphs(draw) -> tuple[int, list[tuple[int, int]]]:
+    """A random directed graph, cycles and repeated edges included (no loops: no link joins a
+    vertex to itself)."""
+    n = draw(st.integers(2, 25))
+    pairs = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda e: e[0] != e[1])
+    return n, draw(st.lists(pairs, max_size=60))
+
+
+@settings(max_examples=200, deadline=None)
+@given(graphs())
+@example(
+    graph=(8, [(7, 2), (6, 7), (3, 7), (4, 7), (5, 7), (7, 5), (3, 5), (2, 4)])
+)  # igraph's bends: 2 on edge 0, 0 on edge 1
+@example(
+    graph=(8, [(6, 2), (3, 5), (6, 4), (7, 2), (4, 5), (6, 0), (2, 5), (3, 6), (5, 3)])
+)  # edge 0 given edge 3's bend
+def test_every_edge_runs_through_one_vertex_per_layer_and_a_layers_vertices_stay_a_unit_apart(graph):
+    n, edges = graph
+    laid = lineage_layout.layout(n, edges)
+    assert [(chain[0], chain[-1]) for chain in laid.chains] == edges
+    assert sorted(v for chain in laid.chains for v in chain[1:-1]) == list(range(n, len(laid.coords)))
+    layer = [y for _, y in laid.coords]
+    assert all(abs(layer[u] - layer[v]) == 1 for chain in laid.chains for u, v in pairwise(chain))
+    rows = defaultdict(list)
+    for x, y in laid.coords:
+        rows[y].append(x)
+    assert all(b - a >= 1 - 1e-9 for row in rows.values() for a, b in pairwise(sorted(row)))
 
 
 def test_the_pdf_parts_show_every_box_whole_at_least_once(large):

@@ -446,3 +446,42 @@ def test_a_harvest_snapshot_keeps_the_branches_that_order_the_snapshots(tmp_path
     assert main(["harvest", str(CACHE), "-o", str(snapshot)]) == 0
     again = graph.build(snapshot_file.load(snapshot)[0])
     assert [v.revision for v in again.assets["model:meta/base"].versions] == [SECOND, FIRST]
+
+
+@pytest.mark.parametrize(
+    "other, newest", [("other-cache", SECOND), ("a-cache", FIRST)]
+)  # the last refs/main by path decides, whichever cache it is in
+def test_two_caches_whose_refs_main_name_different_revisions_are_reported_and_the_last_by_path_decides(
+    tmp_path, other, newest
+):
+    root = tmp_path / "cache"
+    shutil.copytree(CACHE, root)  # its refs/main names FIRST
+    second = f"{other}/models--meta--base"
+    shutil.copytree(CACHE / "models--meta--base" / "snapshots" / SECOND, root / second / "snapshots" / SECOND)
+    (root / second / "refs").mkdir()
+    (root / second / "refs" / "main").write_text(SECOND, encoding="utf-8")
+    g = built(root)
+    assert g.assets["model:meta/base"].versions[-1].revision == newest
+    doc = audit.run(root, rb=RB).document()
+    (finding,) = [f for f in doc["findings"] if f["rule"] == "PRV003"]
+    refs = sorted([(MAIN_REF, FIRST), (f"{second}/refs/main", SECOND)])
+    last = refs[-1][0]
+    assert (finding["asset"], finding["detail"]["aspect"]) == ("meta/base", "version")
+    assert finding["detail"]["detail"] == (
+        f"{refs[0][0]}: {refs[0][1]} | {refs[1][0]}: {refs[1][1]}; "
+        f"the newest is taken to be {newest}, as {last} names it, the last of them by path"
+    )
+    assert {e["file"] for e in finding["evidence"]} >= {MAIN_REF, f"{second}/refs/main"}
+
+
+def test_two_caches_whose_refs_main_name_the_same_revision_agree(tmp_path):
+    root = tmp_path / "cache"
+    shutil.copytree(CACHE, root)
+    second = "other-cache/models--meta--base"
+    shutil.copytree(CACHE / "models--meta--base" / "snapshots" / FIRST, root / second / "snapshots" / FIRST)
+    (root / second / "refs").mkdir()
+    (root / second / "refs" / "main").write_text(FIRST + "\n", encoding="utf-8")
+    g = built(root)
+    assert [v.revision for v in g.assets["model:meta/base"].versions] == [SECOND, FIRST]
+    doc = audit.run(root, rb=RB).document()
+    assert not [f for f in doc["findings"] if f["rule"] == "PRV003"]

@@ -1,26 +1,26 @@
-"""Laying out and drawing the lineage diagram: igraph's Sugiyama layout, then SVG.
+"""Drawing the lineage diagram, laid out in layers (lineage_layout.py), as SVG.
 
 A link runs from its asset through a small label naming the relation (one label per asset and
 relation, shared by the upstreams it names) to the upstream, so the layout places labels as it
-places boxes, in layers of their own. Long links bend at the layout's dummy vertices and run
-straight through the layer a dummy sits in; the layout keeps the vertices and dummies of a layer
-at least a unit apart, and a unit is wider than a box, so no line crosses a box or a label. The
-release's layer is drawn at the bottom; arrows point upstream and end at the upstream's border.
-Text is cut to its box by a width estimate that errs wide (DejaVu Sans Bold's widths, rounded up),
-with an ellipsis; the full name is in the box's <title>. Every label is escaped.
+places boxes, in layers of their own. Long links bend at the layout's dummy vertices, one in each
+layer between their ends. A line slants only in the gap between two layers and runs straight up
+or down inside a layer (through a dummy, or to a label lower than the layer's boxes); the layout
+keeps the vertices and dummies of a layer at least a unit apart, and a unit is wider than a box,
+so no line crosses a box or a label. The release's layer is drawn at the bottom; arrows point
+upstream and end at the upstream's border. Text is cut to its box by a width estimate that errs
+wide (DejaVu Sans Bold's widths, rounded up), with an ellipsis; the full name is in the box's
+<title>. Every label is escaped.
 """
 
 from __future__ import annotations
 
 import math
-import sys
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any
 from xml.sax.saxutils import escape, quoteattr
+
+from auditor.report.lineage_layout import layout
 
 BOX_W, BOX_H, UNIT, LABEL_H, GAP_Y, MARGIN, PAD, NOTE_H = 264, 54, 288, 18, 34, 16, 8, 22
 FONTS = {"name": 12.0, "kind": 11.0, "license": 11.0, "relation": 10.5, "note": 11.0}  # px, as in lineage.css
@@ -155,32 +155,8 @@ def fit(text: str, size: float, room: float) -> str:
     return kept + "…"
 
 
-def _igraph() -> Any:  # igraph has no type information
-    """igraph without its plotting back end: where matplotlib is installed, importing igraph imports
-    matplotlib.pyplot too (0.4 s to 3 s), which the layout never uses. Hiding matplotlib while
-    igraph is first imported keeps that out of every audit; matplotlib imports normally afterwards."""
-    with _without("matplotlib"):
-        import igraph
-    return igraph
-
-
-@contextmanager
-def _without(module: str) -> Iterator[None]:
-    """`import module` fails inside, unless it is imported already: igraph tries optional modules
-    it does not need here, at a cost larger than a small audit's layout."""
-    if module in sys.modules:
-        yield
-        return
-    sys.modules[module] = None  # type: ignore[assignment]  # makes `import module` fail
-    try:
-        yield
-    finally:
-        del sys.modules[module]
-
-
 def draw(diagram: Diagram) -> Drawing:
-    """The diagram laid out by igraph's Sugiyama layout and drawn."""
-    igraph = _igraph()
+    """The diagram laid out in layers (lineage_layout.py) and drawn."""
     boxes = {b.key: b for b in diagram.boxes}
     junctions = sorted({(link.child, link.relation) for link in diagram.links})
     # The boxes in the diagram's order, nearest the release first: igraph's crossing reduction
@@ -196,55 +172,16 @@ def draw(diagram: Diagram) -> Drawing:
     for child, relation in junctions:
         junction = index[f"{child}\x00{relation}"]
         segments.append((index[child], junction, tuple(sorted(through[junction]))))
-    with _without("numpy"):  # the constructor imports numpy (0.1 s) to ask whether the edges are an array
-        graph = igraph.Graph(n=len(keys), edges=[(s, t) for s, t, _ in segments], directed=True)
-    layout = graph.layout_sugiyama()
-    coords, routing = _spread([(float(x), round(y)) for x, y in layout.coords], layout.edge_routing)
-    places = _Places(keys, boxes, coords, routing, diagram.note)
+    laid = layout(len(keys), [(s, t) for s, t, _ in segments])
+    places = _Places(keys, boxes, laid.coords, diagram.note)
     order = sorted(enumerate(segments), key=_drawn_order)
-    parts = [(*places.edge(s, t, findings, i), False) for i, (s, t, findings) in order]
+    parts = [(*places.edge(laid.chains[i], findings), False) for i, (_, _, findings) in order]
     parts += [(*places.node(i, tuple(sorted(through[i]))), True) for i in range(len(keys))]
     if diagram.note:
         note = f'<text x="{MARGIN}" y="{NOTE_H - 6}" class="note">{escape(diagram.note)}</text>'
         parts.append(((MARGIN, 0, MARGIN, NOTE_H), note, False))
     solids = [places.rect(i) for i in range(len(keys))]
     return Drawing(places.width, places.height, parts, solids, places.bands)
-
-
-def _spread(
-    coords: list[tuple[float, int]], routing: list[list[list[float]]]
-) -> tuple[list[tuple[float, int]], list[list[list[float]]]]:
-    """The layout's positions moved as little as possible (least squares) so that the vertices and
-    dummies of each layer, in the layout's order, are at least a unit apart, which igraph's
-    coordinate assignment does not always keep."""
-    layers: defaultdict[int, list[tuple[float, int, int]]] = defaultdict(list)  # (x, edge or -1, vertex or point)
-    for i, (x, layer) in enumerate(coords):
-        layers[layer].append((x, -1, i))
-    for e, points in enumerate(routing):
-        for j, (x, y) in enumerate(points):
-            layers[round(y)].append((x, e, j))
-    coords, routing = list(coords), [[list(p) for p in points] for points in routing]
-    for layer, row in layers.items():
-        row.sort()
-        spread = _isotonic([x - k for k, (x, _, _) in enumerate(row)])
-        for k, ((_, e, j), z) in enumerate(zip(row, spread, strict=True)):
-            at = z + k
-            if e < 0:
-                coords[j] = (at, layer)
-            else:
-                routing[e][j][0] = at
-    return coords, routing
-
-
-def _isotonic(values: list[float]) -> list[float]:
-    """The non-decreasing sequence closest to `values` in least squares (pool adjacent violators)."""
-    blocks: list[list[float]] = []  # [mean, size]
-    for v in values:
-        blocks.append([v, 1.0])
-        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
-            (m1, n1), (m2, n2) = blocks.pop(-2), blocks.pop()
-            blocks.append([(m1 * n1 + m2 * n2) / (n1 + n2), n1 + n2])
-    return [mean for mean, size in blocks for _ in range(int(size))]
 
 
 def _drawn_order(item: tuple[int, tuple[int, int, tuple[str, ...]]]) -> tuple[bool, int]:
@@ -256,20 +193,13 @@ class _Places:
     """Where each vertex of the layout is drawn (layers top to bottom, the release's last), and
     how its box or label and the lines between them are drawn."""
 
-    def __init__(
-        self,
-        keys: list[str],
-        boxes: dict[str, Box],
-        coords: list[tuple[float, int]],
-        routing: list[list[list[float]]],
-        note: str | None,
-    ):
-        self.keys, self.boxes, self.coords, self.routing = keys, boxes, coords, routing
-        xs = [x for x, _ in coords] + [p[0] for points in routing for p in points]
+    def __init__(self, keys: list[str], boxes: dict[str, Box], coords: list[tuple[float, int]], note: str | None):
+        self.keys, self.boxes, self.coords = keys, boxes, coords  # keys name the vertices before the dummies
+        xs = [x for x, _ in coords]
         self.x0 = min(xs)
-        heights: dict[int, float] = {round(p[1]): LABEL_H for points in routing for p in points}
+        heights: dict[int, float] = {}
         for i, (_, layer) in enumerate(coords):
-            heights[layer] = max(heights.get(layer, LABEL_H), BOX_H if keys[i] in boxes else LABEL_H)
+            heights[layer] = max(heights.get(layer, LABEL_H), BOX_H if self._is_box(i) else LABEL_H)
         top: float = MARGIN + (NOTE_H if note else 0)
         self.band: dict[int, tuple[float, float]] = {}
         for layer in sorted(heights, reverse=True):
@@ -279,6 +209,9 @@ class _Places:
         self.width = 2 * MARGIN + BOX_W + (max(xs) - self.x0) * UNIT
         self.height = top - GAP_Y + MARGIN
 
+    def _is_box(self, i: int) -> bool:
+        return i < len(self.keys) and self.keys[i] in self.boxes
+
     def _x(self, x: float) -> float:
         return MARGIN + BOX_W / 2 + (x - self.x0) * UNIT
 
@@ -286,27 +219,29 @@ class _Places:
         return self.keys[i].split("\x00")[1].replace("_", " ")
 
     def rect(self, i: int) -> Rect:
-        """The rectangle of vertex i's box or label."""
+        """The rectangle of vertex i's box or label; a dummy's is a line across its layer."""
         x, layer = self.coords[i]
         top, bottom = self.band[layer]
-        if self.keys[i] in self.boxes:
+        if i >= len(self.keys):
+            return (self._x(x), top, self._x(x), bottom)
+        if self._is_box(i):
             w, h = float(BOX_W), float(BOX_H)
         else:
             w, h = text_width(self._label(i), FONTS["relation"]) + 2 * 4, float(LABEL_H)
         y = (top + bottom - h) / 2
         return (self._x(x) - w / 2, y, self._x(x) + w / 2, y + h)
 
-    def edge(self, source: int, target: int, findings: tuple[str, ...], i: int) -> tuple[Rect, str]:
-        """A line from border to border, straight through the layers its dummies hold; an arrow at
-        an upstream's border."""
-        bends = sorted(self.routing[i], key=lambda p: p[1], reverse=self.coords[target][1] < self.coords[source][1])
-        stations = [self.rect(source)] + [self._dummy(p) for p in bends] + [self.rect(target)]
+    def edge(self, chain: list[int], findings: tuple[str, ...]) -> tuple[Rect, str]:
+        """A line from border to border through the vertices of its chain, one per layer; an arrow
+        at an upstream's border."""
         points: list[Point] = []
-        for a, b in pairwise(stations):
-            points += _link(a, b)
+        for u, v in pairwise(chain):
+            for point in self._link(u, v):
+                if not points or point != points[-1]:
+                    points.append(point)
         colour, width = (HIGHLIGHT, 2.5) if findings else (LINE, 1.2)
         head = ""
-        if self.keys[target] in self.boxes:
+        if self._is_box(chain[-1]):
             points[-1], arrow = _arrow(points[-2], points[-1])
             head = f'<polygon points="{_points(arrow)}" fill="{colour}"/>'
         data = f" data-findings={quoteattr(' '.join(findings))}" if findings else ""
@@ -317,13 +252,21 @@ class _Places:
         xs, ys = [p[0] for p in points], [p[1] for p in points]
         return (min(xs) - 5, min(ys) - 9, max(xs) + 5, max(ys) + 9), svg
 
-    def _dummy(self, point: list[float]) -> Rect:
-        top, bottom = self.band[round(point[1])]
-        return (self._x(point[0]), top, self._x(point[0]), bottom)
+    def _link(self, u: int, v: int) -> list[Point]:
+        """From vertex u's border to v's in the next layer: slanting only in the gap between the two
+        layers, where nothing is drawn, and straight up or down inside a layer, to the edge of a
+        label lower than the layer's boxes, since the layout keeps a layer's other vertices a
+        unit away."""
+        a, b = self.rect(u), self.rect(v)
+        ax, bx = (a[0] + a[2]) / 2, (b[0] + b[2]) / 2
+        (a_top, a_bottom), (b_top, b_bottom) = self.band[self.coords[u][1]], self.band[self.coords[v][1]]
+        if b_top < a_top:
+            return [(ax, a[1]), (ax, a_top), (bx, b_bottom), (bx, b[3])]
+        return [(ax, a[3]), (ax, a_bottom), (bx, b_top), (bx, b[1])]
 
     def node(self, i: int, findings: tuple[str, ...]) -> tuple[Rect, str]:
         rect = self.rect(i)
-        if self.keys[i] not in self.boxes:
+        if not self._is_box(i):
             data = f" data-findings={quoteattr(' '.join(findings))}" if findings else ""
             stroke = f' stroke="{HIGHLIGHT}" stroke-width="1.5"' if findings else ""
             return rect, (
@@ -352,18 +295,6 @@ def _box(box: Box, x: float, y: float) -> str:
         f'<text x="{PAD}" y="35" class="kind">{escape(kind)}</text>'
         f'<text x="{PAD}" y="49" class="license">{escape(license_text)}</text></svg></g>'
     )
-
-
-def _link(a: Rect, b: Rect) -> list[Point]:
-    """Where a line leaves station `a` and meets station `b`: bottom to top between layers; beside
-    each other in one layer (a cycle's reversed edge can end there), from `a`'s middle to `b`'s
-    nearer side, so that the line never runs through `b`."""
-    ax, bx = (a[0] + a[2]) / 2, (b[0] + b[2]) / 2
-    if a[1] < b[3] and b[1] < a[3]:
-        y = (b[1] + b[3]) / 2
-        return [(ax, y), (b[2] if ax > b[2] else b[0], y)]
-    up = b[1] < a[1]
-    return [(ax, a[1] if up else a[3]), (bx, b[3] if up else b[1])]
 
 
 def _arrow(start: Point, tip: Point) -> tuple[Point, list[Point]]:
