@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Mapping
+from itertools import chain
 
 from auditor import disagreements, documentation, obligations, schema
 from auditor.chains import CHAINED, Chains
@@ -75,17 +76,25 @@ def _findings(atoms: dict[str, list[Row]], chains: Chains, rules: Mapping[str, R
     for row in atoms.get("because", []):
         because[tuple(row[:-1])].append(row[-1])
     keys = chains.fb.keys
-    facts = {fact for shared in because.values() for fact in shared}  # findings share facts: each keyed once
-    order = {fact: (fact[0] in CHAINED, _named(fact, keys)) for fact in facts}.__getitem__
-    found = [
-        _finding(rules[row[0]], row, sorted(because[tuple(row)], key=order), chains) for row in atoms.get("finding", [])
-    ]
+    named: dict[Row, tuple[bool, str]] = {}  # findings share facts: each keyed once, when it has to be
+
+    def order(fact: Row) -> tuple[bool, str]:
+        if fact not in named:
+            named[fact] = (fact[0] in CHAINED, _named(fact, keys))
+        return named[fact]
+
+    details = {name: _details(rule) for name, rule in rules.items()}
+    found = []
+    for row in map(tuple, atoms.get("finding", [])):
+        facts = because[row]
+        evidence = sorted(facts, key=order) if facts[1:] else facts
+        found.append(_finding(rules[row[0]], details[row[0]], row, evidence, chains))
     return tuple(sorted(found, key=report_order))
 
 
 def report_order(f: Finding) -> tuple[int, str, str, list[str]]:
     """Findings in report order: severity, rule, asset, details."""
-    return (SEVERITIES.index(f.severity), f.rule, f.asset or "", [str(v) for v in f.detail.values()])
+    return (SEVERITIES.index(f.severity), f.rule, f.asset or "", list(map(str, f.detail.values())))
 
 
 def _named(fact: Row, keys: list[str]) -> str:
@@ -96,19 +105,20 @@ def _named(fact: Row, keys: list[str]) -> str:
     return repr(tuple(keys[v] if i in positions and isinstance(v, int) else v for i, v in enumerate(fact)))
 
 
-def _finding(rule: Rule, row: Row, facts: list[Row], chains: Chains) -> Finding:
-    a, values = row[1], row[2:]
-    if len(values) != len(rule.detail):
-        raise ValueError(f"{rule.id}: finding has {len(values)} detail values, metadata names {len(rule.detail)}")
-    detail: dict[str, JSON] = {}
-    identity = []
-    for spec, value in zip(rule.detail, values, strict=False):
-        name, _, kind = spec.partition(":")
-        detail[name] = chains.name(value) if kind == "asset" else value
-        identity.append(chains.fb.keys[value] if kind == "asset" else str(value))
-    key = "|".join([rule.id, chains.fb.keys[a], *identity])
+def _details(rule: Rule) -> tuple[tuple[str, bool], ...]:
+    """A rule's detail values as (name, whether it is an asset), read once for all its findings."""
+    return tuple((name, kind == "asset") for name, _, kind in (spec.partition(":") for spec in rule.detail))
+
+
+def _finding(rule: Rule, details: tuple[tuple[str, bool], ...], row: Row, facts: list[Row], chains: Chains) -> Finding:
+    a, values, keys = row[1], row[2:], chains.fb.keys
+    if len(values) != len(details):
+        raise ValueError(f"{rule.id}: finding has {len(values)} detail values, metadata names {len(details)}")
+    pairs = tuple(zip(details, values, strict=True))
+    detail: dict[str, JSON] = {name: chains.name(v) if asset else v for (name, asset), v in pairs}
+    identity = (keys[v] if asset else str(v) for (_, asset), v in pairs)
+    key = "|".join([rule.id, keys[a], *identity])
     fingerprint = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:12]
-    evidence = [step for fact in facts for step in chains.steps(fact)]
     asset = chains.name(a)
     return Finding(
         f"{rule.id}-{fingerprint}",
@@ -119,8 +129,8 @@ def _finding(rule: Rule, row: Row, facts: list[Row], chains: Chains) -> Finding:
         rule.message.format(asset=asset, **_message_fields(detail, chains)),
         rule.how_to_fix,
         detail,
-        tuple(dict.fromkeys(evidence)),
-        tuple(row),
+        tuple(dict.fromkeys(chain.from_iterable(map(chains.steps, facts)))),
+        row,
     )
 
 
