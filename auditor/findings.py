@@ -12,6 +12,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Mapping
 from itertools import chain
+from typing import NamedTuple
 
 from auditor import disagreements, documentation, obligations, schema
 from auditor.chains import CHAINED, Chains
@@ -83,12 +84,14 @@ def _findings(atoms: dict[str, list[Row]], chains: Chains, rules: Mapping[str, R
             named[fact] = (fact[0] in CHAINED, _named(fact, keys))
         return named[fact]
 
-    details = {name: _details(rule) for name, rule in rules.items()}
+    stated: dict[Row, Stated] = {}  # a rule's details as they read, shared by its findings with the same values
     found = []
     for row in map(tuple, atoms.get("finding", [])):
         facts = because[row]
         evidence = sorted(facts, key=order) if facts[1:] else facts
-        found.append(_finding(rules[row[0]], details[row[0]], row, evidence, chains))
+        values = (row[0], *row[2:])
+        said = stated.get(values) or stated.setdefault(values, _stated(rules[row[0]], row, chains))
+        found.append(_finding(rules[row[0]], said, row, evidence, chains))
     return tuple(sorted(found, key=report_order))
 
 
@@ -105,30 +108,39 @@ def _named(fact: Row, keys: list[str]) -> str:
     return repr(tuple(keys[v] if i in positions and isinstance(v, int) else v for i, v in enumerate(fact)))
 
 
-def _details(rule: Rule) -> tuple[tuple[str, bool], ...]:
-    """A rule's detail values as (name, whether it is an asset), read once for all its findings."""
-    return tuple((name, kind == "asset") for name, _, kind in (spec.partition(":") for spec in rule.detail))
+class Stated(NamedTuple):
+    """What a finding's detail values give it, the same for each asset the rule finds them at."""
+
+    detail: dict[str, JSON]
+    fields: dict[str, JSON]  # the details as its message states them
+    identity: str  # the details as its id hashes them, each after a "|"
 
 
-def _finding(rule: Rule, details: tuple[tuple[str, bool], ...], row: Row, facts: list[Row], chains: Chains) -> Finding:
-    a, values, keys = row[1], row[2:], chains.fb.keys
-    if len(values) != len(details):
-        raise ValueError(f"{rule.id}: finding has {len(values)} detail values, metadata names {len(details)}")
-    pairs = tuple(zip(details, values, strict=True))
-    detail: dict[str, JSON] = {name: chains.name(v) if asset else v for (name, asset), v in pairs}
-    identity = (keys[v] if asset else str(v) for (_, asset), v in pairs)
-    key = "|".join([rule.id, keys[a], *identity])
+def _stated(rule: Rule, row: Row, chains: Chains) -> Stated:
+    """The detail, message fields and identity of the rule's finding `row`, but for its asset."""
+    values, keys = row[2:], chains.fb.keys
+    specs = [spec.partition(":") for spec in rule.detail]
+    if len(values) != len(specs):
+        raise ValueError(f"{rule.id}: finding has {len(values)} detail values, metadata names {len(specs)}")
+    pairs = [(name, kind == "asset", v) for (name, _, kind), v in zip(specs, values, strict=True)]
+    detail: dict[str, JSON] = {name: chains.name(v) if asset else v for name, asset, v in pairs}
+    identity = "".join(f"|{keys[v] if asset else v}" for _, asset, v in pairs)
+    return Stated(detail, _message_fields(detail, chains), identity)
+
+
+def _finding(rule: Rule, said: Stated, row: Row, facts: list[Row], chains: Chains) -> Finding:
+    key = f"{rule.id}|{chains.fb.keys[row[1]]}{said.identity}"
     fingerprint = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:12]
-    asset = chains.name(a)
+    asset = chains.name(row[1])
     return Finding(
         f"{rule.id}-{fingerprint}",
         rule.id,
         rule.family,
         rule.severity,
         asset,
-        rule.message.format(asset=asset, **_message_fields(detail, chains)),
+        rule.message.format(asset=asset, **said.fields),
         rule.how_to_fix,
-        detail,
+        said.detail,
         tuple(dict.fromkeys(chain.from_iterable(map(chains.steps, facts)))),
         row,
     )
