@@ -27,6 +27,7 @@ from auditor.model import AssetGraph, Evidence
 from auditor.naming import display_id
 from auditor.vocabulary import Relation, SectionStatus
 
+Chain = tuple[Step, ...]
 CHAINED = ("carries", "inherited", "embodies", "adapts", "follows_newest")  # facts explained by a walk up the lineage
 
 
@@ -95,7 +96,9 @@ class Chains:
             "copyleft_basis": lambda v: str(getattr(kb.entry(v), "copyleft_basis", "")),
         }
         self.names: dict[int, str] = {}
-        self.made: dict[Row, list[Step]] = {}
+        self.made: dict[Row, Chain] = {}
+        self.tails: dict[tuple[int, str, str], Chain] = {}  # the chain from an asset up, per term
+        self.links: dict[tuple[int, int], Chain] = {}
         self.said: dict[Row, str] = {}
         self.terms: dict[tuple[str, str], LicenseTerm | None] = {}
         self.first: dict[tuple[int, str, str], int | None] = {}
@@ -108,14 +111,14 @@ class Chains:
             self.names[a] = display_id(self.fb.keys[a], self.graph)
         return self.names[a]
 
-    def steps(self, fact: Row) -> list[Step]:
+    def steps(self, fact: Row) -> Chain:
         """The chain of a finding's fact, made once: a lake's findings share most of their facts
         (an upstream's license, the path a term takes down to every descendant). Not to be changed."""
         if fact not in self.made:
             self.made[fact] = self._steps(fact)
         return self.made[fact]
 
-    def _steps(self, fact: Row) -> list[Step]:
+    def _steps(self, fact: Row) -> Chain:
         if fact[0] == "follows_newest":
             return self.follows(cast(int, fact[1]), cast(int, fact[2]))
         if fact[0] in CHAINED:
@@ -123,15 +126,44 @@ class Chains:
         text = self.describe(fact)
         evidence = self.fb.facts.get(fact if fact[0] != "no_files" else self.asset_fact(fact[1])) or [None]
         subject = self.name(fact[1]) if isinstance(fact[1], int) else None
-        return [_step(subject, text, e) for e in evidence]
+        return tuple(_step(subject, text, e) for e in evidence)
 
     def asset_fact(self, a: int) -> Row:
         """The fact that an asset is described, whose evidence is the manifests describing it."""
         return "asset", a, self.graph.assets[self.fb.keys[a]].kind
 
-    def carries(self, a: int, lic: str, term: str, from_parent: bool = False) -> list[Step]:
+    def carries(self, a: int, lic: str, term: str, from_parent: bool = False) -> Chain:
         """The chain from `a` back to an asset whose own license holds the term (`from_parent`:
-        the term came from upstream, so the walk leaves `a` even if `a` holds the license too)."""
+        the term came from upstream, so the walk leaves `a` even if `a` holds the license too).
+        Each asset's part of the way up is made once, for every chain that passes through it."""
+        parent = self.upstream(a, lic, term) if from_parent else None
+        tail = self._tail(a if parent is None else parent, lic, term)
+        if tail is None:  # the walk meets a cycle: it stops where it first comes back
+            return self._walk(a, lic, term, from_parent)
+        return tail if parent is None else (*self._link(a, parent), *tail)
+
+    def _tail(self, a: int, lic: str, term: str) -> Chain | None:
+        """The chain from `a` up (`a` holding the license ends it at once), kept for each asset on
+        the way; None when the walk comes back to an asset, as a lineage with a cycle may."""
+        links: list[tuple[int, int]] = []
+        walked: set[int] = set()
+        while (a, lic, term) not in self.tails:
+            parent = None if (a, lic) in self.holds else self.upstream(a, lic, term)
+            if parent is None:
+                self.tails[(a, lic, term)] = (*self._held(a, lic), self.clause(lic, term))
+            elif parent in walked or parent == a:
+                return None
+            else:
+                walked.add(a)
+                links.append((a, parent))
+                a = parent
+        tail = self.tails[(a, lic, term)]
+        for child, parent in reversed(links):
+            tail = self.tails[(child, lic, term)] = (*self._link(child, parent), *tail)
+        return tail
+
+    def _walk(self, a: int, lic: str, term: str, from_parent: bool) -> Chain:
+        """The chain walked step by step, each asset once: for a lineage with a cycle."""
         chain: list[Step] = []
         seen: set[int] = set()
         while (from_parent or (a, lic) not in self.holds) and a not in seen:
@@ -140,18 +172,27 @@ class Chains:
             parent = self.upstream(a, lic, term)
             if parent is None:
                 break
-            relation = min(self.edges[(a, parent)])[0]
-            chain += self.steps(("edge", a, parent, relation))  # each link made once, for every chain it is in
-            if (a, parent) in self.newest:  # which revision binds: the newest, the reference pinning none
-                fact, evidence = self.newest[(a, parent)]
-                chain += [_step(self.name(a), self.describe(fact), e) for e in evidence[-1:]]
+            chain += self._link(a, parent)
             a = parent
-        for fact, _ in self.holds.get((a, lic), []):
-            chain += self.steps(fact)
-        chain.append(self.clause(lic, term))
-        return chain
+        return (*chain, *self._held(a, lic), self.clause(lic, term))
 
-    def follows(self, a: int, upstream: int) -> list[Step]:
+    def _link(self, a: int, parent: int) -> Chain:
+        """The step from `a` to its parent: the edge, and which revision binds when the reference
+        pins none (the newest); each link made once, for every chain it is in."""
+        if (a, parent) not in self.links:
+            relation = min(self.edges[(a, parent)])[0]
+            link = self.steps(("edge", a, parent, relation))
+            if (a, parent) in self.newest:
+                fact, evidence = self.newest[(a, parent)]
+                link = (*link, *(_step(self.name(a), self.describe(fact), e) for e in evidence[-1:]))
+            self.links[(a, parent)] = link
+        return self.links[(a, parent)]
+
+    def _held(self, a: int, lic: str) -> Chain:
+        """The steps stating that `a`'s own license is `lic` (or that its terms are unknown)."""
+        return tuple(step for fact, _ in self.holds.get((a, lic), []) for step in self.steps(fact))
+
+    def follows(self, a: int, upstream: int) -> Chain:
         """The chain from `a` up its lineage to a reference to `upstream` that pins no revision: the
         shortest path (the first by name of those), found breadth first, as a lineage may hold cycles."""
         came = {a: a}  # each asset reached, and the one below it on the way up
@@ -163,14 +204,13 @@ class Chains:
                 while came[path[-1]] != path[-1]:
                     path.append(came[path[-1]])
                 links = [(child, parent, min(self.edges[(child, parent)])[0]) for parent, child in pairwise(path)]
-                return [step for link in reversed(links) for step in self.steps(("edge", *link))] + self.steps(
-                    self.newest[(node, upstream)][0]
-                )
+                steps = (step for link in reversed(links) for step in self.steps(("edge", *link)))
+                return (*steps, *self.steps(self.newest[(node, upstream)][0]))
             for parent in sorted(self.following.get((node, upstream), ()), key=lambda p: self.fb.keys[p]):
                 if parent not in came:
                     came[parent] = node
                     queue.append(parent)
-        return []
+        return ()
 
     def upstream(self, a: int, lic: str, term: str) -> int | None:
         """The parent a chain follows from `a` for the term: the first by key of those it came

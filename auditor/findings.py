@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Mapping
+from itertools import chain
+from typing import NamedTuple
 
 from auditor import disagreements, documentation, obligations, schema
 from auditor.chains import CHAINED, Chains
@@ -75,17 +77,27 @@ def _findings(atoms: dict[str, list[Row]], chains: Chains, rules: Mapping[str, R
     for row in atoms.get("because", []):
         because[tuple(row[:-1])].append(row[-1])
     keys = chains.fb.keys
-    facts = {fact for shared in because.values() for fact in shared}  # findings share facts: each keyed once
-    order = {fact: (fact[0] in CHAINED, _named(fact, keys)) for fact in facts}.__getitem__
-    found = [
-        _finding(rules[row[0]], row, sorted(because[tuple(row)], key=order), chains) for row in atoms.get("finding", [])
-    ]
+    named: dict[Row, tuple[bool, str]] = {}  # findings share facts: each keyed once, when it has to be
+
+    def order(fact: Row) -> tuple[bool, str]:
+        if fact not in named:
+            named[fact] = (fact[0] in CHAINED, _named(fact, keys))
+        return named[fact]
+
+    stated: dict[Row, Stated] = {}  # a rule's details as they read, shared by its findings with the same values
+    found = []
+    for row in map(tuple, atoms.get("finding", [])):
+        facts = because[row]
+        evidence = sorted(facts, key=order) if facts[1:] else facts
+        values = (row[0], *row[2:])
+        said = stated.get(values) or stated.setdefault(values, _stated(rules[row[0]], row, chains))
+        found.append(_finding(rules[row[0]], said, row, evidence, chains))
     return tuple(sorted(found, key=report_order))
 
 
 def report_order(f: Finding) -> tuple[int, str, str, list[str]]:
     """Findings in report order: severity, rule, asset, details."""
-    return (SEVERITIES.index(f.severity), f.rule, f.asset or "", [str(v) for v in f.detail.values()])
+    return (SEVERITIES.index(f.severity), f.rule, f.asset or "", list(map(str, f.detail.values())))
 
 
 def _named(fact: Row, keys: list[str]) -> str:
@@ -96,31 +108,41 @@ def _named(fact: Row, keys: list[str]) -> str:
     return repr(tuple(keys[v] if i in positions and isinstance(v, int) else v for i, v in enumerate(fact)))
 
 
-def _finding(rule: Rule, row: Row, facts: list[Row], chains: Chains) -> Finding:
-    a, values = row[1], row[2:]
-    if len(values) != len(rule.detail):
-        raise ValueError(f"{rule.id}: finding has {len(values)} detail values, metadata names {len(rule.detail)}")
-    detail: dict[str, JSON] = {}
-    identity = []
-    for spec, value in zip(rule.detail, values, strict=False):
-        name, _, kind = spec.partition(":")
-        detail[name] = chains.name(value) if kind == "asset" else value
-        identity.append(chains.fb.keys[value] if kind == "asset" else str(value))
-    key = "|".join([rule.id, chains.fb.keys[a], *identity])
+class Stated(NamedTuple):
+    """What a finding's detail values give it, the same for each asset the rule finds them at."""
+
+    detail: dict[str, JSON]
+    fields: dict[str, JSON]  # the details as its message states them
+    identity: str  # the details as its id hashes them, each after a "|"
+
+
+def _stated(rule: Rule, row: Row, chains: Chains) -> Stated:
+    """The detail, message fields and identity of the rule's finding `row`, but for its asset."""
+    values, keys = row[2:], chains.fb.keys
+    specs = [spec.partition(":") for spec in rule.detail]
+    if len(values) != len(specs):
+        raise ValueError(f"{rule.id}: finding has {len(values)} detail values, metadata names {len(specs)}")
+    pairs = [(name, kind == "asset", v) for (name, _, kind), v in zip(specs, values, strict=True)]
+    detail: dict[str, JSON] = {name: chains.name(v) if asset else v for name, asset, v in pairs}
+    identity = "".join(f"|{keys[v] if asset else v}" for _, asset, v in pairs)
+    return Stated(detail, _message_fields(detail, chains), identity)
+
+
+def _finding(rule: Rule, said: Stated, row: Row, facts: list[Row], chains: Chains) -> Finding:
+    key = f"{rule.id}|{chains.fb.keys[row[1]]}{said.identity}"
     fingerprint = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:12]
-    evidence = [step for fact in facts for step in chains.steps(fact)]
-    asset = chains.name(a)
+    asset = chains.name(row[1])
     return Finding(
         f"{rule.id}-{fingerprint}",
         rule.id,
         rule.family,
         rule.severity,
         asset,
-        rule.message.format(asset=asset, **_message_fields(detail, chains)),
+        rule.message.format(asset=asset, **said.fields),
         rule.how_to_fix,
-        detail,
-        tuple(dict.fromkeys(evidence)),
-        tuple(row),
+        said.detail,
+        tuple(dict.fromkeys(chain.from_iterable(map(chains.steps, facts)))),
+        row,
     )
 
 

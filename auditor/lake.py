@@ -197,10 +197,13 @@ def _restrictions(
     reasoned: reasoning.Reasoning, fb: facts.FactBase, graph: AssetGraph, rb: rulebase.RuleBase
 ) -> list[JSONObject]:
     """(asset, license, term) for each limitation an asset inherits through its lineage."""
+    limiting = {term for term, kind in rb.kb.term_kinds.items() if kind.get("kind") == "limitation"}
+    names: dict[int, str] = {}  # an asset inherits several: each named once
     rows: list[JSONObject] = []
     for a, lic, term in reasoned.atoms.inherited:
-        if rb.kb.term_kinds.get(term, {}).get("kind") == "limitation":
-            rows.append({"asset": display_id(fb.keys[a], graph), "license": lic, "term": term})
+        if term in limiting:
+            name = names.get(a) or names.setdefault(a, display_id(fb.keys[a], graph))
+            rows.append({"asset": name, "license": lic, "term": term})
     return sorted(rows, key=lambda r: (str(r["asset"]), str(r["license"]), str(r["term"])))
 
 
