@@ -168,8 +168,10 @@ DERIVED_EDGES = (
     "UNION SELECT id, regexp_replace(id, '-next$', ''), 'finetune' FROM assets WHERE id LIKE '%-next'"
 )
 DERIVED_FINDINGS = (
-    # 1 % gone, 1 % changed in severity or status, 1 % new (another finding of the same asset)
-    "WITH src AS (SELECT * FROM read_parquet('{src}') WHERE asset IN (SELECT id FROM assets) OR asset IS NULL) "
+    # 1 % gone, 1 % changed in severity or status, 1 % new (another finding of the same asset); the source
+    # is read twice rather than held in memory, which the sort before writing needs
+    "WITH src AS NOT MATERIALIZED (SELECT * FROM read_parquet('{src}') "
+    "WHERE asset IN (SELECT id FROM assets) OR asset IS NULL) "
     "SELECT * REPLACE (CASE WHEN {changed} AND severity = 'error' THEN 'warning' WHEN {changed} THEN 'error' "
     "ELSE severity END AS severity) FROM src WHERE NOT {gone} "
     "UNION ALL SELECT * REPLACE (id || 'n' AS id) FROM src WHERE {new} "
