@@ -16,12 +16,14 @@ with the instances the new side adds:
 Every side is compared by one implementation, in SQL on DuckDB, so that two lake outputs of a
 million assets (8 million findings each) are compared column by column: a lake output folder's
 Parquet files are read in place, and the rows of a report or of a lake judged in memory are loaded
-the way lakedb loads a lake's. The findings are read twice, each time for the columns it needs:
-their ids, severities and statuses to find those that changed, then, by their rows, the messages
-and owners of those (a column's pages are compressed whole: reading a few rows' messages costs
-reading them all, most of a lake output's findings.parquet). Python receives only what it shows:
-the counts, the first LIMIT assets that changed and drift instances; every changed asset goes to
-the files `--out` writes.
+the way lakedb loads a lake's. The findings are read for the columns each question needs: their
+ids, severities, statuses and owners to find those that changed; their rules, statuses and owners
+for the restrictions dropped; then, by their rows, the messages and rules of the changed that the
+answer shows, those of the first LIMIT assets that changed (every one for `--out`). A lake output's
+findings are sorted by asset (lakedb.PARQUET), so those assets' findings lie in a few row groups,
+the only ones read again (a column's pages are compressed whole: one row's message costs its row
+group's). Python receives only what it shows: the counts, the first LIMIT assets that changed and
+drift instances; every changed asset goes to the files `--out` writes.
 """
 
 from __future__ import annotations
@@ -123,7 +125,7 @@ def compare(old: State, new: State, kb: KnowledgeBase, files: bool = False) -> t
             for side, state in zip(SIDES, (old, new), strict=True):
                 _tables(con, side, state, Path(tmp))
             _ranks(con, kb)
-            for statement in (*CHANGES, _changes(None if files else LIMIT)):
+            for statement in (*CHANGES, *_shown(None if files else LIMIT), *DETAILS):
                 con.execute(statement)
             doc = {
                 "old": old.name,
@@ -149,9 +151,9 @@ def _literal(path: Path) -> str:
 
 def _tables(con: duckdb.DuckDBPyConnection, side: str, state: State, tmp: Path) -> None:
     """The tables old_assets and old_edges (or new_…), read once: the changes and the drift patterns
-    read them again; and the view old_findings, read twice, each time for the columns it needs (8
-    findings an asset), with each finding's row, by which the second read finds the changed. A
-    finding's owner is its asset, or "(lake)" for the lake's own."""
+    read them again; and the view old_findings, read three times, each for the columns it needs (8
+    findings an asset), with each finding's row, by which the changed are read again. A finding's
+    owner is its asset, or "(lake)" for the lake's own."""
     for table, (file, columns, types) in TABLES.items():
         if state.folder is not None:
             source, number = f"read_parquet({_literal(state.folder / file)}, file_row_number = true)", "file_row_number"
@@ -159,11 +161,11 @@ def _tables(con: duckdb.DuckDBPyConnection, side: str, state: State, tmp: Path) 
             source, number = f"{side}_{table}_rows", "rowid"
             rows = [{k: row[k] for k in columns} for row in state.rows[table]]
             lakedb.load(con, tmp, source, rows, {k: types[k] for k in columns})
-        shown = ", ".join("coalesce(asset, '(lake)') AS owner" if c == "asset" else c for c in columns)
         if table == "findings":
-            con.execute(f"CREATE VIEW {side}_{table} AS SELECT {number} AS row, {shown} FROM {source}")
+            owned = f"{number} AS row, {', '.join(columns)}, coalesce(asset, '(lake)') AS owner"
+            con.execute(f"CREATE VIEW {side}_{table} AS SELECT {owned} FROM {source}")
         else:
-            con.execute(f"CREATE TABLE {side}_{table} AS SELECT {shown} FROM {source}")
+            con.execute(f"CREATE TABLE {side}_{table} AS SELECT {', '.join(columns)} FROM {source}")
 
 
 def _ranks(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
@@ -195,15 +197,17 @@ def _wider(side: str) -> str:
 
 
 def _dropped(side: str) -> str:
-    return f"SELECT '{side}', owner FROM {side}_picked WHERE rule = '{DROPPED}' AND status = 'open'"
+    return f"SELECT '{side}', owner FROM {side}_findings WHERE rule = '{DROPPED}' AND status = 'open'"
 
 
 def _picked(side: str, shown: str) -> str:
-    """The findings of a side whose changes it shows (`shown`) or that count as restrictions dropped,
-    read a second time, found by their rows, for the columns the answer shows of them."""
+    """The findings of a side whose changes it shows (`shown`) and whose owners are listed, read a
+    second time for the columns the answer shows of them; the range of the owners listed lets a
+    lake output's scan skip the row groups of the others (its findings are sorted by asset)."""
     return (
-        f"CREATE TABLE {side}_picked AS SELECT row, rule, severity, status, owner, message FROM {side}_findings "
-        f"WHERE row IN (SELECT {side}_row FROM findings_x WHERE {shown}) OR (rule = '{DROPPED}' AND status = 'open')"
+        f"CREATE TABLE {side}_picked AS SELECT row, rule, severity, status, message FROM {side}_findings "
+        "WHERE (asset BETWEEN getvariable('first') AND getvariable('last') OR asset IS NULL) AND row IN "
+        f"(SELECT {side}_row FROM findings_x WHERE {shown} AND owner IN (SELECT asset FROM shown))"
     )
 
 
@@ -211,7 +215,7 @@ def _briefs(side: str, shown: str, before: str) -> str:
     """The findings of `shown` changes in brief, as `side` has them."""
     brief = "{'id': x.id, 'rule': f.rule, 'severity': f.severity, 'status': f.status, 'message': f.message}"
     return (
-        f"SELECT f.owner AS asset, x.change, {brief} AS brief, {before} AS before "
+        f"SELECT x.owner AS asset, x.change, {brief} AS brief, {before} AS before "
         f"FROM findings_x x JOIN {side}_picked f ON f.row = x.{side}_row WHERE {shown}"
     )
 
@@ -239,49 +243,57 @@ CHANGES = (
     "FULL JOIN (SELECT *, true AS here FROM new_edges) n ON "
     + " AND ".join(f"o.{c} IS NOT DISTINCT FROM n.{c}" for c in lakedb.EDGE_COLUMNS)
     + " WHERE o.here IS NULL OR n.here IS NULL",
-    # the findings new, gone or changed, found on the ids, severities and statuses alone
-    "CREATE TABLE findings_x AS SELECT coalesce(o.id, n.id) AS id, "
+    # the findings new, gone or changed, found on the ids, severities and statuses alone, with their owners
+    "CREATE TABLE findings_x AS SELECT coalesce(o.id, n.id) AS id, coalesce(n.owner, o.owner) AS owner, "
     "CASE WHEN o.id IS NULL THEN 'new' WHEN n.id IS NULL THEN 'gone' ELSE 'changed' END AS change, "
     "o.severity AS was_severity, o.status AS was_status, o.row AS old_row, n.row AS new_row "
-    "FROM (SELECT row, id, severity, status FROM old_findings) o "
-    "FULL JOIN (SELECT row, id, severity, status FROM new_findings) n ON o.id = n.id "
+    "FROM (SELECT row, id, severity, status, owner FROM old_findings) o "
+    "FULL JOIN (SELECT row, id, severity, status, owner FROM new_findings) n ON o.id = n.id "
     "WHERE o.id IS NULL OR n.id IS NULL OR (o.severity, o.status) IS DISTINCT FROM (n.severity, n.status)",
+    # the assets that changed
+    "CREATE TABLE names AS SELECT asset FROM assets_x UNION SELECT asset FROM edges_x "
+    "UNION SELECT owner FROM findings_x",
+)
+
+
+def _shown(limit: int | None) -> tuple[str, ...]:
+    """The assets whose changes are shaped for the answer: the first `limit` (the answer lists those
+    only), or every one (for the files); and the first and last of them, by which a lake output's
+    findings of the others are skipped."""
+    first = "" if limit is None else f" ORDER BY asset LIMIT {limit}"
+    return (
+        f"CREATE TABLE shown AS SELECT asset FROM names{first}",
+        "SET VARIABLE first = (SELECT min(asset) FROM shown)",
+        "SET VARIABLE last = (SELECT max(asset) FROM shown)",
+    )
+
+
+DETAILS = (
     *(_picked(side, shown) for side, shown in SHOWN.items()),
-    # then each in brief, as its side has it (the gone as they were)
+    # the changed findings of the assets shown in brief, as their side has them (the gone as they were)
     "CREATE TABLE findings_d AS "
     + _briefs("new", SHOWN["new"], "{'severity': x.was_severity, 'status': x.was_status}")
     + " UNION ALL "
     + _briefs("old", SHOWN["old"], "NULL"),
-    # the assets that changed
-    "CREATE TABLE names AS SELECT asset FROM assets_x UNION SELECT asset FROM edges_x "
-    "UNION SELECT asset FROM findings_d",
     # the drift patterns' instances on each side, and those the new side adds
     f"CREATE TABLE patterns AS SELECT DISTINCT '{PATTERNS[0]}' AS pattern, side, instance FROM "
     f"({_wider('old')} UNION ALL {_wider('new')}) UNION ALL SELECT DISTINCT '{PATTERNS[1]}', * FROM "
     f"({_dropped('old')} UNION ALL {_dropped('new')})",
     "CREATE TABLE patterns_new AS SELECT pattern, instance FROM patterns WHERE side = 'new' "
     "EXCEPT SELECT pattern, instance FROM patterns WHERE side = 'old'",
+    # one row an asset shown, shaped as the answer's assets, sorted once, and kept in this order by the
+    # files' queries (preserve_insertion_order)
+    "CREATE TABLE changes AS WITH "
+    f"e AS (SELECT asset, {_listed(EDGE, 'added')}, {_listed(EDGE, 'removed')} FROM edges_x "
+    "WHERE asset IN (SELECT asset FROM shown) GROUP BY asset), "
+    f"f AS (SELECT asset, {_listed('brief', 'new')}, {_listed('brief', 'gone')}, "
+    f"{_listed('struct_insert(brief, before := before)', 'changed')} FROM findings_d GROUP BY asset) "
+    "SELECT asset, coalesce(a.status, 'kept') AS status, a.declared, a.license, a.use_category, "
+    "{'added': coalesce(e.added, []), 'removed': coalesce(e.removed, [])} AS edges, "
+    "{'new': coalesce(f.new, []), 'gone': coalesce(f.gone, []), 'changed': coalesce(f.changed, [])} AS findings "
+    "FROM shown LEFT JOIN assets_x a USING (asset) LEFT JOIN e USING (asset) LEFT JOIN f USING (asset) "
+    "ORDER BY asset",
 )
-
-
-def _changes(limit: int | None) -> str:
-    """One row an asset that changed, shaped as the answer's assets: the first `limit` (the answer
-    lists those only), or every one (for the files); sorted once, and kept in this order by the files'
-    queries (preserve_insertion_order)."""
-    first = "" if limit is None else f" ORDER BY asset LIMIT {limit}"
-    return (
-        f"CREATE TABLE changes AS WITH shown AS (SELECT asset FROM names{first}), "
-        f"e AS (SELECT asset, {_listed(EDGE, 'added')}, {_listed(EDGE, 'removed')} FROM edges_x "
-        "WHERE asset IN (SELECT asset FROM shown) GROUP BY asset), "
-        f"f AS (SELECT asset, {_listed('brief', 'new')}, {_listed('brief', 'gone')}, "
-        f"{_listed('struct_insert(brief, before := before)', 'changed')} FROM findings_d "
-        "WHERE asset IN (SELECT asset FROM shown) GROUP BY asset) "
-        "SELECT asset, coalesce(a.status, 'kept') AS status, a.declared, a.license, a.use_category, "
-        "{'added': coalesce(e.added, []), 'removed': coalesce(e.removed, [])} AS edges, "
-        "{'new': coalesce(f.new, []), 'gone': coalesce(f.gone, []), 'changed': coalesce(f.changed, [])} AS findings "
-        "FROM shown LEFT JOIN assets_x a USING (asset) LEFT JOIN e USING (asset) LEFT JOIN f USING (asset) "
-        "ORDER BY asset"
-    )
 
 
 COUNTS = (

@@ -69,13 +69,27 @@ def outputs(lake: LakeAudit) -> Iterator[tuple[JSONObject, dict[str, Path]]]:
             con.execute(JUDGED)
             summary = {**_about(lake), **_summary(con)}
             files = {"findings.jsonl": folder / "findings.jsonl"}
-            files.update({name: _parquet(con, folder, table, name) for table, name in PARQUET.items()})
+            files.update({name: _parquet(con, folder, table) for table, (name, _) in PARQUET.items()})
         finally:
             con.close()
         yield summary, files
 
 
-PARQUET = {"findings": "findings.parquet", "judged": "assets.parquet", "edges": "edges.parquet"}
+# each table's Parquet file, and the order of its rows: the findings by asset, so that one asset's
+# findings lie in one row group (the others are skipped by their statistics: `mlaudit diff` reads the
+# messages of the assets it lists alone), while findings.jsonl keeps report order
+PARQUET = {
+    "findings": ("findings.parquet", "asset NULLS LAST, id"),
+    "judged": ("assets.parquet", "id"),
+    "edges": ("edges.parquet", "child, parent, relation"),
+}
+PARQUET_OPTIONS = "FORMAT parquet, COMPRESSION zstd"
+
+
+def copy(query: str, table: str, path: Path) -> str:
+    """The statement that writes the rows of `query` (SQL) as the lake output's Parquet file of
+    `table` at `path`: in its order, with the options every lake output's file is written with."""
+    return f"COPY (SELECT * FROM ({query}) ORDER BY {PARQUET[table][1]}) TO '{path}' ({PARQUET_OPTIONS})"
 
 
 def _about(lake: LakeAudit) -> JSONObject:
@@ -111,9 +125,9 @@ def load(
     )
 
 
-def _parquet(con: duckdb.DuckDBPyConnection, folder: Path, table: str, name: str) -> Path:
-    path = folder / name
-    con.execute(f"COPY (SELECT * FROM {table}) TO '{path}' (FORMAT parquet, COMPRESSION zstd)")
+def _parquet(con: duckdb.DuckDBPyConnection, folder: Path, table: str) -> Path:
+    path = folder / PARQUET[table][0]
+    con.execute(copy(f"SELECT * FROM {table}", table, path))
     return path
 
 

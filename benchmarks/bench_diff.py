@@ -14,7 +14,7 @@ machine's load average is printed with each row: other work on the machine slows
     python benchmarks/bench_diff.py --sizes 100000 --real /work/lakes/out100k
     python benchmarks/bench_diff.py --pairs /tmp/pairs               # keep the pairs there, and reuse them
 
-Generating the 1M pair takes minutes (about 5 on a quiet machine): `--pairs DIR` keeps each pair in
+Generating the 1M pair takes minutes (about 8 under some load; up to 6 GB): `--pairs DIR` keeps each pair in
 DIR (SIZE-old, SIZE-new) and measures a pair already there without generating it again.
 """
 

@@ -1,6 +1,7 @@
 """Synthetic `mlaudit lake` outputs for benchmarking `mlaudit diff`: findings.parquet, assets.parquet and
-edges.parquet in the schema lakedb writes (its column types, its JUDGED query for the verdicts), and a
-second snapshot derived from any lake output folder with a share of changes.
+edges.parquet in the schema lakedb writes (its column types, its JUDGED query for the verdicts), written
+as it writes them (lakedb.copy: each file's row order and options), and a second snapshot derived from
+any lake output folder with a share of changes.
 
 The mix is that of a real run: `mlaudit lake` over the Hub-shaped 100k lake (benchmarks/hub_lake.py),
 measured on 2026-12-05 (/work/lakes/out100k): about 8 findings an asset in the rules' proportions
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from auditor import lakedb, rulebase
+from auditor import duck, lakedb, rulebase
 
 # findings per 100,000 assets, by rule
 RULES = {
@@ -53,6 +54,7 @@ RELATIONS = {
 }  # fmt: skip
 PARENTS = {0: 35285, 1: 33270, 2: 11313, 3: 8556, 4: 8492, 5: 1614, 6: 802, 7: 461, 8: 197, 9: 10}  # assets by parents
 SLOTS = 100_000  # a weighted choice is a lookup in a table of this many slots
+MEMORY = "6GB"  # DuckDB's limit, past which it spills (sorting the findings as lakedb writes them) to a private folder
 
 
 def _slots(con: duckdb.DuckDBPyConnection, name: str, rows: list[tuple[object, ...]]) -> None:
@@ -98,7 +100,7 @@ EDGES = (
 )
 # ~8 findings an asset, each at a random asset; the id is the rule and a 48-bit bijection of the row number
 FINDINGS = (
-    "COPY (SELECT printf('%s-%012x', r.v0, (j::HUGEINT * 11400714819323198485) % 281474976710656) AS id, "
+    "SELECT printf('%s-%012x', r.v0, (j::HUGEINT * 11400714819323198485) % 281474976710656) AS id, "
     "r.v0 AS rule, r.v1 AS family, r.v2 AS severity, a.id AS asset, "
     "regexp_replace(replace(r.v3, '{{asset}}', a.id), '\\{{[a-z_]+\\}}', a.license, 'g') AS message, "
     "r.v4 AS how_to_fix, json_object('license', a.license) AS detail, "
@@ -107,7 +109,7 @@ FINDINGS = (
     "' is released for commercial use as weights', 'file': NULL, 'pointer': NULL, 'line': NULL}}]) AS evidence, "
     "NULL::JSON AS fix, 'open' AS status, NULL::JSON AS resolution, NULL::JSON AS baseline "
     "FROM range(?) t(j) JOIN assets a ON a.i = hash(j, 'asset') % ? "
-    "JOIN rule_mix r ON r.slot = hash(j, 'rule') % {slots}) TO '{out}' (FORMAT parquet, COMPRESSION zstd)"
+    "JOIN rule_mix r ON r.slot = hash(j, 'rule') % {slots}"
 )
 
 
@@ -118,11 +120,7 @@ def _write(con: duckdb.DuckDBPyConnection, out: Path) -> None:
     for table in ("judged", "edges"):
         columns = ", ".join(f"{c}::{t} AS {c}" for c, t in _columns(table).items())
         rest = ", errors, warnings, infos, verdict" if table == "judged" else ""
-        order = "id" if table == "judged" else "child, parent, relation"
-        con.execute(
-            f"COPY (SELECT {columns}{rest} FROM {table} ORDER BY {order}) "
-            f"TO '{out / lakedb.PARQUET[table]}' (FORMAT parquet, COMPRESSION zstd)"
-        )
+        con.execute(lakedb.copy(f"SELECT {columns}{rest} FROM {table}", table, out / lakedb.PARQUET[table][0]))
 
 
 def _columns(table: str) -> dict[str, str]:
@@ -132,14 +130,14 @@ def _columns(table: str) -> dict[str, str]:
 def generate(size: int, out: Path) -> None:
     """A lake output of `size` assets into the folder `out`."""
     out.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(":memory:", config={"preserve_insertion_order": False})
+    con = duck.connect(preserve_insertion_order=False, memory_limit=MEMORY)
     try:
         _mixes(con)
         con.execute(ASSET_ID)
         con.execute(ASSETS.format(slots=SLOTS), [size])
         con.execute(EDGES.format(slots=SLOTS))
         findings = sum(RULES.values()) * size // 100_000
-        con.execute(FINDINGS.format(slots=SLOTS, out=out / "findings.parquet"), [findings, size])
+        con.execute(lakedb.copy(FINDINGS.format(slots=SLOTS), "findings", out / "findings.parquet"), [findings, size])
         _write(con, out)
     finally:
         con.close()
@@ -170,13 +168,15 @@ DERIVED_EDGES = (
     "UNION SELECT id, regexp_replace(id, '-next$', ''), 'finetune' FROM assets WHERE id LIKE '%-next'"
 )
 DERIVED_FINDINGS = (
-    # 1 % gone, 1 % changed in severity or status, 1 % new (another finding of the same asset)
-    "COPY (WITH src AS (SELECT * FROM read_parquet('{src}') WHERE asset IN (SELECT id FROM assets) OR asset IS NULL) "
+    # 1 % gone, 1 % changed in severity or status, 1 % new (another finding of the same asset); the source
+    # is read twice rather than held in memory, which the sort before writing needs
+    "WITH src AS NOT MATERIALIZED (SELECT * FROM read_parquet('{src}') "
+    "WHERE asset IN (SELECT id FROM assets) OR asset IS NULL) "
     "SELECT * REPLACE (CASE WHEN {changed} AND severity = 'error' THEN 'warning' WHEN {changed} THEN 'error' "
     "ELSE severity END AS severity) FROM src WHERE NOT {gone} "
     "UNION ALL SELECT * REPLACE (id || 'n' AS id) FROM src WHERE {new} "
     "UNION ALL SELECT * REPLACE (id || 'v' AS id, asset || '-next' AS asset) FROM read_parquet('{src}') "
-    "WHERE asset || '-next' IN (SELECT id FROM assets)) TO '{out}' (FORMAT parquet, COMPRESSION zstd)"
+    "WHERE asset || '-next' IN (SELECT id FROM assets)"
 )
 
 
@@ -184,7 +184,7 @@ def derive(src: Path, out: Path, per_mille: int = 10) -> None:
     """A later snapshot of the lake output `src` into `out`: assets relicensed, added and removed, edges
     added and removed, findings new, gone and changed, each about `per_mille` per thousand (see the SQL)."""
     out.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(":memory:", config={"preserve_insertion_order": False})
+    con = duck.connect(preserve_insertion_order=False, memory_limit=MEMORY)
     try:
         con.execute(
             DERIVED_ASSETS.format(
@@ -200,9 +200,8 @@ def derive(src: Path, out: Path, per_mille: int = 10) -> None:
         con.execute(DERIVED_EDGES.format(src=src / "edges.parquet", gone=gone, new=new, assets=assets))
         changed, gone, new = (_share("id", salt, per_mille) for salt in ("changed", "gone", "new"))
         findings = src / "findings.parquet"
-        con.execute(
-            DERIVED_FINDINGS.format(src=findings, out=out / "findings.parquet", changed=changed, gone=gone, new=new)
-        )
+        rows = DERIVED_FINDINGS.format(src=findings, changed=changed, gone=gone, new=new)
+        con.execute(lakedb.copy(rows, "findings", out / "findings.parquet"))
         _write(con, out)
     finally:
         con.close()

@@ -4,13 +4,16 @@ matches findings with lake.finding_changes, as impact does."""
 
 from __future__ import annotations
 
+import tempfile
 from collections import defaultdict
+from pathlib import Path
 
+import pytest
 from conftest import RB
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor import drift, lake
+from auditor import drift, duck, lake, lakedb
 
 NAMES = ["acme/a", "acme/b", "datasets/acme/c", "z", "é/ü"]
 LICENSES = ["MIT", "CC-BY-NC-4.0", "CC-BY-4.0", "LicenseRef-Llama-2-Community", "GPL-3.0-only", "(missing)"]
@@ -139,6 +142,37 @@ def test_the_sql_diff_is_the_python_model(pair):
     old, new = pair
     doc = drift.compare(drift.State("old", rows=old), drift.State("new", rows=new), RB.kb)[0]
     assert {**doc, "old": None, "new": None} == {**model(old, new), "old": None, "new": None}
+
+
+def written(rows: dict, folder: Path) -> Path:
+    """A side's rows as a lake output folder, each table written as lakedb writes it (its file's order)."""
+    folder.mkdir()
+    con = duck.connect()
+    for table, (file, columns, types) in drift.TABLES.items():
+        lakedb.load(con, folder, table, rows[table], {k: types[k] for k in columns})
+        con.execute(lakedb.copy(f"SELECT * FROM {table}", {"assets": "judged"}.get(table, table), folder / file))
+    con.close()
+    return folder
+
+
+@settings(max_examples=40, deadline=None)
+@given(sides(), st.integers(min_value=1, max_value=3))
+def test_the_first_assets_listed_are_the_models_from_rows_and_lake_outputs(pair, limit):
+    """The answer lists the first `limit` assets, whose findings alone are read again: from rows and
+    from lake output folders (findings sorted by asset, their row groups chosen by their assets)."""
+    old, new = pair
+    expected = model(old, new)
+    with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(drift, "LIMIT", limit)
+        folders = [written(rows, Path(tmp, name)) for name, rows in zip(drift.SIDES, pair, strict=True)]
+        for sides in (
+            [drift.State("old", rows=old), drift.State("new", rows=new)],
+            map(drift.from_lake_output, folders),
+        ):
+            doc = drift.compare(*sides, RB.kb)[0]
+            assert doc["assets"] == expected["assets"][:limit] and doc["counts"] == expected["counts"]
+            for name, found in expected["patterns"].items():
+                assert doc["patterns"][name] == {**found, "new": found["new"][:limit]}
 
 
 def test_the_model_sees_every_kind_of_change():

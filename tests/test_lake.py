@@ -216,8 +216,13 @@ def test_two_runs_write_the_same_bytes_and_the_parquet_reads_back(tmp_path, caps
     rows = con.execute(
         "SELECT id, rule, asset, detail, evidence FROM read_parquet(?)", [str(tmp_path / "one" / "findings.parquet")]
     ).fetchall()
-    assert [r[0] for r in rows] == [json.loads(line)["id"] for line in lines]
-    assert json.loads(rows[0][3]) == json.loads(lines[0])["detail"] and json.loads(rows[0][4])
+    found = [json.loads(line) for line in lines]  # in report order; the Parquet file's by asset (lakedb.PARQUET)
+    assert [r[0] for r in rows] == [
+        f["id"] for f in sorted(found, key=lambda f: (f["asset"] is None, f["asset"], f["id"]))
+    ]
+    assert [r[0] for r in rows] != [f["id"] for f in found]
+    first = next(f for f in found if f["id"] == rows[0][0])
+    assert json.loads(rows[0][3]) == first["detail"] and json.loads(rows[0][4]) == first["evidence"]
     verdicts = con.execute(
         "SELECT verdict, count(*) FROM read_parquet(?) GROUP BY ALL ORDER BY 1",
         [str(tmp_path / "one" / "assets.parquet")],
