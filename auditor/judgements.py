@@ -13,7 +13,7 @@ rules run narrowed to the findings, and none is given an evidence chain: impact 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import cast
 
@@ -24,7 +24,6 @@ from auditor.model import AssetGraph
 from auditor.naming import display_id
 from auditor.parsed import JSON, JSONObject
 from auditor.predicates import Atoms
-from auditor.rulebase import Rule
 
 READS = ("finding",)  # no evidence: no `because`, `via` or `newest_via` atoms derived or read
 
@@ -44,14 +43,9 @@ class Side:
     graph: AssetGraph
     runs: tuple[Run, ...]
 
-    def atoms(self, rules: Mapping[str, Rule]) -> dict[Row, tuple[int, Row]]:
-        """Each finding atom with its assets named by key, so that two runs' atoms compare: the run
-        (its index) and the atom as it derived it."""
-        return {
-            _keyed(row, run.fb.keys, rules): (i, row)
-            for i, run in enumerate(self.runs)
-            for row in run.reasoned.atoms.finding
-        }
+    def atoms(self) -> dict[Row, tuple[int, Row]]:
+        """Each finding atom, with the run that derived it (its index)."""
+        return {row: (i, row) for i, run in enumerate(self.runs) for row in run.reasoned.atoms.finding}
 
 
 def judge(loaded: lake.Loaded, graph: AssetGraph, about: frozenset[str]) -> Side:
@@ -72,15 +66,6 @@ def judge(loaded: lake.Loaded, graph: AssetGraph, about: frozenset[str]) -> Side
 def _about(reasoned: reasoning.Reasoning, fb: facts.FactBase, about: frozenset[str]) -> reasoning.Reasoning:
     rows: list[Row] = [r for r in reasoned.atoms.finding if fb.keys[cast(int, r[1])] in about]
     return replace(reasoned, atoms=Atoms(list, finding=rows))
-
-
-def _keyed(row: Row, keys: list[str], rules: Mapping[str, Rule]) -> Row:
-    assets = _asset_details(rules[row[0]])
-    return (row[0], keys[row[1]], *(keys[v] if a else v for a, v in zip(assets, row[2:], strict=False)))
-
-
-def _asset_details(rule: Rule) -> tuple[bool, ...]:
-    return tuple(spec.partition(":")[2] == "asset" for spec in rule.detail)
 
 
 class Judged:
@@ -105,25 +90,30 @@ class Judged:
 
 def compared(loaded: lake.Loaded, before: Side, after: Side, about: frozenset[str]) -> tuple[Judged, Judged]:
     """Both sides, each interpreted where the other differs from it (or a resolution may apply)."""
-    rules = loaded.rb.rules
-    atoms = before.atoms(rules), after.atoms(rules)
+    rules, keys = loaded.rb.rules, before.runs[0].fb.keys
+    if any(run.fb.keys != keys for side in (before, after) for run in side.runs):
+        raise ValueError("the runs number the assets differently: their atoms do not compare")
+    atoms = before.atoms(), after.atoms()  # every run numbers the same assets in the graph's order
+    names = {k: display_id(k, before.graph) for k in about}
+
+    def named(atom: Row) -> str:
+        return names[keys[atom[1]]]
+
+    shared = atoms[0].keys() & atoms[1].keys()
     resolved = {(r.rule, r.asset.lower()) for r in loaded.decisions.resolutions}
-    shared = {a for a in atoms[0].keys() & atoms[1].keys() if (a[0], _name(a[1], before.graph).lower()) not in resolved}
-    failing = {_name(a[1], before.graph) for a in shared if rules[a[0]].severity == "error"}
+    if resolved:
+        shared = {a for a in shared if (a[0], named(a).lower()) not in resolved}
+    failing = {named(a) for a in shared if rules[a[0]].severity == "error"}
     was, now = (
-        Judged(_licenses(side, about), _interpreted(loaded, side, mine, shared), failing)
+        Judged(_licenses(side, about, names), _interpreted(loaded, side, mine, shared), failing)
         for side, mine in zip((before, after), atoms, strict=True)
     )
     return was, now
 
 
-def _name(key: str, graph: AssetGraph) -> str:
-    return display_id(key, graph)
-
-
-def _licenses(side: Side, about: frozenset[str]) -> dict[str, str]:
+def _licenses(side: Side, about: frozenset[str], names: dict[str, str]) -> dict[str, str]:
     readings = side.runs[0].fb.readings
-    return {_name(k, side.graph): lake.shown_license(readings[k]) for k in about if side.graph.assets[k].resolved}
+    return {names[k]: lake.shown_license(readings[k]) for k in about if side.graph.assets[k].resolved}
 
 
 def _interpreted(
