@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from dataclasses import dataclass, replace
 
-from auditor import judgements, lake
+from auditor import audit, judgements, lake
 from auditor.model import Asset, AssetGraph, Edge, Evidence, LicenseStatement
 from auditor.naming import display_id
 from auditor.parsed import JSONObject
@@ -41,21 +41,23 @@ class Change:
     license: str | None = None  # the new licence of a relicence
 
 
-def assess(loaded: lake.Loaded, name: str, change: Change) -> JSONObject:
+def assess(loaded: lake.Loaded, name: str, change: Change, on_stage: audit.StageHook | None = None) -> JSONObject:
     """The descendants of the asset `name`, each with its shortest paths from it and, for a change,
-    the findings that would appear, disappear or change, and its licence and verdict before and after."""
+    the findings that would appear, disappear or change, and its licence and verdict before and after
+    (`on_stage` is told each stage's time: each side's encode and reason, then compare)."""
     graph = loaded.graph
     key = find(graph, name)
     revisions = [key, *sorted(k for k, a in graph.assets.items() if a.revision_of == key)]
     paths = shortest_paths(graph, *revisions)
     cone = _cone(graph, set(paths))
     about = frozenset(paths)  # the findings read: the descendants', not their upstream's
-    before = after = judgements.judge(loaded, cone, about)
+    before = after = judgements.judge(loaded, cone, about, on_stage)
     if change.kind != "none":
         changed = revisions if change.kind == "takedown" else [key]
-        after = judgements.judge(loaded, _changed(cone, changed, change), about)
-    sides = judgements.compared(loaded, before, after, about)
-    rows = [_row(graph, k, paths[k], *sides) for k in sorted(paths, key=lambda k: (len(paths[k][0]), k))]
+        after = judgements.judge(loaded, _changed(cone, changed, change), about, on_stage)
+    with audit.stage("compare", on_stage):
+        sides = judgements.compared(loaded, before, after, about)
+        rows = [_row(graph, k, paths[k], *sides) for k in sorted(paths, key=lambda k: (len(paths[k][0]), k))]
     return {
         "lake": str(loaded.root),
         "asset": display_id(key, graph),

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import cast
 
-from auditor import config, document, facts, findings, lake, reasoning, review
+from auditor import audit, config, document, facts, findings, lake, reasoning, review
 from auditor.chains import Chains
 from auditor.interpretation import Finding, Row
 from auditor.model import AssetGraph
@@ -48,11 +48,15 @@ class Side:
         return {row: (i, row) for i, run in enumerate(self.runs) for row in run.reasoned.atoms.finding}
 
 
-def judge(loaded: lake.Loaded, graph: AssetGraph, about: frozenset[str]) -> Side:
+def judge(
+    loaded: lake.Loaded, graph: AssetGraph, about: frozenset[str], on_stage: audit.StageHook | None = None
+) -> Side:
     """The graph judged as lake.judge judges it, the finding atoms about `about` (keys) kept."""
     settings, files, rb = loaded.settings, loaded.files, loaded.rb
-    fb = facts.encode(graph, settings, rb, lake=True)
-    reasoned = reasoning.reason(settings.engine, files, fb, READS)
+    with audit.stage("encode", on_stage):
+        fb = facts.encode(graph, settings, rb, lake=True)
+    with audit.stage("reason", on_stage):
+        reasoned = reasoning.reason(settings.engine, files, fb, READS)
     own = lake.choosing(fb, graph, about)
     runs = [Run(fb, _about(reasoned, fb, about.difference(own)))]
     for key in own:
