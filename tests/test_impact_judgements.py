@@ -7,17 +7,18 @@ interpreted and compared, gives."""
 from __future__ import annotations
 
 import random
+import shutil
 import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import RB, ROOT, write_tree
+from conftest import FIXTURES, RB, ROOT, write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_lake import lake_files, lakes
 
-from auditor import impact, judgements, lake
+from auditor import facts, impact, judgements, lake
 from auditor.naming import display_id
 from auditor.parsed import JSONObject
 
@@ -71,8 +72,8 @@ def resolved(root: Path, name: str, count: int, seed: int) -> lake.Loaded:
     """The lake read again with a resolutions.yaml accepting `count` of the findings about the
     asset's descendants: some by rule and asset, some narrowed to their details, some expired."""
     loaded = lake.load(root, frozenset(), RB)
-    about = set(judged_in_full(loaded, name, impact.Change("none")))
-    found = [f for f in lake.judge(loaded).findings if f["asset"] in about]
+    about = frozenset(impact.shortest_paths(loaded.graph, impact.find(loaded.graph, name)))
+    found = lake.judge(replace(loaded, graph=impact._cone(loaded.graph, set(about))), about=about).findings
     entries = []
     for i, f in enumerate(random.Random(seed).sample(found, min(count, len(found)))):
         detail = {k: str(v) for k, v in f["detail"].items()} if i % 2 else {}
@@ -85,14 +86,16 @@ def resolved(root: Path, name: str, count: int, seed: int) -> lake.Loaded:
     return lake.load(root, frozenset(), RB)
 
 
-def assert_judged_in_full(root: Path, pick: int, change: impact.Change, resolutions: int) -> None:
-    """Impact of the change to an asset the lake derives from (the `pick`th) is the full judgement's."""
-    graph = lake.load(root, frozenset(), RB).graph
-    parents = sorted({display_id(e.parent, graph) for e in graph.edges if graph.assets[e.parent].resolved})
-    if not parents:
-        return
-    name = parents[pick % len(parents)]
-    loaded = resolved(root, name, resolutions, pick)
+def assert_judged_in_full(root: Path, name: str | int, change: impact.Change, resolutions: int) -> None:
+    """Impact of the change to the asset `name` (an int: the so-manieth the lake derives from, in
+    order) is the full judgement's, with `resolutions` of its descendants' findings accepted."""
+    if isinstance(name, int):
+        graph = lake.load(root, frozenset(), RB).graph
+        parents = sorted({display_id(e.parent, graph) for e in graph.edges if graph.assets[e.parent].resolved})
+        if not parents:
+            return
+        name = parents[name % len(parents)]
+    loaded = resolved(root, name, resolutions, len(name))
     doc = impact.assess(loaded, name, change)
     shown = {
         r["asset"]: {k: r[k] for k in ("license", "verdict", "appear", "disappear", "changed")} for r in doc["assets"]
@@ -100,11 +103,31 @@ def assert_judged_in_full(root: Path, pick: int, change: impact.Change, resoluti
     assert shown == judged_in_full(loaded, name, change)
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(lakes(), st.lists(st.booleans(), min_size=6, max_size=6), st.integers(0, 99), CHANGES, st.integers(0, 4))
+@pytest.mark.parametrize(
+    "change",
+    [
+        impact.Change("relicense", "apache-2.0"),
+        impact.Change("relicense", "cc-by-nc-4.0"),
+        impact.Change("relicense", "MIT OR GPL-3.0-only"),
+        impact.Change("takedown"),
+    ],
+)
+def test_a_licence_choice_before_or_after_is_judged_by_each_releases_own_run(tmp_path, change):
+    """A dual-licensed model (CC-BY-NC-4.0 OR Apache-2.0) and its fine-tune: the fine-tune's
+    findings come from its own run, on the side where its base offers a choice."""
+    root = tmp_path / "lake"
+    shutil.copytree(FIXTURES / "rules" / "LIC002-license-choice" / "fire", root)
+    loaded = lake.load(root, frozenset(), RB)
+    fb = facts.encode(loaded.graph, loaded.settings, RB, lake=True)
+    assert lake.choosing(fb, loaded.graph) == ["model:acme/m", "model:org/dual"]
+    assert_judged_in_full(root, "org/dual", change, 3)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lakes(), st.integers(0, 8), st.integers(0, 99), CHANGES, st.integers(0, 4))
 def test_impact_on_random_card_lakes_is_both_sides_judged_in_full(tmp_path_factory, drawn, dual, pick, change, count):
     assets, overrides = drawn
-    assets = [{**a, "license": DUAL} if twice else a for a, twice in zip(assets, dual, strict=False)]
+    assets = [{**a, "license": DUAL} if i == dual else a for i, a in enumerate(assets)]  # one, or none
     root = write_tree(tmp_path_factory.mktemp("lake"), lake_files(assets, overrides))
     assert_judged_in_full(root, pick, change, count)
 
