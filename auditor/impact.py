@@ -15,7 +15,8 @@ an older revision are its descendants too. A relicence is a change of its newest
 binds only what tracks the newest; a takedown withdraws every revision.
 
 Only the descendants' cone (the descendants and everything upstream of them) is judged, both times:
-a finding about an asset depends only on that asset's lineage.
+a finding about an asset depends only on that asset's lineage. The two judgements are compared
+before they are interpreted, and only the findings they do not share are (auditor/judgements.py).
 """
 
 from __future__ import annotations

@@ -96,7 +96,7 @@ def load(
 def judge(loaded: Loaded, on_stage: audit.StageHook | None = None, about: frozenset[str] | None = None) -> LakeAudit:
     """Every resolved asset of the loaded graph judged as a release, in one reasoning run; with
     `about` (asset keys), only the findings about these are made (impact reads its descendants'
-    alone, while their upstream must be reasoned over all the same)."""
+    alone, auditor/judgements.py, while their upstream must be reasoned over all the same)."""
     settings, rb, graph, files = loaded.settings, loaded.rb, loaded.graph, loaded.files
     with audit.stage("encode", on_stage):
         fb = facts.encode(graph, settings, rb, lake=True)
