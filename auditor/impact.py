@@ -15,7 +15,8 @@ an older revision are its descendants too. A relicence is a change of its newest
 binds only what tracks the newest; a takedown withdraws every revision.
 
 Only the descendants' cone (the descendants and everything upstream of them) is judged, both times:
-a finding about an asset depends only on that asset's lineage.
+a finding about an asset depends only on that asset's lineage. The two judgements are compared
+before they are interpreted, and only the findings they do not share are (auditor/judgements.py).
 """
 
 from __future__ import annotations
@@ -23,10 +24,10 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from dataclasses import dataclass, replace
 
-from auditor import lake
+from auditor import audit, judgements, lake
 from auditor.model import Asset, AssetGraph, Edge, Evidence, LicenseStatement
 from auditor.naming import display_id
-from auditor.parsed import JSON, JSONObject
+from auditor.parsed import JSONObject
 
 MAX_PATHS = 3  # shortest paths listed per descendant; a wide diamond has exponentially many
 
@@ -41,21 +42,23 @@ class Change:
     license: str | None = None  # the new licence of a relicence
 
 
-def assess(loaded: lake.Loaded, name: str, change: Change) -> JSONObject:
+def assess(loaded: lake.Loaded, name: str, change: Change, on_stage: audit.StageHook | None = None) -> JSONObject:
     """The descendants of the asset `name`, each with its shortest paths from it and, for a change,
-    the findings that would appear, disappear or change, and its licence and verdict before and after."""
+    the findings that would appear, disappear or change, and its licence and verdict before and after
+    (`on_stage` is told each stage's time: each side's encode and reason, then compare)."""
     graph = loaded.graph
     key = find(graph, name)
     revisions = [key, *sorted(k for k, a in graph.assets.items() if a.revision_of == key)]
     paths = shortest_paths(graph, *revisions)
     cone = _cone(graph, set(paths))
     about = frozenset(paths)  # the findings read: the descendants', not their upstream's
-    before = lake.judge(replace(loaded, graph=cone), about=about)
-    changed, after = revisions if change.kind == "takedown" else [key], before
+    before = after = judgements.judge(loaded, cone, about, on_stage)
     if change.kind != "none":
-        after = lake.judge(replace(loaded, graph=_changed(cone, changed, change)), about=about)
-    sides = _Judged(before), _Judged(after)
-    rows = [_row(graph, k, paths[k], *sides) for k in sorted(paths, key=lambda k: (len(paths[k][0]), k))]
+        changed = revisions if change.kind == "takedown" else [key]
+        after = judgements.judge(loaded, _changed(cone, changed, change), about, on_stage)
+    with audit.stage("compare", on_stage):
+        sides = judgements.compared(loaded, before, after, about)
+        rows = [_row(graph, k, paths[k], *sides) for k in sorted(paths, key=lambda k: (len(paths[k][0]), k))]
     return {
         "lake": str(loaded.root),
         "asset": display_id(key, graph),
@@ -142,24 +145,9 @@ def _newest(asset: Asset) -> Asset:
     return replace(asset, versions=[*asset.versions[:-1], replace(asset.versions[-1], records=tuple(asset.records))])
 
 
-class _Judged:
-    """A lake judged, its findings and licences looked up by asset."""
-
-    def __init__(self, judged: lake.LakeAudit) -> None:
-        self.licenses = {str(row["id"]): row["license"] for row in judged.assets}
-        self.findings: dict[str, dict[JSON, JSONObject]] = defaultdict(dict)
-        for f in judged.findings:
-            self.findings[str(f["asset"])][f["id"]] = f
-
-    def verdict(self, name: str) -> str | None:
-        """pass or fail, as `mlaudit lake` judges the asset as a release (None: not described, not judged)."""
-        if name not in self.licenses:
-            return None
-        found = self.findings.get(name, {}).values()
-        return "fail" if any(f["status"] == "open" and f["severity"] == "error" for f in found) else "pass"
-
-
-def _row(graph: AssetGraph, key: str, paths: list[list[Edge]], before: _Judged, after: _Judged) -> JSONObject:
+def _row(
+    graph: AssetGraph, key: str, paths: list[list[Edge]], before: judgements.Judged, after: judgements.Judged
+) -> JSONObject:
     """One descendant: how it descends, its licence and verdict before and after, its findings' changes."""
     name = display_id(key, graph)
     was, now = before.findings.get(name, {}), after.findings.get(name, {})

@@ -18,6 +18,7 @@ from typing import Any, cast
 from auditor import audit, cone, config, document, facts, findings, reasoning, review, rulebase
 from auditor.chains import Chains
 from auditor.interpretation import Finding, Step
+from auditor.license_reading import LicenseReading
 from auditor.model import AssetGraph
 from auditor.naming import display_id
 from auditor.parsed import JSON, JSONObject
@@ -95,7 +96,7 @@ def load(
 def judge(loaded: Loaded, on_stage: audit.StageHook | None = None, about: frozenset[str] | None = None) -> LakeAudit:
     """Every resolved asset of the loaded graph judged as a release, in one reasoning run; with
     `about` (asset keys), only the findings about these are made (impact reads its descendants'
-    alone, while their upstream must be reasoned over all the same)."""
+    alone, auditor/judgements.py, while their upstream must be reasoned over all the same)."""
     settings, rb, graph, files = loaded.settings, loaded.rb, loaded.graph, loaded.files
     with audit.stage("encode", on_stage):
         fb = facts.encode(graph, settings, rb, lake=True)
@@ -134,21 +135,32 @@ def _own_choices(
     so itself) judged by its own audit: the solver chooses an alternative per audit, to spare that
     release what blocks it, while one lake-wide choice would weigh every release at once. Such
     assets are few (a known dual license), so each gets its own reasoning run (of those `about`)."""
-    offering = {fb.keys[cast(int, fact[1:][0])] for fact in fb.facts if fact[0] == "alternative"}
     own: dict[str, tuple[Finding, ...]] = {}
-    for key in sorted(cone.descendants(graph, offering)):
-        if graph.assets[key].resolved and (about is None or key in about):
-            name = display_id(key, graph)
-            use, distribution, _ = settings.lake.release(name)
-            one = replace(settings, asset=name, use=use, distribution=distribution)
-            release_facts = facts.encode(graph, one, rb)
-            reasoned = reasoning.reason(one.engine, files, release_facts, READS)
-            chains = Chains(
-                release_facts, graph, rb.kb, reasoned.atoms.get("via", []), reasoned.atoms.get("newest_via", [])
-            )
-            own[name] = tuple(f for f in findings.listed(reasoned, chains, rb.rules) if f.asset == name)
+    for key in choosing(fb, graph, about):
+        name = display_id(key, graph)
+        one = own_release(settings, name)
+        release_facts = facts.encode(graph, one, rb)
+        reasoned = reasoning.reason(one.engine, files, release_facts, READS)
+        chains = Chains(
+            release_facts, graph, rb.kb, reasoned.atoms.get("via", []), reasoned.atoms.get("newest_via", [])
+        )
+        own[name] = tuple(f for f in findings.listed(reasoned, chains, rb.rules) if f.asset == name)
     kept = [f for f in found if f.asset not in own]
     return sorted([*kept, *(f for mine in own.values() for f in mine)], key=findings.report_order)
+
+
+def choosing(fb: facts.FactBase, graph: AssetGraph, about: frozenset[str] | None = None) -> list[str]:
+    """The keys of the releases (of those `about`) judged by their own audit, in order: each
+    resolved asset with an upstream offered under alternatives, or offered so itself."""
+    offering = {fb.keys[cast(int, fact[1:][0])] for fact in fb.facts if fact[0] == "alternative"}
+    found = sorted(cone.descendants(graph, offering))
+    return [key for key in found if graph.assets[key].resolved and (about is None or key in about)]
+
+
+def own_release(settings: config.Settings, name: str) -> config.Settings:
+    """The settings of the asset `name` audited alone as a release, as the [lake] settings release it."""
+    use, distribution, _ = settings.lake.release(name)
+    return replace(settings, asset=name, use=use, distribution=distribution)
 
 
 def _assets(
@@ -170,9 +182,7 @@ def _assets(
                 "kind": asset.kind,
                 "organisation": organisation(name),
                 "declared": " | ".join(sorted({s.raw for s in asset.licenses if s.raw is not None})),
-                "license": reading.expression
-                if reading.status == "ok" and reading.expression
-                else f"({reading.status})",
+                "license": shown_license(reading),
                 "use_category": categories.get(key, "unspecified"),
                 "use": use,
                 "distribution": distribution,
@@ -180,6 +190,11 @@ def _assets(
             }
         )
     return sorted(rows, key=lambda r: str(r["id"]))
+
+
+def shown_license(reading: LicenseReading) -> str:
+    """An asset's license as a lake's rows show it: its expression, else how its reading failed."""
+    return reading.expression if reading.status == "ok" and reading.expression else f"({reading.status})"
 
 
 def _edges(graph: AssetGraph) -> list[JSONObject]:
