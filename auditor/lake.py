@@ -93,17 +93,13 @@ def load(
     return Loaded(root, settings, files, rb, decisions, curated.graph, tuple(curated.problems))
 
 
-def judge(loaded: Loaded, on_stage: audit.StageHook | None = None, about: frozenset[str] | None = None) -> LakeAudit:
-    """Every resolved asset of the loaded graph judged as a release, in one reasoning run; with
-    `about` (asset keys), only the findings about these are made (impact reads its descendants'
-    alone, auditor/judgements.py, while their upstream must be reasoned over all the same)."""
+def judge(loaded: Loaded, on_stage: audit.StageHook | None = None) -> LakeAudit:
+    """Every resolved asset of the loaded graph judged as a release, in one reasoning run."""
     settings, rb, graph, files = loaded.settings, loaded.rb, loaded.graph, loaded.files
     with audit.stage("encode", on_stage):
         fb = facts.encode(graph, settings, rb, lake=True)
     with audit.stage("reason", on_stage):
         reasoned = reasoning.reason(settings.engine, files, fb, READS)
-    if about is not None:
-        reasoned.atoms["finding"] = [r for r in reasoned.atoms.get("finding", []) if fb.keys[cast(int, r[1])] in about]
     with audit.stage("interpret", on_stage):
         chains = Chains(fb, graph, rb.kb, reasoned.atoms.get("via", []), reasoned.atoms.get("newest_via", []))
         listed = list(findings.listed(reasoned, chains, rb.rules))
@@ -112,7 +108,7 @@ def judge(loaded: Loaded, on_stage: audit.StageHook | None = None, about: frozen
     del reasoned, chains  # millions of atoms and evidence chains in a large lake: the findings hold what is read
     with audit.stage("license choices", on_stage):
         made: dict[Step, JSON] = {}
-        chosen = _own_choices(listed, fb, graph, settings, files, rb, about)
+        chosen = _own_choices(listed, fb, graph, settings, files, rb)
         found = [document.finding(f, made) for f in chosen]
     del listed
     doc: JSONObject = {"findings": found, "review": {"problems": list(loaded.problems)}}
@@ -129,14 +125,13 @@ def _own_choices(
     settings: config.Settings,
     files: list[Path],
     rb: rulebase.RuleBase,
-    about: frozenset[str] | None = None,
 ) -> list[Finding]:
     """The findings, those of each release with an upstream offered under alternatives (or offered
     so itself) judged by its own audit: the solver chooses an alternative per audit, to spare that
     release what blocks it, while one lake-wide choice would weigh every release at once. Such
-    assets are few (a known dual license), so each gets its own reasoning run (of those `about`)."""
+    assets are few (a known dual license), so each gets its own reasoning run."""
     own: dict[str, tuple[Finding, ...]] = {}
-    for key in choosing(fb, graph, about):
+    for key in choosing(fb, graph):
         name = display_id(key, graph)
         one = own_release(settings, name)
         release_facts = facts.encode(graph, one, rb)

@@ -46,7 +46,7 @@ def judged_in_full(loaded: lake.Loaded, name: str, change: impact.Change) -> dic
     about = frozenset(impact.shortest_paths(graph, *revisions))
     cone = impact._cone(graph, set(about))
     graphs = [cone, impact._changed(cone, revisions if change.kind == "takedown" else [key], change)]
-    sides = [lake.judge(replace(loaded, graph=g), about=about) for g in graphs]
+    sides = [lake.judge(replace(loaded, graph=g)) for g in graphs]
     licenses = [{r["id"]: r["license"] for r in side.assets} for side in sides]
     found: list[dict[str, dict]] = [{}, {}]
     for side, by_asset in zip(sides, found, strict=True):
@@ -73,7 +73,9 @@ def resolved(root: Path, name: str, count: int, seed: int) -> lake.Loaded:
     asset's descendants: some by rule and asset, some narrowed to their details, some expired."""
     loaded = lake.load(root, frozenset(), RB)
     about = frozenset(impact.shortest_paths(loaded.graph, impact.find(loaded.graph, name)))
-    found = lake.judge(replace(loaded, graph=impact._cone(loaded.graph, set(about))), about=about).findings
+    names = {display_id(k, loaded.graph) for k in about}
+    judged = lake.judge(replace(loaded, graph=impact._cone(loaded.graph, set(about))))
+    found = [f for f in judged.findings if f["asset"] in names]
     entries = []
     for i, f in enumerate(random.Random(seed).sample(found, min(count, len(found)))):
         detail = {k: str(v) for k, v in f["detail"].items()} if i % 2 else {}
