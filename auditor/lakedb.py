@@ -52,6 +52,12 @@ GROUP BY ALL ORDER BY a.id
 """
 
 
+# DuckDB's share of memory while the outputs are made: the findings are held in Python already, so
+# its tables and the findings' sort spill to disk beyond it (at 100k assets the peak fell from 4.8 GB
+# to 3.3 GB, the time rose by 2 s of 65)
+OUTPUTS_MEMORY = "1GB"
+
+
 @contextmanager
 def outputs(lake: LakeAudit) -> Iterator[tuple[JSONObject, dict[str, Path]]]:
     """The lake summary and its files, each a file in a temporary folder removed on leaving the
@@ -60,7 +66,7 @@ def outputs(lake: LakeAudit) -> Iterator[tuple[JSONObject, dict[str, Path]]]:
     findings from) and the Parquet files (findings, assets, edges)."""
     with tempfile.TemporaryDirectory(prefix="mlaudit-lake-") as tmp:
         folder = Path(tmp)
-        con = duck.connect(threads=1, preserve_insertion_order=True)
+        con = duck.connect(threads=1, preserve_insertion_order=True, memory_limit=OUTPUTS_MEMORY)
         try:
             load(con, folder, "findings", lake.findings, FINDING_COLUMNS)
             load(con, folder, "assets", lake.assets, ASSET_COLUMNS)
