@@ -243,12 +243,13 @@ CHANGES = (
     "FULL JOIN (SELECT *, true AS here FROM new_edges) n ON "
     + " AND ".join(f"o.{c} IS NOT DISTINCT FROM n.{c}" for c in lakedb.EDGE_COLUMNS)
     + " WHERE o.here IS NULL OR n.here IS NULL",
-    # the findings new, gone or changed, found on the ids, severities and statuses alone, with their owners
+    # the findings new, gone or changed, found on their ids and owners (a finding's id hashes its
+    # asset's key, so two owners of one id are a collision of the hash, two findings), severities and statuses
     "CREATE TABLE findings_x AS SELECT coalesce(o.id, n.id) AS id, coalesce(n.owner, o.owner) AS owner, "
     "CASE WHEN o.id IS NULL THEN 'new' WHEN n.id IS NULL THEN 'gone' ELSE 'changed' END AS change, "
     "o.severity AS was_severity, o.status AS was_status, o.row AS old_row, n.row AS new_row "
     "FROM (SELECT row, id, severity, status, owner FROM old_findings) o "
-    "FULL JOIN (SELECT row, id, severity, status, owner FROM new_findings) n ON o.id = n.id "
+    "FULL JOIN (SELECT row, id, severity, status, owner FROM new_findings) n ON o.id = n.id AND o.owner = n.owner "
     "WHERE o.id IS NULL OR n.id IS NULL OR (o.severity, o.status) IS DISTINCT FROM (n.severity, n.status)",
     # the assets that changed
     "CREATE TABLE names AS SELECT asset FROM assets_x UNION SELECT asset FROM edges_x "

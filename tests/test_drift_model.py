@@ -49,14 +49,14 @@ def _side(rows: dict) -> dict:
     side = {
         "assets": {a["id"]: {k: a[k] for k in COMPARED} for a in rows["assets"]},
         "edges": frozenset((e["child"], e["parent"], e["relation"]) for e in rows["edges"]),
-        "findings": {f["id"]: f for f in rows["findings"]},
+        "findings": {(f["id"], f["asset"] or "(lake)"): f for f in rows["findings"]},
         "by_child": defaultdict(set),
         "by_owner": defaultdict(dict),
     }
     for edge in side["edges"]:
         side["by_child"][edge[0]].add(edge)
-    for i, f in side["findings"].items():
-        side["by_owner"][f["asset"] or "(lake)"][i] = f
+    for (i, owner), f in side["findings"].items():
+        side["by_owner"][owner][i] = f
     return side
 
 
@@ -196,3 +196,17 @@ def test_the_model_sees_every_kind_of_change():
     assert row["license"] == {"before": "MIT", "after": "CC-BY-NC-4.0"} and "declared" not in row
     assert row["edges"]["removed"] == [{"parent": "z", "relation": "merge"}]
     assert row["findings"]["changed"][0]["before"] == {"severity": "info", "status": "open"}
+
+
+def test_one_id_at_two_assets_is_two_findings():
+    """A finding's id hashes its asset's key, so one id at two assets is a collision of the hash: the
+    finding gone from one asset and the one new at the other are both shown, never matched."""
+    finding = {"id": "OBL001-1", "rule": "OBL001", "severity": "info", "status": "open", "message": "m"}
+    assets = [{"id": n, "declared": "mit", "license": "MIT", "use_category": "commercial"} for n in ("acme/a", "z")]
+    old = {"assets": assets, "edges": [], "findings": [{**finding, "asset": "acme/a"}]}
+    new = {"assets": assets, "edges": [], "findings": [{**finding, "asset": "z"}]}
+    doc = drift.compare(drift.State("old", rows=old), drift.State("new", rows=new), RB.kb)[0]
+    assert doc["counts"] == model(old, new)["counts"]
+    assert (doc["counts"]["findings_new"], doc["counts"]["findings_gone"]) == (1, 1)
+    changes = {row["asset"]: row["findings"] for row in doc["assets"]}
+    assert [f["id"] for f in changes["acme/a"]["gone"]] == [f["id"] for f in changes["z"]["new"]] == ["OBL001-1"]
