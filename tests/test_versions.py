@@ -415,6 +415,23 @@ def test_a_malformed_refs_main_is_reported_against_its_file_and_the_order_falls_
     assert [f["detail"]["new_revision"] for f in doc["findings"] if f["rule"] == "PRV015"] == [SECOND]
 
 
+def test_a_ref_naming_a_revision_the_cache_holds_no_snapshot_of_is_reported_and_not_used(tmp_path):
+    shutil.copytree(CACHE, tmp_path / "cache")
+    shutil.rmtree(tmp_path / "cache" / "models--meta--base" / "snapshots" / FIRST)  # refs/main names it
+    g = built(tmp_path / "cache")
+    assert {r.revision for r in g.assets["model:meta/base"].records} == {SECOND}
+    (problem,) = g.harvest.problems
+    assert (problem.evidence.file, problem.code, problem.asset) == (MAIN_REF, "invalid", "model:meta/base")
+    assert problem.message == (
+        f"refs/main names the revision {FIRST}, but no manifest of that revision was read from this cache (no"
+        " snapshot folder of it, or one without a card or manifest); it is not used, so the newest revision read"
+        " stands for the newest"
+    )
+    doc = audit.run(tmp_path / "cache", rb=RB).document()  # the audit goes on, and says why
+    assert [f["detail"]["file"] for f in doc["findings"] if f["rule"] == "INP002"] == [MAIN_REF]
+    assert {e["file"]: e["status"] for e in doc["inventory"] if e["file"] == MAIN_REF} == {MAIN_REF: "read"}
+
+
 def test_a_ref_that_is_a_link_out_of_the_audited_folder_is_never_read(tmp_path):
     shutil.copytree(CACHE, tmp_path / "cache")
     (tmp_path / "outside").write_text(FIRST, encoding="utf-8")
@@ -426,7 +443,11 @@ def test_a_ref_that_is_a_link_out_of_the_audited_folder_is_never_read(tmp_path):
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.one_of(st.binary(max_size=200), st.sampled_from([FIRST, SECOND, SECOND.upper() + "\n"]).map(str.encode)))
+@given(
+    st.one_of(
+        st.binary(max_size=200), st.sampled_from([FIRST, SECOND, SECOND.upper() + "\n", "c" * 40]).map(str.encode)
+    )
+)
 def test_any_refs_main_either_names_a_revision_or_is_reported(content):
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder) / "cache"
@@ -435,8 +456,11 @@ def test_any_refs_main_either_names_a_revision_or_is_reported(content):
         g = built(root)
     sha = content.decode("ascii", "replace").strip().lower() if len(content) <= 128 else ""
     named = [v.revision for v in g.assets["model:meta/base"].versions]
-    if re.fullmatch("[0-9a-f]{40}", sha):
+    if sha in (FIRST, SECOND):
         assert not g.harvest.problems and named == ([FIRST, SECOND] if sha != FIRST else [SECOND, FIRST])
+    elif re.fullmatch("[0-9a-f]{40}", sha):  # a revision the cache holds no snapshot of
+        assert [p.message.startswith(f"refs/main names the revision {sha}") for p in g.harvest.problems] == [True]
+        assert [p.evidence.file for p in g.harvest.problems] == [MAIN_REF] and named == [FIRST, SECOND]
     else:
         assert [p.evidence.file for p in g.harvest.problems] == [MAIN_REF] and named == [FIRST, SECOND]
 

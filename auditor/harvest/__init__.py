@@ -60,7 +60,7 @@ def harvest(
         else:
             _other(path, Context(rel, place(folder, root_name or root.name)), result, tables)
     _tables(root, tables, focus, downstream_of, result)
-    cacherefs.attach(result.records, refs)
+    result.problems.extend(cacherefs.attach(result.records, refs))
     result.fingerprint = fingerprint(result)
     return result
 

@@ -36,8 +36,7 @@ class Ref:
 def read(path: Path, rel: str, cache: str, branch: str) -> tuple[Ref | None, list[Problem]]:
     """The ref the file `rel` (the branch `branch` of the cache folder `cache`) holds, or the problem
     that keeps it from being used."""
-    placement = place(cache, "")
-    owner = asset_key(placement.kind or "model", placement.asset_id or cache)
+    owner = _owner(cache)
     try:
         with open(path, "rb") as fh:
             data = fh.read(REF_BYTES + 1)
@@ -54,17 +53,36 @@ def read(path: Path, rel: str, cache: str, branch: str) -> tuple[Ref | None, lis
     return None, [Problem("invalid", message, Evidence(rel, ""), owner)]
 
 
-def attach(records: list[AssetRecord], refs: list[Ref]) -> None:
-    """Give each record read from a cache's snapshot folder the branches that name its revision."""
-    if not refs:
-        return
+def attach(records: list[AssetRecord], refs: list[Ref]) -> list[Problem]:
+    """Give each record read from a cache's snapshot folder the branches that name its revision; a
+    ref naming a revision of which the cache gave no record is reported, since it is not used (a
+    cache whose newest snapshot was deleted, or fetched without a card or manifest)."""
     named: dict[tuple[str, str], set[str]] = defaultdict(set)
     for ref in refs:
         named[(ref.cache, ref.revision)].add(ref.branch)
+    used: set[tuple[str, str]] = set()
     for record in records:
         if record.revision is None:
             continue
         cut = record.source.find(f"/snapshots/{record.revision}/")
-        branches = named.get((record.source[:cut], record.revision.lower())) if cut > 0 else None
-        if branches:
-            record.branches = sorted(branches)
+        key = (record.source[:cut], record.revision.lower())
+        if cut > 0 and key in named:
+            record.branches = sorted(named[key])
+            used.add(key)
+    unused = [ref for ref in refs if (ref.cache, ref.revision) not in used]
+    return [_unread(ref) for ref in sorted(unused, key=lambda r: (r.cache, r.branch))]
+
+
+def _unread(ref: Ref) -> Problem:
+    then = "the newest revision read stands for the newest" if ref.branch == "main" else "the branch names none"
+    message = (
+        f"refs/{ref.branch} names the revision {ref.revision}, but no manifest of that revision was read from"
+        f" this cache (no snapshot folder of it, or one without a card or manifest); it is not used, so {then}"
+    )
+    return Problem("invalid", message, Evidence(f"{ref.cache}/refs/{ref.branch}", ""), _owner(ref.cache))
+
+
+def _owner(cache: str) -> str:
+    """The key of the asset a cache folder holds."""
+    placement = place(cache, "")
+    return asset_key(placement.kind or "model", placement.asset_id or cache)
