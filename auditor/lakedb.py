@@ -1,13 +1,15 @@
 """A lake audit's results as DuckDB tables: the summary's aggregations and the Parquet files.
 
-The findings, assets and inherited restrictions are loaded into an in-memory DuckDB (embedded,
+The assets, lineage edges and inherited restrictions are loaded into an in-memory DuckDB (embedded,
 single-threaded so the bytes it writes do not depend on scheduling) from JSON Lines, the way a
-column store reads them in bulk (the findings' file is findings.jsonl); every count of the summary
-is one SQL query over those tables.
+column store reads them in bulk; the findings as the columns the summary reads, from the findings
+in hand. Every count of the summary is one SQL query over those tables. findings.parquet is
+findings.jsonl read by DuckDB, its lines first copied in the Parquet file's order.
 """
 
 from __future__ import annotations
 
+import os
 import shlex
 import tempfile
 from collections.abc import Iterator
@@ -15,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+import numpy
 import orjson
 
 from auditor import __version__, duck
@@ -39,6 +42,9 @@ ASSET_COLUMNS = dict.fromkeys(
 )
 EDGE_COLUMNS = dict.fromkeys(("child", "parent", "relation"), "VARCHAR")
 RESTRICTION_COLUMNS = dict.fromkeys(("asset", "license", "term"), "VARCHAR")
+# the findings' columns the summary reads besides `detail` (the base of a conflicting pair)
+SUMMARISED = ("id", "rule", "family", "severity", "asset", "status")
+WRITE_BUFFER = 1 << 20  # bytes buffered by each JSON Lines file written
 
 JUDGED = """
 CREATE TABLE judged AS
@@ -62,20 +68,22 @@ OUTPUTS_MEMORY = "1GB"
 def outputs(lake: LakeAudit) -> Iterator[tuple[JSONObject, dict[str, Path]]]:
     """The lake summary and its files, each a file in a temporary folder removed on leaving the
     context (a large lake's findings run to gigabytes: they are copied, never read whole):
-    findings.jsonl (each finding in report.json's shape, one a line: the file DuckDB reads the
-    findings from) and the Parquet files (findings, assets, edges)."""
+    findings.jsonl (each finding in report.json's shape, one a line) and the Parquet files
+    (findings, assets, edges)."""
     with tempfile.TemporaryDirectory(prefix="mlaudit-lake-") as tmp:
         folder = Path(tmp)
         con = duck.connect(threads=1, preserve_insertion_order=True, memory_limit=OUTPUTS_MEMORY)
         try:
-            load(con, folder, "findings", lake.findings, FINDING_COLUMNS)
+            lengths = write_jsonl(folder / "findings.jsonl", lake.findings)
+            _summarised(con, lake.findings)
             load(con, folder, "assets", lake.assets, ASSET_COLUMNS)
             load(con, folder, "restrictions", lake.restrictions, RESTRICTION_COLUMNS)
             load(con, folder, "edges", lake.edges, EDGE_COLUMNS)
             con.execute(JUDGED)
             summary = {**_about(lake), **_summary(con)}
             files = {"findings.jsonl": folder / "findings.jsonl"}
-            files.update({name: _parquet(con, folder, table) for table, (name, _) in PARQUET.items()})
+            files["findings.parquet"] = _findings_parquet(con, folder, lengths)
+            files.update({PARQUET[table][0]: _parquet(con, folder, table) for table in ("judged", "edges")})
         finally:
             con.close()
         yield summary, files
@@ -122,13 +130,57 @@ def load(
     """The table `table` of DuckDB holding `rows` (with `columns`' types), through a JSON Lines file
     in `folder`, so that rows of any size never become one Python string."""
     path = folder / f"{table}.jsonl"
-    with path.open("wb") as out:  # a row at a time: a large lake's findings run to gigabytes
-        for row in rows:
-            out.write(orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE))
+    write_jsonl(path, rows)
     con.execute(
         f"CREATE TABLE {table} AS SELECT * FROM read_json(?, format = 'newline_delimited', columns = ?)",
         [str(path), columns],
     )
+
+
+def write_jsonl(path: Path, rows: list[JSONObject]) -> list[int]:
+    """`rows` as JSON Lines at `path`, a row at a time (a large lake's findings run to gigabytes);
+    the length of each line in bytes, by which the lines can be read back in another order."""
+    lengths = []
+    with path.open("wb", buffering=WRITE_BUFFER) as out:
+        for row in rows:
+            line = orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE)
+            out.write(line)
+            lengths.append(len(line))
+    return lengths
+
+
+def _summarised(con: duckdb.DuckDBPyConnection, findings: list[JSONObject]) -> None:
+    """The table `findings` with the columns the summary and the Parquet file's order read, handed
+    to DuckDB as column arrays from the findings in hand: the wide columns (message, evidence, fix)
+    are never parsed back for it."""
+    given = {name: numpy.array([f[name] for f in findings], dtype=object) for name in SUMMARISED}
+    given["detail"] = numpy.array([orjson.dumps(f["detail"]).decode() for f in findings], dtype=object)
+    con.register("given", given)
+    con.execute(f"CREATE TABLE findings AS SELECT {', '.join(SUMMARISED)}, detail::JSON AS detail FROM given")
+    con.unregister("given")
+
+
+def _findings_parquet(con: duckdb.DuckDBPyConnection, folder: Path, lengths: list[int]) -> Path:
+    """findings.parquet: findings.jsonl's lines copied in the file's order (the summary's table
+    sorted, its keys alone), then read by DuckDB in that order, never sorted whole (the sort of the
+    wide rows spilled gigabytes to disk). Ties, if any, keep report order."""
+    order = con.execute(f"SELECT rowid FROM findings ORDER BY {PARQUET['findings'][1]}, rowid").fetchnumpy()["rowid"]
+    offsets = numpy.cumsum([0, *lengths[:-1]]).tolist()
+    ordered = folder / "findings-ordered.jsonl"
+    with (folder / "findings.jsonl").open("rb") as source, ordered.open("wb", buffering=WRITE_BUFFER) as out:
+        for i in order.tolist():
+            out.write(os.pread(source.fileno(), lengths[i], offsets[i]))
+    con.execute(
+        "CREATE TABLE ordered AS SELECT * FROM read_json(?, format = 'newline_delimited', columns = ?)",
+        [str(ordered), FINDING_COLUMNS],
+    )
+    ordered.unlink()
+    path = folder / PARQUET["findings"][0]
+    # written from a table, not from read_json as it reads: the Parquet writer's pages follow the
+    # chunks it is given, and a table's give the same bytes as the sorted table's did
+    con.execute(f"COPY ordered TO '{path}' ({PARQUET_OPTIONS})")
+    con.execute("DROP TABLE ordered")
+    return path
 
 
 def _parquet(con: duckdb.DuckDBPyConnection, folder: Path, table: str) -> Path:
