@@ -10,6 +10,7 @@ removes the temporary files and leaves the earlier outputs as they were.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import secrets
@@ -25,7 +26,9 @@ class WriteError(ValueError):
     """An output cannot be written; the message names the file or folder and why."""
 
 
-Body = str | bytes | Path  # text (as UTF-8), bytes, or a file to copy: a lake's findings run to gigabytes
+# text (as UTF-8), bytes, or a file whose content to write (a lake's findings run to gigabytes): a file
+# the caller made for the purpose and leaves as it is, for it may be linked into place, not copied
+Body = str | bytes | Path
 
 
 def write_files(folder: Path, files: Mapping[str, Body]) -> list[Path]:
@@ -67,6 +70,10 @@ def _make_folder(folder: Path) -> None:
 
 
 def _write(path: Path, data: bytes | Path) -> None:
+    if isinstance(data, Path) and _linked(data, path):
+        with open(path, "rb") as fh:
+            os.fsync(fh.fileno())
+        return
     with open(path, "xb") as fh:
         if isinstance(data, Path):
             with data.open("rb") as source:  # copied a block at a time, never read whole
@@ -75,6 +82,18 @@ def _write(path: Path, data: bytes | Path) -> None:
             fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())  # the content is on disk before the rename can publish it
+
+
+def _linked(source: Path, path: Path) -> bool:
+    """Whether `source` is now also `path`: a hard link where both are on one file system, so
+    that a file of gigabytes is published without a copy; False where it cannot be linked there."""
+    try:
+        os.link(source, path)
+    except OSError as exc:
+        if exc.errno in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+            return False
+        raise
+    return True
 
 
 @contextmanager

@@ -166,13 +166,29 @@ def test_a_kill_while_writing_leaves_the_earlier_file_whole(tmp_path):
     assert (tmp_path / "report.json").read_text() == "earlier\n"
 
 
-def test_a_file_given_as_a_body_is_copied_whole_in_blocks(tmp_path, monkeypatch):
+def test_a_file_given_as_a_body_on_the_same_file_system_is_linked_not_copied(tmp_path):
+    source = tmp_path / "findings.jsonl"
+    source.write_bytes(b'{"id": 1}\n' * 100)
+    (out,) = writing.write_files(tmp_path / "o", {"findings.jsonl": source})
+    assert out.stat().st_ino == source.stat().st_ino and out.stat().st_nlink == 2
+    source.unlink()  # the caller's temporary file removed: the output stays whole
+    assert out.read_bytes() == b'{"id": 1}\n' * 100
+    assert sorted(p.name for p in out.parent.iterdir()) == ["findings.jsonl"]
+
+
+@pytest.mark.parametrize("error", [errno.EXDEV, errno.EPERM], ids=["other-file-system", "no-links-there"])
+def test_a_file_given_as_a_body_is_copied_whole_in_blocks_where_it_cannot_be_linked(tmp_path, monkeypatch, error):
+    def cannot_link(source, path):
+        raise OSError(error, os.strerror(error))
+
+    monkeypatch.setattr(writing.os, "link", cannot_link)
     monkeypatch.setattr(writing, "COPY_BLOCK", 7)  # many blocks, the last one short
     source = tmp_path / "big.jsonl"
     source.write_bytes(bytes(range(256)) * 41)
     out = tmp_path / "o"
     writing.write_files(out, {"findings.jsonl": source, "summary.json": "{}"})
     assert (out / "findings.jsonl").read_bytes() == source.read_bytes()
+    assert (out / "findings.jsonl").stat().st_ino != source.stat().st_ino
     with pytest.raises(writing.WriteError, match="cannot write into"):
         writing.write_files(out, {"findings.jsonl": tmp_path / "gone.jsonl", "summary.json": "[]"})
     assert sorted(p.name for p in out.iterdir()) == ["findings.jsonl", "summary.json"]
