@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import tempfile
@@ -295,6 +296,11 @@ def test_a_problem_no_asset_owns_is_the_lakes_own_finding(tmp_path):
     assert [f["rule"] for f in unowned] == ["INP002"] and "acme/m/unet/sub/config.json" in unowned[0]["message"]
     with lakedb.outputs(judged) as (summary, _):
         assert summary["findings"]["about the lake"] == 1
+    # the lake's own finding alone (its asset column all nulls): summarised and written as any other
+    with lakedb.outputs(dataclasses.replace(judged, findings=unowned)) as (summary, files):
+        assert summary["findings"]["about the lake"] == 1 and summary["verdicts"] == {"pass": 2, "fail": 0}
+        parquet = duckdb.sql(f"SELECT asset, rule FROM '{files['findings.parquet']}'")
+        assert parquet.types == ["VARCHAR", "VARCHAR"] and parquet.fetchall() == [(None, "INP002")]
     # a release audit gives it to its release, each release's audit alike
     doc = audit.run(root, rb=RB, asset="open/n").document()
     assert [f["asset"] for f in doc["findings"] if f["rule"] == "INP002"] == ["open/n"]
