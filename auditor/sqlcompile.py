@@ -18,7 +18,7 @@ guards are first restricted to what the guards demand (auditor/sqldemand.py).
 
 Each column holds the kinds of value the schema and the rules put there (a fixpoint over the
 rules, auditor/sqlterms.py), typed or tagged as that module says. Only the Dialect differs between the engines
-that run the statements (CREATE TABLE, CREATE TABLE AS, INSERT, EXCEPT, ALTER TABLE RENAME).
+that run the statements (CREATE TABLE, CREATE TABLE AS, INSERT, NOT EXISTS, ALTER TABLE RENAME).
 """
 
 from __future__ import annotations
@@ -183,7 +183,7 @@ def _stratum(component: list[str], rules: list[Rule], program: Program) -> str |
     if not recursive:
         (pred,) = component
         selects = [_select(rule, program) for rule in own]
-        return f"INSERT INTO {_table(pred)} {_new(pred, selects)}"
+        return f"INSERT INTO {_table(pred)} {_new(pred, selects, program)}"
     linear = len({id(rule) for rule, _ in recursive}) == len(recursive)
     if program.dialect.recursive_cte and len(component) == 1 and linear:
         return _recursive_cte(component[0], own, recursive, program)
@@ -200,7 +200,7 @@ def _recursive_cte(pred: str, own: list[Rule], recursive: list[tuple[Rule, int]]
     step = " UNION ALL ".join(_select(rule, program, i) for rule, i in recursive)
     cte = f"WITH RECURSIVE {table}__delta({columns}) AS (SELECT * FROM ({' UNION '.join(start)}) s "
     cte += f"UNION SELECT * FROM ({step}) r) SELECT * FROM {table}__delta"
-    return f"INSERT INTO {table} SELECT * FROM ({cte}) n EXCEPT SELECT * FROM {table}"
+    return f"INSERT INTO {table} {_absent(pred, f'SELECT * FROM ({cte}) n', program)}"  # UNION: rows distinct
 
 
 def _reads(component: list[str], rules: list[Rule]) -> tuple[frozenset[str], ...]:
@@ -220,11 +220,18 @@ def _uses(component: list[str], rules: list[Rule]) -> frozenset[str]:
     )
 
 
-def _new(pred: str, selects: list[str]) -> str:
-    """The rows the selects derive that the predicate's table does not hold yet."""
+def _new(pred: str, selects: list[str], program: Program) -> str:
+    """The rows the selects derive that the predicate's table does not hold yet, each once."""
     if not selects:
         return f"SELECT * FROM {_table(pred)} WHERE 1 = 0"
-    return f"SELECT * FROM ({' UNION '.join(selects)}) n EXCEPT SELECT * FROM {_table(pred)}"
+    return _absent(pred, f"SELECT DISTINCT * FROM ({' UNION ALL '.join(selects)}) n", program)
+
+
+def _absent(pred: str, query: str, program: Program) -> str:
+    """The query's rows that the predicate's table does not hold, as an anti-join: not `EXCEPT`,
+    which makes its rows distinct again (DuckDB: twice), each time over millions in a lake."""
+    same = " AND ".join(f"o.c{i} = n.c{i}" for i in range(len(program.tables[pred])))
+    return f"{query} WHERE NOT EXISTS (SELECT 1 FROM {_table(pred)} o WHERE {same})"
 
 
 def _fixpoint(component: list[str], own: list[Rule], recursive: list[tuple[Rule, int]], program: Program) -> Fixpoint:
@@ -235,7 +242,7 @@ def _fixpoint(component: list[str], own: list[Rule], recursive: list[tuple[Rule,
         statements = []
         for pred in component:
             statements += [f"DROP TABLE IF EXISTS {_table(pred)}__new"]
-            statements += [f"CREATE TABLE {_table(pred)}__new AS {_new(pred, selects[pred])}"]
+            statements += [f"CREATE TABLE {_table(pred)}__new AS {_new(pred, selects[pred], program)}"]
         for pred in component:
             statements += [f"INSERT INTO {_table(pred)} SELECT * FROM {_table(pred)}__new"]
             statements += [f"DROP TABLE IF EXISTS {_table(pred)}__delta"]

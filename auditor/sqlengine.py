@@ -164,11 +164,10 @@ def read(connection: Any, program: sqlcompile.Program, only: Collection[str] | N
 
 
 def _decoded(column: list[Term], rep: str) -> list[Term]:
-    """A column's values as clingo's terms: each distinct value decoded once."""
+    """A column's values as clingo's terms: each distinct value decoded once (a constant made once,
+    not once a row: a lake's columns repeat a few rule ids and licenses a million times)."""
     if rep in (sqlterms.INT, sqlterms.STR):
         return column
-    if rep == sqlterms.SYM:
-        return list(map(asptext.Constant, column))
     terms = {value: sqlterms.decode(value, rep) for value in set(column)}
     return list(map(terms.__getitem__, column))
 

@@ -54,6 +54,27 @@ def test_recursion_over_a_cyclic_graph_terminates(tmp_path, step, looped):
     assert looped or compiled.count("WITH RECURSIVE") == 1
 
 
+@pytest.mark.parametrize("step", ["reach(X, Y), edge(Y, Z)", "reach(X, Y), reach(Y, Z)"])
+def test_every_derived_row_is_stored_once(tmp_path, step):
+    """A rule deriving a row from several bindings, two rules deriving the same row, a row given as a
+    fact and derived again, a recursion in either form: each table holds each row once (clingo's
+    atoms are a set; read back as lists, a repeated row would repeat an atom)."""
+    path = tmp_path / "program.lp"
+    path.write_text(f"""
+        edge(1, 2). edge(1, 3). edge(2, 3). edge(3, 1). reach(1, 2).
+        p(X) :- edge(X, Y). p(X) :- edge(Y, X). p(1).
+        reach(X, Y) :- edge(X, Y). reach(X, Z) :- {step}.
+    """)
+    program = sqlengine.compiled([path])
+    connection = duckdb.connect()
+    sqlengine.load(connection, program, [], [])
+    sqlengine.run(connection, program)
+    for table in ("p__1", "reach__2"):
+        rows = connection.execute(f"SELECT * FROM {table}").fetchall()
+        assert sorted(rows) == sorted(set(rows)) and rows
+    assert connection.execute("SELECT count(*) FROM reach__2").fetchone()[0] == 9
+
+
 def test_steps_whose_rules_read_an_empty_table_are_skipped(tmp_path):
     path = tmp_path / "program.lp"
     path.write_text("a(1;2). b(2). p(X) :- a(X), c(X). q(X) :- a(X), b(X). r(X) :- a(X), not c(X). #defined c/1.")
