@@ -229,7 +229,8 @@ def _new(pred: str, selects: list[str], program: Program) -> str:
 
 def _absent(pred: str, query: str, program: Program) -> str:
     """The query's rows that the predicate's table does not hold, as an anti-join: not `EXCEPT`,
-    which makes its rows distinct again (DuckDB: twice), each time over millions in a lake."""
+    which makes its rows distinct again (DuckDB: twice), each time over millions in a lake. Plain
+    equality is `EXCEPT`'s match here: a value is a clingo term, never NULL."""
     same = " AND ".join(f"o.c{i} = n.c{i}" for i in range(len(program.tables[pred])))
     return f"{query} WHERE NOT EXISTS (SELECT 1 FROM {_table(pred)} o WHERE {same})"
 
