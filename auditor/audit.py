@@ -80,9 +80,11 @@ def no_cycle_collection(process_ends: bool = False) -> Iterator[None]:
     (a third of the run time at 100k assets). On the way out the survivors are frozen, so that
     turning the collector back on does not start by scanning them all. A frozen object is never
     collected, though: unless the process ends after this block (the command line) or the run was
-    large, its garbage (pyDatalog's state is cyclic) is collected instead, so that a process auditing
-    many releases (a test suite, a service) does not keep every run's cycles. Inside an outer pause
-    (or with the collector off) the outer block decides."""
+    large, the youngest generation, which holds what the run made and nothing older, is collected
+    instead (and what survives is left to the collector as usual), so that a process auditing many
+    releases (a test suite, a service) keeps no run's cycles (pyDatalog's state is cyclic) and pays
+    for the run's objects alone. Inside an outer pause (or with the collector off) the outer block
+    decides."""
     if not gc.isenabled():
         yield
         return
@@ -93,7 +95,7 @@ def no_cycle_collection(process_ends: bool = False) -> Iterator[None]:
         if process_ends or gc.get_count()[0] > FREEZE_ABOVE:
             gc.freeze()
         else:
-            gc.collect()
+            gc.collect(0)
         gc.enable()
 
 
