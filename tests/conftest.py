@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,25 @@ from auditor import audit, rulebase
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 RB = rulebase.load()  # the installed rule base, read once for the session and given to every audit
+
+
+def within(seconds: float, fn, *args):
+    """`fn(*args)`, failing if it takes `seconds` of CPU or more: a bound on the work a parser does.
+
+    CPU time, not wall time, so a busy machine's other jobs do not count; the collector is paused, so
+    a long test process's heap, scanned by every full collection, does not count either. A quadratic
+    reader of a megabyte takes minutes, far beyond any bound given here."""
+    paused = gc.isenabled()
+    gc.disable()
+    start = time.process_time()
+    try:
+        result = fn(*args)
+    finally:
+        elapsed = time.process_time() - start
+        if paused:
+            gc.enable()
+    assert elapsed < seconds, f"took {elapsed:.1f} s of CPU"
+    return result
 
 
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
-from conftest import FIXTURES, card, run_audit, write_tree
+from conftest import FIXTURES, card, run_audit, within, write_tree
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -93,9 +91,8 @@ def test_another_works_license_in_the_body_is_not_the_cards():
 @settings(max_examples=30, deadline=None)
 @given(st.text(alphabet="Licensed under the :*-[]()\n MIT", max_size=4000))
 def test_reading_the_body_is_bounded(text):
-    started = time.perf_counter()
-    found = stated_licenses(text * 16, 1)
-    assert len(found) <= MAX_STATED and time.perf_counter() - started < 2
+    found = within(2, stated_licenses, text * 16, 1)
+    assert len(found) <= MAX_STATED
 
 
 @pytest.mark.parametrize(
