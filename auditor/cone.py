@@ -9,6 +9,8 @@ same findings for the release, in time and memory that follow the cone, not the 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 from auditor.model import AssetGraph
 from auditor.naming import find
@@ -25,19 +27,27 @@ def descendants(graph: AssetGraph, keys: set[str]) -> set[str]:
 
 
 def _reached(graph: AssetGraph, starts: set[str], upward: bool) -> set[str]:
+    return _walk(_following(graph, upward), starts)
+
+
+def _following(graph: AssetGraph, upward: bool) -> defaultdict[str, list[str]]:
     following: defaultdict[str, list[str]] = defaultdict(list)
     for edge in graph.edges:
         if upward:
             following[edge.child].append(edge.parent)
         else:
             following[edge.parent].append(edge.child)
+    return following
+
+
+def _walk(following: defaultdict[str, list[str]], starts: set[str]) -> set[str]:
     seen: set[str] = set()
     stack = list(starts)
     while stack:
         key = stack.pop()
         if key not in seen:
             seen.add(key)
-            stack.extend(following[key])
+            stack.extend(following.get(key, ()))
     return seen
 
 
@@ -56,4 +66,46 @@ def cut(graph: AssetGraph, release: str | None) -> AssetGraph:
         {k: a for k, a in graph.assets.items() if k in kept},
         [e for e in graph.edges if e.child in cone],
         graph.harvest,
+    )
+
+
+@dataclass(frozen=True)
+class Block:
+    """Some of a lake's assets, judged together: `keys`, whose findings the block gives, and the
+    graph those findings depend on, their cone."""
+
+    keys: frozenset[str]
+    graph: AssetGraph
+    lake_wide: bool  # whether the block gives the findings no asset owns (the first block does)
+
+
+def blocks(graph: AssetGraph, size: int) -> Iterator[Block]:
+    """The graph's assets in blocks whose cones hold at most about `size` described assets of their
+    own (and their shared upstream), so that a lake is judged in memory that follows the block, not
+    the lake. The described assets go `size` at a time, in the graph's order. An undescribed asset
+    goes with the first block whose lineage reaches it (there it is in scope, as in the whole lake),
+    or with the first block if none does; its block's graph also holds every asset that names it,
+    whose references are its findings' evidence. A block's graph keeps the input problems of its
+    assets; those no asset of the graph owns stand in the first block alone."""
+    described = [k for k, a in graph.assets.items() if a.resolved]
+    parts = [described[i : i + size] for i in range(0, len(described), size)] or [[]]
+    parents, children = _following(graph, upward=True), _following(graph, upward=False)
+    cones = [_walk(parents, set(part)) for part in parts]
+    owner: dict[str, int] = {}
+    for i, reached in enumerate(cones):
+        for key in reached:
+            owner.setdefault(key, i)
+    strays = {k for k in graph.assets if k not in owner}  # undescribed, and no lineage reaches them
+    for i, (part, reached) in enumerate(zip(parts, cones, strict=True)):
+        own = {k for k in reached if not graph.assets[k].resolved and owner[k] == i} | (strays if i == 0 else set())
+        naming = {child for key in own for child in children.get(key, ())}
+        yield Block(frozenset({*part, *own}), _part(graph, reached | own | naming, lake_wide=i == 0), i == 0)
+
+
+def _part(graph: AssetGraph, keys: set[str], lake_wide: bool) -> AssetGraph:
+    problems = [p for p in graph.harvest.problems if p.asset in keys or (lake_wide and p.asset not in graph.assets)]
+    return AssetGraph(
+        {k: a for k, a in graph.assets.items() if k in keys},
+        [e for e in graph.edges if e.child in keys and e.parent in keys],
+        replace(graph.harvest, problems=problems),
     )

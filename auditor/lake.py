@@ -22,8 +22,10 @@ from auditor.license_reading import LicenseReading
 from auditor.model import AssetGraph
 from auditor.naming import display_id
 from auditor.parsed import JSON, JSONObject
+from auditor.predicates import Atoms
 from auditor.vocabulary import SEVERITIES
 
+BLOCK = 25_000  # described assets judged by one reasoning run: a block's atoms and chains, not the lake's, are held
 ENGINE = "duckdb"  # a lake's engine unless one is chosen: the compiled SQL scales where grounding does not
 READS = ("finding", "because", "via", "newest_via", "use_category", "inherited")  # the atoms a lake audit reads
 
@@ -93,29 +95,72 @@ def load(
     return Loaded(root, settings, files, rb, decisions, curated.graph, tuple(curated.problems))
 
 
-def judge(loaded: Loaded, on_stage: audit.StageHook | None = None) -> LakeAudit:
-    """Every resolved asset of the loaded graph judged as a release, in one reasoning run."""
-    settings, rb, graph, files = loaded.settings, loaded.rb, loaded.graph, loaded.files
+def judge(loaded: Loaded, on_stage: audit.StageHook | None = None, block: int = BLOCK) -> LakeAudit:
+    """Every resolved asset of the loaded graph judged as a release, `block` of them (and their
+    upstream) to a reasoning run: an asset's findings depend on its lineage alone, so a large lake's
+    atoms and evidence chains are held a block at a time. With both engines, one run: the engines'
+    disagreements are the whole lake's."""
+    graph, settings = loaded.graph, loaded.settings
+    size = block if settings.engine != "both" else max(len(graph.assets), 1)
+    made: dict[Step, JSON] = {}  # a step's JSON, shared by every finding that cites it
+    found: list[JSONObject] = []
+    assets: list[JSONObject] = []
+    restrictions: list[JSONObject] = []
+    engines: tuple[str, ...] = ()
+    for part in cone.blocks(graph, size):
+        judged = _judged(loaded, part, made, on_stage)
+        found += judged.findings
+        assets += judged.assets
+        restrictions += judged.restrictions
+        engines = judged.engines
+    found.sort(key=findings.document_order)
+    doc: JSONObject = {"findings": found, "review": {"problems": list(loaded.problems)}}
+    review.resolve(doc, loaded.decisions, settings.as_of or config.today())
+    assets.sort(key=lambda r: str(r["id"]))
+    restrictions.sort(key=lambda r: (str(r["asset"]), str(r["license"]), str(r["term"])))
+    return LakeAudit(
+        str(loaded.root), settings, graph, loaded.rb, engines, found, assets, _edges(graph), restrictions, doc["review"]
+    )
+
+
+@dataclass(frozen=True)
+class BlockAudit:
+    """One block's part of a lake audit: its assets' findings (as report.json gives them, not yet
+    reviewed), rows and restrictions."""
+
+    findings: list[JSONObject]
+    assets: list[JSONObject]
+    restrictions: list[JSONObject]
+    engines: tuple[str, ...]
+
+
+def _judged(loaded: Loaded, part: cone.Block, made: dict[Step, JSON], on_stage: audit.StageHook | None) -> BlockAudit:
+    """The block's assets judged as releases on their cone, in one reasoning run."""
+    settings, rb, files, graph = loaded.settings, loaded.rb, loaded.files, part.graph
     with audit.stage("encode", on_stage):
         fb = facts.encode(graph, settings, rb, lake=True)
     with audit.stage("reason", on_stage):
-        reasoned = reasoning.reason(settings.engine, files, fb, READS)
+        reasoned = _own(reasoning.reason(settings.engine, files, fb, READS), fb, part)
     with audit.stage("interpret", on_stage):
         chains = Chains(fb, graph, rb.kb, reasoned.atoms.get("via", []), reasoned.atoms.get("newest_via", []))
         listed = list(findings.listed(reasoned, chains, rb.rules))
-        assets, restrictions = _assets(fb, graph, settings.lake, reasoned), _restrictions(reasoned, fb, graph, rb)
+        assets = _assets(fb, graph, settings.lake, reasoned, part.keys)
+        restrictions = _restrictions(reasoned, fb, graph, rb, part.keys)
     engines = reasoned.engines
-    del reasoned, chains  # millions of atoms and evidence chains in a large lake: the findings hold what is read
+    del reasoned, chains  # millions of atoms and evidence chains in a large block: the findings hold what is read
     with audit.stage("license choices", on_stage):
-        made: dict[Step, JSON] = {}
-        chosen = _own_choices(listed, fb, graph, settings, files, rb)
-        found = [document.finding(f, made) for f in chosen]
-    del listed
-    doc: JSONObject = {"findings": found, "review": {"problems": list(loaded.problems)}}
-    review.resolve(doc, loaded.decisions, settings.as_of or config.today())
-    return LakeAudit(
-        str(loaded.root), settings, graph, rb, engines, found, assets, _edges(graph), restrictions, doc["review"]
-    )
+        chosen = _own_choices(listed, fb, graph, settings, files, rb, part.keys)
+        return BlockAudit([document.finding(f, made) for f in chosen], assets, restrictions, engines)
+
+
+def _own(reasoned: reasoning.Reasoning, fb: facts.FactBase, part: cone.Block) -> reasoning.Reasoning:
+    """The reasoning's findings about the block's own assets (and the lake's, in the first block):
+    its upstream assets' are another block's."""
+    ids = {i for i, key in enumerate(fb.keys) if key in part.keys} | ({facts.AUDIT} if part.lake_wide else set())
+    if len(ids) == len(fb.keys):
+        return reasoned
+    kept = [row for row in reasoned.atoms.get("finding", []) if row[1] in ids]
+    return replace(reasoned, atoms=Atoms(list, {**reasoned.atoms, "finding": kept}))
 
 
 def _own_choices(
@@ -125,13 +170,14 @@ def _own_choices(
     settings: config.Settings,
     files: list[Path],
     rb: rulebase.RuleBase,
+    about: frozenset[str],
 ) -> list[Finding]:
     """The findings, those of each release with an upstream offered under alternatives (or offered
     so itself) judged by its own audit: the solver chooses an alternative per audit, to spare that
     release what blocks it, while one lake-wide choice would weigh every release at once. Such
     assets are few (a known dual license), so each gets its own reasoning run."""
     own: dict[str, tuple[Finding, ...]] = {}
-    for key in choosing(fb, graph):
+    for key in choosing(fb, graph, about):
         name = display_id(key, graph)
         one = own_release(settings, name)
         release_facts = facts.encode(graph, one, rb)
@@ -159,14 +205,14 @@ def own_release(settings: config.Settings, name: str) -> config.Settings:
 
 
 def _assets(
-    fb: facts.FactBase, graph: AssetGraph, lake: config.Lake, reasoned: reasoning.Reasoning
+    fb: facts.FactBase, graph: AssetGraph, lake: config.Lake, reasoned: reasoning.Reasoning, keys: frozenset[str]
 ) -> list[JSONObject]:
-    """One row per asset released: how it is named, licensed (as declared, as read, and the use its
-    lineage leaves it, as report.json's assets) and released."""
+    """One row per asset of `keys` released: how it is named, licensed (as declared, as read, and
+    the use its lineage leaves it, as report.json's assets) and released."""
     categories = {fb.keys[a]: c.replace("_", "-") for a, c in reasoned.atoms.use_category}
     rows: list[JSONObject] = []
     for key, asset in graph.assets.items():
-        if not asset.resolved:
+        if not asset.resolved or key not in keys:
             continue
         name = display_id(key, graph)
         reading = fb.readings[key]
@@ -184,7 +230,7 @@ def _assets(
                 "setting": setting,
             }
         )
-    return sorted(rows, key=lambda r: str(r["id"]))
+    return rows
 
 
 def shown_license(reading: LicenseReading) -> str:
@@ -204,17 +250,17 @@ def organisation(name: str) -> str:
 
 
 def _restrictions(
-    reasoned: reasoning.Reasoning, fb: facts.FactBase, graph: AssetGraph, rb: rulebase.RuleBase
+    reasoned: reasoning.Reasoning, fb: facts.FactBase, graph: AssetGraph, rb: rulebase.RuleBase, keys: frozenset[str]
 ) -> list[JSONObject]:
-    """(asset, license, term) for each limitation an asset inherits through its lineage."""
+    """(asset, license, term) for each limitation an asset of `keys` inherits through its lineage."""
     limiting = {term for term, kind in rb.kb.term_kinds.items() if kind.get("kind") == "limitation"}
     names: dict[int, str] = {}  # an asset inherits several: each named once
     rows: list[JSONObject] = []
     for a, lic, term in reasoned.atoms.inherited:
-        if term in limiting:
+        if term in limiting and fb.keys[a] in keys:
             name = names.get(a) or names.setdefault(a, display_id(fb.keys[a], graph))
             rows.append({"asset": name, "license": lic, "term": term})
-    return sorted(rows, key=lambda r: (str(r["asset"]), str(r["license"]), str(r["term"])))
+    return rows
 
 
 def finding_changes(
