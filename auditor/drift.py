@@ -95,7 +95,7 @@ def from_report(name: str, doc: JSONObject) -> State:
 
 
 def from_lake(judged: lake.LakeAudit) -> State:
-    return State(judged.root, rows={"assets": judged.assets, "edges": judged.edges, "findings": judged.findings})
+    return State(judged.root, rows={"assets": judged.assets, "edges": judged.edges, "findings": list(judged.findings)})
 
 
 def from_lake_output(folder: Path) -> State:

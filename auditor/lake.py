@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, cast
 
-from auditor import audit, cone, config, document, facts, findings, reasoning, review, rulebase
+from auditor import audit, cone, config, document, facts, findings, reasoning, review, rulebase, spilled
 from auditor.chains import Chains
 from auditor.interpretation import Finding, Step
 from auditor.license_reading import LicenseReading
@@ -40,7 +40,7 @@ class LakeAudit:
     graph: AssetGraph
     rb: rulebase.RuleBase
     engines: tuple[str, ...]
-    findings: list[JSONObject]
+    findings: spilled.Spilled  # in report order, resolutions applied
     assets: list[JSONObject]  # id, kind, organisation, declared, license, use_category, use, distribution, setting
     edges: list[JSONObject]  # child, parent, relation: the lineage, as reports name the assets
     restrictions: list[JSONObject]  # asset, license, term: a limitation that reached the asset from upstream
@@ -98,28 +98,29 @@ def load(
 def judge(loaded: Loaded, on_stage: audit.StageHook | None = None, block: int = BLOCK) -> LakeAudit:
     """Every resolved asset of the loaded graph judged as a release, `block` of them (and their
     upstream) to a reasoning run: an asset's findings depend on its lineage alone, so a large lake's
-    atoms and evidence chains are held a block at a time. With both engines, one run: the engines'
-    disagreements are the whole lake's."""
-    graph, settings = loaded.graph, loaded.settings
+    atoms, evidence chains and findings are held a block at a time (the findings then on disk).
+    With both engines, one run: the engines' disagreements are the whole lake's."""
+    graph, settings, decisions = loaded.graph, loaded.settings, loaded.decisions
+    as_of = settings.as_of or config.today()
     size = block if settings.engine != "both" else max(len(graph.assets), 1)
-    made: dict[Step, JSON] = {}  # a step's JSON, shared by every finding that cites it
-    found: list[JSONObject] = []
+    spill, used = spilled.Spill(), set()
     assets: list[JSONObject] = []
     restrictions: list[JSONObject] = []
     engines: tuple[str, ...] = ()
     for part in cone.blocks(graph, size):
-        judged = _judged(loaded, part, made, on_stage)
-        found += judged.findings
+        judged = _judged(loaded, part, on_stage)
+        used |= review.applied(judged.findings, decisions, as_of)
+        spill.add(judged.findings)
         assets += judged.assets
         restrictions += judged.restrictions
         engines = judged.engines
-    found.sort(key=findings.document_order)
-    doc: JSONObject = {"findings": found, "review": {"problems": list(loaded.problems)}}
-    review.resolve(doc, loaded.decisions, settings.as_of or config.today())
+        del judged
+    about: JSONObject = {"problems": list(loaded.problems)}
+    review.summarise(about, decisions, used, as_of)
     assets.sort(key=lambda r: str(r["id"]))
     restrictions.sort(key=lambda r: (str(r["asset"]), str(r["license"]), str(r["term"])))
     return LakeAudit(
-        str(loaded.root), settings, graph, loaded.rb, engines, found, assets, _edges(graph), restrictions, doc["review"]
+        str(loaded.root), settings, graph, loaded.rb, engines, spill.done(), assets, _edges(graph), restrictions, about
     )
 
 
@@ -134,7 +135,7 @@ class BlockAudit:
     engines: tuple[str, ...]
 
 
-def _judged(loaded: Loaded, part: cone.Block, made: dict[Step, JSON], on_stage: audit.StageHook | None) -> BlockAudit:
+def _judged(loaded: Loaded, part: cone.Block, on_stage: audit.StageHook | None) -> BlockAudit:
     """The block's assets judged as releases on their cone, in one reasoning run."""
     settings, rb, files, graph = loaded.settings, loaded.rb, loaded.files, part.graph
     with audit.stage("encode", on_stage):
@@ -150,6 +151,7 @@ def _judged(loaded: Loaded, part: cone.Block, made: dict[Step, JSON], on_stage: 
     del reasoned, chains  # millions of atoms and evidence chains in a large block: the findings hold what is read
     with audit.stage("license choices", on_stage):
         chosen = _own_choices(listed, fb, graph, settings, files, rb, part.keys)
+        made: dict[Step, JSON] = {}  # a step's JSON, shared by the block's findings that cite it
         return BlockAudit([document.finding(f, made) for f in chosen], assets, restrictions, engines)
 
 

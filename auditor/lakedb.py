@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import shlex
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,6 +23,7 @@ import orjson
 from auditor import __version__, duck
 from auditor.lake import LakeAudit
 from auditor.parsed import JSON, JSONObject
+from auditor.spilled import Spilled, line
 from auditor.vocabulary import SEVERITIES
 
 SUMMARY_VERSION = "1.0.0"
@@ -74,15 +75,14 @@ def outputs(lake: LakeAudit) -> Iterator[tuple[JSONObject, dict[str, Path]]]:
         folder = Path(tmp)
         con = duck.connect(threads=1, preserve_insertion_order=True, memory_limit=OUTPUTS_MEMORY)
         try:
-            lengths = write_jsonl(folder / "findings.jsonl", lake.findings)
             _summarised(con, lake.findings)
             load(con, folder, "assets", lake.assets, ASSET_COLUMNS)
             load(con, folder, "restrictions", lake.restrictions, RESTRICTION_COLUMNS)
             load(con, folder, "edges", lake.edges, EDGE_COLUMNS)
             con.execute(JUDGED)
             summary = {**_about(lake), **_summary(con)}
-            files = {"findings.jsonl": folder / "findings.jsonl"}
-            files["findings.parquet"] = _findings_parquet(con, folder, lengths)
+            files = {"findings.jsonl": lake.findings.path}
+            files["findings.parquet"] = _findings_parquet(con, folder, lake.findings)
             files.update({PARQUET[table][0]: _parquet(con, folder, table) for table in ("judged", "edges")})
         finally:
             con.close()
@@ -137,38 +137,39 @@ def load(
     )
 
 
-def write_jsonl(path: Path, rows: list[JSONObject]) -> list[int]:
-    """`rows` as JSON Lines at `path`, a row at a time (a large lake's findings run to gigabytes);
-    the length of each line in bytes, by which the lines can be read back in another order."""
-    lengths = []
+def write_jsonl(path: Path, rows: Iterable[JSONObject]) -> None:
+    """`rows` as JSON Lines at `path`, a row at a time (a large lake's tables run to gigabytes)."""
     with path.open("wb", buffering=WRITE_BUFFER) as out:
         for row in rows:
-            line = orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE)
-            out.write(line)
-            lengths.append(len(line))
-    return lengths
+            out.write(line(row))
 
 
-def _summarised(con: duckdb.DuckDBPyConnection, findings: list[JSONObject]) -> None:
+def _summarised(con: duckdb.DuckDBPyConnection, findings: Spilled) -> None:
     """The table `findings` with the columns the summary and the Parquet file's order read, handed
-    to DuckDB as column arrays from the findings in hand: the wide columns (message, evidence, fix)
-    are never parsed back for it."""
-    given = {name: numpy.array([f[name] for f in findings], dtype=object) for name in SUMMARISED}
-    given["detail"] = numpy.array([orjson.dumps(f["detail"]).decode() for f in findings], dtype=object)
+    to DuckDB as column arrays, each finding read once: DuckDB never parses the wide columns
+    (message, evidence, fix) for it."""
+    columns: dict[str, list[JSON]] = {name: [] for name in (*SUMMARISED, "detail")}
+    for f in findings:
+        for name in SUMMARISED:
+            columns[name].append(f[name])
+        columns["detail"].append(orjson.dumps(f["detail"]).decode())
+    given = {name: numpy.array(values, dtype=object) for name, values in columns.items()}
+    del columns
     con.register("given", given)
     typed = ", ".join(f"{name}::{FINDING_COLUMNS[name]} AS {name}" for name in given)  # typed if all null
     con.execute(f"CREATE TABLE findings AS SELECT {typed} FROM given")
     con.unregister("given")
 
 
-def _findings_parquet(con: duckdb.DuckDBPyConnection, folder: Path, lengths: list[int]) -> Path:
+def _findings_parquet(con: duckdb.DuckDBPyConnection, folder: Path, findings: Spilled) -> Path:
     """findings.parquet: findings.jsonl's lines copied in the file's order (the summary's table
     sorted, its keys alone), then read by DuckDB in that order, never sorted whole (the sort of the
     wide rows spilled gigabytes to disk). Ties, if any, keep report order."""
     order = con.execute(f"SELECT rowid FROM findings ORDER BY {PARQUET['findings'][1]}, rowid").fetchnumpy()["rowid"]
+    lengths = findings.lengths
     offsets = numpy.cumsum([0, *lengths[:-1]]).tolist()
     ordered = folder / "findings-ordered.jsonl"
-    with (folder / "findings.jsonl").open("rb") as source, ordered.open("wb", buffering=WRITE_BUFFER) as out:
+    with findings.path.open("rb") as source, ordered.open("wb", buffering=WRITE_BUFFER) as out:
         for i in order.tolist():
             out.write(os.pread(source.fileno(), lengths[i], offsets[i]))
     con.execute(

@@ -15,6 +15,7 @@ the finding it meant stays open, which is the safe way to fail.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypedDict
@@ -287,16 +288,26 @@ def curate(graph: AssetGraph, review: Review) -> Curated:
 
 def resolve(doc: JSONObject, review: Review, as_of: dt.date) -> None:
     """Mark the findings the resolutions accept; an expired resolution leaves its finding open."""
+    summarise(doc["review"], review, applied(doc["findings"], review, as_of), as_of)
+
+
+def applied(findings: Iterable[JSONObject], review: Review, as_of: dt.date) -> set[Resolution]:
+    """Mark each of `findings` resolved or open; the resolutions that matched one."""
     used = set()
-    expiring = any(r.expires for r in review.resolutions)
-    for finding in doc["findings"]:
+    for finding in findings:
         matching = [r for r in review.resolutions if r.matches(finding)]
         used.update(matching)
         active = [r for r in matching if r.expires is None or r.expires >= as_of.isoformat()]
         chosen = next(iter(active or matching), None)
         finding["resolution"] = None if chosen is None else chosen.record(expired=not active)
         finding["status"] = (ReviewStatus.RESOLVED if active else ReviewStatus.OPEN).value
-    doc["review"].update(
+    return used
+
+
+def summarise(about: JSONObject, review: Review, used: set[Resolution], as_of: dt.date) -> None:
+    """The review's part of a report (`about`): the resolutions `used` and those that matched no finding."""
+    expiring = any(r.expires for r in review.resolutions)
+    about.update(
         {
             "as_of": as_of.isoformat() if expiring else None,
             "resolutions": {
@@ -306,8 +317,8 @@ def resolve(doc: JSONObject, review: Review, as_of: dt.date) -> None:
             },
         }
     )
-    kept = [p for p in doc["review"]["problems"] if p["kind"] != "resolutions"]
-    doc["review"]["problems"] = kept + review.problems_of("resolutions")
+    kept = [p for p in about["problems"] if p["kind"] != "resolutions"]
+    about["problems"] = kept + review.problems_of("resolutions")
 
 
 def _orphan(r: Resolution) -> JSONObject:

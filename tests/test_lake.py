@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from auditor import audit, config, lake, lakedb
 from auditor.cli import main
 from auditor.report import lakehtml, lakeplots
+from auditor.spilled import spilled
 
 SMALL = FIXTURES / "lakes" / "small"
 OUTPUTS = ("findings.jsonl", "findings.parquet", "assets.parquet", "edges.parquet", "summary.json", "lake.html")
@@ -297,7 +298,7 @@ def test_a_problem_no_asset_owns_is_the_lakes_own_finding(tmp_path):
     with lakedb.outputs(judged) as (summary, _):
         assert summary["findings"]["about the lake"] == 1
     # the lake's own finding alone (its asset column all nulls): summarised and written as any other
-    with lakedb.outputs(dataclasses.replace(judged, findings=unowned)) as (summary, files):
+    with lakedb.outputs(dataclasses.replace(judged, findings=spilled(unowned))) as (summary, files):
         assert summary["findings"]["about the lake"] == 1 and summary["verdicts"] == {"pass": 2, "fail": 0}
         parquet = duckdb.sql(f"SELECT asset, rule FROM '{files['findings.parquet']}'")
         assert parquet.types == ["VARCHAR", "VARCHAR"] and parquet.fetchall() == [(None, "INP002")]

@@ -1,0 +1,89 @@
+"""A lake's findings held on disk, in report order, as the lines of findings.jsonl.
+
+A Hub-scale lake has millions of findings (eight an asset), more than a process holds as objects;
+each block of the lake (cone.blocks) hands its findings over as it is judged, and they are kept as
+their JSON lines in a temporary file, with each line's place in report order. Read back, they are
+the findings in report.json's shape again, one at a time.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import orjson
+
+from auditor.findings import document_order
+from auditor.parsed import JSONObject
+
+BUFFER = 1 << 20  # bytes buffered by each file written or read
+
+
+class Spilled:
+    """Findings as the JSON lines of a file (`path`, removed with this object), in report order."""
+
+    def __init__(self, folder: tempfile.TemporaryDirectory[str], path: Path, lengths: list[int]) -> None:
+        self._folder, self.path, self.lengths = folder, path, lengths
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    def __iter__(self) -> Iterator[JSONObject]:
+        with self.path.open("rb", buffering=BUFFER) as lines:
+            for line in lines:
+                yield orjson.loads(line)
+
+    def __eq__(self, other: object) -> bool:
+        """Two files of findings are equal when their findings are, line by line."""
+        if not isinstance(other, Spilled):
+            return NotImplemented
+        return self.lengths == other.lengths and self.path.read_bytes() == other.path.read_bytes()
+
+    __hash__ = None  # type: ignore[assignment]  # equal by content, which can change
+
+
+class Spill:
+    """Findings taken a batch at a time, in any order, and given back in report order (`done`)."""
+
+    def __init__(self) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="mlaudit-findings-")
+        self._taken = Path(self._folder.name) / "taken.jsonl"
+        self._out = self._taken.open("wb", buffering=BUFFER)
+        self._lengths: list[int] = []
+        self._order: list[tuple[int, str, str, list[str]]] = []
+
+    def add(self, findings: Iterable[JSONObject]) -> None:
+        for finding in findings:
+            written = line(finding)
+            self._out.write(written)
+            self._lengths.append(len(written))
+            self._order.append(document_order(finding))
+
+    def done(self) -> Spilled:
+        """The findings taken, in report order (ties, which name the same finding, as taken)."""
+        self._out.close()
+        order = sorted(range(len(self._order)), key=self._order.__getitem__)
+        self._order.clear()
+        offsets = [0] * len(self._lengths)
+        for i in range(1, len(offsets)):
+            offsets[i] = offsets[i - 1] + self._lengths[i - 1]
+        path = Path(self._folder.name) / "findings.jsonl"
+        with self._taken.open("rb") as taken, path.open("wb", buffering=BUFFER) as out:
+            for i in order:
+                out.write(os.pread(taken.fileno(), self._lengths[i], offsets[i]))
+        self._taken.unlink()
+        return Spilled(self._folder, path, [self._lengths[i] for i in order])
+
+
+def line(row: JSONObject) -> bytes:
+    """A row as a line of JSON Lines, as every JSON Lines file of a lake's output is written."""
+    return orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE)
+
+
+def spilled(findings: Iterable[JSONObject]) -> Spilled:
+    """`findings` held on disk, in report order."""
+    spill = Spill()
+    spill.add(findings)
+    return spill.done()

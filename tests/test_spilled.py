@@ -1,0 +1,57 @@
+"""A lake's findings held on disk (auditor/spilled.py): taken in batches in any order, given back as
+findings.jsonl's lines in report order, each line orjson's bytes for the finding."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+import orjson
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from auditor.findings import document_order
+from auditor.spilled import Spill, spilled
+from auditor.vocabulary import SEVERITIES
+
+findings = st.lists(
+    st.fixed_dictionaries(
+        {
+            "id": st.text(min_size=1, max_size=6),
+            "rule": st.sampled_from(["CMP001", "PRV002", "OBL001"]),
+            "severity": st.sampled_from([str(s.value) for s in SEVERITIES]),
+            "asset": st.one_of(st.none(), st.sampled_from(["a/b", "a/c", "datasets/x/é"])),
+            "detail": st.dictionaries(
+                st.sampled_from(["license", "term", "n"]), st.one_of(st.text(max_size=4), st.integers(-3, 3))
+            ),
+            "message": st.text(max_size=40),
+        }
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(findings, st.integers(1, 7))
+def test_findings_taken_in_batches_come_back_in_report_order_as_their_lines(drawn, batch):
+    found = list(
+        {repr(document_order(f)): f for f in drawn}.values()
+    )  # one finding a place in the order, as ids make it
+    spill = Spill()
+    for start in range(0, len(found), batch):
+        spill.add(found[start : start + batch])
+    kept = spill.done()
+    expected = sorted(found, key=document_order)
+    assert list(kept) == expected and len(kept) == len(found)
+    lines = [orjson.dumps(f, option=orjson.OPT_APPEND_NEWLINE) for f in expected]
+    assert kept.path.read_bytes() == b"".join(lines) and kept.lengths == [len(line) for line in lines]
+    assert kept == spilled(reversed(found))
+
+
+def test_the_file_goes_with_the_findings():
+    kept = spilled([{"id": "x", "rule": "CMP001", "severity": "error", "asset": None, "detail": {}}])
+    folder = Path(kept.path).parent
+    assert folder.is_dir()
+    del kept
+    gc.collect()
+    assert not folder.exists()
