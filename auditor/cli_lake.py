@@ -43,4 +43,4 @@ def run(args: Namespace) -> int:
         where = f"{problem['file']}:{problem['line']}" if problem["line"] else problem["file"]
         print(terminal(f"mlaudit: {where}: {problem['message']}"), file=sys.stderr)
     sys.stdout.write(laketext.render(summary, written))
-    return EXIT_FINDINGS if lake.gate(judged, args.fail_on) else EXIT_OK
+    return EXIT_FINDINGS if lakedb.gate(summary, args.fail_on) else EXIT_OK

@@ -4,7 +4,10 @@ The same stages as a release audit (audit.py), with one difference at the encodi
 described asset gets a release fact, under the use and distribution the [lake] settings give it
 (facts.encode(lake=True)), so one reasoning run judges each asset as its own release audit would.
 Each finding stands once, at the asset it is about; what a release audit adds about its upstream
-assets stands at those assets, each judged as a release of its own. The repair search is not run:
+assets stands at those assets, each judged as a release of its own. An asset's findings depend on
+its lineage alone, so a large lake is judged a block of assets at a time, each block on its cone
+(cone.blocks), and its findings are kept on disk (spilled.py): the memory follows the block and
+the graph, not the lake's millions of atoms and findings. The repair search is not run:
 a lake asks which assets are blocked and why, and each asset's full audit (`mlaudit audit PATH
 --asset ID`) answers what would fix it.
 """
@@ -23,7 +26,6 @@ from auditor.model import AssetGraph
 from auditor.naming import display_id
 from auditor.parsed import JSON, JSONObject
 from auditor.predicates import Atoms
-from auditor.vocabulary import SEVERITIES
 
 BLOCK = 25_000  # described assets judged by one reasoning run: a block's atoms and chains, not the lake's, are held
 ENGINE = "duckdb"  # a lake's engine unless one is chosen: the compiled SQL scales where grounding does not
@@ -285,12 +287,3 @@ def finding_changes(
         if i in was and state(was[i]) != state(f)
     ]
     return new, gone, changed
-
-
-def gate(lake: LakeAudit, fail_on: str) -> bool:
-    """Whether the lake fails the gate: an open finding at or above the severity `fail_on` (or
-    never), or no asset to audit, which is never a pass (as no release identified is not)."""
-    if fail_on == "never":
-        return False
-    levels: set[JSON] = set(SEVERITIES[: SEVERITIES.index(fail_on) + 1])
-    return not lake.assets or any(f["status"] == "open" and f["severity"] in levels for f in lake.findings)

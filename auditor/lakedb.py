@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 import duckdb
 import numpy
@@ -189,6 +190,15 @@ def _parquet(con: duckdb.DuckDBPyConnection, folder: Path, table: str) -> Path:
     path = folder / PARQUET[table][0]
     con.execute(copy(f"SELECT * FROM {table}", table, path))
     return path
+
+
+def gate(summary: JSONObject, fail_on: str) -> bool:
+    """Whether the lake fails the gate, by its summary: an open finding at or above the severity
+    `fail_on` (or never), or no asset audited, which is never a pass (as no release identified is not)."""
+    if fail_on == "never":
+        return False
+    counts = cast(dict[str, int], summary["findings"])
+    return not summary["assets"] or any(counts[s] for s in SEVERITIES[: SEVERITIES.index(fail_on) + 1])
 
 
 def _counts(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, JSON]:
