@@ -82,14 +82,16 @@ class Block:
 def blocks(graph: AssetGraph, size: int) -> Iterator[Block]:
     """The graph's assets in blocks whose cones hold at most about `size` described assets of their
     own (and their shared upstream), so that a lake is judged in memory that follows the block, not
-    the lake. The described assets go `size` at a time, in the graph's order. An undescribed asset
+    the lake. The described assets go `size` at a time, in the order a walk down the lineage meets
+    them, so that a family of derivatives shares a block and its upstream is judged again in few
+    other blocks. An undescribed asset
     goes with the first block whose lineage reaches it (there it is in scope, as in the whole lake),
     or with the first block if none does; its block's graph also holds every asset that names it,
     whose references are its findings' evidence. A block's graph keeps the input problems of its
     assets; those no asset of the graph owns stand in the first block alone."""
-    described = [k for k, a in graph.assets.items() if a.resolved]
-    parts = [described[i : i + size] for i in range(0, len(described), size)] or [[]]
     parents, children = _following(graph, upward=True), _following(graph, upward=False)
+    described = [k for k in _down(graph, parents, children) if graph.assets[k].resolved]
+    parts = [described[i : i + size] for i in range(0, len(described), size)] or [[]]
     cones = [_walk(parents, set(part)) for part in parts]
     owner: dict[str, int] = {}
     for i, reached in enumerate(cones):
@@ -100,6 +102,20 @@ def blocks(graph: AssetGraph, size: int) -> Iterator[Block]:
         own = {k for k in reached if not graph.assets[k].resolved and owner[k] == i} | (strays if i == 0 else set())
         naming = {child for key in own for child in children.get(key, ())}
         yield Block(frozenset({*part, *own}), _part(graph, reached | own | naming, lake_wide=i == 0), i == 0)
+
+
+def _down(graph: AssetGraph, parents: defaultdict[str, list[str]], children: defaultdict[str, list[str]]) -> list[str]:
+    """Every asset, depth first down the lineage from the assets that derive from none (in the
+    graph's order), each where the walk first meets it; then those only a cycle leads to."""
+    met: dict[str, None] = {}
+    for root in (k for k in graph.assets if k not in parents):
+        stack = [root]
+        while stack:
+            key = stack.pop()
+            if key not in met:
+                met[key] = None
+                stack.extend(reversed(children.get(key, ())))
+    return [*met, *(k for k in graph.assets if k not in met)]
 
 
 def _part(graph: AssetGraph, keys: set[str], lake_wide: bool) -> AssetGraph:
