@@ -13,9 +13,8 @@ rules run narrowed to the findings, and none is given an evidence chain: impact 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
-from typing import cast
 
 from auditor import audit, config, document, facts, findings, lake, reasoning, review
 from auditor.chains import Chains
@@ -55,21 +54,21 @@ def judge(
     settings, files, rb = loaded.settings, loaded.files, loaded.rb
     with audit.stage("encode", on_stage):
         fb = facts.encode(graph, settings, rb, lake=True)
-    with audit.stage("reason", on_stage):
-        reasoned = reasoning.reason(settings.engine, files, fb, READS)
     own = lake.choosing(fb, graph, about)
-    runs = [Run(fb, _about(reasoned, fb, about.difference(own)))]
+    with audit.stage("reason", on_stage):
+        reasoned = reasoning.reason(settings.engine, files, fb, READS, _ids(fb, about.difference(own)))
+    runs = [Run(fb, reasoned)]
     for key in own:
         one = lake.own_release(settings, display_id(key, graph))
         own_facts = facts.encode(graph, one, rb)
-        alone = reasoning.reason(one.engine, files, own_facts, READS)
-        runs.append(Run(own_facts, _about(replace(alone, differences=()), own_facts, frozenset({key}))))
+        alone = reasoning.reason(one.engine, files, own_facts, READS, _ids(own_facts, {key}))
+        runs.append(Run(own_facts, replace(alone, differences=())))
     return Side(graph, tuple(runs))
 
 
-def _about(reasoned: reasoning.Reasoning, fb: facts.FactBase, about: frozenset[str]) -> reasoning.Reasoning:
-    rows: list[Row] = [r for r in reasoned.atoms.finding if fb.keys[cast(int, r[1])] in about]
-    return replace(reasoned, atoms=Atoms(list, finding=rows))
+def _ids(fb: facts.FactBase, keys: Collection[str]) -> list[int]:
+    """The ids the facts give the assets `keys`."""
+    return [i for i, key in enumerate(fb.keys) if key in keys]
 
 
 class Judged:
