@@ -8,7 +8,7 @@ keeps the Evidence it was read from, so a finding's chain ends at files, fields 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import cast
 
@@ -66,9 +66,11 @@ def _first(fact: Fact) -> Term | None:
     return values[0] if values else None
 
 
-def encode(graph: AssetGraph, settings: Settings, rb: RuleBase, lake: bool = False) -> FactBase:
-    """The facts of `graph` under `settings`, with the knowledge of the rule base `rb`; with
-    `lake`, every described asset is a release at once, as `settings.lake` says (mlaudit lake)."""
+def encode(
+    graph: AssetGraph, settings: Settings, rb: RuleBase, lake: bool = False, releasing: Collection[str] | None = None
+) -> FactBase:
+    """The facts of `graph` under `settings`, with the knowledge of the rule base `rb`; with `lake`,
+    every described asset (of `releasing`, if given) is a release at once, as `settings.lake` says."""
     fb = FactBase()
     ids = {}
     for key in graph.assets:
@@ -77,7 +79,7 @@ def encode(graph: AssetGraph, settings: Settings, rb: RuleBase, lake: bool = Fal
     for fact, where in knowledge(rb, settings):
         fb.add(fact, where)
     if lake:
-        released = releases.every(fb, graph, settings.lake, ids, rb.kb)
+        released = releases.every(fb, graph, settings.lake, ids, rb.kb, releasing)
     else:
         released = releases.identify(fb, graph, settings, ids, rb.kb)
     documented = ancestors(graph, fb.release) if fb.release else None  # a lake's scope: everything

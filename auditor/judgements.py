@@ -1,21 +1,29 @@
 """The two judgements an impact compares (auditor/impact.py), made to be compared, not reported.
 
 Each side is the descendants' cone judged as `mlaudit lake` judges it (lake.judge): one reasoning
-run with every resolved asset a release, and an asset whose lineage offers a license choice judged
-by its own run. But a finding is a function of its atom: its id, severity and message come from
-the rule and the atom's values, and a resolution matches it by rule, asset and details. So a
-finding whose atom both sides derive (whatever the changed licence does not reach) is the same
-finding on both, and only counts towards its asset's verdict; only the atoms one side derives and
-the other does not are interpreted (and those a resolution may match, for their status). The
-rules run narrowed to the findings, and none is given an evidence chain: impact shows none.
+run with its resolved assets releases, and an asset whose lineage offers a license choice judged
+by its own run. A finding is a function of its atom: its id, severity and message come from the
+rule and the atom's values, and a resolution matches it by rule, asset and details. So a finding
+whose atom both sides derive (whatever the changed licence does not reach) is the same finding on
+both, and only counts towards its asset's verdict; only the atoms one side derives and the other
+does not are interpreted (and those a resolution may match, for their status). The rules run
+narrowed to the findings, and none is given an evidence chain: impact shows none.
+
+Only the assets read (`about`: the descendants and the asset's revisions) are made releases, not
+their upstream: what the rules conclude from a release fact (findings, triggered, sa_checked,
+obligations, outbound) is about that release alone, and what reaches an asset from upstream
+(cone, carries, embodies, derived_unknown) asks not whether the upstream is a release but whether
+it is in a release's cone, as each upstream of a release read is. An undescribed asset read is in
+scope as the lineage of its descendants, which `about` holds too. A license choice, which weighs
+every release, reaches only the assets judged by their own runs. With no described asset read,
+every asset is released: with no release, every asset is in scope.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
-from typing import cast
 
 from auditor import audit, config, document, facts, findings, lake, reasoning, review
 from auditor.chains import Chains
@@ -53,23 +61,24 @@ def judge(
 ) -> Side:
     """The graph judged as lake.judge judges it, the finding atoms about `about` (keys) kept."""
     settings, files, rb = loaded.settings, loaded.files, loaded.rb
+    releasing = about if any(graph.assets[k].resolved for k in about) else None  # see the module's docstring
     with audit.stage("encode", on_stage):
-        fb = facts.encode(graph, settings, rb, lake=True)
-    with audit.stage("reason", on_stage):
-        reasoned = reasoning.reason(settings.engine, files, fb, READS)
+        fb = facts.encode(graph, settings, rb, lake=True, releasing=releasing)
     own = lake.choosing(fb, graph, about)
-    runs = [Run(fb, _about(reasoned, fb, about.difference(own)))]
+    with audit.stage("reason", on_stage):
+        reasoned = reasoning.reason(settings.engine, files, fb, READS, _ids(fb, about.difference(own)))
+    runs = [Run(fb, reasoned)]
     for key in own:
         one = lake.own_release(settings, display_id(key, graph))
         own_facts = facts.encode(graph, one, rb)
-        alone = reasoning.reason(one.engine, files, own_facts, READS)
-        runs.append(Run(own_facts, _about(replace(alone, differences=()), own_facts, frozenset({key}))))
+        alone = reasoning.reason(one.engine, files, own_facts, READS, _ids(own_facts, {key}))
+        runs.append(Run(own_facts, replace(alone, differences=())))
     return Side(graph, tuple(runs))
 
 
-def _about(reasoned: reasoning.Reasoning, fb: facts.FactBase, about: frozenset[str]) -> reasoning.Reasoning:
-    rows: list[Row] = [r for r in reasoned.atoms.finding if fb.keys[cast(int, r[1])] in about]
-    return replace(reasoned, atoms=Atoms(list, finding=rows))
+def _ids(fb: facts.FactBase, keys: Collection[str]) -> list[int]:
+    """The ids the facts give the assets `keys`."""
+    return [i for i, key in enumerate(fb.keys) if key in keys]
 
 
 class Judged:

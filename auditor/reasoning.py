@@ -17,6 +17,7 @@ from auditor import asptext, engine
 from auditor.facts import FactBase
 from auditor.interpretation import Row
 from auditor.predicates import Atoms
+from auditor.schema import SCHEMA
 from auditor.vocabulary import ENGINE_NAMES
 
 # The module of each engine besides clingo, imported when chosen: pyDatalog, numpy with DuckDB, and
@@ -56,23 +57,45 @@ class Reasoning:
     differences: tuple[Difference, ...] = ()
 
 
-def reason(which: str, files: list[Path], fb: FactBase, only: Collection[str] | None = None) -> Reasoning:
+def reason(
+    which: str,
+    files: list[Path],
+    fb: FactBase,
+    only: Collection[str] | None = None,
+    about: Collection[int] | None = None,
+) -> Reasoning:
     """The atoms on clingo, pyDatalog, DuckDB or both (`which`); with both, clingo's atoms and every
     predicate on which clingo and pyDatalog differ. `only`: the predicates the caller reads, which
-    spares DuckDB and Spark reading the others back (a lake reads a few of millions of atoms)."""
+    spares DuckDB and Spark reading the others back (a lake reads a few of millions of atoms);
+    `about` (asset ids, with `only`): of those, the atoms about these assets (their first asset
+    argument), which DuckDB and Spark select as they read (an impact reads a part of its run's)."""
+    about = None if only is None else about
     choices = any(fact[0] == "alternative" for fact in fb.facts)
     with_clingo = "clingo" in ENGINE_NAMES[which] or choices
     clingo_atoms = engine.solve(files, fb.program(), choices) if with_clingo else Atoms(list)
     if which == "clingo":
-        return Reasoning(clingo_atoms, ENGINE_NAMES[which])
+        return Reasoning(_about(clingo_atoms, only, about), ENGINE_NAMES[which])
     chosen = clingo_atoms.get("chosen", [])
     solve = import_module(_DATALOG[which]).solve
-    narrowed = (only,) if which in ("duckdb", "spark") else ()  # SQL engines read back only those asked for
+    narrowed = (only, about) if which in ("duckdb", "spark") else ()  # SQL engines read back only those asked for
     datalog_atoms: Atoms = solve(files, list(fb.facts), chosen, *narrowed)
     datalog_atoms["chosen"] = chosen
     if which != "both":
-        return Reasoning(datalog_atoms, ENGINE_NAMES[which])
-    return Reasoning(clingo_atoms, ENGINE_NAMES[which], differences(clingo_atoms, datalog_atoms))
+        return Reasoning(datalog_atoms if narrowed else _about(datalog_atoms, only, about), ENGINE_NAMES[which])
+    found = differences(clingo_atoms, datalog_atoms)
+    return Reasoning(_about(clingo_atoms, only, about), ENGINE_NAMES[which], found)
+
+
+def _about(atoms: Atoms, only: Collection[str] | None, about: Collection[int] | None) -> Atoms:
+    """The atoms of the predicates `only` names about the assets `about` (all, if not given)."""
+    if about is None or only is None:  # `about` narrows the predicates `only` names
+        return atoms
+    ids = frozenset(about)
+    for name in only:
+        position = SCHEMA[name].asset_argument if name in SCHEMA else None
+        if position is not None and name in atoms:
+            atoms[name] = [row for row in atoms[name] if row[position] in ids]
+    return atoms
 
 
 def differences(a: Atoms, b: Atoms) -> tuple[Difference, ...]:

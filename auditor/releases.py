@@ -12,6 +12,7 @@ no release to identify; a problem no asset owns is the lake's (AUDIT), not each 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from auditor import schema, shipped
@@ -56,10 +57,19 @@ def identify(fb: FactBase, graph: AssetGraph, settings: Settings, ids: dict[str,
     return [key]
 
 
-def every(fb: FactBase, graph: AssetGraph, lake: Lake, ids: dict[str, int], kb: KnowledgeBase) -> list[str]:
-    """Every described asset as a release, under the use and distribution `lake` gives it."""
+def every(
+    fb: FactBase,
+    graph: AssetGraph,
+    lake: Lake,
+    ids: dict[str, int],
+    kb: KnowledgeBase,
+    among: Collection[str] | None = None,
+) -> list[str]:
+    """Every described asset (of `among`, if given) as a release, under the use and distribution
+    `lake` gives it."""
     fb.release_basis = "every described asset (mlaudit lake)"
-    keys, phrases = [k for k, a in graph.assets.items() if a.resolved], prescribed(kb)
+    keys = [k for k, a in graph.assets.items() if a.resolved and (among is None or k in among)]
+    phrases = prescribed(kb)
     for key in keys:
         _released(fb, ids[key], graph.assets[key], lake.release(display_id(key, graph)), phrases)
     return keys

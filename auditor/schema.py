@@ -48,6 +48,11 @@ class Predicate:
         """Indices (in the fact tuple, name at 0) of the arguments that are asset ids."""
         return tuple(i + 1 for i, t in enumerate(self.types) if t == "asset")
 
+    @cached_property
+    def asset_argument(self) -> int | None:
+        """Index (in a row, name left out) of the first asset argument: the asset an atom is about."""
+        return self.asset_positions[0] - 1 if self.asset_positions else None
+
     def __call__(self, *values: Term) -> Fact:
         if len(values) != self.arity:
             raise TypeError(f"{self.name}/{self.arity} given {len(values)} arguments")
@@ -299,10 +304,7 @@ class S:
     rule_family = _p("rule:string family:symbol", "knowledge", "the family a rule's metadata gives")
     profile = _p("profile:string kind:symbol", "knowledge", "a documentation profile applies to assets of the kind")
     selected = _p("profile:string", "input", "the audit uses this documentation profile")
-    profile_format = _p(
-        "profile:string format:string", "knowledge",
-        "the profile applies only to assets described in this format",
-    )
+    profile_format = _p("profile:string format:string", "knowledge", "applies only to assets described in this format")
     described_in = _p("a:asset format:string", "input", "a manifest of this format describes the asset")
     item = _p("profile:string item:string", "knowledge", "a documentation item of a profile")
     item_field = _p("profile:string item:string field:string", "knowledge", "a manifest field that meets the item")

@@ -34,6 +34,7 @@ from auditor.datalog import Arg, Rule, Var
 from auditor.predicates import Term
 from auditor.sqlterms import ANY, DUCKDB, INT, Dialect, encode, kind, representation
 
+ASKED = "asked__assets"  # the ids of the assets a read is narrowed to (Program.read), in its column c0
 _OPERATORS = {"==": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
 
@@ -94,10 +95,12 @@ class Program:
             uses=[self.uses[i] for i in kept],
         )
 
-    def read(self, pred: str) -> str:
-        """The query reading a predicate back, in a fixed order."""
+    def read(self, pred: str, among: int | None = None) -> str:
+        """The query reading a predicate back, in a fixed order (of the rows whose column `among`
+        holds an id of the table ASKED's column c0, if given)."""
         order = ", ".join(str(i + 1) for i in range(len(self.tables[pred])))
-        return f"SELECT * FROM {_table(pred)} ORDER BY {order}"
+        where = "" if among is None else f" WHERE c{among} IN (SELECT c0 FROM {ASKED})"
+        return f"SELECT * FROM {_table(pred)}{where} ORDER BY {order}"
 
 
 def compile_files(files: list[Path], dialect: Dialect = DUCKDB) -> Program:

@@ -37,15 +37,18 @@ def solve(
     facts: Iterable[datalog.Fact],
     clingo_choices: Iterable[tuple[Term, ...]] = (),
     only: Collection[str] | None = None,
+    about: Collection[int] | None = None,
 ) -> Atoms:
     """Atoms of the Datalog core computed by DuckDB, in the shape engine.solve returns (those of
-    the predicates named in `only`, if given)."""
+    the predicates named in `only`, if given; of those about the assets `about`, if given)."""
     program = compiled(files)
     connection = duck.connect()  # spills in a folder of its own, never the audited one
     try:
         load(connection, program, facts, clingo_choices)
         run(connection, program if only is None else program.narrowed(only))
-        return read(connection, program, only)
+        if about is not None:
+            connection.register(sqlcompile.ASKED, {"c0": numpy.fromiter(about, numpy.int64, len(about))})
+        return read(connection, program, only, about is not None)
     finally:
         connection.close()
 
@@ -146,14 +149,17 @@ def _filled(connection: Any, tables: Iterable[str]) -> set[str]:
     return {name for (name,) in connection.execute(query).fetchall()}
 
 
-def read(connection: Any, program: sqlcompile.Program, only: Collection[str] | None = None) -> Atoms:
-    """The shown predicates (those named in `only`, if given: a lake reads a few of them), as the
-    atoms clingo gives, decoded a column at a time: a lake reads back millions of values."""
+def read(
+    connection: Any, program: sqlcompile.Program, only: Collection[str] | None = None, among: bool = False
+) -> Atoms:
+    """The shown predicates (those named in `only`, if given: a lake reads a few of them; `among`:
+    their atoms about the assets of the table sqlcompile.ASKED), as the atoms clingo gives,
+    decoded a column at a time: a lake reads back millions of values."""
     atoms = Atoms(list)
     for pred, (name, arity, nested) in sorted(program.shown.items()):
         if only is not None and name not in only:
             continue
-        table = connection.execute(program.read(pred)).fetchnumpy()
+        table = connection.execute(program.read(pred, asset_column(program, pred) if among else None)).fetchnumpy()
         columns = [_decoded(a.tolist(), rep) for a, rep in zip(table.values(), program.tables[pred], strict=True)]
         if not columns[0]:
             continue
@@ -161,6 +167,18 @@ def read(connection: Any, program: sqlcompile.Program, only: Collection[str] | N
         make = ROWS.get(name)
         atoms[name] += map(make, rows) if make else rows
     return atoms
+
+
+def asset_column(program: sqlcompile.Program, pred: str) -> int | None:
+    """The column of a shown predicate's table holding its first asset argument (None: it has none)."""
+    name, _, nested = program.shown[pred]
+    position = schema.SCHEMA[name].asset_argument if name in schema.SCHEMA else None
+    if position is None:
+        return None
+    column = sum(nested.get(i, ("", 1))[1] for i in range(position))
+    if position in nested or program.tables[pred][column] != sqlterms.INT:
+        raise ValueError(f"{pred}: its asset argument is not a column of ids")
+    return column
 
 
 def _decoded(column: list[Term], rep: str) -> list[Term]:

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_lake import lake_files, lakes
 
-from auditor import facts, impact, judgements, lake
+from auditor import facts, impact, judgements, lake, reasoning
 from auditor.naming import display_id
 from auditor.parsed import JSONObject
 
@@ -123,6 +123,36 @@ def test_a_licence_choice_before_or_after_is_judged_by_each_releases_own_run(tmp
     fb = facts.encode(loaded.graph, loaded.settings, RB, lake=True)
     assert lake.choosing(fb, loaded.graph) == ["model:acme/m", "model:org/dual"]
     assert_judged_in_full(root, "org/dual", change, 3)
+
+
+def test_an_upstream_judged_as_no_release_differs_in_its_own_findings_alone(tmp_path):
+    """Impact makes releases of the assets it reads only. An upstream its organisation releases by
+    API is not bound by its share-alike base as a release, but is as an upstream (published
+    weights): its own findings differ, its descendants' are those lake.judge gives."""
+    cards = [
+        {"name": "nc-lab/sa", "kind": "model", "license": "cc-by-sa-4.0", "parents": [], "ghost": False},
+        {"name": "nc-lab/mid", "kind": "model", "license": "apache-2.0", "parents": [0], "ghost": False},
+        {"name": "acme/base", "kind": "model", "license": "mit", "parents": [], "ghost": False},
+        {"name": "acme/ft", "kind": "model", "license": "apache-2.0", "parents": [1, 2], "ghost": False},
+        {"name": "open/ft2", "kind": "model", "license": None, "parents": [3], "ghost": True},
+    ]
+    root = write_tree(tmp_path / "lake", lake_files(cards, [("org = 'nc-lab'", "distribution = 'api'")]))
+    loaded = lake.load(root, frozenset(), RB)
+    about = frozenset(impact.shortest_paths(loaded.graph, "model:acme/base"))
+    assert about == {"model:acme/base", "model:acme/ft", "model:open/ft2"}
+
+    def judged(releasing: frozenset[str] | None) -> tuple[set[str], set[str]]:
+        fb = facts.encode(loaded.graph, loaded.settings, RB, lake=True, releasing=releasing)
+        found = reasoning.reason(loaded.settings.engine, loaded.files, fb, judgements.READS).atoms.finding
+        released = {fb.keys[f[1]] for f in fb.facts if f[0] == "release"}
+        return released, {f[0] for f in found if fb.keys[f[1]] == "model:nc-lab/mid"}
+
+    (every, as_release), (released, as_upstream) = judged(None), judged(about)
+    assert released == about and every == about | {"model:nc-lab/sa", "model:nc-lab/mid"}
+    assert "CMP002" in as_upstream and "CMP002" not in as_release
+    for change in [impact.Change("relicense", lic) for lic in ("CC-BY-NC-4.0", "MIT OR GPL-3.0-only")]:
+        assert_judged_in_full(root, "acme/base", change, 2)
+    assert_judged_in_full(root, "acme/base", impact.Change("takedown"), 2)
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -107,6 +107,18 @@ def test_spark_agrees_with_clingo_and_duckdb_on_the_demo(spark):
     assert by_spark.atoms["finding"] and by_spark.atoms["carries"]
 
 
+@pytest.mark.timeout(900)
+def test_spark_reads_back_the_atoms_about_the_assets_asked_for_as_duckdb_does(spark):
+    fb = audit.run(FIXTURES / "releases" / "demo", rb=RB).facts
+    files, only = RB.program_files("conservative"), ("finding", "because")
+    about = [fb.keys.index(str(fb.release))]
+    by_duckdb, by_spark = (reasoning.reason(which, files, fb, only, about).atoms for which in ("duckdb", "spark"))
+    assert by_spark["finding"] == by_duckdb["finding"] and by_spark["because"] == by_duckdb["because"]
+    whole = reasoning.reason("duckdb", files, fb, only).atoms["finding"]
+    assert 0 < len(by_spark["finding"]) < len(whole)
+    assert {row[1] for row in by_spark["finding"]} == set(about)
+
+
 def test_a_configured_cluster_keeps_its_master(tmp_path):
     assert not sparkengine.cluster_configured({})
     assert sparkengine.cluster_configured({"PYSPARK_SUBMIT_ARGS": "--master spark://h:7077 pyspark-shell"})
