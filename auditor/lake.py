@@ -141,7 +141,7 @@ def _judged(loaded: Loaded, part: cone.Block, on_stage: audit.StageHook | None) 
     """The block's assets judged as releases on their cone, in one reasoning run."""
     settings, rb, files, graph = loaded.settings, loaded.rb, loaded.files, part.graph
     with audit.stage("encode", on_stage):
-        fb = facts.encode(graph, settings, rb, lake=True)
+        fb = facts.encode(graph, settings, rb, lake=True, releasing=part.keys)
     with audit.stage("reason", on_stage):
         reasoned = _own(reasoning.reason(settings.engine, files, fb, READS), fb, part)
     with audit.stage("interpret", on_stage):

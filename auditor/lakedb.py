@@ -19,7 +19,6 @@ from typing import cast
 
 import duckdb
 import numpy
-import orjson
 
 from auditor import __version__, duck
 from auditor.lake import LakeAudit
@@ -45,7 +44,6 @@ ASSET_COLUMNS = dict.fromkeys(
 EDGE_COLUMNS = dict.fromkeys(("child", "parent", "relation"), "VARCHAR")
 RESTRICTION_COLUMNS = dict.fromkeys(("asset", "license", "term"), "VARCHAR")
 # the findings' columns the summary reads besides `detail` (the base of a conflicting pair)
-SUMMARISED = ("id", "rule", "family", "severity", "asset", "status")
 WRITE_BUFFER = 1 << 20  # bytes buffered by each JSON Lines file written
 
 JUDGED = """
@@ -147,15 +145,8 @@ def write_jsonl(path: Path, rows: Iterable[JSONObject]) -> None:
 
 def _summarised(con: duckdb.DuckDBPyConnection, findings: Spilled) -> None:
     """The table `findings` with the columns the summary and the Parquet file's order read, handed
-    to DuckDB as column arrays, each finding read once: DuckDB never parses the wide columns
-    (message, evidence, fix) for it."""
-    columns: dict[str, list[JSON]] = {name: [] for name in (*SUMMARISED, "detail")}
-    for f in findings:
-        for name in SUMMARISED:
-            columns[name].append(f[name])
-        columns["detail"].append(orjson.dumps(f["detail"]).decode())
-    given = {name: numpy.array(values, dtype=object) for name, values in columns.items()}
-    del columns
+    to DuckDB as the column arrays the findings keep: the lines are never parsed for it."""
+    given = {name: numpy.array(values, dtype=object) for name, values in findings.columns.items()}
     con.register("given", given)
     typed = ", ".join(f"{name}::{FINDING_COLUMNS[name]} AS {name}" for name in given)  # typed if all null
     con.execute(f"CREATE TABLE findings AS SELECT {typed} FROM given")

@@ -16,16 +16,21 @@ from pathlib import Path
 import orjson
 
 from auditor.findings import document_order
-from auditor.parsed import JSONObject
+from auditor.parsed import JSON, JSONObject
 
 BUFFER = 1 << 20  # bytes buffered by each file written or read
+# the fields of each finding also kept in memory, as columns (the detail as its JSON text): what a
+# lake's summary counts and its findings.parquet is ordered by, so the lines are never read back for them
+KEPT = ("id", "rule", "family", "severity", "asset", "status")
 
 
 class Spilled:
     """Findings as the JSON lines of a file (`path`, removed with this object), in report order."""
 
-    def __init__(self, folder: tempfile.TemporaryDirectory[str], path: Path, lengths: list[int]) -> None:
-        self._folder, self.path, self.lengths = folder, path, lengths
+    def __init__(
+        self, folder: tempfile.TemporaryDirectory[str], path: Path, lengths: list[int], columns: dict[str, list[JSON]]
+    ) -> None:
+        self._folder, self.path, self.lengths, self.columns = folder, path, lengths, columns
 
     def __len__(self) -> int:
         return len(self.lengths)
@@ -53,6 +58,7 @@ class Spill:
         self._out = self._taken.open("wb", buffering=BUFFER)
         self._lengths: list[int] = []
         self._order: list[tuple[int, str, str, list[str]]] = []
+        self._columns: dict[str, list[JSON]] = {name: [] for name in (*KEPT, "detail")}
 
     def add(self, findings: Iterable[JSONObject]) -> None:
         for finding in findings:
@@ -60,6 +66,9 @@ class Spill:
             self._out.write(written)
             self._lengths.append(len(written))
             self._order.append(document_order(finding))
+            for name in KEPT:
+                self._columns[name].append(finding[name])
+            self._columns["detail"].append(orjson.dumps(finding["detail"]).decode())
 
     def done(self) -> Spilled:
         """The findings taken, in report order (ties, which name the same finding, as taken)."""
@@ -74,7 +83,9 @@ class Spill:
             for i in order:
                 out.write(os.pread(taken.fileno(), self._lengths[i], offsets[i]))
         self._taken.unlink()
-        return Spilled(self._folder, path, [self._lengths[i] for i in order])
+        columns = {name: [values[i] for i in order] for name, values in self._columns.items()}
+        self._columns.clear()
+        return Spilled(self._folder, path, [self._lengths[i] for i in order], columns)
 
 
 def line(row: JSONObject) -> bytes:

@@ -19,6 +19,8 @@ findings = st.lists(
         {
             "id": st.text(min_size=1, max_size=6),
             "rule": st.sampled_from(["CMP001", "PRV002", "OBL001"]),
+            "family": st.sampled_from(["conflict", "provenance"]),
+            "status": st.sampled_from(["open", "resolved"]),
             "severity": st.sampled_from([str(s.value) for s in SEVERITIES]),
             "asset": st.one_of(st.none(), st.sampled_from(["a/b", "a/c", "datasets/x/é"])),
             "detail": st.dictionaries(
@@ -46,10 +48,24 @@ def test_findings_taken_in_batches_come_back_in_report_order_as_their_lines(draw
     lines = [orjson.dumps(f, option=orjson.OPT_APPEND_NEWLINE) for f in expected]
     assert kept.path.read_bytes() == b"".join(lines) and kept.lengths == [len(line) for line in lines]
     assert kept == spilled(reversed(found))
+    for name, values in kept.columns.items():  # kept beside the lines, in their order
+        assert values == [orjson.dumps(f[name]).decode() if name == "detail" else f[name] for f in expected]
 
 
 def test_the_file_goes_with_the_findings():
-    kept = spilled([{"id": "x", "rule": "CMP001", "severity": "error", "asset": None, "detail": {}}])
+    kept = spilled(
+        [
+            {
+                "id": "x",
+                "rule": "CMP001",
+                "family": "conflict",
+                "severity": "error",
+                "asset": None,
+                "detail": {},
+                "status": "open",
+            }
+        ]
+    )
     folder = Path(kept.path).parent
     assert folder.is_dir()
     del kept
