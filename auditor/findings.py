@@ -12,7 +12,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Mapping
 from itertools import chain
-from typing import NamedTuple, cast
+from typing import NamedTuple
 
 from auditor import disagreements, documentation, obligations, schema
 from auditor.chains import CHAINED, Chains
@@ -22,7 +22,7 @@ from auditor.interpretation import Choice, Finding, Interpretation, Row
 from auditor.license_reading import read_declared
 from auditor.licenses import KnowledgeBase
 from auditor.model import AssetGraph
-from auditor.parsed import JSON, JSONObject
+from auditor.parsed import JSON
 from auditor.reasoning import Reasoning
 from auditor.rulebase import Rule, RuleBase
 from auditor.vocabulary import SEVERITIES, Relation
@@ -98,13 +98,6 @@ def _findings(atoms: dict[str, list[Row]], chains: Chains, rules: Mapping[str, R
 def report_order(f: Finding) -> tuple[int, str, str, list[str]]:
     """Findings in report order: severity, rule, asset, details."""
     return (SEVERITIES.index(f.severity), f.rule, f.asset or "", list(map(str, f.detail.values())))
-
-
-def document_order(f: JSONObject) -> tuple[int, str, str, list[str]]:
-    """Findings as report.json gives them (document.finding), in report order."""
-    detail = cast(JSONObject, f["detail"])
-    severity, asset = SEVERITIES.index(str(f["severity"])), str(f["asset"] or "")
-    return (severity, str(f["rule"]), asset, list(map(str, detail.values())))
 
 
 def _named(fact: Row, keys: list[str]) -> str:

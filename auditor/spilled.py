@@ -2,8 +2,10 @@
 
 A Hub-scale lake has millions of findings (eight an asset), more than a process holds as objects;
 each block of the lake (cone.blocks) hands its findings over as it is judged, and they are kept as
-their JSON lines in a temporary file, with each line's place in report order. Read back, they are
-the findings in report.json's shape again, one at a time.
+their JSON lines in a temporary file. Report order is severity, rule, asset, then details; a block
+gives all the findings about its assets, in report order, so ordering the lines by severity, rule
+and asset alone, ties kept as taken, is report order, with no key made per finding. Read back,
+they are the findings in report.json's shape again, one at a time.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import cast
 
+import numpy
 import orjson
 
-from auditor.findings import document_order
 from auditor.parsed import JSON, JSONObject
+from auditor.vocabulary import SEVERITIES
 
 BUFFER = 1 << 20  # bytes buffered by each file written or read
 # the fields of each finding also kept in memory, as columns (the detail as its JSON text): what a
@@ -57,24 +61,22 @@ class Spill:
         self._taken = Path(self._folder.name) / "taken.jsonl"
         self._out = self._taken.open("wb", buffering=BUFFER)
         self._lengths: list[int] = []
-        self._order: list[tuple[int, str, str, list[str]]] = []
         self._columns: dict[str, list[JSON]] = {name: [] for name in (*KEPT, "detail")}
 
     def add(self, findings: Iterable[JSONObject]) -> None:
+        """Findings in report order, with every finding about their assets (one block's)."""
         for finding in findings:
             written = line(finding)
             self._out.write(written)
             self._lengths.append(len(written))
-            self._order.append(document_order(finding))
             for name in KEPT:
                 self._columns[name].append(finding[name])
             self._columns["detail"].append(orjson.dumps(finding["detail"]).decode())
 
     def done(self) -> Spilled:
-        """The findings taken, in report order (ties, which name the same finding, as taken)."""
+        """The findings taken, in report order."""
         self._out.close()
-        order = sorted(range(len(self._order)), key=self._order.__getitem__)
-        self._order.clear()
+        order = self._order()
         offsets = [0] * len(self._lengths)
         for i in range(1, len(offsets)):
             offsets[i] = offsets[i - 1] + self._lengths[i - 1]
@@ -86,6 +88,17 @@ class Spill:
         columns = {name: [values[i] for i in order] for name, values in self._columns.items()}
         self._columns.clear()
         return Spilled(self._folder, path, [self._lengths[i] for i in order], columns)
+
+    def _order(self) -> list[int]:
+        """The places of the findings taken, by severity, rule and asset (none first), ties as taken:
+        each column ranked as Python orders its values, then sorted stably, the first column last."""
+        severities = [SEVERITIES.index(str(s)) for s in self._columns["severity"]]
+        ranked = [numpy.array(severities)]
+        for name in ("rule", "asset"):
+            values = [str(v or "") for v in self._columns[name]]
+            rank = {v: i for i, v in enumerate(sorted(set(values)))}
+            ranked.append(numpy.array([rank[v] for v in values]))
+        return cast(list[int], numpy.lexsort(ranked[::-1]).tolist())
 
 
 def line(row: JSONObject) -> bytes:

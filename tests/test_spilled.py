@@ -10,7 +10,6 @@ import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor.findings import document_order
 from auditor.spilled import Spill, spilled
 from auditor.vocabulary import SEVERITIES
 
@@ -33,23 +32,33 @@ findings = st.lists(
 )
 
 
-@settings(max_examples=60, deadline=None)
-@given(findings, st.integers(1, 7))
-def test_findings_taken_in_batches_come_back_in_report_order_as_their_lines(drawn, batch):
-    found = list(
-        {repr(document_order(f)): f for f in drawn}.values()
-    )  # one finding a place in the order, as ids make it
+def report_order(f: dict) -> tuple:
+    """Report order, as findings.report_order gives it for the findings before they are documents."""
+    return (SEVERITIES.index(f["severity"]), f["rule"], f["asset"] or "", list(map(str, f["detail"].values())))
+
+
+@settings(max_examples=80, deadline=None)
+@given(findings, st.randoms(use_true_random=False))
+def test_blocks_of_findings_come_back_in_report_order_as_their_lines(drawn, rnd):
+    found = list({repr(report_order(f)): f for f in drawn}.values())  # one finding a place, as ids make it
+    by_asset: dict = {}
+    for f in sorted(found, key=report_order):
+        by_asset.setdefault(f["asset"], []).append(f)
+    assets = list(by_asset)
+    rnd.shuffle(assets)
     spill = Spill()
-    for start in range(0, len(found), batch):
-        spill.add(found[start : start + batch])
+    while assets:  # blocks of whole assets, in any order, each block in report order
+        size = rnd.randint(1, 3)
+        block, assets = assets[:size], assets[size:]
+        spill.add(sorted((f for a in block for f in by_asset[a]), key=report_order))
     kept = spill.done()
-    expected = sorted(found, key=document_order)
+    expected = sorted(found, key=report_order)
     assert list(kept) == expected and len(kept) == len(found)
     lines = [orjson.dumps(f, option=orjson.OPT_APPEND_NEWLINE) for f in expected]
     assert kept.path.read_bytes() == b"".join(lines) and kept.lengths == [len(line) for line in lines]
-    assert kept == spilled(reversed(found))
     for name, values in kept.columns.items():  # kept beside the lines, in their order
         assert values == [orjson.dumps(f[name]).decode() if name == "detail" else f[name] for f in expected]
+    assert kept == spilled(sorted(reversed(found), key=report_order))
 
 
 def test_the_file_goes_with_the_findings():
