@@ -80,15 +80,15 @@ class Block:
 
 
 def blocks(graph: AssetGraph, size: int) -> Iterator[Block]:
-    """The graph's assets in blocks whose cones hold at most about `size` described assets of their
-    own (and their shared upstream), so that a lake is judged in memory that follows the block, not
-    the lake. The described assets go `size` at a time, in the order a walk down the lineage meets
-    them, so that a family of derivatives shares a block and its upstream is judged again in few
-    other blocks. An undescribed asset
-    goes with the first block whose lineage reaches it (there it is in scope, as in the whole lake),
-    or with the first block if none does; its block's graph also holds every asset that names it,
-    whose references are its findings' evidence. A block's graph keeps the input problems of its
-    assets; those no asset of the graph owns stand in the first block alone."""
+    """The graph's assets in blocks of `size` described assets, each with its cone (and their shared
+    upstream), so that a lake is judged in memory that follows the block, not the lake.
+
+    The described assets go in the order a walk down the lineage meets them, so a family of
+    derivatives shares a block and its upstream is judged again in few other blocks. An undescribed
+    asset goes with the first block whose lineage reaches it (there it is in scope, as in the whole
+    lake), or with the first block if none does; its block's graph also holds every asset that
+    names it, whose references are its findings' evidence. A block's graph keeps the input problems
+    of its assets; those no asset of the graph owns stand in the first block alone."""
     parents, children = _following(graph, upward=True), _following(graph, upward=False)
     described = [k for k in _down(graph, parents, children) if graph.assets[k].resolved]
     parts = [described[i : i + size] for i in range(0, len(described), size)] or [[]]

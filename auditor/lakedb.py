@@ -9,7 +9,6 @@ findings.jsonl read by DuckDB, its lines first copied in the Parquet file's orde
 
 from __future__ import annotations
 
-import os
 import shlex
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -23,7 +22,7 @@ import numpy
 from auditor import __version__, duck
 from auditor.lake import LakeAudit
 from auditor.parsed import JSON, JSONObject
-from auditor.spilled import Spilled, line
+from auditor.spilled import BUFFER, Spilled, copy_lines, line
 from auditor.vocabulary import SEVERITIES
 
 SUMMARY_VERSION = "1.0.0"
@@ -44,7 +43,6 @@ ASSET_COLUMNS = dict.fromkeys(
 EDGE_COLUMNS = dict.fromkeys(("child", "parent", "relation"), "VARCHAR")
 RESTRICTION_COLUMNS = dict.fromkeys(("asset", "license", "term"), "VARCHAR")
 # the findings' columns the summary reads besides `detail` (the base of a conflicting pair)
-WRITE_BUFFER = 1 << 20  # bytes buffered by each JSON Lines file written
 
 JUDGED = """
 CREATE TABLE judged AS
@@ -138,7 +136,7 @@ def load(
 
 def write_jsonl(path: Path, rows: Iterable[JSONObject]) -> None:
     """`rows` as JSON Lines at `path`, a row at a time (a large lake's tables run to gigabytes)."""
-    with path.open("wb", buffering=WRITE_BUFFER) as out:
+    with path.open("wb", buffering=BUFFER) as out:
         for row in rows:
             out.write(line(row))
 
@@ -158,12 +156,8 @@ def _findings_parquet(con: duckdb.DuckDBPyConnection, folder: Path, findings: Sp
     sorted, its keys alone), then read by DuckDB in that order, never sorted whole (the sort of the
     wide rows spilled gigabytes to disk). Ties, if any, keep report order."""
     order = con.execute(f"SELECT rowid FROM findings ORDER BY {PARQUET['findings'][1]}, rowid").fetchnumpy()["rowid"]
-    lengths = findings.lengths
-    offsets = numpy.cumsum([0, *lengths[:-1]]).tolist()
     ordered = folder / "findings-ordered.jsonl"
-    with findings.path.open("rb") as source, ordered.open("wb", buffering=WRITE_BUFFER) as out:
-        for i in order.tolist():
-            out.write(os.pread(source.fileno(), lengths[i], offsets[i]))
+    copy_lines(findings.path, findings.lengths, order.tolist(), ordered)
     con.execute(
         "CREATE TABLE ordered AS SELECT * FROM read_json(?, format = 'newline_delimited', columns = ?)",
         [str(ordered), FINDING_COLUMNS],

@@ -54,7 +54,7 @@ class Spilled:
 
 
 class Spill:
-    """Findings taken a batch at a time, in any order, and given back in report order (`done`)."""
+    """Findings taken a block at a time, the blocks in any order, and given back in report order (`done`)."""
 
     def __init__(self) -> None:
         self._folder = tempfile.TemporaryDirectory(prefix="mlaudit-findings-")
@@ -77,13 +77,8 @@ class Spill:
         """The findings taken, in report order."""
         self._out.close()
         order = self._order()
-        offsets = [0] * len(self._lengths)
-        for i in range(1, len(offsets)):
-            offsets[i] = offsets[i - 1] + self._lengths[i - 1]
         path = Path(self._folder.name) / "findings.jsonl"
-        with self._taken.open("rb") as taken, path.open("wb", buffering=BUFFER) as out:
-            for i in order:
-                out.write(os.pread(taken.fileno(), self._lengths[i], offsets[i]))
+        copy_lines(self._taken, self._lengths, order, path)
         self._taken.unlink()
         columns = {name: [values[i] for i in order] for name, values in self._columns.items()}
         self._columns.clear()
@@ -99,6 +94,15 @@ class Spill:
             rank = {v: i for i, v in enumerate(sorted(set(values)))}
             ranked.append(numpy.array([rank[v] for v in values]))
         return cast(list[int], numpy.lexsort(ranked[::-1]).tolist())
+
+
+def copy_lines(source: Path, lengths: list[int], order: Iterable[int], path: Path) -> None:
+    """The lines of `source` (their `lengths` in bytes, in the file's order) written to `path` in
+    `order`, a line at a time: a file of gigabytes is reordered without being read whole."""
+    offsets = numpy.cumsum([0, *lengths[:-1]], dtype=numpy.int64).tolist()
+    with source.open("rb") as lines, path.open("wb", buffering=BUFFER) as out:
+        for i in order:
+            out.write(os.pread(lines.fileno(), lengths[i], offsets[i]))
 
 
 def line(row: JSONObject) -> bytes:
