@@ -45,6 +45,10 @@ class FactBase:
         known = self.facts.get(fact)
         self.facts[fact] = found if known is None else known + found
 
+    def ids_of(self, keys: Collection[str]) -> list[int]:
+        """The ids these facts give the assets `keys`."""
+        return [i for i, key in enumerate(self.keys) if key in keys]
+
     def program(self, only_cone: bool = False, replaceable: frozenset[str] = frozenset()) -> str:
         """The facts as ASP text; `only_cone` keeps the facts about the release's lineage (and the
         knowledge base), all a question about the release alone needs. The release's facts of the

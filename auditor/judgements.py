@@ -22,7 +22,7 @@ every asset is released: with no release, every asset is in scope.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from auditor import audit, config, document, facts, findings, lake, reasoning, review
@@ -66,19 +66,14 @@ def judge(
         fb = facts.encode(graph, settings, rb, lake=True, releasing=releasing)
     own = lake.choosing(fb, graph, about)
     with audit.stage("reason", on_stage):
-        reasoned = reasoning.reason(settings.engine, files, fb, READS, _ids(fb, about.difference(own)))
+        reasoned = reasoning.reason(settings.engine, files, fb, READS, fb.ids_of(about.difference(own)))
     runs = [Run(fb, reasoned)]
     for key in own:
         one = lake.own_release(settings, display_id(key, graph))
         own_facts = facts.encode(graph, one, rb)
-        alone = reasoning.reason(one.engine, files, own_facts, READS, _ids(own_facts, {key}))
+        alone = reasoning.reason(one.engine, files, own_facts, READS, own_facts.ids_of({key}))
         runs.append(Run(own_facts, replace(alone, differences=())))
     return Side(graph, tuple(runs))
-
-
-def _ids(fb: facts.FactBase, keys: Collection[str]) -> list[int]:
-    """The ids the facts give the assets `keys`."""
-    return [i for i, key in enumerate(fb.keys) if key in keys]
 
 
 class Judged:

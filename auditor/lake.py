@@ -25,7 +25,6 @@ from auditor.license_reading import LicenseReading
 from auditor.model import AssetGraph
 from auditor.naming import display_id
 from auditor.parsed import JSON, JSONObject
-from auditor.predicates import Atoms
 
 BLOCK = 25_000  # described assets judged by one reasoning run: a block's atoms and chains, not the lake's, are held
 ENGINE = "duckdb"  # a lake's engine unless one is chosen: the compiled SQL scales where grounding does not
@@ -160,11 +159,10 @@ def _judged(loaded: Loaded, part: cone.Block, on_stage: audit.StageHook | None) 
 def _own(reasoned: reasoning.Reasoning, fb: facts.FactBase, part: cone.Block) -> reasoning.Reasoning:
     """The reasoning's findings about the block's own assets (and the lake's, in the first block):
     its upstream assets' are another block's."""
-    ids = {i for i, key in enumerate(fb.keys) if key in part.keys} | ({facts.AUDIT} if part.lake_wide else set())
+    ids = [*fb.ids_of(part.keys), *([facts.AUDIT] if part.lake_wide else [])]
     if len(ids) == len(fb.keys):
         return reasoned
-    kept = [row for row in reasoned.atoms.get("finding", []) if row[1] in ids]
-    return replace(reasoned, atoms=Atoms(list, {**reasoned.atoms, "finding": kept}))
+    return replace(reasoned, atoms=reasoning.narrowed(reasoned.atoms, ("finding",), ids))
 
 
 def _own_choices(

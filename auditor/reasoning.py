@@ -74,20 +74,21 @@ def reason(
     with_clingo = "clingo" in ENGINE_NAMES[which] or choices
     clingo_atoms = engine.solve(files, fb.program(), choices) if with_clingo else Atoms(list)
     if which == "clingo":
-        return Reasoning(_about(clingo_atoms, only, about), ENGINE_NAMES[which])
+        return Reasoning(narrowed(clingo_atoms, only, about), ENGINE_NAMES[which])
     chosen = clingo_atoms.get("chosen", [])
     solve = import_module(_DATALOG[which]).solve
-    narrowed = (only, about) if which in ("duckdb", "spark") else ()  # SQL engines read back only those asked for
-    datalog_atoms: Atoms = solve(files, list(fb.facts), chosen, *narrowed)
+    asked = (only, about) if which in ("duckdb", "spark") else ()  # SQL engines read back only those asked for
+    datalog_atoms: Atoms = solve(files, list(fb.facts), chosen, *asked)
     datalog_atoms["chosen"] = chosen
     if which != "both":
-        return Reasoning(datalog_atoms if narrowed else _about(datalog_atoms, only, about), ENGINE_NAMES[which])
+        return Reasoning(datalog_atoms if asked else narrowed(datalog_atoms, only, about), ENGINE_NAMES[which])
     found = differences(clingo_atoms, datalog_atoms)
-    return Reasoning(_about(clingo_atoms, only, about), ENGINE_NAMES[which], found)
+    return Reasoning(narrowed(clingo_atoms, only, about), ENGINE_NAMES[which], found)
 
 
-def _about(atoms: Atoms, only: Collection[str] | None, about: Collection[int] | None) -> Atoms:
-    """The atoms of the predicates `only` names about the assets `about` (all, if not given)."""
+def narrowed(atoms: Atoms, only: Collection[str] | None, about: Collection[int] | None) -> Atoms:
+    """The atoms, those of the predicates `only` names kept about the assets `about` alone (their
+    first asset argument): all, if either is not given. Narrows `atoms` in place."""
     if about is None or only is None:  # `about` narrows the predicates `only` names
         return atoms
     ids = frozenset(about)

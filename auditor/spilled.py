@@ -10,6 +10,7 @@ they are the findings in report.json's shape again, one at a time.
 
 from __future__ import annotations
 
+import filecmp
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -48,7 +49,7 @@ class Spilled:
         """Two files of findings are equal when their findings are, line by line."""
         if not isinstance(other, Spilled):
             return NotImplemented
-        return self.lengths == other.lengths and self.path.read_bytes() == other.path.read_bytes()
+        return self.lengths == other.lengths and filecmp.cmp(self.path, other.path, shallow=False)
 
     __hash__ = None  # type: ignore[assignment]  # equal by content, which can change
 
