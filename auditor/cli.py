@@ -58,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         _stdout_gone()
         return EXIT_OK
     except Exception as exc:  # a bug of mlaudit's: its own exit code, so CI tells a crash from a failed gate
-        return _internal_error(exc, args.debug)
+        full = writing.no_room(exc)  # unless the disk is full: an output that cannot be written
+        return error(full, EXIT_USAGE) if full else _internal_error(exc, args.debug)
 
 
 def _stdout_gone() -> None:

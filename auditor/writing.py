@@ -15,6 +15,7 @@ import fcntl
 import os
 import secrets
 import shutil
+import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +25,25 @@ COPY_BLOCK = 1 << 23  # bytes copied at a time from a file given as a body
 
 class WriteError(ValueError):
     """An output cannot be written; the message names the file or folder and why."""
+
+
+# the system's reasons a write finds no room: a full disk, a full quota, a file size limit
+NO_ROOM = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+def no_room(exc: BaseException) -> WriteError | None:
+    """The error to report when `exc` is a write of mlaudit's temporary files that found no room
+    (a large lake keeps its findings and DuckDB's overflow there, gigabytes of them), else None.
+    DuckDB's errors are its own type, carrying the system's message."""
+    if isinstance(exc, OSError):
+        reason = exc.strerror if exc.errno in NO_ROOM else None
+    else:
+        text = str(exc) if type(exc).__module__.partition(".")[0].lstrip("_") == "duckdb" else ""
+        reason = next((os.strerror(code) for code in NO_ROOM if os.strerror(code) in text), None)
+    if reason is None:
+        return None
+    where = getattr(exc, "filename", None) or f"temporary files in {tempfile.gettempdir()}"
+    return WriteError(f"no room to write {where} ({reason}): free space there, or set TMPDIR to a folder with more")
 
 
 # text (as UTF-8), bytes, or a file whose content to write (a lake's findings run to gigabytes): a file

@@ -231,3 +231,53 @@ def test_notice_may_not_replace_the_audited_folders_own(tmp_path, capsys):
     shutil.copytree(DEMO, root)
     assert main(["audit", str(root), "--out", str(root), "--notice"]) == 2
     assert "--notice would replace the NOTICE" in capsys.readouterr().err
+
+
+def _limited(code: str, tmp: object, limit: int) -> subprocess.CompletedProcess[str]:
+    """`code` run by Python in a process whose files may not grow past `limit` bytes (the kernel
+    refuses the write, as a full disk does), with TMPDIR set to `tmp`."""
+    prefix = f"import resource; resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, resource.RLIM_INFINITY))\n"
+    env = {**os.environ, "TMPDIR": str(tmp), "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-c", prefix + code], capture_output=True, text=True, env=env, check=False)
+
+
+def test_no_room_for_a_lakes_temporary_findings_is_exit_2_naming_the_folder(tmp_path):
+    tmp, out = tmp_path / "tmp", tmp_path / "out"
+    tmp.mkdir()
+    lake = FIXTURES / "lakes" / "governance"
+    run = _limited(
+        f"from auditor.cli import command; raise SystemExit(command(['lake', {str(lake)!r}, '--out', {str(out)!r}]))",
+        tmp,
+        4096,
+    )
+    assert run.returncode == 2, run.stderr
+    assert (
+        run.stderr == f"mlaudit: no room to write temporary files in {tmp} ({os.strerror(errno.EFBIG)}): "
+        "free space there, or set TMPDIR to a folder with more\n"
+    )
+    assert not list(tmp.iterdir()) and not out.exists()  # the temporary files are removed, nothing is published
+
+
+def test_duckdbs_write_that_finds_no_room_is_told_apart_from_its_other_errors(tmp_path):
+    copy = f"COPY (SELECT range::VARCHAR || repeat('x', 40) FROM range(100000)) TO '{tmp_path / 'x.parquet'}' (FORMAT parquet)"
+    code = (
+        "import duckdb\nfrom auditor import writing\n"
+        f"try:\n    duckdb.connect().execute({copy!r})\nexcept duckdb.Error as exc:\n    print(writing.no_room(exc))\n"
+        "try:\n    duckdb.connect().execute('SELECT * FROM no_such_table')\nexcept duckdb.Error as exc:\n"
+        "    print(writing.no_room(exc))\n"
+    )
+    run = _limited(code, tmp_path, 4096)
+    assert run.stdout.splitlines() == [
+        f"no room to write temporary files in {tmp_path} ({os.strerror(errno.EFBIG)}): free space there, "
+        "or set TMPDIR to a folder with more",
+        "None",
+    ], run.stderr
+
+
+def test_only_a_write_that_finds_no_room_is_reported_as_one():
+    full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "/var/big/findings.jsonl")
+    assert str(writing.no_room(full)).startswith(
+        f"no room to write /var/big/findings.jsonl ({os.strerror(errno.ENOSPC)})"
+    )
+    assert writing.no_room(OSError(errno.EACCES, os.strerror(errno.EACCES))) is None
+    assert writing.no_room(ValueError(os.strerror(errno.ENOSPC))) is None  # not the system's, nor DuckDB's
