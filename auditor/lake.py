@@ -188,6 +188,8 @@ def _own_choices(
             release_facts, graph, rb.kb, reasoned.atoms.get("via", []), reasoned.atoms.get("newest_via", [])
         )
         own[name] = tuple(f for f in findings.listed(reasoned, chains, rb.rules) if f.asset == name)
+    if not own:  # the findings are in report order already
+        return found
     kept = [f for f in found if f.asset not in own]
     return sorted([*kept, *(f for mine in own.values() for f in mine)], key=findings.report_order)
 
