@@ -147,11 +147,13 @@ def _finding(rule: Rule, said: Stated, row: Row, facts: list[Row], chains: Chain
 
 
 def _message_fields(detail: dict[str, JSON], chains: Chains) -> dict[str, JSON]:
-    """A finding's details as its message states them: symbols hyphenated, relations as nouns,
-    and the text of the license term it names."""
+    """A finding's details as its message states them: symbols hyphenated, relations as nouns
+    (and as the phrase joining child and parent, `relation_phrase`), and the text of the license
+    term it names."""
     fields = {k: (v.replace("_", "-") if k in ("term", "use", "reason", "answer") else v) for k, v in detail.items()}
     if "relation" in fields:
-        fields["relation"] = Relation(fields["relation"]).noun
+        relation = Relation(fields["relation"])
+        fields["relation"], fields["relation_phrase"] = relation.noun, relation.phrase
     if "term" in detail:
         term = chains.term(str(detail.get("license", "")), str(detail["term"]))
         fields["term_text"] = term.text if term else chains.kb.term_kinds[detail["term"]]["summary"]

@@ -4,8 +4,11 @@ commit, with its upstream followed to a depth limit, written as a release folder
 An audit needs the cards and configs along the lineage, never the weights, and it needs to know which
 commit each came from. Each asset is written in the Hub cache layout (auditor/harvest/layout.py),
 `models--org--name/snapshots/<sha>/README.md`, so the harvester reads the pin as the record's revision;
-an asset fetched at the branch main (or the default branch) gets `refs/main` naming that sha, as
-huggingface_hub writes it, so that the audit knows its newest revision.
+an asset fetched at the branch main (or the default branch) gets `refs/main` naming that sha, and one
+fetched at another branch or tag `refs/<name>`, as huggingface_hub writes them, so that the audit
+knows its newest revision and what a reference pinned to that name binds. An asset the lineage names
+at several revisions (one reference pinned, another not) is fetched at each, so the audit sees its
+versions.
 `crawl.json` logs what was fetched, at which commit, from which endpoint, and what failed and why; an
 upstream that could not be fetched is left unresolved for the audit to report.
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -43,6 +47,9 @@ FILES = ("adapter_config.json", "README.md", "config.json", "generation_config.j
 MAX_TERMS_FILES = 8
 FOLLOWED = frozenset({"finetune", "adapter", "quantized", "merge", "trained_on", "derived_from"})
 LOG_FILE = "crawl.json"
+# a branch or tag name written as refs/<name>: no path separator, never "." or "..", never a sha
+_REF_NAME = re.compile(r"[A-Za-z0-9_][\w.-]{0,99}")
+_SHA = re.compile(r"[0-9a-fA-F]{40}")
 
 
 @dataclass(frozen=True)
@@ -133,13 +140,15 @@ def _valid_id(value: str) -> bool:
 
 
 class _Crawler:
-    """Breadth-first over the lineage; each asset fetched once, at the first revision asked for."""
+    """Breadth-first over the lineage; each asset fetched once at each revision asked for (the same
+    commit reached by two names, its files once)."""
 
     def __init__(self, hub: Hub, out: Path, depth: int, max_assets: int, entries: list[dict[str, JSON]]):
         self.hub, self.out, self.depth, self.max_assets, self.entries = hub, out, depth, max_assets, entries
+        self.fetched: set[tuple[str, str, str]] = set()  # (kind, repo id, sha) whose files are written
 
     def run(self, root: Asset) -> None:
-        queue, seen, visited = deque([root]), {(root.kind, root.repo_id)}, 0
+        queue, seen, visited = deque([root]), {(root.kind, root.repo_id, root.revision)}, 0
         while queue:
             asset = queue.popleft()
             if visited >= self.max_assets:
@@ -147,9 +156,9 @@ class _Crawler:
                 continue
             visited += 1
             for upstream in self._visit(asset, is_root=asset is root):
-                if (upstream.kind, upstream.repo_id) in seen:
+                if (upstream.kind, upstream.repo_id, upstream.revision) in seen:
                     continue
-                seen.add((upstream.kind, upstream.repo_id))
+                seen.add((upstream.kind, upstream.repo_id, upstream.revision))
                 if not _valid_id(upstream.repo_id):
                     self._skip(upstream, "not a Hub repository id")
                 elif upstream.depth > self.depth:
@@ -170,6 +179,11 @@ class _Crawler:
             return self._unresolved(entry, str(exc), is_root)
         entry.update(sha=info["sha"], gated=info["gated"], files={})
         folder = self.out / asset.cache_folder / "snapshots" / info["sha"]
+        if (asset.kind, asset.repo_id, info["sha"]) in self.fetched:  # another name of a commit fetched
+            self._ref(asset, info["sha"])
+            note = "the commit fetched before under another name"
+            entry.update(status="fetched", folder=folder.relative_to(self.out).as_posix(), note=note)
+            return []
         upstream, written = [], 0
         terms_files = sorted(f for f in info["files"] if "/" not in f and modelfolder.is_terms_file(f))
         for name in [f for f in FILES if f in info["files"]] + terms_files[:MAX_TERMS_FILES]:
@@ -187,10 +201,18 @@ class _Crawler:
                 iter(entry["files"].values()), "the repository holds none of the files mlaudit reads"
             )
             return self._unresolved(entry, reason, is_root)
-        if asset.revision in (None, MAIN):  # as huggingface_hub does: the cache says which snapshot main is
-            writing.write_file(self.out / asset.cache_folder / "refs" / MAIN, info["sha"])
+        self.fetched.add((asset.kind, asset.repo_id, info["sha"]))
+        self._ref(asset, info["sha"])
         entry.update(status="fetched", folder=folder.relative_to(self.out).as_posix())
         return upstream
+
+    def _ref(self, asset: Asset, sha: str) -> None:
+        """As huggingface_hub does, the cache's refs/<name> for an asset fetched at a branch or tag
+        (refs/main for the default branch), naming the commit: which snapshot is the newest, and what
+        a pin to the name binds. A commit sha asked for names itself; a name unsafe as a file, none."""
+        name = asset.revision or MAIN
+        if _REF_NAME.fullmatch(name) and not _SHA.fullmatch(name):
+            writing.write_file(self.out / asset.cache_folder / "refs" / name, sha)
 
     def _unresolved(self, entry: dict[str, JSON], reason: str, is_root: bool) -> list[Asset]:
         entry.update(status="unresolved", reason=reason)

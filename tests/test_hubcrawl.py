@@ -269,7 +269,70 @@ def test_dataset_root_at_a_tag_is_pinned_to_the_commit(hub, tmp_path):
     root = log["assets"][0]
     assert root["requested_revision"] == "v1.0" and root["sha"] == SHAS["datasets/example-org/support-tickets"]
     assert (out / root["folder"] / "README.md").is_file()
-    assert not (out / "datasets--example-org--support-tickets" / "refs").exists()  # a tag is not the branch main
+    refs = out / "datasets--example-org--support-tickets" / "refs"
+    assert [p.name for p in refs.iterdir()] == ["v1.0"]  # what a pin to the tag binds; a tag is not main
+    assert (refs / "v1.0").read_text() == SHAS["datasets/example-org/support-tickets"]
+
+
+INSTRUCT = "meta-llama/Meta-Llama-3-8B-Instruct"
+OLDER = "0123456789abcdef0123456789abcdef01234567"  # a revision of the Instruct model before its newest
+
+
+def _adapter_pinning(hub, revision: str) -> None:
+    """The root's adapter config pins `revision` of its base, while its card names the base unpinned."""
+    adapter = json.loads((HUB / "repos/models/example-org/llama3-support-lora/adapter_config.json").read_text())
+    path = f"/example-org/llama3-support-lora/resolve/{SHAS['example-org/llama3-support-lora']}/adapter_config.json"
+    hub.routes[path] = {"text": json.dumps({**adapter, "revision": revision})}
+
+
+def _older_instruct(hub, name: str) -> None:
+    """The Instruct model's revision OLDER, under the name `name`, licensed llama2."""
+    info = json.loads((HUB / "repos/models/meta-llama/Meta-Llama-3-8B-Instruct/info.json").read_text())
+    info.update(sha=OLDER, siblings=[{"rfilename": "README.md"}])
+    hub.routes[f"/api/models/{INSTRUCT}/revision/{name}"] = {"text": json.dumps(info)}
+    card = "---\nlicense: llama2\nbase_model: meta-llama/Meta-Llama-3-8B\n---\n# An older revision\n"
+    hub.routes[f"/{INSTRUCT}/resolve/{OLDER}/README.md"] = {"text": card}
+
+
+def test_an_upstream_named_at_two_revisions_is_fetched_at_each_with_its_refs(hub, tmp_path):
+    _adapter_pinning(hub, "v1")
+    _older_instruct(hub, "v1")
+    code, log = crawl(tmp_path)
+    assert code == 0
+    cache = tmp_path / "release" / CACHES[INSTRUCT]
+    assert sorted(p.name for p in (cache / "snapshots").iterdir()) == sorted([OLDER, SHAS[INSTRUCT]])
+    assert (cache / "refs" / "main").read_text() == SHAS[INSTRUCT] and (cache / "refs" / "v1").read_text() == OLDER
+    fetched = [(e["requested_revision"], e["sha"]) for e in log["assets"] if e["asset"] == INSTRUCT]
+    assert sorted(fetched) == [("default branch", SHAS[INSTRUCT]), ("v1", OLDER)]
+    hub.httpd.shutdown()  # offline from here on: the audit binds each reference to its own revision
+    report = tmp_path / "report"
+    assert main(["audit", str(tmp_path / "release"), "--out", str(report), "--fail-on", "never"]) == 0
+    doc = json.loads((report / "report.json").read_text(encoding="utf-8"))
+    licenses = {a["id"]: a["license"] for a in doc["assets"] if a["id"].startswith(INSTRUCT)}
+    assert licenses == {INSTRUCT: "LicenseRef-Llama-3-Community", f"{INSTRUCT}@{OLDER}": "LicenseRef-Llama-2-Community"}
+    edges = {(e["child"], e["parent"], e["relation"]) for e in doc["edges"]}
+    assert ("example-org/llama3-support-lora", f"{INSTRUCT}@{OLDER}", "adapter") in edges
+    assert "PRV015" in {f["rule"] for f in doc["findings"]}  # the unpinned card follows the newest, relicensed
+
+
+def test_a_commit_named_twice_is_fetched_once_and_a_sha_names_no_ref(hub, tmp_path):
+    _adapter_pinning(hub, SHAS[INSTRUCT])
+    info = (HUB / "repos/models/meta-llama/Meta-Llama-3-8B-Instruct/info.json").read_text()
+    hub.routes[f"/api/models/{INSTRUCT}/revision/{SHAS[INSTRUCT]}"] = {"text": info}
+    _, log = crawl(tmp_path)
+    assert hub.paths().count(f"/{INSTRUCT}/resolve/{SHAS[INSTRUCT]}/README.md") == 1
+    notes = [e.get("note") for e in log["assets"] if e["asset"] == INSTRUCT]
+    assert sorted(notes, key=str) == [None, "the commit fetched before under another name"]
+    assert [p.name for p in (tmp_path / "release" / CACHES[INSTRUCT] / "refs").iterdir()] == ["main"]
+
+
+@pytest.mark.parametrize("name", ["..", ".hidden", "a/b", "x" * 101])
+def test_a_revision_name_unsafe_as_a_file_names_no_ref(hub, tmp_path, name):
+    _adapter_pinning(hub, name)
+    _older_instruct(hub, name.replace("/", "%2F"))
+    crawl(tmp_path)
+    refs = tmp_path / "release" / CACHES[INSTRUCT] / "refs"
+    assert [p.name for p in refs.iterdir()] == ["main"]
 
 
 def test_an_existing_mlaudit_toml_is_kept(hub, tmp_path):
