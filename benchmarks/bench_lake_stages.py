@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -81,9 +82,11 @@ def main() -> None:
     if args.child:
         print(json.dumps(child(args.child)))
         return
+    results = []
     for folder in args.lakes:
         done = subprocess.run([sys.executable, __file__, "--child", folder], stdout=subprocess.PIPE, text=True)
         result = json.loads(done.stdout)
+        results.append(result)
         print(
             f"{result['lake']}: {result['assets']} assets, {result['findings']} findings, "
             f"{result['seconds']} s ({result['cpu']} s CPU), peak {result['peak_rss_mb']} MB"
@@ -92,6 +95,31 @@ def main() -> None:
             runs = f"  ({s['runs']} runs)" if s["runs"] > 1 else ""
             figures = f"{s['seconds']:>8.2f} s  {s['cpu']:>8.2f} s CPU  peak {s['peak_rss_mb']:>6} MB"
             print(f"  {s['stage']:<16} {figures}{runs}")
+    if len(results) > 1:
+        print(growth(sorted(results, key=lambda r: r["assets"])))
+
+
+def growth(results: list[dict[str, Any]]) -> str:
+    """How each stage's CPU time grows with the lake, smallest first: microseconds of CPU per asset
+    at each size, and each step's growth divided by the assets' (1.00 is linear, above it faster)."""
+    sizes = [r["assets"] for r in results]
+    per_stage = [{s["stage"]: s["cpu"] for s in r["stages"]} | {"whole run": r["cpu"]} for r in results]
+    head = "".join(f"{n:>12,}" for n in sizes)
+    steps = "".join(f"{f'{_short(a)}→{_short(b)}':>14}" for a, b in pairwise(sizes))
+    lines = ["growth: CPU µs an asset at each size, then CPU growth ÷ asset growth", f"  {'stage':<16}{head}{steps}"]
+    for stage in per_stage[-1]:
+        cpu = [p.get(stage, 0.0) for p in per_stage]
+        each = "".join(f"{c / n * 1e6:>12,.0f}" for c, n in zip(cpu, sizes, strict=True))
+        ratios = "".join(
+            f"{(b / a) / (m / n) if a else float('nan'):>14.2f}"
+            for a, b, n, m in zip(cpu, cpu[1:], sizes, sizes[1:], strict=False)
+        )
+        lines.append(f"  {stage:<16}{each}{ratios}")
+    return "\n".join(lines)
+
+
+def _short(n: int) -> str:
+    return f"{n // 1_000_000}M" if n % 1_000_000 == 0 else f"{n // 1000}k" if n % 1000 == 0 else str(n)
 
 
 if __name__ == "__main__":
