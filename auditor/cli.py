@@ -58,8 +58,17 @@ def main(argv: list[str] | None = None) -> int:
         _stdout_gone()
         return EXIT_OK
     except Exception as exc:  # a bug of mlaudit's: its own exit code, so CI tells a crash from a failed gate
-        full = writing.no_room(exc)  # unless the disk is full: an output that cannot be written
-        return error(full, EXIT_USAGE) if full else _internal_error(exc, args.debug)
+        short = writing.no_room(exc) or _out_of_memory(exc)  # not a bug: the machine ran short
+        return error(short, EXIT_USAGE) if short else _internal_error(exc, args.debug)
+
+
+def _out_of_memory(exc: Exception) -> str | None:
+    """What to say when `exc` is Python's or DuckDB's memory running out (a lake too large for the
+    machine), else None."""
+    if not isinstance(exc, MemoryError) and type(exc).__name__ != "OutOfMemoryException":
+        return None
+    first = str(exc).partition("\n")[0] or type(exc).__name__
+    return f"out of memory ({first}): free memory, or run it on a machine with more"
 
 
 def _stdout_gone() -> None:

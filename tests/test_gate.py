@@ -281,3 +281,16 @@ def test_only_a_write_that_finds_no_room_is_reported_as_one():
     )
     assert writing.no_room(OSError(errno.EACCES, os.strerror(errno.EACCES))) is None
     assert writing.no_room(ValueError(os.strerror(errno.ENOSPC))) is None  # not the system's, nor DuckDB's
+
+
+def test_memory_running_out_is_exit_2_saying_so_not_a_bug(passing, tmp_path, monkeypatch, capsys):
+    import duckdb
+
+    def short_of_memory(*args, **kwargs):
+        duckdb.connect(config={"memory_limit": "20MB"}).execute("SELECT list(range) FROM range(20000000)").fetchall()
+
+    monkeypatch.setattr(reasoning, "reason", short_of_memory)
+    assert main(["audit", str(passing), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("mlaudit: out of memory (Out of Memory Error: failed to allocate") and err.count("\n") == 1
+    assert "bug" not in err and err.rstrip().endswith("free memory, or run it on a machine with more")
