@@ -1,8 +1,9 @@
 """Command line: parse options, call the pipeline, write the reports, set the exit code.
 
 Exit codes (the README's table): 0 the gate passes; 1 open findings at or above --fail-on, or
-no release identified; 2 usage or configuration error, or an output that cannot be written; 3 the
-input could not be read at all; 4 an internal error (a bug of mlaudit's, never a verdict).
+no release identified; 2 usage or configuration error, an output that cannot be written, or the
+machine short of disk or memory; 3 the input could not be read at all; 4 an internal error (a bug
+of mlaudit's, never a verdict).
 """
 
 from __future__ import annotations
