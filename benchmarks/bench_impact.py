@@ -2,7 +2,9 @@
 (benchmarks/hub_lake.py output, as tables of Hub records), in a fresh process per lake that prints
 the wall time of each part, the CPU time of the process (DuckDB's threads included) since the part
 before, and the peak RSS (resource.getrusage: DuckDB's native memory included): on a loaded machine
-the CPU time says more than the wall time.
+the CPU time says more than the wall time. Python's cyclic collector is paused for the whole run,
+as `mlaudit` pauses it (until 2026-12-06 the reading, harvest and resolve, ran with it on: about
+6 s more CPU time at 1M than the command spends).
 
     python benchmarks/bench_impact.py LAKE [LAKE ...]   # e.g. /work/lakes/100k/parquet
     python benchmarks/bench_impact.py LAKE --asset org/name --license CC-BY-NC-4.0
@@ -62,8 +64,8 @@ def child(folder: str, asset: str, license: str) -> dict[str, Any]:
         parts.append({**part, "peak_rss_mb": _peak_mb()})
 
     start = time.perf_counter()
-    loaded = lake.load(Path(folder), frozenset(), rulebase.load(), hook, downstream_of=frozenset({asset}))
-    with audit.no_cycle_collection():
+    with audit.no_cycle_collection(process_ends=True):  # as `mlaudit` runs: the collector paused throughout
+        loaded = lake.load(Path(folder), frozenset(), rulebase.load(), hook, downstream_of=frozenset({asset}))
         doc = impact.assess(loaded, asset, impact.Change("relicense", license), hook)
     return {
         "lake": folder,
