@@ -11,7 +11,7 @@ they are the findings in report.json's shape again, one at a time.
 from __future__ import annotations
 
 import filecmp
-import mmap
+import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -99,16 +99,11 @@ class Spill:
 
 def copy_lines(source: Path, lengths: list[int], order: Iterable[int], path: Path) -> None:
     """The lines of `source` (their `lengths` in bytes, in the file's order) written to `path` in
-    `order`, a line at a time: a file of gigabytes is reordered without being read whole. Each line
-    is a slice of the file mapped into memory, no system call a line (a third less CPU than pread)."""
+    `order`, a line at a time: a file of gigabytes is reordered without being read whole."""
     offsets = numpy.cumsum([0, *lengths[:-1]], dtype=numpy.int64).tolist()
     with source.open("rb") as lines, path.open("wb", buffering=BUFFER) as out:
-        if not lengths:  # an empty file cannot be mapped
-            return
-        with mmap.mmap(lines.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-            for i in order:
-                start = offsets[i]
-                out.write(mapped[start : start + lengths[i]])
+        for i in order:
+            out.write(os.pread(lines.fileno(), lengths[i], offsets[i]))
 
 
 def line(row: JSONObject) -> bytes:
