@@ -160,9 +160,8 @@ def _findings_parquet(con: duckdb.DuckDBPyConnection, folder: Path, findings: Sp
     same for the same lines on one thread. Ties, if any, keep report order."""
     order = con.execute(f"SELECT rowid FROM findings ORDER BY {PARQUET['findings'][1]}, rowid").fetchnumpy()["rowid"]
     ordered = folder / "findings-ordered.jsonl"
-    copy_lines(
-        findings.path, findings.lengths, array("q", order.astype(numpy.int64).tobytes()), ordered
-    )  # not a Python int each
+    places = array("q", order.astype(numpy.int64).tobytes())  # not a Python int each
+    copy_lines(findings.path, findings.lengths, places, ordered)
     path = folder / PARQUET["findings"][0]
     read = "SELECT * FROM read_json(?, format = 'newline_delimited', columns = ?)"
     con.execute(f"COPY ({read}) TO '{path}' ({PARQUET_OPTIONS})", [str(ordered), FINDING_COLUMNS])
