@@ -4,7 +4,8 @@ The assets, lineage edges and inherited restrictions are loaded into an in-memor
 single-threaded so the bytes it writes do not depend on scheduling) from JSON Lines, the way a
 column store reads them in bulk; the findings as the columns the summary reads, from the findings
 in hand. Every count of the summary is one SQL query over those tables. findings.parquet is
-findings.jsonl read by DuckDB, its lines first copied in the Parquet file's order.
+findings.jsonl read by DuckDB, its lines first copied in the Parquet file's order, and written as
+they are read.
 """
 
 from __future__ import annotations
