@@ -13,6 +13,7 @@ from __future__ import annotations
 import filecmp
 import os
 import tempfile
+from array import array
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import cast
@@ -99,11 +100,14 @@ class Spill:
 
 def copy_lines(source: Path, lengths: list[int], order: Iterable[int], path: Path) -> None:
     """The lines of `source` (their `lengths` in bytes, in the file's order) written to `path` in
-    `order`, a line at a time: a file of gigabytes is reordered without being read whole."""
-    offsets = numpy.cumsum([0, *lengths[:-1]], dtype=numpy.int64).tolist()
+    `order`, a line at a time: a file of gigabytes is reordered without being read whole. The
+    offsets are machine integers (not a Python int each: 9M lines of the 1M lake, 0.3 GB saved)."""
+    sizes = numpy.asarray(lengths, dtype=numpy.int64)
+    offsets = array("q", (numpy.cumsum(sizes) - sizes).tobytes())
     with source.open("rb") as lines, path.open("wb", buffering=BUFFER) as out:
+        fd, write = lines.fileno(), out.write
         for i in order:
-            out.write(os.pread(lines.fileno(), lengths[i], offsets[i]))
+            write(os.pread(fd, lengths[i], offsets[i]))
 
 
 def line(row: JSONObject) -> bytes:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
 import duckdb
+import orjson
 import pytest
-from conftest import FIXTURES, RB, card, write_tree
+from conftest import FIXTURES, RB, ROOT, card, write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +20,9 @@ from auditor import audit, config, lake, lakedb
 from auditor.cli import main
 from auditor.report import lakehtml, lakeplots
 from auditor.spilled import spilled
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import hub_lake  # the benchmark's generator of Hub-shaped lakes
 
 SMALL = FIXTURES / "lakes" / "small"
 OUTPUTS = ("findings.jsonl", "findings.parquet", "assets.parquet", "edges.parquet", "summary.json", "lake.html")
@@ -318,3 +323,43 @@ def test_a_harvest_snapshot_is_a_lake_like_its_folder(tmp_path):
     assert main(["harvest", str(SMALL), "-o", str(snapshot)]) == 0
     from_folder, from_snapshot = lake.run(SMALL, rb=RB), lake.run(snapshot, rb=RB)
     assert from_snapshot.findings == from_folder.findings and from_snapshot.assets == from_folder.assets
+
+
+def by_asset_then_id(found: list[dict]) -> list[dict]:
+    """findings.parquet's order (lakedb.PARQUET): by asset, the lake's own findings last, then id;
+    ties as they stand in report order (the sort is stable)."""
+    return sorted(found, key=lambda f: (f["asset"] is None, f["asset"] or "", f["id"]))
+
+
+def parquet_rows(path: Path) -> tuple[dict[str, str], list[dict]]:
+    """The column types of a Parquet file and its rows, each a mapping of column names to values."""
+    read = duckdb.connect().execute("SELECT * FROM read_parquet(?)", [str(path)])
+    types = {d[0]: str(d[1]) for d in read.description}
+    return types, [dict(zip(types, row, strict=True)) for row in read.fetchall()]
+
+
+@pytest.mark.parametrize("name", ["small", "governance", "versions"])
+def test_findings_parquet_holds_each_line_of_findings_jsonl_by_asset_then_id(name):
+    judged = lake.run(FIXTURES / "lakes" / name, rb=RB)
+    with lakedb.outputs(judged) as (_, files):
+        types, rows = parquet_rows(files["findings.parquet"])
+    assert types == lakedb.FINDING_COLUMNS
+    as_text = {k for k, kind in types.items() if kind == "JSON"}  # JSON columns hold orjson's text
+    expected = [
+        {k: orjson.dumps(v).decode() if k in as_text and v is not None else v for k, v in f.items()}
+        for f in by_asset_then_id(list(judged.findings))
+    ]
+    assert rows == expected and len(rows) > 1
+    assert [r["id"] for r in rows] != [f["id"] for f in judged.findings]
+
+
+def test_findings_parquet_of_many_chunks_is_the_same_bytes_each_time(tmp_path):
+    hub_lake.write(300, 7, tmp_path)  # more findings than one DuckDB vector (2,048 rows)
+    judged = lake.run(tmp_path / "parquet", rb=RB)
+    made = []
+    for _ in range(2):
+        with lakedb.outputs(judged) as (_, files):
+            made.append(files["findings.parquet"].read_bytes())
+            rows = parquet_rows(files["findings.parquet"])[1]
+    assert made[0] == made[1]
+    assert len(rows) > 2048 and [r["id"] for r in rows] == [f["id"] for f in by_asset_then_id(list(judged.findings))]
