@@ -29,9 +29,6 @@ from auditor.parsed import JSON, JSONObject
 BLOCK = 25_000  # described assets judged by one reasoning run: a block's atoms and chains, not the lake's, are held
 ENGINE = "duckdb"  # a lake's engine unless one is chosen: the compiled SQL scales where grounding does not
 READS = ("finding", "because", "via", "newest_via", "use_category", "inherited")  # the atoms a lake audit reads
-# of those, the atoms about a block's own assets alone (the upstream's are another block's); every
-# `via` is read, since an evidence chain climbs through the upstream
-OWN = ("finding", "because", "use_category", "inherited")
 
 
 @dataclass(frozen=True)
@@ -145,7 +142,7 @@ def _judged(loaded: Loaded, part: cone.Block, on_stage: audit.StageHook | None) 
     with audit.stage("encode", on_stage):
         fb = facts.encode(graph, settings, rb, lake=True, releasing=part.keys)
     with audit.stage("reason", on_stage):
-        reasoned = reasoning.reason(settings.engine, files, fb, READS, _own(fb, part), OWN)
+        reasoned = _own(reasoning.reason(settings.engine, files, fb, READS), fb, part)
     with audit.stage("interpret", on_stage):
         chains = Chains(fb, graph, rb.kb, reasoned.atoms.get("via", []), reasoned.atoms.get("newest_via", []))
         listed = list(findings.listed(reasoned, chains, rb.rules))
@@ -159,11 +156,13 @@ def _judged(loaded: Loaded, part: cone.Block, on_stage: audit.StageHook | None) 
         return BlockAudit([document.finding(f, made) for f in chosen], assets, restrictions, engines)
 
 
-def _own(fb: facts.FactBase, part: cone.Block) -> list[int] | None:
-    """The ids of the block's own assets (and the lake's, in the first block), whose atoms its run
-    reads: its upstream assets' are another block's. None when the block is the whole lake."""
+def _own(reasoned: reasoning.Reasoning, fb: facts.FactBase, part: cone.Block) -> reasoning.Reasoning:
+    """The reasoning's findings about the block's own assets (and the lake's, in the first block):
+    its upstream assets' are another block's."""
     ids = [*fb.ids_of(part.keys), *([facts.AUDIT] if part.lake_wide else [])]
-    return None if len(ids) == len(fb.keys) else ids
+    if len(ids) == len(fb.keys):
+        return reasoned
+    return replace(reasoned, atoms=reasoning.narrowed(reasoned.atoms, ("finding",), ids))
 
 
 def _own_choices(

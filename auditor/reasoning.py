@@ -63,39 +63,36 @@ def reason(
     fb: FactBase,
     only: Collection[str] | None = None,
     about: Collection[int] | None = None,
-    narrow: Collection[str] | None = None,
 ) -> Reasoning:
     """The atoms on clingo, pyDatalog, DuckDB or both (`which`); with both, clingo's atoms and every
     predicate on which clingo and pyDatalog differ. `only`: the predicates the caller reads, which
     spares DuckDB and Spark reading the others back (a lake reads a few of millions of atoms);
-    `about` (asset ids, with `only`): of those (of those in `narrow`, if given), the atoms about
-    these assets (their first asset argument), which DuckDB and Spark select as they read (an
-    impact reads a part of its run's; a lake's block its own assets' findings, but every `via`)."""
+    `about` (asset ids, with `only`): of those, the atoms about these assets (their first asset
+    argument), which DuckDB and Spark select as they read (an impact reads a part of its run's)."""
     about = None if only is None else about
-    narrow = only if narrow is None else narrow
     choices = any(fact[0] == "alternative" for fact in fb.facts)
     with_clingo = "clingo" in ENGINE_NAMES[which] or choices
     clingo_atoms = engine.solve(files, fb.program(), choices) if with_clingo else Atoms(list)
     if which == "clingo":
-        return Reasoning(narrowed(clingo_atoms, narrow, about), ENGINE_NAMES[which])
+        return Reasoning(narrowed(clingo_atoms, only, about), ENGINE_NAMES[which])
     chosen = clingo_atoms.get("chosen", [])
     solve = import_module(_DATALOG[which]).solve
-    asked = (only, about, narrow) if which in ("duckdb", "spark") else ()  # SQL engines read back only those asked for
+    asked = (only, about) if which in ("duckdb", "spark") else ()  # SQL engines read back only those asked for
     datalog_atoms: Atoms = solve(files, list(fb.facts), chosen, *asked)
     datalog_atoms["chosen"] = chosen
     if which != "both":
-        return Reasoning(datalog_atoms if asked else narrowed(datalog_atoms, narrow, about), ENGINE_NAMES[which])
+        return Reasoning(datalog_atoms if asked else narrowed(datalog_atoms, only, about), ENGINE_NAMES[which])
     found = differences(clingo_atoms, datalog_atoms)
-    return Reasoning(narrowed(clingo_atoms, narrow, about), ENGINE_NAMES[which], found)
+    return Reasoning(narrowed(clingo_atoms, only, about), ENGINE_NAMES[which], found)
 
 
-def narrowed(atoms: Atoms, narrow: Collection[str] | None, about: Collection[int] | None) -> Atoms:
-    """The atoms, those of the predicates `narrow` names kept about the assets `about` alone (their
+def narrowed(atoms: Atoms, only: Collection[str] | None, about: Collection[int] | None) -> Atoms:
+    """The atoms, those of the predicates `only` names kept about the assets `about` alone (their
     first asset argument): all, if either is not given. Narrows `atoms` in place."""
-    if about is None or narrow is None:
+    if about is None or only is None:  # `about` narrows the predicates `only` names
         return atoms
     ids = frozenset(about)
-    for name in narrow:
+    for name in only:
         position = SCHEMA[name].asset_argument if name in SCHEMA else None
         if position is not None and name in atoms:
             atoms[name] = [row for row in atoms[name] if row[position] in ids]

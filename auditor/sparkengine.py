@@ -63,10 +63,9 @@ def solve(
     clingo_choices: Iterable[tuple[Term, ...]] = (),
     only: Collection[str] | None = None,
     about: Collection[int] | None = None,
-    narrow: Collection[str] = frozenset(),
 ) -> Atoms:
     """Atoms of the Datalog core computed by Spark, in the shape engine.solve returns (those of the
-    predicates named in `only`, if given; of those in `narrow`, those about the assets `about`)."""
+    predicates named in `only`, if given; of those about the assets `about`, if given)."""
     spark = session().newSession()  # its own temporary views: nothing left behind, nothing shared
     for key, value in SESSION_SQL.items():
         spark.conf.set(key, value)
@@ -75,7 +74,7 @@ def solve(
     run(tables, program, load(tables, program, facts, clingo_choices))
     if about is not None:
         spark.createDataFrame([(a,) for a in about], "c0 BIGINT").createOrReplaceTempView(sqlcompile.ASKED)
-    return read(spark, program, only, frozenset(narrow) if about is not None else frozenset())
+    return read(spark, program, only, about is not None)
 
 
 def session() -> Any:
@@ -256,11 +255,9 @@ def added(tables: Tables, writes: tuple[str, ...], size: str) -> bool:
     return any(map(may_hold_rows, rounds)) and bool(tables.spark.sql(size).collect()[0][0])
 
 
-def read(
-    spark: Any, program: sqlcompile.Program, only: Collection[str] | None = None, among: Collection[str] = frozenset()
-) -> Atoms:
-    """The shown predicates (those named in `only`, if given: a lake reads a few of them; of those
-    named in `among`, the atoms about the assets of the view sqlcompile.ASKED), as clingo gives them, in
+def read(spark: Any, program: sqlcompile.Program, only: Collection[str] | None = None, among: bool = False) -> Atoms:
+    """The shown predicates (those named in `only`, if given: a lake reads a few of them; `among`:
+    their atoms about the assets of the view sqlcompile.ASKED), as the atoms clingo gives, in
     program.read's order: sorted here, not by Spark (a sort there is two jobs more a table); each
     column holds one type, and Python orders strings as Spark does, by code point."""
     atoms = Atoms(list)
@@ -268,8 +265,7 @@ def read(
         if only is not None and name not in only:
             continue
         reps = program.tables[pred]
-        column = sqlengine.asset_column(program, pred) if name in among else None
-        query = program.read(pred, column).partition(" ORDER BY ")[0]
+        query = program.read(pred, sqlengine.asset_column(program, pred) if among else None).partition(" ORDER BY ")[0]
         frame = spark.sql(query)
         rows = frame.collect() if may_hold_rows(frame) else []  # no job for a table known empty
         for flat in sorted(tuple(row) for row in rows):

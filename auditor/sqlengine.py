@@ -38,10 +38,9 @@ def solve(
     clingo_choices: Iterable[tuple[Term, ...]] = (),
     only: Collection[str] | None = None,
     about: Collection[int] | None = None,
-    narrow: Collection[str] = frozenset(),
 ) -> Atoms:
     """Atoms of the Datalog core computed by DuckDB, in the shape engine.solve returns (those of
-    the predicates named in `only`, if given; of those in `narrow`, those about the assets `about`)."""
+    the predicates named in `only`, if given; of those about the assets `about`, if given)."""
     program = compiled(files)
     connection = duck.connect()  # spills in a folder of its own, never the audited one
     try:
@@ -49,7 +48,7 @@ def solve(
         run(connection, program if only is None else program.narrowed(only))
         if about is not None:
             connection.register(sqlcompile.ASKED, {"c0": numpy.fromiter(about, numpy.int64, len(about))})
-        return read(connection, program, only, frozenset(narrow) if about is not None else frozenset())
+        return read(connection, program, only, about is not None)
     finally:
         connection.close()
 
@@ -151,20 +150,16 @@ def _filled(connection: Any, tables: Iterable[str]) -> set[str]:
 
 
 def read(
-    connection: Any,
-    program: sqlcompile.Program,
-    only: Collection[str] | None = None,
-    among: Collection[str] = frozenset(),
+    connection: Any, program: sqlcompile.Program, only: Collection[str] | None = None, among: bool = False
 ) -> Atoms:
-    """The shown predicates (those named in `only`, if given: a lake reads a few of them; of those
-    named in `among`, the atoms about the assets of the table sqlcompile.ASKED), as clingo gives them,
+    """The shown predicates (those named in `only`, if given: a lake reads a few of them; `among`:
+    their atoms about the assets of the table sqlcompile.ASKED), as the atoms clingo gives,
     decoded a column at a time: a lake reads back millions of values."""
     atoms = Atoms(list)
     for pred, (name, arity, nested) in sorted(program.shown.items()):
         if only is not None and name not in only:
             continue
-        column = asset_column(program, pred) if name in among else None
-        table = connection.execute(program.read(pred, column)).fetchnumpy()
+        table = connection.execute(program.read(pred, asset_column(program, pred) if among else None)).fetchnumpy()
         columns = [_decoded(a.tolist(), rep) for a, rep in zip(table.values(), program.tables[pred], strict=True)]
         if not columns[0]:
             continue

@@ -325,26 +325,24 @@ def test_a_narrowed_run_derives_the_predicates_named_as_the_whole_run(case, only
     fact_bases(),
     st.lists(st.sampled_from(SHOWN), min_size=1, max_size=4, unique=True),
     st.sets(st.integers(0, 8), max_size=4),
-    st.none() | st.sets(st.sampled_from(SHOWN), max_size=3),
 )
-def test_a_run_narrowed_to_assets_reads_the_atoms_about_them(case, only, about, narrow):
+def test_a_run_narrowed_to_assets_reads_the_atoms_about_them(case, only, about):
     """DuckDB selects, as it reads, the atoms whose first asset argument is one of the ids asked
     for, and clingo's are selected in Python: both are the whole run's atoms about those assets,
-    no fewer (the predicates of `only` without an asset argument are read whole, and so are those
-    left out of `narrow` when it is given: a lake's block reads every `via`)."""
+    no fewer (the predicates of `only` without an asset argument are read whole)."""
     position, facts = case
     fb = FactBase(facts={fact: () for fact in [*KNOWLEDGE, *facts]})
     files = RB.program_files(position)
     whole = reasoning.reason("duckdb", files, fb, only).atoms
 
     def about_them(name: str, rows: list) -> list:
-        column = SCHEMA[name].asset_argument if narrow is None or name in narrow else None
+        column = SCHEMA[name].asset_argument
         return [r for r in rows if column is None or r[column] in about]
 
     expected = {k: about_them(k, v) for k, v in whole.items() if k in only and about_them(k, v)}
-    by_duckdb = reasoning.reason("duckdb", files, fb, only, about, narrow).atoms
+    by_duckdb = reasoning.reason("duckdb", files, fb, only, about).atoms
     assert {k: v for k, v in by_duckdb.items() if v and k != "chosen"} == expected  # in the whole run's order
-    by_clingo = reasoning.reason("clingo", files, fb, only, about, narrow).atoms
+    by_clingo = reasoning.reason("clingo", files, fb, only, about).atoms
     assert {k: set(v) for k, v in by_clingo.items() if v and k in only} == {k: set(v) for k, v in expected.items()}
 
 
