@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import shlex
 import tempfile
-from array import array
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,7 +23,7 @@ import numpy
 from auditor import __version__, duck
 from auditor.lake import LakeAudit
 from auditor.parsed import JSON, JSONObject
-from auditor.spilled import BUFFER, Spilled, copy_lines, line
+from auditor.spilled import BUFFER, Spilled, copy_lines, line, places
 from auditor.vocabulary import SEVERITIES
 
 SUMMARY_VERSION = "1.0.0"
@@ -161,8 +160,7 @@ def _findings_parquet(con: duckdb.DuckDBPyConnection, folder: Path, findings: Sp
     same for the same lines on one thread. Ties, if any, keep report order."""
     order = con.execute(f"SELECT rowid FROM findings ORDER BY {PARQUET['findings'][1]}, rowid").fetchnumpy()["rowid"]
     ordered = folder / "findings-ordered.jsonl"
-    places = array("q", order.astype(numpy.int64).tobytes())  # not a Python int each
-    copy_lines(findings.path, findings.lengths, places, ordered)
+    copy_lines(findings.path, findings.lengths, places(order), ordered)
     path = folder / PARQUET["findings"][0]
     read = "SELECT * FROM read_json(?, format = 'newline_delimited', columns = ?)"
     con.execute(f"COPY ({read}) TO '{path}' ({PARQUET_OPTIONS})", [str(ordered), FINDING_COLUMNS])
