@@ -208,8 +208,13 @@ def read(
         settings = config.load(root).override(**overrides)
         harvested = harvest(root, settings.asset, exclude, focus(settings), downstream_of)
         texts = review_texts({kind: root / name for kind, name in REVIEW_FILES.items()}, root)
+    elif root.is_file():  # one manifest alone: the settings of the command line, no folder's files
+        settings = config.parse(None, root).override(**overrides)
+        harvested = harvest(root, settings.asset, exclude, focus(settings), downstream_of)
+        texts = {}
     else:
-        raise InputError(f"{root}: not a folder of manifests nor a harvest snapshot (mlaudit harvest -o)")
+        message = "not a manifest file, a folder of manifests nor a harvest snapshot (mlaudit harvest -o)"
+        raise InputError(f"{root}: {message}")
     return harvested, settings, texts
 
 
@@ -240,14 +245,14 @@ def review_texts(paths: dict[str, Path], root: Path | None = None) -> dict[str, 
 
 
 def harvest_to(root: Path, out: Path) -> int:
-    """Harvest a release folder into a snapshot file; returns the number of records."""
-    if not root.is_dir():
-        raise InputError(f"{root}: not a folder of manifests")
-    settings = config.load(root)
-    harvested = harvest(root, settings.asset)
-    stored = {
-        name: text
-        for name, text in review_texts({kind: root / name for kind, name in REVIEW_FILES.items()}, root).values()
-    }
-    writing.write_file(out, snapshot.dump(harvested, config.text(root), stored))
+    """Harvest a release folder (or one manifest file) into a snapshot file; returns the number of records."""
+    if root.is_file():  # one manifest alone: no folder's settings or review files
+        harvested, config_text, stored = harvest(root), None, {}
+    elif root.is_dir():
+        harvested, config_text = harvest(root, config.load(root).asset), config.text(root)
+        paths = {kind: root / name for kind, name in REVIEW_FILES.items()}
+        stored = dict(review_texts(paths, root).values())
+    else:
+        raise InputError(f"{root}: not a manifest file nor a folder of manifests")
+    writing.write_file(out, snapshot.dump(harvested, config_text, stored))
     return len(harvested.records)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -45,9 +46,46 @@ def test_missing_input_is_exit_3(tmp_path, capsys):
     assert "no such file" in capsys.readouterr().err
 
 
-def test_file_instead_of_folder_is_exit_3(tmp_path):
+HUB_RECORDS = FIXTURES / "formats" / "hub-records" / "models.jsonl"
+
+
+def test_a_manifest_file_is_audited_as_a_folder_holding_it_alone(tmp_path):
+    """A table of Hub records (or one SBOM) given as the path is read alone: the folder it lies in,
+    its other files and its mlaudit.toml are not; the findings are those of a folder holding only it."""
+    alone = write_tree(tmp_path / "alone", {"mlaudit.toml": "[lake]\nuse = 'research'\n"})
+    shutil.copy(HUB_RECORDS, alone / "models.jsonl")
+    (alone / "other.jsonl").write_text('{"id": "org/elsewhere", "tags": []}\n')
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    shutil.copy(HUB_RECORDS, folder / "models.jsonl")
+    assert main(["lake", str(alone / "models.jsonl"), "--out", str(tmp_path / "a"), "--fail-on", "never"]) == 0
+    assert main(["lake", str(folder), "--out", str(tmp_path / "b"), "--fail-on", "never"]) == 0
+    given, whole = ((tmp_path / o / "findings.jsonl").read_bytes() for o in "ab")
+    assert given == whole and b"org/elsewhere" not in given
+    summary = json.loads((tmp_path / "a" / "summary.json").read_text())
+    assert summary["input"]["files"] == 1 and summary["full_report"].startswith(f"mlaudit audit {alone}/models.jsonl")
+
+    out = tmp_path / "r"
+    assert main(["audit", str(alone / "models.jsonl"), "--asset", "acme/support-chat-7b", "--out", str(out)]) == 1
+    doc = json.loads((out / "report.json").read_text())
+    assert [e["file"] for e in doc["inventory"]] == ["models.jsonl"] and doc["release"]["use"] == "commercial"
+    assert main(["harvest", str(alone / "models.jsonl"), "-o", str(tmp_path / "s.json")]) == 0
+    assert main(["lake", str(tmp_path / "s.json"), "--out", str(tmp_path / "c"), "--fail-on", "never"]) == 0
+    assert (tmp_path / "c" / "findings.jsonl").read_bytes() == given
+
+
+def test_a_file_that_is_no_manifest_is_listed_and_identifies_no_release(tmp_path):
     (tmp_path / "x.json").write_text("{}")
-    assert main(["audit", str(tmp_path / "x.json"), "--out", str(tmp_path / "o")]) == 3
+    assert main(["audit", str(tmp_path / "x.json"), "--out", str(tmp_path / "o")]) == 1
+    doc = json.loads((tmp_path / "o" / "report.json").read_text())
+    assert [(e["file"], e["status"]) for e in doc["inventory"]] == [("x.json", "skipped")]
+    assert doc["verdict"] == "incomplete"
+
+
+def test_a_path_that_is_neither_file_nor_folder_is_exit_3(tmp_path, capsys):
+    os.mkfifo(tmp_path / "pipe.jsonl")  # never opened: it would block
+    assert main(["lake", str(tmp_path / "pipe.jsonl"), "--out", str(tmp_path / "o")]) == 3
+    assert "not a manifest file, a folder of manifests nor a harvest snapshot" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

@@ -91,6 +91,50 @@ def test_a_table_without_a_kind_in_its_name_lets_the_card_data_decide(tmp_path):
     assert (found["a/data"].kind, found["a/model"].kind) == ("dataset", "model")
 
 
+@pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
+def test_a_rows_repo_type_decides_its_kind_over_the_table_name_and_card_data(tmp_path, suffix):
+    rows = [
+        {"id": "a/bare", "repo_type": "dataset", "tags": ["region:us"]},  # no card data to tell
+        {"id": "a/mixed", "repo_type": "model", "tags": [], "cardData": {"task_categories": ["text"]}},
+        {"id": "a/ds", "repo_type": " Dataset", "tags": [], "cardData": {"license": "mit"}},
+        {"id": "a/space", "repo_type": "space", "tags": [], "cardData": {"license": "mit"}},
+        {"id": "a/plain", "tags": [], "cardData": {"license": "mit"}},
+    ]
+    write_tree(tmp_path / "j", {"models.jsonl": jsonl(*rows)})
+    root = tmp_path / "j"
+    if suffix == ".parquet":
+        root = tmp_path / "p"
+        root.mkdir()
+        duckdb.connect().execute(
+            "COPY (SELECT id, repo_type, tags, cardData::VARCHAR AS cardData FROM read_json(?, format="
+            "'newline_delimited', columns={'id': 'VARCHAR', 'repo_type': 'VARCHAR', 'tags': 'VARCHAR[]', "
+            "'cardData': 'JSON'})) TO ? (FORMAT parquet)",
+            [str(tmp_path / "j" / "models.jsonl"), str(root / "models.parquet")],
+        )
+    harvested = harvest(root)
+    kinds = {r.id: (r.kind, r.kind_basis) for r in harvested.records}
+    assert kinds == {
+        "a/bare": ("dataset", "Hub record field repo_type"),
+        "a/mixed": ("model", "Hub record field repo_type"),  # the record says, not its card data
+        "a/ds": ("dataset", "Hub record field repo_type"),
+        "a/space": ("model", "layout"),  # models.jsonl decides, the repo_type is told
+        "a/plain": ("model", "layout"),
+    }
+    (told,) = [p for p in harvested.problems if "repo_type" in p.message]
+    assert told.code == "bad-field" and "'space', neither model nor dataset" in told.message
+    assert told.evidence.pointer.endswith("repo_type")
+
+
+def test_a_dataset_named_upstream_resolves_to_its_row_by_repo_type(tmp_path):
+    rows = [
+        {"id": "org/data", "repo_type": "dataset", "tags": []},
+        {"id": "org/m", "repo_type": "model", "tags": ["dataset:org/data"], "cardData": {"license": "mit"}},
+    ]
+    write_tree(tmp_path, {"dump.jsonl": jsonl(*rows)})
+    doc = run_audit(tmp_path, asset="org/m")
+    assert {a["id"]: a["resolved"] for a in doc["assets"]} == {"org/m": True, "datasets/org/data": True}
+
+
 @pytest.mark.parametrize("nested", [False, True], ids=["json-string", "nested"])
 def test_parquet_rows_read_as_the_json_lines_rows_with_their_index(tmp_path, nested):
     rows = [
@@ -112,6 +156,62 @@ def test_parquet_rows_read_as_the_json_lines_rows_with_their_index(tmp_path, nes
     assert child.references[0].evidence == Evidence("models.parquet", "[1].cardData.base_model")
     assert from_parquet["org/base"].licenses[0].evidence == Evidence("models.parquet", "[0].cardData.license")
     assert from_parquet["org/base"].revision == "a" * 40
+
+
+def test_a_json_array_of_records_reads_as_the_api_answers_with_each_element_by_index():
+    found = {r.id: r for r in harvest(HUB).records if r.source == "api-models.json"}
+    awq, clean = found["acme/support-chat-7b-AWQ"], found["acme/support-tickets-clean"]
+    assert (awq.kind, clean.kind, clean.kind_basis) == ("model", "dataset", "Hub record field repo_type")
+    [base] = awq.references
+    assert (base.target, base.relation, base.evidence) == (
+        "acme/support-chat-7b",
+        "quantized",
+        Evidence("api-models.json", "[0].cardData.base_model[0]"),
+    )
+    assert awq.revision == "7a1b2c3d4e5f60718293a4b5c6d7e8f901234567" and awq.licenses[0].raw == "llama2"
+    doc = run_audit(HUB, asset="acme/support-chat-7b-AWQ")
+    assert "acme/support-chat-7b" in {a["id"] for a in doc["assets"] if a["resolved"]}  # across the tables
+
+
+def test_bad_elements_of_a_json_array_are_told_by_their_index_and_the_rest_are_read(tmp_path):
+    big = {"id": "org/big", "tags": [], "cardData": {"license": "x" * (hubrows.MAX_ROW_BYTES + 10)}}
+    elements = [
+        {"id": "org/good", "sha": "a", "tags": []},
+        7,
+        [1],
+        {"sha": "x"},
+        None,
+        big,
+        {"id": "org/b", "tags": []},
+    ]
+    (tmp_path / "models.json").write_text(json.dumps(elements))
+    result = harvest(tmp_path)
+    assert sorted(r.id for r in result.records) == ["org/b", "org/good"]
+    assert [p.message for p in result.problems] == [
+        "row 1: not a JSON object; the row is not read",
+        "row 2: not a JSON object; the row is not read",
+        "row 3: it has no id (a string); the row is not read",
+        "row 4: not a JSON object; the row is not read",
+        "row 5: over 1024 KB; the row is not read",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[{"id": "org/a", "sha": "x"',
+        '[{"id": "org/a", "sha": "x"}, {"id": "org/b"},\n',
+        '{"id": "org/a", "sha": "x", "tags": []}',
+        '[{"id": "org/a", "sha": "x"}] []',
+    ],
+    ids=["cut", "cut after a comma", "an object", "two arrays"],
+)
+def test_a_json_file_that_is_not_one_array_of_records_is_not_read_as_one(tmp_path, text):
+    (tmp_path / "models.json").write_text(text)
+    result = harvest(tmp_path)
+    [entry] = result.inventory
+    assert not result.records and (entry.format, entry.status) != ("hub-records", "read")
+    assert entry.status == "skipped" or "cannot read the table" in entry.reason
 
 
 BAD_ROWS = [
@@ -209,6 +309,7 @@ def test_a_table_duckdb_cannot_read_is_unreadable(tmp_path):
 def test_a_focus_reads_the_lineage_rows_and_every_bad_row(tmp_path):
     shutil.copytree(HUB, tmp_path / "lake")
     (tmp_path / "lake" / "datasets.parquet").unlink()
+    (tmp_path / "lake" / "api-models.json").unlink()
     with (tmp_path / "lake" / "models.jsonl").open("a") as fh:
         fh.write(jsonl("not json", {"id": "org/unrelated", "tags": ["license:mit"]}))
     result = harvest(tmp_path / "lake", focus=frozenset({"acme/support-chat-7b-GGUF"}))
@@ -353,21 +454,28 @@ def hub_rows(draw) -> list[dict]:
     return rows
 
 
-def table_of(rows: list[dict], folder: Path, parquet: bool) -> Path:
-    """The rows as a models table in `folder`, JSON Lines or Parquet."""
+def table_of(rows: list[dict], folder: Path, stored: str) -> Path:
+    """The rows as a models table in `folder`: JSON Lines, Parquet or a JSON array (hubrows.form)."""
     table = folder / "models.jsonl"
     table.write_text(jsonl(*rows), encoding="utf-8")
-    if parquet:
+    if stored == "parquet":
         to_parquet(table, folder / "models.parquet")
         return folder / "models.parquet"
+    if stored == "array":
+        table.unlink()
+        (folder / "models.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
+        return folder / "models.json"
     return table
 
 
+STORED = st.sampled_from(["lines", "parquet", "array"])
+
+
 @settings(max_examples=30, deadline=None, database=None)
-@given(hub_rows(), st.lists(st.sampled_from(NAMES), min_size=1, max_size=2), st.booleans())
-def test_the_lineage_query_gives_the_plain_closure(rows, seeds, parquet):
+@given(hub_rows(), st.lists(st.sampled_from(NAMES), min_size=1, max_size=2), STORED)
+def test_the_lineage_query_gives_the_plain_closure(rows, seeds, stored):
     with tempfile.TemporaryDirectory() as tmp:
-        tables = hubrows.load([table_of(rows, Path(tmp), parquet)])
+        tables = hubrows.load([table_of(rows, Path(tmp), stored)])
         assert hubrows.lineage(tables, seeds) == closure(rows, seeds)
 
 
@@ -386,11 +494,11 @@ def descending(rows: list[dict], seeds: list[str], edges: list[tuple[str, str]])
     hub_rows(),
     st.lists(st.sampled_from(NAMES), min_size=1, max_size=2),
     st.lists(st.tuples(st.sampled_from(NAMES), st.sampled_from(NAMES)), max_size=3),
-    st.booleans(),
+    STORED,
 )
-def test_the_descendants_query_gives_the_plain_converse_closure(rows, seeds, edges, parquet):
+def test_the_descendants_query_gives_the_plain_converse_closure(rows, seeds, edges, stored):
     with tempfile.TemporaryDirectory() as tmp:
-        tables = hubrows.load([table_of(rows, Path(tmp), parquet)])
+        tables = hubrows.load([table_of(rows, Path(tmp), stored)])
         assert hubrows.descendants(tables, seeds, edges) == descending(rows, seeds, edges)
 
 

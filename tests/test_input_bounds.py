@@ -260,3 +260,28 @@ def test_hub_tables_are_read_in_bounded_time(tmp_path, data):
     result = timed(harvest, tmp_path)
     assert [(e.file, e.format) for e in result.inventory] == [("models.jsonl", "hub-records")]
     assert "a/first" in {r.id for r in result.records}
+
+
+HUB_ELEMENT = b'[{"id": "a/first", "tags": []},'  # a first element that makes a .json file an array of Hub records
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        hub_table("{},") + b"{}]",  # elements without an id: a problem each
+        hub_table('{"id": "a/b"},') + b"{}]",  # one asset, many records
+        hub_table('"x",') + b"1]",  # elements that are not objects
+        b'{"id": "a/b", "x": ' + hub_table("[") + hub_table("]") + b"}]",  # one element nested a million deep
+        b'{"id": "a/b", "cardData": {"base_model": [' + hub_table('"o/m",')[:-1] + b"]}}]",  # over the row limit
+        json.dumps({"id": "a/b", "cardData": {"base_model": [f"o/m{i}" for i in range(85_000)]}}).encode() + b"]",
+        hub_table('{"id": "a/b"},'),  # never closed
+    ],
+    ids=short,
+)
+def test_json_arrays_of_hub_records_are_read_in_bounded_time(tmp_path, data):
+    assert len(data) >= 1_000_000
+    (tmp_path / "models.json").write_bytes(HUB_ELEMENT + data)
+    result = timed(harvest, tmp_path)
+    assert [(e.file, e.format) for e in result.inventory] == [("models.json", "hub-records")]
+    read = {r.id for r in result.records}
+    assert "a/first" in read or [p.message for p in result.problems if "cannot read the table" in p.message]

@@ -40,16 +40,19 @@ def harvest(
     focus: frozenset[str] | None = None,
     downstream_of: frozenset[str] = frozenset(),
 ) -> Harvest:
-    """Read every manifest under `root`; `root_name` names the asset of a card at the root itself;
-    the folders and files of `exclude` (absolute paths: mlaudit's own outputs) are passed over unlisted.
+    """Read every manifest under `root` (a folder, or one manifest file read alone); `root_name` names
+    the asset of a card at the root itself; the folders and files of `exclude` (absolute paths:
+    mlaudit's own outputs) are passed over unlisted.
     With a `focus` (the names a release's audit starts from: the release, mlaudit.toml's upstream),
     the rows of tables of Hub records are read for the lineage it reaches only; with `downstream_of`
     (the asset whose impact is asked), for the lineage of what descends from it only."""
-    root = root.resolve()
+    given = root.resolve()
+    root = given if given.is_dir() else given.parent
     result = Harvest(root=str(root))
     tables: list[Context] = []
     refs: list[cacherefs.Ref] = []
-    for path, rel in walk(root, result.inventory, exclude):
+    files = walk(root, result.inventory, exclude) if given == root else _alone(given, result.inventory)
+    for path, rel in files:
         folder = rel.rpartition("/")[0]
         if path.name == "README.md":
             _card(path, rel, folder, root_name or root.name, result)
@@ -63,6 +66,16 @@ def harvest(
     result.problems.extend(cacherefs.attach(result.records, refs))
     result.fingerprint = fingerprint(result)
     return result
+
+
+def _alone(path: Path, inventory: list[InventoryEntry]) -> list[tuple[Path, str]]:
+    """A single file audited on its own (a table of Hub records, one SBOM): the folder it lies in is
+    the boundary of the audit, but only the file is read; one that must not be opened is listed."""
+    refused = refusal(path, path.parent)
+    if refused:
+        inventory.append(InventoryEntry(path.name, "unknown", *refused))
+        return []
+    return [(path, path.name)]
 
 
 def _tables(

@@ -125,7 +125,7 @@ def read_fields(
     `record`: from a card's front matter, or from the card data of a Hub API record (hubtable).
     `adapter_config`: an adapter_config.json lies beside the card; `merged`: the models of a merge
     configuration in the card's body, with where each is named."""
-    if record.kind_basis != "layout":
+    if record.kind_basis == "default":  # neither the layout nor the record says
         dataset_fields = sorted(DATASET_FIELDS & data.keys())
         if dataset_fields:
             record.kind, record.kind_basis = "dataset", f"dataset-card field {dataset_fields[0]}"

@@ -21,6 +21,7 @@ rows by id for each step of depth.
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -30,8 +31,8 @@ from auditor.identity import HUB_ID, looks_like_hub_id
 
 MAX_ROW_BYTES = 1024 * 1024  # one row's JSON (or card data and tags, in Parquet)
 MAX_ROWS = 5_000_000  # rows read from one table (the Hub holds about 2.2 M models)
-Row = tuple[int, str | None, str | None, str | None, str | None, str | None, str | None]
-# number, error, id, sha, lastModified, card, tags
+Row = tuple[int, str | None, str | None, str | None, str | None, str | None, str | None, str | None]
+# number, error, id, sha, lastModified, repo_type, card, tags
 UPSTREAM_FIELDS = ("base_model", "datasets", "source_datasets")  # and the model index's datasets, as hfcard reads
 # A name of an upstream (lowercase), after any tag prefix (base_model:finetune:, dataset:), `extended|`
 # or Hub URL: group 1 is the Hub id it names.
@@ -66,17 +67,22 @@ class Tables:
     columns: dict[int, dict[str, str]] = dataclasses.field(default_factory=dict)  # a Parquet table's column types
 
 
+def form(path: Path) -> str:
+    """How a table is stored: "parquet", "array" (a JSON array of records, as the API answers) or
+    "lines" (JSON Lines). Parquet rows and array elements are numbered from 0, lines from 1."""
+    suffix = path.suffix.lower()
+    return "parquet" if suffix == ".parquet" else "array" if suffix == ".json" else "lines"
+
+
 def load(paths: list[Path]) -> Tables:
     """Scan each table once (see Tables)."""
     import duckdb
 
     tables = Tables(duck.connect(), paths)
+    loaders = {"parquet": _load_parquet, "array": _load_array, "lines": _load_jsonl}
     for i, path in enumerate(paths):
         try:
-            if path.suffix.lower() == ".parquet":
-                _load_parquet(tables, i)
-            else:
-                _load_jsonl(tables, i)
+            loaders[form(path)](tables, i)
         except duckdb.Error as exc:
             tables.failed[i] = exc
     return tables
@@ -88,27 +94,57 @@ def _load_jsonl(tables: Tables, i: int) -> None:
     read when it is a string. The lines DuckDB refuses (over MAX_ROW_BYTES, not UTF-8) are in the
     table `rejected<i>`."""
     limit = MAX_ROWS + 1  # lines count from 1
+    lines = f"""SELECT row_number() OVER () AS place, line
+                FROM read_csv(?, columns={{'line': 'VARCHAR'}}, delim=E'\\x01', quote='', escape='',
+                              header=false, auto_detect=false, strict_mode=false,
+                              max_line_size={MAX_ROW_BYTES}, ignore_errors=true, store_rejects=true,
+                              rejects_table='rejected{i}', rejects_scan='rejected_scans{i}')"""
+    kept = f"(line IS NOT NULL AND regexp_matches(line, '[^ ]') AND place < {limit}) OR place = {limit}"
+    _load_texts(tables, i, lines, kept)
+
+
+def _load_array(tables: Tables, i: int) -> None:
+    """A JSON array's elements, numbered from 0 in the file's order (one thread), each as its JSON
+    text: an element is an object when that text begins with `{`. A file that is not one JSON array
+    cannot be read (DuckDB's parser is linear and streams it), nor one whose array is not closed:
+    DuckDB reads an array cut after a comma as if it were whole."""
+    import duckdb
+
+    if _last_character(tables.paths[i]) != b"]":
+        raise duckdb.InvalidInputException("the JSON array is not closed: the file ends before its ']' (cut short?)")
+    elements = """SELECT row_number() OVER () - 1 AS place, json::VARCHAR AS line
+                  FROM read_json(?, format='array', records=false, columns={'json': 'JSON'})"""
+    _load_texts(tables, i, elements, f"place <= {MAX_ROWS}")
+
+
+def _last_character(path: Path, chunk: int = 65536) -> bytes:
+    """The file's last byte other than JSON's white space (b"" if it has none), read backwards a chunk at a time."""
+    with open(path, "rb") as fh:
+        end = fh.seek(0, os.SEEK_END)
+        while end > 0:
+            fh.seek(max(0, end - chunk))
+            text = fh.read(end - max(0, end - chunk)).rstrip(b" \t\r\n")
+            if text:
+                return text[-1:]
+            end = max(0, end - chunk)
+    return b""
+
+
+def _load_texts(tables: Tables, i: int, numbered: str, kept: str) -> None:
+    """A table of rows kept as JSON text (`numbered`: place, line), each row's id read when it is a
+    string of an object, the rest left unparsed."""
     tables.con.execute("SET threads = 1")
     try:
-        _number_lines(tables, i, limit)
+        tables.con.execute(
+            f"""CREATE TABLE t{i} AS SELECT place, v IS NOT NULL AS is_object, id, lower(id) AS lid, line FROM (
+                SELECT place, line, v, CASE WHEN starts_with(v[1], '"') THEN v[1]->>'$' END AS id FROM (
+                    SELECT place, line,
+                           CASE WHEN regexp_matches(line, '^ *[{{]') THEN try(json_extract(line, ['$.id'])) END AS v
+                    FROM ({numbered}) WHERE {kept}))""",
+            [str(tables.paths[i])],
+        )
     finally:
         tables.con.execute("RESET threads")
-
-
-def _number_lines(tables: Tables, i: int, limit: int) -> None:
-    tables.con.execute(
-        f"""CREATE TABLE t{i} AS SELECT place, v IS NOT NULL AS is_object, id, lower(id) AS lid, line FROM (
-            SELECT place, line, v, CASE WHEN starts_with(v[1], '"') THEN v[1]->>'$' END AS id FROM (
-                SELECT place, line,
-                       CASE WHEN regexp_matches(line, '^ *[{{]') THEN try(json_extract(line, ['$.id'])) END AS v
-                FROM (SELECT row_number() OVER () AS place, line
-                      FROM read_csv(?, columns={{'line': 'VARCHAR'}}, delim=E'\\x01', quote='', escape='',
-                                    header=false, auto_detect=false, strict_mode=false,
-                                    max_line_size={MAX_ROW_BYTES}, ignore_errors=true, store_rejects=true,
-                                    rejects_table='rejected{i}', rejects_scan='rejected_scans{i}'))
-                WHERE (line IS NOT NULL AND regexp_matches(line, '[^ ]') AND place < {limit}) OR place = {limit}))""",
-        [str(tables.paths[i])],
-    )
 
 
 def _load_parquet(tables: Tables, i: int) -> None:
@@ -116,7 +152,7 @@ def _load_parquet(tables: Tables, i: int) -> None:
     path = tables.paths[i]
     types = {r[0]: r[1] for r in tables.con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()}
     tables.columns[i] = types
-    kept = ", ".join(f'"{c}"' for c in ("sha", "lastModified", "cardData", "tags") if c in types)
+    kept = ", ".join(f'"{c}"' for c in ("sha", "lastModified", "repo_type", "cardData", "tags") if c in types)
     tables.con.execute(
         f"""CREATE TABLE t{i} AS SELECT file_row_number AS place, true AS is_object, id::VARCHAR AS id,
                    lower(id::VARCHAR) AS lid, {kept} FROM read_parquet(?, file_row_number=true)
@@ -131,44 +167,47 @@ def rows(tables: Tables, path: Path, focus: frozenset[str] | None) -> Iterator[R
     i = tables.paths.index(path)
     if i in tables.failed:
         raise tables.failed[i]
-    parquet = path.suffix.lower() == ".parquet"
-    limit = MAX_ROWS if parquet else MAX_ROWS + 1  # Parquet rows count from 0, lines from 1
+    stored = form(path)
+    limit = MAX_ROWS if stored != "lines" else MAX_ROWS + 1  # lines count from 1, the others from 0
     tables.con.execute("CREATE OR REPLACE TABLE focus AS SELECT unnest(?::VARCHAR[]) AS id", [sorted(focus or ())])
     chosen = "is_object" if focus is None else "is_object AND lid IN (SELECT id FROM focus)"
     hub_id = HUB_ID.pattern.replace("'", "''")
     kept = "true" if focus is None else f"{chosen} OR NOT is_object OR id IS NULL OR NOT regexp_matches(id, '{hub_id}')"
-    sha, modified, card, tags = _parquet_values(tables.columns[i]) if parquet else _jsonl_values()
+    sha, modified, kind, card, tags = _parquet_values(tables.columns[i]) if stored == "parquet" else _jsonl_values()
     query = f"""
         SELECT place, is_object, id, CASE WHEN is_object THEN {sha} END, CASE WHEN is_object THEN {modified} END,
-               CASE WHEN {chosen} THEN {card} END, CASE WHEN {chosen} THEN {tags} END
+               CASE WHEN is_object THEN {kind} END, CASE WHEN {chosen} THEN {card} END,
+               CASE WHEN {chosen} THEN {tags} END
         FROM t{i} WHERE {kept} OR place = {limit} ORDER BY place
     """
     found = tables.con.execute(query).fetchall()
-    numbered = _parquet_numbers(found) if parquet else _line_numbers(found, tables.con, i)
-    for number, error, row_id, sha_value, modified, card_text, tags_text in numbered:
+    numbered = _line_numbers(found, tables.con, i) if stored == "lines" else _sized(found)
+    for number, error, row_id, *values in numbered:
         if number >= limit:
-            yield number, f"past the limit of {MAX_ROWS:,} rows a table", None, None, None, None, None
+            yield number, f"past the limit of {MAX_ROWS:,} rows a table", None, None, None, None, None, None
             return
         if focus is None or error is not None or not looks_like_hub_id(row_id or "") or row_id.lower() in focus:
-            yield number, error, row_id, sha_value, modified, card_text, tags_text
+            yield number, error, row_id, *values
 
 
-def _jsonl_values() -> tuple[str, str, str, str]:
-    """A JSON Lines row's sha, lastModified, card data and tags (as JSON text), from its line."""
-    sha, modified = (
+def _jsonl_values() -> tuple[str, str, str, str, str]:
+    """A JSON Lines row's sha, lastModified, repo_type (each when a string), card data and tags (as
+    JSON text), from its line."""
+    sha, modified, kind = (
         f"""CASE WHEN starts_with(json_extract(line, '$.{k}'), '"') THEN line->>'$.{k}' END"""
-        for k in ("sha", "lastModified")
+        for k in ("sha", "lastModified", "repo_type")
     )
-    return sha, modified, "json_extract(line, '$.cardData')::VARCHAR", "json_extract(line, '$.tags')::VARCHAR"
+    card, tags = "json_extract(line, '$.cardData')::VARCHAR", "json_extract(line, '$.tags')::VARCHAR"
+    return sha, modified, kind, card, tags
 
 
-def _parquet_values(types: dict[str, str]) -> tuple[str, str, str, str]:
-    """A Parquet row's sha, lastModified, card data and tags as JSON text, whether the file stores
-    them as JSON strings or as nested columns."""
+def _parquet_values(types: dict[str, str]) -> tuple[str, str, str, str, str]:
+    """A Parquet row's sha, lastModified, repo_type, card data and tags as JSON text, whether the
+    file stores them as JSON strings or as nested columns."""
     text = {c: c if types[c] == "VARCHAR" else f"to_json({c})" for c in ("cardData", "tags")}
-    sha = "sha::VARCHAR" if "sha" in types else "NULL"
+    sha, kind = (f'"{c}"::VARCHAR' if c in types else "NULL" for c in ("sha", "repo_type"))
     modified = _modified(types.get("lastModified"))
-    return sha, modified, f"{text['cardData']}::VARCHAR", f"{text['tags']}::VARCHAR"
+    return sha, modified, kind, f"{text['cardData']}::VARCHAR", f"{text['tags']}::VARCHAR"
 
 
 def _modified(stored: str | None) -> str:
@@ -186,23 +225,24 @@ def _line_numbers(found: list[tuple[Any, ...]], con: Any, i: int) -> Iterator[tu
     plus the lines it refused before it (each told in its turn)."""
     refused = sorted(con.execute(f"SELECT line, error_type FROM rejected{i}").fetchall())
     j = 0
-    for place, is_object, row_id, sha, modified, card, tags in found:
+    for place, is_object, row_id, *values in found:
         while j < len(refused) and refused[j][0] <= place + j:
-            yield refused[j][0], _refused(refused[j][1]), None, None, None, None, None
+            yield refused[j][0], _refused(refused[j][1]), None, None, None, None, None, None
             j += 1
-        yield place + j, None if is_object else "not a JSON object", row_id, sha, modified, card, tags
+        yield place + j, None if is_object else "not a JSON object", row_id, *values
     for line, error in refused[j:]:
-        yield line, _refused(error), None, None, None, None, None
+        yield line, _refused(error), None, None, None, None, None, None
 
 
 def _refused(error_type: str) -> str:
     return f"over {MAX_ROW_BYTES // 1024} KB" if "LINE SIZE" in str(error_type).upper() else "not UTF-8 text"
 
 
-def _parquet_numbers(found: list[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
-    for number, _, row_id, sha, modified, card, tags in found:
+def _sized(found: list[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """Parquet rows and array elements, each told when over MAX_ROW_BYTES (JSON Lines are bounded as read)."""
+    for number, is_object, row_id, sha, modified, kind, card, tags in found:
         error = f"over {MAX_ROW_BYTES // 1024} KB" if len(card or "") + len(tags or "") > MAX_ROW_BYTES else None
-        yield number, error, row_id, sha, modified, card, tags
+        yield number, error if is_object else "not a JSON object", row_id, sha, modified, kind, card, tags
 
 
 def lineage(tables: Tables, seeds: Iterable[str]) -> frozenset[str]:
@@ -267,10 +307,10 @@ def _upstream_values(tables: Tables) -> Iterator[tuple[int, tuple[str, str]]]:
     for i, path in enumerate(tables.paths):
         if i in tables.failed:
             continue
-        if path.suffix.lower() != ".parquet":
+        if form(path) != "parquet":
             yield i, ("json_extract(line, '$.cardData')", "json_extract(line, '$.tags')")
             continue
-        _, _, card, tags = _parquet_values(tables.columns[i])
+        _, _, _, card, tags = _parquet_values(tables.columns[i])
         yield i, (_json(card), _json(tags))
 
 

@@ -1,5 +1,6 @@
 """Tables of Hub records: what the Hugging Face Hub's API returns for models and datasets (id, sha,
-tags, cardData), as JSON Lines or Parquet, the usual form of Hub-wide metadata.
+tags, cardData), as JSON Lines or Parquet, the usual form of Hub-wide metadata, or as the JSON
+array the API answers with.
 
 The table is scanned once, in bulk, by DuckDB (auditor/harvest/hubrows.py); Python sees one tuple
 for each row it reads (its id, sha, lastModified, card data and tags as JSON text) and reads the
@@ -14,7 +15,7 @@ The Hub's computed tags stand in for what the card data lacks: `license:x` for a
 quantized, merge), which is taken over mlaudit's own inference from the card data.
 
 Evidence points at the file, the row (the line of a JSON Lines file; `[i]`, the 0-based row
-index, of a Parquet file) and the field. A row that cannot be read is a problem naming its row,
+index, of a Parquet file or a JSON array) and the field. A row that cannot be read is a problem naming its row,
 and the rest are read. Bounds (hubrows): rows over MAX_ROW_BYTES and rows past MAX_ROWS are
 reported and not read; DuckDB's parsers are linear, and so is the rest, one pass over the rows.
 """
@@ -36,20 +37,28 @@ FORMAT = "hub-records"
 RANK = 9  # a card on disk is read before the API's copy of its metadata
 PINNABLE = False
 HUB_LAYOUT = True  # a row's id is its Hub id
-SUFFIXES = (".jsonl", ".ndjson", ".parquet")
+SUFFIXES = (".jsonl", ".ndjson", ".parquet", ".json")
 JSONL_KEYS = (b'"sha"', b'"tags"', b'"cardData"', b'"lastModified"')
 PARQUET_COLUMNS = frozenset({"id", "tags", "cardData"})
+REPO_TYPES = ("model", "dataset")  # the API's repo_type values mlaudit audits (not "space")
 BAD_ROW = "bad-row"  # a row that could not be read (fatal, like an unreadable manifest)
 MAX_BAD_ROWS = 100  # bad rows of a table told one by one; the rest are counted
 
 
 def detect(path: Path, head: bytes) -> bool:
-    """JSON Lines whose first row has an id and Hub record fields, or Parquet with id and card columns."""
+    """JSON Lines whose first row has an id and Hub record fields, a JSON array (the API's own answer)
+    whose first element has them, or Parquet with id and card columns."""
     if path.suffix.lower() not in SUFFIXES:
         return False
-    if path.suffix.lower() == ".parquet":
+    form = hubrows.form(path)
+    if form == "parquet":
         return head.startswith(b"PAR1") and set(hubrows.columns(path)) >= PARQUET_COLUMNS
-    first = head.lstrip().split(b"\n", 1)[0]
+    body = head.lstrip()
+    if form == "array":
+        if not body.startswith(b"["):
+            return False
+        body = body[1:].lstrip()
+    first = body.split(b"\n", 1)[0] if form == "lines" else body
     return first.startswith(b"{") and b'"id"' in first and any(k in first for k in JSONL_KEYS)
 
 
@@ -63,16 +72,16 @@ def read(
 
     records: list[AssetRecord] = []
     problems: list[Problem] = []
-    parquet, kind, bad = path.suffix.lower() == ".parquet", _kind(path), 0
+    indexed, kind, bad = hubrows.form(path) != "lines", _kind(path), 0
     try:
         for row in hubrows.rows(tables or hubrows.load([path]), path, focus):
-            error = _error(row, parquet)
+            error = _error(row, indexed)
             if error is None:
-                _row(row, parquet, kind, context.rel, records, problems)
+                _row(row, indexed, kind, context.rel, records, problems)
                 continue
             bad += 1  # a table broken throughout is one broken file, not a million findings
             if bad <= MAX_BAD_ROWS:
-                problems.append(Problem(BAD_ROW, f"{error}; the row is not read", _at(context.rel, row[0], parquet)))
+                problems.append(Problem(BAD_ROW, f"{error}; the row is not read", _at(context.rel, row[0], indexed)))
     except duckdb.Error as exc:
         message = f"cannot read the table: {shorten(str(exc).splitlines()[0])}"
         problems.append(Problem("malformed", message, Evidence(context.rel, "")))
@@ -82,16 +91,16 @@ def read(
     return records, problems
 
 
-def _error(row: hubrows.Row, parquet: bool) -> str | None:
+def _error(row: hubrows.Row, indexed: bool) -> str | None:
     """Why a row cannot be read at all, naming it (None: it can be)."""
     number, error, row_id = row[:3]
     if error is None and not (row_id and looks_like_hub_id(row_id)):
         error = f"its id {shorten(row_id)!r} is not a Hub id" if row_id else "it has no id (a string)"
-    return None if error is None else f"{_where(number, parquet)}: {error}"
+    return None if error is None else f"{_where(number, indexed)}: {error}"
 
 
-def _where(number: int, parquet: bool) -> str:
-    return f"row {number}" if parquet else f"line {number}"
+def _where(number: int, indexed: bool) -> str:
+    return f"row {number}" if indexed else f"line {number}"
 
 
 def lineage(tables: hubrows.Tables, seeds: Iterable[str]) -> frozenset[str] | None:
@@ -127,29 +136,47 @@ def _kind(path: Path) -> str | None:
     return "dataset" if name.startswith("dataset") else "model" if name.startswith("model") else None
 
 
-def _at(rel: str, locator: int, parquet: bool, pointer: str = "") -> Evidence:
-    if parquet:
+def _at(rel: str, locator: int, indexed: bool, pointer: str = "") -> Evidence:
+    if indexed:
         return Evidence(rel, f"[{locator}]" + (f".{pointer}" if pointer else ""))
     return Evidence(rel, pointer, locator)
 
 
 def _row(
-    row: hubrows.Row, parquet: bool, kind: str | None, rel: str, records: list[AssetRecord], problems: list[Problem]
+    row: hubrows.Row, indexed: bool, kind: str | None, rel: str, records: list[AssetRecord], problems: list[Problem]
 ) -> None:
     """The record of a row that can be read, and the problems of its fields."""
-    locator, _, row_id, sha, modified, card_text, tags_text = row
+    locator, _, row_id, sha, modified, repo_type, card_text, tags_text = row
     assert row_id is not None  # _error let it through
-    basis = "layout" if kind else "default"
-    record = AssetRecord(row_id, kind or "model", rel, revision=sha, format=FORMAT, kind_basis=basis, modified=modified)
-    met = _record(record, locator, parquet, card_text, tags_text)
+    stated, met = _repo_type(repo_type, rel, locator, indexed)
+    basis = "Hub record field repo_type" if stated else "layout" if kind else "default"
+    record = AssetRecord(
+        row_id, stated or kind or "model", rel, revision=sha, format=FORMAT, kind_basis=basis, modified=modified
+    )
+    met += _record(record, locator, indexed, card_text, tags_text)
     key = asset_key(record.kind, record.id)
-    where = _where(locator, parquet)
+    where = _where(locator, indexed)
     problems.extend(Problem(code, f"{where}: {message}", evidence, key) for code, message, evidence in met)
     records.append(record)
 
 
+def _repo_type(
+    value: str | None, rel: str, locator: int, indexed: bool
+) -> tuple[str | None, list[tuple[str, str, Evidence]]]:
+    """The kind a row's `repo_type` states (the Hub's API answers models and datasets apart, and a
+    dump mixing them says which in this field), over the table's name and the card data; a value
+    naming another kind of repository (a Space) is told and the kind decided as without it."""
+    if value is None:
+        return None, []
+    kind = value.strip().lower()
+    if kind in REPO_TYPES:
+        return kind, []
+    message = f"'repo_type' is {shorten(value)!r}, neither model nor dataset; the kind is decided as without it"
+    return None, [("bad-field", message, _at(rel, locator, indexed, "repo_type"))]
+
+
 def _record(
-    record: AssetRecord, locator: int, parquet: bool, card_text: str | None, tags_text: str | None
+    record: AssetRecord, locator: int, indexed: bool, card_text: str | None, tags_text: str | None
 ) -> list[tuple[str, str, Evidence]]:
     """Read one row's card data and tags into `record`; returns the problems met (code, message, where)."""
     if card_text in (None, "null") and tags_text in (None, "null", "[]"):
@@ -159,11 +186,11 @@ def _record(
     card, tags, shapes = _values(card_text, tags_text)
     data, aliases, relations = _with_tags(card, tags)
     record.has_metadata = bool(data)
-    ev: Ev = lambda pointer: _at(rel, locator, parquet, aliases.get(pointer, f"cardData.{pointer}"))  # noqa: E731
-    met = [(code, message, _at(rel, locator, parquet, pointer)) for code, message, pointer in shapes]
+    ev: Ev = lambda pointer: _at(rel, locator, indexed, aliases.get(pointer, f"cardData.{pointer}"))  # noqa: E731
+    met = [(code, message, _at(rel, locator, indexed, pointer)) for code, message, pointer in shapes]
 
     def problem(code: str, message: str, pointer: str = "", line: int | None = None) -> None:
-        met.append((code, message, ev(pointer) if pointer else _at(rel, locator, parquet)))
+        met.append((code, message, ev(pointer) if pointer else _at(rel, locator, indexed)))
 
     if data:
         hfcard.read_fields(record, data, ev, problem)
