@@ -77,7 +77,7 @@ def disagreements(asset: Asset, kb: KnowledgeBase) -> Iterator[tuple[str, str, l
                     (f"{record.source} ({f})", expression, [statement.field_evidence(f)]) for f, expression in fields
                 ]
                 yield "license", _side_by_side(within), [e for _, _, ev in within for e in ev]
-    versions = [(r.source, r.version, [Evidence(r.source, "version")]) for r in asset.records if r.version]
+    versions = [(r.source, r.version, [r.at("version")]) for r in asset.records if r.version]
     if len({v for _, v, _ in versions}) > 1:
         yield "version", _side_by_side(versions), [e for _, _, ev in versions for e in ev]
 

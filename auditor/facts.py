@@ -123,14 +123,14 @@ def _asset(fb: FactBase, key: str, a: int, in_scope: bool, unreadable: bool, gra
     """The facts of one asset; those that only the documentation and release rules read (its
     publisher, disagreements, formats, fields and cards) only `in_scope`, the release's lineage."""
     asset = graph.assets[key]
-    fb.add(S.asset(a, asset.kind), *[Evidence(r.source, "") for r in asset.records])
+    fb.add(S.asset(a, asset.kind), *[r.at() for r in asset.records])
     if not asset.resolved:
         fb.add(S.unresolved(a))
         fb.add(S.unlicensed(a, "unknown"))
         return
     _licenses(fb, a, key, asset, unreadable, rb.kb)
     if "/" in asset.id and in_scope:
-        fb.add(S.publisher(a, asset.id.split("/", 1)[0].lower()), *[Evidence(r.source, "") for r in asset.records])
+        fb.add(S.publisher(a, asset.id.split("/", 1)[0].lower()), *[r.at() for r in asset.records])
     several = (
         len(asset.records) > 1
         or any(s.name or s.link for s in asset.licenses)
@@ -149,7 +149,7 @@ def _asset(fb: FactBase, key: str, a: int, in_scope: bool, unreadable: bool, gra
 def _record(fb: FactBase, a: int, kind: str, record: AssetRecord, profiles: Mapping[str, Profile]) -> None:
     """What one manifest of an asset in scope says: its format, its fields and its card's headings
     (as the profiles for the asset's kind read them)."""
-    fb.add(S.described_in(a, record.format), Evidence(record.source, ""))
+    fb.add(S.described_in(a, record.format), record.at())
     for statement in record.statements:
         fb.add(S.states(a, statement.field), statement.evidence)
     if record.sections is not None:
@@ -226,7 +226,7 @@ def _licenses(fb: FactBase, a: int, key: str, asset: Asset, unreadable: bool, kb
     if note:
         reading = replace(reading, reading=f"{reading.reading}; {note}")
     fb.readings[key] = reading
-    evidence = [s.evidence for s in statements] or [Evidence(r.source, "license") for r in asset.records]
+    evidence = [s.evidence for s in statements] or [r.at("license") for r in asset.records]
     by_license: defaultdict[str, list[Evidence]] = defaultdict(
         list
     )  # each license's own statements, so its evidence is exact

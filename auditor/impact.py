@@ -25,7 +25,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, replace
 
 from auditor import audit, judgements, lake
-from auditor.model import Asset, AssetGraph, Edge, Evidence, LicenseStatement
+from auditor.model import Asset, AssetGraph, Edge, LicenseStatement
 from auditor.naming import display_id
 from auditor.parsed import JSONObject
 
@@ -133,7 +133,7 @@ def _changed_asset(asset: Asset, change: Change) -> Asset:
     records = list(asset.records)
     for i in stating:
         record = records[i]
-        where = record.licenses[0].evidence if record.licenses else Evidence(record.source, "license")
+        where = record.licenses[0].evidence if record.licenses else record.at("license")
         records[i] = replace(record, licenses=[LicenseStatement(change.license, where)])
     return _newest(replace(asset, records=records))
 

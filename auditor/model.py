@@ -129,6 +129,15 @@ class AssetRecord:
     body_licenses: list[LicenseStatement] = field(default_factory=list)  # stated in a card's body, ranked last
     modified: str | None = None  # when the revision was made, where the manifest says (the Hub's lastModified)
     branches: list[str] = field(default_factory=list)  # a Hub cache's refs/<branch> naming this revision
+    place: Evidence | None = None  # the record's row, where its file is a table of many (hubtable)
+
+    def at(self, pointer: str = "") -> Evidence:
+        """Evidence at `pointer` of this record's manifest: within its row where the file is a table,
+        so that a fact about the record leads to its row among a million."""
+        if self.place is None:
+            return Evidence(self.source, pointer)
+        row = self.place.pointer
+        return Evidence(self.source, f"{row}.{pointer}" if row and pointer else row or pointer, self.place.line)
 
 
 DISTRIBUTABLE = ("weights",)  # the files that show a folder holds what the release distributes (a metadata

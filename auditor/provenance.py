@@ -49,7 +49,7 @@ def source(asset: Asset) -> Evidence | None:
     """Where the asset's source location is stated, if anywhere (a Hub id is one)."""
     for r in asset.records:
         if r.format in HUB_LAYOUT:
-            return Evidence(r.source, "Hub id")
+            return r.at("id") if r.place else Evidence(r.source, "Hub id")
         for ident in r.identifiers:
             if ident.scheme in (Scheme.URL, Scheme.PURL, Scheme.HUB):
                 return ident.evidence
@@ -63,7 +63,7 @@ def supplier(asset: Asset) -> Evidence | None:
     """Where the asset's supplier or creator is stated (the organisation of an org/name Hub id counts)."""
     for r in asset.records:
         if r.format in HUB_LAYOUT and "/" in r.id:
-            return Evidence(r.source, "Hub organisation")
+            return r.at("id") if r.place else Evidence(r.source, "Hub organisation")
         for s in r.statements:
             if s.field in SUPPLIER_FIELDS and s.value.strip().upper() not in NO_VALUE:
                 return s.evidence

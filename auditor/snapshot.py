@@ -122,4 +122,5 @@ def _record(d: JSONObject) -> AssetRecord:
         body_licenses=[_license(s) for s in d.get("body_licenses", [])],
         modified=d.get("modified"),
         branches=d.get("branches", []),
+        place=_ev(d["place"]) if d.get("place") else None,
     )

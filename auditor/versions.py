@@ -211,4 +211,4 @@ def _license(asset: Asset, version: Version, kb: KnowledgeBase) -> str:
 def _where(version: Version) -> list[Evidence]:
     """Where a version's licence is stated (or, without one, the files that describe it)."""
     stated = [s.evidence for r in version.records for s in r.licenses]
-    return stated or [Evidence(r.source, "") for r in version.records]
+    return stated or [r.at() for r in version.records]

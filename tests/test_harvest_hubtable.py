@@ -16,6 +16,7 @@ from conftest import FIXTURES, findings_of, run_audit, write_tree
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from auditor import snapshot as snapshot_file
 from auditor.harvest import harvest, hubrows
 from auditor.model import Evidence
 
@@ -212,6 +213,29 @@ def test_a_json_file_that_is_not_one_array_of_records_is_not_read_as_one(tmp_pat
     [entry] = result.inventory
     assert not result.records and (entry.format, entry.status) != ("hub-records", "read")
     assert entry.status == "skipped" or "cannot read the table" in entry.reason
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".parquet", ".json"])
+def test_a_fact_about_a_row_without_a_field_to_cite_points_at_its_row(tmp_path, suffix):
+    rows = [{"id": "org/base", "sha": "a", "tags": [], "cardData": {"license": "mit"}}, {"id": "org/bare", "tags": []}]
+    write_tree(tmp_path / "j", {"models.jsonl": jsonl(*rows)})
+    root = tmp_path / "j"
+    if suffix != ".jsonl":
+        root = tmp_path / "t"
+        root.mkdir()
+        if suffix == ".parquet":
+            to_parquet(tmp_path / "j" / "models.jsonl", root / "models.parquet")
+        else:
+            (root / "models.json").write_text(json.dumps(rows))
+    doc = run_audit(root, asset="org/bare")
+    [unlicensed] = findings_of(doc, "PRV001")
+    [where] = [e for e in unlicensed["evidence"] if "no usable license" in e["fact"]]
+    expected = ("license", 2) if suffix == ".jsonl" else ("[1].license", None)
+    assert (where["file"], where["pointer"], where["line"]) == (f"models{suffix}", *expected)
+    harvested = harvest(root)
+    snapshot = tmp_path / "s.json"
+    snapshot.write_text(snapshot_file.dump(harvested, None, {}))
+    assert [r.place for r in snapshot_file.load(snapshot)[0].records] == [r.place for r in harvested.records]
 
 
 BAD_ROWS = [

@@ -153,6 +153,7 @@ def _row(
     record = AssetRecord(
         row_id, stated or kind or "model", rel, revision=sha, format=FORMAT, kind_basis=basis, modified=modified
     )
+    record.place = _at(rel, locator, indexed)
     met += _record(record, locator, indexed, card_text, tags_text)
     key = asset_key(record.kind, record.id)
     where = _where(locator, indexed)
