@@ -37,9 +37,9 @@ class LakeOverride:
     use: str | None
     distribution: str | None
 
-    def matches(self, name: str) -> bool:
+    def matches(self, name: str, organisation: str) -> bool:
         if self.org is not None:
-            return name.removeprefix("datasets/").split("/", 1)[0].lower() == self.org.lower()
+            return organisation.lower() == self.org.lower()
         return fnmatch.fnmatchcase(name.lower(), (self.assets or "").lower())
 
 
@@ -53,12 +53,13 @@ class Lake:
     overrides: tuple[LakeOverride, ...] = ()
     configured: bool = False  # [lake] sets the default itself (its evidence is mlaudit.toml)
 
-    def release(self, name: str) -> tuple[str, str, str | None]:
+    def release(self, name: str, organisation: str) -> tuple[str, str, str | None]:
         """(use, distribution, the setting that decided them: `lake.override[i]`, `lake`, or None
-        for mlaudit's own default) of the asset reports call `name`."""
+        for mlaudit's own default) of the asset reports call `name`, published by `organisation`
+        (naming.organisation)."""
         use, distribution, where = self.use, self.distribution, "lake" if self.configured else None
         for i, rule in enumerate(self.overrides):
-            if rule.matches(name):
+            if rule.matches(name, organisation):
                 use, distribution = rule.use or use, rule.distribution or distribution
                 where = f"lake.override[{i}]"
         return use, distribution, where

@@ -29,7 +29,7 @@ from auditor import audit, config, document, facts, findings, lake, reasoning, r
 from auditor.chains import Chains
 from auditor.interpretation import Finding, Row
 from auditor.model import AssetGraph
-from auditor.naming import display_id
+from auditor.naming import display_id, organisation
 from auditor.parsed import JSON, JSONObject
 from auditor.predicates import Atoms
 
@@ -69,7 +69,7 @@ def judge(
         reasoned = reasoning.reason(settings.engine, files, fb, READS, fb.ids_of(about.difference(own)))
     runs = [Run(fb, reasoned)]
     for key in own:
-        one = lake.own_release(settings, display_id(key, graph))
+        one = lake.own_release(settings, display_id(key, graph), organisation(graph.assets[key]))
         own_facts = facts.encode(graph, one, rb)
         alone = reasoning.reason(one.engine, files, own_facts, READS, own_facts.ids_of({key}))
         runs.append(Run(own_facts, replace(alone, differences=())))

@@ -23,7 +23,7 @@ from auditor.chains import Chains
 from auditor.interpretation import Finding, Step
 from auditor.license_reading import LicenseReading
 from auditor.model import AssetGraph
-from auditor.naming import display_id
+from auditor.naming import display_id, organisation
 from auditor.parsed import JSON, JSONObject
 
 BLOCK = 25_000  # described assets judged by one reasoning run: a block's atoms and chains, not the lake's, are held
@@ -181,7 +181,7 @@ def _own_choices(
     own: dict[str, tuple[Finding, ...]] = {}
     for key in choosing(fb, graph, about):
         name = display_id(key, graph)
-        one = own_release(settings, name)
+        one = own_release(settings, name, organisation(graph.assets[key]))
         release_facts = facts.encode(graph, one, rb)
         reasoned = reasoning.reason(one.engine, files, release_facts, READS)
         chains = Chains(
@@ -202,9 +202,9 @@ def choosing(fb: facts.FactBase, graph: AssetGraph, about: frozenset[str] | None
     return [key for key in found if graph.assets[key].resolved and (about is None or key in about)]
 
 
-def own_release(settings: config.Settings, name: str) -> config.Settings:
+def own_release(settings: config.Settings, name: str, publisher: str) -> config.Settings:
     """The settings of the asset `name` audited alone as a release, as the [lake] settings release it."""
-    use, distribution, _ = settings.lake.release(name)
+    use, distribution, _ = settings.lake.release(name, publisher)
     return replace(settings, asset=name, use=use, distribution=distribution)
 
 
@@ -218,14 +218,14 @@ def _assets(
     for key, asset in graph.assets.items():
         if not asset.resolved or key not in keys:
             continue
-        name = display_id(key, graph)
+        name, publisher = display_id(key, graph), organisation(asset)
         reading = fb.readings[key]
-        use, distribution, setting = lake.release(name)
+        use, distribution, setting = lake.release(name, publisher)
         rows.append(
             {
                 "id": name,
                 "kind": asset.kind,
-                "organisation": organisation(name),
+                "organisation": publisher,
                 "declared": " | ".join(sorted({s.raw for s in asset.licenses if s.raw is not None})),
                 "license": shown_license(reading),
                 "use_category": categories.get(key, "unspecified"),
@@ -245,12 +245,6 @@ def shown_license(reading: LicenseReading) -> str:
 def _edges(graph: AssetGraph) -> list[JSONObject]:
     rows = {(display_id(e.child, graph), display_id(e.parent, graph), e.relation) for e in graph.edges}
     return [{"child": c, "parent": p, "relation": r} for c, p, r in sorted(rows)]
-
-
-def organisation(name: str) -> str:
-    """The Hub organisation that publishes an asset named as reports name it ("" for none)."""
-    parts = name.removeprefix("datasets/").split("/")
-    return parts[0] if len(parts) > 1 else ""
 
 
 def _restrictions(

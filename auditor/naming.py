@@ -8,6 +8,7 @@ so `split_id` and `find` turn such a name back into a key.
 
 from __future__ import annotations
 
+from auditor.identity import looks_like_hub_id
 from auditor.model import KINDS, Asset, AssetGraph
 
 
@@ -25,6 +26,15 @@ def display_id(key: str, graph: AssetGraph) -> str:
 def display_name(kind: str, asset_id: str) -> str:
     """How reports name an asset: its Hub id, datasets prefixed as in Hub URLs."""
     return f"datasets/{asset_id}" if kind == "dataset" else asset_id
+
+
+def organisation(asset: Asset) -> str:
+    """The Hub organisation that publishes an asset: the owner of the `org/name` Hub id its manifests
+    give it, also when the graph told two assets of one name apart by their files ("" for a name that
+    is no such id, such as an SBOM package's)."""
+    named = asset.records[0].id if asset.records else asset.id
+    owner, slash, _ = named.partition("/")
+    return owner if slash and looks_like_hub_id(named) else ""
 
 
 def split_id(name: str) -> tuple[str, str]:

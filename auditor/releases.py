@@ -20,7 +20,7 @@ from auditor.cone import ancestors
 from auditor.config import Lake, Settings
 from auditor.licenses import KnowledgeBase
 from auditor.model import Asset, AssetGraph, Evidence
-from auditor.naming import display_id, find
+from auditor.naming import display_id, find, organisation
 from auditor.prescribed import begins_with, prescribed
 
 if TYPE_CHECKING:
@@ -71,7 +71,8 @@ def every(
     keys = [k for k, a in graph.assets.items() if a.resolved and (among is None or k in among)]
     phrases = prescribed(kb)
     for key in keys:
-        _released(fb, ids[key], graph.assets[key], lake.release(display_id(key, graph)), phrases)
+        asset = graph.assets[key]
+        _released(fb, ids[key], asset, lake.release(display_id(key, graph), organisation(asset)), phrases)
     return keys
 
 

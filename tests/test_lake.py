@@ -191,10 +191,45 @@ def test_an_organisation_override_reaches_its_datasets_and_the_last_match_wins()
         "[[lake.override]]\nassets = 'datasets/acme/*-internal'\ndistribution = 'internal'\n",
         "mlaudit.toml",
     ).lake
-    assert rules.release("datasets/acme/x") == ("commercial", "weights", "lake.override[0]")
-    assert rules.release("datasets/acme/logs-internal") == ("commercial", "internal", "lake.override[1]")
-    assert rules.release("acmeco/x") == ("research", "weights", "lake")
-    assert config.DEFAULT.lake.release("acme/x") == ("commercial", "weights", None)
+    assert rules.release("datasets/acme/x", "acme") == ("commercial", "weights", "lake.override[0]")
+    assert rules.release("datasets/acme/logs-internal", "acme") == ("commercial", "internal", "lake.override[1]")
+    assert rules.release("acmeco/x", "acmeco") == ("research", "weights", "lake")
+    assert rules.release("acme", "") == ("research", "weights", "lake")  # a name that is no org/name id
+    assert config.DEFAULT.lake.release("acme/x", "acme") == ("commercial", "weights", None)
+
+
+def test_an_assets_organisation_is_its_hub_ids_owner_also_when_told_apart_by_its_file(tmp_path):
+    """Two manifests naming one asset without a shared identity give two assets, the second named
+    with its file; both are the organisation's. A name that is no Hub id (an SBOM's package) has none."""
+    bom = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "components": [{"type": "machine-learning-model", "name": "acme/chat", "version": "2"}],
+    }
+    spdx = {
+        "spdxVersion": "SPDX-2.3",
+        "SPDXID": "SPDXRef-DOCUMENT",
+        "name": "d",
+        "dataLicense": "CC0-1.0",
+        "documentNamespace": "https://example.org/d",
+        "creationInfo": {"created": "2024-01-01T00:00:00Z", "creators": ["Tool: x"]},
+        "packages": [{"SPDXID": "SPDXRef-P", "name": "acme (tools)", "downloadLocation": "NOASSERTION"}],
+    }
+    root = write_tree(
+        tmp_path / "lake",
+        {
+            "mlaudit.toml": "[[lake.override]]\norg = 'acme'\nuse = 'research'\n",
+            "acme/chat/README.md": card("license: mit"),
+            "boms/chat.cdx.json": json.dumps(bom),
+            "boms/tools.spdx.json": json.dumps(spdx),
+        },
+    )
+    judged = lake.run(root, rb=RB)
+    rows = {a["id"]: (a["organisation"], a["use"]) for a in judged.assets}
+    assert len(rows) == 3 and rows["acme/chat"] == ("acme", "research")
+    [(told_apart, row)] = [(i, r) for i, r in rows.items() if i.startswith("acme/chat (")]
+    assert row == ("acme", "research") and "boms/chat.cdx.json" in told_apart
+    assert [r for i, r in rows.items() if i.startswith("acme (tools)")] == [("", "commercial")]
 
 
 @pytest.mark.parametrize(
