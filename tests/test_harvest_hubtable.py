@@ -85,11 +85,21 @@ def test_card_data_wins_over_tags(tmp_path):
     assert [r.target for r in x.references if r.kind == "dataset"] == ["org/other"]  # no datasets: the tag
 
 
-def test_a_table_without_a_kind_in_its_name_lets_the_card_data_decide(tmp_path):
-    rows = [{"id": "a/data", "tags": [], "cardData": {"task_categories": ["text-generation"]}}]
-    write_tree(tmp_path, {"hub.jsonl": jsonl(*rows, {"id": "a/model", "tags": [], "cardData": {"license": "mit"}})})
-    found = records(tmp_path)
-    assert (found["a/data"].kind, found["a/model"].kind) == ("dataset", "model")
+def test_a_table_without_a_kind_in_its_name_lets_the_card_data_or_its_tags_decide(tmp_path):
+    rows = [
+        {"id": "a/data", "tags": [], "cardData": {"task_categories": ["text-generation"]}},
+        {"id": "a/model", "tags": ["region:us"], "cardData": {"license": "mit"}},
+        {"id": "a/listed", "tags": ["license:mit", "size_categories:1K<n<10K", "region:us"]},  # no card data
+        {"id": "a/tagged", "tags": ["text-generation", "task_categories:text-generation"], "cardData": {"a": 1}},
+        {"id": "a/colon", "tags": ["size_categories"]},  # a bare word, not a field's tag
+    ]
+    write_tree(tmp_path, {"hub.jsonl": jsonl(*rows), "models.jsonl": jsonl({"id": "b/m", "tags": rows[2]["tags"]})})
+    found = {r.id: (r.kind, r.kind_basis) for r in harvest(tmp_path).records}
+    assert found["a/data"] == ("dataset", "dataset-card field task_categories")
+    assert found["a/model"][0] == "model" and found["a/colon"][0] == "model"
+    assert found["a/listed"] == ("dataset", "the Hub's tag size_categories (tags[1])")
+    assert found["a/tagged"] == ("dataset", "the Hub's tag task_categories (tags[1])")
+    assert found["b/m"] == ("model", "layout")  # a table named models… holds models
 
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])

@@ -187,6 +187,8 @@ def _record(
     card, tags, shapes = _values(card_text, tags_text)
     data, aliases, relations = _with_tags(card, tags)
     record.has_metadata = bool(data)
+    if record.kind_basis == "default" and not hfcard.DATASET_FIELDS & card.keys():
+        _dataset_by_tags(record, tags)
     ev: Ev = lambda pointer: _at(rel, locator, indexed, aliases.get(pointer, f"cardData.{pointer}"))  # noqa: E731
     met = [(code, message, _at(rel, locator, indexed, pointer)) for code, message, pointer in shapes]
 
@@ -197,6 +199,17 @@ def _record(
         hfcard.read_fields(record, data, ev, problem)
         record.references = [_hub_relation(r, relations) for r in record.references]
     return met
+
+
+def _dataset_by_tags(record: AssetRecord, tags: list[str]) -> None:
+    """A row is a dataset's when a tag repeats a dataset-card field (`size_categories:…`, which the
+    Hub computes for most datasets), as the field itself would say: a dump of datasets listed
+    without their card data, in a table whose name does not say, still reads as datasets."""
+    for i, tag in enumerate(tags):
+        field = tag.partition(":")[0]
+        if field in hfcard.DATASET_FIELDS and ":" in tag:
+            record.kind, record.kind_basis = "dataset", f"the Hub's tag {field} (tags[{i}])"
+            return
 
 
 def _values(
