@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 KINDS = ("model", "dataset", "code", "other")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Evidence:
     """Where a statement was read: file relative to the audit root, field pointer, 1-based line."""
 
@@ -20,7 +20,7 @@ class Evidence:
     line: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LicenseStatement:
     """A license as a manifest states it, before any interpretation."""
 
@@ -37,7 +37,7 @@ class LicenseStatement:
         return chosen or self.evidence
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reference:
     """A manifest's mention of an upstream asset, with the relation it implies.
 
@@ -54,7 +54,7 @@ class Reference:
     revision: str | None = None  # the pinned revision or version, where the manifest gives one
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Identifier:
     """Another name of an asset (purl, URL, sameAs, DOI, checksum...), to recognise it across manifests."""
 
@@ -63,7 +63,7 @@ class Identifier:
     evidence: Evidence
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Checksum:
     algorithm: str  # lowercase: sha256, sha1, md5, ...
     value: str  # lowercase hex
@@ -71,7 +71,7 @@ class Checksum:
     evidence: Evidence
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Statement:
     """A documentation field a manifest fills (for the documentation profiles), e.g.
     `rai:dataCollection`, `description`, `supplier`; `value` is its text, shortened."""
@@ -81,7 +81,7 @@ class Statement:
     evidence: Evidence
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Section:
     """A Markdown heading of a card and whether its content is filled in."""
 
@@ -95,7 +95,7 @@ class Section:
 UNREADABLE = frozenset({"too-large", "binary", "not-utf8", "unreadable", "bad-front-matter", "malformed", "refused"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """An input that could not be read, or only in part; becomes an `input` finding."""
 
@@ -105,7 +105,7 @@ class Problem:
     asset: str | None = None  # key of the asset the file describes, where the layout tells
 
 
-@dataclass
+@dataclass(slots=True)
 class AssetRecord:
     """What one manifest says about one asset."""
 
@@ -144,7 +144,7 @@ DISTRIBUTABLE = ("weights",)  # the files that show a folder holds what the rele
 # harvest of the Hub fetches configs but never weights, so configs alone show nothing missing)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InventoryEntry:
     file: str
     format: str
@@ -152,7 +152,7 @@ class InventoryEntry:
     reason: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Harvest:
     """Everything read from one release folder."""
 
@@ -163,7 +163,7 @@ class Harvest:
     fingerprint: str = ""  # SHA-256 of the input files (harvest.fingerprint)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Curation:
     """A reviewer's correction of an asset's harvested license (curations.yaml)."""
 
@@ -175,7 +175,7 @@ class Curation:
     evidence: Evidence
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Version:
     """One revision of an asset (a Hub sha, a package version, a snapshot folder): when it was
     made where known, and the records that describe the asset at that revision."""
@@ -185,7 +185,7 @@ class Version:
     records: tuple[AssetRecord, ...]
 
 
-@dataclass
+@dataclass(slots=True)
 class Asset:
     """One asset of the graph: every record that describes it, merged by identity. An asset known
     at several revisions keeps them in `versions`, oldest first (auditor/versions.py); its `records`
@@ -212,7 +212,7 @@ class Asset:
         return sorted({r.source for r in self.records})
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Edge:
     child: str
     parent: str
@@ -224,7 +224,7 @@ class Edge:
     name_match: str | None = None  # the file of the asset matched by name only (no identifier in common)
 
 
-@dataclass
+@dataclass(slots=True)
 class AssetGraph:
     """Assets keyed by `kind:id`, typed lineage edges, and the harvest they came from."""
 
