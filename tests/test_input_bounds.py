@@ -230,58 +230,57 @@ def test_review_and_config_files_leading_out_of_the_folder_are_not_applied(tmp_p
     assert inventory(release)["mlaudit.toml"] == ("skipped", "symbolic link pointing outside the audit folder")
 
 
-HUB_ROW = b'{"id": "a/first", "tags": []}\n'  # a first row that makes the file a table of Hub records
-
-
 def hub_table(line: str) -> bytes:
     """`line` repeated past a megabyte: one huge row, or very many rows."""
     return (line * (MB // len(line) + 1)).encode()
 
 
+HUB_LINES = b'{"id": "a/first", "tags": []}\n'  # a first row that makes a .jsonl file a table of Hub records
+HUB_ARRAY = b'[{"id": "a/first", "tags": []},'  # a first element that makes a .json file an array of them
+
+
 @pytest.mark.parametrize(
-    "data",
+    "name, data",
     [
-        hub_table("\n"),  # blank lines
-        hub_table('{"id": "a/b"}\n'),  # one row, many times: one asset, many records
-        hub_table("{}\n"),  # rows without an id: a problem each
-        hub_table("[") + b"\n",  # one row over the row limit
-        b'{"id": "a/b", "cardData": {"x": ' + hub_table("[") + b"}}\n",
-        b'{"id": "a/b", "tags": [' + hub_table('"base_model:adapter:o/m",')[:-1] + b"]}\n",
-        b'{"id": "a/b", "cardData": {"base_model": [' + hub_table('"o/m",')[:-1] + b"]}}\n",
+        ("models.jsonl", HUB_LINES + hub_table("\n")),  # blank lines
+        ("models.jsonl", HUB_LINES + hub_table('{"id": "a/b"}\n')),  # one row, many times: one asset, many records
+        ("models.jsonl", HUB_LINES + hub_table("{}\n")),  # rows without an id: a problem each
+        ("models.jsonl", HUB_LINES + hub_table("[") + b"\n"),  # one row over the row limit
+        ("models.jsonl", HUB_LINES + b'{"id": "a/b", "cardData": {"x": ' + hub_table("[") + b"}}\n"),
+        (
+            "models.jsonl",
+            HUB_LINES + b'{"id": "a/b", "tags": [' + hub_table('"base_model:adapter:o/m",')[:-1] + b"]}\n",
+        ),
+        (
+            "models.jsonl",
+            HUB_LINES + b'{"id": "a/b", "cardData": {"base_model": [' + hub_table('"o/m",')[:-1] + b"]}}\n",
+        ),
         # just under the row limit: one row naming tens of thousands of upstreams, in tags and card data
-        json.dumps({"id": "a/b", "tags": [f"base_model:adapter:o/m{i}" for i in range(33_000)]}).encode() + b"\n",
-        json.dumps({"id": "a/b", "cardData": {"base_model": [f"o/m{i}" for i in range(85_000)]}}).encode() + b"\n",
+        (
+            "models.jsonl",
+            HUB_LINES
+            + json.dumps({"id": "a/b", "tags": [f"base_model:adapter:o/m{i}" for i in range(33_000)]}).encode()
+            + b"\n",
+        ),
+        (
+            "models.jsonl",
+            HUB_LINES
+            + json.dumps({"id": "a/b", "cardData": {"base_model": [f"o/m{i}" for i in range(85_000)]}}).encode()
+            + b"\n",
+        ),
+        ("models.json", HUB_ARRAY + hub_table("{},") + b"{}]"),  # elements without an id: a problem each
+        ("models.json", HUB_ARRAY + hub_table('{"id": "a/b"},') + b"{}]"),  # one asset, many records
+        ("models.json", HUB_ARRAY + hub_table('"x",') + b"1]"),  # elements that are not objects
+        ("models.json", HUB_ARRAY + b'{"id": "a/b", "x": ' + hub_table("[") + hub_table("]") + b"}]"),  # nested deep
+        ("models.json", HUB_ARRAY + b'{"id": "a/b", "cardData": {"base_model": [' + hub_table('"o/m",')[:-1] + b"]}}]"),
+        ("models.json", HUB_ARRAY + hub_table('{"id": "a/b"},')),  # never closed: the table cannot be read
     ],
-    ids=short,
+    ids=lambda v: v if isinstance(v, str) else short(v[len(HUB_LINES) :]),
 )
-def test_hub_tables_are_read_in_bounded_time(tmp_path, data):
+def test_hub_tables_are_read_in_bounded_time(tmp_path, name, data):
     assert len(data) >= 1_000_000
-    (tmp_path / "models.jsonl").write_bytes(HUB_ROW + data)
+    (tmp_path / name).write_bytes(data)
     result = timed(harvest, tmp_path)
-    assert [(e.file, e.format) for e in result.inventory] == [("models.jsonl", "hub-records")]
-    assert "a/first" in {r.id for r in result.records}
-
-
-HUB_ELEMENT = b'[{"id": "a/first", "tags": []},'  # a first element that makes a .json file an array of Hub records
-
-
-@pytest.mark.parametrize(
-    "data",
-    [
-        hub_table("{},") + b"{}]",  # elements without an id: a problem each
-        hub_table('{"id": "a/b"},') + b"{}]",  # one asset, many records
-        hub_table('"x",') + b"1]",  # elements that are not objects
-        b'{"id": "a/b", "x": ' + hub_table("[") + hub_table("]") + b"}]",  # one element nested a million deep
-        b'{"id": "a/b", "cardData": {"base_model": [' + hub_table('"o/m",')[:-1] + b"]}}]",  # over the row limit
-        json.dumps({"id": "a/b", "cardData": {"base_model": [f"o/m{i}" for i in range(85_000)]}}).encode() + b"]",
-        hub_table('{"id": "a/b"},'),  # never closed
-    ],
-    ids=short,
-)
-def test_json_arrays_of_hub_records_are_read_in_bounded_time(tmp_path, data):
-    assert len(data) >= 1_000_000
-    (tmp_path / "models.json").write_bytes(HUB_ELEMENT + data)
-    result = timed(harvest, tmp_path)
-    assert [(e.file, e.format) for e in result.inventory] == [("models.json", "hub-records")]
-    read = {r.id for r in result.records}
-    assert "a/first" in read or [p.message for p in result.problems if "cannot read the table" in p.message]
+    assert [(e.file, e.format) for e in result.inventory] == [(name, "hub-records")]
+    unreadable = [p for p in result.problems if "cannot read the table" in p.message]
+    assert "a/first" in {r.id for r in result.records} or unreadable
