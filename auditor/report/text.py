@@ -183,7 +183,7 @@ def outbound(document: JSONObject) -> str:
     """`mlaudit licenses suggest`: licenses the release may be published under, and why not others."""
     release = document["release"]["asset"]
     if not release:
-        return "no release asset identified: name one as [release] asset in mlaudit.toml\n"
+        return "no release asset identified: name one with --asset or as [release] asset in mlaudit.toml\n"
     lines = [f"release: {release} · position: {document['position']}", "", "must keep:"]
     lines += [
         f"  {r['term'].replace('_', '-')} of {r['license']} (from {', '.join(r['imposed_by'])})"
