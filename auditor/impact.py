@@ -84,7 +84,7 @@ def shortest_paths(graph: AssetGraph, *keys: str) -> dict[str, list[list[Edge]]]
     """Each asset descending from `keys` (and `keys`, by the empty path): its shortest paths from
     one of them, edge by edge, at most MAX_PATHS of them, in a fixed order."""
     children: dict[str, list[Edge]] = defaultdict(list)
-    for edge in set(graph.edges):  # in no order: two paths that sort alike show the same steps
+    for edge in graph.edges:  # their order does not matter: two paths that sort alike show the same steps
         children[edge.parent].append(edge)
     depth, into = dict.fromkeys(keys, 0), defaultdict(list)
     queue = deque(keys)
