@@ -42,7 +42,7 @@ def bars(labels: Sequence[str], values: Sequence[int], title: str, colours: Sequ
         axes.set_yticks(range(len(shown)), shown)
         axes.invert_yaxis()
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-        axes.set_title(title, loc="left")
+        figure.suptitle(title, x=0.01, ha="left", size="medium")  # over the figure: long labels push the axes right
         axes.spines[["top", "right"]].set_visible(False)
         for i, value in enumerate(values):
             axes.annotate(str(value), (value, i), xytext=(3, 0), textcoords="offset points", va="center")
