@@ -79,6 +79,7 @@ def outputs(lake: LakeAudit) -> Iterator[tuple[JSONObject, dict[str, Path]]]:
             load(con, folder, "edges", lake.edges, EDGE_COLUMNS)
             con.execute(JUDGED)
             summary = {**_about(lake), **_summary(con)}
+            _with_reasons(summary["failing_assets"], lake.findings)
             files = {"findings.jsonl": lake.findings.path}
             files["findings.parquet"] = _findings_parquet(con, folder, lake.findings)
             files.update({PARQUET[table][0]: _parquet(con, folder, table) for table in ("judged", "edges")})
@@ -183,6 +184,15 @@ def gate(summary: JSONObject, fail_on: str) -> bool:
     return not summary["assets"] or any(counts[s] for s in SEVERITIES[: SEVERITIES.index(fail_on) + 1])
 
 
+def _with_reasons(failing: JSON, findings: Spilled) -> None:
+    """Each failing asset's reason: the message of its first open error (the findings are in report
+    order), read from its line; the lake's page shows why an asset fails, not only which rules."""
+    rows = cast(list[JSONObject], failing)
+    firsts = findings.at([int(cast(int, row.pop("first"))) for row in rows])
+    for row, first in zip(rows, firsts, strict=True):
+        row["reason"] = first["message"]
+
+
 def _counts(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, JSON]:
     return {str(k): v for k, v in con.execute(sql).fetchall()}
 
@@ -238,9 +248,11 @@ RANKINGS: dict[str, tuple[str, tuple[JSON, ...]]] = {
         "HAVING failing > 0 ORDER BY failing DESC, errors DESC, organisation LIMIT ?",
         (TOP,),
     ),
+    # with the place of each one's first open error in report order, whose message is its reason
     "failing_assets": (
         "SELECT j.id AS asset, j.license, j.use, j.distribution, j.errors, "
-        "list(DISTINCT f.rule ORDER BY f.rule) AS rules FROM judged j JOIN findings f ON f.asset = j.id "
+        "list(DISTINCT f.rule ORDER BY f.rule) AS rules, min(f.rowid) AS first "
+        "FROM judged j JOIN findings f ON f.asset = j.id "
         "WHERE j.verdict = 'fail' AND f.severity = 'error' AND f.status = 'open' "
         "GROUP BY ALL ORDER BY j.errors DESC, j.id LIMIT ?",
         (TOP_FAILING,),

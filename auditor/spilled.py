@@ -53,6 +53,12 @@ class Spilled:
 
     __hash__ = None  # type: ignore[assignment]  # equal by content, which can change
 
+    def at(self, wanted: Iterable[int]) -> list[JSONObject]:
+        """The findings at these places (a few), each line read where it lies."""
+        offsets = _offsets(self.lengths)
+        with self.path.open("rb") as lines:
+            return [orjson.loads(os.pread(lines.fileno(), self.lengths[i], offsets[i])) for i in wanted]
+
 
 class Spill:
     """Findings taken a block at a time, the blocks in any order, and given back in report order (`done`)."""
@@ -107,12 +113,17 @@ def copy_lines(source: Path, lengths: list[int], order: Iterable[int], path: Pat
     """The lines of `source` (their `lengths` in bytes, in the file's order) written to `path` in
     `order`, a line at a time: a file of gigabytes is reordered without being read whole. The
     offsets are machine integers (not a Python int each: 9M lines of the 1M lake, 0.3 GB saved)."""
-    sizes = numpy.asarray(lengths, dtype=numpy.int64)
-    offsets = array("q", (numpy.cumsum(sizes) - sizes).tobytes())
+    offsets = _offsets(lengths)
     with source.open("rb") as lines, path.open("wb", buffering=BUFFER) as out:
         fd, write = lines.fileno(), out.write
         for i in order:
             write(os.pread(fd, lengths[i], offsets[i]))
+
+
+def _offsets(lengths: list[int]) -> array[int]:
+    """Where each line of a file begins, from the lines' lengths, as machine integers."""
+    sizes = numpy.asarray(lengths, dtype=numpy.int64)
+    return array("q", (numpy.cumsum(sizes) - sizes).tobytes())
 
 
 def line(row: JSONObject) -> bytes:

@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 import duckdb
+import markupsafe
 import orjson
 import pytest
 from conftest import FIXTURES, RB, ROOT, card, write_tree
@@ -164,6 +165,20 @@ def test_the_summary_counts_verdicts_pairs_licenses_and_organisations():
     assert sum(row["assets"] for row in summary["license_mix"]) == 9
     assert summary["propagated_restrictions"][0] == {"license": "CC-BY-NC-4.0", "term": "non_commercial", "assets": 3}
     assert [a["asset"] for a in summary["failing_assets"]] == ["acme/chat-7b", "acme/chat-7b-gguf", "acme/mystery-3b"]
+
+
+def test_each_failing_asset_says_why_by_its_first_open_error_in_report_order(tmp_path):
+    judged = lake.run(SMALL, rb=RB)
+    with lakedb.outputs(judged) as (summary, _):
+        pass
+    first: dict[str, str] = {}
+    for finding in judged.findings:  # report order
+        if finding["severity"] == "error" and finding["status"] == "open":
+            first.setdefault(finding["asset"], finding["message"])
+    assert {a["asset"]: a["reason"] for a in summary["failing_assets"]} == first
+    assert "first" not in summary["failing_assets"][0]
+    page = lakehtml.render(summary)
+    assert all(str(markupsafe.escape(reason)) in page for reason in first.values())
     assert summary["full_report"] == f"mlaudit audit {SMALL} --asset ID"
 
 
