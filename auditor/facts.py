@@ -20,6 +20,7 @@ from auditor.knowledge_facts import categorised, knowledge
 from auditor.license_reading import LicenseReading, read_declared
 from auditor.licenses import KnowledgeBase
 from auditor.model import UNREADABLE, Asset, AssetGraph, AssetRecord, Evidence
+from auditor.naming import organisation
 from auditor.predicates import Term
 from auditor.profiles import Profile, credited, normalise_heading
 from auditor.rulebase import RuleBase
@@ -129,8 +130,8 @@ def _asset(fb: FactBase, key: str, a: int, in_scope: bool, unreadable: bool, gra
         fb.add(S.unlicensed(a, "unknown"))
         return
     _licenses(fb, a, key, asset, unreadable, rb.kb)
-    if "/" in asset.id and in_scope:
-        fb.add(S.publisher(a, asset.id.split("/", 1)[0].lower()), *[r.at() for r in asset.records])
+    if (publisher := organisation(asset)) and in_scope:
+        fb.add(S.publisher(a, publisher.lower()), *[r.at() for r in asset.records])
     several = (
         len(asset.records) > 1
         or any(s.name or s.link for s in asset.licenses)

@@ -1,17 +1,17 @@
 """The rows of tables of Hub records, as DuckDB reads them: JSON Lines split into lines and parsed
-in C, Parquet read by column; Python gets one small tuple for each row it asks for.
+in C, a JSON array streamed element by element, Parquet read by column; Python gets one small tuple
+for each row it asks for.
 
 Each table is scanned once (`load`) into DuckDB's memory, every row numbered (the line of a JSON
-Lines file, the 0-based index of a Parquet row) with its id and its content left unparsed. Two
-questions are then asked of the tables, each parsing only the rows it needs. `rows`: each row's
-id, sha, lastModified, card data and tags (as JSON text), with a focus only its rows and the bad
-ones. `lineage`:
-the ids a release's audit needs, so that rows outside its lineage are never turned into records
-(one release in a table of a million rows), found by a recursive query that looks rows up by id.
-The lineage is over-approximated on purpose: every string of a row's card data and tags that can
-name a Hub repository (a Hub id, after a tag's `base_model:…:`, `dataset:` or `extended|`, or a Hub
-URL) counts as an upstream, so no row the graph would put in the release's cone is left out; the
-graph's cut (auditor/cone.py) is exact.
+Lines file, the 0-based index of a Parquet row or an array's element) with its id and its content
+left unparsed. Two questions are then asked of the tables, each parsing only the rows it needs.
+`rows`: each row's id, sha, lastModified, repo_type, card data and tags (as JSON text), with a focus
+only its rows and the bad ones. `lineage`: the ids a release's audit needs, so that rows outside its
+lineage are never turned into records (one release in a table of a million rows), found by a
+recursive query that looks rows up by id. The lineage is over-approximated on purpose: every string
+of a row's card data and tags that can name a Hub repository (a Hub id, after a tag's
+`base_model:…:`, `dataset:` or `extended|`, or a Hub URL) counts as an upstream, so no row the graph
+would put in the release's cone is left out; the graph's cut (auditor/cone.py) is exact.
 
 Bounds: a row over MAX_ROW_BYTES and the rows past MAX_ROWS are reported, not read; DuckDB's
 CSV, JSON and Parquet readers and RE2 are linear, and the lineage query does one lookup of the

@@ -15,8 +15,8 @@ The Hub's computed tags stand in for what the card data lacks: `license:x` for a
 quantized, merge), which is taken over mlaudit's own inference from the card data.
 
 Evidence points at the file, the row (the line of a JSON Lines file; `[i]`, the 0-based row
-index, of a Parquet file or a JSON array) and the field. A row that cannot be read is a problem naming its row,
-and the rest are read. Bounds (hubrows): rows over MAX_ROW_BYTES and rows past MAX_ROWS are
+index, of a Parquet file or a JSON array) and the field. A row that cannot be read is a problem
+naming its row, and the rest are read. Bounds (hubrows): rows over MAX_ROW_BYTES and rows past MAX_ROWS are
 reported and not read; DuckDB's parsers are linear, and so is the rest, one pass over the rows.
 """
 
