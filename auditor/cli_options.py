@@ -120,7 +120,8 @@ def _audit_command(sub: Commands, shared: _Parser, handler: Handler) -> None:
     audit.add_argument(
         "path",
         type=Path,
-        help="folder holding the release's manifests (and mlaudit.toml), or a snapshot written by mlaudit harvest",
+        help="folder holding the release's manifests (and mlaudit.toml), one manifest file read alone, "
+        "or a snapshot written by mlaudit harvest",
     )
     _release_options(audit, use=True)
     audit.add_argument(
@@ -209,7 +210,10 @@ def _lake_command(sub: Commands, handler: Handler) -> None:
         "lake", help="audit every asset of a collection as a release; write findings, a summary and a page"
     )
     lake.add_argument(
-        "path", type=Path, help="folder of manifests (and mlaudit.toml with [lake]), or a snapshot of mlaudit harvest"
+        "path",
+        type=Path,
+        help="folder of manifests (and mlaudit.toml with [lake]), one manifest file such as a table of Hub records, "
+        "or a snapshot of mlaudit harvest",
     )
     lake.add_argument(
         "--out",
@@ -228,7 +232,9 @@ def _impact_command(sub: Commands, handler: Handler) -> None:
     impact = sub.add_parser(
         "impact", help="what descends from an asset, and what a relicence or takedown of it would change"
     )
-    impact.add_argument("snapshot", type=Path, help="the lake: a folder of manifests or a harvest snapshot")
+    impact.add_argument(
+        "snapshot", type=Path, help="the lake: a folder of manifests, one manifest file, or a harvest snapshot"
+    )
     impact.add_argument("asset", help="the asset as reports name it (datasets/org/name for a dataset)")
     change = impact.add_mutually_exclusive_group()
     change.add_argument("--relicense", metavar="LICENSE", help="judge the lake as if the asset declared LICENSE")
@@ -261,7 +267,9 @@ def _harvest_command(sub: Commands, handler: Handler) -> None:
         help="read a release folder's manifests into a snapshot to audit later, "
         "or fetch a Hub repository and its upstream into a release folder",
     )
-    harvest.add_argument("path", help="the release folder, or hf://org/name (a model) or hf://datasets/org/name")
+    harvest.add_argument(
+        "path", help="the release folder or one manifest file, or hf://org/name (a model) or hf://datasets/org/name"
+    )
     harvest.add_argument(
         "-o",
         "--output",
@@ -293,7 +301,7 @@ def _licenses_commands(sub: Commands, handlers: Mapping[str, Handler]) -> None:
     lic = sub.add_parser("licenses", help="license questions about a release, and the license knowledge base")
     lic_sub = lic.add_subparsers(dest="licenses_command", required=True)
     suggest = lic_sub.add_parser("suggest", help="licenses the release may be published under")
-    suggest.add_argument("path", type=Path, help="the release folder")
+    suggest.add_argument("path", type=Path, help="the release folder, or one manifest file")
     _release_options(suggest)
     suggest.set_defaults(handler=handlers["licenses suggest"])
     kb_list = lic_sub.add_parser("list", help="the license knowledge base: one line per entry")
