@@ -171,14 +171,15 @@ def test_each_failing_asset_says_why_by_its_first_open_error_in_report_order(tmp
     judged = lake.run(SMALL, rb=RB)
     with lakedb.outputs(judged) as (summary, _):
         pass
-    first: dict[str, str] = {}
+    first: dict[str, tuple[str, list[str]]] = {}
     for finding in judged.findings:  # report order
         if finding["severity"] == "error" and finding["status"] == "open":
-            first.setdefault(finding["asset"], finding["message"])
-    assert {a["asset"]: a["reason"] for a in summary["failing_assets"]} == first
-    assert "first" not in summary["failing_assets"][0]
+            first.setdefault(finding["asset"], (finding["message"], [e["fact"] for e in finding["evidence"]]))
+    assert {a["asset"]: (a["reason"], a["because"]) for a in summary["failing_assets"]} == first
+    assert "first" not in summary["failing_assets"][0] and all(because for _, because in first.values())
     page = lakehtml.render(summary)
-    assert all(str(markupsafe.escape(reason)) in page for reason in first.values())
+    shown = [text for reason, because in first.values() for text in (reason, *because)]
+    assert all(str(markupsafe.escape(text)) in page for text in shown)
     assert summary["full_report"] == f"mlaudit audit {SMALL} --asset ID"
 
 
