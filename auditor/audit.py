@@ -204,14 +204,11 @@ def read(
             raise InputError(str(exc)) from None
         settings = config.parse(config_text, f"{root} (its mlaudit.toml)").override(**overrides)
         texts = {kind: (name, stored[name]) for kind, name in REVIEW_FILES.items() if name in stored}
-    elif root.is_dir():
-        settings = config.load(root).override(**overrides)
+    elif root.is_dir() or root.is_file():  # a file is one manifest alone: no folder's settings or review files
+        folder = root.is_dir()
+        settings = (config.load(root) if folder else config.parse(None, root)).override(**overrides)
         harvested = harvest(root, settings.asset, exclude, focus(settings), downstream_of)
-        texts = review_texts({kind: root / name for kind, name in REVIEW_FILES.items()}, root)
-    elif root.is_file():  # one manifest alone: the settings of the command line, no folder's files
-        settings = config.parse(None, root).override(**overrides)
-        harvested = harvest(root, settings.asset, exclude, focus(settings), downstream_of)
-        texts = {}
+        texts = review_texts({kind: root / name for kind, name in REVIEW_FILES.items()}, root) if folder else {}
     else:
         message = "not a manifest file, a folder of manifests nor a harvest snapshot (mlaudit harvest -o)"
         raise InputError(f"{root}: {message}")

@@ -130,7 +130,7 @@ def _asset(fb: FactBase, key: str, a: int, in_scope: bool, unreadable: bool, gra
         fb.add(S.unlicensed(a, "unknown"))
         return
     _licenses(fb, a, key, asset, unreadable, rb.kb)
-    if (publisher := organisation(asset)) and in_scope:
+    if in_scope and (publisher := organisation(asset)):
         fb.add(S.publisher(a, publisher.lower()), *[r.at() for r in asset.records])
     several = (
         len(asset.records) > 1
