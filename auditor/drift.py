@@ -3,7 +3,10 @@
 Either side is a report.json, a `mlaudit lake` output folder, or a folder of manifests or harvest
 snapshot (then judged as a lake first). Per asset: its licence as declared and as read, the use its
 lineage leaves it (use category), its lineage edges (an edge belongs to its child), and its findings,
-matched by finding id (rule, asset and details): new, gone, or changed in severity or status.
+matched by finding id (rule, asset and details): new, gone, or changed in severity or status. An
+asset is added or removed where one side has it: as a row (a lake's release, or a report's asset)
+or, for an upstream a lake does not release (undescribed, or an older revision a reference pins),
+as an end of a lineage edge; the counts of assets added and removed are of rows.
 
 Across the lake, the two drift patterns LiScan and Jewitt et al. report are counted on each side,
 with the instances the new side adds:
@@ -196,6 +199,15 @@ def _wider(side: str) -> str:
     )
 
 
+def _present(side: str) -> str:
+    """(side, asset) for each asset a side names: a row (a lake's release), or either end of an edge
+    (an upstream that is no release: undescribed, or an older revision a reference pins)."""
+    return (
+        f"SELECT '{side}' AS side, id AS asset FROM {side}_assets UNION ALL "
+        f"SELECT '{side}', child FROM {side}_edges UNION ALL SELECT '{side}', parent FROM {side}_edges"
+    )
+
+
 def _dropped(side: str) -> str:
     return f"SELECT '{side}', owner FROM {side}_findings WHERE rule = '{DROPPED}' AND status = 'open'"
 
@@ -288,11 +300,15 @@ DETAILS = (
     f"e AS (SELECT asset, {_listed(EDGE, 'added')}, {_listed(EDGE, 'removed')} FROM edges_x "
     "WHERE asset IN (SELECT asset FROM shown) GROUP BY asset), "
     f"f AS (SELECT asset, {_listed('brief', 'new')}, {_listed('brief', 'gone')}, "
-    f"{_listed('struct_insert(brief, before := before)', 'changed')} FROM findings_d GROUP BY asset) "
-    "SELECT asset, coalesce(a.status, 'kept') AS status, a.declared, a.license, a.use_category, "
+    f"{_listed('struct_insert(brief, before := before)', 'changed')} FROM findings_d GROUP BY asset), "
+    f"p AS (SELECT asset, bool_or(side = 'old') AS was, bool_or(side = 'new') AS now FROM ({_present('old')} "
+    f"UNION ALL {_present('new')}) WHERE asset IN (SELECT asset FROM shown) GROUP BY asset) "
+    "SELECT asset, coalesce(a.status, CASE WHEN p.was AND NOT p.now THEN 'removed' "
+    "WHEN p.now AND NOT p.was THEN 'added' ELSE 'kept' END) AS status, a.declared, a.license, a.use_category, "
     "{'added': coalesce(e.added, []), 'removed': coalesce(e.removed, [])} AS edges, "
     "{'new': coalesce(f.new, []), 'gone': coalesce(f.gone, []), 'changed': coalesce(f.changed, [])} AS findings "
     "FROM shown LEFT JOIN assets_x a USING (asset) LEFT JOIN e USING (asset) LEFT JOIN f USING (asset) "
+    "LEFT JOIN p USING (asset) "
     "ORDER BY asset",
 )
 

@@ -1,5 +1,8 @@
 """The lake audit: every described asset of a collection judged as a release, all at once.
 
+Each at its newest revision: an older revision a reference pins stands as that reference's
+upstream, with the findings a release audit gives it there, and is not counted as an asset.
+
 The same stages as a release audit (audit.py), with one difference at the encoding: every
 described asset gets a release fact, under the use and distribution the [lake] settings give it
 (facts.encode(lake=True)), so one reasoning run judges each asset as its own release audit would.
@@ -199,7 +202,7 @@ def choosing(fb: facts.FactBase, graph: AssetGraph, about: frozenset[str] | None
     resolved asset with an upstream offered under alternatives, or offered so itself."""
     offering = {fb.keys[cast(int, fact[1:][0])] for fact in fb.facts if fact[0] == "alternative"}
     found = sorted(cone.descendants(graph, offering))
-    return [key for key in found if graph.assets[key].resolved and (about is None or key in about)]
+    return [key for key in found if graph.assets[key].releasable and (about is None or key in about)]
 
 
 def own_release(settings: config.Settings, name: str, publisher: str) -> config.Settings:
@@ -216,7 +219,7 @@ def _assets(
     categories = {fb.keys[a]: c.replace("_", "-") for a, c in reasoned.atoms.use_category}
     rows: list[JSONObject] = []
     for key, asset in graph.assets.items():
-        if not asset.resolved or key not in keys:
+        if not asset.releasable or key not in keys:
             continue
         name, publisher = display_id(key, graph), organisation(asset)
         reading = fb.readings[key]

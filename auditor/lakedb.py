@@ -26,11 +26,10 @@ from auditor.parsed import JSON, JSONObject
 from auditor.spilled import BUFFER, Spilled, copy_lines, line, places
 from auditor.vocabulary import SEVERITIES
 
-SUMMARY_VERSION = "1.0.0"
+SUMMARY_VERSION = "1.1.0"  # 1.1: blocked_by_unknown_terms and unknown_upstream_terms, not in conflicting_pairs
 TOP = 10  # rows of each ranking in the summary
 TOP_LICENSES = 15  # licenses of the licence mix named one by one; the rest are counted as one
 TOP_FAILING = 50  # failing assets the summary lists
-UNKNOWN_TERMS = "(unknown terms)"  # the base of a conflict with an upstream nobody licensed (CMP012)
 
 FINDING_COLUMNS = {
     **dict.fromkeys(("id", "rule", "family", "severity", "asset", "message", "how_to_fix"), "VARCHAR"),
@@ -211,9 +210,15 @@ def _summary(con: duckdb.DuckDBPyConnection) -> JSONObject:
         "assets": _counts(con, "SELECT 'audited', count(*) FROM judged")["audited"],
         "verdicts": {"pass": 0, "fail": 0, **_counts(con, "SELECT verdict, count(*) FROM judged GROUP BY ALL")},
         "findings": {"open": 0, "resolved": 0, **dict.fromkeys(SEVERITIES, 0), **findings},
+        "blocked_by_unknown_terms": _counts(
+            con, f"SELECT 'assets', count(DISTINCT f.asset) FROM findings f WHERE {BLOCKING} AND {BASE} IS NULL"
+        )["assets"],
         **{name: duck.rows(con, sql, *params) for name, (sql, params) in RANKINGS.items()},
     }
 
+
+BLOCKING = "f.family = 'conflict' AND f.severity = 'error' AND f.status = 'open'"  # a conflict that fails its asset
+BASE = "coalesce(f.detail->>'upstream', f.detail->>'license')"  # the upstream license a conflict names
 
 # name -> (query, its parameters): the summary's rankings, one row an entry, ties broken by name
 RANKINGS: dict[str, tuple[str, tuple[JSON, ...]]] = {
@@ -224,12 +229,18 @@ RANKINGS: dict[str, tuple[str, tuple[JSON, ...]]] = {
     ),
     # LiScan's pairs: the asset's own license <- the upstream license it conflicts with
     "conflicting_pairs": (
-        "SELECT j.license AS derived, coalesce(f.detail->>'upstream', f.detail->>'license', ?) AS base, "
+        f"SELECT j.license AS derived, {BASE} AS base, "
         "count(DISTINCT f.asset) AS assets, list(DISTINCT f.rule ORDER BY f.rule) AS rules "
-        "FROM findings f JOIN judged j ON j.id = f.asset "
-        "WHERE f.family = 'conflict' AND f.severity = 'error' AND f.status = 'open' "
+        f"FROM findings f JOIN judged j ON j.id = f.asset WHERE {BLOCKING} AND {BASE} IS NOT NULL "
         "GROUP BY ALL ORDER BY assets DESC, derived, base LIMIT ?",
-        (UNKNOWN_TERMS, TOP),
+        (TOP,),
+    ),
+    # the blocking conflicts with no license to pair: an upstream whose terms nobody knows (CMP012)
+    "unknown_upstream_terms": (
+        "SELECT j.license AS derived, count(DISTINCT f.asset) AS assets, list(DISTINCT f.rule ORDER BY f.rule) "
+        f"AS rules FROM findings f JOIN judged j ON j.id = f.asset WHERE {BLOCKING} AND {BASE} IS NULL "
+        "GROUP BY ALL ORDER BY assets DESC, derived LIMIT ?",
+        (TOP,),
     ),
     # the most common licenses one by one, the rest as one row
     "license_mix": (

@@ -204,6 +204,12 @@ class Asset:
         return bool(self.records)
 
     @property
+    def releasable(self) -> bool:
+        """Described, at its newest revision: an older revision was released when it was made,
+        and is in a lake only as the upstream a reference pins, never as a release of its own."""
+        return bool(self.records) and self.revision_of is None
+
+    @property
     def licenses(self) -> list[LicenseStatement]:
         return [s for r in self.records for s in r.licenses]
 

@@ -2,10 +2,12 @@
 
 An audit has one release, named in the settings or inferred (the only described asset nothing
 derives from); a lake audit (`mlaudit lake`) makes every described asset a release at once, under
-the use and distribution its [lake] settings give it. The rules judge each release on its own
-(rules/lib: everything a release concludes is keyed by it), so one rule base serves both. With
-every described asset a release, every asset is in some release's cone, so `in_scope` is every
-asset and `triggered`'s clause for upstream assets applies to undescribed ones only; INP003 has
+the use and distribution its [lake] settings give it, each at its newest revision (an older one a
+reference pins is judged as that reference's upstream, as a release audit judges it). The rules
+judge each release on its own (rules/lib: everything a release concludes is keyed by it), so one
+rule base serves both. With every described asset a release, every asset is in some release's
+cone, so `in_scope` is every asset and `triggered`'s clause for upstream assets applies to
+undescribed ones and older revisions only; INP003 has
 no release to identify; a problem no asset owns is the lake's (AUDIT), not each release's.
 """
 
@@ -65,10 +67,10 @@ def every(
     kb: KnowledgeBase,
     among: Collection[str] | None = None,
 ) -> list[str]:
-    """Every described asset (of `among`, if given) as a release, under the use and distribution
-    `lake` gives it."""
+    """Every described asset at its newest revision (of `among`, if given) as a release, under the
+    use and distribution `lake` gives it."""
     fb.release_basis = "every described asset (mlaudit lake)"
-    keys = [k for k, a in graph.assets.items() if a.resolved and (among is None or k in among)]
+    keys = [k for k, a in graph.assets.items() if a.releasable and (among is None or k in among)]
     phrases = prescribed(kb)
     for key in keys:
         asset = graph.assets[key]

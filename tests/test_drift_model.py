@@ -27,8 +27,8 @@ def model(old: dict, new: dict) -> dict:
     rows = [row for row in (_asset(*sides, name) for name in names) if row]
     (oe, of), (ne, nf) = ((s["edges"], s["findings"]) for s in sides)
     counts = {
-        "assets_added": sum(r["status"] == "added" for r in rows),
-        "assets_removed": sum(r["status"] == "removed" for r in rows),
+        "assets_added": sum(r["status"] == "added" and r["asset"] in sides[1]["assets"] for r in rows),
+        "assets_removed": sum(r["status"] == "removed" and r["asset"] in sides[0]["assets"] for r in rows),
         "licenses_changed": sum("license" in r or "declared" in r for r in rows),
         "use_categories_changed": sum("use_category" in r for r in rows),
         "edges_added": len(ne - oe),
@@ -62,8 +62,12 @@ def _side(rows: dict) -> dict:
 
 def _asset(old: dict, new: dict, name: str) -> dict | None:
     was, now = old["assets"].get(name), new["assets"].get(name)
+    if was is None and now is None:  # no release on either side: an upstream, there if an edge names it
+        was, now = (next((e for e in s["edges"] if name in e[:2]), None) for s in (old, new))
     status = "added" if was is None and now is not None else "removed" if now is None and was is not None else "kept"
-    fields = {k: {"before": was[k], "after": now[k]} for k in COMPARED if was and now and was[k] != now[k]}
+    fields = {
+        k: {"before": was[k], "after": now[k]} for k in COMPARED if isinstance(was, dict) and now and was[k] != now[k]
+    }
     before, after = old["by_child"].get(name, set()), new["by_child"].get(name, set())
     mine_was, mine_now = (dict(sorted(s["by_owner"].get(name, {}).items())) for s in (old, new))
     changes = dict(zip(("new", "gone", "changed"), lake.finding_changes(mine_was, mine_now), strict=True))

@@ -152,6 +152,21 @@ def test_the_pinned_release_is_bound_by_the_old_licence_the_tracking_ones_by_the
     assert [e["parent"] for e in pinned_to] == [f"{BASE}@{OLD}"]
 
 
+def test_the_lake_releases_each_asset_at_its_newest_revision_and_judges_an_older_one_as_an_upstream(judged):
+    assert sorted(row["id"] for row in judged.assets) == [
+        "acme/chat-pinned",
+        "acme/chat-pinned-gguf",
+        "acme/chat-tracking",
+        "acme/chat-tracking-gguf",
+        BASE,
+    ]
+    older = f"{BASE}@{OLD}"
+    at_older = sorted(f["id"] for f in judged.findings if f["asset"] == older)
+    own = audit.run(LAKE, rb=RB, asset="acme/chat-pinned").document()
+    assert at_older == sorted(f["id"] for f in own["findings"] if f["asset"] == older)
+    assert "PRV014" in rules_at(judged, older) and "PRV008" not in rules_at(judged, older)  # no release's rules
+
+
 def test_the_chain_says_the_newest_revision_binds_an_unpinned_reference(judged):
     (conflict,) = [f for f in judged.findings if f["asset"] == "acme/chat-tracking" and f["rule"] == "CMP001"]
     said = [step["fact"] for step in conflict["evidence"]]

@@ -33,6 +33,8 @@ def render(summary: JSONObject, written: list[str]) -> str:
     if s["conflicting_pairs"]:
         pairs = s["conflicting_pairs"][:SHOWN]
         lines.append("top conflicts: " + ", ".join(f"{p['derived']} ← {p['base']} ({p['assets']})" for p in pairs))
+    if blocked := s["blocked_by_unknown_terms"]:
+        lines.append(f"blocked by an upstream's unknown terms: {blocked} asset{'s' if blocked != 1 else ''}")
     lines.append(f"one asset's full report: {s['full_report']}")
     lines += [f"wrote {path}" for path in written]
     return "".join(terminal(line) + "\n" for line in lines)
