@@ -235,7 +235,9 @@ def _impact_command(sub: Commands, handler: Handler) -> None:
     impact.add_argument(
         "snapshot", type=Path, help="the lake: a folder of manifests, one manifest file, or a harvest snapshot"
     )
-    impact.add_argument("asset", help="the asset as reports name it (datasets/org/name for a dataset)")
+    impact.add_argument(
+        "asset", help="the asset as reports name it, or its Hub id (any case; a dataset's without datasets/)"
+    )
     change = impact.add_mutually_exclusive_group()
     change.add_argument("--relicense", metavar="LICENSE", help="judge the lake as if the asset declared LICENSE")
     change.add_argument("--takedown", action="store_true", help="judge the lake as if the asset were withdrawn")

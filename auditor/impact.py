@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 
 from auditor import audit, judgements, lake
 from auditor.model import Asset, AssetGraph, Edge, LicenseStatement
-from auditor.naming import display_id
+from auditor.naming import display_id, split_id
 from auditor.parsed import JSONObject
 
 MAX_PATHS = 3  # shortest paths listed per descendant; a wide diamond has exponentially many
@@ -70,14 +70,19 @@ def assess(loaded: lake.Loaded, name: str, change: Change, on_stage: audit.Stage
 
 
 def find(graph: AssetGraph, name: str) -> str:
-    """The key of the asset reports name `name` (exactly, else ignoring case)."""
+    """The key of the asset reports name `name`: exactly, else ignoring case (the Hub's ids do) and,
+    for a name without `datasets/` or `models/`, the kind (the Hub names a dataset without the
+    prefix). A name that fits several assets so is refused, naming them."""
     names = {display_id(key, graph): key for key in graph.assets}
     if name in names:
         return names[name]
-    folded = [key for shown, key in names.items() if shown.casefold() == name.casefold()]
-    if len(folded) == 1:
-        return folded[0]
-    raise ImpactError(f"{name}: no such asset in the lake (datasets are named datasets/org/name)")
+    folded, bare = name.casefold(), not name.startswith(("datasets/", "models/"))
+    found = sorted(s for s in names if folded in (s.casefold(), split_id(s)[1].casefold() if bare else None))
+    if len(found) == 1:
+        return names[found[0]]
+    if found:
+        raise ImpactError(f"{name}: names {len(found)} assets of the lake ({', '.join(found)}): name one exactly")
+    raise ImpactError(f"{name}: no such asset in the lake")
 
 
 def shortest_paths(graph: AssetGraph, *keys: str) -> dict[str, list[list[Edge]]]:

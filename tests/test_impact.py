@@ -190,6 +190,21 @@ def test_an_unknown_asset_or_an_undescribed_one_is_a_usage_error(capsys):
     assert main(["impact", str(SMALL), "ghost-org/vanished-3b"]) == 0  # its descendants can still be listed
 
 
+def test_an_asset_is_found_by_its_hub_id_in_any_case_and_an_ambiguous_name_is_refused():
+    graph = lake.load(GOVERNANCE, frozenset(), RB).graph
+    assert impact.find(graph, "web/scrape") == impact.find(graph, "datasets/web/scrape")  # as the Hub names it
+    assert impact.find(graph, "Meta/Llama-2-7B") == impact.find(graph, "meta/llama-2-7b")
+    with pytest.raises(impact.ImpactError, match="no such asset"):
+        impact.find(graph, "models/web/scrape")  # a kind named is kept
+    twin = AssetGraph({**graph.assets, "model:web/scrape": Asset("web/scrape", "model")}, graph.edges, graph.harvest)
+    assert impact.find(twin, "web/scrape") == "model:web/scrape"  # exactly as reports name it
+    with pytest.raises(impact.ImpactError, match=r"names 2 assets of the lake \(Web/Scrape, datasets/web/scrape\)"):
+        impact.find(
+            AssetGraph({**graph.assets, "model:Web/Scrape": Asset("Web/Scrape", "model")}, graph.edges, graph.harvest),
+            "WEB/scrape",
+        )
+
+
 def test_the_page_escapes_manifest_text():
     doc = assessed(GOVERNANCE, "meta/llama-2-7b", impact.Change("relicense", "<b>x</b>"))
     page = impacthtml.render(doc)
