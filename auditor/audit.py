@@ -207,7 +207,7 @@ def read(
     elif root.is_dir() or root.is_file():  # a file is one manifest alone: no folder's settings or review files
         folder = root.is_dir()
         settings = (config.load(root) if folder else config.parse(None, root)).override(**overrides)
-        harvested = harvest(root, settings.asset, exclude, focus(settings), downstream_of)
+        harvested = harvest(root, settings.asset, exclude, focus(settings), downstream_of, settings.records_kind)
         texts = review_texts({kind: root / name for kind, name in REVIEW_FILES.items()}, root) if folder else {}
     else:
         message = "not a manifest file, a folder of manifests nor a harvest snapshot (mlaudit harvest -o)"
@@ -241,12 +241,14 @@ def review_texts(paths: dict[str, Path], root: Path | None = None) -> dict[str, 
     return texts
 
 
-def harvest_to(root: Path, out: Path) -> int:
-    """Harvest a release folder (or one manifest file) into a snapshot file; returns the number of records."""
+def harvest_to(root: Path, out: Path, records_kind: str | None = None) -> int:
+    """Harvest a release folder (or one manifest file) into a snapshot file; returns the number of
+    records. `records_kind`: as the setting says (config.Settings)."""
     if root.is_file():  # one manifest alone: no folder's settings or review files
-        harvested, config_text, stored = harvest(root), None, {}
+        harvested, config_text, stored = harvest(root, records_kind=records_kind), None, {}
     elif root.is_dir():
-        harvested, config_text = harvest(root, config.load(root).asset), config.text(root)
+        asset = config.load(root).asset
+        harvested, config_text = harvest(root, asset, records_kind=records_kind), config.text(root)
         paths = {kind: root / name for kind, name in REVIEW_FILES.items()}
         stored = dict(review_texts(paths, root).values())
     else:

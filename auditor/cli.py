@@ -164,6 +164,7 @@ def _audit(args: Namespace) -> int:
         profiles=tuple(args.profiles or ()),
         as_of=args.as_of,
         knowledge_max_age_months=args.knowledge_max_age_months,
+        records_kind=args.records_kind,
     )
     if isinstance(doc, int):
         return doc
@@ -289,7 +290,7 @@ def _harvest(args: Namespace) -> int:
     if args.path.startswith("hf://"):
         return _harvest_hub(args)
     try:
-        count = audit.harvest_to(Path(args.path), args.output)
+        count = audit.harvest_to(Path(args.path), args.output, args.records_kind)
     except audit.InputError as exc:
         return error(exc, EXIT_INPUT)
     except (config.ConfigError, writing.WriteError) as exc:

@@ -23,6 +23,7 @@ def run_impact(args: Namespace) -> int:
             downstream_of=frozenset({args.asset}),
             engine=args.engine,
             position=args.position,
+            records_kind=args.records_kind,
         )
         with audit.no_cycle_collection():
             doc = impact.assess(loaded, args.asset, change)
@@ -47,7 +48,7 @@ def run_diff(args: Namespace) -> int:
     rb = rulebase.load()
     try:
         with audit.no_cycle_collection():
-            settings = {"engine": args.engine, "position": args.position}
+            settings = {"engine": args.engine, "position": args.position, "records_kind": args.records_kind}
             old, new = (drift.read(side, rb, settings) for side in (args.old, args.new))
             doc, changes = drift.compare(old, new, rb.kb, files=args.out is not None)
     except (audit.InputError, drift.DriftError) as exc:

@@ -24,6 +24,7 @@ def run(args: Namespace) -> int:
             on_stage=progress.on_terminal(),
             engine=args.engine,
             position=args.position,
+            records_kind=args.records_kind,
         )
     except audit.InputError as exc:
         return error(exc, EXIT_INPUT)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from auditor import __version__, docgate
 from auditor.profiles import DEFAULT_PROFILES
 from auditor.report.plaintext import terminal
-from auditor.vocabulary import ENGINES, SEVERITIES
+from auditor.vocabulary import ENGINES, HUB_KINDS, SEVERITIES
 
 Handler = Callable[[argparse.Namespace], int]
 # argparse shows the choices it refuses by their repr: plain strings, not the vocabularies' members.
@@ -153,7 +153,17 @@ def _audit_command(sub: Commands, shared: _Parser, handler: Handler) -> None:
         "audited folder is inside one (default: the audited folder)",
     )
     _record_options(audit)
+    _records_kind_option(audit)
     audit.set_defaults(handler=handler)
+
+
+def _records_kind_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--records-kind",
+        choices=HUB_KINDS,
+        help="what the rows of a table of Hub records describe when they state no repo_type and the "
+        "table's name does not say (models…, datasets…); default: each row's tags and card data decide",
+    )
 
 
 def _engine_option(command: argparse.ArgumentParser, description: str) -> None:
@@ -225,6 +235,7 @@ def _lake_command(sub: Commands, handler: Handler) -> None:
     _engine_option(lake, "reasoning engine, as for audit (default: engine under [audit] in mlaudit.toml, else duckdb)")
     _position_option(lake)
     _fail_on_option(lake, "an open finding about any asset")
+    _records_kind_option(lake)
     lake.set_defaults(handler=handler)
 
 
@@ -245,6 +256,7 @@ def _impact_command(sub: Commands, handler: Handler) -> None:
     impact.add_argument("--out", type=Path, help="folder to write impact.json and impact.html into")
     _engine_option(impact, "reasoning engine, as for lake")
     _position_option(impact)
+    _records_kind_option(impact)
     impact.set_defaults(handler=handler)
 
 
@@ -260,6 +272,7 @@ def _diff_command(sub: Commands, handler: Handler) -> None:
     )
     _engine_option(diff, "reasoning engine for a side that is judged first")
     _position_option(diff, "legal position for a side that is judged first")
+    _records_kind_option(diff)
     diff.set_defaults(handler=handler)
 
 
@@ -284,6 +297,7 @@ def _harvest_command(sub: Commands, handler: Handler) -> None:
     harvest.add_argument(
         "--max-assets", type=int, default=50, help="hf:// only: most repositories to fetch (default: 50)"
     )
+    _records_kind_option(harvest)
     harvest.set_defaults(handler=handler)
 
 

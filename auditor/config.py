@@ -10,7 +10,7 @@ from pathlib import Path
 
 from auditor.harvest.folder import refusal
 from auditor.parsed import TOML
-from auditor.vocabulary import ENGINES, RELATIONS
+from auditor.vocabulary import ENGINES, HUB_KINDS, RELATIONS
 
 CONFIG_NAME = "mlaudit.toml"
 USES = ("commercial", "non-commercial", "research")
@@ -77,6 +77,7 @@ class Settings:
     knowledge_max_age_months: int = KNOWLEDGE_MAX_AGE_MONTHS  # license knowledge older than this is stale
     as_of: dt.date | None = None  # the date staleness (and resolution expiry) is judged on; None: today
     lake: Lake = Lake()  # how `mlaudit lake` releases each asset
+    records_kind: str | None = None  # of a Hub table's rows when neither they nor its name say (--records-kind)
     origin: dict[str, str] = field(default_factory=dict, compare=False)  # setting -> where it came from
 
     def override(self, **options: object) -> Settings:
@@ -193,6 +194,8 @@ def _checked(s: Settings, where: str) -> Settings:
     months = s.knowledge_max_age_months
     if isinstance(months, bool) or not isinstance(months, int) or months < 0:
         raise ConfigError(f"{where}: knowledge_max_age_months = {months!r} is not a number of months (0 or more)")
+    if s.records_kind not in (None, *HUB_KINDS):
+        raise ConfigError(f"{where}: records kind {s.records_kind!r} is not one of {', '.join(HUB_KINDS)}")
     if s.asset is not None and (not isinstance(s.asset, str) or not s.asset.strip()):
         raise ConfigError(f"{where}: release asset must be a non-empty string")
     return s

@@ -91,6 +91,8 @@ class Engine(StrEnum):
 ENGINES = tuple(Engine)
 ENGINE_NAMES = {str(e): e.names for e in Engine}
 
+HUB_KINDS = ("model", "dataset")  # what a Hub record (repo_type) describes that mlaudit audits (not "space")
+
 
 class ExportProperty(StrEnum):
     """What mlaudit writes into its CycloneDX and SPDX 3 exports where the format has no word of its

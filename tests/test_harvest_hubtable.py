@@ -102,6 +102,47 @@ def test_a_table_without_a_kind_in_its_name_lets_the_card_data_or_its_tags_decid
     assert found["b/m"] == ("model", "layout")  # a table named models… holds models
 
 
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("hub-datasets-2024-05.jsonl", "dataset"),
+        ("HF_Models.parquet", "model"),
+        ("dataset.json", "dataset"),
+        ("models-and-datasets.jsonl", None),  # both: the rows decide
+        ("modelscope.jsonl", None),  # a word, not a part of one
+    ],
+)
+def test_a_table_whose_name_has_the_word_models_or_datasets_holds_that_kind(tmp_path, name, kind):
+    row = {"id": "a/x", "tags": ["region:us"], "cardData": {"license": "mit"}}
+    if name.endswith(".parquet"):
+        write_tree(tmp_path / "src", {"t.jsonl": jsonl(row)})
+        (tmp_path / "lake").mkdir()
+        to_parquet(tmp_path / "src" / "t.jsonl", tmp_path / "lake" / name)
+    else:
+        text = json.dumps([row]) if name.endswith(".json") else jsonl(row)
+        write_tree(tmp_path / "lake", {name: text})
+    (record,) = harvest(tmp_path / "lake").records
+    assert (record.kind, record.kind_basis) == ((kind, "layout") if kind else ("model", "no dataset-card fields"))
+
+
+def test_the_records_kind_given_decides_where_neither_the_row_nor_the_table_name_says(tmp_path):
+    rows = [
+        {"id": "a/plain", "tags": ["region:us"]},
+        {"id": "a/carded", "tags": [], "cardData": {"license": "mit", "base_model": "b/base"}},
+        {"id": "a/stated", "repo_type": "model", "tags": []},
+    ]
+    write_tree(tmp_path, {"dump.jsonl": jsonl(*rows), "models.jsonl": jsonl({"id": "b/m", "tags": []})})
+    given = "command line --records-kind"
+    found = {r.id: (r.kind, r.kind_basis) for r in harvest(tmp_path, records_kind="dataset").records}
+    assert found == {
+        "a/plain": ("dataset", given),
+        "a/carded": ("dataset", given),
+        "a/stated": ("model", "Hub record field repo_type"),  # the row says
+        "b/m": ("model", "layout"),  # the table's name says
+    }
+    assert {r.id: r.kind for r in harvest(tmp_path).records}["a/plain"] == "model"  # without it: the default
+
+
 @pytest.mark.parametrize("suffix", [".jsonl", ".parquet"])
 def test_a_rows_repo_type_decides_its_kind_over_the_table_name_and_card_data(tmp_path, suffix):
     rows = [

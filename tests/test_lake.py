@@ -316,6 +316,17 @@ def test_plots_are_the_same_bytes_and_draw_dollars_as_text():
     assert one == lakeplots.bars(["a $x$ b", "c"], [2, 1], "t") and ">a $x$ b</text>" in one
 
 
+def test_the_records_kind_option_names_what_a_tables_rows_describe(tmp_path, capsys):
+    rows = [{"id": "org/a", "tags": ["license:mit"]}, {"id": "org/b", "repo_type": "model", "tags": []}]
+    table = write_tree(tmp_path / "lake", {"dump.jsonl": "".join(json.dumps(r) + "\n" for r in rows)}) / "dump.jsonl"
+    out = tmp_path / "out"
+    assert main(["lake", str(table), "--out", str(out), "--records-kind", "dataset", "--fail-on", "never"]) == 0
+    kinds = duckdb.sql(f"SELECT id, kind FROM read_parquet('{out / 'assets.parquet'}') ORDER BY id").fetchall()
+    assert kinds == [("datasets/org/a", "dataset"), ("org/b", "model")]  # a row's repo_type still decides
+    assert main(["lake", str(table), "--records-kind", "space"]) == 2
+    assert "invalid choice: 'space'" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     "files, fail_on, code",
     [

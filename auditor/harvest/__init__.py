@@ -39,13 +39,15 @@ def harvest(
     exclude: frozenset[Path] = frozenset(),
     focus: frozenset[str] | None = None,
     downstream_of: frozenset[str] = frozenset(),
+    records_kind: str | None = None,
 ) -> Harvest:
     """Read every manifest under `root` (a folder, or one manifest file read alone); `root_name` names
     the asset of a card at the root itself; the folders and files of `exclude` (absolute paths:
     mlaudit's own outputs) are passed over unlisted.
     With a `focus` (the names a release's audit starts from: the release, mlaudit.toml's upstream),
     the rows of tables of Hub records are read for the lineage it reaches only; with `downstream_of`
-    (the asset whose impact is asked), for the lineage of what descends from it only."""
+    (the asset whose impact is asked), for the lineage of what descends from it only; `records_kind`
+    is the kind of the rows of a table of Hub records that neither the rows nor its name state."""
     given = root.resolve()
     root = given if given.is_dir() else given.parent
     result = Harvest(root=str(root))
@@ -62,7 +64,7 @@ def harvest(
             _ref(path, rel, branch, result, refs)
         else:
             _other(path, Context(rel, place(folder, root_name or root.name)), result, tables)
-    _tables(root, tables, focus, downstream_of, result)
+    _tables(root, tables, focus, downstream_of, records_kind, result)
     result.problems.extend(cacherefs.attach(result.records, refs))
     result.fingerprint = fingerprint(result)
     return result
@@ -79,7 +81,12 @@ def _alone(path: Path, inventory: list[InventoryEntry]) -> list[tuple[Path, str]
 
 
 def _tables(
-    root: Path, tables: list[Context], focus: frozenset[str] | None, downstream_of: frozenset[str], result: Harvest
+    root: Path,
+    tables: list[Context],
+    focus: frozenset[str] | None,
+    downstream_of: frozenset[str],
+    records_kind: str | None,
+    result: Harvest,
 ) -> None:
     """Read the tables of Hub records, last: a focus reaches into them from every other manifest's
     upstream as well as from its own names, and what descends is found through them too."""
@@ -94,7 +101,7 @@ def _tables(
         upstream = (ref.target for record in result.records for ref in record.references)
         focus = hubtable.lineage(scanned, [*focus, *upstream])
     for context in tables:
-        records, problems = hubtable.read(root / context.rel, context, focus, scanned)
+        records, problems = hubtable.read(root / context.rel, context, focus, scanned, records_kind)
         _add(result, context.rel, hubtable.FORMAT, records, problems)
 
 

@@ -23,6 +23,7 @@ reported and not read; DuckDB's parsers are linear, and so is the rest, one pass
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from auditor.identity import looks_like_hub_id
 from auditor.model import AssetRecord, Evidence, Problem, Reference
 from auditor.naming import asset_key
 from auditor.readers.values import JSON, shorten
+from auditor.vocabulary import HUB_KINDS
 
 FORMAT = "hub-records"
 RANK = 9  # a card on disk is read before the API's copy of its metadata
@@ -40,7 +42,6 @@ HUB_LAYOUT = True  # a row's id is its Hub id
 SUFFIXES = (".jsonl", ".ndjson", ".parquet", ".json")
 JSONL_KEYS = (b'"sha"', b'"tags"', b'"cardData"', b'"lastModified"')
 PARQUET_COLUMNS = frozenset({"id", "tags", "cardData"})
-REPO_TYPES = ("model", "dataset")  # the API's repo_type values mlaudit audits (not "space")
 BAD_ROW = "bad-row"  # a row that could not be read (fatal, like an unreadable manifest)
 MAX_BAD_ROWS = 100  # bad rows of a table told one by one; the rest are counted
 
@@ -63,16 +64,21 @@ def detect(path: Path, head: bytes) -> bool:
 
 
 def read(
-    path: Path, context: Context, focus: frozenset[str] | None = None, tables: hubrows.Tables | None = None
+    path: Path,
+    context: Context,
+    focus: frozenset[str] | None = None,
+    tables: hubrows.Tables | None = None,
+    records_kind: str | None = None,
 ) -> tuple[list[AssetRecord], list[Problem]]:
     """A record for each readable row (with a `focus`, of the rows whose lowercase ids it holds),
     and a problem for each row that cannot be read; `tables` holds the table already scanned
-    (hubrows.load), when harvest scanned it with others."""
+    (hubrows.load), when harvest scanned it with others; `records_kind` is the rows' kind where
+    neither they nor the table's name say it (the command line's)."""
     import duckdb
 
     records: list[AssetRecord] = []
     problems: list[Problem] = []
-    indexed, kind, bad = hubrows.form(path) != "lines", _kind(path), 0
+    indexed, kind, bad = hubrows.form(path) != "lines", _kind(path, records_kind), 0
     try:
         for row in hubrows.rows(tables or hubrows.load([path]), path, focus):
             error = _error(row, indexed)
@@ -129,11 +135,15 @@ def descendants(
         return None
 
 
-def _kind(path: Path) -> str | None:
-    """A table named models… or datasets… (as the Hub's dumps are) holds that kind; else each row's
-    card data decides."""
-    name = path.name.lower()
-    return "dataset" if name.startswith("dataset") else "model" if name.startswith("model") else None
+def _kind(path: Path, given: str | None) -> tuple[str, str] | None:
+    """(kind, basis) of the rows of a table whose name says one kind (a word models or datasets, as
+    in the Hub's dumps: models.jsonl, hub-datasets-2024.parquet), else of the kind `given` on the
+    command line; None: each row's tags and card data decide."""
+    words = set(re.split(r"[^a-z]+", path.name.lower().split(".", 1)[0]))
+    named = {kind for kind in HUB_KINDS if {kind, f"{kind}s"} & words}
+    if len(named) == 1:
+        return named.pop(), "layout"
+    return (given, "command line --records-kind") if given else None
 
 
 def _at(rel: str, locator: int, indexed: bool, pointer: str = "") -> Evidence:
@@ -143,16 +153,19 @@ def _at(rel: str, locator: int, indexed: bool, pointer: str = "") -> Evidence:
 
 
 def _row(
-    row: hubrows.Row, indexed: bool, kind: str | None, rel: str, records: list[AssetRecord], problems: list[Problem]
+    row: hubrows.Row,
+    indexed: bool,
+    kind: tuple[str, str] | None,
+    rel: str,
+    records: list[AssetRecord],
+    problems: list[Problem],
 ) -> None:
     """The record of a row that can be read, and the problems of its fields."""
     locator, _, row_id, sha, modified, repo_type, card_text, tags_text = row
     assert row_id is not None  # _error let it through
     stated, met = _repo_type(repo_type, rel, locator, indexed)
-    basis = "Hub record field repo_type" if stated else "layout" if kind else "default"
-    record = AssetRecord(
-        row_id, stated or kind or "model", rel, revision=sha, format=FORMAT, kind_basis=basis, modified=modified
-    )
+    found, basis = (stated, "Hub record field repo_type") if stated else kind or ("model", "default")
+    record = AssetRecord(row_id, found, rel, revision=sha, format=FORMAT, kind_basis=basis, modified=modified)
     record.place = _at(rel, locator, indexed)
     met += _record(record, locator, indexed, card_text, tags_text)
     key = asset_key(record.kind, record.id)
@@ -170,7 +183,7 @@ def _repo_type(
     if value is None:
         return None, []
     kind = value.strip().lower()
-    if kind in REPO_TYPES:
+    if kind in HUB_KINDS:
         return kind, []
     message = f"'repo_type' is {shorten(value)!r}, neither model nor dataset; the kind is decided as without it"
     return None, [("bad-field", message, _at(rel, locator, indexed, "repo_type"))]
