@@ -29,6 +29,7 @@ from auditor.model import AssetGraph
 from auditor.naming import display_id, organisation
 from auditor.parsed import JSON, JSONObject
 
+Restriction = tuple[str, str, str]  # asset, license, term: a tuple, not a mapping (millions in a large lake)
 BLOCK = 25_000  # described assets judged by one reasoning run: a block's atoms and chains, not the lake's, are held
 ENGINE = "duckdb"  # a lake's engine unless one is chosen: the compiled SQL scales where grounding does not
 READS = ("finding", "because", "via", "newest_via", "use_category", "inherited")  # the atoms a lake audit reads
@@ -47,7 +48,7 @@ class LakeAudit:
     findings: spilled.Spilled  # in report order, resolutions applied
     assets: list[JSONObject]  # id, kind, organisation, declared, license, use_category, use, distribution, setting
     edges: list[JSONObject]  # child, parent, relation: the lineage, as reports name the assets
-    restrictions: list[JSONObject]  # asset, license, term: a limitation that reached the asset from upstream
+    restrictions: list[Restriction]  # a limitation that reached the asset from upstream, in no order
     review: JSONObject  # the review files applied and their problems, as report.json's `review`
 
 
@@ -109,7 +110,7 @@ def judge(loaded: Loaded, on_stage: audit.StageHook | None = None, block: int = 
     size = block if settings.engine != "both" else max(len(graph.assets), 1)
     spill, used = spilled.Spill(), set()
     assets: list[JSONObject] = []
-    restrictions: list[JSONObject] = []
+    restrictions: list[Restriction] = []
     engines: tuple[str, ...] = ()
     for part in cone.blocks(graph, size):
         judged = _judged(loaded, part, on_stage)
@@ -122,7 +123,6 @@ def judge(loaded: Loaded, on_stage: audit.StageHook | None = None, block: int = 
     about: JSONObject = {"problems": list(loaded.problems)}
     review.summarise(about, decisions, used, as_of)
     assets.sort(key=lambda r: str(r["id"]))
-    restrictions.sort(key=lambda r: (str(r["asset"]), str(r["license"]), str(r["term"])))
     return LakeAudit(
         str(loaded.root), settings, graph, loaded.rb, engines, spill.done(), assets, _edges(graph), restrictions, about
     )
@@ -135,7 +135,7 @@ class BlockAudit:
 
     findings: list[JSONObject]
     assets: list[JSONObject]
-    restrictions: list[JSONObject]
+    restrictions: list[Restriction]
     engines: tuple[str, ...]
 
 
@@ -252,15 +252,14 @@ def _edges(graph: AssetGraph) -> list[JSONObject]:
 
 def _restrictions(
     reasoned: reasoning.Reasoning, fb: facts.FactBase, graph: AssetGraph, rb: rulebase.RuleBase, keys: frozenset[str]
-) -> list[JSONObject]:
+) -> list[Restriction]:
     """(asset, license, term) for each limitation an asset of `keys` inherits through its lineage."""
     limiting = {term for term, kind in rb.kb.term_kinds.items() if kind.get("kind") == "limitation"}
     names: dict[int, str] = {}  # an asset inherits several: each named once
-    rows: list[JSONObject] = []
+    rows: list[Restriction] = []
     for a, lic, term in reasoned.atoms.inherited:
         if term in limiting and fb.keys[a] in keys:
-            name = names.get(a) or names.setdefault(a, display_id(fb.keys[a], graph))
-            rows.append({"asset": name, "license": lic, "term": term})
+            rows.append((names.get(a) or names.setdefault(a, display_id(fb.keys[a], graph)), lic, term))
     return rows
 
 

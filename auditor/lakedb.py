@@ -74,7 +74,8 @@ def outputs(lake: LakeAudit) -> Iterator[tuple[JSONObject, dict[str, Path]]]:
         try:
             _summarised(con, lake.findings)
             load(con, folder, "assets", lake.assets, ASSET_COLUMNS)
-            load(con, folder, "restrictions", lake.restrictions, RESTRICTION_COLUMNS)
+            restricted = (dict(zip(RESTRICTION_COLUMNS, row, strict=True)) for row in lake.restrictions)
+            load(con, folder, "restrictions", restricted, RESTRICTION_COLUMNS)
             load(con, folder, "edges", lake.edges, EDGE_COLUMNS)
             con.execute(JUDGED)
             summary = {**_about(lake), **_summary(con)}
@@ -123,7 +124,7 @@ def _about(lake: LakeAudit) -> JSONObject:
 
 
 def load(
-    con: duckdb.DuckDBPyConnection, folder: Path, table: str, rows: list[JSONObject], columns: dict[str, str]
+    con: duckdb.DuckDBPyConnection, folder: Path, table: str, rows: Iterable[JSONObject], columns: dict[str, str]
 ) -> None:
     """The table `table` of DuckDB holding `rows` (with `columns`' types), through a JSON Lines file
     in `folder`, so that rows of any size never become one Python string."""
