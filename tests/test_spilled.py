@@ -55,7 +55,7 @@ def test_blocks_of_findings_come_back_in_report_order_as_their_lines(drawn, rnd)
     expected = sorted(found, key=report_order)
     assert list(kept) == expected and len(kept) == len(found)
     lines = [orjson.dumps(f, option=orjson.OPT_APPEND_NEWLINE) for f in expected]
-    assert kept.path.read_bytes() == b"".join(lines) and kept.lengths == [len(line) for line in lines]
+    assert kept.path.read_bytes() == b"".join(lines) and list(kept.lengths) == [len(line) for line in lines]
     for name, values in kept.columns.items():  # kept beside the lines, in their order
         assert values == [orjson.dumps(f[name]).decode() if name == "detail" else f[name] for f in expected]
     assert kept == spilled(sorted(reversed(found), key=report_order))
