@@ -212,7 +212,9 @@ def _summary(con: duckdb.DuckDBPyConnection) -> JSONObject:
         "verdicts": {"pass": 0, "fail": 0, **_counts(con, "SELECT verdict, count(*) FROM judged GROUP BY ALL")},
         "findings": {"open": 0, "resolved": 0, **dict.fromkeys(SEVERITIES, 0), **findings},
         "blocked_by_unknown_terms": _counts(
-            con, f"SELECT 'assets', count(DISTINCT f.asset) FROM findings f WHERE {BLOCKING} AND {BASE} IS NULL"
+            con,
+            "SELECT 'assets', count(DISTINCT f.asset) FROM findings f JOIN judged j ON j.id = f.asset "
+            f"WHERE {BLOCKING} AND {BASE} IS NULL",
         )["assets"],
         **{name: duck.rows(con, sql, *params) for name, (sql, params) in RANKINGS.items()},
     }
