@@ -15,8 +15,9 @@ obligations, outbound) is about that release alone, and what reaches an asset fr
 (cone, carries, embodies, derived_unknown) asks not whether the upstream is a release but whether
 it is in a release's cone, as each upstream of a release read is. An undescribed asset read is in
 scope as the lineage of its descendants, which `about` holds too. A license choice, which weighs
-every release, reaches only the assets judged by their own runs. With no described asset read,
-every asset is released: with no release, every asset is in scope.
+every release, reaches only the assets judged by their own runs. With no asset read that a lake
+releases (described, at its newest revision), every asset is released: with no release, every
+asset is in scope.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def judge(
 ) -> Side:
     """The graph judged as lake.judge judges it, the finding atoms about `about` (keys) kept."""
     settings, files, rb = loaded.settings, loaded.files, loaded.rb
-    releasing = about if any(graph.assets[k].resolved for k in about) else None  # see the module's docstring
+    releasing = about if any(graph.assets[k].releasable for k in about) else None  # see the module's docstring
     with audit.stage("encode", on_stage):
         fb = facts.encode(graph, settings, rb, lake=True, releasing=releasing)
     own = lake.choosing(fb, graph, about)

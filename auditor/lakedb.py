@@ -213,14 +213,17 @@ def _summary(con: duckdb.DuckDBPyConnection) -> JSONObject:
         "findings": {"open": 0, "resolved": 0, **dict.fromkeys(SEVERITIES, 0), **findings},
         "blocked_by_unknown_terms": _counts(
             con,
-            "SELECT 'assets', count(DISTINCT f.asset) FROM findings f JOIN judged j ON j.id = f.asset "
-            f"WHERE {BLOCKING} AND {BASE} IS NULL",
+            f"SELECT 'assets', count(DISTINCT f.asset) {BLOCKED} AND {BASE} IS NULL",
         )["assets"],
         **{name: duck.rows(con, sql, *params) for name, (sql, params) in RANKINGS.items()},
     }
 
 
-BLOCKING = "f.family = 'conflict' AND f.severity = 'error' AND f.status = 'open'"  # a conflict that fails its asset
+# the open error-level conflicts of the lake's releases (j), each failing its asset
+BLOCKED = (
+    "FROM findings f JOIN judged j ON j.id = f.asset "
+    "WHERE f.family = 'conflict' AND f.severity = 'error' AND f.status = 'open'"
+)
 BASE = "coalesce(f.detail->>'upstream', f.detail->>'license')"  # the upstream license a conflict names
 
 # name -> (query, its parameters): the summary's rankings, one row an entry, ties broken by name
@@ -234,14 +237,14 @@ RANKINGS: dict[str, tuple[str, tuple[JSON, ...]]] = {
     "conflicting_pairs": (
         f"SELECT j.license AS derived, {BASE} AS base, "
         "count(DISTINCT f.asset) AS assets, list(DISTINCT f.rule ORDER BY f.rule) AS rules "
-        f"FROM findings f JOIN judged j ON j.id = f.asset WHERE {BLOCKING} AND {BASE} IS NOT NULL "
+        f"{BLOCKED} AND {BASE} IS NOT NULL "
         "GROUP BY ALL ORDER BY assets DESC, derived, base LIMIT ?",
         (TOP,),
     ),
     # the blocking conflicts with no license to pair: an upstream whose terms nobody knows (CMP012)
     "unknown_upstream_terms": (
         "SELECT j.license AS derived, count(DISTINCT f.asset) AS assets, list(DISTINCT f.rule ORDER BY f.rule) "
-        f"AS rules FROM findings f JOIN judged j ON j.id = f.asset WHERE {BLOCKING} AND {BASE} IS NULL "
+        f"AS rules {BLOCKED} AND {BASE} IS NULL "
         "GROUP BY ALL ORDER BY assets DESC, derived LIMIT ?",
         (TOP,),
     ),
