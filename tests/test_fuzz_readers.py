@@ -55,6 +55,7 @@ READERS = {
     "spdx3": ("spdx3", "spdx3"),
     "hf-card": (None, "hf-model-cards"),
     "hub-records": ("hub-records", None),
+    "hub-records-gz": ("hub-records-gz", None),
 }
 
 

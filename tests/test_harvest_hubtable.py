@@ -4,6 +4,7 @@ row while the rest are read, and the rows of a release's lineage found without r
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import FIXTURES, findings_of, run_audit, write_tree
+from conftest import FIXTURES, findings_of, run_audit, within, write_tree
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -358,6 +359,78 @@ def test_rows_past_the_limit_are_told_once_and_not_read(tmp_path, monkeypatch, s
     ]
 
 
+# --- compressed tables ----------------------------------------------------------------------------
+
+
+def test_a_compressed_table_reads_as_its_inflated_text_with_its_lines_and_elements(tmp_path):
+    for name in ("models.jsonl", "datasets.jsonl", "api-models.json"):
+        shutil.copy(HUB / name, tmp_path / name)
+        compressed(tmp_path / name)
+    plain, packed = harvest(HUB), harvest(tmp_path)
+    tables = ("models.jsonl", "datasets.jsonl", "api-models.json")
+    expected = repr([r for r in plain.records if r.source in tables])
+    assert repr(packed.records).replace(".gz'", "'") == expected  # ids, kinds, licences, lines, pointers
+    assert {(e.file, e.format, e.status) for e in packed.inventory} == {
+        (f"{t}.gz", "hub-records", "read") for t in tables
+    }
+
+
+def gzip_of(data: str | bytes, cut: int = 0) -> bytes:
+    """`data` gzip-compressed, its last `cut` bytes left out."""
+    packed = gzip.compress(data.encode() if isinstance(data, str) else data, mtime=0)
+    return packed[: len(packed) - cut]
+
+
+@pytest.mark.parametrize(
+    ("packed", "told"),
+    [
+        (gzip_of(jsonl({"id": "o/a", "sha": "x"}) * 2000, cut=40), "ends before the end of its stream (cut short?)"),
+        (gzip_of(jsonl({"id": "o/a", "sha": "x"}))[:-8] + b"\0" * 8, "gzip data is corrupt"),
+        (gzip_of(jsonl({"id": "o/a", "sha": "x"})) + b"not gzip", "gzip data is corrupt"),
+    ],
+    ids=["cut short", "bad checksum", "trailing garbage"],
+)
+def test_a_broken_compressed_table_is_unreadable_and_fails_the_gate(tmp_path, packed, told):
+    (tmp_path / "models.jsonl.gz").write_bytes(packed)
+    result = harvest(tmp_path)
+    [entry] = result.inventory
+    assert (entry.format, entry.status) == ("hub-records", "unreadable") and told in entry.reason
+    assert not result.records
+    assert run_audit(tmp_path)["verdict"] != "pass"
+
+
+def test_a_file_named_as_compressed_that_is_no_gzip_is_not_read_as_a_table(tmp_path):
+    (tmp_path / "models.jsonl.gz").write_text(jsonl({"id": "o/a", "sha": "x"}))
+    [entry] = harvest(tmp_path).inventory
+    assert entry.status == "skipped"
+
+
+def test_a_compressed_table_inflating_past_its_bound_is_refused_early(tmp_path, monkeypatch):
+    """Worst case: 1 MB of gzip members that each inflate about a thousandfold (1 GB in all), after a
+    first row that looks like a table of records. It is refused at MAX_INFLATION times its size,
+    well before it is inflated whole, and its temporary file is removed."""
+    blank = gzip.compress(b"\n" * (10 * 1024 * 1024), compresslevel=9, mtime=0)
+    packed = gzip_of(jsonl({"id": "o/a", "sha": "x", "tags": []})) + blank * (1024 * 1024 // len(blank) + 1)
+    assert len(packed) >= 1024 * 1024
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "models.jsonl.gz").write_bytes(packed)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    result = within(30.0, harvest, tmp_path / "in")
+    [entry] = result.inventory
+    assert entry.status == "unreadable" and f"over {hubrows.MAX_INFLATION} times its size" in entry.reason
+    assert not list(temporary.glob("mlaudit-table-*"))  # DuckDB's own folder lives with its connection
+
+
+def test_a_table_s_unreadable_reason_names_it_by_its_place_in_the_folder(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "models.json.gz").write_bytes(gzip_of(b'[{"id": "org/a", "sha": "x"}] []'))
+    [entry] = harvest(tmp_path).inventory
+    assert entry.status == "unreadable" and '"sub/models.json.gz"' in entry.reason
+    assert str(tmp_path) not in entry.reason and "mlaudit-table-" not in entry.reason
+
+
 def test_other_tables_are_not_taken_for_hub_records(tmp_path):
     write_tree(tmp_path, {"data/train.jsonl": jsonl({"id": 1, "text": "hello"}, {"id": 2, "text": "bye"})})
     duckdb.connect().execute(
@@ -530,20 +603,29 @@ def hub_rows(draw) -> list[dict]:
 
 
 def table_of(rows: list[dict], folder: Path, stored: str) -> Path:
-    """The rows as a models table in `folder`: JSON Lines, Parquet or a JSON array (hubrows.form)."""
+    """The rows as a models table in `folder`: JSON Lines, Parquet or a JSON array (hubrows.form),
+    the JSON forms gzip-compressed when `stored` ends with .gz."""
     table = folder / "models.jsonl"
     table.write_text(jsonl(*rows), encoding="utf-8")
     if stored == "parquet":
         to_parquet(table, folder / "models.parquet")
         return folder / "models.parquet"
-    if stored == "array":
+    if stored.startswith("array"):
         table.unlink()
-        (folder / "models.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
-        return folder / "models.json"
-    return table
+        table = folder / "models.json"
+        table.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    return compressed(table) if stored.endswith(".gz") else table
 
 
-STORED = st.sampled_from(["lines", "parquet", "array"])
+def compressed(table: Path) -> Path:
+    """The table gzip-compressed in its place, as `gzip` leaves it (`models.jsonl.gz`)."""
+    target = table.with_name(table.name + ".gz")
+    target.write_bytes(gzip.compress(table.read_bytes(), mtime=0))
+    table.unlink()
+    return target
+
+
+STORED = st.sampled_from(["lines", "parquet", "array", "lines.gz", "array.gz"])
 
 
 @settings(max_examples=30, deadline=None, database=None)

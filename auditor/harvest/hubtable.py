@@ -1,6 +1,6 @@
 """Tables of Hub records: what the Hugging Face Hub's API returns for models and datasets (id, sha,
 tags, cardData), as JSON Lines or Parquet, the usual form of Hub-wide metadata, or as the JSON
-array the API answers with.
+array the API answers with; the JSON forms may be gzip-compressed (`models.jsonl.gz`).
 
 The table is scanned once, in bulk, by DuckDB (auditor/harvest/hubrows.py); Python sees one tuple
 for each row it reads (its id, sha, lastModified, card data and tags as JSON text) and reads the
@@ -48,12 +48,14 @@ MAX_BAD_ROWS = 100  # bad rows of a table told one by one; the rest are counted
 
 def detect(path: Path, head: bytes) -> bool:
     """JSON Lines whose first row has an id and Hub record fields, a JSON array (the API's own answer)
-    whose first element has them, or Parquet with id and card columns."""
-    if path.suffix.lower() not in SUFFIXES:
+    whose first element has them, either gzip-compressed or not, or Parquet with id and card columns."""
+    if not hubrows.stored_name(path).endswith(SUFFIXES):
         return False
     form = hubrows.form(path)
     if form == "parquet":
         return head.startswith(b"PAR1") and set(hubrows.columns(path)) >= PARQUET_COLUMNS
+    if hubrows.compressed(path):
+        head = hubrows.inflated_head(head, len(head))
     body = head.lstrip()
     if form == "array":
         if not body.startswith(b"["):
@@ -88,8 +90,9 @@ def read(
             bad += 1  # a table broken throughout is one broken file, not a million findings
             if bad <= MAX_BAD_ROWS:
                 problems.append(Problem(BAD_ROW, f"{error}; the row is not read", _at(context.rel, row[0], indexed)))
-    except duckdb.Error as exc:
-        message = f"cannot read the table: {shorten(str(exc).splitlines()[0])}"
+    except (duckdb.Error, hubrows.Unreadable) as exc:
+        told = str(exc).replace(str(path), context.rel)  # DuckDB names the file by the path it was given
+        message = f"cannot read the table: {shorten(told.splitlines()[0])}"
         problems.append(Problem("malformed", message, Evidence(context.rel, "")))
     if bad > MAX_BAD_ROWS:
         more = f"{bad - MAX_BAD_ROWS:,} more rows cannot be read (the first {MAX_BAD_ROWS} are told)"
