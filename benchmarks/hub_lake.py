@@ -1,13 +1,13 @@
 """Hub-shaped lakes: the benchmark's synthetic lineage graph (bench_pipeline.Lineage, with its
 heavy-tailed fan-out and licence mix) written as tables of Hub records, the rows the Hub's API
-returns (id, sha, lastModified, tags, cardData), as JSON Lines and Parquet.
+returns (id, sha, lastModified, tags, cardData), as JSON Lines, gzip-compressed JSON Lines and Parquet.
 
 Models and datasets go to separate tables (models.jsonl, datasets.jsonl), as Hub-wide dumps keep
 them. Like the API's rows, each carries the Hub's computed tags (`license:x`, `dataset:org/name`,
 `base_model:org/name` and `base_model:<relation>:org/name`) beside the card data; a share of rows
 has no card data at all (listed without it), so their licence and lineage come from the tags alone.
 
-    python benchmarks/hub_lake.py 100000 OUT      # writes OUT/jsonl/*.jsonl and OUT/parquet/*.parquet
+    python benchmarks/hub_lake.py 100000 OUT      # OUT/jsonl/*.jsonl, OUT/jsonl-gz/*.jsonl.gz, OUT/parquet/*.parquet
 
 The output is large (about 0.5 GB at a million rows): write it to a temporary folder or to
 benchmarks/out/ (git-ignored), never into the repository.
@@ -15,8 +15,10 @@ benchmarks/out/ (git-ignored), never into the repository.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_pipeline import TAGS, Lineage, Spec, choose_release
 
+FORMATS = ("jsonl", "jsonl-gz", "parquet")  # the lake's folders, one a form of the same tables
 NO_CARD_DATA = 0.1  # share of rows listed without their card data: tags only
 MODIFIED = "2026-11-30T12:00:00.000Z"
 
@@ -80,21 +83,23 @@ def hub_tags(spec: Spec) -> list[str]:
 
 
 def write(size: int, seed: int, out: Path) -> tuple[Spec, int]:
-    """Generate a lake of `size` assets into `out`/jsonl and `out`/parquet; returns the deep
-    release the benchmark audits and the size of its upstream cone."""
+    """Generate a lake of `size` assets into `out`/jsonl, `out`/jsonl-gz and `out`/parquet; returns
+    the deep release the benchmark audits and the size of its upstream cone."""
     import duckdb
 
     lineage = Lineage(size, seed)
     specs = lineage.build()
     release, cone = choose_release(specs)
-    (out / "jsonl").mkdir(parents=True, exist_ok=True)
-    (out / "parquet").mkdir(parents=True, exist_ok=True)
+    for fmt in FORMATS:
+        (out / fmt).mkdir(parents=True, exist_ok=True)
     for kind in ("model", "dataset"):
         jsonl = out / "jsonl" / f"{kind}s.jsonl"
         with jsonl.open("w", encoding="utf-8") as fh:
             for i, spec in enumerate(s for s in specs if s.kind == kind):
                 with_card = spec is release or (i * 7919) % 100 >= NO_CARD_DATA * 100
                 fh.write(json.dumps(row(spec, with_card), separators=(",", ":")) + "\n")
+        with jsonl.open("rb") as source, gzip.GzipFile(out / "jsonl-gz" / f"{jsonl.name}.gz", "wb", mtime=0) as target:
+            shutil.copyfileobj(source, target)
         columns = (
             "{'id': 'VARCHAR', 'sha': 'VARCHAR', 'lastModified': 'VARCHAR', 'tags': 'VARCHAR[]', 'cardData': 'JSON'}"
         )

@@ -58,7 +58,7 @@ def test_the_demo_release_and_its_upstream_audited_on_their_cones(monkeypatch, t
 
 @pytest.fixture(scope="module")
 def lake(tmp_path_factory) -> tuple[Path, list[str]]:
-    """A generated Hub-shaped lake of 800 assets (JSON Lines and Parquet) and releases to audit in it:
+    """A generated Hub-shaped lake of 800 assets (JSON Lines, compressed or not, and Parquet) and releases to audit in it:
     the deepest one, and models at depths 1 to 4."""
     out = tmp_path_factory.mktemp("lake")
     deep, _ = hub_lake.write(800, 3, out)
@@ -66,14 +66,15 @@ def lake(tmp_path_factory) -> tuple[Path, list[str]]:
     return out, [deep.id, *(specs[d] for d in (1, 2, 3, 4) if d in specs)]
 
 
-@pytest.mark.parametrize("table", ["jsonl", "parquet"])
+@pytest.mark.parametrize("table", hub_lake.FORMATS)
 def test_releases_in_a_generated_lake_audited_on_their_cones(monkeypatch, lake, table):
     out, releases = lake
     assert len(releases) >= 4
     for asset in releases:
         cut = same_for(monkeypatch, out / table, asset)
         assert len(cut.graph.assets) < 200  # the cone, not the 800 assets of the lake
-    assert {e.file for e in cut.graph.harvest.inventory} == {f"models.{table}", f"datasets.{table}"}
+    suffix = table.replace("-gz", ".gz")
+    assert {e.file for e in cut.graph.harvest.inventory} == {f"models.{suffix}", f"datasets.{suffix}"}
 
 
 def test_the_cut_keeps_the_lineage_and_the_assets_with_input_problems(tmp_path):
