@@ -19,7 +19,7 @@ from auditor import versions
 from auditor.harvest.registry import FORMAT_ORDER, HUB_LAYOUT
 from auditor.identity import Key, hub_id, keys, located, plain_id
 from auditor.model import Asset, AssetGraph, AssetRecord, Edge, Evidence, Harvest, Reference
-from auditor.naming import asset_key, find, split_id
+from auditor.naming import asset_key, display_name, find, split_id
 from auditor.vocabulary import Scheme
 
 KIND_STRENGTH = {"model": 2, "dataset": 2, "code": 1, "other": 0}
@@ -45,16 +45,20 @@ def _merge(records: list[AssetRecord]) -> tuple[dict[str, Asset], dict[int, str]
     assets: dict[str, Asset] = {}
     owner: dict[int, str] = {}
     index: dict[Key, list[str]] = {}
+    shown: set[str] = set()  # the names reports give the assets (lowercase, as keys compare)
     for members in _groups(records):
         key, asset = _asset(records, members)
-        if key in assets:  # same name, no shared identity: keep both, told apart by their file
+        if key in assets or _shown(asset) in shown:
+            # same name, no shared identity (or kinds that reports do not name apart, an SBOM's
+            # `code` and `other`): keep both, told apart by their file
             base, n = f"{asset.id} ({asset.records[0].source})", 1
             asset.id = base
-            while asset_key(asset.kind, asset.id) in assets:
+            while asset_key(asset.kind, asset.id) in assets or _shown(asset) in shown:
                 n += 1
                 asset.id = f"{base} #{n}"
             key = asset_key(asset.kind, asset.id)
         assets[key] = asset
+        shown.add(_shown(asset))
         for i in members:
             owner[i] = key
             for k in _record_keys(records[i]):
@@ -62,6 +66,10 @@ def _merge(records: list[AssetRecord]) -> tuple[dict[str, Asset], dict[int, str]
                 if key not in carriers:
                     carriers.append(key)
     return assets, owner, index
+
+
+def _shown(asset: Asset) -> str:
+    return display_name(asset.kind, asset.id).lower()
 
 
 def _reference_edges(

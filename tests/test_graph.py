@@ -87,6 +87,20 @@ def test_two_manifests_sharing_only_a_name_stay_two_assets_told_apart_by_their_f
     assert sorted(asset.id for asset in g.assets.values()) == ["data", "data (b/data.json)"]
 
 
+def test_assets_of_kinds_reports_name_alike_are_told_apart_by_their_file():
+    """An SBOM's `code` package and another's `other` package, both `hello`: distinct keys, but
+    reports (and a lake's rows, and finding ids) name both `hello`, so the later is told apart."""
+    a = AssetRecord("hello", "code", "a.spdx.json", format="spdx2")
+    b = AssetRecord("Hello", "other", "b.spdx.json", format="spdx2")
+    c = AssetRecord("hello", "dataset", "c.json", format="croissant")  # reports name it datasets/hello
+    g = graph_of(a, b, c)
+    assert sorted((asset.kind, asset.id) for asset in g.assets.values()) == [
+        ("code", "hello"),
+        ("dataset", "hello"),
+        ("other", "Hello (b.spdx.json)"),
+    ]
+
+
 def test_a_url_several_assets_carry_names_each_of_them_and_the_edge_says_so():
     def subset(name: str) -> AssetRecord:
         url = Identifier("url", "https://github.com/org/corpus", ev(f"{name}.json"))
