@@ -187,12 +187,13 @@ def gate(summary: JSONObject, fail_on: str) -> bool:
 def _with_reasons(failing: JSON, findings: Spilled) -> None:
     """Each failing asset's reason: the message of its first open error (the findings are in report
     order) and the facts of its evidence, read from its line; the lake's page shows why an asset
-    fails, and from where, not only which rules."""
+    fails, and from where, not only which rules. A fact several files state (one step a file) is
+    given once: the page names no files."""
     rows = cast(list[JSONObject], failing)
     firsts = findings.at([int(cast(int, row.pop("first"))) for row in rows])
     for row, first in zip(rows, firsts, strict=True):
         row["reason"] = first["message"]
-        row["because"] = [step["fact"] for step in cast(list[JSONObject], first["evidence"])]
+        row["because"] = list(dict.fromkeys(step["fact"] for step in cast(list[JSONObject], first["evidence"])))
 
 
 def _counts(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, JSON]:

@@ -174,13 +174,34 @@ def test_each_failing_asset_says_why_by_its_first_open_error_in_report_order(tmp
     first: dict[str, tuple[str, list[str]]] = {}
     for finding in judged.findings:  # report order
         if finding["severity"] == "error" and finding["status"] == "open":
-            first.setdefault(finding["asset"], (finding["message"], [e["fact"] for e in finding["evidence"]]))
+            first.setdefault(
+                finding["asset"], (finding["message"], list(dict.fromkeys(e["fact"] for e in finding["evidence"])))
+            )
     assert {a["asset"]: (a["reason"], a["because"]) for a in summary["failing_assets"]} == first
     assert "first" not in summary["failing_assets"][0] and all(because for _, because in first.values())
     page = lakehtml.render(summary)
     shown = [text for reason, because in first.values() for text in (reason, *because)]
     assert all(str(markupsafe.escape(text)) in page for text in shown)
     assert summary["full_report"] == f"mlaudit audit {SMALL} --asset ID"
+
+
+def test_a_failing_asset_s_reason_gives_a_fact_several_files_state_once(tmp_path):
+    row = {"id": "o/data", "sha": "a", "tags": [], "cardData": {}}  # no license: unknown terms
+    model = {"id": "o/m", "sha": "b", "tags": ["license:mit", "dataset:o/data"], "cardData": {"license": "mit"}}
+    write_tree(
+        tmp_path,
+        {
+            f: json.dumps(r) + "\n"
+            for f, r in (("datasets.jsonl", row), ("mirror/datasets.jsonl", row), ("models.jsonl", model))
+        },
+    )
+    judged = lake.run(tmp_path, rb=RB)
+    [cmp012] = [f for f in judged.findings if f["rule"] == "CMP012" and f["asset"] == "o/m"]
+    facts = [e["fact"] for e in cmp012["evidence"]]
+    assert len(facts) > len(set(facts))  # one step a file
+    with lakedb.outputs(judged) as (summary, _):
+        [failing] = [a for a in summary["failing_assets"] if a["asset"] == "o/m"]
+    assert failing["because"] == list(dict.fromkeys(facts))
 
 
 def test_overrides_by_organisation_and_pattern_decide_how_assets_are_released(tmp_path):
