@@ -264,7 +264,10 @@ def _diff_command(sub: Commands, handler: Handler) -> None:
     diff = sub.add_parser("diff", help="what changed between two audits: licences, use, lineage, findings, drift")
     for side in ("old", "new"):
         diff.add_argument(
-            side, type=Path, help=f"the {side} side: a report.json, a lake output folder, or a lake (judged first)"
+            side,
+            type=Path,
+            help=f"the {side} side: a report.json, a lake output folder (or its summary.json), or a lake "
+            "(a folder or a manifest file: judged first)",
         )
     diff.add_argument("--format", choices=("text", "json"), default="text", help="what to print (default: text)")
     diff.add_argument(

@@ -1,7 +1,8 @@
 """Drift: what changed between two audits of the same assets, asset by asset, and across a lake.
 
-Either side is a report.json, a `mlaudit lake` output folder, or a folder of manifests or harvest
-snapshot (then judged as a lake first). Per asset: its licence as declared and as read, the use its
+Either side is a report.json, a `mlaudit lake` output folder (or its summary.json), or a folder of
+manifests, one manifest file (a table of Hub records: JSON Lines, Parquet or the API's JSON array)
+or a harvest snapshot, then judged as a lake first. Per asset: its licence as declared and as read, the use its
 lineage leaves it (use category), its lineage edges (an edge belongs to its child), and its findings,
 matched by finding id (rule, asset and details): new, gone, or changed in severity or status. An
 asset is added or removed where one side has it: as a row (a lake's release, or a report's asset)
@@ -39,6 +40,7 @@ from pathlib import Path
 import duckdb
 
 from auditor import duck, lake, lakedb, review, rulebase, snapshot
+from auditor.harvest import HEAD_BYTES, hubtable
 from auditor.licenses import KnowledgeBase
 from auditor.parsed import JSONObject
 
@@ -72,7 +74,9 @@ class State:
 def read(path: Path, rb: rulebase.RuleBase, overrides: dict[str, str | None] | None = None) -> State:
     """A side of the diff, as its kind of input says (see the module's docstring); `overrides` are the
     command line's settings (engine, position) for a lake judged first."""
-    if path.is_file() and path.suffix == ".json" and not snapshot.is_snapshot(path):
+    if path.name == "summary.json" and (path.parent / "assets.parquet").is_file():
+        path = path.parent  # a lake output's summary names its folder
+    if path.is_file() and path.suffix == ".json" and not snapshot.is_snapshot(path) and not _is_table(path):
         try:
             return from_report(str(path), review.read_report(path))
         except review.ReviewError as exc:
@@ -81,6 +85,12 @@ def read(path: Path, rb: rulebase.RuleBase, overrides: dict[str, str | None] | N
         return from_lake_output(path)
     given = {k: v for k, v in (overrides or {}).items() if v is not None}
     return from_lake(lake.run(path, frozenset(), rb, None, **given))
+
+
+def _is_table(path: Path) -> bool:
+    """Whether a .json file is a table of Hub records (the API's JSON array), read as a lake, not a report."""
+    with open(path, "rb") as fh:
+        return hubtable.detect(path, fh.read(HEAD_BYTES))
 
 
 def from_report(name: str, doc: JSONObject) -> State:

@@ -154,6 +154,25 @@ def test_a_harvest_snapshot_is_judged_as_its_folder(tmp_path):
     assert doc["assets"] == [] and not any(doc["counts"].values())
 
 
+def test_a_table_of_hub_records_given_alone_is_judged_as_a_lake_whatever_its_form(tmp_path):
+    """The API's JSON array is a .json file, as a report is: it is told by its content."""
+    hub = FIXTURES / "formats" / "hub-records"
+    array = compared(hub / "api-models.json", FIXTURES / "formats" / "hub-records-gz" / "api-models.json.gz")
+    assert array["assets"] == [] and not any(array["counts"].values())
+    (tmp_path / "api-models.json").write_text(
+        (hub / "api-models.json").read_text(encoding="utf-8").replace('"llama2"', '"mit"', 1), encoding="utf-8"
+    )
+    changed = compared(hub / "api-models.json", tmp_path / "api-models.json")
+    assert changed["counts"]["licenses_changed"] == 1
+
+
+def test_a_lake_output_s_summary_names_its_folder(snapshots, tmp_path):
+    for name, side in zip(("old", "new"), snapshots, strict=True):
+        assert main(["lake", str(side), "--out", str(tmp_path / name), "--fail-on", "never"]) == 0
+    by_summary = compared(tmp_path / "old" / "summary.json", tmp_path / "new" / "summary.json")
+    assert by_summary == compared(tmp_path / "old", tmp_path / "new")
+
+
 def test_out_writes_the_answer_its_page_and_every_change(snapshots, tmp_path, capsys):
     assert main(["diff", *map(str, snapshots), "--format", "json", "--out", str(tmp_path / "a")]) == 0
     printed = json.loads(capsys.readouterr().out)
