@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 
 from auditor import audit, judgements, lake
 from auditor.model import Asset, AssetGraph, Edge, LicenseStatement
-from auditor.naming import display_id, split_id
+from auditor.naming import closest, display_id, display_name, split_id
 from auditor.parsed import JSONObject
 
 MAX_PATHS = 3  # shortest paths listed per descendant; a wide diamond has exponentially many
@@ -72,8 +72,11 @@ def assess(loaded: lake.Loaded, name: str, change: Change, on_stage: audit.Stage
 def find(graph: AssetGraph, name: str) -> str:
     """The key of the asset reports name `name`: exactly, else ignoring case (the Hub's ids do) and,
     for a name without `datasets/` or `models/`, the kind (the Hub names a dataset without the
-    prefix). A name that fits several assets so is refused, naming them."""
+    prefix); a Hub URL names its repository. A name that fits several assets so is refused, naming
+    them; one that fits none, with the nearest names."""
     names = {display_id(key, graph): key for key in graph.assets}
+    if "://" in name:  # a Hub URL names its repository
+        name = display_name(*split_id(name))
     if name in names:
         return names[name]
     folded, bare = name.casefold(), not name.startswith(("datasets/", "models/"))
@@ -82,7 +85,7 @@ def find(graph: AssetGraph, name: str) -> str:
         return names[found[0]]
     if found:
         raise ImpactError(f"{name}: names {len(found)} assets of the lake ({', '.join(found)}): name one exactly")
-    raise ImpactError(f"{name}: no such asset in the lake")
+    raise ImpactError(f"{name}: no such asset in the lake{closest(name, names)}")
 
 
 def shortest_paths(graph: AssetGraph, *keys: str) -> dict[str, list[list[Edge]]]:

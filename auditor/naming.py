@@ -8,7 +8,10 @@ so `split_id` and `find` turn such a name back into a key.
 
 from __future__ import annotations
 
-from auditor.identity import looks_like_hub_id
+import difflib
+from collections.abc import Iterable
+
+from auditor.identity import hub_ref, looks_like_hub_id
 from auditor.model import KINDS, Asset, AssetGraph
 
 
@@ -38,7 +41,11 @@ def organisation(asset: Asset) -> str:
 
 
 def split_id(name: str) -> tuple[str, str]:
-    """`datasets/org/x` -> (dataset, org/x); `models/org/x` and `org/x` -> (model, org/x)."""
+    """`datasets/org/x` -> (dataset, org/x); `models/org/x` and `org/x` -> (model, org/x); a Hub URL
+    (`https://huggingface.co/datasets/org/x`) -> the repository it names, as a user may paste one."""
+    ref = hub_ref(name) if "://" in name else None
+    if ref is not None:
+        return ref[0], ref[1]
     for prefix, kind in (("datasets/", "dataset"), ("models/", "model")):
         if name.startswith(prefix):
             return kind, name[len(prefix) :]
@@ -49,5 +56,12 @@ def find(assets: dict[str, Asset], name: str) -> str | None:
     """The key of a described asset named as reports name it; an unprefixed id may be of any kind
     (a model, a `code` asset of an SBOM, or a dataset named without its `datasets/`)."""
     kind, asset_id = split_id(name)
-    kinds = [kind] if name.startswith(("datasets/", "models/")) else KINDS
+    kinds = [kind] if name.startswith(("datasets/", "models/")) or "://" in name else KINDS
     return next((k for k in (asset_key(c, asset_id) for c in kinds) if k in assets and assets[k].resolved), None)
+
+
+def closest(name: str, names: Iterable[str]) -> str:
+    """The `names` nearest a mistyped one, as a hint to append to the message refusing it."""
+    folded = {n.lower(): n for n in names}
+    close = difflib.get_close_matches(name.lower(), folded, n=3, cutoff=0.6)
+    return f"; did you mean {' or '.join(repr(folded[c]) for c in close)}?" if close else ""

@@ -13,7 +13,6 @@ no release to identify; a problem no asset owns is the lake's (AUDIT), not each 
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
@@ -22,7 +21,7 @@ from auditor.cone import ancestors
 from auditor.config import Lake, Settings
 from auditor.licenses import KnowledgeBase
 from auditor.model import Asset, AssetGraph, Evidence
-from auditor.naming import display_id, find, organisation
+from auditor.naming import closest, display_id, find, organisation
 from auditor.prescribed import begins_with, prescribed
 
 if TYPE_CHECKING:
@@ -41,9 +40,10 @@ def identify(fb: FactBase, graph: AssetGraph, settings: Settings, ids: dict[str,
     if settings.asset:
         key = find(graph.assets, settings.asset)
         if key is None:
+            described = (display_id(k, graph) for k, a in graph.assets.items() if a.resolved)
             raise ReleaseError(
                 f"the release asset {settings.asset!r} named in {settings.origin.get('asset', 'the settings')} "
-                f"is not described by any manifest in the audit folder{_closest(settings.asset, graph)}"
+                f"is not described by any manifest in the audit folder{closest(settings.asset, described)}"
             )
         basis = f"named in {settings.origin.get('asset', 'the settings')}"
     else:
@@ -122,13 +122,6 @@ def _first_named(keys: list[str], graph: AssetGraph) -> str:
     has hundreds, which the finding's evidence lists in full."""
     names = sorted(display_id(k, graph) for k in keys)
     return ", ".join(names[:SHOWN_CANDIDATES]) + (", …" if len(names) > SHOWN_CANDIDATES else "")
-
-
-def _closest(name: str, graph: AssetGraph) -> str:
-    """The described assets whose names are nearest a mistyped one, as a hint to append."""
-    names = {display_id(k, graph).lower(): display_id(k, graph) for k, a in graph.assets.items() if a.resolved}
-    close = difflib.get_close_matches(name.lower(), names, n=3, cutoff=0.6)
-    return f"; did you mean {' or '.join(repr(names[c]) for c in close)}?" if close else ""
 
 
 def _release_text(fb: FactBase, a: int, asset: Asset, prescribed: list[tuple[str, str]]) -> None:

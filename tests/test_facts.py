@@ -142,6 +142,13 @@ def test_a_release_named_but_not_described_is_refused_with_the_nearest_name():
         encode(small_graph(), Settings(asset="org/tuner"))
 
 
+def test_a_release_named_by_its_hub_url_is_the_repository_the_url_names():
+    graph = small_graph()
+    assert encode(graph, Settings(asset="https://huggingface.co/org/tuned")).release == "model:org/tuned"
+    with pytest.raises(releases.ReleaseError, match="not described"):
+        encode(graph, Settings(asset="https://huggingface.co/datasets/org/tuned"))  # the URL names a dataset
+
+
 def test_without_a_named_release_the_only_asset_nothing_derives_from_is_inferred():
     graph = small_graph()
     fb = encode(graph, Settings())

@@ -196,6 +196,10 @@ def test_an_asset_is_found_by_its_hub_id_in_any_case_and_an_ambiguous_name_is_re
     assert impact.find(graph, "Meta/Llama-2-7B") == impact.find(graph, "meta/llama-2-7b")
     with pytest.raises(impact.ImpactError, match="no such asset"):
         impact.find(graph, "models/web/scrape")  # a kind named is kept
+    assert impact.find(graph, "https://huggingface.co/datasets/web/scrape") == impact.find(graph, "web/scrape")
+    assert impact.find(graph, "https://hf.co/meta/llama-2-7b/tree/main") == impact.find(graph, "meta/llama-2-7b")
+    with pytest.raises(impact.ImpactError, match=r"no such asset in the lake; did you mean 'meta/llama-2-7b'"):
+        impact.find(graph, "meta/lama-2-7b")
     twin = AssetGraph({**graph.assets, "model:web/scrape": Asset("web/scrape", "model")}, graph.edges, graph.harvest)
     assert impact.find(twin, "web/scrape") == "model:web/scrape"  # exactly as reports name it
     with pytest.raises(impact.ImpactError, match=r"names 2 assets of the lake \(Web/Scrape, datasets/web/scrape\)"):
