@@ -13,13 +13,14 @@ from auditor.report import drifthtml, drifttext, impacthtml, impacttext
 
 def run_impact(args: Namespace) -> int:
     """What descends from the asset and, for a relicence or takedown, what changes for each descendant."""
-    change = impact.Change("relicense", args.relicense) if args.relicense else impact.Change("none")
-    change = impact.Change("takedown") if args.takedown else change
     try:
+        rb = rulebase.load()
+        change = impact.relicence(args.relicense, rb.kb) if args.relicense else impact.Change("none")
+        change = impact.Change("takedown") if args.takedown else change
         loaded = lake.load(
             args.snapshot,
             frozenset(),
-            rulebase.load(),
+            rb,
             downstream_of=frozenset({args.asset}),
             engine=args.engine,
             position=args.position,

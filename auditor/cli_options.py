@@ -250,7 +250,12 @@ def _impact_command(sub: Commands, handler: Handler) -> None:
         "asset", help="the asset as reports name it, or its Hub id (any case; a dataset's without datasets/)"
     )
     change = impact.add_mutually_exclusive_group()
-    change.add_argument("--relicense", metavar="LICENSE", help="judge the lake as if the asset declared LICENSE")
+    change.add_argument(
+        "--relicense",
+        metavar="LICENSE",
+        help="judge the lake as if the asset declared LICENSE (a license mlaudit knows, an expression of "
+        "such, or a LicenseRef- of your own)",
+    )
     change.add_argument("--takedown", action="store_true", help="judge the lake as if the asset were withdrawn")
     impact.add_argument("--format", choices=("text", "json"), default="text", help="what to print (default: text)")
     impact.add_argument("--out", type=Path, help="folder to write impact.json and impact.html into")

@@ -25,7 +25,9 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, replace
 
 from auditor import audit, judgements, lake
-from auditor.model import Asset, AssetGraph, Edge, LicenseStatement
+from auditor.license_reading import read_declared
+from auditor.licenses import KnowledgeBase
+from auditor.model import Asset, AssetGraph, Edge, Evidence, LicenseStatement
 from auditor.naming import closest, display_id, display_name, split_id
 from auditor.parsed import JSONObject
 
@@ -40,6 +42,22 @@ class ImpactError(ValueError):
 class Change:
     kind: str  # none | relicense | takedown
     license: str | None = None  # the new licence of a relicence
+
+
+def relicence(license: str, kb: KnowledgeBase) -> Change:
+    """The change to `license`, which must read as a license the knowledge base knows (or an
+    expression of such), or name one of the user's own (`LicenseRef-…`, whose terms are unknown): a
+    mistyped id would be judged as unknown terms and fail every descendant, which is not what was asked."""
+    reading = read_declared([LicenseStatement(license, Evidence("command line", "--relicense"))], kb)
+    if reading.status in ("missing", "unknown", "not_a_license"):
+        raise ImpactError(f"--relicense {license!r}: {reading.reading}; to withdraw every license, use --takedown")
+    for text in reading.unrecognised:
+        if not text.startswith("LicenseRef-"):
+            raise ImpactError(
+                f"--relicense {license!r}: {text!r} is not a license mlaudit knows"
+                f"{closest(text, kb.licenses)} (`mlaudit licenses list`; a license of your own: LicenseRef-name)"
+            )
+    return Change("relicense", license)
 
 
 def assess(loaded: lake.Loaded, name: str, change: Change, on_stage: audit.StageHook | None = None) -> JSONObject:

@@ -190,6 +190,18 @@ def test_an_unknown_asset_or_an_undescribed_one_is_a_usage_error(capsys):
     assert main(["impact", str(SMALL), "ghost-org/vanished-3b"]) == 0  # its descendants can still be listed
 
 
+def test_a_relicence_to_a_license_mlaudit_does_not_know_is_refused_unless_it_is_the_user_s_own(capsys):
+    """A mistyped id would be judged as unknown terms and fail every descendant."""
+    assert main(["impact", str(GOVERNANCE), "meta/llama-2-7b", "--relicense", "apche-2.0"]) == 2
+    assert "'apche-2.0' is not a license mlaudit knows; did you mean 'Apache-2.0'" in capsys.readouterr().err
+    assert main(["impact", str(GOVERNANCE), "meta/llama-2-7b", "--relicense", "MIT AND nonsense"]) == 2
+    assert main(["impact", str(GOVERNANCE), "meta/llama-2-7b", "--relicense", "NOASSERTION"]) == 2
+    assert "use --takedown" in capsys.readouterr().err
+    for given in ("LicenseRef-acme-internal", "apache-2.0 OR mit", "llama3"):
+        assert impact.relicence(given, RB.kb) == impact.Change("relicense", given)
+    assert main(["impact", str(GOVERNANCE), "meta/llama-2-7b", "--relicense", "LicenseRef-acme-internal"]) == 0
+
+
 def test_an_asset_is_found_by_its_hub_id_in_any_case_and_an_ambiguous_name_is_refused():
     graph = lake.load(GOVERNANCE, frozenset(), RB).graph
     assert impact.find(graph, "web/scrape") == impact.find(graph, "datasets/web/scrape")  # as the Hub names it
