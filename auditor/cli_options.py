@@ -180,7 +180,9 @@ def _release_options(command: argparse.ArgumentParser, use: bool = False) -> Non
     if use:
         command.add_argument("--use", help="release use: commercial, non-commercial or research")
         command.add_argument("--distribution", help="weights, api or internal")
-    command.add_argument("--asset", help="the asset being released (overrides mlaudit.toml)")
+    command.add_argument(
+        "--asset", help="the asset being released, as reports name it or by its Hub URL (overrides mlaudit.toml)"
+    )
 
 
 def _record_options(audit: argparse.ArgumentParser) -> None:
@@ -247,7 +249,7 @@ def _impact_command(sub: Commands, handler: Handler) -> None:
         "snapshot", type=Path, help="the lake: a folder of manifests, one manifest file, or a harvest snapshot"
     )
     impact.add_argument(
-        "asset", help="the asset as reports name it, or its Hub id (any case; a dataset's without datasets/)"
+        "asset", help="the asset as reports name it, or its Hub id (any case; a dataset's without datasets/) or URL"
     )
     change = impact.add_mutually_exclusive_group()
     change.add_argument(
