@@ -399,6 +399,20 @@ def test_a_broken_compressed_table_is_unreadable_and_fails_the_gate(tmp_path, pa
     assert run_audit(tmp_path)["verdict"] != "pass"
 
 
+@pytest.mark.parametrize("name", ["models.jsonl", "models.json", "models.jsonl.gz"])
+def test_a_table_beginning_with_a_byte_order_mark_is_read(tmp_path, name):
+    """As a Windows tool writes UTF-8: the mark is no part of the first row."""
+    row = {"id": "o/a", "sha": "s1", "tags": ["license:mit"], "cardData": {"license": "mit"}}
+    text = "\ufeff" + (json.dumps([row]) if name == "models.json" else jsonl(row))
+    data = gzip_of(text) if name.endswith(".gz") else text.encode()
+    (tmp_path / name).write_bytes(data)
+    result = harvest(tmp_path)
+    [entry] = result.inventory
+    assert (entry.format, entry.status, result.problems) == ("hub-records", "read", [])
+    [record] = result.records
+    assert record.licenses[0].evidence.line == (None if name == "models.json" else 1)
+
+
 def test_a_file_named_as_compressed_that_is_no_gzip_is_not_read_as_a_table(tmp_path):
     (tmp_path / "models.jsonl.gz").write_text(jsonl({"id": "o/a", "sha": "x"}))
     [entry] = harvest(tmp_path).inventory

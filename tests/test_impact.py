@@ -197,8 +197,8 @@ def test_a_relicence_to_a_license_mlaudit_does_not_know_is_refused_unless_it_is_
     assert main(["impact", str(GOVERNANCE), "meta/llama-2-7b", "--relicense", "MIT AND nonsense"]) == 2
     assert main(["impact", str(GOVERNANCE), "meta/llama-2-7b", "--relicense", "NOASSERTION"]) == 2
     assert "use --takedown" in capsys.readouterr().err
-    for given in ("LicenseRef-acme-internal", "apache-2.0 OR mit", "llama3"):
-        assert impact.relicence(given, RB.kb) == impact.Change("relicense", given)
+    for named in ("LicenseRef-acme-internal", "apache-2.0 OR mit", "llama3"):
+        assert impact.relicence(named, RB.kb) == impact.Change("relicense", named)
     assert main(["impact", str(GOVERNANCE), "meta/llama-2-7b", "--relicense", "LicenseRef-acme-internal"]) == 0
 
 

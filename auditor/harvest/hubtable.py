@@ -22,6 +22,7 @@ reported and not read; DuckDB's parsers are linear, and so is the rest, one pass
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Iterable
@@ -56,6 +57,7 @@ def detect(path: Path, head: bytes) -> bool:
         return head.startswith(b"PAR1") and set(hubrows.columns(path)) >= PARQUET_COLUMNS
     if hubrows.compressed(path):
         head = hubrows.inflated_head(head, len(head))
+    head = head.removeprefix(codecs.BOM_UTF8)  # as a Windows tool writes UTF-8
     body = head.lstrip()
     if form == "array":
         if not body.startswith(b"["):
