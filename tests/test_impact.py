@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from auditor import impact, lake
 from auditor.cli import main
 from auditor.model import Asset, AssetGraph, Edge, Evidence, Harvest
-from auditor.report import impacthtml
+from auditor.report import impacthtml, impacttext
 
 GOVERNANCE = FIXTURES / "lakes" / "governance"
 SMALL = FIXTURES / "lakes" / "small"
@@ -181,6 +181,21 @@ def test_the_command_prints_text_or_json_and_writes_a_page(tmp_path, capsys):
     page = (tmp_path / "a" / "impact.html").read_bytes()
     assert page == (tmp_path / "b" / "impact.html").read_bytes()  # deterministic
     assert b"<script" not in page and b"<svg" in page and b"acme/llama-chat-lora" in page
+
+
+def test_a_terminal_and_the_page_list_the_nearest_descendants_and_count_the_rest(monkeypatch):
+    """A relicence of a popular base changes a hundred thousand descendants: impact.json holds each one."""
+    doc = assessed(GOVERNANCE, "meta/llama-2-7b", impact.Change("relicense", "cc-by-nc-4.0"))
+    assert len(doc["assets"]) == 4  # the base and its three descendants, nearest first
+    monkeypatch.setattr(impacttext, "LISTED", 2)
+    text = impacttext.render(doc, [])
+    assert "acme/llama-chat (model)" in text and "acme/llama-chat-gguf (model)" not in text
+    assert "… and 2 more assets (each one is in impact.json: --format json, or --out)" in text
+    page = impacthtml.render(doc)
+    assert "The 2 nearest descendants are listed; 2 more assets are in impact.json." in page
+    assert page.count("<article>") == 2
+    monkeypatch.setattr(impacttext, "LISTED", 4)
+    assert "more assets" not in impacttext.render(doc, []) and impacthtml.render(doc).count("<article>") == 4
 
 
 def test_an_unknown_asset_or_an_undescribed_one_is_a_usage_error(capsys):

@@ -19,7 +19,11 @@ def render(doc: JSONObject) -> str:
     env.filters["path_text"] = impacttext.path_text
     css = env.get_template("lineage.css").render()
     svg = lineage_draw.draw(diagram_of(doc)).svg(least=lineage.SCREEN_FONT / lineage_draw.SMALLEST_FONT)
-    return env.get_template("impact.html.j2").render(impact=doc, svg=styled(svg, css))
+    rows = doc["assets"]
+    more = impacttext.more(len(rows)) if len(rows) > impacttext.LISTED else None
+    return env.get_template("impact.html.j2").render(
+        impact=doc, svg=styled(svg, css), rows=rows[: impacttext.LISTED], more=more
+    )
 
 
 def diagram_of(doc: JSONObject) -> Diagram:
@@ -36,7 +40,8 @@ def diagram_of(doc: JSONObject) -> Diagram:
         if step["to"] in shown and step["from"] in shown
     }
     left = len(doc["assets"]) - len(rows)
-    note = f"{left} more descendants are listed below, not drawn" if left else None
+    where = "listed below" if len(doc["assets"]) <= impacttext.LISTED else "in impact.json"
+    note = f"{left} more descendants are {where}, not drawn" if left else None
     return Diagram([_box(row, row["asset"] == doc["asset"]) for row in rows], sorted(links), note)
 
 

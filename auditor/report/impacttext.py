@@ -9,6 +9,9 @@ from auditor.parsed import JSON, JSONObject
 from auditor.report.plaintext import terminal
 
 SIGNS = {"appear": "+", "disappear": "-", "changed": "~"}
+# descendants a terminal or the page lists, nearest first (a relicence of a popular base in a Hub-scale
+# lake changes a hundred thousand); impact.json (--format json, --out) holds every one
+LISTED = 1000
 
 
 def as_json(doc: JSONObject) -> str:
@@ -26,11 +29,18 @@ def render(doc: JSONObject, written: list[str]) -> str:
         f"descendants: {doc['descendants']} · affected: {doc['affected']} · failing: "
         f"{_failing(rows, 'before')} → {_failing(rows, 'after')}",
     ]
-    for row in rows:
-        if change["kind"] == "none" or row["appear"] or row["disappear"] or row["changed"]:
-            lines.extend(_asset(row))
+    shown = [row for row in rows if change["kind"] == "none" or row["appear"] or row["disappear"] or row["changed"]]
+    for row in shown[:LISTED]:
+        lines.extend(_asset(row))
+    if len(shown) > LISTED:
+        lines.append(f"… and {more(len(shown))} (each one is in impact.json: --format json, or --out)")
     lines.extend(f"wrote {path}" for path in written)
     return terminal("\n".join(lines)) + "\n"
+
+
+def more(listed: int) -> str:
+    """The assets of `listed` past the first LISTED, told."""
+    return f"{listed - LISTED:,} more assets"
 
 
 def _failing(rows: list[JSONObject], when: str) -> int:
