@@ -173,6 +173,7 @@ def test_the_command_prints_text_or_json_and_writes_a_page(tmp_path, capsys):
     assert main([*args, "--out", str(tmp_path / "a")]) == 0
     text = capsys.readouterr().out
     assert "descendants: 3 · affected: 3 · failing: 0 → 3" in text
+    assert "meta/llama-2-7b (model) · license LicenseRef-Llama-2-Community → CC-BY-NC-4.0 · pass\n" in text
     assert "via meta/llama-2-7b ─finetune→ acme/llama-chat ─quantized→ acme/llama-chat-gguf" in text
     assert "+ error CMP001 acme/llama-chat-lora is released for commercial use" in text
     assert main([*args, "--format", "json", "--out", str(tmp_path / "b")]) == 0

@@ -19,8 +19,9 @@ def as_json(doc: JSONObject) -> str:
 
 
 def render(doc: JSONObject, written: list[str]) -> str:
-    """The change, then each asset with a change: how it descends, its licence and verdict, and each
-    finding that appears (+), disappears (-) or changes severity or status (~); every line cleaned."""
+    """The change, then each asset with a change (a finding, its licence or its verdict): how it
+    descends, its licence and verdict, and each finding that appears (+), disappears (-) or changes
+    severity or status (~); every line cleaned."""
     change = doc["change"]
     what = {"none": "", "relicense": f" relicensed to {change['license']}", "takedown": " taken down"}[change["kind"]]
     rows = doc["assets"]
@@ -29,7 +30,7 @@ def render(doc: JSONObject, written: list[str]) -> str:
         f"descendants: {doc['descendants']} · affected: {doc['affected']} · failing: "
         f"{_failing(rows, 'before')} → {_failing(rows, 'after')}",
     ]
-    shown = [row for row in rows if change["kind"] == "none" or row["appear"] or row["disappear"] or row["changed"]]
+    shown = [row for row in rows if change["kind"] == "none" or _changes(row)]
     for row in shown[:LISTED]:
         lines.extend(_asset(row))
     if len(shown) > LISTED:
@@ -41,6 +42,12 @@ def render(doc: JSONObject, written: list[str]) -> str:
 def more(listed: int) -> str:
     """The assets of `listed` past the first LISTED, told."""
     return f"{listed - LISTED:,} more assets"
+
+
+def _changes(row: JSONObject) -> bool:
+    """Whether anything of the asset changes: a finding, its licence (the asset relicensed) or its verdict."""
+    moved = any(row[k]["before"] != row[k]["after"] for k in ("license", "verdict"))
+    return bool(moved or row["appear"] or row["disappear"] or row["changed"])
 
 
 def _failing(rows: list[JSONObject], when: str) -> int:
