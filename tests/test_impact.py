@@ -199,6 +199,34 @@ def test_a_terminal_and_the_page_list_the_nearest_descendants_and_count_the_rest
     assert "more assets" not in impacttext.render(doc, []) and impacthtml.render(doc).count("<article>") == 4
 
 
+def test_the_terminal_lists_an_asset_whose_licence_or_verdict_alone_changes():
+    def row(name: str, license: tuple[str, str], verdict: tuple[str, str]) -> dict:
+        return {
+            "asset": name,
+            "kind": "model",
+            "paths": [[]],
+            "license": dict(zip(("before", "after"), license, strict=True)),
+            "verdict": dict(zip(("before", "after"), verdict, strict=True)),
+            **{k: [] for k in ("appear", "disappear", "changed")},
+        }
+
+    doc = {
+        "lake": "l",
+        "asset": "o/base",
+        "change": {"kind": "relicense", "license": "MIT"},
+        "descendants": 2,
+        "affected": 0,
+        "assets": [
+            row("o/base", ("Apache-2.0", "MIT"), ("pass", "pass")),
+            row("o/kept", ("MIT", "MIT"), ("pass", "pass")),
+            row("o/failed", ("MIT", "MIT"), ("pass", "fail")),
+        ],
+    }
+    text = impacttext.render(doc, [])
+    assert "o/base (model) · license Apache-2.0 → MIT · pass\n" in text
+    assert "o/failed (model) · license MIT · pass → fail\n" in text and "o/kept" not in text
+
+
 def test_an_unknown_asset_or_an_undescribed_one_is_a_usage_error(capsys):
     assert main(["impact", str(GOVERNANCE), "meta/llama-9"]) == 2
     assert main(["impact", str(SMALL), "ghost-org/vanished-3b", "--takedown"]) == 2
