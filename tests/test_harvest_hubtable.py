@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from auditor import snapshot as snapshot_file
-from auditor.harvest import harvest, hubrows
+from auditor.harvest import gzipped, harvest, hubrows
 from auditor.model import Evidence
 
 HUB = FIXTURES / "formats" / "hub-records"
@@ -433,7 +433,7 @@ def test_a_compressed_table_inflating_past_its_bound_is_refused_early(tmp_path, 
     monkeypatch.setattr(tempfile, "tempdir", str(temporary))
     result = within(30.0, harvest, tmp_path / "in")
     [entry] = result.inventory
-    assert entry.status == "unreadable" and f"over {hubrows.MAX_INFLATION} times its size" in entry.reason
+    assert entry.status == "unreadable" and f"over {gzipped.MAX_INFLATION} times its size" in entry.reason
     assert not list(temporary.glob("mlaudit-table-*"))  # DuckDB's own folder lives with its connection
 
 

@@ -13,36 +13,27 @@ of a row's card data and tags that can name a Hub repository (a Hub id, after a 
 `base_model:…:`, `dataset:` or `extended|`, or a Hub URL) counts as an upstream, so no row the graph
 would put in the release's cone is left out; the graph's cut (auditor/cone.py) is exact.
 
-A JSON Lines or JSON array table may be gzip-compressed (`models.jsonl.gz`): it is inflated to a
-temporary file, which DuckDB then reads as it reads any other; its lines and elements are numbered
-as in the inflated text (what `zcat` shows).
+A JSON Lines or JSON array table may be gzip-compressed (`models.jsonl.gz`, auditor/harvest/gzipped.py).
 
 Bounds: a row over MAX_ROW_BYTES and the rows past MAX_ROWS are reported, not read; DuckDB's
 CSV, JSON and Parquet readers and RE2 are linear, and the lineage query does one lookup of the
-rows by id for each step of depth. A compressed table inflating past MAX_INFLATION times its size
-(plus MAX_ROW_BYTES) cannot be read: gzip's own bound is about 1,032 times, which a crafted file
-reaches, a table of records never (about 6 to 20 times).
+rows by id for each step of depth; a compressed table is inflated under gzipped.py's bound.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import gzip
 import os
-import tempfile
-import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from auditor import duck
+from auditor.harvest import gzipped
 from auditor.identity import HUB_ID, looks_like_hub_id
 
 MAX_ROW_BYTES = 1024 * 1024  # one row's JSON (or card data and tags, in Parquet)
 MAX_ROWS = 5_000_000  # rows read from one table (the Hub holds about 2.2 M models)
-MAX_INFLATION = 200  # a compressed table's inflated size, at most this many times its own (see the docstring)
-COMPRESSED = ".gz"  # the suffix of a gzip-compressed table, after its own
-CHUNK = 1024 * 1024  # bytes inflated at a time
 Row = tuple[int, str | None, str | None, str | None, str | None, str | None, str | None, str | None]
 # number, error, id, sha, lastModified, repo_type, card, tags
 UPSTREAM_FIELDS = ("base_model", "datasets", "source_datasets")  # and the model index's datasets, as hfcard reads
@@ -82,53 +73,8 @@ class Tables:
 def form(path: Path) -> str:
     """How a table is stored, compressed or not: "parquet", "array" (a JSON array of records, as the
     API answers) or "lines" (JSON Lines). Parquet rows and array elements are numbered from 0, lines from 1."""
-    suffix = stored_name(path).rsplit(".", 1)[-1]
+    suffix = gzipped.stored_name(path).rsplit(".", 1)[-1]
     return "parquet" if suffix == "parquet" else "array" if suffix == "json" else "lines"
-
-
-def stored_name(path: Path) -> str:
-    """The table's file name, lowercase, without the suffix of its compression (`models.jsonl`)."""
-    name = path.name.lower()
-    return name.removesuffix(COMPRESSED)
-
-
-def compressed(path: Path) -> bool:
-    return path.name.lower().endswith(COMPRESSED)
-
-
-def inflated_head(head: bytes, size: int) -> bytes:
-    """At most `size` bytes of what the compressed `head` (a file's first bytes) inflates to; b""
-    when it is no gzip data. Its last 8 bytes are left out: when the head is the whole file, they are
-    the stream's checksum, which is the reading's to check (and to tell when wrong)."""
-    try:
-        return zlib.decompressobj(wbits=16 + zlib.MAX_WBITS).decompress(head[:-8], size)
-    except zlib.error:
-        return b""
-
-
-class Unreadable(ValueError):
-    """A table that cannot be read as a whole (a compressed one that is no gzip data, cut short, or
-    over its bound); its message names the problem."""
-
-
-def inflate(path: Path, into: Path) -> None:
-    """Write what the gzip file `path` inflates to into `into`, refusing past its bound (MAX_INFLATION)."""
-    limit = MAX_INFLATION * path.stat().st_size + MAX_ROW_BYTES
-    written = 0
-    try:
-        with gzip.open(path, "rb") as source, open(into, "wb") as target:
-            while chunk := source.read(CHUNK):
-                written += len(chunk)
-                if written > limit:
-                    raise Unreadable(
-                        f"it inflates to over {MAX_INFLATION} times its size ({limit:,} bytes), "
-                        "more than any table of records"
-                    )
-                target.write(chunk)
-    except EOFError:
-        raise Unreadable("its gzip data ends before the end of its stream (cut short?)") from None
-    except (OSError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
-        raise Unreadable(f"its gzip data is corrupt ({exc})") from None
 
 
 def load(paths: list[Path]) -> Tables:
@@ -139,17 +85,11 @@ def load(paths: list[Path]) -> Tables:
     loaders = {"parquet": _load_parquet, "array": _load_array, "lines": _load_jsonl}
     for i, path in enumerate(paths):
         try:
-            if not compressed(path):
-                loaders[form(path)](tables, i, path)
-                continue
-            with tempfile.TemporaryDirectory(prefix="mlaudit-table-") as folder:
-                inflated = Path(folder, stored_name(path))
-                inflate(path, inflated)
-                try:
-                    loaders[form(path)](tables, i, inflated)  # the table is in DuckDB's memory on return
-                except duckdb.Error as exc:  # named by the file read, not the temporary one
-                    raise Unreadable(str(exc).replace(str(inflated), str(path))) from None
-        except (duckdb.Error, Unreadable) as exc:
+            with gzipped.readable(path) as source:
+                loaders[form(path)](tables, i, source)  # the table is in DuckDB's memory on return
+        except duckdb.Error as exc:  # named by the table, not the temporary file it inflated to
+            tables.failed[i] = type(exc)(str(exc).replace(str(source), str(path)))
+        except gzipped.Unreadable as exc:
             tables.failed[i] = exc
     return tables
 

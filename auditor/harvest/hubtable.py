@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from auditor.harvest import hfcard, hubrows
+from auditor.harvest import gzipped, hfcard, hubrows
 from auditor.harvest.layout import Context, Ev
 from auditor.identity import looks_like_hub_id
 from auditor.model import AssetRecord, Evidence, Problem, Reference
@@ -50,13 +50,13 @@ MAX_BAD_ROWS = 100  # bad rows of a table told one by one; the rest are counted
 def detect(path: Path, head: bytes) -> bool:
     """JSON Lines whose first row has an id and Hub record fields, a JSON array (the API's own answer)
     whose first element has them, either gzip-compressed or not, or Parquet with id and card columns."""
-    if not hubrows.stored_name(path).endswith(SUFFIXES):
+    if not gzipped.stored_name(path).endswith(SUFFIXES):
         return False
     form = hubrows.form(path)
     if form == "parquet":
         return head.startswith(b"PAR1") and set(hubrows.columns(path)) >= PARQUET_COLUMNS
-    if hubrows.compressed(path):
-        head = hubrows.inflated_head(head, len(head))
+    if gzipped.compressed(path):
+        head = gzipped.inflated_head(head, len(head))
     head = head.removeprefix(codecs.BOM_UTF8)  # as a Windows tool writes UTF-8
     body = head.lstrip()
     if form == "array":
@@ -92,7 +92,7 @@ def read(
             bad += 1  # a table broken throughout is one broken file, not a million findings
             if bad <= MAX_BAD_ROWS:
                 problems.append(Problem(BAD_ROW, f"{error}; the row is not read", _at(context.rel, row[0], indexed)))
-    except (duckdb.Error, hubrows.Unreadable) as exc:
+    except (duckdb.Error, gzipped.Unreadable) as exc:
         told = str(exc).replace(str(path), context.rel)  # DuckDB names the file by the path it was given
         message = f"cannot read the table: {shorten(told.splitlines()[0])}"
         problems.append(Problem("malformed", message, Evidence(context.rel, "")))
