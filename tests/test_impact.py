@@ -216,6 +216,7 @@ def test_the_terminal_lists_an_asset_whose_licence_or_verdict_alone_changes():
         "change": {"kind": "relicense", "license": "MIT"},
         "descendants": 2,
         "affected": 0,
+        "not_read": {"files": [], "rows": []},
         "assets": [
             row("o/base", ("Apache-2.0", "MIT"), ("pass", "pass")),
             row("o/kept", ("MIT", "MIT"), ("pass", "pass")),
@@ -225,6 +226,28 @@ def test_the_terminal_lists_an_asset_whose_licence_or_verdict_alone_changes():
     text = impacttext.render(doc, [])
     assert "o/base (model) · license Apache-2.0 → MIT · pass\n" in text
     assert "o/failed (model) · license MIT · pass → fail\n" in text and "o/kept" not in text
+
+
+def test_what_could_not_be_read_is_told_first_since_the_answer_leaves_out_what_descends_through_it(tmp_path, capsys):
+    hub = FIXTURES / "formats" / "hub-records"
+    (tmp_path / "models.jsonl").write_text(
+        (hub / "models.jsonl").read_text(encoding="utf-8") + '{"id": "acme/x", "tags": [1]}\n[]\n', encoding="utf-8"
+    )
+    (tmp_path / "datasets.json").write_text(
+        '[{"id": "acme/support-tickets", "sha": "x"},', encoding="utf-8"
+    )  # cut short
+    args = ["impact", str(tmp_path), "meta-llama/Llama-2-7b-hf", "--relicense", "mit"]
+    assert main([*args, "--out", str(tmp_path / "out")]) == 0
+    text = capsys.readouterr().out
+    assert "not read: datasets.json: cannot read the table: the JSON array is not closed" in text
+    assert "not read: 1 rows of tables (listed in impact.json)" in text
+    doc = json.loads((tmp_path / "out" / "impact.json").read_text(encoding="utf-8"))
+    assert [f["file"] for f in doc["not_read"]["files"]] == ["datasets.json"]
+    assert doc["not_read"]["rows"][0].startswith("models.jsonl: line ")
+    assert "Not read, so what descends through them is not in this answer" in impacthtml.render(doc)
+    clean = assessed(GOVERNANCE, "meta/llama-2-7b", impact.Change("relicense", "mit"))
+    assert clean["not_read"] == {"files": [], "rows": []}
+    assert "not read" not in impacttext.render(clean, [])
 
 
 def test_an_unknown_asset_or_an_undescribed_one_is_a_usage_error(capsys):

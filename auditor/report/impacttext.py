@@ -30,6 +30,7 @@ def render(doc: JSONObject, written: list[str]) -> str:
         f"descendants: {doc['descendants']} · affected: {doc['affected']} · failing: "
         f"{_failing(rows, 'before')} → {_failing(rows, 'after')}",
     ]
+    lines.extend(_not_read(doc["not_read"]))
     shown = [row for row in rows if change["kind"] == "none" or _changes(row)]
     for row in shown[:LISTED]:
         lines.extend(_asset(row))
@@ -37,6 +38,16 @@ def render(doc: JSONObject, written: list[str]) -> str:
         lines.append(f"… and {more(len(shown))} (each one is in impact.json: --format json, or --out)")
     lines.extend(f"wrote {path}" for path in written)
     return terminal("\n".join(lines)) + "\n"
+
+
+def _not_read(missing: JSONObject) -> list[str]:
+    """What could not be read, first: the answer leaves out whatever descends through it."""
+    lines = [f"not read: {f['file']}: {f['reason']}" for f in missing["files"]]
+    if missing["rows"]:
+        lines.append(f"not read: {len(missing['rows'])} rows of tables (listed in impact.json)")
+    if lines:
+        lines.append("  what descends through them is not in this answer")
+    return lines
 
 
 def more(listed: int) -> str:
