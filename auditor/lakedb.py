@@ -26,7 +26,8 @@ from auditor.parsed import JSON, JSONObject
 from auditor.spilled import BUFFER, Spilled, copy_lines, line, places
 from auditor.vocabulary import SEVERITIES
 
-SUMMARY_VERSION = "1.1.0"  # 1.1: blocked_by_unknown_terms and unknown_upstream_terms, not in conflicting_pairs
+SUMMARY_VERSION = "1.2.0"  # 1.1: blocked_by_unknown_terms and unknown_upstream_terms, not in conflicting_pairs;
+# 1.2: about_the_lake (the open findings no asset owns: manifests and rows that could not be read)
 TOP = 10  # rows of each ranking in the summary
 TOP_LICENSES = 15  # licenses of the licence mix named one by one; the rest are counted as one
 TOP_FAILING = 50  # failing assets the summary lists
@@ -80,6 +81,7 @@ def outputs(lake: LakeAudit) -> Iterator[tuple[JSONObject, dict[str, Path]]]:
             con.execute(JUDGED)
             summary = {**_about(lake), **_summary(con)}
             _with_reasons(summary["failing_assets"], lake.findings)
+            _with_texts(summary["about_the_lake"], lake.findings)
             files = {"findings.jsonl": lake.findings.path}
             files["findings.parquet"] = _findings_parquet(con, folder, lake.findings)
             files.update({PARQUET[table][0]: _parquet(con, folder, table) for table in ("judged", "edges")})
@@ -196,6 +198,15 @@ def _with_reasons(failing: JSON, findings: Spilled) -> None:
         row["because"] = list(dict.fromkeys(step["fact"] for step in cast(list[JSONObject], first["evidence"])))
 
 
+def _with_texts(about: JSON, findings: Spilled) -> None:
+    """Each open finding no asset owns, with its message and file, read from its line: the lake's
+    page and terminal name the manifests and rows that could not be read, not only count them."""
+    rows = cast(list[JSONObject], about)
+    for row, found in zip(rows, findings.at([int(cast(int, row.pop("first"))) for row in rows]), strict=True):
+        evidence = cast(list[JSONObject], found["evidence"])
+        row.update(message=found["message"], file=evidence[0]["file"] if evidence else None)
+
+
 def _counts(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, JSON]:
     return {str(k): v for k, v in con.execute(sql).fetchall()}
 
@@ -267,6 +278,13 @@ RANKINGS: dict[str, tuple[str, tuple[JSON, ...]]] = {
         "sum(errors)::BIGINT AS errors FROM judged WHERE organisation <> '' GROUP BY ALL "
         "HAVING failing > 0 ORDER BY failing DESC, errors DESC, organisation LIMIT ?",
         (TOP,),
+    ),
+    # the open findings no asset owns (a manifest too broken to name its asset, a row of a table that
+    # is no record), the worst first, each with its place in report order for its message and file
+    "about_the_lake": (
+        "SELECT severity, rule, rowid AS first FROM findings WHERE asset IS NULL AND status = 'open' "
+        "ORDER BY list_position(?, severity), rowid LIMIT ?",
+        (list(SEVERITIES), TOP_FAILING),
     ),
     # with the place of each one's first open error in report order, whose message is its reason
     "failing_assets": (

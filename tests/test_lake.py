@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from auditor import audit, config, lake, lakedb
 from auditor.cli import main
-from auditor.report import lakehtml, lakeplots
+from auditor.report import lakehtml, lakeplots, laketext
 from auditor.spilled import spilled
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -393,6 +393,35 @@ def test_a_problem_no_asset_owns_is_the_lakes_own_finding(tmp_path):
     # a release audit gives it to its release, each release's audit alike
     doc = audit.run(root, rb=RB, asset="open/n").document()
     assert [f["asset"] for f in doc["findings"] if f["rule"] == "INP002"] == ["open/n"]
+
+
+def test_the_summary_terminal_and_page_name_the_findings_no_asset_owns_the_worst_first(tmp_path, monkeypatch):
+    root = write_tree(
+        tmp_path / "lake",
+        {
+            "acme/m/README.md": card("license: mit", "# m\n"),
+            "acme/m/unet/sub/config.json": '{"model_type": "llama"}',  # a warning: too deep to name its asset
+            "broken.spdx.json": '{"spdxVersion": "SPDX-2.3", "SPDXID": ',  # an error: cut short
+            "models.jsonl": '{"id": "acme/x", "sha": "a", "tags": []}\n[1]\n',  # an error: a row that is no record
+        },
+    )
+    judged = lake.run(root, rb=RB)
+    with lakedb.outputs(judged) as (summary, _):
+        pass
+    about = summary["about_the_lake"]
+    assert [(f["severity"], f["file"]) for f in about] == [
+        ("error", "broken.spdx.json"),
+        ("error", "models.jsonl"),
+        ("warning", "acme/m/unet/sub/config.json"),
+    ]
+    assert all(f["message"] and "first" not in f for f in about)
+    text = laketext.render(summary, [])
+    assert "findings about the lake as a whole: 3 (manifests or rows that name no asset)\n" in text
+    assert f"  error {about[0]['rule']} {about[0]['message']}\n" in text and "more:" not in text
+    page = lakehtml.render(summary)
+    assert 'id="about-the-lake"' in page and str(markupsafe.escape(about[1]["message"])) in page
+    monkeypatch.setattr(laketext, "SHOWN", 1)
+    assert "  … 2 more: lake.html lists 3, findings.jsonl every one (asset null)" in laketext.render(summary, [])
 
 
 def test_both_engines_derive_the_same_for_every_release_of_the_lake():
