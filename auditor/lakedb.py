@@ -27,7 +27,7 @@ from auditor.spilled import BUFFER, Spilled, copy_lines, line, places
 from auditor.vocabulary import SEVERITIES
 
 SUMMARY_VERSION = "1.2.0"  # 1.1: blocked_by_unknown_terms and unknown_upstream_terms, not in conflicting_pairs;
-# 1.2: about_the_lake (the open findings no asset owns: manifests and rows that could not be read)
+# 1.2: unowned (the open findings no row owns: about the lake as a whole, or an asset it does not release)
 TOP = 10  # rows of each ranking in the summary
 TOP_LICENSES = 15  # licenses of the licence mix named one by one; the rest are counted as one
 TOP_FAILING = 50  # failing assets the summary lists
@@ -81,7 +81,7 @@ def outputs(lake: LakeAudit) -> Iterator[tuple[JSONObject, dict[str, Path]]]:
             con.execute(JUDGED)
             summary = {**_about(lake), **_summary(con)}
             _with_reasons(summary["failing_assets"], lake.findings)
-            _with_texts(summary["about_the_lake"], lake.findings)
+            _with_texts(cast(JSONObject, summary["unowned"])["listed"], lake.findings)
             files = {"findings.jsonl": lake.findings.path}
             files["findings.parquet"] = _findings_parquet(con, folder, lake.findings)
             files.update({PARQUET[table][0]: _parquet(con, folder, table) for table in ("judged", "edges")})
@@ -198,10 +198,10 @@ def _with_reasons(failing: JSON, findings: Spilled) -> None:
         row["because"] = list(dict.fromkeys(step["fact"] for step in cast(list[JSONObject], first["evidence"])))
 
 
-def _with_texts(about: JSON, findings: Spilled) -> None:
-    """Each open finding no asset owns, with its message and file, read from its line: the lake's
-    page and terminal name the manifests and rows that could not be read, not only count them."""
-    rows = cast(list[JSONObject], about)
+def _with_texts(listed: JSON, findings: Spilled) -> None:
+    """Each open finding no row owns, with its message and file, read from its line: the lake's page
+    and terminal name the manifests and rows that could not be read, not only count them."""
+    rows = cast(list[JSONObject], listed)
     for row, found in zip(rows, findings.at([int(cast(int, row.pop("first"))) for row in rows]), strict=True):
         evidence = cast(list[JSONObject], found["evidence"])
         row.update(message=found["message"], file=evidence[0]["file"] if evidence else None)
@@ -228,6 +228,16 @@ def _summary(con: duckdb.DuckDBPyConnection) -> JSONObject:
             f"SELECT 'assets', count(DISTINCT f.asset) {BLOCKED} AND {BASE} IS NULL",
         )["assets"],
         **{name: duck.rows(con, sql, *params) for name, (sql, params) in RANKINGS.items()},
+        "unowned": {
+            "count": _counts(con, f"SELECT 'count', count(*) {UNOWNED}")["count"],
+            "listed": duck.rows(
+                con,
+                f"SELECT asset, severity, rule, rowid AS first {UNOWNED} "
+                "ORDER BY list_position(?, severity), asset NULLS FIRST, rowid LIMIT ?",
+                list(SEVERITIES),
+                TOP_FAILING,
+            ),
+        },
     }
 
 
@@ -237,6 +247,10 @@ BLOCKED = (
     "WHERE f.family = 'conflict' AND f.severity = 'error' AND f.status = 'open'"
 )
 BASE = "coalesce(f.detail->>'upstream', f.detail->>'license')"  # the upstream license a conflict names
+# the open findings no row owns, which count in the gate but in no asset's verdict: about the lake as a
+# whole (a manifest too broken to name its asset, a row of a table that is no record), or about an
+# asset the lake does not release (an older revision a reference pins, an upstream no manifest describes)
+UNOWNED = "FROM findings WHERE status = 'open' AND (asset IS NULL OR asset NOT IN (SELECT id FROM judged))"
 
 # name -> (query, its parameters): the summary's rankings, one row an entry, ties broken by name
 RANKINGS: dict[str, tuple[str, tuple[JSON, ...]]] = {
@@ -278,13 +292,6 @@ RANKINGS: dict[str, tuple[str, tuple[JSON, ...]]] = {
         "sum(errors)::BIGINT AS errors FROM judged WHERE organisation <> '' GROUP BY ALL "
         "HAVING failing > 0 ORDER BY failing DESC, errors DESC, organisation LIMIT ?",
         (TOP,),
-    ),
-    # the open findings no asset owns (a manifest too broken to name its asset, a row of a table that
-    # is no record), the worst first, each with its place in report order for its message and file
-    "about_the_lake": (
-        "SELECT severity, rule, rowid AS first FROM findings WHERE asset IS NULL AND status = 'open' "
-        "ORDER BY list_position(?, severity), rowid LIMIT ?",
-        (list(SEVERITIES), TOP_FAILING),
     ),
     # with the place of each one's first open error in report order, whose message is its reason
     "failing_assets": (

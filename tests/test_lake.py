@@ -21,6 +21,7 @@ from auditor import audit, config, lake, lakedb
 from auditor.cli import main
 from auditor.report import lakehtml, lakeplots, laketext
 from auditor.spilled import spilled
+from auditor.vocabulary import SEVERITIES
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import hub_lake  # the benchmark's generator of Hub-shaped lakes
@@ -395,33 +396,69 @@ def test_a_problem_no_asset_owns_is_the_lakes_own_finding(tmp_path):
     assert [f["asset"] for f in doc["findings"] if f["rule"] == "INP002"] == ["open/n"]
 
 
-def test_the_summary_terminal_and_page_name_the_findings_no_asset_owns_the_worst_first(tmp_path, monkeypatch):
+def test_the_summary_terminal_and_page_name_the_findings_no_row_owns_the_worst_first(tmp_path, monkeypatch):
+    """They count in the gate but in no asset's verdict: about the lake as a whole, or an asset it
+    does not release (an older revision a reference pins)."""
+    older = json.dumps({"id": "acme/base", "sha": "a" * 40, "lastModified": "2024-01-01T00:00:00.000Z", "tags": []})
     root = write_tree(
         tmp_path / "lake",
         {
             "acme/m/README.md": card("license: mit", "# m\n"),
             "acme/m/unet/sub/config.json": '{"model_type": "llama"}',  # a warning: too deep to name its asset
             "broken.spdx.json": '{"spdxVersion": "SPDX-2.3", "SPDXID": ',  # an error: cut short
-            "models.jsonl": '{"id": "acme/x", "sha": "a", "tags": []}\n[1]\n',  # an error: a row that is no record
+            "models.jsonl": "".join(
+                line + "\n"
+                for line in (
+                    '{"id": "acme/x", "sha": "a", "tags": []}',
+                    "[1]",  # an error: a row that is no record
+                    older,  # an older revision, pinned below, without a license: its own findings
+                    json.dumps(
+                        {
+                            "id": "acme/base",
+                            "sha": "b" * 40,
+                            "lastModified": "2024-06-01T00:00:00.000Z",
+                            "tags": ["license:mit"],
+                        }
+                    ),
+                    json.dumps(
+                        {
+                            "id": "acme/pins",
+                            "sha": "c",
+                            "tags": ["license:mit"],
+                            "cardData": {"license": "mit", "base_model": "acme/base@" + "a" * 40},
+                        }
+                    ),
+                )
+            ),
         },
     )
     judged = lake.run(root, rb=RB)
+    rows = {a["id"] for a in judged.assets}
+    unowned = [f for f in judged.findings if f["status"] == "open" and f["asset"] not in rows]
+    assert any(f["asset"] == "acme/base@" + "a" * 40 for f in unowned)  # an asset the lake does not release
     with lakedb.outputs(judged) as (summary, _):
         pass
-    about = summary["about_the_lake"]
-    assert [(f["severity"], f["file"]) for f in about] == [
-        ("error", "broken.spdx.json"),
-        ("error", "models.jsonl"),
-        ("warning", "acme/m/unet/sub/config.json"),
+    listed = summary["unowned"]["listed"]
+    assert summary["unowned"]["count"] == len(unowned) == len(listed)
+    assert [(f["severity"], f["asset"], f["file"]) for f in listed[:2]] == [
+        ("error", None, "broken.spdx.json"),
+        ("error", None, "models.jsonl"),
     ]
-    assert all(f["message"] and "first" not in f for f in about)
+    assert [f["severity"] for f in listed] == sorted((f["severity"] for f in listed), key=SEVERITIES.index)
+    assert {f["id"] for f in unowned} == {
+        f["id"] for f in judged.findings if f["asset"] in {r["asset"] for r in listed}
+    }
     text = laketext.render(summary, [])
-    assert "findings about the lake as a whole: 3 (manifests or rows that name no asset)\n" in text
-    assert f"  error {about[0]['rule']} {about[0]['message']}\n" in text and "more:" not in text
+    assert (
+        f"findings no audited asset owns: {len(unowned)} (about the lake as a whole, or an asset it does not release)\n"
+        in text
+    )
+    assert f"  error {listed[0]['rule']} {listed[0]['message']}\n" in text
     page = lakehtml.render(summary)
-    assert 'id="about-the-lake"' in page and str(markupsafe.escape(about[1]["message"])) in page
+    assert 'id="unowned"' in page and str(markupsafe.escape(listed[-1]["message"])) in page
     monkeypatch.setattr(laketext, "SHOWN", 1)
-    assert "  … 2 more: lake.html lists 3, findings.jsonl every one (asset null)" in laketext.render(summary, [])
+    more = f"  … {len(unowned) - 1} more: lake.html lists {len(listed)}, findings.jsonl every one"
+    assert more in laketext.render(summary, [])
 
 
 def test_both_engines_derive_the_same_for_every_release_of_the_lake():

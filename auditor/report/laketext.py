@@ -7,7 +7,7 @@ import json
 from auditor.parsed import JSONObject
 from auditor.report.plaintext import terminal
 
-SHOWN = 3  # organisations, license pairs and findings about the lake the terminal names
+SHOWN = 3  # organisations, license pairs and findings no row owns the terminal names
 
 
 def summary_json(summary: JSONObject) -> str:
@@ -35,20 +35,19 @@ def render(summary: JSONObject, written: list[str]) -> str:
         lines.append("top conflicts: " + ", ".join(f"{p['derived']} ← {p['base']} ({p['assets']})" for p in pairs))
     if blocked := s["blocked_by_unknown_terms"]:
         lines.append(f"blocked by an upstream's unknown terms: {blocked} asset{'s' if blocked != 1 else ''}")
-    lines += _about_the_lake(s)
+    lines += _unowned(s)
     lines.append(f"one asset's full report: {s['full_report']}")
     lines += [f"wrote {path}" for path in written]
     return "".join(terminal(line) + "\n" for line in lines)
 
 
-def _about_the_lake(s: JSONObject) -> list[str]:
-    """The open findings no asset owns (what could not be read), the worst few named by file."""
-    about = s["about_the_lake"]
-    if not about:
+def _unowned(s: JSONObject) -> list[str]:
+    """The open findings no row owns, which count in the gate but in no asset's verdict: the worst few."""
+    count, listed = s["unowned"]["count"], s["unowned"]["listed"]
+    if not count:
         return []
-    count = s["findings"]["about the lake"]
-    lines = [f"findings about the lake as a whole: {count} (manifests or rows that name no asset)"]
-    lines += [f"  {f['severity']} {f['rule']} {f['message']}" for f in about[:SHOWN]]  # a message names its file
+    lines = [f"findings no audited asset owns: {count} (about the lake as a whole, or an asset it does not release)"]
+    lines += [f"  {f['severity']} {f['rule']} {f['message']}" for f in listed[:SHOWN]]  # a message names its asset
     if count > SHOWN:
-        lines.append(f"  … {count - SHOWN} more: lake.html lists {len(about)}, findings.jsonl every one (asset null)")
+        lines.append(f"  … {count - SHOWN} more: lake.html lists {len(listed)}, findings.jsonl every one")
     return lines
