@@ -200,7 +200,7 @@ def _with_reasons(failing: JSON, findings: Spilled) -> None:
 
 def _with_texts(listed: JSON, findings: Spilled) -> None:
     """Each open finding no row owns, with its message and file, read from its line: the lake's page
-    and terminal name the manifests and rows that could not be read, not only count them."""
+    and terminal name them (a broken manifest, an older revision's problem), not only count them."""
     rows = cast(list[JSONObject], listed)
     for row, found in zip(rows, findings.at([int(cast(int, row.pop("first"))) for row in rows]), strict=True):
         evidence = cast(list[JSONObject], found["evidence"])
