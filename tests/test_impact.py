@@ -240,7 +240,7 @@ def test_what_could_not_be_read_is_told_first_since_the_answer_leaves_out_what_d
     assert main([*args, "--out", str(tmp_path / "out")]) == 0
     text = capsys.readouterr().out
     assert "not read: datasets.json: cannot read the table: the JSON array is not closed" in text
-    assert "not read: 1 rows of tables (listed in impact.json)" in text
+    assert "not read: rows of tables that are no record (1 problem, in impact.json)" in text
     doc = json.loads((tmp_path / "out" / "impact.json").read_text(encoding="utf-8"))
     assert [f["file"] for f in doc["not_read"]["files"]] == ["datasets.json"]
     assert doc["not_read"]["rows"][0].startswith("models.jsonl: line ")

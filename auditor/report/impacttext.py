@@ -44,7 +44,8 @@ def _not_read(missing: JSONObject) -> list[str]:
     """What could not be read, first: the answer leaves out whatever descends through it."""
     lines = [f"not read: {f['file']}: {f['reason']}" for f in missing["files"]]
     if missing["rows"]:
-        lines.append(f"not read: {len(missing['rows'])} rows of tables (listed in impact.json)")
+        told = f"{len(missing['rows'])} problem{'s' if len(missing['rows']) != 1 else ''}"
+        lines.append(f"not read: rows of tables that are no record ({told}, in impact.json)")
     if lines:
         lines.append("  what descends through them is not in this answer")
     return lines
