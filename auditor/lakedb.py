@@ -192,8 +192,7 @@ def _with_reasons(failing: JSON, findings: Spilled) -> None:
     fails, and from where, not only which rules. A fact several files state (one step a file) is
     given once: the page names no files."""
     rows = cast(list[JSONObject], failing)
-    firsts = findings.at([int(cast(int, row.pop("first"))) for row in rows])
-    for row, first in zip(rows, firsts, strict=True):
+    for row, first in zip(rows, _firsts(rows, findings), strict=True):
         row["reason"] = first["message"]
         row["because"] = list(dict.fromkeys(step["fact"] for step in cast(list[JSONObject], first["evidence"])))
 
@@ -202,9 +201,15 @@ def _with_texts(listed: JSON, findings: Spilled) -> None:
     """Each open finding no row owns, with its message and file, read from its line: the lake's page
     and terminal name them (a broken manifest, an older revision's problem), not only count them."""
     rows = cast(list[JSONObject], listed)
-    for row, found in zip(rows, findings.at([int(cast(int, row.pop("first"))) for row in rows]), strict=True):
+    for row, found in zip(rows, _firsts(rows, findings), strict=True):
         evidence = cast(list[JSONObject], found["evidence"])
         row.update(message=found["message"], file=evidence[0]["file"] if evidence else None)
+
+
+def _firsts(rows: list[JSONObject], findings: Spilled) -> list[JSONObject]:
+    """The findings at the places in report order the rows' `first` columns give (taken out of the
+    rows: the summary shows texts, not places), each read from its line."""
+    return findings.at([int(cast(int, row.pop("first"))) for row in rows])
 
 
 def _counts(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, JSON]:
