@@ -211,6 +211,39 @@ def test_parquet_rows_read_as_the_json_lines_rows_with_their_index(tmp_path, nes
     assert from_parquet["org/base"].revision == "a" * 40
 
 
+def test_a_card_data_key_given_twice_is_told_at_its_pointer_and_the_last_value_is_read(tmp_path):
+    twice = '{"license": "mit", "eval": [{"k": 1}, {"k": 2, "j": 0, "k": 3}], "license": "cc-by-nc-4.0"}'
+    text = jsonl(f'{{"id": "org/m", "sha": "s", "tags": [], "cardData": {twice}}}', {"id": "org/plain", "sha": "t"})
+    write_tree(tmp_path / "j", {"models.jsonl": text})
+    (tmp_path / "p").mkdir()
+    to_parquet(tmp_path / "j" / "models.jsonl", tmp_path / "p" / "models.parquet")  # card data as JSON text
+    for table, row, line in (("j/models.jsonl", "", 1), ("p/models.parquet", "[0].", None)):
+        found = harvest(tmp_path / table.split("/")[0])
+        told = [p.evidence for p in found.problems if p.code == "duplicate-key"]
+        name = table.split("/")[1]
+        assert told == [Evidence(name, f"{row}cardData.{key}", line) for key in ("license", "eval[1].k")]
+        assert {r.id: [s.raw for s in r.licenses] for r in found.records}["org/m"] == ["cc-by-nc-4.0"]
+
+
+def test_a_megabyte_of_keys_given_twice_or_of_nesting_is_read_in_bounded_time_and_told(tmp_path):
+    wide = ", ".join(f'"k{i}": 0, "k{i}": 1' for i in range(40_000))  # about 1 MB: every key twice
+    deep = "[" * 400_000 + "]" * 400_000  # what a parser recursing on it would not survive
+    rows = [
+        f'{{"id": "org/wide", "sha": "s", "cardData": {{"license": "mit", "wide": {{{wide}}}}}}}',
+        f'{{"id": "org/deep", "sha": "s", "cardData": {{"license": "mit", "deep": {deep}}}}}',
+    ]
+    write_tree(tmp_path, {"models.jsonl": jsonl(*rows)})
+    assert (tmp_path / "models.jsonl").stat().st_size > 1_000_000
+    found = within(10.0, harvest, tmp_path)
+    told = [(p.code, p.evidence.pointer, p.message) for p in found.problems]
+    assert [pointer for _, pointer, _ in told[:2]] == ["cardData.wide.k0", "cardData.wide.k1"]
+    more = "line 1: 39,990 more fields are given twice (the first 10 are told); the last value of each is used"
+    assert told[10] == ("duplicate-key", "cardData", more)
+    too_deep = "line 2: 'cardData' is nested 400,001 levels deep, over the limit of 200; it is not read"
+    assert told[11:] == [("bad-field", "cardData", too_deep)]
+    assert {r.id: [s.raw for s in r.licenses] for r in found.records} == {"org/wide": ["mit"], "org/deep": []}
+
+
 def test_a_json_array_of_records_reads_as_the_api_answers_with_each_element_by_index():
     found = {r.id: r for r in harvest(HUB).records if r.source == "api-models.json"}
     awq, clean = found["acme/support-chat-7b-AWQ"], found["acme/support-tickets-clean"]

@@ -23,12 +23,11 @@ reported and not read; DuckDB's parsers are linear, and so is the rest, one pass
 from __future__ import annotations
 
 import codecs
-import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from auditor.harvest import gzipped, hfcard, hubrows
+from auditor.harvest import gzipped, hfcard, hubrows, rowjson
 from auditor.harvest.layout import Context, Ev
 from auditor.identity import looks_like_hub_id
 from auditor.model import AssetRecord, Evidence, Problem, Reference
@@ -235,7 +234,7 @@ def _values(
 ) -> tuple[dict[str, JSON], list[str], list[tuple[str, str, str]]]:
     """The row's card data and tags, and the problems of their shapes (each read as empty)."""
     found: list[tuple[str, str, str]] = []
-    card, tags = _json(card_text), _json(tags_text)
+    card, tags = rowjson.parse(card_text, "cardData", found), rowjson.parse(tags_text, "tags", found)
     if not isinstance(card, dict):
         if card is not None:
             found.append(("bad-field", "'cardData' should be an object; it is not read", "cardData"))
@@ -245,18 +244,6 @@ def _values(
             found.append(("bad-field", "'tags' should be a list of strings; it is not read", "tags"))
         tags = []
     return card, tags, found
-
-
-def _json(text: str | None) -> JSON:
-    """JSON text DuckDB has already checked (bounded in size), or None; a string column holding JSON
-    text (Parquet's usual card data) is read once more."""
-    if text is None:
-        return None
-    try:
-        value = json.loads(text)
-        return json.loads(value) if isinstance(value, str) and value[:1] in "{[" else value
-    except (ValueError, RecursionError):
-        return text
 
 
 def _with_tags(

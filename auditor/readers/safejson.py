@@ -36,7 +36,7 @@ def loads(data: bytes) -> JSON:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise JSONRefused("malformed", f"not UTF-8 text (invalid byte at offset {exc.start})") from None
-    depth = _depth(text)
+    depth = depth_of(text)
     if depth > MAX_DEPTH:
         raise JSONRefused("refused", f"JSON nested {depth} levels deep, over the limit of {MAX_DEPTH}")
     try:
@@ -58,7 +58,7 @@ def _no_constant(name: str) -> NoReturn:
 _TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)|[\[\]{}]', re.S)
 
 
-def _depth(text: str) -> int:
+def depth_of(text: str) -> int:
     """Deepest nesting of [ and { outside strings, without recursion. Linear in the text: strings are
     skipped by the regex engine in one pass (json.loads then reports an unterminated one)."""
     depth = deepest = 0

@@ -1,0 +1,105 @@
+"""The JSON values of a Hub record's fields (card data, tags): text DuckDB has checked and bounded in
+size (hubrows.MAX_ROW_BYTES), read as a manifest's JSON would be told. DuckDB and Python's parser
+take any nesting and keep the last of a key given twice, silently; here a value nested deeper than
+safejson.MAX_DEPTH is not read, and each key given twice is told, as a card's YAML tells it.
+Linear: the nesting is measured only when the text has that many brackets, and only a value with a
+key given twice is walked, without recursion."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+from auditor.readers import safejson
+from auditor.readers.values import JSON
+
+MAX_TWICE = 10  # keys of one field given twice told one by one; the rest are counted
+
+Problems = list[tuple[str, str, str]]  # (code, message, pointer in the row)
+
+
+def parse(text: str | None, field: str, found: Problems) -> JSON:
+    """The value of `field`'s JSON text (None: no text, or too deep to read), the problems met added
+    to `found`; text that is not JSON is given back as it is, for the caller to tell by its shape. A
+    string holding JSON text (Parquet's usual card data) is read once more."""
+    if text is None:
+        return None
+    _SEEN.twice = False
+    try:
+        value = _loads(text)
+        if isinstance(value, str) and value[:1] in "{[":
+            value = _loads(value)
+    except _TooDeep as deep:
+        limit = safejson.MAX_DEPTH
+        message = f"'{field}' is nested {deep.args[0]:,} levels deep, over the limit of {limit}; it is not read"
+        found.append(("bad-field", message, field))
+        return None
+    except (ValueError, RecursionError):
+        return text
+    if _SEEN.twice:  # nearly every row has no key given twice, and is not walked
+        _tell_twice(_twice(value), field, found)
+    return value
+
+
+class _TooDeep(ValueError):
+    pass
+
+
+class _Twice(dict[str, JSON]):
+    """An object some of whose keys are given twice (`keys_twice`); the last value of each is kept."""
+
+    __slots__ = ("keys_twice",)
+    keys_twice: list[str]
+
+
+_SEEN = threading.local()  # `twice`: an object with a key given twice was met in this thread's parse
+
+
+def _object(items: list[tuple[str, JSON]]) -> dict[str, JSON]:
+    value = dict(items)
+    if len(value) == len(items):
+        return value
+    seen: set[str] = set()
+    again: set[str] = set()
+    for key, _ in items:
+        (again if key in seen else seen).add(key)
+    marked = _Twice(value)
+    marked.keys_twice = sorted(again)
+    _SEEN.twice = True
+    return marked
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_object)  # made once: json.loads makes one a call given a hook
+
+
+def _loads(text: str) -> JSON:
+    if text.count("[") + text.count("{") > safejson.MAX_DEPTH:  # else it cannot nest that deep
+        depth = safejson.depth_of(text)
+        if depth > safejson.MAX_DEPTH:
+            raise _TooDeep(depth)
+    return _DECODER.decode(text)
+
+
+def _tell_twice(pointers: list[str], field: str, found: Problems) -> None:
+    message = "field '{}' is given twice; the last value is used"
+    found.extend(("duplicate-key", message.format(p), f"{field}.{p}") for p in pointers[:MAX_TWICE])
+    if len(pointers) > MAX_TWICE:
+        more = f"{len(pointers) - MAX_TWICE:,} more fields are given twice (the first {MAX_TWICE} are told)"
+        found.append(("duplicate-key", f"{more}; the last value of each is used", field))
+
+
+def _twice(value: JSON) -> list[str]:
+    """The pointers of the keys given twice in `value`'s objects, in document order (walked with a
+    stack of its own: the value may be as deep as MAX_DEPTH)."""
+    found: list[str] = []
+    stack: list[tuple[JSON, str]] = [(value, "")]
+    while stack:
+        item, pointer = stack.pop()
+        if isinstance(item, list):
+            stack.extend((v, f"{pointer}[{i}]") for i, v in reversed(list(enumerate(item))))
+        elif isinstance(item, dict):
+            prefix = f"{pointer}." if pointer else ""
+            if isinstance(item, _Twice):
+                found.extend(prefix + k for k in item.keys_twice)
+            stack.extend((v, prefix + k) for k, v in reversed(item.items()))
+    return found
