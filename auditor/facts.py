@@ -19,7 +19,7 @@ from auditor.config import Settings
 from auditor.knowledge_facts import categorised, knowledge
 from auditor.license_reading import LicenseReading, read_declared
 from auditor.licenses import KnowledgeBase
-from auditor.model import UNREADABLE, Asset, AssetGraph, AssetRecord, Evidence
+from auditor.model import UNREADABLE, Asset, AssetGraph, AssetRecord, Evidence, symbol
 from auditor.naming import organisation
 from auditor.predicates import Term
 from auditor.profiles import Profile, credited, normalise_heading
@@ -170,7 +170,7 @@ def _problems(fb: FactBase, graph: AssetGraph, ids: dict[str, int]) -> None:
             S.problem(
                 owner if problem.asset is None else ids.get(problem.asset, owner),
                 problem.evidence.file,
-                problem.code.replace("-", "_"),
+                symbol(problem.code),
                 problem.message,
             ),
             problem.evidence,

@@ -25,10 +25,9 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, replace
 
 from auditor import audit, judgements, lake
-from auditor.harvest import hubtable
 from auditor.license_reading import read_declared
 from auditor.licenses import KnowledgeBase
-from auditor.model import Asset, AssetGraph, Edge, Evidence, Harvest, LicenseStatement
+from auditor.model import BAD_ROW, Asset, AssetGraph, Edge, Evidence, Harvest, LicenseStatement
 from auditor.naming import closest, display_id, display_name, split_id
 from auditor.parsed import JSONObject
 
@@ -93,7 +92,7 @@ def _not_read(harvest: Harvest) -> JSONObject:
     """The lake's files and table rows that could not be read: what descends through them is not in
     the answer, which must say so (a lake's audit fails its gate on them; an impact has no gate)."""
     files = [{"file": e.file, "reason": e.reason} for e in harvest.inventory if e.status == "unreadable"]
-    rows = [f"{p.evidence.file}: {p.message}" for p in harvest.problems if p.code == hubtable.BAD_ROW]
+    rows = [f"{p.evidence.file}: {p.message}" for p in harvest.problems if p.code == BAD_ROW]
     return {"files": files, "rows": rows}
 
 

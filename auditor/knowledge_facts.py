@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from auditor import schema
 from auditor.config import Settings, today
 from auditor.licenses import NEVER, UNKNOWN, KnowledgeBase, License, stale
-from auditor.model import Evidence
+from auditor.model import FATAL, Evidence, symbol
 from auditor.profiles import Profile
 from auditor.rulebase import Rule, RuleBase
 from auditor.schema import Fact
@@ -30,6 +30,8 @@ def knowledge(rb: RuleBase, settings: Settings) -> Facts:
     yield from _profiles(rb.profiles)
     yield from _staleness(rb.kb, settings)
     yield from _rules(rb.rules)
+    for code in sorted(FATAL):
+        yield S.fatal(symbol(code)), None
 
 
 def categorised(kb: KnowledgeBase, license_ids: Iterable[str]) -> Facts:

@@ -93,6 +93,13 @@ class Section:
 
 # Problem codes meaning a file could not be read at all (the rest were read in part).
 UNREADABLE = frozenset({"too-large", "binary", "not-utf8", "unreadable", "bad-front-matter", "malformed", "refused"})
+BAD_ROW = "bad-row"  # a row of a table of Hub records that could not be read; the table's other rows are
+FATAL = UNREADABLE | {BAD_ROW}  # what nothing was read of: an INP001 (rules/input), which fails the gate
+
+
+def symbol(code: str) -> str:
+    """A problem's code as the rules name it (too-large: too_large)."""
+    return code.replace("-", "_")
 
 
 @dataclass(frozen=True, slots=True)

@@ -276,6 +276,7 @@ class S:
         "a statement the license accepts in place of the prescribed one",
     )
     persists = _p("term:symbol", "knowledge", "a term every derivative's license must keep")
+    fatal = _p("code:symbol", "knowledge", "a problem code meaning nothing of the input could be read (model.FATAL)")
     term_check = _p(
         "term:symbol check:symbol", "knowledge",
         "how the release is checked to meet the term (terms.yaml `check`)",

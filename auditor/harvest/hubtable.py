@@ -30,7 +30,7 @@ from pathlib import Path
 from auditor.harvest import gzipped, hfcard, hubrows, rowjson
 from auditor.harvest.layout import Context, Ev
 from auditor.identity import looks_like_hub_id
-from auditor.model import AssetRecord, Evidence, Problem, Reference
+from auditor.model import BAD_ROW, AssetRecord, Evidence, Problem, Reference
 from auditor.naming import asset_key
 from auditor.readers.values import JSON, shorten
 from auditor.vocabulary import HUB_KINDS
@@ -42,7 +42,6 @@ HUB_LAYOUT = True  # a row's id is its Hub id
 SUFFIXES = (".jsonl", ".ndjson", ".parquet", ".json")
 JSONL_KEYS = (b'"sha"', b'"tags"', b'"cardData"', b'"lastModified"')
 PARQUET_COLUMNS = frozenset({"id", "tags", "cardData"})
-BAD_ROW = "bad-row"  # a row that could not be read (fatal, like an unreadable manifest)
 MAX_BAD_ROWS = 100  # bad rows of a table told one by one; the rest are counted
 
 
