@@ -420,8 +420,9 @@ def gzip_of(data: str | bytes, cut: int = 0) -> bytes:
         (gzip_of(jsonl({"id": "o/a", "sha": "x"}) * 2000, cut=40), "ends before the end of its stream (cut short?)"),
         (gzip_of(jsonl({"id": "o/a", "sha": "x"}))[:-8] + b"\0" * 8, "gzip data is corrupt"),
         (gzip_of(jsonl({"id": "o/a", "sha": "x"})) + b"not gzip", "gzip data is corrupt"),
+        (gzip_of("")[:10] + b"\xff" * 64, "gzip data is corrupt"),
     ],
-    ids=["cut short", "bad checksum", "trailing garbage"],
+    ids=["cut short", "bad checksum", "trailing garbage", "corrupt from its start"],
 )
 def test_a_broken_compressed_table_is_unreadable_and_fails_the_gate(tmp_path, packed, told):
     (tmp_path / "models.jsonl.gz").write_bytes(packed)

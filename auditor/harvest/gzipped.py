@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 SUFFIX = ".gz"  # after the table's own suffix
+MAGIC = b"\x1f\x8b"  # the first two bytes of gzip data (RFC 1952 s2.3.1)
 MAX_INFLATION = 200
 FLOOR = 1024 * 1024  # bytes any compressed table may inflate to, however small (one row's bound)
 CHUNK = 1024 * 1024  # bytes inflated at a time
@@ -36,14 +37,20 @@ def compressed(path: Path) -> bool:
     return path.name.lower().endswith(SUFFIX)
 
 
-def inflated_head(head: bytes, size: int) -> bytes:
-    """At most `size` bytes of what the compressed `head` (a file's first bytes) inflates to; b""
-    when it is no gzip data. Its last 8 bytes are left out: when the head is the whole file, they are
-    the stream's checksum, which reading it checks (and tells when wrong)."""
+def inflated_head(head: bytes, size: int) -> bytes | None:
+    """At most `size` bytes of what the compressed `head` (a file's first bytes) inflates to; None
+    when it is no gzip data, or gzip data corrupt from its start. Its last 8 bytes are left out: when
+    the head is the whole file, they are the stream's checksum, which reading it checks (and tells
+    when wrong)."""
     try:
         return zlib.decompressobj(wbits=16 + zlib.MAX_WBITS).decompress(head[:-8], size)
     except zlib.error:
-        return b""
+        return None
+
+
+def is_gzip(head: bytes) -> bool:
+    """The file begins as gzip data does (its magic number), whatever follows."""
+    return head.startswith(MAGIC)
 
 
 @contextmanager

@@ -47,14 +47,19 @@ MAX_BAD_ROWS = 100  # bad rows of a table told one by one; the rest are counted
 
 def detect(path: Path, head: bytes) -> bool:
     """JSON Lines whose first row has an id and Hub record fields, a JSON array (the API's own answer)
-    whose first element has them, either gzip-compressed or not, or Parquet with id and card columns."""
+    whose first element has them, either gzip-compressed or not, or Parquet with id and card columns.
+    A compressed file so named whose gzip data is corrupt from its start is taken for a table, to be
+    told unreadable: what it holds cannot be seen, and a broken table must not pass unseen."""
     if not gzipped.stored_name(path).endswith(SUFFIXES):
         return False
     form = hubrows.form(path)
     if form == "parquet":
         return head.startswith(b"PAR1") and set(hubrows.columns(path)) >= PARQUET_COLUMNS
     if gzipped.compressed(path):
-        head = gzipped.inflated_head(head, len(head))
+        inflated = gzipped.inflated_head(head, len(head))
+        if inflated is None:  # a table by its name, corrupt from its first bytes: unreadable, not skipped
+            return gzipped.is_gzip(head)
+        head = inflated
     head = head.removeprefix(codecs.BOM_UTF8)  # as a Windows tool writes UTF-8
     body = head.lstrip()
     if form == "array":
