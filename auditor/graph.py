@@ -12,6 +12,7 @@ revision binds that revision (auditor/versions.py).
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -32,20 +33,24 @@ class LineageError(ValueError):
 def build(harvest: Harvest, declared: tuple[tuple[str, str, str], ...] = ()) -> AssetGraph:
     """Merge records by identity; `declared` adds (child, parent, relation) edges from mlaudit.toml."""
     records = sorted(harvest.records, key=_record_order)
-    assets, owner, index = _merge(records)
+    assets, owner, index, shown = _merge(records)
     moved = versions.split(assets)
     owner = {i: moved.get((key, versions.label(records[i])), key) for i, key in owner.items()}
     edges = versions.pin(_reference_edges(records, owner, index, assets), assets)
     edges |= _declared_edges(declared, assets)
+    edges = _named_apart(assets, edges, shown)
     return AssetGraph(dict(sorted(assets.items())), sorted(edges, key=_edge_order), harvest)
 
 
-def _merge(records: list[AssetRecord]) -> tuple[dict[str, Asset], dict[int, str], dict[Key, list[str]]]:
-    """The assets, the asset key of each record (by index), and the assets each identity key names."""
+def _merge(
+    records: list[AssetRecord],
+) -> tuple[dict[str, Asset], dict[int, str], dict[Key, list[str]], set[str]]:
+    """The assets, the asset key of each record (by index), the assets each identity key names, and
+    the names reports give them (lowercase, as keys compare)."""
     assets: dict[str, Asset] = {}
     owner: dict[int, str] = {}
     index: dict[Key, list[str]] = {}
-    shown: set[str] = set()  # the names reports give the assets (lowercase, as keys compare)
+    shown: set[str] = set()
     for members in _groups(records):
         key, asset = _asset(records, members)
         if key in assets or _shown(asset) in shown:
@@ -65,11 +70,34 @@ def _merge(records: list[AssetRecord]) -> tuple[dict[str, Asset], dict[int, str]
                 carriers = index.setdefault(k, [])
                 if key not in carriers:
                     carriers.append(key)
-    return assets, owner, index
+    return assets, owner, index, shown
 
 
 def _shown(asset: Asset) -> str:
     return display_name(asset.kind, asset.id).lower()
+
+
+def _named_apart(assets: dict[str, Asset], edges: set[Edge], shown: set[str]) -> set[Edge]:
+    """`edges`, after each upstream no manifest describes whose report name a described asset of
+    another bare kind has (a reference to model `foo` where an SBOM describes a code package `foo`)
+    is renamed `foo (unresolved)` in `assets`: else reports, the lake's rows and finding ids would
+    name both `foo`, and the described one would be charged the other's findings. `shown`: the
+    described assets' report names (lowercase), to which the new names are added."""
+    renamed: dict[str, str] = {}
+    for key, asset in list(assets.items()):
+        if asset.resolved or _shown(asset) not in shown:
+            continue
+        base, n = f"{asset.id} (unresolved)", 1
+        asset.id = base
+        while asset_key(asset.kind, asset.id) in assets or _shown(asset) in shown:
+            n += 1
+            asset.id = f"{base} #{n}"
+        renamed[key] = asset_key(asset.kind, asset.id)
+        assets[renamed[key]] = assets.pop(key)
+        shown.add(_shown(asset))
+    if not renamed:
+        return edges
+    return {dataclasses.replace(e, parent=renamed.get(e.parent, e.parent)) for e in edges}
 
 
 def _reference_edges(

@@ -101,6 +101,25 @@ def test_assets_of_kinds_reports_name_alike_are_told_apart_by_their_file():
     ]
 
 
+def test_an_upstream_no_manifest_describes_is_named_apart_from_a_described_asset_reports_name_alike():
+    """A reference to model `hello` where only an SBOM's code package `hello` is described: the
+    unresolved upstream is `hello (unresolved)`, its edges follow it, and the package keeps its name
+    (else the package would be charged the upstream's 'no manifest describes it')."""
+    package = AssetRecord("hello", "code", "a.spdx.json", format="spdx2")
+    child = AssetRecord("org/m", "model", "m/README.md", references=[ref("hello")])
+    other = AssetRecord("org/n", "model", "n/README.md", references=[ref("hello"), ref("other-base")])
+    g = graph_of(package, child, other)
+    named = {key: (asset.id, asset.resolved) for key, asset in g.assets.items()}
+    assert named["code:hello"] == ("hello", True)
+    assert named["model:hello (unresolved)"] == ("hello (unresolved)", False)
+    assert named["model:other-base"] == ("other-base", False)  # no clash, no new name
+    assert sorted((e.child, e.parent) for e in g.edges) == [
+        ("model:org/m", "model:hello (unresolved)"),
+        ("model:org/n", "model:hello (unresolved)"),
+        ("model:org/n", "model:other-base"),
+    ]
+
+
 def test_a_url_several_assets_carry_names_each_of_them_and_the_edge_says_so():
     def subset(name: str) -> AssetRecord:
         url = Identifier("url", "https://github.com/org/corpus", ev(f"{name}.json"))
