@@ -173,7 +173,7 @@ def test_the_command_prints_text_or_json_and_writes_a_page(tmp_path, capsys):
     assert main([*args, "--out", str(tmp_path / "a")]) == 0
     text = capsys.readouterr().out
     assert "descendants: 3 · affected: 3 · failing: 0 → 3" in text
-    assert "meta/llama-2-7b (model) · license LicenseRef-Llama-2-Community → CC-BY-NC-4.0 · pass\n" in text
+    assert "meta/llama-2-7b (model) · license LicenseRef-Llama-2-Community → CC-BY-NC-4.0 · verdict pass\n" in text
     assert "via meta/llama-2-7b ─finetune→ acme/llama-chat ─quantized→ acme/llama-chat-gguf" in text
     assert "+ error CMP001 acme/llama-chat-lora is released for commercial use" in text
     assert main([*args, "--format", "json", "--out", str(tmp_path / "b")]) == 0
@@ -224,8 +224,8 @@ def test_the_terminal_lists_an_asset_whose_licence_or_verdict_alone_changes():
         ],
     }
     text = impacttext.render(doc, [])
-    assert "o/base (model) · license Apache-2.0 → MIT · pass\n" in text
-    assert "o/failed (model) · license MIT · pass → fail\n" in text and "o/kept" not in text
+    assert "o/base (model) · license Apache-2.0 → MIT · verdict pass\n" in text
+    assert "o/failed (model) · license MIT · verdict pass → fail\n" in text and "o/kept" not in text
 
 
 def test_what_could_not_be_read_is_told_first_since_the_answer_leaves_out_what_descends_through_it(tmp_path, capsys):
@@ -254,7 +254,16 @@ def test_an_unknown_asset_or_an_undescribed_one_is_a_usage_error(capsys):
     assert main(["impact", str(GOVERNANCE), "meta/llama-9"]) == 2
     assert main(["impact", str(SMALL), "ghost-org/vanished-3b", "--takedown"]) == 2
     assert "no manifest in the lake describes it" in capsys.readouterr().err
+    capsys.readouterr()
     assert main(["impact", str(SMALL), "ghost-org/vanished-3b"]) == 0  # its descendants can still be listed
+    said = capsys.readouterr().out
+    assert "ghost-org/vanished-3b (model) · no manifest describes it: not judged\n" in said and "None" not in said
+
+
+def test_the_page_says_an_undescribed_asset_is_not_judged_and_names_no_none():
+    doc = assessed(SMALL, "ghost-org/vanished-3b", impact.Change("none"))
+    page = impacthtml.render(doc)
+    assert "<p>no manifest describes it: not judged</p>" in page and "None" not in page
 
 
 def test_a_relicence_to_a_license_mlaudit_does_not_know_is_refused_unless_it_is_the_user_s_own(capsys):

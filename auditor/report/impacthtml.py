@@ -17,6 +17,7 @@ def render(doc: JSONObject) -> str:
     doc = map_strings(doc, showable)
     env = environment()
     env.filters["path_text"] = impacttext.path_text
+    env.filters["standing"] = impacttext.standing
     css = env.get_template("lineage.css").render()
     svg = lineage_draw.draw(diagram_of(doc)).svg(least=lineage.SCREEN_FONT / lineage_draw.SMALLEST_FONT)
     rows = doc["assets"]
@@ -48,8 +49,7 @@ def diagram_of(doc: JSONObject) -> Diagram:
 def _box(row: JSONObject, changed: bool) -> Box:
     """A descendant's box: name, kind and the licence before → after; outlined by its worst new finding."""
     worst = min((Severity(f["severity"]) for f in row["appear"]), key=lambda s: s.rank, default=None)
-    before, after = row["license"]["before"], row["license"]["after"]
-    license_text = str(before) if before == after else f"{before} → {after}"
+    license_text = impacttext.licence(row)
     name = row["asset"].removeprefix("datasets/") if row["kind"] == "dataset" else row["asset"]
     return Box(
         key=row["asset"],

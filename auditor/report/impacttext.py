@@ -67,13 +67,30 @@ def _failing(rows: list[JSONObject], when: str) -> int:
 
 
 def _asset(row: JSONObject) -> list[str]:
-    lines = [f"{row['asset']} ({row['kind']}) · license {_then(row['license'])} · {_then(row['verdict'])}"]
+    lines = [f"{row['asset']} ({row['kind']}) · {standing(row)}"]
     lines.extend(f"  via {path_text(path)}" for path in row["paths"] if path)
     for key, sign in SIGNS.items():
         for f in row[key]:
             before = f"{f['before']['severity']} {f['before']['status']} → " if key == "changed" else ""
             lines.append(f"  {sign} {before}{f['severity']} {f['rule']} {f['message']}")
     return lines
+
+
+def standing(row: JSONObject) -> str:
+    """An asset's licence and verdict, before → after where they change; an asset no manifest
+    describes (an upstream only referenced) has neither, and says so."""
+    if not _judged(row):
+        return "no manifest describes it: not judged"
+    return f"license {licence(row)} · verdict {_then(row['verdict'])}"
+
+
+def licence(row: JSONObject) -> str:
+    """An asset's licence, before → after where it changes ("not described": it has none to show)."""
+    return _then(row["license"]) if _judged(row) else "not described"
+
+
+def _judged(row: JSONObject) -> bool:
+    return row["verdict"]["before"] is not None or row["verdict"]["after"] is not None
 
 
 def _then(pair: JSON) -> str:
