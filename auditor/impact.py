@@ -5,6 +5,7 @@ Two changes are hypothesised on the asset's own manifests, as an edit of its car
 
 - a relicence replaces the licences the asset's manifests declare (their `license` fields) by one
   licence; a reviewer's curation of the asset, which overrides what a card declares, still applies;
+  an upstream no manifest describes is judged as if a record of it declared the licence;
 - a takedown withdraws every licence the asset's manifests state (declared, concluded, in the card's
   body) and its curation: the asset stays in the lineage, since what descends from it was made with it
   and still holds it, but nothing grants its use any more. The rules then judge it as they judge any
@@ -23,14 +24,17 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from dataclasses import dataclass, replace
+from typing import cast
 
 from auditor import audit, judgements, lake
+from auditor.harvest import hubtable
 from auditor.license_reading import read_declared
 from auditor.licenses import KnowledgeBase
-from auditor.model import BAD_ROW, Asset, AssetGraph, Edge, Evidence, Harvest, LicenseStatement
+from auditor.model import BAD_ROW, Asset, AssetGraph, AssetRecord, Edge, Evidence, Harvest, LicenseStatement
 from auditor.naming import closest, display_id, display_name, split_id
 from auditor.parsed import JSONObject
 
+HYPOTHESIS = "(mlaudit impact --relicense)"  # the file a hypothetical manifest is cited as
 MAX_PATHS = 3  # shortest paths listed per descendant; a wide diamond has exponentially many
 
 
@@ -155,9 +159,28 @@ def _cone(graph: AssetGraph, keys: set[str]) -> AssetGraph:
 
 def _changed(graph: AssetGraph, keys: list[str], change: Change) -> AssetGraph:
     """The graph with the assets of `keys` relicensed or taken down (see the module's docstring)."""
-    if not graph.assets[keys[0]].resolved:
-        raise ImpactError(f"{display_id(keys[0], graph)}: no manifest in the lake describes it, so none can change")
-    return replace(graph, assets={**graph.assets, **{k: _changed_asset(graph.assets[k], change) for k in keys}})
+    asset = graph.assets[keys[0]]
+    if asset.resolved:
+        return replace(graph, assets={**graph.assets, **{k: _changed_asset(graph.assets[k], change) for k in keys}})
+    if change.kind == "takedown":
+        name = display_id(keys[0], graph)
+        raise ImpactError(f"{name}: no manifest in the lake describes it, so nothing grants its use to withdraw")
+    return replace(graph, assets={**graph.assets, keys[0]: _described(asset, change)})
+
+
+def _described(asset: Asset, change: Change) -> Asset:
+    """An upstream no manifest describes, relicensed: as a manifest describing it under the licence
+    would make it (a record of the Hub's API, which has no card to score), cited as the hypothesis."""
+    where = Evidence(HYPOTHESIS, "license")
+    record = AssetRecord(
+        asset.id,
+        asset.kind,
+        HYPOTHESIS,
+        [LicenseStatement(cast(str, change.license), where)],
+        format=hubtable.FORMAT,
+        kind_basis="the upstream reference that names it",
+    )
+    return replace(asset, records=[record])
 
 
 def _changed_asset(asset: Asset, change: Change) -> Asset:

@@ -118,6 +118,26 @@ def test_predicted_changes_are_those_of_editing_the_card_and_judging_the_lake_ag
         assert findings_of(before, name) == findings_of(after, name), name
 
 
+def test_relicensing_an_undescribed_upstream_predicts_what_describing_it_under_the_licence_does(tmp_path):
+    """An upstream no manifest describes, relicensed: as if a record of it declared the licence. Its
+    descendants' changes are those of adding that record to the lake and judging it again."""
+    doc = assessed(SMALL, "ghost-org/vanished-3b", impact.Change("relicense", "mit"))
+    copy = tmp_path / "lake"
+    shutil.copytree(SMALL, copy)
+    (copy / "models.jsonl").write_text('{"id": "ghost-org/vanished-3b", "sha": "s", "cardData": {"license": "mit"}}\n')
+    before, after = lake.run(SMALL, rb=RB), lake.run(copy, rb=RB)
+    [asset, *descendants] = doc["assets"]
+    assert (asset["license"], asset["verdict"]) == ({"before": None, "after": "MIT"}, {"before": None, "after": "pass"})
+    assert [f["rule"] for f in asset["disappear"]] == ["PRV002"]  # no longer an upstream nobody describes
+    assert descendants and any(row["disappear"] for row in descendants)
+    for row in descendants:
+        was, now = findings_of(before, row["asset"]), findings_of(after, row["asset"])
+        assert row["appear"] == [now[i] for i in now if i not in was], row["asset"]
+        assert row["disappear"] == [was[i] for i in was if i not in now], row["asset"]
+    said = impacttext.render(doc, [])
+    assert "ghost-org/vanished-3b (model) · license not described → MIT · verdict not described → pass\n" in said
+
+
 def graph_of(edges: list[tuple[str, str]]) -> AssetGraph:
     names = {n for edge in edges for n in edge}
     where = Evidence("f", "base_model")
@@ -250,10 +270,10 @@ def test_what_could_not_be_read_is_told_first_since_the_answer_leaves_out_what_d
     assert "not read" not in impacttext.render(clean, [])
 
 
-def test_an_unknown_asset_or_an_undescribed_one_is_a_usage_error(capsys):
+def test_an_unknown_asset_or_the_takedown_of_an_undescribed_one_is_a_usage_error(capsys):
     assert main(["impact", str(GOVERNANCE), "meta/llama-9"]) == 2
     assert main(["impact", str(SMALL), "ghost-org/vanished-3b", "--takedown"]) == 2
-    assert "no manifest in the lake describes it" in capsys.readouterr().err
+    assert "no manifest in the lake describes it, so nothing grants its use to withdraw" in capsys.readouterr().err
     capsys.readouterr()
     assert main(["impact", str(SMALL), "ghost-org/vanished-3b"]) == 0  # its descendants can still be listed
     said = capsys.readouterr().out

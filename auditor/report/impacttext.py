@@ -12,6 +12,8 @@ SIGNS = {"appear": "+", "disappear": "-", "changed": "~"}
 # descendants a terminal or the page lists, nearest first (a relicence of a popular base in a Hub-scale
 # lake changes a hundred thousand); impact.json (--format json, --out) holds every one
 LISTED = 1000
+# the licence and verdict of an asset no manifest describes (an upstream only referenced)
+NOT_DESCRIBED = "not described"
 
 
 def as_json(doc: JSONObject) -> str:
@@ -86,7 +88,7 @@ def standing(row: JSONObject) -> str:
 
 def licence(row: JSONObject) -> str:
     """An asset's licence, before → after where it changes ("not described": it has none to show)."""
-    return _then(row["license"]) if _judged(row) else "not described"
+    return _then(row["license"]) if _judged(row) else NOT_DESCRIBED
 
 
 def _judged(row: JSONObject) -> bool:
@@ -94,7 +96,7 @@ def _judged(row: JSONObject) -> bool:
 
 
 def _then(pair: JSON) -> str:
-    before, after = pair["before"], pair["after"]
+    before, after = (NOT_DESCRIBED if pair[k] is None else pair[k] for k in ("before", "after"))
     return str(before) if before == after else f"{before} → {after}"
 
 
