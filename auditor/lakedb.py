@@ -23,11 +23,12 @@ import numpy
 from auditor import __version__, duck
 from auditor.lake import LakeAudit
 from auditor.parsed import JSON, JSONObject
-from auditor.spilled import BUFFER, Spilled, copy_lines, line, places
+from auditor.spilled import BUFFER, ORIGIN, Spilled, copy_lines, line, places
 from auditor.vocabulary import SEVERITIES
 
-SUMMARY_VERSION = "1.2.0"  # 1.1: blocked_by_unknown_terms and unknown_upstream_terms, not in conflicting_pairs;
-# 1.2: unowned (the open findings no row owns: about the lake as a whole, or an asset it does not release)
+SUMMARY_VERSION = "1.3.0"  # 1.1: blocked_by_unknown_terms and unknown_upstream_terms, not in conflicting_pairs;
+# 1.2: unowned (the open findings no row owns: about the lake as a whole, or an asset it does not release);
+# 1.3: unknown_terms_upstreams (the upstreams without a usable license that block the most assets)
 TOP = 10  # rows of each ranking in the summary
 TOP_LICENSES = 15  # licenses of the licence mix named one by one; the rest are counted as one
 TOP_FAILING = 50  # failing assets the summary lists
@@ -150,7 +151,8 @@ def _summarised(con: duckdb.DuckDBPyConnection, findings: Spilled) -> None:
     to DuckDB as the column arrays the findings keep: the lines are never parsed for it."""
     given = {name: numpy.array(values, dtype=object) for name, values in findings.columns.items()}
     con.register("given", given)
-    typed = ", ".join(f"{name}::{FINDING_COLUMNS[name]} AS {name}" for name in given)  # typed if all null
+    types = {**FINDING_COLUMNS, ORIGIN: "VARCHAR"}
+    typed = ", ".join(f"{name}::{types[name]} AS {name}" for name in given)  # typed if all null
     con.execute(f"CREATE TABLE findings AS SELECT {typed} FROM given")
     con.unregister("given")
 
@@ -277,6 +279,12 @@ RANKINGS: dict[str, tuple[str, tuple[JSON, ...]]] = {
         "SELECT j.license AS derived, count(DISTINCT f.asset) AS assets, list(DISTINCT f.rule ORDER BY f.rule) "
         f"AS rules {BLOCKED} AND {BASE} IS NULL "
         "GROUP BY ALL ORDER BY assets DESC, derived LIMIT ?",
+        (TOP,),
+    ),
+    # the upstreams those conflicts' evidence ends at: whose license, if established, unblocks the most
+    "unknown_terms_upstreams": (
+        f"SELECT f.{ORIGIN} AS upstream, count(DISTINCT f.asset) AS assets {BLOCKED} AND {BASE} IS NULL "
+        f"AND f.{ORIGIN} IS NOT NULL GROUP BY ALL ORDER BY assets DESC, upstream LIMIT ?",
         (TOP,),
     ),
     # the most common licenses one by one, the rest as one row

@@ -16,17 +16,21 @@ import tempfile
 from array import array
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import cast
 
 import numpy
 import orjson
 
 from auditor.parsed import JSON, JSONObject
-from auditor.vocabulary import SEVERITIES
+from auditor.vocabulary import SEVERITIES, Severity
 
 BUFFER = 1 << 20  # bytes buffered by each file written or read
 # the fields of each finding also kept in memory, as columns (the detail as its JSON text): what a
 # lake's summary counts and its findings.parquet is ordered by, so the lines are never read back for them
 KEPT = ("id", "rule", "family", "severity", "asset", "status")
+# and, of each error, the upstream its evidence ends at (`origin`): the asset whose license, or lack of
+# one, the chain was walked to (an error rests on one chain but for the few naming two licenses)
+ORIGIN = "origin"
 
 
 class Spilled:
@@ -72,7 +76,7 @@ class Spill:
         self._taken = Path(self._folder.name) / "taken.jsonl"
         self._out = self._taken.open("wb", buffering=BUFFER)
         self._lengths = array("q")  # machine integers, not a Python int each: 9M findings at 1M assets
-        self._columns: dict[str, list[JSON]] = {name: [] for name in (*KEPT, "detail")}
+        self._columns: dict[str, list[JSON]] = {name: [] for name in (*KEPT, "detail", ORIGIN)}
         self._details: dict[str, str] = {}  # each detail's text kept once (about 5,000 distinct among 800k at 100k)
 
     def add(self, findings: Iterable[JSONObject]) -> None:
@@ -85,6 +89,7 @@ class Spill:
                 self._columns[name].append(finding[name])
             text = orjson.dumps(finding["detail"]).decode()
             self._columns["detail"].append(self._details.setdefault(text, text))
+            self._columns[ORIGIN].append(origin(finding) if finding["severity"] == Severity.ERROR else None)
 
     def done(self) -> Spilled:
         """The findings taken, in report order."""
@@ -109,6 +114,14 @@ class Spill:
             rank = {v: i for i, v in enumerate(sorted(set(values)))}
             ranked.append(numpy.array([rank[v] for v in values]))
         return places(numpy.lexsort(ranked[::-1]))
+
+
+def origin(finding: JSONObject) -> JSON:
+    """The asset of the last step of the finding's evidence that names another asset than its own
+    (None: every step is about the asset itself, or about no asset)."""
+    own = finding["asset"]
+    steps = cast(list[JSONObject], finding["evidence"])
+    return next((step["asset"] for step in reversed(steps) if step["asset"] not in (None, own)), None)
 
 
 def places(order: numpy.ndarray) -> array[int]:

@@ -136,6 +136,29 @@ def lake_files(assets, overrides) -> dict[str, str]:
     return files
 
 
+def test_the_upstreams_without_a_license_are_ranked_by_the_assets_they_block(tmp_path):
+    """The upstream each unknown-terms error's evidence leads to, described (org/base, no license)
+    or not (ghost/x), ranked by the assets it blocks; what blocks nothing is not named."""
+    files = {
+        "org/base/README.md": card("base_model: org/root"),
+        "org/root/README.md": card("license: mit"),
+        "org/a/README.md": card("license: mit\nbase_model: org/base"),
+        "org/b/README.md": card("license: mit\nbase_model: org/a"),
+        "org/c/README.md": card("license: mit\nbase_model: ghost/x"),
+        "org/free/README.md": card("license: mit\nbase_model: org/root"),
+    }
+    with lakedb.outputs(lake.run(write_tree(tmp_path, files), rb=RB)) as (summary, _):
+        pass
+    assert summary["unknown_terms_upstreams"] == [
+        {"upstream": "org/base", "assets": 2},
+        {"upstream": "ghost/x", "assets": 1},
+    ]
+    said = laketext.render(summary, [])
+    assert "  upstreams without a usable license, by assets blocked: org/base (2), ghost/x (1)\n" in said
+    assert f"mlaudit impact {tmp_path} UPSTREAM --relicense LICENSE" in said
+    assert '<td><bdi>org/base</bdi></td><td class="n">2</td>' in lakehtml.render(summary)
+
+
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(lakes())
 def test_random_lakes_are_judged_as_their_release_audits(drawn):
@@ -162,6 +185,7 @@ def test_the_summary_counts_verdicts_pairs_licenses_and_organisations():
     assert all(pair["base"] for pair in summary["conflicting_pairs"])  # a pair names two licenses
     assert summary["unknown_upstream_terms"] == [{"derived": "MIT", "assets": 1, "rules": ["CMP012"]}]
     assert summary["blocked_by_unknown_terms"] == 1
+    assert summary["unknown_terms_upstreams"] == [{"upstream": "ghost-org/vanished-3b", "assets": 1}]
     assert summary["worst_organisations"] == [{"organisation": "acme", "assets": 5, "failing": 3, "errors": 6}]
     assert sum(row["assets"] for row in summary["license_mix"]) == 9
     assert summary["propagated_restrictions"][0] == {"license": "CC-BY-NC-4.0", "term": "non_commercial", "assets": 3}

@@ -10,7 +10,7 @@ import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor.spilled import Spill, spilled
+from auditor.spilled import ORIGIN, Spill, origin, spilled
 from auditor.vocabulary import SEVERITIES
 
 findings = st.lists(
@@ -26,6 +26,10 @@ findings = st.lists(
                 st.sampled_from(["license", "term", "n"]), st.one_of(st.text(max_size=4), st.integers(-3, 3))
             ),
             "message": st.text(max_size=40),
+            "evidence": st.lists(
+                st.fixed_dictionaries({"asset": st.one_of(st.none(), st.sampled_from(["a/b", "up/x", "up/y"]))}),
+                max_size=4,
+            ),
         }
     ),
     max_size=30,
@@ -57,8 +61,26 @@ def test_blocks_of_findings_come_back_in_report_order_as_their_lines(drawn, rnd)
     lines = [orjson.dumps(f, option=orjson.OPT_APPEND_NEWLINE) for f in expected]
     assert kept.path.read_bytes() == b"".join(lines) and list(kept.lengths) == [len(line) for line in lines]
     for name, values in kept.columns.items():  # kept beside the lines, in their order
-        assert values == [orjson.dumps(f[name]).decode() if name == "detail" else f[name] for f in expected]
+        assert values == [column(f, name) for f in expected]
     assert kept == spilled(sorted(reversed(found), key=report_order))
+
+
+def column(finding: dict, name: str) -> object:
+    """A finding's value in the column `name` kept beside its line."""
+    if name == "detail":
+        return orjson.dumps(finding["detail"]).decode()
+    if name == ORIGIN:
+        return origin(finding) if finding["severity"] == "error" else None
+    return finding[name]
+
+
+def test_an_error_s_origin_is_the_last_other_asset_its_evidence_names():
+    def steps(*assets: str | None) -> dict:
+        return {"asset": "a/b", "evidence": [{"asset": a} for a in assets]}
+
+    assert origin(steps("a/b", "up/x", "up/y", None)) == "up/y"  # the chain ends at the clause, about no asset
+    assert origin(steps("a/b", "up/x", "a/b")) == "up/x"
+    assert origin(steps("a/b", None)) is None and origin(steps()) is None
 
 
 def test_the_file_goes_with_the_findings():
@@ -72,6 +94,7 @@ def test_the_file_goes_with_the_findings():
                 "asset": None,
                 "detail": {},
                 "status": "open",
+                "evidence": [],
             }
         ]
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 
 from auditor.parsed import JSONObject
 from auditor.report.plaintext import terminal
@@ -35,10 +36,25 @@ def render(summary: JSONObject, written: list[str]) -> str:
         lines.append("top conflicts: " + ", ".join(f"{p['derived']} ← {p['base']} ({p['assets']})" for p in pairs))
     if blocked := s["blocked_by_unknown_terms"]:
         lines.append(f"blocked by an upstream's unknown terms: {blocked} asset{'s' if blocked != 1 else ''}")
+        lines += _blockers(s)
     lines += _unowned(s)
     lines.append(f"one asset's full report: {s['full_report']}")
     lines += [f"wrote {path}" for path in written]
     return "".join(terminal(line) + "\n" for line in lines)
+
+
+def _blockers(s: JSONObject) -> list[str]:
+    """The upstreams without a usable license that block the most assets, and how to ask what
+    establishing one's license would unblock."""
+    upstreams = s["unknown_terms_upstreams"][:SHOWN]
+    if not upstreams:
+        return []
+    named = ", ".join(f"{u['upstream']} ({u['assets']})" for u in upstreams)
+    ask = f"mlaudit impact {shlex.quote(str(s['input']['path']))} UPSTREAM --relicense LICENSE"
+    return [
+        f"  upstreams without a usable license, by assets blocked: {named}",
+        f"  what establishing one's license would unblock: {ask}",
+    ]
 
 
 def _unowned(s: JSONObject) -> list[str]:
