@@ -78,14 +78,17 @@ def _shown(asset: Asset) -> str:
 
 
 def _named_apart(assets: dict[str, Asset], edges: set[Edge], shown: set[str]) -> set[Edge]:
-    """`edges`, after each upstream no manifest describes whose report name a described asset of
-    another bare kind has (a reference to model `foo` where an SBOM describes a code package `foo`)
-    is renamed `foo (unresolved)` in `assets`: else reports, the lake's rows and finding ids would
-    name both `foo`, and the described one would be charged the other's findings. `shown`: the
-    described assets' report names (lowercase), to which the new names are added."""
+    """`edges`, after each upstream no manifest describes whose report name an asset of another bare
+    kind has (a reference to model `foo` where an SBOM describes a code package `foo`, or another
+    reference names one) is renamed `foo (unresolved)` in `assets`: else reports, the lake's rows and
+    finding ids would name both `foo`, and one would be charged the other's findings. `shown`: the
+    described assets' report names (lowercase), to which the others' are added."""
     renamed: dict[str, str] = {}
     for key, asset in list(assets.items()):
-        if asset.resolved or _shown(asset) not in shown:
+        if asset.resolved:
+            continue
+        if _shown(asset) not in shown:
+            shown.add(_shown(asset))
             continue
         base, n = f"{asset.id} (unresolved)", 1
         asset.id = base

@@ -113,6 +113,13 @@ def test_an_upstream_no_manifest_describes_is_named_apart_from_a_described_asset
     assert named["code:hello"] == ("hello", True)
     assert named["model:hello (unresolved)"] == ("hello (unresolved)", False)
     assert named["model:other-base"] == ("other-base", False)  # no clash, no new name
+    code_ref = Reference("other-base", "code", "depends_on", ev("n.spdx.json"))  # two references, two kinds
+    both = graph_of(package, child, other, AssetRecord("org/p", "model", "p/README.md", references=[code_ref]))
+    assert sorted(a.id for a in both.assets.values() if not a.resolved) == [
+        "hello (unresolved)",
+        "other-base",
+        "other-base (unresolved)",
+    ]
     assert sorted((e.child, e.parent) for e in g.edges) == [
         ("model:org/m", "model:hello (unresolved)"),
         ("model:org/n", "model:hello (unresolved)"),
