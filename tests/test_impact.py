@@ -329,3 +329,8 @@ def test_the_readme_shows_what_the_command_prints(tmp_path, readme_example):
         ["impact", "fixtures/lakes/governance", "datasets/web/scrape", "--takedown", "--out", str(tmp_path / "out")],
         {str(tmp_path / "out"): "impact-out"},
     )
+    readme_example(
+        "mlaudit impact fixtures/lakes/small ghost-org/vanished-3b --relicense MIT",
+        ["impact", "fixtures/lakes/small", "ghost-org/vanished-3b", "--relicense", "MIT"],
+        {},
+    )
