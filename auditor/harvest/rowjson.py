@@ -1,7 +1,8 @@
 """The JSON values of a Hub record's fields (card data, tags): text DuckDB has checked and bounded in
 size (hubrows.MAX_ROW_BYTES), read as a manifest's JSON would be told. DuckDB and Python's parser
 take any nesting and keep the last of a key given twice, silently; here a value nested deeper than
-safejson.MAX_DEPTH is not read, and each key given twice is told, as a card's YAML tells it.
+safejson.MAX_DEPTH is not read (a row problem that fails the gate, as a JSON manifest that deep is
+refused), and each key given twice is told, as a card's YAML tells it.
 Linear: the nesting is measured only when the text has that many brackets, and only a value with a
 key given twice is walked, without recursion."""
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 import threading
 
+from auditor.model import BAD_ROW
 from auditor.readers import safejson
 from auditor.readers.values import JSON
 
@@ -32,7 +34,7 @@ def parse(text: str | None, field: str, found: Problems) -> JSON:
     except _TooDeep as deep:
         limit = safejson.MAX_DEPTH
         message = f"'{field}' is nested {deep.args[0]:,} levels deep, over the limit of {limit}; it is not read"
-        found.append(("bad-field", message, field))
+        found.append((BAD_ROW, message, field))  # nothing of it read: as a JSON manifest that deep, fatal
         return None
     except (ValueError, RecursionError):
         return text
