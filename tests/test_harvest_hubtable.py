@@ -211,6 +211,78 @@ def test_parquet_rows_read_as_the_json_lines_rows_with_their_index(tmp_path, nes
     assert from_parquet["org/base"].revision == "a" * 40
 
 
+def client_dump(row: dict) -> dict:
+    """A row as a dump of the huggingface_hub client's objects writes it (`dataclasses.asdict`,
+    dates by `str`): `card_data` and `last_modified` for the API's `cardData` and `lastModified`."""
+    names = {"cardData": "card_data", "lastModified": "last_modified"}
+    dated = {**row, "lastModified": row["lastModified"].replace("T", " ").replace(".000Z", "+00:00")}
+    return {names.get(k, k): v for k, v in dated.items()}
+
+
+CLIENT_ROWS = [
+    {
+        "id": "org/base",
+        "sha": "a" * 40,
+        "lastModified": "2026-01-02T03:04:05.000Z",
+        "tags": ["license:other"],
+        "cardData": {"license": "other", "license_name": "org-research", "license_link": "LICENSE"},
+    },
+    {
+        "id": "org/child",
+        "sha": "b" * 40,
+        "lastModified": "2026-02-03T04:05:06.000Z",
+        "tags": [],
+        "cardData": {"license": "mit", "base_model": "org/base", "datasets": ["org/data"]},
+    },
+]
+
+
+@pytest.mark.parametrize("stored", ["jsonl", "parquet"])
+def test_a_dump_of_the_hub_clients_objects_reads_as_the_api_records(tmp_path, stored):
+    """The client's names are read as the API's, its date brought to the API's form, and every
+    pointer names the field as the file names it; no card data field is left unread."""
+    write_tree(tmp_path / "api", {"models.jsonl": jsonl(*CLIENT_ROWS)})
+    write_tree(tmp_path / "client", {"models.jsonl": jsonl(*map(client_dump, CLIENT_ROWS))})
+    if stored == "parquet":
+        for side in ("api", "client"):
+            (tmp_path / side / "models.jsonl").rename(tmp_path / side / "rows.jsonl")
+            duckdb.connect().execute(
+                "COPY (SELECT * FROM read_json(?)) TO ? (FORMAT parquet)",
+                [str(tmp_path / side / "rows.jsonl"), str(tmp_path / side / "models.parquet")],
+            )
+            (tmp_path / side / "rows.jsonl").unlink()
+    api, client = records(tmp_path / "api"), records(tmp_path / "client")
+    assert api.keys() == client.keys() == {"org/base", "org/child"}
+    for key in api:
+        assert client[key].modified == api[key].modified
+        assert [(s.raw, s.name) for s in client[key].licenses] == [(s.raw, s.name) for s in api[key].licenses]
+        assert [(r.target, r.kind) for r in client[key].references] == [(r.target, r.kind) for r in api[key].references]
+    assert client["org/child"].modified == "2026-02-03T04:05:06.000Z"
+    assert client["org/base"].licenses[0].name == "org-research"
+    pointer = {"jsonl": "card_data.base_model", "parquet": "[1].card_data.base_model"}[stored]
+    assert client["org/child"].references[0].evidence.pointer == pointer
+    lineage = hubrows.lineage(hubrows.load([tmp_path / "client" / f"models.{stored}"]), ["org/child"])
+    assert lineage == {"org/child", "org/base", "org/data"}
+
+
+def test_a_date_is_brought_to_the_api_form_from_any_zone_and_kept_as_given_when_not_one(tmp_path):
+    rows = [
+        {"id": "org/a", "sha": "a" * 40, "last_modified": "2026-01-02 05:04:05+02:00", "card_data": {}},
+        {"id": "org/b", "sha": "b" * 40, "lastModified": "last tuesday", "cardData": {}},
+    ]
+    write_tree(tmp_path, {"models.jsonl": jsonl(*rows)})
+    found = records(tmp_path)
+    assert found["org/a"].modified == "2026-01-02T03:04:05.000Z"
+    assert found["org/b"].modified == "last tuesday"
+
+
+def test_card_data_by_the_apis_name_is_read_over_the_clients(tmp_path):
+    row = {"id": "org/m", "sha": "a" * 40, "cardData": {"license": "mit"}, "card_data": {"license": "gpl-3.0"}}
+    write_tree(tmp_path, {"models.jsonl": jsonl(row)})
+    (lic,) = records(tmp_path)["org/m"].licenses
+    assert (lic.raw, lic.evidence.pointer) == ("mit", "cardData.license")
+
+
 def test_a_card_data_key_given_twice_is_told_at_its_pointer_and_the_last_value_is_read(tmp_path):
     twice = '{"license": "mit", "eval": [{"k": 1}, {"k": 2, "j": 0, "k": 3}], "license": "cc-by-nc-4.0"}'
     text = jsonl(f'{{"id": "org/m", "sha": "s", "tags": [], "cardData": {twice}}}', {"id": "org/plain", "sha": "t"})

@@ -34,8 +34,15 @@ from auditor.identity import HUB_ID, looks_like_hub_id
 
 MAX_ROW_BYTES = 1024 * 1024  # one row's JSON (or card data and tags, in Parquet)
 MAX_ROWS = 5_000_000  # rows read from one table (the Hub holds about 2.2 M models)
-Row = tuple[int, str | None, str | None, str | None, str | None, str | None, str | None, str | None]
-# number, error, id, sha, lastModified, repo_type, card, tags
+Row = tuple[int, str | None, str | None, str | None, str | None, str | None, str | None, str, str | None]
+# number, error, id, sha, lastModified, repo_type, card data, the card data's field name, tags
+# A record's fields as the Hub's API names them, with the names the huggingface_hub client gives
+# them (its ModelInfo and DatasetInfo: a dump of `dataclasses.asdict` of each is common), read
+# where the API's name is absent.
+CLIENT_NAMES = {"cardData": "card_data", "lastModified": "last_modified"}
+CARD_FIELDS = ("cardData", "card_data")
+ISO = "%Y-%m-%dT%H:%M:%S.%gZ"  # the API's lastModified, to which every form of the date is brought
+UNREAD = (None, None, None, None, None, "cardData", None)  # a bad row's values past its error
 UPSTREAM_FIELDS = ("base_model", "datasets", "source_datasets")  # and the model index's datasets, as hfcard reads
 # A name of an upstream (lowercase), after any tag prefix (base_model:finetune:, dataset:), `extended|`
 # or Hub URL: group 1 is the Hub id it names.
@@ -157,7 +164,8 @@ def _load_parquet(tables: Tables, i: int, path: Path) -> None:
     """A Parquet table's rows, numbered from 0, with their columns as stored."""
     types = {r[0]: r[1] for r in tables.con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()}
     tables.columns[i] = types
-    kept = ", ".join(f'"{c}"' for c in ("sha", "lastModified", "repo_type", "cardData", "tags") if c in types)
+    stored = ("sha", "repo_type", "tags", *CLIENT_NAMES, *CLIENT_NAMES.values())
+    kept = ", ".join(f'"{c}"' for c in stored if c in types)
     tables.con.execute(
         f"""CREATE TABLE t{i} AS SELECT file_row_number AS place, true AS is_object, id::VARCHAR AS id,
                    lower(id::VARCHAR) AS lid, {kept} FROM read_parquet(?, file_row_number=true)
@@ -178,51 +186,74 @@ def rows(tables: Tables, path: Path, focus: frozenset[str] | None) -> Iterator[R
     chosen = "is_object" if focus is None else "is_object AND lid IN (SELECT id FROM focus)"
     hub_id = HUB_ID.pattern.replace("'", "''")
     kept = "true" if focus is None else f"{chosen} OR NOT is_object OR id IS NULL OR NOT regexp_matches(id, '{hub_id}')"
-    sha, modified, kind, card, tags = _parquet_values(tables.columns[i]) if stored == "parquet" else _jsonl_values()
+    parquet = stored == "parquet"
+    read = ", ".join(
+        f"CASE WHEN {chosen} THEN {value} END"
+        for value in (_parquet_values(tables.columns[i]) if parquet else _jsonl_values())
+    )
+    parsed = "" if parquet else f", CASE WHEN {chosen} THEN json_extract(line, {list(JSONL_PATHS)}) END AS v"
     query = f"""
-        SELECT place, is_object, id, CASE WHEN is_object THEN {sha} END, CASE WHEN is_object THEN {modified} END,
-               CASE WHEN is_object THEN {kind} END, CASE WHEN {chosen} THEN {card} END,
-               CASE WHEN {chosen} THEN {tags} END
-        FROM t{i} WHERE {kept} OR place = {limit} ORDER BY place
+        SELECT place, is_object, id, {read}
+        FROM (SELECT *{parsed} FROM t{i} WHERE {kept} OR place = {limit}) ORDER BY place
     """
     found = tables.con.execute(query).fetchall()
     numbered = _line_numbers(found, tables.con, i) if stored == "lines" else _sized(found)
     for number, error, row_id, *values in numbered:
         if number >= limit:
-            yield number, f"past the limit of {MAX_ROWS:,} rows a table", None, None, None, None, None, None
+            yield number, f"past the limit of {MAX_ROWS:,} rows a table", *UNREAD
             return
         if focus is None or error is not None or not looks_like_hub_id(row_id or "") or row_id.lower() in focus:
             yield number, error, row_id, *values
 
 
-def _jsonl_values() -> tuple[str, str, str, str, str]:
-    """A JSON Lines row's sha, lastModified, repo_type (each when a string), card data and tags (as
-    JSON text), from its line."""
-    sha, modified, kind = (
-        f"""CASE WHEN starts_with(json_extract(line, '$.{k}'), '"') THEN line->>'$.{k}' END"""
-        for k in ("sha", "lastModified", "repo_type")
-    )
-    card, tags = "json_extract(line, '$.cardData')::VARCHAR", "json_extract(line, '$.tags')::VARCHAR"
-    return sha, modified, kind, card, tags
+JSONL_PATHS = tuple(f"$.{k}" for k in ("sha", "repo_type", "tags", *CLIENT_NAMES, *CLIENT_NAMES.values()))
 
 
-def _parquet_values(types: dict[str, str]) -> tuple[str, str, str, str, str]:
-    """A Parquet row's sha, lastModified, repo_type, card data and tags as JSON text, whether the
-    file stores them as JSON strings or as nested columns."""
-    text = {c: c if types[c] == "VARCHAR" else f"to_json({c})" for c in ("cardData", "tags")}
+def _jsonl_values() -> tuple[str, ...]:
+    """A JSON Lines row's sha, lastModified, repo_type (each when a string), card data, its field's
+    name and tags (as JSON text), from its fields parsed once (`v`, JSONL_PATHS' values)."""
+    at = {path[2:]: f"v[{n}]" for n, path in enumerate(JSONL_PATHS, 1)}
+
+    def string(k: str) -> str:
+        return f"""CASE WHEN starts_with({at[k]}, '"') THEN {at[k]}->>'$' END"""
+
+    modified = f"coalesce({string('lastModified')}, {string('last_modified')})"
+    api, client = at["cardData"], at["card_data"]
+    card_field = f"CASE WHEN {api} IS NULL AND {client} IS NOT NULL THEN 'card_data' ELSE 'cardData' END"
+    card = f"coalesce({api}, {client})::VARCHAR"
+    return string("sha"), _iso(modified), string("repo_type"), card, card_field, f"{at['tags']}::VARCHAR"
+
+
+def _parquet_values(types: dict[str, str]) -> tuple[str, ...]:
+    """A Parquet row's sha, lastModified, repo_type, card data, its field's name and tags as JSON
+    text, whether the file stores them as JSON strings or as nested columns, by the API's names or
+    the client's."""
     sha, kind = (f'"{c}"::VARCHAR' if c in types else "NULL" for c in ("sha", "repo_type"))
-    modified = _modified(types.get("lastModified"))
-    return sha, modified, kind, f"{text['cardData']}::VARCHAR", f"{text['tags']}::VARCHAR"
+    modified = [_modified(c, types[c]) for c in ("lastModified", "last_modified") if c in types]
+    cards = [(c, f'"{c}"' if types[c] == "VARCHAR" else f'to_json("{c}")') for c in CARD_FIELDS if c in types]
+    card = f"coalesce({', '.join(text for _, text in cards)})::VARCHAR" if cards else "NULL"
+    card_field = (
+        f"'{cards[0][0]}'"
+        if len(cards) == 1
+        else ("CASE WHEN \"cardData\" IS NULL AND \"card_data\" IS NOT NULL THEN 'card_data' ELSE 'cardData' END")
+    )
+    tags = '"tags"::VARCHAR' if types["tags"] == "VARCHAR" else 'to_json("tags")::VARCHAR'
+    return sha, f"coalesce({', '.join(modified)})" if modified else "NULL", kind, card, card_field, tags
 
 
-def _modified(stored: str | None) -> str:
-    """lastModified as text in the API's ISO form (`2026-11-30T12:00:00.000Z`) whether the file
+def _modified(column: str, stored: str) -> str:
+    """A date column as text in the API's ISO form (`2026-11-30T12:00:00.000Z`), whether the file
     stores it as text or as a timestamp, so that revisions of one asset order alike in both."""
-    if stored is None:
-        return "NULL"
     if stored.startswith("TIMESTAMP"):
-        return """strftime("lastModified"::TIMESTAMP, '%Y-%m-%dT%H:%M:%S.%gZ')"""
-    return '"lastModified"::VARCHAR'
+        zoned = f"\"{column}\" AT TIME ZONE 'UTC'" if "TIME ZONE" in stored else f'"{column}"::TIMESTAMP'
+        return f"strftime({zoned}, '{ISO}')"
+    return _iso(f'"{column}"::VARCHAR')
+
+
+def _iso(text: str) -> str:
+    """A date given as text in the API's ISO form where it reads as one (the client's objects
+    written with `str` read `2026-11-30 12:00:00+00:00`); as given where it does not."""
+    return f"coalesce(strftime(try_cast({text} AS TIMESTAMPTZ) AT TIME ZONE 'UTC', '{ISO}'), {text})"
 
 
 def _line_numbers(found: list[tuple[Any, ...]], con: Any, i: int) -> Iterator[tuple[Any, ...]]:
@@ -232,11 +263,11 @@ def _line_numbers(found: list[tuple[Any, ...]], con: Any, i: int) -> Iterator[tu
     j = 0
     for place, is_object, row_id, *values in found:
         while j < len(refused) and refused[j][0] <= place + j:
-            yield refused[j][0], _refused(refused[j][1]), None, None, None, None, None, None
+            yield refused[j][0], _refused(refused[j][1]), *UNREAD
             j += 1
         yield place + j, None if is_object else "not a JSON object", row_id, *values
     for line, error in refused[j:]:
-        yield line, _refused(error), None, None, None, None, None, None
+        yield line, _refused(error), *UNREAD
 
 
 def _refused(error_type: str) -> str:
@@ -245,9 +276,9 @@ def _refused(error_type: str) -> str:
 
 def _sized(found: list[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
     """Parquet rows and array elements, each told when over MAX_ROW_BYTES (JSON Lines are bounded as read)."""
-    for number, is_object, row_id, sha, modified, kind, card, tags in found:
+    for number, is_object, row_id, sha, modified, kind, card, card_field, tags in found:
         error = f"over {MAX_ROW_BYTES // 1024} KB" if len(card or "") + len(tags or "") > MAX_ROW_BYTES else None
-        yield number, error if is_object else "not a JSON object", row_id, sha, modified, kind, card, tags
+        yield number, error if is_object else "not a JSON object", row_id, sha, modified, kind, card, card_field, tags
 
 
 def lineage(tables: Tables, seeds: Iterable[str]) -> frozenset[str]:
@@ -313,9 +344,15 @@ def _upstream_values(tables: Tables) -> Iterator[tuple[int, tuple[str, str]]]:
         if i in tables.failed:
             continue
         if form(path) != "parquet":
-            yield i, ("json_extract(line, '$.cardData')", "json_extract(line, '$.tags')")
+            yield (
+                i,
+                (
+                    "coalesce(json_extract(line, '$.cardData'), json_extract(line, '$.card_data'))",
+                    "json_extract(line, '$.tags')",
+                ),
+            )
             continue
-        _, _, _, card, tags = _parquet_values(tables.columns[i])
+        _, _, _, card, _, tags = _parquet_values(tables.columns[i])
         yield i, (_json(card), _json(tags))
 
 

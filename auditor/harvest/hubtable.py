@@ -5,7 +5,9 @@ array the API answers with; the JSON forms may be gzip-compressed (`models.jsonl
 The table is scanned once, in bulk, by DuckDB (auditor/harvest/hubrows.py); Python sees one tuple
 for each row it reads (its id, sha, lastModified, card data and tags as JSON text) and reads the
 card data with the card reader's own field readers (hfcard.read_fields), so a row means what its
-card would; rows of one id at several shas are the revisions of one asset (auditor/versions.py),
+card would. A dump made with the huggingface_hub client names two fields its way (`card_data`,
+`last_modified`: hubrows.CLIENT_NAMES), read where the API's names are absent. Rows of one id at
+several shas are the revisions of one asset (auditor/versions.py),
 dated by lastModified. For the audit of one release, only the rows of its lineage become records
 (`lineage`, `read`'s focus); for the impact of a change to one asset, the rows of the lineage of
 what descends from it (`descendants`).
@@ -40,8 +42,8 @@ RANK = 9  # a card on disk is read before the API's copy of its metadata
 PINNABLE = False
 HUB_LAYOUT = True  # a row's id is its Hub id
 SUFFIXES = (".jsonl", ".ndjson", ".parquet", ".json")
-JSONL_KEYS = (b'"sha"', b'"tags"', b'"cardData"', b'"lastModified"')
-PARQUET_COLUMNS = frozenset({"id", "tags", "cardData"})
+JSONL_KEYS = (b'"sha"', b'"tags"', b'"cardData"', b'"lastModified"', b'"card_data"', b'"last_modified"')
+PARQUET_COLUMNS = frozenset({"id", "tags"})  # and card data, by either name (hubrows.CARD_FIELDS)
 MAX_BAD_ROWS = 100  # bad rows of a table told one by one; the rest are counted
 
 
@@ -54,7 +56,8 @@ def detect(path: Path, head: bytes) -> bool:
         return False
     form = hubrows.form(path)
     if form == "parquet":
-        return head.startswith(b"PAR1") and set(hubrows.columns(path)) >= PARQUET_COLUMNS
+        stored = set(hubrows.columns(path))
+        return head.startswith(b"PAR1") and stored >= PARQUET_COLUMNS and bool(stored & set(hubrows.CARD_FIELDS))
     if gzipped.compressed(path):
         inflated = gzipped.inflated_head(head, len(head))
         if inflated is None:  # a table by its name, corrupt from its first bytes: unreadable, not skipped
@@ -169,13 +172,13 @@ def _row(
     problems: list[Problem],
 ) -> None:
     """The record of a row that can be read, and the problems of its fields."""
-    locator, _, row_id, sha, modified, repo_type, card_text, tags_text = row
+    locator, _, row_id, sha, modified, repo_type, card_text, card_field, tags_text = row
     assert row_id is not None  # _error let it through
     stated, met = _repo_type(repo_type, rel, locator, indexed)
     found, basis = (stated, "Hub record field repo_type") if stated else kind or ("model", "default")
     record = AssetRecord(row_id, found, rel, revision=sha, format=FORMAT, kind_basis=basis, modified=modified)
     record.place = _at(rel, locator, indexed)
-    met += _record(record, locator, indexed, card_text, tags_text)
+    met += _record(record, locator, indexed, (card_field, card_text), tags_text)
     key = asset_key(record.kind, record.id)
     where = _where(locator, indexed)
     problems.extend(Problem(code, f"{where}: {message}", evidence, key) for code, message, evidence in met)
@@ -198,19 +201,21 @@ def _repo_type(
 
 
 def _record(
-    record: AssetRecord, locator: int, indexed: bool, card_text: str | None, tags_text: str | None
+    record: AssetRecord, locator: int, indexed: bool, card: tuple[str, str | None], tags_text: str | None
 ) -> list[tuple[str, str, Evidence]]:
-    """Read one row's card data and tags into `record`; returns the problems met (code, message, where)."""
+    """Read one row's card data ((its field's name, its JSON text)) and tags into `record`; returns
+    the problems met (code, message, where)."""
+    card_field, card_text = card
     if card_text in (None, "null") and tags_text in (None, "null", "[]"):
         record.has_metadata = False  # a row listed without card data or tags says nothing more
         return []
     rel = record.source
-    card, tags, shapes = _values(card_text, tags_text)
-    data, aliases, relations = _with_tags(card, tags)
+    declared, tags, shapes = _values(card_field, card_text, tags_text)
+    data, aliases, relations = _with_tags(declared, tags)
     record.has_metadata = bool(data)
-    if record.kind_basis == "default" and not hfcard.DATASET_FIELDS & card.keys():
+    if record.kind_basis == "default" and not hfcard.DATASET_FIELDS & declared.keys():
         _dataset_by_tags(record, tags)
-    ev: Ev = lambda pointer: _at(rel, locator, indexed, aliases.get(pointer, f"cardData.{pointer}"))  # noqa: E731
+    ev: Ev = lambda pointer: _at(rel, locator, indexed, aliases.get(pointer, f"{card_field}.{pointer}"))  # noqa: E731
     met = [(code, message, _at(rel, locator, indexed, pointer)) for code, message, pointer in shapes]
 
     def problem(code: str, message: str, pointer: str = "", line: int | None = None) -> None:
@@ -234,14 +239,15 @@ def _dataset_by_tags(record: AssetRecord, tags: list[str]) -> None:
 
 
 def _values(
-    card_text: str | None, tags_text: str | None
+    card_field: str, card_text: str | None, tags_text: str | None
 ) -> tuple[dict[str, JSON], list[str], list[tuple[str, str, str]]]:
-    """The row's card data and tags, and the problems of their shapes (each read as empty)."""
+    """The row's card data (in the field so named) and tags, and the problems of their shapes (each
+    read as empty)."""
     found: list[tuple[str, str, str]] = []
-    card, tags = rowjson.parse(card_text, "cardData", found), rowjson.parse(tags_text, "tags", found)
+    card, tags = rowjson.parse(card_text, card_field, found), rowjson.parse(tags_text, "tags", found)
     if not isinstance(card, dict):
         if card is not None:
-            found.append(("bad-field", "'cardData' should be an object; it is not read", "cardData"))
+            found.append(("bad-field", f"'{card_field}' should be an object; it is not read", card_field))
         card = {}
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         if tags is not None:
