@@ -26,9 +26,10 @@ from auditor.parsed import JSON, JSONObject
 from auditor.spilled import BUFFER, ORIGIN, Spilled, copy_lines, line, places
 from auditor.vocabulary import SEVERITIES
 
-SUMMARY_VERSION = "1.3.0"  # 1.1: blocked_by_unknown_terms and unknown_upstream_terms, not in conflicting_pairs;
+SUMMARY_VERSION = "1.4.0"  # 1.1: blocked_by_unknown_terms and unknown_upstream_terms, not in conflicting_pairs;
 # 1.2: unowned (the open findings no row owns: about the lake as a whole, or an asset it does not release);
-# 1.3: unknown_terms_upstreams (the upstreams without a usable license that block the most assets)
+# 1.3: unknown_terms_upstreams (the upstreams without a usable license that block the most assets);
+# 1.4: unblock_report (the impact command asking what establishing such an upstream's license unblocks)
 TOP = 10  # rows of each ranking in the summary
 TOP_LICENSES = 15  # licenses of the licence mix named one by one; the rest are counted as one
 TOP_FAILING = 50  # failing assets the summary lists
@@ -120,6 +121,7 @@ def _about(lake: LakeAudit) -> JSONObject:
             "files": len(lake.graph.harvest.inventory),
         },
         "full_report": f"mlaudit audit {shlex.quote(lake.root)} --asset ID",
+        "unblock_report": f"mlaudit impact {shlex.quote(lake.root)} UPSTREAM --relicense LICENSE",
         "position": lake.settings.position,
         "engines": list(lake.engines),
         "review": lake.review,

@@ -88,7 +88,7 @@ def standing(row: JSONObject) -> str:
 
 def licence(row: JSONObject) -> str:
     """An asset's licence, before → after where it changes ("not described": it has none to show)."""
-    return _then(row["license"]) if _judged(row) else NOT_DESCRIBED
+    return _then(row["license"])
 
 
 def _judged(row: JSONObject) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shlex
 
 from auditor.parsed import JSONObject
 from auditor.report.plaintext import terminal
@@ -50,10 +49,9 @@ def _blockers(s: JSONObject) -> list[str]:
     if not upstreams:
         return []
     named = ", ".join(f"{u['upstream']} ({u['assets']})" for u in upstreams)
-    ask = f"mlaudit impact {shlex.quote(str(s['input']['path']))} UPSTREAM --relicense LICENSE"
     return [
         f"  upstreams without a usable license, by assets blocked: {named}",
-        f"  what establishing one's license would unblock: {ask}",
+        f"  what establishing one's license would unblock: {s['unblock_report']}",
     ]
 
 
