@@ -159,6 +159,25 @@ def test_the_upstreams_without_a_license_are_ranked_by_the_assets_they_block(tmp
     assert '<td><bdi>org/base</bdi></td><td class="n">2</td>' in lakehtml.render(summary)
 
 
+def test_the_impact_command_the_lake_suggests_is_quoted_alike_on_the_terminal_and_the_page(tmp_path):
+    root = write_tree(tmp_path / "a lake", {"org/c/README.md": card("license: mit\nbase_model: ghost/x")})
+    with lakedb.outputs(lake.run(root, rb=RB)) as (summary, _):
+        pass
+    command = f"mlaudit impact '{root}' UPSTREAM --relicense LICENSE"
+    assert summary["unblock_report"] == command
+    assert command in laketext.render(summary, [])
+    assert str(markupsafe.escape(command)) in lakehtml.render(summary)
+
+
+def test_the_terminal_names_the_rules_of_each_conflicting_pair():
+    """A pair of one license (a naming prefix its derivative lacks) is a term unmet, not two licenses
+    that clash: the rules say which."""
+    with lakedb.outputs(lake.run(SMALL, rb=RB)) as (summary, _):
+        pass
+    pairs = "Apache-2.0 ← CC-BY-NC-4.0 (2: CMP001 CMP006), Apache-2.0 ← CC-BY-SA-4.0 (1: CMP002)"
+    assert f"top conflicts, with their rules: {pairs}\n" in laketext.render(summary, [])
+
+
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(lakes())
 def test_random_lakes_are_judged_as_their_release_audits(drawn):

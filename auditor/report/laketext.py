@@ -32,7 +32,8 @@ def render(summary: JSONObject, written: list[str]) -> str:
         )
     if s["conflicting_pairs"]:
         pairs = s["conflicting_pairs"][:SHOWN]
-        lines.append("top conflicts: " + ", ".join(f"{p['derived']} ← {p['base']} ({p['assets']})" for p in pairs))
+        shown = (f"{p['derived']} ← {p['base']} ({p['assets']}: {' '.join(p['rules'])})" for p in pairs)
+        lines.append("top conflicts, with their rules: " + ", ".join(shown))
     if blocked := s["blocked_by_unknown_terms"]:
         lines.append(f"blocked by an upstream's unknown terms: {blocked} asset{'s' if blocked != 1 else ''}")
         lines += _blockers(s)
