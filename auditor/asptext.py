@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any, SupportsInt
 
+from auditor.predicate_spec import Fact, Values
 from auditor.predicates import ROWS, Atoms, Term
-from auditor.schema import SCHEMA, Fact, Values
+from auditor.schema import SCHEMA
 
 
 def row(name: str, values: Values) -> Values:

@@ -21,10 +21,10 @@ from auditor.license_reading import LicenseReading, read_declared
 from auditor.licenses import KnowledgeBase
 from auditor.model import UNREADABLE, Asset, AssetGraph, AssetRecord, Evidence, symbol
 from auditor.naming import organisation
+from auditor.predicate_spec import Fact
 from auditor.predicates import Term
 from auditor.profiles import Profile, credited, normalise_heading
 from auditor.rulebase import RuleBase
-from auditor.schema import Fact
 
 S = schema.S
 AUDIT = 0  # the id that stands for the audit as a whole: a problem no asset owns is the audit's

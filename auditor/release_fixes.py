@@ -21,9 +21,9 @@ from auditor.interpretation import Interpretation, Obligation
 from auditor.licenses import KnowledgeBase
 from auditor.model import AssetGraph
 from auditor.naming import display_id
+from auditor.predicate_spec import Fact
 from auditor.prescribed import begins_with, phrases_in, prefixes_met
 from auditor.remedy import Edit
-from auditor.schema import Fact
 from auditor.vocabulary import EditKind
 
 S = schema.S

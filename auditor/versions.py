@@ -38,7 +38,7 @@ from auditor.license_reading import read_declared
 from auditor.licenses import KnowledgeBase
 from auditor.model import Asset, AssetGraph, AssetRecord, Edge, Evidence, Version
 from auditor.naming import asset_key
-from auditor.schema import Fact
+from auditor.predicate_spec import Fact
 
 S = schema.S
 _NUMBERED = re.compile(r"^v?(\d{1,9}(?:\.\d{1,9}){0,5})$", re.I)  # a version number: 1, 1.2, v2.0.1

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor import asptext, schema
+from auditor import asptext, predicate_spec, schema
 from auditor.predicates import ROWS
 
 GENERATED = Path(schema.__file__).with_name("predicates.py")
@@ -37,17 +37,17 @@ def _class_name(name: str) -> str:
     return "".join(part.title() for part in name.split("_")) + "Row"
 
 
-def _fields(pred: schema.Predicate) -> list[tuple[str, str]]:
+def _fields(pred: predicate_spec.Predicate) -> list[tuple[str, str]]:
     return [(arg.split(":")[0], PYTHON_TYPES[arg.split(":")[1]]) for arg in pred.args]
 
 
-def _fixed_row(pred: schema.Predicate) -> list[str]:
+def _fixed_row(pred: predicate_spec.Predicate) -> list[str]:
     lines = [f"class {_class_name(pred.name)}(NamedTuple):"]
     lines += [f"    {field}: {kind}" for field, kind in _fields(pred)]
     return lines + ["", "    def __repr__(self) -> str:", "        return tuple.__repr__(self)"]
 
 
-def _variadic_row(pred: schema.Predicate) -> list[str]:
+def _variadic_row(pred: predicate_spec.Predicate) -> list[str]:
     """A tuple with a property for each field: `detail` the values between the fields before and after it."""
     fields = _fields(pred)
     at = [field for field, _ in fields].index("detail")
@@ -93,7 +93,7 @@ def test_the_generated_module_is_current():
 
 def test_every_predicate_is_an_attribute_and_nothing_else():
     assert [p.name for p in schema.PREDICATES] == [
-        n for n, v in vars(schema.S).items() if isinstance(v, schema.Predicate)
+        n for n, v in vars(schema.S).items() if isinstance(v, predicate_spec.Predicate)
     ]
     assert all(getattr(schema.S, p.name) is p for p in schema.PREDICATES) and len(schema.SCHEMA) == len(
         schema.PREDICATES
