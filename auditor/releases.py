@@ -128,6 +128,8 @@ def _release_text(fb: FactBase, a: int, asset: Asset, prescribed: list[tuple[str
     """What the release's name and card say, for the phrases and prefixes licenses prescribe."""
     name = asset.id.rsplit("/", 1)[-1]
     texts = [(record.source, record.text.lower()) for record in asset.records if record.role is None and record.text]
+    if texts:
+        fb.add(S.has_card_text(a), *(Evidence(source, "") for source, _ in texts))
     for term, value in prescribed:
         if term == "naming_prefix":
             if begins_with(name, value):

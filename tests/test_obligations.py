@@ -143,6 +143,20 @@ def test_the_shared_checks_are_met_by_an_internal_release(release):
         assert o["status"] == "met" and "mlaudit.toml" in files(o), term
 
 
+def test_what_a_release_without_a_card_text_states_cannot_be_told():
+    """A row of Hub records gives metadata, never the card's text: whether the card displays the
+    prescribed phrase or restates the restrictions is cannot-tell, citing the row, not unmet."""
+    fixture = FIXTURES / "rules" / "CMP009-display-requirement" / "nofire-no-card-text"
+    doc = run_audit(fixture)
+    for term in ("display_notice", "pass_on_restrictions"):
+        o = obligation(doc, term, "LicenseRef-Llama-3-Community")
+        assert o["status"] == "cannot-tell", term
+        (absent,) = [step for step in o["status_evidence"] if step["fact"].startswith("no card text of")]
+        assert (absent["file"], absent["line"]) == ("models.jsonl", 2)
+    with_card = run_audit(FIXTURES / "rules" / "CMP009-display-requirement" / "fire")
+    assert obligation(with_card, "display_notice", "LicenseRef-Llama-3-Community")["status"] == "unmet"
+
+
 _LINES = st.lists(st.text(st.characters(categories=("L", "N")), min_size=1, max_size=8), min_size=1, max_size=12)
 
 
