@@ -15,7 +15,9 @@ would put in the release's cone is left out; the graph's cut (auditor/cone.py) i
 
 A JSON Lines or JSON array table may be gzip-compressed (`models.jsonl.gz`, auditor/harvest/gzipped.py).
 
-Bounds: a row over MAX_ROW_BYTES and the rows past MAX_ROWS are reported, not read; DuckDB's
+Bounds: a row whose card data and tags exceed MAX_ROW_BYTES, a line or element over MAX_LINE_BYTES
+(the fields not read, such as a dataset's list of files, count only here) and the rows past
+MAX_ROWS are reported, not read; DuckDB's
 CSV, JSON and Parquet readers and RE2 are linear, and the lineage query does one lookup of the
 rows by id for each step of depth; a compressed table is inflated under gzipped.py's bound.
 """
@@ -23,25 +25,23 @@ rows by id for each step of depth; a compressed table is inflated under gzipped.
 from __future__ import annotations
 
 import dataclasses
+import heapq
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from auditor import duck
-from auditor.harvest import gzipped
+from auditor.harvest import gzipped, hubfields, longlines
 from auditor.identity import HUB_ID, looks_like_hub_id
 
-MAX_ROW_BYTES = 1024 * 1024  # one row's JSON (or card data and tags, in Parquet)
+MAX_ROW_BYTES = 1024 * 1024  # a row's card data and tags, the part of it read
+MAX_LINE_BYTES = (
+    64 * 1024 * 1024
+)  # a JSON Lines line or JSON array element whole: the API's files list runs to megabytes
 MAX_ROWS = 5_000_000  # rows read from one table (the Hub holds about 2.2 M models)
 Row = tuple[int, str | None, str | None, str | None, str | None, str | None, str | None, str, str | None]
 # number, error, id, sha, lastModified, repo_type, card data, the card data's field name, tags
-# A record's fields as the Hub's API names them, with the names the huggingface_hub client gives
-# them (its ModelInfo and DatasetInfo: a dump of `dataclasses.asdict` of each is common), read
-# where the API's name is absent.
-CLIENT_NAMES = {"cardData": "card_data", "lastModified": "last_modified"}
-CARD_FIELDS = ("cardData", "card_data")
-ISO = "%Y-%m-%dT%H:%M:%S.%gZ"  # the API's lastModified, to which every form of the date is brought
 UNREAD = (None, None, None, None, None, "cardData", None)  # a bad row's values past its error
 UPSTREAM_FIELDS = ("base_model", "datasets", "source_datasets")  # and the model index's datasets, as hfcard reads
 # A name of an upstream (lowercase), after any tag prefix (base_model:finetune:, dataset:), `extended|`
@@ -75,6 +75,9 @@ class Tables:
     paths: list[Path]
     failed: dict[int, Exception] = dataclasses.field(default_factory=dict)
     columns: dict[int, dict[str, str]] = dataclasses.field(default_factory=dict)  # a Parquet table's column types
+    too_long: dict[int, list[int]] = dataclasses.field(
+        default_factory=dict
+    )  # a JSON Lines table's lines over the bound
 
 
 def form(path: Path) -> str:
@@ -104,16 +107,21 @@ def load(paths: list[Path]) -> Tables:
 def _load_jsonl(tables: Tables, i: int, source: Path) -> None:
     """A JSON Lines table's lines, numbered (one thread, so that a line's place is its number), blank
     ones passed over; a line is an object when it is valid JSON beginning with `{`, and its id is
-    read when it is a string. The lines DuckDB refuses (over MAX_ROW_BYTES, not UTF-8) are in the
-    table `rejected<i>`."""
+    read when it is a string. Lines over MAX_LINE_BYTES are found first and left empty
+    (auditor/harvest/longlines.py), their numbers in `too_long`; the lines DuckDB refuses (not
+    UTF-8) are in the table `rejected<i>`."""
     limit = MAX_ROWS + 1  # lines count from 1
     lines = f"""SELECT row_number() OVER () AS place, line
                 FROM read_csv(?, columns={{'line': 'VARCHAR'}}, delim=E'\\x01', quote='', escape='',
                               header=false, auto_detect=false, strict_mode=false,
-                              max_line_size={MAX_ROW_BYTES}, ignore_errors=true, store_rejects=true,
+                              max_line_size={MAX_LINE_BYTES}, buffer_size={2 * MAX_LINE_BYTES},
+                              ignore_errors=true, store_rejects=true,
                               rejects_table='rejected{i}', rejects_scan='rejected_scans{i}')"""
     kept = f"(line IS NOT NULL AND regexp_matches(line, '[^ ]') AND place < {limit}) OR place = {limit}"
-    _load_texts(tables, i, source, lines, kept)
+    spans = longlines.find(source, MAX_LINE_BYTES)
+    tables.too_long[i] = [line for line, _, _ in spans]
+    with longlines.blanked(source, spans) as readable:
+        _load_texts(tables, i, readable, lines, kept)
 
 
 def _load_array(tables: Tables, i: int, source: Path) -> None:
@@ -125,8 +133,9 @@ def _load_array(tables: Tables, i: int, source: Path) -> None:
 
     if _last_character(source) != b"]":
         raise duckdb.InvalidInputException("the JSON array is not closed: the file ends before its ']' (cut short?)")
-    elements = """SELECT row_number() OVER () - 1 AS place, json::VARCHAR AS line
-                  FROM read_json(?, format='array', records=false, columns={'json': 'JSON'})"""
+    elements = f"""SELECT row_number() OVER () - 1 AS place, json::VARCHAR AS line
+                   FROM read_json(?, format='array', records=false, columns={{'json': 'JSON'}},
+                                  maximum_object_size={MAX_LINE_BYTES})"""
     _load_texts(tables, i, source, elements, f"place <= {MAX_ROWS}")
 
 
@@ -164,7 +173,7 @@ def _load_parquet(tables: Tables, i: int, path: Path) -> None:
     """A Parquet table's rows, numbered from 0, with their columns as stored."""
     types = {r[0]: r[1] for r in tables.con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()}
     tables.columns[i] = types
-    stored = ("sha", "repo_type", "tags", *CLIENT_NAMES, *CLIENT_NAMES.values())
+    stored = ("sha", "repo_type", "tags", *hubfields.CLIENT_NAMES, *hubfields.CLIENT_NAMES.values())
     kept = ", ".join(f'"{c}"' for c in stored if c in types)
     tables.con.execute(
         f"""CREATE TABLE t{i} AS SELECT file_row_number AS place, true AS is_object, id::VARCHAR AS id,
@@ -189,16 +198,16 @@ def rows(tables: Tables, path: Path, focus: frozenset[str] | None) -> Iterator[R
     parquet = stored == "parquet"
     read = ", ".join(
         f"CASE WHEN {chosen} THEN {value} END"
-        for value in (_parquet_values(tables.columns[i]) if parquet else _jsonl_values())
+        for value in (hubfields.parquet_values(tables.columns[i]) if parquet else hubfields.jsonl_values())
     )
-    parsed = "" if parquet else f", CASE WHEN {chosen} THEN json_extract(line, {list(JSONL_PATHS)}) END AS v"
+    parsed = "" if parquet else f", CASE WHEN {chosen} THEN json_extract(line, {list(hubfields.JSONL_PATHS)}) END AS v"
     query = f"""
         SELECT place, is_object, id, {read}
         FROM (SELECT *{parsed} FROM t{i} WHERE {kept} OR place = {limit}) ORDER BY place
     """
     found = tables.con.execute(query).fetchall()
-    numbered = _line_numbers(found, tables.con, i) if stored == "lines" else _sized(found)
-    for number, error, row_id, *values in numbered:
+    numbered = _line_numbers(found, tables, i) if stored == "lines" else _sized(found)
+    for number, error, row_id, *values in _bounded(numbered):
         if number >= limit:
             yield number, f"past the limit of {MAX_ROWS:,} rows a table", *UNREAD
             return
@@ -206,57 +215,14 @@ def rows(tables: Tables, path: Path, focus: frozenset[str] | None) -> Iterator[R
             yield number, error, row_id, *values
 
 
-JSONL_PATHS = tuple(f"$.{k}" for k in ("sha", "repo_type", "tags", *CLIENT_NAMES, *CLIENT_NAMES.values()))
+def _line_numbers(found: list[tuple[Any, ...]], tables: Tables, i: int) -> Iterator[tuple[Any, ...]]:
+    """The lines DuckDB returned, numbered in the file, with those it refused and those too long to
+    give it, each told in its turn."""
+    long = ((n, f"over {MAX_LINE_BYTES // 1024 // 1024} MB", *UNREAD) for n in tables.too_long.get(i, []))
+    return heapq.merge(_taken(found, tables.con, i), long, key=lambda row: row[0])
 
 
-def _jsonl_values() -> tuple[str, ...]:
-    """A JSON Lines row's sha, lastModified, repo_type (each when a string), card data, its field's
-    name and tags (as JSON text), from its fields parsed once (`v`, JSONL_PATHS' values)."""
-    at = {path[2:]: f"v[{n}]" for n, path in enumerate(JSONL_PATHS, 1)}
-
-    def string(k: str) -> str:
-        return f"""CASE WHEN starts_with({at[k]}, '"') THEN {at[k]}->>'$' END"""
-
-    modified = f"coalesce({string('lastModified')}, {string('last_modified')})"
-    api, client = at["cardData"], at["card_data"]
-    card_field = f"CASE WHEN {api} IS NULL AND {client} IS NOT NULL THEN 'card_data' ELSE 'cardData' END"
-    card = f"coalesce({api}, {client})::VARCHAR"
-    return string("sha"), _iso(modified), string("repo_type"), card, card_field, f"{at['tags']}::VARCHAR"
-
-
-def _parquet_values(types: dict[str, str]) -> tuple[str, ...]:
-    """A Parquet row's sha, lastModified, repo_type, card data, its field's name and tags as JSON
-    text, whether the file stores them as JSON strings or as nested columns, by the API's names or
-    the client's."""
-    sha, kind = (f'"{c}"::VARCHAR' if c in types else "NULL" for c in ("sha", "repo_type"))
-    modified = [_modified(c, types[c]) for c in ("lastModified", "last_modified") if c in types]
-    cards = [(c, f'"{c}"' if types[c] == "VARCHAR" else f'to_json("{c}")') for c in CARD_FIELDS if c in types]
-    card = f"coalesce({', '.join(text for _, text in cards)})::VARCHAR" if cards else "NULL"
-    card_field = (
-        f"'{cards[0][0]}'"
-        if len(cards) == 1
-        else ("CASE WHEN \"cardData\" IS NULL AND \"card_data\" IS NOT NULL THEN 'card_data' ELSE 'cardData' END")
-    )
-    tags = '"tags"::VARCHAR' if types["tags"] == "VARCHAR" else 'to_json("tags")::VARCHAR'
-    return sha, f"coalesce({', '.join(modified)})" if modified else "NULL", kind, card, card_field, tags
-
-
-def _modified(column: str, stored: str) -> str:
-    """A date column as text in the API's ISO form (`2026-11-30T12:00:00.000Z`), whether the file
-    stores it as text or as a timestamp, so that revisions of one asset order alike in both."""
-    if stored.startswith("TIMESTAMP"):
-        zoned = f"\"{column}\" AT TIME ZONE 'UTC'" if "TIME ZONE" in stored else f'"{column}"::TIMESTAMP'
-        return f"strftime({zoned}, '{ISO}')"
-    return _iso(f'"{column}"::VARCHAR')
-
-
-def _iso(text: str) -> str:
-    """A date given as text in the API's ISO form where it reads as one (the client's objects
-    written with `str` read `2026-11-30 12:00:00+00:00`); as given where it does not."""
-    return f"coalesce(strftime(try_cast({text} AS TIMESTAMPTZ) AT TIME ZONE 'UTC', '{ISO}'), {text})"
-
-
-def _line_numbers(found: list[tuple[Any, ...]], con: Any, i: int) -> Iterator[tuple[Any, ...]]:
+def _taken(found: list[tuple[Any, ...]], con: Any, i: int) -> Iterator[tuple[Any, ...]]:
     """The lines DuckDB returned, numbered in the file: a line's place among the lines DuckDB took,
     plus the lines it refused before it (each told in its turn)."""
     refused = sorted(con.execute(f"SELECT line, error_type FROM rejected{i}").fetchall())
@@ -271,14 +237,21 @@ def _line_numbers(found: list[tuple[Any, ...]], con: Any, i: int) -> Iterator[tu
 
 
 def _refused(error_type: str) -> str:
-    return f"over {MAX_ROW_BYTES // 1024} KB" if "LINE SIZE" in str(error_type).upper() else "not UTF-8 text"
+    return f"over {MAX_LINE_BYTES // 1024 // 1024} MB" if "LINE SIZE" in str(error_type).upper() else "not UTF-8 text"
 
 
 def _sized(found: list[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
-    """Parquet rows and array elements, each told when over MAX_ROW_BYTES (JSON Lines are bounded as read)."""
-    for number, is_object, row_id, sha, modified, kind, card, card_field, tags in found:
-        error = f"over {MAX_ROW_BYTES // 1024} KB" if len(card or "") + len(tags or "") > MAX_ROW_BYTES else None
-        yield number, error if is_object else "not a JSON object", row_id, sha, modified, kind, card, card_field, tags
+    """Parquet rows and array elements, told when not a JSON object."""
+    for number, is_object, *values in found:
+        yield number, None if is_object else "not a JSON object", *values
+
+
+def _bounded(numbered: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """Rows, each told when its card data and tags are over MAX_ROW_BYTES."""
+    for number, error, row_id, sha, modified, kind, card, card_field, tags in numbered:
+        if error is None and len(card or "") + len(tags or "") > MAX_ROW_BYTES:
+            error = f"its card data and tags are over {MAX_ROW_BYTES // 1024} KB"
+        yield number, error, row_id, sha, modified, kind, card, card_field, tags
 
 
 def lineage(tables: Tables, seeds: Iterable[str]) -> frozenset[str]:
@@ -352,7 +325,7 @@ def _upstream_values(tables: Tables) -> Iterator[tuple[int, tuple[str, str]]]:
                 ),
             )
             continue
-        _, _, _, card, _, tags = _parquet_values(tables.columns[i])
+        _, _, _, card, _, tags = hubfields.parquet_values(tables.columns[i])
         yield i, (_json(card), _json(tags))
 
 

@@ -6,7 +6,7 @@ The table is scanned once, in bulk, by DuckDB (auditor/harvest/hubrows.py); Pyth
 for each row it reads (its id, sha, lastModified, card data and tags as JSON text) and reads the
 card data with the card reader's own field readers (hfcard.read_fields), so a row means what its
 card would. A dump made with the huggingface_hub client names two fields its way (`card_data`,
-`last_modified`: hubrows.CLIENT_NAMES), read where the API's names are absent. Rows of one id at
+`last_modified`: hubfields.CLIENT_NAMES), read where the API's names are absent. Rows of one id at
 several shas are the revisions of one asset (auditor/versions.py),
 dated by lastModified. For the audit of one release, only the rows of its lineage become records
 (`lineage`, `read`'s focus); for the impact of a change to one asset, the rows of the lineage of
@@ -18,8 +18,9 @@ quantized, merge), which is taken over mlaudit's own inference from the card dat
 
 Evidence points at the file, the row (the line of a JSON Lines file; `[i]`, the 0-based row
 index, of a Parquet file or a JSON array) and the field. A row that cannot be read is a problem
-naming its row, and the rest are read. Bounds (hubrows): rows over MAX_ROW_BYTES and rows past MAX_ROWS are
-reported and not read; DuckDB's parsers are linear, and so is the rest, one pass over the rows.
+naming its row, and the rest are read. Bounds (hubrows): rows whose card data and tags are over
+MAX_ROW_BYTES, lines over MAX_LINE_BYTES and rows past MAX_ROWS are reported and not read;
+DuckDB's parsers are linear, and so is the rest, one pass over the rows.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from auditor.harvest import gzipped, hfcard, hubrows, rowjson
+from auditor.harvest import gzipped, hfcard, hubfields, hubrows, rowjson
 from auditor.harvest.layout import Context, Ev
 from auditor.identity import looks_like_hub_id
 from auditor.model import BAD_ROW, AssetRecord, Evidence, Problem, Reference
@@ -43,7 +44,7 @@ PINNABLE = False
 HUB_LAYOUT = True  # a row's id is its Hub id
 SUFFIXES = (".jsonl", ".ndjson", ".parquet", ".json")
 JSONL_KEYS = (b'"sha"', b'"tags"', b'"cardData"', b'"lastModified"', b'"card_data"', b'"last_modified"')
-PARQUET_COLUMNS = frozenset({"id", "tags"})  # and card data, by either name (hubrows.CARD_FIELDS)
+PARQUET_COLUMNS = frozenset({"id", "tags"})  # and card data, by either name (hubfields.CARD_FIELDS)
 MAX_BAD_ROWS = 100  # bad rows of a table told one by one; the rest are counted
 
 
@@ -57,7 +58,7 @@ def detect(path: Path, head: bytes) -> bool:
     form = hubrows.form(path)
     if form == "parquet":
         stored = set(hubrows.columns(path))
-        return head.startswith(b"PAR1") and stored >= PARQUET_COLUMNS and bool(stored & set(hubrows.CARD_FIELDS))
+        return head.startswith(b"PAR1") and stored >= PARQUET_COLUMNS and bool(stored & set(hubfields.CARD_FIELDS))
     if gzipped.compressed(path):
         inflated = gzipped.inflated_head(head, len(head))
         if inflated is None:  # a table by its name, corrupt from its first bytes: unreadable, not skipped

@@ -1,0 +1,60 @@
+"""A Hub record's fields as DuckDB's SQL reads them from each form of a table: the expressions that
+give a row's sha, date, kind, card data (and the name of its field) and tags as text, from a JSON
+Lines line parsed once or from a Parquet file's columns, by the API's names or the client's."""
+
+from __future__ import annotations
+
+# A record's fields as the Hub's API names them, with the names the huggingface_hub client gives
+# them (its ModelInfo and DatasetInfo: a dump of `dataclasses.asdict` of each is common), read
+# where the API's name is absent.
+CLIENT_NAMES = {"cardData": "card_data", "lastModified": "last_modified"}
+CARD_FIELDS = ("cardData", "card_data")
+ISO = "%Y-%m-%dT%H:%M:%S.%gZ"  # the API's lastModified, to which every form of the date is brought
+JSONL_PATHS = tuple(f"$.{k}" for k in ("sha", "repo_type", "tags", *CLIENT_NAMES, *CLIENT_NAMES.values()))
+
+
+def jsonl_values() -> tuple[str, ...]:
+    """A JSON Lines row's sha, lastModified, repo_type (each when a string), card data, its field's
+    name and tags (as JSON text), from its fields parsed once (`v`, JSONL_PATHS' values)."""
+    at = {path[2:]: f"v[{n}]" for n, path in enumerate(JSONL_PATHS, 1)}
+
+    def string(k: str) -> str:
+        return f"""CASE WHEN starts_with({at[k]}, '"') THEN {at[k]}->>'$' END"""
+
+    modified = f"coalesce({string('lastModified')}, {string('last_modified')})"
+    api, client = at["cardData"], at["card_data"]
+    card_field = f"CASE WHEN {api} IS NULL AND {client} IS NOT NULL THEN 'card_data' ELSE 'cardData' END"
+    card = f"coalesce({api}, {client})::VARCHAR"
+    return string("sha"), _iso(modified), string("repo_type"), card, card_field, f"{at['tags']}::VARCHAR"
+
+
+def parquet_values(types: dict[str, str]) -> tuple[str, ...]:
+    """A Parquet row's sha, lastModified, repo_type, card data, its field's name and tags as JSON
+    text, whether the file stores them as JSON strings or as nested columns, by the API's names or
+    the client's."""
+    sha, kind = (f'"{c}"::VARCHAR' if c in types else "NULL" for c in ("sha", "repo_type"))
+    modified = [_modified(c, types[c]) for c in ("lastModified", "last_modified") if c in types]
+    cards = [(c, f'"{c}"' if types[c] == "VARCHAR" else f'to_json("{c}")') for c in CARD_FIELDS if c in types]
+    card = f"coalesce({', '.join(text for _, text in cards)})::VARCHAR" if cards else "NULL"
+    card_field = (
+        f"'{cards[0][0]}'"
+        if len(cards) == 1
+        else ("CASE WHEN \"cardData\" IS NULL AND \"card_data\" IS NOT NULL THEN 'card_data' ELSE 'cardData' END")
+    )
+    tags = '"tags"::VARCHAR' if types["tags"] == "VARCHAR" else 'to_json("tags")::VARCHAR'
+    return sha, f"coalesce({', '.join(modified)})" if modified else "NULL", kind, card, card_field, tags
+
+
+def _modified(column: str, stored: str) -> str:
+    """A date column as text in the API's ISO form (`2026-11-30T12:00:00.000Z`), whether the file
+    stores it as text or as a timestamp, so that revisions of one asset order alike in both."""
+    if stored.startswith("TIMESTAMP"):
+        zoned = f"\"{column}\" AT TIME ZONE 'UTC'" if "TIME ZONE" in stored else f'"{column}"::TIMESTAMP'
+        return f"strftime({zoned}, '{ISO}')"
+    return _iso(f'"{column}"::VARCHAR')
+
+
+def _iso(text: str) -> str:
+    """A date given as text in the API's ISO form where it reads as one (the client's objects
+    written with `str` read `2026-11-30 12:00:00+00:00`); as given where it does not."""
+    return f"coalesce(strftime(try_cast({text} AS TIMESTAMPTZ) AT TIME ZONE 'UTC', '{ISO}'), {text})"
