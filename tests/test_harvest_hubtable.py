@@ -57,6 +57,11 @@ def test_a_row_reads_as_its_card_with_evidence_at_its_line_and_field():
     assert ("truthful_qa", "dataset", "evaluated_on") in refs
     assert found["acme/support-tickets"].kind == "dataset"  # datasets.jsonl holds datasets
     assert found["acme/merged-7b"].licenses[0].name == "acme-research"  # license_name travels with `other`
+    gptq = found["acme/support-chat-7b-GPTQ"]  # a dump of the huggingface_hub client's objects
+    assert gptq.modified == "2026-10-05T10:11:12.000Z" and gptq.licenses[0].raw == "llama2"
+    assert [(r.target, r.relation, r.evidence) for r in gptq.references] == [
+        ("acme/support-chat-7b", "quantized", Evidence("client-models.jsonl", "card_data.base_model", 1))
+    ]
 
 
 def test_tags_stand_in_for_missing_card_data_and_state_the_hub_relation():
@@ -622,7 +627,7 @@ def test_a_focus_reads_the_lineage_rows_and_every_bad_row(tmp_path):
         "tatsu-lab/alpaca",
     ]
     assert [p.message for p in result.problems] == ["line 5: not a JSON object; the row is not read"]
-    assert {e.file for e in result.inventory} == {"SOURCE.md", "datasets.jsonl", "models.jsonl"}
+    assert {e.file for e in result.inventory} == {"SOURCE.md", "client-models.jsonl", "datasets.jsonl", "models.jsonl"}
 
 
 @pytest.mark.parametrize(

@@ -36,9 +36,8 @@ from auditor.harvest import gzipped, hubfields, longlines
 from auditor.identity import HUB_ID, looks_like_hub_id
 
 MAX_ROW_BYTES = 1024 * 1024  # a row's card data and tags, the part of it read
-MAX_LINE_BYTES = (
-    64 * 1024 * 1024
-)  # a JSON Lines line or JSON array element whole: the API's files list runs to megabytes
+# a JSON Lines line or JSON array element whole: the API's list of a record's files runs to megabytes
+MAX_LINE_BYTES = 64 * 1024 * 1024
 MAX_ROWS = 5_000_000  # rows read from one table (the Hub holds about 2.2 M models)
 Row = tuple[int, str | None, str | None, str | None, str | None, str | None, str | None, str, str | None]
 # number, error, id, sha, lastModified, repo_type, card data, the card data's field name, tags
@@ -75,9 +74,8 @@ class Tables:
     paths: list[Path]
     failed: dict[int, Exception] = dataclasses.field(default_factory=dict)
     columns: dict[int, dict[str, str]] = dataclasses.field(default_factory=dict)  # a Parquet table's column types
-    too_long: dict[int, list[int]] = dataclasses.field(
-        default_factory=dict
-    )  # a JSON Lines table's lines over the bound
+    # the numbers of a JSON Lines table's lines over MAX_LINE_BYTES, left out of what DuckDB read
+    too_long: dict[int, list[int]] = dataclasses.field(default_factory=dict)
 
 
 def form(path: Path) -> str:

@@ -204,8 +204,8 @@ def _repo_type(
 def _record(
     record: AssetRecord, locator: int, indexed: bool, card: tuple[str, str | None], tags_text: str | None
 ) -> list[tuple[str, str, Evidence]]:
-    """Read one row's card data ((its field's name, its JSON text)) and tags into `record`; returns
-    the problems met (code, message, where)."""
+    """Read one row's card data (the name of its field and its JSON text) and tags into `record`;
+    returns the problems met (code, message, where)."""
     card_field, card_text = card
     if card_text in (None, "null") and tags_text in (None, "null", "[]"):
         record.has_metadata = False  # a row listed without card data or tags says nothing more
