@@ -24,6 +24,7 @@ def connect(**config: Any) -> Any:
         "temp_directory": spill,
     }
     connection = duckdb.connect(":memory:", config={**settings, **config})
+    connection.execute("SET enable_progress_bar = false")  # raw escape sequences on the terminal, mid-output
     weakref.finalize(connection, shutil.rmtree, spill, True)
     return connection
 

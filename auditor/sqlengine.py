@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import os
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
@@ -23,10 +24,12 @@ from auditor.engine import Term
 from auditor.predicates import ROWS, Atoms
 
 Rows = dict[str, list[tuple[Term, ...]]]  # predicate (table) -> facts, each its name and values
-# DuckDB's share of memory while the rules run; its tables spill to a private folder beyond it. Left
-# to its default (most of the machine), one block of the 1M-asset lake took 2.4 GB more for a moment
-# and set the run's peak (9.36 GB, 8.28 GB capped). At 100k it is never reached.
-MEMORY = "1GB"
+# DuckDB's share of the machine's memory while the rules run; its tables spill to a private folder
+# beyond it. Its default (80 %) let one block of the 1M-asset lake take 2.4 GB more for a moment, so
+# it was capped at 1 GB (the run's peak 8.28 GB, not 9.36 GB); but a block grows with the assets an
+# undescribed upstream gathers (every asset that names it), and the rules' recursion over 80,000 of
+# them needs more than 1 GB, 200,000 more than 2 GB: a cap that small makes such a lake fail.
+MEMORY_SHARE = 0.5
 _VALUES: dict[str, Callable[[Any], Term]] = {
     "asset": int,
     "int": int,
@@ -46,7 +49,7 @@ def solve(
     """Atoms of the Datalog core computed by DuckDB, in the shape engine.solve returns (those of
     the predicates named in `only`, if given; of those about the assets `about`, if given)."""
     program = compiled(files)
-    connection = duck.connect(memory_limit=MEMORY)  # spills in a folder of its own, never the audited one
+    connection = duck.connect(memory_limit=memory())  # spills in a folder of its own, never the audited one
     try:
         load(connection, program, facts, clingo_choices)
         run(connection, program if only is None else program.narrowed(only))
@@ -55,6 +58,12 @@ def solve(
         return read(connection, program, only, about is not None)
     finally:
         connection.close()
+
+
+def memory() -> str:
+    """DuckDB's memory limit for the rules: MEMORY_SHARE of the machine's physical memory, in MB."""
+    physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{int(physical * MEMORY_SHARE) // 2**20}MB"
 
 
 def compiled(files: list[Path]) -> sqlcompile.Program:

@@ -7,6 +7,7 @@ import json
 import shutil
 import sys
 import tempfile
+from array import array
 from pathlib import Path
 
 import duckdb
@@ -17,10 +18,10 @@ from conftest import FIXTURES, RB, ROOT, card, write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from auditor import audit, config, lake, lakedb
+from auditor import audit, config, duck, lake, lakedb
 from auditor.cli import main
 from auditor.report import lakehtml, lakeplots, laketext
-from auditor.spilled import spilled
+from auditor.spilled import Spilled, spilled
 from auditor.vocabulary import SEVERITIES
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -555,3 +556,30 @@ def test_findings_parquet_of_many_chunks_is_the_same_bytes_each_time(tmp_path):
             rows = parquet_rows(files["findings.parquet"])[1]
     assert made[0] == made[1]
     assert len(rows) > 2048 and [r["id"] for r in rows] == [f["id"] for f in by_asset_then_id(list(judged.findings))]
+
+
+def test_findings_parquet_takes_a_finding_over_duckdbs_default_line_bound(tmp_path):
+    """An undescribed upstream that many assets name has a finding whose evidence is every
+    reference (48 MB of JSON for 200,000 of them): read_json's default bound is 16 MB."""
+    steps = [{"asset": "x", "fact": "f" * 100, "file": "models.jsonl", "line": i} for i in range(260_000)]
+    empty = dict.fromkeys(lakedb.FINDING_COLUMNS)
+    found = [
+        {**empty, "id": "PRV002-aaaaaaaaaaaa", "asset": "x", "evidence": steps},
+        {**empty, "id": "OBL001-b", "asset": "a"},
+    ]
+    lines = [orjson.dumps(f) + b"\n" for f in found]
+    assert len(lines[0]) > 34 * 1024 * 1024  # DuckDB reads twice its bound before it tells
+    (tmp_path / "findings.jsonl").write_bytes(b"".join(lines))
+    spilled = Spilled(tempfile.TemporaryDirectory(), tmp_path / "findings.jsonl", array("q", map(len, lines)), {})
+    con = duck.connect(threads=1, preserve_insertion_order=True)
+    con.execute(
+        "CREATE TABLE findings AS SELECT * FROM (VALUES ('x', 'PRV002-aaaaaaaaaaaa'), ('a', 'OBL001-b')) t(asset, id)"
+    )
+    written = lakedb._findings_parquet(con, tmp_path, spilled)
+    read = duckdb.sql(f"SELECT id, json_array_length(evidence) FROM '{written}'").fetchall()
+    assert read == [("OBL001-b", None), ("PRV002-aaaaaaaaaaaa", 260_000)]
+
+
+def test_duckdb_draws_no_progress_bar_on_the_terminal():
+    """Its bar, drawn for a query over two seconds, is raw escape sequences amid mlaudit's output."""
+    assert duck.connect().execute("SELECT current_setting('enable_progress_bar')").fetchone() == (False,)
