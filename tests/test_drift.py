@@ -166,6 +166,23 @@ def test_a_table_of_hub_records_given_alone_is_judged_as_a_lake_whatever_its_for
     assert changed["counts"]["licenses_changed"] == 1
 
 
+def test_a_dump_of_the_hub_clients_objects_drifts_nothing_from_the_apis_of_the_same_records(tmp_path):
+    """The same records under the client's names (card_data, last_modified in its `str` form):
+    no asset, license, edge or finding changes, so a lake dumped either way compares."""
+    names = {"cardData": "card_data", "lastModified": "last_modified"}
+    rows = [json.loads(line) for line in (FIXTURES / "formats" / "hub-records" / "models.jsonl").open(encoding="utf-8")]
+    client = [
+        {
+            names.get(k, k): v.replace("T", " ").replace(".000Z", "+00:00") if k == "lastModified" else v
+            for k, v in r.items()
+        }
+        for r in rows
+    ]
+    (tmp_path / "models.jsonl").write_text("".join(json.dumps(r) + "\n" for r in client), encoding="utf-8")
+    doc = compared(FIXTURES / "formats" / "hub-records" / "models.jsonl", tmp_path / "models.jsonl")
+    assert doc["assets"] == [] and not any(doc["counts"].values())
+
+
 def test_a_lake_output_s_summary_names_its_folder(snapshots, tmp_path):
     for name, side in zip(("old", "new"), snapshots, strict=True):
         assert main(["lake", str(side), "--out", str(tmp_path / name), "--fail-on", "never"]) == 0
