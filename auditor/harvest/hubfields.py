@@ -36,11 +36,8 @@ def parquet_values(types: dict[str, str]) -> tuple[str, ...]:
     modified = [_modified(c, types[c]) for c in ("lastModified", "last_modified") if c in types]
     cards = [(c, f'"{c}"' if types[c] == "VARCHAR" else f'to_json("{c}")') for c in CARD_FIELDS if c in types]
     card = f"coalesce({', '.join(text for _, text in cards)})::VARCHAR" if cards else "NULL"
-    card_field = (
-        f"'{cards[0][0]}'"
-        if len(cards) == 1
-        else ("CASE WHEN \"cardData\" IS NULL AND \"card_data\" IS NOT NULL THEN 'card_data' ELSE 'cardData' END")
-    )
+    both = """CASE WHEN "cardData" IS NULL AND "card_data" IS NOT NULL THEN 'card_data' ELSE 'cardData' END"""
+    card_field = f"'{cards[0][0]}'" if len(cards) == 1 else both
     tags = '"tags"::VARCHAR' if types["tags"] == "VARCHAR" else 'to_json("tags")::VARCHAR'
     return sha, f"coalesce({', '.join(modified)})" if modified else "NULL", kind, card, card_field, tags
 
