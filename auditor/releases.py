@@ -127,8 +127,12 @@ def _first_named(keys: list[str], graph: AssetGraph) -> str:
 def _release_text(fb: FactBase, a: int, asset: Asset, prescribed: list[tuple[str, str]]) -> None:
     """What the release's name and card say, for the phrases and prefixes licenses prescribe."""
     name = asset.id.rsplit("/", 1)[-1]
-    texts = [(record.source, record.text.lower()) for record in asset.records if record.role is None and record.text]
-    if texts:
+    texts = [
+        (record.source, record.text.lower())
+        for record in asset.records
+        if record.role is None and record.text is not None
+    ]
+    if texts:  # a card read, if only its front matter: what its body lacks, it does not state
         fb.add(S.has_card_text(a), *(Evidence(source, "") for source, _ in texts))
     for term, value in prescribed:
         if term == "naming_prefix":

@@ -157,6 +157,19 @@ def test_what_a_release_without_a_card_text_states_cannot_be_told():
     assert obligation(with_card, "display_notice", "LicenseRef-Llama-3-Community")["status"] == "unmet"
 
 
+def test_a_card_of_front_matter_alone_does_not_state_the_phrase(release):
+    """A card read is a card's text, if only its front matter: its empty body states nothing."""
+    doc = release(
+        {
+            "mlaudit.toml": '[release]\nasset = "acme/Llama-3-m"\n',
+            "meta-llama/Meta-Llama-3-8B/README.md": LLAMA_BASE,
+            "acme/Llama-3-m/README.md": "---\nlicense: llama3\nbase_model: meta-llama/Meta-Llama-3-8B\n---\n",
+        }
+    )
+    assert obligation(doc, "display_notice", "LicenseRef-Llama-3-Community")["status"] == "unmet"
+    assert [f["rule"] for f in doc["findings"] if f["rule"] == "CMP009"] == ["CMP009"]
+
+
 _LINES = st.lists(st.text(st.characters(categories=("L", "N")), min_size=1, max_size=8), min_size=1, max_size=12)
 
 
