@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 from auditor import versions
 from auditor.harvest.registry import FORMAT_ORDER, HUB_LAYOUT
-from auditor.identity import Key, hub_id, keys, located, normalise_url, plain_id
+from auditor.identity import Key, hub_id, keys, located, plain_id
 from auditor.model import Asset, AssetGraph, AssetRecord, Edge, Evidence, Harvest, Reference
 from auditor.naming import asset_key, display_name, find, split_id
 from auditor.vocabulary import Scheme
@@ -224,8 +224,7 @@ def _targets(
     if by_name:
         return by_name[:1], assets[by_name[0]].records[0].source
     key = asset_key(kind, name)
-    shown = ref.target if "://" in ref.target and name == normalise_url(ref.target) else name  # a URL outside the Hub
-    assets.setdefault(key, Asset(shown, kind))
+    assets.setdefault(key, Asset(name, kind))
     return [key], None
 
 

@@ -27,9 +27,8 @@ def display_id(key: str, graph: AssetGraph) -> str:
 
 
 def display_name(kind: str, asset_id: str) -> str:
-    """How reports name an asset: its Hub id, datasets prefixed as in Hub URLs; an upstream known
-    only by a URL outside the Hub, by that URL (a Hub prefix would read as a Hub path)."""
-    return f"datasets/{asset_id}" if kind == "dataset" and "://" not in asset_id else asset_id
+    """How reports name an asset: its Hub id, datasets prefixed as in Hub URLs."""
+    return f"datasets/{asset_id}" if kind == "dataset" else asset_id
 
 
 def organisation(asset: Asset) -> str:

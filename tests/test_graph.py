@@ -6,7 +6,6 @@ import pytest
 
 from auditor.graph import FORMAT_ORDER, LineageError, build
 from auditor.model import AssetRecord, Checksum, Edge, Evidence, Harvest, Identifier, LicenseStatement, Reference
-from auditor.naming import display_id
 
 
 def ev(file: str, pointer: str = "", line: int | None = None) -> Evidence:
@@ -137,25 +136,6 @@ def test_a_url_several_assets_carry_names_each_of_them_and_the_edge_says_so():
     g = graph_of(subset("corpus-en"), subset("corpus-fr"), user)
     assert sorted(e.parent for e in g.edges) == ["dataset:corpus-en", "dataset:corpus-fr"]
     assert all("2 distinct assets carry this URL" in e.basis for e in g.edges)
-
-
-def test_an_upstream_known_only_by_a_url_outside_the_hub_is_named_by_its_url_not_as_a_hub_path():
-    """Its key is the URL's place (host and path), so spellings of one URL are one asset; reports
-    show the URL as the manifest first gave it, never `datasets/host/path`, which reads as a Hub
-    repository. A Hub URL still names its repository."""
-    iris = "https://archive.ics.uci.edu/ml/datasets/Iris"
-    g = graph_of(
-        card("org/a", "dataset", ref(iris, "dataset", "derived_from", scheme="url")),
-        card(
-            "org/b",
-            "dataset",
-            ref("http://www.archive.ics.uci.edu/ml/datasets/Iris/", "dataset", "derived_from", scheme="url"),
-        ),
-        card("org/c", "dataset", ref("https://huggingface.co/datasets/org/d", "dataset", "derived_from", scheme="url")),
-    )
-    assert display_id("dataset:archive.ics.uci.edu/ml/datasets/iris", g) == iris
-    assert display_id("dataset:org/d", g) == "datasets/org/d"
-    assert {e.parent for e in g.edges} == {"dataset:archive.ics.uci.edu/ml/datasets/iris", "dataset:org/d"}
 
 
 def test_format_ranking_the_better_ranked_record_comes_first_and_names_the_asset():
