@@ -29,7 +29,6 @@ from auditor.vocabulary import Relation, SectionStatus
 
 Chain = tuple[Step, ...]
 CHAINED = ("carries", "inherited", "embodies", "adapts", "follows_newest")  # facts explained by a walk up the lineage
-ABSENT = ("no_files", "no_card_text")  # what no manifest of an asset gives: cited by the manifests that describe it
 
 
 @cache
@@ -125,7 +124,7 @@ class Chains:
         if fact[0] in CHAINED:
             return self.carries(fact[1], fact[2], fact[3], from_parent=fact[0] != "carries")
         text = self.describe(fact)
-        evidence = self.fb.facts.get(fact if fact[0] not in ABSENT else self.asset_fact(fact[1])) or [None]
+        evidence = self.fb.facts.get(fact if fact[0] != "no_files" else self.asset_fact(fact[1])) or [None]
         subject = self.name(fact[1]) if isinstance(fact[1], int) else None
         return tuple(_step(subject, text, e) for e in evidence)
 

@@ -193,13 +193,6 @@ class NoFilesRow(NamedTuple):
         return tuple.__repr__(self)
 
 
-class NoCardTextRow(NamedTuple):
-    a: int
-
-    def __repr__(self) -> str:
-        return tuple.__repr__(self)
-
-
 class UncheckedRow(NamedTuple):
     term: str
 
@@ -255,7 +248,6 @@ ROWS: dict[str, Callable[[Iterable[Term]], tuple[Term, ...]]] = {
     "outbound": OutboundRow._make,
     "outbound_requirement": OutboundRequirementRow._make,
     "no_files": NoFilesRow._make,
-    "no_card_text": NoCardTextRow._make,
     "unchecked": UncheckedRow._make,
     "removed": RemovedRow._make,
     "changed": ChangedRow._make,
@@ -338,10 +330,6 @@ class Atoms(defaultdict[str, list[tuple[Term, ...]]]):
     @property
     def no_files(self) -> list[NoFilesRow]:
         return cast(list[NoFilesRow], self.get("no_files", []))
-
-    @property
-    def no_card_text(self) -> list[NoCardTextRow]:
-        return cast(list[NoCardTextRow], self.get("no_card_text", []))
 
     @property
     def unchecked(self) -> list[UncheckedRow]:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from auditor import schema, shipped
 from auditor.cone import ancestors
 from auditor.config import Lake, Settings
+from auditor.harvest.hubtable import FORMAT as HUB_RECORDS
 from auditor.licenses import KnowledgeBase
 from auditor.model import Asset, AssetGraph, Evidence
 from auditor.naming import closest, display_id, find, organisation
@@ -132,8 +133,9 @@ def _release_text(fb: FactBase, a: int, asset: Asset, prescribed: list[tuple[str
         for record in asset.records
         if record.role is None and record.text is not None
     ]
-    if texts:  # a card read, if only its front matter: what its body lacks, it does not state
-        fb.add(S.has_card_text(a), *(Evidence(source, "") for source, _ in texts))
+    rows = [record for record in asset.records if record.format == HUB_RECORDS]
+    if rows and not texts:  # a card read, if only its front matter, states what its body says
+        fb.add(S.card_unseen(a), *(record.place or Evidence(record.source, "") for record in rows))
     for term, value in prescribed:
         if term == "naming_prefix":
             if begins_with(name, value):
