@@ -10,6 +10,8 @@ from __future__ import annotations
 CLIENT_NAMES = {"cardData": "card_data", "lastModified": "last_modified"}
 CARD_FIELDS = ("cardData", "card_data")
 ISO = "%Y-%m-%dT%H:%M:%S.%gZ"  # the API's lastModified, to which every form of the date is brought
+# a JSON Lines line's card data, by either name
+JSONL_CARD = "coalesce(" + ", ".join(f"json_extract(line, '$.{c}')" for c in CARD_FIELDS) + ")"
 JSONL_PATHS = tuple(f"$.{k}" for k in ("sha", "repo_type", "tags", *CLIENT_NAMES, *CLIENT_NAMES.values()))
 
 

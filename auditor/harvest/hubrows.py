@@ -216,7 +216,7 @@ def rows(tables: Tables, path: Path, focus: frozenset[str] | None) -> Iterator[R
 def _line_numbers(found: list[tuple[Any, ...]], tables: Tables, i: int) -> Iterator[tuple[Any, ...]]:
     """The lines DuckDB returned, numbered in the file, with those it refused and those too long to
     give it, each told in its turn."""
-    long = ((n, f"over {MAX_LINE_BYTES // 1024 // 1024} MB", *UNREAD) for n in tables.too_long.get(i, []))
+    long = ((n, _too_long(), *UNREAD) for n in tables.too_long.get(i, []))
     return heapq.merge(_taken(found, tables.con, i), long, key=lambda row: row[0])
 
 
@@ -235,7 +235,11 @@ def _taken(found: list[tuple[Any, ...]], con: Any, i: int) -> Iterator[tuple[Any
 
 
 def _refused(error_type: str) -> str:
-    return f"over {MAX_LINE_BYTES // 1024 // 1024} MB" if "LINE SIZE" in str(error_type).upper() else "not UTF-8 text"
+    return _too_long() if "LINE SIZE" in str(error_type).upper() else "not UTF-8 text"
+
+
+def _too_long() -> str:
+    return f"over {MAX_LINE_BYTES // 1024 // 1024} MB"
 
 
 def _sized(found: list[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
@@ -315,13 +319,7 @@ def _upstream_values(tables: Tables) -> Iterator[tuple[int, tuple[str, str]]]:
         if i in tables.failed:
             continue
         if form(path) != "parquet":
-            yield (
-                i,
-                (
-                    "coalesce(json_extract(line, '$.cardData'), json_extract(line, '$.card_data'))",
-                    "json_extract(line, '$.tags')",
-                ),
-            )
+            yield i, (hubfields.JSONL_CARD, "json_extract(line, '$.tags')")
             continue
         _, _, _, card, _, tags = hubfields.parquet_values(tables.columns[i])
         yield i, (_json(card), _json(tags))
