@@ -25,6 +25,7 @@ def connect(**config: Any) -> Any:
     }
     connection = duckdb.connect(":memory:", config={**settings, **config})
     connection.execute("SET enable_progress_bar = false")  # raw escape sequences on the terminal, mid-output
+    connection.execute("SET TimeZone = 'UTC'")  # a date without a zone reads alike on every machine
     weakref.finalize(connection, shutil.rmtree, spill, True)
     return connection
 

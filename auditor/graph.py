@@ -186,8 +186,16 @@ def _asset(records: list[AssetRecord], members: list[int]) -> tuple[str, Asset]:
     group = [records[i] for i in members]
     kind = max(group, key=lambda r: KIND_STRENGTH.get(r.kind, 0)).kind
     hub = next((h for r in group for h in _hub_ids(r) if h[0] == kind), None)
-    asset_id = hub[1] if hub else plain_id(group[0].id)
+    asset_id = hub[1] if hub else plain_id(_name(group))
     return asset_key(kind, asset_id), Asset(asset_id, kind, group)
+
+
+def _name(group: list[AssetRecord]) -> str:
+    """The name of the first record; where the records describe several versions, without the
+    `@version` that told apart one SBOM's packages of one name (spdx.record_ids): versions do that."""
+    first, told = group[0], f"@{group[0].version}"
+    several = len({versions.label(r) for r in group} - {None}) > 1
+    return first.id.removesuffix(told) if several and first.version else first.id
 
 
 def _hub_ids(r: AssetRecord) -> Iterator[tuple[str, str]]:

@@ -114,8 +114,10 @@ class S:
         phrase="{child} references {parent} without a version or revision",
     )
     tracks_newest = _p(
-        "child:asset parent:asset revision:string", "input", "an unpinned reference to an asset with versions",
-        phrase="{child} names no revision of {parent} the audit knows, so the newest known, {revision}, binds it",
+        "child:asset parent:asset revision:string", "input",
+        "a reference bound to an asset's newest known revision: it pins none the audit knows, or a branch",
+        phrase="{child} follows the newest known revision of {parent}, {revision}: its reference pins no revision "
+        "the audit knows, or pins a branch that names it",
     )
     relicensed = _p(
         "a:asset old_revision:string old:string new_revision:string new:string", "input", "a license change",

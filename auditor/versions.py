@@ -6,21 +6,26 @@ versionInfo or software_packageVersion, a CycloneDX component's version, a Huggi
 licence statements. A record that names no revision describes the asset as found: it counts with
 the newest.
 
+Labels that name one revision are one: a commit's first characters (7 or more) and its full sha,
+and version numbers equal but for a `v` or trailing zeros (`v1.0`, `1.0`, `1.0.0`), which take the
+longest label without a `v`. A commit's first characters that begin two known shas stay apart.
+
 Order, oldest first: by the revisions' dates (the Hub's lastModified) when every revision has one;
-else by their labels read as version numbers (1.9 before 1.10) when every label is one; else in
-the order the audit reads their files (by format, then path), which is all the formats tell. In
-either of the last two, the revision a Hub cache's `refs/main` names (auditor/harvest/cacherefs.py)
-is moved last: the cache fetched it last. Where the refs/main of two cache folders of the asset
-name different revisions, the one the last of those files by path names is moved last, and the
-disagreement is reported (a `disagrees` fact, PRV003) with both files and both revisions. The
-newest is the last.
+revisions of one date, or all when one has none, by their labels read as version numbers (1.9
+before 1.10) when every label is one, else in the order the audit reads their files (by format,
+then path, then row), which is all the formats tell; there the revision a Hub cache's `refs/main`
+names (auditor/harvest/cacherefs.py) is moved last: the cache fetched it last. Where the refs/main
+of two cache folders of the asset name different revisions, the one the last of those files by
+path names is moved last, and the disagreement is reported (a `disagrees` fact, PRV003) with
+both files and both revisions. The newest is the last.
 
 What binds: a reference pinned to a revision binds that revision, and one pinned to a branch the
 revision the cache's `refs/<branch>` names. The newest (or a revision the audit does not know) is
 the asset itself; an older one is an asset of its own, `org/name@rev`, `revision_of` the asset,
 made only when a reference pins it. An unpinned reference binds the newest (as does one pinned to
 a revision the audit does not know, or to a branch no ref file names), and a `tracks_newest` fact
-says so, as it does for a branch that names the newest: the reference moves with it. A licence that
+says so, as it does for a branch that names the newest (the reference moves with it) and for a pin
+to a revision the audit does not know of an asset known at one. A licence that
 changed between two revisions is a `relicensed` fact, which rule PRV015 reports on the assets that
 follow the newest revision, by their own reference or an upstream's.
 """
@@ -43,6 +48,7 @@ from auditor.predicate_spec import Fact
 S = schema.S
 _NUMBERED = re.compile(r"^v?(\d{1,9}(?:\.\d{1,9}){0,5})$", re.I)  # a version number: 1, 1.2, v2.0.1
 _SHORT_SHA = 7  # a pin may name a commit by its first characters, as git shows it
+_SHA = re.compile(rf"^[0-9a-f]{{{_SHORT_SHA},64}}$", re.I)  # a commit's sha, or its first characters
 MAIN = "main"  # the branch a Hub repository's newest revision is on
 
 
@@ -56,7 +62,7 @@ def split(assets: dict[str, Asset]) -> dict[tuple[str, str | None], str]:
     and an asset for each older revision; returns the key of each older revision's asset by (the
     asset's key, the revision): what a record of that asset labelled with that revision now describes."""
     moved: dict[tuple[str, str | None], str] = {}
-    several = [k for k, a in assets.items() if len({label(r) for r in a.records} - {None}) > 1]
+    several = [k for k, a in assets.items() if len(set(_revisions([label(r) for r in a.records]).values())) > 1]
     for key in several:  # most assets are known at one revision: nothing is built for them
         asset = assets[key]
         versions = ordered(asset.records)
@@ -64,38 +70,63 @@ def split(assets: dict[str, Asset]) -> dict[tuple[str, str | None], str]:
         for version in versions[:-1]:
             older = asset_key(asset.kind, f"{asset.id}@{version.revision}")
             assets[older] = Asset(f"{asset.id}@{version.revision}", asset.kind, list(version.records), revision_of=key)
-            moved[(key, version.revision)] = older
+            moved |= {(key, label(r)): older for r in version.records}
     return moved
 
 
 def ordered(records: list[AssetRecord]) -> list[Version]:
     """The versions the records describe, oldest first (see the module's docstring); the records
     naming no revision go with the newest."""
+    revision = _revisions([label(r) for r in records])
     by_label: dict[str, list[AssetRecord]] = {}
     for record in records:
         named = label(record)
         if named is not None:
-            by_label.setdefault(named, []).append(record)
+            by_label.setdefault(revision[named], []).append(record)
     versions = [
         Version(k, max((r.modified for r in rs if r.modified), default=None), tuple(rs)) for k, rs in by_label.items()
     ]
     numbers = [_number(v.revision) for v in versions]
+    if None not in numbers:
+        versions = [v for _, v in sorted(zip(numbers, versions, strict=True), key=lambda pair: pair[0] or ())]
+    versions.sort(key=lambda v: main_refs(v)[-1:])  # stable: the ones a refs/main names last, by its path
     if all(v.modified for v in versions):
-        versions.sort(key=lambda v: str(v.modified))
-    else:
-        if None not in numbers:
-            versions = [v for _, v in sorted(zip(numbers, versions, strict=True), key=lambda pair: pair[0] or ())]
-        versions.sort(key=lambda v: main_refs(v)[-1:])  # stable: the ones a refs/main names last, by its path
+        versions.sort(key=lambda v: str(v.modified))  # stable: one date's revisions keep the order above
     if versions:
         unnamed = tuple(r for r in records if label(r) is None)
         versions[-1] = replace(versions[-1], records=versions[-1].records + unnamed)
     return versions
 
 
+def _revisions(labels: list[str | None]) -> dict[str, str]:
+    """Each label's revision: the label that stands for all those naming the same one (see the
+    module's docstring)."""
+    known = sorted({x for x in labels if x is not None})
+    shas = {x.lower(): x for x in known if _SHA.match(x)}
+    revision: dict[str, str] = {}
+    for x in known:
+        begun = sorted((sha for sha in shas if sha.startswith(x.lower())), key=len) if x in shas.values() else []
+        full = begun[-1] if begun and all(begun[-1].startswith(sha) for sha in begun) else x.lower()
+        revision[x] = shas[full] if full != x.lower() else x
+    numbered: dict[tuple[int, ...], list[str]] = {}
+    for x in known:
+        if (number := _number(x)) is not None:
+            numbered.setdefault(number, []).append(x)
+    for same in numbered.values():
+        standing = max(same, key=lambda x: (not x.lower().startswith("v"), len(x), x))
+        revision |= dict.fromkeys(same, standing)
+    return revision
+
+
 def _number(revision: str) -> tuple[int, ...] | None:
-    """A label read as a version number (`v1.10` -> (1, 10)), or None."""
+    """A label read as a version number, without its trailing zeros (`v1.10.0` -> (1, 10)), or None."""
     match = _NUMBERED.match(revision)
-    return tuple(int(n) for n in match.group(1).split(".")) if match else None
+    if not match:
+        return None
+    number = [int(n) for n in match.group(1).split(".")]
+    while len(number) > 1 and number[-1] == 0:
+        number.pop()
+    return tuple(number)
 
 
 def pin(edges: set[Edge], assets: dict[str, Asset]) -> set[Edge]:
@@ -122,7 +153,7 @@ def pin(edges: set[Edge], assets: dict[str, Asset]) -> set[Edge]:
 def _pinned(edge: Edge, assets: dict[str, Asset]) -> str:
     """The asset an edge binds: the older revision it pins, else its parent (the newest)."""
     parent = assets[edge.parent]
-    version = named(edge, parent)
+    version = named(edge, parent.versions)
     if version is None or version is parent.versions[-1]:
         return edge.parent
     return asset_key(parent.kind, f"{parent.id}@{version.revision}")
@@ -140,33 +171,34 @@ def main_refs(version: Version) -> list[str]:
     )
 
 
-def named(edge: Edge, parent: Asset) -> Version | None:
-    """The version of `parent` the edge pins: the one a branch of that name names, else its revision
-    (or a commit's first characters); None when it pins none, or one the audit does not know (a
-    branch no ref file names, a revision not harvested)."""
-    on_branch = [v for v in parent.versions if edge.revision in branches(v)]
+def named(edge: Edge, versions: list[Version]) -> Version | None:
+    """The version (of those of the edge's parent) the edge pins: the one a branch of that name
+    names, else its revision (or a commit's first characters, or a version number written another
+    way); None when it pins none, or one the audit does not know (a branch no ref file names, a
+    revision not harvested, a commit's first characters that begin two)."""
+    on_branch = [v for v in versions if edge.revision in branches(v)]
     if on_branch:
         return on_branch[-1]
     pinned = (edge.revision or "").lower()
-    for version in parent.versions if pinned else ():
-        known = version.revision.lower()
-        if known == pinned or (len(pinned) >= _SHORT_SHA and known.startswith(pinned)):
-            return version
-    return None
+    number = _number(pinned) if pinned else None
+    same = [v for v in versions if v.revision.lower() == pinned or (number and _number(v.revision) == number)]
+    begun = [v for v in versions if len(pinned) >= _SHORT_SHA and v.revision.lower().startswith(pinned)]
+    found = same or begun
+    return found[0] if len(found) == 1 else None
 
 
 def facts(
     graph: AssetGraph, ids: dict[str, int], scope: set[str] | None, kb: KnowledgeBase
 ) -> Iterator[tuple[Fact, list[Evidence]]]:
-    """`tracks_newest` for each reference (in `scope`) to an asset with versions that follows the
-    newest (no revision, a branch, a revision not harvested), and for each asset in `scope`
-    `disagrees` where refs/main files name different revisions of it, and `relicensed` for each
-    licence change between two successive versions of it."""
+    """`tracks_newest` for each reference (in `scope`) that follows the newest revision of an asset
+    with versions (no revision, a branch, a revision not harvested) or pins a revision the audit
+    does not know of an asset known at one, and for each asset in `scope` `disagrees` where
+    refs/main files name different revisions of it, and `relicensed` for each licence change
+    between two successive versions of it."""
     versioned = {k: a for k, a in graph.assets.items() if a.versions}
-    for edge in graph.edges if versioned else ():
-        parent = versioned.get(edge.parent)
-        if parent and _follows(edge, parent) and (scope is None or edge.child in scope):
-            newest = parent.versions[-1]
+    asked = (e for e in graph.edges if (e.revision or e.parent in versioned) and (scope is None or e.child in scope))
+    for edge in asked:
+        if newest := _followed(edge, graph.assets[edge.parent]):
             yield S.tracks_newest(ids[edge.child], ids[edge.parent], newest.revision), [edge.evidence, *_where(newest)]
     for key, asset in versioned.items():
         if scope is None or key in scope:
@@ -194,11 +226,21 @@ def _refs_disagree(asset: Asset) -> tuple[str, list[Evidence]] | None:
     ]
 
 
-def _follows(edge: Edge, parent: Asset) -> bool:
-    """Whether a reference moves with the newest revision: it pins none the audit knows, or pins a
-    branch that names the newest."""
-    version = named(edge, parent)
-    return version is None or (version is parent.versions[-1] and edge.revision in branches(version))
+def _followed(edge: Edge, parent: Asset) -> Version | None:
+    """The newest revision of the parent where the edge follows it: the parent has versions and
+    the edge pins none of them (or a branch naming the newest), or the parent is known at one
+    revision (not an older one a pin made an asset) and the edge pins another."""
+    if parent.versions:
+        return parent.versions[-1] if _follows(edge, parent.versions) else None
+    known = ordered(parent.records) if edge.revision and parent.revision_of is None else []
+    return known[-1] if known and named(edge, known) is None else None
+
+
+def _follows(edge: Edge, versions: list[Version]) -> bool:
+    """Whether a reference moves with the newest of the versions: it pins none the audit knows, or
+    pins a branch that names the newest."""
+    version = named(edge, versions)
+    return version is None or (version is versions[-1] and edge.revision in branches(version))
 
 
 def _license(asset: Asset, version: Version, kb: KnowledgeBase) -> str:

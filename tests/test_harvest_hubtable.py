@@ -270,7 +270,7 @@ def test_a_dump_of_the_hub_clients_objects_reads_as_the_api_records(tmp_path, st
     assert lineage == {"org/child", "org/base", "org/data"}
 
 
-def test_a_date_is_brought_to_the_api_form_from_any_zone_and_kept_as_given_when_not_one(tmp_path):
+def test_a_date_is_brought_to_the_api_form_from_any_zone_and_undated_when_not_one(tmp_path):
     rows = [
         {"id": "org/a", "sha": "a" * 40, "last_modified": "2026-01-02 05:04:05+02:00", "card_data": {}},
         {"id": "org/b", "sha": "b" * 40, "lastModified": "last tuesday", "cardData": {}},
@@ -278,7 +278,7 @@ def test_a_date_is_brought_to_the_api_form_from_any_zone_and_kept_as_given_when_
     write_tree(tmp_path, {"models.jsonl": jsonl(*rows)})
     found = records(tmp_path)
     assert found["org/a"].modified == "2026-01-02T03:04:05.000Z"
-    assert found["org/b"].modified == "last tuesday"
+    assert found["org/b"].modified is None  # reported: test_revision_labels
 
 
 def test_card_data_by_the_apis_name_is_read_over_the_clients(tmp_path):

@@ -171,7 +171,8 @@ def test_the_chain_says_the_newest_revision_binds_an_unpinned_reference(judged):
     (conflict,) = [f for f in judged.findings if f["asset"] == "acme/chat-tracking" and f["rule"] == "CMP001"]
     said = [step["fact"] for step in conflict["evidence"]]
     assert (
-        f"acme/chat-tracking names no revision of {BASE} the audit knows, so the newest known, {NEW}, binds it" in said
+        f"acme/chat-tracking follows the newest known revision of {BASE}, {NEW}: its reference pins no revision the audit knows, or pins a branch that names it"
+        in said
     )
     (change,) = [f for f in judged.findings if f["rule"] == "PRV015" and f["asset"] == "acme/chat-tracking"]
     assert change["detail"] == RELICENSED
@@ -196,7 +197,7 @@ def test_a_copy_of_a_tracker_follows_the_newest_revision_through_it_in_the_lake_
         ),
         (
             "acme/chat-tracking",
-            f"acme/chat-tracking names no revision of {BASE} the audit knows, so the newest known, {NEW}, binds it",
+            f"acme/chat-tracking follows the newest known revision of {BASE}, {NEW}: its reference pins no revision the audit knows, or pins a branch that names it",
             "acme/chat-tracking/README.md",
             3,
         ),
@@ -369,7 +370,7 @@ def test_a_lineage_cycle_below_a_tracker_is_walked_once_and_every_engine_agrees(
     assert sorted(chains) == ["acme/a", "acme/b", "acme/c"]
     tracks = (
         "acme/a",
-        "acme/a names no revision of meta/base the audit knows, so the newest known, 2222222bbbb, binds it",
+        "acme/a follows the newest known revision of meta/base, 2222222bbbb: its reference pins no revision the audit knows, or pins a branch that names it",
     )
     assert list(dict.fromkeys(chains["acme/c"])) == [
         ("acme/c", "acme/c is a fine-tune of acme/b"),

@@ -10,20 +10,33 @@ from __future__ import annotations
 CLIENT_NAMES = {"cardData": "card_data", "lastModified": "last_modified"}
 CARD_FIELDS = ("cardData", "card_data")
 ISO = "%Y-%m-%dT%H:%M:%S.%gZ"  # the API's lastModified, to which every form of the date is brought
+ISO_LENGTH = len("2026-11-30T12:00:00.000Z")
+# a date given as a number (pandas' `to_json` writes milliseconds since 1970): at least this many is
+# milliseconds (1973 so read; as seconds, the year 5138), fewer are seconds
+EPOCH_MS = 10**11
 # a JSON Lines line's card data, by either name
 JSONL_CARD = "coalesce(" + ", ".join(f"json_extract(line, '$.{c}')" for c in CARD_FIELDS) + ")"
 JSONL_PATHS = tuple(f"$.{k}" for k in ("sha", "repo_type", "tags", *CLIENT_NAMES, *CLIENT_NAMES.values()))
 
 
 def jsonl_values() -> tuple[str, ...]:
-    """A JSON Lines row's sha, lastModified, repo_type (each when a string), card data, its field's
-    name and tags (as JSON text), from its fields parsed once (`v`, JSONL_PATHS' values)."""
+    """A JSON Lines row's sha and repo_type (each when a string), lastModified (in the ISO form
+    where it reads as a date, else as given), card data, its field's name and tags (as JSON text),
+    from its fields parsed once (`v`, JSONL_PATHS' values)."""
     at = {path[2:]: f"v[{n}]" for n, path in enumerate(JSONL_PATHS, 1)}
 
     def string(k: str) -> str:
         return f"""CASE WHEN starts_with({at[k]}, '"') THEN {at[k]}->>'$' END"""
 
-    modified = f"coalesce({string('lastModified')}, {string('last_modified')})"
+    def date(k: str) -> str:  # a string as it is, a number as seconds or milliseconds since 1970, else its JSON text
+        number = f"{at[k]}::DOUBLE"
+        seconds = f"CASE WHEN abs({number}) >= {EPOCH_MS} THEN {number} / 1000 ELSE {number} END"
+        epoch = f"strftime(try(to_timestamp({seconds})) AT TIME ZONE 'UTC', '{ISO}')"
+        numeric = f"json_type({at[k]}) IN ('UBIGINT', 'BIGINT', 'DOUBLE')"
+        text = f"""CASE WHEN starts_with({at[k]}, '"') THEN {at[k]}->>'$' ELSE {at[k]}::VARCHAR END"""
+        return f"CASE WHEN {numeric} THEN coalesce({epoch}, {at[k]}::VARCHAR) WHEN {at[k]} <> 'null' THEN {text} END"
+
+    modified = f"coalesce({date('lastModified')}, {date('last_modified')})"
     api, client = at["cardData"], at["card_data"]
     card_field = f"CASE WHEN {api} IS NULL AND {client} IS NOT NULL THEN 'card_data' ELSE 'cardData' END"
     card = f"coalesce({api}, {client})::VARCHAR"
@@ -55,5 +68,6 @@ def _modified(column: str, stored: str) -> str:
 
 def _iso(text: str) -> str:
     """A date given as text in the API's ISO form where it reads as one (the client's objects
-    written with `str` read `2026-11-30 12:00:00+00:00`); as given where it does not."""
+    written with `str` read `2026-11-30 12:00:00+00:00`; one without a zone is in UTC, as
+    duck.connect sets it); as given where it does not (hubtable reports it)."""
     return f"coalesce(strftime(try_cast({text} AS TIMESTAMPTZ) AT TIME ZONE 'UTC', '{ISO}'), {text})"

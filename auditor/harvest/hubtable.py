@@ -177,6 +177,10 @@ def _row(
     assert row_id is not None  # _error let it through
     stated, met = _repo_type(repo_type, rel, locator, indexed)
     found, basis = (stated, "Hub record field repo_type") if stated else kind or ("model", "default")
+    if modified is not None and not _dated(modified):
+        message = f"'lastModified' is {shorten(modified)!r}, not a date; the row's revision is ordered as undated"
+        met.append(("bad-field", message, _at(rel, locator, indexed, "lastModified")))
+        modified = None
     record = AssetRecord(row_id, found, rel, revision=sha, format=FORMAT, kind_basis=basis, modified=modified)
     record.place = _at(rel, locator, indexed)
     met += _record(record, locator, indexed, (card_field, card_text), tags_text)
@@ -184,6 +188,11 @@ def _row(
     where = _where(locator, indexed)
     problems.extend(Problem(code, f"{where}: {message}", evidence, key) for code, message, evidence in met)
     records.append(record)
+
+
+def _dated(modified: str) -> bool:
+    """Whether a row's date reads as one: hubfields brought it to the API's ISO form."""
+    return len(modified) == hubfields.ISO_LENGTH and modified[10] == "T" and modified[-1] == "Z"
 
 
 def _repo_type(
