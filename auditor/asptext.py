@@ -34,6 +34,9 @@ def read(texts: Iterable[str]) -> Atoms:
 
 _TOKEN = re.compile(r'"(?:\\.|[^"\\])*"|-?\d+|[A-Za-z_][A-Za-z0-9_\']*|[(),]')
 _UNESCAPE = {"\\\\": "\\", '\\"': '"', "\\n": "\n"}
+# clingo reads its text as C strings, so a NUL (valid in JSON, YAML aside) cannot be written in it:
+# it travels as a Unicode noncharacter, never meant for interchange, and is restored when read back
+NUL, NUL_STAND_IN = "\x00", "\ufdd0"
 
 
 def atom(text: str) -> tuple[str, Values]:
@@ -64,7 +67,8 @@ def _arguments(tokens: list[str], i: int) -> tuple[list[Term], int]:
 def _parse_term(tokens: list[str], i: int) -> tuple[Term, int]:
     token = tokens[i]
     if token[0] == '"':
-        return re.sub(r'\\[\\"n]', lambda m: _UNESCAPE[m.group(0)], token[1:-1]), i + 1
+        text = re.sub(r'\\[\\"n]', lambda m: _UNESCAPE[m.group(0)], token[1:-1])
+        return text.replace(NUL_STAND_IN, NUL), i + 1
     if token[0] == "-" or token.isdigit():
         return int(token), i + 1
     if token == "(":
@@ -115,7 +119,8 @@ def _symbol(value: str) -> str:
 
 
 def _string(value: object) -> str:
-    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return '"' + text.replace(NUL, NUL_STAND_IN) + '"'
 
 
 class Constant(str):

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from auditor import versions
-from auditor.harvest.registry import FORMAT_ORDER, HUB_LAYOUT
+from auditor.harvest.registry import FORMAT_ORDER, HUB_LAYOUT, IN_FOLDER
 from auditor.identity import Key, hub_id, keys, located, plain_id
 from auditor.model import Asset, AssetGraph, AssetRecord, Edge, Evidence, Harvest, Reference
 from auditor.naming import asset_key, display_name, find, split_id
@@ -147,6 +147,7 @@ def _record_keys(r: AssetRecord) -> list[Key]:
     found: list[Key] = [(Scheme.RECORD, r.source, r.id), (Scheme.NAME, r.kind, r.id.lower())]
     if r.format in HUB_LAYOUT:
         found.append((Scheme.HUB, r.kind, r.id.lower()))
+    if r.format in IN_FOLDER:
         # a card and the files beside it describe one asset, even when only the card knows its kind
         found.append(("folder", r.source.rpartition("/")[0], r.id.lower()))
     for ident in r.identifiers:

@@ -19,6 +19,7 @@ FORMAT = "croissant"
 RANK = 1
 PINNABLE = False
 HUB_LAYOUT = False
+IN_FOLDER = False
 
 
 def detect(path: Path, head: bytes) -> bool:

@@ -40,6 +40,7 @@ FORMAT = "cyclonedx"
 RANK = 4
 PINNABLE = True
 HUB_LAYOUT = False
+IN_FOLDER = False
 VERSIONS = ("1.5", "1.6", "1.7")
 
 _JSON_MARKER = re.compile(rb'"bomFormat"\s*:\s*"CycloneDX"')

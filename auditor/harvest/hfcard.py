@@ -18,6 +18,7 @@ FORMAT = "hf-card"
 RANK = 0
 PINNABLE = False
 HUB_LAYOUT = True
+IN_FOLDER = True
 
 CardReport = Callable[..., None]  # problem(code, message, pointer="", line=None): one problem met
 DATASET_FIELDS = frozenset(

@@ -115,7 +115,7 @@ def _load_jsonl(tables: Tables, i: int, source: Path) -> None:
                               max_line_size={MAX_LINE_BYTES}, buffer_size={2 * MAX_LINE_BYTES},
                               ignore_errors=true, store_rejects=true,
                               rejects_table='rejected{i}', rejects_scan='rejected_scans{i}')"""
-    kept = f"(line IS NOT NULL AND regexp_matches(line, '[^ ]') AND place < {limit}) OR place = {limit}"
+    kept = f"(line IS NOT NULL AND regexp_matches(line, '[^ \t\r]') AND place < {limit}) OR place = {limit}"
     spans = longlines.find(source, MAX_LINE_BYTES)
     tables.too_long[i] = [line for line, _, _ in spans]
     with longlines.blanked(source, spans) as readable:
@@ -159,7 +159,7 @@ def _load_texts(tables: Tables, i: int, source: Path, numbered: str, kept: str) 
             f"""CREATE TABLE t{i} AS SELECT place, v IS NOT NULL AS is_object, id, lower(id) AS lid, line FROM (
                 SELECT place, line, v, CASE WHEN starts_with(v[1], '"') THEN v[1]->>'$' END AS id FROM (
                     SELECT place, line,
-                           CASE WHEN regexp_matches(line, '^ *[{{]') THEN try(json_extract(line, ['$.id'])) END AS v
+                           CASE WHEN regexp_matches(line, '^[ \t]*[{{]') THEN try(json_extract(line, ['$.id'])) END AS v
                     FROM ({numbered}) WHERE {kept}))""",
             [str(source)],
         )

@@ -42,6 +42,7 @@ FORMAT = "hub-records"
 RANK = 9  # a card on disk is read before the API's copy of its metadata
 PINNABLE = False
 HUB_LAYOUT = True  # a row's id is its Hub id
+IN_FOLDER = False  # a table holds many assets: its folder is none of theirs
 SUFFIXES = (".jsonl", ".ndjson", ".parquet", ".json")
 JSONL_KEYS = (b'"sha"', b'"tags"', b'"cardData"', b'"lastModified"', b'"card_data"', b'"last_modified"')
 PARQUET_COLUMNS = frozenset({"id", "tags"})  # and card data, by either name (hubfields.CARD_FIELDS)
@@ -49,29 +50,37 @@ MAX_BAD_ROWS = 100  # bad rows of a table told one by one; the rest are counted
 
 
 def detect(path: Path, head: bytes) -> bool:
-    """JSON Lines whose first row has an id and Hub record fields, a JSON array (the API's own answer)
-    whose first element has them, either gzip-compressed or not, or Parquet with id and card columns.
-    A compressed file so named whose gzip data is corrupt from its start is taken for a table, to be
-    told unreadable: what it holds cannot be seen, and a broken table must not pass unseen."""
+    """A table of Hub records: JSON Lines with a line that has an id and Hub record fields, a JSON
+    array (the API's own answer) whose first element has them, either gzip-compressed or not, or
+    Parquet with id and card columns; or, named for the kind of its rows (models.jsonl), any such
+    file of JSON objects or Parquet, whatever its first row's keys or size: one that cannot be read
+    is then told, never skipped. A compressed file so named whose gzip data is corrupt from its
+    start is taken for a table, to be told unreadable: a broken table must not pass unseen."""
     if not gzipped.stored_name(path).endswith(SUFFIXES):
         return False
-    form = hubrows.form(path)
+    form, named = hubrows.form(path), _kind(path, None) is not None
     if form == "parquet":
-        stored = set(hubrows.columns(path))
-        return head.startswith(b"PAR1") and stored >= PARQUET_COLUMNS and bool(stored & set(hubfields.CARD_FIELDS))
+        return head.startswith(b"PAR1") and (named or _columns(path))
     if gzipped.compressed(path):
         inflated = gzipped.inflated_head(head, len(head))
         if inflated is None:  # a table by its name, corrupt from its first bytes: unreadable, not skipped
             return gzipped.is_gzip(head)
         head = inflated
-    head = head.removeprefix(codecs.BOM_UTF8)  # as a Windows tool writes UTF-8
-    body = head.lstrip()
+    body = head.removeprefix(codecs.BOM_UTF8).lstrip()  # a BOM, as a Windows tool writes UTF-8
     if form == "array":
-        if not body.startswith(b"["):
-            return False
-        body = body[1:].lstrip()
-    first = body.split(b"\n", 1)[0] if form == "lines" else body
-    return first.startswith(b"{") and b'"id"' in first and any(k in first for k in JSONL_KEYS)
+        first = body[1:].lstrip() if body.startswith(b"[") else b""
+        return first.startswith(b"{") and (named or _recordlike(first))
+    return (named and body.startswith((b"{", b"["))) or any(_recordlike(line.lstrip()) for line in body.split(b"\n"))
+
+
+def _columns(path: Path) -> bool:
+    stored = set(hubrows.columns(path))
+    return stored >= PARQUET_COLUMNS and bool(stored & set(hubfields.CARD_FIELDS))
+
+
+def _recordlike(text: bytes) -> bool:
+    """Whether a row's text, or its start, reads as a Hub record: an object with an id and Hub fields."""
+    return text.startswith(b"{") and b'"id"' in text and any(k in text for k in JSONL_KEYS)
 
 
 def read(
@@ -269,7 +278,8 @@ def _values(
 def _with_tags(
     card: dict[str, JSON], tags: list[str]
 ) -> tuple[dict[str, JSON], dict[str, str], dict[str, tuple[str, str]]]:
-    """The card data completed from the Hub's tags where it says nothing: (data, the pointer each
+    """The card data completed from the Hub's tags where it says nothing (a field absent or null, as
+    a nested Parquet column gives every field it lacks): (data, the pointer each
     value taken from a tag has in the row, the relation each `base_model:<relation>:` tag states)."""
     if not tags:
         return card, {}, {}
@@ -287,7 +297,7 @@ def _with_tags(
             by_prefix[prefix].setdefault(value.lower(), (value, f"tags[{i}]"))
     for prefix, field in (("license", "license"), ("dataset", "datasets"), ("base_model", "base_model")):
         taken = list(by_prefix[prefix].values())
-        if taken and field not in data and not (field == "license" and "licenses" in data):
+        if taken and data.get(field) is None and not (field == "license" and data.get("licenses") is not None):
             data[field] = [value for value, _ in taken]
             aliases.update({f"{field}[{j}]": pointer for j, (_, pointer) in enumerate(taken)})
     return data, aliases, relations

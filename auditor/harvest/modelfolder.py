@@ -29,6 +29,7 @@ FORMAT = "model-folder"
 RANK = 8
 PINNABLE = True
 HUB_LAYOUT = True
+IN_FOLDER = True
 CONFIGS = ("config.json", "generation_config.json", "adapter_config.json")
 WEIGHTS = (".safetensors", ".gguf", ".bin", ".pt", ".pth", ".ckpt", ".onnx", ".h5", ".msgpack")
 MAX_LICENSE_BYTES = 1024 * 1024

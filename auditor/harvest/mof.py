@@ -31,6 +31,7 @@ FORMAT = "mof"
 RANK = 7
 PINNABLE = False
 HUB_LAYOUT = False
+IN_FOLDER = False
 FRAMEWORK = "Model Openness Framework"
 PARAMETERS = "Model parameters (Final)"
 COMPONENTS = frozenset(

@@ -35,6 +35,7 @@ FORMAT = "openml"
 RANK = 5
 PINNABLE = False
 HUB_LAYOUT = False
+IN_FOLDER = False
 NAMESPACE = "http://openml.org/openml"
 ROOT = "data_set_description"
 STATEMENT_FIELDS = (

@@ -35,6 +35,7 @@ class Format(Protocol):
     RANK: int  # precedence when records of one asset disagree, lowest first
     PINNABLE: bool  # its references can carry a version, so an unpinned one is worth reporting
     HUB_LAYOUT: bool  # its record id is the Hub id by construction (from the folder layout)
+    IN_FOLDER: bool  # its file lies in the asset's own folder, beside its card and weights
 
 
 class Reader(Format, Protocol):
@@ -57,3 +58,4 @@ FORMATS: tuple[Format, ...] = (CARD, *READERS)
 FORMAT_ORDER = tuple(f.FORMAT for f in sorted(FORMATS, key=lambda f: f.RANK))
 PINNABLE = frozenset(f.FORMAT for f in FORMATS if f.PINNABLE)
 HUB_LAYOUT = frozenset(f.FORMAT for f in FORMATS if f.HUB_LAYOUT)
+IN_FOLDER = frozenset(f.FORMAT for f in FORMATS if f.IN_FOLDER)

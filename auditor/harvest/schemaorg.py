@@ -35,6 +35,7 @@ FORMAT = "schema.org"
 RANK = 6
 PINNABLE = False
 HUB_LAYOUT = False
+IN_FOLDER = False
 
 
 STATEMENT_FIELDS = ("description", "citeAs", "citation", "creator", "publisher", "usageInfo")

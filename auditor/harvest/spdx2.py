@@ -56,6 +56,7 @@ FORMAT = "spdx2"
 RANK = 3
 PINNABLE = True
 HUB_LAYOUT = False
+IN_FOLDER = False
 FULL_VALIDATION_COST = 400_000  # elements x (relationships + elements) above which cross-checks are skipped
 
 _SUFFIXES = (

@@ -50,6 +50,7 @@ FORMAT = "spdx3"
 RANK = 2
 PINNABLE = True
 HUB_LAYOUT = False
+IN_FOLDER = False
 
 _VOCAB = re.compile(r"^https?://spdx\.org/rdf/3\.[0-9.]+/terms/[A-Za-z]+/[A-Za-z]+/\w+$")
 _ID_LINE = re.compile(r'"(?:spdxId|@id)"\s*:\s*"((?:[^"\\]|\\.)*)"')
