@@ -13,7 +13,7 @@ Across the lake, the two drift patterns LiScan and Jewitt et al. report are coun
 with the instances the new side adds:
 - more permissive than upstream: a lineage edge whose derivative's licence, by its own terms, allows
   a wider use (rules/licenses: commercial, unspecified, non-commercial, academic-only) than its
-  upstream's licence does (a licence expression or unknown licence is not ranked);
+  upstream's licence does (auditor/use_rank.py; an unknown licence is not ranked);
 - restrictions dropped: an asset with an open CMP006 finding, whose declared licence omits
   restrictions that its lineage's licences impose on it.
 
@@ -39,12 +39,11 @@ from pathlib import Path
 
 import duckdb
 
-from auditor import duck, lake, lakedb, review, rulebase, snapshot
+from auditor import duck, lake, lakedb, review, rulebase, snapshot, use_rank
 from auditor.harvest import HEAD_BYTES, hubtable
 from auditor.licenses import KnowledgeBase
 from auditor.parsed import JSONObject
 
-USE_RANK = {"commercial": 0, "unspecified": 1, "non-commercial": 2, "academic-only": 3}
 DROPPED = "CMP006"  # the rule whose findings are the restrictions dropped
 COMPARED = ("declared", "license", "use_category")
 PATTERNS = ("more-permissive-than-upstream", "restrictions-dropped")
@@ -186,8 +185,8 @@ def _ranks(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
     old_ranked(id, rank) (and new_…): each asset whose licence is ranked, with its licence's rank."""
     con.execute("CREATE TABLE ranks (license VARCHAR, rank INTEGER)")
     named = con.execute("SELECT license FROM old_assets UNION SELECT license FROM new_assets").fetchall()
-    entries = [(str(lic), kb.entry(str(lic))) for (lic,) in named]
-    ranked = [(lic, USE_RANK[e.use]) for lic, e in entries if e is not None and e.use in USE_RANK]
+    ranks = [(str(lic), use_rank.of(str(lic), kb)) for (lic,) in named if lic is not None]
+    ranked = [(lic, rank) for lic, rank in ranks if rank is not None]
     if ranked:
         con.executemany("INSERT INTO ranks VALUES (?, ?)", ranked)
     for side in SIDES:

@@ -116,7 +116,7 @@ def find(graph: AssetGraph, name: str) -> str:
         return names[found[0]]
     if found:
         raise ImpactError(f"{name}: names {len(found)} assets of the lake ({', '.join(found)}): name one exactly")
-    raise ImpactError(f"{name}: no such asset in the lake{closest(name, names)}")
+    raise ImpactError(f"{name}: no such asset in the lake{closest(name, names)}{graph.harvest.unread()}")
 
 
 def shortest_paths(graph: AssetGraph, *keys: str) -> dict[str, list[list[Edge]]]:

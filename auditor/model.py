@@ -94,6 +94,7 @@ class Section:
 # Problem codes meaning a file could not be read at all (the rest were read in part).
 UNREADABLE = frozenset({"too-large", "binary", "not-utf8", "unreadable", "bad-front-matter", "malformed", "refused"})
 BAD_ROW = "bad-row"  # a row of a table of Hub records that could not be read; the table's other rows are
+SHOWN_UNREAD = 3  # files a message names of those that could not be read
 FATAL = UNREADABLE | {BAD_ROW}  # what nothing was read of: an INP001 (rules/input), which fails the gate
 
 
@@ -168,6 +169,19 @@ class Harvest:
     problems: list[Problem] = field(default_factory=list)
     inventory: list[InventoryEntry] = field(default_factory=list)
     fingerprint: str = ""  # SHA-256 of the input files (harvest.fingerprint)
+
+    def unread(self) -> str:
+        """What could not be read, as the end of a message that an asset named is not found: the
+        asset may be described there."""
+        first: dict[str, str] = {}  # each file, with its first problem
+        for problem in self.problems:
+            if problem.code in FATAL:
+                first.setdefault(problem.evidence.file, problem.message)
+        if not first:
+            return ""
+        shown = "; ".join(f"{file}: {message}" for file, message in sorted(first.items())[:SHOWN_UNREAD])
+        more = f"; and {len(first) - SHOWN_UNREAD} more files" if len(first) > SHOWN_UNREAD else ""
+        return f"; it may be described in what could not be read: {shown}{more}"
 
 
 @dataclass(frozen=True, slots=True)

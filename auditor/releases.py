@@ -45,6 +45,7 @@ def identify(fb: FactBase, graph: AssetGraph, settings: Settings, ids: dict[str,
             raise ReleaseError(
                 f"the release asset {settings.asset!r} named in {settings.origin.get('asset', 'the settings')} "
                 f"is not described by any manifest in the audit folder{closest(settings.asset, described)}"
+                f"{graph.harvest.unread()}"
             )
         basis = f"named in {settings.origin.get('asset', 'the settings')}"
     else:

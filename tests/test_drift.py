@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, RB
 
-from auditor import drift, lake
+from auditor import drift, lake, use_rank
 from auditor.cli import main
 from auditor.report import drifthtml
 
@@ -259,3 +259,30 @@ def test_a_lake_output_without_its_edges_or_columns_is_an_input_error(tmp_path, 
     (tmp_path / "old" / "edges.parquet").write_bytes((tmp_path / "old" / "findings.parquet").read_bytes())
     assert main(["diff", str(tmp_path / "old"), str(SMALL)]) == 3
     assert "no column child, parent, relation" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("expression", "rank"),
+    [
+        ("CC-BY-NC-4.0 AND MIT", "non-commercial"),  # both apply: the narrower
+        ("CC-BY-NC-4.0 OR MIT", "commercial"),  # a choice: the wider
+        ("Apache-2.0 WITH LLVM-exception", "commercial"),
+        ("MIT", "commercial"),
+        ("MIT AND LicenseRef-nobody-knows", None),
+        ("(missing)", None),
+        ("MIT AND", None),
+    ],
+)
+def test_an_expression_ranks_as_its_licences_combine(expression, rank):
+    assert use_rank.of(expression, RB.kb) == (use_rank.USE_RANK[rank] if rank else None)
+
+
+def test_a_derivative_wider_than_an_upstream_under_an_expression_is_counted(tmp_path):
+    for side, base in (("old", "mit"), ("new", "CC-BY-NC-4.0 AND MIT")):
+        (tmp_path / side / "p/base").mkdir(parents=True)
+        (tmp_path / side / "p/base/README.md").write_text(f"---\nlicense: {base}\n---\n\n# base\n", encoding="utf-8")
+        (tmp_path / side / "p/child").mkdir(parents=True)
+        child = "---\nlicense: apache-2.0\nbase_model: p/base\n---\n\n# child\n"
+        (tmp_path / side / "p/child/README.md").write_text(child, encoding="utf-8")
+    wider = compared(tmp_path / "old", tmp_path / "new")["patterns"]["more-permissive-than-upstream"]
+    assert (wider["before"], wider["after"]) == (0, 1)

@@ -13,6 +13,7 @@ import pytest
 from conftest import RB, write_tree
 
 from auditor import harvest, lake
+from auditor.cli import main
 
 pytestmark = pytest.mark.usefixtures("no_network")
 NC = {"license": "cc-by-nc-4.0"}
@@ -121,3 +122,12 @@ def test_a_row_indented_with_a_tab_is_a_row_and_a_line_of_whitespace_is_blank(tm
     write_tree(tmp_path, {"models.jsonl": text})
     found = harvest.harvest(tmp_path)
     assert {r.id: r.place.line for r in found.records} == {"a/one": 1, "a/two": 3} and not found.problems
+
+
+def test_an_asset_not_found_where_a_table_could_not_be_read_is_said_to_be_maybe_there(tmp_path, capsys):
+    rows = [row("p/nc", NC), row("p/child", {"license": "apache-2.0", "base_model": "p/nc"})]
+    write_tree(tmp_path, {"models.json": "[" + ",".join(json.dumps(r) for r in rows)})  # cut short: no ]
+    for argv in (["impact", str(tmp_path), "p/child", "--takedown"], ["audit", str(tmp_path), "--asset", "p/child"]):
+        assert main(argv) == 2
+        said = capsys.readouterr().err
+        assert "p/child" in said and "it may be described in what could not be read: models.json: cannot read" in said
