@@ -233,7 +233,9 @@ def test_the_page_matches_its_golden(snapshots):
 
 def test_the_page_escapes_manifest_text(snapshots):
     doc = compared(*snapshots)
-    doc["assets"][0]["findings"]["new"].append({"severity": "error", "rule": "X", "message": "<b>x</b>"})
+    doc["assets"][0]["findings"]["new"].append(
+        {"severity": "error", "status": "open", "rule": "X", "message": "<b>x</b>"}
+    )
     page = drifthtml.render(doc)
     assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
 
@@ -286,3 +288,20 @@ def test_a_derivative_wider_than_an_upstream_under_an_expression_is_counted(tmp_
         (tmp_path / side / "p/child/README.md").write_text(child, encoding="utf-8")
     wider = compared(tmp_path / "old", tmp_path / "new")["patterns"]["more-permissive-than-upstream"]
     assert (wider["before"], wider["after"]) == (0, 1)
+
+
+def test_a_resolved_finding_new_on_one_side_is_shown_resolved(tmp_path, capsys):
+    governance = FIXTURES / "lakes" / "governance"
+    shutil.copytree(governance, tmp_path / "new")
+    relicense(tmp_path / "new/meta/llama-2-7b/README.md", "cc-by-nc-4.0")
+    (tmp_path / "new/resolutions.yaml").write_text(
+        "resolutions:\n  - rule: CMP001\n    asset: acme/llama-chat\n    reason: license-obtained\n"
+        "    comment: contract M-1\n    reviewer: Jane Roe (Legal)\n    date: 2026-01-01\n",
+        encoding="utf-8",
+    )
+    main(["diff", str(governance), str(tmp_path / "new"), "--out", str(tmp_path / "out")])
+    printed = capsys.readouterr().out
+    assert "  + error (resolved) CMP001 acme/llama-chat is released" in printed
+    assert "  + error CMP001 acme/llama-chat-gguf is released" in printed
+    page = (tmp_path / "out" / "diff.html").read_text(encoding="utf-8")
+    assert '<td class="sev error">error (resolved)</td><td>CMP001</td>' in page

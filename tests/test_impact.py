@@ -334,3 +334,22 @@ def test_the_readme_shows_what_the_command_prints(tmp_path, readme_example):
         ["impact", "fixtures/lakes/small", "ghost-org/vanished-3b", "--relicense", "MIT"],
         {},
     )
+
+
+def test_a_resolved_finding_that_appears_is_shown_resolved_and_blocks_nothing_on_the_page(tmp_path, capsys):
+    shutil.copytree(GOVERNANCE, tmp_path / "lake")
+    resolved = "\n".join(
+        f"  - rule: {rule}\n    asset: acme/llama-chat\n    reason: license-obtained\n    comment: contract M-1\n"
+        "    reviewer: Jane Roe (Legal)\n    date: 2026-01-01"
+        for rule in ("CMP001", "CMP006")
+    )
+    (tmp_path / "lake" / "resolutions.yaml").write_text(f"resolutions:\n{resolved}\n", encoding="utf-8")
+    argv = ["impact", str(tmp_path / "lake"), "meta/llama-2-7b", "--relicense", "cc-by-nc-4.0"]
+    assert main([*argv, "--out", str(tmp_path / "out")]) == 0
+    printed = capsys.readouterr().out
+    assert "  + error (resolved) CMP001 acme/llama-chat is released" in printed
+    assert "  + error CMP001 acme/llama-chat-gguf is released" in printed
+    doc = json.loads((tmp_path / "out" / "impact.json").read_text(encoding="utf-8"))
+    chat = next(row for row in doc["assets"] if row["asset"] == "acme/llama-chat")
+    assert impacthtml._errors(chat) == ()
+    assert "<td>error (resolved)</td><td>CMP001</td>" in (tmp_path / "out" / "impact.html").read_text(encoding="utf-8")

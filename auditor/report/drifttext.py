@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from auditor import __version__
 from auditor.parsed import JSONObject
-from auditor.report.plaintext import terminal
+from auditor.report.plaintext import severity, terminal
 
 FIELDS = {"declared": "declared", "license": "license", "use_category": "use"}
 
@@ -39,8 +39,8 @@ def _asset(row: JSONObject) -> list[str]:
     lines.extend(f"  edge + {e['relation']} {e['parent']}" for e in row["edges"]["added"])
     lines.extend(f"  edge - {e['relation']} {e['parent']}" for e in row["edges"]["removed"])
     found = row["findings"]
-    lines.extend(f"  + {f['severity']} {f['rule']} {f['message']}" for f in found["new"])
-    lines.extend(f"  - {f['severity']} {f['rule']} {f['message']}" for f in found["gone"])
+    lines.extend(f"  + {severity(f)} {f['rule']} {f['message']}" for f in found["new"])
+    lines.extend(f"  - {severity(f)} {f['rule']} {f['message']}" for f in found["gone"])
     for f in found["changed"]:
         was = f"{f['before']['severity']} {f['before']['status']}"
         lines.append(f"  ~ {was} → {f['severity']} {f['status']} {f['rule']} {f['message']}")

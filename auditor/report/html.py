@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 
 from auditor.parsed import JSON, JSONObject
 from auditor.readers.sanitise import showable
-from auditor.report import firstpage, glossary, lineage, lineage_draw
+from auditor.report import firstpage, glossary, lineage, lineage_draw, plaintext
 from auditor.resources import templates_dir
 from auditor.vocabulary import SEVERITIES, ReviewStatus
 
@@ -65,7 +65,8 @@ def render(document: JSONObject, paged: bool = False) -> str:
 
 
 def environment() -> Environment:
-    """The templates, autoescaped (every string is untrusted), with the `bdi`, `markdown` and `gloss` filters."""
+    """The templates, autoescaped (every string is untrusted), with the `bdi`, `markdown`, `gloss` and
+    `severity` filters."""
     env = Environment(
         loader=FileSystemLoader(str(templates_dir())),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -77,6 +78,7 @@ def environment() -> Environment:
     env.filters["bdi"] = _isolated
     env.filters["markdown"] = _inline_markdown
     env.filters["gloss"] = _glossed
+    env.filters["severity"] = plaintext.severity
     return env
 
 

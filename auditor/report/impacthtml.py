@@ -32,7 +32,9 @@ def diagram_of(doc: JSONObject) -> Diagram:
     their shortest paths; an asset a new error blocks is outlined in red, and so are the links into it."""
     rows = doc["assets"][: lineage.MAX_BOXES]
     shown = {row["asset"] for row in rows}
-    blocked = {row["asset"]: tuple(f["id"] for f in row["appear"] if f["severity"] == Severity.ERROR) for row in rows}
+    blocked = {
+        row["asset"]: tuple(f["id"] for f in _open(row["appear"]) if f["severity"] == Severity.ERROR) for row in rows
+    }
     links = {
         Link(step["to"], step["from"], step["relation"], blocked[step["to"]])
         for row in rows
@@ -48,7 +50,7 @@ def diagram_of(doc: JSONObject) -> Diagram:
 
 def _box(row: JSONObject, changed: bool) -> Box:
     """A descendant's box: name, kind and the licence before → after; outlined by its worst new finding."""
-    worst = min((Severity(f["severity"]) for f in row["appear"]), key=lambda s: s.rank, default=None)
+    worst = min((Severity(f["severity"]) for f in _open(row["appear"])), key=lambda s: s.rank, default=None)
     license_text = impacttext.licence(row)
     name = row["asset"].removeprefix("datasets/") if row["kind"] == "dataset" else row["asset"]
     return Box(
@@ -62,3 +64,13 @@ def _box(row: JSONObject, changed: bool) -> Box:
         dashed=row["verdict"]["before"] is None,
         group=False,
     )
+
+
+def _errors(row: JSONObject) -> tuple[str, ...]:
+    """The ids of the open errors that appear at a descendant: what blocks it after the change."""
+    return tuple(f["id"] for f in _open(row["appear"]) if f["severity"] == Severity.ERROR)
+
+
+def _open(found: list[JSONObject]) -> list[JSONObject]:
+    """The findings still open: a resolved one outlines nothing."""
+    return [f for f in found if f["status"] == "open"]

@@ -6,7 +6,7 @@ import json
 
 from auditor import __version__
 from auditor.parsed import JSON, JSONObject
-from auditor.report.plaintext import terminal
+from auditor.report.plaintext import severity, terminal
 
 SIGNS = {"appear": "+", "disappear": "-", "changed": "~"}
 # descendants a terminal or the page lists, nearest first (a relicence of a popular base in a Hub-scale
@@ -74,7 +74,7 @@ def _asset(row: JSONObject) -> list[str]:
     for key, sign in SIGNS.items():
         for f in row[key]:
             before = f"{f['before']['severity']} {f['before']['status']} → " if key == "changed" else ""
-            lines.append(f"  {sign} {before}{f['severity']} {f['rule']} {f['message']}")
+            lines.append(f"  {sign} {before}{severity(f)} {f['rule']} {f['message']}")
     return lines
 
 

@@ -25,6 +25,12 @@ def local_step(finding: dict[str, JSON]) -> dict[str, JSON] | None:
     return next((s for s in finding["evidence"] if s["file"] and not _URL.match(s["file"])), None)
 
 
+def severity(finding: dict[str, JSON]) -> str:
+    """A finding's severity, and its status where it is not open: a resolved error blocks nothing,
+    and a list of changes must not show it as one that does."""
+    return str(finding["severity"]) if finding["status"] == "open" else f"{finding['severity']} ({finding['status']})"
+
+
 def terminal(text: str) -> str:
     """Text for stdout or stderr: each line plain, so nothing read can move the cursor, clear the
     screen, retitle the window or reorder what follows."""
