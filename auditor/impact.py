@@ -103,17 +103,21 @@ def _not_read(harvest: Harvest) -> JSONObject:
 def find(graph: AssetGraph, name: str) -> str:
     """The key of the asset reports name `name`: exactly, else ignoring case (the Hub's ids do) and,
     for a name without `datasets/` or `models/`, the kind (the Hub names a dataset without the
-    prefix); a Hub URL names its repository. A name that fits several assets so is refused, naming
-    them; one that fits none, with the nearest names."""
+    prefix), a model first, as the Hub's own URLs do; a Hub URL (or `models/`) names a repository
+    of its kind. A name that fits several assets so is refused, naming them; one that fits none,
+    with the nearest names."""
     names = {display_id(key, graph): key for key in graph.assets}
-    if "://" in name:  # a Hub URL names its repository
-        name = display_name(*split_id(name))
+    kind = None
+    if "://" in name or name.startswith("models/"):  # a Hub URL names its repository, and its kind
+        kind, asset_id = split_id(name)
+        name = display_name(kind, asset_id)
     if name in names:
         return names[name]
-    folded, bare = name.casefold(), not name.startswith(("datasets/", "models/"))
+    folded, bare = name.casefold(), kind is None and not name.startswith("datasets/")
     found = sorted(s for s in names if folded in (s.casefold(), split_id(s)[1].casefold() if bare else None))
-    if len(found) == 1:
-        return names[found[0]]
+    unprefixed = [s for s in found if not s.startswith("datasets/")]  # a model (or an SBOM's package) first
+    if len(found) == 1 or (bare and len(unprefixed) == 1):
+        return names[(unprefixed if bare and unprefixed else found)[0]]
     if found:
         raise ImpactError(f"{name}: names {len(found)} assets of the lake ({', '.join(found)}): name one exactly")
     raise ImpactError(f"{name}: no such asset in the lake{closest(name, names)}{graph.harvest.unread()}")

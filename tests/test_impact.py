@@ -310,11 +310,17 @@ def test_an_asset_is_found_by_its_hub_id_in_any_case_and_an_ambiguous_name_is_re
         impact.find(graph, "meta/lama-2-7b")
     twin = AssetGraph({**graph.assets, "model:web/scrape": Asset("web/scrape", "model")}, graph.edges, graph.harvest)
     assert impact.find(twin, "web/scrape") == "model:web/scrape"  # exactly as reports name it
-    with pytest.raises(impact.ImpactError, match=r"names 2 assets of the lake \(Web/Scrape, datasets/web/scrape\)"):
-        impact.find(
-            AssetGraph({**graph.assets, "model:Web/Scrape": Asset("Web/Scrape", "model")}, graph.edges, graph.harvest),
-            "WEB/scrape",
-        )
+    cased = AssetGraph({**graph.assets, "model:Web/Scrape": Asset("Web/Scrape", "model")}, graph.edges, graph.harvest)
+    assert impact.find(cased, "WEB/scrape") == "model:Web/Scrape"  # a model of the id, in any case, over a dataset
+    assert impact.find(cased, "https://huggingface.co/web/scrape") == "model:Web/Scrape"  # a model's URL
+    assert impact.find(graph, "https://huggingface.co/datasets/WEB/scrape") == "dataset:web/scrape"
+    with pytest.raises(impact.ImpactError, match="no such asset"):
+        impact.find(graph, "https://huggingface.co/web/scrape")  # a model's URL never names a dataset
+    two = AssetGraph({**cased.assets, "model:web/SCRAPE": Asset("web/SCRAPE", "model")}, graph.edges, graph.harvest)
+    with pytest.raises(
+        impact.ImpactError, match=r"names 3 assets of the lake \(Web/Scrape, datasets/web/scrape, web/SCRAPE\)"
+    ):
+        impact.find(two, "WEB/scrape")
 
 
 def test_the_page_escapes_manifest_text():
