@@ -20,10 +20,10 @@ from auditor import docgate, progress, rulebase, writing
 from auditor.cli_options import FAIL_ON, Handler, parser
 from auditor.parsed import JSONObject
 from auditor.report.plaintext import terminal
+from auditor.vocabulary import REPORTS
 
 Baseline = tuple[str, JSONObject]  # an earlier report.json to compare with, by its file name
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3, 4
-REPORTS = ("report.json", "report.html")  # written by every audit
 # Outputs written on request, besides report.json and report.html: flag -> (file, formatter module,
 # help). Each module has render(document) -> str (bytes for a binary file). --all writes every one:
 # a new output is one entry.

@@ -1,33 +1,30 @@
 """Drift: what changed between two audits of the same assets, asset by asset, and across a lake.
 
-Either side is a report.json, a `mlaudit lake` output folder (or its summary.json), or a folder of
-manifests, one manifest file (a table of Hub records: JSON Lines, Parquet or the API's JSON array)
-or a harvest snapshot, then judged as a lake first. Per asset: its licence as declared and as read, the use its
-lineage leaves it (use category), its lineage edges (an edge belongs to its child), and its findings,
-matched by finding id (rule, asset and details): new, gone, or changed in severity or status. An
-asset is added or removed where one side has it: as a row (a lake's release, or a report's asset)
-or, for an upstream a lake does not release (undescribed, or an older revision a reference pins),
-as an end of a lineage edge; the counts of assets added and removed are of rows.
+Either side is a report.json (or the folder `mlaudit audit --out` wrote), a `mlaudit lake` output
+folder (or its summary.json), or a folder of manifests, a table of Hub records or a harvest
+snapshot, judged as a lake first (one that describes no asset is refused: a wrong path would show
+every asset removed). Per asset: its licence as declared and as read, its use category, its
+lineage edges (an edge belongs to its child), and its findings, matched by finding id (rule, asset
+and details): new, gone, or changed in severity or status. An asset is added or removed where one
+side has it: as a row (a lake's release, or a report's asset) or, for an upstream a lake does not
+release (undescribed, or an older revision a reference pins), as an end of a lineage edge; the
+counts of assets added and removed are of rows.
 
 Across the lake, the two drift patterns LiScan and Jewitt et al. report are counted on each side,
 with the instances the new side adds:
-- more permissive than upstream: a lineage edge whose derivative's licence, by its own terms, allows
-  a wider use (rules/licenses: commercial, unspecified, non-commercial, academic-only) than its
-  upstream's licence does (auditor/use_rank.py; an unknown licence is not ranked);
-- restrictions dropped: an asset with an open CMP006 finding, whose declared licence omits
-  restrictions that its lineage's licences impose on it.
+- more permissive than upstream: a lineage edge whose derivative's licence, by its own terms,
+  allows a wider use than its upstream's licence does (auditor/use_rank.py);
+- restrictions dropped: an asset with an open CMP006 finding (its declared licence omits
+  restrictions that its lineage's licences impose on it).
 
 Every side is compared by one implementation, in SQL on DuckDB, so that two lake outputs of a
 million assets (8 million findings each) are compared column by column: a lake output folder's
 Parquet files are read in place, and the rows of a report or of a lake judged in memory are loaded
-the way lakedb loads a lake's. The findings are read for the columns each question needs: their
-ids, severities, statuses and owners to find those that changed; their rules, statuses and owners
-for the restrictions dropped; then, by their rows, the messages and rules of the changed that the
-answer shows, those of the first LIMIT assets that changed (every one for `--out`). A lake output's
-findings are sorted by asset (lakedb.PARQUET), so those assets' findings lie in a few row groups,
-the only ones read again (a column's pages are compressed whole: one row's message costs its row
-group's). Python receives only what it shows: the counts, the first LIMIT assets that changed and
-drift instances; every changed asset goes to the files `--out` writes.
+the way lakedb loads a lake's. The findings are read for the columns each question needs (ids,
+severities, statuses and owners; rules for the restrictions dropped), then the messages of the
+changed that the answer shows, by their rows: a lake output's findings are sorted by asset
+(lakedb.PARQUET), so those of the first LIMIT assets that changed (every one for `--out`) lie in a
+few row groups, the only ones read again. Python receives only what it shows.
 """
 
 from __future__ import annotations
@@ -43,6 +40,7 @@ from auditor import duck, lake, lakedb, review, rulebase, snapshot, use_rank
 from auditor.harvest import HEAD_BYTES, hubtable
 from auditor.licenses import KnowledgeBase
 from auditor.parsed import JSONObject
+from auditor.vocabulary import REPORTS
 
 DROPPED = "CMP006"  # the rule whose findings are the restrictions dropped
 COMPARED = ("declared", "license", "use_category")
@@ -58,7 +56,7 @@ TABLES = {
 
 
 class DriftError(ValueError):
-    """A side of the diff cannot be read as a report, a lake output or a lake."""
+    """A side of the diff cannot be read as a report, a lake output or a lake (of an asset at least)."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +81,12 @@ def read(path: Path, rb: rulebase.RuleBase, overrides: dict[str, str | None] | N
     if path.is_dir() and (path / "assets.parquet").is_file():
         return from_lake_output(path)
     given = {k: v for k, v in (overrides or {}).items() if v is not None}
-    return from_lake(lake.run(path, frozenset(), rb, None, **given))
+    judged = lake.run(path, frozenset(), rb, None, **given)
+    if judged.assets:
+        return from_lake(judged)
+    if (path / REPORTS[0]).is_file():  # the folder `mlaudit audit --out` wrote: its report.json
+        return read(path / REPORTS[0], rb)
+    raise DriftError(f"{path}: describes no asset: nothing to compare{judged.graph.harvest.unread()}")
 
 
 def _is_table(path: Path) -> bool:

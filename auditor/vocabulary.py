@@ -183,3 +183,6 @@ class Scheme(StrEnum):
     SHA256 = "sha256"
     NAME = "name"
     RECORD = "record"
+
+
+REPORTS = ("report.json", "report.html")  # what every audit writes to its --out folder

@@ -305,3 +305,16 @@ def test_a_resolved_finding_new_on_one_side_is_shown_resolved(tmp_path, capsys):
     assert "  + error CMP001 acme/llama-chat-gguf is released" in printed
     page = (tmp_path / "out" / "diff.html").read_text(encoding="utf-8")
     assert '<td class="sev error">error (resolved)</td><td>CMP001</td>' in page
+
+
+def test_a_side_that_describes_no_asset_is_refused_and_an_audit_output_folder_is_its_report(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    assert main(["diff", str(SMALL), str(tmp_path / "empty")]) == 3
+    assert "empty: describes no asset: nothing to compare" in capsys.readouterr().err
+    (tmp_path / "cut.json").write_text('[{"id": "org/a", "sha": "a", "tags": []}', encoding="utf-8")
+    assert main(["diff", str(SMALL), str(tmp_path / "cut.json")]) == 3
+    assert "it may be described in what could not be read: cut.json: cannot read the table" in capsys.readouterr().err
+    assert main(["audit", str(SMALL), "--asset", "acme/chat-7b", "--out", str(tmp_path / "audited")]) in (0, 1)
+    capsys.readouterr()
+    assert main(["diff", str(tmp_path / "audited"), str(tmp_path / "audited" / "report.json")]) == 0
+    assert "assets: +0 -0" in capsys.readouterr().out
