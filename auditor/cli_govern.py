@@ -15,7 +15,7 @@ def run_impact(args: Namespace) -> int:
     """What descends from the asset and, for a relicence or takedown, what changes for each descendant."""
     try:
         rb = rulebase.load()
-        change = impact.relicence(args.relicense, rb.kb) if args.relicense else impact.Change("none")
+        change = impact.relicence(args.relicense, rb.kb) if args.relicense is not None else impact.Change("none")
         change = impact.Change("takedown") if args.takedown else change
         loaded = lake.load(
             args.snapshot,

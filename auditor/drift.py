@@ -125,7 +125,7 @@ def from_lake_output(folder: Path) -> State:
             if missing := sorted(set(columns) - have):
                 raise DriftError(f"{path}: not a lake output's table: no column {', '.join(missing)}")
     except duckdb.Error as exc:
-        raise DriftError(f"{folder}: not a lake output folder: {exc}") from None
+        raise DriftError(f"{folder}: not a lake output folder: {str(exc).splitlines()[0]}") from None
     finally:
         con.close()
     return State(str(folder), folder)
@@ -153,7 +153,7 @@ def compare(old: State, new: State, kb: KnowledgeBase, files: bool = False) -> t
             }
             written = _files(con, Path(tmp)) if files else {}
         except duckdb.Error as exc:
-            raise DriftError(f"{old.name} → {new.name}: {exc}") from None
+            raise DriftError(f"{old.name} → {new.name}: {str(exc).splitlines()[0]}") from None
         finally:
             con.close()
     return doc, written

@@ -318,3 +318,17 @@ def test_a_side_that_describes_no_asset_is_refused_and_an_audit_output_folder_is
     capsys.readouterr()
     assert main(["diff", str(tmp_path / "audited"), str(tmp_path / "audited" / "report.json")]) == 0
     assert "assets: +0 -0" in capsys.readouterr().out
+
+
+def test_a_declared_licence_removed_shows_none_and_a_broken_lake_output_one_line(snapshots, tmp_path, capsys):
+    shutil.copytree(SMALL, tmp_path / "new")
+    card = tmp_path / "new/acme/chat-7b/README.md"
+    card.write_text(re.sub(r"(?m)^license: .*\n", "", card.read_text(encoding="utf-8")), encoding="utf-8")
+    main(["diff", str(SMALL), str(tmp_path / "new")])
+    assert "  declared: apache-2.0 → (none)\n" in capsys.readouterr().out
+    assert main(["lake", str(SMALL), "--out", str(tmp_path / "out")]) in (0, 1)
+    (tmp_path / "out" / "findings.parquet").write_bytes(b"PAR1 not parquet")
+    capsys.readouterr()
+    assert main(["diff", str(tmp_path / "out"), str(SMALL)]) == 3
+    said = capsys.readouterr().err
+    assert said.count("\n") == 1 and "not a lake output folder" in said

@@ -359,3 +359,8 @@ def test_a_resolved_finding_that_appears_is_shown_resolved_and_blocks_nothing_on
     chat = next(row for row in doc["assets"] if row["asset"] == "acme/llama-chat")
     assert impacthtml._errors(chat) == ()
     assert "<td>error (resolved)</td><td>CMP001</td>" in (tmp_path / "out" / "impact.html").read_text(encoding="utf-8")
+
+
+def test_an_empty_relicence_is_refused_not_taken_for_no_change(capsys):
+    assert main(["impact", str(GOVERNANCE), "meta/llama-2-7b", "--relicense", ""]) == 2
+    assert "--relicense ''" in capsys.readouterr().err

@@ -7,6 +7,7 @@ from auditor.parsed import JSONObject
 from auditor.report.plaintext import severity, terminal
 
 FIELDS = {"declared": "declared", "license": "license", "use_category": "use"}
+NONE = "(none)"  # a field empty on one side: an asset that declares no licence
 
 
 def render(doc: JSONObject, written: list[str]) -> str:
@@ -35,7 +36,9 @@ def render(doc: JSONObject, written: list[str]) -> str:
 def _asset(row: JSONObject) -> list[str]:
     status = "" if row["status"] == "kept" else f" ({row['status']})"
     lines = [f"{row['asset']}{status}"]
-    lines.extend(f"  {label}: {row[k]['before']} → {row[k]['after']}" for k, label in FIELDS.items() if k in row)
+    lines.extend(
+        f"  {label}: {row[k]['before'] or NONE} → {row[k]['after'] or NONE}" for k, label in FIELDS.items() if k in row
+    )
     lines.extend(f"  edge + {e['relation']} {e['parent']}" for e in row["edges"]["added"])
     lines.extend(f"  edge - {e['relation']} {e['parent']}" for e in row["edges"]["removed"])
     found = row["findings"]
