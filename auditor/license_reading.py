@@ -8,9 +8,15 @@ which known licenses apply, how the statement was read, and what could not be re
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 
-from license_expression import ExpressionError, LicenseExpression, LicenseSymbol, LicenseWithExceptionSymbol
+from license_expression import (
+    ExpressionError,
+    LicenseExpression,
+    LicenseSymbol,
+    LicenseWithExceptionSymbol,
+    get_license_index,
+)
 
 from auditor.licenses import UNKNOWN, KnowledgeBase, License, alias_key, license_id
 from auditor.model import LicenseStatement
@@ -228,7 +234,8 @@ def _text(raw: str, kb: KnowledgeBase) -> _Part:
 def _expression(expr: LicenseExpression, kb: KnowledgeBase) -> _Part:
     """An SPDX expression's alternatives, in the order the manifest states its licenses: "first
     alternative" means what it wrote first."""
-    order = {_key(sym, kb): i for i, sym in reversed(list(enumerate(kb.licensing.license_symbols(expr))))}
+    symbols = kb.licensing.license_symbols(expr, decompose=False)
+    order = {_key(sym, kb): i for i, sym in reversed(list(enumerate(symbols)))}
     alternatives = [
         tuple(sorted(dict.fromkeys(alt), key=lambda k: order[k])) for alt in _alternatives(kb.licensing.dnf(expr), kb)
     ]
@@ -243,7 +250,7 @@ def _exceptions(expr: LicenseExpression, kb: KnowledgeBase) -> tuple[tuple[str, 
     return tuple(
         (_key(sym, kb), f"{_key(sym, kb)} WITH {sym.exception_symbol.key}")
         for sym in kb.licensing.license_symbols(expr, decompose=False)
-        if isinstance(sym, LicenseWithExceptionSymbol)
+        if isinstance(sym, LicenseWithExceptionSymbol) and sym.exception_symbol.key.lower() in _spdx_exceptions()
     )
 
 
@@ -258,12 +265,25 @@ def _alternatives(expr: LicenseExpression, kb: KnowledgeBase) -> list[list[str]]
 
 
 def _key(symbol: LicenseSymbol, kb: KnowledgeBase) -> str:
+    """A symbol's license id; a license WITH an exception the SPDX list does not name stays whole,
+    a license nobody knows: such a clause may restrict it (as the Commons Clause does)."""
     if isinstance(symbol, LicenseWithExceptionSymbol):
+        if symbol.exception_symbol.key.lower() not in _spdx_exceptions():
+            return f"{_key(symbol.license_symbol, kb)} WITH {symbol.exception_symbol.key}"
         symbol = symbol.license_symbol
     key: str = symbol.key
     if key.endswith("+") and (later := kb.resolve(key[:-1] + "-or-later")):
         return later
     return kb.resolve(key) or key
+
+
+@cache
+def _spdx_exceptions() -> frozenset[str]:
+    """The exceptions of the SPDX License List (as license-expression's bundled index gives them,
+    lowercase): each grants permissions beyond its license (an exception to a condition), so the
+    license's terms still bind as its entry states them."""
+    keys = (e.get("spdx_license_key") for e in get_license_index() if e.get("is_exception"))
+    return frozenset(k.lower() for k in keys if k and not k.startswith("LicenseRef-"))
 
 
 def lookup(text: str, kb: KnowledgeBase) -> License | None:

@@ -477,3 +477,18 @@ def test_the_readme_states_the_knowledge_base_counts():
         assert f"{category} ({sum(listed[lid].category == category for lid in by_category)})" in readme, category
     unread = sum(kb.index.categories[listed[lid].category].read for lid in by_category)
     assert f"Unstated License ({unread})" in readme
+
+
+@pytest.mark.parametrize(
+    ("raw", "status", "unrecognised"),
+    [
+        ("Apache-2.0 WITH LLVM-exception", "ok", ()),  # on the SPDX exception list: permissions added
+        ("GPL-2.0-only WITH Classpath-exception-2.0", "ok", ()),
+        ("Apache-2.0 WITH Commons-Clause", "unrecognised", ("Apache-2.0 WITH Commons-Clause",)),  # a restriction
+    ],
+)
+def test_a_license_with_an_exception_the_spdx_list_does_not_name_has_unknown_terms(raw, status, unrecognised):
+    reading = read(raw)
+    assert (reading.status, tuple(reading.unrecognised)) == (status, unrecognised)
+    offered = read("MIT OR Apache-2.0 WITH Bogus-exception")  # as any alternative of unknown terms
+    assert offered.alternatives == read("MIT OR FooBar").alternatives == (("MIT",), ("NOASSERTION",))
