@@ -27,16 +27,21 @@ def effective_licenses(asset: Asset, kb: KnowledgeBase, curated: bool = True) ->
     if curated and asset.curation:
         c = asset.curation
         return [LicenseStatement(c.license, c.evidence)], f"curated by {c.curator} on {c.date}: {c.comment}"
-    concluded = [s for r in asset.records for s in r.concluded if (s.raw or "").upper() != "NOASSERTION"]
+    concluded = [s for r in asset.records for s in r.concluded if not _no_assertion(s)]
     if concluded:
         return concluded, "the concluded license takes precedence over the declared one"
-    if asset.licenses:
-        return asset.licenses, ""
+    if asset.licenses:  # an SBOM's NOASSERTION gives no information: another manifest's statement stands
+        return [s for s in asset.licenses if not _no_assertion(s)] or asset.licenses, ""
     stated = next(body_statements(asset, kb), None)
     if stated is None:
         return [], ""
     where = stated.evidence
     return [stated], f"stated in the {where.pointer} at {where.file}:{where.line}; nothing else declares one"
+
+
+def _no_assertion(statement: LicenseStatement) -> bool:
+    """SPDX's NOASSERTION: the document's author gives no information (SPDX 2.3 7.13, 7.15), no statement."""
+    return (statement.raw or "").strip().upper() == "NOASSERTION"
 
 
 def body_statements(asset: Asset, kb: KnowledgeBase) -> Iterator[LicenseStatement]:
@@ -53,9 +58,7 @@ def disagreements(asset: Asset, kb: KnowledgeBase) -> Iterator[tuple[str, str, l
     said: Said = []  # per license statement set
     for record in asset.records:
         for label, statements in (("declared", record.licenses), ("concluded", record.concluded)):
-            if statements and not (
-                label == "concluded" and all((s.raw or "").upper() == "NOASSERTION" for s in statements)
-            ):
+            if statements and not all(_no_assertion(s) for s in statements):
                 reading = read_declared(statements, kb)
                 value = reading.expression or reading.status
                 entry = (f"{record.source} ({label})", value, [s.evidence for s in statements])

@@ -188,7 +188,9 @@ def _asset(records: list[AssetRecord], members: list[int]) -> tuple[str, Asset]:
     kind = max(group, key=lambda r: KIND_STRENGTH.get(r.kind, 0)).kind
     hub = next((h for r in group for h in _hub_ids(r) if h[0] == kind), None)
     asset_id = hub[1] if hub else plain_id(_name(group))
-    return asset_key(kind, asset_id), Asset(asset_id, kind, group)
+    purls = (i.value.lower() for r in group for i in r.identifiers if i.scheme == Scheme.PURL)
+    elsewhere = hub is None and any(not p.startswith("pkg:huggingface/") for p in purls)
+    return asset_key(kind, asset_id), Asset(asset_id, kind, group, elsewhere=elsewhere)
 
 
 def _name(group: list[AssetRecord]) -> str:

@@ -21,6 +21,7 @@ from urllib.parse import SplitResult, unquote, urlsplit
 from auditor.vocabulary import Scheme
 
 _HUB_HOSTS = ("huggingface.co", "hf.co")
+VCS = frozenset({"git", "hg", "svn", "bzr"})  # version control tools, as SPDX 2.3 7.7 names download locations
 Key = tuple[str, ...]  # an identity key: its scheme first, then the normalised parts that must match
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?$")
 _HUB_REPO_URL = re.compile(
@@ -172,13 +173,16 @@ def plain_id(value: str) -> str:
 
 
 def normalise_url(url: str) -> str:
-    """URLs compare without scheme, www., trailing slash, fragment or case of the host."""
+    """URLs compare without scheme, www., trailing slash, fragment or case of the host; a version
+    control location keeps its fragment, the sub-path of the repository it names (SPDX 2.3 7.7:
+    `git+https://host/repo.git#sub/path`), so two packages of one repository stay apart."""
     parts = split_url(url)
     if parts is None:
         return url.strip()
     host = (parts.hostname or "").removeprefix("www.")
     path = parts.path.rstrip("/")
-    return f"{host}{path}" + (f"?{parts.query}" if parts.query else "")
+    sub = f"#{parts.fragment}" if parts.fragment and parts.scheme.split("+", 1)[0].lower() in VCS else ""
+    return f"{host}{path}" + (f"?{parts.query}" if parts.query else "") + sub
 
 
 def split_url(url: str) -> SplitResult | None:

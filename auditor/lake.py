@@ -182,6 +182,9 @@ def _own_choices(
     release what blocks it, while one lake-wide choice would weigh every release at once. Such
     assets are few (a known dual license), so each gets its own reasoning run."""
     own: dict[str, tuple[Finding, ...]] = {}
+    # a problem no asset owns is the lake's (its first block's), never the release's its own audit would make it
+    owned = [p for p in graph.harvest.problems if p.asset in graph.assets]
+    graph = replace(graph, harvest=replace(graph.harvest, problems=owned))
     for key in choosing(fb, graph, about):
         name = display_id(key, graph)
         one = own_release(settings, name, organisation(graph.assets[key]))

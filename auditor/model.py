@@ -219,6 +219,7 @@ class Asset:
     curation: Curation | None = None
     versions: list[Version] = field(default_factory=list)
     revision_of: str | None = None  # the key of the asset this is an older revision of
+    elsewhere: bool = False  # a package URL of another ecosystem (pkg:maven/…) names it, and no Hub id does
 
     @property
     def resolved(self) -> bool:

@@ -34,7 +34,9 @@ def display_name(kind: str, asset_id: str) -> str:
 def organisation(asset: Asset) -> str:
     """The Hub organisation that publishes an asset: the owner of the `org/name` Hub id its manifests
     give it, also when the graph told two assets of one name apart by their files ("" for a name that
-    is no such id, such as an SBOM package's)."""
+    is no such id, such as an SBOM package's, or names a package of another ecosystem)."""
+    if asset.elsewhere:  # a Maven group (pkg:maven/acme/x) is no Hub organisation
+        return ""
     named = asset.records[0].id if asset.records else asset.id
     owner, slash, _ = named.partition("/")
     return owner if slash and looks_like_hub_id(named) else ""

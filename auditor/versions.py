@@ -69,7 +69,8 @@ def split(assets: dict[str, Asset]) -> dict[tuple[str, str | None], str]:
         asset.versions, asset.records = versions, list(versions[-1].records)
         for version in versions[:-1]:
             older = asset_key(asset.kind, f"{asset.id}@{version.revision}")
-            assets[older] = Asset(f"{asset.id}@{version.revision}", asset.kind, list(version.records), revision_of=key)
+            name, records = f"{asset.id}@{version.revision}", list(version.records)
+            assets[older] = Asset(name, asset.kind, records, revision_of=key, elsewhere=asset.elsewhere)
             moved |= {(key, label(r)): older for r in version.records}
     return moved
 

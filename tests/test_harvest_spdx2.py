@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, write_tree
+from conftest import FIXTURES, ROOT, run_audit, write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from license_expression import Licensing
@@ -597,3 +597,25 @@ def test_corpus_documents_that_fail_validation_on_purpose():
 def test_corpus_files_of_other_formats_are_not_claimed(folder):
     for path in corpus_files(folder):
         assert not spdx2.detect(path, path.read_bytes()[:4096]), path.name
+
+
+def test_an_sboms_noassertion_gives_no_information_so_a_cards_license_stands_undisputed(tmp_path):
+    package = {
+        "SPDXID": "SPDXRef-base", "name": "base", "downloadLocation": "NOASSERTION", "licenseConcluded": "NOASSERTION",
+        "licenseDeclared": "NOASSERTION", "primaryPackagePurpose": "OTHER",
+        "externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
+                          "referenceLocator": "pkg:huggingface/acme/base"}],
+    }  # fmt: skip
+    doc = {
+        "spdxVersion": "SPDX-2.3", "dataLicense": "CC0-1.0", "SPDXID": "SPDXRef-DOCUMENT", "name": "b",
+        "documentNamespace": "https://acme.example/spdx/b",
+        "creationInfo": {"created": "2024-01-01T00:00:00Z", "creators": ["Tool: hand"]},
+        "documentDescribes": ["SPDXRef-base"], "packages": [package],
+    }  # fmt: skip
+    write_tree(tmp_path / "sbom", {"sbom.spdx.json": json.dumps(doc)})
+    alone = run_audit(tmp_path / "sbom", asset="acme/base")
+    assert {a["id"]: a["license_status"] for a in alone["assets"]}["acme/base"] != "ok"  # nothing else: no licence
+    write_tree(tmp_path / "sbom", {"acme/base/README.md": "---\nlicense: mit\n---\n\n# base\n"})
+    both = run_audit(tmp_path / "sbom", asset="acme/base")
+    assert {a["id"]: a["license"] for a in both["assets"]}["acme/base"] == "MIT"
+    assert not [f for f in both["findings"] if f["rule"] in ("PRV003", "PRV001")]

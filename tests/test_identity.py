@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from auditor.graph import build
 from auditor.harvest import harvest
+from auditor.identity import normalise_url
 
 REPO = "https://github.com/bigcode-project/octopack"
 COMMERCIAL = ["MIT", "Apache-2.0", "BSD-3-Clause", "ISC", "CC-BY-4.0", "CC0-1.0"]
@@ -157,3 +158,15 @@ def test_a_subset_based_on_its_own_repository_names_itself_not_its_neighbours(re
         "datasets/commitpackft-python": "commercial",
         "datasets/commitpackft-java": "non-commercial",
     }
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "same"),
+    [
+        ("git+https://github.com/o/r.git#example1/content", "git://github.com/o/r.git#example7/content/bin", False),
+        ("git+https://github.com/o/r.git#sub", "git+ssh://github.com/o/r.git#sub", True),
+        ("https://example.org/data#section", "https://example.org/data", True),  # a page's anchor is the page
+    ],
+)
+def test_a_version_control_location_keeps_the_sub_path_its_fragment_names(one, other, same):
+    assert (normalise_url(one) == normalise_url(other)) is same

@@ -583,3 +583,39 @@ def test_findings_parquet_takes_a_finding_over_duckdbs_default_line_bound(tmp_pa
 def test_duckdb_draws_no_progress_bar_on_the_terminal():
     """Its bar, drawn for a query over two seconds, is raw escape sequences amid mlaudit's output."""
     assert duck.connect().execute("SELECT current_setting('enable_progress_bar')").fetchone() == (False,)
+
+
+def test_a_manifest_too_broken_to_name_its_asset_stays_the_lakes_beside_an_asset_offered_under_a_choice(tmp_path):
+    write_tree(
+        tmp_path,
+        {
+            "a/dual/README.md": card("license: MIT OR Apache-2.0"),
+            "a/plain/README.md": card("license: mit"),
+            "broken.cdx.json": '{"bomFormat": "CycloneDX", "components": [',
+        },
+    )
+    judged = lake.run(tmp_path, rb=RB)
+    broken = [(f["rule"], f["asset"]) for f in judged.findings if f["rule"] == "INP001"]
+    assert broken == [("INP001", None)]  # once, the lake's: judged alone, a release would own it
+    assert not [f for f in judged.findings if f["asset"] == "a/dual" and f["severity"] == "error"]
+
+
+def test_an_sbom_group_is_no_hub_organisation_unless_a_hub_purl_names_the_component(tmp_path):
+    def component(ref: str, group: str, name: str, purl: str) -> dict:
+        return {"type": "machine-learning-model", "bom-ref": ref, "group": group, "name": name, "purl": purl,
+                "licenses": [{"license": {"id": "MIT"}}]}  # fmt: skip
+
+    bom = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "components": [
+            component("l", "acme", "lib", "pkg:maven/acme/lib@1.0"),
+            component("h", "acme", "hub-model", "pkg:huggingface/acme/hub-model"),
+        ],
+    }
+    write_tree(
+        tmp_path,
+        {"bom.cdx.json": json.dumps(bom), "mlaudit.toml": '[[lake.override]]\norg = "acme"\nuse = "research"\n'},
+    )
+    rows = {a["id"]: (a["organisation"], a["setting"]) for a in lake.run(tmp_path, rb=RB).assets}
+    assert rows == {"acme/lib": ("", None), "acme/hub-model": ("acme", "lake.override[0]")}
