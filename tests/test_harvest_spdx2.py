@@ -619,3 +619,15 @@ def test_an_sboms_noassertion_gives_no_information_so_a_cards_license_stands_und
     both = run_audit(tmp_path / "sbom", asset="acme/base")
     assert {a["id"]: a["license"] for a in both["assets"]}["acme/base"] == "MIT"
     assert not [f for f in both["findings"] if f["rule"] in ("PRV003", "PRV001")]
+
+
+def test_an_element_spdx_tools_cannot_construct_is_told_without_python_names(tmp_path):
+    text = (
+        "SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\nDocumentNamespace: https://example.org/d\nDocumentName: d\n"
+        "SPDXID: SPDXRef-DOCUMENT\nCreator: Tool: x\nCreated: 2024-01-01T00:00:00Z\n"
+        "Annotator: Person: Jane Doe ()\nAnnotationDate: 2024-01-01T00:00:00Z\n"
+    )
+    write_tree(tmp_path, {"d.spdx": text})
+    (problem,) = harvest(tmp_path).problems
+    assert "__init__" not in problem.message and "positional" not in problem.message
+    assert "an element of type Annotation lacks fields it needs" in problem.message

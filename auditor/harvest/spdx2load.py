@@ -76,6 +76,10 @@ _SENTENCES = [
             r'^did not find the referenced spdx_id "([^"]*)" in the SPDX document(.*)$',
             r"no element of the document has the SPDX id \1 named here",
         ),
+        (
+            r"Error while constructing (\w+): \w+\.__init__\(\) missing \d+ required positional arguments?: ([^\n]*)$",
+            r"an element of type \1 lacks fields it needs: \2",
+        ),
     )
 ]
 # Python reprs of spdx-tools and license-expression objects, as SPDX writes those values.
