@@ -110,3 +110,10 @@ TERMS = st.lists(st.sampled_from([*PIECES, "x", "_", "-", " ", "1", "é"]), max_
 def test_glossary_terms_are_found_where_a_search_finds_them(text):
     for entry in glossary.entries():
         assert glossary._occurs(entry.pattern, text) == (re.search(entry.pattern, text) is not None), entry.id
+
+
+def test_a_control_character_in_front_matter_is_told_in_one_line_without_pyyamls_own_place():
+    with pytest.raises(frontmatter.FrontMatterError) as raised:
+        frontmatter.parse('license: "a\x01b"\n', 2)
+    assert str(raised.value).startswith("invalid YAML: unacceptable character #x0001")
+    assert "\n" not in str(raised.value) and "unicode string" not in str(raised.value)

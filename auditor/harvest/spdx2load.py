@@ -295,7 +295,9 @@ def _yaml(text: str) -> JSON:
         raise Unreadable(
             [("malformed", f"invalid YAML: {exc.problem or exc.context}", mark.line + 1 if mark else None)]
         ) from None
-    except (yaml.YAMLError, ValueError) as exc:
+    except yaml.YAMLError as exc:
+        raise Unreadable([("malformed", f"invalid YAML: {safeyaml.said(exc)}", None)]) from None
+    except ValueError as exc:
         raise Unreadable([("malformed", f"invalid YAML: {exc}", None)]) from None
 
 

@@ -72,7 +72,7 @@ def parse(source: str, first_line: int, what: str = "front matter") -> FrontMatt
         line = mark.line + first_line if mark else None
         raise FrontMatterError(f"invalid YAML: {exc.problem or exc.context}", line) from None
     except yaml.YAMLError as exc:
-        raise FrontMatterError(f"invalid YAML: {exc}") from None
+        raise FrontMatterError(f"invalid YAML: {safeyaml.said(exc)}") from None
     if node is None:
         return FrontMatter({})
     if not isinstance(node, yaml.MappingNode):

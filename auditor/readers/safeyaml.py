@@ -121,3 +121,9 @@ def check_depth(text: str, loader: type = Loader, max_nodes: int = 50_000) -> bo
     except yaml.YAMLError:
         return True
     return aliased or events > max_nodes
+
+
+def said(exc: yaml.YAMLError) -> str:
+    """A YAML error in one line, without PyYAML's place in its own words (`in "<unicode string>",
+    position 11` on a line of its own): messages name the file and line themselves."""
+    return str(exc).strip().split("\n", 1)[0]
