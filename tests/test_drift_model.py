@@ -13,7 +13,7 @@ from conftest import RB
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor import drift, duck, lake, lakedb
+from auditor import drift, duck, lake, lakedb, use_rank
 
 NAMES = ["acme/a", "acme/b", "datasets/acme/c", "z", "é/ü"]
 LICENSES = ["MIT", "CC-BY-NC-4.0", "CC-BY-4.0", "LicenseRef-Llama-2-Community", "GPL-3.0-only", "(missing)"]
@@ -89,9 +89,8 @@ def _wider(*sides: dict) -> list[set[str]]:
     for side in sides:
         ranks = {}
         for name, asset in side["assets"].items():
-            entry = RB.kb.entry(str(asset["license"]))
-            if entry is not None and entry.use in drift.USE_RANK:
-                ranks[name] = drift.USE_RANK[entry.use]
+            if (rank := use_rank.of(str(asset["license"]), RB.kb)) is not None:
+                ranks[name] = rank
         edges = side["edges"]
         found.append({f"{c} ← {p}" for c, p, _ in edges if c in ranks and p in ranks and ranks[c] < ranks[p]})
     return found
