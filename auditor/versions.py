@@ -33,6 +33,7 @@ follow the newest revision, by their own reference or an upstream's.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import replace
 from itertools import pairwise
@@ -104,11 +105,13 @@ def _revisions(labels: list[str | None]) -> dict[str, str]:
     module's docstring)."""
     known = sorted({x for x in labels if x is not None})
     shas = {x.lower(): x for x in known if _SHA.match(x)}
-    revision: dict[str, str] = {}
-    for x in known:
-        begun = sorted((sha for sha in shas if sha.startswith(x.lower())), key=len) if x in shas.values() else []
-        full = begun[-1] if begun and all(begun[-1].startswith(sha) for sha in begun) else x.lower()
-        revision[x] = shas[full] if full != x.lower() else x
+    by_text = sorted(shas)  # the shas beginning with some text lie together: found by bisection
+    revision = {x: x for x in known}
+    for x in (x for x in known if _SHA.match(x)):  # a sha's first characters begin the few that extend them
+        low = x.lower()
+        begun = sorted(by_text[bisect_left(by_text, low) : bisect_left(by_text, low + "~")], key=len)
+        if begun[-1] != low and all(begun[-1].startswith(sha) for sha in begun):
+            revision[x] = shas[begun[-1]]
     numbered: dict[tuple[int, ...], list[str]] = {}
     for x in known:
         if (number := _number(x)) is not None:
@@ -177,6 +180,8 @@ def named(edge: Edge, versions: list[Version]) -> Version | None:
     names, else its revision (or a commit's first characters, or a version number written another
     way); None when it pins none, or one the audit does not know (a branch no ref file names, a
     revision not harvested, a commit's first characters that begin two)."""
+    if not edge.revision:  # most references pin nothing: no version of the many an asset may have is looked at
+        return None
     on_branch = [v for v in versions if edge.revision in branches(v)]
     if on_branch:
         return on_branch[-1]

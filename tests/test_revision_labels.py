@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import RB
+from conftest import RB, within
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -187,3 +187,14 @@ def test_a_numeric_date_is_read_as_seconds_or_milliseconds_and_one_that_is_no_da
     assert [(p.evidence.file, p.evidence.line, p.evidence.pointer) for p in found.problems] == [
         ("models.jsonl", line, "lastModified") for line in (3, 4, 5)
     ]
+
+
+def test_the_revisions_of_one_asset_are_told_in_time_that_grows_with_them_on_over_a_megabyte_of_labels():
+    """30,000 shas (1.2 MB of labels) beginning alike, and the first characters of a thousand of them:
+    each label finds the shas it begins by bisection, never by a scan of them all."""
+    shas = [f"{i:020x}{'b' * 20}" for i in range(30_000)]
+    records = [record(sha, f"2024-01-01T00:00:{i % 60:02d}.000Z") for i, sha in enumerate(shas)]
+    records += [record(sha[:30]) for sha in shas[::30]] + [record("0000000")]  # the last begins them all
+    assert sum(len(sha) for sha in shas) > 1_000_000
+    found = within(5, versions.ordered, records)
+    assert len(found) == 30_001 and sum(len(v.records) for v in found) == len(records)
