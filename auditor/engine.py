@@ -20,13 +20,21 @@ from auditor.predicates import Atoms
 Term = str | int | tuple["Term", ...]  # a clingo term read back: string, number, or function term as a tuple
 
 
+OPTIMAL = ("--opt-mode=optN", "--models=0")  # every optimal answer set, so that the choice among them is ours
+# The choices of many assets (a lake's block, a lineage of many dual-licensed packages) are near
+# independent: clingo's default branch and bound improves the sum one step a model and took minutes
+# to prove 100 assets' choice optimal; core-guided optimisation proves it at once (0.2 s). The
+# optimal answers are the same whatever finds them, and solve picks among all of them.
+CORES = ("--opt-strategy=usc",)
+
+
 def declarations() -> str:
     """`#defined` for every input and knowledge predicate, so absent facts raise no warnings."""
     return "".join(f"#defined {p.name}/{p.arity}." for p in schema.PREDICATES if p.role != "derived")
 
 
-def _grounded(files: list[Path], facts: str, optimise: bool) -> clingo.Control:
-    options = ["--warn=none"] + (["--opt-mode=optN", "--models=0"] if optimise else [])
+def _grounded(files: list[Path], facts: str, optimise: bool, strategy: tuple[str, ...] = ()) -> clingo.Control:
+    options = ["--warn=none", *((*OPTIMAL, *strategy) if optimise else ())]
     ctl = clingo.Control(options)
     for path in files:
         ctl.load(str(path))
@@ -39,7 +47,7 @@ def _grounded(files: list[Path], facts: str, optimise: bool) -> clingo.Control:
 def solve(files: list[Path], facts: str, choices: bool = True) -> Atoms:
     """Atoms of the answer set (the chosen optimal one when `choices`), grouped by predicate name,
     each as its predicate's row type."""
-    ctl = _grounded(files, facts, choices)
+    ctl = _grounded(files, facts, choices, CORES)
     best = None
     with ctl.solve(yield_=True) as handle:
         for model in handle:

@@ -71,7 +71,7 @@ def judge(
     runs = [Run(fb, reasoned)]
     for key in own:
         one = lake.own_release(settings, display_id(key, graph), organisation(graph.assets[key]))
-        own_facts = facts.encode(graph, one, rb)
+        own_facts = facts.encode(lake.alone(graph), one, rb)
         alone = reasoning.reason(one.engine, files, own_facts, READS, own_facts.ids_of({key}))
         runs.append(Run(own_facts, replace(alone, differences=())))
     return Side(graph, tuple(runs))

@@ -182,13 +182,10 @@ def _own_choices(
     release what blocks it, while one lake-wide choice would weigh every release at once. Such
     assets are few (a known dual license), so each gets its own reasoning run."""
     own: dict[str, tuple[Finding, ...]] = {}
-    # a problem no asset owns is the lake's (its first block's), never the release's its own audit would make it
-    owned = [p for p in graph.harvest.problems if p.asset in graph.assets]
-    graph = replace(graph, harvest=replace(graph.harvest, problems=owned))
     for key in choosing(fb, graph, about):
         name = display_id(key, graph)
         one = own_release(settings, name, organisation(graph.assets[key]))
-        release_facts = facts.encode(graph, one, rb)
+        release_facts = facts.encode(alone(graph), one, rb)
         reasoned = reasoning.reason(one.engine, files, release_facts, READS)
         chains = Chains(
             release_facts, graph, rb.kb, reasoned.atoms.get("via", []), reasoned.atoms.get("newest_via", [])
@@ -206,6 +203,14 @@ def choosing(fb: facts.FactBase, graph: AssetGraph, about: frozenset[str] | None
     offering = {fb.keys[cast(int, fact[1:][0])] for fact in fb.facts if fact[0] == "alternative"}
     found = sorted(cone.descendants(graph, offering))
     return [key for key in found if graph.assets[key].releasable and (about is None or key in about)]
+
+
+def alone(graph: AssetGraph) -> AssetGraph:
+    """The graph a release judged on its own licence choices is audited on: with the input problems
+    of assets only (one no asset owns is the lake's, never the release's, as its own audit would
+    make it); its assets numbered as the lake's run numbers them, so that their atoms compare."""
+    owned = [p for p in graph.harvest.problems if p.asset in graph.assets]
+    return replace(graph, harvest=replace(graph.harvest, problems=owned))
 
 
 def own_release(settings: config.Settings, name: str, publisher: str) -> config.Settings:
