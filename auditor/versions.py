@@ -63,7 +63,7 @@ def split(assets: dict[str, Asset]) -> dict[tuple[str, str | None], str]:
     and an asset for each older revision; returns the key of each older revision's asset by (the
     asset's key, the revision): what a record of that asset labelled with that revision now describes."""
     moved: dict[tuple[str, str | None], str] = {}
-    several = [k for k, a in assets.items() if len(set(_revisions([label(r) for r in a.records]).values())) > 1]
+    several = [k for k, a in assets.items() if len({label(r) for r in a.records} - {None}) > 1 and _apart(a.records)]
     for key in several:  # most assets are known at one revision: nothing is built for them
         asset = assets[key]
         versions = ordered(asset.records)
@@ -74,6 +74,11 @@ def split(assets: dict[str, Asset]) -> dict[tuple[str, str | None], str]:
             assets[older] = Asset(name, asset.kind, records, revision_of=key, elsewhere=asset.elsewhere)
             moved |= {(key, label(r)): older for r in version.records}
     return moved
+
+
+def _apart(records: list[AssetRecord]) -> bool:
+    """Whether records of several labels name several revisions (`1.0` and `1.0.0` name one)."""
+    return len(set(_revisions([label(r) for r in records]).values())) > 1
 
 
 def ordered(records: list[AssetRecord]) -> list[Version]:
