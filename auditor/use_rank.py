@@ -26,9 +26,9 @@ def _ranked(node: object, kb: KnowledgeBase) -> int | None:
         return _ranked(node.license_symbol, kb)
     if isinstance(node, AND | OR):
         ranks = [_ranked(arg, kb) for arg in node.args]
-        if None in ranks:
-            return None
         known = [r for r in ranks if r is not None]
+        if len(known) < len(ranks):  # a licence of unknown use: the whole is not ranked
+            return None
         return max(known) if isinstance(node, AND) else min(known)
     entry = kb.entry(str(getattr(node, "key", "")))
     return USE_RANK.get(entry.use) if entry is not None else None

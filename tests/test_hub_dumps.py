@@ -5,6 +5,7 @@ tags to say it; a row indented with a tab is a row."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -24,7 +25,7 @@ def jsonl(*rows: object) -> str:
 
 
 def row(name: str, card: dict | None = None, tags: list[str] | None = None, **fields: object) -> dict:
-    return {"id": name, "sha": f"{abs(hash(name)):040d}"[:40], "tags": tags or [], "cardData": card, **fields}
+    return {"id": name, "sha": hashlib.sha1(name.encode()).hexdigest(), "tags": tags or [], "cardData": card, **fields}
 
 
 def judged(root: Path) -> dict[str, set[str]]:
