@@ -54,6 +54,8 @@ def _terms(kb: KnowledgeBase) -> Facts:
             yield S.use_rank(term, info["use_rank"]), None
         if info.get("persists"):
             yield S.persists(term), None
+        if info.get("licensors_own"):
+            yield S.licensors_own(term), None
         if info.get("adaptation_only"):
             yield S.adaptation_only(term), None
         if "check" in info:

@@ -160,7 +160,7 @@ class S:
     )
     ships_files = _p(
         "a:asset", "input",
-        "the asset's folder holds files it distributes (weights, configs) beside its card",
+        "the asset's folder holds files it distributes (its weights) beside its card",
         phrase="{a}'s folder holds the files it distributes",
     )
     ships_license = _p(
@@ -240,6 +240,10 @@ class S:
         "a statement the license accepts in place of the prescribed one",
     )
     persists = _p("term:symbol", "knowledge", "a term every derivative's license must keep")
+    licensors_own = _p(
+        "term:symbol", "knowledge",
+        "a persisting term whose content is its licensor's own: only the same license keeps it",
+    )
     fatal = _p("code:symbol", "knowledge", "a problem code meaning nothing of the input could be read (model.FATAL)")
     term_check = _p(
         "term:symbol check:symbol", "knowledge",
