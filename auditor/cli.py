@@ -8,9 +8,11 @@ of mlaudit's, never a verdict).
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from argparse import Namespace
+from collections import Counter
 from datetime import UTC, datetime
 from importlib import import_module
 from pathlib import Path
@@ -43,8 +45,17 @@ def command(argv: list[str] | None = None) -> int:
     survivors need no collecting since the process ends with it (auditor.audit.no_cycle_collection)."""
     from auditor.audit import no_cycle_collection
 
+    _replace_unencodable()
     with no_cycle_collection(process_ends=True):
         return main(argv)
+
+
+def _replace_unencodable() -> None:
+    """A terminal or log whose encoding lacks a character mlaudit prints (its "·", a name from a
+    manifest) gets an escape for it, not a crash that would turn the gate's answer into exit 4."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -242,6 +253,8 @@ def _write(doc: JSONObject, args: Namespace) -> int:
         _stdout_gone()
     for shortfall in shortfalls:  # last, where the reader of a failed CI step looks
         print(terminal(f"mlaudit: --fail-under: {shortfall}"), file=sys.stderr)
+    if doc["verdict"] == "pass" and _over_threshold(doc, args.fail_on):
+        print(f"mlaudit: --fail-on {args.fail_on}: {_gated(doc, args.fail_on)}", file=sys.stderr)
     return code
 
 
@@ -346,10 +359,21 @@ def _over_threshold(doc: JSONObject, fail_on: str) -> bool:
     """Whether the gate fails: an incomplete audit fails it at every threshold but never."""
     if fail_on == "never":
         return False
-    if doc["verdict"] == "incomplete":
-        return True
+    return doc["verdict"] == "incomplete" or any(_gating(doc, fail_on))
+
+
+def _gating(doc: JSONObject, fail_on: str) -> list[JSONObject]:
+    """The open findings at or above the --fail-on threshold."""
     levels = FAIL_ON[: FAIL_ON.index(fail_on) + 1]
-    return any(f["status"] == "open" and f["severity"] in levels for f in doc["findings"])
+    return [f for f in doc["findings"] if f["status"] == "open" and f["severity"] in levels]
+
+
+def _gated(doc: JSONObject, fail_on: str) -> str:
+    """Why a release that passes (no open error) fails the gate all the same: a CI log that shows
+    "verdict: PASS" on a red job says so."""
+    counts = Counter(f["severity"] for f in _gating(doc, fail_on))
+    said = ", ".join(f"{counts[level]} {level}" for level in FAIL_ON if counts[level])
+    return f"the release passes (no open error), but the gate fails on its open findings at {fail_on} or above: {said}"
 
 
 def _lake(args: Namespace) -> int:

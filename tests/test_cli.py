@@ -41,6 +41,24 @@ def test_warnings_only_pass_the_error_gate_but_not_the_warning_gate(tmp_path):
     assert main(["audit", str(root), "--out", str(out), "--fail-on", "warning"]) == 1
 
 
+def test_a_passing_release_that_fails_the_gate_says_why(tmp_path, capsys):
+    """A red CI job whose summary says "verdict: PASS" names the findings that failed the gate."""
+    root = write_tree(
+        tmp_path / "r",
+        {
+            "mlaudit.toml": '[release]\nasset = "org/m"\n[audit]\nposition = "permissive"\n',
+            "org/m/README.md": card("license: mit\ndatasets: [org/missing]", "## Uses\nChat.\n"),
+        },
+    )
+    assert main(["audit", str(root), "--out", str(tmp_path / "o"), "--fail-on", "error"]) == 0
+    assert "--fail-on" not in capsys.readouterr().err
+    assert main(["audit", str(root), "--out", str(tmp_path / "o"), "--fail-on", "warning"]) == 1
+    captured = capsys.readouterr()
+    assert "verdict: PASS" in captured.out
+    assert "mlaudit: --fail-on warning: the release passes (no open error), but the gate fails" in captured.err
+    assert " warning" in captured.err.rpartition(":")[2]
+
+
 def test_missing_input_is_exit_3(tmp_path, capsys):
     assert main(["audit", str(tmp_path / "nope"), "--out", str(tmp_path / "o")]) == 3
     assert "no such file" in capsys.readouterr().err
@@ -301,3 +319,34 @@ def test_a_reader_that_stops_early_leaves_the_exit_code_alone(tmp_path, command,
     )
     os.close(write_end)
     assert proc.returncode == code and b"internal error" not in proc.stderr, proc.stderr
+
+
+def test_a_terminal_that_cannot_show_a_character_gets_an_escape_not_a_crash(tmp_path):
+    """An ASCII-only stdout (PYTHONIOENCODING=ascii, a CI log set so): the gate's exit code, not 4."""
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "auditor", "audit", str(DEMO), "--out", str(tmp_path)],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert b"mlaudit 0.1.0 \\xb7 position" in proc.stdout
+
+
+def test_names_are_read_as_utf8_under_the_c_locale(tmp_path):
+    """Under LC_ALL=C without UTF-8 mode Python takes file names for ASCII: a folder named in UTF-8
+    is audited as under any other locale, with the same report."""
+    root = write_tree(tmp_path / "r", {"org/m \u00e4/README.md": card("license: mit", "## Uses\nChat.\n")})
+    reports = []
+    for name, env in (("c", {"LC_ALL": "C", "PYTHONUTF8": "0"}), ("utf8", {"LC_ALL": "C.UTF-8"})):
+        proc = subprocess.run(
+            [sys.executable, "-m", "auditor", "audit", str(root), "--out", str(tmp_path / name), "--fail-on", "never"],
+            capture_output=True,
+            env={**os.environ, **env},
+            timeout=120,
+        )
+        assert proc.returncode == 0, proc.stderr
+        reports.append((tmp_path / name / "report.json").read_bytes())
+    assert reports[0] == reports[1]
+    assert "org/m \u00e4/README.md" in json.loads(reports[0])["inventory"][0]["file"]

@@ -15,7 +15,7 @@ import stat
 from pathlib import Path
 
 from auditor.harvest import cacherefs, hfcard, hubrows, hubtable
-from auditor.harvest.folder import refusal, walk
+from auditor.harvest.folder import native, refusal, walk
 from auditor.harvest.layout import Context, place, ref_file
 from auditor.harvest.registry import READERS
 from auditor.model import UNREADABLE, AssetRecord, Evidence, Harvest, InventoryEntry, Problem
@@ -157,7 +157,7 @@ def fingerprint(harvested: Harvest) -> str:
     root, digest = Path(harvested.root), hashlib.sha256()
     folders: dict[str, bool] = {}  # folder -> whether it resolves inside root, asked once
     for entry in sorted(harvested.inventory, key=lambda e: e.file):
-        path = os.path.join(harvested.root, entry.file)
+        path = os.path.join(harvested.root, native(entry.file))
         digest.update(f"{entry.file}\0{_file_digest(path, root, folders)}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 

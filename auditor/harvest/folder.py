@@ -121,14 +121,20 @@ def _rel(path: Path, root: Path) -> str:
 
 
 def _printable(rel: str) -> str:
-    """Names that are not UTF-8 arrive with surrogate escapes: shown with replacement characters."""
-    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    """A name as its bytes read in UTF-8, whatever the file system encoding Python assumed (ASCII
+    under the C locale); bytes that are not UTF-8 are shown with replacement characters."""
+    return os.fsencode(rel).decode("utf-8", "replace")
 
 
 def _utf8(name: str) -> bool:
-    """File names that are not UTF-8 arrive with surrogate escapes, which no report can carry."""
+    """Whether a file name's bytes are UTF-8: a report cannot carry other names."""
     try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
+        os.fsencode(name).decode("utf-8")
+    except UnicodeDecodeError:
         return False
     return True
+
+
+def native(rel: str) -> str:
+    """The file system's own spelling of a printable relative path (`_printable` undone), to open it by."""
+    return os.fsdecode(rel.encode("utf-8"))

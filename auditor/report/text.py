@@ -20,7 +20,7 @@ from auditor.report import firstpage
 from auditor.report.lines import subject
 
 SHORT_ID_DIGITS = 6  # the fewest hex digits of a finding's id the summary shows
-MOST_CHANGES = 5  # of "what would fix the errors"; the report lists them all
+MOST_CHANGES = 5  # of "what would clear the license conflicts"; the report lists them all
 
 
 def render(
@@ -119,7 +119,8 @@ def _report_file(outputs: list[str]) -> str:
 
 
 def _repairs(repairs: JSONObject) -> list[str]:
-    """What would clear the errors, at most MOST_CHANGES of the changes the search found."""
+    """What would clear the release's license conflicts (the errors of other families, such as a
+    provenance error, may stay), at most MOST_CHANGES of the changes the search found."""
     if repairs["status"] == "impossible":
         return ["", repairs["note"]]
     if repairs["status"] != "found":
@@ -128,7 +129,7 @@ def _repairs(repairs: JSONObject) -> list[str]:
     more = len(changes) - MOST_CHANGES
     return [
         "",
-        "what would fix the errors (any one change):",
+        "what would clear the license conflicts (any one change):",
         *changes[:MOST_CHANGES],
         *([f"  - and {more} more in the report"] if more > 0 else []),
     ]
