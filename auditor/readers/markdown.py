@@ -25,7 +25,6 @@ from auditor.model import Evidence, Section
 from auditor.readers.placeholders import EMPHASIS, MAX_LABEL, judge, words
 
 MAX_BODY = 64 * 1024  # Hub cards are a few KB; 1 MB of one-line list items would take seconds
-MAX_REMEMBERED = 200  # lines this short have their judgement remembered (at most 4,096 of them)
 _PARSER = MarkdownIt("commonmark").disable("inline")
 _TEXT_BLOCKS = frozenset({"inline", "fence", "code_block", "html_block"})
 
@@ -92,20 +91,11 @@ def _status(texts: list[str], heading: str) -> str:
     status, named = "empty", words(heading)
     for text in texts:
         for line in text.split("\n"):
-            judged = "placeholder" if named and words(line) == named else _judge(line)
+            judged = "placeholder" if named and words(line) == named else judge(line)
             if judged == "filled":
                 return judged
             status = judged or status
     return status
-
-
-def _judge(line: str) -> str | None:
-    """placeholders.judge; cards written from the Hub's templates repeat the same short lines card
-    after card: those are judged once."""
-    return _judge_short(line) if len(line) <= MAX_REMEMBERED else judge(line)
-
-
-_judge_short = lru_cache(maxsize=4096)(judge)
 
 
 # --- licence statements in the body --------------------------------------------------------------

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from auditor.readers import safeyaml
 from auditor.resources import rules_dir
 
 MAX_LABEL = 80  # a template label ("**Funded by [optional]:**") is short
+MAX_REMEMBERED = 200  # lines this short have their judgement remembered (at most 4,096 of them)
 _LINK_TARGET = re.compile(r"\]\([^()\s]{0,2000}\)")
 EMPHASIS = re.compile(r"[*_`]+")
 _TAG = re.compile(  # HTML's own elements: "<Describe the uses here>" is an instruction, not a tag
@@ -83,7 +84,12 @@ def words(text: str) -> str:
 
 def judge(line: str) -> str | None:
     """None when `line` holds no words (blank, decoration, markup); placeholder when its words are
-    only boilerplate, labels ("**BibTeX:**") or a bare URL; filled otherwise."""
+    only boilerplate, labels ("**BibTeX:**") or a bare URL; filled otherwise. Cards written from the
+    Hub's templates repeat the same short lines card after card: those are judged once."""
+    return _judge_short(line) if len(line) <= MAX_REMEMBERED else _judgement(line)
+
+
+def _judgement(line: str) -> str | None:
     text = plain(line)
     if not _WORD.search(text):
         return None
@@ -92,6 +98,9 @@ def judge(line: str) -> str | None:
         return "placeholder"
     said = (s for s in _sentences(text, known) if not _label(s) and not _boilerplate(s, known))
     return "filled" if any(said) else "placeholder"
+
+
+_judge_short = lru_cache(maxsize=4096)(_judgement)
 
 
 def says(value: str) -> bool:
