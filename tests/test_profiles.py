@@ -136,6 +136,51 @@ def test_headings_are_matched_by_meaning(heading, item):
 
 
 @pytest.mark.parametrize(
+    ("profile", "heading", "item"),
+    [
+        ("hf-dataset-card", "Case-sensitive tokenization", "Personal and Sensitive Information"),
+        ("hf-dataset-card", "Personalization", "Personal and Sensitive Information"),
+        ("hf-model-card", "Harmonised label set", "Bias, Risks, and Limitations"),
+        ("hf-model-card", "Credit risk features", "Bias, Risks, and Limitations"),
+        ("hf-model-card", "GPU memory usage", "How to Get Started with the Model"),
+        ("hf-model-card", "API reference", "Citation"),
+        ("eu-ai-act-gpai", "Computer vision backbone", "Computational resources and energy"),
+        ("datasheets", "Label distribution", "Distribution"),
+        ("datasheets", "Personalised ranking", "Sensitive data"),
+    ],
+)
+def test_a_keyword_is_matched_as_whole_words_only(profile, heading, item):
+    """A keyword inside a longer word, or a word that means the item only in some company, meets
+    nothing: a tokenisation section says nothing of personal data."""
+    assert (profile, item) not in profiles.items_meant(RB.profiles, profiles.normalise_heading(heading))
+
+
+@pytest.mark.parametrize(
+    ("profile", "heading", "item"),
+    [
+        ("hf-model-card", "Intended uses & limitations", "Uses"),
+        ("hf-model-card", "Intended uses & limitations", "Bias, Risks, and Limitations"),
+        ("hf-model-card", "Training procedure", "Training Procedure"),
+        ("hf-model-card", "Training hyperparameters", "Training Procedure"),
+        ("hf-model-card", "Known biases", "Bias, Risks, and Limitations"),
+        ("hf-model-card", "Risks", "Bias, Risks, and Limitations"),
+        ("hf-model-card", "Potential harms", "Bias, Risks, and Limitations"),
+        ("hf-model-card", "Example usage with transformers", "How to Get Started with the Model"),
+        ("hf-model-card", "Evaluation results", "Evaluation"),
+        ("hf-model-card", "Technical specifications", "Technical Specifications"),
+        ("hf-dataset-card", "Privacy", "Personal and Sensitive Information"),
+        ("hf-dataset-card", "Personal data and consent", "Personal and Sensitive Information"),
+        ("hf-dataset-card", "Sensitive information", "Personal and Sensitive Information"),
+        ("hf-dataset-card", "Licensing", "Licensing Information"),
+        ("datasheets", "Annotation guidelines", "Preprocessing, cleaning, labeling"),
+        ("eu-ai-act-gpai", "Supported modalities", "Input and output modalities"),
+    ],
+)
+def test_a_keyword_meets_its_item_in_its_inflections(profile, heading, item):
+    assert (profile, item) in profiles.items_meant(RB.profiles, profiles.normalise_heading(heading))
+
+
+@pytest.mark.parametrize(
     ("heading", "meant", "not_meant"),
     [
         ("Who are the annotators?", ("datasheets", "Preprocessing, cleaning, labeling"), ("datasheets", "Uses")),
