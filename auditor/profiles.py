@@ -82,11 +82,18 @@ def normalise_heading(text: str) -> str:
 
 
 def mentions(heading: str, keyword: str) -> bool:
-    """Whether the normalised `heading` holds the normalised `keyword`'s words in a row, each as the
-    start of a word, so that 'limitation' is in 'known limitations' and 'cite' in 'citing'."""
+    """Whether the normalised `heading` holds the normalised `keyword`'s words in a row, each whole or
+    with a plural ending: 'limitation' is in 'known limitations', 'bias' in 'biases', but 'harm' is not
+    in 'harmonised' nor 'personal' in 'personalization'. A word that means the item only in some
+    company is a keyword only with it ('sensitive information', not 'case-sensitive')."""
     words, key = heading.split(), keyword.split()
     starts = range(len(words) - len(key) + 1)
-    return any(all(w.startswith(k) for w, k in zip(words[i:], key, strict=False)) for i in starts)
+    return any(all(map(_inflects, words[i : i + len(key)], key)) for i in starts)
+
+
+def _inflects(word: str, key: str) -> bool:
+    """Whether `word` is `key` or its plural: 'risks', 'biases', 'modalities'."""
+    return word in (key, key + "s", key + "es") or (key.endswith("y") and word == key[:-1] + "ies")
 
 
 def items_meant(profiles: Mapping[str, Profile], heading: str, title: bool = False) -> list[tuple[str, str]]:

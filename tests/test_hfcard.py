@@ -390,3 +390,48 @@ def test_models_folder_overrides_dataset_fields(tmp_path):
 def test_problems_carry_the_asset_key(tmp_path):
     _, result = harvest_one(tmp_path, b"\x00\x01", where="datasets/org/d/README.md")
     assert result.problems[0].asset == asset_key("dataset", "org/d")
+
+
+# --- metadata that says nothing -------------------------------------------------------------------
+
+UNSAID_FIELDS = [
+    "model-index:\n- name: m\n  results: []",  # the Trainer's default
+    "model-index:\n- name: m",
+    "datasets:\n- '[More Information Needed]'",
+    "datasets: [TBD]",
+    "datasets: ['']",
+    "datasets: [my private corpus of support tickets]",  # prose, flagged and not followed
+    "co2_eq_emissions: TBD",
+    "co2_eq_emissions:\n  emissions: null",
+    "co2_eq_emissions:\n  emissions: ''\n  source: ''",
+    "description: '[More Information Needed]'",
+    "citation: TBD",
+    "citation: N/A",
+    "task_categories: [TBD]",
+    "task_categories: [[], {a: null}]",
+]
+SAID_FIELDS = [
+    "model-index:\n- name: m\n  results:\n  - task: {type: text-classification}\n    metrics: [{type: accuracy, value: 0.93}]",
+    "datasets: [wikipedia, 'https://huggingface.co/datasets/org/tickets']",
+    "datasets: [TBD, wikipedia]",
+    "co2_eq_emissions: 149.2",
+    "co2_eq_emissions:\n  emissions: 149.2\n  source: ''",
+    "description: Support tickets from 2023, one row per ticket.",
+    "task_categories: [text-classification]",
+    "source_datasets: [original]",
+]
+
+
+@pytest.mark.parametrize(("fm", "said"), [(f, False) for f in UNSAID_FIELDS] + [(f, True) for f in SAID_FIELDS])
+def test_a_field_holding_a_placeholder_or_nothing_states_nothing(tmp_path, fm, said):
+    """A field states its value only when the value says something: the same judgement as a
+    section's text, through nested lists and mappings, and by the part that documents the field."""
+    record, _ = harvest_one(tmp_path, card(fm))
+    field = fm.split(":", 1)[0]
+    assert (field in {s.field for s in record.statements}) is said
+
+
+def test_a_placeholder_dataset_is_flagged_not_followed(tmp_path):
+    record, result = harvest_one(tmp_path, card("datasets: ['[More Information Needed]', TBD]"))
+    assert not record.references
+    assert [p.evidence.pointer for p in result.problems] == ["datasets[0]", "datasets[1]"]

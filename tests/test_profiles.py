@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 from conftest import FIXTURES, RB, run_audit
+from hypothesis import given
+from hypothesis import strategies as st
 
 from auditor import profiles
 from auditor.vocabulary import SectionStatus
@@ -134,6 +136,51 @@ def test_headings_are_matched_by_meaning(heading, item):
 
 
 @pytest.mark.parametrize(
+    ("profile", "heading", "item"),
+    [
+        ("hf-dataset-card", "Case-sensitive tokenization", "Personal and Sensitive Information"),
+        ("hf-dataset-card", "Personalization", "Personal and Sensitive Information"),
+        ("hf-model-card", "Harmonised label set", "Bias, Risks, and Limitations"),
+        ("hf-model-card", "Credit risk features", "Bias, Risks, and Limitations"),
+        ("hf-model-card", "GPU memory usage", "How to Get Started with the Model"),
+        ("hf-model-card", "API reference", "Citation"),
+        ("eu-ai-act-gpai", "Computer vision backbone", "Computational resources and energy"),
+        ("datasheets", "Label distribution", "Distribution"),
+        ("datasheets", "Personalised ranking", "Sensitive data"),
+    ],
+)
+def test_a_keyword_is_matched_as_whole_words_only(profile, heading, item):
+    """A keyword inside a longer word, or a word that means the item only in some company, meets
+    nothing: a tokenisation section says nothing of personal data."""
+    assert (profile, item) not in profiles.items_meant(RB.profiles, profiles.normalise_heading(heading))
+
+
+@pytest.mark.parametrize(
+    ("profile", "heading", "item"),
+    [
+        ("hf-model-card", "Intended uses & limitations", "Uses"),
+        ("hf-model-card", "Intended uses & limitations", "Bias, Risks, and Limitations"),
+        ("hf-model-card", "Training procedure", "Training Procedure"),
+        ("hf-model-card", "Training hyperparameters", "Training Procedure"),
+        ("hf-model-card", "Known biases", "Bias, Risks, and Limitations"),
+        ("hf-model-card", "Risks", "Bias, Risks, and Limitations"),
+        ("hf-model-card", "Potential harms", "Bias, Risks, and Limitations"),
+        ("hf-model-card", "Example usage with transformers", "How to Get Started with the Model"),
+        ("hf-model-card", "Evaluation results", "Evaluation"),
+        ("hf-model-card", "Technical specifications", "Technical Specifications"),
+        ("hf-dataset-card", "Privacy", "Personal and Sensitive Information"),
+        ("hf-dataset-card", "Personal data and consent", "Personal and Sensitive Information"),
+        ("hf-dataset-card", "Sensitive information", "Personal and Sensitive Information"),
+        ("hf-dataset-card", "Licensing", "Licensing Information"),
+        ("datasheets", "Annotation guidelines", "Preprocessing, cleaning, labeling"),
+        ("eu-ai-act-gpai", "Supported modalities", "Input and output modalities"),
+    ],
+)
+def test_a_keyword_meets_its_item_in_its_inflections(profile, heading, item):
+    assert (profile, item) in profiles.items_meant(RB.profiles, profiles.normalise_heading(heading))
+
+
+@pytest.mark.parametrize(
     ("heading", "meant", "not_meant"),
     [
         ("Who are the annotators?", ("datasheets", "Preprocessing, cleaning, labeling"), ("datasheets", "Uses")),
@@ -190,6 +237,126 @@ def test_template_boilerplate_is_a_placeholder(text, status):
     assert section.status == status
 
 
+TEMPLATES = FIXTURES.parent / "rules" / "profiles" / "placeholders.yaml"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the Hub templates' guidance, left as plain text when an editor strips the comment markers
+        "Address questions around how the model is intended to be used, including the foreseeable users of the"
+        " model and those affected by the model.",
+        "This section is for the model use without fine-tuning or plugging into a larger ecosystem/app.\n\n"
+        "[More Information Needed]",
+        "- **Training regime:** [More Information Needed] fp32, fp16 mixed precision, bf16 mixed precision, bf16"
+        " non-mixed precision, fp16 non-mixed precision, fp8 mixed precision",
+        "State whether the dataset contains data that might be considered personal, sensitive, or private (e.g.,"
+        " data that reveals addresses, uniquely identifiable names or aliases, racial or ethnic origins, sexual"
+        " orientations, religious beliefs, political opinions, financial or health data, etc.). If efforts were"
+        " made to anonymize the data, describe the anonymization process.",
+        # datasets' README_guide.md prose, wrapped and emphasised differently
+        "Briefly summarize the dataset, its intended use and the supported tasks.\nGive an overview of how and why"
+        " the dataset was created.",
+        "List and describe the fields present in the dataset.\n\n- `example_field`: description of `example_field`",
+        "Provide the [BibTex](http://www.bibtex.org/)-formatted reference for the dataset. For example:\n```\n"
+        "@article{article_id,\n  author    = {Author List},\n  title     = {Dataset Paper Title},\n"
+        "  journal   = {Publication Venue},\n  year      = {2525}\n}\n```",
+        "- **Homepage:** [Add homepage URL here if available (unless it's a GitHub repository)]()\n"
+        "- **Paper:** [If the dataset was introduced by a paper or there was a paper written describing the"
+        " dataset, add URL here (landing page for Arxiv paper preferred)]()",
+        "|                         | train | validation | test |\n|---|---:|---:|---:|\n"
+        "| Input Sentences         |       |            |      |",
+        # the older templates' own lines
+        "<details>\n<summary> Click to expand </summary>\n\n[More Information Needed]\n\n</details>",
+        "Thanks to [@github-username](https://github.com/<github-username>) for adding this dataset.",
+    ],
+    ids=lambda t: t[:40],
+)
+def test_template_guidance_as_plain_text_is_a_placeholder(text):
+    from auditor.readers.markdown import sections
+
+    (section,) = sections(f"## Section\n\n{text}\n", 1, "README.md")
+    assert section.status == "placeholder"
+
+
+def test_every_template_sentence_is_a_placeholder_on_its_own():
+    """Each listed text, as a card would hold it, is judged a placeholder: the data and its reading agree."""
+    from auditor.readers.markdown import sections
+
+    for source in yaml.safe_load(TEMPLATES.read_text())["templates"]:
+        assert source["source"].startswith("https://github.com/")
+        for text in source["sentences"]:
+            (section,) = sections(f"## Section\n\n{text}\n", 1, "README.md")
+            assert section.status == "placeholder", text
+
+
+FILLER = """
+N/A
+n/a
+None.
+Coming soon.
+Will be added soon.
+See above.
+Unknown
+TBA
+To be determined.
+Work in progress
+Placeholder
+XXX
+Information needed.
+[More Informations Needed]
+[Plus d'informations nécessaires]
+[Weitere Informationen erforderlich]
+[Se necesita más información]
+[需要更多信息]
+[詳細情報が必要です]
+Lorem ipsum dolor sit amet, consectetur adipiscing elit.
+[link](https://example.com)
+https://example.com
+[Insert intended uses here]
+<Describe the intended uses here>
+- **Intended users:** N/A
+Uses
+**Uses**
+""".strip().splitlines()  # one a line
+UNSAID = ["?", "—", "<br>", "<p></p>", "![](https://example.com/img.png)", "| Use | Description |\n|---|---|"]
+SAID = [
+    "Public Mastodon posts from 2023.",
+    "Todorov, A. and Smith, B. (2021). Acme chat.",
+    "The model optionally supports 8-bit inference.",
+    "Para todos los usuarios de habla hispana.",
+    "Accuracy 0.93 on the test split (validation TBD).",
+    "We used the optional safety filter.",
+    "Todo lists from public repositories.",
+]
+# judged so before, and still: short values, a labelled URL, a pointer to the base model's documentation
+STILL = ["todo: write this", "Routing tickets.", "Accuracy: 0.93", "jane@acme.example", "Same as the base model."]
+STILL_SAID = [
+    "None of the images shows a face.",
+    "[wikitext-103](https://huggingface.co/datasets/wikitext)",
+    "- **Repository:** https://github.com/acme/m",
+    "| Metric | Value |\n|---|---|\n| F1 | 0.91 |",
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [(t, "placeholder") for t in FILLER]
+    + [(t, "empty") for t in UNSAID]
+    + [(t, "filled") for t in SAID]
+    + [(STILL[0], "placeholder")]
+    + [(t, "filled") for t in STILL[1:] + STILL_SAID],
+    ids=lambda t: t[:40],
+)
+def test_filler_is_not_content_and_short_genuine_text_is(text, status):
+    """Filler says nothing whether or not a template wrote it; a phrase counts only as whole words, and
+    a short sentence, or a real value beside a TBD, is content."""
+    from auditor.readers.markdown import sections
+
+    (section,) = sections(f"## Uses\n\n{text}\n", 1, "README.md")
+    assert section.status == status
+
+
 MODEL_PROFILES = {k: p for k, p in RB.profiles.items() if k == "hf-model-card"}
 
 
@@ -226,3 +393,15 @@ def test_sub_sections_credit_their_heading_only_for_the_same_item(body, expected
     for _, _, item, status in profiles.credited(MODEL_PROFILES, sections(body, 1, "README.md")):
         earned[item] = max(earned.get(item, "empty"), status, key=lambda s: SectionStatus(s).rank)
     assert earned == expected
+
+
+PHRASES = yaml.safe_load(TEMPLATES.read_text())["phrases"]
+LETTERS = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz"), min_size=1, max_size=4)
+
+
+@given(st.sampled_from(PHRASES), LETTERS, LETTERS)
+def test_a_placeholder_phrase_inside_a_longer_word_is_no_placeholder(phrase, before, after):
+    """'Mastodon' holds 'todo', 'Todorov' starts with it: a phrase counts only as whole words."""
+    from auditor.readers.placeholders import judge
+
+    assert judge(f"Public {before}{phrase}{after} posts from 2023.") == "filled"

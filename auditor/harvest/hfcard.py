@@ -10,7 +10,7 @@ from auditor.harvest.layout import Ev, Placement
 from auditor.identity import hub_id, looks_like_hub_id, pinned
 from auditor.model import AssetRecord, Evidence, LicenseStatement, Problem, Reference, Statement
 from auditor.naming import asset_key
-from auditor.readers import frontmatter, markdown
+from auditor.readers import frontmatter, markdown, placeholders
 from auditor.readers.text import read_text
 from auditor.readers.values import JSON, shorten
 
@@ -40,6 +40,9 @@ QUANTIZED_TAGS = frozenset({"gguf", "gptq", "awq", "exl2", "quantized", "4-bit",
 # What makes the Hub read a card as a merge besides several base models: mergekit's tags and library.
 MERGE_TAGS = frozenset({"merge", "mergekit"})
 MAX_MERGED = 32  # model ids read from one card's merge configuration: bounds the upstreams a card adds
+# The part of a field's value that documents what the field is for: a model-index with no results
+# (the Trainer's default) documents no evaluation, a co2_eq_emissions without emissions no impact.
+SAID_BY = {"model-index": "results", "co2_eq_emissions": "emissions"}
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _MERGE_METHOD = re.compile(r"^\s*merge_method\s*:", re.I)
 _MERGED_MODEL = re.compile(r"^\s*(?:-\s*)?(?:model|base_model)\s*:\s*['\"]?([^\s'\"#]+)['\"]?\s*(?:#.*)?$")
@@ -133,15 +136,38 @@ def read_fields(
         else:
             record.kind_basis = "no dataset-card fields"
     record.licenses = _licenses(data, ev, problem)
+    trained_on = _listed(data, "datasets", "trained_on", ev, problem)
     record.references = (
         _bases(data, ev, adapter_config, problem, merged or [])
-        + _listed(data, "datasets", "trained_on", ev, problem)
+        + trained_on
         + _source_datasets(data, ev, problem)
         + _evaluations(data, ev, problem)
     )
     record.statements = [
-        Statement(key, _summary(value), ev(key)) for key, value in data.items() if value not in (None, "", [], {})
+        Statement(key, _summary(value), ev(key))
+        for key, value in data.items()
+        if (bool(trained_on) if key == "datasets" else _says(key, value))
     ]
+
+
+def _says(key: str, value: JSON) -> bool:
+    """Whether a metadata value says anything: a placeholder ("TBD", "[More Information Needed]") or
+    an empty value, however nested, says nothing, and a field of SAID_BY says only by its part.
+    (`datasets` says what it names: an entry that is no Hub id is flagged and names nothing.)"""
+    if key in SAID_BY and isinstance(value, dict | list):
+        entries = value if isinstance(value, list) else [value]
+        return any(isinstance(e, dict) and _filled(e.get(SAID_BY[key])) for e in entries)
+    return _filled(value)
+
+
+def _filled(value: JSON) -> bool:
+    if isinstance(value, str):
+        return placeholders.says(value)
+    if isinstance(value, dict):
+        return any(map(_filled, value.values()))
+    if isinstance(value, list):
+        return any(map(_filled, value))
+    return value is not None
 
 
 def _summary(value: JSON) -> str:
@@ -205,10 +231,10 @@ def _hub_ids(data: dict[str, JSON], key: str, ev: Ev, problem: CardReport) -> li
 
 
 def _hub_target(value: str, pointer: str, ev: Ev, problem: CardReport) -> str | None:
-    """The Hub id one entry names (a Hub URL names its repository), or None, flagged, for prose,
-    a local path or a URL outside the Hub."""
+    """The Hub id one entry names (a Hub URL names its repository), or None, flagged, for prose
+    (a placeholder such as "TBD" too), a local path or a URL outside the Hub."""
     named = (hub_id("url", value) or (None, ""))[1] if "://" in value else value
-    if looks_like_hub_id(named):
+    if looks_like_hub_id(named) and placeholders.says(named):
         return named
     problem(
         "bad-field",

@@ -16,53 +16,17 @@ on whitespace-collapsed text with regexes that cannot backtrack more than a boun
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from auditor.model import Evidence, Section
-from auditor.readers import safeyaml
-from auditor.resources import rules_dir
+from auditor.readers.placeholders import EMPHASIS, MAX_LABEL, judge, words
 
 MAX_BODY = 64 * 1024  # Hub cards are a few KB; 1 MB of one-line list items would take seconds
-MAX_LABEL = 80  # a template label ("**Funded by [optional]:**") is short
-MAX_REMEMBERED = 200  # lines this short have their judgement remembered (at most 4,096 of them)
 _PARSER = MarkdownIt("commonmark").disable("inline")
 _TEXT_BLOCKS = frozenset({"inline", "fence", "code_block", "html_block"})
-_LABEL = re.compile(r"(?:[-*+]|\d+[.)])? ?(?:\*\*|__)?[^*_:]{0,60}:?(?:\*\*|__)?:?")
-_DECORATION = re.compile(r"[\s\-*+>#|=_`~:.]*")
-_LINK_TARGET = re.compile(r"\]\([^()\s]{0,2000}\)")
-_EMPHASIS = re.compile(r"[*_`]+")
-
-
-@dataclass(frozen=True)
-class Boilerplate:
-    """What the card templates write where the author wrote nothing (rules/profiles/placeholders.yaml)."""
-
-    placeholder: re.Pattern[str]  # a placeholder phrase or an unrendered "{{ field }}"
-    note: re.Pattern[str]  # "[TODO: ...]" anywhere, or a line that starts with "TODO"
-    sentences: tuple[str, ...]  # the templates' default sentences, as plain() gives them
-
-
-@cache
-def boilerplate() -> Boilerplate:
-    """The placeholders and template sentences, read once from the rules' data."""
-    data = safeyaml.load((rules_dir() / "profiles" / "placeholders.yaml").read_text(encoding="utf-8"))
-    phrases = "|".join(re.escape(p) for p in data["phrases"])
-    notes = "|".join(re.escape(n) for n in data["notes"])
-    sentences = {plain(s).rstrip(".") for t in data["templates"] for s in t["sentences"]}
-    return Boilerplate(
-        re.compile(rf"\[? ?(?:{phrases}|\{{\{{[^{{}}]*\}}\}}) ?\]?\.?", re.I),
-        re.compile(rf"\[ ?(?:{notes})\b[^\]]{{0,{MAX_LABEL * 4}}}\]|^[#/ ]*(?:{notes})\b.*", re.I),
-        tuple(sorted(sentences, key=len, reverse=True)),
-    )
-
-
-def plain(text: str) -> str:
-    """`text` as compared with the templates: lower case, links without targets, no emphasis, one space."""
-    return " ".join(_EMPHASIS.sub("", _LINK_TARGET.sub("]", text)).lower().split())
 
 
 @lru_cache(maxsize=1)
@@ -83,11 +47,11 @@ def sections(body: str, first_line: int, file: str) -> list[Section]:
             heads.append(((token.map or [0])[0], heading, int(token.tag[1])))
             texts.append([])
         elif token.type == "inline" and tokens[i - 1].type != "heading_open":
-            texts[-1].append(" ".join(_uncomment(token.content).split()))  # a paragraph is judged whole
+            texts[-1].append(_paragraph(_uncomment(token.content)))
         elif token.type in _TEXT_BLOCKS and tokens[i - 1].type != "heading_open":
             texts[-1].append(_uncomment(token.content))
     return [
-        Section(heading, level, _status(text), Evidence(file, f"heading '{heading}'", index + first_line))
+        Section(heading, level, _status(text, heading), Evidence(file, f"heading '{heading}'", index + first_line))
         for (index, heading, level), text in zip(heads, texts[1:], strict=True)
     ]
 
@@ -105,39 +69,33 @@ def _uncomment(text: str) -> str:
     return "".join(kept)
 
 
-def _status(texts: list[str]) -> str:
-    """filled as soon as one line says something; placeholder when lines only hold boilerplate."""
-    status = "empty"
+def _paragraph(text: str) -> str:
+    """A paragraph as judged: whole, its lines joined (a template sentence may wrap), but a table
+    (CommonMark reads one as a paragraph) row by row after its header, each row as "first cell: the
+    others", so that column names and row names with no values below or beside them are labels."""
+    lines = text.split("\n")
+    if len(lines) < 2 or not _delimiter_row(lines[1]):
+        return " ".join(text.split())
+    rows = ([c.strip() for c in row.strip().strip("|").split("|")] for row in lines[2:])
+    return "\n".join(f"{cells[0]}: {' '.join(cells[1:])}" if len(cells) > 1 else cells[0] for cells in rows)
+
+
+def _delimiter_row(line: str) -> bool:
+    """'|---|:--:|', the row under a table's header."""
+    return "-" in line and "|" in line and not line.strip(" |:-")
+
+
+def _status(texts: list[str], heading: str) -> str:
+    """filled as soon as one line says something; placeholder when lines only hold boilerplate or
+    repeat the heading."""
+    status, named = "empty", words(heading)
     for text in texts:
         for line in text.split("\n"):
-            judged = _judge(line)
+            judged = "placeholder" if named and words(line) == named else judge(line)
             if judged == "filled":
                 return judged
             status = judged or status
     return status
-
-
-def _judge(line: str) -> str | None:
-    """None for decoration; placeholder for template boilerplate, placeholders and bare labels
-    ("**BibTeX:**", "- **Model type:** [More Information Needed]"); filled otherwise. Cards written
-    from the Hub's templates repeat the same short lines card after card: those are judged once."""
-    return _judge_short(line) if len(line) <= MAX_REMEMBERED else _judgement(line)
-
-
-def _judgement(line: str) -> str | None:
-    line = plain(line)
-    if _DECORATION.fullmatch(line):
-        return None
-    known = boilerplate()
-    rest = line
-    for sentence in known.sentences:
-        rest = rest.replace(sentence, " ")
-    rest = known.placeholder.sub("", known.note.sub("", rest)).strip()
-    label = len(rest) <= MAX_LABEL and _LABEL.fullmatch(rest) and (rest != line or rest.endswith(":"))
-    return "placeholder" if _DECORATION.fullmatch(rest) or label else "filled"
-
-
-_judge_short = lru_cache(maxsize=4096)(_judgement)
 
 
 # --- licence statements in the body --------------------------------------------------------------
@@ -208,7 +166,7 @@ def _named(text: str) -> tuple[str, str | None]:
     """A stated name without emphasis, link target or the rest of its sentence; a link's target apart."""
     link = _LINK.search(text)
     text = _LINK.sub(r"\1", text)
-    text = _EMPHASIS.sub("", text)
+    text = EMPHASIS.sub("", text)
     if end := _TAIL.search(text):
         text = text[: end.start()]
     return text.strip(" \"'`,"), link.group(2) if link else None

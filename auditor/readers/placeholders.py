@@ -1,0 +1,129 @@
+"""What the card templates write where nobody wrote anything, and whether a line says more.
+
+The data is rules/profiles/placeholders.yaml: placeholder phrases, notes to the author, filler, the
+templates' guidance sentences. A line is compared with it sentence by sentence, in words (no case,
+punctuation, emphasis or link targets), so a guidance sentence counts wherever an editor left it
+and a phrase counts only as whole words ("todo" is not in "Todorov").
+
+Bound: every pattern is anchored or starts at a fixed character and repeats only bounded groups,
+so a line costs time linear in its length; the known sentences are looked up in a set.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from auditor.readers import safeyaml
+from auditor.resources import rules_dir
+
+MAX_LABEL = 80  # a template label ("**Funded by [optional]:**") is short
+MAX_REMEMBERED = 200  # lines this short have their judgement remembered (at most 4,096 of them)
+_LINK_TARGET = re.compile(r"\]\([^()\s]{0,2000}\)")
+EMPHASIS = re.compile(r"[*_`]+")
+_TAG = re.compile(  # HTML's own elements: "<Describe the uses here>" is an instruction, not a tag
+    r"</?(?:a|b|i|p|br|hr|div|span|img|details|summary|center|sub|sup|em|strong|small|font|table|thead|tbody"
+    r"|tr|td|th|ul|ol|li|h[1-6]|code|pre|figure|figcaption|picture|source|video|audio|iframe|blockquote)"
+    r"(?:\s[^<>]{0,500})?/?>"
+)
+_UNRENDERED = re.compile(r"\{\{[^{}]{0,500}\}\}|\{%[^{}]{0,500}%\}")
+_URL = re.compile(r"<?(?:(?:https?|ftp)://|www\.)\S{1,2000}")
+_ABBREVIATION = re.compile(r"\b(e\.g|i\.e|et al|etc|cf|vs)\.")
+_SENTENCE_END = re.compile(r"(?<=[.!?:])\s+|(?<=[。！？])")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Boilerplate:
+    """rules/profiles/placeholders.yaml, compiled."""
+
+    marks: re.Pattern[str]  # notes, instructions and "[optional]", cut from a line before it is read
+    phrases: re.Pattern[str]  # placeholder phrases as whole words, in a sentence's words
+    fillers: frozenset[str]  # sentences that say nothing, in words
+    openings: tuple[str, ...]  # a sentence opening with these words says nothing ("lorem ipsum")
+    sentences: frozenset[str]  # the templates' guidance, sentence by sentence, in words
+
+
+@cache
+def boilerplate() -> Boilerplate:
+    """The placeholders, read once from the rules' data."""
+    data = safeyaml.load((rules_dir() / "profiles" / "placeholders.yaml").read_text(encoding="utf-8"))
+    notes, verbs, bracketed = (_alternatives(data[k]) for k in ("notes", "instructions", "bracketed"))
+    marks = re.compile(
+        rf"\[ ?(?:{notes})\b[^\]]{{0,320}}\]|^[-#/> ]*(?:{notes})\b(?= ?[:(\-]|$).*"  # [TODO: ...], "# TODO: ..."
+        rf"|[\[<] ?(?:{verbs})\b[^\[\]<>]{{0,320}}[\]>]|[\[<][^\[\]<>]{{0,320}}\bhere ?[\]>]"  # [Insert ... here]
+        rf"|[\[(] ?(?:{bracketed}) ?[\])]"
+    )
+    phrases = "|".join(re.escape(words(p)) for p in data["phrases"])
+    known = Boilerplate(marks, re.compile(rf"(?<!\S)(?:{phrases})(?!\S)"), frozenset(), (), frozenset())
+    guidance = {s for t in data["templates"] for text in t["sentences"] for s in _sentences(plain(str(text)), known)}
+    return Boilerplate(
+        marks,
+        known.phrases,
+        frozenset(words(str(f)) for f in data["fillers"]),
+        tuple(words(o) for o in data["openings"]),
+        frozenset(s for s in guidance if not _label(s)),
+    )
+
+
+def _alternatives(entries: list[str]) -> str:
+    return "|".join(re.escape(e.lower()) for e in entries)
+
+
+def plain(text: str) -> str:
+    """`text` as compared with the templates: lower case, links without targets, no emphasis, no HTML
+    tags, one space."""
+    return " ".join(_TAG.sub(" ", EMPHASIS.sub("", _LINK_TARGET.sub("]", text.lower()))).split())
+
+
+def words(text: str) -> str:
+    """The words of `text`, lower case and one space apart: 'N/A' -> 'n a'."""
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def judge(line: str) -> str | None:
+    """None when `line` holds no words (blank, decoration, markup); placeholder when its words are
+    only boilerplate, labels ("**BibTeX:**") or a bare URL; filled otherwise. Cards written from the
+    Hub's templates repeat the same short lines card after card: those are judged once."""
+    return _judge_short(line) if len(line) <= MAX_REMEMBERED else _judgement(line)
+
+
+def _judgement(line: str) -> str | None:
+    text = plain(line)
+    if not _WORD.search(text):
+        return None
+    known = boilerplate()
+    if _URL.fullmatch(text):
+        return "placeholder"
+    said = (s for s in _sentences(text, known) if not _label(s) and not _boilerplate(s, known))
+    return "filled" if any(said) else "placeholder"
+
+
+_judge_short = lru_cache(maxsize=4096)(_judgement)
+
+
+def says(value: str) -> bool:
+    """Whether a value (a metadata string, a line) says anything beyond boilerplate."""
+    return judge(value) == "filled"
+
+
+def _sentences(text: str, known: Boilerplate) -> list[str]:
+    """The sentences of `text` (as plain() gives it) without notes, instructions and unrendered
+    fields: each in words, a label ("developed by:") kept with its colon."""
+    text = _UNRENDERED.sub(" ", known.marks.sub(" ", _ABBREVIATION.sub(r"\1", text)))
+    parts = (p.strip() for p in _SENTENCE_END.split(text))
+    return [words(p) + (":" if p.endswith(":") and len(p) <= MAX_LABEL else "") for p in parts if _WORD.search(p)]
+
+
+def _label(sentence: str) -> bool:
+    return sentence.endswith(":")
+
+
+def _boilerplate(sentence: str, known: Boilerplate) -> bool:
+    """Whether a sentence (in words) is a template's or filler, with or without placeholder phrases
+    ("[More Information Needed] fp32, fp16 mixed precision ...")."""
+    rest = " ".join(known.phrases.sub(" ", sentence).split())
+    return not rest or any(
+        s in known.sentences or s in known.fillers or s.startswith(known.openings) for s in (sentence, rest)
+    )
