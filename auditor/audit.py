@@ -25,6 +25,7 @@ from auditor import (
     findings,
     profiles,
     reasoning,
+    releases,
     repair,
     review,
     rulebase,
@@ -152,6 +153,7 @@ def audit_harvest(
     with stage("resolve", on_stage):
         decisions, curated = reviewed(harvested, settings, texts, rb)
         curated = _cut(curated, settings.asset)
+        settings = releases.settled(settings, curated.graph)
     with stage("encode", on_stage):
         fb = facts.encode(curated.graph, settings, rb)
     with stage("reason", on_stage):

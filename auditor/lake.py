@@ -146,17 +146,28 @@ def _judged(loaded: Loaded, part: cone.Block, on_stage: audit.StageHook | None) 
         fb = facts.encode(graph, settings, rb, lake=True, releasing=part.keys)
     with audit.stage("reason", on_stage):
         reasoned = _own(reasoning.reason(settings.engine, files, fb, READS), fb, part)
+    own = choosing(fb, graph, part.keys)
     with audit.stage("interpret", on_stage):
         chains = Chains(fb, graph, rb.kb, reasoned.atoms.get("via", []), reasoned.atoms.get("newest_via", []))
         listed = list(findings.listed(reasoned, chains, rb.rules))
-        assets = _assets(fb, graph, settings.lake, reasoned, part.keys)
-        restrictions = _restrictions(reasoned, fb, graph, rb, part.keys)
+        block = _Judged(listed, _categories(reasoned, fb, part.keys), _restrictions(reasoned, fb, graph, rb, part.keys))
     engines = reasoned.engines
     del reasoned, chains  # millions of atoms and evidence chains in a large block: the findings hold what is read
     with audit.stage("license choices", on_stage):
-        chosen = _own_choices(listed, fb, graph, settings, files, rb, part.keys)
+        judged = _own_choices(block, own, graph, settings, files, rb)
         made: dict[Step, JSON] = {}  # a step's JSON, shared by the block's findings that cite it
-        return BlockAudit([document.finding(f, made) for f in chosen], assets, restrictions, engines)
+        assets = _assets(fb, graph, settings.lake, judged.categories, part.keys)
+        return BlockAudit([document.finding(f, made) for f in judged.findings], assets, judged.restrictions, engines)
+
+
+@dataclass(frozen=True, slots=True)
+class _Judged:
+    """What a reasoning run says of the assets it judges: their findings, the use category their
+    lineage leaves each, and the limitations that reach each."""
+
+    findings: list[Finding]
+    categories: dict[str, str]
+    restrictions: list[Restriction]
 
 
 def _own(reasoned: reasoning.Reasoning, fb: facts.FactBase, part: cone.Block) -> reasoning.Reasoning:
@@ -169,20 +180,22 @@ def _own(reasoned: reasoning.Reasoning, fb: facts.FactBase, part: cone.Block) ->
 
 
 def _own_choices(
-    found: list[Finding],
-    fb: facts.FactBase,
+    block: _Judged,
+    own: list[str],
     graph: AssetGraph,
     settings: config.Settings,
     files: list[Path],
     rb: rulebase.RuleBase,
-    about: frozenset[str],
-) -> list[Finding]:
-    """The findings, those of each release with an upstream offered under alternatives (or offered
-    so itself) judged by its own audit: the solver chooses an alternative per audit, to spare that
-    release what blocks it, while one lake-wide choice would weigh every release at once. Such
-    assets are few (a known dual license), so each gets its own reasoning run."""
-    own: dict[str, tuple[Finding, ...]] = {}
-    for key in choosing(fb, graph, about):
+) -> _Judged:
+    """The block's judgement, with each release of `own` (an upstream offered under alternatives,
+    or offered so itself) judged by its own audit: the solver chooses an alternative per audit, to
+    spare that release what blocks it, while one lake-wide choice would weigh every release at
+    once. Its findings, use category and restrictions are all its own run's. Such assets are few (a
+    known dual license), so each gets its own reasoning run."""
+    if not own:  # the findings are in report order already
+        return block
+    found, categories, restrictions = [], dict(block.categories), []
+    for key in own:
         name = display_id(key, graph)
         one = own_release(settings, name, organisation(graph.assets[key]))
         release_facts = facts.encode(alone(graph), one, rb)
@@ -190,11 +203,15 @@ def _own_choices(
         chains = Chains(
             release_facts, graph, rb.kb, reasoned.atoms.get("via", []), reasoned.atoms.get("newest_via", [])
         )
-        own[name] = tuple(f for f in findings.listed(reasoned, chains, rb.rules) if f.asset == name)
-    if not own:  # the findings are in report order already
-        return found
-    kept = [f for f in found if f.asset not in own]
-    return sorted([*kept, *(f for mine in own.values() for f in mine)], key=findings.report_order)
+        found += [f for f in findings.listed(reasoned, chains, rb.rules) if f.asset == name]
+        categories[key] = _categories(reasoned, release_facts, frozenset({key})).get(key, "unspecified")
+        restrictions += _restrictions(reasoned, release_facts, graph, rb, frozenset({key}))
+    names = {display_id(key, graph) for key in own}
+    return _Judged(
+        sorted([*(f for f in block.findings if f.asset not in names), *found], key=findings.report_order),
+        categories,
+        [*(r for r in block.restrictions if r[0] not in names), *restrictions],
+    )
 
 
 def choosing(fb: facts.FactBase, graph: AssetGraph, about: frozenset[str] | None = None) -> list[str]:
@@ -219,12 +236,16 @@ def own_release(settings: config.Settings, name: str, publisher: str) -> config.
     return replace(settings, asset=name, use=use, distribution=distribution)
 
 
+def _categories(reasoned: reasoning.Reasoning, fb: facts.FactBase, keys: frozenset[str]) -> dict[str, str]:
+    """The use category the lineage leaves each asset of `keys`, as report.json's assets say it."""
+    return {fb.keys[a]: c.replace("_", "-") for a, c in reasoned.atoms.use_category if fb.keys[a] in keys}
+
+
 def _assets(
-    fb: facts.FactBase, graph: AssetGraph, lake: config.Lake, reasoned: reasoning.Reasoning, keys: frozenset[str]
+    fb: facts.FactBase, graph: AssetGraph, lake: config.Lake, categories: dict[str, str], keys: frozenset[str]
 ) -> list[JSONObject]:
     """One row per asset of `keys` released: how it is named, licensed (as declared, as read, and
     the use its lineage leaves it, as report.json's assets) and released."""
-    categories = {fb.keys[a]: c.replace("_", "-") for a, c in reasoned.atoms.use_category}
     rows: list[JSONObject] = []
     for key, asset in graph.assets.items():
         if not asset.releasable or key not in keys:

@@ -14,6 +14,7 @@ no release to identify; a problem no asset owns is the lake's (AUDIT), not each 
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from auditor import schema, shipped
@@ -56,9 +57,37 @@ def identify(fb: FactBase, graph: AssetGraph, settings: Settings, ids: dict[str,
             return []
         key, basis = sinks[0], "inferred: the only described asset that nothing else derives from"
     fb.release, fb.release_basis = key, basis
-    named = "release" if settings.origin.get("asset") == "mlaudit.toml" else None
+    by_lake = (
+        o.removeprefix(LAKE_ORIGIN)
+        for k in ("use", "distribution")
+        if (o := settings.origin.get(k, "")).startswith(LAKE_ORIGIN)
+    )
+    named = next(by_lake, None) or ("release" if settings.origin.get("asset") == "mlaudit.toml" else None)
     _released(fb, ids[key], graph.assets[key], (settings.use, settings.distribution, named), prescribed(kb))
     return [key]
+
+
+LAKE_ORIGIN = "mlaudit.toml "  # the origin of a use or distribution a [lake] setting decided, before its name
+
+
+def settled(settings: Settings, graph: AssetGraph) -> Settings:
+    """The settings with the named release's use and distribution, where neither the command line
+    nor [release] gives them and mlaudit.toml has a [lake] table, as the lake releases the asset:
+    the `mlaudit audit FOLDER --asset ID` a lake suggests judges the asset as its row does."""
+    lake, left = settings.lake, [k for k in ("use", "distribution") if settings.origin.get(k, "default") == "default"]
+    key = find(graph.assets, settings.asset) if settings.asset and left else None
+    if key is None:
+        return settings
+    use, distribution, where = lake.release(display_id(key, graph), organisation(graph.assets[key]))
+    if where is None:  # no [lake] setting decides for this asset: mlaudit's defaults stand
+        return settings
+    origin = {**settings.origin, **{k: f"{LAKE_ORIGIN}{where}" for k in left}}
+    return replace(
+        settings,
+        use=use if "use" in left else settings.use,
+        distribution=distribution if "distribution" in left else settings.distribution,
+        origin=origin,
+    )
 
 
 def every(

@@ -43,8 +43,9 @@ def comparable(finding: dict) -> tuple:
 
 
 def assert_lake_matches_release_audits(root: Path) -> lake.LakeAudit:
-    """The differential check: for every asset of the lake, the findings about it are those the
-    release audit of that asset (with the use and distribution the lake gives it) reports about it."""
+    """The differential check: for every asset of the lake, the findings about it, and the use
+    category its row gives it, are those the release audit of that asset (with the use and
+    distribution the lake gives it) reports about it."""
     judged = lake.run(root, rb=RB)
     assert judged.assets, "a lake of described assets"
     for row in judged.assets:
@@ -52,7 +53,22 @@ def assert_lake_matches_release_audits(root: Path) -> lake.LakeAudit:
         single = sorted(comparable(f) for f in doc["findings"] if f["asset"] == row["id"])
         mine = sorted(comparable(f) for f in judged.findings if f["asset"] == row["id"])
         assert mine == single, row["id"]
+        category = next(a["use_category"] for a in doc["assets"] if a["id"] == row["id"])
+        assert row["use_category"] == category, row["id"]
     return judged
+
+
+def test_an_asset_offered_under_alternatives_has_its_own_run_s_use_category(tmp_path):
+    """A dataset offered "CC-BY-NC-4.0 OR MIT" with a model trained on it: each row's use category
+    is its own audit's, not the choice made for the block."""
+    root = write_tree(
+        tmp_path / "lake",
+        {
+            "datasets/acme/d/README.md": card('license: "CC-BY-NC-4.0 OR MIT"\ntask_categories: [text-classification]'),
+            "acme/m/README.md": card("license: apache-2.0\ndatasets: [acme/d]"),
+        },
+    )
+    assert_lake_matches_release_audits(root)
 
 
 def test_every_asset_of_the_fixture_is_judged_as_its_own_release_audit_judges_it():
@@ -264,6 +280,19 @@ def test_overrides_by_organisation_and_pattern_decide_how_assets_are_released(tm
     unconfigured = lake.run(plain, rb=RB)
     assert ("CMP001", "research/tuned-7b") in {(f["rule"], f["asset"]) for f in unconfigured.findings}
     assert {a["setting"] for a in unconfigured.assets} == {None}
+
+
+def test_the_audit_of_one_asset_the_lake_suggests_releases_it_as_the_lake_does():
+    """`mlaudit audit LAKE --asset ID`, with neither --use nor --distribution, judges the asset as its
+    lake row does: [lake] and its overrides decide what the command line and [release] leave open."""
+    judged = lake.run(SMALL, rb=RB)
+    for row in judged.assets:
+        doc = audit.run(SMALL, rb=RB, asset=row["id"]).document()
+        assert (doc["release"]["use"], doc["release"]["distribution"]) == (row["use"], row["distribution"]), row["id"]
+        single = sorted(comparable(f) for f in doc["findings"] if f["asset"] == row["id"])
+        assert single == sorted(comparable(f) for f in judged.findings if f["asset"] == row["id"]), row["id"]
+    told = audit.run(SMALL, rb=RB, asset="research/tuned-7b", use="commercial").document()
+    assert told["release"]["use"] == "commercial" and told["release"]["distribution"] == "weights"
 
 
 def test_an_organisation_override_reaches_its_datasets_and_the_last_match_wins():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import card, write_tree
 
+from auditor import audit
 from auditor.harvest import harvest
 from auditor.harvest.layout import place
 
@@ -25,6 +26,29 @@ from auditor.harvest.layout import place
 def test_placement(folder, expected):
     p = place(folder, "release")
     assert (p.asset_id, p.kind, p.revision) == expected
+
+
+@pytest.mark.parametrize(
+    "named, expected",
+    [
+        ("acme/x", ("acme/x", None)),
+        ("datasets/acme/x", ("acme/x", "dataset")),
+        ("datasets/noname", ("noname", "dataset")),
+        ("models/acme/x", ("acme/x", "model")),
+        ("https://huggingface.co/datasets/acme/x", ("acme/x", "dataset")),
+    ],
+)
+def test_a_card_at_the_root_describes_the_release_as_the_settings_name_it(named, expected):
+    """`--asset datasets/acme/x` names a dataset, as reports name it: never `datasets/datasets/acme/x`."""
+    p = place("", named)
+    assert (p.asset_id, p.kind) == expected
+
+
+def test_a_root_dataset_manifest_is_audited_by_the_id_the_lake_reports(tmp_path):
+    root = write_tree(tmp_path / "d", {"README.md": card("license: mit\ntask_categories: [text-classification]")})
+    doc = audit.run(root, asset="datasets/acme/x").document()
+    assert doc["release"]["asset"] == "datasets/acme/x"
+    assert [a["id"] for a in doc["assets"]] == ["datasets/acme/x"]
 
 
 @pytest.mark.parametrize("folder", ["org/name/docs", "models", "models--a--b/refs", "models--a--b/snapshots/r/sub"])

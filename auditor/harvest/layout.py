@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from auditor.model import Evidence
+from auditor.naming import split_id
 
 _CACHE = re.compile(r"^(models|datasets)--(.+)$")
 _NAMESPACES = {"models": "model", "datasets": "dataset"}
@@ -50,8 +51,16 @@ def place(relative_dir: str, root_name: str) -> Placement:
     if len(parts) > 2:
         return Placement(None, None, reason="nested more than <org>/<name> deep: not an asset card")
     if not parts:
-        return Placement(root_name, kind)
+        return _named(root_name) if kind is None else Placement(root_name, kind)
     return Placement("/".join(parts), kind)
+
+
+def _named(root_name: str) -> Placement:
+    """A card at the root describes the release as the settings name it: `datasets/org/x` (or a Hub
+    URL) names its kind too, as everywhere else a user names an asset; a bare name leaves the kind
+    to the card's metadata."""
+    kind, asset_id = split_id(root_name)
+    return Placement(asset_id, kind if asset_id != root_name else None)
 
 
 def ref_file(rel: str) -> tuple[str, str] | None:
