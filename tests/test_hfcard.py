@@ -300,6 +300,22 @@ def test_peft_adapter_card_is_an_adapter_on_its_base(tmp_path):
     assert refs(record) == [("meta-llama/Llama-2-7b-hf", "model", "adapter")]
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        "https://huggingface.co/a/x",
+        "https://www.huggingface.co/a/x",
+        "https://www.hf.co/a/x/tree/main",
+        "huggingface.co/a/x",
+        "www.huggingface.co/a/x",
+        "hf.co/a/x",
+    ],
+)
+def test_a_hub_url_names_its_repository_with_or_without_www_or_scheme(tmp_path, written):
+    record, result = harvest_one(tmp_path, card(f"base_model: {written}"))
+    assert refs(record) == [("a/x", "model", "finetune")] and not result.problems
+
+
 def test_unknown_relation_is_reported_and_inferred(tmp_path):
     record, result = harvest_one(tmp_path, card("base_model: a/x\nbase_model_relation: quantised"))
     assert refs(record)[0][2] == "finetune" and result.problems[0].code == "bad-field"

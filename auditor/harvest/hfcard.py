@@ -207,7 +207,8 @@ def _hub_ids(data: dict[str, JSON], key: str, ev: Ev, problem: CardReport) -> li
 def _hub_target(value: str, pointer: str, ev: Ev, problem: CardReport) -> str | None:
     """The Hub id one entry names (a Hub URL names its repository), or None, flagged, for prose,
     a local path or a URL outside the Hub."""
-    named = (hub_id("url", value) or (None, ""))[1] if "://" in value else value
+    on_hub = hub_id("url", value)
+    named = on_hub[1] if on_hub else ("" if "://" in value else value)
     if looks_like_hub_id(named):
         return named
     problem(
