@@ -67,6 +67,9 @@ class Relation(StrEnum):
 
 
 RELATIONS = tuple(Relation)
+# What the Hub names of a model's relation to its base (a card's base_model_relation, its
+# `base_model:<relation>:org/name` tags), in the order it infers them when a card declares none.
+HUB_RELATIONS = (Relation.ADAPTER, Relation.MERGE, Relation.QUANTIZED, Relation.FINETUNE)
 
 
 class Engine(StrEnum):

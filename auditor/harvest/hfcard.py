@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
+from auditor.harvest import modelfolder
 from auditor.harvest.layout import Ev, Placement
 from auditor.identity import hub_id, looks_like_hub_id, pinned
 from auditor.model import AssetRecord, Evidence, LicenseStatement, Problem, Reference, Statement
 from auditor.naming import asset_key
-from auditor.readers import frontmatter, markdown
+from auditor.readers import frontmatter, markdown, safejson
 from auditor.readers.text import read_text
 from auditor.readers.values import JSON, shorten
+from auditor.vocabulary import HUB_RELATIONS
 
 FORMAT = "hf-card"
 RANK = 0
@@ -35,7 +38,6 @@ DATASET_FIELDS = frozenset(
         "paperswithcode_id",
     }
 )
-RELATIONS = frozenset({"adapter", "merge", "quantized", "finetune"})
 QUANTIZED_TAGS = frozenset({"gguf", "gptq", "awq", "exl2", "quantized", "4-bit", "8-bit", "bitsandbytes"})
 # What makes the Hub read a card as a merge besides several base models: mergekit's tags and library.
 MERGE_TAGS = frozenset({"merge", "mergekit"})
@@ -43,6 +45,30 @@ MAX_MERGED = 32  # model ids read from one card's merge configuration: bounds th
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _MERGE_METHOD = re.compile(r"^\s*merge_method\s*:", re.I)
 _MERGED_MODEL = re.compile(r"^\s*(?:-\s*)?(?:model|base_model)\s*:\s*['\"]?([^\s'\"#]+)['\"]?\s*(?:#.*)?$")
+
+
+@dataclass(frozen=True)
+class Beside:
+    """What the files beside a card say of its relation to its base, which the Hub reads too: an
+    adapter_config.json (an adapter), the quantization method of its config.json (a quantized copy)."""
+
+    adapter: bool = False
+    quant_method: str | None = None
+
+    @classmethod
+    def of(cls, folder: Path) -> Beside:
+        """What the files in the card's `folder` say."""
+        return cls((folder / "adapter_config.json").is_file(), _quant_method(folder / "config.json"))
+
+
+def _quant_method(config: Path) -> str | None:
+    """The quantization method a config.json names, or None (also for one that cannot be read: the
+    model folder's reader reports it)."""
+    try:
+        data = safejson.load(config) if config.is_file() else None
+    except (safejson.JSONRefused, OSError):
+        return None
+    return modelfolder.quant_method(data) if isinstance(data, dict) else None
 
 
 def read_card(path: Path, rel: str, place: Placement) -> tuple[AssetRecord, list[Problem]]:
@@ -111,7 +137,7 @@ def _read_metadata(
 ) -> None:
     ev: Ev = lambda pointer: Evidence(record.source, pointer, meta.line(pointer))  # noqa: E731
     merge_config = [(m, Evidence(record.source, "merge configuration", line)) for m, line in merged]
-    read_fields(record, meta.data, ev, problem, (folder / "adapter_config.json").is_file(), merge_config)
+    read_fields(record, meta.data, ev, problem, Beside.of(folder), merge_config)
 
 
 def read_fields(
@@ -119,13 +145,13 @@ def read_fields(
     data: dict[str, JSON],
     ev: Ev,
     problem: CardReport,
-    adapter_config: bool = False,
+    beside: Beside = Beside(),
     merged: list[tuple[str, Evidence]] | None = None,
 ) -> None:
     """What card metadata says about its asset (kind, licenses, upstream, fields), read into
     `record`: from a card's front matter, or from the card data of a Hub API record (hubtable).
-    `adapter_config`: an adapter_config.json lies beside the card; `merged`: the models of a merge
-    configuration in the card's body, with where each is named."""
+    `beside`: what the files beside the card say; `merged`: the models of a merge configuration in
+    the card's body, with where each is named."""
     if record.kind_basis == "default":  # neither the layout nor the record says
         dataset_fields = sorted(DATASET_FIELDS & data.keys())
         if dataset_fields:
@@ -134,7 +160,7 @@ def read_fields(
             record.kind_basis = "no dataset-card fields"
     record.licenses = _licenses(data, ev, problem)
     record.references = (
-        _bases(data, ev, adapter_config, problem, merged or [])
+        _bases(data, ev, beside, problem, merged or [])
         + _listed(data, "datasets", "trained_on", ev, problem)
         + _source_datasets(data, ev, problem)
         + _evaluations(data, ev, problem)
@@ -222,41 +248,80 @@ def _hub_target(value: str, pointer: str, ev: Ev, problem: CardReport) -> str | 
 
 
 def _bases(
-    data: dict[str, JSON], ev: Ev, adapter_config: bool, problem: CardReport, merged: list[tuple[str, Evidence]]
+    data: dict[str, JSON], ev: Ev, beside: Beside, problem: CardReport, merged: list[tuple[str, Evidence]]
 ) -> list[Reference]:
     """The base models: those of base_model, and those of a merge configuration in the body (a
-    mergekit card often names one base in its front matter and merges several), once each."""
+    mergekit card often names one base in its front matter and merges several), once each; the
+    relation declared, else the one the card's `base_model:<relation>:` tag states, else inferred."""
     bases = [(target, ev(pointer), rev) for target, pointer, rev in _hub_ids(data, "base_model", ev, problem)]
     named = {target.lower() for target, _, _ in bases}
     bases += [(model, evidence, None) for model, evidence in merged if model.lower() not in named]
     declared = data.get("base_model_relation")
-    if isinstance(declared, str) and declared.strip().lower() in RELATIONS:
+    if isinstance(declared, str) and declared.strip().lower() in HUB_RELATIONS:
         relation, basis = declared.strip().lower(), "declared in base_model_relation"
     else:
         if declared is not None:
             problem(
                 "bad-field",
                 f"base_model_relation '{declared}' is not one of "
-                f"{', '.join(sorted(RELATIONS))}; the relation is inferred instead",
+                f"{', '.join(sorted(HUB_RELATIONS))}; the relation is inferred instead",
                 "base_model_relation",
                 ev("base_model_relation").line,
             )
-        relation, basis = _infer_relation(data, bases, bool(merged), adapter_config)
-    return [Reference(target, "model", relation, evidence, basis, revision=rev) for target, evidence, rev in bases]
+        relation, basis = _infer_relation(data, bases, bool(merged), beside)
+    references = [Reference(t, "model", relation, evidence, basis, revision=rev) for t, evidence, rev in bases]
+    stated = tag_relations(_tags(data))
+    return [tagged(reference, stated, "the card's") for reference in references]
+
+
+def _tags(data: dict[str, JSON]) -> list[str]:
+    """The card's tags, in place (one that is not a string as empty)."""
+    tags = data.get("tags")
+    return [t if isinstance(t, str) else "" for t in tags] if isinstance(tags, list) else []
+
+
+def base_model_tag(tag: str) -> tuple[str, str | None] | None:
+    """(base model, the relation it states or None) of a `base_model:org/x` or
+    `base_model:<relation>:org/x` tag, which the Hub computes (with the relation it inferred) and
+    cards often copy; None for another tag."""
+    prefix, _, value = tag.partition(":")
+    if prefix != "base_model" or not value:
+        return None
+    relation, _, target = value.partition(":")
+    return (target, relation) if relation in HUB_RELATIONS and target else (value, None)
+
+
+def tag_relations(tags: list[str]) -> dict[str, tuple[str, str]]:
+    """base model (lowercase) -> (relation, pointer of its first tag) that `base_model:<relation>:` tags state."""
+    stated: dict[str, tuple[str, str]] = {}
+    for i, tag in enumerate(tags):
+        named = base_model_tag(tag)
+        if named and named[1]:
+            stated.setdefault(named[0].lower(), (named[1], f"tags[{i}]"))
+    return stated
+
+
+def tagged(reference: Reference, stated: dict[str, tuple[str, str]], whose: str) -> Reference:
+    """A base model's relation as `whose` tag states it (`stated`: tag_relations), over mlaudit's
+    inference, unless base_model_relation declares one."""
+    found = stated.get(reference.target.lower())
+    if reference.kind != "model" or found is None or reference.basis.startswith("declared"):
+        return reference
+    relation, pointer = found
+    basis = f"{whose} tag base_model:{relation} ({pointer})"
+    return Reference(
+        reference.target, "model", relation, reference.evidence, basis, reference.scheme, reference.revision
+    )
 
 
 def _infer_relation(
-    data: dict[str, JSON], bases: list[tuple[str, Evidence, str | None]], merge_config: bool, adapter_config: bool
+    data: dict[str, JSON], bases: list[tuple[str, Evidence, str | None]], merge_config: bool, beside: Beside
 ) -> tuple[str, str]:
     """The Hub's inference when base_model_relation is absent, in its order: adapter files, then
     merge signs, then quantization signs, else a fine-tune."""
-    tags = (
-        {t.lower() for t in data.get("tags") or [] if isinstance(t, str)}
-        if isinstance(data.get("tags"), list)
-        else set()
-    )
+    tags = {t.lower() for t in _tags(data)}
     library = str(data.get("library_name") or "").lower()
-    if library == "peft" or adapter_config:
+    if library == "peft" or beside.adapter:
         return "adapter", "inferred: PEFT adapter (library_name peft or adapter_config.json)"
     if len(bases) > 1:
         return "merge", "inferred: several base models"
@@ -270,6 +335,8 @@ def _infer_relation(
     quantized = sorted(tags & QUANTIZED_TAGS) or ([library] if library in QUANTIZED_TAGS else [])
     if quantized:
         return "quantized", f"inferred: quantization tag {quantized[0]}"
+    if beside.quant_method:
+        return "quantized", f"inferred: config.json quantization_config ({beside.quant_method})"
     return "finetune", "inferred: single base model"
 
 
