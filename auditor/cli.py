@@ -12,14 +12,13 @@ import io
 import os
 import sys
 from argparse import Namespace
-from collections import Counter
 from datetime import UTC, datetime
 from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from auditor import docgate, progress, rulebase, writing
-from auditor.cli_options import FAIL_ON, Handler, parser
+from auditor import docgate, gate, progress, rulebase, writing
+from auditor.cli_options import Handler, parser
 from auditor.parsed import JSONObject
 from auditor.report.plaintext import terminal
 from auditor.vocabulary import REPORTS
@@ -245,7 +244,7 @@ def _write(doc: JSONObject, args: Namespace) -> int:
     for problem in doc["review"]["problems"]:
         where = f"{problem['file']}:{problem['line']}" if problem["line"] else problem["file"]
         print(terminal(f"mlaudit: {where}: {problem['message']}"), file=sys.stderr)
-    code = EXIT_FINDINGS if _over_threshold(doc, args.fail_on) or shortfalls else EXIT_OK
+    code = EXIT_FINDINGS if gate.fails(doc, args.fail_on) or shortfalls else EXIT_OK
     try:
         sys.stdout.write(text.render(doc, outputs, args.format, args.verbose, _colour(args.color)))
         sys.stdout.flush()
@@ -253,8 +252,8 @@ def _write(doc: JSONObject, args: Namespace) -> int:
         _stdout_gone()
     for shortfall in shortfalls:  # last, where the reader of a failed CI step looks
         print(terminal(f"mlaudit: --fail-under: {shortfall}"), file=sys.stderr)
-    if doc["verdict"] == "pass" and _over_threshold(doc, args.fail_on):
-        print(f"mlaudit: --fail-on {args.fail_on}: {_gated(doc, args.fail_on)}", file=sys.stderr)
+    if doc["verdict"] == "pass" and gate.fails(doc, args.fail_on):
+        print(f"mlaudit: --fail-on {args.fail_on}: {gate.why(doc, args.fail_on)}", file=sys.stderr)
     return code
 
 
@@ -353,27 +352,6 @@ def _licenses_suggest(args: Namespace) -> int:
         return doc
     sys.stdout.write(text.outbound(doc))
     return EXIT_OK
-
-
-def _over_threshold(doc: JSONObject, fail_on: str) -> bool:
-    """Whether the gate fails: an incomplete audit fails it at every threshold but never."""
-    if fail_on == "never":
-        return False
-    return doc["verdict"] == "incomplete" or any(_gating(doc, fail_on))
-
-
-def _gating(doc: JSONObject, fail_on: str) -> list[JSONObject]:
-    """The open findings at or above the --fail-on threshold."""
-    levels = FAIL_ON[: FAIL_ON.index(fail_on) + 1]
-    return [f for f in doc["findings"] if f["status"] == "open" and f["severity"] in levels]
-
-
-def _gated(doc: JSONObject, fail_on: str) -> str:
-    """Why a release that passes (no open error) fails the gate all the same: a CI log that shows
-    "verdict: PASS" on a red job says so."""
-    counts = Counter(f["severity"] for f in _gating(doc, fail_on))
-    said = ", ".join(f"{counts[level]} {level}" for level in FAIL_ON if counts[level])
-    return f"the release passes (no open error), but the gate fails on its open findings at {fail_on} or above: {said}"
 
 
 def _lake(args: Namespace) -> int:

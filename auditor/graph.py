@@ -2,7 +2,9 @@
 
 Records describing the same asset become one asset: the same Hub id in the same namespace (Hub
 ids compare case-insensitively), or a shared purl, DOI or sha256 checksum, or a shared URL or sameAs
-together with the same name (a URL is a place that may hold several assets, see `identity`). A
+together with the same name (a URL is a place that may hold several assets, see `identity`). A Hub
+id and a purl are identities: the other keys never join two records that name different ones of
+one scheme (byte-identical weights in two Hub repositories are a copy and its original). A
 plain name is not an identity: two manifests that only share a name stay two assets. A reference
 is matched by the same keys, then by name as a last resort, and the edge says when that happened;
 one that matches nothing becomes an unresolved asset, kept so the rules can report it. An asset
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from auditor import versions
 from auditor.harvest.registry import FORMAT_ORDER, HUB_LAYOUT, IN_FOLDER
@@ -24,6 +26,7 @@ from auditor.naming import asset_key, display_name, find, split_id
 from auditor.vocabulary import Scheme
 
 KIND_STRENGTH = {"model": 2, "dataset": 2, "code": 1, "other": 0}
+IDENTITIES = (Scheme.HUB, Scheme.PURL)  # keys that are an asset's identity: two of one scheme are two assets
 
 
 class LineageError(ValueError):
@@ -156,30 +159,112 @@ def _record_keys(r: AssetRecord) -> list[Key]:
     return found
 
 
-def _groups(records: list[AssetRecord]) -> list[list[int]]:
-    """Records that share any identity key, as groups of indices (union-find)."""
-    parent = list(range(len(records)))
+class _Sets:
+    """Union-find over indices, each set named by its least member."""
 
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def root(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
         return i
 
-    first: dict[Key, int] = {}
-    for i, record in enumerate(records):
-        for k in _record_keys(record):
-            if k[0] in (Scheme.RECORD, Scheme.NAME):
-                continue
-            j = first.setdefault(located(k, record.id), i)
-            if j != i:
-                a, b = root(i), root(j)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
+    def join(self, i: int, j: int) -> None:
+        a, b = self.root(i), self.root(j)
+        if a != b:
+            self.parent[max(a, b)] = min(a, b)
+
+
+def _groups(records: list[AssetRecord]) -> list[list[int]]:
+    """Records of one asset, as groups of indices. A Hub id or purl is an asset's identity: records
+    sharing one are one asset. Another key (a checksum, DOI, URL with the name, the folder) joins
+    records only where the join puts no two identities of one scheme together: two Hub repositories
+    holding byte-identical weights are two assets (a copy and its original), not one. Where a
+    component of such joins would, its identified groups stay apart and each cluster of the others
+    joins the one identified group it shares a key with, if only one: the outcome is the same
+    whatever the records' order."""
+    sets, identities, weak = _identified(records)
+    linked = _Sets(len(records))  # identified groups that weak keys join, by their roots
+    for carriers in weak.values():
+        for i in carriers[1:]:
+            linked.join(sets.root(carriers[0]), sets.root(i))
+    components = defaultdict(set)
+    for i in range(len(records)):
+        components[linked.root(sets.root(i))].add(sets.root(i))
+    conflicted: set[int] = set()
+    for roots in components.values():
+        if _compatible(identities.get(r, set()) for r in roots):
+            first = min(roots)
+            for r in roots:
+                sets.join(first, r)
+        else:
+            conflicted |= roots
+    if conflicted:
+        _attach(sets, identities, [c for c in weak.values() if sets.root(c[0]) in conflicted])
     groups = defaultdict(list)
     for i in range(len(records)):
-        groups[root(i)].append(i)
+        groups[sets.root(i)].append(i)
     return list(groups.values())
+
+
+def _identified(records: list[AssetRecord]) -> tuple[_Sets, dict[int, set[Key]], dict[Key, list[int]]]:
+    """The records joined by identity (Hub id, purl); the identities of each set, by its root; and
+    the records carrying each other key."""
+    sets, first = _Sets(len(records)), dict[Key, int]()
+    weak: dict[Key, list[int]] = defaultdict(list)
+    strong: list[list[Key]] = []
+    for i, record in enumerate(records):
+        found = [located(k, record.id) for k in _record_keys(record) if k[0] not in (Scheme.RECORD, Scheme.NAME)]
+        strong.append([k for k in found if k[0] in IDENTITIES])
+        for k in found:
+            if k[0] in IDENTITIES:
+                sets.join(first.setdefault(k, i), i)
+            elif i not in weak[k][-1:]:
+                weak[k].append(i)
+    identities: dict[int, set[Key]] = defaultdict(set)
+    for i, own in enumerate(strong):
+        identities[sets.root(i)].update(own)
+    return sets, identities, weak
+
+
+def _compatible(identities: Iterable[set[Key]]) -> bool:
+    """Whether sets of identities can be one asset's: in each scheme (a Hub id of one kind, a purl),
+    those that name any have one in common."""
+    common: dict[Key, set[str]] = {}
+    for held in identities:
+        named: dict[Key, set[str]] = defaultdict(set)
+        for k in held:
+            named[k[:-1]].add(k[-1])
+        for scheme, values in named.items():
+            common[scheme] = common[scheme] & values if scheme in common else values
+            if not common[scheme]:
+                return False
+    return True
+
+
+def _attach(sets: _Sets, identities: dict[int, set[Key]], joins: list[list[int]]) -> None:
+    """In components that would join two identities (`joins`: the records each of their keys
+    joins), the groups without an identity that share keys form clusters, and each cluster joins
+    the identified group it shares a key with if that is the only one; else it stays apart."""
+    plain, reached = _Sets(len(sets.parent)), defaultdict[int, set[int]](set)
+    for carriers in joins:
+        roots = {sets.root(i) for i in carriers}
+        unnamed = sorted(r for r in roots if not identities.get(r))
+        for r in unnamed:
+            plain.join(unnamed[0], r)
+            reached.setdefault(r, set())
+        if unnamed:
+            reached[unnamed[0]] |= roots.difference(unnamed)
+    clusters: dict[int, tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
+    for r, anchors in reached.items():
+        members, found = clusters[plain.root(r)]
+        members.add(r)
+        found |= anchors
+    for cluster, (members, found) in clusters.items():
+        for r in members | (found if len(found) == 1 else set()):
+            sets.join(cluster, r)
 
 
 def _asset(records: list[AssetRecord], members: list[int]) -> tuple[str, Asset]:

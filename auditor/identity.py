@@ -20,7 +20,7 @@ from urllib.parse import SplitResult, unquote, urlsplit
 
 from auditor.vocabulary import Scheme
 
-_HUB_HOSTS = ("huggingface.co", "hf.co")
+_HUB_HOSTS = ("huggingface.co", "hf.co")  # with or without www.
 VCS = frozenset({"git", "hg", "svn", "bzr"})  # version control tools, as SPDX 2.3 7.7 names download locations
 Key = tuple[str, ...]  # an identity key: its scheme first, then the normalised parts that must match
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?$")
@@ -67,8 +67,8 @@ def hub_id(scheme: str, value: str, kind: str = "model") -> tuple[str, str] | No
                 return ("dataset" if parts[0] == "datasets" else "model"), "/".join(parts[1:3])
             return kind, "/".join(parts[:2])
     if scheme == Scheme.URL:
-        url = split_url(value)
-        if url is not None and url.hostname in _HUB_HOSTS:
+        url = split_url(_schemed(value))
+        if url is not None and _on_hub(url.hostname):
             parts = [p for p in url.path.split("/") if p]
             if parts and parts[0] in ("datasets", "spaces"):
                 return ("dataset", "/".join(parts[1:3])) if parts[0] == "datasets" and len(parts) > 1 else None
@@ -79,7 +79,7 @@ def hub_id(scheme: str, value: str, kind: str = "model") -> tuple[str, str] | No
 
 def hub_repo(url: str) -> tuple[str, str] | None:
     """(kind, Hub id) of a link to a repository's page (owner and name both given), else None."""
-    match = _HUB_REPO_URL.match(url.strip())
+    match = _HUB_REPO_URL.match(_schemed(url))
     if not match or (match.group(1) is None and match.group(2).lower().startswith(_NOT_REPOS)):
         return None
     return ("dataset" if match.group(1) else "model"), match.group(2)
@@ -88,10 +88,10 @@ def hub_repo(url: str) -> tuple[str, str] | None:
 def hub_ref(url: str) -> tuple[str, str, str | None] | None:
     """(kind, Hub id, revision) of a Hugging Face Hub URL, or None; model ids need an owner."""
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(_schemed(url))
     except ValueError:
         return None
-    if (parts.hostname or "").lower() not in (*_HUB_HOSTS, "www.huggingface.co"):
+    if not _on_hub(parts.hostname):
         return None
     segments = [unquote(s) for s in parts.path.split("/") if s]
     kind = "model"
@@ -109,10 +109,21 @@ def hub_ref(url: str) -> tuple[str, str, str | None] | None:
     return kind, hub, revision
 
 
+def _on_hub(host: str | None) -> bool:
+    return (host or "").lower().removeprefix("www.") in _HUB_HOSTS
+
+
+def _schemed(url: str) -> str:
+    """A Hub URL written without its scheme (`huggingface.co/org/name`, as cards often give it) with
+    one, so that it names its repository as the URL does; any other text as it is (stripped)."""
+    value = url.strip()
+    return f"https://{value}" if "://" not in value and _on_hub(value.partition("/")[0]) else value
+
+
 def pinned(name: str) -> tuple[str, str | None]:
     """A name of a Hub repository and the revision it pins: `org/name@rev` -> (`org/name`, `rev`),
     a link into a revision (`.../tree/rev`) -> (the link, `rev`); any other name -> (name, None)."""
-    if "://" in name:
+    if "://" in _schemed(name):
         ref = hub_ref(name)
         return name, ref[2] if ref else None
     base, at, revision = name.strip().partition("@")

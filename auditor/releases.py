@@ -25,6 +25,7 @@ from auditor.licenses import KnowledgeBase
 from auditor.model import Asset, AssetGraph, Evidence
 from auditor.naming import closest, display_id, find, organisation
 from auditor.prescribed import begins_with, prescribed
+from auditor.readers import markdown
 
 if TYPE_CHECKING:
     from auditor.facts import FactBase
@@ -156,10 +157,11 @@ def _first_named(keys: list[str], graph: AssetGraph) -> str:
 
 
 def _release_text(fb: FactBase, a: int, asset: Asset, prescribed: list[tuple[str, str]]) -> None:
-    """What the release's name and card say, for the phrases and prefixes licenses prescribe."""
+    """What the release's name and card say, for the phrases and prefixes licenses prescribe: a
+    card's text as it is rendered, without its HTML comments (a note there displays nothing)."""
     name = asset.id.rsplit("/", 1)[-1]
     texts = [
-        (record.source, record.text.lower())
+        (record.source, markdown.uncomment(record.text).lower())
         for record in asset.records
         if record.role is None and record.text is not None
     ]

@@ -67,6 +67,9 @@ class Relation(StrEnum):
 
 
 RELATIONS = tuple(Relation)
+# What the Hub names of a model's relation to its base (a card's base_model_relation, its
+# `base_model:<relation>:org/name` tags), in the order it infers them when a card declares none.
+HUB_RELATIONS = (Relation.ADAPTER, Relation.MERGE, Relation.QUANTIZED, Relation.FINETUNE)
 
 
 class Engine(StrEnum):
@@ -133,7 +136,7 @@ class EditKind(StrEnum):
 class Verdict(StrEnum):
     """The audit's outcome. pass: no open error; fail: an open error; incomplete: no release
     identified, so the release checks did not run and nothing can be approved (it fails the gate
-    like an error, see cli._over_threshold)."""
+    like an error, see gate.fails)."""
 
     PASS = "pass"
     FAIL = "fail"

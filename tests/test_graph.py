@@ -80,6 +80,34 @@ def test_records_sharing_a_checksum_or_purl_become_one_asset_named_by_its_hub_id
     assert [r.source for r in g.assets["model:org/model"].records] == ["org/model/README.md", "sbom.spdx.json"]
 
 
+@pytest.mark.parametrize("sbom_name", ["a-weights", "z-weights"])
+def test_a_checksum_never_joins_two_hub_repositories(sbom_name):
+    """Byte-identical weights in two Hub repositories (a re-upload) are two assets; an SBOM package
+    with that checksum and no Hub id could be either, so it joins neither, wherever its name sorts."""
+    digest = "cd" * 32
+
+    def sha(file: str) -> list[Checksum]:
+        return [Checksum("sha256", digest, "model.safetensors", ev(file))]
+
+    original, mirror = card("meta/llama", checksums=sha("a")), card("acme/mirror", checksums=sha("b"))
+    sbom = AssetRecord(sbom_name, "model", "sbom.spdx.json", format="spdx2", checksums=sha("sbom.spdx.json"))
+    g = graph_of(original, mirror, sbom)
+    assert {key: [r.source for r in a.records] for key, a in g.assets.items()} == {
+        "model:acme/mirror": ["acme/mirror/README.md"],
+        "model:meta/llama": ["meta/llama/README.md"],
+        f"model:{sbom_name}": ["sbom.spdx.json"],
+    }
+    purls = [Identifier("purl", f"pkg:pypi/{name}", ev("x")) for name in ("one", "two")]
+    apart = graph_of(
+        *(
+            AssetRecord(f"p{i}", "code", f"{i}.spdx.json", format="spdx2", checksums=sha("x"), identifiers=[purl])
+            for i, purl in enumerate(purls)
+        )
+    )
+    assert len(apart.assets) == 2
+    assert list(graph_of(original, sbom).assets) == ["model:meta/llama"]  # one repository: the checksum joins
+
+
 def test_two_manifests_sharing_only_a_name_stay_two_assets_told_apart_by_their_file():
     a = AssetRecord("data", "dataset", "a/data.json", format="croissant")
     b = AssetRecord("data", "dataset", "b/data.json", format="croissant")

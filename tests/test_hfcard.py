@@ -215,6 +215,31 @@ def test_gguf_tag_makes_a_quantized_copy(tmp_path):
     assert refs(record)[0][2] == "quantized"
 
 
+@pytest.mark.parametrize("relation", ["quantized", "adapter", "merge", "finetune"])
+def test_a_base_model_relation_tag_states_the_relation(tmp_path, relation):
+    """A card whose tags copy the Hub's `base_model:<relation>:` tag means what its Hub record does."""
+    front = f"base_model: a/x\ntags: [base_model:{relation}:a/x, base_model:quantized:b/other]\nlibrary_name: peft"
+    record, _ = harvest_one(tmp_path, card(front))
+    assert refs(record) == [("a/x", "model", relation)]
+    assert record.references[0].basis == f"the card's tag base_model:{relation} (tags[0])"
+
+
+def test_a_declared_relation_wins_over_a_tag(tmp_path):
+    record, _ = harvest_one(
+        tmp_path, card("base_model: a/x\nbase_model_relation: merge\ntags: [base_model:quantized:a/x]")
+    )
+    assert refs(record) == [("a/x", "model", "merge")]
+
+
+def test_a_quantization_config_beside_the_card_makes_a_quantized_copy(tmp_path):
+    config = '{"model_type": "llama", "quantization_config": {"quant_method": "gptq", "bits": 4}}'
+    record, _ = harvest_one(tmp_path, card("base_model: a/x"), extra={"org/m/config.json": config})
+    assert refs(record) == [("a/x", "model", "quantized")]
+    assert record.references[0].basis == "inferred: config.json quantization_config (gptq)"
+    plain, _ = harvest_one(tmp_path / "plain", card("base_model: a/x"), extra={"org/m/config.json": "{}"})
+    assert refs(plain) == [("a/x", "model", "finetune")]
+
+
 MERGEKIT_CARD = card(
     """
     base_model:
@@ -298,6 +323,22 @@ def test_peft_adapter_card_is_an_adapter_on_its_base(tmp_path):
     )
     record, _ = harvest_one(tmp_path, text, extra={"org/m/adapter_config.json": '{"peft_type": "LORA"}'})
     assert refs(record) == [("meta-llama/Llama-2-7b-hf", "model", "adapter")]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "https://huggingface.co/a/x",
+        "https://www.huggingface.co/a/x",
+        "https://www.hf.co/a/x/tree/main",
+        "huggingface.co/a/x",
+        "www.huggingface.co/a/x",
+        "hf.co/a/x",
+    ],
+)
+def test_a_hub_url_names_its_repository_with_or_without_www_or_scheme(tmp_path, written):
+    record, result = harvest_one(tmp_path, card(f"base_model: {written}"))
+    assert refs(record) == [("a/x", "model", "finetune")] and not result.problems
 
 
 def test_unknown_relation_is_reported_and_inferred(tmp_path):

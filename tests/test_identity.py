@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import findings_of, run_audit, write_tree
+from conftest import card, findings_of, run_audit, write_tree
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -105,6 +105,25 @@ def test_strong_identifiers_merge_whatever_the_names(tmp_path):
         },
     )
     assert found == {"bigcode/commitpackft": ["MIT", "MIT"], "x": []}
+
+
+def test_a_relicensed_re_upload_of_identical_weights_is_a_copy_not_the_original(release):
+    """Two Hub repositories whose weights are byte-identical (here Git LFS pointers of one oid) are
+    two assets: the MIT mirror that names Meta's model as its base is bound by its licence."""
+    pointer = f"version https://git-lfs.github.com/spec/v1\noid sha256:{'ef' * 32}\nsize 16060522240\n"
+    doc = release(
+        {
+            "mlaudit.toml": '[release]\nasset = "acme/llama3-mirror"\n',
+            "meta-llama/Meta-Llama-3-8B/README.md": card("license: llama3"),
+            "meta-llama/Meta-Llama-3-8B/model.safetensors": pointer,
+            "acme/llama3-mirror/README.md": card("license: mit\nbase_model: meta-llama/Meta-Llama-3-8B"),
+            "acme/llama3-mirror/model.safetensors": pointer,
+        }
+    )
+    assert sorted(a["id"] for a in doc["assets"]) == ["acme/llama3-mirror", "meta-llama/Meta-Llama-3-8B"]
+    assert [(e["child"], e["parent"]) for e in doc["edges"]] == [("acme/llama3-mirror", "meta-llama/Meta-Llama-3-8B")]
+    rules = {f["rule"] for f in doc["findings"]}
+    assert "CMP006" in rules and "PRV011" not in rules and doc["verdict"] == "fail"
 
 
 @settings(max_examples=15, deadline=None)

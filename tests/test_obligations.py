@@ -170,6 +170,22 @@ def test_a_card_of_front_matter_alone_does_not_state_the_phrase(release):
     assert [f["rule"] for f in doc["findings"] if f["rule"] == "CMP009"] == ["CMP009"]
 
 
+def test_a_phrase_inside_an_html_comment_is_not_displayed(release):
+    """A comment is invisible on the rendered card: a note there to add the prescribed line states
+    neither it nor the use restrictions, while the same words in the text do."""
+    note = "Built with Meta Llama 3, and the Acceptable Use Policy"
+    files = {
+        "mlaudit.toml": '[release]\nasset = "acme/Llama-3-m"\n',
+        "meta-llama/Meta-Llama-3-8B/README.md": LLAMA_BASE,
+    }
+    front = "license: llama3\nbase_model: meta-llama/Meta-Llama-3-8B"
+    hidden = release(files | {"acme/Llama-3-m/README.md": card(front, f"# m\n\n<!-- TODO: {note} -->\n\nA bot.\n")})
+    shown = release(files | {"acme/Llama-3-m/README.md": card(front, f"# m\n\n{note}.\n")})
+    for term in ("display_notice", "pass_on_restrictions"):
+        assert obligation(hidden, term, "LicenseRef-Llama-3-Community")["status"] == "unmet", term
+        assert obligation(shown, term, "LicenseRef-Llama-3-Community")["status"] == "met", term
+
+
 _LINES = st.lists(st.text(st.characters(categories=("L", "N")), min_size=1, max_size=8), min_size=1, max_size=12)
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
+from auditor.harvest import hubrelation
 from auditor.harvest.layout import Ev, Placement
 from auditor.identity import hub_id, looks_like_hub_id, pinned
 from auditor.model import AssetRecord, Evidence, LicenseStatement, Problem, Reference, Statement
@@ -13,6 +13,7 @@ from auditor.naming import asset_key
 from auditor.readers import frontmatter, markdown, placeholders
 from auditor.readers.text import read_text
 from auditor.readers.values import JSON, shorten
+from auditor.vocabulary import HUB_RELATIONS
 
 FORMAT = "hf-card"
 RANK = 0
@@ -35,17 +36,9 @@ DATASET_FIELDS = frozenset(
         "paperswithcode_id",
     }
 )
-RELATIONS = frozenset({"adapter", "merge", "quantized", "finetune"})
-QUANTIZED_TAGS = frozenset({"gguf", "gptq", "awq", "exl2", "quantized", "4-bit", "8-bit", "bitsandbytes"})
-# What makes the Hub read a card as a merge besides several base models: mergekit's tags and library.
-MERGE_TAGS = frozenset({"merge", "mergekit"})
-MAX_MERGED = 32  # model ids read from one card's merge configuration: bounds the upstreams a card adds
 # The part of a field's value that documents what the field is for: a model-index with no results
 # (the Trainer's default) documents no evaluation, a co2_eq_emissions without emissions no impact.
 SAID_BY = {"model-index": "results", "co2_eq_emissions": "emissions"}
-_FENCE = re.compile(r"^\s*(```|~~~)")
-_MERGE_METHOD = re.compile(r"^\s*merge_method\s*:", re.I)
-_MERGED_MODEL = re.compile(r"^\s*(?:-\s*)?(?:model|base_model)\s*:\s*['\"]?([^\s'\"#]+)['\"]?\s*(?:#.*)?$")
 
 
 def read_card(path: Path, rel: str, place: Placement) -> tuple[AssetRecord, list[Problem]]:
@@ -84,7 +77,7 @@ def read_card(path: Path, rel: str, place: Placement) -> tuple[AssetRecord, list
         for where in [Evidence(rel, f"card body ({shape})", line)]
     ]
     if meta is not None:
-        _read_metadata(record, meta, path.parent, problem, _merged_models(body, body_line))
+        _read_metadata(record, meta, path.parent, problem, hubrelation.merged_models(body, body_line))
     return _keyed(record, problems)
 
 
@@ -114,7 +107,7 @@ def _read_metadata(
 ) -> None:
     ev: Ev = lambda pointer: Evidence(record.source, pointer, meta.line(pointer))  # noqa: E731
     merge_config = [(m, Evidence(record.source, "merge configuration", line)) for m, line in merged]
-    read_fields(record, meta.data, ev, problem, (folder / "adapter_config.json").is_file(), merge_config)
+    read_fields(record, meta.data, ev, problem, hubrelation.Beside.of(folder), merge_config)
 
 
 def read_fields(
@@ -122,13 +115,13 @@ def read_fields(
     data: dict[str, JSON],
     ev: Ev,
     problem: CardReport,
-    adapter_config: bool = False,
+    beside: hubrelation.Beside = hubrelation.NOTHING_BESIDE,
     merged: list[tuple[str, Evidence]] | None = None,
 ) -> None:
     """What card metadata says about its asset (kind, licenses, upstream, fields), read into
     `record`: from a card's front matter, or from the card data of a Hub API record (hubtable).
-    `adapter_config`: an adapter_config.json lies beside the card; `merged`: the models of a merge
-    configuration in the card's body, with where each is named."""
+    `beside`: what the files beside the card say; `merged`: the models of a merge configuration in
+    the card's body, with where each is named."""
     if record.kind_basis == "default":  # neither the layout nor the record says
         dataset_fields = sorted(DATASET_FIELDS & data.keys())
         if dataset_fields:
@@ -138,7 +131,7 @@ def read_fields(
     record.licenses = _licenses(data, ev, problem)
     trained_on = _listed(data, "datasets", "trained_on", ev, problem)
     record.references = (
-        _bases(data, ev, adapter_config, problem, merged or [])
+        _bases(data, ev, beside, problem, merged or [])
         + trained_on
         + _source_datasets(data, ev, problem)
         + _evaluations(data, ev, problem)
@@ -233,7 +226,8 @@ def _hub_ids(data: dict[str, JSON], key: str, ev: Ev, problem: CardReport) -> li
 def _hub_target(value: str, pointer: str, ev: Ev, problem: CardReport) -> str | None:
     """The Hub id one entry names (a Hub URL names its repository), or None, flagged, for prose
     (a placeholder such as "TBD" too), a local path or a URL outside the Hub."""
-    named = (hub_id("url", value) or (None, ""))[1] if "://" in value else value
+    on_hub = hub_id("url", value)
+    named = on_hub[1] if on_hub else ("" if "://" in value else value)
     if looks_like_hub_id(named) and placeholders.says(named):
         return named
     problem(
@@ -247,80 +241,30 @@ def _hub_target(value: str, pointer: str, ev: Ev, problem: CardReport) -> str | 
 
 
 def _bases(
-    data: dict[str, JSON], ev: Ev, adapter_config: bool, problem: CardReport, merged: list[tuple[str, Evidence]]
+    data: dict[str, JSON], ev: Ev, beside: hubrelation.Beside, problem: CardReport, merged: list[tuple[str, Evidence]]
 ) -> list[Reference]:
     """The base models: those of base_model, and those of a merge configuration in the body (a
-    mergekit card often names one base in its front matter and merges several), once each."""
+    mergekit card often names one base in its front matter and merges several), once each; the
+    relation declared, else the one the card's `base_model:<relation>:` tag states, else inferred."""
     bases = [(target, ev(pointer), rev) for target, pointer, rev in _hub_ids(data, "base_model", ev, problem)]
     named = {target.lower() for target, _, _ in bases}
     bases += [(model, evidence, None) for model, evidence in merged if model.lower() not in named]
     declared = data.get("base_model_relation")
-    if isinstance(declared, str) and declared.strip().lower() in RELATIONS:
+    if isinstance(declared, str) and declared.strip().lower() in HUB_RELATIONS:
         relation, basis = declared.strip().lower(), "declared in base_model_relation"
     else:
         if declared is not None:
             problem(
                 "bad-field",
                 f"base_model_relation '{declared}' is not one of "
-                f"{', '.join(sorted(RELATIONS))}; the relation is inferred instead",
+                f"{', '.join(sorted(HUB_RELATIONS))}; the relation is inferred instead",
                 "base_model_relation",
                 ev("base_model_relation").line,
             )
-        relation, basis = _infer_relation(data, bases, bool(merged), adapter_config)
-    return [Reference(target, "model", relation, evidence, basis, revision=rev) for target, evidence, rev in bases]
-
-
-def _infer_relation(
-    data: dict[str, JSON], bases: list[tuple[str, Evidence, str | None]], merge_config: bool, adapter_config: bool
-) -> tuple[str, str]:
-    """The Hub's inference when base_model_relation is absent, in its order: adapter files, then
-    merge signs, then quantization signs, else a fine-tune."""
-    tags = (
-        {t.lower() for t in data.get("tags") or [] if isinstance(t, str)}
-        if isinstance(data.get("tags"), list)
-        else set()
-    )
-    library = str(data.get("library_name") or "").lower()
-    if library == "peft" or adapter_config:
-        return "adapter", "inferred: PEFT adapter (library_name peft or adapter_config.json)"
-    if len(bases) > 1:
-        return "merge", "inferred: several base models"
-    merged = (
-        ["a merge configuration"]
-        if merge_config
-        else sorted(tags & MERGE_TAGS) or ([library] if library in MERGE_TAGS else [])
-    )
-    if merged:
-        return "merge", f"inferred: {merged[0] if merge_config else 'merge tag ' + merged[0]}"
-    quantized = sorted(tags & QUANTIZED_TAGS) or ([library] if library in QUANTIZED_TAGS else [])
-    if quantized:
-        return "quantized", f"inferred: quantization tag {quantized[0]}"
-    return "finetune", "inferred: single base model"
-
-
-def _merged_models(body: str, body_line: int) -> list[tuple[str, int]]:
-    """(Hub id, line) of the models a merge configuration in the body names: a fenced block with a
-    merge_method, as mergekit writes into the cards it makes. One pass over the lines, at most
-    MAX_MERGED ids."""
-    found: list[tuple[str, int]] = []
-    block: list[tuple[str, int]] | None = None
-    in_merge, text = False, body[: markdown.MAX_BODY]
-    if "```" not in text and "~~~" not in text:
-        return []  # no fenced block, no merge configuration (most cards)
-    for number, line in enumerate(text.splitlines(), body_line):
-        if _FENCE.match(line):
-            if block is not None and in_merge:
-                found += block
-            block, in_merge = ([] if block is None else None), False
-        elif block is not None:
-            in_merge = in_merge or bool(_MERGE_METHOD.match(line))
-            model = _MERGED_MODEL.match(line)
-            if model and looks_like_hub_id(model.group(1)):
-                block.append((model.group(1), number))
-    first: dict[str, tuple[str, int]] = {}
-    for merged, number in found:
-        first.setdefault(merged.lower(), (merged, number))
-    return list(first.values())[:MAX_MERGED]
+        relation, basis = hubrelation.inferred(data, bases, bool(merged), beside)
+    references = [Reference(t, "model", relation, evidence, basis, revision=rev) for t, evidence, rev in bases]
+    stated = hubrelation.tag_relations(hubrelation.tags(data))
+    return [hubrelation.tagged(reference, stated, "the card's") for reference in references]
 
 
 def _listed(data: dict[str, JSON], key: str, relation: str, ev: Ev, problem: CardReport) -> list[Reference]:

@@ -30,10 +30,10 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from auditor.harvest import gzipped, hfcard, hubfields, hubrows, rowjson
+from auditor.harvest import gzipped, hfcard, hubfields, hubrelation, hubrows, rowjson
 from auditor.harvest.layout import Context, Ev
 from auditor.identity import looks_like_hub_id
-from auditor.model import BAD_ROW, AssetRecord, Evidence, Problem, Reference
+from auditor.model import BAD_ROW, AssetRecord, Evidence, Problem
 from auditor.naming import asset_key
 from auditor.readers.values import JSON, shorten
 from auditor.vocabulary import HUB_KINDS
@@ -242,7 +242,7 @@ def _record(
 
     if data:
         hfcard.read_fields(record, data, ev, problem)
-        record.references = [_hub_relation(r, relations) for r in record.references]
+        record.references = [hubrelation.tagged(r, relations, "the Hub's") for r in record.references]
     return met
 
 
@@ -284,32 +284,16 @@ def _with_tags(
     if not tags:
         return card, {}, {}
     data, aliases = dict(card), {}
-    relations: dict[str, tuple[str, str]] = {}  # base model (lowercase) -> (relation, pointer of its tag)
     # tag prefix -> value (lowercase) -> (value, pointer of its first tag)
     by_prefix: dict[str, dict[str, tuple[str, str]]] = {"license": {}, "dataset": {}, "base_model": {}}
     for i, tag in enumerate(tags):
         prefix, _, value = tag.partition(":")
+        value = (hubrelation.base_model_tag(tag) or ("",))[0] if prefix == "base_model" else value
         if prefix in by_prefix and value:
-            relation, _, target = value.partition(":")
-            if prefix == "base_model" and relation in hfcard.RELATIONS and target:
-                relations.setdefault(target.lower(), (relation, f"tags[{i}]"))
-                value = target
             by_prefix[prefix].setdefault(value.lower(), (value, f"tags[{i}]"))
     for prefix, field in (("license", "license"), ("dataset", "datasets"), ("base_model", "base_model")):
         taken = list(by_prefix[prefix].values())
         if taken and data.get(field) is None and not (field == "license" and data.get("licenses") is not None):
             data[field] = [value for value, _ in taken]
             aliases.update({f"{field}[{j}]": pointer for j, (_, pointer) in enumerate(taken)})
-    return data, aliases, relations
-
-
-def _hub_relation(reference: Reference, relations: dict[str, tuple[str, str]]) -> Reference:
-    """A base model's relation as the Hub's tag states it, unless the card data declares one."""
-    stated = relations.get(reference.target.lower())
-    if reference.kind != "model" or stated is None or reference.basis.startswith("declared"):
-        return reference
-    relation, pointer = stated
-    basis = f"the Hub's tag base_model:{relation} ({pointer})"
-    return Reference(
-        reference.target, "model", relation, reference.evidence, basis, reference.scheme, reference.revision
-    )
+    return data, aliases, hubrelation.tag_relations(tags)

@@ -150,13 +150,19 @@ def _config(data: dict[str, JSON], record: AssetRecord, ev: Ev, bad: Bad) -> Non
             record.statements.append(Statement("architectures", shorten(", ".join(architectures)), ev("architectures")))
         else:
             bad("architectures", "a list of strings")
-    quantization = data.get("quantization_config")
-    if isinstance(quantization, dict) and isinstance(quantization.get("quant_method"), str):
+    method = quant_method(data)
+    if method:
         record.statements.append(
-            Statement(
-                "quantization_config.quant_method", shorten(quantization["quant_method"]), ev("quantization_config")
-            )
+            Statement("quantization_config.quant_method", shorten(method), ev("quantization_config"))
         )
+
+
+def quant_method(config: dict[str, JSON]) -> str | None:
+    """The method of a config.json's quantization_config, which transformers writes into the config
+    of a model it quantized (the Hub reads such a model as a quantized copy of its base), or None."""
+    quantization = config.get("quantization_config")
+    method = quantization.get("quant_method") if isinstance(quantization, dict) else None
+    return (method.strip() or None) if isinstance(method, str) else None
 
 
 def _generation_config(data: dict[str, JSON], record: AssetRecord, ev: Ev) -> None:
@@ -358,21 +364,11 @@ def _gguf_reference(group: str, index: int, fields: dict[str, JSON], relation: s
     revision = fields.get("version") if isinstance(fields.get("version"), str) else None
     url = fields.get("repo_url") if isinstance(fields.get("repo_url"), str) else None
     name = fields.get("name") if isinstance(fields.get("name"), str) else None
-    on_hub = hub_repo(url) if url else None
-    if on_hub:
-        return Reference(
-            on_hub[1], kind, relation, Evidence(rel, f"{prefix}.repo_url"), "declared in GGUF metadata", "hub", revision
-        )
     if url:
-        return Reference(
-            url.strip(),
-            kind,
-            relation,
-            Evidence(rel, f"{prefix}.repo_url"),
-            "declared in GGUF metadata",
-            "url",
-            revision,
-        )
+        on_hub = hub_repo(url)
+        target, scheme = (on_hub[1], "hub") if on_hub else (url.strip(), "url")
+        where = Evidence(rel, f"{prefix}.repo_url")
+        return Reference(target, kind, relation, where, "declared in GGUF metadata", scheme, revision)
     if name and name.strip():
         organization = fields.get("organization")
         target = name.strip()

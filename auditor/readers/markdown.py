@@ -47,17 +47,18 @@ def sections(body: str, first_line: int, file: str) -> list[Section]:
             heads.append(((token.map or [0])[0], heading, int(token.tag[1])))
             texts.append([])
         elif token.type == "inline" and tokens[i - 1].type != "heading_open":
-            texts[-1].append(_paragraph(_uncomment(token.content)))
+            texts[-1].append(_paragraph(uncomment(token.content)))
         elif token.type in _TEXT_BLOCKS and tokens[i - 1].type != "heading_open":
-            texts[-1].append(_uncomment(token.content))
+            texts[-1].append(uncomment(token.content))
     return [
         Section(heading, level, _status(text, heading), Evidence(file, f"heading '{heading}'", index + first_line))
         for (index, heading, level), text in zip(heads, texts[1:], strict=True)
     ]
 
 
-def _uncomment(text: str) -> str:
-    """`text` without HTML comments (an unclosed one runs to the end), in one pass."""
+def uncomment(text: str) -> str:
+    """`text` without HTML comments (an unclosed one runs to the end), in one pass: what the
+    rendered card shows of them is nothing, so nothing in them fills a section or states anything."""
     if "<!--" not in text:
         return text
     kept, start = [], 0
@@ -132,7 +133,7 @@ def stated_licenses(body: str, first_line: int) -> list[tuple[str, str | None, i
         elif token.type == "inline" and tokens[i - 1].type != "heading_open" and len(found) < MAX_STATED:
             start = (token.map or [0])[0] + first_line
             in_license = bool(_LICENSE_HEADING.fullmatch(section))
-            for n, line in enumerate(_uncomment(token.content).split("\n")):
+            for n, line in enumerate(uncomment(token.content).split("\n")):
                 found += _line_statements(line[:MAX_LINE].strip(), start + n, in_license and first_in_section)
                 first_in_section = False
     return found[:MAX_STATED]
