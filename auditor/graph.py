@@ -154,7 +154,7 @@ def _record_keys(r: AssetRecord) -> list[Key]:
         # a card and the files beside it describe one asset, even when only the card knows its kind
         found.append(("folder", r.source.rpartition("/")[0], r.id.lower()))
     for ident in r.identifiers:
-        found += keys(ident.scheme, ident.value)
+        found += keys(ident.scheme, ident.value, r.kind)
     found += [(Scheme.SHA256, c.value) for c in r.checksums if c.algorithm == "sha256"]
     return found
 
@@ -311,7 +311,7 @@ def _targets(
     elif ref.scheme == Scheme.HUB:
         candidates = [(Scheme.HUB, ref.kind, ref.target.lower())]
     else:
-        candidates = keys(ref.scheme, ref.target)
+        candidates = keys(ref.scheme, ref.target, ref.kind)
     for k in candidates:
         if k in index:
             return ([own] if own in index[k] else index[k]), None

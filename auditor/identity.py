@@ -143,19 +143,24 @@ def looks_like_hub_id(value: str) -> bool:
     return bool(HUB_ID.match(value)) and ".." not in value
 
 
-def keys(scheme: str, value: str) -> list[Key]:
-    """Comparable keys for one identifier (a purl or URL also yields its Hub id's key)."""
+def keys(scheme: str, value: str, kind: str = "model") -> list[Key]:
+    """Comparable keys for one identifier of an asset of `kind` (a purl or URL also yields its Hub
+    id's key). A Hugging Face purl that names no namespace (`pkg:huggingface/org/x`) names a
+    repository of the asset's own kind (a dataset's, else a model's: the Hub's default namespace),
+    since models and datasets are separate namespaces on the Hub."""
     value = value.strip()
     found: list[Key] = []
+    hub = hub_id(scheme, value, kind if kind == "dataset" else "model") if scheme in (Scheme.PURL, Scheme.URL) else None
     if scheme == Scheme.PURL:
         m = _PURL.match(value)
-        if m:
+        if m and hub and m.group("type").lower() == "huggingface":
+            found.append((Scheme.PURL, f"pkg:huggingface/{hub[0]}s/{hub[1].lower()}"))
+        elif m:
             found.append((Scheme.PURL, f"pkg:{m.group('type').lower()}/{m.group('path').lower()}"))
     elif scheme == Scheme.URL:
         found.append((Scheme.URL, normalise_url(value)))
     elif scheme in (Scheme.DOI, Scheme.SHA256):
         found.append((scheme, value.lower().removeprefix("https://doi.org/")))
-    hub = hub_id(scheme, value) if scheme in (Scheme.PURL, Scheme.URL) else None
     if hub:
         found.append((Scheme.HUB, hub[0], hub[1].lower()))
     return found

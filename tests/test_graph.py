@@ -108,6 +108,18 @@ def test_a_checksum_never_joins_two_hub_repositories(sbom_name):
     assert list(graph_of(original, sbom).assets) == ["model:meta/llama"]  # one repository: the checksum joins
 
 
+def test_a_hugging_face_purl_names_a_repository_of_its_record_s_kind():
+    """`pkg:huggingface/acme/x` on a dataset record names the dataset acme/x, never the model
+    acme/x beside it: models and datasets are separate namespaces on the Hub."""
+    purl = [Identifier("purl", "pkg:huggingface/acme/x", ev("data.cdx.json"))]
+    data = AssetRecord("x", "dataset", "data.cdx.json", format="cyclonedx", identifiers=purl)
+    g = graph_of(card("acme/x"), data)
+    assert sorted(g.assets) == ["dataset:acme/x", "model:acme/x"]
+    model_purl = [Identifier("purl", "pkg:huggingface/acme/x", ev("m.spdx.json"))]
+    package = AssetRecord("x", "model", "m.spdx.json", format="spdx2", identifiers=model_purl)
+    assert sorted(graph_of(card("acme/x"), package).assets) == ["model:acme/x"]
+
+
 def test_two_manifests_sharing_only_a_name_stay_two_assets_told_apart_by_their_file():
     a = AssetRecord("data", "dataset", "a/data.json", format="croissant")
     b = AssetRecord("data", "dataset", "b/data.json", format="croissant")
