@@ -233,7 +233,12 @@ def _text(raw: str, kb: KnowledgeBase) -> _Part:
 
 def _expression(expr: LicenseExpression, kb: KnowledgeBase) -> _Part:
     """An SPDX expression's alternatives, in the order the manifest states its licenses: "first
-    alternative" means what it wrote first."""
+    alternative" means what it wrote first. One offering more than MAX_ALTERNATIVES is not read: its
+    normal form grows exponentially with its clauses ("(a OR b) AND (c OR d) AND …"), and no
+    release needs more to be judged."""
+    if _offered(expr, kb) > MAX_ALTERNATIVES:
+        note = f"an SPDX expression offering more than {MAX_ALTERNATIVES} alternatives is not read"
+        return _Part("unrecognised", ((str(expr),),), str(expr), note)
     symbols = kb.licensing.license_symbols(expr, decompose=False)
     order = {_key(sym, kb): i for i, sym in reversed(list(enumerate(symbols)))}
     alternatives = [
@@ -252,6 +257,19 @@ def _exceptions(expr: LicenseExpression, kb: KnowledgeBase) -> tuple[tuple[str, 
         for sym in kb.licensing.license_symbols(expr, decompose=False)
         if isinstance(sym, LicenseWithExceptionSymbol) and sym.exception_symbol.key.lower() in _spdx_exceptions()
     )
+
+
+def _offered(expr: LicenseExpression, kb: KnowledgeBase) -> int:
+    """How many alternatives the expression's normal form has at most (an OR adds its operands'
+    counts, an AND multiplies them), counted without building it and capped past MAX_ALTERNATIVES."""
+    if isinstance(expr, kb.licensing.OR):
+        return min(sum(_offered(a, kb) for a in expr.args), MAX_ALTERNATIVES + 1)
+    if isinstance(expr, kb.licensing.AND):
+        count = 1
+        for arg in expr.args:
+            count = min(count * _offered(arg, kb), MAX_ALTERNATIVES + 1)
+        return count
+    return 1
 
 
 def _alternatives(expr: LicenseExpression, kb: KnowledgeBase) -> list[list[str]]:

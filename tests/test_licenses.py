@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 
 import pytest
 from conftest import RB
@@ -52,6 +53,23 @@ def test_spdx_or_expression_is_stated_as_alternatives():
 def test_alternatives_distribute_over_a_list():
     reading = read("Apache-2.0 OR CC-BY-NC-4.0", "CC-BY-4.0")
     assert reading.alternatives == (("Apache-2.0", "CC-BY-4.0"), ("CC-BY-NC-4.0", "CC-BY-4.0"))
+
+
+@pytest.mark.parametrize("pairs", [5, 40])
+def test_an_expression_offering_too_many_alternatives_is_not_read_and_takes_no_time(pairs):
+    """ "(a OR b) AND (c OR d) AND …" has 2**pairs alternatives: past MAX_ALTERNATIVES it is an
+    unrecognised license (unknown terms), counted without building its normal form."""
+    expression = " AND ".join(f"(MIT OR Apache-2.0 OR LicenseRef-x{i})" for i in range(pairs))
+    started = time.process_time()
+    reading = read(expression)
+    assert time.process_time() - started < 2.0
+    assert reading.status == "unrecognised" and reading.alternatives == ()
+    assert f"more than {license_reading.MAX_ALTERNATIVES} alternatives" in " ".join(reading.notes + (reading.reading,))
+
+
+def test_an_expression_within_the_bound_keeps_its_alternatives():
+    reading = read("(MIT OR Apache-2.0) AND (BSD-3-Clause OR ISC)")
+    assert len(reading.alternatives) == 4
 
 
 def test_with_exception_keeps_the_license():
