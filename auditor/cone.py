@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from auditor.model import AssetGraph
+from auditor.model import AssetGraph, Checksum
 from auditor.naming import find
 
 
@@ -51,20 +51,42 @@ def _walk(following: defaultdict[str, list[str]], starts: set[str]) -> set[str]:
     return seen
 
 
+def weights(graph: AssetGraph) -> dict[str, list[tuple[str, Checksum]]]:
+    """sha256 -> (asset key, checksum) of each weight file a model folder holds (its reader sums
+    weights only: configs and tokenizers are alike across unrelated models)."""
+    found: defaultdict[str, list[tuple[str, Checksum]]] = defaultdict(list)
+    for key, asset in graph.assets.items():
+        for r in asset.records:
+            if r.format == "model-folder":
+                for c in r.checksums:
+                    if c.algorithm == "sha256":
+                        found[c.value.lower()].append((key, c))
+    return {digest: held for digest, held in found.items() if len({k for k, _ in held}) > 1}
+
+
+def twins(held: dict[str, list[tuple[str, Checksum]]], keys: set[str]) -> set[str]:
+    """The assets holding a weight file byte-identical to one of `keys`' (`held`: weights), a
+    re-upload or a mirror: an audit cut to a lineage keeps them, to see a copy its manifests do
+    not declare."""
+    return {k for group in held.values() if any(k in keys for k, _ in group) for k, _ in group} - keys
+
+
 def cut(graph: AssetGraph, release: str | None) -> AssetGraph:
     """The graph of the release named `release` (as reports name it) cut to its cone, plus the
     assets whose manifests had input problems (those findings are the audit's whatever the
-    lineage: a broken manifest never passes unseen), without their lineage. The harvest stays whole,
+    lineage: a broken manifest never passes unseen) and those holding weights byte-identical to
+    the lineage's (`twins`, with their edges into what is kept), without their lineage. The harvest stays whole,
     so the report's inventory lists every input file. Unchanged when no release is named or the
     name matches no asset (the encoding reports that)."""
     key = find(graph.assets, release) if release else None
     if key is None:
         return graph
     cone = ancestors(graph, key)
-    kept = cone | {p.asset for p in graph.harvest.problems if p.asset in graph.assets}
+    beside = twins(weights(graph), cone)
+    kept = cone | beside | {p.asset for p in graph.harvest.problems if p.asset in graph.assets}
     return AssetGraph(
         {k: a for k, a in graph.assets.items() if k in kept},
-        [e for e in graph.edges if e.child in cone],
+        [e for e in graph.edges if e.child in cone or (e.child in beside and e.parent in kept)],
         graph.harvest,
     )
 
@@ -98,11 +120,12 @@ def blocks(graph: AssetGraph, size: int) -> Iterator[Block]:
         for key in reached:
             owner.setdefault(key, i)
     strays = {k for k in graph.assets if k not in owner}  # undescribed, and no lineage reaches them
-    cutting = _Index(graph)
+    cutting, held = _Index(graph), weights(graph)
     for i, (part, reached) in enumerate(zip(parts, cones, strict=True)):
         own = {k for k in reached if not graph.assets[k].resolved and owner[k] == i} | (strays if i == 0 else set())
         naming = {child for key in own for child in children.get(key, ())}
-        yield Block(frozenset({*part, *own}), cutting.part(reached | own | naming, lake_wide=i == 0), i == 0)
+        kept = reached | own | naming
+        yield Block(frozenset({*part, *own}), cutting.part(kept | twins(held, kept), lake_wide=i == 0), i == 0)
 
 
 def _down(graph: AssetGraph, parents: defaultdict[str, list[str]], children: defaultdict[str, list[str]]) -> list[str]:

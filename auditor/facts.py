@@ -195,6 +195,9 @@ def _provenance(fb: FactBase, graph: AssetGraph, ids: dict[str, int], scope: set
     for key, file, declared, actual, both in provenance.checksum_mismatches(graph):
         if scope is None or key in scope:
             fb.add(S.checksum_mismatch(ids[key], file, declared, actual), *both)
+    for key, twin, file, digest, both in provenance.same_weights(graph):
+        if scope is None or key in scope:
+            fb.add(S.same_weights(ids[key], ids[twin], file, digest), *both)
     edges = graph.edges if scope is None else [e for e in graph.edges if e.child in scope]
     for edge in provenance.unpinned(graph, edges):
         fb.add(S.unpinned(ids[edge.child], ids[edge.parent]), edge.evidence)

@@ -13,6 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
 
+from auditor import cone
+from auditor.cone import ancestors
 from auditor.harvest.registry import HUB_LAYOUT, PINNABLE
 from auditor.model import Asset, AssetGraph, Checksum, Edge, Evidence
 from auditor.vocabulary import Scheme
@@ -93,6 +95,21 @@ def checksum_mismatches(graph: AssetGraph) -> Iterator[tuple[str, str, str, str,
                         key, actual = computed[candidate]
                         yield key, candidate, c.value, actual.value, (c.evidence, actual.evidence)
                         break
+
+
+def same_weights(graph: AssetGraph) -> Iterator[tuple[str, str, str, str, tuple[Evidence, Evidence]]]:
+    """(asset, twin, file, sha256, evidence) for each pair of assets holding byte-identical weight
+    files that no lineage in `graph` joins: neither names the other, however far up."""
+    upward: dict[str, set[str]] = {}
+    for digest, held in sorted(cone.weights(graph).items()):
+        for key, mine in held:
+            for twin, theirs in held:
+                if twin == key:
+                    continue
+                mine_up = upward.get(key) or upward.setdefault(key, ancestors(graph, key))
+                theirs_up = upward.get(twin) or upward.setdefault(twin, ancestors(graph, twin))
+                if twin not in mine_up and key not in theirs_up:
+                    yield key, twin, mine.file or "", digest, (mine.evidence, theirs.evidence)
 
 
 def has_checksum(asset: Asset) -> bool:

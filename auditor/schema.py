@@ -108,6 +108,11 @@ class S:
         "a declared checksum differs from the file's",
         phrase="{file}: declared sha256 {declared}, file has {actual}",
     )
+    same_weights = _p(
+        "a:asset twin:asset file:string digest:string", "input",
+        "the asset holds a weight file byte-identical to one of another asset, and no lineage joins the two",
+        phrase="{a}'s {file} is byte-identical (sha256 {digest}) to a weight file of {twin}; neither names the other",
+    )
     unpinned = _p(
         "child:asset parent:asset", "input",
         "the manifest could pin the upstream's version but does not",
