@@ -250,24 +250,28 @@ def _check_lists(data: dict[str, JSON]) -> None:
             for field_name in _NESTED_LISTS:
                 _objects(element, field_name, f"{name}[{i}].{field_name}", found)
             for field_name in _NESTED_OBJECTS:
-                if field_name in element and not isinstance(element[field_name], dict):
-                    found.append(f"'{name}[{i}].{field_name}' should be an object, found {shape(element[field_name])}")
+                if field_name in element and (not isinstance(element[field_name], dict) or not element[field_name]):
+                    found.append(_not_object(f"{name}[{i}].{field_name}", element[field_name]))
     if found:
         raise Unreadable([("malformed", message, None) for message in found[:MAX_MESSAGES]])
 
 
 def _objects(data: dict[str, JSON], key: str, path: str, found: list[str]) -> list[tuple[int, dict[str, JSON]]]:
-    """The objects of the list data[key] (absent: none); what is not a list of objects goes to `found`."""
+    """The objects of the list data[key] (absent: none); what is not a list of objects goes to `found`.
+    An empty object too: spdx-tools makes it a None its type check finds or misses by the hash seed."""
     value = data.get(key)
     if value is None:
         return []
     if not isinstance(value, list):
         found.append(f"'{path}' should be a list of objects, found {shape(value)}")
         return []
-    found += [
-        f"'{path}[{i}]' should be an object, found {shape(v)}" for i, v in enumerate(value) if not isinstance(v, dict)
-    ]
-    return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)]
+    found += [_not_object(f"{path}[{i}]", v) for i, v in enumerate(value) if not isinstance(v, dict) or not v]
+    return [(i, v) for i, v in enumerate(value) if isinstance(v, dict) and v]
+
+
+def _not_object(path: str, value: JSON) -> str:
+    """Why `value` at `path` is not an object with fields, as _check_lists reports it."""
+    return f"'{path}' is an empty object" if value == {} else f"'{path}' should be an object, found {shape(value)}"
 
 
 class _YAMLLoader(_SafeLoader):
