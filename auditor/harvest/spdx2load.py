@@ -330,7 +330,7 @@ def _load_rdf(data: bytes, text: str) -> Loaded:
     from rdflib import Graph
     from spdx_tools.spdx.parser.rdf.rdf_parser import translate_graph_to_document
 
-    graph = _parsed(Graph().parse, data=data, format="xml")  # safexml has already refused DOCTYPE entities
+    graph = _parsed(Graph().parse, data=data, format="xml")  # safexml has already refused any DOCTYPE
     _check_rdf_document(graph)
     return Loaded(_parsed(translate_graph_to_document, graph), {}, id_lines(_ID_LINE, text))
 
