@@ -104,6 +104,9 @@ HOSTILE_FILES = {
     + '"spdxId": "\\"' * (MB // 14),
     "d.xml": '<oml:data_set_description xmlns:oml="http://openml.org/openml">' + "<!--" * (MB // 4),
     "late.xml": "<!-- data_set_description http://openml.org/openml " + "x" * MB + " --><!DOCTYPE a []><a/>",
+    # no format names itself in the head: the top-level members are looked for through the whole file
+    "late-marker.json": '{"a": [' + "[1]," * (MB // 4) + '1], "bomFormat": "CycloneDX", "specVersion": "1.6"}',
+    "tokenizer.json": '{"model": {"vocab": {' + ",".join(f'"t{i}": {i}' for i in range(MB // 12)) + "}}}",
     "m.yml": "release:\n  components:\n" + "\n" * MB,
     "models/o/m/README.md": "---\nlicense: mit\n---\n" + "<!--" * (MB // 4),
     # valid JSON, so the line indexes run over the whole text too

@@ -20,7 +20,7 @@ import yaml
 from auditor.harvest.spdx import shape
 from auditor.readers import safejson, safexml, safeyaml
 from auditor.readers.safexml import line_of
-from auditor.readers.text import id_lines, read_text
+from auditor.readers.text import decode, id_lines, read_text
 from auditor.readers.values import JSON, shorten_line
 
 P = ParamSpec("P")
@@ -129,7 +129,7 @@ def load(path: Path, serialization: str) -> Loaded:
         text = _text(path)
         return _from_dict(_yaml(text), text)
     data = _bytes(path)
-    text = data.decode("utf-8-sig", errors="replace")
+    text = decode(data, "replace")
     if serialization == "json":
         try:
             return _from_dict(safejson.loads(data), text)
@@ -140,7 +140,7 @@ def load(path: Path, serialization: str) -> Loaded:
     except safexml.XMLRefused as exc:
         raise Unreadable([(exc.code, str(exc), exc.line)]) from None
     if root.tag == _RDF_ROOT:
-        return _load_rdf(data, text)
+        return _load_rdf(safexml.as_utf8(root), text)
     if root.tag != "Document":
         raise Unreadable(
             [

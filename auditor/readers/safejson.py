@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import NoReturn
 
-from auditor.readers.text import ReadRefused, read_bounded
+from auditor.readers.text import ReadRefused, decode, read_bounded
 from auditor.readers.values import JSON
 
 MAX_JSON_BYTES = 64 * 1024 * 1024
@@ -33,9 +33,10 @@ def load(path: Path, limit: int = MAX_JSON_BYTES) -> JSON:
 
 def loads(data: bytes) -> JSON:
     try:
-        text = data.decode("utf-8-sig")
+        text = decode(data)
     except UnicodeDecodeError as exc:
-        raise JSONRefused("malformed", f"not UTF-8 text (invalid byte at offset {exc.start})") from None
+        message = f"not {exc.encoding.upper()} text (invalid byte at offset {exc.start})"
+        raise JSONRefused("malformed", message) from None
     depth = depth_of(text)
     if depth > MAX_DEPTH:
         raise JSONRefused("refused", f"JSON nested {depth} levels deep, over the limit of {MAX_DEPTH}")

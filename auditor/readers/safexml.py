@@ -97,6 +97,12 @@ def _declares_doctype(data: bytes) -> bool:
     return False
 
 
+def as_utf8(element: etree._Element) -> bytes:
+    """The parsed element written out as UTF-8, for parsers given bytes that read no other encoding
+    (rdflib): a UTF-16 or UTF-32 document reaches them decoded, and its DOCTYPE already refused."""
+    return etree.tostring(element, encoding="utf-8")
+
+
 def line_of(element: etree._Element) -> int | None:
     """The line an element starts on (lxml-stubs leave `sourceline` untyped)."""
     line: int | None = getattr(element, "sourceline", None)
