@@ -37,7 +37,7 @@ from pathlib import Path
 import duckdb
 
 from auditor import duck, lake, lakedb, review, rulebase, snapshot, use_rank
-from auditor.harvest import HEAD_BYTES, hubtable
+from auditor.harvest import hubtable, sniff
 from auditor.licenses import KnowledgeBase
 from auditor.parsed import JSONObject
 from auditor.vocabulary import REPORTS
@@ -91,8 +91,7 @@ def read(path: Path, rb: rulebase.RuleBase, overrides: dict[str, str | None] | N
 
 def _is_table(path: Path) -> bool:
     """Whether a .json file is a table of Hub records (the API's JSON array), read as a lake, not a report."""
-    with open(path, "rb") as fh:
-        return hubtable.detect(path, fh.read(HEAD_BYTES))
+    return hubtable.detect(path, sniff.head(path))
 
 
 def from_report(name: str, doc: JSONObject) -> State:

@@ -8,6 +8,7 @@ fixed so the suite's time is bounded.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 
 from auditor import audit
 from auditor.harvest import harvest
+from auditor.readers import safejson
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "manifests"
 NO_CORPUS = f"{CORPUS} is absent: the corpus sweep needs the shared corpus next to the project"
@@ -38,6 +40,9 @@ HOSTILE = [
     b"NaN",
     b"1e999999",
     b"\\u0000",
+    b"\\ud800",
+    b"\\udc00\\ud800",
+    b"&#xD800;",
     b"\r",
     b"SPDXID: ",
     b"#" * 300,
@@ -129,6 +134,36 @@ def fuzz(reader: str):
 @pytest.mark.parametrize("reader", sorted(READERS))
 def test_fuzz_reader(reader):
     fuzz(reader)
+
+
+STRING_VALUE = re.compile(rb'":\s*"')  # where a string value of a JSON seed starts
+NAME_VALUE = re.compile(rb'"(?:id|name)":\s*"')  # a value every reader reads
+
+
+def parses(data: bytes) -> bool:
+    """Whether a seed is JSON mlaudit reads (some are broken or too deep on purpose)."""
+    try:
+        safejson.loads(data)
+    except safejson.JSONRefused:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("reader", sorted(r for r in READERS if r != "hf-card"))
+def test_a_lone_surrogate_is_a_problem_of_the_file_never_a_crash(tmp_path, reader):
+    """ "\\ud800" is valid JSON syntax for no character: every JSON seed of a reader, given one in its
+    first id or name (else its last string), is refused by name and the audit goes on to its reports (it crashed writing them)."""
+    pool = [(name, data) for name, data in seeds(reader) if parses(data) and STRING_VALUE.search(data)]
+    for n, (name, data) in enumerate(pool[:3]):
+        path = tmp_path / str(n) / name
+        path.parent.mkdir(parents=True)
+        *_, last = STRING_VALUE.finditer(data)
+        at = (NAME_VALUE.search(data) or last).end()
+        path.write_bytes(data[:at] + rb"\ud800" + data[at:])
+        inventory = {e.file: e for e in audit.run(path.parent, rb=RB).graph.harvest.inventory}
+        entry = inventory[name]
+        told = "surrogate" in entry.reason or (reader.startswith("hub") and "row is not read" in entry.reason)
+        assert told and entry.status != "skipped", entry
 
 
 # --- the corpus sweep -------------------------------------------------------------------------------

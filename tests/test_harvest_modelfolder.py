@@ -435,7 +435,7 @@ def test_safetensors_metadata_values_must_be_strings(tmp_path):
         (struct.pack("<Q", 2**40) + b"{}", "refused", "over the 100 MB limit"),
         (safetensors(b"not json"), "malformed", "invalid JSON"),
         (safetensors(b"[1, 2]"), "malformed", "should be a JSON object, found array"),
-        (safetensors(b"\xff\xfe{}"), "malformed", "not UTF-8"),
+        (safetensors(b'{"a": "\xff"}'), "malformed", "not UTF-8"),
         (safetensors(b"[" * 300 + b"]" * 300), "refused", "nested 300 levels"),
     ],
 )

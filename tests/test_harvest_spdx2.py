@@ -448,6 +448,20 @@ def test_broken_tag_value_names_each_problem_once_with_its_line():
             "malformed",
             "'packages[0].checksums' should be a list of objects, found string",
         ),
+        (
+            "emptyref.spdx.json",  # spdx-tools made {} a None that crashed the reader or not, by hash seed
+            '{"spdxVersion": "SPDX-2.3", "externalDocumentRefs": [{}, {"externalDocumentId": "DocumentRef-a", '
+            '"spdxDocument": "https://x.example/a", "checksum": {"algorithm": "SHA1", "checksumValue": "11"}}]}',
+            "malformed",
+            "'externalDocumentRefs[0]' is an empty object",
+        ),
+        (
+            "emptysum.spdx.json",
+            '{"spdxVersion": "SPDX-2.3", "externalDocumentRefs": [{"externalDocumentId": "DocumentRef-a", '
+            '"spdxDocument": "https://x.example/a", "checksum": {}}]}',
+            "malformed",
+            "'externalDocumentRefs[0].checksum' is an empty object",
+        ),
         ("root.spdx.xml", "<?xml version='1.0'?><SPDXID>x</SPDXID>", "malformed", "expected <Document>"),
         ("broken.spdx.xml", "<Document><SPDXID>x</Document>", "malformed", "invalid XML"),
         ("empty.spdx.rdf.xml", RDF + "</rdf:RDF>", "malformed", "exactly one spdx:SpdxDocument, found 0"),

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import within
+from conftest import FIXTURES, within
 
 from auditor.harvest import harvest
 from auditor.harvest.folder import MAX_DEPTH
@@ -103,6 +103,10 @@ HOSTILE_FILES = {
     "sbom.spdx3.json": '{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "x": "'
     + '"spdxId": "\\"' * (MB // 14),
     "d.xml": '<oml:data_set_description xmlns:oml="http://openml.org/openml">' + "<!--" * (MB // 4),
+    "late.xml": "<!-- data_set_description http://openml.org/openml " + "x" * MB + " --><!DOCTYPE a []><a/>",
+    # no format names itself in the head: the top-level members are looked for through the whole file
+    "late-marker.json": '{"a": [' + "[1]," * (MB // 4) + '1], "bomFormat": "CycloneDX", "specVersion": "1.6"}',
+    "tokenizer.json": '{"model": {"vocab": {' + ",".join(f'"t{i}": {i}' for i in range(MB // 12)) + "}}}",
     "m.yml": "release:\n  components:\n" + "\n" * MB,
     "models/o/m/README.md": "---\nlicense: mit\n---\n" + "<!--" * (MB // 4),
     # valid JSON, so the line indexes run over the whole text too
@@ -287,3 +291,27 @@ def test_hub_tables_are_read_in_bounded_time(tmp_path, name, data):
         assert "a/first" in {r.id for r in result.records} and not unreadable
     else:  # an array never closed is refused whole, none of its elements taken
         assert unreadable and not result.records
+
+
+# --- XML: no DTD, wherever it stands ----------------------------------------------------------------
+
+DOCTYPE_CASES = [
+    "cyclonedx/billion-laughs.cdx.xml",
+    "cyclonedx/external-entity.cdx.xml",
+    "openml/xxe.xml",
+    "spdx2/billion-laughs.spdx.rdf.xml",
+    "spdx2/xxe.spdx.xml",
+]
+
+
+@pytest.mark.parametrize("case", DOCTYPE_CASES)
+def test_a_doctype_behind_a_long_comment_is_refused(tmp_path, case):
+    """The DOCTYPE is found by the parser, not in a byte prefix: 5 KB of comment before it hide nothing
+    (the comment quotes the document, so every reader still recognises the file)."""
+    data = (FIXTURES / "formats" / case).read_bytes()
+    declaration, sep, rest = data.partition(b"?>")
+    prolog, body = (declaration + sep, rest) if sep else (b"", data)
+    padding = b"<!-- " + data.replace(b"--", b"").replace(b"<!", b"").ljust(5000) + b" -->\n"
+    (tmp_path / Path(case).name).write_bytes(prolog + padding + body)
+    (entry,) = harvest(tmp_path).inventory
+    assert entry.status == "unreadable" and "DOCTYPE" in entry.reason, entry

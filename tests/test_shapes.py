@@ -63,7 +63,7 @@ def test_report_explain_and_baseline_name_the_first_problem(stored, tmp_path, ca
     [
         (b"", "invalid JSON"),
         (b'{"schema_version": ', "invalid JSON"),
-        (b"\xff\xfe{}", "not UTF-8"),
+        (b'{"a": "\xff"}', "not UTF-8"),
         (b"[" * 5000 + b"]" * 5000, "levels deep"),
     ],
 )

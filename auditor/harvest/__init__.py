@@ -14,10 +14,10 @@ import os
 import stat
 from pathlib import Path
 
-from auditor.harvest import cacherefs, hfcard, hubrows, hubtable
+from auditor.harvest import cacherefs, hfcard, hubrows, hubtable, sniff
 from auditor.harvest.folder import native, refusal, walk
 from auditor.harvest.layout import Context, place, ref_file
-from auditor.harvest.registry import READERS
+from auditor.harvest.registry import READERS, Reader
 from auditor.model import UNREADABLE, AssetRecord, Evidence, Harvest, InventoryEntry, Problem
 
 CONFIG_FILES = {
@@ -25,7 +25,6 @@ CONFIG_FILES = {
     "resolutions.yaml": "mlaudit resolutions",
     "curations.yaml": "mlaudit curations",
 }
-HEAD_BYTES = 4096
 SMALL_FILE = 64 * 1024
 FINGERPRINT_LIMIT = 64 * 1024 * 1024  # larger files (weights) enter the input fingerprint by size
 ROOT_NOTES = (
@@ -127,27 +126,33 @@ def _ref(path: Path, rel: str, branch: tuple[str, str], result: Harvest, refs: l
 
 
 def _other(path: Path, context: Context, result: Harvest, tables: list[Context]) -> None:
+    """A file offered to the format readers: read by the one that recognises it, tabled for later,
+    reported when it looks like a manifest none recognises (sniff), else skipped."""
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(HEAD_BYTES)
+        head = sniff.head(path)
     except OSError as exc:
-        _add(
-            result,
-            context.rel,
-            "unknown",
-            [],
-            [Problem("unreadable", f"cannot read file: {exc.strerror}", Evidence(context.rel, ""))],
-        )
+        problem = Problem("unreadable", f"cannot read file: {exc.strerror}", Evidence(context.rel, ""))
+        _add(result, context.rel, "unknown", [], [problem])
         return
-    for reader in READERS:
-        if reader.detect(path, head) and reader is hubtable:
-            tables.append(context)
-            return
-        if reader.detect(path, head):
-            records, problems = reader.read(path, context)
-            _add(result, context.rel, reader.FORMAT, records, problems)
-            return
-    result.inventory.append(InventoryEntry(context.rel, "unknown", "skipped", "not a manifest format mlaudit reads"))
+    reader = _reader(path, head)
+    found = sniff.members(path, head) if reader is None else None
+    reader = _reader(path, sniff.as_head(found)) if found else reader
+    if reader is hubtable:
+        tables.append(context)
+    elif reader is not None:
+        records, problems = reader.read(path, context)
+        _add(result, context.rel, reader.FORMAT, records, problems)
+    elif why := sniff.unrecognised(path, found):
+        _add(result, context.rel, "unknown", [], [Problem("malformed", f"file {why}", Evidence(context.rel, ""))])
+    else:
+        result.inventory.append(
+            InventoryEntry(context.rel, "unknown", "skipped", "not a manifest format mlaudit reads")
+        )
+
+
+def _reader(path: Path, head: bytes) -> Reader | None:
+    """The first reader that recognises the file from its name and `head`."""
+    return next((reader for reader in READERS if reader.detect(path, head)), None)
 
 
 def fingerprint(harvested: Harvest) -> str:

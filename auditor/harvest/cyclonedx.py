@@ -237,7 +237,7 @@ class _Reader(Walk):
 
     def _kind(self, node: dict[str, JSON], pointer: str) -> tuple[str, str]:
         ctype = node.get("type")
-        if ctype not in _TYPES:
+        if not isinstance(ctype, str) or ctype not in _TYPES:  # a list or object is unhashable
             found = f"'{ctype}'" if isinstance(ctype, str) else "missing" if ctype is None else a_type(ctype)
             self.problem("invalid", f"component 'type' is {found}, not a CycloneDX component type", f"{pointer}/type")
             return "other", "CycloneDX component without a known type"
@@ -264,7 +264,7 @@ class _Reader(Walk):
             where = f"{pointer}/externalReferences/{i}"
             if not isinstance(ref, dict) or not isinstance(ref.get("url"), str):
                 self.problem("bad-field", "an external reference should be an object with a string 'url'", where)
-            elif ref.get("type") in _IDENTIFYING_REFERENCES and ref["url"].strip():
+            elif self.text(ref, "type", where) in _IDENTIFYING_REFERENCES and ref["url"].strip():
                 found.append(Identifier("url", ref["url"].strip(), self.ev(f"{where}/url")))
         return found
 

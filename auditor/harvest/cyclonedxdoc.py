@@ -17,6 +17,7 @@ from lxml import etree
 from auditor.readers import safejson, safexml
 from auditor.readers.jsonlines import json_lines
 from auditor.readers.safexml import line_of
+from auditor.readers.text import decode
 from auditor.readers.values import JSON, a_type
 
 _XML_NAMESPACE = re.compile(r"^http://cyclonedx\.org/schema/bom/(1\.\d+)$")
@@ -91,7 +92,7 @@ def load_json(path: Path) -> Bom:
     data = safejson.load(path)
     if not isinstance(data, dict):
         raise NotABom(f"not a CycloneDX BOM: the top level is {a_type(data)}, not an object")
-    return Bom(data, dict(json_lines(path.read_bytes().decode("utf-8-sig"), safejson.MAX_DEPTH)))
+    return Bom(data, dict(json_lines(decode(path.read_bytes(), "replace"), safejson.MAX_DEPTH)))
 
 
 def load_xml(path: Path) -> Bom:

@@ -22,7 +22,7 @@ from auditor.identity import hub_repo, looks_like_hub_id
 from auditor.model import AssetRecord, Checksum, Evidence, LicenseStatement, Problem, Reference, Statement
 from auditor.naming import asset_key
 from auditor.readers import safejson
-from auditor.readers.text import read_text
+from auditor.readers.text import decode, read_text
 from auditor.readers.values import JSON, shorten, type_name
 
 FORMAT = "model-folder"
@@ -106,7 +106,7 @@ def _read_config(path: Path, record: AssetRecord, problems: list[Problem]) -> bo
             Problem("malformed", f"{path.name} should hold a JSON object, found {found}", Evidence(rel, ""))
         )
         return False
-    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    text = decode(path.read_bytes(), "replace")
 
     def ev(key: str) -> Evidence:
         return Evidence(rel, f"/{key}", _line_of(text, key))

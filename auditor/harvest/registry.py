@@ -42,7 +42,8 @@ class Reader(Format, Protocol):
     """A format read from any file it recognises (the card, README.md, is read apart: see hfcard)."""
 
     def detect(self, path: Path, head: bytes) -> bool:
-        """A cheap test on the file's name and first 4 KB."""
+        """A cheap test on the file's name and head (sniff: the first 4 KB, decoded; or a JSON object's top-level
+        marker members)."""
         ...
 
     def read(self, path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]]:

@@ -20,7 +20,7 @@ import yaml
 from auditor.harvest.spdx import shape
 from auditor.readers import safejson, safexml, safeyaml
 from auditor.readers.safexml import line_of
-from auditor.readers.text import id_lines, read_text
+from auditor.readers.text import decode, id_lines, read_text
 from auditor.readers.values import JSON, shorten_line
 
 P = ParamSpec("P")
@@ -129,7 +129,7 @@ def load(path: Path, serialization: str) -> Loaded:
         text = _text(path)
         return _from_dict(_yaml(text), text)
     data = _bytes(path)
-    text = data.decode("utf-8-sig", errors="replace")
+    text = decode(data, "replace")
     if serialization == "json":
         try:
             return _from_dict(safejson.loads(data), text)
@@ -140,7 +140,7 @@ def load(path: Path, serialization: str) -> Loaded:
     except safexml.XMLRefused as exc:
         raise Unreadable([(exc.code, str(exc), exc.line)]) from None
     if root.tag == _RDF_ROOT:
-        return _load_rdf(data, text)
+        return _load_rdf(safexml.as_utf8(root), text)
     if root.tag != "Document":
         raise Unreadable(
             [
@@ -250,24 +250,28 @@ def _check_lists(data: dict[str, JSON]) -> None:
             for field_name in _NESTED_LISTS:
                 _objects(element, field_name, f"{name}[{i}].{field_name}", found)
             for field_name in _NESTED_OBJECTS:
-                if field_name in element and not isinstance(element[field_name], dict):
-                    found.append(f"'{name}[{i}].{field_name}' should be an object, found {shape(element[field_name])}")
+                if field_name in element and (not isinstance(element[field_name], dict) or not element[field_name]):
+                    found.append(_not_object(f"{name}[{i}].{field_name}", element[field_name]))
     if found:
         raise Unreadable([("malformed", message, None) for message in found[:MAX_MESSAGES]])
 
 
 def _objects(data: dict[str, JSON], key: str, path: str, found: list[str]) -> list[tuple[int, dict[str, JSON]]]:
-    """The objects of the list data[key] (absent: none); what is not a list of objects goes to `found`."""
+    """The objects of the list data[key] (absent: none); what is not a list of objects goes to `found`.
+    An empty object too: spdx-tools makes it a None its type check finds or misses by the hash seed."""
     value = data.get(key)
     if value is None:
         return []
     if not isinstance(value, list):
         found.append(f"'{path}' should be a list of objects, found {shape(value)}")
         return []
-    found += [
-        f"'{path}[{i}]' should be an object, found {shape(v)}" for i, v in enumerate(value) if not isinstance(v, dict)
-    ]
-    return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)]
+    found += [_not_object(f"{path}[{i}]", v) for i, v in enumerate(value) if not isinstance(v, dict) or not v]
+    return [(i, v) for i, v in enumerate(value) if isinstance(v, dict) and v]
+
+
+def _not_object(path: str, value: JSON) -> str:
+    """Why `value` at `path` is not an object with fields, as _check_lists reports it."""
+    return f"'{path}' is an empty object" if value == {} else f"'{path}' should be an object, found {shape(value)}"
 
 
 class _YAMLLoader(_SafeLoader):
@@ -326,7 +330,7 @@ def _load_rdf(data: bytes, text: str) -> Loaded:
     from rdflib import Graph
     from spdx_tools.spdx.parser.rdf.rdf_parser import translate_graph_to_document
 
-    graph = _parsed(Graph().parse, data=data, format="xml")  # safexml has already refused DOCTYPE entities
+    graph = _parsed(Graph().parse, data=data, format="xml")  # safexml has already refused any DOCTYPE
     _check_rdf_document(graph)
     return Loaded(_parsed(translate_graph_to_document, graph), {}, id_lines(_ID_LINE, text))
 

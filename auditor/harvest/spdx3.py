@@ -36,7 +36,7 @@ from auditor.model import (
     Statement,
 )
 from auditor.readers import safejson
-from auditor.readers.text import id_lines
+from auditor.readers.text import decode, id_lines
 from auditor.readers.values import JSON, shorten_line
 
 
@@ -76,7 +76,7 @@ def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]
     problem = collect(data, graph)
     if problem:
         return [], [Problem("malformed", problem, Evidence(context.rel, ""))]
-    graph.lines = id_lines(_ID_LINE, path.read_text(encoding="utf-8-sig", errors="replace"))
+    graph.lines = id_lines(_ID_LINE, decode(path.read_bytes(), "replace"))
     records = _records(graph)
     relationships(graph, records)
     gone = {r.id for e, r in records.items() if exported.unresolved(own(graph.by_id[e][1]))}

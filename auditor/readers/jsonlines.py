@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.readers import safejson
+from auditor.readers.text import decode
 from auditor.readers.values import JSON
 
 MAX_LINE_INDEX_BYTES = 16 * 1024 * 1024
@@ -25,7 +26,7 @@ def load_json(path: Path) -> tuple[JSON, dict[str, int]]:
         raw = path.read_bytes() if path.stat().st_size <= MAX_LINE_INDEX_BYTES else b""
     except OSError:
         raw = b""
-    return data, json_lines(raw.decode("utf-8-sig", errors="replace"))
+    return data, json_lines(decode(raw, errors="replace"))
 
 
 _TOKENS = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\],:]|[^\s{}\[\],:"]+')

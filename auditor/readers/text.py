@@ -1,11 +1,24 @@
-"""Reading untrusted text files with bounds: size, binary content and encoding are checked first."""
+"""Reading untrusted text files with bounds: size, binary content and encoding are checked first.
+
+Text is UTF-8, or UTF-16 or UTF-32 when a byte order mark says so (as JSON, XML and YAML allow).
+"""
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 
 MAX_TEXT_BYTES = 5 * 1024 * 1024
+# Byte order marks and the codec each names (the codec drops the mark); UTF-32 LE's starts like
+# UTF-16 LE's, so it is tried first. Without a mark, text is UTF-8.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 class ReadRefused(ValueError):
@@ -29,18 +42,31 @@ def read_bounded(path: Path, limit: int, what: str) -> bytes:
         raise ReadRefused("unreadable", f"cannot read file: {exc.strerror or exc}") from None
 
 
+def encoding_of(data: bytes) -> str:
+    """The codec the byte order mark at the start of `data` names, else UTF-8's."""
+    return next((codec for bom, codec in _BOMS if data.startswith(bom)), "utf-8")
+
+
+def decode(data: bytes, errors: str = "strict") -> str:
+    """The text of `data` in the encoding its byte order mark names (UTF-8 without one)."""
+    return data.decode(encoding_of(data), errors)
+
+
 def read_text(path: Path, limit: int = MAX_TEXT_BYTES) -> tuple[str, tuple[str, str] | None]:
-    """The file's text with BOM removed and newlines as LF, or ("", (problem code, message))."""
+    """The file's text with BOM removed and newlines as LF, or ("", (problem code, message)). UTF-16
+    and UTF-32 are read when a byte order mark says so; their NUL bytes are no sign of binary data."""
     try:
         data = read_bounded(path, limit, "manifests; not read")
     except ReadRefused as exc:
         return "", (exc.code, str(exc))
-    if b"\x00" in data[:8192]:
+    codec = encoding_of(data)
+    if codec.startswith("utf-8") and b"\x00" in data[:8192]:
         return "", ("binary", "file holds binary data (NUL bytes), not text")
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode(codec)
     except UnicodeDecodeError as exc:
-        return "", ("not-utf8", f"file is not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset {exc.start})")
+        name = "UTF-8" if codec.startswith("utf-8") else codec.upper()
+        return "", ("not-utf8", f"file is not {name} text (invalid byte 0x{data[exc.start]:02x} at offset {exc.start})")
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
 
 

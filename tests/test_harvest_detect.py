@@ -1,0 +1,93 @@
+"""Format detection does not hang on byte accidents: a manifest is recognised whatever its key order
+and Unicode encoding, and one that looks like a manifest but is recognised by no reader is reported,
+never skipped as "not a manifest format" (the release would pass on it)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+from auditor.harvest import harvest
+
+FORMATS = FIXTURES / "formats"
+SEEDS = [
+    "croissant/synthetic-instructions.json",
+    "cyclonedx/support-chat.cdx.json",
+    "cyclonedx/support-chat.cdx.xml",
+    "mof/llama-3-8b.yml",
+    "openml/credit-g.json",
+    "schemaorg/dataset-page.jsonld",
+    "spdx2/ml-release.spdx",
+    "spdx2/ml-release.spdx.json",
+    "spdx2/ml-release.spdx.rdf.xml",
+    "spdx2/ml-release.spdx.xml",
+]
+JSON_SEEDS = [s for s in SEEDS if s.endswith((".json", ".jsonld"))]
+_DECLARED = re.compile(rb"""encoding=["'][\w-]+["']""")
+
+
+def harvested(folder: Path, name: str, data: bytes) -> tuple[tuple[str, str], list[str]]:
+    """The inventory entry (format, status) and record ids of `data` harvested alone as `name`."""
+    folder.mkdir()
+    (folder / name).write_bytes(data)
+    result = harvest(folder)
+    (entry,) = result.inventory
+    return (entry.format, entry.status), sorted(r.id for r in result.records)
+
+
+@pytest.mark.parametrize("seed", JSON_SEEDS)
+def test_json_markers_past_the_head_are_found_whatever_the_key_order(tmp_path, seed):
+    data = (FORMATS / seed).read_bytes()
+    doc = json.loads(data)
+    moved = {"description-first": "x" * 6000, **dict(reversed(doc.items()))}
+    name = Path(seed).name
+    expected = harvested(tmp_path / "as-written", name, data)
+    assert harvested(tmp_path / "reordered", name, json.dumps(moved, indent=1).encode()) == expected
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32", "utf-8-sig"])
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_manifest_with_a_byte_order_mark_reads_as_in_utf8(tmp_path, seed, codec):
+    """UTF-16 and UTF-32 with their mark, as XML, JSON and YAML allow (an XML declaration says so)."""
+    data = (FORMATS / seed).read_bytes()
+    text = _DECLARED.sub(f'encoding="{codec.upper()[:6]}"'.encode(), data).decode("utf-8")
+    bom = b"\xfe\xff" if codec == "utf-16-be" else b""  # the -be codec writes no mark of its own
+    name = Path(seed).name
+    expected = harvested(tmp_path / "utf-8", name, data)
+    assert harvested(tmp_path / codec, name, bom + text.encode(codec)) == expected
+
+
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("bom.json", b'{"bomFormat": "cyclonedx", "specVersion": "1.6", "components": []}'),
+        ("release.json", b'{"metadata": {}, "bomFormat": "CycloneDX-ish"}'),
+        ("sbom.json", b'{"packages": []}'),
+        ("model.spdx.json", b'{"name": "x"}'),
+        ("d.spdx.yaml", b"name: x\n"),
+        ("bom.xml", b"<bom/>"),
+        ("x.cdx.json", b"[1, 2]"),
+    ],
+)
+def test_a_file_that_looks_like_a_manifest_but_is_none_is_reported(tmp_path, name, data):
+    (entry, _) = harvested(tmp_path / "f", name, data)
+    assert entry == ("unknown", "unreadable")
+
+
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("tokenizer.json", b'{"version": "1.0", "model": {"vocab": {"a": 1}}}'),
+        ("codemeta.json", b'{"@context": "https://doi.org/10.5063/schema/codemeta-2.0", "name": "x"}'),
+        ("special_tokens_map.json", b'{"bos_token": "<s>"}'),
+        ("notes.xml", b"<notes/>"),
+        ("params.yaml", b"lr: 0.1\n"),
+    ],
+)
+def test_other_files_are_still_skipped_quietly(tmp_path, name, data):
+    (entry, _) = harvested(tmp_path / "f", name, data)
+    assert entry == ("unknown", "skipped")
