@@ -56,6 +56,7 @@ class Relation(StrEnum):
     FINETUNE = "finetune", "fine-tune", "is a fine-tune of", "base"
     ADAPTER = "adapter", "adapter", "is an adapter on", "base"
     QUANTIZED = "quantized", "quantized copy", "is a quantized copy of", "base"
+    COPY = "copy", "copy", "is a copy of", "base"
     MERGE = "merge", "merge", "is a merge including", "base"
     DISTILL = "distill", "distillation", "is distilled from", "base"
     TRAINED_ON = "trained_on", "training", "was trained on", "data"

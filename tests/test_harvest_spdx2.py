@@ -339,7 +339,7 @@ def test_reverse_relationship_types_and_tag_value_lines():
     ]  # VARIANT_OF
     assert refs(records["vit-int8-mirror"]) == [
         ("contains", "onnxruntime", "code", "record"),  # onnxruntime OPTIONAL_COMPONENT_OF mirror
-        ("derived_from", "vision-example/vit-int8", "model", "record"),  # COPY_OF
+        ("copy", "vision-example/vit-int8", "model", "record"),  # COPY_OF: an exact copy
     ]
     assert refs(records["vision-example/imagenet-subset"]) == [
         ("generated_by", "vision-example/vit-finetuned", "model", "record")
@@ -359,6 +359,18 @@ def test_descendant_between_non_models_is_derived_from(tmp_path):
     )
     records, _ = read_text(tmp_path, "d.spdx.json", text)
     assert refs(by_id(records)["fork"]) == [("derived_from", "upstream", "other", "record")]
+
+
+@pytest.mark.parametrize("kind", ["COPY_OF", "EXPANDED_FROM_ARCHIVE"])
+def test_an_exact_copy_is_a_copy_not_an_adaptation(tmp_path, kind):
+    """SPDX 2.3: COPY_OF "SPDXRef-A is an exact copy of SPDXRef-B"; a package expanded from an
+    archive is the archive's content unchanged."""
+    text = document(
+        [{"SPDXID": "SPDXRef-a", "name": "mirror"}, {"SPDXID": "SPDXRef-b", "name": "original"}],
+        [relationship("SPDXRef-a", kind, "SPDXRef-b")],
+    )
+    records, _ = read_text(tmp_path, "c.spdx.json", text)
+    assert refs(by_id(records)["mirror"]) == [("copy", "original", "other", "record")]
 
 
 # --- validation ---------------------------------------------------------------------------------

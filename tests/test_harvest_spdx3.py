@@ -258,6 +258,26 @@ def test_generates_from_code_is_derived_from(tmp_path):
     assert refs(by_id(records)["bin"]) == [("derived_from", "src", "code", "record")]
 
 
+@pytest.mark.parametrize("kind", ["copiedTo", "expandsTo"])
+def test_a_copy_is_read_from_the_original_to_the_copy(tmp_path, kind):
+    """ "from copiedTo to": each `to` is an exact copy of `from`; an archive expands to its content."""
+    records, _ = read_graph(
+        tmp_path,
+        [
+            {"type": "ai_AIPackage", "spdxId": "urn:orig", "name": "orig"},
+            {"type": "ai_AIPackage", "spdxId": "urn:mirror", "name": "mirror"},
+            {
+                "type": "Relationship",
+                "spdxId": "urn:r",
+                "relationshipType": kind,
+                "from": "urn:orig",
+                "to": ["urn:mirror"],
+            },
+        ],
+    )
+    assert refs(by_id(records)["mirror"]) == [("copy", "orig", "model", "record")]
+
+
 def test_duplicate_names_and_shared_download_urls(tmp_path):
     url = "https://dl.example/models.zip"
     records, _ = read_graph(

@@ -83,9 +83,9 @@ _CODE_PURPOSES = frozenset(
 _FORWARD = {
     "DESCENDANT_OF": "descendant",
     "VARIANT_OF": "derived_from",
-    "COPY_OF": "derived_from",
+    "COPY_OF": "copy",
     "GENERATED_FROM": "generated",
-    "EXPANDED_FROM_ARCHIVE": "derived_from",
+    "EXPANDED_FROM_ARCHIVE": "copy",
     "CONTAINS": "contains",
     "STATIC_LINK": "contains",
     "DEPENDS_ON": "depends_on",

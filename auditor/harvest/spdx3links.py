@@ -21,7 +21,7 @@ _FORWARD = {
     "testedOn": "evaluated_on",
     "descendantOf": "descendant",
     "variantOf": "derived_from",
-    "copyOf": "derived_from",
+    "copyOf": "copy",
     "contains": "contains",
     "hasStaticLink": "contains",
     "hasOptionalComponent": "contains",
@@ -36,7 +36,8 @@ _FORWARD = {
 _REVERSE = {
     "ancestorOf": "descendant",
     "generates": "generated",
-    "copiedTo": "derived_from",
+    "copiedTo": "copy",
+    "expandsTo": "copy",
     "hasVariant": "derived_from",
     "packagedBy": "contains",
 }
