@@ -330,13 +330,16 @@ def test_relationships_become_references_in_the_right_direction():
 
 def test_reverse_relationship_types_and_tag_value_lines():
     path = HERE / "lineage.spdx"
-    records = by_id(read(path)[0])
+    found, problems = read(path)
+    records = by_id(found)
     assert refs(records["vision-example/vit-finetuned"]) == [
         ("finetune", "google/vit-base-patch16-224", "model", "record")
     ]  # base ANCESTOR_OF ft
-    assert refs(records["vision-example/vit-int8"]) == [
-        ("derived_from", "vision-example/vit-finetuned", "model", "record")
-    ]  # VARIANT_OF
+    assert refs(records["vision-example/vit-int8"]) == []  # VARIANT_OF: told, not followed
+    [told] = [p for p in problems if p.code == "variant"]
+    assert told.evidence.pointer == "relationships[SPDXRef-int8 VARIANT_OF SPDXRef-ft]"
+    assert told.asset == "model:vision-example/vit-int8"
+    assert "vision-example/vit-finetuned is named a variant of vision-example/vit-int8" in told.message
     assert refs(records["vit-int8-mirror"]) == [
         ("contains", "onnxruntime", "code", "record"),  # onnxruntime OPTIONAL_COMPONENT_OF mirror
         ("copy", "vision-example/vit-int8", "model", "record"),  # COPY_OF: an exact copy

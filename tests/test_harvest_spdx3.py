@@ -278,6 +278,21 @@ def test_a_copy_is_read_from_the_original_to_the_copy(tmp_path, kind):
     assert refs(by_id(records)["mirror"]) == [("copy", "orig", "model", "record")]
 
 
+@pytest.mark.parametrize("kind", ["hasVariant", "variantOf"])
+def test_a_variant_is_told_not_followed(tmp_path, kind):
+    """A variant names no direction: neither package is the other's upstream, no term crosses."""
+    records, problems = read_graph(
+        tmp_path,
+        [
+            {"type": "ai_AIPackage", "spdxId": "urn:a", "name": "a"},
+            {"type": "ai_AIPackage", "spdxId": "urn:b", "name": "b"},
+            {"type": "Relationship", "spdxId": "urn:r", "relationshipType": kind, "from": "urn:a", "to": ["urn:b"]},
+        ],
+    )
+    assert [refs(r) for r in records] == [[], []]
+    assert [(p.code, p.asset, p.evidence.pointer) for p in problems] == [("variant", "model:a", "/@graph/2/to/0")]
+
+
 def test_duplicate_names_and_shared_download_urls(tmp_path):
     url = "https://dl.example/models.zip"
     records, _ = read_graph(

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from typing import NamedTuple, TypeGuard
 
 from auditor.identity import hub_id, purl_version, split_url
-from auditor.model import AssetRecord, Evidence, Reference
+from auditor.model import VARIANT, AssetRecord, Evidence, Problem, Reference, variant_told
+from auditor.naming import asset_key
 from auditor.readers.values import JSON, type_name
 
 
@@ -66,6 +67,11 @@ def lineage_relation(code: str, child_kind: str, parent_kind: str) -> str:
     if code == "generated":
         return "generated_by" if parent_kind == "model" and child_kind != "model" else "derived_from"
     return code
+
+
+def variant(record: AssetRecord, other: str, evidence: Evidence) -> Problem:
+    """VARIANT_OF, variantOf, hasVariant: told about the record that states it, not followed."""
+    return Problem(VARIANT, variant_told(record.id, other), evidence, asset_key(record.kind, record.id))
 
 
 def record_reference(
