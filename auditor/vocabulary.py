@@ -65,9 +65,12 @@ class Relation(StrEnum):
     DERIVED_FROM = "derived_from", "derivative", "is derived from", "data"
     CONTAINS = "contains", "container", "contains", None
     DEPENDS_ON = "depends_on", "dependency", "depends on", None
+    USES_TOOL = "uses_tool", "tool", "was built or tested with", None
 
 
 RELATIONS = tuple(Relation)
+# The child only uses the parent, nothing of which is in it: no lineage, no pin needed (use_only in crossing.lp).
+USES = (Relation.EVALUATED_ON, Relation.USES_TOOL)
 
 
 class Engine(StrEnum):

@@ -284,6 +284,7 @@ def test_only_license_expressions_become_expression_elements(text, valid):
         ("generated_by", "generates", True),
         ("contains", "contains", False),
         ("depends_on", "dependsOn", False),
+        ("uses_tool", "usesTool", False),
         ("something_new", "other", False),
     ],
 )

@@ -376,6 +376,38 @@ def test_an_exact_copy_is_a_copy_not_an_adaptation(tmp_path, kind):
     assert refs(by_id(records)["mirror"]) == [("copy", "original", "other", "record")]
 
 
+@pytest.mark.parametrize(
+    ("kind", "purpose", "relation"),
+    [
+        ("TEST_DEPENDENCY_OF", "APPLICATION", "uses_tool"),  # a GPL test runner is in none of the model
+        ("TEST_DEPENDENCY_OF", "OTHER", "evaluated_on"),  # test data
+        ("DEV_DEPENDENCY_OF", "LIBRARY", "uses_tool"),
+        ("DEV_DEPENDENCY_OF", "OTHER", "evaluated_on"),
+        ("TEST_OF", "OTHER", "evaluated_on"),
+        ("TEST_CASE_OF", "OTHER", "evaluated_on"),
+        ("BUILD_DEPENDENCY_OF", "APPLICATION", "uses_tool"),  # a compiler
+        ("BUILD_DEPENDENCY_OF", "OTHER", "depends_on"),  # material the build may put in the model
+        ("BUILD_TOOL_OF", "OTHER", "uses_tool"),
+        ("DEV_TOOL_OF", "APPLICATION", "uses_tool"),
+        ("TEST_TOOL_OF", "OTHER", "uses_tool"),
+        ("RUNTIME_DEPENDENCY_OF", "LIBRARY", "depends_on"),
+        ("DEPENDENCY_OF", "OTHER", "depends_on"),
+    ],
+)
+def test_what_only_builds_or_tests_a_package_is_not_in_it(tmp_path, kind, purpose, relation):
+    """SPDX 2.3 test, development and build dependencies, tests and tools: a tool the package was
+    built or tested with, or data it was evaluated on, never a runtime dependency."""
+    text = document(
+        [
+            {"SPDXID": "SPDXRef-m", "name": "model"},
+            {"SPDXID": "SPDXRef-t", "name": "helper", "primaryPackagePurpose": purpose},
+        ],
+        [relationship("SPDXRef-t", kind, "SPDXRef-m")],
+    )
+    records, _ = read_text(tmp_path, "t.spdx.json", text)
+    assert [r.relation for r in by_id(records)["model"].references] == [relation]
+
+
 # --- validation ---------------------------------------------------------------------------------
 
 

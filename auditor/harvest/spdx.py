@@ -61,12 +61,17 @@ def shape(value: JSON) -> str:
 
 
 def lineage_relation(code: str, child_kind: str, parent_kind: str) -> str:
-    """descendant: finetune between two models; generated: generated_by for a model's output."""
+    """descendant: finetune between two models; generated: generated_by for a model's output. What is
+    only used to make or test the child is in none of it: `used` (a test or development dependency, a
+    test) is software the child was built or tested with, or else data it was evaluated on; `build`
+    (a build dependency) is such software, or else material the build puts in the child."""
     if code == "descendant":
         return "finetune" if child_kind == parent_kind == "model" else "derived_from"
     if code == "generated":
         return "generated_by" if parent_kind == "model" and child_kind != "model" else "derived_from"
-    return code
+    if code in ("used", "build") and parent_kind == "code":
+        return "uses_tool"
+    return {"used": "evaluated_on", "build": "depends_on", "tool": "uses_tool"}.get(code, code)
 
 
 def variant(record: AssetRecord, other: str, evidence: Evidence) -> Problem:

@@ -30,6 +30,9 @@ _FORWARD = {
     "hasProvidedDependency": "depends_on",
     "hasPrerequisite": "depends_on",
     "hasDataFile": "depends_on",
+    "usesTool": "tool",
+    "hasTest": "used",
+    "hasTestCase": "used",
 }
 # ... or each Y's record refers to X.
 _REVERSE = {
@@ -40,6 +43,9 @@ _REVERSE = {
     "packagedBy": "contains",
 }
 _VARIANTS = frozenset({"hasVariant", "variantOf"})  # no direction: told, not followed (spdx.variant)
+# LifecycleScopeType: a dependency only while the child is designed, developed, tested or built
+# (spdx.lineage_relation reads each code)
+_SCOPED = {"design": "used", "development": "used", "test": "used", "build": "build"}
 _LIFTED = frozenset({"trainedOn", "testedOn"})  # said of files, meant of the packages holding them
 _NO_LICENSE = {"NoAssertionLicense": "NOASSERTION", "NoneLicense": "NONE"}
 _NO_ELEMENT = frozenset({"NoAssertionElement", "NoneElement"})
@@ -260,6 +266,7 @@ def _lineage(
             basis += f" ({scope} scope)"
         evidence = graph.evidence(graph.at(pointer, "to", i), eid)
         code = _FORWARD.get(kind) or _REVERSE[kind]
+        code = _SCOPED.get(scope or "", code) if code == "depends_on" else code
         add_reference(records[child], _reference(parent, code, records[child], records, graph, evidence, basis, exact))
 
 
