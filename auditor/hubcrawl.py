@@ -45,7 +45,7 @@ from auditor.versions import MAIN
 # MAX_TERMS_FILES of them: whether the release ships them is an obligation's status.
 FILES = ("adapter_config.json", "README.md", "config.json", "generation_config.json")
 MAX_TERMS_FILES = 8
-FOLLOWED = frozenset({"finetune", "adapter", "quantized", "merge", "trained_on", "derived_from"})
+FOLLOWED = frozenset({"finetune", "adapter", "quantized", "copy", "merge", "trained_on", "derived_from"})
 LOG_FILE = "crawl.json"
 # a branch or tag name written as refs/<name>: no path separator, never "." or "..", never a sha
 _REF_NAME = re.compile(r"[A-Za-z0-9_][\w.-]{0,99}")

@@ -17,6 +17,7 @@ from license_expression import LicenseSymbol, Licensing
 
 from auditor.config import DISTRIBUTIONS
 from auditor.license_index import LICENSEDB_PAGE, Category, LicenseIndex, Listed
+from auditor.license_urls import named_id
 from auditor.parsed import YAML
 from auditor.readers import safeyaml
 from auditor.resources import rules_dir
@@ -367,11 +368,12 @@ _URL = re.compile(r"^https?://(www\.)?", re.I)
 
 
 def alias_key(text: str) -> str:
-    """Aliases compare case-insensitively, URLs without scheme, www. or trailing slash."""
+    """Aliases compare case-insensitively, URLs without scheme, www. or trailing slash, and a URL
+    whose path names a license (SPDX, Creative Commons, Open Data Commons) as that license's id."""
     key = " ".join(text.strip().split()).lower()
     if _URL.match(key):
         key = _URL.sub("", key).rstrip("/")
-        key = re.sub(r"/legalcode(\.[a-z-]+)?$", "", key)
+        key = named_id(re.sub(r"/legalcode(\.[a-z-]+)?$", "", key))
     return key
 
 

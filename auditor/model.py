@@ -103,6 +103,19 @@ def symbol(code: str) -> str:
     return code.replace("-", "_")
 
 
+VARIANT = "variant"  # two assets named variants of each other: told (INP002), not lineage
+
+
+def variant_told(record: str, other: str) -> str:
+    """Why a variant is no edge: SPDX and CycloneDX call two elements variants when neither is known to
+    come from the other, so neither is upstream and no license term may cross between them."""
+    return (
+        f"{other} is named a variant of {record}, which says neither comes from the other: not read as "
+        "lineage, so no license term crosses; if one is the other's upstream, say so (SPDX DESCENDANT_OF "
+        "or descendantOf, CycloneDX pedigree.ancestors)"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """An input that could not be read, or only in part; becomes an `input` finding."""

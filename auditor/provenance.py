@@ -17,7 +17,7 @@ from auditor import cone
 from auditor.cone import ancestors
 from auditor.harvest.registry import HUB_LAYOUT, PINNABLE
 from auditor.model import Asset, AssetGraph, Checksum, Edge, Evidence
-from auditor.vocabulary import Scheme
+from auditor.vocabulary import USES, Scheme
 
 SOURCE_FIELDS = frozenset(
     {"downloadLocation", "url", "contentUrl", "homepage", "software_downloadLocation", "original_data_url", "repo_url"}
@@ -119,7 +119,7 @@ def has_checksum(asset: Asset) -> bool:
 def unpinned(graph: AssetGraph, edges: Iterable[Edge]) -> Iterator[Edge]:
     """Edges (of those given) whose manifest could pin the upstream's version but does not."""
     for edge in edges:
-        if edge.format in PINNABLE and not edge.revision and edge.relation != "evaluated_on":
+        if edge.format in PINNABLE and not edge.revision and edge.relation not in USES:
             parent = graph.assets[edge.parent]
             if not any(r.version or r.revision for r in parent.records):
                 yield edge

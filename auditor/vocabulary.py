@@ -56,6 +56,7 @@ class Relation(StrEnum):
     FINETUNE = "finetune", "fine-tune", "is a fine-tune of", "base"
     ADAPTER = "adapter", "adapter", "is an adapter on", "base"
     QUANTIZED = "quantized", "quantized copy", "is a quantized copy of", "base"
+    COPY = "copy", "copy", "is a copy of", "base"
     MERGE = "merge", "merge", "is a merge including", "base"
     DISTILL = "distill", "distillation", "is distilled from", "base"
     TRAINED_ON = "trained_on", "training", "was trained on", "data"
@@ -64,12 +65,15 @@ class Relation(StrEnum):
     DERIVED_FROM = "derived_from", "derivative", "is derived from", "data"
     CONTAINS = "contains", "container", "contains", None
     DEPENDS_ON = "depends_on", "dependency", "depends on", None
+    USES_TOOL = "uses_tool", "tool", "was built or tested with", None
 
 
 RELATIONS = tuple(Relation)
 # What the Hub names of a model's relation to its base (a card's base_model_relation, its
 # `base_model:<relation>:org/name` tags), in the order it infers them when a card declares none.
 HUB_RELATIONS = (Relation.ADAPTER, Relation.MERGE, Relation.QUANTIZED, Relation.FINETUNE)
+# The child only uses the parent, nothing of which is in it: no lineage, no pin needed (use_only in crossing.lp).
+USES = (Relation.EVALUATED_ON, Relation.USES_TOOL)
 
 
 class Engine(StrEnum):

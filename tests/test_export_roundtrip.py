@@ -24,10 +24,10 @@ EXPORTS = {"release.cdx.json": cyclonedx.render, "release.spdx.json": spdx3.rend
 LICENSES = sorted({*RB.kb.licenses, *(lic.aliases[0] for lic in RB.kb.licenses.values() if lic.aliases)})
 # relations by (child kind, parent kind); the card field that states it, where a card has one
 RELATIONS = {
-    ("model", "model"): ["finetune", "adapter", "quantized", "merge", "distill"],
+    ("model", "model"): ["finetune", "adapter", "quantized", "copy", "merge", "distill", "uses_tool"],
     ("model", "dataset"): ["trained_on", "evaluated_on"],
     ("dataset", "model"): ["generated_by"],
-    ("dataset", "dataset"): ["derived_from"],
+    ("dataset", "dataset"): ["derived_from", "copy"],
 }
 BASE_RELATIONS = ("finetune", "adapter", "quantized", "merge")  # base_model_relation values
 CARD_FIELDS = {"trained_on": "datasets", "derived_from": "source_datasets"}

@@ -275,6 +275,7 @@ def test_only_license_expressions_become_expression_elements(text, valid):
         ("finetune", "descendantOf", False),
         ("adapter", "descendantOf", False),
         ("quantized", "descendantOf", False),
+        ("copy", "copiedTo", True),
         ("merge", "descendantOf", False),
         ("distill", "descendantOf", False),
         ("derived_from", "descendantOf", False),
@@ -283,6 +284,7 @@ def test_only_license_expressions_become_expression_elements(text, valid):
         ("generated_by", "generates", True),
         ("contains", "contains", False),
         ("depends_on", "dependsOn", False),
+        ("uses_tool", "usesTool", False),
         ("something_new", "other", False),
     ],
 )

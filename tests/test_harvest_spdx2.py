@@ -330,16 +330,19 @@ def test_relationships_become_references_in_the_right_direction():
 
 def test_reverse_relationship_types_and_tag_value_lines():
     path = HERE / "lineage.spdx"
-    records = by_id(read(path)[0])
+    found, problems = read(path)
+    records = by_id(found)
     assert refs(records["vision-example/vit-finetuned"]) == [
         ("finetune", "google/vit-base-patch16-224", "model", "record")
     ]  # base ANCESTOR_OF ft
-    assert refs(records["vision-example/vit-int8"]) == [
-        ("derived_from", "vision-example/vit-finetuned", "model", "record")
-    ]  # VARIANT_OF
+    assert refs(records["vision-example/vit-int8"]) == []  # VARIANT_OF: told, not followed
+    [told] = [p for p in problems if p.code == "variant"]
+    assert told.evidence.pointer == "relationships[SPDXRef-int8 VARIANT_OF SPDXRef-ft]"
+    assert told.asset == "model:vision-example/vit-int8"
+    assert "vision-example/vit-finetuned is named a variant of vision-example/vit-int8" in told.message
     assert refs(records["vit-int8-mirror"]) == [
         ("contains", "onnxruntime", "code", "record"),  # onnxruntime OPTIONAL_COMPONENT_OF mirror
-        ("derived_from", "vision-example/vit-int8", "model", "record"),  # COPY_OF
+        ("copy", "vision-example/vit-int8", "model", "record"),  # COPY_OF: an exact copy
     ]
     assert refs(records["vision-example/imagenet-subset"]) == [
         ("generated_by", "vision-example/vit-finetuned", "model", "record")
@@ -359,6 +362,50 @@ def test_descendant_between_non_models_is_derived_from(tmp_path):
     )
     records, _ = read_text(tmp_path, "d.spdx.json", text)
     assert refs(by_id(records)["fork"]) == [("derived_from", "upstream", "other", "record")]
+
+
+@pytest.mark.parametrize("kind", ["COPY_OF", "EXPANDED_FROM_ARCHIVE"])
+def test_an_exact_copy_is_a_copy_not_an_adaptation(tmp_path, kind):
+    """SPDX 2.3: COPY_OF "SPDXRef-A is an exact copy of SPDXRef-B"; a package expanded from an
+    archive is the archive's content unchanged."""
+    text = document(
+        [{"SPDXID": "SPDXRef-a", "name": "mirror"}, {"SPDXID": "SPDXRef-b", "name": "original"}],
+        [relationship("SPDXRef-a", kind, "SPDXRef-b")],
+    )
+    records, _ = read_text(tmp_path, "c.spdx.json", text)
+    assert refs(by_id(records)["mirror"]) == [("copy", "original", "other", "record")]
+
+
+@pytest.mark.parametrize(
+    ("kind", "purpose", "relation"),
+    [
+        ("TEST_DEPENDENCY_OF", "APPLICATION", "uses_tool"),  # a GPL test runner is in none of the model
+        ("TEST_DEPENDENCY_OF", "OTHER", "evaluated_on"),  # test data
+        ("DEV_DEPENDENCY_OF", "LIBRARY", "uses_tool"),
+        ("DEV_DEPENDENCY_OF", "OTHER", "evaluated_on"),
+        ("TEST_OF", "OTHER", "evaluated_on"),
+        ("TEST_CASE_OF", "OTHER", "evaluated_on"),
+        ("BUILD_DEPENDENCY_OF", "APPLICATION", "uses_tool"),  # a compiler
+        ("BUILD_DEPENDENCY_OF", "OTHER", "depends_on"),  # material the build may put in the model
+        ("BUILD_TOOL_OF", "OTHER", "uses_tool"),
+        ("DEV_TOOL_OF", "APPLICATION", "uses_tool"),
+        ("TEST_TOOL_OF", "OTHER", "uses_tool"),
+        ("RUNTIME_DEPENDENCY_OF", "LIBRARY", "depends_on"),
+        ("DEPENDENCY_OF", "OTHER", "depends_on"),
+    ],
+)
+def test_what_only_builds_or_tests_a_package_is_not_in_it(tmp_path, kind, purpose, relation):
+    """SPDX 2.3 test, development and build dependencies, tests and tools: a tool the package was
+    built or tested with, or data it was evaluated on, never a runtime dependency."""
+    text = document(
+        [
+            {"SPDXID": "SPDXRef-m", "name": "model"},
+            {"SPDXID": "SPDXRef-t", "name": "helper", "primaryPackagePurpose": purpose},
+        ],
+        [relationship("SPDXRef-t", kind, "SPDXRef-m")],
+    )
+    records, _ = read_text(tmp_path, "t.spdx.json", text)
+    assert [r.relation for r in by_id(records)["model"].references] == [relation]
 
 
 # --- validation ---------------------------------------------------------------------------------

@@ -258,6 +258,73 @@ def test_generates_from_code_is_derived_from(tmp_path):
     assert refs(by_id(records)["bin"]) == [("derived_from", "src", "code", "record")]
 
 
+@pytest.mark.parametrize("kind", ["copiedTo", "expandsTo"])
+def test_a_copy_is_read_from_the_original_to_the_copy(tmp_path, kind):
+    """ "from copiedTo to": each `to` is an exact copy of `from`; an archive expands to its content."""
+    records, _ = read_graph(
+        tmp_path,
+        [
+            {"type": "ai_AIPackage", "spdxId": "urn:orig", "name": "orig"},
+            {"type": "ai_AIPackage", "spdxId": "urn:mirror", "name": "mirror"},
+            {
+                "type": "Relationship",
+                "spdxId": "urn:r",
+                "relationshipType": kind,
+                "from": "urn:orig",
+                "to": ["urn:mirror"],
+            },
+        ],
+    )
+    assert refs(by_id(records)["mirror"]) == [("copy", "orig", "model", "record")]
+
+
+@pytest.mark.parametrize("kind", ["hasVariant", "variantOf"])
+def test_a_variant_is_told_not_followed(tmp_path, kind):
+    """A variant names no direction: neither package is the other's upstream, no term crosses."""
+    records, problems = read_graph(
+        tmp_path,
+        [
+            {"type": "ai_AIPackage", "spdxId": "urn:a", "name": "a"},
+            {"type": "ai_AIPackage", "spdxId": "urn:b", "name": "b"},
+            {"type": "Relationship", "spdxId": "urn:r", "relationshipType": kind, "from": "urn:a", "to": ["urn:b"]},
+        ],
+    )
+    assert [refs(r) for r in records] == [[], []]
+    assert [(p.code, p.asset, p.evidence.pointer) for p in problems] == [("variant", "model:a", "/@graph/2/to/0")]
+
+
+@pytest.mark.parametrize(
+    ("relationship", "target", "relation"),
+    [
+        ({"scope": "test"}, "software_Package", "uses_tool"),
+        ({"scope": "test"}, "dataset_DatasetPackage", "evaluated_on"),
+        ({"scope": "development"}, "dataset_DatasetPackage", "evaluated_on"),
+        ({"scope": "design"}, "software_Package", "uses_tool"),
+        ({"scope": "build"}, "software_Package", "uses_tool"),
+        ({"scope": "build"}, "dataset_DatasetPackage", "depends_on"),
+        ({"scope": "runtime"}, "software_Package", "depends_on"),
+        ({}, "software_Package", "depends_on"),
+        ({"relationshipType": "usesTool"}, "software_Package", "uses_tool"),
+        ({"relationshipType": "hasTest"}, "dataset_DatasetPackage", "evaluated_on"),
+    ],
+)
+def test_a_dependency_scoped_to_design_development_test_or_build_is_not_in_the_package(
+    tmp_path, relationship, target, relation
+):
+    """LifecycleScopeType: what the model is only designed, developed, tested or built with."""
+    link = {"type": "LifecycleScopedRelationship", "spdxId": "urn:r", "relationshipType": "dependsOn"}
+    records, problems = read_graph(
+        tmp_path,
+        [
+            {"type": "ai_AIPackage", "spdxId": "urn:m", "name": "model"},
+            {"type": target, "spdxId": "urn:t", "name": "helper"},
+            {**link, "from": "urn:m", "to": ["urn:t"], **relationship},
+        ],
+    )
+    assert problems == []
+    assert [r.relation for r in by_id(records)["model"].references] == [relation]
+
+
 def test_duplicate_names_and_shared_download_urls(tmp_path):
     url = "https://dl.example/models.zip"
     records, _ = read_graph(

@@ -39,6 +39,36 @@ def test_known_spellings(raw, expected):
     assert (reading.status, reading.licenses) == ("ok", expected)
 
 
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("https://spdx.org/licenses/MIT", "MIT"),  # the SPDX License List's IRI, Croissant's recommendation
+        ("http://spdx.org/licenses/Apache-2.0.json", "Apache-2.0"),
+        ("https://spdx.org/licenses/CC-BY-NC-SA-4.0.html", "CC-BY-NC-SA-4.0"),
+        ("https://spdx.org/licenses/BSD-3-Clause-Clear", "BSD-3-Clause-Clear"),  # known to LicenseDB only
+        ("https://creativecommons.org/licenses/by/3.0/us/", "CC-BY-3.0-US"),  # a jurisdiction port
+        ("https://creativecommons.org/licenses/by-nc/3.0/de/legalcode.de", "CC-BY-NC-3.0-DE"),
+        ("https://creativecommons.org/licenses/by-nc-sa/2.0/uk/", "CC-BY-NC-SA-2.0-UK"),
+        ("https://creativecommons.org/licenses/by/3.0/igo/", "CC-BY-3.0-IGO"),
+        ("https://creativecommons.org/licenses/by-sa/4.0/deed.fr", "CC-BY-SA-4.0"),
+        ("http://creativecommons.org/licenses/by-nd/2.5", "CC-BY-ND-2.5"),
+        ("https://creativecommons.org/publicdomain/zero/1.0/legalcode", "CC0-1.0"),
+        ("https://opendatacommons.org/licenses/odbl/1-0/", "ODbL-1.0"),
+        ("https://opendatacommons.org/licenses/by/1-0/", "ODC-By-1.0"),
+        ("https://www.opendatacommons.org/licenses/pddl/1.0/", "PDDL-1.0"),
+    ],
+)
+def test_a_license_url_names_the_license_its_path_spells(raw, expected):
+    """Every page of an SPDX, Creative Commons or Open Data Commons license, however written."""
+    reading = read(raw)
+    assert (reading.status, reading.licenses) == ("ok", (expected,))
+
+
+def test_a_license_url_of_an_id_nobody_knows_stays_unrecognised():
+    assert read("https://spdx.org/licenses/No-Such-License-1.0").status == "unrecognised"
+    assert read("https://creativecommons.org/licenses/by/3.0/xx/").status == "unrecognised"
+
+
 def test_spdx_and_expression():
     reading = read("MIT AND CC-BY-4.0")
     assert reading.licenses == ("MIT", "CC-BY-4.0") and reading.expression == "MIT AND CC-BY-4.0"

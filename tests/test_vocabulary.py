@@ -15,6 +15,7 @@ from auditor.resources import rules_dir, schema_path
 from auditor.vocabulary import (
     RELATIONS,
     SEVERITIES,
+    USES,
     InventoryStatus,
     ObligationStatus,
     Relation,
@@ -36,6 +37,7 @@ ARGUMENTS = {
     "derivative": {0: RELATIONS},
     "remakes": {0: RELATIONS},
     "whole_of": {0: RELATIONS},
+    "use_only": {0: RELATIONS},
     "rule_severity": {1: SEVERITIES},
     "obligation_status": {3: tuple(s.replace("-", "_") for s in ObligationStatus)},
     "heading": {4: tuple(SectionStatus)},
@@ -93,6 +95,10 @@ def test_the_rules_name_relations_and_statuses_at_all():
     assert {c for c, _ in NAMED["adaptation/0"]} >= {"finetune", "distill"}
     assert {c for c, _ in NAMED["obligation_status/3"]} == {"met", "unmet", "cannot_tell"}
     assert {c for c, _ in NAMED["rule_severity/1"]} == {"error"}
+
+
+def test_the_rules_and_python_agree_on_which_relations_only_use_the_parent():
+    assert {c for c, _ in NAMED["use_only/0"]} == set(USES)
 
 
 def test_every_rule_has_a_severity_of_the_vocabulary():

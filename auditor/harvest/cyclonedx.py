@@ -3,11 +3,12 @@
 ML-BOMs describe models (`machine-learning-model`), datasets (`data`) and the code around them in
 one file, with licenses, hashes, package URLs, model cards and a dependency graph: exactly the
 license and provenance facts an audit needs. Lineage comes from nesting (`contains`), pedigree
-(ancestors, descendants, variants), model-card datasets (`trained_on`) and `dependencies`
-(`depends_on`); references between components of the file point at the target's record. The
-`mlaudit:` properties of mlaudit's own export (the exact relation, the kind, an asset only
-referenced, a license given by name) win over that generic reading (auditor/harvest/exported.py);
-declared licenses in a component's `evidence.licenses` are read too.
+(ancestors, descendants; a variant, which names no direction, is told, not followed), model-card
+datasets (`trained_on`) and `dependencies` (`depends_on`); references between components of the
+file point at the target's record. The `mlaudit:` properties of mlaudit's own export (the exact
+relation, the kind, an asset only referenced, a license given by name) win over that generic
+reading (auditor/harvest/exported.py); declared licenses in a component's `evidence.licenses` are
+read too.
 
 An XML BOM is first mapped onto the JSON shape, so one reader serves both encodings; every value
 keeps its JSON pointer, and for XML the XPath and line it came from. Parsing goes only through
@@ -27,11 +28,13 @@ from auditor.harvest.cyclonedxwalk import DATA_FIELDS, Walk, placement_key
 from auditor.harvest.layout import Context
 from auditor.identity import hub_id, purl_version
 from auditor.model import (
+    VARIANT,
     AssetRecord,
     Checksum,
     Evidence,
     Identifier,
     Problem,
+    variant_told,
 )
 from auditor.readers import safejson, safexml
 from auditor.readers.values import JSON, a_type, object_at
@@ -337,7 +340,8 @@ class _Reader(Walk):
         self.link(record, inline, "trained_on", pointer)
 
     def _pedigree(self, record: AssetRecord, node: dict[str, JSON], pointer: str) -> None:
-        """Ancestors and variants are upstream of the component; descendants are downstream of it."""
+        """Ancestors are upstream of the component, descendants downstream of it; variants are neither
+        ("unclear if one is derived from the other", CycloneDX 1.6): read as components, told, not linked."""
         pedigree = node.get("pedigree")
         if pedigree is None:
             return
@@ -350,6 +354,9 @@ class _Reader(Walk):
                 other = self.component(child, f"{where}/{key}/{i}")
                 if other is None:
                     continue
+                if key == "variants":
+                    self.problem(VARIANT, variant_told(record.id, other.id), f"{where}/{key}")
+                    continue
                 child_record, parent = (other, record) if key == "descendants" else (record, other)
                 relation, basis = _derivation(child_record, parent, key)
                 self.link(child_record, parent, relation, f"{where}/{key}/{i}", basis)
@@ -357,7 +364,7 @@ class _Reader(Walk):
 
 def _derivation(child: AssetRecord, parent: AssetRecord, key: str) -> tuple[str, str]:
     """(relation, basis) of a pedigree link: a model derived from a model is read as a fine-tune."""
-    if key != "variants" and child.kind == parent.kind == "model":
+    if child.kind == parent.kind == "model":
         return "finetune", f"inferred: pedigree.{key} links two models"
     return "derived_from", f"declared in pedigree.{key}"
 

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from typing import NamedTuple, TypeGuard
 
 from auditor.identity import hub_id, purl_version, split_url
-from auditor.model import AssetRecord, Evidence, Reference
+from auditor.model import VARIANT, AssetRecord, Evidence, Problem, Reference, variant_told
+from auditor.naming import asset_key
 from auditor.readers.values import JSON, type_name
 
 
@@ -60,12 +61,22 @@ def shape(value: JSON) -> str:
 
 
 def lineage_relation(code: str, child_kind: str, parent_kind: str) -> str:
-    """descendant: finetune between two models; generated: generated_by for a model's output."""
+    """descendant: finetune between two models; generated: generated_by for a model's output. What is
+    only used to make or test the child is in none of it: `used` (a test or development dependency, a
+    test) is software the child was built or tested with, or else data it was evaluated on; `build`
+    (a build dependency) is such software, or else material the build puts in the child."""
     if code == "descendant":
         return "finetune" if child_kind == parent_kind == "model" else "derived_from"
     if code == "generated":
         return "generated_by" if parent_kind == "model" and child_kind != "model" else "derived_from"
-    return code
+    if code in ("used", "build") and parent_kind == "code":
+        return "uses_tool"
+    return {"used": "evaluated_on", "build": "depends_on", "tool": "uses_tool"}.get(code, code)
+
+
+def variant(record: AssetRecord, other: str, evidence: Evidence) -> Problem:
+    """VARIANT_OF, variantOf, hasVariant: told about the record that states it, not followed."""
+    return Problem(VARIANT, variant_told(record.id, other), evidence, asset_key(record.kind, record.id))
 
 
 def record_reference(

@@ -32,6 +32,7 @@ from auditor.harvest.spdx import (
     record_ids,
     record_reference,
     shared_values,
+    variant,
 )
 from auditor.harvest.spdx2load import MAX_MESSAGES, Loaded, Unreadable, load, plain
 from auditor.model import (
@@ -82,10 +83,9 @@ _CODE_PURPOSES = frozenset(
 # "X TYPE Y": X's record refers to Y ...
 _FORWARD = {
     "DESCENDANT_OF": "descendant",
-    "VARIANT_OF": "derived_from",
-    "COPY_OF": "derived_from",
+    "COPY_OF": "copy",
     "GENERATED_FROM": "generated",
-    "EXPANDED_FROM_ARCHIVE": "derived_from",
+    "EXPANDED_FROM_ARCHIVE": "copy",
     "CONTAINS": "contains",
     "STATIC_LINK": "contains",
     "DEPENDS_ON": "depends_on",
@@ -100,11 +100,12 @@ _REVERSE = {
     "PACKAGE_OF": "contains",
     "OPTIONAL_COMPONENT_OF": "contains",
     "DEPENDENCY_OF": "depends_on",
-    "BUILD_DEPENDENCY_OF": "depends_on",
-    "DEV_DEPENDENCY_OF": "depends_on",
+    "BUILD_DEPENDENCY_OF": "build",
     "OPTIONAL_DEPENDENCY_OF": "depends_on",
     "PROVIDED_DEPENDENCY_OF": "depends_on",
-    "TEST_DEPENDENCY_OF": "depends_on",
+    # only used to build, develop or test Y: in none of it (spdx.lineage_relation)
+    **dict.fromkeys(("TEST_DEPENDENCY_OF", "DEV_DEPENDENCY_OF", "TEST_OF", "TEST_CASE_OF"), "used"),
+    **dict.fromkeys(("BUILD_TOOL_OF", "DEV_TOOL_OF", "TEST_TOOL_OF"), "tool"),
     "RUNTIME_DEPENDENCY_OF": "depends_on",
     "PREREQUISITE_FOR": "depends_on",
     "DATA_FILE_OF": "depends_on",
@@ -145,8 +146,8 @@ def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]
         loaded = load(path, _serialization(path.name) or "json")
     except Unreadable as exc:
         return [], [Problem(code, message, Evidence(rel, "", line)) for code, message, line in exc.problems]
-    records = _records(loaded, rel)
-    return records, _validate(loaded, rel, records)
+    records, told = _records(loaded, rel)
+    return records, told + _validate(loaded, rel, records)
 
 
 def _serialization(name: str) -> str | None:
@@ -157,13 +158,12 @@ def _serialization(name: str) -> str | None:
 # --- records ------------------------------------------------------------------------------------
 
 
-def _records(loaded: Loaded, rel: str) -> list[AssetRecord]:
+def _records(loaded: Loaded, rel: str) -> tuple[list[AssetRecord], list[Problem]]:
     packages = loaded.document.packages
     shared = shared_values(p.download_location for p in packages)
     names = record_ids([(p.spdx_id, p.name, p.version) for p in packages])
     records = {p.spdx_id: _record(p, names[p.spdx_id], loaded, rel, shared) for p in packages}
-    _references(loaded, records, rel)
-    return list(records.values())
+    return list(records.values()), _references(loaded, records, rel)
 
 
 def _record(package: Package, name: str, loaded: Loaded, rel: str, shared: set[str]) -> AssetRecord:
@@ -274,19 +274,27 @@ def _value(value: JSON) -> str:
 # --- relationships ------------------------------------------------------------------------------
 
 
-def _references(loaded: Loaded, records: dict[str, AssetRecord], rel: str) -> None:
+def _references(loaded: Loaded, records: dict[str, AssetRecord], rel: str) -> list[Problem]:
+    """References from the relationships; each VARIANT_OF ("not clear which came first", SPDX 2.3)
+    is told, not followed."""
     document = loaded.document
     external = {r.document_ref_id: r.document_uri for r in document.creation_info.external_document_refs}
+    told = []
     for r in document.relationships:
         a, kind, b = r.spdx_element_id, r.relationship_type.name, r.related_spdx_element_id
-        if not isinstance(b, str) or (kind not in _FORWARD and kind not in _REVERSE):
+        if not isinstance(b, str):
+            continue  # NONE or NOASSERTION
+        evidence = Evidence(rel, f"relationships[{a} {kind} {b}]", loaded.relationship_lines.get((a, kind, b)))
+        if kind == "VARIANT_OF" and a in records and b != a:
+            told.append(variant(records[a], records[b].id if b in records else b, evidence))
+        if kind not in _FORWARD and kind not in _REVERSE:
             continue
         child, parent, code = (a, b, _FORWARD[kind]) if kind in _FORWARD else (b, a, _REVERSE[kind])
         record = records.get(child)
         if record is None or parent == child:
             continue  # files, snippets, the document itself, or an element of another document
-        evidence = Evidence(rel, f"relationships[{a} {kind} {b}]", loaded.relationship_lines.get((a, kind, b)))
         add_reference(record, _reference(parent, code, record, records, external, evidence))
+    return told
 
 
 def _reference(

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from auditor.harvest import exported
-from auditor.harvest.spdx import add_reference, is_url, lineage_relation, record_reference, shape
+from auditor.harvest.spdx import add_reference, is_url, lineage_relation, record_reference, shape, variant
 from auditor.harvest.spdx3graph import MAX_NESTING, Graph, as_list, compact_name, own, short_name
 from auditor.model import AssetRecord, Evidence, LicenseStatement, Reference
 from auditor.naming import asset_key
@@ -20,8 +20,7 @@ _FORWARD = {
     "trainedOn": "trained_on",
     "testedOn": "evaluated_on",
     "descendantOf": "descendant",
-    "variantOf": "derived_from",
-    "copyOf": "derived_from",
+    "copyOf": "copy",
     "contains": "contains",
     "hasStaticLink": "contains",
     "hasOptionalComponent": "contains",
@@ -31,15 +30,22 @@ _FORWARD = {
     "hasProvidedDependency": "depends_on",
     "hasPrerequisite": "depends_on",
     "hasDataFile": "depends_on",
+    "usesTool": "tool",
+    "hasTest": "used",
+    "hasTestCase": "used",
 }
 # ... or each Y's record refers to X.
 _REVERSE = {
     "ancestorOf": "descendant",
     "generates": "generated",
-    "copiedTo": "derived_from",
-    "hasVariant": "derived_from",
+    "copiedTo": "copy",
+    "expandsTo": "copy",
     "packagedBy": "contains",
 }
+_VARIANTS = frozenset({"hasVariant", "variantOf"})  # no direction: told, not followed (spdx.variant)
+# LifecycleScopeType: a dependency only while the child is designed, developed, tested or built
+# (spdx.lineage_relation reads each code)
+_SCOPED = {"design": "used", "development": "used", "test": "used", "build": "build"}
 _LIFTED = frozenset({"trainedOn", "testedOn"})  # said of files, meant of the packages holding them
 _NO_LICENSE = {"NoAssertionLicense": "NOASSERTION", "NoneLicense": "NONE"}
 _NO_ELEMENT = frozenset({"NoAssertionElement", "NoneElement"})
@@ -73,6 +79,8 @@ def relationships(graph: Graph, records: dict[str, AssetRecord]) -> None:
             _licenses(pointer, element, targets, records[source], _LICENSES[kind], graph)
         elif kind in _FORWARD or kind in _REVERSE:
             _lineage(pointer, element, kind, source, targets, records, containers, graph)
+        elif kind in _VARIANTS and source in records:
+            _variants(pointer, element, records[source], targets, records, graph)
 
 
 def _ends(pointer: str, element: dict[str, JSON], graph: Graph) -> tuple[str, list[tuple[int, object]]] | None:
@@ -178,6 +186,25 @@ def _license_name(element: dict[str, JSON]) -> str:
     return eid.rstrip("/").rsplit("/", 1)[-1] or "unnamed license"
 
 
+def _variants(
+    pointer: str,
+    element: dict[str, JSON],
+    record: AssetRecord,
+    targets: list[tuple[int, object]],
+    records: dict[str, AssetRecord],
+    graph: Graph,
+) -> None:
+    """hasVariant / variantOf: each variant another package (or a URL) names is told, not followed."""
+    for i, target in targets:
+        target = target.get("spdxId") if isinstance(target, dict) else target
+        if not isinstance(target, str):
+            continue
+        other = records[target].id if target in records else target if is_url(target) else None
+        if other and other != record.id:
+            evidence = graph.evidence(graph.at(pointer, "to", i), element.get("spdxId"))
+            graph.problems.append(variant(record, other, evidence))
+
+
 def _containers(graph: Graph, records: dict[str, AssetRecord]) -> dict[str, str]:
     """Element id -> the id of the element that contains it (from `contains` relationships)."""
     parent: dict[str, str] = {}
@@ -239,6 +266,7 @@ def _lineage(
             basis += f" ({scope} scope)"
         evidence = graph.evidence(graph.at(pointer, "to", i), eid)
         code = _FORWARD.get(kind) or _REVERSE[kind]
+        code = _SCOPED.get(scope or "", code) if code == "depends_on" else code
         add_reference(records[child], _reference(parent, code, records[child], records, graph, evidence, basis, exact))
 
 

@@ -16,11 +16,12 @@ declared NoneLicense, one no manifest describes is declared NoAssertionLicense.
 Lineage: each edge becomes the closest SPDX 3.0.1 relationship type, directed as the spec reads it
 ("from trainedOn to": the model was trained on the data; "from generates to": the model generated
 the data): trained_on trainedOn, evaluated_on testedOn, generated_by generates, contains contains,
-depends_on dependsOn, and every derivation (finetune, adapter, quantized, merge, distill,
-derived_from) descendantOf, since 3.0.1 has no finer type for them (hasVariant and copiedTo speak of
-versions and copies of one element, not of a new model made from another). The exact mlaudit
-relation is an `mlaudit:relation` entry of the relationship's `extension_CdxPropertiesExtension`
-(SPDX 3's extension for name-value properties), and its comment says it in words.
+depends_on dependsOn, uses_tool usesTool, copy copiedTo (from the original to the copy), and every
+derivation (finetune, adapter, quantized, merge, distill, derived_from) descendantOf, since 3.0.1
+has no finer type for them (hasVariant names no direction, copiedTo an exact copy, not a new model
+made from another). The exact mlaudit relation is an `mlaudit:relation` entry of the relationship's
+`extension_CdxPropertiesExtension` (SPDX 3's extension for name-value properties), and its comment
+says it in words.
 
 The same extension carries what SPDX cannot say (vocabulary.ExportProperty): each package's kind,
 whether a manifest describes it (`mlaudit:resolved`), and each declared license as written, with the
@@ -72,6 +73,7 @@ LINEAGE = {
     Relation.FINETUNE: ("descendantOf", False),
     Relation.ADAPTER: ("descendantOf", False),
     Relation.QUANTIZED: ("descendantOf", False),
+    Relation.COPY: ("copiedTo", True),
     Relation.MERGE: ("descendantOf", False),
     Relation.DISTILL: ("descendantOf", False),
     Relation.DERIVED_FROM: ("descendantOf", False),
@@ -80,6 +82,7 @@ LINEAGE = {
     Relation.GENERATED_BY: ("generates", True),
     Relation.CONTAINS: ("contains", False),
     Relation.DEPENDS_ON: ("dependsOn", False),
+    Relation.USES_TOOL: ("usesTool", False),
 }
 _UNRESOLVED: dict[str, str] = {ExportProperty.RESOLVED: "false"}
 # a declaration as written: mlaudit's property -> the report's field
