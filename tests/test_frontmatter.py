@@ -8,6 +8,7 @@ import string
 
 import pytest
 import yaml
+from conftest import within
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -57,6 +58,7 @@ ELSEWHERE = [  # the composed path decides these: refusals, aliases, complex key
     "a: b: c",
     "a: " + "[" * 70 + "]" * 70,
     "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n",
+    "<<: {license: mit}\n",  # a merge key, even without an alias
 ]
 
 
@@ -97,8 +99,56 @@ def test_any_mapping_reads_as_the_composed_nodes(data, flow, duplicate):
 def test_alias_free_yaml_is_not_walked_again():
     assert safeyaml.check_depth("a: [1, 2]\nb: {c: d}\n") is False
     assert safeyaml.check_depth("a: &x [1]\nb: *x\n") is True
-    assert safeyaml.check_depth("[" + "1, " * 60 + "1]", max_nodes=50) is True
+    with pytest.raises(safeyaml.TooMany, match="more than 50 keys and values"):
+        safeyaml.check_depth("[" + "1, " * 60 + "1]", max_nodes=50)
     assert safeyaml.check_depth("a: {") is True  # an error: the composer reports it
+
+
+MERGES = [  # YAML 1.1 merge keys, which the Hub's loader (PyYAML's safe_load) applies
+    "license: apache-2.0\ncommon: &shared\n  datasets:\n    - acme/ncdata\n<<: *shared\n",
+    "a: &a {x: a, y: a}\nb: &b {x: b, z: b}\nc:\n  <<: [*a, *b]\n  y: own\n",  # the first merged wins
+    "<<: {license: mit, datasets: [d/x]}\nlicense: apache-2.0\n",  # a written key wins, wherever it is
+    "a: &a {x: a}\nb: &b {<<: *a, y: b}\nc: {<<: *b, z: c}\n",  # merges within merges
+    "a: &a {x: a}\n<<: *a\n<<: {x: later}\n",  # a later merge key wins
+    "a: &a {x: a}\nb:\n  x: b\n  <<: *a\n  <<: [{y: z}, {y: w, v: w}]\n",
+    "'<<': {x: quoted}\nb: {\"<<\": {y: quoted}}\n",  # a quoted '<<' is an ordinary key
+]
+
+
+def plain_strings(value: object) -> object:
+    """PyYAML's values with each scalar as the string mlaudit keeps (the cases above hold no nulls)."""
+    if isinstance(value, dict):
+        return {str(k): plain_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain_strings(v) for v in value]
+    return str(value)
+
+
+@pytest.mark.parametrize("source", MERGES)
+def test_merge_keys_are_applied_as_the_hubs_loader_applies_them(source):
+    fm = frontmatter.parse(source, 2)
+    assert repr(fm.data) == repr(plain_strings(yaml.safe_load(source)))  # key order too
+    assert read(source) == composed(source) and not fm.duplicates
+
+
+def test_a_merged_field_has_the_line_it_is_written_on():
+    fm = frontmatter.parse("base: &b\n  datasets: [d/x]\n  license: mit\nlicense: apache-2.0\n<<: *b\n", 2)
+    assert (fm.line("datasets"), fm.line("datasets[0]"), fm.line("license")) == (3, 3, 5)
+
+
+@pytest.mark.parametrize("source", ["a: &a [x]\n<<: *a\n", "<<: x\n", "a: &a {x: 1}\n<<: [*a, y]\n"])
+def test_a_merge_of_anything_but_mappings_is_refused_like_the_hubs_loader_refuses_it(source):
+    with pytest.raises(yaml.constructor.ConstructorError):
+        yaml.safe_load(source)
+    assert read(source)[:2] == ("refused", "invalid YAML: a merge key ('<<') takes a mapping or a list of mappings")
+
+
+def test_merges_expand_within_the_alias_bound():
+    """Merging one anchor nine times at each of eight levels is an alias bomb like any other."""
+    lines = ["a0: &a0 {" + ", ".join(f"k{i}: x" for i in range(9)) + "}"]
+    lines += [f"a{n}: &a{n} {{<<: [" + ", ".join([f"*a{n - 1}"] * 9) + "]}" for n in range(1, 9)]
+    refused = within(1.0, read, "\n".join(lines) + "\n")
+    assert refused[0] == "refused" and "through its aliases" in refused[1]
 
 
 PIECES = ["SPDX", "CMP001", "merge", "merged", "distill", "copyleft", "Share-Alike", "info", "LicenseRef-a.b", "met"]

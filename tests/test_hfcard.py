@@ -52,6 +52,12 @@ def test_alias_bomb_is_refused():
         parse("\n".join(lines) + "\n", 2)
 
 
+def test_a_dataset_given_through_a_merge_key_is_an_upstream(tmp_path):
+    front = "license: apache-2.0\ncommon: &shared\n  datasets:\n    - acme/ncdata\n<<: *shared\n"
+    record, result = harvest_one(tmp_path, card(front))
+    assert [(r.target, r.evidence.line) for r in record.references] == [("acme/ncdata", 5)] and not result.problems
+
+
 @pytest.mark.parametrize(
     ("yaml_text", "message", "line"),
     [

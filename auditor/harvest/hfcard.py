@@ -82,14 +82,16 @@ def read_card(path: Path, rel: str, place: Placement) -> tuple[AssetRecord, list
 
 
 def _split(text: str, record: AssetRecord, problem: CardReport) -> tuple[frontmatter.FrontMatter | None, str, int]:
-    """The card's metadata (None: none usable), its body and the body's first line."""
+    """The card's metadata (None: none usable), its body and the body's first line: the text after
+    the front matter even when the front matter is refused, the whole text when it is never closed."""
+    source, fm_line, body, body_line = None, 0, text, 1
     try:
         source, fm_line, body, body_line = frontmatter.split(text)
         meta = frontmatter.parse(source, fm_line) if source is not None else None
     except frontmatter.FrontMatterError as exc:
         problem("bad-front-matter", str(exc), "front matter", exc.line)
         record.has_metadata = False
-        return None, text, 1
+        return None, body, body_line
     if meta is None:
         record.has_metadata = False
     for pointer, line in meta.duplicates if meta else []:

@@ -3,8 +3,10 @@
 The Hub's cards are YAML, but YAML 1.1 resolution would turn `no` into False, `2024-01-01` into a
 date and `1.10` into 1.1. We compose the YAML into nodes and keep every scalar as the string the
 author wrote (only YAML nulls, `null`, `~` or nothing, become None), so nothing is coerced.
-safeyaml.compose bounds the nesting and what aliases expand to ("billion laughs", recursive
-anchors), so the walk below is bounded too.
+Merge keys (`<<: *base`, `<<: [*a, *b]`) are applied as the Hub's PyYAML applies them.
+safeyaml.compose bounds the nesting, the keys and values of the text (reading stops at the bound)
+and what aliases expand to ("billion laughs", recursive anchors), so the walk below is bounded too;
+pointers are cut at MAX_POINTER, so their memory is too.
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ import yaml
 from auditor.readers import safeyaml
 from auditor.readers.values import JSON
 
-MAX_NODES = 50_000
+MAX_NODES = 50_000  # keys and values of the text, and what its aliases expand to
+MAX_POINTER = 200  # characters of a field's pointer: real ones are a few dozen
 # huggingface_hub.repocard.REGEX_YAML_BLOCK (text arrives with LF newlines)
 _YAML_BLOCK = re.compile(r"^(\s*---\n)([\S\s]*?)(\n---[ \t]*(?:\n|$))")
 _OPENING = re.compile(r"\s*---\n")
 _NULL_TAG = "tag:yaml.org,2002:null"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 class FrontMatterError(ValueError):
@@ -90,16 +94,47 @@ def _plain(node: yaml.Node, pointer: str, offset: int, out: FrontMatter) -> JSON
             return None
         return node.value
     if isinstance(node, yaml.SequenceNode):
-        return [_plain(item, f"{pointer}[{i}]", offset, out) for i, item in enumerate(node.value)]
+        return [_plain(item, _item(pointer, i), offset, out) for i, item in enumerate(node.value)]
     mapping: dict[str, JSON] = {}
-    for key_node, value_node in node.value:
+    explicit: set[str] = set()
+    own = [(k, v, True) for k, v in node.value if k.tag != _MERGE_TAG]
+    for key_node, value_node, written in [(k, v, False) for k, v in _merged(node, offset)] + own:
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.start_mark)
-        child = f"{pointer}.{key}" if pointer else key
-        if key in mapping:
+        child = _child(pointer, key)
+        if written and key in explicit:
             out.duplicates.append((child, key_node.start_mark.line + offset))
+        if written:
+            explicit.add(key)
         mapping[key] = _plain(value_node, child, offset, out)
         out.lines[child] = key_node.start_mark.line + offset
     return mapping
+
+
+def _child(pointer: str, key: str) -> str:
+    """The pointer of a mapping's field, cut at MAX_POINTER: a long key (explicit keys have no length
+    limit) would otherwise be copied into the pointer of every value below it."""
+    return (f"{pointer}.{key[:MAX_POINTER]}" if pointer else key[:MAX_POINTER])[:MAX_POINTER]
+
+
+def _item(pointer: str, index: int) -> str:
+    return f"{pointer}[{index}]"[:MAX_POINTER]
+
+
+def _merged(node: yaml.Node, offset: int) -> list[tuple[yaml.Node, yaml.Node]]:
+    """The pairs the mapping's merge keys bring, in PyYAML's order (its flatten_mapping), so that a
+    later pair overrides: a later merge key over an earlier one, the first mapping of a merged list
+    over the next. They are the aliased nodes' own pairs, so safeyaml's expansion bound covers them."""
+    pairs: list[tuple[yaml.Node, yaml.Node]] = []
+    for key_node, value_node in node.value:
+        if key_node.tag != _MERGE_TAG:
+            continue
+        sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+        if not all(isinstance(source, yaml.MappingNode) for source in sources):
+            line = value_node.start_mark.line + offset
+            raise FrontMatterError("invalid YAML: a merge key ('<<') takes a mapping or a list of mappings", line)
+        for source in reversed(sources):
+            pairs += _merged(source, offset) + [p for p in source.value if p[0].tag != _MERGE_TAG]
+    return pairs
 
 
 # --- the common case in one pass ------------------------------------------------------------------
@@ -134,8 +169,8 @@ def _from_events(source: str, offset: int) -> FrontMatter | None:
                 if events > MAX_NODES or len(stack) >= safeyaml.MAX_DEPTH:
                     return None
                 if stack and stack[-1].awaits_key():
-                    if kind is not yaml.ScalarEvent:
-                        return None  # a collection as a key
+                    if kind is not yaml.ScalarEvent or _merges(cast(yaml.ScalarEvent, event)):
+                        return None  # a collection as a key, or a merge key (`<<`)
                     _key(cast(yaml.ScalarEvent, event), stack[-1], out, offset)
                     continue
                 pointer = _pointer(stack)
@@ -158,10 +193,15 @@ def _from_events(source: str, offset: int) -> FrontMatter | None:
 
 def _key(event: yaml.ScalarEvent, mapping: _Open, out: FrontMatter, offset: int) -> None:
     key, line = event.value, _line(event) + offset
-    child = f"{mapping.pointer}.{key}" if mapping.pointer else key
+    child = _child(mapping.pointer, key)
     if key in mapping.value:
         out.duplicates.append((child, line))
     mapping.key = (key, child, line)
+
+
+def _merges(key: yaml.ScalarEvent) -> bool:
+    """Whether a key may be a merge key: the composed path applies merges (and their aliases)."""
+    return key.value == "<<" or key.tag == _MERGE_TAG
 
 
 def _pointer(stack: list[_Open]) -> str:
@@ -169,7 +209,7 @@ def _pointer(stack: list[_Open]) -> str:
         return ""
     top = stack[-1]
     if isinstance(top.value, list):
-        return f"{top.pointer}[{len(top.value)}]"
+        return _item(top.pointer, len(top.value))
     return top.key[1] if top.key else top.pointer
 
 

@@ -7,7 +7,9 @@ safe at any depth; the nesting is measured there and refused past MAX_DEPTH. Ali
 the nodes a graph whose expansion can be exponential (alias bombs), deeper than the text
 (a chain of anchors) or infinite (an alias to an enclosing anchor): one pass over the distinct
 nodes measures the expansion and refuses all three before anything walks the data. Text with no
-alias is a tree the event pass has measured already: the walk is left out.
+alias is a tree the event pass has measured already: the walk is left out. The event pass also
+counts the text's own keys and values and stops past the bound, so nothing is composed of text
+larger than that: the nodes a megabyte would make cost about 250 bytes of memory per byte of text.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, when 
 MAX_DEPTH = 64  # real manifests nest a handful of levels; far below every recursion limit
 _OPEN = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _CLOSE = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+_VALUE = (yaml.ScalarEvent, yaml.AliasEvent)  # with _OPEN, the events that are nodes
 
 
 def load(text: str) -> Any:
@@ -36,6 +39,13 @@ class Refused(ValueError):
     def __init__(self, message: str, line: int):
         super().__init__(message)
         self.line = line
+
+
+class TooMany(Refused):
+    """The YAML text itself holds more than the bound of keys and values, aliases aside."""
+
+    def __init__(self, max_nodes: int, line: int):
+        super().__init__(f"YAML holds more than {max_nodes} keys and values; refused", line)
 
 
 class TooDeep(Refused):
@@ -97,19 +107,22 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 
 def check_depth(text: str, loader: type = Loader, max_nodes: int = 50_000) -> bool:
-    """Raise TooDeep if `text` nests collections deeper than MAX_DEPTH (syntax errors are left
-    to the composer, which reports them with their line). Newer libyaml builds stop at their own
-    nesting limit while scanning ahead, before the events get that deep: that is the same refusal.
-    Returns whether the composed nodes need the expansion check: without aliases and with at most
-    `max_nodes` events, they are a tree within both bounds already (most manifests)."""
-    depth, events, aliased = 0, 0, False
+    """Raise TooDeep if `text` nests collections deeper than MAX_DEPTH, TooMany as soon as it holds
+    more than `max_nodes` keys and values (syntax errors are left to the composer, which reports them
+    with their line). Newer libyaml builds stop at their own nesting limit while scanning ahead,
+    before the events get that deep: that is the same refusal. Returns whether the composed nodes
+    need the expansion check: without aliases, they are a tree within both bounds already."""
+    depth, nodes, aliased = 0, 0, False
     try:
         for event in yaml.parse(text, Loader=loader):
-            events += 1
+            if isinstance(event, _OPEN + _VALUE):
+                nodes += 1
+                if nodes > max_nodes:
+                    raise TooMany(max_nodes, _line(event))
             if isinstance(event, _OPEN):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise TooDeep(event.start_mark.line + 1 if event.start_mark else 1)
+                    raise TooDeep(_line(event))
             elif isinstance(event, _CLOSE):
                 depth -= 1
             elif isinstance(event, yaml.AliasEvent):
@@ -120,7 +133,11 @@ def check_depth(text: str, loader: type = Loader, max_nodes: int = 50_000) -> bo
         return True
     except yaml.YAMLError:
         return True
-    return aliased or events > max_nodes
+    return aliased
+
+
+def _line(event: yaml.Event) -> int:
+    return event.start_mark.line + 1 if event.start_mark else 1
 
 
 def said(exc: yaml.YAMLError) -> str:
