@@ -76,6 +76,9 @@ def _license(lic: License, kb: KnowledgeBase) -> Facts:
         yield S.outputs_frees(lic.id), None
     for distribution in lic.copyleft_triggers:
         yield S.copyleft_trigger(lic.id, distribution), Evidence(lic.file, "copyleft_triggers")
+    for trigger in lic.triggers:
+        for distribution in trigger.distributions:
+            yield S.term_trigger(lic.id, trigger.term, distribution, trigger.clause), None
     for org in lic.licensor_orgs:
         yield S.licensor_org(lic.id, org.lower()), None
     for other in lic.share_alike_compatible:

@@ -41,6 +41,9 @@ def details(lic: License, as_of: dt.date) -> JSONObject:
         "copyleft_triggers": list(lic.copyleft_triggers),
         "copyleft_scope": lic.copyleft_scope,
         "copyleft_basis": lic.copyleft_basis,
+        "triggers": [
+            {"term": t.term, "distributions": list(t.distributions), "clause": t.clause} for t in lic.triggers
+        ],
         "licensor": lic.licensor,
         "licensor_orgs": list(lic.licensor_orgs),
         "terms": [

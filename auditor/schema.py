@@ -209,6 +209,11 @@ class S:
         "a release distribution that triggers the license's copyleft terms",
         phrase="{license}'s copyleft binds a release distributed as {distribution}: {license:copyleft_basis}",
     )
+    term_trigger = _p(
+        "license:string term:symbol distribution:symbol clause:string", "knowledge",
+        "a release distribution that triggers the license's condition, by the text's clause",
+        phrase="{license}'s {term:spaced} condition binds a release distributed as {distribution}: {clause}",
+    )
     copyleft_part = _p(
         "license:string", "knowledge",
         "the license's share-alike reaches the licensed material and its modifications, not new works made with it",

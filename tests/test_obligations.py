@@ -184,3 +184,24 @@ def test_a_notice_is_carried_whatever_its_line_breaks(upstream, before, gap):
             [(" ".join(before) + "\n" + " ".join(upstream[1:]), where)],
             [(" ".join(upstream[:1] + ["\u00a7"] + upstream[1:]), where)],
         )
+
+
+def test_a_hosted_llama_3_fine_tune_owes_the_name_and_display_under_either_position():
+    """Llama 3 Section 1(b)(i) binds a model "distributed or made available" and "a product or service that
+    uses" the materials: the text makes an API trigger both duties; the position cannot lift them."""
+    for rule, term in (
+        ("CMP008-naming-requirement", "naming_prefix"),
+        ("CMP009-display-requirement", "display_notice"),
+    ):
+        doc = run_audit(FIXTURES / "rules" / rule / "fire-api-permissive")
+        assert obligation(doc, term, "LicenseRef-Llama-3-Community")["status"] == "unmet", term
+        (found,) = [f for f in doc["findings"] if f["rule"] == rule[:6]]
+        assert any("binds a release distributed as api: Section 1(b)(i)" in s["fact"] for s in found["evidence"])
+
+
+def test_an_internal_llama_3_fine_tune_owes_no_name_and_says_what_would_trigger_it():
+    doc = run_audit(FIXTURES / "rules" / "CMP008-naming-requirement" / "nofire-internal")
+    o = obligation(doc, "naming_prefix", "LicenseRef-Llama-3-Community")
+    facts = [s["fact"] for s in o["status_evidence"]]
+    assert o["status"] == "met" and any("released for commercial use as internal" in f for f in facts)
+    assert any("binds a release distributed as weights" in f for f in facts)
