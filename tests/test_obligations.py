@@ -205,3 +205,30 @@ def test_an_internal_llama_3_fine_tune_owes_no_name_and_says_what_would_trigger_
     facts = [s["fact"] for s in o["status_evidence"]]
     assert o["status"] == "met" and any("released for commercial use as internal" in f for f in facts)
     assert any("binds a release distributed as weights" in f for f in facts)
+
+
+def test_conditions_on_distributed_copies_bind_no_internal_or_hosted_release():
+    """Apache-2.0 Section 4 binds those who "reproduce and distribute copies": without a copy conveyed,
+    the license text and NOTICE are met, on the release's distribution, whatever its folder lacks."""
+    for case, shared in (("nofire-license-missing-internal", "internal"), ("nofire-notice-omitted-api", "api")):
+        doc = run_audit(CASES / case)
+        for term in ("include_license", "include_notice"):
+            o = obligation(doc, term)
+            facts = [s["fact"] for s in o["status_evidence"]]
+            assert o["status"] == "met", (case, term)
+            assert any(f"released for commercial use as {shared}" in f for f in facts)
+            assert any("Section 4: " in f and "distributed as weights" in f for f in facts)
+
+
+def test_a_copyleft_trigger_decides_the_licenses_other_conditions(release):
+    doc = release(
+        {
+            "mlaudit.toml": '[release]\nasset = "acme/m"\ndistribution = "internal"\n',
+            "acme/m/README.md": card("license: gpl-3.0\nbase_model: acme/base"),
+            "acme/base/README.md": card("license: gpl-3.0"),
+        }
+    )
+    o = obligation(doc, "disclose_source", "GPL-3.0-only")
+    assert o["status"] == "met" and any(
+        "copyleft binds a release distributed as weights" in s["fact"] for s in o["status_evidence"]
+    )
