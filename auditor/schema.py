@@ -178,6 +178,11 @@ class S:
         "the asset's NOTICE carries the upstream's NOTICE text (whitespace aside)",
         phrase="{a}'s NOTICE carries the NOTICE text of {upstream}",
     )
+    notice_states = _p(
+        "a:asset text:string", "input",
+        "a NOTICE file of the asset's folder states the notice a license prescribes (any case, whitespace aside)",
+        phrase="{a}'s NOTICE states \"{text}\"",
+    )
     ships_policy = _p(
         "a:asset", "input",
         "the asset's folder holds a use policy file (USE_POLICY.md, Acceptable-Use-Policy)",

@@ -89,7 +89,8 @@ def test_a_use_policy_file_passes_the_restrictions_on(release):
     }
     without = release(files_)
     assert obligation(without, "pass_on_restrictions", "LicenseRef-Llama-3-Community")["status"] == "unmet"
-    assert [f["detail"]["term"] for f in without["findings"] if f["rule"] == "OBL002"] == ["include_license"]
+    unmet = [f["detail"]["term"] for f in without["findings"] if f["rule"] == "OBL002"]
+    assert unmet == ["include_license", "include_notice"]  # the "Notice" file of Section 1(b)(iii) too
     with_policy = release({**files_, "acme/Llama-3-m/USE_POLICY.md": "# Meta Llama 3 Acceptable Use Policy\n"})
     o = obligation(with_policy, "pass_on_restrictions", "LicenseRef-Llama-3-Community")
     assert o["status"] == "met" and "acme/Llama-3-m/USE_POLICY.md" in files(o)
@@ -232,3 +233,28 @@ def test_a_copyleft_trigger_decides_the_licenses_other_conditions(release):
     assert o["status"] == "met" and any(
         "copyleft binds a release distributed as weights" in s["fact"] for s in o["status_evidence"]
     )
+
+
+def test_a_prescribed_notice_is_checked_in_the_releases_own_notice():
+    """Llama 3 Section 1(b)(iii) gives the notice's words: the base's missing NOTICE does not meet it, the
+    release's NOTICE must state them (any case, whitespace aside)."""
+    lid = "LicenseRef-Llama-3-Community"
+    missing = obligation(run_audit(CASES / "fire-prescribed-notice-missing"), "include_notice", lid)
+    assert missing["status"] == "unmet" and files(missing) == {"acme/Llama-3-m/model.safetensors"}
+    other = obligation(run_audit(CASES / "fire-prescribed-notice-other-text"), "include_notice", lid)
+    assert other["status"] == "unmet" and "acme/Llama-3-m/NOTICE" in files(other)
+    doc = run_audit(CASES / "nofire-prescribed-notice-stated")
+    stated = obligation(doc, "include_notice", lid)
+    assert stated["status"] == "met" and files(stated) == {"acme/Llama-3-m/NOTICE"}
+    assert "Meta Llama 3 is licensed under the Meta Llama 3 Community License" in notice.render(doc)
+
+
+def test_a_release_described_by_its_card_alone_cannot_tell_a_prescribed_notice(release):
+    doc = release(
+        {
+            "mlaudit.toml": '[release]\nasset = "acme/Llama-3-m"\n',
+            "acme/Llama-3-m/README.md": card("license: llama3\nbase_model: meta-llama/Meta-Llama-3-8B"),
+            "meta-llama/Meta-Llama-3-8B/README.md": LLAMA_BASE,
+        }
+    )
+    assert obligation(doc, "include_notice", "LicenseRef-Llama-3-Community")["status"] == "cannot-tell"
