@@ -68,6 +68,8 @@ def _license(lic: License, kb: KnowledgeBase) -> Facts:
         yield S.term(lic.id, name), None
     for relation in lic.reaches:
         yield S.binds(lic.id, relation), None
+    for relation, reaching in lic.reach_terms:
+        yield S.binds_term(lic.id, reaching, relation), None
     if lic.training == "binds":
         yield S.training_binding(lic.id), None
     if lic.training == "frees":

@@ -1,6 +1,6 @@
 """What a license entry says of its own scope, read and checked as the entry is loaded: what its text
 says of trained models and outputs (`training`, `outputs`), which relations its terms reach across
-(`reaches`), and which release distributions trigger its conditions
+(`reaches`, optionally naming the terms), and which release distributions trigger its conditions
 (`triggers`, `copyleft_triggers`). Each statement cites its clause; a malformed one stops the load.
 """
 
@@ -27,12 +27,20 @@ class Trigger:
     clause: str
 
 
-def reaches(data: YAML, path: Path) -> tuple[str, ...]:
-    """The relations the text extends the license over, beyond derivatives."""
+def reaches(data: YAML, terms: dict[str, str], path: Path) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The relations the text extends the license over beyond derivatives, and (relation, term) for
+    those whose entry names the terms that reach across it (Llama 3.1 Section 1(b)(i): only the name
+    prefix reaches a model trained on outputs); a relation naming none carries every term."""
+    relations, named = [], []
     for entry in data.get("reaches", []):
+        relations.append(str(entry["relation"]))
         if not entry.get("clause"):
             raise ValueError(f"{path.name}: reaches {entry['relation']} needs the clause it rests on")
-    return tuple(str(entry["relation"]) for entry in data.get("reaches", []))
+        for term in entry.get("terms", []):
+            if term not in terms:
+                raise ValueError(f"{path.name}: reaches {entry['relation']} names {term!r}, not a term of the license")
+            named.append((str(entry["relation"]), str(term)))
+    return tuple(relations), tuple(named)
 
 
 def triggers(data: YAML, terms: dict[str, str], path: Path) -> tuple[Trigger, ...]:

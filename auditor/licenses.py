@@ -49,7 +49,8 @@ class License:
     source: str
     training: str  # binds | frees | silent: models trained on the material, by the license's own text
     terms: tuple[Term, ...]
-    reaches: tuple[str, ...] = ()
+    reaches: tuple[str, ...] = ()  # relations the text extends the license over
+    reach_terms: tuple[tuple[str, str], ...] = ()  # (relation, term): the terms a relation carries, where named
     share_alike_compatible: tuple[str, ...] = ()
     outputs: str = "silent"  # binds | frees | silent: what is generated with the material
     copyleft_triggers: tuple[str, ...] = ()  # release distributions that trigger the copyleft terms
@@ -230,10 +231,10 @@ def license_id(text: str, aliases: dict[str, str]) -> str:
 
 def _license(data: YAML, term_kinds: dict[str, dict[str, YAML]], path: Path) -> License:
     terms = _terms(data, term_kinds, path)
-    relations = reaches(data, path)
+    kinds = {t.term: t.kind for t in terms}
+    relations, reached = reaches(data, kinds, path)
     outputs = data.get("outputs", "binds" if "generated_by" in relations else "silent")
     check_statements(data, outputs, relations, path)
-    kinds = {t.term: t.kind for t in terms}
     return License(
         id=data["id"],
         name=data["name"],
@@ -243,6 +244,7 @@ def _license(data: YAML, term_kinds: dict[str, dict[str, YAML]], path: Path) -> 
         training=data.get("training", "silent"),
         terms=terms,
         reaches=relations,
+        reach_terms=reached,
         share_alike_compatible=tuple(data.get("share_alike_compatible", [])),
         outputs=outputs,
         copyleft_triggers=copyleft_triggers(data, set(kinds), path),

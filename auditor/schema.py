@@ -197,6 +197,10 @@ class S:
         "a limitation that sets the use category (1 unspecified .. 3 academic-only)",
     )
     binds = _p("license:string relation:symbol", "knowledge", "the license's own text reaches across this relation")
+    binds_term = _p(
+        "license:string term:symbol relation:symbol", "knowledge",
+        "a term the license's own text carries across the relation, where it names the terms that do",
+    )
     training_binding = _p(
         "license:string", "knowledge",
         "the license's own text reaches models trained on the material",

@@ -442,6 +442,24 @@ def test_a_trigger_names_the_distributions_and_the_clause(tmp_path):
     ]
 
 
+def test_reaches_names_only_terms_of_the_license(tmp_path):
+    keys = (
+        "outputs: binds\noutputs_basis: s\nreaches:\n  - {relation: generated_by, clause: s, terms: [naming_prefix]}\n"
+    )
+    with pytest.raises(ValueError, match=r"mit\.yaml: reaches generated_by names .naming_prefix."):
+        kb_with(tmp_path / "unknown", keys)
+    mit = kb_with(tmp_path / "known", keys.replace("naming_prefix", "attribution")).licenses["MIT"]
+    assert mit.reaches == ("generated_by",) and mit.reach_terms == (("generated_by", "attribution"),)
+
+
+def test_llama_outputs_carry_only_the_terms_the_text_names():
+    """Llama 2 and 3 Section 1(b)(v) reach outputs with the training ban; Llama 3.1 Section 1(b)(i) with the prefix."""
+    named = {lid: RB.kb.licenses[lid].reach_terms for lid in RB.kb.licenses if lid.startswith("LicenseRef-Llama-")}
+    assert named["LicenseRef-Llama-2-Community"] == (("generated_by", "no_output_training"),)
+    assert named["LicenseRef-Llama-3-Community"] == (("generated_by", "no_output_training"),)
+    assert named["LicenseRef-Llama-3.1-Community"] == (("generated_by", "naming_prefix"),)
+
+
 def test_llama_3_text_makes_a_hosted_service_trigger_its_display_and_naming_duties():
     """Section 1(b)(i): "distribute or make available ... or a product or service that uses any of them"."""
     for lid in ("LicenseRef-Llama-3-Community", "LicenseRef-Llama-3.1-Community", "LicenseRef-Llama-3.3-Community"):
