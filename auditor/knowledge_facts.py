@@ -70,6 +70,8 @@ def _license(lic: License, kb: KnowledgeBase) -> Facts:
         yield S.term(lic.id, name), None
     for relation in lic.reaches:
         yield S.binds(lic.id, relation), None
+    for relation, reaching in lic.reach_terms:
+        yield S.binds_term(lic.id, reaching, relation), None
     if lic.training == "binds":
         yield S.training_binding(lic.id), None
     if lic.training == "frees":
@@ -78,6 +80,9 @@ def _license(lic: License, kb: KnowledgeBase) -> Facts:
         yield S.outputs_frees(lic.id), None
     for distribution in lic.copyleft_triggers:
         yield S.copyleft_trigger(lic.id, distribution), Evidence(lic.file, "copyleft_triggers")
+    for trigger in lic.triggers:
+        for distribution in trigger.distributions:
+            yield S.term_trigger(lic.id, trigger.term, distribution, trigger.clause), None
     for org in lic.licensor_orgs:
         yield S.licensor_org(lic.id, org.lower()), None
     for other in lic.share_alike_compatible:

@@ -38,9 +38,15 @@ def details(lic: License, as_of: dt.date) -> JSONObject:
         "training_basis": lic.training_basis,
         "outputs": lic.outputs,
         "outputs_basis": lic.outputs_basis,
+        "reaches": [
+            {"relation": r, "terms": [t for relation, t in lic.reach_terms if relation == r]} for r in lic.reaches
+        ],
         "copyleft_triggers": list(lic.copyleft_triggers),
         "copyleft_scope": lic.copyleft_scope,
         "copyleft_basis": lic.copyleft_basis,
+        "triggers": [
+            {"term": t.term, "distributions": list(t.distributions), "clause": t.clause} for t in lic.triggers
+        ],
         "licensor": lic.licensor,
         "licensor_orgs": list(lic.licensor_orgs),
         "terms": [

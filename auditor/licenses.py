@@ -15,8 +15,8 @@ from pathlib import Path
 
 from license_expression import LicenseSymbol, Licensing
 
-from auditor.config import DISTRIBUTIONS
 from auditor.license_index import LICENSEDB_PAGE, Category, LicenseIndex, Listed
+from auditor.license_scope import Trigger, basis, check_statements, copyleft_triggers, reaches, triggers
 from auditor.license_urls import named_id
 from auditor.parsed import YAML
 from auditor.readers import safeyaml
@@ -26,7 +26,6 @@ UNKNOWN = "NOASSERTION"  # pseudo-license of assets whose terms are not known
 NEVER = "never"  # the verification date of an entry nobody checked against its text
 CATEGORY_LEVEL = "category-level"  # the family of a licence known by its LicenseDB category only
 DATA_FILES = ("terms.yaml", "not-licenses.yaml", "dual-licenses.yaml", "categories.yaml", "aliases.yaml")
-COPYLEFT_SCOPES = ("work", "part")  # share-alike reaches every adaptation, or the licensed part and its modifications
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -42,10 +41,6 @@ class Term:
     uri_suffices: bool = False  # include_license: the license's URI or a link meets it (CC 4.0 s3(a)(1)(C))
 
 
-STATEMENTS = ("binds", "frees", "silent")  # what a license's own text says of trained models and outputs
-COPYLEFT_TERMS = ("share_alike", "no_added_restrictions")  # terms whose duty arises only when shared
-
-
 @dataclass(frozen=True)
 class License:
     id: str
@@ -55,10 +50,12 @@ class License:
     source: str
     training: str  # binds | frees | silent: models trained on the material, by the license's own text
     terms: tuple[Term, ...]
-    reaches: tuple[str, ...] = ()
+    reaches: tuple[str, ...] = ()  # relations the text extends the license over
+    reach_terms: tuple[tuple[str, str], ...] = ()  # (relation, term): the terms a relation carries, where named
     share_alike_compatible: tuple[str, ...] = ()
     outputs: str = "silent"  # binds | frees | silent: what is generated with the material
     copyleft_triggers: tuple[str, ...] = ()  # release distributions that trigger the copyleft terms
+    triggers: tuple[Trigger, ...] = ()  # the distributions that trigger other conditions, where the text says
     copyleft_scope: str = "work"  # work | part (COPYLEFT_SCOPES)
     licensor: str | None = None  # who grants a model family's license (never bound by it)
     licensor_orgs: tuple[str, ...] = ()  # the licensor's Hub organisations
@@ -235,9 +232,10 @@ def license_id(text: str, aliases: dict[str, str]) -> str:
 
 def _license(data: YAML, term_kinds: dict[str, dict[str, YAML]], path: Path) -> License:
     terms = _terms(data, term_kinds, path)
-    reaches = tuple(r["relation"] for r in data.get("reaches", []))
-    outputs = data.get("outputs", "binds" if "generated_by" in reaches else "silent")
-    _check_statements(data, outputs, reaches, path)
+    kinds = {t.term: t.kind for t in terms}
+    relations, reached = reaches(data, kinds, path)
+    outputs = data.get("outputs", "binds" if "generated_by" in relations else "silent")
+    check_statements(data, outputs, relations, path)
     return License(
         id=data["id"],
         name=data["name"],
@@ -246,17 +244,19 @@ def _license(data: YAML, term_kinds: dict[str, dict[str, YAML]], path: Path) -> 
         source=data["source"],
         training=data.get("training", "silent"),
         terms=terms,
-        reaches=reaches,
+        reaches=relations,
+        reach_terms=reached,
         share_alike_compatible=tuple(data.get("share_alike_compatible", [])),
         outputs=outputs,
-        copyleft_triggers=_copyleft_triggers(data, {t.term for t in terms}, path),
+        copyleft_triggers=copyleft_triggers(data, set(kinds), path),
+        triggers=triggers(data, kinds, path),
         copyleft_scope=str(data.get("copyleft_scope", "work")),
         licensor=data.get("licensor"),
         licensor_orgs=tuple(str(o) for o in data.get("licensor_orgs", [])),
         aliases=tuple(str(a) for a in data.get("aliases", [])),
-        training_basis=_basis(data, "training"),
-        outputs_basis=_basis(data, "outputs"),
-        copyleft_basis=_basis(data, "copyleft"),
+        training_basis=basis(data, "training"),
+        outputs_basis=basis(data, "outputs"),
+        copyleft_basis=basis(data, "copyleft"),
         file=f"rules/licenses/{path.name}",
         verified_at=_verified_at(data, path),
         text_read=str(data["text_read"]) if data.get("text_read") else None,
@@ -283,45 +283,6 @@ def _terms(data: YAML, term_kinds: dict[str, dict[str, YAML]], path: Path) -> tu
             )
         )
     return tuple(terms)
-
-
-def _check_statements(data: YAML, outputs: str, reaches: tuple[str, ...], path: Path) -> None:
-    """What the license says of trained models and of outputs is a claim: it must cite its clause."""
-    for key, value in (("training", data.get("training", "silent")), ("outputs", outputs)):
-        if value not in STATEMENTS:
-            raise ValueError(f"{path.name}: {key} must be one of {', '.join(STATEMENTS)}")
-        if key in data and value != "silent" and not data.get(f"{key}_basis"):
-            raise ValueError(f"{path.name}: {key}: {value} needs {key}_basis citing the clause")
-    if (outputs == "binds") != ("generated_by" in reaches):
-        raise ValueError(f"{path.name}: outputs: binds and reaches: generated_by state the same clause; give both")
-
-
-def _basis(data: YAML, key: str) -> str | None:
-    """The clause-citing sentence behind a statement (training, outputs, copyleft), on one line."""
-    if data.get(f"{key}_basis"):
-        return " ".join(str(data[f"{key}_basis"]).split())
-    clauses = [r["clause"] for r in data.get("reaches", []) if r["relation"] == "generated_by"]
-    return f"reaches data generated with the material ({clauses[0]})" if key == "outputs" and clauses else None
-
-
-def _copyleft_triggers(data: YAML, terms: set[str], path: Path) -> tuple[str, ...]:
-    """The release distributions that make a copyleft term bite. A license with such terms must say
-    (with its clause) whether conveying copies, network use or both trigger them, and may limit its
-    share-alike to the licensed part (`copyleft_scope: part`, said in the same basis)."""
-    if data.get("copyleft_scope", "work") not in COPYLEFT_SCOPES:
-        raise ValueError(f"{path.name}: copyleft_scope must be one of {', '.join(COPYLEFT_SCOPES)}")
-    if not terms & set(COPYLEFT_TERMS):
-        if "copyleft_scope" in data:
-            raise ValueError(f"{path.name}: copyleft_scope needs {' or '.join(COPYLEFT_TERMS)} terms")
-        return ()
-    triggers = tuple(data.get("copyleft_triggers", ()))
-    if not triggers or not data.get("copyleft_basis"):
-        raise ValueError(
-            f"{path.name}: a license with {' or '.join(COPYLEFT_TERMS)} needs copyleft_triggers and copyleft_basis"
-        )
-    if not set(triggers) <= set(DISTRIBUTIONS) - {"internal"}:
-        raise ValueError(f"{path.name}: copyleft_triggers must be among weights, api")
-    return triggers
 
 
 def _verified_at(data: YAML, path: Path) -> str | None:

@@ -13,15 +13,36 @@ from auditor.licenses import KnowledgeBase
 
 def prescribed(kb: KnowledgeBase) -> list[tuple[str, str]]:
     """(term, value): every name prefix, statement and phrase a license of the knowledge base
-    prescribes or accepts, which the release's name and card are read for."""
+    prescribes or accepts, which the release's name and card are read for (not the notices, which
+    its NOTICE is read for)."""
     return sorted(
         {
             (t.term, v)
             for lic in kb.licenses.values()
             for t in lic.terms
+            if kb.term_kinds[t.term].get("check") != "notice"
             for v in (*(t.values or kb.term_kinds[t.term].get("default_values", [])), *t.accepts)
         }
     )
+
+
+def notices(kb: KnowledgeBase) -> list[str]:
+    """Every notice text a license prescribes word for word (Llama 3 Section 1(b)(iii)), which the
+    release's NOTICE is read for."""
+    return sorted(
+        {
+            v
+            for lic in kb.licenses.values()
+            for t in lic.terms
+            if kb.term_kinds[t.term].get("check") == "notice"
+            for v in t.values
+        }
+    )
+
+
+def states(notice: str, text: str) -> bool:
+    """Whether a NOTICE file's text states a prescribed notice: any case, whitespace aside."""
+    return " ".join(text.split()).casefold() in " ".join(notice.split()).casefold()
 
 
 def prefixes_met(name: str, kb: KnowledgeBase) -> list[str]:

@@ -24,7 +24,8 @@ from auditor.harvest.hubtable import FORMAT as HUB_RECORDS
 from auditor.licenses import KnowledgeBase
 from auditor.model import Asset, AssetGraph, Evidence
 from auditor.naming import closest, display_id, find, organisation
-from auditor.prescribed import begins_with, prescribed
+from auditor.prescribed import begins_with, prescribed, states
+from auditor.prescribed import notices as notices_prescribed
 from auditor.readers import markdown
 
 if TYPE_CHECKING:
@@ -142,6 +143,10 @@ def files(fb: FactBase, graph: AssetGraph, ids: dict[str, int], key: str, kb: Kn
         notices = shipped.notices(graph.assets[upstream])
         if notices and shipped.repeats(own, notices):
             fb.add(S.repeats_notice(r, ids[upstream]), *(where for _, where in own))
+    for text in notices_prescribed(kb) if own else ():
+        stating = [where for notice, where in own if states(notice, text)]
+        if stating:
+            fb.add(S.notice_states(r, text), *stating)
     for lid, evidence in shipped.licenses(release, kb).items():
         fb.add(S.ships_license(r, lid), *evidence)
     policies = shipped.policies(release)

@@ -183,6 +183,11 @@ class S:
         "the asset's NOTICE carries the upstream's NOTICE text (whitespace aside)",
         phrase="{a}'s NOTICE carries the NOTICE text of {upstream}",
     )
+    notice_states = _p(
+        "a:asset text:string", "input",
+        "a NOTICE file of the asset's folder states the notice a license prescribes (any case, whitespace aside)",
+        phrase="{a}'s NOTICE states \"{text}\"",
+    )
     ships_policy = _p(
         "a:asset", "input",
         "the asset's folder holds a use policy file (USE_POLICY.md, Acceptable-Use-Policy)",
@@ -197,6 +202,10 @@ class S:
         "a limitation that sets the use category (1 unspecified .. 3 academic-only)",
     )
     binds = _p("license:string relation:symbol", "knowledge", "the license's own text reaches across this relation")
+    binds_term = _p(
+        "license:string term:symbol relation:symbol", "knowledge",
+        "a term the license's own text carries across the relation, where it names the terms that do",
+    )
     training_binding = _p(
         "license:string", "knowledge",
         "the license's own text reaches models trained on the material",
@@ -213,6 +222,11 @@ class S:
         "license:string distribution:symbol", "knowledge",
         "a release distribution that triggers the license's copyleft terms",
         phrase="{license}'s copyleft binds a release distributed as {distribution}: {license:copyleft_basis}",
+    )
+    term_trigger = _p(
+        "license:string term:symbol distribution:symbol clause:string", "knowledge",
+        "a release distribution that triggers the license's condition, by the text's clause",
+        phrase="{license}'s {term:spaced} condition binds a release distributed as {distribution}: {clause}",
     )
     copyleft_part = _p(
         "license:string", "knowledge",

@@ -9,7 +9,7 @@ import time
 import pytest
 from conftest import RB
 
-from auditor import license_reading, licenses
+from auditor import license_reading, license_scope, licenses
 from auditor.model import Evidence, LicenseStatement
 
 KB = RB.kb
@@ -399,7 +399,7 @@ def test_every_entry_is_dated_and_hashed_where_its_text_was_read():
 
 def test_copyleft_licenses_say_what_triggers_them():
     for lic in RB.kb.licenses.values():
-        if {t.term for t in lic.terms} & set(licenses.COPYLEFT_TERMS):
+        if {t.term for t in lic.terms} & set(license_scope.COPYLEFT_TERMS):
             assert lic.copyleft_triggers, lic.id
 
 
@@ -417,7 +417,7 @@ SHA = "a" * 64
 def kb_with(tmp_path, mit_keys: str):
     """A knowledge base of terms.yaml and mit.yaml, with `mit_keys` (YAML lines) added to the entry."""
     folder = tmp_path / "kb"
-    folder.mkdir()
+    folder.mkdir(parents=True)
     real = RB.folder / "licenses"
     (folder / "terms.yaml").write_text((real / "terms.yaml").read_text())
     undated = re.sub(r"^(verified_at|text_read|text_sha256):.*\n", "", (real / "mit.yaml").read_text(), flags=re.M)
@@ -459,6 +459,61 @@ def test_an_entry_without_verified_at_was_never_verified(tmp_path):
 def test_malformed_verification_keys_are_refused_naming_the_file(tmp_path, keys, message):
     with pytest.raises(ValueError, match=f"mit.yaml: {message}"):
         kb_with(tmp_path, keys)
+
+
+@pytest.mark.parametrize(
+    "keys, message",
+    [
+        ("triggers:\n  - {terms: [include_license], distributions: [internal], clause: s}\n", "each trigger needs"),
+        ("triggers:\n  - {terms: [include_license], distributions: [weights]}\n", "each trigger needs"),
+        (
+            "triggers:\n  - {terms: [commercial_use], distributions: [weights], clause: s}\n",
+            "trigger term 'commercial_use'",
+        ),
+        ("triggers:\n  - {terms: [display_notice], distributions: [weights], clause: s}\n", "trigger term 'display_"),
+        (
+            "triggers:\n  - {terms: [include_license], distributions: [weights], clause: s}\n"
+            "  - {terms: [include_license], distributions: [api], clause: t}\n",
+            "trigger term 'include_license' must be a condition of the license, listed once",
+        ),
+    ],
+)
+def test_malformed_triggers_are_refused_naming_the_file(tmp_path, keys, message):
+    with pytest.raises(ValueError, match=f"mit.yaml: {message}"):
+        kb_with(tmp_path, keys)
+
+
+def test_a_trigger_names_the_distributions_and_the_clause(tmp_path):
+    mit = kb_with(tmp_path, "triggers:\n  - {terms: [include_license], distributions: [weights], clause: all copies}\n")
+    assert [(t.term, t.distributions, t.clause) for t in mit.licenses["MIT"].triggers] == [
+        ("include_license", ("weights",), "all copies")
+    ]
+
+
+def test_reaches_names_only_terms_of_the_license(tmp_path):
+    keys = (
+        "outputs: binds\noutputs_basis: s\nreaches:\n  - {relation: generated_by, clause: s, terms: [naming_prefix]}\n"
+    )
+    with pytest.raises(ValueError, match=r"mit\.yaml: reaches generated_by names .naming_prefix."):
+        kb_with(tmp_path / "unknown", keys)
+    mit = kb_with(tmp_path / "known", keys.replace("naming_prefix", "attribution")).licenses["MIT"]
+    assert mit.reaches == ("generated_by",) and mit.reach_terms == (("generated_by", "attribution"),)
+
+
+def test_llama_outputs_carry_only_the_terms_the_text_names():
+    """Llama 2 and 3 Section 1(b)(v) reach outputs with the training ban; Llama 3.1 Section 1(b)(i) with the prefix."""
+    named = {lid: RB.kb.licenses[lid].reach_terms for lid in RB.kb.licenses if lid.startswith("LicenseRef-Llama-")}
+    assert named["LicenseRef-Llama-2-Community"] == (("generated_by", "no_output_training"),)
+    assert named["LicenseRef-Llama-3-Community"] == (("generated_by", "no_output_training"),)
+    assert named["LicenseRef-Llama-3.1-Community"] == (("generated_by", "naming_prefix"),)
+
+
+def test_llama_3_text_makes_a_hosted_service_trigger_its_display_and_naming_duties():
+    """Section 1(b)(i): "distribute or make available ... or a product or service that uses any of them"."""
+    for lid in ("LicenseRef-Llama-3-Community", "LicenseRef-Llama-3.1-Community", "LicenseRef-Llama-3.3-Community"):
+        triggers = {t.term: t for t in RB.kb.licenses[lid].triggers}
+        for term in ("display_notice", "naming_prefix", "include_license"):
+            assert triggers[term].distributions == ("weights", "api") and "1(b)(i)" in triggers[term].clause
 
 
 @pytest.mark.parametrize(

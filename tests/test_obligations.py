@@ -89,7 +89,8 @@ def test_a_use_policy_file_passes_the_restrictions_on(release):
     }
     without = release(files_)
     assert obligation(without, "pass_on_restrictions", "LicenseRef-Llama-3-Community")["status"] == "unmet"
-    assert [f["detail"]["term"] for f in without["findings"] if f["rule"] == "OBL002"] == ["include_license"]
+    unmet = [f["detail"]["term"] for f in without["findings"] if f["rule"] == "OBL002"]
+    assert unmet == ["include_license", "include_notice"]  # the "Notice" file of Section 1(b)(iii) too
     with_policy = release({**files_, "acme/Llama-3-m/USE_POLICY.md": "# Meta Llama 3 Acceptable Use Policy\n"})
     o = obligation(with_policy, "pass_on_restrictions", "LicenseRef-Llama-3-Community")
     assert o["status"] == "met" and "acme/Llama-3-m/USE_POLICY.md" in files(o)
@@ -200,3 +201,76 @@ def test_a_notice_is_carried_whatever_its_line_breaks(upstream, before, gap):
             [(" ".join(before) + "\n" + " ".join(upstream[1:]), where)],
             [(" ".join(upstream[:1] + ["\u00a7"] + upstream[1:]), where)],
         )
+
+
+def test_a_hosted_llama_3_fine_tune_owes_the_name_and_display_under_either_position():
+    """Llama 3 Section 1(b)(i) binds a model "distributed or made available" and "a product or service that
+    uses" the materials: the text makes an API trigger both duties; the position cannot lift them."""
+    for rule, term in (
+        ("CMP008-naming-requirement", "naming_prefix"),
+        ("CMP009-display-requirement", "display_notice"),
+    ):
+        doc = run_audit(FIXTURES / "rules" / rule / "fire-api-permissive")
+        assert obligation(doc, term, "LicenseRef-Llama-3-Community")["status"] == "unmet", term
+        (found,) = [f for f in doc["findings"] if f["rule"] == rule[:6]]
+        assert any("binds a release distributed as api: Section 1(b)(i)" in s["fact"] for s in found["evidence"])
+
+
+def test_an_internal_llama_3_fine_tune_owes_no_name_and_says_what_would_trigger_it():
+    doc = run_audit(FIXTURES / "rules" / "CMP008-naming-requirement" / "nofire-internal")
+    o = obligation(doc, "naming_prefix", "LicenseRef-Llama-3-Community")
+    facts = [s["fact"] for s in o["status_evidence"]]
+    assert o["status"] == "met" and any("released for commercial use as internal" in f for f in facts)
+    assert any("binds a release distributed as weights" in f for f in facts)
+
+
+def test_conditions_on_distributed_copies_bind_no_internal_or_hosted_release():
+    """Apache-2.0 Section 4 binds those who "reproduce and distribute copies": without a copy conveyed,
+    the license text and NOTICE are met, on the release's distribution, whatever its folder lacks."""
+    for case, shared in (("nofire-license-missing-internal", "internal"), ("nofire-notice-omitted-api", "api")):
+        doc = run_audit(CASES / case)
+        for term in ("include_license", "include_notice"):
+            o = obligation(doc, term)
+            facts = [s["fact"] for s in o["status_evidence"]]
+            assert o["status"] == "met", (case, term)
+            assert any(f"released for commercial use as {shared}" in f for f in facts)
+            assert any("Section 4: " in f and "distributed as weights" in f for f in facts)
+
+
+def test_a_copyleft_trigger_decides_the_licenses_other_conditions(release):
+    doc = release(
+        {
+            "mlaudit.toml": '[release]\nasset = "acme/m"\ndistribution = "internal"\n',
+            "acme/m/README.md": card("license: gpl-3.0\nbase_model: acme/base"),
+            "acme/base/README.md": card("license: gpl-3.0"),
+        }
+    )
+    o = obligation(doc, "disclose_source", "GPL-3.0-only")
+    assert o["status"] == "met" and any(
+        "copyleft binds a release distributed as weights" in s["fact"] for s in o["status_evidence"]
+    )
+
+
+def test_a_prescribed_notice_is_checked_in_the_releases_own_notice():
+    """Llama 3 Section 1(b)(iii) gives the notice's words: the base's missing NOTICE does not meet it, the
+    release's NOTICE must state them (any case, whitespace aside)."""
+    lid = "LicenseRef-Llama-3-Community"
+    missing = obligation(run_audit(CASES / "fire-prescribed-notice-missing"), "include_notice", lid)
+    assert missing["status"] == "unmet" and files(missing) == {"acme/Llama-3-m/model.safetensors"}
+    other = obligation(run_audit(CASES / "fire-prescribed-notice-other-text"), "include_notice", lid)
+    assert other["status"] == "unmet" and "acme/Llama-3-m/NOTICE" in files(other)
+    doc = run_audit(CASES / "nofire-prescribed-notice-stated")
+    stated = obligation(doc, "include_notice", lid)
+    assert stated["status"] == "met" and files(stated) == {"acme/Llama-3-m/NOTICE"}
+    assert "Meta Llama 3 is licensed under the Meta Llama 3 Community License" in notice.render(doc)
+
+
+def test_a_release_described_by_its_card_alone_cannot_tell_a_prescribed_notice(release):
+    doc = release(
+        {
+            "mlaudit.toml": '[release]\nasset = "acme/Llama-3-m"\n',
+            "acme/Llama-3-m/README.md": card("license: llama3\nbase_model: meta-llama/Meta-Llama-3-8B"),
+            "meta-llama/Meta-Llama-3-8B/README.md": LLAMA_BASE,
+        }
+    )
+    assert obligation(doc, "include_notice", "LicenseRef-Llama-3-Community")["status"] == "cannot-tell"

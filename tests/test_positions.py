@@ -106,3 +106,15 @@ def test_unknown_upstream_terms_leave_no_license_to_vouch_for(tmp_path, upstream
     doc = run_audit(root)
     assert bool(doc["outbound_licenses"]) is outbound
     assert any(q["term"] == "unknown_terms" for q in doc["outbound_requirements"]) is not outbound
+
+
+def test_outputs_carry_only_the_terms_the_license_names_for_them():
+    """Llama 3.1 Section 1(b)(i) reaches a model trained on its outputs with the name prefix alone: under the
+    permissive position that is all that binds it; the conservative position adds the terms the text leaves open."""
+    case = FIXTURES / "rules" / "CMP006-release-license-too-permissive" / "nofire-llama31-outputs-permissive"
+    permissive = run_audit(case)
+    inherited = {o["term"] for o in permissive["obligations"] if o["license"] == "LicenseRef-Llama-3.1-Community"}
+    assert inherited == {"naming_prefix"}
+    assert not {"CMP006", "CMP007", "CMP009"} & rules_of(permissive)
+    conservative = run_audit(case, position="conservative")
+    assert {"CMP006", "CMP007", "CMP009"} <= rules_of(conservative)
