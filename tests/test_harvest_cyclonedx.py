@@ -304,6 +304,31 @@ def test_pedigree_descendants_variants_and_nesting():
     assert found["icons.svg"].checksums[0].algorithm == "sha512"
 
 
+def test_an_excluded_component_is_used_not_contained_or_depended_on(tmp_path):
+    """scope "excluded" (CycloneDX 1.6: test and other non-runtime use, not reachable at runtime):
+    a test library is a tool the model was built or tested with, test data what it was evaluated on;
+    nothing of either is in it, so no term crosses (as for SPDX test dependencies)."""
+    bom = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "metadata": {"component": {"type": "machine-learning-model", "bom-ref": "m", "name": "acme-model"}},
+        "components": [
+            {"type": "library", "bom-ref": "t", "name": "gpl-test-runner", "scope": "excluded"},
+            {"type": "data", "bom-ref": "d", "name": "nc-benchmark", "scope": "excluded"},
+            {"type": "library", "bom-ref": "r", "name": "runtime-lib", "scope": "required"},
+        ],
+        "dependencies": [{"ref": "m", "dependsOn": ["t", "d", "r"]}],
+    }
+    path = tmp_path / "bom.cdx.json"
+    path.write_text(json.dumps(bom))
+    records, _ = read(path)
+    assert refs(by_id(records)["acme-model"]) == [
+        ("depends_on", "runtime-lib", "code", "record"),
+        ("evaluated_on", "nc-benchmark", "dataset", "record"),
+        ("uses_tool", "gpl-test-runner", "code", "record"),
+    ]
+
+
 # --- validation ---------------------------------------------------------------------------------
 
 

@@ -225,6 +225,8 @@ class _Reader(Walk):
             checksums=self._checksums(node, pointer),
         )
         self.records.append((pointer, record))
+        if node.get("scope") == "excluded":
+            self.excluded.add(id(record))
         self.register(node, pointer, record)
         self.own_relations(record, properties)
         self._licenses(record, node, pointer)

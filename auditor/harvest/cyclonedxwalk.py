@@ -9,6 +9,7 @@ from dataclasses import replace
 from auditor.harvest import exported
 from auditor.harvest.cyclonedxdoc import Bom
 from auditor.harvest.layout import Context
+from auditor.harvest.spdx import lineage_relation
 from auditor.model import AssetRecord, Evidence, Identifier, LicenseStatement, Problem, Reference, Statement
 from auditor.naming import asset_key
 from auditor.readers.values import JSON, a_type, a_type_named, object_at, shorten
@@ -45,6 +46,7 @@ class Walk:
         self.pending: list[tuple[AssetRecord, str, str, str]] = []  # (record, bom-ref, relation, pointer)
         self.exact: list[tuple[AssetRecord, str, str, str]] = []  # the same, from mlaudit:relation:<relation>
         self.unresolved: set[str] = set()  # ids of records an mlaudit export marks unresolved
+        self.excluded: set[int] = set()  # the records (by identity) of components scoped "excluded"
 
     def ev(self, pointer: str) -> Evidence:
         where, line = self.doc.where(pointer)
@@ -109,7 +111,12 @@ class Walk:
     def link(
         self, record: AssetRecord, target: AssetRecord, relation: str, pointer: str, basis: str = "declared"
     ) -> None:
-        """A reference from `record` to another record of this file."""
+        """A reference from `record` to another record of this file. A component scoped "excluded"
+        (CycloneDX 1.6: "for test and other non-runtime purposes ... not reachable within a call
+        graph at runtime") is in none of what contains or depends on it: it is software the record
+        was built or tested with, or data it was evaluated on, as SPDX test dependencies are."""
+        if id(target) in self.excluded and relation in ("contains", "depends_on"):
+            relation, basis = lineage_relation("used", record.kind, target.kind), "declared: scope excluded"
         if target is not record:
             record.references.append(
                 Reference(
