@@ -274,3 +274,18 @@ def test_a_release_described_by_its_card_alone_cannot_tell_a_prescribed_notice(r
         }
     )
     assert obligation(doc, "include_notice", "LicenseRef-Llama-3-Community")["status"] == "cannot-tell"
+
+
+def test_a_hosted_mit_fine_tune_owes_no_license_copy_under_either_position(release):
+    """MIT's notices "shall be included in all copies or substantial portions of the Software": a model
+    served by API conveys no copy, so the text, not the position, leaves the license copy unowed."""
+    files = {
+        "mlaudit.toml": '[release]\nasset = "acme/m"\ndistribution = "api"\n',
+        "acme/m/README.md": card("license: mit\nbase_model: acme/base"),
+        "acme/base/README.md": card("license: mit"),
+    }
+    for position in ("conservative", "permissive"):
+        o = obligation(release(files, position=position), "include_license", "MIT")
+        facts = [s["fact"] for s in o["status_evidence"]]
+        assert o["status"] == "met", position
+        assert any("binds a release distributed as weights" in f and "all copies" in f for f in facts)
