@@ -314,6 +314,15 @@ def test_license_texts_are_identified(tmp_path, license_id):
     assert float(score.group(1)) >= 0.95 and score.group(2) == license_id
 
 
+def test_a_boost_license_file_is_the_boost_software_license(tmp_path):
+    """BSL-1.0 is the Boost Software License (SPDX), not the Business Source License that shares
+    its initials: a LICENSE_1_0.txt as Boost ships it, with an SPDX line on top, is identified so."""
+    boost = "SPDX-License-Identifier: BSL-1.0\n\n" + (TEXTS / "BSL-1.0.txt").read_text(encoding="utf-8")
+    assert boost.splitlines()[2] == "Boost Software License - Version 1.0 - August 17th, 2003"
+    match = licensetext.identify(boost)
+    assert match.license == "BSL-1.0" and match.accepted
+
+
 def test_every_reference_text_matches_itself_best():
     for path in TEXTS.rglob("*.txt"):
         match = licensetext.identify(path.read_text(encoding="utf-8"))
