@@ -228,7 +228,7 @@ def _hub_ids(data: dict[str, JSON], key: str, ev: Ev, problem: CardReport) -> li
 def _hub_target(value: str, pointer: str, ev: Ev, problem: CardReport) -> str | None:
     """The Hub id one entry names (a Hub URL names its repository), or None, flagged, for prose
     (a placeholder such as "TBD" too), a local path or a URL outside the Hub."""
-    on_hub = hub_id("url", value)
+    on_hub = hub_id("url", value) if _url_like(value) else None
     named = on_hub[1] if on_hub else ("" if "://" in value else value)
     if looks_like_hub_id(named) and placeholders.says(named):
         return named
@@ -240,6 +240,12 @@ def _hub_target(value: str, pointer: str, ev: Ev, problem: CardReport) -> str | 
         ev(pointer).line,
     )
     return None
+
+
+def _url_like(value: str) -> bool:
+    """Whether an entry may be a URL, with or without its scheme (`huggingface.co/org/x`): a Hub
+    id's owner holds no dot, a host does. Most entries are Hub ids, which need no URL parse."""
+    return "://" in value or "." in value.partition("/")[0]
 
 
 def _bases(

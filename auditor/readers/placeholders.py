@@ -19,7 +19,7 @@ from auditor.readers import safeyaml
 from auditor.resources import rules_dir
 
 MAX_LABEL = 80  # a template label ("**Funded by [optional]:**") is short
-MAX_REMEMBERED = 200  # lines this short have their judgement remembered (at most 4,096 of them)
+MAX_REMEMBERED = 200  # lines this short have their judgement remembered (at most 65,536: a lake's rows repeat values)
 _LINK_TARGET = re.compile(r"\]\([^()\s]{0,2000}\)")
 EMPHASIS = re.compile(r"[*_`]+")
 _TAG = re.compile(  # HTML's own elements: "<Describe the uses here>" is an instruction, not a tag
@@ -100,7 +100,7 @@ def _judgement(line: str) -> str | None:
     return "filled" if any(said) else "placeholder"
 
 
-_judge_short = lru_cache(maxsize=4096)(_judgement)
+_judge_short = lru_cache(maxsize=65536)(_judgement)
 
 
 def says(value: str) -> bool:
