@@ -109,7 +109,6 @@ MERGES = [  # YAML 1.1 merge keys, which the Hub's loader (PyYAML's safe_load) a
     "a: &a {x: a, y: a}\nb: &b {x: b, z: b}\nc:\n  <<: [*a, *b]\n  y: own\n",  # the first merged wins
     "<<: {license: mit, datasets: [d/x]}\nlicense: apache-2.0\n",  # a written key wins, wherever it is
     "a: &a {x: a}\nb: &b {<<: *a, y: b}\nc: {<<: *b, z: c}\n",  # merges within merges
-    "a: &a {x: a}\n<<: *a\n<<: {x: later}\n",  # a later merge key wins
     "a: &a {x: a}\nb:\n  x: b\n  <<: *a\n  <<: [{y: z}, {y: w, v: w}]\n",
     "'<<': {x: quoted}\nb: {\"<<\": {y: quoted}}\n",  # a quoted '<<' is an ordinary key
 ]
@@ -126,9 +125,18 @@ def plain_strings(value: object) -> object:
 
 @pytest.mark.parametrize("source", MERGES)
 def test_merge_keys_are_applied_as_the_hubs_loader_applies_them(source):
+    """The same keys and values as PyYAML's safe_load; their order is not compared, since PyYAML
+    6.0.4 orders a merged mapping's keys differently from 6.0.3."""
     fm = frontmatter.parse(source, 2)
-    assert repr(fm.data) == repr(plain_strings(yaml.safe_load(source)))  # key order too
+    assert fm.data == plain_strings(yaml.safe_load(source))
     assert read(source) == composed(source) and not fm.duplicates
+
+
+def test_of_two_merge_keys_in_one_mapping_the_later_wins():
+    """Two `<<` keys in one mapping: PyYAML 6.0.3 lets the later win and 6.0.4 the earlier, so
+    mlaudit keeps its own rule (the later, as for any key written twice) and is not compared."""
+    fm = frontmatter.parse("a: &a {x: a}\n<<: *a\n<<: {x: later}\n", 2)
+    assert fm.data == {"x": "later", "a": {"x": "a"}}
 
 
 def test_a_merged_field_has_the_line_it_is_written_on():
