@@ -84,11 +84,16 @@ def environment() -> Environment:
 
 def _scope(document: JSONObject) -> dict[str, JSON]:
     """The assets and edges of the release's lineage, which the report's tables list, and how many
-    of the folder's are left to report.json (a report of schema 1.5 or earlier lists them all)."""
+    of the folder's are left to report.json (a report of schema 1.5 or earlier lists them all); the
+    assets findings name, numbered for the page's filters (looked up, not searched: a release may
+    name tens of thousands)."""
     assets = [a for a in document["assets"] if a.get("in_lineage", True)]
     edges = [e for e in document["edges"] if e.get("in_lineage", True)]
     cut = document["release"].get("outside_lineage", {"assets": 0, "edges": 0})  # cut before encoding
+    named = sorted({f["asset"] for f in document["findings"] if f.get("asset") is not None})
     return {
+        "finding_assets": named,
+        "asset_number": {asset: number for number, asset in enumerate(named, 1)},
         "lineage_assets": assets,
         "lineage_edges": edges,
         "other_assets": len(document["assets"]) - len(assets) + cut["assets"],
