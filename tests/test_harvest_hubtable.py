@@ -349,13 +349,13 @@ def test_bad_elements_of_a_json_array_are_told_by_their_index_and_the_rest_are_r
     ]
     (tmp_path / "models.json").write_text(json.dumps(elements))
     result = harvest(tmp_path)
-    assert sorted(r.id for r in result.records) == ["org/b", "org/good"]
+    assert sorted(r.id for r in result.records) == ["org/b", "org/big", "org/good"]  # org/big: described, unread
     assert [p.message for p in result.problems] == [
         "row 1: not a JSON object; the row is not read",
         "row 2: not a JSON object; the row is not read",
         "row 3: it has no id (a string); the row is not read",
         "row 4: not a JSON object; the row is not read",
-        "row 5: its card data and tags are over 1024 KB; the row is not read",
+        "row 5 (org/big): its card data and tags are over 1024 KB; the row is not read",
     ]
 
 
@@ -416,12 +416,12 @@ def test_bad_rows_are_told_by_their_line_and_the_rest_are_read(tmp_path):
     write_tree(tmp_path, {"models.jsonl": text})
     result = harvest(tmp_path)
     assert sorted(r.id for r in result.records) == ["org/good", "org/shapes"]
-    bad = {p.message for p in result.problems if p.code == "bad-row"}
+    bad = {p.message for p in result.problems if p.code == "bad-row" and p.asset is None}
     assert bad == {f"{m}; the row is not read" for _, m in BAD_ROWS} | {"line 9: not UTF-8 text; the row is not read"}
-    fields = {(p.message, p.evidence, p.asset) for p in result.problems if p.code == "bad-field"}
+    fields = {(p.message, p.evidence, p.asset) for p in result.problems if p.asset}
     assert fields == {
-        (
-            "line 8: 'cardData' should be an object; it is not read",
+        (  # card data that is not an object is unreadable front matter: its asset cannot pass
+            "line 8: 'cardData' is not a JSON object (its JSON text cut short, or another type); it is not read",
             Evidence("models.jsonl", "cardData", 8),
             "model:org/shapes",
         ),
@@ -434,7 +434,7 @@ def test_bad_rows_are_told_by_their_line_and_the_rest_are_read(tmp_path):
     [entry] = [e for e in result.inventory if e.file == "models.jsonl"]
     assert entry.status == "read"  # read in part: the rows that could be are
     doc = run_audit(tmp_path)
-    assert len(findings_of(doc, "INP001")) == 6  # a row that cannot be read fails the gate
+    assert len(findings_of(doc, "INP001")) == 7  # a row that cannot be read fails the gate, and org/shapes
     assert {f["asset"] for f in findings_of(doc, "INP002")} == {"org/shapes"}
     named = run_audit(tmp_path, asset="org/good")  # a release's audit reads its lineage's rows, and every bad row
     assert {f["asset"] for f in findings_of(named, "INP001")} == {"org/good"} and not findings_of(named, "INP002")
@@ -451,9 +451,9 @@ def test_a_row_over_the_size_limit_is_told_and_not_read(tmp_path):
     big = {"id": "org/big", "tags": [], "cardData": {"license": "x" * (hubrows.MAX_ROW_BYTES + 10)}}
     write_tree(tmp_path, {"models.jsonl": jsonl({"id": "org/a", "tags": []}, big, {"id": "org/b", "tags": []})})
     result = harvest(tmp_path)
-    assert sorted(r.id for r in result.records) == ["org/a", "org/b"]
-    assert [p.message for p in result.problems] == [
-        "line 2: its card data and tags are over 1024 KB; the row is not read"
+    assert sorted(r.id for r in result.records) == ["org/a", "org/b", "org/big"]
+    assert [(p.message, p.asset) for p in result.problems] == [
+        ("line 2 (org/big): its card data and tags are over 1024 KB; the row is not read", "model:org/big")
     ]
 
 

@@ -20,13 +20,10 @@ JSONL_PATHS = tuple(f"$.{k}" for k in ("sha", "repo_type", "tags", *CLIENT_NAMES
 
 
 def jsonl_values() -> tuple[str, ...]:
-    """A JSON Lines row's sha and repo_type (each when a string), lastModified (in the ISO form
-    where it reads as a date, else as given), card data, its field's name and tags (as JSON text),
-    from its fields parsed once (`v`, JSONL_PATHS' values)."""
+    """A JSON Lines row's sha and repo_type (as JSON text: hubtable checks their type), lastModified
+    (in the ISO form where it reads as a date, else as given), card data, its field's name and tags
+    (as JSON text), from its fields parsed once (`v`, JSONL_PATHS' values)."""
     at = {path[2:]: f"v[{n}]" for n, path in enumerate(JSONL_PATHS, 1)}
-
-    def string(k: str) -> str:
-        return f"""CASE WHEN starts_with({at[k]}, '"') THEN {at[k]}->>'$' END"""
 
     def date(k: str) -> str:  # a string as it is, a number as seconds or milliseconds since 1970, else its JSON text
         number = f"{at[k]}::DOUBLE"
@@ -40,21 +37,34 @@ def jsonl_values() -> tuple[str, ...]:
     api, client = at["cardData"], at["card_data"]
     card_field = f"CASE WHEN {api} IS NULL AND {client} IS NOT NULL THEN 'card_data' ELSE 'cardData' END"
     card = f"coalesce({api}, {client})::VARCHAR"
-    return string("sha"), _iso(modified), string("repo_type"), card, card_field, f"{at['tags']}::VARCHAR"
+    return (
+        f"{at['sha']}::VARCHAR",
+        _iso(modified),
+        f"{at['repo_type']}::VARCHAR",
+        card,
+        card_field,
+        f"{at['tags']}::VARCHAR",
+    )
 
 
 def parquet_values(types: dict[str, str]) -> tuple[str, ...]:
-    """A Parquet row's sha, lastModified, repo_type, card data, its field's name and tags as JSON
-    text, whether the file stores them as JSON strings or as nested columns, by the API's names or
-    the client's."""
-    sha, kind = (f'"{c}"::VARCHAR' if c in types else "NULL" for c in ("sha", "repo_type"))
+    """A Parquet row's sha, lastModified, repo_type, card data, its field's name and tags, each but
+    the date as JSON text, whether the file stores them as JSON strings or as nested columns, by the
+    API's names or the client's; a column the file lacks reads as absent (NULL)."""
+    sha, kind = (_json_text(c, types) for c in ("sha", "repo_type"))
     modified = [_modified(c, types[c]) for c in ("lastModified", "last_modified") if c in types]
     cards = [(c, f'"{c}"' if types[c] == "VARCHAR" else f'to_json("{c}")') for c in CARD_FIELDS if c in types]
     card = f"coalesce({', '.join(text for _, text in cards)})::VARCHAR" if cards else "NULL"
     both = """CASE WHEN "cardData" IS NULL AND "card_data" IS NOT NULL THEN 'card_data' ELSE 'cardData' END"""
-    card_field = f"'{cards[0][0]}'" if len(cards) == 1 else both
-    tags = '"tags"::VARCHAR' if types["tags"] == "VARCHAR" else 'to_json("tags")::VARCHAR'
+    card_field = both if len(cards) == 2 else f"'{cards[0][0] if cards else CARD_FIELDS[0]}'"
+    tags = '"tags"::VARCHAR' if types.get("tags") == "VARCHAR" else _json_text("tags", types)
     return sha, f"coalesce({', '.join(modified)})" if modified else "NULL", kind, card, card_field, tags
+
+
+def _json_text(column: str, types: dict[str, str]) -> str:
+    """A column's value as JSON text, whatever its type (a string quoted, as JSON Lines gives it), so
+    that a value of the wrong type is told alike in both forms; NULL where the file lacks the column."""
+    return f'to_json("{column}")::VARCHAR' if column in types else "NULL"
 
 
 def _modified(column: str, stored: str) -> str:

@@ -41,6 +41,7 @@ MAX_LINE_BYTES = 64 * 1024 * 1024
 MAX_ROWS = 5_000_000  # rows read from one table (the Hub holds about 2.2 M models)
 Row = tuple[int, str | None, str | None, str | None, str | None, str | None, str | None, str, str | None]
 # number, error, id, sha, lastModified, repo_type, card data, the card data's field name, tags
+READ_KEYS = ("id", *(path[2:] for path in hubfields.JSONL_PATHS))  # the fields of a row that are read
 UNREAD = (None, None, None, None, None, "cardData", None)  # a bad row's values past its error
 UPSTREAM_FIELDS = ("base_model", "datasets", "source_datasets")  # and the model index's datasets, as hfcard reads
 # A name of an upstream (lowercase), after any tag prefix (base_model:finetune:, dataset:), `extended|`
@@ -168,14 +169,20 @@ def _load_texts(tables: Tables, i: int, source: Path, numbered: str, kept: str) 
 
 
 def _load_parquet(tables: Tables, i: int, path: Path) -> None:
-    """A Parquet table's rows, numbered from 0, with their columns as stored."""
+    """A Parquet table's rows, numbered from 0, with their columns as stored; an id that is not a
+    string is none, as in JSON Lines. A file without an id column cannot be read."""
+    import duckdb
+
     types = {r[0]: r[1] for r in tables.con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()}
+    if "id" not in types:
+        raise duckdb.InvalidInputException("it has no 'id' column, which names each row's repository")
     tables.columns[i] = types
+    row_id = '"id"' if types["id"] == "VARCHAR" else "NULL::VARCHAR"
     stored = ("sha", "repo_type", "tags", *hubfields.CLIENT_NAMES, *hubfields.CLIENT_NAMES.values())
-    kept = ", ".join(f'"{c}"' for c in stored if c in types)
+    kept = "".join(f', "{c}"' for c in stored if c in types)
     tables.con.execute(
-        f"""CREATE TABLE t{i} AS SELECT file_row_number AS place, true AS is_object, id::VARCHAR AS id,
-                   lower(id::VARCHAR) AS lid, {kept} FROM read_parquet(?, file_row_number=true)
+        f"""CREATE TABLE t{i} AS SELECT file_row_number AS place, true AS is_object, {row_id} AS id,
+                   lower({row_id}) AS lid{kept} FROM read_parquet(?, file_row_number=true)
             WHERE file_row_number <= {MAX_ROWS}""",
         [str(path)],
     )
@@ -199,8 +206,9 @@ def rows(tables: Tables, path: Path, focus: frozenset[str] | None) -> Iterator[R
         for value in (hubfields.parquet_values(tables.columns[i]) if parquet else hubfields.jsonl_values())
     )
     parsed = "" if parquet else f", CASE WHEN {chosen} THEN json_extract(line, {list(hubfields.JSONL_PATHS)}) END AS v"
+    keys = "NULL" if parquet else f"CASE WHEN {chosen} AND {_twice()} THEN json_keys(line) END"
     query = f"""
-        SELECT place, is_object, id, {read}
+        SELECT place, is_object, id, {keys}, {read}
         FROM (SELECT *{parsed} FROM t{i} WHERE {kept} OR place = {limit}) ORDER BY place
     """
     found = tables.con.execute(query).fetchall()
@@ -225,11 +233,11 @@ def _taken(found: list[tuple[Any, ...]], con: Any, i: int) -> Iterator[tuple[Any
     plus the lines it refused before it (each told in its turn)."""
     refused = sorted(con.execute(f"SELECT line, error_type FROM rejected{i}").fetchall())
     j = 0
-    for place, is_object, row_id, *values in found:
+    for place, is_object, row_id, keys, *values in found:
         while j < len(refused) and refused[j][0] <= place + j:
             yield refused[j][0], _refused(refused[j][1]), *UNREAD
             j += 1
-        yield place + j, None if is_object else "not a JSON object", row_id, *values
+        yield place + j, *_checked(is_object, row_id, keys), *values
     for line, error in refused[j:]:
         yield line, _refused(error), *UNREAD
 
@@ -244,8 +252,29 @@ def _too_long() -> str:
 
 def _sized(found: list[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
     """Parquet rows and array elements, told when not a JSON object."""
-    for number, is_object, *values in found:
-        yield number, None if is_object else "not a JSON object", *values
+    for number, is_object, row_id, keys, *values in found:
+        yield number, *_checked(is_object, row_id, keys), *values
+
+
+def _twice() -> str:
+    """Whether a row's text may give a field of the record twice: a key's name found twice, at any
+    depth (its card data may hold `tags`), which json_keys then checks at the top level alone."""
+    names = "|".join(READ_KEYS)
+    found = f"""regexp_extract_all(line, '"({names})"[ \t\r\n]*:', 1)"""
+    return f"len({found}) > len(list_distinct({found}))"
+
+
+def _checked(is_object: bool, row_id: str | None, keys: list[str] | None) -> tuple[str | None, str | None]:
+    """A row's error and id: not an object, or a field of the record given twice, which JSON
+    parsers read differently (the first value, as DuckDB, or the last, as Python): its reading is
+    not one, so the row is not read (an id given twice names none)."""
+    if not is_object:
+        return "not a JSON object", row_id
+    twice = sorted(k for k in set(keys or ()) & set(READ_KEYS) if (keys or []).count(k) > 1)
+    if not twice:
+        return None, row_id
+    named = ", ".join(f"'{k}'" for k in twice)
+    return f"it gives {named} twice, which JSON parsers read differently", None if "id" in twice else row_id
 
 
 def _bounded(numbered: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:

@@ -26,6 +26,7 @@ DuckDB's parsers are linear, and so is the rest, one pass over the rows.
 from __future__ import annotations
 
 import codecs
+import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -44,15 +45,22 @@ PINNABLE = False
 HUB_LAYOUT = True  # a row's id is its Hub id
 IN_FOLDER = False  # a table holds many assets: its folder is none of theirs
 SUFFIXES = (".jsonl", ".ndjson", ".parquet", ".json")
-JSONL_KEYS = (b'"sha"', b'"tags"', b'"cardData"', b'"lastModified"', b'"card_data"', b'"last_modified"')
-PARQUET_COLUMNS = frozenset({"id", "tags"})  # and card data, by either name (hubfields.CARD_FIELDS)
+HUB_FIELDS = (
+    "sha",
+    "tags",
+    "cardData",
+    "lastModified",
+    "card_data",
+    "last_modified",
+)  # any, with an id, makes a record
+JSONL_KEYS = tuple(f'"{k}"'.encode() for k in HUB_FIELDS)
 MAX_BAD_ROWS = 100  # bad rows of a table told one by one; the rest are counted
 
 
 def detect(path: Path, head: bytes) -> bool:
     """A table of Hub records: JSON Lines with a line that has an id and Hub record fields, a JSON
     array (the API's own answer) whose first element has them, either gzip-compressed or not, or
-    Parquet with id and card columns; or, named for the kind of its rows (models.jsonl), any such
+    Parquet with an id column and a Hub field's; or, named for the kind of its rows (models.jsonl), any such
     file of JSON objects or Parquet, whatever its first row's keys or size: one that cannot be read
     is then told, never skipped. A compressed file so named whose gzip data is corrupt from its
     start is taken for a table, to be told unreadable: a broken table must not pass unseen."""
@@ -75,7 +83,7 @@ def detect(path: Path, head: bytes) -> bool:
 
 def _columns(path: Path) -> bool:
     stored = set(hubrows.columns(path))
-    return stored >= PARQUET_COLUMNS and bool(stored & set(hubfields.CARD_FIELDS))
+    return "id" in stored and bool(stored & set(HUB_FIELDS))
 
 
 def _recordlike(text: bytes) -> bool:
@@ -106,8 +114,14 @@ def read(
                 _row(row, indexed, kind, context.rel, records, problems)
                 continue
             bad += 1  # a table broken throughout is one broken file, not a million findings
+            record = _unread(row, kind, context.rel, indexed, focus)
+            if record is not None:
+                records.append(record)
             if bad <= MAX_BAD_ROWS:
-                problems.append(Problem(BAD_ROW, f"{error}; the row is not read", _at(context.rel, row[0], indexed)))
+                key = asset_key(record.kind, record.id) if record else None
+                problems.append(
+                    Problem(BAD_ROW, f"{error}; the row is not read", _at(context.rel, row[0], indexed), key)
+                )
     except (duckdb.Error, gzipped.Unreadable) as exc:
         told = str(exc).replace(str(path), context.rel)  # DuckDB names the file by the path it was given
         message = f"cannot read the table: {shorten(told.splitlines()[0])}"
@@ -119,11 +133,27 @@ def read(
 
 
 def _error(row: hubrows.Row, indexed: bool) -> str | None:
-    """Why a row cannot be read at all, naming it (None: it can be)."""
+    """Why a row cannot be read at all, naming it, and its id where that could be read (None: it can be)."""
     number, error, row_id = row[:3]
     if error is None and not (row_id and looks_like_hub_id(row_id)):
         error = f"its id {shorten(row_id)!r} is not a Hub id" if row_id else "it has no id (a string)"
-    return None if error is None else f"{_where(number, indexed)}: {error}"
+    named = f" ({row_id})" if row_id and looks_like_hub_id(row_id) else ""
+    return None if error is None else f"{_where(number, indexed)}{named}: {error}"
+
+
+def _unread(
+    row: hubrows.Row, kind: tuple[str, str] | None, rel: str, indexed: bool, focus: frozenset[str] | None
+) -> AssetRecord | None:
+    """The record of a row that cannot be read but whose id could (a row too large, a field given
+    twice), saying nothing of its asset: the asset is described by a row that failed to read, which
+    its INP001 tells, not an upstream no manifest describes."""
+    number, _, row_id = row[:3]
+    if not (row_id and looks_like_hub_id(row_id)) or (focus is not None and row_id.lower() not in focus):
+        return None
+    found, basis = kind or ("model", "default")
+    record = AssetRecord(row_id, found, rel, format=FORMAT, kind_basis=basis)
+    record.place, record.has_metadata = _at(rel, number, indexed), False
+    return record
 
 
 def _where(number: int, indexed: bool) -> str:
@@ -182,9 +212,14 @@ def _row(
     problems: list[Problem],
 ) -> None:
     """The record of a row that can be read, and the problems of its fields."""
-    locator, _, row_id, sha, modified, repo_type, card_text, card_field, tags_text = row
+    locator, _, row_id, sha_text, modified, kind_text, card_text, card_field, tags_text = row
     assert row_id is not None  # _error let it through
-    stated, met = _repo_type(repo_type, rel, locator, indexed)
+    met: list[tuple[str, str, Evidence]] = []
+    sha, repo_type = (
+        _string(text, field, _at(rel, locator, indexed, field), met)
+        for text, field in ((sha_text, "sha"), (kind_text, "repo_type"))
+    )
+    stated = _repo_type(repo_type, _at(rel, locator, indexed, "repo_type"), met)
     found, basis = (stated, "Hub record field repo_type") if stated else kind or ("model", "default")
     if modified is not None and not _dated(modified):
         message = f"'lastModified' is {shorten(modified)!r}, not a date; the row's revision is ordered as undated"
@@ -204,19 +239,27 @@ def _dated(modified: str) -> bool:
     return len(modified) == hubfields.ISO_LENGTH and modified[10] == "T" and modified[-1] == "Z"
 
 
-def _repo_type(
-    value: str | None, rel: str, locator: int, indexed: bool
-) -> tuple[str | None, list[tuple[str, str, Evidence]]]:
+def _string(text: str | None, field: str, where: Evidence, met: list[tuple[str, str, Evidence]]) -> str | None:
+    """The string a field's JSON text holds; None, told in `met`, when it holds another JSON type."""
+    value = None if text is None else json.loads(text)
+    if value is None or isinstance(value, str):
+        return value
+    met.append(("bad-field", f"'{field}' should be a string, not {shorten(text)}; it is not read", where))
+    return None
+
+
+def _repo_type(value: str | None, where: Evidence, met: list[tuple[str, str, Evidence]]) -> str | None:
     """The kind a row's `repo_type` states (the Hub's API answers models and datasets apart, and a
     dump mixing them says which in this field), over the table's name and the card data; a value
     naming another kind of repository (a Space) is told and the kind decided as without it."""
     if value is None:
-        return None, []
+        return None
     kind = value.strip().lower()
     if kind in HUB_KINDS:
-        return kind, []
+        return kind
     message = f"'repo_type' is {shorten(value)!r}, neither model nor dataset; the kind is decided as without it"
-    return None, [("bad-field", message, _at(rel, locator, indexed, "repo_type"))]
+    met.append(("bad-field", message, where))
+    return None
 
 
 def _record(
@@ -261,12 +304,14 @@ def _values(
     card_field: str, card_text: str | None, tags_text: str | None
 ) -> tuple[dict[str, JSON], list[str], list[tuple[str, str, str]]]:
     """The row's card data (in the field so named) and tags, and the problems of their shapes (each
-    read as empty)."""
+    read as empty). Card data that is not an object (JSON text cut short, a list) is a card's front
+    matter that cannot be read: a row problem that fails its asset, as that card's would."""
     found: list[tuple[str, str, str]] = []
     card, tags = rowjson.parse(card_text, card_field, found), rowjson.parse(tags_text, "tags", found)
     if not isinstance(card, dict):
         if card is not None:
-            found.append(("bad-field", f"'{card_field}' should be an object; it is not read", card_field))
+            message = f"'{card_field}' is not a JSON object (its JSON text cut short, or another type); it is not read"
+            found.append((BAD_ROW, message, card_field))
         card = {}
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         if tags is not None:
