@@ -22,14 +22,16 @@ import numpy
 
 from auditor import __version__, duck
 from auditor.lake import LakeAudit
+from auditor.model import INVENTORY_STATUSES, InventoryEntry
 from auditor.parsed import JSON, JSONObject
 from auditor.spilled import BUFFER, ORIGIN, Spilled, copy_lines, line, places
 from auditor.vocabulary import SEVERITIES
 
-SUMMARY_VERSION = "1.4.0"  # 1.1: blocked_by_unknown_terms and unknown_upstream_terms, not in conflicting_pairs;
+SUMMARY_VERSION = "1.5.0"  # 1.1: blocked_by_unknown_terms and unknown_upstream_terms, not in conflicting_pairs;
 # 1.2: unowned (the open findings no row owns: about the lake as a whole, or an asset it does not release);
 # 1.3: unknown_terms_upstreams (the upstreams without a usable license that block the most assets);
-# 1.4: unblock_report (the impact command asking what establishing such an upstream's license unblocks)
+# 1.4: unblock_report (the impact command asking what establishing such an upstream's license unblocks);
+# 1.5: input.statuses and input.inventory (every input file, read or not, with why, as a report's inventory)
 TOP = 10  # rows of each ranking in the summary
 TOP_LICENSES = 15  # licenses of the licence mix named one by one; the rest are counted as one
 TOP_FAILING = 50  # failing assets the summary lists
@@ -121,12 +123,23 @@ def _about(lake: LakeAudit) -> JSONObject:
             "path": lake.root,
             "sha256": lake.graph.harvest.fingerprint,
             "files": len(lake.graph.harvest.inventory),
+            **_inventory(lake.graph.harvest.inventory),
         },
         "full_report": f"mlaudit audit {shlex.quote(lake.root)} --asset ID",
         "unblock_report": f"mlaudit impact {shlex.quote(lake.root)} UPSTREAM --relicense LICENSE",
         "position": lake.settings.position,
         "engines": list(lake.engines),
         "review": lake.review,
+    }
+
+
+def _inventory(entries: list[InventoryEntry]) -> JSONObject:
+    """Every input file with its format, status and why (as a report's inventory), and the count of
+    each status: a file skipped or unreadable is said, never dropped without a word."""
+    ordered = sorted(entries, key=lambda e: e.file)
+    return {
+        "statuses": {status: sum(e.status == status for e in ordered) for status in INVENTORY_STATUSES},
+        "inventory": [{"file": e.file, "format": e.format, "status": e.status, "reason": e.reason} for e in ordered],
     }
 
 

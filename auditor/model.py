@@ -163,13 +163,14 @@ class AssetRecord:
 
 DISTRIBUTABLE = ("weights",)  # the files that show a folder holds what the release distributes (a metadata
 # harvest of the Hub fetches configs but never weights, so configs alone show nothing missing)
+INVENTORY_STATUSES = ("read", "skipped", "unreadable")  # what became of an input file
 
 
 @dataclass(frozen=True, slots=True)
 class InventoryEntry:
     file: str
     format: str
-    status: str  # read | skipped | unreadable
+    status: str  # one of INVENTORY_STATUSES
     reason: str = ""
 
 

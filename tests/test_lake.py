@@ -648,3 +648,22 @@ def test_an_sbom_group_is_no_hub_organisation_unless_a_hub_purl_names_the_compon
     )
     rows = {a["id"]: (a["organisation"], a["setting"]) for a in lake.run(tmp_path, rb=RB).assets}
     assert rows == {"acme/lib": ("", None), "acme/hub-model": ("acme", "lake.override[0]")}
+
+
+def test_every_input_file_is_in_the_summary_and_those_not_read_on_the_page_and_terminal(tmp_path):
+    root = write_tree(
+        tmp_path / "lake",
+        {"acme/m/README.md": card("license: mit", "# m\n"), "notes.txt": "hello", "bad/README.md": "---\n[\n---\n"},
+    )
+    with lakedb.outputs(lake.run(root, rb=RB)) as (summary, _):
+        files = {e["file"]: e["status"] for e in summary["input"]["inventory"]}
+        assert files == {"acme/m/README.md": "read", "notes.txt": "skipped", "bad/README.md": "unreadable"}
+        assert summary["input"]["statuses"] == {"read": 1, "skipped": 1, "unreadable": 1}
+        page = lakehtml.render(summary)
+        shown = laketext.render(summary, [])
+    assert "1 read, 1 skipped, 1 unreadable" in page and "<code><bdi>notes.txt</bdi></code>" in page
+    assert "acme/m/README.md</bdi>" not in page  # the files read are counted, summary.json lists them
+    assert (
+        "input files not read: 2 of 3" in shown
+        and "  notes.txt (skipped: not a manifest format mlaudit reads)" in shown
+    )

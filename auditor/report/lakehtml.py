@@ -10,11 +10,15 @@ from auditor.readers.sanitise import showable
 from auditor.report import lakeplots
 from auditor.report.html import environment, map_strings
 
+SHOWN_FILES = 200  # input files not read that the page lists; summary.json lists every one
+
 
 def render(summary: JSONObject) -> str:
     """The page of a lake summary (lakedb.outputs)."""
     summary = map_strings(summary, showable)
-    return environment().get_template("lake.html.j2").render(lake=summary, plots=_plots(summary))
+    return (
+        environment().get_template("lake.html.j2").render(lake=summary, plots=_plots(summary), shown_files=SHOWN_FILES)
+    )
 
 
 def _plots(s: JSONObject) -> dict[str, Markup]:

@@ -37,7 +37,7 @@ def render(summary: JSONObject, written: list[str]) -> str:
     if blocked := s["blocked_by_unknown_terms"]:
         lines.append(f"blocked by an upstream's unknown terms: {blocked} asset{'s' if blocked != 1 else ''}")
         lines += _blockers(s)
-    lines += _unowned(s)
+    lines += _unowned(s) + _unread(s)
     lines.append(f"one asset's full report: {s['full_report']}")
     lines += [f"wrote {path}" for path in written]
     return "".join(terminal(line) + "\n" for line in lines)
@@ -65,4 +65,17 @@ def _unowned(s: JSONObject) -> list[str]:
     lines += [f"  {f['severity']} {f['rule']} {f['message']}" for f in listed[:SHOWN]]  # a message names its asset
     if count > SHOWN:
         lines.append(f"  … {count - SHOWN} more: lake.html lists {len(listed)}, findings.jsonl every one")
+    return lines
+
+
+def _unread(s: JSONObject) -> list[str]:
+    """The input files not read (skipped or unreadable), the first few named: a file the audit passed
+    over is said, never silent."""
+    unread = [e for e in s["input"]["inventory"] if e["status"] != "read"]
+    if not unread:
+        return []
+    lines = [f"input files not read: {len(unread)} of {s['input']['files']}"]
+    lines += [f"  {e['file']} ({e['status']}: {e['reason']})" for e in unread[:SHOWN]]
+    if len(unread) > SHOWN:
+        lines.append(f"  … {len(unread) - SHOWN} more: lake.html and summary.json list them")
     return lines
