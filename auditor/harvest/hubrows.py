@@ -205,8 +205,11 @@ def rows(tables: Tables, path: Path, focus: frozenset[str] | None) -> Iterator[R
         f"CASE WHEN {chosen} THEN {value} END"
         for value in (hubfields.parquet_values(tables.columns[i]) if parquet else hubfields.jsonl_values())
     )
-    parsed = "" if parquet else f", CASE WHEN {chosen} THEN json_extract(line, {list(hubfields.JSONL_PATHS)}) END AS v"
-    keys = "NULL" if parquet else f"CASE WHEN {chosen} AND {_twice()} THEN json_keys(line) END"
+    parsed, keys = "", "NULL"  # a row's fields, and its top-level keys where one is given twice
+    if not parquet:
+        fields = f"CASE WHEN {chosen} THEN json_extract(line, {list(hubfields.JSONL_PATHS)}) END AS v"
+        parsed = f", {fields}, CASE WHEN {chosen} THEN json_keys(line) END AS k"
+        keys = "CASE WHEN len(k) > len(list_distinct(k)) THEN k END"
     query = f"""
         SELECT place, is_object, id, {keys}, {read}
         FROM (SELECT *{parsed} FROM t{i} WHERE {kept} OR place = {limit}) ORDER BY place
@@ -254,14 +257,6 @@ def _sized(found: list[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
     """Parquet rows and array elements, told when not a JSON object."""
     for number, is_object, row_id, keys, *values in found:
         yield number, *_checked(is_object, row_id, keys), *values
-
-
-def _twice() -> str:
-    """Whether a row's text may give a field of the record twice: a key's name found twice, at any
-    depth (its card data may hold `tags`), which json_keys then checks at the top level alone."""
-    names = "|".join(READ_KEYS)
-    found = f"""regexp_extract_all(line, '"({names})"[ \t\r\n]*:', 1)"""
-    return f"len({found}) > len(list_distinct({found}))"
 
 
 def _checked(is_object: bool, row_id: str | None, keys: list[str] | None) -> tuple[str | None, str | None]:

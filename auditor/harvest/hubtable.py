@@ -18,9 +18,10 @@ quantized, merge), which is taken over mlaudit's own inference from the card dat
 
 Evidence points at the file, the row (the line of a JSON Lines file; `[i]`, the 0-based row
 index, of a Parquet file or a JSON array) and the field. A row that cannot be read is a problem
-naming its row, and the rest are read. Bounds (hubrows): rows whose card data and tags are over
-MAX_ROW_BYTES, lines over MAX_LINE_BYTES and rows past MAX_ROWS are reported and not read;
-DuckDB's parsers are linear, and so is the rest, one pass over the rows.
+naming its row (and its id, where that could be read: its asset is then described by a row that
+could not be read, not left unresolved), and the rest are read. Bounds (hubrows): rows whose card
+data and tags are over MAX_ROW_BYTES, lines over MAX_LINE_BYTES and rows past MAX_ROWS are
+reported and not read; DuckDB's parsers are linear, and so is the rest, one pass over the rows.
 """
 
 from __future__ import annotations
