@@ -45,7 +45,7 @@ def test_a_release_named_in_mlaudit_toml_neither_narrows_the_lake_nor_goes_unsai
     summary = summary_of(root)
     assert summary["assets"] == 3 and summary["verdicts"]["fail"] == 1
     said = f"mlaudit.toml: [release] asset = '{asset}', use = 'research' not used"
-    assert [note.split(": it names")[0] for note in summary["unused_settings"]] == [said]
+    assert [note.split(": it describes")[0] for note in summary["unused_settings"]] == [said]
     assert f"note: {said}" in laketext.render(summary, [])
     assert said.replace("'", "&#39;") in lakehtml.render(summary)
     assert main(["lake", str(root), "--out", str(tmp_path / "out")]) == 1  # the failing asset fails the gate
