@@ -192,11 +192,15 @@ def reviewed(
 
 
 def read(
-    root: Path, exclude: frozenset[Path], overrides: dict[str, Any], downstream_of: frozenset[str] = frozenset()
+    root: Path,
+    exclude: frozenset[Path],
+    overrides: dict[str, Any],
+    downstream_of: frozenset[str] = frozenset(),
+    every: bool = False,
 ) -> tuple[Harvest, config.Settings, dict[str, tuple[str, str]]]:
     """The harvest of `root` (a folder or a snapshot), its settings and its review files' texts;
     `downstream_of`: read only what descends from these names, and its lineage, from tables of Hub
-    records (see harvest)."""
+    records (see harvest); `every` (a lake): every asset is read, whatever release the settings name."""
     if not root.exists():
         raise InputError(f"{root}: no such file or folder")
     if snapshot.is_snapshot(root):
@@ -209,7 +213,8 @@ def read(
     elif root.is_dir() or root.is_file():  # a file is one manifest alone: no folder's settings or review files
         folder = root.is_dir()
         settings = (config.load(root) if folder else config.parse(None, root)).override(**overrides)
-        harvested = harvest(root, settings.asset, exclude, focus(settings), downstream_of, settings.records_kind)
+        focused = None if every else focus(settings)
+        harvested = harvest(root, settings.asset, exclude, focused, downstream_of, settings.records_kind)
         texts = review_texts({kind: root / name for kind, name in REVIEW_FILES.items()}, root) if folder else {}
     else:
         message = "not a manifest file, a folder of manifests nor a harvest snapshot (mlaudit harvest -o)"
@@ -218,12 +223,13 @@ def read(
 
 
 def focus(settings: config.Settings) -> frozenset[str] | None:
-    """The names a named release's lineage is reached from (the release, and the upstream
-    mlaudit.toml declares), so that harvest reads no more of a table of Hub records than the cut
-    graph keeps; None without a named release."""
+    """The names a named release's lineage is reached from (the release, and both ends of the
+    lineage mlaudit.toml declares), so that harvest reads no more of a table of Hub records than the
+    cut graph keeps; None without a named release. A declared child outside the release's lineage is
+    read too: the graph checks every declared child is described, wherever it stands."""
     if settings.asset is None:
         return None
-    return frozenset({settings.asset, *(parent for _, parent, _ in settings.lineage)})
+    return frozenset({settings.asset, *(name for edge in settings.lineage for name in edge[:2])})
 
 
 REVIEW_FILES = {"resolutions": review.RESOLUTIONS_FILE, "curations": review.CURATIONS_FILE}

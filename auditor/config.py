@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -46,23 +47,39 @@ class LakeOverride:
 @dataclass(frozen=True)
 class Lake:
     """How `mlaudit lake` releases each asset: a default, then every matching override in turn
-    (a later one wins), as [lake] and [[lake.override]] in mlaudit.toml say."""
+    (a later one wins on what it sets), as [lake] and [[lake.override]] in mlaudit.toml say."""
 
     use: str = "commercial"
     distribution: str = "weights"
     overrides: tuple[LakeOverride, ...] = ()
-    configured: bool = False  # [lake] sets the default itself (its evidence is mlaudit.toml)
+    configured: frozenset[str] = frozenset()  # of use and distribution, those [lake] sets itself (its evidence)
 
     def release(self, name: str, organisation: str) -> tuple[str, str, str | None]:
-        """(use, distribution, the setting that decided them: `lake.override[i]`, `lake`, or None
-        for mlaudit's own default) of the asset reports call `name`, published by `organisation`
-        (naming.organisation)."""
-        use, distribution, where = self.use, self.distribution, "lake" if self.configured else None
+        """(use, distribution, the settings that decided them, as `named` gives them) of the asset
+        reports call `name`, published by `organisation` (naming.organisation)."""
+        use, distribution, where = self.decided(name, organisation)
+        return use, distribution, named(where)
+
+    def decided(self, name: str, organisation: str) -> tuple[str, str, dict[str, str | None]]:
+        """(use, distribution, the setting that decided each: `lake.override[i]`, `lake`, or None
+        for mlaudit's own default): an override decides only what it sets."""
+        use, distribution = self.use, self.distribution
+        where: dict[str, str | None] = {k: "lake" if k in self.configured else None for k in ("use", "distribution")}
         for i, rule in enumerate(self.overrides):
             if rule.matches(name, organisation):
                 use, distribution = rule.use or use, rule.distribution or distribution
-                where = f"lake.override[{i}]"
+                where.update({k: f"lake.override[{i}]" for k in ("use", "distribution") if getattr(rule, k)})
         return use, distribution, where
+
+
+def named(where: Mapping[str, str | None]) -> str | None:
+    """The settings that decided a release's use and distribution (`where`: each one's, None for
+    mlaudit's default), as its row and its release fact's evidence name them: the one setting, or
+    each with what it decided (`use: lake.override[0], distribution: lake.override[1]`)."""
+    settings = {s for s in where.values() if s is not None}
+    if len(settings) <= 1:
+        return next(iter(settings), None)
+    return ", ".join(f"{k}: {s}" for k, s in where.items() if s is not None)
 
 
 @dataclass(frozen=True)
@@ -79,12 +96,34 @@ class Settings:
     lake: Lake = Lake()  # how `mlaudit lake` releases each asset
     records_kind: str | None = None  # of a Hub table's rows when neither they nor its name say (--records-kind)
     origin: dict[str, str] = field(default_factory=dict, compare=False)  # setting -> where it came from
+    unused: tuple[str, ...] = ()  # what this command does not use of mlaudit.toml, and why: to say so
 
     def override(self, **options: object) -> Settings:
         given = {k: v for k, v in options.items() if v not in (None, ())}
         origin = {**self.origin, **{k: "command line" for k in given}}
         # the command line's values, of the types its parser gives; `_checked` refuses wrong values
         return _checked(replace(self, **given, origin=origin), "command line")  # type: ignore[arg-type]
+
+
+def without_release(settings: Settings) -> Settings:
+    """The settings of a command that audits every asset (a lake): mlaudit.toml's [release] names
+    one release and how it is released, so its asset, use and distribution are set aside, and
+    listed as unused, for the command to say so ([lake] releases each asset)."""
+    given = [k for k in ("asset", "use", "distribution") if settings.origin.get(k) == CONFIG_NAME]
+    if not given:
+        return settings
+    written = ", ".join(f"{k} = {getattr(settings, k)!r}" for k in given)
+    said = f"{CONFIG_NAME}: [release] {written} not used: it describes one release, and a lake audits every asset"
+    origin = {k: v for k, v in settings.origin.items() if k != "asset"}
+    origin.update({k: DEFAULT.origin[k] for k in given if k != "asset"})
+    return replace(
+        settings,
+        asset=None,
+        use=DEFAULT.use,
+        distribution=DEFAULT.distribution,
+        origin=origin,
+        unused=(*settings.unused, f"{said}, each released as [lake] says"),
+    )
 
 
 def load(folder: Path) -> Settings:
@@ -171,7 +210,7 @@ def _lake(table: TOML, path: Path | str) -> Lake:
         overrides.append(
             LakeOverride(entry.get("org"), entry.get("assets"), entry.get("use"), entry.get("distribution"))
         )
-    lake = Lake(overrides=tuple(overrides), configured=bool({"use", "distribution"} & set(table)))
+    lake = Lake(overrides=tuple(overrides), configured=frozenset({"use", "distribution"} & set(table)))
     lake = replace(lake, **{k: table[k] for k in ("use", "distribution") if k in table})
     _release_values(lake.use, lake.distribution, f"{path}: [lake]")
     return lake

@@ -91,8 +91,8 @@ def load(
     `downstream_of` (impact), tables of Hub records give only what descends from these names and
     its lineage, the part of the lake the impact judges."""
     with audit.stage("harvest", on_stage):
-        harvested, settings, texts = audit.read(root, exclude, overrides, downstream_of)
-    files, settings = audit.prepared(settings, rb)
+        harvested, settings, texts = audit.read(root, exclude, overrides, downstream_of, every=True)
+    files, settings = audit.prepared(config.without_release(settings), rb)
     if "engine" not in settings.origin:  # neither the command line nor mlaudit.toml chose one
         settings = replace(settings, engine=ENGINE)
     with audit.stage("resolve", on_stage):

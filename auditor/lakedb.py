@@ -31,7 +31,9 @@ SUMMARY_VERSION = "1.5.0"  # 1.1: blocked_by_unknown_terms and unknown_upstream_
 # 1.2: unowned (the open findings no row owns: about the lake as a whole, or an asset it does not release);
 # 1.3: unknown_terms_upstreams (the upstreams without a usable license that block the most assets);
 # 1.4: unblock_report (the impact command asking what establishing such an upstream's license unblocks);
-# 1.5: input.statuses and input.inventory (every input file, read or not, with why, as a report's inventory)
+# 1.5: input.statuses and input.inventory (every input file, read or not, with why, as a report's inventory),
+# unused_settings (what of mlaudit.toml the lake does not use: a [release]), full_report with the lake's
+# options, conflicting_upstreams (two upstream licenses in conflict: no longer a derived <- base pair)
 TOP = 10  # rows of each ranking in the summary
 TOP_LICENSES = 15  # licenses of the licence mix named one by one; the rest are counted as one
 TOP_FAILING = 50  # failing assets the summary lists
@@ -125,8 +127,9 @@ def _about(lake: LakeAudit) -> JSONObject:
             "files": len(lake.graph.harvest.inventory),
             **_inventory(lake.graph.harvest.inventory),
         },
-        "full_report": f"mlaudit audit {shlex.quote(lake.root)} --asset ID",
-        "unblock_report": f"mlaudit impact {shlex.quote(lake.root)} UPSTREAM --relicense LICENSE",
+        "full_report": f"mlaudit audit {shlex.quote(lake.root)} --asset ID{_options(lake)}",
+        "unblock_report": f"mlaudit impact {shlex.quote(lake.root)} UPSTREAM --relicense LICENSE{_options(lake)}",
+        "unused_settings": list(lake.settings.unused),
         "position": lake.settings.position,
         "engines": list(lake.engines),
         "review": lake.review,
@@ -141,6 +144,15 @@ def _inventory(entries: list[InventoryEntry]) -> JSONObject:
         "statuses": {status: sum(e.status == status for e in ordered) for status in INVENTORY_STATUSES},
         "inventory": [{"file": e.file, "format": e.format, "status": e.status, "reason": e.reason} for e in ordered],
     }
+
+
+def _options(lake: LakeAudit) -> str:
+    """The lake's command-line options that change how an asset is read or judged, as the commands
+    it suggests repeat them, so that they judge the asset as the lake did (mlaudit.toml they read)."""
+    given = {"--position": lake.settings.position, "--records-kind": lake.settings.records_kind}
+    told = lake.settings.origin
+    chosen = (flag for flag in given if told.get(flag.removeprefix("--").replace("-", "_")) == "command line")
+    return "".join(f" {flag} {shlex.quote(str(given[flag]))}" for flag in chosen)
 
 
 def load(
@@ -278,6 +290,9 @@ BLOCKED = (
     "WHERE f.family = 'conflict' AND f.severity = 'error' AND f.status = 'open'"
 )
 BASE = "coalesce(f.detail->>'upstream', f.detail->>'license')"  # the upstream license a conflict names
+# the second upstream license of a conflict between two upstream licenses (CMP003, CMP005), in which
+# the asset's own license takes no part: no relicensing of the asset clears it
+OTHER = "f.detail->>'other'"
 # the open findings no row owns, which count in the gate but in no asset's verdict: about the lake as a
 # whole (a manifest too broken to name its asset, a row of a table that is no record), or about an
 # asset the lake does not release (an older revision a reference pins, an upstream no manifest describes)
@@ -294,8 +309,16 @@ RANKINGS: dict[str, tuple[str, tuple[JSON, ...]]] = {
     "conflicting_pairs": (
         f"SELECT j.license AS derived, {BASE} AS base, "
         "count(DISTINCT f.asset) AS assets, list(DISTINCT f.rule ORDER BY f.rule) AS rules "
-        f"{BLOCKED} AND {BASE} IS NOT NULL "
+        f"{BLOCKED} AND {BASE} IS NOT NULL AND {OTHER} IS NULL "
         "GROUP BY ALL ORDER BY assets DESC, derived, base LIMIT ?",
+        (TOP,),
+    ),
+    # two upstream licenses that conflict with each other, in either order
+    "conflicting_upstreams": (
+        f"SELECT least({BASE}, {OTHER}) AS first, greatest({BASE}, {OTHER}) AS second, "
+        "count(DISTINCT f.asset) AS assets, list(DISTINCT f.rule ORDER BY f.rule) AS rules "
+        f"{BLOCKED} AND {OTHER} IS NOT NULL "
+        "GROUP BY ALL ORDER BY assets DESC, first, second LIMIT ?",
         (TOP,),
     ),
     # the blocking conflicts with no license to pair: an upstream whose terms nobody knows (CMP012)

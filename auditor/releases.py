@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from auditor import schema, shipped
 from auditor.cone import ancestors
-from auditor.config import Lake, Settings
+from auditor.config import Lake, Settings, named
 from auditor.harvest.hubtable import FORMAT as HUB_RECORDS
 from auditor.licenses import KnowledgeBase
 from auditor.model import Asset, AssetGraph, Evidence
@@ -59,13 +59,13 @@ def identify(fb: FactBase, graph: AssetGraph, settings: Settings, ids: dict[str,
             return []
         key, basis = sinks[0], "inferred: the only described asset that nothing else derives from"
     fb.release, fb.release_basis = key, basis
-    by_lake = (
-        o.removeprefix(LAKE_ORIGIN)
+    by_lake = {
+        k: o.removeprefix(LAKE_ORIGIN)
         for k in ("use", "distribution")
         if (o := settings.origin.get(k, "")).startswith(LAKE_ORIGIN)
-    )
-    named = next(by_lake, None) or ("release" if settings.origin.get("asset") == "mlaudit.toml" else None)
-    _released(fb, ids[key], graph.assets[key], (settings.use, settings.distribution, named), prescribed(kb))
+    }
+    setting = named(by_lake) or ("release" if settings.origin.get("asset") == "mlaudit.toml" else None)
+    _released(fb, ids[key], graph.assets[key], (settings.use, settings.distribution, setting), prescribed(kb))
     return [key]
 
 
@@ -80,10 +80,11 @@ def settled(settings: Settings, graph: AssetGraph) -> Settings:
     key = find(graph.assets, settings.asset) if settings.asset and left else None
     if key is None:
         return settings
-    use, distribution, where = lake.release(display_id(key, graph), organisation(graph.assets[key]))
-    if where is None:  # no [lake] setting decides for this asset: mlaudit's defaults stand
+    use, distribution, where = lake.decided(display_id(key, graph), organisation(graph.assets[key]))
+    decided = {k: f"{LAKE_ORIGIN}{where[k]}" for k in left if where[k] is not None}
+    if not decided:  # no [lake] setting decides for this asset: mlaudit's defaults stand
         return settings
-    origin = {**settings.origin, **{k: f"{LAKE_ORIGIN}{where}" for k in left}}
+    origin = {**settings.origin, **decided}
     return replace(
         settings,
         use=use if "use" in left else settings.use,

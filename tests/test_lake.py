@@ -268,8 +268,9 @@ def test_a_failing_asset_s_reason_gives_a_fact_several_files_state_once(tmp_path
 def test_overrides_by_organisation_and_pattern_decide_how_assets_are_released(tmp_path):
     judged = lake.run(SMALL, rb=RB)
     released = {a["id"]: (a["use"], a["distribution"], a["setting"]) for a in judged.assets}
-    assert released["research/tuned-7b"] == ("research", "weights", "lake.override[0]")
-    assert released["acme/chat-7b-gguf"] == ("commercial", "api", "lake.override[1]")
+    # each setting named with what it decided: an override decides only what it sets
+    assert released["research/tuned-7b"] == ("research", "weights", "use: lake.override[0], distribution: lake")
+    assert released["acme/chat-7b-gguf"] == ("commercial", "api", "use: lake, distribution: lake.override[1]")
     assert released["acme/chat-7b"] == ("commercial", "weights", "lake")
     errors = {(f["rule"], f["asset"]) for f in judged.findings if f["severity"] == "error"}
     assert ("CMP001", "research/tuned-7b") not in errors  # a research release of a non-commercial fine-tune
@@ -303,7 +304,8 @@ def test_an_organisation_override_reaches_its_datasets_and_the_last_match_wins()
         "mlaudit.toml",
     ).lake
     assert rules.release("datasets/acme/x", "acme") == ("commercial", "weights", "lake.override[0]")
-    assert rules.release("datasets/acme/logs-internal", "acme") == ("commercial", "internal", "lake.override[1]")
+    logs = ("commercial", "internal", "use: lake.override[0], distribution: lake.override[1]")
+    assert rules.release("datasets/acme/logs-internal", "acme") == logs
     assert rules.release("acmeco/x", "acmeco") == ("research", "weights", "lake")
     assert rules.release("acme", "") == ("research", "weights", "lake")  # a name that is no org/name id
     assert config.DEFAULT.lake.release("acme/x", "acme") == ("commercial", "weights", None)

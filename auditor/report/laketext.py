@@ -24,6 +24,7 @@ def render(summary: JSONObject, written: list[str]) -> str:
         f"assets: {s['assets']} · fail: {s['verdicts']['fail']} · pass: {s['verdicts']['pass']}",
         f"open: {findings['error']} error, {findings['warning']} warning, {findings['info']} info "
         f"· resolved: {findings['resolved']}",
+        *(f"note: {unused}" for unused in s["unused_settings"]),
     ]
     if s["worst_organisations"]:
         worst = s["worst_organisations"][:SHOWN]
@@ -34,6 +35,10 @@ def render(summary: JSONObject, written: list[str]) -> str:
         pairs = s["conflicting_pairs"][:SHOWN]
         shown = (f"{p['derived']} ← {p['base']} ({p['assets']}: {' '.join(p['rules'])})" for p in pairs)
         lines.append("top conflicts, with their rules: " + ", ".join(shown))
+    if s["conflicting_upstreams"]:
+        pairs = s["conflicting_upstreams"][:SHOWN]
+        shown = (f"{p['first']} + {p['second']} ({p['assets']}: {' '.join(p['rules'])})" for p in pairs)
+        lines.append("upstream licenses in conflict with each other: " + ", ".join(shown))
     if blocked := s["blocked_by_unknown_terms"]:
         lines.append(f"blocked by an upstream's unknown terms: {blocked} asset{'s' if blocked != 1 else ''}")
         lines += _blockers(s)
