@@ -208,6 +208,11 @@ def _other(name: str | None, link: str | None) -> _Part:
 
 @lru_cache(maxsize=65536)
 def _text(raw: str, kb: KnowledgeBase) -> _Part:
+    current = kb.current(raw)
+    if current != raw:
+        part = _text(current, kb)
+        note = f"'{raw}' uses deprecated SPDX ids: read as {current} (SPDX License List, deprecated-ids.yaml)"
+        return replace(part, notes=part.notes + (note,))
     key = alias_key(raw)
     if key in kb.aliases:
         lid = kb.aliases[key]

@@ -107,6 +107,30 @@ def test_with_exception_keeps_the_license():
     assert reading.licenses == ("Apache-2.0",)
 
 
+@pytest.mark.parametrize(
+    "raw, license, expression",
+    [
+        ("GPL-2.0-with-classpath-exception", "GPL-2.0-only", "GPL-2.0-only WITH Classpath-exception-2.0"),
+        ("gpl-3.0-with-gcc-exception", "GPL-3.0-only", "GPL-3.0-only WITH GCC-exception-3.1"),
+        ("GPL-2.0-with-GCC-exception+", "GPL-2.0-or-later", "GPL-2.0-or-later WITH GCC-exception-2.0"),
+        ("MIT AND GPL-2.0-with-font-exception", "GPL-2.0-only", "GPL-2.0-only WITH Font-exception-2.0"),
+        ("eCos-2.0", "GPL-2.0-or-later", "GPL-2.0-or-later WITH eCos-exception-2.0"),
+    ],
+)
+def test_a_deprecated_id_with_an_exception_reads_as_the_expression_it_stands_for(raw, license, expression):
+    """The SPDX License List deprecated `GPL-2.0-with-classpath-exception` and its kind for `WITH`
+    expressions: the license keeps its entry's terms, and the exception is kept beside it."""
+    reading = read(raw)
+    assert reading.status == "ok" and license in reading.licenses
+    assert (license, expression) in reading.exceptions and "deprecated" in " ".join(reading.notes)
+
+
+def test_every_deprecated_id_stands_for_a_license_with_a_listed_exception():
+    for deprecated, expression in KB.deprecated.items():
+        reading = read(deprecated)
+        assert reading.status == "ok" and len(reading.exceptions) == 1, (deprecated, expression)
+
+
 def test_a_list_is_read_as_all_applying_and_says_so():
     reading = read("mit", "cc-by-nc-4.0")
     assert reading.licenses == ("MIT", "CC-BY-NC-4.0") and "all applying" in reading.reading
