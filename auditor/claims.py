@@ -59,7 +59,7 @@ def disagreements(asset: Asset, kb: KnowledgeBase) -> Iterator[tuple[str, str, l
     for record in asset.records:
         for label, statements in (("declared", record.licenses), ("concluded", record.concluded)):
             if statements and not all(_no_assertion(s) for s in statements):
-                reading = read_declared(statements, kb)
+                reading = read_declared(statements, kb, asset)
                 value = reading.expression or reading.status
                 entry = (f"{record.source} ({label})", value, [s.evidence for s in statements])
                 if not any(e[:2] == entry[:2] for e in said):

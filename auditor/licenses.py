@@ -92,6 +92,10 @@ class DualLicense:
     members: tuple[frozenset[str], ...]  # per member, the license keys that count as it
     holder: str
     source: str
+    organisations: frozenset[str] = frozenset()  # Hub organisations that publish the holder's assets
+    ids: frozenset[str] = frozenset()  # the holder's assets by Hub id, as reports name them (lowercase)
+    grants: tuple[tuple[str, str], ...] = ()  # (member key, the license it grants in this set)
+    grants_source: str = ""
 
 
 @dataclass(eq=False)
@@ -239,6 +243,10 @@ def _dual_licenses(path: Path, aliases: dict[str, str]) -> tuple[DualLicense, ..
             tuple(frozenset(license_id(str(s), aliases) for s in member) for member in entry["members"]),
             entry["holder"],
             entry["source"],
+            frozenset(str(o).lower() for o in entry["assets"].get("organisations", [])),
+            frozenset(str(i).lower() for i in entry["assets"].get("ids", [])),
+            tuple((license_id(str(k), aliases), str(v)) for k, v in (entry.get("grants") or {}).items()),
+            str(entry.get("grants_source", "")),
         )
         for entry in _yaml(path) or []
     )
