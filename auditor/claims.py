@@ -2,7 +2,8 @@
 manifests describing one asset contradict each other (license, version, upstream).
 
 Statements rank: a reviewer's curation, a concluded license, the declared ones (front matter,
-LICENSE files, other manifests), and last a statement in a card's body, which counts only when
+LICENSE files, other manifests; a suffixed LICENSE-<name> file only where nothing else declares a
+known license), and last a statement in a card's body, which counts only when
 nothing else declares a license; a body that says otherwise is a disagreement, never a silent pick.
 """
 
@@ -11,9 +12,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from auditor import shipped
 from auditor.license_reading import known_readings, read_declared
 from auditor.licenses import KnowledgeBase
-from auditor.model import Asset, AssetGraph, Edge, Evidence, LicenseStatement
+from auditor.model import Asset, AssetGraph, AssetRecord, Edge, Evidence, LicenseStatement
 from auditor.vocabulary import Relation
 
 Said = list[tuple[str, str, list[Evidence]]]  # (which manifest, what it says, where), side by side
@@ -30,13 +32,25 @@ def effective_licenses(asset: Asset, kb: KnowledgeBase, curated: bool = True) ->
     concluded = [s for r in asset.records for s in r.concluded if not _no_assertion(s)]
     if concluded:
         return concluded, "the concluded license takes precedence over the declared one"
-    if asset.licenses:  # an SBOM's NOASSERTION gives no information: another manifest's statement stands
-        return [s for s in asset.licenses if not _no_assertion(s)] or asset.licenses, ""
+    declared = [s for r in declaring(asset, kb) for s in r.licenses]
+    if declared:  # an SBOM's NOASSERTION gives no information: another manifest's statement stands
+        return [s for s in declared if not _no_assertion(s)] or declared, ""
     stated = next(body_statements(asset, kb), None)
     if stated is None:
         return [], ""
     where = stated.evidence
     return [stated], f"stated in the {where.pointer} at {where.file}:{where.line}; nothing else declares one"
+
+
+def declaring(asset: Asset, kb: KnowledgeBase) -> list[AssetRecord]:
+    """The records that declare the asset's license. Where the card or a plain LICENSE declares a
+    license the knowledge base knows, a suffixed license file (LICENSE-CC-BY-4.0) beside it is a
+    text the folder ships (it meets a license-copy duty: ships_license), not a second declaration."""
+    own = [r for r in asset.records if not shipped.suffixed(r)]
+    if len(own) == len(asset.records):
+        return own
+    reading = read_declared([s for r in own for s in r.licenses if not _no_assertion(s)], kb, asset)
+    return own if reading.status == "ok" and (reading.licenses or reading.alternatives) else asset.records
 
 
 def _no_assertion(statement: LicenseStatement) -> bool:
@@ -56,10 +70,10 @@ def disagreements(asset: Asset, kb: KnowledgeBase) -> Iterator[tuple[str, str, l
     """(aspect, detail, evidence) where the manifests describing one asset contradict each other:
     license (declared by one, or declared and concluded) and version."""
     said: Said = []  # per license statement set
-    for record in asset.records:
+    for record in declaring(asset, kb):
         for label, statements in (("declared", record.licenses), ("concluded", record.concluded)):
             if statements and not all(_no_assertion(s) for s in statements):
-                reading = read_declared(statements, kb)
+                reading = read_declared(statements, kb, asset)
                 value = reading.expression or reading.status
                 entry = (f"{record.source} ({label})", value, [s.evidence for s in statements])
                 if not any(e[:2] == entry[:2] for e in said):

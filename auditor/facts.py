@@ -226,7 +226,7 @@ def _folders(fb: FactBase, graph: AssetGraph, ids: dict[str, int], keys: list[st
 
 def _licenses(fb: FactBase, a: int, key: str, asset: Asset, unreadable: bool, kb: KnowledgeBase) -> None:
     statements, note = effective_licenses(asset, kb)
-    reading = read_declared(statements, kb)
+    reading = read_declared(statements, kb, asset)
     if note:
         reading = replace(reading, reading=f"{reading.reading}; {note}")
     fb.readings[key] = reading
@@ -238,7 +238,7 @@ def _licenses(fb: FactBase, a: int, key: str, asset: Asset, unreadable: bool, kb
         one = reading if len(statements) == 1 else read_declared([statement], kb)
         evidence_of = statement.field_evidence(one.decided_by[0] if one.decided_by else "license")
         for lid in {*one.licenses, *one.unrecognised, *(k for alt in one.alternatives for k in alt)}:
-            by_license[lid].append(evidence_of)
+            by_license[dict(reading.granted).get(lid, lid)].append(evidence_of)
     for lid in reading.licenses:
         fb.add(S.licensed(a, lid), *(by_license.get(lid) or evidence))
     for lid, expression in reading.exceptions:

@@ -174,6 +174,6 @@ def _curated_from(graph: AssetGraph, kb: KnowledgeBase) -> dict[str, str]:
     found = {}
     for key, asset in graph.assets.items():
         if asset.curation is not None:
-            original = read_declared(effective_licenses(asset, kb, curated=False)[0], kb)
+            original = read_declared(effective_licenses(asset, kb, curated=False)[0], kb, asset)
             found[key] = original.expression or f"({original.status})"
     return found

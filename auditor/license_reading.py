@@ -18,8 +18,9 @@ from license_expression import (
     get_license_index,
 )
 
-from auditor.licenses import UNKNOWN, KnowledgeBase, License, alias_key, license_id
-from auditor.model import LicenseStatement
+from auditor.licenses import UNKNOWN, DualLicense, KnowledgeBase, License, alias_key, license_id
+from auditor.model import Asset, LicenseStatement
+from auditor.naming import display_name, organisation
 
 MAX_ALTERNATIVES = 16
 _SEVERITY = ("unrecognised", "unknown", "not_a_license", "missing", "ok")
@@ -40,6 +41,7 @@ class LicenseReading:
     alternatives: tuple[tuple[str, ...], ...] = ()  # when the manifest offers a choice (SPDX OR)
     decided_by: tuple[str, ...] = ()  # per statement, the field read: license, license_name or license_link
     exceptions: tuple[tuple[str, str], ...] = ()  # (license, "license WITH exception") as the expression says
+    granted: tuple[tuple[str, str], ...] = ()  # (a dual license's member as written, the license it grants)
 
 
 @dataclass(frozen=True)
@@ -54,21 +56,32 @@ class _Part:
     exceptions: tuple[tuple[str, str], ...] = ()
 
 
-def read_declared(statements: list[LicenseStatement], kb: KnowledgeBase) -> LicenseReading:
-    """Read every license an asset declares. Several statements are read as all applying, unless
-    they form a known dual license (a choice); a statement the knowledge base cannot read gives way
-    to a known statement of the same license (license_name, license_link, the LICENSE text)."""
-    return _read(tuple((s.raw, s.name, s.link) for s in statements), kb)
+def read_declared(statements: list[LicenseStatement], kb: KnowledgeBase, asset: Asset | None = None) -> LicenseReading:
+    """Read every license `asset` declares. Several statements are read as all applying, unless
+    they form a known dual license of the asset's holder (a choice); a statement the knowledge base
+    cannot read gives way to a known statement of the same license (license_name, license_link, the
+    LICENSE text)."""
+    return _read(tuple((s.raw, s.name, s.link) for s in statements), kb, _held(asset, kb))
+
+
+def _held(asset: Asset | None, kb: KnowledgeBase) -> tuple[DualLicense, ...]:
+    """The known dual licenses whose holder publishes `asset`: a dual license is its holder's offer,
+    so the same list on anyone else's asset names the licenses of its parts."""
+    if asset is None:
+        return ()
+    org, name = organisation(asset).lower(), display_name(asset.kind, asset.id).lower()
+    return tuple(d for d in kb.dual if org in d.organisations or name in d.ids)
 
 
 @lru_cache(maxsize=65536)
-def _read(statements: tuple[Texts, ...], kb: KnowledgeBase) -> LicenseReading:
-    """The reading depends only on the texts, which repeat across a large graph: cached. Manifests
-    merged into one asset often state the same license: it counts once."""
+def _read(statements: tuple[Texts, ...], kb: KnowledgeBase, duals: tuple[DualLicense, ...]) -> LicenseReading:
+    """The reading depends only on the texts and the dual licenses of the asset's holder, which
+    repeat across a large graph: cached. Manifests merged into one asset often state the same
+    license: it counts once."""
     statements = tuple(dict.fromkeys(statements))
     if not statements:
         return LicenseReading("missing", (), None, "no license declared")
-    dual = _dual(statements, kb)
+    dual = _dual(statements, kb, duals)
     if dual:
         return dual
     return _combine(_settle_unnamed([_one(texts, kb) for texts in statements], kb), kb)
@@ -119,29 +132,38 @@ def _combine(parts: list[_Part], kb: KnowledgeBase) -> LicenseReading:
     return LicenseReading(status, known, expression, reading, unknown, notes, (), decided, exceptions)
 
 
-def _dual(statements: tuple[Texts, ...], kb: KnowledgeBase) -> LicenseReading | None:
-    """A list of plain license values that is a known dual license, read as alternatives."""
+def _dual(statements: tuple[Texts, ...], kb: KnowledgeBase, duals: tuple[DualLicense, ...]) -> LicenseReading | None:
+    """A list of plain license values that is a known dual license of the asset's holder, read as
+    alternatives: each member as the license it grants in that set."""
     raws = [raw for raw, name, link in statements if raw and not name and not link]
     if len(statements) < 2 or len(raws) < len(statements):
         return None
     keys = [license_id(raw, kb.aliases) for raw in raws]
-    for dual in kb.dual:
-        if (
-            len(keys) == len(dual.members)
-            and all(sum(k in m for k in keys) == 1 for m in dual.members)
-            and all(any(k in m for m in dual.members) for k in keys)
-        ):
-            choices = tuple((k if k in kb.licenses else UNKNOWN,) for k in keys)
-            reading = (
-                f"a dual license of {dual.holder} ({dual.source}): the licensee complies with one of "
-                f"{', '.join(raws)}; alternatives offered: one is chosen"
-            )
-            notes = tuple(
-                f"'{raw}' is not a known license" for raw, k in zip(raws, keys, strict=True) if k not in kb.licenses
-            )
-            expression = " OR ".join(k if k in kb.licenses else raw for raw, k in zip(raws, keys, strict=True))
-            return LicenseReading("ok", (), expression, reading, (), notes, choices, ("license",) * len(raws))
-    return None
+    dual = next((d for d in duals if _matches(keys, d)), None)
+    if dual is None:
+        return None
+    keys = [dict(dual.grants).get(k, k) for k in keys]
+    choices = tuple((k if k in kb.licenses else UNKNOWN,) for k in keys)
+    reading = (
+        f"a dual license of {dual.holder} ({dual.source}): the licensee complies with one of "
+        f"{', '.join(raws)}; alternatives offered: one is chosen"
+    )
+    granted = tuple((raw, k) for raw, k in zip(raws, keys, strict=True) if license_id(raw, kb.aliases) != k)
+    notes = tuple(
+        f"'{raw}' is not a known license" for raw, k in zip(raws, keys, strict=True) if k not in kb.licenses
+    ) + tuple(f"'{raw}' grants {k} in this dual license ({dual.grants_source})" for raw, k in granted)
+    expression = " OR ".join(k if k in kb.licenses else raw for raw, k in zip(raws, keys, strict=True))
+    decided = ("license",) * len(raws)
+    return LicenseReading("ok", (), expression, reading, (), notes, choices, decided, (), granted)
+
+
+def _matches(keys: list[str], dual: DualLicense) -> bool:
+    """Whether the keys name each member of the set once, and nothing else."""
+    return (
+        len(keys) == len(dual.members)
+        and all(sum(k in m for k in keys) == 1 for m in dual.members)
+        and all(any(k in m for m in dual.members) for k in keys)
+    )
 
 
 def known_readings(statement: LicenseStatement, kb: KnowledgeBase) -> list[tuple[str, str]]:
@@ -208,6 +230,11 @@ def _other(name: str | None, link: str | None) -> _Part:
 
 @lru_cache(maxsize=65536)
 def _text(raw: str, kb: KnowledgeBase) -> _Part:
+    current = kb.current(raw)
+    if current != raw:
+        part = _text(current, kb)
+        note = f"'{raw}' uses deprecated SPDX ids: read as {current} (SPDX License List, deprecated-ids.yaml)"
+        return replace(part, notes=part.notes + (note,))
     key = alias_key(raw)
     if key in kb.aliases:
         lid = kb.aliases[key]

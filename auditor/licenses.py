@@ -25,7 +25,15 @@ from auditor.resources import rules_dir
 UNKNOWN = "NOASSERTION"  # pseudo-license of assets whose terms are not known
 NEVER = "never"  # the verification date of an entry nobody checked against its text
 CATEGORY_LEVEL = "category-level"  # the family of a licence known by its LicenseDB category only
-DATA_FILES = ("terms.yaml", "not-licenses.yaml", "dual-licenses.yaml", "categories.yaml", "aliases.yaml")
+DATA_FILES = (
+    "terms.yaml",
+    "not-licenses.yaml",
+    "dual-licenses.yaml",
+    "deprecated-ids.yaml",
+    "categories.yaml",
+    "aliases.yaml",
+)
+_ID_TOKEN = re.compile(r"(?<![\w.+/-])[A-Za-z0-9][A-Za-z0-9.+-]*")  # an id in an SPDX expression, not in a URL
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -84,6 +92,10 @@ class DualLicense:
     members: tuple[frozenset[str], ...]  # per member, the license keys that count as it
     holder: str
     source: str
+    organisations: frozenset[str] = frozenset()  # Hub organisations that publish the holder's assets
+    ids: frozenset[str] = frozenset()  # the holder's assets by Hub id, as reports name them (lowercase)
+    grants: tuple[tuple[str, str], ...] = ()  # (member key, the license it grants in this set)
+    grants_source: str = ""
 
 
 @dataclass(eq=False)
@@ -94,6 +106,7 @@ class KnowledgeBase:
     not_licenses: dict[str, NotLicense]
     licensing: Licensing = field(repr=False)
     dual: tuple[DualLicense, ...] = ()
+    deprecated: dict[str, str] = field(default_factory=dict)  # deprecated id (alias key) -> what it stands for
     index: LicenseIndex | None = field(default=None, repr=False)  # every other licence, by its category
     _categorised: dict[str, License] = field(default_factory=dict, repr=False)
 
@@ -107,6 +120,15 @@ class KnowledgeBase:
         a hand-written reading wins over the category LicenseDB gives the same words."""
         key = alias_key(text)
         return self.not_licenses.get(key) or self.not_licenses.get(re.sub(r"[-_]", " ", key))
+
+    def current(self, text: str) -> str:
+        """`text` with each deprecated SPDX id that stands for a license WITH an exception written as
+        that expression (deprecated-ids.yaml), so it reads as the license and its exception."""
+        return _ID_TOKEN.sub(self._current_id, text)
+
+    def _current_id(self, match: re.Match[str]) -> str:
+        expression = self.deprecated.get(alias_key(match[0]))
+        return f"({expression})" if expression else match[0]
 
     def resolve(self, text: str) -> str | None:
         """The id of the licence a spelling names: a hand-written entry's, else one LicenseDB lists
@@ -155,6 +177,7 @@ def load(folder: Path | None = None) -> KnowledgeBase:
         _not_licenses(folder / "not-licenses.yaml"),
         Licensing(symbols),
         _dual_licenses(folder / "dual-licenses.yaml", aliases),
+        _deprecated(folder / "deprecated-ids.yaml"),
         LicenseIndex(folder / "categories.yaml") if (folder / "categories.yaml").exists() else None,
     )
 
@@ -220,9 +243,19 @@ def _dual_licenses(path: Path, aliases: dict[str, str]) -> tuple[DualLicense, ..
             tuple(frozenset(license_id(str(s), aliases) for s in member) for member in entry["members"]),
             entry["holder"],
             entry["source"],
+            frozenset(str(o).lower() for o in entry["assets"].get("organisations", [])),
+            frozenset(str(i).lower() for i in entry["assets"].get("ids", [])),
+            tuple((license_id(str(k), aliases), str(v)) for k, v in (entry.get("grants") or {}).items()),
+            str(entry.get("grants_source", "")),
         )
         for entry in _yaml(path) or []
     )
+
+
+def _deprecated(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    return {alias_key(str(entry["id"])): str(entry["reads"]) for entry in _yaml(path) or []}
 
 
 def license_id(text: str, aliases: dict[str, str]) -> str:

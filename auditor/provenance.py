@@ -35,6 +35,7 @@ SUPPLIER_FIELDS = frozenset(
         "suppliedBy",
         "originatedBy",
         "contributor",
+        "mof:producer",  # MOF release.producer: who produced the model (required by the MOF schema)
     }
 )
 NO_VALUE = frozenset({"NOASSERTION", "NONE", ""})

@@ -16,6 +16,7 @@ from auditor.licenses import KnowledgeBase
 from auditor.model import DISTRIBUTABLE, Asset, AssetRecord, Evidence
 
 _LICENSE_NAME = re.compile(r"^(?:LICEN[CS]E|COPYING)[-_. ](.+?)(?:\.(?:md|txt))?$", re.I)
+_PLAIN_LICENSE = re.compile(r"^(?:LICEN[CS]E|COPYING)(?:\.(?:md|txt|rst))?$", re.I)
 _SPDX_LINE = re.compile(r"SPDX-License-Identifier:[ \t]*([^\s]+)", re.I)
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
 MAX_NAMES = 20  # license names read from one file's text: bounds the lookups on hostile input
@@ -37,6 +38,13 @@ def notices(asset: Asset) -> list[tuple[str, Evidence]]:
 
 def policies(asset: Asset) -> list[Evidence]:
     return [Evidence(r.source, "") for r in asset.records if r.role == "policy"]
+
+
+def suffixed(record: AssetRecord) -> bool:
+    """A license file whose name adds to LICENSE or COPYING (LICENSE-CC-BY-4.0, COPYING.LGPL): often
+    an upstream's license text the folder ships because that license asks for it (CC BY 4.0
+    s3(a)(1)(C)), so it declares the asset's license only where nothing else does."""
+    return record.role == "license" and not _PLAIN_LICENSE.match(record.source.rsplit("/", 1)[-1])
 
 
 def licenses(asset: Asset, kb: KnowledgeBase) -> dict[str, list[Evidence]]:

@@ -256,8 +256,9 @@ def _follows(edge: Edge, versions: list[Version]) -> bool:
 
 def _license(asset: Asset, version: Version, kb: KnowledgeBase) -> str:
     """The licence a version's records state, as the audit reads it (an expression, or why none)."""
-    statements, _ = effective_licenses(Asset(asset.id, asset.kind, list(version.records)), kb)
-    reading = read_declared(statements, kb)
+    described = Asset(asset.id, asset.kind, list(version.records))
+    statements, _ = effective_licenses(described, kb)
+    reading = read_declared(statements, kb, described)
     return reading.expression or reading.status
 
 

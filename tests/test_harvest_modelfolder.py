@@ -11,7 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, RB, run_audit, write_tree
+from conftest import FIXTURES, RB, findings_of, run_audit, write_tree
 
 from auditor.harvest import Context, harvest, licensetext, modelfolder, weights
 from auditor.harvest.layout import place
@@ -684,3 +684,48 @@ def test_each_file_of_a_folder_has_its_role(tmp_path, name, body, role):
     record, _, entry = read_one(tmp_path, name, body)
     assert record.role == role and entry.status == "read"
     assert record.text == (body if role in ("license", "notice", "policy") else None)
+
+
+# --- license files: declared or shipped ------------------------------------------------------------
+
+
+def _folder_with_license_files(tmp_path: Path, card_license: str, files: dict[str, str]) -> Path:
+    """A GPL-3.0 fine-tune trained on a CC BY 4.0 dataset, with the license files given (name -> text id)."""
+    root = write_tree(
+        tmp_path / "release",
+        {
+            "mlaudit.toml": '[release]\nasset = "acme/chat"\n',
+            "acme/chat/README.md": f"---\n{card_license}base_model: up/base\ndatasets: [univ/corpus]\n---\n# Chat\n",
+            "up/base/README.md": "---\nlicense: gpl-3.0\n---\n# Base\n",
+            "datasets/univ/corpus/README.md": "---\nlicense: cc-by-4.0\n---\n# Corpus\n",
+        },
+    )
+    for name, text in files.items():
+        shutil.copy(TEXTS / f"{text}.txt", root / "acme" / "chat" / name)
+    return root
+
+
+def _asset(doc: dict, name: str) -> dict:
+    return next(a for a in doc["assets"] if a["id"] == name)
+
+
+def test_an_upstream_license_text_shipped_beside_the_declaring_file_is_shipped_not_declared(tmp_path):
+    """LICENSE-CC-BY-4.0 beside a card and LICENSE that declare GPL-3.0 is the dataset's license text
+    the release carries (CC BY 4.0 s3(a)(1)(C)): the copy duty is met, and the release stays GPL-3.0."""
+    files = {"LICENSE": "GPL-3.0", "LICENSE-CC-BY-4.0": "CC-BY-4.0"}
+    doc = run_audit(_folder_with_license_files(tmp_path, "license: gpl-3.0\n", files))
+    assert _asset(doc, "acme/chat")["license"] == "GPL-3.0-only"
+    assert not findings_of(doc, "PRV003") and not findings_of(doc, "CMP002")
+    copy = next(o for o in doc["obligations"] if o["license"] == "CC-BY-4.0" and o["term"] == "include_license")
+    assert copy["status"] == "met"
+
+
+def test_a_suffixed_license_file_declares_where_nothing_else_does(tmp_path):
+    doc = run_audit(_folder_with_license_files(tmp_path, "", {"LICENSE-GPL-3.0": "GPL-3.0"}))
+    assert _asset(doc, "acme/chat")["license"] == "GPL-3.0-only"
+
+
+def test_a_plain_license_that_contradicts_the_card_is_still_a_disagreement(tmp_path):
+    files = {"LICENSE": "CC-BY-4.0", "LICENSE-CC-BY-4.0": "CC-BY-4.0"}
+    doc = run_audit(_folder_with_license_files(tmp_path, "license: gpl-3.0\n", files))
+    assert [f["detail"]["aspect"] for f in findings_of(doc, "PRV003")] == ["license"]

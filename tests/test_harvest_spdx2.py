@@ -692,3 +692,39 @@ def test_an_element_spdx_tools_cannot_construct_is_told_without_python_names(tmp
     (problem,) = harvest(tmp_path).problems
     assert "__init__" not in problem.message and "positional" not in problem.message
     assert "an element of type Annotation lacks fields it needs" in problem.message
+
+
+# --- extracted licensing infos ------------------------------------------------------------------
+
+
+SURVEY = {
+    "licenseId": "LicenseRef-survey",
+    "name": "Creative Commons Attribution-NonCommercial 4.0 International",
+    "extractedText": "This work is licensed under CC BY-NC 4.0.",
+    "seeAlsos": ["https://creativecommons.org/licenses/by-nc/4.0/legalcode"],
+}
+
+
+def _with_extracted(declared: str) -> str:
+    doc = json.loads(document([{"SPDXID": "SPDXRef-d", "name": "survey-data", "licenseDeclared": declared}]))
+    return json.dumps({**doc, "hasExtractedLicensingInfos": [SURVEY]})
+
+
+@pytest.mark.parametrize(
+    "declared, statements",
+    [
+        ("LicenseRef-survey", [("LicenseRef-survey", SURVEY["name"], SURVEY["seeAlsos"][0])]),
+        ("MIT OR LicenseRef-survey", [("MIT OR LicenseRef-survey", None, None)]),
+    ],
+)
+def test_a_license_ref_is_read_with_the_name_and_see_also_the_document_gives_it(tmp_path, declared, statements):
+    """SPDX 2.3 clause 10: an extracted license's name and seeAlsos are a card's license_name and
+    license_link, for a field that is that LicenseRef; an expression combining it stays as written."""
+    (record,), _ = read_text(tmp_path, "t.spdx.json", _with_extracted(declared))
+    assert [(s.raw, s.name, s.link) for s in record.licenses] == statements
+
+
+def test_a_license_ref_the_document_names_as_a_known_license_is_that_license(tmp_path):
+    write_tree(tmp_path, {"t.spdx.json": _with_extracted("LicenseRef-survey")})
+    doc = run_audit(tmp_path)
+    assert next(a for a in doc["assets"] if a["id"] == "survey-data")["license"] == "CC-BY-NC-4.0"

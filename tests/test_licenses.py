@@ -10,7 +10,7 @@ import pytest
 from conftest import RB
 
 from auditor import license_reading, license_scope, licenses
-from auditor.model import Evidence, LicenseStatement
+from auditor.model import Asset, Evidence, LicenseStatement
 
 KB = RB.kb
 EV = Evidence("x/README.md", "license", 2)
@@ -107,6 +107,30 @@ def test_with_exception_keeps_the_license():
     assert reading.licenses == ("Apache-2.0",)
 
 
+@pytest.mark.parametrize(
+    "raw, license, expression",
+    [
+        ("GPL-2.0-with-classpath-exception", "GPL-2.0-only", "GPL-2.0-only WITH Classpath-exception-2.0"),
+        ("gpl-3.0-with-gcc-exception", "GPL-3.0-only", "GPL-3.0-only WITH GCC-exception-3.1"),
+        ("GPL-2.0-with-GCC-exception+", "GPL-2.0-or-later", "GPL-2.0-or-later WITH GCC-exception-2.0"),
+        ("MIT AND GPL-2.0-with-font-exception", "GPL-2.0-only", "GPL-2.0-only WITH Font-exception-2.0"),
+        ("eCos-2.0", "GPL-2.0-or-later", "GPL-2.0-or-later WITH eCos-exception-2.0"),
+    ],
+)
+def test_a_deprecated_id_with_an_exception_reads_as_the_expression_it_stands_for(raw, license, expression):
+    """The SPDX License List deprecated `GPL-2.0-with-classpath-exception` and its kind for `WITH`
+    expressions: the license keeps its entry's terms, and the exception is kept beside it."""
+    reading = read(raw)
+    assert reading.status == "ok" and license in reading.licenses
+    assert (license, expression) in reading.exceptions and "deprecated" in " ".join(reading.notes)
+
+
+def test_every_deprecated_id_stands_for_a_license_with_a_listed_exception():
+    for deprecated, expression in KB.deprecated.items():
+        reading = read(deprecated)
+        assert reading.status == "ok" and len(reading.exceptions) == 1, (deprecated, expression)
+
+
 def test_a_list_is_read_as_all_applying_and_says_so():
     reading = read("mit", "cc-by-nc-4.0")
     assert reading.licenses == ("MIT", "CC-BY-NC-4.0") and "all applying" in reading.reading
@@ -190,19 +214,44 @@ def test_a_list_of_licenses_of_parts_all_apply():
     assert reading.licenses == ("MIT", "CC-BY-SA-3.0") and reading.alternatives == ()
 
 
+WIKIMEDIA = Asset("wikimedia/wikipedia", "dataset")
+
+
+def read_of(asset, *raws):
+    return license_reading.read_declared([LicenseStatement(r, EV) for r in raws], KB, asset)
+
+
 @pytest.mark.parametrize(
     "raws", [("cc-by-sa-3.0", "gfdl"), ("gfdl", "cc-by-sa-4.0"), ("CC-BY-SA-3.0", "GFDL-1.3-or-later")]
 )
-def test_a_known_dual_license_is_a_choice(raws):
+@pytest.mark.parametrize(
+    "asset", [WIKIMEDIA, Asset("wikipedia", "dataset"), Asset("legacy-datasets/wikipedia", "dataset")]
+)
+def test_a_known_dual_license_is_a_choice_on_its_holders_assets(raws, asset):
     """Wikipedia's text: CC BY-SA and the GFDL, either at the reuser's choice."""
-    reading = read(*raws)
+    reading = read_of(asset, *raws)
     assert reading.licenses == () and len(reading.alternatives) == 2
     assert "dual license of Wikipedia" in reading.reading and "en.wikipedia.org" in reading.reading
 
 
+@pytest.mark.parametrize("asset", [None, Asset("gnu-docs/manuals", "dataset"), Asset("wikipedia", "model")])
+def test_a_known_dual_set_on_another_holders_asset_is_licenses_of_parts(asset):
+    """A dual license is its holder's offer: the same list on anyone else's card names its parts."""
+    reading = read_of(asset, "gfdl-1.3-only", "cc-by-sa-4.0")
+    assert reading.alternatives == () and reading.licenses == ("GFDL-1.3-only", "CC-BY-SA-4.0")
+
+
+def test_an_unversioned_gfdl_in_wikipedias_dual_license_grants_its_version_1_2_or_later():
+    """Wikimedia's text is under "GFDL 1.2 with the possibility of upgrading to a later version": the
+    Hub's unversioned `gfdl` in that grant is GFDL-1.2-or-later, which a GFDL-1.3 licensee may take."""
+    reading = read_of(WIKIMEDIA, "cc-by-sa-3.0", "gfdl")
+    assert reading.alternatives == (("CC-BY-SA-3.0",), ("GFDL-1.2-or-later",))
+    assert reading.granted == (("gfdl", "GFDL-1.2-or-later"),) and any("Licensing_update" in n for n in reading.notes)
+
+
 def test_a_dual_set_needs_all_its_members_and_nothing_else():
-    assert read("cc-by-sa-3.0", "gfdl", "mit").alternatives == ()
-    assert read("cc-by-sa-3.0", "cc-by-sa-4.0").alternatives == ()
+    assert read_of(WIKIMEDIA, "cc-by-sa-3.0", "gfdl", "mit").alternatives == ()
+    assert read_of(WIKIMEDIA, "cc-by-sa-3.0", "cc-by-sa-4.0").alternatives == ()
 
 
 def test_unknown_symbol_in_expression():

@@ -34,13 +34,13 @@ from auditor.harvest.spdx import (
     shared_values,
     variant,
 )
+from auditor.harvest.spdx2licenses import stated
 from auditor.harvest.spdx2load import MAX_MESSAGES, Loaded, Unreadable, load, plain
 from auditor.model import (
     AssetRecord,
     Checksum,
     Evidence,
     Identifier,
-    LicenseStatement,
     Problem,
     Reference,
     Statement,
@@ -182,8 +182,9 @@ def _record(package: Package, name: str, loaded: Loaded, rel: str, shared: set[s
         revision=hub.revision if hub else None,
     )
     raw = loaded.raw.get(pid, {})
-    record.licenses = _license(raw.get("licenseDeclared"), package.license_declared, ev("licenseDeclared"))
-    record.concluded = _license(raw.get("licenseConcluded"), package.license_concluded, ev("licenseConcluded"))
+    infos = loaded.document.extracted_licensing_info
+    record.licenses = stated(raw.get("licenseDeclared"), package.license_declared, ev("licenseDeclared"), infos)
+    record.concluded = stated(raw.get("licenseConcluded"), package.license_concluded, ev("licenseConcluded"), infos)
     record.identifiers = _identifiers(package, ev, shared, hub)
     record.checksums = [
         Checksum(_algorithm(c.algorithm), c.value.lower(), package.file_name, ev("checksums"))
@@ -218,15 +219,6 @@ def _purls(package: Package) -> list[str]:
         for r in package.external_references
         if r.reference_type == "purl" and r.locator.lower().startswith("pkg:")
     ]
-
-
-def _license(raw: tuple[str, int | None] | None, parsed: object, evidence: Evidence) -> list[LicenseStatement]:
-    """The license field as written (absent: no statement); NOASSERTION and NONE stay as they are."""
-    if parsed is None:
-        return []
-    if raw is None:  # RDF/XML: no expression string, spdx-tools' rendering of the parsed expression
-        return [LicenseStatement(str(parsed), evidence)]
-    return [LicenseStatement(raw[0].strip(), Evidence(evidence.file, evidence.pointer, raw[1]))]
 
 
 def _identifiers(package: Package, ev: Ev, shared: set[str], hub: Hub | None) -> list[Identifier]:
