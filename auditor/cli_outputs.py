@@ -42,8 +42,8 @@ class OwnOutputs:
             own = self.recorded if name == RECORD else name in self.files
             if target.exists() and target.resolve().is_relative_to(audited.resolve()) and not own:
                 return (
-                    f"{target} is a file of the audited folder that mlaudit did not write: writing "
-                    f"{name} would replace it; choose another --out"
+                    f"{target} is a file of the audited folder that mlaudit has no record of writing "
+                    f"({RECORD}): writing {name} would replace it; choose another --out, or remove it"
                 )
         return None
 

@@ -256,7 +256,10 @@ def test_a_file_of_the_release_named_like_an_output_is_read_and_never_replaced(t
     report = json.loads((root / out / "report.json").read_bytes())
     assert bom_path in [entry["file"] for entry in report["inventory"] if entry["status"] == "read"]
     assert main(["audit", str(root), "--out", str(root / out), "--cyclonedx"]) == 2
-    assert "mlaudit did not write: writing release.cdx.json would replace it" in capsys.readouterr().err
+    assert (
+        "no record of writing (.mlaudit-outputs.json): writing release.cdx.json would replace it"
+        in capsys.readouterr().err
+    )
     assert (root / bom_path).read_bytes() == bom
 
 
