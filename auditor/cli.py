@@ -17,7 +17,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from auditor import docgate, gate, progress, rulebase, writing
+from auditor import cli_outputs, docgate, gate, progress, rulebase, writing
 from auditor.cli_options import Handler, parser
 from auditor.parsed import JSONObject
 from auditor.report.plaintext import terminal
@@ -160,13 +160,17 @@ def _audit(args: Namespace) -> int:
         return error(
             f"--notice would replace the NOTICE of the audited folder {args.path}: choose another --out", EXIT_USAGE
         )
+    own = cli_outputs.own_outputs(args.out, args.path)
+    refused = own.refusal(args.path, [*REPORTS, *(name for name, _, _ in _asked(args))])
+    if refused:
+        return error(refused, EXIT_USAGE)
     paths = {k: v for k, v in (("resolutions", args.resolutions), ("curations", args.curations)) if v}
     created = datetime.now(UTC) if args.timestamp else None
     doc = _document(
         args,
         baseline,
         created,
-        exclude=_own_outputs(args.out),
+        exclude=own.exclude(),
         review_paths=paths,
         use=args.use,
         distribution=args.distribution,
@@ -178,16 +182,7 @@ def _audit(args: Namespace) -> int:
     )
     if isinstance(doc, int):
         return doc
-    return _write(doc, args)
-
-
-def _own_outputs(out: Path) -> frozenset[Path]:
-    """What audits write into --out, which no audit reads: the folder, when it lies inside the
-    audited folder, and, when it is the audited folder, the files an earlier audit wrote there (so
-    a rerun gives the same bytes). The release's own NOTICE stays input: --notice may not replace it."""
-    out = out.resolve()
-    names = [*REPORTS, *(filename for flag, (filename, _, _) in OUTPUTS.items() if flag != "notice")]
-    return frozenset({out, *(out / name for name in names)})
+    return _write(doc, args, own)
 
 
 def _report(args: Namespace) -> int:
@@ -224,8 +219,9 @@ def _rules_of(doc: JSONObject) -> list[JSONObject]:
     return rules
 
 
-def _write(doc: JSONObject, args: Namespace) -> int:
-    """Write report.json, report.html and the outputs asked for; print the summary; the exit code."""
+def _write(doc: JSONObject, args: Namespace, own: cli_outputs.OwnOutputs | None = None) -> int:
+    """Write report.json, report.html and the outputs asked for (recorded as mlaudit's when `own`
+    says they go into the audited folder); print the summary; the exit code."""
     from auditor.report import OutputError, html, jsonfile, text
 
     try:
@@ -237,6 +233,7 @@ def _write(doc: JSONObject, args: Namespace) -> int:
         reports += _outputs(doc, args)
     except OutputError as exc:
         return error(exc, EXIT_USAGE)
+    reports += own.record(reports) if own else []
     try:
         outputs = [str(path) for path in writing.write_files(args.out, dict(reports))]
     except writing.WriteError as exc:
@@ -264,11 +261,15 @@ def _outputs(doc: JSONObject, args: Namespace) -> list[tuple[str, str | bytes]]:
     hook = progress.on_terminal()
     options = {"sarif": {"root": _sarif_root(args)}}  # what an output needs beyond the document
     rendered: list[tuple[str, str | bytes]] = []
-    for flag, (filename, module, _) in OUTPUTS.items():
-        if args.all or getattr(args, flag):
-            with stage(f"writing {filename}", hook):
-                rendered.append((filename, import_module(module).render(doc, **options.get(flag, {}))))
+    for filename, module, flag in _asked(args):
+        with stage(f"writing {filename}", hook):
+            rendered.append((filename, import_module(module).render(doc, **options.get(flag, {}))))
     return rendered
+
+
+def _asked(args: Namespace) -> list[tuple[str, str, str]]:
+    """(file, formatter module, flag) of each output asked for besides the reports."""
+    return [(name, module, flag) for flag, (name, module, _) in OUTPUTS.items() if args.all or getattr(args, flag)]
 
 
 def _sarif_root(args: Namespace) -> str:

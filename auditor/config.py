@@ -18,6 +18,8 @@ USES = ("commercial", "non-commercial", "research")
 DISTRIBUTIONS = ("weights", "api", "internal")
 DEFAULT_POSITION = "conservative"
 KNOWLEDGE_MAX_AGE_MONTHS = 12
+# a millennium: longer would carry a verification date past the year 9999 Python's dates end at
+MAX_KNOWLEDGE_AGE_MONTHS = 12_000
 
 
 def today() -> dt.date:
@@ -152,6 +154,8 @@ def parse(text: str | None, path: Path | str) -> Settings:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses once a nested array or table: its depth is Python's limit
+        raise ConfigError(f"{path}: arrays or tables nested too deeply to read; refused") from None
     release, audit = data.get("release", {}), data.get("audit", {})
     unknown = sorted(set(data) - {"release", "audit", "lineage", "lake"})
     if unknown:
@@ -231,8 +235,11 @@ def _checked(s: Settings, where: str) -> Settings:
         if value not in allowed:
             raise ConfigError(f"{where}: {name} = {value!r} is not one of {', '.join(a for a in allowed if a)}")
     months = s.knowledge_max_age_months
-    if isinstance(months, bool) or not isinstance(months, int) or months < 0:
-        raise ConfigError(f"{where}: knowledge_max_age_months = {months!r} is not a number of months (0 or more)")
+    if isinstance(months, bool) or not isinstance(months, int) or not 0 <= months <= MAX_KNOWLEDGE_AGE_MONTHS:
+        raise ConfigError(
+            f"{where}: knowledge_max_age_months = {months!r} is not a number of months "
+            f"(0 to {MAX_KNOWLEDGE_AGE_MONTHS})"
+        )
     if s.records_kind not in (None, *HUB_KINDS):
         raise ConfigError(f"{where}: records kind {s.records_kind!r} is not one of {', '.join(HUB_KINDS)}")
     if s.asset is not None and (not isinstance(s.asset, str) or not s.asset.strip()):

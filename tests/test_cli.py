@@ -114,6 +114,7 @@ def test_a_path_that_is_neither_file_nor_folder_is_exit_3(tmp_path, capsys):
         ('[release]\nasset = "org/absent"\n', "not described by any manifest"),
         ('[audit]\nposition = "adventurous"\n', "unknown legal position"),
         ('[releases]\nasset = "x"\n', "unknown table"),
+        ("x = " + "[" * 100_000 + "]" * 100_000 + "\n", "nested too deeply"),
     ],
 )
 def test_configuration_errors_are_exit_2(tmp_path, capsys, toml, message):
@@ -121,6 +122,15 @@ def test_configuration_errors_are_exit_2(tmp_path, capsys, toml, message):
     assert main(["audit", str(root), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert message in err
+
+
+@pytest.mark.parametrize("command", ["licenses suggest", "diff", "lake", "harvest"])
+def test_a_too_deeply_nested_mlaudit_toml_is_exit_2_for_every_command(tmp_path, capsys, command):
+    deep = "x = " + "[" * 100_000 + "]" * 100_000 + "\n"
+    root = write_tree(tmp_path / "r", {"mlaudit.toml": deep, "org/m/README.md": card("license: mit")})
+    after = {"diff": [str(root)], "lake": ["--out", str(tmp_path / "o")], "harvest": ["-o", str(tmp_path / "h")]}
+    assert main([*command.split(), str(root), *after.get(command, [])]) == 2
+    assert "nested too deeply" in capsys.readouterr().err
 
 
 def test_usage_error_is_exit_2(capsys):

@@ -226,6 +226,53 @@ def test_out_equal_to_the_input_folder_reruns_byte_identical(tmp_path):
     )
 
 
+TEAM_BOM = {  # the release's own CycloneDX BOM, under the name of mlaudit's export: its dataset is NC
+    "bomFormat": "CycloneDX",
+    "specVersion": "1.6",
+    "version": 1,
+    "metadata": {
+        "component": {
+            "type": "machine-learning-model",
+            "name": "acme/rel",
+            "bom-ref": "rel",
+            "purl": "pkg:huggingface/acme/rel",
+        }
+    },
+    "components": [{"type": "data", "name": "up", "bom-ref": "up", "licenses": [{"license": {"id": "CC-BY-NC-4.0"}}]}],
+    "dependencies": [{"ref": "rel", "dependsOn": ["up"]}],
+}
+
+
+def _team_release(root, bom_path: str):
+    files = {"mlaudit.toml": '[release]\nasset = "acme/rel"\n', "acme/rel/README.md": card("license: apache-2.0")}
+    return write_tree(root, {**files, bom_path: json.dumps(TEAM_BOM)})
+
+
+@pytest.mark.parametrize("bom_path, out", [("release.cdx.json", ""), ("sbom/release.cdx.json", "sbom")])
+def test_a_file_of_the_release_named_like_an_output_is_read_and_never_replaced(tmp_path, capsys, bom_path, out):
+    root = _team_release(tmp_path / "r", bom_path)
+    bom = (root / bom_path).read_bytes()
+    assert main(["audit", str(root), "--out", str(root / out)]) == 1
+    report = json.loads((root / out / "report.json").read_bytes())
+    assert bom_path in [entry["file"] for entry in report["inventory"] if entry["status"] == "read"]
+    assert main(["audit", str(root), "--out", str(root / out), "--cyclonedx"]) == 2
+    assert (
+        "no record of writing (.mlaudit-outputs.json): writing release.cdx.json would replace it"
+        in capsys.readouterr().err
+    )
+    assert (root / bom_path).read_bytes() == bom
+
+
+def test_an_output_changed_after_it_was_written_is_input(tmp_path, capsys):
+    root = _team_release(tmp_path / "r", "sbom/bom.cdx.json")
+    (root / "sbom" / "bom.cdx.json").rename(root / "bom.cdx.json")
+    assert main(["audit", str(root), "--out", str(root), "--cyclonedx"]) == 1
+    (root / "release.cdx.json").write_text(json.dumps(TEAM_BOM))  # the team's BOM now stands in mlaudit's
+    (root / "bom.cdx.json").unlink()
+    assert main(["audit", str(root), "--out", str(root)]) == 1
+    assert "CMP001" in {f["rule"] for f in json.loads((root / "report.json").read_bytes())["findings"]}
+
+
 def test_notice_may_not_replace_the_audited_folders_own(tmp_path, capsys):
     root = tmp_path / "r"
     shutil.copytree(DEMO, root)

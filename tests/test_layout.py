@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import card, write_tree
 
@@ -107,13 +109,37 @@ def test_symlink_out_of_the_folder_is_not_followed(tmp_path):
     assert entry.status == "skipped" and "outside" in entry.reason
 
 
-def test_names_that_are_not_utf8_are_listed_not_crashed_on(tmp_path):
+def test_names_that_are_not_utf8_are_read_and_shown_escaped(tmp_path):
     import os
 
     root = write_tree(tmp_path / "r", {"org/m/README.md": card("license: mit")})
-    os.makedirs(os.path.join(bytes(root), b"org", b"bad\xff"))
-    with open(os.path.join(bytes(root), b"org", b"m", b"notes\xfe.txt"), "wb") as handle:
-        handle.write(b"x")
-    inventory = {i.file: (i.status, i.reason) for i in harvest(root).inventory}
-    assert inventory["org/bad\ufffd/"][0] == "skipped" and "UTF-8" in inventory["org/bad\ufffd/"][1]
-    assert inventory["org/m/notes\ufffd.txt"][0] == "skipped"
+    component = {"type": "data", "name": "up", "licenses": [{"license": {"id": "MIT"}}]}
+    bom = json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": [component]})
+    os.makedirs(os.path.join(bytes(root), b"org", b"m", b"sbom\xff"))
+    for name in (b"bom\xe9.cdx.json", b"sbom\xff/bom.cdx.json"):  # Latin-1 names, as old archives keep them
+        with open(os.path.join(bytes(root), b"org", b"m", name), "wb") as handle:
+            handle.write(bom.encode())
+    harvested = harvest(root)
+    inventory = {i.file: (i.format, i.status) for i in harvested.inventory}
+    assert inventory["org/m/bom\\xe9.cdx.json"] == ("cyclonedx", "read")
+    assert inventory["org/m/sbom\\xff/bom.cdx.json"] == ("cyclonedx", "read")
+    assert not harvested.problems
+
+
+def test_a_file_changed_after_it_was_read_is_an_input_problem(tmp_path, monkeypatch):
+    import auditor.harvest as harvesting
+
+    root = write_tree(tmp_path / "r", {"org/m/README.md": card("license: cc-by-nc-4.0"), "org/n/README.md": card()})
+    read_card = harvesting.hfcard.read_card
+
+    def read_then_changed(path, rel, placement):  # the file replaced once read, as a checkout may
+        read = read_card(path, rel, placement)
+        if rel == "org/m/README.md":
+            (root / "org/m/README.md.new").write_text(card("license: mit"))
+            (root / "org/m/README.md.new").replace(path)
+        return read
+
+    monkeypatch.setattr(harvesting.hfcard, "read_card", read_then_changed)
+    problems = harvest(root).problems
+    assert [(p.code, p.evidence.file) for p in problems] == [("unreadable", "org/m/README.md")]
+    assert "changed while it was audited" in problems[0].message

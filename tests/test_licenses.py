@@ -97,6 +97,16 @@ def test_an_expression_offering_too_many_alternatives_is_not_read_and_takes_no_t
     assert f"more than {license_reading.MAX_ALTERNATIVES} alternatives" in " ".join(reading.notes + (reading.reading,))
 
 
+@pytest.mark.parametrize("terms", [2_000, 150_000])
+def test_an_overlong_expression_is_not_read_and_takes_no_time(terms):
+    """ "MIT AND MIT AND …" has one alternative, but parsing a megabyte of it took seconds."""
+    started = time.process_time()
+    reading = read(" AND ".join(["MIT"] * terms))
+    assert time.process_time() - started < 0.5
+    assert reading.status == "unrecognised" and reading.alternatives == ()
+    assert f"longer than {license_reading.MAX_EXPRESSION_CHARS} characters" in reading.reading
+
+
 def test_an_expression_within_the_bound_keeps_its_alternatives():
     reading = read("(MIT OR Apache-2.0) AND (BSD-3-Clause OR ISC)")
     assert len(reading.alternatives) == 4

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 
 import pytest
 from conftest import FIXTURES, ROOT, run_audit
@@ -246,8 +247,15 @@ def test_sign_off_ends_the_main_body_and_names_the_input(demo, pages):
     assert demo["input"]["sha256"] in last and demo["rule_base"]["sha256"] in squashed(last)
 
 
-def test_same_document_gives_the_same_bytes_with_no_date_and_a_content_identifier(demo, demo_pdf, tmp_path):
+def test_same_document_gives_the_same_bytes_with_no_date_and_a_content_identifier(
+    demo, demo_pdf, tmp_path, monkeypatch
+):
+    later = time.time() + 86_400  # rendered a day later, under another SOURCE_DATE_EPOCH
+    monkeypatch.setattr(time, "time", lambda: later)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(later)))
     assert pdf.render(demo) == demo_pdf
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert pdf.render(demo) == demo_pdf and "SOURCE_DATE_EPOCH" not in os.environ
     path = tmp_path / "report.pdf"
     path.write_bytes(demo_pdf)
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout

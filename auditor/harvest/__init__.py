@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from contextlib import suppress
 from pathlib import Path
 
 from auditor.harvest import cacherefs, hfcard, hubrows, hubtable, sniff
@@ -27,6 +28,12 @@ CONFIG_FILES = {
 }
 SMALL_FILE = 64 * 1024
 FINGERPRINT_LIMIT = 64 * 1024 * 1024  # larger files (weights) enter the input fingerprint by size
+Signature = tuple[int, int, int, int, int]  # _signature: a file as found, to tell whether it changed
+Opened = tuple[str, Signature]  # a file the walk yielded: its path, and its signature before it was read
+CHANGED = (
+    "file changed while it was audited: the report's input fingerprint may not name the content judged; "
+    "audit it again once it is still"
+)
 ROOT_NOTES = (
     "README.md at the audit root without card metadata: read as notes on the release folder, not as an asset card"
 )
@@ -50,10 +57,13 @@ def harvest(
     given = root.resolve()
     root = given if given.is_dir() else given.parent
     result = Harvest(root=str(root))
-    tables: list[Context] = []
+    tables: list[tuple[Path, Context]] = []
     refs: list[cacherefs.Ref] = []
+    opened: dict[str, Opened] = {}
     files = walk(root, result.inventory, exclude) if given == root else _alone(given, result.inventory)
     for path, rel in files:
+        with suppress(OSError):  # one gone since it was listed: its reader says so
+            opened[rel] = (str(path), _signature(os.stat(path)))  # before any reader opens it
         folder = rel.rpartition("/")[0]
         if path.name == "README.md":
             _card(path, rel, folder, root_name or root.name, result)
@@ -65,7 +75,8 @@ def harvest(
             _other(path, Context(rel, place(folder, root_name or root.name)), result, tables)
     _tables(root, tables, focus, downstream_of, records_kind, result)
     result.problems.extend(cacherefs.attach(result.records, refs))
-    result.fingerprint = fingerprint(result)
+    result.fingerprint, changed = fingerprint(result, opened)
+    result.problems.extend(Problem("unreadable", CHANGED, Evidence(rel, "")) for rel in changed)
     return result
 
 
@@ -81,7 +92,7 @@ def _alone(path: Path, inventory: list[InventoryEntry]) -> list[tuple[Path, str]
 
 def _tables(
     root: Path,
-    tables: list[Context],
+    tables: list[tuple[Path, Context]],
     focus: frozenset[str] | None,
     downstream_of: frozenset[str],
     records_kind: str | None,
@@ -91,7 +102,7 @@ def _tables(
     upstream as well as from its own names, and what descends is found through them too."""
     if not tables:
         return
-    scanned = hubrows.load([root / t.rel for t in tables])  # one pass over each table
+    scanned = hubrows.load([path for path, _ in tables])  # one pass over each table
     if downstream_of:
         edges = [(record.id, ref.target) for record in result.records for ref in record.references]
         down = hubtable.descendants(scanned, downstream_of, edges)
@@ -99,8 +110,8 @@ def _tables(
     if focus is not None:
         upstream = (ref.target for record in result.records for ref in record.references)
         focus = hubtable.lineage(scanned, [*focus, *upstream])
-    for context in tables:
-        records, problems = hubtable.read(root / context.rel, context, focus, scanned, records_kind)
+    for path, context in tables:
+        records, problems = hubtable.read(path, context, focus, scanned, records_kind)
         _add(result, context.rel, hubtable.FORMAT, records, problems)
 
 
@@ -125,7 +136,7 @@ def _ref(path: Path, rel: str, branch: tuple[str, str], result: Harvest, refs: l
     result.inventory.append(InventoryEntry(rel, cacherefs.INVENTORIED_AS, "read" if ref else "skipped", reason))
 
 
-def _other(path: Path, context: Context, result: Harvest, tables: list[Context]) -> None:
+def _other(path: Path, context: Context, result: Harvest, tables: list[tuple[Path, Context]]) -> None:
     """A file offered to the format readers: read by the one that recognises it, tabled for later,
     reported when it looks like a manifest none recognises (sniff), else skipped."""
     try:
@@ -138,7 +149,7 @@ def _other(path: Path, context: Context, result: Harvest, tables: list[Context])
     found = sniff.members(path, head) if reader is None else None
     reader = _reader(path, sniff.as_head(found)) if found else reader
     if reader is hubtable:
-        tables.append(context)
+        tables.append((path, context))
     elif reader is not None:
         records, problems = reader.read(path, context)
         _add(result, context.rel, reader.FORMAT, records, problems)
@@ -155,19 +166,29 @@ def _reader(path: Path, head: bytes) -> Reader | None:
     return next((reader for reader in READERS if reader.detect(path, head)), None)
 
 
-def fingerprint(harvested: Harvest) -> str:
+def fingerprint(harvested: Harvest, opened: dict[str, Opened]) -> tuple[str, list[str]]:
     """SHA-256 naming the audit's input: every inventoried file's path and content, so a signed-off
-    report can be matched to the exact files it judged. Files over FINGERPRINT_LIMIT (weights)
-    count by path and size only, to keep the audit's reading bounded."""
-    root, digest = Path(harvested.root), hashlib.sha256()
+    report can be matched to the exact files it judged; and the files of `opened` (as the walk found
+    them, before they were read) that have changed since, whose content hashed may not be the one
+    judged. Files over FINGERPRINT_LIMIT (weights) count by path and size only, to keep the audit's
+    reading bounded."""
+    root, digest, changed = Path(harvested.root), hashlib.sha256(), []
     folders: dict[str, bool] = {}  # folder -> whether it resolves inside root, asked once
     for entry in sorted(harvested.inventory, key=lambda e: e.file):
-        path = os.path.join(harvested.root, native(entry.file))
-        digest.update(f"{entry.file}\0{_file_digest(path, root, folders)}\n".encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()
+        path, before = opened.get(entry.file) or (os.path.join(harvested.root, native(entry.file)), None)
+        hashed, after = _file_digest(path, root, folders)
+        changed += [entry.file] if before is not None and after != before else []
+        digest.update(f"{entry.file}\0{hashed}\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest(), changed
 
 
-def _file_digest(path: str, root: Path, folders: dict[str, bool]) -> str:
+def _signature(info: os.stat_result) -> Signature:
+    """What changes whenever a file is written or replaced: its identity, size and change times."""
+    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
+
+
+def _file_digest(path: str, root: Path, folders: dict[str, bool]) -> tuple[str, Signature | None]:
+    """The content's digest (or why it has none), and the file's signature once it is hashed."""
     try:
         info: os.stat_result | None = os.lstat(path)
     except OSError:
@@ -176,18 +197,18 @@ def _file_digest(path: str, root: Path, folders: dict[str, bool]) -> str:
         if info is None or not stat.S_ISREG(info.st_mode) or not _inside(os.path.dirname(path), str(root), folders):
             refused = refusal(Path(path), root)  # a link, or not a regular file: the walk's own test
             if refused:
-                return "folder" if os.path.isdir(path) else refused[1]
+                return ("folder" if os.path.isdir(path) else refused[1]), None
             info = os.stat(path)
         if info.st_size > FINGERPRINT_LIMIT:
-            return f"size:{info.st_size}"
+            return f"size:{info.st_size}", _signature(info)
         with open(path, "rb") as f:
             data = f.read(SMALL_FILE + 1)  # most manifests: one read, without file_digest's 256 KB buffer
             if len(data) <= SMALL_FILE:
-                return hashlib.sha256(data).hexdigest()
+                return hashlib.sha256(data).hexdigest(), _signature(os.fstat(f.fileno()))
             f.seek(0)
-            return hashlib.file_digest(f, "sha256").hexdigest()
+            return hashlib.file_digest(f, "sha256").hexdigest(), _signature(os.fstat(f.fileno()))
     except OSError as exc:
-        return f"unreadable:{exc.errno}"
+        return f"unreadable:{exc.errno}", None
 
 
 def _inside(folder: str, root: str, folders: dict[str, bool]) -> bool:

@@ -68,8 +68,7 @@ def walk(
                 else:
                     folders.append((Path(entry.path), f"{prefix}{entry.name}/", depth + 1))
                 continue
-            utf8 = _utf8(entry.name)
-            refused = _refusal(entry, root) if utf8 else ("skipped", "file name is not valid UTF-8; not read")
+            refused = _refusal(entry, root)
             if refused:
                 inventory.append(InventoryEntry(rel, "unknown", *refused))
             else:
@@ -104,8 +103,6 @@ def _is_folder(entry: os.DirEntry[str]) -> bool:
 
 
 def _folder_refusal(entry: os.DirEntry[str], depth: int) -> str | None:
-    if not _utf8(entry.name):
-        return "folder name is not valid UTF-8; not searched"
     if entry.name.startswith("."):
         return "hidden folder"
     if entry.is_symlink():
@@ -122,19 +119,12 @@ def _rel(path: Path, root: Path) -> str:
 
 def _printable(rel: str) -> str:
     """A name as its bytes read in UTF-8, whatever the file system encoding Python assumed (ASCII
-    under the C locale); bytes that are not UTF-8 are shown with replacement characters."""
-    return os.fsencode(rel).decode("utf-8", "replace")
-
-
-def _utf8(name: str) -> bool:
-    """Whether a file name's bytes are UTF-8: a report cannot carry other names."""
-    try:
-        os.fsencode(name).decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
+    under the C locale); a byte that is not UTF-8 (a Latin-1 name) is shown escaped, `\\xe9`, since a
+    report carries UTF-8 alone. Such a file is read all the same: it is opened by its own path."""
+    return os.fsencode(rel).decode("utf-8", "backslashreplace")
 
 
 def native(rel: str) -> str:
-    """The file system's own spelling of a printable relative path (`_printable` undone), to open it by."""
+    """The file system's own spelling of a printable relative path (`_printable` undone for a UTF-8
+    name), to open a file the walk did not yield by."""
     return os.fsdecode(rel.encode("utf-8"))

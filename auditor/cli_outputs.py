@@ -1,0 +1,89 @@
+"""Outputs written inside the audited folder (`--out` the folder itself, or a folder in it).
+
+A later audit must not read them as input, so that a rerun gives the same bytes; but a file of the
+release that merely bears an output's name (the team's own release.cdx.json) is input, and must
+be neither passed over nor replaced. So mlaudit records what it wrote there, each file by its
+SHA-256, in RECORD beside them: only a file whose content is still the one recorded is passed over,
+and an output is refused when it would replace any other file of the audited folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from auditor.readers import safejson
+
+RECORD = ".mlaudit-outputs.json"
+WRITER = "mlaudit"  # the record's `written_by`, which tells it from any other JSON of that name
+
+
+@dataclass(frozen=True)
+class OwnOutputs:
+    """The files of an --out folder that mlaudit wrote and nobody changed since."""
+
+    folder: Path  # --out, resolved
+    inside: bool  # whether it lies in the audited folder, so that a later audit would read it
+    files: dict[str, str] = field(default_factory=dict)  # file name -> SHA-256 of the content written
+    recorded: bool = False  # whether RECORD there is mlaudit's own
+
+    def exclude(self) -> frozenset[Path]:
+        """The paths the audit passes over: the files still as written, and their record."""
+        names = [*self.files, *([RECORD] if self.recorded else [])]
+        return frozenset(self.folder / name for name in names)
+
+    def refusal(self, audited: Path, names: Iterable[str]) -> str | None:
+        """Why writing `names` into the folder would replace an input file, or None."""
+        for name in [*names, RECORD]:
+            target = self.folder / name
+            own = self.recorded if name == RECORD else name in self.files
+            if target.exists() and target.resolve().is_relative_to(audited.resolve()) and not own:
+                return (
+                    f"{target} is a file of the audited folder that mlaudit has no record of writing "
+                    f"({RECORD}): writing {name} would replace it; choose another --out, or remove it"
+                )
+        return None
+
+    def record(self, written: Sequence[tuple[str, str | bytes]]) -> list[tuple[str, str]]:
+        """RECORD to write with `written` (name, body), listing them and the earlier outputs kept;
+        nothing when the folder is outside the audited folder."""
+        if not self.inside:
+            return []
+        files = {**self.files, **{name: _digest(body) for name, body in written}}
+        body = {"written_by": WRITER, "files": dict(sorted(files.items()))}
+        return [(RECORD, json.dumps(body, indent=2) + "\n")]
+
+
+def own_outputs(out: Path, audited: Path) -> OwnOutputs:
+    """What mlaudit wrote into `out` and is unchanged, when `out` lies in the audited folder."""
+    folder = out.resolve()
+    if not folder.is_relative_to(audited.resolve()):
+        return OwnOutputs(folder, inside=False)
+    try:
+        record = safejson.load(folder / RECORD)
+    except (OSError, safejson.JSONRefused):
+        return OwnOutputs(folder, inside=True)
+    files = record.get("files") if isinstance(record, dict) and record.get("written_by") == WRITER else None
+    if not isinstance(files, dict):
+        return OwnOutputs(folder, inside=True)
+    unchanged = {name: digest for name, digest in files.items() if _unchanged(folder, name, digest)}
+    return OwnOutputs(folder, inside=True, files=unchanged, recorded=True)
+
+
+def _unchanged(folder: Path, name: str, digest: object) -> bool:
+    """Whether `name` is a plain file name in `folder` whose content still has SHA-256 `digest`."""
+    path = folder / name
+    if "/" in name or name in ("", ".", "..", RECORD) or path.is_symlink() or not path.is_file():
+        return False
+    try:
+        with path.open("rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest() == digest
+    except OSError:  # unreadable: not passed over, so the audit lists it
+        return False
+
+
+def _digest(body: str | bytes) -> str:
+    return hashlib.sha256(body.encode("utf-8") if isinstance(body, str) else body).hexdigest()
