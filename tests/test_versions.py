@@ -19,7 +19,7 @@ from conftest import FIXTURES, RB
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor import audit, drift, graph, harvest, impact, lake, versions
+from auditor import audit, drift, drift_sides, graph, harvest, impact, lake, versions
 from auditor import snapshot as snapshot_file
 from auditor.cli import main
 from auditor.identity import pinned
@@ -249,7 +249,7 @@ def test_diff_of_the_lake_before_and_after_the_relicence_names_each_release_and_
     shutil.copytree(LAKE, before)
     table = before / "models.jsonl"
     table.write_text(table.read_text().splitlines()[0] + "\n", encoding="utf-8")  # the older revision only
-    doc, _ = drift.compare(drift.from_lake(lake.run(before, rb=RB)), drift.from_lake(judged), RB.kb)
+    doc, _ = drift.compare(drift_sides.from_lake(lake.run(before, rb=RB)), drift_sides.from_lake(judged), RB.kb)
     rows = {row["asset"]: row for row in doc["assets"]}
     assert rows[BASE]["license"] == {"before": "LicenseRef-Llama-2-Community", "after": "CC-BY-NC-4.0"}
     assert rows[f"{BASE}@{OLD}"]["status"] == "added"
