@@ -88,7 +88,7 @@ def from_report(name: str, doc: JSONObject) -> State:
     ]
     rows = {"assets": assets, "edges": doc["edges"], "findings": doc["findings"]}
     position, rules = _judged_by(doc)
-    return State(name, rows=rows, kind=REPORT, position=position, rule_base=rules, release=_release(doc))
+    return State(name, rows=rows, kind=REPORT, position=position, rule_base=rules, release=review.release_of(doc))
 
 
 def from_lake(judged: lake.LakeAudit) -> State:
@@ -135,12 +135,6 @@ def _judged_by(doc: JSONObject) -> tuple[str | None, str | None]:
     """The position and rule base (its fingerprint) a report or lake summary records."""
     rules = doc.get("rule_base")
     return doc.get("position"), rules.get("sha256") if isinstance(rules, dict) else None
-
-
-def _release(doc: JSONObject) -> str | None:
-    """The asset a release report is about."""
-    release = doc.get("release")
-    return release.get("asset") if isinstance(release, dict) else None
 
 
 def described(state: State) -> JSONObject:
