@@ -7,7 +7,8 @@ lineage edges (an edge belongs to its child), and its findings, matched by findi
 and details): new, gone, or changed in severity or status. An asset is added or removed where one
 side has it: as a row (a lake's release, or a report's asset) or, for an upstream a lake does not
 release (undescribed, or an older revision a reference pins), as an end of a lineage edge; the
-counts of assets added and removed are of rows.
+counts of assets added and removed are of rows. Ids that differ in letter case only name one asset
+(the Hub's ids are case-insensitive), shown as the new side spells it.
 
 Across the lake, the two drift patterns LiScan and Jewitt et al. report are counted on each side,
 with the instances the new side adds:
@@ -55,6 +56,7 @@ def compare(old: State, new: State, kb: KnowledgeBase, files: bool = False) -> t
         try:
             for side, state in zip(SIDES, (old, new), strict=True):
                 _tables(con, side, state, Path(tmp))
+            _same_spelling(con)
             _ranks(con, kb)
             for statement in (*CHANGES, *_shown(None if files else LIMIT), *DETAILS):
                 con.execute(statement)
@@ -91,9 +93,30 @@ def _tables(con: duckdb.DuckDBPyConnection, side: str, state: State, tmp: Path) 
             lakedb.load(con, tmp, source, rows, {k: types[k] for k in columns})
         if table == "findings":
             owned = f"{number} AS row, {', '.join(columns)}, coalesce(asset, '(lake)') AS owner"
-            con.execute(f"CREATE VIEW {side}_{table} AS SELECT {owned} FROM {source}")
+            con.execute(f"CREATE VIEW {side}_{table}_read AS SELECT {owned} FROM {source}")
         else:
             con.execute(f"CREATE TABLE {side}_{table} AS SELECT {', '.join(columns)} FROM {source}")
+
+
+def _same_spelling(con: duckdb.DuckDBPyConnection) -> None:
+    """The old side with each asset spelt as the new side spells it where the two differ in case only:
+    the Hub's ids are case-insensitive (an asset's key is its lowercased id), so one repository is kept,
+    not removed and added; and the views old_findings and new_findings over the findings as read."""
+    con.execute(
+        "CREATE TABLE respelt AS SELECT o.id AS old, n.id AS new FROM old_assets o "
+        "JOIN new_assets n ON lower(o.id) = lower(n.id) AND o.id <> n.id"
+    )
+    con.execute("CREATE VIEW new_findings AS SELECT * FROM new_findings_read")
+    if not (con.execute("SELECT count(*) FROM respelt").fetchone() or (0,))[0]:
+        con.execute("CREATE VIEW old_findings AS SELECT * FROM old_findings_read")
+        return
+    con.execute("UPDATE old_assets SET id = r.new FROM respelt r WHERE id = r.old")
+    for end in ("child", "parent"):
+        con.execute(f"UPDATE old_edges SET {end} = r.new FROM respelt r WHERE {end} = r.old")
+    con.execute(
+        "CREATE VIEW old_findings AS SELECT f.* REPLACE (coalesce(r.new, f.asset) AS asset, "
+        "coalesce(r.new, f.owner) AS owner) FROM old_findings_read f LEFT JOIN respelt r ON r.old = f.asset"
+    )
 
 
 def _ranks(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:

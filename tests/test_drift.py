@@ -375,3 +375,16 @@ def test_the_sides_positions_are_printed_and_a_change_of_position_or_of_kind_is_
     assert "position conservative → permissive" in (tmp_path / "d" / "diff.html").read_text(encoding="utf-8")
     main(["diff", str(tmp_path / "c"), str(tmp_path / "lake")])
     assert "warning: the sides are different kinds of output (release report → lake output)" in capsys.readouterr().out
+
+
+def test_an_asset_respelt_in_letter_case_only_is_kept_with_its_findings():
+    def side(name: str) -> drift_sides.State:
+        assets = [{"id": i, "declared": "mit", "license": "MIT", "use_category": "commercial"} for i in (name, "o/b")]
+        edges = [{"child": name, "parent": "o/b", "relation": "finetune"}]
+        found = [{"id": "OBL001-1", "rule": "OBL001", "severity": "info", "status": "open", "asset": name}]
+        return drift_sides.State(
+            name, rows={"assets": assets, "edges": edges, "findings": [f | {"message": "m"} for f in found]}
+        )
+
+    doc = drift.compare(side("acme/tracking"), side("ACME/Tracking"), RB.kb)[0]
+    assert not any(doc["counts"].values()) and doc["assets"] == []
