@@ -258,7 +258,9 @@ def _relicensed(graph: AssetGraph, key: str, license: str) -> AssetGraph:
     former = known[-1]
     older = _key_of(asset, former)
     history = [*known, Version(HYPOTHESIS, None, tuple(records))]
-    kept = Asset(f"{asset.id}@{former.revision}", asset.kind, list(former.records), revision_of=key)
+    kept = Asset(
+        f"{asset.id}@{former.revision}", asset.kind, list(former.records), revision_of=key, elsewhere=asset.elsewhere
+    )
     assets = {**graph.assets, key: replace(asset, records=records, versions=history), older: kept}
     edges = [replace(e, parent=older) if e.parent == key and _pins(e, former, known) else e for e in graph.edges]
     return replace(graph, assets=assets, edges=edges)
