@@ -110,7 +110,7 @@ def _document(
     **overrides: Any,  # settings from the command line, as audit.run takes them
 ) -> JSONObject | int:
     """Run the audit and build its report document, or return the exit code of the error met."""
-    from auditor import audit, config, graph, profiles, releases
+    from auditor import audit, config, graph, profiles, releases, review
 
     try:
         # on_stage named, so that mypy knows `overrides` (settings) cannot be the stage hook
@@ -132,6 +132,7 @@ def _document(
         graph.LineageError,
         rulebase.RuleBaseError,
         profiles.ProfileError,
+        review.ReviewError,
     ) as exc:
         return error(exc, EXIT_USAGE)
 
@@ -190,11 +191,8 @@ def _report(args: Namespace) -> int:
     from auditor import audit, config, document, review, snapshot
 
     if snapshot.is_snapshot(args.path):
-        return error(
-            f"{args.path} is a harvest snapshot, not an audit: 'mlaudit audit {args.path}' "
-            "reasons over it and writes the reports",
-            EXIT_USAGE,
-        )
+        said = f"{args.path} is a harvest snapshot, not an audit: 'mlaudit audit {args.path}' reasons over it"
+        return error(f"{said} and writes the reports", EXIT_USAGE)
     baseline = _baseline(args)
     if isinstance(baseline, int):
         return baseline
@@ -207,7 +205,10 @@ def _report(args: Namespace) -> int:
         return error(exc, EXIT_USAGE)
     rule_ids = {r["id"] for r in _rules_of(doc)}
     decisions = review.load(texts, rule_ids) if texts else None
-    return _write(document.apply_review(doc, decisions, args.as_of, baseline), args)
+    try:
+        return _write(document.apply_review(doc, decisions, args.as_of, baseline), args)
+    except review.ReviewError as exc:  # a baseline of another release
+        return error(exc, EXIT_USAGE)
 
 
 def _rules_of(doc: JSONObject) -> list[JSONObject]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from argparse import Namespace
 
-from auditor import audit, config, drift, graph, impact, lake, rulebase, writing
+from auditor import audit, config, drift, drift_sides, graph, impact, lake, rulebase, writing
 from auditor.cli import EXIT_INPUT, EXIT_OK, EXIT_USAGE, error
 from auditor.report import drifthtml, drifttext, impacthtml, impacttext
 
@@ -50,9 +50,9 @@ def run_diff(args: Namespace) -> int:
     try:
         with audit.no_cycle_collection():
             settings = {"engine": args.engine, "position": args.position, "records_kind": args.records_kind}
-            old, new = (drift.read(side, rb, settings) for side in (args.old, args.new))
+            old, new = (drift_sides.read(side, rb, settings) for side in (args.old, args.new))
             doc, changes = drift.compare(old, new, rb.kb, files=args.out is not None)
-    except (audit.InputError, drift.DriftError) as exc:
+    except (audit.InputError, drift_sides.DriftError) as exc:
         return error(exc, EXIT_INPUT)
     except (config.ConfigError, graph.LineageError, rulebase.RuleBaseError) as exc:
         return error(exc, EXIT_USAGE)

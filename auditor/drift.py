@@ -1,19 +1,20 @@
 """Drift: what changed between two audits of the same assets, asset by asset, and across a lake.
 
-Either side is a report.json (or the folder `mlaudit audit --out` wrote), a `mlaudit lake` output
-folder (or its summary.json), or a folder of manifests, a table of Hub records or a harvest
-snapshot, judged as a lake first (one that describes no asset is refused: a wrong path would show
-every asset removed). Per asset: its licence as declared and as read, its use category, its
+Each side is read as auditor/drift_sides.py says; the answer names what judged each (its legal
+position) and warns where the sides differ besides the lake (their kind, release, position, rule
+base). Per asset: its licence as declared and as read, its use category, its
 lineage edges (an edge belongs to its child), and its findings, matched by finding id (rule, asset
 and details): new, gone, or changed in severity or status. An asset is added or removed where one
 side has it: as a row (a lake's release, or a report's asset) or, for an upstream a lake does not
 release (undescribed, or an older revision a reference pins), as an end of a lineage edge; the
-counts of assets added and removed are of rows.
+counts of assets added and removed are of rows. Ids that differ in letter case only name one asset
+(the Hub's ids are case-insensitive), shown as the new side spells it.
 
 Across the lake, the two drift patterns LiScan and Jewitt et al. report are counted on each side,
 with the instances the new side adds:
 - more permissive than upstream: a lineage edge whose derivative's licence, by its own terms,
-  allows a wider use than its upstream's licence does (auditor/use_rank.py);
+  allows a wider use than its upstream's licence does (auditor/use_rank.py); an edge to what the
+  asset only uses (an evaluation set, a tool: vocabulary.USES) carries no terms, so is no instance;
 - restrictions dropped: an asset with an open CMP006 finding (its declared licence omits
   restrictions that its lineage's licences impose on it).
 
@@ -31,103 +32,20 @@ from __future__ import annotations
 
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from auditor import duck, lake, lakedb, review, rulebase, snapshot, use_rank
-from auditor.harvest import hubtable, sniff
+from auditor import duck, lakedb, use_rank
+from auditor.drift_sides import COMPARED, TABLES, DriftError, State, described, literal, warnings
 from auditor.licenses import KnowledgeBase
 from auditor.parsed import JSONObject
-from auditor.vocabulary import REPORTS
+from auditor.vocabulary import USES
 
 DROPPED = "CMP006"  # the rule whose findings are the restrictions dropped
-COMPARED = ("declared", "license", "use_category")
 PATTERNS = ("more-permissive-than-upstream", "restrictions-dropped")
 LIMIT = 1000  # changed assets, and new instances of each drift pattern, the answer lists
 SIDES = ("old", "new")
-# each table a side is read as: the columns compared, of the lake output's file, typed as lakedb writes them
-TABLES = {
-    "assets": ("assets.parquet", ("id", *COMPARED), lakedb.ASSET_COLUMNS),
-    "edges": ("edges.parquet", tuple(lakedb.EDGE_COLUMNS), lakedb.EDGE_COLUMNS),
-    "findings": ("findings.parquet", ("id", "rule", "severity", "status", "asset", "message"), lakedb.FINDING_COLUMNS),
-}
-
-
-class DriftError(ValueError):
-    """A side of the diff cannot be read as a report, a lake output or a lake (of an asset at least)."""
-
-
-@dataclass(frozen=True)
-class State:
-    """One side: a lake output folder, read in place, or the rows of its tables (see TABLES)."""
-
-    name: str
-    folder: Path | None = None
-    rows: dict[str, list[JSONObject]] = field(default_factory=dict)
-
-
-def read(path: Path, rb: rulebase.RuleBase, overrides: dict[str, str | None] | None = None) -> State:
-    """A side of the diff, as its kind of input says (see the module's docstring); `overrides` are the
-    command line's settings (engine, position) for a lake judged first."""
-    if path.name == "summary.json" and (path.parent / "assets.parquet").is_file():
-        path = path.parent  # a lake output's summary names its folder
-    if path.is_file() and path.suffix == ".json" and not snapshot.is_snapshot(path) and not _is_table(path):
-        try:
-            return from_report(str(path), review.read_report(path))
-        except review.ReviewError as exc:
-            raise DriftError(str(exc)) from None
-    if path.is_dir() and (path / "assets.parquet").is_file():
-        return from_lake_output(path)
-    given = {k: v for k, v in (overrides or {}).items() if v is not None}
-    judged = lake.run(path, frozenset(), rb, None, **given)
-    if judged.assets:
-        return from_lake(judged)
-    if (path / REPORTS[0]).is_file():  # the folder `mlaudit audit --out` wrote: its report.json
-        return read(path / REPORTS[0], rb)
-    raise DriftError(f"{path}: describes no asset: nothing to compare{judged.graph.harvest.unread()}")
-
-
-def _is_table(path: Path) -> bool:
-    """Whether a .json file is a table of Hub records (the API's JSON array), read as a lake, not a report."""
-    return hubtable.detect(path, sniff.head(path))
-
-
-def from_report(name: str, doc: JSONObject) -> State:
-    assets = [
-        {
-            "id": a["id"],
-            "declared": " | ".join(sorted({str(d["raw"]) for d in a["declared_licenses"] if d["raw"] is not None})),
-            "license": a["license"] if a["license_status"] == "ok" and a["license"] else f"({a['license_status']})",
-            "use_category": a["use_category"],
-        }
-        for a in doc["assets"]
-        if a["resolved"]
-    ]
-    return State(name, rows={"assets": assets, "edges": doc["edges"], "findings": doc["findings"]})
-
-
-def from_lake(judged: lake.LakeAudit) -> State:
-    return State(judged.root, rows={"assets": judged.assets, "edges": judged.edges, "findings": list(judged.findings)})
-
-
-def from_lake_output(folder: Path) -> State:
-    """A `mlaudit lake` output folder: its findings, assets and edges as Parquet, each with the columns compared."""
-    con = duck.connect()
-    try:
-        for file, columns, _ in TABLES.values():
-            path = folder / file
-            if not path.is_file():
-                raise DriftError(f"{folder}: no {file} (a lake output of an older mlaudit, or not one)")
-            have = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM read_parquet({_literal(path)})").fetchall()}
-            if missing := sorted(set(columns) - have):
-                raise DriftError(f"{path}: not a lake output's table: no column {', '.join(missing)}")
-    except duckdb.Error as exc:
-        raise DriftError(f"{folder}: not a lake output folder: {str(exc).splitlines()[0]}") from None
-    finally:
-        con.close()
-    return State(str(folder), folder)
 
 
 def compare(old: State, new: State, kb: KnowledgeBase, files: bool = False) -> tuple[JSONObject, dict[str, bytes]]:
@@ -138,12 +56,15 @@ def compare(old: State, new: State, kb: KnowledgeBase, files: bool = False) -> t
         try:
             for side, state in zip(SIDES, (old, new), strict=True):
                 _tables(con, side, state, Path(tmp))
+            _same_spelling(con)
             _ranks(con, kb)
             for statement in (*CHANGES, *_shown(None if files else LIMIT), *DETAILS):
                 con.execute(statement)
             doc = {
                 "old": old.name,
                 "new": new.name,
+                "sides": {"old": described(old), "new": described(new)},
+                "warnings": warnings(old, new),
                 "counts": _counts(con),
                 "patterns": _patterns(con),
                 "assets": [
@@ -158,11 +79,6 @@ def compare(old: State, new: State, kb: KnowledgeBase, files: bool = False) -> t
     return doc, written
 
 
-def _literal(path: Path) -> str:
-    """A path as an SQL string literal (a view's source cannot be a parameter)."""
-    return "'" + str(path).replace("'", "''") + "'"
-
-
 def _tables(con: duckdb.DuckDBPyConnection, side: str, state: State, tmp: Path) -> None:
     """The tables old_assets and old_edges (or new_…), read once: the changes and the drift patterns
     read them again; and the view old_findings, read three times, each for the columns it needs (8
@@ -170,16 +86,37 @@ def _tables(con: duckdb.DuckDBPyConnection, side: str, state: State, tmp: Path) 
     owner is its asset, or "(lake)" for the lake's own."""
     for table, (file, columns, types) in TABLES.items():
         if state.folder is not None:
-            source, number = f"read_parquet({_literal(state.folder / file)}, file_row_number = true)", "file_row_number"
+            source, number = f"read_parquet({literal(state.folder / file)}, file_row_number = true)", "file_row_number"
         else:
             source, number = f"{side}_{table}_rows", "rowid"
             rows = [{k: row[k] for k in columns} for row in state.rows[table]]
             lakedb.load(con, tmp, source, rows, {k: types[k] for k in columns})
         if table == "findings":
             owned = f"{number} AS row, {', '.join(columns)}, coalesce(asset, '(lake)') AS owner"
-            con.execute(f"CREATE VIEW {side}_{table} AS SELECT {owned} FROM {source}")
+            con.execute(f"CREATE VIEW {side}_{table}_read AS SELECT {owned} FROM {source}")
         else:
             con.execute(f"CREATE TABLE {side}_{table} AS SELECT {', '.join(columns)} FROM {source}")
+
+
+def _same_spelling(con: duckdb.DuckDBPyConnection) -> None:
+    """The old side with each asset spelt as the new side spells it where the two differ in case only:
+    the Hub's ids are case-insensitive (an asset's key is its lowercased id), so one repository is kept,
+    not removed and added; and the views old_findings and new_findings over the findings as read."""
+    con.execute(
+        "CREATE TABLE respelt AS SELECT o.id AS old, n.id AS new FROM old_assets o "
+        "JOIN new_assets n ON lower(o.id) = lower(n.id) AND o.id <> n.id"
+    )
+    con.execute("CREATE VIEW new_findings AS SELECT * FROM new_findings_read")
+    if not (con.execute("SELECT count(*) FROM respelt").fetchone() or (0,))[0]:
+        con.execute("CREATE VIEW old_findings AS SELECT * FROM old_findings_read")
+        return
+    con.execute("UPDATE old_assets SET id = r.new FROM respelt r WHERE id = r.old")
+    for end in ("child", "parent"):
+        con.execute(f"UPDATE old_edges SET {end} = r.new FROM respelt r WHERE {end} = r.old")
+    con.execute(
+        "CREATE VIEW old_findings AS SELECT f.* REPLACE (coalesce(r.new, f.asset) AS asset, "
+        "coalesce(r.new, f.owner) AS owner) FROM old_findings_read f LEFT JOIN respelt r ON r.old = f.asset"
+    )
 
 
 def _ranks(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
@@ -203,10 +140,13 @@ def _field(name: str) -> str:
 
 
 def _wider(side: str) -> str:
-    """The `child ← parent` edges of a side whose child's licence allows a wider use than its parent's."""
+    """The `child ← parent` edges of a side whose child's licence allows a wider use than its parent's,
+    of the relations terms cross."""
+    used = ", ".join(f"'{relation}'" for relation in USES)
     return (
         f"SELECT '{side}' AS side, e.child || ' ← ' || e.parent AS instance FROM {side}_edges e "
-        f"JOIN {side}_ranked c ON c.id = e.child JOIN {side}_ranked p ON p.id = e.parent WHERE c.rank < p.rank"
+        f"JOIN {side}_ranked c ON c.id = e.child JOIN {side}_ranked p ON p.id = e.parent "
+        f"WHERE c.rank < p.rank AND e.relation NOT IN ({used})"
     )
 
 
@@ -392,7 +332,7 @@ def _files(con: duckdb.DuckDBPyConnection, tmp: Path) -> dict[str, bytes]:
     def write(name: str) -> bytes:
         sql, options = queries[name]
         with con.cursor() as cursor:
-            cursor.execute(f"COPY ({sql}) TO {_literal(tmp / name)} ({options})")
+            cursor.execute(f"COPY ({sql}) TO {literal(tmp / name)} ({options})")
         return (tmp / name).read_bytes()
 
     with ThreadPoolExecutor(len(queries)) as pool:

@@ -3,8 +3,9 @@ descendant, found by judging the lake's facts as they are and as changed (never 
 
 Two changes are hypothesised on the asset's own manifests, as an edit of its cards would make them:
 
-- a relicence replaces the licences the asset's manifests declare (their `license` fields) by one
-  licence; a reviewer's curation of the asset, which overrides what a card declares, still applies;
+- a relicence replaces the licences the asset's manifests declare (their `license` fields, and those
+  their card's body states) by one licence; a reviewer's curation of the asset, which overrides what
+  a card declares, still applies;
   an upstream no manifest describes is judged as if a record of it declared the licence;
 - a takedown withdraws every licence the asset's manifests state (declared, concluded, in the card's
   body) and its curation: the asset stays in the lineage, since what descends from it was made with it
@@ -12,8 +13,14 @@ Two changes are hypothesised on the asset's own manifests, as an edit of its car
   unlicensed upstream (unknown terms, no grant can be assumed), so a takedown needs no rule of its own.
 
 An asset known at several revisions (auditor/versions.py) descends through each: the assets that pin
-an older revision are its descendants too. A relicence is a change of its newest revision, which
-binds only what tracks the newest; a takedown withdraws every revision.
+an older revision are its descendants too. A relicence is a new revision, as a licensor's edit of
+its card makes one: it becomes the newest and binds what tracks the newest, while a reference pinned
+to the revision it follows (by commit or version, not by branch) keeps that revision's licence, a
+grant once given not being withdrawn by a later one; the revision's licence change is a `relicensed`
+fact, as two revisions of a lake give (PRV015 on what tracks it). An asset whose records name no
+revision can be pinned by none, and is relicensed as its card would be edited. Relicensing an older
+revision changes the asset's licence history, which binds what tracks the newest: the descendants of
+every revision are listed, whichever is named. A takedown withdraws every revision.
 
 Only the descendants' cone (the descendants and everything upstream of them) is judged, both times:
 a finding about an asset depends only on that asset's lineage. The two judgements are compared
@@ -26,12 +33,22 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, replace
 from typing import cast
 
-from auditor import audit, judgements, lake
+from auditor import audit, judgements, lake, versions
 from auditor.harvest import hubtable
 from auditor.license_reading import read_declared
 from auditor.licenses import KnowledgeBase
-from auditor.model import BAD_ROW, Asset, AssetGraph, AssetRecord, Edge, Evidence, Harvest, LicenseStatement
-from auditor.naming import closest, display_id, display_name, split_id
+from auditor.model import (
+    BAD_ROW,
+    Asset,
+    AssetGraph,
+    AssetRecord,
+    Edge,
+    Evidence,
+    Harvest,
+    LicenseStatement,
+    Version,
+)
+from auditor.naming import asset_key, closest, display_id, display_name, split_id
 from auditor.parsed import JSONObject
 
 HYPOTHESIS = "(mlaudit impact --relicense)"  # the file a hypothetical manifest is cited as
@@ -70,20 +87,26 @@ def assess(loaded: lake.Loaded, name: str, change: Change, on_stage: audit.Stage
     (`on_stage` is told each stage's time: each side's encode and reason, then compare)."""
     graph = loaded.graph
     key = find(graph, name)
-    revisions = [key, *sorted(k for k, a in graph.assets.items() if a.revision_of == key)]
+    root = graph.assets[key].revision_of or key  # the asset, known at its revisions
+    family = [root, *sorted(k for k, a in graph.assets.items() if a.revision_of == root)]
+    revisions = [key, *(k for k in family if k != key)]
     paths = shortest_paths(graph, *revisions)
     cone = _cone(graph, set(paths))
     about = frozenset(paths)  # the findings read: the descendants', not their upstream's
     before = after = judgements.judge(loaded, cone, about, on_stage)
     if change.kind != "none":
-        changed = revisions if change.kind == "takedown" else [key]
-        after = judgements.judge(loaded, _changed(cone, changed, change), about, on_stage)
+        changed = _changed(cone, revisions if change.kind == "takedown" else [key], change)
+        added = {k: a for k, a in changed.assets.items() if k not in cone.assets}  # a relicence's former newest
+        if added:  # in both, unreferenced before, so that the two number the assets alike
+            before = judgements.judge(loaded, replace(cone, assets={**cone.assets, **added}), about, on_stage)
+        after = judgements.judge(loaded, changed, about, on_stage)
     with audit.stage("compare", on_stage):
         sides = judgements.compared(loaded, before, after, about)
         rows = [_row(graph, k, paths[k], *sides) for k in sorted(paths, key=lambda k: (len(paths[k][0]), k))]
     return {
         "lake": str(loaded.root),
         "asset": display_id(key, graph),
+        "position": loaded.settings.position,
         "change": {"kind": change.kind, "license": change.license},
         "descendants": len(paths) - len(revisions),
         "affected": sum(bool(r["appear"] or r["disappear"] or r["changed"]) for r in rows[len(revisions) :]),
@@ -107,6 +130,8 @@ def find(graph: AssetGraph, name: str) -> str:
     of its kind. A name that fits several assets so is refused, naming them; one that fits none,
     with the nearest names."""
     names = {display_id(key, graph): key for key in graph.assets}
+    if name not in names and "@" in name:
+        return _revision(graph, *name.rsplit("@", 1))
     kind = None
     if "://" in name or name.startswith("models/"):  # a Hub URL names its repository, and its kind
         kind, asset_id = split_id(name)
@@ -121,6 +146,23 @@ def find(graph: AssetGraph, name: str) -> str:
     if found:
         raise ImpactError(f"{name}: names {len(found)} assets of the lake ({', '.join(found)}): name one exactly")
     raise ImpactError(f"{name}: no such asset in the lake{closest(name, names)}{graph.harvest.unread()}")
+
+
+def _revision(graph: AssetGraph, name: str, revision: str) -> str:
+    """The key of asset `name` at `revision` (its full sha, its first 7 or more characters, a version
+    written another way): the asset itself at its newest, else the older revision a reference pins."""
+    key = find(graph, name)
+    asset = graph.assets[key]
+    known = asset.versions or versions.ordered(asset.records)
+    version = versions.named(Edge(key, key, "", Evidence("command line", name), revision=revision), known)
+    if version is None:
+        raise ImpactError(f"{name}@{revision}: no such revision of {name} in the lake ({len(known)} known)")
+    older = asset_key(asset.kind, f"{asset.id}@{version.revision}")
+    if version is known[-1]:
+        return key
+    if older not in graph.assets:
+        raise ImpactError(f"{name}@{revision}: no reference pins this older revision, so nothing descends from it")
+    return older
 
 
 def shortest_paths(graph: AssetGraph, *keys: str) -> dict[str, list[list[Edge]]]:
@@ -164,8 +206,10 @@ def _cone(graph: AssetGraph, keys: set[str]) -> AssetGraph:
 def _changed(graph: AssetGraph, keys: list[str], change: Change) -> AssetGraph:
     """The graph with the assets of `keys` relicensed or taken down (see the module's docstring)."""
     asset = graph.assets[keys[0]]
-    if asset.resolved:
-        return replace(graph, assets={**graph.assets, **{k: _changed_asset(graph.assets[k], change) for k in keys}})
+    if asset.resolved or asset.revision_of:
+        if change.kind == "takedown":
+            return replace(graph, assets={**graph.assets, **{k: _withdrawn(graph.assets[k]) for k in keys}})
+        return _relicensed(graph, keys[0], cast(str, change.license))
     if change.kind == "takedown":
         name = display_id(keys[0], graph)
         raise ImpactError(f"{name}: no manifest in the lake describes it, so nothing grants its use to withdraw")
@@ -187,24 +231,62 @@ def _described(asset: Asset, change: Change) -> Asset:
     return replace(asset, records=[record])
 
 
-def _changed_asset(asset: Asset, change: Change) -> Asset:
-    if change.kind == "takedown":
-        records = [replace(r, licenses=[], concluded=[], body_licenses=[]) for r in asset.records]
-        return _newest(replace(asset, records=records, curation=None))
-    stating = [i for i, r in enumerate(asset.records) if r.licenses] or [0]
-    records = list(asset.records)
-    for i in stating:
-        record = records[i]
+def _withdrawn(asset: Asset) -> Asset:
+    """The asset taken down: no revision of it states a licence any more, nor does its curation."""
+    versions_ = [replace(v, records=tuple(map(_unlicensed, v.records))) for v in asset.versions]
+    return replace(asset, records=[_unlicensed(r) for r in asset.records], versions=versions_, curation=None)
+
+
+def _unlicensed(record: AssetRecord) -> AssetRecord:
+    return replace(record, licenses=[], concluded=[], body_licenses=[])
+
+
+def _relicensed(graph: AssetGraph, key: str, license: str) -> AssetGraph:
+    """The graph with the asset of `key` relicensed: for an older revision, its records and its
+    version in the asset's history; for the newest, a new revision, to which the references that
+    pinned the former newest do not move (see the module's docstring)."""
+    asset = graph.assets[key]
+    records = _restated(asset.records, license)
+    if asset.revision_of is not None:
+        newest = graph.assets[asset.revision_of]
+        history = [replace(v, records=tuple(records)) if _key_of(newest, v) == key else v for v in newest.versions]
+        changed = {key: replace(asset, records=records), asset.revision_of: replace(newest, versions=history)}
+        return replace(graph, assets={**graph.assets, **changed})
+    known = asset.versions or versions.ordered(asset.records)
+    if not known:  # no revision named: none can be pinned, the card is edited in place
+        return replace(graph, assets={**graph.assets, key: replace(asset, records=records)})
+    former = known[-1]
+    older = _key_of(asset, former)
+    history = [*known, Version(HYPOTHESIS, None, tuple(records))]
+    kept = Asset(
+        f"{asset.id}@{former.revision}", asset.kind, list(former.records), revision_of=key, elsewhere=asset.elsewhere
+    )
+    assets = {**graph.assets, key: replace(asset, records=records, versions=history), older: kept}
+    edges = [replace(e, parent=older) if e.parent == key and _pins(e, former, known) else e for e in graph.edges]
+    return replace(graph, assets=assets, edges=edges)
+
+
+def _key_of(asset: Asset, version: Version) -> str:
+    """The key of the asset at an older revision."""
+    return asset_key(asset.kind, f"{asset.id}@{version.revision}")
+
+
+def _pins(edge: Edge, version: Version, known: list[Version]) -> bool:
+    """Whether the edge pins the version by its commit or number (a branch moves with the newest)."""
+    return versions.named(edge, known) is version and edge.revision not in versions.branches(version)
+
+
+def _restated(records: list[AssetRecord], license: str) -> list[AssetRecord]:
+    """The records with each licence they state replaced by `license`, where they state it (the
+    record stating one, or the first): its `license` fields, and its card's body."""
+    stating = [i for i, r in enumerate(records) if r.licenses] or [0]
+    restated = list(records)
+    for i, record in enumerate(records):
         where = record.licenses[0].evidence if record.licenses else record.at("license")
-        records[i] = replace(record, licenses=[LicenseStatement(change.license, where)])
-    return _newest(replace(asset, records=records))
-
-
-def _newest(asset: Asset) -> Asset:
-    """The asset with its newest version described by its (changed) records, as its records are."""
-    if not asset.versions:
-        return asset
-    return replace(asset, versions=[*asset.versions[:-1], replace(asset.versions[-1], records=tuple(asset.records))])
+        declared = [LicenseStatement(license, where)] if i in stating else record.licenses
+        body = [LicenseStatement(license, s.evidence) for s in record.body_licenses[:1]]
+        restated[i] = replace(record, licenses=declared, body_licenses=body)
+    return restated
 
 
 def _row(

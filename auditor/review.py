@@ -334,11 +334,17 @@ def _orphan(r: Resolution) -> JSONObject:
 
 
 def compare(doc: JSONObject, baseline: JSONObject, name: str) -> None:
-    """Mark each finding new or unchanged against an earlier report, and list the findings gone."""
+    """Mark each finding new or unchanged against an earlier report, and list the findings gone; a
+    report of another release is refused, since its findings would all show as gone or new."""
     try:
         before = {f["id"]: f for f in baseline["findings"]}
     except (KeyError, TypeError) as exc:
         raise ReviewError(f"{name}: not an mlaudit report.json (no findings list: {exc})") from None
+    if (was := release_of(baseline)) != (this := release_of(doc)):
+        raise ReviewError(
+            f"{name}: the baseline is a report of the release {was}, not of {this}: a baseline marks one release's "
+            "findings against its earlier report (`mlaudit diff` compares two releases)"
+        )
     now = {f["id"] for f in doc["findings"]}
     for finding in doc["findings"]:
         finding["baseline"] = "unchanged" if finding["id"] in before else "new"
@@ -354,6 +360,11 @@ def compare(doc: JSONObject, baseline: JSONObject, name: str) -> None:
         "gone": gone,
         "licenses": _license_changes(doc, baseline),
     }
+
+
+def release_of(doc: JSONObject) -> str | None:
+    """The asset a report is the release audit of."""
+    return doc["release"].get("asset") if isinstance(doc.get("release"), dict) else None
 
 
 def _license_changes(doc: JSONObject, baseline: JSONObject) -> list[JSONObject]:

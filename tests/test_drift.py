@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, RB
 
-from auditor import drift, lake, use_rank
+from auditor import drift, drift_sides, lake, use_rank
 from auditor.cli import main
 from auditor.report import drifthtml
 
@@ -43,7 +43,7 @@ def snapshots(tmp_path_factory) -> tuple[Path, Path]:
 
 
 def compared(old: Path, new: Path) -> dict:
-    return drift.compare(drift.read(old, RB), drift.read(new, RB), RB.kb)[0]
+    return drift.compare(drift_sides.read(old, RB), drift_sides.read(new, RB), RB.kb)[0]
 
 
 def test_licence_edge_and_asset_changes_are_named_per_asset(snapshots):
@@ -88,7 +88,8 @@ def test_lake_output_folders_give_what_the_lakes_give(snapshots, tmp_path, capsy
         assert main(["lake", str(side), "--out", str(tmp_path / name), "--fail-on", "never"]) == 0
     from_outputs = compared(tmp_path / "old", tmp_path / "new")
     from_lakes = compared(*snapshots)
-    assert {**from_outputs, "old": "", "new": ""} == {**from_lakes, "old": "", "new": ""}
+    blank = {"old": "", "new": "", "sides": ""}  # the names and kinds of the sides differ
+    assert {**from_outputs, **blank} == {**from_lakes, **blank}
     capsys.readouterr()
     assert main(["diff", str(tmp_path / "old"), str(tmp_path / "new"), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["counts"] == from_lakes["counts"]
@@ -126,8 +127,8 @@ def test_a_side_that_is_no_report_is_an_input_error(tmp_path, capsys):
 
 def test_a_lake_judged_in_memory_is_read_like_its_output(tmp_path, capsys):
     assert main(["lake", str(SMALL), "--out", str(tmp_path), "--fail-on", "never"]) == 0
-    judged = drift.from_lake(lake.run(SMALL, rb=RB))
-    doc = drift.compare(judged, drift.read(tmp_path, RB), RB.kb)[0]
+    judged = drift_sides.from_lake(lake.run(SMALL, rb=RB))
+    doc = drift.compare(judged, drift_sides.read(tmp_path, RB), RB.kb)[0]
     assert doc["assets"] == [] and not any(doc["counts"].values())
     assert doc["patterns"]["more-permissive-than-upstream"]["before"] > 0
 
@@ -332,3 +333,58 @@ def test_a_declared_licence_removed_shows_none_and_a_broken_lake_output_one_line
     assert main(["diff", str(tmp_path / "out"), str(SMALL)]) == 3
     said = capsys.readouterr().err
     assert said.count("\n") == 1 and "not a lake output folder" in said
+
+
+def test_an_evaluation_or_a_tool_wider_than_its_upstream_is_no_drift():
+    assets = [{"id": "a", "declared": "mit", "license": "MIT", "use_category": "commercial"}]
+    assets.append({"id": "nc", "declared": "", "license": "CC-BY-NC-4.0", "use_category": "non-commercial"})
+    used = [{"child": "a", "parent": "nc", "relation": r} for r in ("evaluated_on", "uses_tool")]
+    adapted = [*used, {"child": "a", "parent": "nc", "relation": "finetune"}]
+    sides = (
+        drift_sides.State(n, rows={"assets": assets, "edges": e, "findings": []})
+        for n, e in (("o", used), ("n", adapted))
+    )
+    wider = drift.compare(*sides, RB.kb)[0]["patterns"]["more-permissive-than-upstream"]
+    assert (wider["before"], wider["after"]) == (0, 1)
+
+
+def test_a_lake_output_that_describes_no_asset_is_refused(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    main(["lake", str(tmp_path / "empty"), "--out", str(tmp_path / "out"), "--fail-on", "never"])
+    assert (tmp_path / "out" / "assets.parquet").is_file()
+    capsys.readouterr()
+    assert main(["diff", str(SMALL), str(tmp_path / "out")]) == 3
+    assert "a lake output that describes no asset" in capsys.readouterr().err
+
+
+def test_the_sides_positions_are_printed_and_a_change_of_position_or_of_kind_is_warned(tmp_path, capsys):
+    for name, position in (("c", "conservative"), ("p", "permissive")):
+        args = ["audit", str(SMALL), "--asset", "acme/chat-7b", "--position", position, "--out", str(tmp_path / name)]
+        main([*args, "--fail-on", "never"])
+    main(["lake", str(SMALL), "--out", str(tmp_path / "lake"), "--fail-on", "never"])
+    capsys.readouterr()
+    main(["diff", str(tmp_path / "c"), str(tmp_path / "c")])
+    assert "\nposition: conservative\n" in (same := capsys.readouterr().out) and "warning" not in same
+    main(["diff", str(tmp_path / "c"), str(tmp_path / "p"), "--out", str(tmp_path / "d")])
+    text = capsys.readouterr().out
+    assert (
+        "\nposition: conservative → permissive\nwarning: the sides were judged under different legal positions" in text
+    )
+    doc = json.loads((tmp_path / "d" / "diff.json").read_text(encoding="utf-8"))
+    assert doc["sides"]["new"]["position"] == "permissive" and len(doc["warnings"]) == 1
+    assert "position conservative → permissive" in (tmp_path / "d" / "diff.html").read_text(encoding="utf-8")
+    main(["diff", str(tmp_path / "c"), str(tmp_path / "lake")])
+    assert "warning: the sides are different kinds of output (release report → lake output)" in capsys.readouterr().out
+
+
+def test_an_asset_respelt_in_letter_case_only_is_kept_with_its_findings():
+    def side(name: str) -> drift_sides.State:
+        assets = [{"id": i, "declared": "mit", "license": "MIT", "use_category": "commercial"} for i in (name, "o/b")]
+        edges = [{"child": name, "parent": "o/b", "relation": "finetune"}]
+        found = [{"id": "OBL001-1", "rule": "OBL001", "severity": "info", "status": "open", "asset": name}]
+        return drift_sides.State(
+            name, rows={"assets": assets, "edges": edges, "findings": [f | {"message": "m"} for f in found]}
+        )
+
+    doc = drift.compare(side("acme/tracking"), side("ACME/Tracking"), RB.kb)[0]
+    assert not any(doc["counts"].values()) and doc["assets"] == []

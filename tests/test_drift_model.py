@@ -13,11 +13,12 @@ from conftest import RB
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor import drift, duck, lake, lakedb, use_rank
+from auditor import drift, drift_sides, duck, lake, lakedb, use_rank
+from auditor.vocabulary import USES
 
 NAMES = ["acme/a", "acme/b", "datasets/acme/c", "z", "é/ü"]
 LICENSES = ["MIT", "CC-BY-NC-4.0", "CC-BY-4.0", "LicenseRef-Llama-2-Community", "GPL-3.0-only", "(missing)"]
-COMPARED = drift.COMPARED
+COMPARED = drift_sides.COMPARED
 
 
 def model(old: dict, new: dict) -> dict:
@@ -92,7 +93,8 @@ def _wider(*sides: dict) -> list[set[str]]:
             if (rank := use_rank.of(str(asset["license"]), RB.kb)) is not None:
                 ranks[name] = rank
         edges = side["edges"]
-        found.append({f"{c} ← {p}" for c, p, _ in edges if c in ranks and p in ranks and ranks[c] < ranks[p]})
+        crossed = [(c, p) for c, p, r in edges if r not in USES]
+        found.append({f"{c} ← {p}" for c, p in crossed if c in ranks and p in ranks and ranks[c] < ranks[p]})
     return found
 
 
@@ -118,7 +120,9 @@ def sides(draw: st.DrawFn) -> tuple[dict, dict]:
             }
             for name in draw(st.lists(st.sampled_from(NAMES), min_size=2, unique=True))
         ]
-        triples = st.tuples(st.sampled_from(NAMES), st.sampled_from(NAMES), st.sampled_from(["finetune", "merge"]))
+        triples = st.tuples(
+            st.sampled_from(NAMES), st.sampled_from(NAMES), st.sampled_from(["finetune", "merge", "evaluated_on"])
+        )
         edges = [
             dict(zip(("child", "parent", "relation"), t, strict=True))
             for t in draw(st.lists(triples, min_size=1, max_size=8))
@@ -143,15 +147,21 @@ def sides(draw: st.DrawFn) -> tuple[dict, dict]:
 @given(sides())
 def test_the_sql_diff_is_the_python_model(pair):
     old, new = pair
-    doc = drift.compare(drift.State("old", rows=old), drift.State("new", rows=new), RB.kb)[0]
-    assert {**doc, "old": None, "new": None} == {**model(old, new), "old": None, "new": None}
+    doc = drift.compare(drift_sides.State("old", rows=old), drift_sides.State("new", rows=new), RB.kb)[0]
+    assert {**doc, "old": None, "new": None, "sides": None, "warnings": None} == {
+        **model(old, new),
+        "old": None,
+        "new": None,
+        "sides": None,
+        "warnings": None,
+    }
 
 
 def written(rows: dict, folder: Path) -> Path:
     """A side's rows as a lake output folder, each table written as lakedb writes it (its file's order)."""
     folder.mkdir()
     con = duck.connect()
-    for table, (file, columns, types) in drift.TABLES.items():
+    for table, (file, columns, types) in drift_sides.TABLES.items():
         lakedb.load(con, folder, table, rows[table], {k: types[k] for k in columns})
         con.execute(lakedb.copy(f"SELECT * FROM {table}", {"assets": "judged"}.get(table, table), folder / file))
     con.close()
@@ -169,8 +179,8 @@ def test_the_first_assets_listed_are_the_models_from_rows_and_lake_outputs(pair,
         patch.setattr(drift, "LIMIT", limit)
         folders = [written(rows, Path(tmp, name)) for name, rows in zip(drift.SIDES, pair, strict=True)]
         for sides in (
-            [drift.State("old", rows=old), drift.State("new", rows=new)],
-            map(drift.from_lake_output, folders),
+            [drift_sides.State("old", rows=old), drift_sides.State("new", rows=new)],
+            map(drift_sides.from_lake_output, folders),
         ):
             doc = drift.compare(*sides, RB.kb)[0]
             assert doc["assets"] == expected["assets"][:limit] and doc["counts"] == expected["counts"]
@@ -208,7 +218,7 @@ def test_one_id_at_two_assets_is_two_findings():
     assets = [{"id": n, "declared": "mit", "license": "MIT", "use_category": "commercial"} for n in ("acme/a", "z")]
     old = {"assets": assets, "edges": [], "findings": [{**finding, "asset": "acme/a"}]}
     new = {"assets": assets, "edges": [], "findings": [{**finding, "asset": "z"}]}
-    doc = drift.compare(drift.State("old", rows=old), drift.State("new", rows=new), RB.kb)[0]
+    doc = drift.compare(drift_sides.State("old", rows=old), drift_sides.State("new", rows=new), RB.kb)[0]
     assert doc["counts"] == model(old, new)["counts"]
     assert (doc["counts"]["findings_new"], doc["counts"]["findings_gone"]) == (1, 1)
     changes = {row["asset"]: row["findings"] for row in doc["assets"]}

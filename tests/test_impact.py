@@ -233,6 +233,7 @@ def test_the_terminal_lists_an_asset_whose_licence_or_verdict_alone_changes():
     doc = {
         "lake": "l",
         "asset": "o/base",
+        "position": "conservative",
         "change": {"kind": "relicense", "license": "MIT"},
         "descendants": 2,
         "affected": 0,
@@ -364,3 +365,55 @@ def test_a_resolved_finding_that_appears_is_shown_resolved_and_blocks_nothing_on
 def test_an_empty_relicence_is_refused_not_taken_for_no_change(capsys):
     assert main(["impact", str(GOVERNANCE), "meta/llama-2-7b", "--relicense", ""]) == 2
     assert "--relicense ''" in capsys.readouterr().err
+
+
+def hub_table(tmp_path: Path, base_rows: list[tuple[str, str]]) -> Path:
+    """A Hub table: meta/base at each (sha, licence), acme/pinned pinning the newest, acme/tracking pinning none."""
+    rows = [{"id": "meta/base", "sha": sha, "cardData": {"license": lic}} for sha, lic in base_rows]
+    newest = base_rows[-1][0]
+    for name, base in (("acme/pinned", f"meta/base@{newest[:7]}"), ("acme/tracking", "meta/base")):
+        rows.append({"id": name, "sha": "3" * 40, "cardData": {"license": "apache-2.0", "base_model": base}})
+    table = tmp_path / "models.jsonl"
+    table.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return table
+
+
+@pytest.mark.parametrize("known", [[("1" * 40, "apache-2.0")], [("0" * 40, "mit"), ("1" * 40, "apache-2.0")]])
+def test_a_relicence_is_a_new_revision_a_reference_pinned_to_the_former_newest_keeps_its_licence(tmp_path, known):
+    doc = rows(assessed(hub_table(tmp_path, known), "meta/base", impact.Change("relicense", "cc-by-nc-4.0")))
+    assert not doc["acme/pinned"]["appear"] and doc["acme/pinned"]["verdict"] == {"before": "pass", "after": "pass"}
+    tracking = {f["rule"] for f in doc["acme/tracking"]["appear"]}
+    assert {"CMP001", "PRV015"} <= tracking and doc["acme/tracking"]["verdict"]["after"] == "fail"
+
+
+def test_a_takedown_of_every_revision_tells_of_no_licence_change_between_them(tmp_path):
+    table = hub_table(tmp_path, [("0" * 40, "apache-2.0"), ("1" * 40, "apache-2.0")])
+    doc = rows(assessed(table, "meta/base", impact.Change("takedown")))
+    assert "CMP012" in {f["rule"] for f in doc["acme/tracking"]["appear"]}
+    assert "PRV015" not in {f["rule"] for f in doc["acme/tracking"]["appear"]}
+
+
+def test_relicensing_an_older_revision_named_by_its_first_characters_changes_what_tracks_the_newest(tmp_path):
+    table = hub_table(tmp_path, [("0" * 40, "apache-2.0"), ("1" * 40, "apache-2.0")])
+    text = table.read_text(encoding="utf-8").replace("meta/base@1111111", "meta/base@0000000")
+    table.write_text(text, encoding="utf-8")  # acme/pinned pins the older revision
+    doc = assessed(table, "meta/base@0000000", impact.Change("relicense", "cc-by-nc-4.0"))
+    assert doc["asset"] == "meta/base@" + "0" * 40
+    assert "CMP001" in {f["rule"] for f in rows(doc)["acme/pinned"]["appear"]}
+    assert "PRV015" in {f["rule"] for f in rows(doc)["acme/tracking"]["appear"]}
+
+
+def test_a_relicence_restates_the_licence_of_the_card_s_body_too(tmp_path):
+    card = tmp_path / "meta" / "base" / "README.md"
+    card.parent.mkdir(parents=True)
+    card.write_text("---\nlicense: apache-2.0\n---\n\n# base\n\nLicensed under the Apache License, Version 2.0.\n")
+    doc = rows(assessed(tmp_path, "meta/base", impact.Change("relicense", "cc-by-nc-4.0")))
+    assert "PRV003" not in {f["rule"] for f in doc["meta/base"]["appear"]}
+    assert doc["meta/base"]["license"]["after"] == "CC-BY-NC-4.0"
+
+
+def test_the_answer_names_the_legal_position(capsys, tmp_path):
+    main(["impact", str(GOVERNANCE), "datasets/web/scrape", "--takedown", "--out", str(tmp_path)])
+    assert " · position: conservative\n" in capsys.readouterr().out
+    assert json.loads((tmp_path / "impact.json").read_text(encoding="utf-8"))["position"] == "conservative"
+    assert "position conservative" in (tmp_path / "impact.html").read_text(encoding="utf-8")

@@ -264,6 +264,17 @@ def test_baseline_that_is_not_a_report_is_a_usage_error(tmp_path, capsys):
     assert "old.json: not an mlaudit report.json" in capsys.readouterr().err
 
 
+def test_baseline_of_another_release_is_a_usage_error_naming_both(tmp_path, capsys):
+    other = tmp_path / "other"
+    assert main(["audit", str(DEMO), "--asset", "acme/support-chat-7b", "--out", str(other)]) in (0, 1)
+    capsys.readouterr()
+    args = ["--out", str(tmp_path / "o"), "--baseline", str(other / "report.json")]
+    assert main(["audit", str(DEMO), "--asset", RELEASE, *args]) == 2
+    said = capsys.readouterr().err
+    assert f"a report of the release acme/support-chat-7b, not of {RELEASE}" in said
+    assert main(["report", str(other / "report.json"), "--baseline", str(other / "report.json")]) in (0, 1)
+
+
 # The CI gate and re-rendering
 
 

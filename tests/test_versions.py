@@ -12,6 +12,7 @@ import json
 import re
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from conftest import FIXTURES, RB
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor import audit, drift, graph, harvest, impact, lake, versions
+from auditor import audit, drift, drift_sides, graph, harvest, impact, lake, versions
 from auditor import snapshot as snapshot_file
 from auditor.cli import main
 from auditor.identity import pinned
@@ -230,18 +231,26 @@ def test_impact_lists_the_descendants_of_every_revision_and_a_relicence_reaches_
     assert "CMP012" in {f["rule"] for f in takedown["acme/chat-pinned"]["appear"]}  # every revision withdrawn
 
 
-def test_a_relicence_predicted_is_that_of_editing_the_newest_revision(tmp_path, judged):
+def test_a_relicence_predicted_is_that_of_a_new_revision_pinned_references_keep_theirs(tmp_path, judged):
     rows = assessed(LAKE, impact.Change("relicense", "apache-2.0"))
     copy = tmp_path / "lake"
     shutil.copytree(LAKE, copy)
     table = copy / "models.jsonl"
-    table.write_text(table.read_text().replace('"cc-by-nc-4.0"', '"apache-2.0"'), encoding="utf-8")
+    newest = json.loads(table.read_text().splitlines()[-1])
+    newest |= {"sha": "9" * 40, "lastModified": "2025-01-01T00:00:00.000Z", "cardData": {"license": "apache-2.0"}}
+    table.write_text(table.read_text() + json.dumps(newest) + "\n", encoding="utf-8")
     after = lake.run(copy, rb=RB)
+
+    def ids(found: Iterable[str]) -> set[str]:  # a PRV015 names the new revision, which only the edit has a sha for
+        return {i.split("-")[0] if i.startswith("PRV015") else i for i in found}
+
     for name, row in rows.items():
         was = {f["id"] for f in judged.findings if f["asset"] == name}
         now = {f["id"] for f in after.findings if f["asset"] == name}
-        assert {f["id"] for f in row["appear"]} == now - was, name
-        assert {f["id"] for f in row["disappear"]} == was - now, name
+        assert ids(f["id"] for f in row["appear"]) == ids(now - was), name
+        assert ids(f["id"] for f in row["disappear"]) == ids(was - now), name
+    assert "PRV015" in ids(f["id"] for f in rows["acme/chat-tracking"]["appear"])
+    assert not rows["acme/chat-pinned"]["appear"] and not rows["acme/chat-pinned"]["disappear"]
 
 
 def test_diff_of_the_lake_before_and_after_the_relicence_names_each_release_and_its_findings(tmp_path, judged):
@@ -249,7 +258,7 @@ def test_diff_of_the_lake_before_and_after_the_relicence_names_each_release_and_
     shutil.copytree(LAKE, before)
     table = before / "models.jsonl"
     table.write_text(table.read_text().splitlines()[0] + "\n", encoding="utf-8")  # the older revision only
-    doc, _ = drift.compare(drift.from_lake(lake.run(before, rb=RB)), drift.from_lake(judged), RB.kb)
+    doc, _ = drift.compare(drift_sides.from_lake(lake.run(before, rb=RB)), drift_sides.from_lake(judged), RB.kb)
     rows = {row["asset"]: row for row in doc["assets"]}
     assert rows[BASE]["license"] == {"before": "LicenseRef-Llama-2-Community", "after": "CC-BY-NC-4.0"}
     assert rows[f"{BASE}@{OLD}"]["status"] == "added"

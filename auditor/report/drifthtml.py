@@ -7,11 +7,15 @@ from __future__ import annotations
 from auditor import __version__
 from auditor.parsed import JSONObject
 from auditor.readers.sanitise import showable
-from auditor.report.drifttext import FIELDS, NONE
+from auditor.report.drifttext import FIELDS, NONE, positions
 from auditor.report.html import environment, map_strings
 
 
 def render(doc: JSONObject) -> str:
     """The page of a diff (drift.compare)."""
     doc = map_strings(doc, showable)
-    return environment().get_template("diff.html.j2").render(diff=doc, fields=FIELDS, none=NONE, version=__version__)
+    return (
+        environment()
+        .get_template("diff.html.j2")
+        .render(diff=doc, fields=FIELDS, none=NONE, version=__version__, position=positions(doc))
+    )

@@ -8,6 +8,7 @@ from auditor.report.plaintext import severity, terminal
 
 FIELDS = {"declared": "declared", "license": "license", "use_category": "use"}
 NONE = "(none)"  # a field empty on one side: an asset that declares no licence
+NOT_RECORDED = "(not recorded)"  # the position of a side whose output does not record it
 
 
 def render(doc: JSONObject, written: list[str]) -> str:
@@ -19,6 +20,8 @@ def render(doc: JSONObject, written: list[str]) -> str:
         f"assets: +{c['assets_added']} -{c['assets_removed']} · licenses changed: {c['licenses_changed']} · "
         f"use categories changed: {c['use_categories_changed']} · edges: +{c['edges_added']} -{c['edges_removed']} · "
         f"findings: +{c['findings_new']} -{c['findings_gone']} ~{c['findings_changed']}",
+        f"position: {positions(doc)}",
+        *(f"warning: {w}" for w in doc["warnings"]),
     ]
     for name, p in doc["patterns"].items():
         lines.append(f"drift {name}: {p['before']} → {p['after']}" + "".join(f"\n  new: {i}" for i in p["new"]))
@@ -31,6 +34,12 @@ def render(doc: JSONObject, written: list[str]) -> str:
         lines.append(f"… {more} more assets changed (every one in changes.parquet and changes.jsonl: --out DIR)")
     lines.extend(f"wrote {path}" for path in written)
     return terminal("\n".join(lines)) + "\n"
+
+
+def positions(doc: JSONObject) -> str:
+    """The legal position each side was judged under: one, or old → new where they differ."""
+    old, new = (doc["sides"][side]["position"] or NOT_RECORDED for side in ("old", "new"))
+    return old if old == new else f"{old} → {new}"
 
 
 def _asset(row: JSONObject) -> list[str]:

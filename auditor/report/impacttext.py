@@ -28,7 +28,7 @@ def render(doc: JSONObject, written: list[str]) -> str:
     what = {"none": "", "relicense": f" relicensed to {change['license']}", "takedown": " taken down"}[change["kind"]]
     rows = doc["assets"]
     lines = [
-        f"mlaudit {__version__} · impact: {doc['asset']}{what} · lake: {doc['lake']}",
+        f"mlaudit {__version__} · impact: {doc['asset']}{what} · lake: {doc['lake']} · position: {doc['position']}",
         f"descendants: {doc['descendants']} · affected: {doc['affected']} · failing: "
         f"{_failing(rows, 'before')} → {_failing(rows, 'after')}",
     ]
