@@ -289,3 +289,18 @@ def test_a_hosted_mit_fine_tune_owes_no_license_copy_under_either_position(relea
         facts = [s["fact"] for s in o["status_evidence"]]
         assert o["status"] == "met", position
         assert any("binds a release distributed as weights" in f and "all copies" in f for f in facts)
+
+
+def test_every_alternative_the_release_offers_must_keep_share_alike(release):
+    """The release's own OR is its recipients' choice: the Apache-2.0 alternative breaks GPL-3.0 Section 5(c)."""
+    doc = release(
+        {
+            "mlaudit.toml": '[release]\nasset = "acme/m"\n',
+            "acme/m/README.md": card('license: "GPL-3.0-only OR Apache-2.0"\nbase_model: acme/base'),
+            "acme/base/README.md": card("license: gpl-3.0"),
+        }
+    )
+    o = obligation(doc, "share_alike", "GPL-3.0-only")
+    assert o["status"] == "unmet"
+    assert "acme/m is offered under Apache-2.0 (alternative 2)" in [s["fact"] for s in o["status_evidence"]]
+    assert not doc["license_choices"]
