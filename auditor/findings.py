@@ -51,7 +51,7 @@ def read_atoms(
         outbound=tuple(sorted(lic for r, lic in atoms.outbound if r == release)),
         outbound_requirements=tuple(o for o in owed if (o.license, o.term) in limiting),
         use_categories={fb.keys[a]: c.replace("_", "-") for a, c in atoms.use_category},
-        choices=_choices(atoms.get("chosen", []), chains),
+        choices=_choices([c for c in atoms.get("chosen", []) if c[0] != release], chains),
         documentation=documentation.scores(atoms, chains, rb.profiles)
         + (documentation.openness_classes(graph, fb, rb.framework) if mof else ()),
         engines=reasoning.engines,
@@ -161,7 +161,8 @@ def _message_fields(detail: dict[str, JSON], chains: Chains) -> dict[str, JSON]:
 
 
 def _choices(chosen: list[Row], chains: Chains) -> tuple[Choice, ...]:
-    """The alternative the solver relied on, for each asset offered under several licenses."""
+    """The alternative the solver relied on, for each upstream offered under several licenses (the
+    release's own alternatives are its recipients' choice: the rules judge each)."""
     readings, keys = chains.fb.readings, chains.fb.keys
     return tuple(
         Choice(chains.name(a), readings[keys[a]].alternatives[i - 1], readings[keys[a]].alternatives)

@@ -289,3 +289,34 @@ def test_a_hosted_mit_fine_tune_owes_no_license_copy_under_either_position(relea
         facts = [s["fact"] for s in o["status_evidence"]]
         assert o["status"] == "met", position
         assert any("binds a release distributed as weights" in f and "all copies" in f for f in facts)
+
+
+def test_share_alike_met_by_a_collection_says_it_is_a_collection(release):
+    """A collection is no adaptation (CC BY-SA 4.0 Section 1(a)): the evidence names the edge, not only
+    the release's own license, which alone would read as satisfying share-alike."""
+    doc = release(
+        {
+            "mlaudit.toml": '[release]\nasset = "datasets/acme/bundle"\n\n[[lineage]]\n'
+            'child = "datasets/acme/bundle"\nparent = "datasets/wiki/text"\nrelation = "contains"\n',
+            "datasets/acme/bundle/README.md": card("license: mit"),
+            "datasets/wiki/text/README.md": card("license: cc-by-sa-4.0"),
+        }
+    )
+    o = obligation(doc, "share_alike", "CC-BY-SA-4.0")
+    assert o["status"] == "met"
+    assert "datasets/acme/bundle contains datasets/wiki/text" in [s["fact"] for s in o["status_evidence"]]
+
+
+def test_every_alternative_the_release_offers_must_keep_share_alike(release):
+    """The release's own OR is its recipients' choice: the Apache-2.0 alternative breaks GPL-3.0 Section 5(c)."""
+    doc = release(
+        {
+            "mlaudit.toml": '[release]\nasset = "acme/m"\n',
+            "acme/m/README.md": card('license: "GPL-3.0-only OR Apache-2.0"\nbase_model: acme/base'),
+            "acme/base/README.md": card("license: gpl-3.0"),
+        }
+    )
+    o = obligation(doc, "share_alike", "GPL-3.0-only")
+    assert o["status"] == "unmet"
+    assert "acme/m is offered under Apache-2.0 (alternative 2)" in [s["fact"] for s in o["status_evidence"]]
+    assert not doc["license_choices"]
