@@ -64,9 +64,16 @@ class Chains:
     """Evidence lookups over the input facts and the derived propagation atoms."""
 
     def __init__(
-        self, fb: FactBase, graph: AssetGraph, kb: KnowledgeBase, via: Iterable[Row], newest_via: Iterable[Row] = ()
+        self,
+        fb: FactBase,
+        graph: AssetGraph,
+        kb: KnowledgeBase,
+        via: Iterable[Row],
+        newest_via: Iterable[Row] = (),
+        chosen: Iterable[Row] = (),
     ):
         self.fb, self.graph, self.kb = fb, graph, kb
+        self.choice = {cast(int, a): cast(int, i) for a, i in chosen}  # the alternative relied on, per asset
         self.via = _grouped(((cast(int, c), cast(str, lic), cast(str, t)), cast(int, p)) for c, p, lic, t in via)
         self.following = _grouped(((cast(int, c), cast(int, up)), cast(int, p)) for c, p, up in newest_via)
         self.edges: dict[tuple[int, int], list[tuple[str, tuple[Evidence, ...]]]] = defaultdict(list)
@@ -80,6 +87,10 @@ class Chains:
             elif name == "licensed":
                 _, a, lic = cast(tuple[str, int, str], fact)
                 self.holds[(a, lic)].append((fact, evidence))
+            elif name == "alternative":
+                _, a, i, lic = cast(tuple[str, int, int, str], fact)
+                if self.choice.get(a) == i:  # the alternative the audit relies on
+                    self.holds[(a, lic)].append((fact, evidence))
             elif name in ("unlicensed", "unrecognised"):
                 _, a, _ = cast(tuple[str, int, str], fact)
                 self.holds[(a, UNKNOWN)].append((fact, evidence))
@@ -189,8 +200,20 @@ class Chains:
         return self.links[(a, parent)]
 
     def _held(self, a: int, lic: str) -> Chain:
-        """The steps stating that `a`'s own license is `lic` (or that its terms are unknown)."""
-        return tuple(step for fact, _ in self.holds.get((a, lic), []) for step in self.steps(fact))
+        """The steps stating that `a`'s own license is `lic` (or that its terms are unknown), or
+        that `lic` is part of the alternative chosen among those `a` is offered under."""
+        return tuple(
+            step
+            for fact, evidence in self.holds.get((a, lic), [])
+            for step in (self._chose(a, evidence) if fact[0] == "alternative" else self.steps(fact))
+        )
+
+    def _chose(self, a: int, evidence: tuple[Evidence, ...]) -> Chain:
+        """The steps stating the alternatives `a` is offered under and the one the audit chose."""
+        reading = self.fb.readings[self.fb.keys[a]]
+        chosen = " AND ".join(reading.alternatives[self.choice[a] - 1])
+        text = f"{self.name(a)} is licensed {reading.expression} ({chosen} chosen)"
+        return tuple(_step(self.name(a), text, e) for e in evidence)
 
     def follows(self, a: int, upstream: int) -> Chain:
         """The chain from `a` up its lineage to a reference to `upstream` that pins no revision: the
