@@ -44,6 +44,7 @@ def read(atoms: Atoms, release: int, chains: Chains) -> tuple[Obligation, ...]:
                 status[(a, lic, term)],
                 tuple(dict.fromkeys(step for fact in facts for step in chains.steps(fact))),
                 _notices(facts, chains),
+                bool(t and t.uri_suffices),
             )
         )
     return tuple(found)

@@ -289,3 +289,41 @@ def test_a_hosted_mit_fine_tune_owes_no_license_copy_under_either_position(relea
         facts = [s["fact"] for s in o["status_evidence"]]
         assert o["status"] == "met", position
         assert any("binds a release distributed as weights" in f and "all copies" in f for f in facts)
+
+
+def test_an_upstream_offered_under_alternatives_imposes_the_terms_of_the_one_chosen(release):
+    """A dual-licensed upstream binds by the alternative chosen: its obligations name it, the NOTICE
+    credits it, and the chain states the choice between the edge and the clause."""
+    doc = release(
+        {
+            "mlaudit.toml": '[release]\nasset = "acme/ft"\n',
+            "up/base/README.md": card("license: MIT OR GPL-2.0-only"),
+            "acme/ft/README.md": card("license: mit\nbase_model: up/base"),
+        }
+    )
+    o = obligation(doc, "attribution", "MIT")
+    assert o["imposed_by"] == ["up/base"]
+    assert "  - up/base, licensed under MIT" in notice.render(doc)
+    (found,) = [f for f in doc["findings"] if f["rule"] == "OBL001" and f["detail"]["term"] == "attribution"]
+    facts = [s["fact"] for s in found["evidence"]]
+    assert facts[1] == "up/base is licensed MIT OR GPL-2.0-only (MIT chosen)", facts
+
+
+def test_the_notice_asks_for_the_license_text_or_its_uri_and_the_changes_as_the_license_does(release):
+    """CC BY 4.0 Section 3(a)(1)(B)-(C): indicate modifications, and include the license's text "or the
+    URI or hyperlink to" it; Apache-2.0 Section 4(a)-(b): the text itself, and notices of changes."""
+    doc = release(
+        {
+            "mlaudit.toml": '[release]\nasset = "acme/m"\n',
+            "acme/base/README.md": card("license: apache-2.0"),
+            "datasets/univ/corpus/README.md": card("license: cc-by-4.0"),
+            "acme/m/README.md": card("license: apache-2.0\nbase_model: acme/base\ndatasets: [univ/corpus]"),
+        }
+    )
+    assert obligation(doc, "include_license", "CC-BY-4.0")["uri_suffices"] is True
+    assert obligation(doc, "include_license")["uri_suffices"] is False
+    generated = notice.render(doc)
+    assert "The text of CC-BY-4.0, or its URI, must accompany this release (Section 3(a)(1)(C)):" in generated
+    assert "The full text of Apache-2.0 must accompany this release (Section 4(a)):" in generated
+    assert "Changes to indicate (CC-BY-4.0 Section 3(a)(1)(B)):" in generated
+    assert "Changes to indicate (Apache-2.0 Section 4(b)):" in generated
