@@ -79,6 +79,26 @@ class Chains:
         self.edges: dict[tuple[int, int], list[tuple[str, tuple[Evidence, ...]]]] = defaultdict(list)
         self.holds: dict[tuple[int, str], list[tuple[Row, tuple[Evidence, ...]]]] = defaultdict(list)
         self.newest: dict[tuple[int, int], tuple[Row, tuple[Evidence, ...]]] = {}  # unpinned edges to versions
+        self._index(fb)
+        self.filters: dict[str, Callable[[str], str]] = {
+            "": str,
+            "spaced": lambda v: v.replace("_", " "),
+            "hyphenated": lambda v: v.replace("_", "-"),
+            "fill": lambda v: SectionStatus(v).phrase,
+            "relation": lambda v: Relation(v).phrase,
+            "verified": _verified,
+            "copyleft_basis": lambda v: str(getattr(kb.entry(v), "copyleft_basis", "")),
+        }
+        self.names: dict[int, str] = {}
+        self.made: dict[Row, Chain] = {}
+        self.tails: dict[tuple[int, str, str], Chain] = {}  # the chain from an asset up, per term
+        self.links: dict[tuple[int, int], Chain] = {}
+        self.said: dict[Row, str] = {}
+        self.terms: dict[tuple[str, str], LicenseTerm | None] = {}
+        self.first: dict[tuple[int, str, str], int | None] = {}
+
+    def _index(self, fb: FactBase) -> None:
+        """The edges, held licenses and unpinned references of the facts, keyed for the walks up."""
         for fact, evidence in fb.facts.items():
             name = fact[0]  # tested first: a large audit has hundreds of thousands of facts
             if name == "edge":
@@ -97,22 +117,6 @@ class Chains:
             elif name == "tracks_newest":
                 _, child, parent, _ = cast(tuple[str, int, int, str], fact)
                 self.newest[(child, parent)] = (fact, evidence)
-        self.filters: dict[str, Callable[[str], str]] = {
-            "": str,
-            "spaced": lambda v: v.replace("_", " "),
-            "hyphenated": lambda v: v.replace("_", "-"),
-            "fill": lambda v: SectionStatus(v).phrase,
-            "relation": lambda v: Relation(v).phrase,
-            "verified": _verified,
-            "copyleft_basis": lambda v: str(getattr(kb.entry(v), "copyleft_basis", "")),
-        }
-        self.names: dict[int, str] = {}
-        self.made: dict[Row, Chain] = {}
-        self.tails: dict[tuple[int, str, str], Chain] = {}  # the chain from an asset up, per term
-        self.links: dict[tuple[int, int], Chain] = {}
-        self.said: dict[Row, str] = {}
-        self.terms: dict[tuple[str, str], LicenseTerm | None] = {}
-        self.first: dict[tuple[int, str, str], int | None] = {}
 
     def name(self, a: int) -> str | None:
         """How reports name asset `a`; None for AUDIT, a finding about the audit as a whole."""
