@@ -89,6 +89,7 @@ class Chains:
             "verified": _verified,
             "copyleft_basis": lambda v: str(getattr(kb.entry(v), "copyleft_basis", "")),
         }
+        self.of_asset: dict[str, Callable[[int], str]] = {"distributes": self._distributes}
         self.names: dict[int, str] = {}
         self.made: dict[Row, Chain] = {}
         self.tails: dict[tuple[int, str, str], Chain] = {}  # the chain from an asset up, per term
@@ -267,6 +268,10 @@ class Chains:
             self.said[fact] = self._describe(fact)
         return self.said[fact]
 
+    def _distributes(self, a: int) -> str:
+        """What an asset of its kind distributes: a dataset its data files, any other its weights."""
+        return "data files" if self.graph.assets[self.fb.keys[a]].kind == "dataset" else "weights"
+
     def _describe(self, fact: Row) -> str:
         parts = _template(fact[0])
         if parts is None:
@@ -275,7 +280,9 @@ class Chains:
         said = []
         for text, i, spec in parts:
             said.append(text)
-            if i is not None:
+            if i is not None and spec in self.of_asset:
+                said.append(self.of_asset[spec](cast(int, fact[i + 1])))
+            elif i is not None:
                 said.append(self.filters[spec](str(self.name(fact[i + 1]) if types[i] == "asset" else fact[i + 1])))
         return "".join(said)
 

@@ -327,3 +327,19 @@ def test_the_notice_asks_for_the_license_text_or_its_uri_and_the_changes_as_the_
     assert "The full text of Apache-2.0 must accompany this release (Section 4(a)):" in generated
     assert "Changes to indicate (CC-BY-4.0 Section 3(a)(1)(B)):" in generated
     assert "Changes to indicate (Apache-2.0 Section 4(b)):" in generated
+
+
+def test_a_dataset_distributes_its_data_files(release):
+    """A dataset's data are what it distributes: beside its card (in a sub-folder too) they show a
+    missing license text unmet; without them the evidence speaks of data files, not weights."""
+    tree = {
+        "mlaudit.toml": '[release]\nasset = "datasets/acme/qa"\n',
+        "datasets/up/mit-data/README.md": card("license: mit"),
+        "datasets/up/mit-data/train.csv": "q,a\n",
+        "datasets/acme/qa/README.md": card("license: apache-2.0\nsource_datasets: [up/mit-data]"),
+    }
+    o = obligation(release(tree), "include_license", "MIT")
+    assert o["status"] == "cannot-tell" and files(o) == {"datasets/acme/qa/README.md"}
+    assert "(no data files beside its card)" in o["status_evidence"][0]["fact"]
+    o = obligation(release({**tree, "datasets/acme/qa/data/train.jsonl": "{}\n"}), "include_license", "MIT")
+    assert o["status"] == "unmet" and files(o) == {"datasets/acme/qa/data/train.jsonl"}
