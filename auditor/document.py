@@ -185,6 +185,7 @@ def _obligation(o: Obligation) -> dict[str, JSON]:
         "status_evidence": _steps(o.status_evidence),
         "notices": [{"asset": n.asset, "file": n.file, "text": n.text} for n in o.notices],
         "uri_suffices": o.uri_suffices,
+        "triggered": o.triggered,
     }
 
 

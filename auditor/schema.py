@@ -322,6 +322,10 @@ class S:
     status_basis = _p(
         "a:asset license:string term:symbol fact:term", "derived", "a fact an obligation's status rests on",
     )
+    untriggered = _p(
+        "a:asset license:string term:symbol", "derived",
+        "an inherited condition the release's distribution does not trigger (met, whatever its files)",
+    )
     embodies = _p(
         "a:asset license:string term:symbol", "derived",
         "the asset is the material, a copy or an adaptation of it (not a collection)",

@@ -343,3 +343,16 @@ def test_a_dataset_distributes_its_data_files(release):
     assert "(no data files beside its card)" in o["status_evidence"][0]["fact"]
     o = obligation(release({**tree, "datasets/acme/qa/data/train.jsonl": "{}\n"}), "include_license", "MIT")
     assert o["status"] == "unmet" and files(o) == {"datasets/acme/qa/data/train.jsonl"}
+
+
+def test_the_notice_of_a_release_that_triggers_no_copy_condition_says_so_and_keeps_the_upstream_notice():
+    """Apache-2.0 Section 4 binds copies distributed: under an API release its conditions are met,
+    untriggered, and the NOTICE says so; the upstream NOTICE text read stays, should a copy ever ship."""
+    doc = run_audit(CASES / "nofire-notice-omitted-api")
+    o = obligation(doc, "include_notice")
+    assert o["triggered"] is False and [n["asset"] for n in o["notices"]] == ["acme/base"]
+    assert obligation(doc, "include_license")["triggered"] is False
+    generated = notice.render(doc)
+    assert "From acme/base (acme/base/NOTICE):" in generated and "[review] If the work" not in generated
+    assert "The full text of Apache-2.0 must accompany each copy distributed (Section 4(a)) (not triggered" in generated
+    assert "must accompany this release" not in generated
