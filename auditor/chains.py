@@ -64,28 +64,22 @@ class Chains:
     """Evidence lookups over the input facts and the derived propagation atoms."""
 
     def __init__(
-        self, fb: FactBase, graph: AssetGraph, kb: KnowledgeBase, via: Iterable[Row], newest_via: Iterable[Row] = ()
+        self,
+        fb: FactBase,
+        graph: AssetGraph,
+        kb: KnowledgeBase,
+        via: Iterable[Row],
+        newest_via: Iterable[Row] = (),
+        chosen: Iterable[Row] = (),
     ):
         self.fb, self.graph, self.kb = fb, graph, kb
+        self.choice = {cast(int, a): cast(int, i) for a, i in chosen}  # the alternative relied on, per asset
         self.via = _grouped(((cast(int, c), cast(str, lic), cast(str, t)), cast(int, p)) for c, p, lic, t in via)
         self.following = _grouped(((cast(int, c), cast(int, up)), cast(int, p)) for c, p, up in newest_via)
         self.edges: dict[tuple[int, int], list[tuple[str, tuple[Evidence, ...]]]] = defaultdict(list)
         self.holds: dict[tuple[int, str], list[tuple[Row, tuple[Evidence, ...]]]] = defaultdict(list)
         self.newest: dict[tuple[int, int], tuple[Row, tuple[Evidence, ...]]] = {}  # unpinned edges to versions
-        for fact, evidence in fb.facts.items():
-            name = fact[0]  # tested first: a large audit has hundreds of thousands of facts
-            if name == "edge":
-                _, child, parent, relation = cast(tuple[str, int, int, str], fact)
-                self.edges[(child, parent)].append((relation, evidence))
-            elif name == "licensed":
-                _, a, lic = cast(tuple[str, int, str], fact)
-                self.holds[(a, lic)].append((fact, evidence))
-            elif name in ("unlicensed", "unrecognised"):
-                _, a, _ = cast(tuple[str, int, str], fact)
-                self.holds[(a, UNKNOWN)].append((fact, evidence))
-            elif name == "tracks_newest":
-                _, child, parent, _ = cast(tuple[str, int, int, str], fact)
-                self.newest[(child, parent)] = (fact, evidence)
+        self._index(fb)
         self.filters: dict[str, Callable[[str], str]] = {
             "": str,
             "spaced": lambda v: v.replace("_", " "),
@@ -95,6 +89,7 @@ class Chains:
             "verified": _verified,
             "copyleft_basis": lambda v: str(getattr(kb.entry(v), "copyleft_basis", "")),
         }
+        self.of_asset: dict[str, Callable[[int], str]] = {"distributes": self._distributes}
         self.names: dict[int, str] = {}
         self.made: dict[Row, Chain] = {}
         self.tails: dict[tuple[int, str, str], Chain] = {}  # the chain from an asset up, per term
@@ -102,6 +97,27 @@ class Chains:
         self.said: dict[Row, str] = {}
         self.terms: dict[tuple[str, str], LicenseTerm | None] = {}
         self.first: dict[tuple[int, str, str], int | None] = {}
+
+    def _index(self, fb: FactBase) -> None:
+        """The edges, held licenses and unpinned references of the facts, keyed for the walks up."""
+        for fact, evidence in fb.facts.items():
+            name = fact[0]  # tested first: a large audit has hundreds of thousands of facts
+            if name == "edge":
+                _, child, parent, relation = cast(tuple[str, int, int, str], fact)
+                self.edges[(child, parent)].append((relation, evidence))
+            elif name == "licensed":
+                _, a, lic = cast(tuple[str, int, str], fact)
+                self.holds[(a, lic)].append((fact, evidence))
+            elif name == "alternative":
+                _, a, i, lic = cast(tuple[str, int, int, str], fact)
+                if self.choice.get(a) == i:  # the alternative the audit relies on
+                    self.holds[(a, lic)].append((fact, evidence))
+            elif name in ("unlicensed", "unrecognised"):
+                _, a, _ = cast(tuple[str, int, str], fact)
+                self.holds[(a, UNKNOWN)].append((fact, evidence))
+            elif name == "tracks_newest":
+                _, child, parent, _ = cast(tuple[str, int, int, str], fact)
+                self.newest[(child, parent)] = (fact, evidence)
 
     def name(self, a: int) -> str | None:
         """How reports name asset `a`; None for AUDIT, a finding about the audit as a whole."""
@@ -189,8 +205,20 @@ class Chains:
         return self.links[(a, parent)]
 
     def _held(self, a: int, lic: str) -> Chain:
-        """The steps stating that `a`'s own license is `lic` (or that its terms are unknown)."""
-        return tuple(step for fact, _ in self.holds.get((a, lic), []) for step in self.steps(fact))
+        """The steps stating that `a`'s own license is `lic` (or that its terms are unknown), or
+        that `lic` is part of the alternative chosen among those `a` is offered under."""
+        return tuple(
+            step
+            for fact, evidence in self.holds.get((a, lic), [])
+            for step in (self._chose(a, evidence) if fact[0] == "alternative" else self.steps(fact))
+        )
+
+    def _chose(self, a: int, evidence: tuple[Evidence, ...]) -> Chain:
+        """The steps stating the alternatives `a` is offered under and the one the audit chose."""
+        reading = self.fb.readings[self.fb.keys[a]]
+        chosen = " AND ".join(reading.alternatives[self.choice[a] - 1])
+        text = f"{self.name(a)} is licensed {reading.expression} ({chosen} chosen)"
+        return tuple(_step(self.name(a), text, e) for e in evidence)
 
     def follows(self, a: int, upstream: int) -> Chain:
         """The chain from `a` up its lineage to a reference to `upstream` that pins no revision: the
@@ -240,6 +268,10 @@ class Chains:
             self.said[fact] = self._describe(fact)
         return self.said[fact]
 
+    def _distributes(self, a: int) -> str:
+        """What an asset of its kind distributes: a dataset its data files, any other its weights."""
+        return "data files" if self.graph.assets[self.fb.keys[a]].kind == "dataset" else "weights"
+
     def _describe(self, fact: Row) -> str:
         parts = _template(fact[0])
         if parts is None:
@@ -248,7 +280,9 @@ class Chains:
         said = []
         for text, i, spec in parts:
             said.append(text)
-            if i is not None:
+            if i is not None and spec in self.of_asset:
+                said.append(self.of_asset[spec](cast(int, fact[i + 1])))
+            elif i is not None:
                 said.append(self.filters[spec](str(self.name(fact[i + 1]) if types[i] == "asset" else fact[i + 1])))
         return "".join(said)
 

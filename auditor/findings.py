@@ -40,7 +40,7 @@ def read_atoms(
     """The interpretation of `reasoning`'s atoms under the rule base `rb`; `mof`: the audit
     selected the MOF profile."""
     atoms, kb, rules = reasoning.atoms, rb.kb, rb.rules
-    chains = Chains(fb, graph, kb, atoms.get("via", []), atoms.get("newest_via", []))
+    chains = Chains(fb, graph, kb, atoms.get("via", []), atoms.get("newest_via", []), atoms.get("chosen", []))
     release = fb.keys.index(fb.release) if fb.release else None
     found = listed(reasoning, chains, rules)
     owed = obligations.read(atoms, release, chains) if release is not None else ()

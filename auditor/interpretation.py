@@ -66,6 +66,8 @@ class Obligation:
     status: str = "cannot-tell"  # met | unmet | cannot-tell, as the rules judged the release's files
     status_evidence: tuple[Step, ...] = ()
     notices: tuple[Notice, ...] = ()  # the upstream NOTICE texts the release must carry
+    uri_suffices: bool = False  # the license's URI or a link to it meets the term (CC BY 4.0 s3(a)(1)(C))
+    triggered: bool = True  # the release's distribution triggers the condition (rules/lib/obligations.lp)
 
 
 @dataclass(frozen=True)

@@ -148,11 +148,12 @@ def _judged(loaded: Loaded, part: cone.Block, on_stage: audit.StageHook | None) 
         reasoned = _own(reasoning.reason(settings.engine, files, fb, READS), fb, part)
     own = choosing(fb, graph, part.keys)
     with audit.stage("interpret", on_stage):
-        chains = Chains(fb, graph, rb.kb, reasoned.atoms.get("via", []), reasoned.atoms.get("newest_via", []))
+        atoms = reasoned.atoms
+        chains = Chains(fb, graph, rb.kb, atoms.get("via", []), atoms.get("newest_via", []), atoms.get("chosen", []))
         listed = list(findings.listed(reasoned, chains, rb.rules))
         block = _Judged(listed, _categories(reasoned, fb, part.keys), _restrictions(reasoned, fb, graph, rb, part.keys))
     engines = reasoned.engines
-    del reasoned, chains  # millions of atoms and evidence chains in a large block: the findings hold what is read
+    del reasoned, atoms, chains  # millions of atoms and chains in a large block: the findings hold what is read
     with audit.stage("license choices", on_stage):
         judged = _own_choices(block, own, graph, settings, files, rb)
         made: dict[Step, JSON] = {}  # a step's JSON, shared by the block's findings that cite it
@@ -200,8 +201,9 @@ def _own_choices(
         one = own_release(settings, name, organisation(graph.assets[key]))
         release_facts = facts.encode(alone(graph), one, rb)
         reasoned = reasoning.reason(one.engine, files, release_facts, READS)
+        atoms = reasoned.atoms
         chains = Chains(
-            release_facts, graph, rb.kb, reasoned.atoms.get("via", []), reasoned.atoms.get("newest_via", [])
+            release_facts, graph, rb.kb, atoms.get("via", []), atoms.get("newest_via", []), atoms.get("chosen", [])
         )
         found += [f for f in findings.listed(reasoned, chains, rb.rules) if f.asset == name]
         categories[key] = _categories(reasoned, release_facts, frozenset({key})).get(key, "unspecified")

@@ -13,6 +13,7 @@ from typing import cast
 from auditor import shipped
 from auditor.chains import Chains
 from auditor.interpretation import Notice, Obligation, Row
+from auditor.licenses import KnowledgeBase, Term
 from auditor.predicates import Atoms
 
 
@@ -23,6 +24,7 @@ def read(atoms: Atoms, release: int, chains: Chains) -> tuple[Obligation, ...]:
     basis: dict[tuple[int, str, str], list[Row]] = defaultdict(list)
     for a, lic, term, fact in atoms.status_basis:
         basis[(a, lic, term)].append(cast(Row, fact))  # a fact is a compound term (rules/lib/obligations.lp)
+    untriggered = {tuple(row) for row in atoms.get("untriggered", [])}
     found = []
     for a, lic, term in sorted(atoms.inherited, key=lambda c: (kb.term_kinds[c[2]]["kind"], c[1], c[2])):
         kind = kb.term_kinds[term]["kind"]
@@ -30,6 +32,8 @@ def read(atoms: Atoms, release: int, chains: Chains) -> tuple[Obligation, ...]:
             continue
         t = kb.term(lic, term)
         facts = sorted(basis[(a, lic, term)], key=repr)
+        origins = _origins(release, lic, term, chains)
+        shown = [("has_notice", o) for o in sorted(origins)] if (a, lic, term) in untriggered else facts
         found.append(
             Obligation(
                 term,
@@ -38,12 +42,14 @@ def read(atoms: Atoms, release: int, chains: Chains) -> tuple[Obligation, ...]:
                 t.text if t else kb.term_kinds[term]["summary"],
                 t.clause if t else "",
                 t.source if t else "",
-                tuple(sorted(str(chains.name(o)) for o in _origins(release, lic, term, chains))),
+                tuple(sorted(str(chains.name(o)) for o in origins)),
                 t.values if t else (),
                 entry.name if (entry := kb.entry(lic)) else lic,
                 status[(a, lic, term)],
                 tuple(dict.fromkeys(step for fact in facts for step in chains.steps(fact))),
-                _notices(facts, chains),
+                _notices(shown, chains) if _carries_notices(kb, term, t) else (),
+                bool(t and t.uri_suffices),
+                (a, lic, term) not in untriggered,
             )
         )
     return tuple(found)
@@ -57,6 +63,11 @@ def _notices(facts: list[Row], chains: Chains) -> tuple[Notice, ...]:
         if fact[0] == "has_notice"
         for text, where in shipped.notices(chains.graph.assets[chains.fb.keys[fact[1]]])
     )
+
+
+def _carries_notices(kb: KnowledgeBase, term: str, t: Term | None) -> bool:
+    """Whether the term asks the release to carry its upstream NOTICE texts (none prescribed)."""
+    return kb.term_kinds[term].get("check") == "notice" and not (t and t.values)
 
 
 def _origins(a: int, lic: str, term: str, chains: Chains) -> set[int]:

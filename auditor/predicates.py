@@ -117,6 +117,15 @@ class StatusBasisRow(NamedTuple):
         return tuple.__repr__(self)
 
 
+class UntriggeredRow(NamedTuple):
+    a: int
+    license: str
+    term: str
+
+    def __repr__(self) -> str:
+        return tuple.__repr__(self)
+
+
 class EmbodiesRow(NamedTuple):
     a: int
     license: str
@@ -239,6 +248,7 @@ ROWS: dict[str, Callable[[Iterable[Term]], tuple[Term, ...]]] = {
     "inherited": InheritedRow._make,
     "obligation_status": ObligationStatusRow._make,
     "status_basis": StatusBasisRow._make,
+    "untriggered": UntriggeredRow._make,
     "embodies": EmbodiesRow._make,
     "adapts": AdaptsRow._make,
     "use_category": UseCategoryRow._make,
@@ -294,6 +304,10 @@ class Atoms(defaultdict[str, list[tuple[Term, ...]]]):
     @property
     def status_basis(self) -> list[StatusBasisRow]:
         return cast(list[StatusBasisRow], self.get("status_basis", []))
+
+    @property
+    def untriggered(self) -> list[UntriggeredRow]:
+        return cast(list[UntriggeredRow], self.get("untriggered", []))
 
     @property
     def embodies(self) -> list[EmbodiesRow]:

@@ -39,6 +39,7 @@ COMPARED = (
     "newest_via",
     "obligation_status",
     "status_basis",
+    "untriggered",
 )
 
 

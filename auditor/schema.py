@@ -165,7 +165,7 @@ class S:
     )
     ships_files = _p(
         "a:asset", "input",
-        "the asset's folder holds files it distributes (its weights) beside its card",
+        "the asset's folder holds files it distributes (its weights, a dataset's data files) beside its card",
         phrase="{a}'s folder holds the files it distributes",
     )
     ships_license = _p(
@@ -322,6 +322,10 @@ class S:
     status_basis = _p(
         "a:asset license:string term:symbol fact:term", "derived", "a fact an obligation's status rests on",
     )
+    untriggered = _p(
+        "a:asset license:string term:symbol", "derived",
+        "an inherited condition the release's distribution does not trigger (met, whatever its files)",
+    )
     embodies = _p(
         "a:asset license:string term:symbol", "derived",
         "the asset is the material, a copy or an adaptation of it (not a collection)",
@@ -345,7 +349,7 @@ class S:
     no_files = _p(
         "a:asset", "derived",
         "the asset is described without the files it distributes (cited as evidence, not read back)",
-        phrase="{a} is described without the files it distributes (no weights beside its card), so a missing "
+        phrase="{a} is described without the files it distributes (no {a:distributes} beside its card), so a missing "
         "file cannot be seen",
     )
     unchecked = _p(

@@ -8,23 +8,50 @@ facts.
 
 from __future__ import annotations
 
+import posixpath
 import re
+from collections import defaultdict
 from itertools import islice
 
+from auditor.harvest.registry import IN_FOLDER
 from auditor.license_reading import lookup
 from auditor.licenses import KnowledgeBase
-from auditor.model import DISTRIBUTABLE, Asset, AssetRecord, Evidence
+from auditor.model import DISTRIBUTABLE, Asset, AssetGraph, AssetRecord, Evidence
 
 _LICENSE_NAME = re.compile(r"^(?:LICEN[CS]E|COPYING)[-_. ](.+?)(?:\.(?:md|txt))?$", re.I)
 _PLAIN_LICENSE = re.compile(r"^(?:LICEN[CS]E|COPYING)(?:\.(?:md|txt|rst))?$", re.I)
 _SPDX_LINE = re.compile(r"SPDX-License-Identifier:[ \t]*([^\s]+)", re.I)
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
 MAX_NAMES = 20  # license names read from one file's text: bounds the lookups on hostile input
+# The files a dataset distributes: its data, as the Hub's dataset viewer and loaders take it.
+DATA_FILES = (".jsonl", ".json", ".csv", ".tsv", ".parquet", ".arrow", ".txt", ".xml", ".zip", ".tar", ".gz", ".zst")
+NO_READER = "unknown"  # the inventory's format of a file no reader reads
 
 
-def distributed(asset: Asset) -> list[Evidence]:
-    """The files beside the card that show the folder holds what the asset distributes (its weights)."""
-    return [Evidence(r.source, "") for r in asset.records if r.role in DISTRIBUTABLE]
+def distributed(asset: Asset, data: dict[str, list[Evidence]]) -> list[Evidence]:
+    """The files that show the folder holds what the asset distributes: its weights, and for a
+    dataset the data files (`data`: by the folder of their nearest card) in its own folders."""
+    found = [Evidence(r.source, "") for r in asset.records if r.role in DISTRIBUTABLE]
+    if asset.kind == "dataset":
+        folders = {posixpath.dirname(r.source) for r in asset.records if r.format in IN_FOLDER}
+        found += [e for folder in sorted(folders) for e in data.get(folder, ())]
+    return found
+
+
+def data_files(graph: AssetGraph) -> dict[str, list[Evidence]]:
+    """The files no reader reads that a dataset would distribute, under the folder of the nearest
+    card or model-folder file above them: the asset folder they belong to."""
+    folders = {posixpath.dirname(r.source) for a in graph.assets.values() for r in a.records if r.format in IN_FOLDER}
+    found: dict[str, list[Evidence]] = defaultdict(list)
+    for entry in graph.harvest.inventory:
+        if entry.format != NO_READER or not entry.file.lower().endswith(DATA_FILES):
+            continue
+        folder = posixpath.dirname(entry.file)
+        while folder not in folders and folder:
+            folder = posixpath.dirname(folder)
+        if folder in folders:
+            found[folder].append(Evidence(entry.file, ""))
+    return found
 
 
 def notices(asset: Asset) -> list[tuple[str, Evidence]]:

@@ -165,6 +165,30 @@ def test_reference_cycles_do_not_hang(tmp_path):
     assert [(r.id, [x.target for x in r.references]) for r in records] == [("a", ["b"]), ("b", ["a"])]
 
 
+def test_an_upstream_described_inline_with_its_license_is_a_record(tmp_path):
+    """A full Dataset inside isBasedOn states the upstream's terms: they are read at the node's field,
+    also a level down; a node that only names its upstream stays a reference."""
+    inner = {"@type": "Dataset", "name": "raw", "url": "https://example.org/raw", "license": "CC0-1.0"}
+    upstream = {"@type": "Dataset", "name": "wiki-text", "license": ["CC-BY-SA-3.0", "GFDL-1.3"], "isBasedOn": inner}
+    mentioned = {"@type": "Dataset", "name": "other"}
+    path = write(
+        tmp_path,
+        {"@context": "https://schema.org/", "@type": "Dataset", "name": "qa", "isBasedOn": [upstream, mentioned]},
+    )
+    records, problems = read(path)
+    assert problems == []
+    assert [(r.id, [x.target for x in r.references]) for r in records] == [
+        ("qa", ["wiki-text", "other"]),
+        ("wiki-text", ["https://example.org/raw"]),
+        ("https://example.org/raw", []),
+    ]
+    licenses = [[(s.raw, s.evidence.pointer) for s in r.licenses] for r in records[1:]]
+    assert licenses == [
+        [("CC-BY-SA-3.0", "/isBasedOn/0/license/0"), ("GFDL-1.3", "/isBasedOn/0/license/1")],
+        [("CC0-1.0", "/isBasedOn/0/isBasedOn/license")],
+    ]
+
+
 def test_not_a_dataset_and_broken_files():
     records, (problem,) = read(HERE / "person.jsonld")
     assert records == [] and problem.code == "malformed" and "'Person'" in problem.message

@@ -320,3 +320,70 @@ def test_every_alternative_the_release_offers_must_keep_share_alike(release):
     assert o["status"] == "unmet"
     assert "acme/m is offered under Apache-2.0 (alternative 2)" in [s["fact"] for s in o["status_evidence"]]
     assert not doc["license_choices"]
+
+
+def test_an_upstream_offered_under_alternatives_imposes_the_terms_of_the_one_chosen(release):
+    """A dual-licensed upstream binds by the alternative chosen: its obligations name it, the NOTICE
+    credits it, and the chain states the choice between the edge and the clause."""
+    doc = release(
+        {
+            "mlaudit.toml": '[release]\nasset = "acme/ft"\n',
+            "up/base/README.md": card("license: MIT OR GPL-2.0-only"),
+            "acme/ft/README.md": card("license: mit\nbase_model: up/base"),
+        }
+    )
+    o = obligation(doc, "attribution", "MIT")
+    assert o["imposed_by"] == ["up/base"]
+    assert "  - up/base, licensed under MIT" in notice.render(doc)
+    (found,) = [f for f in doc["findings"] if f["rule"] == "OBL001" and f["detail"]["term"] == "attribution"]
+    facts = [s["fact"] for s in found["evidence"]]
+    assert facts[1] == "up/base is licensed MIT OR GPL-2.0-only (MIT chosen)", facts
+
+
+def test_the_notice_asks_for_the_license_text_or_its_uri_and_the_changes_as_the_license_does(release):
+    """CC BY 4.0 Section 3(a)(1)(B)-(C): indicate modifications, and include the license's text "or the
+    URI or hyperlink to" it; Apache-2.0 Section 4(a)-(b): the text itself, and notices of changes."""
+    doc = release(
+        {
+            "mlaudit.toml": '[release]\nasset = "acme/m"\n',
+            "acme/base/README.md": card("license: apache-2.0"),
+            "datasets/univ/corpus/README.md": card("license: cc-by-4.0"),
+            "acme/m/README.md": card("license: apache-2.0\nbase_model: acme/base\ndatasets: [univ/corpus]"),
+        }
+    )
+    assert obligation(doc, "include_license", "CC-BY-4.0")["uri_suffices"] is True
+    assert obligation(doc, "include_license")["uri_suffices"] is False
+    generated = notice.render(doc)
+    assert "The text of CC-BY-4.0, or its URI, must accompany this release (Section 3(a)(1)(C)):" in generated
+    assert "The full text of Apache-2.0 must accompany this release (Section 4(a)):" in generated
+    assert "Changes to indicate (CC-BY-4.0 Section 3(a)(1)(B)):" in generated
+    assert "Changes to indicate (Apache-2.0 Section 4(b)):" in generated
+
+
+def test_a_dataset_distributes_its_data_files(release):
+    """A dataset's data are what it distributes: beside its card (in a sub-folder too) they show a
+    missing license text unmet; without them the evidence speaks of data files, not weights."""
+    tree = {
+        "mlaudit.toml": '[release]\nasset = "datasets/acme/qa"\n',
+        "datasets/up/mit-data/README.md": card("license: mit"),
+        "datasets/up/mit-data/train.csv": "q,a\n",
+        "datasets/acme/qa/README.md": card("license: apache-2.0\nsource_datasets: [up/mit-data]"),
+    }
+    o = obligation(release(tree), "include_license", "MIT")
+    assert o["status"] == "cannot-tell" and files(o) == {"datasets/acme/qa/README.md"}
+    assert "(no data files beside its card)" in o["status_evidence"][0]["fact"]
+    o = obligation(release({**tree, "datasets/acme/qa/data/train.jsonl": "{}\n"}), "include_license", "MIT")
+    assert o["status"] == "unmet" and files(o) == {"datasets/acme/qa/data/train.jsonl"}
+
+
+def test_the_notice_of_a_release_that_triggers_no_copy_condition_says_so_and_keeps_the_upstream_notice():
+    """Apache-2.0 Section 4 binds copies distributed: under an API release its conditions are met,
+    untriggered, and the NOTICE says so; the upstream NOTICE text read stays, should a copy ever ship."""
+    doc = run_audit(CASES / "nofire-notice-omitted-api")
+    o = obligation(doc, "include_notice")
+    assert o["triggered"] is False and [n["asset"] for n in o["notices"]] == ["acme/base"]
+    assert obligation(doc, "include_license")["triggered"] is False
+    generated = notice.render(doc)
+    assert "From acme/base (acme/base/NOTICE):" in generated and "[review] If the work" not in generated
+    assert "The full text of Apache-2.0 must accompany each copy distributed (Section 4(a)) (not triggered" in generated
+    assert "must accompany this release" not in generated

@@ -13,10 +13,10 @@ import base64
 import binascii
 import re
 from pathlib import Path
-from typing import NamedTuple
 
 from auditor.harvest.jsonld import Document, Node, label, open_document, text_of
 from auditor.harvest.layout import Context, Placement
+from auditor.harvest.schemalineage import IRI, Target, lineage, node_target
 from auditor.identity import hub_ref
 from auditor.model import (
     AssetRecord,
@@ -25,7 +25,6 @@ from auditor.model import (
     Identifier,
     LicenseStatement,
     Problem,
-    Reference,
     Statement,
 )
 from auditor.naming import asset_key
@@ -40,12 +39,10 @@ IN_FOLDER = False
 
 STATEMENT_FIELDS = ("description", "citeAs", "citation", "creator", "publisher", "usageInfo")
 NODE_TEXT = ("name", "prov:label", "description", "prov:description", "url", "prov:atLocation", "prov:locatedAt", "@id")
-LOCATIONS = ("url", "prov:atLocation", "prov:locatedAt", "sameAs", "contentUrl", "identifier", "@id")
 DIGESTS = {"md5": 16, "sha1": 20, "sha256": 32, "sha512": 64}  # algorithm -> digest length in bytes
 
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _DOI = re.compile(r"^(?:doi:|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,}/\S+)$", re.I)
-_IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$")
 _DATASET_TYPE = re.compile(rb'"(?:(?:sc|schema):|https?://schema\.org/)?Dataset"')
 
 
@@ -103,11 +100,43 @@ def read_datasets(doc: Document, nodes: list[Node], fmt: str, basis: str, placem
         record.licenses = _licenses(doc, node)
         record.checksums = _checksums(doc, node)
         record.statements = _statements(doc, node)
-        record.references = _lineage(doc, node)
+        record.references = lineage(doc, node)
         doc.tag(start, asset_key(record.kind, record.id))
     if records:
         doc.tag(0, asset_key(records[0].kind, records[0].id))
-    return records
+    return records + _described_upstreams(doc, nodes, fmt, basis)
+
+
+def _described_upstreams(doc: Document, nodes: list[Node], fmt: str, basis: str) -> list[AssetRecord]:
+    """A record for each upstream that a lineage node describes inline with a license of its own (a
+    full schema.org Dataset inside isBasedOn): the file states its terms, so they are read, not dropped.
+    A node with a name or link alone only refers to the upstream; nested lineage is followed."""
+    seen = {n.pointer for n in nodes}
+    found, todo = [], list(nodes)
+    while todo:
+        node = todo.pop()
+        for name in ("isBasedOn", "prov:wasDerivedFrom"):
+            for value, pointer in node.items(name):
+                part = doc.node(value, pointer) if isinstance(value, dict) else None
+                target = node_target(part) if part is not None and part.get("license") is not None else None
+                if part is None or target is None or part.pointer in seen:
+                    continue
+                seen.add(part.pointer)
+                todo.append(part)
+                found.append(_described(doc, part, target, fmt, basis))
+    return found
+
+
+def _described(doc: Document, node: Node, target: Target, fmt: str, basis: str) -> AssetRecord:
+    """The record of an upstream described inline: its identity, license, version and lineage."""
+    record = AssetRecord(id=target.name, kind=target.kind or "dataset", source=doc.rel, format=fmt, kind_basis=basis)
+    start = len(doc.problems)
+    record.identifiers = _identifiers(doc, node)
+    record.version = _single_text(doc, node, "version")
+    record.licenses = _licenses(doc, node)
+    record.references = lineage(doc, node)
+    doc.tag(start, asset_key(record.kind, record.id))
+    return record
 
 
 def _single_text(doc: Document, node: Node, name: str) -> str | None:
@@ -137,7 +166,7 @@ def _record_id(doc: Document, node: Node, identifiers: list[Identifier], placeme
 def _identifiers(doc: Document, node: Node) -> list[Identifier]:
     """The dataset's URL, sameAs links, identifiers and IRI @id, as url / doi / purl / hub identifiers."""
     found: list[Identifier] = []
-    if node.id and _IRI.match(node.id) and not node.id.startswith("_:"):
+    if node.id and IRI.match(node.id) and not node.id.startswith("_:"):
         found += [Identifier(s, v, doc.ev(node.at("@id"))) for s, v in classify(node.id)]
     for name in ("url", "sameAs", "identifier"):
         for value, pointer in node.items(name):
@@ -281,113 +310,3 @@ def _statements(doc: Document, node: Node) -> list[Statement]:
 def node_text(node: Node) -> str | None:
     """What a node is called: its name or label, else its description, URL or @id."""
     return next((t for t in (text_of(node.get(k)) for k in NODE_TEXT) if t and t.strip()), None)
-
-
-# --- lineage ----------------------------------------------------------------------------------------------
-
-
-class Target(NamedTuple):
-    """What a reference points at: the target, its scheme, the kind the link or type tells, a revision."""
-
-    name: str
-    scheme: str
-    kind: str | None = None
-    revision: str | None = None
-
-
-def _lineage(doc: Document, node: Node) -> list[Reference]:
-    """isBasedOn and prov:wasDerivedFrom -> derived_from; a model named by prov:wasGeneratedBy -> generated_by."""
-    found = []
-    for name in ("isBasedOn", "prov:wasDerivedFrom"):
-        for value, pointer in node.items(name):
-            found += _refs(doc, value, pointer, "derived_from", "dataset")
-    for value, pointer in node.items("prov:wasGeneratedBy"):
-        found += _generated_by(doc, value, pointer)
-    seen, unique = set(), []
-    for ref in found:
-        if (ref.target.lower(), ref.relation) not in seen:
-            seen.add((ref.target.lower(), ref.relation))
-            unique.append(ref)
-    return unique
-
-
-def _generated_by(doc: Document, value: JSON, pointer: str) -> list[Reference]:
-    """An activity (or agent) that names a model, or whose agents or used entities do, gives a
-    generated_by reference to that model; its other used entities are inputs (derived_from)."""
-    found = _refs(doc, value, pointer, "generated_by", "model") if _is_model(doc, value, pointer) else []
-    if not isinstance(value, dict):
-        return found
-    activity = doc.node(value, pointer)
-    for name in ("prov:wasAssociatedWith", "wasAssociatedWith", "prov:used", "used"):
-        for item, at in activity.items(name):
-            if _is_model(doc, item, at):
-                found += _refs(doc, item, at, "generated_by", "model")
-            elif name.endswith("used"):
-                found += _refs(doc, item, at, "derived_from", "dataset")
-    return found
-
-
-def _is_model(doc: Document, value: JSON, pointer: str) -> bool:
-    """Whether an activity, agent, entity or link names a model: a *Model @type, a Hub model URL or purl."""
-    if isinstance(value, dict):
-        target = _node_target(doc.node(value, pointer))
-    else:
-        text = text_of(value)
-        target = _upstream(text.strip()) if text and text.strip() else None
-    return target is not None and target.kind == "model"
-
-
-def _refs(doc: Document, value: JSON, pointer: str, relation: str, kind: str) -> list[Reference]:
-    """The reference a string or node makes, or a bad-field problem when it names nothing."""
-    text = text_of(value)
-    if text is not None:
-        target = _upstream(text.strip()) if text.strip() else None
-    elif isinstance(value, dict) and isinstance(value.get("@id"), str) and value["@id"] in doc.records:
-        target = Target(doc.records[value["@id"]], "record", "dataset")
-    elif isinstance(value, dict):
-        target = _node_target(doc.node(value, pointer))
-    else:
-        target = None
-    if target is None:
-        doc.problem("bad-field", f"'{label(pointer)}' names no upstream asset (no URL, @id, name or label)", pointer)
-        return []
-    return [
-        Reference(
-            target.name, target.kind or kind, relation, doc.ev(pointer), scheme=target.scheme, revision=target.revision
-        )
-    ]
-
-
-def _upstream(text: str) -> Target:
-    """The target a string names: a Hub id from a Hub URL, a purl, another IRI, else a plain name."""
-    hub = hub_ref(text)
-    if hub:
-        return Target(hub[1], "hub", hub[0], hub[2])
-    if text.lower().startswith("pkg:"):
-        hf = text.lower().startswith("pkg:huggingface/")
-        kind = ("dataset" if text.lower().startswith("pkg:huggingface/datasets/") else "model") if hf else None
-        return Target(text, "purl", kind)
-    if _IRI.match(text):
-        return Target(text, "url")
-    return Target(text, "hub")
-
-
-def _node_target(node: Node) -> Target | None:
-    """A node's best name: a link that tells the kind (Hub, purl), else any link, else its name or label.
-    A bare local @id ("squad1") names nothing outside the file and is skipped."""
-    links = [t.strip() for t in (text_of(node.get(k)) for k in LOCATIONS) if t and t.strip()]
-    candidates = [c for c in map(_upstream, links) if c.scheme != "hub" or c.kind]
-    name = next((t.strip() for t in (text_of(node.get(k)) for k in ("name", "prov:label")) if t and t.strip()), None)
-    if name:
-        candidates.append(Target(name, "hub"))
-    best = next((c for c in candidates if c.kind), None) or next(iter(candidates), None)
-    if best is None:
-        return None
-    kind = best.kind or (
-        "model"
-        if node.names_a_model
-        else "code"
-        if node.types & {"SoftwareSourceCode", "SoftwareApplication"}
-        else None
-    )
-    return best._replace(kind=kind, revision=best.revision or text_of(node.get("version")))

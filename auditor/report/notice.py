@@ -1,10 +1,11 @@
 """NOTICE: the attribution and notice text to ship with the release, drawn from its obligations.
 
 Grouped by license (sorted by id). For each license: the assets the release takes material from and
-the attribution clause, the notice texts the license prescribes (verbatim), the "Built with ..."
-strings to display, the license text to include with a pointer to its source, and the use
-restrictions to pass on with where they are published. Where the knowledge base states a duty but
-no text to copy (e.g. "include the upstream NOTICE file"), a `[review]` line says what to add.
+the attribution clause, the changes to indicate, the notice texts the license prescribes
+(verbatim), the "Built with ..." strings to display, the license text to include (or its URI,
+where the license accepts one) with a pointer to its source, and the use restrictions to pass on
+with where they are published. Where the knowledge base states a duty but no text to copy (e.g.
+"include the upstream NOTICE file"), a `[review]` line says what to add.
 Upstream assets with unknown terms are listed at the end: their notices cannot be derived.
 
 Prescribed texts come from an obligation's `values` when the document carries them, else from the
@@ -21,6 +22,7 @@ from auditor.readers.sanitise import plain
 
 NOTICE_TERMS = (
     "attribution",
+    "state_changes",
     "include_notice",
     "display_notice",
     "include_license",
@@ -64,16 +66,19 @@ def _section(lic: str, terms: dict[str, JSONObject], licenses: dict[str, str | N
     credit = f" (attribution: {attribution['clause']})" if attribution else ""
     lines += [f"  - {a}, licensed under {lic}{credit}" for a in holders]
     if attribution:
-        lines.append(f"  [review] {attribution['text']}")
+        lines.append(f"  [review] {attribution['text']}{_unbound(attribution)}")
+    if "state_changes" in terms:
+        o = terms["state_changes"]
+        lines += ["", f"Changes to indicate ({lic} {o['clause']}){_unbound(o)}:", f"  [review] {o['text']}"]
     if "include_notice" in terms:
-        lines += ["", f"Notice required by {lic} {terms['include_notice']['clause']}:"]
-        lines += _upstream_notices(terms["include_notice"]) or _prescribed(terms["include_notice"])
+        o = terms["include_notice"]
+        lines += ["", f"Notice required by {lic} {o['clause']}{_unbound(o)}:"]
+        lines += _upstream_notices(o) or _prescribed(o)
     if "display_notice" in terms:
-        lines += ["", f"To display with the release ({lic} {terms['display_notice']['clause']}):"]
-        lines += _prescribed(terms["display_notice"])
+        o = terms["display_notice"]
+        lines += ["", f"To display with the release ({lic} {o['clause']}){_unbound(o)}:", *_prescribed(o)]
     if "include_license" in terms:
-        o = terms["include_license"]
-        lines += ["", f"The full text of {lic} must accompany this release ({o['clause']}):", f"  {o['source']}"]
+        lines += _license_text(lic, terms["include_license"])
     restrictions = [terms[t] for t in RESTRICTION_TERMS if t in terms]
     if restrictions:
         lines += [
@@ -82,6 +87,20 @@ def _section(lic: str, terms: dict[str, JSONObject], licenses: dict[str, str | N
         ]
         lines += sorted({f"  {o['clause']}: {o['source']}" for o in restrictions})
     return lines
+
+
+def _license_text(lic: str, o: JSONObject) -> list[str]:
+    """The license text to include, or its URI where the license accepts one, with where to find it."""
+    text = f"The text of {lic}, or its URI," if o.get("uri_suffices") else f"The full text of {lic}"
+    whom = "this release" if o.get("triggered", True) else "each copy distributed"
+    return ["", f"{text} must accompany {whom} ({o['clause']}){_unbound(o)}:", f"  {o['source']}"]
+
+
+def _unbound(obligation: JSONObject) -> str:
+    """Said of a condition the release's distribution does not trigger: it binds only once shipped."""
+    if obligation.get("triggered", True):  # reports before schema 1.7 say nothing of triggers
+        return ""
+    return " (not triggered by this release's distribution: it binds copies distributed)"
 
 
 def _prescribed(obligation: JSONObject) -> list[str]:
