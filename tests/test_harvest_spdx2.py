@@ -692,3 +692,35 @@ def test_an_element_spdx_tools_cannot_construct_is_told_without_python_names(tmp
     (problem,) = harvest(tmp_path).problems
     assert "__init__" not in problem.message and "positional" not in problem.message
     assert "an element of type Annotation lacks fields it needs" in problem.message
+
+
+TAG_VALUE = (
+    "SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\nSPDXID: SPDXRef-DOCUMENT\nDocumentName: d\n"
+    "DocumentNamespace: https://x.example/d\nCreator: Tool: x\nCreated: 2024-03-01T12:00:00Z\n"
+    "PackageName: rel\nSPDXID: SPDXRef-rel\nPackageDownloadLocation: NOASSERTION\n{extra}"
+    "PackageName: up\nSPDXID: SPDXRef-up\nPackageDownloadLocation: NOASSERTION\n"
+    "Relationship: SPDXRef-rel DESCENDANT_OF SPDXRef-up\n{last}"
+)
+
+
+@pytest.mark.parametrize(
+    "extra, last, line, fragment",
+    [
+        ("PackageComment: <text>never closed\n", "", 11, "starting on line 11 is never closed"),
+        ("PackageComment: <text>a</text>\nPackageSummary: <text>b\n", "", 12, "starting on line 12 is never closed"),
+        ("", "::\n", 15, "line 15 has no tag"),
+        ("  : x\n", "", 11, "line 11 has no tag"),
+    ],
+)
+def test_tag_value_text_never_closed_or_a_line_without_tag_is_told_with_its_line(
+    tmp_path, extra, last, line, fragment
+):
+    records, problems = read_text(tmp_path, "t.spdx", TAG_VALUE.format(extra=extra, last=last))
+    assert records == [] and [(p.code, p.evidence.line) for p in problems] == [("malformed", line)], problems
+    assert fragment in problems[0].message and "Error" not in problems[0].message
+
+
+def test_closed_text_values_spanning_lines_still_read(tmp_path):
+    text = TAG_VALUE.format(extra="PackageComment: <text>a\nKey: b\n</text>\n", last="")
+    records, problems = read_text(tmp_path, "t.spdx", text)
+    assert {r.id for r in records} >= {"rel", "up"} and not [p for p in problems if p.code == "malformed"]

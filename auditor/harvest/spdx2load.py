@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import yaml
 
+from auditor.harvest import tagvalue_lines
 from auditor.harvest.spdx import shape
 from auditor.readers import safejson, safexml, safeyaml
 from auditor.readers.safexml import line_of
@@ -158,15 +159,8 @@ def _bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise Unreadable(
-                [
-                    (
-                        "refused",
-                        f"file is {size / 1048576:.1f} MB, over the {MAX_BYTES // 1048576} MB limit for SPDX documents",
-                        None,
-                    )
-                ]
-            )
+            over = f"file is {size / 1048576:.1f} MB, over the {MAX_BYTES // 1048576} MB limit for SPDX documents"
+            raise Unreadable([("refused", over, None)])
         return path.read_bytes()
     except OSError as exc:
         raise Unreadable([("malformed", f"cannot read file: {exc.strerror or exc}", None)]) from None
@@ -367,6 +361,8 @@ def _load_tagvalue(text: str) -> Loaded:
     # spdx-tools' tag-value parser builds a new license index (~50 ms) for every license field it
     # meets; the index spdx-tools built at import time is the same and serves them all.
     tagvalue.get_spdx_licensing = lambda: spdx_licensing  # type: ignore[attr-defined]  # patched on purpose, see above
+    if broken := tagvalue_lines.broken(text):
+        raise Unreadable([("malformed", *broken)])
     parser = _parsed(tagvalue.Parser, debug=False, errorlog=yacc.NullLogger())
     loaded = Loaded(_parsed(parser.parse, text))
     _scan_tagvalue(text, loaded)
