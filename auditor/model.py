@@ -93,9 +93,11 @@ class Section:
 
 # Problem codes meaning a file could not be read at all (the rest were read in part).
 UNREADABLE = frozenset({"too-large", "binary", "not-utf8", "unreadable", "bad-front-matter", "malformed", "refused"})
+UNREAD_ENTRY = "unread-entry"  # an entry of a field carrying lineage or license that could not be read: the
+# asset's upstreams or terms are then unknown, so it fails the gate as an unreadable file does (INP001)
 BAD_ROW = "bad-row"  # a row of a table of Hub records that could not be read; the table's other rows are
 SHOWN_UNREAD = 3  # files a message names of those that could not be read
-FATAL = UNREADABLE | {BAD_ROW}  # what nothing was read of: an INP001 (rules/input), which fails the gate
+FATAL = UNREADABLE | {BAD_ROW, UNREAD_ENTRY}  # what was not read at all: an INP001 (rules/input), failing the gate
 
 
 def symbol(code: str) -> str:
@@ -124,6 +126,15 @@ class Problem:
     message: str
     evidence: Evidence
     asset: str | None = None  # key of the asset the file describes, where the layout tells
+
+
+DUPLICATE_KEY = "duplicate-key"  # a key given twice in one mapping: told (INP002), the last value used
+TWICE = "field '{}' is given twice; the last value is used"  # told alike in every format
+
+
+def given_twice(file: str, pointer: str, line: int | None = None) -> Problem:
+    """A key given twice in `file`: told, since readers disagree on which value counts."""
+    return Problem(DUPLICATE_KEY, TWICE.format(pointer), Evidence(file, pointer, line))
 
 
 @dataclass(slots=True)

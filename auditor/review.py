@@ -125,6 +125,8 @@ def load(texts: dict[str, tuple[str, str]], rule_ids: set[str]) -> Review:
         entries = _entries(name, text, kind, review)
         for i, (entry, lines) in enumerate(entries):
             where = f"{kind}[{i}]"
+            if lines is None:
+                continue
             if kind == "resolutions":
                 _resolution(entry, lines, where, name, rule_ids, review)
             else:
@@ -132,7 +134,8 @@ def load(texts: dict[str, tuple[str, str]], rule_ids: set[str]) -> Review:
     return review
 
 
-def _entries(name: str, text: str, kind: str, review: Review) -> list[tuple[YAML, Lines]]:
+def _entries(name: str, text: str, kind: str, review: Review) -> list[tuple[YAML, Lines | None]]:
+    """Each entry with its lines; None for the lines of an entry not to apply (a key given twice)."""
     try:
         front = parse(text, 1, f"the {kind} file")
     except FrontMatterError as exc:
@@ -140,11 +143,23 @@ def _entries(name: str, text: str, kind: str, review: Review) -> list[tuple[YAML
         return []
     items = front.data.get(kind)
     if set(front.data) != {kind} or not isinstance(items, list):
-        review.problem(
-            kind, name, 1, f"expected one top-level key '{kind}:' holding a list; no {kind} applied", fatal=True
-        )
+        one = f"expected one top-level key '{kind}:' holding a list"
+        review.problem(kind, name, 1, f"{one}; no {kind} applied", fatal=True)
         return []
-    return [(item, _lines(front, f"{kind}[{i}]")) for i, item in enumerate(items)]
+    if kind in (twice := _twice(front, kind, name, review)):
+        return []
+    return [(item, None if f"{kind}[{i}]" in twice else _lines(front, f"{kind}[{i}]")) for i, item in enumerate(items)]
+
+
+def _twice(front: FrontMatter, kind: str, name: str, review: Review) -> set[str]:
+    """The entries (`kind[i]`; `kind`: the file) with a key given twice, told: a decision applies only unambiguous."""
+    found = set()
+    for pointer, line in front.duplicates:
+        entry = pointer.partition("]")[0] + "]" if pointer.startswith(f"{kind}[") else kind
+        found.add(entry)
+        applied = f"no {kind} applied" if entry == kind else f"{entry} not applied"
+        review.problem(kind, name, line, f"field '{pointer}' is given twice; {applied}", fatal=entry == kind)
+    return found
 
 
 def _lines(front: FrontMatter, pointer: str) -> Lines:
@@ -198,12 +213,8 @@ def _resolution(entry: YAML, lines: Lines, where: str, name: str, rule_ids: set[
         review.problem(kind, name, line, f"{where}: no rule {str(entry['rule'])[:40]!r}; not applied")
         return
     if entry["reason"] not in REASONS:
-        review.problem(
-            kind,
-            name,
-            line,
-            f"{where}: reason {str(entry['reason'])[:40]!r} is not one of {', '.join(REASONS)}; not applied",
-        )
+        reason = f"reason {str(entry['reason'])[:40]!r} is not one of {', '.join(REASONS)}"
+        review.problem(kind, name, line, f"{where}: {reason}; not applied")
         return
     detail = entry.get("detail") or {}
     if not isinstance(detail, dict) or not all(isinstance(v, str) for v in detail.values()):

@@ -263,7 +263,10 @@ def test_wrong_shapes_are_field_problems_and_reading_goes_on():
     record, problems = read_one(HERE / "wrong-shapes.json")
     assert record.id == "shapes" and record.licenses == [] and record.checksums == []
     assert [s.value for s in record.statements] == ["Grace Example"]
-    assert {p.code for p in problems} == {"bad-field"}
+    assert {p.code for p in problems} == {"bad-field", "unread-entry"}  # an upstream naming nothing: unread
+    assert [p.message for p in problems if p.code == "unread-entry"] == [
+        "'isBasedOn/0' names no upstream asset (no URL, @id, name or label)"
+    ]
     messages = [p.message for p in problems]
     for expected in (
         "'url' should be a URL, DOI or purl, found 'None'",
@@ -426,7 +429,7 @@ def test_any_shape_of_field_is_read_without_crashing(tmp_path, fields):
     records, problems = read(path)
     assert records or problems
     for problem in problems:
-        assert problem.code in ("bad-field", "invalid", "malformed") and problem.message
+        assert problem.code in ("bad-field", "invalid", "malformed", "unread-entry") and problem.message
 
 
 # --- in a release folder ---------------------------------------------------------------------------------

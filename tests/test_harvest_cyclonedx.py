@@ -338,8 +338,8 @@ def test_structural_problems_are_reported_and_reading_goes_on():
     assert by_id(records)["wrong-type"].kind == "other"
     messages = {p.evidence.pointer: (p.code, p.message) for p in problems}
     assert messages == {
-        "/components/0": ("invalid", "a component should be an object, found a string"),
-        "/components/1": ("invalid", "component has no 'name'; it is skipped with everything nested in it"),
+        "/components/0": ("unread-entry", "a component should be an object, found a string"),
+        "/components/1": ("unread-entry", "component has no 'name'; it is skipped with everything nested in it"),
         "/components/2/type": ("invalid", "component 'type' is 'model', not a CycloneDX component type"),
         "/components/3/bom-ref": (
             "invalid",
@@ -359,12 +359,15 @@ def test_structural_problems_are_reported_and_reading_goes_on():
             "'modelCard.modelParameters.task' should be a string, found an object",
         ),
         "/components/4/modelCard/modelParameters/datasets/0/ref": (
-            "invalid",
+            "unread-entry",
             "model-card dataset ref 'missing-data' names no component in this BOM",
         ),
-        "/dependencies/0/ref": ("invalid", "dependency ref 'ghost' names no component or service in this BOM"),
-        "/dependencies/1/dependsOn/0": ("invalid", "dependsOn 'nowhere' names no component or service in this BOM"),
-        "/dependencies/2": ("invalid", "dependency 2 should be an object with a string 'ref'"),
+        "/dependencies/0/ref": ("unread-entry", "dependency ref 'ghost' names no component or service in this BOM"),
+        "/dependencies/1/dependsOn/0": (
+            "unread-entry",
+            "dependsOn 'nowhere' names no component or service in this BOM",
+        ),
+        "/dependencies/2": ("unread-entry", "dependency 2 should be an object with a string 'ref'"),
     }
     assert all(p.evidence.line for p in problems)
     owner = {p.evidence.pointer: p.asset for p in problems}
@@ -406,7 +409,9 @@ def test_components_that_is_not_an_array(tmp_path):
     )
     records, problems = read(path)
     assert [r.id for r in records] == ["app"]
-    assert [(p.code, p.message) for p in problems] == [("invalid", "'components' should be an array, found an object")]
+    assert [(p.code, p.message) for p in problems] == [
+        ("unread-entry", "'components' should be an array, found an object")
+    ]
 
 
 def test_a_bom_that_describes_nothing_says_so(tmp_path):

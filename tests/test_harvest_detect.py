@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from auditor.harvest import harvest
+from auditor.harvest import harvest, sniff
 
 FORMATS = FIXTURES / "formats"
 SEEDS = [
@@ -91,3 +91,22 @@ def test_a_file_that_looks_like_a_manifest_but_is_none_is_reported(tmp_path, nam
 def test_other_files_are_still_skipped_quietly(tmp_path, name, data):
     (entry, _) = harvested(tmp_path / "f", name, data)
     assert entry == ("unknown", "skipped")
+
+
+def test_a_json_file_too_large_to_examine_is_reported_by_its_bound_not_as_no_manifest(tmp_path, monkeypatch):
+    """Past sniff.MEMBERS_LIMIT a JSON file is not parsed to find its format: holding a manifest's own
+    key, it is an input error naming the bound; holding none, it is skipped as not examined, not as
+    "not a manifest"."""
+    monkeypatch.setattr(sniff, "MEMBERS_LIMIT", 1024)
+    padding = "x" * (sniff.HEAD_BYTES + 2048)
+    bom = json.dumps({"x": padding, "metadata": {}, "bomFormat": "CycloneDX", "specVersion": "1.6"})
+    folder = tmp_path / "bom"
+    folder.mkdir()
+    (folder / "lineage-info.json").write_text(bom)
+    result = harvest(folder)
+    assert [(e.status, e.format) for e in result.inventory] == [("unreadable", "unknown")]
+    [problem] = result.problems
+    assert "holds 'bomFormat'" in problem.message and "over the 0 MB" in problem.message
+    (folder / "lineage-info.json").write_text(json.dumps({"x": padding, "vocab": {"bomFormat_": 1}}))
+    [entry] = harvest(folder).inventory
+    assert entry.status == "skipped" and "not examined further" in entry.reason

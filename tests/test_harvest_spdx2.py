@@ -414,7 +414,12 @@ def test_what_only_builds_or_tests_a_package_is_not_in_it(tmp_path, kind, purpos
 def test_validation_messages_become_invalid_problems_and_records_stay():
     records, problems = read(HERE / "fails-validation.spdx.json")
     assert sorted(r.id for r in records) == ["tiny-classifier", "tiny-tokenizer"]
-    assert {p.code for p in problems} == {"invalid"}
+    assert {p.code for p in problems} == {"invalid", "unread-entry"}
+    unread = [(p.message.split(",")[0], p.asset) for p in problems if p.code == "unread-entry"]  # fail the gate
+    assert unread == [
+        ("DESCENDANT_OF names 'SPDXRef-missing'", "other:tiny-classifier"),
+        ("DESCENDANT_OF names 'DocumentRef-nowhere:SPDXRef-base'", "other:tiny-classifier"),
+    ]
     found = {(p.evidence.pointer, p.asset) for p in problems}
     assert ("packages[SPDXRef-model]", "other:tiny-classifier") in found
     assert ("relationships[SPDXRef-model DESCENDANT_OF SPDXRef-missing]", "other:tiny-classifier") in found
@@ -428,10 +433,10 @@ def test_large_documents_are_validated_element_by_element(monkeypatch):
     monkeypatch.setattr(spdx2, "FULL_VALIDATION_COST", 1)
     records, problems = read(HERE / "fails-validation.spdx.json")
     assert len(records) == 2
-    assert next(p.code for p in problems) == "partly-validated"
-    messages = " | ".join(p.message for p in problems)
+    assert next(p.code for p in problems if p.code != "unread-entry") == "partly-validated"
+    messages = " | ".join(p.message for p in problems if p.code != "unread-entry")
     assert "64 lowercase hexadecimal digits" in messages  # element checks still run
-    assert "SPDXRef-missing" not in messages  # cross-references are not checked
+    assert "SPDXRef-missing" not in messages  # spdx-tools' cross-references are not checked (lineage still is)
 
 
 # --- bad and hostile input ----------------------------------------------------------------------
@@ -728,3 +733,33 @@ def test_a_license_ref_the_document_names_as_a_known_license_is_that_license(tmp
     write_tree(tmp_path, {"t.spdx.json": _with_extracted("LicenseRef-survey")})
     doc = run_audit(tmp_path)
     assert next(a for a in doc["assets"] if a["id"] == "survey-data")["license"] == "CC-BY-NC-4.0"
+
+
+TAG_VALUE = (
+    "SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\nSPDXID: SPDXRef-DOCUMENT\nDocumentName: d\n"
+    "DocumentNamespace: https://x.example/d\nCreator: Tool: x\nCreated: 2024-03-01T12:00:00Z\n"
+    "PackageName: rel\nSPDXID: SPDXRef-rel\nPackageDownloadLocation: NOASSERTION\n{extra}"
+    "PackageName: up\nSPDXID: SPDXRef-up\nPackageDownloadLocation: NOASSERTION\n"
+    "Relationship: SPDXRef-rel DESCENDANT_OF SPDXRef-up\n{last}"
+)
+
+
+@pytest.mark.parametrize(
+    "extra, last, line, fragment",
+    [
+        ("PackageComment: <text>never closed\n", "", 11, "starting on line 11 is never closed"),
+        ("PackageComment: <text>a</text>\nPackageSummary: <text>b\n", "", 12, "starting on line 12 is never closed"),
+        ("", "::\n", 15, "line 15 has no tag"),
+        ("  : x\n", "", 11, "line 11 has no tag"),
+    ],
+)
+def test_tag_value_text_never_closed_or_a_line_without_tag_is_told_with_its_line(tmp_path, extra, last, line, fragment):
+    records, problems = read_text(tmp_path, "t.spdx", TAG_VALUE.format(extra=extra, last=last))
+    assert records == [] and [(p.code, p.evidence.line) for p in problems] == [("malformed", line)], problems
+    assert fragment in problems[0].message and "Error" not in problems[0].message
+
+
+def test_closed_text_values_spanning_lines_still_read(tmp_path):
+    text = TAG_VALUE.format(extra="PackageComment: <text>a\nKey: b\n</text>\n", last="")
+    records, problems = read_text(tmp_path, "t.spdx", text)
+    assert {r.id for r in records} >= {"rel", "up"} and not [p for p in problems if p.code == "malformed"]

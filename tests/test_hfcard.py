@@ -177,9 +177,10 @@ def test_license_other_keeps_name_and_link(tmp_path):
     assert (s.raw, s.name, s.link) == ("other", "acme-1", "LICENSE.md")
 
 
-def test_license_that_is_not_a_string_is_a_field_problem(tmp_path):
+def test_license_that_is_not_a_string_is_an_unread_entry(tmp_path):
+    """A license entry of another shape is not read: the asset's terms are unknown, which fails the gate."""
     record, result = harvest_one(tmp_path, card("license: {name: mit}"))
-    assert record.licenses == [] and result.problems[0].code == "bad-field"
+    assert record.licenses == [] and result.problems[0].code == "unread-entry"
 
 
 # --- lineage fields -----------------------------------------------------------------------------

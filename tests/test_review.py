@@ -366,3 +366,20 @@ def test_html_shows_the_decision_the_curation_and_the_baseline(release):
     assert "Resolutions that match no finding" in shown and "nothing/here" in shown
     assert "datasets/acme/support-tickets (missing) Apache-2.0 Jane Roe (Legal), 2026-11-02" in shown
     assert "Compared with old.json:" in shown and "gone" in shown
+
+
+def test_a_resolution_with_a_key_given_twice_is_told_and_not_applied(release):
+    """Readers disagree on which of two values counts: a reviewer's decision applies only as written once."""
+    (release / "resolutions.yaml").write_text(
+        ACCEPT_NC.replace(f"  - rule: {NC}\n", f"  - rule: CMP006\n    rule: {NC}\n")
+    )
+    doc = audit_doc(release)
+    [problem] = doc["review"]["problems"]
+    assert (
+        problem["line"] == 3
+        and problem["message"] == "field 'resolutions[0].rule' is given twice; resolutions[0] not applied"
+    )
+    assert findings(doc)[0]["status"] == "open"
+    (release / "resolutions.yaml").write_text(ACCEPT_NC + ACCEPT_NC)
+    [problem] = audit_doc(release)["review"]["problems"]
+    assert problem["message"] == "field 'resolutions' is given twice; no resolutions applied"

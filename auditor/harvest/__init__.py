@@ -156,9 +156,7 @@ def _other(path: Path, context: Context, result: Harvest, tables: list[tuple[Pat
     elif why := sniff.unrecognised(path, found):
         _add(result, context.rel, "unknown", [], [Problem("malformed", f"file {why}", Evidence(context.rel, ""))])
     else:
-        result.inventory.append(
-            InventoryEntry(context.rel, "unknown", "skipped", "not a manifest format mlaudit reads")
-        )
+        result.inventory.append(InventoryEntry(context.rel, "unknown", "skipped", sniff.skipped(path)))
 
 
 def _reader(path: Path, head: bytes) -> Reader | None:

@@ -28,6 +28,9 @@ from auditor.harvest.cyclonedxwalk import DATA_FIELDS, Walk, placement_key
 from auditor.harvest.layout import Context
 from auditor.identity import hub_id, purl_version
 from auditor.model import (
+    DUPLICATE_KEY,
+    TWICE,
+    UNREAD_ENTRY,
     VARIANT,
     AssetRecord,
     Checksum,
@@ -37,6 +40,7 @@ from auditor.model import (
     variant_told,
 )
 from auditor.readers import safejson, safexml
+from auditor.readers.jsonlines import json_pointer
 from auditor.readers.values import JSON, a_type, object_at
 
 FORMAT = "cyclonedx"
@@ -114,14 +118,16 @@ class _Reader(Walk):
         """The subject (metadata.component) first, then every component; references between them last."""
         data = self.doc.data
         self._check_header(data)
+        for at in self.doc.twice:
+            self.problem(DUPLICATE_KEY, TWICE.format(safejson.dotted(at)), json_pointer(at))
         metadata = data.get("metadata")
         if metadata is not None and not isinstance(metadata, dict):
-            self.problem("invalid", f"'metadata' should be an object, found {a_type(metadata)}", "/metadata")
+            self.problem(UNREAD_ENTRY, f"'metadata' should be an object, found {a_type(metadata)}", "/metadata")
         elif metadata and metadata.get("component") is not None:
             subject = self.component(metadata["component"], "/metadata/component")
             if subject:
                 self._subject_statements(subject, metadata)
-        for i, node in self.array(data, "components", ""):
+        for i, node in self.array(data, "components", "", UNREAD_ENTRY):
             self.component(node, f"/components/{i}")
         self._services(data, "")
         self._resolve_pending()
@@ -168,30 +174,30 @@ class _Reader(Walk):
         for record, ref, relation, pointer in self.pending:
             target = self.bom_refs.get(ref)
             if target is None or target[1] is None:
-                self.problem("invalid", f"model-card dataset ref '{ref}' names no component in this BOM", pointer)
+                self.problem(UNREAD_ENTRY, f"model-card dataset ref '{ref}' names no component in this BOM", pointer)
             else:
                 self.link(record, target[1], relation, pointer)
 
     def _dependencies(self, data: dict[str, JSON]) -> None:
         """depends_on between components; services are not assets, so edges from or to them are not kept."""
-        for i, entry in self.array(data, "dependencies", ""):
+        for i, entry in self.array(data, "dependencies", "", UNREAD_ENTRY):
             pointer = f"/dependencies/{i}"
             if not isinstance(entry, dict) or not isinstance(entry.get("ref"), str):
-                self.problem("invalid", f"dependency {i} should be an object with a string 'ref'", pointer)
+                self.problem(UNREAD_ENTRY, f"dependency {i} should be an object with a string 'ref'", pointer)
                 continue
             source = self.bom_refs.get(entry["ref"])
             if source is None:
                 self.problem(
-                    "invalid",
+                    UNREAD_ENTRY,
                     f"dependency ref '{entry['ref']}' names no component or service in this BOM",
                     f"{pointer}/ref",
                 )
                 continue
-            for j, ref in self.array(entry, "dependsOn", pointer):
+            for j, ref in self.array(entry, "dependsOn", pointer, UNREAD_ENTRY):
                 target = self.bom_refs.get(ref) if isinstance(ref, str) else None
                 if target is None:
                     self.problem(
-                        "invalid",
+                        UNREAD_ENTRY,
                         f"dependsOn '{ref}' names no component or service in this BOM",
                         f"{pointer}/dependsOn/{j}",
                     )
@@ -202,14 +208,14 @@ class _Reader(Walk):
 
     def component(self, node: JSON, pointer: str) -> AssetRecord | None:
         if not isinstance(node, dict):
-            self.problem("invalid", f"a component should be an object, found {a_type(node)}", pointer)
+            self.problem(UNREAD_ENTRY, f"a component should be an object, found {a_type(node)}", pointer)
             return None
         kind, basis = self._kind(node, pointer)
         identifiers = self._identifiers(node, pointer)
         hub = _hub(kind, identifiers)
         name = self._name(node, pointer)
         if hub is None and name is None:
-            self.problem("invalid", "component has no 'name'; it is skipped with everything nested in it", pointer)
+            self.problem(UNREAD_ENTRY, "component has no 'name'; it is skipped with everything nested in it", pointer)
             return None
         version = self._version(node, pointer)
         properties = self.own(node, pointer)
@@ -233,7 +239,7 @@ class _Reader(Walk):
         self._statements(record, node, pointer)
         self._model_card(record, node, pointer)
         self._data(record, node, pointer)
-        for i, child in self.array(node, "components", pointer):
+        for i, child in self.array(node, "components", pointer, UNREAD_ENTRY):
             nested = self.component(child, f"{pointer}/components/{i}")
             if nested:
                 self.link(record, nested, "contains", f"{pointer}/components/{i}")
@@ -298,7 +304,7 @@ class _Reader(Walk):
             return
         self._fields(record, card, _MODEL_CARD, where, "modelCard")
         params = object_at(card, "modelParameters")
-        for i, dataset in self.array(params, "datasets", f"{where}/modelParameters", "bad-field"):
+        for i, dataset in self.array(params, "datasets", f"{where}/modelParameters", UNREAD_ENTRY):
             self._dataset(record, dataset, f"{where}/modelParameters/datasets/{i}")
 
     def _dataset(self, record: AssetRecord, dataset: JSON, pointer: str) -> None:
@@ -308,14 +314,14 @@ class _Reader(Walk):
                 self.pending.append((record, dataset["ref"], "trained_on", f"{pointer}/ref"))
             else:
                 self.problem(
-                    "bad-field",
+                    UNREAD_ENTRY,
                     f"a dataset 'ref' should be a bom-ref string, found {a_type(dataset['ref'])}",
                     f"{pointer}/ref",
                 )
             return
         if not isinstance(dataset, dict):
             self.problem(
-                "bad-field",
+                UNREAD_ENTRY,
                 f"a model-card dataset should be an object, found {a_type(dataset)}",
                 pointer,
             )
@@ -349,10 +355,10 @@ class _Reader(Walk):
             return
         where = f"{pointer}/pedigree"
         if not isinstance(pedigree, dict):
-            self.problem("bad-field", f"'pedigree' should be an object, found {a_type(pedigree)}", where)
+            self.problem(UNREAD_ENTRY, f"'pedigree' should be an object, found {a_type(pedigree)}", where)
             return
         for key in ("ancestors", "variants", "descendants"):
-            for i, child in self.array(pedigree, key, where):
+            for i, child in self.array(pedigree, key, where, UNREAD_ENTRY):
                 other = self.component(child, f"{where}/{key}/{i}")
                 if other is None:
                     continue

@@ -73,6 +73,7 @@ class Bom:
     data: dict[str, JSON]
     lines: dict[str, int | None]
     xpaths: dict[str, str] = field(default_factory=dict)
+    twice: list[safejson.Where] = field(default_factory=list)  # where keys are given twice (JSON)
 
     def where(self, pointer: str) -> tuple[str, int | None]:
         """(pointer or XPath, line) of `pointer`, or of its nearest ancestor the file places."""
@@ -89,10 +90,11 @@ class Bom:
 
 
 def load_json(path: Path) -> Bom:
-    data = safejson.load(path)
+    twice: list[safejson.Where] = []
+    data = safejson.load(path, twice=twice)
     if not isinstance(data, dict):
         raise NotABom(f"not a CycloneDX BOM: the top level is {a_type(data)}, not an object")
-    return Bom(data, dict(json_lines(decode(path.read_bytes(), "replace"), safejson.MAX_DEPTH)))
+    return Bom(data, dict(json_lines(decode(path.read_bytes(), "replace"), safejson.MAX_DEPTH)), twice=twice)
 
 
 def load_xml(path: Path) -> Bom:

@@ -8,7 +8,17 @@ from pathlib import Path
 from auditor.harvest import hubrelation
 from auditor.harvest.layout import Ev, Placement
 from auditor.identity import hub_id, looks_like_hub_id, pinned
-from auditor.model import AssetRecord, Evidence, LicenseStatement, Problem, Reference, Statement
+from auditor.model import (
+    DUPLICATE_KEY,
+    TWICE,
+    UNREAD_ENTRY,
+    AssetRecord,
+    Evidence,
+    LicenseStatement,
+    Problem,
+    Reference,
+    Statement,
+)
 from auditor.naming import asset_key
 from auditor.readers import frontmatter, markdown, placeholders
 from auditor.readers.text import read_text
@@ -95,7 +105,7 @@ def _split(text: str, record: AssetRecord, problem: CardReport) -> tuple[frontma
     if meta is None:
         record.has_metadata = False
     for pointer, line in meta.duplicates if meta else []:
-        problem("duplicate-key", f"field '{pointer}' is given twice; the last value is used", pointer, line)
+        problem(DUPLICATE_KEY, TWICE.format(pointer), pointer, line)
     return meta, body, body_line
 
 
@@ -177,7 +187,8 @@ def _summary(value: JSON) -> str:
 
 
 def _strings(data: dict[str, JSON], key: str, ev: Ev, problem: CardReport) -> list[tuple[str, str]]:
-    """A field that may be a string or a list of strings, as (value, pointer) pairs."""
+    """A field that may be a string or a list of strings, as (value, pointer) pairs. Each such field
+    carries lineage or license: an entry of another shape is unread, which fails the gate."""
     value = data.get(key)
     if value is None:
         return []
@@ -188,7 +199,7 @@ def _strings(data: dict[str, JSON], key: str, ev: Ev, problem: CardReport) -> li
             found.append((item.strip(), pointer))
         elif item is not None:
             problem(
-                "bad-field", f"'{pointer}' should be a string, found {type(item).__name__}", pointer, ev(pointer).line
+                UNREAD_ENTRY, f"'{pointer}' should be a string, found {type(item).__name__}", pointer, ev(pointer).line
             )
     return found
 

@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditor.model import (
+    DUPLICATE_KEY,
+    TWICE,
     Evidence,
     Problem,
 )
 from auditor.readers import safejson
-from auditor.readers.jsonlines import MAX_INDEX_DEPTH, load_json, pointer_step
+from auditor.readers.jsonlines import MAX_INDEX_DEPTH, json_pointer, load_json, pointer_step
 from auditor.readers.values import JSON, type_name
 
 SCHEMA = "https://schema.org/"
@@ -206,12 +208,15 @@ class Document:
 
 def open_document(path: Path, rel: str) -> tuple[Document | None, list[Problem]]:
     """The JSON-LD document of `path`, or None and the problem that stops it being read."""
+    twice: list[safejson.Where] = []
     try:
-        root, lines = load_json(path)
+        root, lines = load_json(path, twice)
     except safejson.JSONRefused as exc:
         return None, [Problem(exc.code, str(exc), Evidence(rel, "", exc.line))]
     context = root.get("@context") if isinstance(root, dict) else None
     doc = Document(rel, root, lines, Vocab.of(context))
+    for at in twice:
+        doc.problem(DUPLICATE_KEY, TWICE.format(safejson.dotted(at)), json_pointer(at))
     if context is not None and not isinstance(context, (str, dict, list)):
         doc.problem(
             "bad-field", f"'@context' should be a URL, object or list, found {type_name(context, 'list')}", "/@context"

@@ -19,7 +19,7 @@ from pathlib import Path
 from auditor.harvest import licensetext, weights
 from auditor.harvest.layout import Context, Ev
 from auditor.identity import hub_repo, looks_like_hub_id
-from auditor.model import AssetRecord, Checksum, Evidence, LicenseStatement, Problem, Reference, Statement
+from auditor.model import AssetRecord, Checksum, Evidence, LicenseStatement, Problem, Reference, Statement, given_twice
 from auditor.naming import asset_key
 from auditor.readers import safejson
 from auditor.readers.text import decode, read_text
@@ -95,11 +95,13 @@ def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]
 
 def _read_config(path: Path, record: AssetRecord, problems: list[Problem]) -> bool:
     rel = record.source
+    twice: list[safejson.Where] = []
     try:
-        data = safejson.load(path)
+        data = safejson.load(path, twice=twice)
     except safejson.JSONRefused as exc:
         problems.append(Problem(exc.code, str(exc), Evidence(rel, "", exc.line)))
         return False
+    problems += [given_twice(rel, safejson.dotted(at)) for at in twice]
     if not isinstance(data, dict):
         found = type_name(data)
         problems.append(

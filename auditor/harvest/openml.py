@@ -24,10 +24,11 @@ from auditor.model import (
     Problem,
     Reference,
     Statement,
+    given_twice,
 )
 from auditor.naming import asset_key
 from auditor.readers import safejson, safexml
-from auditor.readers.jsonlines import load_json
+from auditor.readers.jsonlines import json_pointer, load_json
 from auditor.readers.safexml import line_of
 from auditor.readers.values import shorten_line, type_name
 
@@ -129,11 +130,13 @@ def _namespace(tag: str) -> str:
 
 
 def _json_fields(path: Path, rel: str, problems: list[Problem]) -> Fields | None:
+    twice: list[safejson.Where] = []
     try:
-        data, lines = load_json(path)
+        data, lines = load_json(path, twice)
     except safejson.JSONRefused as exc:
         problems.append(Problem(exc.code, str(exc), Evidence(rel, "", exc.line)))
         return None
+    problems += [given_twice(rel, json_pointer(twin)) for twin in twice]
     description = data.get(ROOT) if isinstance(data, dict) else None
     if not isinstance(description, dict):
         found = (

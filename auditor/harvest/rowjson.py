@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import threading
 
-from auditor.model import BAD_ROW
+from auditor.model import BAD_ROW, DUPLICATE_KEY, TWICE
 from auditor.readers import safejson
 from auditor.readers.values import JSON
 
@@ -83,8 +83,7 @@ def _loads(text: str) -> JSON:
 
 
 def _tell_twice(pointers: list[str], field: str, found: Problems) -> None:
-    message = "field '{}' is given twice; the last value is used"
-    found.extend(("duplicate-key", message.format(p), f"{field}.{p}") for p in pointers[:MAX_TWICE])
+    found.extend((DUPLICATE_KEY, TWICE.format(p), f"{field}.{p}") for p in pointers[:MAX_TWICE])
     if len(pointers) > MAX_TWICE:
         more = f"{len(pointers) - MAX_TWICE:,} more fields are given twice (the first {MAX_TWICE} are told)"
         found.append(("duplicate-key", f"{more}; the last value of each is used", field))

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from auditor.harvest.jsonld import Document, Node, label, text_of
 from auditor.identity import hub_ref
-from auditor.model import Reference
+from auditor.model import UNREAD_ENTRY, Reference
 from auditor.readers.values import JSON
 
 LOCATIONS = ("url", "prov:atLocation", "prov:locatedAt", "sameAs", "contentUrl", "identifier", "@id")
@@ -68,7 +68,7 @@ def _is_model(doc: Document, value: JSON, pointer: str) -> bool:
 
 
 def _refs(doc: Document, value: JSON, pointer: str, relation: str, kind: str) -> list[Reference]:
-    """The reference a string or node makes, or a bad-field problem when it names nothing."""
+    """The reference a string or node makes, or an unread-entry problem when it names nothing."""
     text = text_of(value)
     if text is not None:
         target = _upstream(text.strip()) if text.strip() else None
@@ -79,7 +79,7 @@ def _refs(doc: Document, value: JSON, pointer: str, relation: str, kind: str) ->
     else:
         target = None
     if target is None:
-        doc.problem("bad-field", f"'{label(pointer)}' names no upstream asset (no URL, @id, name or label)", pointer)
+        doc.problem(UNREAD_ENTRY, f"'{label(pointer)}' names no upstream asset (no URL, @id, name or label)", pointer)
         return []
     return [
         Reference(

@@ -6,6 +6,8 @@ UTF-8 one. JSON's key order is free, so a JSON object whose head names no format
 as its top-level marker members alone, wherever they stand in the file. A file still unrecognised
 that is named like a manifest (bom.json, *.spdx.json, …) or holds a manifest format's own top-level
 key is reported, never skipped in silence; any other file (tokenizer.json, a codemeta.json) is not.
+A JSON object over MEMBERS_LIMIT is not parsed here: it is searched for an own key written as a key,
+and reported with the bound when it holds one.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ MARKERS = ("bomFormat", "specVersion", "spdxVersion", "SPDXID", "@context", "@ty
 # Keys only a manifest format has: a JSON object holding one is a manifest, read or reported.
 OWN_KEYS = frozenset({"bomFormat", "spdxVersion", "SPDXID", "data_set_description"})
 # Manifest file name conventions: bom.json, sbom.xml, x.cdx.json, x.spdx, x.spdx.rdf.xml, croissant.json.
+_OWN_KEY = re.compile(rb'"(' + b"|".join(k.encode() for k in sorted(OWN_KEYS)) + rb')"\s*:')
+_CHUNK = 1024 * 1024
 _MANIFEST_NAME = re.compile(
     r"(?:^|[._-])(?:s?bom|cdx|cyclonedx|spdx3?|croissant)(?:\.(?:json|jsonld|xml|rdf|ya?ml|tag))*$", re.I
 )
@@ -49,13 +53,25 @@ def members(path: Path, head: bytes) -> dict[str, object] | None:
         return None
     try:
         if path.stat().st_size > MEMBERS_LIMIT:
-            return None
+            return _own_keys(path)
         value = json.loads(path.read_bytes().decode(encoding_of(head), "replace"))
     except (OSError, ValueError, RecursionError):
         return None
     if not isinstance(value, dict):
         return None
     return {k: value[k] for k in MARKERS if k in value and len(json.dumps(value[k])) <= MEMBER_BYTES}
+
+
+def _own_keys(path: Path) -> dict[str, object]:
+    """The own keys a JSON file too large to parse here writes as keys (anywhere, nested too), their
+    values unknown: read in chunks overlapping by the longest key, so none is cut in two."""
+    found: set[str] = set()
+    tail = b""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            text, tail = tail + chunk, (tail + chunk)[-64:]
+            found.update(m.group(1).decode() for m in _OWN_KEY.finditer(text))
+    return dict.fromkeys(sorted(found))
 
 
 def as_head(found: dict[str, object]) -> bytes:
@@ -66,8 +82,29 @@ def as_head(found: dict[str, object]) -> bytes:
 def unrecognised(path: Path, found: dict[str, object] | None) -> str | None:
     """Why a file no reader recognised must be reported (it looks like a manifest), or None."""
     own = sorted(OWN_KEYS & set(found or ()))
+    if own and _too_large(path):
+        bound = (
+            f"over the {MEMBERS_LIMIT // 1048576} MB up to which a JSON file's format is looked for past its first 4 KB"
+        )
+        return f"holds '{own[0]}', a manifest's own key, and is {bound}: not read (name its format first)"
     if own:
         return f"holds '{own[0]}', a manifest's own key, but is no manifest of a format mlaudit reads"
     if _MANIFEST_NAME.search(path.name):
         return "is named like a manifest (SBOM, SPDX, CycloneDX or Croissant) but is none that mlaudit recognises"
     return None
+
+
+def skipped(path: Path) -> str:
+    """Why a file no reader recognised and none need report is skipped, as the inventory says."""
+    if path.name.lower().endswith(JSON_SUFFIXES) and _too_large(path):
+        return (
+            f"no manifest format named in its first 4 KB, and over {MEMBERS_LIMIT // 1048576} MB: not examined further"
+        )
+    return "not a manifest format mlaudit reads"
+
+
+def _too_large(path: Path) -> bool:
+    try:
+        return path.stat().st_size > MEMBERS_LIMIT
+    except OSError:
+        return False

@@ -37,6 +37,7 @@ from auditor.harvest.spdx import (
 from auditor.harvest.spdx2licenses import stated
 from auditor.harvest.spdx2load import MAX_MESSAGES, Loaded, Unreadable, load, plain
 from auditor.model import (
+    UNREAD_ENTRY,
     AssetRecord,
     Checksum,
     Evidence,
@@ -44,6 +45,7 @@ from auditor.model import (
     Problem,
     Reference,
     Statement,
+    given_twice,
 )
 from auditor.naming import asset_key
 from auditor.readers.values import JSON, shorten_line
@@ -147,7 +149,8 @@ def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]
     except Unreadable as exc:
         return [], [Problem(code, message, Evidence(rel, "", line)) for code, message, line in exc.problems]
     records, told = _records(loaded, rel)
-    return records, told + _validate(loaded, rel, records)
+    twice = [given_twice(rel, at, line) for at, line in loaded.twice]
+    return records, twice + told + _validate(loaded, rel, records)
 
 
 def _serialization(name: str) -> str | None:
@@ -271,6 +274,8 @@ def _references(loaded: Loaded, records: dict[str, AssetRecord], rel: str) -> li
     is told, not followed."""
     document = loaded.document
     external = {r.document_ref_id: r.document_uri for r in document.creation_info.external_document_refs}
+    local = {document.creation_info.spdx_id} | {f.spdx_id for f in document.files}
+    local |= {s.spdx_id for s in document.snippets}  # elements that are no asset: no lineage to them lost
     told = []
     for r in document.relationships:
         a, kind, b = r.spdx_element_id, r.relationship_type.name, r.related_spdx_element_id
@@ -285,7 +290,11 @@ def _references(loaded: Loaded, records: dict[str, AssetRecord], rel: str) -> li
         record = records.get(child)
         if record is None or parent == child:
             continue  # files, snippets, the document itself, or an element of another document
-        add_reference(record, _reference(parent, code, record, records, external, evidence))
+        reference = _reference(parent, code, record, records, external, evidence)
+        if reference is None and parent not in local:  # a lineage edge to nothing: its upstream is unknown
+            unread = f"{kind} names '{parent}', which no element here or in a declared document is; not read"
+            told.append(Problem(UNREAD_ENTRY, unread, evidence, asset_key(record.kind, record.id)))
+        add_reference(record, reference)
     return told
 
 
@@ -322,24 +331,15 @@ def _validate(loaded: Loaded, rel: str, records: list[AssetRecord]) -> list[Prob
             messages = validate_full_spdx_document(document)
         else:
             messages = _validate_elements(document)
-            problems.append(
-                Problem(
-                    "partly-validated",
-                    f"{elements} elements and {len(document.relationships)} "
-                    "relationships: each element was validated, but not the ids that "
-                    "relationships and annotations name (spdx-tools checks them in quadratic "
-                    "time)",
-                    Evidence(rel, ""),
-                )
+            partly = (
+                f"{elements} elements and {len(document.relationships)} relationships: each element was "
+                "validated, but not the ids that relationships and annotations name (spdx-tools checks them "
+                "in quadratic time)"
             )
+            problems.append(Problem("partly-validated", partly, Evidence(rel, "")))
     except Exception as exc:  # a validator tripping on odd data must not lose the records already read
-        return [
-            Problem(
-                "invalid",
-                f"spdx-tools could not validate the document: {type(exc).__name__}: {shorten_line(str(exc), 300)}",
-                Evidence(rel, ""),
-            )
-        ]
+        failed = f"spdx-tools could not validate the document: {type(exc).__name__}: {shorten_line(str(exc), 300)}"
+        return [Problem("invalid", failed, Evidence(rel, ""))]
     package_ids = (p.spdx_id for p in document.packages)
     keys = {pid: asset_key(r.kind, r.id) for pid, r in zip(package_ids, records, strict=False)}
     for message in messages[:MAX_MESSAGES]:

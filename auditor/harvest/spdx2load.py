@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import yaml
 
+from auditor.harvest import tagvalue_lines
 from auditor.harvest.spdx import shape
 from auditor.readers import safejson, safexml, safeyaml
 from auditor.readers.safexml import line_of
@@ -120,6 +121,7 @@ class Loaded:
     raw: dict[str, dict[str, tuple[str, int | None]]] = field(default_factory=dict)  # id -> field -> (text, line)
     lines: dict[str, int] = field(default_factory=dict)  # element id -> line where it is declared
     relationship_lines: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    twice: list[tuple[str, int | None]] = field(default_factory=list)  # (pointer, line) of keys given twice
 
 
 def load(path: Path, serialization: str) -> Loaded:
@@ -127,14 +129,17 @@ def load(path: Path, serialization: str) -> Loaded:
         return _load_tagvalue(_text(path))
     if serialization == "yaml":
         text = _text(path)
-        return _from_dict(_yaml(text), text)
+        twice: list[tuple[str, int | None]] = []
+        return _from_dict(_yaml(text, twice), text, twice)
     data = _bytes(path)
     text = decode(data, "replace")
     if serialization == "json":
+        found: list[safejson.Where] = []
         try:
-            return _from_dict(safejson.loads(data), text)
+            value = safejson.loads(data, found)
         except safejson.JSONRefused as exc:
             raise Unreadable([(exc.code, str(exc), exc.line)]) from None
+        return _from_dict(value, text, [(safejson.dotted(at), None) for at in found])
     try:
         root = safexml.loads(data)
     except safexml.XMLRefused as exc:
@@ -158,15 +163,8 @@ def _bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise Unreadable(
-                [
-                    (
-                        "refused",
-                        f"file is {size / 1048576:.1f} MB, over the {MAX_BYTES // 1048576} MB limit for SPDX documents",
-                        None,
-                    )
-                ]
-            )
+            over = f"file is {size / 1048576:.1f} MB, over the {MAX_BYTES // 1048576} MB limit for SPDX documents"
+            raise Unreadable([("refused", over, None)])
         return path.read_bytes()
     except OSError as exc:
         raise Unreadable([("malformed", f"cannot read file: {exc.strerror or exc}", None)]) from None
@@ -222,7 +220,7 @@ def _line_in(message: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def _from_dict(data: JSON, text: str) -> Loaded:
+def _from_dict(data: JSON, text: str, twice: list[tuple[str, int | None]] | None = None) -> Loaded:
     """JSON, YAML and XML: spdx-tools' dictionary parser, raw license strings from the same dictionary."""
     from spdx_tools.spdx.parser.jsonlikedict.json_like_dict_parser import JsonLikeDictParser
 
@@ -236,7 +234,7 @@ def _from_dict(data: JSON, text: str) -> Loaded:
         if isinstance(package, dict) and isinstance(package.get("SPDXID"), str):
             pid = package["SPDXID"]
             raw[pid] = {f: (package[f], lines.get(pid)) for f in _LICENSE_FIELDS if isinstance(package.get(f), str)}
-    return Loaded(document, raw, lines)
+    return Loaded(document, raw, lines, twice=twice or [])
 
 
 def _check_lists(data: dict[str, JSON]) -> None:
@@ -286,11 +284,12 @@ for _tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float"):
     _YAMLLoader.add_constructor(_tag, _as_written)
 
 
-def _yaml(text: str) -> JSON:
+def _yaml(text: str, twice: list[tuple[str, int | None]]) -> JSON:
     try:
         node = safeyaml.compose(text, _YAMLLoader, MAX_YAML_NODES)
         if node is None:
             raise Unreadable([("malformed", "empty YAML document", None)])
+        twice.extend(safeyaml.keys_twice(node))
         return _YAMLLoader("").construct_document(node)
     except safeyaml.Refused as exc:
         raise Unreadable([("refused", str(exc), exc.line)]) from None
@@ -342,21 +341,13 @@ def _check_rdf_document(graph: Graph) -> None:
 
     documents = sorted(str(s) for s in set(graph.subjects(RDF.type, SPDX_NAMESPACE.SpdxDocument)))
     if len(documents) != 1:
-        raise Unreadable(
-            [("malformed", f"RDF/XML should describe exactly one spdx:SpdxDocument, found {len(documents)}", None)]
-        )
+        one = f"RDF/XML should describe exactly one spdx:SpdxDocument, found {len(documents)}"
+        raise Unreadable([("malformed", one, None)])
     namespace, _, element = documents[0].partition("#")
     if not namespace or not element:
-        raise Unreadable(
-            [
-                (
-                    "malformed",
-                    "the spdx:SpdxDocument URI should be the document namespace, '#' and "
-                    f"its SPDX id, found '{shorten_line(documents[0], 200)}'",
-                    None,
-                )
-            ]
-        )
+        uri = f"found '{shorten_line(documents[0], 200)}'"
+        message = f"the spdx:SpdxDocument URI should be the document namespace, '#' and its SPDX id, {uri}"
+        raise Unreadable([("malformed", message, None)])
 
 
 def _load_tagvalue(text: str) -> Loaded:
@@ -367,6 +358,8 @@ def _load_tagvalue(text: str) -> Loaded:
     # spdx-tools' tag-value parser builds a new license index (~50 ms) for every license field it
     # meets; the index spdx-tools built at import time is the same and serves them all.
     tagvalue.get_spdx_licensing = lambda: spdx_licensing  # type: ignore[attr-defined]  # patched on purpose, see above
+    if broken := tagvalue_lines.broken(text):
+        raise Unreadable([("malformed", *broken)])
     parser = _parsed(tagvalue.Parser, debug=False, errorlog=yacc.NullLogger())
     loaded = Loaded(_parsed(parser.parse, text))
     _scan_tagvalue(text, loaded)

@@ -34,6 +34,7 @@ from auditor.model import (
     Identifier,
     Problem,
     Statement,
+    given_twice,
 )
 from auditor.readers import safejson
 from auditor.readers.text import decode, id_lines
@@ -68,11 +69,13 @@ def detect(path: Path, head: bytes) -> bool:
 
 def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]]:
     """Every AI, dataset and software package of the graph as a record, with licenses and lineage."""
+    twice: list[safejson.Where] = []
     try:
-        data = safejson.load(path)
+        data = safejson.load(path, twice=twice)
     except safejson.JSONRefused as exc:
         return [], [Problem(exc.code, str(exc), Evidence(context.rel, "", exc.line))]
     graph = Graph(context.rel)
+    graph.problems += [given_twice(context.rel, safejson.dotted(at)) for at in twice]
     problem = collect(data, graph)
     if problem:
         return [], [Problem("malformed", problem, Evidence(context.rel, ""))]

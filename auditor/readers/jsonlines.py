@@ -19,9 +19,10 @@ MAX_LINE_INDEX_BYTES = 16 * 1024 * 1024
 MAX_INDEX_DEPTH = 8
 
 
-def load_json(path: Path) -> tuple[JSON, dict[str, int]]:
-    """The parsed JSON of `path` and the 1-based line of each JSON pointer (shallow ones); JSONRefused if unreadable."""
-    data = safejson.load(path)
+def load_json(path: Path, twice: list[safejson.Where] | None = None) -> tuple[JSON, dict[str, int]]:
+    """The parsed JSON of `path` and the 1-based line of each JSON pointer (shallow ones); JSONRefused if
+    unreadable. Where keys are given twice is added to `twice` (safejson.load)."""
+    data = safejson.load(path, twice=twice)
     try:
         raw = path.read_bytes() if path.stat().st_size <= MAX_LINE_INDEX_BYTES else b""
     except OSError:
@@ -85,3 +86,8 @@ def _json_string(token: str) -> str:
 
 def pointer_step(key: str) -> str:
     return key.replace("~", "~0").replace("/", "~1")
+
+
+def json_pointer(at: safejson.Where) -> str:
+    """`at` as a JSON pointer (RFC 6901): /a/0/b."""
+    return "".join(f"/{pointer_step(p) if isinstance(p, str) else p}" for p in at)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from pathlib import Path
 from typing import NoReturn
 
@@ -12,6 +13,7 @@ from auditor.readers.values import JSON
 
 MAX_JSON_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 200
+Where = tuple[str | int, ...]  # where in a JSON value: the keys and indexes leading there
 
 
 class JSONRefused(ValueError):
@@ -22,16 +24,17 @@ class JSONRefused(ValueError):
         self.code, self.line = code, line
 
 
-def load(path: Path, limit: int = MAX_JSON_BYTES) -> JSON:
-    """The parsed JSON value of `path`, or JSONRefused naming the problem."""
+def load(path: Path, limit: int = MAX_JSON_BYTES, twice: list[Where] | None = None) -> JSON:
+    """The parsed JSON value of `path`, or JSONRefused naming the problem; the pointers of keys given
+    twice in one object are added to `twice` (the last value of each is kept)."""
     try:
         data = read_bounded(path, limit, "JSON manifests")
     except ReadRefused as exc:
         raise JSONRefused("refused" if exc.code == "too-large" else "malformed", str(exc)) from None
-    return loads(data)
+    return loads(data, twice)
 
 
-def loads(data: bytes) -> JSON:
+def loads(data: bytes, twice: list[Where] | None = None) -> JSON:
     try:
         text = decode(data)
     except UnicodeDecodeError as exc:
@@ -40,8 +43,9 @@ def loads(data: bytes) -> JSON:
     depth = depth_of(text)
     if depth > MAX_DEPTH:
         raise JSONRefused("refused", f"JSON nested {depth} levels deep, over the limit of {MAX_DEPTH}")
+    _MET.twice = False
     try:
-        value = json.loads(text, parse_constant=_no_constant)
+        value = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise JSONRefused(
             "malformed", f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", exc.lineno
@@ -50,7 +54,55 @@ def loads(data: bytes) -> JSON:
         raise JSONRefused("malformed", f"invalid JSON: {exc}") from None
     if _SURROGATE_ESCAPE.search(text) and _holds_surrogate(value):
         raise _lone_surrogate(text)
+    if _MET.twice and twice is not None:  # nearly no file has a key given twice, and is not walked
+        twice.extend(_keys_twice(value))
     return value
+
+
+class _Twice(dict[str, JSON]):
+    """An object some of whose keys are given twice (`keys_twice`); the last value of each is kept, as
+    json.loads keeps it, but other readers keep the first: the file says two things and it is told."""
+
+    __slots__ = ("keys_twice",)
+    keys_twice: list[str]
+
+
+_MET = threading.local()  # `twice`: an object with a key given twice was met in this thread's parse
+
+
+def _object(items: list[tuple[str, JSON]]) -> dict[str, JSON]:
+    value = dict(items)
+    if len(value) == len(items):
+        return value
+    seen: set[str] = set()
+    again: set[str] = set()
+    for key, _ in items:
+        (again if key in seen else seen).add(key)
+    marked = _Twice(value)
+    marked.keys_twice = sorted(again)
+    _MET.twice = True
+    return marked
+
+
+def _keys_twice(value: JSON) -> list[Where]:
+    """Where the keys given twice in `value`'s objects are, in document order (walked with a stack of
+    its own: the value may be as deep as MAX_DEPTH)."""
+    found: list[Where] = []
+    stack: list[tuple[JSON, Where]] = [(value, ())]
+    while stack:
+        item, at = stack.pop()
+        if isinstance(item, list):
+            stack.extend((v, (*at, i)) for i, v in reversed(list(enumerate(item))))
+        elif isinstance(item, dict):
+            if isinstance(item, _Twice):
+                found.extend((*at, k) for k in item.keys_twice)
+            stack.extend((v, (*at, k)) for k, v in reversed(item.items()))
+    return found
+
+
+def dotted(at: Where) -> str:
+    """`at` as the pointers of cards and rows write it: a.b[0].c."""
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in at).lstrip(".")
 
 
 # json.loads accepts an escaped surrogate with no partner ("\ud800"): a string no UTF-8 can encode,
@@ -89,6 +141,9 @@ def _lone_surrogate(text: str) -> JSONRefused:
 
 def _no_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not valid JSON")
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_object, parse_constant=_no_constant)  # made once
 
 
 # A string runs to its closing quote, or to the end of the text when unterminated, so no scan

@@ -98,6 +98,26 @@ def _check_expansion(root: yaml.Node, max_nodes: int) -> None:
             stack.extend((c, False) for c in children if id(c) not in measured)
 
 
+def keys_twice(root: yaml.Node) -> list[tuple[str, int]]:
+    """(pointer `a.b[0].c`, line) of each key given twice in one mapping of the node tree, in document
+    order; a tree, as `compose` gives one once it has checked the aliases."""
+    found: list[tuple[str, int]] = []
+    stack: list[tuple[yaml.Node, str]] = [(root, "")]
+    while stack:
+        node, at = stack.pop()
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((v, f"{at}[{i}]") for i, v in reversed(list(enumerate(node.value))))
+        elif isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, _ in node.value:
+                name = f"{at}.{key.value}" if at else str(key.value)
+                if isinstance(key, yaml.ScalarNode) and key.value in seen:
+                    found.append((name, key.start_mark.line + 1))
+                seen.add(str(key.value))
+            stack.extend((v, f"{at}.{k.value}" if at else str(k.value)) for k, v in reversed(node.value))
+    return found
+
+
 def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.SequenceNode):
         return list(node.value)
