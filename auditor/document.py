@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from auditor import __version__, config, osadl, review, rulebase
+from auditor.baseline import compare as compare_baseline
 from auditor.config import Settings
 from auditor.interpretation import Documentation, Finding, Interpretation, Obligation, Step
 from auditor.licenses import NEVER
@@ -68,7 +69,7 @@ def apply_review(
     if decisions is not None:
         review.resolve(doc, decisions, as_of or config.today())
     if baseline is not None:
-        review.compare(doc, baseline[1], baseline[0])
+        compare_baseline(doc, baseline[1], baseline[0])
     open_ = [f for f in doc["findings"] if f["status"] == "open"]
     counts = {s.value: sum(1 for f in open_ if f["severity"] == s) for s in Severity}
     doc["counts"] = {"open": len(open_), "resolved": len(doc["findings"]) - len(open_), **counts}

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from auditor import duck, lake, lakedb, review, rulebase, snapshot
+from auditor import baseline, duck, lake, lakedb, review, rulebase, snapshot
 from auditor.harvest import hubtable, sniff
 from auditor.parsed import JSONObject
 from auditor.vocabulary import REPORTS
@@ -88,7 +88,7 @@ def from_report(name: str, doc: JSONObject) -> State:
     ]
     rows = {"assets": assets, "edges": doc["edges"], "findings": doc["findings"]}
     position, rules = _judged_by(doc)
-    return State(name, rows=rows, kind=REPORT, position=position, rule_base=rules, release=review.release_of(doc))
+    return State(name, rows=rows, kind=REPORT, position=position, rule_base=rules, release=baseline.release_of(doc))
 
 
 def from_lake(judged: lake.LakeAudit) -> State:

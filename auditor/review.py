@@ -5,7 +5,7 @@
 - resolutions.yaml accepts findings after reasoning, keyed by rule id + asset (never by message
   text, which may be reworded), with a reason from a closed list, a comment, the reviewer, the
   date and an optional expiry;
-- a baseline (an earlier report.json) marks findings new, unchanged or gone.
+- a baseline (an earlier report.json) marks findings new, unchanged or gone (auditor/baseline.py).
 
 Resolutions and the baseline act on the report document, so `mlaudit report` can re-apply them to a
 stored audit without reasoning again. A malformed entry is listed as a problem and not applied:
@@ -342,56 +342,6 @@ def _orphan(r: Resolution) -> JSONObject:
         "file": r.file,
         "line": r.line,
     }
-
-
-def compare(doc: JSONObject, baseline: JSONObject, name: str) -> None:
-    """Mark each finding new or unchanged against an earlier report, and list the findings gone; a
-    report of another release is refused, since its findings would all show as gone or new."""
-    try:
-        before = {f["id"]: f for f in baseline["findings"]}
-    except (KeyError, TypeError) as exc:
-        raise ReviewError(f"{name}: not an mlaudit report.json (no findings list: {exc})") from None
-    if (was := release_of(baseline)) != (this := release_of(doc)):
-        raise ReviewError(
-            f"{name}: the baseline is a report of the release {was}, not of {this}: a baseline marks one release's "
-            "findings against its earlier report (`mlaudit diff` compares two releases)"
-        )
-    now = {f["id"] for f in doc["findings"]}
-    for finding in doc["findings"]:
-        finding["baseline"] = "unchanged" if finding["id"] in before else "new"
-    gone = [
-        {k: None if f.get(k) is None else str(f[k]) for k in ("id", "rule", "severity", "asset", "message")}
-        for i, f in sorted(before.items(), key=lambda item: str(item[0]))
-        if i not in now
-    ]
-    doc["review"]["baseline"] = {
-        "file": name,
-        "new": sum(f["baseline"] == "new" for f in doc["findings"]),
-        "unchanged": len(now & before.keys()),
-        "gone": gone,
-        "licenses": _license_changes(doc, baseline),
-    }
-
-
-def release_of(doc: JSONObject) -> str | None:
-    """The asset a report is the release audit of."""
-    return doc["release"].get("asset") if isinstance(doc.get("release"), dict) else None
-
-
-def _license_changes(doc: JSONObject, baseline: JSONObject) -> list[JSONObject]:
-    """Each asset of the release's lineage whose license, as read, is not the baseline's
-    (`mlaudit diff` of the two reports says more: declared licenses, use, edges, drift)."""
-    was = {str(a.get("id")): _read_as(a) for a in baseline.get("assets", []) if isinstance(a, dict)}
-    return [
-        {"asset": a["id"], "before": was[a["id"]], "after": _read_as(a)}
-        for a in doc.get("assets", [])
-        if a["in_lineage"] and a["id"] in was and was[a["id"]] != _read_as(a)
-    ]
-
-
-def _read_as(asset: JSONObject) -> str:
-    status = asset.get("license_status")
-    return str(asset.get("license")) if status == "ok" and asset.get("license") else f"({status})"
 
 
 class ReviewError(ValueError):
