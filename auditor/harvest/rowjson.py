@@ -9,7 +9,6 @@ key given twice is walked, without recursion."""
 from __future__ import annotations
 
 import json
-import threading
 
 from auditor.model import BAD_ROW, DUPLICATE_KEY, TWICE
 from auditor.readers import safejson
@@ -26,7 +25,7 @@ def parse(text: str | None, field: str, found: Problems) -> JSON:
     string holding JSON text (Parquet's usual card data) is read once more."""
     if text is None:
         return None
-    _SEEN.twice = False
+    safejson.MET.twice = False
     try:
         value = _loads(text)
         if isinstance(value, str) and value[:1] in "{[":
@@ -38,7 +37,7 @@ def parse(text: str | None, field: str, found: Problems) -> JSON:
         return None
     except (ValueError, RecursionError):
         return text
-    if _SEEN.twice:  # nearly every row has no key given twice, and is not walked
+    if safejson.MET.twice:  # nearly every row has no key given twice, and is not walked
         _tell_twice(_twice(value), field, found)
     return value
 
@@ -47,31 +46,8 @@ class _TooDeep(ValueError):
     pass
 
 
-class _Twice(dict[str, JSON]):
-    """An object some of whose keys are given twice (`keys_twice`); the last value of each is kept."""
-
-    __slots__ = ("keys_twice",)
-    keys_twice: list[str]
-
-
-_SEEN = threading.local()  # `twice`: an object with a key given twice was met in this thread's parse
-
-
-def _object(items: list[tuple[str, JSON]]) -> dict[str, JSON]:
-    value = dict(items)
-    if len(value) == len(items):
-        return value
-    seen: set[str] = set()
-    again: set[str] = set()
-    for key, _ in items:
-        (again if key in seen else seen).add(key)
-    marked = _Twice(value)
-    marked.keys_twice = sorted(again)
-    _SEEN.twice = True
-    return marked
-
-
-_DECODER = json.JSONDecoder(object_pairs_hook=_object)  # made once: json.loads makes one a call given a hook
+# made once: json.loads makes one a call given a hook; keys given twice are marked as in any manifest
+_DECODER = json.JSONDecoder(object_pairs_hook=safejson.keyed_object)
 
 
 def _loads(text: str) -> JSON:
@@ -100,7 +76,7 @@ def _twice(value: JSON) -> list[str]:
             stack.extend((v, f"{pointer}[{i}]") for i, v in reversed(list(enumerate(item))))
         elif isinstance(item, dict):
             prefix = f"{pointer}." if pointer else ""
-            if isinstance(item, _Twice):
+            if isinstance(item, safejson.Twice):
                 found.extend(prefix + k for k in item.keys_twice)
             stack.extend((v, prefix + k) for k, v in reversed(item.items()))
     return found

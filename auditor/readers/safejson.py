@@ -43,7 +43,7 @@ def loads(data: bytes, twice: list[Where] | None = None) -> JSON:
     depth = depth_of(text)
     if depth > MAX_DEPTH:
         raise JSONRefused("refused", f"JSON nested {depth} levels deep, over the limit of {MAX_DEPTH}")
-    _MET.twice = False
+    MET.twice = False
     try:
         value = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
@@ -54,12 +54,12 @@ def loads(data: bytes, twice: list[Where] | None = None) -> JSON:
         raise JSONRefused("malformed", f"invalid JSON: {exc}") from None
     if _SURROGATE_ESCAPE.search(text) and _holds_surrogate(value):
         raise _lone_surrogate(text)
-    if _MET.twice and twice is not None:  # nearly no file has a key given twice, and is not walked
+    if MET.twice and twice is not None:  # nearly no file has a key given twice, and is not walked
         twice.extend(_keys_twice(value))
     return value
 
 
-class _Twice(dict[str, JSON]):
+class Twice(dict[str, JSON]):
     """An object some of whose keys are given twice (`keys_twice`); the last value of each is kept, as
     json.loads keeps it, but other readers keep the first: the file says two things and it is told."""
 
@@ -67,10 +67,11 @@ class _Twice(dict[str, JSON]):
     keys_twice: list[str]
 
 
-_MET = threading.local()  # `twice`: an object with a key given twice was met in this thread's parse
+MET = threading.local()  # `twice`: an object with a key given twice was met in this thread's parse
 
 
-def _object(items: list[tuple[str, JSON]]) -> dict[str, JSON]:
+def keyed_object(items: list[tuple[str, JSON]]) -> dict[str, JSON]:
+    """A JSON object as json.loads makes it, marked (`Twice`, `MET`) when a key is given twice."""
     value = dict(items)
     if len(value) == len(items):
         return value
@@ -78,9 +79,9 @@ def _object(items: list[tuple[str, JSON]]) -> dict[str, JSON]:
     again: set[str] = set()
     for key, _ in items:
         (again if key in seen else seen).add(key)
-    marked = _Twice(value)
+    marked = Twice(value)
     marked.keys_twice = sorted(again)
-    _MET.twice = True
+    MET.twice = True
     return marked
 
 
@@ -94,7 +95,7 @@ def _keys_twice(value: JSON) -> list[Where]:
         if isinstance(item, list):
             stack.extend((v, (*at, i)) for i, v in reversed(list(enumerate(item))))
         elif isinstance(item, dict):
-            if isinstance(item, _Twice):
+            if isinstance(item, Twice):
                 found.extend((*at, k) for k in item.keys_twice)
             stack.extend((v, (*at, k)) for k, v in reversed(item.items()))
     return found
@@ -143,7 +144,7 @@ def _no_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not valid JSON")
 
 
-_DECODER = json.JSONDecoder(object_pairs_hook=_object, parse_constant=_no_constant)  # made once
+_DECODER = json.JSONDecoder(object_pairs_hook=keyed_object, parse_constant=_no_constant)  # made once
 
 
 # A string runs to its closing quote, or to the end of the text when unterminated, so no scan
