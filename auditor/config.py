@@ -102,9 +102,26 @@ class Settings:
 
     def override(self, **options: object) -> Settings:
         given = {k: v for k, v in options.items() if v not in (None, ())}
-        origin = {**self.origin, **{k: "command line" for k in given}}
+        base = self._released_as(str(given["asset"])) if "asset" in given else self
+        origin = {**base.origin, **{k: "command line" for k in given}}
         # the command line's values, of the types its parser gives; `_checked` refuses wrong values
-        return _checked(replace(self, **given, origin=origin), "command line")  # type: ignore[arg-type]
+        return _checked(replace(base, **given, origin=origin), "command line")  # type: ignore[arg-type]
+
+    def _released_as(self, asset: str) -> Settings:
+        """The settings for `asset`, named on the command line: [release]'s use and distribution
+        describe the release mlaudit.toml names, so for another asset they are set aside, and said,
+        and [lake] or mlaudit's defaults decide, as they do for that asset's row in a lake."""
+        told = [k for k in ("use", "distribution") if self.origin.get(k) == CONFIG_NAME]
+        if self.origin.get("asset") != CONFIG_NAME or not told or asset.lower() == str(self.asset).lower():
+            return self
+        written = ", ".join(f"{k} = {getattr(self, k)!r}" for k in told)
+        said = f"{CONFIG_NAME}: [release] {written} not used: it describes {self.asset}, not {asset}"
+        return replace(
+            self,
+            **{k: getattr(DEFAULT, k) for k in told},
+            origin={**self.origin, **{k: DEFAULT.origin[k] for k in told}},
+            unused=(*self.unused, said),
+        )
 
 
 def without_release(settings: Settings) -> Settings:

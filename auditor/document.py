@@ -150,8 +150,10 @@ def _release(
     result: Interpretation, graph: AssetGraph, settings: Settings, outside: tuple[int, int]
 ) -> dict[str, JSON]:
     """The release and how it is released; with the assets and edges of the folder outside its
-    lineage (cut before encoding: auditor/cone.py) counted, when there are any."""
+    lineage (cut before encoding: auditor/cone.py) counted, and what of mlaudit.toml was not used
+    (a [release] of another asset), when there are any."""
     cut: dict[str, JSON] = {"outside_lineage": {"assets": outside[0], "edges": outside[1]}} if any(outside) else {}
+    unused: dict[str, JSON] = {"unused_settings": list(settings.unused)} if settings.unused else {}
     return {
         "asset": display_id(result.release, graph) if result.release else None,
         "use": settings.use,
@@ -159,6 +161,7 @@ def _release(
         "basis": result.release_basis,
         "use_category": result.use_categories.get(result.release, "unspecified") if result.release else None,
         **cut,
+        **unused,
     }
 
 

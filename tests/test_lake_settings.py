@@ -158,3 +158,20 @@ def test_each_setting_that_decided_a_release_is_named_in_its_row_and_its_evidenc
         if " is released " in s["fact"] and s["asset"] == "acme/tuned"
     }
     assert pointers == {("acme/tuned", both)}
+
+
+def test_release_settings_of_another_asset_are_set_aside_and_said_by_its_audit(tmp_path, capsys):
+    """[release]'s use describes the release it names: `audit --asset` of another asset, the command
+    a lake suggests, releases that asset as the lake's row does (commercial, so it fails on the
+    non-commercial data), and says the setting was not used; for the named asset it applies."""
+    toml = '[release]\nasset = "acme/plain"\nuse = "research"\n'
+    root = write_tree(tmp_path / "lake", {"models.jsonl": table(ROWS), "mlaudit.toml": toml})
+    out = tmp_path / "out"
+    assert main(["audit", str(root), "--asset", "acme/tuned", "--out", str(out)]) == 1
+    said = "mlaudit.toml: [release] use = 'research' not used: it describes acme/plain, not acme/tuned"
+    assert f"note: {said}" in capsys.readouterr().out
+    report = json.loads((out / "report.json").read_text())
+    assert report["release"]["use"] == "commercial" and report["release"]["unused_settings"] == [said]
+    assert main(["audit", str(root), "--asset", "ACME/plain", "--out", str(out)]) == 0
+    report = json.loads((out / "report.json").read_text())
+    assert report["release"]["use"] == "research" and "unused_settings" not in report["release"]

@@ -33,6 +33,7 @@ def render(
         f"mlaudit {document['tool']['version']} · position: {document['position']}",
         f"release: {release['asset'] or '(' + release['basis'] + ')'} · use: {release['use']} · "
         f"distribution: {release['distribution']}",
+        *(f"note: {note}" for note in release.get("unused_settings", [])),
         _verdict(document),
         f"open: {counts['error']} error, {counts['warning']} warning, {counts['info']} info · "
         f"resolved: {counts['resolved']}",
