@@ -86,10 +86,11 @@ def test_choice_prefers_the_first_alternative_when_it_does_not_matter(tmp_path):
         tmp_path,
         {
             "mlaudit.toml": '[release]\nasset = "acme/m"\n',
-            "acme/m/README.md": card('license: "MIT OR Apache-2.0"'),
+            "acme/m/README.md": card("license: apache-2.0\nbase_model: org/base"),
+            "org/base/README.md": card('license: "MIT OR Apache-2.0"'),
         },
     )
-    (choice,) = run_audit(root)["license_choices"]
+    (choice,) = run_audit(root)["license_choices"]  # the upstream's: the release's own is its recipients'
     assert choice["alternatives"] == [["MIT"], ["Apache-2.0"]] and choice["chosen"] == ["MIT"]
 
 
