@@ -6,6 +6,8 @@ finding can be traced back to the manifest text that caused it.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 KINDS = ("model", "dataset", "code", "other")
@@ -130,11 +132,32 @@ class Problem:
 
 DUPLICATE_KEY = "duplicate-key"  # a key given twice in one mapping: told (INP002), the last value used
 TWICE = "field '{}' is given twice; the last value is used"  # told alike in every format
+TWICE_DECIDES = (
+    "field '{}' is given twice, so the license or lineage it states cannot be known (readers differ on "
+    "which value counts; the last is used)"
+)
 
 
-def given_twice(file: str, pointer: str, line: int | None = None) -> Problem:
-    """A key given twice in `file`: told, since readers disagree on which value counts."""
-    return Problem(DUPLICATE_KEY, TWICE.format(pointer), Evidence(file, pointer, line))
+def twice_told(pointer: str, keys: Iterable[str | int], terms: frozenset[str]) -> tuple[str, str]:
+    """The code and message of a key given twice at `keys` (the path to it): inside one of the format's
+    license or lineage fields (`terms`) the author's meaning decides the asset's terms or upstreams
+    and is unknown, an unread entry (INP001); elsewhere it is told (INP002)."""
+    if terms.intersection(k for k in keys if isinstance(k, str)):
+        return UNREAD_ENTRY, TWICE_DECIDES.format(pointer)
+    return DUPLICATE_KEY, TWICE.format(pointer)
+
+
+def given_twice(
+    file: str, pointer: str, terms: frozenset[str], line: int | None = None, keys: Sequence[str | int] = ()
+) -> Problem:
+    """A key given twice in `file` at `pointer` (`keys`: its path, if not the dotted pointer's)."""
+    code, message = twice_told(pointer, keys or path_keys(pointer), terms)
+    return Problem(code, message, Evidence(file, pointer, line))
+
+
+def path_keys(pointer: str) -> list[str]:
+    """The keys of a dotted pointer (a.b[0].c: a, b, c)."""
+    return [k for k in re.split(r"[.\[\]]", pointer) if k and not k.isdigit()]
 
 
 @dataclass(slots=True)

@@ -127,7 +127,7 @@ def test_unclosed_front_matter(tmp_path):
 def test_duplicate_key_is_reported(tmp_path):
     record, result = harvest_one(tmp_path, "---\nlicense: mit\nlicense: apache-2.0\n---\n")
     assert [s.raw for s in record.licenses] == ["apache-2.0"]
-    assert result.problems[0].code == "duplicate-key" and result.problems[0].evidence.line == 3
+    assert result.problems[0].code == "unread-entry" and result.problems[0].evidence.line == 3
 
 
 def test_binary_file(tmp_path):

@@ -24,12 +24,10 @@ from urllib.parse import unquote
 
 from auditor.harvest import exported
 from auditor.harvest.cyclonedxdoc import NotABom, load_json, load_xml
-from auditor.harvest.cyclonedxwalk import DATA_FIELDS, Walk, placement_key
+from auditor.harvest.cyclonedxwalk import DATA_FIELDS, TERMS_FIELDS, Walk, placement_key
 from auditor.harvest.layout import Context
 from auditor.identity import hub_id, purl_version
 from auditor.model import (
-    DUPLICATE_KEY,
-    TWICE,
     UNREAD_ENTRY,
     VARIANT,
     AssetRecord,
@@ -37,6 +35,7 @@ from auditor.model import (
     Evidence,
     Identifier,
     Problem,
+    twice_told,
     variant_told,
 )
 from auditor.readers import safejson, safexml
@@ -119,7 +118,7 @@ class _Reader(Walk):
         data = self.doc.data
         self._check_header(data)
         for at in self.doc.twice:
-            self.problem(DUPLICATE_KEY, TWICE.format(safejson.dotted(at)), json_pointer(at))
+            self.problem(*twice_told(safejson.dotted(at), at, TERMS_FIELDS), json_pointer(at))
         metadata = data.get("metadata")
         if metadata is not None and not isinstance(metadata, dict):
             self.problem(UNREAD_ENTRY, f"'metadata' should be an object, found {a_type(metadata)}", "/metadata")

@@ -25,6 +25,8 @@ DATA_FIELDS = {
     "governance": dict,
     "description": str,
 }
+# The fields stating a component's license or lineage: a key given twice inside one leaves them unknown.
+TERMS_FIELDS = frozenset({"licenses", "pedigree", "dependencies", "datasets"})
 _NOT_SUMMARISED = frozenset({"content", "bom-ref", "signature", "graphics", "text"})
 
 

@@ -9,8 +9,6 @@ from auditor.harvest import hubrelation
 from auditor.harvest.layout import Ev, Placement
 from auditor.identity import hub_id, looks_like_hub_id, pinned
 from auditor.model import (
-    DUPLICATE_KEY,
-    TWICE,
     UNREAD_ENTRY,
     AssetRecord,
     Evidence,
@@ -18,6 +16,8 @@ from auditor.model import (
     Problem,
     Reference,
     Statement,
+    path_keys,
+    twice_told,
 )
 from auditor.naming import asset_key
 from auditor.readers import frontmatter, markdown, placeholders
@@ -45,6 +45,12 @@ DATASET_FIELDS = frozenset(
         "multilinguality",
         "paperswithcode_id",
     }
+)
+# The fields stating the asset's license or lineage (a model-index result's dataset: evaluated_on);
+# a key given twice inside one leaves them unknown (model.twice_told).
+TERMS_FIELDS = frozenset(
+    {"license", "licenses", "license_name", "license_link", "base_model", "base_model_relation"}
+    | {"datasets", "source_datasets", "dataset"}
 )
 # The part of a field's value that documents what the field is for: a model-index with no results
 # (the Trainer's default) documents no evaluation, a co2_eq_emissions without emissions no impact.
@@ -105,7 +111,7 @@ def _split(text: str, record: AssetRecord, problem: CardReport) -> tuple[frontma
     if meta is None:
         record.has_metadata = False
     for pointer, line in meta.duplicates if meta else []:
-        problem(DUPLICATE_KEY, TWICE.format(pointer), pointer, line)
+        problem(*twice_told(pointer, path_keys(pointer), TERMS_FIELDS), pointer, line)
     return meta, body, body_line
 
 

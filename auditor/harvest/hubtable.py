@@ -308,7 +308,8 @@ def _values(
     read as empty). Card data that is not an object (JSON text cut short, a list) is a card's front
     matter that cannot be read: a row problem that fails its asset, as that card's would."""
     found: list[tuple[str, str, str]] = []
-    card, tags = rowjson.parse(card_text, card_field, found), rowjson.parse(tags_text, "tags", found)
+    card = rowjson.parse(card_text, card_field, found, hfcard.TERMS_FIELDS)
+    tags = rowjson.parse(tags_text, "tags", found)
     if not isinstance(card, dict):
         if card is not None:
             message = f"'{card_field}' is not a JSON object (its JSON text cut short, or another type); it is not read"

@@ -11,12 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from auditor.model import (
-    DUPLICATE_KEY,
-    TWICE,
-    Evidence,
-    Problem,
-)
+from auditor.model import Evidence, Problem, twice_told
 from auditor.readers import safejson
 from auditor.readers.jsonlines import MAX_INDEX_DEPTH, json_pointer, load_json, pointer_step
 from auditor.readers.values import JSON, type_name
@@ -40,6 +35,8 @@ CANONICAL = (
     (DCT, "dct:"),
     (CROISSANT_08, ""),
 )
+# The fields (canonical names) stating a node's license or lineage: given twice inside one, unknown.
+TERMS_FIELDS = frozenset({"license", "isBasedOn", "prov:wasDerivedFrom", "prov:wasGeneratedBy"})
 RAI_08 = frozenset({"dataBiases", "dataCollection", "personalSensitiveInformation"})  # RAI fields of 0.8
 
 
@@ -216,7 +213,8 @@ def open_document(path: Path, rel: str) -> tuple[Document | None, list[Problem]]
     context = root.get("@context") if isinstance(root, dict) else None
     doc = Document(rel, root, lines, Vocab.of(context))
     for at in twice:
-        doc.problem(DUPLICATE_KEY, TWICE.format(safejson.dotted(at)), json_pointer(at))
+        keys = [doc.vocab.canonical(k) if isinstance(k, str) else k for k in at]
+        doc.problem(*twice_told(safejson.dotted(at), keys, TERMS_FIELDS), json_pointer(at))
     if context is not None and not isinstance(context, (str, dict, list)):
         doc.problem(
             "bad-field", f"'@context' should be a URL, object or list, found {type_name(context, 'list')}", "/@context"

@@ -31,6 +31,7 @@ PINNABLE = True
 HUB_LAYOUT = True
 IN_FOLDER = True
 CONFIGS = ("config.json", "generation_config.json", "adapter_config.json")
+TERMS_FIELDS = frozenset({"base_model_name_or_path"})  # a config's lineage: given twice, the base is unknown
 WEIGHTS = (".safetensors", ".gguf", ".bin", ".pt", ".pth", ".ckpt", ".onnx", ".h5", ".msgpack")
 MAX_LICENSE_BYTES = 1024 * 1024
 MAX_STATEMENTS = 200
@@ -101,7 +102,7 @@ def _read_config(path: Path, record: AssetRecord, problems: list[Problem]) -> bo
     except safejson.JSONRefused as exc:
         problems.append(Problem(exc.code, str(exc), Evidence(rel, "", exc.line)))
         return False
-    problems += [given_twice(rel, safejson.dotted(at)) for at in twice]
+    problems += [given_twice(rel, safejson.dotted(at), TERMS_FIELDS, keys=at) for at in twice]
     if not isinstance(data, dict):
         found = type_name(data)
         problems.append(

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from auditor.harvest.layout import Context, Ev, Report
 from auditor.identity import hub_repo, looks_like_hub_id
-from auditor.model import AssetRecord, Evidence, Identifier, LicenseStatement, Problem, Statement
+from auditor.model import AssetRecord, Evidence, Identifier, LicenseStatement, Problem, Statement, given_twice
 from auditor.naming import asset_key
 from auditor.readers import frontmatter
 from auditor.readers.text import read_text
@@ -66,6 +66,7 @@ RELEASE_FIELDS = (
     "repository",
     "huggingface",
 )
+TERMS_FIELDS = frozenset({"license"})  # release.license and a component's license: given twice, unknown
 NONE = "NONE"
 _PAGE_TITLE = " · Hugging Face"  # a name pasted from the Hub page's title
 
@@ -91,10 +92,7 @@ def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]
         doc = frontmatter.parse(text, 1)
     except frontmatter.FrontMatterError as exc:
         return [], [Problem("malformed", str(exc).replace("front matter", "the file"), Evidence(rel, "", exc.line))]
-    problems = [
-        Problem("duplicate-key", f"field '{p}' is given twice; the last value is used", Evidence(rel, p, line))
-        for p, line in doc.duplicates
-    ]
+    problems = [given_twice(rel, p, TERMS_FIELDS, line) for p, line in doc.duplicates]
     ev: Ev = lambda pointer: Evidence(rel, pointer, doc.line(pointer))  # noqa: E731
 
     def problem(code: str, message: str, pointer: str) -> None:

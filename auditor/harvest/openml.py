@@ -51,6 +51,7 @@ STATEMENT_FIELDS = (
     "default_target_attribute",
     "upload_date",
 )
+TERMS_FIELDS = frozenset({"licence", "original_data_url"})  # the license and lineage: given twice, unknown
 _MD5 = re.compile(r"[0-9a-fA-F]{32}")
 
 
@@ -136,7 +137,7 @@ def _json_fields(path: Path, rel: str, problems: list[Problem]) -> Fields | None
     except safejson.JSONRefused as exc:
         problems.append(Problem(exc.code, str(exc), Evidence(rel, "", exc.line)))
         return None
-    problems += [given_twice(rel, json_pointer(twin)) for twin in twice]
+    problems += [given_twice(rel, json_pointer(twin), TERMS_FIELDS, keys=twin) for twin in twice]
     description = data.get(ROOT) if isinstance(data, dict) else None
     if not isinstance(description, dict):
         found = (

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from auditor.model import BAD_ROW, DUPLICATE_KEY, TWICE
+from auditor.model import BAD_ROW, DUPLICATE_KEY, path_keys, twice_told
 from auditor.readers import safejson
 from auditor.readers.values import JSON
 
@@ -19,10 +19,11 @@ MAX_TWICE = 10  # keys of one field given twice told one by one; the rest are co
 Problems = list[tuple[str, str, str]]  # (code, message, pointer in the row)
 
 
-def parse(text: str | None, field: str, found: Problems) -> JSON:
+def parse(text: str | None, field: str, found: Problems, terms: frozenset[str] = frozenset()) -> JSON:
     """The value of `field`'s JSON text (None: no text, or too deep to read), the problems met added
     to `found`; text that is not JSON is given back as it is, for the caller to tell by its shape. A
-    string holding JSON text (Parquet's usual card data) is read once more."""
+    string holding JSON text (Parquet's usual card data) is read once more. `terms`: the fields of
+    the value stating license or lineage (a key given twice inside one: model.twice_told)."""
     if text is None:
         return None
     safejson.MET.twice = False
@@ -38,7 +39,7 @@ def parse(text: str | None, field: str, found: Problems) -> JSON:
     except (ValueError, RecursionError):
         return text
     if safejson.MET.twice:  # nearly every row has no key given twice, and is not walked
-        _tell_twice(_twice(value), field, found)
+        _tell_twice(_twice(value), field, found, terms)
     return value
 
 
@@ -58,11 +59,17 @@ def _loads(text: str) -> JSON:
     return _DECODER.decode(text)
 
 
-def _tell_twice(pointers: list[str], field: str, found: Problems) -> None:
-    found.extend((DUPLICATE_KEY, TWICE.format(p), f"{field}.{p}") for p in pointers[:MAX_TWICE])
+def _tell_twice(pointers: list[str], field: str, found: Problems, terms: frozenset[str]) -> None:
+    """Each key given twice told, the first MAX_TWICE one by one; those of license or lineage first,
+    so none of them is only counted."""
+    deciding = [bool(terms.intersection(path_keys(p))) for p in pointers]
+    pointers = [p for p, d in zip(pointers, deciding, strict=True) if d] + [
+        p for p, d in zip(pointers, deciding, strict=True) if not d
+    ]
+    found.extend((*twice_told(p, path_keys(p), terms), f"{field}.{p}") for p in pointers[:MAX_TWICE])
     if len(pointers) > MAX_TWICE:
         more = f"{len(pointers) - MAX_TWICE:,} more fields are given twice (the first {MAX_TWICE} are told)"
-        found.append(("duplicate-key", f"{more}; the last value of each is used", field))
+        found.append((DUPLICATE_KEY, f"{more}; the last value of each is used", field))
 
 
 def _twice(value: JSON) -> list[str]:

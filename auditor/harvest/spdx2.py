@@ -35,7 +35,7 @@ from auditor.harvest.spdx import (
     variant,
 )
 from auditor.harvest.spdx2licenses import stated
-from auditor.harvest.spdx2load import MAX_MESSAGES, Loaded, Unreadable, load, plain
+from auditor.harvest.spdx2load import MAX_MESSAGES, TERMS_FIELDS, Loaded, Unreadable, load, plain
 from auditor.model import (
     UNREAD_ENTRY,
     AssetRecord,
@@ -149,7 +149,7 @@ def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]
     except Unreadable as exc:
         return [], [Problem(code, message, Evidence(rel, "", line)) for code, message, line in exc.problems]
     records, told = _records(loaded, rel)
-    twice = [given_twice(rel, at, line) for at, line in loaded.twice]
+    twice = [given_twice(rel, at, TERMS_FIELDS, line) for at, line in loaded.twice]
     return records, twice + told + _validate(loaded, rel, records)
 
 

@@ -52,6 +52,8 @@ _NESTED_LISTS = ("checksums", "externalRefs", "annotations", "ranges")
 _NESTED_OBJECTS = ("packageVerificationCode", "checksum")
 _RDF_ROOT = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}RDF"
 _LICENSE_FIELDS = ("licenseDeclared", "licenseConcluded")
+# The fields stating a package's license or lineage: a key given twice inside one leaves them unknown.
+TERMS_FIELDS = frozenset({*_LICENSE_FIELDS, "hasExtractedLicensingInfos", "relationships", "documentDescribes"})
 _TAG_FIELDS = {"PackageLicenseDeclared": "licenseDeclared", "PackageLicenseConcluded": "licenseConcluded"}
 _MESSAGE_LINE = re.compile(r"\b[Ll]ine:? (\d+)")
 # Where an element is declared: JSON, YAML, tag-value and XML SPDXID fields, RDF/XML rdf:about.

@@ -26,7 +26,7 @@ from auditor.harvest import exported
 from auditor.harvest.layout import Context, Ev
 from auditor.harvest.spdx import Hub, hub_of, is_url, record_ids, shape, shared_values
 from auditor.harvest.spdx3graph import MAX_NESTING, Graph, as_list, collect, own, short_name, text_value
-from auditor.harvest.spdx3links import relationships
+from auditor.harvest.spdx3links import TERMS_FIELDS, relationships
 from auditor.model import (
     AssetRecord,
     Checksum,
@@ -75,7 +75,7 @@ def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]
     except safejson.JSONRefused as exc:
         return [], [Problem(exc.code, str(exc), Evidence(context.rel, "", exc.line))]
     graph = Graph(context.rel)
-    graph.problems += [given_twice(context.rel, safejson.dotted(at)) for at in twice]
+    graph.problems += [given_twice(context.rel, safejson.dotted(at), TERMS_FIELDS, keys=at) for at in twice]
     problem = collect(data, graph)
     if problem:
         return [], [Problem("malformed", problem, Evidence(context.rel, ""))]

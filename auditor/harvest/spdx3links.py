@@ -15,6 +15,11 @@ from auditor.vocabulary import ExportProperty
 
 _RELATIONSHIPS = frozenset({"Relationship", "LifecycleScopedRelationship"})
 _LICENSES = {"hasDeclaredLicense": "licenses", "hasConcludedLicense": "concluded"}
+# The fields stating a license or lineage: a key given twice inside one leaves them unknown.
+TERMS_FIELDS = frozenset(
+    {"relationshipType", "from", "to", "scope", "simplelicensing_licenseExpression"}
+    | {"expandedlicensing_member", "expandedlicensing_seeAlso"}
+)
 # "X type Y": X's record refers to Y ...
 _FORWARD = {
     "trainedOn": "trained_on",
