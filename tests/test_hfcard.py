@@ -371,6 +371,42 @@ def test_datasets_source_datasets_and_model_index(tmp_path):
     ]
 
 
+MODEL_INDEX_ENTRIES = """
+    model-index:
+      - name: m
+        results:
+          - 5
+          - dataset: 5
+          - dataset: {type: [org/nc]}
+          - task: {type: x}
+          - dataset: {name: no type}
+          - dataset: {type: org/ok}
+            metrics: [{type: acc, value: 0.9}, 7]
+      - name: n
+        results: x
+      - 3
+"""
+
+
+def test_each_model_index_entry_the_reader_cannot_use_is_told_with_its_pointer(tmp_path):
+    """An entry of another shape may name evaluation data: unread (INP001); a result naming no
+    dataset id, or a metric of another shape, is told (INP002); none is dropped silently."""
+    record, result = harvest_one(tmp_path, card(MODEL_INDEX_ENTRIES))
+    told = {(p.code, p.evidence.pointer) for p in result.problems}
+    assert told == {
+        ("unread-entry", "model-index[0].results[0]"),
+        ("unread-entry", "model-index[0].results[1].dataset"),
+        ("unread-entry", "model-index[0].results[2].dataset.type"),
+        ("bad-field", "model-index[0].results[3]"),
+        ("bad-field", "model-index[0].results[4].dataset"),
+        ("bad-field", "model-index[0].results[5].metrics[1]"),
+        ("unread-entry", "model-index[1].results"),
+        ("unread-entry", "model-index[2]"),
+    }
+    assert all(p.evidence.file == "org/m/README.md" and p.evidence.line for p in result.problems)
+    assert refs(record) == [("org/ok", "dataset", "evaluated_on")]
+
+
 def test_source_datasets_extended_and_original(tmp_path):
     record, _ = harvest_one(
         tmp_path,
