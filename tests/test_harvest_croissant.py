@@ -265,7 +265,8 @@ def test_wrong_shapes_are_field_problems_and_reading_goes_on():
     assert [s.value for s in record.statements] == ["Grace Example"]
     assert {p.code for p in problems} == {"bad-field", "unread-entry"}  # an upstream naming nothing: unread
     assert [p.message for p in problems if p.code == "unread-entry"] == [
-        "'isBasedOn/0' names no upstream asset (no URL, @id, name or label)"
+        "'license' should be a string or object, found number",
+        "'isBasedOn/0' names no upstream asset (no URL, @id, name or label)",
     ]
     messages = [p.message for p in problems]
     for expected in (
@@ -281,6 +282,21 @@ def test_wrong_shapes_are_field_problems_and_reading_goes_on():
     ):
         assert expected in messages
     assert all(p.evidence.line for p in problems)
+
+
+@pytest.mark.parametrize(
+    "license, pointer",
+    [("5", "/license"), ('{"foo": "bar"}', "/license"), ('[{"x": 1}, "MIT"]', "/license/0")],
+)
+def test_a_license_naming_nothing_is_an_unreadable_license_not_none(tmp_path, license, pointer):
+    """A `license` of a shape naming no license (a number, an object without an id, name or URL) says
+    there is a license but not which: unread, failing the gate (INP001), as a card's `license: 5`."""
+    path = tmp_path / "croissant.json"
+    path.write_text(
+        f'{{"@context": {{"@vocab": "https://schema.org/"}}, "@type": "Dataset", "name": "d", "license": {license}}}'
+    )
+    _, problems = read_one(path)
+    assert [(p.code, p.evidence.pointer) for p in problems] == [("unread-entry", pointer)]
 
 
 def test_truncated_json_is_malformed_with_its_line():

@@ -245,14 +245,14 @@ def test_license_forms(licensing, name, declared, concluded):
 def test_license_problems_name_the_entry(licensing):
     problems = {p.evidence.pointer: (p.code, p.message) for p in licensing[1]}
     assert problems == {
-        "/components/3/licenses/0/license": ("invalid", "a license should have a string 'id' or 'name'"),
+        "/components/3/licenses/0/license": ("invalid", "a license should have a string 'id' or 'name'"),  # has a URL
         "/components/4/licenses/0/acknowledgement": (
             "bad-field",
             "license acknowledgement 'observed' is neither 'declared' nor 'concluded'; read as declared",
         ),
-        "/components/5/licenses": ("bad-field", "'licenses' should be an array, found an object"),
-        "/components/6/licenses/0": (
-            "bad-field",
+        "/components/5/licenses": ("unread-entry", "'licenses' should be an array, found an object"),
+        "/components/6/licenses/0": (  # a license of unknown terms, not none: unread (INP001)
+            "unread-entry",
             'a \'licenses\' entry should be {"license": {...}} or {"expression": "..."}, found a string',
         ),
     }

@@ -10,7 +10,16 @@ from auditor.harvest import exported
 from auditor.harvest.cyclonedxdoc import Bom
 from auditor.harvest.layout import Context
 from auditor.harvest.spdx import lineage_relation
-from auditor.model import AssetRecord, Evidence, Identifier, LicenseStatement, Problem, Reference, Statement
+from auditor.model import (
+    UNREAD_ENTRY,
+    AssetRecord,
+    Evidence,
+    Identifier,
+    LicenseStatement,
+    Problem,
+    Reference,
+    Statement,
+)
 from auditor.naming import asset_key
 from auditor.readers.values import JSON, a_type, a_type_named, object_at, shorten
 from auditor.vocabulary import ExportProperty, Scheme
@@ -183,7 +192,7 @@ class Walk:
         """License ids, names and expressions as written; acknowledgement 'concluded' goes to `concluded`.
         The licenses of the component's evidence count where they are acknowledged as declared (1.6
         keeps a concluded expression alone in `licenses` and the declared ones there)."""
-        entries = self.array(node, "licenses", pointer, "bad-field")
+        entries = self.array(node, "licenses", pointer, UNREAD_ENTRY)
         for i, entry in entries:
             self._entry(record, entry, f"{pointer}/licenses/{i}")
         evidence = node.get("evidence")
@@ -218,8 +227,9 @@ class Walk:
             key = "id" if isinstance(lic.get("id"), str) and lic["id"].strip() else "name"
             raw = lic.get(key) if isinstance(lic.get(key), str) and lic[key].strip() else None
             link = lic.get("url") if isinstance(lic.get("url"), str) else None
-            if raw is None:
-                self.problem("invalid", "a license should have a string 'id' or 'name'", inner)
+            if raw is None:  # a license not named: read by its URL, or unread (its terms unknown)
+                code = "invalid" if link else UNREAD_ENTRY
+                self.problem(code, "a license should have a string 'id' or 'name'", inner)
                 if link is None:
                     return None, None
             statement = _labelled(LicenseStatement(raw, self.ev(f"{inner}/{key}" if raw else inner), link=link), lic)
@@ -227,7 +237,7 @@ class Walk:
         if isinstance(entry, dict) and isinstance(entry.get("expression"), str) and entry["expression"].strip():
             return LicenseStatement(entry["expression"], self.ev(f"{where}/expression")), entry.get("acknowledgement")
         self.problem(
-            "bad-field",
+            UNREAD_ENTRY,
             f'a \'licenses\' entry should be {{"license": {{...}}}} or {{"expression": "..."}}, found {a_type(entry)}',
             where,
         )

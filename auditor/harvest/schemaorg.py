@@ -19,6 +19,7 @@ from auditor.harvest.layout import Context, Placement
 from auditor.harvest.schemalineage import IRI, Target, lineage, node_target
 from auditor.identity import hub_ref
 from auditor.model import (
+    UNREAD_ENTRY,
     AssetRecord,
     Checksum,
     Evidence,
@@ -203,7 +204,8 @@ def classify(text: str) -> list[tuple[str, str]]:
 
 
 def _licenses(doc: Document, node: Node) -> list[LicenseStatement]:
-    """Each license as written: a string kept raw, an object read for its id, name and URL."""
+    """Each license as written: a string kept raw, an object read for its id, name and URL. A value
+    naming none is a license that cannot be read, not an absent one: unread (INP001), as a card's."""
     found = []
     for value, pointer in node.items("license"):
         text = text_of(value)
@@ -215,15 +217,11 @@ def _licenses(doc: Document, node: Node) -> list[LicenseStatement]:
             if statement:
                 found.append(statement)
             else:
-                doc.problem(
-                    "bad-field", f"'{label(pointer)}' is an object without an identifier, @id, name or url", pointer
-                )
+                unread = f"'{label(pointer)}' is an object without an identifier, @id, name or url; not read"
+                doc.problem(UNREAD_ENTRY, unread, pointer)
         else:
-            doc.problem(
-                "bad-field",
-                f"'{label(pointer)}' should be a string or object, found {type_name(value, 'list')}",
-                pointer,
-            )
+            found_type = type_name(value, "list")
+            doc.problem(UNREAD_ENTRY, f"'{label(pointer)}' should be a string or object, found {found_type}", pointer)
     return found
 
 
