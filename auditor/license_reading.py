@@ -7,6 +7,7 @@ which known licenses apply, how the statement was read, and what could not be re
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
@@ -19,7 +20,7 @@ from license_expression import (
 )
 
 from auditor.licenses import UNKNOWN, DualLicense, KnowledgeBase, License, alias_key, license_id
-from auditor.model import Asset, LicenseStatement
+from auditor.model import Asset, Described, LicenseStatement
 from auditor.naming import display_name, organisation
 
 MAX_ALTERNATIVES = 16
@@ -29,7 +30,8 @@ MAX_EXPRESSION_CHARS = 8192
 SHOWN_CHARS = 100  # of an expression too long to read, what reports show
 _SEVERITY = ("unrecognised", "unknown", "not_a_license", "missing", "ok")
 
-Texts = tuple[str | None, str | None, str | None]  # a statement's license, license_name, license_link
+# a statement's license, license_name, license_link, and the LicenseRefs its document describes
+Texts = tuple[str | None, str | None, str | None, tuple[Described, ...]]
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ def read_declared(statements: list[LicenseStatement], kb: KnowledgeBase, asset: 
     they form a known dual license of the asset's holder (a choice); a statement the knowledge base
     cannot read gives way to a known statement of the same license (license_name, license_link, the
     LICENSE text)."""
-    return _read(tuple((s.raw, s.name, s.link) for s in statements), kb, _held(asset, kb))
+    return _read(tuple((s.raw, s.name, s.link, s.described) for s in statements), kb, _held(asset, kb))
 
 
 def _held(asset: Asset | None, kb: KnowledgeBase) -> tuple[DualLicense, ...]:
@@ -139,7 +141,7 @@ def _combine(parts: list[_Part], kb: KnowledgeBase) -> LicenseReading:
 def _dual(statements: tuple[Texts, ...], kb: KnowledgeBase, duals: tuple[DualLicense, ...]) -> LicenseReading | None:
     """A list of plain license values that is a known dual license of the asset's holder, read as
     alternatives: each member as the license it grants in that set."""
-    raws = [raw for raw, name, link in statements if raw and not name and not link]
+    raws = [raw for raw, name, link, _ in statements if raw and not name and not link]
     if len(statements) < 2 or len(raws) < len(statements):
         return None
     keys = [license_id(raw, kb.aliases) for raw in raws]
@@ -175,13 +177,13 @@ def known_readings(statement: LicenseStatement, kb: KnowledgeBase) -> list[tuple
     statements that disagree (a card's license against its license_link, say)."""
     return [
         (f, part.expression)
-        for f, text in _fields((statement.raw, statement.name, statement.link))
+        for f, text in _fields((statement.raw, statement.name, statement.link, ()))
         if _known(part := _text(text, kb), kb) and part.expression
     ]
 
 
 def _fields(texts: Texts) -> list[tuple[str, str]]:
-    raw, name, link = texts
+    raw, name, link, _ = texts
     fields = [] if raw is None or raw.strip().lower() == "other" else [("license", raw)]
     return fields + [(f, v) for f, v in (("license_name", name), ("license_link", link)) if v]
 
@@ -200,10 +202,37 @@ def _one(texts: Texts, kb: KnowledgeBase) -> _Part:
                 return part
             skipped = "".join(f"; {f} '{t}' is not a license the knowledge base knows" for f, t in fields[:i])
             return replace(part, field=field_name, reading=f"{part.reading}, read from {field_name}{skipped}")
-    raw, name, link = texts
+    raw, name, link, described = texts
     if raw is not None and raw.strip().lower() != "other":
-        return _text(raw, kb)
+        return _described(raw, described, kb) if described else _text(raw, kb)
     return _other(name, link)
+
+
+def _described(raw: str, described: tuple[Described, ...], kb: KnowledgeBase) -> _Part:
+    """An expression with LicenseRefs its document describes: each read by its name, else its link,
+    as a card's license_name and license_link are, and read as that license beside the expression's
+    known parts; one they do not identify stays unknown, saying where its text is if the document
+    gives it, so that a person reads it. An expression too long to read is not searched for them."""
+    if len(raw) > MAX_EXPRESSION_CHARS:
+        return _text(raw, kb)
+    notes, unread = [], {}
+    for ref, name, link, has_text in described:
+        known = next((k for k in (_identified(t, kb) for t in (name, link) if t) if k), None)
+        if known:
+            raw = re.sub(rf"(?<![\w.:-]){re.escape(ref)}(?![\w.-])", known, raw)
+            said = f"'{name}'" if name else f"<{link}>"
+            notes.append(f"'{ref}' is read as {known}: the document's hasExtractedLicensingInfos names it {said}")
+        elif has_text:
+            unread[ref] = f"{ref} (its text is in the document's hasExtractedLicensingInfos: read it)"
+    part = _text(raw, kb)
+    dnf = tuple(tuple(unread.get(k, k) for k in alt) for alt in part.dnf)
+    return replace(part, dnf=dnf, notes=part.notes + tuple(notes))
+
+
+def _identified(text: str, kb: KnowledgeBase) -> str | None:
+    """The one known license a name or link stands for, else None."""
+    part = _text(text, kb)
+    return part.dnf[0][0] if _known(part, kb) and len(part.dnf) == 1 and len(part.dnf[0]) == 1 else None
 
 
 def _other(name: str | None, link: str | None) -> _Part:

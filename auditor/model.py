@@ -22,6 +22,11 @@ class Evidence:
     line: int | None = None
 
 
+# A LicenseRef the document describes (SPDX 2 hasExtractedLicensingInfos): its id, name, first seeAlso,
+# and whether the document gives its text
+Described = tuple[str, str | None, str | None, bool]
+
+
 @dataclass(frozen=True, slots=True)
 class LicenseStatement:
     """A license as a manifest states it, before any interpretation."""
@@ -32,6 +37,7 @@ class LicenseStatement:
     link: str | None = None  # a card's license_link
     name_evidence: Evidence | None = None
     link_evidence: Evidence | None = None
+    described: tuple[Described, ...] = ()  # the LicenseRefs of `raw` its document describes
 
     def field_evidence(self, field: str) -> Evidence:
         """Where the field that decided the reading was written (license, license_name or license_link)."""

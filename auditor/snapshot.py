@@ -94,7 +94,9 @@ def _license(d: JSONObject) -> LicenseStatement:
         _ev(d["evidence"]),
         d.get("name"),
         d.get("link"),
-        *(_ev(d[k]) if d.get(k) else None for k in ("name_evidence", "link_evidence")),
+        _ev(d["name_evidence"]) if d.get("name_evidence") else None,
+        _ev(d["link_evidence"]) if d.get("link_evidence") else None,
+        tuple((ref, name, link, text) for ref, name, link, text in d.get("described", [])),
     )
 
 

@@ -715,24 +715,48 @@ def _with_extracted(declared: str) -> str:
     return json.dumps({**doc, "hasExtractedLicensingInfos": [SURVEY]})
 
 
+SURVEY_SAID = ("LicenseRef-survey", SURVEY["name"], SURVEY["seeAlsos"][0], True)
+
+
 @pytest.mark.parametrize(
     "declared, statements",
     [
-        ("LicenseRef-survey", [("LicenseRef-survey", SURVEY["name"], SURVEY["seeAlsos"][0])]),
-        ("MIT OR LicenseRef-survey", [("MIT OR LicenseRef-survey", None, None)]),
+        ("LicenseRef-survey", [("LicenseRef-survey", SURVEY["name"], SURVEY["seeAlsos"][0], (SURVEY_SAID,))]),
+        ("MIT OR LicenseRef-survey", [("MIT OR LicenseRef-survey", None, None, (SURVEY_SAID,))]),
+        ("MIT AND LicenseRef-other", [("MIT AND LicenseRef-other", None, None, ())]),
     ],
 )
 def test_a_license_ref_is_read_with_the_name_and_see_also_the_document_gives_it(tmp_path, declared, statements):
     """SPDX 2.3 clause 10: an extracted license's name and seeAlsos are a card's license_name and
-    license_link, for a field that is that LicenseRef; an expression combining it stays as written."""
+    license_link, for a field that is that LicenseRef; an expression keeps them for each ref in it."""
     (record,), _ = read_text(tmp_path, "t.spdx.json", _with_extracted(declared))
-    assert [(s.raw, s.name, s.link) for s in record.licenses] == statements
+    assert [(s.raw, s.name, s.link, s.described) for s in record.licenses] == statements
 
 
-def test_a_license_ref_the_document_names_as_a_known_license_is_that_license(tmp_path):
-    write_tree(tmp_path, {"t.spdx.json": _with_extracted("LicenseRef-survey")})
+@pytest.mark.parametrize(
+    "declared, license",
+    [
+        ("LicenseRef-survey", "CC-BY-NC-4.0"),
+        ("MIT AND LicenseRef-survey", "MIT AND CC-BY-NC-4.0"),
+        ("(LicenseRef-survey OR Apache-2.0) AND MIT", "(CC-BY-NC-4.0 OR Apache-2.0) AND MIT"),
+    ],
+)
+def test_a_license_ref_the_document_names_as_a_known_license_is_that_license(tmp_path, declared, license):
+    """Inside an expression too: the ref's identified license and the expression's known parts are
+    both read (AND: all apply; OR: a choice)."""
+    write_tree(tmp_path, {"t.spdx.json": _with_extracted(declared)})
     doc = run_audit(tmp_path)
-    assert next(a for a in doc["assets"] if a["id"] == "survey-data")["license"] == "CC-BY-NC-4.0"
+    assert next(a for a in doc["assets"] if a["id"] == "survey-data")["license"] == license
+
+
+def test_a_license_ref_the_document_does_not_identify_points_at_its_text(tmp_path):
+    """A ref whose name and seeAlso name no known license stays unknown; the finding says the
+    document gives its text, which a person must read."""
+    text = _with_extracted("MIT AND LicenseRef-survey")
+    text = text.replace(SURVEY["name"], "Survey Terms").replace(SURVEY["seeAlsos"][0], "https://univ.example/terms")
+    write_tree(tmp_path, {"t.spdx.json": text})
+    (lic001,) = [f for f in run_audit(tmp_path)["findings"] if f["rule"] == "LIC001"]
+    assert "LicenseRef-survey (its text is in the document's hasExtractedLicensingInfos: read it)" in lic001["message"]
 
 
 TAG_VALUE = (

@@ -34,12 +34,13 @@ from auditor.harvest.spdx import (
     shared_values,
     variant,
 )
-from auditor.harvest.spdx2licenses import stated
+from auditor.harvest.spdx2licenses import descriptions, stated
 from auditor.harvest.spdx2load import MAX_MESSAGES, TERMS_FIELDS, Loaded, Unreadable, load, plain
 from auditor.model import (
     UNREAD_ENTRY,
     AssetRecord,
     Checksum,
+    Described,
     Evidence,
     Identifier,
     Problem,
@@ -165,11 +166,14 @@ def _records(loaded: Loaded, rel: str) -> tuple[list[AssetRecord], list[Problem]
     packages = loaded.document.packages
     shared = shared_values(p.download_location for p in packages)
     names = record_ids([(p.spdx_id, p.name, p.version) for p in packages])
-    records = {p.spdx_id: _record(p, names[p.spdx_id], loaded, rel, shared) for p in packages}
+    refs = descriptions(loaded.document.extracted_licensing_info)
+    records = {p.spdx_id: _record(p, names[p.spdx_id], loaded, rel, shared, refs) for p in packages}
     return list(records.values()), _references(loaded, records, rel)
 
 
-def _record(package: Package, name: str, loaded: Loaded, rel: str, shared: set[str]) -> AssetRecord:
+def _record(
+    package: Package, name: str, loaded: Loaded, rel: str, shared: set[str], refs: dict[str, Described]
+) -> AssetRecord:
     pid = package.spdx_id
     line = loaded.lines.get(pid)
     ev: Ev = lambda f: Evidence(rel, f"packages[{pid}].{f}", line)  # noqa: E731
@@ -185,9 +189,8 @@ def _record(package: Package, name: str, loaded: Loaded, rel: str, shared: set[s
         revision=hub.revision if hub else None,
     )
     raw = loaded.raw.get(pid, {})
-    infos = loaded.document.extracted_licensing_info
-    record.licenses = stated(raw.get("licenseDeclared"), package.license_declared, ev("licenseDeclared"), infos)
-    record.concluded = stated(raw.get("licenseConcluded"), package.license_concluded, ev("licenseConcluded"), infos)
+    record.licenses = stated(raw.get("licenseDeclared"), package.license_declared, ev("licenseDeclared"), refs)
+    record.concluded = stated(raw.get("licenseConcluded"), package.license_concluded, ev("licenseConcluded"), refs)
     record.identifiers = _identifiers(package, ev, shared, hub)
     record.checksums = [
         Checksum(_algorithm(c.algorithm), c.value.lower(), package.file_name, ev("checksums"))
