@@ -18,7 +18,9 @@ from auditor.model import Described, Evidence, LicenseStatement
 if TYPE_CHECKING:
     from spdx_tools.spdx.model.extracted_licensing_info import ExtractedLicensingInfo
 
-_REF = re.compile(r"(?:DocumentRef-[\w.-]+:)?LicenseRef-[\w.-]+")  # SPDX 2.3 Annex D: idstring [A-Za-z0-9.-]+
+# A LicenseRef of this document (SPDX 2.3 Annex D: idstring [A-Za-z0-9.-]+), not one another document
+# defines (DocumentRef-x:LicenseRef-y); one character looked behind, so the scan stays linear
+_REF = re.compile(r"(?<![\w.:-])LicenseRef-[\w.-]+")
 
 
 def stated(
