@@ -183,6 +183,7 @@ def _obligation(o: Obligation) -> dict[str, JSON]:
         "text": o.text,
         "clause": o.clause,
         "source": o.source,
+        "read_on": o.read_on,
         "values": list(o.values),
         "imposed_by": list(o.imposed_by),
         "status": o.status,

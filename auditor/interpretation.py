@@ -71,6 +71,7 @@ class Obligation:
     uri_suffices: bool = False  # the license's URI or a link to it meets the term (CC BY 4.0 s3(a)(1)(C))
     triggered: bool = True  # the release's distribution triggers the condition (rules/lib/obligations.lp)
     copyrights: tuple[Notice, ...] = ()  # the upstream copyright notices a term that keeps them asks for
+    read_on: str = ""  # when the license's terms were read from its text (Chains.read_on)
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ def read(atoms: Atoms, release: int, chains: Chains) -> tuple[Obligation, ...]:
                 bool(t and t.uri_suffices),
                 (a, lic, term) not in untriggered,
                 _copyrights(origins, chains) if kb.term_kinds[term].get("keeps") == "copyright" else (),
+                chains.read_on(lic),
             )
         )
     return tuple(found)
