@@ -254,7 +254,17 @@ class Chains:
         if t is None:
             meaning = self.kb.term_kinds[term]["summary"]
             return Step(None, f"{lic}: {meaning}", None, None, None)
-        return Step(None, f"{lic} {t.clause}: {t.text}", t.source, None, None)
+        return Step(None, f"{lic} {t.clause}: {t.text} ({self.read_on(lic)})", t.source, None, None)
+
+    def read_on(self, lic: str) -> str:
+        """When the license's terms were read from its text, as a chain says it: a lawyer weighs a
+        clause read last week apart from one never checked against the license's words."""
+        entry = self.kb.entry(lic)
+        if entry is None or entry.verified_at is None:
+            return "not checked against the license's text"
+        if entry.text_read is None:
+            return f"entry written {entry.verified_at}, its full text not available to read"
+        return f"text read {entry.verified_at}"
 
     def term(self, lic: str, term: str) -> LicenseTerm | None:
         """The license's entry for the term, looked up once: many findings name the same."""

@@ -22,7 +22,7 @@ from auditor.parsed import JSON, JSONObject
 from auditor.remedy import Change, Remedy
 from auditor.vocabulary import ObligationStatus, ReviewStatus, Severity, Verdict
 
-SCHEMA_VERSION = "1.7.0"
+SCHEMA_VERSION = "1.8.0"
 STALE_RULE = "LIC003"  # the finding that an answer rests on stale license knowledge
 
 
@@ -183,11 +183,13 @@ def _obligation(o: Obligation) -> dict[str, JSON]:
         "text": o.text,
         "clause": o.clause,
         "source": o.source,
+        "read_on": o.read_on,
         "values": list(o.values),
         "imposed_by": list(o.imposed_by),
         "status": o.status,
         "status_evidence": _steps(o.status_evidence),
         "notices": [{"asset": n.asset, "file": n.file, "text": n.text} for n in o.notices],
+        "copyrights": [{"asset": n.asset, "file": n.file, "line": n.line, "text": n.text} for n in o.copyrights],
         "uri_suffices": o.uri_suffices,
         "triggered": o.triggered,
     }

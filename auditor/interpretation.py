@@ -45,11 +45,13 @@ class Finding:
 
 @dataclass(frozen=True)
 class Notice:
-    """An upstream asset's NOTICE text, which a derivative must carry (Apache-2.0 Section 4(d))."""
+    """An upstream asset's NOTICE text, or one copyright line of its files, which a derivative must
+    carry (Apache-2.0 Section 4(c) and 4(d), MIT's second paragraph)."""
 
     asset: str | None
     file: str
     text: str
+    line: int | None = None  # the copyright line's place in its file (a NOTICE text is the whole file)
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ class Obligation:
     notices: tuple[Notice, ...] = ()  # the upstream NOTICE texts the release must carry
     uri_suffices: bool = False  # the license's URI or a link to it meets the term (CC BY 4.0 s3(a)(1)(C))
     triggered: bool = True  # the release's distribution triggers the condition (rules/lib/obligations.lp)
+    copyrights: tuple[Notice, ...] = ()  # the upstream copyright notices a term that keeps them asks for
+    read_on: str = ""  # when the license's terms were read from its text (Chains.read_on)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Each obligation names the license clause, the upstream assets that impose it, whether the release
 meets it (as the rules judged its files) with the facts that judgement rests on, and the NOTICE
-texts it must carry.
+texts and copyright notices it must carry.
 """
 
 from __future__ import annotations
@@ -50,6 +50,8 @@ def read(atoms: Atoms, release: int, chains: Chains) -> tuple[Obligation, ...]:
                 _notices(shown, chains) if _carries_notices(kb, term, t) else (),
                 bool(t and t.uri_suffices),
                 (a, lic, term) not in untriggered,
+                _copyrights(origins, chains) if kb.term_kinds[term].get("keeps") == "copyright" else (),
+                chains.read_on(lic),
             )
         )
     return tuple(found)
@@ -62,6 +64,15 @@ def _notices(facts: list[Row], chains: Chains) -> tuple[Notice, ...]:
         for fact in facts
         if fact[0] == "has_notice"
         for text, where in shipped.notices(chains.graph.assets[chains.fb.keys[fact[1]]])
+    )
+
+
+def _copyrights(origins: set[int], chains: Chains) -> tuple[Notice, ...]:
+    """The copyright notices found in the license and NOTICE files of the assets imposing the term."""
+    return tuple(
+        Notice(chains.name(o), where.file, line, where.line)
+        for o in sorted(origins, key=lambda o: str(chains.name(o)))
+        for line, where in shipped.copyrights(chains.graph.assets[chains.fb.keys[o]])
     )
 
 

@@ -23,6 +23,16 @@ _PLAIN_LICENSE = re.compile(r"^(?:LICEN[CS]E|COPYING)(?:\.(?:md|txt|rst))?$", re
 _SPDX_LINE = re.compile(r"SPDX-License-Identifier:[ \t]*([^\s]+)", re.I)
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
 MAX_NAMES = 20  # license names read from one file's text: bounds the lookups on hostile input
+MAX_COPYRIGHTS = 20  # copyright lines kept from one file: a notice lists a few holders, not thousands
+MAX_COPYRIGHT_CHARS = 300  # a longer "line" is prose or hostile input, not a notice
+# A notice, not prose about copyright: "Copyright (c) …", "Copyright 2024 …", "© …", "(c) 2024 …", SPDX's tag
+_COPYRIGHT = re.compile(
+    r"^[ \t#*/;>-]*((?:copyright[ \t]*(?:\(c\)|©|(?:19|20)\d\d)|©|\(c\)[ \t]*(?:19|20)\d\d"
+    r"|spdx-filecopyrighttext:).*)$",
+    re.I | re.M,
+)
+# A template's blank for the holder or the year ("[yyyy] [name of copyright owner]", "<year> <copyright holders>")
+_BLANK = re.compile(r"[\[<{][a-z ]{0,40}(?:year|yyyy|owner|holder|name|author)[a-z ]{0,40}[\]>}]", re.I)
 # The files a dataset distributes: its data, as the Hub's dataset viewer and loaders take it.
 DATA_FILES = (".jsonl", ".json", ".csv", ".tsv", ".parquet", ".arrow", ".txt", ".xml", ".zip", ".tar", ".gz", ".zst")
 NO_READER = "unknown"  # the inventory's format of a file no reader reads
@@ -61,6 +71,21 @@ def notices(asset: Asset) -> list[tuple[str, Evidence]]:
         for r in asset.records
         if r.role == "notice" and r.text and r.text.strip()
     ]
+
+
+def copyrights(asset: Asset) -> list[tuple[str, Evidence]]:
+    """(line, where) of each copyright notice in the asset's license and NOTICE files: what the
+    licenses that ask their licensees to keep the licensor's copyright notices (MIT, BSD, Apache-2.0
+    Section 4(c), CC BY 4.0 Section 3(a)(1)(A)) ask a release to carry. A template's unfilled line
+    ("Copyright [yyyy] [name of copyright owner]", Apache's appendix) names nobody and is left out."""
+    found: list[tuple[str, Evidence]] = []
+    for record in (r for r in asset.records if r.role in ("license", "notice") and r.text):
+        text = record.text or ""
+        for match in islice(_COPYRIGHT.finditer(text), MAX_COPYRIGHTS):
+            line = " ".join(match.group(1).split())
+            if len(line) <= MAX_COPYRIGHT_CHARS and not _BLANK.search(line):
+                found.append((line, Evidence(record.source, "text", text.count("\n", 0, match.start()) + 1)))
+    return found
 
 
 def policies(asset: Asset) -> list[Evidence]:

@@ -1,7 +1,8 @@
 """NOTICE: the attribution and notice text to ship with the release, drawn from its obligations.
 
 Grouped by license (sorted by id). For each license: the assets the release takes material from and
-the attribution clause, the changes to indicate, the notice texts the license prescribes
+the attribution clause with the copyright notices found in their license and NOTICE files, the
+changes to indicate, the notice texts the license prescribes
 (verbatim), the "Built with ..." strings to display, the license text to include (or its URI,
 where the license accepts one) with a pointer to its source, and the use restrictions to pass on
 with where they are published. Where the knowledge base states a duty but no text to copy (e.g.
@@ -67,6 +68,7 @@ def _section(lic: str, terms: dict[str, JSONObject], licenses: dict[str, str | N
     lines += [f"  - {a}, licensed under {lic}{credit}" for a in holders]
     if attribution:
         lines.append(f"  [review] {attribution['text']}{_unbound(attribution)}")
+        lines += _copyrights(attribution, holders)
     if "state_changes" in terms:
         o = terms["state_changes"]
         lines += ["", f"Changes to indicate ({lic} {o['clause']}){_unbound(o)}:", f"  [review] {o['text']}"]
@@ -116,6 +118,22 @@ def _upstream_notices(obligation: JSONObject) -> list[str]:
             f"  From {n['asset']} ({n['file']}):",
             *(f"    {line}".rstrip() for line in n["text"].strip().splitlines()),
         ]
+    return lines
+
+
+def _copyrights(attribution: JSONObject, holders: list[str]) -> list[str]:
+    """The copyright notices to keep, verbatim, each with the file and line it was read from; a
+    holder whose files show none gets a [review] line (its notice is in files mlaudit did not read)."""
+    found = attribution.get("copyrights")
+    if found is None:  # reports before schema 1.8 do not list them
+        return []
+    lines = ["", f"Copyright notices to keep ({attribution['clause']}):"] if found else []
+    for c in found:
+        where = f"{c['file']}:{c['line']}" if c["line"] else c["file"]
+        lines.append(f"  {c['text']}  [{c['asset']}, {where}]")
+    missing = [a for a in holders if a not in {c["asset"] for c in found}]
+    ask = "[review] No copyright notice of {0} was found in its files read: copy it from {0}'s distribution."
+    lines += [f"  {ask.format(a)}" for a in missing]
     return lines
 
 
