@@ -3,8 +3,9 @@
 A later audit must not read them as input, so that a rerun gives the same bytes; but a file of the
 release that merely bears an output's name (the team's own release.cdx.json) is input, and must
 be neither passed over nor replaced. So mlaudit records what it wrote there, each file by its
-SHA-256, in RECORD beside them: only a file whose content is still the one recorded is passed over,
-and an output is refused when it would replace any other file of the audited folder.
+SHA-256, in RECORD beside them: only a file whose content is still the one recorded, and whose name
+is one mlaudit writes, is passed over (a record copied or crafted cannot hide a model card or any
+other input), and an output is refused when it would replace any other file of the audited folder.
 """
 
 from __future__ import annotations
@@ -57,8 +58,9 @@ class OwnOutputs:
         return [(RECORD, json.dumps(body, indent=2) + "\n")]
 
 
-def own_outputs(out: Path, audited: Path) -> OwnOutputs:
-    """What mlaudit wrote into `out` and is unchanged, when `out` lies in the audited folder."""
+def own_outputs(out: Path, audited: Path, names: frozenset[str]) -> OwnOutputs:
+    """What mlaudit wrote into `out` and is unchanged, when `out` lies in the audited folder; only
+    files of `names` (every file the command may write there) can be its outputs."""
     folder = out.resolve()
     if not folder.is_relative_to(audited.resolve()):
         return OwnOutputs(folder, inside=False)
@@ -69,7 +71,7 @@ def own_outputs(out: Path, audited: Path) -> OwnOutputs:
     files = record.get("files") if isinstance(record, dict) and record.get("written_by") == WRITER else None
     if not isinstance(files, dict):
         return OwnOutputs(folder, inside=True)
-    unchanged = {name: digest for name, digest in files.items() if _unchanged(folder, name, digest)}
+    unchanged = {name: digest for name, digest in files.items() if name in names and _unchanged(folder, name, digest)}
     return OwnOutputs(folder, inside=True, files=unchanged, recorded=True)
 
 
