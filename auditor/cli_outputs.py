@@ -44,7 +44,9 @@ class OwnOutputs:
             if target.exists() and target.resolve().is_relative_to(audited.resolve()) and not own:
                 return (
                     f"{target} is a file of the audited folder that mlaudit has no record of writing "
-                    f"({RECORD}): writing {name} would replace it; choose another --out, or remove it"
+                    f"({RECORD}): writing {name} would replace it. If it is an earlier audit's output (an "
+                    f"mlaudit that kept no record wrote it), delete it and run again; if it is the release's "
+                    f"own, choose another --out"
                 )
         return None
 

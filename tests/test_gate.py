@@ -264,6 +264,20 @@ def test_a_file_of_the_release_named_like_an_output_is_read_and_never_replaced(t
     assert (root / bom_path).read_bytes() == bom
 
 
+def test_an_earlier_audits_report_without_a_record_is_refused_saying_what_to_do(tmp_path, capsys):
+    """An mlaudit that kept no record left report.json in --out: it stays input, never replaced; the
+    refusal names it and says to delete it (an earlier output) or choose another --out (the release's)."""
+    root = _team_release(tmp_path / "r", "sbom/bom.cdx.json")
+    write_tree(root, {"out/report.json": "{}\n"})
+    assert main(["audit", str(root), "--out", str(root / "out")]) == 2
+    err = capsys.readouterr().err
+    assert f"{root / 'out' / 'report.json'} is a file of the audited folder" in err
+    assert "delete it and run again" in err and "choose another --out" in err
+    assert (root / "out" / "report.json").read_text(encoding="utf-8") == "{}\n"
+    (root / "out" / "report.json").unlink()
+    assert main(["audit", str(root), "--out", str(root / "out")]) == 1
+
+
 def test_an_output_changed_after_it_was_written_is_input(tmp_path, capsys):
     root = _team_release(tmp_path / "r", "sbom/bom.cdx.json")
     (root / "sbom" / "bom.cdx.json").rename(root / "bom.cdx.json")
