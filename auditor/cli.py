@@ -37,7 +37,6 @@ OUTPUTS = {
     "cyclonedx": ("release.cdx.json", "auditor.report.cyclonedx", "the release as a CycloneDX 1.6 ML-BOM"),
     "spdx": ("release.spdx.json", "auditor.report.spdx3", "the release as SPDX 3.0.1 JSON-LD"),
 }
-WRITTEN = frozenset([*REPORTS, *(name for name, _, _ in OUTPUTS.values())])  # every file an audit may write
 
 
 def command(argv: list[str] | None = None) -> int:
@@ -162,7 +161,7 @@ def _audit(args: Namespace) -> int:
         return error(
             f"--notice would replace the NOTICE of the audited folder {args.path}: choose another --out", EXIT_USAGE
         )
-    own = cli_outputs.own_outputs(args.out, args.path, WRITTEN)
+    own = cli_outputs.own_outputs(args.out, args.path, {*REPORTS, *(name for name, _, _ in OUTPUTS.values())})
     refused = own.refusal(args.path, [*REPORTS, *(name for name, _, _ in _asked(args))])
     if refused:
         return error(refused, EXIT_USAGE)

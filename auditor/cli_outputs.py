@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,7 +60,7 @@ class OwnOutputs:
         return [(RECORD, json.dumps(body, indent=2) + "\n")]
 
 
-def own_outputs(out: Path, audited: Path, names: frozenset[str]) -> OwnOutputs:
+def own_outputs(out: Path, audited: Path, names: Collection[str]) -> OwnOutputs:
     """What mlaudit wrote into `out` and is unchanged, when `out` lies in the audited folder; only
     files of `names` (every file the command may write there) can be its outputs."""
     folder = out.resolve()

@@ -50,8 +50,7 @@ def harvest(
 ) -> Harvest:
     """Read every manifest under `root` (a folder, or one manifest file read alone); `root_name` names
     the asset of a card at the root itself; the folders and files of `exclude` (absolute paths:
-    mlaudit's own outputs) are passed over unlisted; `read_before` (`signed`): the folder's own
-    files read before the harvest, as they were then, so that a change since is told.
+    mlaudit's own outputs) are passed over unlisted; `read_before`: see `signed`.
     With a `focus` (the names a release's audit starts from: the release, mlaudit.toml's upstream),
     the rows of tables of Hub records are read for the lineage it reaches only; with `downstream_of`
     (the asset whose impact is asked), for the lineage of what descends from it only; `records_kind`
