@@ -33,7 +33,7 @@ from auditor import (
     writing,
 )
 from auditor.graph import build
-from auditor.harvest import harvest
+from auditor.harvest import harvest, signed
 from auditor.harvest.folder import refusal
 from auditor.interpretation import Interpretation
 from auditor.model import AssetGraph, Harvest
@@ -212,10 +212,12 @@ def read(
         texts = {kind: (name, stored[name]) for kind, name in REVIEW_FILES.items() if name in stored}
     elif root.is_dir() or root.is_file():  # a file is one manifest alone: no folder's settings or review files
         folder = root.is_dir()
+        before = signed(root) if folder else {}
         settings = (config.load(root) if folder else config.parse(None, root)).override(**overrides)
-        focused = None if every else focus(settings)
-        harvested = harvest(root, settings.asset, exclude, focused, downstream_of, settings.records_kind)
         texts = review_texts({kind: root / name for kind, name in REVIEW_FILES.items()}, root) if folder else {}
+        focused = None if every else focus(settings)
+        kind = settings.records_kind
+        harvested = harvest(root, settings.asset, exclude, focused, downstream_of, kind, read_before=before)
     else:
         message = "not a manifest file, a folder of manifests nor a harvest snapshot (mlaudit harvest -o)"
         raise InputError(f"{root}: {message}")
@@ -255,10 +257,10 @@ def harvest_to(root: Path, out: Path, records_kind: str | None = None) -> int:
     if root.is_file():  # one manifest alone: no folder's settings or review files
         harvested, config_text, stored = harvest(root, records_kind=records_kind), None, {}
     elif root.is_dir():
-        asset = config.load(root).asset
-        harvested, config_text = harvest(root, asset, records_kind=records_kind), config.text(root)
-        paths = {kind: root / name for kind, name in REVIEW_FILES.items()}
-        stored = dict(review_texts(paths, root).values())
+        before = signed(root)
+        asset, config_text = config.load(root).asset, config.text(root)
+        stored = dict(review_texts({kind: root / name for kind, name in REVIEW_FILES.items()}, root).values())
+        harvested = harvest(root, asset, records_kind=records_kind, read_before=before)
     else:
         raise InputError(f"{root}: not a manifest file nor a folder of manifests")
     writing.write_file(out, snapshot.dump(harvested, config_text, stored))

@@ -161,7 +161,7 @@ def _audit(args: Namespace) -> int:
         return error(
             f"--notice would replace the NOTICE of the audited folder {args.path}: choose another --out", EXIT_USAGE
         )
-    own = cli_outputs.own_outputs(args.out, args.path)
+    own = cli_outputs.own_outputs(args.out, args.path, {*REPORTS, *(name for name, _, _ in OUTPUTS.values())})
     refused = own.refusal(args.path, [*REPORTS, *(name for name, _, _ in _asked(args))])
     if refused:
         return error(refused, EXIT_USAGE)

@@ -3,15 +3,16 @@
 A later audit must not read them as input, so that a rerun gives the same bytes; but a file of the
 release that merely bears an output's name (the team's own release.cdx.json) is input, and must
 be neither passed over nor replaced. So mlaudit records what it wrote there, each file by its
-SHA-256, in RECORD beside them: only a file whose content is still the one recorded is passed over,
-and an output is refused when it would replace any other file of the audited folder.
+SHA-256, in RECORD beside them: only a file whose content is still the one recorded, and whose name
+is one mlaudit writes, is passed over (a record copied or crafted cannot hide a model card or any
+other input), and an output is refused when it would replace any other file of the audited folder.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +44,9 @@ class OwnOutputs:
             if target.exists() and target.resolve().is_relative_to(audited.resolve()) and not own:
                 return (
                     f"{target} is a file of the audited folder that mlaudit has no record of writing "
-                    f"({RECORD}): writing {name} would replace it; choose another --out, or remove it"
+                    f"({RECORD}): writing {name} would replace it. If it is an earlier audit's output (an "
+                    f"mlaudit that kept no record wrote it), delete it and run again; if it is the release's "
+                    f"own, choose another --out"
                 )
         return None
 
@@ -57,8 +60,9 @@ class OwnOutputs:
         return [(RECORD, json.dumps(body, indent=2) + "\n")]
 
 
-def own_outputs(out: Path, audited: Path) -> OwnOutputs:
-    """What mlaudit wrote into `out` and is unchanged, when `out` lies in the audited folder."""
+def own_outputs(out: Path, audited: Path, names: Collection[str]) -> OwnOutputs:
+    """What mlaudit wrote into `out` and is unchanged, when `out` lies in the audited folder; only
+    files of `names` (every file the command may write there) can be its outputs."""
     folder = out.resolve()
     if not folder.is_relative_to(audited.resolve()):
         return OwnOutputs(folder, inside=False)
@@ -69,7 +73,7 @@ def own_outputs(out: Path, audited: Path) -> OwnOutputs:
     files = record.get("files") if isinstance(record, dict) and record.get("written_by") == WRITER else None
     if not isinstance(files, dict):
         return OwnOutputs(folder, inside=True)
-    unchanged = {name: digest for name, digest in files.items() if _unchanged(folder, name, digest)}
+    unchanged = {name: digest for name, digest in files.items() if name in names and _unchanged(folder, name, digest)}
     return OwnOutputs(folder, inside=True, files=unchanged, recorded=True)
 
 

@@ -10,7 +10,6 @@ empty folder or a table cut short would show every asset removed.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import duckdb
 from auditor import baseline, duck, lake, lakedb, review, rulebase, snapshot
 from auditor.harvest import hubtable, sniff
 from auditor.parsed import JSONObject
+from auditor.readers import safejson
 from auditor.vocabulary import REPORTS
 
 REPORT, LAKE_OUTPUT, LAKE = "release report", "lake output", "lake"  # the kinds of side
@@ -123,12 +123,22 @@ def from_lake_output(folder: Path) -> State:
 
 
 def _summary(folder: Path) -> JSONObject:
-    """A lake output's summary.json, or nothing where it is missing or unreadable (it only says what judged it)."""
-    try:
-        doc = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    """A lake output's summary.json (it says what judged the lake), bounded as any untrusted JSON; none
+    where it is missing. One that cannot be read, is not an object or gives a key twice is refused: it
+    would say what judged the side wrongly, or crash the diff."""
+    path = folder / "summary.json"
+    if not path.is_file():
         return {}
-    return doc if isinstance(doc, dict) else {}
+    twice: list[safejson.Where] = []
+    try:
+        doc = safejson.load(path, twice=twice)
+    except (OSError, safejson.JSONRefused) as exc:
+        raise DriftError(f"{path}: a lake output's summary that cannot be read: {exc}") from None
+    if not isinstance(doc, dict):
+        raise DriftError(f"{path}: not a lake output's summary: a JSON object was expected")
+    if twice:
+        raise DriftError(f"{path}: key '{safejson.dotted(twice[0])}' is given twice: which value counts is unclear")
+    return doc
 
 
 def _judged_by(doc: JSONObject) -> tuple[str | None, str | None]:

@@ -52,6 +52,9 @@ from auditor.naming import asset_key, closest, display_id, display_name, split_i
 from auditor.parsed import JSONObject
 
 HYPOTHESIS = "(mlaudit impact --relicense)"  # the file a hypothetical manifest is cited as
+# The revision a relicence makes, as findings name it (PRV015's "revision …"): a description, with
+# spaces, so that no reference's revision or branch can name it.
+RELICENSED = "after the relicence"
 MAX_PATHS = 3  # shortest paths listed per descendant; a wide diamond has exponentially many
 
 
@@ -257,7 +260,7 @@ def _relicensed(graph: AssetGraph, key: str, license: str) -> AssetGraph:
         return replace(graph, assets={**graph.assets, key: replace(asset, records=records)})
     former = known[-1]
     older = _key_of(asset, former)
-    history = [*known, Version(HYPOTHESIS, None, tuple(records))]
+    history = [*known, Version(RELICENSED, None, tuple(records))]
     kept = Asset(
         f"{asset.id}@{former.revision}", asset.kind, list(former.records), revision_of=key, elsewhere=asset.elsewhere
     )

@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from itertools import islice
 
+from auditor.harvest.modelfolder import is_terms_file
 from auditor.harvest.registry import IN_FOLDER
 from auditor.license_reading import lookup
 from auditor.licenses import KnowledgeBase
@@ -35,6 +36,16 @@ _COPYRIGHT = re.compile(
 _BLANK = re.compile(r"[\[<{][a-z ]{0,40}(?:year|yyyy|owner|holder|name|author)[a-z ]{0,40}[\]>}]", re.I)
 # The files a dataset distributes: its data, as the Hub's dataset viewer and loaders take it.
 DATA_FILES = (".jsonl", ".json", ".csv", ".tsv", ".parquet", ".arrow", ".txt", ".xml", ".zip", ".tar", ".gz", ".zst")
+# Files of those extensions that are not data: those the loader ignores (huggingface/datasets,
+# data_files.py FILES_TO_IGNORE), and the state `Dataset.save_to_disk` writes beside its Arrow files.
+NOT_DATA = frozenset(
+    ("readme.md", "config.json", "dataset_info.json", "dataset_infos.json", "dummy_data.zip", "dataset_dict.json")
+    + ("state.json",)
+)
+# Texts about the dataset or its code, by their name before the first dot (README.txt, notes.txt).
+ABOUT_DATA = frozenset(
+    ("readme", "citation", "changelog", "changes", "notes", "authors", "contributors", "requirements")
+)
 NO_READER = "unknown"  # the inventory's format of a file no reader reads
 
 
@@ -54,7 +65,7 @@ def data_files(graph: AssetGraph) -> dict[str, list[Evidence]]:
     folders = {posixpath.dirname(r.source) for a in graph.assets.values() for r in a.records if r.format in IN_FOLDER}
     found: dict[str, list[Evidence]] = defaultdict(list)
     for entry in graph.harvest.inventory:
-        if entry.format != NO_READER or not entry.file.lower().endswith(DATA_FILES):
+        if entry.format != NO_READER or not is_data(entry.file.rsplit("/", 1)[-1]):
             continue
         folder = posixpath.dirname(entry.file)
         while folder not in folders and folder:
@@ -62,6 +73,18 @@ def data_files(graph: AssetGraph) -> dict[str, list[Evidence]]:
         if folder in folders:
             found[folder].append(Evidence(entry.file, ""))
     return found
+
+
+def is_data(name: str) -> bool:
+    """Whether a file no reader reads, by its name, is data a dataset distributes: not its metadata,
+    its terms (a licence or NOTICE text the reader refused) or a text about it."""
+    lower = name.lower()
+    return (
+        lower.endswith(DATA_FILES)
+        and lower not in NOT_DATA
+        and lower.split(".", 1)[0] not in ABOUT_DATA
+        and not is_terms_file(name)
+    )
 
 
 def notices(asset: Asset) -> list[tuple[str, Evidence]]:

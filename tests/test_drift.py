@@ -265,6 +265,24 @@ def test_a_lake_output_without_its_edges_or_columns_is_an_input_error(tmp_path, 
 
 
 @pytest.mark.parametrize(
+    ("summary", "said"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested 100000 levels deep"),
+        ('{"position": "conservative", "position": "permissive"}', "key 'position' is given twice"),
+        ("[1]", "a JSON object was expected"),
+        ("{", "invalid JSON"),
+    ],
+)
+def test_a_lake_output_s_crafted_summary_is_an_input_error_naming_it(tmp_path, capsys, summary, said):
+    """The summary says what judged the side: one that cannot be read as mlaudit wrote it is refused, not a crash."""
+    assert main(["lake", str(SMALL), "--out", str(tmp_path / "old"), "--fail-on", "never"]) == 0
+    (tmp_path / "old" / "summary.json").write_text(summary, encoding="utf-8")
+    assert main(["diff", str(tmp_path / "old"), str(SMALL)]) == 3
+    err = capsys.readouterr().err
+    assert str(tmp_path / "old" / "summary.json") in err and said in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
     ("expression", "rank"),
     [
         ("CC-BY-NC-4.0 AND MIT", "non-commercial"),  # both apply: the narrower

@@ -4,6 +4,7 @@ no verdict without a release, no report lost or half-written."""
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import shutil
@@ -263,6 +264,20 @@ def test_a_file_of_the_release_named_like_an_output_is_read_and_never_replaced(t
     assert (root / bom_path).read_bytes() == bom
 
 
+def test_an_earlier_audits_report_without_a_record_is_refused_saying_what_to_do(tmp_path, capsys):
+    """An mlaudit that kept no record left report.json in --out: it stays input, never replaced; the
+    refusal names it and says to delete it (an earlier output) or choose another --out (the release's)."""
+    root = _team_release(tmp_path / "r", "sbom/bom.cdx.json")
+    write_tree(root, {"out/report.json": "{}\n"})
+    assert main(["audit", str(root), "--out", str(root / "out")]) == 2
+    err = capsys.readouterr().err
+    assert f"{root / 'out' / 'report.json'} is a file of the audited folder" in err
+    assert "delete it and run again" in err and "choose another --out" in err
+    assert (root / "out" / "report.json").read_text(encoding="utf-8") == "{}\n"
+    (root / "out" / "report.json").unlink()
+    assert main(["audit", str(root), "--out", str(root / "out")]) == 1
+
+
 def test_an_output_changed_after_it_was_written_is_input(tmp_path, capsys):
     root = _team_release(tmp_path / "r", "sbom/bom.cdx.json")
     (root / "sbom" / "bom.cdx.json").rename(root / "bom.cdx.json")
@@ -271,6 +286,22 @@ def test_an_output_changed_after_it_was_written_is_input(tmp_path, capsys):
     (root / "bom.cdx.json").unlink()
     assert main(["audit", str(root), "--out", str(root)]) == 1
     assert "CMP001" in {f["rule"] for f in json.loads((root / "report.json").read_bytes())["findings"]}
+
+
+def test_a_crafted_record_cannot_hide_a_model_card_in_the_out_folder(tmp_path):
+    """Only a file named as an audit's output can be passed over as one: a record listing the card's
+    SHA-256 (copied or crafted) leaves the card input, read and judged."""
+    root = _team_release(tmp_path / "r", "sbom/bom.cdx.json")
+    hidden = card("license: cc-by-nc-4.0\nbase_model: acme/rel")
+    write_tree(root, {"out/README.md": hidden})
+    digest = hashlib.sha256((root / "out" / "README.md").read_bytes()).hexdigest()
+    record = {"written_by": "mlaudit", "files": {"README.md": digest}}
+    (root / "out" / ".mlaudit-outputs.json").write_text(json.dumps(record), encoding="utf-8")
+    main(["audit", str(root), "--out", str(root / "out"), "--fail-on", "never"])
+    report = json.loads((root / "out" / "report.json").read_bytes())
+    assert "out/README.md" in [entry["file"] for entry in report["inventory"] if entry["status"] == "read"]
+    written = json.loads((root / "out" / ".mlaudit-outputs.json").read_bytes())["files"]
+    assert sorted(written) == ["report.html", "report.json"]
 
 
 def test_notice_may_not_replace_the_audited_folders_own(tmp_path, capsys):

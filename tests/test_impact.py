@@ -384,6 +384,8 @@ def test_a_relicence_is_a_new_revision_a_reference_pinned_to_the_former_newest_k
     assert not doc["acme/pinned"]["appear"] and doc["acme/pinned"]["verdict"] == {"before": "pass", "after": "pass"}
     tracking = {f["rule"] for f in doc["acme/tracking"]["appear"]}
     assert {"CMP001", "PRV015"} <= tracking and doc["acme/tracking"]["verdict"]["after"] == "fail"
+    (warned,) = [f["message"] for f in doc["acme/tracking"]["appear"] if f["rule"] == "PRV015"]
+    assert warned.endswith("to CC-BY-NC-4.0 (revision after the relicence)")  # the asset's revision, no command
 
 
 def test_a_takedown_of_every_revision_tells_of_no_licence_change_between_them(tmp_path):

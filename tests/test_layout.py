@@ -143,3 +143,43 @@ def test_a_file_changed_after_it_was_read_is_an_input_problem(tmp_path, monkeypa
     problems = harvest(root).problems
     assert [(p.code, p.evidence.file) for p in problems] == [("unreadable", "org/m/README.md")]
     assert "changed while it was audited" in problems[0].message
+
+
+SETTINGS = {"mlaudit.toml": '[release]\nasset = "org/m"\n', "resolutions.yaml": "resolutions: []\n"}
+
+
+def test_settings_changed_after_they_were_read_are_an_input_problem(tmp_path, monkeypatch):
+    """mlaudit.toml is read before the harvest walks the folder: a change made since is told as any
+    file's, since the settings applied may not be the content fingerprinted."""
+    from auditor import config
+
+    root = write_tree(tmp_path / "r", {"org/m/README.md": card("license: mit"), **SETTINGS})
+    load = config.load
+
+    def load_then_changed(folder):
+        settings = load(folder)
+        (folder / "mlaudit.toml").write_text('[release]\nasset = "org/n"\n', encoding="utf-8")
+        return settings
+
+    monkeypatch.setattr(config, "load", load_then_changed)
+    harvested, settings, _ = audit.read(root, frozenset(), {})
+    assert settings.asset == "org/m"
+    assert [(p.code, p.evidence.file) for p in harvested.problems] == [("unreadable", "mlaudit.toml")]
+
+
+def test_a_review_file_is_read_as_the_input_fingerprint_found_it(tmp_path, monkeypatch):
+    """The review files are read before the walk too: one changed once the fingerprint is taken
+    leaves the decisions applied those of the content fingerprinted."""
+    import auditor.harvest as harvesting
+
+    root = write_tree(tmp_path / "r", {"org/m/README.md": card("license: mit"), **SETTINGS})
+    fingerprint = harvesting.fingerprint
+
+    def fingerprint_then_changed(harvested, opened):
+        found = fingerprint(harvested, opened)
+        (root / "resolutions.yaml").write_text("resolutions: [changed]\n", encoding="utf-8")
+        return found
+
+    monkeypatch.setattr(harvesting, "fingerprint", fingerprint_then_changed)
+    _, _, texts = audit.read(root, frozenset(), {})
+    assert texts["resolutions"] == ("resolutions.yaml", SETTINGS["resolutions.yaml"])

@@ -376,6 +376,22 @@ def test_a_dataset_distributes_its_data_files(release):
     assert o["status"] == "unmet" and files(o) == {"datasets/acme/qa/data/train.jsonl"}
 
 
+def test_a_dataset_s_metadata_and_texts_about_it_are_not_its_data(release):
+    """The loader's metadata (dataset_info.json, save_to_disk's state.json), a readme, citation or
+    notes beside the card are no data the dataset distributes: its licence duties cannot be told."""
+    stray = ["notes.txt", "README.txt", "CITATION.txt", "dataset_info.json", "dataset_infos.json", "state.json"]
+    tree = {
+        "mlaudit.toml": '[release]\nasset = "datasets/acme/qa"\n',
+        "datasets/up/mit-data/README.md": card("license: mit"),
+        "datasets/acme/qa/README.md": card("license: apache-2.0\nsource_datasets: [up/mit-data]"),
+        **{f"datasets/acme/qa/{name}": "{}\n" for name in stray},
+    }
+    o = obligation(release(tree), "include_license", "MIT")
+    assert o["status"] == "cannot-tell" and files(o) == {"datasets/acme/qa/README.md"}
+    o = obligation(release({**tree, "datasets/acme/qa/qa.txt": "q a\n"}), "include_license", "MIT")
+    assert o["status"] == "unmet" and files(o) == {"datasets/acme/qa/qa.txt"}
+
+
 def test_the_notice_of_a_release_that_triggers_no_copy_condition_says_so_and_keeps_the_upstream_notice():
     """Apache-2.0 Section 4 binds copies distributed: under an API release its conditions are met,
     untriggered, and the NOTICE says so; the upstream NOTICE text read stays, should a copy ever ship."""

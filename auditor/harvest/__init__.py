@@ -46,10 +46,11 @@ def harvest(
     focus: frozenset[str] | None = None,
     downstream_of: frozenset[str] = frozenset(),
     records_kind: str | None = None,
+    read_before: dict[str, Signature] | None = None,
 ) -> Harvest:
     """Read every manifest under `root` (a folder, or one manifest file read alone); `root_name` names
     the asset of a card at the root itself; the folders and files of `exclude` (absolute paths:
-    mlaudit's own outputs) are passed over unlisted.
+    mlaudit's own outputs) are passed over unlisted; `read_before`: see `signed`.
     With a `focus` (the names a release's audit starts from: the release, mlaudit.toml's upstream),
     the rows of tables of Hub records are read for the lineage it reaches only; with `downstream_of`
     (the asset whose impact is asked), for the lineage of what descends from it only; `records_kind`
@@ -63,7 +64,7 @@ def harvest(
     files = walk(root, result.inventory, exclude) if given == root else _alone(given, result.inventory)
     for path, rel in files:
         with suppress(OSError):  # one gone since it was listed: its reader says so
-            opened[rel] = (str(path), _signature(os.stat(path)))  # before any reader opens it
+            opened[rel] = (str(path), (read_before or {}).get(rel) or _signature(os.stat(path)))  # before it is read
         folder = rel.rpartition("/")[0]
         if path.name == "README.md":
             _card(path, rel, folder, root_name or root.name, result)
@@ -78,6 +79,16 @@ def harvest(
     result.fingerprint, changed = fingerprint(result, opened)
     result.problems.extend(Problem("unreadable", CHANGED, Evidence(rel, "")) for rel in changed)
     return result
+
+
+def signed(root: Path) -> dict[str, Signature]:
+    """The signatures of the folder's own files (CONFIG_FILES) there are, taken before mlaudit reads
+    them ahead of the harvest: `harvest(read_before=…)` tells a change made since."""
+    found = {}
+    for name in CONFIG_FILES:
+        with suppress(OSError):
+            found[name] = _signature(os.stat(root / name))
+    return found
 
 
 def _alone(path: Path, inventory: list[InventoryEntry]) -> list[tuple[Path, str]]:
