@@ -110,12 +110,28 @@ def test_unknown_upstream_terms_leave_no_license_to_vouch_for(tmp_path, upstream
 
 
 def test_outputs_carry_only_the_terms_the_license_names_for_them():
-    """Llama 3.1 Section 1(b)(i) reaches a model trained on its outputs with the name prefix alone: under the
-    permissive position that is all that binds it; the conservative position adds the terms the text leaves open."""
+    """Llama 3.1 Section 1(b)(i) reaches a model trained on its outputs with the name prefix alone: the text
+    decides it, so under either position that is all that binds it."""
     case = FIXTURES / "rules" / "CMP006-release-license-too-permissive" / "nofire-llama31-outputs-permissive"
-    permissive = run_audit(case)
-    inherited = {o["term"] for o in permissive["obligations"] if o["license"] == "LicenseRef-Llama-3.1-Community"}
-    assert inherited == {"naming_prefix"}
-    assert not {"CMP006", "CMP007", "CMP009"} & rules_of(permissive)
-    conservative = run_audit(case, position="conservative")
-    assert {"CMP006", "CMP007", "CMP009"} <= rules_of(conservative)
+    for position in ("permissive", "conservative"):
+        doc = run_audit(case, position=position)
+        inherited = {o["term"] for o in doc["obligations"] if o["license"] == "LicenseRef-Llama-3.1-Community"}
+        assert inherited == {"naming_prefix"}, position
+        assert not {"CMP006", "CMP007", "CMP009"} & rules_of(doc), position
+
+
+def test_the_conservative_position_carries_outputs_terms_only_where_the_license_is_silent(tmp_path):
+    """CC BY-NC 4.0 says nothing of what is generated with the material: the conservative position carries its
+    terms to data a model under it generated, the permissive one does not."""
+    root = write_tree(
+        tmp_path,
+        {
+            "mlaudit.toml": '[release]\nasset = "acme/m"\n\n[[lineage]]\nchild = "datasets/acme/synth"\n'
+            'parent = "org/teacher"\nrelation = "generated_by"\n',
+            "acme/m/README.md": card("license: apache-2.0\ndatasets:\n- acme/synth"),
+            "datasets/acme/synth/README.md": card("license: mit"),
+            "org/teacher/README.md": card("license: cc-by-nc-4.0"),
+        },
+    )
+    assert "CMP001" in rules_of(run_audit(root, position="conservative"))
+    assert "CMP001" not in rules_of(run_audit(root, position="permissive"))
