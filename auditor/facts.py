@@ -134,7 +134,7 @@ def _asset(
         return
     _licenses(fb, a, key, asset, unreadable, rb.kb)
     if released:
-        _unread_license(fb, a, fb.readings[key])
+        _unread_license(fb, a, fb.readings[key], asset)
     if in_scope and (publisher := organisation(asset)):
         fb.add(S.publisher(a, publisher.lower()), *[r.at() for r in asset.records])
     several = (
@@ -165,12 +165,14 @@ def _record(fb: FactBase, a: int, kind: str, record: AssetRecord, profiles: Mapp
             fb.add(S.heading(a, profile_id, item_id, normalise_heading(section.heading), status), section.evidence)
 
 
-def _unread_license(fb: FactBase, a: int, reading: LicenseReading) -> None:
+def _unread_license(fb: FactBase, a: int, reading: LicenseReading, asset: Asset) -> None:
     """A release's license statement past a reader's bound is an entry not read (INP001): what the
     release grants is then unknown, and a manifest never lets a release pass unread. An upstream's
-    is a license of unknown terms (LIC001, CMP012), as an unknown name is."""
+    is a license of unknown terms (LIC001, CMP012), as an unknown name is. (Beside alternatives it
+    is no `unrecognised` fact, which would give its line: the asset's records are cited.)"""
     for text, why in reading.unread:
-        for evidence in fb.facts[S.unrecognised(a, text)]:
+        stated = fb.facts.get(S.unrecognised(a, text)) or tuple(r.at("license") for r in asset.records)
+        for evidence in stated:
             message = f"the release's license '{text}' is not read: {why}; what it grants is unknown"
             fb.add(S.problem(a, evidence.file, symbol(UNREAD_ENTRY), message), evidence)
 

@@ -99,6 +99,13 @@ def test_a_release_license_not_read_fails_the_gate(tmp_path, statement):
     assert "is not read" in found[0]["message"]
 
 
+def test_a_release_license_not_read_beside_alternatives_fails_the_gate(tmp_path):
+    files = _lineage("mit", "mit")
+    files["org/ft/README.md"] = card(f'license:\n- "MIT OR Apache-2.0"\n- "{UNREAD["too-long"]}"')
+    doc = run_audit(write_tree(tmp_path / "r", files))
+    assert [f["asset"] for f in findings_of(doc, "INP001")] == ["org/ft"] and doc["verdict"] == "fail"
+
+
 @pytest.mark.parametrize("statement", UNREAD.values(), ids=UNREAD.keys())
 def test_an_upstream_license_not_read_is_of_unknown_terms(tmp_path, statement):
     doc = run_audit(write_tree(tmp_path / "r", _lineage("mit", statement)))
