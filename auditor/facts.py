@@ -19,7 +19,7 @@ from auditor.config import Settings
 from auditor.knowledge_facts import categorised, knowledge
 from auditor.license_reading import LicenseReading, read_declared
 from auditor.licenses import KnowledgeBase
-from auditor.model import UNREADABLE, Asset, AssetGraph, AssetRecord, Evidence, symbol
+from auditor.model import UNREAD_ENTRY, UNREADABLE, Asset, AssetGraph, AssetRecord, Evidence, symbol
 from auditor.naming import organisation
 from auditor.predicate_spec import Fact
 from auditor.predicates import Term
@@ -93,7 +93,8 @@ def encode(
         fb.add(S.selected(name))
     unreadable = {p.asset for p in graph.harvest.problems if p.code in UNREADABLE}
     for key in graph.assets:
-        _asset(fb, key, ids[key], documented is None or key in documented, key in unreadable, graph, rb)
+        in_scope = documented is None or key in documented
+        _asset(fb, key, ids[key], in_scope, key in unreadable, key in released, graph, rb)
     for fact, where in categorised(rb.kb, _met(fb.readings.values())):
         fb.add(fact, where)
     for edge in graph.edges:
@@ -120,7 +121,9 @@ def _met(readings: Iterable[LicenseReading]) -> Iterator[str]:
         yield from (lid for alternative in reading.alternatives for lid in alternative)
 
 
-def _asset(fb: FactBase, key: str, a: int, in_scope: bool, unreadable: bool, graph: AssetGraph, rb: RuleBase) -> None:
+def _asset(
+    fb: FactBase, key: str, a: int, in_scope: bool, unreadable: bool, released: bool, graph: AssetGraph, rb: RuleBase
+) -> None:
     """The facts of one asset; those that only the documentation and release rules read (its
     publisher, disagreements, formats, fields and cards) only `in_scope`, the release's lineage."""
     asset = graph.assets[key]
@@ -130,6 +133,8 @@ def _asset(fb: FactBase, key: str, a: int, in_scope: bool, unreadable: bool, gra
         fb.add(S.unlicensed(a, "unknown"))
         return
     _licenses(fb, a, key, asset, unreadable, rb.kb)
+    if released:
+        _unread_license(fb, a, fb.readings[key], asset)
     if in_scope and (publisher := organisation(asset)):
         fb.add(S.publisher(a, publisher.lower()), *[r.at() for r in asset.records])
     several = (
@@ -158,6 +163,18 @@ def _record(fb: FactBase, a: int, kind: str, record: AssetRecord, profiles: Mapp
         kind_profiles = {k: p for k, p in profiles.items() if kind in p.applies_to}
         for section, profile_id, item_id, status in credited(kind_profiles, record.sections):
             fb.add(S.heading(a, profile_id, item_id, normalise_heading(section.heading), status), section.evidence)
+
+
+def _unread_license(fb: FactBase, a: int, reading: LicenseReading, asset: Asset) -> None:
+    """A release's license statement past a reader's bound is an entry not read (INP001): what the
+    release grants is then unknown, and a manifest never lets a release pass unread. An upstream's
+    is a license of unknown terms (LIC001, CMP012), as an unknown name is. (Beside alternatives it
+    is no `unrecognised` fact, which would give its line: the asset's records are cited.)"""
+    for text, why in reading.unread:
+        stated = fb.facts.get(S.unrecognised(a, text)) or tuple(r.at("license") for r in asset.records)
+        for evidence in stated:
+            message = f"the release's license '{text}' is not read: {why}; what it grants is unknown"
+            fb.add(S.problem(a, evidence.file, symbol(UNREAD_ENTRY), message), evidence)
 
 
 def _problems(fb: FactBase, graph: AssetGraph, ids: dict[str, int]) -> None:

@@ -138,12 +138,23 @@ def _finding(rule: Rule, said: Stated, row: Row, facts: list[Row], chains: Chain
         rule.family,
         rule.severity,
         asset,
-        rule.message.format(asset=asset, **said.fields),
+        rule.message.format(asset=asset, **_as_declared(rule, said.fields, row, chains)),
         rule.how_to_fix,
         said.detail,
         tuple(dict.fromkeys(chain.from_iterable(map(chains.steps, facts)))),
         row,
     )
+
+
+def _as_declared(rule: Rule, fields: dict[str, JSON], row: Row, chains: Chains) -> dict[str, JSON]:
+    """The message fields, each detail the rule marks `name:declared` (the asset's own license)
+    stated as the asset declares it: with its exception (SPDX WITH), which the license id drops."""
+    reading = chains.fb.readings.get(chains.fb.keys[row[1]])
+    if reading is None or not reading.exceptions:
+        return fields
+    excepted = dict(reading.exceptions)
+    own = [name for name, _, kind in (spec.partition(":") for spec in rule.detail) if kind == "declared"]
+    return fields | {name: excepted.get(str(fields[name]), fields[name]) for name in own}
 
 
 def _message_fields(detail: dict[str, JSON], chains: Chains) -> dict[str, JSON]:

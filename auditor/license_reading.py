@@ -48,6 +48,7 @@ class LicenseReading:
     decided_by: tuple[str, ...] = ()  # per statement, the field read: license, license_name or license_link
     exceptions: tuple[tuple[str, str], ...] = ()  # (license, "license WITH exception") as the expression says
     granted: tuple[tuple[str, str], ...] = ()  # (a dual license's member as written, the license it grants)
+    unread: tuple[tuple[str, str], ...] = ()  # (text as shown, why): statements past a reader's bound, not read
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class _Part:
     field: str = "license"  # which field of the statement the reading comes from
     unnamed: bool = False  # `license: other` whose name and link the knowledge base does not know
     exceptions: tuple[tuple[str, str], ...] = ()
+    unread: bool = False  # past a reader's bound: what it says is unknown, not an unknown license
 
 
 def read_declared(statements: list[LicenseStatement], kb: KnowledgeBase, asset: Asset | None = None) -> LicenseReading:
@@ -125,6 +127,7 @@ def _combine(parts: list[_Part], kb: KnowledgeBase) -> LicenseReading:
     notes = tuple(n for p in parts for n in p.notes)
     decided = tuple(p.field for p in parts)
     exceptions = tuple(dict.fromkeys(e for p in parts for e in p.exceptions))
+    unread = tuple((p.expression, p.reading) for p in parts if p.unread and p.expression)
     unknown = tuple(dict.fromkeys(k for alt in dnf for k in alt if not kb.knows(k)))
     if status == "ok" and unknown:
         status = "unrecognised"
@@ -133,9 +136,11 @@ def _combine(parts: list[_Part], kb: KnowledgeBase) -> LicenseReading:
         choices = tuple(tuple(k if kb.knows(k) else UNKNOWN for k in alt) for alt in dnf)
         unknown_notes = tuple(f"'{k}' is not a known license" for k in unknown)
         offered = reading + "; alternatives offered: one is chosen"
-        return LicenseReading(status, (), expression, offered, (), notes + unknown_notes, choices, decided, exceptions)
+        return LicenseReading(
+            status, (), expression, offered, (), notes + unknown_notes, choices, decided, exceptions, unread=unread
+        )
     known = tuple(k for k in dnf[0] if kb.knows(k))
-    return LicenseReading(status, known, expression, reading, unknown, notes, (), decided, exceptions)
+    return LicenseReading(status, known, expression, reading, unknown, notes, (), decided, exceptions, unread=unread)
 
 
 def _dual(statements: tuple[Texts, ...], kb: KnowledgeBase, duals: tuple[DualLicense, ...]) -> LicenseReading | None:
@@ -285,7 +290,7 @@ def _text(raw: str, kb: KnowledgeBase) -> _Part:
     if len(raw) > MAX_EXPRESSION_CHARS:  # named by its start: every finding about it repeats the name
         shown = f"{raw[:SHOWN_CHARS]}… [{len(raw) - SHOWN_CHARS} more characters]"
         note = f"an SPDX expression longer than {MAX_EXPRESSION_CHARS} characters is not read"
-        return _Part("unrecognised", ((shown,),), shown, note)
+        return _Part("unrecognised", ((shown,),), shown, note, unread=True)
     try:
         expr = kb.licensing.parse(raw, validate=False)
     except ExpressionError:
@@ -302,7 +307,7 @@ def _expression(expr: LicenseExpression, kb: KnowledgeBase) -> _Part:
     release needs more to be judged."""
     if _offered(expr, kb) > MAX_ALTERNATIVES:
         note = f"an SPDX expression offering more than {MAX_ALTERNATIVES} alternatives is not read"
-        return _Part("unrecognised", ((str(expr),),), str(expr), note)
+        return _Part("unrecognised", ((str(expr),),), str(expr), note, unread=True)
     symbols = kb.licensing.license_symbols(expr, decompose=False)
     order = {_key(sym, kb): i for i, sym in reversed(list(enumerate(symbols)))}
     alternatives = [

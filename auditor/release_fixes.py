@@ -71,7 +71,7 @@ def candidates(result: Interpretation, fb: FactBase, graph: AssetGraph, kb: Know
     for obligation in result.obligations:
         for c in _answers(obligation, release, kb):
             found.setdefault((c.edit.kind, c.edit.value, c.edit.file), c)
-    for c in _relicensings(result, release, _lineage_licenses(fb, kb)):
+    for c in _relicensings(result, release, _lineage_licenses(fb, kb), kb):
         found.setdefault((c.edit.kind, c.edit.value, c.edit.file), c)
     return list(found.values())
 
@@ -137,7 +137,9 @@ def _card_text(release: Release, text: str, obligation: Obligation, kb: Knowledg
         yield Candidate(Edit(EditKind.ADD_TEXT, text, release.card, says), gives)
 
 
-def _relicensings(result: Interpretation, release: Release, lineage: set[str]) -> Iterator[Candidate]:
+def _relicensings(
+    result: Interpretation, release: Release, lineage: set[str], kb: KnowledgeBase
+) -> Iterator[Candidate]:
     """Declaring the release under a license its lineage holds or `licenses suggest` offers for it as
     audited, those of its lineage first. The repair program keeps only those `licenses suggest`
     would offer once the rest of the change is made (outbound/2 of rules/lib/outbound.lp): removing
@@ -146,10 +148,25 @@ def _relicensings(result: Interpretation, release: Release, lineage: set[str]) -
     for lic in offered[:MOST_LICENSES] if release.card else ():
         says = (
             f'declare the release under {lic}: set "license: {lic}" in the front matter of {release.card} and '
-            "ship that license's text as its LICENSE file, in place of any other (one of the licenses "
+            f"{_license_copy(lic, kb)}, in place of any other (one of the licenses "
             '"mlaudit licenses suggest" offers)'
         )
         yield Candidate(Edit(EditKind.RELICENSE, lic, release.card, says), (S.licensed(release.id, lic),), "license")
+
+
+def _license_copy(lic: str, kb: KnowledgeBase) -> str:
+    """How the release gives its recipients the license it is declared under: its text, or a link to
+    it where the license's license-text condition accepts its URI (CC BY 4.0 Section 3(a)(1)(C))."""
+    entry = kb.entry(lic)
+    linked = [
+        t
+        for t in (entry.terms if entry else ())
+        if t.uri_suffices and kb.term_kinds.get(t.term, {}).get("check") == "license_text"
+    ]
+    if linked:
+        accepts = f"{lic} {linked[0].clause} accepts its URI"
+        return f"ship that license's text as its LICENSE file or a link to it ({accepts})"
+    return "ship that license's text as its LICENSE file"
 
 
 def _lineage_licenses(fb: FactBase, kb: KnowledgeBase) -> set[str]:

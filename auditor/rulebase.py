@@ -37,7 +37,8 @@ class Rule:
     severity: str
     summary: str
     message: str
-    detail: tuple[str, ...]  # names of the finding's detail values; "name:asset" marks an asset id
+    detail: tuple[str, ...]  # names of the finding's detail values; "name:asset" marks an asset id,
+    # "name:declared" the finding asset's own license, which its message states as declared (WITH kept)
     why: str
     how_to_fix: str
     references: tuple[str, ...]

@@ -77,6 +77,51 @@ def test_a_broken_manifest_no_asset_owns_is_a_finding_of_the_audit(tmp_path, nam
     assert [(f["asset"], f["severity"], f["detail"]["file"]) for f in found] == [(None, "error", name)]
 
 
+UNREAD = {  # license statements past a reader's bound (license_reading.MAX_EXPRESSION_CHARS, MAX_ALTERNATIVES)
+    "too-long": " AND ".join(["MIT"] * 2_000),
+    "too-many-alternatives": " AND ".join(["(MIT OR Apache-2.0)"] * 5),
+}
+
+
+def _lineage(release_license: str, upstream_license: str) -> dict[str, str]:
+    return {
+        "mlaudit.toml": '[release]\nasset = "org/ft"\n',
+        "org/ft/README.md": card(f'license: "{release_license}"\nbase_model: up/base'),
+        "up/base/README.md": card(f'license: "{upstream_license}"'),
+    }
+
+
+@pytest.mark.parametrize("statement", UNREAD.values(), ids=UNREAD.keys())
+def test_a_release_license_not_read_fails_the_gate(tmp_path, statement):
+    doc = run_audit(write_tree(tmp_path / "r", _lineage(statement, "mit")))
+    found = findings_of(doc, "INP001")
+    assert doc["verdict"] == "fail"
+    assert [(f["asset"], f["detail"]["file"]) for f in found] == [("org/ft", "org/ft/README.md")]
+    assert "is not read" in found[0]["message"]
+
+
+def test_a_release_license_not_read_beside_alternatives_fails_the_gate(tmp_path):
+    files = _lineage("mit", "mit")
+    files["org/ft/README.md"] = card(f'license:\n- "MIT OR Apache-2.0"\n- "{UNREAD["too-long"]}"')
+    doc = run_audit(write_tree(tmp_path / "r", files))
+    assert [f["asset"] for f in findings_of(doc, "INP001")] == ["org/ft"] and doc["verdict"] == "fail"
+
+
+@pytest.mark.parametrize("statement", UNREAD.values(), ids=UNREAD.keys())
+def test_an_upstream_license_not_read_is_of_unknown_terms(tmp_path, statement):
+    doc = run_audit(write_tree(tmp_path / "r", _lineage("mit", statement)))
+    assert findings_of(doc, "INP001") == []
+    assert [f["asset"] for f in findings_of(doc, "LIC001")] == ["up/base"]
+    assert [f["asset"] for f in findings_of(doc, "CMP012")] == ["org/ft"]
+
+
+def test_a_release_license_of_an_unknown_name_is_read(tmp_path):
+    """A name the knowledge base does not know is read (LIC001): nothing the release inherits from
+    an MIT upstream asks for a particular license."""
+    doc = run_audit(write_tree(tmp_path / "r", _lineage("LicenseRef-acme", "mit")))
+    assert findings_of(doc, "INP001") == [] and doc["verdict"] == "pass"
+
+
 @pytest.mark.parametrize("fail_on, code", [("error", 1), ("warning", 1), ("info", 1), ("never", 0)])
 def test_no_release_identified_is_incomplete_and_fails_the_gate(tmp_path, fail_on, code, capsys):
     root = write_tree(

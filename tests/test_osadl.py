@@ -138,6 +138,20 @@ def test_an_exception_the_base_does_not_grant_cannot_be_added(tmp_path):
     assert not about(finetune(tmp_path / "kept", release, "gpl-2.0"), CONFLICTS, "GPL-2.0-only")
 
 
+@pytest.mark.parametrize(
+    "rule, base, release",
+    [
+        ("CMP002", "cc-by-sa-4.0", "GPL-2.0-only WITH Classpath-exception-2.0"),
+        ("CMP006", "cc-by-nc-4.0", "Apache-2.0 WITH LLVM-exception"),
+        ("CMP014", "gpl-2.0", "GPL-2.0-only WITH Classpath-exception-2.0"),
+    ],
+)
+def test_a_message_states_the_release_license_with_its_exception(tmp_path, rule, base, release):
+    doc = finetune(tmp_path, base, f'"{release}"')
+    found = [f for f in doc["findings"] if f["rule"] == rule]
+    assert found and all(f"acme/m is declared {release}," in f["message"].replace(" but", ",") for f in found)
+
+
 def test_only_the_licenses_an_audit_meets_become_matrix_facts():
     result = run(FIXTURES / "releases" / "demo", rb=RB)
     fb = facts.encode(result.graph, result.settings, RB)

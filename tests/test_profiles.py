@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from conftest import FIXTURES, RB, run_audit
+from conftest import FIXTURES, RB, card, run_audit, write_tree
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -45,6 +45,22 @@ def test_incomplete_fixture_lists_what_is_missing(profile):
     required = {i.id for i in RB.profiles[profile].items if i.required}
     flagged = {f["detail"]["item"] for f in doc["findings"] if f["rule"] == "DOC001"}
     assert flagged == required & set(expected["missing"])
+
+
+def test_a_release_offering_a_known_license_among_its_alternatives_states_a_usable_license(tmp_path):
+    """Its recipients may take any license it offers: one the knowledge base knows meets the license
+    item, whichever alternative is stated first."""
+    folder = write_tree(
+        tmp_path,
+        {
+            "mlaudit.toml": '[release]\nasset = "datasets/acme/data"\n',
+            "datasets/acme/data/README.md": card(
+                'license: "LicenseRef-acme OR MIT"\ntask_categories: [text-generation]'
+            ),
+        },
+    )
+    missing = [m["item"] for m in release_documentation(run_audit(folder), "hf-dataset-card")["missing"]]
+    assert missing and "Licensing Information" not in missing
 
 
 def test_profiles_are_selected_on_the_command_line_and_unknown_ones_refused(tmp_path):

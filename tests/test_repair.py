@@ -79,6 +79,22 @@ def test_relicensing_the_release_comes_before_an_alternative_that_brings_errors(
     assert "GPL-3.0-only" in change["says"] and "mlaudit licenses suggest" in change["says"]
 
 
+def test_relicensing_says_a_link_to_the_license_does_where_its_text_accepts_one(tmp_path):
+    """CC BY-SA 4.0 Section 3(a)(1)(C): "include the text of, or the URI or hyperlink to, this Public
+    License"; the GPL asks for the text itself (GPL-3.0 Section 4)."""
+    root = write_tree(
+        tmp_path / "r",
+        {
+            "mlaudit.toml": '[release]\nasset = "acme/model"\n',
+            "acme/model/README.md": card("license: mit\ndatasets:\n- org/data"),
+            "org/data/README.md": card("license: cc-by-sa-4.0\ntask_categories:\n- text-generation"),
+        },
+    )
+    says = {e["value"]: e["says"] for c in fix_of(run_audit(root), "CMP002")["changes"] for e in c["edits"]}
+    assert "or a link to it (CC-BY-SA-4.0 Section 3(a)(1)(C) accepts its URI)" in says["CC-BY-SA-4.0"]
+    assert "its LICENSE file, in place of any other" in says["GPL-3.0-only"]
+
+
 def test_a_license_suggest_offers_once_the_rest_of_the_change_is_made_is_a_fix(tmp_path):
     """An upstream of unknown terms leaves no license to suggest; removing it makes GPL-3.0 one, so
     the release is relicensed and the unknown upstream removed, and the model it is a quantized
