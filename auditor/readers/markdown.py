@@ -52,7 +52,7 @@ class _Outline:
     heads: list[tuple[int, str, int]] = field(default_factory=list)  # (0-based line in body, heading, level)
     texts: list[list[str]] = field(default_factory=lambda: [[]])  # texts[0] is the text before the first heading
     current: int = 0  # the index in texts that text now goes to
-    interrupted: list[int] = field(default_factory=list)  # the sections open <details> blocks interrupt
+    interrupted: list[int] = field(default_factory=list)  # sections an open <details> or labelled paragraph interrupts
 
     def head(self, line: int, heading: str, level: int) -> None:
         self.heads.append((line, heading, level))
