@@ -19,12 +19,13 @@ from auditor.config import Settings
 from auditor.knowledge_facts import categorised, knowledge
 from auditor.license_reading import LicenseReading, read_declared
 from auditor.licenses import KnowledgeBase
-from auditor.model import UNREAD_ENTRY, UNREADABLE, Asset, AssetGraph, AssetRecord, Evidence, symbol
+from auditor.model import UNREAD_ENTRY, UNREADABLE, Asset, AssetGraph, AssetRecord, Evidence, Section, symbol
 from auditor.naming import organisation
 from auditor.predicate_spec import Fact
 from auditor.predicates import Term
 from auditor.profiles import Profile, credited, normalise_heading
 from auditor.rulebase import RuleBase
+from auditor.vocabulary import BASE_RELATIONS, SectionStatus
 
 S = schema.S
 AUDIT = 0  # the id that stands for the audit as a whole: a problem no asset owns is the audit's
@@ -145,23 +146,24 @@ def _asset(
     if several and in_scope:
         for aspect, detail, evidence in disagreements(asset, rb.kb):
             fb.add(S.disagrees(a, aspect, detail), *evidence)
+    based = in_scope and any(r.relation in BASE_RELATIONS for record in asset.records for r in record.references)
     for record in asset.records:
         if not record.has_metadata:
             fb.add(S.no_metadata(a), Evidence(record.source, "front matter", 1))
         if in_scope:
-            _record(fb, a, asset.kind, record, rb.profiles)
+            _record(fb, a, asset.kind, record, rb.profiles, based)
 
 
-def _record(fb: FactBase, a: int, kind: str, record: AssetRecord, profiles: Mapping[str, Profile]) -> None:
+def _record(fb: FactBase, a: int, kind: str, record: AssetRecord, profiles: Mapping[str, Profile], based: bool) -> None:
     """What one manifest of an asset in scope says: its format, its fields and its card's headings
-    (as the profiles for the asset's kind read them)."""
+    (as the profiles for the asset's kind read them; `based`: the asset names a base model)."""
     fb.add(S.described_in(a, record.format), record.at())
     for statement in record.statements:
         fb.add(S.states(a, statement.field), statement.evidence)
     if record.sections is not None:
         fb.add(S.card(a), Evidence(record.source, ""))
         kind_profiles = {k: p for k, p in profiles.items() if kind in p.applies_to}
-        for section, profile_id, item_id, status in credited(kind_profiles, record.sections):
+        for section, profile_id, item_id, status in credited(kind_profiles, followed(record.sections, based)):
             fb.add(S.heading(a, profile_id, item_id, normalise_heading(section.heading), status), section.evidence)
 
 
@@ -175,6 +177,13 @@ def _unread_license(fb: FactBase, a: int, reading: LicenseReading, asset: Asset)
         for evidence in stated:
             message = f"the release's license '{text}' is not read: {why}; what it grants is unknown"
             fb.add(S.problem(a, evidence.file, symbol(UNREAD_ENTRY), message), evidence)
+
+
+def followed(sections: list[Section], based: bool) -> list[Section]:
+    """The sections with those that only point to the base model's card ("Same as the base model.")
+    filled when the asset names a base model to follow, and placeholders when it names none."""
+    settled = SectionStatus.FILLED if based else SectionStatus.PLACEHOLDER
+    return [replace(s, status=settled) if s.status == SectionStatus.DEFERRED else s for s in sections]
 
 
 def _problems(fb: FactBase, graph: AssetGraph, ids: dict[str, int]) -> None:

@@ -46,12 +46,22 @@ class Framework:
     components: tuple[Component, ...]
     labels: dict[int, str]
     substitutes: dict[str, str]  # component -> the component that may take its place
-    open_licenses: frozenset[str]
-    type_appropriate: dict[str, frozenset[str]]  # content type -> license ids
+    open_licenses: frozenset[str]  # license ids, case-folded
+    type_appropriate: dict[str, frozenset[str]]  # content type -> license ids, case-folded
 
     def required(self, class_: int) -> tuple[Component, ...]:
         """What a class needs: its own required components and those of every lower class."""
         return tuple(c for c in self.components if c.required and c.class_ >= class_)
+
+    def is_open(self, license_: str) -> bool:
+        """Whether the MOF names the license open. SPDX license ids match without regard to case (the
+        SPDX specification's license expression annex): the Hub and hand-written MOF files spell them
+        'apache-2.0', 'cc-by-4.0'."""
+        return license_.casefold() in self.open_licenses
+
+    def suits(self, content_type: str, license_: str) -> bool:
+        """Whether the MOF names the license for components of this content type (case as is_open)."""
+        return license_.casefold() in self.type_appropriate.get(content_type, frozenset())
 
 
 @dataclass(frozen=True)
@@ -71,8 +81,8 @@ def load(path: Path) -> Framework:
     components = tuple(
         Component(c["name"], c["content_type"], int(c["class"]), bool(c["required"])) for c in data["components"]
     )
-    by_type = {kind: frozenset(ids) for kind, ids in data["type_appropriate"].items()}
-    open_ids = frozenset().union(*data["licenses"].values(), *by_type.values())
+    by_type = {kind: frozenset(i.casefold() for i in ids) for kind, ids in data["type_appropriate"].items()}
+    open_ids = frozenset(i.casefold() for ids in data["licenses"].values() for i in ids).union(*by_type.values())
     return Framework(
         components,
         {int(k): v for k, v in data["classes"].items()},
@@ -143,7 +153,7 @@ def _unmet(
     license_ = _license(component, listed, globals_)
     if license_ is None:
         return "included without a license"
-    if license_ not in framework.open_licenses:
+    if not framework.is_open(license_):
         return f"license '{license_}' is not an open license"
     return None
 
@@ -194,6 +204,6 @@ def _not_type_appropriate(
     for component in framework.components:
         if component.name in listed and why[component.name] is None:
             license_ = _license(component, listed, globals_)
-            if license_ is not None and license_ not in framework.type_appropriate.get(component.content_type, ()):
+            if license_ is not None and not framework.suits(component.content_type, license_):
                 found.append((component.name, license_))
     return tuple(found)

@@ -72,6 +72,7 @@ RELATIONS = tuple(Relation)
 # What the Hub names of a model's relation to its base (a card's base_model_relation, its
 # `base_model:<relation>:org/name` tags), in the order it infers them when a card declares none.
 HUB_RELATIONS = (Relation.ADAPTER, Relation.MERGE, Relation.QUANTIZED, Relation.FINETUNE)
+BASE_RELATIONS = frozenset(r for r in Relation if r.sort == "base")  # the parent is a base model of the child
 # The child only uses the parent, nothing of which is in it: no lineage, no pin needed (use_only in crossing.lp).
 USES = (Relation.EVALUATED_ON, Relation.USES_TOOL)
 
@@ -161,6 +162,8 @@ class SectionStatus(_Ranked):
 
     EMPTY = "empty", "it is empty"
     PLACEHOLDER = "placeholder", "it holds only a template placeholder"
+    # only points to the base model's card: filled when the asset names a base model (facts.followed)
+    DEFERRED = "deferred", "it points to the base model's card"
     FILLED = "filled", "filled in"
 
 

@@ -134,6 +134,25 @@ def test_every_rai_key_becomes_a_statement():
     assert record.id == "bigcode/the-stack"
 
 
+@pytest.mark.parametrize(
+    "value",
+    ["TBD", "[More Information Needed]", "None", ["N/A"], {"@value": "[More Information Needed]", "@language": "en"}],
+    ids=str,
+)
+def test_a_rai_field_holding_only_a_placeholder_states_nothing(tmp_path, value):
+    """As a card's metadata: "TBD" in rai:dataBiases leaves the Biases item unmet, a real value or a URL states."""
+    doc = json.loads((UPSTREAM / "croissant-1.0__bigcode-the-stack.json").read_text(encoding="utf-8"))
+    doc |= {
+        "rai:dataBiases": value,
+        "rai:dataLimitations": "https://acme.dev/limits",
+        "rai:dataUseCases": "Code completion (evaluation TBD)",
+    }
+    path = tmp_path / "croissant.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    fields = {s.field for s in read_one(path)[0].statements}
+    assert "rai:dataBiases" not in fields and {"rai:dataLimitations", "rai:dataUseCases"} <= fields
+
+
 def test_croissant_08_ml_namespace():
     record, problems = read_one(UPSTREAM / "croissant-0.8__gpt-3.json")
     assert (record.id, record.kind_basis) == ("gpt-3", "Croissant dataset")

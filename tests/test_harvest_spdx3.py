@@ -346,6 +346,30 @@ def test_duplicate_names_and_shared_download_urls(tmp_path):
     assert all(i.scheme != "url" for r in records for i in r.identifiers)
 
 
+def test_placeholder_values_state_nothing_and_name_no_version(tmp_path):
+    """NOASSERTION asserts nothing, and "TBD" is no version: neither is a statement, nor part of a name."""
+    package = {"type": "ai_AIPackage", "name": "word-model", "software_primaryPurpose": "model"}
+    records, _ = read_graph(
+        tmp_path,
+        [
+            package
+            | {
+                "spdxId": f"urn:{n}",
+                "software_packageVersion": "TBD",
+                "software_downloadLocation": "NOASSERTION",
+                "ai_limitation": ["N/A", "[More Information Needed]"],
+                "ai_autonomyType": "https://spdx.org/rdf/3.0.1/terms/Core/PresenceType/noAssertion",
+                "ai_domain": "handwriting recognition",
+                "software_homePage": "https://github.com/acme/word-model",
+            }
+            for n in "ab"
+        ],
+    )
+    assert sorted(r.id for r in records) == ["word-model (urn:a)", "word-model (urn:b)"]
+    assert all(r.version is None for r in records)
+    assert set(statements(records[0])) == {"software_primaryPurpose", "ai_domain", "software_homePage"}
+
+
 def test_urls_that_cannot_be_taken_apart_are_neither_identifiers_nor_targets(tmp_path):
     graph = [
         {"type": "ai_AIPackage", "spdxId": "urn:m", "name": "m", "software_downloadLocation": "https://[broken"},

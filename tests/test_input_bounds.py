@@ -76,6 +76,55 @@ def test_card_body_is_read_in_bounded_time(body):
     timed(sections, body, 1, "README.md")
 
 
+STAND_INS = [  # the worst cases of each placeholder shape: long runs that almost match, and many that do
+    "[A_" * (MB // 3),
+    "[" + "A_" * (MB // 2),
+    "{a_" * (MB // 3),
+    "<" + "A0_" * (MB // 3),
+    "x" * MB + "a",
+    "x " * (MB // 2),
+    "@a." * (MB // 3),
+    "@" + "a." * (MB // 2),
+    "/" * MB,
+    "//example.com " * (MB // 14),
+    "please add " * (MB // 11) + "here",
+    "add " * (MB // 4) + "here",
+    "will be added later " * (MB // 20),
+    "later " * (MB // 6),
+    "TBD for now " * (MB // 12),
+    "same as the base model " * (MB // 23),
+    "<tr><td>" * (MB // 8),
+    "<table><tr>" + "<td>a</td>" * (MB // 10),
+    "<tr " + "a" * MB,
+]
+
+
+@pytest.mark.parametrize("line", STAND_INS, ids=short)
+def test_placeholder_judgement_is_linear(line):
+    """A metadata value or a card line is judged in one pass: a megabyte of any placeholder shape."""
+    from auditor.readers.placeholders import judge
+
+    assert len(line) >= 1_000_000
+    timed(judge, line)
+
+
+@pytest.mark.parametrize(
+    "body",
+    STAND_INS[-3:]
+    + [
+        "<h2>" * (MB // 4),
+        "<details><summary>a</summary>" * (MB // 30),
+        "</details>" * (MB // 10),
+        "<summary>" + "a" * MB,
+        "**a:** b\n\n" * (MB // 10),
+        "**" + "a" * MB,
+    ],
+    ids=short,
+)
+def test_html_and_labelled_paragraphs_are_read_in_bounded_time(body):
+    timed(sections, "## a\n\n" + body, 1, "README.md")
+
+
 @pytest.mark.parametrize(
     "text",
     [

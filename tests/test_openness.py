@@ -127,6 +127,14 @@ def test_components_without_a_license():
     assert classify(empty).missing["3"] == (("Model card", "included without a license"),)
 
 
+def test_license_ids_match_without_regard_to_case():
+    """SPDX ids are case-insensitive: 'cc-by-4.0', as the Hub writes it, is CC-BY-4.0."""
+    lower = {name: license_.lower() for name, license_ in class3()}
+    got = classify(model(list(lower.items())))
+    assert (got.class_, got.missing["3"], got.not_type_appropriate) == (3, (), ())
+    assert classify(model(class3(**{"Model card": "mit"}))).not_type_appropriate == (("Model card", "mit"),)
+
+
 def test_open_license_of_another_type_still_counts_but_is_reported():
     got = classify(model(class3(**{"Model architecture": "GPL-3.0-only", "Model card": "MIT"})))
     assert got.class_ == 3

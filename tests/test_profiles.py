@@ -160,6 +160,9 @@ def test_headings_are_matched_by_meaning(heading, item):
         ("hf-model-card", "Credit risk features", "Bias, Risks, and Limitations"),
         ("hf-model-card", "GPU memory usage", "How to Get Started with the Model"),
         ("hf-model-card", "API reference", "Citation"),
+        ("hf-model-card", "Examples of harmful outputs", "How to Get Started with the Model"),
+        ("hf-model-card", "Failure examples", "How to Get Started with the Model"),
+        ("hf-model-card", "Inference cost", "How to Get Started with the Model"),
         ("eu-ai-act-gpai", "Computer vision backbone", "Computational resources and energy"),
         ("datasheets", "Label distribution", "Distribution"),
         ("datasheets", "Personalised ranking", "Sensitive data"),
@@ -182,6 +185,10 @@ def test_a_keyword_is_matched_as_whole_words_only(profile, heading, item):
         ("hf-model-card", "Risks", "Bias, Risks, and Limitations"),
         ("hf-model-card", "Potential harms", "Bias, Risks, and Limitations"),
         ("hf-model-card", "Example usage with transformers", "How to Get Started with the Model"),
+        ("hf-model-card", "Running inference with vLLM", "How to Get Started with the Model"),
+        ("hf-model-card", "Code examples", "How to Get Started with the Model"),
+        ("hf-model-card", "Examples of harmful outputs", "Bias, Risks, and Limitations"),
+        ("hf-model-card", "Known failures", "Bias, Risks, and Limitations"),
         ("hf-model-card", "Evaluation results", "Evaluation"),
         ("hf-model-card", "Technical specifications", "Technical Specifications"),
         ("hf-dataset-card", "Privacy", "Personal and Sensitive Information"),
@@ -296,14 +303,15 @@ def test_template_guidance_as_plain_text_is_a_placeholder(text):
 
 
 def test_every_template_sentence_is_a_placeholder_on_its_own():
-    """Each listed text, as a card would hold it, is judged a placeholder: the data and its reading agree."""
+    """Each listed text, as a card would hold it, is judged a placeholder: the data and its reading agree
+    (a labelled one, "**Homepage:** [Add homepage URL here ...]()", as the sub-section it makes)."""
     from auditor.readers.markdown import sections
 
     for source in yaml.safe_load(TEMPLATES.read_text())["templates"]:
         assert source["source"].startswith("https://github.com/")
         for text in source["sentences"]:
-            (section,) = sections(f"## Section\n\n{text}\n", 1, "README.md")
-            assert section.status == "placeholder", text
+            found = sections(f"## Section\n\n{text}\n", 1, "README.md")
+            assert max(SectionStatus(s.status).rank for s in found) == SectionStatus.PLACEHOLDER.rank, text
 
 
 FILLER = """
@@ -334,6 +342,22 @@ https://example.com
 - **Intended users:** N/A
 Uses
 **Uses**
+This model is a fine-tuned version of [MODEL_NAME] on [DATASET_NAME].
+[DATASET_NAME]
+The model was trained on XXX.
+{model_description}
+Fine-tuned from <BASE_MODEL_ID>.
+your.name@example.com
+- **Contact:** See https://www.example.org/contact
+Please describe your use case here.
+If you use this model, please describe your use case here.
+Add description here.
+Will be added later.
+TBD for now.
+None yet.
+More information needed for further recomendations.
+More information needed for further details.
+NOASSERTION
 """.strip().splitlines()  # one a line
 UNSAID = ["?", "—", "<br>", "<p></p>", "![](https://example.com/img.png)", "| Use | Description |\n|---|---|"]
 SAID = [
@@ -344,9 +368,18 @@ SAID = [
     "Accuracy 0.93 on the test split (validation TBD).",
     "We used the optional safety filter.",
     "Todo lists from public repositories.",
+    # stand-ins only by their shape: special tokens, link texts, BibTeX values and shell variables are text
+    "Sequences start with [CLS] and end with [SEP].",
+    "Fine-tuned on [squad_v2](https://huggingface.co/datasets/squad_v2).",
+    "```bibtex\n@misc{acme2024,\n  title = {Acme},\n  publisher = {GitHub},\n}\n```",
+    "Set `${HF_TOKEN}` before running the script.",
+    # an instruction to the reader, not the author: it names no "here"
+    "Please cite the paper below if you use the model.",
+    "Replace `model_id` with the id of your fine-tune.",
+    "More information needed on the Chinese split: it is small.",
 ]
-# judged so before, and still: short values, a labelled URL, a pointer to the base model's documentation
-STILL = ["todo: write this", "Routing tickets.", "Accuracy: 0.93", "jane@acme.example", "Same as the base model."]
+# judged so before, and still: short values, a labelled URL, an address at a domain of its own
+STILL = ["todo: write this", "Routing tickets.", "Accuracy: 0.93", "jane@acme.example"]
 STILL_SAID = [
     "None of the images shows a face.",
     "[wikitext-103](https://huggingface.co/datasets/wikitext)",
@@ -409,6 +442,90 @@ def test_sub_sections_credit_their_heading_only_for_the_same_item(body, expected
     for _, _, item, status in profiles.credited(MODEL_PROFILES, sections(body, 1, "README.md")):
         earned[item] = max(earned.get(item, "empty"), status, key=lambda s: SectionStatus(s).rank)
     assert earned == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Same as the base model.", "deferred"),
+        ("See the original model card for the details of its training data.", "deferred"),
+        ("Same as the base model.\n\n[More Information Needed]", "deferred"),
+        ("Same as the base model. English only.", "filled"),
+    ],
+)
+def test_a_pointer_to_the_base_models_card_waits_for_the_lineage(text, status):
+    """Whether "Same as the base model." documents anything depends on whether a base model is named."""
+    from auditor.facts import followed
+    from auditor.readers.markdown import sections
+
+    found = sections(f"## Uses\n\n{text}\n", 1, "README.md")
+    assert found[0].status == status
+    settled = {based: followed(found, based)[0].status for based in (True, False)}
+    assert settled == (
+        {True: "filled", False: "placeholder"} if status == "deferred" else dict.fromkeys(settled, status)
+    )
+
+
+@pytest.mark.parametrize(
+    ("table", "status"),
+    [
+        (
+            "<table>\n<tr><th>Metric</th><th>Value</th></tr>\n<tr><td>Accuracy</td><td></td></tr>\n"
+            "<tr><td>F1</td><td>TBD</td></tr>\n</table>",
+            "placeholder",
+        ),
+        ("<TABLE><TR><TH>Metric</TH><TH>Value</TH></TR></TABLE>", "empty"),
+        ("<table>\n<tr><th>Metric</th><th>Value</th></tr>\n<tr><td>F1</td><td>0.91</td></tr>\n</table>", "filled"),
+        ("<table><tr><td>F1</td><td></td></tr></table>\n<p>Measured on the test split.</p>", "filled"),
+    ],
+)
+def test_an_html_table_is_judged_as_the_markdown_table(table, status):
+    """A row name with no value beside it is a label in HTML as in Markdown; a header row says nothing."""
+    from auditor.readers.markdown import sections
+
+    (section,) = sections(f"## Evaluation\n\n{table}\n", 1, "README.md")
+    assert section.status == status
+
+
+def test_html_headings_and_details_titles_are_sections():
+    """The Hub renders <h2> as a heading and a <details> block under its <summary> title: each is a
+    section; after </details> text goes back to the section the block was in."""
+    from auditor.readers.markdown import sections
+
+    body = (
+        "# m\n\n<h2>Model Details</h2>\n<p>A 7B model by Acme.</p>\n\n<h2 id='lim'>Limitations</h2>\n\n"
+        "<p>Hallucinates statutes.</p>\n\n## Citation\n\nSee below.\n\n<details>\n<summary><b>BibTeX</b></summary>"
+        "\n\n```bibtex\n@misc{acme2024, title={Acme}}\n```\n\n</details>\n\nThe paper is under review.\n\n"
+        "<details><summary>Click to expand</summary>\n\n[More Information Needed]\n\n</details>\n"
+    )
+    found = [(s.heading, s.level, s.status, s.evidence.line) for s in sections(body, 1, "README.md")]
+    assert found == [
+        ("m", 1, "empty", 1),
+        ("Model Details", 2, "filled", 3),
+        ("Limitations", 2, "filled", 6),
+        ("Citation", 2, "filled", 10),
+        ("BibTeX", 3, "filled", 15),
+    ]
+
+
+def test_a_paragraph_opening_with_a_bold_label_is_a_sub_section_of_its_own():
+    """ "**Limitations:** ..." is the card's own labelled paragraph; the templates' "- **Developed by:**"
+    list items and a label with no value beside it stay the text of their section."""
+    from auditor.readers.markdown import sections
+
+    body = (
+        "# m\n\nA 7B model.\n\n**Intended use:** Summarising court decisions.\n\n__Limitations__: Hallucinates.\n\n"
+        "**Training data:** [More Information Needed]\n\n## Model Details\n\n- **Developed by:** Acme\n\n"
+        "**BibTeX:**\n\n**N/A:** none\n"
+    )
+    found = [(s.heading, s.level, s.status) for s in sections(body, 1, "README.md")]
+    assert found == [
+        ("m", 1, "filled"),
+        ("Intended use", 2, "filled"),
+        ("Limitations", 2, "filled"),
+        ("Training data", 2, "placeholder"),
+        ("Model Details", 2, "filled"),
+    ]
 
 
 PHRASES = yaml.safe_load(TEMPLATES.read_text())["phrases"]

@@ -29,6 +29,7 @@ from auditor.model import (
     Statement,
 )
 from auditor.naming import asset_key
+from auditor.readers import placeholders
 from auditor.readers.values import JSON, shorten_line, type_name
 
 FORMAT = "schema.org"
@@ -97,7 +98,7 @@ def read_datasets(doc: Document, nodes: list[Node], fmt: str, basis: str, placem
     doc.records = {node.id: record.id for node, record in zip(nodes, records, strict=False) if node.id}
     for node, record in zip(nodes, records, strict=False):
         start = len(doc.problems)
-        record.version = _single_text(doc, node, "version")
+        record.version = placeholders.stated(_single_text(doc, node, "version"))
         record.licenses = _licenses(doc, node)
         record.checksums = _checksums(doc, node)
         record.statements = _statements(doc, node)
@@ -133,7 +134,7 @@ def _described(doc: Document, node: Node, target: Target, fmt: str, basis: str) 
     record = AssetRecord(id=target.name, kind=target.kind or "dataset", source=doc.rel, format=fmt, kind_basis=basis)
     start = len(doc.problems)
     record.identifiers = _identifiers(doc, node)
-    record.version = _single_text(doc, node, "version")
+    record.version = placeholders.stated(_single_text(doc, node, "version"))
     record.licenses = _licenses(doc, node)
     record.references = lineage(doc, node)
     doc.tag(start, asset_key(record.kind, record.id))
@@ -300,7 +301,7 @@ def _statements(doc: Document, node: Node) -> list[Statement]:
                     f"'{label(pointer)}' should be text or an object, found {type_name(value, 'list')}",
                     pointer,
                 )
-            if text and text.strip():
+            if text and placeholders.is_value(text):  # "TBD", "N/A", "[More Information Needed]" state nothing
                 found.append(Statement(name, shorten_line(text), doc.ev(pointer)))
     return found
 

@@ -36,7 +36,7 @@ from auditor.model import (
     Statement,
     given_twice,
 )
-from auditor.readers import safejson
+from auditor.readers import placeholders, safejson
 from auditor.readers.text import decode, id_lines
 from auditor.readers.values import JSON, shorten_line
 
@@ -107,9 +107,7 @@ def _records(graph: Graph) -> dict[str, AssetRecord]:
                 graph.at(pointer, "name"),
                 element["spdxId"],
             )
-    names = record_ids(
-        [(e["spdxId"], _package_name(e), text_value(e.get("software_packageVersion"))) for _, e in packages]
-    )
+    names = record_ids([(e["spdxId"], _package_name(e), _version(e)) for _, e in packages])
     shared = shared_values(e.get("software_downloadLocation") for _, e in packages)
     return {e["spdxId"]: _record(pointer, e, names[e["spdxId"]], graph, shared) for pointer, e in packages}
 
@@ -130,7 +128,7 @@ def _record(pointer: str, element: dict[str, JSON], name: str, graph: Graph, sha
         source=graph.rel,
         format=FORMAT,
         kind_basis=basis,
-        version=text_value(element.get("software_packageVersion")),
+        version=_version(element),
         revision=hub.revision if hub else None,
     )
     record.identifiers = _identifiers(element, ev, shared, hub)
@@ -138,9 +136,17 @@ def _record(pointer: str, element: dict[str, JSON], name: str, graph: Graph, sha
     record.statements = [
         Statement(key, shorten_line(text), ev(key))
         for key, value in element.items()
-        if key not in _NOT_STATEMENTS and not key.startswith("@") and (text := _render(value, key, graph))
+        if key not in _NOT_STATEMENTS
+        and not key.startswith("@")
+        and (text := _render(value, key, graph))
+        and placeholders.is_value(text)  # "TBD", "N/A", "NOASSERTION" state nothing
     ]
     return record
+
+
+def _version(element: dict[str, JSON]) -> str | None:
+    """The package's version; a placeholder ("TBD", "NOASSERTION") is none, and names no record."""
+    return placeholders.stated(text_value(element.get("software_packageVersion")))
 
 
 def _kind(element: dict[str, JSON], hub: Hub | None) -> tuple[str, str]:

@@ -16,6 +16,7 @@ on whitespace-collapsed text with regexes that cannot backtrack more than a boun
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -23,10 +24,18 @@ from markdown_it.token import Token
 
 from auditor.model import Evidence, Section
 from auditor.readers.placeholders import EMPHASIS, MAX_LABEL, judge, words
+from auditor.vocabulary import SectionStatus
 
 MAX_BODY = 64 * 1024  # Hub cards are a few KB; 1 MB of one-line list items would take seconds
 _PARSER = MarkdownIt("commonmark").disable("inline")
-_TEXT_BLOCKS = frozenset({"inline", "fence", "code_block", "html_block"})
+_TEXT_BLOCKS = frozenset({"inline", "fence", "code_block"})
+_HTML_ROW = re.compile(r"<tr\b[^<>]{0,500}>", re.I)
+_HTML_ROW_END = re.compile(r"</tr\s{0,50}>", re.I)
+_HTML_CELL = re.compile(r"<t[dh]\b[^<>]{0,500}>", re.I)
+_HTML_HEADER, _HTML_DATA = re.compile(r"<th\b", re.I), re.compile(r"<td\b", re.I)
+_HTML_TITLE = re.compile(r"<(h[1-4]|summary)\b[^<>]{0,500}>(.{0,500}?)</\1\s{0,50}>|</details\s{0,50}>", re.I | re.S)
+_ANY_TAG = re.compile(r"<[^<>]{0,500}>")
+_LABELLED = re.compile(r"(?:\*\*|__)([^*_:\n]{1,80})(?::(?:\*\*|__)|(?:\*\*|__):)[ \t]*(?=\S)")  # **Label:** text
 
 
 @lru_cache(maxsize=1)
@@ -36,24 +45,86 @@ def _blocks(body: str) -> list[Token]:
     return _PARSER.parse(body[:MAX_BODY])
 
 
+@dataclass
+class _Outline:
+    """The sections as they are read: their headings, the text of each, and the section text goes to."""
+
+    heads: list[tuple[int, str, int]] = field(default_factory=list)  # (0-based line in body, heading, level)
+    texts: list[list[str]] = field(default_factory=lambda: [[]])  # texts[0] is the text before the first heading
+    current: int = 0  # the index in texts that text now goes to
+    interrupted: list[int] = field(default_factory=list)  # sections an open <details> or labelled paragraph interrupts
+
+    def head(self, line: int, heading: str, level: int) -> None:
+        self.heads.append((line, heading, level))
+        self.texts.append([])
+        self.current = len(self.texts) - 1
+
+    def open(self, line: int, heading: str) -> None:
+        """A <details> block or a labelled paragraph titled `heading`: a sub-section of the current one
+        until it closes."""
+        self.interrupted.append(self.current)
+        self.head(line, heading, min(6, (self.heads[self.current - 1][2] if self.current else 1) + 1))
+
+    def close(self) -> None:
+        """</details>, a labelled paragraph's end: text goes back to the section it interrupted."""
+        if self.interrupted:
+            self.current = self.interrupted.pop()
+
+
 def sections(body: str, first_line: int, file: str) -> list[Section]:
-    """Headings of `body` (which starts at `first_line` of `file`) with their fill status."""
+    """Headings of `body` (which starts at `first_line` of `file`) with their fill status. HTML
+    headings (<h1>-<h4>) are headings as Markdown's are, and a <details> block's <summary> titles a
+    sub-section of the section it is in, as the Hub renders them."""
     tokens = _blocks(body)
-    heads: list[tuple[int, str, int]] = []  # (0-based line in body, heading, level)
-    texts: list[list[str]] = [[]]  # texts[0] is the text before the first heading
+    outline = _Outline()
     for i, token in enumerate(tokens):
         heading = token.type == "heading_open" and token.level == 0 and " ".join(tokens[i + 1].content.split())
         if heading:
-            heads.append(((token.map or [0])[0], heading, int(token.tag[1])))
-            texts.append([])
+            outline.interrupted.clear()
+            outline.head((token.map or [0])[0], heading, int(token.tag[1]))
         elif token.type == "inline" and tokens[i - 1].type != "heading_open":
-            texts[-1].append(_paragraph(uncomment(token.content)))
+            _read_paragraph(outline, uncomment(token.content), (token.map or [0])[0], tokens[i - 1].level == 0)
+        elif token.type == "html_block":
+            _read_html(outline, uncomment(token.content), (token.map or [0])[0])
         elif token.type in _TEXT_BLOCKS and tokens[i - 1].type != "heading_open":
-            texts[-1].append(uncomment(token.content))
+            outline.texts[outline.current].append(uncomment(token.content))
     return [
         Section(heading, level, _status(text, heading), Evidence(file, f"heading '{heading}'", index + first_line))
-        for (index, heading, level), text in zip(heads, texts[1:], strict=True)
+        for (index, heading, level), text in zip(outline.heads, outline.texts[1:], strict=True)
     ]
+
+
+def _read_paragraph(outline: _Outline, text: str, line: int, top: bool) -> None:
+    """A paragraph into the outline. One of the card's own (not a list item: the templates' "- **Developed
+    by:**" lines are values of their section) that opens with a bold label, "**Intended use:** Summarising
+    ...", is a sub-section of its own under that label, holding the rest of the paragraph."""
+    labelled = _LABELLED.match(text) if top else None
+    if labelled is None or judge(labelled.group(1)) != SectionStatus.FILLED:
+        outline.texts[outline.current].append(_paragraph(text))
+        return
+    outline.open(line, " ".join(labelled.group(1).split()))
+    outline.texts[outline.current].append(_paragraph(text[labelled.end() :]))
+    outline.close()
+
+
+def _read_html(outline: _Outline, text: str, line: int) -> None:
+    """An HTML block into the outline: its headings and <details> titles open sections, the text
+    between them goes to the section open there."""
+    start = counted = 0
+    for match in _HTML_TITLE.finditer(text):
+        outline.texts[outline.current].append(_html(text[start : match.start()]))
+        line += text.count("\n", counted, match.start())
+        start, counted = match.end(), match.start()
+        title = " ".join(_ANY_TAG.sub(" ", match.group(2) or "").split())
+        if match.group(1) is None:
+            outline.close()
+        elif judge(title) != SectionStatus.FILLED:  # "Click to expand" titles nothing: it is text
+            outline.texts[outline.current].append(match.group(0))
+        elif match.group(1).lower() == "summary":
+            outline.open(line, title)
+        else:
+            outline.head(line, title, int(match.group(1)[1]))
+    outline.texts[outline.current].append(_html(text[start:]))
 
 
 def uncomment(text: str) -> str:
@@ -81,21 +152,37 @@ def _paragraph(text: str) -> str:
     return "\n".join(f"{cells[0]}: {' '.join(cells[1:])}" if len(cells) > 1 else cells[0] for cells in rows)
 
 
+def _html(text: str) -> str:
+    """An HTML block as judged: a table in it row by row, each as "first cell: the others", as a
+    Markdown table is, and a row of header cells (<th>) left out as a Markdown table's header row is;
+    the text around the table as it is."""
+    before, *rows = _HTML_ROW.split(text)
+    lines = [before]
+    for row in rows:
+        inside, *after = _HTML_ROW_END.split(row, maxsplit=1)
+        cells = [" ".join(c.split()) for c in _HTML_CELL.split(inside)[1:]]
+        if cells and not (_HTML_HEADER.search(inside) and not _HTML_DATA.search(inside)):
+            lines.append(f"{cells[0]}: {' '.join(cells[1:])}" if len(cells) > 1 else cells[0])
+        lines += after
+    return "\n".join(lines)
+
+
 def _delimiter_row(line: str) -> bool:
     """'|---|:--:|', the row under a table's header."""
     return "-" in line and "|" in line and not line.strip(" |:-")
 
 
 def _status(texts: list[str], heading: str) -> str:
-    """filled as soon as one line says something; placeholder when lines only hold boilerplate or
-    repeat the heading."""
-    status, named = "empty", words(heading)
+    """filled as soon as one line says something; else the best of its lines: deferred when one only
+    points to the base model's card, placeholder when they only hold boilerplate or repeat the heading."""
+    status, named = SectionStatus.EMPTY, words(heading)
     for text in texts:
         for line in text.split("\n"):
-            judged = "placeholder" if named and words(line) == named else judge(line)
-            if judged == "filled":
+            judged = SectionStatus.PLACEHOLDER if named and words(line) == named else judge(line)
+            if judged == SectionStatus.FILLED:
                 return judged
-            status = judged or status
+            if judged and SectionStatus(judged).rank > status.rank:
+                status = SectionStatus(judged)
     return status
 
 

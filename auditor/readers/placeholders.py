@@ -1,22 +1,27 @@
 """What the card templates write where nobody wrote anything, and whether a line says more.
 
 The data is rules/profiles/placeholders.yaml: placeholder phrases, notes to the author, filler, the
-templates' guidance sentences. A line is compared with it sentence by sentence, in words (no case,
-punctuation, emphasis or link targets), so a guidance sentence counts wherever an editor left it
-and a phrase counts only as whole words ("todo" is not in "Todorov").
+words that add nothing after it, pointers to the base model's card, the templates' guidance
+sentences; stand-ins for a value ("[MODEL_NAME]", "XXX") are read by their shape (STAND_IN). A line
+is compared with it sentence by sentence, in words (no case, punctuation, emphasis or link targets),
+so a guidance sentence counts wherever an editor left it and a phrase counts only as whole words
+("todo" is not in "Todorov").
 
 Bound: every pattern is anchored or starts at a fixed character and repeats only bounded groups,
-so a line costs time linear in its length; the known sentences are looked up in a set.
+so a line costs time linear in its length; the known sentences are looked up in a set, and the
+trailing words and instructions are read word by word in one pass.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
+from itertools import pairwise
 
 from auditor.readers import safeyaml
 from auditor.resources import rules_dir
+from auditor.vocabulary import SectionStatus
 
 MAX_LABEL = 80  # a template label ("**Funded by [optional]:**") is short
 MAX_REMEMBERED = 200  # lines this short have their judgement remembered (at most 65,536: a lake's rows repeat values)
@@ -28,6 +33,13 @@ _TAG = re.compile(  # HTML's own elements: "<Describe the uses here>" is an inst
     r"(?:\s[^<>]{0,500})?/?>"
 )
 _UNRENDERED = re.compile(r"\{\{[^{}]{0,500}\}\}|\{%[^{}]{0,500}%\}")
+STAND_IN = re.compile(  # a value never filled in (placeholders.yaml lists the shapes); read before case is folded
+    r"[\[<][A-Z][A-Z0-9]{0,40}(?:_[A-Z0-9]{1,40}){1,8}[\]>]"  # [MODEL_NAME], <DATASET_NAME>
+    r"|(?<![\w\\$])\{(?:[a-z][a-z0-9]{0,40}(?:_[a-z0-9]{1,40}){1,8}|[A-Z][A-Z0-9]{0,40}(?:_[A-Z0-9]{1,40}){1,8})\}"
+    r"|\b[Xx]{3,40}\b"  # XXX
+    r"|[@/](?:[\w-]{1,63}\.){0,8}?example\.(?:com|org|net)\b",  # your.name@example.com, https://example.org
+)
+_SLOT = "\x00"  # what a stand-in becomes: a sentence holding it says nothing
 _URL = re.compile(r"<?(?:(?:https?|ftp)://|www\.)\S{1,2000}")
 _ABBREVIATION = re.compile(r"\b(e\.g|i\.e|et al|etc|cf|vs)\.")
 _SENTENCE_END = re.compile(r"(?<=[.!?:])\s+|(?<=[。！？])")
@@ -43,6 +55,9 @@ class Boilerplate:
     fillers: frozenset[str]  # sentences that say nothing, in words
     openings: tuple[str, ...]  # a sentence opening with these words says nothing ("lorem ipsum")
     sentences: frozenset[str]  # the templates' guidance, sentence by sentence, in words
+    verbs: frozenset[str]  # verbs of an instruction to the author
+    trailing: tuple[tuple[str, ...], ...]  # words that add nothing at a sentence's end, as word lists
+    deferrals: tuple[str, ...]  # a sentence opening with these words points to the base model's card
 
 
 @cache
@@ -56,15 +71,18 @@ def boilerplate() -> Boilerplate:
         rf"|[\[(] ?(?:{bracketed}) ?[\])]"
     )
     phrases = "|".join(re.escape(words(p)) for p in data["phrases"])
-    known = Boilerplate(marks, re.compile(rf"(?<!\S)(?:{phrases})(?!\S)"), frozenset(), (), frozenset())
-    guidance = {s for t in data["templates"] for text in t["sentences"] for s in _sentences(plain(str(text)), known)}
-    return Boilerplate(
+    known = Boilerplate(
         marks,
-        known.phrases,
+        re.compile(rf"(?<!\S)(?:{phrases})(?!\S)"),
         frozenset(words(str(f)) for f in data["fillers"]),
         tuple(words(o) for o in data["openings"]),
-        frozenset(s for s in guidance if not _label(s)),
+        frozenset(),
+        frozenset(v.lower() for v in data["instructions"]),
+        tuple(tuple(words(t).split()) for t in data["trailing"]),
+        tuple(words(d) for d in data["deferrals"]),
     )
+    guidance = {s for t in data["templates"] for text in t["sentences"] for s in _sentences(plain(str(text)), known)}
+    return replace(known, sentences=frozenset(s for s in guidance if not _label(s)))
 
 
 def _alternatives(entries: list[str]) -> str:
@@ -72,9 +90,10 @@ def _alternatives(entries: list[str]) -> str:
 
 
 def plain(text: str) -> str:
-    """`text` as compared with the templates: lower case, links without targets, no emphasis, no HTML
-    tags, one space."""
-    return " ".join(_TAG.sub(" ", EMPHASIS.sub("", _LINK_TARGET.sub("]", text.lower()))).split())
+    """`text` as compared with the templates: stand-ins marked, lower case, links without targets, no
+    emphasis, no HTML tags, one space."""
+    marked = STAND_IN.sub(_SLOT, text)
+    return " ".join(_TAG.sub(" ", EMPHASIS.sub("", _LINK_TARGET.sub("]", marked.lower()))).split())
 
 
 def words(text: str) -> str:
@@ -82,38 +101,57 @@ def words(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
 
-def judge(line: str) -> str | None:
+def judge(line: str) -> SectionStatus | None:
     """None when `line` holds no words (blank, decoration, markup); placeholder when its words are
-    only boilerplate, labels ("**BibTeX:**") or a bare URL; filled otherwise. Cards written from the
-    Hub's templates repeat the same short lines card after card: those are judged once."""
+    only boilerplate, labels ("**BibTeX:**"), stand-ins or a bare URL; deferred when it only points to
+    the base model's card beside those; filled otherwise. Cards written from the Hub's templates repeat
+    the same short lines card after card: those are judged once."""
     return _judge_short(line) if len(line) <= MAX_REMEMBERED else _judgement(line)
 
 
-def _judgement(line: str) -> str | None:
+def _judgement(line: str) -> SectionStatus | None:
     text = plain(line)
-    if not _WORD.search(text):
+    if not _WORD.search(text) and _SLOT not in text:
         return None
     known = boilerplate()
     if _URL.fullmatch(text):
-        return "placeholder"
-    said = (s for s in _sentences(text, known) if not _label(s) and not _boilerplate(s, known))
-    return "filled" if any(said) else "placeholder"
+        return SectionStatus.PLACEHOLDER
+    said = [s for s in _sentences(text, known) if not _label(s) and not _boilerplate(s, known)]
+    if not said:
+        return SectionStatus.PLACEHOLDER
+    return SectionStatus.DEFERRED if all(s.startswith(known.deferrals) for s in said) else SectionStatus.FILLED
 
 
 _judge_short = lru_cache(maxsize=65536)(_judgement)
 
 
 def says(value: str) -> bool:
-    """Whether a value (a metadata string, a line) says anything beyond boilerplate."""
-    return judge(value) == "filled"
+    """Whether a value (a metadata string, a line) says anything beyond boilerplate, of itself."""
+    return judge(value) == SectionStatus.FILLED
+
+
+def is_value(text: str) -> bool:
+    """Whether a manifest field's text is a value: it says something, or it is a URL (a download
+    location, a DOI link), which in a card section would be a bare link standing for one."""
+    return says(text) or bool(_URL.fullmatch(plain(text)))
+
+
+def stated(value: str | None) -> str | None:
+    """`value` when it says something; None for a placeholder ("TBD", SPDX's "NOASSERTION"): a version
+    that is one names no version."""
+    return value if value is not None and says(value) else None
 
 
 def _sentences(text: str, known: Boilerplate) -> list[str]:
-    """The sentences of `text` (as plain() gives it) without notes, instructions and unrendered
-    fields: each in words, a label ("developed by:") kept with its colon."""
+    """The sentences of `text` (as plain() gives it) without notes, instructions, unrendered fields
+    and sentences holding a stand-in: each in words, a label ("developed by:") kept with its colon."""
     text = _UNRENDERED.sub(" ", known.marks.sub(" ", _ABBREVIATION.sub(r"\1", text)))
     parts = (p.strip() for p in _SENTENCE_END.split(text))
-    return [words(p) + (":" if p.endswith(":") and len(p) <= MAX_LABEL else "") for p in parts if _WORD.search(p)]
+    return [
+        words(p) + (":" if p.endswith(":") and len(p) <= MAX_LABEL else "")
+        for p in parts
+        if _WORD.search(p) and _SLOT not in p
+    ]
 
 
 def _label(sentence: str) -> bool:
@@ -121,9 +159,30 @@ def _label(sentence: str) -> bool:
 
 
 def _boilerplate(sentence: str, known: Boilerplate) -> bool:
-    """Whether a sentence (in words) is a template's or filler, with or without placeholder phrases
-    ("[More Information Needed] fp32, fp16 mixed precision ...")."""
-    rest = " ".join(known.phrases.sub(" ", sentence).split())
-    return not rest or any(
-        s in known.sentences or s in known.fillers or s.startswith(known.openings) for s in (sentence, rest)
+    """Whether a sentence (in words) is a template's, filler or an instruction, with or without
+    placeholder phrases ("[More Information Needed] fp32, fp16 mixed precision ...") and trailing
+    words ("Will be added later.")."""
+    rest = _trimmed(" ".join(known.phrases.sub(" ", sentence).split()), known)
+    return (
+        not rest
+        or _instruction(sentence, known)
+        or any(s in known.sentences or s in known.fillers or s.startswith(known.openings) for s in (sentence, rest))
+    )
+
+
+def _trimmed(sentence: str, known: Boilerplate) -> str:
+    """`sentence` without the trailing words at its end ("will be added later" -> "will be added"),
+    one word list at a time from the end: linear in the sentence."""
+    found = sentence.split()
+    while tail := next((t for t in known.trailing if found[-len(t) :] == list(t)), None):
+        del found[-len(tail) :]
+    return " ".join(found)
+
+
+def _instruction(sentence: str, known: Boilerplate) -> bool:
+    """Whether a sentence tells the author what to write there: "Add description here.", "If you use
+    this model, please describe your use case here." An instruction to the reader names no "here"."""
+    found = sentence.split()
+    return found[-1] == "here" and (
+        found[0] in known.verbs or any(a == "please" and b in known.verbs for a, b in pairwise(found))
     )
