@@ -535,6 +535,14 @@ def test_malformed_verification_keys_are_refused_naming_the_file(tmp_path, keys,
             "  - {terms: [include_license], distributions: [api], clause: t}\n",
             "trigger term 'include_license' must be a condition of the license, listed once",
         ),
+        (
+            "triggers:\n  - {terms: [include_license], distributions: [weights], relations: [modified], clause: s}\n",
+            "trigger relations must be among copy, adaptation, use",
+        ),
+        (
+            "copyleft_relations:\n  - {distributions: [api], relations: [adaptation], clause: s}\n",
+            "each copyleft relation needs distributions among copyleft_triggers",
+        ),
     ],
 )
 def test_malformed_triggers_are_refused_naming_the_file(tmp_path, keys, message):
@@ -547,6 +555,18 @@ def test_a_trigger_names_the_distributions_and_the_clause(tmp_path):
     assert [(t.term, t.distributions, t.clause) for t in mit.licenses["MIT"].triggers] == [
         ("include_license", ("weights",), "all copies")
     ]
+
+
+def test_agpl_network_use_binds_a_modified_version_only():
+    """Section 13: "if you modify the Program, your modified version must prominently offer all users
+    interacting with it remotely through a computer network ... the Corresponding Source"."""
+    for lid in ("AGPL-3.0-only", "AGPL-3.0-or-later"):
+        lic = RB.kb.licenses[lid]
+        network = {t.term: t for t in lic.triggers}["network_disclose"]
+        assert network.relations == ("adaptation",) and "Section 13" in network.clause
+        assert [(t.term, t.distributions, t.relations) for t in lic.copyleft_relations] == [
+            ("copyleft", ("api",), ("adaptation",))
+        ]
 
 
 def test_reaches_names_only_terms_of_the_license(tmp_path):
