@@ -569,6 +569,19 @@ def test_agpl_network_use_binds_a_modified_version_only():
         ]
 
 
+def test_odbl_produced_work_and_derivative_database_exclude_each_other():
+    """Section 4.5(b): "Using this Database ... to create a Produced Work does not create a Derivative
+    Database for purposes of Section 4.4": the notice binds a use, the share-alike a copy or adaptation."""
+    lic = RB.kb.licenses["ODbL-1.0"]
+    relations = {t.term: t.relations for t in lic.triggers + lic.copyleft_relations}
+    assert (
+        relations["include_notice"] == ("use",)
+        and "4.5(b)" in {t.term: t for t in lic.triggers}["include_notice"].clause
+    )
+    assert relations["copyleft"] == ("copy", "adaptation") and relations["disclose_source"] == ("adaptation",)
+    assert lic.reach_terms == (("trained_on", "include_notice"),)
+
+
 def test_reaches_names_only_terms_of_the_license(tmp_path):
     keys = (
         "outputs: binds\noutputs_basis: s\nreaches:\n  - {relation: generated_by, clause: s, terms: [naming_prefix]}\n"
