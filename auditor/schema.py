@@ -231,8 +231,8 @@ class S:
     trigger_relation = _p(
         "license:string term:symbol distribution:symbol holding:symbol clause:string", "knowledge",
         "the trigger binds only a release holding the material so (copy, adaptation, use; term copyleft: copyleft)",
-        phrase="{license}'s {term:spaced} binds a release distributed as {distribution} only if it holds the material by "
-        "{holding} (a copy, an adaptation, or use: a work made with it): {clause}",
+        phrase="{license}'s {term:spaced} binds a release distributed as {distribution} only if it holds the "
+        "material by {holding} (a copy, an adaptation, or use: a work made with it): {clause}",
     )
     copyleft_part = _p(
         "license:string", "knowledge",
