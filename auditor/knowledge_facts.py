@@ -7,6 +7,7 @@ of the graph are facts.py's.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Mapping
 
 from auditor import schema
@@ -83,6 +84,9 @@ def _license(lic: License, kb: KnowledgeBase) -> Facts:
     for trigger in lic.triggers:
         for distribution in trigger.distributions:
             yield S.term_trigger(lic.id, trigger.term, distribution, trigger.clause), None
+    for trigger in lic.triggers + lic.copyleft_relations:
+        for distribution, holding in itertools.product(trigger.distributions, trigger.relations):
+            yield S.trigger_relation(lic.id, trigger.term, distribution, holding, trigger.clause), None
     for org in lic.licensor_orgs:
         yield S.licensor_org(lic.id, org.lower()), None
     for other in lic.share_alike_compatible:

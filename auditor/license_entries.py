@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from auditor import licenses
+from auditor.license_scope import Trigger
 from auditor.licenses import License
 from auditor.parsed import JSONObject
 
@@ -44,9 +45,8 @@ def details(lic: License, as_of: dt.date) -> JSONObject:
         "copyleft_triggers": list(lic.copyleft_triggers),
         "copyleft_scope": lic.copyleft_scope,
         "copyleft_basis": lic.copyleft_basis,
-        "triggers": [
-            {"term": t.term, "distributions": list(t.distributions), "clause": t.clause} for t in lic.triggers
-        ],
+        "triggers": [_trigger(t) for t in lic.triggers],
+        "copyleft_relations": [_trigger(t) for t in lic.copyleft_relations],
         "licensor": lic.licensor,
         "licensor_orgs": list(lic.licensor_orgs),
         "terms": [
@@ -61,4 +61,14 @@ def details(lic: License, as_of: dt.date) -> JSONObject:
             }
             for t in lic.terms
         ],
+    }
+
+
+def _trigger(trigger: Trigger) -> JSONObject:
+    """A trigger as printed: the holdings it binds, where it names them, beside its distributions."""
+    return {
+        "term": trigger.term,
+        "distributions": list(trigger.distributions),
+        "relations": list(trigger.relations),
+        "clause": trigger.clause,
     }

@@ -1,7 +1,8 @@
 """What a license entry says of its own scope, read and checked as the entry is loaded: what its text
 says of trained models and outputs (`training`, `outputs`), which relations its terms reach across
 (`reaches`, optionally naming the terms), and which release distributions trigger its conditions
-(`triggers`, `copyleft_triggers`). Each statement cites its clause; a malformed one stops the load.
+(`triggers`, `copyleft_triggers`), and how the release must hold the material for a trigger to bind
+(`relations`, `copyleft_relations`). Each statement cites its clause; a malformed one stops the load.
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ STATEMENTS = ("binds", "frees", "silent")  # what a license's own text says of t
 COPYLEFT_TERMS = ("share_alike", "no_added_restrictions")  # terms whose duty arises only when shared
 COPYLEFT_SCOPES = ("work", "part")  # share-alike reaches every adaptation, or the licensed part and its modifications
 SHARING = tuple(d for d in DISTRIBUTIONS if d != "internal")  # an internal release triggers nothing
+# How a release holds the material, which a trigger may require (`relations`; rules/lib/crossing.lp
+# holds_as): the material itself (copy), an adaptation of it, or a work made using it (use).
+HOLDINGS = ("copy", "adaptation", "use")
+COPYLEFT = "copyleft"  # the copyleft terms as one, for the holdings their triggers require
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,7 @@ class Trigger:
     term: str
     distributions: tuple[str, ...]
     clause: str
+    relations: tuple[str, ...] = ()  # the holdings it binds (HOLDINGS); none: every one
 
 
 def reaches(data: YAML, terms: dict[str, str], path: Path) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
@@ -56,8 +62,30 @@ def triggers(data: YAML, terms: dict[str, str], path: Path) -> tuple[Trigger, ..
         for term in entry["terms"]:
             if terms.get(term) != "condition" or term in COPYLEFT_TERMS or term in found:
                 raise ValueError(f"{path.name}: trigger term {term!r} must be a condition of the license, listed once")
-            found[term] = Trigger(str(term), shared, " ".join(str(entry["clause"]).split()))
+            found[term] = Trigger(str(term), shared, " ".join(str(entry["clause"]).split()), _holdings(entry, path))
     return tuple(found.values())
+
+
+def copyleft_relations(data: YAML, copyleft: tuple[str, ...], path: Path) -> tuple[Trigger, ...]:
+    """`copyleft_relations`: the copyleft distributions that bind only a release holding the material
+    so (AGPL-3.0 Section 13 binds network use of a modified version only), with the clause."""
+    found = []
+    for entry in data.get("copyleft_relations", []):
+        shared = tuple(str(d) for d in entry.get("distributions", []))
+        if not shared or not set(shared) <= set(copyleft) or not entry.get("clause") or not entry.get("relations"):
+            raise ValueError(
+                f"{path.name}: each copyleft relation needs distributions among copyleft_triggers, relations, clause"
+            )
+        found.append(Trigger(COPYLEFT, shared, " ".join(str(entry["clause"]).split()), _holdings(entry, path)))
+    return tuple(found)
+
+
+def _holdings(entry: YAML, path: Path) -> tuple[str, ...]:
+    """The holdings a trigger names, each one of HOLDINGS."""
+    named = tuple(str(k) for k in entry.get("relations", []))
+    if not set(named) <= set(HOLDINGS):
+        raise ValueError(f"{path.name}: trigger relations must be among {', '.join(HOLDINGS)}")
+    return named
 
 
 def check_statements(data: YAML, outputs: str, relations: tuple[str, ...], path: Path) -> None:

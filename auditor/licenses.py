@@ -16,7 +16,15 @@ from pathlib import Path
 from license_expression import LicenseSymbol, Licensing
 
 from auditor.license_index import LICENSEDB_PAGE, Category, LicenseIndex, Listed
-from auditor.license_scope import Trigger, basis, check_statements, copyleft_triggers, reaches, triggers
+from auditor.license_scope import (
+    Trigger,
+    basis,
+    check_statements,
+    copyleft_relations,
+    copyleft_triggers,
+    reaches,
+    triggers,
+)
 from auditor.license_urls import named_id
 from auditor.parsed import YAML
 from auditor.readers import safeyaml
@@ -64,6 +72,7 @@ class License:
     outputs: str = "silent"  # binds | frees | silent: what is generated with the material
     copyleft_triggers: tuple[str, ...] = ()  # release distributions that trigger the copyleft terms
     triggers: tuple[Trigger, ...] = ()  # the distributions that trigger other conditions, where the text says
+    copyleft_relations: tuple[Trigger, ...] = ()  # copyleft distributions that bind only some holdings
     copyleft_scope: str = "work"  # work | part (COPYLEFT_SCOPES)
     licensor: str | None = None  # who grants a model family's license (never bound by it)
     licensor_orgs: tuple[str, ...] = ()  # the licensor's Hub organisations
@@ -269,6 +278,7 @@ def _license(data: YAML, term_kinds: dict[str, dict[str, YAML]], path: Path) -> 
     relations, reached = reaches(data, kinds, path)
     outputs = data.get("outputs", "binds" if "generated_by" in relations else "silent")
     check_statements(data, outputs, relations, path)
+    copyleft = copyleft_triggers(data, set(kinds), path)
     return License(
         id=data["id"],
         name=data["name"],
@@ -281,8 +291,9 @@ def _license(data: YAML, term_kinds: dict[str, dict[str, YAML]], path: Path) -> 
         reach_terms=reached,
         share_alike_compatible=tuple(data.get("share_alike_compatible", [])),
         outputs=outputs,
-        copyleft_triggers=copyleft_triggers(data, set(kinds), path),
+        copyleft_triggers=copyleft,
         triggers=triggers(data, kinds, path),
+        copyleft_relations=copyleft_relations(data, copyleft, path),
         copyleft_scope=str(data.get("copyleft_scope", "work")),
         licensor=data.get("licensor"),
         licensor_orgs=tuple(str(o) for o in data.get("licensor_orgs", [])),

@@ -228,6 +228,12 @@ class S:
         "a release distribution that triggers the license's condition, by the text's clause",
         phrase="{license}'s {term:spaced} condition binds a release distributed as {distribution}: {clause}",
     )
+    trigger_relation = _p(
+        "license:string term:symbol distribution:symbol holding:symbol clause:string", "knowledge",
+        "the trigger binds only a release holding the material so (copy, adaptation, use; term copyleft: copyleft)",
+        phrase="{license}'s {term:spaced} binds a release distributed as {distribution} only if it holds the "
+        "material by {holding} (a copy, an adaptation, or use: a work made with it): {clause}",
+    )
     copyleft_part = _p(
         "license:string", "knowledge",
         "the license's share-alike reaches the licensed material and its modifications, not new works made with it",

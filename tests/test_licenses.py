@@ -535,6 +535,14 @@ def test_malformed_verification_keys_are_refused_naming_the_file(tmp_path, keys,
             "  - {terms: [include_license], distributions: [api], clause: t}\n",
             "trigger term 'include_license' must be a condition of the license, listed once",
         ),
+        (
+            "triggers:\n  - {terms: [include_license], distributions: [weights], relations: [modified], clause: s}\n",
+            "trigger relations must be among copy, adaptation, use",
+        ),
+        (
+            "copyleft_relations:\n  - {distributions: [api], relations: [adaptation], clause: s}\n",
+            "each copyleft relation needs distributions among copyleft_triggers",
+        ),
     ],
 )
 def test_malformed_triggers_are_refused_naming_the_file(tmp_path, keys, message):
@@ -547,6 +555,31 @@ def test_a_trigger_names_the_distributions_and_the_clause(tmp_path):
     assert [(t.term, t.distributions, t.clause) for t in mit.licenses["MIT"].triggers] == [
         ("include_license", ("weights",), "all copies")
     ]
+
+
+def test_agpl_network_use_binds_a_modified_version_only():
+    """Section 13: "if you modify the Program, your modified version must prominently offer all users
+    interacting with it remotely through a computer network ... the Corresponding Source"."""
+    for lid in ("AGPL-3.0-only", "AGPL-3.0-or-later"):
+        lic = RB.kb.licenses[lid]
+        network = {t.term: t for t in lic.triggers}["network_disclose"]
+        assert network.relations == ("adaptation",) and "Section 13" in network.clause
+        assert [(t.term, t.distributions, t.relations) for t in lic.copyleft_relations] == [
+            ("copyleft", ("api",), ("adaptation",))
+        ]
+
+
+def test_odbl_produced_work_and_derivative_database_exclude_each_other():
+    """Section 4.5(b): "Using this Database ... to create a Produced Work does not create a Derivative
+    Database for purposes of Section 4.4": the notice binds a use, the share-alike a copy or adaptation."""
+    lic = RB.kb.licenses["ODbL-1.0"]
+    relations = {t.term: t.relations for t in lic.triggers + lic.copyleft_relations}
+    assert (
+        relations["include_notice"] == ("use",)
+        and "4.5(b)" in {t.term: t for t in lic.triggers}["include_notice"].clause
+    )
+    assert relations["copyleft"] == ("copy", "adaptation") and relations["disclose_source"] == ("adaptation",)
+    assert lic.reach_terms == (("trained_on", "include_notice"),)
 
 
 def test_reaches_names_only_terms_of_the_license(tmp_path):
