@@ -346,6 +346,20 @@ def test_duplicate_names_and_shared_download_urls(tmp_path):
     assert all(i.scheme != "url" for r in records for i in r.identifiers)
 
 
+def test_every_relationship_of_a_file_is_lifted_to_the_package_holding_it():
+    """Not only trainedOn/testedOn: a fine-tune's weights descendantOf a base, a package dependsOn a file
+    of another package. Lineage of a file no package holds is told, never dropped."""
+    found, problems = read(HERE / "file-lineage.spdx3.json")
+    records = by_id(found)
+    assert refs(records["acme-model"]) == [("finetune", "nc-base-model", "model", "record")]
+    assert refs(records["acme-app"]) == [("depends_on", "nc-base-model", "model", "record")]
+    assert records["acme-model"].references[0].basis.startswith("declared of contained files: https://acme.example/w")
+    assert {(p.code, p.evidence.pointer, p.asset) for p in problems} == {
+        ("unplaced", "/@graph/13/to/0", None),  # model generates a loose file
+        ("unread-entry", "/@graph/14/to/0", "code:acme-app"),  # app descendantOf a loose file
+    }  # the weights depending on themselves: within one package, nothing
+
+
 def test_urls_that_cannot_be_taken_apart_are_neither_identifiers_nor_targets(tmp_path):
     graph = [
         {"type": "ai_AIPackage", "spdxId": "urn:m", "name": "m", "software_downloadLocation": "https://[broken"},
@@ -358,7 +372,9 @@ def test_urls_that_cannot_be_taken_apart_are_neither_identifiers_nor_targets(tmp
         },
     ]
     (record,), problems = read_graph(tmp_path, graph)
-    assert record.identifiers == [] and problems == []
+    assert record.identifiers == []
+    [unread] = problems  # an upstream that cannot be named: unknown, told
+    assert unread.code == "unread-entry" and "https://[broken/base" in unread.message
     assert refs(record) == [("derived_from", "https://models.example/base", "other", "url")]
     build(harvest(write_tree(tmp_path / "r", {"m.spdx3.json": json.dumps({"@context": CONTEXT, "@graph": graph})})))
 

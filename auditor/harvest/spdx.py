@@ -93,3 +93,20 @@ def add_reference(record: AssetRecord, reference: Reference | None) -> None:
         (r.target, r.relation) == (reference.target, reference.relation) for r in record.references
     ):
         record.references.append(reference)
+
+
+def owner(element: str, records: dict[str, AssetRecord], containers: dict[str, str]) -> str | None:
+    """The package an element is, or the nearest package that contains it (a file, a snippet): what a
+    relationship says of a part it says of the package, whose part it is."""
+    seen = set()
+    while element not in records:
+        if element in seen or element not in containers:
+            return None
+        seen.add(element)
+        element = containers[element]
+    return element
+
+
+def lifted(source: str, kind: str, target: str) -> str:
+    """The basis of a reference lifted from the parts a relationship names to their packages."""
+    return f"declared of contained files: {source} {kind} {target}"

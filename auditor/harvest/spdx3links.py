@@ -6,9 +6,18 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from auditor.harvest import exported
-from auditor.harvest.spdx import add_reference, is_url, lineage_relation, record_reference, shape, variant
+from auditor.harvest.spdx import (
+    add_reference,
+    is_url,
+    lifted,
+    lineage_relation,
+    owner,
+    record_reference,
+    shape,
+    variant,
+)
 from auditor.harvest.spdx3graph import MAX_NESTING, Graph, as_list, compact_name, own, short_name
-from auditor.model import AssetRecord, Evidence, LicenseStatement, Reference
+from auditor.model import UNPLACED, UNREAD_ENTRY, AssetRecord, Evidence, LicenseStatement, Problem, Reference
 from auditor.naming import asset_key
 from auditor.readers.values import JSON
 from auditor.vocabulary import ExportProperty
@@ -46,9 +55,10 @@ _VARIANTS = frozenset({"hasVariant", "variantOf"})  # no direction: told, not fo
 # LifecycleScopeType: a dependency only while the child is designed, developed, tested or built
 # (spdx.lineage_relation reads each code)
 _SCOPED = {"design": "used", "development": "used", "test": "used", "build": "build"}
-_LIFTED = frozenset({"trainedOn", "testedOn"})  # said of files, meant of the packages holding them
 _NO_LICENSE = {"NoAssertionLicense": "NOASSERTION", "NoneLicense": "NONE"}
 _NO_ELEMENT = frozenset({"NoAssertionElement", "NoneElement"})
+_PARTS = frozenset({"software_File", "software_Snippet"})  # parts of packages: lifted to the package holding them
+_UNPLACED = "a file or snippet no package here holds, or an element not in this document"
 # mlaudit's own properties of a declared license: as written, or "none declared"
 _AS_WRITTEN = (
     ExportProperty.LICENSE,
@@ -220,17 +230,6 @@ def _containers(graph: Graph, records: dict[str, AssetRecord]) -> dict[str, str]
     return parent
 
 
-def _owner(element_id: str, records: dict[str, AssetRecord], containers: dict[str, str]) -> str | None:
-    """The package an element is, or the nearest package that contains it."""
-    seen = set()
-    while element_id not in records:
-        if element_id in seen or element_id not in containers:
-            return None
-        seen.add(element_id)
-        element_id = containers[element_id]
-    return element_id
-
-
 def _lineage(
     pointer: str,
     element: dict[str, JSON],
@@ -244,8 +243,6 @@ def _lineage(
     eid = element.get("spdxId")
     scope = short_name(element.get("scope"))
     exact = exported.relation(own(element).get(ExportProperty.RELATION))
-    child: str | None
-    parent: str | None
     for i, target in targets:
         target = target.get("spdxId") if isinstance(target, dict) else target
         if not isinstance(target, str):
@@ -256,18 +253,35 @@ def _lineage(
             )
             continue
         child, parent = (source, target) if kind in _FORWARD else (target, source)
-        basis = "declared"
-        if kind in _LIFTED and (child not in records or parent not in records):
-            child, parent = _owner(child, records, containers), _owner(parent, records, containers)
-            basis = f"declared of contained files: {source} {kind} {target}"
-        if child is None or parent is None or child == parent or child not in records:
-            continue
-        if scope:
-            basis += f" ({scope} scope)"
+        if kind == "contains" and parent in graph.by_id and parent not in records:
+            continue  # a package holding its files: the containers, no lineage
         evidence = graph.evidence(graph.at(pointer, "to", i), eid)
+        downstream, upstream = owner(child, records, containers), owner(parent, records, containers) or parent
+        if downstream is None:
+            if _unplaced(child, graph):
+                unplaced = f"{kind} gives the lineage of '{child}', {_UNPLACED}: not read"
+                graph.problems.append(Problem(UNPLACED, unplaced, evidence))
+            continue
+        if downstream == upstream:
+            continue  # between parts of one package
+        basis = "declared" if (downstream, upstream) == (child, parent) else lifted(source, kind, target)
+        basis += f" ({scope} scope)" if scope else ""
         code = _FORWARD.get(kind) or _REVERSE[kind]
         code = _SCOPED.get(scope or "", code) if code == "depends_on" else code
-        add_reference(records[child], _reference(parent, code, records[child], records, graph, evidence, basis, exact))
+        record = records[downstream]
+        reference = _reference(upstream, code, record, records, graph, evidence, basis, exact)
+        if reference is None and _unplaced(upstream, graph):
+            unread = f"{kind} names '{parent}', {_UNPLACED}; not read"
+            graph.problems.append(Problem(UNREAD_ENTRY, unread, evidence, asset_key(record.kind, record.id)))
+        add_reference(record, reference)
+
+
+def _unplaced(element: str, graph: Graph) -> bool:
+    """A part of no package here, or an element neither here nor "none" / "no assertion": lineage
+    stated of it cannot be placed (agents, tools and the document are no assets, nor parts of one)."""
+    if element in graph.by_id:
+        return graph.by_id[element][1].get("type") in _PARTS
+    return short_name(compact_name(element)) not in _NO_ELEMENT
 
 
 def _reference(
