@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, write_tree
+from conftest import FIXTURES, run_audit, write_tree
 
 from auditor.graph import build
 from auditor.harvest import Context, cyclonedx, harvest
@@ -66,6 +66,21 @@ def test_detect_looks_only_at_the_head():
 
 
 # --- one BOM, JSON and XML ----------------------------------------------------------------------
+
+
+def test_listed_components_nothing_places_are_parts_of_the_bom_subject():
+    """CycloneDX 1.6: components "not represented in the dependency graph may have unknown dependencies
+    ... assume this to be opaque": a listed component nothing links is read as part of the subject."""
+    records = by_id(read(CASES / "inventory.cdx.json")[0])
+    assert refs(records["acme/classifier"]) == [
+        ("contains", "gpl-lib", "code", "record"),
+        ("contains", "imagenet-subset", "dataset", "record"),
+    ]  # runtime-lib and leaf-lib are in the graph; serving-app depends on the subject; inner-lib is nested
+    assert {r.basis for r in records["acme/classifier"].references} == {
+        "inferred: listed in the BOM of the component it describes, in no dependency graph"
+    }
+    assert refs(records["serving-app"]) == [("depends_on", "acme/classifier", "model", "record")]
+    assert refs(records["gpl-lib"]) == [("contains", "inner-lib", "code", "record")]
 
 
 @pytest.fixture(scope="module", params=["support-chat.cdx.json", "support-chat.cdx.xml"])
@@ -568,6 +583,18 @@ def test_corpus_hub_aibom_names_the_hub_model():
     model = by_id(records)["tencent/HunyuanWorld-Voyager"]
     assert model.kind == "model"
     assert [s.raw for s in model.licenses] == ["tencent-hunyuanworld-voyager-community"]
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared CycloneDX corpus not found at {CORPUS}")
+def test_corpus_hub_aibom_audit_reports_the_model_the_application_holds(tmp_path):
+    """The AIBOM's subject is an application, its only component the model (`"dependencies": []`)."""
+    shutil.copy(CORPUS / "bxf12315-hf-aibom-generator.aibom.json", tmp_path / "bom.json")
+    doc = run_audit(tmp_path, asset="HunyuanWorld-Voyager")
+    assert [(e["child"], e["relation"], e["parent"]) for e in doc["edges"]] == [
+        ("HunyuanWorld-Voyager", "contains", "tencent/HunyuanWorld-Voyager")
+    ]
+    [lic001] = [f for f in doc["findings"] if f["rule"] == "LIC001"]
+    assert "tencent-hunyuanworld-voyager-community" in lic001["message"]
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared CycloneDX corpus not found at {CORPUS}")
