@@ -256,15 +256,11 @@ def _lineage(
         if kind == "contains" and parent in graph.by_id and parent not in records:
             continue  # a package holding its files: the containers, no lineage
         evidence = graph.evidence(graph.at(pointer, "to", i), eid)
-        downstream, upstream = owner(child, records, containers), owner(parent, records, containers) or parent
-        if downstream is None:
-            if _unplaced(child, graph):
-                unplaced = f"{kind} gives the lineage of '{child}', {_UNPLACED}: not read"
-                graph.problems.append(Problem(UNPLACED, unplaced, evidence))
+        placed = _placed(kind, child, parent, records, containers, graph, evidence)
+        if placed is None:
             continue
-        if downstream == upstream:
-            continue  # between parts of one package
-        basis = "declared" if (downstream, upstream) == (child, parent) else lifted(source, kind, target)
+        downstream, upstream = placed
+        basis = "declared" if placed == (child, parent) else lifted(source, kind, target)
         basis += f" ({scope} scope)" if scope else ""
         code = _FORWARD.get(kind) or _REVERSE[kind]
         code = _SCOPED.get(scope or "", code) if code == "depends_on" else code
@@ -274,6 +270,26 @@ def _lineage(
             unread = f"{kind} names '{parent}', {_UNPLACED}; not read"
             graph.problems.append(Problem(UNREAD_ENTRY, unread, evidence, asset_key(record.kind, record.id)))
         add_reference(record, reference)
+
+
+def _placed(
+    kind: str,
+    child: str,
+    parent: str,
+    records: dict[str, AssetRecord],
+    containers: dict[str, str],
+    graph: Graph,
+    evidence: Evidence,
+) -> tuple[str, str] | None:
+    """(the package `child` is or is part of, that of `parent`, else `parent` itself); None when the
+    child is part of no package here (told) or both are parts of one package."""
+    downstream, upstream = owner(child, records, containers), owner(parent, records, containers) or parent
+    if downstream is None:
+        if _unplaced(child, graph):
+            unplaced = f"{kind} gives the lineage of '{child}', {_UNPLACED}: not read"
+            graph.problems.append(Problem(UNPLACED, unplaced, evidence))
+        return None
+    return None if downstream == upstream else (downstream, upstream)
 
 
 def _unplaced(element: str, graph: Graph) -> bool:
