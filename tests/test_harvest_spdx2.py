@@ -188,6 +188,7 @@ def test_hub_package_becomes_the_hub_asset():
     )
     assert (chat.version, chat.revision) == ("1.2.0", "3f2a9c1")
     assert sorted((i.scheme, i.value) for i in chat.identifiers) == [
+        ("element", "https://acme.example/spdx/support-chat-7b-1.2.0#SPDXRef-chat"),  # namespace#SPDXID
         ("hub", "acme/support-chat-7b"),
         ("purl", "pkg:huggingface/acme/support-chat-7b@3f2a9c1"),
         ("url", "https://huggingface.co/acme/support-chat-7b/resolve/3f2a9c1/model.safetensors"),
@@ -314,7 +315,7 @@ def test_relationships_become_references_in_the_right_direction():
     records = by_id(read(HERE / "ml-release.spdx.json")[0])
     assert refs(records["acme/support-chat-7b"]) == [
         ("depends_on", "acme/support-tickets", "dataset", "record"),  # tickets DATA_FILE_OF chat
-        ("depends_on", "https://acme.example/spdx/tokenizers-0.15.2#SPDXRef-tokenizers", "other", "url"),
+        ("depends_on", "https://acme.example/spdx/tokenizers-0.15.2#SPDXRef-tokenizers", "other", "element"),
         ("depends_on", "transformers", "code", "record"),  # transformers RUNTIME_DEPENDENCY_OF chat
         ("finetune", "meta-llama/Llama-2-7b-chat-hf", "model", "record"),  # chat DESCENDANT_OF llama
     ]  # chat CONTAINS a file, chat DEPENDS_ON NOASSERTION: nothing
@@ -619,7 +620,8 @@ def test_urls_that_cannot_be_taken_apart_are_not_identifiers(tmp_path):
     (record,), _ = read_text(tmp_path, "u.spdx.json", text)
     assert (record.id, record.kind_basis) == ("org/model", "Hugging Face Hub URL in homepage")
     assert [(i.scheme, i.value, i.evidence.pointer) for i in record.identifiers] == [
-        ("hub", "org/model", "packages[SPDXRef-a].homepage")
+        ("hub", "org/model", "packages[SPDXRef-a].homepage"),
+        ("element", "https://example.com/t#SPDXRef-a", "packages[SPDXRef-a].SPDXID"),
     ]
     build(harvest(write_tree(tmp_path / "r", {"u.spdx.json": text})))  # nothing downstream trips on it
 

@@ -10,6 +10,7 @@ from auditor.identity import hub_id, purl_version, split_url
 from auditor.model import VARIANT, AssetRecord, Evidence, Problem, Reference, variant_told
 from auditor.naming import asset_key
 from auditor.readers.values import JSON, type_name
+from auditor.vocabulary import Scheme
 
 
 def record_ids(packages: list[tuple[str, str, str | None]]) -> dict[str, str]:
@@ -58,6 +59,13 @@ def is_url(value: object) -> TypeGuard[str]:
 def shape(value: JSON) -> str:
     """The JSON name of a value's type, for messages (SPDX's word for a missing value: no value)."""
     return "no value" if value is None else type_name(value, "list")
+
+
+def element_scheme(iri: str) -> str:
+    """How a reference names an element of another document: by its IRI where a fragment names the
+    element (`<namespace>#<id>`), else as the URL it is."""
+    parts = split_url(iri)
+    return Scheme.ELEMENT if parts is not None and parts.fragment else Scheme.URL
 
 
 def lineage_relation(code: str, child_kind: str, parent_kind: str) -> str:

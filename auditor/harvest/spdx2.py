@@ -31,6 +31,7 @@ from auditor.harvest.spdx2load import MAX_MESSAGES, Loaded, Unreadable, load, pl
 from auditor.model import AssetRecord, Checksum, Evidence, Identifier, Problem, Statement, given_twice
 from auditor.naming import asset_key
 from auditor.readers.values import JSON, shorten_line
+from auditor.vocabulary import Scheme
 
 if TYPE_CHECKING:  # spdx-tools costs about 0.9 s to import: read() imports it, detect() never
     from spdx_tools.spdx.model.document import Document
@@ -141,6 +142,9 @@ def _record(package: Package, name: str, loaded: Loaded, rel: str, shared: set[s
     record.licenses = stated(raw.get("licenseDeclared"), package.license_declared, ev("licenseDeclared"), infos)
     record.concluded = stated(raw.get("licenseConcluded"), package.license_concluded, ev("licenseConcluded"), infos)
     record.identifiers = _identifiers(package, ev, shared, hub)
+    namespace = loaded.document.creation_info.document_namespace
+    if is_url(namespace):  # what another document's DocumentRef-<doc>:<SPDXID> names
+        record.identifiers.append(Identifier(Scheme.ELEMENT, f"{namespace}#{pid}", ev("SPDXID")))
     record.checksums = [
         Checksum(_algorithm(c.algorithm), c.value.lower(), package.file_name, ev("checksums"))
         for c in package.checksums

@@ -11,6 +11,7 @@ from auditor.harvest.spdx import add_reference, is_url, lifted, lineage_relation
 from auditor.harvest.spdx2load import Loaded
 from auditor.model import UNPLACED, UNREAD_ENTRY, AssetRecord, Evidence, Problem, Reference
 from auditor.naming import asset_key
+from auditor.vocabulary import Scheme
 
 # "X TYPE Y": X's record refers to Y ...
 _FORWARD = {
@@ -128,4 +129,4 @@ def _reference(
     if not element or prefix not in external or not is_url(external[prefix]):
         return None  # a file of no package, or an undeclared document (validation says so)
     relation = lineage_relation(code, child.kind, "other")
-    return Reference(f"{external[prefix]}#{element}", "other", relation, evidence, basis, "url")
+    return Reference(f"{external[prefix]}#{element}", "other", relation, evidence, basis, Scheme.ELEMENT)

@@ -8,6 +8,7 @@ from dataclasses import replace
 from auditor.harvest import exported
 from auditor.harvest.spdx import (
     add_reference,
+    element_scheme,
     is_url,
     lifted,
     lineage_relation,
@@ -20,7 +21,7 @@ from auditor.harvest.spdx3graph import MAX_NESTING, Graph, as_list, compact_name
 from auditor.model import UNPLACED, UNREAD_ENTRY, AssetRecord, Evidence, LicenseStatement, Problem, Reference
 from auditor.naming import asset_key
 from auditor.readers.values import JSON
-from auditor.vocabulary import ExportProperty
+from auditor.vocabulary import ExportProperty, Scheme
 
 _RELATIONSHIPS = frozenset({"Relationship", "LifecycleScopedRelationship"})
 _LICENSES = {"hasDeclaredLicense": "licenses", "hasConcludedLicense": "concluded"}
@@ -315,7 +316,8 @@ def _reference(
     if parent in records:
         found = record_reference(records[parent], code, child, evidence, basis)
         return replace(found, relation=exact) if exact else found
-    if parent in graph.by_id or short_name(compact_name(parent)) in _NO_ELEMENT or not is_url(parent):
+    named = is_url(parent) or element_scheme(parent) == Scheme.ELEMENT
+    if parent in graph.by_id or short_name(compact_name(parent)) in _NO_ELEMENT or not named:
         return None  # a file, an agent or another element that is not an asset; or "none" / "no assertion"
     relation = exact or lineage_relation(code, child.kind, "other")
-    return Reference(parent, "other", relation, evidence, basis, "url")
+    return Reference(parent, "other", relation, evidence, basis, element_scheme(parent))
