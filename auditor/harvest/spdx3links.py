@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from auditor.harvest import exported
+from auditor.harvest import exported, licensetext
 from auditor.harvest.spdx import (
     add_reference,
     element_scheme,
@@ -17,10 +17,10 @@ from auditor.harvest.spdx import (
     shape,
     variant,
 )
-from auditor.harvest.spdx3graph import MAX_NESTING, Graph, as_list, compact_name, own, short_name
+from auditor.harvest.spdx3graph import MAX_NESTING, Graph, as_list, compact_name, own, short_name, text_value
 from auditor.model import UNPLACED, UNREAD_ENTRY, AssetRecord, Evidence, LicenseStatement, Problem, Reference
 from auditor.naming import asset_key
-from auditor.readers.values import JSON
+from auditor.readers.values import JSON, shorten_line
 from auditor.vocabulary import ExportProperty, Scheme
 
 _RELATIONSHIPS = frozenset({"Relationship", "LifecycleScopedRelationship"})
@@ -58,6 +58,7 @@ _VARIANTS = frozenset({"hasVariant", "variantOf"})  # no direction: told, not fo
 _SCOPED = {"design": "used", "development": "used", "test": "used", "build": "build"}
 _NO_LICENSE = {"NoAssertionLicense": "NOASSERTION", "NoneLicense": "NONE"}
 _NO_ELEMENT = frozenset({"NoAssertionElement", "NoneElement"})
+_OPENING = 160  # characters of an unnamed custom license's text that name it
 _PARTS = frozenset({"software_File", "software_Snippet"})  # parts of packages: lifted to the package holding them
 _UNPLACED = "a file or snippet no package here holds, or an element not in this document"
 # mlaudit's own properties of a declared license: as written, or "none declared"
@@ -134,9 +135,27 @@ def _licenses(
 def _license(target: JSON, evidence: Evidence, graph: Graph) -> LicenseStatement:
     element = _element(target, graph)
     if element is not None and element.get("type") == "expandedlicensing_CustomLicense":
-        see_also = [s for s in as_list(element.get("expandedlicensing_seeAlso")) if isinstance(s, str)]
-        return LicenseStatement(None, evidence, _license_name(element), see_also[0] if see_also else None)
+        return _custom(element, evidence, graph)
     return LicenseStatement(_expression(target, graph, 0), evidence)
+
+
+def _custom(element: dict[str, JSON], evidence: Evidence, graph: Graph) -> LicenseStatement:
+    """A CustomLicense read as SPDX 2's extracted licensing info is, by name and first seeAlso; its
+    text ("the full text of a License", SPDX 3.0.1) is the license itself: a known license's text is
+    that license, as a LICENSE file's is (licensetext), and an unnamed one is named by its opening
+    words, so that what it says reaches the report rather than a made-up id."""
+    see_also = [s for s in as_list(element.get("expandedlicensing_seeAlso")) if isinstance(s, str)]
+    link = see_also[0] if see_also else None
+    text = text_value(element.get("simplelicensing_licenseText"))
+    named = text_value(element.get("name"))
+    name = named or (shorten_line(text, _OPENING) if text else _license_name(element))
+    match = licensetext.identify(text) if text else None
+    if match is not None and match.accepted:
+        where = graph.by_id.get(str(element.get("spdxId")), (None, None))[0]
+        pointer = graph.at(where, "simplelicensing_licenseText") if where is not None else evidence.pointer
+        found = Evidence(evidence.file, f"{pointer} (match {match.score:.2f} with {match.license})", evidence.line)
+        return LicenseStatement(match.license, found, name, link)
+    return LicenseStatement(None, evidence, name, link)
 
 
 def _element(target: JSON, graph: Graph) -> dict[str, JSON] | None:
