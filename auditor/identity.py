@@ -206,9 +206,12 @@ def normalise_url(url: str) -> str:
 def element_id(iri: str) -> str:
     """An SPDX element's IRI as `normalise_url` has it, with its fragment: there the fragment is no
     place in a page but the element's id in its document (SPDX 2.3 §6.6 `DocumentRef-X:SPDXRef-Y`,
-    SPDX 3 `spdxId`), so two elements of one document stay two."""
-    fragment = split_url(iri)
-    return normalise_url(iri) + (f"#{fragment.fragment}" if fragment and fragment.fragment else "")
+    SPDX 3 `spdxId`, a CycloneDX BOM-Link), so two elements of one document stay two. A URN is compared
+    as written."""
+    parts = split_url(iri)
+    if parts is None or not parts.netloc:
+        return iri.strip()
+    return normalise_url(iri) + (f"#{parts.fragment}" if parts.fragment else "")
 
 
 def split_url(url: str) -> SplitResult | None:

@@ -68,6 +68,25 @@ def test_detect_looks_only_at_the_head():
 # --- one BOM, JSON and XML ----------------------------------------------------------------------
 
 
+def test_a_model_card_dataset_may_be_a_bom_link_into_another_bom(tmp_path):
+    """CycloneDX 1.5+: a dataset `ref` may be a BOM-Link, `urn:cdx:<serial>/<version>#<bom-ref>`, naming
+    a component of another BOM: joined to it where that BOM is read, an undescribed upstream where not."""
+    records, problems = read(CASES / "bom-link" / "model.cdx.json")
+    assert refs(records[0]) == [
+        ("trained_on", "urn:cdx:22222222-2222-4222-8222-222222222222/1#data", "dataset", "element")
+    ]
+    assert problems == []
+    doc = run_audit(CASES / "bom-link", asset="acme/linked-model", use="commercial")
+    assert [(e["child"], e["relation"], e["parent"]) for e in doc["edges"]] == [
+        ("acme/linked-model", "trained_on", "datasets/nc-corpus")
+    ]
+    assert any(f["rule"] == "CMP001" for f in doc["findings"])
+    shutil.copy(CASES / "bom-link" / "model.cdx.json", tmp_path / "model.cdx.json")
+    alone = run_audit(tmp_path, asset="acme/linked-model")
+    assert not [f for f in alone["findings"] if f["rule"] == "INP001"]
+    assert [e["parent"] for e in alone["edges"]] == ["datasets/urn:cdx:22222222-2222-4222-8222-222222222222/1#data"]
+
+
 def test_listed_components_nothing_places_are_parts_of_the_bom_subject():
     """CycloneDX 1.6: components "not represented in the dependency graph may have unknown dependencies
     ... assume this to be opaque": a listed component nothing links is read as part of the subject."""
@@ -110,6 +129,7 @@ def test_hub_purl_gives_the_hub_id_and_the_pinned_revision(support_chat):
     assert [(i.scheme, i.value) for i in model.identifiers] == [
         ("purl", "pkg:huggingface/acme/support-chat-7b@3f1c9e2d7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e"),
         ("url", "https://huggingface.co/acme/support-chat-7b"),  # the documentation link is not an identifier
+        ("element", "urn:cdx:6f1c2a3e-8d0b-4c7e-9a51-2f6e0d4b7c19/1#release"),  # what a BOM-Link names
     ]
 
 

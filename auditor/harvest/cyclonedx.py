@@ -176,10 +176,10 @@ class _Reader(Walk):
     def _resolve_pending(self) -> None:
         for record, ref, relation, pointer in self.pending:
             target = self.bom_refs.get(ref)
-            if target is None or target[1] is None:
-                self.problem(UNREAD_ENTRY, f"model-card dataset ref '{ref}' names no component in this BOM", pointer)
-            else:
+            if target is not None and target[1] is not None:
                 self.link(record, target[1], relation, pointer)
+            elif not self.bom_link(record, ref, relation, pointer):
+                self.problem(UNREAD_ENTRY, f"model-card dataset ref '{ref}' names no component in this BOM", pointer)
 
     def _dependencies(self, data: dict[str, JSON]) -> None:
         """depends_on between components; services are not assets, so edges from or to them are not kept."""
