@@ -18,7 +18,16 @@ from auditor.harvest.spdx import (
     variant,
 )
 from auditor.harvest.spdx3graph import MAX_NESTING, Graph, as_list, compact_name, own, short_name, text_value
-from auditor.model import UNPLACED, UNREAD_ENTRY, AssetRecord, Evidence, LicenseStatement, Problem, Reference
+from auditor.model import (
+    UNPLACED,
+    UNREAD_ENTRY,
+    AssetRecord,
+    Evidence,
+    LicenseStatement,
+    Problem,
+    Reference,
+    Statement,
+)
 from auditor.naming import asset_key
 from auditor.readers.values import JSON, shorten_line
 from auditor.vocabulary import ExportProperty, Scheme
@@ -122,14 +131,23 @@ def _licenses(
     if which == "licenses" and any(key in properties for key in _AS_WRITTEN):  # as mlaudit's export wrote it
         if properties.get(ExportProperty.DECLARED) != "none":
             raw, name, link = (properties.get(key) for key in _AS_WRITTEN[:3])
-            record.licenses.append(LicenseStatement(raw, graph.evidence(graph.at(pointer, "to"), eid), name, link))
+            _add(record, which, LicenseStatement(raw, graph.evidence(graph.at(pointer, "to"), eid), name, link))
         return
     for i, target in targets:
         where = graph.at(pointer, "to", i)
         try:
-            getattr(record, which).append(_license(target, graph.evidence(where, eid), graph))
+            _add(record, which, _license(target, graph.evidence(where, eid), graph))
         except ValueError as exc:
             graph.bad(f"{kind} of {record.id}: {exc}", where, eid, asset_key(record.kind, record.id))
+
+
+def _add(record: AssetRecord, which: str, statement: LicenseStatement) -> None:
+    """The license; a declared one also as the statement that the package has a hasDeclaredLicense,
+    which the SPDX 3 profiles ask for whether or not mlaudit knows the license it names."""
+    getattr(record, which).append(statement)
+    if which == "licenses":
+        named = shorten_line(statement.raw or statement.name or statement.link or "a license")
+        record.statements.append(Statement("hasDeclaredLicense", named, statement.evidence))
 
 
 def _license(target: JSON, evidence: Evidence, graph: Graph) -> LicenseStatement:
