@@ -87,6 +87,17 @@ def test_a_model_card_dataset_may_be_a_bom_link_into_another_bom(tmp_path):
     assert [e["parent"] for e in alone["edges"]] == ["datasets/urn:cdx:22222222-2222-4222-8222-222222222222/1#data"]
 
 
+def test_formulation_outputs_come_from_their_inputs():
+    """CycloneDX 1.5+ formulation ("AI/ML model training"): a task's output model was trained on its input
+    data; what names no component here is told, an unknown input as an unread upstream."""
+    records, problems = read(CASES / "formulation.cdx.json")
+    assert refs(by_id(records)["acme/formula-model"]) == [("trained_on", "nc-corpus", "dataset", "record")]
+    assert sorted(codes(problems)) == [
+        ("unplaced", "/formulation/0/workflows/0/outputs/0/resource/ref"),  # the workflow's output: nothing here
+        ("unread-entry", "/formulation/0/workflows/0/tasks/0/inputs/1/resource/ref"),  # the task's unknown input
+    ]
+
+
 def test_listed_components_nothing_places_are_parts_of_the_bom_subject():
     """CycloneDX 1.6: components "not represented in the dependency graph may have unknown dependencies
     ... assume this to be opaque": a listed component nothing links is read as part of the subject."""

@@ -385,6 +385,19 @@ def test_a_custom_licenses_text_is_the_license(tmp_path):
     assert problems == []
 
 
+def test_a_builds_outputs_come_from_its_inputs():
+    """SPDX 3.0.1 Build: hasInput "consumes each to Element as an input", hasOutput "generates each to
+    Element as an output": the model holding the output weights was trained on the input data."""
+    found, problems = read(HERE / "build.spdx3.json")
+    model = by_id(found)["acme-model"]
+    assert refs(model) == [
+        ("trained_on", "nc-data", "dataset", "record"),
+        ("uses_tool", "trainer", "code", "record"),  # the program that trained it
+    ]
+    assert model.references[0].basis.startswith("declared by build https://acme.example/doc#run: hasInput")
+    assert problems == []
+
+
 def test_urls_that_cannot_be_taken_apart_are_neither_identifiers_nor_targets(tmp_path):
     graph = [
         {"type": "ai_AIPackage", "spdxId": "urn:m", "name": "m", "software_downloadLocation": "https://[broken"},

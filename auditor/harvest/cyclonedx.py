@@ -4,9 +4,9 @@ ML-BOMs describe models (`machine-learning-model`), datasets (`data`) and the co
 one file, with licenses, hashes, package URLs, model cards and a dependency graph: exactly the
 license and provenance facts an audit needs. Lineage comes from nesting (`contains`), pedigree
 (ancestors, descendants; a variant, which names no direction, is told, not followed), model-card
-datasets (`trained_on`) and `dependencies` (`depends_on`); a listed component nothing places is part
-of the BOM's subject (auditor/harvest/cyclonedxparts.py); references between components of the
-file point at the target's record. The `mlaudit:` properties of mlaudit's own export (the exact
+datasets (`trained_on`), `dependencies` (`depends_on`) and `formulation` (cyclonedxformulation.py); a
+listed component nothing places is part of the BOM's subject (cyclonedxparts.py); references between
+components of the file point at the target's record. The `mlaudit:` properties of mlaudit's own export (the exact
 relation, the kind, an asset only referenced, a license given by name) win over that generic
 reading (auditor/harvest/exported.py); declared licenses in a component's `evidence.licenses` are
 read too.
@@ -25,6 +25,7 @@ from urllib.parse import unquote
 
 from auditor.harvest import exported
 from auditor.harvest.cyclonedxdoc import NotABom, load_json, load_xml
+from auditor.harvest.cyclonedxformulation import formulation
 from auditor.harvest.cyclonedxparts import inventory
 from auditor.harvest.cyclonedxwalk import DATA_FIELDS, Walk, placement_key
 from auditor.harvest.layout import Context
@@ -134,6 +135,7 @@ class _Reader(Walk):
         self._services(data, "")
         self._resolve_pending()
         self._dependencies(data)
+        formulation(self)
         self.own_links()
         inventory(self)
         records = exported.unresolve([r for _, r in self.records], self.unresolved)

@@ -68,11 +68,22 @@ def element_scheme(iri: str) -> str:
     return Scheme.ELEMENT if parts is not None and parts.fragment else Scheme.URL
 
 
+# A model built from data was trained on it; the program that trained it is a tool, whose terms do not
+# reach what it outputs (as a compiler's do not, GPL-3.0 s2).
+_TRAINED_WITH = {"dataset": "trained_on", "code": "uses_tool"}
+
+
 def lineage_relation(code: str, child_kind: str, parent_kind: str) -> str:
     """descendant: finetune between two models; generated: generated_by for a model's output. What is
     only used to make or test the child is in none of it: `used` (a test or development dependency, a
     test) is software the child was built or tested with, or else data it was evaluated on; `build`
-    (a build dependency) is such software, or else material the build puts in the child."""
+    (a build dependency) is such software, or else material the build puts in the child. `built`: an
+    input of the build or workflow that output the child: a model is trained on its data and with its
+    software, anything else comes from its inputs as from what generated it."""
+    if code == "built" and child_kind == "model" and parent_kind in _TRAINED_WITH:
+        return _TRAINED_WITH[parent_kind]
+    if code == "built":
+        return lineage_relation("generated", child_kind, parent_kind)
     if code == "descendant":
         return "finetune" if child_kind == parent_kind == "model" else "derived_from"
     if code == "generated":

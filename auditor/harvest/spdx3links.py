@@ -17,6 +17,7 @@ from auditor.harvest.spdx import (
     shape,
     variant,
 )
+from auditor.harvest.spdx3builds import RELATIONSHIPS, Built, built
 from auditor.harvest.spdx3graph import MAX_NESTING, Graph, as_list, compact_name, own, short_name, text_value
 from auditor.model import (
     UNPLACED,
@@ -32,7 +33,6 @@ from auditor.naming import asset_key
 from auditor.readers.values import JSON, shorten_line
 from auditor.vocabulary import ExportProperty, Scheme
 
-_RELATIONSHIPS = frozenset({"Relationship", "LifecycleScopedRelationship"})
 _LICENSES = {"hasDeclaredLicense": "licenses", "hasConcludedLicense": "concluded"}
 # "X type Y": X's record refers to Y ...
 _FORWARD = {
@@ -82,7 +82,7 @@ _AS_WRITTEN = (
 def relationships(graph: Graph, records: dict[str, AssetRecord]) -> None:
     containers = _containers(graph, records)
     for pointer, element in graph.elements:
-        if element.get("type") not in _RELATIONSHIPS:
+        if element.get("type") not in RELATIONSHIPS:
             continue
         kind = short_name(element.get("relationshipType"))
         if kind is None:
@@ -102,6 +102,10 @@ def relationships(graph: Graph, records: dict[str, AssetRecord]) -> None:
             _lineage(pointer, element, kind, source, targets, records, containers, graph)
         elif kind in _VARIANTS and source in records:
             _variants(pointer, element, records[source], targets, records, graph)
+    for link in built(graph):
+        placed = _placed("hasOutput", link.output, link.source, records, containers, graph, link.evidence)
+        if placed is not None:
+            _add_lineage(records[placed[0]], placed[1], "built", "hasInput", records, graph, link)
 
 
 def _ends(pointer: str, element: dict[str, JSON], graph: Graph) -> tuple[str, list[tuple[int, object]]] | None:
@@ -258,7 +262,7 @@ def _containers(graph: Graph, records: dict[str, AssetRecord]) -> dict[str, str]
     parent: dict[str, str] = {}
     for _, element in graph.elements:
         if (
-            element.get("type") in _RELATIONSHIPS
+            element.get("type") in RELATIONSHIPS
             and short_name(element.get("relationshipType")) == "contains"
             and isinstance(element.get("from"), str)
         ):
@@ -302,12 +306,27 @@ def _lineage(
         basis += f" ({scope} scope)" if scope else ""
         code = _FORWARD.get(kind) or _REVERSE[kind]
         code = _SCOPED.get(scope or "", code) if code == "depends_on" else code
-        record = records[downstream]
-        reference = _reference(upstream, code, record, records, graph, evidence, basis, exact)
-        if reference is None and _unplaced(upstream, graph):
-            unread = f"{kind} names '{parent}', {_UNPLACED}; not read"
-            graph.problems.append(Problem(UNREAD_ENTRY, unread, evidence, asset_key(record.kind, record.id)))
-        add_reference(record, reference)
+        _add_lineage(
+            records[downstream], upstream, code, kind, records, graph, Built("", parent, evidence, basis), exact
+        )
+
+
+def _add_lineage(
+    record: AssetRecord,
+    upstream: str,
+    code: str,
+    kind: str,
+    records: dict[str, AssetRecord],
+    graph: Graph,
+    link: Built,
+    exact: str | None = None,
+) -> None:
+    """The reference to `upstream`; one that names nothing is told, its upstream unknown."""
+    reference = _reference(upstream, code, record, records, graph, link.evidence, link.basis, exact)
+    if reference is None and _unplaced(upstream, graph):
+        unread = f"{kind} names '{link.source}', {_UNPLACED}; not read"
+        graph.problems.append(Problem(UNREAD_ENTRY, unread, link.evidence, asset_key(record.kind, record.id)))
+    add_reference(record, reference)
 
 
 def _placed(
