@@ -360,7 +360,10 @@ def test_what_a_relationship_says_of_a_file_it_says_of_the_package_holding_it():
     found, problems = read(path)
     records = by_id(found)
     assert refs(records["sentiment-model"]) == [("derived_from", "review-corpus", "other", "record")]  # weights of
-    assert refs(records["review-app"]) == [("depends_on", "review-corpus", "other", "record")]  # a file of the corpus
+    assert refs(records["review-app"]) == [
+        ("contains", "sentiment-model", "other", "record"),  # links a file of the model: no CONTAINS of its own
+        ("depends_on", "review-corpus", "other", "record"),  # a file of the corpus
+    ]
     lifted = records["sentiment-model"].references[0]
     assert lifted.basis == "declared of contained files: SPDXRef-weights GENERATED_FROM SPDXRef-data"
     assert lifted.evidence.line == line_of(path, "SPDXRef-weights GENERATED_FROM")

@@ -45,6 +45,9 @@ _REVERSE = {
 }
 
 
+_HOLDING = frozenset({"CONTAINS", "CONTAINED_BY"})  # a package and its files: what places them, no lineage
+
+
 def references(loaded: Loaded, records: dict[str, AssetRecord], rel: str) -> list[Problem]:
     """References from the relationships, and what could not be read; each VARIANT_OF ("not clear
     which came first", SPDX 2.3) is told, not followed."""
@@ -63,7 +66,7 @@ def references(loaded: Loaded, records: dict[str, AssetRecord], rel: str) -> lis
         if kind not in _FORWARD and kind not in _REVERSE:
             continue
         child, parent, code = (a, b, _FORWARD[kind]) if kind in _FORWARD else (b, a, _REVERSE[kind])
-        if document.creation_info.spdx_id in (child, parent) or (code == "contains" and _holds(child, parent, parts)):
+        if document.creation_info.spdx_id in (child, parent) or (kind in _HOLDING and _holds(child, parent, parts)):
             continue  # the document lists its elements; a package holding its files is no lineage
         told += _lineage((a, kind, b), child, parent, code, records, containers, external, evidence)
     return told
@@ -79,7 +82,7 @@ def _containers(loaded: Loaded, records: dict[str, AssetRecord], parts: set[str]
     holder = {s.spdx_id: s.file_spdx_id for s in loaded.document.snippets}
     for r in loaded.document.relationships:
         a, kind, b = r.spdx_element_id, r.relationship_type.name, r.related_spdx_element_id
-        whole, part = (a, b) if kind == "CONTAINS" else (b, a) if kind == "CONTAINED_BY" else (None, None)
+        whole, part = (a, b) if kind == "CONTAINS" else (b, a) if kind in _HOLDING else (None, None)
         if isinstance(part, str) and part in parts and isinstance(whole, str) and whole in records:
             holder.setdefault(part, whole)
     return holder
