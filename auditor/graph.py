@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 
 from auditor import versions
 from auditor.harvest.registry import FORMAT_ORDER, HUB_LAYOUT, IN_FOLDER
-from auditor.identity import Key, hub_id, keys, located, plain_id
+from auditor.identity import Key, element_id, hub_id, keys, located, plain_id
 from auditor.model import Asset, AssetGraph, AssetRecord, Edge, Evidence, Harvest, Reference
 from auditor.naming import asset_key, display_name, find, split_id
 from auditor.vocabulary import Scheme
@@ -315,7 +315,8 @@ def _targets(
     for k in candidates:
         if k in index:
             return ([own] if own in index[k] else index[k]), None
-    kind, name = hub_id(ref.scheme, ref.target, ref.kind) or (ref.kind, plain_id(ref.target))
+    named = element_id(ref.target) if ref.scheme == Scheme.ELEMENT else plain_id(ref.target)
+    kind, name = hub_id(ref.scheme, ref.target, ref.kind) or (ref.kind, named)
     by_name = index.get((Scheme.NAME, kind, name.lower()))
     if by_name:
         return by_name[:1], assets[by_name[0]].records[0].source

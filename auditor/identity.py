@@ -159,6 +159,8 @@ def keys(scheme: str, value: str, kind: str = "model") -> list[Key]:
             found.append((Scheme.PURL, f"pkg:{m.group('type').lower()}/{m.group('path').lower()}"))
     elif scheme == Scheme.URL:
         found.append((Scheme.URL, normalise_url(value)))
+    elif scheme == Scheme.ELEMENT:
+        found.append((Scheme.ELEMENT, element_id(value)))
     elif scheme in (Scheme.DOI, Scheme.SHA256):
         found.append((scheme, value.lower().removeprefix("https://doi.org/")))
     if hub:
@@ -199,6 +201,17 @@ def normalise_url(url: str) -> str:
     path = parts.path.rstrip("/")
     sub = f"#{parts.fragment}" if parts.fragment and parts.scheme.split("+", 1)[0].lower() in VCS else ""
     return f"{host}{path}" + (f"?{parts.query}" if parts.query else "") + sub
+
+
+def element_id(iri: str) -> str:
+    """An SPDX element's IRI as `normalise_url` has it, with its fragment: there the fragment is no
+    place in a page but the element's id in its document (SPDX 2.3 §6.6 `DocumentRef-X:SPDXRef-Y`,
+    SPDX 3 `spdxId`, a CycloneDX BOM-Link), so two elements of one document stay two. A URN is compared
+    as written."""
+    parts = split_url(iri)
+    if parts is None or not parts.netloc:
+        return iri.strip()
+    return normalise_url(iri) + (f"#{parts.fragment}" if parts.fragment else "")
 
 
 def split_url(url: str) -> SplitResult | None:

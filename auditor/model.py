@@ -114,6 +114,8 @@ def symbol(code: str) -> str:
 
 
 VARIANT = "variant"  # two assets named variants of each other: told (INP002), not lineage
+UNPLACED = "unplaced"  # lineage stated of an element that is no asset here nor part of one: told (INP002),
+# since it names no upstream of an asset here (an unplaced upstream is an UNREAD_ENTRY)
 
 
 def variant_told(record: str, other: str) -> str:

@@ -185,15 +185,15 @@ class _Components:
 
 
 def machine_generated(asset: Asset) -> Evidence | None:
-    """Where a dataset says a model generated it: its text written by a machine, a synthetic tag,
-    Croissant's prov:wasGeneratedBy. A model card's values say nothing about generated data."""
+    """Where a dataset says a model generated it: its text written by a machine, a synthetic tag. A
+    model card's values say nothing about generated data, nor does Croissant's prov:wasGeneratedBy by
+    itself: PROV-O's generation is any activity's production of the entity (people writing it, a
+    filter cleaning it); an activity that names a model is a generated_by edge (schemalineage)."""
     if asset.kind != "dataset":
         return None
     for r in asset.records:
         for s in r.statements:
             if s.field in GENERATED_BY_VALUE and GENERATED_BY_VALUE[s.field] & _values(s.value):
-                return s.evidence
-            if s.field == "prov:wasGeneratedBy":
                 return s.evidence
     return None
 

@@ -184,7 +184,7 @@ class ReviewStatus(StrEnum):
 
 class Scheme(StrEnum):
     """What an upstream reference's target or an asset's identifier is. References use hub, purl,
-    url and record (another record of the same file); identifiers use all but record."""
+    url, element and record (another record of the same file); identifiers use all but record."""
 
     HUB = "hub"
     PURL = "purl"
@@ -193,6 +193,7 @@ class Scheme(StrEnum):
     SHA256 = "sha256"
     NAME = "name"
     RECORD = "record"
+    ELEMENT = "element"  # an SPDX element of a document: its IRI `<namespace>#<id>`, the fragment naming it
 
 
 REPORTS = ("report.json", "report.html")  # what every audit writes to its --out folder

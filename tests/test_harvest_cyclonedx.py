@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, write_tree
+from conftest import FIXTURES, run_audit, write_tree
 
 from auditor.graph import build
 from auditor.harvest import Context, cyclonedx, harvest
@@ -68,6 +68,51 @@ def test_detect_looks_only_at_the_head():
 # --- one BOM, JSON and XML ----------------------------------------------------------------------
 
 
+def test_a_model_card_dataset_may_be_a_bom_link_into_another_bom(tmp_path):
+    """CycloneDX 1.5+: a dataset `ref` may be a BOM-Link, `urn:cdx:<serial>/<version>#<bom-ref>`, naming
+    a component of another BOM: joined to it where that BOM is read, an undescribed upstream where not."""
+    records, problems = read(CASES / "bom-link" / "model.cdx.json")
+    assert refs(records[0]) == [
+        ("trained_on", "urn:cdx:22222222-2222-4222-8222-222222222222/1#data", "dataset", "element")
+    ]
+    assert problems == []
+    doc = run_audit(CASES / "bom-link", asset="acme/linked-model", use="commercial")
+    assert [(e["child"], e["relation"], e["parent"]) for e in doc["edges"]] == [
+        ("acme/linked-model", "trained_on", "datasets/nc-corpus")
+    ]
+    assert any(f["rule"] == "CMP001" for f in doc["findings"])
+    shutil.copy(CASES / "bom-link" / "model.cdx.json", tmp_path / "model.cdx.json")
+    alone = run_audit(tmp_path, asset="acme/linked-model")
+    assert not [f for f in alone["findings"] if f["rule"] == "INP001"]
+    assert [e["parent"] for e in alone["edges"]] == ["datasets/urn:cdx:22222222-2222-4222-8222-222222222222/1#data"]
+
+
+def test_formulation_outputs_come_from_their_inputs():
+    """CycloneDX 1.5+ formulation ("AI/ML model training"): a task's output model was trained on its input
+    data; what names no component here is told, an unknown input as an unread upstream."""
+    records, problems = read(CASES / "formulation.cdx.json")
+    assert refs(by_id(records)["acme/formula-model"]) == [("trained_on", "nc-corpus", "dataset", "record")]
+    assert sorted(codes(problems)) == [
+        ("unplaced", "/formulation/0/workflows/0/outputs/0/resource/ref"),  # the workflow's output: nothing here
+        ("unread-entry", "/formulation/0/workflows/0/tasks/0/inputs/1/resource/ref"),  # the task's unknown input
+    ]
+
+
+def test_listed_components_nothing_places_are_parts_of_the_bom_subject():
+    """CycloneDX 1.6: components "not represented in the dependency graph may have unknown dependencies
+    ... assume this to be opaque": a listed component nothing links is read as part of the subject."""
+    records = by_id(read(CASES / "inventory.cdx.json")[0])
+    assert refs(records["acme/classifier"]) == [
+        ("contains", "gpl-lib", "code", "record"),
+        ("contains", "imagenet-subset", "dataset", "record"),
+    ]  # runtime-lib and leaf-lib are in the graph; serving-app depends on the subject; inner-lib is nested
+    assert {r.basis for r in records["acme/classifier"].references} == {
+        "inferred: listed in the BOM of the component it describes, in no dependency graph"
+    }
+    assert refs(records["serving-app"]) == [("depends_on", "acme/classifier", "model", "record")]
+    assert refs(records["gpl-lib"]) == [("contains", "inner-lib", "code", "record")]
+
+
 @pytest.fixture(scope="module", params=["support-chat.cdx.json", "support-chat.cdx.xml"])
 def support_chat(request):
     records, problems = read(CASES / request.param)
@@ -95,6 +140,7 @@ def test_hub_purl_gives_the_hub_id_and_the_pinned_revision(support_chat):
     assert [(i.scheme, i.value) for i in model.identifiers] == [
         ("purl", "pkg:huggingface/acme/support-chat-7b@3f1c9e2d7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e"),
         ("url", "https://huggingface.co/acme/support-chat-7b"),  # the documentation link is not an identifier
+        ("element", "urn:cdx:6f1c2a3e-8d0b-4c7e-9a51-2f6e0d4b7c19/1#release"),  # what a BOM-Link names
     ]
 
 
@@ -568,6 +614,18 @@ def test_corpus_hub_aibom_names_the_hub_model():
     model = by_id(records)["tencent/HunyuanWorld-Voyager"]
     assert model.kind == "model"
     assert [s.raw for s in model.licenses] == ["tencent-hunyuanworld-voyager-community"]
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared CycloneDX corpus not found at {CORPUS}")
+def test_corpus_hub_aibom_audit_reports_the_model_the_application_holds(tmp_path):
+    """The AIBOM's subject is an application, its only component the model (`"dependencies": []`)."""
+    shutil.copy(CORPUS / "bxf12315-hf-aibom-generator.aibom.json", tmp_path / "bom.json")
+    doc = run_audit(tmp_path, asset="HunyuanWorld-Voyager")
+    assert [(e["child"], e["relation"], e["parent"]) for e in doc["edges"]] == [
+        ("HunyuanWorld-Voyager", "contains", "tencent/HunyuanWorld-Voyager")
+    ]
+    [lic001] = [f for f in doc["findings"] if f["rule"] == "LIC001"]
+    assert "tencent-hunyuanworld-voyager-community" in lic001["message"]
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared CycloneDX corpus not found at {CORPUS}")

@@ -370,6 +370,58 @@ def test_placeholder_values_state_nothing_and_name_no_version(tmp_path):
     assert set(statements(records[0])) == {"software_primaryPurpose", "ai_domain", "software_homePage"}
 
 
+def test_every_relationship_of_a_file_is_lifted_to_the_package_holding_it():
+    """Not only trainedOn/testedOn: a fine-tune's weights descendantOf a base, a package dependsOn a file
+    of another package. Lineage of a file no package holds is told, never dropped."""
+    found, problems = read(HERE / "file-lineage.spdx3.json")
+    records = by_id(found)
+    assert refs(records["acme-model"]) == [("finetune", "nc-base-model", "model", "record")]
+    assert refs(records["acme-app"]) == [("depends_on", "nc-base-model", "model", "record")]
+    assert records["acme-model"].references[0].basis.startswith("declared of contained files: https://acme.example/w")
+    assert {(p.code, p.evidence.pointer, p.asset) for p in problems} == {
+        ("unplaced", "/@graph/13/to/0", None),  # model generates a loose file
+        ("unread-entry", "/@graph/14/to/0", "code:acme-app"),  # app descendantOf a loose file
+    }  # the weights depending on themselves: within one package, nothing
+
+
+def test_a_custom_licenses_text_is_the_license(tmp_path):
+    """SPDX 3.0.1 simplelicensing_licenseText, "the full text of a License": a known license's text is that
+    license, as a LICENSE file's is; an unnamed custom license is named by its opening words."""
+    graph = [
+        {"type": "dataset_DatasetPackage", "spdxId": "urn:mit", "name": "mit-data"},
+        {"type": "dataset_DatasetPackage", "spdxId": "urn:nc", "name": "nc-data"},
+        {"type": "expandedlicensing_CustomLicense", "spdxId": "urn:LicenseRef-acme", "name": "Acme licence",
+         "simplelicensing_licenseText": "MIT License\n\nCopyright (c) 2024 Acme\n\nPermission is hereby granted, free of charge, to any person obtaining a copy of this software and associated documentation files (the \"Software\"), to deal in the Software without restriction, including without limitation the rights to use, copy, modify, merge, publish, distribute, sublicense, and/or sell copies of the Software, and to permit persons to whom the Software is furnished to do so, subject to the following conditions:\n\nThe above copyright notice and this permission notice shall be included in all copies or substantial portions of the Software.\n\nTHE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.\n"},
+        {"type": "expandedlicensing_CustomLicense", "spdxId": "urn:CustomLicense-c635",
+         "simplelicensing_licenseText": "This database may be used for non-commercial research purpose only."},
+        {"type": "Relationship", "spdxId": "urn:r1", "relationshipType": "hasDeclaredLicense", "from": "urn:mit",
+         "to": ["urn:LicenseRef-acme"]},
+        {"type": "Relationship", "spdxId": "urn:r2", "relationshipType": "hasDeclaredLicense", "from": "urn:nc",
+         "to": ["urn:CustomLicense-c635"]},
+    ]  # fmt: skip
+    records, problems = read_graph(tmp_path, graph)
+    mit, nc = (by_id(records)[name].licenses for name in ("mit-data", "nc-data"))
+    assert [(s.raw, s.name) for s in mit] == [("MIT", "Acme licence")]
+    assert mit[0].evidence.pointer.startswith("/@graph/2/simplelicensing_licenseText (match ")
+    assert [(s.raw, s.name) for s in nc] == [
+        (None, "This database may be used for non-commercial research purpose only.")
+    ]
+    assert problems == []
+
+
+def test_a_builds_outputs_come_from_its_inputs():
+    """SPDX 3.0.1 Build: hasInput "consumes each to Element as an input", hasOutput "generates each to
+    Element as an output": the model holding the output weights was trained on the input data."""
+    found, problems = read(HERE / "build.spdx3.json")
+    model = by_id(found)["acme-model"]
+    assert refs(model) == [
+        ("trained_on", "nc-data", "dataset", "record"),
+        ("uses_tool", "trainer", "code", "record"),  # the program that trained it
+    ]
+    assert model.references[0].basis.startswith("declared by build https://acme.example/doc#run: hasInput")
+    assert problems == []
+
+
 def test_urls_that_cannot_be_taken_apart_are_neither_identifiers_nor_targets(tmp_path):
     graph = [
         {"type": "ai_AIPackage", "spdxId": "urn:m", "name": "m", "software_downloadLocation": "https://[broken"},
@@ -382,7 +434,9 @@ def test_urls_that_cannot_be_taken_apart_are_neither_identifiers_nor_targets(tmp
         },
     ]
     (record,), problems = read_graph(tmp_path, graph)
-    assert record.identifiers == [] and problems == []
+    assert record.identifiers == []
+    [unread] = problems  # an upstream that cannot be named: unknown, told
+    assert unread.code == "unread-entry" and "https://[broken/base" in unread.message
     assert refs(record) == [("derived_from", "https://models.example/base", "other", "url")]
     build(harvest(write_tree(tmp_path / "r", {"m.spdx3.json": json.dumps({"@context": CONTEXT, "@graph": graph})})))
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import card, findings_of, run_audit, write_tree
+from conftest import FIXTURES, card, findings_of, run_audit, write_tree
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from auditor.graph import build
 from auditor.harvest import harvest
-from auditor.identity import normalise_url
+from auditor.identity import keys, normalise_url
 
 REPO = "https://github.com/bigcode-project/octopack"
 COMMERCIAL = ["MIT", "Apache-2.0", "BSD-3-Clause", "ISC", "CC-BY-4.0", "CC0-1.0"]
@@ -189,3 +189,26 @@ def test_a_subset_based_on_its_own_repository_names_itself_not_its_neighbours(re
 )
 def test_a_version_control_location_keeps_the_sub_path_its_fragment_names(one, other, same):
     assert (normalise_url(one) == normalise_url(other)) is same
+
+
+def test_an_spdx_element_keeps_the_fragment_that_names_it_a_web_url_does_not():
+    compiler, fmt = "https://acme.example/go-lib#SPDXRef-compiler", "https://acme.example/go-lib#SPDXRef-fmt"
+    assert keys("element", compiler) != keys("element", fmt)
+    assert keys("element", compiler) == [("element", "acme.example/go-lib#SPDXRef-compiler")]
+    assert keys("url", "https://huggingface.co/acme/m#usage") == keys("url", "https://huggingface.co/acme/m")
+
+
+@pytest.mark.parametrize("fmt", ["spdx2", "spdx3"])
+def test_elements_of_another_document_are_the_packages_it_describes(fmt):
+    """SPDX 2 `DocumentRef-lib:SPDXRef-fmt`, SPDX 3 `https://other.example/doc#tokenizer`: each names one
+    element of the other document, which joins the package that document describes, not one asset per
+    document holding every edge."""
+    doc = run_audit(FIXTURES / "formats" / fmt / "cross-document")
+    licenses = {a["id"]: a["license"] for a in doc["assets"]}
+    edges = sorted((e["child"], e["relation"], e["parent"]) for e in doc["edges"])
+    if fmt == "spdx2":
+        assert edges == [("hello-bin", "depends_on", "go.fmt"), ("hello-bin", "uses_tool", "go-compiler")]
+        assert licenses == {"go-compiler": "GPL-3.0-only", "go.fmt": "BSD-3-Clause", "hello-bin": "MIT"}
+    else:
+        assert edges == [("acme-model", "depends_on", "tokenizer"), ("acme-model", "derived_from", "base-model")]
+        assert licenses == {"acme-model": "MIT", "base-model": "CC-BY-NC-SA-4.0", "tokenizer": "Apache-2.0"}

@@ -4,8 +4,9 @@ ML-BOMs describe models (`machine-learning-model`), datasets (`data`) and the co
 one file, with licenses, hashes, package URLs, model cards and a dependency graph: exactly the
 license and provenance facts an audit needs. Lineage comes from nesting (`contains`), pedigree
 (ancestors, descendants; a variant, which names no direction, is told, not followed), model-card
-datasets (`trained_on`) and `dependencies` (`depends_on`); references between components of the
-file point at the target's record. The `mlaudit:` properties of mlaudit's own export (the exact
+datasets (`trained_on`), `dependencies` (`depends_on`) and `formulation` (cyclonedxformulation.py); a
+listed component nothing places is part of the BOM's subject (cyclonedxparts.py); references between
+components of the file point at the target's record. The `mlaudit:` properties of mlaudit's own export (the exact
 relation, the kind, an asset only referenced, a license given by name) win over that generic
 reading (auditor/harvest/exported.py); declared licenses in a component's `evidence.licenses` are
 read too.
@@ -24,6 +25,8 @@ from urllib.parse import unquote
 
 from auditor.harvest import exported
 from auditor.harvest.cyclonedxdoc import NotABom, load_json, load_xml
+from auditor.harvest.cyclonedxformulation import formulation
+from auditor.harvest.cyclonedxparts import inventory
 from auditor.harvest.cyclonedxwalk import DATA_FIELDS, TERMS_FIELDS, Walk, placement_key
 from auditor.harvest.layout import Context
 from auditor.identity import hub_id, purl_version
@@ -131,7 +134,9 @@ class _Reader(Walk):
         self._services(data, "")
         self._resolve_pending()
         self._dependencies(data)
+        formulation(self)
         self.own_links()
+        inventory(self)
         records = exported.unresolve([r for _, r in self.records], self.unresolved)
         if not records:
             self.problem(
@@ -172,10 +177,10 @@ class _Reader(Walk):
     def _resolve_pending(self) -> None:
         for record, ref, relation, pointer in self.pending:
             target = self.bom_refs.get(ref)
-            if target is None or target[1] is None:
-                self.problem(UNREAD_ENTRY, f"model-card dataset ref '{ref}' names no component in this BOM", pointer)
-            else:
+            if target is not None and target[1] is not None:
                 self.link(record, target[1], relation, pointer)
+            elif not self.bom_link(record, ref, relation, pointer):
+                self.problem(UNREAD_ENTRY, f"model-card dataset ref '{ref}' names no component in this BOM", pointer)
 
     def _dependencies(self, data: dict[str, JSON]) -> None:
         """depends_on between components; services are not assets, so edges from or to them are not kept."""

@@ -4,6 +4,7 @@ wherever a component is met (licenses, documentation statements, data entries).
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from auditor.harvest import exported
@@ -36,6 +37,7 @@ DATA_FIELDS = {
 }
 # The fields stating a component's license or lineage: a key given twice inside one leaves them unknown.
 TERMS_FIELDS = frozenset({"licenses", "pedigree", "dependencies", "datasets"})
+_BOM_LINK = re.compile(r"^urn:cdx:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/[1-9][0-9]*#.+$", re.I)
 _NOT_SUMMARISED = frozenset({"content", "bom-ref", "signature", "graphics", "text"})
 
 
@@ -118,6 +120,18 @@ class Walk:
             )
         else:
             self.bom_refs[ref] = (pointer, record)
+            serial, version = self.doc.data.get("serialNumber"), self.doc.data.get("version", 1)
+            if record is not None and isinstance(serial, str) and serial.startswith("urn:uuid:"):
+                link = f"urn:cdx:{serial.removeprefix('urn:uuid:')}/{version}#{ref}"  # what other BOMs name
+                record.identifiers.append(Identifier(Scheme.ELEMENT, link, self.ev(f"{pointer}/bom-ref")))
+
+    def bom_link(self, record: AssetRecord, ref: str, relation: str, pointer: str) -> bool:
+        """A BOM-Link, `urn:cdx:<serial>/<version>#<bom-ref>` (CycloneDX 1.5+), names a component of
+        another BOM: a reference to it, joined to that component wherever that BOM is read."""
+        if not _BOM_LINK.match(ref):
+            return False
+        record.references.append(Reference(ref, "dataset", relation, self.ev(pointer), scheme=Scheme.ELEMENT))
+        return True
 
     def link(
         self, record: AssetRecord, target: AssetRecord, relation: str, pointer: str, basis: str = "declared"

@@ -10,6 +10,7 @@ from auditor.identity import hub_id, purl_version, split_url
 from auditor.model import VARIANT, AssetRecord, Evidence, Problem, Reference, variant_told
 from auditor.naming import asset_key
 from auditor.readers.values import JSON, type_name
+from auditor.vocabulary import Scheme
 
 
 def record_ids(packages: list[tuple[str, str, str | None]]) -> dict[str, str]:
@@ -60,11 +61,29 @@ def shape(value: JSON) -> str:
     return "no value" if value is None else type_name(value, "list")
 
 
+def element_scheme(iri: str) -> str:
+    """How a reference names an element of another document: by its IRI where a fragment names the
+    element (`<namespace>#<id>`), else as the URL it is."""
+    parts = split_url(iri)
+    return Scheme.ELEMENT if parts is not None and parts.fragment else Scheme.URL
+
+
+# A model built from data was trained on it; the program that trained it is a tool, whose terms do not
+# reach what it outputs (as a compiler's do not, GPL-3.0 s2).
+_TRAINED_WITH = {"dataset": "trained_on", "code": "uses_tool"}
+
+
 def lineage_relation(code: str, child_kind: str, parent_kind: str) -> str:
     """descendant: finetune between two models; generated: generated_by for a model's output. What is
     only used to make or test the child is in none of it: `used` (a test or development dependency, a
     test) is software the child was built or tested with, or else data it was evaluated on; `build`
-    (a build dependency) is such software, or else material the build puts in the child."""
+    (a build dependency) is such software, or else material the build puts in the child. `built`: an
+    input of the build or workflow that output the child: a model is trained on its data and with its
+    software, anything else comes from its inputs as from what generated it."""
+    if code == "built" and child_kind == "model" and parent_kind in _TRAINED_WITH:
+        return _TRAINED_WITH[parent_kind]
+    if code == "built":
+        return lineage_relation("generated", child_kind, parent_kind)
     if code == "descendant":
         return "finetune" if child_kind == parent_kind == "model" else "derived_from"
     if code == "generated":
@@ -93,3 +112,20 @@ def add_reference(record: AssetRecord, reference: Reference | None) -> None:
         (r.target, r.relation) == (reference.target, reference.relation) for r in record.references
     ):
         record.references.append(reference)
+
+
+def owner(element: str, records: dict[str, AssetRecord], containers: dict[str, str]) -> str | None:
+    """The package an element is, or the nearest package that contains it (a file, a snippet): what a
+    relationship says of a part it says of the package, whose part it is."""
+    seen = set()
+    while element not in records:
+        if element in seen or element not in containers:
+            return None
+        seen.add(element)
+        element = containers[element]
+    return element
+
+
+def lifted(source: str, kind: str, target: str) -> str:
+    """The basis of a reference lifted from the parts a relationship names to their packages."""
+    return f"declared of contained files: {source} {kind} {target}"

@@ -3,7 +3,8 @@
 SBOMs state the licenses and the lineage of the packages a release is made of. spdx-tools parses the
 five serializations (tag-value, JSON, YAML, XML, RDF/XML) into one model and validates it; this reader
 turns each package of that model into an asset record and each relationship between packages into a
-reference. Files and snippets are parts of packages, not assets: they are not recorded.
+reference (auditor/harvest/spdx2links.py). Files and snippets are parts of packages, not assets: they
+are not recorded, and what a relationship says of one is said of the package that contains it.
 
 Untrusted bytes never reach spdx-tools' own file readers: JSON goes through safejson, XML and RDF/XML
 through safexml (no DOCTYPE entities, no network), YAML through a loader with a node budget, and only
@@ -23,33 +24,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from auditor.harvest.layout import Context, Ev
-from auditor.harvest.spdx import (
-    Hub,
-    add_reference,
-    hub_of,
-    is_url,
-    lineage_relation,
-    record_ids,
-    record_reference,
-    shared_values,
-    variant,
-)
+from auditor.harvest.spdx import Hub, hub_of, is_url, record_ids, shared_values
 from auditor.harvest.spdx2licenses import descriptions, stated
+from auditor.harvest.spdx2links import references
 from auditor.harvest.spdx2load import MAX_MESSAGES, TERMS_FIELDS, Loaded, Unreadable, load, plain
-from auditor.model import (
-    UNREAD_ENTRY,
-    AssetRecord,
-    Checksum,
-    Described,
-    Evidence,
-    Identifier,
-    Problem,
-    Reference,
-    Statement,
-    given_twice,
-)
+from auditor.model import AssetRecord, Checksum, Described, Evidence, Identifier, Problem, Statement, given_twice
 from auditor.naming import asset_key
 from auditor.readers.values import JSON, shorten_line
+from auditor.vocabulary import Scheme
 
 if TYPE_CHECKING:  # spdx-tools costs about 0.9 s to import: read() imports it, detect() never
     from spdx_tools.spdx.model.document import Document
@@ -83,36 +65,6 @@ _MARKERS = {
 _CODE_PURPOSES = frozenset(
     {"APPLICATION", "FRAMEWORK", "LIBRARY", "SOURCE", "CONTAINER", "OPERATING_SYSTEM", "FIRMWARE", "INSTALL"}
 )
-# "X TYPE Y": X's record refers to Y ...
-_FORWARD = {
-    "DESCENDANT_OF": "descendant",
-    "COPY_OF": "copy",
-    "GENERATED_FROM": "generated",
-    "EXPANDED_FROM_ARCHIVE": "copy",
-    "CONTAINS": "contains",
-    "STATIC_LINK": "contains",
-    "DEPENDS_ON": "depends_on",
-    "DYNAMIC_LINK": "depends_on",
-    "HAS_PREREQUISITE": "depends_on",
-}
-# ... or Y's record refers to X.
-_REVERSE = {
-    "ANCESTOR_OF": "descendant",
-    "GENERATES": "generated",
-    "CONTAINED_BY": "contains",
-    "PACKAGE_OF": "contains",
-    "OPTIONAL_COMPONENT_OF": "contains",
-    "DEPENDENCY_OF": "depends_on",
-    "BUILD_DEPENDENCY_OF": "build",
-    "OPTIONAL_DEPENDENCY_OF": "depends_on",
-    "PROVIDED_DEPENDENCY_OF": "depends_on",
-    # only used to build, develop or test Y: in none of it (spdx.lineage_relation)
-    **dict.fromkeys(("TEST_DEPENDENCY_OF", "DEV_DEPENDENCY_OF", "TEST_OF", "TEST_CASE_OF"), "used"),
-    **dict.fromkeys(("BUILD_TOOL_OF", "DEV_TOOL_OF", "TEST_TOOL_OF"), "tool"),
-    "RUNTIME_DEPENDENCY_OF": "depends_on",
-    "PREREQUISITE_FOR": "depends_on",
-    "DATA_FILE_OF": "depends_on",
-}
 _STATEMENTS = (
     ("supplier", "supplier"),
     ("originator", "originator"),
@@ -168,7 +120,7 @@ def _records(loaded: Loaded, rel: str) -> tuple[list[AssetRecord], list[Problem]
     names = record_ids([(p.spdx_id, p.name, p.version) for p in packages])
     refs = descriptions(loaded.document.extracted_licensing_info)
     records = {p.spdx_id: _record(p, names[p.spdx_id], loaded, rel, shared, refs) for p in packages}
-    return list(records.values()), _references(loaded, records, rel)
+    return list(records.values()), references(loaded, records, rel)
 
 
 def _record(
@@ -192,6 +144,9 @@ def _record(
     record.licenses = stated(raw.get("licenseDeclared"), package.license_declared, ev("licenseDeclared"), refs)
     record.concluded = stated(raw.get("licenseConcluded"), package.license_concluded, ev("licenseConcluded"), refs)
     record.identifiers = _identifiers(package, ev, shared, hub)
+    namespace = loaded.document.creation_info.document_namespace
+    if is_url(namespace):  # what another document's DocumentRef-<doc>:<SPDXID> names
+        record.identifiers.append(Identifier(Scheme.ELEMENT, f"{namespace}#{pid}", ev("SPDXID")))
     record.checksums = [
         Checksum(_algorithm(c.algorithm), c.value.lower(), package.file_name, ev("checksums"))
         for c in package.checksums
@@ -267,55 +222,6 @@ def _value(value: JSON) -> str:
     if isinstance(value, Enum):
         return value.name
     return str(value).strip()
-
-
-# --- relationships ------------------------------------------------------------------------------
-
-
-def _references(loaded: Loaded, records: dict[str, AssetRecord], rel: str) -> list[Problem]:
-    """References from the relationships; each VARIANT_OF ("not clear which came first", SPDX 2.3)
-    is told, not followed."""
-    document = loaded.document
-    external = {r.document_ref_id: r.document_uri for r in document.creation_info.external_document_refs}
-    local = {document.creation_info.spdx_id} | {f.spdx_id for f in document.files}
-    local |= {s.spdx_id for s in document.snippets}  # elements that are no asset: no lineage to them lost
-    told = []
-    for r in document.relationships:
-        a, kind, b = r.spdx_element_id, r.relationship_type.name, r.related_spdx_element_id
-        if not isinstance(b, str):
-            continue  # NONE or NOASSERTION
-        evidence = Evidence(rel, f"relationships[{a} {kind} {b}]", loaded.relationship_lines.get((a, kind, b)))
-        if kind == "VARIANT_OF" and a in records and b != a:
-            told.append(variant(records[a], records[b].id if b in records else b, evidence))
-        if kind not in _FORWARD and kind not in _REVERSE:
-            continue
-        child, parent, code = (a, b, _FORWARD[kind]) if kind in _FORWARD else (b, a, _REVERSE[kind])
-        record = records.get(child)
-        if record is None or parent == child:
-            continue  # files, snippets, the document itself, or an element of another document
-        reference = _reference(parent, code, record, records, external, evidence)
-        if reference is None and parent not in local:  # a lineage edge to nothing: its upstream is unknown
-            unread = f"{kind} names '{parent}', which no element here or in a declared document is; not read"
-            told.append(Problem(UNREAD_ENTRY, unread, evidence, asset_key(record.kind, record.id)))
-        add_reference(record, reference)
-    return told
-
-
-def _reference(
-    parent: str,
-    code: str,
-    child: AssetRecord,
-    records: dict[str, AssetRecord],
-    external: dict[str, str],
-    evidence: Evidence,
-) -> Reference | None:
-    if parent in records:
-        return record_reference(records[parent], code, child, evidence)
-    prefix, _, element = parent.partition(":")
-    if not element or prefix not in external or not is_url(external[prefix]):
-        return None  # a file or snippet of this document, or an undeclared document (validation says so)
-    relation = lineage_relation(code, child.kind, "other")
-    return Reference(f"{external[prefix]}#{element}", "other", relation, evidence, scheme="url")
 
 
 # --- validation ---------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from typing import Protocol
 
 from auditor.harvest import exported
 from auditor.harvest.layout import Context, Ev
-from auditor.harvest.spdx import Hub, hub_of, is_url, record_ids, shape, shared_values
+from auditor.harvest.spdx import Hub, element_scheme, hub_of, is_url, record_ids, shape, shared_values
 from auditor.harvest.spdx3graph import MAX_NESTING, Graph, as_list, collect, own, short_name, text_value
 from auditor.harvest.spdx3links import TERMS_FIELDS, relationships
 from auditor.model import (
@@ -39,6 +39,7 @@ from auditor.model import (
 from auditor.readers import placeholders, safejson
 from auditor.readers.text import decode, id_lines
 from auditor.readers.values import JSON, shorten_line
+from auditor.vocabulary import Scheme
 
 
 class ElementEv(Protocol):
@@ -184,6 +185,8 @@ def _hub(element: dict[str, JSON]) -> Hub | None:
 
 def _identifiers(element: dict[str, JSON], ev: Ev, shared: set[str], hub: Hub | None) -> list[Identifier]:
     found = [Identifier("purl", purl, ev(key)) for purl, key in _purls(element)]
+    if element_scheme(element["spdxId"]) == Scheme.ELEMENT:  # what another document's relationships name
+        found.append(Identifier(Scheme.ELEMENT, element["spdxId"], ev("spdxId")))
     for ident in as_list(element.get("externalIdentifier")):
         value = ident.get("identifier") if isinstance(ident, dict) else None
         kind = short_name(ident.get("externalIdentifierType")) if isinstance(ident, dict) else None

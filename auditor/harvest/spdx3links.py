@@ -5,15 +5,34 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from auditor.harvest import exported
-from auditor.harvest.spdx import add_reference, is_url, lineage_relation, record_reference, shape, variant
-from auditor.harvest.spdx3graph import MAX_NESTING, Graph, as_list, compact_name, own, short_name
-from auditor.model import AssetRecord, Evidence, LicenseStatement, Reference
+from auditor.harvest import exported, licensetext
+from auditor.harvest.spdx import (
+    add_reference,
+    element_scheme,
+    is_url,
+    lifted,
+    lineage_relation,
+    owner,
+    record_reference,
+    shape,
+    variant,
+)
+from auditor.harvest.spdx3builds import RELATIONSHIPS, Built, built
+from auditor.harvest.spdx3graph import MAX_NESTING, Graph, as_list, compact_name, own, short_name, text_value
+from auditor.model import (
+    UNPLACED,
+    UNREAD_ENTRY,
+    AssetRecord,
+    Evidence,
+    LicenseStatement,
+    Problem,
+    Reference,
+    Statement,
+)
 from auditor.naming import asset_key
-from auditor.readers.values import JSON
-from auditor.vocabulary import ExportProperty
+from auditor.readers.values import JSON, shorten_line
+from auditor.vocabulary import ExportProperty, Scheme
 
-_RELATIONSHIPS = frozenset({"Relationship", "LifecycleScopedRelationship"})
 _LICENSES = {"hasDeclaredLicense": "licenses", "hasConcludedLicense": "concluded"}
 # The fields stating a license or lineage: a key given twice inside one leaves them unknown.
 TERMS_FIELDS = frozenset(
@@ -51,9 +70,11 @@ _VARIANTS = frozenset({"hasVariant", "variantOf"})  # no direction: told, not fo
 # LifecycleScopeType: a dependency only while the child is designed, developed, tested or built
 # (spdx.lineage_relation reads each code)
 _SCOPED = {"design": "used", "development": "used", "test": "used", "build": "build"}
-_LIFTED = frozenset({"trainedOn", "testedOn"})  # said of files, meant of the packages holding them
 _NO_LICENSE = {"NoAssertionLicense": "NOASSERTION", "NoneLicense": "NONE"}
 _NO_ELEMENT = frozenset({"NoAssertionElement", "NoneElement"})
+_OPENING = 160  # characters of an unnamed custom license's text that name it
+_PARTS = frozenset({"software_File", "software_Snippet"})  # parts of packages: lifted to the package holding them
+_UNPLACED = "a file or snippet no package here holds, or an element not in this document"
 # mlaudit's own properties of a declared license: as written, or "none declared"
 _AS_WRITTEN = (
     ExportProperty.LICENSE,
@@ -66,7 +87,7 @@ _AS_WRITTEN = (
 def relationships(graph: Graph, records: dict[str, AssetRecord]) -> None:
     containers = _containers(graph, records)
     for pointer, element in graph.elements:
-        if element.get("type") not in _RELATIONSHIPS:
+        if element.get("type") not in RELATIONSHIPS:
             continue
         kind = short_name(element.get("relationshipType"))
         if kind is None:
@@ -86,6 +107,10 @@ def relationships(graph: Graph, records: dict[str, AssetRecord]) -> None:
             _lineage(pointer, element, kind, source, targets, records, containers, graph)
         elif kind in _VARIANTS and source in records:
             _variants(pointer, element, records[source], targets, records, graph)
+    for link in built(graph):
+        placed = _placed("hasOutput", link.output, link.source, records, containers, graph, link.evidence)
+        if placed is not None:
+            _add_lineage(records[placed[0]], placed[1], "built", "hasInput", records, graph, link)
 
 
 def _ends(pointer: str, element: dict[str, JSON], graph: Graph) -> tuple[str, list[tuple[int, object]]] | None:
@@ -115,22 +140,49 @@ def _licenses(
     if which == "licenses" and any(key in properties for key in _AS_WRITTEN):  # as mlaudit's export wrote it
         if properties.get(ExportProperty.DECLARED) != "none":
             raw, name, link = (properties.get(key) for key in _AS_WRITTEN[:3])
-            record.licenses.append(LicenseStatement(raw, graph.evidence(graph.at(pointer, "to"), eid), name, link))
+            _add(record, which, LicenseStatement(raw, graph.evidence(graph.at(pointer, "to"), eid), name, link))
         return
     for i, target in targets:
         where = graph.at(pointer, "to", i)
         try:
-            getattr(record, which).append(_license(target, graph.evidence(where, eid), graph))
+            _add(record, which, _license(target, graph.evidence(where, eid), graph))
         except ValueError as exc:
             graph.bad(f"{kind} of {record.id}: {exc}", where, eid, asset_key(record.kind, record.id))
+
+
+def _add(record: AssetRecord, which: str, statement: LicenseStatement) -> None:
+    """The license; a declared one also as the statement that the package has a hasDeclaredLicense,
+    which the SPDX 3 profiles ask for whether or not mlaudit knows the license it names."""
+    getattr(record, which).append(statement)
+    if which == "licenses":
+        named = shorten_line(statement.raw or statement.name or statement.link or "a license")
+        record.statements.append(Statement("hasDeclaredLicense", named, statement.evidence))
 
 
 def _license(target: JSON, evidence: Evidence, graph: Graph) -> LicenseStatement:
     element = _element(target, graph)
     if element is not None and element.get("type") == "expandedlicensing_CustomLicense":
-        see_also = [s for s in as_list(element.get("expandedlicensing_seeAlso")) if isinstance(s, str)]
-        return LicenseStatement(None, evidence, _license_name(element), see_also[0] if see_also else None)
+        return _custom(element, evidence, graph)
     return LicenseStatement(_expression(target, graph, 0), evidence)
+
+
+def _custom(element: dict[str, JSON], evidence: Evidence, graph: Graph) -> LicenseStatement:
+    """A CustomLicense read as SPDX 2's extracted licensing info is, by name and first seeAlso; its
+    text ("the full text of a License", SPDX 3.0.1) is the license itself: a known license's text is
+    that license, as a LICENSE file's is (licensetext), and an unnamed one is named by its opening
+    words, so that what it says reaches the report rather than a made-up id."""
+    see_also = [s for s in as_list(element.get("expandedlicensing_seeAlso")) if isinstance(s, str)]
+    link = see_also[0] if see_also else None
+    text = text_value(element.get("simplelicensing_licenseText"))
+    named = text_value(element.get("name"))
+    name = named or (shorten_line(text, _OPENING) if text else _license_name(element))
+    match = licensetext.identify(text) if text else None
+    if match is not None and match.accepted:
+        where = graph.by_id.get(str(element.get("spdxId")), (None, None))[0]
+        pointer = graph.at(where, "simplelicensing_licenseText") if where is not None else evidence.pointer
+        found = Evidence(evidence.file, f"{pointer} (match {match.score:.2f} with {match.license})", evidence.line)
+        return LicenseStatement(match.license, found, name, link)
+    return LicenseStatement(None, evidence, name, link)
 
 
 def _element(target: JSON, graph: Graph) -> dict[str, JSON] | None:
@@ -215,7 +267,7 @@ def _containers(graph: Graph, records: dict[str, AssetRecord]) -> dict[str, str]
     parent: dict[str, str] = {}
     for _, element in graph.elements:
         if (
-            element.get("type") in _RELATIONSHIPS
+            element.get("type") in RELATIONSHIPS
             and short_name(element.get("relationshipType")) == "contains"
             and isinstance(element.get("from"), str)
         ):
@@ -223,17 +275,6 @@ def _containers(graph: Graph, records: dict[str, AssetRecord]) -> dict[str, str]
                 if isinstance(target, str) and target not in records:
                     parent.setdefault(target, element["from"])
     return parent
-
-
-def _owner(element_id: str, records: dict[str, AssetRecord], containers: dict[str, str]) -> str | None:
-    """The package an element is, or the nearest package that contains it."""
-    seen = set()
-    while element_id not in records:
-        if element_id in seen or element_id not in containers:
-            return None
-        seen.add(element_id)
-        element_id = containers[element_id]
-    return element_id
 
 
 def _lineage(
@@ -249,8 +290,6 @@ def _lineage(
     eid = element.get("spdxId")
     scope = short_name(element.get("scope"))
     exact = exported.relation(own(element).get(ExportProperty.RELATION))
-    child: str | None
-    parent: str | None
     for i, target in targets:
         target = target.get("spdxId") if isinstance(target, dict) else target
         if not isinstance(target, str):
@@ -261,18 +300,66 @@ def _lineage(
             )
             continue
         child, parent = (source, target) if kind in _FORWARD else (target, source)
-        basis = "declared"
-        if kind in _LIFTED and (child not in records or parent not in records):
-            child, parent = _owner(child, records, containers), _owner(parent, records, containers)
-            basis = f"declared of contained files: {source} {kind} {target}"
-        if child is None or parent is None or child == parent or child not in records:
-            continue
-        if scope:
-            basis += f" ({scope} scope)"
+        if kind == "contains" and parent in graph.by_id and parent not in records:
+            continue  # a package holding its files: the containers, no lineage
         evidence = graph.evidence(graph.at(pointer, "to", i), eid)
+        placed = _placed(kind, child, parent, records, containers, graph, evidence)
+        if placed is None:
+            continue
+        downstream, upstream = placed
+        basis = "declared" if placed == (child, parent) else lifted(source, kind, target)
+        basis += f" ({scope} scope)" if scope else ""
         code = _FORWARD.get(kind) or _REVERSE[kind]
         code = _SCOPED.get(scope or "", code) if code == "depends_on" else code
-        add_reference(records[child], _reference(parent, code, records[child], records, graph, evidence, basis, exact))
+        _add_lineage(
+            records[downstream], upstream, code, kind, records, graph, Built("", parent, evidence, basis), exact
+        )
+
+
+def _add_lineage(
+    record: AssetRecord,
+    upstream: str,
+    code: str,
+    kind: str,
+    records: dict[str, AssetRecord],
+    graph: Graph,
+    link: Built,
+    exact: str | None = None,
+) -> None:
+    """The reference to `upstream`; one that names nothing is told, its upstream unknown."""
+    reference = _reference(upstream, code, record, records, graph, link.evidence, link.basis, exact)
+    if reference is None and _unplaced(upstream, graph):
+        unread = f"{kind} names '{link.source}', {_UNPLACED}; not read"
+        graph.problems.append(Problem(UNREAD_ENTRY, unread, link.evidence, asset_key(record.kind, record.id)))
+    add_reference(record, reference)
+
+
+def _placed(
+    kind: str,
+    child: str,
+    parent: str,
+    records: dict[str, AssetRecord],
+    containers: dict[str, str],
+    graph: Graph,
+    evidence: Evidence,
+) -> tuple[str, str] | None:
+    """(the package `child` is or is part of, that of `parent`, else `parent` itself); None when the
+    child is part of no package here (told) or both are parts of one package."""
+    downstream, upstream = owner(child, records, containers), owner(parent, records, containers) or parent
+    if downstream is None:
+        if _unplaced(child, graph):
+            unplaced = f"{kind} gives the lineage of '{child}', {_UNPLACED}: not read"
+            graph.problems.append(Problem(UNPLACED, unplaced, evidence))
+        return None
+    return None if downstream == upstream else (downstream, upstream)
+
+
+def _unplaced(element: str, graph: Graph) -> bool:
+    """A part of no package here, or an element neither here nor "none" / "no assertion": lineage
+    stated of it cannot be placed (agents, tools and the document are no assets, nor parts of one)."""
+    if element in graph.by_id:
+        return graph.by_id[element][1].get("type") in _PARTS
+    return short_name(compact_name(element)) not in _NO_ELEMENT
 
 
 def _reference(
@@ -290,7 +377,8 @@ def _reference(
     if parent in records:
         found = record_reference(records[parent], code, child, evidence, basis)
         return replace(found, relation=exact) if exact else found
-    if parent in graph.by_id or short_name(compact_name(parent)) in _NO_ELEMENT or not is_url(parent):
+    named = is_url(parent) or element_scheme(parent) == Scheme.ELEMENT
+    if parent in graph.by_id or short_name(compact_name(parent)) in _NO_ELEMENT or not named:
         return None  # a file, an agent or another element that is not an asset; or "none" / "no assertion"
     relation = exact or lineage_relation(code, child.kind, "other")
-    return Reference(parent, "other", relation, evidence, basis, "url")
+    return Reference(parent, "other", relation, evidence, basis, element_scheme(parent))

@@ -1,0 +1,66 @@
+"""The parts of a CycloneDX BOM's subject: the listed components that nothing else in the BOM places.
+
+`metadata.component` is "the component that the BOM describes" and `components` the BOM's inventory;
+for a product of several modules, "each module should be its own component, specified under
+`bom.components`" (CycloneDX SBOM guide). The dependency graph may leave a component out, and then
+"Components or services that are not represented in the dependency graph may have unknown
+dependencies. It is recommended that implementations assume this to be opaque and not an indicator of
+an object being dependency-free" (CycloneDX 1.6, `dependencies`). So a top-level component that no
+dependency names and no nesting, pedigree or model card reaches is read as part of the subject
+(`contains`), never as unrelated to it: its terms are those of what the subject is made of.
+"""
+
+from __future__ import annotations
+
+import re
+
+from auditor.harvest.cyclonedxwalk import Walk
+from auditor.model import AssetRecord
+from auditor.readers.values import JSON
+from auditor.vocabulary import Scheme
+
+SUBJECT = "/metadata/component"
+_TOP = re.compile(r"^/components/\d+$")
+BASIS = "inferred: listed in the BOM of the component it describes, in no dependency graph"
+
+
+def inventory(walk: Walk) -> None:
+    """Link the subject to each top-level component the BOM leaves unplaced."""
+    subject = next((r for p, r in walk.records if p == SUBJECT), None)
+    if subject is None:
+        return
+    graphed = _graphed(walk)
+    reached = {ref.target for _, r in walk.records for ref in r.references if ref.scheme == Scheme.RECORD}
+    downstream = _downstream(subject, [r for _, r in walk.records])
+    for pointer, record in walk.records:
+        placed = id(record) in graphed or record.id in reached or record.id in downstream
+        if _TOP.match(pointer) and record is not subject and not placed:
+            walk.link(subject, record, "contains", pointer, BASIS)
+
+
+def _graphed(walk: Walk) -> set[int]:
+    """The records (by identity) the dependency graph names, as a `ref` or in a `dependsOn`."""
+    refs: list[JSON] = []
+    for entry in _entries(walk.doc.data.get("dependencies")):
+        if isinstance(entry, dict):
+            refs += [entry.get("ref"), *_entries(entry.get("dependsOn"))]
+    found = (walk.bom_refs.get(ref) for ref in refs if isinstance(ref, str))
+    return {id(target[1]) for target in found if target and target[1]}
+
+
+def _entries(value: JSON) -> list[JSON]:
+    return value if isinstance(value, list) else []
+
+
+def _downstream(subject: AssetRecord, records: list[AssetRecord]) -> set[str]:
+    """Ids of the records whose lineage reaches the subject: the subject cannot contain them."""
+    downstream_of: dict[str, set[str]] = {}
+    for record in records:
+        for ref in record.references:
+            downstream_of.setdefault(ref.target, set()).add(record.id)
+    found, todo = {subject.id}, [subject.id]
+    while todo:
+        more = downstream_of.get(todo.pop(), set()) - found
+        found |= more
+        todo += more
+    return found

@@ -1,0 +1,135 @@
+"""SPDX 2 relationships as references between packages.
+
+SPDX 2.3 §11 lets any element (package, file, snippet) be either end of a relationship; a file of a
+package (hasFiles, CONTAINS, a tag-value file after its package) is part of it, so what a relationship
+says of the file it says of the package. What cannot be placed on a package is told, never dropped.
+"""
+
+from __future__ import annotations
+
+from auditor.harvest.spdx import add_reference, is_url, lifted, lineage_relation, owner, record_reference, variant
+from auditor.harvest.spdx2load import Loaded
+from auditor.model import UNPLACED, UNREAD_ENTRY, AssetRecord, Evidence, Problem, Reference
+from auditor.naming import asset_key
+from auditor.vocabulary import Scheme
+
+# "X TYPE Y": X's record refers to Y ...
+_FORWARD = {
+    "DESCENDANT_OF": "descendant",
+    "COPY_OF": "copy",
+    "GENERATED_FROM": "generated",
+    "EXPANDED_FROM_ARCHIVE": "copy",
+    "CONTAINS": "contains",
+    "STATIC_LINK": "contains",
+    "DEPENDS_ON": "depends_on",
+    "DYNAMIC_LINK": "depends_on",
+    "HAS_PREREQUISITE": "depends_on",
+}
+# ... or Y's record refers to X.
+_REVERSE = {
+    "ANCESTOR_OF": "descendant",
+    "GENERATES": "generated",
+    "CONTAINED_BY": "contains",
+    "PACKAGE_OF": "contains",
+    "OPTIONAL_COMPONENT_OF": "contains",
+    "DEPENDENCY_OF": "depends_on",
+    "BUILD_DEPENDENCY_OF": "build",
+    "OPTIONAL_DEPENDENCY_OF": "depends_on",
+    "PROVIDED_DEPENDENCY_OF": "depends_on",
+    # only used to build, develop or test Y: in none of it (spdx.lineage_relation)
+    **dict.fromkeys(("TEST_DEPENDENCY_OF", "DEV_DEPENDENCY_OF", "TEST_OF", "TEST_CASE_OF"), "used"),
+    **dict.fromkeys(("BUILD_TOOL_OF", "DEV_TOOL_OF", "TEST_TOOL_OF"), "tool"),
+    "RUNTIME_DEPENDENCY_OF": "depends_on",
+    "PREREQUISITE_FOR": "depends_on",
+    "DATA_FILE_OF": "depends_on",
+}
+
+
+_HOLDING = frozenset({"CONTAINS", "CONTAINED_BY"})  # a package and its files: what places them, no lineage
+
+
+def references(loaded: Loaded, records: dict[str, AssetRecord], rel: str) -> list[Problem]:
+    """References from the relationships, and what could not be read; each VARIANT_OF ("not clear
+    which came first", SPDX 2.3) is told, not followed."""
+    document = loaded.document
+    external = {r.document_ref_id: r.document_uri for r in document.creation_info.external_document_refs}
+    parts = {f.spdx_id for f in document.files} | {s.spdx_id for s in document.snippets}
+    containers = _containers(loaded, records, parts)
+    told = []
+    for r in document.relationships:
+        a, kind, b = r.spdx_element_id, r.relationship_type.name, r.related_spdx_element_id
+        if not isinstance(b, str):
+            continue  # NONE or NOASSERTION
+        evidence = Evidence(rel, f"relationships[{a} {kind} {b}]", loaded.relationship_lines.get((a, kind, b)))
+        if kind == "VARIANT_OF" and a in records and b != a:
+            told.append(variant(records[a], records[b].id if b in records else b, evidence))
+        if kind not in _FORWARD and kind not in _REVERSE:
+            continue
+        child, parent, code = (a, b, _FORWARD[kind]) if kind in _FORWARD else (b, a, _REVERSE[kind])
+        if document.creation_info.spdx_id in (child, parent) or (kind in _HOLDING and _holds(child, parent, parts)):
+            continue  # the document lists its elements; a package holding its files is no lineage
+        told += _lineage((a, kind, b), child, parent, code, records, containers, external, evidence)
+    return told
+
+
+def _holds(child: str, parent: str, parts: set[str]) -> bool:
+    return parent in parts and child not in parts
+
+
+def _containers(loaded: Loaded, records: dict[str, AssetRecord], parts: set[str]) -> dict[str, str]:
+    """File or snippet id -> the package (or file) holding it: CONTAINS and CONTAINED_BY (spdx-tools
+    turns hasFiles and tag-value files after a package into CONTAINS), a snippet's file."""
+    holder = {s.spdx_id: s.file_spdx_id for s in loaded.document.snippets}
+    for r in loaded.document.relationships:
+        a, kind, b = r.spdx_element_id, r.relationship_type.name, r.related_spdx_element_id
+        whole, part = (a, b) if kind == "CONTAINS" else (b, a) if kind in _HOLDING else (None, None)
+        if isinstance(part, str) and part in parts and isinstance(whole, str) and whole in records:
+            holder.setdefault(part, whole)
+    return holder
+
+
+def _lineage(
+    stated: tuple[str, str, str],
+    child: str,
+    parent: str,
+    code: str,
+    records: dict[str, AssetRecord],
+    containers: dict[str, str],
+    external: dict[str, str],
+    evidence: Evidence,
+) -> list[Problem]:
+    """The reference from the package `child` is or is part of to the one `parent` is or is part of."""
+    a, kind, b = stated
+    downstream = owner(child, records, containers)
+    upstream = owner(parent, records, containers) or parent  # else an element of another document
+    if downstream is None:
+        where = "an element of another document" if ":" in child else "a file or snippet no package here holds"
+        return [Problem(UNPLACED, f"{kind} gives the lineage of '{child}', {where}: not read", evidence)]
+    if downstream == upstream:
+        return []  # between parts of one package
+    basis = "declared" if (downstream, upstream) == (child, parent) else lifted(a, kind, b)
+    record = records[downstream]
+    reference = _reference(upstream, code, record, records, external, evidence, basis)
+    if reference is None:  # a lineage edge to nothing: its upstream is unknown
+        unread = f"{kind} names '{parent}', which no package here or in a declared document is or holds; not read"
+        return [Problem(UNREAD_ENTRY, unread, evidence, asset_key(record.kind, record.id))]
+    add_reference(record, reference)
+    return []
+
+
+def _reference(
+    parent: str,
+    code: str,
+    child: AssetRecord,
+    records: dict[str, AssetRecord],
+    external: dict[str, str],
+    evidence: Evidence,
+    basis: str,
+) -> Reference | None:
+    if parent in records:
+        return record_reference(records[parent], code, child, evidence, basis)
+    prefix, _, element = parent.partition(":")
+    if not element or prefix not in external or not is_url(external[prefix]):
+        return None  # a file of no package, or an undeclared document (validation says so)
+    relation = lineage_relation(code, child.kind, "other")
+    return Reference(f"{external[prefix]}#{element}", "other", relation, evidence, basis, Scheme.ELEMENT)
