@@ -78,10 +78,8 @@ def encode(
     """The facts of `graph` under `settings`, with the knowledge of the rule base `rb`; with `lake`,
     every described asset (of `releasing`, if given) is a release at once, as `settings.lake` says."""
     fb = FactBase()
-    ids = {}
-    for key in graph.assets:
-        ids[key] = len(fb.keys)
-        fb.keys.append(key)
+    fb.keys.extend(graph.assets)
+    ids = {key: n for n, key in enumerate(fb.keys)}
     for fact, where in knowledge(rb, settings):
         fb.add(fact, where)
     if lake:
