@@ -352,6 +352,13 @@ class S:
         phrase="{a} is described without the files it distributes (no {a:distributes} beside its card), so a missing "
         "file cannot be seen",
     )
+    kept_files = _p(
+        "a:asset distribution:symbol", "derived",
+        "the release's folder holds the files it would distribute, but its users reach a service or nothing (cited "
+        "as evidence, not read back)",
+        phrase="{a}'s folder holds its {a:distributes}, but it is released as {distribution}: its users are not given "
+        "that folder, so a file missing there does not show what they are given",
+    )
     unchecked = _p(
         "term:symbol", "derived",
         "no check decides whether the release meets the term (cited as evidence, not read back)",
