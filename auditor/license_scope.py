@@ -16,7 +16,7 @@ from auditor.parsed import YAML
 STATEMENTS = ("binds", "frees", "silent")  # what a license's own text says of trained models and outputs
 COPYLEFT_TERMS = ("share_alike", "no_added_restrictions")  # terms whose duty arises only when shared
 COPYLEFT_SCOPES = ("work", "part")  # share-alike reaches every adaptation, or the licensed part and its modifications
-SHARING = tuple(d for d in DISTRIBUTIONS if d != "internal")  # an internal release triggers nothing
+SHARING = tuple(d for d in DISTRIBUTIONS if d != "internal")  # an internal release conveys nothing
 # How a release holds the material, which a trigger may require (`relations`; rules/lib/crossing.lp
 # holds_as): the material itself (copy), an adaptation of it, or a work made using it (use).
 HOLDINGS = ("copy", "adaptation", "use")
@@ -50,14 +50,15 @@ def reaches(data: YAML, terms: dict[str, str], path: Path) -> tuple[tuple[str, .
 
 
 def triggers(data: YAML, terms: dict[str, str], path: Path) -> tuple[Trigger, ...]:
-    """`triggers`: for conditions whose text says which sharing makes them bite (copies only, or a
-    hosted service too), those distributions with the clause. Copyleft terms say it in copyleft_triggers."""
+    """`triggers`: for conditions whose text says which release makes them bite (copies only, a hosted
+    service too, or use alone, as an acceptance by use binds an internal release), those distributions
+    with the clause. Copyleft terms say it in copyleft_triggers."""
     found: dict[str, Trigger] = {}
     for entry in data.get("triggers", []):
         shared = tuple(str(d) for d in entry.get("distributions", []))
-        if not shared or not set(shared) <= set(SHARING) or not entry.get("clause") or not entry.get("terms"):
+        if not shared or not set(shared) <= set(DISTRIBUTIONS) or not entry.get("clause") or not entry.get("terms"):
             raise ValueError(
-                f"{path.name}: each trigger needs terms, distributions among {', '.join(SHARING)} and clause"
+                f"{path.name}: each trigger needs terms, distributions among {', '.join(DISTRIBUTIONS)} and clause"
             )
         for term in entry["terms"]:
             if terms.get(term) != "condition" or term in COPYLEFT_TERMS or term in found:

@@ -202,6 +202,14 @@ class NoFilesRow(NamedTuple):
         return tuple.__repr__(self)
 
 
+class KeptFilesRow(NamedTuple):
+    a: int
+    distribution: str
+
+    def __repr__(self) -> str:
+        return tuple.__repr__(self)
+
+
 class UncheckedRow(NamedTuple):
     term: str
 
@@ -258,6 +266,7 @@ ROWS: dict[str, Callable[[Iterable[Term]], tuple[Term, ...]]] = {
     "outbound": OutboundRow._make,
     "outbound_requirement": OutboundRequirementRow._make,
     "no_files": NoFilesRow._make,
+    "kept_files": KeptFilesRow._make,
     "unchecked": UncheckedRow._make,
     "removed": RemovedRow._make,
     "changed": ChangedRow._make,
@@ -344,6 +353,10 @@ class Atoms(defaultdict[str, list[tuple[Term, ...]]]):
     @property
     def no_files(self) -> list[NoFilesRow]:
         return cast(list[NoFilesRow], self.get("no_files", []))
+
+    @property
+    def kept_files(self) -> list[KeptFilesRow]:
+        return cast(list[KeptFilesRow], self.get("kept_files", []))
 
     @property
     def unchecked(self) -> list[UncheckedRow]:

@@ -1,6 +1,6 @@
 """What licenses prescribe of a release's name and card (a name prefix, a "Built with ..." line,
 phrases that restate use restrictions), and whether a name or a text meets it: read by the facts
-(name_starts, card_mentions) and by the changes the repair search may make to the release.
+(name_starts, card_mentions, card_negates) and by the changes the repair search may make to the release.
 """
 
 from __future__ import annotations
@@ -9,6 +9,9 @@ import re
 from functools import cache
 
 from auditor.licenses import KnowledgeBase
+
+_NEGATION = re.compile(r"\b(?:not|no|never|without|nor)\b|n't\b")
+_CLAUSE_END = re.compile(r"[.!?;:,\n]")
 
 
 def prescribed(kb: KnowledgeBase) -> list[tuple[str, str]]:
@@ -43,6 +46,15 @@ def notices(kb: KnowledgeBase) -> list[str]:
 def states(notice: str, text: str) -> bool:
     """Whether a NOTICE file's text states a prescribed notice: any case, whitespace aside."""
     return " ".join(text.split()).casefold() in " ".join(notice.split()).casefold()
+
+
+def negated(text: str, phrase: str) -> bool:
+    """Whether every mention of the phrase in the (lowercased) text follows a negation in its own
+    clause, the text since the last . ! ? ; : , or line break ("not Built with Llama 2"): such a card
+    states the phrase without displaying it. A negation elsewhere in the sentence does not count, so
+    "a model, not a service, Built with Llama" still displays it."""
+    starts = [m.start() for m in re.finditer(re.escape(phrase.lower()), text)]
+    return bool(starts) and all(_NEGATION.search(_CLAUSE_END.split(text[:s])[-1]) for s in starts)
 
 
 def prefixes_met(name: str, kb: KnowledgeBase) -> list[str]:

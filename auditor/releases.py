@@ -24,7 +24,7 @@ from auditor.harvest.hubtable import FORMAT as HUB_RECORDS
 from auditor.licenses import KnowledgeBase
 from auditor.model import Asset, AssetGraph, Evidence
 from auditor.naming import closest, display_id, find, organisation
-from auditor.prescribed import begins_with, prescribed, states
+from auditor.prescribed import begins_with, negated, prescribed, states
 from auditor.prescribed import notices as notices_prescribed
 from auditor.readers import markdown
 
@@ -179,6 +179,8 @@ def _release_text(fb: FactBase, a: int, asset: Asset, prescribed: list[tuple[str
             if begins_with(name, value):
                 fb.add(S.name_starts(a, value))
             continue
-        for source, text in texts:
-            if value.lower() in text:
-                fb.add(S.card_mentions(a, value), Evidence(source, f"text '{value}'"))
+        mentions = [(source, text) for source, text in texts if value.lower() in text]
+        for source, _ in mentions:
+            fb.add(S.card_mentions(a, value), Evidence(source, f"text '{value}'"))
+        if mentions and all(negated(text, value) for _, text in mentions):
+            fb.add(S.card_negates(a, value), *(Evidence(source, f"text '{value}' negated") for source, _ in mentions))

@@ -153,6 +153,10 @@ class S:
         "the asset's card contains the phrase (case-insensitive)",
         phrase="{a}'s card states '{phrase}'",
     )
+    card_negates = _p(
+        "a:asset phrase:string", "input", "every mention of the phrase in the card follows a negation in its clause",
+        phrase="{a}'s card states '{phrase}' only after a negation in the same clause, which does not display it",
+    )
     name_starts = _p(
         "a:asset prefix:string", "input",
         "the asset's name begins with the prefix (ignoring case and separators)",
@@ -357,6 +361,11 @@ class S:
         "the asset is described without the files it distributes (cited as evidence, not read back)",
         phrase="{a} is described without the files it distributes (no {a:distributes} beside its card), so a missing "
         "file cannot be seen",
+    )
+    kept_files = _p(
+        "a:asset distribution:symbol", "derived", "the release's users are not given the files its folder holds",
+        phrase="{a}'s folder holds its {a:distributes}, but it is released as {distribution}: its users are not given "
+        "that folder, so a file missing there does not show what they are given",
     )
     unchecked = _p(
         "term:symbol", "derived",

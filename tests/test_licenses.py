@@ -523,7 +523,7 @@ def test_malformed_verification_keys_are_refused_naming_the_file(tmp_path, keys,
 @pytest.mark.parametrize(
     "keys, message",
     [
-        ("triggers:\n  - {terms: [include_license], distributions: [internal], clause: s}\n", "each trigger needs"),
+        ("triggers:\n  - {terms: [include_license], distributions: [hosted], clause: s}\n", "each trigger needs"),
         ("triggers:\n  - {terms: [include_license], distributions: [weights]}\n", "each trigger needs"),
         (
             "triggers:\n  - {terms: [commercial_use], distributions: [weights], clause: s}\n",
@@ -606,6 +606,20 @@ def test_llama_3_text_makes_a_hosted_service_trigger_its_display_and_naming_duti
         triggers = {t.term: t for t in RB.kb.licenses[lid].triggers}
         for term in ("display_notice", "naming_prefix", "include_license"):
             assert triggers[term].distributions == ("weights", "api") and "1(b)(i)" in triggers[term].clause
+
+
+def test_an_acceptance_by_use_binds_an_internal_release_and_one_asked_of_recipients_does_not():
+    """Llama and Gemma bind whoever "uses" the materials, MNPL Section 1.2 whoever accesses them; AFL-3.0
+    Section 9 asks a distributor to obtain its recipients' assent."""
+    by_use = (
+        "LicenseRef-Llama-3.1-Community",
+        "LicenseRef-Gemma-Terms-of-Use",
+        "LicenseRef-Mistral-Non-Production-License-0.1",
+    )
+    for lid in by_use:
+        (accept,) = [t for t in RB.kb.licenses[lid].triggers if t.term == "accept_terms"]
+        assert accept.distributions == ("weights", "api", "internal"), lid
+    assert not [t for t in RB.kb.licenses["AFL-3.0"].triggers if t.term == "accept_terms"]
 
 
 @pytest.mark.parametrize(
