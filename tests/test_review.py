@@ -255,6 +255,10 @@ def test_baseline_marks_findings_new_unchanged_and_gone(release):
     gone = doc["review"]["baseline"]["gone"]
     assert {g["id"] for g in gone} == old_ids - states.keys() and any(g["rule"] == NC for g in gone)
     assert doc["review"]["baseline"]["new"] == len(states.keys() - old_ids)
+    was = {f["id"]: f for f in old["findings"]}
+    for g in gone:  # where it pointed: the first evidence step in the folder
+        step = next(s for s in was[g["id"]]["evidence"] if s["file"] and "://" not in s["file"])
+        assert (g["file"], g["line"]) == (step["file"], step["line"])
 
 
 def test_baseline_that_is_not_a_report_is_a_usage_error(tmp_path, capsys):
