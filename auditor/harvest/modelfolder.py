@@ -51,11 +51,18 @@ def is_terms_file(name: str) -> bool:
 
 def detect(path: Path, head: bytes) -> bool:
     """Configs by name (a JSON object), license and notice files by name, weights by extension."""
-    name = path.name
+    if path.name in CONFIGS:
+        return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+    return named(path.name)
+
+
+def named(name: str) -> bool:
+    """A file this reader reads by its name alone: a config (whatever it holds), a license, notice or
+    use policy, weights."""
     if name.startswith("."):
         return False
     if name in CONFIGS:
-        return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+        return True
     if _LICENSE_FILE.match(name):
         return not name.lower().endswith(_NOT_TEXT)
     return bool(_POLICY_FILE.match(name)) or name.lower().endswith(WEIGHTS)
