@@ -157,12 +157,7 @@ def _audit(args: Namespace) -> int:
     baseline = _baseline(args)
     if isinstance(baseline, int):
         return baseline
-    if (args.notice or args.all) and args.out.resolve() == args.path.resolve():
-        return error(
-            f"--notice would replace the NOTICE of the audited folder {args.path}: choose another --out", EXIT_USAGE
-        )
-    own = cli_outputs.own_outputs(args.out, args.path)
-    refused = own.refusal(args.path, [*REPORTS, *(name for name, _, _ in _asked(args))])
+    own, refused = cli_outputs.guard(args.out, args.path, [*REPORTS, *(name for name, _, _ in _asked(args))])
     if refused:
         return error(refused, EXIT_USAGE)
     paths = {k: v for k, v in (("resolutions", args.resolutions), ("curations", args.curations)) if v}
@@ -203,10 +198,13 @@ def _report(args: Namespace) -> int:
         return error(exc, EXIT_INPUT)
     except config.ConfigError as exc:
         return error(exc, EXIT_USAGE)
+    own, refused = cli_outputs.for_report(doc, args.out, [*REPORTS, *(name for name, _, _ in _asked(args))])
+    if refused:
+        return error(refused, EXIT_USAGE)
     rule_ids = {r["id"] for r in _rules_of(doc)}
     decisions = review.load(texts, rule_ids) if texts else None
     try:
-        return _write(document.apply_review(doc, decisions, args.as_of, baseline), args)
+        return _write(document.apply_review(doc, decisions, args.as_of, baseline), args, own)
     except review.ReviewError as exc:  # a baseline of another release
         return error(exc, EXIT_USAGE)
 

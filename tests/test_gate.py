@@ -263,6 +263,40 @@ def test_a_file_of_the_release_named_like_an_output_is_read_and_never_replaced(t
     assert (root / bom_path).read_bytes() == bom
 
 
+@pytest.mark.parametrize("bom_path, out", [("release.cdx.json", ""), ("sbom/release.cdx.json", "sbom")])
+def test_report_into_the_release_folder_keeps_audits_rule(tmp_path, capsys, bom_path, out):
+    """`mlaudit report` re-renders into a folder of the release it audited as `audit` writes there:
+    a file it has no record of writing is never replaced, and what it writes is recorded."""
+    root = _team_release(tmp_path / "r", bom_path)
+    assert main(["audit", str(root), "--out", str(tmp_path / "o")]) == 1
+    bom = (root / bom_path).read_bytes()
+    stored = str(tmp_path / "o" / "report.json")
+    assert main(["report", stored, "--out", str(root / out), "--cyclonedx"]) == 2
+    assert "writing release.cdx.json would replace it" in capsys.readouterr().err
+    assert (root / bom_path).read_bytes() == bom and not (root / out / "report.json").exists()
+    assert main(["report", stored, "--out", str(root / out), "--lines"]) == 1
+    assert set(json.loads((root / out / ".mlaudit-outputs.json").read_bytes())["files"]) == {
+        "report.json",
+        "report.html",
+        "findings.txt",
+    }
+    assert main(["audit", str(root), "--out", str(root / out)]) == 1  # the outputs recorded are not read as input
+    assert (
+        json.loads((root / out / "report.json").read_bytes())["input"]
+        == json.loads((tmp_path / "o" / "report.json").read_bytes())["input"]
+    )
+    assert main(["report", stored, "--out", str(tmp_path / "elsewhere"), "--cyclonedx"]) == 1  # not a release folder
+
+
+def test_report_notice_may_not_replace_the_audited_folders_own(tmp_path, capsys):
+    root = tmp_path / "r"
+    shutil.copytree(DEMO, root)
+    (root / "NOTICE").write_text("The team's own NOTICE\n")
+    assert main(["audit", str(root), "--out", str(tmp_path / "o")]) == 1
+    assert main(["report", str(tmp_path / "o" / "report.json"), "--out", str(root), "--notice"]) == 2
+    assert (root / "NOTICE").read_text() == "The team's own NOTICE\n"
+
+
 def test_an_output_changed_after_it_was_written_is_input(tmp_path, capsys):
     root = _team_release(tmp_path / "r", "sbom/bom.cdx.json")
     (root / "sbom" / "bom.cdx.json").rename(root / "bom.cdx.json")
