@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, RB
@@ -175,7 +176,40 @@ def test_resolutions_file_given_on_the_command_line_replaces_the_folders(release
     elsewhere = tmp_path / "legal-decisions.yaml"
     elsewhere.write_text(ACCEPT_NC)
     doc = audit_doc(release, resolutions=elsewhere)
-    assert findings(doc)[0]["resolution"]["file"] == str(elsewhere)
+    assert findings(doc)[0]["resolution"]["file"] == "legal-decisions.yaml" == doc["review"]["resolutions"]["file"]
+    inventory = {e["file"]: e for e in doc["inventory"]}
+    assert inventory["legal-decisions.yaml"] == {
+        "file": "legal-decisions.yaml",
+        "format": "mlaudit resolutions",
+        "status": "read",
+        "reason": "given with --resolutions",
+    }
+    assert inventory["resolutions.yaml"]["status"] == "skipped"
+    assert inventory["resolutions.yaml"]["reason"] == "--resolutions legal-decisions.yaml is applied instead"
+
+
+@pytest.mark.parametrize("kind", ["resolutions", "curations"])
+def test_a_review_file_from_outside_enters_the_input_fingerprint(tmp_path, monkeypatch, kind):
+    """Two audits whose decisions differ differ in their fingerprint, and the report does not
+    depend on the working directory the file was given from."""
+    given = tmp_path / "decisions" / "review.yaml"
+    given.parent.mkdir()
+    given.write_text(ACCEPT_NC if kind == "resolutions" else CURATE_ALPACA)
+    plain = audit_doc(DEMO)
+    doc = audit_doc(DEMO, **{kind: given})
+    assert doc["input"]["sha256"] != plain["input"]["sha256"] and doc["input"]["files"] == plain["input"]["files"] + 1
+    given.write_text(given.read_text() + "# changed\n")
+    assert audit_doc(DEMO, **{kind: given})["input"]["sha256"] != doc["input"]["sha256"]
+    monkeypatch.chdir(tmp_path)
+    assert audit_doc(DEMO, **{kind: Path("decisions/review.yaml")}) == audit_doc(DEMO, **{kind: given.resolve()})
+
+
+def test_a_review_file_given_from_inside_the_folder_is_named_by_its_path_there(release):
+    (release / "legal").mkdir()
+    (release / "legal" / "decisions.yaml").write_text(ACCEPT_NC)
+    doc = audit_doc(release, resolutions=release / "legal" / "decisions.yaml")
+    assert doc["review"]["resolutions"]["file"] == "legal/decisions.yaml"
+    assert [e["status"] for e in doc["inventory"] if e["file"] == "legal/decisions.yaml"] == ["read"]
 
 
 # Curations
