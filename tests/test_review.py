@@ -64,7 +64,7 @@ def test_resolution_accepts_its_finding_and_keeps_it_in_the_report(release):
     }
     assert doc["counts"]["resolved"] == 1 and doc["counts"]["open"] == before["counts"]["open"] - 1
     assert doc["counts"]["error"] == before["counts"]["error"] - 1
-    assert doc["review"]["resolutions"] == {"file": "resolutions.yaml", "applied": 1, "orphaned": []}
+    assert doc["review"]["resolutions"] == {"file": "resolutions.yaml", "applied": 1, "expired": [], "orphaned": []}
     assert {"file": "resolutions.yaml", "format": "mlaudit resolutions", "status": "read", "reason": ""} in doc[
         "inventory"
     ]
@@ -93,6 +93,18 @@ def test_expired_resolution_reopens_its_finding(release):
     assert finding["status"] == "open" and finding["resolution"]["expired"] is True
     assert doc["review"]["as_of"] == "2027-01-01" and doc["verdict"] == "fail"
     assert doc["review"]["resolutions"]["orphaned"] == []  # it matched; it is just no longer in force
+    assert doc["review"]["resolutions"]["applied"] == 0  # counted expired, not applied
+    [expired] = doc["review"]["resolutions"]["expired"]
+    assert (expired["rule"], expired["expires"], expired["line"]) == (NC, "2026-12-31", 2)
+
+
+def test_the_terminal_says_a_resolution_expired(release, tmp_path, capsys):
+    """The CI log is where a gate that passed yesterday is seen to fail today: it says why."""
+    (release / "resolutions.yaml").write_text(ACCEPT_NC + "    expires: 2026-12-31\n")
+    main(["audit", str(release), "--out", str(tmp_path / "o"), "--as-of", "2027-01-01"])
+    out = capsys.readouterr().out
+    assert "resolutions: 0 applied, 1 expired from resolutions.yaml as of 2027-01-01" in out
+    assert f"  expired on 2026-12-31: {NC} on {RELEASE}, open again (resolutions.yaml:2)" in out
 
 
 def test_an_empty_expiry_is_no_expiry(release):
