@@ -201,8 +201,9 @@ def _report(args: Namespace) -> int:
     own, refused = cli_outputs.for_report(doc, args.out, [*REPORTS, *(name for name, _, _ in _asked(args))])
     if refused:
         return error(refused, EXIT_USAGE)
-    rule_ids = {r["id"] for r in _rules_of(doc)}
-    decisions = review.load(texts, rule_ids) if texts else None
+    decisions = review.load(texts, {r["id"] for r in _rules_of(doc)}) if texts else None
+    if decisions and (unusable := decisions.unusable()):
+        return error(unusable, EXIT_USAGE)
     try:
         return _write(document.apply_review(doc, decisions, args.as_of, baseline), args, own)
     except review.ReviewError as exc:  # a baseline of another release

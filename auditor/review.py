@@ -115,6 +115,15 @@ class Review:
             for p in self.problems
         ]
 
+    def unusable(self) -> str | None:
+        """Why a review file cannot be used at all, for `mlaudit report`, which cannot raise the INP001
+        that fails the gate of `mlaudit audit` for it (findings come from reasoning): None if none."""
+        fatal = next((p for p in self.problems if p["fatal"]), None)
+        if fatal is None:
+            return None
+        where = f"{fatal['file']}:{fatal['line']}" if fatal["line"] else fatal["file"]
+        return f"{where}: {fatal['message']}: fix it (mlaudit audit fails the gate on it: INP001)"
+
     def problems_of(self, kind: str) -> list[JSONObject]:
         """The problems of one review file, as the report lists them."""
         return [{k: v for k, v in p.items() if k != "fatal"} for p in self.problems if p["kind"] == kind]

@@ -374,6 +374,21 @@ def test_report_applies_new_resolutions_and_baseline_without_reasoning(tmp_path,
     assert code == (1 if doc["counts"]["error"] else 0)
 
 
+def test_report_with_a_resolutions_file_that_cannot_be_used_fails_as_audit_does(release, tmp_path, capsys):
+    assert main(["audit", str(release), "--out", str(tmp_path / "a"), "--fail-on", "never"]) == 0
+    (release / "resolutions.yaml").write_text("resolutions: [\n")
+    assert main(["audit", str(release), "--out", str(tmp_path / "b")]) == 1  # INP001
+    capsys.readouterr()
+    given = ["--resolutions", str(release / "resolutions.yaml"), "--fail-on", "never"]
+    assert main(["report", str(tmp_path / "a" / "report.json"), "--out", str(tmp_path / "c"), *given]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "resolutions.yaml:2: invalid YAML" in err
+        and "fails the gate on it: INP001" in err
+        and not (tmp_path / "c").exists()
+    )
+
+
 def test_report_of_a_file_that_is_not_a_report_is_exit_3(tmp_path, capsys):
     (tmp_path / "x.json").write_text("[1, 2]")
     assert main(["report", str(tmp_path / "x.json"), "--out", str(tmp_path / "o")]) == 3
