@@ -166,6 +166,23 @@ def test_a_kill_while_writing_leaves_the_earlier_file_whole(tmp_path):
     assert (tmp_path / "report.json").read_text() == "earlier\n"
 
 
+def test_a_killed_writes_temporaries_are_never_read_and_the_next_write_removes_them(tmp_path):
+    root = shutil.copytree(DEMO, tmp_path / "r")
+    argv = ["audit", str(root), "--out", str(root / "mlaudit-report"), "--sarif", "--fail-on", "never"]
+    assert main(argv) == 0
+    first = _contents(root / "mlaudit-report")
+    script = (
+        "import os, signal; from auditor.cli import main\n"
+        "os.replace = lambda source, target: os.kill(os.getpid(), signal.SIGKILL)\n"  # once written, before renamed
+        f"main({argv!r})\n"
+    )
+    assert subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True).returncode == -signal.SIGKILL
+    left = [p.name for p in (root / "mlaudit-report").iterdir() if p.name not in first]
+    assert len(left) == len(first) and all(writing.is_temporary(name) for name in left)
+    assert main(argv) == 0
+    assert _contents(root / "mlaudit-report") == first  # not read as input, and removed
+
+
 def test_a_file_given_as_a_body_on_the_same_file_system_is_linked_not_copied(tmp_path):
     source = tmp_path / "findings.jsonl"
     source.write_bytes(b'{"id": 1}\n' * 100)
