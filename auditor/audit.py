@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import hashlib
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -33,10 +34,10 @@ from auditor import (
     writing,
 )
 from auditor.graph import build
-from auditor.harvest import harvest, signed
+from auditor.harvest import CONFIG_FILES, harvest, signed
 from auditor.harvest.folder import refusal
 from auditor.interpretation import Interpretation
-from auditor.model import AssetGraph, Harvest
+from auditor.model import AssetGraph, Harvest, InventoryEntry
 from auditor.parsed import JSON
 
 StageHook = Callable[[str, float], None]  # told each stage's name and its wall time in seconds
@@ -136,8 +137,9 @@ def run(
     with no_cycle_collection():
         with stage("harvest", on_stage):
             harvested, settings, texts = read(root, exclude, overrides)
-        texts.update(review_texts(review_paths or {}))
-        return audit_harvest(harvested, settings, texts, rb, on_stage)
+        given = review_texts(review_paths or {}, root, confined=False)
+        texts.update(given)
+        return audit_harvest(listed(harvested, given), settings, texts, rb, on_stage)
 
 
 def audit_harvest(
@@ -237,18 +239,43 @@ def focus(settings: config.Settings) -> frozenset[str] | None:
 REVIEW_FILES = {"resolutions": review.RESOLUTIONS_FILE, "curations": review.CURATIONS_FILE}
 
 
-def review_texts(paths: dict[str, Path], root: Path | None = None) -> dict[str, tuple[str, str]]:
-    """kind -> (name as reports give it, text) of the review files that exist; a file that exists
-    but cannot be read stops the audit, since its decisions would silently go missing."""
+def review_texts(paths: dict[str, Path], root: Path | None = None, confined: bool = True) -> dict[str, tuple[str, str]]:
+    """kind -> (name as reports give it, text) of the review files that exist (`confined`: a link
+    out of the audited folder `root` is not read); a file that exists but cannot be read stops the
+    audit, since its decisions would silently go missing."""
     texts = {}
     for kind, path in paths.items():
-        if root is not None and refusal(path, root.resolve()) is not None:
+        if confined and root is not None and refusal(path, root.resolve()) is not None:
             continue
         try:
-            texts[kind] = (path.name if root is not None else str(path), path.read_text(encoding="utf-8"))
+            texts[kind] = (_review_name(path, root), path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError) as exc:
             raise config.ConfigError(f"{path}: cannot read {kind} file: {exc}") from None
     return texts
+
+
+def _review_name(path: Path, root: Path | None) -> str:
+    """A review file as reports name it: its path in the audited folder, else its file name; never
+    as typed, so that a report does not depend on the working directory or the machine."""
+    folder = None if root is None else (root if root.is_dir() else root.parent).resolve()
+    where = path.resolve()
+    return where.relative_to(folder).as_posix() if folder and where.is_relative_to(folder) else path.name
+
+
+def listed(harvested: Harvest, given: dict[str, tuple[str, str]]) -> Harvest:
+    """The harvest with each review file given on the command line in its inventory and its content
+    in the input fingerprint, since its decisions change the verdict; the folder's own file of that
+    kind is listed as not applied."""
+    if not given:
+        return harvested
+    inventory, digest = list(harvested.inventory), hashlib.sha256(harvested.fingerprint.encode())
+    for kind, (name, text) in sorted(given.items()):
+        own, instead = REVIEW_FILES[kind], f"--{kind} {name} is applied instead"
+        inventory = [replace(e, status="skipped", reason=instead) if e.file == own else e for e in inventory]
+        inventory = [e for e in inventory if e.file != name]
+        inventory.append(InventoryEntry(name, CONFIG_FILES[own], "read", f"given with --{kind}"))
+        digest.update(f"{name}\0{hashlib.sha256(text.encode()).hexdigest()}\n".encode())
+    return replace(harvested, inventory=inventory, fingerprint=digest.hexdigest())
 
 
 def harvest_to(root: Path, out: Path, records_kind: str | None = None) -> int:

@@ -4,6 +4,7 @@ or unchanged and the findings gone are listed, with the licence changes of the r
 from __future__ import annotations
 
 from auditor.parsed import JSONObject
+from auditor.report.plaintext import local_step
 from auditor.review import ReviewError
 
 
@@ -22,11 +23,7 @@ def compare(doc: JSONObject, baseline: JSONObject, name: str) -> None:
     now = {f["id"] for f in doc["findings"]}
     for finding in doc["findings"]:
         finding["baseline"] = "unchanged" if finding["id"] in before else "new"
-    gone = [
-        {k: None if f.get(k) is None else str(f[k]) for k in ("id", "rule", "severity", "asset", "message")}
-        for i, f in sorted(before.items(), key=lambda item: str(item[0]))
-        if i not in now
-    ]
+    gone = [_gone(f) for i, f in sorted(before.items(), key=lambda item: str(item[0])) if i not in now]
     doc["review"]["baseline"] = {
         "file": name,
         "new": sum(f["baseline"] == "new" for f in doc["findings"]),
@@ -34,6 +31,15 @@ def compare(doc: JSONObject, baseline: JSONObject, name: str) -> None:
         "gone": gone,
         "licenses": _license_changes(doc, baseline),
     }
+
+
+def _gone(finding: JSONObject) -> JSONObject:
+    """A baseline finding this audit no longer raises, with the place in the folder it pointed at,
+    so that the outputs can still show where it was."""
+    keys = ("id", "rule", "severity", "asset", "message")
+    entry: JSONObject = {k: None if finding.get(k) is None else str(finding[k]) for k in keys}
+    step = local_step(finding) or {"file": None, "line": None}
+    return entry | {"file": step["file"], "line": step["line"]}
 
 
 def release_of(doc: JSONObject) -> str | None:

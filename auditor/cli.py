@@ -37,6 +37,7 @@ OUTPUTS = {
     "cyclonedx": ("release.cdx.json", "auditor.report.cyclonedx", "the release as a CycloneDX 1.6 ML-BOM"),
     "spdx": ("release.spdx.json", "auditor.report.spdx3", "the release as SPDX 3.0.1 JSON-LD"),
 }
+WRITABLE = frozenset({*REPORTS, *(name for name, _, _ in OUTPUTS.values())})  # what audit or report may write
 
 
 def command(argv: list[str] | None = None) -> int:
@@ -157,12 +158,7 @@ def _audit(args: Namespace) -> int:
     baseline = _baseline(args)
     if isinstance(baseline, int):
         return baseline
-    if (args.notice or args.all) and args.out.resolve() == args.path.resolve():
-        return error(
-            f"--notice would replace the NOTICE of the audited folder {args.path}: choose another --out", EXIT_USAGE
-        )
-    own = cli_outputs.own_outputs(args.out, args.path, {*REPORTS, *(name for name, _, _ in OUTPUTS.values())})
-    refused = own.refusal(args.path, [*REPORTS, *(name for name, _, _ in _asked(args))])
+    own, refused = cli_outputs.guard(args.out, args.path, [*REPORTS, *(name for name, _, _ in _asked(args))], WRITABLE)
     if refused:
         return error(refused, EXIT_USAGE)
     paths = {k: v for k, v in (("resolutions", args.resolutions), ("curations", args.curations)) if v}
@@ -203,10 +199,14 @@ def _report(args: Namespace) -> int:
         return error(exc, EXIT_INPUT)
     except config.ConfigError as exc:
         return error(exc, EXIT_USAGE)
-    rule_ids = {r["id"] for r in _rules_of(doc)}
-    decisions = review.load(texts, rule_ids) if texts else None
+    own, refused = cli_outputs.for_report(doc, args.out, [*REPORTS, *(name for name, _, _ in _asked(args))], WRITABLE)
+    if refused:
+        return error(refused, EXIT_USAGE)
+    decisions = review.load(texts, {r["id"] for r in _rules_of(doc)}) if texts else None
+    if decisions and (unusable := decisions.unusable()):
+        return error(unusable, EXIT_USAGE)
     try:
-        return _write(document.apply_review(doc, decisions, args.as_of, baseline), args)
+        return _write(document.apply_review(doc, decisions, args.as_of, baseline), args, own)
     except review.ReviewError as exc:  # a baseline of another release
         return error(exc, EXIT_USAGE)
 

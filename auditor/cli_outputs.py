@@ -16,6 +16,8 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from auditor.harvest.folder import native
+from auditor.parsed import JSONObject
 from auditor.readers import safejson
 
 RECORD = ".mlaudit-outputs.json"
@@ -58,6 +60,30 @@ class OwnOutputs:
         files = {**self.files, **{name: _digest(body) for name, body in written}}
         body = {"written_by": WRITER, "files": dict(sorted(files.items()))}
         return [(RECORD, json.dumps(body, indent=2) + "\n")]
+
+
+def guard(out: Path, audited: Path, names: Sequence[str], writable: Collection[str]) -> tuple[OwnOutputs, str | None]:
+    """What mlaudit wrote into `out` (of the files `writable`, every one the command may write), and
+    why writing the outputs `names` there is refused (None: it is not): one would replace a file of
+    the audited folder mlaudit has no record of writing, or the audited folder's own NOTICE."""
+    if "NOTICE" in names and out.resolve() == audited.resolve():
+        return OwnOutputs(out, inside=True), (
+            f"--notice would replace the NOTICE of the audited folder {audited}: choose another --out"
+        )
+    own = own_outputs(out, audited, writable)
+    return own, own.refusal(audited, names)
+
+
+def for_report(
+    doc: JSONObject, out: Path, names: Sequence[str], writable: Collection[str]
+) -> tuple[OwnOutputs | None, str | None]:
+    """`guard` for `mlaudit report`, which is given no folder: when `out` lies in the folder the
+    stored report audited (the nearest of `out` and its parents holding every file the report read),
+    the rule `mlaudit audit` keeps there holds; elsewhere nothing is recorded or refused."""
+    read = [native(e["file"]) for e in doc["inventory"] if e["status"] == "read"]
+    folder = out.resolve()
+    audited = next((f for f in (folder, *folder.parents) if read and all((f / r).is_file() for r in read)), None)
+    return guard(out, audited, names, writable) if audited else (None, None)
 
 
 def own_outputs(out: Path, audited: Path, names: Collection[str]) -> OwnOutputs:

@@ -64,6 +64,9 @@ class Resolution:
             and all(details.get(k) == v for k, v in self.detail)
         )
 
+    def in_force(self, as_of: dt.date) -> bool:
+        return self.expires is None or self.expires >= as_of.isoformat()
+
     def record(self, expired: bool) -> JSONObject:
         return {
             "reason": self.reason,
@@ -111,6 +114,15 @@ class Review:
             Problem("malformed" if p["fatal"] else "bad-field", p["message"], Evidence(p["file"], p["kind"], p["line"]))
             for p in self.problems
         ]
+
+    def unusable(self) -> str | None:
+        """Why a review file cannot be used at all, for `mlaudit report`, which cannot raise the INP001
+        that fails the gate of `mlaudit audit` for it (findings come from reasoning): None if none."""
+        fatal = next((p for p in self.problems if p["fatal"]), None)
+        if fatal is None:
+            return None
+        where = f"{fatal['file']}:{fatal['line']}" if fatal["line"] else fatal["file"]
+        return f"{where}: {fatal['message']}: fix it (mlaudit audit fails the gate on it: INP001)"
 
     def problems_of(self, kind: str) -> list[JSONObject]:
         """The problems of one review file, as the report lists them."""
@@ -308,7 +320,7 @@ def applied(findings: Iterable[JSONObject], review: Review, as_of: dt.date) -> s
     for finding in findings:
         matching = [r for r in review.resolutions if r.matches(finding)]
         used.update(matching)
-        active = [r for r in matching if r.expires is None or r.expires >= as_of.isoformat()]
+        active = [r for r in matching if r.in_force(as_of)]
         chosen = next(iter(active or matching), None)
         finding["resolution"] = None if chosen is None else chosen.record(expired=not active)
         finding["status"] = (ReviewStatus.RESOLVED if active else ReviewStatus.OPEN).value
@@ -316,14 +328,18 @@ def applied(findings: Iterable[JSONObject], review: Review, as_of: dt.date) -> s
 
 
 def summarise(about: JSONObject, review: Review, used: set[Resolution], as_of: dt.date) -> None:
-    """The review's part of a report (`about`): the resolutions `used` and those that matched no finding."""
+    """The review's part of a report (`about`): the resolutions `used` in force, those expired (their
+    findings open again: what turns yesterday's passing gate into today's failing one) and those
+    that matched no finding."""
     expiring = any(r.expires for r in review.resolutions)
+    expired = [r for r in review.resolutions if r in used and not r.in_force(as_of)]
     about.update(
         {
             "as_of": as_of.isoformat() if expiring else None,
             "resolutions": {
                 "file": review.files.get("resolutions"),
-                "applied": len(used),
+                "applied": len(used) - len(expired),
+                "expired": [_orphan(r) | {"expires": r.expires} for r in expired],
                 "orphaned": [_orphan(r) for r in review.resolutions if r not in used],
             },
         }

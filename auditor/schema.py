@@ -318,9 +318,7 @@ class S:
         "the term reached the child through this parent",
     )
     follows_newest = _p("a:asset upstream:asset", "derived", "a relicensed upstream's newest revision binds the asset")
-    newest_via = _p(
-        "child:asset parent:asset upstream:asset", "derived", "the child follows it through this parent"
-    )
+    newest_via = _p("child:asset parent:asset upstream:asset", "derived", "the child follows it through this parent")
     inherited = _p(
         "a:asset license:string term:symbol", "derived",
         "a term of the release's lineage that reaches it from upstream",
@@ -343,9 +341,7 @@ class S:
     adapts = _p(
         "a:asset license:string term:symbol", "derived", "the asset is or bundles an adaptation of the material",
     )
-    use_category = _p(
-        "a:asset category:symbol", "derived", "commercial, unspecified, non-commercial or academic-only",
-    )
+    use_category = _p("a:asset category:symbol", "derived", "commercial, unspecified, non-commercial or academic-only")
     lacks = _p("a:asset profile:string item:string", "derived", "the asset does not meet a documentation item")
     meets = _p("a:asset profile:string item:string", "derived", "the asset meets a documentation item")
     chosen = _p(
@@ -377,22 +373,14 @@ class S:
     raises = _p("rule:string", "derived", "an error-level conflict of the release that a repair brings about")
     fixed = _p("k:int", "derived", "a change to the release itself (fix_option k) that a repair makes")
     # -- inputs of the repair search only (rules/repair/), never of the audit
-    aimed = _p(
-        "n:int rule:string a:asset detail:ground", "repair",
-        "finding n, which the repair search tries to clear",
-    )
-    was_chosen = _p(
-        "a:asset choice:int", "repair",
-        "the alternative the audit chose, so a repair can count changes",
-    )
+    aimed = _p("n:int rule:string a:asset detail:ground", "repair", "finding n, which the repair search tries to clear")
+    was_chosen = _p("a:asset choice:int", "repair", "the alternative the audit chose, so a repair can count changes")
     fix_option = _p(
         "k:int kind:symbol", "repair",
         "a change to the release itself that a repair may make: rename, add_text, add_file or relicense",
     )
     fix_gives = _p("k:int fact:ground", "repair", "a fact about the release that change k makes true")
-    fix_replaces = _p(
-        "k:int what:symbol", "repair", "the release's facts change k replaces: its name or its license",
-    )
+    fix_replaces = _p("k:int what:symbol", "repair", "the release's facts change k replaces: its name or its license")
     as_found = _p(
         "fact:ground", "repair",
         "a fact about the release as audited that a change of its name or license replaces",

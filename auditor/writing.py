@@ -2,10 +2,12 @@
 
 Each file is first written whole to a temporary file beside its target (same folder, so the same
 file system) and then renamed over it: a rename is atomic, so a kill at any moment leaves either the
-earlier file or the new one, never a truncated one. The files of one audit are renamed together,
-under a lock on their folder, so two audits writing into one folder cannot interleave their renames
-(report.json and report.html come from the same audit). A failure (read-only folder, full disk)
-removes the temporary files and leaves the earlier outputs as they were.
+earlier file or the new one, never a truncated one. The files of one audit are written and renamed
+together, under a lock on their folder, so two audits writing into one folder cannot interleave
+their renames (report.json and report.html come from the same audit). A failure (read-only folder,
+full disk) removes the temporary files and leaves the earlier outputs as they were; a kill leaves
+them, named as mlaudit's (`is_temporary`), so the next write into the folder removes them (under
+the lock, any there is a dead writer's) and no audit reads them.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 COPY_BLOCK = 1 << 23  # bytes copied at a time from a file given as a body
+TEMPORARY = ".mlaudit-tmp"  # how a temporary file's name ends (after its target's name and a random part)
 
 
 class WriteError(ValueError):
@@ -60,10 +63,11 @@ def write_files(folder: Path, files: Mapping[str, Body]) -> list[Path]:
             raise WriteError(f"{target} is a folder: name a file to write")
     temporary = {}
     try:
-        for target, body in zip(targets, files.values(), strict=False):
-            temporary[target] = folder / f".{target.name}.{secrets.token_hex(6)}.tmp"
-            _write(temporary[target], body.encode("utf-8") if isinstance(body, str) else body)
         with _locked(folder) as descriptor:
+            _remove_stale(folder)
+            for target, body in zip(targets, files.values(), strict=False):
+                temporary[target] = folder / f".{target.name}.{secrets.token_hex(6)}{TEMPORARY}"
+                _write(temporary[target], body.encode("utf-8") if isinstance(body, str) else body)
             for target, temp in temporary.items():
                 os.replace(temp, target)
             os.fsync(descriptor)  # the renames themselves reach the disk
@@ -73,6 +77,19 @@ def write_files(folder: Path, files: Mapping[str, Body]) -> list[Path]:
         for temp in temporary.values():
             temp.unlink(missing_ok=True)
     return targets
+
+
+def is_temporary(name: str) -> bool:
+    """Whether a file name is that of one of mlaudit's temporary files."""
+    return name.startswith(".") and name.endswith(TEMPORARY)
+
+
+def _remove_stale(folder: Path) -> None:
+    """Remove the temporary files a killed write left in `folder` (called under its lock)."""
+    with os.scandir(folder) as entries:
+        stale = [entry.path for entry in entries if is_temporary(entry.name) and entry.is_file(follow_symlinks=False)]
+    for path in stale:
+        Path(path).unlink(missing_ok=True)
 
 
 def write_file(path: Path, body: Body) -> Path:

@@ -212,6 +212,23 @@ def test_a_kill_while_writing_leaves_the_earlier_file_whole(tmp_path):
     assert (tmp_path / "report.json").read_text() == "earlier\n"
 
 
+def test_a_killed_writes_temporaries_are_never_read_and_the_next_write_removes_them(tmp_path):
+    root = shutil.copytree(DEMO, tmp_path / "r")
+    argv = ["audit", str(root), "--out", str(root / "mlaudit-report"), "--sarif", "--fail-on", "never"]
+    assert main(argv) == 0
+    first = _contents(root / "mlaudit-report")
+    script = (
+        "import os, signal; from auditor.cli import main\n"
+        "os.replace = lambda source, target: os.kill(os.getpid(), signal.SIGKILL)\n"  # once written, before renamed
+        f"main({argv!r})\n"
+    )
+    assert subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True).returncode == -signal.SIGKILL
+    left = [p.name for p in (root / "mlaudit-report").iterdir() if p.name not in first]
+    assert len(left) == len(first) and all(writing.is_temporary(name) for name in left)
+    assert main(argv) == 0
+    assert _contents(root / "mlaudit-report") == first  # not read as input, and removed
+
+
 def test_a_file_given_as_a_body_on_the_same_file_system_is_linked_not_copied(tmp_path):
     source = tmp_path / "findings.jsonl"
     source.write_bytes(b'{"id": 1}\n' * 100)
@@ -321,6 +338,40 @@ def test_an_earlier_audits_report_without_a_record_is_refused_saying_what_to_do(
     assert (root / "out" / "report.json").read_text(encoding="utf-8") == "{}\n"
     (root / "out" / "report.json").unlink()
     assert main(["audit", str(root), "--out", str(root / "out")]) == 1
+
+
+@pytest.mark.parametrize("bom_path, out", [("release.cdx.json", ""), ("sbom/release.cdx.json", "sbom")])
+def test_report_into_the_release_folder_keeps_audits_rule(tmp_path, capsys, bom_path, out):
+    """`mlaudit report` re-renders into a folder of the release it audited as `audit` writes there:
+    a file it has no record of writing is never replaced, and what it writes is recorded."""
+    root = _team_release(tmp_path / "r", bom_path)
+    assert main(["audit", str(root), "--out", str(tmp_path / "o")]) == 1
+    bom = (root / bom_path).read_bytes()
+    stored = str(tmp_path / "o" / "report.json")
+    assert main(["report", stored, "--out", str(root / out), "--cyclonedx"]) == 2
+    assert "writing release.cdx.json would replace it" in capsys.readouterr().err
+    assert (root / bom_path).read_bytes() == bom and not (root / out / "report.json").exists()
+    assert main(["report", stored, "--out", str(root / out), "--lines"]) == 1
+    assert set(json.loads((root / out / ".mlaudit-outputs.json").read_bytes())["files"]) == {
+        "report.json",
+        "report.html",
+        "findings.txt",
+    }
+    assert main(["audit", str(root), "--out", str(root / out)]) == 1  # the outputs recorded are not read as input
+    assert (
+        json.loads((root / out / "report.json").read_bytes())["input"]
+        == json.loads((tmp_path / "o" / "report.json").read_bytes())["input"]
+    )
+    assert main(["report", stored, "--out", str(tmp_path / "elsewhere"), "--cyclonedx"]) == 1  # not a release folder
+
+
+def test_report_notice_may_not_replace_the_audited_folders_own(tmp_path, capsys):
+    root = tmp_path / "r"
+    shutil.copytree(DEMO, root)
+    (root / "NOTICE").write_text("The team's own NOTICE\n")
+    assert main(["audit", str(root), "--out", str(tmp_path / "o")]) == 1
+    assert main(["report", str(tmp_path / "o" / "report.json"), "--out", str(root), "--notice"]) == 2
+    assert (root / "NOTICE").read_text() == "The team's own NOTICE\n"
 
 
 def test_an_output_changed_after_it_was_written_is_input(tmp_path, capsys):

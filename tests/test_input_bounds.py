@@ -12,7 +12,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, within
+from conftest import FIXTURES, card, run_audit, within, write_tree
 
 from auditor.harvest import harvest
 from auditor.harvest.folder import MAX_DEPTH
@@ -315,8 +315,33 @@ def test_an_unreadable_subfolder_is_listed_with_its_reason(tmp_path, monkeypatch
         return listing(path)
 
     monkeypatch.setattr(folder.os, "scandir", scandir)
-    found = inventory(tmp_path)
+    result = harvest(tmp_path)
+    found = {e.file: (e.status, e.reason) for e in result.inventory}
     assert found["org/m/"] == ("unreadable", "cannot list folder: Permission denied")
+    assert [(p.evidence.file, p.message) for p in result.problems] == [("org/m/", found["org/m/"][1])]
+
+
+@pytest.mark.parametrize(
+    "rel", ["bom.cdx.json", "org/up/README.md", "org/m/config.json", "org/m/LICENSE", "models.jsonl.gz", "m.onnx"]
+)
+def test_a_manifest_that_cannot_be_opened_is_an_input_problem(tmp_path, rel):
+    """A dangling link named like a manifest: listed unreadable, and told, so the gate cannot pass it."""
+    (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / rel).symlink_to(tmp_path / "nowhere")
+    (tmp_path / "notes.txt").symlink_to(tmp_path / "nowhere")  # no manifest: listed, not told
+    result = harvest(tmp_path)
+    assert {e.file: e.status for e in result.inventory} == {rel: "unreadable", "notes.txt": "unreadable"}
+    assert [(p.code, p.evidence.file, p.message) for p in result.problems] == [
+        ("unreadable", rel, "cannot read file: No such file or directory")
+    ]
+
+
+def test_a_dangling_sbom_fails_the_gate(tmp_path):
+    write_tree(tmp_path, {"mlaudit.toml": '[release]\nasset = "acme/m"\n', "acme/m/README.md": card("license: mit")})
+    (tmp_path / "bom.cdx.json").symlink_to("/nonexistent")
+    doc = run_audit(tmp_path)
+    (told,) = [f for f in doc["findings"] if f["rule"] == "INP001"]
+    assert told["evidence"][0]["file"] == "bom.cdx.json" and doc["verdict"] == "fail"
 
 
 def test_review_and_config_files_leading_out_of_the_folder_are_not_applied(tmp_path):

@@ -14,6 +14,7 @@ import yaml
 from conftest import FIXTURES, ROOT
 
 from auditor.cli import main
+from auditor.harvest import gzipped, harvest, hubtable, modelfolder
 
 DEMO = FIXTURES / "releases" / "demo"
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
@@ -119,10 +120,13 @@ def test_the_pre_commit_hook_audits_the_folder_it_runs_in(tmp_path, monkeypatch,
 
 
 def test_the_pre_commit_hook_runs_when_a_manifest_changes_and_only_then():
+    """Any file a reader reads: every one the fixtures hold, weights of each kind, tables of Hub records."""
     pattern = re.compile(HOOKS[0]["files"])
-    manifests = [str(p.relative_to(DEMO)) for p in DEMO.rglob("*") if p.is_file()]
-    more = ["m/config.json", "bom.cdx.json", "sbom.spdx", "d/croissant.jsonld", "m/LICENSE.txt", "resolutions.yaml"]
-    assert all(pattern.search(name) for name in manifests + more)
+    read = [e.file for e in harvest(FIXTURES).inventory if e.status == "read"]
+    weights = [f"m/model{suffix}" for suffix in modelfolder.WEIGHTS]
+    tables = [f"lake/models{suffix}{gz}" for suffix in hubtable.SUFFIXES for gz in ("", gzipped.SUFFIX)]
+    more = ["m/config.json", "bom.cdx.json", "sbom.spdx", "d/croissant.jsonld", "m/LICENCE.txt", "resolutions.yaml"]
+    assert [name for name in read + weights + tables + more if not pattern.search(name)] == []
     assert not any(pattern.search(name) for name in ("src/x.py", "docs/guide.md", "README.md.orig", "Makefile"))
 
 

@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 import json
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -30,9 +31,13 @@ def demo() -> dict:
 
 
 def validate_sarif(text: str) -> dict:
+    """The log, checked against the SARIF schema and against what GitHub code scanning requires
+    beyond it: every result has a location in a file, or the whole upload is refused."""
     log = json.loads(text)
     schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
     jsonschema.Draft4Validator(schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER).validate(log)
+    for result in log["runs"][0]["results"]:
+        assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], result
     return log
 
 
@@ -124,8 +129,6 @@ def _locations(log: dict) -> list[str]:
 
 
 def test_sarif_locations_are_relative_to_the_repository_root_given(tmp_path, monkeypatch):
-    import shutil
-
     repo = tmp_path / "repo"
     shutil.copytree(DEMO, repo / "releases" / "demo")
     monkeypatch.chdir(repo)
@@ -187,11 +190,46 @@ def test_sarif_carries_the_baseline_state_and_the_findings_gone(demo):
     for f, state in zip(doc["findings"], ["new", "unchanged"], strict=False):
         f["baseline"] = state
     gone = {"id": "CMP004-0123456789ab", "rule": "CMP004", "severity": "error", "asset": "a/b", "message": HOSTILE}
-    doc["review"]["baseline"] = {"file": "old.json", "new": 1, "unchanged": 1, "gone": [gone]}
+    placed = gone | {"id": "CMP004-0123456789ac", "file": "a/b/README.md", "line": 4}
+    doc["review"]["baseline"] = {"file": "old.json", "new": 1, "unchanged": 1, "gone": [gone, placed]}
     results = validate_sarif(sarif.render(doc))["runs"][0]["results"]
     assert [r.get("baselineState") for r in results[:3]] == ["new", "unchanged", None]
-    assert results[-1]["baselineState"] == "absent" and results[-1]["partialFingerprints"] == {
+    assert results[-2]["baselineState"] == "absent" and results[-2]["partialFingerprints"] == {
         "mlauditFindingId/v1": "CMP004-0123456789ab"
+    }
+    # where the gone finding pointed; a report of schema 1.7 does not say: the release's manifest
+    assert [r["locations"][0]["physicalLocation"] for r in results[-2:]] == [
+        {"artifactLocation": {"uri": "acme/support-chat-7b-GGUF/README.md", "uriBaseId": "SRCROOT"}},
+        {"artifactLocation": {"uri": "a/b/README.md", "uriBaseId": "SRCROOT"}, "region": {"startLine": 4}},
+    ]
+
+
+def test_sarif_places_a_result_without_a_file_at_its_assets_manifest(demo):
+    """Else at the release's: an unresolved asset has none."""
+    doc = copy.deepcopy(demo)
+    placed = {"DOC002": "datasets/acme/support-tickets/README.md", "PRV002": "acme/support-chat-7b-GGUF/README.md"}
+    for f in doc["findings"]:
+        f["evidence"] = [s | {"file": "https://example.org/x"} for s in f["evidence"]]
+    results = validate_sarif(sarif.render(doc))["runs"][0]["results"]
+    uris = {r["ruleId"]: r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
+    assert {rule: uris[rule] for rule in placed} == placed
+
+
+def test_sarif_of_a_baseline_run_places_every_finding_gone(tmp_path):
+    changed = tmp_path / "changed"
+    shutil.copytree(DEMO, changed)
+    card = changed / "datasets" / "tatsu-lab" / "alpaca" / "README.md"
+    card.write_text(card.read_text(encoding="utf-8").replace("cc-by-nc-4.0", "cc-by-nc-sa-4.0"), encoding="utf-8")
+    assert main(["audit", str(DEMO), "--out", str(tmp_path / "old"), "--fail-on", "never"]) == 0
+    baseline = ["--baseline", str(tmp_path / "old" / "report.json")]
+    assert (
+        main(["audit", str(changed), "--out", str(tmp_path / "new"), "--sarif", "--fail-on", "never", *baseline]) == 0
+    )
+    log = validate_sarif((tmp_path / "new" / "report.sarif").read_text(encoding="utf-8"))
+    gone = [r for r in log["runs"][0]["results"] if r.get("baselineState") == "absent"]
+    assert gone and {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in gone} <= {
+        "mlaudit.toml",
+        "acme/support-chat-7b-GGUF/README.md",
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, RB
@@ -63,7 +64,7 @@ def test_resolution_accepts_its_finding_and_keeps_it_in_the_report(release):
     }
     assert doc["counts"]["resolved"] == 1 and doc["counts"]["open"] == before["counts"]["open"] - 1
     assert doc["counts"]["error"] == before["counts"]["error"] - 1
-    assert doc["review"]["resolutions"] == {"file": "resolutions.yaml", "applied": 1, "orphaned": []}
+    assert doc["review"]["resolutions"] == {"file": "resolutions.yaml", "applied": 1, "expired": [], "orphaned": []}
     assert {"file": "resolutions.yaml", "format": "mlaudit resolutions", "status": "read", "reason": ""} in doc[
         "inventory"
     ]
@@ -92,6 +93,18 @@ def test_expired_resolution_reopens_its_finding(release):
     assert finding["status"] == "open" and finding["resolution"]["expired"] is True
     assert doc["review"]["as_of"] == "2027-01-01" and doc["verdict"] == "fail"
     assert doc["review"]["resolutions"]["orphaned"] == []  # it matched; it is just no longer in force
+    assert doc["review"]["resolutions"]["applied"] == 0  # counted expired, not applied
+    [expired] = doc["review"]["resolutions"]["expired"]
+    assert (expired["rule"], expired["expires"], expired["line"]) == (NC, "2026-12-31", 2)
+
+
+def test_the_terminal_says_a_resolution_expired(release, tmp_path, capsys):
+    """The CI log is where a gate that passed yesterday is seen to fail today: it says why."""
+    (release / "resolutions.yaml").write_text(ACCEPT_NC + "    expires: 2026-12-31\n")
+    main(["audit", str(release), "--out", str(tmp_path / "o"), "--as-of", "2027-01-01"])
+    out = capsys.readouterr().out
+    assert "resolutions: 0 applied, 1 expired from resolutions.yaml as of 2027-01-01" in out
+    assert f"  expired on 2026-12-31: {NC} on {RELEASE}, open again (resolutions.yaml:2)" in out
 
 
 def test_an_empty_expiry_is_no_expiry(release):
@@ -175,7 +188,40 @@ def test_resolutions_file_given_on_the_command_line_replaces_the_folders(release
     elsewhere = tmp_path / "legal-decisions.yaml"
     elsewhere.write_text(ACCEPT_NC)
     doc = audit_doc(release, resolutions=elsewhere)
-    assert findings(doc)[0]["resolution"]["file"] == str(elsewhere)
+    assert findings(doc)[0]["resolution"]["file"] == "legal-decisions.yaml" == doc["review"]["resolutions"]["file"]
+    inventory = {e["file"]: e for e in doc["inventory"]}
+    assert inventory["legal-decisions.yaml"] == {
+        "file": "legal-decisions.yaml",
+        "format": "mlaudit resolutions",
+        "status": "read",
+        "reason": "given with --resolutions",
+    }
+    assert inventory["resolutions.yaml"]["status"] == "skipped"
+    assert inventory["resolutions.yaml"]["reason"] == "--resolutions legal-decisions.yaml is applied instead"
+
+
+@pytest.mark.parametrize("kind", ["resolutions", "curations"])
+def test_a_review_file_from_outside_enters_the_input_fingerprint(tmp_path, monkeypatch, kind):
+    """Two audits whose decisions differ differ in their fingerprint, and the report does not
+    depend on the working directory the file was given from."""
+    given = tmp_path / "decisions" / "review.yaml"
+    given.parent.mkdir()
+    given.write_text(ACCEPT_NC if kind == "resolutions" else CURATE_ALPACA)
+    plain = audit_doc(DEMO)
+    doc = audit_doc(DEMO, **{kind: given})
+    assert doc["input"]["sha256"] != plain["input"]["sha256"] and doc["input"]["files"] == plain["input"]["files"] + 1
+    given.write_text(given.read_text() + "# changed\n")
+    assert audit_doc(DEMO, **{kind: given})["input"]["sha256"] != doc["input"]["sha256"]
+    monkeypatch.chdir(tmp_path)
+    assert audit_doc(DEMO, **{kind: Path("decisions/review.yaml")}) == audit_doc(DEMO, **{kind: given.resolve()})
+
+
+def test_a_review_file_given_from_inside_the_folder_is_named_by_its_path_there(release):
+    (release / "legal").mkdir()
+    (release / "legal" / "decisions.yaml").write_text(ACCEPT_NC)
+    doc = audit_doc(release, resolutions=release / "legal" / "decisions.yaml")
+    assert doc["review"]["resolutions"]["file"] == "legal/decisions.yaml"
+    assert [e["status"] for e in doc["inventory"] if e["file"] == "legal/decisions.yaml"] == ["read"]
 
 
 # Curations
@@ -255,6 +301,10 @@ def test_baseline_marks_findings_new_unchanged_and_gone(release):
     gone = doc["review"]["baseline"]["gone"]
     assert {g["id"] for g in gone} == old_ids - states.keys() and any(g["rule"] == NC for g in gone)
     assert doc["review"]["baseline"]["new"] == len(states.keys() - old_ids)
+    was = {f["id"]: f for f in old["findings"]}
+    for g in gone:  # where it pointed: the first evidence step in the folder
+        step = next(s for s in was[g["id"]]["evidence"] if s["file"] and "://" not in s["file"])
+        assert (g["file"], g["line"]) == (step["file"], step["line"])
 
 
 def test_baseline_that_is_not_a_report_is_a_usage_error(tmp_path, capsys):
@@ -322,6 +372,21 @@ def test_report_applies_new_resolutions_and_baseline_without_reasoning(tmp_path,
     assert findings(doc)[0]["status"] == "resolved" and doc["counts"]["resolved"] == 1
     assert {f["baseline"] for f in doc["findings"]} == {"unchanged"} and doc["review"]["baseline"]["gone"] == []
     assert code == (1 if doc["counts"]["error"] else 0)
+
+
+def test_report_with_a_resolutions_file_that_cannot_be_used_fails_as_audit_does(release, tmp_path, capsys):
+    assert main(["audit", str(release), "--out", str(tmp_path / "a"), "--fail-on", "never"]) == 0
+    (release / "resolutions.yaml").write_text("resolutions: [\n")
+    assert main(["audit", str(release), "--out", str(tmp_path / "b")]) == 1  # INP001
+    capsys.readouterr()
+    given = ["--resolutions", str(release / "resolutions.yaml"), "--fail-on", "never"]
+    assert main(["report", str(tmp_path / "a" / "report.json"), "--out", str(tmp_path / "c"), *given]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "resolutions.yaml:2: invalid YAML" in err
+        and "fails the gate on it: INP001" in err
+        and not (tmp_path / "c").exists()
+    )
 
 
 def test_report_of_a_file_that_is_not_a_report_is_exit_3(tmp_path, capsys):

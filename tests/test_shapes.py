@@ -30,6 +30,8 @@ def _report_shapes(doc: dict) -> list[tuple[object, str]]:
     rule_number = json.loads(json.dumps(doc))
     rule_number["findings"][0]["rule"] = 7
     findings_object = {**doc, "findings": {"a": 1}}
+    resolved_without_decision = json.loads(json.dumps(doc))
+    resolved_without_decision["findings"][0] |= {"status": "resolved", "resolution": None}
     return [
         ([], "at /: expected an object, found an array"),
         ("text", 'at /: expected an object, found "text"'),
@@ -37,6 +39,7 @@ def _report_shapes(doc: dict) -> list[tuple[object, str]]:
         (rule_number, "at /findings/0/rule: expected a string, found 7"),
         (findings_object, "at /findings: expected an array, found an object"),
         ({**doc, "schema_version": "2.0.0"}, "at /schema_version: expected a string matching"),
+        (resolved_without_decision, "at /findings/0/resolution: expected an object, found null"),
     ]
 
 
@@ -45,12 +48,12 @@ def test_the_stored_files_fit_their_schemas(stored):
     assert shape.problem(report, "report") is None and shape.problem(graph, "snapshot") is None
 
 
-@pytest.mark.parametrize("case", range(6))
+@pytest.mark.parametrize("case", range(7))
 def test_report_explain_and_baseline_name_the_first_problem(stored, tmp_path, capsys, case):
     wrong, expected = _report_shapes(stored[0])[case]
     path = tmp_path / "report.json"
     path.write_text(json.dumps(wrong))
-    assert main(["report", str(path), "--out", str(tmp_path / "o")]) == 3
+    assert main(["report", str(path), "--out", str(tmp_path / "o"), "--sarif"]) == 3
     assert main(["explain", "CMP001", "--report", str(path)]) == 3
     assert main(["audit", str(DEMO), "--out", str(tmp_path / "o"), "--baseline", str(path)]) == 2
     err = capsys.readouterr().err.splitlines()

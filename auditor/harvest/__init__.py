@@ -15,7 +15,7 @@ import stat
 from contextlib import suppress
 from pathlib import Path
 
-from auditor.harvest import cacherefs, hfcard, hubrows, hubtable, sniff
+from auditor.harvest import cacherefs, hfcard, hubrows, hubtable, modelfolder, sniff
 from auditor.harvest.folder import native, refusal, walk
 from auditor.harvest.layout import Context, place, ref_file
 from auditor.harvest.registry import READERS, Reader
@@ -65,20 +65,28 @@ def harvest(
     for path, rel in files:
         with suppress(OSError):  # one gone since it was listed: its reader says so
             opened[rel] = (str(path), (read_before or {}).get(rel) or _signature(os.stat(path)))  # before it is read
-        folder = rel.rpartition("/")[0]
-        if path.name == "README.md":
-            _card(path, rel, folder, root_name or root.name, result)
-        elif path.name in CONFIG_FILES and not folder:
-            result.inventory.append(InventoryEntry(rel, CONFIG_FILES[path.name], "read"))
-        elif (branch := ref_file(rel)) is not None:
-            _ref(path, rel, branch, result, refs)
-        else:
-            _other(path, Context(rel, place(folder, root_name or root.name)), result, tables)
+        _file(path, rel, root_name or root.name, result, tables, refs)
+    result.problems.extend(_unopened(result))
     _tables(root, tables, focus, downstream_of, records_kind, result)
     result.problems.extend(cacherefs.attach(result.records, refs))
     result.fingerprint, changed = fingerprint(result, opened)
     result.problems.extend(Problem("unreadable", CHANGED, Evidence(rel, "")) for rel in changed)
     return result
+
+
+def _file(
+    path: Path, rel: str, root_name: str, result: Harvest, tables: list[tuple[Path, Context]], refs: list[cacherefs.Ref]
+) -> None:
+    """One file of the walk, to the reader its name or content calls for."""
+    folder = rel.rpartition("/")[0]
+    if path.name == "README.md":
+        _card(path, rel, folder, root_name, result)
+    elif path.name in CONFIG_FILES and not folder:
+        result.inventory.append(InventoryEntry(rel, CONFIG_FILES[path.name], "read"))
+    elif (branch := ref_file(rel)) is not None:
+        _ref(path, rel, branch, result, refs)
+    else:
+        _other(path, Context(rel, place(folder, root_name)), result, tables)
 
 
 def signed(root: Path) -> dict[str, Signature]:
@@ -89,6 +97,34 @@ def signed(root: Path) -> dict[str, Signature]:
         with suppress(OSError):
             found[name] = _signature(os.stat(root / name))
     return found
+
+
+def _unopened(result: Harvest) -> list[Problem]:
+    """What the walk could not open (a dangling link, a folder it cannot list) where a manifest may
+    be lost: a file named like one, or the folder; an input finding each, since a manifest nobody
+    read must not pass the gate. Any other such file stays an inventory entry; a file a reader
+    opened has told its own problems."""
+    told = {problem.evidence.file for problem in result.problems}
+    return [
+        Problem("unreadable", entry.reason, Evidence(entry.file, ""))
+        for entry in result.inventory
+        if entry.status == "unreadable"
+        and entry.file not in told
+        and (entry.format == "folder" or _manifest_named(entry.file))
+    ]
+
+
+def _manifest_named(rel: str) -> bool:
+    """Whether a file is named as one a reader reads whatever it holds: a card, mlaudit's own files,
+    a Hub cache's ref, an SBOM, a model folder's config, license or weights, a table of Hub records."""
+    name = rel.rpartition("/")[2]
+    return (
+        name in ("README.md", *CONFIG_FILES)
+        or ref_file(rel) is not None
+        or sniff.named_like_manifest(name)
+        or modelfolder.named(name)
+        or hubtable.is_named(Path(name))
+    )
 
 
 def _alone(path: Path, inventory: list[InventoryEntry]) -> list[tuple[Path, str]]:

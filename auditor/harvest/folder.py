@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from auditor.model import InventoryEntry
+from auditor.writing import is_temporary
 
 MAX_DEPTH = 32  # the Hub's deepest layout (a cache snapshot's sub-folders) is a handful of levels
 OUTSIDE = "symbolic link pointing outside the audit folder"
@@ -49,8 +50,9 @@ def walk(
 ) -> Iterator[tuple[Path, str]]:
     """(path, relative POSIX path) of the regular files under `root` (resolved) in sorted order,
     top-down; folders not searched and files not opened are added to `inventory` with the reason.
-    The folders and files of `exclude` (mlaudit's own outputs) are passed over unlisted. Relative
-    paths are built as strings as the walk goes down (pathlib's parsing costs more than the read)."""
+    The folders and files of `exclude` (mlaudit's own outputs) and mlaudit's temporary files (a
+    killed write leaves them) are passed over unlisted. Relative paths are built as strings as the
+    walk goes down (pathlib's parsing costs more than the read)."""
     excluded = {str(path) for path in exclude}
     stack = [(root, "", 0)]
     while stack:
@@ -58,7 +60,7 @@ def walk(
         entries = _listing(folder, root, inventory)
         folders = []
         for entry in entries:
-            if entry.path in excluded:
+            if entry.path in excluded or is_temporary(entry.name):  # mlaudit's outputs, and a killed write's
                 continue
             rel = _printable(prefix + entry.name)
             if _is_folder(entry):

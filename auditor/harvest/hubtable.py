@@ -67,7 +67,7 @@ def detect(path: Path, head: bytes) -> bool:
     start is taken for a table, to be told unreadable: a broken table must not pass unseen."""
     if not gzipped.stored_name(path).endswith(SUFFIXES):
         return False
-    form, named = hubrows.form(path), _kind(path, None) is not None
+    form, named = hubrows.form(path), is_named(path)
     if form == "parquet":
         return head.startswith(b"PAR1") and (named or _columns(path))
     if gzipped.compressed(path):
@@ -80,6 +80,11 @@ def detect(path: Path, head: bytes) -> bool:
         first = body[1:].lstrip() if body.startswith(b"[") else b""
         return first.startswith(b"{") and (named or _recordlike(first))
     return (named and body.startswith((b"{", b"["))) or any(_recordlike(line.lstrip()) for line in body.split(b"\n"))
+
+
+def is_named(path: Path) -> bool:
+    """A table named for the kind of its rows (models.jsonl, datasets.parquet.gz): one whatever it holds."""
+    return gzipped.stored_name(path).endswith(SUFFIXES) and _kind(path, None) is not None
 
 
 def _columns(path: Path) -> bool:

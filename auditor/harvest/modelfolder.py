@@ -50,15 +50,15 @@ def is_terms_file(name: str) -> bool:
 
 
 def detect(path: Path, head: bytes) -> bool:
-    """Configs by name (a JSON object), license and notice files by name, weights by extension."""
-    name = path.name
-    if name.startswith("."):
-        return False
-    if name in CONFIGS:
-        return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
-    if _LICENSE_FILE.match(name):
-        return not name.lower().endswith(_NOT_TEXT)
-    return bool(_POLICY_FILE.match(name)) or name.lower().endswith(WEIGHTS)
+    """What `named` names, a config only when it holds a JSON object."""
+    json_object = head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+    return named(path.name) and (path.name not in CONFIGS or json_object)
+
+
+def named(name: str) -> bool:
+    """A file read by its name alone: a config, a license, notice or use policy, weights."""
+    terms = (_LICENSE_FILE.match(name) and not name.lower().endswith(_NOT_TEXT)) or _POLICY_FILE.match(name)
+    return not name.startswith(".") and (name in CONFIGS or bool(terms) or name.lower().endswith(WEIGHTS))
 
 
 def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]]:

@@ -89,9 +89,14 @@ def unrecognised(path: Path, found: dict[str, object] | None) -> str | None:
         return f"holds '{own[0]}', a manifest's own key, and is {bound}: not read (name its format first)"
     if own:
         return f"holds '{own[0]}', a manifest's own key, but is no manifest of a format mlaudit reads"
-    if _MANIFEST_NAME.search(path.name):
+    if named_like_manifest(path.name):
         return "is named like a manifest (SBOM, SPDX, CycloneDX or Croissant) but is none that mlaudit recognises"
     return None
+
+
+def named_like_manifest(name: str) -> bool:
+    """An SBOM, SPDX, CycloneDX or Croissant file by its name (bom.json, x.cdx.json, croissant.json)."""
+    return bool(_MANIFEST_NAME.search(name))
 
 
 def skipped(path: Path) -> str:

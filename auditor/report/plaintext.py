@@ -22,7 +22,12 @@ def where(step: dict[str, JSON]) -> str:
 
 def local_step(finding: dict[str, JSON]) -> dict[str, JSON] | None:
     """The first evidence step that points into the audited folder (not at a license's URL)."""
-    return next((s for s in finding["evidence"] if s["file"] and not _URL.match(s["file"])), None)
+    return next((s for s in finding["evidence"] if in_folder(s["file"])), None)
+
+
+def in_folder(file: JSON) -> bool:
+    """Whether a file an evidence step or asset source names is one of the audited folder (not a URL)."""
+    return isinstance(file, str) and bool(file) and not _URL.match(file)
 
 
 def severity(finding: dict[str, JSON]) -> str:

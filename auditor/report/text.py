@@ -161,10 +161,17 @@ def _review(review: JSONObject) -> list[str]:
     """What the review files and the baseline did, and what in them could not be used."""
     lines = []
     if review["resolutions"]["file"]:
+        expired = review["resolutions"].get("expired", [])  # a report of schema 1.7 counts them applied
         lines.append(
-            f"resolutions: {review['resolutions']['applied']} applied from {review['resolutions']['file']}"
+            f"resolutions: {review['resolutions']['applied']} applied"
+            + (f", {len(expired)} expired" if expired else "")
+            + f" from {review['resolutions']['file']}"
             + (f" as of {review['as_of']}" if review["as_of"] else "")
         )
+        lines += [
+            f"  expired on {o['expires']}: {o['rule']} on {o['asset']}, open again ({o['file']}:{o['line']})"
+            for o in expired
+        ]
         lines += [
             f"  orphaned: {o['rule']} on {o['asset']} ({o['file']}:{o['line']})"
             for o in review["resolutions"]["orphaned"]
