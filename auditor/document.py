@@ -22,7 +22,7 @@ from auditor.parsed import JSON, JSONObject
 from auditor.remedy import Change, Remedy
 from auditor.vocabulary import ObligationStatus, ReviewStatus, Severity, Verdict
 
-SCHEMA_VERSION = "1.7.0"
+SCHEMA_VERSION = "1.8.0"
 STALE_RULE = "LIC003"  # the finding that an answer rests on stale license knowledge
 
 

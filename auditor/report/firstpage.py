@@ -15,14 +15,27 @@ def blockers(document: JSONObject) -> list[JSONObject]:
 
 
 def verdict_sentence(document: JSONObject) -> str:
-    """The verdict in one sentence, with its reason in the document's own words."""
+    """The verdict in one sentence, with its reason in the document's own words; a gate that fails
+    on more than the verdict (a documentation score, warnings) first, for the job failed on it."""
+    gated = "".join(f"Fails the gate {g}. " for g in gate_failures(document))
     if document["verdict"] == "incomplete":
-        return "Incomplete: no release asset was identified, so the audit cannot judge a release."
+        return gated + "Incomplete: no release asset was identified, so the audit cannot judge a release."
     why = reason(document)
     if why is None:
         warnings = document["counts"]["warning"]
-        return f"Passes: {document['release']['asset']} has no open error{_warnings(warnings)}."
-    return f"Fails: {why}"
+        passes = "The release itself passes" if gated else "Passes"
+        return f"{gated}{passes}: {document['release']['asset']} has no open error{_warnings(warnings)}."
+    return f"{gated}Fails: {why}"
+
+
+def gate_failures(document: JSONObject) -> list[str]:
+    """The gate's failures the verdict does not already give ("--fail-under 60: ..."): every one
+    when the release passes, else those of documentation scores; none for a report without a gate."""
+    gate = document.get("gate")
+    if not gate:
+        return []
+    own = [f for f in gate["failures"] if document["verdict"] == "pass" or not f["option"].startswith("--fail-on")]
+    return [f"{f['option']}: {f['reason']}" for f in own]
 
 
 def reason(document: JSONObject) -> str | None:

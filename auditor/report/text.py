@@ -49,8 +49,14 @@ def render(
 
 
 def _verdict(document: JSONObject) -> str:
-    """The verdict, and why in words: the first open error (the report's order puts the gravest first)."""
+    """The verdict, and why in words: the first open error (the report's order puts the gravest
+    first); a gate that fails on more than the verdict first, as `FAIL (gate ...)`."""
     verdict = document["verdict"]
+    gated = firstpage.gate_failures(document)
+    if gated:
+        why = firstpage.reason(document)
+        itself = "is incomplete" if verdict == "incomplete" else f"fails: {why}" if why else "passes: no open error"
+        return f"verdict: FAIL (gate {'; '.join(gated)}); the release itself {itself}"
     if verdict == "incomplete":
         return "verdict: INCOMPLETE: no release identified; name it as [release] asset in mlaudit.toml or with --asset"
     why = firstpage.reason(document)
@@ -139,6 +145,7 @@ def _repairs(repairs: JSONObject) -> list[str]:
 def _json_summary(document: JSONObject, outputs: list[str]) -> str:
     summary = {
         "verdict": document["verdict"],
+        "gate": document.get("gate"),
         "counts": document["counts"],
         "release": document["release"],
         "position": document["position"],
