@@ -143,6 +143,7 @@ def _finding(rule: Rule, said: Stated, row: Row, facts: list[Row], chains: Chain
         said.detail,
         tuple(dict.fromkeys(chain.from_iterable(map(chains.steps, facts)))),
         row,
+        covers=tuple((str(f[2]), str(f[3])) for f in facts if f[0] == "inherited" and f[1] == row[1]),
     )
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TypedDict
 
 from auditor import shape
+from auditor.interpretation import Finding
 from auditor.model import AssetGraph, Curation, Evidence, Problem
 from auditor.naming import display_id
 from auditor.parsed import JSON, YAML, JSONObject
@@ -308,11 +309,24 @@ def applied(findings: Iterable[JSONObject], review: Review, as_of: dt.date) -> s
     for finding in findings:
         matching = [r for r in review.resolutions if r.matches(finding)]
         used.update(matching)
-        active = [r for r in matching if r.expires is None or r.expires >= as_of.isoformat()]
+        active = [r for r in matching if _active(r, as_of)]
         chosen = next(iter(active or matching), None)
         finding["resolution"] = None if chosen is None else chosen.record(expired=not active)
         finding["status"] = (ReviewStatus.RESOLVED if active else ReviewStatus.OPEN).value
     return used
+
+
+def accepted(findings: Iterable[Finding], review: Review, as_of: dt.date) -> frozenset[str]:
+    """The ids of the findings an unexpired resolution accepts, known before the document is: the
+    repair search aims at the conflicts left open."""
+    active = [r for r in review.resolutions if _active(r, as_of)]
+    return frozenset(
+        f.id for f in findings if any(r.matches({"rule": f.rule, "asset": f.asset, "detail": f.detail}) for r in active)
+    )
+
+
+def _active(resolution: Resolution, as_of: dt.date) -> bool:
+    return resolution.expires is None or resolution.expires >= as_of.isoformat()
 
 
 def summarise(about: JSONObject, review: Review, used: set[Resolution], as_of: dt.date) -> None:

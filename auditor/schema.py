@@ -366,6 +366,10 @@ class S:
         "n:int rule:string a:asset detail:ground", "repair",
         "finding n, which the repair search tries to clear",
     )
+    accepted = _p(
+        "rule:string a:asset detail:ground", "repair",
+        "an error-level conflict a reviewer's resolution accepts, which the whole release's repair need not clear",
+    )
     was_chosen = _p(
         "a:asset choice:int", "repair",
         "the alternative the audit chose, so a repair can count changes",

@@ -52,6 +52,29 @@ def _warnings(count: int) -> str:
     return f" ({count} warning{'s' if count != 1 else ''} still open)" if count else ""
 
 
+def flagged(document: JSONObject) -> list[JSONObject]:
+    """The obligations the first page lists: those unmet, and those whose term an open error is
+    about (a blocker whatever the files show, such as the unknown terms of an unlicensed upstream)."""
+    errors = {f["id"] for f in blockers(document)}
+    return [o for o in document["obligations"] if o["status"] == "unmet" or errors & set(o.get("findings", []))]
+
+
+def concerning(document: JSONObject, obligation: JSONObject) -> list[str]:
+    """The findings about an obligation's term, in words: an open one with its severity, a resolved
+    one with the decision that accepts it (its status stays as the files show it)."""
+    by_id = {f["id"]: f for f in document["findings"] if f["id"] in obligation.get("findings", [])}
+    decided = {r["finding"]: r for r in obligation.get("resolved", [])}
+    said = []
+    for i, f in by_id.items():
+        if i in decided:
+            r = decided[i]
+            where = f"{r['file']}:{r['line']}" if r["line"] else r["file"]
+            said.append(f"{i} resolved ({r['reason']}, {r['reviewer']}, {r['date']}; {where})")
+        else:
+            said.append(f"{i} {f['status']} {f['severity']}")
+    return said
+
+
 def changes_line(remedy: JSONObject) -> str:
     """A remedy (a finding's `fix` or the release's `repairs`) as one line: its changes, any one of
     which clears it, or its note when none was found."""

@@ -47,6 +47,8 @@ def render(document: JSONObject, paged: bool = False) -> str:
         gate_failures=firstpage.gate_failures,
         blockers=firstpage.blockers,
         changes_line=firstpage.changes_line,
+        flagged=firstpage.flagged,
+        concerning=firstpage.concerning,
     )
     document = map_strings(document, showable)
     css = env.get_template("lineage.css").render()

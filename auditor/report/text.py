@@ -82,6 +82,7 @@ def _counted(document: JSONObject, report: str, verbose: bool) -> list[str]:
             f"obligations: {len(document['obligations'])} · {c['unmet']} unmet, {c['cannot-tell']} cannot tell, "
             f"{c['met']} met; the checklist is in {report}"
         )
+        lines += [_obligation(document, o) for o in firstpage.flagged(document)]
     if document["findings"] and not verbose:
         lines.append("'mlaudit explain ID' prints a finding's evidence chain; --verbose prints them all")
     return lines
@@ -136,10 +137,22 @@ def _repairs(repairs: JSONObject) -> list[str]:
     more = len(changes) - MOST_CHANGES
     return [
         "",
-        "what would clear the license conflicts (any one change):",
+        f"what would clear the {_open(repairs)}license conflicts (any one change):",
         *changes[:MOST_CHANGES],
         *([f"  - and {more} more in the report"] if more > 0 else []),
     ]
+
+
+def _obligation(document: JSONObject, o: JSONObject) -> str:
+    """An obligation the first page lists, with the findings about its term."""
+    said = "; ".join(firstpage.concerning(document, o))
+    term = f"  {o['status'].replace('-', ' ')}: {o['term'].replace('_', ' ')} of {o['license']}"
+    return term + (f" ({said})" if said else "")
+
+
+def _open(repairs: JSONObject) -> str:
+    """ "open " when resolutions set conflicts aside, which the changes need not clear."""
+    return "open " if repairs.get("set_aside") else ""
 
 
 def _json_summary(document: JSONObject, outputs: list[str]) -> str:
