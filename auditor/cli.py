@@ -226,7 +226,7 @@ def _write(doc: JSONObject, args: Namespace, own: cli_outputs.OwnOutputs | None 
     from auditor.report import OutputError, firstpage, html, jsonfile, text
 
     try:
-        doc["gate"] = gate.outcome(doc, *_thresholds(doc, args))
+        doc["gate"] = gate.outcome(doc, *gate.thresholds(doc, args.fail_on, args.fail_under))
     except docgate.GateError as exc:
         return error(exc, EXIT_USAGE)
     reports: list[tuple[str, str | bytes]] = [*zip(REPORTS, (jsonfile.render(doc), html.render(doc)), strict=True)]
@@ -251,13 +251,6 @@ def _write(doc: JSONObject, args: Namespace, own: cli_outputs.OwnOutputs | None 
     for failure in firstpage.gate_failures(doc):  # last, where the reader of a failed CI step looks
         print(terminal(f"mlaudit: {failure}"), file=sys.stderr)
     return code
-
-
-def _thresholds(doc: JSONObject, args: Namespace) -> tuple[str, list[docgate.Threshold]]:
-    """The gate's thresholds: those given, else (`mlaudit report` given none) the stored report's."""
-    if args.fail_on is None and not args.fail_under:
-        return gate.stored(doc)
-    return args.fail_on or gate.DEFAULT_FAIL_ON, args.fail_under
 
 
 def _outputs(doc: JSONObject, args: Namespace) -> list[tuple[str, str | bytes]]:

@@ -28,8 +28,13 @@ def outcome(doc: JSONObject, fail_on: str, thresholds: list[docgate.Threshold]) 
     }
 
 
-def stored(doc: JSONObject) -> tuple[str, list[docgate.Threshold]]:
-    """The thresholds of the gate a stored report records (the default gate when it records none)."""
+def thresholds(
+    doc: JSONObject, fail_on: str | None, fail_under: list[docgate.Threshold]
+) -> tuple[str, list[docgate.Threshold]]:
+    """The gate to apply: the thresholds given, else (`mlaudit report` given none) those the stored
+    report records, else the default gate."""
+    if fail_on is not None or fail_under:
+        return fail_on or DEFAULT_FAIL_ON, fail_under
     gate = doc.get("gate") or {"fail_on": DEFAULT_FAIL_ON, "fail_under": []}
     return gate["fail_on"], [(t["profile"], t["score"]) for t in gate["fail_under"]]
 
