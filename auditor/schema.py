@@ -355,7 +355,8 @@ class S:
     unchecked = _p(
         "term:symbol", "derived",
         "no check decides whether the release meets the term (cited as evidence, not read back)",
-        phrase="no file mlaudit reads shows whether {term:hyphenated} is met: a person must check it",
+        phrase="no file mlaudit reads shows whether the release meets this term ({term:spaced}): "
+        "a person must check it",
     )
     removed = _p("a:asset", "derived", "an upstream asset a repair removes (or relicenses)")
     changed = _p("a:asset", "derived", "an asset a repair takes under another of its license alternatives")

@@ -21,7 +21,7 @@ from collections import defaultdict
 from auditor.parsed import JSON
 from auditor.readers.sanitise import plain
 from auditor.report.firstpage import gate_failures
-from auditor.report.lines import line
+from auditor.report.lines import NO_ASSET, line
 from auditor.report.plaintext import where
 
 
@@ -77,7 +77,7 @@ def _details(finding: dict[str, JSON]) -> str:
     steps = [f"  ↳ {plain(s['fact'])}" + (f" [{where(s)}]" if s["file"] else "") for s in finding["evidence"]]
     return "\n".join(
         [
-            f"{finding['id']} {plain(finding['asset'] or '-')}",
+            f"{finding['id']} {plain(finding['asset'] or NO_ASSET)}",
             plain(finding["message"]),
             "evidence:",
             *steps,

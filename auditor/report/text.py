@@ -17,7 +17,7 @@ import re
 from auditor.parsed import JSONObject
 from auditor.readers.sanitise import plain
 from auditor.report import firstpage
-from auditor.report.lines import subject
+from auditor.report.lines import NO_ASSET, subject
 
 SHORT_ID_DIGITS = 6  # the fewest hex digits of a finding's id the summary shows
 MOST_CHANGES = 5  # of "what would clear the license conflicts"; the report lists them all
@@ -196,7 +196,7 @@ def _review(review: JSONObject) -> list[str]:
     if review["baseline"]:
         b = review["baseline"]
         lines.append(f"baseline {b['file']}: {b['new']} new, {b['unchanged']} unchanged, {len(b['gone'])} gone")
-        lines += [f"  gone: {g['rule']} {g['asset'] or '-'}: {g['message']}" for g in b["gone"]]
+        lines += [f"  gone: {g['rule']} {g['asset'] or NO_ASSET}: {g['message']}" for g in b["gone"]]
         lines += [f"  license: {c['asset']}: {c['before']} → {c['after']}" for c in b.get("licenses", [])]
     return [""] + lines if lines else []
 
