@@ -163,7 +163,9 @@ def audit_harvest(
     with stage("interpret", on_stage):
         result = findings.read_atoms(reasoned, fb, curated.graph, rb, "mof" in settings.profiles)
     with stage("repair", on_stage):
-        remedies = repair.search(result, fb, curated.graph, files, reasoned.atoms, rb)
+        assert settings.as_of is not None  # prepared() dates the audit
+        accepted = review.accepted(result.findings, decisions, settings.as_of)
+        remedies = repair.search(result, fb, curated.graph, files, reasoned.atoms, rb, accepted)
         result = repair.remedied(result, remedies)
     return Audit(settings, curated, fb, result, rb, decisions)
 

@@ -223,10 +223,10 @@ def _rules_of(doc: JSONObject) -> list[JSONObject]:
 def _write(doc: JSONObject, args: Namespace, own: cli_outputs.OwnOutputs | None = None) -> int:
     """Write report.json, report.html and the outputs asked for (recorded as mlaudit's when `own`
     says they go into the audited folder); print the summary; the exit code."""
-    from auditor.report import OutputError, html, jsonfile, text
+    from auditor.report import OutputError, firstpage, html, jsonfile, text
 
     try:
-        shortfalls = docgate.shortfalls(doc, args.fail_under)
+        doc["gate"] = gate.outcome(doc, *gate.thresholds(doc, args.fail_on, args.fail_under))
     except docgate.GateError as exc:
         return error(exc, EXIT_USAGE)
     reports: list[tuple[str, str | bytes]] = [*zip(REPORTS, (jsonfile.render(doc), html.render(doc)), strict=True)]
@@ -242,16 +242,14 @@ def _write(doc: JSONObject, args: Namespace, own: cli_outputs.OwnOutputs | None 
     for problem in doc["review"]["problems"]:
         where = f"{problem['file']}:{problem['line']}" if problem["line"] else problem["file"]
         print(terminal(f"mlaudit: {where}: {problem['message']}"), file=sys.stderr)
-    code = EXIT_FINDINGS if gate.fails(doc, args.fail_on) or shortfalls else EXIT_OK
+    code = EXIT_OK if doc["gate"]["passed"] else EXIT_FINDINGS
     try:
         sys.stdout.write(text.render(doc, outputs, args.format, args.verbose, _colour(args.color)))
         sys.stdout.flush()
     except BrokenPipeError:  # `mlaudit audit . | head`: the reader has gone, the gate's answer stands
         _stdout_gone()
-    for shortfall in shortfalls:  # last, where the reader of a failed CI step looks
-        print(terminal(f"mlaudit: --fail-under: {shortfall}"), file=sys.stderr)
-    if doc["verdict"] == "pass" and gate.fails(doc, args.fail_on):
-        print(f"mlaudit: --fail-on {args.fail_on}: {gate.why(doc, args.fail_on)}", file=sys.stderr)
+    for failure in firstpage.gate_failures(doc):  # last, where the reader of a failed CI step looks
+        print(terminal(f"mlaudit: {failure}"), file=sys.stderr)
     return code
 
 

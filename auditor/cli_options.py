@@ -93,8 +93,9 @@ def _output_options(outputs: Mapping[str, tuple[str, str, str]]) -> _Parser:
 
 
 def _gate_options(options: argparse.ArgumentParser) -> None:
-    """The CI gate: which findings and which documentation scores fail it (exit 1)."""
-    _fail_on_option(options, "an open (unresolved) finding")
+    """The CI gate: which findings and which documentation scores fail it (exit 1); given neither,
+    `report` applies the gate its stored report records (None tells "not given" from the default)."""
+    _fail_on_option(options, "an open (unresolved) finding", None)
     options.add_argument(
         "--fail-under",
         type=_threshold,
@@ -106,11 +107,11 @@ def _gate_options(options: argparse.ArgumentParser) -> None:
     )
 
 
-def _fail_on_option(command: argparse.ArgumentParser, what: str) -> None:
+def _fail_on_option(command: argparse.ArgumentParser, what: str, default: str | None = "error") -> None:
     command.add_argument(
         "--fail-on",
         choices=FAIL_ON,
-        default="error",
+        default=default,
         help=f"exit 1 when {what} has this severity or a higher one (default: error)",
     )
 

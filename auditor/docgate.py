@@ -26,33 +26,34 @@ def parse(text: str) -> Threshold:
     return profile or None, int(number)
 
 
-def shortfalls(doc: JSONObject, thresholds: list[Threshold]) -> list[str]:
-    """Why the gate fails, one sentence a profile (empty when it passes)."""
+def shortfalls(doc: JSONObject, thresholds: list[Threshold]) -> list[tuple[Threshold, str]]:
+    """Why the gate fails, one sentence a profile, each with the threshold it fails (empty when it passes)."""
     wanted = _by_profile(doc, thresholds)
     release = doc["release"]["asset"]
     if not wanted:
         return []
     if not release:
-        return ["no release identified, so no documentation score to gate"]
+        return [(thresholds[-1], "no release identified, so no documentation score to gate")]
     scores = {d["profile"]: d["score"] for d in doc["documentation"] if d["asset"] == release}
     named = {p for p, _ in thresholds if p}
     problems = []
-    for profile, lowest in wanted.items():
+    for profile, threshold in wanted.items():
+        lowest = threshold[1]
         if profile in scores and scores[profile] < lowest:
-            problems.append(f"{release} scores {scores[profile]} under {profile}, below {lowest}")
+            problems.append((threshold, f"{release} scores {scores[profile]} under {profile}, below {lowest}"))
         elif profile not in scores and profile in named:
-            problems.append(f"{profile} gives {release} no score to hold to {lowest}")
+            problems.append((threshold, f"{profile} gives {release} no score to hold to {lowest}"))
     if not named and not set(wanted) & set(scores):
-        problems.append(f"no profile of the audit ({', '.join(wanted)}) gives {release} a score")
+        problems.append((thresholds[-1], f"no profile of the audit ({', '.join(wanted)}) gives {release} a score"))
     return problems
 
 
-def _by_profile(doc: JSONObject, thresholds: list[Threshold]) -> dict[str, int]:
+def _by_profile(doc: JSONObject, thresholds: list[Threshold]) -> dict[str, Threshold]:
     """The threshold of each profile of the audit: its own if named, else the last bare one."""
     profiles: list[str] = doc["profiles"]
     unknown = sorted({p for p, _ in thresholds if p and p not in profiles})
     if unknown:
         raise GateError(f"--fail-under names {', '.join(unknown)}, not a profile of this audit ({', '.join(profiles)})")
-    bare = [n for p, n in thresholds if p is None]
+    bare = [t for t in thresholds if t[0] is None]
     wanted = {p: bare[-1] for p in profiles} if bare else {}
-    return wanted | {p: n for p, n in thresholds if p}
+    return wanted | {p: (p, n) for p, n in thresholds if p}

@@ -70,11 +70,21 @@ def apply_review(
         review.resolve(doc, decisions, as_of or config.today())
     if baseline is not None:
         compare_baseline(doc, baseline[1], baseline[0])
+    _resolved_terms(doc)
     open_ = [f for f in doc["findings"] if f["status"] == "open"]
     counts = {s.value: sum(1 for f in open_ if f["severity"] == s) for s in Severity}
     doc["counts"] = {"open": len(open_), "resolved": len(doc["findings"]) - len(open_), **counts}
     doc["verdict"] = _verdict(doc, counts)
     return doc
+
+
+def _resolved_terms(doc: dict[str, JSON]) -> None:
+    """Each obligation's resolved findings with their decisions: its status stays as the files show
+    it, beside the decision that accepts it (a report of schema 1.7 or earlier links none)."""
+    resolved = {f["id"]: f for f in doc["findings"] if f["status"] == ReviewStatus.RESOLVED}
+    for o in doc["obligations"]:
+        ids = [i for i in o.get("findings", []) if i in resolved]
+        o["resolved"] = [{"finding": i, **resolved[i]["resolution"]} for i in ids]
 
 
 def _verdict(doc: dict[str, JSON], counts: dict[str, int]) -> str:
@@ -117,7 +127,7 @@ def _document(result: Interpretation, graph: AssetGraph, settings: Settings, rb:
             }
             for e in graph.edges
         ],
-        **_conclusions(result),
+        **_conclusions(result, names.get(result.release) if result.release else None),
         "inventory": [
             {"file": i.file, "format": i.format, "status": i.status, "reason": i.reason}
             for i in sorted(graph.harvest.inventory, key=lambda i: i.file)
@@ -125,11 +135,16 @@ def _document(result: Interpretation, graph: AssetGraph, settings: Settings, rb:
     }
 
 
-def _conclusions(result: Interpretation) -> dict[str, JSON]:
+def _conclusions(result: Interpretation, release: str | None) -> dict[str, JSON]:
     """What the audit concludes, beyond the graph: findings, obligations, licenses, documentation."""
+    concerning = defaultdict(list)  # (license, term) -> the release's errors and warnings about it
+    for f in result.findings:
+        if f.asset == release and f.severity != Severity.INFO:
+            for covered in f.covers:
+                concerning[covered].append(f.id)
     return {
         "findings": [finding(f) for f in result.findings],
-        "obligations": [_obligation(o) for o in result.obligations],
+        "obligations": [_obligation(o, concerning[(o.license, o.term)]) for o in result.obligations],
         "obligation_counts": {s.value: sum(1 for o in result.obligations if o.status == s) for s in ObligationStatus},
         "outbound_licenses": list(result.outbound),
         "outbound_requirements": [
@@ -174,7 +189,7 @@ def _knowledge(result: Interpretation, settings: Settings) -> dict[str, JSON] | 
     return {"as_of": settings.as_of.isoformat(), "max_age_months": settings.knowledge_max_age_months}
 
 
-def _obligation(o: Obligation) -> dict[str, JSON]:
+def _obligation(o: Obligation, findings: list[str]) -> dict[str, JSON]:
     return {
         "term": o.term,
         "kind": o.kind,
@@ -192,6 +207,8 @@ def _obligation(o: Obligation) -> dict[str, JSON]:
         "copyrights": [{"asset": n.asset, "file": n.file, "line": n.line, "text": n.text} for n in o.copyrights],
         "uri_suffices": o.uri_suffices,
         "triggered": o.triggered,
+        "findings": list(findings),
+        "resolved": [],  # set by apply_review
     }
 
 
@@ -219,11 +236,13 @@ def _repairs(remedy: Remedy | None) -> dict[str, JSON]:
     """What would make the release compliant: the smallest changes, to the release first."""
     if remedy is None:
         raise ValueError("the interpretation has no release remedy: run the repair search (auditor.repair) first")
+    aside: dict[str, JSON] = {"set_aside": list(remedy.set_aside)} if remedy.set_aside else {}
     return {
         "status": remedy.status,
         "sets": [list(c.remove) for c in remedy.changes],
         "changes": [_change(c) for c in remedy.changes],
         "note": remedy.note,
+        **aside,
     }
 
 

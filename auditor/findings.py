@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import replace
 from itertools import chain
 from typing import NamedTuple
 
@@ -23,6 +24,7 @@ from auditor.license_reading import read_declared
 from auditor.licenses import KnowledgeBase
 from auditor.model import AssetGraph
 from auditor.parsed import JSON
+from auditor.profiles import Profile
 from auditor.reasoning import Reasoning
 from auditor.rulebase import Rule, RuleBase
 from auditor.vocabulary import SEVERITIES, Relation
@@ -42,7 +44,7 @@ def read_atoms(
     atoms, kb, rules = reasoning.atoms, rb.kb, rb.rules
     chains = Chains(fb, graph, kb, atoms.get("via", []), atoms.get("newest_via", []), atoms.get("chosen", []))
     release = fb.keys.index(fb.release) if fb.release else None
-    found = listed(reasoning, chains, rules)
+    found = _item_fixes(listed(reasoning, chains, rules), rb.profiles)
     owed = obligations.read(atoms, release, chains) if release is not None else ()
     limiting = {(lic, term) for r, lic, term in atoms.get("outbound_requirement", []) if r == release}
     return Interpretation(
@@ -95,6 +97,18 @@ def _findings(atoms: dict[str, list[Row]], chains: Chains, rules: Mapping[str, R
     return tuple(sorted(found, key=report_order))
 
 
+def _item_fixes(found: tuple[Finding, ...], profiles: Mapping[str, Profile]) -> tuple[Finding, ...]:
+    """A finding about one item of a profile says first how to write that item (the profile's own
+    advice, "Add '## Citation' with a BibTeX entry ..."): a SARIF alert has no documentation table."""
+    fixes = {(p.id, i.id): i.how_to_fix for p in profiles.values() for i in p.items}
+    return tuple(
+        replace(f, how_to_fix=f"{fix} {f.how_to_fix}")
+        if (fix := fixes.get((str(f.detail.get("profile")), str(f.detail.get("item")))))
+        else f
+        for f in found
+    )
+
+
 def report_order(f: Finding) -> tuple[int, str, str, list[str]]:
     """Findings in report order: severity, rule, asset, details."""
     return (SEVERITIES.index(f.severity), f.rule, f.asset or "", list(map(str, f.detail.values())))
@@ -143,6 +157,7 @@ def _finding(rule: Rule, said: Stated, row: Row, facts: list[Row], chains: Chain
         said.detail,
         tuple(dict.fromkeys(chain.from_iterable(map(chains.steps, facts)))),
         row,
+        covers=tuple((str(f[2]), str(f[3])) for f in facts if f[0] == "inherited" and f[1] == row[1]),
     )
 
 

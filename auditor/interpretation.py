@@ -41,6 +41,8 @@ class Finding:
     evidence: tuple[Step, ...]
     atom: Row = field(default=(), compare=False, repr=False)  # as derived, for the repair search
     remedy: Remedy | None = None  # conflicts only: what would fix it (auditor.repair)
+    # the inherited terms (license, term) of its asset its evidence rests on: the obligations it concerns
+    covers: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,7 @@ class Interpretation:
     remedy: Remedy | None = None  # the release's, once the repair search has run
     lineage: frozenset[str] | None = None  # keys of the release and its ancestors (None: no release)
 
-    def conflicts_block(self, release: str | None) -> bool:
-        """Whether error-level license conflicts block the release (what a repair can address)."""
-        return any(f.severity == "error" and f.family == "conflict" and f.asset == release for f in self.findings)
+    @staticmethod
+    def blocks(finding: Finding, release: str | None) -> bool:
+        """Whether the finding is an error-level license conflict of the release."""
+        return finding.severity == "error" and finding.family == "conflict" and finding.asset == release

@@ -57,6 +57,7 @@ class Remedy:
     status: str
     changes: tuple[Change, ...]
     note: str
+    set_aside: tuple[str, ...] = ()  # the release's: the resolved conflicts it need not clear (finding ids)
 
 
 @dataclass(frozen=True)

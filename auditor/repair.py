@@ -33,9 +33,11 @@ MAX_AIMED = 50  # conflict findings searched one by one; beyond this the report 
 NOT_NEEDED = Remedy("not-needed", (), "the release has no error-level license conflict")
 NO_RELEASE = Remedy("not-needed", (), "no release asset was identified")
 NOTHING_CLEARS = "no change to the release, its upstream assets or their license choices clears"
+ALL_RESOLVED = Remedy("not-needed", (), "every error-level license conflict of the release is resolved")
 IMPOSSIBLE = Remedy("impossible", (), f"{NOTHING_CLEARS} its license conflicts")
 ALL_PARTS = "a change of several parts needs them all"
 FOUND = f"any one of these changes clears the release's error-level license conflicts ({ALL_PARTS})"
+FOUND_OPEN = f"any one of these changes clears the release's error-level license conflicts left open ({ALL_PARTS})"
 FOUND_ONE = f"any one of these changes clears this finding ({ALL_PARTS})"
 
 
@@ -46,8 +48,10 @@ def search(
     files: list[Path],
     atoms: Atoms,
     rb: rulebase.RuleBase,
+    accepted: frozenset[str] = frozenset(),
 ) -> Remedies:
-    """The release's remedy and each conflict finding's, searched with the rule base's repair programs."""
+    """The release's remedy and each conflict finding's, searched with the rule base's repair
+    programs; the release's clears the conflicts open, not those resolutions `accepted` (ids)."""
     release = display_id(fb.release, graph) if fb.release else None
     conflicts = [f for f in result.findings if f.family == "conflict" and f.atom]
     if release is None or not conflicts:
@@ -56,10 +60,13 @@ def search(
     aimed = [f for f in conflicts if fb.cone is None or f.atom[1] in fb.cone][:MAX_AIMED]
     skipped = f"only the first {MAX_AIMED} conflicts of the release's lineage are searched one by one"
     remedies = _unsearched([f for f in conflicts if f not in aimed], skipped)
+    blocking = [f for f in conflicts if Interpretation.blocks(f, release)]
+    resolved = [f for f in blocking if f.id in accepted]
     questions = [f"aim({n})" for n in range(len(aimed))]
-    if result.conflicts_block(release):
+    if len(resolved) < len(blocking):
         questions.insert(0, "whole_release")
     inputs = [asptext.render(("aimed", n, f.atom[0], f.atom[1], ("", *f.atom[2:]))) for n, f in enumerate(aimed)]
+    inputs += [asptext.render(("accepted", f.atom[0], f.atom[1], ("", *f.atom[2:]))) for f in resolved]
     inputs += [asptext.render(("was_chosen", a, i)) for a, i in atoms.get("chosen", [])]
     options = release_fixes.candidates(result, fb, graph, rb.kb)
     program = release_fixes.program(options, fb) + "\n".join(inputs) + "\n"
@@ -67,7 +74,7 @@ def search(
     named = {q: _named(a, fb, graph, options) for q, a in answers.items()}
     for n, finding in enumerate(aimed):
         remedies[finding.id] = _finding_remedy(named[f"aim({n})"])
-    return Remedies(_release_remedy(named), remedies)
+    return Remedies(_release_remedy(named, bool(blocking), tuple(f.id for f in resolved)), remedies)
 
 
 def remedied(result: Interpretation, remedies: Remedies) -> Interpretation:
@@ -76,13 +83,16 @@ def remedied(result: Interpretation, remedies: Remedies) -> Interpretation:
     return replace(result, findings=findings, remedy=remedies.release)
 
 
-def _release_remedy(answers: dict[str, tuple[Change, ...] | None]) -> Remedy:
+def _release_remedy(answers: dict[str, tuple[Change, ...] | None], blocked: bool, set_aside: tuple[str, ...]) -> Remedy:
+    """The whole release's answer; with the resolved conflicts it was not asked to clear."""
+    changes = answers.get("whole_release", ())
     if "whole_release" not in answers:
-        return NOT_NEEDED
-    changes = answers["whole_release"]
-    if changes is None:
-        return IMPOSSIBLE
-    return Remedy("found", changes, FOUND) if changes else NOT_NEEDED
+        remedy = ALL_RESOLVED if blocked else NOT_NEEDED
+    elif changes is None:
+        remedy = IMPOSSIBLE
+    else:
+        remedy = Remedy("found", changes, FOUND_OPEN if set_aside else FOUND) if changes else NOT_NEEDED
+    return replace(remedy, set_aside=set_aside)
 
 
 def _finding_remedy(changes: tuple[Change, ...] | None) -> Remedy:

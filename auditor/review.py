@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TypedDict
 
 from auditor import shape
+from auditor.interpretation import Finding
 from auditor.model import AssetGraph, Curation, Evidence, Problem
 from auditor.naming import display_id
 from auditor.parsed import JSON, YAML, JSONObject
@@ -325,6 +326,15 @@ def applied(findings: Iterable[JSONObject], review: Review, as_of: dt.date) -> s
         finding["resolution"] = None if chosen is None else chosen.record(expired=not active)
         finding["status"] = (ReviewStatus.RESOLVED if active else ReviewStatus.OPEN).value
     return used
+
+
+def accepted(findings: Iterable[Finding], review: Review, as_of: dt.date) -> frozenset[str]:
+    """The ids of the findings an unexpired resolution accepts, known before the document is: the
+    repair search aims at the conflicts left open."""
+    active = [r for r in review.resolutions if r.in_force(as_of)]
+    return frozenset(
+        f.id for f in findings if any(r.matches({"rule": f.rule, "asset": f.asset, "detail": f.detail}) for r in active)
+    )
 
 
 def summarise(about: JSONObject, review: Review, used: set[Resolution], as_of: dt.date) -> None:

@@ -366,7 +366,8 @@ class S:
     unchecked = _p(
         "term:symbol", "derived",
         "no check decides whether the release meets the term (cited as evidence, not read back)",
-        phrase="no file mlaudit reads shows whether {term:hyphenated} is met: a person must check it",
+        phrase="no file mlaudit reads shows whether the release meets this term ({term:spaced}): "
+        "a person must check it",
     )
     removed = _p("a:asset", "derived", "an upstream asset a repair removes (or relicenses)")
     changed = _p("a:asset", "derived", "an asset a repair takes under another of its license alternatives")
@@ -374,6 +375,10 @@ class S:
     fixed = _p("k:int", "derived", "a change to the release itself (fix_option k) that a repair makes")
     # -- inputs of the repair search only (rules/repair/), never of the audit
     aimed = _p("n:int rule:string a:asset detail:ground", "repair", "finding n, which the repair search tries to clear")
+    accepted = _p(
+        "rule:string a:asset detail:ground", "repair",
+        "an error-level conflict a reviewer's resolution accepts, which the whole release's repair need not clear",
+    )
     was_chosen = _p("a:asset choice:int", "repair", "the alternative the audit chose, so a repair can count changes")
     fix_option = _p(
         "k:int kind:symbol", "repair",

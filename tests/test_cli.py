@@ -54,8 +54,9 @@ def test_a_passing_release_that_fails_the_gate_says_why(tmp_path, capsys):
     assert "--fail-on" not in capsys.readouterr().err
     assert main(["audit", str(root), "--out", str(tmp_path / "o"), "--fail-on", "warning"]) == 1
     captured = capsys.readouterr()
-    assert "verdict: PASS" in captured.out
-    assert "mlaudit: --fail-on warning: the release passes (no open error), but the gate fails" in captured.err
+    assert "verdict: FAIL (gate --fail-on warning: open findings at warning or above" in captured.out
+    assert "the release itself passes: no open error" in captured.out
+    assert "mlaudit: --fail-on warning: open findings at warning or above" in captured.err
     assert " warning" in captured.err.rpartition(":")[2]
 
 

@@ -468,3 +468,26 @@ def test_memory_running_out_is_exit_2_saying_so_not_a_bug(passing, tmp_path, mon
     err = capsys.readouterr().err
     assert err.startswith("mlaudit: out of memory (Out of Memory Error: failed to allocate") and err.count("\n") == 1
     assert "bug" not in err and err.rstrip().endswith("free memory, or run it on a machine with more")
+
+
+def test_every_report_records_the_documentation_gate_that_failed(passing, tmp_path, capsys):
+    """A job failed by --fail-under is no PASS in any report: each states the gate and its reason,
+    and `mlaudit report` applies the stored gate again."""
+    out = tmp_path / "o"
+    assert main(["audit", str(passing), "--out", str(out), "--all", "--fail-under", "90"]) == 1
+    doc = json.loads((out / "report.json").read_text())
+    why = doc["gate"]["failures"][0]["reason"]
+    assert doc["verdict"] == "pass" and not doc["gate"]["passed"]
+    assert doc["gate"]["fail_under"] == [{"profile": None, "score": 90}]
+    assert doc["gate"]["failures"][0]["option"] == "--fail-under 90" and "below 90" in why
+    assert f"verdict: FAIL (gate --fail-under 90: {why}); the release itself passes" in capsys.readouterr().out
+    assert "FAIL (gate)" in (out / "report.html").read_text()
+    assert "Fails the gate --fail-under 90" in (out / "report.html").read_text()
+    junit = (out / "junit.xml").read_text()
+    assert 'failures="1"' in junit and '<failure message="--fail-under 90: ' in junit
+    assert json.loads((out / "report.sarif").read_text())["runs"][0]["properties"]["gate"] == doc["gate"]
+    again = tmp_path / "again"
+    assert main(["report", str(out / "report.json"), "--out", str(again)]) == 1
+    assert json.loads((again / "report.json").read_text())["gate"] == doc["gate"]
+    assert main(["report", str(out / "report.json"), "--out", str(again), "--fail-under", "0"]) == 0
+    assert json.loads((again / "report.json").read_text())["gate"]["passed"]

@@ -83,6 +83,18 @@ def test_sarif_validates_and_carries_the_demo_findings(demo):
     assert {r["level"] for r in results} == {"error", "warning", "note"}
 
 
+def test_a_documentation_alert_says_how_to_write_its_item(demo):
+    """A code-scanning alert has no documentation table: DOC001's fix is the profile's own for its item."""
+    results = json.loads(sarif.render(demo))["runs"][0]["results"]
+    fixes = {(d["profile"], m["item"]): m["how_to_fix"] for d in demo["documentation"] for m in d["missing"]}
+    alerts = [r for r in results if r["ruleId"] == "DOC001"]
+    assert alerts
+    for alert in alerts:
+        [finding] = [f for f in demo["findings"] if f["id"] == next(iter(alert["partialFingerprints"].values()))]
+        fix = fixes[(finding["detail"]["profile"], finding["detail"]["item"])]
+        assert alert["properties"]["howToFix"].startswith(fix) and finding["how_to_fix"].startswith(fix)
+
+
 def test_sarif_rules_carry_the_rule_metadata(demo):
     rules = {r["id"]: r for r in json.loads(sarif.render(demo))["runs"][0]["tool"]["driver"]["rules"]}
     meta = RB.rules["CMP001"]

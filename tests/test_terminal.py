@@ -95,6 +95,18 @@ def test_a_passing_verdict_has_no_reason_and_an_incomplete_one_says_what_is_miss
     assert "verdict: INCOMPLETE: no release identified; name it as [release] asset" in text.render(unnamed, [])
 
 
+def test_a_finding_about_no_one_asset_says_so_and_the_checklist_speaks_plain_words(demo):
+    """No bare "-" for the asset of an audit-wide finding; no internal term id in a status sentence."""
+    audit_wide = {**demo, "findings": [{**demo["findings"][0], "asset": None, "severity": "warning", "status": "open"}]}
+    assert f"warning (the audit as a whole): {demo['findings'][0]['message']}" in text.render(audit_wide, [])
+    facts = [s["fact"] for o in demo["obligations"] for s in o["status_evidence"]]
+    assert (
+        "no file mlaudit reads shows whether the release meets this term (state changes): a person must check it"
+        in facts
+    )
+    assert not [f for f in facts if re.search(r"whether \w+-\w+", f)]
+
+
 def test_what_would_fix_the_errors_is_a_short_list(demo):
     many = {**demo, "repairs": {**demo["repairs"], "changes": demo["repairs"]["changes"] * 8}}
     summary = text.render(many, [])

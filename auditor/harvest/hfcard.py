@@ -104,9 +104,8 @@ def _split(text: str, record: AssetRecord, problem: CardReport) -> tuple[frontma
     try:
         source, fm_line, body, body_line = frontmatter.split(text)
         meta = frontmatter.parse(source, fm_line) if source is not None else None
-    except frontmatter.FrontMatterError as exc:
+    except frontmatter.FrontMatterError as exc:  # a block there, but broken: INP001 says how, not DOC002
         problem("bad-front-matter", str(exc), "front matter", exc.line)
-        record.has_metadata = False
         return None, body, body_line
     if meta is None:
         record.has_metadata = False

@@ -43,7 +43,12 @@ def render(document: JSONObject, paged: bool = False) -> str:
     """The page, rendered twice: once to read which glossary terms it uses, then with those listed."""
     env = environment()
     env.globals.update(
-        verdict_sentence=firstpage.verdict_sentence, blockers=firstpage.blockers, changes_line=firstpage.changes_line
+        verdict_sentence=firstpage.verdict_sentence,
+        gate_failures=firstpage.gate_failures,
+        blockers=firstpage.blockers,
+        changes_line=firstpage.changes_line,
+        flagged=firstpage.flagged,
+        concerning=firstpage.concerning,
     )
     document = map_strings(document, showable)
     css = env.get_template("lineage.css").render()

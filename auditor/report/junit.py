@@ -5,7 +5,9 @@ report.json records them (classname the rule's family, name its id and name), so
 shows as a passing test. Every open finding of severity error is a <failure> of its rule's
 testcase; a rule can fail more than once, and the `failures` attribute counts failure elements,
 i.e. open errors. JUnit has no warning level: open warnings (and infos) are listed in their
-testcase's <system-out>, visible without failing the build. Resolved findings are left out.
+testcase's <system-out>, visible without failing the build. Resolved findings are left out. A
+gate that fails on more than open errors (a documentation score under --fail-under, warnings
+under --fail-on) is one more <failure>, of a testcase "gate", so the report fails as the job does.
 
 Built with xml.etree, which is safe here because we only write XML. Manifest text passes through
 `plain` first, which also removes every character XML 1.0 cannot carry.
@@ -18,7 +20,8 @@ from collections import defaultdict
 
 from auditor.parsed import JSON
 from auditor.readers.sanitise import plain
-from auditor.report.lines import line
+from auditor.report.firstpage import gate_failures
+from auditor.report.lines import NO_ASSET, line
 from auditor.report.plaintext import where
 
 
@@ -28,7 +31,10 @@ def render(document: dict[str, JSON]) -> str:
     cases = [(r["family"], plain(f"{r['id']} {r['name']}"), r["id"]) for r in rules]
     known = {r["id"] for r in rules}
     cases += sorted({(f["family"], f["rule"], f["rule"]) for f in open_ if f["rule"] not in known})
-    failures = sum(1 for f in open_ if f["severity"] == "error")
+    gated = gate_failures(document)
+    if gated:
+        cases.append(("gate", "gate", "gate"))
+    failures = sum(1 for f in open_ if f["severity"] == "error") + len(gated)
     counts = {"tests": str(len(cases)), "failures": str(failures), "errors": "0"}
     root = ET.Element("testsuites", {"name": "mlaudit", **counts})
     suite = ET.SubElement(root, "testsuite", {"name": "mlaudit", **counts, "skipped": "0"})
@@ -38,6 +44,8 @@ def render(document: dict[str, JSON]) -> str:
         by_rule[f["rule"]].append(f)
     for family, name, rule in cases:
         _testcase(suite, family, name, by_rule[rule])
+    for failure in gated:
+        ET.SubElement(suite.findall("testcase")[-1], "failure", {"message": plain(failure), "type": "gate"})
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
@@ -69,7 +77,7 @@ def _details(finding: dict[str, JSON]) -> str:
     steps = [f"  ↳ {plain(s['fact'])}" + (f" [{where(s)}]" if s["file"] else "") for s in finding["evidence"]]
     return "\n".join(
         [
-            f"{finding['id']} {plain(finding['asset'] or '-')}",
+            f"{finding['id']} {plain(finding['asset'] or NO_ASSET)}",
             plain(finding["message"]),
             "evidence:",
             *steps,

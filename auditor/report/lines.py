@@ -11,6 +11,8 @@ from auditor.parsed import JSON
 from auditor.readers.sanitise import plain
 from auditor.report.plaintext import local_step, where
 
+NO_ASSET = "(the audit as a whole)"  # in place of the asset of a finding about no one asset
+
 
 def render(document: dict[str, JSON]) -> str:
     return "".join(line(f) + "\n" for f in document["findings"] if f["status"] == "open")
@@ -24,4 +26,4 @@ def subject(finding: dict[str, JSON]) -> str:
     """`asset: message [file:line]`: what a finding's line says after its id and severity, here and
     in the terminal summary."""
     step = local_step(finding)
-    return f"{plain(finding['asset'] or '-')}: {plain(finding['message'])}" + (f" [{where(step)}]" if step else "")
+    return f"{plain(finding['asset'] or NO_ASSET)}: {plain(finding['message'])}" + (f" [{where(step)}]" if step else "")

@@ -61,6 +61,7 @@ def render(document: dict[str, JSON], root: str = "") -> str:
                     {
                         "position": document["position"],
                         "verdict": document["verdict"],
+                        "gate": document.get("gate"),
                         "release": document["release"],
                         "counts": document["counts"],
                     }

@@ -17,7 +17,7 @@ import re
 from auditor.parsed import JSONObject
 from auditor.readers.sanitise import plain
 from auditor.report import firstpage
-from auditor.report.lines import subject
+from auditor.report.lines import NO_ASSET, subject
 
 SHORT_ID_DIGITS = 6  # the fewest hex digits of a finding's id the summary shows
 MOST_CHANGES = 5  # of "what would clear the license conflicts"; the report lists them all
@@ -49,8 +49,14 @@ def render(
 
 
 def _verdict(document: JSONObject) -> str:
-    """The verdict, and why in words: the first open error (the report's order puts the gravest first)."""
+    """The verdict, and why in words: the first open error (the report's order puts the gravest
+    first); a gate that fails on more than the verdict first, as `FAIL (gate ...)`."""
     verdict = document["verdict"]
+    gated = firstpage.gate_failures(document)
+    if gated:
+        why = firstpage.reason(document)
+        itself = "is incomplete" if verdict == "incomplete" else f"fails: {why}" if why else "passes: no open error"
+        return f"verdict: FAIL (gate {'; '.join(gated)}); the release itself {itself}"
     if verdict == "incomplete":
         return "verdict: INCOMPLETE: no release identified; name it as [release] asset in mlaudit.toml or with --asset"
     why = firstpage.reason(document)
@@ -76,6 +82,7 @@ def _counted(document: JSONObject, report: str, verbose: bool) -> list[str]:
             f"obligations: {len(document['obligations'])} · {c['unmet']} unmet, {c['cannot-tell']} cannot tell, "
             f"{c['met']} met; the checklist is in {report}"
         )
+        lines += [_obligation(document, o) for o in firstpage.flagged(document)]
     if document["findings"] and not verbose:
         lines.append("'mlaudit explain ID' prints a finding's evidence chain; --verbose prints them all")
     return lines
@@ -130,15 +137,28 @@ def _repairs(repairs: JSONObject) -> list[str]:
     more = len(changes) - MOST_CHANGES
     return [
         "",
-        "what would clear the license conflicts (any one change):",
+        f"what would clear the {_open(repairs)}license conflicts (any one change):",
         *changes[:MOST_CHANGES],
         *([f"  - and {more} more in the report"] if more > 0 else []),
     ]
 
 
+def _obligation(document: JSONObject, o: JSONObject) -> str:
+    """An obligation the first page lists, with the findings about its term."""
+    said = "; ".join(firstpage.concerning(document, o))
+    term = f"  {o['status'].replace('-', ' ')}: {o['term'].replace('_', ' ')} of {o['license']}"
+    return term + (f" ({said})" if said else "")
+
+
+def _open(repairs: JSONObject) -> str:
+    """ "open " when resolutions set conflicts aside, which the changes need not clear."""
+    return "open " if repairs.get("set_aside") else ""
+
+
 def _json_summary(document: JSONObject, outputs: list[str]) -> str:
     summary = {
         "verdict": document["verdict"],
+        "gate": document.get("gate"),
         "counts": document["counts"],
         "release": document["release"],
         "position": document["position"],
@@ -183,7 +203,7 @@ def _review(review: JSONObject) -> list[str]:
     if review["baseline"]:
         b = review["baseline"]
         lines.append(f"baseline {b['file']}: {b['new']} new, {b['unchanged']} unchanged, {len(b['gone'])} gone")
-        lines += [f"  gone: {g['rule']} {g['asset'] or '-'}: {g['message']}" for g in b["gone"]]
+        lines += [f"  gone: {g['rule']} {g['asset'] or NO_ASSET}: {g['message']}" for g in b["gone"]]
         lines += [f"  license: {c['asset']}: {c['before']} → {c['after']}" for c in b.get("licenses", [])]
     return [""] + lines if lines else []
 
