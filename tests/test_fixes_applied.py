@@ -18,6 +18,8 @@ import pytest
 import yaml
 from conftest import FIXTURES, card, run_audit, write_tree
 
+from auditor.harvest.licensetext import texts_dir
+
 DEMO = FIXTURES / "releases" / "demo"
 RULES = FIXTURES / "rules"
 RELEASE_SIDE = ("CMP002", "CMP006", "CMP007", "CMP008", "CMP009")  # conflicts the release's own edits clear
@@ -60,7 +62,8 @@ def add_file(root: Path, edit: dict, doc: dict) -> None:
 
 
 def relicense(root: Path, edit: dict, doc: dict) -> None:
-    """Declare the license in the card and drop the folder's other license files."""
+    """Declare the license in the card and ship its text as LICENSE, in place of the folder's other
+    license files, as the fix says (where mlaudit keeps that text; else no license file is left)."""
     path = root / edit["file"]
     meta, body = front_matter(path)
     meta = {k: v for k, v in meta.items() if k not in ("license_name", "license_link")}
@@ -68,6 +71,9 @@ def relicense(root: Path, edit: dict, doc: dict) -> None:
     for other in path.parent.iterdir():
         if LICENSE_FILE.match(other.name):
             other.unlink()
+    text = texts_dir() / f"{edit['value']}.txt"
+    if text.is_file():
+        (path.parent / "LICENSE").write_bytes(text.read_bytes())
 
 
 def remove(root: Path, asset: str) -> None:
