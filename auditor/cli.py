@@ -202,7 +202,8 @@ def _report(args: Namespace) -> int:
     own, refused = cli_outputs.for_report(doc, args.out, [*REPORTS, *(name for name, _, _ in _asked(args))], WRITABLE)
     if refused:
         return error(refused, EXIT_USAGE)
-    decisions = review.load(texts, {r["id"] for r in _rules_of(doc)}) if texts else None
+    rule_ids = {r["id"] for r in _rules_of(doc)}  # a report of schema 1.4 renders with the installed rules
+    decisions = review.load(texts, rule_ids) if texts else None
     if decisions and (unusable := decisions.unusable()):
         return error(unusable, EXIT_USAGE)
     try:

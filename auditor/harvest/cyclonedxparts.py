@@ -7,7 +7,9 @@ for a product of several modules, "each module should be its own component, spec
 dependencies. It is recommended that implementations assume this to be opaque and not an indicator of
 an object being dependency-free" (CycloneDX 1.6, `dependencies`). So a top-level component that no
 dependency names and no nesting, pedigree or model card reaches is read as part of the subject
-(`contains`), never as unrelated to it: its terms are those of what the subject is made of.
+(`contains`), never as unrelated to it: its terms are those of what the subject is made of. Where
+the graph states the subject's own dependencies (an entry whose `ref` is the subject), they are
+known, and another listed component (an older version, a sibling) is not read as part of it.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ BASIS = "inferred: listed in the BOM of the component it describes, in no depend
 def inventory(walk: Walk) -> None:
     """Link the subject to each top-level component the BOM leaves unplaced."""
     subject = next((r for p, r in walk.records if p == SUBJECT), None)
-    if subject is None:
+    if subject is None or _stated(walk, subject):
         return
     graphed = _graphed(walk)
     reached = {ref.target for _, r in walk.records for ref in r.references if ref.scheme == Scheme.RECORD}
@@ -46,6 +48,16 @@ def _graphed(walk: Walk) -> set[int]:
             refs += [entry.get("ref"), *_entries(entry.get("dependsOn"))]
     found = (walk.bom_refs.get(ref) for ref in refs if isinstance(ref, str))
     return {id(target[1]) for target in found if target and target[1]}
+
+
+def _stated(walk: Walk, subject: AssetRecord) -> bool:
+    """Whether the dependency graph has an entry for the subject: its dependencies are then stated."""
+    for entry in _entries(walk.doc.data.get("dependencies")):
+        ref = entry.get("ref") if isinstance(entry, dict) else None
+        target = walk.bom_refs.get(ref) if isinstance(ref, str) else None
+        if target and target[1] is subject:
+            return True
+    return False
 
 
 def _entries(value: JSON) -> list[JSON]:

@@ -62,6 +62,21 @@ _NOT_STATEMENTS = frozenset(
     {"type", "spdxId", "creationInfo", "verifiedUsing", "externalIdentifier", "externalRef", "extension", "name"}
 )
 _AGENT_FIELDS = frozenset({"suppliedBy", "originatedBy"})
+# Properties whose values are entries of an SPDX 3.0.1 vocabulary (Dataset: DatasetType, ConfidentialityLevel,
+# DatasetAvailability; AI: PresenceType, SafetyRiskAssessment; Software: SoftwarePurpose), not free text.
+_VOCABULARIES = frozenset(
+    {
+        "dataset_datasetType",
+        "dataset_confidentialityLevel",
+        "dataset_datasetAvailability",
+        "dataset_hasSensitivePersonalInformation",
+        "ai_autonomyType",
+        "ai_safetyRiskAssessment",
+        "ai_useSensitivePersonalInformation",
+        "software_primaryPurpose",
+        "software_additionalPurpose",
+    }
+)
 
 
 def detect(path: Path, head: bytes) -> bool:
@@ -140,9 +155,17 @@ def _record(pointer: str, element: dict[str, JSON], name: str, graph: Graph, sha
         if key not in _NOT_STATEMENTS
         and not key.startswith("@")
         and (text := _render(value, key, graph))
-        and placeholders.is_value(text)  # "TBD", "N/A", "NOASSERTION" state nothing
+        and _states(key, text)
     ]
     return record
+
+
+def _states(key: str, text: str) -> bool:
+    """Whether a property's text states something: "TBD", "N/A", "NOASSERTION" do not; a value of one
+    of SPDX 3's vocabularies ("image", a dataset type) does, unless it is its noAssertion entry."""
+    if key in _VOCABULARIES:
+        return text.lower() != "noassertion"
+    return placeholders.is_value(text)
 
 
 def _version(element: dict[str, JSON]) -> str | None:
