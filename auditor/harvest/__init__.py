@@ -1,6 +1,7 @@
 """Harvest: walk a release folder and read every manifest it holds into asset records.
 
-Hub cards (README.md) are read by `hfcard`; every other file is offered to the format readers of
+Hub cards (README.md) are read by `hfcard`, and a card of another name once every README.md is
+(`othercards`); every other file is offered to the format readers of
 `registry.READERS` in turn (each declares its format as `registry.Reader` describes); tables of Hub
 records are read last, so that a release's lineage can reach into them from every other manifest
 (`hubtable`). Every file found gets an inventory entry saying whether it was read, skipped (and
@@ -15,11 +16,12 @@ import stat
 from contextlib import suppress
 from pathlib import Path
 
-from auditor.harvest import cacherefs, hfcard, hubrows, hubtable, modelfolder, sniff
+from auditor.harvest import cacherefs, hfcard, hubrows, hubtable, modelfolder, othercards, sniff
 from auditor.harvest.folder import native, refusal, walk
 from auditor.harvest.layout import Context, place, ref_file
 from auditor.harvest.registry import READERS, Reader
 from auditor.model import UNREADABLE, AssetRecord, Evidence, Harvest, InventoryEntry, Problem
+from auditor.naming import asset_key
 
 CONFIG_FILES = {
     "mlaudit.toml": "mlaudit config",
@@ -60,12 +62,14 @@ def harvest(
     result = Harvest(root=str(root))
     tables: list[tuple[Path, Context]] = []
     refs: list[cacherefs.Ref] = []
+    cards: list[othercards.Found] = []
     opened: dict[str, Opened] = {}
     files = walk(root, result.inventory, exclude) if given == root else _alone(given, result.inventory)
     for path, rel in files:
         with suppress(OSError):  # one gone since it was listed: its reader says so
             opened[rel] = (str(path), (read_before or {}).get(rel) or _signature(os.stat(path)))  # before it is read
-        _file(path, rel, root_name or root.name, result, tables, refs)
+        _file(path, rel, root_name or root.name, result, tables, refs, cards)
+    _other_cards(cards, root_name or root.name, result)
     result.problems.extend(_unopened(result))
     _tables(root, tables, focus, downstream_of, records_kind, result)
     result.problems.extend(cacherefs.attach(result.records, refs))
@@ -75,7 +79,13 @@ def harvest(
 
 
 def _file(
-    path: Path, rel: str, root_name: str, result: Harvest, tables: list[tuple[Path, Context]], refs: list[cacherefs.Ref]
+    path: Path,
+    rel: str,
+    root_name: str,
+    result: Harvest,
+    tables: list[tuple[Path, Context]],
+    refs: list[cacherefs.Ref],
+    cards: list[othercards.Found],
 ) -> None:
     """One file of the walk, to the reader its name or content calls for."""
     folder = rel.rpartition("/")[0]
@@ -86,7 +96,7 @@ def _file(
     elif (branch := ref_file(rel)) is not None:
         _ref(path, rel, branch, result, refs)
     else:
-        _other(path, Context(rel, place(folder, root_name)), result, tables)
+        _other(path, Context(rel, place(folder, root_name)), result, tables, cards)
 
 
 def signed(root: Path) -> dict[str, Signature]:
@@ -174,6 +184,20 @@ def _card(path: Path, rel: str, folder: str, root_name: str, result: Harvest) ->
     _add(result, rel, hfcard.FORMAT, [record], problems)
 
 
+def _other_cards(cards: list[othercards.Found], root_name: str, result: Harvest) -> None:
+    """The cards named otherwise than README.md, read after the walk: whether their folder has a
+    README.md card is known only once every README.md is read."""
+    readmes = {
+        record.source: asset_key(record.kind, record.id) for record in result.records if record.format == hfcard.FORMAT
+    }
+    for path, rel, problem in othercards.choose(cards, readmes):
+        if problem is None:
+            _card(path, rel, rel.rpartition("/")[0], root_name, result)
+        else:
+            result.problems.append(problem)
+            result.inventory.append(InventoryEntry(rel, hfcard.FORMAT, "skipped", problem.message))
+
+
 def _ref(path: Path, rel: str, branch: tuple[str, str], result: Harvest, refs: list[cacherefs.Ref]) -> None:
     """A Hub cache's ref: used when it names a revision, else reported (and the file skipped)."""
     ref, problems = cacherefs.read(path, rel, *branch)
@@ -183,9 +207,12 @@ def _ref(path: Path, rel: str, branch: tuple[str, str], result: Harvest, refs: l
     result.inventory.append(InventoryEntry(rel, cacherefs.INVENTORIED_AS, "read" if ref else "skipped", reason))
 
 
-def _other(path: Path, context: Context, result: Harvest, tables: list[tuple[Path, Context]]) -> None:
+def _other(
+    path: Path, context: Context, result: Harvest, tables: list[tuple[Path, Context]], cards: list[othercards.Found]
+) -> None:
     """A file offered to the format readers: read by the one that recognises it, tabled for later,
-    reported when it looks like a manifest none recognises (sniff), else skipped."""
+    reported when it looks like a manifest none recognises (sniff), kept for later when it is a card
+    of another name than README.md, else skipped."""
     try:
         head = sniff.head(path)
     except OSError as exc:
@@ -202,6 +229,8 @@ def _other(path: Path, context: Context, result: Harvest, tables: list[tuple[Pat
         _add(result, context.rel, reader.FORMAT, records, problems)
     elif why := sniff.unrecognised(path, found):
         _add(result, context.rel, "unknown", [], [Problem("malformed", f"file {why}", Evidence(context.rel, ""))])
+    elif othercards.is_card(path):
+        cards.append((path, context.rel))
     else:
         result.inventory.append(InventoryEntry(context.rel, "unknown", "skipped", sniff.skipped(path)))
 

@@ -1,4 +1,5 @@
-"""Hugging Face model and dataset cards: README.md with YAML front matter and Markdown sections."""
+"""Hugging Face model and dataset cards: README.md (or a Markdown file of another name, see
+`othercards`) with YAML front matter and Markdown sections."""
 
 from __future__ import annotations
 
@@ -51,6 +52,12 @@ DATASET_FIELDS = frozenset(
 TERMS_FIELDS = frozenset(
     {"license", "licenses", "license_name", "license_link", "base_model", "base_model_relation"}
     | {"datasets", "source_datasets", "dataset"}
+)
+# Front-matter keys that make a Markdown file of another name than README.md a card: the license,
+# lineage and dataset-card fields and those only the Hub's cards have; not the `tags`, `language` or
+# `title` a site generator's page has too.
+CARD_KEYS = (
+    TERMS_FIELDS | DATASET_FIELDS | {"pipeline_tag", "library_name", "model-index", "co2_eq_emissions", "pretty_name"}
 )
 # The part of a field's value that documents what the field is for: a model-index with no results
 # (the Trainer's default) documents no evaluation, a co2_eq_emissions without emissions no impact.
