@@ -37,6 +37,7 @@ Peak RSS comes from getrusage (ru_maxrss), which sees clingo's C++ memory; trace
     python benchmarks/bench_pipeline.py --disk           # also 100k on disk (writes 100k files)
     python benchmarks/bench_pipeline.py --check          # in-memory records == harvested records
     python benchmarks/bench_pipeline.py --release 200    # `mlaudit audit` of a 200-card release, Python start included
+    python benchmarks/bench_pipeline.py --cycles 3 6     # clingo and pyDatalog on lineage cycles of 3 and 6 assets
     python benchmarks/bench_pipeline.py --harvest-ratio 5000  # harvest vs a bare read + YAML loop, same files
 
 Two small-scale measurements, for the targets a person meets every day:
@@ -897,6 +898,38 @@ def engine_timings(sizes: list[int], seed: int) -> str:
     return "\n".join(rows)
 
 
+def cycle_timings(sizes: list[int]) -> str:
+    """The reasoning stage alone on clingo and on pyDatalog for a release on a lineage cycle of n
+    assets (a0 fine-tuned from a1 ... from a0, as tests/test_engines.py audits): pyDatalog ends on a
+    cycle only because the translation resolves recursion first (auditor/datalog.py); this is how
+    long it takes, which a test cannot assert on a loaded machine."""
+    from auditor import audit, datalog, engine, rulebase
+
+    rb = rulebase.load()
+    rows = ["| cycle of | facts | clingo | pyDatalog |", "|---:|---:|---:|---:|"]
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix="mlaudit-bench-cycle-") as tmp:
+            root = Path(tmp)
+            (root / "mlaudit.toml").write_text('[release]\nasset = "org/a0"\nuse = "commercial"\n')
+            for i in range(size):
+                (root / "org" / f"a{i}").mkdir(parents=True)
+                license_id = "cc-by-nc-4.0" if i == size - 1 else "apache-2.0"
+                (root / "org" / f"a{i}" / "README.md").write_text(
+                    f"---\nlicense: {license_id}\nbase_model: org/a{(i + 1) % size}\n"
+                    "base_model_relation: finetune\n---\n# Card\n"
+                )
+            done = audit.run(root, rb=rb)
+        files = rb.program_files(done.settings.position)
+        with audit.no_cycle_collection():
+            start = time.perf_counter()
+            engine.solve(files, done.facts.program(), False)
+            middle = time.perf_counter()
+            datalog.solve(files, list(done.facts.facts))
+            end = time.perf_counter()
+        rows.append(f"| {size} | {len(done.facts.facts):,} | {middle - start:.2f} s | {end - middle:.2f} s |")
+    return "\n".join(rows)
+
+
 RELEASE_TARGET_S, HARVEST_TARGET_RATIO = 1.0, 5.0
 _FRONT_MATTER = re.compile(r"^\s*---\n([\S\s]*?)\n---[ \t]*(?:\n|$)")
 
@@ -1018,6 +1051,13 @@ def main(argv: list[str] | None = None) -> int:
         metavar="SIZE",
         help="instead: time the reasoning on clingo and on pyDatalog at these sizes",
     )
+    parser.add_argument(
+        "--cycles",
+        type=int,
+        nargs="+",
+        metavar="N",
+        help="instead: time the reasoning on clingo and on pyDatalog on lineage cycles of N assets",
+    )
     parser.add_argument("--release", type=int, metavar="N", help="instead: time `mlaudit audit` of an N-card release")
     parser.add_argument(
         "--harvest-ratio", type=int, metavar="N", help="instead: harvest of N cards vs a bare read + YAML loop"
@@ -1039,6 +1079,9 @@ def main(argv: list[str] | None = None) -> int:
         return check(args.seed)
     if args.engines:
         print(engine_timings(args.engines, args.seed))
+        return 0
+    if args.cycles:
+        print(cycle_timings(args.cycles))
         return 0
     if args.child:
         print(json.dumps(run_once(int(args.child[0]), args.child[1], args.seed)))

