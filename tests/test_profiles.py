@@ -358,6 +358,12 @@ None yet.
 More information needed for further recomendations.
 More information needed for further details.
 NOASSERTION
+_No response_
+Paper coming soon.
+The paper is coming soon!
+To be released.
+Code and weights will be released later.
+Details to be announced.
 """.strip().splitlines()  # one a line
 UNSAID = ["?", "—", "<br>", "<p></p>", "![](https://example.com/img.png)", "| Use | Description |\n|---|---|"]
 SAID = [
@@ -377,6 +383,10 @@ SAID = [
     "Please cite the paper below if you use the model.",
     "Replace `model_id` with the id of your fine-tune.",
     "More information needed on the Chinese split: it is small.",
+    # what is to come, said of something the sentence also tells
+    "The data that will be released covers twelve languages.",
+    "Our model outperforms the base on math, and more is coming soon.",
+    "No response was recorded from the annotators.",
 ]
 # judged so before, and still: short values, a labelled URL, an address at a domain of its own
 STILL = ["todo: write this", "Routing tickets.", "Accuracy: 0.93", "jane@acme.example"]

@@ -1,15 +1,15 @@
 """What the card templates write where nobody wrote anything, and whether a line says more.
 
-The data is rules/profiles/placeholders.yaml: placeholder phrases, notes to the author, filler, the
-words that add nothing after it, pointers to the base model's card, the templates' guidance
-sentences; stand-ins for a value ("[MODEL_NAME]", "XXX") are read by their shape (STAND_IN). A line
-is compared with it sentence by sentence, in words (no case, punctuation, emphasis or link targets),
-so a guidance sentence counts wherever an editor left it and a phrase counts only as whole words
-("todo" is not in "Todorov").
+The data is rules/profiles/placeholders.yaml: placeholder phrases, notes to the author, filler,
+announcements of what is to come, the words that add nothing after them, pointers to the base
+model's card, the templates' guidance sentences; stand-ins for a value ("[MODEL_NAME]", "XXX") are
+read by their shape (STAND_IN). A line is compared with it sentence by sentence, in words (no case,
+punctuation, emphasis or link targets), so a guidance sentence counts wherever an editor left it and
+a phrase counts only as whole words ("todo" is not in "Todorov").
 
 Bound: every pattern is anchored or starts at a fixed character and repeats only bounded groups,
 so a line costs time linear in its length; the known sentences are looked up in a set, and the
-trailing words and instructions are read word by word in one pass.
+trailing words, announcements and instructions are read word by word in one pass.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from auditor.resources import rules_dir
 from auditor.vocabulary import SectionStatus
 
 MAX_LABEL = 80  # a template label ("**Funded by [optional]:**") is short
+MAX_SUBJECT = 4  # words before an announcement ("the paper is coming soon"); a longer sentence says more
 MAX_REMEMBERED = 200  # lines this short have their judgement remembered (at most 65,536: a lake's rows repeat values)
 _LINK_TARGET = re.compile(r"\]\([^()\s]{0,2000}\)")
 EMPHASIS = re.compile(r"[*_`]+")
@@ -57,6 +58,7 @@ class Boilerplate:
     sentences: frozenset[str]  # the templates' guidance, sentence by sentence, in words
     verbs: frozenset[str]  # verbs of an instruction to the author
     trailing: tuple[tuple[str, ...], ...]  # words that add nothing at a sentence's end, as word lists
+    pending: tuple[tuple[str, ...], ...]  # words announcing what is to come at a sentence's end, as word lists
     deferrals: tuple[str, ...]  # a sentence opening with these words points to the base model's card
 
 
@@ -79,6 +81,7 @@ def boilerplate() -> Boilerplate:
         frozenset(),
         frozenset(v.lower() for v in data["instructions"]),
         tuple(tuple(words(t).split()) for t in data["trailing"]),
+        tuple(tuple(words(p).split()) for p in data["pending"]),
         tuple(words(d) for d in data["deferrals"]),
     )
     guidance = {s for t in data["templates"] for text in t["sentences"] for s in _sentences(plain(str(text)), known)}
@@ -159,24 +162,38 @@ def _label(sentence: str) -> bool:
 
 
 def _boilerplate(sentence: str, known: Boilerplate) -> bool:
-    """Whether a sentence (in words) is a template's, filler or an instruction, with or without
-    placeholder phrases ("[More Information Needed] fp32, fp16 mixed precision ...") and trailing
-    words ("Will be added later.")."""
-    rest = _trimmed(" ".join(known.phrases.sub(" ", sentence).split()), known)
+    """Whether a sentence (in words) is a template's, filler, an announcement or an instruction, with
+    or without placeholder phrases ("[More Information Needed] fp32, fp16 mixed precision ...") and
+    trailing words ("Will be added later.")."""
+    found, ends = _ends(" ".join(known.phrases.sub(" ", sentence).split()), known)
+    rest = " ".join(found[: ends[-1]])
     return (
         not rest
         or _instruction(sentence, known)
         or any(s in known.sentences or s in known.fillers or s.startswith(known.openings) for s in (sentence, rest))
+        or any(_announces(found, end, known) for end in ends)
     )
 
 
-def _trimmed(sentence: str, known: Boilerplate) -> str:
-    """`sentence` without the trailing words at its end ("will be added later" -> "will be added"),
-    one word list at a time from the end: linear in the sentence."""
+def _ends(sentence: str, known: Boilerplate) -> tuple[list[str], list[int]]:
+    """The words of `sentence`, and where they end as the trailing words at the end are cut, one word
+    list at a time ("will be added later": 4, then 3 for "will be added"): linear in the sentence, as
+    the words are never copied."""
     found = sentence.split()
-    while tail := next((t for t in known.trailing if found[-len(t) :] == list(t)), None):
-        del found[-len(tail) :]
-    return " ".join(found)
+    ends = [len(found)]
+    while tail := next((t for t in known.trailing if _ends_with(found, ends[-1], t)), None):
+        ends.append(ends[-1] - len(tail))
+    return found, ends
+
+
+def _announces(found: list[str], end: int, known: Boilerplate) -> bool:
+    """Whether the words up to `end` only announce what is to come, after a short subject: "paper
+    coming soon", "code and weights will be released"."""
+    return any(_ends_with(found, end, p) and end - len(p) <= MAX_SUBJECT for p in known.pending)
+
+
+def _ends_with(found: list[str], end: int, tail: tuple[str, ...]) -> bool:
+    return end >= len(tail) and found[end - len(tail) : end] == list(tail)
 
 
 def _instruction(sentence: str, known: Boilerplate) -> bool:
