@@ -298,33 +298,9 @@ def _colour(choice: str) -> bool:
 
 
 def _harvest(args: Namespace) -> int:
-    from auditor import audit, config
+    from auditor import cli_harvest
 
-    if args.path.startswith("hf://"):
-        return _harvest_hub(args)
-    try:
-        count = audit.harvest_to(Path(args.path), args.output, args.records_kind)
-    except audit.InputError as exc:
-        return error(exc, EXIT_INPUT)
-    except (config.ConfigError, writing.WriteError) as exc:
-        return error(exc, EXIT_USAGE)
-    print(terminal(f"harvested {count} records from {args.path} into {args.output}"))
-    return EXIT_OK
-
-
-def _harvest_hub(args: Namespace) -> int:
-    from auditor import hubcrawl
-
-    try:
-        log = hubcrawl.crawl(
-            args.path, args.output, revision=args.revision, depth=args.depth, max_assets=args.max_assets
-        )
-    except hubcrawl.HubError as exc:
-        return error(exc, EXIT_USAGE if exc.usage else EXIT_INPUT)
-    except writing.WriteError as exc:
-        return error(exc, EXIT_USAGE)
-    print(terminal(hubcrawl.summary(log, args.output)))
-    return EXIT_OK
+    return cli_harvest.run(args)
 
 
 def _explain(args: Namespace) -> int:
