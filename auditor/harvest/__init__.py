@@ -17,7 +17,7 @@ from pathlib import Path
 
 from auditor.harvest import cacherefs, hfcard, hubrows, hubtable, modelfolder, sniff
 from auditor.harvest.folder import native, refusal, walk
-from auditor.harvest.layout import Context, place, ref_file
+from auditor.harvest.layout import Context, enclosing, place, ref_file
 from auditor.harvest.registry import READERS, Reader
 from auditor.model import UNREADABLE, AssetRecord, Evidence, Harvest, InventoryEntry, Problem
 
@@ -86,7 +86,8 @@ def _file(
     elif (branch := ref_file(rel)) is not None:
         _ref(path, rel, branch, result, refs)
     else:
-        _other(path, Context(rel, place(folder, root_name)), result, tables)
+        placed = enclosing if modelfolder.is_weights(path.name) else place
+        _other(path, Context(rel, placed(folder, root_name)), result, tables)
 
 
 def signed(root: Path) -> dict[str, Signature]:
@@ -272,6 +273,7 @@ def _inside(folder: str, root: str, folders: dict[str, bool]) -> bool:
 def _add(result: Harvest, rel: str, fmt: str, records: list[AssetRecord], problems: list[Problem]) -> None:
     result.records.extend(records)
     result.problems.extend(problems)
-    status = "unreadable" if any(p.code in UNREADABLE for p in problems) else "read"
+    unplaced = not records and problems and all(p.code == modelfolder.NOT_PLACED for p in problems)
+    status = "unreadable" if any(p.code in UNREADABLE for p in problems) else "skipped" if unplaced else "read"
     reason = "; ".join(p.message for p in problems)
     result.inventory.append(InventoryEntry(rel, fmt, status, reason))

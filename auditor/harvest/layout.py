@@ -55,6 +55,18 @@ def place(relative_dir: str, root_name: str) -> Placement:
     return Placement("/".join(parts), kind)
 
 
+def enclosing(relative_dir: str, root_name: str) -> Placement:
+    """The asset whose folder holds `relative_dir` at any depth, the deepest first: a weight file in
+    a sub-folder (diffusers' unet/ and vae/, a split GGUF quant's Q4_K_M/, Meta's original/) is
+    part of that asset, though a card there would describe none."""
+    parts = [p for p in PurePosixPath(relative_dir).parts if p not in ("", ".")]
+    for end in range(len(parts), 1, -1):
+        placement = place("/".join(parts[:end]), root_name)
+        if placement.asset_id is not None:
+            return placement
+    return place(relative_dir, root_name)
+
+
 def _named(root_name: str) -> Placement:
     """A card at the root describes the release as the settings name it: `datasets/org/x` (or a Hub
     URL) names its kind too, as everywhere else a user names an asset; a bare name leaves the kind
