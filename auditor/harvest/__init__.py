@@ -16,8 +16,8 @@ from contextlib import suppress
 from pathlib import Path
 
 from auditor.harvest import cacherefs, hfcard, hubrows, hubtable, modelfolder, sniff
-from auditor.harvest.folder import native, refusal, walk
-from auditor.harvest.layout import Context, enclosing, place, ref_file
+from auditor.harvest.folder import OUTSIDE, native, refusal, walk
+from auditor.harvest.layout import Context, enclosing, in_cache, place, ref_file
 from auditor.harvest.registry import READERS, Reader
 from auditor.model import UNREADABLE, AssetRecord, Evidence, Harvest, InventoryEntry, Problem
 
@@ -100,16 +100,23 @@ def signed(root: Path) -> dict[str, Signature]:
     return found
 
 
+CACHE_HINT = (
+    ": a Hub cache snapshot links its files into the cache's blobs/ folder; audit the cache folder"
+    " (models--org--name, or the cache above it) so that they lie inside the audit folder"
+)
+
+
 def _unopened(result: Harvest) -> list[Problem]:
-    """What the walk could not open (a dangling link, a folder it cannot list) where a manifest may
-    be lost: a file named like one, or the folder; an input finding each, since a manifest nobody
-    read must not pass the gate. Any other such file stays an inventory entry; a file a reader
-    opened has told its own problems."""
+    """What the walk could not open (a dangling link, a link out of the audit folder, a folder it
+    cannot list) where a manifest may be lost: a file named like one, or the folder; an input
+    finding each, since a manifest nobody read must not pass the gate. Any other such file stays an
+    inventory entry; a file a reader opened has told its own problems."""
     told = {problem.evidence.file for problem in result.problems}
+    hint = CACHE_HINT if in_cache(result.root) else ""
     return [
-        Problem("unreadable", entry.reason, Evidence(entry.file, ""))
+        Problem("unreadable", entry.reason + (hint if entry.reason == OUTSIDE else ""), Evidence(entry.file, ""))
         for entry in result.inventory
-        if entry.status == "unreadable"
+        if (entry.status == "unreadable" or entry.reason == OUTSIDE)
         and entry.file not in told
         and (entry.format == "folder" or _manifest_named(entry.file))
     ]

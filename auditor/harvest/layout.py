@@ -75,6 +75,12 @@ def _named(root_name: str) -> Placement:
     return Placement(asset_id, kind if asset_id != root_name else None)
 
 
+def in_cache(path: str) -> bool:
+    """Whether `path` (an audit root) lies inside a Hub cache folder (models--org--name), whose
+    snapshots hold links into its blobs/ folder."""
+    return any(_CACHE.match(part) for part in PurePosixPath(path.replace("\\", "/")).parts)
+
+
 def ref_file(rel: str) -> tuple[str, str] | None:
     """(the cache folder, the branch) when the file `rel` (POSIX, relative to the audit root) is a
     ref of a Hub cache folder: models--org--name/refs/<branch>, a branch may hold slashes (pr/1)."""
