@@ -539,3 +539,9 @@ def test_merge_configuration_entry_naming_no_model_is_unread(tmp_path):
     record, result = harvest_one(tmp_path, card("license: mit") + body)
     assert record.references == []
     assert [p.code for p in result.problems] == ["unread-entry"]
+
+
+def test_merge_configuration_pins_the_revisions_it_names(tmp_path):
+    body = "```yaml\nmodels:\n  - model: org1/a@v2\nmerge_method: linear\n```\n"
+    record, _ = harvest_one(tmp_path, card("license: mit") + body)
+    assert [(r.target, r.revision) for r in record.references] == [("org1/a", "v2")]

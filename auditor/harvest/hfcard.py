@@ -138,7 +138,9 @@ def _read_metadata(
 ) -> None:
     ev: Ev = lambda pointer: Evidence(record.source, pointer, meta.line(pointer))  # noqa: E731
     merge_config = [
-        Reference(m.target, "model", "merge", Evidence(record.source, "merge configuration", m.line), "", m.scheme)
+        Reference(
+            m.target, "model", "merge", Evidence(record.source, "merge configuration", m.line), "", m.scheme, m.revision
+        )
         for m in merged
     ]
     read_fields(record, meta.data, ev, problem, hubrelation.Beside.of(folder), merge_config)
