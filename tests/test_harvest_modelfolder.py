@@ -851,3 +851,12 @@ def test_weights_in_a_sub_folder_are_the_assets_and_count_as_shipped(release, su
 def test_a_file_outside_every_asset_folder_is_skipped_not_read(tmp_path):
     _, problems, entry = read_one(tmp_path, "config.json", '{"model_type": "llama"}', where="a/b/c")
     assert entry.status == "skipped" and [p.code for p in problems] == ["not-an-asset-folder"]
+
+
+def test_mergekit_fixture_names_its_slices_and_lora(tmp_path):
+    root = tmp_path / "release"
+    shutil.copytree(FOLDER / "mergekit-merge" / "acme", root / "acme")
+    result = harvest(root)
+    (record,) = records_of(result, "acme/merged-7b/mergekit_config.yml")
+    assert [r.target for r in record.references] == ["org1/chat-7b", "org2/base-7b", "org3/style-lora"]
+    assert problems_of(result, "acme/merged-7b/mergekit_config.yml") == []
