@@ -5,6 +5,7 @@
 <root>/models/<org>/<name>/README.md   -> model org/name (datasets/ likewise)
 <root>/models--org--name/snapshots/<rev>/README.md  -> model org/name at revision rev
 <root>/models--org--name/refs/<branch>  -> the revision the branch names (auditor/harvest/cacherefs.py)
+A weight file anywhere below an asset's folder is that asset's (`enclosing`).
 
 A reader is given the file's place (`Context`) and reports through the callbacks typed here.
 """

@@ -1,9 +1,11 @@
 """Model folders as they sit on disk or in a Hub snapshot: the files beside the card.
 
 A folder whose layout names an asset (see layout.py) often says more in its other files than in
-its card: adapter_config.json names the base model of a PEFT adapter, the LICENSE text is the
-license actually shipped, a GGUF header names base models and a license, and every weight file
-can be pinned by its checksum (or by the sha256 a Git LFS pointer names). Each file becomes one
+its card: adapter_config.json names the base model of a PEFT adapter, mergekit_config.yml the
+parents of a merge (mergeconfig.py), quantize_config.json or quant_config.json the method of a
+quantized copy, the LICENSE text is the license actually shipped, a GGUF header names base models
+and a license, and every weight file, in the folder or below it, can be pinned by its checksum
+(weightfiles.py). Each file becomes one
 record with the folder's asset id, so that it merges with the card's record, and with its role
 (weights, config, license, notice, policy): what the folder ships is what the obligations of a
 release are checked against. License, NOTICE and use-policy files keep their text.
