@@ -51,16 +51,28 @@ def _walk(following: defaultdict[str, list[str]], starts: set[str]) -> set[str]:
     return seen
 
 
-def weights(graph: AssetGraph) -> dict[str, list[tuple[str, Checksum]]]:
-    """sha256 -> (asset key, checksum) of each weight file a model folder holds (its reader sums
-    weights only: configs and tokenizers are alike across unrelated models)."""
-    found: defaultdict[str, list[tuple[str, Checksum]]] = defaultdict(list)
+def _weight_checksums(graph: AssetGraph) -> Iterator[tuple[str, Checksum]]:
+    """(asset key, sha256) of each weight file a model folder holds (its reader sums weights only:
+    configs and tokenizers are alike across unrelated models)."""
     for key, asset in graph.assets.items():
         for r in asset.records:
             if r.format == "model-folder":
-                for c in r.checksums:
-                    if c.algorithm == "sha256":
-                        found[c.value.lower()].append((key, c))
+                yield from ((key, c) for c in r.checksums if c.algorithm == "sha256")
+
+
+def weight_digests(graph: AssetGraph) -> dict[str, set[str]]:
+    """asset key -> the sha256 of each weight file its model folder holds."""
+    found: defaultdict[str, set[str]] = defaultdict(set)
+    for key, checksum in _weight_checksums(graph):
+        found[key].add(checksum.value.lower())
+    return found
+
+
+def weights(graph: AssetGraph) -> dict[str, list[tuple[str, Checksum]]]:
+    """sha256 -> (asset key, checksum) of each weight file held by more than one asset."""
+    found: defaultdict[str, list[tuple[str, Checksum]]] = defaultdict(list)
+    for key, checksum in _weight_checksums(graph):
+        found[checksum.value.lower()].append((key, checksum))
     return {digest: held for digest, held in found.items() if len({k for k, _ in held}) > 1}
 
 

@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from auditor import writing
-from auditor.harvest import modelfolder
+from auditor.harvest import mergeconfig, modelfolder
 from auditor.harvest.hfcard import read_card
 from auditor.harvest.layout import Context, place
 from auditor.hubhttp import Failed, Hub
@@ -39,11 +39,19 @@ from auditor.model import Reference
 from auditor.naming import display_name
 from auditor.readers.values import JSON
 from auditor.versions import MAIN
+from auditor.vocabulary import Scheme
 
 # Fetched when the repository holds them, in this order (adapter_config.json first: it may pin its base),
 # then its top-level license, notice and use-policy files (LICENSE-MODEL, USE_POLICY.md, ...), at most
 # MAX_TERMS_FILES of them: whether the release ships them is an obligation's status.
-FILES = ("adapter_config.json", "README.md", "config.json", "generation_config.json")
+FILES = (
+    "adapter_config.json",
+    "README.md",
+    "config.json",
+    "generation_config.json",
+    *modelfolder.QUANT_FILES,  # a quantized copy's settings: its relation to its base
+    mergeconfig.FILE,  # a merge's parents
+)
 MAX_TERMS_FILES = 8
 FOLLOWED = frozenset({"finetune", "adapter", "quantized", "copy", "merge", "trained_on", "derived_from"})
 LOG_FILE = "crawl.json"
@@ -226,11 +234,12 @@ class _Crawler:
         placement = place(rel.rpartition("/")[0], "")
         if path.name == "README.md":
             references = read_card(path, rel, placement)[0].references
-        elif path.name in modelfolder.CONFIGS:
+        elif path.name in (*modelfolder.CONFIGS, mergeconfig.FILE):
             references = [r for record in modelfolder.read(path, Context(rel, placement))[0] for r in record.references]
         else:
             return []
-        return [self._linked(r, asset) for r in references if r.relation in FOLLOWED]
+        followed = [r for r in references if r.relation in FOLLOWED and r.scheme != Scheme.NAME]  # no local path
+        return [self._linked(r, asset) for r in followed]
 
     @staticmethod
     def _linked(reference: Reference, child: Asset) -> Asset:

@@ -6,7 +6,8 @@ comparable key and `hub_id` recovers the Hub id hidden in a purl or URL. How the
 repository (ids, URLs, purls and their revisions) is parsed here only; readers ask with the
 question they have: `hub_id` (any identifier), `hub_repo` (a link to a repository's page),
 `hub_ref` (a link that may point into a revision), `pinned` (a name with its revision, as
-`org/name@rev` or a link into a revision), `purl_version`, `looks_like_hub_id`.
+`org/name@rev` or a link into a revision), `model_named` (what a config's model field names: an id,
+a Hub URL or a path into the Hub cache), `purl_version`, `looks_like_hub_id`.
 
 A URL (repository, homepage, download, sameAs page) says where an asset is found, and one place can
 hold several assets: the language subsets of one repository, the members of one archive. It names
@@ -52,6 +53,10 @@ _HUB_RESERVED = frozenset(
 )
 _HUB_PAGES = frozenset({"tree", "blob", "resolve", "commit", "commits", "raw", "viewer", "discussions", "edit"})
 _REVISION = re.compile(r"^[\w.-]{1,100}$")  # a branch, tag or commit named after `@`
+# A local path into the Hub cache (`.../models--org--name/snapshots/<rev>`), as PEFT and mergekit
+# write the model they loaded from the cache: the folder names the repository, the snapshot its revision.
+_CACHED = re.compile(r"(?:^|[/\\])models--([\w.-]+?)(?:[/\\]snapshots[/\\]([\w.-]+))?[/\\]*$")
+MAX_PATH = 1000  # characters of a model path read for the Hub cache layout: real ones are a few dozen
 _PURL = re.compile(r"^pkg:(?P<type>[a-z0-9.+-]+)/(?P<path>[^@?#]+)(?:@(?P<version>[^?#]+))?", re.I)
 
 
@@ -130,6 +135,21 @@ def pinned(name: str) -> tuple[str, str | None]:
     if at and looks_like_hub_id(base) and _REVISION.match(revision):
         return base, revision
     return name, None
+
+
+def model_named(value: str) -> tuple[str, str | None] | None:
+    """(Hub id, pinned revision) of the model a config's model field names: a Hub id (`org/name@rev`
+    pins a revision), a Hub URL, or a local path into the Hub cache (`models--org--name`, its
+    `snapshots/<rev>`); None for another local path or URL, which names no repository."""
+    target, revision = pinned(value)
+    if "://" in _schemed(target):
+        ref = hub_ref(target)
+        return (ref[1], ref[2]) if ref and ref[0] == "model" else None
+    if looks_like_hub_id(target):
+        return target, revision
+    cached = _CACHED.search(target[:MAX_PATH])
+    hub = cached.group(1).replace("--", "/") if cached else ""
+    return (hub, cached.group(2) if cached else None) if looks_like_hub_id(hub) else None
 
 
 def purl_version(purl: str) -> str | None:

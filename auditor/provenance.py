@@ -100,12 +100,16 @@ def checksum_mismatches(graph: AssetGraph) -> Iterator[tuple[str, str, str, str,
 
 def same_weights(graph: AssetGraph) -> Iterator[tuple[str, str, str, str, tuple[Evidence, Evidence]]]:
     """(asset, twin, file, sha256, evidence) for each pair of assets holding byte-identical weight
-    files that no lineage in `graph` joins: neither names the other, however far up."""
+    files that no lineage in `graph` joins: neither names the other, however far up. The two are one
+    model's copies only when every weight file of one is among the other's (a mirror, a re-upload of
+    some of its quants): one shared component of otherwise different models (a vision projector,
+    an optimizer state) is no copy."""
     upward: dict[str, set[str]] = {}
+    digests = cone.weight_digests(graph)
     for digest, held in sorted(cone.weights(graph).items()):
         for key, mine in held:
             for twin, theirs in held:
-                if twin == key:
+                if twin == key or not (digests[key] <= digests[twin] or digests[twin] <= digests[key]):
                     continue
                 mine_up = upward.get(key) or upward.setdefault(key, ancestors(graph, key))
                 theirs_up = upward.get(twin) or upward.setdefault(twin, ancestors(graph, twin))

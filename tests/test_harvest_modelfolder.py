@@ -154,12 +154,31 @@ def test_adapter_revision_is_the_pinned_revision(tmp_path):
     assert record.references[0].revision == "0e9e39f" and problems == []
 
 
-def test_adapter_on_a_local_path_is_a_field_problem_not_a_reference(tmp_path):
+def test_adapter_on_a_local_path_is_an_upstream_of_unknown_terms(tmp_path):
+    """The adapter certainly has a base: a path naming no repository keeps it, unresolved, and tells."""
     body = '{"base_model_name_or_path": "/home/me/models/llama-3-8b", "peft_type": "LORA"}'
     record, problems, entry = read_one(tmp_path, "adapter_config.json", body)
-    assert record.references == [] and entry.status == "read"
-    assert [p.code for p in problems] == ["bad-field"]
+    assert [(r.target, r.scheme, r.relation) for r in record.references] == [
+        ("/home/me/models/llama-3-8b", "name", "adapter")
+    ]
+    assert entry.status == "read" and [p.code for p in problems] == ["bad-field"]
     assert "local path" in problems[0].message and problems[0].asset == asset_key("model", "acme/m")
+
+
+@pytest.mark.parametrize(
+    ("base", "revision"),
+    [
+        ("/home/u/.cache/huggingface/hub/models--Org2--b/snapshots/0123abcd", "0123abcd"),
+        ("C:\\cache\\models--Org2--b", None),
+        ("https://huggingface.co/Org2/b", None),
+        ("huggingface.co/Org2/b/tree/v1", "v1"),
+    ],
+)
+def test_adapter_base_in_the_hub_cache_or_a_hub_url_names_the_repository(tmp_path, base, revision):
+    body = json.dumps({"base_model_name_or_path": base, "peft_type": "LORA"})
+    record, problems, _ = read_one(tmp_path, "adapter_config.json", body)
+    assert [(r.target, r.scheme, r.revision) for r in record.references] == [("Org2/b", "hub", revision)]
+    assert problems == []
 
 
 def test_adapter_without_base_model_is_invalid(tmp_path):
@@ -729,3 +748,115 @@ def test_a_plain_license_that_contradicts_the_card_is_still_a_disagreement(tmp_p
     files = {"LICENSE": "CC-BY-4.0", "LICENSE-CC-BY-4.0": "CC-BY-4.0"}
     doc = run_audit(_folder_with_license_files(tmp_path, "license: gpl-3.0\n", files))
     assert [f["detail"]["aspect"] for f in findings_of(doc, "PRV003")] == ["license"]
+
+
+# --- mergekit configurations and quantization settings beside the card -------------------------
+
+MERGEKIT_CONFIG = """\
+models:
+  - model: org1/a+org5/lora
+    parameters:
+      weight: 0.5
+  - model: /home/u/.cache/huggingface/hub/models--org2--b/snapshots/abc123
+  - model:
+      model: {path: org3/c}
+      lora: {path: org6/lora}
+slices:
+  - sources:
+      - model: org1/a
+        layer_range: [0, 8]
+merge_method: linear
+base_model: org1/a
+"""
+
+
+def test_mergekit_config_names_every_merge_parent(tmp_path):
+    """mergekit_config.yml, read as YAML: ids, `base+lora`, the cache layout and the long form."""
+    record, problems, entry = read_one(tmp_path, "mergekit_config.yml", MERGEKIT_CONFIG)
+    assert entry.status == "read" and problems == []
+    assert [(r.target, r.relation, r.revision, r.evidence.line) for r in record.references] == [
+        ("org1/a", "merge", None, 2),
+        ("org5/lora", "merge", None, 2),
+        ("org2/b", "merge", "abc123", 5),
+        ("org3/c", "merge", None, 7),
+        ("org6/lora", "merge", None, 8),
+    ]
+    assert {r.basis for r in record.references} == {"declared in mergekit_config.yml"}
+
+
+def test_mergekit_config_entries_it_cannot_read_are_told(tmp_path):
+    body = "models:\n  - model: [org1/a]\n  - model: org2/b+\n  - model: ./merged/local\nmerge_method: linear\n"
+    record, problems, _ = read_one(tmp_path, "mergekit_config.yml", body)
+    assert [(p.code, p.evidence.line) for p in problems] == [("unread-entry", 2), ("unread-entry", 3), ("bad-field", 4)]
+    assert [(r.target, r.scheme) for r in record.references] == [("./merged/local", "name")]
+
+
+def test_mergekit_config_that_is_no_yaml_is_unread(tmp_path):
+    _, problems, _ = read_one(tmp_path, "mergekit_config.yml", "models: [\n")
+    assert [p.code for p in problems] == ["unread-entry"] and "parents are unknown" in problems[0].message
+
+
+def test_merge_described_by_mergekit_config_alone_inherits_its_parents_terms(release):
+    doc = release(
+        {
+            "mlaudit.toml": '[release]\nasset = "acme/merged"\nuse = "commercial"\n',
+            "acme/merged/README.md": "---\nlicense: apache-2.0\ntags: [mergekit, merge]\n---\n# merged\n",
+            "acme/merged/mergekit_config.yml": "models:\n  - model: org1/a\n  - model: org2/b\nmerge_method: linear\n",
+            "org1/a/README.md": "---\nlicense: apache-2.0\n---\n",
+            "org2/b/README.md": "---\nlicense: cc-by-nc-4.0\n---\n",
+        }
+    )
+    assert {(e["parent"], e["relation"]) for e in doc["edges"]} == {("org1/a", "merge"), ("org2/b", "merge")}
+    assert findings_of(doc, "CMP001")
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "basis"),
+    [
+        ("quantize_config.json", '{"bits": 4, "group_size": 128}', "quantize_config.json quant_method (gptq)"),
+        ("quant_config.json", '{"w_bit": 4, "q_group_size": 128}', "quant_config.json quant_method (awq)"),
+        ("config.json", '{"quantization": {"group_size": 64, "bits": 4}}', "config.json quantization (mlx 4-bit)"),
+    ],
+)
+def test_quantization_settings_beside_the_card_make_a_quantized_copy(tmp_path, name, body, basis):
+    """AutoGPTQ's and AutoAWQ's settings files and MLX's config key say what config.json's
+    quantization_config says: the same copy gets the same relation whichever file carries it."""
+    card = "---\nlicense: mit\nbase_model: acme/chat\n---\n"
+    result = harvest(write_tree(tmp_path / "r", {"acme/q/README.md": card, f"acme/q/{name}": body}))
+    ref = records_of(result, "acme/q/README.md")[0].references[0]
+    assert (ref.relation, ref.basis) == ("quantized", f"inferred: {basis}")
+    assert next(e for e in result.inventory if e.file == f"acme/q/{name}").status == "read"
+
+
+# --- weights in sub-folders of an asset's folder --------------------------------------------------
+
+
+@pytest.mark.parametrize("sub", ["unet", "Q4_K_M", "original/deeper"])
+def test_weights_in_a_sub_folder_are_the_assets_and_count_as_shipped(release, sub):
+    """diffusers' unet/, a split GGUF quant's folder, Meta's original/: the folder holds its weights,
+    so an Apache-2.0 copy shipped without the licence text leaves include-license unmet."""
+    doc = release(
+        {
+            "mlaudit.toml": '[release]\nasset = "acme/sd"\n',
+            "acme/sd/README.md": "---\nlicense: apache-2.0\nbase_model: up/base\n---\n# sd\n",
+            f"acme/sd/{sub}/model.safetensors": safetensors({}),
+            "up/base/README.md": "---\nlicense: apache-2.0\n---\n",
+        }
+    )
+    entry = next(f for f in doc["inventory"] if f["file"] == f"acme/sd/{sub}/model.safetensors")
+    assert entry["status"] == "read" and entry["reason"] == ""
+    assert any(e["file"] == entry["file"] for f in findings_of(doc, "OBL002") for e in f["evidence"])
+
+
+def test_a_file_outside_every_asset_folder_is_skipped_not_read(tmp_path):
+    _, problems, entry = read_one(tmp_path, "config.json", '{"model_type": "llama"}', where="a/b/c")
+    assert entry.status == "skipped" and [p.code for p in problems] == ["not-an-asset-folder"]
+
+
+def test_mergekit_fixture_names_its_slices_and_lora(tmp_path):
+    root = tmp_path / "release"
+    shutil.copytree(FOLDER / "mergekit-merge" / "acme", root / "acme")
+    result = harvest(root)
+    (record,) = records_of(result, "acme/merged-7b/mergekit_config.yml")
+    assert [r.target for r in record.references] == ["org1/chat-7b", "org2/base-7b", "org3/style-lora"]
+    assert problems_of(result, "acme/merged-7b/mergekit_config.yml") == []

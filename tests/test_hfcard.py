@@ -519,3 +519,29 @@ def test_a_placeholder_dataset_is_flagged_not_followed(tmp_path):
     record, result = harvest_one(tmp_path, card("datasets: ['[More Information Needed]', TBD]"))
     assert not record.references
     assert [p.evidence.pointer for p in result.problems] == ["datasets[0]", "datasets[1]"]
+
+
+def test_a_base_listed_twice_is_one_base(tmp_path):
+    """Hub ids match case-insensitively: the same base twice is one base, not a merge of two."""
+    record, _ = harvest_one(tmp_path, card("base_model: [org1/a, Org1/A]\ntags: [gguf]"))
+    assert refs(record) == [("org1/a", "model", "quantized")]
+
+
+def test_merge_configuration_lora_syntax_names_both_parents(tmp_path):
+    """mergekit's `base+lora`: the LoRA is merged into the release as much as its base."""
+    body = "```yaml\nmodels:\n  - model: org1/a+org5/lora\n  - model: org2/b\nmerge_method: linear\n```\n"
+    record, _ = harvest_one(tmp_path, card("license: mit") + body)
+    assert refs(record) == [("org1/a", "model", "merge"), ("org5/lora", "model", "merge"), ("org2/b", "model", "merge")]
+
+
+def test_merge_configuration_entry_naming_no_model_is_unread(tmp_path):
+    body = "```yaml\nmodels:\n  - model: {weight: 1}\nmerge_method: linear\n```\n"
+    record, result = harvest_one(tmp_path, card("license: mit") + body)
+    assert record.references == []
+    assert [p.code for p in result.problems] == ["unread-entry"]
+
+
+def test_merge_configuration_pins_the_revisions_it_names(tmp_path):
+    body = "```yaml\nmodels:\n  - model: org1/a@v2\nmerge_method: linear\n```\n"
+    record, _ = harvest_one(tmp_path, card("license: mit") + body)
+    assert [(r.target, r.revision) for r in record.references] == [("org1/a", "v2")]

@@ -514,3 +514,13 @@ def test_harvest_into_a_file_is_a_clean_error(hub, tmp_path, capsys):
     target.write_text("not a folder")
     assert main(["harvest", ROOT, "-o", str(target)]) == 2
     assert "release" in capsys.readouterr().err and target.read_text() == "not a folder"
+
+
+def test_a_local_path_an_adapter_names_is_not_fetched(hub, tmp_path):
+    """A local path names no repository to fetch: the audit keeps it as an upstream of unknown terms."""
+    adapter = json.loads((HUB / "repos/models/example-org/llama3-support-lora/adapter_config.json").read_text())
+    path = f"/example-org/llama3-support-lora/resolve/{SHAS['example-org/llama3-support-lora']}/adapter_config.json"
+    hub.routes[path] = {"text": json.dumps({**adapter, "base_model_name_or_path": "/home/u/base"})}
+    code, log = crawl(tmp_path)
+    assert code == 0 and not any("/home/u" in name for name in entries(log))
+    assert not any("/home/u" in path for path, _ in hub.requests)

@@ -336,6 +336,32 @@ def test_a_manifest_that_cannot_be_opened_is_an_input_problem(tmp_path, rel):
     ]
 
 
+@pytest.mark.parametrize("rel", ["org/up/README.md", "org/up/LICENSE", "org/up/model.safetensors"])
+def test_a_manifest_linked_out_of_the_folder_is_an_input_problem(tmp_path, rel):
+    """Refused as a link out of the folder, a license or card is as lost as a dangling one: told."""
+    outside, root = tmp_path / "outside", tmp_path / "release"
+    outside.mkdir()
+    (outside / "target").write_text("Attribution-NonCommercial 4.0 International\n")
+    (root / rel).parent.mkdir(parents=True)
+    (root / rel).symlink_to(outside / "target")
+    (root / "notes.txt").symlink_to(outside / "target")  # no manifest: listed, not told
+    result = harvest(root)
+    assert [(p.code, p.evidence.file, p.message) for p in result.problems] == [
+        ("unreadable", rel, "symbolic link pointing outside the audit folder")
+    ]
+
+
+def test_a_hub_cache_snapshot_audited_alone_says_to_audit_the_cache(tmp_path):
+    cache = tmp_path / "models--org--m"
+    (cache / "blobs").mkdir(parents=True)
+    (cache / "blobs" / "abc").write_text(card("license: mit"))
+    snapshot = cache / "snapshots" / "0123abc"
+    snapshot.mkdir(parents=True)
+    (snapshot / "README.md").symlink_to(cache / "blobs" / "abc")
+    (problem,) = harvest(snapshot).problems
+    assert problem.code == "unreadable" and "audit the cache folder (models--org--name" in problem.message
+
+
 def test_a_dangling_sbom_fails_the_gate(tmp_path):
     write_tree(tmp_path, {"mlaudit.toml": '[release]\nasset = "acme/m"\n', "acme/m/README.md": card("license: mit")})
     (tmp_path / "bom.cdx.json").symlink_to("/nonexistent")

@@ -17,8 +17,8 @@ from contextlib import suppress
 from pathlib import Path
 
 from auditor.harvest import cacherefs, hfcard, hubrows, hubtable, modelfolder, othercards, sniff
-from auditor.harvest.folder import native, refusal, walk
-from auditor.harvest.layout import Context, place, ref_file
+from auditor.harvest.folder import OUTSIDE, native, refusal, walk
+from auditor.harvest.layout import Context, enclosing, in_cache, place, ref_file
 from auditor.harvest.registry import READERS, Reader
 from auditor.model import UNREADABLE, AssetRecord, Evidence, Harvest, InventoryEntry, Problem
 from auditor.naming import asset_key
@@ -96,7 +96,8 @@ def _file(
     elif (branch := ref_file(rel)) is not None:
         _ref(path, rel, branch, result, refs)
     else:
-        _other(path, Context(rel, place(folder, root_name)), result, tables, cards)
+        placed = enclosing if modelfolder.is_weights(path.name) else place
+        _other(path, Context(rel, placed(folder, root_name)), result, tables, cards)
 
 
 def signed(root: Path) -> dict[str, Signature]:
@@ -109,16 +110,23 @@ def signed(root: Path) -> dict[str, Signature]:
     return found
 
 
+CACHE_HINT = (
+    ": a Hub cache snapshot links its files into the cache's blobs/ folder; audit the cache folder"
+    " (models--org--name, or the cache above it) so that they lie inside the audit folder"
+)
+
+
 def _unopened(result: Harvest) -> list[Problem]:
-    """What the walk could not open (a dangling link, a folder it cannot list) where a manifest may
-    be lost: a file named like one, or the folder; an input finding each, since a manifest nobody
-    read must not pass the gate. Any other such file stays an inventory entry; a file a reader
-    opened has told its own problems."""
+    """What the walk could not open (a dangling link, a link out of the audit folder, a folder it
+    cannot list) where a manifest may be lost: a file named like one, or the folder; an input
+    finding each, since a manifest nobody read must not pass the gate. Any other such file stays an
+    inventory entry; a file a reader opened has told its own problems."""
     told = {problem.evidence.file for problem in result.problems}
+    hint = CACHE_HINT if in_cache(result.root) else ""
     return [
-        Problem("unreadable", entry.reason, Evidence(entry.file, ""))
+        Problem("unreadable", entry.reason + (hint if entry.reason == OUTSIDE else ""), Evidence(entry.file, ""))
         for entry in result.inventory
-        if entry.status == "unreadable"
+        if (entry.status == "unreadable" or entry.reason == OUTSIDE)
         and entry.file not in told
         and (entry.format == "folder" or _manifest_named(entry.file))
     ]
@@ -301,6 +309,7 @@ def _inside(folder: str, root: str, folders: dict[str, bool]) -> bool:
 def _add(result: Harvest, rel: str, fmt: str, records: list[AssetRecord], problems: list[Problem]) -> None:
     result.records.extend(records)
     result.problems.extend(problems)
-    status = "unreadable" if any(p.code in UNREADABLE for p in problems) else "read"
+    unplaced = not records and problems and all(p.code == modelfolder.NOT_PLACED for p in problems)
+    status = "unreadable" if any(p.code in UNREADABLE for p in problems) else "skipped" if unplaced else "read"
     reason = "; ".join(p.message for p in problems)
     result.inventory.append(InventoryEntry(rel, fmt, status, reason))

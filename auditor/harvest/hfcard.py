@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
-from auditor.harvest import hubrelation
+from auditor.harvest import hubrelation, mergeconfig
 from auditor.harvest.layout import Ev, Placement
 from auditor.identity import hub_id, looks_like_hub_id, pinned
 from auditor.model import (
@@ -53,12 +54,6 @@ TERMS_FIELDS = frozenset(
     {"license", "licenses", "license_name", "license_link", "base_model", "base_model_relation"}
     | {"datasets", "source_datasets", "dataset"}
 )
-# Front-matter keys that make a Markdown file of another name than README.md a card: the license,
-# lineage and dataset-card fields and those only the Hub's cards have; not the `tags`, `language` or
-# `title` a site generator's page has too.
-CARD_KEYS = (
-    TERMS_FIELDS | DATASET_FIELDS | {"pipeline_tag", "library_name", "model-index", "co2_eq_emissions", "pretty_name"}
-)
 # The part of a field's value that documents what the field is for: a model-index with no results
 # (the Trainer's default) documents no evaluation, a co2_eq_emissions without emissions no impact.
 SAID_BY = {"model-index": "results", "co2_eq_emissions": "emissions"}
@@ -99,9 +94,18 @@ def read_card(path: Path, rel: str, place: Placement) -> tuple[AssetRecord, list
         for name, link, line, shape in markdown.stated_licenses(body, body_line)
         for where in [Evidence(rel, f"card body ({shape})", line)]
     ]
+    merged = _merge_config(body, body_line, problem)
     if meta is not None:
-        _read_metadata(record, meta, path.parent, problem, hubrelation.merged_models(body, body_line))
+        _read_metadata(record, meta, path.parent, problem, merged)
     return _keyed(record, problems)
+
+
+def _merge_config(body: str, body_line: int, problem: CardReport) -> list[mergeconfig.Parent]:
+    """The parents a merge configuration in the body names, each entry it cannot read told."""
+    merged, told = hubrelation.merged_models(body, body_line)
+    for code, message, pointer, line in told:
+        problem(code, message, f"merge configuration {pointer}".strip(), line)
+    return merged
 
 
 def _split(text: str, record: AssetRecord, problem: CardReport) -> tuple[frontmatter.FrontMatter | None, str, int]:
@@ -127,10 +131,19 @@ def _keyed(record: AssetRecord, problems: list[Problem]) -> tuple[AssetRecord, l
 
 
 def _read_metadata(
-    record: AssetRecord, meta: frontmatter.FrontMatter, folder: Path, problem: CardReport, merged: list[tuple[str, int]]
+    record: AssetRecord,
+    meta: frontmatter.FrontMatter,
+    folder: Path,
+    problem: CardReport,
+    merged: list[mergeconfig.Parent],
 ) -> None:
     ev: Ev = lambda pointer: Evidence(record.source, pointer, meta.line(pointer))  # noqa: E731
-    merge_config = [(m, Evidence(record.source, "merge configuration", line)) for m, line in merged]
+    merge_config = [
+        Reference(
+            m.target, "model", "merge", Evidence(record.source, "merge configuration", m.line), "", m.scheme, m.revision
+        )
+        for m in merged
+    ]
     read_fields(record, meta.data, ev, problem, hubrelation.Beside.of(folder), merge_config)
 
 
@@ -140,12 +153,12 @@ def read_fields(
     ev: Ev,
     problem: CardReport,
     beside: hubrelation.Beside = hubrelation.NOTHING_BESIDE,
-    merged: list[tuple[str, Evidence]] | None = None,
+    merged: list[Reference] | None = None,
 ) -> None:
     """What card metadata says about its asset (kind, licenses, upstream, fields), read into
     `record`: from a card's front matter, or from the card data of a Hub API record (hubtable).
     `beside`: what the files beside the card say; `merged`: the models of a merge configuration in
-    the card's body, with where each is named."""
+    the card's body (their relation and basis are the card's)."""
     if record.kind_basis == "default":  # neither the layout nor the record says
         dataset_fields = sorted(DATASET_FIELDS & data.keys())
         if dataset_fields:
@@ -272,14 +285,18 @@ def _url_like(value: str) -> bool:
 
 
 def _bases(
-    data: dict[str, JSON], ev: Ev, beside: hubrelation.Beside, problem: CardReport, merged: list[tuple[str, Evidence]]
+    data: dict[str, JSON], ev: Ev, beside: hubrelation.Beside, problem: CardReport, merged: list[Reference]
 ) -> list[Reference]:
     """The base models: those of base_model, and those of a merge configuration in the body (a
-    mergekit card often names one base in its front matter and merges several), once each; the
-    relation declared, else the one the card's `base_model:<relation>:` tag states, else inferred."""
-    bases = [(target, ev(pointer), rev) for target, pointer, rev in _hub_ids(data, "base_model", ev, problem)]
-    named = {target.lower() for target, _, _ in bases}
-    bases += [(model, evidence, None) for model, evidence in merged if model.lower() not in named]
+    mergekit card often names one base in its front matter and merges several), once each (Hub ids
+    match case-insensitively); the relation declared, else the one the card's
+    `base_model:<relation>:` tag states, else inferred."""
+    first: dict[str, Reference] = {}
+    for target, pointer, rev in _hub_ids(data, "base_model", ev, problem):
+        first.setdefault(target.lower(), Reference(target, "model", "", ev(pointer), revision=rev))
+    for reference in merged:
+        first.setdefault(reference.target.lower(), reference)
+    bases = list(first.values())
     declared = data.get("base_model_relation")
     if isinstance(declared, str) and declared.strip().lower() in HUB_RELATIONS:
         relation, basis = declared.strip().lower(), "declared in base_model_relation"
@@ -293,7 +310,7 @@ def _bases(
                 ev("base_model_relation").line,
             )
         relation, basis = hubrelation.inferred(data, bases, bool(merged), beside)
-    references = [Reference(t, "model", relation, evidence, basis, revision=rev) for t, evidence, rev in bases]
+    references = [replace(base, relation=relation, basis=basis) for base in bases]
     stated = hubrelation.tag_relations(hubrelation.tags(data))
     return [hubrelation.tagged(reference, stated, "the card's") for reference in references]
 

@@ -1,7 +1,7 @@
 """A model's relation to its base as the Hugging Face Hub reads it from a card or a record:
 `base_model_relation`, a `base_model:<relation>:` tag, else inferred in the Hub's order from the
-files beside the card (adapter_config.json, a config.json's quantization_config), merge signs
-(several bases, mergekit's tags, a merge configuration in the body) and quantization tags.
+files beside the card (adapter_config.json, quantization settings), merge signs (several bases,
+mergekit's tags, a merge configuration in the body or in mergekit_config.yml) and quantization tags.
 Shared by the card reader and the tables of Hub records, so that both read it alike."""
 
 from __future__ import annotations
@@ -10,9 +10,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.harvest import modelfolder
-from auditor.identity import looks_like_hub_id
-from auditor.model import Evidence, Reference
+from auditor.harvest import mergeconfig, modelfolder
+from auditor.model import Reference
 from auditor.readers import markdown, safejson
 from auditor.readers.values import JSON
 from auditor.vocabulary import HUB_RELATIONS
@@ -20,37 +19,40 @@ from auditor.vocabulary import HUB_RELATIONS
 QUANTIZED_TAGS = frozenset({"gguf", "gptq", "awq", "exl2", "quantized", "4-bit", "8-bit", "bitsandbytes"})
 # What makes the Hub read a card as a merge besides several base models: mergekit's tags and library.
 MERGE_TAGS = frozenset({"merge", "mergekit"})
-MAX_MERGED = 32  # model ids read from one card's merge configuration: bounds the upstreams a card adds
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _MERGE_METHOD = re.compile(r"^\s*merge_method\s*:", re.I)
-_MERGED_MODEL = re.compile(r"^\s*(?:-\s*)?(?:model|base_model)\s*:\s*['\"]?([^\s'\"#]+)['\"]?\s*(?:#.*)?$")
 
 
 @dataclass(frozen=True)
 class Beside:
     """What the files beside a card say of its relation to its base, which the Hub reads too: an
-    adapter_config.json (an adapter), the quantization method of its config.json (a quantized copy)."""
+    adapter_config.json (an adapter), a mergekit_config.yml (a merge), the quantization method its
+    config.json or a quantized model's settings file names (a quantized copy)."""
 
     adapter: bool = False
-    quant_method: str | None = None
+    quantized: str | None = None  # the file and field naming the method, and the method
+    merge_config: bool = False
 
     @classmethod
     def of(cls, folder: Path) -> Beside:
         """What the files in the card's `folder` say."""
-        return cls((folder / "adapter_config.json").is_file(), _quant_method(folder / "config.json"))
+        configs = ("config.json", *modelfolder.QUANT_FILES)
+        method = next(filter(None, (_quantization(folder / name) for name in configs)), None)
+        return cls((folder / "adapter_config.json").is_file(), method, (folder / mergeconfig.FILE).is_file())
 
 
 NOTHING_BESIDE = Beside()  # a record read without its folder (a row of Hub records)
 
 
-def _quant_method(config: Path) -> str | None:
-    """The quantization method a config.json names, or None (also for one that cannot be read: the
-    model folder's reader reports it)."""
+def _quantization(config: Path) -> str | None:
+    """The quantization a config file names, as `config.json quantization_config (gptq)`, or None
+    (also for one that cannot be read: the model folder's reader reports it)."""
     try:
         data = safejson.load(config) if config.is_file() else None
     except (safejson.JSONRefused, OSError):
         return None
-    return modelfolder.quant_method(data) if isinstance(data, dict) else None
+    found = modelfolder.quantization(data, config.name) if isinstance(data, dict) else None
+    return f"{config.name} {found[0].partition('.')[0]} ({found[1]})" if found else None
 
 
 def base_model_tag(tag: str) -> tuple[str, str | None] | None:
@@ -87,9 +89,7 @@ def tagged(reference: Reference, stated: dict[str, tuple[str, str]], whose: str)
     )
 
 
-def inferred(
-    data: dict[str, JSON], bases: list[tuple[str, Evidence, str | None]], merge_config: bool, beside: Beside
-) -> tuple[str, str]:
+def inferred(data: dict[str, JSON], bases: list[Reference], merge_config: bool, beside: Beside) -> tuple[str, str]:
     """The Hub's inference when base_model_relation is absent, in its order: adapter files, then
     merge signs, then quantization signs, else a fine-tune."""
     tagged_as = {t.lower() for t in tags(data)}
@@ -98,44 +98,48 @@ def inferred(
         return "adapter", "inferred: PEFT adapter (library_name peft or adapter_config.json)"
     if len(bases) > 1:
         return "merge", "inferred: several base models"
-    merged = (
-        ["a merge configuration"]
-        if merge_config
-        else sorted(tagged_as & MERGE_TAGS) or ([library] if library in MERGE_TAGS else [])
-    )
+    if merge_config or beside.merge_config:
+        return "merge", "inferred: a merge configuration" + ("" if merge_config else f" in {mergeconfig.FILE}")
+    merged = sorted(tagged_as & MERGE_TAGS) or ([library] if library in MERGE_TAGS else [])
     if merged:
-        return "merge", f"inferred: {merged[0] if merge_config else 'merge tag ' + merged[0]}"
+        return "merge", f"inferred: merge tag {merged[0]}"
     quantized = sorted(tagged_as & QUANTIZED_TAGS) or ([library] if library in QUANTIZED_TAGS else [])
     if quantized:
         return "quantized", f"inferred: quantization tag {quantized[0]}"
-    if beside.quant_method:
-        return "quantized", f"inferred: config.json quantization_config ({beside.quant_method})"
+    if beside.quantized:
+        return "quantized", f"inferred: {beside.quantized}"
     return "finetune", "inferred: single base model"
 
 
-def merged_models(body: str, body_line: int) -> list[tuple[str, int]]:
-    """(Hub id, line) of the models a merge configuration in the body names: a fenced block with a
-    merge_method, as mergekit writes into the cards it makes. One pass over the lines, at most
-    MAX_MERGED ids."""
-    found: list[tuple[str, int]] = []
-    block: list[tuple[str, int]] | None = None
-    in_merge, text = False, body[: markdown.MAX_BODY]
+def merged_models(body: str, body_line: int) -> tuple[list[mergeconfig.Parent], list[mergeconfig.Told]]:
+    """The parents a merge configuration in the body names (a fenced block with a merge_method, as
+    mergekit writes into the cards it makes), once each, and what could not be read."""
+    text = body[: markdown.MAX_BODY]
     if "```" not in text and "~~~" not in text:
-        return []  # no fenced block, no merge configuration (most cards)
+        return [], []  # no fenced block, no merge configuration (most cards)
+    found: dict[str, mergeconfig.Parent] = {}
+    told: list[mergeconfig.Told] = []
+    for block, first in _merge_blocks(text, body_line):
+        parents, problems = mergeconfig.parents(block, first, "the card's merge configuration")
+        told += problems
+        for parent in parents:
+            found.setdefault(parent.target.lower(), parent)
+    return list(found.values())[: mergeconfig.MAX_MERGED], told
+
+
+def _merge_blocks(text: str, body_line: int) -> list[tuple[str, int]]:
+    """(text, first line) of each fenced block of the body holding a merge_method line."""
+    blocks: list[tuple[str, int]] = []
+    block: list[str] | None = None
+    first = 0
     for number, line in enumerate(text.splitlines(), body_line):
         if _FENCE.match(line):
-            if block is not None and in_merge:
-                found += block
-            block, in_merge = ([] if block is None else None), False
+            if block is not None and any(_MERGE_METHOD.match(b) for b in block):
+                blocks.append(("\n".join(block), first))
+            block, first = ([] if block is None else None), number + 1
         elif block is not None:
-            in_merge = in_merge or bool(_MERGE_METHOD.match(line))
-            model = _MERGED_MODEL.match(line)
-            if model and looks_like_hub_id(model.group(1)):
-                block.append((model.group(1), number))
-    first: dict[str, tuple[str, int]] = {}
-    for merged, number in found:
-        first.setdefault(merged.lower(), (merged, number))
-    return list(first.values())[:MAX_MERGED]
+            block.append(line)
+    return blocks
 
 
 def tags(data: dict[str, JSON]) -> list[str]:

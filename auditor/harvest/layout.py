@@ -5,6 +5,7 @@
 <root>/models/<org>/<name>/README.md   -> model org/name (datasets/ likewise)
 <root>/models--org--name/snapshots/<rev>/README.md  -> model org/name at revision rev
 <root>/models--org--name/refs/<branch>  -> the revision the branch names (auditor/harvest/cacherefs.py)
+A weight file anywhere below an asset's folder is that asset's (`enclosing`).
 
 A reader is given the file's place (`Context`) and reports through the callbacks typed here.
 """
@@ -55,12 +56,30 @@ def place(relative_dir: str, root_name: str) -> Placement:
     return Placement("/".join(parts), kind)
 
 
+def enclosing(relative_dir: str, root_name: str) -> Placement:
+    """The asset whose folder holds `relative_dir` at any depth, the deepest first: a weight file in
+    a sub-folder (diffusers' unet/ and vae/, a split GGUF quant's Q4_K_M/, Meta's original/) is
+    part of that asset, though a card there would describe none."""
+    parts = [p for p in PurePosixPath(relative_dir).parts if p not in ("", ".")]
+    for end in range(len(parts), 1, -1):
+        placement = place("/".join(parts[:end]), root_name)
+        if placement.asset_id is not None:
+            return placement
+    return place(relative_dir, root_name)
+
+
 def _named(root_name: str) -> Placement:
     """A card at the root describes the release as the settings name it: `datasets/org/x` (or a Hub
     URL) names its kind too, as everywhere else a user names an asset; a bare name leaves the kind
     to the card's metadata."""
     kind, asset_id = split_id(root_name)
     return Placement(asset_id, kind if asset_id != root_name else None)
+
+
+def in_cache(path: str) -> bool:
+    """Whether `path` (an audit root) lies inside a Hub cache folder (models--org--name), whose
+    snapshots hold links into its blobs/ folder."""
+    return any(_CACHE.match(part) for part in PurePosixPath(path.replace("\\", "/")).parts)
 
 
 def ref_file(rel: str) -> tuple[str, str] | None:

@@ -1,9 +1,11 @@
 """Model folders as they sit on disk or in a Hub snapshot: the files beside the card.
 
 A folder whose layout names an asset (see layout.py) often says more in its other files than in
-its card: adapter_config.json names the base model of a PEFT adapter, the LICENSE text is the
-license actually shipped, a GGUF header names base models and a license, and every weight file
-can be pinned by its checksum (or by the sha256 a Git LFS pointer names). Each file becomes one
+its card: adapter_config.json names the base model of a PEFT adapter, mergekit_config.yml the
+parents of a merge (mergeconfig.py), quantize_config.json or quant_config.json the method of a
+quantized copy, the LICENSE text is the license actually shipped, a GGUF header names base models
+and a license, and every weight file, in the folder or below it, can be pinned by its checksum
+(weightfiles.py). Each file becomes one
 record with the folder's asset id, so that it merges with the card's record, and with its role
 (weights, config, license, notice, policy): what the folder ships is what the obligations of a
 release are checked against. License, NOTICE and use-policy files keep their text.
@@ -12,30 +14,34 @@ release are checked against. License, NOTICE and use-policy files keep their tex
 from __future__ import annotations
 
 import re
-import stat
 from collections.abc import Callable
 from pathlib import Path
 
-from auditor.harvest import licensetext, weights
+from auditor.harvest import licensetext, mergeconfig, weightfiles
 from auditor.harvest.layout import Context, Ev
-from auditor.identity import hub_repo, looks_like_hub_id
-from auditor.model import AssetRecord, Checksum, Evidence, LicenseStatement, Problem, Reference, Statement, given_twice
+from auditor.identity import model_named
+from auditor.model import AssetRecord, Evidence, LicenseStatement, Problem, Reference, Statement, given_twice
 from auditor.naming import asset_key
 from auditor.readers import safejson
 from auditor.readers.text import decode, read_text
 from auditor.readers.values import JSON, shorten, type_name
+from auditor.vocabulary import Scheme
 
 FORMAT = "model-folder"
 RANK = 8
 PINNABLE = True
 HUB_LAYOUT = True
 IN_FOLDER = True
-CONFIGS = ("config.json", "generation_config.json", "adapter_config.json")
+# Files that hold a quantized model's settings apart from config.json (AutoGPTQ's, AutoAWQ's), and
+# the method each stands for when it names none.
+QUANT_FILES = {"quantize_config.json": "gptq", "quant_config.json": "awq"}
+CONFIGS = ("config.json", "generation_config.json", "adapter_config.json", *QUANT_FILES)
 TERMS_FIELDS = frozenset({"base_model_name_or_path"})  # a config's lineage: given twice, the base is unknown
 WEIGHTS = (".safetensors", ".gguf", ".bin", ".pt", ".pth", ".ckpt", ".onnx", ".h5", ".msgpack")
+NOT_PLACED = "not-an-asset-folder"  # a file outside every asset's folder: listed, not read
 MAX_LICENSE_BYTES = 1024 * 1024
 MAX_STATEMENTS = 200
-MAX_REFERENCES = 64
+MAX_MERGE_CONFIG_BYTES = 1024 * 1024
 
 _LICENSE_FILE = re.compile(r"^(LICEN[CS]E|COPYING|NOTICE)([-_. ][\w. -]*)?$", re.I)
 # Use policies a license makes part of its terms (Llama's USE_POLICY.md, Acceptable-Use-Policy.md).
@@ -58,16 +64,20 @@ def detect(path: Path, head: bytes) -> bool:
 def named(name: str) -> bool:
     """A file read by its name alone: a config, a license, notice or use policy, weights."""
     terms = (_LICENSE_FILE.match(name) and not name.lower().endswith(_NOT_TEXT)) or _POLICY_FILE.match(name)
-    return not name.startswith(".") and (name in CONFIGS or bool(terms) or name.lower().endswith(WEIGHTS))
+    known = name in CONFIGS or name == mergeconfig.FILE or bool(terms) or name.lower().endswith(WEIGHTS)
+    return not name.startswith(".") and known
+
+
+def is_weights(name: str) -> bool:
+    """A weight file by its name: part of the asset whose folder holds it, at any depth."""
+    return not name.startswith(".") and name.lower().endswith(WEIGHTS)
 
 
 def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]]:
     """One file of a model folder -> one record of the folder's asset (none outside an asset folder)."""
     placement = context.placement
     if placement.asset_id is None:
-        return [], [
-            Problem("not-an-asset-folder", f"{path.name} is not read: {placement.reason}", Evidence(context.rel, ""))
-        ]
+        return [], [Problem(NOT_PLACED, f"{path.name} is not read: {placement.reason}", Evidence(context.rel, ""))]
     record = AssetRecord(
         id=placement.asset_id,
         kind=placement.kind or "model",
@@ -80,12 +90,14 @@ def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]
     name = path.name
     if name in CONFIGS:
         record.role, ok = "config", _read_config(path, record, problems)
+    elif name == mergeconfig.FILE:
+        record.role, ok = "config", _read_merge_config(path, record, problems)
     elif _LICENSE_FILE.match(name):
         ok = _read_license(path, record, problems)
     elif _POLICY_FILE.match(name):
         record.role, ok = "policy", _read_policy(path, record, problems)
     else:
-        record.role, ok = "weights", _read_weights(path, record, problems)
+        record.role, ok = "weights", weightfiles.read(path, record, problems)
     key = asset_key(record.kind, record.id)
     problems = [Problem(p.code, p.message, p.evidence, key) for p in problems]
     return ([record] if ok else []), problems
@@ -121,6 +133,9 @@ def _read_config(path: Path, record: AssetRecord, problems: list[Problem]) -> bo
         _config(data, record, ev, bad)
     elif path.name == "generation_config.json":
         _generation_config(data, record, ev)
+    elif path.name in QUANT_FILES:
+        field, method = quantization(data, path.name) or ("", "")
+        record.statements.append(Statement(field, shorten(method), ev(field)))
     else:
         _adapter_config(data, record, problems, ev, bad)
     return True
@@ -153,19 +168,26 @@ def _config(data: dict[str, JSON], record: AssetRecord, ev: Ev, bad: Bad) -> Non
             record.statements.append(Statement("architectures", shorten(", ".join(architectures)), ev("architectures")))
         else:
             bad("architectures", "a list of strings")
-    method = quant_method(data)
-    if method:
-        record.statements.append(
-            Statement("quantization_config.quant_method", shorten(method), ev("quantization_config"))
-        )
+    found = quantization(data)
+    if found:
+        record.statements.append(Statement(found[0], shorten(found[1]), ev(found[0].partition(".")[0])))
 
 
-def quant_method(config: dict[str, JSON]) -> str | None:
-    """The method of a config.json's quantization_config, which transformers writes into the config
-    of a model it quantized (the Hub reads such a model as a quantized copy of its base), or None."""
-    quantization = config.get("quantization_config")
-    method = quantization.get("quant_method") if isinstance(quantization, dict) else None
-    return (method.strip() or None) if isinstance(method, str) else None
+def quantization(config: dict[str, JSON], name: str = "config.json") -> tuple[str, str] | None:
+    """(the field that says it, the method) of the quantization a config names, or None: config.json's
+    quantization_config (which transformers writes into the config of a model it quantized) or MLX's
+    `quantization`; a quantized model's own settings file (QUANT_FILES) names its method, else
+    stands for its own."""
+    if name in QUANT_FILES:
+        method = config.get("quant_method")
+        return "quant_method", method.strip() if isinstance(method, str) and method.strip() else QUANT_FILES[name]
+    settings = config.get("quantization_config")
+    method = settings.get("quant_method") if isinstance(settings, dict) else None
+    if isinstance(method, str) and method.strip():
+        return "quantization_config.quant_method", method.strip()
+    mlx = config.get("quantization")
+    bits = mlx.get("bits") if isinstance(mlx, dict) else None
+    return ("quantization.bits", f"mlx {bits}-bit") if isinstance(bits, int) else None
 
 
 def _generation_config(data: dict[str, JSON], record: AssetRecord, ev: Ev) -> None:
@@ -191,21 +213,34 @@ def _adapter_config(data: dict[str, JSON], record: AssetRecord, problems: list[P
                 )
             )
         return
-    if not looks_like_hub_id(base):
+    named = model_named(base)
+    if named is None:
         problems.append(
-            Problem(
-                "bad-field",
-                f"'base_model_name_or_path' is '{shorten(base)}', a local path "
-                "rather than a Hub id: the adapter's base model cannot be identified",
-                ev("base_model_name_or_path"),
-            )
+            Problem("bad-field", mergeconfig.local_path("base_model_name_or_path", base), ev("base_model_name_or_path"))
         )
-        return
+    target, scheme = (named[0], Scheme.HUB) if named else (base, Scheme.NAME)
+    pinned = named[1] if named and named[1] else revision
     record.references.append(
         Reference(
-            base, "model", "adapter", ev("base_model_name_or_path"), "declared in adapter_config.json", "hub", revision
+            target, "model", "adapter", ev("base_model_name_or_path"), "declared in adapter_config.json", scheme, pinned
         )
     )
+
+
+def _read_merge_config(path: Path, record: AssetRecord, problems: list[Problem]) -> bool:
+    """mergekit_config.yml: each model it names is a merge parent of the folder's asset."""
+    text, error = read_text(path, MAX_MERGE_CONFIG_BYTES)
+    if error:
+        problems.append(Problem(error[0], error[1], Evidence(record.source, "")))
+        return False
+    parents, told = mergeconfig.parents(text, 1, path.name)
+    problems += [Problem(code, message, Evidence(record.source, at, line)) for code, message, at, line in told]
+    basis = f"declared in {path.name}"
+    record.references += [
+        Reference(p.target, "model", "merge", Evidence(record.source, p.pointer, p.line), basis, p.scheme, p.revision)
+        for p in parents
+    ]
+    return True
 
 
 # --- license and notice files ------------------------------------------------------------------
@@ -250,150 +285,3 @@ def _best(match: licensetext.Match) -> str:
         return "none"
     unknown = "" if match.known else ", a license the knowledge base does not cover"
     return f"{match.license} at {match.score:.2f}{unknown}"
-
-
-# --- weight files ------------------------------------------------------------------------------
-
-
-def _read_weights(path: Path, record: AssetRecord, problems: list[Problem]) -> bool:
-    rel = record.source
-    try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            problems.append(Problem("refused", "not a regular file: not read", Evidence(rel, "")))
-            return False
-        if info.st_size == 0:
-            problems.append(Problem("malformed", "weight file is empty", Evidence(rel, "")))
-            return False
-        oid = weights.lfs_oid(path)
-        if oid is not None:
-            record.checksums.append(Checksum("sha256", oid, rel, Evidence(rel, "git-lfs pointer oid")))
-            return True
-        if path.name.lower().endswith(".safetensors"):
-            _safetensors(weights.safetensors_header(path), record, problems)
-        elif path.name.lower().endswith(".gguf"):
-            _gguf(weights.gguf_header(path), record, problems)
-        digest = weights.sha256(path)
-    except weights.WeightsError as exc:
-        problems.append(Problem(exc.code, str(exc), Evidence(rel, "header")))
-        return False
-    except OSError as exc:
-        problems.append(Problem("unreadable", f"cannot read file: {exc.strerror or exc}", Evidence(rel, "")))
-        return False
-    record.checksums.append(Checksum("sha256", digest, rel, Evidence(rel, "file content")))
-    return True
-
-
-def _safetensors(header: dict[str, JSON], record: AssetRecord, problems: list[Problem]) -> None:
-    rel = record.source
-    metadata = header.get("__metadata__")
-    if metadata is None:
-        return
-    if not isinstance(metadata, dict):
-        problems.append(
-            Problem(
-                "bad-field",
-                f"'__metadata__' should be an object of strings, found {type_name(metadata)}",
-                Evidence(rel, "/__metadata__"),
-            )
-        )
-        return
-    for key, value in list(metadata.items())[:MAX_STATEMENTS]:
-        pointer = f"/__metadata__/{key}"
-        if isinstance(value, str):
-            record.statements.append(Statement(f"__metadata__.{key}", shorten(value), Evidence(rel, pointer)))
-        else:
-            problems.append(
-                Problem(
-                    "bad-field",
-                    f"'__metadata__.{key}' should be a string, found {type_name(value)}",
-                    Evidence(rel, pointer),
-                )
-            )
-
-
-_LISTED = re.compile(r"^general\.(base_model|dataset)\.(\d+)\.(\w+)$")
-
-
-def _gguf(info: weights.GGUF, record: AssetRecord, problems: list[Problem]) -> None:
-    meta, rel = info.metadata, record.source
-    _gguf_license(meta, record, problems)
-    listed: dict[tuple[str, int], dict[str, JSON]] = {}
-    for key, value in meta.items():
-        match = _LISTED.match(key)
-        if match:
-            listed.setdefault((match.group(1), int(match.group(2))), {})[match.group(3)] = value
-        elif key.startswith("general.") and not key.startswith("general.license") and not key.endswith(".count"):
-            statement = _gguf_statement(key, value)
-            if statement is not None:
-                record.statements.append(Statement(key, statement, Evidence(rel, key)))
-    relation = "quantized" if info.quantized else "finetune"
-    for (group, index), fields in sorted(listed.items())[:MAX_REFERENCES]:
-        reference = _gguf_reference(group, index, fields, relation, rel)
-        if reference is not None:
-            record.references.append(reference)
-    for group in ("base_model", "dataset"):
-        _check_count(meta, group, sum(1 for g, _ in listed if g == group), rel, problems)
-
-
-def _gguf_license(meta: dict[str, JSON], record: AssetRecord, problems: list[Problem]) -> None:
-    rel = record.source
-    values = {}
-    for key in ("general.license", "general.license.name", "general.license.link"):
-        value = meta.get(key)
-        if value is not None and not isinstance(value, str):
-            problems.append(Problem("bad-field", f"'{key}' should be a string", Evidence(rel, key)))
-        elif value and value.strip():
-            values[key] = value.strip()
-    raw, name, link = (values.get(k) for k in ("general.license", "general.license.name", "general.license.link"))
-    if raw or name or link:
-        pointer = "general.license" if raw else ("general.license.name" if name else "general.license.link")
-        record.licenses.append(LicenseStatement(raw, Evidence(rel, pointer), name, link))
-
-
-def _gguf_statement(key: str, value: JSON) -> str | None:
-    if key == "general.file_type" and isinstance(value, int) and value in weights.FILE_TYPES:
-        return f"{value} ({weights.FILE_TYPES[value]})"
-    if isinstance(value, list):
-        return shorten(", ".join(str(v) for v in value)) if value else None
-    return shorten(value) if value is not None and str(value).strip() else None
-
-
-def _gguf_reference(group: str, index: int, fields: dict[str, JSON], relation: str, rel: str) -> Reference | None:
-    """A general.base_model.N or general.dataset.N entry as a reference; its Hub id from repo_url."""
-    prefix = f"general.{group}.{index}"
-    kind = "model" if group == "base_model" else "dataset"
-    relation = relation if group == "base_model" else "trained_on"
-    revision = fields.get("version") if isinstance(fields.get("version"), str) else None
-    url = fields.get("repo_url") if isinstance(fields.get("repo_url"), str) else None
-    name = fields.get("name") if isinstance(fields.get("name"), str) else None
-    if url:
-        on_hub = hub_repo(url)
-        target, scheme = (on_hub[1], "hub") if on_hub else (url.strip(), "url")
-        where = Evidence(rel, f"{prefix}.repo_url")
-        return Reference(target, kind, relation, where, "declared in GGUF metadata", scheme, revision)
-    if name and name.strip():
-        organization = fields.get("organization")
-        target = name.strip()
-        basis = "declared in GGUF metadata (a name, no repo_url)"
-        if isinstance(organization, str) and organization.strip() and "/" not in target:
-            basis += f"; organization {organization.strip()}"
-        return Reference(target, kind, relation, Evidence(rel, f"{prefix}.name"), basis, "hub", revision)
-    return None
-
-
-def _check_count(meta: dict[str, JSON], group: str, found: int, rel: str, problems: list[Problem]) -> None:
-    key = f"general.{group}.count"
-    declared = meta.get(key)
-    if declared is None:
-        return
-    if not isinstance(declared, int) or isinstance(declared, bool):
-        problems.append(Problem("bad-field", f"'{key}' should be an integer", Evidence(rel, key)))
-    elif declared != found:
-        problems.append(
-            Problem(
-                "bad-field",
-                f"'{key}' is {declared} but {found} {group.replace('_', ' ')} entries are described",
-                Evidence(rel, key),
-            )
-        )

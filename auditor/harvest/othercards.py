@@ -1,7 +1,7 @@
 """Hub cards under another name than README.md: MODEL_CARD.md, dataset_card.md, a flattened
 `org__name.README.md`.
 
-A Markdown file whose front matter holds a card key (hfcard.CARD_KEYS) is a card wherever it is
+A Markdown file whose front matter holds a card key (CARD_KEYS) is a card wherever it is
 named, so it is read as its folder's card, as README.md would be. Where the folder has a README.md
 card, or several such files, which one describes the folder's asset cannot be told: each other file
 is reported (an input warning naming it) and not read, never merged into the asset unseen. A Markdown
@@ -20,6 +20,14 @@ from auditor.readers import frontmatter
 from auditor.readers.text import read_text
 
 SUFFIXES = (".md", ".markdown")
+# Front-matter keys that make a Markdown file of another name than README.md a card: the license,
+# lineage and dataset-card fields and those only the Hub's cards have; not the `tags`, `language` or
+# `title` a site generator's page has too.
+CARD_KEYS = (
+    hfcard.TERMS_FIELDS
+    | hfcard.DATASET_FIELDS
+    | {"pipeline_tag", "library_name", "model-index", "co2_eq_emissions", "pretty_name"}
+)
 UNREAD_CARD = "unread-card"  # a card not read, its folder's asset having another: told (INP002)
 _TOP_KEY = re.compile(r"""^["']?([A-Za-z_][\w-]*)["']?[ \t]*:""", re.M)
 
@@ -37,7 +45,7 @@ def is_card(path: Path) -> bool:
         block = None if error else frontmatter.split(text)[0]
     except frontmatter.FrontMatterError:
         return False
-    return block is not None and not hfcard.CARD_KEYS.isdisjoint(_TOP_KEY.findall(block))
+    return block is not None and not CARD_KEYS.isdisjoint(_TOP_KEY.findall(block))
 
 
 def choose(found: list[Found], readme_cards: dict[str, str]) -> list[tuple[Path, str, Problem | None]]:
