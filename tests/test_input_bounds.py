@@ -194,6 +194,38 @@ def test_a_refused_front_matter_is_not_read_as_the_card_body(tmp_path):
     assert [(s.heading, s.evidence.line) for s in result.records[0].sections] == [("Card", 5), ("Uses", 6)]
 
 
+SPDX3_HEAD = (
+    '{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": [{"type": "CreationInfo", "@id": "_:c", '
+    '"specVersion": "3.0.1", "createdBy": ["urn:a"], "created": "2024-05-02T10:00:00Z"}, {"type": "SpdxDocument", '
+    '"spdxId": "urn:doc", "creationInfo": "_:c", "rootElement": ["urn:p"]}, '
+    '{"type": "ai_AIPackage", "spdxId": "urn:p", "creationInfo": "_:c", "name": "m"}, '
+)
+TAG_VALUE_HEAD = (
+    "SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\nSPDXID: SPDXRef-DOCUMENT\nDocumentName: x\n"
+    "DocumentNamespace: http://x.example/doc\nCreator: Tool: x\nCreated: 2024-01-01T00:00:00Z\n"
+    "PackageName: m\nSPDXID: SPDXRef-p\nPackageDownloadLocation: NOASSERTION\n"
+)
+
+
+def _many_relationships_tag_value(n: int) -> str:
+    """One package depending on `n` others: each relationship was checked against all before it."""
+    return TAG_VALUE_HEAD + "".join(
+        f"PackageName: d{i}\nSPDXID: SPDXRef-q{i}\nPackageDownloadLocation: NOASSERTION\n"
+        f"Relationship: SPDXRef-p DEPENDS_ON SPDXRef-q{i}\n"
+        for i in range(n)
+    )
+
+
+def _many_relationships_spdx3(n: int) -> str:
+    """One AI package trained on `n` datasets."""
+    elements = "".join(
+        f'{{"type": "dataset_DatasetPackage", "spdxId": "urn:d{i}", "creationInfo": "_:c"}},' for i in range(n)
+    )
+    targets = ",".join(f'"urn:d{i}"' for i in range(n))
+    relationship = f'{{"type": "Relationship", "spdxId": "urn:r", "creationInfo": "_:c", "from": "urn:p", '
+    return SPDX3_HEAD + elements + relationship + f'"relationshipType": "trainedOn", "to": [{targets}]}}]}}'
+
+
 HOSTILE_FILES = {
     "config.json": '{"architectures": ["x"], "a": "' + '\\"' * (MB // 2),
     "dataset.croissant.json": '{"@context": {"cr": "http://mlcommons.org/croissant/"}, "name": "' + '\\"' * (MB // 2),
@@ -213,6 +245,8 @@ HOSTILE_FILES = {
     # valid JSON, so the line indexes run over the whole text too
     "valid.cdx.json": '{"bomFormat": "CycloneDX", "specVersion": "1.5", "x": "' + '\\"' * (MB // 2) + '"}',
     "valid.schema.json": '{"@context": "https://schema.org/", "@type": "Dataset", "name": "' + '\\"' * (MB // 2) + '"}',
+    "many-relationships.spdx": _many_relationships_tag_value(MB // 110),
+    "many-relationships.spdx3.json": _many_relationships_spdx3(MB // 90),
     "valid.spdx3.json": '{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": ['
     + '{"spdxId": "\\"\\"", "type": "x"},' * (MB // 36)
     + "{}]}",
