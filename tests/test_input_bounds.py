@@ -222,7 +222,7 @@ def _many_relationships_spdx3(n: int) -> str:
         f'{{"type": "dataset_DatasetPackage", "spdxId": "urn:d{i}", "creationInfo": "_:c"}},' for i in range(n)
     )
     targets = ",".join(f'"urn:d{i}"' for i in range(n))
-    relationship = f'{{"type": "Relationship", "spdxId": "urn:r", "creationInfo": "_:c", "from": "urn:p", '
+    relationship = '{"type": "Relationship", "spdxId": "urn:r", "creationInfo": "_:c", "from": "urn:p", '
     return SPDX3_HEAD + elements + relationship + f'"relationshipType": "trainedOn", "to": [{targets}]}}]}}'
 
 
