@@ -245,6 +245,10 @@ HOSTILE_FILES = {
     # valid JSON, so the line indexes run over the whole text too
     "valid.cdx.json": '{"bomFormat": "CycloneDX", "specVersion": "1.5", "x": "' + '\\"' * (MB // 2) + '"}',
     "valid.schema.json": '{"@context": "https://schema.org/", "@type": "Dataset", "name": "' + '\\"' * (MB // 2) + '"}',
+    "many-attributes.cdx.xml": '<bom xmlns="http://cyclonedx.org/schema/bom/1.6" version="1"><components>'
+    + '<component type="library" '
+    + " ".join(f'a{i}="v"' for i in range(MB // 10))
+    + "><name>x</name></component></components></bom>",
     "many-relationships.spdx": _many_relationships_tag_value(MB // 110),
     "many-relationships.spdx3.json": _many_relationships_spdx3(MB // 90),
     "valid.spdx3.json": '{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": ['
