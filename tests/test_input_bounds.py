@@ -280,6 +280,21 @@ def test_a_fifo_named_like_a_manifest_is_listed_never_opened(tmp_path):
     assert all(found[n] == ("skipped", "not a regular file (a FIFO); never opened") for n in found) and len(found) == 3
 
 
+@pytest.mark.parametrize("make", ["fifo", "link out"])
+def test_an_mlaudit_toml_not_opened_is_an_input_error(tmp_path, make):
+    """Its [[lineage]] states what no manifest does: refused unread, it must not let the release pass."""
+    folder = tmp_path / "release"
+    folder.mkdir()
+    if make == "fifo":
+        os.mkfifo(folder / "mlaudit.toml")
+    else:
+        (tmp_path / "outside.toml").write_text('[release]\nasset = "acme/m"\n')
+        (folder / "mlaudit.toml").symlink_to(tmp_path / "outside.toml")
+    problems = [(p.code, p.evidence.file, p.message) for p in harvest(folder).problems]
+    assert len(problems) == 1 and problems[0][:2] == ("unreadable", "mlaudit.toml")
+    assert problems[0][2].endswith("not read, so its settings and [[lineage]] are not applied")
+
+
 def test_a_socket_and_a_device_are_never_opened(tmp_path):
     server = socket.socket(socket.AF_UNIX)
     try:

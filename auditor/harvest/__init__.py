@@ -21,8 +21,9 @@ from auditor.harvest.layout import Context, place, ref_file
 from auditor.harvest.registry import READERS, Reader
 from auditor.model import UNREADABLE, AssetRecord, Evidence, Harvest, InventoryEntry, Problem
 
+CONFIG = "mlaudit.toml"  # the audit's settings and the lineage no manifest states
 CONFIG_FILES = {
-    "mlaudit.toml": "mlaudit config",
+    CONFIG: "mlaudit config",
     "resolutions.yaml": "mlaudit resolutions",
     "curations.yaml": "mlaudit curations",
 }
@@ -102,16 +103,25 @@ def signed(root: Path) -> dict[str, Signature]:
 def _unopened(result: Harvest) -> list[Problem]:
     """What the walk could not open (a dangling link, a folder it cannot list) where a manifest may
     be lost: a file named like one, or the folder; an input finding each, since a manifest nobody
-    read must not pass the gate. Any other such file stays an inventory entry; a file a reader
-    opened has told its own problems."""
+    read must not pass the gate. So is an mlaudit.toml refused (a FIFO, a link out of the folder):
+    the lineage it states, which no manifest does, would be dropped. Any other such file stays an
+    inventory entry; a file a reader opened has told its own problems."""
     told = {problem.evidence.file for problem in result.problems}
     return [
-        Problem("unreadable", entry.reason, Evidence(entry.file, ""))
+        Problem("unreadable", _unopened_reason(entry), Evidence(entry.file, ""))
         for entry in result.inventory
-        if entry.status == "unreadable"
-        and entry.file not in told
-        and (entry.format == "folder" or _manifest_named(entry.file))
+        if entry.file not in told
+        and (
+            (entry.status == "unreadable" and (entry.format == "folder" or _manifest_named(entry.file)))
+            or (entry.status == "skipped" and entry.file == CONFIG)
+        )
     ]
+
+
+def _unopened_reason(entry: InventoryEntry) -> str:
+    if entry.file == CONFIG and entry.status == "skipped":
+        return f"{entry.reason}: not read, so its settings and [[lineage]] are not applied"
+    return entry.reason
 
 
 def _manifest_named(rel: str) -> bool:
