@@ -245,6 +245,8 @@ HOSTILE_FILES = {
     # valid JSON, so the line indexes run over the whole text too
     "valid.cdx.json": '{"bomFormat": "CycloneDX", "specVersion": "1.5", "x": "' + '\\"' * (MB // 2) + '"}',
     "valid.schema.json": '{"@context": "https://schema.org/", "@type": "Dataset", "name": "' + '\\"' * (MB // 2) + '"}',
+    "commented.xml": "<!--" + "- " * (MB // 4) + "-->" + "<!---->" * (MB // 14) + "<bom/>",
+    "commented.yml": "#\n" * (MB // 2) + "release:\n",
     "many-attributes.cdx.xml": '<bom xmlns="http://cyclonedx.org/schema/bom/1.6" version="1"><components>'
     + '<component type="library" '
     + " ".join(f'a{i}="v"' for i in range(MB // 10))

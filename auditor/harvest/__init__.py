@@ -15,7 +15,7 @@ import stat
 from contextlib import suppress
 from pathlib import Path
 
-from auditor.harvest import cacherefs, hfcard, hubrows, hubtable, modelfolder, sniff
+from auditor.harvest import cacherefs, hfcard, hubrows, hubtable, modelfolder, prolog, sniff
 from auditor.harvest.folder import native, refusal, walk
 from auditor.harvest.layout import Context, place, ref_file
 from auditor.harvest.registry import READERS, Reader
@@ -203,6 +203,8 @@ def _other(path: Path, context: Context, result: Harvest, tables: list[tuple[Pat
         _add(result, context.rel, "unknown", [], [problem])
         return
     reader = _reader(path, head)
+    later = prolog.later_head(path, sniff.HEAD_BYTES) if reader is None else None
+    reader = _reader(path, later.head) if later else reader
     found = sniff.members(path, head) if reader is None else None
     reader = _reader(path, sniff.as_head(found)) if found else reader
     if reader is hubtable:
@@ -210,7 +212,7 @@ def _other(path: Path, context: Context, result: Harvest, tables: list[tuple[Pat
     elif reader is not None:
         records, problems = reader.read(path, context)
         _add(result, context.rel, reader.FORMAT, records, problems)
-    elif why := sniff.unrecognised(path, found):
+    elif why := sniff.unrecognised(path, found, later):
         _add(result, context.rel, "unknown", [], [Problem("malformed", f"file {why}", Evidence(context.rel, ""))])
     else:
         result.inventory.append(InventoryEntry(context.rel, "unknown", "skipped", sniff.skipped(path)))

@@ -17,6 +17,8 @@ import json
 import re
 from pathlib import Path
 
+from auditor.harvest import prolog
+from auditor.harvest.prolog import Later
 from auditor.readers.text import encoding_of
 
 HEAD_BYTES = 4096
@@ -79,8 +81,12 @@ def as_head(found: dict[str, object]) -> bytes:
     return json.dumps(found, ensure_ascii=False).encode("utf-8", "replace")
 
 
-def unrecognised(path: Path, found: dict[str, object] | None) -> str | None:
-    """Why a file no reader recognised must be reported (it looks like a manifest), or None."""
+def unrecognised(path: Path, found: dict[str, object] | None, later: Later | None = None) -> str | None:
+    """Why a file no reader recognised must be reported (it looks like a manifest, or its content
+    starts past the bound up to which its format is looked for), or None."""
+    if later and later.cut:
+        bound = f"its first {prolog.LIMIT // 1048576} MB, up to which its format is looked for"
+        return f"has comments or a start tag running past {bound}: not read"
     own = sorted(OWN_KEYS & set(found or ()))
     if own and _too_large(path):
         bound = (
