@@ -185,12 +185,12 @@ def _card(path: Path, rel: str, folder: str, root_name: str, result: Harvest) ->
 
 
 def _ref(path: Path, rel: str, branch: tuple[str, str], result: Harvest, refs: list[cacherefs.Ref]) -> None:
-    """A Hub cache's ref: used when it names a revision, else reported (and the file skipped)."""
+    """A Hub cache's ref: used when it names a revision, else reported as a file that cannot be read."""
     ref, problems = cacherefs.read(path, rel, *branch)
     refs.extend([ref] if ref else [])
     result.problems.extend(problems)
     reason = "; ".join(p.message for p in problems)
-    result.inventory.append(InventoryEntry(rel, cacherefs.INVENTORIED_AS, "read" if ref else "skipped", reason))
+    result.inventory.append(InventoryEntry(rel, cacherefs.INVENTORIED_AS, "read" if ref else "unreadable", reason))
 
 
 def _other(path: Path, context: Context, result: Harvest, tables: list[tuple[Path, Context]]) -> None:
