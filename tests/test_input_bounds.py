@@ -496,3 +496,16 @@ def test_a_doctype_behind_a_long_comment_is_refused(tmp_path, case):
     (tmp_path / Path(case).name).write_bytes(prolog + padding + body)
     (entry,) = harvest(tmp_path).inventory
     assert entry.status == "unreadable" and "DOCTYPE" in entry.reason, entry
+
+
+def test_a_parquet_table_whose_columns_inflate_past_the_bound_is_refused_before_its_rows_are_read(tmp_path):
+    """Parquet compresses each column (zstd reaches thousands of times): a small table bounded only
+    row by row once decoded would take gigabytes of memory; it is bounded as a gzip table is."""
+    import duckdb
+
+    table = tmp_path / "models.parquet"
+    query = "SELECT 'o/x' AS id, repeat('a', 8000000) AS cardData"
+    duckdb.connect().execute(f"COPY ({query}) TO '{table}' (FORMAT parquet, COMPRESSION zstd)")
+    assert table.stat().st_size < 8000000 // 200
+    problems = [p.message for p in harvest(tmp_path).problems]
+    assert len(problems) == 1 and "its columns inflate to" in problems[0] and "over 200 times its size" in problems[0]
