@@ -509,3 +509,19 @@ def test_a_parquet_table_whose_columns_inflate_past_the_bound_is_refused_before_
     assert table.stat().st_size < 8000000 // 200
     problems = [p.message for p in harvest(tmp_path).problems]
     assert len(problems) == 1 and "its columns inflate to" in problems[0] and "over 200 times its size" in problems[0]
+
+
+@pytest.mark.parametrize("key", ["license", "datasets"])
+def test_a_card_list_of_license_or_lineage_entries_is_read_up_to_its_bound_and_the_rest_told(tmp_path, key):
+    """Each entry costs a finding's work: 40,000 of them in a 0.4 MB card kept an audit running for
+    minutes. Those past the bound are not read, which fails the gate (their terms are unknown)."""
+    from auditor.harvest.hfcard import MAX_ENTRIES
+    from auditor.model import UNREAD_ENTRY
+
+    entries = "".join(f"\n  - o/d{i}" for i in range(MAX_ENTRIES + 500))
+    write_tree(tmp_path, {"acme/m/README.md": f"---\n{key}:{entries}\n---\n# m\n"})
+    result = harvest(tmp_path)
+    told = [(p.code, p.message) for p in result.problems if "entries" in p.message]
+    assert told == [(UNREAD_ENTRY, f"'{key}' lists 1,500 entries, more than the 1,000 read: the rest are not read")]
+    (record,) = result.records
+    assert len(record.licenses if key == "license" else record.references) == MAX_ENTRIES
