@@ -3,7 +3,8 @@
 A reader recognises its format from the file's name and head (registry.Reader.detect). The head is
 decoded per its byte order mark first, so a UTF-16 or UTF-32 manifest shows the same markers as a
 UTF-8 one. JSON's key order is free, so a JSON object whose head names no format is offered again
-as its top-level marker members alone, wherever they stand in the file. A file still unrecognised
+as its top-level marker members alone, wherever they stand in the file; an XML, YAML or tag-value
+file is offered again from its content on, past leading comments (prolog). A file still unrecognised
 that is named like a manifest (bom.json, *.spdx.json, …) or holds a manifest format's own top-level
 key is reported, never skipped in silence; any other file (tokenizer.json, a codemeta.json) is not.
 A JSON object over MEMBERS_LIMIT is not parsed here: it is searched for an own key written as a key,
