@@ -37,12 +37,16 @@ class Later(NamedTuple):
 
 
 def later_head(path: Path, head_bytes: int) -> Later | None:
-    """The head past the leading comments of an XML, YAML or tag-value file, None for another file."""
+    """The head past the leading comments of an XML, YAML or tag-value file, None for another file
+    (or one no longer readable)."""
     name = path.name.lower()
     if not name.endswith(XML_SUFFIXES + HASH_SUFFIXES):
         return None
-    with open(path, "rb") as fh:
-        data = fh.read(LIMIT + head_bytes)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(LIMIT + head_bytes)
+    except OSError:  # its head was read a moment ago: it is judged by that head alone
+        return None
     text = data.decode(encoding_of(data), "replace").lstrip("\ufeff")
     whole = len(data) < LIMIT + head_bytes
     if name.endswith(HASH_SUFFIXES):
