@@ -222,9 +222,8 @@ def _rules_of(doc: JSONObject) -> list[JSONObject]:
 
 
 def _write(doc: JSONObject, args: Namespace, own: cli_outputs.OwnOutputs) -> int:
-    """Write report.json, report.html and the outputs asked for, recorded as mlaudit's (`own`: what
-    an earlier audit wrote there, its outputs not written again removed); print the summary; the
-    exit code."""
+    """Write report.json, report.html and the outputs asked for, as `own.write` does; print the
+    summary; the exit code."""
     from auditor.report import OutputError, firstpage, html, jsonfile, text
 
     try:
@@ -236,11 +235,8 @@ def _write(doc: JSONObject, args: Namespace, own: cli_outputs.OwnOutputs) -> int
         reports += _outputs(doc, args)
     except OutputError as exc:
         return error(exc, EXIT_USAGE)
-    reports += own.record(reports)
-    stale = own.stale(name for name, _ in reports)
     try:
-        written = writing.write_files(args.out, dict(reports), stale)
-        outputs = [str(path) for path in written if path.name != cli_outputs.RECORD]  # the record is no output
+        outputs, stale = own.write(args.out, reports)
     except writing.WriteError as exc:
         return error(exc, EXIT_USAGE)
     if stale:

@@ -19,6 +19,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from auditor import writing
 from auditor.harvest.folder import native
 from auditor.parsed import JSONObject
 from auditor.readers import safejson
@@ -53,6 +54,14 @@ class OwnOutputs:
                     f"own, choose another --out"
                 )
         return None
+
+    def write(self, out: Path, reports: Sequence[tuple[str, str | bytes]]) -> tuple[list[str], list[str]]:
+        """Write `reports` (name, body) and their record into `out`, removing the earlier audit's
+        outputs not written again: the paths of the outputs written (the record is none), and the
+        names removed."""
+        stale = self.stale(name for name, _ in reports)
+        written = writing.write_files(out, dict([*reports, *self.record(reports)]), stale)
+        return [str(path) for path in written if path.name != RECORD], stale
 
     def stale(self, written: Iterable[str]) -> list[str]:
         """The earlier audit's outputs, still as it wrote them, that this audit does not write."""
