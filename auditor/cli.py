@@ -221,9 +221,9 @@ def _rules_of(doc: JSONObject) -> list[JSONObject]:
     return rules
 
 
-def _write(doc: JSONObject, args: Namespace, own: cli_outputs.OwnOutputs | None = None) -> int:
-    """Write report.json, report.html and the outputs asked for (recorded as mlaudit's when `own`
-    says they go into the audited folder); print the summary; the exit code."""
+def _write(doc: JSONObject, args: Namespace, own: cli_outputs.OwnOutputs) -> int:
+    """Write report.json, report.html and the outputs asked for, as `own.write` does; print the
+    summary; the exit code."""
     from auditor.report import OutputError, firstpage, html, jsonfile, text
 
     try:
@@ -235,11 +235,12 @@ def _write(doc: JSONObject, args: Namespace, own: cli_outputs.OwnOutputs | None 
         reports += _outputs(doc, args)
     except OutputError as exc:
         return error(exc, EXIT_USAGE)
-    reports += own.record(reports) if own else []
     try:
-        outputs = [str(path) for path in writing.write_files(args.out, dict(reports))]
+        outputs, stale = own.write(args.out, reports)
     except writing.WriteError as exc:
         return error(exc, EXIT_USAGE)
+    if stale:
+        print(terminal(f"mlaudit: removed {', '.join(stale)} of an earlier audit from {args.out}"), file=sys.stderr)
     for problem in doc["review"]["problems"]:
         where = f"{problem['file']}:{problem['line']}" if problem["line"] else problem["file"]
         print(terminal(f"mlaudit: {where}: {problem['message']}"), file=sys.stderr)

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from auditor import versions
 from auditor.harvest.registry import FORMAT_ORDER, HUB_LAYOUT, IN_FOLDER
 from auditor.identity import Key, element_id, hub_id, keys, located, plain_id
-from auditor.model import Asset, AssetGraph, AssetRecord, Edge, Evidence, Harvest, Reference
+from auditor.model import KEPT_APART, Asset, AssetGraph, AssetRecord, Edge, Evidence, Harvest, Problem, Reference
 from auditor.naming import asset_key, display_name, find, split_id
 from auditor.vocabulary import Scheme
 
@@ -36,7 +36,9 @@ class LineageError(ValueError):
 def build(harvest: Harvest, declared: tuple[tuple[str, str, str], ...] = ()) -> AssetGraph:
     """Merge records by identity; `declared` adds (child, parent, relation) edges from mlaudit.toml."""
     records = sorted(harvest.records, key=_record_order)
-    assets, owner, index, shown = _merge(records)
+    apart: list[Problem] = []
+    assets, owner, index, shown = _merge(records, apart)
+    harvest = dataclasses.replace(harvest, problems=[*harvest.problems, *apart]) if apart else harvest
     moved = versions.split(assets)
     owner = {i: moved.get((key, versions.label(records[i])), key) for i, key in owner.items()}
     edges = versions.pin(_reference_edges(records, owner, index, assets), assets)
@@ -46,10 +48,11 @@ def build(harvest: Harvest, declared: tuple[tuple[str, str, str], ...] = ()) -> 
 
 
 def _merge(
-    records: list[AssetRecord],
+    records: list[AssetRecord], apart: list[Problem]
 ) -> tuple[dict[str, Asset], dict[int, str], dict[Key, list[str]], set[str]]:
     """The assets, the asset key of each record (by index), the assets each identity key names, and
-    the names reports give them (lowercase, as keys compare)."""
+    the names reports give them (lowercase, as keys compare); each asset kept apart from another of
+    its name is told in `apart`."""
     assets: dict[str, Asset] = {}
     owner: dict[int, str] = {}
     index: dict[Key, list[str]] = {}
@@ -59,12 +62,14 @@ def _merge(
         if key in assets or _shown(asset) in shown:
             # same name, no shared identity (or kinds that reports do not name apart, an SBOM's
             # `code` and `other`): keep both, told apart by their file
+            named = key if key in assets else next(k for k, a in assets.items() if _shown(a) == _shown(asset))
             base, n = f"{asset.id} ({asset.records[0].source})", 1
             asset.id = base
             while asset_key(asset.kind, asset.id) in assets or _shown(asset) in shown:
                 n += 1
                 asset.id = f"{base} #{n}"
             key = asset_key(asset.kind, asset.id)
+            apart.append(_kept_apart(assets[named], asset))
         assets[key] = asset
         shown.add(_shown(asset))
         for i in members:
@@ -74,6 +79,18 @@ def _merge(
                 if key not in carriers:
                     carriers.append(key)
     return assets, owner, index, shown
+
+
+def _kept_apart(named: Asset, twin: Asset) -> Problem:
+    """An asset of `named`'s name kept apart from it (no shared Hub id or purl), told against the
+    named one: else the twin's upstreams and terms, not `named`'s, would vanish from its report."""
+    source = twin.records[0].source
+    message = (
+        f"an asset named '{named.id}' is described here too, sharing no Hub id or purl with it: kept apart as"
+        f" '{twin.id}', so its upstreams and terms are not those of '{named.id}' (give both one identity,"
+        " such as a purl, if they are one asset)"
+    )
+    return Problem(KEPT_APART, message, Evidence(source, ""), asset_key(named.kind, named.id))
 
 
 def _shown(asset: Asset) -> str:

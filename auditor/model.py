@@ -113,6 +113,7 @@ def symbol(code: str) -> str:
     return code.replace("-", "_")
 
 
+KEPT_APART = "kept-apart"  # an asset of another's name sharing no identity with it: told (INP002), kept apart
 VARIANT = "variant"  # two assets named variants of each other: told (INP002), not lineage
 UNPLACED = "unplaced"  # lineage stated of an element that is no asset here nor part of one: told (INP002),
 # since it names no upstream of an asset here (an unplaced upstream is an UNREAD_ENTRY)

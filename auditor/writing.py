@@ -18,7 +18,7 @@ import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -54,8 +54,9 @@ def no_room(exc: BaseException) -> WriteError | None:
 Body = str | bytes | Path
 
 
-def write_files(folder: Path, files: Mapping[str, Body]) -> list[Path]:
-    """Write name -> body into `folder`, creating it; the paths written."""
+def write_files(folder: Path, files: Mapping[str, Body], stale: Collection[str] = ()) -> list[Path]:
+    """Write name -> body into `folder`, creating it, and remove the files `stale` names there (an
+    earlier audit's outputs this one does not write) in the same step; the paths written."""
     _make_folder(folder)
     targets = [folder / name for name in files]
     for target in targets:
@@ -70,6 +71,8 @@ def write_files(folder: Path, files: Mapping[str, Body]) -> list[Path]:
                 _write(temporary[target], body.encode("utf-8") if isinstance(body, str) else body)
             for target, temp in temporary.items():
                 os.replace(temp, target)
+            for name in stale:
+                (folder / name).unlink(missing_ok=True)
             os.fsync(descriptor)  # the renames themselves reach the disk
     except OSError as exc:
         raise WriteError(f"cannot write into {folder}: {exc.strerror or exc}") from None

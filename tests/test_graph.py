@@ -238,3 +238,16 @@ def test_assets_and_edges_come_out_sorted_whatever_the_order_of_the_records():
     assert list(forward.assets) == list(backward.assets) == ["model:org/a", "model:org/b", "model:org/c"]
     assert forward.edges == backward.edges
     assert [e.child for e in forward.edges] == ["model:org/b", "model:org/c"]
+
+
+def test_an_asset_kept_apart_from_another_of_its_name_is_told_against_the_named_one():
+    """A BOM beside the card naming the release without a purl: kept apart (a name is no identity), but
+    told, or its upstreams and terms would vanish from the release's report without a word."""
+    bom = AssetRecord("acme/m", "model", "bom.cdx.json", format="cyclonedx", references=[ref("o/d0", "dataset")])
+    harvest = Harvest("root", [card("acme/m"), bom])
+    g = build(harvest)
+    assert set(g.assets) == {"model:acme/m", "model:acme/m (bom.cdx.json)", "dataset:o/d0"}
+    (told,) = g.harvest.problems
+    assert (told.code, told.evidence.file, told.asset) == ("kept-apart", "bom.cdx.json", "model:acme/m")
+    assert "kept apart as 'acme/m (bom.cdx.json)'" in told.message
+    assert harvest.problems == []  # the harvest given is left as it was

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from auditor.harvest import harvest, sniff
+from auditor.harvest import harvest, prolog, sniff
 
 FORMATS = FIXTURES / "formats"
 SEEDS = [
@@ -110,3 +110,57 @@ def test_a_json_file_too_large_to_examine_is_reported_by_its_bound_not_as_no_man
     (folder / "lineage-info.json").write_text(json.dumps({"x": padding, "vocab": {"bomFormat_": 1}}))
     [entry] = harvest(folder).inventory
     assert entry.status == "skipped" and "not examined further" in entry.reason
+
+
+NON_JSON_SEEDS = [s for s in SEEDS if s not in JSON_SEEDS]
+_DECLARATION = re.compile(rb"^<\?xml[^>]*\?>")
+
+
+def _after_declaration(data: bytes, inserted: bytes) -> bytes:
+    """`inserted` at the start of `data`, or after its XML declaration (which must come first)."""
+    declared = _DECLARATION.match(data)
+    end = declared.end() if declared else 0
+    return data[:end] + inserted + data[end:]
+
+
+@pytest.mark.parametrize("seed", NON_JSON_SEEDS)
+def test_a_licence_header_of_comments_past_the_head_hides_no_manifest(tmp_path, seed):
+    """Comments before an XML root or a YAML or tag-value first key are legal and common (a licence
+    header); they do not push the format's markers out of sight."""
+    data = (FORMATS / seed).read_bytes()
+    line = "Copyright 2024 ACME Corp. Licensed under the Apache License, Version 2.0.\n"
+    header = f"\n<!--\n{line * 80}-->\n" if seed.endswith(".xml") else "".join(f"# {line}" for _ in range(80))
+    name = Path(seed).name
+    expected = harvested(tmp_path / "plain", name, data)
+    assert expected[0][1] == "read"
+    assert harvested(tmp_path / "headed", name, _after_declaration(data, header.encode())) == expected
+
+
+@pytest.mark.parametrize("seed, root", [("cyclonedx/support-chat.cdx.xml", b"<bom"), ("openml/bad-fields.xml", None)])
+def test_thousands_of_attributes_before_the_root_namespace_hide_no_manifest(tmp_path, seed, root):
+    data = (FORMATS / seed).read_bytes()
+    root = root or b"<oml:data_set_description"
+    attributes = b"".join(b' a%d="x"' % i for i in range(70_000))
+    name = Path(seed).name
+    for side in ("plain", "many"):
+        (tmp_path / side).mkdir()
+    expected = harvested(tmp_path / "plain" / "d", name, data)
+    assert harvested(tmp_path / "many" / "d", name, data.replace(root, root + attributes, 1)) == expected
+
+
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("notes.xml", b"<?xml version='1.0'?><!--" + b"x" * (prolog.LIMIT + 8192) + b"--><notes/>"),
+        ("notes.xml", b"<notes" + b"".join(b' a%d="x"' % i for i in range(prolog.LIMIT // 8)) + b"/>"),
+        ("params.yaml", b"# a header\n" * (prolog.LIMIT // 10 + 1000) + b"lr: 0.1\n"),
+    ],
+    ids=["comment", "start tag", "yaml comments"],
+)
+def test_a_file_whose_content_starts_past_the_bound_is_reported_not_skipped(tmp_path, name, data):
+    folder = tmp_path / "f"
+    folder.mkdir()
+    (folder / name).write_bytes(data)
+    result = harvest(folder)
+    assert [(e.format, e.status) for e in result.inventory] == [("unknown", "unreadable")]
+    assert "running past its first 1 MB, up to which its format is looked for" in result.problems[0].message

@@ -194,6 +194,38 @@ def test_a_refused_front_matter_is_not_read_as_the_card_body(tmp_path):
     assert [(s.heading, s.evidence.line) for s in result.records[0].sections] == [("Card", 5), ("Uses", 6)]
 
 
+SPDX3_HEAD = (
+    '{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": [{"type": "CreationInfo", "@id": "_:c", '
+    '"specVersion": "3.0.1", "createdBy": ["urn:a"], "created": "2024-05-02T10:00:00Z"}, {"type": "SpdxDocument", '
+    '"spdxId": "urn:doc", "creationInfo": "_:c", "rootElement": ["urn:p"]}, '
+    '{"type": "ai_AIPackage", "spdxId": "urn:p", "creationInfo": "_:c", "name": "m"}, '
+)
+TAG_VALUE_HEAD = (
+    "SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\nSPDXID: SPDXRef-DOCUMENT\nDocumentName: x\n"
+    "DocumentNamespace: http://x.example/doc\nCreator: Tool: x\nCreated: 2024-01-01T00:00:00Z\n"
+    "PackageName: m\nSPDXID: SPDXRef-p\nPackageDownloadLocation: NOASSERTION\n"
+)
+
+
+def _many_relationships_tag_value(n: int) -> str:
+    """One package depending on `n` others: each relationship was checked against all before it."""
+    return TAG_VALUE_HEAD + "".join(
+        f"PackageName: d{i}\nSPDXID: SPDXRef-q{i}\nPackageDownloadLocation: NOASSERTION\n"
+        f"Relationship: SPDXRef-p DEPENDS_ON SPDXRef-q{i}\n"
+        for i in range(n)
+    )
+
+
+def _many_relationships_spdx3(n: int) -> str:
+    """One AI package trained on `n` datasets."""
+    elements = "".join(
+        f'{{"type": "dataset_DatasetPackage", "spdxId": "urn:d{i}", "creationInfo": "_:c"}},' for i in range(n)
+    )
+    targets = ",".join(f'"urn:d{i}"' for i in range(n))
+    relationship = '{"type": "Relationship", "spdxId": "urn:r", "creationInfo": "_:c", "from": "urn:p", '
+    return SPDX3_HEAD + elements + relationship + f'"relationshipType": "trainedOn", "to": [{targets}]}}]}}'
+
+
 HOSTILE_FILES = {
     "config.json": '{"architectures": ["x"], "a": "' + '\\"' * (MB // 2),
     "dataset.croissant.json": '{"@context": {"cr": "http://mlcommons.org/croissant/"}, "name": "' + '\\"' * (MB // 2),
@@ -213,6 +245,14 @@ HOSTILE_FILES = {
     # valid JSON, so the line indexes run over the whole text too
     "valid.cdx.json": '{"bomFormat": "CycloneDX", "specVersion": "1.5", "x": "' + '\\"' * (MB // 2) + '"}',
     "valid.schema.json": '{"@context": "https://schema.org/", "@type": "Dataset", "name": "' + '\\"' * (MB // 2) + '"}',
+    "commented.xml": "<!--" + "- " * (MB // 4) + "-->" + "<!---->" * (MB // 14) + "<bom/>",
+    "commented.yml": "#\n" * (MB // 2) + "release:\n",
+    "many-attributes.cdx.xml": '<bom xmlns="http://cyclonedx.org/schema/bom/1.6" version="1"><components>'
+    + '<component type="library" '
+    + " ".join(f'a{i}="v"' for i in range(MB // 10))
+    + "><name>x</name></component></components></bom>",
+    "many-relationships.spdx": _many_relationships_tag_value(MB // 110),
+    "many-relationships.spdx3.json": _many_relationships_spdx3(MB // 90),
     "valid.spdx3.json": '{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": ['
     + '{"spdxId": "\\"\\"", "type": "x"},' * (MB // 36)
     + "{}]}",
@@ -240,6 +280,21 @@ def test_a_fifo_named_like_a_manifest_is_listed_never_opened(tmp_path):
         os.mkfifo(tmp_path / name)
     found = timed(inventory, tmp_path)
     assert all(found[n] == ("skipped", "not a regular file (a FIFO); never opened") for n in found) and len(found) == 3
+
+
+@pytest.mark.parametrize("make", ["fifo", "link out"])
+def test_an_mlaudit_toml_not_opened_is_an_input_error(tmp_path, make):
+    """Its [[lineage]] states what no manifest does: refused unread, it must not let the release pass."""
+    folder = tmp_path / "release"
+    folder.mkdir()
+    if make == "fifo":
+        os.mkfifo(folder / "mlaudit.toml")
+    else:
+        (tmp_path / "outside.toml").write_text('[release]\nasset = "acme/m"\n')
+        (folder / "mlaudit.toml").symlink_to(tmp_path / "outside.toml")
+    problems = [(p.code, p.evidence.file, p.message) for p in harvest(folder).problems]
+    assert len(problems) == 1 and problems[0][:2] == ("unreadable", "mlaudit.toml")
+    assert problems[0][2].endswith("not read, so its settings and [[lineage]] are not applied")
 
 
 def test_a_socket_and_a_device_are_never_opened(tmp_path):
@@ -467,3 +522,32 @@ def test_a_doctype_behind_a_long_comment_is_refused(tmp_path, case):
     (tmp_path / Path(case).name).write_bytes(prolog + padding + body)
     (entry,) = harvest(tmp_path).inventory
     assert entry.status == "unreadable" and "DOCTYPE" in entry.reason, entry
+
+
+def test_a_parquet_table_whose_columns_inflate_past_the_bound_is_refused_before_its_rows_are_read(tmp_path):
+    """Parquet compresses each column (zstd reaches thousands of times): a small table bounded only
+    row by row once decoded would take gigabytes of memory; it is bounded as a gzip table is."""
+    import duckdb
+
+    table = tmp_path / "models.parquet"
+    query = "SELECT 'o/x' AS id, repeat('a', 8000000) AS cardData"
+    duckdb.connect().execute(f"COPY ({query}) TO '{table}' (FORMAT parquet, COMPRESSION zstd)")
+    assert table.stat().st_size < 8000000 // 200
+    problems = [p.message for p in harvest(tmp_path).problems]
+    assert len(problems) == 1 and "its columns inflate to" in problems[0] and "over 200 times its size" in problems[0]
+
+
+@pytest.mark.parametrize("key", ["license", "datasets"])
+def test_a_card_list_of_license_or_lineage_entries_is_read_up_to_its_bound_and_the_rest_told(tmp_path, key):
+    """Each entry costs a finding's work: 40,000 of them in a 0.4 MB card kept an audit running for
+    minutes. Those past the bound are not read, which fails the gate (their terms are unknown)."""
+    from auditor.harvest.hfcard import MAX_ENTRIES
+    from auditor.model import UNREAD_ENTRY
+
+    entries = "".join(f"\n  - o/d{i}" for i in range(MAX_ENTRIES + 500))
+    write_tree(tmp_path, {"acme/m/README.md": f"---\n{key}:{entries}\n---\n# m\n"})
+    result = harvest(tmp_path)
+    told = [(p.code, p.message) for p in result.problems if "entries" in p.message]
+    assert told == [(UNREAD_ENTRY, f"'{key}' lists 1,500 entries, more than the 1,000 read: the rest are not read")]
+    (record,) = result.records
+    assert len(record.licenses if key == "license" else record.references) == MAX_ENTRIES

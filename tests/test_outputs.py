@@ -15,6 +15,7 @@ import pytest
 from conftest import FIXTURES, RB, card, run_audit, write_tree
 
 from auditor.cli import OUTPUTS, main
+from auditor.cli_outputs import RECORD
 from auditor.report import junit, lines, notice, sarif
 
 DEMO = FIXTURES / "releases" / "demo"
@@ -398,21 +399,21 @@ def test_hostile_license_name_end_to_end(tmp_path):
 )
 def test_each_flag_writes_its_file_only(tmp_path, capsys, flag, name):
     assert main(["audit", str(DEMO), "--out", str(tmp_path), flag]) == 1
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["report.json", "report.html", name])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["report.json", "report.html", name, RECORD])
     assert f"wrote {tmp_path / name}" in capsys.readouterr().out
 
 
 def test_all_writes_every_output(tmp_path, demo):
     main(["audit", str(DEMO), "--out", str(tmp_path), "--all", "--fail-on", "never"])
     written = {p.name for p in tmp_path.iterdir()}
-    assert written == {"report.json", "report.html", *(name for name, _, _ in OUTPUTS.values())}
+    assert written == {"report.json", "report.html", RECORD, *(name for name, _, _ in OUTPUTS.values())}
     assert (tmp_path / "findings.txt").read_text(encoding="utf-8") == lines.render(demo)
     assert (tmp_path / "NOTICE").read_text(encoding="utf-8") == notice.render(demo)
 
 
 def test_without_flags_only_the_two_reports_are_written(tmp_path):
     main(["audit", str(DEMO), "--out", str(tmp_path)])
-    assert {p.name for p in tmp_path.iterdir()} == {"report.json", "report.html"}
+    assert {p.name for p in tmp_path.iterdir()} == {"report.json", "report.html", RECORD}
 
 
 def test_timestamp_is_recorded_only_when_asked_for(tmp_path):
@@ -429,3 +430,18 @@ def test_timestamp_is_recorded_only_when_asked_for(tmp_path):
         e for e in json.loads((stamped / "release.spdx.json").read_text())["@graph"] if e["type"] == "CreationInfo"
     ]
     assert info["created"].startswith(created[:19])
+
+
+def test_a_rerun_removes_the_outputs_of_the_earlier_audit_it_does_not_write(tmp_path, capsys):
+    """A NOTICE or SARIF of an earlier audit beside a new report.json would be taken for this audit's;
+    a file mlaudit did not write, or one changed since, is never removed."""
+    out = tmp_path / "out"
+    assert main(["audit", str(DEMO), "--out", str(out), "--notice", "--sarif", "--lines"]) == 1
+    (out / "report.pdf").write_text("the team's own\n")
+    (out / "findings.txt").write_text("edited\n")
+    capsys.readouterr()
+    assert main(["audit", str(DEMO), "--out", str(out)]) == 1
+    names = {p.name for p in out.iterdir()}
+    assert names == {"report.json", "report.html", "report.pdf", "findings.txt", ".mlaudit-outputs.json"}
+    assert f"removed NOTICE, report.sarif of an earlier audit from {out}" in capsys.readouterr().err
+    assert set(json.loads((out / ".mlaudit-outputs.json").read_bytes())["files"]) == {"report.json", "report.html"}

@@ -427,17 +427,18 @@ def test_a_pin_to_the_branch_main_follows_the_newest_as_it_moves(tmp_path):
     "content",
     [b"not a sha\n", b"", b"a" * 41, b"a" * 39 + b"\n", b"\x1b[31m" + b"a" * 40, b"a" * 40 + b"\n" * 200, "é".encode()],
 )
-def test_a_malformed_refs_main_is_reported_against_its_file_and_the_order_falls_back_to_the_path(tmp_path, content):
+def test_a_malformed_refs_main_is_an_input_error_that_fails_the_gate(tmp_path, content):
+    """Which snapshot is the newest is then unknown, and the one taken instead decides the terms (the
+    cache's main is CC-BY-NC-4.0, the other snapshot not): the gate must not pass on a broken file."""
     shutil.copytree(CACHE, tmp_path / "cache")
     (tmp_path / "cache" / MAIN_REF).write_bytes(content)
     g = built(tmp_path / "cache")
-    assert [v.revision for v in g.assets["model:meta/base"].versions] == [FIRST, SECOND]
     (problem,) = g.harvest.problems
-    assert (problem.evidence.file, problem.code, problem.asset) == (MAIN_REF, "invalid", "model:meta/base")
+    assert (problem.evidence.file, problem.code, problem.asset) == (MAIN_REF, "malformed", "model:meta/base")
     assert problem.message.startswith("refs/main should hold the 40-hex commit sha of a revision, found ")
     doc = audit.run(tmp_path / "cache", rb=RB).document()  # the audit goes on, and says why
-    assert [f["detail"]["file"] for f in doc["findings"] if f["rule"] == "INP002"] == [MAIN_REF]
-    assert [f["detail"]["new_revision"] for f in doc["findings"] if f["rule"] == "PRV015"] == [SECOND]
+    assert [f["detail"]["file"] for f in doc["findings"] if f["rule"] == "INP001"] == [MAIN_REF]
+    assert doc["verdict"] == "fail"
 
 
 def test_a_ref_naming_a_revision_the_cache_holds_no_snapshot_of_is_reported_and_not_used(tmp_path):

@@ -16,15 +16,16 @@ import stat
 from contextlib import suppress
 from pathlib import Path
 
-from auditor.harvest import cacherefs, hfcard, hubrows, hubtable, modelfolder, othercards, sniff
+from auditor.harvest import cacherefs, hfcard, hubrows, hubtable, modelfolder, othercards, prolog, sniff
 from auditor.harvest.folder import OUTSIDE, native, refusal, walk
 from auditor.harvest.layout import Context, enclosing, in_cache, place, ref_file
 from auditor.harvest.registry import READERS, Reader
 from auditor.model import UNREADABLE, AssetRecord, Evidence, Harvest, InventoryEntry, Problem
 from auditor.naming import asset_key
 
+CONFIG = "mlaudit.toml"  # the audit's settings and the lineage no manifest states
 CONFIG_FILES = {
-    "mlaudit.toml": "mlaudit config",
+    CONFIG: "mlaudit config",
     "resolutions.yaml": "mlaudit resolutions",
     "curations.yaml": "mlaudit curations",
 }
@@ -119,17 +120,32 @@ CACHE_HINT = (
 def _unopened(result: Harvest) -> list[Problem]:
     """What the walk could not open (a dangling link, a link out of the audit folder, a folder it
     cannot list) where a manifest may be lost: a file named like one, or the folder; an input
-    finding each, since a manifest nobody read must not pass the gate. Any other such file stays an
+    finding each, since a manifest nobody read must not pass the gate. So is an mlaudit.toml refused
+    (a FIFO, a link out of the folder): the lineage it states, which no manifest does, would be
+    dropped. Any other such file stays an
     inventory entry; a file a reader opened has told its own problems."""
     told = {problem.evidence.file for problem in result.problems}
     hint = CACHE_HINT if in_cache(result.root) else ""
     return [
-        Problem("unreadable", entry.reason + (hint if entry.reason == OUTSIDE else ""), Evidence(entry.file, ""))
+        Problem(
+            "unreadable", _unopened_reason(entry) + (hint if entry.reason == OUTSIDE else ""), Evidence(entry.file, "")
+        )
         for entry in result.inventory
-        if (entry.status == "unreadable" or entry.reason == OUTSIDE)
-        and entry.file not in told
-        and (entry.format == "folder" or _manifest_named(entry.file))
+        if entry.file not in told
+        and (
+            (
+                (entry.status == "unreadable" or entry.reason == OUTSIDE)
+                and (entry.format == "folder" or _manifest_named(entry.file))
+            )
+            or (entry.status == "skipped" and entry.file == CONFIG)
+        )
     ]
+
+
+def _unopened_reason(entry: InventoryEntry) -> str:
+    if entry.file == CONFIG and entry.status == "skipped":
+        return f"{entry.reason}: not read, so its settings and [[lineage]] are not applied"
+    return entry.reason
 
 
 def _manifest_named(rel: str) -> bool:
@@ -207,12 +223,12 @@ def _other_cards(cards: list[othercards.Found], root_name: str, result: Harvest)
 
 
 def _ref(path: Path, rel: str, branch: tuple[str, str], result: Harvest, refs: list[cacherefs.Ref]) -> None:
-    """A Hub cache's ref: used when it names a revision, else reported (and the file skipped)."""
+    """A Hub cache's ref: used when it names a revision, else reported as a file that cannot be read."""
     ref, problems = cacherefs.read(path, rel, *branch)
     refs.extend([ref] if ref else [])
     result.problems.extend(problems)
     reason = "; ".join(p.message for p in problems)
-    result.inventory.append(InventoryEntry(rel, cacherefs.INVENTORIED_AS, "read" if ref else "skipped", reason))
+    result.inventory.append(InventoryEntry(rel, cacherefs.INVENTORIED_AS, "read" if ref else "unreadable", reason))
 
 
 def _other(
@@ -228,6 +244,8 @@ def _other(
         _add(result, context.rel, "unknown", [], [problem])
         return
     reader = _reader(path, head)
+    later = prolog.later_head(path, sniff.HEAD_BYTES) if reader is None else None
+    reader = _reader(path, later.head) if later else reader
     found = sniff.members(path, head) if reader is None else None
     reader = _reader(path, sniff.as_head(found)) if found else reader
     if reader is hubtable:
@@ -235,7 +253,7 @@ def _other(
     elif reader is not None:
         records, problems = reader.read(path, context)
         _add(result, context.rel, reader.FORMAT, records, problems)
-    elif why := sniff.unrecognised(path, found):
+    elif why := sniff.unrecognised(path, found, later):
         _add(result, context.rel, "unknown", [], [Problem("malformed", f"file {why}", Evidence(context.rel, ""))])
     elif othercards.is_card(path):
         cards.append((path, context.rel))

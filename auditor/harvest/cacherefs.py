@@ -6,8 +6,9 @@ dates, so refs/main is what tells the newest of them (auditor/versions.py), and 
 to a branch name (`org/name@main`) binds.
 
 A ref file is read only as the walk yields it (a regular file inside the audited folder), and at
-most REF_BYTES of it. Anything but a 40-hex sha (and a line end) is a problem reported against the
-file; the ref is then left out, and the revisions keep the order the versions module documents.
+most REF_BYTES of it. Anything but a 40-hex sha (and a line end) is a file that cannot be read,
+reported against it (INP001): which revision the branch names is then unknown, and taking another
+for the newest could decide the release's terms by a broken file, so the gate fails instead.
 """
 
 from __future__ import annotations
@@ -47,10 +48,10 @@ def read(path: Path, rel: str, cache: str, branch: str) -> tuple[Ref | None, lis
         return Ref(cache, branch, text.lower()), []
     found = f"more than {REF_BYTES} bytes" if len(data) > REF_BYTES else repr(text[:48]) if text else "nothing"
     message = (
-        f"refs/{branch} should hold the 40-hex commit sha of a revision, found {found}; it is not used, so"
-        " the snapshots without dates are ordered by version number, else by path"
+        f"refs/{branch} should hold the 40-hex commit sha of a revision, found {found}; which revision the"
+        f" branch names is unknown (so is the newest, for refs/main), so the ref is not read"
     )
-    return None, [Problem("invalid", message, Evidence(rel, ""), owner)]
+    return None, [Problem("malformed", message, Evidence(rel, ""), owner)]
 
 
 def attach(records: list[AssetRecord], refs: list[Ref]) -> list[Problem]:

@@ -16,7 +16,7 @@ from lxml import etree
 
 from auditor.readers import safejson, safexml
 from auditor.readers.jsonlines import json_lines
-from auditor.readers.safexml import line_of
+from auditor.readers.safexml import attributes, line_of
 from auditor.readers.text import decode
 from auditor.readers.values import JSON, a_type
 
@@ -149,7 +149,7 @@ def _xml_value(name: str, el: etree._Element, pointer: str, xpath: str, namespac
 
 def _xml_object(el: etree._Element, pointer: str, xpath: str, namespace: str, doc: Bom) -> dict[str, JSON]:
     value: dict[str, JSON] = {}
-    for attr, text in el.attrib.items():
+    for attr, text in attributes(el):
         attr = etree.QName(attr).localname
         value[attr] = text
         doc.place(f"{pointer}/{attr}", line_of(el), f"{xpath}/@{attr}")

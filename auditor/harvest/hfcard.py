@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from auditor.harvest import hubrelation, mergeconfig
-from auditor.harvest.layout import Ev, Placement
+from auditor.harvest import hubrelation, mergeconfig, modelindex
+from auditor.harvest.layout import CardReport, Ev, Placement
 from auditor.identity import hub_id, looks_like_hub_id, pinned
 from auditor.model import (
     UNREAD_ENTRY,
@@ -33,7 +32,6 @@ PINNABLE = False
 HUB_LAYOUT = True
 IN_FOLDER = True
 
-CardReport = Callable[..., None]  # problem(code, message, pointer="", line=None): one problem met
 DATASET_FIELDS = frozenset(
     {
         "size_categories",
@@ -57,6 +55,10 @@ TERMS_FIELDS = frozenset(
 # The part of a field's value that documents what the field is for: a model-index with no results
 # (the Trainer's default) documents no evaluation, a co2_eq_emissions without emissions no impact.
 SAID_BY = {"model-index": "results", "co2_eq_emissions": "emissions"}
+
+
+MAX_ENTRIES = 1000  # entries read of a license or lineage list: each costs a finding's work, and a list
+# of tens of thousands in a 0.4 MB card kept the audit running for minutes
 
 
 def read_card(path: Path, rel: str, place: Placement) -> tuple[AssetRecord, list[Problem]]:
@@ -217,6 +219,10 @@ def _strings(data: dict[str, JSON], key: str, ev: Ev, problem: CardReport) -> li
     value = data.get(key)
     if value is None:
         return []
+    if isinstance(value, list) and len(value) > MAX_ENTRIES:
+        told = f"'{key}' lists {len(value):,} entries, more than the {MAX_ENTRIES:,} read: the rest are not read"
+        problem(UNREAD_ENTRY, told, key, ev(key).line)
+        value = value[:MAX_ENTRIES]
     items = [(value, key)] if not isinstance(value, list) else [(v, f"{key}[{i}]") for i, v in enumerate(value)]
     found = []
     for item, pointer in items:
@@ -329,71 +335,9 @@ def _source_datasets(data: dict[str, JSON], ev: Ev, problem: CardReport) -> list
 
 
 def _evaluations(data: dict[str, JSON], ev: Ev, problem: CardReport) -> list[Reference]:
-    """The datasets a model-index's results were evaluated on (evaluated_on), once each. An entry of
-    another shape may name one, so it is unread (INP001); a result naming no dataset id, or with
-    metrics of another shape, is told: nothing is passed over silently."""
-    refs, seen = [], set()
-    for result, pointer in _results(data, ev, problem):
-        _check_metrics(result.get("metrics"), f"{pointer}.metrics", ev, problem)
-        target = _dataset_type(result, pointer, ev, problem)
-        if target and target.lower() not in seen:
-            seen.add(target.lower())
-            if named := _hub_target(target, f"{pointer}.dataset.type", ev, problem):
-                refs.append(Reference(named, "dataset", "evaluated_on", ev(f"{pointer}.dataset.type")))
+    """The datasets a model-index's results were evaluated on (evaluated_on), once each."""
+    refs = []
+    for target, pointer in modelindex.evaluated_on(data, ev, problem):
+        if named := _hub_target(target, pointer, ev, problem):
+            refs.append(Reference(named, "dataset", "evaluated_on", ev(pointer)))
     return refs
-
-
-def _results(data: dict[str, JSON], ev: Ev, problem: CardReport) -> list[tuple[dict[str, JSON], str]]:
-    """Each result of the model-index, with its pointer; an entry or result of another shape, unread."""
-    found: list[tuple[dict[str, JSON], str]] = []
-    for entry, pointer in _items(data.get("model-index"), "model-index", ev, problem):
-        if not isinstance(entry, dict):
-            _shape(pointer, "a mapping", entry, ev, problem)
-            continue
-        for result, at in _items(entry.get("results"), f"{pointer}.results", ev, problem):
-            if isinstance(result, dict):
-                found.append((result, at))
-            else:
-                _shape(at, "a mapping", result, ev, problem)
-    return found
-
-
-def _dataset_type(result: dict[str, JSON], pointer: str, ev: Ev, problem: CardReport) -> str | None:
-    """The Hub id a result's dataset names (its `type`); a result naming none is told, a dataset or
-    type of another shape unread."""
-    dataset = result.get("dataset")
-    target = dataset.get("type") if isinstance(dataset, dict) else None
-    if isinstance(target, str) and target.strip():
-        return target.strip()
-    if dataset is not None and not isinstance(dataset, dict):
-        _shape(f"{pointer}.dataset", "a mapping", dataset, ev, problem)
-    elif target is not None and not isinstance(target, str):
-        _shape(f"{pointer}.dataset.type", "a string", target, ev, problem)
-    else:
-        where = f"{pointer}.dataset" if dataset is not None else pointer
-        told = "gives no 'type'" if dataset is not None else "names no 'dataset'"
-        problem("bad-field", f"'{where}' {told}: the evaluation data is not known", where, ev(where).line)
-    return None
-
-
-def _check_metrics(metrics: JSON, pointer: str, ev: Ev, problem: CardReport) -> None:
-    """Metrics name no upstream: one of another shape than the card spec's is told, not unread."""
-    for metric, at in _items(metrics, pointer, ev, problem, "bad-field"):
-        if not (isinstance(metric, dict) and isinstance(metric.get("type"), str) and "value" in metric):
-            _shape(at, "a mapping with a 'type' and a 'value'", metric, ev, problem, "bad-field")
-
-
-def _items(value: JSON, pointer: str, ev: Ev, problem: CardReport, code: str = UNREAD_ENTRY) -> list[tuple[JSON, str]]:
-    """The items of a list of the model-index with their pointers: none for None, and for a value of
-    another shape, told with `code`."""
-    if isinstance(value, list):
-        return [(item, f"{pointer}[{i}]") for i, item in enumerate(value)]
-    if value is not None:
-        _shape(pointer, "a list", value, ev, problem, code)
-    return []
-
-
-def _shape(pointer: str, expected: str, found: JSON, ev: Ev, problem: CardReport, code: str = UNREAD_ENTRY) -> None:
-    """An entry of the model-index of another shape than `expected`: unread (it may name evaluation
-    data), or told with `code`."""
-    problem(code, f"'{pointer}' should be {expected}, found {type(found).__name__}", pointer, ev(pointer).line)

@@ -173,6 +173,7 @@ def _load_parquet(tables: Tables, i: int, path: Path) -> None:
     string is none, as in JSON Lines. A file without an id column cannot be read."""
     import duckdb
 
+    gzipped.check_parquet(tables.con, path)
     types = {r[0]: r[1] for r in tables.con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(path)]).fetchall()}
     if "id" not in types:
         raise duckdb.InvalidInputException("it has no 'id' column, which names each row's repository")

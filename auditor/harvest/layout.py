@@ -102,3 +102,4 @@ class Context:
 
 Ev = Callable[[str], Evidence]  # the evidence of a field of the file being read, by its pointer
 Report = Callable[[str, str, str], None]  # problem(code, message, pointer): one problem met reading the file
+CardReport = Callable[..., None]  # problem(code, message, pointer="", line=None): one problem met in a card

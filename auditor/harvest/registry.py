@@ -43,7 +43,7 @@ class Reader(Format, Protocol):
 
     def detect(self, path: Path, head: bytes) -> bool:
         """A cheap test on the file's name and head (sniff: the first 4 KB, decoded; or a JSON object's top-level
-        marker members)."""
+        marker members; or an XML, YAML or tag-value file's 4 KB past its leading comments, prolog)."""
         ...
 
     def read(self, path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]]:

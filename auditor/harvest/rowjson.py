@@ -26,7 +26,7 @@ def parse(text: str | None, field: str, found: Problems, terms: frozenset[str] =
     the value stating license or lineage (a key given twice inside one: model.twice_told)."""
     if text is None:
         return None
-    safejson.MET.twice = False
+    safejson.MET.twice = safejson.MET.long = False
     try:
         value = _loads(text)
         if isinstance(value, str) and value[:1] in "{[":
@@ -38,6 +38,9 @@ def parse(text: str | None, field: str, found: Problems, terms: frozenset[str] =
         return None
     except (ValueError, RecursionError):
         return text
+    if safejson.MET.long:
+        found.append((BAD_ROW, f"{safejson.long_number(value, (field,))}; '{field}' is not read", field))
+        return None
     if safejson.MET.twice:  # nearly every row has no key given twice, and is not walked
         _tell_twice(_twice(value), field, found, terms)
     return value
@@ -48,7 +51,7 @@ class _TooDeep(ValueError):
 
 
 # made once: json.loads makes one a call given a hook; keys given twice are marked as in any manifest
-_DECODER = json.JSONDecoder(object_pairs_hook=safejson.keyed_object)
+_DECODER = json.JSONDecoder(object_pairs_hook=safejson.keyed_object, parse_int=safejson.integer)
 
 
 def _loads(text: str) -> JSON:

@@ -3,7 +3,8 @@
 A reader recognises its format from the file's name and head (registry.Reader.detect). The head is
 decoded per its byte order mark first, so a UTF-16 or UTF-32 manifest shows the same markers as a
 UTF-8 one. JSON's key order is free, so a JSON object whose head names no format is offered again
-as its top-level marker members alone, wherever they stand in the file. A file still unrecognised
+as its top-level marker members alone, wherever they stand in the file; an XML, YAML or tag-value
+file is offered again from its content on, past leading comments (prolog). A file still unrecognised
 that is named like a manifest (bom.json, *.spdx.json, …) or holds a manifest format's own top-level
 key is reported, never skipped in silence; any other file (tokenizer.json, a codemeta.json) is not.
 A JSON object over MEMBERS_LIMIT is not parsed here: it is searched for an own key written as a key,
@@ -17,6 +18,8 @@ import json
 import re
 from pathlib import Path
 
+from auditor.harvest import prolog
+from auditor.harvest.prolog import Later
 from auditor.readers.text import encoding_of
 
 HEAD_BYTES = 4096
@@ -79,8 +82,12 @@ def as_head(found: dict[str, object]) -> bytes:
     return json.dumps(found, ensure_ascii=False).encode("utf-8", "replace")
 
 
-def unrecognised(path: Path, found: dict[str, object] | None) -> str | None:
-    """Why a file no reader recognised must be reported (it looks like a manifest), or None."""
+def unrecognised(path: Path, found: dict[str, object] | None, later: Later | None = None) -> str | None:
+    """Why a file no reader recognised must be reported (it looks like a manifest, or its content
+    starts past the bound up to which its format is looked for), or None."""
+    if later and later.cut:
+        bound = f"its first {prolog.LIMIT // 1048576} MB, up to which its format is looked for"
+        return f"has comments or a start tag running past {bound}: not read"
     own = sorted(OWN_KEYS & set(found or ()))
     if own and _too_large(path):
         bound = (

@@ -107,11 +107,22 @@ def record_reference(
 
 
 def add_reference(record: AssetRecord, reference: Reference | None) -> None:
-    """`reference` added to the record unless it names the same target and relation as one it has."""
-    if reference and not any(
-        (r.target, r.relation) == (reference.target, reference.relation) for r in record.references
-    ):
+    """`reference` added to the record; `drop_repeats` keeps one per target and relation afterwards."""
+    if reference:
         record.references.append(reference)
+
+
+def drop_repeats(records: Iterable[AssetRecord]) -> None:
+    """Each record's references kept once per target and relation (the first stated), in one pass
+    over them: a document may state one relationship thousands of times."""
+    for record in records:
+        seen: set[tuple[str, str]] = set()
+        kept = []
+        for reference in record.references:
+            if (reference.target, reference.relation) not in seen:
+                seen.add((reference.target, reference.relation))
+                kept.append(reference)
+        record.references = kept
 
 
 def owner(element: str, records: dict[str, AssetRecord], containers: dict[str, str]) -> str | None:

@@ -7,7 +7,16 @@ says of the file it says of the package. What cannot be placed on a package is t
 
 from __future__ import annotations
 
-from auditor.harvest.spdx import add_reference, is_url, lifted, lineage_relation, owner, record_reference, variant
+from auditor.harvest.spdx import (
+    add_reference,
+    drop_repeats,
+    is_url,
+    lifted,
+    lineage_relation,
+    owner,
+    record_reference,
+    variant,
+)
 from auditor.harvest.spdx2load import Loaded
 from auditor.model import UNPLACED, UNREAD_ENTRY, AssetRecord, Evidence, Problem, Reference
 from auditor.naming import asset_key
@@ -69,6 +78,7 @@ def references(loaded: Loaded, records: dict[str, AssetRecord], rel: str) -> lis
         if document.creation_info.spdx_id in (child, parent) or (kind in _HOLDING and _holds(child, parent, parts)):
             continue  # the document lists its elements; a package holding its files is no lineage
         told += _lineage((a, kind, b), child, parent, code, records, containers, external, evidence)
+    drop_repeats(records.values())
     return told
 
 

@@ -8,6 +8,7 @@ from dataclasses import replace
 from auditor.harvest import exported, licensetext
 from auditor.harvest.spdx import (
     add_reference,
+    drop_repeats,
     element_scheme,
     is_url,
     lifted,
@@ -111,6 +112,7 @@ def relationships(graph: Graph, records: dict[str, AssetRecord]) -> None:
         placed = _placed("hasOutput", link.output, link.source, records, containers, graph, link.evidence)
         if placed is not None:
             _add_lineage(records[placed[0]], placed[1], "built", "hasInput", records, graph, link)
+    drop_repeats(records.values())
 
 
 def _ends(pointer: str, element: dict[str, JSON], graph: Graph) -> tuple[str, list[tuple[int, object]]] | None:

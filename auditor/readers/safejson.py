@@ -13,6 +13,7 @@ from auditor.readers.values import JSON
 
 MAX_JSON_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 200
+MAX_DIGITS = 4300  # digits of a JSON integer read: Python makes no int of more from text
 Where = tuple[str | int, ...]  # where in a JSON value: the keys and indexes leading there
 
 
@@ -43,7 +44,7 @@ def loads(data: bytes, twice: list[Where] | None = None) -> JSON:
     depth = depth_of(text)
     if depth > MAX_DEPTH:
         raise JSONRefused("refused", f"JSON nested {depth} levels deep, over the limit of {MAX_DEPTH}")
-    MET.twice = False
+    MET.twice = MET.long = False
     try:
         value = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
@@ -52,6 +53,8 @@ def loads(data: bytes, twice: list[Where] | None = None) -> JSON:
         ) from None
     except ValueError as exc:
         raise JSONRefused("malformed", f"invalid JSON: {exc}") from None
+    if MET.long:
+        raise JSONRefused("refused", long_number(value))
     if _SURROGATE_ESCAPE.search(text) and _holds_surrogate(value):
         raise _lone_surrogate(text)
     if MET.twice and twice is not None:  # nearly no file has a key given twice, and is not walked
@@ -83,6 +86,37 @@ def keyed_object(items: list[tuple[str, JSON]]) -> dict[str, JSON]:
     marked.keys_twice = sorted(again)
     MET.twice = True
     return marked
+
+
+class Long(str):
+    """A JSON integer of more than MAX_DIGITS digits, kept as its text so that it can be told where
+    it stands (`long_number`): valid JSON, but no value mlaudit reads."""
+
+    __slots__ = ()
+
+
+def integer(digits: str) -> int | str:
+    """A JSON integer's value; one of more than MAX_DIGITS digits marked (`Long`, `MET`) instead."""
+    if len(digits.lstrip("-")) <= MAX_DIGITS:
+        return int(digits)
+    MET.long = True
+    return Long(digits)
+
+
+def long_number(value: JSON, within: Where = ()) -> str:
+    """What to tell of the first integer in `value` (at `within`) too long to read (`integer`),
+    naming its field."""
+    stack: list[tuple[JSON, Where]] = [(value, within)]
+    while stack:
+        item, at = stack.pop()
+        if isinstance(item, Long):
+            where = dotted(at) or "the document"
+            return f"{where} is a number of {len(item.lstrip('-')):,} digits, over the {MAX_DIGITS:,} mlaudit reads"
+        if isinstance(item, list):
+            stack.extend((v, (*at, i)) for i, v in reversed(list(enumerate(item))))
+        elif isinstance(item, dict):
+            stack.extend((v, (*at, k)) for k, v in reversed(item.items()))
+    return f"a number of more than {MAX_DIGITS:,} digits, which mlaudit does not read"
 
 
 def _keys_twice(value: JSON) -> list[Where]:
@@ -144,7 +178,7 @@ def _no_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not valid JSON")
 
 
-_DECODER = json.JSONDecoder(object_pairs_hook=keyed_object, parse_constant=_no_constant)  # made once
+_DECODER = json.JSONDecoder(object_pairs_hook=keyed_object, parse_constant=_no_constant, parse_int=integer)  # made once
 
 
 # A string runs to its closing quote, or to the end of the text when unterminated, so no scan

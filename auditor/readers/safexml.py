@@ -107,3 +107,15 @@ def line_of(element: etree._Element) -> int | None:
     """The line an element starts on (lxml-stubs leave `sourceline` untyped)."""
     line: int | None = getattr(element, "sourceline", None)
     return line
+
+
+def attributes(element: etree._Element) -> list[tuple[str, str]]:
+    """An element's attributes (qualified name, value) in one pass: lxml's `attrib.items()` looks
+    each value up by name along the attribute list, quadratic in a hostile element's thousands."""
+    values = element.xpath("@*")
+    found = (
+        [value for value in values if isinstance(value, etree._ElementUnicodeResult)]
+        if isinstance(values, list)
+        else []
+    )
+    return [(value.attrname, str(value)) for value in found if isinstance(value.attrname, str)]
