@@ -15,6 +15,9 @@ from auditor.readers import safejson
 from auditor.readers.values import JSON
 
 MAX_TWICE = 10  # keys of one field given twice told one by one; the rest are counted
+# A string value beginning so holds JSON text (Parquet's usual card data, or pandas' JSON Lines of it)
+# and is read once more: here, and in the SQL that finds a row's upstreams (`nested_sql`).
+NESTED = ("{", "[")
 
 Problems = list[tuple[str, str, str]]  # (code, message, pointer in the row)
 
@@ -29,7 +32,7 @@ def parse(text: str | None, field: str, found: Problems, terms: frozenset[str] =
     safejson.MET.twice = False
     try:
         value = _loads(text)
-        if isinstance(value, str) and value[:1] in "{[":
+        if isinstance(value, str) and value.startswith(NESTED):
             value = _loads(value)
     except _TooDeep as deep:
         limit = safejson.MAX_DEPTH
@@ -41,6 +44,15 @@ def parse(text: str | None, field: str, found: Problems, terms: frozenset[str] =
     if safejson.MET.twice:  # nearly every row has no key given twice, and is not walked
         _tell_twice(_twice(value), field, found, terms)
     return value
+
+
+def nested_sql(value: str) -> str:
+    """DuckDB's reading of the JSON `value` (a column) as `parse` reads it: a string holding JSON
+    text (NESTED) is that text's value, so that the rows DuckDB finds upstream are those Python reads."""
+    text = f"({value}->>'$')"
+    starts = " OR ".join(f"starts_with({text}, '{s}')" for s in NESTED)
+    held = f"json_type({value}) = 'VARCHAR' AND ({starts}) AND json_valid({text})"
+    return f"CASE WHEN {held} THEN {text}::JSON ELSE {value} END"
 
 
 class _TooDeep(ValueError):
