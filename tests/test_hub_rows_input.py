@@ -107,3 +107,18 @@ def test_a_row_too_large_names_its_asset_which_is_described_not_unresolved(tmp_p
         unread["asset"] == "org/big"
         and "line 1 (org/big): its card data and tags are over 1024 KB" in unread["message"]
     )
+
+
+@pytest.mark.parametrize("form", ["jsonl", "parquet"])
+def test_a_tag_that_is_no_string_fails_its_asset_and_the_tags_beside_it_are_read(tmp_path, form):
+    tags = "['license:mit', NULL, 'base_model:finetune:org/base']"
+    if form == "parquet":
+        parquet(tmp_path / "models.parquet", f"SELECT 'org/kid' AS id, 'a' AS sha, {tags} AS tags")
+    else:
+        kid = {"id": "org/kid", "sha": "a", "tags": ["license:mit", None, "base_model:finetune:org/base"]}
+        (tmp_path / "models.jsonl").write_text(json.dumps(kid) + "\n")
+    (tmp_path / "base.jsonl").write_text(json.dumps({**BASE, "tags": []}) + "\n")
+    doc = run_audit(tmp_path, asset="org/kid")
+    [unread] = findings_of(doc, "INP001")
+    assert doc["verdict"] == "fail" and findings_of(doc, "CMP001")  # the base model and license tags are read
+    assert unread["asset"] == "org/kid" and "'tags[1]' should be a string, not null" in unread["message"]

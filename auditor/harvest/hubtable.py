@@ -35,7 +35,7 @@ from pathlib import Path
 from auditor.harvest import gzipped, hfcard, hubfields, hubrelation, hubrows, rowjson
 from auditor.harvest.layout import Context, Ev
 from auditor.identity import looks_like_hub_id
-from auditor.model import BAD_ROW, AssetRecord, Evidence, Problem
+from auditor.model import BAD_ROW, UNREAD_ENTRY, AssetRecord, Evidence, Problem
 from auditor.naming import asset_key
 from auditor.readers.values import JSON, shorten
 from auditor.vocabulary import HUB_KINDS
@@ -320,11 +320,25 @@ def _values(
             message = f"'{card_field}' is not a JSON object (its JSON text cut short, or another type); it is not read"
             found.append((BAD_ROW, message, card_field))
         card = {}
-    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        if tags is not None:
-            found.append(("bad-field", "'tags' should be a list of strings; it is not read", "tags"))
-        tags = []
-    return card, tags, found
+    return card, _tags(tags, found), found
+
+
+def _tags(value: JSON, found: list[tuple[str, str, str]]) -> list[str]:
+    """The row's tags, in place, one that is no string as empty. A tag may state the row's license
+    or lineage (and, without card data, is its only statement of them), so a tag that cannot be read,
+    or tags that are no list, are an unread entry that fails the asset; the string tags beside a bad
+    one are read."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        message = f"'tags' should be a list of strings, not {shorten(json.dumps(value))}; it is not read"
+        found.append((UNREAD_ENTRY, message, "tags"))
+        return []
+    for i, tag in enumerate(value):
+        if not isinstance(tag, str):
+            message = f"'tags[{i}]' should be a string, not {shorten(json.dumps(tag))}; it is not read"
+            found.append((UNREAD_ENTRY, message, f"tags[{i}]"))
+    return [tag if isinstance(tag, str) else "" for tag in value]
 
 
 def _with_tags(
