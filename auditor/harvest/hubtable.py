@@ -35,7 +35,7 @@ from pathlib import Path
 from auditor.harvest import gzipped, hfcard, hubfields, hubrelation, hubrows, rowjson
 from auditor.harvest.layout import Context, Ev
 from auditor.identity import looks_like_hub_id
-from auditor.model import BAD_ROW, UNREAD_ENTRY, AssetRecord, Evidence, Problem
+from auditor.model import BAD_ROW, AssetRecord, Evidence, Problem
 from auditor.naming import asset_key, split_id
 from auditor.readers.values import JSON, shorten
 from auditor.vocabulary import HUB_KINDS
@@ -127,9 +127,8 @@ def read(
                 records.append(record)
             if bad <= MAX_BAD_ROWS:
                 key = asset_key(record.kind, record.id) if record else None
-                problems.append(
-                    Problem(BAD_ROW, f"{error}; the row is not read", _at(context.rel, row[0], indexed), key)
-                )
+                where = _at(context.rel, row[0], indexed)
+                problems.append(Problem(BAD_ROW, f"{error}; the row is not read", where, key))
     except (duckdb.Error, gzipped.Unreadable) as exc:
         told = str(exc).replace(str(path), context.rel)  # DuckDB names the file by the path it was given
         message = f"cannot read the table: {shorten(told.splitlines()[0])}"
@@ -356,25 +355,7 @@ def _values(
             message = f"'{card_field}' is not a JSON object (its JSON text cut short, or another type); it is not read"
             found.append((BAD_ROW, message, card_field))
         card = {}
-    return card, _tags(tags, found), found
-
-
-def _tags(value: JSON, found: list[tuple[str, str, str]]) -> list[str]:
-    """The row's tags, in place, one that is no string as empty. A tag may state the row's license
-    or lineage (and, without card data, is its only statement of them), so a tag that cannot be read,
-    or tags that are no list, are an unread entry that fails the asset; the string tags beside a bad
-    one are read."""
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        message = f"'tags' should be a list of strings, not {shorten(json.dumps(value))}; it is not read"
-        found.append((UNREAD_ENTRY, message, "tags"))
-        return []
-    for i, tag in enumerate(value):
-        if not isinstance(tag, str):
-            message = f"'tags[{i}]' should be a string, not {shorten(json.dumps(tag))}; it is not read"
-            found.append((UNREAD_ENTRY, message, f"tags[{i}]"))
-    return [tag if isinstance(tag, str) else "" for tag in value]
+    return card, rowjson.tags(tags, found), found
 
 
 def _with_tags(
