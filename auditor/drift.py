@@ -2,7 +2,8 @@
 
 Each side is read as auditor/drift_sides.py says; the answer names what judged each (its legal
 position) and warns where the sides differ besides the lake (their kind, release, position, rule
-base). Per asset: its licence as declared and as read, its use category, its
+base). Per asset: its licence as declared and as read (licences changed counts those as read: a
+declared one spelt anew, `apache-2.0` as `Apache-2.0`, is shown, not counted), its use category, its
 lineage edges (an edge belongs to its child), and its findings, matched by finding id (rule, asset
 and details): new, gone, or changed in severity or status. An asset is added or removed where one
 side has it: as a row (a lake's release, or a report's asset) or, for an upstream a lake does not
@@ -267,7 +268,7 @@ DETAILS = (
 COUNTS = (
     "SELECT count(*) FILTER (WHERE status = 'added') AS assets_added, "
     "count(*) FILTER (WHERE status = 'removed') AS assets_removed, "
-    "count(*) FILTER (WHERE license IS NOT NULL OR declared IS NOT NULL) AS licenses_changed, "
+    "count(*) FILTER (WHERE license IS NOT NULL) AS licenses_changed, "
     "count(*) FILTER (WHERE use_category IS NOT NULL) AS use_categories_changed FROM assets_x",
     "SELECT count(*) FILTER (WHERE change = 'added') AS edges_added, "
     "count(*) FILTER (WHERE change = 'removed') AS edges_removed FROM edges_x",

@@ -36,7 +36,6 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import replace
-from itertools import pairwise
 
 from auditor import schema
 from auditor.claims import effective_licenses
@@ -204,8 +203,8 @@ def facts(
     """`tracks_newest` for each reference (in `scope`) that follows the newest revision of an asset
     with versions (no revision, a branch, a revision not harvested) or pins a revision the audit
     does not know of an asset known at one, and for each asset in `scope` `disagrees` where
-    refs/main files name different revisions of it, and `relicensed` for each licence change
-    between two successive versions of it."""
+    refs/main files name different revisions of it, and `relicensed` for the licence change into
+    its newest revision's licence (_last_change)."""
     versioned = {k: a for k, a in graph.assets.items() if a.versions}
     asked = (e for e in graph.edges if (e.revision or e.parent in versioned) and (scope is None or e.child in scope))
     for edge in asked:
@@ -215,11 +214,20 @@ def facts(
         if scope is None or key in scope:
             if disagreement := _refs_disagree(asset):
                 yield S.disagrees(ids[key], "version", disagreement[0]), disagreement[1]
-            for old, new in pairwise(asset.versions):
-                was, now = _license(asset, old, kb), _license(asset, new, kb)
-                if was != now:
-                    fact = S.relicensed(ids[key], old.revision, was, new.revision, now)
-                    yield fact, [*_where(old), *_where(new)]
+            if change := _last_change(asset, kb):
+                (old, was), (new, now) = change
+                yield S.relicensed(ids[key], old.revision, was, new.revision, now), [*_where(old), *_where(new)]
+
+
+def _last_change(asset: Asset, kb: KnowledgeBase) -> tuple[tuple[Version, str], tuple[Version, str]] | None:
+    """The licence change into the newest revision's licence: the last revision under another one and
+    the revision after it, where the newest's licence began (None: every revision has it). What
+    tracks the newest is bound by that licence; earlier changes are history, not what binds it."""
+    licences = [_license(asset, version, kb) for version in asset.versions]
+    for i in range(len(licences) - 1, 0, -1):
+        if licences[i - 1] != licences[-1]:
+            return (asset.versions[i - 1], licences[i - 1]), (asset.versions[i], licences[-1])
+    return None
 
 
 def _refs_disagree(asset: Asset) -> tuple[str, list[Evidence]] | None:

@@ -406,3 +406,14 @@ def test_an_asset_respelt_in_letter_case_only_is_kept_with_its_findings():
 
     doc = drift.compare(side("acme/tracking"), side("ACME/Tracking"), RB.kb)[0]
     assert not any(doc["counts"].values()) and doc["assets"] == []
+
+
+def test_a_licence_spelt_anew_is_shown_but_not_counted_as_changed(tmp_path):
+    """The Hub takes `apache-2.0` and `Apache-2.0` alike: the licence as read, not its spelling, is counted."""
+    row = {"id": "org/a", "sha": "a", "tags": [], "cardData": {"license": "apache-2.0"}}
+    for name, spelt in (("old", "apache-2.0"), ("new", "Apache-2.0")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "models.jsonl").write_text(json.dumps({**row, "cardData": {"license": spelt}}) + "\n")
+    doc = compared(tmp_path / "old", tmp_path / "new")
+    assert doc["counts"]["licenses_changed"] == 0
+    assert [a["declared"] for a in doc["assets"]] == [{"before": "apache-2.0", "after": "Apache-2.0"}]

@@ -30,7 +30,7 @@ def model(old: dict, new: dict) -> dict:
     counts = {
         "assets_added": sum(r["status"] == "added" and r["asset"] in sides[1]["assets"] for r in rows),
         "assets_removed": sum(r["status"] == "removed" and r["asset"] in sides[0]["assets"] for r in rows),
-        "licenses_changed": sum("license" in r or "declared" in r for r in rows),
+        "licenses_changed": sum("license" in r for r in rows),  # as read: a spelling is no change
         "use_categories_changed": sum("use_category" in r for r in rows),
         "edges_added": len(ne - oe),
         "edges_removed": len(oe - ne),

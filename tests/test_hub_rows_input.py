@@ -107,3 +107,47 @@ def test_a_row_too_large_names_its_asset_which_is_described_not_unresolved(tmp_p
         unread["asset"] == "org/big"
         and "line 1 (org/big): its card data and tags are over 1024 KB" in unread["message"]
     )
+
+
+@pytest.mark.parametrize("form", ["jsonl", "parquet"])
+def test_a_tag_that_is_no_string_fails_its_asset_and_the_tags_beside_it_are_read(tmp_path, form):
+    tags = "['license:mit', NULL, 'base_model:finetune:org/base']"
+    if form == "parquet":
+        parquet(tmp_path / "models.parquet", f"SELECT 'org/kid' AS id, 'a' AS sha, {tags} AS tags")
+    else:
+        kid = {"id": "org/kid", "sha": "a", "tags": ["license:mit", None, "base_model:finetune:org/base"]}
+        (tmp_path / "models.jsonl").write_text(json.dumps(kid) + "\n")
+    (tmp_path / "base.jsonl").write_text(json.dumps({**BASE, "tags": []}) + "\n")
+    doc = run_audit(tmp_path, asset="org/kid")
+    [unread] = findings_of(doc, "INP001")
+    assert doc["verdict"] == "fail" and findings_of(doc, "CMP001")  # the base model and license tags are read
+    assert unread["asset"] == "org/kid" and "'tags[1]' should be a string, not null" in unread["message"]
+
+
+def test_an_empty_license_is_told_empty(tmp_path):
+    rows = [
+        {"id": "org/kid", "sha": "a", "cardData": {"license": ""}},
+        {"id": "org/two", "cardData": {"license": [" "]}},
+    ]
+    (tmp_path / "models.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    told = {(p.code, p.message) for p in harvest(tmp_path).problems}
+    assert told == {("unread-entry", "line 1: 'license' is empty"), ("unread-entry", "line 2: 'license[0]' is empty")}
+
+
+def test_a_row_repeating_an_id_and_sha_with_other_content_is_told_naming_both_rows(tmp_path):
+    kid = {"id": "org/kid", "sha": "k", "tags": [], "cardData": {"license": "mit"}}
+    other = {**kid, "cardData": {"license": "mit", "base_model": "org/base"}}
+    (tmp_path / "models.jsonl").write_text("".join(json.dumps(r) + "\n" for r in (BASE, kid, kid, other)))
+    told = [(p.code, p.message, p.asset) for p in harvest(tmp_path).problems]
+    message = "line 4: it repeats org/kid at revision k of line 2 with other card data or tags; both are read"
+    assert told == [("repeated-row", f"{message} (check which the Hub holds)", "model:org/kid")]
+
+
+def test_a_row_whose_id_has_the_datasets_prefix_describes_that_dataset_unread(tmp_path):
+    data = {"id": "datasets/org/data", "sha": "d", "tags": [], "cardData": {"license": "cc-by-nc-4.0"}}
+    kid = {"id": "org/kid", "sha": "k", "tags": [], "cardData": {"license": "mit", "datasets": ["org/data"]}}
+    (tmp_path / "models.jsonl").write_text("".join(json.dumps(r) + "\n" for r in (data, kid)))
+    doc = run_audit(tmp_path, asset="org/kid")
+    [unread] = findings_of(doc, "INP001")
+    assert not findings_of(doc, "PRV002") and unread["asset"] == "datasets/org/data"
+    assert "it names the dataset org/data with the prefix reports use; the row is not read" in unread["message"]

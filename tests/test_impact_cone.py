@@ -4,12 +4,13 @@ Hub-shaped lake and on a lake whose cards descend from a table's rows."""
 
 from __future__ import annotations
 
+import json
 import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, RB, ROOT
+from conftest import FIXTURES, RB, ROOT, findings_of, run_audit
 
 from auditor import impact, lake
 
@@ -53,3 +54,23 @@ def test_cards_descending_from_a_tables_rows_are_reached():
     """The versions lake: a table holds the base's revisions, cards fine-tune and quantize it."""
     doc, _ = both_ways(FIXTURES / "lakes" / "versions", "meta/llama-base", impact.Change("takedown"))
     assert doc["descendants"] >= 3
+
+
+@pytest.mark.parametrize(
+    "kid",
+    [
+        {"cardData": json.dumps({"license": "mit", "base_model": "org/base"})},
+        {"cardData": {"license": "mit"}, "tags": json.dumps(["base_model:finetune:org/base"])},
+    ],
+    ids=["card-data-as-text", "tags-as-text"],
+)
+def test_card_data_and_tags_given_as_json_text_are_lineage_to_every_path(tmp_path, kid):
+    """A string holding JSON text (pandas' JSON Lines of a Parquet text column) reads as its value
+    alike in the whole lake, in a release's lineage and in impact's descendants."""
+    base = {"id": "org/base", "sha": "b", "tags": [], "cardData": {"license": "cc-by-nc-4.0"}}
+    rows = [base, {"id": "org/kid", "sha": "k", "tags": [], **kid}]
+    (tmp_path / "models.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    doc, _ = both_ways(tmp_path, "org/base", impact.Change("relicense", "MIT"))
+    assert doc["descendants"] == 1
+    audited = run_audit(tmp_path, asset="org/kid")
+    assert findings_of(audited, "CMP001") and not findings_of(audited, "PRV002")

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, RB
+from conftest import FIXTURES, RB, run_audit
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -535,3 +535,34 @@ def test_two_caches_whose_refs_main_name_the_same_revision_agree(tmp_path):
     assert [v.revision for v in g.assets["model:meta/base"].versions] == [SECOND, FIRST]
     doc = audit.run(root, rb=RB).document()
     assert not [f for f in doc["findings"] if f["rule"] == "PRV003"]
+
+
+@pytest.mark.parametrize(
+    ("licenses", "change"),
+    [
+        (["apache-2.0", "cc-by-nc-4.0", "mit"], ("b", "CC-BY-NC-4.0", "c", "MIT")),
+        (["apache-2.0", "cc-by-nc-4.0", "cc-by-nc-4.0"], ("a", "Apache-2.0", "b", "CC-BY-NC-4.0")),
+    ],
+)
+def test_a_tracker_is_told_only_the_change_into_the_newest_revisions_licence(tmp_path, licenses, change):
+    """A change between two older revisions is history: the tracker is bound by the newest's licence."""
+    rows = [
+        {"id": "org/base", "sha": sha * 40, "lastModified": f"202{n}-01-01T00:00:00.000Z", "cardData": {"license": lic}}
+        for n, (sha, lic) in enumerate(zip("abc", licenses, strict=True))
+    ]
+    rows.append(
+        {"id": "org/tracking", "sha": "d" * 40, "cardData": {"license": "apache-2.0", "base_model": "org/base"}}
+    )
+    (tmp_path / "models.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    doc = run_audit(tmp_path, asset="org/tracking")
+    told = [f["detail"] for f in doc["findings"] if f["rule"] == "PRV015"]
+    old_revision, old, new_revision, new = change
+    assert told == [
+        {
+            "parent": "org/base",
+            "old_revision": old_revision * 40,
+            "old": old,
+            "new_revision": new_revision * 40,
+            "new": new,
+        }
+    ]

@@ -229,10 +229,15 @@ def _strings(data: dict[str, JSON], key: str, ev: Ev, problem: CardReport) -> li
         if isinstance(item, str) and item.strip():
             found.append((item.strip(), pointer))
         elif item is not None:
-            problem(
-                UNREAD_ENTRY, f"'{pointer}' should be a string, found {type(item).__name__}", pointer, ev(pointer).line
-            )
+            problem(UNREAD_ENTRY, _unread_entry(pointer, item), pointer, ev(pointer).line)
     return found
+
+
+def _unread_entry(pointer: str, item: JSON) -> str:
+    """Why an entry of a string field is not read: empty (blank), or not a string."""
+    if isinstance(item, str):
+        return f"'{pointer}' is empty"
+    return f"'{pointer}' should be a string, found {type(item).__name__}"
 
 
 def _licenses(data: dict[str, JSON], ev: Ev, problem: CardReport) -> list[LicenseStatement]:

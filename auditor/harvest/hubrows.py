@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor import duck
-from auditor.harvest import gzipped, hubfields, longlines
+from auditor.harvest import gzipped, hubfields, longlines, rowjson
 from auditor.identity import HUB_ID, looks_like_hub_id
 
 MAX_ROW_BYTES = 1024 * 1024  # a row's card data and tags, the part of it read
@@ -329,13 +329,15 @@ def _seeds() -> str:
 
 def _upstream(rows: str) -> str:
     """(child, parent) for each Hub id that the `rows` (child, card, tags as JSON) name upstream,
-    each row's card data parsed once into the fields that can name one."""
+    each row's card data parsed once into the fields that can name one; card data or tags given as
+    a string holding JSON text are read as hubtable reads them (rowjson.nested_sql)."""
     fields = "{" + ", ".join(f'"{f}": "JSON"' for f in (*UPSTREAM_FIELDS, "model-index")) + "}"
     return f"""SELECT child, {_hub_id("name")} AS parent FROM (
                    SELECT child, lower(trim(unnest({_names("c")}))) AS name FROM (
                        SELECT child, tags,
                               CASE WHEN json_type(card) = 'OBJECT' THEN json_transform(card, '{fields}') END AS c
-                       FROM ({rows})))"""
+                       FROM (SELECT child, {rowjson.nested_sql("card")} AS card, {rowjson.nested_sql("tags")} AS tags
+                             FROM ({rows}))))"""
 
 
 def _upstream_values(tables: Tables) -> Iterator[tuple[int, tuple[str, str]]]:

@@ -36,7 +36,7 @@ from auditor.harvest import gzipped, hfcard, hubfields, hubrelation, hubrows, ro
 from auditor.harvest.layout import Context, Ev
 from auditor.identity import looks_like_hub_id
 from auditor.model import BAD_ROW, AssetRecord, Evidence, Problem
-from auditor.naming import asset_key
+from auditor.naming import asset_key, split_id
 from auditor.readers.values import JSON, shorten
 from auditor.vocabulary import HUB_KINDS
 
@@ -113,11 +113,13 @@ def read(
     records: list[AssetRecord] = []
     problems: list[Problem] = []
     indexed, kind, bad = hubrows.form(path) != "lines", _kind(path, records_kind), 0
+    seen: dict[tuple[str, str], tuple[int, int]] = {}
     try:
         for row in hubrows.rows(tables or hubrows.load([path]), path, focus):
             error = _error(row, indexed)
             if error is None:
                 _row(row, indexed, kind, context.rel, records, problems)
+                problems.extend(_repeated(row, seen, indexed, context.rel, records[-1]))
                 continue
             bad += 1  # a table broken throughout is one broken file, not a million findings
             record = _unread(row, kind, context.rel, indexed, focus)
@@ -125,9 +127,8 @@ def read(
                 records.append(record)
             if bad <= MAX_BAD_ROWS:
                 key = asset_key(record.kind, record.id) if record else None
-                problems.append(
-                    Problem(BAD_ROW, f"{error}; the row is not read", _at(context.rel, row[0], indexed), key)
-                )
+                where = _at(context.rel, row[0], indexed)
+                problems.append(Problem(BAD_ROW, f"{error}; the row is not read", where, key))
     except (duckdb.Error, gzipped.Unreadable) as exc:
         told = str(exc).replace(str(path), context.rel)  # DuckDB names the file by the path it was given
         message = f"cannot read the table: {shorten(told.splitlines()[0])}"
@@ -138,13 +139,44 @@ def read(
     return records, problems
 
 
+def _repeated(
+    row: hubrows.Row, seen: dict[tuple[str, str], tuple[int, int]], indexed: bool, rel: str, record: AssetRecord
+) -> list[Problem]:
+    """A row repeating an earlier row's id and sha with other card data or tags, told naming both
+    rows: one revision has one card, so the table is corrupt (two crawls joined, a stale row); both
+    are read, as records of that revision. `seen`: (id, sha) -> (row, its content's hash)."""
+    if record.revision is None:
+        return []
+    number, content = row[0], hash((row[6], row[8]))  # its card data and tags
+    first = seen.setdefault((record.id.lower(), record.revision), (number, content))
+    if first[1] == content:
+        return []
+    message = (
+        f"{_where(number, indexed)}: it repeats {record.id} at revision {record.revision} of "
+        f"{_where(first[0], indexed)} with other card data or tags; both are read (check which the Hub holds)"
+    )
+    return [Problem("repeated-row", message, _at(rel, number, indexed), asset_key(record.kind, record.id))]
+
+
 def _error(row: hubrows.Row, indexed: bool) -> str | None:
     """Why a row cannot be read at all, naming it, and its id where that could be read (None: it can be)."""
     number, error, row_id = row[:3]
     if error is None and not (row_id and looks_like_hub_id(row_id)):
         error = f"its id {shorten(row_id)!r} is not a Hub id" if row_id else "it has no id (a string)"
+        if prefixed := _prefixed(row_id):
+            error += f": it names the {prefixed[0]} {prefixed[1]} with the prefix reports use"
     named = f" ({row_id})" if row_id and looks_like_hub_id(row_id) else ""
     return None if error is None else f"{_where(number, indexed)}{named}: {error}"
+
+
+def _prefixed(row_id: str | None) -> tuple[str, str] | None:
+    """(kind, Hub id) of an id written with the prefix of its repository's path on the Hub, as
+    reports name a dataset (`datasets/org/x`): no Hub id, so its row is not read, but it names the
+    asset the row describes."""
+    if not (row_id and row_id.startswith(tuple(f"{p}/" for p in hubrows.NAMESPACES))):
+        return None
+    kind, hub = split_id(row_id)
+    return (kind, hub) if "/" in hub and looks_like_hub_id(hub) else None
 
 
 def _unread(
@@ -154,6 +186,9 @@ def _unread(
     twice), saying nothing of its asset: the asset is described by a row that failed to read, which
     its INP001 tells, not an upstream no manifest describes."""
     number, _, row_id = row[:3]
+    prefixed = _prefixed(row_id)
+    if prefixed:
+        row_id, kind = prefixed[1], (prefixed[0], "the prefix of the row's id")
     if not (row_id and looks_like_hub_id(row_id)) or (focus is not None and row_id.lower() not in focus):
         return None
     found, basis = kind or ("model", "default")
@@ -320,11 +355,7 @@ def _values(
             message = f"'{card_field}' is not a JSON object (its JSON text cut short, or another type); it is not read"
             found.append((BAD_ROW, message, card_field))
         card = {}
-    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        if tags is not None:
-            found.append(("bad-field", "'tags' should be a list of strings; it is not read", "tags"))
-        tags = []
-    return card, tags, found
+    return card, rowjson.tags(tags, found), found
 
 
 def _with_tags(

@@ -2,7 +2,8 @@
 size (hubrows.MAX_ROW_BYTES), read as a manifest's JSON would be told. DuckDB and Python's parser
 take any nesting and keep the last of a key given twice, silently; here a value nested deeper than
 safejson.MAX_DEPTH is not read (a row problem that fails the gate, as a JSON manifest that deep is
-refused), and each key given twice is told, as a card's YAML tells it.
+refused), and each key given twice is told, as a card's YAML tells it; a tag that is no string
+is an unread entry (`tags`).
 Linear: the nesting is measured only when the text has that many brackets, and only a value with a
 key given twice is walked, without recursion."""
 
@@ -10,11 +11,14 @@ from __future__ import annotations
 
 import json
 
-from auditor.model import BAD_ROW, DUPLICATE_KEY, path_keys, twice_told
+from auditor.model import BAD_ROW, DUPLICATE_KEY, UNREAD_ENTRY, path_keys, twice_told
 from auditor.readers import safejson
-from auditor.readers.values import JSON
+from auditor.readers.values import JSON, shorten
 
 MAX_TWICE = 10  # keys of one field given twice told one by one; the rest are counted
+# A string value beginning so holds JSON text (Parquet's usual card data, or pandas' JSON Lines of it)
+# and is read once more: here, and in the SQL that finds a row's upstreams (`nested_sql`).
+NESTED = ("{", "[")
 
 Problems = list[tuple[str, str, str]]  # (code, message, pointer in the row)
 
@@ -29,7 +33,7 @@ def parse(text: str | None, field: str, found: Problems, terms: frozenset[str] =
     safejson.MET.twice = safejson.MET.long = False
     try:
         value = _loads(text)
-        if isinstance(value, str) and value[:1] in "{[":
+        if isinstance(value, str) and value.startswith(NESTED):
             value = _loads(value)
     except _TooDeep as deep:
         limit = safejson.MAX_DEPTH
@@ -44,6 +48,33 @@ def parse(text: str | None, field: str, found: Problems, terms: frozenset[str] =
     if safejson.MET.twice:  # nearly every row has no key given twice, and is not walked
         _tell_twice(_twice(value), field, found, terms)
     return value
+
+
+def nested_sql(value: str) -> str:
+    """DuckDB's reading of the JSON `value` (a column) as `parse` reads it: a string holding JSON
+    text (NESTED) is that text's value, so that the rows DuckDB finds upstream are those Python reads."""
+    text = f"({value}->>'$')"
+    starts = " OR ".join(f"starts_with({text}, '{s}')" for s in NESTED)
+    held = f"json_type({value}) = 'VARCHAR' AND ({starts}) AND json_valid({text})"
+    return f"CASE WHEN {held} THEN {text}::JSON ELSE {value} END"
+
+
+def tags(value: JSON, found: Problems) -> list[str]:
+    """The row's tags, in place, one that is no string as empty. A tag may state the row's license
+    or lineage (and, without card data, is its only statement of them), so a tag that cannot be read,
+    or tags that are no list, are an unread entry that fails the asset; the string tags beside a bad
+    one are read."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        message = f"'tags' should be a list of strings, not {shorten(json.dumps(value))}; it is not read"
+        found.append((UNREAD_ENTRY, message, "tags"))
+        return []
+    for i, tag in enumerate(value):
+        if not isinstance(tag, str):
+            message = f"'tags[{i}]' should be a string, not {shorten(json.dumps(tag))}; it is not read"
+            found.append((UNREAD_ENTRY, message, f"tags[{i}]"))
+    return [tag if isinstance(tag, str) else "" for tag in value]
 
 
 class _TooDeep(ValueError):
