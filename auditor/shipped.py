@@ -21,9 +21,8 @@ from auditor.model import DISTRIBUTABLE, Asset, AssetGraph, AssetRecord, Evidenc
 
 _LICENSE_NAME = re.compile(r"^(?:LICEN[CS]E|COPYING)[-_. ](.+?)(?:\.(?:md|txt))?$", re.I)
 _PLAIN_LICENSE = re.compile(r"^(?:LICEN[CS]E|COPYING)(?:\.(?:md|txt|rst))?$", re.I)
-_SPDX_LINE = re.compile(r"SPDX-License-Identifier:[ \t]*([^\s]+)", re.I)
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
-MAX_NAMES = 20  # license names read from one file's text: bounds the lookups on hostile input
+MAX_NAMES = 20  # URLs read from one file's text: bounds the lookups on hostile input
 MAX_COPYRIGHTS = 20  # copyright lines kept from one file: a notice lists a few holders, not thousands
 MAX_COPYRIGHT_CHARS = 300  # a longer "line" is prose or hostile input, not a notice
 # A notice, not prose about copyright: "Copyright (c) …", "Copyright 2024 …", "© …", "(c) 2024 …", SPDX's tag
@@ -123,32 +122,28 @@ def suffixed(record: AssetRecord) -> bool:
 
 
 def licenses(asset: Asset, kb: KnowledgeBase) -> dict[str, list[Evidence]]:
-    """License id -> the license files of the asset's folder that hold its text (identified by
-    the text itself) or name it (by the file's name, an SPDX-License-Identifier line or its URL)."""
+    """License id -> the license files of the asset's folder that hold its text (identified by the
+    text itself), or, for a license that accepts its URI for its text (CC BY 4.0 s3(a)(1)(C)), give
+    that URI. A file naming a license by its file name or an SPDX-License-Identifier line gives no
+    copy of it (MIT: "this permission notice shall be included"; Apache-2.0 s4(a): "a copy of this
+    License"), nor does an empty one."""
     found: dict[str, list[Evidence]] = {}
     for record in (r for r in asset.records if r.role == "license"):
-        named = [(s.raw, s.evidence) for s in record.licenses if s.raw is not None]
-        named += [(text, Evidence(record.source, f"names {text}", line)) for text, line in _names(record)]
-        for text, evidence in named:
-            lic = lookup(text, kb)
+        held = [(lookup(s.raw, kb), s.evidence) for s in record.licenses if s.raw is not None]
+        linked = [(lookup(url, kb), Evidence(record.source, f"links {url}", line)) for url, line in _urls(record)]
+        for lic, evidence in held + [(lic, e) for lic, e in linked if lic and kb.linked_copy(lic.id)]:
             if lic is not None and evidence not in found.setdefault(lic.id, []):
                 found[lic.id].append(evidence)
     return found
 
 
-def _names(record: AssetRecord) -> list[tuple[str, int | None]]:
-    """The license names a license file carries: its name's suffix (LICENSE-MIT), and the SPDX
-    identifiers and URLs of its text, each with its line."""
-    names: list[tuple[str, int | None]] = []
+def _urls(record: AssetRecord) -> list[tuple[str, int]]:
+    """The URLs of a license file's text, each with its line."""
     text = record.text or ""
-    suffix = _LICENSE_NAME.match(record.source.rsplit("/", 1)[-1])
-    if suffix:
-        names.append((suffix.group(1), None))
-    for pattern in (_SPDX_LINE, _URL):
-        for match in islice(pattern.finditer(text), MAX_NAMES):
-            value = match.group(match.lastindex or 0).rstrip(".,;")
-            names.append((value, text.count("\n", 0, match.start()) + 1))
-    return names
+    return [
+        (match.group(0).rstrip(".,;"), text.count("\n", 0, match.start()) + 1)
+        for match in islice(_URL.finditer(text), MAX_NAMES)
+    ]
 
 
 def repeats(own: list[tuple[str, Evidence]], upstream: list[tuple[str, Evidence]]) -> bool:
