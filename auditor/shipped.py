@@ -21,6 +21,7 @@ from auditor.model import DISTRIBUTABLE, Asset, AssetGraph, AssetRecord, Evidenc
 
 _LICENSE_NAME = re.compile(r"^(?:LICEN[CS]E|COPYING)[-_. ](.+?)(?:\.(?:md|txt))?$", re.I)
 _PLAIN_LICENSE = re.compile(r"^(?:LICEN[CS]E|COPYING)(?:\.(?:md|txt|rst))?$", re.I)
+_TOKEN = re.compile(r"[a-z0-9]+")
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
 MAX_NAMES = 20  # URLs read from one file's text: bounds the lookups on hostile input
 MAX_COPYRIGHTS = 20  # copyright lines kept from one file: a notice lists a few holders, not thousands
@@ -114,11 +115,29 @@ def policies(asset: Asset) -> list[Evidence]:
     return [Evidence(r.source, "") for r in asset.records if r.role == "policy"]
 
 
-def suffixed(record: AssetRecord) -> bool:
-    """A license file whose name adds to LICENSE or COPYING (LICENSE-CC-BY-4.0, COPYING.LGPL): often
-    an upstream's license text the folder ships because that license asks for it (CC BY 4.0
-    s3(a)(1)(C)), so it declares the asset's license only where nothing else does."""
-    return record.role == "license" and not _PLAIN_LICENSE.match(record.source.rsplit("/", 1)[-1])
+def suffixed(record: AssetRecord, kb: KnowledgeBase) -> bool:
+    """A license file whose name adds to LICENSE or COPYING the name of the license its text holds
+    (LICENSE-CC-BY-4.0, LICENSE-APACHE, COPYING.LESSER): often an upstream's license text the folder
+    ships because that license asks for it (CC BY 4.0 s3(a)(1)(C)), so it declares the asset's license
+    only where nothing else does. A suffix that names what the file licenses (LICENSE-MODEL,
+    LICENSE-WEIGHTS) or another license declares, as a plain LICENSE does."""
+    name = record.source.rsplit("/", 1)[-1]
+    suffix = _LICENSE_NAME.match(name)
+    if record.role != "license" or _PLAIN_LICENSE.match(name) or not suffix:
+        return False
+    return all(_names(suffix.group(1), s.raw, kb) for s in record.licenses)
+
+
+def _names(suffix: str, raw: str | None, kb: KnowledgeBase) -> bool:
+    """Whether a file name's suffix names the known license `raw`: as a manifest would, or by words
+    of its id or name."""
+    lic = lookup(raw, kb) if raw else None
+    if lic is None:
+        return False
+    named = lookup(suffix, kb)
+    return (named is not None and named.id == lic.id) or set(_TOKEN.findall(suffix.lower())) <= set(
+        _TOKEN.findall(f"{lic.id} {lic.name}".lower())
+    )
 
 
 def licenses(asset: Asset, kb: KnowledgeBase) -> dict[str, list[Evidence]]:
