@@ -11,8 +11,10 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import defaultdict
+from functools import cache
 from itertools import islice
 
+from auditor.harvest.licensetext import texts_dir
 from auditor.harvest.modelfolder import is_terms_file
 from auditor.harvest.registry import IN_FOLDER
 from auditor.license_reading import lookup
@@ -100,15 +102,38 @@ def copyrights(asset: Asset) -> list[tuple[str, Evidence]]:
     """(line, where) of each copyright notice in the asset's license and NOTICE files: what the
     licenses that ask their licensees to keep the licensor's copyright notices (MIT, BSD, Apache-2.0
     Section 4(c), CC BY 4.0 Section 3(a)(1)(A)) ask a release to carry. A template's unfilled line
-    ("Copyright [yyyy] [name of copyright owner]", Apache's appendix) names nobody and is left out."""
+    ("Copyright [yyyy] [name of copyright owner]", Apache's appendix) names nobody, and a license
+    document's own ("Copyright (C) 2007 Free Software Foundation", atop the GPL) is not the licensor's:
+    both are left out. Past MAX_COPYRIGHTS lines of a file, a [review] entry says how many are not listed."""
     found: list[tuple[str, Evidence]] = []
     for record in (r for r in asset.records if r.role in ("license", "notice") and r.text):
         text = record.text or ""
-        for match in islice(_COPYRIGHT.finditer(text), MAX_COPYRIGHTS):
-            line = " ".join(match.group(1).split())
-            if len(line) <= MAX_COPYRIGHT_CHARS and not _BLANK.search(line):
-                found.append((line, Evidence(record.source, "text", text.count("\n", 0, match.start()) + 1)))
+        kept = [(line, m.start()) for m in _COPYRIGHT.finditer(text) if _notice(line := " ".join(m.group(1).split()))]
+        for i, (line, start) in enumerate(kept[: MAX_COPYRIGHTS + 1]):
+            where = Evidence(record.source, "text", text.count("\n", 0, start) + 1)
+            found.append((line, where) if i < MAX_COPYRIGHTS else (_more(len(kept) - i, record.source), where))
     return found
+
+
+def _more(count: int, source: str) -> str:
+    return f"[review] {count} more copyright lines in {source} are not listed: copy them from it"
+
+
+def _notice(line: str) -> bool:
+    """Whether a copyright line is a holder's notice: bounded, no template's blank, no license's own."""
+    return len(line) <= MAX_COPYRIGHT_CHARS and not _BLANK.search(line) and _words(line) not in _license_own()
+
+
+@cache
+def _license_own() -> frozenset[tuple[str, ...]]:
+    """The words of the copyright lines of the reference license texts: the license documents' own."""
+    texts = (path.read_text(encoding="utf-8") for path in texts_dir().rglob("*.txt"))
+    return frozenset(_words(match.group(1)) for text in texts for match in _COPYRIGHT.finditer(text))
+
+
+def _words(line: str) -> tuple[str, ...]:
+    """A copyright line's words, lowercased, without its URLs (the FSF's moved from http to https)."""
+    return tuple(_TOKEN.findall(_URL.sub("", line.lower())))
 
 
 def policies(asset: Asset) -> list[Evidence]:
