@@ -205,6 +205,26 @@ def test_a_phrase_inside_an_html_comment_is_not_displayed(release):
         assert obligation(shown, term, "LicenseRef-Llama-3-Community")["status"] == seen, term
 
 
+def test_a_phrase_in_a_hidden_element_or_an_images_alt_text_is_not_displayed(release):
+    """Llama 3 s1(b)(i)(B) asks to "prominently display" the line: an element styled invisible or an
+    image's alt text renders no text, while the same line in a visible element displays it."""
+    files = {
+        "mlaudit.toml": '[release]\nasset = "acme/Llama-3-m"\n',
+        "meta-llama/Meta-Llama-3-8B/README.md": LLAMA_BASE,
+    }
+    front = "license: llama3\nbase_model: meta-llama/Meta-Llama-3-8B"
+    line = "Built with Meta Llama 3"
+    for body, status in (
+        (f'<div style="display: none">{line}</div>', "unmet"),
+        (f"<p hidden>{line}</p>", "unmet"),
+        (f'<img src="logo.png" title="x" alt="{line}">', "unmet"),
+        (f"![{line}](logo.png)", "unmet"),
+        (f'<div align="center"><b>{line}</b></div>', "met"),
+    ):
+        doc = release(files | {"acme/Llama-3-m/README.md": card(front, f"# m\n\n{body}\n\nA bot.\n")})
+        assert obligation(doc, "display_notice", "LicenseRef-Llama-3-Community")["status"] == status, body
+
+
 _LINES = st.lists(st.text(st.characters(categories=("L", "N")), min_size=1, max_size=8), min_size=1, max_size=12)
 
 
