@@ -32,7 +32,7 @@ from auditor.resources import rules_dir
 
 THRESHOLD = 0.8
 SHINGLE = 5
-ADDED_RUN = 6  # words in a row no held text has: a sentence, not a filled-in name or a title
+ADDED_RUN = 8  # words in a row no held text has: a sentence, not a filled-in name or a title
 MAX_HELD = 4  # license texts told apart in one file
 Shingle = tuple[str, ...]  # SHINGLE words in a row
 Word = tuple[str, int, bool]  # a word, its line (from 1), whether on a tag line (copyright, SPDX)
@@ -77,7 +77,8 @@ def statements(text: str, name: str, rel: str) -> tuple[list[LicenseStatement], 
     problem quoting the lines it adds; and a problem for a text that matches nothing known."""
     match = identify(text)
     if match.accepted:
-        score = f"match {match.score:.2f} with {match.license}" if len(match.held) == 1 else "holds its full text"
+        whole = match.licenses == (match.license,)
+        score = f"match {match.score:.2f} with {match.license}" if whole else "holds its full text"
         return [LicenseStatement(lid, Evidence(rel, f"license text ({score})", 1)) for lid in match.licenses], []
     if match.modified:
         texts = " and ".join(match.licenses)
@@ -106,7 +107,7 @@ def identify(text: str) -> Match:
     """The best-matching reference license for `text`, with its Dice score (0..1), the texts it holds
     and the lines it adds to them."""
     words = _words(text)
-    shingles = _shingle_set([w for w, _, notice in words if not notice])
+    shingles = _shingle_set([w for w, _, tag in words if not tag])
     best = Match(None, 0.0)
     for (license_id, known), (reference, _) in _references().items():
         score = _dice(shingles, reference)
@@ -122,7 +123,7 @@ def _cover(words: list[Word], shingles: frozenset[Shingle]) -> tuple[tuple[tuple
     picked before do not (at least half its own: a text, not a shared sentence), in their order in
     the text; and which words they cover (a tag line's are the holder's, covered)."""
     candidates = {key: full for key, (plain, full) in _references().items() if _holds(shingles, plain)}
-    covered = [notice for _, _, notice in words]
+    covered = [tag for _, _, tag in words]
     picked: list[tuple[int, tuple[str, bool]]] = []
     while candidates and len(picked) < MAX_HELD:
         spans = {key: _covers(words, reference) for key, reference in candidates.items()}
@@ -178,7 +179,7 @@ def _references() -> dict[tuple[str, bool], tuple[frozenset[Shingle], frozenset[
     for folder, known in ((texts_dir(), True), (texts_dir() / "other", False)):
         for path in sorted(folder.glob("*.txt")):
             words = _words(path.read_text(encoding="utf-8"))
-            plain = _shingle_set([w for w, _, notice in words if not notice])
+            plain = _shingle_set([w for w, _, tag in words if not tag])
             found[path.stem, known] = plain, _shingle_set([w for w, _, _ in words])
     return found
 
@@ -187,8 +188,8 @@ def _words(text: str) -> list[Word]:
     """(word, line from 1, on a tag line) of `text`, lowercased, without punctuation."""
     found: list[Word] = []
     for number, line in enumerate(text.lower().splitlines(), start=1):
-        notice = bool(_TAG_LINE.match(line.strip()))
-        found += [(word, number, notice) for word in _WORD.findall(line.replace("licence", "license"))]
+        tag = bool(_TAG_LINE.match(line.strip()))
+        found += [(word, number, tag) for word in _WORD.findall(line.replace("licence", "license"))]
         if len(found) >= MAX_WORDS:
             return found[:MAX_WORDS]
     return found
