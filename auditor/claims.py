@@ -46,7 +46,7 @@ def declaring(asset: Asset, kb: KnowledgeBase) -> list[AssetRecord]:
     """The records that declare the asset's license. Where the card or a plain LICENSE declares a
     license the knowledge base knows, a suffixed license file (LICENSE-CC-BY-4.0) beside it is a
     text the folder ships (it meets a license-copy duty: ships_license), not a second declaration."""
-    own = [r for r in asset.records if not shipped.suffixed(r)]
+    own = [r for r in asset.records if not shipped.suffixed(r, kb)]
     if len(own) == len(asset.records):
         return own
     reading = read_declared([s for r in own for s in r.licenses if not _no_assertion(s)], kb, asset)

@@ -168,6 +168,12 @@ class KnowledgeBase:
         lic = self.entry(license_id)
         return next((t for t in lic.terms if t.term == term), None) if lic else None
 
+    def linked_copy(self, license_id: str) -> Term | None:
+        """The license-text term of a license that accepts its URI for its text (CC BY 4.0 s3(a)(1)(C))."""
+        lic = self.entry(license_id)
+        linked = (t for t in (lic.terms if lic else ()) if t.uri_suffices)
+        return next((t for t in linked if self.term_kinds.get(t.term, {}).get("check") == "license_text"), None)
+
 
 def load(folder: Path | None = None) -> KnowledgeBase:
     """The licence knowledge base of rules/licenses (or `folder`), read afresh: the audit's RuleBase holds it."""

@@ -157,14 +157,9 @@ def _relicensings(
 def _license_copy(lic: str, kb: KnowledgeBase) -> str:
     """How the release gives its recipients the license it is declared under: its text, or a link to
     it where the license's license-text condition accepts its URI (CC BY 4.0 Section 3(a)(1)(C))."""
-    entry = kb.entry(lic)
-    linked = [
-        t
-        for t in (entry.terms if entry else ())
-        if t.uri_suffices and kb.term_kinds.get(t.term, {}).get("check") == "license_text"
-    ]
+    linked = kb.linked_copy(lic)
     if linked:
-        accepts = f"{lic} {linked[0].clause} accepts its URI"
+        accepts = f"{lic} {linked.clause} accepts its URI"
         return f"ship that license's text as its LICENSE file or a link to it ({accepts})"
     return "ship that license's text as its LICENSE file"
 

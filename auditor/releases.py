@@ -164,10 +164,10 @@ def _first_named(keys: list[str], graph: AssetGraph) -> str:
 
 def _release_text(fb: FactBase, a: int, asset: Asset, prescribed: list[tuple[str, str]]) -> None:
     """What the release's name and card say, for the phrases and prefixes licenses prescribe: a
-    card's text as it is rendered, without its HTML comments (a note there displays nothing)."""
+    card's text as it is rendered: an HTML comment, a hidden element or an image's alt text displays nothing."""
     name = asset.id.rsplit("/", 1)[-1]
     texts = [
-        (record.source, markdown.uncomment(record.text).lower())
+        (record.source, markdown.rendered(record.text).lower())
         for record in asset.records
         if record.role is None and record.text is not None
     ]

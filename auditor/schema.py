@@ -176,8 +176,8 @@ class S(Knowledge):
     )
     ships_license = _p(
         "a:asset license:string", "input",
-        "the asset's folder holds a license file that is, or names, the license",
-        phrase="{a}'s folder ships a license file that holds or names {license}",
+        "the asset's folder holds a license file with the license's text, or its URI where that suffices",
+        phrase="{a}'s folder ships a license file that holds the text of {license} (or its URI, where that suffices)",
     )
     has_notice = _p(
         "a:asset", "input",

@@ -11,8 +11,10 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import defaultdict
+from functools import cache
 from itertools import islice
 
+from auditor.harvest.licensetext import texts_dir
 from auditor.harvest.modelfolder import is_terms_file
 from auditor.harvest.registry import IN_FOLDER
 from auditor.license_reading import lookup
@@ -21,9 +23,9 @@ from auditor.model import DISTRIBUTABLE, Asset, AssetGraph, AssetRecord, Evidenc
 
 _LICENSE_NAME = re.compile(r"^(?:LICEN[CS]E|COPYING)[-_. ](.+?)(?:\.(?:md|txt))?$", re.I)
 _PLAIN_LICENSE = re.compile(r"^(?:LICEN[CS]E|COPYING)(?:\.(?:md|txt|rst))?$", re.I)
-_SPDX_LINE = re.compile(r"SPDX-License-Identifier:[ \t]*([^\s]+)", re.I)
+_TOKEN = re.compile(r"[a-z0-9]+")
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
-MAX_NAMES = 20  # license names read from one file's text: bounds the lookups on hostile input
+MAX_NAMES = 20  # URLs read from one file's text: bounds the lookups on hostile input
 MAX_COPYRIGHTS = 20  # copyright lines kept from one file: a notice lists a few holders, not thousands
 MAX_COPYRIGHT_CHARS = 300  # a longer "line" is prose or hostile input, not a notice
 # A notice, not prose about copyright: "Copyright (c) …", "Copyright 2024 …", "© …", "(c) 2024 …", SPDX's tag
@@ -100,55 +102,92 @@ def copyrights(asset: Asset) -> list[tuple[str, Evidence]]:
     """(line, where) of each copyright notice in the asset's license and NOTICE files: what the
     licenses that ask their licensees to keep the licensor's copyright notices (MIT, BSD, Apache-2.0
     Section 4(c), CC BY 4.0 Section 3(a)(1)(A)) ask a release to carry. A template's unfilled line
-    ("Copyright [yyyy] [name of copyright owner]", Apache's appendix) names nobody and is left out."""
+    ("Copyright [yyyy] [name of copyright owner]", Apache's appendix) names nobody, and a license
+    document's own ("Copyright (C) 2007 Free Software Foundation", atop the GPL) is not the licensor's:
+    both are left out. Past MAX_COPYRIGHTS lines of a file, a [review] entry says how many are not listed."""
     found: list[tuple[str, Evidence]] = []
     for record in (r for r in asset.records if r.role in ("license", "notice") and r.text):
         text = record.text or ""
-        for match in islice(_COPYRIGHT.finditer(text), MAX_COPYRIGHTS):
-            line = " ".join(match.group(1).split())
-            if len(line) <= MAX_COPYRIGHT_CHARS and not _BLANK.search(line):
-                found.append((line, Evidence(record.source, "text", text.count("\n", 0, match.start()) + 1)))
+        kept = [(line, m.start()) for m in _COPYRIGHT.finditer(text) if _notice(line := " ".join(m.group(1).split()))]
+        for i, (line, start) in enumerate(kept[: MAX_COPYRIGHTS + 1]):
+            where = Evidence(record.source, "text", text.count("\n", 0, start) + 1)
+            found.append((line, where) if i < MAX_COPYRIGHTS else (_more(len(kept) - i, record.source), where))
     return found
+
+
+def _more(count: int, source: str) -> str:
+    return f"[review] {count} more copyright lines in {source} are not listed: copy them from it"
+
+
+def _notice(line: str) -> bool:
+    """Whether a copyright line is a holder's notice: bounded, no template's blank, no license's own."""
+    return len(line) <= MAX_COPYRIGHT_CHARS and not _BLANK.search(line) and _words(line) not in _license_own()
+
+
+@cache
+def _license_own() -> frozenset[tuple[str, ...]]:
+    """The words of the copyright lines of the reference license texts: the license documents' own."""
+    texts = (path.read_text(encoding="utf-8") for path in texts_dir().rglob("*.txt"))
+    return frozenset(_words(match.group(1)) for text in texts for match in _COPYRIGHT.finditer(text))
+
+
+def _words(line: str) -> tuple[str, ...]:
+    """A copyright line's words, lowercased, without its URLs (the FSF's moved from http to https)."""
+    return tuple(_TOKEN.findall(_URL.sub("", line.lower())))
 
 
 def policies(asset: Asset) -> list[Evidence]:
     return [Evidence(r.source, "") for r in asset.records if r.role == "policy"]
 
 
-def suffixed(record: AssetRecord) -> bool:
-    """A license file whose name adds to LICENSE or COPYING (LICENSE-CC-BY-4.0, COPYING.LGPL): often
-    an upstream's license text the folder ships because that license asks for it (CC BY 4.0
-    s3(a)(1)(C)), so it declares the asset's license only where nothing else does."""
-    return record.role == "license" and not _PLAIN_LICENSE.match(record.source.rsplit("/", 1)[-1])
+def suffixed(record: AssetRecord, kb: KnowledgeBase) -> bool:
+    """A license file whose name adds to LICENSE or COPYING the name of the license its text holds
+    (LICENSE-CC-BY-4.0, LICENSE-APACHE, COPYING.LESSER): often an upstream's license text the folder
+    ships because that license asks for it (CC BY 4.0 s3(a)(1)(C)), so it declares the asset's license
+    only where nothing else does. A suffix that names what the file licenses (LICENSE-MODEL,
+    LICENSE-WEIGHTS) or another license declares, as a plain LICENSE does."""
+    name = record.source.rsplit("/", 1)[-1]
+    suffix = _LICENSE_NAME.match(name)
+    if record.role != "license" or _PLAIN_LICENSE.match(name) or not suffix:
+        return False
+    return all(_names(suffix.group(1), s.raw, kb) for s in record.licenses)
+
+
+def _names(suffix: str, raw: str | None, kb: KnowledgeBase) -> bool:
+    """Whether a file name's suffix names the known license `raw`: as a manifest would, or by words
+    of its id or name."""
+    lic = lookup(raw, kb) if raw else None
+    if lic is None:
+        return False
+    named = lookup(suffix, kb)
+    return (named is not None and named.id == lic.id) or set(_TOKEN.findall(suffix.lower())) <= set(
+        _TOKEN.findall(f"{lic.id} {lic.name}".lower())
+    )
 
 
 def licenses(asset: Asset, kb: KnowledgeBase) -> dict[str, list[Evidence]]:
-    """License id -> the license files of the asset's folder that hold its text (identified by
-    the text itself) or name it (by the file's name, an SPDX-License-Identifier line or its URL)."""
+    """License id -> the license files of the asset's folder that hold its text (identified by the
+    text itself), or, for a license that accepts its URI for its text (CC BY 4.0 s3(a)(1)(C)), give
+    that URI. A file naming a license by its file name or an SPDX-License-Identifier line gives no
+    copy of it (MIT: "this permission notice shall be included"; Apache-2.0 s4(a): "a copy of this
+    License"), nor does an empty one."""
     found: dict[str, list[Evidence]] = {}
     for record in (r for r in asset.records if r.role == "license"):
-        named = [(s.raw, s.evidence) for s in record.licenses if s.raw is not None]
-        named += [(text, Evidence(record.source, f"names {text}", line)) for text, line in _names(record)]
-        for text, evidence in named:
-            lic = lookup(text, kb)
+        held = [(lookup(s.raw, kb), s.evidence) for s in record.licenses if s.raw is not None]
+        linked = [(lookup(url, kb), Evidence(record.source, f"links {url}", line)) for url, line in _urls(record)]
+        for lic, evidence in held + [(lic, e) for lic, e in linked if lic and kb.linked_copy(lic.id)]:
             if lic is not None and evidence not in found.setdefault(lic.id, []):
                 found[lic.id].append(evidence)
     return found
 
 
-def _names(record: AssetRecord) -> list[tuple[str, int | None]]:
-    """The license names a license file carries: its name's suffix (LICENSE-MIT), and the SPDX
-    identifiers and URLs of its text, each with its line."""
-    names: list[tuple[str, int | None]] = []
+def _urls(record: AssetRecord) -> list[tuple[str, int]]:
+    """The URLs of a license file's text, each with its line."""
     text = record.text or ""
-    suffix = _LICENSE_NAME.match(record.source.rsplit("/", 1)[-1])
-    if suffix:
-        names.append((suffix.group(1), None))
-    for pattern in (_SPDX_LINE, _URL):
-        for match in islice(pattern.finditer(text), MAX_NAMES):
-            value = match.group(match.lastindex or 0).rstrip(".,;")
-            names.append((value, text.count("\n", 0, match.start()) + 1))
-    return names
+    return [
+        (match.group(0).rstrip(".,;"), text.count("\n", 0, match.start()) + 1)
+        for match in islice(_URL.finditer(text), MAX_NAMES)
+    ]
 
 
 def repeats(own: list[tuple[str, Evidence]], upstream: list[tuple[str, Evidence]]) -> bool:

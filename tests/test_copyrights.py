@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from auditor import shipped
+from auditor.harvest.licensetext import texts_dir
 from auditor.model import Asset, AssetRecord
 from auditor.report import notice
 
@@ -59,10 +60,31 @@ def test_prose_about_copyright_and_a_templates_blank_lines_are_no_notices():
 @given(st.text(alphabet="Copyright (c) ©2019\n #-*[]<>yearname", max_size=300))
 def test_every_line_kept_is_a_bounded_notice_of_the_file(text):
     found = lines(asset(("LICENSE", "license", text)))
-    assert len(found) <= shipped.MAX_COPYRIGHTS
-    for line, _, at in found:
+    assert len(found) <= shipped.MAX_COPYRIGHTS + 1
+    for line, _, at in found[: shipped.MAX_COPYRIGHTS]:
         assert len(line) <= shipped.MAX_COPYRIGHT_CHARS and at is not None
         assert " ".join(text.split("\n")[at - 1].split()).endswith(line)
+
+
+def test_a_license_documents_own_copyright_line_is_not_the_licensors():
+    """GPL-3.0's "Copyright (C) 2007 Free Software Foundation" is the license text's, not the work's."""
+    gpl = (texts_dir() / "GPL-3.0.txt").read_text(encoding="utf-8").replace("https://fsf.org/", "http://fsf.org/")
+    assert "Free Software Foundation" in gpl.splitlines()[3]
+    assert lines(asset(("COPYING", "license", gpl))) == []
+    own = "Copyright (C) 2024 Acme Labs\n\n" + gpl
+    assert lines(asset(("COPYING", "license", own))) == [("Copyright (C) 2024 Acme Labs", "m/COPYING", 1)]
+
+
+def test_the_lines_past_the_bound_are_counted_for_review():
+    holders = "".join(f"Copyright (c) {2000 + i} Contributor {i}\n" for i in range(shipped.MAX_COPYRIGHTS + 5))
+    found = lines(asset(("LICENSE", "license", holders), ("NOTICE", "notice", "Copyright 2024 Foo GmbH\n")))
+    assert len(found) == shipped.MAX_COPYRIGHTS + 2
+    assert found[shipped.MAX_COPYRIGHTS] == (
+        "[review] 5 more copyright lines in m/LICENSE are not listed: copy them from it",
+        "m/LICENSE",
+        shipped.MAX_COPYRIGHTS + 1,
+    )
+    assert found[-1] == ("Copyright 2024 Foo GmbH", "m/NOTICE", 1)
 
 
 def test_a_megabyte_of_hostile_text_is_read_in_linear_time():

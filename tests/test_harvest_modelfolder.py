@@ -750,6 +750,21 @@ def test_a_plain_license_that_contradicts_the_card_is_still_a_disagreement(tmp_p
     assert [f["detail"]["aspect"] for f in findings_of(doc, "PRV003")] == ["license"]
 
 
+def test_a_suffix_naming_what_the_file_licenses_declares(tmp_path):
+    """LICENSE-MODEL names the part it licenses, not a license: its text is the weights' license, and
+    one that contradicts the card is a disagreement, not a text the folder happens to ship."""
+    files = {"LICENSE-MODEL": "CC-BY-NC-4.0"}
+    doc = run_audit(_folder_with_license_files(tmp_path, "license: apache-2.0\n", files))
+    assert [f["detail"]["aspect"] for f in findings_of(doc, "PRV003")] == ["license"]
+    assert "CC-BY-NC-4.0" in _asset(doc, "acme/chat")["license"]
+
+
+def test_a_suffix_naming_the_license_by_a_word_of_its_name_is_a_shipped_text(tmp_path):
+    files = {"LICENSE-APACHE": "Apache-2.0", "LICENSE-MIT": "MIT"}
+    doc = run_audit(_folder_with_license_files(tmp_path, "license: gpl-3.0\n", files))
+    assert _asset(doc, "acme/chat")["license"] == "GPL-3.0-only" and not findings_of(doc, "PRV003")
+
+
 # --- mergekit configurations and quantization settings beside the card -------------------------
 
 MERGEKIT_CONFIG = """\

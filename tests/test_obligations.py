@@ -33,7 +33,7 @@ def files(o: dict) -> set[str]:
 def test_a_shipped_license_text_meets_the_obligation():
     o = obligation(run_audit(CASES / "nofire-license-shipped"), "include_license")
     assert o["status"] == "met" and files(o) == {"acme/m/LICENSE"}
-    assert "holds or names Apache-2.0" in o["status_evidence"][0]["fact"]
+    assert "holds the text of Apache-2.0" in o["status_evidence"][0]["fact"]
 
 
 def test_weights_without_the_license_text_are_unmet():
@@ -103,18 +103,35 @@ def test_a_use_policy_file_passes_the_restrictions_on(release):
     } in with_policy["inventory"]
 
 
-def test_a_license_file_met_by_its_name_or_an_spdx_line(tmp_path):
-    base = {
+def _release_with(tmp_path, base_license: str, name: str, body: str) -> dict:
+    files = {
         "mlaudit.toml": '[release]\nasset = "acme/m"\n',
-        "acme/base/README.md": card("license: mit"),
-        "acme/m/README.md": card("license: mit\nbase_model: acme/base"),
-        "acme/m/config.json": CONFIG,
+        "acme/base/README.md": card(f"license: {base_license}"),
+        "acme/m/README.md": card(f"license: {base_license}\nbase_model: acme/base"),
+        "acme/m/model.safetensors": WEIGHTS,
+        f"acme/m/{name}": body,
     }
-    for name, body in (("LICENSE-MIT", "See the MIT terms.\n"), ("LICENSE.txt", "SPDX-License-Identifier: MIT\n")):
-        o = obligation(
-            run_audit(write_tree(tmp_path / name, {**base, f"acme/m/{name}": body})), "include_license", "MIT"
-        )
-        assert o["status"] == "met" and files(o) == {f"acme/m/{name}"}, name
+    return run_audit(write_tree(tmp_path / name, files))
+
+
+def test_a_license_file_that_only_names_the_license_gives_no_copy_of_it(tmp_path):
+    """MIT asks for "this permission notice" itself: a file name, an SPDX line, a URL or an empty file
+    beside the weights is no copy of it."""
+    for name, body in (
+        ("LICENSE-MIT", "See the MIT terms.\n"),
+        ("LICENSE.txt", "SPDX-License-Identifier: MIT\n"),
+        ("LICENSE", "Licensed under https://opensource.org/licenses/MIT\n"),
+        ("COPYING-MIT", ""),
+    ):
+        o = obligation(_release_with(tmp_path, "mit", name, body), "include_license", "MIT")
+        assert o["status"] == "unmet", name
+
+
+def test_a_license_that_accepts_its_uri_is_met_by_a_file_giving_it(tmp_path):
+    """CC BY 4.0 s3(a)(1)(C): "the text of, or the URI or hyperlink to, this Public License"."""
+    doc = _release_with(tmp_path, "cc-by-4.0", "LICENSE", "https://creativecommons.org/licenses/by/4.0/\n")
+    o = obligation(doc, "include_license", "CC-BY-4.0")
+    assert o["status"] == "met" and "acme/m/LICENSE" in files(o)
 
 
 def test_configs_alone_show_no_file_missing(release):
@@ -186,6 +203,26 @@ def test_a_phrase_inside_an_html_comment_is_not_displayed(release):
     for term, seen in (("display_notice", "met"), ("pass_on_restrictions", "cannot-tell")):
         assert obligation(hidden, term, "LicenseRef-Llama-3-Community")["status"] == "unmet", term
         assert obligation(shown, term, "LicenseRef-Llama-3-Community")["status"] == seen, term
+
+
+def test_a_phrase_in_a_hidden_element_or_an_images_alt_text_is_not_displayed(release):
+    """Llama 3 s1(b)(i)(B) asks to "prominently display" the line: an element styled invisible or an
+    image's alt text renders no text, while the same line in a visible element displays it."""
+    files = {
+        "mlaudit.toml": '[release]\nasset = "acme/Llama-3-m"\n',
+        "meta-llama/Meta-Llama-3-8B/README.md": LLAMA_BASE,
+    }
+    front = "license: llama3\nbase_model: meta-llama/Meta-Llama-3-8B"
+    line = "Built with Meta Llama 3"
+    for body, status in (
+        (f'<div style="display: none">{line}</div>', "unmet"),
+        (f"<p hidden>{line}</p>", "unmet"),
+        (f'<img src="logo.png" title="x" alt="{line}">', "unmet"),
+        (f"![{line}](logo.png)", "unmet"),
+        (f'<div align="center"><b>{line}</b></div>', "met"),
+    ):
+        doc = release(files | {"acme/Llama-3-m/README.md": card(front, f"# m\n\n{body}\n\nA bot.\n")})
+        assert obligation(doc, "display_notice", "LicenseRef-Llama-3-Community")["status"] == status, body
 
 
 _LINES = st.lists(st.text(st.characters(categories=("L", "N")), min_size=1, max_size=8), min_size=1, max_size=12)

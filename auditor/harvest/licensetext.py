@@ -1,12 +1,18 @@
 """Which license a LICENSE file holds, told from its text.
 
 Model folders ship the license as a text file and often nothing else says which it is. The text is
-normalised (lowercase, copyright lines and punctuation dropped, whitespace collapsed) and cut into
+normalised (lowercase, copyright lines, SPDX tags and punctuation dropped, whitespace collapsed) and cut into
 overlapping 5-word shingles; its Dice similarity with each reference text under
-rules/licenses/texts/ (named by the license id the knowledge base knows) picks the best match,
-accepted at THRESHOLD or above. Shingles make the score robust to reflowed lines, filled-in names
-and small edits, while a short header or notice that only mentions a license scores low against
-the full text and is not mistaken for it.
+rules/licenses/texts/ (named by the license id the knowledge base knows) picks the closest one.
+Shingles make the score robust to reflowed lines, filled-in names and small edits, while a short
+header or notice that only mentions a license scores low against the full text and is not mistaken
+for it.
+
+A file may hold more than one license (a code license followed by the weights' license), and a
+license with a rider is not that license (SPDX License List Matching Guidelines: only replaceable
+or omittable text may differ). So the file is covered, greedily, by the reference texts it holds
+(at THRESHOLD or above, as a whole or in full), and what none of them covers is its own wording:
+a run of ADDED_RUN words or more makes the file a modified text, whose terms are unknown.
 
 Texts under texts/other/ are close variants the knowledge base does not know (MIT-0 beside MIT):
 they are compared too, so that such a text is reported as unidentified rather than taken for its
@@ -20,39 +26,144 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from auditor.model import Evidence, LicenseStatement, Problem
+from auditor.readers.values import shorten_line
 from auditor.resources import rules_dir
 
 THRESHOLD = 0.8
 SHINGLE = 5
+ADDED_RUN = 8  # words in a row no held text has: a sentence, not a filled-in name or a title
+MAX_HELD = 4  # license texts told apart in one file
 Shingle = tuple[str, ...]  # SHINGLE words in a row
+Word = tuple[str, int, bool]  # a word, its line (from 1), whether on a tag line (copyright, SPDX)
+SHOWN_LINES = 3  # added lines a finding quotes
 MAX_WORDS = 60_000  # longer than any reference text; bounds the work on hostile input
 
-_COPYRIGHT_LINE = re.compile(r"^[\W_]*(copyright\b|\(c\)|©|all rights reserved)", re.I)
+# A line that tags the text rather than licenses: its holder's copyright, an SPDX tag naming it
+_TAG_LINE = re.compile(r"^[\W_]*(copyright\b|\(c\)|©|all rights reserved|spdx-[a-z-]+:)", re.I)
 _WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
 class Match:
-    """The reference text closest to a text; `license` is None when there are no references."""
+    """The reference text closest to a text as a whole (`license` is None when there are no
+    references), the reference texts it holds in their order in the file, and the lines of its
+    wording none of them has."""
 
     license: str | None
     score: float
     known: bool = True  # False: a variant the knowledge base does not know (texts/other/)
+    held: tuple[tuple[str, bool], ...] = ()  # (license id, known) of each text the file holds
+    added: tuple[int, ...] = ()  # lines (from 1) with a run of ADDED_RUN words no held text has
 
     @property
     def accepted(self) -> bool:
-        return self.license is not None and self.known and self.score >= THRESHOLD
+        """The file is known licenses' texts and nothing else."""
+        return bool(self.held) and all(known for _, known in self.held) and not self.added
+
+    @property
+    def modified(self) -> bool:
+        """The file holds known licenses' texts with wording of its own: it is not those licenses."""
+        return bool(self.held) and all(known for _, known in self.held) and bool(self.added)
+
+    @property
+    def licenses(self) -> tuple[str, ...]:
+        return tuple(license_id for license_id, _ in self.held)
+
+
+def statements(text: str, name: str, rel: str) -> tuple[list[LicenseStatement], list[Problem]]:
+    """What the license file `name` (at `rel`) states, told from its text: each license whose text it
+    is; a modified text as a license of unknown terms (a LicenseRef naming what it modifies), with a
+    problem quoting the lines it adds; and a problem for a text that matches nothing known."""
+    match = identify(text)
+    if match.accepted:
+        whole = match.licenses == (match.license,)
+        score = f"match {match.score:.2f} with {match.license}" if whole else "holds its full text"
+        return [LicenseStatement(lid, Evidence(rel, f"license text ({score})", 1)) for lid in match.licenses], []
+    if match.modified:
+        texts = " and ".join(match.licenses)
+        lines = text.splitlines()
+        quoted = "; ".join(f"line {n}: '{shorten_line(lines[n - 1], 120)}'" for n in match.added[:SHOWN_LINES])
+        more = f" and {len(match.added) - SHOWN_LINES} more lines" if len(match.added) > SHOWN_LINES else ""
+        where = Evidence(rel, "license text", match.added[0])
+        message = (
+            f"{name} is not the text of {texts}: it adds wording of its own ({quoted}{more}), so its terms "
+            "are unknown until a person reads them"
+        )
+        raw = "LicenseRef-modified-" + "-and-".join(match.licenses)
+        return [LicenseStatement(raw, where)], [Problem("modified-license", message, where)]
+    message = f"{name} text matches no known license (best: {_best(match)})"
+    return [], [Problem("unidentified-license", message, Evidence(rel, "license text", 1))]
+
+
+def _best(match: Match) -> str:
+    if match.license is None:
+        return "none"
+    unknown = "" if match.known else ", a license the knowledge base does not cover"
+    return f"{match.license} at {match.score:.2f}{unknown}"
 
 
 def identify(text: str) -> Match:
-    """The best-matching reference license for `text`, with its Dice score (0..1)."""
-    shingles = _shingles(text)
+    """The best-matching reference license for `text`, with its Dice score (0..1), the texts it holds
+    and the lines it adds to them."""
+    words = _words(text)
+    shingles = _shingle_set([w for w, _, tag in words if not tag])
     best = Match(None, 0.0)
-    for (license_id, known), reference in _references().items():
+    for (license_id, known), (reference, _) in _references().items():
         score = _dice(shingles, reference)
         if score > best.score:
             best = Match(license_id, score, known)
-    return best
+    held, covered = _cover(words, shingles)
+    added = _added(words, covered) if held else ()
+    return Match(best.license, best.score, best.known, held, added)
+
+
+def _cover(words: list[Word], shingles: frozenset[Shingle]) -> tuple[tuple[tuple[str, bool], ...], list[bool]]:
+    """The reference texts the text holds, picked greedily by the words each covers that those
+    picked before do not (at least half its own: a text, not a shared sentence), in their order in
+    the text; and which words they cover (a tag line's are the holder's, covered)."""
+    candidates = {key: full for key, (plain, full) in _references().items() if _holds(shingles, plain)}
+    covered = [tag for _, _, tag in words]
+    picked: list[tuple[int, tuple[str, bool]]] = []
+    while candidates and len(picked) < MAX_HELD:
+        spans = {key: _covers(words, reference) for key, reference in candidates.items()}
+        key = max(spans, key=lambda k: sum(1 for i in spans[k] if not covered[i]))
+        new = [i for i in spans[key] if not covered[i]]
+        if len(new) < max(ADDED_RUN, len(spans[key]) / 2):
+            break
+        for i in new:
+            covered[i] = True
+        picked.append((min(spans[key]), key))
+        del candidates[key]
+    return tuple(key for _, key in sorted(picked)), covered
+
+
+def _holds(shingles: frozenset[Shingle], reference: frozenset[Shingle]) -> bool:
+    """Whether the text is the reference as a whole, or holds it in full among other text."""
+    return bool(reference) and max(_dice(shingles, reference), len(shingles & reference) / len(reference)) >= THRESHOLD
+
+
+def _covers(words: list[Word], reference: frozenset[Shingle]) -> set[int]:
+    """The positions of the words that are part of a shingle of the reference."""
+    found: set[int] = set()
+    for i in range(len(words) - SHINGLE + 1):
+        if tuple(w for w, _, _ in words[i : i + SHINGLE]) in reference:
+            found.update(range(i, i + SHINGLE))
+    return found
+
+
+def _added(words: list[Word], covered: list[bool]) -> tuple[int, ...]:
+    """The lines of every run of ADDED_RUN or more words in a row that no held text covers."""
+    lines: set[int] = set()
+    run: list[int] = []
+    for (_, line, _), done in zip([*words, ("", 0, True)], [*covered, True], strict=True):
+        if not done:
+            run.append(line)
+            continue
+        if len(run) >= ADDED_RUN:
+            lines.update(run)
+        run = []
+    return tuple(sorted(lines))
 
 
 def texts_dir() -> Path:
@@ -60,24 +171,31 @@ def texts_dir() -> Path:
 
 
 @cache
-def _references() -> dict[tuple[str, bool], frozenset[Shingle]]:
-    """Shingles of every reference text, keyed by (license id, known to the knowledge base)."""
+def _references() -> dict[tuple[str, bool], tuple[frozenset[Shingle], frozenset[Shingle]]]:
+    """Shingles of every reference text, keyed by (license id, known to the knowledge base): without
+    its tag lines, to score a text, and with them, to tell which words of a text it has (a
+    reflowed text has them mid-line)."""
     found = {}
     for folder, known in ((texts_dir(), True), (texts_dir() / "other", False)):
         for path in sorted(folder.glob("*.txt")):
-            found[path.stem, known] = _shingles(path.read_text(encoding="utf-8"))
+            words = _words(path.read_text(encoding="utf-8"))
+            plain = _shingle_set([w for w, _, tag in words if not tag])
+            found[path.stem, known] = plain, _shingle_set([w for w, _, _ in words])
     return found
 
 
-def normalise(text: str) -> list[str]:
-    """The words of `text`, lowercased, without copyright lines or punctuation."""
-    lines = (line for line in text.lower().splitlines() if not _COPYRIGHT_LINE.match(line.strip()))
-    words = _WORD.findall(" ".join(lines).replace("licence", "license"))
-    return words[:MAX_WORDS]
+def _words(text: str) -> list[Word]:
+    """(word, line from 1, on a tag line) of `text`, lowercased, without punctuation."""
+    found: list[Word] = []
+    for number, line in enumerate(text.lower().splitlines(), start=1):
+        tag = bool(_TAG_LINE.match(line.strip()))
+        found += [(word, number, tag) for word in _WORD.findall(line.replace("licence", "license"))]
+        if len(found) >= MAX_WORDS:
+            return found[:MAX_WORDS]
+    return found
 
 
-def _shingles(text: str) -> frozenset[Shingle]:
-    words = normalise(text)
+def _shingle_set(words: list[str]) -> frozenset[Shingle]:
     return frozenset(zip(*(words[i:] for i in range(SHINGLE)), strict=False))
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from auditor.harvest import licensetext, mergeconfig, weightfiles
 from auditor.harvest.layout import Context, Ev
 from auditor.identity import model_named
-from auditor.model import AssetRecord, Evidence, LicenseStatement, Problem, Reference, Statement, given_twice
+from auditor.model import AssetRecord, Evidence, Problem, Reference, Statement, given_twice
 from auditor.naming import asset_key
 from auditor.readers import safejson
 from auditor.readers.text import decode, read_text
@@ -256,18 +256,9 @@ def _read_license(path: Path, record: AssetRecord, problems: list[Problem]) -> b
     record.role, record.text = ("notice" if notice else "license"), text
     if notice and text.strip():
         record.statements.append(Statement("notice", shorten(text.strip()), Evidence(rel, "text", 1)))
-    match = licensetext.identify(text)
-    if match.accepted:
-        pointer = f"license text (match {match.score:.2f} with {match.license})"
-        record.licenses.append(LicenseStatement(match.license, Evidence(rel, pointer, 1)))
-    elif not notice:
-        problems.append(
-            Problem(
-                "unidentified-license",
-                f"{path.name} text matches no known license (best: {_best(match)})",
-                Evidence(rel, "license text", 1),
-            )
-        )
+    found, unread = licensetext.statements(text, path.name, rel)
+    record.licenses += found
+    problems += unread if found or not notice else []  # a NOTICE is no license text, unless it holds one
     return True
 
 
@@ -280,8 +271,3 @@ def _read_policy(path: Path, record: AssetRecord, problems: list[Problem]) -> bo
     return True
 
 
-def _best(match: licensetext.Match) -> str:
-    if match.license is None:
-        return "none"
-    unknown = "" if match.known else ", a license the knowledge base does not cover"
-    return f"{match.license} at {match.score:.2f}{unknown}"

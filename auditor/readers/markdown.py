@@ -35,6 +35,13 @@ _HTML_CELL = re.compile(r"<t[dh]\b[^<>]{0,500}>", re.I)
 _HTML_HEADER, _HTML_DATA = re.compile(r"<th\b", re.I), re.compile(r"<td\b", re.I)
 _HTML_TITLE = re.compile(r"<(h[1-4]|summary)\b[^<>]{0,500}>(.{0,500}?)</\1\s{0,50}>|</details\s{0,50}>", re.I | re.S)
 _ANY_TAG = re.compile(r"<[^<>]{0,500}>")
+# An element styled invisible, to its closing tag (nesting aside: bounded, not parsed)
+_HIDDEN = re.compile(
+    r"<([a-z][a-z0-9]{0,20})\b[^<>]{0,500}?(?:\bhidden\b|display\s{0,5}:\s{0,5}none|visibility\s{0,5}:\s{0,5}hidden)"
+    r"[^<>]{0,500}>.{0,5000}?</\1\s{0,50}>",
+    re.I | re.S,
+)
+_IMAGE_ALT = re.compile(r"!\[[^\[\]\n]{0,500}\]\(")
 _LABELLED = re.compile(r"(?:\*\*|__)([^*_:\n]{1,80})(?::(?:\*\*|__)|(?:\*\*|__):)[ \t]*(?=\S)")  # **Label:** text
 
 
@@ -139,6 +146,14 @@ def uncomment(text: str) -> str:
         start = len(text) if closed < 0 else closed + 3
     kept.append(text[start:])
     return "".join(kept)
+
+
+def rendered(text: str) -> str:
+    """`text` as a card displays it: without HTML comments, elements styled invisible (`hidden`,
+    `display: none`, `visibility: hidden`) or markup, whose attributes (an image's alt text, a title)
+    and an image's Markdown alt text show no text on the page."""
+    shown = _HIDDEN.sub("", uncomment(text))
+    return _ANY_TAG.sub("", _IMAGE_ALT.sub("![](", shown))
 
 
 def _paragraph(text: str) -> str:

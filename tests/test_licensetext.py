@@ -1,0 +1,86 @@
+"""License texts told from their words: a text with wording of its own is not the license it
+modifies, and a file holding several license texts holds each of them."""
+
+from __future__ import annotations
+
+from conftest import findings_of, run_audit, write_tree
+
+from auditor.harvest import licensetext
+
+TEXTS = licensetext.texts_dir()
+APACHE = (TEXTS / "Apache-2.0.txt").read_text(encoding="utf-8")
+MIT = (TEXTS / "MIT.txt").read_text(encoding="utf-8")
+NC = (TEXTS / "CC-BY-NC-4.0.txt").read_text(encoding="utf-8")
+RIDER = (
+    "10. Non-Commercial Use Only. Notwithstanding anything above, You may not use,\n"
+    "reproduce or distribute the Work or Derivative Works for any commercial purpose.\n"
+)
+
+
+def with_rider(text: str, before: str) -> str:
+    at = text.index(before)
+    return text[:at] + RIDER + "\n" + text[at:]
+
+
+def test_a_license_with_an_added_clause_is_a_modified_text():
+    text = with_rider(APACHE, "END OF TERMS AND CONDITIONS")
+    match = licensetext.identify(text)
+    assert match.license == "Apache-2.0" and match.score >= licensetext.THRESHOLD
+    assert not match.accepted and match.modified
+    first = text[: text.index(RIDER)].count("\n") + 1
+    assert match.added == (first, first + 1)
+
+
+def test_a_filled_in_copyright_line_and_a_title_are_no_modification():
+    text = "MIT License\n\nCopyright (c) 2024 Acme Corp and its many contributors\n\n" + MIT
+    match = licensetext.identify(text)
+    assert match.accepted and match.licenses == ("MIT",)
+
+
+def test_a_file_holding_two_license_texts_holds_both():
+    match = licensetext.identify(APACHE + "\n\n" + NC)
+    assert match.accepted and match.licenses == ("Apache-2.0", "CC-BY-NC-4.0")
+    assert licensetext.identify(MIT + "\n" + APACHE).licenses == ("MIT", "Apache-2.0")
+
+
+def test_a_sentence_between_two_texts_is_wording_of_the_file():
+    text = APACHE + "\nThe model weights are licensed under the following license:\n\n" + NC
+    match = licensetext.identify(text)
+    assert match.modified and match.licenses == ("Apache-2.0", "CC-BY-NC-4.0")
+
+
+def test_a_modified_text_is_a_license_of_unknown_terms_with_its_lines_quoted():
+    found, problems = licensetext.statements(with_rider(APACHE, "END OF TERMS"), "LICENSE", "org/b/LICENSE")
+    (statement,) = found
+    assert statement.raw == "LicenseRef-modified-Apache-2.0"
+    (problem,) = problems
+    assert problem.code == "modified-license" and problem.evidence.line == statement.evidence.line
+    assert "LICENSE is not the text of Apache-2.0" in problem.message
+    assert "'10. Non-Commercial Use Only." in problem.message
+
+
+def _fine_tune_of(tmp_path, upstream_license: str) -> dict:
+    root = write_tree(
+        tmp_path / "r",
+        {
+            "acme/ft/README.md": "---\nlicense: apache-2.0\nbase_model: org2/b\n---\n# ft\n",
+            "org2/b/README.md": "# b\n\nWeights of b.\n",
+            "org2/b/LICENSE": upstream_license.encode(),
+        },
+    )
+    return run_audit(root, asset="acme/ft")
+
+
+def test_an_upstream_under_a_modified_license_blocks_its_fine_tune(tmp_path):
+    doc = _fine_tune_of(tmp_path, with_rider(APACHE, "END OF TERMS AND CONDITIONS"))
+    assert findings_of(doc, "CMP012")
+    assert any("is not the text of Apache-2.0" in f["message"] for f in findings_of(doc, "INP002"))
+
+
+def test_an_upstream_under_the_unmodified_license_does_not(tmp_path):
+    assert not findings_of(_fine_tune_of(tmp_path, APACHE), "CMP012")
+
+
+def test_an_upstream_whose_license_file_holds_a_non_commercial_license_too_blocks(tmp_path):
+    doc = _fine_tune_of(tmp_path, APACHE + "\n\n" + NC)
+    assert findings_of(doc, "CMP001")
