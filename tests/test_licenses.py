@@ -701,3 +701,11 @@ def test_a_license_with_an_exception_the_spdx_list_does_not_name_has_unknown_ter
     assert (reading.status, tuple(reading.unrecognised)) == (status, unrecognised)
     offered = read("MIT OR Apache-2.0 WITH Bogus-exception")  # as any alternative of unknown terms
     assert offered.alternatives == read("MIT OR FooBar").alternatives == (("MIT",), ("NOASSERTION",))
+
+
+def test_cc_by_nd_3_is_read_clause_by_clause():
+    """CC BY-ND 3.0 s3 grants no right to make Adaptations: its terms, not a category, decide."""
+    entry = KB.entry(read("cc-by-nd-3.0").licenses[0])
+    assert entry is not None and entry.id == "CC-BY-ND-3.0" and entry.text_sha256
+    assert {t.term for t in entry.terms} >= {"no_derivatives", "attribution", "include_license"}
+
