@@ -102,9 +102,10 @@ def _settle_unnamed(parts: list[_Part], files: list[str], kb: KnowledgeBase) -> 
     way to a known statement of another file (a LICENSE text naming it). A member of a list (a
     card's `license: [cc-by-4.0, other]`) is the license of another part, which still applies."""
     note = ": another file of the asset names the license the knowledge base knows"
+    known_in = {f for p, f in zip(parts, files, strict=True) if _known(p, kb)}
     return [
         replace(p, status="ok", dnf=(), expression=None, notes=p.notes + (f"{p.reading}{note}",))
-        if p.unnamed and files.count(f) == 1 and any(_known(q, kb) and g != f for q, g in zip(parts, files))
+        if p.unnamed and files.count(f) == 1 and known_in - {f}
         else p
         for p, f in zip(parts, files, strict=True)
     ]

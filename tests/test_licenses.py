@@ -734,4 +734,3 @@ def test_cc_by_nd_3_is_read_clause_by_clause():
     entry = KB.entry(read("cc-by-nd-3.0").licenses[0])
     assert entry is not None and entry.id == "CC-BY-ND-3.0" and entry.text_sha256
     assert {t.term for t in entry.terms} >= {"no_derivatives", "attribution", "include_license"}
-
