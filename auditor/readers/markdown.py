@@ -249,8 +249,8 @@ def _line_statements(line: str, number: int, opens_license_section: bool) -> lis
     else:
         return []
     name, link = _named(text)
-    names = (name, name.split(",", 1)[0].strip())
-    names += tuple(_LICENSE_WORD.sub("", n) for n in names)
+    names = [name, name.split(",", 1)[0].strip()]
+    names += [_LICENSE_WORD.sub("", n) for n in names]
     return [(n, link, number, shape) for n in dict.fromkeys(names) if n]
 
 
