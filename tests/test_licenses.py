@@ -734,3 +734,12 @@ def test_cc_by_nd_3_is_read_clause_by_clause():
     entry = KB.entry(read("cc-by-nd-3.0").licenses[0])
     assert entry is not None and entry.id == "CC-BY-ND-3.0" and entry.text_sha256
     assert {t.term for t in entry.terms} >= {"no_derivatives", "attribution", "include_license"}
+
+
+def test_openrail_reaches_models_made_from_the_model_not_models_trained_on_data_under_it():
+    """Derivatives of the Model (Section 1(e)) are distilled or trained on its outputs: a dataset
+    under the Hub's `openrail` id leaves training to the position."""
+    for lid in ("LicenseRef-OpenRAIL", "LicenseRef-BigScience-OpenRAIL-M", "LicenseRef-CreativeML-OpenRAIL-M"):
+        lic = KB.licenses[lid]
+        assert lic.training == "silent" and {"distill", "generated_by"} <= set(lic.reaches), lid
+
