@@ -559,7 +559,7 @@ def test_malformed_verification_keys_are_refused_naming_the_file(tmp_path, keys,
         (
             "triggers:\n  - {terms: [include_license], distributions: [weights], clause: s}\n"
             "  - {terms: [include_license], distributions: [api], clause: t}\n",
-            "trigger term 'include_license' must be a condition of the license, listed once",
+            "trigger term 'include_license' must be a condition or limitation of the license, listed once",
         ),
         (
             "triggers:\n  - {terms: [include_license], distributions: [weights], relations: [modified], clause: s}\n",
@@ -742,4 +742,3 @@ def test_openrail_reaches_models_made_from_the_model_not_models_trained_on_data_
     for lid in ("LicenseRef-OpenRAIL", "LicenseRef-BigScience-OpenRAIL-M", "LicenseRef-CreativeML-OpenRAIL-M"):
         lic = KB.licenses[lid]
         assert lic.training == "silent" and {"distill", "generated_by"} <= set(lic.reaches), lid
-
