@@ -276,23 +276,11 @@ def _other(name: str | None, link: str | None) -> _Part:
             "unrecognised", ((name,),), name, "license: other, named by license_name", (), "license_name", True
         )
     if link:
-        return _Part(
-            "unknown",
-            (),
-            None,
-            "license: other, with a license_link the knowledge base does not know",
-            ("the license is only linked: read it and curate the asset's license",),
-            "license_link",
-            True,
-        )
-    return _Part(
-        "unknown",
-        (),
-        None,
-        "license 'other' without license_name",
-        ("'other' names no license: set license_name and license_link",),
-        unnamed=True,
-    )
+        reading = "license: other, with a license_link the knowledge base does not know"
+        note = "the license is only linked: read it and curate the asset's license"
+        return _Part("unknown", (), None, reading, (note,), "license_link", True)
+    note = "'other' names no license: set license_name and license_link"
+    return _Part("unknown", (), None, "license 'other' without license_name", (note,), unnamed=True)
 
 
 @lru_cache(maxsize=65536)
