@@ -259,9 +259,12 @@ def _licenses(fb: FactBase, a: int, key: str, asset: Asset, unreadable: bool, kb
     by_license: defaultdict[str, list[Evidence]] = defaultdict(
         list
     )  # each license's own statements, so its evidence is exact
+    unlicensed_parts = []  # statements of a list that name no license ("unknown"): their terms are unknown
     for statement in statements:
         one = reading if len(statements) == 1 else read_declared([statement], kb)
         evidence_of = statement.field_evidence(one.decided_by[0] if one.decided_by else "license")
+        if not (one.licenses or one.unrecognised or one.alternatives):
+            unlicensed_parts.append(evidence_of)
         for lid in {*one.licenses, *one.unrecognised, *(k for alt in one.alternatives for k in alt)}:
             by_license[dict(reading.granted).get(lid, lid)].append(evidence_of)
     for lid in reading.licenses:
@@ -278,3 +281,5 @@ def _licenses(fb: FactBase, a: int, key: str, asset: Asset, unreadable: bool, kb
     if not reading.licenses and not reading.unrecognised and not reading.alternatives:
         reason = "unreadable" if unreadable else reading.status
         fb.add(S.unlicensed(a, reason if reason != "ok" else "missing"), *evidence)
+    elif unlicensed_parts and reading.status != "ok":
+        fb.add(S.unlicensed(a, reading.status), *unlicensed_parts)

@@ -30,8 +30,8 @@ MAX_EXPRESSION_CHARS = 8192
 SHOWN_CHARS = 100  # of an expression too long to read, what reports show
 _SEVERITY = ("unrecognised", "unknown", "not_a_license", "missing", "ok")
 
-# a statement's license, license_name, license_link, and the LicenseRefs its document describes
-Texts = tuple[str | None, str | None, str | None, tuple[Described, ...]]
+# a statement's license, license_name, license_link, the LicenseRefs its document describes, and its file
+Texts = tuple[str | None, str | None, str | None, tuple[Described, ...], str]
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,8 @@ def read_declared(statements: list[LicenseStatement], kb: KnowledgeBase, asset: 
     they form a known dual license of the asset's holder (a choice); a statement the knowledge base
     cannot read gives way to a known statement of the same license (license_name, license_link, the
     LICENSE text)."""
-    return _read(tuple((s.raw, s.name, s.link, s.described) for s in statements), kb, _held(asset, kb))
+    texts = tuple((s.raw, s.name, s.link, s.described, s.evidence.file) for s in statements)
+    return _read(texts, kb, _held(asset, kb))
 
 
 def _held(asset: Asset | None, kb: KnowledgeBase) -> tuple[DualLicense, ...]:
@@ -86,23 +87,27 @@ def _read(statements: tuple[Texts, ...], kb: KnowledgeBase, duals: tuple[DualLic
     """The reading depends only on the texts and the dual licenses of the asset's holder, which
     repeat across a large graph: cached. Manifests merged into one asset often state the same
     license: it counts once."""
-    statements = tuple(dict.fromkeys(statements))
+    statements = tuple({texts[:4]: texts for texts in reversed(statements)}.values())[::-1]
     if not statements:
         return LicenseReading("missing", (), None, "no license declared")
     dual = _dual(statements, kb, duals)
     if dual:
         return dual
-    return _combine(_settle_unnamed([_one(texts, kb) for texts in statements], kb), kb)
+    files = [texts[4] for texts in statements]
+    return _combine(_settle_unnamed([_one(texts, kb) for texts in statements], files, kb), kb)
 
 
-def _settle_unnamed(parts: list[_Part], kb: KnowledgeBase) -> list[_Part]:
-    """A `license: other` the knowledge base cannot name gives way to a known statement beside it."""
-    if not (any(_known(p, kb) for p in parts) and any(p.unnamed for p in parts)):
-        return parts
-    note = ": another statement of the asset names the license the knowledge base knows"
+def _settle_unnamed(parts: list[_Part], files: list[str], kb: KnowledgeBase) -> list[_Part]:
+    """A `license: other` the knowledge base cannot name, the only license its file states, gives
+    way to a known statement of another file (a LICENSE text naming it). A member of a list (a
+    card's `license: [cc-by-4.0, other]`) is the license of another part, which still applies."""
+    note = ": another file of the asset names the license the knowledge base knows"
+    known_in = {f for p, f in zip(parts, files, strict=True) if _known(p, kb)}
     return [
-        replace(p, status="ok", dnf=(), expression=None, notes=p.notes + (f"{p.reading}{note}",)) if p.unnamed else p
-        for p in parts
+        replace(p, status="ok", dnf=(), expression=None, notes=p.notes + (f"{p.reading}{note}",))
+        if p.unnamed and files.count(f) == 1 and known_in - {f}
+        else p
+        for p, f in zip(parts, files, strict=True)
     ]
 
 
@@ -146,7 +151,7 @@ def _combine(parts: list[_Part], kb: KnowledgeBase) -> LicenseReading:
 def _dual(statements: tuple[Texts, ...], kb: KnowledgeBase, duals: tuple[DualLicense, ...]) -> LicenseReading | None:
     """A list of plain license values that is a known dual license of the asset's holder, read as
     alternatives: each member as the license it grants in that set."""
-    raws = [raw for raw, name, link, _ in statements if raw and not name and not link]
+    raws = [raw for raw, name, link, *_ in statements if raw and not name and not link]
     if len(statements) < 2 or len(raws) < len(statements):
         return None
     keys = [license_id(raw, kb.aliases) for raw in raws]
@@ -182,13 +187,12 @@ def known_readings(statement: LicenseStatement, kb: KnowledgeBase) -> list[tuple
     statements that disagree (a card's license against its license_link, say)."""
     return [
         (f, part.expression)
-        for f, text in _fields((statement.raw, statement.name, statement.link, ()))
+        for f, text in _fields(statement.raw, statement.name, statement.link)
         if _known(part := _text(text, kb), kb) and part.expression
     ]
 
 
-def _fields(texts: Texts) -> list[tuple[str, str]]:
-    raw, name, link, _ = texts
+def _fields(raw: str | None, name: str | None, link: str | None) -> list[tuple[str, str]]:
     fields = [] if raw is None or raw.strip().lower() == "other" else [("license", raw)]
     return fields + [(f, v) for f, v in (("license_name", name), ("license_link", link)) if v]
 
@@ -198,19 +202,44 @@ def _known(part: _Part, kb: KnowledgeBase) -> bool:
 
 
 def _one(texts: Texts, kb: KnowledgeBase) -> _Part:
-    """The first field of the statement the knowledge base can read decides; the evidence names it."""
-    fields = _fields(texts)
-    for i, (field_name, text) in enumerate(fields):
-        part = _text(text, kb)
-        if _known(part, kb):
-            if field_name == "license":
-                return part
-            skipped = "".join(f"; {f} '{t}' is not a license the knowledge base knows" for f, t in fields[:i])
-            return replace(part, field=field_name, reading=f"{part.reading}, read from {field_name}{skipped}")
-    raw, name, link, described = texts
+    """The first field of the statement the knowledge base can read decides; the evidence names it.
+    Known fields that name different licenses are all read as applying: nothing says which is true,
+    so the stricter binds until the card is corrected."""
+    raw, name, link, described, _ = texts
+    fields = _fields(raw, name, link)
+    known = [(i, f, part) for i, (f, t) in enumerate(fields) if _known(part := _text(t, kb), kb)]
+    if known:
+        i, field_name, part = known[0]
+        if len({p.dnf for _, _, p in known}) > 1:
+            return _contradicting([(f, p) for _, f, p in known])
+        if field_name == "license":
+            return part
+        skipped = "".join(f"; {f} '{t}' is not a license the knowledge base knows" for f, t in fields[:i])
+        return replace(part, field=field_name, reading=f"{part.reading}, read from {field_name}{skipped}")
     if raw is not None and raw.strip().lower() != "other":
         return _described(raw, described, kb) if described else _text(raw, kb)
     return _other(name, link)
+
+
+def _contradicting(known: list[tuple[str, _Part]]) -> _Part:
+    """A statement whose known fields name different licenses (license: cc-by-4.0 with a
+    license_link to CC BY-NC): every reading applies, as a list of licenses of parts does."""
+    dnf: list[tuple[str, ...]] = [()]
+    for _, part in known:
+        dnf = [tuple(dict.fromkeys(a + b)) for a in dnf for b in part.dnf][:MAX_ALTERNATIVES]
+    expressions = dict.fromkeys(
+        f"({p.expression})" if " OR " in str(p.expression) else str(p.expression) for _, p in known
+    )
+    said = ", ".join(f"{f} {p.expression}" for f, p in known)
+    return _Part(
+        "ok",
+        tuple(dnf),
+        " AND ".join(expressions),
+        f"the statement's fields name different licenses ({said}): all read as applying until it is corrected",
+        tuple(n for _, p in known for n in p.notes),
+        known[0][0],
+        exceptions=tuple(e for _, p in known for e in p.exceptions),
+    )
 
 
 def _described(raw: str, described: tuple[Described, ...], kb: KnowledgeBase) -> _Part:
@@ -247,23 +276,11 @@ def _other(name: str | None, link: str | None) -> _Part:
             "unrecognised", ((name,),), name, "license: other, named by license_name", (), "license_name", True
         )
     if link:
-        return _Part(
-            "unknown",
-            (),
-            None,
-            "license: other, with a license_link the knowledge base does not know",
-            ("the license is only linked: read it and curate the asset's license",),
-            "license_link",
-            True,
-        )
-    return _Part(
-        "unknown",
-        (),
-        None,
-        "license 'other' without license_name",
-        ("'other' names no license: set license_name and license_link",),
-        unnamed=True,
-    )
+        reading = "license: other, with a license_link the knowledge base does not know"
+        note = "the license is only linked: read it and curate the asset's license"
+        return _Part("unknown", (), None, reading, (note,), "license_link", True)
+    note = "'other' names no license: set license_name and license_link"
+    return _Part("unknown", (), None, "license 'other' without license_name", (note,), unnamed=True)
 
 
 @lru_cache(maxsize=65536)

@@ -51,8 +51,9 @@ def reaches(data: YAML, terms: dict[str, str], path: Path) -> tuple[tuple[str, .
 
 def triggers(data: YAML, terms: dict[str, str], path: Path) -> tuple[Trigger, ...]:
     """`triggers`: for conditions whose text says which release makes them bite (copies only, a hosted
-    service too, or use alone, as an acceptance by use binds an internal release), those distributions
-    with the clause. Copyleft terms say it in copyleft_triggers."""
+    service too, or use alone, as an acceptance by use binds an internal release), and limitations on
+    sharing whose text says which release shares (CC 4.0's "Share"), those distributions with the
+    clause. Copyleft terms say it in copyleft_triggers."""
     found: dict[str, Trigger] = {}
     for entry in data.get("triggers", []):
         shared = tuple(str(d) for d in entry.get("distributions", []))
@@ -61,8 +62,10 @@ def triggers(data: YAML, terms: dict[str, str], path: Path) -> tuple[Trigger, ..
                 f"{path.name}: each trigger needs terms, distributions among {', '.join(DISTRIBUTIONS)} and clause"
             )
         for term in entry["terms"]:
-            if terms.get(term) != "condition" or term in COPYLEFT_TERMS or term in found:
-                raise ValueError(f"{path.name}: trigger term {term!r} must be a condition of the license, listed once")
+            if terms.get(term) not in ("condition", "limitation") or term in COPYLEFT_TERMS or term in found:
+                raise ValueError(
+                    f"{path.name}: trigger term {term!r} must be a condition or limitation of the license, listed once"
+                )
             found[term] = Trigger(str(term), shared, " ".join(str(entry["clause"]).split()), _holdings(entry, path))
     return tuple(found.values())
 

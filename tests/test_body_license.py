@@ -45,6 +45,15 @@ def audit_dataset(tmp_path, front: str, body: str):
         ),
         ("# Data\n\n## Uses\n\nChat.\n\n## License\n\nCC BY 4.0\n", "CC-BY-4.0"),
         ("# Data\n\n## Licence\n\n[Apache 2.0](https://www.apache.org/licenses/LICENSE-2.0)\n", "Apache-2.0"),
+        # Creative Commons' chooser's sentence, with its article and closing word License
+        (
+            "# Data\n\nThis work is licensed under a Creative Commons Attribution-NonCommercial 4.0 International License.\n",
+            "CC-BY-NC-4.0",
+        ),
+        (
+            "# Data\n\nThe dataset is released under the Creative Commons Attribution 4.0 International license.\n",
+            "CC-BY-4.0",
+        ),
     ],
 )
 def test_a_body_statement_is_the_license_when_the_front_matter_names_none(tmp_path, body, license):

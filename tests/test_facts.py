@@ -102,6 +102,16 @@ def test_an_asset_without_a_license_and_an_unresolved_one_are_unlicensed_for_dif
     assert not any(f[0] == "licensed" and f[1] == a["model:org/tuned"] for f in fb.facts)
 
 
+def test_a_listed_license_that_names_no_license_is_unlicensed_beside_the_known_one():
+    """`license: [cc-by-4.0, unknown]`: all apply, so the unknown part's terms are unknown too."""
+    listed = [LicenseStatement("cc-by-4.0", BASE_LICENSE), LicenseStatement("unknown", DATA_LICENSE)]
+    graph = build(Harvest("root", [AssetRecord("org/base", "model", "org/base/README.md", licenses=listed)]))
+    fb = encode(graph, Settings(asset="org/base", origin={"asset": "mlaudit.toml"}))
+    a = ids(fb)["model:org/base"]
+    assert fb.facts[("licensed", a, "CC-BY-4.0")] == (BASE_LICENSE,)
+    assert fb.facts[("unlicensed", a, "unknown")] == (DATA_LICENSE,)
+
+
 def test_the_release_fact_names_mlaudit_toml_when_the_release_is_named_there(encoded):
     _, fb = encoded
     release = [(f, ev) for f, ev in fb.facts.items() if f[0] == "release"]

@@ -466,6 +466,13 @@ def test_dataset_fields_make_a_dataset_outside_the_datasets_folder(tmp_path):
     assert record.kind == "dataset" and "task_categories" in record.kind_basis
 
 
+@pytest.mark.parametrize("field", ["pretty_name: Up data", "viewer: false"])
+def test_dataset_card_only_fields_make_a_dataset(tmp_path, field):
+    """pretty_name and viewer belong to the Hub's dataset card, not its model card."""
+    record, _ = harvest_one(tmp_path, card(f"license: cc-by-nc-4.0\n{field}"))
+    assert record.kind == "dataset" and field.split(":")[0] in record.kind_basis
+
+
 def test_models_folder_overrides_dataset_fields(tmp_path):
     record, _ = harvest_one(tmp_path, card("task_categories: [x]"), where="models/org/m/README.md")
     assert record.kind == "model" and record.id == "org/m"

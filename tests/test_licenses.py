@@ -177,8 +177,8 @@ QWEN_LINK = "https://github.com/QwenLM/Qwen/blob/main/Tongyi%20Qianwen%20LICENSE
         ("other", "openai-terms-of-use", None, "LicenseRef-OpenAI-Terms", "license_name"),
         # a license value the knowledge base does not know, with a known name
         ("acme-slug", "Llama 2 Community License", None, "LicenseRef-Llama-2-Community", "license_name"),
-        # the license value decides when known, whatever the link says
-        ("apache-2.0", None, "https://opensource.org/licenses/MIT", "Apache-2.0", "license"),
+        # the license value decides when known and the link names the same license
+        ("apache-2.0", None, "https://www.apache.org/licenses/LICENSE-2.0", "Apache-2.0", "license"),
     ],
 )
 def test_every_field_of_a_card_statement_is_tried(raw, name, link, expected, field):
@@ -201,6 +201,18 @@ def test_the_deciding_field_is_the_evidence():
     assert statement.field_evidence(reading.decided_by[0]) == Evidence("x/README.md", "license_link", 4)
 
 
+@pytest.mark.parametrize(
+    "name, link",
+    [(None, "https://creativecommons.org/licenses/by-nc/4.0/"), ("cc-by-nc-4.0", None)],
+)
+def test_known_fields_that_disagree_all_apply(name, link):
+    """license: cc-by-4.0 with a license_link or license_name saying CC BY-NC: nothing says which is
+    true, so the stricter is not dropped."""
+    reading = read("cc-by-4.0", name=name, link=link)
+    assert (reading.status, reading.licenses) == ("ok", ("CC-BY-4.0", "CC-BY-NC-4.0"))
+    assert "fields name different licenses" in reading.reading
+
+
 def test_known_fields_that_disagree_are_all_listed():
     statement = LicenseStatement("apache-2.0", EV, None, "https://opensource.org/licenses/MIT")
     assert license_reading.known_readings(statement, KB) == [("license", "Apache-2.0"), ("license_link", "MIT")]
@@ -216,7 +228,21 @@ def test_an_unnamed_other_gives_way_to_a_known_statement_of_the_asset():
         KB,
     )
     assert (reading.status, reading.licenses, reading.unrecognised) == ("ok", ("LicenseRef-Qwen",), ())
-    assert any("another statement of the asset names the license" in n for n in reading.notes)
+    assert any("another file of the asset names the license" in n for n in reading.notes)
+
+
+@pytest.mark.parametrize("raws", [("cc-by-4.0", "other"), ("other", "cc-by-4.0")])
+def test_an_unnamed_other_in_a_list_is_the_license_of_another_part(raws):
+    """A card's `license: [cc-by-4.0, other]` with license_name: the other part's license still applies."""
+    statements = [
+        LicenseStatement(r, EV, "research-only-terms") if r == "other" else LicenseStatement(r, EV) for r in raws
+    ]
+    reading = license_reading.read_declared(statements, KB)
+    assert (reading.status, reading.licenses, reading.unrecognised) == (
+        "unrecognised",
+        ("CC-BY-4.0",),
+        ("research-only-terms",),
+    )
 
 
 def test_a_list_of_licenses_of_parts_all_apply():
@@ -533,7 +559,7 @@ def test_malformed_verification_keys_are_refused_naming_the_file(tmp_path, keys,
         (
             "triggers:\n  - {terms: [include_license], distributions: [weights], clause: s}\n"
             "  - {terms: [include_license], distributions: [api], clause: t}\n",
-            "trigger term 'include_license' must be a condition of the license, listed once",
+            "trigger term 'include_license' must be a condition or limitation of the license, listed once",
         ),
         (
             "triggers:\n  - {terms: [include_license], distributions: [weights], relations: [modified], clause: s}\n",
@@ -701,3 +727,18 @@ def test_a_license_with_an_exception_the_spdx_list_does_not_name_has_unknown_ter
     assert (reading.status, tuple(reading.unrecognised)) == (status, unrecognised)
     offered = read("MIT OR Apache-2.0 WITH Bogus-exception")  # as any alternative of unknown terms
     assert offered.alternatives == read("MIT OR FooBar").alternatives == (("MIT",), ("NOASSERTION",))
+
+
+def test_cc_by_nd_3_is_read_clause_by_clause():
+    """CC BY-ND 3.0 s3 grants no right to make Adaptations: its terms, not a category, decide."""
+    entry = KB.entry(read("cc-by-nd-3.0").licenses[0])
+    assert entry is not None and entry.id == "CC-BY-ND-3.0" and entry.text_sha256
+    assert {t.term for t in entry.terms} >= {"no_derivatives", "attribution", "include_license"}
+
+
+def test_openrail_reaches_models_made_from_the_model_not_models_trained_on_data_under_it():
+    """Derivatives of the Model (Section 1(e)) are distilled or trained on its outputs: a dataset
+    under the Hub's `openrail` id leaves training to the position."""
+    for lid in ("LicenseRef-OpenRAIL", "LicenseRef-BigScience-OpenRAIL-M", "LicenseRef-CreativeML-OpenRAIL-M"):
+        lic = KB.licenses[lid]
+        assert lic.training == "silent" and {"distill", "generated_by"} <= set(lic.reaches), lid

@@ -44,6 +44,8 @@ DATASET_FIELDS = frozenset(
         "language_creators",
         "multilinguality",
         "paperswithcode_id",
+        "pretty_name",
+        "viewer",
     }
 )
 # The fields stating the asset's license or lineage (a model-index result's dataset: evaluated_on);

@@ -212,11 +212,12 @@ _UNDER = re.compile(
     r"(?:^|\b(?:this|the|our) (?:model|dataset|repository|repo|work|project|code|data|weights|checkpoints?|adapter)s?"
     r" (?:is|are) (?:\w+ ){0,2}?)"
     r"(?:licensed|released|distributed|made available|available|provided|shared)(?: \w+){0,2}? under"
-    r" (?:the terms of )?(?:the )?(\S.{0,150})",
+    r" (?:the terms of )?(?:the |an? )?(\S.{0,150})",
     re.I,
 )
 _LICENSE_HEADING = re.compile(r"licen[cs](?:e|es|ing)(?: information)?", re.I)
 _LINK = re.compile(r"\[([^\[\]]{1,150})\]\(([^()\s]{1,500})\)")
+_LICENSE_WORD = re.compile(r"\s+licen[cs]e$", re.I)  # "… 4.0 International License", as CC's chooser writes
 _TAIL = re.compile(r"\s\(|[.;:!?](?:\s|$)|\s[-–—]\s|\s\|")  # where a stated name ends
 
 
@@ -251,7 +252,9 @@ def _may_state(text: str) -> bool:
 
 def _line_statements(line: str, number: int, opens_license_section: bool) -> list[tuple[str, str | None, int, str]]:
     """A line's statement; when the name runs on past a comma ("CC BY 4.0, but the images ..."), the
-    part before the comma follows as a second reading ("Apache License, Version 2.0" needs the whole)."""
+    part before the comma follows as a second reading ("Apache License, Version 2.0" needs the whole),
+    and a name closed by the word License without it (Creative Commons' own sentence: "licensed under a
+    Creative Commons Attribution 4.0 International License")."""
     if match := _LICENSE_FIELD.match(line):
         text, shape = match.group(1), "license line"
     elif " under " in line.lower() and (match := _UNDER.search(line)):  # the phrase _UNDER needs, found fast
@@ -261,8 +264,9 @@ def _line_statements(line: str, number: int, opens_license_section: bool) -> lis
     else:
         return []
     name, link = _named(text)
-    before_comma = name.split(",", 1)[0].strip()
-    return [(n, link, number, shape) for n in dict.fromkeys((name, before_comma)) if n]
+    names = [name, name.split(",", 1)[0].strip()]
+    names += [_LICENSE_WORD.sub("", n) for n in names]
+    return [(n, link, number, shape) for n in dict.fromkeys(names) if n]
 
 
 def _named(text: str) -> tuple[str, str | None]:
