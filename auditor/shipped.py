@@ -112,7 +112,8 @@ def copyrights(asset: Asset) -> list[tuple[str, Evidence]]:
 
 
 def policies(asset: Asset) -> list[Evidence]:
-    return [Evidence(r.source, "") for r in asset.records if r.role == "policy"]
+    """The use policy files of the asset's folder that state anything: an empty one passes nothing on."""
+    return [Evidence(r.source, "") for r in asset.records if r.role == "policy" and (r.text or "").strip()]
 
 
 def suffixed(record: AssetRecord) -> bool:
