@@ -98,6 +98,8 @@ def _license(lic: License, kb: KnowledgeBase) -> Facts:
             yield S.term_accepts(lic.id, term.term, value), None
         if term.uri_suffices:
             yield S.uri_suffices(lic.id, term.term), None
+        if term.own_notice:
+            yield S.own_notice(lic.id, term.term), None
 
 
 def _profiles(profiles: Mapping[str, Profile]) -> Facts:

@@ -55,6 +55,7 @@ class Term:
     values: tuple[str, ...] = ()  # what the term prescribes: a name prefix, a statement, phrases
     accepts: tuple[str, ...] = ()  # other statements the license accepts in place of the prescribed one
     uri_suffices: bool = False  # include_license: the license's URI or a link meets it (CC 4.0 s3(a)(1)(C))
+    own_notice: bool = False  # include_notice: one the licensee writes, no upstream NOTICE to carry (ODbL 4.3)
 
 
 @dataclass(frozen=True)
@@ -324,6 +325,7 @@ def _terms(data: YAML, term_kinds: dict[str, dict[str, YAML]], path: Path) -> tu
                 tuple(str(v) for v in values),
                 tuple(str(v) for v in t.get("accepts", [])),
                 bool(t.get("uri_suffices", False)),
+                bool(t.get("own_notice", False)),
             )
         )
     return tuple(terms)

@@ -78,6 +78,10 @@ class Knowledge:
         "the value a term prescribes (a name prefix, a statement, a phrase)",
     )
     uri_suffices = _p("license:string term:symbol", "knowledge", "the license's URI or a link to it meets the term")
+    own_notice = _p(
+        "license:string term:symbol", "knowledge", "the term asks for a notice the licensee writes, not one to carry",
+        phrase="{license}'s {term:spaced} asks for a notice the licensee writes itself: a person must look for it",
+    )
     term_accepts = _p(
         "license:string term:symbol value:string", "knowledge",
         "a statement the license accepts in place of the prescribed one",

@@ -410,3 +410,40 @@ def test_the_notice_of_a_release_that_triggers_no_copy_condition_says_so_and_kee
     assert "From acme/base (acme/base/NOTICE):" in generated and "[review] If the work" not in generated
     assert "The full text of Apache-2.0 must accompany each copy distributed (Section 4(a)) (not triggered" in generated
     assert "must accompany this release" not in generated
+
+
+def _odbl_trained(release, position: str) -> dict:
+    return release(
+        {
+            "mlaudit.toml": '[release]\nasset = "acme/m"\n\n[[lineage]]\nchild = "acme/m"\n'
+            'parent = "datasets/org/places"\nrelation = "trained_on"\n',
+            "acme/m/README.md": card("license: odbl"),
+            "acme/m/LICENSE": "ODbL\n",
+            "acme/m/model.safetensors": WEIGHTS,
+            "datasets/org/places/README.md": card("license: odbl\ntask_categories: [text-generation]"),
+            "datasets/org/places/data.jsonl": '{"name": "x"}\n',
+        },
+        position=position,
+    )
+
+
+def test_a_notice_the_licensee_writes_is_never_met_for_want_of_an_upstream_notice(release):
+    """ODbL-1.0 Section 4.3 asks for a notice the licensee writes ("reasonably calculated to make any
+    Person ... aware that Content was obtained from the Database"): an upstream folder without a NOTICE
+    does not meet it, as it meets Apache-2.0 Section 4(d)'s NOTICE to carry; a person must read."""
+    o = obligation(_odbl_trained(release, "permissive"), "include_notice", "ODbL-1.0")
+    facts = [s["fact"] for s in o["status_evidence"]]
+    assert o["status"] == "cannot-tell"
+    assert any("asks for a notice the licensee writes itself" in f for f in facts)
+
+
+def test_a_produced_work_notice_lifted_by_the_position_names_it(release):
+    """Under the conservative position a model trained on an ODbL database is a Derivative Database: the
+    Section 4.3 notice does not bind it because of how the position reads it, not its distribution."""
+    doc = _odbl_trained(release, "conservative")
+    o = obligation(doc, "include_notice", "ODbL-1.0")
+    facts = [s["fact"] for s in o["status_evidence"]]
+    assert o["status"] == "met" and not o["triggered"]
+    assert any("the conservative position reads a model that was trained on" in f for f in facts)
+    assert not any("distributed as api" in f for f in facts)
+    assert "distribution: it binds copies distributed" not in notice.render(doc)
