@@ -52,6 +52,10 @@ class Knowledge:
         phrase="{license}'s {term:spaced} binds a release distributed as {distribution} only if it holds the "
         "material by {holding} (a copy, an adaptation, or use: a work made with it): {clause}",
     )
+    shared_condition = _p(
+        "license:string term:symbol clause:string", "knowledge", "a condition that binds whoever shares the material",
+        phrase="{license}'s {term:spaced} binds whoever shares the material, whatever its copyleft binds: {clause}",
+    )
     copyleft_part = _p(
         "license:string", "knowledge",
         "the license's share-alike reaches the licensed material and its modifications, not new works made with it",

@@ -701,3 +701,17 @@ def test_a_license_with_an_exception_the_spdx_list_does_not_name_has_unknown_ter
     assert (reading.status, tuple(reading.unrecognised)) == (status, unrecognised)
     offered = read("MIT OR Apache-2.0 WITH Bogus-exception")  # as any alternative of unknown terms
     assert offered.alternatives == read("MIT OR FooBar").alternatives == (("MIT",), ("NOASSERTION",))
+
+
+def test_conditions_bound_by_sharing_need_their_clause(tmp_path):
+    """`conditions: sharing` (CC BY-SA 4.0 Section 3(a)) is a reading of the text: without the clause that
+    says so, or on a license without a copyleft, the entry is refused, naming the file."""
+    with pytest.raises(ValueError, match=r"x\.yaml: conditions must be copyleft or sharing"):
+        license_scope.shared_conditions({"conditions": "sharing"}, ("weights",), tmp_path / "x.yaml")
+    with pytest.raises(ValueError, match=r"x\.yaml: conditions: sharing needs copyleft_triggers"):
+        license_scope.shared_conditions({"conditions": "sharing", "conditions_basis": "s3(a)"}, (), tmp_path / "x.yaml")
+    assert (
+        license_scope.shared_conditions({"conditions": "sharing", "conditions_basis": "s3(a)"}, ("weights",), tmp_path)
+        == "s3(a)"
+    )
+    assert license_scope.shared_conditions({}, ("weights",), tmp_path) is None
