@@ -447,3 +447,21 @@ def test_a_produced_work_notice_lifted_by_the_position_names_it(release):
     assert any("the conservative position reads a model that was trained on" in f for f in facts)
     assert not any("distributed as api" in f for f in facts)
     assert "distribution: it binds copies distributed" not in notice.render(doc)
+
+
+def test_a_database_conveyed_under_another_license_is_not_shown_under_odc_by(release):
+    """ODC-By-1.0 Section 4.2(a), "Do so only under the terms of this License", is its own term: shipping
+    the license's text meets 4.2(b) only; a filtered copy declared MIT is cannot-tell, citing its license."""
+    files = {
+        "mlaudit.toml": '[release]\nasset = "datasets/acme/clean"\n',
+        "datasets/acme/clean/README.md": card("license: mit\nsource_datasets: [up/data]\ntask_categories: [qa]"),
+        "datasets/acme/clean/LICENSE-ODC-By-1.0": "https://opendatacommons.org/licenses/by/1-0/\n",
+        "datasets/acme/clean/train.jsonl": '{"q": "x"}\n',
+        "datasets/up/data/README.md": card("license: odc-by\ntask_categories: [qa]"),
+    }
+    o = obligation(release(files), "same_terms", "ODC-By-1.0")
+    assert (o["status"], o["clause"]) == ("cannot-tell", "Section 4.2(a)")
+    assert "datasets/acme/clean is licensed MIT" in [s["fact"] for s in o["status_evidence"]]
+    assert obligation(release(files), "include_license", "ODC-By-1.0")["clause"] == "Section 4.2(b)"
+    same = {**files, "datasets/acme/clean/README.md": card("license: odc-by\nsource_datasets: [up/data]")}
+    assert obligation(release(same), "same_terms", "ODC-By-1.0")["status"] == "met"
