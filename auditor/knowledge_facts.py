@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from auditor import schema
 from auditor.config import Settings, today
+from auditor.license_scope import COPYLEFT_TERMS
 from auditor.licenses import NEVER, UNKNOWN, KnowledgeBase, License, stale
 from auditor.model import FATAL, Evidence, symbol
 from auditor.predicate_spec import Fact
@@ -67,6 +68,9 @@ def _license(lic: License, kb: KnowledgeBase) -> Facts:
     yield S.license(lic.id, lic.family.replace("-", "_")), None
     if lic.copyleft_scope == "part":
         yield S.copyleft_part(lic.id), Evidence(lic.file, "copyleft_scope")
+    if lic.conditions_basis:
+        for name in {t.term for t in lic.terms} - set(COPYLEFT_TERMS):
+            yield S.shared_condition(lic.id, name, lic.conditions_basis), Evidence(lic.file, "conditions_basis")
     for name in {t.term for t in lic.terms}:
         yield S.term(lic.id, name), None
     for relation in lic.reaches:
@@ -98,6 +102,8 @@ def _license(lic: License, kb: KnowledgeBase) -> Facts:
             yield S.term_accepts(lic.id, term.term, value), None
         if term.uri_suffices:
             yield S.uri_suffices(lic.id, term.term), None
+        if term.own_notice:
+            yield S.own_notice(lic.id, term.term), None
 
 
 def _profiles(profiles: Mapping[str, Profile]) -> Facts:

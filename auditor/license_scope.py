@@ -129,3 +129,15 @@ def copyleft_triggers(data: YAML, terms: set[str], path: Path) -> tuple[str, ...
     if not set(found) <= set(SHARING):
         raise ValueError(f"{path.name}: copyleft_triggers must be among weights, api")
     return found
+
+
+def shared_conditions(data: YAML, copyleft: tuple[str, ...], path: Path) -> str | None:
+    """Where a copyleft license's other conditions bind whoever shares the material, as sharing is read
+    where the text leaves it open (`conditions: sharing`: CC BY-SA 4.0 Section 3(a), word for word CC
+    BY's), not what its copyleft's trigger says (GPL-3.0 Section 0, conveying): the clause that says so."""
+    found = data.get("conditions", "copyleft")
+    if found not in ("copyleft", "sharing") or (found == "sharing") != bool(data.get("conditions_basis")):
+        raise ValueError(f"{path.name}: conditions must be copyleft or sharing, and sharing needs conditions_basis")
+    if found == "sharing" and not copyleft:
+        raise ValueError(f"{path.name}: conditions: sharing needs copyleft_triggers")
+    return basis(data, "conditions") if found == "sharing" else None

@@ -23,6 +23,7 @@ from auditor.license_scope import (
     copyleft_relations,
     copyleft_triggers,
     reaches,
+    shared_conditions,
     triggers,
 )
 from auditor.license_urls import named_id
@@ -55,6 +56,7 @@ class Term:
     values: tuple[str, ...] = ()  # what the term prescribes: a name prefix, a statement, phrases
     accepts: tuple[str, ...] = ()  # other statements the license accepts in place of the prescribed one
     uri_suffices: bool = False  # include_license: the license's URI or a link meets it (CC 4.0 s3(a)(1)(C))
+    own_notice: bool = False  # include_notice: one the licensee writes, no upstream NOTICE to carry (ODbL 4.3)
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class License:
     triggers: tuple[Trigger, ...] = ()  # the distributions that trigger other conditions, where the text says
     copyleft_relations: tuple[Trigger, ...] = ()  # copyleft distributions that bind only some holdings
     copyleft_scope: str = "work"  # work | part (COPYLEFT_SCOPES)
+    conditions_basis: str | None = None  # its other conditions bind whoever shares, not its copyleft's trigger
     licensor: str | None = None  # who grants a model family's license (never bound by it)
     licensor_orgs: tuple[str, ...] = ()  # the licensor's Hub organisations
     aliases: tuple[str, ...] = ()  # spellings manifests use for it, as the file gives them
@@ -301,6 +304,7 @@ def _license(data: YAML, term_kinds: dict[str, dict[str, YAML]], path: Path) -> 
         triggers=triggers(data, kinds, path),
         copyleft_relations=copyleft_relations(data, copyleft, path),
         copyleft_scope=str(data.get("copyleft_scope", "work")),
+        conditions_basis=shared_conditions(data, copyleft, path),
         licensor=data.get("licensor"),
         licensor_orgs=tuple(str(o) for o in data.get("licensor_orgs", [])),
         aliases=tuple(str(a) for a in data.get("aliases", [])),
@@ -330,6 +334,7 @@ def _terms(data: YAML, term_kinds: dict[str, dict[str, YAML]], path: Path) -> tu
                 tuple(str(v) for v in values),
                 tuple(str(v) for v in t.get("accepts", [])),
                 bool(t.get("uri_suffices", False)),
+                bool(t.get("own_notice", False)),
             )
         )
     return tuple(terms)

@@ -195,6 +195,15 @@ class OutboundRequirementRow(NamedTuple):
         return tuple.__repr__(self)
 
 
+class PositionHoldingRow(NamedTuple):
+    position: str
+    relation: str
+    holding: str
+
+    def __repr__(self) -> str:
+        return tuple.__repr__(self)
+
+
 class NoFilesRow(NamedTuple):
     a: int
 
@@ -265,6 +274,7 @@ ROWS: dict[str, Callable[[Iterable[Term]], tuple[Term, ...]]] = {
     "chosen": ChosenRow._make,
     "outbound": OutboundRow._make,
     "outbound_requirement": OutboundRequirementRow._make,
+    "position_holding": PositionHoldingRow._make,
     "no_files": NoFilesRow._make,
     "kept_files": KeptFilesRow._make,
     "unchecked": UncheckedRow._make,
@@ -349,6 +359,10 @@ class Atoms(defaultdict[str, list[tuple[Term, ...]]]):
     @property
     def outbound_requirement(self) -> list[OutboundRequirementRow]:
         return cast(list[OutboundRequirementRow], self.get("outbound_requirement", []))
+
+    @property
+    def position_holding(self) -> list[PositionHoldingRow]:
+        return cast(list[PositionHoldingRow], self.get("position_holding", []))
 
     @property
     def no_files(self) -> list[NoFilesRow]:

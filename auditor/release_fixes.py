@@ -46,12 +46,14 @@ class Candidate:
 @dataclass(frozen=True)
 class Release:
     """What the candidates are made for: the release's id in the facts, its name as reports give
-    it, its card (the first Markdown card, where texts go) and the licenses it declares."""
+    it, its card (the first Markdown card, where texts go), the licenses it declares and its use policy
+    files (an empty one is written into, not added)."""
 
     id: int
     name: str
     card: str | None
     licenses: frozenset[str]
+    policies: frozenset[str]
 
 
 def candidates(result: Interpretation, fb: FactBase, graph: AssetGraph, kb: KnowledgeBase) -> list[Candidate]:
@@ -66,6 +68,7 @@ def candidates(result: Interpretation, fb: FactBase, graph: AssetGraph, kb: Know
         display_id(fb.release, graph),
         cards[0] if cards else None,
         frozenset(reading.licenses) if reading else frozenset(),
+        frozenset(r.source for r in asset.records if r.role == "policy"),
     )
     found: dict[tuple[str, str, str | None], Candidate] = {}
     for obligation in result.obligations:
@@ -100,12 +103,15 @@ def _answers(obligation: Obligation, release: Release, kb: KnowledgeBase) -> Ite
     if check == "restated" and release.card:
         path = str(PurePosixPath(release.card).parent / POLICY_FILE)
         sentence = _restatement(obligation, values, kb)
-        says = (
-            f'add the file {path} beside the release with the text "{sentence}" (or the use policy itself), '
-            f"as {obligation.license} requires"
+        kind, where = (
+            (EditKind.ADD_TEXT, f"write into the file {path}")
+            if path in release.policies
+            else (EditKind.ADD_FILE, f"add the file {path} beside the release with")
         )
+        says = f'{where} the text "{sentence}" (or the use policy itself), as {obligation.license} requires'
+
         text = sentence + "\n"
-        yield Candidate(Edit(EditKind.ADD_FILE, text, path, says), (S.ships_policy(release.id),))
+        yield Candidate(Edit(kind, text, path, says), (S.ships_policy(release.id),))
 
 
 def renamed(name: str, prefix: str) -> str | None:

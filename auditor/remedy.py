@@ -17,9 +17,9 @@ from auditor.vocabulary import EditKind
 @dataclass(frozen=True)
 class Edit:
     """A change to the release itself, concrete enough to make: rename (value: its new name, file:
-    its folder), add_text (value: the text, file: the card it goes in), add_file (value: the file's
-    text, file: the path to write) or relicense (value: the license id, file: the card declaring
-    it); `says` is what to do, in plain words."""
+    its folder), add_text (value: the text, file: the card, or the empty use policy file, it goes
+    in), add_file (value: the file's text, file: the path to write) or relicense (value: the license
+    id, file: the card declaring it); `says` is what to do, in plain words."""
 
     kind: EditKind
     value: str

@@ -246,6 +246,10 @@ class S(Knowledge):
         "a:asset license:string term:symbol", "derived",
         "a term the release inherits that limits the licenses it may be published under",
     )
+    position_holding = _p(
+        "position:string relation:symbol holding:symbol", "derived", "how the legal position reads a work so made",
+        phrase="the {position} position reads a model that {relation:relation} the material as holding it by {holding}",
+    )
     no_files = _p(
         "a:asset", "derived",
         "the asset is described without the files it distributes (cited as evidence, not read back)",

@@ -52,6 +52,10 @@ class Knowledge:
         phrase="{license}'s {term:spaced} binds a release distributed as {distribution} only if it holds the "
         "material by {holding} (a copy, an adaptation, or use: a work made with it): {clause}",
     )
+    shared_condition = _p(
+        "license:string term:symbol clause:string", "knowledge", "a condition that binds whoever shares the material",
+        phrase="{license}'s {term:spaced} binds whoever shares the material, whatever its copyleft binds: {clause}",
+    )
     copyleft_part = _p(
         "license:string", "knowledge",
         "the license's share-alike reaches the licensed material and its modifications, not new works made with it",
@@ -78,6 +82,10 @@ class Knowledge:
         "the value a term prescribes (a name prefix, a statement, a phrase)",
     )
     uri_suffices = _p("license:string term:symbol", "knowledge", "the license's URI or a link to it meets the term")
+    own_notice = _p(
+        "license:string term:symbol", "knowledge", "the term asks for a notice the licensee writes, not one to carry",
+        phrase="{license}'s {term:spaced} asks for a notice the licensee writes itself: a person must look for it",
+    )
     term_accepts = _p(
         "license:string term:symbol value:string", "knowledge",
         "a statement the license accepts in place of the prescribed one",

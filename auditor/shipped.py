@@ -15,7 +15,7 @@ from functools import cache
 from itertools import islice
 
 from auditor.harvest.licensetext import texts_dir
-from auditor.harvest.modelfolder import is_terms_file
+from auditor.harvest.modelfolder import WEIGHTS, is_terms_file
 from auditor.harvest.registry import IN_FOLDER
 from auditor.license_reading import lookup
 from auditor.licenses import KnowledgeBase
@@ -51,13 +51,25 @@ ABOUT_DATA = frozenset(
 NO_READER = "unknown"  # the inventory's format of a file no reader reads
 
 
-def distributed(asset: Asset, data: dict[str, list[Evidence]]) -> list[Evidence]:
-    """The files that show the folder holds what the asset distributes: its weights, and for a
-    dataset the data files (`data`: by the folder of their nearest card) in its own folders."""
+def distributed(asset: Asset, data: dict[str, list[Evidence]], unread: dict[str, list[Evidence]]) -> list[Evidence]:
+    """The files that show the folder holds what the asset distributes: its weights (read, or present
+    but unreadable: `unread`), and for a dataset the data files (`data`) in its own folders; both maps
+    by the folder of their nearest card."""
     found = [Evidence(r.source, "") for r in asset.records if r.role in DISTRIBUTABLE]
+    folders = sorted({posixpath.dirname(r.source) for r in asset.records if r.format in IN_FOLDER})
+    found += [e for folder in folders for e in unread.get(folder, ())]
     if asset.kind == "dataset":
-        folders = {posixpath.dirname(r.source) for r in asset.records if r.format in IN_FOLDER}
-        found += [e for folder in sorted(folders) for e in data.get(folder, ())]
+        found += [e for folder in folders for e in data.get(folder, ())]
+    return found
+
+
+def unread_weights(graph: AssetGraph) -> dict[str, list[Evidence]]:
+    """Weight files beside a card that no reader could parse (INP001 reports them): still weights the
+    folder holds, so a license or NOTICE missing beside them shows."""
+    found: dict[str, list[Evidence]] = defaultdict(list)
+    for entry in graph.harvest.inventory:
+        if entry.status == "unreadable" and entry.file.lower().endswith(WEIGHTS):
+            found[posixpath.dirname(entry.file)].append(Evidence(entry.file, ""))
     return found
 
 
@@ -137,7 +149,8 @@ def _words(line: str) -> tuple[str, ...]:
 
 
 def policies(asset: Asset) -> list[Evidence]:
-    return [Evidence(r.source, "") for r in asset.records if r.role == "policy"]
+    """The use policy files of the asset's folder that state anything: an empty one passes nothing on."""
+    return [Evidence(r.source, "") for r in asset.records if r.role == "policy" and (r.text or "").strip()]
 
 
 def suffixed(record: AssetRecord, kb: KnowledgeBase) -> bool:

@@ -742,3 +742,17 @@ def test_openrail_reaches_models_made_from_the_model_not_models_trained_on_data_
     for lid in ("LicenseRef-OpenRAIL", "LicenseRef-BigScience-OpenRAIL-M", "LicenseRef-CreativeML-OpenRAIL-M"):
         lic = KB.licenses[lid]
         assert lic.training == "silent" and {"distill", "generated_by"} <= set(lic.reaches), lid
+
+
+def test_conditions_bound_by_sharing_need_their_clause(tmp_path):
+    """`conditions: sharing` (CC BY-SA 4.0 Section 3(a)) is a reading of the text: without the clause that
+    says so, or on a license without a copyleft, the entry is refused, naming the file."""
+    with pytest.raises(ValueError, match=r"x\.yaml: conditions must be copyleft or sharing"):
+        license_scope.shared_conditions({"conditions": "sharing"}, ("weights",), tmp_path / "x.yaml")
+    with pytest.raises(ValueError, match=r"x\.yaml: conditions: sharing needs copyleft_triggers"):
+        license_scope.shared_conditions({"conditions": "sharing", "conditions_basis": "s3(a)"}, (), tmp_path / "x.yaml")
+    assert (
+        license_scope.shared_conditions({"conditions": "sharing", "conditions_basis": "s3(a)"}, ("weights",), tmp_path)
+        == "s3(a)"
+    )
+    assert license_scope.shared_conditions({}, ("weights",), tmp_path) is None

@@ -79,7 +79,10 @@ def test_the_html_checklist_and_the_terminal_show_the_status():
     assert f"1 unmet, {doc['obligation_counts']['cannot-tell']} cannot tell" in summary
 
 
-def test_a_use_policy_file_passes_the_restrictions_on(release):
+def test_a_use_policy_file_is_left_to_a_person(release):
+    """The restrictions may be passed on in any agreement governing use, which the audit may not see: a
+    folder without the policy is cannot-tell with CMP007's warning; a policy file is read by a person (it
+    may hold another license's policy), and an empty one passes nothing on."""
     files_ = {
         "mlaudit.toml": '[release]\nasset = "acme/Llama-3-m"\n',
         "meta-llama/Meta-Llama-3-8B/README.md": LLAMA_BASE,
@@ -88,13 +91,16 @@ def test_a_use_policy_file_passes_the_restrictions_on(release):
         "acme/Llama-3-m/model.safetensors": WEIGHTS,
     }
     without = release(files_)
-    assert obligation(without, "pass_on_restrictions", "LicenseRef-Llama-3-Community")["status"] == "unmet"
+    assert obligation(without, "pass_on_restrictions", "LicenseRef-Llama-3-Community")["status"] == "cannot-tell"
+    assert [f["rule"] for f in without["findings"] if f["rule"] == "CMP007"] == ["CMP007"]
     unmet = [f["detail"]["term"] for f in without["findings"] if f["rule"] == "OBL002"]
     assert unmet == ["include_license", "include_notice"]  # the "Notice" file of Section 1(b)(iii) too
     with_policy = release({**files_, "acme/Llama-3-m/USE_POLICY.md": "# Meta Llama 3 Acceptable Use Policy\n"})
     o = obligation(with_policy, "pass_on_restrictions", "LicenseRef-Llama-3-Community")
-    assert o["status"] == "met" and "acme/Llama-3-m/USE_POLICY.md" in files(o)
+    assert o["status"] == "cannot-tell" and "acme/Llama-3-m/USE_POLICY.md" in files(o)
     assert not [f for f in with_policy["findings"] if f["rule"] == "CMP007"]
+    empty = release({**files_, "acme/Llama-3-m/USE_POLICY.md": " \n"})
+    assert [f["rule"] for f in empty["findings"] if f["rule"] == "CMP007"] == ["CMP007"]
     assert {
         "file": "acme/Llama-3-m/USE_POLICY.md",
         "format": "model-folder",
@@ -172,7 +178,7 @@ def test_what_a_release_without_a_card_text_states_cannot_be_told():
         (absent,) = [step for step in o["status_evidence"] if "which gives its card's metadata" in step["fact"]]
         assert (absent["file"], absent["line"]) == ("models.jsonl", 2)
     with_card = run_audit(FIXTURES / "rules" / "CMP009-display-requirement" / "fire")
-    assert obligation(with_card, "display_notice", "LicenseRef-Llama-3-Community")["status"] == "unmet"
+    assert obligation(with_card, "display_notice", "LicenseRef-Llama-3-Community")["status"] == "cannot-tell"
 
 
 def test_a_card_of_front_matter_alone_does_not_state_the_phrase(release):
@@ -184,7 +190,7 @@ def test_a_card_of_front_matter_alone_does_not_state_the_phrase(release):
             "acme/Llama-3-m/README.md": "---\nlicense: llama3\nbase_model: meta-llama/Meta-Llama-3-8B\n---\n",
         }
     )
-    assert obligation(doc, "display_notice", "LicenseRef-Llama-3-Community")["status"] == "unmet"
+    assert obligation(doc, "display_notice", "LicenseRef-Llama-3-Community")["status"] == "cannot-tell"
     assert [f["rule"] for f in doc["findings"] if f["rule"] == "CMP009"] == ["CMP009"]
 
 
@@ -201,7 +207,7 @@ def test_a_phrase_inside_an_html_comment_is_not_displayed(release):
     hidden = release(files | {"acme/Llama-3-m/README.md": card(front, f"# m\n\n<!-- TODO: {note} -->\n\nA bot.\n")})
     shown = release(files | {"acme/Llama-3-m/README.md": card(front, f"# m\n\n{note}.\n")})
     for term, seen in (("display_notice", "met"), ("pass_on_restrictions", "cannot-tell")):
-        assert obligation(hidden, term, "LicenseRef-Llama-3-Community")["status"] == "unmet", term
+        assert obligation(hidden, term, "LicenseRef-Llama-3-Community")["status"] == "cannot-tell", term
         assert obligation(shown, term, "LicenseRef-Llama-3-Community")["status"] == seen, term
 
 
@@ -215,10 +221,10 @@ def test_a_phrase_in_a_hidden_element_or_an_images_alt_text_is_not_displayed(rel
     front = "license: llama3\nbase_model: meta-llama/Meta-Llama-3-8B"
     line = "Built with Meta Llama 3"
     for body, status in (
-        (f'<div style="display: none">{line}</div>', "unmet"),
-        (f"<p hidden>{line}</p>", "unmet"),
-        (f'<img src="logo.png" title="x" alt="{line}">', "unmet"),
-        (f"![{line}](logo.png)", "unmet"),
+        (f'<div style="display: none">{line}</div>', "cannot-tell"),
+        (f"<p hidden>{line}</p>", "cannot-tell"),
+        (f'<img src="logo.png" title="x" alt="{line}">', "cannot-tell"),
+        (f"![{line}](logo.png)", "cannot-tell"),
         (f'<div align="center"><b>{line}</b></div>', "met"),
     ):
         doc = release(files | {"acme/Llama-3-m/README.md": card(front, f"# m\n\n{body}\n\nA bot.\n")})
@@ -244,12 +250,12 @@ def test_a_notice_is_carried_whatever_its_line_breaks(upstream, before, gap):
 def test_a_hosted_llama_3_fine_tune_owes_the_name_and_display_under_either_position():
     """Llama 3 Section 1(b)(i) binds a model "distributed or made available" and "a product or service that
     uses" the materials: the text makes an API trigger both duties; the position cannot lift them."""
-    for rule, term in (
-        ("CMP008-naming-requirement", "naming_prefix"),
-        ("CMP009-display-requirement", "display_notice"),
+    for rule, term, status in (
+        ("CMP008-naming-requirement", "naming_prefix", "unmet"),
+        ("CMP009-display-requirement", "display_notice", "cannot-tell"),
     ):
         doc = run_audit(FIXTURES / "rules" / rule / "fire-api-permissive")
-        assert obligation(doc, term, "LicenseRef-Llama-3-Community")["status"] == "unmet", term
+        assert obligation(doc, term, "LicenseRef-Llama-3-Community")["status"] == status, term
         (found,) = [f for f in doc["findings"] if f["rule"] == rule[:6]]
         assert any("binds a release distributed as api: Section 1(b)(i)" in s["fact"] for s in found["evidence"])
 
@@ -441,3 +447,58 @@ def test_the_notice_of_a_release_that_triggers_no_copy_condition_says_so_and_kee
     assert "From acme/base (acme/base/NOTICE):" in generated and "[review] If the work" not in generated
     assert "The full text of Apache-2.0 must accompany each copy distributed (Section 4(a)) (not triggered" in generated
     assert "must accompany this release" not in generated
+
+
+def _odbl_trained(release, position: str) -> dict:
+    return release(
+        {
+            "mlaudit.toml": '[release]\nasset = "acme/m"\n\n[[lineage]]\nchild = "acme/m"\n'
+            'parent = "datasets/org/places"\nrelation = "trained_on"\n',
+            "acme/m/README.md": card("license: odbl"),
+            "acme/m/LICENSE": "ODbL\n",
+            "acme/m/model.safetensors": WEIGHTS,
+            "datasets/org/places/README.md": card("license: odbl\ntask_categories: [text-generation]"),
+            "datasets/org/places/data.jsonl": '{"name": "x"}\n',
+        },
+        position=position,
+    )
+
+
+def test_a_notice_the_licensee_writes_is_never_met_for_want_of_an_upstream_notice(release):
+    """ODbL-1.0 Section 4.3 asks for a notice the licensee writes ("reasonably calculated to make any
+    Person ... aware that Content was obtained from the Database"): an upstream folder without a NOTICE
+    does not meet it, as it meets Apache-2.0 Section 4(d)'s NOTICE to carry; a person must read."""
+    o = obligation(_odbl_trained(release, "permissive"), "include_notice", "ODbL-1.0")
+    facts = [s["fact"] for s in o["status_evidence"]]
+    assert o["status"] == "cannot-tell"
+    assert any("asks for a notice the licensee writes itself" in f for f in facts)
+
+
+def test_a_produced_work_notice_lifted_by_the_position_names_it(release):
+    """Under the conservative position a model trained on an ODbL database is a Derivative Database: the
+    Section 4.3 notice does not bind it because of how the position reads it, not its distribution."""
+    doc = _odbl_trained(release, "conservative")
+    o = obligation(doc, "include_notice", "ODbL-1.0")
+    facts = [s["fact"] for s in o["status_evidence"]]
+    assert o["status"] == "met" and not o["triggered"]
+    assert any("the conservative position reads a model that was trained on" in f for f in facts)
+    assert not any("distributed as api" in f for f in facts)
+    assert "distribution: it binds copies distributed" not in notice.render(doc)
+
+
+def test_a_database_conveyed_under_another_license_is_not_shown_under_odc_by(release):
+    """ODC-By-1.0 Section 4.2(a), "Do so only under the terms of this License", is its own term: shipping
+    the license's text meets 4.2(b) only; a filtered copy declared MIT is cannot-tell, citing its license."""
+    files = {
+        "mlaudit.toml": '[release]\nasset = "datasets/acme/clean"\n',
+        "datasets/acme/clean/README.md": card("license: mit\nsource_datasets: [up/data]\ntask_categories: [qa]"),
+        "datasets/acme/clean/LICENSE-ODC-By-1.0": "https://opendatacommons.org/licenses/by/1-0/\n",
+        "datasets/acme/clean/train.jsonl": '{"q": "x"}\n',
+        "datasets/up/data/README.md": card("license: odc-by\ntask_categories: [qa]"),
+    }
+    o = obligation(release(files), "same_terms", "ODC-By-1.0")
+    assert (o["status"], o["clause"]) == ("cannot-tell", "Section 4.2(a)")
+    assert "datasets/acme/clean is licensed MIT" in [s["fact"] for s in o["status_evidence"]]
+    assert obligation(release(files), "include_license", "ODC-By-1.0")["clause"] == "Section 4.2(b)"
+    same = {**files, "datasets/acme/clean/README.md": card("license: odc-by\nsource_datasets: [up/data]")}
+    assert obligation(release(same), "same_terms", "ODC-By-1.0")["status"] == "met"

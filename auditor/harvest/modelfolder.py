@@ -269,5 +269,3 @@ def _read_policy(path: Path, record: AssetRecord, problems: list[Problem]) -> bo
         return False
     record.text = text
     return True
-
-

@@ -99,10 +99,11 @@ def _license_text(lic: str, o: JSONObject) -> list[str]:
 
 
 def _unbound(obligation: JSONObject) -> str:
-    """Said of a condition the release's distribution does not trigger: it binds only once shipped."""
+    """Said of a condition that does not bind the release: its distribution, or how it holds the material
+    as the legal position reads it, does not trigger it (the checklist's evidence says which)."""
     if obligation.get("triggered", True):  # reports before schema 1.7 say nothing of triggers
         return ""
-    return " (not triggered by this release's distribution: it binds copies distributed)"
+    return " (not triggered by how this release is distributed or, under the legal position above, holds the material)"
 
 
 def _prescribed(obligation: JSONObject) -> list[str]:
