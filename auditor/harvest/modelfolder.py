@@ -96,8 +96,9 @@ def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]
         ok = _read_license(path, record, problems)
     elif _POLICY_FILE.match(name):
         record.role, ok = "policy", _read_policy(path, record, problems)
-    else:
-        record.role, ok = "weights", weightfiles.read(path, record, problems)
+    else:  # weights the folder ships, read or not: a header that fails still leaves the record
+        record.role, ok = "weights", True
+        weightfiles.read(path, record, problems)
     key = asset_key(record.kind, record.id)
     problems = [Problem(p.code, p.message, p.evidence, key) for p in problems]
     return ([record] if ok else []), problems
