@@ -14,7 +14,7 @@ from collections import defaultdict
 from functools import cache
 from itertools import islice
 
-from auditor.harvest.licensetext import texts_dir
+from auditor.harvest.licensetext import reference_texts
 from auditor.harvest.modelfolder import is_terms_file
 from auditor.harvest.registry import IN_FOLDER
 from auditor.license_reading import lookup
@@ -128,7 +128,7 @@ def _notice(line: str) -> bool:
 @cache
 def _license_own() -> frozenset[tuple[str, ...]]:
     """The words of the copyright lines of the reference license texts: the license documents' own."""
-    texts = (path.read_text(encoding="utf-8") for path in texts_dir().rglob("*.txt"))
+    texts = reference_texts().values()
     return frozenset(_words(match.group(1)) for text in texts for match in _COPYRIGHT.finditer(text))
 
 
