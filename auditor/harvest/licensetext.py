@@ -57,14 +57,19 @@ class Match:
     added: tuple[int, ...] = ()  # lines (from 1) with a run of ADDED_RUN words no held text has
 
     @property
+    def holds_known(self) -> bool:
+        """The file holds license texts, each of a license the knowledge base knows."""
+        return bool(self.held) and all(known for _, known in self.held)
+
+    @property
     def accepted(self) -> bool:
         """The file is known licenses' texts and nothing else."""
-        return bool(self.held) and all(known for _, known in self.held) and not self.added
+        return self.holds_known and not self.added
 
     @property
     def modified(self) -> bool:
         """The file holds known licenses' texts with wording of its own: it is not those licenses."""
-        return bool(self.held) and all(known for _, known in self.held) and bool(self.added)
+        return self.holds_known and bool(self.added)
 
     @property
     def licenses(self) -> tuple[str, ...]:
