@@ -196,12 +196,13 @@ def _tables(
         _add(result, context.rel, hubtable.FORMAT, records, problems)
 
 
-def _card(path: Path, rel: str, folder: str, root_name: str, result: Harvest) -> None:
+def _card(path: Path, rel: str, folder: str, root_name: str, result: Harvest, text: str | None = None) -> None:
+    """A card, read from `path` unless its `text` has been read already."""
     placement = place(folder, root_name)
     if placement.asset_id is None:
         result.inventory.append(InventoryEntry(rel, hfcard.FORMAT, "skipped", placement.reason))
         return
-    record, problems = hfcard.read_card(path, rel, placement)
+    record, problems = hfcard.read_card(path, rel, placement, text)
     if not folder and not record.has_metadata and not problems:
         result.inventory.append(InventoryEntry(rel, "markdown", "skipped", ROOT_NOTES))
         return
@@ -214,9 +215,9 @@ def _other_cards(cards: list[othercards.Found], root_name: str, result: Harvest)
     readmes = {
         record.source: asset_key(record.kind, record.id) for record in result.records if record.format == hfcard.FORMAT
     }
-    for path, rel, problem in othercards.choose(cards, readmes):
+    for (path, rel, text), problem in othercards.choose(cards, readmes):
         if problem is None:
-            _card(path, rel, rel.rpartition("/")[0], root_name, result)
+            _card(path, rel, rel.rpartition("/")[0], root_name, result, text)
         else:
             result.problems.append(problem)
             result.inventory.append(InventoryEntry(rel, hfcard.FORMAT, "skipped", problem.message))
@@ -255,8 +256,8 @@ def _other(
         _add(result, context.rel, reader.FORMAT, records, problems)
     elif why := sniff.unrecognised(path, found, later):
         _add(result, context.rel, "unknown", [], [Problem("malformed", f"file {why}", Evidence(context.rel, ""))])
-    elif othercards.is_card(path):
-        cards.append((path, context.rel))
+    elif (text := othercards.card_text(path)) is not None:
+        cards.append((path, context.rel, text))
     else:
         result.inventory.append(InventoryEntry(context.rel, "unknown", "skipped", sniff.skipped(path)))
 
