@@ -871,6 +871,54 @@ def test_weights_in_a_sub_folder_are_the_assets_and_count_as_shipped(release, su
     assert any(e["file"] == entry["file"] for f in findings_of(doc, "OBL002") for e in f["evidence"])
 
 
+MODEL_INDEX = {
+    "_class_name": "StableDiffusionPipeline",
+    "_diffusers_version": "0.21.0",
+    "unet": ["diffusers", "UNet2DConditionModel"],
+    "text_encoder": ["transformers", "CLIPTextModel"],
+    "safety_checker": [None, None],
+}
+
+
+@pytest.mark.parametrize("where", ["acme/sd", "sd", ""])
+def test_a_diffusers_pipelines_components_are_read_as_parts_of_its_model(tmp_path, where):
+    """model_index.json names the sub-folders that are the pipeline's components: their configs and
+    weights are its model's, read, whatever the layout (<org>/<name>, <name>, the audit root); a
+    sub-folder it does not name, or a component it leaves out ([null, null]), is no part of it."""
+    at = f"{where}/" if where else ""
+    files = {
+        f"{at}README.md": "---\nlicense: mit\n---\n",
+        f"{at}model_index.json": json.dumps(MODEL_INDEX),
+        f"{at}unet/config.json": '{"_class_name": "UNet2DConditionModel"}',
+        f"{at}unet/diffusion_pytorch_model.safetensors": safetensors({}),
+        f"{at}text_encoder/config.json": '{"model_type": "clip_text_model"}',
+        f"{at}safety_checker/config.json": '{"model_type": "clip"}',
+        f"{at}extras/config.json": '{"model_type": "llama"}',
+    }
+    result = harvest(write_tree(tmp_path / "pipe", files))
+    ids = {r.source: r.id for r in result.records}
+    parts = [
+        "model_index.json",
+        "unet/config.json",
+        "unet/diffusion_pytorch_model.safetensors",
+        "text_encoder/config.json",
+    ]
+    assert {ids.get(at + part) for part in parts} == {ids[at + "README.md"]}
+    assert all(e.status == "read" for e in result.inventory if e.file in {at + part for part in parts})
+    (index,) = records_of(result, at + "model_index.json")
+    assert [(s.field, s.value) for s in index.statements] == [
+        ("_class_name", "StableDiffusionPipeline"),
+        ("_diffusers_version", "0.21.0"),
+        ("component.unet", "diffusers UNet2DConditionModel"),
+        ("component.text_encoder", "transformers CLIPTextModel"),
+    ]
+    for other in ("safety_checker/config.json", "extras/config.json"):
+        assert ids.get(at + other) != ids[at + "README.md"], other
+    if where == "acme/sd":  # nested past the layout: told, not read
+        told = {p.evidence.file for p in result.problems if p.code == modelfolder.NOT_PLACED}
+        assert told == {"acme/sd/safety_checker/config.json", "acme/sd/extras/config.json"}
+
+
 def test_a_file_outside_every_asset_folder_is_skipped_not_read(tmp_path):
     _, problems, entry = read_one(tmp_path, "config.json", '{"model_type": "llama"}', where="a/b/c")
     assert entry.status == "skipped" and [p.code for p in problems] == ["not-an-asset-folder"]
