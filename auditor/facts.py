@@ -239,10 +239,10 @@ def _provenance(fb: FactBase, graph: AssetGraph, ids: dict[str, int], scope: set
 def _folders(fb: FactBase, graph: AssetGraph, ids: dict[str, int], keys: list[str]) -> None:
     """What the folders of the releases' lineages hold, for the obligation checks: the files each
     distributes and its NOTICE (the releases' own folders: releases.files)."""
-    data, unread = shipped.data_files(graph), shipped.unread_weights(graph)
+    data = shipped.data_files(graph)
     for key in keys:
         asset, a = graph.assets[key], ids[key]
-        files, notices = shipped.distributed(asset, data, unread), shipped.notices(asset)
+        files, notices = shipped.distributed(asset, data), shipped.notices(asset)
         if files:
             fb.add(S.ships_files(a), *files)
         if notices:

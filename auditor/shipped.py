@@ -14,8 +14,8 @@ from collections import defaultdict
 from functools import cache
 from itertools import islice
 
-from auditor.harvest.licensetext import texts_dir
-from auditor.harvest.modelfolder import WEIGHTS, is_terms_file
+from auditor.harvest.licensetext import reference_texts
+from auditor.harvest.modelfolder import is_terms_file
 from auditor.harvest.registry import IN_FOLDER
 from auditor.license_reading import lookup
 from auditor.licenses import KnowledgeBase
@@ -51,25 +51,14 @@ ABOUT_DATA = frozenset(
 NO_READER = "unknown"  # the inventory's format of a file no reader reads
 
 
-def distributed(asset: Asset, data: dict[str, list[Evidence]], unread: dict[str, list[Evidence]]) -> list[Evidence]:
-    """The files that show the folder holds what the asset distributes: its weights (read, or present
-    but unreadable: `unread`), and for a dataset the data files (`data`) in its own folders; both maps
-    by the folder of their nearest card."""
+def distributed(asset: Asset, data: dict[str, list[Evidence]]) -> list[Evidence]:
+    """The files that show the folder holds what the asset distributes: its weights (read or not, at
+    any depth of its folder), and for a dataset the data files (`data`, by the folder of their nearest
+    card) in its own folders."""
     found = [Evidence(r.source, "") for r in asset.records if r.role in DISTRIBUTABLE]
-    folders = sorted({posixpath.dirname(r.source) for r in asset.records if r.format in IN_FOLDER})
-    found += [e for folder in folders for e in unread.get(folder, ())]
     if asset.kind == "dataset":
+        folders = sorted({posixpath.dirname(r.source) for r in asset.records if r.format in IN_FOLDER})
         found += [e for folder in folders for e in data.get(folder, ())]
-    return found
-
-
-def unread_weights(graph: AssetGraph) -> dict[str, list[Evidence]]:
-    """Weight files beside a card that no reader could parse (INP001 reports them): still weights the
-    folder holds, so a license or NOTICE missing beside them shows."""
-    found: dict[str, list[Evidence]] = defaultdict(list)
-    for entry in graph.harvest.inventory:
-        if entry.status == "unreadable" and entry.file.lower().endswith(WEIGHTS):
-            found[posixpath.dirname(entry.file)].append(Evidence(entry.file, ""))
     return found
 
 
@@ -139,7 +128,7 @@ def _notice(line: str) -> bool:
 @cache
 def _license_own() -> frozenset[tuple[str, ...]]:
     """The words of the copyright lines of the reference license texts: the license documents' own."""
-    texts = (path.read_text(encoding="utf-8") for path in texts_dir().rglob("*.txt"))
+    texts = reference_texts().values()
     return frozenset(_words(match.group(1)) for text in texts for match in _COPYRIGHT.finditer(text))
 
 

@@ -4,12 +4,14 @@ license and NOTICE files, listed with their file and line, and printed in the NO
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from conftest import card
 from hypothesis import given
 from hypothesis import strategies as st
 
 from auditor import shipped
+from auditor.harvest import licensetext
 from auditor.harvest.licensetext import texts_dir
 from auditor.model import Asset, AssetRecord
 from auditor.report import notice
@@ -73,6 +75,19 @@ def test_a_license_documents_own_copyright_line_is_not_the_licensors():
     assert lines(asset(("COPYING", "license", gpl))) == []
     own = "Copyright (C) 2024 Acme Labs\n\n" + gpl
     assert lines(asset(("COPYING", "license", own))) == [("Copyright (C) 2024 Acme Labs", "m/COPYING", 1)]
+
+
+def test_the_reference_texts_are_read_once_for_the_matcher_and_the_copyright_lines(monkeypatch):
+    """The license-text matcher and the license documents' own copyright lines share one reading."""
+    read: list[Path] = []
+    real = Path.read_text
+    monkeypatch.setattr(Path, "read_text", lambda path, *a, **k: read.append(path) or real(path, *a, **k))
+    for cached in (licensetext.reference_texts, licensetext._references, shipped._license_own):
+        cached.cache_clear()
+    licensetext.identify(MIT_TEXT)
+    assert lines(asset(("LICENSE", "license", MIT_TEXT)))
+    texts = [path for path in read if path.is_relative_to(texts_dir())]
+    assert texts and len(texts) == len(set(texts))
 
 
 def test_the_lines_past_the_bound_are_counted_for_review():

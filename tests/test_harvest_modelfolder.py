@@ -41,6 +41,11 @@ def read_one(tmp_path: Path, name: str, body, where: str = "acme/m"):
     return (records[0] if records else None), problems_of(result, rel), entry
 
 
+def unpinned(record) -> bool:
+    """A weight file whose header could not be read: weights all the same, with no checksum."""
+    return record.role == "weights" and record.checksums == [] and record.statements == []
+
+
 # --- synthetic weight files ---------------------------------------------------------------------
 
 
@@ -468,8 +473,9 @@ def test_safetensors_metadata_values_must_be_strings(tmp_path):
     ],
 )
 def test_malformed_safetensors_headers(tmp_path, body, code, words):
+    """A header that fails is told, and the file stays weights the folder ships, unpinned."""
     record, problems, entry = read_one(tmp_path, "model.safetensors", body)
-    assert record is None and entry.status == "unreadable"
+    assert unpinned(record) and entry.status == "unreadable"
     (problem,) = problems
     assert problem.code == code and words in problem.message
 
@@ -494,7 +500,9 @@ def test_git_lfs_pointer_gives_the_checksum_it_stands_for(tmp_path):
 
 def test_empty_weight_file_is_malformed(tmp_path):
     record, problems, entry = read_one(tmp_path, "pytorch_model.bin", b"")
-    assert record is None and [p.message for p in problems] == ["weight file is empty"] and entry.status == "unreadable"
+    assert (
+        unpinned(record) and [p.message for p in problems] == ["weight file is empty"] and entry.status == "unreadable"
+    )
 
 
 def test_checksums_are_streamed_in_chunks(tmp_path, monkeypatch):
@@ -630,7 +638,7 @@ def _gguf_head(key_count: int = 1) -> bytes:
 )
 def test_hostile_gguf_headers(tmp_path, body, code, words):
     record, problems, entry = read_one(tmp_path, "m.gguf", body)
-    assert record is None and entry.status == "unreadable"
+    assert unpinned(record) and entry.status == "unreadable"
     (problem,) = problems
     assert problem.code == code and words in problem.message, problem.message
 
@@ -638,20 +646,20 @@ def test_hostile_gguf_headers(tmp_path, body, code, words):
 def test_gguf_header_budget(tmp_path, monkeypatch):
     monkeypatch.setattr(weights, "MAX_HEADER_BYTES", 1000)
     record, problems, _ = read_one(tmp_path, "m.gguf", gguf(GGUF_META))
-    assert record is None and problems[0].code == "refused" and "GGUF header is over" in problems[0].message
+    assert unpinned(record) and problems[0].code == "refused" and "GGUF header is over" in problems[0].message
 
 
 def test_gguf_item_budget(tmp_path, monkeypatch):
     monkeypatch.setattr(weights, "MAX_GGUF_ITEMS", 250)
     record, problems, _ = read_one(tmp_path, "m.gguf", gguf(GGUF_META))
-    assert record is None and problems[0].message == "GGUF header has over 250 array items"
+    assert unpinned(record) and problems[0].message == "GGUF header has over 250 array items"
 
 
 def test_gguf_vocabulary_with_a_string_past_the_end(tmp_path):
     body = _gguf_head() + gguf_string("tokens") + struct.pack("<IIQ", 9, 8, 100) + gguf_string("a") * 99
     body += struct.pack("<Q", 500) + b"short"
     record, problems, _ = read_one(tmp_path, "m.gguf", body)
-    assert record is None and "ends early" in problems[0].message
+    assert unpinned(record) and "ends early" in problems[0].message
 
 
 # --- conformance --------------------------------------------------------------------------------
@@ -861,6 +869,54 @@ def test_weights_in_a_sub_folder_are_the_assets_and_count_as_shipped(release, su
     entry = next(f for f in doc["inventory"] if f["file"] == f"acme/sd/{sub}/model.safetensors")
     assert entry["status"] == "read" and entry["reason"] == ""
     assert any(e["file"] == entry["file"] for f in findings_of(doc, "OBL002") for e in f["evidence"])
+
+
+MODEL_INDEX = {
+    "_class_name": "StableDiffusionPipeline",
+    "_diffusers_version": "0.21.0",
+    "unet": ["diffusers", "UNet2DConditionModel"],
+    "text_encoder": ["transformers", "CLIPTextModel"],
+    "safety_checker": [None, None],
+}
+
+
+@pytest.mark.parametrize("where", ["acme/sd", "sd", ""])
+def test_a_diffusers_pipelines_components_are_read_as_parts_of_its_model(tmp_path, where):
+    """model_index.json names the sub-folders that are the pipeline's components: their configs and
+    weights are its model's, read, whatever the layout (<org>/<name>, <name>, the audit root); a
+    sub-folder it does not name, or a component it leaves out ([null, null]), is no part of it."""
+    at = f"{where}/" if where else ""
+    files = {
+        f"{at}README.md": "---\nlicense: mit\n---\n",
+        f"{at}model_index.json": json.dumps(MODEL_INDEX),
+        f"{at}unet/config.json": '{"_class_name": "UNet2DConditionModel"}',
+        f"{at}unet/diffusion_pytorch_model.safetensors": safetensors({}),
+        f"{at}text_encoder/config.json": '{"model_type": "clip_text_model"}',
+        f"{at}safety_checker/config.json": '{"model_type": "clip"}',
+        f"{at}extras/config.json": '{"model_type": "llama"}',
+    }
+    result = harvest(write_tree(tmp_path / "pipe", files))
+    ids = {r.source: r.id for r in result.records}
+    parts = [
+        "model_index.json",
+        "unet/config.json",
+        "unet/diffusion_pytorch_model.safetensors",
+        "text_encoder/config.json",
+    ]
+    assert {ids.get(at + part) for part in parts} == {ids[at + "README.md"]}
+    assert all(e.status == "read" for e in result.inventory if e.file in {at + part for part in parts})
+    (index,) = records_of(result, at + "model_index.json")
+    assert [(s.field, s.value) for s in index.statements] == [
+        ("_class_name", "StableDiffusionPipeline"),
+        ("_diffusers_version", "0.21.0"),
+        ("component.unet", "diffusers UNet2DConditionModel"),
+        ("component.text_encoder", "transformers CLIPTextModel"),
+    ]
+    for other in ("safety_checker/config.json", "extras/config.json"):
+        assert ids.get(at + other) != ids[at + "README.md"], other
+    if where == "acme/sd":  # nested past the layout: told, not read
+        told = {p.evidence.file for p in result.problems if p.code == modelfolder.NOT_PLACED}
+        assert told == {"acme/sd/safety_checker/config.json", "acme/sd/extras/config.json"}
 
 
 def test_a_file_outside_every_asset_folder_is_skipped_not_read(tmp_path):

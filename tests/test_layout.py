@@ -132,8 +132,8 @@ def test_a_file_changed_after_it_was_read_is_an_input_problem(tmp_path, monkeypa
     root = write_tree(tmp_path / "r", {"org/m/README.md": card("license: cc-by-nc-4.0"), "org/n/README.md": card()})
     read_card = harvesting.hfcard.read_card
 
-    def read_then_changed(path, rel, placement):  # the file replaced once read, as a checkout may
-        read = read_card(path, rel, placement)
+    def read_then_changed(path, rel, placement, text=None):  # the file replaced once read, as a checkout may
+        read = read_card(path, rel, placement, text)
         if rel == "org/m/README.md":
             (root / "org/m/README.md.new").write_text(card("license: mit"))
             (root / "org/m/README.md.new").replace(path)

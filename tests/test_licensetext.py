@@ -84,3 +84,14 @@ def test_an_upstream_under_the_unmodified_license_does_not(tmp_path):
 def test_an_upstream_whose_license_file_holds_a_non_commercial_license_too_blocks(tmp_path):
     doc = _fine_tune_of(tmp_path, APACHE + "\n\n" + NC)
     assert findings_of(doc, "CMP001")
+
+
+def test_accepted_and_modified_split_the_files_holding_known_texts_by_their_own_wording():
+    """Known texts alone are accepted, with wording of their own modified; an unknown variant's text
+    (texts/other/) or no license text is neither."""
+    other = (TEXTS / "other" / "0BSD.txt").read_text(encoding="utf-8")
+    cases = {MIT: (True, True, False), with_rider(APACHE, "END OF TERMS"): (True, False, True)}
+    cases |= {other: (False, False, False), "Just a readme.\n": (False, False, False)}
+    for text, expected in cases.items():
+        match = licensetext.identify(text)
+        assert (match.holds_known, match.accepted, match.modified) == expected, text[:40]

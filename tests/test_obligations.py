@@ -4,6 +4,7 @@ in report.json, the HTML checklist, the terminal summary and the generated NOTIC
 from __future__ import annotations
 
 import json
+import struct
 
 import jsonschema
 from conftest import FIXTURES, card, run_audit, write_tree
@@ -152,6 +153,26 @@ def test_configs_alone_show_no_file_missing(release):
     )
     assert obligation(doc, "include_license")["status"] == "cannot-tell"
     assert not [f for f in doc["findings"] if f["rule"] == "OBL002"]
+
+
+def test_weights_whose_header_fails_are_shipped_at_any_depth(tmp_path):
+    """An unparseable weight file in a sub-folder (diffusers' unet/, Meta's original/) is told (INP001)
+    and still weights the release ships, as a read one is: the missing license text shows beside it.
+    A dot file is no weight file, readable or not."""
+    broken = struct.pack("<Q", 1000) + b"{}"
+    base = {
+        "mlaudit.toml": '[release]\nasset = "acme/m"\n',
+        "acme/base/README.md": card("license: apache-2.0"),
+        "acme/m/README.md": card("license: apache-2.0\nbase_model: acme/base"),
+    }
+    for rel in ("acme/m/unet/diffusion_pytorch_model.safetensors", "acme/m/original/model.gguf"):
+        doc = run_audit(write_tree(tmp_path / rel.split("/")[2], {**base, rel: broken}))
+        o = obligation(doc, "include_license")
+        assert o["status"] == "unmet" and rel in files(o), rel
+        assert {"INP001", "OBL002"} <= {f["rule"] for f in doc["findings"]}, rel
+    hidden = write_tree(tmp_path / "hidden", base)
+    (hidden / "acme/m/.model.safetensors").symlink_to(hidden / "nowhere")
+    assert obligation(run_audit(hidden), "include_license")["status"] == "cannot-tell"
 
 
 def test_the_shared_checks_are_met_by_an_internal_release(release):

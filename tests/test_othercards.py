@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from conftest import card, write_tree
 
-from auditor.harvest import harvest
+from auditor.harvest import harvest, hfcard, othercards
 from auditor.harvest.othercards import UNREAD_CARD
 
 SKIPPED = ("unknown", "skipped", "not a manifest format mlaudit reads")
@@ -26,6 +26,16 @@ def test_a_card_of_another_name_is_its_folders_card(tmp_path, name):
     assert (record.id, record.source, [s.raw for s in record.licenses]) == ("acme/chat", f"acme/chat/{name}", ["mit"])
     assert [r.target for r in record.references] == ["meta/base"]
     assert entries(result)[f"acme/chat/{name}"] == ("hf-card", "read", "")
+
+
+def test_a_card_of_another_name_is_read_once(tmp_path, monkeypatch):
+    """Its text, read to tell it is a card, is the text the card reader reads."""
+    read = []
+    for module in (othercards, hfcard):
+        real = module.read_text
+        monkeypatch.setattr(module, "read_text", lambda path, *a, real=real: read.append(path.name) or real(path, *a))
+    (record,) = harvest(write_tree(tmp_path, {"acme/chat/MODEL_CARD.md": card("license: mit")})).records
+    assert [s.raw for s in record.licenses] == ["mit"] and read == ["MODEL_CARD.md"]
 
 
 @pytest.mark.parametrize("name", ["MODEL_CARD.md", "model_card.md"])  # sorted before README.md, and after

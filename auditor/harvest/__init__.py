@@ -16,9 +16,9 @@ import stat
 from contextlib import suppress
 from pathlib import Path
 
-from auditor.harvest import cacherefs, hfcard, hubrows, hubtable, modelfolder, othercards, prolog, sniff
+from auditor.harvest import cacherefs, hfcard, hubrows, hubtable, modelfolder, othercards, pipeline, prolog, sniff
 from auditor.harvest.folder import OUTSIDE, native, refusal, walk
-from auditor.harvest.layout import Context, enclosing, in_cache, place, ref_file
+from auditor.harvest.layout import Context, Placement, enclosing, in_cache, place, ref_file
 from auditor.harvest.registry import READERS, Reader
 from auditor.model import UNREADABLE, AssetRecord, Evidence, Harvest, InventoryEntry, Problem
 from auditor.naming import asset_key
@@ -64,12 +64,13 @@ def harvest(
     tables: list[tuple[Path, Context]] = []
     refs: list[cacherefs.Ref] = []
     cards: list[othercards.Found] = []
+    pipelines: dict[str, frozenset[str]] = {}  # a diffusers pipeline's folder -> its components' sub-folders
     opened: dict[str, Opened] = {}
     files = walk(root, result.inventory, exclude) if given == root else _alone(given, result.inventory)
     for path, rel in files:
         with suppress(OSError):  # one gone since it was listed: its reader says so
             opened[rel] = (str(path), (read_before or {}).get(rel) or _signature(os.stat(path)))  # before it is read
-        _file(path, rel, root_name or root.name, result, tables, refs, cards)
+        _file(path, rel, root_name or root.name, result, tables, refs, cards, pipelines)
     _other_cards(cards, root_name or root.name, result)
     result.problems.extend(_unopened(result))
     _tables(root, tables, focus, downstream_of, records_kind, result)
@@ -87,8 +88,10 @@ def _file(
     tables: list[tuple[Path, Context]],
     refs: list[cacherefs.Ref],
     cards: list[othercards.Found],
+    pipelines: dict[str, frozenset[str]],
 ) -> None:
-    """One file of the walk, to the reader its name or content calls for."""
+    """One file of the walk, to the reader its name or content calls for. The walk yields a folder's
+    files before its sub-folders', so a pipeline's model_index.json is read before its components."""
     folder = rel.rpartition("/")[0]
     if path.name == "README.md":
         _card(path, rel, folder, root_name, result)
@@ -97,8 +100,19 @@ def _file(
     elif (branch := ref_file(rel)) is not None:
         _ref(path, rel, branch, result, refs)
     else:
-        placed = enclosing if modelfolder.is_weights(path.name) else place
-        _other(path, Context(rel, placed(folder, root_name)), result, tables, cards)
+        read = _other(path, Context(rel, _placed(path.name, folder, root_name, pipelines)), result, tables, cards)
+        if path.name == pipeline.FILE:
+            pipelines[folder] = pipeline.components(read)
+
+
+def _placed(name: str, folder: str, root_name: str, pipelines: dict[str, frozenset[str]]) -> Placement:
+    """The asset a file other than a card belongs to: a diffusers component's config or weights
+    (unet/config.json) the pipeline's, whose model_index.json names the component; a weight file the
+    asset's whose folder holds it at any depth; any other file that of its own folder."""
+    parent, _, sub = folder.rpartition("/")
+    if sub in pipelines.get(parent, ()) and (name in modelfolder.CONFIGS or modelfolder.is_weights(name)):
+        return place(parent, root_name)
+    return enclosing(folder, root_name) if modelfolder.is_weights(name) else place(folder, root_name)
 
 
 def signed(root: Path) -> dict[str, Signature]:
@@ -196,12 +210,13 @@ def _tables(
         _add(result, context.rel, hubtable.FORMAT, records, problems)
 
 
-def _card(path: Path, rel: str, folder: str, root_name: str, result: Harvest) -> None:
+def _card(path: Path, rel: str, folder: str, root_name: str, result: Harvest, text: str | None = None) -> None:
+    """A card, read from `path` unless its `text` has been read already."""
     placement = place(folder, root_name)
     if placement.asset_id is None:
         result.inventory.append(InventoryEntry(rel, hfcard.FORMAT, "skipped", placement.reason))
         return
-    record, problems = hfcard.read_card(path, rel, placement)
+    record, problems = hfcard.read_card(path, rel, placement, text)
     if not folder and not record.has_metadata and not problems:
         result.inventory.append(InventoryEntry(rel, "markdown", "skipped", ROOT_NOTES))
         return
@@ -214,9 +229,9 @@ def _other_cards(cards: list[othercards.Found], root_name: str, result: Harvest)
     readmes = {
         record.source: asset_key(record.kind, record.id) for record in result.records if record.format == hfcard.FORMAT
     }
-    for path, rel, problem in othercards.choose(cards, readmes):
+    for (path, rel, text), problem in othercards.choose(cards, readmes):
         if problem is None:
-            _card(path, rel, rel.rpartition("/")[0], root_name, result)
+            _card(path, rel, rel.rpartition("/")[0], root_name, result, text)
         else:
             result.problems.append(problem)
             result.inventory.append(InventoryEntry(rel, hfcard.FORMAT, "skipped", problem.message))
@@ -233,16 +248,16 @@ def _ref(path: Path, rel: str, branch: tuple[str, str], result: Harvest, refs: l
 
 def _other(
     path: Path, context: Context, result: Harvest, tables: list[tuple[Path, Context]], cards: list[othercards.Found]
-) -> None:
-    """A file offered to the format readers: read by the one that recognises it, tabled for later,
-    reported when it looks like a manifest none recognises (sniff), kept for later when it is a card
-    of another name than README.md, else skipped."""
+) -> list[AssetRecord]:
+    """A file offered to the format readers: read by the one that recognises it (its records are
+    returned), tabled for later, reported when it looks like a manifest none recognises (sniff), kept
+    for later when it is a card of another name than README.md, else skipped."""
     try:
         head = sniff.head(path)
     except OSError as exc:
         problem = Problem("unreadable", f"cannot read file: {exc.strerror}", Evidence(context.rel, ""))
         _add(result, context.rel, "unknown", [], [problem])
-        return
+        return []
     reader = _reader(path, head)
     later = prolog.later_head(path, sniff.HEAD_BYTES) if reader is None else None
     reader = _reader(path, later.head) if later else reader
@@ -253,12 +268,14 @@ def _other(
     elif reader is not None:
         records, problems = reader.read(path, context)
         _add(result, context.rel, reader.FORMAT, records, problems)
+        return records
     elif why := sniff.unrecognised(path, found, later):
         _add(result, context.rel, "unknown", [], [Problem("malformed", f"file {why}", Evidence(context.rel, ""))])
-    elif othercards.is_card(path):
-        cards.append((path, context.rel))
+    elif (text := othercards.card_text(path)) is not None:
+        cards.append((path, context.rel, text))
     else:
         result.inventory.append(InventoryEntry(context.rel, "unknown", "skipped", sniff.skipped(path)))
+    return []
 
 
 def _reader(path: Path, head: bytes) -> Reader | None:

@@ -63,8 +63,9 @@ MAX_ENTRIES = 1000  # entries read of a license or lineage list: each costs a fi
 # of tens of thousands in a 0.4 MB card kept the audit running for minutes
 
 
-def read_card(path: Path, rel: str, place: Placement) -> tuple[AssetRecord, list[Problem]]:
-    """One card file -> the record of the asset it describes, and the problems met reading it."""
+def read_card(path: Path, rel: str, place: Placement, text: str | None = None) -> tuple[AssetRecord, list[Problem]]:
+    """One card file -> the record of the asset it describes, and the problems met reading it; `text`:
+    the file's text where the caller has read it already (to tell a card of another name)."""
     record = AssetRecord(
         id=place.asset_id or rel,
         kind=place.kind or "model",
@@ -78,11 +79,12 @@ def read_card(path: Path, rel: str, place: Placement) -> tuple[AssetRecord, list
     def problem(code: str, message: str, pointer: str = "", line: int | None = None) -> None:
         problems.append(Problem(code, message, Evidence(rel, pointer, line)))
 
-    text, error = read_text(path)
-    if error:
-        problem(*error)
-        record.has_metadata = False
-        return _keyed(record, problems)
+    if text is None:
+        text, error = read_text(path)
+        if error:
+            problem(*error)
+            record.has_metadata = False
+            return _keyed(record, problems)
     meta, body, body_line = _split(text, record, problem)
     record.sections = markdown.sections(body, body_line, rel)
     if len(body) > markdown.MAX_BODY:

@@ -57,14 +57,19 @@ class Match:
     added: tuple[int, ...] = ()  # lines (from 1) with a run of ADDED_RUN words no held text has
 
     @property
+    def holds_known(self) -> bool:
+        """The file holds license texts, each of a license the knowledge base knows."""
+        return bool(self.held) and all(known for _, known in self.held)
+
+    @property
     def accepted(self) -> bool:
         """The file is known licenses' texts and nothing else."""
-        return bool(self.held) and all(known for _, known in self.held) and not self.added
+        return self.holds_known and not self.added
 
     @property
     def modified(self) -> bool:
         """The file holds known licenses' texts with wording of its own: it is not those licenses."""
-        return bool(self.held) and all(known for _, known in self.held) and bool(self.added)
+        return self.holds_known and bool(self.added)
 
     @property
     def licenses(self) -> tuple[str, ...]:
@@ -171,16 +176,24 @@ def texts_dir() -> Path:
 
 
 @cache
+def reference_texts() -> dict[tuple[str, bool], str]:
+    """Every reference text, keyed by (license id, known to the knowledge base): read once, for the
+    matcher here and for the license documents' own copyright lines (shipped.py)."""
+    return {
+        (path.stem, known): path.read_text(encoding="utf-8")
+        for folder, known in ((texts_dir(), True), (texts_dir() / "other", False))
+        for path in sorted(folder.glob("*.txt"))
+    }
+
+
+@cache
 def _references() -> dict[tuple[str, bool], tuple[frozenset[Shingle], frozenset[Shingle]]]:
-    """Shingles of every reference text, keyed by (license id, known to the knowledge base): without
-    its tag lines, to score a text, and with them, to tell which words of a text it has (a
-    reflowed text has them mid-line)."""
+    """Shingles of every reference text: without its tag lines, to score a text, and with them, to
+    tell which words of a text it has (a reflowed text has them mid-line)."""
     found = {}
-    for folder, known in ((texts_dir(), True), (texts_dir() / "other", False)):
-        for path in sorted(folder.glob("*.txt")):
-            words = _words(path.read_text(encoding="utf-8"))
-            plain = _shingle_set([w for w, _, tag in words if not tag])
-            found[path.stem, known] = plain, _shingle_set([w for w, _, _ in words])
+    for key, text in reference_texts().items():
+        words = _words(text)
+        found[key] = _shingle_set([w for w, _, tag in words if not tag]), _shingle_set([w for w, _, _ in words])
     return found
 
 

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from auditor.harvest import licensetext, mergeconfig, weightfiles
+from auditor.harvest import licensetext, mergeconfig, pipeline, weightfiles
 from auditor.harvest.layout import Context, Ev
 from auditor.identity import model_named
 from auditor.model import AssetRecord, Evidence, Problem, Reference, Statement, given_twice
@@ -35,7 +35,7 @@ IN_FOLDER = True
 # Files that hold a quantized model's settings apart from config.json (AutoGPTQ's, AutoAWQ's), and
 # the method each stands for when it names none.
 QUANT_FILES = {"quantize_config.json": "gptq", "quant_config.json": "awq"}
-CONFIGS = ("config.json", "generation_config.json", "adapter_config.json", *QUANT_FILES)
+CONFIGS = ("config.json", "generation_config.json", "adapter_config.json", pipeline.FILE, *QUANT_FILES)
 TERMS_FIELDS = frozenset({"base_model_name_or_path"})  # a config's lineage: given twice, the base is unknown
 WEIGHTS = (".safetensors", ".gguf", ".bin", ".pt", ".pth", ".ckpt", ".onnx", ".h5", ".msgpack")
 NOT_PLACED = "not-an-asset-folder"  # a file outside every asset's folder: listed, not read
@@ -96,8 +96,9 @@ def read(path: Path, context: Context) -> tuple[list[AssetRecord], list[Problem]
         ok = _read_license(path, record, problems)
     elif _POLICY_FILE.match(name):
         record.role, ok = "policy", _read_policy(path, record, problems)
-    else:
-        record.role, ok = "weights", weightfiles.read(path, record, problems)
+    else:  # weights the folder ships, read or not: a header that fails still leaves the record
+        record.role, ok = "weights", True
+        weightfiles.read(path, record, problems)
     key = asset_key(record.kind, record.id)
     problems = [Problem(p.code, p.message, p.evidence, key) for p in problems]
     return ([record] if ok else []), problems
@@ -133,6 +134,8 @@ def _read_config(path: Path, record: AssetRecord, problems: list[Problem]) -> bo
         _config(data, record, ev, bad)
     elif path.name == "generation_config.json":
         _generation_config(data, record, ev)
+    elif path.name == pipeline.FILE:
+        pipeline.describe(data, record, ev)
     elif path.name in QUANT_FILES:
         field, method = quantization(data, path.name) or ("", "")
         record.statements.append(Statement(field, shorten(method), ev(field)))

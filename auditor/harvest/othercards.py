@@ -31,36 +31,37 @@ CARD_KEYS = (
 UNREAD_CARD = "unread-card"  # a card not read, its folder's asset having another: told (INP002)
 _TOP_KEY = re.compile(r"""^["']?([A-Za-z_][\w-]*)["']?[ \t]*:""", re.M)
 
-Found = tuple[Path, str]  # a file of the walk: its path, and its path relative to the audit root
+Found = tuple[Path, str, str]  # a card of the walk: its path, its path relative to the audit root, its text
 
 
-def is_card(path: Path) -> bool:
-    """Whether a Markdown file opens with front matter holding a card key: the block's own top-level
-    keys are looked at, so a card whose YAML is broken is still taken for one (and reported as
-    README.md's would be)."""
+def card_text(path: Path) -> str | None:
+    """The text of a Markdown file that opens with front matter holding a card key, else None; the
+    card reader is given it, so the file is read once. The block's own top-level keys are looked at,
+    so a card whose YAML is broken is still taken for one (and reported as README.md's would be)."""
     if not path.name.lower().endswith(SUFFIXES):
-        return False
+        return None
     text, error = read_text(path)
     try:
         block = None if error else frontmatter.split(text)[0]
     except frontmatter.FrontMatterError:
-        return False
-    return block is not None and not CARD_KEYS.isdisjoint(_TOP_KEY.findall(block))
+        return None
+    return text if block is not None and not CARD_KEYS.isdisjoint(_TOP_KEY.findall(block)) else None
 
 
-def choose(found: list[Found], readme_cards: dict[str, str]) -> list[tuple[Path, str, Problem | None]]:
+def choose(found: list[Found], readme_cards: dict[str, str]) -> list[tuple[Found, Problem | None]]:
     """Each card of `found` with None where it is its folder's card, else the problem telling why it
     is not read; `readme_cards`: the key of the asset of each README.md card read, by its path."""
     folders: dict[str, list[Found]] = defaultdict(list)
-    for path, rel in found:
-        folders[rel.rpartition("/")[0]].append((path, rel))
-    chosen: list[tuple[Path, str, Problem | None]] = []
+    for card in found:
+        folders[card[1].rpartition("/")[0]].append(card)
+    chosen: list[tuple[Found, Problem | None]] = []
     for folder, cards in folders.items():
         readme = f"{folder}/README.md" if folder else "README.md"
-        for path, rel in cards:
+        for card in cards:
+            rel = card[1]
             why = _why_unread(rel, readme if readme in readme_cards else None, cards)
             problem = Problem(UNREAD_CARD, why, Evidence(rel, ""), readme_cards.get(readme)) if why else None
-            chosen.append((path, rel, problem))
+            chosen.append((card, problem))
     return chosen
 
 
@@ -71,7 +72,7 @@ def _why_unread(rel: str, readme: str | None, cards: list[Found]) -> str | None:
             "be told, so this one is not read; merge it into README.md or move it to the folder of its own asset"
         )
     if len(cards) > 1:
-        others = ", ".join(other for _, other in cards if other != rel)
+        others = ", ".join(other for _, other, _ in cards if other != rel)
         return (
             f"a Hub card beside {others} in a folder without README.md: which describes the folder's asset "
             "cannot be told, so none is read; name the asset's card README.md, or give each card its own folder"

@@ -17,21 +17,22 @@ MAX_STATEMENTS = 200
 MAX_REFERENCES = 64
 
 
-def read(path: Path, record: AssetRecord, problems: list[Problem]) -> bool:
-    """One weight file into `record`: its checksum and header metadata; False when it cannot be read."""
+def read(path: Path, record: AssetRecord, problems: list[Problem]) -> None:
+    """One weight file into `record`: its checksum and header metadata. One that cannot be read gets
+    a problem and no checksum, and stays a weight file the folder ships."""
     rel = record.source
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
             problems.append(Problem("refused", "not a regular file: not read", Evidence(rel, "")))
-            return False
+            return
         if info.st_size == 0:
             problems.append(Problem("malformed", "weight file is empty", Evidence(rel, "")))
-            return False
+            return
         oid = weights.lfs_oid(path)
         if oid is not None:
             record.checksums.append(Checksum("sha256", oid, rel, Evidence(rel, "git-lfs pointer oid")))
-            return True
+            return
         if path.name.lower().endswith(".safetensors"):
             _safetensors(weights.safetensors_header(path), record, problems)
         elif path.name.lower().endswith(".gguf"):
@@ -39,12 +40,11 @@ def read(path: Path, record: AssetRecord, problems: list[Problem]) -> bool:
         digest = weights.sha256(path)
     except weights.WeightsError as exc:
         problems.append(Problem(exc.code, str(exc), Evidence(rel, "header")))
-        return False
+        return
     except OSError as exc:
         problems.append(Problem("unreadable", f"cannot read file: {exc.strerror or exc}", Evidence(rel, "")))
-        return False
+        return
     record.checksums.append(Checksum("sha256", digest, rel, Evidence(rel, "file content")))
-    return True
 
 
 def _safetensors(header: dict[str, JSON], record: AssetRecord, problems: list[Problem]) -> None:
