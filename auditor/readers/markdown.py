@@ -90,9 +90,9 @@ def sections(body: str, first_line: int, file: str) -> list[Section]:
             outline.interrupted.clear()
             outline.head((token.map or [0])[0], heading, int(token.tag[1]))
         elif token.type == "inline" and tokens[i - 1].type != "heading_open":
-            _read_paragraph(outline, uncomment(token.content), (token.map or [0])[0], tokens[i - 1].level == 0)
+            _read_paragraph(outline, _shown(token.content), (token.map or [0])[0], tokens[i - 1].level == 0)
         elif token.type == "html_block":
-            _read_html(outline, uncomment(token.content), (token.map or [0])[0])
+            _read_html(outline, _shown(token.content), (token.map or [0])[0])
         elif token.type in _TEXT_BLOCKS and tokens[i - 1].type != "heading_open":
             outline.texts[outline.current].append(uncomment(token.content))
     return [
@@ -148,12 +148,16 @@ def uncomment(text: str) -> str:
     return "".join(kept)
 
 
+def _shown(text: str) -> str:
+    """`text` without HTML comments and elements styled invisible (`hidden`, `display: none`,
+    `visibility: hidden`): the rendered card shows nothing of them, so they fill no section."""
+    return _HIDDEN.sub("", uncomment(text))
+
+
 def rendered(text: str) -> str:
-    """`text` as a card displays it: without HTML comments, elements styled invisible (`hidden`,
-    `display: none`, `visibility: hidden`) or markup, whose attributes (an image's alt text, a title)
-    and an image's Markdown alt text show no text on the page."""
-    shown = _HIDDEN.sub("", uncomment(text))
-    return _ANY_TAG.sub("", _IMAGE_ALT.sub("![](", shown))
+    """`text` as a card displays it: without what _shown() cuts, or markup, whose attributes (an
+    image's alt text, a title) and an image's Markdown alt text show no text on the page."""
+    return _ANY_TAG.sub("", _IMAGE_ALT.sub("![](", _shown(text)))
 
 
 def _paragraph(text: str) -> str:

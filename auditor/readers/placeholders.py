@@ -14,6 +14,7 @@ trailing words, announcements and instructions are read word by word in one pass
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
@@ -93,9 +94,10 @@ def _alternatives(entries: list[str]) -> str:
 
 
 def plain(text: str) -> str:
-    """`text` as compared with the templates: stand-ins marked, lower case, links without targets, no
-    emphasis, no HTML tags, one space."""
-    marked = STAND_IN.sub(_SLOT, text)
+    """`text` as compared with the templates: HTML entities as the characters they show ("&nbsp;" and
+    "&#8203;" show no word), stand-ins marked, lower case, links without targets, no emphasis, no HTML
+    tags, one space."""
+    marked = STAND_IN.sub(_SLOT, html.unescape(text))
     return " ".join(_TAG.sub(" ", EMPHASIS.sub("", _LINK_TARGET.sub("]", marked.lower()))).split())
 
 
