@@ -488,6 +488,14 @@ def test_problems_carry_the_asset_key(tmp_path):
 UNSAID_FIELDS = [
     "model-index:\n- name: m\n  results: []",  # the Trainer's default
     "model-index:\n- name: m",
+    "model-index:\n- name: m\n  results:\n  - task: {type: text-generation}\n    dataset: {name: MMLU, type: cais/mmlu}\n"
+    "    metrics: []",
+    "model-index:\n- name: m\n  results:\n  - task: {type: text-generation}\n    metrics: [{type: accuracy, value: TBD}]",
+    "model-index:\n- name: m\n  results:\n  - task: {type: text-generation}\n    metrics: [{type: accuracy, value: null}]",
+    "model-index: x",  # rejected as malformed (INP001): states nothing either
+    "model-index: 2024-01-01",
+    "model-index:\n- results: 5",
+    "model-index:\n- results: [null, 3, a]",
     "datasets:\n- '[More Information Needed]'",
     "datasets: [TBD]",
     "datasets: ['']",
