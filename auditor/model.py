@@ -97,6 +97,7 @@ class Section:
     level: int
     status: str  # filled | placeholder | empty: the section's own text, sub-sections apart
     evidence: Evidence
+    label: bool = False  # a bold label opening a paragraph ("**Intended use:** ..."), not a heading
 
 
 # Problem codes meaning a file could not be read at all (the rest were read in part).

@@ -131,10 +131,21 @@ def _earned(sections: list[Section], meant: list[list[tuple[str, str]]], n: int,
             break
         if level > excluded:
             continue
-        excluded = level if meant[m] and item not in meant[m] else 7
+        excluded = level if _claims(sections[m], meant[m], meant[n], item) else 7
         if excluded == 7 and SectionStatus(sections[m].status).rank > SectionStatus(status).rank:
             status = sections[m].status
     return status
+
+
+def _claims(sub: Section, own: list[tuple[str, str]], parent: list[tuple[str, str]], item: tuple[str, str]) -> bool:
+    """Whether a sub-section meaning the items `own` keeps its text from `item` of its section (which
+    means `parent`): a heading meaning other items does. A labelled paragraph is a paragraph of its
+    section, under a label that may be as general as "**Overview** ..." under "Training Data": it keeps
+    its text only from an item its section shares with another its label means ("Intended uses &
+    limitations" holding "**Limitations:** ...", which says nothing of uses)."""
+    if not own or item in own:
+        return False
+    return not sub.label or bool(set(own) & set(parent))
 
 
 def load(folder: Path) -> dict[str, Profile]:

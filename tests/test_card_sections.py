@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from conftest import RB
 
+from auditor import profiles
 from auditor.readers.markdown import sections
+from auditor.vocabulary import SectionStatus
 
 
 def status(text: str, heading: str = "Evaluation") -> str:
@@ -63,3 +66,42 @@ def test_generator_text_is_a_placeholder(heading, text):
     """push_to_hub's automatic description and sentence-transformers' guidance, its comment markers
     stripped, say nothing of the model."""
     assert status(text, heading) == "placeholder"
+
+
+def test_a_bold_label_without_a_colon_opens_a_sub_section_before_a_new_sentence():
+    """Meta's Llama cards write "**Out-of-scope Uses** Use in any manner ...": a labelled paragraph as
+    "**Out-of-scope Uses:** ..." is; a bold phrase running on in its sentence is no label."""
+    body = (
+        "## Model Details\n\n**Model Architecture** Llama 2 is an auto-regressive language model.\n\n"
+        "**Out-of-scope Uses** Use in any manner that violates applicable laws.\n\n"
+        "**Llama 2** is a family of models.\n"
+    )
+    found = [(s.heading, s.level, s.status) for s in sections(body, 1, "README.md")]
+    assert found == [
+        ("Model Details", 2, "filled"),
+        ("Model Architecture", 3, "filled"),
+        ("Out-of-scope Uses", 3, "filled"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a general label is a paragraph of its section: Llama 2's "**Overview**" under Training Data
+        (
+            "## Training Data\n\n**Overview** Llama 2 was pretrained on 2 trillion tokens of public data.\n",
+            {"Training Data": "filled", "Model Details": "filled"},
+        ),
+        # a label meaning another item its section means too keeps its text from the first
+        (
+            "## Intended uses & limitations\n\n[More Information Needed]\n\n**Limitations:** English only.\n",
+            {"Uses": "placeholder", "Bias, Risks, and Limitations": "filled"},
+        ),
+    ],
+)
+def test_a_labelled_paragraph_counts_for_its_section_unless_its_label_claims_a_sibling_item(body, expected):
+    model = {k: p for k, p in RB.profiles.items() if k == "hf-model-card"}
+    earned: dict[str, str] = {}
+    for _, _, item, found in profiles.credited(model, sections(body, 1, "README.md")):
+        earned[item] = max(earned.get(item, "empty"), found, key=lambda s: SectionStatus(s).rank)
+    assert earned == expected

@@ -42,7 +42,10 @@ _HIDDEN = re.compile(
     re.I | re.S,
 )
 _IMAGE_ALT = re.compile(r"!\[[^\[\]\n]{0,500}\]\(")
-_LABELLED = re.compile(r"(?:\*\*|__)([^*_:\n]{1,80})(?::(?:\*\*|__)|(?:\*\*|__):)[ \t]*(?=\S)")  # **Label:** text
+# **Label:** text, or as Meta's Llama cards write them, **Label** Text (a new sentence after the label)
+_LABELLED = re.compile(
+    r"(?:\*\*|__)([^*_:\n]{1,80})(?::(?:\*\*|__)|(?:\*\*|__):|(?:\*\*|__)(?=[ \t]{1,20}[A-Z0-9]))[ \t]*(?=\S)"
+)
 
 
 @lru_cache(maxsize=1)
@@ -56,21 +59,21 @@ def _blocks(body: str) -> list[Token]:
 class _Outline:
     """The sections as they are read: their headings, the text of each, and the section text goes to."""
 
-    heads: list[tuple[int, str, int]] = field(default_factory=list)  # (0-based line in body, heading, level)
+    heads: list[tuple[int, str, int, bool]] = field(default_factory=list)  # (0-based line, heading, level, label)
     texts: list[list[str]] = field(default_factory=lambda: [[]])  # texts[0] is the text before the first heading
     current: int = 0  # the index in texts that text now goes to
     interrupted: list[int] = field(default_factory=list)  # sections an open <details> or labelled paragraph interrupts
 
-    def head(self, line: int, heading: str, level: int) -> None:
-        self.heads.append((line, heading, level))
+    def head(self, line: int, heading: str, level: int, label: bool = False) -> None:
+        self.heads.append((line, heading, level, label))
         self.texts.append([])
         self.current = len(self.texts) - 1
 
-    def open(self, line: int, heading: str) -> None:
-        """A <details> block or a labelled paragraph titled `heading`: a sub-section of the current one
-        until it closes."""
+    def open(self, line: int, heading: str, label: bool = False) -> None:
+        """A <details> block or a labelled paragraph (`label`) titled `heading`: a sub-section of the
+        current one until it closes."""
         self.interrupted.append(self.current)
-        self.head(line, heading, min(6, (self.heads[self.current - 1][2] if self.current else 1) + 1))
+        self.head(line, heading, min(6, (self.heads[self.current - 1][2] if self.current else 1) + 1), label)
 
     def close(self) -> None:
         """</details>, a labelled paragraph's end: text goes back to the section it interrupted."""
@@ -96,20 +99,23 @@ def sections(body: str, first_line: int, file: str) -> list[Section]:
         elif token.type in _TEXT_BLOCKS and tokens[i - 1].type != "heading_open":
             outline.texts[outline.current].append(uncomment(token.content))
     return [
-        Section(heading, level, _status(text, heading), Evidence(file, f"heading '{heading}'", index + first_line))
-        for (index, heading, level), text in zip(outline.heads, outline.texts[1:], strict=True)
+        Section(
+            heading, level, _status(text, heading), Evidence(file, f"heading '{heading}'", index + first_line), label
+        )
+        for (index, heading, level, label), text in zip(outline.heads, outline.texts[1:], strict=True)
     ]
 
 
 def _read_paragraph(outline: _Outline, text: str, line: int, top: bool) -> None:
     """A paragraph into the outline. One of the card's own (not a list item: the templates' "- **Developed
     by:**" lines are values of their section) that opens with a bold label, "**Intended use:** Summarising
-    ...", is a sub-section of its own under that label, holding the rest of the paragraph."""
+    ...", or without the colon before a new sentence, "**Out-of-scope Uses** Use in any manner ...", is a
+    sub-section of its own under that label, holding the rest of the paragraph."""
     labelled = _LABELLED.match(text) if top else None
     if labelled is None or judge(labelled.group(1)) != SectionStatus.FILLED:
         outline.texts[outline.current].append(_paragraph(text))
         return
-    outline.open(line, " ".join(labelled.group(1).split()))
+    outline.open(line, " ".join(labelled.group(1).split()), label=True)
     outline.texts[outline.current].append(_paragraph(text[labelled.end() :]))
     outline.close()
 
