@@ -162,7 +162,8 @@ def _record(fb: FactBase, a: int, kind: str, record: AssetRecord, profiles: Mapp
         fb.add(S.card(a), Evidence(record.source, ""))
         kind_profiles = {k: p for k, p in profiles.items() if kind in p.applies_to}
         for section, profile_id, item_id, status in credited(kind_profiles, followed(record.sections, based)):
-            fb.add(S.heading(a, profile_id, item_id, normalise_heading(section.heading), status), section.evidence)
+            heading = S.heading(a, profile_id, item_id, normalise_heading(section.heading), status)
+            fb.add(heading, section.evidence, section.judged)
 
 
 def _unread_license(fb: FactBase, a: int, reading: LicenseReading, asset: Asset) -> None:

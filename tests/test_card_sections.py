@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import RB
+from conftest import RB, card, run_audit, write_tree
 
 from auditor import profiles
 from auditor.readers.markdown import sections
@@ -105,3 +105,45 @@ def test_a_labelled_paragraph_counts_for_its_section_unless_its_label_claims_a_s
     for _, _, item, found in profiles.credited(model, sections(body, 1, "README.md")):
         earned[item] = max(earned.get(item, "empty"), found, key=lambda s: SectionStatus(s).rank)
     assert earned == expected
+
+
+def test_a_section_not_filled_quotes_the_line_that_left_it_so():
+    body = (
+        "## How to Get Started with the Model\n\n```\npython run.py --input <INPUT_FILE>\n```\n\n"
+        "## Evaluation\n\nThis section describes the evaluation protocols and provides the results.\n\n"
+        "## Citation\n\nWe cite [this](https://x.org/paper).\n"
+    )
+    started, evaluation, citation = sections(body, 1, "README.md")
+    assert started.judged and started.judged.line == 4
+    assert started.judged.pointer == (
+        "the text 'python run.py --input <INPUT_FILE>' (the stand-in '<INPUT_FILE>', a value never filled in)"
+    )
+    assert evaluation.judged and evaluation.judged.pointer.startswith(
+        "the text 'This section describes the evaluation protocols and provides the results.' (template text,"
+        " https://github.com/huggingface/huggingface_hub/"
+    )
+    assert citation.judged is None
+
+
+def test_the_documentation_table_says_why_a_section_that_is_there_does_not_count(tmp_path):
+    """The author is not told to add a heading the card has: the missing item names the section seen,
+    what it holds and the line that left it unfilled, as DOC001's evidence does."""
+    folder = write_tree(
+        tmp_path,
+        {
+            "mlaudit.toml": '[release]\nasset = "acme/m"\n',
+            "acme/m/README.md": card("license: mit", "# m\n\n## Uses\n\n[More Information Needed]\n"),
+        },
+    )
+    doc = run_audit(folder)
+    (entry,) = [d for d in doc["documentation"] if d["profile"] == "hf-model-card"]
+    missing = {m["item"]: m for m in entry["missing"]}
+    assert missing["Uses"]["seen"] == (
+        "heading 'Uses' (acme/m/README.md line 6) is there, but it holds only a template placeholder:"
+        " the text '[More Information Needed]' at line 8"
+    )
+    assert "seen" not in missing["Citation"]
+    (finding,) = [f for f in doc["findings"] if f["rule"] == "DOC001" and f["detail"]["item"] == "Uses"]
+    assert {"pointer": "the text '[More Information Needed]'", "line": 8} in [
+        {"pointer": e["pointer"], "line": e["line"]} for e in finding["evidence"]
+    ]

@@ -23,9 +23,11 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from auditor.model import Evidence, Section
+from auditor.readers import placeholders
 from auditor.readers.placeholders import EMPHASIS, MAX_LABEL, judge, words
 from auditor.vocabulary import SectionStatus
 
+MAX_QUOTE = 120  # characters of a line quoted as the reason a section is not filled
 MAX_BODY = 64 * 1024  # Hub cards are a few KB; 1 MB of one-line list items would take seconds
 _PARSER = MarkdownIt("commonmark").disable("inline")
 _TEXT_BLOCKS = frozenset({"inline", "fence", "code_block"})
@@ -60,9 +62,14 @@ class _Outline:
     """The sections as they are read: their headings, the text of each, and the section text goes to."""
 
     heads: list[tuple[int, str, int, bool]] = field(default_factory=list)  # (0-based line, heading, level, label)
-    texts: list[list[str]] = field(default_factory=lambda: [[]])  # texts[0] is the text before the first heading
+    texts: list[list[tuple[int, str]]] = field(default_factory=lambda: [[]])  # (0-based line, text); [0]: before
+    # the first heading
     current: int = 0  # the index in texts that text now goes to
     interrupted: list[int] = field(default_factory=list)  # sections an open <details> or labelled paragraph interrupts
+
+    def add(self, line: int, text: str) -> None:
+        """Text from `line` on, to the section open there."""
+        self.texts[self.current].append((line, text))
 
     def head(self, line: int, heading: str, level: int, label: bool = False) -> None:
         self.heads.append((line, heading, level, label))
@@ -97,13 +104,21 @@ def sections(body: str, first_line: int, file: str) -> list[Section]:
         elif token.type == "html_block":
             _read_html(outline, _shown(token.content), (token.map or [0])[0])
         elif token.type in _TEXT_BLOCKS and tokens[i - 1].type != "heading_open":
-            outline.texts[outline.current].append(uncomment(token.content))
+            outline.add((token.map or [0])[0] + (token.type == "fence"), uncomment(token.content))
     return [
-        Section(
-            heading, level, _status(text, heading), Evidence(file, f"heading '{heading}'", index + first_line), label
-        )
+        _section(heading, level, label, text, Evidence(file, f"heading '{heading}'", index + first_line), first_line)
         for (index, heading, level, label), text in zip(outline.heads, outline.texts[1:], strict=True)
     ]
+
+
+def _section(heading: str, level: int, label: bool, texts: list[tuple[int, str]], at: Evidence, first: int) -> Section:
+    """A section with its status and, when it is not filled, the line that left it so, quoted."""
+    status, line, text = _status(texts, heading)
+    judged = None
+    if line is not None:
+        quoted = text if len(text) <= MAX_QUOTE else text[: MAX_QUOTE - 1] + "…"
+        judged = Evidence(at.file, f"the text '{quoted}'{placeholders.why(text, heading)}", line + first)
+    return Section(heading, level, status, at, label, judged)
 
 
 def _read_paragraph(outline: _Outline, text: str, line: int, top: bool) -> None:
@@ -113,10 +128,10 @@ def _read_paragraph(outline: _Outline, text: str, line: int, top: bool) -> None:
     sub-section of its own under that label, holding the rest of the paragraph."""
     labelled = _LABELLED.match(text) if top else None
     if labelled is None or judge(labelled.group(1)) != SectionStatus.FILLED:
-        outline.texts[outline.current].append(_paragraph(text))
+        outline.add(line, _paragraph(text))
         return
     outline.open(line, " ".join(labelled.group(1).split()), label=True)
-    outline.texts[outline.current].append(_paragraph(text[labelled.end() :]))
+    outline.add(line, _paragraph(text[labelled.end() :]))
     outline.close()
 
 
@@ -125,19 +140,19 @@ def _read_html(outline: _Outline, text: str, line: int) -> None:
     between them goes to the section open there."""
     start = counted = 0
     for match in _HTML_TITLE.finditer(text):
-        outline.texts[outline.current].append(_html(text[start : match.start()]))
+        outline.add(line, _html(text[start : match.start()]))
         line += text.count("\n", counted, match.start())
         start, counted = match.end(), match.start()
         title = " ".join(_ANY_TAG.sub(" ", match.group(2) or "").split())
         if match.group(1) is None:
             outline.close()
         elif judge(title) != SectionStatus.FILLED:  # "Click to expand" titles nothing: it is text
-            outline.texts[outline.current].append(match.group(0))
+            outline.add(line, match.group(0))
         elif match.group(1).lower() == "summary":
             outline.open(line, title)
         else:
             outline.head(line, title, int(match.group(1)[1]))
-    outline.texts[outline.current].append(_html(text[start:]))
+    outline.add(line, _html(text[start:]))
 
 
 def uncomment(text: str) -> str:
@@ -197,18 +212,19 @@ def _delimiter_row(line: str) -> bool:
     return "-" in line and "|" in line and not line.strip(" |:-")
 
 
-def _status(texts: list[str], heading: str) -> str:
+def _status(texts: list[tuple[int, str]], heading: str) -> tuple[SectionStatus, int | None, str]:
     """filled as soon as one line says something; else the best of its lines: deferred when one only
-    points to the base model's card, placeholder when they only hold boilerplate or repeat the heading."""
-    status, named = SectionStatus.EMPTY, words(heading)
-    for text in texts:
-        for line in text.split("\n"):
+    points to the base model's card, placeholder when they only hold boilerplate or repeat the heading.
+    With the status, the first line (0-based, and its text) that gave it, when it is not filled."""
+    status, named, found, said = SectionStatus.EMPTY, words(heading), None, ""
+    for start, text in texts:
+        for n, line in enumerate(text.split("\n")):
             judged = SectionStatus.PLACEHOLDER if named and words(line) == named else judge(line)
             if judged == SectionStatus.FILLED:
-                return judged
+                return judged, None, ""
             if judged and SectionStatus(judged).rank > status.rank:
-                status = SectionStatus(judged)
-    return status
+                status, found, said = SectionStatus(judged), start + n, " ".join(line.split())
+    return status, found, said
 
 
 # --- licence statements in the body --------------------------------------------------------------

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from itertools import pairwise
@@ -56,7 +57,7 @@ class Boilerplate:
     phrases: re.Pattern[str]  # placeholder phrases as whole words, in a sentence's words
     fillers: frozenset[str]  # sentences that say nothing, in words
     openings: tuple[str, ...]  # a sentence opening with these words says nothing ("lorem ipsum")
-    sentences: frozenset[str]  # the templates' guidance, sentence by sentence, in words
+    sentences: Mapping[str, str]  # the templates' guidance, sentence by sentence, in words -> its source
     verbs: frozenset[str]  # verbs of an instruction to the author
     trailing: tuple[tuple[str, ...], ...]  # words that add nothing at a sentence's end, as word lists
     pending: tuple[tuple[str, ...], ...]  # words announcing what is to come at a sentence's end, as word lists
@@ -79,14 +80,20 @@ def boilerplate() -> Boilerplate:
         re.compile(rf"(?<!\S)(?:{phrases})(?!\S)"),
         frozenset(words(str(f)) for f in data["fillers"]),
         tuple(words(o) for o in data["openings"]),
-        frozenset(),
+        {},
         frozenset(v.lower() for v in data["instructions"]),
         tuple(tuple(words(t).split()) for t in data["trailing"]),
         tuple(tuple(words(p).split()) for p in data["pending"]),
         tuple(words(d) for d in data["deferrals"]),
     )
-    guidance = {s for t in data["templates"] for text in t["sentences"] for s in _sentences(plain(str(text)), known)}
-    return replace(known, sentences=frozenset(s for s in guidance if not _label(s)))
+    guidance = {
+        s: str(t["source"])
+        for t in data["templates"]
+        for text in t["sentences"]
+        for s in _sentences(plain(str(text)), known)
+        if not _label(s)
+    }
+    return replace(known, sentences=guidance)
 
 
 def _alternatives(entries: list[str]) -> str:
@@ -128,6 +135,25 @@ def _judgement(line: str) -> SectionStatus | None:
 
 
 _judge_short = lru_cache(maxsize=65536)(_judgement)
+
+
+def why(line: str, heading: str) -> str:
+    """What makes a line that says nothing so, when its quote alone does not show it, for a reader to
+    check the judgement: " (the stand-in '<INPUT_FILE>')", " (template text, <its source>)"; "" for a
+    placeholder phrase, filler or a label, which the quote shows."""
+    if stand_in := STAND_IN.search(line):
+        return f" (the stand-in '{stand_in.group(0)}', a value never filled in)"
+    text, known = plain(line), boilerplate()
+    if _URL.fullmatch(text):
+        return " (a bare URL)"
+    if words(line) == words(heading):
+        return " (the heading repeated)"
+    sentences = _sentences(text, known)
+    if source := next((known.sentences[s] for s in sentences if s in known.sentences), None):
+        return f" (template text, {source})"
+    if sentences and all(s.startswith(known.deferrals) for s in sentences):
+        return " (a pointer to the base model's card)"
+    return ""
 
 
 def says(value: str) -> bool:
