@@ -147,3 +147,47 @@ def test_the_documentation_table_says_why_a_section_that_is_there_does_not_count
     assert {"pointer": "the text '[More Information Needed]'", "line": 8} in [
         {"pointer": e["pointer"], "line": e["line"]} for e in finding["evidence"]
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[Mais informações necessárias]",
+        "[Требуется дополнительная информация]",
+        "[Meer informatie nodig]",
+        "[Ulteriori informazioni necessarie]",
+        "需要更多信息以提供进一步的建议。",  # the template's "More information needed for further recommendations."
+        "Not applicable.",
+        "No information available.",
+        "Information not available at this time.",
+        "Not yet available.",
+    ],
+)
+def test_translated_and_spelt_out_placeholders_fill_nothing(text):
+    assert status(text) == "placeholder"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "需要更多信息，请联系我们的团队获取数据。",
+        "Not available on CPU: use a GPU.",
+        "No information about users is stored.",
+    ],
+)
+def test_a_placeholder_phrase_beside_real_text_leaves_it_filled(text):
+    assert status(text) == "filled"
+
+
+def test_same_as_the_base_model_fills_nothing_when_the_base_model_is_the_asset_itself(tmp_path):
+    """A base_model naming the card's own asset (PRV011) leads back to this card: nothing to follow."""
+    body = "# m\n\n## Uses\n\nSame as the base model.\n"
+    scores = {}
+    for base in ("acme/m", "acme/base"):
+        folder = write_tree(
+            tmp_path / base.replace("/", "-"),
+            {"mlaudit.toml": '[release]\nasset = "acme/m"\n', "acme/m/README.md": card(f"base_model: {base}", body)},
+        )
+        (entry,) = [d for d in run_audit(folder)["documentation"] if d["profile"] == "hf-model-card"]
+        scores[base] = "Uses" in {m["item"] for m in entry["missing"]}
+    assert scores == {"acme/m": True, "acme/base": False}

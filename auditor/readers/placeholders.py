@@ -47,6 +47,7 @@ _URL = re.compile(r"<?(?:(?:https?|ftp)://|www\.)\S{1,2000}")
 _ABBREVIATION = re.compile(r"\b(e\.g|i\.e|et al|etc|cf|vs)\.")
 _SENTENCE_END = re.compile(r"(?<=[.!?:])\s+|(?<=[。！？])")
 _WORD = re.compile(r"\w+")
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")  # kana and CJK ideographs: no spaces between words
 
 
 @dataclass(frozen=True)
@@ -74,10 +75,11 @@ def boilerplate() -> Boilerplate:
         rf"|[\[<] ?(?:{verbs})\b[^\[\]<>]{{0,320}}[\]>]|[\[<][^\[\]<>]{{0,320}}\bhere ?[\]>]"  # [Insert ... here]
         rf"|[\[(] ?(?:{bracketed}) ?[\])]"
     )
-    phrases = "|".join(re.escape(words(p)) for p in data["phrases"])
+    spaced = "|".join(re.escape(words(p)) for p in data["phrases"] if not _UNSPACED.search(p))
+    unspaced = "|".join(re.escape(words(p)) for p in data["phrases"] if _UNSPACED.search(p))
     known = Boilerplate(
         marks,
-        re.compile(rf"(?<!\S)(?:{phrases})(?!\S)"),
+        re.compile(rf"(?<!\S)(?:{spaced})(?!\S)|{unspaced}"),
         frozenset(words(str(f)) for f in data["fillers"]),
         tuple(words(o) for o in data["openings"]),
         {},
