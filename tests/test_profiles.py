@@ -148,6 +148,10 @@ def test_an_untouched_template_scores_almost_nothing():
         ("Performance", "Evaluation"),
         ("Benchmark performance", "Evaluation"),
         ("Known failure modes", "Bias, Risks, and Limitations"),
+        ("6. How to Run Locally", "How to Get Started with the Model"),
+        ("Merge Details", "Training Procedure"),
+        ("Merge Method", "Training Procedure"),
+        ("How to run from Python code", "How to Get Started with the Model"),
     ],
 )
 def test_headings_are_matched_by_meaning(heading, item):
@@ -177,6 +181,8 @@ def test_headings_are_matched_by_meaning(heading, item):
         ("hf-model-card", "Safety checker", "Bias, Risks, and Limitations"),
         ("eu-ai-act-gpai", "Model Details", "Release date and distribution"),
         ("datasheets", "Label distribution", "Distribution"),
+        ("datasheets", "Dataset Description", "Motivation"),
+        ("datasheets", "Contributions", "Maintenance"),
         ("datasheets", "Personalised ranking", "Sensitive data"),
     ],
 )
