@@ -191,3 +191,17 @@ def test_same_as_the_base_model_fills_nothing_when_the_base_model_is_the_asset_i
         (entry,) = [d for d in run_audit(folder)["documentation"] if d["profile"] == "hf-model-card"]
         scores[base] = "Uses" in {m["item"] for m in entry["missing"]}
     assert scores == {"acme/m": True, "acme/base": False}
+
+
+def test_the_library_bibtex_a_generator_writes_is_no_citation_of_the_model():
+    """sentence-transformers' cards cite Sentence-BERT, the library, as TRL's cite TRL."""
+    bibtex = (
+        "#### Sentence Transformers\n```bibtex\n@inproceedings{reimers-2019-sentence-bert,\n"
+        '    title = "Sentence-BERT: Sentence Embeddings using Siamese BERT-Networks",\n'
+        '    author = "Reimers, Nils and Gurevych, Iryna",\n'
+        '    booktitle = "Proceedings of the 2019 Conference on Empirical Methods in Natural Language Processing",\n'
+        '    month = "11",\n    year = "2019",\n    publisher = "Association for Computational Linguistics",\n'
+        '    url = "https://arxiv.org/abs/1908.10084",\n}\n```\n'
+    )
+    found = [(s.heading, s.status) for s in sections(f"## Citation\n\n{bibtex}", 1, "README.md")]
+    assert found == [("Citation", "empty"), ("Sentence Transformers", "placeholder")]
