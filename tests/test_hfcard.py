@@ -530,6 +530,19 @@ def test_a_field_holding_a_placeholder_or_nothing_states_nothing(tmp_path, fm, s
     assert (field in {s.field for s in record.statements}) is said
 
 
+def test_a_yaml_number_boolean_or_null_in_datasets_names_no_dataset_and_is_told(tmp_path):
+    """`datasets: [1, true, null]` names no Hub repository: the values are flagged, the null told as an
+    empty entry, none dropped without a word."""
+    record, result = harvest_one(tmp_path, card("datasets: [1, true, null]"))
+    assert not record.references
+    assert "datasets" not in {s.field for s in record.statements}
+    assert [(p.code, p.evidence.pointer) for p in result.problems] == [
+        ("unread-entry", "datasets[2]"),
+        ("bad-field", "datasets[0]"),
+        ("bad-field", "datasets[1]"),
+    ]
+
+
 def test_a_placeholder_dataset_is_flagged_not_followed(tmp_path):
     record, result = harvest_one(tmp_path, card("datasets: ['[More Information Needed]', TBD]"))
     assert not record.references

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -242,14 +243,14 @@ def _strings(data: dict[str, JSON], key: str, ev: Ev, problem: CardReport) -> li
     for item, pointer in items:
         if isinstance(item, str) and item.strip():
             found.append((item.strip(), pointer))
-        elif item is not None:
+        elif item is not None or pointer != key:  # a null in a list is an entry left empty, as '' is
             problem(UNREAD_ENTRY, _unread_entry(pointer, item), pointer, ev(pointer).line)
     return found
 
 
 def _unread_entry(pointer: str, item: JSON) -> str:
-    """Why an entry of a string field is not read: empty (blank), or not a string."""
-    if isinstance(item, str):
+    """Why an entry of a string field is not read: empty (blank or null), or not a string."""
+    if item is None or isinstance(item, str):
         return f"'{pointer}' is empty"
     return f"'{pointer}' should be a string, found {type(item).__name__}"
 
@@ -291,7 +292,7 @@ def _hub_target(value: str, pointer: str, ev: Ev, problem: CardReport) -> str | 
     (a placeholder such as "TBD" too), a local path or a URL outside the Hub."""
     on_hub = hub_id("url", value) if _url_like(value) else None
     named = on_hub[1] if on_hub else ("" if "://" in value else value)
-    if looks_like_hub_id(named) and placeholders.says(named):
+    if looks_like_hub_id(named) and placeholders.says(named) and not _YAML_VALUE.fullmatch(named):
         return named
     problem(
         "bad-field",
@@ -301,6 +302,10 @@ def _hub_target(value: str, pointer: str, ev: Ev, problem: CardReport) -> str | 
         ev(pointer).line,
     )
     return None
+
+
+# A number or a boolean, as YAML writes them (`datasets: [1, true]`): a value, never a repository's name
+_YAML_VALUE = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?|true|false", re.I)
 
 
 def _url_like(value: str) -> bool:
