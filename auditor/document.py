@@ -217,7 +217,9 @@ def _documentation(d: Documentation) -> dict[str, JSON]:
         "asset": d.asset,
         "profile": d.profile,
         "score": d.score,
-        "missing": [{"item": i, "expected": e, "how_to_fix": h} for i, e, h in d.missing],
+        "missing": [
+            {"item": i, "expected": e, "how_to_fix": h} | ({"seen": s} if s else {}) for i, e, h, s in d.missing
+        ],
     }
     if d.openness_class is not None:
         entry.update({"class": d.openness_class, "progress": dict(d.progress or {})})

@@ -20,7 +20,7 @@ from auditor.knowledge_facts import categorised, knowledge
 from auditor.license_reading import LicenseReading, read_declared
 from auditor.licenses import KnowledgeBase
 from auditor.model import UNREAD_ENTRY, UNREADABLE, Asset, AssetGraph, AssetRecord, Evidence, Section, symbol
-from auditor.naming import organisation
+from auditor.naming import asset_key, organisation
 from auditor.predicate_spec import Fact
 from auditor.predicates import Term
 from auditor.profiles import Profile, credited, normalise_heading
@@ -144,7 +144,12 @@ def _asset(
     if several and in_scope:
         for aspect, detail, evidence in disagreements(asset, rb.kb):
             fb.add(S.disagrees(a, aspect, detail), *evidence)
-    based = in_scope and any(r.relation in BASE_RELATIONS for record in asset.records for r in record.references)
+    # a base model named by the asset itself (PRV011) leads back to this card: none to follow
+    based = in_scope and any(
+        r.relation in BASE_RELATIONS and asset_key(r.kind, r.target) != key
+        for record in asset.records
+        for r in record.references
+    )
     for record in asset.records:
         if not record.has_metadata:
             fb.add(S.no_metadata(a), Evidence(record.source, "front matter", 1))
@@ -162,7 +167,8 @@ def _record(fb: FactBase, a: int, kind: str, record: AssetRecord, profiles: Mapp
         fb.add(S.card(a), Evidence(record.source, ""))
         kind_profiles = {k: p for k, p in profiles.items() if kind in p.applies_to}
         for section, profile_id, item_id, status in credited(kind_profiles, followed(record.sections, based)):
-            fb.add(S.heading(a, profile_id, item_id, normalise_heading(section.heading), status), section.evidence)
+            heading = S.heading(a, profile_id, item_id, normalise_heading(section.heading), status)
+            fb.add(heading, section.evidence, section.judged)
 
 
 def _unread_license(fb: FactBase, a: int, reading: LicenseReading, asset: Asset) -> None:

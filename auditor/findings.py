@@ -54,7 +54,7 @@ def read_atoms(
         outbound_requirements=tuple(o for o in owed if (o.license, o.term) in limiting),
         use_categories={fb.keys[a]: c.replace("_", "-") for a, c in atoms.use_category},
         choices=_choices([c for c in atoms.get("chosen", []) if c[0] != release], chains),
-        documentation=documentation.scores(atoms, chains, rb.profiles)
+        documentation=documentation.scores(atoms, chains, rb.profiles, fb)
         + (documentation.openness_classes(graph, fb, rb.framework) if mof else ()),
         engines=reasoning.engines,
         release=fb.release,

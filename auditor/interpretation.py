@@ -90,7 +90,7 @@ class Documentation:
     asset: str | None
     profile: str
     score: int  # 0-100: share of the profile's items met (mof: progress towards the next class)
-    missing: tuple[tuple[str, str, str], ...]  # (item, expected, how to fix)
+    missing: tuple[tuple[str, str, str, str], ...]  # (item, expected, how to fix, the sections seen: why unfilled)
     openness_class: int | None = None  # mof only: 0 unclassified, else 3, 2 or 1
     progress: Mapping[str, float] | None = None  # mof only: percent of each class met, to one decimal
 

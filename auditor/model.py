@@ -97,6 +97,8 @@ class Section:
     level: int
     status: str  # filled | placeholder | empty: the section's own text, sub-sections apart
     evidence: Evidence
+    label: bool = False  # a bold label opening a paragraph ("**Intended use:** ..."), not a heading
+    judged: Evidence | None = None  # the line that left it not filled, quoted in its pointer
 
 
 # Problem codes meaning a file could not be read at all (the rest were read in part).

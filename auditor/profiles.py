@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from pathlib import Path
 
@@ -106,7 +106,8 @@ def items_meant(profiles: Mapping[str, Profile], heading: str, title: bool = Fal
 
 def credited(profiles: Mapping[str, Profile], sections: list[Section]) -> list[tuple[Section, str, str, str]]:
     """(section, profile, item, status) for each item a section's heading means: the status is the
-    best of its own text and the text of its sub-sections that do not mean other items instead.
+    best of its own text and the text of its sub-sections that do not mean other items instead, and the
+    section's `judged` the line that gave it, from its own text or such a sub-section's.
     "Training Details" is filled by its "Training Hyperparameters" (the same item, Training
     Procedure) or an unnamed "Settings", but its "Training Data" counts only for Training Data.
     Headings nest at most six deep, so this is linear in the sections."""
@@ -114,27 +115,39 @@ def credited(profiles: Mapping[str, Profile], sections: list[Section]) -> list[t
         items_meant(profiles, normalise_heading(s.heading), title=n == 0 and s.level == 1)
         for n, s in enumerate(sections)
     ]
-    return [
-        (section, profile, item, _earned(sections, meant, n, (profile, item)))
-        for n, section in enumerate(sections)
-        for profile, item in meant[n]
-    ]
+    found = []
+    for n, section in enumerate(sections):
+        for profile, item in meant[n]:
+            best = _earned(sections, meant, n, (profile, item))
+            found.append((replace(section, judged=best.judged), profile, item, best.status))
+    return found
 
 
-def _earned(sections: list[Section], meant: list[list[tuple[str, str]]], n: int, item: tuple[str, str]) -> str:
-    """The status section `n` earns for `item`; a sub-section meaning other items is left out
-    with everything under it."""
-    status, excluded = sections[n].status, 7  # the level of the sub-section left out, if any
+def _earned(sections: list[Section], meant: list[list[tuple[str, str]]], n: int, item: tuple[str, str]) -> Section:
+    """The section whose status section `n` earns for `item` (itself or a sub-section); a sub-section
+    meaning other items is left out with everything under it."""
+    best, excluded = sections[n], 7  # the level of the sub-section left out, if any
     for m in range(n + 1, len(sections)):
         level = sections[m].level
         if level <= sections[n].level:
             break
         if level > excluded:
             continue
-        excluded = level if meant[m] and item not in meant[m] else 7
-        if excluded == 7 and SectionStatus(sections[m].status).rank > SectionStatus(status).rank:
-            status = sections[m].status
-    return status
+        excluded = level if _claims(sections[m], meant[m], meant[n], item) else 7
+        if excluded == 7 and SectionStatus(sections[m].status).rank > SectionStatus(best.status).rank:
+            best = sections[m]
+    return best
+
+
+def _claims(sub: Section, own: list[tuple[str, str]], parent: list[tuple[str, str]], item: tuple[str, str]) -> bool:
+    """Whether a sub-section meaning the items `own` keeps its text from `item` of its section (which
+    means `parent`): a heading meaning other items does. A labelled paragraph is a paragraph of its
+    section, under a label that may be as general as "**Overview** ..." under "Training Data": it keeps
+    its text only from an item its section shares with another its label means ("Intended uses &
+    limitations" holding "**Limitations:** ...", which says nothing of uses)."""
+    if not own or item in own:
+        return False
+    return not sub.label or bool(set(own) & set(parent))
 
 
 def load(folder: Path) -> dict[str, Profile]:

@@ -84,6 +84,10 @@ def _ev(d: JSONObject) -> Evidence:
     return Evidence(**d)
 
 
+def _ev_or_none(d: JSONObject | None) -> Evidence | None:
+    return None if d is None else _ev(d)
+
+
 def _problem(d: JSONObject) -> Problem:
     return Problem(d["code"], d["message"], _ev(d["evidence"]), d.get("asset"))
 
@@ -109,7 +113,10 @@ def _record(d: JSONObject) -> AssetRecord:
         references=[Reference(**{**r, "evidence": _ev(r["evidence"])}) for r in d["references"]],
         sections=None
         if d["sections"] is None
-        else [Section(**{**s, "evidence": _ev(s["evidence"])}) for s in d["sections"]],
+        else [
+            Section(**{**s, "evidence": _ev(s["evidence"]), "judged": _ev_or_none(s.get("judged"))})
+            for s in d["sections"]
+        ],
         text=d["text"],
         has_metadata=d["has_metadata"],
         revision=d["revision"],

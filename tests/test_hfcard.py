@@ -488,6 +488,14 @@ def test_problems_carry_the_asset_key(tmp_path):
 UNSAID_FIELDS = [
     "model-index:\n- name: m\n  results: []",  # the Trainer's default
     "model-index:\n- name: m",
+    "model-index:\n- name: m\n  results:\n  - task: {type: text-generation}\n    dataset: {name: MMLU, type: cais/mmlu}\n"
+    "    metrics: []",
+    "model-index:\n- name: m\n  results:\n  - task: {type: text-generation}\n    metrics: [{type: accuracy, value: TBD}]",
+    "model-index:\n- name: m\n  results:\n  - task: {type: text-generation}\n    metrics: [{type: accuracy, value: null}]",
+    "model-index: x",  # rejected as malformed (INP001): states nothing either
+    "model-index: 2024-01-01",
+    "model-index:\n- results: 5",
+    "model-index:\n- results: [null, 3, a]",
     "datasets:\n- '[More Information Needed]'",
     "datasets: [TBD]",
     "datasets: ['']",
@@ -520,6 +528,19 @@ def test_a_field_holding_a_placeholder_or_nothing_states_nothing(tmp_path, fm, s
     record, _ = harvest_one(tmp_path, card(fm))
     field = fm.split(":", 1)[0]
     assert (field in {s.field for s in record.statements}) is said
+
+
+def test_a_yaml_number_boolean_or_null_in_datasets_names_no_dataset_and_is_told(tmp_path):
+    """`datasets: [1, true, null]` names no Hub repository: the values are flagged, the null told as an
+    empty entry, none dropped without a word."""
+    record, result = harvest_one(tmp_path, card("datasets: [1, true, null]"))
+    assert not record.references
+    assert "datasets" not in {s.field for s in record.statements}
+    assert [(p.code, p.evidence.pointer) for p in result.problems] == [
+        ("unread-entry", "datasets[2]"),
+        ("bad-field", "datasets[0]"),
+        ("bad-field", "datasets[1]"),
+    ]
 
 
 def test_a_placeholder_dataset_is_flagged_not_followed(tmp_path):

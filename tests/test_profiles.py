@@ -145,6 +145,13 @@ def test_an_untouched_template_scores_almost_nothing():
         ("Responsible AI Considerations", "Bias, Risks, and Limitations"),
         ("Ethics & Safety", "Bias, Risks, and Limitations"),
         ("References", "Citation"),
+        ("Performance", "Evaluation"),
+        ("Benchmark performance", "Evaluation"),
+        ("Known failure modes", "Bias, Risks, and Limitations"),
+        ("6. How to Run Locally", "How to Get Started with the Model"),
+        ("Merge Details", "Training Procedure"),
+        ("Merge Method", "Training Procedure"),
+        ("How to run from Python code", "How to Get Started with the Model"),
     ],
 )
 def test_headings_are_matched_by_meaning(heading, item):
@@ -164,7 +171,18 @@ def test_headings_are_matched_by_meaning(heading, item):
         ("hf-model-card", "Failure examples", "How to Get Started with the Model"),
         ("hf-model-card", "Inference cost", "How to Get Started with the Model"),
         ("eu-ai-act-gpai", "Computer vision backbone", "Computational resources and energy"),
+        # what it takes to run the model, or speed tips and troubleshooting, are no training compute,
+        # evaluation or limitation
+        ("eu-ai-act-gpai", "Hardware requirements", "Computational resources and energy"),
+        ("eu-ai-act-gpai", "Compute needed for inference", "Computational resources and energy"),
+        ("hf-model-card", "Performance tips", "Evaluation"),
+        ("hf-model-card", "Metrics logging with W&B", "Evaluation"),
+        ("hf-model-card", "Troubleshooting: failure to load", "Bias, Risks, and Limitations"),
+        ("hf-model-card", "Safety checker", "Bias, Risks, and Limitations"),
+        ("eu-ai-act-gpai", "Model Details", "Release date and distribution"),
         ("datasheets", "Label distribution", "Distribution"),
+        ("datasheets", "Dataset Description", "Motivation"),
+        ("datasheets", "Contributions", "Maintenance"),
         ("datasheets", "Personalised ranking", "Sensitive data"),
     ],
 )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -54,9 +55,12 @@ TERMS_FIELDS = frozenset(
     {"license", "licenses", "license_name", "license_link", "base_model", "base_model_relation"}
     | {"datasets", "source_datasets", "dataset"}
 )
-# The part of a field's value that documents what the field is for: a model-index with no results
-# (the Trainer's default) documents no evaluation, a co2_eq_emissions without emissions no impact.
-SAID_BY = {"model-index": "results", "co2_eq_emissions": "emissions"}
+# The part of a field's value that documents what the field is for, as a path through its mappings
+# (lists on the way are read entry by entry): a model-index documents an evaluation only with a
+# result's metric value (the Trainer's `results: []`, a result with `metrics: []` or `value: TBD`
+# names what would be measured, not a measure), a co2_eq_emissions only with emissions.
+SAID_BY = {"model-index": ("results", "metrics", "value"), "co2_eq_emissions": ("emissions",)}
+SAID_ALONE = frozenset({"co2_eq_emissions"})  # the spec lets it hold that part alone: `co2_eq_emissions: 149.2`
 
 
 MAX_ENTRIES = 1000  # entries read of a license or lineage list: each costs a finding's work, and a list
@@ -190,10 +194,19 @@ def _says(key: str, value: JSON) -> bool:
     """Whether a metadata value says anything: a placeholder ("TBD", "[More Information Needed]") or
     an empty value, however nested, says nothing, and a field of SAID_BY says only by its part.
     (`datasets` says what it names: an entry that is no Hub id is flagged and names nothing.)"""
-    if key in SAID_BY and isinstance(value, dict | list):
-        entries = value if isinstance(value, list) else [value]
-        return any(isinstance(e, dict) and _filled(e.get(SAID_BY[key])) for e in entries)
+    if key in SAID_BY and (key not in SAID_ALONE or isinstance(value, dict | list)):
+        return _said_at(value, SAID_BY[key])
     return _filled(value)
+
+
+def _said_at(value: JSON, path: tuple[str, ...]) -> bool:
+    """Whether the part of `value` at `path` says anything; a value of another shape on the way (a
+    model-index the reader rejects, `results: 5`) says nothing."""
+    if isinstance(value, list):
+        return any(_said_at(v, path) for v in value)
+    if not path:
+        return _filled(value)
+    return isinstance(value, dict) and _said_at(value.get(path[0]), path[1:])
 
 
 def _filled(value: JSON) -> bool:
@@ -232,14 +245,14 @@ def _strings(data: dict[str, JSON], key: str, ev: Ev, problem: CardReport) -> li
     for item, pointer in items:
         if isinstance(item, str) and item.strip():
             found.append((item.strip(), pointer))
-        elif item is not None:
+        elif item is not None or pointer != key:  # a null in a list is an entry left empty, as '' is
             problem(UNREAD_ENTRY, _unread_entry(pointer, item), pointer, ev(pointer).line)
     return found
 
 
 def _unread_entry(pointer: str, item: JSON) -> str:
-    """Why an entry of a string field is not read: empty (blank), or not a string."""
-    if isinstance(item, str):
+    """Why an entry of a string field is not read: empty (blank or null), or not a string."""
+    if item is None or isinstance(item, str):
         return f"'{pointer}' is empty"
     return f"'{pointer}' should be a string, found {type(item).__name__}"
 
@@ -281,7 +294,7 @@ def _hub_target(value: str, pointer: str, ev: Ev, problem: CardReport) -> str | 
     (a placeholder such as "TBD" too), a local path or a URL outside the Hub."""
     on_hub = hub_id("url", value) if _url_like(value) else None
     named = on_hub[1] if on_hub else ("" if "://" in value else value)
-    if looks_like_hub_id(named) and placeholders.says(named):
+    if looks_like_hub_id(named) and placeholders.says(named) and not _YAML_VALUE.fullmatch(named):
         return named
     problem(
         "bad-field",
@@ -291,6 +304,10 @@ def _hub_target(value: str, pointer: str, ev: Ev, problem: CardReport) -> str | 
         ev(pointer).line,
     )
     return None
+
+
+# A number or a boolean, as YAML writes them (`datasets: [1, true]`): a value, never a repository's name
+_YAML_VALUE = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?|true|false", re.I)
 
 
 def _url_like(value: str) -> bool:

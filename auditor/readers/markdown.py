@@ -23,9 +23,11 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from auditor.model import Evidence, Section
+from auditor.readers import placeholders
 from auditor.readers.placeholders import EMPHASIS, MAX_LABEL, judge, words
 from auditor.vocabulary import SectionStatus
 
+MAX_QUOTE = 120  # characters of a line quoted as the reason a section is not filled
 MAX_BODY = 64 * 1024  # Hub cards are a few KB; 1 MB of one-line list items would take seconds
 _PARSER = MarkdownIt("commonmark").disable("inline")
 _TEXT_BLOCKS = frozenset({"inline", "fence", "code_block"})
@@ -42,7 +44,10 @@ _HIDDEN = re.compile(
     re.I | re.S,
 )
 _IMAGE_ALT = re.compile(r"!\[[^\[\]\n]{0,500}\]\(")
-_LABELLED = re.compile(r"(?:\*\*|__)([^*_:\n]{1,80})(?::(?:\*\*|__)|(?:\*\*|__):)[ \t]*(?=\S)")  # **Label:** text
+# **Label:** text, or as Meta's Llama cards write them, **Label** Text (a new sentence after the label)
+_LABELLED = re.compile(
+    r"(?:\*\*|__)([^*_:\n]{1,80})(?::(?:\*\*|__)|(?:\*\*|__):|(?:\*\*|__)(?=[ \t]{1,20}[A-Z0-9]))[ \t]*(?=\S)"
+)
 
 
 @lru_cache(maxsize=1)
@@ -56,21 +61,26 @@ def _blocks(body: str) -> list[Token]:
 class _Outline:
     """The sections as they are read: their headings, the text of each, and the section text goes to."""
 
-    heads: list[tuple[int, str, int]] = field(default_factory=list)  # (0-based line in body, heading, level)
-    texts: list[list[str]] = field(default_factory=lambda: [[]])  # texts[0] is the text before the first heading
+    heads: list[tuple[int, str, int, bool]] = field(default_factory=list)  # (0-based line, heading, level, label)
+    texts: list[list[tuple[int, str]]] = field(default_factory=lambda: [[]])  # (0-based line, text); [0]: before
+    # the first heading
     current: int = 0  # the index in texts that text now goes to
     interrupted: list[int] = field(default_factory=list)  # sections an open <details> or labelled paragraph interrupts
 
-    def head(self, line: int, heading: str, level: int) -> None:
-        self.heads.append((line, heading, level))
+    def add(self, line: int, text: str) -> None:
+        """Text from `line` on, to the section open there."""
+        self.texts[self.current].append((line, text))
+
+    def head(self, line: int, heading: str, level: int, label: bool = False) -> None:
+        self.heads.append((line, heading, level, label))
         self.texts.append([])
         self.current = len(self.texts) - 1
 
-    def open(self, line: int, heading: str) -> None:
-        """A <details> block or a labelled paragraph titled `heading`: a sub-section of the current one
-        until it closes."""
+    def open(self, line: int, heading: str, label: bool = False) -> None:
+        """A <details> block or a labelled paragraph (`label`) titled `heading`: a sub-section of the
+        current one until it closes."""
         self.interrupted.append(self.current)
-        self.head(line, heading, min(6, (self.heads[self.current - 1][2] if self.current else 1) + 1))
+        self.head(line, heading, min(6, (self.heads[self.current - 1][2] if self.current else 1) + 1), label)
 
     def close(self) -> None:
         """</details>, a labelled paragraph's end: text goes back to the section it interrupted."""
@@ -90,27 +100,38 @@ def sections(body: str, first_line: int, file: str) -> list[Section]:
             outline.interrupted.clear()
             outline.head((token.map or [0])[0], heading, int(token.tag[1]))
         elif token.type == "inline" and tokens[i - 1].type != "heading_open":
-            _read_paragraph(outline, uncomment(token.content), (token.map or [0])[0], tokens[i - 1].level == 0)
+            _read_paragraph(outline, _shown(token.content), (token.map or [0])[0], tokens[i - 1].level == 0)
         elif token.type == "html_block":
-            _read_html(outline, uncomment(token.content), (token.map or [0])[0])
+            _read_html(outline, _shown(token.content), (token.map or [0])[0])
         elif token.type in _TEXT_BLOCKS and tokens[i - 1].type != "heading_open":
-            outline.texts[outline.current].append(uncomment(token.content))
+            outline.add((token.map or [0])[0] + (token.type == "fence"), uncomment(token.content))
     return [
-        Section(heading, level, _status(text, heading), Evidence(file, f"heading '{heading}'", index + first_line))
-        for (index, heading, level), text in zip(outline.heads, outline.texts[1:], strict=True)
+        _section(heading, level, label, text, Evidence(file, f"heading '{heading}'", index + first_line), first_line)
+        for (index, heading, level, label), text in zip(outline.heads, outline.texts[1:], strict=True)
     ]
+
+
+def _section(heading: str, level: int, label: bool, texts: list[tuple[int, str]], at: Evidence, first: int) -> Section:
+    """A section with its status and, when it is not filled, the line that left it so, quoted."""
+    status, line, text = _status(texts, heading)
+    judged = None
+    if line is not None:
+        quoted = text if len(text) <= MAX_QUOTE else text[: MAX_QUOTE - 1] + "…"
+        judged = Evidence(at.file, f"the text '{quoted}'{placeholders.why(text, heading)}", line + first)
+    return Section(heading, level, status, at, label, judged)
 
 
 def _read_paragraph(outline: _Outline, text: str, line: int, top: bool) -> None:
     """A paragraph into the outline. One of the card's own (not a list item: the templates' "- **Developed
     by:**" lines are values of their section) that opens with a bold label, "**Intended use:** Summarising
-    ...", is a sub-section of its own under that label, holding the rest of the paragraph."""
+    ...", or without the colon before a new sentence, "**Out-of-scope Uses** Use in any manner ...", is a
+    sub-section of its own under that label, holding the rest of the paragraph."""
     labelled = _LABELLED.match(text) if top else None
     if labelled is None or judge(labelled.group(1)) != SectionStatus.FILLED:
-        outline.texts[outline.current].append(_paragraph(text))
+        outline.add(line, _paragraph(text))
         return
-    outline.open(line, " ".join(labelled.group(1).split()))
-    outline.texts[outline.current].append(_paragraph(text[labelled.end() :]))
+    outline.open(line, " ".join(labelled.group(1).split()), label=True)
+    outline.add(line, _paragraph(text[labelled.end() :]))
     outline.close()
 
 
@@ -119,19 +140,19 @@ def _read_html(outline: _Outline, text: str, line: int) -> None:
     between them goes to the section open there."""
     start = counted = 0
     for match in _HTML_TITLE.finditer(text):
-        outline.texts[outline.current].append(_html(text[start : match.start()]))
+        outline.add(line, _html(text[start : match.start()]))
         line += text.count("\n", counted, match.start())
         start, counted = match.end(), match.start()
         title = " ".join(_ANY_TAG.sub(" ", match.group(2) or "").split())
         if match.group(1) is None:
             outline.close()
         elif judge(title) != SectionStatus.FILLED:  # "Click to expand" titles nothing: it is text
-            outline.texts[outline.current].append(match.group(0))
+            outline.add(line, match.group(0))
         elif match.group(1).lower() == "summary":
             outline.open(line, title)
         else:
             outline.head(line, title, int(match.group(1)[1]))
-    outline.texts[outline.current].append(_html(text[start:]))
+    outline.add(line, _html(text[start:]))
 
 
 def uncomment(text: str) -> str:
@@ -148,12 +169,16 @@ def uncomment(text: str) -> str:
     return "".join(kept)
 
 
+def _shown(text: str) -> str:
+    """`text` without HTML comments and elements styled invisible (`hidden`, `display: none`,
+    `visibility: hidden`): the rendered card shows nothing of them, so they fill no section."""
+    return _HIDDEN.sub("", uncomment(text))
+
+
 def rendered(text: str) -> str:
-    """`text` as a card displays it: without HTML comments, elements styled invisible (`hidden`,
-    `display: none`, `visibility: hidden`) or markup, whose attributes (an image's alt text, a title)
-    and an image's Markdown alt text show no text on the page."""
-    shown = _HIDDEN.sub("", uncomment(text))
-    return _ANY_TAG.sub("", _IMAGE_ALT.sub("![](", shown))
+    """`text` as a card displays it: without what _shown() cuts, or markup, whose attributes (an
+    image's alt text, a title) and an image's Markdown alt text show no text on the page."""
+    return _ANY_TAG.sub("", _IMAGE_ALT.sub("![](", _shown(text)))
 
 
 def _paragraph(text: str) -> str:
@@ -187,18 +212,19 @@ def _delimiter_row(line: str) -> bool:
     return "-" in line and "|" in line and not line.strip(" |:-")
 
 
-def _status(texts: list[str], heading: str) -> str:
+def _status(texts: list[tuple[int, str]], heading: str) -> tuple[SectionStatus, int | None, str]:
     """filled as soon as one line says something; else the best of its lines: deferred when one only
-    points to the base model's card, placeholder when they only hold boilerplate or repeat the heading."""
-    status, named = SectionStatus.EMPTY, words(heading)
-    for text in texts:
-        for line in text.split("\n"):
+    points to the base model's card, placeholder when they only hold boilerplate or repeat the heading.
+    With the status, the first line (0-based, and its text) that gave it, when it is not filled."""
+    status, named, found, said = SectionStatus.EMPTY, words(heading), None, ""
+    for start, text in texts:
+        for n, line in enumerate(text.split("\n")):
             judged = SectionStatus.PLACEHOLDER if named and words(line) == named else judge(line)
             if judged == SectionStatus.FILLED:
-                return judged
+                return judged, None, ""
             if judged and SectionStatus(judged).rank > status.rank:
-                status = SectionStatus(judged)
-    return status
+                status, found, said = SectionStatus(judged), start + n, " ".join(line.split())
+    return status, found, said
 
 
 # --- licence statements in the body --------------------------------------------------------------

@@ -14,7 +14,9 @@ trailing words, announcements and instructions are read word by word in one pass
 
 from __future__ import annotations
 
+import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from itertools import pairwise
@@ -45,6 +47,7 @@ _URL = re.compile(r"<?(?:(?:https?|ftp)://|www\.)\S{1,2000}")
 _ABBREVIATION = re.compile(r"\b(e\.g|i\.e|et al|etc|cf|vs)\.")
 _SENTENCE_END = re.compile(r"(?<=[.!?:])\s+|(?<=[。！？])")
 _WORD = re.compile(r"\w+")
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")  # kana and CJK ideographs: no spaces between words
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ class Boilerplate:
     phrases: re.Pattern[str]  # placeholder phrases as whole words, in a sentence's words
     fillers: frozenset[str]  # sentences that say nothing, in words
     openings: tuple[str, ...]  # a sentence opening with these words says nothing ("lorem ipsum")
-    sentences: frozenset[str]  # the templates' guidance, sentence by sentence, in words
+    sentences: Mapping[str, str]  # the templates' guidance, sentence by sentence, in words -> its source
     verbs: frozenset[str]  # verbs of an instruction to the author
     trailing: tuple[tuple[str, ...], ...]  # words that add nothing at a sentence's end, as word lists
     pending: tuple[tuple[str, ...], ...]  # words announcing what is to come at a sentence's end, as word lists
@@ -72,20 +75,27 @@ def boilerplate() -> Boilerplate:
         rf"|[\[<] ?(?:{verbs})\b[^\[\]<>]{{0,320}}[\]>]|[\[<][^\[\]<>]{{0,320}}\bhere ?[\]>]"  # [Insert ... here]
         rf"|[\[(] ?(?:{bracketed}) ?[\])]"
     )
-    phrases = "|".join(re.escape(words(p)) for p in data["phrases"])
+    spaced = "|".join(re.escape(words(p)) for p in data["phrases"] if not _UNSPACED.search(p))
+    unspaced = "|".join(re.escape(words(p)) for p in data["phrases"] if _UNSPACED.search(p))
     known = Boilerplate(
         marks,
-        re.compile(rf"(?<!\S)(?:{phrases})(?!\S)"),
+        re.compile(rf"(?<!\S)(?:{spaced})(?!\S)|{unspaced}"),
         frozenset(words(str(f)) for f in data["fillers"]),
         tuple(words(o) for o in data["openings"]),
-        frozenset(),
+        {},
         frozenset(v.lower() for v in data["instructions"]),
         tuple(tuple(words(t).split()) for t in data["trailing"]),
         tuple(tuple(words(p).split()) for p in data["pending"]),
         tuple(words(d) for d in data["deferrals"]),
     )
-    guidance = {s for t in data["templates"] for text in t["sentences"] for s in _sentences(plain(str(text)), known)}
-    return replace(known, sentences=frozenset(s for s in guidance if not _label(s)))
+    guidance = {
+        s: str(t["source"])
+        for t in data["templates"]
+        for text in t["sentences"]
+        for s in _sentences(plain(str(text)), known)
+        if not _label(s)
+    }
+    return replace(known, sentences=guidance)
 
 
 def _alternatives(entries: list[str]) -> str:
@@ -93,9 +103,10 @@ def _alternatives(entries: list[str]) -> str:
 
 
 def plain(text: str) -> str:
-    """`text` as compared with the templates: stand-ins marked, lower case, links without targets, no
-    emphasis, no HTML tags, one space."""
-    marked = STAND_IN.sub(_SLOT, text)
+    """`text` as compared with the templates: HTML entities as the characters they show ("&nbsp;" and
+    "&#8203;" show no word), stand-ins marked, lower case, links without targets, no emphasis, no HTML
+    tags, one space."""
+    marked = STAND_IN.sub(_SLOT, html.unescape(text))
     return " ".join(_TAG.sub(" ", EMPHASIS.sub("", _LINK_TARGET.sub("]", marked.lower()))).split())
 
 
@@ -126,6 +137,25 @@ def _judgement(line: str) -> SectionStatus | None:
 
 
 _judge_short = lru_cache(maxsize=65536)(_judgement)
+
+
+def why(line: str, heading: str) -> str:
+    """What makes a line that says nothing so, when its quote alone does not show it, for a reader to
+    check the judgement: " (the stand-in '<INPUT_FILE>')", " (template text, <its source>)"; "" for a
+    placeholder phrase, filler or a label, which the quote shows."""
+    if stand_in := STAND_IN.search(line):
+        return f" (the stand-in '{stand_in.group(0)}', a value never filled in)"
+    text, known = plain(line), boilerplate()
+    if _URL.fullmatch(text):
+        return " (a bare URL)"
+    if words(line) == words(heading):
+        return " (the heading repeated)"
+    sentences = _sentences(text, known)
+    if source := next((known.sentences[s] for s in sentences if s in known.sentences), None):
+        return f" (template text, {source})"
+    if sentences and all(s.startswith(known.deferrals) for s in sentences):
+        return " (a pointer to the base model's card)"
+    return ""
 
 
 def says(value: str) -> bool:
