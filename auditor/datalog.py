@@ -20,6 +20,7 @@ literals of a rule's own recursion (its head's strongly connected component) to 
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -113,9 +114,18 @@ def _text(arg: Arg) -> str:
 
 
 def translate(files: list[Path]) -> Translation:
-    """Translate the Datalog files of the rule base (ASP-only files are skipped)."""
+    """Translate the Datalog files of the rule base (ASP-only files are skipped). Every audit of a
+    process translates the same rule base, so the translation is made once (again when a file
+    changes) and each caller gets its own copy of the lists, which it may replace."""
+    made = _translated(tuple((path, path.stat().st_mtime_ns) for path in files))
+    return Translation(list(made.rules), list(made.facts), dict(made.shapes), list(made.shown))
+
+
+@functools.lru_cache(maxsize=4)
+def _translated(files: tuple[tuple[Path, int], ...]) -> Translation:
+    """The translation of the files (each with its modification time, so an edited file is read again)."""
     result = Translation()
-    for path in files:
+    for path, _ in files:
         if _asp_only(path):
             continue
         statements: list[ast.AST] = []
@@ -303,22 +313,29 @@ def solve(files: list[Path], facts: list[Fact], clingo_choices: Iterable[tuple[T
 
     `facts` are the input facts (name, *values); `clingo_choices` the `chosen` atoms clingo's
     optimisation produced, since choices are ASP and not translated."""
-    from pyDatalog import pyDatalog
+    from pyDatalog import pyDatalog, pyEngine
 
     program = translate(files)
     inputs: list[Fact] = [(f"{f[0]}__{len(f) - 1}", *_marked(f)) for f in facts]
     inputs += [("chosen__2", *c) for c in clingo_choices]
     defined = _defined(program, {f[0] for f in inputs} | {f[0] for f in program.facts})
     pyDatalog.clear()
-    for fact in itertools.chain(program.facts, inputs):
-        pyDatalog.assert_fact(fact[0], *(_held(v) for v in fact[1:] or (DUMMY,)))
+    _assert_facts(pyEngine, itertools.chain(program.facts, inputs))
     pyDatalog.load(program.source(defined))
     atoms = Atoms(list)
     for pred, (name, arity, nested) in sorted(program.shapes.items()):
         if not is_shown(name, arity, pred, program.shown) or pred not in defined:
             continue
-        atoms[name] += [asptext.row(name, row) for row in _ask(pyDatalog, pred, arity, nested)]
+        atoms[name] += [asptext.row(name, row) for row in _ask(pyEngine, pred, arity, nested)]
     return atoms
+
+
+def _assert_facts(engine: ModuleType, facts: Iterable[Fact]) -> None:
+    """The facts, straight into pyDatalog's engine: pyDatalog.assert_fact parses each into a query
+    first, ten times the work of storing it (and garbage for the collector)."""
+    for fact in facts:
+        terms = [engine.Term_of(_held(v)) for v in fact[1:] or (DUMMY,)]
+        engine.assert_(engine.Clause(engine.Literal(fact[0], terms), []))
 
 
 def _held(value: Term) -> Term:
@@ -358,10 +375,10 @@ def is_shown(name: str, arity: int, pred: str, shown: list[tuple[str, int]]) -> 
 
 
 def _ask(engine: ModuleType, pred: str, arity: int, nested: dict[int, tuple[str, int]]) -> list[tuple[Term, ...]]:
+    """Every row of `pred`, asked of pyDatalog's engine itself (pyDatalog.ask parses a query's text)."""
     width = arity + sum(n - 1 for _, n in nested.values()) if arity else 1
-    variables = ", ".join(f"V{i}" for i in range(width))
-    answer = engine.ask(f"{pred}({variables})")
-    return [nest(tuple(map(_read, flat)), arity, nested) for flat in (answer.answers if answer else [])]
+    answer = engine.Literal(pred, [engine.Var(f"V{i}") for i in range(width)]).ask()
+    return [nest(tuple(map(_read, flat)), arity, nested) for flat in answer or []]
 
 
 def nest(flat: Sequence[Term], arity: int, nested: dict[int, tuple[str, int]]) -> tuple[Term, ...]:
