@@ -1,7 +1,7 @@
 """pyDatalog as a second, independent engine for the Datalog core of the rule base.
 
 The rules are written once, for clingo. This module parses them with clingo's own parser and
-translates each rule into pyDatalog at run time:
+translates each rule into a clause of pyDatalog's engine at run time (here as pyDatalog text):
 
     finding("CMP001", A, L, T, U) :- release(A, U, _), carries(A, L, T), not x(A), R > M.
     finding__5('CMP001', A, L, T, U) <= release__3(A, U, Anon1) & carries__3(A, L, T) & ~x__1(A) & (R > M)
@@ -83,34 +83,27 @@ class Translation:
     shapes: dict[str, tuple[str, int, dict[int, tuple[str, int]]]] = field(default_factory=dict)
     shown: list[tuple[str, int]] = field(default_factory=list)  # (name, arity) read back
 
-    def source(self, defined: set[str]) -> str:
-        """pyDatalog program text; rules needing a predicate nobody defines are dropped, and
+    def runnable(self, defined: set[str]) -> list[Rule]:
+        """The rules pyDatalog runs: rules needing a predicate nobody defines are dropped, and
         negations of such predicates are always true (both as in clingo)."""
-        lines = []
-        for rule in self.rules:
-            if any(kind == "pos" and pred not in defined for kind, pred, _ in rule.body):
-                continue
-            body = [
-                _literal(kind, pred, args)
-                for kind, pred, args in rule.body
-                if not (kind == "neg" and pred not in defined)
-            ]
-            lines.append(f"{rule.head[0]}({', '.join(map(_text, rule.head[1]))}) <= {' & '.join(body)}")
-        return "\n".join(lines)
+        return [
+            Rule(rule.head, [lit for lit in rule.body if not (lit[0] == "neg" and lit[1] not in defined)], rule.where)
+            for rule in self.rules
+            if all(kind != "pos" or pred in defined for kind, pred, _ in rule.body)
+        ]
 
 
-def _literal(kind: str, pred: str, args: list[Arg]) -> str:
-    texts = [_text(a) for a in args]
-    if kind == "cmp":
-        return f"({texts[0]} {pred} {texts[1]})"
-    return f"{'~' if kind == 'neg' else ''}{pred}({', '.join(texts)})"
+def _clause(engine: ModuleType, rule: Rule) -> object:
+    """A rule as a clause of pyDatalog's engine (what pyDatalog.load makes of the rule's text): a
+    negated literal's predicate is named with a `~`, a comparison's with its operator."""
+    body = []
+    for kind, pred, args in rule.body:
+        body.append(engine.Literal(f"{'~' if kind == 'neg' else ''}{pred}", _terms(engine, args)))
+    return engine.Clause(engine.Literal(rule.head[0], _terms(engine, rule.head[1])), body)
 
 
-def _text(arg: Arg) -> str:
-    """An argument as pyDatalog source: a variable's name, a constant as a Python literal."""
-    if isinstance(arg, Var | int):
-        return str(arg)
-    return repr(_held(arg) if isinstance(arg, asptext.Constant) else str(arg))
+def _terms(engine: ModuleType, args: Sequence[Arg]) -> list[object]:
+    return [engine.Var(a) if isinstance(a, Var) else engine.Term_of(_held(a)) for a in args]
 
 
 def translate(files: list[Path]) -> Translation:
@@ -321,7 +314,8 @@ def solve(files: list[Path], facts: list[Fact], clingo_choices: Iterable[tuple[T
     defined = _defined(program, {f[0] for f in inputs} | {f[0] for f in program.facts})
     pyDatalog.clear()
     _assert_facts(pyEngine, itertools.chain(program.facts, inputs))
-    pyDatalog.load(program.source(defined))
+    for rule in program.runnable(defined):
+        pyEngine.assert_(_clause(pyEngine, rule))
     atoms = Atoms(list)
     for pred, (name, arity, nested) in sorted(program.shapes.items()):
         if not is_shown(name, arity, pred, program.shown) or pred not in defined:
@@ -334,8 +328,7 @@ def _assert_facts(engine: ModuleType, facts: Iterable[Fact]) -> None:
     """The facts, straight into pyDatalog's engine: pyDatalog.assert_fact parses each into a query
     first, ten times the work of storing it (and garbage for the collector)."""
     for fact in facts:
-        terms = [engine.Term_of(_held(v)) for v in fact[1:] or (DUMMY,)]
-        engine.assert_(engine.Clause(engine.Literal(fact[0], terms), []))
+        engine.assert_(engine.Clause(engine.Literal(fact[0], _terms(engine, fact[1:] or (DUMMY,))), []))
 
 
 def _held(value: Term) -> Term:
