@@ -1,7 +1,7 @@
 """pyDatalog as a second, independent engine for the Datalog core of the rule base.
 
 The rules are written once, for clingo. This module parses them with clingo's own parser and
-translates each rule into pyDatalog at run time:
+translates each rule into a clause of pyDatalog's engine at run time (here as pyDatalog text):
 
     finding("CMP001", A, L, T, U) :- release(A, U, _), carries(A, L, T), not x(A), R > M.
     finding__5('CMP001', A, L, T, U) <= release__3(A, U, Anon1) & carries__3(A, L, T) & ~x__1(A) & (R > M)
@@ -20,6 +20,7 @@ literals of a rule's own recursion (its head's strongly connected component) to 
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -82,40 +83,42 @@ class Translation:
     shapes: dict[str, tuple[str, int, dict[int, tuple[str, int]]]] = field(default_factory=dict)
     shown: list[tuple[str, int]] = field(default_factory=list)  # (name, arity) read back
 
-    def source(self, defined: set[str]) -> str:
-        """pyDatalog program text; rules needing a predicate nobody defines are dropped, and
+    def runnable(self, defined: set[str]) -> list[Rule]:
+        """The rules pyDatalog runs: rules needing a predicate nobody defines are dropped, and
         negations of such predicates are always true (both as in clingo)."""
-        lines = []
-        for rule in self.rules:
-            if any(kind == "pos" and pred not in defined for kind, pred, _ in rule.body):
-                continue
-            body = [
-                _literal(kind, pred, args)
-                for kind, pred, args in rule.body
-                if not (kind == "neg" and pred not in defined)
-            ]
-            lines.append(f"{rule.head[0]}({', '.join(map(_text, rule.head[1]))}) <= {' & '.join(body)}")
-        return "\n".join(lines)
+        return [
+            Rule(rule.head, [lit for lit in rule.body if not (lit[0] == "neg" and lit[1] not in defined)], rule.where)
+            for rule in self.rules
+            if all(kind != "pos" or pred in defined for kind, pred, _ in rule.body)
+        ]
 
 
-def _literal(kind: str, pred: str, args: list[Arg]) -> str:
-    texts = [_text(a) for a in args]
-    if kind == "cmp":
-        return f"({texts[0]} {pred} {texts[1]})"
-    return f"{'~' if kind == 'neg' else ''}{pred}({', '.join(texts)})"
+def _clause(engine: ModuleType, rule: Rule) -> object:
+    """A rule as a clause of pyDatalog's engine (what pyDatalog.load makes of the rule's text): a
+    negated literal's predicate is named with a `~`, a comparison's with its operator."""
+    body = []
+    for kind, pred, args in rule.body:
+        body.append(engine.Literal(f"{'~' if kind == 'neg' else ''}{pred}", _terms(engine, args)))
+    return engine.Clause(engine.Literal(rule.head[0], _terms(engine, rule.head[1])), body)
 
 
-def _text(arg: Arg) -> str:
-    """An argument as pyDatalog source: a variable's name, a constant as a Python literal."""
-    if isinstance(arg, Var | int):
-        return str(arg)
-    return repr(_held(arg) if isinstance(arg, asptext.Constant) else str(arg))
+def _terms(engine: ModuleType, args: Sequence[Arg]) -> list[object]:
+    return [engine.Var(a) if isinstance(a, Var) else engine.Term_of(_held(a)) for a in args]
 
 
 def translate(files: list[Path]) -> Translation:
-    """Translate the Datalog files of the rule base (ASP-only files are skipped)."""
+    """Translate the Datalog files of the rule base (ASP-only files are skipped). Every audit of a
+    process translates the same rule base, so the translation is made once (again when a file
+    changes) and each caller gets its own copy of the lists, which it may replace."""
+    made = _translated(tuple((path, path.stat().st_mtime_ns) for path in files))
+    return Translation(list(made.rules), list(made.facts), dict(made.shapes), list(made.shown))
+
+
+@functools.lru_cache(maxsize=4)
+def _translated(files: tuple[tuple[Path, int], ...]) -> Translation:
+    """The translation of the files (each with its modification time, so an edited file is read again)."""
     result = Translation()
-    for path in files:
+    for path, _ in files:
         if _asp_only(path):
             continue
         statements: list[ast.AST] = []
@@ -303,22 +306,29 @@ def solve(files: list[Path], facts: list[Fact], clingo_choices: Iterable[tuple[T
 
     `facts` are the input facts (name, *values); `clingo_choices` the `chosen` atoms clingo's
     optimisation produced, since choices are ASP and not translated."""
-    from pyDatalog import pyDatalog
+    from pyDatalog import pyDatalog, pyEngine
 
     program = translate(files)
     inputs: list[Fact] = [(f"{f[0]}__{len(f) - 1}", *_marked(f)) for f in facts]
     inputs += [("chosen__2", *c) for c in clingo_choices]
     defined = _defined(program, {f[0] for f in inputs} | {f[0] for f in program.facts})
     pyDatalog.clear()
-    for fact in itertools.chain(program.facts, inputs):
-        pyDatalog.assert_fact(fact[0], *(_held(v) for v in fact[1:] or (DUMMY,)))
-    pyDatalog.load(program.source(defined))
+    _assert_facts(pyEngine, itertools.chain(program.facts, inputs))
+    for rule in program.runnable(defined):
+        pyEngine.assert_(_clause(pyEngine, rule))
     atoms = Atoms(list)
     for pred, (name, arity, nested) in sorted(program.shapes.items()):
         if not is_shown(name, arity, pred, program.shown) or pred not in defined:
             continue
-        atoms[name] += [asptext.row(name, row) for row in _ask(pyDatalog, pred, arity, nested)]
+        atoms[name] += [asptext.row(name, row) for row in _ask(pyEngine, pred, arity, nested)]
     return atoms
+
+
+def _assert_facts(engine: ModuleType, facts: Iterable[Fact]) -> None:
+    """The facts, straight into pyDatalog's engine: pyDatalog.assert_fact parses each into a query
+    first, ten times the work of storing it (and garbage for the collector)."""
+    for fact in facts:
+        engine.assert_(engine.Clause(engine.Literal(fact[0], _terms(engine, fact[1:] or (DUMMY,))), []))
 
 
 def _held(value: Term) -> Term:
@@ -358,10 +368,10 @@ def is_shown(name: str, arity: int, pred: str, shown: list[tuple[str, int]]) -> 
 
 
 def _ask(engine: ModuleType, pred: str, arity: int, nested: dict[int, tuple[str, int]]) -> list[tuple[Term, ...]]:
+    """Every row of `pred`, asked of pyDatalog's engine itself (pyDatalog.ask parses a query's text)."""
     width = arity + sum(n - 1 for _, n in nested.values()) if arity else 1
-    variables = ", ".join(f"V{i}" for i in range(width))
-    answer = engine.ask(f"{pred}({variables})")
-    return [nest(tuple(map(_read, flat)), arity, nested) for flat in (answer.answers if answer else [])]
+    answer = engine.Literal(pred, [engine.Var(f"V{i}") for i in range(width)]).ask()
+    return [nest(tuple(map(_read, flat)), arity, nested) for flat in answer or []]
 
 
 def nest(flat: Sequence[Term], arity: int, nested: dict[int, tuple[str, int]]) -> tuple[Term, ...]:

@@ -5,6 +5,7 @@ and any difference (here provoked by altering the translation) is caught and rep
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -129,6 +130,21 @@ def test_untranslatable_constructs_are_refused_with_file_and_line(tmp_path, prog
     with pytest.raises(datalog.TranslationError) as error:
         datalog.translate([path])
     assert "X001-example.lp:2" in str(error.value) and construct in str(error.value)
+
+
+def test_the_rule_base_is_translated_once_and_each_caller_gets_its_own_copy(tmp_path, monkeypatch):
+    """Every audit translates the same rule base: it is parsed once a process (again when a file
+    changes), and a caller replacing its copy's rules (as the tests above do) changes no other's."""
+    path = tmp_path / "reach.lp"
+    path.write_text("reach(X, Y) :- edge(X, Y, _).\n#show reach/2.\n")
+    first = datalog.translate([path])
+    first.rules = []
+    monkeypatch.setattr(datalog.ast, "parse_files", None)  # parsing again would fail
+    assert [rule.head[0] for rule in datalog.translate([path]).rules] == ["reach__2"]
+    monkeypatch.undo()
+    path.write_text("reach(X, Y) :- edge(Y, X, _).\n#show reach/2.\n")
+    os.utime(path, ns=(0, path.stat().st_mtime_ns + 1))  # a new modification time, however coarse the clock
+    assert datalog.translate([path]).rules[0].body[0][2][:2] == ["Y", "X"]
 
 
 def test_asp_only_files_are_not_translated():
