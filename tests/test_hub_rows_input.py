@@ -11,7 +11,7 @@ import duckdb
 import pytest
 from conftest import findings_of, run_audit, write_tree
 
-from auditor.harvest import harvest, hubrows
+from auditor.harvest import harvest, hubrows, rowjson
 
 pytestmark = pytest.mark.usefixtures("no_network")
 BASE = {"id": "org/base", "sha": "b", "cardData": {"license": "cc-by-nc-4.0"}}
@@ -122,6 +122,14 @@ def test_a_tag_that_is_no_string_fails_its_asset_and_the_tags_beside_it_are_read
     [unread] = findings_of(doc, "INP001")
     assert doc["verdict"] == "fail" and findings_of(doc, "CMP001")  # the base model and license tags are read
     assert unread["asset"] == "org/kid" and "'tags[1]' should be a string, not null" in unread["message"]
+
+
+def test_tags_that_are_no_string_are_told_a_few_and_the_rest_counted():
+    found: rowjson.Problems = []
+    value = ["license:mit", *range(rowjson.MAX_TOLD + 5)]
+    assert rowjson.tags(value, found)[0] == "license:mit"
+    assert [p[2] for p in found[:-1]] == [f"tags[{i}]" for i in range(1, rowjson.MAX_TOLD + 1)]
+    assert found[-1] == ("unread-entry", "5 more tags are no string (the first 10 are told); they are not read", "tags")
 
 
 def test_an_empty_license_is_told_empty(tmp_path):
