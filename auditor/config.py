@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from auditor.harvest.folder import refusal
+from auditor.harvest.folder import not_regular, refusal
 from auditor.parsed import TOML
 from auditor.vocabulary import ENGINES, HUB_KINDS, RELATIONS
 
@@ -155,12 +156,29 @@ def text(folder: Path) -> str | None:
     path = folder / CONFIG_NAME
     if refusal(path, folder.resolve()) is not None:
         return None
+    return read_own(path, CONFIG_NAME)
+
+
+def read_own(path: Path, what: str) -> str:
+    """The text of one of mlaudit's own files (mlaudit.toml, a review file; `what` names it), a
+    regular file alone: a FIFO would block the audit, /dev/zero never end. Its kind is checked before
+    it is opened and again once opened without blocking, so nothing put in its place between is read;
+    a ConfigError names the file and the problem."""
     try:
-        return path.read_text(encoding="utf-8")
+        _regular(os.stat(path).st_mode, path, what)
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), encoding="utf-8") as file:
+            _regular(os.fstat(file.fileno()).st_mode, path, what)
+            return file.read()
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text: {exc}") from None
+        raise ConfigError(f"{path}: {what} is not UTF-8 text: {exc}") from None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise ConfigError(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
+
+
+def _regular(mode: int, path: Path, what: str) -> None:
+    irregular = not_regular(mode)
+    if irregular is not None:
+        raise ConfigError(f"{path}: {what} is {irregular}; not read")
 
 
 def parse(text: str | None, path: Path | str) -> Settings:

@@ -39,10 +39,17 @@ def refusal(path: Path, root: Path) -> tuple[str, str] | None:
         return "unreadable", f"cannot read file: {exc.strerror or exc}"
     if not Path(os.path.realpath(path)).is_relative_to(root):
         return "skipped", OUTSIDE
-    if not stat.S_ISREG(mode):
-        kind = next((name for test, name in _SPECIAL if test(mode)), "not a file")
-        return "skipped", f"not a regular file ({kind}); never opened"
-    return None
+    irregular = not_regular(mode)
+    return None if irregular is None else ("skipped", f"{irregular}; never opened")
+
+
+def not_regular(mode: int) -> str | None:
+    """Why a file of this mode must not be read (a FIFO would block its reader, /dev/zero never
+    end), None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _SPECIAL if test(mode)), "not a file")
+    return f"not a regular file ({kind})"
 
 
 def walk(
