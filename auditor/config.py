@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from auditor.harvest.folder import not_regular, refusal
+from auditor.harvest.folder import refusal
 from auditor.parsed import TOML
+from auditor.readers.text import read_text
 from auditor.vocabulary import ENGINES, HUB_KINDS, RELATIONS
 
 CONFIG_NAME = "mlaudit.toml"
+MAX_OWN_BYTES = 64 * 1024 * 1024  # a review file of a lake may hold a hundred thousand decisions
 USES = ("commercial", "non-commercial", "research")
 DISTRIBUTIONS = ("weights", "api", "internal")
 DEFAULT_POSITION = "conservative"
@@ -160,25 +161,13 @@ def text(folder: Path) -> str | None:
 
 
 def read_own(path: Path, what: str) -> str:
-    """The text of one of mlaudit's own files (mlaudit.toml, a review file; `what` names it), a
-    regular file alone: a FIFO would block the audit, /dev/zero never end. Its kind is checked before
-    it is opened and again once opened without blocking, so nothing put in its place between is read;
-    a ConfigError names the file and the problem."""
-    try:
-        _regular(os.stat(path).st_mode, path, what)
-        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), encoding="utf-8") as file:
-            _regular(os.fstat(file.fileno()).st_mode, path, what)
-            return file.read()
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: {what} is not UTF-8 text: {exc}") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
-
-
-def _regular(mode: int, path: Path, what: str) -> None:
-    irregular = not_regular(mode)
-    if irregular is not None:
-        raise ConfigError(f"{path}: {what} is {irregular}; not read")
+    """The text of one of mlaudit's own files (mlaudit.toml, a review file; `what` names it), read
+    as a manifest is (readers.text: a regular file alone, a FIFO would block the audit and /dev/zero
+    never end); a ConfigError names the file and the problem."""
+    text, error = read_text(path, MAX_OWN_BYTES)
+    if error:
+        raise ConfigError(f"{path}: {what}: {error[1]}")
+    return text
 
 
 def parse(text: str | None, path: Path | str) -> Settings:

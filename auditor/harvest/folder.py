@@ -10,22 +10,15 @@ from __future__ import annotations
 
 import errno
 import os
-import stat
 from collections.abc import Iterator
 from pathlib import Path
 
 from auditor.model import InventoryEntry
+from auditor.readers.text import not_regular
 from auditor.writing import is_temporary
 
 MAX_DEPTH = 32  # the Hub's deepest layout (a cache snapshot's sub-folders) is a handful of levels
 OUTSIDE = "symbolic link pointing outside the audit folder"
-_SPECIAL = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a FIFO"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISCHR, "a device"),
-    (stat.S_ISBLK, "a device"),
-)
 
 
 def refusal(path: Path, root: Path) -> tuple[str, str] | None:
@@ -41,15 +34,6 @@ def refusal(path: Path, root: Path) -> tuple[str, str] | None:
         return "skipped", OUTSIDE
     irregular = not_regular(mode)
     return None if irregular is None else ("skipped", f"{irregular}; never opened")
-
-
-def not_regular(mode: int) -> str | None:
-    """Why a file of this mode must not be read (a FIFO would block its reader, /dev/zero never
-    end), None for a regular file."""
-    if stat.S_ISREG(mode):
-        return None
-    kind = next((name for test, name in _SPECIAL if test(mode)), "not a file")
-    return f"not a regular file ({kind})"
 
 
 def walk(
