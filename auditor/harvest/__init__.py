@@ -193,7 +193,8 @@ def _tables(
         upstream = (ref.target for record in result.records for ref in record.references)
         focus = hubtable.lineage(scanned, [*focus, *upstream])
     for path, context in tables:
-        records, problems = hubtable.read(path, context, focus, scanned, records_kind)
+        elsewhere = frozenset(record.id.lower() for record in result.records)
+        records, problems = hubtable.read(path, context, focus, scanned, records_kind, elsewhere)
         _add(result, context.rel, hubtable.FORMAT, records, problems)
 
 
