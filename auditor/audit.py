@@ -242,17 +242,15 @@ REVIEW_FILES = {"resolutions": review.RESOLUTIONS_FILE, "curations": review.CURA
 
 
 def review_texts(paths: dict[str, Path], root: Path | None = None, confined: bool = True) -> dict[str, tuple[str, str]]:
-    """kind -> (name as reports give it, text) of the review files that exist (`confined`: a link
-    out of the audited folder `root` is not read); a file that exists but cannot be read stops the
-    audit, since its decisions would silently go missing."""
+    """kind -> (name as reports give it, text) of the review files that exist (`confined`: one the
+    audited folder `root` refuses, a link out of it or a FIFO, is not read: the harvest tells it,
+    INP001); a file that exists but cannot be read, or is no regular file, stops the audit, since its
+    decisions would silently go missing."""
     texts = {}
     for kind, path in paths.items():
         if confined and root is not None and refusal(path, root.resolve()) is not None:
             continue
-        try:
-            texts[kind] = (_review_name(path, root), path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise config.ConfigError(f"{path}: cannot read {kind} file: {exc}") from None
+        texts[kind] = (_review_name(path, root), config.read_own(path, f"{kind} file"))
     return texts
 
 

@@ -11,9 +11,11 @@ from pathlib import Path
 
 from auditor.harvest.folder import refusal
 from auditor.parsed import TOML
+from auditor.readers.text import read_text
 from auditor.vocabulary import ENGINES, HUB_KINDS, RELATIONS
 
 CONFIG_NAME = "mlaudit.toml"
+MAX_OWN_BYTES = 64 * 1024 * 1024  # a review file of a lake may hold a hundred thousand decisions
 USES = ("commercial", "non-commercial", "research")
 DISTRIBUTIONS = ("weights", "api", "internal")
 DEFAULT_POSITION = "conservative"
@@ -155,12 +157,17 @@ def text(folder: Path) -> str | None:
     path = folder / CONFIG_NAME
     if refusal(path, folder.resolve()) is not None:
         return None
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text: {exc}") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return read_own(path, CONFIG_NAME)
+
+
+def read_own(path: Path, what: str) -> str:
+    """The text of one of mlaudit's own files (mlaudit.toml, a review file; `what` names it), read
+    as a manifest is (readers.text: a regular file alone, a FIFO would block the audit and /dev/zero
+    never end); a ConfigError names the file and the problem."""
+    text, error = read_text(path, MAX_OWN_BYTES)
+    if error:
+        raise ConfigError(f"{path}: {what}: {error[1]}")
+    return text
 
 
 def parse(text: str | None, path: Path | str) -> Settings:

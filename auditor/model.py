@@ -107,6 +107,7 @@ UNREAD_ENTRY = "unread-entry"  # an entry of a field carrying lineage or license
 # asset's upstreams or terms are then unknown, so it fails the gate as an unreadable file does (INP001)
 BAD_ROW = "bad-row"  # a row of a table of Hub records that could not be read; the table's other rows are
 SHOWN_UNREAD = 3  # files a message names of those that could not be read
+BAD_ROW_APART = "bad-row-apart"  # a BAD_ROW that cannot be of the lineage audited: told (INP002), not fatal
 FATAL = UNREADABLE | {BAD_ROW, UNREAD_ENTRY}  # what was not read at all: an INP001 (rules/input), failing the gate
 
 

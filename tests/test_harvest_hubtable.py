@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from auditor import snapshot as snapshot_file
-from auditor.harvest import gzipped, harvest, hubrows
+from auditor.harvest import gzipped, harvest, hubrows, hubunread
 from auditor.model import Evidence
 
 HUB = FIXTURES / "formats" / "hub-records"
@@ -439,8 +439,10 @@ def test_bad_rows_are_told_by_their_line_and_the_rest_are_read(tmp_path):
     doc = run_audit(tmp_path)
     assert len(findings_of(doc, "INP001")) == 8  # a row that cannot be read fails the gate, and org/shapes
     assert not findings_of(doc, "INP002")
-    named = run_audit(tmp_path, asset="org/good")  # a release's audit reads its lineage's rows, and every bad row
-    assert {f["asset"] for f in findings_of(named, "INP001")} == {"org/good"} and not findings_of(named, "INP002")
+    # a release's audit reads its lineage's rows, and tells every bad row: one that cannot be of the
+    # lineage (org/good names no upstream, so every name of it is described) at its row, as a warning
+    named = run_audit(tmp_path, asset="org/good")
+    assert not findings_of(named, "INP001") and len(findings_of(named, "INP002")) == len(BAD_ROWS) + 1
 
 
 def test_bad_rows_past_the_first_hundred_are_counted(tmp_path):
@@ -691,9 +693,10 @@ def test_each_table_tells_its_own_refused_lines(tmp_path):
     write_tree(tmp_path, {"models.jsonl": row + b'{"id": "org/\xff"}\n', "datasets.jsonl": row * 2 + b"\xfe\n" + row})
     result = harvest(tmp_path, focus=frozenset({"org/a"}))
     told = sorted((p.evidence.file, p.message) for p in result.problems)
+    apart = f"the row is not read, and {hubunread.APART}"  # org/a, all the focus names, is described
     assert told == [
-        ("datasets.jsonl", "line 3: not UTF-8 text; the row is not read"),
-        ("models.jsonl", "line 2: not UTF-8 text; the row is not read"),
+        ("datasets.jsonl", f"line 3: not UTF-8 text; {apart}"),
+        ("models.jsonl", f"line 2: not UTF-8 text; {apart}"),
     ]
     assert sorted((r.source, r.id) for r in result.records) == [
         ("datasets.jsonl", "org/a"),
@@ -736,10 +739,16 @@ def hub_id(name: str) -> str:
     return name if plain else found.group(1) if found else ""
 
 
+def row_key(row: dict) -> str:
+    """A row's Hub id, lowercase: an id written as the repository's path (`datasets/o/a`) names o/a."""
+    prefix, _, rest = row["id"].partition("/")
+    return (rest if prefix in ("datasets", "models") and "/" in rest else row["id"]).lower()
+
+
 def closure(rows: list[dict], seeds: list[str]) -> set[str]:
     by_id: dict[str, list[dict]] = {}
     for row in rows:
-        by_id.setdefault(row["id"].lower(), []).append(row)
+        by_id.setdefault(row_key(row), []).append(row)
     reached, todo = set(), [hub_id(s) for s in seeds]
     while todo:
         name = todo.pop()
@@ -759,7 +768,8 @@ def hub_rows(draw) -> list[dict]:
         tags = draw(st.lists(st.builds(str.__add__, prefix, st.sampled_from(NAMES)), max_size=3))
         fields = st.sampled_from(hubrows.UPSTREAM_FIELDS)
         card = draw(st.dictionaries(fields, st.one_of(named, st.lists(named, max_size=3)), max_size=2))
-        rows.append({"id": draw(st.sampled_from([name, name.upper()])), "tags": tags, "cardData": card})
+        written = [name, name.upper(), f"datasets/{name}", f"models/{name}"]
+        rows.append({"id": draw(st.sampled_from(written)), "tags": tags, "cardData": card})
     return rows
 
 
@@ -799,7 +809,7 @@ def test_the_lineage_query_gives_the_plain_closure(rows, seeds, stored):
 
 def descending(rows: list[dict], seeds: list[str], edges: list[tuple[str, str]]) -> set[str]:
     """What the descendants query follows: a row's lowercase id under each Hub id it names upstream."""
-    links = [(row["id"].lower(), hub_id(n)) for row in rows for n in upstream_names(row)]
+    links = [(row_key(row), hub_id(n)) for row in rows for n in upstream_names(row)]
     links += [(hub_id(c), hub_id(p)) for c, p in edges]
     reached = {hub_id(s) for s in seeds}
     while grown := {c for c, p in links if p in reached} - reached:

@@ -573,3 +573,16 @@ def test_merge_configuration_pins_the_revisions_it_names(tmp_path):
     body = "```yaml\nmodels:\n  - model: org1/a@v2\nmerge_method: linear\n```\n"
     record, _ = harvest_one(tmp_path, card("license: mit") + body)
     assert [(r.target, r.revision) for r in record.references] == [("org1/a", "v2")]
+
+
+@pytest.mark.parametrize("blank", ["\u2028", "\x0b", "\x0c"])
+def test_evidence_lines_are_the_file_s_lines_past_a_line_of_other_whitespace(tmp_path, blank):
+    """A line holding only whitespace a CommonMark blank line does not (U+2028, a vertical tab, a
+    form feed) is a line of the file, though Markdown trims it off a paragraph and Python's
+    splitlines ends lines at it."""
+    body = f"# m\n\n{blank}\nLicense: MIT\n\n{blank}x{blank}y\n\n```yaml\nmodels:\n  - model: org/a\nmerge_method: linear\n```\n"
+    text = card("pipeline_tag: text-generation", body)
+    lines = text.split("\n")
+    record, _ = harvest_one(tmp_path, text)
+    assert record.body_licenses[0].evidence.line == lines.index("License: MIT") + 1
+    assert record.references[-1].evidence.line == lines.index("  - model: org/a") + 1

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 from conftest import findings_of, run_audit, write_tree
 
-from auditor.harvest import harvest, hubrows
+from auditor.harvest import harvest, hubrows, rowjson
 
 pytestmark = pytest.mark.usefixtures("no_network")
 BASE = {"id": "org/base", "sha": "b", "cardData": {"license": "cc-by-nc-4.0"}}
@@ -124,6 +124,14 @@ def test_a_tag_that_is_no_string_fails_its_asset_and_the_tags_beside_it_are_read
     assert unread["asset"] == "org/kid" and "'tags[1]' should be a string, not null" in unread["message"]
 
 
+def test_tags_that_are_no_string_are_told_a_few_and_the_rest_counted():
+    found: rowjson.Problems = []
+    value = ["license:mit", *range(rowjson.MAX_TOLD + 5)]
+    assert rowjson.tags(value, found)[0] == "license:mit"
+    assert [p[2] for p in found[:-1]] == [f"tags[{i}]" for i in range(1, rowjson.MAX_TOLD + 1)]
+    assert found[-1] == ("unread-entry", "5 more tags are no string (the first 10 are told); they are not read", "tags")
+
+
 def test_an_empty_license_is_told_empty(tmp_path):
     rows = [
         {"id": "org/kid", "sha": "a", "cardData": {"license": ""}},
@@ -143,11 +151,53 @@ def test_a_row_repeating_an_id_and_sha_with_other_content_is_told_naming_both_ro
     assert told == [("repeated-row", f"{message} (check which the Hub holds)", "model:org/kid")]
 
 
-def test_a_row_whose_id_has_the_datasets_prefix_describes_that_dataset_unread(tmp_path):
-    data = {"id": "datasets/org/data", "sha": "d", "tags": [], "cardData": {"license": "cc-by-nc-4.0"}}
+@pytest.mark.parametrize("form", ["jsonl", "parquet"])
+def test_a_row_whose_id_has_the_datasets_prefix_is_read_as_that_dataset(tmp_path, form):
+    """`datasets/org/x` is the Hub's path of the dataset org/x: its row describes it, and its upstream
+    is reached through it (DuckDB looks rows up by the same reading)."""
+    raw = {"id": "datasets/org/raw", "sha": "r", "tags": [], "cardData": {"license": "cc-by-nc-4.0"}}
+    data = {
+        "id": "datasets/org/data",
+        "sha": "d",
+        "tags": [],
+        "cardData": {"license": "mit", "source_datasets": ["org/raw"]},
+    }
     kid = {"id": "org/kid", "sha": "k", "tags": [], "cardData": {"license": "mit", "datasets": ["org/data"]}}
-    (tmp_path / "models.jsonl").write_text("".join(json.dumps(r) + "\n" for r in (data, kid)))
+    (tmp_path / "models.jsonl").write_text("".join(json.dumps(r) + "\n" for r in (raw, data, kid)))
+    if form == "parquet":
+        select = "SELECT id, sha, tags, to_json(cardData)::VARCHAR AS cardData FROM read_json(?)"
+        duckdb.connect().execute(
+            f"COPY ({select}) TO ? (FORMAT parquet)", [str(tmp_path / "models.jsonl"), str(tmp_path / "models.parquet")]
+        )
+        (tmp_path / "models.jsonl").unlink()
     doc = run_audit(tmp_path, asset="org/kid")
-    [unread] = findings_of(doc, "INP001")
-    assert not findings_of(doc, "PRV002") and unread["asset"] == "datasets/org/data"
-    assert "it names the dataset org/data with the prefix reports use; the row is not read" in unread["message"]
+    assets = {a["id"]: a for a in doc["assets"]}
+    assert not findings_of(doc, "INP001") and not findings_of(doc, "PRV002")
+    assert assets["datasets/org/raw"]["resolved"] and assets["datasets/org/data"]["resolved"]
+
+
+def test_a_row_whose_id_prefix_contradicts_its_repo_type_is_an_error(tmp_path):
+    data = {"id": "datasets/org/data", "repo_type": "model", "sha": "d", "tags": [], "cardData": {"license": "mit"}}
+    (tmp_path / "models.jsonl").write_text(json.dumps(data) + "\n")
+    told = [(p.code, p.message) for p in harvest(tmp_path).problems]
+    message = "its id 'datasets/org/data' names a dataset, but Hub record field repo_type says model"
+    assert told == [("bad-row", f"line 1: {message}: which repository the row describes is unknown (read as a model)")]
+
+
+@pytest.mark.parametrize("named", [False, True], ids=["lineage-described", "an-upstream-undescribed"])
+def test_a_row_unread_outside_the_release_s_lineage_is_told_and_does_not_fail_it(tmp_path, named):
+    """A row whose id cannot be read may describe any asset: it fails the release only when some name
+    of its lineage is described by nothing, which the row may be; else it is a warning at its row."""
+    kid = {"id": "org/kid", "sha": "k", "tags": [], "cardData": {"license": "mit", "base_model": "org/base"}}
+    if named:
+        kid["cardData"]["datasets"] = ["org/lost"]
+    rows = [json.dumps(BASE | {"tags": []}), json.dumps(kid), "[1, 2]", json.dumps({"id": "no hub id!", "tags": []})]
+    (tmp_path / "models.jsonl").write_text("\n".join(rows) + "\n")
+    doc = run_audit(tmp_path, asset="org/kid")
+    told = {f["message"]: f["rule"] for f in findings_of(doc, "INP001") + findings_of(doc, "INP002")}
+    unread = ("models.jsonl: line 3: not a JSON object", "models.jsonl: line 4: its id 'no hub id!' is not a Hub id")
+    if named:
+        assert told == {f"{m}; the row is not read": "INP001" for m in unread}
+    else:
+        apart = "the row is not read, and it is not of the lineage audited, every name of which is described"
+        assert told == {f"{m}; {apart}": "INP002" for m in unread}

@@ -74,3 +74,14 @@ def test_card_data_and_tags_given_as_json_text_are_lineage_to_every_path(tmp_pat
     assert doc["descendants"] == 1
     audited = run_audit(tmp_path, asset="org/kid")
     assert findings_of(audited, "CMP001") and not findings_of(audited, "PRV002")
+
+
+def test_a_row_whose_id_is_the_hub_path_of_a_dataset_is_that_dataset_to_every_path(tmp_path):
+    """`datasets/org/data` names the dataset org/data: its descendants are found through it, in the
+    whole lake as in impact's descendants (DuckDB looks rows up by the Hub id Python reads)."""
+    data = {"id": "datasets/org/data", "sha": "d", "tags": [], "cardData": {"license": "cc-by-nc-4.0"}}
+    kid = {"id": "org/kid", "sha": "k", "tags": [], "cardData": {"license": "mit", "datasets": ["org/data"]}}
+    (tmp_path / "models.jsonl").write_text("".join(json.dumps(r) + "\n" for r in (data, kid)))
+    doc, cut = both_ways(tmp_path, "datasets/org/data", impact.Change("relicense", "MIT"))
+    assert doc["descendants"] == 1
+    assert [r.has_metadata for r in cut.graph.assets["dataset:org/data"].records] == [True]

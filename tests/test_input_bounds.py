@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import socket
+import subprocess
 import sys
 import tracemalloc
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, card, run_audit, within, write_tree
 
+from auditor.cli import main
 from auditor.harvest import harvest
 from auditor.harvest.folder import MAX_DEPTH
 from auditor.readers import safejson
@@ -282,19 +284,54 @@ def test_a_fifo_named_like_a_manifest_is_listed_never_opened(tmp_path):
     assert all(found[n] == ("skipped", "not a regular file (a FIFO); never opened") for n in found) and len(found) == 3
 
 
+@pytest.mark.parametrize(
+    "name, dropped",
+    [
+        ("mlaudit.toml", "its settings and [[lineage]] are"),
+        ("resolutions.yaml", "its decisions are"),
+        ("curations.yaml", "its decisions are"),
+    ],
+)
 @pytest.mark.parametrize("make", ["fifo", "link out"])
-def test_an_mlaudit_toml_not_opened_is_an_input_error(tmp_path, make):
-    """Its [[lineage]] states what no manifest does: refused unread, it must not let the release pass."""
+def test_mlaudit_s_own_file_not_opened_is_an_input_error(tmp_path, make, name, dropped):
+    """What it states no manifest does: refused unread, it must not let the release pass."""
     folder = tmp_path / "release"
     folder.mkdir()
     if make == "fifo":
-        os.mkfifo(folder / "mlaudit.toml")
+        os.mkfifo(folder / name)
     else:
-        (tmp_path / "outside.toml").write_text('[release]\nasset = "acme/m"\n')
-        (folder / "mlaudit.toml").symlink_to(tmp_path / "outside.toml")
+        (tmp_path / "outside").write_text('[release]\nasset = "acme/m"\n')
+        (folder / name).symlink_to(tmp_path / "outside")
     problems = [(p.code, p.evidence.file, p.message) for p in harvest(folder).problems]
-    assert len(problems) == 1 and problems[0][:2] == ("unreadable", "mlaudit.toml")
-    assert problems[0][2].endswith("not read, so its settings and [[lineage]] are not applied")
+    assert len(problems) == 1 and problems[0][:2] == ("unreadable", name)
+    assert problems[0][2].endswith(f"not read, so {dropped} not applied")
+
+
+@pytest.mark.parametrize(
+    "command, option, path",
+    [
+        ("audit", "--resolutions", "fifo"),
+        ("audit", "--curations", "/dev/zero"),
+        ("audit", "--baseline", "fifo"),
+        ("report", "--resolutions", "fifo"),
+    ],
+)
+def test_a_review_file_given_that_is_no_regular_file_is_a_clear_error_never_read(tmp_path, command, option, path):
+    """A FIFO would block the audit, /dev/zero never end: refused unopened, naming the file (read
+    as a manifest is, readers.text.read_bounded)."""
+    if path == "fifo":
+        path = str(tmp_path / "fifo")
+        os.mkfifo(path)
+    release = write_tree(tmp_path / "r", {"README.md": card("license: mit")})
+    target = str(release)
+    if command == "report":
+        assert main(["audit", target, "--out", str(tmp_path / "first")]) == 0
+        target = str(tmp_path / "first" / "report.json")
+    argv = [sys.executable, "-m", "auditor", command, target, "--out", str(tmp_path / "o"), option, path]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
+    kind = "a FIFO" if path.endswith("fifo") else "a device"
+    assert done.returncode == 2 and f"not a regular file ({kind}); not read" in done.stderr
+    assert f"{path}: " in done.stderr
 
 
 def test_a_socket_and_a_device_are_never_opened(tmp_path):

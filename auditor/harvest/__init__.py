@@ -134,10 +134,10 @@ CACHE_HINT = (
 def _unopened(result: Harvest) -> list[Problem]:
     """What the walk could not open (a dangling link, a link out of the audit folder, a folder it
     cannot list) where a manifest may be lost: a file named like one, or the folder; an input
-    finding each, since a manifest nobody read must not pass the gate. So is an mlaudit.toml refused
-    (a FIFO, a link out of the folder): the lineage it states, which no manifest does, would be
-    dropped. Any other such file stays an
-    inventory entry; a file a reader opened has told its own problems."""
+    finding each, since a manifest nobody read must not pass the gate. So is mlaudit's own file
+    refused (a FIFO, a link out of the folder): the lineage mlaudit.toml states, which no manifest
+    does, or a review file's decisions would be dropped. Any other such file stays an inventory
+    entry; a file a reader opened has told its own problems."""
     told = {problem.evidence.file for problem in result.problems}
     hint = CACHE_HINT if in_cache(result.root) else ""
     return [
@@ -151,14 +151,15 @@ def _unopened(result: Harvest) -> list[Problem]:
                 (entry.status == "unreadable" or entry.reason == OUTSIDE)
                 and (entry.format == "folder" or _manifest_named(entry.file))
             )
-            or (entry.status == "skipped" and entry.file == CONFIG)
+            or (entry.status == "skipped" and entry.file in CONFIG_FILES)
         )
     ]
 
 
 def _unopened_reason(entry: InventoryEntry) -> str:
-    if entry.file == CONFIG and entry.status == "skipped":
-        return f"{entry.reason}: not read, so its settings and [[lineage]] are not applied"
+    if entry.file in CONFIG_FILES and entry.status == "skipped":
+        stated = "its settings and [[lineage]] are" if entry.file == CONFIG else "its decisions are"
+        return f"{entry.reason}: not read, so {stated} not applied"
     return entry.reason
 
 
@@ -206,7 +207,8 @@ def _tables(
         upstream = (ref.target for record in result.records for ref in record.references)
         focus = hubtable.lineage(scanned, [*focus, *upstream])
     for path, context in tables:
-        records, problems = hubtable.read(path, context, focus, scanned, records_kind)
+        elsewhere = frozenset(record.id.lower() for record in result.records)
+        records, problems = hubtable.read(path, context, focus, scanned, records_kind, elsewhere)
         _add(result, context.rel, hubtable.FORMAT, records, problems)
 
 

@@ -10,22 +10,15 @@ from __future__ import annotations
 
 import errno
 import os
-import stat
 from collections.abc import Iterator
 from pathlib import Path
 
 from auditor.model import InventoryEntry
+from auditor.readers.text import not_regular
 from auditor.writing import is_temporary
 
 MAX_DEPTH = 32  # the Hub's deepest layout (a cache snapshot's sub-folders) is a handful of levels
 OUTSIDE = "symbolic link pointing outside the audit folder"
-_SPECIAL = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a FIFO"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISCHR, "a device"),
-    (stat.S_ISBLK, "a device"),
-)
 
 
 def refusal(path: Path, root: Path) -> tuple[str, str] | None:
@@ -39,10 +32,8 @@ def refusal(path: Path, root: Path) -> tuple[str, str] | None:
         return "unreadable", f"cannot read file: {exc.strerror or exc}"
     if not Path(os.path.realpath(path)).is_relative_to(root):
         return "skipped", OUTSIDE
-    if not stat.S_ISREG(mode):
-        kind = next((name for test, name in _SPECIAL if test(mode)), "not a file")
-        return "skipped", f"not a regular file ({kind}); never opened"
-    return None
+    irregular = not_regular(mode)
+    return None if irregular is None else ("skipped", f"{irregular}; never opened")
 
 
 def walk(

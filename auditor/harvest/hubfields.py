@@ -4,6 +4,8 @@ Lines line parsed once or from a Parquet file's columns, by the API's names or t
 
 from __future__ import annotations
 
+import re
+
 # A record's fields as the Hub's API names them, with the names the huggingface_hub client gives
 # them (its ModelInfo and DatasetInfo: a dump of `dataclasses.asdict` of each is common), read
 # where the API's name is absent.
@@ -17,6 +19,25 @@ EPOCH_MS = 10**11
 # a JSON Lines line's card data, by either name
 JSONL_CARD = "coalesce(" + ", ".join(f"json_extract(line, '$.{c}')" for c in CARD_FIELDS) + ")"
 JSONL_PATHS = tuple(f"$.{k}" for k in ("sha", "repo_type", "tags", *CLIENT_NAMES, *CLIENT_NAMES.values()))
+NAMESPACES = ("datasets", "models")  # the prefixes of a repository's path on the Hub
+# A row's id written as the repository's path on the Hub (`datasets/org/x`, as reports and URLs name a
+# dataset): group 1 the prefix, group 2 the Hub id. One pattern for Python and DuckDB (RE2) alike.
+PREFIXED_ID = re.compile(rf"^({'|'.join(NAMESPACES)})/([A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*)$", re.ASCII)
+
+
+def split_row_id(row_id: str | None) -> tuple[str | None, str | None]:
+    """(the kind its prefix names, None without one; the Hub id) of a row's id (PREFIXED_ID), as
+    `lid` reads it in DuckDB."""
+    match = PREFIXED_ID.match(row_id or "")
+    return (match.group(1)[:-1], match.group(2)) if match else (None, row_id)
+
+
+def lid(row_id: str) -> str:
+    """The lowercase Hub id of a row's id (the column `row_id`), as `split_row_id` reads it: rows
+    are looked up by it."""
+    pattern = PREFIXED_ID.pattern.replace("'", "''")
+    hub_id = f"regexp_extract({row_id}, '{pattern}', 2)"
+    return f"lower(CASE WHEN regexp_matches({row_id}, '{pattern}') THEN {hub_id} ELSE {row_id} END)"
 
 
 def jsonl_values() -> tuple[str, ...]:

@@ -132,7 +132,7 @@ def _merge_blocks(text: str, body_line: int) -> list[tuple[str, int]]:
     blocks: list[tuple[str, int]] = []
     block: list[str] | None = None
     first = 0
-    for number, line in enumerate(text.splitlines(), body_line):
+    for number, line in enumerate(text.split("\n"), body_line):  # the file's lines: no U+2028 ends one
         if _FENCE.match(line):
             if block is not None and any(_MERGE_METHOD.match(b) for b in block):
                 blocks.append(("\n".join(block), first))

@@ -46,7 +46,6 @@ UNREAD = (None, None, None, None, None, "cardData", None)  # a bad row's values 
 UPSTREAM_FIELDS = ("base_model", "datasets", "source_datasets")  # and the model index's datasets, as hfcard reads
 # A name of an upstream (lowercase), after any tag prefix (base_model:finetune:, dataset:), `extended|`
 # or Hub URL: group 1 is the Hub id it names.
-NAMESPACES = ("datasets", "models")  # the prefixes of a repository's path on the Hub
 UPSTREAM = (
     r"^(?:pkg:huggingface/)?(?:[a-z_]+:)*(?:extended\|)?(?:https?://(?:www\.)?(?:huggingface\.co|hf\.co)/)?(?:datasets/|models/)?"
     r"([a-z0-9][a-z0-9_.-]*(?:/[a-z0-9][a-z0-9_.-]*)?)"
@@ -66,7 +65,7 @@ def columns(path: Path) -> list[str]:
 @dataclasses.dataclass
 class Tables:
     """Tables of Hub records, each scanned once into DuckDB's memory (`t0`, `t1`, … in the order
-    of `paths`): a row's number, id (and its lowercase, `lid`, which rows are looked up by) and
+    of `paths`): a row's number, id (and its Hub id lowercase, `lid`, which rows are looked up by) and
     what it holds, left unparsed (a JSON Lines row's line, a Parquet row's columns) until a query
     needs it, so that only the rows asked for are parsed. `failed` holds why a table could not be
     read; `rows` raises it."""
@@ -157,7 +156,8 @@ def _load_texts(tables: Tables, i: int, source: Path, numbered: str, kept: str) 
     tables.con.execute("SET threads = 1")
     try:
         tables.con.execute(
-            f"""CREATE TABLE t{i} AS SELECT place, v IS NOT NULL AS is_object, id, lower(id) AS lid, line FROM (
+            f"""CREATE TABLE t{i} AS SELECT place, v IS NOT NULL AS is_object, id, {hubfields.lid("id")} AS lid, line
+                FROM (
                 SELECT place, line, v, CASE WHEN starts_with(v[1], '"') THEN v[1]->>'$' END AS id FROM (
                     SELECT place, line,
                            CASE WHEN regexp_matches(line, '^[ \t]*[{{]') THEN try(json_extract(line, ['$.id'])) END AS v
@@ -183,7 +183,7 @@ def _load_parquet(tables: Tables, i: int, path: Path) -> None:
     kept = "".join(f', "{c}"' for c in stored if c in types)
     tables.con.execute(
         f"""CREATE TABLE t{i} AS SELECT file_row_number AS place, true AS is_object, {row_id} AS id,
-                   lower({row_id}) AS lid{kept} FROM read_parquet(?, file_row_number=true)
+                   {hubfields.lid(row_id)} AS lid{kept} FROM read_parquet(?, file_row_number=true)
             WHERE file_row_number <= {MAX_ROWS}""",
         [str(path)],
     )
@@ -200,7 +200,8 @@ def rows(tables: Tables, path: Path, focus: frozenset[str] | None) -> Iterator[R
     tables.con.execute("CREATE OR REPLACE TABLE focus AS SELECT unnest(?::VARCHAR[]) AS id", [sorted(focus or ())])
     chosen = "is_object" if focus is None else "is_object AND lid IN (SELECT id FROM focus)"
     hub_id = HUB_ID.pattern.replace("'", "''")
-    kept = "true" if focus is None else f"{chosen} OR NOT is_object OR id IS NULL OR NOT regexp_matches(id, '{hub_id}')"
+    bad = f"NOT is_object OR lid IS NULL OR NOT regexp_matches(lid, '{hub_id}')"
+    kept = "true" if focus is None else f"{chosen} OR {bad}"
     parquet = stored == "parquet"
     read = ", ".join(
         f"CASE WHEN {chosen} THEN {value} END"
@@ -221,7 +222,8 @@ def rows(tables: Tables, path: Path, focus: frozenset[str] | None) -> Iterator[R
         if number >= limit:
             yield number, f"past the limit of {MAX_ROWS:,} rows a table", *UNREAD
             return
-        if focus is None or error is not None or not looks_like_hub_id(row_id or "") or row_id.lower() in focus:
+        hub_id = hubfields.split_row_id(row_id)[1] or ""
+        if focus is None or error is not None or not looks_like_hub_id(hub_id) or hub_id.lower() in focus:
             yield number, error, row_id, *values
 
 
@@ -364,7 +366,7 @@ def _hub_id(name: str) -> str:
             f"strpos({name}, ':') = 0",
             f"strpos({name}, '|') = 0",
             f"strpos({name}, '@') = 0",
-            *(f"NOT starts_with({name}, '{p}/')" for p in NAMESPACES),
+            *(f"NOT starts_with({name}, '{p}/')" for p in hubfields.NAMESPACES),
         )
     )
     return f"CASE WHEN {plain} THEN {name} ELSE regexp_extract({name}, '{UPSTREAM}', 1) END"

@@ -32,11 +32,11 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from auditor.harvest import gzipped, hfcard, hubfields, hubrelation, hubrows, rowjson
+from auditor.harvest import gzipped, hfcard, hubfields, hubrelation, hubrows, hubunread, rowjson
 from auditor.harvest.layout import Context, Ev
 from auditor.identity import looks_like_hub_id
 from auditor.model import BAD_ROW, AssetRecord, Evidence, Problem
-from auditor.naming import asset_key, split_id
+from auditor.naming import asset_key
 from auditor.readers.values import JSON, shorten
 from auditor.vocabulary import HUB_KINDS
 
@@ -55,7 +55,6 @@ HUB_FIELDS = (
     "last_modified",
 )  # any, with an id, makes a record
 JSONL_KEYS = tuple(f'"{k}"'.encode() for k in HUB_FIELDS)
-MAX_BAD_ROWS = 100  # bad rows of a table told one by one; the rest are counted
 
 
 def detect(path: Path, head: bytes) -> bool:
@@ -103,40 +102,38 @@ def read(
     focus: frozenset[str] | None = None,
     tables: hubrows.Tables | None = None,
     records_kind: str | None = None,
+    elsewhere: frozenset[str] = frozenset(),
 ) -> tuple[list[AssetRecord], list[Problem]]:
     """A record for each readable row (with a `focus`, of the rows whose lowercase ids it holds),
-    and a problem for each row that cannot be read; `tables` holds the table already scanned
-    (hubrows.load), when harvest scanned it with others; `records_kind` is the rows' kind where
-    neither they nor the table's name say it (the command line's)."""
+    and a problem for each row that cannot be read (hubunread); `tables` holds the table already
+    scanned (hubrows.load), when harvest scanned it with others; `records_kind` is the rows' kind
+    where neither they nor the table's name say it (the command line's); `elsewhere`: the lowercase
+    ids other manifests describe."""
     import duckdb
 
     records: list[AssetRecord] = []
     problems: list[Problem] = []
-    indexed, kind, bad = hubrows.form(path) != "lines", _kind(path, records_kind), 0
+    indexed, kind = hubrows.form(path) != "lines", _kind(path, records_kind)
     seen: dict[tuple[str, str], tuple[int, int]] = {}
+    tables = tables or hubrows.load([path])
+    unread = hubunread.Unread(tables, focus, elsewhere)
     try:
-        for row in hubrows.rows(tables or hubrows.load([path]), path, focus):
+        for written in hubrows.rows(tables, path, focus):
+            row, prefixed = _unprefixed(written)
             error = _error(row, indexed)
             if error is None:
-                _row(row, indexed, kind, context.rel, records, problems)
+                _row(row, indexed, (kind, prefixed), context.rel, records, problems)
                 problems.extend(_repeated(row, seen, indexed, context.rel, records[-1]))
                 continue
-            bad += 1  # a table broken throughout is one broken file, not a million findings
-            record = _unread(row, kind, context.rel, indexed, focus)
-            if record is not None:
-                records.append(record)
-            if bad <= MAX_BAD_ROWS:
-                key = asset_key(record.kind, record.id) if record else None
-                where = _at(context.rel, row[0], indexed)
-                problems.append(Problem(BAD_ROW, f"{error}; the row is not read", where, key))
+            record = _unread(row, _prefix_kind(prefixed) or kind, context.rel, indexed, focus)
+            records.extend([record] if record else [])
+            key = asset_key(record.kind, record.id) if record else None
+            problems += unread.told(error, row[2], _at(context.rel, row[0], indexed), key)
     except (duckdb.Error, gzipped.Unreadable) as exc:
         told = str(exc).replace(str(path), context.rel)  # DuckDB names the file by the path it was given
         message = f"cannot read the table: {shorten(told.splitlines()[0])}"
         problems.append(Problem("malformed", message, Evidence(context.rel, "")))
-    if bad > MAX_BAD_ROWS:
-        more = f"{bad - MAX_BAD_ROWS:,} more rows cannot be read (the first {MAX_BAD_ROWS} are told)"
-        problems.append(Problem(BAD_ROW, more, Evidence(context.rel, "")))
-    return records, problems
+    return records, problems + unread.more(context.rel)
 
 
 def _repeated(
@@ -163,20 +160,26 @@ def _error(row: hubrows.Row, indexed: bool) -> str | None:
     number, error, row_id = row[:3]
     if error is None and not (row_id and looks_like_hub_id(row_id)):
         error = f"its id {shorten(row_id)!r} is not a Hub id" if row_id else "it has no id (a string)"
-        if prefixed := _prefixed(row_id):
-            error += f": it names the {prefixed[0]} {prefixed[1]} with the prefix reports use"
     named = f" ({row_id})" if row_id and looks_like_hub_id(row_id) else ""
     return None if error is None else f"{_where(number, indexed)}{named}: {error}"
 
 
-def _prefixed(row_id: str | None) -> tuple[str, str] | None:
-    """(kind, Hub id) of an id written with the prefix of its repository's path on the Hub, as
-    reports name a dataset (`datasets/org/x`): no Hub id, so its row is not read, but it names the
-    asset the row describes."""
-    if not (row_id and row_id.startswith(tuple(f"{p}/" for p in hubrows.NAMESPACES))):
-        return None
-    kind, hub = split_id(row_id)
-    return (kind, hub) if "/" in hub and looks_like_hub_id(hub) else None
+Met = tuple[str, str, Evidence]  # (problem code, message, where)
+Prefixed = tuple[str, str]  # (the kind a row's id names by its prefix, the id as written)
+
+
+def _unprefixed(row: hubrows.Row) -> tuple[hubrows.Row, Prefixed | None]:
+    """The row with its id as a Hub id, and what its prefix said: an id written as the repository's
+    path on the Hub (`datasets/org/x`, as reports name a dataset) names the asset `org/x`, a dataset
+    (hubfields.split_row_id, as DuckDB looks rows up)."""
+    kind, hub_id = hubfields.split_row_id(row[2])
+    if kind is None:
+        return row, None
+    return (*row[:2], hub_id, *row[3:]), (kind, str(row[2]))
+
+
+def _prefix_kind(prefixed: Prefixed | None) -> tuple[str, str] | None:
+    return None if prefixed is None else (prefixed[0], "the prefix of the row's id")
 
 
 def _unread(
@@ -186,9 +189,6 @@ def _unread(
     twice), saying nothing of its asset: the asset is described by a row that failed to read, which
     its INP001 tells, not an upstream no manifest describes."""
     number, _, row_id = row[:3]
-    prefixed = _prefixed(row_id)
-    if prefixed:
-        row_id, kind = prefixed[1], (prefixed[0], "the prefix of the row's id")
     if not (row_id and looks_like_hub_id(row_id)) or (focus is not None and row_id.lower() not in focus):
         return None
     found, basis = kind or ("model", "default")
@@ -247,12 +247,13 @@ def _at(rel: str, locator: int, indexed: bool, pointer: str = "") -> Evidence:
 def _row(
     row: hubrows.Row,
     indexed: bool,
-    kind: tuple[str, str] | None,
+    kinds: tuple[tuple[str, str] | None, Prefixed | None],
     rel: str,
     records: list[AssetRecord],
     problems: list[Problem],
 ) -> None:
-    """The record of a row that can be read, and the problems of its fields."""
+    """The record of a row that can be read, and the problems of its fields. `kinds`: the table's
+    kind (its name's, the command line's), and what the row's id's prefix said, which is the row's own."""
     locator, _, row_id, sha_text, modified, kind_text, card_text, card_field, tags_text = row
     assert row_id is not None  # _error let it through
     met: list[tuple[str, str, Evidence]] = []
@@ -261,7 +262,9 @@ def _row(
         for text, field in ((sha_text, "sha"), (kind_text, "repo_type"))
     )
     stated = _repo_type(repo_type, _at(rel, locator, indexed, "repo_type"), met)
-    found, basis = (stated, "Hub record field repo_type") if stated else kind or ("model", "default")
+    given = (stated, "Hub record field repo_type") if stated else None
+    found, basis = given or _prefix_kind(kinds[1]) or kinds[0] or ("model", "default")
+    met += _clash(given, kinds[1], _at(rel, locator, indexed))
     if modified is not None and not _dated(modified):
         message = f"'lastModified' is {shorten(modified)!r}, not a date; the row's revision is ordered as undated"
         met.append(("bad-field", message, _at(rel, locator, indexed, "lastModified")))
@@ -273,6 +276,17 @@ def _row(
     where = _where(locator, indexed)
     problems.extend(Problem(code, f"{where}: {message}", evidence, key) for code, message, evidence in met)
     records.append(record)
+
+
+def _clash(given: tuple[str, str] | None, prefixed: Prefixed | None, where: Evidence) -> list[Met]:
+    """A row whose id's prefix names a kind other than its repo_type: an error (read as its repo_type says)."""
+    if given is None or prefixed is None or given[0] == prefixed[0]:
+        return []
+    message = (
+        f"its id {shorten(prefixed[1])!r} names a {prefixed[0]}, but {given[1]} says {given[0]}: which "
+        f"repository the row describes is unknown (read as a {given[0]})"
+    )
+    return [(BAD_ROW, message, where)]
 
 
 def _dated(modified: str) -> bool:

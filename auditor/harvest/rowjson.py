@@ -15,7 +15,7 @@ from auditor.model import BAD_ROW, DUPLICATE_KEY, UNREAD_ENTRY, path_keys, twice
 from auditor.readers import safejson
 from auditor.readers.values import JSON, shorten
 
-MAX_TWICE = 10  # keys of one field given twice told one by one; the rest are counted
+MAX_TOLD = 10  # problems of one kind in one field told one by one (keys given twice, tags); the rest counted
 # A string value beginning so holds JSON text (Parquet's usual card data, or pandas' JSON Lines of it)
 # and is read once more: here, and in the SQL that finds a row's upstreams (`nested_sql`).
 NESTED = ("{", "[")
@@ -60,7 +60,8 @@ def nested_sql(value: str) -> str:
 
 
 def tags(value: JSON, found: Problems) -> list[str]:
-    """The row's tags, in place, one that is no string as empty. A tag may state the row's license
+    """The row's tags, in place, one that is no string as empty (the first MAX_TOLD of those told
+    one by one, the rest counted: a row may hold thousands). A tag may state the row's license
     or lineage (and, without card data, is its only statement of them), so a tag that cannot be read,
     or tags that are no list, are an unread entry that fails the asset; the string tags beside a bad
     one are read."""
@@ -70,10 +71,13 @@ def tags(value: JSON, found: Problems) -> list[str]:
         message = f"'tags' should be a list of strings, not {shorten(json.dumps(value))}; it is not read"
         found.append((UNREAD_ENTRY, message, "tags"))
         return []
-    for i, tag in enumerate(value):
-        if not isinstance(tag, str):
-            message = f"'tags[{i}]' should be a string, not {shorten(json.dumps(tag))}; it is not read"
-            found.append((UNREAD_ENTRY, message, f"tags[{i}]"))
+    bad = [(i, tag) for i, tag in enumerate(value) if not isinstance(tag, str)]
+    for i, tag in bad[:MAX_TOLD]:
+        message = f"'tags[{i}]' should be a string, not {shorten(json.dumps(tag))}; it is not read"
+        found.append((UNREAD_ENTRY, message, f"tags[{i}]"))
+    if len(bad) > MAX_TOLD:
+        more = f"{len(bad) - MAX_TOLD:,} more tags are no string (the first {MAX_TOLD} are told); they are not read"
+        found.append((UNREAD_ENTRY, more, "tags"))
     return [tag if isinstance(tag, str) else "" for tag in value]
 
 
@@ -94,15 +98,15 @@ def _loads(text: str) -> JSON:
 
 
 def _tell_twice(pointers: list[str], field: str, found: Problems, terms: frozenset[str]) -> None:
-    """Each key given twice told, the first MAX_TWICE one by one; those of license or lineage first,
+    """Each key given twice told, the first MAX_TOLD one by one; those of license or lineage first,
     so none of them is only counted."""
     deciding = [bool(terms.intersection(path_keys(p))) for p in pointers]
     pointers = [p for p, d in zip(pointers, deciding, strict=True) if d] + [
         p for p, d in zip(pointers, deciding, strict=True) if not d
     ]
-    found.extend((*twice_told(p, path_keys(p), terms), f"{field}.{p}") for p in pointers[:MAX_TWICE])
-    if len(pointers) > MAX_TWICE:
-        more = f"{len(pointers) - MAX_TWICE:,} more fields are given twice (the first {MAX_TWICE} are told)"
+    found.extend((*twice_told(p, path_keys(p), terms), f"{field}.{p}") for p in pointers[:MAX_TOLD])
+    if len(pointers) > MAX_TOLD:
+        more = f"{len(pointers) - MAX_TOLD:,} more fields are given twice (the first {MAX_TOLD} are told)"
         found.append((DUPLICATE_KEY, f"{more}; the last value of each is used", field))
 
 

@@ -19,7 +19,10 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from markdown_it import MarkdownIt
+from markdown_it import MarkdownIt, rules_block
+from markdown_it.common.utils import MD_TRIM_CHARS
+from markdown_it.parser_block import RuleFuncBlockType
+from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
 from auditor.model import Evidence, Section
@@ -29,7 +32,31 @@ from auditor.vocabulary import SectionStatus
 
 MAX_QUOTE = 120  # characters of a line quoted as the reason a section is not filled
 MAX_BODY = 64 * 1024  # Hub cards are a few KB; 1 MB of one-line list items would take seconds
+
+
+def _lines_kept(rule: RuleFuncBlockType) -> RuleFuncBlockType:
+    """`rule` (a paragraph, a setext heading) with its tokens' first line the first line of the text
+    it keeps: markdown-it trims whitespace a CommonMark blank line does not hold (U+2028, a vertical
+    tab, a form feed) off the text, and so the lines holding only that, yet maps the block from its
+    first line: a statement after such a line was told a line early. Lines are the file's, \n-ended."""
+
+    def kept(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        before = len(state.tokens)
+        if not rule(state, start, end, silent):
+            return False
+        text = state.getLines(start, state.line, state.blkIndent, False)
+        dropped = text[: len(text) - len(text.lstrip(MD_TRIM_CHARS))].count("\n")
+        for token in state.tokens[before:]:
+            if token.map:
+                token.map = [token.map[0] + dropped, token.map[1]]
+        return True
+
+    return kept
+
+
 _PARSER = MarkdownIt("commonmark").disable("inline")
+_PARSER.block.ruler.at("paragraph", _lines_kept(rules_block.paragraph))
+_PARSER.block.ruler.at("lheading", _lines_kept(rules_block.lheading))
 _TEXT_BLOCKS = frozenset({"inline", "fence", "code_block"})
 _HTML_ROW = re.compile(r"<tr\b[^<>]{0,500}>", re.I)
 _HTML_ROW_END = re.compile(r"</tr\s{0,50}>", re.I)

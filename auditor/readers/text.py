@@ -6,7 +6,9 @@ Text is UTF-8, or UTF-16 or UTF-32 when a byte order mark says so (as JSON, XML 
 from __future__ import annotations
 
 import codecs
+import os
 import re
+import stat
 from pathlib import Path
 
 MAX_TEXT_BYTES = 5 * 1024 * 1024
@@ -29,17 +31,45 @@ class ReadRefused(ValueError):
         self.code = code
 
 
+_SPECIAL = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+)
+
+
+def not_regular(mode: int) -> str | None:
+    """Why a file of this mode must not be read (a FIFO would block its reader, /dev/zero never
+    end), None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _SPECIAL if test(mode)), "not a file")
+    return f"not a regular file ({kind})"
+
+
 def read_bounded(path: Path, limit: int, what: str) -> bytes:
-    """The bytes of `path`, checked against `limit` before anything is read; `what` names the
-    limit in the message ("JSON manifests")."""
+    """The bytes of `path`, a regular file, checked against `limit` before anything is read; `what`
+    names the limit in the message ("JSON manifests"). Its kind is checked before it is opened and
+    again once opened without blocking, so that nothing put in its place between (a FIFO) is read."""
     try:
-        size = path.stat().st_size
-        if size > limit:
-            megabytes = f"{size / 1048576:.1f} MB, over the {limit // 1048576} MB limit"
-            raise ReadRefused("too-large", f"file is {megabytes} for {what}")
-        return path.read_bytes()
+        _regular(os.stat(path).st_mode)
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:
+            info = os.fstat(file.fileno())
+            _regular(info.st_mode)
+            if info.st_size > limit:
+                megabytes = f"{info.st_size / 1048576:.1f} MB, over the {limit // 1048576} MB limit"
+                raise ReadRefused("too-large", f"file is {megabytes} for {what}")
+            return file.read()
     except OSError as exc:
         raise ReadRefused("unreadable", f"cannot read file: {exc.strerror or exc}") from None
+
+
+def _regular(mode: int) -> None:
+    irregular = not_regular(mode)
+    if irregular is not None:
+        raise ReadRefused("unreadable", f"{irregular}; not read")
 
 
 def encoding_of(data: bytes) -> str:
