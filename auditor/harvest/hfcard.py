@@ -99,15 +99,20 @@ def read_card(path: Path, rel: str, place: Placement, text: str | None = None) -
             "body",
         )
     record.text = body
-    record.body_licenses = [
-        LicenseStatement(name, where, link=link, link_evidence=where if link else None)
-        for name, link, line, shape in markdown.stated_licenses(body, body_line)
-        for where in [Evidence(rel, f"card body ({shape})", line)]
-    ]
+    record.body_licenses = _body_licenses(body, body_line, rel)
     merged = _merge_config(body, body_line, problem)
     if meta is not None:
         _read_metadata(record, meta, path.parent, problem, merged)
     return _keyed(record, problems)
+
+
+def _body_licenses(body: str, body_line: int, rel: str) -> list[LicenseStatement]:
+    """The licences the card's prose states, each at its line."""
+    return [
+        LicenseStatement(name, where, link=link, link_evidence=where if link else None)
+        for name, link, line, shape in markdown.stated_licenses(body, body_line)
+        for where in [Evidence(rel, f"card body ({shape})", line)]
+    ]
 
 
 def _merge_config(body: str, body_line: int, problem: CardReport) -> list[mergeconfig.Parent]:
