@@ -332,7 +332,19 @@ def _expression(expr: LicenseExpression, kb: KnowledgeBase) -> _Part:
     ]
     dnf = tuple(sorted(alternatives, key=lambda alt: [order[k] for k in alt]))
     reading = "SPDX expression with alternatives (OR)" if len(dnf) > 1 else "SPDX expression"
-    return _Part("ok", dnf, str(expr), reading, exceptions=_exceptions(expr, kb))
+    return _Part("ok", dnf, str(expr), reading, _later_notes(symbols, kb), exceptions=_exceptions(expr, kb))
+
+
+def _later_notes(symbols: list[LicenseSymbol], kb: KnowledgeBase) -> tuple[str, ...]:
+    """Why an id with "+" that has no or-later entry is read as its named version: the licensee may
+    always choose that version, and a later one mlaudit does not know is not assumed."""
+    plain = (s.license_symbol if isinstance(s, LicenseWithExceptionSymbol) else s for s in symbols)
+    return tuple(
+        f"'{s.key}' is {_key(s, kb)} or any later version (SPDX 2.3 Annex D): its later versions are not "
+        f"known, so the named version, which the licensee may always choose, is read"
+        for s in dict.fromkeys(plain)
+        if s.key.endswith("+") and not kb.resolve(s.key[:-1] + "-or-later") and kb.knows(_key(s, kb))
+    )
 
 
 def _exceptions(expr: LicenseExpression, kb: KnowledgeBase) -> tuple[tuple[str, str], ...]:
@@ -376,8 +388,8 @@ def _key(symbol: LicenseSymbol, kb: KnowledgeBase) -> str:
             return f"{_key(symbol.license_symbol, kb)} WITH {symbol.exception_symbol.key}"
         symbol = symbol.license_symbol
     key: str = symbol.key
-    if key.endswith("+") and (later := kb.resolve(key[:-1] + "-or-later")):
-        return later
+    if key.endswith("+"):  # SPDX 2.3 Annex D: this version or any later one
+        return kb.resolve(key[:-1] + "-or-later") or kb.resolve(key[:-1]) or key
     return kb.resolve(key) or key
 
 

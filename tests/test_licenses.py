@@ -290,6 +290,21 @@ def test_a_dual_set_needs_all_its_members_and_nothing_else():
     assert read_of(WIKIMEDIA, "cc-by-sa-3.0", "cc-by-sa-4.0").alternatives == ()
 
 
+@pytest.mark.parametrize(
+    "raw, expected",
+    [("CC-BY-SA-3.0+", "CC-BY-SA-3.0"), ("Apache-2.0+", "Apache-2.0"), ("MIT+", "MIT"), ("MPL-2.0+", "MPL-2.0")],
+)
+def test_or_later_of_any_id_reads_the_named_version_and_says_later_ones_are_unknown(raw, expected):
+    reading = read(raw)
+    assert (reading.status, reading.licenses) == ("ok", (expected,))
+    assert any("later versions are not known" in n for n in reading.notes)
+
+
+def test_an_or_later_gnu_id_reads_its_or_later_entry_beside_another_or_later_id():
+    reading = read("GPL-3.0+ OR Apache-2.0+")
+    assert (reading.status, reading.alternatives) == ("ok", (("GPL-3.0-or-later",), ("Apache-2.0",)))
+
+
 def test_unknown_symbol_in_expression():
     reading = read("MIT AND LicenseRef-acme")
     assert reading.status == "unrecognised" and reading.unrecognised == ("LicenseRef-acme",)
