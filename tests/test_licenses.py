@@ -9,7 +9,7 @@ import time
 import pytest
 from conftest import RB
 
-from auditor import license_reading, license_scope, licenses
+from auditor import license_reading, license_scope, license_symbols, licenses
 from auditor.model import Asset, Evidence, LicenseStatement
 
 KB = RB.kb
@@ -94,7 +94,7 @@ def test_an_expression_offering_too_many_alternatives_is_not_read_and_takes_no_t
     reading = read(expression)
     assert time.process_time() - started < 2.0
     assert reading.status == "unrecognised" and reading.alternatives == ()
-    assert f"more than {license_reading.MAX_ALTERNATIVES} alternatives" in " ".join(reading.notes + (reading.reading,))
+    assert f"more than {license_symbols.MAX_ALTERNATIVES} alternatives" in " ".join(reading.notes + (reading.reading,))
 
 
 @pytest.mark.parametrize("terms", [2_000, 150_000])
