@@ -14,9 +14,9 @@ from collections import defaultdict
 from functools import cache
 from itertools import islice
 
-from auditor.harvest.licensetext import texts_dir
 from auditor.harvest.modelfolder import WEIGHTS, is_terms_file
 from auditor.harvest.registry import IN_FOLDER
+from auditor.license_parts import texts_dir
 from auditor.license_reading import lookup
 from auditor.licenses import KnowledgeBase
 from auditor.model import DISTRIBUTABLE, Asset, AssetGraph, AssetRecord, Evidence

@@ -24,11 +24,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
+from auditor import license_parts
+from auditor.license_parts import TEXT_POINTER, texts_dir
 from auditor.model import Evidence, LicenseStatement, Problem
 from auditor.readers.values import shorten_line
-from auditor.resources import rules_dir
 
 THRESHOLD = 0.8
 SHINGLE = 5
@@ -79,13 +79,13 @@ def statements(text: str, name: str, rel: str) -> tuple[list[LicenseStatement], 
     if match.accepted:
         whole = match.licenses == (match.license,)
         score = f"match {match.score:.2f} with {match.license}" if whole else "holds its full text"
-        return [LicenseStatement(lid, Evidence(rel, f"license text ({score})", 1)) for lid in match.licenses], []
+        return [LicenseStatement(lid, Evidence(rel, f"{TEXT_POINTER} ({score})", 1)) for lid in match.licenses], []
     if match.modified:
         texts = " and ".join(match.licenses)
         lines = text.splitlines()
         quoted = "; ".join(f"line {n}: '{shorten_line(lines[n - 1], 120)}'" for n in match.added[:SHOWN_LINES])
         more = f" and {len(match.added) - SHOWN_LINES} more lines" if len(match.added) > SHOWN_LINES else ""
-        where = Evidence(rel, "license text", match.added[0])
+        where = Evidence(rel, TEXT_POINTER, match.added[0])
         message = (
             f"{name} is not the text of {texts}: it adds wording of its own ({quoted}{more}), so its terms "
             "are unknown until a person reads them"
@@ -93,7 +93,7 @@ def statements(text: str, name: str, rel: str) -> tuple[list[LicenseStatement], 
         raw = "LicenseRef-modified-" + "-and-".join(match.licenses)
         return [LicenseStatement(raw, where)], [Problem("modified-license", message, where)]
     message = f"{name} text matches no known license (best: {_best(match)})"
-    return [], [Problem("unidentified-license", message, Evidence(rel, "license text", 1))]
+    return [], [Problem("unidentified-license", message, Evidence(rel, TEXT_POINTER, 1))]
 
 
 def _best(match: Match) -> str:
@@ -123,6 +123,10 @@ def _cover(words: list[Word], shingles: frozenset[Shingle]) -> tuple[tuple[tuple
     picked before do not (at least half its own: a text, not a shared sentence), in their order in
     the text; and which words they cover (a tag line's are the holder's, covered)."""
     candidates = {key: full for key, (plain, full) in _references().items() if _holds(shingles, plain)}
+    held = {license_id for license_id, _ in candidates}
+    candidates |= {
+        key: full for key, (of, plain, full) in _appendices().items() if of in held and _holds(shingles, plain)
+    }
     covered = [tag for _, _, tag in words]
     picked: list[tuple[int, tuple[str, bool]]] = []
     while candidates and len(picked) < MAX_HELD:
@@ -135,7 +139,8 @@ def _cover(words: list[Word], shingles: frozenset[Shingle]) -> tuple[tuple[tuple
             covered[i] = True
         picked.append((min(spans[key]), key))
         del candidates[key]
-    return tuple(key for _, key in sorted(picked)), covered
+    kept = license_parts.whole([license_id for _, (license_id, _) in picked])
+    return tuple(key for _, key in sorted(picked) if key[0] in kept), covered
 
 
 def _holds(shingles: frozenset[Shingle], reference: frozenset[Shingle]) -> bool:
@@ -166,10 +171,6 @@ def _added(words: list[Word], covered: list[bool]) -> tuple[int, ...]:
     return tuple(sorted(lines))
 
 
-def texts_dir() -> Path:
-    return rules_dir() / "licenses" / "texts"
-
-
 @cache
 def _references() -> dict[tuple[str, bool], tuple[frozenset[Shingle], frozenset[Shingle]]]:
     """Shingles of every reference text, keyed by (license id, known to the knowledge base): without
@@ -181,6 +182,22 @@ def _references() -> dict[tuple[str, bool], tuple[frozenset[Shingle], frozenset[
             words = _words(path.read_text(encoding="utf-8"))
             plain = _shingle_set([w for w, _, tag in words if not tag])
             found[path.stem, known] = plain, _shingle_set([w for w, _, _ in words])
+    return found
+
+
+@cache
+def _appendices() -> dict[tuple[str, bool], tuple[str, frozenset[Shingle], frozenset[Shingle]]]:
+    """Shingles of each part that is no license of its own (texts/parts/), keyed as a reference
+    text is, with the text of the license it belongs to: compared only beside that license."""
+    found = {}
+    for part in license_parts.parts():
+        if (part.text, True) not in _references():
+            words = _words((texts_dir() / f"{part.text}.txt").read_text(encoding="utf-8"))
+            found[part.text, True] = (
+                part.of,
+                _shingle_set([w for w, _, tag in words if not tag]),
+                _shingle_set([w for w, _, _ in words]),
+            )
     return found
 
 
