@@ -42,6 +42,9 @@ MAX_WORDS = 60_000  # longer than any reference text; bounds the work on hostile
 # A line that tags the text rather than licenses: its holder's copyright, an SPDX tag naming it
 _TAG_LINE = re.compile(r"^[\W_]*(copyright\b|\(c\)|©|all rights reserved|spdx-[a-z-]+:)", re.I)
 _WORD = re.compile(r"[^\W_]+")
+# the file's own words offering the texts it holds as a choice ("licensed under either of ... at your
+# option", the Rust convention for MIT OR Apache-2.0): a dual license, of which the licensee complies with one
+_CHOICE = re.compile(r"\beither\b(?: \w+){0,40}? at your (?:option|choice)\b")
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class Match:
     known: bool = True  # False: a variant the knowledge base does not know (texts/other/)
     held: tuple[tuple[str, bool], ...] = ()  # (license id, known) of each text the file holds
     added: tuple[int, ...] = ()  # lines (from 1) with a run of ADDED_RUN words no held text has
+    offered: bool = False  # the file's own words offer the texts it holds as a choice (_CHOICE)
 
     @property
     def accepted(self) -> bool:
@@ -73,9 +77,12 @@ class Match:
 
 def statements(text: str, name: str, rel: str) -> tuple[list[LicenseStatement], list[Problem]]:
     """What the license file `name` (at `rel`) states, told from its text: each license whose text it
-    is; a modified text as a license of unknown terms (a LicenseRef naming what it modifies), with a
+    is, or their choice (OR) where the file's own words offer one; a modified text as a license of unknown terms (a LicenseRef naming what it modifies), with a
     problem quoting the lines it adds; and a problem for a text that matches nothing known."""
     match = identify(text)
+    if match.accepted and match.offered:
+        where = Evidence(rel, f"{TEXT_POINTER} (holds their full texts and offers them as a choice)", 1)
+        return [LicenseStatement(" OR ".join(match.licenses), where)], []
     if match.accepted:
         whole = match.licenses == (match.license,)
         score = f"match {match.score:.2f} with {match.license}" if whole else "holds its full text"
@@ -115,7 +122,8 @@ def identify(text: str) -> Match:
             best = Match(license_id, score, known)
     held, covered = _cover(words, shingles)
     added = _added(words, covered) if held else ()
-    return Match(best.license, best.score, best.known, held, added)
+    own = " ".join(w for (w, _, _), done in zip(words, covered, strict=True) if not done)
+    return Match(best.license, best.score, best.known, held, added, len(held) > 1 and bool(_CHOICE.search(own)))
 
 
 def _cover(words: list[Word], shingles: frozenset[Shingle]) -> tuple[tuple[tuple[str, bool], ...], list[bool]]:
