@@ -77,8 +77,9 @@ class Match:
 
 def statements(text: str, name: str, rel: str) -> tuple[list[LicenseStatement], list[Problem]]:
     """What the license file `name` (at `rel`) states, told from its text: each license whose text it
-    is, or their choice (OR) where the file's own words offer one; a modified text as a license of unknown terms (a LicenseRef naming what it modifies), with a
-    problem quoting the lines it adds; and a problem for a text that matches nothing known."""
+    is, or their choice (OR) where the file's own words offer one; a modified text as a license of
+    unknown terms (a LicenseRef naming what it modifies), with a problem quoting the lines it adds;
+    and a problem for a text that matches nothing known."""
     match = identify(text)
     if match.accepted and match.offered:
         where = Evidence(rel, f"{TEXT_POINTER} (holds their full texts and offers them as a choice)", 1)
