@@ -10,7 +10,9 @@ from auditor.license_parts import texts_dir
 
 APACHE = (texts_dir() / "Apache-2.0.txt").read_text(encoding="utf-8")
 MIT = (texts_dir() / "MIT.txt").read_text(encoding="utf-8")
-EITHER = "This project is licensed under either of\n\n * Apache License, Version 2.0\n * MIT license\n\nat your option.\n\n"
+EITHER = (
+    "This project is licensed under either of\n\n * Apache License, Version 2.0\n * MIT license\n\nat your option.\n\n"
+)
 
 
 def test_texts_offered_at_the_licensees_option_are_one_choice():
