@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from auditor import shipped
-from auditor.license_reading import known_readings, read_declared
+from auditor import license_parts, shipped
+from auditor.license_reading import known_readings, lookup, read_declared
 from auditor.licenses import KnowledgeBase
 from auditor.model import Asset, AssetGraph, AssetRecord, Edge, Evidence, LicenseStatement
 from auditor.vocabulary import Relation
@@ -45,12 +45,24 @@ def effective_licenses(asset: Asset, kb: KnowledgeBase, curated: bool = True) ->
 def declaring(asset: Asset, kb: KnowledgeBase) -> list[AssetRecord]:
     """The records that declare the asset's license. Where the card or a plain LICENSE declares a
     license the knowledge base knows, a suffixed license file (LICENSE-CC-BY-4.0) beside it is a
-    text the folder ships (it meets a license-copy duty: ships_license), not a second declaration."""
-    own = [r for r in asset.records if not shipped.suffixed(r, kb)]
+    text the folder ships (it meets a license-copy duty: ships_license), not a second declaration; so
+    is a license file holding a part of a license another record states (the GPL-3.0 text of an
+    LGPL-3.0 asset)."""
+    own = [
+        r
+        for r in asset.records
+        if not shipped.suffixed(r, kb) and not license_parts.shipped_part(r, _stated_beside(r, asset, kb))
+    ]
     if len(own) == len(asset.records):
         return own
     reading = read_declared([s for r in own for s in r.licenses if not _no_assertion(s)], kb, asset)
     return own if reading.status == "ok" and (reading.licenses or reading.alternatives) else asset.records
+
+
+def _stated_beside(record: AssetRecord, asset: Asset, kb: KnowledgeBase) -> set[str]:
+    """The known licenses the asset's other records state, one by one."""
+    others = (s for r in asset.records if r is not record for s in r.licenses if s.raw)
+    return {lic.id for s in others if (lic := lookup(str(s.raw), kb))}
 
 
 def _no_assertion(statement: LicenseStatement) -> bool:

@@ -6,8 +6,8 @@ gets the terms rules/licenses/categories.yaml says the category implies. License
 licence's ScanCode key, SPDX id, other SPDX ids and category) ships inside license-expression, a
 dependency already, so no network is needed and its version is the package's.
 
-The index is 2,579 entries: it is read on the first spelling the hand-written aliases do not know,
-and a licence's entry is built only when an audit meets it.
+The index is 2,388 entries (its exceptions outside the SPDX list left out): it is read on the first
+spelling the hand-written aliases do not know, and a licence's entry is built only when an audit meets it.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ class LicenseIndex:
     @cached_property
     def _rows(self) -> list[dict[str, YAML]]:
         rows: list[dict[str, YAML]] = json.loads(self._index_path().read_text(encoding="utf-8"))
-        return rows
+        return [row for row in rows if not modifies_license(row)]
 
     @cached_property
     def listed(self) -> dict[str, Listed]:
@@ -102,6 +102,15 @@ class LicenseIndex:
 
     def _index_path(self) -> Path:
         return Path(str(resources.files(INDEX_PACKAGE).joinpath(INDEX_FILE)))
+
+
+def modifies_license(row: dict[str, YAML]) -> bool:
+    """A clause LicenseDB lists as an exception and the SPDX License List does not (the Commons
+    Clause): it modifies the license it is attached to and may restrict it, so it is no license of
+    its own to read by category. Named beside a license (AND) or alone, it stays unknown, as it is
+    after WITH."""
+    key = row["spdx_license_key"]
+    return bool(row.get("is_exception")) and (not key or str(key).startswith("LicenseRef-"))
 
 
 def _id(row: dict[str, YAML]) -> str:

@@ -9,21 +9,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from license_expression import (
     ExpressionError,
     LicenseExpression,
-    LicenseSymbol,
-    LicenseWithExceptionSymbol,
-    get_license_index,
 )
 
+from auditor import license_symbols
 from auditor.licenses import UNKNOWN, DualLicense, KnowledgeBase, License, alias_key, license_id
 from auditor.model import Asset, Described, LicenseStatement
 from auditor.naming import display_name, organisation
 
-MAX_ALTERNATIVES = 16
 # the longest SPDX expression parsed: license_expression's parser takes about 5 ms a kilobyte (a 1 MB
 # "MIT AND MIT AND …" 6 s), and a real one, even of a large package's SBOM entry, is a few hundred bytes
 MAX_EXPRESSION_CHARS = 8192
@@ -116,7 +113,7 @@ def _combine(parts: list[_Part], kb: KnowledgeBase) -> LicenseReading:
     dnf: list[tuple[str, ...]] = [()]
     for part in parts:
         if part.dnf:
-            dnf = [tuple(dict.fromkeys(a + b)) for a in dnf for b in part.dnf][:MAX_ALTERNATIVES]
+            dnf = [tuple(dict.fromkeys(a + b)) for a in dnf for b in part.dnf][: license_symbols.MAX_ALTERNATIVES]
     statuses = {p.status for p in parts}
     status = next(s for s in _SEVERITY if s in statuses)
     expressions = list(
@@ -226,7 +223,7 @@ def _contradicting(known: list[tuple[str, _Part]]) -> _Part:
     license_link to CC BY-NC): every reading applies, as a list of licenses of parts does."""
     dnf: list[tuple[str, ...]] = [()]
     for _, part in known:
-        dnf = [tuple(dict.fromkeys(a + b)) for a in dnf for b in part.dnf][:MAX_ALTERNATIVES]
+        dnf = [tuple(dict.fromkeys(a + b)) for a in dnf for b in part.dnf][: license_symbols.MAX_ALTERNATIVES]
     expressions = dict.fromkeys(
         f"({p.expression})" if " OR " in str(p.expression) else str(p.expression) for _, p in known
     )
@@ -319,75 +316,28 @@ def _text(raw: str, kb: KnowledgeBase) -> _Part:
 
 def _expression(expr: LicenseExpression, kb: KnowledgeBase) -> _Part:
     """An SPDX expression's alternatives, in the order the manifest states its licenses: "first
-    alternative" means what it wrote first. One offering more than MAX_ALTERNATIVES is not read: its
+    alternative" means what it wrote first. One offering more than license_symbols.MAX_ALTERNATIVES is not read: its
     normal form grows exponentially with its clauses ("(a OR b) AND (c OR d) AND …"), and no
     release needs more to be judged."""
-    if _offered(expr, kb) > MAX_ALTERNATIVES:
-        note = f"an SPDX expression offering more than {MAX_ALTERNATIVES} alternatives is not read"
+    if license_symbols.offered(expr, kb) > license_symbols.MAX_ALTERNATIVES:
+        note = f"an SPDX expression offering more than {license_symbols.MAX_ALTERNATIVES} alternatives is not read"
         return _Part("unrecognised", ((str(expr),),), str(expr), note, unread=True)
     symbols = kb.licensing.license_symbols(expr, decompose=False)
-    order = {_key(sym, kb): i for i, sym in reversed(list(enumerate(symbols)))}
+    order = {license_symbols.license_key(sym, kb): i for i, sym in reversed(list(enumerate(symbols)))}
     alternatives = [
-        tuple(sorted(dict.fromkeys(alt), key=lambda k: order[k])) for alt in _alternatives(kb.licensing.dnf(expr), kb)
+        tuple(sorted(dict.fromkeys(alt), key=lambda k: order[k]))
+        for alt in license_symbols.alternatives(kb.licensing.dnf(expr), kb)
     ]
     dnf = tuple(sorted(alternatives, key=lambda alt: [order[k] for k in alt]))
     reading = "SPDX expression with alternatives (OR)" if len(dnf) > 1 else "SPDX expression"
-    return _Part("ok", dnf, str(expr), reading, exceptions=_exceptions(expr, kb))
-
-
-def _exceptions(expr: LicenseExpression, kb: KnowledgeBase) -> tuple[tuple[str, str], ...]:
-    """Each license the expression grants WITH an exception: the license's terms are the entry's,
-    and the exception is kept, so the compatibility matrix can judge the pair it makes."""
-    return tuple(
-        (_key(sym, kb), f"{_key(sym, kb)} WITH {sym.exception_symbol.key}")
-        for sym in kb.licensing.license_symbols(expr, decompose=False)
-        if isinstance(sym, LicenseWithExceptionSymbol) and sym.exception_symbol.key.lower() in _spdx_exceptions()
+    return _Part(
+        "ok",
+        dnf,
+        str(expr),
+        reading,
+        license_symbols.later_notes(symbols, kb),
+        exceptions=license_symbols.exceptions(expr, kb),
     )
-
-
-def _offered(expr: LicenseExpression, kb: KnowledgeBase) -> int:
-    """How many alternatives the expression's normal form has at most (an OR adds its operands'
-    counts, an AND multiplies them), counted without building it and capped past MAX_ALTERNATIVES."""
-    if isinstance(expr, kb.licensing.OR):
-        return min(sum(_offered(a, kb) for a in expr.args), MAX_ALTERNATIVES + 1)
-    if isinstance(expr, kb.licensing.AND):
-        count = 1
-        for arg in expr.args:
-            count = min(count * _offered(arg, kb), MAX_ALTERNATIVES + 1)
-        return count
-    return 1
-
-
-def _alternatives(expr: LicenseExpression, kb: KnowledgeBase) -> list[list[str]]:
-    """An expression in disjunctive normal form as a list of conjunctions of license keys."""
-    disjuncts = expr.args if isinstance(expr, kb.licensing.OR) else (expr,)
-    result = []
-    for d in disjuncts:
-        symbols = d.args if isinstance(d, kb.licensing.AND) else (d,)
-        result.append([_key(s, kb) for s in symbols])
-    return result
-
-
-def _key(symbol: LicenseSymbol, kb: KnowledgeBase) -> str:
-    """A symbol's license id; a license WITH an exception the SPDX list does not name stays whole,
-    a license nobody knows: such a clause may restrict it (as the Commons Clause does)."""
-    if isinstance(symbol, LicenseWithExceptionSymbol):
-        if symbol.exception_symbol.key.lower() not in _spdx_exceptions():
-            return f"{_key(symbol.license_symbol, kb)} WITH {symbol.exception_symbol.key}"
-        symbol = symbol.license_symbol
-    key: str = symbol.key
-    if key.endswith("+") and (later := kb.resolve(key[:-1] + "-or-later")):
-        return later
-    return kb.resolve(key) or key
-
-
-@cache
-def _spdx_exceptions() -> frozenset[str]:
-    """The exceptions of the SPDX License List (as license-expression's bundled index gives them,
-    lowercase): each grants permissions beyond its license (an exception to a condition), so the
-    license's terms still bind as its entry states them."""
-    keys = (e.get("spdx_license_key") for e in get_license_index() if e.get("is_exception"))
-    return frozenset(k.lower() for k in keys if k and not k.startswith("LicenseRef-"))
 
 
 def lookup(text: str, kb: KnowledgeBase) -> License | None:

@@ -9,7 +9,7 @@ import time
 import pytest
 from conftest import RB
 
-from auditor import license_reading, license_scope, licenses
+from auditor import license_reading, license_scope, license_symbols, licenses
 from auditor.model import Asset, Evidence, LicenseStatement
 
 KB = RB.kb
@@ -94,7 +94,7 @@ def test_an_expression_offering_too_many_alternatives_is_not_read_and_takes_no_t
     reading = read(expression)
     assert time.process_time() - started < 2.0
     assert reading.status == "unrecognised" and reading.alternatives == ()
-    assert f"more than {license_reading.MAX_ALTERNATIVES} alternatives" in " ".join(reading.notes + (reading.reading,))
+    assert f"more than {license_symbols.MAX_ALTERNATIVES} alternatives" in " ".join(reading.notes + (reading.reading,))
 
 
 @pytest.mark.parametrize("terms", [2_000, 150_000])
@@ -288,6 +288,21 @@ def test_an_unversioned_gfdl_in_wikipedias_dual_license_grants_its_version_1_2_o
 def test_a_dual_set_needs_all_its_members_and_nothing_else():
     assert read_of(WIKIMEDIA, "cc-by-sa-3.0", "gfdl", "mit").alternatives == ()
     assert read_of(WIKIMEDIA, "cc-by-sa-3.0", "cc-by-sa-4.0").alternatives == ()
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [("CC-BY-SA-3.0+", "CC-BY-SA-3.0"), ("Apache-2.0+", "Apache-2.0"), ("MIT+", "MIT"), ("MPL-2.0+", "MPL-2.0")],
+)
+def test_or_later_of_any_id_reads_the_named_version_and_says_later_ones_are_unknown(raw, expected):
+    reading = read(raw)
+    assert (reading.status, reading.licenses) == ("ok", (expected,))
+    assert any("later versions are not known" in n for n in reading.notes)
+
+
+def test_an_or_later_gnu_id_reads_its_or_later_entry_beside_another_or_later_id():
+    reading = read("GPL-3.0+ OR Apache-2.0+")
+    assert (reading.status, reading.alternatives) == ("ok", (("GPL-3.0-or-later",), ("Apache-2.0",)))
 
 
 def test_unknown_symbol_in_expression():
@@ -705,7 +720,7 @@ def test_the_readme_states_the_knowledge_base_counts():
     assert f"holds {len(kb.licenses)} hand-written licenses; {clause_level} were checked" in readme
     listed = kb.index.listed
     by_category = [lid for lid in listed if kb.resolve(lid) not in kb.licenses]
-    assert f"lists {len(listed):,} licenses and exceptions" in readme
+    assert f"The other {len(listed):,} come each with its SPDX id" in readme
     assert f"{len(listed) - len(by_category)} of them are hand-written entries" in readme
     assert f"the other {len(by_category):,} are read at category level" in readme
     for category in ("Permissive", "Copyleft", "Copyleft Limited", "Public Domain"):

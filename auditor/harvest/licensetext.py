@@ -24,11 +24,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
+from auditor import license_parts
+from auditor.license_parts import TEXT_POINTER, texts_dir
 from auditor.model import Evidence, LicenseStatement, Problem
 from auditor.readers.values import shorten_line
-from auditor.resources import rules_dir
 
 THRESHOLD = 0.8
 SHINGLE = 5
@@ -42,6 +42,9 @@ MAX_WORDS = 60_000  # longer than any reference text; bounds the work on hostile
 # A line that tags the text rather than licenses: its holder's copyright, an SPDX tag naming it
 _TAG_LINE = re.compile(r"^[\W_]*(copyright\b|\(c\)|©|all rights reserved|spdx-[a-z-]+:)", re.I)
 _WORD = re.compile(r"[^\W_]+")
+# the file's own words offering the texts it holds as a choice ("licensed under either of ... at your
+# option", the Rust convention for MIT OR Apache-2.0): a dual license, of which the licensee complies with one
+_CHOICE = re.compile(r"\beither\b(?: \w+){0,40}? at your (?:option|choice)\b")
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class Match:
     known: bool = True  # False: a variant the knowledge base does not know (texts/other/)
     held: tuple[tuple[str, bool], ...] = ()  # (license id, known) of each text the file holds
     added: tuple[int, ...] = ()  # lines (from 1) with a run of ADDED_RUN words no held text has
+    offered: bool = False  # the file's own words offer the texts it holds as a choice (_CHOICE)
 
     @property
     def holds_known(self) -> bool:
@@ -78,19 +82,23 @@ class Match:
 
 def statements(text: str, name: str, rel: str) -> tuple[list[LicenseStatement], list[Problem]]:
     """What the license file `name` (at `rel`) states, told from its text: each license whose text it
-    is; a modified text as a license of unknown terms (a LicenseRef naming what it modifies), with a
-    problem quoting the lines it adds; and a problem for a text that matches nothing known."""
+    is, or their choice (OR) where the file's own words offer one; a modified text as a license of
+    unknown terms (a LicenseRef naming what it modifies), with a problem quoting the lines it adds;
+    and a problem for a text that matches nothing known."""
     match = identify(text)
+    if match.accepted and match.offered:
+        where = Evidence(rel, f"{TEXT_POINTER} (holds their full texts and offers them as a choice)", 1)
+        return [LicenseStatement(" OR ".join(match.licenses), where)], []
     if match.accepted:
         whole = match.licenses == (match.license,)
         score = f"match {match.score:.2f} with {match.license}" if whole else "holds its full text"
-        return [LicenseStatement(lid, Evidence(rel, f"license text ({score})", 1)) for lid in match.licenses], []
+        return [LicenseStatement(lid, Evidence(rel, f"{TEXT_POINTER} ({score})", 1)) for lid in match.licenses], []
     if match.modified:
         texts = " and ".join(match.licenses)
         lines = text.splitlines()
         quoted = "; ".join(f"line {n}: '{shorten_line(lines[n - 1], 120)}'" for n in match.added[:SHOWN_LINES])
         more = f" and {len(match.added) - SHOWN_LINES} more lines" if len(match.added) > SHOWN_LINES else ""
-        where = Evidence(rel, "license text", match.added[0])
+        where = Evidence(rel, TEXT_POINTER, match.added[0])
         message = (
             f"{name} is not the text of {texts}: it adds wording of its own ({quoted}{more}), so its terms "
             "are unknown until a person reads them"
@@ -98,7 +106,7 @@ def statements(text: str, name: str, rel: str) -> tuple[list[LicenseStatement], 
         raw = "LicenseRef-modified-" + "-and-".join(match.licenses)
         return [LicenseStatement(raw, where)], [Problem("modified-license", message, where)]
     message = f"{name} text matches no known license (best: {_best(match)})"
-    return [], [Problem("unidentified-license", message, Evidence(rel, "license text", 1))]
+    return [], [Problem("unidentified-license", message, Evidence(rel, TEXT_POINTER, 1))]
 
 
 def _best(match: Match) -> str:
@@ -120,7 +128,8 @@ def identify(text: str) -> Match:
             best = Match(license_id, score, known)
     held, covered = _cover(words, shingles)
     added = _added(words, covered) if held else ()
-    return Match(best.license, best.score, best.known, held, added)
+    own = " ".join(w for (w, _, _), done in zip(words, covered, strict=True) if not done)
+    return Match(best.license, best.score, best.known, held, added, len(held) > 1 and bool(_CHOICE.search(own)))
 
 
 def _cover(words: list[Word], shingles: frozenset[Shingle]) -> tuple[tuple[tuple[str, bool], ...], list[bool]]:
@@ -128,6 +137,10 @@ def _cover(words: list[Word], shingles: frozenset[Shingle]) -> tuple[tuple[tuple
     picked before do not (at least half its own: a text, not a shared sentence), in their order in
     the text; and which words they cover (a tag line's are the holder's, covered)."""
     candidates = {key: full for key, (plain, full) in _references().items() if _holds(shingles, plain)}
+    held = {license_id for license_id, _ in candidates}
+    candidates |= {
+        key: full for key, (of, plain, full) in _appendices().items() if of in held and _holds(shingles, plain)
+    }
     covered = [tag for _, _, tag in words]
     picked: list[tuple[int, tuple[str, bool]]] = []
     while candidates and len(picked) < MAX_HELD:
@@ -140,7 +153,8 @@ def _cover(words: list[Word], shingles: frozenset[Shingle]) -> tuple[tuple[tuple
             covered[i] = True
         picked.append((min(spans[key]), key))
         del candidates[key]
-    return tuple(key for _, key in sorted(picked)), covered
+    kept = license_parts.whole([license_id for _, (license_id, _) in picked])
+    return tuple(key for _, key in sorted(picked) if key[0] in kept), covered
 
 
 def _holds(shingles: frozenset[Shingle], reference: frozenset[Shingle]) -> bool:
@@ -171,10 +185,6 @@ def _added(words: list[Word], covered: list[bool]) -> tuple[int, ...]:
     return tuple(sorted(lines))
 
 
-def texts_dir() -> Path:
-    return rules_dir() / "licenses" / "texts"
-
-
 @cache
 def reference_texts() -> dict[tuple[str, bool], str]:
     """Every reference text, keyed by (license id, known to the knowledge base): read once, for the
@@ -194,6 +204,22 @@ def _references() -> dict[tuple[str, bool], tuple[frozenset[Shingle], frozenset[
     for key, text in reference_texts().items():
         words = _words(text)
         found[key] = _shingle_set([w for w, _, tag in words if not tag]), _shingle_set([w for w, _, _ in words])
+    return found
+
+
+@cache
+def _appendices() -> dict[tuple[str, bool], tuple[str, frozenset[Shingle], frozenset[Shingle]]]:
+    """Shingles of each part that is no license of its own (texts/parts/), keyed as a reference
+    text is, with the text of the license it belongs to: compared only beside that license."""
+    found = {}
+    for part in license_parts.parts():
+        if (part.text, True) not in _references():
+            words = _words((texts_dir() / f"{part.text}.txt").read_text(encoding="utf-8"))
+            found[part.text, True] = (
+                part.of,
+                _shingle_set([w for w, _, tag in words if not tag]),
+                _shingle_set([w for w, _, _ in words]),
+            )
     return found
 
 
