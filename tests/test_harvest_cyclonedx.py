@@ -100,12 +100,15 @@ def test_formulation_outputs_come_from_their_inputs():
 
 def test_listed_components_nothing_places_are_parts_of_the_bom_subject():
     """CycloneDX 1.6: components "not represented in the dependency graph may have unknown dependencies
-    ... assume this to be opaque": a listed component nothing links is read as part of the subject."""
+    ... assume this to be opaque": a listed component nothing links is read as part of the subject.
+    A graph without an entry for the subject leaves its dependencies unknown: a component that is only
+    the `ref` of an entry (runtime-lib, which depends on leaf-lib) stays part of the subject."""
     records = by_id(read(CASES / "inventory.cdx.json")[0])
     assert refs(records["acme/classifier"]) == [
         ("contains", "gpl-lib", "code", "record"),
         ("contains", "imagenet-subset", "dataset", "record"),
-    ]  # runtime-lib and leaf-lib are in the graph; serving-app depends on the subject; inner-lib is nested
+        ("contains", "runtime-lib", "code", "record"),
+    ]  # leaf-lib is runtime-lib's dependency; serving-app depends on the subject; inner-lib is nested
     assert {r.basis for r in records["acme/classifier"].references} == {
         "inferred: listed in the BOM of the component it describes, in no dependency graph"
     }

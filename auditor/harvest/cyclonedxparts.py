@@ -6,8 +6,10 @@ for a product of several modules, "each module should be its own component, spec
 "Components or services that are not represented in the dependency graph may have unknown
 dependencies. It is recommended that implementations assume this to be opaque and not an indicator of
 an object being dependency-free" (CycloneDX 1.6, `dependencies`). So a top-level component that no
-dependency names and no nesting, pedigree or model card reaches is read as part of the subject
-(`contains`), never as unrelated to it: its terms are those of what the subject is made of. Where
+dependency entry depends on and no nesting, pedigree or model card reaches is read as part of the
+subject (`contains`), never as unrelated to it: its terms are those of what the subject is made of.
+A component that is only the `ref` of an entry has its own dependencies stated, not its dependents:
+the graph does not place it outside the subject. Where
 the graph states the subject's own dependencies (an entry whose `ref` is the subject), they are
 known, and another listed component (an older version, a sibling) is not read as part of it.
 """
@@ -41,11 +43,12 @@ def inventory(walk: Walk) -> None:
 
 
 def _graphed(walk: Walk) -> set[int]:
-    """The records (by identity) the dependency graph names, as a `ref` or in a `dependsOn`."""
+    """The records (by identity) some entry of the dependency graph depends on: a service's
+    dependencies among them, which no link records."""
     refs: list[JSON] = []
     for entry in _entries(walk.doc.data.get("dependencies")):
         if isinstance(entry, dict):
-            refs += [entry.get("ref"), *_entries(entry.get("dependsOn"))]
+            refs += _entries(entry.get("dependsOn"))
     found = (walk.bom_refs.get(ref) for ref in refs if isinstance(ref, str))
     return {id(target[1]) for target in found if target and target[1]}
 
