@@ -83,7 +83,9 @@ def line_of(path: Path, text: str) -> int:
 @pytest.fixture(scope="module")
 def release():
     records, problems = read(HERE / "ai-release.spdx3.json")
-    assert problems == []
+    assert [(p.code, p.asset) for p in problems] == [  # trainedOn NoAssertionElement: data of unknown identity
+        ("incomplete-lineage", "model:meta-llama/llama-2-7b-chat-hf")
+    ]
     return by_id(records)
 
 
@@ -628,3 +630,32 @@ def test_corpus_ai_bom_without_the_fields_the_ai_profile_requires():
 def test_corpus_files_of_other_formats_are_not_claimed(folder):
     for path in corpus_files(folder):
         assert not spdx3.detect(path, path.read_bytes()[:4096]), path.name
+
+
+@pytest.mark.parametrize(
+    ("relationship", "told"),
+    [
+        ({"to": []}, [("unread-entry", "/@graph/1/to")]),
+        ({"to": ["urn:d"], "completeness": "incomplete"}, [("incomplete-lineage", "/@graph/1/completeness")]),
+        (
+            {"to": [], "completeness": "noAssertion"},
+            [("unread-entry", "/@graph/1/to"), ("incomplete-lineage", "/@graph/1/completeness")],
+        ),
+        ({"to": ["NoAssertionElement"]}, [("incomplete-lineage", "/@graph/1/to/0")]),
+        ({"to": ["urn:d"], "completeness": "complete"}, []),
+    ],
+)
+def test_a_lineage_said_to_be_partial_is_told_never_taken_as_all(tmp_path, relationship, told):
+    """SPDX 3.0.1 RelationshipCompleteness incomplete: "known not to be exhaustive"; NoAssertionElement:
+    "a set of Elements of unknown identity or cardinality"; `to` names one element or more."""
+    _, problems = read_graph(
+        tmp_path,
+        [
+            {"type": "ai_AIPackage", "spdxId": "urn:m", "name": "m"},
+            {"type": "Relationship", "spdxId": "urn:r", "relationshipType": "trainedOn", "from": "urn:m"}
+            | relationship,
+            {"type": "dataset_DatasetPackage", "spdxId": "urn:d", "name": "d"},
+        ],
+    )
+    assert [(p.code, p.evidence.pointer) for p in problems] == told
+    assert all(p.asset == "model:m" for p in problems)

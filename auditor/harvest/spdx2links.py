@@ -18,7 +18,7 @@ from auditor.harvest.spdx import (
     variant,
 )
 from auditor.harvest.spdx2load import Loaded
-from auditor.model import UNPLACED, UNREAD_ENTRY, AssetRecord, Evidence, Problem, Reference
+from auditor.model import INCOMPLETE, UNPLACED, UNREAD_ENTRY, AssetRecord, Evidence, Problem, Reference
 from auditor.naming import asset_key
 from auditor.vocabulary import Scheme
 
@@ -67,9 +67,10 @@ def references(loaded: Loaded, records: dict[str, AssetRecord], rel: str) -> lis
     told = []
     for r in document.relationships:
         a, kind, b = r.spdx_element_id, r.relationship_type.name, r.related_spdx_element_id
-        if not isinstance(b, str):
-            continue  # NONE or NOASSERTION
-        evidence = Evidence(rel, f"relationships[{a} {kind} {b}]", loaded.relationship_lines.get((a, kind, b)))
+        evidence = Evidence(rel, f"relationships[{a} {kind} {b}]", loaded.relationship_lines.get((a, kind, str(b))))
+        if not isinstance(b, str):  # NONE, or NOASSERTION: upstreams of this type not known
+            told += _unknown(a, kind, str(b), records, containers, evidence)
+            continue
         if kind == "VARIANT_OF" and a in records and b != a:
             told.append(variant(records[a], records[b].id if b in records else b, evidence))
         if kind not in _FORWARD and kind not in _REVERSE:
@@ -80,6 +81,19 @@ def references(loaded: Loaded, records: dict[str, AssetRecord], rel: str) -> lis
         told += _lineage((a, kind, b), child, parent, code, records, containers, external, evidence)
     drop_repeats(records.values())
     return told
+
+
+def _unknown(
+    a: str, kind: str, b: str, records: dict[str, AssetRecord], containers: dict[str, str], evidence: Evidence
+) -> list[Problem]:
+    """A lineage relationship to NOASSERTION, a "known unknown" (SPDX 2.3 §11.1): the package has
+    upstreams of this type the document does not name, told (PRV017); NONE says it has none."""
+    downstream = owner(a, records, containers)
+    if b != "NOASSERTION" or kind not in _FORWARD or downstream is None:
+        return []
+    record = records[downstream]
+    said = f"{a} {kind} NOASSERTION: upstreams of unknown identity"
+    return [Problem(INCOMPLETE, said, evidence, asset_key(record.kind, record.id))]
 
 
 def _holds(child: str, parent: str, parts: set[str]) -> bool:
