@@ -8,13 +8,14 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, write_tree
+from conftest import FIXTURES, RB, write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from auditor.graph import build
 from auditor.harvest import Context, harvest, spdx2, spdx3
 from auditor.harvest.layout import place
+from auditor.license_reading import read_declared
 from auditor.model import Evidence
 
 HERE = FIXTURES / "formats" / "spdx3"
@@ -659,3 +660,40 @@ def test_a_lineage_said_to_be_partial_is_told_never_taken_as_all(tmp_path, relat
     )
     assert [(p.code, p.evidence.pointer) for p in problems] == told
     assert all(p.asset == "model:m" for p in problems)
+
+
+def test_a_license_ref_mapped_to_a_custom_license_is_read_as_what_that_license_says(tmp_path):
+    """customIdToUri "Maps a LicenseRef ... for a Custom License ... to its URI ID" (SPDX 3.0.1): the
+    expression's LicenseRef is read by the CustomLicense's name and first seeAlso, beside its known part."""
+    records, problems = read_graph(
+        tmp_path,
+        [
+            {"type": "dataset_DatasetPackage", "spdxId": "urn:d", "name": "d"},
+            {
+                "type": "expandedlicensing_CustomLicense",
+                "spdxId": "urn:custom",
+                "name": "NC data licence",
+                "expandedlicensing_seeAlso": ["https://creativecommons.org/licenses/by-nc/4.0/"],
+                "simplelicensing_licenseText": "see URL",
+            },
+            {
+                "type": "simplelicensing_LicenseExpression",
+                "spdxId": "urn:e",
+                "simplelicensing_licenseExpression": "LicenseRef-ncdata AND MIT",
+                "simplelicensing_customIdToUri": [
+                    {"type": "DictionaryEntry", "key": "LicenseRef-ncdata", "value": "urn:custom"}
+                ],
+            },
+            {
+                "type": "Relationship",
+                "spdxId": "urn:r",
+                "relationshipType": "hasConcludedLicense",
+                "from": "urn:d",
+                "to": ["urn:e"],
+            },
+        ],
+    )
+    assert problems == []
+    (statement,) = records[0].concluded
+    reading = read_declared([statement], RB.kb)
+    assert reading.expression == "CC-BY-NC-4.0 AND MIT"

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from auditor.harvest import licensetext
 from auditor.harvest.spdx import shape
 from auditor.harvest.spdx3graph import MAX_NESTING, Graph, as_list, compact_name, own, short_name, text_value
-from auditor.model import AssetRecord, Evidence, LicenseStatement, Statement
+from auditor.model import AssetRecord, Described, Evidence, LicenseStatement, Statement
 from auditor.naming import asset_key
 from auditor.readers.values import JSON, shorten_line
 from auditor.vocabulary import ExportProperty
@@ -57,7 +57,23 @@ def _license(target: JSON, evidence: Evidence, graph: Graph) -> LicenseStatement
     element = _element(target, graph)
     if element is not None and element.get("type") == "expandedlicensing_CustomLicense":
         return _custom(element, evidence, graph)
-    return LicenseStatement(_expression(target, graph, 0), evidence)
+    return LicenseStatement(_expression(target, graph, 0), evidence, described=_mapped(element, evidence, graph))
+
+
+def _mapped(element: dict[str, JSON] | None, evidence: Evidence, graph: Graph) -> tuple[Described, ...]:
+    """The LicenseRefs an expression maps to the document's CustomLicenses (customIdToUri: "Maps a
+    LicenseRef or AdditionRef string for a Custom License or a Custom License Addition to its URI ID",
+    SPDX 3.0.1), each described by what that license says of itself, as SPDX 2's extracted licensing
+    info is; one mapped to nothing here stays an unknown LicenseRef (LIC001)."""
+    found: list[Described] = []
+    for entry in as_list(element.get("simplelicensing_customIdToUri")) if element else []:
+        key = entry.get("key") if isinstance(entry, dict) else None
+        custom = _element(entry.get("value"), graph) if isinstance(entry, dict) else None
+        if isinstance(key, str) and custom is not None and custom.get("type") == "expandedlicensing_CustomLicense":
+            read = _custom(custom, evidence, graph)
+            text = text_value(custom.get("simplelicensing_licenseText"))
+            found.append((key, read.raw or read.name, read.link, bool(text)))
+    return tuple(found)
 
 
 def _custom(element: dict[str, JSON], evidence: Evidence, graph: Graph) -> LicenseStatement:
