@@ -707,7 +707,7 @@ def test_corpus_conformance(path):
         assert record.format == "spdx2" and record.id and record.kind in ("model", "dataset", "code", "other")
     for problem in problems:  # lineage of a file no package holds, of another document's element, of NOASSERTION: told
         assert problem.evidence.file == f"corpus/{path.name}"
-        assert problem.code in ("invalid", "unplaced", "incomplete-lineage")
+        assert problem.code in ("invalid", "unplaced", "incomplete-lineage", "unread-relationship")
         assert problem.message
 
 
@@ -846,3 +846,41 @@ def test_closed_text_values_spanning_lines_still_read(tmp_path):
     text = TAG_VALUE.format(extra="PackageComment: <text>a\nKey: b\n</text>\n", last="")
     records, problems = read_text(tmp_path, "t.spdx", text)
     assert {r.id for r in records} >= {"rel", "up"} and not [p for p in problems if p.code == "malformed"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "refs_of_model", "told"),
+    [
+        ("PATCH_APPLIED", [("contains", "nc-data", "other", "record")], []),  # "a patch file that has been applied to"
+        ("FILE_ADDED", [("contains", "nc-data", "other", "record")], []),  # "a file that was added to"
+        ("PATCH_FOR", [], ["relationship type PATCH_FOR from nc-data to acme-model is not read"]),
+        ("OTHER", [], ["relationship type OTHER from nc-data to acme-model is not read"]),
+    ],
+)
+def test_material_put_into_a_package_is_its_part_and_a_type_not_read_is_told(tmp_path, kind, refs_of_model, told):
+    package = {"downloadLocation": "NOASSERTION", "filesAnalyzed": False, "copyrightText": "NOASSERTION"}
+    document = {
+        "spdxVersion": "SPDX-2.3",
+        "dataLicense": "CC0-1.0",
+        "SPDXID": "SPDXRef-DOCUMENT",
+        "name": "acme",
+        "documentNamespace": "https://ex.org/spdx/acme-1",
+        "creationInfo": {"created": "2024-01-01T00:00:00Z", "creators": ["Organization: Acme"]},
+        "packages": [
+            {"SPDXID": "SPDXRef-model", "name": "acme-model", "licenseDeclared": "Apache-2.0", **package},
+            {"SPDXID": "SPDXRef-data", "name": "nc-data", "licenseDeclared": "CC-BY-NC-4.0", **package},
+        ],
+        "relationships": [
+            {
+                "spdxElementId": "SPDXRef-DOCUMENT",
+                "relationshipType": "DESCRIBES",
+                "relatedSpdxElement": "SPDXRef-model",
+            },
+            {"spdxElementId": "SPDXRef-data", "relationshipType": kind, "relatedSpdxElement": "SPDXRef-model"},
+        ],
+    }
+    records, problems = read_text(tmp_path, "acme.spdx.json", json.dumps(document))
+    assert refs(by_id(records)["acme-model"]) == refs_of_model
+    assert [
+        p.message.split(" is not read")[0] + " is not read" for p in problems if p.code == "unread-relationship"
+    ] == told

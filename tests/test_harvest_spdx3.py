@@ -697,3 +697,26 @@ def test_a_license_ref_mapped_to_a_custom_license_is_read_as_what_that_license_s
     (statement,) = records[0].concluded
     reading = read_declared([statement], RB.kb)
     assert reading.expression == "CC-BY-NC-4.0 AND MIT"
+
+
+@pytest.mark.parametrize(
+    ("kind", "relation", "told"),
+    [
+        ("hasAddedFile", [("contains", "d", "dataset", "record")], []),  # each to Element is a file added to from
+        ("modifiedBy", [("contains", "d", "dataset", "record")], []),
+        ("patchedBy", [("contains", "d", "dataset", "record")], []),
+        ("other", [], ["unread-relationship"]),
+        ("hasDocumentation", [], []),
+    ],
+)
+def test_material_put_into_a_package_is_its_part_and_a_type_not_read_is_told(tmp_path, kind, relation, told):
+    records, problems = read_graph(
+        tmp_path,
+        [
+            {"type": "ai_AIPackage", "spdxId": "urn:m", "name": "m"},
+            {"type": "dataset_DatasetPackage", "spdxId": "urn:d", "name": "d"},
+            {"type": "Relationship", "spdxId": "urn:r", "relationshipType": kind, "from": "urn:m", "to": ["urn:d"]},
+        ],
+    )
+    assert refs(by_id(records)["m"]) == relation
+    assert [p.code for p in problems] == told

@@ -15,6 +15,7 @@ from auditor.harvest.spdx import (
     lineage_relation,
     owner,
     record_reference,
+    unread_type,
     variant,
 )
 from auditor.harvest.spdx2load import Loaded
@@ -33,6 +34,7 @@ _FORWARD = {
     "DEPENDS_ON": "depends_on",
     "DYNAMIC_LINK": "depends_on",
     "HAS_PREREQUISITE": "depends_on",
+    "FILE_MODIFIED": "descendant",  # "SPDXRef-A is a file that was modified from SPDXRef-B"
 }
 # ... or Y's record refers to X.
 _REVERSE = {
@@ -51,7 +53,17 @@ _REVERSE = {
     "RUNTIME_DEPENDENCY_OF": "depends_on",
     "PREREQUISITE_FOR": "depends_on",
     "DATA_FILE_OF": "depends_on",
+    # material put into Y: "a patch file that has been applied to", "a file that was added to"
+    "PATCH_APPLIED": "contains",
+    "FILE_ADDED": "contains",
 }
+# Relationships of no lineage or license (documentation, metadata, a file deleted, what describes
+# what); any other type (OTHER, PATCH_FOR: a patch not said to be applied) is told, not followed.
+_NOT_LINEAGE = frozenset(
+    {"DESCRIBES", "DESCRIBED_BY", "DEPENDENCY_MANIFEST_OF", "EXAMPLE_OF", "DISTRIBUTION_ARTIFACT"}
+    | {"FILE_DELETED", "DOCUMENTATION_OF", "METAFILE_OF", "AMENDS", "REQUIREMENT_DESCRIPTION_FOR"}
+    | {"SPECIFICATION_FOR", "VARIANT_OF"}
+)
 
 
 _HOLDING = frozenset({"CONTAINS", "CONTAINED_BY"})  # a package and its files: what places them, no lineage
@@ -74,6 +86,10 @@ def references(loaded: Loaded, records: dict[str, AssetRecord], rel: str) -> lis
         if kind == "VARIANT_OF" and a in records and b != a:
             told.append(variant(records[a], records[b].id if b in records else b, evidence))
         if kind not in _FORWARD and kind not in _REVERSE:
+            if kind not in _NOT_LINEAGE:
+                found, other = owner(a, records, containers), owner(b, records, containers)
+                named = records[other].id if other else b
+                told.append(unread_type(kind, records[found] if found else None, named, evidence))
             continue
         child, parent, code = (a, b, _FORWARD[kind]) if kind in _FORWARD else (b, a, _REVERSE[kind])
         if document.creation_info.spdx_id in (child, parent) or (kind in _HOLDING and _holds(child, parent, parts)):

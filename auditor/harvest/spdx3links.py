@@ -15,6 +15,7 @@ from auditor.harvest.spdx import (
     owner,
     record_reference,
     shape,
+    unread_type,
     variant,
 )
 from auditor.harvest.spdx3builds import RELATIONSHIPS, Built, built
@@ -56,6 +57,10 @@ _FORWARD = {
     "usesTool": "tool",
     "hasTest": "used",
     "hasTestCase": "used",
+    # material put into the `from` package: a file added, what modifies or patches it
+    "hasAddedFile": "contains",
+    "modifiedBy": "contains",
+    "patchedBy": "contains",
 }
 # ... or each Y's record refers to X.
 _REVERSE = {
@@ -66,6 +71,16 @@ _REVERSE = {
     "packagedBy": "contains",
 }
 _VARIANTS = frozenset({"hasVariant", "variantOf"})  # no direction: told, not followed (spdx.variant)
+# Relationships of no lineage or license (security, documentation, where an element is published,
+# a build's sides: spdx3builds); any other type (`other`, one misspelt) is told, not followed.
+_NOT_LINEAGE = frozenset(
+    {"affects", "amendedBy", "availableFrom", "configures", "coordinatedBy", "delegatedTo", "describes"}
+    | {"doesNotAffect", "exploitCreatedBy", "fixedBy", "fixedIn", "foundBy", "hasAssessmentFor"}
+    | {"hasAssociatedVulnerability", "hasDeletedFile", "hasDependencyManifest", "hasDistributionArtifact"}
+    | {"hasDocumentation", "hasEvidence", "hasExample", "hasHost", "hasInput", "hasOutput", "hasMetric"}
+    | {"hasRequirement", "hasSpecification", "invokedBy", "publishedBy", "reportedBy", "republishedBy"}
+    | {"serializedInArtifact", "underInvestigationFor"}
+)
 # LifecycleScopeType: a dependency only while the child is designed, developed, tested or built
 # (spdx.lineage_relation reads each code)
 _SCOPED = {"design": "used", "development": "used", "test": "used", "build": "build"}
@@ -100,11 +115,29 @@ def relationships(graph: Graph, records: dict[str, AssetRecord]) -> None:
             _lineage(pointer, element, kind, source, targets, records, containers, graph)
         elif kind in _VARIANTS and source in records:
             _variants(pointer, element, records[source], targets, records, graph)
+        elif kind not in LICENSES and kind not in _VARIANTS and kind not in _NOT_LINEAGE:
+            evidence = graph.evidence(graph.at(pointer, "relationshipType"), element.get("spdxId"))
+            graph.problems.append(_unread(kind, source, targets, records, containers, evidence))
     for link in built(graph):
         placed = _placed("hasOutput", link.output, link.source, records, containers, graph, link.evidence)
         if placed is not None:
             _add_lineage(records[placed[0]], placed[1], "built", "hasInput", records, graph, link)
     drop_repeats(records.values())
+
+
+def _unread(
+    kind: str,
+    source: str,
+    targets: list[tuple[int, object]],
+    records: dict[str, AssetRecord],
+    containers: dict[str, str],
+    evidence: Evidence,
+) -> Problem:
+    """A relationship of a type not read, from the package `source` is or is part of to what it names."""
+    found = owner(source, records, containers)
+    ends = [owner(t, records, containers) or t for _, t in targets if isinstance(t, str)]
+    named = ", ".join(records[e].id if e in records else e for e in ends) or "no element"
+    return unread_type(kind, records[found] if found else None, named, evidence)
 
 
 def _incomplete(
