@@ -96,6 +96,30 @@ def references(loaded: Loaded, records: dict[str, AssetRecord], rel: str) -> lis
             continue  # the document lists its elements; a package holding its files is no lineage
         told += _lineage((a, kind, b), child, parent, code, records, containers, external, evidence)
     drop_repeats(records.values())
+    return told + _unrelated(loaded, records, rel)
+
+
+def _unrelated(loaded: Loaded, records: dict[str, AssetRecord], rel: str) -> list[Problem]:
+    """A package listed beside the ones the document describes, in no relationship: "If no relationship
+    of a particular type is specified, then the document author is not presumed to be asserting whether
+    or not there are relationships of that type" (SPDX 2.3 §11.1), so whether a described package holds
+    it cannot be told (PRV017), never taken for "no"."""
+    document = loaded.document
+    root = document.creation_info.spdx_id
+    stated = [
+        (r.spdx_element_id, r.relationship_type.name, str(r.related_spdx_element_id)) for r in document.relationships
+    ]
+    described = {b for a, kind, b in stated if a == root and kind == "DESCRIBES"}
+    described |= {a for a, kind, b in stated if b == root and kind == "DESCRIBED_BY"}
+    related = {e for a, kind, b in stated if root not in (a, b) for e in (a, b)}
+    told = []
+    for pid, package in records.items():
+        if pid in described or pid in related:
+            continue
+        evidence = Evidence(rel, f"packages[{pid}]", loaded.lines.get(pid))
+        for subject in (records[d] for d in sorted(described) if d in records):
+            said = f"{package.id} is listed with no relationship: whether {subject.id} holds it cannot be told"
+            told.append(Problem(INCOMPLETE, said, evidence, asset_key(subject.kind, subject.id)))
     return told
 
 
