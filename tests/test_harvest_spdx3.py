@@ -618,7 +618,8 @@ def test_corpus_conformance(path):
 def test_corpus_ai_bom_without_the_fields_the_ai_profile_requires():
     records, problems = read(CORPUS / "spdx3" / "ai-example02-sbom.spdx3.json")
     model = next(r for r in records if r.kind == "model")
-    assert problems == [] and not {"releaseTime", "suppliedBy", "software_packageVersion"} & set(statements(model))
+    assert [p.code for p in problems] == ["unplaced"] * 3  # preprocess.py generates each data file: a script's output
+    assert not {"releaseTime", "suppliedBy", "software_packageVersion"} & set(statements(model))
     assert [s.raw for s in model.licenses] == ["CC0-1.0"]
     assert {(r.relation, r.target) for r in model.references} == {  # said of model.bin and the data files
         ("trained_on", "Data after preprocessing"),
@@ -720,3 +721,46 @@ def test_material_put_into_a_package_is_its_part_and_a_type_not_read_is_told(tmp
     )
     assert refs(by_id(records)["m"]) == relation
     assert [p.code for p in problems] == told
+
+
+def test_what_a_script_inside_a_model_package_generates_is_not_the_models_output(tmp_path):
+    """The SPDX AI example: preprocess.py (executable) in the model's package generates the training
+    data; lifting it would make the data the model's output and its training data a cycle."""
+    records, problems = read_graph(
+        tmp_path,
+        [
+            {"type": "ai_AIPackage", "spdxId": "urn:m", "name": "m"},
+            {
+                "type": "software_File",
+                "spdxId": "urn:script",
+                "name": "preprocess.py",
+                "software_primaryPurpose": "executable",
+            },
+            {"type": "software_File", "spdxId": "urn:weights", "name": "model.bin", "software_primaryPurpose": "model"},
+            {"type": "dataset_DatasetPackage", "spdxId": "urn:d", "name": "d"},
+            {
+                "type": "Relationship",
+                "spdxId": "urn:c",
+                "relationshipType": "contains",
+                "from": "urn:m",
+                "to": ["urn:script", "urn:weights"],
+            },
+            {
+                "type": "Relationship",
+                "spdxId": "urn:g",
+                "relationshipType": "generates",
+                "from": "urn:script",
+                "to": ["urn:d"],
+            },
+            {
+                "type": "Relationship",
+                "spdxId": "urn:t",
+                "relationshipType": "trainedOn",
+                "from": "urn:weights",
+                "to": ["urn:d"],
+            },
+        ],
+    )
+    found = by_id(records)
+    assert refs(found["d"]) == [] and [r[0] for r in refs(found["m"])] == ["trained_on"]
+    assert [(p.code, "preprocess.py" in p.message) for p in problems] == [("unplaced", True)]

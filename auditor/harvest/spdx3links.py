@@ -19,7 +19,7 @@ from auditor.harvest.spdx import (
     variant,
 )
 from auditor.harvest.spdx3builds import RELATIONSHIPS, Built, built
-from auditor.harvest.spdx3graph import Graph, as_list, compact_name, own, short_name
+from auditor.harvest.spdx3graph import Graph, as_list, compact_name, own, short_name, text_value
 from auditor.harvest.spdx3licenses import LICENSES, licenses
 from auditor.model import (
     INCOMPLETE,
@@ -249,7 +249,7 @@ def _lineage(
             continue  # a package holding its files: the containers, no lineage
         evidence = graph.evidence(graph.at(pointer, "to", i), eid)
         placed = _placed(kind, child, parent, records, containers, graph, evidence)
-        if placed is None:
+        if placed is None or _run_output(kind, source, records, graph, evidence):
             continue
         downstream, upstream = placed
         basis = "declared" if placed == (child, parent) else lifted(source, kind, target)
@@ -259,6 +259,21 @@ def _lineage(
         _add_lineage(
             records[downstream], upstream, code, kind, records, graph, Built("", parent, evidence, basis), exact
         )
+
+
+def _run_output(kind: str, source: str, records: dict[str, AssetRecord], graph: Graph, evidence: Evidence) -> bool:
+    """Whether a file inside a package that is no model (a script: primaryPurpose executable) generates
+    the output: it is what running a program produced, not the package's model's output, and the
+    program is a tool whose terms do not cross (as a build's software is); told, not read as lineage."""
+    if kind != "generates" or source in records or source not in graph.by_id:
+        return False
+    element = graph.by_id[source][1]
+    if element.get("type") not in _PARTS or short_name(element.get("software_primaryPurpose")) == "model":
+        return False
+    name = text_value(element.get("name")) or source
+    told = f"generates from {name}, a file that is no model: what running it produced is not read as lineage"
+    graph.problems.append(Problem(UNPLACED, told, evidence))
+    return True
 
 
 def _add_lineage(
