@@ -764,3 +764,48 @@ def test_what_a_script_inside_a_model_package_generates_is_not_the_models_output
     found = by_id(records)
     assert refs(found["d"]) == [] and [r[0] for r in refs(found["m"])] == ["trained_on"]
     assert [(p.code, "preprocess.py" in p.message) for p in problems] == [("unplaced", True)]
+
+
+def test_a_file_licensed_otherwise_than_its_package_is_a_part_it_contains(tmp_path):
+    """A license stated of a file is the license of a part of the package (the licenses of parts all
+    apply): a CC-BY-NC-4.0 file in an Apache-2.0 package is contained material, never dropped."""
+    records, problems = read_graph(
+        tmp_path,
+        [
+            {"type": "ai_AIPackage", "spdxId": "urn:m", "name": "m"},
+            {"type": "software_File", "spdxId": "urn:f", "name": "train.jsonl", "software_primaryPurpose": "data"},
+            {"type": "software_File", "spdxId": "urn:g", "name": "README.md"},
+            {
+                "type": "Relationship",
+                "spdxId": "urn:c",
+                "relationshipType": "contains",
+                "from": "urn:m",
+                "to": ["urn:f", "urn:g"],
+            },
+            {
+                "type": "Relationship",
+                "spdxId": "urn:l1",
+                "relationshipType": "hasDeclaredLicense",
+                "from": "urn:m",
+                "to": "https://spdx.org/licenses/Apache-2.0",
+            },
+            {
+                "type": "Relationship",
+                "spdxId": "urn:l2",
+                "relationshipType": "hasConcludedLicense",
+                "from": "urn:f",
+                "to": "https://spdx.org/licenses/CC-BY-NC-4.0",
+            },
+            {
+                "type": "Relationship",
+                "spdxId": "urn:l3",
+                "relationshipType": "hasConcludedLicense",
+                "from": "urn:g",
+                "to": "https://spdx.org/licenses/Apache-2.0",
+            },
+        ],
+    )
+    found = by_id(records)
+    assert problems == [] and set(found) == {"m", "m/train.jsonl"}  # README.md: the package's own license
+    assert refs(found["m"]) == [("contains", "m/train.jsonl", "dataset", "record")]
+    assert [s.raw for s in found["m/train.jsonl"].concluded] == ["CC-BY-NC-4.0"]

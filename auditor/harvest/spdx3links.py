@@ -86,12 +86,15 @@ _NOT_LINEAGE = frozenset(
 _SCOPED = {"design": "used", "development": "used", "test": "used", "build": "build"}
 _NO_ELEMENT = frozenset({"NoAssertionElement", "NoneElement"})
 _PARTIAL = frozenset({"incomplete", "noAssertion"})  # RelationshipCompleteness: the `to` list is not all
+_PART_KINDS = {"model": "model", "data": "dataset"}  # a file's primaryPurpose: the kind of its record
+Stated = tuple[str, dict[str, JSON], list[tuple[int, object]], str]  # (pointer, relationship, to, from)
 _PARTS = frozenset({"software_File", "software_Snippet"})  # parts of packages: lifted to the package holding them
 _UNPLACED = "a file or snippet no package here holds, or an element not in this document"
 
 
 def relationships(graph: Graph, records: dict[str, AssetRecord]) -> None:
     containers = _containers(graph, records)
+    of_parts: list[Stated] = []  # license relationships of files: read once lineage is placed on packages
     for pointer, element in graph.elements:
         if element.get("type") not in RELATIONSHIPS:
             continue
@@ -111,6 +114,8 @@ def relationships(graph: Graph, records: dict[str, AssetRecord]) -> None:
             _incomplete(pointer, element, kind, owner(source, records, containers), targets, records, graph)
         if kind in LICENSES and source in records:
             licenses(pointer, element, targets, records[source], LICENSES[kind], graph)
+        elif kind in LICENSES:
+            of_parts.append((pointer, element, targets, source))
         elif kind in _FORWARD or kind in _REVERSE:
             _lineage(pointer, element, kind, source, targets, records, containers, graph)
         elif kind in _VARIANTS and source in records:
@@ -122,7 +127,35 @@ def relationships(graph: Graph, records: dict[str, AssetRecord]) -> None:
         placed = _placed("hasOutput", link.output, link.source, records, containers, graph, link.evidence)
         if placed is not None:
             _add_lineage(records[placed[0]], placed[1], "built", "hasInput", records, graph, link)
+    for stated in of_parts:
+        _part_license(stated, records, containers, graph)
     drop_repeats(records.values())
+
+
+def _part_license(stated: Stated, records: dict[str, AssetRecord], containers: dict[str, str], graph: Graph) -> None:
+    """A license stated of a file or snippet: the license of a part of the package holding it (the
+    licenses of parts all apply), so a part licensed otherwise than its package is a record the package
+    contains; one no package here holds is told."""
+    pointer, element, targets, source = stated
+    kind = short_name(element.get("relationshipType")) or ""
+    evidence = graph.evidence(graph.at(pointer, "from"), element.get("spdxId"))
+    package = owner(source, records, containers)
+    if package is None or source not in graph.by_id:
+        graph.problems.append(Problem(UNPLACED, f"{kind} of '{source}', {_UNPLACED}: not read", evidence))
+        return
+    whole, part_element = records[package], graph.by_id[source][1]
+    name = text_value(part_element.get("name")) or source
+    purpose = short_name(part_element.get("software_primaryPurpose"))
+    part = records.get(source) or AssetRecord(
+        f"{whole.id}/{name}", _PART_KINDS.get(purpose or "", "code"), graph.rel, format=whole.format, kind_basis="file"
+    )
+    part.version, part.revision = whole.version, whole.revision  # a part of this version of the package
+    licenses(pointer, element, targets, part, LICENSES[kind], graph)
+    own_licenses = {s.raw for s in (*whole.licenses, *whole.concluded)}
+    if source not in records and {s.raw for s in (*part.licenses, *part.concluded)} - own_licenses:
+        records[source] = part
+        basis = f"declared: {name} is a file of {whole.id} ({kind} of the file)"
+        add_reference(whole, record_reference(part, "contains", whole, evidence, basis))
 
 
 def _unread(
