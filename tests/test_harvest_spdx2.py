@@ -884,3 +884,35 @@ def test_material_put_into_a_package_is_its_part_and_a_type_not_read_is_told(tmp
     assert [
         p.message.split(" is not read")[0] + " is not read" for p in problems if p.code == "unread-relationship"
     ] == told
+
+
+def test_a_file_licensed_otherwise_than_its_package_is_a_part_it_contains(tmp_path):
+    """A file's licenseConcluded is the license of a part (the licenses of parts all apply); one under
+    the package's own licenses adds no term and no record."""
+    package = {"downloadLocation": "NOASSERTION", "copyrightText": "NOASSERTION", "licenseDeclared": "Apache-2.0"}
+    file = {"checksums": [{"algorithm": "SHA1", "checksumValue": "d6a770ba38583ed4bb4525bd96e50461655d2758"}]}
+    document = {
+        "spdxVersion": "SPDX-2.3",
+        "dataLicense": "CC0-1.0",
+        "SPDXID": "SPDXRef-DOCUMENT",
+        "name": "acme",
+        "documentNamespace": "https://ex.org/spdx/acme-1",
+        "creationInfo": {"created": "2024-01-01T00:00:00Z", "creators": ["Organization: Acme"]},
+        "packages": [{"SPDXID": "SPDXRef-model", "name": "m", "hasFiles": ["SPDXRef-f1", "SPDXRef-f2"], **package}],
+        "files": [
+            {"SPDXID": "SPDXRef-f1", "fileName": "./data/train.jsonl", "licenseConcluded": "CC-BY-NC-4.0", **file},
+            {"SPDXID": "SPDXRef-f2", "fileName": "./config.json", "licenseConcluded": "Apache-2.0", **file},
+        ],
+        "relationships": [
+            {
+                "spdxElementId": "SPDXRef-DOCUMENT",
+                "relationshipType": "DESCRIBES",
+                "relatedSpdxElement": "SPDXRef-model",
+            }
+        ],
+    }
+    records, _ = read_text(tmp_path, "acme.spdx.json", json.dumps(document))
+    found = by_id(records)
+    assert set(found) == {"m", "m/data/train.jsonl"}
+    assert refs(found["m"]) == [("contains", "m/data/train.jsonl", "code", "record")]
+    assert [s.raw for s in found["m/data/train.jsonl"].concluded] == ["CC-BY-NC-4.0"]

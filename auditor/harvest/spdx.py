@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple, TypeGuard
@@ -96,6 +97,21 @@ def lineage_relation(code: str, child_kind: str, parent_kind: str) -> str:
 def variant(record: AssetRecord, other: str, evidence: Evidence) -> Problem:
     """VARIANT_OF, variantOf, hasVariant: told about the record that states it, not followed."""
     return Problem(VARIANT, variant_told(record.id, other), evidence, asset_key(record.kind, record.id))
+
+
+_LICENSE_WORD = re.compile(r"[\w.+:-]+")
+_OPERATORS = frozenset({"AND", "OR", "WITH"})
+
+
+def adds_licenses(part: Iterable[str | None], whole: Iterable[str | None]) -> bool:
+    """Whether a part's license statements name a license its package's statements do not: a file
+    under one of the package's own licenses adds no term and is no record of its own."""
+    return bool(_named(part) - _named(whole))
+
+
+def _named(raws: Iterable[str | None]) -> set[str]:
+    """The license ids and LicenseRefs of expressions, without their operators."""
+    return {word for raw in raws for word in _LICENSE_WORD.findall(raw or "") if word.upper() not in _OPERATORS}
 
 
 def unread_type(kind: str, record: AssetRecord | None, other: str, evidence: Evidence) -> Problem:

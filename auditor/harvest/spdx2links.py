@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from auditor.harvest.spdx import (
     add_reference,
+    adds_licenses,
     drop_repeats,
     is_url,
     lifted,
@@ -19,7 +20,16 @@ from auditor.harvest.spdx import (
     variant,
 )
 from auditor.harvest.spdx2load import Loaded
-from auditor.model import INCOMPLETE, UNPLACED, UNREAD_ENTRY, AssetRecord, Evidence, Problem, Reference
+from auditor.model import (
+    INCOMPLETE,
+    UNPLACED,
+    UNREAD_ENTRY,
+    AssetRecord,
+    Evidence,
+    LicenseStatement,
+    Problem,
+    Reference,
+)
 from auditor.naming import asset_key
 from auditor.vocabulary import Scheme
 
@@ -95,8 +105,38 @@ def references(loaded: Loaded, records: dict[str, AssetRecord], rel: str) -> lis
         if document.creation_info.spdx_id in (child, parent) or (kind in _HOLDING and _holds(child, parent, parts)):
             continue  # the document lists its elements; a package holding its files is no lineage
         told += _lineage((a, kind, b), child, parent, code, records, containers, external, evidence)
+    _parts(loaded, records, containers, rel)
     drop_repeats(records.values())
     return told + _unrelated(loaded, records, rel)
+
+
+def _parts(loaded: Loaded, records: dict[str, AssetRecord], containers: dict[str, str], rel: str) -> None:
+    """A file of a package licensed otherwise than the package (its licenseConcluded, else the licenses
+    found in it: licenseInfoInFiles) is a part the package contains: the licenses of parts all apply."""
+    for file in loaded.document.files:
+        package = owner(file.spdx_id, records, containers)
+        stated = _file_license(file.license_concluded) or " AND ".join(
+            found for found in map(_file_license, file.license_info_in_file or []) if found
+        )
+        if package is None or not stated:
+            continue
+        whole = records[package]
+        if not adds_licenses([stated], (s.raw for s in (*whole.licenses, *whole.concluded))):
+            continue
+        evidence = Evidence(rel, f"files[{file.spdx_id}]", loaded.lines.get(file.spdx_id))
+        kind = "dataset" if any(t.name == "DATA" for t in file.file_types or []) else "code"
+        part = AssetRecord(f"{whole.id}/{file.name.removeprefix('./')}", kind, rel, format=whole.format)
+        part.kind_basis, part.version, part.revision = "file", whole.version, whole.revision
+        part.concluded = [LicenseStatement(stated, evidence)]
+        records[file.spdx_id] = part
+        basis = f"declared: {file.name} is a file of {whole.id}"
+        add_reference(whole, record_reference(part, "contains", whole, evidence, basis))
+
+
+def _file_license(value: object) -> str | None:
+    """A file's license as an expression; NOASSERTION and NONE state none."""
+    text = str(value) if value is not None else ""
+    return text if text and text not in ("NOASSERTION", "NONE") else None
 
 
 def _unrelated(loaded: Loaded, records: dict[str, AssetRecord], rel: str) -> list[Problem]:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from auditor.harvest import exported
 from auditor.harvest.spdx import (
     add_reference,
+    adds_licenses,
     drop_repeats,
     element_scheme,
     is_url,
@@ -151,8 +152,8 @@ def _part_license(stated: Stated, records: dict[str, AssetRecord], containers: d
     )
     part.version, part.revision = whole.version, whole.revision  # a part of this version of the package
     licenses(pointer, element, targets, part, LICENSES[kind], graph)
-    own_licenses = {s.raw for s in (*whole.licenses, *whole.concluded)}
-    if source not in records and {s.raw for s in (*part.licenses, *part.concluded)} - own_licenses:
+    own_licenses = [s.raw for s in (*whole.licenses, *whole.concluded)]
+    if source not in records and adds_licenses((s.raw for s in (*part.licenses, *part.concluded)), own_licenses):
         records[source] = part
         basis = f"declared: {name} is a file of {whole.id} ({kind} of the file)"
         add_reference(whole, record_reference(part, "contains", whole, evidence, basis))
