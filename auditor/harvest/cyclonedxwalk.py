@@ -222,6 +222,8 @@ class Walk:
                 "expression, not both or several expressions (allowed from 1.7); all are read as applying",
                 f"{pointer}/licenses",
             )
+            record.licenses += record.concluded  # none of them decides over the others
+            record.concluded.clear()
 
     def _entry(self, record: AssetRecord, entry: JSON, where: str) -> None:
         statement, acknowledgement = self._license(entry, where)
