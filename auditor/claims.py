@@ -1,9 +1,10 @@
 """What an asset's manifests claim: the license statements the audit reasons with, and where the
 manifests describing one asset contradict each other (license, version, upstream).
 
-Statements rank: a reviewer's curation, a concluded license, the declared ones (front matter,
-LICENSE files, other manifests; a suffixed LICENSE-<name> file only where nothing else declares a
-known license), and last a statement in a card's body, which counts only when
+Statements rank: a reviewer's curation, then each manifest's own statement (its concluded license
+over its declared one: a conclusion speaks only of the declaration in the same document, so the
+statements of different manifests all apply), a suffixed LICENSE-<name> file only where nothing else
+declares a known license, and last a statement in a card's body, which counts only when
 nothing else declares a license; a body that says otherwise is a disagreement, never a silent pick.
 """
 
@@ -22,19 +23,23 @@ Said = list[tuple[str, str, list[Evidence]]]  # (which manifest, what it says, w
 
 
 def effective_licenses(asset: Asset, kb: KnowledgeBase, curated: bool = True) -> tuple[list[LicenseStatement], str]:
-    """The license statements the audit reasons with: a reviewer's curation, else a concluded
-    license (SPDX licenseConcluded, CycloneDX acknowledgement "concluded") where a manifest gives
-    one, else the declared ones (front matter, LICENSE files, other manifests), else the first
-    statement of a card body that names a license the knowledge base knows."""
+    """The license statements the audit reasons with: a reviewer's curation, else each manifest's
+    own statement, its concluded license (SPDX licenseConcluded, CycloneDX acknowledgement
+    "concluded") over the declared one of the same document; the statements of different manifests
+    all apply, so a scanner's or licensee's conclusion never relaxes what the licensor's card
+    declares. Else the first statement of a card body that names a license the knowledge base knows."""
     if curated and asset.curation:
         c = asset.curation
         return [LicenseStatement(c.license, c.evidence)], f"curated by {c.curator} on {c.date}: {c.comment}"
-    concluded = [s for r in asset.records for s in r.concluded if not _no_assertion(s)]
-    if concluded:
-        return concluded, "the concluded license takes precedence over the declared one"
-    declared = [s for r in declaring(asset, kb) for s in r.licenses]
-    if declared:  # an SBOM's NOASSERTION gives no information: another manifest's statement stands
-        return [s for s in declared if not _no_assertion(s)] or declared, ""
+    statements, concluding = [], []
+    for record in declaring(asset, kb):
+        concluded = [s for s in record.concluded if not _no_assertion(s)]
+        statements += concluded or record.licenses
+        if concluded and record.licenses:
+            concluding.append(record.source)
+    if statements:  # an SBOM's NOASSERTION gives no information: another manifest's statement stands
+        note = f"the concluded license of {', '.join(concluding)} takes precedence over its declared one"
+        return [s for s in statements if not _no_assertion(s)] or statements, note if concluding else ""
     stated = next(body_statements(asset, kb), None)
     if stated is None:
         return [], ""

@@ -19,7 +19,17 @@ from auditor.config import Settings
 from auditor.knowledge_facts import categorised, knowledge
 from auditor.license_reading import LicenseReading, read_declared
 from auditor.licenses import KnowledgeBase
-from auditor.model import UNREAD_ENTRY, UNREADABLE, Asset, AssetGraph, AssetRecord, Evidence, Section, symbol
+from auditor.model import (
+    INCOMPLETE,
+    UNREAD_ENTRY,
+    UNREADABLE,
+    Asset,
+    AssetGraph,
+    AssetRecord,
+    Evidence,
+    Section,
+    symbol,
+)
 from auditor.naming import asset_key, organisation
 from auditor.predicate_spec import Fact
 from auditor.predicates import Term
@@ -196,15 +206,11 @@ def _problems(fb: FactBase, graph: AssetGraph, ids: dict[str, int]) -> None:
     a lake's many): a broken file can never pass the gate unseen."""
     owner = ids[fb.release] if fb.release else AUDIT
     for problem in graph.harvest.problems:
-        fb.add(
-            S.problem(
-                owner if problem.asset is None else ids.get(problem.asset, owner),
-                problem.evidence.file,
-                symbol(problem.code),
-                problem.message,
-            ),
-            problem.evidence,
-        )
+        a = owner if problem.asset is None else ids.get(problem.asset, owner)
+        if problem.code == INCOMPLETE:  # a manifest's own statement of its lineage, read in full
+            fb.add(S.lineage_incomplete(a, problem.evidence.file, problem.message), problem.evidence)
+        else:
+            fb.add(S.problem(a, problem.evidence.file, symbol(problem.code), problem.message), problem.evidence)
 
 
 def _provenance(fb: FactBase, graph: AssetGraph, ids: dict[str, int], scope: set[str] | None) -> None:

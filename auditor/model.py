@@ -117,7 +117,10 @@ def symbol(code: str) -> str:
 
 
 KEPT_APART = "kept-apart"  # an asset of another's name sharing no identity with it: told (INP002), kept apart
+UNREAD_TYPE = "unread-relationship"  # a relationship type mlaudit does not read (SPDX OTHER, PATCH_FOR): told (INP002)
 VARIANT = "variant"  # two assets named variants of each other: told (INP002), not lineage
+INCOMPLETE = "incomplete-lineage"  # a manifest says an asset's upstreams it lists are not all of them, or names
+# an upstream of unknown identity: its terms cannot be told (PRV017, not a field problem)
 UNPLACED = "unplaced"  # lineage stated of an element that is no asset here nor part of one: told (INP002),
 # since it names no upstream of an asset here (an unplaced upstream is an UNREAD_ENTRY)
 

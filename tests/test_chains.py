@@ -3,7 +3,7 @@ exactly as the plain walk gives it, one step at a time, in lineages with and wit
 
 from __future__ import annotations
 
-from conftest import RB
+from conftest import FIXTURES, RB, findings_of, run_audit
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -78,3 +78,14 @@ def test_a_cycle_ends_the_chain_where_it_comes_back():
     assert [s.pointer for s in steps[:-1]] == ["/base_model"] * 3  # 1 -> 2 -> 3 -> 2, then no further
     assert steps == walked(chains, 1, True)
     assert chains.carries(2, LICENSE, TERM) == walked(chains, 2, False)
+
+
+def test_a_term_a_release_omits_is_shown_from_the_upstream_that_imposes_it():
+    """The release offering CC-BY-NC-4.0 itself is no evidence of what binds it: the chain reaches the
+    upstream whose license imposes the term (a license binds its licensee, not its licensor)."""
+    doc = run_audit(
+        FIXTURES / "rules" / "CMP006-release-license-too-permissive" / "fire-release-offers-permissive-alternative"
+    )
+    (finding,) = findings_of(doc, "CMP006")
+    held = [e for e in finding["evidence"] if e["fact"].endswith("is licensed CC-BY-NC-4.0")]
+    assert [(e["asset"], e["file"]) for e in held] == [("org/base", "org/base/README.md")]

@@ -143,7 +143,15 @@ def summary(records, *, licenses: bool = True) -> dict:
 def test_every_serialization_reads_the_same(name):
     expected, problems = read(HERE / SERIALIZATIONS[0])
     records, other_problems = read(HERE / name)
-    assert problems == other_problems == []
+    told = [(p.code, p.message, p.asset) for p in problems]
+    assert told == [(p.code, p.message, p.asset) for p in other_problems]
+    assert told == [  # a "known unknown" (SPDX 2.3 §11.1): told, never taken as no dependency
+        (
+            "incomplete-lineage",
+            "SPDXRef-chat DEPENDS_ON NOASSERTION: upstreams of unknown identity",
+            "model:acme/support-chat-7b",
+        )
+    ]
     rdf = name.endswith(".rdf.xml")
     assert summary(records, licenses=not rdf) == summary(expected, licenses=not rdf)
     if rdf:  # RDF/XML has no expression strings: spdx-tools renders the parsed expression
@@ -178,7 +186,7 @@ def test_evidence_points_at_the_package_or_the_field(name, text):
 
 def test_hub_package_becomes_the_hub_asset():
     records, problems = read(HERE / "ml-release.spdx.json")
-    assert problems == []
+    assert [p.code for p in problems] == ["incomplete-lineage"]  # DEPENDS_ON NOASSERTION
     chat = by_id(records)["acme/support-chat-7b"]
     assert (chat.kind, chat.kind_basis, chat.format, chat.source) == (
         "model",
@@ -593,7 +601,8 @@ def test_yaml_dates_and_decimal_versions_stay_as_written(tmp_path):
     text = text.replace("created: '2024-05-02T10:00:00Z'", "created: 2024-05-02T10:00:00Z")
     text = text.replace("versionInfo: 1.2.0", "versionInfo: 1.20")
     records, problems = read_text(tmp_path, "dates.spdx.yaml", text)
-    assert problems == [] and by_id(records)["acme/support-chat-7b"].version == "1.20"
+    assert [p.code for p in problems] == ["incomplete-lineage"]  # DEPENDS_ON NOASSERTION
+    assert by_id(records)["acme/support-chat-7b"].version == "1.20"
 
 
 def test_yaml_tags_that_would_build_objects_are_refused(tmp_path):
@@ -696,8 +705,9 @@ def test_corpus_conformance(path):
     assert records, problems  # every corpus document describes packages
     for record in records:
         assert record.format == "spdx2" and record.id and record.kind in ("model", "dataset", "code", "other")
-    for problem in problems:  # lineage of a file no package holds, or of another document's element: told
-        assert problem.evidence.file == f"corpus/{path.name}" and problem.code in ("invalid", "unplaced")
+    for problem in problems:  # lineage of a file no package holds, of another document's element, of NOASSERTION: told
+        assert problem.evidence.file == f"corpus/{path.name}"
+        assert problem.code in ("invalid", "unplaced", "incomplete-lineage", "unread-relationship")
         assert problem.message
 
 
@@ -836,3 +846,73 @@ def test_closed_text_values_spanning_lines_still_read(tmp_path):
     text = TAG_VALUE.format(extra="PackageComment: <text>a\nKey: b\n</text>\n", last="")
     records, problems = read_text(tmp_path, "t.spdx", text)
     assert {r.id for r in records} >= {"rel", "up"} and not [p for p in problems if p.code == "malformed"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "refs_of_model", "told"),
+    [
+        ("PATCH_APPLIED", [("contains", "nc-data", "other", "record")], []),  # "a patch file that has been applied to"
+        ("FILE_ADDED", [("contains", "nc-data", "other", "record")], []),  # "a file that was added to"
+        ("PATCH_FOR", [], ["relationship type PATCH_FOR from nc-data to acme-model is not read"]),
+        ("OTHER", [], ["relationship type OTHER from nc-data to acme-model is not read"]),
+    ],
+)
+def test_material_put_into_a_package_is_its_part_and_a_type_not_read_is_told(tmp_path, kind, refs_of_model, told):
+    package = {"downloadLocation": "NOASSERTION", "filesAnalyzed": False, "copyrightText": "NOASSERTION"}
+    document = {
+        "spdxVersion": "SPDX-2.3",
+        "dataLicense": "CC0-1.0",
+        "SPDXID": "SPDXRef-DOCUMENT",
+        "name": "acme",
+        "documentNamespace": "https://ex.org/spdx/acme-1",
+        "creationInfo": {"created": "2024-01-01T00:00:00Z", "creators": ["Organization: Acme"]},
+        "packages": [
+            {"SPDXID": "SPDXRef-model", "name": "acme-model", "licenseDeclared": "Apache-2.0", **package},
+            {"SPDXID": "SPDXRef-data", "name": "nc-data", "licenseDeclared": "CC-BY-NC-4.0", **package},
+        ],
+        "relationships": [
+            {
+                "spdxElementId": "SPDXRef-DOCUMENT",
+                "relationshipType": "DESCRIBES",
+                "relatedSpdxElement": "SPDXRef-model",
+            },
+            {"spdxElementId": "SPDXRef-data", "relationshipType": kind, "relatedSpdxElement": "SPDXRef-model"},
+        ],
+    }
+    records, problems = read_text(tmp_path, "acme.spdx.json", json.dumps(document))
+    assert refs(by_id(records)["acme-model"]) == refs_of_model
+    assert [
+        p.message.split(" is not read")[0] + " is not read" for p in problems if p.code == "unread-relationship"
+    ] == told
+
+
+def test_a_file_licensed_otherwise_than_its_package_is_a_part_it_contains(tmp_path):
+    """A file's licenseConcluded is the license of a part (the licenses of parts all apply); one under
+    the package's own licenses adds no term and no record."""
+    package = {"downloadLocation": "NOASSERTION", "copyrightText": "NOASSERTION", "licenseDeclared": "Apache-2.0"}
+    file = {"checksums": [{"algorithm": "SHA1", "checksumValue": "d6a770ba38583ed4bb4525bd96e50461655d2758"}]}
+    document = {
+        "spdxVersion": "SPDX-2.3",
+        "dataLicense": "CC0-1.0",
+        "SPDXID": "SPDXRef-DOCUMENT",
+        "name": "acme",
+        "documentNamespace": "https://ex.org/spdx/acme-1",
+        "creationInfo": {"created": "2024-01-01T00:00:00Z", "creators": ["Organization: Acme"]},
+        "packages": [{"SPDXID": "SPDXRef-model", "name": "m", "hasFiles": ["SPDXRef-f1", "SPDXRef-f2"], **package}],
+        "files": [
+            {"SPDXID": "SPDXRef-f1", "fileName": "./data/train.jsonl", "licenseConcluded": "CC-BY-NC-4.0", **file},
+            {"SPDXID": "SPDXRef-f2", "fileName": "./config.json", "licenseConcluded": "Apache-2.0", **file},
+        ],
+        "relationships": [
+            {
+                "spdxElementId": "SPDXRef-DOCUMENT",
+                "relationshipType": "DESCRIBES",
+                "relatedSpdxElement": "SPDXRef-model",
+            }
+        ],
+    }
+    records, _ = read_text(tmp_path, "acme.spdx.json", json.dumps(document))
+    found = by_id(records)
+    assert set(found) == {"m", "m/data/train.jsonl"}
+    assert refs(found["m"]) == [("contains", "m/data/train.jsonl", "code", "record")]
+    assert [s.raw for s in found["m/data/train.jsonl"].concluded] == ["CC-BY-NC-4.0"]

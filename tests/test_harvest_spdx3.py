@@ -8,13 +8,14 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, write_tree
+from conftest import FIXTURES, RB, write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from auditor.graph import build
 from auditor.harvest import Context, harvest, spdx2, spdx3
 from auditor.harvest.layout import place
+from auditor.license_reading import read_declared
 from auditor.model import Evidence
 
 HERE = FIXTURES / "formats" / "spdx3"
@@ -83,7 +84,9 @@ def line_of(path: Path, text: str) -> int:
 @pytest.fixture(scope="module")
 def release():
     records, problems = read(HERE / "ai-release.spdx3.json")
-    assert problems == []
+    assert [(p.code, p.asset) for p in problems] == [  # trainedOn NoAssertionElement: data of unknown identity
+        ("incomplete-lineage", "model:meta-llama/llama-2-7b-chat-hf")
+    ]
     return by_id(records)
 
 
@@ -615,7 +618,8 @@ def test_corpus_conformance(path):
 def test_corpus_ai_bom_without_the_fields_the_ai_profile_requires():
     records, problems = read(CORPUS / "spdx3" / "ai-example02-sbom.spdx3.json")
     model = next(r for r in records if r.kind == "model")
-    assert problems == [] and not {"releaseTime", "suppliedBy", "software_packageVersion"} & set(statements(model))
+    assert [p.code for p in problems] == ["unplaced"] * 3  # preprocess.py generates each data file: a script's output
+    assert not {"releaseTime", "suppliedBy", "software_packageVersion"} & set(statements(model))
     assert [s.raw for s in model.licenses] == ["CC0-1.0"]
     assert {(r.relation, r.target) for r in model.references} == {  # said of model.bin and the data files
         ("trained_on", "Data after preprocessing"),
@@ -628,3 +632,180 @@ def test_corpus_ai_bom_without_the_fields_the_ai_profile_requires():
 def test_corpus_files_of_other_formats_are_not_claimed(folder):
     for path in corpus_files(folder):
         assert not spdx3.detect(path, path.read_bytes()[:4096]), path.name
+
+
+@pytest.mark.parametrize(
+    ("relationship", "told"),
+    [
+        ({"to": []}, [("unread-entry", "/@graph/1/to")]),
+        ({"to": ["urn:d"], "completeness": "incomplete"}, [("incomplete-lineage", "/@graph/1/completeness")]),
+        (
+            {"to": [], "completeness": "noAssertion"},
+            [("unread-entry", "/@graph/1/to"), ("incomplete-lineage", "/@graph/1/completeness")],
+        ),
+        ({"to": ["NoAssertionElement"]}, [("incomplete-lineage", "/@graph/1/to/0")]),
+        ({"to": ["urn:d"], "completeness": "complete"}, []),
+    ],
+)
+def test_a_lineage_said_to_be_partial_is_told_never_taken_as_all(tmp_path, relationship, told):
+    """SPDX 3.0.1 RelationshipCompleteness incomplete: "known not to be exhaustive"; NoAssertionElement:
+    "a set of Elements of unknown identity or cardinality"; `to` names one element or more."""
+    _, problems = read_graph(
+        tmp_path,
+        [
+            {"type": "ai_AIPackage", "spdxId": "urn:m", "name": "m"},
+            {"type": "Relationship", "spdxId": "urn:r", "relationshipType": "trainedOn", "from": "urn:m"}
+            | relationship,
+            {"type": "dataset_DatasetPackage", "spdxId": "urn:d", "name": "d"},
+        ],
+    )
+    assert [(p.code, p.evidence.pointer) for p in problems] == told
+    assert all(p.asset == "model:m" for p in problems)
+
+
+def test_a_license_ref_mapped_to_a_custom_license_is_read_as_what_that_license_says(tmp_path):
+    """customIdToUri "Maps a LicenseRef ... for a Custom License ... to its URI ID" (SPDX 3.0.1): the
+    expression's LicenseRef is read by the CustomLicense's name and first seeAlso, beside its known part."""
+    records, problems = read_graph(
+        tmp_path,
+        [
+            {"type": "dataset_DatasetPackage", "spdxId": "urn:d", "name": "d"},
+            {
+                "type": "expandedlicensing_CustomLicense",
+                "spdxId": "urn:custom",
+                "name": "NC data licence",
+                "expandedlicensing_seeAlso": ["https://creativecommons.org/licenses/by-nc/4.0/"],
+                "simplelicensing_licenseText": "see URL",
+            },
+            {
+                "type": "simplelicensing_LicenseExpression",
+                "spdxId": "urn:e",
+                "simplelicensing_licenseExpression": "LicenseRef-ncdata AND MIT",
+                "simplelicensing_customIdToUri": [
+                    {"type": "DictionaryEntry", "key": "LicenseRef-ncdata", "value": "urn:custom"}
+                ],
+            },
+            {
+                "type": "Relationship",
+                "spdxId": "urn:r",
+                "relationshipType": "hasConcludedLicense",
+                "from": "urn:d",
+                "to": ["urn:e"],
+            },
+        ],
+    )
+    assert problems == []
+    (statement,) = records[0].concluded
+    reading = read_declared([statement], RB.kb)
+    assert reading.expression == "CC-BY-NC-4.0 AND MIT"
+
+
+@pytest.mark.parametrize(
+    ("kind", "relation", "told"),
+    [
+        ("hasAddedFile", [("contains", "d", "dataset", "record")], []),  # each to Element is a file added to from
+        ("modifiedBy", [("contains", "d", "dataset", "record")], []),
+        ("patchedBy", [("contains", "d", "dataset", "record")], []),
+        ("other", [], ["unread-relationship"]),
+        ("hasDocumentation", [], []),
+    ],
+)
+def test_material_put_into_a_package_is_its_part_and_a_type_not_read_is_told(tmp_path, kind, relation, told):
+    records, problems = read_graph(
+        tmp_path,
+        [
+            {"type": "ai_AIPackage", "spdxId": "urn:m", "name": "m"},
+            {"type": "dataset_DatasetPackage", "spdxId": "urn:d", "name": "d"},
+            {"type": "Relationship", "spdxId": "urn:r", "relationshipType": kind, "from": "urn:m", "to": ["urn:d"]},
+        ],
+    )
+    assert refs(by_id(records)["m"]) == relation
+    assert [p.code for p in problems] == told
+
+
+def test_what_a_script_inside_a_model_package_generates_is_not_the_models_output(tmp_path):
+    """The SPDX AI example: preprocess.py (executable) in the model's package generates the training
+    data; lifting it would make the data the model's output and its training data a cycle."""
+    records, problems = read_graph(
+        tmp_path,
+        [
+            {"type": "ai_AIPackage", "spdxId": "urn:m", "name": "m"},
+            {
+                "type": "software_File",
+                "spdxId": "urn:script",
+                "name": "preprocess.py",
+                "software_primaryPurpose": "executable",
+            },
+            {"type": "software_File", "spdxId": "urn:weights", "name": "model.bin", "software_primaryPurpose": "model"},
+            {"type": "dataset_DatasetPackage", "spdxId": "urn:d", "name": "d"},
+            {
+                "type": "Relationship",
+                "spdxId": "urn:c",
+                "relationshipType": "contains",
+                "from": "urn:m",
+                "to": ["urn:script", "urn:weights"],
+            },
+            {
+                "type": "Relationship",
+                "spdxId": "urn:g",
+                "relationshipType": "generates",
+                "from": "urn:script",
+                "to": ["urn:d"],
+            },
+            {
+                "type": "Relationship",
+                "spdxId": "urn:t",
+                "relationshipType": "trainedOn",
+                "from": "urn:weights",
+                "to": ["urn:d"],
+            },
+        ],
+    )
+    found = by_id(records)
+    assert refs(found["d"]) == [] and [r[0] for r in refs(found["m"])] == ["trained_on"]
+    assert [(p.code, "preprocess.py" in p.message) for p in problems] == [("unplaced", True)]
+
+
+def test_a_file_licensed_otherwise_than_its_package_is_a_part_it_contains(tmp_path):
+    """A license stated of a file is the license of a part of the package (the licenses of parts all
+    apply): a CC-BY-NC-4.0 file in an Apache-2.0 package is contained material, never dropped."""
+    records, problems = read_graph(
+        tmp_path,
+        [
+            {"type": "ai_AIPackage", "spdxId": "urn:m", "name": "m"},
+            {"type": "software_File", "spdxId": "urn:f", "name": "train.jsonl", "software_primaryPurpose": "data"},
+            {"type": "software_File", "spdxId": "urn:g", "name": "README.md"},
+            {
+                "type": "Relationship",
+                "spdxId": "urn:c",
+                "relationshipType": "contains",
+                "from": "urn:m",
+                "to": ["urn:f", "urn:g"],
+            },
+            {
+                "type": "Relationship",
+                "spdxId": "urn:l1",
+                "relationshipType": "hasDeclaredLicense",
+                "from": "urn:m",
+                "to": "https://spdx.org/licenses/Apache-2.0",
+            },
+            {
+                "type": "Relationship",
+                "spdxId": "urn:l2",
+                "relationshipType": "hasConcludedLicense",
+                "from": "urn:f",
+                "to": "https://spdx.org/licenses/CC-BY-NC-4.0",
+            },
+            {
+                "type": "Relationship",
+                "spdxId": "urn:l3",
+                "relationshipType": "hasConcludedLicense",
+                "from": "urn:g",
+                "to": "https://spdx.org/licenses/Apache-2.0",
+            },
+        ],
+    )
+    found = by_id(records)
+    assert problems == [] and set(found) == {"m", "m/train.jsonl"}  # README.md: the package's own license
+    assert refs(found["m"]) == [("contains", "m/train.jsonl", "dataset", "record")]
+    assert [s.raw for s in found["m/train.jsonl"].concluded] == ["CC-BY-NC-4.0"]

@@ -212,3 +212,34 @@ def test_elements_of_another_document_are_the_packages_it_describes(fmt):
     else:
         assert edges == [("acme-model", "depends_on", "tokenizer"), ("acme-model", "derived_from", "base-model")]
         assert licenses == {"acme-model": "MIT", "base-model": "CC-BY-NC-SA-4.0", "tokenizer": "Apache-2.0"}
+
+
+def test_another_manifests_concluded_license_does_not_relax_the_licensors_card(release):
+    """A conclusion speaks of the declaration in its own document: a BOM concluding MIT for a dataset
+    whose card declares CC BY-NC leaves both binding, so a commercial release fails."""
+    bom = {
+        "bomFormat": "CycloneDX",
+        "specVersion": "1.6",
+        "version": 1,
+        "metadata": {"component": {"type": "machine-learning-model", "bom-ref": "m", "name": "model", "group": "acme"}},
+        "components": [
+            {
+                "type": "data",
+                "bom-ref": "d",
+                "name": "data",
+                "purl": "pkg:huggingface/datasets/acme/data",
+                "licenses": [{"license": {"id": "MIT", "acknowledgement": "concluded"}}],
+            }
+        ],
+    }
+    doc = release(
+        {
+            "mlaudit.toml": '[release]\nasset = "acme/model"\n',
+            "acme/model/README.md": card("license: apache-2.0\ndatasets:\n- acme/data"),
+            "datasets/acme/data/README.md": card("license: cc-by-nc-4.0"),
+            "sbom/bom.cdx.json": json.dumps(bom),
+        }
+    )
+    (data,) = [a for a in doc["assets"] if a["id"] == "datasets/acme/data"]
+    assert data["license"] == "CC-BY-NC-4.0 AND MIT"
+    assert findings_of(doc, "CMP001") and findings_of(doc, "PRV003")

@@ -26,7 +26,7 @@ from urllib.parse import unquote
 from auditor.harvest import exported
 from auditor.harvest.cyclonedxdoc import NotABom, load_json, load_xml
 from auditor.harvest.cyclonedxformulation import formulation
-from auditor.harvest.cyclonedxparts import inventory
+from auditor.harvest.cyclonedxparts import compositions, inventory
 from auditor.harvest.cyclonedxwalk import DATA_FIELDS, TERMS_FIELDS, Walk, placement_key
 from auditor.harvest.layout import Context
 from auditor.identity import hub_id, purl_version
@@ -137,6 +137,7 @@ class _Reader(Walk):
         formulation(self)
         self.own_links()
         inventory(self)
+        compositions(self)
         records = exported.unresolve([r for _, r in self.records], self.unresolved)
         if not records:
             self.problem(

@@ -54,7 +54,7 @@ class Walk:
         self.spec = doc.data.get("specVersion")
         self.records: list[tuple[str, AssetRecord]] = []  # (JSON pointer of the component, record)
         self.ids: set[str] = set()
-        self.problems: list[tuple[str, str, str]] = []  # (code, message, JSON pointer)
+        self.problems: list[tuple[str, str, str, str]] = []  # (code, message, JSON pointer, component's)
         self.bom_refs: dict[str, tuple[str, AssetRecord | None]] = {}  # bom-ref -> (pointer, record; None: a service)
         self.pending: list[tuple[AssetRecord, str, str, str]] = []  # (record, bom-ref, relation, pointer)
         self.exact: list[tuple[AssetRecord, str, str, str]] = []  # the same, from mlaudit:relation:<relation>
@@ -65,8 +65,9 @@ class Walk:
         where, line = self.doc.where(pointer)
         return Evidence(self.rel, where, line)
 
-    def problem(self, code: str, message: str, pointer: str) -> None:
-        self.problems.append((code, message, pointer))
+    def problem(self, code: str, message: str, pointer: str, about: str | None = None) -> None:
+        """A problem at `pointer`, about the component at `about` (else the one whose subtree holds it)."""
+        self.problems.append((code, message, pointer, about or pointer))
 
     def _problems(self) -> list[Problem]:
         """Each problem is about the component whose subtree holds it, else about the BOM's subject."""
@@ -74,8 +75,7 @@ class Walk:
         first = next(iter(owners.values()), None) or placement_key(self.context)
         subject = owners.get("/metadata/component", first)
         found = []
-        for code, message, pointer in self.problems:
-            owner = pointer
+        for code, message, pointer, owner in self.problems:
             while owner and owner not in owners:
                 owner = owner.rpartition("/")[0]
             found.append(Problem(code, message, self.ev(pointer), owners.get(owner, subject)))
@@ -222,6 +222,8 @@ class Walk:
                 "expression, not both or several expressions (allowed from 1.7); all are read as applying",
                 f"{pointer}/licenses",
             )
+            record.licenses += record.concluded  # none of them decides over the others
+            record.concluded.clear()
 
     def _entry(self, record: AssetRecord, entry: JSON, where: str) -> None:
         statement, acknowledgement = self._license(entry, where)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple, TypeGuard
 
 from auditor.identity import hub_id, purl_version, split_url
-from auditor.model import VARIANT, AssetRecord, Evidence, Problem, Reference, variant_told
+from auditor.model import UNREAD_TYPE, VARIANT, AssetRecord, Evidence, Problem, Reference, variant_told
 from auditor.naming import asset_key
 from auditor.readers.values import JSON, type_name
 from auditor.vocabulary import Scheme
@@ -96,6 +97,29 @@ def lineage_relation(code: str, child_kind: str, parent_kind: str) -> str:
 def variant(record: AssetRecord, other: str, evidence: Evidence) -> Problem:
     """VARIANT_OF, variantOf, hasVariant: told about the record that states it, not followed."""
     return Problem(VARIANT, variant_told(record.id, other), evidence, asset_key(record.kind, record.id))
+
+
+_LICENSE_WORD = re.compile(r"[\w.+:-]+")
+_OPERATORS = frozenset({"AND", "OR", "WITH"})
+
+
+def adds_licenses(part: Iterable[str | None], whole: Iterable[str | None]) -> bool:
+    """Whether a part's license statements name a license its package's statements do not: a file
+    under one of the package's own licenses adds no term and is no record of its own."""
+    return bool(_named(part) - _named(whole))
+
+
+def _named(raws: Iterable[str | None]) -> set[str]:
+    """The license ids and LicenseRefs of expressions, without their operators."""
+    return {word for raw in raws for word in _LICENSE_WORD.findall(raw or "") if word.upper() not in _OPERATORS}
+
+
+def unread_type(kind: str, record: AssetRecord | None, other: str, evidence: Evidence) -> Problem:
+    """A relationship of a type read neither as lineage nor as a license (SPDX OTHER, whose meaning is
+    in its comment) from `record` to `other`: told, so that a person reads it, never dropped."""
+    about = f" from {record.id} to {other}" if record else f" to {other}"
+    told = f"relationship type {kind}{about} is not read as lineage or license: what it says is not followed"
+    return Problem(UNREAD_TYPE, told, evidence, asset_key(record.kind, record.id) if record else None)
 
 
 def record_reference(

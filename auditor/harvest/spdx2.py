@@ -120,7 +120,8 @@ def _records(loaded: Loaded, rel: str) -> tuple[list[AssetRecord], list[Problem]
     names = record_ids([(p.spdx_id, p.name, p.version) for p in packages])
     refs = descriptions(loaded.document.extracted_licensing_info)
     records = {p.spdx_id: _record(p, names[p.spdx_id], loaded, rel, shared, refs) for p in packages}
-    return list(records.values()), references(loaded, records, rel)
+    told = references(loaded, records, rel)  # which may add the parts of packages
+    return list(records.values()), told
 
 
 def _record(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 
-from auditor.harvest import exported, licensetext
+from auditor.harvest import exported
 from auditor.harvest.spdx import (
     add_reference,
+    adds_licenses,
     drop_repeats,
     element_scheme,
     is_url,
@@ -16,25 +16,25 @@ from auditor.harvest.spdx import (
     owner,
     record_reference,
     shape,
+    unread_type,
     variant,
 )
 from auditor.harvest.spdx3builds import RELATIONSHIPS, Built, built
-from auditor.harvest.spdx3graph import MAX_NESTING, Graph, as_list, compact_name, own, short_name, text_value
+from auditor.harvest.spdx3graph import Graph, as_list, compact_name, own, short_name, text_value
+from auditor.harvest.spdx3licenses import LICENSES, licenses
 from auditor.model import (
+    INCOMPLETE,
     UNPLACED,
     UNREAD_ENTRY,
     AssetRecord,
     Evidence,
-    LicenseStatement,
     Problem,
     Reference,
-    Statement,
 )
 from auditor.naming import asset_key
-from auditor.readers.values import JSON, shorten_line
+from auditor.readers.values import JSON
 from auditor.vocabulary import ExportProperty, Scheme
 
-_LICENSES = {"hasDeclaredLicense": "licenses", "hasConcludedLicense": "concluded"}
 # The fields stating a license or lineage: a key given twice inside one leaves them unknown.
 TERMS_FIELDS = frozenset(
     {"relationshipType", "from", "to", "scope", "simplelicensing_licenseExpression"}
@@ -58,6 +58,10 @@ _FORWARD = {
     "usesTool": "tool",
     "hasTest": "used",
     "hasTestCase": "used",
+    # material put into the `from` package: a file added, what modifies or patches it
+    "hasAddedFile": "contains",
+    "modifiedBy": "contains",
+    "patchedBy": "contains",
 }
 # ... or each Y's record refers to X.
 _REVERSE = {
@@ -68,25 +72,30 @@ _REVERSE = {
     "packagedBy": "contains",
 }
 _VARIANTS = frozenset({"hasVariant", "variantOf"})  # no direction: told, not followed (spdx.variant)
+# Relationships of no lineage or license (security, documentation, where an element is published,
+# a build's sides: spdx3builds); any other type (`other`, one misspelt) is told, not followed.
+_NOT_LINEAGE = frozenset(
+    {"affects", "amendedBy", "availableFrom", "configures", "coordinatedBy", "delegatedTo", "describes"}
+    | {"doesNotAffect", "exploitCreatedBy", "fixedBy", "fixedIn", "foundBy", "hasAssessmentFor"}
+    | {"hasAssociatedVulnerability", "hasDeletedFile", "hasDependencyManifest", "hasDistributionArtifact"}
+    | {"hasDocumentation", "hasEvidence", "hasExample", "hasHost", "hasInput", "hasOutput", "hasMetric"}
+    | {"hasRequirement", "hasSpecification", "invokedBy", "publishedBy", "reportedBy", "republishedBy"}
+    | {"serializedInArtifact", "underInvestigationFor"}
+)
 # LifecycleScopeType: a dependency only while the child is designed, developed, tested or built
 # (spdx.lineage_relation reads each code)
 _SCOPED = {"design": "used", "development": "used", "test": "used", "build": "build"}
-_NO_LICENSE = {"NoAssertionLicense": "NOASSERTION", "NoneLicense": "NONE"}
 _NO_ELEMENT = frozenset({"NoAssertionElement", "NoneElement"})
-_OPENING = 160  # characters of an unnamed custom license's text that name it
+_PARTIAL = frozenset({"incomplete", "noAssertion"})  # RelationshipCompleteness: the `to` list is not all
+_PART_KINDS = {"model": "model", "data": "dataset"}  # a file's primaryPurpose: the kind of its record
+Stated = tuple[str, dict[str, JSON], list[tuple[int, object]], str]  # (pointer, relationship, to, from)
 _PARTS = frozenset({"software_File", "software_Snippet"})  # parts of packages: lifted to the package holding them
 _UNPLACED = "a file or snippet no package here holds, or an element not in this document"
-# mlaudit's own properties of a declared license: as written, or "none declared"
-_AS_WRITTEN = (
-    ExportProperty.LICENSE,
-    ExportProperty.LICENSE_NAME,
-    ExportProperty.LICENSE_LINK,
-    ExportProperty.DECLARED,
-)
 
 
 def relationships(graph: Graph, records: dict[str, AssetRecord]) -> None:
     containers = _containers(graph, records)
+    of_parts: list[Stated] = []  # license relationships of files: read once lineage is placed on packages
     for pointer, element in graph.elements:
         if element.get("type") not in RELATIONSHIPS:
             continue
@@ -102,17 +111,97 @@ def relationships(graph: Graph, records: dict[str, AssetRecord]) -> None:
         if ends is None:
             continue
         source, targets = ends
-        if kind in _LICENSES and source in records:
-            _licenses(pointer, element, targets, records[source], _LICENSES[kind], graph)
+        if kind in _FORWARD:
+            _incomplete(pointer, element, kind, owner(source, records, containers), targets, records, graph)
+        if kind in LICENSES and source in records:
+            licenses(pointer, element, targets, records[source], LICENSES[kind], graph)
+        elif kind in LICENSES:
+            of_parts.append((pointer, element, targets, source))
         elif kind in _FORWARD or kind in _REVERSE:
             _lineage(pointer, element, kind, source, targets, records, containers, graph)
         elif kind in _VARIANTS and source in records:
             _variants(pointer, element, records[source], targets, records, graph)
+        elif kind not in LICENSES and kind not in _VARIANTS and kind not in _NOT_LINEAGE:
+            evidence = graph.evidence(graph.at(pointer, "relationshipType"), element.get("spdxId"))
+            graph.problems.append(_unread(kind, source, targets, records, containers, evidence))
     for link in built(graph):
         placed = _placed("hasOutput", link.output, link.source, records, containers, graph, link.evidence)
         if placed is not None:
             _add_lineage(records[placed[0]], placed[1], "built", "hasInput", records, graph, link)
+    for stated in of_parts:
+        _part_license(stated, records, containers, graph)
     drop_repeats(records.values())
+
+
+def _part_license(stated: Stated, records: dict[str, AssetRecord], containers: dict[str, str], graph: Graph) -> None:
+    """A license stated of a file or snippet: the license of a part of the package holding it (the
+    licenses of parts all apply), so a part licensed otherwise than its package is a record the package
+    contains; one no package here holds is told."""
+    pointer, element, targets, source = stated
+    kind = short_name(element.get("relationshipType")) or ""
+    evidence = graph.evidence(graph.at(pointer, "from"), element.get("spdxId"))
+    package = owner(source, records, containers)
+    if package is None or source not in graph.by_id:
+        graph.problems.append(Problem(UNPLACED, f"{kind} of '{source}', {_UNPLACED}: not read", evidence))
+        return
+    whole, part_element = records[package], graph.by_id[source][1]
+    name = text_value(part_element.get("name")) or source
+    purpose = short_name(part_element.get("software_primaryPurpose"))
+    part = records.get(source) or AssetRecord(
+        f"{whole.id}/{name}", _PART_KINDS.get(purpose or "", "code"), graph.rel, format=whole.format, kind_basis="file"
+    )
+    part.version, part.revision = whole.version, whole.revision  # a part of this version of the package
+    licenses(pointer, element, targets, part, LICENSES[kind], graph)
+    own_licenses = [s.raw for s in (*whole.licenses, *whole.concluded)]
+    if source not in records and adds_licenses((s.raw for s in (*part.licenses, *part.concluded)), own_licenses):
+        records[source] = part
+        basis = f"declared: {name} is a file of {whole.id} ({kind} of the file)"
+        add_reference(whole, record_reference(part, "contains", whole, evidence, basis))
+
+
+def _unread(
+    kind: str,
+    source: str,
+    targets: list[tuple[int, object]],
+    records: dict[str, AssetRecord],
+    containers: dict[str, str],
+    evidence: Evidence,
+) -> Problem:
+    """A relationship of a type not read, from the package `source` is or is part of to what it names."""
+    found = owner(source, records, containers)
+    ends = [owner(t, records, containers) or t for _, t in targets if isinstance(t, str)]
+    named = ", ".join(records[e].id if e in records else e for e in ends) or "no element"
+    return unread_type(kind, records[found] if found else None, named, evidence)
+
+
+def _incomplete(
+    pointer: str,
+    element: dict[str, JSON],
+    kind: str,
+    downstream: str | None,
+    targets: list[tuple[int, object]],
+    records: dict[str, AssetRecord],
+    graph: Graph,
+) -> None:
+    """An upstream relationship that says its list is partial is told, never taken for all of the
+    package's lineage: no element at all (`to` is one or more elements, INP001), completeness
+    incomplete ("known not to be exhaustive") or noAssertion, or a NoAssertionElement ("a set of
+    Elements of unknown identity or cardinality", SPDX 3.0.1)."""
+    if downstream is None:
+        return
+    record, eid = records[downstream], element.get("spdxId")
+    asset = asset_key(record.kind, record.id)
+    if not targets:
+        unread = f"{kind} of {record.id} names no element in 'to'; its upstream is unknown"
+        graph.problems.append(Problem(UNREAD_ENTRY, unread, graph.evidence(graph.at(pointer, "to"), eid), asset))
+    completeness = short_name(element.get("completeness"))
+    if completeness in _PARTIAL:
+        said = f"its {kind} relationship is marked completeness {completeness}"
+        graph.problems.append(Problem(INCOMPLETE, said, graph.evidence(graph.at(pointer, "completeness"), eid), asset))
+    for i, target in targets:
+        if isinstance(target, str) and short_name(compact_name(target)) == "NoAssertionElement":
+            said = f"{kind} names NoAssertionElement, upstreams of unknown identity"
+            graph.problems.append(Problem(INCOMPLETE, said, graph.evidence(graph.at(pointer, "to", i), eid), asset))
 
 
 def _ends(pointer: str, element: dict[str, JSON], graph: Graph) -> tuple[str, list[tuple[int, object]]] | None:
@@ -131,118 +220,6 @@ def _ends(pointer: str, element: dict[str, JSON], graph: Graph) -> tuple[str, li
         )
         return None
     return source, list(enumerate(as_list(targets)))
-
-
-def _licenses(
-    pointer: str, element: dict[str, JSON], targets: JSON, record: AssetRecord, which: str, graph: Graph
-) -> None:
-    """hasDeclaredLicense / hasConcludedLicense: one statement per license the relationship names."""
-    eid, kind = element.get("spdxId"), short_name(element.get("relationshipType"))
-    properties = own(element)
-    if which == "licenses" and any(key in properties for key in _AS_WRITTEN):  # as mlaudit's export wrote it
-        if properties.get(ExportProperty.DECLARED) != "none":
-            raw, name, link = (properties.get(key) for key in _AS_WRITTEN[:3])
-            _add(record, which, LicenseStatement(raw, graph.evidence(graph.at(pointer, "to"), eid), name, link))
-        return
-    for i, target in targets:
-        where = graph.at(pointer, "to", i)
-        try:
-            _add(record, which, _license(target, graph.evidence(where, eid), graph))
-        except ValueError as exc:
-            graph.bad(f"{kind} of {record.id}: {exc}", where, eid, asset_key(record.kind, record.id))
-
-
-def _add(record: AssetRecord, which: str, statement: LicenseStatement) -> None:
-    """The license; a declared one also as the statement that the package has a hasDeclaredLicense,
-    which the SPDX 3 profiles ask for whether or not mlaudit knows the license it names."""
-    getattr(record, which).append(statement)
-    if which == "licenses":
-        named = shorten_line(statement.raw or statement.name or statement.link or "a license")
-        record.statements.append(Statement("hasDeclaredLicense", named, statement.evidence))
-
-
-def _license(target: JSON, evidence: Evidence, graph: Graph) -> LicenseStatement:
-    element = _element(target, graph)
-    if element is not None and element.get("type") == "expandedlicensing_CustomLicense":
-        return _custom(element, evidence, graph)
-    return LicenseStatement(_expression(target, graph, 0), evidence)
-
-
-def _custom(element: dict[str, JSON], evidence: Evidence, graph: Graph) -> LicenseStatement:
-    """A CustomLicense read as SPDX 2's extracted licensing info is, by name and first seeAlso; its
-    text ("the full text of a License", SPDX 3.0.1) is the license itself: a known license's text is
-    that license, as a LICENSE file's is (licensetext), and an unnamed one is named by its opening
-    words, so that what it says reaches the report rather than a made-up id."""
-    see_also = [s for s in as_list(element.get("expandedlicensing_seeAlso")) if isinstance(s, str)]
-    link = see_also[0] if see_also else None
-    text = text_value(element.get("simplelicensing_licenseText"))
-    named = text_value(element.get("name"))
-    name = named or (shorten_line(text, _OPENING) if text else _license_name(element))
-    match = licensetext.identify(text) if text else None
-    if match is not None and match.accepted:
-        where = graph.by_id.get(str(element.get("spdxId")), (None, None))[0]
-        pointer = graph.at(where, "simplelicensing_licenseText") if where is not None else evidence.pointer
-        found = Evidence(evidence.file, f"{pointer} (match {match.score:.2f} with {match.license})", evidence.line)
-        return LicenseStatement(match.license, found, name, link)
-    return LicenseStatement(None, evidence, name, link)
-
-
-def _element(target: JSON, graph: Graph) -> dict[str, JSON] | None:
-    if isinstance(target, dict):
-        return target
-    return graph.by_id.get(target, (None, None))[1] if isinstance(target, str) else None
-
-
-def _expression(target: JSON, graph: Graph, depth: int) -> str:
-    """A license element (or the id of a listed license) as an SPDX license expression."""
-    if depth > MAX_NESTING:
-        raise ValueError(f"license expression nested more than {MAX_NESTING} levels deep")
-    element = _element(target, graph)
-    if element is None:
-        return _license_id(target)
-    kind = element.get("type")
-    member: Callable[[str], str] = lambda key: _expression(element.get(key), graph, depth + 1)  # noqa: E731
-    if kind == "simplelicensing_LicenseExpression":
-        text = element.get("simplelicensing_licenseExpression")
-        if not isinstance(text, str) or not text.strip():
-            raise ValueError("simplelicensing_licenseExpression should be a non-empty string")
-        return text.strip()
-    if kind in ("expandedlicensing_ConjunctiveLicenseSet", "expandedlicensing_DisjunctiveLicenseSet"):
-        members = as_list(element.get("expandedlicensing_member"))
-        if not members:
-            raise ValueError(f"{kind} has no expandedlicensing_member")
-        joint = " AND " if kind.endswith("ConjunctiveLicenseSet") else " OR "
-        return "(" + joint.join(_expression(m, graph, depth + 1) for m in members) + ")"
-    if kind == "expandedlicensing_OrLaterOperator":
-        return member("expandedlicensing_subjectLicense") + "+"
-    if kind == "expandedlicensing_WithAdditionOperator":
-        subject = member("expandedlicensing_subjectExtendableLicense")
-        return f"{subject} WITH {member('expandedlicensing_subjectAddition')}"
-    if isinstance(element.get("spdxId"), str) and isinstance(kind, str) and kind.startswith("expandedlicensing_"):
-        return _license_name(element)
-    raise ValueError(f"{element.get('spdxId') or 'an inline element'} of type {kind} is not a license")
-
-
-def _license_id(target: JSON) -> str:
-    """A license named only by its id: a listed license IRI, or NoAssertionLicense / NoneLicense."""
-    if not isinstance(target, str) or not target.strip():
-        raise ValueError(f"a license should be named by an element id, found {shape(target)}")
-    tail = short_name(compact_name(target)) or ""
-    tail = tail.removeprefix("expandedlicensing_")
-    if tail in _NO_LICENSE:
-        return _NO_LICENSE[tail]
-    if "spdx.org/licenses/" in target:
-        return tail
-    raise ValueError(f"names {target}, which is neither in the document nor an SPDX listed license")
-
-
-def _license_name(element: dict[str, JSON]) -> str:
-    """Listed licenses by their SPDX id, others by name, else by the last part of their id."""
-    eid = str(element.get("spdxId") or "")
-    name = element.get("name")
-    if "spdx.org/licenses/" not in eid and isinstance(name, str) and name.strip():
-        return name.strip()
-    return eid.rstrip("/").rsplit("/", 1)[-1] or "unnamed license"
 
 
 def _variants(
@@ -306,7 +283,7 @@ def _lineage(
             continue  # a package holding its files: the containers, no lineage
         evidence = graph.evidence(graph.at(pointer, "to", i), eid)
         placed = _placed(kind, child, parent, records, containers, graph, evidence)
-        if placed is None:
+        if placed is None or _run_output(kind, source, records, graph, evidence):
             continue
         downstream, upstream = placed
         basis = "declared" if placed == (child, parent) else lifted(source, kind, target)
@@ -316,6 +293,21 @@ def _lineage(
         _add_lineage(
             records[downstream], upstream, code, kind, records, graph, Built("", parent, evidence, basis), exact
         )
+
+
+def _run_output(kind: str, source: str, records: dict[str, AssetRecord], graph: Graph, evidence: Evidence) -> bool:
+    """Whether a file inside a package that is no model (a script: primaryPurpose executable) generates
+    the output: it is what running a program produced, not the package's model's output, and the
+    program is a tool whose terms do not cross (as a build's software is); told, not read as lineage."""
+    if kind != "generates" or source in records or source not in graph.by_id:
+        return False
+    element = graph.by_id[source][1]
+    if element.get("type") not in _PARTS or short_name(element.get("software_primaryPurpose")) == "model":
+        return False
+    name = text_value(element.get("name")) or source
+    told = f"generates from {name}, a file that is no model: what running it produced is not read as lineage"
+    graph.problems.append(Problem(UNPLACED, told, evidence))
+    return True
 
 
 def _add_lineage(
