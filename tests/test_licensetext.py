@@ -84,3 +84,46 @@ def test_an_upstream_under_the_unmodified_license_does_not(tmp_path):
 def test_an_upstream_whose_license_file_holds_a_non_commercial_license_too_blocks(tmp_path):
     doc = _fine_tune_of(tmp_path, APACHE + "\n\n" + NC)
     assert findings_of(doc, "CMP001")
+
+
+BSD3 = (TEXTS / "BSD-3-Clause.txt").read_text(encoding="utf-8")
+
+
+def test_a_few_words_changed_in_the_grant_are_a_modified_text():
+    text = MIT.replace("in the Software without restriction", "in the Software for non-commercial purposes only")
+    match = licensetext.identify(text)
+    assert match.score >= licensetext.THRESHOLD and match.modified and match.added == (3,)
+
+
+def test_a_short_clause_put_in_is_a_modified_text():
+    at = APACHE.index("END OF TERMS")
+    match = licensetext.identify(APACHE[:at] + "10. No commercial use.\n\n" + APACHE[at:])
+    assert match.modified
+
+
+def test_words_left_out_of_the_grant_are_a_modified_text():
+    assert licensetext.identify(MIT.replace("sublicense, and/or sell copies", "copies")).modified
+
+
+def test_a_rider_on_a_line_opening_with_copyright_is_no_copyright_notice():
+    rider = "Copyright holder reserves all commercial rights: any commercial use of the Software is prohibited."
+    assert licensetext.identify(MIT + "\n" + rider + "\n").modified
+
+
+def test_filled_in_blanks_notices_numbering_and_markdown_are_no_modification():
+    text = (
+        "# BSD 3-Clause License\n\nCopyright (c) 2019, Acme Corp.\nCopyright Contributors to Acme\n\n"
+        + BSD3.replace("Redistributions of source", "1. **Redistributions** of source")
+        .replace("the ORGANIZATION", "Acme Corp.")
+        .replace("COPYRIGHT HOLDER OR CONTRIBUTORS", "ACME CORP. OR CONTRIBUTORS")
+    )
+    assert licensetext.identify(text).accepted
+    https = APACHE.replace("http://www.apache.org/licenses/", "https://www.apache.org/licenses/")
+    filled = https.replace("[yyyy] [name of copyright owner]", "2024 Acme Corp.")
+    assert licensetext.identify(filled.replace("(c) You must retain", "(c)\nYou must retain")).accepted
+
+
+def test_the_closest_of_two_texts_covering_a_file_alike_is_the_one_it_holds():
+    """BSD-3-Clause-Clear holds the BSD-2-Clause words and one more ("COPYRIGHT OWNER" is its)."""
+    bsd2 = (TEXTS / "BSD-2-Clause.txt").read_text(encoding="utf-8").replace("HOLDER OR", "OWNER OR")
+    assert licensetext.identify(bsd2).licenses == ("BSD-2-Clause",)

@@ -12,7 +12,9 @@ A file may hold more than one license (a code license followed by the weights' l
 license with a rider is not that license (SPDX License List Matching Guidelines: only replaceable
 or omittable text may differ). So the file is covered, greedily, by the reference texts it holds
 (at THRESHOLD or above, as a whole or in full), and what none of them covers is its own wording:
-a run of ADDED_RUN words or more makes the file a modified text, whose terms are unknown.
+a run of ADDED_RUN words or more makes the file a modified text, whose terms are unknown. So does
+any word changed, put in or left out inside a text it holds (licensediff): "without restriction"
+made "for non-commercial purposes only" is a few words, and the terms are not the license's.
 
 Texts under texts/other/ are close variants the knowledge base does not know (MIT-0 beside MIT):
 they are compared too, so that such a text is reported as unidentified rather than taken for its
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from auditor.harvest import licensediff
 from auditor.model import Evidence, LicenseStatement, Problem
 from auditor.readers.values import shorten_line
 from auditor.resources import rules_dir
@@ -36,11 +39,18 @@ ADDED_RUN = 8  # words in a row no held text has: a sentence, not a filled-in na
 MAX_HELD = 4  # license texts told apart in one file
 Shingle = tuple[str, ...]  # SHINGLE words in a row
 Word = tuple[str, int, bool]  # a word, its line (from 1), whether on a tag line (copyright, SPDX)
+Held = tuple[tuple[str, bool], set[int]]  # a reference text a file holds, the positions of the words it covers
 SHOWN_LINES = 3  # added lines a finding quotes
 MAX_WORDS = 60_000  # longer than any reference text; bounds the work on hostile input
 
-# A line that tags the text rather than licenses: its holder's copyright, an SPDX tag naming it
-_TAG_LINE = re.compile(r"^[\W_]*(copyright\b|\(c\)|©|all rights reserved|spdx-[a-z-]+:)", re.I)
+# A line that tags the text rather than licenses: its holder's copyright notice ("Copyright" then
+# "(c)", "©", a year or a blank to fill in, README, Obligations; "(c)" or "©" then a year, not a
+# clause "(c) You must"), an SPDX tag naming it; and a line "Copyright" then a name, shorter than a
+# sentence (ADDED_RUN words: "Copyright Contributors to the Trio project", not a rider)
+_TAG_LINE = re.compile(
+    r"^[\W_]*(copyright\s*(\(c\)|©|\d{4}|[\[<])|(\(c\)|©)\s*(\d{4}|copyright)|all rights reserved\W*$|spdx-[a-z-]+:)",
+    re.I,
+)
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -54,7 +64,7 @@ class Match:
     score: float
     known: bool = True  # False: a variant the knowledge base does not know (texts/other/)
     held: tuple[tuple[str, bool], ...] = ()  # (license id, known) of each text the file holds
-    added: tuple[int, ...] = ()  # lines (from 1) with a run of ADDED_RUN words no held text has
+    added: tuple[int, ...] = ()  # lines (from 1) with wording of its own: added, or changed in a held text
 
     @property
     def accepted(self) -> bool:
@@ -87,7 +97,7 @@ def statements(text: str, name: str, rel: str) -> tuple[list[LicenseStatement], 
         more = f" and {len(match.added) - SHOWN_LINES} more lines" if len(match.added) > SHOWN_LINES else ""
         where = Evidence(rel, "license text", match.added[0])
         message = (
-            f"{name} is not the text of {texts}: it adds wording of its own ({quoted}{more}), so its terms "
+            f"{name} is not the text of {texts}: it adds or changes wording of its own ({quoted}{more}), so its terms "
             "are unknown until a person reads them"
         )
         raw = "LicenseRef-modified-" + "-and-".join(match.licenses)
@@ -115,27 +125,39 @@ def identify(text: str) -> Match:
             best = Match(license_id, score, known)
     held, covered = _cover(words, shingles)
     added = _added(words, covered) if held else ()
-    return Match(best.license, best.score, best.known, held, added)
+    changed = tuple(line for key, span in held for line in _changed(words, key, span))
+    return Match(best.license, best.score, best.known, tuple(key for key, _ in held), tuple(sorted({*added, *changed})))
 
 
-def _cover(words: list[Word], shingles: frozenset[Shingle]) -> tuple[tuple[tuple[str, bool], ...], list[bool]]:
+def _changed(words: list[Word], key: tuple[str, bool], span: set[int]) -> list[int]:
+    """The lines where the text departs from the held reference `key` within the words it covers."""
+    inside = words[min(span) : max(span) + 1]
+    return [inside[i][1] for i in licensediff.departures([(w, tag) for w, _, tag in inside], _aligned(key))]
+
+
+def _cover(words: list[Word], shingles: frozenset[Shingle]) -> tuple[list[Held], list[bool]]:
     """The reference texts the text holds, picked greedily by the words each covers that those
     picked before do not (at least half its own: a text, not a shared sentence), in their order in
-    the text; and which words they cover (a tag line's are the holder's, covered)."""
-    candidates = {key: full for key, (plain, full) in _references().items() if _holds(shingles, plain)}
+    the text, each with the positions of the words it covers; and which words they cover (a tag
+    line's are the holder's, covered)."""
+    references = _references()
+    candidates = {key: full for key, (plain, full) in references.items() if _holds(shingles, plain)}
     covered = [tag for _, _, tag in words]
-    picked: list[tuple[int, tuple[str, bool]]] = []
+    picked: list[Held] = []
     while candidates and len(picked) < MAX_HELD:
         spans = {key: _covers(words, reference) for key, reference in candidates.items()}
-        key = max(spans, key=lambda k: sum(1 for i in spans[k] if not covered[i]))
+        new_words = {k: sum(1 for i in spans[k] if not covered[i]) for k in spans}
+        # the most words; of texts covering about as many (BSD-3-Clause inside BSD-3-Clause-Clear), the closest
+        most = max(new_words.values())
+        key = max((k for k in spans if new_words[k] > most - SHINGLE), key=lambda k: _dice(shingles, references[k][0]))
         new = [i for i in spans[key] if not covered[i]]
         if len(new) < max(ADDED_RUN, len(spans[key]) / 2):
             break
         for i in new:
             covered[i] = True
-        picked.append((min(spans[key]), key))
+        picked.append((key, spans[key]))
         del candidates[key]
-    return tuple(key for _, key in sorted(picked)), covered
+    return sorted(picked, key=lambda held: min(held[1])), covered
 
 
 def _holds(shingles: frozenset[Shingle], reference: frozenset[Shingle]) -> bool:
@@ -166,6 +188,15 @@ def _added(words: list[Word], covered: list[bool]) -> tuple[int, ...]:
     return tuple(sorted(lines))
 
 
+@cache
+def _aligned(key: tuple[str, bool]) -> licensediff.Reference:
+    """The reference text `key` word by word, as licensediff aligns a text with it."""
+    path = (texts_dir() if key[1] else texts_dir() / "other") / f"{key[0]}.txt"
+    text = path.read_text(encoding="utf-8")
+    lines = text.lower().splitlines()
+    return licensediff.reference([(w, lines[line - 1], tag) for w, line, tag in _words(text)])
+
+
 def texts_dir() -> Path:
     return rules_dir() / "licenses" / "texts"
 
@@ -188,8 +219,9 @@ def _words(text: str) -> list[Word]:
     """(word, line from 1, on a tag line) of `text`, lowercased, without punctuation."""
     found: list[Word] = []
     for number, line in enumerate(text.lower().splitlines(), start=1):
-        tag = bool(_TAG_LINE.match(line.strip()))
-        found += [(word, number, tag) for word in _WORD.findall(line.replace("licence", "license"))]
+        words = _WORD.findall(line.replace("licence", "license"))
+        tag = bool(_TAG_LINE.match(line.strip())) or (words[:1] == ["copyright"] and len(words) < ADDED_RUN)
+        found += [(word, number, tag) for word in words]
         if len(found) >= MAX_WORDS:
             return found[:MAX_WORDS]
     return found
