@@ -5,6 +5,8 @@ Statements rank: a reviewer's curation, a concluded license, the declared ones (
 LICENSE files, other manifests; a suffixed LICENSE-<name> file only where nothing else declares a
 known license), and last a statement in a card's body, which counts only when
 nothing else declares a license; a body that says otherwise is a disagreement, never a silent pick.
+A body stating the licenses of the work's parts ("MIT (code); CC BY-NC 4.0 (weights)") states them
+all: each binds where a release ships that part.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from auditor import shipped
 from auditor.license_reading import known_readings, read_declared
 from auditor.licenses import KnowledgeBase
 from auditor.model import Asset, AssetGraph, AssetRecord, Edge, Evidence, LicenseStatement
+from auditor.readers.markdown import RESTRICTED, shape_part
 from auditor.vocabulary import Relation
 
 Said = list[tuple[str, str, list[Evidence]]]  # (which manifest, what it says, where), side by side
@@ -35,11 +38,19 @@ def effective_licenses(asset: Asset, kb: KnowledgeBase, curated: bool = True) ->
     declared = [s for r in declaring(asset, kb) for s in r.licenses]
     if declared:  # an SBOM's NOASSERTION gives no information: another manifest's statement stands
         return [s for s in declared if not _no_assertion(s)] or declared, ""
-    stated = next(body_statements(asset, kb), None)
-    if stated is None:
+    stated = _by_part(list(body_statements(asset, kb)))
+    if not stated:
         return [], ""
-    where = stated.evidence
-    return [stated], f"stated in the {where.pointer} at {where.file}:{where.line}; nothing else declares one"
+    where = ", ".join(f"{s.evidence.pointer} at {s.evidence.file}:{s.evidence.line}" for s in stated)
+    return stated, f"stated in the {where}; nothing else declares one"
+
+
+def _by_part(stated: list[LicenseStatement]) -> list[LicenseStatement]:
+    """The first statement about each part of the work (all apply), in the order written."""
+    first: dict[str, LicenseStatement] = {}
+    for statement in stated:
+        first.setdefault(shape_part(statement.evidence.pointer), statement)
+    return list(first.values())
 
 
 def declaring(asset: Asset, kb: KnowledgeBase) -> list[AssetRecord]:
@@ -59,10 +70,13 @@ def _no_assertion(statement: LicenseStatement) -> bool:
 
 
 def body_statements(asset: Asset, kb: KnowledgeBase) -> Iterator[LicenseStatement]:
-    """The statements of the asset's card bodies that name licenses the knowledge base knows, in order."""
+    """The statements of the asset's card bodies that name licenses the knowledge base knows, or one
+    with a restriction added (a license of unknown terms), in order."""
     for statement in (s for r in asset.records for s in r.body_licenses):
         reading = read_declared([statement], kb)
-        if reading.status == "ok" and (reading.licenses or reading.alternatives):
+        if shape_part(statement.evidence.pointer) == RESTRICTED or (
+            reading.status == "ok" and (reading.licenses or reading.alternatives)
+        ):
             yield statement
 
 
@@ -78,7 +92,10 @@ def disagreements(asset: Asset, kb: KnowledgeBase) -> Iterator[tuple[str, str, l
                 entry = (f"{record.source} ({label})", value, [s.evidence for s in statements])
                 if not any(e[:2] == entry[:2] for e in said):
                     said.append(entry)
+    parts = not said  # nothing declared: the body's statements about other parts are not rivals
     for statement in body_statements(asset, kb):  # ranked last, but a body that says otherwise is heard
+        if parts and said and shape_part(statement.evidence.pointer) != shape_part(said[0][2][0].pointer):
+            continue
         value = str(read_declared([statement], kb).expression)
         if not any(v == value for _, v, _ in said):
             said.append(

@@ -101,6 +101,8 @@ def read_card(path: Path, rel: str, place: Placement) -> tuple[AssetRecord, list
     merged = _merge_config(body, body_line, problem)
     if meta is not None:
         _read_metadata(record, meta, path.parent, problem, merged)
+    if record.kind == "model":  # a model card's statement about its training data is the data's license
+        record.body_licenses = [s for s in record.body_licenses if markdown.shape_part(s.evidence.pointer) != "data"]
     return _keyed(record, problems)
 
 
