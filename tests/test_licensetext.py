@@ -3,6 +3,7 @@ modifies, and a file holding several license texts holds each of them."""
 
 from __future__ import annotations
 
+import pytest
 from conftest import findings_of, run_audit, write_tree
 
 from auditor.harvest import licensetext
@@ -127,3 +128,31 @@ def test_the_closest_of_two_texts_covering_a_file_alike_is_the_one_it_holds():
     """BSD-3-Clause-Clear holds the BSD-2-Clause words and one more ("COPYRIGHT OWNER" is its)."""
     bsd2 = (TEXTS / "BSD-2-Clause.txt").read_text(encoding="utf-8").replace("HOLDER OR", "OWNER OR")
     assert licensetext.identify(bsd2).licenses == ("BSD-2-Clause",)
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "SPDX-License-Identifier: CC-BY-NC-4.0\n",
+        "The weights in this repository are licensed under CC BY-NC 4.0.\nCommercial use is not permitted.\n",
+        "Model weights:\nhttps://creativecommons.org/licenses/by-nc/4.0/\n",
+    ],
+)
+def test_a_license_file_naming_a_license_declares_it(tmp_path, notice):
+    doc = _fine_tune_of(tmp_path, notice)
+    assert findings_of(doc, "CMP001") and not findings_of(doc, "INP002")
+
+
+def test_a_license_file_naming_a_license_gives_no_copy_of_it(tmp_path):
+    root = write_tree(
+        tmp_path / "r",
+        {
+            "acme/ft/README.md": "---\nbase_model: org2/b\n---\n# ft\n",
+            "acme/ft/LICENSE": "SPDX-License-Identifier: Apache-2.0\n",
+            "acme/ft/model.safetensors": b"\x02\0\0\0\0\0\0\0{}",
+            "org2/b/README.md": "---\nlicense: apache-2.0\n---\n# b\n",
+            "mlaudit.toml": '[release]\nasset = "acme/ft"\nuse = "commercial"\ndistribution = "weights"\n',
+        },
+    )
+    doc = run_audit(root)
+    assert any("Apache-2.0" in f["message"] for f in findings_of(doc, "OBL002"))

@@ -16,6 +16,10 @@ a run of ADDED_RUN words or more makes the file a modified text, whose terms are
 any word changed, put in or left out inside a text it holds (licensediff): "without restriction"
 made "for non-commercial purposes only" is a few words, and the terms are not the license's.
 
+A short file that is no license text but names one (an SPDX-License-Identifier line, "licensed
+under CC BY-NC 4.0", the license's URL) is the repository's statement of its license: it declares
+that license, though it gives no copy of it (shipped reads only held texts as copies).
+
 Texts under texts/other/ are close variants the knowledge base does not know (MIT-0 beside MIT):
 they are compared too, so that such a text is reported as unidentified rather than taken for its
 better-known neighbour.
@@ -30,6 +34,7 @@ from pathlib import Path
 
 from auditor.harvest import licensediff
 from auditor.model import Evidence, LicenseStatement, Problem
+from auditor.readers.markdown import stated_licenses
 from auditor.readers.values import shorten_line
 from auditor.resources import rules_dir
 
@@ -42,6 +47,10 @@ Word = tuple[str, int, bool]  # a word, its line (from 1), whether on a tag line
 Held = tuple[tuple[str, bool], set[int]]  # a reference text a file holds, the positions of the words it covers
 SHOWN_LINES = 3  # added lines a finding quotes
 MAX_WORDS = 60_000  # longer than any reference text; bounds the work on hostile input
+MAX_NOTICE_WORDS = 100  # a file this short matching no text is a notice naming its license, not a document
+NAMED = "license notice"  # the pointer of a license a file names without holding its text
+_SPDX_TAG = re.compile(r"^[\W_]*spdx-license-identifier:[ \t]*(\S[^\n]{0,200}?)[ \t]*$", re.I | re.M)
+_URL = re.compile(r"https?://[^\s<>\"')\]]{1,300}")
 
 # A line that tags the text rather than licenses: its holder's copyright notice ("Copyright" then
 # "(c)", "©", a year or a blank to fill in, README, Obligations; "(c)" or "©" then a year, not a
@@ -81,10 +90,11 @@ class Match:
         return tuple(license_id for license_id, _ in self.held)
 
 
-def statements(text: str, name: str, rel: str) -> tuple[list[LicenseStatement], list[Problem]]:
+def statements(text: str, name: str, rel: str, notice: bool = False) -> tuple[list[LicenseStatement], list[Problem]]:
     """What the license file `name` (at `rel`) states, told from its text: each license whose text it
     is; a modified text as a license of unknown terms (a LicenseRef naming what it modifies), with a
-    problem quoting the lines it adds; and a problem for a text that matches nothing known."""
+    problem quoting the lines it adds; the licenses a short license file (not a NOTICE, whose URLs are
+    attributions) names; and a problem for a text that matches nothing known."""
     match = identify(text)
     if match.accepted:
         whole = match.licenses == (match.license,)
@@ -102,8 +112,38 @@ def statements(text: str, name: str, rel: str) -> tuple[list[LicenseStatement], 
         )
         raw = "LicenseRef-modified-" + "-and-".join(match.licenses)
         return [LicenseStatement(raw, where)], [Problem("modified-license", message, where)]
+    short = len(_WORD.findall(text, 0, 20_000)) <= MAX_NOTICE_WORDS
+    named = _named(text, rel) if short and not notice else []
+    if named:
+        return named, []
     message = f"{name} text matches no known license (best: {_best(match)})"
     return [], [Problem("unidentified-license", message, Evidence(rel, "license text", 1))]
+
+
+def _named(text: str, rel: str) -> list[LicenseStatement]:
+    """The licenses a notice names: by an SPDX-License-Identifier line, a sentence ("licensed under
+    X", read as a card body's) or a URL, each with its line."""
+    found = [
+        LicenseStatement(tag.group(1), Evidence(rel, f"{NAMED} (SPDX-License-Identifier)", _line(text, tag.start())))
+        for tag in _SPDX_TAG.finditer(text)
+    ]
+    lines: set[int] = set()
+    for said, link, line, shape in stated_licenses(text, 1):
+        if line not in lines:  # the first reading of a sentence; the others are the card reader's fallbacks
+            lines.add(line)
+            where = Evidence(rel, f"{NAMED} ({shape})", line)
+            found.append(LicenseStatement(None, where, name=said, link=link, name_evidence=where, link_evidence=where))
+    linked = {s.link for s in found}
+    for url in (u.group(0).rstrip(".,;:") for u in _URL.finditer(text)):
+        if url not in linked:
+            linked.add(url)
+            where = Evidence(rel, f"{NAMED} (URL)", _line(text, text.index(url)))
+            found.append(LicenseStatement(None, where, link=url, link_evidence=where))
+    return found[:MAX_HELD]
+
+
+def _line(text: str, at: int) -> int:
+    return text.count("\n", 0, at) + 1
 
 
 def _best(match: Match) -> str:

@@ -211,7 +211,7 @@ _LICENSE_FIELD = re.compile(r"^[-*+>\s]{0,4}(?:\*\*|__)?licen[cs]e(?:\*\*|__)?\s
 _UNDER = re.compile(
     r"(?:^|\b(?:this|the|our) (?:(?:model|pretrained|trained) )?"
     r"(model|dataset|repository|repo|work|project|code|data|weights|checkpoint|adapter)s?"
-    r" (?:is|are) (?:(?!not |never )\w+ ){0,2}?)"
+    r"(?: (?:in|of) (?:this|the) \w+)? (?:is|are) (?:(?!not |never )\w+ ){0,2}?)"
     r"(?:licensed|released|distributed|made available|available|provided|shared)(?: \w+){0,2}? under"
     r" (?:the terms of )?(?:the |an? )?(?P<name>\S.{0,150})",
     re.I,
