@@ -51,6 +51,7 @@ MAX_NOTICE_WORDS = 100  # a file this short matching no text is a notice naming 
 NAMED = "license notice"  # the pointer of a license a file names without holding its text
 _SPDX_TAG = re.compile(r"^[\W_]*spdx-license-identifier:[ \t]*(\S[^\n]{0,200}?)[ \t]*$", re.I | re.M)
 _URL = re.compile(r"https?://[^\s<>\"')\]]{1,300}")
+_LICENSE_URL = re.compile(r"licen[cs]|publicdomain|creativecommons", re.I)  # a license's page, not a project's
 
 # A line that tags the text rather than licenses: its holder's copyright notice ("Copyright" then
 # "(c)", "©", a year or a blank to fill in, README, Obligations; "(c)" or "©" then a year, not a
@@ -122,7 +123,7 @@ def statements(text: str, name: str, rel: str, notice: bool = False) -> tuple[li
 
 def _named(text: str, rel: str) -> list[LicenseStatement]:
     """The licenses a notice names: by an SPDX-License-Identifier line, a sentence ("licensed under
-    X", read as a card body's) or a URL, each with its line."""
+    X", read as a card body's) or, where neither does, a license's URL, each with its line."""
     found = [
         LicenseStatement(tag.group(1), Evidence(rel, f"{NAMED} (SPDX-License-Identifier)", _line(text, tag.start())))
         for tag in _SPDX_TAG.finditer(text)
@@ -134,8 +135,8 @@ def _named(text: str, rel: str) -> list[LicenseStatement]:
             where = Evidence(rel, f"{NAMED} ({shape})", line)
             found.append(LicenseStatement(None, where, name=said, link=link, name_evidence=where, link_evidence=where))
     linked = {s.link for s in found}
-    for url in (u.group(0).rstrip(".,;:") for u in _URL.finditer(text)):
-        if url not in linked:
+    for url in (u.group(0).rstrip(".,;:") for u in _URL.finditer(text) if not found):
+        if url not in linked and _LICENSE_URL.search(url):
             linked.add(url)
             where = Evidence(rel, f"{NAMED} (URL)", _line(text, text.index(url)))
             found.append(LicenseStatement(None, where, link=url, link_evidence=where))
