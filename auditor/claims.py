@@ -88,6 +88,8 @@ def disagreements(asset: Asset, kb: KnowledgeBase) -> Iterator[tuple[str, str, l
         for label, statements in (("declared", record.licenses), ("concluded", record.concluded)):
             if statements and not all(_no_assertion(s) for s in statements):
                 reading = read_declared(statements, kb, asset)
+                if _unnamed_other(statements, reading.status):
+                    continue
                 value = reading.expression or reading.status
                 entry = (f"{record.source} ({label})", value, [s.evidence for s in statements])
                 if not any(e[:2] == entry[:2] for e in said):
@@ -135,6 +137,12 @@ def upstream_disagreements(
                 for f, edges in sorted(by_file.items())
             ]
             yield child, _side_by_side(said), [e for _, _, ev in said for e in ev]
+
+
+def _unnamed_other(statements: list[LicenseStatement], status: str) -> bool:
+    """`license: other` that no name or link the knowledge base knows makes a license: the Hub's way
+    of pointing to a LICENSE file, it states no license and disagrees with none."""
+    return status != "ok" and all((s.raw or "").strip().lower() == "other" for s in statements)
 
 
 def _side_by_side(said: Said) -> str:

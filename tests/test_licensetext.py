@@ -156,3 +156,12 @@ def test_a_license_file_naming_a_license_gives_no_copy_of_it(tmp_path):
     )
     doc = run_audit(root)
     assert any("Apache-2.0" in f["message"] for f in findings_of(doc, "OBL002"))
+
+
+def test_license_other_pointing_to_a_license_file_is_no_disagreement(tmp_path):
+    """The Hub's convention: `license: other` and the license in a LICENSE file."""
+    root = write_tree(tmp_path / "r", {"org2/b/README.md": "---\nlicense: other\n---\n# b\n", "org2/b/LICENSE": MIT})
+    doc = run_audit(root, asset="org2/b")
+    asset = next(a for a in doc["assets"] if a["id"] == "org2/b")
+    assert asset["license"] == "MIT" and "several licenses" not in asset["license_reading"]
+    assert not findings_of(doc, "PRV003")
