@@ -54,6 +54,14 @@ def audit_dataset(tmp_path, front: str, body: str):
             "# Data\n\nThe dataset is released under the Creative Commons Attribution 4.0 International license.\n",
             "CC-BY-4.0",
         ),
+        # the same sentence as the chooser's HTML snippet, its badge image first
+        (
+            '# Data\n\n<a rel="license" href="http://creativecommons.org/licenses/by-nc/4.0/"><img alt="Creative Commons'
+            ' License" style="border-width:0" src="https://i.creativecommons.org/l/by-nc/4.0/88x31.png" /></a><br />'
+            'This work is licensed under a <a rel="license" href="http://creativecommons.org/licenses/by-nc/4.0/">'
+            "Creative Commons Attribution-NonCommercial 4.0 International License</a>.\n",
+            "CC-BY-NC-4.0",
+        ),
     ],
 )
 def test_a_body_statement_is_the_license_when_the_front_matter_names_none(tmp_path, body, license):

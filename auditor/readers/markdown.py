@@ -220,11 +220,17 @@ _UNDER = re.compile(
 PARTS = {"code": "code", "repository": "code", "repo": "code", "weights": "weights", "checkpoint": "weights"}
 PARTS |= {"data": "data", "dataset": "data"}
 _BRACKET = re.compile(r"\s\(([^()]{1,80})\)")
+# "under the License is ...": the license named before, named again (not "Licence Ouverte")
+_REFERS_BACK = re.compile(r"licen[cs]e(?:\W*$|\s(?:is|are|and|for|to)\b)", re.I)
 RESTRICTED = "restricted"  # the shape's last word for a license named with a restriction added
 # A restriction the statement adds to the license it names: "MIT (non-commercial use only)"
 _RESTRICTION = re.compile(r"\b(?:only|non-?commercial|research|not|no|except|prohibited|without)\b", re.I)
 _LICENSE_HEADING = re.compile(r"licen[cs](?:e|es|ing)(?: information)?", re.I)
 _LINK = re.compile(r"\[([^\[\]]{1,150})\]\(([^()\s]{1,500})\)")
+# An HTML link, as Creative Commons' chooser writes its sentence: <a rel="license" href="URL">name</a>
+_HTML_LINK = re.compile(
+    r"<a\b[^<>]{0,500}?\bhref\s?=\s?[\"']([^\"'\s<>()]{1,500})[\"'][^<>]{0,500}>([^<>\[\]]{1,150})</a\s{0,50}>", re.I
+)
 _LICENSE_WORD = re.compile(r"\s+licen[cs]e$", re.I)  # "… 4.0 International License", as CC's chooser writes
 _TAIL = re.compile(r"\s\(|[.;:!?](?:\s|$)|\s[-–—]\s|\s\|")  # where a stated name ends
 
@@ -245,7 +251,8 @@ def stated_licenses(body: str, first_line: int) -> list[tuple[str, str | None, i
             start = (token.map or [0])[0] + first_line
             in_license = bool(_LICENSE_HEADING.fullmatch(section))
             for n, line in enumerate(uncomment(token.content).split("\n")):
-                found += _line_statements(line[:MAX_LINE].strip(), start + n, in_license and first_in_section)
+                said = _unhtml(line[: 4 * MAX_LINE])[:MAX_LINE].strip()
+                found += _line_statements(said, start + n, in_license and first_in_section)
                 first_in_section = False
     return found[:MAX_STATED]
 
@@ -281,6 +288,8 @@ def _item_statements(text: str, number: int, shape: str, part: str) -> list[tupl
     names the part ("(weights)") or adds a restriction ("(non-commercial use only)"): a restricted
     license is not the license named, so the statement names both, and its shape says "restricted"."""
     name, link = _named(text)
+    if _REFERS_BACK.match(name):  # "distributed under the License is distributed on an AS IS basis"
+        return []
     bracket = _BRACKET.match(_LINK.sub(r"\1", text), len(name)) if name else None
     said = bracket.group(1).strip().lower() if bracket else ""
     part = PARTS.get(said, part)
@@ -290,6 +299,11 @@ def _item_statements(text: str, number: int, shape: str, part: str) -> list[tupl
     names = [name, name.split(",", 1)[0].strip()]
     names += [_LICENSE_WORD.sub("", n) for n in names]
     return [(n, link, number, shape) for n in dict.fromkeys(names) if n]
+
+
+def _unhtml(line: str) -> str:
+    """A line as its statement reads: an HTML link as a Markdown one, other markup (an image) left out."""
+    return _ANY_TAG.sub("", _HTML_LINK.sub(r"[\2](\1)", line))
 
 
 def shape_part(pointer: str) -> str:
