@@ -42,6 +42,8 @@ def test_a_file_holding_two_license_texts_holds_both():
     match = licensetext.identify(APACHE + "\n\n" + NC)
     assert match.accepted and match.licenses == ("Apache-2.0", "CC-BY-NC-4.0")
     assert licensetext.identify(MIT + "\n" + APACHE).licenses == ("MIT", "Apache-2.0")
+    gpl, lgpl = ((TEXTS / f"{t}.txt").read_text(encoding="utf-8") for t in ("GPL-3.0", "LGPL-3.0"))
+    assert licensetext.identify(gpl + "\n" + lgpl).accepted  # the sentences they share leave each whole
 
 
 def test_a_sentence_between_two_texts_is_wording_of_the_file():

@@ -179,8 +179,8 @@ def _changed(words: list[Word], key: tuple[str, bool], span: set[int]) -> list[i
 def _cover(words: list[Word], shingles: frozenset[Shingle]) -> tuple[list[Held], list[bool]]:
     """The reference texts the text holds, picked greedily by the words each covers that those
     picked before do not (at least half its own: a text, not a shared sentence), in their order in
-    the text, each with the positions of the words it covers; and which words they cover (a tag
-    line's are the holder's, covered)."""
+    the text, each with the positions of the words it covers first (those of another text it shares a
+    sentence with are that text's); and which words they cover (a tag line's are the holder's, covered)."""
     references = _references()
     candidates = {key: full for key, (plain, full) in references.items() if _holds(shingles, plain)}
     covered = [tag for _, _, tag in words]
@@ -196,7 +196,7 @@ def _cover(words: list[Word], shingles: frozenset[Shingle]) -> tuple[list[Held],
             break
         for i in new:
             covered[i] = True
-        picked.append((key, spans[key]))
+        picked.append((key, set(new)))
         del candidates[key]
     return sorted(picked, key=lambda held: min(held[1])), covered
 
