@@ -101,9 +101,16 @@ def read_card(path: Path, rel: str, place: Placement) -> tuple[AssetRecord, list
     merged = _merge_config(body, body_line, problem)
     if meta is not None:
         _read_metadata(record, meta, path.parent, problem, merged)
-    if record.kind == "model":  # a model card's statement about its training data is the data's license
-        record.body_licenses = [s for s in record.body_licenses if markdown.shape_part(s.evidence.pointer) != "data"]
+    record.body_licenses = _own_statements(record)
     return _keyed(record, problems)
+
+
+def _own_statements(record: AssetRecord) -> list[LicenseStatement]:
+    """The body's statements about the card's asset: a model card's about its training data state
+    the data's license, not the model's."""
+    if record.kind != "model":
+        return record.body_licenses
+    return [s for s in record.body_licenses if markdown.shape_part(s.evidence.pointer) != "data"]
 
 
 def _merge_config(body: str, body_line: int, problem: CardReport) -> list[mergeconfig.Parent]:
