@@ -6,6 +6,8 @@ over its declared one: a conclusion speaks only of the declaration in the same d
 statements of different manifests all apply), a suffixed LICENSE-<name> file only where nothing else
 declares a known license, and last a statement in a card's body, which counts only when
 nothing else declares a license; a body that says otherwise is a disagreement, never a silent pick.
+A body stating the licenses of the work's parts ("MIT (code); CC BY-NC 4.0 (weights)") states them
+all: each binds where a release ships that part.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from auditor import license_parts, shipped
 from auditor.license_reading import known_readings, lookup, read_declared
 from auditor.licenses import KnowledgeBase
 from auditor.model import Asset, AssetGraph, AssetRecord, Edge, Evidence, LicenseStatement
+from auditor.readers.markdown import RESTRICTED, shape_part
 from auditor.vocabulary import Relation
 
 Said = list[tuple[str, str, list[Evidence]]]  # (which manifest, what it says, where), side by side
@@ -27,7 +30,8 @@ def effective_licenses(asset: Asset, kb: KnowledgeBase, curated: bool = True) ->
     own statement, its concluded license (SPDX licenseConcluded, CycloneDX acknowledgement
     "concluded") over the declared one of the same document; the statements of different manifests
     all apply, so a scanner's or licensee's conclusion never relaxes what the licensor's card
-    declares. Else the first statement of a card body that names a license the knowledge base knows."""
+    declares. Else the card body's first statement of a license the knowledge base knows about each
+    part of the work (all apply)."""
     if curated and asset.curation:
         c = asset.curation
         return [LicenseStatement(c.license, c.evidence)], f"curated by {c.curator} on {c.date}: {c.comment}"
@@ -40,11 +44,19 @@ def effective_licenses(asset: Asset, kb: KnowledgeBase, curated: bool = True) ->
     if statements:  # an SBOM's NOASSERTION gives no information: another manifest's statement stands
         note = f"the concluded license of {', '.join(concluding)} takes precedence over its declared one"
         return [s for s in statements if not _no_assertion(s)] or statements, note if concluding else ""
-    stated = next(body_statements(asset, kb), None)
-    if stated is None:
+    stated = _by_part(list(body_statements(asset, kb)))
+    if not stated:
         return [], ""
-    where = stated.evidence
-    return [stated], f"stated in the {where.pointer} at {where.file}:{where.line}; nothing else declares one"
+    where = ", ".join(f"{s.evidence.pointer} at {s.evidence.file}:{s.evidence.line}" for s in stated)
+    return stated, f"stated in the {where}; nothing else declares one"
+
+
+def _by_part(stated: list[LicenseStatement]) -> list[LicenseStatement]:
+    """The first statement about each part of the work (all apply), in the order written."""
+    first: dict[str, LicenseStatement] = {}
+    for statement in stated:
+        first.setdefault(shape_part(statement.evidence.pointer), statement)
+    return list(first.values())
 
 
 def declaring(asset: Asset, kb: KnowledgeBase) -> list[AssetRecord]:
@@ -76,10 +88,13 @@ def _no_assertion(statement: LicenseStatement) -> bool:
 
 
 def body_statements(asset: Asset, kb: KnowledgeBase) -> Iterator[LicenseStatement]:
-    """The statements of the asset's card bodies that name licenses the knowledge base knows, in order."""
+    """The statements of the asset's card bodies that name licenses the knowledge base knows, or one
+    with a restriction added (a license of unknown terms), in order."""
     for statement in (s for r in asset.records for s in r.body_licenses):
         reading = read_declared([statement], kb)
-        if reading.status == "ok" and (reading.licenses or reading.alternatives):
+        if shape_part(statement.evidence.pointer) == RESTRICTED or (
+            reading.status == "ok" and (reading.licenses or reading.alternatives)
+        ):
             yield statement
 
 
@@ -91,11 +106,16 @@ def disagreements(asset: Asset, kb: KnowledgeBase) -> Iterator[tuple[str, str, l
         for label, statements in (("declared", record.licenses), ("concluded", record.concluded)):
             if statements and not all(_no_assertion(s) for s in statements):
                 reading = read_declared(statements, kb, asset)
+                if _unnamed_other(statements, reading.status):
+                    continue
                 value = reading.expression or reading.status
                 entry = (f"{record.source} ({label})", value, [s.evidence for s in statements])
                 if not any(e[:2] == entry[:2] for e in said):
                     said.append(entry)
+    parts = not said  # nothing declared: the body's statements about other parts are not rivals
     for statement in body_statements(asset, kb):  # ranked last, but a body that says otherwise is heard
+        if parts and said and shape_part(statement.evidence.pointer) != shape_part(said[0][2][0].pointer):
+            continue
         value = str(read_declared([statement], kb).expression)
         if not any(v == value for _, v, _ in said):
             said.append(
@@ -135,6 +155,12 @@ def upstream_disagreements(
                 for f, edges in sorted(by_file.items())
             ]
             yield child, _side_by_side(said), [e for _, _, ev in said for e in ev]
+
+
+def _unnamed_other(statements: list[LicenseStatement], status: str) -> bool:
+    """`license: other` that no name or link the knowledge base knows makes a license: the Hub's way
+    of pointing to a LICENSE file, it states no license and disagrees with none."""
+    return status != "ok" and all((s.raw or "").strip().lower() == "other" for s in statements)
 
 
 def _side_by_side(said: Said) -> str:

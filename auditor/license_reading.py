@@ -123,9 +123,9 @@ def _combine(parts: list[_Part], kb: KnowledgeBase) -> LicenseReading:
             if p.expression
         )
     )
-    reading = (
-        parts[0].reading if len(parts) == 1 else "several licenses listed: read as all applying (conjunctive reading)"
-    )
+    stating = [p for p in parts if p.expression] or parts  # a settled `license: other` states none
+    several = "several licenses listed: read as all applying (conjunctive reading)"
+    reading = stating[0].reading if len(stating) == 1 else several
     notes = tuple(n for p in parts for n in p.notes)
     decided = tuple(p.field for p in parts)
     exceptions = tuple(dict.fromkeys(e for p in parts for e in p.exceptions))

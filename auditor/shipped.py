@@ -14,7 +14,7 @@ from collections import defaultdict
 from functools import cache
 from itertools import islice
 
-from auditor.harvest.licensetext import reference_texts
+from auditor.harvest.licensetext import NAMED, reference_texts
 from auditor.harvest.modelfolder import is_terms_file
 from auditor.harvest.registry import IN_FOLDER
 from auditor.license_reading import lookup
@@ -175,7 +175,11 @@ def licenses(asset: Asset, kb: KnowledgeBase) -> dict[str, list[Evidence]]:
     License"), nor does an empty one."""
     found: dict[str, list[Evidence]] = {}
     for record in (r for r in asset.records if r.role == "license"):
-        held = [(lookup(s.raw, kb), s.evidence) for s in record.licenses if s.raw is not None]
+        held = [
+            (lookup(s.raw, kb), s.evidence)
+            for s in record.licenses
+            if s.raw is not None and not s.evidence.pointer.startswith(NAMED)
+        ]
         linked = [(lookup(url, kb), Evidence(record.source, f"links {url}", line)) for url, line in _urls(record)]
         for lic, evidence in held + [(lic, e) for lic, e in linked if lic and kb.linked_copy(lic.id)]:
             if lic is not None and evidence not in found.setdefault(lic.id, []):

@@ -54,6 +54,14 @@ def audit_dataset(tmp_path, front: str, body: str):
             "# Data\n\nThe dataset is released under the Creative Commons Attribution 4.0 International license.\n",
             "CC-BY-4.0",
         ),
+        # the same sentence as the chooser's HTML snippet, its badge image first
+        (
+            '# Data\n\n<a rel="license" href="http://creativecommons.org/licenses/by-nc/4.0/"><img alt="Creative Commons'
+            ' License" style="border-width:0" src="https://i.creativecommons.org/l/by-nc/4.0/88x31.png" /></a><br />'
+            'This work is licensed under a <a rel="license" href="http://creativecommons.org/licenses/by-nc/4.0/">'
+            "Creative Commons Attribution-NonCommercial 4.0 International License</a>.\n",
+            "CC-BY-NC-4.0",
+        ),
     ],
 )
 def test_a_body_statement_is_the_license_when_the_front_matter_names_none(tmp_path, body, license):
@@ -118,3 +126,27 @@ def test_the_quick_look_for_statements_misses_none(body, name):
     found = [n for n, *_ in stated_licenses(body, 1)]
     assert (found[0] if found else None) == name
     assert _may_state(body) or not found
+
+
+@pytest.mark.parametrize(
+    ("body", "license", "status"),
+    [
+        ("This model is not licensed under the MIT license. All rights reserved.", None, "missing"),
+        ("This model is licensed under MIT (non-commercial use only).", None, "unrecognised"),
+        ("License: MIT (code); CC BY-NC 4.0 (weights)", "MIT AND CC-BY-NC-4.0", "ok"),
+        (
+            "The code in this repository is released under the MIT license.\n\n"
+            "The model weights are licensed under CC BY-NC 4.0.",
+            "MIT AND CC-BY-NC-4.0",
+            "ok",
+        ),
+        ("## Training data\n\nThe data is released under the MIT license.", None, "missing"),
+    ],
+)
+def test_a_negated_restricted_partial_or_data_statement_is_read_as_it_says(tmp_path, body, license, status):
+    """ "Not licensed under MIT" grants nothing; MIT "for non-commercial use only" is not MIT; the
+    licenses of the code and of the weights all apply; a model card's data license is the data's."""
+    doc = audit_card(tmp_path, NO_LICENSE, f"# Model\n\n{body}\n")
+    asset = _asset(doc)
+    assert (asset["license"], asset["license_status"]) == (license, status), asset
+    assert not [f for f in doc["findings"] if f["rule"] == "PRV003"]

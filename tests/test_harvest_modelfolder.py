@@ -223,12 +223,10 @@ def test_hub_snapshot_configs_and_license_files():
     assert notice.statements[0].field == "notice"
     assert notice.statements[0].value.startswith("Llama 3.1 is licensed under the Llama 3.1 Community License")
     assert problems_of(result, f"{base}/NOTICE") == [] and notice.licenses == []
-    (license_,) = records_of(result, f"{base}/LICENSE")
-    assert license_.licenses == []
-    (problem,) = problems_of(result, f"{base}/LICENSE")
-    assert problem.code == "unidentified-license" and problem.message.startswith(
-        "LICENSE text matches no known license (best: "
-    )
+    (license_,) = records_of(result, f"{base}/LICENSE")  # no license text: a notice naming one by its URL
+    (named,) = license_.licenses
+    assert (named.raw, named.link, named.evidence.line) == (None, "https://www.llama.com/llama3_1/license/", 4)
+    assert named.evidence.pointer == "license notice (URL)" and problems_of(result, f"{base}/LICENSE") == []
 
 
 def test_malformed_config_is_unreadable(tmp_path):
@@ -365,7 +363,7 @@ def test_every_known_reference_text_names_a_license_of_the_knowledge_base():
     assert (TEXTS / "SOURCES.md").is_file()
 
 
-def test_apache_header_is_not_taken_for_the_license(tmp_path):
+def test_apache_header_names_the_license_but_is_not_its_text(tmp_path):
     header = """\
         Copyright 2024 Acme Corp.
 
@@ -380,10 +378,14 @@ def test_apache_header_is_not_taken_for_the_license(tmp_path):
         WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
         """
     record, problems, entry = read_one(tmp_path, "LICENSE.txt", header)
-    assert record.licenses == [] and entry.status == "read"
-    (problem,) = problems
-    assert problem.code == "unidentified-license"
-    assert problem.message.startswith("LICENSE.txt text matches no known license (best: Apache-2.0 at 0.")
+    assert problems == [] and entry.status == "read"
+    (named,) = record.licenses  # the URL names it too: the sentence is enough
+    assert (named.raw, named.name, named.evidence.pointer) == (
+        None,
+        "Apache License, Version 2.0",
+        "license notice (licensed under)",
+    )
+    assert not licensetext.identify(header).held
 
 
 def test_apache_notice_file_is_a_notice_not_a_license(tmp_path):

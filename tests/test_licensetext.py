@@ -3,6 +3,7 @@ modifies, and a file holding several license texts holds each of them."""
 
 from __future__ import annotations
 
+import pytest
 from conftest import findings_of, run_audit, write_tree
 
 from auditor.harvest import licensetext
@@ -41,6 +42,8 @@ def test_a_file_holding_two_license_texts_holds_both():
     match = licensetext.identify(APACHE + "\n\n" + NC)
     assert match.accepted and match.licenses == ("Apache-2.0", "CC-BY-NC-4.0")
     assert licensetext.identify(MIT + "\n" + APACHE).licenses == ("MIT", "Apache-2.0")
+    gpl, lgpl = ((TEXTS / f"{t}.txt").read_text(encoding="utf-8") for t in ("GPL-3.0", "LGPL-3.0"))
+    assert licensetext.identify(gpl + "\n" + lgpl).accepted  # the sentences they share leave each whole
 
 
 def test_a_sentence_between_two_texts_is_wording_of_the_file():
@@ -95,3 +98,83 @@ def test_accepted_and_modified_split_the_files_holding_known_texts_by_their_own_
     for text, expected in cases.items():
         match = licensetext.identify(text)
         assert (match.holds_known, match.accepted, match.modified) == expected, text[:40]
+
+
+BSD3 = (TEXTS / "BSD-3-Clause.txt").read_text(encoding="utf-8")
+
+
+def test_a_few_words_changed_in_the_grant_are_a_modified_text():
+    text = MIT.replace("in the Software without restriction", "in the Software for non-commercial purposes only")
+    match = licensetext.identify(text)
+    assert match.score >= licensetext.THRESHOLD and match.modified and match.added == (3,)
+
+
+def test_a_short_clause_put_in_is_a_modified_text():
+    at = APACHE.index("END OF TERMS")
+    match = licensetext.identify(APACHE[:at] + "10. No commercial use.\n\n" + APACHE[at:])
+    assert match.modified
+
+
+def test_words_left_out_of_the_grant_are_a_modified_text():
+    assert licensetext.identify(MIT.replace("sublicense, and/or sell copies", "copies")).modified
+
+
+def test_a_rider_on_a_line_opening_with_copyright_is_no_copyright_notice():
+    rider = "Copyright holder reserves all commercial rights: any commercial use of the Software is prohibited."
+    assert licensetext.identify(MIT + "\n" + rider + "\n").modified
+
+
+def test_filled_in_blanks_notices_numbering_and_markdown_are_no_modification():
+    text = (
+        "# BSD 3-Clause License\n\nCopyright (c) 2019, Acme Corp.\nCopyright Contributors to Acme\n\n"
+        + BSD3.replace("Redistributions of source", "1. **Redistributions** of source")
+        .replace("the ORGANIZATION", "Acme Corp.")
+        .replace("COPYRIGHT HOLDER OR CONTRIBUTORS", "ACME CORP. OR CONTRIBUTORS")
+    )
+    assert licensetext.identify(text).accepted
+    https = APACHE.replace("http://www.apache.org/licenses/", "https://www.apache.org/licenses/")
+    filled = https.replace("[yyyy] [name of copyright owner]", "2024 Acme Corp.")
+    assert licensetext.identify(filled.replace("(c) You must retain", "(c)\nYou must retain")).accepted
+
+
+def test_the_closest_of_two_texts_covering_a_file_alike_is_the_one_it_holds():
+    """BSD-3-Clause-Clear holds the BSD-2-Clause words and one more ("COPYRIGHT OWNER" is its)."""
+    bsd2 = (TEXTS / "BSD-2-Clause.txt").read_text(encoding="utf-8").replace("HOLDER OR", "OWNER OR")
+    assert licensetext.identify(bsd2).licenses == ("BSD-2-Clause",)
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "SPDX-License-Identifier: CC-BY-NC-4.0\n",
+        "The weights in this repository are licensed under CC BY-NC 4.0.\nCommercial use is not permitted.\n",
+        "Model weights:\nhttps://creativecommons.org/licenses/by-nc/4.0/\n",
+    ],
+)
+def test_a_license_file_naming_a_license_declares_it(tmp_path, notice):
+    doc = _fine_tune_of(tmp_path, notice)
+    assert findings_of(doc, "CMP001") and not findings_of(doc, "INP002")
+
+
+def test_a_license_file_naming_a_license_gives_no_copy_of_it(tmp_path):
+    root = write_tree(
+        tmp_path / "r",
+        {
+            "acme/ft/README.md": "---\nbase_model: org2/b\n---\n# ft\n",
+            "acme/ft/LICENSE": "SPDX-License-Identifier: Apache-2.0\n",
+            "acme/ft/model.safetensors": b"\x02\0\0\0\0\0\0\0{}",
+            "org2/b/README.md": "---\nlicense: apache-2.0\n---\n# b\n",
+            "mlaudit.toml": '[release]\nasset = "acme/ft"\nuse = "commercial"\ndistribution = "weights"\n',
+        },
+    )
+    doc = run_audit(root)
+    assert any("Apache-2.0" in f["message"] for f in findings_of(doc, "OBL002"))
+
+
+def test_license_other_pointing_to_a_license_file_is_no_disagreement(tmp_path):
+    """The Hub's convention: `license: other` and the license in a LICENSE file."""
+    root = write_tree(tmp_path / "r", {"org2/b/README.md": "---\nlicense: other\n---\n# b\n", "org2/b/LICENSE": MIT})
+    doc = run_audit(root, asset="org2/b")
+    asset = next(a for a in doc["assets"] if a["id"] == "org2/b")
+    assert asset["license"] == "MIT" and "several licenses" not in asset["license_reading"]
+    assert not findings_of(doc, "PRV003")

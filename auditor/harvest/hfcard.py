@@ -103,6 +103,7 @@ def read_card(path: Path, rel: str, place: Placement, text: str | None = None) -
     merged = _merge_config(body, body_line, problem)
     if meta is not None:
         _read_metadata(record, meta, path.parent, problem, merged)
+    record.body_licenses = _own_statements(record)
     return _keyed(record, problems)
 
 
@@ -113,6 +114,14 @@ def _body_licenses(body: str, body_line: int, rel: str) -> list[LicenseStatement
         for name, link, line, shape in markdown.stated_licenses(body, body_line)
         for where in [Evidence(rel, f"card body ({shape})", line)]
     ]
+
+
+def _own_statements(record: AssetRecord) -> list[LicenseStatement]:
+    """The body's statements about the card's asset: a model card's about its training data state
+    the data's license, not the model's."""
+    if record.kind != "model":
+        return record.body_licenses
+    return [s for s in record.body_licenses if markdown.shape_part(s.evidence.pointer) != "data"]
 
 
 def _merge_config(body: str, body_line: int, problem: CardReport) -> list[mergeconfig.Parent]:

@@ -12,7 +12,13 @@ A file may hold more than one license (a code license followed by the weights' l
 license with a rider is not that license (SPDX License List Matching Guidelines: only replaceable
 or omittable text may differ). So the file is covered, greedily, by the reference texts it holds
 (at THRESHOLD or above, as a whole or in full), and what none of them covers is its own wording:
-a run of ADDED_RUN words or more makes the file a modified text, whose terms are unknown.
+a run of ADDED_RUN words or more makes the file a modified text, whose terms are unknown. So does
+any word changed, put in or left out inside a text it holds (licensediff): "without restriction"
+made "for non-commercial purposes only" is a few words, and the terms are not the license's.
+
+A short file that is no license text but names one (an SPDX-License-Identifier line, "licensed
+under CC BY-NC 4.0", the license's URL) is the repository's statement of its license: it declares
+that license, though it gives no copy of it (shipped reads only held texts as copies).
 
 Texts under texts/other/ are close variants the knowledge base does not know (MIT-0 beside MIT):
 they are compared too, so that such a text is reported as unidentified rather than taken for its
@@ -26,8 +32,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from auditor import license_parts
+from auditor.harvest import licensediff
 from auditor.license_parts import TEXT_POINTER, texts_dir
 from auditor.model import Evidence, LicenseStatement, Problem
+from auditor.readers.markdown import stated_licenses
 from auditor.readers.values import shorten_line
 
 THRESHOLD = 0.8
@@ -36,11 +44,23 @@ ADDED_RUN = 8  # words in a row no held text has: a sentence, not a filled-in na
 MAX_HELD = 4  # license texts told apart in one file
 Shingle = tuple[str, ...]  # SHINGLE words in a row
 Word = tuple[str, int, bool]  # a word, its line (from 1), whether on a tag line (copyright, SPDX)
+Held = tuple[tuple[str, bool], set[int]]  # a reference text a file holds, the positions of the words it covers
 SHOWN_LINES = 3  # added lines a finding quotes
 MAX_WORDS = 60_000  # longer than any reference text; bounds the work on hostile input
+MAX_NOTICE_WORDS = 100  # a file this short matching no text is a notice naming its license, not a document
+NAMED = "license notice"  # the pointer of a license a file names without holding its text
+_SPDX_TAG = re.compile(r"^[\W_]*spdx-license-identifier:[ \t]*(\S[^\n]{0,200}?)[ \t]*$", re.I | re.M)
+_URL = re.compile(r"https?://[^\s<>\"')\]]{1,300}")
+_LICENSE_URL = re.compile(r"licen[cs]|publicdomain|creativecommons", re.I)  # a license's page, not a project's
 
-# A line that tags the text rather than licenses: its holder's copyright, an SPDX tag naming it
-_TAG_LINE = re.compile(r"^[\W_]*(copyright\b|\(c\)|©|all rights reserved|spdx-[a-z-]+:)", re.I)
+# A line that tags the text rather than licenses: its holder's copyright notice ("Copyright" then
+# "(c)", "©", a year or a blank to fill in, README, Obligations; "(c)" or "©" then a year, not a
+# clause "(c) You must"), an SPDX tag naming it; and a line "Copyright" then a name, shorter than a
+# sentence (ADDED_RUN words: "Copyright Contributors to the Trio project", not a rider)
+_TAG_LINE = re.compile(
+    r"^[\W_]*(copyright\s*(\(c\)|©|\d{4}|[\[<])|(\(c\)|©)\s*(\d{4}|copyright)|all rights reserved\W*$|spdx-[a-z-]+:)",
+    re.I,
+)
 _WORD = re.compile(r"[^\W_]+")
 # the file's own words offering the texts it holds as a choice ("licensed under either of ... at your
 # option", the Rust convention for MIT OR Apache-2.0): a dual license, of which the licensee complies with one
@@ -57,7 +77,7 @@ class Match:
     score: float
     known: bool = True  # False: a variant the knowledge base does not know (texts/other/)
     held: tuple[tuple[str, bool], ...] = ()  # (license id, known) of each text the file holds
-    added: tuple[int, ...] = ()  # lines (from 1) with a run of ADDED_RUN words no held text has
+    added: tuple[int, ...] = ()  # lines (from 1) with wording of its own: added, or changed in a held text
     offered: bool = False  # the file's own words offer the texts it holds as a choice (_CHOICE)
 
     @property
@@ -80,11 +100,12 @@ class Match:
         return tuple(license_id for license_id, _ in self.held)
 
 
-def statements(text: str, name: str, rel: str) -> tuple[list[LicenseStatement], list[Problem]]:
+def statements(text: str, name: str, rel: str, notice: bool = False) -> tuple[list[LicenseStatement], list[Problem]]:
     """What the license file `name` (at `rel`) states, told from its text: each license whose text it
     is, or their choice (OR) where the file's own words offer one; a modified text as a license of
-    unknown terms (a LicenseRef naming what it modifies), with a problem quoting the lines it adds;
-    and a problem for a text that matches nothing known."""
+    unknown terms (a LicenseRef naming what it modifies), with a problem quoting the lines it adds; the
+    licenses a short license file (not a NOTICE, whose URLs are attributions) names; and a problem for
+    a text that matches nothing known."""
     match = identify(text)
     if match.accepted and match.offered:
         where = Evidence(rel, f"{TEXT_POINTER} (holds their full texts and offers them as a choice)", 1)
@@ -100,13 +121,43 @@ def statements(text: str, name: str, rel: str) -> tuple[list[LicenseStatement], 
         more = f" and {len(match.added) - SHOWN_LINES} more lines" if len(match.added) > SHOWN_LINES else ""
         where = Evidence(rel, TEXT_POINTER, match.added[0])
         message = (
-            f"{name} is not the text of {texts}: it adds wording of its own ({quoted}{more}), so its terms "
+            f"{name} is not the text of {texts}: it adds or changes wording of its own ({quoted}{more}), so its terms "
             "are unknown until a person reads them"
         )
         raw = "LicenseRef-modified-" + "-and-".join(match.licenses)
         return [LicenseStatement(raw, where)], [Problem("modified-license", message, where)]
+    short = len(_WORD.findall(text, 0, 20_000)) <= MAX_NOTICE_WORDS
+    named = _named(text, rel) if short and not notice else []
+    if named:
+        return named, []
     message = f"{name} text matches no known license (best: {_best(match)})"
     return [], [Problem("unidentified-license", message, Evidence(rel, TEXT_POINTER, 1))]
+
+
+def _named(text: str, rel: str) -> list[LicenseStatement]:
+    """The licenses a notice names: by an SPDX-License-Identifier line, a sentence ("licensed under
+    X", read as a card body's) or, where neither does, a license's URL, each with its line."""
+    found = [
+        LicenseStatement(tag.group(1), Evidence(rel, f"{NAMED} (SPDX-License-Identifier)", _line(text, tag.start())))
+        for tag in _SPDX_TAG.finditer(text)
+    ]
+    lines: set[int] = set()
+    for said, link, line, shape in stated_licenses(text, 1):
+        if line not in lines:  # the first reading of a sentence; the others are the card reader's fallbacks
+            lines.add(line)
+            where = Evidence(rel, f"{NAMED} ({shape})", line)
+            found.append(LicenseStatement(None, where, name=said, link=link, name_evidence=where, link_evidence=where))
+    linked = {s.link for s in found}
+    for url in (u.group(0).rstrip(".,;:") for u in _URL.finditer(text) if not found):
+        if url not in linked and _LICENSE_URL.search(url):
+            linked.add(url)
+            where = Evidence(rel, f"{NAMED} (URL)", _line(text, text.index(url)))
+            found.append(LicenseStatement(None, where, link=url, link_evidence=where))
+    return found[:MAX_HELD]
+
+
+def _line(text: str, at: int) -> int:
+    return text.count("\n", 0, at) + 1
 
 
 def _best(match: Match) -> str:
@@ -126,35 +177,49 @@ def identify(text: str) -> Match:
         score = _dice(shingles, reference)
         if score > best.score:
             best = Match(license_id, score, known)
-    held, covered = _cover(words, shingles)
-    added = _added(words, covered) if held else ()
+    picked, covered = _cover(words, shingles)
+    kept = license_parts.whole([license_id for (license_id, _), _ in picked])
+    held = tuple(key for key, _ in picked if key[0] in kept)
+    changed = {line for key, span in picked for line in _changed(words, key, span)} if held else set()
+    added = tuple(sorted({*_added(words, covered), *changed})) if held else ()
     own = " ".join(w for (w, _, _), done in zip(words, covered, strict=True) if not done)
     return Match(best.license, best.score, best.known, held, added, len(held) > 1 and bool(_CHOICE.search(own)))
 
 
-def _cover(words: list[Word], shingles: frozenset[Shingle]) -> tuple[tuple[tuple[str, bool], ...], list[bool]]:
+def _changed(words: list[Word], key: tuple[str, bool], span: set[int]) -> list[int]:
+    """The lines where the text departs from the held reference `key` within the words it covers."""
+    inside = words[min(span) : max(span) + 1]
+    return [inside[i][1] for i in licensediff.departures([(w, tag) for w, _, tag in inside], _aligned(key))]
+
+
+def _cover(words: list[Word], shingles: frozenset[Shingle]) -> tuple[list[Held], list[bool]]:
     """The reference texts the text holds, picked greedily by the words each covers that those
     picked before do not (at least half its own: a text, not a shared sentence), in their order in
-    the text; and which words they cover (a tag line's are the holder's, covered)."""
-    candidates = {key: full for key, (plain, full) in _references().items() if _holds(shingles, plain)}
+    the text, each with the positions of the words it covers first (those of another text it shares a
+    sentence with are that text's); and which words they cover (a tag line's are the holder's, covered).
+    A part of a license (texts/parts/) is compared only beside the license it belongs to."""
+    references = _references()
+    candidates = {key: full for key, (plain, full) in references.items() if _holds(shingles, plain)}
     held = {license_id for license_id, _ in candidates}
-    candidates |= {
-        key: full for key, (of, plain, full) in _appendices().items() if of in held and _holds(shingles, plain)
-    }
+    parts = {key: (plain, full) for key, (of, plain, full) in _appendices().items() if of in held}
+    references = {**references, **{key: texts for key, texts in parts.items() if _holds(shingles, texts[0])}}
+    candidates |= {key: references[key][1] for key in parts if key in references}
     covered = [tag for _, _, tag in words]
-    picked: list[tuple[int, tuple[str, bool]]] = []
+    picked: list[Held] = []
     while candidates and len(picked) < MAX_HELD:
         spans = {key: _covers(words, reference) for key, reference in candidates.items()}
-        key = max(spans, key=lambda k: sum(1 for i in spans[k] if not covered[i]))
+        new_words = {k: sum(1 for i in spans[k] if not covered[i]) for k in spans}
+        # the most words; of texts covering about as many (BSD-3-Clause inside BSD-3-Clause-Clear), the closest
+        most = max(new_words.values())
+        key = max((k for k in spans if new_words[k] > most - SHINGLE), key=lambda k: _dice(shingles, references[k][0]))
         new = [i for i in spans[key] if not covered[i]]
         if len(new) < max(ADDED_RUN, len(spans[key]) / 2):
             break
         for i in new:
             covered[i] = True
-        picked.append((min(spans[key]), key))
+        picked.append((key, set(new)))
         del candidates[key]
-    kept = license_parts.whole([license_id for _, (license_id, _) in picked])
-    return tuple(key for _, key in sorted(picked) if key[0] in kept), covered
+    return sorted(picked, key=lambda held: min(held[1])), covered
 
 
 def _holds(shingles: frozenset[Shingle], reference: frozenset[Shingle]) -> bool:
@@ -197,6 +262,14 @@ def reference_texts() -> dict[tuple[str, bool], str]:
 
 
 @cache
+def _aligned(key: tuple[str, bool]) -> licensediff.Reference:
+    """The reference text `key` (a license's or a part's) word by word, as licensediff aligns a text with it."""
+    text = reference_texts().get(key) or (texts_dir() / f"{key[0]}.txt").read_text(encoding="utf-8")
+    lines = text.lower().splitlines()
+    return licensediff.reference([(w, lines[line - 1], tag) for w, line, tag in _words(text)])
+
+
+@cache
 def _references() -> dict[tuple[str, bool], tuple[frozenset[Shingle], frozenset[Shingle]]]:
     """Shingles of every reference text: without its tag lines, to score a text, and with them, to
     tell which words of a text it has (a reflowed text has them mid-line)."""
@@ -227,8 +300,9 @@ def _words(text: str) -> list[Word]:
     """(word, line from 1, on a tag line) of `text`, lowercased, without punctuation."""
     found: list[Word] = []
     for number, line in enumerate(text.lower().splitlines(), start=1):
-        tag = bool(_TAG_LINE.match(line.strip()))
-        found += [(word, number, tag) for word in _WORD.findall(line.replace("licence", "license"))]
+        words = _WORD.findall(line.replace("licence", "license"))
+        tag = bool(_TAG_LINE.match(line.strip())) or (words[:1] == ["copyright"] and len(words) < ADDED_RUN)
+        found += [(word, number, tag) for word in words]
         if len(found) >= MAX_WORDS:
             return found[:MAX_WORDS]
     return found

@@ -259,7 +259,7 @@ def _read_license(path: Path, record: AssetRecord, problems: list[Problem]) -> b
     record.role, record.text = ("notice" if notice else "license"), text
     if notice and text.strip():
         record.statements.append(Statement("notice", shorten(text.strip()), Evidence(rel, "text", 1)))
-    found, unread = licensetext.statements(text, path.name, rel)
+    found, unread = licensetext.statements(text, path.name, rel, notice)
     record.licenses += found
     problems += unread if found or not notice else []  # a NOTICE is no license text, unless it holds one
     return True

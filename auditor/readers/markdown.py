@@ -262,14 +262,28 @@ MAX_LINE = 300
 MAX_STATED = 8  # statements kept from one body: a card states its license once or twice
 _LICENSE_FIELD = re.compile(r"^[-*+>\s]{0,4}(?:\*\*|__)?licen[cs]e(?:\*\*|__)?\s?:(?:\*\*|__)?\s*(\S.{0,150})$", re.I)
 _UNDER = re.compile(
-    r"(?:^|\b(?:this|the|our) (?:model|dataset|repository|repo|work|project|code|data|weights|checkpoints?|adapter)s?"
-    r" (?:is|are) (?:\w+ ){0,2}?)"
+    r"(?:^|\b(?:this|the|our) (?:(?:model|pretrained|trained) )?"
+    r"(model|dataset|repository|repo|work|project|code|data|weights|checkpoint|adapter)s?"
+    r"(?: (?:in|of) (?:this|the) \w+)? (?:is|are) (?:(?!not |never )\w+ ){0,2}?)"
     r"(?:licensed|released|distributed|made available|available|provided|shared)(?: \w+){0,2}? under"
-    r" (?:the terms of )?(?:the |an? )?(\S.{0,150})",
+    r" (?:the terms of )?(?:the |an? )?(?P<name>\S.{0,150})",
     re.I,
 )
+# What part of the work a statement is about, from its subject or a bracket after the name ("MIT (code)")
+PARTS = {"code": "code", "repository": "code", "repo": "code", "weights": "weights", "checkpoint": "weights"}
+PARTS |= {"data": "data", "dataset": "data"}
+_BRACKET = re.compile(r"\s\(([^()]{1,80})\)")
+# "under the License is ...": the license named before, named again (not "Licence Ouverte")
+_REFERS_BACK = re.compile(r"licen[cs]e(?:\W*$|\s(?:is|are|and|for|to)\b)", re.I)
+RESTRICTED = "restricted"  # the shape's last word for a license named with a restriction added
+# A restriction the statement adds to the license it names: "MIT (non-commercial use only)"
+_RESTRICTION = re.compile(r"\b(?:only|non-?commercial|research|not|no|except|prohibited|without)\b", re.I)
 _LICENSE_HEADING = re.compile(r"licen[cs](?:e|es|ing)(?: information)?", re.I)
 _LINK = re.compile(r"\[([^\[\]]{1,150})\]\(([^()\s]{1,500})\)")
+# An HTML link, as Creative Commons' chooser writes its sentence: <a rel="license" href="URL">name</a>
+_HTML_LINK = re.compile(
+    r"<a\b[^<>]{0,500}?\bhref\s?=\s?[\"']([^\"'\s<>()]{1,500})[\"'][^<>]{0,500}>([^<>\[\]]{1,150})</a\s{0,50}>", re.I
+)
 _LICENSE_WORD = re.compile(r"\s+licen[cs]e$", re.I)  # "… 4.0 International License", as CC's chooser writes
 _TAIL = re.compile(r"\s\(|[.;:!?](?:\s|$)|\s[-–—]\s|\s\|")  # where a stated name ends
 
@@ -290,7 +304,8 @@ def stated_licenses(body: str, first_line: int) -> list[tuple[str, str | None, i
             start = (token.map or [0])[0] + first_line
             in_license = bool(_LICENSE_HEADING.fullmatch(section))
             for n, line in enumerate(uncomment(token.content).split("\n")):
-                found += _line_statements(line[:MAX_LINE].strip(), start + n, in_license and first_in_section)
+                said = _unhtml(line[: 4 * MAX_LINE])[:MAX_LINE].strip()
+                found += _line_statements(said, start + n, in_license and first_in_section)
                 first_in_section = False
     return found[:MAX_STATED]
 
@@ -304,22 +319,51 @@ def _may_state(text: str) -> bool:
 
 
 def _line_statements(line: str, number: int, opens_license_section: bool) -> list[tuple[str, str | None, int, str]]:
-    """A line's statement; when the name runs on past a comma ("CC BY 4.0, but the images ..."), the
-    part before the comma follows as a second reading ("Apache License, Version 2.0" needs the whole),
-    and a name closed by the word License without it (Creative Commons' own sentence: "licensed under a
-    Creative Commons Attribution 4.0 International License")."""
+    """A line's statements: one per license a "License:" line lists ("MIT (code); CC BY-NC 4.0
+    (weights)"), each with the part of the work it is about (its shape says "; code"); a negated
+    sentence ("is not licensed under") states none."""
     if match := _LICENSE_FIELD.match(line):
-        text, shape = match.group(1), "license line"
+        items, shape, part = match.group(1).split(";"), "license line", ""
     elif " under " in line.lower() and (match := _UNDER.search(line)):  # the phrase _UNDER needs, found fast
-        text, shape = match.group(1), "licensed under"
+        items, shape, part = [match.group("name")], "licensed under", PARTS.get((match.group(1) or "").lower(), "")
     elif opens_license_section and 0 < len(line) <= MAX_LABEL:
-        text, shape = line, "License section"
+        items, shape, part = [line], "License section", ""
     else:
         return []
+    return [found for item in items for found in _item_statements(item.strip(), number, shape, part)]
+
+
+def _item_statements(text: str, number: int, shape: str, part: str) -> list[tuple[str, str | None, int, str]]:
+    """The statement of one named license; when the name runs on past a comma ("CC BY 4.0, but the
+    images ..."), the part before the comma follows as a second reading ("Apache License, Version 2.0"
+    needs the whole), and a name closed by the word License without it (Creative Commons' own sentence:
+    "licensed under a Creative Commons Attribution 4.0 International License"). A bracket after the name
+    names the part ("(weights)") or adds a restriction ("(non-commercial use only)"): a restricted
+    license is not the license named, so the statement names both, and its shape says "restricted"."""
     name, link = _named(text)
+    if _REFERS_BACK.match(name):  # "distributed under the License is distributed on an AS IS basis"
+        return []
+    bracket = _BRACKET.match(_LINK.sub(r"\1", text), len(name)) if name else None
+    said = bracket.group(1).strip().lower() if bracket else ""
+    part = PARTS.get(said, part)
+    if _RESTRICTION.search(said):
+        return [(f"{name} ({said})", link, number, f"{shape}; {RESTRICTED}")]
+    shape += f"; {part}" if part else ""
     names = [name, name.split(",", 1)[0].strip()]
     names += [_LICENSE_WORD.sub("", n) for n in names]
     return [(n, link, number, shape) for n in dict.fromkeys(names) if n]
+
+
+def _unhtml(line: str) -> str:
+    """A line as its statement reads: an HTML link as a Markdown one, other markup (an image) left out."""
+    return _ANY_TAG.sub("", _HTML_LINK.sub(r"[\2](\1)", line))
+
+
+def shape_part(pointer: str) -> str:
+    """What a body statement's evidence pointer ("card body (licensed under; weights)") says it is
+    about: a part of the work, RESTRICTED, or "" for the whole work."""
+    _, sep, part = pointer.rstrip(")").rpartition("; ")
+    return part if sep else ""
 
 
 def _named(text: str) -> tuple[str, str | None]:
