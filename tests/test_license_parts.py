@@ -65,3 +65,11 @@ def test_a_fine_tune_of_a_base_shipping_metas_llama_3_license_file_inherits_know
     assert not findings_of(doc, "CMP012") and not findings_of(doc, "LIC001")
     (base,) = [a for a in doc["assets"] if a["id"] == "up/base"]
     assert base["license"] == "LicenseRef-Llama-3-Community"
+
+
+def test_the_llama_3_agreement_as_accepted_by_click_or_by_use_is_the_same_license():
+    """Meta's repository reads "By clicking “I Accept” below or by using", its Hub copies "By using"; a
+    file that puts other words there is not the agreement."""
+    hub_copy = LLAMA3.replace("By clicking “I Accept” below or by using", "By using")
+    assert licensetext.identify(hub_copy).accepted
+    assert licensetext.identify(LLAMA3.replace("or by using or", "or by paying or")).modified

@@ -50,9 +50,9 @@ def reference(text_words: Sequence[tuple[str, str, bool]]) -> Reference:
         for start in _find(words, phrase):
             blank[start : start + len(phrase)] = [True] * len(phrase)
     optional = [False] * len(words)
-    for phrase, omitted in _matching().omittable:
+    for phrase, (first, count) in _matching().omittable:
         for start in _find(words, phrase):
-            optional[start + omitted] = True
+            optional[start + first : start + first + count] = [True] * count
     ends = [start for phrase in _matching().end_of_terms for start in _find(words, phrase)]
     return Reference(words, tuple(blank), tuple(optional), min(ends, default=len(words)))
 
@@ -102,7 +102,9 @@ class _Matching:
     """matching.yaml: the replaceable and end-of-terms phrases as words, the equivalent word pairs."""
 
     replaceable: tuple[tuple[str, ...], ...]
-    omittable: tuple[tuple[tuple[str, ...], int], ...]  # a phrase, the position of its word that may go
+    omittable: tuple[
+        tuple[tuple[str, ...], tuple[int, int]], ...
+    ]  # a phrase; where its words that may go start, how many
     end_of_terms: tuple[tuple[str, ...], ...]
     equivalent: frozenset[frozenset[str]]
 
@@ -112,7 +114,12 @@ def _matching() -> _Matching:
     data = yaml.safe_load((rules_dir() / "licenses" / "texts" / "matching.yaml").read_text(encoding="utf-8"))
     return _Matching(
         tuple(tuple(e["phrase"].split()) for e in data["replaceable"]),
-        tuple((tuple(e["phrase"].split()), e["phrase"].split().index(e["omit"])) for e in data["omittable"]),
+        tuple((tuple(e["phrase"].split()), _within(e["phrase"].split(), e["omit"].split())) for e in data["omittable"]),
         tuple(tuple(e["phrase"].split()) for e in data["end_of_terms"]),
         frozenset(frozenset(e["words"]) for e in data["equivalent"]),
     )
+
+
+def _within(phrase: list[str], omit: list[str]) -> tuple[int, int]:
+    """Where the words `omit` start in `phrase`, and how many they are."""
+    return next(i for i in range(len(phrase)) if phrase[i : i + len(omit)] == omit), len(omit)
