@@ -7,6 +7,7 @@ keeps the Evidence it was read from, so a finding's chain ends at files, fields 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -17,7 +18,7 @@ from auditor.claims import disagreements, effective_licenses, upstream_disagreem
 from auditor.cone import ancestors
 from auditor.config import Settings
 from auditor.knowledge_facts import categorised, knowledge
-from auditor.license_reading import LicenseReading, read_declared
+from auditor.license_reading import LicenseReading, known_readings, read_declared
 from auditor.licenses import KnowledgeBase
 from auditor.model import (
     INCOMPLETE,
@@ -27,6 +28,7 @@ from auditor.model import (
     AssetGraph,
     AssetRecord,
     Evidence,
+    LicenseStatement,
     Section,
     symbol,
 )
@@ -276,9 +278,10 @@ def _licenses(fb: FactBase, a: int, key: str, asset: Asset, unreadable: bool, kb
         one = reading if len(statements) == 1 else read_declared([statement], kb)
         evidence_of = statement.field_evidence(one.decided_by[0] if one.decided_by else "license")
         if not (one.licenses or one.unrecognised or one.alternatives):
-            unlicensed_parts.append(evidence_of)
+            unlicensed_parts.append((statement, one.status, evidence_of))
+        named = known_readings(statement, kb)
         for lid in {*one.licenses, *one.unrecognised, *(k for alt in one.alternatives for k in alt)}:
-            by_license[dict(reading.granted).get(lid, lid)].append(evidence_of)
+            by_license[dict(reading.granted).get(lid, lid)].append(_naming(statement, lid, named) or evidence_of)
     for lid in reading.licenses:
         fb.add(S.licensed(a, lid), *(by_license.get(lid) or evidence))
     for lid, expression in reading.exceptions:
@@ -294,4 +297,18 @@ def _licenses(fb: FactBase, a: int, key: str, asset: Asset, unreadable: bool, kb
         reason = "unreadable" if unreadable else reading.status
         fb.add(S.unlicensed(a, reason if reason != "ok" else "missing"), *evidence)
     elif unlicensed_parts and reading.status != "ok":
-        fb.add(S.unlicensed(a, reading.status), *unlicensed_parts)
+        fb.add(S.unlicensed(a, reading.status), *(where for *_, where in unlicensed_parts))
+        for statement, status, where in unlicensed_parts:
+            fb.add(S.unlicensed_part(a, _shown(statement), status), where)
+
+
+def _naming(statement: LicenseStatement, lid: str, named: list[tuple[str, str]]) -> Evidence | None:
+    """The first known field of `statement` that names `lid`: where a license_link names a stricter
+    license than the license line, that license's evidence is the link."""
+    fields = (f for f, expression in named if lid in re.split(r"[\s()]+", expression))
+    return next((statement.field_evidence(f) for f in fields), None)
+
+
+def _shown(statement: LicenseStatement) -> str:
+    """A statement as its manifest writes it, to name the part of a license list that is unknown."""
+    return statement.raw or statement.name or statement.link or ""

@@ -70,6 +70,11 @@ class S(Knowledge):
         "no usable license: missing, not_a_license, unknown, unreadable",
         phrase="{a} has no usable license ({reason:spaced})",
     )
+    unlicensed_part = _p(
+        "a:asset text:string reason:symbol", "input",
+        "a member of a license list that names no usable license, beside known licenses that still bind",
+        phrase="{a} lists '{text}', which names no usable license ({reason:spaced})",
+    )
     unrecognised = _p(
         "a:asset text:string", "input",
         "a declared license the knowledge base does not know",

@@ -110,6 +110,20 @@ def test_a_listed_license_that_names_no_license_is_unlicensed_beside_the_known_o
     a = ids(fb)["model:org/base"]
     assert fb.facts[("licensed", a, "CC-BY-4.0")] == (BASE_LICENSE,)
     assert fb.facts[("unlicensed", a, "unknown")] == (DATA_LICENSE,)
+    assert fb.facts[("unlicensed_part", a, "unknown", "unknown")] == (DATA_LICENSE,)
+
+
+def test_a_license_only_a_cards_license_name_or_link_names_is_cited_at_that_field():
+    """`license: cc-by-4.0` with license_name and license_link naming CC BY-NC: both apply, each
+    cited where it is written."""
+    name, link = Evidence("org/base/README.md", "license_name", 3), Evidence("org/base/README.md", "license_link", 4)
+    nc = "https://creativecommons.org/licenses/by-nc/4.0/"
+    stated = LicenseStatement("cc-by-4.0", BASE_LICENSE, "cc-by-nc-4.0", nc, name, link)
+    graph = build(Harvest("root", [AssetRecord("org/base", "model", "org/base/README.md", licenses=[stated])]))
+    fb = encode(graph, Settings(asset="org/base", origin={"asset": "mlaudit.toml"}))
+    a = ids(fb)["model:org/base"]
+    assert fb.facts[("licensed", a, "CC-BY-4.0")] == (BASE_LICENSE,)
+    assert fb.facts[("licensed", a, "CC-BY-NC-4.0")] == (name,)
 
 
 def test_the_release_fact_names_mlaudit_toml_when_the_release_is_named_there(encoded):

@@ -7,7 +7,8 @@ import json
 import struct
 
 import jsonschema
-from conftest import FIXTURES, card, run_audit, write_tree
+import pytest
+from conftest import FIXTURES, RB, card, run_audit, write_tree
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -523,3 +524,34 @@ def test_a_database_conveyed_under_another_license_is_not_shown_under_odc_by(rel
     assert obligation(release(files), "include_license", "ODC-By-1.0")["clause"] == "Section 4.2(b)"
     same = {**files, "datasets/acme/clean/README.md": card("license: odc-by\nsource_datasets: [up/data]")}
     assert obligation(release(same), "same_terms", "ODC-By-1.0")["status"] == "met"
+
+
+@pytest.mark.parametrize(
+    "license_id",
+    [
+        "LicenseRef-Apple-AMLR",
+        "LicenseRef-DeepFloyd-IF-License",
+        "LicenseRef-Grok-2-Community",
+        "LicenseRef-Mistral-Non-Production-License-0.1",
+        "LicenseRef-Stability-AI-Community",
+        "LicenseRef-Stability-AI-NC-Research-Community",
+        "LicenseRef-Tongyi-Qianwen-Research",
+    ],
+)
+def test_a_notice_whose_words_the_license_gives_is_looked_for_in_the_releases_notice(release, license_id):
+    """These licenses quote the notice a redistribution carries: a NOTICE without its words leaves it
+    unmet whatever the upstream ships, one stating them meets it."""
+    term = RB.kb.term(license_id, "include_notice")
+    assert term is not None
+    [words] = term.values
+    files = {
+        "mlaudit.toml": '[release]\nasset = "acme/m"\nuse = "research"\n',
+        "acme/m/README.md": card(f"license: {license_id}\nbase_model: acme/base"),
+        "acme/m/model.safetensors": WEIGHTS,
+        "acme/m/config.json": CONFIG,
+        "acme/base/README.md": card(f"license: {license_id}"),
+    }
+    missing = release(files | {"acme/m/NOTICE": "Copyright (c) 2026 Acme Corp.\n"})
+    assert obligation(missing, "include_notice", license_id)["status"] == "unmet"
+    stated = release(files | {"acme/m/NOTICE": f"Acme model\n\n{words} 2026\n"})
+    assert obligation(stated, "include_notice", license_id)["status"] == "met"
