@@ -152,12 +152,12 @@ def suffixed(record: AssetRecord, kb: KnowledgeBase) -> bool:
     suffix = _LICENSE_NAME.match(name)
     if record.role != "license" or _PLAIN_LICENSE.match(name) or not suffix:
         return False
-    return all(_names(suffix.group(1), s.raw, kb) for s in record.licenses)
+    return all(_names(suffix.group(1), s.raw or s.name or s.link, kb) for s in record.licenses)
 
 
 def _names(suffix: str, raw: str | None, kb: KnowledgeBase) -> bool:
-    """Whether a file name's suffix names the known license `raw`: as a manifest would, or by words
-    of its id or name."""
+    """Whether a file name's suffix names the known license `raw` (an id, a name or a URL, as the file's
+    text states it): as a manifest would, or by words of its id or name."""
     lic = lookup(raw, kb) if raw else None
     if lic is None:
         return False
