@@ -34,6 +34,17 @@ SERIALIZATIONS = [
 pytestmark = pytest.mark.usefixtures("no_network")
 
 
+# the document fields every SPDX 2.3 JSON document of these tests shares
+ACME_DOCUMENT = {
+    "spdxVersion": "SPDX-2.3",
+    "dataLicense": "CC0-1.0",
+    "SPDXID": "SPDXRef-DOCUMENT",
+    "name": "acme",
+    "documentNamespace": "https://ex.org/spdx/acme-1",
+    "creationInfo": {"created": "2024-01-01T00:00:00Z", "creators": ["Organization: Acme"]},
+}
+
+
 def read(path: Path, rel: str | None = None):
     return spdx2.read(path, Context(rel or path.name, place("", "release")))
 
@@ -860,12 +871,7 @@ def test_closed_text_values_spanning_lines_still_read(tmp_path):
 def test_material_put_into_a_package_is_its_part_and_a_type_not_read_is_told(tmp_path, kind, refs_of_model, told):
     package = {"downloadLocation": "NOASSERTION", "filesAnalyzed": False, "copyrightText": "NOASSERTION"}
     document = {
-        "spdxVersion": "SPDX-2.3",
-        "dataLicense": "CC0-1.0",
-        "SPDXID": "SPDXRef-DOCUMENT",
-        "name": "acme",
-        "documentNamespace": "https://ex.org/spdx/acme-1",
-        "creationInfo": {"created": "2024-01-01T00:00:00Z", "creators": ["Organization: Acme"]},
+        **ACME_DOCUMENT,
         "packages": [
             {"SPDXID": "SPDXRef-model", "name": "acme-model", "licenseDeclared": "Apache-2.0", **package},
             {"SPDXID": "SPDXRef-data", "name": "nc-data", "licenseDeclared": "CC-BY-NC-4.0", **package},
@@ -892,12 +898,7 @@ def test_a_file_licensed_otherwise_than_its_package_is_a_part_it_contains(tmp_pa
     package = {"downloadLocation": "NOASSERTION", "copyrightText": "NOASSERTION", "licenseDeclared": "Apache-2.0"}
     file = {"checksums": [{"algorithm": "SHA1", "checksumValue": "d6a770ba38583ed4bb4525bd96e50461655d2758"}]}
     document = {
-        "spdxVersion": "SPDX-2.3",
-        "dataLicense": "CC0-1.0",
-        "SPDXID": "SPDXRef-DOCUMENT",
-        "name": "acme",
-        "documentNamespace": "https://ex.org/spdx/acme-1",
-        "creationInfo": {"created": "2024-01-01T00:00:00Z", "creators": ["Organization: Acme"]},
+        **ACME_DOCUMENT,
         "packages": [{"SPDXID": "SPDXRef-model", "name": "m", "hasFiles": ["SPDXRef-f1", "SPDXRef-f2"], **package}],
         "files": [
             {"SPDXID": "SPDXRef-f1", "fileName": "./data/train.jsonl", "licenseConcluded": "CC-BY-NC-4.0", **file},
