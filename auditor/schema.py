@@ -277,6 +277,10 @@ class S(Knowledge):
         "rule:string a:asset detail:ground", "repair",
         "an error-level conflict a reviewer's resolution accepts, which the whole release's repair need not clear",
     )
+    existing = _p(
+        "rule:string a:asset detail:ground", "repair",
+        "an error-level conflict of the release the audit found, which no repair brings about (searched or not)",
+    )
     was_chosen = _p("a:asset choice:int", "repair", "the alternative the audit chose, so a repair can count changes")
     fix_option = _p(
         "k:int kind:symbol", "repair",
