@@ -64,7 +64,11 @@ def render(document: JSONObject, paged: bool = False) -> str:
         "documentation_rows": _documentation_rows(document),
     }
     # the documentation appendix links no term: rendered once, for both passes
-    context["documentation_detail"] = Markup(env.get_template("appendix.html.j2").render(report=document))
+    # the PDF details the summary's rows alone: WeasyPrint takes about a quarter second to lay out
+    # each, most of a large lineage's PDF time (a 200-card chain's took minutes); report.html lists all
+    rows = context["documentation_rows"] if paged else document["documentation"]
+    appendix = env.get_template("appendix.html.j2").render(report=document, rows=rows)
+    context["documentation_detail"] = Markup(appendix)
     without = template.render(glossary=(), **context)
     return template.render(glossary=glossary.used(_shown_text(without)), **context)
 
@@ -108,7 +112,7 @@ def _scope(document: JSONObject) -> dict[str, JSON]:
 
 def _documentation_rows(document: JSONObject) -> list[JSONObject]:
     """The documentation summary's rows: the release's first, then the lowest scores, at most
-    DOCUMENTATION_ROWS (the appendix lists every one)."""
+    DOCUMENTATION_ROWS (report.html's appendix details every one, the PDF's these)."""
     release = document["release"]["asset"]
     ranked = sorted(document["documentation"], key=lambda d: (d["asset"] != release, d["score"], d["asset"]))
     return ranked[:DOCUMENTATION_ROWS]
