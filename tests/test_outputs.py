@@ -464,3 +464,19 @@ def test_the_pdf_details_the_documentation_summary_rows_alone_and_says_where_the
     paged = html.render(doc, paged=True)
     assert detailed(paged) == html.DOCUMENTATION_ROWS
     assert f"{html.DOCUMENTATION_ROWS} of 60: report.html and report.json list every one" in paged
+
+
+def test_the_pdf_shows_a_long_evidence_chain_at_either_end_and_says_how_many_steps_it_leaves():
+    """A deep lineage's chains made a third of its PDF's pages; report.html gives every step."""
+    from auditor.report import html
+
+    doc = json.loads((ROOT / "tests" / "golden" / "demo.report.json").read_text(encoding="utf-8"))
+    [finding] = [f for f in doc["findings"] if f["rule"] == "CMP001"]
+    step = finding["evidence"][0]
+    finding["evidence"] = [step | {"fact": f"step {i:03d}"} for i in range(100)]
+    whole, paged = html.render(doc), html.render(doc, paged=True)
+    assert all(f"step {i:03d}" in whole for i in range(100))
+    ends = html.PDF_CHAIN_ENDS
+    shown = [i for i in range(100) if f"step {i:03d}<" in paged]
+    assert shown == [*range(ends), *range(100 - ends, 100)]
+    assert f"… {100 - 2 * ends} more steps: report.html and report.json give the chain whole" in paged

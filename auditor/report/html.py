@@ -29,6 +29,9 @@ from auditor.resources import templates_dir
 from auditor.vocabulary import SEVERITIES, ReviewStatus
 
 DOCUMENTATION_ROWS = 24  # rows of the documentation summary: with its headings, one A4 page
+# Steps of an evidence chain the PDF shows at either end: a 400-level lineage's chains made a
+# third of its pages, laid out in minutes; report.html gives every step.
+PDF_CHAIN_ENDS = 20
 
 # The PDF draws the lineage on landscape A4 pages (print.css: 297 x 210 mm less 18 mm margins on
 # either side, 22 mm above and 20 mm below), in parts of at most this size in CSS px (96 a inch),
@@ -58,6 +61,7 @@ def render(document: JSONObject, paged: bool = False) -> str:
         "report": document,
         "lineage_svgs": [styled(svg, css) for svg in svgs],
         "paged": paged,
+        "chain_ends": PDF_CHAIN_ENDS,
         "severities": SEVERITIES,
         "statuses": tuple(ReviewStatus),
         **_scope(document),
