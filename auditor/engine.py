@@ -26,6 +26,7 @@ OPTIMAL = ("--opt-mode=optN", "--models=0")  # every optimal answer set, so that
 # to prove 100 assets' choice optimal; core-guided optimisation proves it at once (0.2 s). The
 # optimal answers are the same whatever finds them, and solve picks among all of them.
 CORES = ("--opt-strategy=usc",)
+CHANGE_ATOMS = (("removed", 1), ("changed", 1), ("chosen", 2), ("raises", 1), ("fixed", 1))  # rules/repair/repair.lp
 
 
 def declarations() -> str:
@@ -80,25 +81,35 @@ class RawChange:
 def repairs(files: list[Path], facts: str, questions: list[str], limit: int = 10) -> dict[str, list[RawChange] | None]:
     """For each question (an external atom of rules/repair/: `whole_release` or `aim(N)`), the
     smallest changes that answer it (at most `limit`), or None when no change can. The program is
-    grounded once and each question is one solve with its external atom set true."""
-    ctl = _grounded(files, facts, True)
-    return {q: _smallest(ctl, clingo.parse_term(q), limit) for q in questions}
+    grounded once and each question is one solve with its external atom set true, optimised as
+    `solve` optimises (CORES): step-by-step improvement made a long lineage take minutes."""
+    ctl = _grounded(files, facts, True, CORES)
+    answer = _answer_atoms(ctl)
+    return {q: _smallest(ctl, answer, clingo.parse_term(q), limit) for q in questions}
 
 
-def _smallest(ctl: clingo.Control, question: clingo.Symbol, limit: int) -> list[RawChange] | None:
+def _answer_atoms(ctl: clingo.Control) -> list[clingo.Symbol]:
+    """The ground atoms a change is read from: a model holds every derived atom of the audit (on a
+    lineage cycle, every member reaching every other), so each model is asked only about these."""
+    return [a.symbol for name, arity in CHANGE_ATOMS for a in ctl.symbolic_atoms.by_signature(name, arity)]
+
+
+def _smallest(
+    ctl: clingo.Control, answer: list[clingo.Symbol], question: clingo.Symbol, limit: int
+) -> list[RawChange] | None:
     ctl.assign_external(question, True)
     try:
-        return _optimal(ctl, limit)
+        return _optimal(ctl, answer, limit)
     finally:
         ctl.assign_external(question, False)
 
 
-def _optimal(ctl: clingo.Control, limit: int) -> list[RawChange] | None:
+def _optimal(ctl: clingo.Control, answer: list[clingo.Symbol], limit: int) -> list[RawChange] | None:
     found: set[RawChange] = set()
     with ctl.solve(yield_=True) as handle:
         for model in handle:
             if model.optimality_proven:
-                found.add(_change(model.symbols(shown=True)))
+                found.add(_change([s for s in answer if model.contains(s)]))
             if len(found) >= limit:
                 break
         if not found and handle.get().unsatisfiable:
@@ -110,8 +121,7 @@ def _optimal(ctl: clingo.Control, limit: int) -> list[RawChange] | None:
 
 
 def _change(symbols: Sequence[clingo.Symbol]) -> RawChange:
-    """The change a repair model makes, read from its few shown atoms by name: the model also shows
-    every derived atom of the audit, so none is converted to text."""
+    """The change a repair model makes, read from its atoms of CHANGE_ATOMS by name."""
     changed = {s.arguments[0].number for s in symbols if s.name == "changed"}
     return RawChange(
         tuple(sorted(s.arguments[0].number for s in symbols if s.name == "removed")),

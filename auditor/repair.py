@@ -30,7 +30,7 @@ from auditor.predicates import Atoms
 from auditor.remedy import Change, Remedies, Remedy
 
 MAX_AIMED = 50  # conflict findings searched one by one; beyond this the report says "not computed"
-NOT_NEEDED = Remedy("not-needed", (), "the release has no error-level license conflict")
+NOT_NEEDED = Remedy("not-needed", (), "the release has no error-level license conflict of its own")
 NO_RELEASE = Remedy("not-needed", (), "no release asset was identified")
 NOTHING_CLEARS = "no change to the release, its upstream assets or their license choices clears"
 ALL_RESOLVED = Remedy("not-needed", (), "every error-level license conflict of the release is resolved")
@@ -38,6 +38,10 @@ IMPOSSIBLE = Remedy("impossible", (), f"{NOTHING_CLEARS} its license conflicts")
 ALL_PARTS = "a change of several parts needs them all"
 FOUND = f"any one of these changes clears the release's error-level license conflicts ({ALL_PARTS})"
 FOUND_OPEN = f"any one of these changes clears the release's error-level license conflicts left open ({ALL_PARTS})"
+SKIPPED = (
+    f"only {MAX_AIMED} conflicts are searched one by one, the release's own first; whether another finding's"
+    " change clears this one is unknown, and no change is counted as bringing it about"
+)
 FOUND_ONE = f"any one of these changes clears this finding ({ALL_PARTS})"
 
 
@@ -57,16 +61,16 @@ def search(
     if release is None or not conflicts:
         why = "no release asset was identified, so there is no lineage to change"
         return Remedies(NOT_NEEDED if fb.release else NO_RELEASE, _unsearched(conflicts, why))
-    aimed = [f for f in conflicts if fb.cone is None or f.atom[1] in fb.cone][:MAX_AIMED]
-    skipped = f"only the first {MAX_AIMED} conflicts of the release's lineage are searched one by one"
-    remedies = _unsearched([f for f in conflicts if f not in aimed], skipped)
     blocking = [f for f in conflicts if Interpretation.blocks(f, release)]
+    aimed = _aimed(conflicts, blocking, fb)
+    remedies = _unsearched([f for f in conflicts if f not in aimed], SKIPPED)
     resolved = [f for f in blocking if f.id in accepted]
     questions = [f"aim({n})" for n in range(len(aimed))]
     if len(resolved) < len(blocking):
         questions.insert(0, "whole_release")
     inputs = [asptext.render(("aimed", n, f.atom[0], f.atom[1], ("", *f.atom[2:]))) for n, f in enumerate(aimed)]
     inputs += [asptext.render(("accepted", f.atom[0], f.atom[1], ("", *f.atom[2:]))) for f in resolved]
+    inputs += [asptext.render(("existing", f.atom[0], f.atom[1], ("", *f.atom[2:]))) for f in blocking]
     inputs += [asptext.render(("was_chosen", a, i)) for a, i in atoms.get("chosen", [])]
     options = release_fixes.candidates(result, fb, graph, rb.kb)
     program = release_fixes.program(options, fb) + "\n".join(inputs) + "\n"
@@ -74,7 +78,28 @@ def search(
     named = {q: _named(a, fb, graph, options) for q, a in answers.items()}
     for n, finding in enumerate(aimed):
         remedies[finding.id] = _finding_remedy(named[f"aim({n})"])
-    return Remedies(_release_remedy(named, bool(blocking), tuple(f.id for f in resolved)), remedies)
+    remedy = _release_remedy(named, bool(blocking), tuple(f.id for f in resolved))
+    return Remedies(_scoped(remedy, [f for f in conflicts if f.severity == "error" and f not in blocking]), remedies)
+
+
+def _aimed(conflicts: list[Finding], blocking: list[Finding], fb: FactBase) -> list[Finding]:
+    """The conflicts searched one by one: the release's own first (what its engineer must fix),
+    then its lineage's, in report order, at most MAX_AIMED."""
+    lineage = [f for f in conflicts if f not in blocking and (fb.cone is None or f.atom[1] in fb.cone)]
+    return [*blocking, *lineage][:MAX_AIMED]
+
+
+def _scoped(remedy: Remedy, upstream: list[Finding]) -> Remedy:
+    """The release's remedy, saying what it leaves to the findings: the error-level conflicts of
+    its upstream assets fail the audit too, but only their own search clears them."""
+    if not upstream:
+        return remedy
+    also = (
+        "; the search for the release as a whole covers its own conflicts only, but the error-level license"
+        f" conflicts of its upstream assets ({len(upstream)}) fail the audit too: each has its own fix, or why"
+        " there is none, at its finding"
+    )
+    return replace(remedy, note=remedy.note + also)
 
 
 def remedied(result: Interpretation, remedies: Remedies) -> Interpretation:

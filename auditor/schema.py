@@ -143,7 +143,7 @@ class S(Knowledge):
     in_cycle = _p(
         "a:asset cycle:asset", "input",
         "the asset is on a lineage cycle (named by its first member)",
-        phrase="{a} is on the lineage cycle",
+        phrase="{a} is on the lineage cycle through {cycle}",
     )
     lineage_incomplete = _p(
         "a:asset file:string message:string", "input",
@@ -286,6 +286,10 @@ class S(Knowledge):
     accepted = _p(
         "rule:string a:asset detail:ground", "repair",
         "an error-level conflict a reviewer's resolution accepts, which the whole release's repair need not clear",
+    )
+    existing = _p(
+        "rule:string a:asset detail:ground", "repair",
+        "an error-level conflict of the release the audit found, which no repair brings about (searched or not)",
     )
     was_chosen = _p("a:asset choice:int", "repair", "the alternative the audit chose, so a repair can count changes")
     fix_option = _p(

@@ -189,6 +189,21 @@ def test_both_engines_terminate_and_agree_on_lineage_cycles(tmp_path, n):
     assert not [f for f in run_audit(folder, engine="both")["findings"] if f["rule"] == "INP004"]
 
 
+def test_a_cycle_is_stated_once_and_each_member_cites_its_own_edge(tmp_path):
+    """Every member told the whole cycle made the evidence grow with the square of its length."""
+
+    def cited(n: int) -> list[dict]:
+        folder = write_tree(tmp_path / str(n), _cycle(n))
+        return [f for f in run_audit(folder)["findings"] if f["rule"] == "PRV010"]
+
+    small, large = cited(4), cited(8)
+    assert [sum(len(f["evidence"]) for f in found) for found in (small, large)] == [7, 15]  # n, and n - 1 more
+    for f in large:
+        assert f["evidence"][0]["file"] == f"{f['asset']}/README.md"  # its own edge first
+    named = [f for f in large if len(f["evidence"]) > 1]
+    assert [f["asset"] for f in named] == ["org/a0"] and len(named[0]["evidence"]) == 8
+
+
 def test_the_choices_of_many_assets_offered_under_alternatives_are_proven_optimal_at_once(tmp_path):
     """A hundred releases, each offered under eight licenses: clingo's default branch and bound did
     not prove the choice optimal in minutes; core-guided optimisation does at once."""

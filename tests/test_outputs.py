@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import FIXTURES, RB, card, run_audit, write_tree
+from conftest import FIXTURES, RB, ROOT, card, run_audit, write_tree
 
 from auditor.cli import OUTPUTS, main
 from auditor.cli_outputs import RECORD
@@ -445,3 +445,38 @@ def test_a_rerun_removes_the_outputs_of_the_earlier_audit_it_does_not_write(tmp_
     assert names == {"report.json", "report.html", "report.pdf", "findings.txt", ".mlaudit-outputs.json"}
     assert f"removed NOTICE, report.sarif of an earlier audit from {out}" in capsys.readouterr().err
     assert set(json.loads((out / ".mlaudit-outputs.json").read_bytes())["files"]) == {"report.json", "report.html"}
+
+
+def test_the_pdf_details_the_documentation_summary_rows_alone_and_says_where_the_rest_are():
+    """WeasyPrint lays each appendix row out in about a quarter second: a 200-card chain's PDF took
+    minutes. The paged page details the summary's rows; report.html every one."""
+    from auditor.report import html
+
+    doc = json.loads((ROOT / "tests" / "golden" / "demo.report.json").read_text(encoding="utf-8"))
+    row = doc["documentation"][0]
+    doc["documentation"] = [row | {"asset": f"org/m{i:03d}"} for i in range(60)]
+
+    def detailed(page: str) -> int:
+        appendix = page[page.index('id="documentation-detail"') :]
+        return appendix[: appendix.index("</table>")].count("<tr>") - 1  # less the heading
+
+    assert detailed(html.render(doc)) == 60
+    paged = html.render(doc, paged=True)
+    assert detailed(paged) == html.DOCUMENTATION_ROWS
+    assert f"{html.DOCUMENTATION_ROWS} of 60: report.html and report.json list every one" in paged
+
+
+def test_the_pdf_shows_a_long_evidence_chain_at_either_end_and_says_how_many_steps_it_leaves():
+    """A deep lineage's chains made a third of its PDF's pages; report.html gives every step."""
+    from auditor.report import html
+
+    doc = json.loads((ROOT / "tests" / "golden" / "demo.report.json").read_text(encoding="utf-8"))
+    [finding] = [f for f in doc["findings"] if f["rule"] == "CMP001"]
+    step = finding["evidence"][0]
+    finding["evidence"] = [step | {"fact": f"step {i:03d}"} for i in range(100)]
+    whole, paged = html.render(doc), html.render(doc, paged=True)
+    assert all(f"step {i:03d}" in whole for i in range(100))
+    ends = html.PDF_CHAIN_ENDS
+    shown = [i for i in range(100) if f"step {i:03d}<" in paged]
+    assert shown == [*range(ends), *range(100 - ends, 100)]
+    assert f"… {100 - 2 * ends} more steps: report.html and report.json give the chain whole" in paged

@@ -7,11 +7,11 @@ import json
 import re
 import shutil
 
-from conftest import FIXTURES, RB, card, run_audit, write_tree
+from conftest import FIXTURES, RB, card, findings_of, run_audit, write_tree
 from hypothesis import given
 from hypothesis import strategies as st
 
-from auditor import release_fixes
+from auditor import engine, release_fixes, repair
 from auditor.cli import main
 from auditor.prescribed import prefixes_met, prescribed
 from auditor.remedy import Change
@@ -174,3 +174,93 @@ def test_the_release_facts_written_aside_are_those_the_repair_program_derives_ag
     program = (RB.repair_files[0].parent / "repair.lp").read_text(encoding="utf-8")
     derived = set(re.findall(r"^(\w+)\(.*:- as_found\(\1\(", program, re.M))
     assert derived == release_fixes.REPLACEABLE
+
+
+def _chain(n: int) -> dict[str, str]:
+    """org/mN, a fine-tune of org/mN-1 ... of base/m0, which trained on a non-commercial dataset."""
+    files = {
+        "mlaudit.toml": f'[release]\nasset = "org/m{n}"\nuse = "commercial"\n',
+        "datasets/nc/data/README.md": card("license: cc-by-nc-4.0"),
+        "base/m0/README.md": card("license: apache-2.0\ndatasets:\n- nc/data"),
+    }
+    for i in range(1, n + 1):
+        parent = "base/m0" if i == 1 else f"org/m{i - 1}"
+        files[f"org/m{i}/README.md"] = card(f"license: apache-2.0\nbase_model: {parent}\nbase_model_relation: finetune")
+    return files
+
+
+def test_the_repair_search_optimises_as_the_audit_does(tmp_path, monkeypatch):
+    """Branch and bound improved a deep lineage's repair one removal a model: minutes for a few
+    hundred levels. The repair search proves its optimum with cores, as the audit's choice does."""
+    strategies = []
+    grounded = engine._grounded
+
+    def spy(files, facts, optimise, strategy=()):
+        strategies.append(strategy)
+        return grounded(files, facts, optimise, strategy)
+
+    monkeypatch.setattr(engine, "_grounded", spy)
+    doc = run_audit(write_tree(tmp_path, _chain(6)))
+    assert doc["repairs"]["sets"] == [["datasets/nc/data"]]
+    assert strategies and set(strategies) == {engine.CORES}
+
+
+def _merged(copies: int) -> dict[str, str]:
+    """acme/merged (GPL-3.0) merges `copies` quantized copies of GPL-3.0 bases declared MIT (each a
+    CMP002 of the copy) and trains on a non-commercial and a no-derivatives dataset."""
+    files = {
+        "mlaudit.toml": '[release]\nasset = "acme/merged"\nuse = "commercial"\ndistribution = "weights"\n',
+        "datasets/nc/data/README.md": card("license: cc-by-nc-4.0"),
+        "datasets/nd/data/README.md": card("license: cc-by-nd-4.0"),
+    }
+    for i in range(copies):
+        files[f"gb{i}/m/README.md"] = card("license: gpl-3.0")
+        files[f"q{i}/m-gguf/README.md"] = card(f"license: mit\nbase_model: gb{i}/m\nbase_model_relation: quantized")
+    merged = "".join(f"- q{i}/m-gguf\n" for i in range(copies))
+    files["acme/merged/README.md"] = card(
+        f"license: gpl-3.0\nbase_model:\n{merged}base_model_relation: merge\ndatasets:\n- nc/data\n- nd/data"
+    )
+    return files
+
+
+def test_past_the_cut_the_releases_own_conflicts_are_searched_first_and_none_pads_a_fix(tmp_path, monkeypatch):
+    """Conflicts were searched in report order, so the release's own could be left unsearched, and
+    a conflict left unsearched counted as one a change brings about: the non-commercial finding's
+    fix removed the no-derivatives dataset too."""
+    monkeypatch.setattr(repair, "MAX_AIMED", 3)
+    doc = run_audit(write_tree(tmp_path, _merged(2)))
+    own = {f["rule"]: f["fix"] for f in doc["findings"] if f["asset"] == "acme/merged" and f["fix"]}
+    assert {rule: fix["status"] for rule, fix in own.items()} == {
+        "CMP001": "found",
+        "CMP004": "found",
+        "CMP006": "found",
+    }
+    assert changes(own["CMP001"]) == [(("datasets/nc/data",), (), ())]
+    assert changes(own["CMP004"]) == [(("datasets/nd/data",), (), ())]
+    copies = [f["fix"] for f in doc["findings"] if f["rule"] == "CMP002"]
+    assert [fix["status"] for fix in copies] == ["not-computed", "not-computed"]
+    assert "the release's own first" in copies[0]["note"]
+    monkeypatch.setattr(repair, "MAX_AIMED", 1)  # the release's no-derivatives conflict left unsearched
+    alone = run_audit(write_tree(tmp_path / "alone", _merged(1)))
+    assert changes(fix_of(alone, "CMP001")) == [(("datasets/nc/data",), (), ())]
+    assert fix_of(alone, "CMP004")["status"] == "not-computed"
+
+
+def test_a_release_failing_on_its_upstreams_conflicts_is_not_told_it_has_none(tmp_path, capsys):
+    """The release's own search found nothing to clear and said "no error-level license conflict"
+    while an upstream copy's conflict failed the audit."""
+    tree = write_tree(
+        tmp_path / "release",
+        {
+            "mlaudit.toml": '[release]\nasset = "acme/ft"\nuse = "commercial"\n',
+            "base/m/README.md": card("license: gpl-3.0"),
+            "q/m-gguf/README.md": card("license: mit\nbase_model: base/m\nbase_model_relation: quantized"),
+            "acme/ft/README.md": card("license: gpl-3.0\nbase_model: q/m-gguf\nbase_model_relation: finetune"),
+        },
+    )
+    doc = run_audit(tree)
+    assert doc["verdict"] == "fail" and findings_of(doc, "CMP002")
+    note = doc["repairs"]["note"]
+    assert "no error-level license conflict of its own" in note and "upstream assets (1) fail the audit too" in note
+    main(["audit", str(tree), "--out", str(tmp_path / "out")])
+    assert "upstream assets (1) fail the audit too" in capsys.readouterr().out

@@ -29,6 +29,9 @@ from auditor.resources import templates_dir
 from auditor.vocabulary import SEVERITIES, ReviewStatus
 
 DOCUMENTATION_ROWS = 24  # rows of the documentation summary: with its headings, one A4 page
+# Steps of an evidence chain the PDF shows at either end: a 400-level lineage's chains made a
+# third of its pages, laid out in minutes; report.html gives every step.
+PDF_CHAIN_ENDS = 20
 
 # The PDF draws the lineage on landscape A4 pages (print.css: 297 x 210 mm less 18 mm margins on
 # either side, 22 mm above and 20 mm below), in parts of at most this size in CSS px (96 a inch),
@@ -58,13 +61,18 @@ def render(document: JSONObject, paged: bool = False) -> str:
         "report": document,
         "lineage_svgs": [styled(svg, css) for svg in svgs],
         "paged": paged,
+        "chain_ends": PDF_CHAIN_ENDS,
         "severities": SEVERITIES,
         "statuses": tuple(ReviewStatus),
         **_scope(document),
         "documentation_rows": _documentation_rows(document),
     }
     # the documentation appendix links no term: rendered once, for both passes
-    context["documentation_detail"] = Markup(env.get_template("appendix.html.j2").render(report=document))
+    # the PDF details the summary's rows alone: WeasyPrint takes about a quarter second to lay out
+    # each, most of a large lineage's PDF time (a 200-card chain's took minutes); report.html lists all
+    rows = context["documentation_rows"] if paged else document["documentation"]
+    appendix = env.get_template("appendix.html.j2").render(report=document, rows=rows)
+    context["documentation_detail"] = Markup(appendix)
     without = template.render(glossary=(), **context)
     return template.render(glossary=glossary.used(_shown_text(without)), **context)
 
@@ -108,7 +116,7 @@ def _scope(document: JSONObject) -> dict[str, JSON]:
 
 def _documentation_rows(document: JSONObject) -> list[JSONObject]:
     """The documentation summary's rows: the release's first, then the lowest scores, at most
-    DOCUMENTATION_ROWS (the appendix lists every one)."""
+    DOCUMENTATION_ROWS (report.html's appendix details every one, the PDF's these)."""
     release = document["release"]["asset"]
     ranked = sorted(document["documentation"], key=lambda d: (d["asset"] != release, d["score"], d["asset"]))
     return ranked[:DOCUMENTATION_ROWS]

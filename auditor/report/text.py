@@ -40,7 +40,7 @@ def render(
         "",
         *(_chains(document) if verbose else _concise(document)),
         *_counted(document, _report_file(outputs), verbose),
-        *_repairs(document["repairs"]),
+        *_repairs(document["repairs"], _upstream_errors(document)),
         *_review(document["review"]),
         "",
         *(f"wrote {o}" for o in outputs),
@@ -126,10 +126,11 @@ def _report_file(outputs: list[str]) -> str:
     return next((o for o in outputs if o.endswith("report.html")), "the report")
 
 
-def _repairs(repairs: JSONObject) -> list[str]:
+def _repairs(repairs: JSONObject, upstream: bool) -> list[str]:
     """What would clear the release's license conflicts (the errors of other families, such as a
-    provenance error, may stay), at most MOST_CHANGES of the changes the search found."""
-    if repairs["status"] == "impossible":
+    provenance error, may stay), at most MOST_CHANGES of the changes the search found; the note when
+    there is none, or when conflicts `upstream` of the release fail it, which the release's leaves."""
+    if repairs["status"] == "impossible" or (upstream and repairs["status"] != "found"):
         return ["", repairs["note"]]
     if repairs["status"] != "found":
         return []
@@ -141,6 +142,15 @@ def _repairs(repairs: JSONObject) -> list[str]:
         *changes[:MOST_CHANGES],
         *([f"  - and {more} more in the report"] if more > 0 else []),
     ]
+
+
+def _upstream_errors(document: JSONObject) -> bool:
+    """Whether open error-level license conflicts of assets other than the release fail the audit."""
+    release = document["release"]["asset"]
+    return any(
+        f["family"] == "conflict" and f["severity"] == "error" and f["status"] == "open" and f["asset"] != release
+        for f in document["findings"]
+    )
 
 
 def _obligation(document: JSONObject, o: JSONObject) -> str:
