@@ -178,3 +178,13 @@ def test_license_other_pointing_to_a_license_file_is_no_disagreement(tmp_path):
     asset = next(a for a in doc["assets"] if a["id"] == "org2/b")
     assert asset["license"] == "MIT" and "several licenses" not in asset["license_reading"]
     assert not findings_of(doc, "PRV003")
+
+
+def test_the_lines_a_modified_text_quotes_are_the_files_lines():
+    """A line separator, form feed or vertical tab inside a line does not end it: the line numbers are
+    those an editor shows (lines end at a newline)."""
+    text = (
+        "Preamble\u2028still line one\x0cand\x0bthis too\n" + MIT + "\nNo commercial use of the Software is allowed.\n"
+    )
+    match = licensetext.identify(text)
+    assert match.modified and match.added[-1] == 2 + MIT.count("\n") + 1

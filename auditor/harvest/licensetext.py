@@ -116,7 +116,7 @@ def statements(text: str, name: str, rel: str, notice: bool = False) -> tuple[li
         return [LicenseStatement(lid, Evidence(rel, f"{TEXT_POINTER} ({score})", 1)) for lid in match.licenses], []
     if match.modified:
         texts = " and ".join(match.licenses)
-        lines = text.splitlines()
+        lines = text.split("\n")
         quoted = "; ".join(f"line {n}: '{shorten_line(lines[n - 1], 120)}'" for n in match.added[:SHOWN_LINES])
         more = f" and {len(match.added) - SHOWN_LINES} more lines" if len(match.added) > SHOWN_LINES else ""
         where = Evidence(rel, TEXT_POINTER, match.added[0])
@@ -265,7 +265,7 @@ def reference_texts() -> dict[tuple[str, bool], str]:
 def _aligned(key: tuple[str, bool]) -> licensediff.Reference:
     """The reference text `key` (a license's or a part's) word by word, as licensediff aligns a text with it."""
     text = reference_texts().get(key) or (texts_dir() / f"{key[0]}.txt").read_text(encoding="utf-8")
-    lines = text.lower().splitlines()
+    lines = text.lower().split("\n")
     return licensediff.reference([(w, lines[line - 1], tag) for w, line, tag in _words(text)])
 
 
@@ -299,7 +299,7 @@ def _appendices() -> dict[tuple[str, bool], tuple[str, frozenset[Shingle], froze
 def _words(text: str) -> list[Word]:
     """(word, line from 1, on a tag line) of `text`, lowercased, without punctuation."""
     found: list[Word] = []
-    for number, line in enumerate(text.lower().splitlines(), start=1):
+    for number, line in enumerate(text.lower().split("\n"), start=1):  # the file's lines: no U+2028 ends one
         words = _WORD.findall(line.replace("licence", "license"))
         tag = bool(_TAG_LINE.match(line.strip())) or (words[:1] == ["copyright"] and len(words) < ADDED_RUN)
         found += [(word, number, tag) for word in words]
