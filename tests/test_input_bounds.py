@@ -588,3 +588,20 @@ def test_a_card_list_of_license_or_lineage_entries_is_read_up_to_its_bound_and_t
     assert told == [(UNREAD_ENTRY, f"'{key}' lists 1,500 entries, more than the 1,000 read: the rest are not read")]
     (record,) = result.records
     assert len(record.licenses if key == "license" else record.references) == MAX_ENTRIES
+
+
+def test_a_file_that_grows_after_its_size_was_read_is_read_no_further_than_the_limit(tmp_path, monkeypatch):
+    """The size is read once the file is open; a file growing after that is still bounded by the limit."""
+    from auditor.readers import text
+
+    path = tmp_path / "grows.json"
+    path.write_bytes(b"x" * 5000)
+    real = os.fstat
+
+    def stale(fd: int) -> os.stat_result:
+        info = real(fd)
+        return os.stat_result((info.st_mode, *info[1:6], 10, *info[7:]))  # the size before it grew
+
+    monkeypatch.setattr(text.os, "fstat", stale)
+    with pytest.raises(text.ReadRefused, match="over the 0 MB limit"):
+        text.read_bounded(path, 1000, "tests")

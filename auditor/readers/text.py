@@ -58,10 +58,12 @@ def read_bounded(path: Path, limit: int, what: str) -> bytes:
         with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:
             info = os.fstat(file.fileno())
             _regular(info.st_mode)
-            if info.st_size > limit:
-                megabytes = f"{info.st_size / 1048576:.1f} MB, over the {limit // 1048576} MB limit"
+            data = file.read(limit + 1) if info.st_size <= limit else b""  # bounded if it grows meanwhile
+            if info.st_size > limit or len(data) > limit:
+                size = max(info.st_size, len(data))
+                megabytes = f"{size / 1048576:.1f} MB, over the {limit // 1048576} MB limit"
                 raise ReadRefused("too-large", f"file is {megabytes} for {what}")
-            return file.read()
+            return data
     except OSError as exc:
         raise ReadRefused("unreadable", f"cannot read file: {exc.strerror or exc}") from None
 
