@@ -23,12 +23,13 @@ NAMESPACES = ("datasets", "models")  # the prefixes of a repository's path on th
 # A row's id written as the repository's path on the Hub (`datasets/org/x`, as reports and URLs name a
 # dataset): group 1 the prefix, group 2 the Hub id. One pattern for Python and DuckDB (RE2) alike.
 PREFIXED_ID = re.compile(rf"^({'|'.join(NAMESPACES)})/([A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*)$", re.ASCII)
+_PREFIXES = tuple(f"{namespace}/" for namespace in NAMESPACES)  # a cheap look before the pattern
 
 
 def split_row_id(row_id: str | None) -> tuple[str | None, str | None]:
     """(the kind its prefix names, None without one; the Hub id) of a row's id (PREFIXED_ID), as
     `lid` reads it in DuckDB."""
-    match = PREFIXED_ID.match(row_id or "")
+    match = PREFIXED_ID.match(row_id) if row_id and row_id.startswith(_PREFIXES) else None
     return (match.group(1)[:-1], match.group(2)) if match else (None, row_id)
 
 

@@ -222,9 +222,14 @@ def rows(tables: Tables, path: Path, focus: frozenset[str] | None) -> Iterator[R
         if number >= limit:
             yield number, f"past the limit of {MAX_ROWS:,} rows a table", *UNREAD
             return
-        hub_id = hubfields.split_row_id(row_id)[1] or ""
-        if focus is None or error is not None or not looks_like_hub_id(hub_id) or hub_id.lower() in focus:
+        if focus is None or error is not None or _may_be_in(row_id, focus):
             yield number, error, row_id, *values
+
+
+def _may_be_in(row_id: str | None, focus: frozenset[str]) -> bool:
+    """Whether a row may be of the focus: its id names one of its assets, or is no Hub id to tell by."""
+    hub_id = hubfields.split_row_id(row_id)[1] or ""
+    return not looks_like_hub_id(hub_id) or hub_id.lower() in focus
 
 
 def _line_numbers(found: list[tuple[Any, ...]], tables: Tables, i: int) -> Iterator[tuple[Any, ...]]:
